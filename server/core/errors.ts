@@ -1,0 +1,90 @@
+/**
+ * The one table of stable error codes. Every failure that leaves the process (an HTTP answer,
+ * a WebSocket close, an AVL rejection, a refused scenario) carries one of these codes, and each
+ * code maps to exactly one HTTP status and one WebSocket close code. Clients and tests match on
+ * `code`, never on message text: messages may be reworded, codes may not.
+ *
+ * WebSocket close codes: 1008 (policy), 1009 (too big), 1007 (invalid payload) and 1011 (server
+ * error) come from RFC 6455; 4000-4999 are private-use codes, here 4000 + the HTTP status.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly close: number;
+  readonly description: string;
+}
+
+export const ERRORS = {
+  // Generic request errors
+  JCR_VALIDATION: { status: 400, close: 1007, description: 'A field of the request is missing, of the wrong type or out of range.' },
+  JCR_MALFORMED_JSON: { status: 400, close: 1007, description: 'The body is not valid JSON.' },
+  JCR_UNAUTHENTICATED: { status: 401, close: 4401, description: 'No valid credentials were presented.' },
+  JCR_FORBIDDEN: { status: 403, close: 4403, description: 'The signed-in role may not do this.' },
+  JCR_NOT_FOUND: { status: 404, close: 4404, description: 'No such resource, incident or route.' },
+  JCR_CONFLICT: { status: 409, close: 4409, description: 'The change conflicts with the current state.' },
+  JCR_INVALID_TRANSITION: { status: 409, close: 4409, description: 'The status change is not allowed from the current status.' },
+  JCR_PAYLOAD_TOO_LARGE: { status: 413, close: 1009, description: 'The body or frame exceeds the documented size limit.' },
+  JCR_RATE_LIMITED: { status: 429, close: 1008, description: 'Too many requests or frames; slow down.' },
+  JCR_INTERNAL: { status: 500, close: 1011, description: 'An unexpected server error; nothing was changed.' },
+  JCR_NOT_READY: { status: 503, close: 1013, description: 'The server is still loading (database or road network).' },
+
+  // Scenario files
+  JCR_SCENARIO_INVALID: { status: 422, close: 4422, description: 'The scenario file is malformed or inconsistent.' },
+
+  // AVL ingest (docs/avl.md). Per-report codes travel in AvlAck.rejected and never close the
+  // socket; JCR_AVL_MALFORMED_FRAME closes that one connection with 1007.
+  JCR_AVL_UNKNOWN_RESOURCE: { status: 404, close: 4404, description: 'The report names a resource (or tracker device) the scenario does not have.' },
+  JCR_AVL_FORBIDDEN_RESOURCE: { status: 403, close: 4403, description: "The resource belongs to an agency outside the feed's scope." },
+  JCR_AVL_BAD_COORDINATES: { status: 422, close: 4422, description: 'lat/lon are not finite or outside -90..90 / -180..180.' },
+  JCR_AVL_NULL_ISLAND: { status: 422, close: 4422, description: 'lat and lon are both 0: a tracker with no fix, not a position.' },
+  JCR_AVL_BAD_FIX_TIME: { status: 422, close: 4422, description: 'fix_time_ms is missing, not finite or not positive.' },
+  JCR_AVL_FUTURE_FIX: { status: 422, close: 4422, description: 'The fix time is later than the server clock plus the skew allowance.' },
+  JCR_AVL_OUT_OF_ORDER: { status: 409, close: 4409, description: 'The fix is older than the last accepted one: kept in history, live position unchanged.' },
+  JCR_AVL_DUPLICATE: { status: 409, close: 4409, description: 'A fix with the same resource and fix time was already accepted.' },
+  JCR_AVL_IMPOSSIBLE_SPEED: { status: 422, close: 4422, description: 'The distance from the last accepted fix implies a speed the vehicle cannot reach.' },
+  JCR_AVL_POOR_ACCURACY: { status: 422, close: 4422, description: 'The reported accuracy radius is worse than the accepted threshold.' },
+  JCR_AVL_MALFORMED_FRAME: { status: 400, close: 1007, description: 'The frame is not an AvlBatch (or is a text frame); the connection is closed.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** JSON path or field name that was wrong, where there is one. */
+  path?: string;
+  details?: unknown;
+}
+
+/** The one error type the core and shell throw for expected failures. */
+export class JcrError extends Error {
+  readonly code: ErrorCode;
+  readonly path: string | undefined;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, opts: { path?: string; details?: unknown } = {}) {
+    super(message);
+    this.name = 'JcrError';
+    this.code = code;
+    this.path = opts.path;
+    this.details = opts.details;
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+
+  get closeCode(): number {
+    return ERRORS[this.code].close;
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.message };
+    if (this.path !== undefined) body.path = this.path;
+    if (this.details !== undefined) body.details = this.details;
+    return body;
+  }
+}
+
+export function isJcrError(e: unknown): e is JcrError {
+  return e instanceof JcrError;
+}
