@@ -1,0 +1,44 @@
+/**
+ * The durable event log's vocabulary. Live state is a fold of these events over the scenario,
+ * so a restart replays the log and arrives at the same state. Every event carries its origin:
+ * where the change came from (a vehicle's AVL terminal, an operator, the simulator or a replay).
+ */
+export const ORIGINS = ['avl', 'operator', 'sim', 'replay', 'system'] as const;
+export type Origin = (typeof ORIGINS)[number];
+
+/** Common envelope. `seq` is assigned by the store: strictly increasing, never reused. */
+export interface EventEnvelope<T extends string, D> {
+  seq: number;
+  /** Epoch ms at which the event was recorded (from the injected clock). */
+  at: number;
+  type: T;
+  origin: Origin;
+  /** User name or feed id that caused it; 'system' for internal changes. */
+  actor: string;
+  data: D;
+}
+
+export interface ResourceStatusData {
+  resourceId: string;
+  status: import('./fleet/status.ts').ResourceStatus;
+  /** Incident or standby move that the status relates to, if any. */
+  incidentId?: string;
+  lat?: number;
+  lon?: number;
+}
+
+export interface OperatorNoteData {
+  text: string;
+  incidentId?: string;
+}
+
+export type ResourceStatusEvent = EventEnvelope<'resource.status', ResourceStatusData>;
+export type OperatorNoteEvent = EventEnvelope<'operator.note', OperatorNoteData>;
+
+/** Every event the log may hold. Modules add their event types to this union. */
+export type JcrEvent = ResourceStatusEvent | OperatorNoteEvent;
+
+export type JcrEventType = JcrEvent['type'];
+
+/** An event before the store has given it a sequence number. */
+export type NewEvent = JcrEvent extends infer E ? (E extends JcrEvent ? Omit<E, 'seq'> : never) : never;

@@ -1,0 +1,133 @@
+import { JcrError } from '../errors.ts';
+import type { ResourceDef, Scenario } from '../scenario/types.ts';
+import { PointIndex, type BBox } from '../spatial/point-index.ts';
+import { canTransition, ResourceStatus, STATUS_NAMES } from './status.ts';
+
+/** Live state of one resource. Owned by Fleet; read-only to everyone else. */
+export interface LiveResource {
+  readonly def: ResourceDef;
+  status: ResourceStatus;
+  lat: number;
+  lon: number;
+  headingDeg: number;
+  speedMps: number;
+  /** Epoch ms of the last accepted fix; 0 before the first. */
+  fixTimeMs: number;
+  accuracyM: number;
+  /** Incident (or standby move) the resource is committed to. */
+  incidentId: string | undefined;
+  /** Bumped on every change, so observers can tell what moved since they last looked. */
+  version: number;
+}
+
+/**
+ * The live fleet: one record per scenario resource plus a spatial index that always agrees with
+ * it. All position changes go through `move`, which keeps the index in step.
+ */
+export class Fleet {
+  private readonly byId = new Map<string, LiveResource>();
+  readonly index = new PointIndex();
+  /** A resource with no fix for longer than this is stale (AVL_LIMITS.staleAfterMs unless configured). */
+  staleAfterMs = 120_000;
+
+  constructor(scenario: Scenario) {
+    const stations = new Map(scenario.stations.map((s) => [s.id, s]));
+    for (const def of scenario.resources) {
+      const home = stations.get(def.station);
+      if (!home) throw new JcrError('JCR_SCENARIO_INVALID', `resource ${def.id}: unknown station "${def.station}"`);
+      const r: LiveResource = {
+        def,
+        status: ResourceStatus.AVAILABLE_AT_STATION,
+        lat: home.lat,
+        lon: home.lon,
+        headingDeg: 0,
+        speedMps: 0,
+        fixTimeMs: 0,
+        accuracyM: 0,
+        incidentId: undefined,
+        version: 0,
+      };
+      this.byId.set(def.id, r);
+      this.index.set(def.id, r.lon, r.lat);
+    }
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): LiveResource | undefined {
+    return this.byId.get(id);
+  }
+
+  require(id: string): LiveResource {
+    const r = this.byId.get(id);
+    if (!r) throw new JcrError('JCR_NOT_FOUND', `unknown resource "${id}"`, { path: 'resourceId' });
+    return r;
+  }
+
+  all(): IterableIterator<LiveResource> {
+    return this.byId.values();
+  }
+
+  /** Check a status change against the transition rules without applying it. */
+  checkTransition(id: string, to: ResourceStatus): void {
+    const r = this.require(id);
+    if (!canTransition(r.status, to)) {
+      throw new JcrError('JCR_INVALID_TRANSITION', `${id}: ${STATUS_NAMES[r.status]} → ${STATUS_NAMES[to]} is not allowed`, {
+        path: 'status',
+      });
+    }
+  }
+
+  setStatus(id: string, to: ResourceStatus, incidentId?: string): void {
+    this.checkTransition(id, to);
+    const r = this.require(id);
+    r.status = to;
+    const committed = to === ResourceStatus.MOBILISED || to === ResourceStatus.AT_SCENE;
+    r.incidentId = committed ? (incidentId ?? r.incidentId) : undefined;
+    r.version++;
+  }
+
+  /** Move a resource. The index is updated by remove → change → insert inside PointIndex. */
+  move(id: string, fix: { lat: number; lon: number; headingDeg?: number; speedMps?: number; fixTimeMs?: number; accuracyM?: number }): void {
+    const r = this.require(id);
+    r.lat = fix.lat;
+    r.lon = fix.lon;
+    if (fix.headingDeg !== undefined) r.headingDeg = fix.headingDeg;
+    if (fix.speedMps !== undefined) r.speedMps = fix.speedMps;
+    if (fix.fixTimeMs !== undefined) r.fixTimeMs = fix.fixTimeMs;
+    if (fix.accuracyM !== undefined) r.accuracyM = fix.accuracyM;
+    r.version++;
+    this.index.set(id, r.lon, r.lat);
+  }
+
+  /**
+   * The AVL hot path: apply one validated fix to a live record (no lookup, no allocation) and keep
+   * the index in step. Heading is normalised to [0, 360).
+   */
+  applyFix(r: LiveResource, lat: number, lon: number, headingDeg: number, speedMps: number, fixTimeMs: number, accuracyM: number): void {
+    r.lat = lat;
+    r.lon = lon;
+    r.headingDeg = headingDeg >= 0 && headingDeg < 360 ? headingDeg : ((headingDeg % 360) + 360) % 360;
+    r.speedMps = speedMps;
+    r.fixTimeMs = fixTimeMs;
+    r.accuracyM = accuracyM;
+    r.version++;
+    this.index.set(r.def.id, lon, lat);
+  }
+
+  within(box: BBox): LiveResource[] {
+    const out: LiveResource[] = [];
+    for (const id of this.index.search(box)) {
+      const r = this.byId.get(id);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /** Is the last fix older than `staleAfterMs` at `now`? A resource that never reported is stale. */
+  isStale(r: LiveResource, now: number, staleAfterMs: number = this.staleAfterMs): boolean {
+    return now - r.fixTimeMs > staleAfterMs;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Resource statuses and the one set of transition rules that every source of status changes
+ * (AVL terminals, operators, the simulator, replay) goes through. Numeric values match the
+ * `jcr.v1.ResourceStatus` protobuf enum so codecs convert with no table.
+ */
+export const ResourceStatus = {
+  AVAILABLE_AT_STATION: 1,
+  AVAILABLE_MOBILE: 2,
+  MOBILISED: 3,
+  AT_SCENE: 4,
+  RETURNING: 5,
+  UNAVAILABLE: 6,
+} as const;
+export type ResourceStatus = (typeof ResourceStatus)[keyof typeof ResourceStatus];
+
+export const STATUS_NAMES: Record<ResourceStatus, string> = {
+  1: 'AVAILABLE_AT_STATION',
+  2: 'AVAILABLE_MOBILE',
+  3: 'MOBILISED',
+  4: 'AT_SCENE',
+  5: 'RETURNING',
+  6: 'UNAVAILABLE',
+};
+
+export function isResourceStatus(n: unknown): n is ResourceStatus {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 6;
+}
+
+export function statusFromName(name: string): ResourceStatus | undefined {
+  for (const [k, v] of Object.entries(STATUS_NAMES)) if (v === name) return Number(k) as ResourceStatus;
+  return undefined;
+}
+
+/** Can this resource be sent to a new incident? Returning crews are available for dispatch. */
+export function isDeployable(s: ResourceStatus): boolean {
+  return s === ResourceStatus.AVAILABLE_AT_STATION || s === ResourceStatus.AVAILABLE_MOBILE || s === ResourceStatus.RETURNING;
+}
+
+const S = ResourceStatus;
+/**
+ * Allowed transitions. Why these: a crew can book unavailable from anywhere (breakdown, crew
+ * welfare), and any deployable crew can be mobilised (including one returning from another job,
+ * which is the point of dynamic mobilisation). AT_SCENE only follows MOBILISED: arriving
+ * somewhere without being sent is a status error the terminal must not be able to make.
+ */
+const ALLOWED: Record<ResourceStatus, readonly ResourceStatus[]> = {
+  [S.AVAILABLE_AT_STATION]: [S.AVAILABLE_MOBILE, S.MOBILISED, S.UNAVAILABLE],
+  [S.AVAILABLE_MOBILE]: [S.AVAILABLE_AT_STATION, S.MOBILISED, S.RETURNING, S.UNAVAILABLE],
+  [S.MOBILISED]: [S.AT_SCENE, S.AVAILABLE_MOBILE, S.RETURNING, S.UNAVAILABLE, S.MOBILISED],
+  [S.AT_SCENE]: [S.RETURNING, S.AVAILABLE_MOBILE, S.MOBILISED, S.UNAVAILABLE],
+  [S.RETURNING]: [S.AVAILABLE_AT_STATION, S.AVAILABLE_MOBILE, S.MOBILISED, S.UNAVAILABLE],
+  [S.UNAVAILABLE]: [S.AVAILABLE_AT_STATION, S.AVAILABLE_MOBILE],
+};
+
+/** Is `from` → `to` allowed? A no-op (same status) is allowed and changes nothing. */
+export function canTransition(from: ResourceStatus, to: ResourceStatus): boolean {
+  return from === to || ALLOWED[from].includes(to);
+}

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { JcrError } from '../core/errors.ts';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
+
+/**
+ * Server configuration. Each setting can come from a CLI flag or an environment variable; the
+ * flag wins. README.md § Configuration lists them all.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  scenario: string;
+  db: string;
+  sim: boolean;
+  logLevel: LogLevel;
+  /** Development feed token that may report for every resource (never logged). */
+  avlToken: string | undefined;
+}
+
+export const DEFAULT_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
+
+export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>): Config {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        scenario: { type: 'string' },
+        db: { type: 'string' },
+        sim: { type: 'boolean' },
+        'no-sim': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        'avl-token': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (e) {
+    throw new JcrError('JCR_VALIDATION', (e as Error).message);
+  }
+  const v = parsed.values;
+  const portText = v.port ?? env.JCR_PORT ?? '8080';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new JcrError('JCR_VALIDATION', `port must be 0..65535, got "${portText}"`, { path: 'port' });
+  const logLevel = (v['log-level'] ?? env.JCR_LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new JcrError('JCR_VALIDATION', `log level must be one of ${LOG_LEVELS.join(', ')}`, { path: 'log-level' });
+  const envSim = env.JCR_SIM === undefined ? undefined : env.JCR_SIM === '1' || env.JCR_SIM === 'true';
+  const sim = v['no-sim'] ? false : (v.sim ?? envSim ?? false);
+  return {
+    port,
+    host: v.host ?? env.JCR_HOST ?? '127.0.0.1',
+    scenario: v.scenario ?? env.JCR_SCENARIO ?? DEFAULT_SCENARIO,
+    db: v.db ?? env.JCR_DB ?? 'var/jcr.sqlite',
+    sim,
+    logLevel,
+    avlToken: v['avl-token'] ?? env.JCR_AVL_TOKEN,
+  };
+}

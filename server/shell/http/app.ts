@@ -1,0 +1,40 @@
+import express, { type Express } from 'express';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Engine } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import { errorHandler, notFound } from './errors.ts';
+import { resourceRoutes } from './resources.ts';
+import { scenarioRoutes } from './scenario.ts';
+import { landingPage } from './landing.ts';
+
+/** Limits on HTTP bodies: REST commands are small; anything bigger is a mistake or an attack. */
+export const JSON_BODY_LIMIT = '64kb';
+
+export interface AppDeps {
+  engine: Engine;
+  log: Logger;
+  startedAt: number;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+
+  app.get('/api/health', (_req, res) => {
+    res.json({ status: 'ok', uptimeS: Math.round((Date.now() - deps.startedAt) / 1000), lastSeq: deps.engine.room.lastSeq });
+  });
+  app.use('/api', scenarioRoutes(deps));
+  app.use('/api', resourceRoutes(deps));
+  app.use('/api', notFound);
+
+  const dist = resolve('client/dist');
+  if (existsSync(dist)) app.use(express.static(dist, { index: 'index.html', maxAge: 0 }));
+  else app.get('/', landingPage(deps));
+
+  app.use(notFound);
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,43 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { isJcrError, JcrError } from '../../core/errors.ts';
+import type { Logger } from '../log.ts';
+
+/** Turns any thrown error into `{ error: { code, message, path? } }` with the code's HTTP status. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    let e: JcrError;
+    if (isJcrError(err)) e = err;
+    else if (isBodyParserError(err)) e = fromBodyParser(err);
+    else {
+      log.error('unhandled error', { err: err instanceof Error ? err.stack : String(err) });
+      e = new JcrError('JCR_INTERNAL', 'internal error');
+    }
+    res.status(e.status).json({ error: e.toBody() });
+  };
+}
+
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+
+function isBodyParserError(e: unknown): e is BodyParserError {
+  return typeof e === 'object' && e !== null && 'type' in e && typeof (e as { type: unknown }).type === 'string' && 'status' in e;
+}
+
+function fromBodyParser(e: BodyParserError): JcrError {
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return new JcrError('JCR_MALFORMED_JSON', `body is not valid JSON: ${e.message}`);
+    case 'entity.too.large':
+      return new JcrError('JCR_PAYLOAD_TOO_LARGE', 'body exceeds the size limit');
+    default:
+      return new JcrError('JCR_VALIDATION', e.message);
+  }
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new JcrError('JCR_NOT_FOUND', `no route ${req.method} ${req.path}`));
+};

@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import type { LiveResource } from '../../core/fleet/fleet.ts';
+import { STATUS_NAMES, statusFromName } from '../../core/fleet/status.ts';
+import { JcrError } from '../../core/errors.ts';
+import type { AppDeps } from './app.ts';
+import { asObject, num, str } from './body.ts';
+
+export function resourceJson(r: LiveResource) {
+  return {
+    id: r.def.id,
+    callSign: r.def.callSign,
+    agency: r.def.agency,
+    type: r.def.type,
+    capabilities: r.def.capabilities,
+    station: r.def.station,
+    crewing: r.def.crewing,
+    status: STATUS_NAMES[r.status],
+    lat: r.lat,
+    lon: r.lon,
+    headingDeg: r.headingDeg,
+    speedMps: r.speedMps,
+    fixTimeMs: r.fixTimeMs,
+    accuracyM: r.accuracyM,
+    incidentId: r.incidentId ?? null,
+  };
+}
+
+export function resourceRoutes({ engine }: AppDeps): Router {
+  const r = Router();
+  r.get('/resources', (_req, res) => {
+    res.json({ seq: engine.room.lastSeq, resources: Array.from(engine.room.fleet.all(), resourceJson) });
+  });
+  r.get('/resources/:id', (req, res) => {
+    res.json(resourceJson(engine.room.fleet.require(req.params.id)));
+  });
+  /** An operator's status change: the same transition rules as an AVL terminal's. */
+  r.post('/resources/:id/status', (req, res) => {
+    const b = asObject(req.body);
+    const name = str(b, 'status', { max: 40 });
+    const status = statusFromName(name);
+    if (status === undefined) throw new JcrError('JCR_VALIDATION', `status must be one of ${Object.values(STATUS_NAMES).join(', ')}`, { path: 'status' });
+    const incidentId = str(b, 'incidentId', { optional: true, max: 64 });
+    const lat = num(b, 'lat', { optional: true, min: -90, max: 90 });
+    const lon = num(b, 'lon', { optional: true, min: -180, max: 180 });
+    const cmd = { type: 'resource.setStatus' as const, resourceId: req.params.id, status, ...(incidentId !== undefined ? { incidentId } : {}), ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}) };
+    const events = engine.execute(cmd, { origin: 'operator', actor: 'operator' });
+    res.json({ seq: engine.room.lastSeq, events: events.length, resource: resourceJson(engine.room.fleet.require(req.params.id)) });
+  });
+  return r;
+}

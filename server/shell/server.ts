@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../core/clock.ts';
+import type { Scenario } from '../core/scenario/types.ts';
+import { Engine } from './engine.ts';
+import { createApp } from './http/app.ts';
+import { createLogger, type Logger, type LogLevel } from './log.ts';
+import { Store } from './store/store.ts';
+
+export interface ServerOptions {
+  scenario: Scenario;
+  db: string;
+  port: number;
+  host?: string;
+  clock?: Clock;
+  logLevel?: LogLevel;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  engine: Engine;
+  store: Store;
+  http: Server;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** Start the control room server. Tests use port 0 and `:memory:`; main.ts uses the config. */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const clock = opts.clock ?? Date.now;
+  const log = opts.logger ?? createLogger(opts.logLevel ?? 'info');
+  const store = Store.open(opts.db);
+  const engine = Engine.boot(opts.scenario, store, clock);
+  const app = createApp({ engine, log, startedAt: clock() });
+  const http = createServer(app);
+  // Slow-loris protection: a client must send its headers promptly and may not idle forever.
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 30_000;
+  http.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolveListen, reject) => {
+    http.once('error', reject);
+    http.listen(opts.port, opts.host ?? '127.0.0.1', () => resolveListen());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
+  let closed = false;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    engine,
+    store,
+    http,
+    log,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((r) => {
+        http.close(() => r());
+        http.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}

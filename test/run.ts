@@ -1,0 +1,109 @@
+/**
+ * `npm test`: type-check, then every test file under test/ (files named *.test.ts), each in its
+ * own Node process so one file's open handles or crash cannot hang or hide another's results.
+ * Ends with one line `N passed, N failed` (N counts uvu tests, plus the type-check as one check).
+ *
+ *   npm test                 # everything
+ *   npm test -- store fleet  # only files whose path contains one of the words
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ROOT = process.cwd();
+const FILE_TIMEOUT_MS = Number(process.env.JCR_TEST_TIMEOUT_MS ?? 15 * 60_000);
+const CONCURRENCY = Number(process.env.JCR_TEST_JOBS ?? 2);
+const filters = process.argv.slice(2);
+
+function findTests(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (name === 'node_modules' || name === 'artifacts' || name === 'fixtures') continue;
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+interface Result {
+  file: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  output: string;
+  code: number | null;
+}
+
+function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      output += `\n[test runner] killed after ${timeoutMs} ms\n`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, output });
+    });
+  });
+}
+
+const num = (re: RegExp, s: string) => Number(re.exec(s)?.[1] ?? 0);
+
+async function runFile(file: string): Promise<Result> {
+  const { code, output } = await run(process.execPath, ['--import', 'tsx', file], FILE_TIMEOUT_MS);
+  const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const total = num(/Total:\s+(\d+)/, clean);
+  const passed = num(/Passed:\s+(\d+)/, clean);
+  const skipped = num(/Skipped:\s+(\d+)/, clean);
+  let failed = Math.max(0, total - passed - skipped);
+  // A file that crashed, hung or printed no summary counts as one failure, never as silence.
+  if ((code !== 0 || total === 0) && failed === 0) failed = 1;
+  return { file: relative(ROOT, file), passed, failed, skipped, output: clean, code };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+
+  if (filters.length === 0) {
+    process.stdout.write('typecheck: tsc --noEmit ... ');
+    const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], FILE_TIMEOUT_MS);
+    if (tsc.code === 0) {
+      passed++;
+      process.stdout.write('ok\n');
+    } else {
+      failed++;
+      process.stdout.write('FAILED\n' + tsc.output + '\n');
+    }
+  }
+
+  const files = findTests(join(ROOT, 'test')).filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)));
+  const queue = [...files];
+  const results: Result[] = [];
+  const worker = async () => {
+    for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+      const r = await runFile(f);
+      results.push(r);
+      process.stdout.write(`${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.file}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}\n`);
+      if (r.failed > 0) process.stdout.write(r.output.split('\n').map((l) => '    ' + l).join('\n') + '\n');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, CONCURRENCY) }, worker));
+  for (const r of results) {
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
+  }
+  process.stdout.write(`\n${files.length} test files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.exitCode = failed > 0 || (files.length === 0 && filters.length === 0) ? 1 : 0;
+}
+
+await main();
