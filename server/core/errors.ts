@@ -30,6 +30,10 @@ export const ERRORS = {
   // Scenario files
   JCR_SCENARIO_INVALID: { status: 422, close: 4422, description: 'The scenario file is malformed or inconsistent.' },
 
+  // Road network and journey time
+  JCR_NETWORK_INVALID: { status: 422, close: 4422, description: 'The road network file is malformed, truncated or has no drivable roads.' },
+  JCR_OFF_ROAD: { status: 422, close: 4422, description: 'A point is farther from any drivable road than the snapping allowance.' },
+
   // AVL ingest (docs/avl.md). Per-report codes travel in AvlAck.rejected and never close the
   // socket; JCR_AVL_MALFORMED_FRAME closes that one connection with 1007.
   JCR_AVL_UNKNOWN_RESOURCE: { status: 404, close: 4404, description: 'The report names a resource (or tracker device) the scenario does not have.' },
