@@ -15,4 +15,28 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX events_type ON events(type, seq);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // 2: AVL feeds (only a SHA-256 of each token is stored) and raw position history, written in
+  // one transaction per tick by server/shell/avl/history.ts and pruned by received_at.
+  `CREATE TABLE feeds (
+     id           TEXT PRIMARY KEY,
+     agency       TEXT CHECK (agency IN ('fire', 'police', 'ambulance')),
+     token_sha256 TEXT NOT NULL UNIQUE,
+     created_at   INTEGER NOT NULL,
+     revoked_at   INTEGER
+   );
+   CREATE TABLE positions (
+     id          INTEGER PRIMARY KEY,
+     received_at INTEGER NOT NULL,
+     resource_id TEXT    NOT NULL,
+     fix_time    INTEGER NOT NULL,
+     lat         REAL    NOT NULL,
+     lon         REAL    NOT NULL,
+     speed_mps   REAL    NOT NULL,
+     heading_deg REAL    NOT NULL,
+     accuracy_m  REAL    NOT NULL,
+     status      INTEGER NOT NULL,
+     live        INTEGER NOT NULL,
+     feed        TEXT    NOT NULL
+   );
+   CREATE INDEX positions_received ON positions(received_at);`,
 ];
