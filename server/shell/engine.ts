@@ -5,6 +5,8 @@ import type { Scenario } from '../core/scenario/types.ts';
 import type { Store } from './store/store.ts';
 
 export type EventListener = (events: readonly JcrEvent[]) => void;
+/** Called once per accepted AVL batch with the ids of resources whose live position changed (each once). */
+export type PositionListener = (resourceIds: readonly string[]) => void;
 
 /**
  * The one path by which commands change the room: decide (core, pure) → append (store, durable)
@@ -15,6 +17,7 @@ export class Engine {
   readonly room: Room;
   readonly store: Store;
   private readonly listeners = new Set<EventListener>();
+  private readonly positionListeners = new Set<PositionListener>();
 
   private constructor(room: Room, store: Store) {
     this.room = room;
@@ -40,5 +43,21 @@ export class Engine {
   onEvents(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Position changes (AVL fixes) are not events: they move live state (Fleet.applyFix, index in
+   * step) and go to the position-history table, not the log. Observers such as the operating
+   * picture subscribe here; read the new positions from room.fleet. Status changes still arrive
+   * through onEvents. Returns an unsubscribe function.
+   */
+  onPositions(listener: PositionListener): () => void {
+    this.positionListeners.add(listener);
+    return () => this.positionListeners.delete(listener);
+  }
+
+  /** Called by the AVL service after each batch that moved at least one resource. */
+  notifyPositions(resourceIds: readonly string[]): void {
+    for (const l of this.positionListeners) l(resourceIds);
   }
 }

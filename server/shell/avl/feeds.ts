@@ -1,0 +1,137 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { FeedScope } from '../../core/avl/ingest.ts';
+import type { Clock } from '../../core/clock.ts';
+import { JcrError } from '../../core/errors.ts';
+import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
+
+/**
+ * AVL feeds and their secrets. A feed is one sender (a vehicle gateway, a tracker fleet) with a
+ * random bearer token. Only the token's SHA-256 is stored (table `feeds`, migration 2): tokens are
+ * 32 random bytes, so a fast hash is enough — there is nothing to brute-force, unlike a password.
+ * The token is shown once, when the feed is created (`npm run feeds -- add NAME`).
+ *
+ * The development token (`--avl-token`, JCR_AVL_TOKEN) defines feed `dev`, which may report for
+ * every resource; it is held only as a hash in memory and never written to the database.
+ */
+export interface FeedRow {
+  id: string;
+  agency: Agency | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export const DEV_FEED_ID = 'dev';
+const NAME_RE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+export function sha256Hex(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex');
+}
+
+export function newToken(): string {
+  return 'jcr_' + randomBytes(32).toString('base64url');
+}
+
+export class FeedRegistry {
+  private readonly db: Database.Database;
+  private readonly clock: Clock;
+  private readonly devHash: Buffer | undefined;
+  private readonly byHash: Database.Statement<[string]>;
+
+  constructor(db: Database.Database, clock: Clock, devToken?: string) {
+    this.db = db;
+    this.clock = clock;
+    this.devHash = devToken ? Buffer.from(sha256Hex(devToken), 'hex') : undefined;
+    this.byHash = db.prepare('SELECT id, agency FROM feeds WHERE token_sha256 = ? AND revoked_at IS NULL');
+  }
+
+  /** The feed a presented token belongs to, or undefined. Never logs or stores the token. */
+  authenticate(token: string | undefined): FeedScope | undefined {
+    if (!token || token.length > 512) return undefined;
+    const hash = sha256Hex(token);
+    if (this.devHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.devHash)) return { id: DEV_FEED_ID, agency: null };
+    // Lookup by hash of a high-entropy secret: a timing difference reveals nothing about a token.
+    const row = this.byHash.get(hash) as { id: string; agency: string | null } | undefined;
+    if (!row) return undefined;
+    return { id: row.id, agency: (row.agency as Agency | null) ?? null };
+  }
+
+  /** Create a feed; returns its token, which is not stored and cannot be shown again. */
+  add(name: string, agency: Agency | null): string {
+    if (!NAME_RE.test(name) || name === DEV_FEED_ID) throw new JcrError('JCR_VALIDATION', 'feed name must be 1-63 of a-z 0-9 . _ - (and not "dev")', { path: 'name' });
+    if (agency !== null && !AGENCIES.includes(agency)) throw new JcrError('JCR_VALIDATION', `agency must be one of ${AGENCIES.join(', ')}`, { path: 'agency' });
+    const token = newToken();
+    try {
+      this.db.prepare('INSERT INTO feeds (id, agency, token_sha256, created_at) VALUES (?, ?, ?, ?)').run(name, agency, sha256Hex(token), this.clock());
+    } catch (e) {
+      if (String((e as Error).message).includes('UNIQUE')) throw new JcrError('JCR_CONFLICT', `feed "${name}" already exists`, { path: 'name' });
+      throw e;
+    }
+    return token;
+  }
+
+  /** Revoke a feed: new connections and requests with its token are refused (401). */
+  revoke(name: string): boolean {
+    return this.db.prepare('UPDATE feeds SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.clock(), name).changes > 0;
+  }
+
+  list(): FeedRow[] {
+    const rows = this.db.prepare('SELECT id, agency, created_at AS createdAt, revoked_at AS revokedAt FROM feeds ORDER BY id').all() as FeedRow[];
+    return rows;
+  }
+}
+
+/** The token a request presents: `Authorization: Bearer TOKEN`, else `?token=TOKEN`. */
+export function presentedToken(authorization: string | undefined, url: string | undefined): string | undefined {
+  if (authorization) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (m) return m[1];
+  }
+  if (url) {
+    const q = url.indexOf('?');
+    if (q >= 0) {
+      const v = new URLSearchParams(url.slice(q + 1)).get('token');
+      if (v) return v;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Per-feed token buckets (reports per second). Bounded: one bucket per feed that has
+ * authenticated, and feeds are rows in a table an administrator writes.
+ */
+export class FeedRateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly clock: Clock;
+  private readonly ratePerS: number;
+  private readonly burst: number;
+
+  constructor(clock: Clock, ratePerS: number, burst: number) {
+    this.clock = clock;
+    this.ratePerS = ratePerS;
+    this.burst = burst;
+  }
+
+  /** Take `n` tokens (at least 1) for `feedId`; false (and nothing taken) if the bucket has fewer. */
+  take(feedId: string, n: number): boolean {
+    const now = this.clock();
+    let b = this.buckets.get(feedId);
+    if (!b) {
+      b = { tokens: this.burst, at: now };
+      this.buckets.set(feedId, b);
+    }
+    if (now > b.at) {
+      b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) * this.ratePerS) / 1000);
+      b.at = now;
+    }
+    const need = Math.max(1, n);
+    if (b.tokens < need) return false;
+    b.tokens -= need;
+    return true;
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+}

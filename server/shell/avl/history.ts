@@ -1,0 +1,91 @@
+import type Database from 'better-sqlite3';
+import type { AvlReportIn } from '../../core/avl/ingest.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Every } from './timer.ts';
+
+export interface HistoryOptions {
+  tickMs: number;
+  retentionMs: number;
+  maxPending: number;
+}
+
+/**
+ * Raw position history. Reports are buffered in memory (references to the decoded objects, no
+ * copies) and written once per tick in ONE transaction through ONE prepared INSERT. During each
+ * flush, rows older than the retention are deleted in a bounded step (at most twice the rows just
+ * written, at least 1,000), so pruning keeps pace with ingest without ever stalling the loop.
+ *
+ * Crash guarantee: the buffer holds at most one tick of positions (or `maxPending` rows, which
+ * triggers an early flush), so a crash loses at most that. Status changes never pass through here:
+ * they are in the event log before their ack is sent.
+ */
+export class HistoryWriter {
+  private readonly db: Database.Database;
+  private readonly clock: Clock;
+  private readonly opts: HistoryOptions;
+  private readonly insert: Database.Statement<unknown[]>;
+  private readonly prune: Database.Statement<[number, number]>;
+  private readonly writeTx: (n: number) => void;
+  private reports: AvlReportIn[] = [];
+  private live: boolean[] = [];
+  private feeds: string[] = [];
+  private received: number[] = [];
+  private readonly stop: () => void;
+  /** Rows written since start; rows pruned since start (for tests and /api/health-style views). */
+  written = 0;
+  pruned = 0;
+  flushes = 0;
+
+  constructor(db: Database.Database, clock: Clock, opts: HistoryOptions, every: Every) {
+    this.db = db;
+    this.clock = clock;
+    this.opts = opts;
+    this.insert = db.prepare(
+      'INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.prune = db.prepare('DELETE FROM positions WHERE id IN (SELECT id FROM positions WHERE received_at < ? ORDER BY received_at LIMIT ?)');
+    this.writeTx = db.transaction((n: number) => {
+      const { reports, live, feeds, received, insert } = this;
+      for (let i = 0; i < n; i++) {
+        const r = reports[i] as AvlReportIn;
+        insert.run(received[i], r.resourceId, Math.round(r.fixTimeMs), r.lat, r.lon, r.speedMps, r.headingDeg, r.accuracyM, r.status, live[i] ? 1 : 0, feeds[i]);
+      }
+      const cutoff = this.clock() - this.opts.retentionMs;
+      this.pruned += this.prune.run(cutoff, Math.max(1000, 2 * n)).changes;
+    });
+    this.stop = every(opts.tickMs, () => this.flush());
+  }
+
+  get pending(): number {
+    return this.reports.length;
+  }
+
+  push(r: AvlReportIn, live: boolean, feedId: string, receivedAt: number): void {
+    this.reports.push(r);
+    this.live.push(live);
+    this.feeds.push(feedId);
+    this.received.push(receivedAt);
+    if (this.reports.length >= this.opts.maxPending) this.flush();
+  }
+
+  /** Write everything pending in one transaction (and prune); returns the rows written. */
+  flush(): number {
+    const n = this.reports.length;
+    if (!this.db.open) return 0;
+    this.writeTx(n);
+    this.written += n;
+    this.flushes++;
+    // Fresh arrays rather than length = 0: the old ones may be large and are garbage now.
+    this.reports = [];
+    this.live = [];
+    this.feeds = [];
+    this.received = [];
+    return n;
+  }
+
+  /** Stop the tick and write what is pending. */
+  close(): void {
+    this.stop();
+    this.flush();
+  }
+}

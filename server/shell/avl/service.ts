@@ -1,0 +1,86 @@
+import { AvlIngest, type AvlReportIn, type BatchOutcome, type FeedScope, type IngestSink } from '../../core/avl/ingest.ts';
+import { AVL_LIMITS, type AvlLimits } from '../../core/avl/limits.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Engine } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import { FeedRateLimiter, FeedRegistry } from './feeds.ts';
+import { HistoryWriter } from './history.ts';
+import type { Every } from './timer.ts';
+
+export interface AvlServiceOptions {
+  engine: Engine;
+  clock: Clock;
+  log: Logger;
+  limits?: Partial<AvlLimits>;
+  /** Development feed token (`--avl-token`): feed `dev`, every resource. */
+  devToken?: string | undefined;
+  /** Timer for the history tick (and the WebSocket heartbeat); tests pass a manual one. */
+  every: Every;
+}
+
+/**
+ * The shell side of AVL ingest, shared by every transport (WebSocket /ws/avl, OsmAnd HTTP):
+ * authenticate → rate-limit → core AvlIngest (validate, apply, index) → status changes through
+ * Engine.execute (durable before the caller acks) → history buffer → Engine.notifyPositions.
+ */
+export class AvlService {
+  readonly limits: AvlLimits;
+  readonly feeds: FeedRegistry;
+  readonly history: HistoryWriter;
+  readonly core: AvlIngest;
+  private readonly engine: Engine;
+  private readonly clock: Clock;
+  private readonly rate: FeedRateLimiter;
+  private readonly sink: IngestSink;
+  private now = 0;
+  /** Counters since start. */
+  readonly stats = { batches: 0, accepted: 0, rejected: 0, rateLimited: 0 };
+
+  constructor(opts: AvlServiceOptions) {
+    this.limits = { ...AVL_LIMITS, ...opts.limits };
+    this.engine = opts.engine;
+    this.clock = opts.clock;
+    const db = opts.engine.store.db;
+    this.feeds = new FeedRegistry(db, opts.clock, opts.devToken);
+    this.rate = new FeedRateLimiter(opts.clock, this.limits.feedReportsPerS, this.limits.feedBurstReports);
+    this.history = new HistoryWriter(
+      db,
+      opts.clock,
+      { tickMs: this.limits.historyTickMs, retentionMs: this.limits.historyRetentionMs, maxPending: this.limits.historyMaxPending },
+      opts.every,
+    );
+    this.core = new AvlIngest(opts.engine.room, this.limits);
+    opts.engine.room.fleet.staleAfterMs = this.limits.staleAfterMs;
+    const engine = this.engine;
+    this.sink = {
+      executeStatus: (cmd, feed) => {
+        engine.execute(cmd, { origin: 'avl', actor: `feed:${feed.id}` });
+      },
+      history: (r, live, feed) => this.history.push(r, live, feed.id, this.now),
+    };
+  }
+
+  /**
+   * Ingest a batch for an authenticated feed. If the feed's token bucket cannot pay for the whole
+   * batch, every report is refused with JCR_RATE_LIMITED and nothing changes.
+   */
+  ingest(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome {
+    this.stats.batches++;
+    if (!this.rate.take(feed.id, reports.length)) {
+      this.stats.rateLimited += reports.length;
+      this.stats.rejected += reports.length;
+      const message = `feed over ${this.limits.feedReportsPerS} reports/s (burst ${this.limits.feedBurstReports}); batch refused`;
+      return { accepted: 0, rejected: reports.map((_, index) => ({ index, code: 'JCR_RATE_LIMITED' as const, message })), moved: [] };
+    }
+    const now = (this.now = this.clock());
+    const out = this.core.ingestBatch(reports, feed, now, this.sink);
+    this.stats.accepted += out.accepted;
+    this.stats.rejected += out.rejected.length;
+    if (out.moved.length > 0) this.engine.notifyPositions(out.moved);
+    return out;
+  }
+
+  close(): void {
+    this.history.close();
+  }
+}
