@@ -39,4 +39,21 @@ export const MIGRATIONS: readonly string[] = [
      feed        TEXT    NOT NULL
    );
    CREATE INDEX positions_received ON positions(received_at);`,
+  // 3: operators and their sign-in sessions. Passwords are scrypt hashes (server/shell/auth/
+  // password.ts); sessions store only the SHA-256 of the bearer token.
+  `CREATE TABLE users (
+     username      TEXT PRIMARY KEY,
+     role          TEXT NOT NULL,
+     display_name  TEXT NOT NULL,
+     password_hash TEXT NOT NULL,
+     created_at    INTEGER NOT NULL,
+     disabled      INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE sessions (
+     token_sha256 TEXT PRIMARY KEY,
+     username     TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+     created_at   INTEGER NOT NULL,
+     expires_at   INTEGER NOT NULL
+   );
+   CREATE INDEX sessions_user ON sessions(username);`,
 ];

@@ -1,0 +1,58 @@
+import type { Clock } from './clock.ts';
+
+/**
+ * Keyed token buckets: `capacity` tokens per key, refilled at `perSecond`. Bounded in memory:
+ * at most `maxKeys` buckets; when full, buckets that have refilled completely (and so carry no
+ * information) are dropped first, then the oldest.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly clock: Clock,
+    readonly capacity: number,
+    readonly perSecond: number,
+    readonly maxKeys = 10_000,
+  ) {}
+
+  /** Take `n` tokens for `key`; false, and nothing taken, if there are not enough. */
+  take(key: string, n = 1): boolean {
+    const now = this.clock();
+    let b = this.buckets.get(key);
+    if (!b) {
+      if (this.buckets.size >= this.maxKeys) this.evict(now);
+      b = { tokens: this.capacity, at: now };
+      this.buckets.set(key, b);
+    } else {
+      b.tokens = Math.min(this.capacity, b.tokens + ((now - b.at) / 1000) * this.perSecond);
+      b.at = now;
+    }
+    if (b.tokens < n) return false;
+    b.tokens -= n;
+    return true;
+  }
+
+  /** Seconds until `key` has `n` tokens again (for Retry-After). */
+  retryAfterS(key: string, n = 1): number {
+    const b = this.buckets.get(key);
+    if (!b) return 0;
+    const now = this.clock();
+    const tokens = Math.min(this.capacity, b.tokens + ((now - b.at) / 1000) * this.perSecond);
+    return tokens >= n ? 0 : Math.ceil((n - tokens) / this.perSecond);
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private evict(now: number): void {
+    for (const [k, b] of this.buckets) {
+      if (b.tokens + ((now - b.at) / 1000) * this.perSecond >= this.capacity) this.buckets.delete(k);
+    }
+    while (this.buckets.size >= this.maxKeys) {
+      const first = this.buckets.keys().next();
+      if (first.done) break;
+      this.buckets.delete(first.value);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { JcrError } from '../../core/errors.ts';
+import { isRole, type Role } from '../../core/auth/roles.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Store } from '../store/store.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+
+export interface User {
+  username: string;
+  role: Role;
+  displayName: string;
+}
+
+/** How long a sign-in lasts: one shift plus handover. */
+export const SESSION_TTL_MS = 13 * 60 * 60 * 1000;
+export const USERNAME_RE = /^[a-z0-9][a-z0-9._-]{1,39}$/;
+export const MIN_PASSWORD_LENGTH = 10;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+interface UserRow {
+  username: string;
+  role: string;
+  display_name: string;
+  password_hash: string;
+  disabled: number;
+}
+
+/**
+ * Users, roles and sessions in the database. Session tokens are 256-bit random strings; only
+ * their SHA-256 is stored, so a copy of the database cannot be used to sign in.
+ */
+export class Users {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(username: string, password: string, role: Role, displayName = username): Promise<User> {
+    if (!USERNAME_RE.test(username)) throw new JcrError('JCR_VALIDATION', 'username must be 2-40 of a-z 0-9 . _ - starting with a letter or digit', { path: 'username' });
+    if (password.length < MIN_PASSWORD_LENGTH) throw new JcrError('JCR_VALIDATION', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, { path: 'password' });
+    if (!isRole(role)) throw new JcrError('JCR_VALIDATION', 'unknown role', { path: 'role' });
+    if (this.get(username)) throw new JcrError('JCR_CONFLICT', `user ${username} exists`, { path: 'username' });
+    const hash = await hashPassword(password);
+    this.store.db
+      .prepare('INSERT INTO users (username, role, display_name, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, 0)')
+      .run(username, role, displayName, hash, this.clock());
+    return { username, role, displayName };
+  }
+
+  async setPassword(username: string, password: string): Promise<void> {
+    if (password.length < MIN_PASSWORD_LENGTH) throw new JcrError('JCR_VALIDATION', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, { path: 'password' });
+    const hash = await hashPassword(password);
+    const info = this.store.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(hash, username);
+    if (info.changes === 0) throw new JcrError('JCR_NOT_FOUND', `no user ${username}`);
+    this.store.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
+  }
+
+  get(username: string): User | undefined {
+    const row = this.store.db.prepare('SELECT username, role, display_name, password_hash, disabled FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    return row && isRole(row.role) && row.disabled === 0 ? { username: row.username, role: row.role, displayName: row.display_name } : undefined;
+  }
+
+  list(): User[] {
+    const rows = this.store.db.prepare('SELECT username, role, display_name, password_hash, disabled FROM users ORDER BY username').all() as UserRow[];
+    return rows.filter((r) => isRole(r.role) && r.disabled === 0).map((r) => ({ username: r.username, role: r.role as Role, displayName: r.display_name }));
+  }
+
+  count(): number {
+    return (this.store.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  /** Check a password; the same work is done for unknown users so timing does not reveal them. */
+  async verify(username: string, password: string): Promise<User | undefined> {
+    const row = this.store.db.prepare('SELECT username, role, display_name, password_hash, disabled FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    if (!row || !ok || row.disabled !== 0 || !isRole(row.role)) return undefined;
+    return { username: row.username, role: row.role, displayName: row.display_name };
+  }
+
+  /** Start a session; returns the bearer token (shown once, never stored). */
+  startSession(username: string): { token: string; expiresAt: number } {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.clock();
+    const expiresAt = now + SESSION_TTL_MS;
+    this.store.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
+    this.store.db.prepare('INSERT INTO sessions (token_sha256, username, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), username, now, expiresAt);
+    return { token, expiresAt };
+  }
+
+  /** The user a session token belongs to, if it is live. */
+  session(token: string): User | undefined {
+    if (token.length < 20 || token.length > 200) return undefined;
+    const row = this.store.db.prepare('SELECT username, expires_at FROM sessions WHERE token_sha256 = ?').get(sha256(token)) as { username: string; expires_at: number } | undefined;
+    if (!row || row.expires_at <= this.clock()) return undefined;
+    return this.get(row.username);
+  }
+
+  endSession(token: string): void {
+    this.store.db.prepare('DELETE FROM sessions WHERE token_sha256 = ?').run(sha256(token));
+  }
+}
+
+// A real scrypt hash of a random password, so verify() costs the same for unknown users.
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$Wl0ZbHs4m2lQ1cXf7b8y3iQw6Yt3kX9l9rT5f0x1c2E';
