@@ -6,6 +6,7 @@ import { Engine } from './engine.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { Store } from './store/store.ts';
+import { Users } from './auth/users.ts';
 
 export interface ServerOptions {
   scenario: Scenario;
@@ -22,6 +23,7 @@ export interface RunningServer {
   port: number;
   engine: Engine;
   store: Store;
+  users: Users;
   http: Server;
   log: Logger;
   close(): Promise<void>;
@@ -33,7 +35,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(opts.logLevel ?? 'info');
   const store = Store.open(opts.db);
   const engine = Engine.boot(opts.scenario, store, clock);
-  const app = createApp({ engine, log, startedAt: clock() });
+  const users = new Users(store, clock);
+  const app = createApp({ engine, log, startedAt: clock(), users, clock });
   const http = createServer(app);
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
   http.headersTimeout = 10_000;
@@ -51,6 +54,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port,
     engine,
     store,
+    users,
     http,
     log,
     async close() {

@@ -7,6 +7,9 @@ import { errorHandler, notFound } from './errors.ts';
 import { resourceRoutes } from './resources.ts';
 import { scenarioRoutes } from './scenario.ts';
 import { landingPage } from './landing.ts';
+import { authenticate, authRoutes } from './auth.ts';
+import type { Users } from '../auth/users.ts';
+import type { Clock } from '../../core/clock.ts';
 
 /** Limits on HTTP bodies: REST commands are small; anything bigger is a mistake or an attack. */
 export const JSON_BODY_LIMIT = '64kb';
@@ -15,6 +18,10 @@ export interface AppDeps {
   engine: Engine;
   log: Logger;
   startedAt: number;
+  users: Users;
+  clock: Clock;
+  /** Mark session cookies Secure (set when served behind TLS). */
+  secureCookies?: boolean;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -22,6 +29,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(authenticate(deps.users));
+  app.use('/api', authRoutes(deps.users, deps.clock, { secureCookies: deps.secureCookies ?? false }));
 
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', uptimeS: Math.round((Date.now() - deps.startedAt) / 1000), lastSeq: deps.engine.room.lastSeq });
