@@ -1,0 +1,43 @@
+import type { Role } from '../../server/core/auth/roles.ts';
+import type { RunningServer } from '../../server/shell/server.ts';
+
+/** Create a user of `role` on a test server and return a bearer token for it. */
+export async function tokenFor(server: RunningServer, role: Role, username: string = role): Promise<string> {
+  if (!server.users.get(username)) await server.users.create(username, `test-password-${username}`, role);
+  return server.users.startSession(username).token;
+}
+
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+/** fetch JSON from a test server, with an optional bearer token. */
+export async function api(server: RunningServer, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<JsonResponse> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  }
+  const res = await fetch(server.url + path, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** The `error.code` of a JSON error body, or undefined. */
+export function errorCode(body: unknown): string | undefined {
+  if (typeof body === 'object' && body !== null && 'error' in body) {
+    const e = (body as { error: unknown }).error;
+    if (typeof e === 'object' && e !== null && 'code' in e) return String((e as { code: unknown }).code);
+  }
+  return undefined;
+}
