@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+
+/**
+ * Security headers on every response. The Content-Security-Policy is the one the client is
+ * built to run under: scripts and styles only from this origin (no inline script, no eval; Lit
+ * uses constructable stylesheets and Leaflet sets element styles from script, neither of which
+ * CSP blocks), WebSockets back to this origin, images from here plus data:/blob: for canvas and
+ * markers, and the optional online basemap's tile host when one is configured.
+ */
+export function securityHeaders(opts: { tileOrigin?: string } = {}): RequestHandler {
+  const img = ["'self'", 'data:', 'blob:', ...(opts.tileOrigin ? [opts.tileOrigin] : [])].join(' ');
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src ${img}`,
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', csp);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    res.setHeader('Permissions-Policy', 'geolocation=(), camera=(), microphone=()');
+    next();
+  };
+}
+
+/** Only the JSON API is uncacheable; the bundled client may be cached by the browser. */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
