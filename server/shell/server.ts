@@ -6,6 +6,10 @@ import { Engine } from './engine.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { Store } from './store/store.ts';
+import type { AvlLimits } from '../core/avl/limits.ts';
+import { AvlService } from './avl/service.ts';
+import { attachAvlWs, type AvlWsHandle } from './avl/ws.ts';
+import { realEvery, type Every } from './avl/timer.ts';
 import { Users } from './auth/users.ts';
 
 export interface ServerOptions {
@@ -16,6 +20,12 @@ export interface ServerOptions {
   clock?: Clock;
   logLevel?: LogLevel;
   logger?: Logger;
+  /** Development AVL feed token (feed `dev`, every resource); see docs/avl.md. */
+  avlToken?: string | undefined;
+  /** Overrides of AVL_LIMITS (stale time, history retention, rate, frame size, ...). */
+  avlLimits?: Partial<AvlLimits>;
+  /** Repeating timer for the AVL history tick and WebSocket heartbeat; tests pass manualTimer(). */
+  every?: Every;
 }
 
 export interface RunningServer {
@@ -26,6 +36,9 @@ export interface RunningServer {
   users: Users;
   http: Server;
   log: Logger;
+  /** AVL ingest (feeds, validation, history); WebSocket transport at /ws/avl. */
+  avl: AvlService;
+  avlWs: AvlWsHandle;
   close(): Promise<void>;
 }
 
@@ -35,9 +48,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(opts.logLevel ?? 'info');
   const store = Store.open(opts.db);
   const engine = Engine.boot(opts.scenario, store, clock);
+  const every = opts.every ?? realEvery;
+  const avl = new AvlService({ engine, clock, log, limits: opts.avlLimits ?? {}, devToken: opts.avlToken, every });
   const users = new Users(store, clock);
-  const app = createApp({ engine, log, startedAt: clock(), users, clock });
+  const app = createApp({ engine, log, startedAt: clock(), users, clock, avl });
   const http = createServer(app);
+  const avlWs = attachAvlWs(http, avl, log, every);
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
   http.headersTimeout = 10_000;
   http.requestTimeout = 30_000;
@@ -57,13 +73,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     users,
     http,
     log,
+    avl,
+    avlWs,
     async close() {
       if (closed) return;
       closed = true;
       await new Promise<void>((r) => {
         http.close(() => r());
+        avlWs.close();
         http.closeAllConnections();
       });
+      avl.close(); // writes the pending history tick
       store.close();
     },
   };

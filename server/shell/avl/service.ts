@@ -32,7 +32,7 @@ export class AvlService {
   private readonly clock: Clock;
   private readonly rate: FeedRateLimiter;
   private readonly sink: IngestSink;
-  private now = 0;
+  private batchNow = 0;
   /** Counters since start. */
   readonly stats = { batches: 0, accepted: 0, rejected: 0, rateLimited: 0 };
 
@@ -56,7 +56,7 @@ export class AvlService {
       executeStatus: (cmd, feed) => {
         engine.execute(cmd, { origin: 'avl', actor: `feed:${feed.id}` });
       },
-      history: (r, live, feed) => this.history.push(r, live, feed.id, this.now),
+      history: (r, live, feed) => this.history.push(r, live, feed.id, this.batchNow),
     };
   }
 
@@ -72,12 +72,17 @@ export class AvlService {
       const message = `feed over ${this.limits.feedReportsPerS} reports/s (burst ${this.limits.feedBurstReports}); batch refused`;
       return { accepted: 0, rejected: reports.map((_, index) => ({ index, code: 'JCR_RATE_LIMITED' as const, message })), moved: [] };
     }
-    const now = (this.now = this.clock());
+    const now = (this.batchNow = this.clock());
     const out = this.core.ingestBatch(reports, feed, now, this.sink);
     this.stats.accepted += out.accepted;
     this.stats.rejected += out.rejected.length;
     if (out.moved.length > 0) this.engine.notifyPositions(out.moved);
     return out;
+  }
+
+  /** The injected clock's time. */
+  now(): number {
+    return this.clock();
   }
 
   close(): void {

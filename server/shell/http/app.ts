@@ -7,6 +7,8 @@ import { errorHandler, notFound } from './errors.ts';
 import { resourceRoutes } from './resources.ts';
 import { scenarioRoutes } from './scenario.ts';
 import { landingPage } from './landing.ts';
+import type { AvlService } from '../avl/service.ts';
+import { osmandRoutes } from '../avl/osmand.ts';
 import { authenticate, authRoutes } from './auth.ts';
 import type { Users } from '../auth/users.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -18,6 +20,8 @@ export interface AppDeps {
   engine: Engine;
   log: Logger;
   startedAt: number;
+  /** AVL ingest: mounts the OsmAnd (Traccar Client) endpoint at /osmand when present. */
+  avl?: AvlService;
   users: Users;
   clock: Clock;
   /** Mark session cookies Secure (set when served behind TLS). */
@@ -38,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', scenarioRoutes(deps));
   app.use('/api', resourceRoutes(deps));
   app.use('/api', notFound);
+  if (deps.avl) app.use('/osmand', osmandRoutes(deps.avl, deps.engine.room.scenario));
 
   const dist = resolve('client/dist');
   if (existsSync(dist)) app.use(express.static(dist, { index: 'index.html', maxAge: 0 }));

@@ -5,8 +5,12 @@ import { JcrError } from '../../core/errors.ts';
 import type { AppDeps } from './app.ts';
 import { asObject, num, str } from './body.ts';
 
-export function resourceJson(r: LiveResource) {
-  return {
+/**
+ * One resource as JSON. With `now`, adds `stale` (no accepted fix for longer than the fleet's
+ * staleAfterMs, derived from the injected clock) and `fixAgeMs` (null before the first fix).
+ */
+export function resourceJson(r: LiveResource, now?: number, staleAfterMs?: number) {
+  const base = {
     id: r.def.id,
     callSign: r.def.callSign,
     agency: r.def.agency,
@@ -23,15 +27,20 @@ export function resourceJson(r: LiveResource) {
     accuracyM: r.accuracyM,
     incidentId: r.incidentId ?? null,
   };
+  if (now === undefined) return base;
+  const stale = now - r.fixTimeMs > (staleAfterMs ?? 120_000);
+  return { ...base, stale, fixAgeMs: r.fixTimeMs > 0 ? now - r.fixTimeMs : null };
 }
 
 export function resourceRoutes({ engine }: AppDeps): Router {
   const r = Router();
   r.get('/resources', (_req, res) => {
-    res.json({ seq: engine.room.lastSeq, resources: Array.from(engine.room.fleet.all(), resourceJson) });
+    const now = engine.room.clock();
+    const fleet = engine.room.fleet;
+    res.json({ seq: engine.room.lastSeq, now, staleAfterMs: fleet.staleAfterMs, resources: Array.from(fleet.all(), (x) => resourceJson(x, now, fleet.staleAfterMs)) });
   });
   r.get('/resources/:id', (req, res) => {
-    res.json(resourceJson(engine.room.fleet.require(req.params.id)));
+    res.json(resourceJson(engine.room.fleet.require(req.params.id), engine.room.clock(), engine.room.fleet.staleAfterMs));
   });
   /** An operator's status change: the same transition rules as an AVL terminal's. */
   r.post('/resources/:id/status', (req, res) => {

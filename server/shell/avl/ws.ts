@@ -1,0 +1,130 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { FeedScope } from '../../core/avl/ingest.ts';
+import { ERRORS, type ErrorCode } from '../../core/errors.ts';
+import type { Logger } from '../log.ts';
+import { decodeBatch, encodeAck, type AvlBatchIn } from './codec.ts';
+import { presentedToken } from './feeds.ts';
+import type { AvlService } from './service.ts';
+import type { Every } from './timer.ts';
+
+export const AVL_WS_PATH = '/ws/avl';
+
+interface Conn {
+  feed: FeedScope;
+  alive: boolean;
+}
+
+export interface AvlWsHandle {
+  readonly wss: WebSocketServer;
+  /** Open AVL connections. */
+  readonly connections: number;
+  close(): void;
+}
+
+/**
+ * WebSocket transport for AVL at /ws/avl. The token is checked on the HTTP upgrade request, before
+ * any WebSocket exists (`noServer` + handleUpgrade): a bad token gets a plain HTTP 401 with a JSON
+ * error body. Each binary frame is one AvlBatch, answered by one AvlAck with the same seq, sent
+ * only after any status change in the batch is durable (Engine.execute is synchronous).
+ *
+ * Per connection: a text frame or bytes that are not an AvlBatch close it with 1007
+ * (JCR_AVL_MALFORMED_FRAME); a frame over maxFrameBytes closes it with 1009 (ws maxPayload); more
+ * than maxReportsPerBatch reports closes it with 1009 (JCR_PAYLOAD_TOO_LARGE); a client that lets
+ * more than maxBufferedAckBytes of acks pile up unread is closed with 1008. None of this touches
+ * other connections. A ping goes out every heartbeatMs; no pong by the next one terminates.
+ */
+export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: Every): AvlWsHandle {
+  const L = avl.limits;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: L.maxFrameBytes, perMessageDeflate: false, clientTracking: true });
+  const conns = new WeakMap<WebSocket, Conn>();
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== AVL_WS_PATH) {
+      // Another module may own this path; if nobody else listens, refuse rather than hang.
+      if (http.listenerCount('upgrade') === 1) refuse(socket, 'JCR_NOT_FOUND', `no WebSocket endpoint ${path}`);
+      return;
+    }
+    const feed = avl.feeds.authenticate(presentedToken(req.headers.authorization, req.url));
+    if (!feed) {
+      refuse(socket, 'JCR_UNAUTHENTICATED', 'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, feed));
+  };
+  http.on('upgrade', onUpgrade);
+
+  function onConnection(ws: WebSocket, feed: FeedScope): void {
+    const conn: Conn = { feed, alive: true };
+    conns.set(ws, conn);
+    log.debug('avl feed connected', { feed: feed.id });
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('error', (e) => log.debug('avl socket error', { feed: feed.id, err: e.message }));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (!isBinary) return closeWith(ws, 'JCR_AVL_MALFORMED_FRAME');
+      let batch: AvlBatchIn;
+      try {
+        batch = decodeBatch(data as Buffer);
+      } catch {
+        return closeWith(ws, 'JCR_AVL_MALFORMED_FRAME');
+      }
+      const reports = batch.reports;
+      if (reports.length > L.maxReportsPerBatch) return closeWith(ws, 'JCR_PAYLOAD_TOO_LARGE');
+      let ack: Uint8Array;
+      try {
+        const out = avl.ingest(reports, feed);
+        ack = encodeAck({ seq: batch.seq, accepted: out.accepted, rejected: out.rejected });
+      } catch (e) {
+        log.error('avl batch failed', { feed: feed.id, err: e instanceof Error ? e.stack : String(e) });
+        return closeWith(ws, 'JCR_INTERNAL');
+      }
+      ws.send(ack);
+      if (ws.bufferedAmount > L.maxBufferedAckBytes) closeWith(ws, 'JCR_RATE_LIMITED');
+    });
+  }
+
+  const stopHeartbeat = every(L.heartbeatMs, () => {
+    for (const ws of wss.clients) {
+      const c = conns.get(ws);
+      if (!c) continue;
+      if (!c.alive) {
+        ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      ws.ping();
+    }
+  });
+
+  return {
+    wss,
+    get connections() {
+      return wss.clients.size;
+    },
+    close() {
+      stopHeartbeat();
+      http.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function closeWith(ws: WebSocket, code: ErrorCode): void {
+  ws.close(ERRORS[code].close, code);
+}
+
+/** Answer an upgrade request with a plain HTTP error (no WebSocket is opened). */
+function refuse(socket: Duplex, code: ErrorCode, message: string): void {
+  const status = ERRORS[code].status;
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Error';
+  const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="jcr-avl"\r\n' : '';
+  socket.on('error', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
