@@ -4,6 +4,8 @@ import type { JcrEvent, NewEvent, Origin } from './events.ts';
 import { Fleet } from './fleet/fleet.ts';
 import { isResourceStatus, type ResourceStatus } from './fleet/status.ts';
 import type { Scenario } from './scenario/types.ts';
+import { IncidentBook } from './incidents/book.ts';
+import type { IncidentCommand } from './incidents/types.ts';
 
 /**
  * The control room's live state and its one narrow entry. Every change, whoever makes it
@@ -14,7 +16,8 @@ import type { Scenario } from './scenario/types.ts';
  */
 export type Command =
   | { type: 'resource.setStatus'; resourceId: string; status: ResourceStatus; incidentId?: string; lat?: number; lon?: number }
-  | { type: 'operator.note'; text: string; incidentId?: string };
+  | { type: 'operator.note'; text: string; incidentId?: string }
+  | IncidentCommand;
 
 export interface CommandContext {
   origin: Origin;
@@ -28,6 +31,8 @@ export interface RoomOptions {
 export class Room {
   readonly scenario: Scenario;
   readonly fleet: Fleet;
+  /** Incidents and their attendances (server/core/incidents/). */
+  readonly incidents: IncidentBook;
   readonly clock: Clock;
   /** Sequence number of the last event applied. */
   lastSeq = 0;
@@ -36,6 +41,7 @@ export class Room {
     this.scenario = scenario;
     this.clock = opts.clock;
     this.fleet = new Fleet(scenario);
+    this.incidents = new IncidentBook(scenario);
   }
 
   /** Validate a command against current state; return the events it produces (not yet applied). */
@@ -46,6 +52,7 @@ export class Room {
         if (!isResourceStatus(cmd.status)) throw new JcrError('JCR_VALIDATION', `status must be 1..6`, { path: 'status' });
         const r = this.fleet.require(cmd.resourceId);
         this.fleet.checkTransition(cmd.resourceId, cmd.status);
+        this.incidents.checkStatusTarget(cmd.incidentId);
         if (r.status === cmd.status && r.incidentId === cmd.incidentId) return [];
         const data: NewEvent & { type: 'resource.status' } = {
           at,
@@ -68,6 +75,8 @@ export class Room {
         if (cmd.incidentId !== undefined) ev.data.incidentId = cmd.incidentId;
         return [ev];
       }
+      default:
+        return this.incidents.decide(cmd, ctx, at, this.fleet);
     }
   }
 
@@ -77,11 +86,13 @@ export class Room {
     switch (e.type) {
       case 'resource.status': {
         const d = e.data;
+        this.incidents.applyResourceStatus(e, this.fleet);
         if (d.lat !== undefined && d.lon !== undefined) this.fleet.move(d.resourceId, { lat: d.lat, lon: d.lon });
         this.fleet.setStatus(d.resourceId, d.status, d.incidentId);
         break;
       }
-      case 'operator.note':
+      default:
+        this.incidents.apply(e);
         break;
     }
     this.lastSeq = e.seq;

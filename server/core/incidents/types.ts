@@ -1,0 +1,223 @@
+/**
+ * Incidents: the model (what an incident is), the commands that change it and the data of the
+ * events it leaves in the log. Pure data; the rules live in ./book.ts, the recommender in
+ * ./recommend.ts. docs/incidents.md is the operator-facing description.
+ */
+import type { Agency } from '../scenario/types.ts';
+
+/** received → mobilising (first resource sent) → in-attendance (first arrival) → closed. */
+export const INCIDENT_STATUSES = ['received', 'mobilising', 'in-attendance', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** JESIP METHANE: the shared situation report every service reads the same way. */
+export interface Methane {
+  /** M: has a major incident been declared? */
+  majorIncident: boolean;
+  /** E: exact location, as the caller or crews describe it (grid ref, landmark, floor, ...). */
+  exactLocation: string;
+  /** T: type of incident, in words (the scenario type id is the incident's `typeId`). */
+  type: string;
+  /** H: hazards, present and potential. */
+  hazards: string;
+  /** A: access routes that are safe to use, rendezvous point. */
+  access: string;
+  /** N: number of casualties (null = not known yet). */
+  casualties: number | null;
+  /** E: emergency services present and those required. */
+  servicesPresent: Agency[];
+  servicesRequired: Agency[];
+}
+
+export const EMPTY_METHANE: Readonly<Methane> = Object.freeze({
+  majorIncident: false,
+  exactLocation: '',
+  type: '',
+  hazards: '',
+  access: '',
+  casualties: null,
+  servicesPresent: [],
+  servicesRequired: [],
+});
+
+/** One resource's attendance at an incident. A resource sent twice has two entries. */
+export interface Attendance {
+  resourceId: string;
+  agency: Agency;
+  mobilisedAt: number;
+  arrivedAt: number | null;
+  leftAt: number | null;
+  /** How arrival was known: 'avl' (radius and speed) or the origin of the status change. */
+  arrivalSource: string | null;
+}
+
+/** A joint request: one agency asks another to attend (e.g. police ask fire for assistance). */
+export interface AssistanceRequest {
+  requestId: string;
+  fromAgency: Agency;
+  toAgency: Agency;
+  note: string;
+  requestedAt: number;
+  requestedBy: string;
+  status: 'pending' | 'accepted';
+  acceptedAt: number | null;
+  acceptedBy: string | null;
+}
+
+/** "A quicker resource has become available" while an attendance is still en route. */
+export interface QuickerFlag {
+  capability: string;
+  enRouteId: string;
+  /** Seconds from the flag's time until the en-route resource arrives, as predicted then. */
+  enRouteEtaS: number;
+  quickerId: string;
+  quickerEtaS: number;
+  at: number;
+  seq: number;
+}
+
+export interface Incident {
+  id: string;
+  typeId: string;
+  priority: 1 | 2 | 3;
+  lat: number;
+  lon: number;
+  address: string;
+  methane: Methane;
+  leadAgency: Agency;
+  supportingAgencies: Agency[];
+  status: IncidentStatus;
+  createdAt: number;
+  createdBy: string;
+  updatedAt: number;
+  closedAt: number | null;
+  closeReason: string | null;
+  attendances: Attendance[];
+  requests: AssistanceRequest[];
+  /** Outstanding quicker-resource flags (dropped when the en-route resource arrives or is stood down). */
+  quicker: QuickerFlag[];
+  /** The last recommendation shown for this incident (its event seq and the proposed resources). */
+  lastRecommendation: { seq: number; proposed: string[] } | null;
+}
+
+/** Fields an update may change. Location changes move the one shared location for every agency. */
+export interface IncidentPatch {
+  typeId?: string;
+  priority?: 1 | 2 | 3;
+  lat?: number;
+  lon?: number;
+  address?: string;
+  methane?: Partial<Methane>;
+  leadAgency?: Agency;
+  supportingAgencies?: Agency[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands (members of room.ts's Command union)
+
+export type IncidentCommand =
+  | {
+      type: 'incident.create';
+      typeId: string;
+      lat: number;
+      lon: number;
+      address?: string;
+      priority?: 1 | 2 | 3;
+      methane?: Partial<Methane>;
+      leadAgency?: Agency;
+      supportingAgencies?: Agency[];
+      actingAgency?: Agency;
+    }
+  | { type: 'incident.update'; incidentId: string; patch: IncidentPatch; actingAgency?: Agency }
+  | { type: 'incident.close'; incidentId: string; reason?: string; actingAgency?: Agency }
+  | { type: 'incident.recordRecommendation'; incidentId: string; summary: RecommendationSummary }
+  | {
+      type: 'incident.mobilise';
+      incidentId: string;
+      /** The resources chosen. */
+      resourceIds: string[];
+      /** The top recommendation the dispatcher was shown (resource ids), and its event seq. */
+      proposed: string[];
+      recommendationSeq?: number;
+      /** Required when the choice differs from `proposed`. */
+      reason?: string;
+      actingAgency?: Agency;
+    }
+  | { type: 'incident.requestAssistance'; incidentId: string; fromAgency: Agency; toAgency: Agency; note?: string }
+  | { type: 'incident.acceptAssistance'; incidentId: string; requestId: string; actingAgency: Agency }
+  | { type: 'incident.flagQuicker'; incidentId: string; flags: Array<Omit<QuickerFlag, 'at' | 'seq'>> };
+
+// ---------------------------------------------------------------------------------------------
+// Event data (members of events.ts's JcrEvent union)
+
+export interface IncidentCreatedData {
+  incidentId: string;
+  typeId: string;
+  priority: 1 | 2 | 3;
+  lat: number;
+  lon: number;
+  address: string;
+  methane: Methane;
+  leadAgency: Agency;
+  supportingAgencies: Agency[];
+}
+
+export interface IncidentUpdatedData {
+  incidentId: string;
+  patch: IncidentPatch;
+}
+
+export interface IncidentClosedData {
+  incidentId: string;
+  reason: string;
+}
+
+/** What the dispatcher was shown, in enough detail to audit the decision later. */
+export interface RecommendationSummary {
+  /** Resource ids of the proposed attendance, in line order. */
+  proposed: string[];
+  lines: Array<{
+    capability: string;
+    count: number;
+    outstanding: number;
+    /** Top candidates: id and predicted arrival in seconds. */
+    candidates: Array<{ resourceId: string; etaS: number }>;
+    /** Slots of this line nobody available can fill. */
+    unfilled: number;
+  }>;
+  /** Resources withheld by a rule (e.g. the co-responder cover rule), with the rule. */
+  withheld: Array<{ resourceId: string; rule: string }>;
+}
+
+export interface IncidentRecommendedData {
+  incidentId: string;
+  summary: RecommendationSummary;
+}
+
+export interface IncidentDecisionData {
+  incidentId: string;
+  decision: 'accepted' | 'overridden';
+  proposed: string[];
+  chosen: string[];
+  reason: string | null;
+  recommendationSeq: number | null;
+  actingAgency: Agency | null;
+}
+
+export interface AssistanceRequestedData {
+  incidentId: string;
+  requestId: string;
+  fromAgency: Agency;
+  toAgency: Agency;
+  note: string;
+}
+
+export interface AssistanceAcceptedData {
+  incidentId: string;
+  requestId: string;
+  agency: Agency;
+}
+
+export interface QuickerAvailableData {
+  incidentId: string;
+  flags: Array<Omit<QuickerFlag, 'at' | 'seq'>>;
+}
