@@ -1,0 +1,380 @@
+/**
+ * Build the routable road graph from parsed OSM ways: keep drivable classes (./osm-tags.ts), make
+ * directed edges between consecutive way nodes, keep the largest strongly connected component
+ * (so every kept node can reach and be reached from every other), renumber nodes along a Hilbert
+ * curve (neighbours in space are neighbours in memory, which keeps searches cache-friendly and
+ * makes the numbering independent of the file format) and store everything as CSR typed arrays:
+ *
+ *   forward star:  edges firstOut[v] .. firstOut[v+1]-1 leave v; edge e goes tail[e] -> head[e]
+ *   reverse star:  k in firstIn[v] .. firstIn[v+1]-1 enters v from inTail[k]; inEdge[k] is its edge id
+ *   twin[e]:       the opposite-direction edge over the same segment, or -1 (one-way)
+ *   segments:      one per road segment (an edge with no twin or the lower id of a pair), indexed by
+ *                  a Flatbush R-tree over their bounding boxes for snapping (./snap.ts)
+ *
+ * Pure: parsing, hashing and the disk cache live in server/shell/network/.
+ */
+import Flatbush from 'flatbush';
+import { JcrError } from '../errors.ts';
+import { haversineM } from '../geo.ts';
+import { classifyWay, DRIVABLE_HIGHWAYS, type Tags } from './osm-tags.ts';
+import { stronglyConnected } from './scc.ts';
+
+/** Bump when the build rules or the graph layout change: it invalidates disk caches. */
+export const GRAPH_BUILD_VERSION = 1;
+
+export interface RawWay {
+  /** OSM way id (or feature index for GeoJSON without ids). */
+  id: number;
+  /** Indices into the RawNetwork node arrays, in way order. */
+  refs: ArrayLike<number>;
+  tags: Tags;
+}
+
+/** What an importer hands to the builder: node coordinates plus ways over node indices. */
+export interface RawNetwork {
+  /** OSM node id of each node (or a running number for GeoJSON). */
+  nodeId: Float64Array;
+  lat: Float64Array;
+  lon: Float64Array;
+  ways: RawWay[];
+}
+
+export interface BuildReport {
+  waysRead: number;
+  waysDrivable: number;
+  /** Ways left out, by reason. */
+  waysDropped: { notARoad: number; noAccess: number; area: number; reversible: number; degenerate: number };
+  /** Nodes and directed edges of all drivable ways, before the component filter. */
+  nodesDrivable: number;
+  edgesDrivable: number;
+  oneWayEdges: number;
+  components: number;
+  nodes: number;
+  edges: number;
+  /** Dropped by the largest-strongly-connected-component filter. */
+  nodesDropped: number;
+  edgesDropped: number;
+}
+
+export interface RoadGraph {
+  nodeCount: number;
+  edgeCount: number;
+  nodeId: Float64Array;
+  lat: Float64Array;
+  lon: Float64Array;
+  firstOut: Uint32Array;
+  head: Uint32Array;
+  tail: Uint32Array;
+  lengthM: Float32Array;
+  /** Index into `highwayNames`. */
+  highway: Uint8Array;
+  /** Posted limit in km/h, 0 if none. */
+  maxspeedKmh: Float32Array;
+  twin: Int32Array;
+  firstIn: Uint32Array;
+  inTail: Uint32Array;
+  inEdge: Uint32Array;
+  /** Segment i is edge segEdge[i]; Flatbush item i is segment i. */
+  segEdge: Uint32Array;
+  segIndex: Flatbush;
+  highwayNames: readonly string[];
+  report: BuildReport;
+}
+
+/** Growable typed arrays for the edge list (no per-edge objects: a county has ~10^6 edges). */
+class Grow {
+  from = new Uint32Array(1024);
+  to = new Uint32Array(1024);
+  len = new Float64Array(1024);
+  hw = new Uint8Array(1024);
+  max = new Float32Array(1024);
+  twin = new Int32Array(1024);
+  n = 0;
+  push(from: number, to: number, len: number, hw: number, max: number, twin: number): void {
+    if (this.n === this.from.length) {
+      const cap = this.n * 2;
+      const g = <T extends Uint32Array | Float64Array | Uint8Array | Float32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(cap);
+        b.set(a);
+        return b;
+      };
+      this.from = g(this.from, (c) => new Uint32Array(c));
+      this.to = g(this.to, (c) => new Uint32Array(c));
+      this.len = g(this.len, (c) => new Float64Array(c));
+      this.hw = g(this.hw, (c) => new Uint8Array(c));
+      this.max = g(this.max, (c) => new Float32Array(c));
+      this.twin = g(this.twin, (c) => new Int32Array(c));
+    }
+    const i = this.n++;
+    this.from[i] = from;
+    this.to[i] = to;
+    this.len[i] = len;
+    this.hw[i] = hw;
+    this.max[i] = max;
+    this.twin[i] = twin;
+  }
+}
+
+const HW_INDEX = new Map<string, number>(DRIVABLE_HIGHWAYS.map((h, i) => [h, i]));
+
+export function buildGraph(raw: RawNetwork): RoadGraph {
+  const rawCount = raw.lat.length;
+  const report: BuildReport = {
+    waysRead: raw.ways.length,
+    waysDrivable: 0,
+    waysDropped: { notARoad: 0, noAccess: 0, area: 0, reversible: 0, degenerate: 0 },
+    nodesDrivable: 0,
+    edgesDrivable: 0,
+    oneWayEdges: 0,
+    components: 0,
+    nodes: 0,
+    edges: 0,
+    nodesDropped: 0,
+    edgesDropped: 0,
+  };
+
+  // 1. Directed edges of drivable ways, between raw node indices.
+  const g = new Grow();
+  for (const way of raw.ways) {
+    const v = classifyWay(way.tags);
+    if (!v.drivable) {
+      const key = v.reason === 'not-a-road' ? 'notARoad' : v.reason === 'no-access' ? 'noAccess' : v.reason;
+      report.waysDropped[key]++;
+      continue;
+    }
+    const hw = HW_INDEX.get(v.highway) ?? 0;
+    let segments = 0;
+    for (let i = 1; i < way.refs.length; i++) {
+      const a = way.refs[i - 1]!;
+      const b = way.refs[i]!;
+      if (a === b) continue;
+      if (a < 0 || b < 0 || a >= rawCount || b >= rawCount) {
+        throw new JcrError('JCR_NETWORK_INVALID', `way ${way.id} refers to node index ${a < 0 || a >= rawCount ? a : b}, outside the ${rawCount} nodes read`);
+      }
+      const len = haversineM(raw.lat[a]!, raw.lon[a]!, raw.lat[b]!, raw.lon[b]!);
+      segments++;
+      if (v.forward && v.backward) {
+        g.push(a, b, len, hw, v.maxspeedKmh, g.n + 1);
+        g.push(b, a, len, hw, v.maxspeedKmh, g.n - 1);
+      } else if (v.forward) g.push(a, b, len, hw, v.maxspeedKmh, -1);
+      else g.push(b, a, len, hw, v.maxspeedKmh, -1);
+      if (!(v.forward && v.backward)) report.oneWayEdges++;
+    }
+    if (segments === 0) report.waysDropped.degenerate++;
+    else report.waysDrivable++;
+  }
+  const m0 = g.n;
+  if (m0 === 0) throw new JcrError('JCR_NETWORK_INVALID', `no drivable road in the network (${raw.ways.length} ways read)`);
+
+  // 2. Compact to the nodes that drivable ways use.
+  const tmpOf = new Int32Array(rawCount).fill(-1);
+  let n0 = 0;
+  for (let e = 0; e < m0; e++) {
+    const a = g.from[e]!;
+    const b = g.to[e]!;
+    if (tmpOf[a] === -1) tmpOf[a] = n0++;
+    if (tmpOf[b] === -1) tmpOf[b] = n0++;
+  }
+  const rawOfTmp = new Uint32Array(n0);
+  for (let r = 0; r < rawCount; r++) if (tmpOf[r]! >= 0) rawOfTmp[tmpOf[r]!] = r;
+  report.nodesDrivable = n0;
+  report.edgesDrivable = m0;
+
+  // 3. Largest strongly connected component.
+  const off0 = new Uint32Array(n0 + 1);
+  for (let e = 0; e < m0; e++) off0[tmpOf[g.from[e]!]! + 1]!++;
+  for (let i = 0; i < n0; i++) off0[i + 1]! += off0[i]!;
+  const head0 = new Uint32Array(m0);
+  const fill0 = off0.slice(0, n0);
+  for (let e = 0; e < m0; e++) head0[fill0[tmpOf[g.from[e]!]!]!++] = tmpOf[g.to[e]!]!;
+  const { comp, count } = stronglyConnected(n0, off0, head0);
+  report.components = count;
+  const size = new Uint32Array(count);
+  for (let i = 0; i < n0; i++) size[comp[i]!]!++;
+  let big = 0;
+  for (let c = 1; c < count; c++) if (size[c]! > size[big]!) big = c;
+
+  // 4. Renumber kept nodes along a Hilbert curve (ties: OSM id, then raw index).
+  const keptTmp: number[] = [];
+  for (let i = 0; i < n0; i++) if (comp[i] === big) keptTmp.push(i);
+  const n = keptTmp.length;
+  let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
+  for (const t of keptTmp) {
+    const r = rawOfTmp[t]!;
+    const la = raw.lat[r]!, lo = raw.lon[r]!;
+    if (la < minLat) minLat = la;
+    if (la > maxLat) maxLat = la;
+    if (lo < minLon) minLon = lo;
+    if (lo > maxLon) maxLon = lo;
+  }
+  const hkey = new Float64Array(n0);
+  const H = 65535;
+  for (const t of keptTmp) {
+    const r = rawOfTmp[t]!;
+    const x = maxLon > minLon ? Math.floor((H * (raw.lon[r]! - minLon)) / (maxLon - minLon)) : 0;
+    const y = maxLat > minLat ? Math.floor((H * (raw.lat[r]! - minLat)) / (maxLat - minLat)) : 0;
+    hkey[t] = hilbert(x, y);
+  }
+  keptTmp.sort((p, q) => hkey[p]! - hkey[q]! || raw.nodeId[rawOfTmp[p]!]! - raw.nodeId[rawOfTmp[q]!]! || rawOfTmp[p]! - rawOfTmp[q]!);
+  const newOfTmp = new Int32Array(n0).fill(-1);
+  const nodeId = new Float64Array(n);
+  const lat = new Float64Array(n);
+  const lon = new Float64Array(n);
+  keptTmp.forEach((t, i) => {
+    newOfTmp[t] = i;
+    const r = rawOfTmp[t]!;
+    nodeId[i] = raw.nodeId[r]!;
+    lat[i] = raw.lat[r]!;
+    lon[i] = raw.lon[r]!;
+  });
+
+  // 5. Kept edges in CSR order: by tail, then head, then input order (stable counting sort).
+  const newFrom = new Int32Array(m0);
+  const newTo = new Int32Array(m0);
+  const firstOut = new Uint32Array(n + 1);
+  let m = 0;
+  for (let e = 0; e < m0; e++) {
+    const a = newOfTmp[tmpOf[g.from[e]!]!]!;
+    const b = newOfTmp[tmpOf[g.to[e]!]!]!;
+    newFrom[e] = a;
+    newTo[e] = b;
+    if (a >= 0 && b >= 0) {
+      firstOut[a + 1]!++;
+      m++;
+    }
+  }
+  for (let i = 0; i < n; i++) firstOut[i + 1]! += firstOut[i]!;
+  const order = new Uint32Array(m); // position -> input edge
+  const fill = firstOut.slice(0, n);
+  for (let e = 0; e < m0; e++) if (newFrom[e]! >= 0 && newTo[e]! >= 0) order[fill[newFrom[e]!]!++] = e;
+  for (let v = 0; v < n; v++) {
+    // insertion sort by head within the (short) out-list; stable, so input order breaks ties
+    const lo = firstOut[v]!, hi = firstOut[v + 1]!;
+    for (let i = lo + 1; i < hi; i++) {
+      const x = order[i]!;
+      let j = i - 1;
+      while (j >= lo && newTo[order[j]!]! > newTo[x]!) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = x;
+    }
+  }
+  const posOf = new Int32Array(m0).fill(-1);
+  for (let i = 0; i < m; i++) posOf[order[i]!] = i;
+  const head = new Uint32Array(m);
+  const tail = new Uint32Array(m);
+  const lengthM = new Float32Array(m);
+  const highway = new Uint8Array(m);
+  const maxspeedKmh = new Float32Array(m);
+  const twin = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const e = order[i]!;
+    head[i] = newTo[e]!;
+    tail[i] = newFrom[e]!;
+    lengthM[i] = g.len[e]!;
+    highway[i] = g.hw[e]!;
+    maxspeedKmh[i] = g.max[e]!;
+    const t = g.twin[e]!;
+    twin[i] = t >= 0 ? posOf[t]! : -1;
+  }
+  report.nodes = n;
+  report.edges = m;
+  report.nodesDropped = n0 - n;
+  report.edgesDropped = m0 - m;
+
+  const rev = reverseStar(n, m, head, tail);
+  const { segEdge, segIndex } = segmentIndex(m, twin, head, tail, lat, lon);
+  return {
+    nodeCount: n,
+    edgeCount: m,
+    nodeId,
+    lat,
+    lon,
+    firstOut,
+    head,
+    tail,
+    lengthM,
+    highway,
+    maxspeedKmh,
+    twin,
+    firstIn: rev.firstIn,
+    inTail: rev.inTail,
+    inEdge: rev.inEdge,
+    segEdge,
+    segIndex,
+    highwayNames: DRIVABLE_HIGHWAYS,
+    report,
+  };
+}
+
+function reverseStar(n: number, m: number, head: Uint32Array, tail: Uint32Array): { firstIn: Uint32Array; inTail: Uint32Array; inEdge: Uint32Array } {
+  const firstIn = new Uint32Array(n + 1);
+  for (let e = 0; e < m; e++) firstIn[head[e]! + 1]!++;
+  for (let i = 0; i < n; i++) firstIn[i + 1]! += firstIn[i]!;
+  const fill = firstIn.slice(0, n);
+  const inTail = new Uint32Array(m);
+  const inEdge = new Uint32Array(m);
+  for (let e = 0; e < m; e++) {
+    const k = fill[head[e]!]!++;
+    inTail[k] = tail[e]!;
+    inEdge[k] = e;
+  }
+  return { firstIn, inTail, inEdge };
+}
+
+/** One R-tree item per road segment (a two-way road is one segment, two edges). */
+export function segmentIndex(m: number, twin: Int32Array, head: Uint32Array, tail: Uint32Array, lat: Float64Array, lon: Float64Array): { segEdge: Uint32Array; segIndex: Flatbush } {
+  let s = 0;
+  for (let e = 0; e < m; e++) if (twin[e]! < 0 || e < twin[e]!) s++;
+  const segEdge = new Uint32Array(s);
+  const index = new Flatbush(Math.max(1, s));
+  s = 0;
+  for (let e = 0; e < m; e++) {
+    if (!(twin[e]! < 0 || e < twin[e]!)) continue;
+    segEdge[s++] = e;
+    const a = tail[e]!, b = head[e]!;
+    index.add(Math.min(lon[a]!, lon[b]!), Math.min(lat[a]!, lat[b]!), Math.max(lon[a]!, lon[b]!), Math.max(lat[a]!, lat[b]!));
+  }
+  if (s === 0) index.add(0, 0, 0, 0);
+  index.finish();
+  return { segEdge, segIndex: index };
+}
+
+/** Hilbert curve index of (x, y) on a 2^16 grid (the fast bit-twiddling form used by Flatbush). */
+export function hilbert(x: number, y: number): number {
+  let a = x ^ y;
+  let b = 0xffff ^ a;
+  let c = 0xffff ^ (x | y);
+  let d = x & (y ^ 0xffff);
+  let A = a | (b >> 1);
+  let B = (a >> 1) ^ a;
+  let C = (c >> 1) ^ (b & (d >> 1)) ^ c;
+  let D = (a & (c >> 1)) ^ (d >> 1) ^ d;
+  a = A; b = B; c = C; d = D;
+  A = (a & (a >> 2)) ^ (b & (b >> 2));
+  B = (a & (b >> 2)) ^ (b & ((a ^ b) >> 2));
+  C ^= (a & (c >> 2)) ^ (b & (d >> 2));
+  D ^= (b & (c >> 2)) ^ ((a ^ b) & (d >> 2));
+  a = A; b = B; c = C; d = D;
+  A = (a & (a >> 4)) ^ (b & (b >> 4));
+  B = (a & (b >> 4)) ^ (b & ((a ^ b) >> 4));
+  C ^= (a & (c >> 4)) ^ (b & (d >> 4));
+  D ^= (b & (c >> 4)) ^ ((a ^ b) & (d >> 4));
+  a = A; b = B; c = C; d = D;
+  C ^= (a & (c >> 8)) ^ (b & (d >> 8));
+  D ^= (b & (c >> 8)) ^ ((a ^ b) & (d >> 8));
+  a = C ^ (C >> 1);
+  b = D ^ (D >> 1);
+  let i0 = x ^ y;
+  let i1 = b | (0xffff ^ (i0 | a));
+  i0 = (i0 | (i0 << 8)) & 0x00ff00ff;
+  i0 = (i0 | (i0 << 4)) & 0x0f0f0f0f;
+  i0 = (i0 | (i0 << 2)) & 0x33333333;
+  i0 = (i0 | (i0 << 1)) & 0x55555555;
+  i1 = (i1 | (i1 << 8)) & 0x00ff00ff;
+  i1 = (i1 | (i1 << 4)) & 0x0f0f0f0f;
+  i1 = (i1 | (i1 << 2)) & 0x33333333;
+  i1 = (i1 | (i1 << 1)) & 0x55555555;
+  return ((i1 << 1) | i0) >>> 0;
+}
