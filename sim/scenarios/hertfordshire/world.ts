@@ -243,12 +243,12 @@ export const SPEED_PROFILES: Record<string, SpeedProfile> = {
 };
 
 export const POSTS: Post[] = [
-  { id: 'DAP-A1M-J1', name: 'A1(M) J1 South Mimms', agencies: ['ambulance', 'police'], lat: 51.6935, lon: -0.2255 },
+  { id: 'DAP-A1M-J1', name: 'A1(M) J1 South Mimms', agencies: ['ambulance', 'police'], lat: 51.6913, lon: -0.2319 },
   { id: 'DAP-A1M-J4', name: 'A1(M) J4 Hatfield', agencies: ['ambulance'], lat: 51.7625, lon: -0.2245 },
-  { id: 'DAP-A1M-J7', name: 'A1(M) J7 Stevenage South', agencies: ['ambulance'], lat: 51.8835, lon: -0.2010 },
-  { id: 'DAP-M1-J8', name: 'M1 J8 Hemel Hempstead', agencies: ['ambulance'], lat: 51.7525, lon: -0.4140 },
-  { id: 'DAP-M25-J21A', name: 'M25 J21A Bricket Wood', agencies: ['ambulance'], lat: 51.7125, lon: -0.3760 },
-  { id: 'DAP-M25-J25', name: 'M25 J25 Waltham Cross', agencies: ['ambulance'], lat: 51.6880, lon: -0.0340 },
+  { id: 'DAP-A1M-J7', name: 'A1(M) J7 Stevenage South', agencies: ['ambulance'], lat: 51.8844, lon: -0.205 },
+  { id: 'DAP-M1-J8', name: 'M1 J8 Hemel Hempstead', agencies: ['ambulance'], lat: 51.7521, lon: -0.4143 },
+  { id: 'DAP-M25-J21A', name: 'M25 J21A, A405 Bricket Wood', agencies: ['ambulance'], lat: 51.7089, lon: -0.3643 },
+  { id: 'DAP-M25-J25', name: 'M25 J25 Waltham Cross', agencies: ['ambulance'], lat: 51.6879, lon: -0.0344 },
 ];
 
 /** Demand: towns weighted by population (thousands), plus a handful of rural hamlets. */
