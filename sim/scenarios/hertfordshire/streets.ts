@@ -191,7 +191,7 @@ interface TownNet {
 }
 
 /** Grid-and-jitter street network for one town: returns its junctions. */
-function buildTown(net: Net, town: Town, targetNodes: number, rnd: Random, townIndex: number): TownNet {
+function buildTown(net: Net, town: Town, targetNodes: number, rnd: Random): TownNet {
   const f = frame(town.lat, town.lon);
   const cells = Math.max(12, targetNodes / 4.6);
   const R = Math.max(2, Math.sqrt(cells / Math.PI));
@@ -282,7 +282,7 @@ function buildTown(net: Net, town: Town, targetNodes: number, rnd: Random, townI
     const flush = () => {
       if (run.length >= 2) {
         const cls = main ? 'tertiary' : 'residential';
-        const tags: Tags = { highway: cls, name: `${streetName(`${line.dir}${line.fixed}`, cls)}`, oneway: 'no', source: 'synthetic' };
+        const tags: Tags = { highway: cls, name: streetName(`${line.dir}${line.fixed}`, cls), oneway: 'no', source: 'synthetic' };
         if (cls === 'tertiary') tags['maxspeed'] = '30 mph';
         else if (twentyZone) tags['maxspeed'] = '20 mph';
         if (cls === 'residential' && rnd() < 0.12) tags['oneway'] = rnd() < 0.5 ? 'yes' : '-1';
@@ -343,7 +343,6 @@ function buildTown(net: Net, town: Town, targetNodes: number, rnd: Random, townI
     if (rnd() < 0.4) tags['service'] = rnd() < 0.5 ? 'parking_aisle' : 'driveway';
     net.way(nodes, tags);
   }
-  void townIndex;
   return { town, radiusM: R * s, junctions, edge: edge.length > 0 ? edge : junctions };
 }
 
@@ -538,13 +537,11 @@ export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeatur
   const attach = [...attachable].sort((a, b) => a - b);
 
   // 2. Towns.
-  const totalPop = towns.reduce((s, t) => s + t.population, 0);
   const townNets: TownNet[] = [];
   towns.forEach((t, i) => {
     const trnd = seededRandom(opts.seed + 7919 * (i + 1));
-    townNets.push(buildTown(net, t, t.population * opts.nodesPerResident, trnd, i));
+    townNets.push(buildTown(net, t, t.population * opts.nodesPerResident, trnd));
   });
-  void totalPop;
 
   // 3. Connectors from each town to the skeleton, at several points, some via roundabouts.
   townNets.forEach((tn, i) => {
@@ -635,7 +632,7 @@ export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeatur
       const sf = frame(net.lat[at]!, net.lon[at]!);
       const side = [at];
       const n = 3 + Math.floor(hrnd() * 4);
-      for (let k = 1; k <= n; k++) side.push(net.node(toLon(sf, Math.cos(sa) * 40 * k * (hrnd() < 0.5 ? 1 : 1)), toLat(sf, Math.sin(sa) * 40 * k)));
+      for (let k = 1; k <= n; k++) side.push(net.node(toLon(sf, Math.cos(sa) * 40 * k), toLat(sf, Math.sin(sa) * 40 * k)));
       net.way(side, { highway: 'residential', name: `${pick(hrnd, STREET_A)} ${pick(hrnd, STREET_B)}`, oneway: 'no', source: 'synthetic' });
     }
     const end0 = main[0]!;
@@ -668,6 +665,8 @@ export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeatur
     }
     if (changed === 0) throw new Error(`street generator: ${count} strongly connected components remain`);
   }
+  const final = scc(net.lon.length, net.ways).count;
+  if (final !== 1) throw new Error(`street generator: ${final} strongly connected components remain`);
 
   const byHighway: Record<string, number> = {};
   let oneway = 0;
