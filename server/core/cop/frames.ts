@@ -1,0 +1,252 @@
+import { JcrError } from '../errors.ts';
+import type { LiveResource } from '../fleet/fleet.ts';
+import { AGENCIES, type Agency } from '../scenario/types.ts';
+import type { BBox } from '../spatial/point-index.ts';
+
+/**
+ * The COP wire messages as plain data, field for field the camelCase names protobufjs uses for
+ * proto/cop.proto, so the shell codec encodes these objects as they are and the browser client
+ * reads decoded messages through the same types. Nothing here encodes: the hub is handed an
+ * encoder function.
+ */
+export interface CopBounds {
+  south: number;
+  west: number;
+  north: number;
+  east: number;
+}
+
+export interface CopFilter {
+  /** Empty = every agency. */
+  agencies: string[];
+  /** null = the whole map. */
+  bounds: CopBounds | null;
+}
+
+export const SnapshotReason = { INITIAL: 1, RESUME_TOO_OLD: 2, RESYNC: 3, FILTER_CHANGED: 4 } as const;
+export type SnapshotReason = (typeof SnapshotReason)[keyof typeof SnapshotReason];
+
+export interface CopResourceMsg {
+  ref: number;
+  id: string;
+  callSign: string;
+  agency: string;
+  type: string;
+  station: string;
+  capabilities: string[];
+  status: number;
+  incidentId: string;
+  latE7: number;
+  lonE7: number;
+  headingDeg: number;
+  speedDmps: number;
+  fixTimeMs: number;
+  accuracyM: number;
+}
+
+export interface CopIncidentMsg {
+  id: string;
+}
+
+export interface CopCoverSummaryMsg {
+  computedAtMs: number;
+}
+
+export interface CopSnapshotMsg {
+  seq: number;
+  epoch: string;
+  eventSeq: number;
+  serverTimeMs: number;
+  reason: number;
+  filter: CopFilter | null;
+  resources: CopResourceMsg[];
+  incidents: CopIncidentMsg[];
+  cover: CopCoverSummaryMsg | null;
+}
+
+export interface CopStatusChangeMsg {
+  ref: number;
+  status: number;
+  incidentId: string;
+  eventSeq: number;
+  atMs: number;
+}
+
+/** One durable change; later issues add incident and cover members. */
+export interface CopChangeMsg {
+  status?: CopStatusChangeMsg | null;
+}
+
+export interface CopPositionsMsg {
+  ref: number[];
+  latE7: number[];
+  lonE7: number[];
+  headingDeg: number[];
+  speedDmps: number[];
+  fixAgeMs: number[];
+  accuracyM: number[];
+}
+
+export interface CopDeltaMsg {
+  seq: number;
+  /** 0 = same as seq. */
+  fromSeq: number;
+  serverTimeMs: number;
+  changes: CopChangeMsg[];
+  positions: CopPositionsMsg | null;
+  enter: CopResourceMsg[];
+  leave: number[];
+}
+
+export type CopServerMsg = { snapshot: CopSnapshotMsg; delta?: null } | { delta: CopDeltaMsg; snapshot?: null };
+
+export interface CopSubscribeMsg {
+  lastSeq: number;
+  resumeEpoch: string;
+  filter: CopFilter | null;
+}
+
+export type CopClientMsg = { subscribe: CopSubscribeMsg; setFilter?: null } | { setFilter: { filter: CopFilter | null }; subscribe?: null };
+
+/** The encoder the shell gives the hub: one CopServerMessage → its bytes. */
+export type CopEncode = (msg: CopServerMsg) => Uint8Array;
+
+// ---------------------------------------------------------------------------------------------
+// Quantisation: deltas and snapshots carry the same rounded values, so state built from deltas
+// equals a fresh snapshot exactly.
+
+/** fix_age_ms value meaning "this resource has no fix". */
+export const NO_FIX_AGE = 2147483647;
+const MAX_AGE = 2147483646;
+
+export function quantLatLon(deg: number): number {
+  return Math.round(deg * 1e7);
+}
+
+export function quantHeading(deg: number): number {
+  const h = Math.round(deg) % 360;
+  return h < 0 ? h + 360 : h;
+}
+
+export function quantSpeed(mps: number): number {
+  return mps > 0 ? Math.min(Math.round(mps * 10), 0xffffffff) : 0;
+}
+
+export function quantAccuracy(m: number): number {
+  return m > 0 ? Math.min(Math.round(m), 0xffffffff) : 0;
+}
+
+/** Fix age relative to the frame time; the client recovers the fix time as serverTimeMs - age. */
+export function fixAge(serverTimeMs: number, fixTimeMs: number): number {
+  if (fixTimeMs === 0) return NO_FIX_AGE;
+  const age = serverTimeMs - Math.round(fixTimeMs);
+  return age > MAX_AGE ? MAX_AGE : age < -MAX_AGE ? -MAX_AGE : age;
+}
+
+/** The full COP record of one resource, quantised. */
+export function resourceMsg(ref: number, r: LiveResource): CopResourceMsg {
+  const d = r.def;
+  return {
+    ref,
+    id: d.id,
+    callSign: d.callSign,
+    agency: d.agency,
+    type: d.type,
+    station: d.station,
+    capabilities: d.capabilities,
+    status: r.status,
+    incidentId: r.incidentId ?? '',
+    latE7: quantLatLon(r.lat),
+    lonE7: quantLatLon(r.lon),
+    headingDeg: quantHeading(r.headingDeg),
+    speedDmps: quantSpeed(r.speedMps),
+    fixTimeMs: Math.round(r.fixTimeMs),
+    accuracyM: quantAccuracy(r.accuracyM),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters
+
+/** A validated filter: agencies as a set (null = all), bounds as an R-tree box (null = all). */
+export interface NormalFilter {
+  readonly agencies: ReadonlySet<string> | null;
+  readonly box: BBox | null;
+  /** Canonical text: clients with equal keys receive identical frames (encoded once per tick). */
+  readonly key: string;
+  /** The filter as it goes back on the wire in snapshots. */
+  readonly wire: CopFilter;
+}
+
+export const UNFILTERED: NormalFilter = { agencies: null, box: null, key: '', wire: { agencies: [], bounds: null } };
+
+export function inBox(box: BBox, lon: number, lat: number): boolean {
+  // The same test rbush applies to a point (edges inclusive), so R-tree and point tests agree.
+  return lon >= box.minX && lon <= box.maxX && lat >= box.minY && lat <= box.maxY;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+function finiteIn(v: unknown, min: number, max: number, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new JcrError('JCR_VALIDATION', `${path} must be a number in ${min}..${max}`, { path });
+  return v;
+}
+
+/** Validate an untrusted (decoded) CopFilter. Missing = unfiltered. */
+export function normalizeFilter(v: unknown, path = 'filter'): NormalFilter {
+  if (v === null || v === undefined) return UNFILTERED;
+  if (!isObject(v)) throw new JcrError('JCR_VALIDATION', `${path} must be a CopFilter`, { path });
+  const rawAgencies = v.agencies ?? [];
+  if (!Array.isArray(rawAgencies) || rawAgencies.length > AGENCIES.length) throw new JcrError('JCR_VALIDATION', `${path}.agencies must list at most ${AGENCIES.length} agencies`, { path: `${path}.agencies` });
+  const agencies = new Set<Agency>();
+  for (const a of rawAgencies) {
+    if (typeof a !== 'string' || !(AGENCIES as readonly string[]).includes(a)) throw new JcrError('JCR_VALIDATION', `${path}.agencies must be among ${AGENCIES.join(', ')}`, { path: `${path}.agencies` });
+    agencies.add(a as Agency);
+  }
+  let box: BBox | null = null;
+  let bounds: CopBounds | null = null;
+  if (v.bounds !== null && v.bounds !== undefined) {
+    const b = v.bounds;
+    const bp = `${path}.bounds`;
+    if (!isObject(b)) throw new JcrError('JCR_VALIDATION', `${bp} must be a CopBounds`, { path: bp });
+    const south = finiteIn(b.south, -90, 90, `${bp}.south`);
+    const north = finiteIn(b.north, -90, 90, `${bp}.north`);
+    const west = finiteIn(b.west, -180, 180, `${bp}.west`);
+    const east = finiteIn(b.east, -180, 180, `${bp}.east`);
+    if (south > north) throw new JcrError('JCR_VALIDATION', `${bp}: south must be <= north`, { path: bp });
+    if (west > east) throw new JcrError('JCR_VALIDATION', `${bp}: west must be <= east (a view across the antimeridian is not supported)`, { path: bp });
+    bounds = { south, west, north, east };
+    box = { minX: west, minY: south, maxX: east, maxY: north };
+  }
+  const sorted = [...agencies].sort();
+  // "every agency" listed explicitly is the same view as no agency filter.
+  const all = sorted.length === 0 || sorted.length === AGENCIES.length;
+  if (all && box === null) return UNFILTERED;
+  const key = `${all ? '*' : sorted.join(',')}|${bounds ? `${bounds.south},${bounds.west},${bounds.north},${bounds.east}` : '*'}`;
+  return { agencies: all ? null : new Set(sorted), box, key, wire: { agencies: all ? [] : sorted, bounds } };
+}
+
+/** A validated client → server message. */
+export type CopControl =
+  | { type: 'subscribe'; lastSeq: number; resumeEpoch: string; filter: NormalFilter }
+  | { type: 'setFilter'; filter: NormalFilter };
+
+/**
+ * Validate a decoded CopClientMessage. Throws JcrError('JCR_VALIDATION') naming the bad field;
+ * the WebSocket adapter closes the connection with that code's close code (1007).
+ */
+export function parseControl(v: unknown): CopControl {
+  if (!isObject(v)) throw new JcrError('JCR_VALIDATION', 'not a CopClientMessage');
+  if (isObject(v.subscribe)) {
+    const s = v.subscribe;
+    const lastSeq = s.lastSeq ?? 0;
+    if (typeof lastSeq !== 'number' || !Number.isInteger(lastSeq) || lastSeq < 0 || lastSeq > 0xffffffff) throw new JcrError('JCR_VALIDATION', 'subscribe.lastSeq must be a uint32', { path: 'subscribe.lastSeq' });
+    const resumeEpoch = s.resumeEpoch ?? '';
+    if (typeof resumeEpoch !== 'string' || resumeEpoch.length > 64) throw new JcrError('JCR_VALIDATION', 'subscribe.resumeEpoch must be a string of at most 64 characters', { path: 'subscribe.resumeEpoch' });
+    return { type: 'subscribe', lastSeq, resumeEpoch, filter: normalizeFilter(s.filter, 'subscribe.filter') };
+  }
+  if (isObject(v.setFilter)) return { type: 'setFilter', filter: normalizeFilter(v.setFilter.filter, 'setFilter.filter') };
+  throw new JcrError('JCR_VALIDATION', 'a CopClientMessage must hold subscribe or setFilter');
+}
