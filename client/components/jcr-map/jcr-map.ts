@@ -1,0 +1,197 @@
+/**
+ * <jcr-map>: the one Leaflet map. It renders into light DOM (Leaflet's CSS is global) and wires
+ * the layers, which are thin adapters over the store (client/map/). In the dispatcher view a click
+ * on a resource selects it, a click elsewhere picks the point for a new incident, and Enter on the
+ * focused map picks its centre. The wall view is fixed on the whole county with no controls.
+ */
+import * as L from 'leaflet';
+import { LitElement, html } from 'lit';
+import type { AppContext } from '../../context.ts';
+import { BasemapLayer, parseBasemap, parseTileSetting } from '../../map/basemap-layer.ts';
+import { CoverLayer } from '../../map/cover-layer.ts';
+import { IncidentsLayer } from '../../map/incidents-layer.ts';
+import { ResourcesLayer } from '../../map/resources-layer.ts';
+import { RoutesLayer } from '../../map/routes-layer.ts';
+
+export interface MapStats {
+  resourcesDrawn: number;
+  draws: number;
+  lastDrawMs: number;
+  drawMs: number[];
+  roadLines: number;
+  incidentMarkers: number;
+  zoom: number;
+}
+
+export class JcrMap extends LitElement {
+  static override properties = { ctx: { attribute: false } };
+  ctx!: AppContext;
+  private map: L.Map | null = null;
+  private resources: ResourcesLayer | null = null;
+  private basemap: BasemapLayer | null = null;
+  private incidents: IncidentsLayer | null = null;
+  private pick: L.Marker | null = null;
+  private unsub: (() => void)[] = [];
+  private fitted = false;
+  private resizeObs: ResizeObserver | null = null;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override render() {
+    return html`<div class="jcr-map-canvas" role="application" aria-label=${this.ctx.view === 'wall' ? 'County map' : 'Map. Arrow keys pan, plus and minus zoom, Enter picks the centre for a new incident.'}></div>`;
+  }
+
+  protected override firstUpdated(): void {
+    const el = this.querySelector<HTMLDivElement>('.jcr-map-canvas');
+    if (!el) return;
+    const wall = this.ctx.view === 'wall';
+    const store = this.ctx.store;
+    const map = L.map(el, {
+      zoomControl: !wall,
+      attributionControl: true,
+      keyboard: !wall,
+      dragging: !wall,
+      scrollWheelZoom: !wall,
+      doubleClickZoom: !wall,
+      boxZoom: !wall,
+      touchZoom: !wall,
+      zoomSnap: wall ? 0.1 : 0.5,
+      preferCanvas: true,
+      minZoom: 7,
+      maxZoom: 18,
+    });
+    this.map = map;
+    map.attributionControl.setPrefix(false);
+    map.setView([51.8, -0.25], 10);
+    const basePane = map.createPane('jcr-basemap');
+    basePane.style.zIndex = '250';
+    const baseRenderer = L.canvas({ pane: 'jcr-basemap', padding: 0.3 });
+    const overlayRenderer = L.canvas({ padding: 0.3 });
+
+    this.basemap = new BasemapLayer(baseRenderer).addTo(map);
+    new CoverLayer(store, overlayRenderer).addTo(map);
+    new RoutesLayer(store, overlayRenderer).addTo(map);
+    this.resources = new ResourcesLayer(store, { size: wall ? 22 : 18, labelsFromZoom: wall ? 99 : 13 });
+    this.resources.addTo(map);
+    this.incidents = new IncidentsLayer(store, (id) => store.select({ incidentId: id }), !wall).addTo(map);
+
+    this.unsub.push(store.subscribe(['scenario'], () => this.onScenario()));
+    this.unsub.push(store.subscribe(['selection'], () => this.onSelection()));
+    if (store.scenario) this.onScenario();
+
+    if (!wall) {
+      map.on('click', (e: L.LeafletMouseEvent) => {
+        const id = this.resources?.hit(e.containerPoint.x, e.containerPoint.y);
+        if (id) store.select({ resourceId: id });
+        else store.select({ point: { lat: e.latlng.lat, lon: e.latlng.lng } });
+      });
+      el.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' && e.target === el) {
+          const c = map.getCenter();
+          store.select({ point: { lat: c.lat, lon: c.lng } });
+          e.preventDefault();
+        }
+      });
+    }
+    this.resizeObs = new ResizeObserver(() => {
+      map.invalidateSize();
+      if (wall) this.fitCounty();
+    });
+    this.resizeObs.observe(el);
+    void this.loadBasemap();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const u of this.unsub) u();
+    this.unsub = [];
+    this.resizeObs?.disconnect();
+    this.incidents?.remove();
+    this.map?.remove();
+    this.map = null;
+  }
+
+  private async loadBasemap(): Promise<void> {
+    const [cfg, bm] = await Promise.all([this.ctx.api.uiConfig(), this.ctx.api.basemap()]);
+    if (cfg.ok) this.basemap?.setTiles(parseTileSetting(cfg.body));
+    if (bm.ok) {
+      const d = parseBasemap(bm.body);
+      if (d) this.basemap?.setBasemap(d);
+    }
+  }
+
+  private onScenario(): void {
+    const s = this.ctx.store.scenario;
+    if (!s || !this.map) return;
+    this.basemap?.setScenario(s, true);
+    const b = s.bounds;
+    const pad = 0.25;
+    const dLat = (b.north - b.south) * pad;
+    const dLon = (b.east - b.west) * pad;
+    this.map.setMaxBounds([
+      [b.south - dLat, b.west - dLon],
+      [b.north + dLat, b.east + dLon],
+    ]);
+    if (!this.fitted) {
+      this.fitted = true;
+      this.fitCounty();
+    }
+  }
+
+  fitCounty(): void {
+    const s = this.ctx.store.scenario;
+    if (!s || !this.map) return;
+    const b = s.bounds;
+    this.map.fitBounds(
+      [
+        [b.south, b.west],
+        [b.north, b.east],
+      ],
+      { animate: false, padding: [8, 8] },
+    );
+  }
+
+  private onSelection(): void {
+    const map = this.map;
+    if (!map) return;
+    const sel = this.ctx.store.selection;
+    const p = sel.point;
+    if (p && this.ctx.view !== 'wall') {
+      if (!this.pick) {
+        this.pick = L.marker([p.lat, p.lon], {
+          icon: L.divIcon({ className: 'jcr-pick', html: '<span>+</span>', iconSize: [30, 30], iconAnchor: [15, 15] }),
+          title: 'New incident location',
+          keyboard: false,
+          interactive: false,
+        }).addTo(map);
+      } else this.pick.setLatLng([p.lat, p.lon]);
+    } else if (this.pick) {
+      this.pick.remove();
+      this.pick = null;
+    }
+    if (sel.incidentId) {
+      const inc = this.ctx.store.incidents.get(sel.incidentId);
+      if (inc && !map.getBounds().pad(-0.1).contains([inc.lat, inc.lon])) map.panTo([inc.lat, inc.lon]);
+    }
+  }
+
+  focusMap(): void {
+    this.querySelector<HTMLElement>('.jcr-map-canvas')?.focus();
+  }
+
+  stats(): MapStats {
+    const st = this.resources?.stats;
+    return {
+      resourcesDrawn: st?.drawn ?? 0,
+      draws: st?.draws ?? 0,
+      lastDrawMs: st?.lastDrawMs ?? 0,
+      drawMs: st ? [...st.drawMs] : [],
+      roadLines: this.basemap?.roadLines ?? 0,
+      incidentMarkers: this.querySelectorAll('.jcr-incident').length,
+      zoom: this.map?.getZoom() ?? 0,
+    };
+  }
+}
+customElements.define('jcr-map', JcrMap);

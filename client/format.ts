@@ -1,0 +1,20 @@
+/** Small pure formatters shared by the panels. */
+
+/** "4:05" for 245 s, "1:02:03" for 3723 s. */
+export function formatDuration(totalS: number): string {
+  const s = Math.max(0, Math.floor(totalS));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
+}
+
+/** 0.873 → "87%". */
+export function formatShare(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+export function agencyLabel(a: string): string {
+  return a === 'fire' ? 'Fire' : a === 'police' ? 'Police' : a === 'ambulance' ? 'Ambulance' : a;
+}

@@ -1,0 +1,66 @@
+/**
+ * Browser entry. Reads the view from the URL (?view=wall for the wall screen), creates the store,
+ * starts the feed that fills it, and mounts <jcr-app>. Under a strict Content-Security-Policy
+ * (script-src 'self'): no inline scripts, no eval, styles set through the CSSOM only.
+ *
+ * Testing hook (read-only): `window.__jcr.stats()` returns counts the browser tests and the bench
+ * assert on — see docs/screens.md § Testing hook.
+ */
+import 'leaflet/dist/leaflet.css';
+import './app.css';
+import { Api } from './state/api.ts';
+import { ClientStore } from './state/store.ts';
+import { RestFeed } from './state/rest-feed.ts';
+import type { AppContext, View } from './context.ts';
+import type { JcrMap } from './components/jcr-map/jcr-map.ts';
+import './components/jcr-app/jcr-app.ts';
+
+const params = new URLSearchParams(location.search);
+const view: View = params.get('view') === 'wall' ? 'wall' : 'dispatcher';
+const store = new ClientStore();
+const api = new Api();
+const ctx: AppContext = { store, api, view };
+
+const feed = new RestFeed(store, api, { intervalMs: view === 'wall' ? 2000 : 1000 });
+feed.start();
+
+const app = document.createElement('jcr-app') as HTMLElement & { ctx: AppContext };
+app.ctx = ctx;
+document.body.appendChild(app);
+
+export interface JcrStats {
+  view: View;
+  connection: string;
+  lastSeq: number;
+  resources: number;
+  updates: number;
+  incidents: number;
+  capabilities: { incidents: boolean; cover: boolean; routes: boolean };
+  map: ReturnType<JcrMap['stats']> | null;
+}
+
+declare global {
+  interface Window {
+    __jcr: { stats(): JcrStats; status(id: string): string | null };
+  }
+}
+
+window.__jcr = Object.freeze({
+  stats(): JcrStats {
+    const m = document.querySelector<JcrMap>('jcr-map');
+    return {
+      view,
+      connection: store.connection,
+      lastSeq: store.lastSeq,
+      resources: store.resources.size,
+      updates: store.updates,
+      incidents: store.incidents.size,
+      capabilities: { ...store.capabilities },
+      map: m ? m.stats() : null,
+    };
+  },
+  /** A resource's status as the screen holds it. */
+  status(id: string): string | null {
+    return store.resources.get(id)?.status ?? null;
+  },
+});

@@ -1,0 +1,86 @@
+/**
+ * REST commands the screens send. Every call answers `ApiResult`: the body on success, or the
+ * server's `{ error: { code, message } }` (code `JCR_NOT_AVAILABLE` here when the server has no
+ * such endpoint yet, e.g. incidents before issue 5) so the panels can say exactly what happened.
+ * docs/screens.md § "Server contract" lists the endpoints and bodies.
+ */
+export type ApiResult = { ok: true; body: unknown } | { ok: false; status: number; code: string; message: string };
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export class Api {
+  constructor(
+    private readonly fetchFn: FetchLike = (i, init) => fetch(i, init),
+    private readonly base = '',
+  ) {}
+
+  async request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 8000): Promise<ApiResult> {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), timeoutMs);
+    try {
+      const init: RequestInit = { method, signal: ctl.signal, headers: { accept: 'application/json' } };
+      if (body !== undefined) {
+        init.body = JSON.stringify(body);
+        init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+      }
+      const res = await this.fetchFn(this.base + path, init);
+      const text = await res.text();
+      let parsed: unknown = null;
+      try {
+        parsed = text.length > 0 ? (JSON.parse(text) as unknown) : null;
+      } catch {
+        parsed = null;
+      }
+      if (res.ok) return { ok: true, body: parsed };
+      const err = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? (parsed as { error: unknown }).error : null;
+      const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : `HTTP_${res.status}`;
+      const message = typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string' ? err.message : res.statusText;
+      if (res.status === 404 && code === 'JCR_NOT_FOUND' && /no route|not found: (GET|POST)/i.test(message)) {
+        return { ok: false, status: 404, code: 'JCR_NOT_AVAILABLE', message: `${method} ${path} is not provided by this server` };
+      }
+      return { ok: false, status: res.status, code, message };
+    } catch (e) {
+      const aborted = e instanceof Error && e.name === 'AbortError';
+      return { ok: false, status: 0, code: aborted ? 'NETWORK_TIMEOUT' : 'NETWORK_ERROR', message: aborted ? 'the server did not answer in time' : 'cannot reach the server' };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  scenario(): Promise<ApiResult> {
+    return this.request('GET', '/api/scenario');
+  }
+  resources(): Promise<ApiResult> {
+    return this.request('GET', '/api/resources');
+  }
+  uiConfig(): Promise<ApiResult> {
+    return this.request('GET', '/api/ui-config');
+  }
+  basemap(): Promise<ApiResult> {
+    return this.request('GET', '/api/basemap', undefined, 30_000);
+  }
+  setStatus(resourceId: string, status: string, incidentId?: string): Promise<ApiResult> {
+    return this.request('POST', `/api/resources/${encodeURIComponent(resourceId)}/status`, incidentId ? { status, incidentId } : { status });
+  }
+  // ---- issue 5: incidents and recommendations ----
+  incidents(): Promise<ApiResult> {
+    return this.request('GET', '/api/incidents');
+  }
+  createIncident(body: { typeId: string; lat: number; lon: number; description?: string }): Promise<ApiResult> {
+    return this.request('POST', '/api/incidents', body);
+  }
+  recommendation(incidentId: string): Promise<ApiResult> {
+    return this.request('GET', `/api/incidents/${encodeURIComponent(incidentId)}/recommendation`);
+  }
+  mobilise(incidentId: string, resourceIds: string[], overrideReason?: string): Promise<ApiResult> {
+    const body = overrideReason ? { resourceIds, override: { reason: overrideReason } } : { resourceIds };
+    return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/mobilise`, body);
+  }
+  // ---- issue 6: cover ----
+  cover(): Promise<ApiResult> {
+    return this.request('GET', '/api/cover');
+  }
+  applyStandbyMove(moveId: string): Promise<ApiResult> {
+    return this.request('POST', `/api/cover/moves/${encodeURIComponent(moveId)}/apply`, {});
+  }
+}

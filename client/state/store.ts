@@ -1,0 +1,270 @@
+/**
+ * ClientStore: the one place the screens read the live picture from. A feed writes into it (the
+ * COP WebSocket client when /ws/cop is available, else the REST-polling fallback in
+ * ./rest-feed.ts); Lit controllers (client/controllers/) and the map layers subscribe to slices.
+ *
+ * Notifications are batched: any number of writes between two frames produce one notification
+ * per subscriber, naming the slices that changed. The scheduler is injected so tests flush by hand.
+ */
+import type {
+  Capabilities,
+  ClientResource,
+  ConnectionState,
+  CoverSummary,
+  Incident,
+  Recommendation,
+  RouteLine,
+  ScenarioInfo,
+  TodayKpis,
+} from './types.ts';
+
+/**
+ * - `scenario`: stations, posts, types, standards, bounds.
+ * - `positions`: any resource moved (the map redraws).
+ * - `statuses`: a resource was added, removed, or changed status or incident (the board re-renders).
+ * - `incidents`, `recommendations`, `cover`, `routes`, `kpis`: the issue 5/6 slices.
+ * - `connection`: live / stale / reconnecting.
+ * - `selection`: the selected incident, resource or map point.
+ * - `capabilities`: which server features exist.
+ * - `clock`: time passed (stale markings and "time since call" need redrawing).
+ */
+export type Slice =
+  | 'scenario'
+  | 'positions'
+  | 'statuses'
+  | 'incidents'
+  | 'recommendations'
+  | 'cover'
+  | 'routes'
+  | 'kpis'
+  | 'connection'
+  | 'selection'
+  | 'capabilities'
+  | 'clock';
+
+export type Listener = (changed: ReadonlySet<Slice>) => void;
+/** Runs `fn` once, soon (by default before the next animation frame). */
+export type Scheduler = (fn: () => void) => void;
+
+export const defaultScheduler: Scheduler = (fn) => {
+  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && document.visibilityState !== 'hidden') {
+    requestAnimationFrame(() => fn());
+  } else setTimeout(fn, 16);
+};
+
+export interface Selection {
+  incidentId: string | null;
+  resourceId: string | null;
+  /** A point picked on the map for a new incident. */
+  point: { lat: number; lon: number } | null;
+}
+
+interface Subscription {
+  slices: ReadonlySet<Slice> | null;
+  fn: Listener;
+}
+
+export class ClientStore {
+  scenario: ScenarioInfo | null = null;
+  readonly resources = new Map<string, ClientResource>();
+  readonly incidents = new Map<string, Incident>();
+  readonly recommendations = new Map<string, Recommendation>();
+  readonly routes = new Map<string, RouteLine>();
+  cover: CoverSummary | null = null;
+  kpis: TodayKpis | null = null;
+  connection: ConnectionState = 'connecting';
+  /** Why the connection is in its state, for the indicator's tooltip. */
+  connectionDetail = '';
+  /** Sequence number of the last event the picture includes (resume point for the feed). */
+  lastSeq = 0;
+  /** Epoch ms (client clock) of the last message from the server. */
+  lastMessageAtMs = 0;
+  /** A resource with no fix for longer than this is drawn stale. */
+  staleAfterMs = 120_000;
+  capabilities: Capabilities = { incidents: false, cover: false, routes: false };
+  selection: Selection = { incidentId: null, resourceId: null, point: null };
+  /** Count of position/status writes, for tests and the bench. */
+  updates = 0;
+
+  private readonly subs = new Set<Subscription>();
+  private pending = new Set<Slice>();
+  private scheduled = false;
+  private readonly schedule: Scheduler;
+
+  constructor(opts: { schedule?: Scheduler } = {}) {
+    this.schedule = opts.schedule ?? defaultScheduler;
+  }
+
+  /** Listen to some slices (or all with `null`). Returns the unsubscribe function. */
+  subscribe(slices: readonly Slice[] | null, fn: Listener): () => void {
+    const sub: Subscription = { slices: slices ? new Set(slices) : null, fn };
+    this.subs.add(sub);
+    return () => this.subs.delete(sub);
+  }
+
+  /** Deliver pending notifications now (the scheduler calls this; tests may too). */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.size === 0) return;
+    const changed = this.pending;
+    this.pending = new Set();
+    for (const s of [...this.subs]) {
+      if (s.slices === null || [...changed].some((c) => s.slices?.has(c))) s.fn(changed);
+    }
+  }
+
+  private touch(...slices: Slice[]): void {
+    for (const s of slices) this.pending.add(s);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.schedule(() => this.flush());
+    }
+  }
+
+  setScenario(s: ScenarioInfo): void {
+    this.scenario = s;
+    this.touch('scenario');
+  }
+
+  setCapabilities(c: Capabilities): void {
+    this.capabilities = c;
+    this.touch('capabilities');
+  }
+
+  /** A full picture of the fleet: resources not in `list` are removed. */
+  replaceResources(list: readonly ClientResource[], seq: number): void {
+    const keep = new Set<string>();
+    let statusChanged = list.length !== this.resources.size;
+    for (const r of list) {
+      keep.add(r.id);
+      const old = this.resources.get(r.id);
+      if (!old || old.status !== r.status || old.incidentId !== r.incidentId) statusChanged = true;
+      this.resources.set(r.id, r);
+    }
+    for (const id of [...this.resources.keys()]) if (!keep.has(id)) this.resources.delete(id);
+    this.lastSeq = seq;
+    this.updates += list.length;
+    this.touch('positions');
+    if (statusChanged) this.touch('statuses');
+  }
+
+  /** Changes to some resources: a full record or a partial one for a known id. */
+  upsertResources(changes: readonly (Partial<ClientResource> & { id: string })[], seq?: number): void {
+    let statusChanged = false;
+    let moved = false;
+    for (const c of changes) {
+      const old = this.resources.get(c.id);
+      if (!old) {
+        if (!isFull(c)) continue;
+        this.resources.set(c.id, { ...c });
+        statusChanged = moved = true;
+        continue;
+      }
+      if ((c.status !== undefined && c.status !== old.status) || (c.incidentId !== undefined && c.incidentId !== old.incidentId)) statusChanged = true;
+      if (c.lat !== undefined || c.lon !== undefined || c.headingDeg !== undefined || c.fixTimeMs !== undefined) moved = true;
+      Object.assign(old, c);
+    }
+    if (seq !== undefined) this.lastSeq = Math.max(this.lastSeq, seq);
+    this.updates += changes.length;
+    if (moved) this.touch('positions');
+    if (statusChanged) this.touch('statuses', 'positions');
+  }
+
+  removeResource(id: string): void {
+    if (this.resources.delete(id)) this.touch('statuses', 'positions');
+  }
+
+  replaceIncidents(list: readonly Incident[]): void {
+    this.incidents.clear();
+    for (const i of list) this.incidents.set(i.id, i);
+    this.touch('incidents', 'kpis');
+  }
+
+  upsertIncident(i: Incident): void {
+    this.incidents.set(i.id, i);
+    this.touch('incidents', 'kpis');
+  }
+
+  setRecommendation(r: Recommendation): void {
+    this.recommendations.set(r.incidentId, r);
+    this.touch('recommendations');
+  }
+
+  clearRecommendation(incidentId: string): void {
+    if (this.recommendations.delete(incidentId)) this.touch('recommendations');
+  }
+
+  setCover(c: CoverSummary | null): void {
+    this.cover = c;
+    this.touch('cover');
+  }
+
+  replaceRoutes(list: readonly RouteLine[]): void {
+    this.routes.clear();
+    for (const r of list) this.routes.set(r.resourceId, r);
+    this.touch('routes');
+  }
+
+  setKpis(k: TodayKpis | null): void {
+    this.kpis = k;
+    this.touch('kpis');
+  }
+
+  setConnection(state: ConnectionState, detail = ''): void {
+    if (state === this.connection && detail === this.connectionDetail) return;
+    this.connection = state;
+    this.connectionDetail = detail;
+    this.touch('connection');
+  }
+
+  /** Time passed: redraw what depends on the clock (stale marks, time since call). */
+  tick(): void {
+    this.touch('clock');
+  }
+
+  /** The feed heard from the server. */
+  heard(nowMs: number): void {
+    this.lastMessageAtMs = nowMs;
+  }
+
+  select(sel: Partial<Selection>): void {
+    this.selection = { ...this.selection, ...sel };
+    this.touch('selection');
+  }
+
+  // ---- derived figures (pure reads; the components call these in render) ----
+
+  isStale(r: ClientResource, nowMs: number): boolean {
+    return r.fixTimeMs <= 0 || nowMs - r.fixTimeMs > this.staleAfterMs;
+  }
+
+  /** Deployable resources by agency: available at station or mobile, or returning. */
+  availableByAgency(): Record<string, number> {
+    const out: Record<string, number> = { fire: 0, police: 0, ambulance: 0 };
+    for (const r of this.resources.values()) {
+      if (r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING') out[r.agency] = (out[r.agency] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  openIncidents(): Incident[] {
+    return [...this.incidents.values()].filter((i) => i.state === 'OPEN').sort((a, b) => a.priority - b.priority || a.callTimeMs - b.callTimeMs);
+  }
+}
+
+function isFull(c: Partial<ClientResource>): c is ClientResource {
+  return (
+    c.callSign !== undefined &&
+    c.agency !== undefined &&
+    c.type !== undefined &&
+    c.capabilities !== undefined &&
+    c.station !== undefined &&
+    c.status !== undefined &&
+    c.lat !== undefined &&
+    c.lon !== undefined &&
+    c.headingDeg !== undefined &&
+    c.speedMps !== undefined &&
+    c.fixTimeMs !== undefined &&
+    c.incidentId !== undefined
+  );
+}

@@ -1,0 +1,191 @@
+/**
+ * The client's view of the control room. These are the shapes the screens render; a feed (the COP
+ * WebSocket client, or the REST-polling fallback) fills them through ClientStore (./store.ts).
+ * They are deliberately independent of the server's internal types: the client bundle imports
+ * nothing from server/.
+ */
+export const AGENCIES = ['fire', 'police', 'ambulance'] as const;
+export type Agency = (typeof AGENCIES)[number];
+
+export const STATUSES = ['AVAILABLE_AT_STATION', 'AVAILABLE_MOBILE', 'MOBILISED', 'AT_SCENE', 'RETURNING', 'UNAVAILABLE'] as const;
+export type StatusName = (typeof STATUSES)[number];
+
+export function isAgency(v: unknown): v is Agency {
+  return typeof v === 'string' && (AGENCIES as readonly string[]).includes(v);
+}
+export function isStatusName(v: unknown): v is StatusName {
+  return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
+}
+
+export interface ClientResource {
+  id: string;
+  callSign: string;
+  agency: Agency;
+  type: string;
+  capabilities: readonly string[];
+  station: string;
+  status: StatusName;
+  lat: number;
+  lon: number;
+  headingDeg: number;
+  speedMps: number;
+  /** Epoch ms of the last accepted AVL fix; 0 = never reported. */
+  fixTimeMs: number;
+  incidentId: string | null;
+}
+
+export interface Station {
+  id: string;
+  name: string;
+  agency: Agency;
+  lat: number;
+  lon: number;
+}
+
+export interface Post {
+  id: string;
+  name: string;
+  agencies: Agency[];
+  lat: number;
+  lon: number;
+}
+
+export interface IncidentTypeInfo {
+  id: string;
+  name: string;
+  leadAgency: Agency;
+  priority: 1 | 2 | 3;
+  /** Response standard ids the type is measured against. */
+  standards: string[];
+}
+
+export interface StandardInfo {
+  id: string;
+  name: string;
+  agency: Agency;
+  capability: string;
+  targets: { nth: number; withinS: number; share: number }[];
+}
+
+export interface Bounds {
+  south: number;
+  west: number;
+  north: number;
+  east: number;
+}
+
+export interface ScenarioInfo {
+  id: string;
+  name: string;
+  timezone: string;
+  bounds: Bounds;
+  network: { format: string; synthetic: boolean; attribution: string };
+  stations: Station[];
+  posts: Post[];
+  incidentTypes: IncidentTypeInfo[];
+  standards: StandardInfo[];
+}
+
+/** Issue 5 fills these. */
+export type IncidentState = 'OPEN' | 'CLOSED';
+
+export interface Incident {
+  id: string;
+  typeId: string;
+  /** Display name of the incident type (from the scenario). */
+  typeName: string;
+  priority: 1 | 2 | 3;
+  lat: number;
+  lon: number;
+  /** Epoch ms when the call was received. */
+  callTimeMs: number;
+  state: IncidentState;
+  /** Resources mobilised to it. */
+  assigned: string[];
+  description?: string;
+}
+
+export interface RecommendedResource {
+  resourceId: string;
+  callSign: string;
+  agency: Agency;
+  /** Which attendance line (capability) it fills. */
+  capability: string;
+  etaS: number;
+}
+
+export interface CoverImpact {
+  /** Human-readable standard name or area whose cover changes. */
+  label: string;
+  beforeShare: number;
+  afterShare: number;
+}
+
+export interface Recommendation {
+  incidentId: string;
+  resources: RecommendedResource[];
+  /** Attendance lines that could not be filled. */
+  unfilled: { capability: string; count: number }[];
+  coverImpact: CoverImpact[];
+}
+
+/** Issue 6 fills these. */
+export interface CoverFigure {
+  standardId: string;
+  name: string;
+  agency: Agency;
+  /** Share of demand reachable within the standard now, 0..1. */
+  share: number;
+  target: number;
+}
+
+export interface CoverGap {
+  id: string;
+  agency: Agency;
+  lat: number;
+  lon: number;
+  /** Radius of the gap area, metres. */
+  radiusM: number;
+  label: string;
+}
+
+export interface StandbyMove {
+  id: string;
+  resourceId: string;
+  callSign: string;
+  toName: string;
+  toLat: number;
+  toLon: number;
+  /** Expected gain in share of demand covered, 0..1. */
+  gain: number;
+}
+
+export interface CoverSummary {
+  computedAtMs: number;
+  figures: CoverFigure[];
+  gaps: CoverGap[];
+  moves: StandbyMove[];
+}
+
+/** Route line of a mobilised resource: [lat, lon] pairs from GET /api/eta or the COP feed. */
+export interface RouteLine {
+  resourceId: string;
+  incidentId: string;
+  points: [number, number][];
+}
+
+/** Whether the screen is showing the live picture. */
+export type ConnectionState = 'connecting' | 'live' | 'stale' | 'reconnecting';
+
+/** Today's figures for the KPI strip (issue 5/6 fill `reachedWithinStandard`). */
+export interface TodayKpis {
+  incidentsToday: number;
+  reachedWithinStandard: number;
+}
+
+/** What the server can do; a missing feature is shown as such, never faked. */
+export interface Capabilities {
+  incidents: boolean;
+  cover: boolean;
+  routes: boolean;
+}
