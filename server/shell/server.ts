@@ -11,6 +11,8 @@ import { AvlService } from './avl/service.ts';
 import { attachAvlWs, type AvlWsHandle } from './avl/ws.ts';
 import { realEvery, type Every } from './avl/timer.ts';
 import { Users } from './auth/users.ts';
+import type { Mobilisation } from './incidents/mobilisation.ts';
+import type { RoadGraph } from '../core/graph/build.ts';
 
 export interface ServerOptions {
   scenario: Scenario;
@@ -26,6 +28,12 @@ export interface ServerOptions {
   avlLimits?: Partial<AvlLimits>;
   /** Repeating timer for the AVL history tick and WebSocket heartbeat; tests pass manualTimer(). */
   every?: Every;
+  /** Journey times (and cover) for incident recommendations; see server/shell/incidents/mobilisation.ts. */
+  mobilisation?: Mobilisation;
+  /** The loaded road network, for the screens' offline basemap (GET /api/basemap). */
+  graph?: RoadGraph;
+  /** Optional online basemap tiles for the screens, with attribution. */
+  tiles?: { url: string; attribution: string };
 }
 
 export interface RunningServer {
@@ -51,7 +59,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const every = opts.every ?? realEvery;
   const avl = new AvlService({ engine, clock, log, limits: opts.avlLimits ?? {}, devToken: opts.avlToken, every });
   const users = new Users(store, clock);
-  const app = createApp({ engine, log, startedAt: clock(), users, clock, avl });
+  const app = createApp({ engine, log, startedAt: clock(), users, clock, avl, mobilisation: opts.mobilisation, graph: opts.graph, tiles: opts.tiles });
   const http = createServer(app);
   const avlWs = attachAvlWs(http, avl, log, every);
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.

@@ -5,6 +5,10 @@ import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { resourceRoutes } from './resources.ts';
+import { incidentRoutes } from './incidents.ts';
+import { uiRoutes } from './ui.ts';
+import type { RoadGraph } from '../../core/graph/build.ts';
+import type { Mobilisation } from '../incidents/mobilisation.ts';
 import { scenarioRoutes } from './scenario.ts';
 import { landingPage } from './landing.ts';
 import type { AvlService } from '../avl/service.ts';
@@ -26,6 +30,12 @@ export interface AppDeps {
   clock: Clock;
   /** Mark session cookies Secure (set when served behind TLS). */
   secureCookies?: boolean;
+  /** Journey times and cover for incident recommendations (needs a road network). */
+  mobilisation?: Mobilisation | undefined;
+  /** The loaded road network: the screens' offline basemap is drawn from it (GET /api/basemap). */
+  graph?: RoadGraph | undefined;
+  /** Optional online basemap for the screens (GET /api/ui-config). */
+  tiles?: { url: string; attribution: string } | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -41,6 +51,18 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/api', scenarioRoutes(deps));
   app.use('/api', resourceRoutes(deps));
+  app.use('/api', incidentRoutes(deps));
+  app.use(
+    '/api',
+    uiRoutes({
+      scenario: deps.engine.room.scenario,
+      graph: deps.graph,
+      tileUrl: deps.tiles?.url,
+      tileAttribution: deps.tiles?.attribution,
+      // Which features the screens may offer; issue 6 (cover) and the COP hub flip theirs on.
+      features: () => ({ incidents: true, recommendations: deps.mobilisation !== undefined, cover: false, cop: false }),
+    }),
+  );
   app.use('/api', notFound);
   if (deps.avl) app.use('/osmand', osmandRoutes(deps.avl, deps.engine.room.scenario));
 
