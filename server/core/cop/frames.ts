@@ -89,8 +89,8 @@ export interface CopPositionsMsg {
 
 export interface CopDeltaMsg {
   seq: number;
-  /** 0 = same as seq. */
-  fromSeq: number;
+  /** Absent (or 0) = same as seq: one tick. */
+  fromSeq?: number;
   serverTimeMs: number;
   changes: CopChangeMsg[];
   positions: CopPositionsMsg | null;

@@ -475,7 +475,8 @@ export class CopHub {
     const last = records[records.length - 1] as TickRecord;
     const first = records[0] as TickRecord;
     const t = last.serverTimeMs;
-    const delta: CopDeltaMsg = { seq: last.seq, fromSeq: records.length > 1 ? first.seq : 0, serverTimeMs: t, changes: [], positions: null, enter: [], leave: [] };
+    const delta: CopDeltaMsg = { seq: last.seq, serverTimeMs: t, changes: [], positions: null, enter: [], leave: [] };
+    if (records.length > 1) delta.fromSeq = first.seq;
     const pos: CopPositionsMsg = { ref: [], latE7: [], lonE7: [], headingDeg: [], speedDmps: [], fixAgeMs: [], accuracyM: [] };
     const addPos = (v: CopResourceMsg) => {
       pos.ref.push(v.ref);

@@ -1,0 +1,384 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { encodeClientFrame } from '../client/cop/codec.ts';
+import { fakeClock, seededRandom } from '../server/core/clock.ts';
+import { JcrError } from '../server/core/errors.ts';
+import { ResourceStatus } from '../server/core/fleet/status.ts';
+import { parseControl, type CopFilter } from '../server/core/cop/frames.ts';
+import { CopHub } from '../server/core/cop/hub.ts';
+import type { CopLimits } from '../server/core/cop/limits.ts';
+import { Engine } from '../server/shell/engine.ts';
+import { decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
+import { Store } from '../server/shell/store/store.ts';
+import { FakeSocket } from './support/cop.ts';
+import { miniScenario } from './fixtures/mini-scenario.ts';
+
+const T0 = Date.UTC(2026, 0, 1, 9, 0, 0); // fakeClock's start: 1767258000000
+const op = { origin: 'operator' as const, actor: 'alice' };
+
+/** Mini scenario refs (scenario order): HAT1 1, HAT2 2, WGC1 3, PC1 4, DRONE1 5, AMB1 6. */
+function world(limits: Partial<CopLimits> = {}) {
+  const clock = fakeClock();
+  const store = Store.open(':memory:');
+  const engine = Engine.boot(miniScenario(), store, clock.now);
+  const hub = new CopHub({ room: engine.room, clock: clock.now, encode: encodeServer, epoch: 'epoch-1', limits });
+  engine.onEvents((evs) => hub.onEvents(evs));
+  engine.onPositions((ids) => hub.markMoved(ids));
+  /** An accepted AVL fix, as the AVL service applies it, then the position hook. */
+  const move = (id: string, lat: number, lon: number, heading = 0, speed = 0, acc = 0) => {
+    engine.room.fleet.applyFix(engine.room.fleet.require(id), lat, lon, heading, speed, clock.now(), acc);
+    engine.notifyPositions([id]);
+  };
+  const status = (resourceId: string, s: ResourceStatus, incidentId?: string) =>
+    engine.execute({ type: 'resource.setStatus', resourceId, status: s, ...(incidentId ? { incidentId } : {}) }, op);
+  /** Connect a fake socket and send its first frame (real bytes through the real decoder and validator). */
+  const join = (filter?: CopFilter, sock: FakeSocket = new FakeSocket()) => {
+    const id = hub.connect(sock, { id: 'test', via: 'test' });
+    hub.control(id, parseControl(decodeClient(encodeClientFrame(sock.picture.subscribeMessage(filter)))));
+    return { sock, id };
+  };
+  return { clock, store, engine, hub, move, status, join };
+}
+
+/** Decoded protobuf messages as plain JSON (enums by name, defaults omitted), for exact comparisons. */
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+test('a subscriber gets a snapshot at the next tick: every resource, quantised, with seq and epoch', () => {
+  const w = world();
+  const { sock } = w.join();
+  assert.is(sock.sent.length, 0, 'nothing before the tick');
+  w.hub.tick();
+  const [f] = sock.frames();
+  const snap = f?.snapshot;
+  assert.ok(snap);
+  assert.is(snap.seq, 0);
+  assert.is(snap.epoch, 'epoch-1');
+  assert.is(snap.reason, 1); // INITIAL
+  assert.is(snap.serverTimeMs, T0);
+  assert.equal(
+    snap.resources.map((r) => [r.ref, r.id, r.agency]),
+    [[1, 'HAT1', 'fire'], [2, 'HAT2', 'fire'], [3, 'WGC1', 'fire'], [4, 'PC1', 'police'], [5, 'DRONE1', 'fire'], [6, 'AMB1', 'ambulance']],
+  );
+  assert.equal(plain(snap.resources[0]), {
+    ref: 1, id: 'HAT1', callSign: 'HT-P1', agency: 'fire', type: 'pump', station: 'F-HAT', capabilities: ['pump', 'thermal-imaging'],
+    status: 'AVAILABLE_AT_STATION', incidentId: '', latE7: 517636000, lonE7: -2247000, headingDeg: 0, speedDmps: 0, fixTimeMs: 0, accuracyM: 0,
+  });
+  assert.equal(sock.picture.resources.get('HAT1'), {
+    ref: 1, id: 'HAT1', callSign: 'HT-P1', agency: 'fire', type: 'pump', station: 'F-HAT', capabilities: ['pump', 'thermal-imaging'],
+    status: 1, incidentId: null, lat: 51.7636, lon: -0.2247, headingDeg: 0, speedMps: 0, fixTimeMs: 0, accuracyM: 0,
+  });
+  w.store.close();
+});
+
+test('positions are merged per resource: one delta per tick with the latest fix, one shared buffer for all unfiltered clients', () => {
+  const w = world();
+  const a = w.join();
+  const b = w.join();
+  w.hub.tick(); // snapshots
+  w.clock.advance(1000);
+  w.move('HAT1', 51.77, -0.21, 40, 10, 5);
+  w.clock.advance(1000);
+  w.move('HAT1', 51.771, -0.209, 44, 11, 5);
+  w.clock.advance(1000);
+  w.move('HAT1', 51.772, -0.208, 45.4, 12.34, 5.6);
+  w.clock.advance(1000);
+  w.move('PC1', 51.75, -0.3, 90);
+  w.clock.advance(100);
+  const r = w.hub.tick();
+  assert.equal(r, { seq: 1, cut: true, sent: 2, behind: 0, encodes: 1 });
+  assert.is(a.sock.sent.length, 2);
+  assert.ok(a.sock.sent[1] === b.sock.sent[1], 'the very same encoded buffer goes to both');
+  assert.equal(plain(a.sock.frames()[1]), {
+    delta: {
+      seq: 1,
+      serverTimeMs: T0 + 4100,
+      positions: { ref: [1, 4], latE7: [517720000, 517500000], lonE7: [-2080000, -3000000], headingDeg: [45, 90], speedDmps: [123, 0], fixAgeMs: [1100, 100], accuracyM: [6, 0] },
+    },
+  });
+  assert.equal(a.sock.picture.resources.get('HAT1'), {
+    ref: 1, id: 'HAT1', callSign: 'HT-P1', agency: 'fire', type: 'pump', station: 'F-HAT', capabilities: ['pump', 'thermal-imaging'],
+    status: 1, incidentId: null, lat: 51.772, lon: -0.208, headingDeg: 45, speedMps: 12.3, fixTimeMs: T0 + 3000, accuracyM: 6,
+  });
+  // A tick with nothing new cuts no delta and sends nothing.
+  assert.equal(w.hub.tick(), { seq: 1, cut: false, sent: 0, behind: 0, encodes: 0 });
+  w.store.close();
+});
+
+test('status changes are never coalesced: every event, in order, with its event seq', () => {
+  const w = world();
+  const { sock } = w.join();
+  w.hub.tick();
+  w.status('HAT1', ResourceStatus.MOBILISED, 'I-1');
+  w.status('HAT1', ResourceStatus.AT_SCENE);
+  w.status('PC1', ResourceStatus.UNAVAILABLE);
+  w.status('HAT1', ResourceStatus.RETURNING);
+  w.hub.tick();
+  const d = sock.frames()[1]?.delta;
+  assert.ok(d);
+  assert.equal(plain(d.changes), [
+    { status: { ref: 1, status: 'MOBILISED', incidentId: 'I-1', eventSeq: 1, atMs: T0 } },
+    { status: { ref: 1, status: 'AT_SCENE', incidentId: 'I-1', eventSeq: 2, atMs: T0 } },
+    { status: { ref: 4, status: 'UNAVAILABLE', incidentId: '', eventSeq: 3, atMs: T0 } },
+    { status: { ref: 1, status: 'RETURNING', incidentId: '', eventSeq: 4, atMs: T0 } },
+  ]);
+  assert.equal(d.positions?.ref, [1, 4]);
+  const hat1 = sock.picture.resources.get('HAT1');
+  assert.equal([hat1?.status, hat1?.incidentId], [ResourceStatus.RETURNING, null]);
+  assert.is(sock.picture.eventSeq, 4);
+  w.store.close();
+});
+
+test('agency filter: a police screen gets police resources only, and an empty delta keeps its seq contiguous', () => {
+  const w = world();
+  const { sock } = w.join({ agencies: ['police'], bounds: null });
+  w.hub.tick();
+  assert.equal(sock.picture.list().map((r) => r.id), ['PC1']);
+  w.move('HAT1', 51.77, -0.21);
+  w.move('PC1', 51.75, -0.3);
+  w.hub.tick();
+  w.move('AMB1', 51.78, -0.22);
+  w.status('HAT1', ResourceStatus.MOBILISED, 'I-9');
+  w.hub.tick();
+  const frames = sock.frames();
+  assert.equal(plain(frames[1]?.delta?.positions?.ref), [4]);
+  assert.equal(plain(frames[2]), { delta: { seq: 2, serverTimeMs: T0 } });
+  assert.equal([sock.picture.seq, sock.results], [2, ['snapshot', 'delta', 'delta']]);
+  w.store.close();
+});
+
+test('viewport filter: snapshot from the R-tree, then leave, enter and moves inside the view', () => {
+  const w = world();
+  const view: CopFilter = { agencies: [], bounds: { south: 51.76, west: -0.23, north: 51.77, east: -0.22 } };
+  const { sock } = w.join(view);
+  w.hub.tick();
+  const snap = sock.frames()[0]?.snapshot;
+  assert.equal(snap?.resources.map((r) => r.id), ['HAT1', 'HAT2', 'PC1', 'AMB1']);
+  assert.equal(plain(snap?.filter), { bounds: { south: 51.76, west: -0.23, north: 51.77, east: -0.22 } });
+  w.move('HAT1', 51.8, -0.2); // leaves
+  w.move('WGC1', 51.765, -0.225); // enters
+  w.move('HAT2', 51.764, -0.224); // moves inside
+  w.status('DRONE1', ResourceStatus.UNAVAILABLE); // outside the view: not sent
+  w.status('HAT2', ResourceStatus.UNAVAILABLE);
+  w.hub.tick();
+  const d = sock.frames()[1]?.delta;
+  assert.equal(plain(d?.changes), [{ status: { ref: 2, status: 'UNAVAILABLE', incidentId: '', eventSeq: 2, atMs: T0 } }]);
+  assert.equal(plain(d?.leave), [1]);
+  assert.equal(d?.enter.map((r) => [r.id, r.latE7, r.lonE7, r.status]), [['WGC1', 517650000, -2250000, 1]]);
+  assert.equal(plain(d?.positions?.ref), [2]);
+  assert.equal(sock.picture.list().map((r) => r.id), ['HAT2', 'WGC1', 'PC1', 'AMB1']);
+  assert.is(sock.picture.resources.get('HAT2')?.status, ResourceStatus.UNAVAILABLE);
+  w.store.close();
+});
+
+test('a client that stops reading does not delay another: the fast one gets every tick at once, the slow one a merged catch-up', () => {
+  const w = world({ highWaterBytes: 200 });
+  const fast = w.join();
+  const slow = w.join();
+  slow.sock.slow = true;
+  w.hub.tick(); // both get a snapshot; the slow one's queue is now over the high-water mark
+  assert.ok(slow.sock.bufferedAmount > 200);
+  const rnd = seededRandom(7);
+  const ids = ['HAT1', 'HAT2', 'WGC1', 'PC1', 'DRONE1', 'AMB1'];
+  for (let t = 1; t <= 10; t++) {
+    w.clock.advance(100);
+    for (const id of ids) w.move(id, 51.75 + rnd() * 0.05, -0.25 + rnd() * 0.05, Math.floor(rnd() * 360), rnd() * 20, 5);
+    if (t === 3) w.status('PC1', ResourceStatus.MOBILISED, 'I-3');
+    if (t === 6) w.status('PC1', ResourceStatus.AT_SCENE);
+    const r = w.hub.tick();
+    // The fast client holds tick t as soon as tick() returns; the slow one cost a comparison.
+    assert.is(fast.sock.picture.seq, t);
+    assert.equal([r.sent, r.behind], [1, 1]);
+  }
+  assert.is(slow.sock.sent.length, 1, 'nothing queued for the slow client after its snapshot');
+  assert.equal(w.hub.clientInfo(slow.id)?.behind, true);
+  slow.sock.drain();
+  slow.sock.slow = false; // it reads again
+  assert.is(slow.sock.picture.seq, 0);
+  w.hub.tick(); // nothing new, but the slow client has drained: one merged catch-up
+  const catchUp = slow.sock.frames()[1]?.delta;
+  assert.ok(catchUp);
+  assert.equal([catchUp.fromSeq, catchUp.seq], [1, 10]);
+  assert.equal(plain(catchUp.positions?.ref), [1, 2, 3, 4, 5, 6], 'only the latest position of each resource');
+  assert.equal(catchUp.changes.map((c) => c.status?.status), [ResourceStatus.MOBILISED, ResourceStatus.AT_SCENE], 'status changes all kept, in order');
+  assert.equal(slow.sock.picture.list(), fast.sock.picture.list());
+  assert.is(slow.sock.picture.seq, 10);
+  w.store.close();
+});
+
+test('a client too far behind is resynchronised with a snapshot; one that never drains is terminated', () => {
+  const w = world({ highWaterBytes: 200, maxCatchUpFrames: 3, stuckMs: 1000 });
+  const fast = w.join();
+  const lagging = w.join();
+  const stuck = w.join();
+  lagging.sock.slow = true;
+  stuck.sock.slow = true;
+  w.hub.tick();
+  for (let t = 1; t <= 5; t++) {
+    w.clock.advance(100);
+    w.move('HAT1', 51.76 + t / 1000, -0.22);
+    w.hub.tick();
+  }
+  lagging.sock.drain();
+  lagging.sock.slow = false;
+  w.hub.tick();
+  const resync = lagging.sock.frames()[1]?.snapshot;
+  assert.equal([resync?.reason, resync?.seq], [3, 5]); // RESYNC at seq 5
+  assert.equal(lagging.sock.picture.list(), fast.sock.picture.list());
+  assert.equal([stuck.sock.terminated, w.hub.clientCount], [false, 3]);
+  w.clock.advance(1000);
+  w.move('HAT1', 51.7, -0.22);
+  w.hub.tick();
+  assert.equal([stuck.sock.terminated, w.hub.clientCount], [true, 2]);
+  assert.is(fast.sock.picture.seq, 6);
+  w.store.close();
+});
+
+/** Thirty ticks of seeded movement across the edge of `view`, with status changes on two resources. */
+function drive(w: ReturnType<typeof world>, from: number, to: number, onTick: (t: number) => void) {
+  const rnd = seededRandom(42);
+  const cycle = [ResourceStatus.MOBILISED, ResourceStatus.AT_SCENE, ResourceStatus.RETURNING, ResourceStatus.AVAILABLE_MOBILE];
+  for (let t = 1; t <= to; t++) {
+    const moves = ['HAT1', 'HAT2', 'WGC1', 'PC1', 'DRONE1', 'AMB1'].map((id) => [id, 51.75 + rnd() * 0.04, -0.25 + rnd() * 0.05, rnd()] as const);
+    if (t < from) continue;
+    w.clock.advance(100);
+    for (const [id, lat, lon, p] of moves) if (p < 0.7) w.move(id, lat, lon, Math.floor(p * 360), p * 30, 3);
+    if (t % 3 === 0) w.status('PC1', cycle[(t / 3 - 1) % 4] as ResourceStatus, `I-${t}`);
+    if (t % 4 === 0) w.status('AMB1', cycle[(t / 4 - 1) % 4] as ResourceStatus, `I-${t}`);
+    w.hub.tick();
+    onTick(t);
+  }
+}
+
+test('a client that reconnects mid-stream ends with the same state as one that never disconnected', () => {
+  const w = world();
+  const view: CopFilter = { agencies: ['fire', 'police'], bounds: { south: 51.76, west: -0.235, north: 51.78, east: -0.21 } };
+  const steady = w.join();
+  const steadyView = w.join(view);
+  let flaky = w.join();
+  let flakyView = w.join(view);
+  w.hub.tick();
+  drive(w, 1, 30, (t) => {
+    if (t === 6) {
+      // Frames 7 and 8 will be in flight when the connection drops: sent, never read.
+      flaky.sock.slow = true;
+      flakyView.sock.slow = true;
+    }
+    if (t === 8) {
+      w.hub.disconnect(flaky.id);
+      w.hub.disconnect(flakyView.id);
+    }
+    if (t === 20) {
+      assert.equal([flaky.sock.picture.seq, flakyView.sock.picture.seq], [6, 6]);
+      flaky = w.join(undefined, new FakeSocket(flaky.sock.picture));
+      flakyView = w.join(view, new FakeSocket(flakyView.sock.picture));
+    }
+  });
+  w.hub.tick();
+  assert.equal(w.hub.seq, 30);
+  const resumed = flaky.sock.frames()[0]?.delta;
+  assert.equal([resumed?.fromSeq, resumed?.seq], [7, 21], 'one merged delta from the ring (the tick after it rejoined), no snapshot');
+  assert.equal(flaky.sock.picture.list(), steady.sock.picture.list());
+  assert.equal(flakyView.sock.frames()[0]?.delta?.fromSeq, 7);
+  assert.equal(flakyView.sock.picture.list(), steadyView.sock.picture.list());
+  assert.ok(steadyView.sock.results.every((r) => r === 'snapshot' || r === 'delta'));
+  const viewFrames = steadyView.sock.frames();
+  const entered = viewFrames.reduce((n, f) => n + (f.delta?.enter.length ?? 0), 0);
+  const left = viewFrames.reduce((n, f) => n + (f.delta?.leave.length ?? 0), 0);
+  assert.ok(entered > 3 && left > 3, `the walk crosses the view's edge (${entered} entries, ${left} exits)`);
+  // And both equal what a fresh snapshot says now.
+  const fresh = w.join();
+  const freshView = w.join(view);
+  w.hub.tick();
+  assert.equal(fresh.sock.picture.list(), steady.sock.picture.list());
+  assert.equal(freshView.sock.picture.list(), steadyView.sock.picture.list());
+  w.store.close();
+});
+
+test('resume beyond the ring buffer, or from another epoch, gets a snapshot and still converges', () => {
+  const w = world({ ringFrames: 5 });
+  const steady = w.join();
+  let flaky = w.join();
+  w.hub.tick();
+  drive(w, 1, 20, (t) => {
+    if (t === 4) w.hub.disconnect(flaky.id);
+    if (t === 15) flaky = w.join(undefined, new FakeSocket(flaky.sock.picture));
+  });
+  w.hub.tick();
+  assert.equal(w.hub.ringSize.frames, 5);
+  const snap = flaky.sock.frames()[0]?.snapshot;
+  assert.equal([snap?.reason, snap?.seq], [2, 16]); // RESUME_TOO_OLD, at the tick after it rejoined
+  assert.equal(flaky.sock.picture.list(), steady.sock.picture.list());
+  // Another server instance (restart): sequence numbers are not comparable, so a snapshot.
+  const stale = new FakeSocket(steady.sock.picture);
+  const id = w.hub.connect(stale, { id: 'x', via: 'test' });
+  w.hub.control(id, parseControl({ subscribe: { lastSeq: 3, resumeEpoch: 'epoch-0' } }));
+  w.hub.tick();
+  assert.is(stale.frames()[0]?.snapshot?.reason, 2);
+  w.store.close();
+});
+
+test('setFilter answers with a snapshot under the new filter', () => {
+  const w = world();
+  const c = w.join();
+  w.hub.tick();
+  w.hub.control(c.id, parseControl(decodeClient(encodeClientFrame(c.sock.picture.setFilterMessage({ agencies: ['ambulance'], bounds: null })))));
+  w.hub.tick();
+  const snap = c.sock.frames()[1]?.snapshot;
+  assert.equal([snap?.reason, snap?.resources.map((r) => r.id)], [4, ['AMB1']]);
+  assert.equal(c.sock.picture.filter, { agencies: ['ambulance'], bounds: null });
+  w.store.close();
+});
+
+test('heartbeat: a client that does not answer a ping is terminated; one that never subscribes is closed with 1007', () => {
+  const w = world({ heartbeatMs: 15_000, subscribeTimeoutMs: 10_000 });
+  const live = w.join();
+  const dead = w.join();
+  const idle = new FakeSocket();
+  w.hub.connect(idle, { id: 'idle', via: 'test' });
+  w.hub.heartbeat();
+  assert.equal([live.sock.pings, dead.sock.pings, idle.pings], [1, 1, 1]);
+  w.hub.pong(live.id);
+  w.clock.advance(15_000);
+  w.hub.heartbeat();
+  assert.equal([live.sock.terminated, live.sock.pings, dead.sock.terminated], [false, 2, true]);
+  assert.equal(idle.terminated, true); // it did not answer the ping either
+  const idle2 = new FakeSocket();
+  const idle2Id = w.hub.connect(idle2, { id: 'idle2', via: 'test' });
+  w.hub.pong(live.id);
+  w.hub.heartbeat();
+  w.hub.pong(idle2Id);
+  w.hub.pong(live.id);
+  w.clock.advance(10_000);
+  w.hub.heartbeat();
+  assert.equal(idle2.closed, { code: 1007, reason: 'JCR_VALIDATION: subscribeTimeout' });
+  assert.is(w.hub.clientCount, 1);
+  w.store.close();
+});
+
+test('control frames are validated: bad fields are JCR_VALIDATION with the path', () => {
+  const bad: Array<[unknown, string | undefined]> = [
+    [{ subscribe: { filter: { agencies: ['coastguard'] } } }, 'subscribe.filter.agencies'],
+    [{ subscribe: { filter: { bounds: { south: 52, west: 0, north: 51, east: 1 } } } }, 'subscribe.filter.bounds'],
+    [{ subscribe: { filter: { bounds: { south: 51, west: 1, north: 52, east: 0 } } } }, 'subscribe.filter.bounds'],
+    [{ subscribe: { filter: { bounds: { south: 51, west: 0, north: 95, east: 1 } } } }, 'subscribe.filter.bounds.north'],
+    [{ subscribe: { lastSeq: -1 } }, 'subscribe.lastSeq'],
+    [{ setFilter: { filter: { agencies: 'fire' } } }, 'setFilter.filter.agencies'],
+    [{}, undefined],
+  ];
+  for (const [msg, path] of bad) {
+    try {
+      parseControl(msg);
+      assert.unreachable(JSON.stringify(msg));
+    } catch (e) {
+      assert.instance(e, JcrError);
+      assert.equal([(e as JcrError).code, (e as JcrError).path], ['JCR_VALIDATION', path]);
+    }
+  }
+  // All three agencies and no bounds is the unfiltered view (shares the unfiltered frame).
+  const all = parseControl({ subscribe: { filter: { agencies: ['police', 'fire', 'ambulance'] } } });
+  assert.equal(all.type === 'subscribe' ? all.filter.key : null, '');
+  const some = parseControl({ setFilter: { filter: { agencies: ['police', 'fire', 'fire'], bounds: { south: 51, west: -1, north: 52, east: 0 } } } });
+  assert.equal(some.type === 'setFilter' ? some.filter.key : null, 'fire,police|51,-1,52,0');
+});
+
+test.run();
