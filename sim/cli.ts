@@ -1,0 +1,174 @@
+/**
+ * `npm run sim -- COMMAND`: the simulator's commands. docs/simulator.md and docs/recording.md.
+ *
+ *   run     --url URL [--seed N] [--rate F] [--demo] [--no-incidents]   live fleet + calls against a server
+ *   record  --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static]
+ *   replay  FILE --url URL [--speed N] [--avl-token T] [--api-token T]
+ *   compare FILE | --hours H [--seed N] [--start ISO] [--rate F]
+ *   export  --db FILE --out FILE --from ISO --to ISO                       a live run as a recording
+ *
+ * Tokens may also come from JCR_AVL_TOKEN and JCR_API_TOKEN (preferred: argv is visible to ps).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { seededRandom } from '../server/core/clock.ts';
+import { isJcrError } from '../server/core/errors.ts';
+import { loadScenario } from '../server/shell/scenario-loader.ts';
+import { compareModes, formatCompare } from './compare/compare.ts';
+import { runHeadless } from './headless.ts';
+import { generateIncidents, type GeneratedIncident } from './incidents/generator.ts';
+import { startLive } from './live/bridge.ts';
+import { exportRecording } from './record/export.ts';
+import { parseRecording, recordingStats, serialiseRecording, type Recording } from './record/format.ts';
+import { progressWriter } from './replay/progress.ts';
+import { formatSummary, Replay } from './replay/replay.ts';
+import { HERTS_SCENARIO, loadWorld } from './world.ts';
+
+const [cmd, ...rest] = process.argv.slice(2);
+const { values: v, positionals } = parseArgs({
+  args: rest,
+  allowPositionals: true,
+  options: {
+    url: { type: 'string' },
+    seed: { type: 'string' },
+    rate: { type: 'string' },
+    demo: { type: 'boolean' },
+    'no-incidents': { type: 'boolean' },
+    out: { type: 'string' },
+    hours: { type: 'string' },
+    start: { type: 'string' },
+    mode: { type: 'string' },
+    speed: { type: 'string' },
+    'avl-token': { type: 'string' },
+    'api-token': { type: 'string' },
+    scenario: { type: 'string' },
+    db: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+});
+
+const err = (s: string) => process.stderr.write(s + '\n');
+const numOpt = (s: string | undefined, d: number, name: string) => {
+  if (s === undefined) return d;
+  const n = Number(s);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${s}"`);
+  return n;
+};
+/** Default virtual start: Monday 5 January 2026 00:00 UTC (a fixed date keeps runs reproducible). */
+const DEFAULT_START = Date.UTC(2026, 0, 5, 0, 0, 0);
+const startOpt = () => (v.start ? Date.parse(v.start) : DEFAULT_START);
+const scenarioPath = v.scenario ?? HERTS_SCENARIO;
+
+/** The incident stream of a recording, as the generator's shape. */
+export function incidentsOf(rec: Recording, types: Map<string, { priority: 1 | 2 | 3; leadAgency: GeneratedIncident['leadAgency'] }>): GeneratedIncident[] {
+  const out: GeneratedIncident[] = [];
+  for (const l of rec.lines) {
+    if (l.type !== 'incident') continue;
+    const t = types.get(l.typeId);
+    if (!t) continue;
+    out.push({ ref: l.ref, t: rec.header.startMs + l.t, typeId: l.typeId, priority: l.priority ?? t.priority, leadAgency: t.leadAgency, lat: l.lat, lon: l.lon, near: l.address ?? '' });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  switch (cmd) {
+    case 'record': {
+      if (!v.out) throw new Error('record needs --out FILE');
+      const world = loadWorld(scenarioPath);
+      const seed = numOpt(v.seed, 1, 'seed');
+      const startMs = startOpt();
+      const durationMs = numOpt(v.hours, 1, 'hours') * 3_600_000;
+      const incidents = generateIncidents(world.scenario, seededRandom(seed), startMs, startMs + durationMs, { rateFactor: numOpt(v.rate, 1, 'rate'), place: world.onRoad });
+      const mode = v.mode === 'static' ? 'static' : 'dynamic';
+      const r = runHeadless({ scenario: world.scenario, planner: world.planner, incidents, seed, startMs, durationMs, mode, record: true });
+      writeFileSync(v.out, serialiseRecording(r.recording!));
+      const s = recordingStats(r.recording!);
+      err(`recorded ${durationMs / 3_600_000} h (seed ${seed}, ${mode}): ${s.incidents} incidents, ${s.mobilisations} mobilisations, ${s.reports} AVL reports in ${s.avlBatches} lines -> ${v.out}`);
+      return;
+    }
+    case 'replay': {
+      const file = positionals[0];
+      if (!file || !v.url) throw new Error('usage: replay FILE --url URL [--speed N]');
+      const avlToken = v['avl-token'] ?? process.env.JCR_AVL_TOKEN;
+      if (!avlToken) throw new Error('replay needs an AVL feed token: --avl-token T or JCR_AVL_TOKEN');
+      const apiToken = v['api-token'] ?? process.env.JCR_API_TOKEN;
+      const rec = parseRecording(readFileSync(file, 'utf8'));
+      const replay = new Replay(rec, { baseUrl: v.url, avlToken, ...(apiToken ? { apiToken } : {}), speed: numOpt(v.speed, 1, 'speed'), progress: progressWriter(process.stderr, Date.now) });
+      const s = await replay.run();
+      process.stdout.write(formatSummary(s) + '\n');
+      if (v.json) process.stdout.write(JSON.stringify(s) + '\n');
+      if (s.expect && s.expect.mismatches.length > 0) process.exitCode = 1;
+      return;
+    }
+    case 'compare': {
+      const world = loadWorld(scenarioPath);
+      let incidents: GeneratedIncident[];
+      let startMs: number;
+      let durationMs: number;
+      const seed = numOpt(v.seed, 1, 'seed');
+      if (positionals[0]) {
+        const rec = parseRecording(readFileSync(positionals[0], 'utf8'));
+        incidents = incidentsOf(rec, new Map(world.scenario.incidentTypes.map((t) => [t.id, t])));
+        startMs = rec.header.startMs;
+        durationMs = rec.header.durationMs;
+      } else {
+        startMs = startOpt();
+        durationMs = numOpt(v.hours, 24, 'hours') * 3_600_000;
+        incidents = generateIncidents(world.scenario, seededRandom(seed), startMs, startMs + durationMs, { rateFactor: numOpt(v.rate, 1, 'rate'), place: world.onRoad });
+      }
+      err(`comparing dynamic and static mobilisation on ${incidents.length} incidents over ${(durationMs / 3_600_000).toFixed(1)} h (${world.scenario.name})...`);
+      const t0 = performance.now();
+      const r = compareModes({ scenario: world.scenario, planner: world.planner, incidents, seed, startMs, durationMs });
+      process.stdout.write(formatCompare(r) + '\n');
+      err(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      process.stdout.write(JSON.stringify({ incidents: r.incidents, unfilled: r.unfilled, rows: r.rows.map((x) => ({ standard: x.standardId, nth: x.nth, n: x.n, ...Object.fromEntries(Object.entries(x.byMode).map(([m, f]) => [m, { share: Number(f.share.toFixed(4)), medianS: Math.round(f.medianS), p90S: Number.isFinite(f.p90S) ? Math.round(f.p90S) : null }])) })) }) + '\n');
+      return;
+    }
+    case 'run': {
+      if (!v.url) throw new Error('run needs --url URL');
+      const avlToken = v['avl-token'] ?? process.env.JCR_AVL_TOKEN;
+      if (!avlToken) throw new Error('run needs an AVL feed token: --avl-token T or JCR_AVL_TOKEN');
+      const apiToken = v['api-token'] ?? process.env.JCR_API_TOKEN;
+      const world = loadWorld(scenarioPath);
+      const log = (msg: string, fields?: Record<string, unknown>) => err(`sim: ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`);
+      const live = await startLive({
+        baseUrl: v.url,
+        avlToken,
+        ...(apiToken ? { apiToken } : {}),
+        world,
+        seed: numOpt(v.seed, Date.now() % 1_000_000, 'seed'),
+        rateFactor: numOpt(v.rate, 1, 'rate'),
+        incidents: !v['no-incidents'],
+        autoMobilise: v.demo ?? false,
+        log,
+      });
+      log('fleet simulator running', { resources: world.scenario.resources.length, demo: v.demo ?? false });
+      const stop = () => void live.stop().then(() => process.exit(0));
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('disconnect', stop);
+      setInterval(() => log('stats', { ...live.stats }), 60_000).unref();
+      return;
+    }
+    case 'export': {
+      if (!v.db || !v.out || !v.from || !v.to) throw new Error('usage: export --db FILE --out FILE --from ISO --to ISO');
+      const scenario = loadScenario(scenarioPath);
+      const rec = exportRecording(v.db, scenario, Date.parse(v.from), Date.parse(v.to));
+      writeFileSync(v.out, serialiseRecording(rec));
+      const s = recordingStats(rec);
+      err(`exported ${s.incidents} incidents, ${s.mobilisations} mobilisations, ${s.reports} AVL reports -> ${v.out}`);
+      return;
+    }
+    default:
+      err('usage: npm run sim -- run|record|replay|compare|export ...  (see sim/cli.ts, docs/simulator.md)');
+      process.exitCode = 2;
+  }
+}
+
+main().catch((e: unknown) => {
+  err(isJcrError(e) ? `error ${e.code}: ${e.message}` : `error: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,258 @@
+/**
+ * The live simulator: drives a running server on the wall clock over its real interfaces, as a
+ * fleet of vehicle terminals (AVL over /ws/avl with a feed token) plus a call generator and, in
+ * demo mode, an automatic dispatcher (REST with a session token).
+ *
+ * One sequential loop per tick: advance the FleetSim to now → send its reports (await the ack) →
+ * raise due calls → every pollMs read /api/resources and turn what the control room decided
+ * (mobilisations, stand-downs, returns, standby moves) into orders for the vehicles. Because the
+ * loop waits for each answer, the server state it reads already holds everything it has sent.
+ */
+import { seededRandom, type Random } from '../../server/core/clock.ts';
+import { ResourceStatus, statusFromName } from '../../server/core/fleet/status.ts';
+import { chooseAttendance } from '../compare/dispatch.ts';
+import { FleetSim, sceneTimeS } from '../fleet/fleet-sim.ts';
+import { plannerRouter } from '../headless.ts';
+import { generateIncidents, type GeneratedIncident } from '../incidents/generator.ts';
+import { ApiClient, AvlClient, errorCodeOf, incidentIdOf, isObj, recommendationOf } from '../net/clients.ts';
+import type { World } from '../world.ts';
+
+export interface LiveOptions {
+  baseUrl: string;
+  avlToken: string;
+  apiToken?: string;
+  world: World;
+  seed: number;
+  /** Multiplies the incident rates (demo default 1). */
+  rateFactor?: number;
+  /** Raise calls at all. */
+  incidents?: boolean;
+  /** Demo mode: mobilise the top recommendation of each call automatically. */
+  autoMobilise?: boolean;
+  tickMs?: number;
+  pollMs?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  now?: () => number;
+}
+
+export interface LiveHandle {
+  stop(): Promise<void>;
+  readonly stats: { reports: number; accepted: number; rejected: number; calls: number; mobilised: number };
+}
+
+interface Job {
+  serverId: string | null;
+  inc: GeneratedIncident;
+  resources: Set<string>;
+}
+
+export async function startLive(o: LiveOptions): Promise<LiveHandle> {
+  const now = o.now ?? Date.now;
+  const log = o.log ?? (() => {});
+  const { scenario, planner } = o.world;
+  const api = new ApiClient(o.baseUrl, o.apiToken);
+  const avl = await AvlClient.connect(o.baseUrl, o.avlToken);
+  const t0 = now();
+  const fleet = new FleetSim(scenario, plannerRouter(planner), { seed: o.seed, startMs: t0 });
+  const types = new Map(scenario.incidentTypes.map((t) => [t.id, t]));
+  const stats = { reports: 0, accepted: 0, rejected: 0, calls: 0, mobilised: 0 };
+  const jobs = new Map<string, Job>(); // by server incident id (or local ref)
+  const locations = new Map<string, { lat: number; lon: number; priority: number }>();
+  let incidentsApi = true;
+  let recommendApi = true;
+
+  // Take over the fleet as the server holds it (positions and statuses survive restarts).
+  const first = await api.call('GET', '/api/resources');
+  for (const r of resourcesOf(first.body)) {
+    const st = statusFromName(r.status);
+    if (st === undefined) continue;
+    const v = fleet.vehicles.get(r.id);
+    if (!v) continue;
+    const away = Math.abs(v.home.lat - r.lat) + Math.abs(v.home.lon - r.lon) > 1e-4;
+    if (away || st !== ResourceStatus.AVAILABLE_AT_STATION) fleet.place(r.id, { lat: r.lat, lon: r.lon }, st === ResourceStatus.MOBILISED || st === ResourceStatus.AT_SCENE ? ResourceStatus.AVAILABLE_MOBILE : st, r.fixTimeMs);
+    else fleet.place(r.id, v.home, st, r.fixTimeMs);
+  }
+
+  // Calls: generated an hour at a time from one seeded stream.
+  const random: Random = seededRandom(o.seed);
+  let genUpTo = t0;
+  let queue: GeneratedIncident[] = [];
+  let seqRef = 0;
+  const refill = (upTo: number) => {
+    while (genUpTo < upTo) {
+      const next = genUpTo + 3_600_000;
+      const batch = generateIncidents(scenario, random, genUpTo, next, { rateFactor: o.rateFactor ?? 1, place: o.world.onRoad });
+      for (const b of batch) queue.push({ ...b, ref: `SIM-${++seqRef}` });
+      genUpTo = next;
+    }
+  };
+
+  async function raise(inc: GeneratedIncident, t: number): Promise<void> {
+    stats.calls++;
+    const type = types.get(inc.typeId);
+    if (!type) return;
+    let id: string | null = null;
+    if (incidentsApi) {
+      const res = await api.call('POST', '/api/incidents', { typeId: inc.typeId, lat: inc.lat, lon: inc.lon, address: `near ${inc.near}` });
+      id = res.status < 300 ? (incidentIdOf(res.body) ?? null) : null;
+      if (res.status === 404 || res.status === 405) {
+        incidentsApi = false;
+        log('POST /api/incidents is not available: the simulator dispatches its own calls (resource status changes)');
+      } else if (!id) log('incident refused', { status: res.status, code: errorCodeOf(res.body) });
+    }
+    const key = id ?? inc.ref;
+    locations.set(key, { lat: inc.lat, lon: inc.lon, priority: type.priority });
+    const job: Job = { serverId: id, inc, resources: new Set() };
+    jobs.set(key, job);
+    if (!o.autoMobilise) return;
+    let ids: string[] = [];
+    let recSeq: number | undefined;
+    if (id && recommendApi) {
+      const res = await api.call('GET', `/api/incidents/${encodeURIComponent(id)}/recommendation`);
+      if (res.status === 404) recommendApi = false; // not built yet: the simulator chooses by journey time
+      if (res.status < 300) {
+        const rec = recommendationOf(res.body);
+        ids = rec.resourceIds;
+        recSeq = rec.seq;
+      }
+    }
+    const own = ids.length === 0;
+    if (own) ids = chooseAttendance(type, inc, fleet, planner, 'dynamic', t).resourceIds;
+    if (ids.length === 0) return;
+    let done = false;
+    if (id) {
+      const body: Record<string, unknown> = { resourceIds: ids, proposed: ids };
+      if (recSeq !== undefined) body.recommendationSeq = recSeq;
+      if (own) body.reason = 'simulator demo: journey-time choice';
+      const res = await api.call('POST', `/api/incidents/${encodeURIComponent(id)}/mobilise`, body);
+      done = res.status < 300;
+    }
+    if (!done) {
+      for (const rid of ids) await api.call('POST', `/api/resources/${encodeURIComponent(rid)}/status`, { status: 'MOBILISED', incidentId: key });
+    }
+    stats.mobilised += ids.length;
+  }
+
+  async function locate(incidentId: string, resourceId: string): Promise<{ kind: 'incident' | 'standby'; lat: number; lon: number; priority: number } | null> {
+    const known = locations.get(incidentId);
+    if (known) return { kind: 'incident', ...known };
+    const res = await api.call('GET', `/api/incidents/${encodeURIComponent(incidentId)}`);
+    const b = isObj(res.body) && isObj(res.body.incident) ? res.body.incident : res.body;
+    if (res.status < 300 && isObj(b) && typeof b.lat === 'number' && typeof b.lon === 'number') {
+      const loc = { lat: b.lat, lon: b.lon, priority: typeof b.priority === 'number' ? b.priority : 1 };
+      locations.set(incidentId, loc);
+      return { kind: 'incident', ...loc };
+    }
+    // A standby move (issue 6): the cover answer lists moves with the resource and its destination.
+    const cover = await api.call('GET', '/api/cover');
+    const moves = isObj(cover.body) && Array.isArray(cover.body.moves) ? cover.body.moves : [];
+    for (const m of moves) {
+      if (isObj(m) && m.resourceId === resourceId && typeof m.toLat === 'number' && typeof m.toLon === 'number') return { kind: 'standby', lat: m.toLat, lon: m.toLon, priority: 3 };
+    }
+    return null;
+  }
+
+  /** Turn the control room's decisions into vehicle orders. */
+  async function reconcile(t: number): Promise<void> {
+    const res = await api.call('GET', '/api/resources');
+    for (const r of resourcesOf(res.body)) {
+      const v = fleet.vehicles.get(r.id);
+      const st = statusFromName(r.status);
+      if (!v || st === undefined) continue;
+      const committed = v.status === ResourceStatus.MOBILISED || v.status === ResourceStatus.AT_SCENE;
+      if (st === ResourceStatus.MOBILISED && r.incidentId && v.task?.taskId !== r.incidentId) {
+        const where = await locate(r.incidentId, r.id);
+        if (!where) continue;
+        if (where.kind === 'incident') fleet.order(r.id, { kind: 'incident', taskId: r.incidentId, lat: where.lat, lon: where.lon, sceneS: sceneTimeS(o.seed, r.incidentId, r.id, where.priority) }, t);
+        else fleet.order(r.id, { kind: 'standby', taskId: r.incidentId, lat: where.lat, lon: where.lon }, t);
+        const job = jobs.get(r.incidentId);
+        if (job) job.resources.add(r.id);
+      } else if (st === ResourceStatus.RETURNING && v.status !== ResourceStatus.RETURNING) {
+        fleet.order(r.id, { kind: 'return' }, t);
+      } else if ((st === ResourceStatus.AVAILABLE_MOBILE || st === ResourceStatus.UNAVAILABLE) && committed) {
+        fleet.order(r.id, { kind: 'stop', status: st }, t);
+      } else if (st === ResourceStatus.AVAILABLE_AT_STATION && v.status !== st) {
+        fleet.order(r.id, { kind: 'return' }, t);
+      }
+    }
+  }
+
+  async function closeFinished(events: ReturnType<FleetSim['drain']>['events']): Promise<void> {
+    for (const e of events) {
+      if (e.status !== ResourceStatus.RETURNING || e.taskId === null) continue;
+      const job = jobs.get(e.taskId);
+      if (!job || !job.resources.delete(e.resourceId) || job.resources.size > 0) continue;
+      jobs.delete(e.taskId);
+      if (job.serverId && o.autoMobilise) await api.call('POST', `/api/incidents/${encodeURIComponent(job.serverId)}/close`, { reason: 'simulator: all resources left the scene' });
+    }
+  }
+
+  const tickMs = o.tickMs ?? 1000;
+  const pollMs = o.pollMs ?? 2000;
+  let lastPoll = 0;
+  let stopping = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  async function tick(): Promise<void> {
+    const t = now();
+    fleet.advance(t);
+    const { reports, events } = fleet.drain();
+    if (reports.length > 0) {
+      const ack = await avl.send(reports);
+      stats.reports += reports.length;
+      stats.accepted += ack.accepted;
+      stats.rejected += ack.rejected.length;
+      if (ack.rejected.length > 0) log('AVL reports refused', { count: ack.rejected.length, first: ack.rejected[0]?.code, message: ack.rejected[0]?.message });
+    }
+    await closeFinished(events);
+    if (o.incidents ?? true) {
+      refill(t + 60_000);
+      while (queue.length > 0 && queue[0]!.t <= t) await raise(queue.shift()!, t);
+      queue = queue.filter((q) => q.t > t);
+    }
+    if (t - lastPoll >= pollMs) {
+      lastPoll = t;
+      await reconcile(t);
+    }
+  }
+
+  const loop = () => {
+    if (stopping) return;
+    running = tick().catch((e: unknown) => log('simulator tick failed', { err: e instanceof Error ? e.message : String(e) }));
+    void running.then(() => {
+      if (!stopping && !avl.closed) timer = setTimeout(loop, tickMs);
+    });
+  };
+  loop();
+
+  return {
+    stats,
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      avl.close();
+    },
+  };
+}
+
+interface ResourceRow {
+  id: string;
+  status: string;
+  lat: number;
+  lon: number;
+  fixTimeMs: number;
+  incidentId: string | null;
+}
+
+function resourcesOf(body: unknown): ResourceRow[] {
+  const list = isObj(body) && Array.isArray(body.resources) ? body.resources : [];
+  const out: ResourceRow[] = [];
+  for (const r of list) {
+    if (!isObj(r) || typeof r.id !== 'string' || typeof r.status !== 'string' || typeof r.lat !== 'number' || typeof r.lon !== 'number') continue;
+    out.push({ id: r.id, status: r.status, lat: r.lat, lon: r.lon, fixTimeMs: typeof r.fixTimeMs === 'number' ? r.fixTimeMs : 0, incidentId: typeof r.incidentId === 'string' ? r.incidentId : null });
+  }
+  return out;
+}
+
