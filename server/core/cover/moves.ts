@@ -1,0 +1,224 @@
+/**
+ * What-if (cover after committing resources) and standby moves (move resource X to station or
+ * post Y to recover cover), both from cached per-source demand times (./model.ts `demandTable`),
+ * so a question costs O(sources x demand points) once the station and post trees are warm.
+ * docs/cover.md describes the scoring.
+ */
+import { haversineM } from '../geo.ts';
+import type { LiveResource } from '../fleet/fleet.ts';
+import { isDeployable, ResourceStatus } from '../fleet/status.ts';
+import { turnoutS } from '../graph/speed.ts';
+import type { Agency } from '../scenario/types.ts';
+import type { CoverModel, CoverSource, SurfaceDef, TargetFigure } from './model.ts';
+
+type Res = Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>;
+
+export interface StandbyDestination {
+  id: string;
+  kind: 'station' | 'post';
+  name: string;
+  lat: number;
+  lon: number;
+  agencies: Agency[];
+}
+
+/** Stations and dynamic activation posts, as standby destinations. */
+export function standbyDestinations(model: CoverModel): StandbyDestination[] {
+  const sc = model.scenario;
+  return [
+    ...sc.stations.map((s) => ({ id: s.id, kind: 'station' as const, name: s.name, lat: s.lat, lon: s.lon, agencies: [s.agency] })),
+    ...sc.posts.map((p) => ({ id: p.id, kind: 'post' as const, name: p.name, lat: p.lat, lon: p.lon, agencies: [...p.agencies] })),
+  ];
+}
+
+export function findDestination(model: CoverModel, id: string): StandbyDestination | undefined {
+  return standbyDestinations(model).find((d) => d.id === id);
+}
+
+export interface LostDemand {
+  id: string;
+  name?: string;
+  weight: number;
+  nth: number;
+  withinS: number;
+  beforeS: number | null;
+  afterS: number | null;
+}
+
+export interface SurfaceWhatIf {
+  surface: string;
+  before: TargetFigure[];
+  after: TargetFigure[];
+  /** Demand points within a target before and beyond it after. */
+  lost: LostDemand[];
+}
+
+export interface WhatIfResult {
+  committed: string[];
+  surfaces: SurfaceWhatIf[];
+}
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
+
+/** Cover after committing `committed` (resource ids): only the surfaces those resources count towards. */
+export function whatIf(model: CoverModel, resources: readonly Res[], committed: readonly string[]): WhatIfResult {
+  const set = new Set(committed);
+  const surfaces: SurfaceWhatIf[] = [];
+  for (const s of model.surfaces) {
+    if (!resources.some((r) => set.has(r.def.id) && model.eligible(r.def, s) && isDeployable(r.status))) continue;
+    const before = model.demandTable(s, model.sources(s, resources), s.k);
+    const after = model.demandTable(s, model.sources(s, resources, set), s.k);
+    const lost: LostDemand[] = [];
+    for (const t of s.targets) {
+      model.demand.forEach((d, i) => {
+        const b = before.times[t.nth - 1]![i]!, a = after.times[t.nth - 1]![i]!;
+        if (b <= t.withinS && !(a <= t.withinS) && !lost.some((l) => l.id === d.id && l.nth === t.nth)) {
+          const l: LostDemand = { id: d.id, weight: d.weight, nth: t.nth, withinS: t.withinS, beforeS: finiteOrNull(b), afterS: finiteOrNull(a) };
+          if (d.name !== undefined) l.name = d.name;
+          lost.push(l);
+        }
+      });
+    }
+    surfaces.push({ surface: s.key, before: model.figures(s, before.times), after: model.figures(s, after.times), lost });
+  }
+  return { committed: [...committed], surfaces };
+}
+
+export interface MoveRecommendation {
+  resourceId: string;
+  callSign: string;
+  surface: string;
+  from: { lat: number; lon: number };
+  destination: { id: string; kind: 'station' | 'post'; name: string; lat: number; lon: number };
+  /** Predicted drive to the destination, seconds (null if not routable). */
+  travelS: number | null;
+  /** Demand weight newly within a target, summed over the surface's targets. */
+  gainWeight: number;
+  /** Demand weight that falls out of a target because the resource leaves (stripping). */
+  strippedWeight: number;
+  /** (gain - stripped) / total demand weight. */
+  netShare: number;
+  before: TargetFigure[];
+  after: TargetFigure[];
+}
+
+export interface MoveOptions {
+  /** Only this surface (default: every surface with a target not met, else all). */
+  surface?: string;
+  /** Moves returned (default 5). */
+  limit?: number;
+  /** Resources that may not be moved (e.g. already on a standby move). */
+  exclude?: ReadonlySet<string>;
+}
+
+/**
+ * Recommend standby moves, best first. A move of X to Y is scored on demand points: X leaves its
+ * slot (the next source moves up) and arrives at Y with its crewing turnout at a station or none
+ * at a post. Moves that strip another area below a standard rank after every move that does not;
+ * then by net demand weight gained, then by shorter weighted mean time, then ids.
+ */
+export function recommendMoves(model: CoverModel, resources: readonly Res[], opts: MoveOptions = {}): MoveRecommendation[] {
+  const limit = opts.limit ?? 5;
+  const dests = standbyDestinations(model);
+  const all: Array<MoveRecommendation & { meanAfter: number }> = [];
+  const surfaces = opts.surface !== undefined ? model.surfaces.filter((s) => s.key === opts.surface) : model.surfaces;
+  for (const s of surfaces) {
+    const sources = model.sources(s, resources);
+    if (sources.length === 0) continue;
+    const k = s.k;
+    const table = model.demandTable(s, sources, k + 1);
+    const before = model.figures(s, table.times);
+    const D = model.demand.length;
+    const byId = new Map(resources.map((r) => [r.def.id, r]));
+    const after: Float64Array[] = Array.from({ length: k }, () => new Float64Array(D));
+    sources.forEach((src, si) => {
+      const r = byId.get(src.resourceId);
+      if (!r || opts.exclude?.has(src.resourceId)) return;
+      if (r.status !== ResourceStatus.AVAILABLE_AT_STATION && r.status !== ResourceStatus.AVAILABLE_MOBILE) return;
+      for (const y of dests) {
+        if (!y.agencies.includes(s.agency)) continue;
+        if (haversineM(src.lat, src.lon, y.lat, y.lon) < 250) continue;
+        const t = model.tree(src.profile, y.lat, y.lon, s.boundS);
+        if (!t) continue;
+        const off = y.kind === 'station' ? turnoutS(r.def, model.scenario.crewing) : 0;
+        for (let d = 0; d < D; d++) {
+          // the k best without X, then X at Y
+          let m = 0;
+          for (let j = 0; j <= k && m < k; j++) {
+            if (table.who[j]![d] === si) continue;
+            after[m++]![d] = table.times[j]![d]!;
+          }
+          const x = off + t.demand[d]!;
+          if (x <= s.boundS && x < after[k - 1]![d]!) {
+            let j = k - 1;
+            while (j > 0 && after[j - 1]![d]! > x) {
+              after[j]![d] = after[j - 1]![d]!;
+              j--;
+            }
+            after[j]![d] = x;
+          }
+        }
+        let gain = 0;
+        let stripped = 0;
+        for (const tg of s.targets) {
+          const b = table.times[tg.nth - 1]!, a = after[tg.nth - 1]!;
+          model.demand.forEach((dp, d) => {
+            const inB = b[d]! <= tg.withinS, inA = a[d]! <= tg.withinS;
+            if (inA && !inB) gain += dp.weight;
+            if (inB && !inA) stripped += dp.weight;
+          });
+        }
+        if (gain - stripped <= 0) continue;
+        let mean = 0;
+        model.demand.forEach((dp, d) => {
+          const x = after[0]![d]!;
+          if (!Number.isNaN(x)) mean += dp.weight * Math.min(x, s.boundS);
+        });
+        all.push({
+          resourceId: src.resourceId,
+          callSign: r.def.callSign,
+          surface: s.key,
+          from: { lat: src.lat, lon: src.lon },
+          destination: { id: y.id, kind: y.kind, name: y.name, lat: y.lat, lon: y.lon },
+          travelS: null,
+          gainWeight: gain,
+          strippedWeight: stripped,
+          netShare: model.totalWeight > 0 ? (gain - stripped) / model.totalWeight : 0,
+          before,
+          after: model.figures(s, after),
+          meanAfter: mean,
+        });
+      }
+    });
+  }
+  all.sort(
+    (a, b) =>
+      (a.strippedWeight > 0 ? 1 : 0) - (b.strippedWeight > 0 ? 1 : 0) ||
+      b.gainWeight - b.strippedWeight - (a.gainWeight - a.strippedWeight) ||
+      a.meanAfter - b.meanAfter ||
+      cmp(a.resourceId, b.resourceId) ||
+      cmp(a.destination.id, b.destination.id),
+  );
+  const out: MoveRecommendation[] = [];
+  for (const m of all.slice(0, limit)) {
+    const { meanAfter: _mean, ...rec } = m;
+    const r = resources.find((x) => x.def.id === m.resourceId);
+    if (r) {
+      try {
+        const route = model.planner.eta(m.from, m.destination, r.def.vehicleClass, { maxS: 7200 });
+        rec.travelS = route ? Math.round(route.seconds) : null;
+      } catch {
+        rec.travelS = null;
+      }
+    }
+    out.push(rec);
+  }
+  return out;
+}
+
+/** Resource positions as cover sources, exported for callers that hold sources already. */
+export type { CoverSource, SurfaceDef };
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
