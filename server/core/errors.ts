@@ -34,6 +34,11 @@ export const ERRORS = {
   JCR_NETWORK_INVALID: { status: 422, close: 4422, description: 'The road network file is malformed, truncated or has no drivable roads.' },
   JCR_OFF_ROAD: { status: 422, close: 4422, description: 'A point is farther from any drivable road than the snapping allowance.' },
 
+  // Cover and standby moves (docs/cover.md)
+  JCR_COVER_RESOURCE_UNAVAILABLE: { status: 409, close: 4409, description: 'The resource is committed or unavailable, so it cannot be given a standby move.' },
+  JCR_COVER_BAD_DESTINATION: { status: 422, close: 4422, description: 'The standby destination is not a station or post of the scenario, or does not take that agency.' },
+  JCR_COVER_NO_STANDBY: { status: 404, close: 4404, description: 'The resource has no standby move to end.' },
+
   // AVL ingest (docs/avl.md). Per-report codes travel in AvlAck.rejected and never close the
   // socket; JCR_AVL_MALFORMED_FRAME closes that one connection with 1007.
   JCR_AVL_UNKNOWN_RESOURCE: { status: 404, close: 4404, description: 'The report names a resource (or tracker device) the scenario does not have.' },

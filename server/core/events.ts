@@ -53,8 +53,12 @@ export type IncidentEvent =
   | AssistanceAcceptedEvent
   | QuickerAvailableEvent;
 
+export type StandbyOrderedEvent = EventEnvelope<'cover.standbyOrdered', import('./cover/standby.ts').StandbyOrderedData>;
+export type StandbyEndedEvent = EventEnvelope<'cover.standbyEnded', import('./cover/standby.ts').StandbyEndedData>;
+export type CoverEvent = StandbyOrderedEvent | StandbyEndedEvent;
+
 /** Every event the log may hold. Modules add their event types to this union. */
-export type JcrEvent = ResourceStatusEvent | OperatorNoteEvent | IncidentEvent;
+export type JcrEvent = ResourceStatusEvent | OperatorNoteEvent | IncidentEvent | CoverEvent;
 
 export type JcrEventType = JcrEvent['type'];
 

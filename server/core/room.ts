@@ -6,6 +6,7 @@ import { isResourceStatus, type ResourceStatus } from './fleet/status.ts';
 import type { Scenario } from './scenario/types.ts';
 import { IncidentBook } from './incidents/book.ts';
 import type { IncidentCommand } from './incidents/types.ts';
+import { StandbyBook, type CoverCommand } from './cover/standby.ts';
 
 /**
  * The control room's live state and its one narrow entry. Every change, whoever makes it
@@ -17,7 +18,8 @@ import type { IncidentCommand } from './incidents/types.ts';
 export type Command =
   | { type: 'resource.setStatus'; resourceId: string; status: ResourceStatus; incidentId?: string; lat?: number; lon?: number }
   | { type: 'operator.note'; text: string; incidentId?: string }
-  | IncidentCommand;
+  | IncidentCommand
+  | CoverCommand;
 
 export interface CommandContext {
   origin: Origin;
@@ -33,6 +35,8 @@ export class Room {
   readonly fleet: Fleet;
   /** Incidents and their attendances (server/core/incidents/). */
   readonly incidents: IncidentBook;
+  /** Active standby moves (server/core/cover/standby.ts). */
+  readonly standby = new StandbyBook();
   readonly clock: Clock;
   /** Sequence number of the last event applied. */
   lastSeq = 0;
@@ -75,6 +79,9 @@ export class Room {
         if (cmd.incidentId !== undefined) ev.data.incidentId = cmd.incidentId;
         return [ev];
       }
+      case 'cover.standbyMove':
+      case 'cover.endStandby':
+        return this.standby.decide(cmd, ctx, at, this.fleet, this.scenario);
       default:
         return this.incidents.decide(cmd, ctx, at, this.fleet);
     }
@@ -89,8 +96,15 @@ export class Room {
         this.incidents.applyResourceStatus(e, this.fleet);
         if (d.lat !== undefined && d.lon !== undefined) this.fleet.move(d.resourceId, { lat: d.lat, lon: d.lon });
         this.fleet.setStatus(d.resourceId, d.status, d.incidentId);
+        this.standby.applyResourceStatus(d.resourceId, d.status);
         break;
       }
+      case 'cover.standbyOrdered':
+        this.standby.applyOrdered(e.data, e.at, e.actor);
+        break;
+      case 'cover.standbyEnded':
+        this.standby.applyEnded(e.data);
+        break;
       default:
         this.incidents.apply(e);
         break;
