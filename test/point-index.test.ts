@@ -22,9 +22,9 @@ function randomBox(rnd: () => number): BBox {
   return { minX: lon, minY: lat, maxX: lon + w, maxY: lat + h };
 }
 
-test('PointIndex agrees with brute force: 5,000 points × 20 rounds of moves, inserts and removals', () => {
+for (const slack of [0, 0.001]) test(`PointIndex (slack ${slack}°) agrees with brute force: 5,000 points × 20 rounds of moves, inserts and removals`, () => {
   const rnd = seededRandom(20260101);
-  const idx = new PointIndex();
+  const idx = new PointIndex(slack);
   const truth = new Map<string, [number, number]>();
   let nextId = 0;
   const add = () => {
@@ -64,6 +64,7 @@ test('PointIndex agrees with brute force: 5,000 points × 20 rounds of moves, in
     }
   }
   assert.not.ok(idx.delete('never-there'));
+  if (slack > 0) assert.ok(idx.treeUpdates < 5000 + 20 * 5000 * 0.6, `slack saves tree updates (${idx.treeUpdates})`);
 });
 
 test('Fleet index agrees with live state after seeded random AVL batches (accepted and rejected)', () => {

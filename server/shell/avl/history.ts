@@ -9,9 +9,16 @@ export interface HistoryOptions {
   maxPending: number;
 }
 
+/** Rows per INSERT statement: a multi-row VALUES list costs one JS→SQLite call per 64 rows, not per row. */
+export const ROWS_PER_INSERT = 64;
+const COLS = 11;
+const INSERT_SQL = 'INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed) VALUES ';
+const ROW_SQL = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 /**
  * Raw position history. Reports are buffered in memory (references to the decoded objects, no
- * copies) and written once per tick in ONE transaction through ONE prepared INSERT. During each
+ * copies) and written once per tick in ONE transaction through one prepared 64-row INSERT (plus a
+ * one-row INSERT for the tail), with one reused argument array. During each
  * flush, rows older than the retention are deleted in a bounded step (at most twice the rows just
  * written, at least 1,000), so pruning keeps pace with ingest without ever stalling the loop.
  *
@@ -23,7 +30,9 @@ export class HistoryWriter {
   private readonly db: Database.Database;
   private readonly clock: Clock;
   private readonly opts: HistoryOptions;
-  private readonly insert: Database.Statement<unknown[]>;
+  private readonly insertMany: Database.Statement<unknown[]>;
+  private readonly insertOne: Database.Statement<unknown[]>;
+  private readonly args: unknown[] = new Array<unknown>(ROWS_PER_INSERT * COLS);
   private readonly prune: Database.Statement<[number, number]>;
   private readonly writeTx: (n: number) => void;
   private reports: AvlReportIn[] = [];
@@ -40,15 +49,35 @@ export class HistoryWriter {
     this.db = db;
     this.clock = clock;
     this.opts = opts;
-    this.insert = db.prepare(
-      'INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.insertMany = db.prepare(INSERT_SQL + Array<string>(ROWS_PER_INSERT).fill(ROW_SQL).join(', '));
+    this.insertOne = db.prepare(INSERT_SQL + ROW_SQL);
     this.prune = db.prepare('DELETE FROM positions WHERE id IN (SELECT id FROM positions WHERE received_at < ? ORDER BY received_at LIMIT ?)');
     this.writeTx = db.transaction((n: number) => {
-      const { reports, live, feeds, received, insert } = this;
-      for (let i = 0; i < n; i++) {
+      const { reports, live, feeds, received, args } = this;
+      const put = (i: number, o: number) => {
         const r = reports[i] as AvlReportIn;
-        insert.run(received[i], r.resourceId, Math.round(r.fixTimeMs), r.lat, r.lon, r.speedMps, r.headingDeg, r.accuracyM, r.status, live[i] ? 1 : 0, feeds[i]);
+        args[o] = received[i];
+        args[o + 1] = r.resourceId;
+        args[o + 2] = Math.round(r.fixTimeMs);
+        args[o + 3] = r.lat;
+        args[o + 4] = r.lon;
+        args[o + 5] = r.speedMps;
+        args[o + 6] = r.headingDeg;
+        args[o + 7] = r.accuracyM;
+        args[o + 8] = r.status;
+        args[o + 9] = live[i] ? 1 : 0;
+        args[o + 10] = feeds[i];
+      };
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
+        for (let j = 0; j < ROWS_PER_INSERT; j++) put(i + j, j * COLS);
+        this.insertMany.run(args);
+      }
+      const one = new Array<unknown>(COLS);
+      for (; i < n; i++) {
+        put(i, 0);
+        for (let c = 0; c < COLS; c++) one[c] = args[c];
+        this.insertOne.run(one);
       }
       const cutoff = this.clock() - this.opts.retentionMs;
       this.pruned += this.prune.run(cutoff, Math.max(1000, 2 * n)).changes;

@@ -1,0 +1,32 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fakeClock } from '../server/core/clock.ts';
+import type { AvlReportIn } from '../server/core/avl/ingest.ts';
+import { HistoryWriter, ROWS_PER_INSERT } from '../server/shell/avl/history.ts';
+import { manualTimer } from '../server/shell/avl/timer.ts';
+import { Store } from '../server/shell/store/store.ts';
+
+test('HistoryWriter writes 64-row chunks and the tail, every field, in one flush per tick', () => {
+  const store = Store.open(':memory:');
+  const clock = fakeClock(1_767_258_000_000);
+  const timer = manualTimer();
+  const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 3_600_000, maxPending: 10_000 }, timer.every);
+  const n = 2 * ROWS_PER_INSERT + 2;
+  for (let i = 0; i < n; i++) {
+    const r: AvlReportIn = { resourceId: `R${i}`, lat: 51 + i / 1000, lon: -0.5 + i / 1000, speedMps: i, headingDeg: 180, fixTimeMs: 1_767_257_000_000 + i, accuracyM: 4, status: i % 7 };
+    h.push(r, i % 2 === 0, i < 65 ? 'feed-a' : 'feed-b', 1_767_258_000_000);
+  }
+  assert.is(h.pending, n);
+  timer.tick(250);
+  assert.equal([h.pending, h.written, h.flushes], [0, n, 1]);
+  const rows = store.db.prepare('SELECT * FROM positions ORDER BY id').all() as Array<Record<string, unknown>>;
+  assert.is(rows.length, n);
+  assert.equal(rows[0], { id: 1, received_at: 1_767_258_000_000, resource_id: 'R0', fix_time: 1_767_257_000_000, lat: 51, lon: -0.5, speed_mps: 0, heading_deg: 180, accuracy_m: 4, status: 0, live: 1, feed: 'feed-a' });
+  assert.equal(rows[129], { id: 130, received_at: 1_767_258_000_000, resource_id: 'R129', fix_time: 1_767_257_000_129, lat: 51.129, lon: -0.371, speed_mps: 129, heading_deg: 180, accuracy_m: 4, status: 3, live: 0, feed: 'feed-b' });
+  for (let i = 0; i < n; i++) assert.is(rows[i]?.resource_id, `R${i}`);
+  h.close();
+  assert.is(timer.active, 0, 'close stops the tick');
+  store.close();
+});
+
+test.run();
