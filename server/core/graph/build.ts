@@ -1,15 +1,16 @@
 /**
  * Build the routable road graph from parsed OSM ways: keep drivable classes (./osm-tags.ts), make
- * directed edges between consecutive way nodes, keep the largest strongly connected component
- * (so every kept node can reach and be reached from every other), renumber nodes along a Hilbert
- * curve (neighbours in space are neighbours in memory, which keeps searches cache-friendly and
- * makes the numbering independent of the file format) and store everything as CSR typed arrays:
+ * directed segments between consecutive way nodes, keep the largest strongly connected component
+ * (so every kept point can reach and be reached from every other), renumber points along a
+ * Hilbert curve (neighbours in space are neighbours in memory, which keeps searches cache-friendly
+ * and makes the numbering independent of the file format), compress chains of shape points into
+ * routing edges between junctions (./compress.ts) and store everything as CSR typed arrays:
  *
- *   forward star:  edges firstOut[v] .. firstOut[v+1]-1 leave v; edge e goes tail[e] -> head[e]
+ *   forward star:  edges firstOut[v] .. firstOut[v+1]-1 leave vertex v; edge e goes tail[e] -> head[e]
  *   reverse star:  k in firstIn[v] .. firstIn[v+1]-1 enters v from inTail[k]; inEdge[k] is its edge id
- *   twin[e]:       the opposite-direction edge over the same segment, or -1 (one-way)
- *   segments:      one per road segment (an edge with no twin or the lower id of a pair), indexed by
- *                  a Flatbush R-tree over their bounding boxes for snapping (./snap.ts)
+ *   twin[e]:       the opposite-direction edge over the same geometry, or -1 (one-way)
+ *   geometry:      the points each edge follows, with per-segment length, highway class, maxspeed;
+ *                  a Flatbush R-tree over the segments' boxes for snapping (./snap.ts)
  *
  * Pure: parsing, hashing and the disk cache live in server/shell/network/.
  */
@@ -17,10 +18,11 @@ import Flatbush from 'flatbush';
 import { JcrError } from '../errors.ts';
 import { haversineM } from '../geo.ts';
 import { classifyWay, DRIVABLE_HIGHWAYS, type Tags } from './osm-tags.ts';
+import { compress, segmentIndex } from './compress.ts';
 import { stronglyConnected } from './scc.ts';
 
 /** Bump when the build rules or the graph layout change: it invalidates disk caches. */
-export const GRAPH_BUILD_VERSION = 1;
+export const GRAPH_BUILD_VERSION = 2;
 
 export interface RawWay {
   /** OSM way id (or feature index for GeoJSON without ids). */
@@ -49,33 +51,58 @@ export interface BuildReport {
   edgesDrivable: number;
   oneWayEdges: number;
   components: number;
+  /** Points (OSM nodes) and directed segments kept. */
   nodes: number;
   edges: number;
+  /** Routing vertices (junctions, dead ends) and routing edges after chain compression. */
+  vertices: number;
+  routingEdges: number;
   /** Dropped by the largest-strongly-connected-component filter. */
   nodesDropped: number;
   edgesDropped: number;
 }
 
+/**
+ * The routing graph. Points are all kept OSM nodes (junctions and shape points), for geometry
+ * and snapping. Vertices are the junctions; routing edges run between vertices along a
+ * geometry (a chain of segments, see ./compress.ts).
+ */
 export interface RoadGraph {
+  /** Routing vertices. */
   nodeCount: number;
+  /** Routing edges (directed). */
   edgeCount: number;
+  /** Points (all kept OSM nodes). */
+  pointCount: number;
   nodeId: Float64Array;
   lat: Float64Array;
   lon: Float64Array;
+  /** Vertex v is point vertexPoint[v]. */
+  vertexPoint: Uint32Array;
   firstOut: Uint32Array;
   head: Uint32Array;
   tail: Uint32Array;
+  /** Whole length of each routing edge, metres. */
   lengthM: Float32Array;
-  /** Index into `highwayNames`. */
-  highway: Uint8Array;
-  /** Posted limit in km/h, 0 if none. */
-  maxspeedKmh: Float32Array;
   twin: Int32Array;
+  /** Geometry of each routing edge; edgeRev[e] = 1 if e runs it backwards (the twin of geomEdge). */
+  edgeGeom: Uint32Array;
+  edgeRev: Uint8Array;
   firstIn: Uint32Array;
   inTail: Uint32Array;
   inEdge: Uint32Array;
-  /** Segment i is edge segEdge[i]; Flatbush item i is segment i. */
-  segEdge: Uint32Array;
+  /** Geometry g is points geomPoint[geomStart[g] .. geomStart[g+1]-1]; geomEdge[g] runs it forwards. */
+  geomStart: Uint32Array;
+  geomPoint: Uint32Array;
+  geomEdge: Uint32Array;
+  /** Slot i is the segment geomPoint[i] -> geomPoint[i+1] (the last slot of a geometry is empty). */
+  slotLenM: Float32Array;
+  /** Index into `highwayNames`. */
+  slotHighway: Uint8Array;
+  /** Posted limit in km/h, 0 if none. */
+  slotMaxspeed: Float32Array;
+  /** Flatbush item i is slot segSlot[i]. */
+  segSlot: Uint32Array;
   segIndex: Flatbush;
   highwayNames: readonly string[];
   report: BuildReport;
@@ -129,6 +156,8 @@ export function buildGraph(raw: RawNetwork): RoadGraph {
     components: 0,
     nodes: 0,
     edges: 0,
+    vertices: 0,
+    routingEdges: 0,
     nodesDropped: 0,
     edgesDropped: 0,
   };
@@ -284,61 +313,33 @@ export function buildGraph(raw: RawNetwork): RoadGraph {
   report.edgesDropped = m0 - m;
 
   const rev = reverseStar(n, m, head, tail);
-  const { segEdge, segIndex } = segmentIndex(m, twin, head, tail, lat, lon);
+  const c = compress({ n, m, firstOut, head, tail, twin, len: lengthM, hw: highway, max: maxspeedKmh, firstIn: rev.firstIn, inEdge: rev.inEdge });
+  report.vertices = c.vertexPoint.length;
+  report.routingEdges = c.head.length;
+  const { segSlot, segIndex } = segmentIndex(c.geomStart, c.geomPoint, lat, lon);
   return {
-    nodeCount: n,
-    edgeCount: m,
+    nodeCount: c.vertexPoint.length,
+    edgeCount: c.head.length,
+    pointCount: n,
     nodeId,
     lat,
     lon,
-    firstOut,
-    head,
-    tail,
-    lengthM,
-    highway,
-    maxspeedKmh,
-    twin,
-    firstIn: rev.firstIn,
-    inTail: rev.inTail,
-    inEdge: rev.inEdge,
-    segEdge,
+    ...c,
+    segSlot,
     segIndex,
     highwayNames: DRIVABLE_HIGHWAYS,
     report,
   };
 }
 
-function reverseStar(n: number, m: number, head: Uint32Array, tail: Uint32Array): { firstIn: Uint32Array; inTail: Uint32Array; inEdge: Uint32Array } {
+function reverseStar(n: number, m: number, head: Uint32Array, tail: Uint32Array): { firstIn: Uint32Array; inEdge: Uint32Array } {
   const firstIn = new Uint32Array(n + 1);
   for (let e = 0; e < m; e++) firstIn[head[e]! + 1]!++;
   for (let i = 0; i < n; i++) firstIn[i + 1]! += firstIn[i]!;
   const fill = firstIn.slice(0, n);
-  const inTail = new Uint32Array(m);
   const inEdge = new Uint32Array(m);
-  for (let e = 0; e < m; e++) {
-    const k = fill[head[e]!]!++;
-    inTail[k] = tail[e]!;
-    inEdge[k] = e;
-  }
-  return { firstIn, inTail, inEdge };
-}
-
-/** One R-tree item per road segment (a two-way road is one segment, two edges). */
-export function segmentIndex(m: number, twin: Int32Array, head: Uint32Array, tail: Uint32Array, lat: Float64Array, lon: Float64Array): { segEdge: Uint32Array; segIndex: Flatbush } {
-  let s = 0;
-  for (let e = 0; e < m; e++) if (twin[e]! < 0 || e < twin[e]!) s++;
-  const segEdge = new Uint32Array(s);
-  const index = new Flatbush(Math.max(1, s));
-  s = 0;
-  for (let e = 0; e < m; e++) {
-    if (!(twin[e]! < 0 || e < twin[e]!)) continue;
-    segEdge[s++] = e;
-    const a = tail[e]!, b = head[e]!;
-    index.add(Math.min(lon[a]!, lon[b]!), Math.min(lat[a]!, lat[b]!), Math.max(lon[a]!, lon[b]!), Math.max(lat[a]!, lat[b]!));
-  }
-  if (s === 0) index.add(0, 0, 0, 0);
-  index.finish();
-  return { segEdge, segIndex: index };
+  for (let e = 0; e < m; e++) inEdge[fill[head[e]!]!++] = e;
+  return { firstIn, inEdge };
 }
 
 /** Hilbert curve index of (x, y) on a 2^16 grid (the fast bit-twiddling form used by Flatbush). */

@@ -88,9 +88,15 @@ export interface SourceSpec {
   offsetS?: number;
 }
 
-interface Weights {
+export interface Weights {
+  /** Seconds per routing edge. */
   fwd: Float32Array;
+  /** Seconds per reverse-star position. */
   rev: Float32Array;
+  /** Seconds from a geometry's first point to each slot's point. */
+  cum: Float64Array;
+  /** Seconds of each whole geometry. */
+  total: Float64Array;
 }
 
 export class JourneyPlanner {
@@ -121,62 +127,92 @@ export class JourneyPlanner {
     return (snap.offRoadM * 3.6) / this.offRoadKmh;
   }
 
-  /** Edge seconds of a road profile: `fwd` by edge id, `rev` by reverse-star position. Computed once. */
+  /**
+   * Seconds of a road profile, computed once: `fwd` per routing edge, `rev` per reverse-star
+   * position, `cum` per geometry slot (seconds from the geometry's first point to the slot's point).
+   */
   weights(profile: string): Weights {
     let w = this.weightCache.get(profile);
     if (w) return w;
     this.speed.profile(profile); // throws on unknown
     const g = this.graph;
-    const fwd = new Float32Array(g.edgeCount);
+    const cum = new Float64Array(g.geomPoint.length);
+    const total = new Float64Array(g.geomStart.length - 1);
     const kmhOf = new Map<number, number>();
-    for (let e = 0; e < g.edgeCount; e++) {
-      const hw = g.highway[e]!;
-      const max = g.maxspeedKmh[e]!;
-      const key = hw * 1e6 + max;
-      let kmh = kmhOf.get(key);
-      if (kmh === undefined) {
-        kmh = this.speed.roadKmh(profile, g.highwayNames[hw] ?? 'default', max);
-        kmhOf.set(key, kmh);
+    for (let geom = 0; geom < total.length; geom++) {
+      const end = g.geomStart[geom + 1]!;
+      let acc = 0;
+      for (let i = g.geomStart[geom]!; i < end; i++) {
+        cum[i] = acc;
+        if (i === end - 1) break;
+        const hw = g.slotHighway[i]!;
+        const max = g.slotMaxspeed[i]!;
+        const key = hw * 1e6 + max;
+        let kmh = kmhOf.get(key);
+        if (kmh === undefined) {
+          kmh = this.speed.roadKmh(profile, g.highwayNames[hw] ?? 'default', max);
+          kmhOf.set(key, kmh);
+        }
+        acc += (g.slotLenM[i]! * 3.6) / kmh;
       }
-      fwd[e] = (g.lengthM[e]! * 3.6) / kmh;
+      total[geom] = acc;
     }
+    const fwd = new Float32Array(g.edgeCount);
+    for (let e = 0; e < g.edgeCount; e++) fwd[e] = total[g.edgeGeom[e]!]!;
     const rev = new Float32Array(g.edgeCount);
     for (let k = 0; k < g.edgeCount; k++) rev[k] = fwd[g.inEdge[k]!]!;
-    w = { fwd, rev };
+    w = { fwd, rev, cum, total };
     this.weightCache.set(profile, w);
     return w;
+  }
+
+  /** Seconds from the start of the snap's geometry to the snapped point, and the geometry's whole seconds. */
+  position(s: Snap, w: Weights): { pos: number; total: number } {
+    const a = w.cum[s.slot]!;
+    return { pos: a + s.t * (w.cum[s.slot + 1]! - a), total: w.total[s.geom]! };
+  }
+
+  /** Metres from the start of the snap's geometry to the snapped point. */
+  positionM(s: Snap): number {
+    const g = this.graph;
+    let m = 0;
+    for (let i = g.geomStart[s.geom]!; i < s.slot; i++) m += g.slotLenM[i]!;
+    return m + s.t * g.slotLenM[s.slot]!;
   }
 
   /** Times from every node to the target point, over the reverse graph, bounded by maxS. */
   timesToTarget(target: Snap, profile: string, opts: QueryOptions = {}): TargetField {
     const g = this.graph;
-    const { fwd, rev } = this.weights(profile);
+    const w = this.weights(profile);
     const sp = opts.space ?? this.space;
     const stamp = sp.begin(opts.maxS ?? DEFAULT_MAX_S);
     const e = target.edge;
     const tw = g.twin[e]!;
-    sp.offer(g.tail[e]!, target.t * fwd[e]!, 0, e);
-    if (tw >= 0) sp.offer(g.head[e]!, (1 - target.t) * fwd[tw]!, 0, tw);
-    sp.run(g, rev, true);
-    return new TargetField(this, sp, stamp, target, fwd);
+    const { pos, total } = this.position(target, w);
+    sp.offer(g.tail[e]!, pos, 0, e);
+    if (tw >= 0) sp.offer(g.head[e]!, total - pos, 0, tw);
+    if (target.vertex >= 0) sp.offer(target.vertex, 0, 0, -1);
+    sp.run(g, w.rev, true);
+    return new TargetField(this, sp, stamp, target, w);
   }
 
   /** One multi-source search from all sources (e.g. all available resources), for cover. */
   timesFromSources(sources: readonly SourceSpec[], profile: string, opts: QueryOptions = {}): SourceField {
     if (this.speed.isAir(profile)) return new AirSourceField(this, sources, profile);
     const g = this.graph;
-    const { fwd } = this.weights(profile);
+    const w = this.weights(profile);
     const sp = opts.space ?? this.space;
     const stamp = sp.begin(opts.maxS ?? DEFAULT_MAX_S);
     sources.forEach((s, i) => {
       const off = (s.offsetS ?? 0) + this.offRoadS(s.snap);
       const e = s.snap.edge;
-      const tw = g.twin[e]!;
-      if (s.snap.forward) sp.offer(g.head[e]!, off + (1 - s.snap.t) * fwd[e]!, i, -1);
-      if (s.snap.backward && tw >= 0) sp.offer(g.tail[e]!, off + s.snap.t * fwd[tw]!, i, -1);
+      const { pos, total } = this.position(s.snap, w);
+      if (s.snap.forward) sp.offer(g.head[e]!, off + total - pos, i, -1);
+      if (s.snap.backward) sp.offer(g.tail[e]!, off + pos, i, -1);
+      if (s.snap.vertex >= 0) sp.offer(s.snap.vertex, off, i, -1);
     });
-    sp.run(g, fwd, false);
-    return new RoadSourceField(this, sp, stamp, sources, fwd);
+    sp.run(g, w.fwd, false);
+    return new RoadSourceField(this, sp, stamp, sources, w);
   }
 
   /**
@@ -217,48 +253,80 @@ export class JourneyPlanner {
   route(from: Snap, to: Snap, profile: string, opts: QueryOptions = {}): Route | null {
     if (this.speed.isAir(profile)) return this.airRoute(from.lat, from.lon, to.lat, to.lon, profile);
     const g = this.graph;
-    const { fwd } = this.weights(profile);
+    const w = this.weights(profile);
     const sp = opts.space ?? this.space;
     sp.begin(opts.maxS ?? DEFAULT_MAX_S);
-    const e0 = from.edge, tw0 = g.twin[e0]!;
-    if (from.forward) sp.offer(g.head[e0]!, (1 - from.t) * fwd[e0]!, 0, -1);
-    if (from.backward && tw0 >= 0) sp.offer(g.tail[e0]!, from.t * fwd[tw0]!, 0, -1);
-    const e1 = to.edge, tw1 = g.twin[e1]!;
+    const e0 = from.edge;
+    const p0 = this.position(from, w);
+    // origin 0: left along e0 (forwards), 1: along its twin (backwards), 2: from the vertex it is on
+    if (from.vertex >= 0) sp.offer(from.vertex, 0, 2, -1);
+    if (from.forward) sp.offer(g.head[e0]!, p0.total - p0.pos, 0, -1);
+    if (from.backward) sp.offer(g.tail[e0]!, p0.pos, 1, -1);
+    const e1 = to.edge;
+    const p1 = this.position(to, w);
     const c = g.tail[e1]!, d = g.head[e1]!;
-    sp.run(g, fwd, false, c, tw1 >= 0 ? d : -1);
+    const hasTwin1 = g.twin[e1]! >= 0;
+    if (to.vertex >= 0) sp.run(g, w.fwd, false, to.vertex, -1);
+    else sp.run(g, w.fwd, false, c, hasTwin1 ? d : -1);
     const offS = this.offRoadS(from) + this.offRoadS(to);
-    // Candidates: arrive along e1 from c, along its twin from d, or stay on the same segment.
+    // Arrive along e1 from c, along its twin from d, or stay on the same geometry.
     let best = Infinity;
-    let via = -1; // node we arrive from, or -2 for the direct same-segment ride
-    const viaC = sp.time(c) + to.t * fwd[e1]!;
-    if (viaC < best) { best = viaC; via = c; }
-    if (tw1 >= 0) {
-      const viaD = sp.time(d) + (1 - to.t) * fwd[tw1]!;
-      if (viaD < best) { best = viaD; via = d; }
+    let arrive: 'c' | 'd' | 'v' | 'direct' | null = null;
+    if (to.vertex >= 0) { best = sp.time(to.vertex); arrive = 'v'; }
+    const viaC = sp.time(c) + p1.pos;
+    if (viaC < best) { best = viaC; arrive = 'c'; }
+    if (hasTwin1) {
+      const viaD = sp.time(d) + p1.total - p1.pos;
+      if (viaD < best) { best = viaD; arrive = 'd'; }
     }
-    const direct = this.sameSegment(from, to, fwd);
-    if (direct < best) { best = direct; via = -2; }
-    if (!Number.isFinite(best)) return null;
-    // Geometry and metres.
+    const direct = this.sameGeometry(from, to, w);
+    if (direct < best) { best = direct; arrive = 'direct'; }
+    if (arrive === null || !Number.isFinite(best)) return null;
+
     const coords: Array<[number, number]> = [];
+    const pt = (p: number) => coords.push([g.lat[p]!, g.lon[p]!]);
+    const gs0 = g.geomStart[from.geom]!, ge0 = g.geomStart[from.geom + 1]!;
+    const gs1 = g.geomStart[to.geom]!, ge1 = g.geomStart[to.geom + 1]!;
+    const m0 = this.positionM(from), m1 = this.positionM(to);
     let metres = from.offRoadM + to.offRoadM;
     if (from.offRoadM > 0) coords.push([from.lat, from.lon]);
     coords.push([from.snappedLat, from.snappedLon]);
-    if (via === -2) {
-      metres += Math.abs(to.t - from.t) * g.lengthM[e1]!;
+    if (arrive === 'direct') {
+      metres += Math.abs(m1 - m0);
+      if (p1.pos >= p0.pos) for (let i = from.slot + 1; i <= to.slot; i++) pt(g.geomPoint[i]!);
+      else for (let i = from.slot; i > to.slot; i--) pt(g.geomPoint[i]!);
     } else {
+      const via = arrive === 'v' ? to.vertex : arrive === 'c' ? c : d;
       const edges: number[] = [];
       for (let v = via; sp.pred[v]! >= 0; v = g.tail[sp.pred[v]!]!) edges.push(sp.pred[v]!);
       edges.reverse();
-      const startNode = edges.length > 0 ? g.tail[edges[0]!]! : via;
-      // the partial first edge: from the snapped point to startNode
-      metres += startNode === g.head[e0]! && from.forward ? (1 - from.t) * g.lengthM[e0]! : from.t * g.lengthM[e0]!;
-      coords.push([g.lat[startNode]!, g.lon[startNode]!]);
+      const left = sp.origin[via];
+      const len0 = g.lengthM[e0]!;
+      if (left === 2) {
+        // started on a vertex: no partial first edge
+      } else if (left === 0) {
+        metres += len0 - m0;
+        for (let i = from.slot + 1; i < ge0; i++) pt(g.geomPoint[i]!);
+      } else {
+        metres += m0;
+        for (let i = from.slot; i >= gs0; i--) pt(g.geomPoint[i]!);
+      }
       for (const e of edges) {
         metres += g.lengthM[e]!;
-        coords.push([g.lat[g.head[e]!]!, g.lon[g.head[e]!]!]);
+        const geom = g.edgeGeom[e]!;
+        const s = g.geomStart[geom]!, t = g.geomStart[geom + 1]!;
+        if (g.edgeRev[e] === 0) for (let i = s + 1; i < t; i++) pt(g.geomPoint[i]!);
+        else for (let i = t - 2; i >= s; i--) pt(g.geomPoint[i]!);
       }
-      metres += via === c ? to.t * g.lengthM[e1]! : (1 - to.t) * g.lengthM[e1]!;
+      if (arrive === 'v') {
+        // ends on a vertex: no partial last edge
+      } else if (arrive === 'c') {
+        metres += m1;
+        for (let i = gs1 + 1; i <= to.slot; i++) pt(g.geomPoint[i]!);
+      } else {
+        metres += g.lengthM[e1]! - m1;
+        for (let i = ge1 - 2; i > to.slot; i--) pt(g.geomPoint[i]!);
+      }
     }
     coords.push([to.snappedLat, to.snappedLon]);
     if (to.offRoadM > 0) coords.push([to.lat, to.lon]);
@@ -271,14 +339,14 @@ export class JourneyPlanner {
     return this.route(this.snap(from.lat, from.lon), this.snap(to.lat, to.lon), profile, opts);
   }
 
-  /** Driving seconds between two points on the same segment without leaving it (Infinity if not possible). */
-  sameSegment(from: Snap, to: Snap, fwd: Float32Array): number {
-    if (from.edge !== to.edge) return Infinity;
-    const e = from.edge;
-    const tw = this.graph.twin[e]!;
+  /** Driving seconds between two points on the same geometry without leaving it (Infinity if not possible). */
+  sameGeometry(from: Snap, to: Snap, w: Weights): number {
+    if (from.geom !== to.geom) return Infinity;
+    const a = this.position(from, w).pos;
+    const b = this.position(to, w).pos;
     let best = Infinity;
-    if (from.forward && to.t >= from.t) best = (to.t - from.t) * fwd[e]!;
-    if (from.backward && tw >= 0 && to.t <= from.t) best = Math.min(best, (from.t - to.t) * fwd[tw]!);
+    if (from.forward && b >= a) best = b - a;
+    if (from.backward && b <= a) best = Math.min(best, a - b);
     return best;
   }
 
@@ -308,10 +376,10 @@ export class TargetField {
     private readonly space: SearchSpace,
     private readonly stamp: number,
     readonly target: Snap,
-    private readonly fwd: Float32Array,
+    private readonly w: Weights,
   ) {}
 
-  /** Seconds from node v to the target's road position (no off-road gaps), Infinity if beyond maxS. */
+  /** Seconds from vertex v to the target's road position (no off-road gaps), Infinity if beyond maxS. */
   nodeTime(v: number): number {
     if (this.space.current !== this.stamp) stale();
     return this.space.time(v);
@@ -322,13 +390,15 @@ export class TargetField {
     if (this.space.current !== this.stamp) stale();
     const g = this.planner.graph;
     const sp = this.space;
-    const fwd = this.fwd;
     const e = s.edge;
-    const tw = g.twin[e]!;
+    const cum = this.w.cum;
+    const a = cum[s.slot]!;
+    const pos = a + s.t * (cum[s.slot + 1]! - a);
     let best = Infinity;
-    if (s.forward) best = (1 - s.t) * fwd[e]! + sp.time(g.head[e]!);
-    if (s.backward && tw >= 0) best = Math.min(best, s.t * fwd[tw]! + sp.time(g.tail[e]!));
-    best = Math.min(best, this.planner.sameSegment(s, this.target, fwd));
+    if (s.forward) best = this.w.total[s.geom]! - pos + sp.time(g.head[e]!);
+    if (s.backward) best = Math.min(best, pos + sp.time(g.tail[e]!));
+    if (s.vertex >= 0) best = Math.min(best, sp.time(s.vertex));
+    if (s.geom === this.target.geom) best = Math.min(best, this.planner.sameGeometry(s, this.target, this.w));
     return best + this.planner.offRoadS(s) + this.planner.offRoadS(this.target);
   }
 }
@@ -339,15 +409,17 @@ export interface SourceField {
 }
 
 class RoadSourceField implements SourceField {
+  private byGeom: Map<number, number[]> | null = null;
+
   constructor(
     private readonly planner: JourneyPlanner,
     private readonly space: SearchSpace,
     private readonly stamp: number,
     private readonly sources: readonly SourceSpec[],
-    private readonly fwd: Float32Array,
+    private readonly w: Weights,
   ) {}
 
-  /** Seconds from the best source to node v, and its index (-1 if none within maxS). */
+  /** Seconds from the best source to vertex v, and its index (-1 if none within maxS). */
   nodeTime(v: number): { seconds: number; source: number } {
     if (this.space.current !== this.stamp) stale();
     const t = this.space.time(v);
@@ -358,23 +430,33 @@ class RoadSourceField implements SourceField {
     if (this.space.current !== this.stamp) stale();
     const g = this.planner.graph;
     const sp = this.space;
-    const fwd = this.fwd;
     const e = s.edge;
-    const tw = g.twin[e]!;
+    const { pos, total } = this.planner.position(s, this.w);
     let best = Infinity;
     let source = -1;
     const a = g.tail[e]!, b = g.head[e]!;
-    const viaA = sp.time(a) + s.t * fwd[e]!;
+    const viaA = sp.time(a) + pos;
     if (viaA < best) { best = viaA; source = sp.origin[a]!; }
-    if (tw >= 0) {
-      const viaB = sp.time(b) + (1 - s.t) * fwd[tw]!;
+    if (g.twin[e]! >= 0) {
+      const viaB = sp.time(b) + total - pos;
       if (viaB < best) { best = viaB; source = sp.origin[b]!; }
     }
-    // a source on the same segment may get there without reaching either end
-    for (let i = 0; i < this.sources.length; i++) {
+    if (s.vertex >= 0) {
+      const viaV = sp.time(s.vertex);
+      if (viaV < best) { best = viaV; source = sp.origin[s.vertex]!; }
+    }
+    // a source on the same geometry may get there without reaching either end
+    if (!this.byGeom) {
+      this.byGeom = new Map();
+      this.sources.forEach((src, i) => {
+        const list = this.byGeom!.get(src.snap.geom);
+        if (list) list.push(i);
+        else this.byGeom!.set(src.snap.geom, [i]);
+      });
+    }
+    for (const i of this.byGeom.get(s.geom) ?? []) {
       const src = this.sources[i]!;
-      if (src.snap.edge !== e) continue;
-      const d = (src.offsetS ?? 0) + this.planner.offRoadS(src.snap) + this.planner.sameSegment(src.snap, s, fwd);
+      const d = (src.offsetS ?? 0) + this.planner.offRoadS(src.snap) + this.planner.sameGeometry(src.snap, s, this.w);
       if (d < best) { best = d; source = i; }
     }
     if (!Number.isFinite(best)) return { seconds: Infinity, source: -1 };

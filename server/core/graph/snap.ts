@@ -1,7 +1,8 @@
 /**
  * Snapping: put a point on the nearest drivable road segment, found through the graph's Flatbush
- * index over segments. The answer names the segment's canonical edge, the projected position as
- * a fraction `t` along it, and which ways a vehicle there may drive off (or arrive) along it.
+ * index over segments. The answer names the routing edge that runs the segment's geometry
+ * forwards, the segment (slot) within that geometry, the projected position as a fraction `t`
+ * along the segment, and which ways a vehicle there may drive off (or arrive) along it.
  *
  * Off-road allowance: a point up to `maxSnapM` (default 500 m) from a road snaps, and the planner
  * counts the straight gap at OFF_ROAD_KMH; farther than that is JCR_OFF_ROAD.
@@ -14,6 +15,7 @@
 import { JcrError } from '../errors.ts';
 import { EARTH_RADIUS_M } from '../geo.ts';
 import type { RoadGraph } from './build.ts';
+import { geomOfSlot } from './compress.ts';
 
 export const DEFAULT_MAX_SNAP_M = 500;
 export const HEADING_SLACK_M = 25;
@@ -23,15 +25,20 @@ export interface Snap {
   /** The point asked for. */
   lat: number;
   lon: number;
-  /** The canonical edge of the segment (tail -> head); its twin (if any) runs head -> tail. */
+  /** The routing edge that runs the geometry forwards; its twin (if any) runs it backwards. */
   edge: number;
-  /** Position along `edge` from its tail, 0..1 (by length). */
+  /** The geometry, and the segment within it: points geomPoint[slot] -> geomPoint[slot + 1]. */
+  geom: number;
+  slot: number;
+  /** Position along the segment, 0..1 (by length). */
   t: number;
   /** The projected position on the road. */
   snappedLat: number;
   snappedLon: number;
   /** Straight distance from the point to the road, metres. */
   offRoadM: number;
+  /** The routing vertex the point snapped onto exactly (a junction or dead end), else -1: from or to a vertex every road there is open. */
+  vertex: number;
   /** May travel along `edge` (towards its head). */
   forward: boolean;
   /** May travel along the twin (towards the edge's tail); false on a one-way segment. */
@@ -58,9 +65,9 @@ export function snapPoint(g: RoadGraph, lat: number, lon: number, opts: SnapOpti
     let best = Infinity;
     const cand: Array<{ seg: number; d: number; t: number }> = [];
     for (const s of hits) {
-      const e = g.segEdge[s];
-      if (e === undefined) continue;
-      const a = g.tail[e]!, b = g.head[e]!;
+      const slot = g.segSlot[s];
+      if (slot === undefined) continue;
+      const a = g.geomPoint[slot]!, b = g.geomPoint[slot + 1]!;
       const ax = (g.lon[a]! - lon) * kx, ay = (g.lat[a]! - lat) * ky;
       const bx = (g.lon[b]! - lon) * kx, by = (g.lat[b]! - lat) * ky;
       const dx = bx - ax, dy = by - ay;
@@ -76,15 +83,16 @@ export function snapPoint(g: RoadGraph, lat: number, lon: number, opts: SnapOpti
       let pick = cand[0]!;
       if (!useHeading) {
         for (const c of cand) if (c.d < pick.d || (c.d === pick.d && c.seg < pick.seg)) pick = c;
-        return makeSnap(g, lat, lon, g.segEdge[pick.seg]!, pick.t, pick.d, true, g.twin[g.segEdge[pick.seg]!]! >= 0);
+        return makeSnap(g, lat, lon, g.segSlot[pick.seg]!, pick.t, pick.d, true, true);
       }
       let bestScore = Infinity;
       let fwd = true, bwd = false;
       for (const c of cand) {
         if (c.d > best + HEADING_SLACK_M) continue;
-        const e = g.segEdge[c.seg]!;
-        const hasTwin = g.twin[e]! >= 0;
-        const brg = bearingDeg(g.lat[g.tail[e]!]!, g.lon[g.tail[e]!]!, g.lat[g.head[e]!]!, g.lon[g.head[e]!]!);
+        const slot = g.segSlot[c.seg]!;
+        const hasTwin = g.twin[g.geomEdge[geomOfSlot(g.geomStart, slot)]!]! >= 0;
+        const a = g.geomPoint[slot]!, b = g.geomPoint[slot + 1]!;
+        const brg = bearingDeg(g.lat[a]!, g.lon[a]!, g.lat[b]!, g.lon[b]!);
         const dF = angleDiff(brg, heading);
         const dB = hasTwin ? angleDiff(brg + 180, heading) : Infinity;
         const score = c.d + (Math.min(dF, dB) * HEADING_SLACK_M) / 90;
@@ -95,7 +103,7 @@ export function snapPoint(g: RoadGraph, lat: number, lon: number, opts: SnapOpti
           bwd = hasTwin && dB <= 90;
         }
       }
-      return makeSnap(g, lat, lon, g.segEdge[pick.seg]!, pick.t, pick.d, fwd, bwd);
+      return makeSnap(g, lat, lon, g.segSlot[pick.seg]!, pick.t, pick.d, fwd, bwd);
     }
     if (r >= maxM) break;
     r = Math.min(maxM, r * 3);
@@ -103,18 +111,24 @@ export function snapPoint(g: RoadGraph, lat: number, lon: number, opts: SnapOpti
   throw new JcrError('JCR_OFF_ROAD', `no drivable road within ${maxM} m of ${lat.toFixed(6)},${lon.toFixed(6)}`, { details: { lat, lon, maxSnapM: maxM } });
 }
 
-function makeSnap(g: RoadGraph, lat: number, lon: number, edge: number, t: number, d: number, forward: boolean, backward: boolean): Snap {
-  const a = g.tail[edge]!, b = g.head[edge]!;
+function makeSnap(g: RoadGraph, lat: number, lon: number, slot: number, t: number, d: number, forward: boolean, backward: boolean): Snap {
+  const a = g.geomPoint[slot]!, b = g.geomPoint[slot + 1]!;
+  const geom = geomOfSlot(g.geomStart, slot);
+  const edge = g.geomEdge[geom]!;
+  const vertex = t === 0 && slot === g.geomStart[geom] ? g.tail[edge]! : t === 1 && slot + 2 === g.geomStart[geom + 1] ? g.head[edge]! : -1;
   return {
     lat,
     lon,
     edge,
+    geom,
+    slot,
     t,
     snappedLat: g.lat[a]! + t * (g.lat[b]! - g.lat[a]!),
     snappedLon: g.lon[a]! + t * (g.lon[b]! - g.lon[a]!),
     offRoadM: d,
+    vertex,
     forward,
-    backward,
+    backward: backward && g.twin[edge]! >= 0,
   };
 }
 

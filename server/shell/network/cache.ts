@@ -10,29 +10,37 @@ import { GRAPH_BUILD_VERSION, type BuildReport, type RoadGraph } from '../../cor
  */
 const MAGIC = 'JCRGRAPH';
 
-type ArrayName = 'nodeId' | 'lat' | 'lon' | 'firstOut' | 'head' | 'tail' | 'lengthM' | 'highway' | 'maxspeedKmh' | 'twin' | 'firstIn' | 'inTail' | 'inEdge' | 'segEdge';
-const ARRAYS: Array<[ArrayName, string]> = [
+const ARRAYS = [
   ['nodeId', 'Float64Array'],
   ['lat', 'Float64Array'],
   ['lon', 'Float64Array'],
+  ['vertexPoint', 'Uint32Array'],
   ['firstOut', 'Uint32Array'],
   ['head', 'Uint32Array'],
   ['tail', 'Uint32Array'],
   ['lengthM', 'Float32Array'],
-  ['highway', 'Uint8Array'],
-  ['maxspeedKmh', 'Float32Array'],
   ['twin', 'Int32Array'],
+  ['edgeGeom', 'Uint32Array'],
+  ['edgeRev', 'Uint8Array'],
   ['firstIn', 'Uint32Array'],
   ['inTail', 'Uint32Array'],
   ['inEdge', 'Uint32Array'],
-  ['segEdge', 'Uint32Array'],
-];
+  ['geomStart', 'Uint32Array'],
+  ['geomPoint', 'Uint32Array'],
+  ['geomEdge', 'Uint32Array'],
+  ['slotLenM', 'Float32Array'],
+  ['slotHighway', 'Uint8Array'],
+  ['slotMaxspeed', 'Float32Array'],
+  ['segSlot', 'Uint32Array'],
+] as const;
+type ArrayName = (typeof ARRAYS)[number][0];
 
 interface Header {
   version: number;
   key: string;
   nodeCount: number;
   edgeCount: number;
+  pointCount: number;
   highwayNames: string[];
   report: BuildReport;
   arrays: Array<{ name: string; type: string; length: number; offset: number }>;
@@ -56,7 +64,7 @@ export function serializeGraph(g: RoadGraph, key: string): Buffer {
   });
   const segIndex = { offset: off, length: seg.byteLength };
   off = align8(off + seg.byteLength);
-  const header: Header = { version: GRAPH_BUILD_VERSION, key, nodeCount: g.nodeCount, edgeCount: g.edgeCount, highwayNames: [...g.highwayNames], report: g.report, arrays, segIndex };
+  const header: Header = { version: GRAPH_BUILD_VERSION, key, nodeCount: g.nodeCount, edgeCount: g.edgeCount, pointCount: g.pointCount, highwayNames: [...g.highwayNames], report: g.report, arrays, segIndex };
   const hjson = Buffer.from(JSON.stringify(header), 'utf8');
   const dataStart = align8(MAGIC.length + 4 + hjson.length);
   const out = Buffer.alloc(dataStart + off);
@@ -107,20 +115,28 @@ export function deserializeGraph(buf: Uint8Array, key: string): RoadGraph {
   return {
     nodeCount: header.nodeCount,
     edgeCount: header.edgeCount,
+    pointCount: header.pointCount,
     nodeId: take('nodeId', Float64Array),
     lat: take('lat', Float64Array),
     lon: take('lon', Float64Array),
+    vertexPoint: take('vertexPoint', Uint32Array),
     firstOut: take('firstOut', Uint32Array),
     head: take('head', Uint32Array),
     tail: take('tail', Uint32Array),
     lengthM: take('lengthM', Float32Array),
-    highway: take('highway', Uint8Array),
-    maxspeedKmh: take('maxspeedKmh', Float32Array),
     twin: take('twin', Int32Array),
+    edgeGeom: take('edgeGeom', Uint32Array),
+    edgeRev: take('edgeRev', Uint8Array),
     firstIn: take('firstIn', Uint32Array),
     inTail: take('inTail', Uint32Array),
     inEdge: take('inEdge', Uint32Array),
-    segEdge: take('segEdge', Uint32Array),
+    geomStart: take('geomStart', Uint32Array),
+    geomPoint: take('geomPoint', Uint32Array),
+    geomEdge: take('geomEdge', Uint32Array),
+    slotLenM: take('slotLenM', Float32Array),
+    slotHighway: take('slotHighway', Uint8Array),
+    slotMaxspeed: take('slotMaxspeed', Float32Array),
+    segSlot: take('segSlot', Uint32Array),
     segIndex,
     highwayNames: header.highwayNames,
     report: header.report,

@@ -1,0 +1,89 @@
+/**
+ * Acceptance: predicted times agree within 0.5% with an independent, deliberately simple
+ * Dijkstra (test/support/reference-router.ts) on real OSM networks, for 1,000 seeded random
+ * pairs on each of north London and Cambridge; by the multi-source search, the reverse search
+ * and point-to-point routes.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { buildGraph, type RawNetwork, type RoadGraph } from '../server/core/graph/build.ts';
+import { JourneyPlanner } from '../server/core/graph/planner.ts';
+import { SpeedModel } from '../server/core/graph/speed.ts';
+import { seededRandom } from '../server/core/clock.ts';
+import type { SpeedProfile } from '../server/core/scenario/types.ts';
+import { parseNetwork } from '../server/shell/network/load.ts';
+import { ReferenceRouter } from './support/reference-router.ts';
+
+const FIRE: SpeedProfile = {
+  mode: 'road',
+  highwayKmh: { motorway: 96, trunk: 80, primary: 64, secondary: 56, tertiary: 48, residential: 32, default: 30 },
+  maxspeedFactor: 1.1,
+};
+const PROFILES = { fire: FIRE, plain: { mode: 'road' } satisfies SpeedProfile };
+
+function check(file: string, format: 'osm-pbf' | 'osm-xml', seed: number, profile: 'fire' | 'plain') {
+  const raw: RawNetwork = parseNetwork(readFileSync(file), format, file);
+  const graph: RoadGraph = buildGraph(raw);
+  const planner = new JourneyPlanner(graph, new SpeedModel(PROFILES));
+  const ref = new ReferenceRouter(raw, PROFILES[profile]);
+  // points whose coordinates no other point shares, so a snap lands on that very OSM node
+  const seen = new Map<string, number>();
+  for (let p = 0; p < graph.pointCount; p++) {
+    const k = `${graph.lat[p]},${graph.lon[p]}`;
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+  }
+  const unique: number[] = [];
+  for (let p = 0; p < graph.pointCount; p++) if (seen.get(`${graph.lat[p]},${graph.lon[p]}`) === 1) unique.push(p);
+  const rnd = seededRandom(seed);
+  const pick = () => unique[Math.floor(rnd() * unique.length)]!;
+  const snapOf = (p: number) => planner.snap(graph.lat[p]!, graph.lon[p]!);
+  let pairs = 0;
+  let worst = 0;
+  const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(b, 1e-9));
+  for (let s = 0; s < 50; s++) {
+    const from = pick();
+    const targets = Array.from({ length: 20 }, pick);
+    const want = ref.times(graph.nodeId[from]!, targets.map((t) => graph.nodeId[t]!));
+    const fromSnap = snapOf(from);
+    assert.equal(fromSnap.offRoadM, 0);
+    const field = planner.timesFromSources([{ snap: fromSnap }], profile, { maxS: Infinity, space: planner.newSpace() });
+    targets.forEach((t, i) => {
+      const w = want[i]!;
+      assert.ok(Number.isFinite(w), `reference finds no path ${graph.nodeId[from]} -> ${graph.nodeId[t]}`);
+      const got = field.timeTo(snapOf(t)).seconds;
+      const r = rel(got, w);
+      worst = Math.max(worst, r);
+      assert.ok(r <= 0.005, `${file} ${graph.nodeId[from]} -> ${graph.nodeId[t]}: ${got} s vs reference ${w} s`);
+      pairs++;
+      if (i < 4) {
+        const route = planner.route(fromSnap, snapOf(t), profile, { maxS: Infinity });
+        assert.ok(route, 'route found');
+        assert.ok(rel(route.seconds, w) <= 0.005, `route ${route.seconds} vs ${w}`);
+        assert.equal(route.coords[0], [graph.lat[from], graph.lon[from]]);
+        assert.equal(route.coords[route.coords.length - 1], [graph.lat[t], graph.lon[t]]);
+      }
+      if (i === 0) {
+        const back = planner.timesToTarget(snapOf(t), profile, { maxS: Infinity });
+        assert.ok(rel(back.timeFrom(fromSnap), w) <= 0.005, `reverse search ${back.timeFrom(fromSnap)} vs ${w}`);
+      }
+    });
+  }
+  return { pairs, worst };
+}
+
+test('north London (OSM XML): 1,000 seeded pairs within 0.5% of the reference Dijkstra, fire profile', () => {
+  const { pairs, worst } = check('test/fixtures/osm/north-london.osm', 'osm-xml', 11, 'fire');
+  assert.equal(pairs, 1000);
+  assert.ok(worst <= 0.005, `worst relative difference ${worst}`);
+  console.log(`  worst relative difference ${worst.toExponential(2)} over ${pairs} pairs`);
+});
+
+test('Cambridge (OSM PBF): 1,000 seeded pairs within 0.5% of the reference Dijkstra, default table', () => {
+  const { pairs, worst } = check('test/fixtures/osm/cambridge.osm.pbf', 'osm-pbf', 12, 'plain');
+  assert.equal(pairs, 1000);
+  assert.ok(worst <= 0.005, `worst relative difference ${worst}`);
+  console.log(`  worst relative difference ${worst.toExponential(2)} over ${pairs} pairs`);
+});
+
+test.run();
