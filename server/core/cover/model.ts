@@ -175,11 +175,8 @@ export class CoverModel {
         return null;
       }
     });
-    let total = 0;
-    this.demand.forEach((d, i) => {
-      if (this.demandSnap[i]) total += d.weight;
-    });
-    this.totalWeight = total;
+    // Every demand point counts; one that does not snap to a road is never covered.
+    this.totalWeight = this.demand.reduce((t, d) => t + d.weight, 0);
     // Grid.
     const b = scenario.bounds;
     const midLat = (b.south + b.north) / 2;
@@ -220,10 +217,16 @@ export class CoverModel {
   }
 
   /** Cover sources of a surface: available resources at their live position, sorted by id. */
-  sources(s: SurfaceDef, resources: Iterable<Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>>, exclude?: ReadonlySet<string>): CoverSource[] {
+  sources(
+    s: SurfaceDef,
+    resources: Iterable<Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>>,
+    exclude?: ReadonlySet<string>,
+    skip?: (r: Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>) => boolean,
+  ): CoverSource[] {
     const out: CoverSource[] = [];
     for (const r of resources) {
       if (!isDeployable(r.status) || !this.eligible(r.def, s) || exclude?.has(r.def.id)) continue;
+      if (skip && r.status !== ResourceStatus.AVAILABLE_AT_STATION && skip(r)) continue;
       out.push({
         resourceId: r.def.id,
         profile: r.def.vehicleClass,
