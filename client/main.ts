@@ -41,7 +41,7 @@ export interface JcrStats {
 
 declare global {
   interface Window {
-    __jcr: { stats(): JcrStats; status(id: string): string | null };
+    __jcr: { stats(): JcrStats; resource(id: string): { status: string; lat: number; lon: number; incidentId: string | null } | null };
   }
 }
 
@@ -59,8 +59,9 @@ window.__jcr = Object.freeze({
       map: m ? m.stats() : null,
     };
   },
-  /** A resource's status as the screen holds it. */
-  status(id: string): string | null {
-    return store.resources.get(id)?.status ?? null;
+  /** A copy of one resource's status and position as the screen holds them. */
+  resource(id: string) {
+    const r = store.resources.get(id);
+    return r ? { status: r.status, lat: r.lat, lon: r.lon, incidentId: r.incidentId } : null;
   },
 });

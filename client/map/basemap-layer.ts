@@ -7,7 +7,6 @@
  */
 import * as L from 'leaflet';
 import type { Bounds, ScenarioInfo } from '../state/types.ts';
-import { AGENCY_COLOUR } from './symbols.ts';
 
 export interface BasemapRoadClass {
   /** OSM highway class, e.g. motorway, trunk, primary, residential. */
@@ -108,7 +107,8 @@ export class BasemapLayer {
       L.circleMarker([p.lat, p.lon], { renderer: this.renderer, radius: 4, color: '#333333', weight: 1.5, dashArray: '2 2', fillColor: '#ffffff', fillOpacity: 1, interactive: false }).addTo(this.fixedGroup);
     }
     for (const st of s.stations) {
-      L.circleMarker([st.lat, st.lon], { renderer: this.renderer, radius: 7, color: AGENCY_COLOUR[st.agency], weight: 2, fillColor: '#ffffff', fillOpacity: 0.9, interactive: false }).addTo(this.fixedGroup);
+      // Stations: a small dark dot in a white halo, unlike any resource symbol.
+      L.circleMarker([st.lat, st.lon], { renderer: this.renderer, radius: 3.5, color: '#ffffff', weight: 2, fillColor: '#333333', fillOpacity: 1, interactive: false }).addTo(this.fixedGroup);
     }
     this.setAttribution(s.network.attribution + (s.network.synthetic ? ` — ${SYNTHETIC_LABEL}` : ''));
   }

@@ -15,6 +15,8 @@ import { AGENCY_PATH, STALE_COLOUR, symbolParts } from './symbols.ts';
 export interface LayerStats {
   draws: number;
   drawn: number;
+  /** Symbols drawn in the last frame, by status (and `stale`). */
+  drawnByStatus: Record<string, number>;
   lastDrawMs: number;
   drawMs: number[];
 }
@@ -42,7 +44,7 @@ export class ResourcesLayer extends L.Layer {
   private ys = new Float32Array(0);
   private ids: string[] = [];
   private hidden = false;
-  readonly stats: LayerStats = { draws: 0, drawn: 0, lastDrawMs: 0, drawMs: [] };
+  readonly stats: LayerStats = { draws: 0, drawn: 0, drawnByStatus: {}, lastDrawMs: 0, drawMs: [] };
 
   constructor(
     private readonly store: ClientStore,
@@ -202,6 +204,7 @@ export class ResourcesLayer extends L.Layer {
     let selX = 0;
     let selY = 0;
     let i = 0;
+    const byStatus: Record<string, number> = {};
     g.lineCap = 'round';
     g.font = '600 12px system-ui, sans-serif';
     g.textBaseline = 'middle';
@@ -211,6 +214,8 @@ export class ResourcesLayer extends L.Layer {
       if (x < -margin || y < -margin || x > size.x + margin || y > size.y + margin) continue;
       const stale = this.store.isStale(r, now);
       const sp = this.sprite(r.agency, r.status, stale, dpr);
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      if (stale) byStatus['stale'] = (byStatus['stale'] ?? 0) + 1;
       g.drawImage(sp, x - half, y - half, half * 2, half * 2);
       if (r.speedMps > 0.5) {
         const a = (r.headingDeg * Math.PI) / 180;
@@ -255,6 +260,7 @@ export class ResourcesLayer extends L.Layer {
     const ms = performance.now() - t0;
     this.stats.draws++;
     this.stats.drawn = i;
+    this.stats.drawnByStatus = byStatus;
     this.stats.lastDrawMs = ms;
     this.stats.drawMs.push(ms);
     if (this.stats.drawMs.length > 2000) this.stats.drawMs.splice(0, 1000);

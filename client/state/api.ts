@@ -66,14 +66,20 @@ export class Api {
   incidents(): Promise<ApiResult> {
     return this.request('GET', '/api/incidents');
   }
-  createIncident(body: { typeId: string; lat: number; lon: number; description?: string }): Promise<ApiResult> {
+  createIncident(body: { typeId: string; lat: number; lon: number; address?: string }): Promise<ApiResult> {
     return this.request('POST', '/api/incidents', body);
   }
   recommendation(incidentId: string): Promise<ApiResult> {
     return this.request('GET', `/api/incidents/${encodeURIComponent(incidentId)}/recommendation`);
   }
-  mobilise(incidentId: string, resourceIds: string[], overrideReason?: string): Promise<ApiResult> {
-    const body = overrideReason ? { resourceIds, override: { reason: overrideReason } } : { resourceIds };
+  /**
+   * Accept the recommendation (`resourceIds` null) or choose resources with a reason. The
+   * recommendation's seq ties the decision to what the dispatcher was shown.
+   */
+  mobilise(incidentId: string, resourceIds: string[] | null, reason: string | undefined, recommendationSeq: number | null): Promise<ApiResult> {
+    const body: Record<string, unknown> = resourceIds === null ? { accept: true } : { resourceIds };
+    if (reason) body['reason'] = reason;
+    if (recommendationSeq !== null) body['recommendationSeq'] = recommendationSeq;
     return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/mobilise`, body);
   }
   // ---- issue 6: cover ----

@@ -14,7 +14,9 @@ import {
   type ScenarioInfo,
   type StandardInfo,
   type Station,
-  type Agency,
+  type Capabilities,
+  type CoverImpact,
+  type RecommendedResource,
 } from './types.ts';
 
 type Obj = Record<string, unknown>;
@@ -133,15 +135,21 @@ export function parseScenario(body: unknown): ScenarioInfo | undefined {
   };
 }
 
-/** One incident as issue 5's API is expected to send it (fields named as in client/state/types.ts). */
+/** One incident as GET/POST /api/incidents send it (server/shell/http/incidents.ts incidentJson). */
 export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = new Map()): Incident | undefined {
   const id = str(o, 'id');
-  const typeId = str(o, 'typeId') ?? str(o, 'type');
+  const typeId = str(o, 'typeId');
   const lat = num(o, 'lat');
   const lon = num(o, 'lon');
   if (id === undefined || typeId === undefined || lat === undefined || lon === undefined) return undefined;
-  const state = str(o, 'state', 'OPEN');
-  const description = str(o, 'description');
+  const status = str(o, 'status', 'received') ?? 'received';
+  const address = str(o, 'address', '') ?? '';
+  const assigned: string[] = [];
+  for (const a of arr(o, 'attendances')) {
+    if (!isObj(a)) continue;
+    const rid = str(a, 'resourceId');
+    if (rid !== undefined && a['leftAt'] === null && !assigned.includes(rid)) assigned.push(rid);
+  }
   return {
     id,
     typeId,
@@ -149,10 +157,11 @@ export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = n
     priority: priority(num(o, 'priority')),
     lat,
     lon,
-    callTimeMs: num(o, 'callTimeMs') ?? num(o, 'createdAt') ?? 0,
-    state: state === 'CLOSED' ? 'CLOSED' : 'OPEN',
-    assigned: arr(o, 'assigned').filter((x): x is string => typeof x === 'string'),
-    ...(description !== undefined ? { description } : {}),
+    callTimeMs: num(o, 'createdAt', 0) ?? 0,
+    state: status === 'closed' ? 'CLOSED' : 'OPEN',
+    status,
+    assigned,
+    ...(address ? { description: address } : {}),
   };
 }
 
@@ -161,28 +170,48 @@ export function parseIncidents(body: unknown, typeNames: ReadonlyMap<string, str
   return collect(list, (o) => parseIncident(o, typeNames));
 }
 
-export function parseRecommendation(body: unknown, incidentId: string): Recommendation | undefined {
+/**
+ * GET /api/incidents/:id/recommendation (server/core/incidents/recommend.ts Recommendation plus
+ * recommendationSeq): attendance lines with their timed candidates; `proposed` ids in order.
+ */
+export function parseRecommendation(body: unknown, incidentId: string, standardNames: ReadonlyMap<string, string> = new Map()): Recommendation | undefined {
   if (!isObj(body)) return undefined;
-  const src = isObj(body['recommendation']) ? body['recommendation'] : body;
-  const resources = collect(arr(src, 'resources'), (o) => {
-    const resourceId = str(o, 'resourceId');
-    const etaS = num(o, 'etaS');
-    const agency = o['agency'];
-    if (resourceId === undefined || etaS === undefined) return undefined;
-    return { resourceId, callSign: str(o, 'callSign', resourceId) ?? resourceId, agency: (isAgency(agency) ? agency : 'fire') satisfies Agency, capability: str(o, 'capability', '') ?? '', etaS };
-  });
-  const unfilled = collect(arr(src, 'unfilled'), (o) => {
-    const capability = str(o, 'capability');
-    const count = num(o, 'count');
-    return capability !== undefined && count !== undefined ? { capability, count } : undefined;
-  });
-  const coverImpact = collect(arr(src, 'coverImpact'), (o) => {
-    const label = str(o, 'label');
-    const beforeShare = num(o, 'beforeShare');
-    const afterShare = num(o, 'afterShare');
-    return label !== undefined && beforeShare !== undefined && afterShare !== undefined ? { label, beforeShare, afterShare } : undefined;
-  });
-  return { incidentId, resources, unfilled, coverImpact };
+  const byId = new Map<string, RecommendedResource>();
+  const impacts: CoverImpact[] = [];
+  const unfilled: { capability: string; count: number }[] = [];
+  for (const line of arr(body, 'lines')) {
+    if (!isObj(line)) continue;
+    const capability = str(line, 'capability', '') ?? '';
+    const n = num(line, 'unfilled', 0) ?? 0;
+    if (n > 0 && line['offered'] !== true) unfilled.push({ capability, count: n });
+    for (const c of arr(line, 'candidates')) {
+      if (!isObj(c)) continue;
+      const resourceId = str(c, 'resourceId');
+      const etaS = num(c, 'etaS');
+      const agency = c['agency'];
+      if (resourceId === undefined || etaS === undefined || !isAgency(agency)) continue;
+      const callSign = str(c, 'callSign', resourceId) ?? resourceId;
+      const proposed = c['proposed'] === true;
+      const withheld = str(c, 'withheld') ?? null;
+      const old = byId.get(resourceId);
+      if (!old || (proposed && !old.proposed)) byId.set(resourceId, { resourceId, callSign, agency, capability, etaS, proposed, withheld });
+      if (proposed) {
+        for (const f of arr(c, 'coverImpact')) {
+          if (!isObj(f)) continue;
+          const before = num(f, 'before');
+          const after = num(f, 'after');
+          const sid = str(f, 'standardId', '') ?? '';
+          if (before === undefined || after === undefined || before === after) continue;
+          impacts.push({ label: `${callSign}: ${standardNames.get(sid) ?? sid}`, beforeShare: before, afterShare: after });
+        }
+      }
+    }
+  }
+  const order = arr(body, 'proposed').filter((x): x is string => typeof x === 'string');
+  const resources = order.map((id) => byId.get(id)).filter((r): r is RecommendedResource => r !== undefined);
+  const candidates = [...byId.values()].sort((a, b) => a.etaS - b.etaS);
+  const seq = num(body, 'recommendationSeq');
+  return { incidentId, seq: seq ?? null, resources, candidates, unfilled, coverImpact: impacts };
 }
 
 export function parseCover(body: unknown): CoverSummary | undefined {
@@ -212,4 +241,10 @@ export function parseCover(body: unknown): CoverSummary | undefined {
     return { id, resourceId, callSign: str(o, 'callSign', resourceId) ?? resourceId, toName: str(o, 'toName', '') ?? '', toLat, toLon, gain: num(o, 'gain', 0) ?? 0 };
   });
   return { computedAtMs: num(body, 'computedAtMs', 0) ?? 0, figures, gaps, moves };
+}
+
+/** GET /api/ui-config → which server features the screens may offer. */
+export function parseFeatures(body: unknown): Capabilities {
+  const f = isObj(body) && isObj(body['features']) ? body['features'] : {};
+  return { incidents: f['incidents'] === true, recommendations: f['recommendations'] === true, cover: f['cover'] === true, routes: false, cop: f['cop'] === true };
 }

@@ -9,7 +9,7 @@
  * the screen resumes after a dropped connection.
  */
 import type { Api, ApiResult } from './api.ts';
-import { parseCover, parseIncidents, parseResources, parseScenario } from './parse.ts';
+import { parseCover, parseFeatures, parseIncidents, parseResources, parseScenario } from './parse.ts';
 import type { ClientStore } from './store.ts';
 
 export interface Feed {
@@ -99,22 +99,19 @@ export class RestFeed implements Feed {
     const { seq, resources } = parseResources(res.body);
     s.replaceResources(resources, seq);
 
-    const probe = !this.probed;
-    let incidentsOk = s.capabilities.incidents;
-    let coverOk = s.capabilities.cover;
-    if (probe || incidentsOk) {
+    if (!this.probed) {
+      const cfg = await this.api.uiConfig();
+      if (!this.answered(cfg)) return false;
+      s.setCapabilities(parseFeatures(cfg.body));
+      this.probed = true;
+    }
+    if (s.capabilities.incidents) {
       const inc = await this.api.incidents();
-      incidentsOk = inc.ok;
       if (inc.ok) s.replaceIncidents(parseIncidents(inc.body, new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]))));
     }
-    if (probe || coverOk) {
+    if (s.capabilities.cover) {
       const cov = await this.api.cover();
-      coverOk = cov.ok;
       if (cov.ok) s.setCover(parseCover(cov.body) ?? null);
-    }
-    if (probe) {
-      s.setCapabilities({ incidents: incidentsOk, cover: coverOk, routes: false });
-      this.probed = true;
     }
     return true;
   }

@@ -100,8 +100,11 @@ export interface Incident {
   /** Epoch ms when the call was received. */
   callTimeMs: number;
   state: IncidentState;
-  /** Resources mobilised to it. */
+  /** The server's lifecycle status: received, mobilising, in-attendance, closed. */
+  status: string;
+  /** Resources attending (mobilised or at scene, not yet left). */
   assigned: string[];
+  /** Address or location words given at creation. */
   description?: string;
 }
 
@@ -112,6 +115,10 @@ export interface RecommendedResource {
   /** Which attendance line (capability) it fills. */
   capability: string;
   etaS: number;
+  /** In the proposed attendance (else a further candidate, offered for an override). */
+  proposed: boolean;
+  /** A rule keeps it out of the proposal, in words. */
+  withheld: string | null;
 }
 
 export interface CoverImpact {
@@ -123,7 +130,12 @@ export interface CoverImpact {
 
 export interface Recommendation {
   incidentId: string;
+  /** The event seq that recorded this recommendation as shown (sent back when mobilising). */
+  seq: number | null;
+  /** The proposed attendance, in order. */
   resources: RecommendedResource[];
+  /** Every candidate the server timed, proposed or not (the override list). */
+  candidates: RecommendedResource[];
   /** Attendance lines that could not be filled. */
   unfilled: { capability: string; count: number }[];
   coverImpact: CoverImpact[];
@@ -186,6 +198,10 @@ export interface TodayKpis {
 /** What the server can do; a missing feature is shown as such, never faked. */
 export interface Capabilities {
   incidents: boolean;
+  /** Recommendations need a road network on the server. */
+  recommendations: boolean;
   cover: boolean;
   routes: boolean;
+  /** The COP WebSocket (/ws/cop) is served. */
+  cop: boolean;
 }

@@ -13,10 +13,10 @@ import { agencyLabel } from '../../format.ts';
 import { AGENCY_SHAPE_NAME, STATUS_LABEL } from '../../map/symbols.ts';
 import { SYNTHETIC_LABEL } from '../../map/basemap-layer.ts';
 import type { ApiResult } from '../../state/api.ts';
-import { parseIncident, parseRecommendation, parseResource } from '../../state/parse.ts';
+import { parseIncident, parseRecommendation, parseResource, parseResources } from '../../state/parse.ts';
 import { AGENCIES, STATUSES } from '../../state/types.ts';
 import { symbolSvg } from '../symbol-svg.ts';
-import type { IncidentCreateDetail, JcrIncidentPanel, MobiliseDetail } from '../jcr-incident-panel/jcr-incident-panel.ts';
+import type { IncidentCreateDetail, JcrIncidentPanel, MobiliseDetail, RecommendationRefreshDetail } from '../jcr-incident-panel/jcr-incident-panel.ts';
 import type { JcrResourceBoard, StatusSetDetail } from '../jcr-resource-board/jcr-resource-board.ts';
 import type { StandbyApplyDetail } from '../jcr-cover-panel/jcr-cover-panel.ts';
 import type { JcrMap } from '../jcr-map/jcr-map.ts';
@@ -91,9 +91,10 @@ export class JcrApp extends LitElement {
   private async fetchRecommendation(incidentId: string): Promise<void> {
     const s = this.ctx.store;
     if (!s.capabilities.incidents) return;
+    if (!s.capabilities.recommendations) return;
     const r = await this.ctx.api.recommendation(incidentId);
     if (r.ok) {
-      const rec = parseRecommendation(r.body, incidentId);
+      const rec = parseRecommendation(r.body, incidentId, new Map((s.scenario?.standards ?? []).map((x) => [x.id, x.name])));
       if (rec) s.setRecommendation(rec);
     } else this.incidentMessage = `Recommendation: ${errText(r)}`;
   }
@@ -152,7 +153,7 @@ export class JcrApp extends LitElement {
     const s = this.ctx.store;
     this.busy = true;
     this.incidentMessage = 'Creating incident…';
-    const r = await this.ctx.api.createIncident({ typeId: e.detail.typeId, lat: e.detail.lat, lon: e.detail.lon, ...(e.detail.description ? { description: e.detail.description } : {}) });
+    const r = await this.ctx.api.createIncident({ typeId: e.detail.typeId, lat: e.detail.lat, lon: e.detail.lon, ...(e.detail.address ? { address: e.detail.address } : {}) });
     this.busy = false;
     if (!r.ok) {
       this.incidentMessage = `Incident not created: ${errText(r)}`;
@@ -165,10 +166,6 @@ export class JcrApp extends LitElement {
       return;
     }
     s.upsertIncident(inc);
-    if (isRecord(r.body) && isRecord(r.body['recommendation'])) {
-      const rec = parseRecommendation(r.body['recommendation'], inc.id);
-      if (rec) s.setRecommendation(rec);
-    }
     s.select({ incidentId: inc.id, point: null });
     this.incidentMessage = `Incident ${inc.id} created.`;
   }
@@ -176,21 +173,28 @@ export class JcrApp extends LitElement {
   private async onMobilise(e: CustomEvent<MobiliseDetail>): Promise<void> {
     const s = this.ctx.store;
     const d = e.detail;
+    const rec = s.recommendations.get(d.incidentId);
     this.busy = true;
     this.incidentMessage = 'Mobilising…';
-    const r = await this.ctx.api.mobilise(d.incidentId, d.resourceIds, d.overrideReason);
+    const r = await this.ctx.api.mobilise(d.incidentId, d.resourceIds, d.reason, rec?.seq ?? null);
     this.busy = false;
     if (!r.ok) {
       this.incidentMessage = `Not mobilised: ${errText(r)}`;
       return;
     }
-    const names = d.resourceIds.map((id) => s.resources.get(id)?.callSign ?? id).join(', ');
-    this.incidentMessage = `Mobilised ${names} to ${d.incidentId}${d.overrideReason ? ' (override recorded)' : ''}.`;
-    if (isRecord(r.body)) {
-      const inc = isRecord(r.body['incident']) ? parseIncident(r.body['incident']) : undefined;
-      if (inc) s.upsertIncident({ ...inc, typeName: s.incidents.get(inc.id)?.typeName ?? inc.typeName });
-      const list = r.body['resources'];
-      if (Array.isArray(list)) s.upsertResources(list.filter(isRecord).map(parseResource).filter((x) => x !== undefined));
+    const ids = d.resourceIds ?? rec?.resources.map((x) => x.resourceId) ?? [];
+    const names = ids.map((id) => s.resources.get(id)?.callSign ?? id).join(', ');
+    this.incidentMessage = `Mobilised ${names || 'the recommendation'} to ${d.incidentId}${d.reason ? ' (reason recorded)' : ''}.`;
+    // The recommendation is now out of date: drop it; "Get recommendation" asks for a fresh one.
+    s.clearRecommendation(d.incidentId);
+    if (isRecord(r.body) && isRecord(r.body['incident'])) {
+      const inc = parseIncident(r.body['incident'], new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name])));
+      if (inc) s.upsertIncident(inc);
+    }
+    const res = await this.ctx.api.resources();
+    if (res.ok) {
+      const { seq, resources } = parseResources(res.body);
+      s.replaceResources(resources, seq);
     }
   }
 
@@ -261,6 +265,7 @@ export class JcrApp extends LitElement {
           : html`<aside class="side"
               @jcr-incident-create=${(e: CustomEvent<IncidentCreateDetail>) => void this.onCreate(e)}
               @jcr-mobilise=${(e: CustomEvent<MobiliseDetail>) => void this.onMobilise(e)}
+              @jcr-recommendation-refresh=${(e: CustomEvent<RecommendationRefreshDetail>) => void this.fetchRecommendation(e.detail.incidentId)}
               @jcr-status-set=${(e: CustomEvent<StatusSetDetail>) => void this.onStatusSet(e)}
               @jcr-standby-apply=${(e: CustomEvent<StandbyApplyDetail>) => void this.onStandbyApply(e)}>
               <div role="tablist" aria-label="Panels" @keydown=${this.onTabKey}>

@@ -5,8 +5,9 @@
  * reason.
  *
  * Events (bubbling, composed):
- *  - `jcr-incident-create` detail {typeId, lat, lon, description}
- *  - `jcr-mobilise` detail {incidentId, resourceIds, overrideReason?}
+ *  - `jcr-incident-create` detail {typeId, lat, lon, address}
+ *  - `jcr-mobilise` detail {incidentId, resourceIds (null = accept the recommendation), reason?}
+ *  - `jcr-recommendation-refresh` detail {incidentId}
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -21,13 +22,19 @@ export interface IncidentCreateDetail {
   typeId: string;
   lat: number;
   lon: number;
-  description: string;
+  address: string;
 }
 
 export interface MobiliseDetail {
   incidentId: string;
-  resourceIds: string[];
-  overrideReason?: string;
+  /** null: accept the recommendation as proposed. */
+  resourceIds: string[] | null;
+  /** Required by the server whenever the choice differs from the recommendation. */
+  reason?: string;
+}
+
+export interface RecommendationRefreshDetail {
+  incidentId: string;
 }
 
 /** Pure: bar length (0..1) of each ETA against a scale that fits the longest ETA and the standard. */
@@ -168,7 +175,7 @@ export class JcrIncidentPanel extends LitElement {
     const id = s.selection.incidentId;
     const rec = id ? s.recommendations.get(id) : undefined;
     if (!id || !rec || rec.resources.length === 0) return;
-    this.dispatchEvent(new CustomEvent<MobiliseDetail>('jcr-mobilise', { detail: { incidentId: id, resourceIds: rec.resources.map((r) => r.resourceId) }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent<MobiliseDetail>('jcr-mobilise', { detail: { incidentId: id, resourceIds: null }, bubbles: true, composed: true }));
   }
 
   private onCreate(e: Event): void {
@@ -182,7 +189,7 @@ export class JcrIncidentPanel extends LitElement {
       return;
     }
     this.dispatchEvent(
-      new CustomEvent<IncidentCreateDetail>('jcr-incident-create', { detail: { typeId, lat, lon, description: String(fd.get('description') ?? '') }, bubbles: true, composed: true }),
+      new CustomEvent<IncidentCreateDetail>('jcr-incident-create', { detail: { typeId, lat, lon, address: String(fd.get('address') ?? '').trim() }, bubbles: true, composed: true }),
     );
   }
 
@@ -195,8 +202,12 @@ export class JcrIncidentPanel extends LitElement {
       this.message = 'An override needs at least one resource and a reason.';
       return;
     }
-    this.dispatchEvent(new CustomEvent<MobiliseDetail>('jcr-mobilise', { detail: { incidentId, resourceIds, overrideReason: reason }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent<MobiliseDetail>('jcr-mobilise', { detail: { incidentId, resourceIds, reason }, bubbles: true, composed: true }));
     this.overriding = false;
+  }
+
+  private refresh(incidentId: string): void {
+    this.dispatchEvent(new CustomEvent<RecommendationRefreshDetail>('jcr-recommendation-refresh', { detail: { incidentId }, bubbles: true, composed: true }));
   }
 
   private renderCreate() {
@@ -217,7 +228,7 @@ export class JcrIncidentPanel extends LitElement {
           <label>Longitude <input name="lon" type="number" step="any" min="-180" max="180" required .value=${p ? p.lon.toFixed(5) : ''} /></label>
         </div>
         <p class="note">Click the map, or focus the map and press Enter to use its centre.</p>
-        <label>Details <input name="description" type="text" maxlength="500" /></label>
+        <label>Address or location <input name="address" type="text" maxlength="500" /></label>
         <button class="primary" type="submit" ?disabled=${this.busy}>Create incident</button>
       </fieldset>
     </form>`;
@@ -225,7 +236,13 @@ export class JcrIncidentPanel extends LitElement {
 
   private renderRecommendation(inc: Incident, rec: Recommendation | undefined) {
     const s = this.ctx.store;
-    if (!rec) return html`<p class="note" data-rec="pending">Recommendation not received yet.</p>`;
+    if (!s.capabilities.recommendations)
+      return html`<p class="note" data-rec="unavailable">No recommendation: the server has no road network loaded, so it cannot time journeys. Mobilise with Override.</p>
+        <button type="button" aria-expanded=${this.overriding ? 'true' : 'false'} @click=${() => (this.overriding = !this.overriding)}>Override…</button>`;
+    if (!rec)
+      return html`<p class="note" data-rec="pending">Recommendation not received yet.</p>
+        <button type="button" @click=${() => this.refresh(inc.id)}>Get recommendation</button>
+        <button type="button" aria-expanded=${this.overriding ? 'true' : 'false'} @click=${() => (this.overriding = !this.overriding)}>Override…</button>`;
     const type = s.scenario?.incidentTypes.find((t) => t.id === inc.typeId);
     const std = s.scenario?.standards.find((x) => type?.standards.includes(x.id));
     const stdS = std?.targets.find((t) => t.nth === 1)?.withinS ?? null;
@@ -268,18 +285,20 @@ export class JcrIncidentPanel extends LitElement {
 
   private renderOverride(inc: Incident) {
     const s = this.ctx.store;
-    const deployable: ClientResource[] = [...s.resources.values()]
-      .filter((r) => r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING')
-      .sort((a, b) => distM(a.lat, a.lon, inc.lat, inc.lon) - distM(b.lat, b.lon, inc.lat, inc.lon))
-      .slice(0, 20);
+    const rec = s.recommendations.get(inc.id);
+    const timed = rec && rec.candidates.length > 0;
+    const rows = timed
+      ? rec.candidates.map((c) => ({ id: c.resourceId, agency: c.agency, text: `${c.callSign} (${c.capability}) — ETA ${formatDuration(c.etaS)}${c.proposed ? ', recommended' : ''}${c.withheld ? `, withheld: ${c.withheld}` : ''}` }))
+      : [...s.resources.values()]
+          .filter((r) => r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING')
+          .sort((a, b) => distM(a.lat, a.lon, inc.lat, inc.lon) - distM(b.lat, b.lon, inc.lat, inc.lon))
+          .slice(0, 20)
+          .map((r: ClientResource) => ({ id: r.id, agency: r.agency, text: `${r.callSign} ${r.type} — ${STATUS_LABEL[r.status]}, ${(distM(r.lat, r.lon, inc.lat, inc.lon) / 1000).toFixed(1)} km in a straight line` }));
     return html`<form @submit=${(e: Event) => this.onOverride(e, inc.id)} aria-label="Override recommendation">
       <fieldset>
-        <legend>Override: choose resources (nearest by straight line)</legend>
+        <legend>Override: choose resources ${timed ? '(timed by the server)' : '(nearest in a straight line; no journey times)'}</legend>
         <div class="override-list">
-          ${deployable.map(
-            (r) => html`<label><input type="checkbox" name="resourceId" value=${r.id} /> ${symbolSvg(r.agency, r.status, false)} ${r.callSign} ${r.type} — ${STATUS_LABEL[r.status]},
-              ${(distM(r.lat, r.lon, inc.lat, inc.lon) / 1000).toFixed(1)} km</label>`,
-          )}
+          ${rows.map((r) => html`<label><input type="checkbox" name="resourceId" value=${r.id} /> ${symbolSvg(r.agency, 'AVAILABLE_AT_STATION', false)} ${r.text}</label>`)}
         </div>
         <label>Reason (required) <textarea name="reason" required rows="2" maxlength="500"></textarea></label>
         <button class="primary" type="submit" ?disabled=${this.busy}>Mobilise with override</button>

@@ -15,6 +15,7 @@ import { RoutesLayer } from '../../map/routes-layer.ts';
 
 export interface MapStats {
   resourcesDrawn: number;
+  drawnByStatus: Record<string, number>;
   draws: number;
   lastDrawMs: number;
   drawMs: number[];
@@ -185,6 +186,7 @@ export class JcrMap extends LitElement {
     const st = this.resources?.stats;
     return {
       resourcesDrawn: st?.drawn ?? 0,
+      drawnByStatus: { ...(st?.drawnByStatus ?? {}) },
       draws: st?.draws ?? 0,
       lastDrawMs: st?.lastDrawMs ?? 0,
       drawMs: st ? [...st.drawMs] : [],

@@ -1,0 +1,73 @@
+/**
+ * Browser-test helpers: build the client bundle into client/dist (what the server serves), launch
+ * Debian's Chromium through playwright-core with a fresh profile and the flags that keep it quiet
+ * on a closed network, and collect console errors so a test can assert there were none.
+ */
+import { mkdtempSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildClient } from '../../client/build.ts';
+
+export const CHROMIUM = process.env.JCR_CHROMIUM ?? '/usr/bin/chromium';
+export const ARTIFACTS = 'test/artifacts';
+
+/**
+ * Build the client into client/dist. Two test files may build at once: each builds into its own
+ * temporary directory and moves the files in one by one (rename replaces a file atomically, and
+ * both builds make the same bytes), so the server never serves a half-written file.
+ */
+export async function buildClientForTests(): Promise<void> {
+  const tmp = mkdtempSync(join('client', '.dist-'));
+  try {
+    await buildClient({ outdir: tmp });
+    const move = (from: string, to: string) => {
+      mkdirSync(to, { recursive: true });
+      for (const name of readdirSync(from)) {
+        const f = join(from, name);
+        if (statSync(f).isDirectory()) move(f, join(to, name));
+        else renameSync(f, join(to, name));
+      }
+    };
+    move(tmp, join('client', 'dist'));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'jcr-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1600, height: 900 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every console error and uncaught page error, as text. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
