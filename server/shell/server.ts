@@ -11,10 +11,14 @@ import { AvlService } from './avl/service.ts';
 import { attachAvlWs, type AvlWsHandle } from './avl/ws.ts';
 import { realEvery, type Every } from './avl/timer.ts';
 import { Users } from './auth/users.ts';
+import { CoverService, type Schedule } from './cover/service.ts';
+import type { JourneyPlanner } from '../core/graph/planner.ts';
 import type { Mobilisation } from './incidents/mobilisation.ts';
 import type { RoadGraph } from '../core/graph/build.ts';
 
 export interface ServerOptions {
+  /** Live cover (docs/cover.md): the planner over the loaded network; tests may pass a schedule and call cover.flush(). */
+  cover?: { planner: JourneyPlanner; debounceMs?: number; schedule?: Schedule };
   scenario: Scenario;
   db: string;
   port: number;
@@ -47,6 +51,8 @@ export interface RunningServer {
   /** AVL ingest (feeds, validation, history); WebSocket transport at /ws/avl. */
   avl: AvlService;
   avlWs: AvlWsHandle;
+  /** Live cover; undefined without a road network. */
+  cover: CoverService | undefined;
   close(): Promise<void>;
 }
 
@@ -59,7 +65,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const every = opts.every ?? realEvery;
   const avl = new AvlService({ engine, clock, log, limits: opts.avlLimits ?? {}, devToken: opts.avlToken, every });
   const users = new Users(store, clock);
-  const app = createApp({ engine, log, startedAt: clock(), users, clock, avl, mobilisation: opts.mobilisation, graph: opts.graph, tiles: opts.tiles });
+  const cover = opts.cover
+    ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}) })
+    : undefined;
+  const app = createApp({ cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation: opts.mobilisation, graph: opts.graph, tiles: opts.tiles });
   const http = createServer(app);
   const avlWs = attachAvlWs(http, avl, log, every);
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
@@ -83,6 +92,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log,
     avl,
     avlWs,
+    cover,
     async close() {
       if (closed) return;
       closed = true;
@@ -91,6 +101,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         avlWs.close();
         http.closeAllConnections();
       });
+      cover?.close();
       avl.close(); // writes the pending history tick
       store.close();
     },

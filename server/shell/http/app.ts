@@ -16,6 +16,8 @@ import { osmandRoutes } from '../avl/osmand.ts';
 import { authenticate, authRoutes } from './auth.ts';
 import type { Users } from '../auth/users.ts';
 import type { Clock } from '../../core/clock.ts';
+import { coverRoutes } from './cover.ts';
+import type { CoverService } from '../cover/service.ts';
 
 /** Limits on HTTP bodies: REST commands are small; anything bigger is a mistake or an attack. */
 export const JSON_BODY_LIMIT = '64kb';
@@ -34,6 +36,8 @@ export interface AppDeps {
   mobilisation?: Mobilisation | undefined;
   /** The loaded road network: the screens' offline basemap is drawn from it (GET /api/basemap). */
   graph?: RoadGraph | undefined;
+  /** Live cover (GET /api/cover, moves); needs a road network. */
+  cover?: CoverService | undefined;
   /** Optional online basemap for the screens (GET /api/ui-config). */
   tiles?: { url: string; attribution: string } | undefined;
 }
@@ -52,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', scenarioRoutes(deps));
   app.use('/api', resourceRoutes(deps));
   app.use('/api', incidentRoutes(deps));
+  app.use('/api', coverRoutes(deps));
   app.use(
     '/api',
     uiRoutes({
@@ -60,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
       tileUrl: deps.tiles?.url,
       tileAttribution: deps.tiles?.attribution,
       // Which features the screens may offer; issue 6 (cover) and the COP hub flip theirs on.
-      features: () => ({ incidents: true, recommendations: deps.mobilisation !== undefined, cover: false, cop: false }),
+      features: () => ({ incidents: true, recommendations: deps.mobilisation !== undefined, cover: deps.cover !== undefined, cop: false }),
     }),
   );
   app.use('/api', notFound);
