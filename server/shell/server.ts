@@ -13,8 +13,11 @@ import { realEvery, type Every } from './avl/timer.ts';
 import { Users } from './auth/users.ts';
 import { CoverService, type Schedule } from './cover/service.ts';
 import type { JourneyPlanner } from '../core/graph/planner.ts';
+import { attachIncidentWatch } from './incidents/watch.ts';
 import type { Mobilisation } from './incidents/mobilisation.ts';
 import type { RoadGraph } from '../core/graph/build.ts';
+import type { CopLimits } from '../core/cop/limits.ts';
+import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
 
 export interface ServerOptions {
   /** Live cover (docs/cover.md): the planner over the loaded network; tests may pass a schedule and call cover.flush(). */
@@ -38,6 +41,10 @@ export interface ServerOptions {
   graph?: RoadGraph;
   /** Optional online basemap tiles for the screens, with attribution. */
   tiles?: { url: string; attribution: string };
+  /** COP token for /ws/cop (--cop-token); unset = loopback clients only, plus signed-in sessions. See docs/cop.md. */
+  copToken?: string | undefined;
+  /** Overrides of COP_LIMITS (tick, ring, queue bounds, heartbeat, ...). */
+  copLimits?: Partial<CopLimits>;
 }
 
 export interface RunningServer {
@@ -51,6 +58,8 @@ export interface RunningServer {
   /** AVL ingest (feeds, validation, history); WebSocket transport at /ws/avl. */
   avl: AvlService;
   avlWs: AvlWsHandle;
+  /** The operating picture push at /ws/cop (cop.hub: the hub; tests tick it by hand). */
+  cop: CopWsHandle;
   /** Live cover; undefined without a road network. */
   cover: CoverService | undefined;
   close(): Promise<void>;
@@ -71,6 +80,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const app = createApp({ cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation: opts.mobilisation, graph: opts.graph, tiles: opts.tiles });
   const http = createServer(app);
   const avlWs = attachAvlWs(http, avl, log, every);
+  // Arrival from AVL (radius and speed) and the quicker-resource flag (issue 5).
+  attachIncidentWatch(engine, opts.mobilisation, log);
+  const cop = attachCopWs(http, { engine, clock, log, every, limits: opts.copLimits ?? {}, token: opts.copToken, users });
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
   http.headersTimeout = 10_000;
   http.requestTimeout = 30_000;
@@ -93,12 +105,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     avl,
     avlWs,
     cover,
+    cop,
     async close() {
       if (closed) return;
       closed = true;
       await new Promise<void>((r) => {
         http.close(() => r());
         avlWs.close();
+        cop.close();
         http.closeAllConnections();
       });
       cover?.close();
