@@ -3,22 +3,25 @@ import { isJcrError } from './core/errors.ts';
 import { loadScenario } from './shell/scenario-loader.ts';
 import { startServer } from './shell/server.ts';
 import { createLogger } from './shell/log.ts';
+import { simFeedToken, startSimChild } from './shell/sim-child.ts';
 
 /** Process entry: read the configuration, load the scenario, start serving, stop cleanly. */
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2), process.env);
   const log = createLogger(config.logLevel);
   const scenario = loadScenario(config.scenario);
-  const server = await startServer({ scenario, db: config.db, port: config.port, host: config.host, logger: log });
+  // The simulator reports over the real /ws/avl with a development feed token (generated if none is set).
+  const avlToken = config.avlToken ?? (config.sim ? simFeedToken() : undefined);
+  const server = await startServer({ scenario, db: config.db, port: config.port, host: config.host, logger: log, avlToken });
   log.info('control room listening', { url: server.url, scenario: scenario.id, db: config.db, sim: config.sim });
-  if (config.sim) log.warn('the fleet simulator is not built yet; serving the scenario without simulated movement');
-  process.stdout.write(`Joint control room: ${scenario.name} at http://localhost:${server.port}\n`);
-
+  const stopSim = config.sim && avlToken ? await startSimChild(server, { avlToken, scenario: config.scenario, log }) : () => {};
+  // Signal handlers go in before the ready line: a supervisor may send SIGTERM the moment it reads it.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
+    stopSim();
     server.close().then(
       () => process.exit(0),
       (e: unknown) => {
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.stdout.write(`Joint control room: ${scenario.name} at http://localhost:${server.port}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -83,6 +83,8 @@ export async function startLive(o: LiveOptions): Promise<LiveHandle> {
       const next = genUpTo + 3_600_000;
       const batch = generateIncidents(scenario, random, genUpTo, next, { rateFactor: o.rateFactor ?? 1, place: o.world.onRoad });
       for (const b of batch) queue.push({ ...b, ref: `SIM-${++seqRef}` });
+      // Demo: the first call comes within seconds, so the map moves as soon as the room opens.
+      if (o.autoMobilise && seqRef === batch.length && queue[0]) queue[0] = { ...queue[0], t: Math.min(queue[0].t, t0 + 5_000) };
       genUpTo = next;
     }
   };
