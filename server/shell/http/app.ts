@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { resourceRoutes } from './resources.ts';
 import { incidentRoutes } from './incidents.ts';
+import { openApiDocument } from './openapi.ts';
 import { uiRoutes } from './ui.ts';
 import type { RoadGraph } from '../../core/graph/build.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
@@ -54,6 +55,9 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok', uptimeS: Math.round((Date.now() - deps.startedAt) / 1000), lastSeq: deps.engine.room.lastSeq });
   });
   app.use('/api', scenarioRoutes(deps));
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
   app.use('/api', resourceRoutes(deps));
   app.use('/api', incidentRoutes(deps));
   app.use('/api', coverRoutes(deps));
