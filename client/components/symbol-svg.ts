@@ -21,3 +21,19 @@ export function symbolSvg(agency: Agency, status: StatusName, stale: boolean, si
     ${p.marks.map((m) => svg`<path d=${m.d} fill=${m.fill ?? 'none'} stroke=${m.stroke ?? 'none'} stroke-width=${m.width ?? 0} stroke-linecap="round"></path>`)}
   </svg>`;
 }
+
+/**
+ * A horizontal bar as SVG (no style attributes: the page runs under style-src 'self', which
+ * blocks inline styles). `fraction` 0..1 is the bar, `marker` 0..1 a dashed target line;
+ * `hatched` draws the bar striped (outside the standard / below target).
+ */
+export function barSvg(fraction: number, marker: number | null, hatched: boolean): SVGTemplateResult {
+  const w = Math.max(0, Math.min(100, fraction * 100));
+  const m = marker === null ? null : Math.max(0, Math.min(100, marker * 100));
+  return svg`<svg class="barsvg" viewBox="0 0 100 10" preserveAspectRatio="none" width="100%" height="12" aria-hidden="true" focusable="false">
+    <rect x="0" y="0" width="100" height="10" fill="#ffffff" stroke="#555555" stroke-width="0.6" vector-effect="non-scaling-stroke"></rect>
+    <rect x="0" y="0" width=${w} height="10" fill=${hatched ? '#D55E00' : '#333333'}></rect>
+    ${hatched ? svg`<path d=${`M0,5H${w}`} stroke="#ffffff" stroke-width="2" stroke-dasharray="3 3"></path>` : null}
+    ${m === null ? null : svg`<path d=${`M${m},-2V12`} stroke="#000000" stroke-width="2" stroke-dasharray="2 1.5" vector-effect="non-scaling-stroke"></path>`}
+  </svg>`;
+}

@@ -6,11 +6,10 @@
  * Events: `jcr-standby-apply` detail {moveId}.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatShare } from '../../format.ts';
-import { symbolSvg } from '../symbol-svg.ts';
+import { barSvg, symbolSvg } from '../symbol-svg.ts';
 
 export interface StandbyApplyDetail {
   moveId: string;
@@ -43,24 +42,8 @@ export class JcrCoverPanel extends LitElement {
       margin: 0.2em 0;
     }
     .track {
-      position: relative;
-      height: 0.9em;
-      border: 1px solid #555;
-      background: #fff;
-    }
-    .bar {
-      position: absolute;
-      inset: 0 auto 0 0;
-      background: #333;
-    }
-    .bar.below {
-      background: repeating-linear-gradient(45deg, #d55e00, #d55e00 4px, #fff 4px, #fff 7px);
-    }
-    .target {
-      position: absolute;
-      top: -3px;
-      bottom: -3px;
-      border-left: 2px dashed #000;
+      display: block;
+      line-height: 0;
     }
     button {
       font: inherit;
@@ -92,10 +75,7 @@ export class JcrCoverPanel extends LitElement {
           return html`<li class="fig" aria-label=${`${f.name}: ${formatShare(f.share)} of demand covered, target ${formatShare(f.target)}${below ? ', below target' : ''}`}>
             ${symbolSvg(f.agency, 'AVAILABLE_AT_STATION', false)}
             <span>${f.name}</span>
-            <span class="track" aria-hidden="true"
-              ><span class=${below ? 'bar below' : 'bar'} style=${styleMap({ width: `${Math.min(100, f.share * 100).toFixed(1)}%` })}></span
-              ><span class="target" style=${styleMap({ left: `${Math.min(100, f.target * 100).toFixed(1)}%` })}></span
-            ></span>
+            <span class="track">${barSvg(f.share, f.target, below)}</span>
             <strong>${formatShare(f.share)}</strong>
           </li>`;
         })}

@@ -10,13 +10,12 @@
  *  - `jcr-recommendation-refresh` detail {incidentId}
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration, formatShare } from '../../format.ts';
 import { STATUS_LABEL } from '../../map/symbols.ts';
 import type { ClientResource, Incident, Recommendation } from '../../state/types.ts';
-import { symbolSvg } from '../symbol-svg.ts';
+import { barSvg, symbolSvg } from '../symbol-svg.ts';
 
 export interface IncidentCreateDetail {
   typeId: string;
@@ -126,25 +125,8 @@ export class JcrIncidentPanel extends LitElement {
       margin: 0.15em 0;
     }
     .track {
-      position: relative;
-      height: 0.9em;
-      border: 1px solid #555;
-      background: #fff;
-    }
-    .bar {
-      position: absolute;
-      inset: 0 auto 0 0;
-      background: #333;
-    }
-    .bar.late {
-      background: repeating-linear-gradient(45deg, #d55e00, #d55e00 4px, #fff 4px, #fff 7px);
-    }
-    .std {
-      position: absolute;
-      top: -3px;
-      bottom: -3px;
-      width: 0;
-      border-left: 2px dashed #000;
+      display: block;
+      line-height: 0;
     }
     .eta {
       font-variant-numeric: tabular-nums;
@@ -259,10 +241,7 @@ export class JcrIncidentPanel extends LitElement {
           return html`<li data-resource-id=${r.resourceId} aria-label=${`${r.callSign} for ${r.capability}, ETA ${formatDuration(r.etaS)}${late ? ', outside the standard' : ''}`}>
             ${symbolSvg(r.agency, 'AVAILABLE_AT_STATION', false)}
             <span>${r.callSign}</span>
-            <span class="track" aria-hidden="true">
-              <span class=${late ? 'bar late' : 'bar'} style=${styleMap({ width: `${((fractions[i] ?? 0) * 100).toFixed(1)}%` })}></span>
-              ${stdS !== null ? html`<span class="std" style=${styleMap({ left: `${((stdS / scaleS) * 100).toFixed(1)}%` })}></span>` : nothing}
-            </span>
+            <span class="track">${barSvg(fractions[i] ?? 0, stdS !== null ? stdS / scaleS : null, late)}</span>
             <span class="eta">${formatDuration(r.etaS)}</span>
           </li>`;
         })}
