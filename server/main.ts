@@ -4,15 +4,19 @@ import { loadScenario } from './shell/scenario-loader.ts';
 import { startServer } from './shell/server.ts';
 import { createLogger } from './shell/log.ts';
 import { simFeedToken, startSimChild } from './shell/sim-child.ts';
+import { loadScenarioNetwork } from './shell/network/scenario-network.ts';
+import { mobilisationFromPlanner } from './shell/incidents/mobilisation.ts';
 
 /** Process entry: read the configuration, load the scenario, start serving, stop cleanly. */
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2), process.env);
   const log = createLogger(config.logLevel);
   const scenario = loadScenario(config.scenario);
+  // Road network (cached on disk by file hash under var/cache): journey times, recommendations, cover, /api/eta.
+  const { graph, planner } = loadScenarioNetwork(config.scenario, scenario, log);
   // The simulator reports over the real /ws/avl with a development feed token (generated if none is set).
   const avlToken = config.avlToken ?? (config.sim ? simFeedToken() : undefined);
-  const server = await startServer({ scenario, db: config.db, port: config.port, host: config.host, logger: log, avlToken });
+  const server = await startServer({ scenario, db: config.db, port: config.port, host: config.host, logger: log, avlToken, graph, planner, mobilisation: mobilisationFromPlanner(planner, scenario), cover: { planner } });
   log.info('control room listening', { url: server.url, scenario: scenario.id, db: config.db, sim: config.sim });
   const stopSim = config.sim && avlToken ? await startSimChild(server, { avlToken, scenario: config.scenario, log }) : () => {};
   // Signal handlers go in before the ready line: a supervisor may send SIGTERM the moment it reads it.

@@ -39,6 +39,8 @@ export interface ServerOptions {
   mobilisation?: Mobilisation;
   /** The loaded road network, for the screens' offline basemap (GET /api/basemap). */
   graph?: RoadGraph;
+  /** Journey times over the loaded road network (GET /api/eta). */
+  planner?: JourneyPlanner;
   /** Optional online basemap tiles for the screens, with attribution. */
   tiles?: { url: string; attribution: string };
   /** COP token for /ws/cop (--cop-token); unset = loopback clients only, plus signed-in sessions. See docs/cop.md. */
@@ -77,7 +79,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const cover = opts.cover
     ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}) })
     : undefined;
-  const app = createApp({ cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation: opts.mobilisation, graph: opts.graph, tiles: opts.tiles });
+  const app = createApp({ cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation: opts.mobilisation, graph: opts.graph, planner: opts.planner, tiles: opts.tiles });
   const http = createServer(app);
   const avlWs = attachAvlWs(http, avl, log, every);
   // Arrival from AVL (radius and speed) and the quicker-resource flag (issue 5).

@@ -18,6 +18,8 @@ import { authenticate, authRoutes } from './auth.ts';
 import type { Users } from '../auth/users.ts';
 import type { Clock } from '../../core/clock.ts';
 import { coverRoutes } from './cover.ts';
+import { etaRoutes } from './eta.ts';
+import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import type { CoverService } from '../cover/service.ts';
 
 /** Limits on HTTP bodies: REST commands are small; anything bigger is a mistake or an attack. */
@@ -39,6 +41,8 @@ export interface AppDeps {
   graph?: RoadGraph | undefined;
   /** Live cover (GET /api/cover, moves); needs a road network. */
   cover?: CoverService | undefined;
+  /** Journey times over the loaded road network (GET /api/eta). */
+  planner?: JourneyPlanner | undefined;
   /** Optional online basemap for the screens (GET /api/ui-config). */
   tiles?: { url: string; attribution: string } | undefined;
 }
@@ -61,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', resourceRoutes(deps));
   app.use('/api', incidentRoutes(deps));
   app.use('/api', coverRoutes(deps));
+  app.use('/api', etaRoutes(deps));
   app.use(
     '/api',
     uiRoutes({
