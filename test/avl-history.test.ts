@@ -29,4 +29,29 @@ test('HistoryWriter writes 64-row chunks and the tail, every field, in one flush
   store.close();
 });
 
+test('retention prunes the oldest rows in bounded steps of max(1000, 2 × rows written) per flush', () => {
+  const store = Store.open(':memory:');
+  const clock = fakeClock(1_767_258_000_000);
+  const timer = manualTimer();
+  const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 60_000, maxPending: 100_000 }, timer.every);
+  const r: AvlReportIn = { resourceId: 'R', lat: 51, lon: 0.1, speedMps: 0, headingDeg: 0, fixTimeMs: 1, accuracyM: 0, status: 0 };
+  for (let i = 0; i < 1500; i++) h.push(r, true, 'f', clock.now());
+  timer.tick();
+  clock.advance(30_000);
+  for (let i = 0; i < 10; i++) h.push(r, true, 'f', clock.now());
+  timer.tick();
+  assert.equal([h.written, h.pruned], [1510, 0], 'nothing is old yet');
+  clock.advance(30_001); // the first 1500 rows are now older than 60 s, the last 10 are not
+  for (let i = 0; i < 10; i++) h.push(r, true, 'f', clock.now());
+  timer.tick();
+  assert.is(h.pruned, 1000, 'one bounded step');
+  timer.tick();
+  assert.is(h.pruned, 1500, 'the rest at the next tick');
+  timer.tick();
+  assert.is(h.pruned, 1500);
+  assert.equal(store.db.prepare('SELECT COUNT(*) AS n, MIN(received_at) AS t FROM positions').get(), { n: 20, t: 1_767_258_030_000 });
+  h.close();
+  store.close();
+});
+
 test.run();

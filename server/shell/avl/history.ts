@@ -18,9 +18,9 @@ const ROW_SQL = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 /**
  * Raw position history. Reports are buffered in memory (references to the decoded objects, no
  * copies) and written once per tick in ONE transaction through one prepared 64-row INSERT (plus a
- * one-row INSERT for the tail), with one reused argument array. During each
- * flush, rows older than the retention are deleted in a bounded step (at most twice the rows just
- * written, at least 1,000), so pruning keeps pace with ingest without ever stalling the loop.
+ * one-row INSERT for the tail), with one reused argument array. During each flush, rows older
+ * than the retention are deleted in a bounded step (at most twice the rows just written, at least
+ * 1,000), so pruning keeps pace with ingest without ever stalling the loop.
  *
  * Crash guarantee: the buffer holds at most one tick of positions (or `maxPending` rows, which
  * triggers an early flush), so a crash loses at most that. Status changes never pass through here:
@@ -33,7 +33,9 @@ export class HistoryWriter {
   private readonly insertMany: Database.Statement<unknown[]>;
   private readonly insertOne: Database.Statement<unknown[]>;
   private readonly args: unknown[] = new Array<unknown>(ROWS_PER_INSERT * COLS);
-  private readonly prune: Database.Statement<[number, number]>;
+  private readonly oldest: Database.Statement<[]>;
+  private readonly boundary: Database.Statement<[number, number, number]>;
+  private readonly deleteBelow: Database.Statement<[number]>;
   private readonly writeTx: (n: number) => void;
   private reports: AvlReportIn[] = [];
   private live: boolean[] = [];
@@ -51,7 +53,9 @@ export class HistoryWriter {
     this.opts = opts;
     this.insertMany = db.prepare(INSERT_SQL + Array<string>(ROWS_PER_INSERT).fill(ROW_SQL).join(', '));
     this.insertOne = db.prepare(INSERT_SQL + ROW_SQL);
-    this.prune = db.prepare('DELETE FROM positions WHERE id IN (SELECT id FROM positions WHERE received_at < ? ORDER BY received_at LIMIT ?)');
+    this.oldest = db.prepare('SELECT id, received_at AS at FROM positions ORDER BY id LIMIT 1');
+    this.boundary = db.prepare('SELECT id FROM positions WHERE id >= ? AND id < ? AND received_at >= ? ORDER BY id LIMIT 1');
+    this.deleteBelow = db.prepare('DELETE FROM positions WHERE id < ?');
     this.writeTx = db.transaction((n: number) => {
       const { reports, live, feeds, received, args } = this;
       const put = (i: number, o: number) => {
@@ -80,9 +84,22 @@ export class HistoryWriter {
         this.insertOne.run(one);
       }
       const cutoff = this.clock() - this.opts.retentionMs;
-      this.pruned += this.prune.run(cutoff, Math.max(1000, 2 * n)).changes;
+      this.pruned += this.pruneOld(cutoff, Math.max(1000, 2 * n));
     });
     this.stop = every(opts.tickMs, () => this.flush());
+  }
+
+  /**
+   * Delete up to `limit` of the oldest rows received before `cutoff`. Rows get ids in receive
+   * order, so the old rows are an id prefix: find where it ends within the next `limit` ids and
+   * delete below that. Every step is bounded by `limit` rows; no index on received_at is needed.
+   */
+  private pruneOld(cutoff: number, limit: number): number {
+    const first = this.oldest.get() as { id: number; at: number } | undefined;
+    if (!first || first.at >= cutoff) return 0;
+    const end = first.id + limit;
+    const b = this.boundary.get(first.id, end, cutoff) as { id: number } | undefined;
+    return this.deleteBelow.run(b ? b.id : end).changes;
   }
 
   get pending(): number {
