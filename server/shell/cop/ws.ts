@@ -1,0 +1,157 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Clock } from '../../core/clock.ts';
+import { ERRORS, isJcrError, type ErrorCode } from '../../core/errors.ts';
+import { parseControl } from '../../core/cop/frames.ts';
+import { CopHub, type CopSocket, type PositionSource } from '../../core/cop/hub.ts';
+import type { CopLimits } from '../../core/cop/limits.ts';
+import type { Users } from '../auth/users.ts';
+import { AVL_WS_PATH } from '../avl/ws.ts';
+import type { Every } from '../avl/timer.ts';
+import type { Engine } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import { authenticateCop } from './auth.ts';
+import { decodeClient, encodeServer } from './codec.ts';
+
+export const COP_WS_PATH = '/ws/cop';
+
+/** Every WebSocket path this server serves; an upgrade to any other path is answered 404. */
+const KNOWN_WS_PATHS = new Set([COP_WS_PATH, AVL_WS_PATH]);
+
+export interface CopWsOptions {
+  engine: Engine;
+  clock: Clock;
+  log: Logger;
+  /** Repeating timer for the tick and the heartbeat; tests pass manualTimer() and tick by hand. */
+  every: Every;
+  limits?: Partial<CopLimits>;
+  /** --cop-token / JCR_COP_TOKEN; unset = loopback only (plus signed-in sessions). */
+  token?: string | undefined;
+  users?: Users | undefined;
+  /** Defaults to the engine's onPositions (accepted AVL batches). */
+  positions?: PositionSource;
+  /** Defaults to a random id per start. */
+  epoch?: string;
+}
+
+export interface CopWsHandle {
+  readonly hub: CopHub;
+  readonly wss: WebSocketServer;
+  close(): void;
+}
+
+/**
+ * /ws/cop: the operating picture pushed to every screen. The upgrade request is authenticated
+ * (authenticateCop) before any WebSocket exists; a refusal is a plain HTTP 401 with a JSON error
+ * body. Each connection is wrapped in a CopSocket and handed to the hub, which owns everything
+ * else: coalescing, filters, per-client backpressure, resume, heartbeat. This file only turns
+ * bytes into validated control messages and timers into hub.tick() / hub.heartbeat() calls.
+ *
+ * Upgrade routing: every WebSocket module adds its own 'upgrade' listener to the HTTP server and
+ * ignores paths that are not its own (AVL does the same for /ws/avl). This listener also answers
+ * 404 for a path no module serves (KNOWN_WS_PATHS), so such a request never hangs.
+ */
+export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
+  const { engine, log } = opts;
+  const epoch = opts.epoch ?? randomBytes(8).toString('hex');
+  const hub = new CopHub({
+    room: engine.room,
+    clock: opts.clock,
+    encode: encodeServer,
+    epoch,
+    limits: opts.limits ?? {},
+    onDrop: (id, reason) => log.debug('cop client dropped', { client: id, reason }),
+  });
+  const L = hub.limits;
+  const positions: PositionSource = opts.positions ?? engine;
+  const offEvents = engine.onEvents((evs) => hub.onEvents(evs));
+  const offPositions = positions.onPositions((ids) => hub.markMoved(ids));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: L.maxControlBytes, perMessageDeflate: false, clientTracking: true });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path !== COP_WS_PATH) {
+      if (!KNOWN_WS_PATHS.has(path)) refuse(socket, 'JCR_NOT_FOUND', `no WebSocket endpoint ${path}`);
+      return;
+    }
+    const principal = authenticateCop(req, { token: opts.token, users: opts.users });
+    if (!principal) {
+      refuse(socket, 'JCR_UNAUTHENTICATED', 'sign in, or present the COP token (Authorization: Bearer TOKEN or ?token=TOKEN)');
+      return;
+    }
+    if (hub.clientCount >= L.maxClients) {
+      refuse(socket, 'JCR_RATE_LIMITED', `at most ${L.maxClients} COP connections`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const sock: CopSocket = {
+        get bufferedAmount() {
+          return ws.bufferedAmount;
+        },
+        send: (frame) => ws.send(frame),
+        close: (code, reason) => ws.close(code, reason),
+        terminate: () => ws.terminate(),
+        ping: () => ws.ping(),
+      };
+      const id = hub.connect(sock, principal);
+      log.debug('cop client connected', { client: id, principal: principal.id, via: principal.via });
+      ws.on('pong', () => hub.pong(id));
+      ws.on('error', (e) => log.debug('cop socket error', { client: id, err: e.message }));
+      ws.on('close', () => hub.disconnect(id));
+      ws.on('message', (data: RawData, isBinary: boolean) => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        try {
+          if (!isBinary) throw new Error('text frame');
+          const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+          let decoded: unknown;
+          try {
+            decoded = decodeClient(bytes);
+          } catch {
+            throw new Error('not a CopClientMessage');
+          }
+          hub.control(id, parseControl(decoded));
+        } catch (e) {
+          const code: ErrorCode = isJcrError(e) ? e.code : 'JCR_VALIDATION';
+          hub.disconnect(id);
+          ws.close(ERRORS[code].close, code);
+        }
+      });
+    });
+  };
+  http.on('upgrade', onUpgrade);
+
+  const stopTick = opts.every(L.tickMs, () => {
+    try {
+      hub.tick();
+    } catch (e) {
+      log.error('cop tick failed', { err: e instanceof Error ? e.stack : String(e) });
+    }
+  });
+  const stopHeartbeat = opts.every(L.heartbeatMs, () => hub.heartbeat());
+
+  return {
+    hub,
+    wss,
+    close() {
+      stopTick();
+      stopHeartbeat();
+      offEvents();
+      offPositions();
+      http.off('upgrade', onUpgrade);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+/** Answer an upgrade request with a plain HTTP error (no WebSocket is opened). */
+function refuse(socket: Duplex, code: ErrorCode, message: string): void {
+  const status = ERRORS[code].status;
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
+  const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="jcr-cop"\r\n' : '';
+  socket.on('error', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}

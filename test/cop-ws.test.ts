@@ -1,0 +1,183 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
+import { CopPicture } from '../client/cop/cop-client-core.ts';
+import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
+import type { CopServerMsgIn } from '../client/cop/cop-client-core.ts';
+import { fakeClock } from '../server/core/clock.ts';
+import { ResourceStatus } from '../server/core/fleet/status.ts';
+import type { CopFilter } from '../server/core/cop/frames.ts';
+import { manualTimer, type ManualTimer } from '../server/shell/avl/timer.ts';
+import { startServer, type RunningServer } from '../server/shell/server.ts';
+import { miniScenario } from './fixtures/mini-scenario.ts';
+import { tokenFor } from './support/server.ts';
+
+const TOKEN = 'cop-test-token-0123456789';
+const TICK = 100;
+
+async function boot(copToken: string | null = TOKEN): Promise<{ server: RunningServer; timer: ManualTimer; clock: ReturnType<typeof fakeClock> }> {
+  const timer = manualTimer();
+  const clock = fakeClock();
+  const server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent', every: timer.every, copToken: copToken ?? undefined, copLimits: { tickMs: TICK } });
+  return { server, timer, clock };
+}
+
+/** A screen over a real socket: frames decoded with the browser codec into a CopPicture. */
+class Screen {
+  readonly picture: CopPicture;
+  private readonly queue: CopServerMsgIn[] = [];
+  private waiter: (() => void) | null = null;
+  constructor(
+    readonly ws: WebSocket,
+    picture = new CopPicture(),
+  ) {
+    this.picture = picture;
+    ws.on('message', (data: Buffer) => {
+      const m = decodeServerFrame(data);
+      this.picture.apply(m);
+      this.queue.push(m);
+      this.waiter?.();
+    });
+  }
+  async next(): Promise<CopServerMsgIn> {
+    while (this.queue.length === 0) await new Promise<void>((r) => (this.waiter = r));
+    this.waiter = null;
+    return this.queue.shift() as CopServerMsgIn;
+  }
+}
+
+function wsUrl(server: RunningServer, path: string): string {
+  return server.url.replace('http:', 'ws:') + path;
+}
+
+async function open(server: RunningServer, query = `?token=${TOKEN}`, headers: Record<string, string> = {}): Promise<WebSocket> {
+  const ws = new WebSocket(wsUrl(server, '/ws/cop' + query), { headers });
+  await once(ws, 'open');
+  return ws;
+}
+
+/** Send a control frame and resolve once the server has handled it (its handler runs before ours). */
+async function control(server: RunningServer, ws: WebSocket, bytes: Uint8Array): Promise<void> {
+  const serverSide = [...server.cop.wss.clients].at(-1);
+  assert.ok(serverSide);
+  const handled = once(serverSide, 'message');
+  ws.send(bytes);
+  await handled;
+}
+
+async function subscribe(server: RunningServer, timer: ManualTimer, filter?: CopFilter, picture?: CopPicture): Promise<Screen> {
+  const ws = await open(server);
+  const screen = new Screen(ws, picture);
+  await control(server, ws, encodeClientFrame(screen.picture.subscribeMessage(filter)));
+  timer.tick(TICK);
+  await screen.next();
+  return screen;
+}
+
+async function refused(server: RunningServer, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const ws = new WebSocket(wsUrl(server, path), { headers });
+  const [, res] = (await once(ws, 'unexpected-response')) as [unknown, import('node:http').IncomingMessage];
+  let text = '';
+  for await (const chunk of res) text += String(chunk);
+  return { status: res.statusCode ?? 0, body: JSON.parse(text) };
+}
+
+test('the upgrade is refused with HTTP 401 and a JSON error without the COP token, 404 for an unknown path', async () => {
+  const { server } = await boot();
+  const none = await refused(server, '/ws/cop');
+  assert.equal([none.status, (none.body as { error: { code: string } }).error.code], [401, 'JCR_UNAUTHENTICATED']);
+  const wrong = await refused(server, '/ws/cop', { authorization: 'Bearer not-the-token' });
+  assert.is(wrong.status, 401);
+  const nowhere = await refused(server, `/ws/nowhere?token=${TOKEN}`);
+  assert.equal([nowhere.status, (nowhere.body as { error: { code: string } }).error.code], [404, 'JCR_NOT_FOUND']);
+  // Bearer works as well as ?token=
+  const ws = await open(server, '', { authorization: `Bearer ${TOKEN}` });
+  ws.close();
+  await server.close();
+});
+
+test('without a configured token, loopback clients and signed-in sessions are let in', async () => {
+  const { server, timer } = await boot(null);
+  const ws = await open(server, '');
+  const screen = new Screen(ws);
+  await control(server, ws, encodeClientFrame(screen.picture.subscribeMessage()));
+  timer.tick(TICK);
+  assert.is((await screen.next()).snapshot?.resources.length, 6);
+  ws.close();
+  const session = await tokenFor(server, 'wall-viewer');
+  const viewer = await open(server, '', { authorization: `Bearer ${session}` });
+  viewer.close();
+  await server.close();
+});
+
+test('over the wire: snapshot, then a delta with the status change and the merged position', async () => {
+  const { server, timer, clock } = await boot();
+  const screen = await subscribe(server, timer);
+  assert.equal([screen.picture.seq, screen.picture.resources.size, screen.picture.epoch], [0, 6, server.cop.hub.epoch]);
+  const { engine } = server;
+  engine.execute({ type: 'resource.setStatus', resourceId: 'PC1', status: ResourceStatus.MOBILISED, incidentId: 'I-5' }, { origin: 'operator', actor: 'alice' });
+  clock.advance(500);
+  engine.room.fleet.applyFix(engine.room.fleet.require('PC1'), 51.77, -0.23, 10, 15, clock.now(), 4);
+  engine.notifyPositions(['PC1']);
+  clock.advance(50);
+  timer.tick(TICK);
+  const m = await screen.next();
+  assert.equal(m.delta?.seq, 1);
+  assert.equal(screen.picture.resources.get('PC1'), {
+    ref: 4, id: 'PC1', callSign: 'HT-IRV1', agency: 'police', type: 'response-car', station: 'P-HAT', capabilities: ['police-response'],
+    status: ResourceStatus.MOBILISED, incidentId: 'I-5', lat: 51.77, lon: -0.23, headingDeg: 10, speedMps: 15, fixTimeMs: clock.now() - 50, accuracyM: 4,
+  });
+  screen.ws.close();
+  await server.close();
+});
+
+test('a reconnecting screen resumes from its last seq and ends equal to one that stayed connected', async () => {
+  const { server, timer, clock } = await boot();
+  const { engine } = server;
+  const steady = await subscribe(server, timer);
+  const flaky = await subscribe(server, timer);
+  const step = async (i: number, screens: Screen[]) => {
+    clock.advance(TICK);
+    engine.room.fleet.applyFix(engine.room.fleet.require('HAT1'), 51.76 + i / 1000, -0.22, i, 10, clock.now(), 5);
+    engine.notifyPositions(['HAT1']);
+    if (i === 3) engine.execute({ type: 'resource.setStatus', resourceId: 'AMB1', status: ResourceStatus.UNAVAILABLE }, { origin: 'operator', actor: 'alice' });
+    timer.tick(TICK);
+    for (const s of screens) await s.next();
+  };
+  for (let i = 1; i <= 2; i++) await step(i, [steady, flaky]);
+  flaky.ws.close();
+  await once(flaky.ws, 'close');
+  for (let i = 3; i <= 6; i++) await step(i, [steady]);
+  const back = await subscribe(server, timer, undefined, flaky.picture);
+  assert.equal(back.picture.seq, 6);
+  assert.equal(back.picture.list(), steady.picture.list());
+  assert.is(back.picture.resources.get('AMB1')?.status, ResourceStatus.UNAVAILABLE);
+  steady.ws.close();
+  back.ws.close();
+  await server.close();
+});
+
+test('a malformed control frame closes that connection with 1007 (JCR_VALIDATION), a too-big one with 1009', async () => {
+  const { server, timer } = await boot();
+  const other = await subscribe(server, timer);
+  const cases: Array<[string | Uint8Array, number, string]> = [
+    [new Uint8Array([0x0a, 0xff, 0xff]), 1007, 'JCR_VALIDATION'],
+    ['{"subscribe":{}}', 1007, 'JCR_VALIDATION'],
+    [encodeClientFrame({ subscribe: { lastSeq: 0, resumeEpoch: '', filter: { agencies: ['navy'], bounds: null } } }), 1007, 'JCR_VALIDATION'],
+    [encodeClientFrame({ setFilter: { filter: { agencies: [], bounds: { south: 52, west: 0, north: 51, east: 1 } } } }), 1007, 'JCR_VALIDATION'],
+    [new Uint8Array(5000), 1009, ''],
+  ];
+  for (const [frame, code, reason] of cases) {
+    const ws = await open(server);
+    ws.send(frame);
+    const [gotCode, gotReason] = (await once(ws, 'close')) as [number, Buffer];
+    assert.equal([gotCode, String(gotReason)], [code, reason]);
+  }
+  // The other screen is untouched.
+  assert.is(server.cop.hub.clientCount, 1);
+  other.ws.close();
+  await server.close();
+});
+
+test.run();
