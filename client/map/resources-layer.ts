@@ -205,6 +205,13 @@ export class ResourcesLayer extends L.Layer {
     let selY = 0;
     let i = 0;
     const byStatus: Record<string, number> = {};
+    const ticks = new Path2D();
+    const staleTicks = new Path2D();
+    const r0 = this.opts.size * 0.5;
+    const r1 = this.opts.size * 0.95;
+    const spritePx = Math.ceil(this.opts.size * dpr * 1.4);
+    const spriteCss = spritePx / dpr;
+    const spriteHalf = spriteCss / 2;
     g.lineCap = 'round';
     g.font = '600 12px system-ui, sans-serif';
     g.textBaseline = 'middle';
@@ -216,19 +223,16 @@ export class ResourcesLayer extends L.Layer {
       const sp = this.sprite(r.agency, r.status, stale, dpr);
       byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
       if (stale) byStatus['stale'] = (byStatus['stale'] ?? 0) + 1;
-      g.drawImage(sp, x - half, y - half, half * 2, half * 2);
+      // Whole device pixels at the sprite's own size: no resampling, the fast path of drawImage.
+      g.drawImage(sp, Math.round((x - spriteHalf) * dpr) / dpr, Math.round((y - spriteHalf) * dpr) / dpr, spriteCss, spriteCss);
       if (r.speedMps > 0.5) {
+        // Heading ticks are collected into one path per colour and stroked once after the loop.
         const a = (r.headingDeg * Math.PI) / 180;
         const dx = Math.sin(a);
         const dy = -Math.cos(a);
-        const r0 = this.opts.size * 0.5;
-        const r1 = this.opts.size * 0.95;
-        g.strokeStyle = stale ? STALE_COLOUR : '#111111';
-        g.lineWidth = 2.5;
-        g.beginPath();
-        g.moveTo(x + dx * r0, y + dy * r0);
-        g.lineTo(x + dx * r1, y + dy * r1);
-        g.stroke();
+        const path = stale ? staleTicks : ticks;
+        path.moveTo(x + dx * r0, y + dy * r0);
+        path.lineTo(x + dx * r1, y + dy * r1);
       }
       if (labels) {
         g.lineWidth = 3;
@@ -247,6 +251,11 @@ export class ResourcesLayer extends L.Layer {
       this.ids.push(r.id);
       i++;
     }
+    g.lineWidth = 2.5;
+    g.strokeStyle = '#111111';
+    g.stroke(ticks);
+    g.strokeStyle = STALE_COLOUR;
+    g.stroke(staleTicks);
     if (sel) {
       g.lineWidth = 4;
       g.strokeStyle = '#000000';
