@@ -1,0 +1,54 @@
+/**
+ * Connection state in headless Chromium: the indicator says Live while the server answers,
+ * Reconnecting when it goes away, and the screen resumes by itself (Live again, the picture
+ * refetched, a change made while it was away shown) when a server comes back on the same port.
+ * Failed requests while the server is down are expected console noise here; uncaught page
+ * errors are not.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createLogger } from '../../server/shell/log.ts';
+import { startServer, type RunningServer } from '../../server/shell/server.ts';
+import { miniScenario } from '../fixtures/mini-scenario.ts';
+import { buildClientForTests, launchBrowser, screenshot, type Browser } from '../support/browser.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+test.before(async () => {
+  await buildClientForTests();
+  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, logger: createLogger('silent') });
+  browser = await launchBrowser();
+});
+
+test.after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('live → reconnecting when the server goes → live again, with the new picture, when it is back', async () => {
+  const page = await browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(server.url + '/');
+  const indicator = page.locator('jcr-connection-indicator [role=status]');
+  await page.waitForFunction(() => window.__jcr?.stats().connection === 'live');
+  assert.is((await indicator.textContent())?.trim(), 'Live');
+
+  const port = server.port;
+  await server.close();
+  await page.waitForFunction(() => window.__jcr.stats().connection === 'reconnecting');
+  assert.is((await indicator.textContent())?.trim(), 'Reconnecting');
+  await screenshot(page, 'connection-reconnecting');
+
+  // A new server on the same port (a fresh database: every resource at station) in which HAT1
+  // has booked unavailable while the screen was cut off.
+  server = await startServer({ scenario: miniScenario(), db: ':memory:', port, logger: createLogger('silent') });
+  server.engine.execute({ type: 'resource.setStatus', resourceId: 'HAT1', status: 6 }, { origin: 'operator', actor: 'test' });
+  await page.waitForFunction(() => window.__jcr.stats().connection === 'live' && window.__jcr.resource('HAT1')?.status === 'UNAVAILABLE', undefined, { timeout: 30_000 });
+  assert.is((await indicator.textContent())?.trim(), 'Live');
+  assert.equal(pageErrors, []);
+  await page.close();
+});
+
+test.run();
