@@ -15,6 +15,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Development feed token that may report for every resource (never logged). */
   avlToken: string | undefined;
+  /** Token a screen may present on /ws/cop; unset = loopback screens only (plus signed-in sessions). Never logged. */
+  copToken: string | undefined;
+  /** COP tick: positions are merged and pushed once per tick (docs/cop.md). */
+  copTickMs: number;
 }
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
@@ -33,6 +37,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
         'no-sim': { type: 'boolean' },
         'log-level': { type: 'string' },
         'avl-token': { type: 'string' },
+        'cop-token': { type: 'string' },
+        'cop-tick-ms': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -56,5 +62,13 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     sim,
     logLevel,
     avlToken: v['avl-token'] ?? env.JCR_AVL_TOKEN,
+    copToken: v['cop-token'] ?? env.JCR_COP_TOKEN,
+    copTickMs: copTickMs(v['cop-tick-ms'] ?? env.JCR_COP_TICK_MS ?? '100'),
   };
+}
+
+function copTickMs(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 10 || n > 5000) throw new JcrError('JCR_VALIDATION', `cop tick must be 10..5000 ms, got "${text}"`, { path: 'cop-tick-ms' });
+  return n;
 }
