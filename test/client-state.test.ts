@@ -1,0 +1,82 @@
+/**
+ * The screens' pure parts: the store batches notifications per frame and names the slices that
+ * changed; JSON from the server is narrowed exactly; formatters; the basemap simplifier.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ClientStore, type Slice } from '../client/state/store.ts';
+import { parseFeatures, parseIncident, parseRecommendation, parseResources } from '../client/state/parse.ts';
+import { formatDuration, formatShare } from '../client/format.ts';
+import { simplify } from '../server/core/basemap/basemap.ts';
+
+const res = (id: string, status: string, lat = 51.7) => ({ id, callSign: id, agency: 'fire', type: 'pump', capabilities: ['pump'], station: 'S', status, lat, lon: -0.2, headingDeg: 0, speedMps: 0, fixTimeMs: 0, incidentId: null });
+
+test('store: many writes, one notification per frame, naming the changed slices', () => {
+  const frames: (() => void)[] = [];
+  const s = new ClientStore({ schedule: (fn) => frames.push(fn) });
+  const seen: Slice[][] = [];
+  s.subscribe(['positions', 'statuses'], (c) => seen.push([...c].sort()));
+  const board: Slice[][] = [];
+  s.subscribe(['statuses'], (c) => board.push([...c].sort()));
+  s.replaceResources(parseResources({ seq: 3, resources: [res('A', 'AVAILABLE_AT_STATION'), res('B', 'MOBILISED')] }).resources, 3);
+  s.upsertResources([{ id: 'A', lat: 51.71 }]);
+  assert.is(frames.length, 1);
+  frames.shift()?.();
+  assert.equal(seen, [['positions', 'statuses']]);
+  s.upsertResources([{ id: 'A', lat: 51.72 }]);
+  frames.shift()?.();
+  assert.equal(seen[1], ['positions']);
+  assert.is(board.length, 1); // a move alone does not re-render the board
+  assert.is(s.lastSeq, 3);
+  assert.equal(s.availableByAgency(), { fire: 1, police: 0, ambulance: 0 });
+});
+
+test('parse: a resource that does not fit is dropped, not guessed', () => {
+  const { resources } = parseResources({ seq: 1, resources: [res('A', 'AVAILABLE_AT_STATION'), { ...res('B', 'FLYING') }, { id: 'C' }] });
+  assert.equal(resources.map((r) => r.id), ['A']);
+});
+
+test('parse: incident and recommendation as the server sends them', () => {
+  const inc = parseIncident({ id: 'INC-1', typeId: 'dwelling-fire', typeName: 'Dwelling fire', priority: 1, lat: 52.2, lon: 0.11, address: 'Mill Road', status: 'mobilising', createdAt: 1000, attendances: [{ resourceId: 'CEN1', leftAt: null }, { resourceId: 'X', leftAt: 5 }] });
+  assert.equal(inc, { id: 'INC-1', typeId: 'dwelling-fire', typeName: 'Dwelling fire', priority: 1, lat: 52.2, lon: 0.11, callTimeMs: 1000, state: 'OPEN', status: 'mobilising', assigned: ['CEN1'], description: 'Mill Road' });
+  const rec = parseRecommendation(
+    {
+      recommendationSeq: 7,
+      proposed: ['CEN2', 'CEN1'],
+      lines: [
+        {
+          capability: 'pump',
+          unfilled: 0,
+          candidates: [
+            { resourceId: 'CEN1', callSign: 'CB-P1', agency: 'fire', etaS: 269, proposed: true, withheld: null, coverImpact: [{ standardId: 'fire-test', before: 0.9, after: 0.8 }] },
+            { resourceId: 'CEN2', callSign: 'CB-P2', agency: 'fire', etaS: 250, proposed: true, withheld: null, coverImpact: null },
+            { resourceId: 'GIR1', callSign: 'GI-P1', agency: 'fire', etaS: 600, proposed: false, withheld: null, coverImpact: null },
+          ],
+        },
+      ],
+    },
+    'INC-1',
+    new Map([['fire-test', 'Fire 5 min']]),
+  );
+  assert.is(rec?.seq, 7);
+  assert.equal(rec?.resources.map((r) => [r.resourceId, r.etaS]), [['CEN2', 250], ['CEN1', 269]]);
+  assert.equal(rec?.candidates.map((r) => r.resourceId), ['CEN2', 'CEN1', 'GIR1']);
+  assert.equal(rec?.coverImpact, [{ label: 'CB-P1: Fire 5 min', beforeShare: 0.9, afterShare: 0.8 }]);
+  assert.equal(parseFeatures({ features: { incidents: true, recommendations: false, cover: true, cop: false } }), { incidents: true, recommendations: false, cover: true, routes: false, cop: false });
+});
+
+test('formatters', () => {
+  assert.is(formatDuration(245), '4:05');
+  assert.is(formatDuration(3723), '1:02:03');
+  assert.is(formatDuration(-5), '0:00');
+  assert.is(formatShare(0.873), '87%');
+});
+
+test('basemap simplify keeps the ends and the corner, drops the straight-line points', () => {
+  const lat = [52, 52, 52, 52.01, 52.02];
+  const lon = [0, 0.001, 0.002, 0.002, 0.002];
+  assert.equal(simplify(lat, lon, 5), [0, 2, 4]);
+  assert.equal(simplify([52, 52.1], [0, 0], 5), [0, 1]);
+});
+
+test.run();
