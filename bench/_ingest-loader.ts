@@ -97,6 +97,7 @@ let accepted = 0;
 let rejected = 0;
 const rejectedCodes: Record<string, number> = {};
 let measureStart = 0;
+let cpuStart = process.cpuUsage();
 let measuredAccepted = 0;
 
 function sendNext(): void {
@@ -120,6 +121,8 @@ ws.on('message', (data: Buffer) => {
   if (acked === warmFrames) {
     measureStart = now;
     windowStart.push(now);
+    cpuStart = process.cpuUsage();
+    process.send?.({ type: 'start' });
   } else if (acked > warmFrames) {
     latencies.push(now - (sentAt[ack.seq] as number));
     measuredAccepted += ack.accepted;
@@ -133,7 +136,9 @@ ws.on('message', (data: Buffer) => {
   if (acked === frames.length) {
     latencies.sort((a, b) => a - b);
     const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+    const cpu = process.cpuUsage(cpuStart);
     const result: LoaderResult = {
+      loaderCpuS: (cpu.user + cpu.system) / 1e6,
       positions: totalPositions,
       framesSent: next,
       accepted,
@@ -148,7 +153,7 @@ ws.on('message', (data: Buffer) => {
       encodeS,
     };
     ws.close();
-    process.send?.(result, () => process.exit(0));
+    process.send?.({ type: 'result', result }, () => process.exit(0));
     return;
   }
   sendNext();

@@ -9,7 +9,7 @@
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../server/core/clock.ts';
 import type { Scenario } from '../server/core/scenario/types.ts';
@@ -29,6 +29,8 @@ const SEED = 20260101;
 const TOKEN = 'bench-token-' + SEED;
 
 export interface LoaderResult {
+  /** CPU seconds the loader process used during the measured part. */
+  loaderCpuS: number;
   positions: number;
   framesSent: number;
   accepted: number;
@@ -97,10 +99,20 @@ async function main(): Promise<void> {
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    // The server's CPU time over the measured part: positions per server CPU-second is the figure
+    // that survives a shared, oversubscribed machine (wall-clock rates do not).
+    let cpuStart = process.cpuUsage();
     const result = await new Promise<LoaderResult>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as LoaderResult));
+      child.on('message', (m: { type: string; result?: LoaderResult }) => {
+        if (m.type === 'start') cpuStart = process.cpuUsage();
+        else if (m.result) resolve(m.result);
+      });
       child.once('exit', (code) => reject(new Error(`loader exited with ${code}`)));
     });
+    const cpu = process.cpuUsage(cpuStart);
+    const serverCpuS = (cpu.user + cpu.system) / 1e6;
+    const perServerCpuS = Math.round(result.measuredPositions / serverCpuS);
+    const load = loadavg()[0] ?? 0;
     child.kill();
     server.avl.history.flush();
     const rows = (server.store.db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
@@ -118,7 +130,8 @@ async function main(): Promise<void> {
         `sustained accepted positions/s (median of ${sorted.length} windows): ${positionsPerS.toLocaleString('en')}  [${sorted.map((x) => Math.round(x)).join(', ')}]`,
         `ack latency p50 ${result.ackP50Ms.toFixed(2)} ms, p99 ${result.ackP99Ms.toFixed(2)} ms (measured part, ${INFLIGHT} in flight)`,
         `bare protobufjs decode of the same frames: ${decodePerS.toLocaleString('en')} positions/s; ingest/decode ratio ${ratio}`,
-        `machine: ${cpus().length} cores, node ${process.version}`,
+        `server CPU over the measured part: ${serverCpuS.toFixed(2)} s for ${result.measuredPositions} positions in ${result.measuredS.toFixed(2)} s wall = ${perServerCpuS.toLocaleString('en')} positions per server CPU-second; loader used ${result.loaderCpuS.toFixed(2)} CPU-s`,
+        `machine: ${cpus().length} cores, node ${process.version}, 1-min load average at the end ${load.toFixed(1)}`,
       ].join('\n') + '\n',
     );
     process.stdout.write(
@@ -129,6 +142,10 @@ async function main(): Promise<void> {
         ack_p99_ms: Math.round(result.ackP99Ms * 100) / 100,
         decode_positions_per_s: decodePerS,
         decode_ratio: ratio,
+        positions_per_server_cpu_s: perServerCpuS,
+        loader_cpu_s: Math.round(result.loaderCpuS * 100) / 100,
+        server_cpu_s: Math.round(serverCpuS * 100) / 100,
+        load_avg_1m: Math.round(load * 10) / 10,
         accepted: result.accepted,
         rejected: result.rejected,
         history_rows: rows,
