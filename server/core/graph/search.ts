@@ -20,6 +20,8 @@ export class SearchSpace {
   /** Heap position, or -1 once settled. Valid only when stamped. */
   private readonly pos: Int32Array;
   private readonly heap: Uint32Array;
+  /** heapKey[i] = dist[heap[i]], kept beside the heap so sifting reads one array. */
+  private readonly heapKey: Float64Array;
   private size = 0;
   /** The current search's stamp. */
   current = 0;
@@ -36,6 +38,7 @@ export class SearchSpace {
     this.stamp = new Uint32Array(nodeCount);
     this.pos = new Int32Array(nodeCount);
     this.heap = new Uint32Array(Math.max(1, nodeCount));
+    this.heapKey = new Float64Array(Math.max(1, nodeCount));
   }
 
   /** Start a new search: O(1). */
@@ -65,14 +68,14 @@ export class SearchSpace {
       this.dist[v] = d;
       this.origin[v] = origin;
       this.pred[v] = pred;
-      this.push(v);
+      this.push(v, d);
     } else if (d < this.dist[v]!) {
       const p = this.pos[v]!;
       if (p < 0) return; // settled: cannot improve with non-negative weights
       this.dist[v] = d;
       this.origin[v] = origin;
       this.pred[v] = pred;
-      this.up(p);
+      this.up(p, d);
     }
   }
 
@@ -83,22 +86,21 @@ export class SearchSpace {
    * once nodes stopA and stopB (if >= 0) are both settled.
    */
   run(g: RoadGraph, w: Float32Array, reverse: boolean, stopA = -1, stopB = -1): void {
-    const first = reverse ? g.firstIn : g.firstOut;
-    const other = reverse ? g.inTail : g.head;
-    const edgeId = reverse ? g.inEdge : null;
-    const dist = this.dist;
-    const stamp = this.stamp;
-    const pos = this.pos;
-    const origin = this.origin;
-    const pred = this.pred;
+    if (reverse) this.runReverse(g.firstIn, g.inTail, g.inEdge, w, stopA, stopB);
+    else this.runForward(g.firstOut, g.head, w, stopA, stopB);
+  }
+
+  private runForward(first: Uint32Array, other: Uint32Array, w: Float32Array, stopA: number, stopB: number): void {
+    const dist = this.dist, stamp = this.stamp, pos = this.pos, origin = this.origin, pred = this.pred;
+    const heap = this.heap, heapKey = this.heapKey;
     const cur = this.current;
     const maxS = this.maxS;
     let need = (stopA >= 0 ? 1 : 0) + (stopB >= 0 && stopB !== stopA ? 1 : 0);
     let settled = 0;
     while (this.size > 0) {
-      const v = this.heap[0]!;
-      const d = dist[v]!;
+      const d = heapKey[0]!;
       if (d > maxS) break;
+      const v = heap[0]!;
       this.pop();
       pos[v] = -1;
       settled++;
@@ -108,68 +110,119 @@ export class SearchSpace {
       for (let k = first[v]!; k < end; k++) {
         const u = other[k]!;
         const nd = d + w[k]!;
-        const e = edgeId === null ? k : edgeId[k]!;
         if (stamp[u] !== cur) {
           stamp[u] = cur;
           dist[u] = nd;
           origin[u] = o;
-          pred[u] = e;
-          this.push(u);
+          pred[u] = k;
+          this.push(u, nd);
         } else if (nd < dist[u]!) {
           const p = pos[u]!;
           if (p < 0) continue;
           dist[u] = nd;
           origin[u] = o;
-          pred[u] = e;
-          this.up(p);
+          pred[u] = k;
+          this.up(p, nd);
         }
       }
     }
     this.settled = settled;
   }
 
-  private push(v: number): void {
-    const i = this.size++;
-    this.heap[i] = v;
-    this.pos[v] = i;
-    this.up(i);
+  private runReverse(first: Uint32Array, other: Uint32Array, edgeId: Uint32Array, w: Float32Array, stopA: number, stopB: number): void {
+    const dist = this.dist, stamp = this.stamp, pos = this.pos, origin = this.origin, pred = this.pred;
+    const heap = this.heap, heapKey = this.heapKey;
+    const cur = this.current;
+    const maxS = this.maxS;
+    let need = (stopA >= 0 ? 1 : 0) + (stopB >= 0 && stopB !== stopA ? 1 : 0);
+    let settled = 0;
+    while (this.size > 0) {
+      const d = heapKey[0]!;
+      if (d > maxS) break;
+      const v = heap[0]!;
+      this.pop();
+      pos[v] = -1;
+      settled++;
+      if (need > 0 && (v === stopA || v === stopB) && --need === 0) break;
+      const o = origin[v]!;
+      const end = first[v + 1]!;
+      for (let k = first[v]!; k < end; k++) {
+        const u = other[k]!;
+        const nd = d + w[k]!;
+        if (stamp[u] !== cur) {
+          stamp[u] = cur;
+          dist[u] = nd;
+          origin[u] = o;
+          pred[u] = edgeId[k]!;
+          this.push(u, nd);
+        } else if (nd < dist[u]!) {
+          const p = pos[u]!;
+          if (p < 0) continue;
+          dist[u] = nd;
+          origin[u] = o;
+          pred[u] = edgeId[k]!;
+          this.up(p, nd);
+        }
+      }
+    }
+    this.settled = settled;
   }
 
-  private up(i: number): void {
-    const heap = this.heap, pos = this.pos, dist = this.dist;
+  private push(v: number, d: number): void {
+    const i = this.size++;
+    this.heap[i] = v;
+    this.heapKey[i] = d;
+    this.pos[v] = i;
+    this.up(i, d);
+  }
+
+  /** Move the entry at i (whose key is now d) up to its place. */
+  private up(i: number, d: number): void {
+    const heap = this.heap, key = this.heapKey, pos = this.pos;
     const v = heap[i]!;
-    const d = dist[v]!;
     while (i > 0) {
       const parent = (i - 1) >> 1;
+      const pk = key[parent]!;
+      if (pk <= d) break;
       const pv = heap[parent]!;
-      if (dist[pv]! <= d) break;
       heap[i] = pv;
+      key[i] = pk;
       pos[pv] = i;
       i = parent;
     }
     heap[i] = v;
+    key[i] = d;
     pos[v] = i;
   }
 
   private pop(): void {
-    const heap = this.heap, pos = this.pos, dist = this.dist;
+    const heap = this.heap, key = this.heapKey, pos = this.pos;
     const n = --this.size;
     if (n === 0) return;
     const v = heap[n]!;
-    const d = dist[v]!;
+    const d = key[n]!;
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
+      let ck = key[c]!;
       const r = c + 1;
-      if (r < n && dist[heap[r]!]! < dist[heap[c]!]!) c = r;
+      if (r < n) {
+        const rk = key[r]!;
+        if (rk < ck) {
+          c = r;
+          ck = rk;
+        }
+      }
+      if (ck >= d) break;
       const cv = heap[c]!;
-      if (dist[cv]! >= d) break;
       heap[i] = cv;
+      key[i] = ck;
       pos[cv] = i;
       i = c;
     }
     heap[i] = v;
+    key[i] = d;
     pos[v] = i;
   }
 }
