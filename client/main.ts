@@ -12,6 +12,7 @@ import { Api } from './state/api.ts';
 import { ClientStore } from './state/store.ts';
 import { RestFeed } from './state/rest-feed.ts';
 import type { AppContext, View } from './context.ts';
+import type { Capabilities } from './state/types.ts';
 import type { JcrMap } from './components/jcr-map/jcr-map.ts';
 import './components/jcr-app/jcr-app.ts';
 
@@ -35,7 +36,7 @@ export interface JcrStats {
   resources: number;
   updates: number;
   incidents: number;
-  capabilities: { incidents: boolean; cover: boolean; routes: boolean };
+  capabilities: Capabilities;
   map: ReturnType<JcrMap['stats']> | null;
 }
 
