@@ -14,7 +14,7 @@ test('HistoryWriter writes 64-row chunks and the tail, every field, in one flush
   const n = 2 * ROWS_PER_INSERT + 2;
   for (let i = 0; i < n; i++) {
     const r: AvlReportIn = { resourceId: `R${i}`, lat: 51 + i / 1000, lon: -0.5 + i / 1000, speedMps: i, headingDeg: 180, fixTimeMs: 1_767_257_000_000 + i, accuracyM: 4, status: i % 7 };
-    h.push(r, i % 2 === 0, i < 65 ? 'feed-a' : 'feed-b', 1_767_258_000_000);
+    h.push(r, r.resourceId, i % 2 === 0, i < 65 ? 'feed-a' : 'feed-b', 1_767_258_000_000);
   }
   assert.is(h.pending, n);
   timer.tick(250);
@@ -35,14 +35,14 @@ test('retention prunes the oldest rows in bounded steps of max(1000, 2 × rows w
   const timer = manualTimer();
   const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 60_000, maxPending: 100_000 }, timer.every);
   const r: AvlReportIn = { resourceId: 'R', lat: 51, lon: 0.1, speedMps: 0, headingDeg: 0, fixTimeMs: 1, accuracyM: 0, status: 0 };
-  for (let i = 0; i < 1500; i++) h.push(r, true, 'f', clock.now());
+  for (let i = 0; i < 1500; i++) h.push(r, 'R', true, 'f', clock.now());
   timer.tick();
   clock.advance(30_000);
-  for (let i = 0; i < 10; i++) h.push(r, true, 'f', clock.now());
+  for (let i = 0; i < 10; i++) h.push(r, 'R', true, 'f', clock.now());
   timer.tick();
   assert.equal([h.written, h.pruned], [1510, 0], 'nothing is old yet');
   clock.advance(30_001); // the first 1500 rows are now older than 60 s, the last 10 are not
-  for (let i = 0; i < 10; i++) h.push(r, true, 'f', clock.now());
+  for (let i = 0; i < 10; i++) h.push(r, 'R', true, 'f', clock.now());
   timer.tick();
   assert.is(h.pruned, 1000, 'one bounded step');
   timer.tick();

@@ -54,8 +54,11 @@ export interface IngestSink {
    * throw a JcrError, and change nothing, if the command is refused.
    */
   executeStatus(cmd: Command & { type: 'resource.setStatus' }, feed: FeedScope): void;
-  /** Record a raw position in the history buffer. `live` is false for an out-of-order fix. */
-  history(report: AvlReportIn, live: boolean, feed: FeedScope): void;
+  /**
+   * Record a raw position in the history buffer. `resourceId` is the scenario's own id string
+   * (long-lived, unlike the decoded report's); `live` is false for an out-of-order fix.
+   */
+  history(report: AvlReportIn, resourceId: string, live: boolean, feed: FeedScope): void;
 }
 
 /** The validation verdict for one report: null = acceptable, else the rejection code. */
@@ -127,7 +130,7 @@ export class AvlIngest {
       const verdict: Verdict = live === undefined ? 'JCR_AVL_UNKNOWN_RESOURCE' : this.checkLive(live, r, feed, now);
       if (verdict !== null || live === undefined) {
         rejected.push({ index: i, code: verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE', message: this.explain(verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE', r, live, now) });
-        if (verdict === 'JCR_AVL_OUT_OF_ORDER') sink.history(r, false, feed);
+        if (verdict === 'JCR_AVL_OUT_OF_ORDER' && live !== undefined) sink.history(r, live.def.id, false, feed);
         continue;
       }
       if (r.status !== 0 && r.status !== live.status) {
@@ -140,7 +143,7 @@ export class AvlIngest {
         }
       }
       fleet.applyFix(live, r.lat, r.lon, r.headingDeg, r.speedMps, r.fixTimeMs, r.accuracyM);
-      sink.history(r, true, feed);
+      sink.history(r, live.def.id, true, feed);
       moved.add(live.def.id);
       accepted++;
     }

@@ -12,12 +12,14 @@ export interface HistoryOptions {
 /** Rows per INSERT statement: a multi-row VALUES list costs one JS→SQLite call per 64 rows, not per row. */
 export const ROWS_PER_INSERT = 64;
 const COLS = 11;
+/** Numeric columns buffered per row: received_at, fix_time, lat, lon, speed, heading, accuracy, status, live. */
+const NUM = 9;
 const INSERT_SQL = 'INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed) VALUES ';
 const ROW_SQL = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /**
- * Raw position history. Reports are buffered in memory (references to the decoded objects, no
- * copies) and written once per tick in ONE transaction through one prepared 64-row INSERT (plus a
+ * Raw position history. Reports are copied into preallocated columns (no per-report allocation)
+ * and written once per tick in ONE transaction through one prepared 64-row INSERT (plus a
  * one-row INSERT for the tail), with one reused argument array. During each flush, rows older
  * than the retention are deleted in a bounded step (at most twice the rows just written, at least
  * 1,000), so pruning keeps pace with ingest without ever stalling the loop.
@@ -37,10 +39,15 @@ export class HistoryWriter {
   private readonly boundary: Database.Statement<[number, number, number]>;
   private readonly deleteBelow: Database.Statement<[number]>;
   private readonly writeTx: (n: number) => void;
-  private reports: AvlReportIn[] = [];
-  private live: boolean[] = [];
-  private feeds: string[] = [];
-  private received: number[] = [];
+  /**
+   * The buffer, as columns: NUM numbers per row in one preallocated Float64Array, and the
+   * resource and feed ids as references to long-lived strings (the scenario's and the feed's), so
+   * the decoded report objects die young instead of being kept (and promoted) until the flush.
+   */
+  private readonly num: Float64Array;
+  private readonly ids: string[];
+  private readonly feeds: string[];
+  private count = 0;
   private readonly stop: () => void;
   /** Rows written since start; rows pruned since start (for tests and /api/health-style views). */
   written = 0;
@@ -57,19 +64,19 @@ export class HistoryWriter {
     this.boundary = db.prepare('SELECT id FROM positions WHERE id >= ? AND id < ? AND received_at >= ? ORDER BY id LIMIT 1');
     this.deleteBelow = db.prepare('DELETE FROM positions WHERE id < ?');
     this.writeTx = db.transaction((n: number) => {
-      const { reports, live, feeds, received, args } = this;
+      const { num, ids, feeds, args } = this;
       const put = (i: number, o: number) => {
-        const r = reports[i] as AvlReportIn;
-        args[o] = received[i];
-        args[o + 1] = r.resourceId;
-        args[o + 2] = Math.round(r.fixTimeMs);
-        args[o + 3] = r.lat;
-        args[o + 4] = r.lon;
-        args[o + 5] = r.speedMps;
-        args[o + 6] = r.headingDeg;
-        args[o + 7] = r.accuracyM;
-        args[o + 8] = r.status;
-        args[o + 9] = live[i] ? 1 : 0;
+        const k = i * NUM;
+        args[o] = num[k];
+        args[o + 1] = ids[i];
+        args[o + 2] = num[k + 1];
+        args[o + 3] = num[k + 2];
+        args[o + 4] = num[k + 3];
+        args[o + 5] = num[k + 4];
+        args[o + 6] = num[k + 5];
+        args[o + 7] = num[k + 6];
+        args[o + 8] = num[k + 7];
+        args[o + 9] = num[k + 8];
         args[o + 10] = feeds[i];
       };
       let i = 0;
@@ -86,6 +93,9 @@ export class HistoryWriter {
       const cutoff = this.clock() - this.opts.retentionMs;
       this.pruned += this.pruneOld(cutoff, Math.max(1000, 2 * n));
     });
+    this.num = new Float64Array(opts.maxPending * NUM);
+    this.ids = new Array<string>(opts.maxPending).fill('');
+    this.feeds = new Array<string>(opts.maxPending).fill('');
     this.stop = every(opts.tickMs, () => this.flush());
   }
 
@@ -103,29 +113,36 @@ export class HistoryWriter {
   }
 
   get pending(): number {
-    return this.reports.length;
+    return this.count;
   }
 
-  push(r: AvlReportIn, live: boolean, feedId: string, receivedAt: number): void {
-    this.reports.push(r);
-    this.live.push(live);
-    this.feeds.push(feedId);
-    this.received.push(receivedAt);
-    if (this.reports.length >= this.opts.maxPending) this.flush();
+  /** Buffer one row. `resourceId` should be the scenario's own id string (long-lived), not r's. */
+  push(r: AvlReportIn, resourceId: string, live: boolean, feedId: string, receivedAt: number): void {
+    const i = this.count++;
+    const k = i * NUM;
+    const num = this.num;
+    num[k] = receivedAt;
+    num[k + 1] = Math.round(r.fixTimeMs);
+    num[k + 2] = r.lat;
+    num[k + 3] = r.lon;
+    num[k + 4] = r.speedMps;
+    num[k + 5] = r.headingDeg;
+    num[k + 6] = r.accuracyM;
+    num[k + 7] = r.status;
+    num[k + 8] = live ? 1 : 0;
+    this.ids[i] = resourceId;
+    this.feeds[i] = feedId;
+    if (this.count >= this.opts.maxPending) this.flush();
   }
 
   /** Write everything pending in one transaction (and prune); returns the rows written. */
   flush(): number {
-    const n = this.reports.length;
+    const n = this.count;
     if (!this.db.open) return 0;
     this.writeTx(n);
+    this.count = 0;
     this.written += n;
     this.flushes++;
-    // Fresh arrays rather than length = 0: the old ones may be large and are garbage now.
-    this.reports = [];
-    this.live = [];
-    this.feeds = [];
-    this.received = [];
     return n;
   }
 

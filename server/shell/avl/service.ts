@@ -56,7 +56,7 @@ export class AvlService {
       executeStatus: (cmd, feed) => {
         engine.execute(cmd, { origin: 'avl', actor: `feed:${feed.id}` });
       },
-      history: (r, live, feed) => this.history.push(r, live, feed.id, this.batchNow),
+      history: (r, resourceId, live, feed) => this.history.push(r, resourceId, live, feed.id, this.batchNow),
     };
   }
 
