@@ -216,36 +216,53 @@ export class JourneyPlanner {
   }
 
   /**
-   * Every candidate's predicted time to the target (turnout + drive), fastest first; candidates
-   * not reachable within maxS are left out. One reverse search per road profile present.
+   * Every candidate's predicted time to the target (turnout + drive), fastest first (ties within a
+   * millisecond in input order); candidates whose drive exceeds maxS are left out. One reverse
+   * search per road profile present among the candidates; air profiles fly straight lines.
    */
   candidatesToTarget(target: Snap, candidates: readonly Candidate[], opts: QueryOptions = {}): CandidateEta[] {
     const maxS = opts.maxS ?? DEFAULT_MAX_S;
-    const out: CandidateEta[] = [];
-    const byProfile = new Map<string, Candidate[]>();
-    for (const c of candidates) {
-      let list = byProfile.get(c.profile);
-      if (!list) byProfile.set(c.profile, (list = []));
-      list.push(c);
-    }
-    for (const [profile, list] of byProfile) {
-      if (this.speed.isAir(profile)) {
-        for (const c of list) {
-          const driveS = this.speed.airSeconds(profile, haversineM(c.lat, c.lon, target.lat, target.lon));
-          if (driveS <= maxS) out.push({ id: c.id, profile, seconds: (c.turnoutS ?? 0) + driveS, driveS, turnoutS: c.turnoutS ?? 0 });
+    const n = candidates.length;
+    const drive = new Float64Array(n).fill(Infinity);
+    const targetOffS = this.offRoadS(target);
+    const profiles = new Set<string>();
+    for (const c of candidates) profiles.add(c.profile);
+    for (const profile of profiles) {
+      const air = this.speed.isAir(profile);
+      const field = air ? null : this.timesToTarget(target, profile, opts);
+      for (let i = 0; i < n; i++) {
+        const c = candidates[i]!;
+        if (c.profile !== profile) continue;
+        if (field === null) {
+          const d = this.speed.airSeconds(profile, haversineM(c.lat, c.lon, target.lat, target.lon));
+          if (d <= maxS) drive[i] = d;
+          continue;
         }
-        continue;
-      }
-      const field = this.timesToTarget(target, profile, opts);
-      for (const c of list) {
         const snap = c.snap ?? this.snap(c.lat, c.lon, c.headingDeg === undefined ? {} : { headingDeg: c.headingDeg });
-        const driveS = field.timeFrom(snap);
-        if (driveS <= maxS + this.offRoadS(snap) + this.offRoadS(target)) {
-          out.push({ id: c.id, profile, seconds: (c.turnoutS ?? 0) + driveS, driveS, turnoutS: c.turnoutS ?? 0 });
-        }
+        const d = field.timeFrom(snap);
+        if (d - this.offRoadS(snap) - targetOffS <= maxS) drive[i] = d;
       }
     }
-    out.sort((a, b) => a.seconds - b.seconds || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // sort by (milliseconds, input index) with one native numeric sort of packed keys
+    let reach = 0;
+    for (let i = 0; i < n; i++) if (drive[i]! < Infinity) reach++;
+    const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+    const scale = 2 ** bits;
+    const keys = new Float64Array(reach);
+    reach = 0;
+    for (let i = 0; i < n; i++) {
+      if (drive[i]! === Infinity) continue;
+      const total = (candidates[i]!.turnoutS ?? 0) + drive[i]!;
+      keys[reach++] = Math.round(total * 1000) * scale + i;
+    }
+    keys.sort();
+    const out: CandidateEta[] = new Array<CandidateEta>(reach);
+    for (let k = 0; k < reach; k++) {
+      const i = keys[k]! % scale;
+      const c = candidates[i]!;
+      const turnout = c.turnoutS ?? 0;
+      out[k] = { id: c.id, profile: c.profile, seconds: turnout + drive[i]!, driveS: drive[i]!, turnoutS: turnout };
+    }
     return out;
   }
 
