@@ -44,22 +44,6 @@ export function parseNetwork(bytes: Uint8Array, format: NetworkFormat, source: s
   }
 }
 
-/** Read a file's bytes, gunzipping `.gz`; a missing file is JCR_NETWORK_INVALID. */
-export function readNetworkBytes(path: string): { raw: Buffer; bytes: Uint8Array } {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(path);
-  } catch (e) {
-    throw new JcrError('JCR_NETWORK_INVALID', `cannot read network file ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (!path.endsWith('.gz')) return { raw, bytes: raw };
-  try {
-    return { raw, bytes: gunzipSync(raw) };
-  } catch (e) {
-    throw new JcrError('JCR_NETWORK_INVALID', `${path}: not valid gzip (${e instanceof Error ? e.message : String(e)})`);
-  }
-}
-
 /** Guess the format from the file name: .osm.pbf/.pbf, .osm/.xml, .geojson/.json (optionally .gz). */
 export function formatOf(path: string): NetworkFormat {
   const p = path.replace(/\.gz$/, '').toLowerCase();

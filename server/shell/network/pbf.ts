@@ -118,7 +118,6 @@ export function parseOsmPbf(bytes: Uint8Array, source = 'OSM PBF'): RawNetwork {
   const col = new RawCollector();
   let pos = 0;
   let sawHeader = false;
-  let blobs = 0;
   const fail = (msg: string): never => {
     throw new JcrError('JCR_NETWORK_INVALID', `${source}: ${msg}`, { details: { offset: pos } });
   };
@@ -161,7 +160,6 @@ export function parseOsmPbf(bytes: Uint8Array, source = 'OSM PBF'): RawNetwork {
       throw e;
     }
     pos = start + datasize;
-    blobs++;
   }
   if (!sawHeader) fail('no OSMHeader block');
   return col.finish(source);
