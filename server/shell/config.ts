@@ -19,6 +19,10 @@ export interface Config {
   copToken: string | undefined;
   /** COP tick: positions are merged and pushed once per tick (docs/cop.md). */
   copTickMs: number;
+  /** A resource with no AVL fix for this many seconds is shown stale (docs/avl.md). */
+  avlStaleAfterS: number;
+  /** Raw AVL position history is kept this many hours (docs/avl.md). */
+  avlHistoryHours: number;
 }
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
@@ -39,6 +43,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
         'avl-token': { type: 'string' },
         'cop-token': { type: 'string' },
         'cop-tick-ms': { type: 'string' },
+        'stale-after-s': { type: 'string' },
+        'history-hours': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -64,7 +70,15 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     avlToken: v['avl-token'] ?? env.JCR_AVL_TOKEN,
     copToken: v['cop-token'] ?? env.JCR_COP_TOKEN,
     copTickMs: copTickMs(v['cop-tick-ms'] ?? env.JCR_COP_TICK_MS ?? '100'),
+    avlStaleAfterS: positive(v['stale-after-s'] ?? env.JCR_STALE_AFTER_S ?? '120', 'stale-after-s'),
+    avlHistoryHours: positive(v['history-hours'] ?? env.JCR_HISTORY_HOURS ?? '48', 'history-hours'),
   };
+}
+
+function positive(text: string, path: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new JcrError('JCR_VALIDATION', `${path} must be a positive number, got "${text}"`, { path });
+  return n;
 }
 
 function copTickMs(text: string): number {
