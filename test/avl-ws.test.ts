@@ -300,4 +300,23 @@ test('history: one transaction per tick, early flush at maxPending, retention pr
   }
 });
 
+test('connections per feed are capped (HTTP 429 before upgrading) and a closed one frees its slot', async () => {
+  const t = await startAvlServer({ maxConnectionsPerFeed: 2 });
+  try {
+    const a = await connect(t.wsUrl, DEV_TOKEN);
+    const b = await connect(t.wsUrl, DEV_TOKEN);
+    const refused = await refusedUpgrade(t.wsUrl, { Authorization: `Bearer ${DEV_TOKEN}` });
+    assert.equal([refused.status, (refused.body as { error: { code: string } }).error.code], [429, 'JCR_RATE_LIMITED']);
+    const other = await connect(t.wsUrl, t.server.avl.feeds.add('second', null)); // another feed is not affected
+    a.close();
+    await a.closed;
+    while (t.server.avlWs.connections > 2) await new Promise((r) => setImmediate(r));
+    const c = await connect(t.wsUrl, DEV_TOKEN);
+    assert.equal(await c.send(1, []), { seq: 1, accepted: 0, rejected: [] });
+    for (const x of [b, c, other]) x.close();
+  } finally {
+    await t.close();
+  }
+});
+
 test.run();

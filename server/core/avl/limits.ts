@@ -26,6 +26,10 @@ export interface AvlLimits {
   readonly feedBurstReports: number;
   /** A connection whose unread acks exceed this many bytes is closed (1008): it is not reading. */
   readonly maxBufferedAckBytes: number;
+  /** Open /ws/avl connections per feed; one more is refused with HTTP 429 before upgrading. */
+  readonly maxConnectionsPerFeed: number;
+  /** Open /ws/avl connections in all; one more is refused with HTTP 429 before upgrading. */
+  readonly maxConnections: number;
   /** WebSocket ping interval; a socket that has not answered the previous ping is terminated. */
   readonly heartbeatMs: number;
   /** Raw positions are written to the history table in one transaction per tick of this length. */
@@ -48,6 +52,8 @@ export const AVL_LIMITS: AvlLimits = {
   feedReportsPerS: 20_000,
   feedBurstReports: 40_000,
   maxBufferedAckBytes: 1024 * 1024,
+  maxConnectionsPerFeed: 32,
+  maxConnections: 1_000,
   heartbeatMs: 30_000,
   historyTickMs: 250,
   historyRetentionMs: 48 * 3_600_000,

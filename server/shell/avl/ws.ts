@@ -39,6 +39,7 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
   const L = avl.limits;
   const wss = new WebSocketServer({ noServer: true, maxPayload: L.maxFrameBytes, perMessageDeflate: false, clientTracking: true });
   const conns = new WeakMap<WebSocket, Conn>();
+  const perFeed = new Map<string, number>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -52,15 +53,27 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
       refuse(socket, 'JCR_UNAUTHENTICATED', 'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)');
       return;
     }
+    const open = perFeed.get(feed.id) ?? 0;
+    if (open >= L.maxConnectionsPerFeed || wss.clients.size >= L.maxConnections) {
+      refuse(socket, 'JCR_RATE_LIMITED', `too many AVL connections (per feed ${L.maxConnectionsPerFeed}, in all ${L.maxConnections})`);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, feed));
   };
   http.on('upgrade', onUpgrade);
 
   function onConnection(ws: WebSocket, feed: FeedScope): void {
     const conn: Conn = { feed, alive: true };
+    // Counted once the socket exists (a failed handshake never calls back, so never leaks a count).
+    perFeed.set(feed.id, (perFeed.get(feed.id) ?? 0) + 1);
     conns.set(ws, conn);
     log.debug('avl feed connected', { feed: feed.id });
     ws.on('pong', () => (conn.alive = true));
+    ws.on('close', () => {
+      const n = (perFeed.get(feed.id) ?? 1) - 1;
+      if (n <= 0) perFeed.delete(feed.id);
+      else perFeed.set(feed.id, n);
+    });
     ws.on('error', (e) => log.debug('avl socket error', { feed: feed.id, err: e.message }));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (ws.readyState !== WebSocket.OPEN) return;
@@ -121,7 +134,7 @@ function closeWith(ws: WebSocket, code: ErrorCode): void {
 function refuse(socket: Duplex, code: ErrorCode, message: string): void {
   const status = ERRORS[code].status;
   const body = JSON.stringify({ error: { code, message } });
-  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Error';
+  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
   const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="jcr-avl"\r\n' : '';
   socket.on('error', () => socket.destroy());
   socket.end(
