@@ -33,9 +33,28 @@ function send(msg: unknown): void {
   process.send?.(msg);
 }
 
+/**
+ * The seq of a CopServerMessage without decoding it: both members (snapshot = field 1, delta =
+ * field 2) start with `uint32 seq = 1`, which protobufjs writes first. Non-sampling screens ack
+ * with this, as CopPicture.ackMessage() would after a full decode.
+ */
+function peekSeq(b: Buffer): number {
+  let i = 1;
+  while ((b[i++] as number) & 0x80); // skip the length varint
+  if (b[i++] !== 0x08) return 0; // seq 0 is not written at all
+  let v = 0;
+  for (let shift = 0; shift < 35; shift += 7) {
+    const x = b[i++] as number;
+    v += (x & 0x7f) * 2 ** shift;
+    if ((x & 0x80) === 0) break;
+  }
+  return v;
+}
+
 async function connect(i: number): Promise<void> {
   const sampler = mode === 'cop' && i % SAMPLE_EVERY === 0;
   const picture = new CopPicture();
+  let acked = -1;
   const ws = new WebSocket(url, { perMessageDeflate: false });
   sockets.push(ws);
   await new Promise<void>((resolve, reject) => {
@@ -43,10 +62,19 @@ async function connect(i: number): Promise<void> {
     ws.on('message', (data: Buffer) => {
       bytes += data.byteLength;
       frames++;
+      if (mode === 'cop' && !sampler) {
+        const seq = peekSeq(data);
+        if (seq - acked >= 2) {
+          acked = seq;
+          ws.send(encodeClientFrame({ ack: { seq } }));
+        }
+      }
       if (sampler) {
         const now = Date.now();
         const m = decodeServerFrame(data);
         if (picture.apply(m) === 'gap') gaps++;
+        const ack = picture.ackMessage(2);
+        if (ack) ws.send(encodeClientFrame(ack));
         const d = m.delta;
         const p = d?.positions;
         if (d && p && startedAt > 0) {

@@ -173,8 +173,9 @@ async function main(): Promise<void> {
   // One more subscriber, in process: it records the shared frames for the bare broadcast.
   const recorded: Uint8Array[] = [];
   let recording = false;
-  const recorder: CopSocket = { bufferedAmount: 0, send: (f) => void (recording && recorded.push(f)), close: () => {}, terminate: () => {}, ping: () => {} };
-  const recId = hub.connect(recorder, { id: 'bench-recorder', via: 'bench' });
+  let recId = 0;
+  const recorder: CopSocket = { bufferedAmount: 0, send: (f) => void (recording && recorded.push(f)), close: () => {}, terminate: () => {}, ping: () => hub.pong(recId) };
+  recId = hub.connect(recorder, { id: 'bench-recorder', via: 'bench' });
   hub.control(recId, parseControl({ subscribe: {} }));
   const injector = startInjector(server);
   const rows: Row[] = [];

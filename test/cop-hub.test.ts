@@ -233,6 +233,34 @@ test('a client too far behind is resynchronised with a snapshot; one that never 
   w.store.close();
 });
 
+test('a screen that acks is never more than maxUnackedFrames ahead: beyond that it waits, then gets a merged catch-up', () => {
+  const w = world({ maxUnackedFrames: 3 });
+  const fast = w.join();
+  const acking = w.join();
+  acking.sock.slow = true; // frames reach it but it has not applied them yet (a kernel buffer, say)
+  w.hub.tick(); // snapshot at seq 0
+  acking.sock.drain();
+  const ack = (seq: number) => w.hub.control(acking.id, parseControl(decodeClient(encodeClientFrame({ ack: { seq } }))));
+  ack(0);
+  for (let t = 1; t <= 6; t++) {
+    w.move('HAT1', 51.76 + t / 1000, -0.22);
+    w.hub.tick();
+  }
+  // Sent 1, 2, 3 (three ahead of its ack of 0), then held back; bufferedAmount alone would not have noticed.
+  assert.equal([acking.sock.sent.length, w.hub.clientInfo(acking.id)?.delivered, fast.sock.picture.seq], [4, 3, 6]);
+  acking.sock.drain();
+  ack(3);
+  w.hub.tick();
+  const d = acking.sock.frames()[4]?.delta;
+  assert.equal([d?.fromSeq, d?.seq, d?.positions?.ref], [4, 6, [1]]);
+  acking.sock.drain();
+  assert.equal(acking.sock.picture.list(), fast.sock.picture.list());
+  // An ack for a seq never sent is ignored.
+  ack(99);
+  assert.is(w.hub.clientInfo(acking.id)?.delivered, 6);
+  w.store.close();
+});
+
 /** Thirty ticks of seeded movement across the edge of `view`, with status changes on two resources. */
 function drive(w: ReturnType<typeof world>, from: number, to: number, onTick: (t: number) => void) {
   const rnd = seededRandom(42);

@@ -92,6 +92,7 @@ export class CopPicture {
   readonly incidents = new Map<string, CopIncidentMsg>();
   cover: CopCoverSummaryMsg | null = null;
   private readonly byRef = new Map<number, CopResourceState>();
+  private ackedSeq = -1;
   private readonly listeners = new Set<ChangeListener>();
 
   /** Called after each applied frame with the ids that changed and those that left the picture. */
@@ -197,7 +198,19 @@ export class CopPicture {
    */
   subscribeMessage(filter: CopFilter = this.filter): CopClientMsg {
     const resume = this.synced && this.epoch !== '';
+    this.ackedSeq = -1; // a new subscription: acks start again
     return { subscribe: { lastSeq: resume ? this.seq : 0, resumeEpoch: resume ? this.epoch : '', filter } };
+  }
+
+  /**
+   * Flow control: after applying frames, send this (when not null) so the server knows how far the
+   * screen has got; a screen that stops applying is then sent a merged catch-up instead of a
+   * backlog. `every`: ack once per this many ticks (the server allows COP_LIMITS.maxUnackedFrames).
+   */
+  ackMessage(every = 2): CopClientMsg | null {
+    if (!this.synced || this.seq - this.ackedSeq < every) return null;
+    this.ackedSeq = this.seq;
+    return { ack: { seq: this.seq } };
   }
 
   /** Change the filter: the server answers with a snapshot under it. */

@@ -278,7 +278,8 @@ export const COP_DESCRIPTOR = {
                 "msg": {
                   "oneof": [
                     "subscribe",
-                    "setFilter"
+                    "setFilter",
+                    "ack"
                   ]
                 }
               },
@@ -290,6 +291,18 @@ export const COP_DESCRIPTOR = {
                 "setFilter": {
                   "type": "CopSetFilter",
                   "id": 2
+                },
+                "ack": {
+                  "type": "CopAck",
+                  "id": 3
+                }
+              }
+            },
+            "CopAck": {
+              "fields": {
+                "seq": {
+                  "type": "uint32",
+                  "id": 1
                 }
               }
             },

@@ -106,7 +106,10 @@ export interface CopSubscribeMsg {
   filter: CopFilter | null;
 }
 
-export type CopClientMsg = { subscribe: CopSubscribeMsg; setFilter?: null } | { setFilter: { filter: CopFilter | null }; subscribe?: null };
+export type CopClientMsg =
+  | { subscribe: CopSubscribeMsg; setFilter?: null; ack?: null }
+  | { setFilter: { filter: CopFilter | null }; subscribe?: null; ack?: null }
+  | { ack: { seq: number }; subscribe?: null; setFilter?: null };
 
 /** The encoder the shell gives the hub: one CopServerMessage → its bytes. */
 export type CopEncode = (msg: CopServerMsg) => Uint8Array;
@@ -231,7 +234,8 @@ export function normalizeFilter(v: unknown, path = 'filter'): NormalFilter {
 /** A validated client → server message. */
 export type CopControl =
   | { type: 'subscribe'; lastSeq: number; resumeEpoch: string; filter: NormalFilter }
-  | { type: 'setFilter'; filter: NormalFilter };
+  | { type: 'setFilter'; filter: NormalFilter }
+  | { type: 'ack'; seq: number };
 
 /**
  * Validate a decoded CopClientMessage. Throws JcrError('JCR_VALIDATION') naming the bad field;
@@ -248,5 +252,10 @@ export function parseControl(v: unknown): CopControl {
     return { type: 'subscribe', lastSeq, resumeEpoch, filter: normalizeFilter(s.filter, 'subscribe.filter') };
   }
   if (isObject(v.setFilter)) return { type: 'setFilter', filter: normalizeFilter(v.setFilter.filter, 'setFilter.filter') };
-  throw new JcrError('JCR_VALIDATION', 'a CopClientMessage must hold subscribe or setFilter');
+  if (isObject(v.ack)) {
+    const seq = v.ack.seq ?? 0;
+    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || seq > 0xffffffff) throw new JcrError('JCR_VALIDATION', 'ack.seq must be a uint32', { path: 'ack.seq' });
+    return { type: 'ack', seq };
+  }
+  throw new JcrError('JCR_VALIDATION', 'a CopClientMessage must hold subscribe, setFilter or ack');
 }

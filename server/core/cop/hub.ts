@@ -109,6 +109,8 @@ interface Client {
   snapshotReason: number;
   /** The client asked to resume; if that proves impossible the snapshot says RESUME_TOO_OLD. */
   resuming: boolean;
+  /** Highest seq the client has acknowledged applying; null = this client does not ack. */
+  acked: number | null;
   /** Clock ms when the socket was first seen over the high-water mark; null when it is not. */
   blockedSince: number | null;
   awaitingPong: boolean;
@@ -244,6 +246,7 @@ export class CopHub {
       delivered: 0,
       snapshotReason: 0,
       resuming: false,
+      acked: null,
       blockedSince: null,
       awaitingPong: false,
       framesSent: 0,
@@ -275,8 +278,13 @@ export class CopHub {
   control(id: number, ctl: CopControl): void {
     const c = this.clients.get(id);
     if (!c) return;
+    if (ctl.type === 'ack') {
+      if (c.filter !== null && ctl.seq <= c.delivered && (c.acked === null || ctl.seq > c.acked)) c.acked = ctl.seq;
+      return;
+    }
     if (ctl.type === 'subscribe') {
       c.filter = ctl.filter;
+      c.acked = null;
       const canResume = ctl.resumeEpoch !== '' && ctl.resumeEpoch === this.epoch && ctl.lastSeq <= this.seq;
       if (canResume) {
         c.delivered = ctl.lastSeq;
@@ -349,7 +357,8 @@ export class CopHub {
     }
     for (const c of this.clients.values()) {
       if (c.filter === null) continue;
-      if (c.socket.bufferedAmount > this.limits.highWaterBytes) {
+      const unacked = c.acked === null ? 0 : c.delivered - c.acked;
+      if (c.socket.bufferedAmount > this.limits.highWaterBytes || unacked >= this.limits.maxUnackedFrames) {
         result.behind++;
         if (c.blockedSince === null) c.blockedSince = now;
         else if (now - c.blockedSince >= this.limits.stuckMs) this.drop(c, null, 'stuck');

@@ -16,6 +16,11 @@ export interface CopLimits {
    * (ws bufferedAmount). Its queue therefore never holds more than this plus one frame.
    */
   readonly highWaterBytes: number;
+  /**
+   * For clients that send CopAck: no frame goes to a client this many ticks ahead of its last ack
+   * (kernel socket buffers can hide seconds of backlog from bufferedAmount; acks cannot).
+   */
+  readonly maxUnackedFrames: number;
   /** A client whose queue stays over the high-water mark this long is terminated (never drains). */
   readonly stuckMs: number;
   /** A client behind by more than this many ticks is resynchronised with a snapshot, not a merged delta. */
@@ -35,6 +40,7 @@ export const COP_LIMITS: CopLimits = {
   ringFrames: 600, // one minute at 100 ms
   ringBytes: 32 * 1024 * 1024,
   highWaterBytes: 512 * 1024,
+  maxUnackedFrames: 4,
   stuckMs: 30_000,
   maxCatchUpFrames: 300, // 30 s at 100 ms
   heartbeatMs: 15_000,
