@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- journey`: road graph build and journey-time queries (issue 4).
  *
- *  - build: parse + build time and memory for each network (north London XML and PBF, Cambridge
+ *  - build: parse + build time and graph size (typed arrays + R-tree) for each network, peak RSS (north London XML and PBF, Cambridge
  *    PBF, Gothenburg GeoJSON from geojson-path-finder 2.1.0, the Hertfordshire demo network),
  *    and the time to re-open the built graph from the disk cache;
  *  - one-to-many: an incident to all candidate resources (one bounded reverse search, then every
@@ -63,14 +63,11 @@ const pct = (xs: number[], p: number) => {
 };
 const f2 = (x: number) => Math.round(x * 100) / 100;
 
-interface BuildRow { name: string; nodes: number; vertices: number; edges: number; routingEdges: number; dropped: number; buildMs: number; heapMb: number; graphMb: number; cacheLoadMs: number }
+interface BuildRow { name: string; nodes: number; vertices: number; edges: number; routingEdges: number; dropped: number; buildMs: number; graphMb: number; cacheLoadMs: number }
 
 function buildRow(name: string, file: string, format: NetworkFormat, cacheDir: string): { row: BuildRow; graph: RoadGraph } {
   gc?.();
-  const heap0 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   const cold = loadNetwork(file, format, { cacheDir });
-  gc?.();
-  const heap1 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   const loads: number[] = [];
   for (let i = 0; i < 5; i++) loads.push(loadNetwork(file, format, { cacheDir }).ms);
   const r = cold.graph.report;
@@ -84,7 +81,6 @@ function buildRow(name: string, file: string, format: NetworkFormat, cacheDir: s
       routingEdges: r.routingEdges,
       dropped: r.nodesDropped,
       buildMs: Math.round(cold.ms),
-      heapMb: f2((heap1 - heap0) / 2 ** 20),
       graphMb: f2(graphBytes(cold.graph) / 2 ** 20),
       cacheLoadMs: f2(pct(loads, 50)),
     },
@@ -169,17 +165,20 @@ const cacheDir = mkdtempSync(join(tmpdir(), 'jcr-bench-journey-'));
 const out: Record<string, number | string> = { bench: 'journey' };
 try {
   process.stdout.write(`journey bench: node ${process.version}, ${QUERIES} queries after ${WARMUP} warm-up\n\nbuild (parse + SCC + compress + R-tree), memory, and re-open from the disk cache\n`);
-  process.stdout.write('network              nodes   vertices  edges    r.edges  dropped  build ms  heap MB  graph MB  cache ms\n');
+  process.stdout.write('network              nodes   vertices  edges    r.edges  dropped  build ms  graph MB  cache ms\n');
   const graphs = new Map<string, RoadGraph>();
   for (const n of NETWORKS.filter((x) => !ONLY || ONLY.includes(x.name))) {
     const { row, graph } = buildRow(n.name, n.file, n.format, cacheDir);
     graphs.set(n.name, graph);
     process.stdout.write(
-      `${row.name.padEnd(20)} ${String(row.nodes).padStart(6)}  ${String(row.vertices).padStart(7)}  ${String(row.edges).padStart(7)}  ${String(row.routingEdges).padStart(7)}  ${String(row.dropped).padStart(7)}  ${String(row.buildMs).padStart(8)}  ${String(row.heapMb).padStart(7)}  ${String(row.graphMb).padStart(8)}  ${String(row.cacheLoadMs).padStart(8)}\n`,
+      `${row.name.padEnd(20)} ${String(row.nodes).padStart(6)}  ${String(row.vertices).padStart(7)}  ${String(row.edges).padStart(7)}  ${String(row.routingEdges).padStart(7)}  ${String(row.dropped).padStart(7)}  ${String(row.buildMs).padStart(8)}  ${String(row.graphMb).padStart(8)}  ${String(row.cacheLoadMs).padStart(8)}\n`,
     );
     if (n.name === 'hertfordshire') Object.assign(out, { nodes: row.nodes, vertices: row.vertices, build_ms: row.buildMs, graph_mb: row.graphMb, cache_load_ms: row.cacheLoadMs });
     if (n.name === 'gothenburg') Object.assign(out, { gothenburg_nodes: row.nodes, gothenburg_build_ms: row.buildMs });
   }
+  const rssMb = f2(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(`peak RSS after building all networks: ${rssMb} MB (graph MB = the typed arrays and R-tree kept)\n`);
+  out.peak_rss_mb = rssMb;
   if (!HERTS) process.stdout.write('\n(no Hertfordshire network at sim/scenarios/hertfordshire/network.geojson[.gz]: skipped)\n');
   const speed = new SpeedModel({ fire: fireProfile() });
   process.stdout.write(`\none-to-many: incident -> all resources, one reverse search bounded at ${DEFAULT_MAX_S} s (fire profile)\n`);

@@ -86,4 +86,35 @@ test('Cambridge (OSM PBF): 1,000 seeded pairs within 0.5% of the reference Dijks
   console.log(`  worst relative difference ${worst.toExponential(2)} over ${pairs} pairs`);
 });
 
+test('Cambridge: incident -> candidates (one reverse search that stops once all candidates are final) = reference, 10 x 30 pairs', () => {
+  const raw = parseNetwork(readFileSync('test/fixtures/osm/cambridge.osm.pbf'), 'osm-pbf', 'cambridge');
+  const graph = buildGraph(raw);
+  const planner = new JourneyPlanner(graph, new SpeedModel(PROFILES));
+  const ref = new ReferenceRouter(raw, FIRE);
+  const rnd = seededRandom(13);
+  const seen = new Map<string, number>();
+  for (let p = 0; p < graph.pointCount; p++) seen.set(`${graph.lat[p]},${graph.lon[p]}`, (seen.get(`${graph.lat[p]},${graph.lon[p]}`) ?? 0) + 1);
+  const unique = [...Array(graph.pointCount).keys()].filter((p) => seen.get(`${graph.lat[p]},${graph.lon[p]}`) === 1);
+  const pick = () => unique[Math.floor(rnd() * unique.length)]!;
+  let checked = 0;
+  for (let k = 0; k < 10; k++) {
+    const target = pick();
+    const cands = Array.from({ length: 30 }, (_, i) => {
+      const p = pick();
+      return { id: `c${i}`, p, profile: 'fire', lat: graph.lat[p]!, lon: graph.lon[p]!, turnoutS: i % 2 === 0 ? 90 : 0 };
+    });
+    const got = planner.candidatesToTarget(planner.snap(graph.lat[target]!, graph.lon[target]!), cands, { maxS: Infinity });
+    assert.equal(got.length, 30);
+    for (const c of cands) {
+      const [want] = ref.times(graph.nodeId[c.p]!, [graph.nodeId[target]!]);
+      const eta = got.find((x) => x.id === c.id)!;
+      assert.ok(Math.abs(eta.driveS - want!) <= 0.005 * want!, `${c.id}: ${eta.driveS} vs ${want}`);
+      assert.equal(eta.seconds, eta.driveS + c.turnoutS);
+      checked++;
+    }
+    for (let i = 1; i < got.length; i++) assert.ok(got[i - 1]!.seconds <= got[i]!.seconds + 0.001);
+  }
+  assert.equal(checked, 300);
+});
+
 test.run();

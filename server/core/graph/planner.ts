@@ -180,8 +180,11 @@ export class JourneyPlanner {
     return m + s.t * g.slotLenM[s.slot]!;
   }
 
-  /** Times from every node to the target point, over the reverse graph, bounded by maxS. */
-  timesToTarget(target: Snap, profile: string, opts: QueryOptions = {}): TargetField {
+  /**
+   * Times from every vertex to the target point, over the reverse graph, bounded by maxS. With
+   * `until`, the search may stop as soon as the times from those snapped points are final.
+   */
+  timesToTarget(target: Snap, profile: string, opts: QueryOptions & { until?: readonly Snap[] } = {}): TargetField {
     const g = this.graph;
     const w = this.weights(profile);
     const sp = opts.space ?? this.space;
@@ -192,6 +195,13 @@ export class JourneyPlanner {
     sp.offer(g.tail[e]!, pos, 0, e);
     if (tw >= 0) sp.offer(g.head[e]!, total - pos, 0, tw);
     if (target.vertex >= 0) sp.offer(target.vertex, 0, 0, -1);
+    if (opts.until) {
+      for (const u of opts.until) {
+        if (u.vertex >= 0) sp.need(u.vertex);
+        if (u.forward) sp.need(g.head[u.edge]!);
+        if (u.backward) sp.need(g.tail[u.edge]!);
+      }
+    }
     sp.run(g, w.rev, true);
     return new TargetField(this, sp, stamp, target, w);
   }
@@ -227,18 +237,30 @@ export class JourneyPlanner {
     const targetOffS = this.offRoadS(target);
     const profiles = new Set<string>();
     for (const c of candidates) profiles.add(c.profile);
+    const snaps: Array<Snap | undefined> = new Array<Snap | undefined>(n);
     for (const profile of profiles) {
-      const air = this.speed.isAir(profile);
-      const field = air ? null : this.timesToTarget(target, profile, opts);
+      if (this.speed.isAir(profile)) {
+        for (let i = 0; i < n; i++) {
+          const c = candidates[i]!;
+          if (c.profile !== profile) continue;
+          const d = this.speed.airSeconds(profile, haversineM(c.lat, c.lon, target.lat, target.lon));
+          if (d <= maxS) drive[i] = d;
+        }
+        continue;
+      }
+      const until: Snap[] = [];
       for (let i = 0; i < n; i++) {
         const c = candidates[i]!;
         if (c.profile !== profile) continue;
-        if (field === null) {
-          const d = this.speed.airSeconds(profile, haversineM(c.lat, c.lon, target.lat, target.lon));
-          if (d <= maxS) drive[i] = d;
-          continue;
-        }
         const snap = c.snap ?? this.snap(c.lat, c.lon, c.headingDeg === undefined ? {} : { headingDeg: c.headingDeg });
+        snaps[i] = snap;
+        until.push(snap);
+      }
+      // stops once every candidate's time is final (or at maxS)
+      const field = this.timesToTarget(target, profile, { ...opts, until });
+      for (let i = 0; i < n; i++) {
+        const snap = snaps[i];
+        if (snap === undefined || candidates[i]!.profile !== profile) continue;
         const d = field.timeFrom(snap);
         if (d - this.offRoadS(snap) - targetOffS <= maxS) drive[i] = d;
       }
@@ -283,8 +305,12 @@ export class JourneyPlanner {
     const p1 = this.position(to, w);
     const c = g.tail[e1]!, d = g.head[e1]!;
     const hasTwin1 = g.twin[e1]! >= 0;
-    if (to.vertex >= 0) sp.run(g, w.fwd, false, to.vertex, -1);
-    else sp.run(g, w.fwd, false, c, hasTwin1 ? d : -1);
+    if (to.vertex >= 0) sp.need(to.vertex);
+    else {
+      sp.need(c);
+      if (hasTwin1) sp.need(d);
+    }
+    sp.run(g, w.fwd, false);
     const offS = this.offRoadS(from) + this.offRoadS(to);
     // Arrive along e1 from c, along its twin from d, or stay on the same geometry.
     let best = Infinity;

@@ -19,6 +19,9 @@ export class SearchSpace {
   private readonly stamp: Uint32Array;
   /** Heap position, or -1 once settled. Valid only when stamped. */
   private readonly pos: Int32Array;
+  /** needStamp[v] === current: the search may stop once every such vertex is settled. */
+  private readonly needStamp: Uint32Array;
+  private needCount = 0;
   private readonly heap: Uint32Array;
   /** heapKey[i] = dist[heap[i]], kept beside the heap so sifting reads one array. */
   private readonly heapKey: Float64Array;
@@ -39,16 +42,19 @@ export class SearchSpace {
     this.pos = new Int32Array(nodeCount);
     this.heap = new Uint32Array(Math.max(1, nodeCount));
     this.heapKey = new Float64Array(Math.max(1, nodeCount));
+    this.needStamp = new Uint32Array(nodeCount);
   }
 
   /** Start a new search: O(1). */
   begin(maxS: number): number {
     if (this.current >= 0xfffffffe) {
       this.stamp.fill(0);
+      this.needStamp.fill(0);
       this.current = 0;
     }
     this.current++;
     this.size = 0;
+    this.needCount = 0;
     this.settled = 0;
     this.maxS = maxS;
     return this.current;
@@ -59,6 +65,16 @@ export class SearchSpace {
     if (this.stamp[v] !== this.current) return Infinity;
     const d = this.dist[v]!;
     return d <= this.maxS ? d : Infinity;
+  }
+
+  /**
+   * Ask the next run to stop as soon as vertex v is settled (together with every other vertex
+   * asked for); without any, it runs until maxS. Call after begin().
+   */
+  need(v: number): void {
+    if (v < 0 || this.needStamp[v] === this.current) return;
+    this.needStamp[v] = this.current;
+    this.needCount++;
   }
 
   /** Offer node v at distance d (a seed, or a relaxation). */
@@ -83,19 +99,20 @@ export class SearchSpace {
    * Run the search over the forward star (reverse=false: times from the seeds) or the reverse
    * star (reverse=true: times to the seeds). `w` is indexed by forward edge for a forward search
    * and by reverse-star position for a reverse one. Stops when the next node is beyond maxS, or
-   * once nodes stopA and stopB (if >= 0) are both settled.
+   * once every vertex passed to need() since begin() is settled.
    */
-  run(g: RoadGraph, w: Float32Array, reverse: boolean, stopA = -1, stopB = -1): void {
-    if (reverse) this.runReverse(g.firstIn, g.inTail, g.inEdge, w, stopA, stopB);
-    else this.runForward(g.firstOut, g.head, w, stopA, stopB);
+  run(g: RoadGraph, w: Float32Array, reverse: boolean): void {
+    if (reverse) this.runReverse(g.firstIn, g.inTail, g.inEdge, w);
+    else this.runForward(g.firstOut, g.head, w);
   }
 
-  private runForward(first: Uint32Array, other: Uint32Array, w: Float32Array, stopA: number, stopB: number): void {
+  private runForward(first: Uint32Array, other: Uint32Array, w: Float32Array): void {
     const dist = this.dist, stamp = this.stamp, pos = this.pos, origin = this.origin, pred = this.pred;
     const heap = this.heap, heapKey = this.heapKey;
     const cur = this.current;
     const maxS = this.maxS;
-    let need = (stopA >= 0 ? 1 : 0) + (stopB >= 0 && stopB !== stopA ? 1 : 0);
+    const needStamp = this.needStamp;
+    let need = this.needCount;
     let settled = 0;
     while (this.size > 0) {
       const d = heapKey[0]!;
@@ -104,7 +121,7 @@ export class SearchSpace {
       this.pop();
       pos[v] = -1;
       settled++;
-      if (need > 0 && (v === stopA || v === stopB) && --need === 0) break;
+      if (need > 0 && needStamp[v] === cur && --need === 0) break;
       const o = origin[v]!;
       const end = first[v + 1]!;
       for (let k = first[v]!; k < end; k++) {
@@ -129,12 +146,13 @@ export class SearchSpace {
     this.settled = settled;
   }
 
-  private runReverse(first: Uint32Array, other: Uint32Array, edgeId: Uint32Array, w: Float32Array, stopA: number, stopB: number): void {
+  private runReverse(first: Uint32Array, other: Uint32Array, edgeId: Uint32Array, w: Float32Array): void {
     const dist = this.dist, stamp = this.stamp, pos = this.pos, origin = this.origin, pred = this.pred;
     const heap = this.heap, heapKey = this.heapKey;
     const cur = this.current;
     const maxS = this.maxS;
-    let need = (stopA >= 0 ? 1 : 0) + (stopB >= 0 && stopB !== stopA ? 1 : 0);
+    const needStamp = this.needStamp;
+    let need = this.needCount;
     let settled = 0;
     while (this.size > 0) {
       const d = heapKey[0]!;
@@ -143,7 +161,7 @@ export class SearchSpace {
       this.pop();
       pos[v] = -1;
       settled++;
-      if (need > 0 && (v === stopA || v === stopB) && --need === 0) break;
+      if (need > 0 && needStamp[v] === cur && --need === 0) break;
       const o = origin[v]!;
       const end = first[v + 1]!;
       for (let k = first[v]!; k < end; k++) {
