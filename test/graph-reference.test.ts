@@ -11,6 +11,7 @@ import { buildGraph, type RawNetwork, type RoadGraph } from '../server/core/grap
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
 import { seededRandom } from '../server/core/clock.ts';
+import { haversineM } from '../server/core/geo.ts';
 import type { SpeedProfile } from '../server/core/scenario/types.ts';
 import { parseNetwork } from '../server/shell/network/load.ts';
 import { ReferenceRouter } from './support/reference-router.ts';
@@ -62,6 +63,10 @@ function check(file: string, format: 'osm-pbf' | 'osm-xml', seed: number, profil
         assert.ok(rel(route.seconds, w) <= 0.005, `route ${route.seconds} vs ${w}`);
         assert.equal(route.coords[0], [graph.lat[from], graph.lon[from]]);
         assert.equal(route.coords[route.coords.length - 1], [graph.lat[t], graph.lon[t]]);
+        // the geometry follows the roads driven: its length is the route's metres
+        let len = 0;
+        for (let j = 1; j < route.coords.length; j++) len += haversineM(route.coords[j - 1]![0], route.coords[j - 1]![1], route.coords[j]![0], route.coords[j]![1]);
+        assert.ok(Math.abs(len - route.metres) <= 1e-3 * Math.max(1, route.metres), `geometry ${len} m vs metres ${route.metres}`);
       }
       if (i === 0) {
         const back = planner.timesToTarget(snapOf(t), profile, { maxS: Infinity });
