@@ -22,7 +22,7 @@ function randomBox(rnd: () => number): BBox {
   return { minX: lon, minY: lat, maxX: lon + w, maxY: lat + h };
 }
 
-for (const slack of [0, 0.001]) test(`PointIndex (slack ${slack}°) agrees with brute force: 5,000 points × 20 rounds of moves, inserts and removals`, () => {
+for (const slack of [0, 0.001, 0.002]) test(`PointIndex (slack ${slack}°) agrees with brute force: 5,000 points × 20 rounds of moves, inserts and removals`, () => {
   const rnd = seededRandom(20260101);
   const idx = new PointIndex(slack);
   const truth = new Map<string, [number, number]>();

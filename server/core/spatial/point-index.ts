@@ -11,7 +11,7 @@ import RBush from 'rbush';
  * the exact position; the tree is touched (remove → insert, box re-centred) only when the point
  * leaves its box. Searches ask the tree for candidate boxes and then test the exact positions, so
  * answers are exact: the index always agrees with live state (test/point-index.test.ts checks this
- * against brute force). A vehicle at 25 m/s reporting at 1 Hz touches the tree every ~4 s rather
+ * against brute force). A vehicle at 25 m/s reporting at 1 Hz touches the tree every ~6-9 s rather
  * than every fix.
  */
 export interface BBox {
@@ -28,8 +28,8 @@ interface Item extends BBox {
   lat: number;
 }
 
-/** Default slack: 0.001° each way (~110 m of latitude, ~70 m of longitude at 51°N). */
-export const DEFAULT_SLACK_DEG = 0.001;
+/** Default slack: 0.002° each way (~220 m of latitude, ~140 m of longitude at 51°N). */
+export const DEFAULT_SLACK_DEG = 0.002;
 
 export class PointIndex {
   private readonly tree = new RBush<Item>(16);

@@ -58,12 +58,19 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
       refuse(socket, 'JCR_RATE_LIMITED', `too many AVL connections (per feed ${L.maxConnectionsPerFeed}, in all ${L.maxConnections})`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, feed));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, feed, socket));
   };
   http.on('upgrade', onUpgrade);
 
-  function onConnection(ws: WebSocket, feed: FeedScope): void {
+  function onConnection(ws: WebSocket, feed: FeedScope, socket: Duplex): void {
     const conn: Conn = { feed, alive: true };
+    // Acks of all the frames that arrived in one read go out in one write: the socket (the one we
+    // handed to ws) is corked at the first ack and uncorked after the current callback.
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      socket.uncork();
+    };
     // Counted once the socket exists (a failed handshake never calls back, so never leaks a count).
     perFeed.set(feed.id, (perFeed.get(feed.id) ?? 0) + 1);
     conns.set(ws, conn);
@@ -93,6 +100,11 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
       } catch (e) {
         log.error('avl batch failed', { feed: feed.id, err: e instanceof Error ? e.stack : String(e) });
         return closeWith(ws, 'JCR_INTERNAL');
+      }
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
       }
       ws.send(ack);
       if (ws.bufferedAmount > L.maxBufferedAckBytes) closeWith(ws, 'JCR_RATE_LIMITED');
