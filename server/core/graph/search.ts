@@ -12,9 +12,9 @@ import type { RoadGraph } from './build.ts';
 export class SearchSpace {
   readonly nodeCount: number;
   readonly dist: Float64Array;
-  /** Which seed (source index) a node's best time comes from. */
+  /** Which seed (source index) a node's best time comes from (forward searches). */
   readonly origin: Int32Array;
-  /** Forward searches: the edge by which a node was reached (-1 at a seed). Reverse: the edge leaving it. */
+  /** Forward searches: the edge by which a node was reached (-1 at a seed). Not kept by reverse searches. */
   readonly pred: Int32Array;
   private readonly stamp: Uint32Array;
   /** Heap position, or -1 once settled. Valid only when stamped. */
@@ -102,7 +102,7 @@ export class SearchSpace {
    * once every vertex passed to need() since begin() is settled.
    */
   run(g: RoadGraph, w: Float32Array, reverse: boolean): void {
-    if (reverse) this.runReverse(g.firstIn, g.inTail, g.inEdge, w);
+    if (reverse) this.runReverse(g.firstIn, g.inTail, w);
     else this.runForward(g.firstOut, g.head, w);
   }
 
@@ -146,8 +146,9 @@ export class SearchSpace {
     this.settled = settled;
   }
 
-  private runReverse(first: Uint32Array, other: Uint32Array, edgeId: Uint32Array, w: Float32Array): void {
-    const dist = this.dist, stamp = this.stamp, pos = this.pos, origin = this.origin, pred = this.pred;
+  private runReverse(first: Uint32Array, other: Uint32Array, w: Float32Array): void {
+    // no origin or predecessor here: times to one target need neither (the seeds' stay as offered)
+    const dist = this.dist, stamp = this.stamp, pos = this.pos;
     const heap = this.heap, heapKey = this.heapKey;
     const cur = this.current;
     const maxS = this.maxS;
@@ -162,7 +163,6 @@ export class SearchSpace {
       pos[v] = -1;
       settled++;
       if (need > 0 && needStamp[v] === cur && --need === 0) break;
-      const o = origin[v]!;
       const end = first[v + 1]!;
       for (let k = first[v]!; k < end; k++) {
         const u = other[k]!;
@@ -170,15 +170,11 @@ export class SearchSpace {
         if (stamp[u] !== cur) {
           stamp[u] = cur;
           dist[u] = nd;
-          origin[u] = o;
-          pred[u] = edgeId[k]!;
           this.push(u, nd);
         } else if (nd < dist[u]!) {
           const p = pos[u]!;
           if (p < 0) continue;
           dist[u] = nd;
-          origin[u] = o;
-          pred[u] = edgeId[k]!;
           this.up(p, nd);
         }
       }
