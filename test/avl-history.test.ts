@@ -54,4 +54,23 @@ test('retention prunes the oldest rows in bounded steps of max(1000, 2 × rows w
   store.close();
 });
 
+test('a failing flush drops that tick\'s rows, reports them and keeps working', () => {
+  const store = Store.open(':memory:');
+  const timer = manualTimer();
+  const errors: number[] = [];
+  const h = new HistoryWriter(store.db, () => 1_767_258_000_000, { tickMs: 250, retentionMs: 3_600_000, maxPending: 100, onError: (_e, n) => errors.push(n) }, timer.every);
+  const r: AvlReportIn = { resourceId: 'R', lat: 51, lon: 0.1, speedMps: 0, headingDeg: 0, fixTimeMs: 1, accuracyM: 0, status: 0 };
+  store.db.exec('ALTER TABLE positions RENAME TO positions_away');
+  h.push(r, 'R', true, 'f', 1);
+  h.push(r, 'R', true, 'f', 1);
+  timer.tick();
+  assert.equal([errors, h.dropped, h.pending, h.written], [[2], 2, 0, 0]);
+  store.db.exec('ALTER TABLE positions_away RENAME TO positions');
+  h.push(r, 'R', true, 'f', 1);
+  timer.tick();
+  assert.equal([h.written, h.dropped], [1, 2]);
+  h.close();
+  store.close();
+});
+
 test.run();

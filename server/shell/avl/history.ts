@@ -7,6 +7,8 @@ export interface HistoryOptions {
   tickMs: number;
   retentionMs: number;
   maxPending: number;
+  /** Called when a flush fails (disk full, I/O error); the tick's rows are dropped and counted. */
+  onError?: (e: unknown, rowsDropped: number) => void;
 }
 
 /** Rows per INSERT statement: a multi-row VALUES list costs one JS→SQLite call per 64 rows, not per row. */
@@ -53,6 +55,8 @@ export class HistoryWriter {
   written = 0;
   pruned = 0;
   flushes = 0;
+  /** Rows lost to failed flushes: the live state is unaffected, memory stays bounded. */
+  dropped = 0;
 
   constructor(db: Database.Database, clock: Clock, opts: HistoryOptions, every: Every) {
     this.db = db;
@@ -139,7 +143,15 @@ export class HistoryWriter {
   flush(): number {
     const n = this.count;
     if (!this.db.open) return 0;
-    this.writeTx(n);
+    try {
+      this.writeTx(n);
+    } catch (e) {
+      this.count = 0;
+      this.dropped += n;
+      if (this.opts.onError) this.opts.onError(e, n);
+      else throw e;
+      return 0;
+    }
     this.count = 0;
     this.written += n;
     this.flushes++;

@@ -46,7 +46,12 @@ export class AvlService {
     this.history = new HistoryWriter(
       db,
       opts.clock,
-      { tickMs: this.limits.historyTickMs, retentionMs: this.limits.historyRetentionMs, maxPending: this.limits.historyMaxPending },
+      {
+        tickMs: this.limits.historyTickMs,
+        retentionMs: this.limits.historyRetentionMs,
+        maxPending: this.limits.historyMaxPending,
+        onError: (e, rows) => opts.log.error('position history flush failed; rows dropped', { rows, err: e instanceof Error ? e.message : String(e) }),
+      },
       opts.every,
     );
     this.core = new AvlIngest(opts.engine.room, this.limits);
