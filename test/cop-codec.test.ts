@@ -24,11 +24,14 @@ test('a delta encoded by the server decodes in the browser codec, byte-exact fie
   assert.equal([...bytes.subarray(bytes.length - 3)], [0x3a, 0x01, 0x05]);
   const m = decodeServerFrame(bytes);
   assert.equal(JSON.parse(JSON.stringify(m)), {
+    snapshot: null,
     delta: {
       seq: 7,
+      fromSeq: 0,
       serverTimeMs: 1767258000100,
-      changes: [{ status: { ref: 3, status: 'AT_SCENE', incidentId: 'I-1', eventSeq: 12, atMs: 1767258000000 } }],
+      changes: [{ status: { ref: 3, status: 4, incidentId: 'I-1', eventSeq: 12, atMs: 1767258000000 } }],
       positions: { ref: [3], latE7: [517636000], lonE7: [-2247000], headingDeg: [359], speedDmps: [125], fixAgeMs: [-20], accuracyM: [8] },
+      enter: [],
       leave: [5],
     },
   });

@@ -40,8 +40,8 @@ function world(limits: Partial<CopLimits> = {}) {
   return { clock, store, engine, hub, move, status, join };
 }
 
-/** Decoded protobuf messages as plain JSON (enums by name, defaults omitted), for exact comparisons. */
-const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+/** Decoded messages (client/cop/codec.ts: enums as numbers) without unset sub-messages and empty lists, for exact comparisons. */
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x === null || (Array.isArray(x) && x.length === 0) ? undefined : x))) as unknown;
 
 test('a subscriber gets a snapshot at the next tick: every resource, quantised, with seq and epoch', () => {
   const w = world();
@@ -61,7 +61,7 @@ test('a subscriber gets a snapshot at the next tick: every resource, quantised, 
   );
   assert.equal(plain(snap.resources[0]), {
     ref: 1, id: 'HAT1', callSign: 'HT-P1', agency: 'fire', type: 'pump', station: 'F-HAT', capabilities: ['pump', 'thermal-imaging'],
-    status: 'AVAILABLE_AT_STATION', incidentId: '', latE7: 517636000, lonE7: -2247000, headingDeg: 0, speedDmps: 0, fixTimeMs: 0, accuracyM: 0,
+    status: 1, incidentId: '', latE7: 517636000, lonE7: -2247000, headingDeg: 0, speedDmps: 0, fixTimeMs: 0, accuracyM: 0,
   });
   assert.equal(sock.picture.resources.get('HAT1'), {
     ref: 1, id: 'HAT1', callSign: 'HT-P1', agency: 'fire', type: 'pump', station: 'F-HAT', capabilities: ['pump', 'thermal-imaging'],
@@ -91,6 +91,7 @@ test('positions are merged per resource: one delta per tick with the latest fix,
   assert.equal(plain(a.sock.frames()[1]), {
     delta: {
       seq: 1,
+      fromSeq: 0,
       serverTimeMs: T0 + 4100,
       positions: { ref: [1, 4], latE7: [517720000, 517500000], lonE7: [-2080000, -3000000], headingDeg: [45, 90], speedDmps: [123, 0], fixAgeMs: [1100, 100], accuracyM: [6, 0] },
     },
@@ -116,10 +117,10 @@ test('status changes are never coalesced: every event, in order, with its event 
   const d = sock.frames()[1]?.delta;
   assert.ok(d);
   assert.equal(plain(d.changes), [
-    { status: { ref: 1, status: 'MOBILISED', incidentId: 'I-1', eventSeq: 1, atMs: T0 } },
-    { status: { ref: 1, status: 'AT_SCENE', incidentId: 'I-1', eventSeq: 2, atMs: T0 } },
-    { status: { ref: 4, status: 'UNAVAILABLE', incidentId: '', eventSeq: 3, atMs: T0 } },
-    { status: { ref: 1, status: 'RETURNING', incidentId: '', eventSeq: 4, atMs: T0 } },
+    { status: { ref: 1, status: ResourceStatus.MOBILISED, incidentId: 'I-1', eventSeq: 1, atMs: T0 } },
+    { status: { ref: 1, status: ResourceStatus.AT_SCENE, incidentId: 'I-1', eventSeq: 2, atMs: T0 } },
+    { status: { ref: 4, status: ResourceStatus.UNAVAILABLE, incidentId: '', eventSeq: 3, atMs: T0 } },
+    { status: { ref: 1, status: ResourceStatus.RETURNING, incidentId: '', eventSeq: 4, atMs: T0 } },
   ]);
   assert.equal(d.positions?.ref, [1, 4]);
   const hat1 = sock.picture.resources.get('HAT1');
@@ -141,7 +142,7 @@ test('agency filter: a police screen gets police resources only, and an empty de
   w.hub.tick();
   const frames = sock.frames();
   assert.equal(plain(frames[1]?.delta?.positions?.ref), [4]);
-  assert.equal(plain(frames[2]), { delta: { seq: 2, serverTimeMs: T0 } });
+  assert.equal(plain(frames[2]), { delta: { seq: 2, fromSeq: 0, serverTimeMs: T0 } });
   assert.equal([sock.picture.seq, sock.results], [2, ['snapshot', 'delta', 'delta']]);
   w.store.close();
 });
@@ -161,7 +162,7 @@ test('viewport filter: snapshot from the R-tree, then leave, enter and moves ins
   w.status('HAT2', ResourceStatus.UNAVAILABLE);
   w.hub.tick();
   const d = sock.frames()[1]?.delta;
-  assert.equal(plain(d?.changes), [{ status: { ref: 2, status: 'UNAVAILABLE', incidentId: '', eventSeq: 2, atMs: T0 } }]);
+  assert.equal(plain(d?.changes), [{ status: { ref: 2, status: ResourceStatus.UNAVAILABLE, incidentId: '', eventSeq: 2, atMs: T0 } }]);
   assert.equal(plain(d?.leave), [1]);
   assert.equal(d?.enter.map((r) => [r.id, r.latE7, r.lonE7, r.status]), [['WGC1', 517650000, -2250000, 1]]);
   assert.equal(plain(d?.positions?.ref), [2]);
