@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { seededRandom } from '../server/core/clock.ts';
 import { AvlAckType, encodeBatch } from '../server/shell/avl/codec.ts';
 import { connect, DEV_TOKEN, report, startAvlServer, T0, type AvlClient } from './support/avl.ts';
+import { tokenFor } from './support/server.ts';
 
 /**
  * Fuzz: 10,000 seeded mutated and random frames (random bytes, bit-flipped / truncated / extended
@@ -119,7 +120,8 @@ test('10,000 fuzzed frames interleaved with valid batches: server up, every vali
     assert.ok(closes > 1000 && fuzzAcks > 1000, `both outcomes exercised (closes ${closes}, acks ${fuzzAcks})`);
 
     // Still serving: HTTP and a fresh AVL connection.
-    assert.is((await fetch(`${t.server.url}/api/resources`)).status, 200);
+    const wall = await tokenFor(t.server, 'wall-viewer');
+    assert.is((await fetch(`${t.server.url}/api/resources`, { headers: { authorization: `Bearer ${wall}` } })).status, 200);
     const fresh = await connect(t.wsUrl, DEV_TOKEN);
     assert.equal(await fresh.send(7, [report('HAT2', 51.77, -0.22, T0)]), { seq: 7, accepted: 1, rejected: [] });
     fresh.close();

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { tokenFor } from './support/server.ts';
 import type { JcrEvent } from '../server/core/events.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { connect, DEV_TOKEN, refusedUpgrade, report, startAvlServer, T0 } from './support/avl.ts';
@@ -260,8 +261,9 @@ test('onPositions is called once per batch with each moved resource once', async
 test('/api/resources shows stale from the clock and the last fix', async () => {
   const t = await startAvlServer({ staleAfterMs: 60_000 });
   try {
+    const wall = await tokenFor(t.server, 'wall-viewer');
     const get = async () => {
-      const body = (await (await fetch(`${t.server.url}/api/resources`)).json()) as { staleAfterMs: number; resources: Array<{ id: string; stale: boolean; fixAgeMs: number | null }> };
+      const body = (await (await fetch(`${t.server.url}/api/resources`, { headers: { authorization: `Bearer ${wall}` } })).json()) as { staleAfterMs: number; resources: Array<{ id: string; stale: boolean; fixAgeMs: number | null }> };
       return body;
     };
     const before = await get();

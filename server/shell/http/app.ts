@@ -14,7 +14,8 @@ import { scenarioRoutes } from './scenario.ts';
 import { landingPage } from './landing.ts';
 import type { AvlService } from '../avl/service.ts';
 import { osmandRoutes } from '../avl/osmand.ts';
-import { authenticate, authRoutes } from './auth.ts';
+import { apiGate, authenticate, authRoutes } from './auth.ts';
+import { noStore, securityHeaders } from './security.ts';
 import type { Users } from '../auth/users.ts';
 import type { Clock } from '../../core/clock.ts';
 import { coverRoutes } from './cover.ts';
@@ -51,17 +52,20 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders(deps.tiles ? { tileOrigin: tileOrigin(deps.tiles.url) } : {}));
+  app.use('/api', noStore);
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(authenticate(deps.users));
   app.use('/api', authRoutes(deps.users, deps.clock, { secureCookies: deps.secureCookies ?? false }));
+  app.use('/api', apiGate(deps.clock));
 
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
   app.get('/api/health', (_req, res) => {
     res.json({ status: 'ok', uptimeS: Math.round((Date.now() - deps.startedAt) / 1000), lastSeq: deps.engine.room.lastSeq });
   });
   app.use('/api', scenarioRoutes(deps));
-  app.get('/api/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
-  });
   app.use('/api', resourceRoutes(deps));
   app.use('/api', incidentRoutes(deps));
   app.use('/api', coverRoutes(deps));
@@ -87,4 +91,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/** The origin of a tile URL template, for the CSP's img-src. */
+function tileOrigin(url: string): string | undefined {
+  try {
+    return new URL(url.replace(/\{[a-z]\}/g, 'a')).origin;
+  } catch {
+    return undefined;
+  }
 }

@@ -111,3 +111,37 @@ export function authRoutes(users: Users, clock: Clock, opts: { secureCookies: bo
   });
   return r;
 }
+
+/** API paths that answer without sign-in: liveness, readiness, the sign-in itself and the API description. */
+export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/login', '/logout', '/openapi.json']);
+
+/** Writes per signed-in user: a burst of 30, then 10 a second. A dispatcher's real pace is far below. */
+export const WRITE_BURST = 30;
+export const WRITE_PER_S = 10;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The gate in front of every /api route (mounted at /api, so req.path is relative to it):
+ * - every path but the public ones needs a live session (401 JCR_UNAUTHENTICATED);
+ * - a role that may change nothing (the wall viewer) may only read (403 JCR_FORBIDDEN), whatever
+ *   a route forgets to check: defence in depth under the per-route `authorize` calls;
+ * - writes are rate limited per user (429 JCR_RATE_LIMITED with Retry-After).
+ */
+export function apiGate(clock: Clock): RequestHandler {
+  const writes = new RateLimiter(clock, WRITE_BURST, WRITE_PER_S);
+  return (req, res, next) => {
+    if (PUBLIC_API_PATHS.has(req.path)) return next();
+    const u = requireUser(req, res);
+    if (!SAFE_METHODS.has(req.method)) {
+      if (!can(u.role, 'incident.create') && !can(u.role, 'cover.move')) {
+        throw new JcrError('JCR_FORBIDDEN', `role ${u.role} is read-only`);
+      }
+      if (!writes.take(u.username)) {
+        res.setHeader('Retry-After', String(Math.max(1, writes.retryAfterS(u.username))));
+        throw new JcrError('JCR_RATE_LIMITED', 'too many changes in a short time; slow down');
+      }
+    }
+    next();
+  };
+}

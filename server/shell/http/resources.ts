@@ -4,6 +4,7 @@ import { STATUS_NAMES, statusFromName } from '../../core/fleet/status.ts';
 import { JcrError } from '../../core/errors.ts';
 import type { AppDeps } from './app.ts';
 import { asObject, num, str } from './body.ts';
+import { authorize } from './auth.ts';
 
 /**
  * One resource as JSON. With `now`, adds `stale` (no accepted fix for longer than the fleet's
@@ -44,6 +45,8 @@ export function resourceRoutes({ engine }: AppDeps): Router {
   });
   /** An operator's status change: the same transition rules as an AVL terminal's. */
   r.post('/resources/:id/status', (req, res) => {
+    const resource = engine.room.fleet.require(req.params.id);
+    const user = authorize(res, req, 'resource.status', resource.def.agency);
     const b = asObject(req.body);
     const name = str(b, 'status', { max: 40 });
     const status = statusFromName(name);
@@ -52,7 +55,7 @@ export function resourceRoutes({ engine }: AppDeps): Router {
     const lat = num(b, 'lat', { optional: true, min: -90, max: 90 });
     const lon = num(b, 'lon', { optional: true, min: -180, max: 180 });
     const cmd = { type: 'resource.setStatus' as const, resourceId: req.params.id, status, ...(incidentId !== undefined ? { incidentId } : {}), ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}) };
-    const events = engine.execute(cmd, { origin: 'operator', actor: 'operator' });
+    const events = engine.execute(cmd, { origin: 'operator', actor: user.username });
     res.json({ seq: engine.room.lastSeq, events: events.length, resource: resourceJson(engine.room.fleet.require(req.params.id)) });
   });
   return r;
