@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Scenario } from '../core/scenario/types.ts';
 import { Engine } from './engine.ts';
 import { createApp } from './http/app.ts';
+import { COP_SERVED } from './http/ui.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { Store } from './store/store.ts';
 import type { AvlLimits } from '../core/avl/limits.ts';
@@ -11,6 +12,7 @@ import { AvlService } from './avl/service.ts';
 import { attachAvlWs, type AvlWsHandle } from './avl/ws.ts';
 import { realEvery, type Every } from './avl/timer.ts';
 import { Users } from './auth/users.ts';
+import { Metrics } from './metrics.ts';
 import { CoverService, type Schedule } from './cover/service.ts';
 import type { JourneyPlanner } from '../core/graph/planner.ts';
 import { attachIncidentWatch } from './incidents/watch.ts';
@@ -64,6 +66,7 @@ export interface RunningServer {
   cop: CopWsHandle;
   /** Live cover; undefined without a road network. */
   cover: CoverService | undefined;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -79,12 +82,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const cover = opts.cover
     ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}) })
     : undefined;
-  const app = createApp({ cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation: opts.mobilisation, graph: opts.graph, planner: opts.planner, tiles: opts.tiles });
+  const metrics = new Metrics();
+  const app = createApp({ store, metrics, cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation: opts.mobilisation, graph: opts.graph, planner: opts.planner, tiles: opts.tiles });
   const http = createServer(app);
   const avlWs = attachAvlWs(http, avl, log, every);
   // Arrival from AVL (radius and speed) and the quicker-resource flag (issue 5).
   attachIncidentWatch(engine, opts.mobilisation, log);
   const cop = attachCopWs(http, { engine, clock, log, every, limits: opts.copLimits ?? {}, token: opts.copToken, users });
+  app.locals[COP_SERVED] = true; // GET /api/ui-config: features.cop
+  registerMetrics(metrics, { avl, avlWs, cop });
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
   http.headersTimeout = 10_000;
   http.requestTimeout = 30_000;
@@ -108,6 +114,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     avlWs,
     cover,
     cop,
+    metrics,
     async close() {
       if (closed) return;
       closed = true;
@@ -122,4 +129,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       store.close();
     },
   };
+}
+
+/** What /metrics reports: ingest, rejections by code, connected clients, queue depths. */
+function registerMetrics(m: Metrics, s: { avl: AvlService; avlWs: AvlWsHandle; cop: CopWsHandle }): void {
+  m.gauge('jcr_avl_batches_total', 'AVL batches received', () => s.avl.stats.batches);
+  m.gauge('jcr_avl_positions_accepted_total', 'AVL reports accepted (ingest rate: rate() of this)', () => s.avl.stats.accepted);
+  m.gauge('jcr_avl_rejections_total', 'AVL reports rejected, by stable code', () => [...s.avl.rejectedByCode].map(([code, n]) => [{ code }, n] as [{ code: string }, number]));
+  m.gauge('jcr_avl_connections', 'Open AVL WebSocket connections', () => s.avlWs.connections);
+  m.gauge('jcr_cop_clients', 'Connected COP screens', () => s.cop.hub.clientCount);
+  m.gauge('jcr_cop_ring_frames', 'COP delta frames held for resume', () => s.cop.hub.ringSize.frames);
+  m.gauge('jcr_cop_ring_bytes', 'Bytes of COP delta frames held for resume', () => s.cop.hub.ringSize.bytes);
+  m.gauge('jcr_avl_history_pending', 'Raw positions waiting for the next history tick', () => s.avl.history.pending);
 }

@@ -35,6 +35,8 @@ export class AvlService {
   private batchNow = 0;
   /** Counters since start. */
   readonly stats = { batches: 0, accepted: 0, rejected: 0, rateLimited: 0 };
+  /** Rejections by stable code, for /metrics. Keys are codes from the error table, so bounded. */
+  readonly rejectedByCode = new Map<string, number>();
 
   constructor(opts: AvlServiceOptions) {
     this.limits = { ...AVL_LIMITS, ...opts.limits };
@@ -74,6 +76,7 @@ export class AvlService {
     if (!this.rate.take(feed.id, reports.length)) {
       this.stats.rateLimited += reports.length;
       this.stats.rejected += reports.length;
+      this.rejectedByCode.set('JCR_RATE_LIMITED', (this.rejectedByCode.get('JCR_RATE_LIMITED') ?? 0) + reports.length);
       const message = `feed over ${this.limits.feedReportsPerS} reports/s (burst ${this.limits.feedBurstReports}); batch refused`;
       return { accepted: 0, rejected: reports.map((_, index) => ({ index, code: 'JCR_RATE_LIMITED' as const, message })), moved: [] };
     }
@@ -81,6 +84,7 @@ export class AvlService {
     const out = this.core.ingestBatch(reports, feed, now, this.sink);
     this.stats.accepted += out.accepted;
     this.stats.rejected += out.rejected.length;
+    for (const r of out.rejected) this.rejectedByCode.set(r.code, (this.rejectedByCode.get(r.code) ?? 0) + 1);
     if (out.moved.length > 0) this.engine.notifyPositions(out.moved);
     return out;
   }

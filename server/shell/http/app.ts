@@ -16,6 +16,9 @@ import type { AvlService } from '../avl/service.ts';
 import { osmandRoutes } from '../avl/osmand.ts';
 import { apiGate, authenticate, authRoutes } from './auth.ts';
 import { noStore, securityHeaders } from './security.ts';
+import { healthRoutes, recommendTimer } from './health.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Store } from '../store/store.ts';
 import type { Users } from '../auth/users.ts';
 import type { Clock } from '../../core/clock.ts';
 import { coverRoutes } from './cover.ts';
@@ -28,6 +31,8 @@ export const JSON_BODY_LIMIT = '64kb';
 
 export interface AppDeps {
   engine: Engine;
+  store: Store;
+  metrics: Metrics;
   log: Logger;
   startedAt: number;
   /** AVL ingest: mounts the OsmAnd (Traccar Client) endpoint at /osmand when present. */
@@ -54,9 +59,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.use(securityHeaders(deps.tiles ? { tileOrigin: tileOrigin(deps.tiles.url) } : {}));
   app.use('/api', noStore);
+  app.use('/api', recommendTimer(deps.metrics));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(authenticate(deps.users));
   app.use('/api', authRoutes(deps.users, deps.clock, { secureCookies: deps.secureCookies ?? false }));
+  app.use(healthRoutes({ store: deps.store, metrics: deps.metrics, networkLoaded: deps.planner !== undefined }));
   app.use('/api', apiGate(deps.clock));
 
   app.get('/api/openapi.json', (_req, res) => {
