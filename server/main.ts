@@ -6,6 +6,7 @@ import { createLogger } from './shell/log.ts';
 import { simFeedToken, startSimChild } from './shell/sim-child.ts';
 import { loadScenarioNetwork } from './shell/network/scenario-network.ts';
 import { mobilisationFromPlanner } from './shell/incidents/mobilisation.ts';
+import { ensureDemoUsers } from './shell/demo-users.ts';
 
 /** Process entry: read the configuration, load the scenario, start serving, stop cleanly. */
 async function main(): Promise<void> {
@@ -36,6 +37,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // The demo prints how to sign in; a real deployment creates users with `npm run users -- add`.
+  const signIn = config.sim ? await ensureDemoUsers(server.users) : [];
+  if (signIn.length > 0) process.stdout.write(`Sign in as one of (new passwords on every demo start):\n${signIn.join('\n')}\n`);
+  else if (server.users.count() === 0) process.stdout.write('No users yet: create one with `npm run users -- add NAME --role duty-officer`\n');
   process.stdout.write(`Joint control room: ${scenario.name} at http://localhost:${server.port}\n`);
 }
 
