@@ -4,7 +4,7 @@ import { fakeClock } from '../server/core/clock.ts';
 import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
 import { startServer, type RunningServer } from '../server/shell/server.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode } from './support/server.ts';
+import { api as rawApi, errorCode, tokenFor } from './support/server.ts';
 
 /**
  * REST over a real server (port 0, ':memory:'), with straight-line journey times at fixed speeds
@@ -12,11 +12,15 @@ import { api, errorCode } from './support/server.ts';
  */
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 let server: RunningServer;
+let token = '';
+const api = (srv: RunningServer, method: string, path: string, opts: { body?: unknown } = {}) => rawApi(srv, method, path, { ...opts, token });
 const clock = fakeClock(T0);
 
 test.before(async () => {
   const journeys = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
   server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent', mobilisation: { journeys, cover: null } });
+  // The duty officer acts for every agency: the body's actingAgency then says which.
+  token = await tokenFor(server, 'duty-officer', 'duty');
 });
 test.after(async () => {
   await server.close();
@@ -100,7 +104,7 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
     'resource.status',
     'incident.closed',
   ]);
-  assert.equal(new Set(evs.map((e) => `${e.origin}/${e.actor}`)), new Set(['operator/operator']));
+  assert.equal(new Set(evs.map((e) => `${e.origin}/${e.actor}`)), new Set(['operator/duty']));
 });
 
 test('accept: true takes a fresh recommendation, records it and then the decision', async () => {

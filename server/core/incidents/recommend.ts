@@ -213,6 +213,7 @@ export function recommend(input: RecommendInput): Recommendation {
   const exclusions = new Map<string, Exclusion>();
   const seen = new Set<string>();
   let bound = Math.min(input.options?.initialS ?? DEFAULT_INITIAL_S, maxS);
+  let prevBound = -1;
   let radiusM = 0;
   let inBox = 0;
   let timedCount = 0;
@@ -260,8 +261,15 @@ export function recommend(input: RecommendInput): Recommendation {
     // Time the unresolved in lower-bound order, pruning against the lines' k-th best.
     const order = [...unresolved.values()].sort((a, b) => a.lb - b.lb);
     const fields = new Map<string, TimeFrom>();
+    // Lines settled in an earlier round have their final top k: their resources need no more timing.
+    const settledBefore = new Set(active.filter((i) => kth(i) <= prevBound));
     for (const u of order) {
       const id = u.r.def.id;
+      if (u.lines.every((i) => settledBefore.has(i))) {
+        pruned++;
+        unresolved.delete(id);
+        continue;
+      }
       const to = turnoutOf(scenario, u.r);
       if (u.lb - to > bound) continue; // cannot drive there within the bound: next round
       if (u.lines.every((i) => u.lb > kth(i))) {
@@ -283,6 +291,7 @@ export function recommend(input: RecommendInput): Recommendation {
     }
     const settled = active.every((i) => kth(i) <= bound);
     if (settled || bound >= maxS) break;
+    prevBound = bound;
     bound = Math.min(maxS, bound * 2);
   }
   for (const u of unresolved.values()) {

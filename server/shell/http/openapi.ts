@@ -49,6 +49,8 @@ export function openApiDocument(): Json {
     info: { title: 'Joint control room API', version: '0.1.0', description: 'REST API of the joint fire, police and ambulance control room. Errors are `{error: {code, message, path?}}` with a stable code (server/core/errors.ts).' },
     paths: {
       '/api/health': { get: op('Liveness: uptime and the last event sequence number.') },
+      '/api/ready': { get: op('Readiness: the database and the road network are loaded (503 JCR_NOT_READY until then).', { responses: { '200': json(any), ...errors(503) } }) },
+      '/metrics': { get: { summary: 'Prometheus metrics (text exposition format).', responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
       '/api/openapi.json': { get: op('This document.') },
       '/api/login': { post: op('Sign in: sets an HttpOnly session cookie and returns a bearer token.', { ...body(obj({ username: { type: 'string' }, password: { type: 'string' } }, ['username', 'password'])), responses: { '200': json(any), ...errors(400, 401, 429) } }) },
       '/api/logout': { post: op('Sign out: ends the session.') },
