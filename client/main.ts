@@ -10,7 +10,9 @@ import 'leaflet/dist/leaflet.css';
 import './app.css';
 import { Api } from './state/api.ts';
 import { ClientStore } from './state/store.ts';
-import { RestFeed } from './state/rest-feed.ts';
+import { RestFeed, type Feed } from './state/rest-feed.ts';
+import { CopFeed } from './state/cop-feed.ts';
+import { parseFeatures } from './state/parse.ts';
 import type { AppContext, View } from './context.ts';
 import type { Capabilities } from './state/types.ts';
 import type { JcrMap } from './components/jcr-map/jcr-map.ts';
@@ -22,8 +24,30 @@ const store = new ClientStore();
 const api = new Api();
 const ctx: AppContext = { store, api, view };
 
-const feed = new RestFeed(store, api, { intervalMs: view === 'wall' ? 2000 : 1000 });
-feed.start();
+/**
+ * The live picture comes over the COP WebSocket when the server serves it (ui-config feature
+ * `cop`), with incidents and cover polled over REST; otherwise (or when the config cannot be read)
+ * everything is polled over REST.
+ */
+let feedKind: 'cop' | 'rest' | 'starting' = 'starting';
+async function startFeed(): Promise<Feed> {
+  const cfg = await api.uiConfig();
+  if (cfg.ok) {
+    const features = parseFeatures(cfg.body);
+    store.setCapabilities(features);
+    if (features.cop) {
+      const cop = new CopFeed(store, api, { restIntervalMs: view === 'wall' ? 5000 : 2000 });
+      cop.start();
+      feedKind = 'cop';
+      return cop;
+    }
+  }
+  const rest = new RestFeed(store, api, { intervalMs: view === 'wall' ? 2000 : 1000 });
+  rest.start();
+  feedKind = 'rest';
+  return rest;
+}
+void startFeed();
 
 const app = document.createElement('jcr-app') as HTMLElement & { ctx: AppContext };
 app.ctx = ctx;
@@ -31,6 +55,8 @@ document.body.appendChild(app);
 
 export interface JcrStats {
   view: View;
+  /** Where the live picture comes from: the COP WebSocket or REST polling. */
+  feed: 'cop' | 'rest' | 'starting';
   connection: string;
   lastSeq: number;
   resources: number;
@@ -51,6 +77,7 @@ window.__jcr = Object.freeze({
     const m = document.querySelector<JcrMap>('jcr-map');
     return {
       view,
+      feed: feedKind,
       connection: store.connection,
       lastSeq: store.lastSeq,
       resources: store.resources.size,

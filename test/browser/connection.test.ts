@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { createLogger } from '../../server/shell/log.ts';
 import { startServer, type RunningServer } from '../../server/shell/server.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
-import { buildClientForTests, launchBrowser, screenshot, type Browser } from '../support/browser.ts';
+import { buildClientForTests, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -19,6 +19,7 @@ test.before(async () => {
   await buildClientForTests();
   server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, logger: createLogger('silent') });
   browser = await launchBrowser();
+  await signIn(browser.context, server, 'wall-viewer');
 });
 
 test.after(async () => {
@@ -34,6 +35,7 @@ test('live → reconnecting when the server goes → live again, with the new pi
   const indicator = page.locator('jcr-connection-indicator [role=status]');
   await page.waitForFunction(() => window.__jcr?.stats().connection === 'live');
   assert.is((await indicator.textContent())?.trim(), 'Live');
+  assert.is(await page.evaluate(() => window.__jcr.stats().feed), 'cop', 'the live picture comes over /ws/cop');
 
   const port = server.port;
   await server.close();
@@ -44,6 +46,7 @@ test('live → reconnecting when the server goes → live again, with the new pi
   // A new server on the same port (a fresh database: every resource at station) in which HAT1
   // has booked unavailable while the screen was cut off.
   server = await startServer({ scenario: miniScenario(), db: ':memory:', port, logger: createLogger('silent') });
+  await signIn(browser.context, server, 'wall-viewer'); // a fresh database: the old session is gone
   server.engine.execute({ type: 'resource.setStatus', resourceId: 'HAT1', status: 6 }, { origin: 'operator', actor: 'test' });
   await page.waitForFunction(() => window.__jcr.stats().connection === 'live' && window.__jcr.resource('HAT1')?.status === 'UNAVAILABLE', undefined, { timeout: 30_000 });
   assert.is((await indicator.textContent())?.trim(), 'Live');

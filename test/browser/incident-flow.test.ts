@@ -12,7 +12,7 @@ import type { Scenario } from '../../server/core/scenario/types.ts';
 import { mobilisationFromPlanner } from '../../server/shell/incidents/mobilisation.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { startServer, type RunningServer } from '../../server/shell/server.ts';
-import { buildClientForTests, collectErrors, launchBrowser, screenshot, type Browser } from '../support/browser.ts';
+import { buildClientForTests, collectErrors, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
 import { cambridgeGraph, coverPlanner, coverScenario } from '../support/cover-world.ts';
 import { productionCsp } from '../support/csp.ts';
 
@@ -32,6 +32,7 @@ test.before(async () => {
   const s = scenario();
   server = await startServer({ scenario: s, db: ':memory:', port: 0, logger: createLogger('silent'), mobilisation: mobilisationFromPlanner(coverPlanner(s), s), graph: cambridgeGraph() });
   browser = await launchBrowser();
+  await signIn(browser.context, server, 'fire-dispatcher');
   page = await browser.context.newPage();
   errors = collectErrors(page);
   const csp = productionCsp();
@@ -57,6 +58,7 @@ test('the offline basemap draws the loaded road network', async () => {
     return s !== undefined && s.connection === 'live' && s.resources === count && s.map !== null && s.map.resourcesDrawn === count && s.map.roadLines > 0;
   }, n);
   const s = await page.evaluate(() => window.__jcr.stats());
+  assert.is(s.feed, 'cop');
   assert.equal(s.capabilities, { incidents: true, recommendations: true, cover: s.capabilities.cover, routes: false, cop: s.capabilities.cop });
   assert.ok((s.map?.roadLines ?? 0) > 100, `road lines ${s.map?.roadLines}`);
   assert.equal(errors, []);

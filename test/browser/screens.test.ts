@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../../server/shell/server.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
 import { connect, DEV_TOKEN, report } from '../support/avl.ts';
-import { buildClientForTests, collectErrors, launchBrowser, screenshot, type Browser } from '../support/browser.ts';
+import { buildClientForTests, collectErrors, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
 import { productionCsp } from '../support/csp.ts';
 import { api } from '../support/server.ts';
 
@@ -20,6 +20,7 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 let errors: string[];
+let token = '';
 
 /** Serve the page documents with the production CSP (the server may not send it yet). */
 async function withCsp(p: Page): Promise<void> {
@@ -54,6 +55,7 @@ test.before(async () => {
   await buildClientForTests();
   server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, logger: createLogger('silent'), avlToken: DEV_TOKEN });
   browser = await launchBrowser();
+  token = await signIn(browser.context, server, 'fire-dispatcher');
   page = await browser.context.newPage();
   errors = collectErrors(page);
   await withCsp(page);
@@ -72,6 +74,7 @@ test('the page loads under the production CSP with no console errors, and draws 
   });
   const s = await page.evaluate(() => window.__jcr.stats());
   assert.is(s.view, 'dispatcher');
+  assert.is(s.feed, 'cop', 'the live picture comes over /ws/cop');
   assert.is(s.resources, 6);
   assert.is(s.map?.resourcesDrawn, 6);
   // No AVL fix yet: all six are drawn stale, all available at station.
@@ -110,7 +113,7 @@ test('a status change shows on the map layer and on the board', async () => {
   await page.getByRole('tab', { name: /Resources/ }).click();
   const row = page.locator('jcr-resource-board button[data-resource-id=HAT1]');
   assert.is(await row.getAttribute('data-status'), 'AVAILABLE_AT_STATION');
-  const r = await api(server, 'POST', '/api/resources/HAT1/status', { body: { status: 'UNAVAILABLE' } });
+  const r = await api(server, 'POST', '/api/resources/HAT1/status', { token, body: { status: 'UNAVAILABLE' } });
   assert.is(r.status, 200);
   await page.waitForFunction(() => window.__jcr.stats().map?.drawnByStatus['UNAVAILABLE'] === 1);
   await page.waitForSelector('jcr-resource-board button[data-resource-id=HAT1][data-status=UNAVAILABLE]');

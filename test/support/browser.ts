@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildClient } from '../../client/build.ts';
+import type { Role } from '../../server/core/auth/roles.ts';
+import { SESSION_COOKIE } from '../../server/shell/http/auth.ts';
+import type { RunningServer } from '../../server/shell/server.ts';
+import { tokenFor } from './server.ts';
 
 export const CHROMIUM = process.env.JCR_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = 'test/artifacts';
@@ -48,6 +52,10 @@ export async function launchBrowser(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1600, height: 900 },
   });
+  // The test servers listen on loopback and some tests serve the page document through
+  // page.route (which Chromium sees as coming from no address, i.e. public): without this grant
+  // Local Network Access checks block the page's WebSocket to /ws/cop.
+  await context.grantPermissions(['local-network-access']);
   return {
     context,
     async close() {
@@ -55,6 +63,16 @@ export async function launchBrowser(): Promise<Browser> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Sign the browser in (the API is gated): a user of `role` on `server` and its session cookie in
+ * the context, as the sign-in form would leave it. Returns the session token (for API calls).
+ */
+export async function signIn(context: BrowserContext, server: RunningServer, role: Role = 'duty-officer'): Promise<string> {
+  const token = await tokenFor(server, role);
+  await context.addCookies([{ name: SESSION_COOKIE, value: token, url: server.url, httpOnly: true, sameSite: 'Strict' }]);
+  return token;
 }
 
 /** Every console error and uncaught page error, as text. */
