@@ -1,0 +1,135 @@
+/**
+ * The screens' COP feed (client/state/cop-feed.ts) with a fake socket and hand-run timers: frames
+ * encoded by the server codec go in, the store fills, acks and resumes come out as docs/cop.md asks.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Api } from '../client/state/api.ts';
+import { CopFeed, defaultCopUrl, type CopSocketLike } from '../client/state/cop-feed.ts';
+import { ClientStore } from '../client/state/store.ts';
+import type { CopResourceMsg, CopServerMsg } from '../server/core/cop/frames.ts';
+import { decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
+
+class FakeWs implements CopSocketLike {
+  binaryType: BinaryType = 'blob';
+  readyState = 0;
+  onopen: ((ev: Event) => void) | null = null;
+  onmessage: ((ev: MessageEvent) => void) | null = null;
+  onclose: ((ev: CloseEvent) => void) | null = null;
+  onerror: ((ev: Event) => void) | null = null;
+  readonly sent: unknown[] = [];
+  constructor(readonly url: string) {}
+  send(data: Uint8Array): void {
+    this.sent.push(JSON.parse(JSON.stringify(decodeClient(data))));
+  }
+  close(): void {
+    this.readyState = 3;
+  }
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.({} as Event);
+  }
+  push(msg: CopServerMsg): void {
+    this.onmessage?.({ data: new Uint8Array(encodeServer(msg)).buffer } as MessageEvent);
+  }
+  drop(code = 1006): void {
+    this.readyState = 3;
+    this.onclose?.({ code, reason: '' } as CloseEvent);
+  }
+}
+
+function res(ref: number, id: string, agency: string, status: number): CopResourceMsg {
+  return { ref, id, callSign: id, agency, type: 'pump', station: 'S', capabilities: ['pump'], status, incidentId: '', latE7: 517000000, lonE7: -2000000, headingDeg: 0, speedDmps: 0, fixTimeMs: 0, accuracyM: 0 };
+}
+
+function setup() {
+  const store = new ClientStore({ schedule: () => undefined });
+  const sockets: FakeWs[] = [];
+  const timers: { fn: () => void; ms: number; done: boolean }[] = [];
+  const api = new Api(async () => new Response(JSON.stringify({ error: { code: 'JCR_UNAUTHENTICATED', message: 'sign in' } }), { status: 401 }));
+  const feed = new CopFeed(store, api, {
+    url: 'ws://h/ws/cop',
+    openSocket: (u) => {
+      const ws = new FakeWs(u);
+      sockets.push(ws);
+      return ws;
+    },
+    now: () => 1000,
+    setTimer: (fn, ms) => {
+      const t = { fn, ms, done: false };
+      timers.push(t);
+      return t;
+    },
+    clearTimer: (t) => {
+      (t as { done: boolean }).done = true;
+    },
+  });
+  /** Run the pending timers of exactly `ms`. */
+  const run = (ms: number) => {
+    for (const t of timers.filter((x) => x.ms === ms && !x.done)) {
+      t.done = true;
+      t.fn();
+    }
+  };
+  return { store, sockets, feed, run };
+}
+
+const SNAP: CopServerMsg = {
+  snapshot: { seq: 0, epoch: 'e1', eventSeq: 7, serverTimeMs: 1000, reason: 1, filter: { agencies: [], bounds: null }, resources: [res(1, 'HAT1', 'fire', 1), res(2, 'PC1', 'police', 2)], incidents: [], cover: null },
+};
+const delta = (seq: number, extra: Partial<Extract<CopServerMsg, { delta: unknown }>['delta']> = {}): CopServerMsg => ({
+  delta: { seq, serverTimeMs: 1000 + seq, changes: [], positions: null, enter: [], leave: [], ...extra },
+});
+
+test('default URL follows the page: ws for http, wss for https', () => {
+  assert.is(defaultCopUrl({ protocol: 'http:', host: 'a:8080' }), 'ws://a:8080/ws/cop');
+  assert.is(defaultCopUrl({ protocol: 'https:', host: 'room.example' }), 'wss://room.example/ws/cop');
+});
+
+test('subscribe, snapshot into the store, deltas, acks every 2 ticks, drop → reconnecting → resume from the last seq', () => {
+  const { store, sockets, feed, run } = setup();
+  feed.start();
+  assert.is(store.connection, 'connecting');
+  const ws = sockets[0];
+  if (!ws) throw new Error('no socket');
+  assert.is(ws.url, 'ws://h/ws/cop');
+  assert.is(ws.binaryType, 'arraybuffer');
+  ws.open();
+  assert.equal(ws.sent, [{ subscribe: { filter: {} } }]);
+  ws.push(SNAP);
+  assert.is(store.connection, 'live');
+  assert.equal([...store.resources.keys()], ['HAT1', 'PC1']);
+  assert.is(store.resources.get('PC1')?.status, 'AVAILABLE_MOBILE');
+  assert.is(store.lastSeq, 7);
+
+  ws.push(delta(1, { changes: [{ status: { ref: 1, status: 3, incidentId: 'I-1', eventSeq: 8, atMs: 1000 } }] }));
+  assert.equal([store.resources.get('HAT1')?.status, store.resources.get('HAT1')?.incidentId, store.lastSeq], ['MOBILISED', 'I-1', 8]);
+  ws.push(delta(2, { positions: { ref: [2], latE7: [518000000], lonE7: [-1000000], headingDeg: [90], speedDmps: [55], fixAgeMs: [2], accuracyM: [5] } }));
+  assert.equal([store.resources.get('PC1')?.lat, store.resources.get('PC1')?.lon, store.resources.get('PC1')?.speedMps, store.resources.get('PC1')?.fixTimeMs], [51.8, -0.1, 5.5, 1000]);
+  ws.push(delta(3, { leave: [2] }));
+  assert.equal([...store.resources.keys()], ['HAT1']);
+  assert.equal(ws.sent.slice(1), [{ ack: { seq: 1 } }, { ack: { seq: 3 } }]);
+
+  ws.drop();
+  assert.is(store.connection, 'reconnecting');
+  assert.is(sockets.length, 1);
+  run(500); // first retry after 0.5 s
+  const ws2 = sockets[1];
+  if (!ws2) throw new Error('no reconnect');
+  ws2.drop();
+  run(500);
+  assert.is(sockets.length, 2, 'the second retry waits longer');
+  run(1000);
+  const ws3 = sockets[2];
+  if (!ws3) throw new Error('no second reconnect');
+  ws3.open();
+  assert.equal(ws3.sent, [{ subscribe: { lastSeq: 3, resumeEpoch: 'e1', filter: {} } }]);
+  ws3.push(delta(4, { fromSeq: 4 }));
+  assert.is(store.connection, 'live');
+  // A gap: deltas 5..6 missed → resubscribe from 4, the store untouched.
+  ws3.push(delta(7));
+  assert.equal(ws3.sent.slice(1), [{ ack: { seq: 4 } }, { subscribe: { lastSeq: 4, resumeEpoch: 'e1', filter: {} } }]);
+  feed.stop();
+});
+
+test.run();
