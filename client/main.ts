@@ -17,6 +17,8 @@ import type { AppContext, View } from './context.ts';
 import type { Capabilities } from './state/types.ts';
 import type { JcrMap } from './components/jcr-map/jcr-map.ts';
 import './components/jcr-app/jcr-app.ts';
+import type { JcrLogin } from './components/jcr-login/jcr-login.ts';
+import './components/jcr-login/jcr-login.ts';
 
 const params = new URLSearchParams(location.search);
 const view: View = params.get('view') === 'wall' ? 'wall' : 'dispatcher';
@@ -47,11 +49,26 @@ async function startFeed(): Promise<Feed> {
   feedKind = 'rest';
   return rest;
 }
-void startFeed();
 
-const app = document.createElement('jcr-app') as HTMLElement & { ctx: AppContext };
-app.ctx = ctx;
-document.body.appendChild(app);
+/**
+ * Sign in first when the server says so (401 on /api/me): the session is an HttpOnly cookie the
+ * page never reads. Then start the feed and mount the screens.
+ */
+async function boot(): Promise<void> {
+  const me = await api.request('GET', '/api/me');
+  if (!me.ok && me.status === 401) {
+    const login = document.createElement('jcr-login') as JcrLogin;
+    login.api = api;
+    document.body.appendChild(login);
+    await new Promise<void>((resolveSignIn) => login.addEventListener('jcr-signed-in', () => resolveSignIn(), { once: true }));
+    login.remove();
+  }
+  void startFeed();
+  const app = document.createElement('jcr-app') as HTMLElement & { ctx: AppContext };
+  app.ctx = ctx;
+  document.body.appendChild(app);
+}
+void boot();
 
 export interface JcrStats {
   view: View;
