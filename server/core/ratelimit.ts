@@ -23,7 +23,8 @@ export class RateLimiter {
       if (this.buckets.size >= this.maxKeys) this.evict(now);
       b = { tokens: this.capacity, at: now };
       this.buckets.set(key, b);
-    } else {
+    } else if (now > b.at) {
+      // Only forward time refills: a clock stepped backwards must not drain or overfill a bucket.
       b.tokens = Math.min(this.capacity, b.tokens + ((now - b.at) / 1000) * this.perSecond);
       b.at = now;
     }

@@ -3,7 +3,8 @@ import { AVL_LIMITS, type AvlLimits } from '../../core/avl/limits.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { FeedRateLimiter, FeedRegistry } from './feeds.ts';
+import { FeedRegistry } from './feeds.ts';
+import { RateLimiter } from '../../core/ratelimit.ts';
 import { HistoryWriter } from './history.ts';
 import type { Every } from './timer.ts';
 
@@ -30,7 +31,8 @@ export class AvlService {
   readonly core: AvlIngest;
   private readonly engine: Engine;
   private readonly clock: Clock;
-  private readonly rate: FeedRateLimiter;
+  /** Per-feed token buckets (reports per second); bounded: feeds are rows an administrator writes. */
+  private readonly rate: RateLimiter;
   private readonly sink: IngestSink;
   private batchNow = 0;
   /** Counters since start. */
@@ -44,7 +46,7 @@ export class AvlService {
     this.clock = opts.clock;
     const db = opts.engine.store.db;
     this.feeds = new FeedRegistry(db, opts.clock, opts.devToken);
-    this.rate = new FeedRateLimiter(opts.clock, this.limits.feedReportsPerS, this.limits.feedBurstReports);
+    this.rate = new RateLimiter(opts.clock, this.limits.feedBurstReports, this.limits.feedReportsPerS);
     this.history = new HistoryWriter(
       db,
       opts.clock,
@@ -73,7 +75,7 @@ export class AvlService {
    */
   ingest(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome {
     this.stats.batches++;
-    if (!this.rate.take(feed.id, reports.length)) {
+    if (!this.rate.take(feed.id, Math.max(1, reports.length))) {
       this.stats.rateLimited += reports.length;
       this.stats.rejected += reports.length;
       this.rejectedByCode.set('JCR_RATE_LIMITED', (this.rejectedByCode.get('JCR_RATE_LIMITED') ?? 0) + reports.length);
