@@ -12,14 +12,19 @@ import { loadScenario } from '../server/shell/scenario-loader.ts';
 import { startServer } from '../server/shell/server.ts';
 import { createLogger } from '../server/shell/log.ts';
 import { AvlClient } from '../sim/net/clients.ts';
+import { loadScenarioNetwork } from '../server/shell/network/scenario-network.ts';
+import { mobilisationFromPlanner } from '../server/shell/incidents/mobilisation.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string' }, connections: { type: 'string' } } });
 const SECONDS = Number(values.seconds ?? 5);
 const CONNECTIONS = Number(values.connections ?? 10);
 const TOKEN = 'bench-http-token-0123456789abcdef';
 
-const scenario = loadScenario('sim/scenarios/hertfordshire/scenario.json');
-const server = await startServer({ scenario, db: ':memory:', port: 0, logger: createLogger('silent'), avlToken: TOKEN });
+const SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
+const scenario = loadScenario(SCENARIO);
+// The road network makes recommendations real (journey times over the Hertfordshire graph), as in main.ts.
+const { graph, planner } = loadScenarioNetwork(SCENARIO, scenario, createLogger('silent'));
+const server = await startServer({ scenario, db: ':memory:', port: 0, logger: createLogger('silent'), avlToken: TOKEN, graph, planner, mobilisation: mobilisationFromPlanner(planner, scenario) });
 await server.users.create('bench', 'bench-password-123456', 'duty-officer');
 const { token } = server.users.startSession('bench');
 const auth = { authorization: `Bearer ${token}` };
