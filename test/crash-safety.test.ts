@@ -169,10 +169,17 @@ async function drive(child: Child, userToken: string, model: Model, rnd: () => n
           headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}` },
           body: JSON.stringify({ status: STATUS_NAMES[next] }),
         });
+        if (res.status === 429) {
+          // The per-user write rate limit refused it: not applied, so not in flight either.
+          model.inFlight.set(id, []);
+          await new Promise((r) => setTimeout(r, 150));
+          continue;
+        }
         if (res.status !== 200) throw new Error(`status ${res.status}: ${await res.text()}`);
         model.acked.set(id, next);
         model.ackedLog.push([id, next]);
         model.inFlight.set(id, []);
+        await new Promise((r) => setTimeout(r, 2 + rnd() * 40)); // an operator's pace, under the write rate limit
       } catch (e) {
         if (Date.now() < killAt - 50 && !(e instanceof TypeError)) throw e;
         return; // the server died under us: this change stays in flight
