@@ -34,12 +34,15 @@ test('live → reconnecting when the server goes → live again, with the new pi
   await page.goto(server.url + '/');
   const indicator = page.locator('jcr-connection-indicator [role=status]');
   await page.waitForFunction(() => window.__jcr?.stats().connection === 'live');
+  await indicator.filter({ hasText: 'Live' }).waitFor();
   assert.is((await indicator.textContent())?.trim(), 'Live');
   assert.is(await page.evaluate(() => window.__jcr.stats().feed), 'cop', 'the live picture comes over /ws/cop');
 
   const port = server.port;
   await server.close();
   await page.waitForFunction(() => window.__jcr.stats().connection === 'reconnecting');
+  // The store changes first; the indicator re-renders on the next animation frame.
+  await indicator.filter({ hasText: 'Reconnecting' }).waitFor();
   assert.is((await indicator.textContent())?.trim(), 'Reconnecting');
   await screenshot(page, 'connection-reconnecting');
 
@@ -49,6 +52,7 @@ test('live → reconnecting when the server goes → live again, with the new pi
   await signIn(browser.context, server, 'wall-viewer'); // a fresh database: the old session is gone
   server.engine.execute({ type: 'resource.setStatus', resourceId: 'HAT1', status: 6 }, { origin: 'operator', actor: 'test' });
   await page.waitForFunction(() => window.__jcr.stats().connection === 'live' && window.__jcr.resource('HAT1')?.status === 'UNAVAILABLE', undefined, { timeout: 30_000 });
+  await indicator.filter({ hasText: 'Live' }).waitFor();
   assert.is((await indicator.textContent())?.trim(), 'Live');
   assert.equal(pageErrors, []);
   await page.close();
