@@ -79,6 +79,9 @@ test('the page loads under the production CSP with no console errors, and draws 
   assert.is(s.map?.resourcesDrawn, 6);
   // No AVL fix yet: all six are drawn stale, all available at station.
   assert.equal(s.map?.drawnByStatus, { AVAILABLE_AT_STATION: 6, stale: 6 });
+  // Components re-render on the next animation frame after the store: wait for the text first.
+  await page.locator('jcr-connection-indicator [role=status]').filter({ hasText: 'Live' }).waitFor();
+  await page.locator('jcr-kpi-strip [data-kpi=available-fire] .v').filter({ hasText: '4' }).waitFor();
   assert.is((await page.locator('jcr-connection-indicator [role=status]').textContent())?.trim(), 'Live');
   assert.is((await page.locator('jcr-kpi-strip [data-kpi=available-fire] .v').textContent())?.trim(), '4');
   assert.is((await page.locator('jcr-kpi-strip [data-kpi=available-police] .v').textContent())?.trim(), '1');
