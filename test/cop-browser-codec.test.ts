@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
-import type { CopClientMsg, CopResourceMsg, CopServerMsg } from '../server/core/cop/frames.ts';
+import type { CopClientMsg, CopCoverSummaryMsg, CopIncidentMsg, CopResourceMsg, CopServerMsg } from '../server/core/cop/frames.ts';
 import { CopClientMessageType, CopServerMessageType, decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
 
 /** Plain data with enums as numbers and unset oneof members absent, as the browser codec decodes. */
@@ -25,11 +25,32 @@ const R2: CopResourceMsg = {
   status: 6, incidentId: '', latE7: -900000000, lonE7: 1800000000, headingDeg: 0, speedDmps: 4294967295, fixTimeMs: 0, accuracyM: 0,
 };
 
+const I7: CopIncidentMsg = {
+  id: 'I-7', typeId: 'rtc', typeName: 'Road traffic collision ✚', priority: 1, status: 'in-attendance', latE7: 517636000, lonE7: -2247000,
+  address: 'A1(M) J4', leadAgency: 'fire', supportingAgencies: ['police', 'ambulance'],
+  attendances: [
+    { resourceId: 'HAT1', agency: 'fire', mobilisedAtMs: 1767258000000, arrivedAtMs: 1767258300000.5, leftAtMs: 0 },
+    { resourceId: 'PC1', agency: 'police', mobilisedAtMs: 1767258001000, arrivedAtMs: 0, leftAtMs: 1767258002000 },
+  ],
+  createdAtMs: 1767257999000, updatedAtMs: 1767258300000.5, closedAtMs: 0, majorIncident: true, requestedAgencies: ['ambulance'],
+};
+const I8: CopIncidentMsg = {
+  id: 'I-8', typeId: '', typeName: '', priority: 0, status: '', latE7: -900000000, lonE7: 1800000000, address: '', leadAgency: '', supportingAgencies: [],
+  attendances: [], createdAtMs: 0, updatedAtMs: 0, closedAtMs: 1, majorIncident: false, requestedAgencies: [],
+};
+const COVER: CopCoverSummaryMsg = {
+  computedAtMs: 1767258000000.25, eventSeq: 4294967295, gapCells: 17, standbyMoves: 2,
+  figures: [
+    { surface: 'fire:pump', standardId: 'fire-1st', standardName: 'Fire 1st pump', nth: 1, withinS: 600, coveredShare: 0.934, targetShare: 0.9, meetsStandard: true, label: 'fire pump 1st within 10 min: 93.4%' },
+    { surface: 'ambulance:dca', standardId: 'cat1', standardName: '', nth: 2, withinS: 0, coveredShare: 0, targetShare: 1, meetsStandard: false, label: '' },
+  ],
+};
+
 const SNAPSHOT: CopServerMsg = {
   snapshot: {
     seq: 41, epoch: 'e-9f3a', eventSeq: 1234567, serverTimeMs: 1767258000100, reason: 2,
     filter: { agencies: ['fire', 'ambulance'], bounds: { south: 51.7, west: -0.35, north: 51.8, east: -0.1 } },
-    resources: [R1, R2], incidents: [{ id: 'I-7' }, { id: 'I-8' }], cover: { computedAtMs: 1767258000000.25 },
+    resources: [R1, R2], incidents: [I7, I8], cover: COVER,
   },
 };
 const SNAPSHOT_BARE: CopServerMsg = {
@@ -41,6 +62,10 @@ const DELTA: CopServerMsg = {
     changes: [
       { status: { ref: 3, status: 4, incidentId: 'I-1', eventSeq: 12, atMs: 1767258000000 } },
       { status: { ref: 4294967295, status: 1, incidentId: '', eventSeq: 4294967295, atMs: 0.5 } },
+      { incident: { incident: I7, eventSeq: 13, atMs: 1767258000001, removed: false } },
+      { incident: { incident: I8, eventSeq: 0, atMs: 0, removed: true } },
+      { cover: { summary: COVER } },
+      { cover: { summary: { computedAtMs: 0, eventSeq: 0, figures: [], gapCells: 0, standbyMoves: 0 } } },
     ],
     positions: {
       ref: [3, 4294967295], latE7: [517636000, -2147483648], lonE7: [-2247000, 2147483647], headingDeg: [359, 0],
@@ -74,7 +99,7 @@ test('unpacked repeated scalars and unknown fields/change kinds are read as prot
   const w = protobuf.Writer.create();
   w.uint32((2 << 3) | 2).fork();
   w.uint32((1 << 3) | 0).uint32(8); // seq
-  w.uint32((4 << 3) | 2).fork().uint32((3 << 3) | 2).fork().uint32((1 << 3) | 2).string('I-9').ldelim().ldelim(); // an incident change (unknown kind)
+  w.uint32((4 << 3) | 2).fork().uint32((9 << 3) | 2).fork().uint32((1 << 3) | 2).string('I-9').ldelim().ldelim(); // a change kind from the future
   w.uint32((7 << 3) | 0).uint32(5).uint32((7 << 3) | 0).uint32(6); // leave unpacked
   w.uint32((99 << 3) | 2).string('future'); // an unknown field
   w.ldelim();

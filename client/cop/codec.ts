@@ -1,11 +1,15 @@
 import protobuf from 'protobufjs/minimal.js';
 import type {
+  CopAttendanceMsg,
   CopBounds,
   CopChangeMsg,
   CopClientMsg,
+  CopCoverChangeMsg,
+  CopCoverFigureMsg,
   CopCoverSummaryMsg,
   CopDeltaMsg,
   CopFilter,
+  CopIncidentChangeMsg,
   CopIncidentMsg,
   CopPositionsMsg,
   CopResourceMsg,
@@ -132,24 +136,84 @@ function decodeFilter(r: Reader, end: number): CopFilter {
   return m;
 }
 
-function decodeIncident(r: Reader, end: number): CopIncidentMsg {
-  const m: CopIncidentMsg = { id: '' };
+function decodeAttendance(r: Reader, end: number): CopAttendanceMsg {
+  const m: CopAttendanceMsg = { resourceId: '', agency: '', mobilisedAtMs: 0, arrivedAtMs: 0, leftAtMs: 0 };
   fields(r, end, (f, w) => {
-    if (f !== 1) return false;
-    expect(w, LEN, 'incident.id');
-    m.id = r.string();
-    return true;
+    switch (f) {
+      case 1: expect(w, LEN, 'attendance.resource_id'); m.resourceId = r.string(); return true;
+      case 2: expect(w, LEN, 'attendance.agency'); m.agency = r.string(); return true;
+      case 3: expect(w, I64, 'attendance.mobilised_at_ms'); m.mobilisedAtMs = r.double(); return true;
+      case 4: expect(w, I64, 'attendance.arrived_at_ms'); m.arrivedAtMs = r.double(); return true;
+      case 5: expect(w, I64, 'attendance.left_at_ms'); m.leftAtMs = r.double(); return true;
+      default: return false;
+    }
+  });
+  return m;
+}
+
+function emptyIncident(): CopIncidentMsg {
+  return {
+    id: '', typeId: '', typeName: '', priority: 0, status: '', latE7: 0, lonE7: 0, address: '', leadAgency: '', supportingAgencies: [],
+    attendances: [], createdAtMs: 0, updatedAtMs: 0, closedAtMs: 0, majorIncident: false, requestedAgencies: [],
+  };
+}
+
+function decodeIncident(r: Reader, end: number): CopIncidentMsg {
+  const m = emptyIncident();
+  fields(r, end, (f, w) => {
+    switch (f) {
+      case 1: expect(w, LEN, 'incident.id'); m.id = r.string(); return true;
+      case 2: expect(w, LEN, 'incident.type_id'); m.typeId = r.string(); return true;
+      case 3: expect(w, LEN, 'incident.type_name'); m.typeName = r.string(); return true;
+      case 4: expect(w, VARINT, 'incident.priority'); m.priority = r.uint32(); return true;
+      case 5: expect(w, LEN, 'incident.status'); m.status = r.string(); return true;
+      case 6: expect(w, I32, 'incident.lat_e7'); m.latE7 = r.sfixed32(); return true;
+      case 7: expect(w, I32, 'incident.lon_e7'); m.lonE7 = r.sfixed32(); return true;
+      case 8: expect(w, LEN, 'incident.address'); m.address = r.string(); return true;
+      case 9: expect(w, LEN, 'incident.lead_agency'); m.leadAgency = r.string(); return true;
+      case 10: expect(w, LEN, 'incident.supporting_agencies'); m.supportingAgencies.push(r.string()); return true;
+      case 11: expect(w, LEN, 'incident.attendances'); m.attendances.push(decodeAttendance(r, sub(r))); return true;
+      case 12: expect(w, I64, 'incident.created_at_ms'); m.createdAtMs = r.double(); return true;
+      case 13: expect(w, I64, 'incident.updated_at_ms'); m.updatedAtMs = r.double(); return true;
+      case 14: expect(w, I64, 'incident.closed_at_ms'); m.closedAtMs = r.double(); return true;
+      case 15: expect(w, VARINT, 'incident.major_incident'); m.majorIncident = r.bool(); return true;
+      case 16: expect(w, LEN, 'incident.requested_agencies'); m.requestedAgencies.push(r.string()); return true;
+      default: return false;
+    }
+  });
+  return m;
+}
+
+function decodeFigure(r: Reader, end: number): CopCoverFigureMsg {
+  const m: CopCoverFigureMsg = { surface: '', standardId: '', standardName: '', nth: 0, withinS: 0, coveredShare: 0, targetShare: 0, meetsStandard: false, label: '' };
+  fields(r, end, (f, w) => {
+    switch (f) {
+      case 1: expect(w, LEN, 'figure.surface'); m.surface = r.string(); return true;
+      case 2: expect(w, LEN, 'figure.standard_id'); m.standardId = r.string(); return true;
+      case 3: expect(w, LEN, 'figure.standard_name'); m.standardName = r.string(); return true;
+      case 4: expect(w, VARINT, 'figure.nth'); m.nth = r.uint32(); return true;
+      case 5: expect(w, VARINT, 'figure.within_s'); m.withinS = r.uint32(); return true;
+      case 6: expect(w, I64, 'figure.covered_share'); m.coveredShare = r.double(); return true;
+      case 7: expect(w, I64, 'figure.target_share'); m.targetShare = r.double(); return true;
+      case 8: expect(w, VARINT, 'figure.meets_standard'); m.meetsStandard = r.bool(); return true;
+      case 9: expect(w, LEN, 'figure.label'); m.label = r.string(); return true;
+      default: return false;
+    }
   });
   return m;
 }
 
 function decodeCover(r: Reader, end: number): CopCoverSummaryMsg {
-  const m: CopCoverSummaryMsg = { computedAtMs: 0 };
+  const m: CopCoverSummaryMsg = { computedAtMs: 0, eventSeq: 0, figures: [], gapCells: 0, standbyMoves: 0 };
   fields(r, end, (f, w) => {
-    if (f !== 1) return false;
-    expect(w, I64, 'cover.computed_at_ms');
-    m.computedAtMs = r.double();
-    return true;
+    switch (f) {
+      case 1: expect(w, I64, 'cover.computed_at_ms'); m.computedAtMs = r.double(); return true;
+      case 2: expect(w, VARINT, 'cover.event_seq'); m.eventSeq = r.uint32(); return true;
+      case 3: expect(w, LEN, 'cover.figures'); m.figures.push(decodeFigure(r, sub(r))); return true;
+      case 4: expect(w, VARINT, 'cover.gap_cells'); m.gapCells = r.uint32(); return true;
+      case 5: expect(w, VARINT, 'cover.standby_moves'); m.standbyMoves = r.uint32(); return true;
+      default: return false;
+    }
   });
   return m;
 }
@@ -188,13 +252,41 @@ function decodeStatusChange(r: Reader, end: number): CopStatusChangeMsg {
   return m;
 }
 
+function decodeIncidentChange(r: Reader, end: number): CopIncidentChangeMsg {
+  const m: CopIncidentChangeMsg = { incident: emptyIncident(), eventSeq: 0, atMs: 0, removed: false };
+  fields(r, end, (f, w) => {
+    switch (f) {
+      case 1: expect(w, LEN, 'incident_change.incident'); m.incident = decodeIncident(r, sub(r)); return true;
+      case 2: expect(w, VARINT, 'incident_change.event_seq'); m.eventSeq = r.uint32(); return true;
+      case 3: expect(w, I64, 'incident_change.at_ms'); m.atMs = r.double(); return true;
+      case 4: expect(w, VARINT, 'incident_change.removed'); m.removed = r.bool(); return true;
+      default: return false;
+    }
+  });
+  return m;
+}
+
+function decodeCoverChange(r: Reader, end: number): CopCoverChangeMsg {
+  const m: CopCoverChangeMsg = { summary: null };
+  fields(r, end, (f, w) => {
+    if (f !== 1) return false;
+    expect(w, LEN, 'cover_change.summary');
+    m.summary = decodeCover(r, sub(r));
+    return true;
+  });
+  return m;
+}
+
 function decodeChange(r: Reader, end: number): CopChangeMsg {
   const m: CopChangeMsg = {};
+  // oneof: the last member on the wire wins, as protobufjs decodes it.
   fields(r, end, (f, w) => {
-    if (f !== 1) return false; // a change kind this client does not know: skipped
-    expect(w, LEN, 'change.status');
-    m.status = decodeStatusChange(r, sub(r));
-    return true;
+    switch (f) {
+      case 1: expect(w, LEN, 'change.status'); m.status = decodeStatusChange(r, sub(r)); delete m.incident; delete m.cover; return true;
+      case 2: expect(w, LEN, 'change.incident'); m.incident = decodeIncidentChange(r, sub(r)); delete m.status; delete m.cover; return true;
+      case 3: expect(w, LEN, 'change.cover'); m.cover = decodeCoverChange(r, sub(r)); delete m.status; delete m.incident; return true;
+      default: return false; // a change kind this client does not know: skipped
+    }
   });
   return m;
 }

@@ -47,7 +47,15 @@ const NO_FIX_AGE = 2147483647;
  */
 export type ApplyResult = 'snapshot' | 'delta' | 'stale' | 'gap';
 
-export type ChangeListener = (changed: ReadonlySet<string>, removed: ReadonlySet<string>) => void;
+/** What else an applied frame changed besides resources. */
+export interface OtherChanges {
+  /** The incident list changed (added, updated, closed or no longer visible). */
+  incidents: boolean;
+  /** A new cover summary arrived. */
+  cover: boolean;
+}
+
+export type ChangeListener = (changed: ReadonlySet<string>, removed: ReadonlySet<string>, other: OtherChanges) => void;
 
 /** A decoded server message as protobufjs gives it (unset members read as null or default). */
 export interface CopServerMsgIn {
@@ -89,6 +97,7 @@ export class CopPicture {
   gap = false;
   filter: CopFilter = { agencies: [], bounds: null };
   readonly resources = new Map<string, CopResourceState>();
+  /** Open incidents this client may see, by id, in the order they were first seen. */
   readonly incidents = new Map<string, CopIncidentMsg>();
   cover: CopCoverSummaryMsg | null = null;
   private readonly byRef = new Map<number, CopResourceState>();
@@ -127,7 +136,7 @@ export class CopPicture {
     this.filter = { agencies: Array.from(s.filter?.agencies ?? []), bounds: s.filter?.bounds ? { ...s.filter.bounds } : null };
     this.synced = true;
     this.gap = false;
-    this.emit(new Set(this.resources.keys()), removed);
+    this.emit(new Set(this.resources.keys()), removed, { incidents: true, cover: true });
     return 'snapshot';
   }
 
@@ -140,7 +149,22 @@ export class CopPicture {
     }
     const changed = new Set<string>();
     const removed = new Set<string>();
+    const other: OtherChanges = { incidents: false, cover: false };
     for (const ch of d.changes ?? []) {
+      if (ch.incident) {
+        const ic = ch.incident;
+        if (ic.eventSeq > this.eventSeq) this.eventSeq = ic.eventSeq;
+        // A closed incident leaves the picture, as a fresh snapshot (open incidents only) would show.
+        if (ic.removed || ic.incident.status === 'closed') this.incidents.delete(ic.incident.id);
+        else this.incidents.set(ic.incident.id, ic.incident);
+        other.incidents = true;
+        continue;
+      }
+      if (ch.cover) {
+        this.cover = ch.cover.summary ?? null;
+        other.cover = true;
+        continue;
+      }
       const st = ch.status;
       if (!st) continue; // a change kind this client does not know
       const r = this.byRef.get(st.ref);
@@ -188,7 +212,7 @@ export class CopPicture {
     this.seq = d.seq;
     this.serverTimeMs = d.serverTimeMs;
     this.gap = false;
-    this.emit(changed, removed);
+    this.emit(changed, removed, other);
     return 'delta';
   }
 
@@ -223,7 +247,12 @@ export class CopPicture {
     return [...this.resources.values()].sort((a, b) => a.ref - b.ref);
   }
 
-  private emit(changed: ReadonlySet<string>, removed: ReadonlySet<string>): void {
-    for (const l of this.listeners) l(changed, removed);
+  /** The incidents in the order the server lists them (creation order), for comparisons and lists. */
+  incidentList(): CopIncidentMsg[] {
+    return [...this.incidents.values()].sort((a, b) => a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private emit(changed: ReadonlySet<string>, removed: ReadonlySet<string>, other: OtherChanges): void {
+    for (const l of this.listeners) l(changed, removed, other);
   }
 }

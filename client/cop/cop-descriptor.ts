@@ -149,6 +149,93 @@ export const COP_DESCRIPTOR = {
                 "id": {
                   "type": "string",
                   "id": 1
+                },
+                "typeId": {
+                  "type": "string",
+                  "id": 2
+                },
+                "typeName": {
+                  "type": "string",
+                  "id": 3
+                },
+                "priority": {
+                  "type": "uint32",
+                  "id": 4
+                },
+                "status": {
+                  "type": "string",
+                  "id": 5
+                },
+                "latE7": {
+                  "type": "sfixed32",
+                  "id": 6
+                },
+                "lonE7": {
+                  "type": "sfixed32",
+                  "id": 7
+                },
+                "address": {
+                  "type": "string",
+                  "id": 8
+                },
+                "leadAgency": {
+                  "type": "string",
+                  "id": 9
+                },
+                "supportingAgencies": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 10
+                },
+                "attendances": {
+                  "rule": "repeated",
+                  "type": "CopAttendance",
+                  "id": 11
+                },
+                "createdAtMs": {
+                  "type": "double",
+                  "id": 12
+                },
+                "updatedAtMs": {
+                  "type": "double",
+                  "id": 13
+                },
+                "closedAtMs": {
+                  "type": "double",
+                  "id": 14
+                },
+                "majorIncident": {
+                  "type": "bool",
+                  "id": 15
+                },
+                "requestedAgencies": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 16
+                }
+              }
+            },
+            "CopAttendance": {
+              "fields": {
+                "resourceId": {
+                  "type": "string",
+                  "id": 1
+                },
+                "agency": {
+                  "type": "string",
+                  "id": 2
+                },
+                "mobilisedAtMs": {
+                  "type": "double",
+                  "id": 3
+                },
+                "arrivedAtMs": {
+                  "type": "double",
+                  "id": 4
+                },
+                "leftAtMs": {
+                  "type": "double",
+                  "id": 5
                 }
               }
             },
@@ -157,6 +244,63 @@ export const COP_DESCRIPTOR = {
                 "computedAtMs": {
                   "type": "double",
                   "id": 1
+                },
+                "eventSeq": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "figures": {
+                  "rule": "repeated",
+                  "type": "CopCoverFigure",
+                  "id": 3
+                },
+                "gapCells": {
+                  "type": "uint32",
+                  "id": 4
+                },
+                "standbyMoves": {
+                  "type": "uint32",
+                  "id": 5
+                }
+              }
+            },
+            "CopCoverFigure": {
+              "fields": {
+                "surface": {
+                  "type": "string",
+                  "id": 1
+                },
+                "standardId": {
+                  "type": "string",
+                  "id": 2
+                },
+                "standardName": {
+                  "type": "string",
+                  "id": 3
+                },
+                "nth": {
+                  "type": "uint32",
+                  "id": 4
+                },
+                "withinS": {
+                  "type": "uint32",
+                  "id": 5
+                },
+                "coveredShare": {
+                  "type": "double",
+                  "id": 6
+                },
+                "targetShare": {
+                  "type": "double",
+                  "id": 7
+                },
+                "meetsStandard": {
+                  "type": "bool",
+                  "id": 8
+                },
+                "label": {
+                  "type": "string",
+                  "id": 9
                 }
               }
             },
@@ -199,13 +343,51 @@ export const COP_DESCRIPTOR = {
               "oneofs": {
                 "change": {
                   "oneof": [
-                    "status"
+                    "status",
+                    "incident",
+                    "cover"
                   ]
                 }
               },
               "fields": {
                 "status": {
                   "type": "CopStatusChange",
+                  "id": 1
+                },
+                "incident": {
+                  "type": "CopIncidentChange",
+                  "id": 2
+                },
+                "cover": {
+                  "type": "CopCoverChange",
+                  "id": 3
+                }
+              }
+            },
+            "CopIncidentChange": {
+              "fields": {
+                "incident": {
+                  "type": "CopIncident",
+                  "id": 1
+                },
+                "eventSeq": {
+                  "type": "uint32",
+                  "id": 2
+                },
+                "atMs": {
+                  "type": "double",
+                  "id": 3
+                },
+                "removed": {
+                  "type": "bool",
+                  "id": 4
+                }
+              }
+            },
+            "CopCoverChange": {
+              "fields": {
+                "summary": {
+                  "type": "CopCoverSummary",
                   "id": 1
                 }
               }

@@ -88,7 +88,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const avlWs = attachAvlWs(http, avl, log, every);
   // Arrival from AVL (radius and speed) and the quicker-resource flag (issue 5).
   attachIncidentWatch(engine, opts.mobilisation, log);
-  const cop = attachCopWs(http, { engine, clock, log, every, limits: opts.copLimits ?? {}, token: opts.copToken, users });
+  const cop = attachCopWs(http, { engine, clock, log, every, limits: opts.copLimits ?? {}, token: opts.copToken, users, cover });
   app.locals[COP_SERVED] = true; // GET /api/ui-config: features.cop
   registerMetrics(metrics, { avl, avlWs, cop });
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.

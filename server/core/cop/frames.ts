@@ -1,5 +1,6 @@
 import { JcrError } from '../errors.ts';
 import type { LiveResource } from '../fleet/fleet.ts';
+import type { Incident } from '../incidents/types.ts';
 import { AGENCIES, type Agency } from '../scenario/types.ts';
 import type { BBox } from '../spatial/point-index.ts';
 
@@ -44,12 +45,56 @@ export interface CopResourceMsg {
   accuracyM: number;
 }
 
+export interface CopAttendanceMsg {
+  resourceId: string;
+  agency: string;
+  mobilisedAtMs: number;
+  /** 0 = not yet at scene. */
+  arrivedAtMs: number;
+  /** 0 = still attending. */
+  leftAtMs: number;
+}
+
 export interface CopIncidentMsg {
   id: string;
+  typeId: string;
+  typeName: string;
+  priority: number;
+  /** received | mobilising | in-attendance | closed */
+  status: string;
+  latE7: number;
+  lonE7: number;
+  address: string;
+  leadAgency: string;
+  supportingAgencies: string[];
+  attendances: CopAttendanceMsg[];
+  createdAtMs: number;
+  updatedAtMs: number;
+  /** 0 = open. */
+  closedAtMs: number;
+  majorIncident: boolean;
+  /** Agencies with a pending assistance request (they see the incident to accept it). */
+  requestedAgencies: string[];
+}
+
+export interface CopCoverFigureMsg {
+  surface: string;
+  standardId: string;
+  standardName: string;
+  nth: number;
+  withinS: number;
+  coveredShare: number;
+  targetShare: number;
+  meetsStandard: boolean;
+  label: string;
 }
 
 export interface CopCoverSummaryMsg {
   computedAtMs: number;
+  eventSeq: number;
+  figures: CopCoverFigureMsg[];
+  gapCells: number;
+  standbyMoves: number;
 }
 
 export interface CopSnapshotMsg {
@@ -72,9 +117,24 @@ export interface CopStatusChangeMsg {
   atMs: number;
 }
 
-/** One durable change; later issues add incident and cover members. */
+export interface CopIncidentChangeMsg {
+  /** The whole incident after the change; with `removed`, only its id is meaningful. */
+  incident: CopIncidentMsg;
+  eventSeq: number;
+  atMs: number;
+  /** The incident is no longer visible to this client: drop it. */
+  removed: boolean;
+}
+
+export interface CopCoverChangeMsg {
+  summary: CopCoverSummaryMsg | null;
+}
+
+/** One durable change: exactly one member is set. */
 export interface CopChangeMsg {
   status?: CopStatusChangeMsg | null;
+  incident?: CopIncidentChangeMsg | null;
+  cover?: CopCoverChangeMsg | null;
 }
 
 export interface CopPositionsMsg {
@@ -168,6 +228,52 @@ export function resourceMsg(ref: number, r: LiveResource): CopResourceMsg {
   };
 }
 
+/** Agencies that see an incident: lead, supporting and those asked to assist (book.isVisibleTo). */
+export function incidentAgencies(inc: Incident): string[] {
+  const out: string[] = [inc.leadAgency];
+  for (const a of inc.supportingAgencies) if (!out.includes(a)) out.push(a);
+  for (const r of inc.requests) if (r.status === 'pending' && !out.includes(r.toAgency)) out.push(r.toAgency);
+  return out;
+}
+
+/** An incident record holding only its id (proto3 defaults elsewhere): what a removal carries. */
+export function bareIncident(id: string): CopIncidentMsg {
+  return {
+    id, typeId: '', typeName: '', priority: 0, status: '', latE7: 0, lonE7: 0, address: '', leadAgency: '', supportingAgencies: [],
+    attendances: [], createdAtMs: 0, updatedAtMs: 0, closedAtMs: 0, majorIncident: false, requestedAgencies: [],
+  };
+}
+
+/** The COP record of one incident (positions quantised as the resources' are). */
+export function incidentMsg(inc: Incident, typeName: string): CopIncidentMsg {
+  const requested: string[] = [];
+  for (const r of inc.requests) if (r.status === 'pending' && !requested.includes(r.toAgency)) requested.push(r.toAgency);
+  return {
+    id: inc.id,
+    typeId: inc.typeId,
+    typeName,
+    priority: inc.priority,
+    status: inc.status,
+    latE7: quantLatLon(inc.lat),
+    lonE7: quantLatLon(inc.lon),
+    address: inc.address,
+    leadAgency: inc.leadAgency,
+    supportingAgencies: [...inc.supportingAgencies],
+    attendances: inc.attendances.map((a) => ({
+      resourceId: a.resourceId,
+      agency: a.agency,
+      mobilisedAtMs: Math.round(a.mobilisedAt),
+      arrivedAtMs: a.arrivedAt === null ? 0 : Math.round(a.arrivedAt),
+      leftAtMs: a.leftAt === null ? 0 : Math.round(a.leftAt),
+    })),
+    createdAtMs: Math.round(inc.createdAt),
+    updatedAtMs: Math.round(inc.updatedAt),
+    closedAtMs: inc.closedAt === null ? 0 : Math.round(inc.closedAt),
+    majorIncident: inc.methane.majorIncident,
+    requestedAgencies: requested,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Filters
 
@@ -175,13 +281,18 @@ export function resourceMsg(ref: number, r: LiveResource): CopResourceMsg {
 export interface NormalFilter {
   readonly agencies: ReadonlySet<string> | null;
   readonly box: BBox | null;
+  /**
+   * Not chosen by the client: the agency whose incidents the signed-in principal may see (a
+   * dispatcher's own), null = every incident (duty officer, wall, token). See scopeFilter.
+   */
+  readonly scope: string | null;
   /** Canonical text: clients with equal keys receive identical frames (encoded once per tick). */
   readonly key: string;
   /** The filter as it goes back on the wire in snapshots. */
   readonly wire: CopFilter;
 }
 
-export const UNFILTERED: NormalFilter = { agencies: null, box: null, key: '', wire: { agencies: [], bounds: null } };
+export const UNFILTERED: NormalFilter = { agencies: null, box: null, scope: null, key: '', wire: { agencies: [], bounds: null } };
 
 export function inBox(box: BBox, lon: number, lat: number): boolean {
   // The same test rbush applies to a point (edges inclusive), so R-tree and point tests agree.
@@ -228,7 +339,25 @@ export function normalizeFilter(v: unknown, path = 'filter'): NormalFilter {
   const all = sorted.length === 0 || sorted.length === AGENCIES.length;
   if (all && box === null) return UNFILTERED;
   const key = `${all ? '*' : sorted.join(',')}|${bounds ? `${bounds.south},${bounds.west},${bounds.north},${bounds.east}` : '*'}`;
-  return { agencies: all ? null : new Set(sorted), box, key, wire: { agencies: all ? [] : sorted, bounds } };
+  return { agencies: all ? null : new Set(sorted), box, scope: null, key, wire: { agencies: all ? [] : sorted, bounds } };
+}
+
+/**
+ * The client's filter narrowed by who the principal is: a dispatcher sees the incidents of their
+ * own agency (lead, supporting or asked to assist), as GET /api/incidents answers them. The scope
+ * is part of the key, so clients of different scopes never share an encoded frame.
+ */
+export function scopeFilter(f: NormalFilter, scope: string | null): NormalFilter {
+  if (scope === null) return f;
+  return { ...f, scope, key: `${f.key}|@${scope}` };
+}
+
+/** May a client under filter `f` see an incident visible to `agencies`? (The viewport does not cut incidents.) */
+export function seesIncident(f: NormalFilter, agencies: readonly string[]): boolean {
+  if (f.scope !== null && !agencies.includes(f.scope)) return false;
+  if (f.agencies === null) return true;
+  for (const a of agencies) if (f.agencies.has(a)) return true;
+  return false;
 }
 
 /** A validated client → server message. */

@@ -4,9 +4,14 @@ import type { JcrEvent } from '../events.ts';
 import { ResourceStatus } from '../fleet/status.ts';
 import type { Room } from '../room.ts';
 import {
+  bareIncident,
   fixAge,
   inBox,
+  incidentAgencies,
+  incidentMsg,
   resourceMsg,
+  scopeFilter,
+  seesIncident,
   SnapshotReason,
   UNFILTERED,
   type CopChangeMsg,
@@ -14,6 +19,7 @@ import {
   type CopCoverSummaryMsg,
   type CopDeltaMsg,
   type CopEncode,
+  type CopIncidentChangeMsg,
   type CopIncidentMsg,
   type CopPositionsMsg,
   type CopResourceMsg,
@@ -43,10 +49,15 @@ export interface CopSocket {
   ping(): void;
 }
 
-/** Who is connected (issue 10's sign-in replaces the token/loopback check that makes these). */
+/** Who is connected: a signed-in user, the COP token or a loopback client (server/shell/cop/auth.ts). */
 export interface CopPrincipal {
   readonly id: string;
   readonly via: string;
+  /**
+   * The one agency whose incidents this principal may see (a dispatcher's role agency); absent or
+   * null = every incident (duty officer, wall viewer, token, loopback).
+   */
+  readonly incidentScope?: string | null;
 }
 
 /** Something that says which resources moved (Engine.onPositions, the bench's injector). */
@@ -63,19 +74,21 @@ export interface CopHubOptions {
   /** This server instance's id: sequence numbers are only comparable within one epoch. */
   epoch: string;
   limits?: Partial<CopLimits>;
-  /** Snapshot providers for pictures that later issues push (empty / unset until then). */
-  incidents?: () => CopIncidentMsg[];
+  /** The cover summary at start (null = none yet); later ones arrive through onCover(). */
   cover?: () => CopCoverSummaryMsg | null;
   /** Told when the hub drops a client by itself (for logs and metrics). */
   onDrop?: (clientId: number, reason: DropReason) => void;
 }
 
-/** One durable change as recorded in a tick. `agency` and `ref` decide who sees it. */
-interface DurableChange {
-  ref: number;
-  agency: string;
-  msg: CopChangeMsg;
-}
+/**
+ * One durable change as recorded in a tick, with what decides who sees it: a status change by
+ * its resource's agency (and, under a viewport, where the resource is); an incident change by
+ * the agencies that see the incident before and after it; a cover change by everyone.
+ */
+type DurableChange =
+  | { kind: 'status'; ref: number; agency: string; msg: CopChangeMsg }
+  | { kind: 'incident'; before: readonly string[]; after: readonly string[]; open: boolean; msg: CopChangeMsg; gone: CopChangeMsg }
+  | { kind: 'cover'; msg: CopChangeMsg };
 
 /** One resource touched in a tick: where it was at the previous tick, where it is now. */
 interface Touched {
@@ -166,6 +179,10 @@ export class CopHub {
   private readonly dirtyFlag: Uint8Array;
   private dirty: number[] = [];
   private pending: DurableChange[] = [];
+  /** Agencies that saw each open incident as of its last change (absent = not in the picture). */
+  private readonly incidentSeenBy = new Map<string, readonly string[]>();
+  private readonly typeNames = new Map<string, string>();
+  private cover: CopCoverSummaryMsg | null;
   private readonly ring: TickRecord[] = [];
   private ringBytes = 0;
   private readonly clients = new Map<number, Client>();
@@ -196,6 +213,9 @@ export class CopHub {
       this.lastLat[ref] = live.lat;
       this.incidentOf[ref] = live.incidentId ?? '';
     });
+    for (const t of opts.room.scenario.incidentTypes) this.typeNames.set(t.id, t.name);
+    for (const inc of opts.room.incidents.all()) if (inc.status !== 'closed') this.incidentSeenBy.set(inc.id, incidentAgencies(inc));
+    this.cover = opts.cover?.() ?? null;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -209,21 +229,77 @@ export class CopHub {
     }
   }
 
-  /** Durable events, in log order, after the room has applied them. */
+  /**
+   * Durable events, in log order, after the room has applied them (the whole batch: the room's
+   * incidents are already in their state after the last event). Each resource status event is a
+   * status change. Each incident an event touches (its own events, and the status events that
+   * mobilise, bring to scene or stand down its resources) gets one incident change carrying its
+   * state, placed at the last event of the batch that touches it: that state is the incident's
+   * state right after that event, so changes stay in event order.
+   */
   onEvents(events: readonly JcrEvent[]): void {
-    for (const e of events) {
-      if (e.type !== 'resource.status') continue; // incidents and cover plug in here as new change kinds
-      const d = e.data;
-      const ref = this.refOf.get(d.resourceId);
-      if (ref === undefined) continue;
-      // The incident the resource holds afterwards, by the rule Fleet.setStatus applies.
-      const committed = d.status === ResourceStatus.MOBILISED || d.status === ResourceStatus.AT_SCENE;
-      const incidentId = committed ? (d.incidentId ?? this.incidentOf[ref] ?? '') : '';
-      this.incidentOf[ref] = incidentId;
-      const msg: CopStatusChangeMsg = { ref, status: d.status, incidentId, eventSeq: e.seq, atMs: e.at };
-      this.pending.push({ ref, agency: this.agencyOf[ref] ?? '', msg: { status: msg } });
-      this.touch(ref);
+    const lastTouch = new Map<string, number>(); // incident id → index in `events` of its last event
+    const statusRefs: number[] = new Array<number>(events.length).fill(0);
+    const statusInc: string[] = new Array<string>(events.length).fill('');
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as JcrEvent;
+      if (e.type === 'resource.status') {
+        const d = e.data;
+        const ref = this.refOf.get(d.resourceId);
+        if (ref === undefined) continue;
+        // The incident the resource holds afterwards, by the rule Fleet.setStatus applies.
+        const committed = d.status === ResourceStatus.MOBILISED || d.status === ResourceStatus.AT_SCENE;
+        const before = this.incidentOf[ref] ?? '';
+        const incidentId = committed ? (d.incidentId ?? before) : '';
+        this.incidentOf[ref] = incidentId;
+        statusRefs[i] = ref;
+        statusInc[i] = incidentId;
+        // Attendances of the incident it leaves and the one it joins (IncidentBook.applyResourceStatus).
+        if (before !== '') lastTouch.set(before, i);
+        if (incidentId !== '') lastTouch.set(incidentId, i);
+      } else if (e.type.startsWith('incident.') && e.type !== 'incident.recommended' && e.type !== 'incident.quickerAvailable') {
+        // (Recommendations and quicker-resource flags change nothing CopIncident carries.)
+        lastTouch.set((e.data as { incidentId: string }).incidentId, i);
+      }
     }
+    const at = new Map<number, string[]>(); // event index → incidents whose change goes after it
+    for (const [id, i] of lastTouch) {
+      const list = at.get(i);
+      if (list) list.push(id);
+      else at.set(i, [id]);
+    }
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as JcrEvent;
+      const ref = statusRefs[i] as number;
+      if (ref !== 0 && e.type === 'resource.status') {
+        const msg: CopStatusChangeMsg = { ref, status: e.data.status, incidentId: statusInc[i] as string, eventSeq: e.seq, atMs: e.at };
+        this.pending.push({ kind: 'status', ref, agency: this.agencyOf[ref] ?? '', msg: { status: msg } });
+        this.touch(ref);
+      }
+      for (const id of at.get(i) ?? []) this.pushIncident(id, e.seq, e.at);
+    }
+  }
+
+  private pushIncident(id: string, eventSeq: number, atMs: number): void {
+    const inc = this.room.incidents.get(id);
+    if (!inc) return; // a status event naming a standby move or an unknown incident
+    const before = this.incidentSeenBy.get(id) ?? [];
+    const after = incidentAgencies(inc);
+    const open = inc.status !== 'closed';
+    if (open) this.incidentSeenBy.set(id, after);
+    else this.incidentSeenBy.delete(id);
+    const full: CopIncidentChangeMsg = { incident: incidentMsg(inc, this.typeNames.get(inc.typeId) ?? inc.typeId), eventSeq, atMs, removed: false };
+    const gone: CopIncidentChangeMsg = { incident: bareIncident(id), eventSeq, atMs, removed: true };
+    this.pending.push({ kind: 'incident', before, after, open, msg: { incident: full }, gone: { incident: gone } });
+  }
+
+  /**
+   * A new cover picture (the cover service's summary after each recompute). Every client gets it,
+   * whatever its filter: it is one small, room-wide record.
+   */
+  onCover(summary: CopCoverSummaryMsg): void {
+    this.cover = summary;
+    this.pending.push({ kind: 'cover', msg: { cover: { summary } } });
   }
 
   private touch(ref: number): void {
@@ -283,7 +359,7 @@ export class CopHub {
       return;
     }
     if (ctl.type === 'subscribe') {
-      c.filter = ctl.filter;
+      c.filter = scopeFilter(ctl.filter, c.principal.incidentScope ?? null);
       c.acked = null;
       const canResume = ctl.resumeEpoch !== '' && ctl.resumeEpoch === this.epoch && ctl.lastSeq <= this.seq;
       if (canResume) {
@@ -300,7 +376,7 @@ export class CopHub {
       this.drop(c, 'JCR_VALIDATION', 'setFilter before subscribe');
       return;
     }
-    c.filter = ctl.filter;
+    c.filter = scopeFilter(ctl.filter, c.principal.incidentScope ?? null);
     c.snapshotReason = SnapshotReason.FILTER_CHANGED;
   }
 
@@ -500,7 +576,14 @@ export class CopHub {
     const box = f.box;
     if (records.length === 1 && box === null) {
       // The hot path: one tick, no viewport.
-      for (const ch of first.changes) if (ag === null || ag.has(ch.agency)) delta.changes.push(ch.msg);
+      for (const ch of first.changes) {
+        if (ch.kind === 'status') {
+          if (ag === null || ag.has(ch.agency)) delta.changes.push(ch.msg);
+        } else {
+          const m = this.visibleChange(ch, f);
+          if (m) delta.changes.push(m);
+        }
+      }
       for (const tt of first.touched) if (ag === null || ag.has(tt.agency)) addPos(tt.view);
     } else {
       // Where each touched resource was before the range (held by the client?) and after it.
@@ -516,6 +599,12 @@ export class CopHub {
       const endIn = (tt: Touched) => box === null || inBox(box, tt.lon, tt.lat);
       for (const rec of records) {
         for (const ch of rec.changes) {
+          if (ch.kind !== 'status') {
+            // Incidents and cover do not depend on where resources are: every change in order.
+            const m = this.visibleChange(ch, f);
+            if (m) delta.changes.push(m);
+            continue;
+          }
           if (ag !== null && !ag.has(ch.agency)) continue;
           const e = end.get(ch.ref);
           // Sent if the client holds the resource at the start or will at the end; a client
@@ -533,6 +622,29 @@ export class CopHub {
     }
     if (pos.ref.length > 0) delta.positions = pos;
     return delta;
+  }
+
+  /**
+   * An incident or cover change as a client under `f` receives it: the incident's state if the
+   * client sees it after the change (or saw it before and it has closed), a removal if the client
+   * saw it before and no longer may, nothing if it never saw it; cover goes to everyone.
+   */
+  private visibleChange(ch: Exclude<DurableChange, { kind: 'status' }>, f: NormalFilter): CopChangeMsg | null {
+    if (ch.kind === 'cover') return ch.msg;
+    const sawBefore = ch.before.length > 0 && seesIncident(f, ch.before);
+    const seesAfter = seesIncident(f, ch.after);
+    if (seesAfter && (ch.open || sawBefore)) return ch.msg;
+    return sawBefore ? ch.gone : null;
+  }
+
+  /** The open incidents a client under `f` sees, in the order they were created. */
+  private incidents(f: NormalFilter): CopIncidentMsg[] {
+    const out: CopIncidentMsg[] = [];
+    for (const inc of this.room.incidents.all()) {
+      if (inc.status === 'closed' || !seesIncident(f, incidentAgencies(inc))) continue;
+      out.push(incidentMsg(inc, this.typeNames.get(inc.typeId) ?? inc.typeId));
+    }
+    return out;
   }
 
   /** The picture under filter `f` now (the R-tree answers the viewport). */
@@ -554,8 +666,8 @@ export class CopHub {
       reason,
       filter: f.wire,
       resources,
-      incidents: this.opts.incidents?.() ?? [],
-      cover: this.opts.cover?.() ?? null,
+      incidents: this.incidents(f),
+      cover: this.cover,
     };
   }
 }

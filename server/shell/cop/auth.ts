@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { roleAgency } from '../../core/auth/roles.ts';
 import type { CopPrincipal } from '../../core/cop/hub.ts';
 import type { Users } from '../auth/users.ts';
 import { presentedToken } from '../avl/feeds.ts';
@@ -29,7 +30,11 @@ export function authenticateCop(req: IncomingMessage, opts: CopAuthOptions): Cop
   const sessionTok = presented ?? parseCookies(req.headers.cookie).get(SESSION_COOKIE);
   if (opts.users && sessionTok) {
     const user = opts.users.session(sessionTok);
-    if (user) return { id: user.username, via: 'session' };
+    if (user) {
+      // A dispatcher sees their own agency's incidents only, as GET /api/incidents answers them.
+      const own = roleAgency(user.role);
+      return { id: user.username, via: 'session', incidentScope: own === 'all' || own === null ? null : own };
+    }
   }
   if (opts.token) {
     // Compare digests: equal length, constant time, whatever was presented.

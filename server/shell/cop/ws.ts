@@ -14,6 +14,7 @@ import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { authenticateCop } from './auth.ts';
 import { decodeClient, encodeServer } from './codec.ts';
+import { coverSummaryMsg, type CoverFeed } from './cover-summary.ts';
 
 export const COP_WS_PATH = '/ws/cop';
 
@@ -34,6 +35,8 @@ export interface CopWsOptions {
   positions?: PositionSource;
   /** Defaults to a random id per start. */
   epoch?: string;
+  /** Live cover: snapshots carry its latest summary and each recompute is a cover change. */
+  cover?: CoverFeed | undefined;
 }
 
 export interface CopWsHandle {
@@ -63,11 +66,19 @@ export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
     epoch,
     limits: opts.limits ?? {},
     onDrop: (id, reason) => log.debug('cop client dropped', { client: id, reason }),
+    cover: () => {
+      const s = opts.cover?.latest();
+      return s ? coverSummaryMsg(s) : null;
+    },
   });
   const L = hub.limits;
   const positions: PositionSource = opts.positions ?? engine;
   const offEvents = engine.onEvents((evs) => hub.onEvents(evs));
   const offPositions = positions.onPositions((ids) => hub.markMoved(ids));
+  const offCover = opts.cover?.onChange(() => {
+    const s = opts.cover?.latest();
+    if (s) hub.onCover(coverSummaryMsg(s));
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: L.maxControlBytes, perMessageDeflate: false, clientTracking: true });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -139,6 +150,7 @@ export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
       stopHeartbeat();
       offEvents();
       offPositions();
+      offCover?.();
       http.off('upgrade', onUpgrade);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
