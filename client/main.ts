@@ -17,14 +17,14 @@ import type { AppContext, View } from './context.ts';
 import type { Capabilities } from './state/types.ts';
 import type { JcrMap } from './components/jcr-map/jcr-map.ts';
 import './components/jcr-app/jcr-app.ts';
-import type { JcrLogin } from './components/jcr-login/jcr-login.ts';
+import { parseUser, type JcrLogin, type SignedInUser } from './components/jcr-login/jcr-login.ts';
 import './components/jcr-login/jcr-login.ts';
 
 const params = new URLSearchParams(location.search);
 const view: View = params.get('view') === 'wall' ? 'wall' : 'dispatcher';
 const store = new ClientStore();
 const api = new Api();
-const ctx: AppContext = { store, api, view };
+const ctx: AppContext = { store, api, view, user: null };
 
 /**
  * The live picture comes over the COP WebSocket when the server serves it (ui-config feature
@@ -56,11 +56,12 @@ async function startFeed(): Promise<Feed> {
  */
 async function boot(): Promise<void> {
   const me = await api.request('GET', '/api/me');
+  if (me.ok) ctx.user = parseUser(me.body) ?? null;
   if (!me.ok && me.status === 401) {
     const login = document.createElement('jcr-login') as JcrLogin;
     login.api = api;
     document.body.appendChild(login);
-    await new Promise<void>((resolveSignIn) => login.addEventListener('jcr-signed-in', () => resolveSignIn(), { once: true }));
+    ctx.user = await new Promise<SignedInUser>((resolveSignIn) => login.addEventListener('jcr-signed-in', (e) => resolveSignIn(e.detail), { once: true }));
     login.remove();
   }
   void startFeed();

@@ -86,7 +86,12 @@ export class Api {
   cover(): Promise<ApiResult> {
     return this.request('GET', '/api/cover');
   }
-  applyStandbyMove(moveId: string): Promise<ApiResult> {
-    return this.request('POST', `/api/cover/moves/${encodeURIComponent(moveId)}/apply`, {});
+  /** Recommended standby moves, best first (server default 5). */
+  coverMoves(limit = 5): Promise<ApiResult> {
+    return this.request('GET', `/api/cover/moves?limit=${encodeURIComponent(String(limit))}`, undefined, 15_000);
+  }
+  /** Order a standby move (duty officer only; the server answers 403 JCR_FORBIDDEN otherwise). */
+  applyStandbyMove(resourceId: string, destinationId: string): Promise<ApiResult> {
+    return this.request('POST', '/api/cover/moves', { resourceId, destinationId });
   }
 }

@@ -141,42 +141,77 @@ export interface Recommendation {
   coverImpact: CoverImpact[];
 }
 
-/** Issue 6 fills these. */
+/**
+ * Cover (GET /api/cover, server/shell/http/cover.ts; docs/cover.md). One figure per standard
+ * target per cover surface (an agency and capability, e.g. "fire:pump").
+ */
 export interface CoverFigure {
+  /** `${agency}:${capability}`. */
+  surface: string;
   standardId: string;
-  name: string;
-  agency: Agency;
-  /** Share of demand reachable within the standard now, 0..1. */
-  share: number;
-  target: number;
-}
-
-export interface CoverGap {
-  id: string;
-  agency: Agency;
-  lat: number;
-  lon: number;
-  /** Radius of the gap area, metres. */
-  radiusM: number;
+  /** The standard's name from the scenario ('' when the server did not send it). */
+  standardName: string;
+  /** The nth resource to arrive (1 = first appliance). */
+  nth: number;
+  withinS: number;
+  /** Share of demand reached within `withinS` by the nth resource, 0..1. */
+  coveredShare: number;
+  /** Share the standard asks for, 0..1 (null when the server did not send it). */
+  target: number | null;
+  meetsStandard: boolean;
+  /** The server's sentence, e.g. "fire pump 1st within 10 min: 93.4% of demand (standard 90%)". */
   label: string;
 }
 
-export interface StandbyMove {
+/** One grid cell where a target is not met: a GeoJSON polygon ring as [lat, lon] pairs. */
+export interface CoverGapCell {
+  surface: string;
+  nth: number;
+  withinS: number;
+  ring: [number, number][];
+  /** Median node time in the cell, s (null = beyond the search bound). */
+  medianS: number | null;
+}
+
+export interface StandbyDestination {
   id: string;
+  kind: 'station' | 'post';
+  name: string;
+  lat: number;
+  lon: number;
+}
+
+/** A standby move in progress: the resource is driving (AVAILABLE_MOBILE) to a station or post. */
+export interface StandbyMove {
+  moveId: string;
   resourceId: string;
-  callSign: string;
-  toName: string;
-  toLat: number;
-  toLon: number;
-  /** Expected gain in share of demand covered, 0..1. */
-  gain: number;
+  destination: StandbyDestination;
+  /** Epoch ms the move was ordered (0 if not sent). */
+  orderedAt: number;
+  orderedBy: string;
 }
 
 export interface CoverSummary {
   computedAtMs: number;
+  /** Event sequence number the picture reflects. */
+  eventSeq: number;
   figures: CoverFigure[];
-  gaps: CoverGap[];
-  moves: StandbyMove[];
+  gaps: CoverGapCell[];
+  standby: StandbyMove[];
+}
+
+/** A recommended standby move (GET /api/cover/moves), with the surface's figures before and after. */
+export interface CoverMoveSuggestion {
+  resourceId: string;
+  callSign: string;
+  surface: string;
+  destination: StandbyDestination;
+  /** Predicted drive, s (null = not routable). */
+  travelS: number | null;
+  /** Net share of demand gained, -1..1. */
+  netShare: number;
+  before: CoverFigure[];
+  after: CoverFigure[];
 }
 
 /** Route line of a mobilised resource: [lat, lon] pairs from GET /api/eta or the COP feed. */

@@ -13,8 +13,8 @@ import { agencyLabel } from '../../format.ts';
 import { AGENCY_SHAPE_NAME, STATUS_LABEL } from '../../map/symbols.ts';
 import { SYNTHETIC_LABEL } from '../../map/basemap-layer.ts';
 import type { ApiResult } from '../../state/api.ts';
-import { parseIncident, parseRecommendation, parseResource, parseResources } from '../../state/parse.ts';
-import { AGENCIES, STATUSES } from '../../state/types.ts';
+import { parseCoverMoves, parseStandbyMove, parseIncident, parseRecommendation, parseResource, parseResources } from '../../state/parse.ts';
+import { AGENCIES, STATUSES, type CoverMoveSuggestion } from '../../state/types.ts';
 import { symbolSvg } from '../symbol-svg.ts';
 import type { IncidentCreateDetail, JcrIncidentPanel, MobiliseDetail, RecommendationRefreshDetail } from '../jcr-incident-panel/jcr-incident-panel.ts';
 import type { JcrResourceBoard, StatusSetDetail } from '../jcr-resource-board/jcr-resource-board.ts';
@@ -45,6 +45,9 @@ export class JcrApp extends LitElement {
     tab: { state: true },
     incidentMessage: { state: true },
     coverMessage: { state: true },
+    coverMoves: { state: true },
+    coverMovesError: { state: true },
+    coverBusy: { state: true },
     busy: { state: true },
     help: { state: true },
   };
@@ -52,6 +55,14 @@ export class JcrApp extends LitElement {
   tab: Tab = 'incidents';
   incidentMessage = '';
   coverMessage = '';
+  /** Suggested standby moves for the cover panel (null = not fetched for this cover picture). */
+  coverMoves: CoverMoveSuggestion[] | null = null;
+  coverMovesError = '';
+  coverBusy = false;
+  /** The cover picture (computedAtMs|eventSeq) the suggestions were fetched for. */
+  private movesFor = '';
+  private movesInFlight = false;
+  private unsubCover: (() => void) | null = null;
   busy = false;
   help = false;
   private lastIncidentId: string | null = null;
@@ -69,14 +80,19 @@ export class JcrApp extends LitElement {
     super.connectedCallback();
     document.body.classList.toggle('wall', this.ctx.view === 'wall');
     if (this.ctx.view !== 'wall') document.addEventListener('keydown', this.onKey);
+    // A new cover picture makes the suggestions stale: fetch again while the cover panel is open.
+    this.unsubCover = this.ctx.store.subscribe(['cover'], () => void this.refreshMoves(false));
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('keydown', this.onKey);
+    this.unsubCover?.();
+    this.unsubCover = null;
   }
 
   protected override updated(): void {
+    if (this.tab === 'cover') void this.refreshMoves(false);
     // A newly selected incident: show it and ask for its recommendation.
     const id = this.ctx.store.selection.incidentId;
     if (id !== this.lastIncidentId) {
@@ -212,9 +228,53 @@ export class JcrApp extends LitElement {
     }
   }
 
+  /**
+   * Fetch the suggested standby moves for the current cover picture, when the cover panel is
+   * open (the server computes them on demand). `force` asks again for the same picture.
+   */
+  private async refreshMoves(force: boolean): Promise<void> {
+    const s = this.ctx.store;
+    const c = s.cover;
+    if (this.ctx.view === 'wall' || this.tab !== 'cover' || !s.capabilities.cover || !c || this.movesInFlight) return;
+    const key = `${c.computedAtMs}|${c.eventSeq}`;
+    if (!force && key === this.movesFor) return;
+    this.movesFor = key;
+    this.movesInFlight = true;
+    const r = await this.ctx.api.coverMoves();
+    this.movesInFlight = false;
+    if (r.ok) {
+      this.coverMoves = parseCoverMoves(r.body);
+      this.coverMovesError = '';
+    } else {
+      this.coverMovesError = `Suggestions not available: ${errText(r)}`;
+      this.coverMoves = [];
+    }
+  }
+
   private async onStandbyApply(e: CustomEvent<StandbyApplyDetail>): Promise<void> {
-    const r = await this.ctx.api.applyStandbyMove(e.detail.moveId);
-    this.coverMessage = r.ok ? 'Standby move applied.' : `Standby move not applied: ${errText(r)}`;
+    const s = this.ctx.store;
+    const d = e.detail;
+    const dest = this.coverMoves?.find((m) => m.resourceId === d.resourceId && m.destination.id === d.destinationId)?.destination.name ?? d.destinationId;
+    this.coverBusy = true;
+    this.coverMessage = `Ordering ${d.callSign} to ${dest}…`;
+    const r = await this.ctx.api.applyStandbyMove(d.resourceId, d.destinationId);
+    this.coverBusy = false;
+    if (!r.ok) {
+      this.coverMessage = `Standby move not applied: ${errText(r)}`;
+      return;
+    }
+    this.coverMessage = `Standby move applied: ${d.callSign} to ${dest}.`;
+    // The move is recorded: show it now rather than at the next poll. The server's cover picture
+    // is recomputed after a short debounce, so the answer's own `move` goes into the list now.
+    const move = isRecord(r.body) && isRecord(r.body['move']) ? parseStandbyMove(r.body['move']) : undefined;
+    const c = s.cover;
+    if (move && c) s.setCover({ ...c, standby: [...c.standby.filter((x) => x.resourceId !== move.resourceId), move] });
+    const res = await this.ctx.api.resources();
+    if (res.ok) {
+      const { seq, resources } = parseResources(res.body);
+      s.replaceResources(resources, seq);
+    }
+    await this.refreshMoves(true);
   }
 
   private onTabKey(e: KeyboardEvent): void {
@@ -267,7 +327,8 @@ export class JcrApp extends LitElement {
               @jcr-mobilise=${(e: CustomEvent<MobiliseDetail>) => void this.onMobilise(e)}
               @jcr-recommendation-refresh=${(e: CustomEvent<RecommendationRefreshDetail>) => void this.fetchRecommendation(e.detail.incidentId)}
               @jcr-status-set=${(e: CustomEvent<StatusSetDetail>) => void this.onStatusSet(e)}
-              @jcr-standby-apply=${(e: CustomEvent<StandbyApplyDetail>) => void this.onStandbyApply(e)}>
+              @jcr-standby-apply=${(e: CustomEvent<StandbyApplyDetail>) => void this.onStandbyApply(e)}
+              @jcr-cover-moves-refresh=${() => void this.refreshMoves(true)}>
               <div role="tablist" aria-label="Panels" @keydown=${this.onTabKey}>
                 ${TABS.map(
                   (t) => html`<button role="tab" id=${`tab-${t.id}`} aria-controls=${`panel-${t.id}`} aria-selected=${this.tab === t.id ? 'true' : 'false'}
@@ -282,7 +343,7 @@ export class JcrApp extends LitElement {
                 <jcr-resource-board .ctx=${c}></jcr-resource-board>
               </section>
               <section id="panel-cover" role="tabpanel" aria-labelledby="tab-cover" ?hidden=${this.tab !== 'cover'}>
-                <jcr-cover-panel .ctx=${c} .message=${this.coverMessage}></jcr-cover-panel>
+                <jcr-cover-panel .ctx=${c} .message=${this.coverMessage} .moves=${this.coverMoves} .movesError=${this.coverMovesError} .busy=${this.coverBusy}></jcr-cover-panel>
               </section>
               ${this.help
                 ? html`<section class="help" aria-label="Keyboard shortcuts">

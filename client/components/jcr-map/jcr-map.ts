@@ -21,6 +21,8 @@ export interface MapStats {
   drawMs: number[];
   roadLines: number;
   incidentMarkers: number;
+  /** Cover gap polygons on the map. */
+  gapPolygons: number;
   zoom: number;
 }
 
@@ -31,6 +33,7 @@ export class JcrMap extends LitElement {
   private resources: ResourcesLayer | null = null;
   private basemap: BasemapLayer | null = null;
   private incidents: IncidentsLayer | null = null;
+  private cover: CoverLayer | null = null;
   private pick: L.Marker | null = null;
   private unsub: (() => void)[] = [];
   private fitted = false;
@@ -72,7 +75,7 @@ export class JcrMap extends LitElement {
     const overlayRenderer = L.canvas({ padding: 0.3 });
 
     this.basemap = new BasemapLayer(baseRenderer).addTo(map);
-    new CoverLayer(store, overlayRenderer).addTo(map);
+    this.cover = new CoverLayer(store).addTo(map);
     new RoutesLayer(store, overlayRenderer).addTo(map);
     this.resources = new ResourcesLayer(store, { size: wall ? 22 : 18, labelsFromZoom: wall ? 99 : 13 });
     this.resources.addTo(map);
@@ -110,6 +113,7 @@ export class JcrMap extends LitElement {
     this.unsub = [];
     this.resizeObs?.disconnect();
     this.incidents?.remove();
+    this.cover?.remove();
     this.map?.remove();
     this.map = null;
   }
@@ -192,6 +196,7 @@ export class JcrMap extends LitElement {
       drawMs: st ? [...st.drawMs] : [],
       roadLines: this.basemap?.roadLines ?? 0,
       incidentMarkers: this.querySelectorAll('.jcr-incident').length,
+      gapPolygons: this.cover?.polygons ?? 0,
       zoom: this.map?.getZoom() ?? 0,
     };
   }
