@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { seededRandom } from '../server/core/clock.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
+import { haversineM } from '../server/core/geo.ts';
 import { FleetSim, type Router } from '../sim/fleet/fleet-sim.ts';
 import { bearingDeg, cadenceMs, DEFAULT_CADENCE, hashUnit, makePath, noisyFix, positionAlong } from '../sim/fleet/movement.ts';
 import { generateIncidents, pickWeighted } from '../sim/incidents/generator.ts';
@@ -113,14 +114,45 @@ test('the same seed and orders give the same reports', () => {
   assert.equal(run(), run());
 });
 
-test('a standby move reports AVAILABLE_MOBILE as it leaves and parks at the post', () => {
+test('a standby move: no status message (the control room set it), a position report at once on arrival, parked there', () => {
   const s = sim();
-  s.order('AMB1', { kind: 'standby', taskId: 'SB1', lat: 51.78, lon: -0.215 }, T0 + 1000);
-  s.advance(T0 + 3_600_000);
-  const { events } = s.drain();
-  assert.equal(events.filter((e) => e.resourceId === 'AMB1').map((e) => e.status), [ResourceStatus.AVAILABLE_MOBILE, ResourceStatus.AVAILABLE_MOBILE]);
+  s.advance(T0 + 1000);
+  s.drain();
+  s.order('AMB1', { kind: 'standby', taskId: 'SB-AMB1-1', lat: 51.78, lon: -0.215 }, T0 + 1000);
   const v = s.vehicles.get('AMB1')!;
-  assert.equal([v.phase, v.pos], ['idle', { lat: 51.78, lon: -0.215 }]);
+  assert.equal([v.status, v.phase], [ResourceStatus.AVAILABLE_MOBILE, 'driving']);
+  s.advance(T0 + 600_000);
+  const { reports, events } = s.drain();
+  // Hatfield station → the post: 1941.9 m straight at 10 m/s, parked at T0 + 1 s + 194.19 s.
+  assert.equal(events.map((e) => [e.t - T0, e.resourceId, e.status, e.taskId]), [[195_190, 'AMB1', ResourceStatus.AVAILABLE_MOBILE, 'SB-AMB1-1']]);
+  const mine = reports.filter((r) => r.resourceId === 'AMB1');
+  assert.ok(mine.every((r) => r.status === 0));
+  const arrival = mine.find((r) => r.fixTimeMs === T0 + 195_190);
+  assert.equal(arrival && [arrival.lat, arrival.lon, arrival.speedMps], [51.78, -0.215, 0]);
+  assert.equal([v.phase, v.status, v.pos, v.task], ['idle', ResourceStatus.AVAILABLE_MOBILE, { lat: 51.78, lon: -0.215 }, null]);
+  // parked: once a minute after the arrival report
+  assert.equal(mine.filter((r) => r.fixTimeMs > T0 + 195_190).map((r) => r.fixTimeMs - T0), [255_190, 315_190, 375_190, 435_190, 495_190, 555_190]);
+});
+
+test('a standby move to a station: the crew is at station there on arrival, as the server books it', () => {
+  const s = sim();
+  s.order('HAT1', { kind: 'standby', taskId: 'SB-HAT1-1', lat: 51.8012, lon: -0.2013, atStation: true }, T0);
+  s.advance(T0 + 1_800_000);
+  const { events } = s.drain();
+  assert.equal(events.map((e) => [e.resourceId, e.status, e.taskId]), [['HAT1', ResourceStatus.AVAILABLE_AT_STATION, 'SB-HAT1-1']]);
+  const v = s.vehicles.get('HAT1')!;
+  assert.equal([v.phase, v.status, v.pos], ['idle', ResourceStatus.AVAILABLE_AT_STATION, { lat: 51.8012, lon: -0.2013 }]);
+});
+
+test('a standby move stopped on the way (cancelled) parks where the vehicle is', () => {
+  const s = sim();
+  s.order('AMB1', { kind: 'standby', taskId: 'SB-AMB1-1', lat: 51.78, lon: -0.215 }, T0);
+  s.order('AMB1', { kind: 'stop', status: ResourceStatus.AVAILABLE_MOBILE }, T0 + 100_000);
+  s.advance(T0 + 600_000);
+  const v = s.vehicles.get('AMB1')!;
+  // 1000 m of the 1941.9 m
+  assert.equal([v.phase, v.status, v.task, Math.round(haversineM(51.7636, -0.2247, v.pos.lat, v.pos.lon))], ['idle', ResourceStatus.AVAILABLE_MOBILE, null, 1000]);
+  assert.equal(s.drain().events, []);
 });
 
 test('incident generator: seeded, in time order, only scenario types, locations near demand', () => {

@@ -5,12 +5,14 @@
  * caller moves time forward with `advance(now)` and collects what happened with `drain()`.
  *
  * Per vehicle: idle (at station or post) → [turnout, at station only] → driving to the task →
- * at scene for the scene time → returning home → idle at station. Standby moves drive to a post
- * and stay there available. The terminal sends a status message (AvlReport.status) when the crew
- * changes status themselves — AT_SCENE on arrival, RETURNING on leaving, AVAILABLE_AT_STATION
- * back home, AVAILABLE_MOBILE when a standby move leaves — and position-only reports otherwise
- * (status 0), at the moving or parked cadence. MOBILISED comes from the control room, so the
- * terminal does not echo it.
+ * at scene for the scene time → returning home → idle at station. Standby moves drive to a
+ * station or post and stay there available. The terminal sends a status message
+ * (AvlReport.status) when the crew changes status themselves — AT_SCENE on arrival, RETURNING on
+ * leaving, AVAILABLE_AT_STATION back home — and position-only reports otherwise (status 0), at the
+ * moving or parked cadence. MOBILISED and a standby move (AVAILABLE_MOBILE) come from the control
+ * room, so the terminal does not echo them; the server ends a standby move itself when the AVL
+ * position reaches the destination (docs/cover.md), so arrival there is a position report sent at
+ * once, not a status message.
  */
 import type { ResourceDef, Scenario } from '../../server/core/scenario/types.ts';
 import { ResourceStatus } from '../../server/core/fleet/status.ts';
@@ -26,7 +28,11 @@ export const FALLBACK_KMH = 30;
 
 export type Order =
   | { kind: 'incident'; taskId: string; lat: number; lon: number; sceneS: number }
-  | { kind: 'standby'; taskId: string; lat: number; lon: number }
+  /**
+   * A standby move (taskId: the server's moveId). `atStation`: the destination is a station, where
+   * the server books the crew AVAILABLE_AT_STATION on arrival; at a post it stays AVAILABLE_MOBILE.
+   */
+  | { kind: 'standby'; taskId: string; lat: number; lon: number; atStation?: boolean }
   | { kind: 'return' }
   /** Stop where it is (operator booked it available or unavailable). */
   | { kind: 'stop'; status: ResourceStatus };
@@ -140,8 +146,8 @@ export class FleetSim {
         const atStation = v.phase === 'idle' && v.status === ResourceStatus.AVAILABLE_AT_STATION;
         v.task = o;
         v.path = this.route(v, stationary, { lat: o.lat, lon: o.lon });
-        if (o.kind === 'incident') v.status = ResourceStatus.MOBILISED;
-        else if (v.status !== ResourceStatus.AVAILABLE_MOBILE) this.statusReport(v, now, ResourceStatus.AVAILABLE_MOBILE, stationary);
+        // Both statuses are the control room's decision (the order), not the crew's: no status message.
+        v.status = o.kind === 'incident' ? ResourceStatus.MOBILISED : ResourceStatus.AVAILABLE_MOBILE;
         if (o.kind === 'incident' && atStation && v.turnoutS > 0) {
           v.pos = stationary;
           v.phase = 'turnout';
@@ -244,11 +250,12 @@ export class FleetSim {
           v.phase = 'scene';
           v.phaseUntilMs = t + Math.round(task.sceneS * 1000);
           this.statusReport(v, t, ResourceStatus.AT_SCENE, v.pos);
+        } else if (task?.kind === 'standby') {
+          this.arriveOnStandby(v, t, task);
         } else {
           v.phase = 'idle';
           v.phaseUntilMs = Infinity;
           v.task = null;
-          this.statusReport(v, t, ResourceStatus.AVAILABLE_MOBILE, v.pos);
         }
         return;
       }
@@ -271,6 +278,23 @@ export class FleetSim {
         v.phaseUntilMs = Infinity;
         return;
     }
+  }
+
+  /**
+   * Parked at the standby destination: the position goes at once (position only), so the server
+   * sees the arrival without waiting for the parked cadence and ends the move; the crew takes the
+   * status the server books on arrival (AVAILABLE_AT_STATION at a station, AVAILABLE_MOBILE at a
+   * post) and stays there until the next order.
+   */
+  private arriveOnStandby(v: Vehicle, t: number, task: Order & { kind: 'standby' }): void {
+    v.pos = { lat: task.lat, lon: task.lon };
+    v.phase = 'idle';
+    v.phaseUntilMs = Infinity;
+    v.status = task.atStation ? ResourceStatus.AVAILABLE_AT_STATION : ResourceStatus.AVAILABLE_MOBILE;
+    this.outEvents.push({ t, resourceId: v.id, status: v.status, taskId: task.taskId });
+    v.task = null;
+    this.emit(v, t, 0, v.pos, 0, 0);
+    v.nextReportMs = t + this.cadence.parkedMs;
   }
 
   /** The crew changes status at `t`: one report carrying the status, then the parked or moving cadence. */

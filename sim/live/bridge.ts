@@ -3,19 +3,25 @@
  * fleet of vehicle terminals (AVL over /ws/avl with a feed token) plus a call generator and, in
  * demo mode, an automatic dispatcher (REST with a session token).
  *
- * One sequential loop per tick: advance the FleetSim to now → send its reports (await the ack) →
- * raise due calls → every pollMs read /api/resources and turn what the control room decided
- * (mobilisations, stand-downs, returns, standby moves) into orders for the vehicles. Because the
- * loop waits for each answer, the server state it reads already holds everything it has sent.
+ * One sequential step per tick: advance the FleetSim to now → send its reports (await the ack) →
+ * raise due calls → every pollMs read /api/resources (and, when it can tell something new,
+ * /api/cover for standby moves: sim/live/standby.ts) and turn what the control room decided
+ * (mobilisations, stand-downs, returns, standby moves and their cancels) into orders for the
+ * vehicles. Because each step waits for every answer, the server state it reads already holds
+ * everything it has sent. `createLive` gives the steps to a caller (tests drive them on a fake
+ * clock); `startLive` runs them on a timer.
  */
 import { seededRandom, type Random } from '../../server/core/clock.ts';
+import { STANDBY_ARRIVAL_M } from '../../server/core/cover/standby.ts';
 import { ResourceStatus, statusFromName } from '../../server/core/fleet/status.ts';
+import { haversineM } from '../../server/core/geo.ts';
 import { chooseAttendance } from '../compare/dispatch.ts';
 import { FleetSim, sceneTimeS } from '../fleet/fleet-sim.ts';
 import { plannerRouter } from '../headless.ts';
 import { generateIncidents, type GeneratedIncident } from '../incidents/generator.ts';
 import { ApiClient, AvlClient, errorCodeOf, incidentIdOf, isObj, recommendationOf } from '../net/clients.ts';
 import type { World } from '../world.ts';
+import { StandbyWatch } from './standby.ts';
 
 export interface LiveOptions {
   baseUrl: string;
@@ -35,9 +41,27 @@ export interface LiveOptions {
   now?: () => number;
 }
 
+export interface LiveStats {
+  reports: number;
+  accepted: number;
+  rejected: number;
+  calls: number;
+  mobilised: number;
+  standbyMoves: number;
+}
+
 export interface LiveHandle {
   stop(): Promise<void>;
-  readonly stats: { reports: number; accepted: number; rejected: number; calls: number; mobilised: number };
+  readonly stats: LiveStats;
+}
+
+/** The simulator's steps, for a caller that owns the timing. */
+export interface LiveSim {
+  readonly stats: LiveStats;
+  readonly fleet: FleetSim;
+  /** One tick at now(): reports, calls, and (every pollMs) the control room's decisions. */
+  step(): Promise<void>;
+  close(): void;
 }
 
 interface Job {
@@ -47,6 +71,39 @@ interface Job {
 }
 
 export async function startLive(o: LiveOptions): Promise<LiveHandle> {
+  const log = o.log ?? (() => {});
+  const live = await createLive(o);
+  const tickMs = o.tickMs ?? 1000;
+  let stopping = false;
+  let closed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const loop = () => {
+    if (stopping) return;
+    running = live.step().catch((e: unknown) => {
+      if (e instanceof AvlClosed) closed = true;
+      log('simulator tick failed', { err: e instanceof Error ? e.message : String(e) });
+    });
+    void running.then(() => {
+      if (!stopping && !closed) timer = setTimeout(loop, tickMs);
+    });
+  };
+  loop();
+  return {
+    stats: live.stats,
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      live.close();
+    },
+  };
+}
+
+/** The AVL socket is gone: the loop stops (it cannot report any more). */
+class AvlClosed extends Error {}
+
+export async function createLive(o: LiveOptions): Promise<LiveSim> {
   const now = o.now ?? Date.now;
   const log = o.log ?? (() => {});
   const { scenario, planner } = o.world;
@@ -55,7 +112,10 @@ export async function startLive(o: LiveOptions): Promise<LiveHandle> {
   const t0 = now();
   const fleet = new FleetSim(scenario, plannerRouter(planner), { seed: o.seed, startMs: t0 });
   const types = new Map(scenario.incidentTypes.map((t) => [t.id, t]));
-  const stats = { reports: 0, accepted: 0, rejected: 0, calls: 0, mobilised: 0 };
+  const stats: LiveStats = { reports: 0, accepted: 0, rejected: 0, calls: 0, mobilised: 0, standbyMoves: 0 };
+  const standby = new StandbyWatch(api, log);
+  /** Every standby move (moveId) already given to a vehicle: a stale cover answer never repeats one. */
+  const movesGiven = new Set<string>();
   const jobs = new Map<string, Job>(); // by server incident id (or local ref)
   const locations = new Map<string, { lat: number; lon: number; priority: number }>();
   let incidentsApi = true;
@@ -135,21 +195,15 @@ export async function startLive(o: LiveOptions): Promise<LiveHandle> {
     stats.mobilised += ids.length;
   }
 
-  async function locate(incidentId: string, resourceId: string): Promise<{ kind: 'incident' | 'standby'; lat: number; lon: number; priority: number } | null> {
+  async function locate(incidentId: string): Promise<{ lat: number; lon: number; priority: number } | null> {
     const known = locations.get(incidentId);
-    if (known) return { kind: 'incident', ...known };
+    if (known) return known;
     const res = await api.call('GET', `/api/incidents/${encodeURIComponent(incidentId)}`);
     const b = isObj(res.body) && isObj(res.body.incident) ? res.body.incident : res.body;
     if (res.status < 300 && isObj(b) && typeof b.lat === 'number' && typeof b.lon === 'number') {
       const loc = { lat: b.lat, lon: b.lon, priority: typeof b.priority === 'number' ? b.priority : 1 };
       locations.set(incidentId, loc);
-      return { kind: 'incident', ...loc };
-    }
-    // A standby move (issue 6): the cover answer lists moves with the resource and its destination.
-    const cover = await api.call('GET', '/api/cover');
-    const moves = isObj(cover.body) && Array.isArray(cover.body.moves) ? cover.body.moves : [];
-    for (const m of moves) {
-      if (isObj(m) && m.resourceId === resourceId && typeof m.toLat === 'number' && typeof m.toLon === 'number') return { kind: 'standby', lat: m.toLat, lon: m.toLon, priority: 3 };
+      return loc;
     }
     return null;
   }
@@ -157,21 +211,42 @@ export async function startLive(o: LiveOptions): Promise<LiveHandle> {
   /** Turn the control room's decisions into vehicle orders. */
   async function reconcile(t: number): Promise<void> {
     const res = await api.call('GET', '/api/resources');
-    for (const r of resourcesOf(res.body)) {
+    const rows = resourcesOf(res.body);
+    const seq = isObj(res.body) && typeof res.body.seq === 'number' ? res.body.seq : 0;
+    const moves = await standby.active(seq, rows.some((r) => r.status === 'AVAILABLE_MOBILE'));
+    for (const r of rows) {
       const v = fleet.vehicles.get(r.id);
       const st = statusFromName(r.status);
       if (!v || st === undefined) continue;
       const committed = v.status === ResourceStatus.MOBILISED || v.status === ResourceStatus.AT_SCENE;
-      if (st === ResourceStatus.MOBILISED && r.incidentId && v.task?.taskId !== r.incidentId) {
-        const where = await locate(r.incidentId, r.id);
+      const move = moves?.get(r.id);
+      const newMove = move !== undefined && !movesGiven.has(move.moveId) ? move : undefined;
+      const task = v.task;
+      if (st === ResourceStatus.MOBILISED && r.incidentId && task?.taskId !== r.incidentId) {
+        // A mobilisation also supersedes a standby move (the server ended it with the status change).
+        const where = await locate(r.incidentId);
         if (!where) continue;
-        if (where.kind === 'incident') fleet.order(r.id, { kind: 'incident', taskId: r.incidentId, lat: where.lat, lon: where.lon, sceneS: sceneTimeS(o.seed, r.incidentId, r.id, where.priority) }, t);
-        else fleet.order(r.id, { kind: 'standby', taskId: r.incidentId, lat: where.lat, lon: where.lon }, t);
+        fleet.order(r.id, { kind: 'incident', taskId: r.incidentId, lat: where.lat, lon: where.lon, sceneS: sceneTimeS(o.seed, r.incidentId, r.id, where.priority) }, t);
         const job = jobs.get(r.incidentId);
         if (job) job.resources.add(r.id);
+      } else if (st === ResourceStatus.AVAILABLE_MOBILE && newMove) {
+        // A standby move ordered by the room (a new one supersedes the one being driven).
+        movesGiven.add(newMove.moveId);
+        stats.standbyMoves++;
+        fleet.order(r.id, { kind: 'standby', taskId: newMove.moveId, lat: newMove.lat, lon: newMove.lon, atStation: newMove.atStation }, t);
+      } else if (task?.kind === 'standby' && (st === ResourceStatus.AVAILABLE_MOBILE || st === ResourceStatus.AVAILABLE_AT_STATION)) {
+        // Driving a standby move. Gone from the server within the arrival radius: the server saw the
+        // AVL position arrive (and, at a station, booked the crew there); the vehicle parks at the
+        // destination itself. Gone farther out: cancelled (or booked at station by an operator).
+        const here = fleet.positionAt(v, t);
+        const near = (p: { lat: number; lon: number }) => haversineM(p.lat, p.lon, task.lat, task.lon) <= STANDBY_ARRIVAL_M;
+        const arriving = near(here) || near(r);
+        if (arriving || move?.moveId === task.taskId) continue;
+        if (st === ResourceStatus.AVAILABLE_MOBILE && moves !== null) fleet.order(r.id, { kind: 'stop', status: st }, t);
+        else if (st === ResourceStatus.AVAILABLE_AT_STATION) fleet.order(r.id, { kind: 'return' }, t);
       } else if (st === ResourceStatus.RETURNING && v.status !== ResourceStatus.RETURNING) {
         fleet.order(r.id, { kind: 'return' }, t);
-      } else if ((st === ResourceStatus.AVAILABLE_MOBILE || st === ResourceStatus.UNAVAILABLE) && committed) {
+      } else if ((st === ResourceStatus.AVAILABLE_MOBILE || st === ResourceStatus.UNAVAILABLE) && (committed || task?.kind === 'standby')) {
         fleet.order(r.id, { kind: 'stop', status: st }, t);
       } else if (st === ResourceStatus.AVAILABLE_AT_STATION && v.status !== st) {
         fleet.order(r.id, { kind: 'return' }, t);
@@ -189,14 +264,11 @@ export async function startLive(o: LiveOptions): Promise<LiveHandle> {
     }
   }
 
-  const tickMs = o.tickMs ?? 1000;
   const pollMs = o.pollMs ?? 2000;
   let lastPoll = 0;
-  let stopping = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> = Promise.resolve();
 
-  async function tick(): Promise<void> {
+  async function step(): Promise<void> {
+    if (avl.closed) throw new AvlClosed('the AVL socket is closed');
     const t = now();
     fleet.advance(t);
     const { reports, events } = fleet.drain();
@@ -219,24 +291,7 @@ export async function startLive(o: LiveOptions): Promise<LiveHandle> {
     }
   }
 
-  const loop = () => {
-    if (stopping) return;
-    running = tick().catch((e: unknown) => log('simulator tick failed', { err: e instanceof Error ? e.message : String(e) }));
-    void running.then(() => {
-      if (!stopping && !avl.closed) timer = setTimeout(loop, tickMs);
-    });
-  };
-  loop();
-
-  return {
-    stats,
-    async stop() {
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      await running;
-      avl.close();
-    },
-  };
+  return { stats, fleet, step, close: () => avl.close() };
 }
 
 interface ResourceRow {
