@@ -4,7 +4,8 @@ import { encodeClientFrame } from '../client/cop/codec.ts';
 import { fakeClock, seededRandom } from '../server/core/clock.ts';
 import { JcrError } from '../server/core/errors.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
-import { parseControl, type CopFilter } from '../server/core/cop/frames.ts';
+import { parseControl, type CopChangeMsg, type CopCoverSummaryMsg, type CopFilter } from '../server/core/cop/frames.ts';
+import type { Command } from '../server/core/room.ts';
 import { CopHub } from '../server/core/cop/hub.ts';
 import type { CopLimits } from '../server/core/cop/limits.ts';
 import { Engine } from '../server/shell/engine.ts';
@@ -32,12 +33,30 @@ function world(limits: Partial<CopLimits> = {}) {
   const status = (resourceId: string, s: ResourceStatus, incidentId?: string) =>
     engine.execute({ type: 'resource.setStatus', resourceId, status: s, ...(incidentId ? { incidentId } : {}) }, op);
   /** Connect a fake socket and send its first frame (real bytes through the real decoder and validator). */
-  const join = (filter?: CopFilter, sock: FakeSocket = new FakeSocket()) => {
-    const id = hub.connect(sock, { id: 'test', via: 'test' });
+  const join = (filter?: CopFilter, sock: FakeSocket = new FakeSocket(), incidentScope: string | null = null) => {
+    const id = hub.connect(sock, { id: 'test', via: 'test', incidentScope });
     hub.control(id, parseControl(decodeClient(encodeClientFrame(sock.picture.subscribeMessage(filter)))));
     return { sock, id };
   };
-  return { clock, store, engine, hub, move, status, join };
+  const exec = (cmd: Command) => engine.execute(cmd, op);
+  return { clock, store, engine, hub, move, status, join, exec };
+}
+
+/** A cover summary as the cover service would publish it (literal figures). */
+function coverMsg(computedAtMs: number, eventSeq: number, covered: number): CopCoverSummaryMsg {
+  return {
+    computedAtMs, eventSeq, gapCells: Math.round((1 - covered) * 100), standbyMoves: 0,
+    figures: [{ surface: 'fire:pump', standardId: 'fire-appliances', standardName: 'First appliance 10 min, second 13 min', nth: 1, withinS: 600, coveredShare: covered, targetShare: 0.9, meetsStandard: covered >= 0.9, label: `fire pump 1st within 10 min: ${covered}` }],
+  };
+}
+
+/** What a delta's changes say, compactly: status (ref:status:incident), incident (id:status:attendances) or cover. */
+function kinds(changes: readonly CopChangeMsg[]): string[] {
+  return changes.map((c) =>
+    c.status ? `status ${c.status.ref}:${c.status.status}:${c.status.incidentId}` :
+    c.incident ? `incident ${c.incident.incident.id}:${c.incident.removed ? 'removed' : `${c.incident.incident.status}:${c.incident.incident.attendances.map((a) => a.resourceId).join('+')}`}@${c.incident.eventSeq}` :
+    c.cover ? `cover ${c.cover.summary?.figures[0]?.coveredShare}` : '?',
+  );
 }
 
 /** Decoded messages (client/cop/codec.ts: enums as numbers) without unset sub-messages and empty lists, for exact comparisons. */
@@ -262,7 +281,119 @@ test('a screen that acks is never more than maxUnackedFrames ahead: beyond that 
   w.store.close();
 });
 
-/** Thirty ticks of seeded movement across the edge of `view`, with status changes on two resources. */
+test('incident changes: created, mobilised, at scene, closed, each in event order with the status changes that cause it', () => {
+  const w = world();
+  const screen = w.join();
+  w.hub.tick();
+  const deltaChanges = () => {
+    w.clock.advance(100);
+    w.hub.tick();
+    return kinds(screen.sock.frames().at(-1)?.delta?.changes ?? []);
+  };
+  w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.7636, lon: -0.2232, address: 'Hatfield', priority: 2 });
+  assert.equal(deltaChanges(), ['incident INC-1:received:@1']);
+  assert.equal(screen.sock.picture.incidents.get('INC-1'), {
+    id: 'INC-1', typeId: 'dwelling-fire', typeName: 'Dwelling fire', priority: 2, status: 'received', latE7: 517636000, lonE7: -2232000,
+    address: 'Hatfield', leadAgency: 'fire', supportingAgencies: [], attendances: [], createdAtMs: T0, updatedAtMs: T0, closedAtMs: 0,
+    majorIncident: false, requestedAgencies: [],
+  });
+  // One command, three events (decision, two status changes): the incident's change follows the last of them.
+  w.exec({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['HAT1', 'HAT2'], proposed: ['HAT1', 'HAT2'] });
+  assert.equal(deltaChanges(), ['status 1:3:INC-1', 'status 2:3:INC-1', 'incident INC-1:mobilising:HAT1+HAT2@4']);
+  w.status('HAT1', ResourceStatus.AT_SCENE);
+  w.exec({ type: 'incident.update', incidentId: 'INC-1', patch: { methane: { majorIncident: true } } });
+  // Two commands in one tick: two incident changes, never merged, in order.
+  assert.equal(deltaChanges(), ['status 1:4:INC-1', 'incident INC-1:in-attendance:HAT1+HAT2@5', 'incident INC-1:in-attendance:HAT1+HAT2@6']);
+  assert.equal(screen.sock.picture.incidents.get('INC-1')?.majorIncident, true);
+  w.exec({ type: 'incident.close', incidentId: 'INC-1', reason: 'out' });
+  assert.equal(deltaChanges(), ['status 1:5:', 'status 2:5:', 'incident INC-1:closed:HAT1+HAT2@9']);
+  const closed = screen.sock.frames().at(-1)?.delta?.changes[2]?.incident?.incident;
+  assert.equal(closed?.attendances, [
+    { resourceId: 'HAT1', agency: 'fire', mobilisedAtMs: T0 + 100, arrivedAtMs: T0 + 200, leftAtMs: T0 + 300 },
+    { resourceId: 'HAT2', agency: 'fire', mobilisedAtMs: T0 + 100, arrivedAtMs: 0, leftAtMs: T0 + 300 },
+  ]);
+  // A closed incident leaves the picture, as it is absent from a fresh snapshot.
+  assert.equal([...screen.sock.picture.incidents.keys()], []);
+  const fresh = w.join();
+  w.hub.tick();
+  assert.equal(fresh.sock.frames()[0]?.snapshot?.incidents, []);
+  assert.equal(fresh.sock.picture.list(), screen.sock.picture.list());
+  w.store.close();
+});
+
+test('incidents by agency: a dispatcher sees their agency\'s incidents, joins when asked to assist, and gets a removal when dropped', () => {
+  const w = world();
+  const wall = w.join();
+  const police = w.join(undefined, new FakeSocket(), 'police');
+  const ambView = w.join({ agencies: ['ambulance'], bounds: null });
+  w.hub.tick();
+  const last = (c: { sock: FakeSocket }) => kinds(c.sock.frames().at(-1)?.delta?.changes ?? []);
+  const tick = () => {
+    w.clock.advance(100);
+    return w.hub.tick();
+  };
+  w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.77, lon: -0.22 });
+  w.exec({ type: 'incident.create', typeId: 'cardiac-arrest', lat: 51.78, lon: -0.21 });
+  const r = tick();
+  assert.is(r.encodes, 3, 'three filter groups, one encode each');
+  assert.equal(last(wall), ['incident INC-1:received:@1', 'incident INC-2:received:@2']);
+  assert.equal(last(police), []);
+  assert.equal(last(ambView), ['incident INC-2:received:@2']);
+  // Fire asks police to assist: police sees it at once (to accept it), the ambulance view does not.
+  w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-1', fromAgency: 'fire', toAgency: 'police', note: 'cordon' });
+  tick();
+  assert.equal(last(police), ['incident INC-1:received:@3']);
+  assert.equal(police.sock.picture.incidents.get('INC-1')?.requestedAgencies, ['police']);
+  w.exec({ type: 'incident.acceptAssistance', incidentId: 'INC-1', requestId: 'INC-1-R1', actingAgency: 'police' });
+  tick();
+  assert.equal(police.sock.picture.incidents.get('INC-1')?.supportingAgencies, ['police']);
+  // The lead takes police off: police gets a removal that carries nothing but the id.
+  w.exec({ type: 'incident.update', incidentId: 'INC-1', patch: { supportingAgencies: [] } });
+  tick();
+  assert.equal(last(police), ['incident INC-1:removed@5']);
+  assert.equal(police.sock.frames().at(-1)?.delta?.changes[0]?.incident?.incident.leadAgency, '');
+  assert.equal([[...police.sock.picture.incidents.keys()], [...wall.sock.picture.incidents.keys()], [...ambView.sock.picture.incidents.keys()]], [[], ['INC-1', 'INC-2'], ['INC-2']]);
+  // Fresh snapshots agree with what the deltas built, filter by filter.
+  const fresh = [w.join(), w.join(undefined, new FakeSocket(), 'police'), w.join({ agencies: ['ambulance'], bounds: null })];
+  w.hub.tick();
+  assert.equal(fresh.map((f) => f.sock.picture.incidentList()), [wall, police, ambView].map((c) => c.sock.picture.incidentList()));
+  w.store.close();
+});
+
+test('cover changes go to every filter, in order with status changes, and are never dropped for a slow client', () => {
+  const w = world({ highWaterBytes: 200 });
+  w.hub.onCover(coverMsg(T0, 0, 0.95));
+  w.hub.tick(); // seq 1: the first picture, before anyone watches
+  const fast = w.join({ agencies: ['police'], bounds: { south: 51.7, west: -0.3, north: 51.8, east: -0.1 } });
+  const slow = w.join();
+  slow.sock.slow = true;
+  w.hub.tick();
+  assert.equal(fast.sock.frames()[0]?.snapshot?.cover, coverMsg(T0, 0, 0.95));
+  for (let t = 1; t <= 6; t++) {
+    w.clock.advance(100);
+    w.move('PC1', 51.76 + t / 1000, -0.22);
+    if (t === 2) w.status('HAT1', ResourceStatus.UNAVAILABLE);
+    if (t === 2 || t === 4) w.hub.onCover(coverMsg(T0 + t * 100, 1, 0.95 - t / 100));
+    w.hub.tick();
+  }
+  assert.equal(fast.sock.frames().flatMap((f) => kinds(f.delta?.changes ?? [])), ['cover 0.9299999999999999', 'cover 0.9099999999999999'], 'the police view skips the fire status change, not the cover');
+  assert.is(slow.sock.sent.length, 1, 'the slow client got nothing after its snapshot');
+  slow.sock.drain();
+  slow.sock.slow = false;
+  w.hub.tick();
+  const catchUp = slow.sock.frames()[1]?.delta;
+  assert.equal([catchUp?.fromSeq, catchUp?.seq], [2, 7]);
+  assert.equal(kinds(catchUp?.changes ?? []), ['status 1:6:', 'cover 0.9299999999999999', 'cover 0.9099999999999999']);
+  assert.equal(slow.sock.picture.cover, coverMsg(T0 + 400, 1, 0.95 - 4 / 100));
+  assert.equal(fast.sock.picture.cover, slow.sock.picture.cover);
+  w.store.close();
+});
+
+/**
+ * Thirty ticks of seeded movement across the edge of `view`, with status changes on two
+ * resources, two incidents (one fire, mobilised and closed; one ambulance-led with police asked
+ * to assist) and a cover picture every fourth tick.
+ */
 function drive(w: ReturnType<typeof world>, from: number, to: number, onTick: (t: number) => void) {
   const rnd = seededRandom(42);
   const cycle = [ResourceStatus.MOBILISED, ResourceStatus.AT_SCENE, ResourceStatus.RETURNING, ResourceStatus.AVAILABLE_MOBILE];
@@ -273,6 +404,13 @@ function drive(w: ReturnType<typeof world>, from: number, to: number, onTick: (t
     for (const [id, lat, lon, p] of moves) if (p < 0.7) w.move(id, lat, lon, Math.floor(p * 360), p * 30, 3);
     if (t % 3 === 0) w.status('PC1', cycle[(t / 3 - 1) % 4] as ResourceStatus, `I-${t}`);
     if (t % 4 === 0) w.status('AMB1', cycle[(t / 4 - 1) % 4] as ResourceStatus, `I-${t}`);
+    if (t === 2) w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.77, lon: -0.22 });
+    if (t === 5) w.exec({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['HAT1'], proposed: ['HAT1'] });
+    if (t === 9) w.exec({ type: 'incident.create', typeId: 'cardiac-arrest', lat: 51.78, lon: -0.21 });
+    if (t === 11) w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-2', fromAgency: 'ambulance', toAgency: 'police' });
+    if (t === 13) w.status('HAT1', ResourceStatus.AT_SCENE);
+    if (t === 16) w.exec({ type: 'incident.close', incidentId: 'INC-1' });
+    if (t % 4 === 1) w.hub.onCover(coverMsg(w.clock.now(), w.engine.room.lastSeq, (60 + t) / 100));
     w.hub.tick();
     onTick(t);
   }
@@ -309,6 +447,15 @@ test('a client that reconnects mid-stream ends with the same state as one that n
   assert.equal(flaky.sock.picture.list(), steady.sock.picture.list());
   assert.equal(flakyView.sock.frames()[0]?.delta?.fromSeq, 7);
   assert.equal(flakyView.sock.picture.list(), steadyView.sock.picture.list());
+  // Incidents and cover changed while it was away (INC-2 created, INC-1 closed, new cover): the merged delta carried them.
+  assert.equal(kinds(resumed?.changes ?? []).filter((k) => !k.startsWith('status')), [
+    'incident INC-2:received:@9', 'cover 0.69', 'incident INC-2:received:@10', 'incident INC-1:in-attendance:HAT1@13', 'cover 0.73', 'incident INC-1:closed:HAT1@17', 'cover 0.77', 'cover 0.81',
+  ]);
+  assert.equal(flaky.sock.picture.incidentList(), steady.sock.picture.incidentList());
+  assert.equal(flaky.sock.picture.incidentList().map((i) => [i.id, i.requestedAgencies]), [['INC-2', ['police']]]);
+  assert.equal([flaky.sock.picture.cover, flakyView.sock.picture.cover], [steady.sock.picture.cover, steady.sock.picture.cover]);
+  assert.equal(flaky.sock.picture.cover?.figures[0]?.coveredShare, 0.89);
+  assert.equal(flakyView.sock.picture.incidentList(), steadyView.sock.picture.incidentList());
   assert.ok(steadyView.sock.results.every((r) => r === 'snapshot' || r === 'delta'));
   const viewFrames = steadyView.sock.frames();
   const entered = viewFrames.reduce((n, f) => n + (f.delta?.enter.length ?? 0), 0);
@@ -320,6 +467,8 @@ test('a client that reconnects mid-stream ends with the same state as one that n
   w.hub.tick();
   assert.equal(fresh.sock.picture.list(), steady.sock.picture.list());
   assert.equal(freshView.sock.picture.list(), steadyView.sock.picture.list());
+  assert.equal([fresh.sock.picture.incidentList(), fresh.sock.picture.cover], [steady.sock.picture.incidentList(), steady.sock.picture.cover]);
+  assert.equal([freshView.sock.picture.incidentList(), freshView.sock.picture.cover], [steadyView.sock.picture.incidentList(), steadyView.sock.picture.cover]);
   w.store.close();
 });
 
@@ -337,6 +486,7 @@ test('resume beyond the ring buffer, or from another epoch, gets a snapshot and 
   const snap = flaky.sock.frames()[0]?.snapshot;
   assert.equal([snap?.reason, snap?.seq], [2, 16]); // RESUME_TOO_OLD, at the tick after it rejoined
   assert.equal(flaky.sock.picture.list(), steady.sock.picture.list());
+  assert.equal([flaky.sock.picture.incidentList(), flaky.sock.picture.cover], [steady.sock.picture.incidentList(), steady.sock.picture.cover]);
   // Another server instance (restart): sequence numbers are not comparable, so a snapshot.
   const stale = new FakeSocket(steady.sock.picture);
   const id = w.hub.connect(stale, { id: 'x', via: 'test' });
