@@ -105,6 +105,22 @@ test('committing the only pump near Cherry Hinton opens a gap there; the recomme
   assert.is(inGap(model.gaps(moved)), false);
 });
 
+test('standby moves skipping unreachable destinations equal the full evaluation of every destination', () => {
+  const states: Array<Array<[string, 1 | 2 | 3]>> = [[['CHH1', 3]], [['CHH1', 3], ['TRU1', 3]], [['CEN1', 3], ['CEN2', 3], ['ARB1', 3]], [['AMB1', 3]]];
+  for (const changes of states) {
+    const fleet = new Fleet(scenario);
+    for (const [id, st] of changes) fleet.setStatus(id, st, 'INC-1');
+    const pruned = recommendMoves(new CoverModel(planner, scenario), [...fleet.all()], { limit: 50 });
+    const full = recommendMoves(new CoverModel(planner, scenario), [...fleet.all()], { limit: 50, prune: false });
+    assert.equal(pruned, full, JSON.stringify(changes));
+  }
+  // the first state's best move, literally (F-CHH lost its only pump)
+  const fleet = new Fleet(scenario);
+  fleet.setStatus('CHH1', 3, 'INC-1');
+  const best = recommendMoves(model, [...fleet.all()], { limit: 1 })[0]!;
+  assert.equal([best.destination.id, best.gainWeight, best.strippedWeight], ['F-CHH', 30, 0]);
+});
+
 function roomWith(): { room: Room; apply: (evs: ReturnType<Room['decide']>) => void; clock: ReturnType<typeof fakeClock> } {
   const clock = fakeClock();
   const room = new Room(scenario, { clock: clock.now });

@@ -66,6 +66,8 @@ export interface CoverSource {
   lon: number;
   /** Turnout before the drive: crewing turnout at a station, 0 when mobile. */
   offsetS: number;
+  /** Booked available at a station: its position repeats, so its tree is always worth caching. */
+  atStation?: boolean;
 }
 
 export interface TargetFigure extends SurfaceTarget {
@@ -117,6 +119,9 @@ interface Tree {
   nodes: Float32Array;
   demand: Float64Array;
 }
+
+/** fastestMps by planner and profile: a property of the graph and speeds, shared by every model over them. */
+const FASTEST = new WeakMap<JourneyPlanner, Map<string, number>>();
 
 const nthName = (n: number): string => (n === 1 ? '1st' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`);
 
@@ -233,6 +238,7 @@ export class CoverModel {
         lat: r.lat,
         lon: r.lon,
         offsetS: r.status === ResourceStatus.AVAILABLE_AT_STATION ? turnoutS(r.def, this.scenario.crewing) : 0,
+        atStation: r.status === ResourceStatus.AVAILABLE_AT_STATION,
       });
     }
     out.sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
@@ -294,12 +300,46 @@ export class CoverModel {
     return t;
   }
 
+  /**
+   * The highest speed, m/s, any part of a journey of this profile can have: the fastest road slot
+   * of the graph or the off-road gap (air profiles: the airspeed). Journey times are at least the
+   * straight-line distance over it, which lets standby moves skip destinations that cannot reach
+   * an uncovered demand point in time without searching from them (./moves.ts).
+   */
+  fastestMps(profile: string): number {
+    const p = this.planner;
+    let known = FASTEST.get(p);
+    if (!known) FASTEST.set(p, (known = new Map()));
+    const hit = known.get(profile);
+    if (hit !== undefined) return hit;
+    let mps: number;
+    if (p.speed.isAir(profile)) mps = 1000 / p.speed.airSeconds(profile, 1000);
+    else {
+      const g = p.graph;
+      let kmh = p.offRoadKmh;
+      const seen = new Set<number>();
+      for (let i = 0; i < g.slotHighway.length; i++) {
+        const key = g.slotHighway[i]! * 1e6 + g.slotMaxspeed[i]!;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        kmh = Math.max(kmh, p.speed.roadKmh(profile, g.highwayNames[g.slotHighway[i]!] ?? 'default', g.slotMaxspeed[i]!));
+      }
+      mps = kmh / 3.6;
+    }
+    known.set(profile, mps);
+    return mps;
+  }
+
   /** Compute a surface from its sources (see the file comment for the two methods). */
   compute(s: SurfaceDef, sources: readonly CoverSource[], opts: { method?: 'trees' | 'search' } = {}): SurfaceResult {
     let method = opts.method;
     if (!method) {
+      // Station positions repeat (a crew books in at the same station again), so their trees are
+      // built once and kept; only new mobile positions count against the multi-source fallback.
+      // Counting stations too made a cold model pick the search and never build a tree, so every
+      // recompute paid the full search (bench/cover.ts: ~80 ms against ~10 ms by cached trees).
       let fresh = 0;
-      for (const src of sources) if (!this.hasTree(src.profile, src.lat, src.lon, s.boundS)) fresh++;
+      for (const src of sources) if (!src.atStation && !this.hasTree(src.profile, src.lat, src.lon, s.boundS)) fresh++;
       method = fresh > this.maxFreshTrees ? 'search' : 'trees';
     }
     const r = method === 'trees' ? this.computeByTrees(s, sources) : this.computeBySearch(s, sources);

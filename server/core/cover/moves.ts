@@ -109,6 +109,23 @@ export interface MoveOptions {
   limit?: number;
   /** Resources that may not be moved (e.g. already on a standby move). */
   exclude?: ReadonlySet<string>;
+  /**
+   * Skip destinations that cannot bring any uncovered demand point within a target (default
+   * true). Exact: tests compare it with `prune: false`, which searches from every destination.
+   */
+  prune?: boolean;
+}
+
+/** Lower bounds on journey times are straight-line distance over the fastest speed, with slack for snapping geometry. */
+const LOWER_BOUND_SLACK = 0.95;
+
+interface Scored {
+  si: number;
+  yi: number;
+  off: number;
+  gain: number;
+  stripped: number;
+  meanAfter: number;
 }
 
 /**
@@ -116,10 +133,18 @@ export interface MoveOptions {
  * slot (the next source moves up) and arrives at Y with its crewing turnout at a station or none
  * at a post. Moves that strip another area below a standard rank after every move that does not;
  * then by net demand weight gained, then by shorter weighted mean time, then ids.
+ *
+ * Cost: a destination's demand times need one bounded search (cached with the model's trees).
+ * A move can only gain at a demand point that no target covers now, so a destination farther
+ * from every such point than the target time allows (straight line at the fastest speed) is
+ * skipped before its search; the before/after figures are built for the returned moves only.
  */
 export function recommendMoves(model: CoverModel, resources: readonly Res[], opts: MoveOptions = {}): MoveRecommendation[] {
   const limit = opts.limit ?? 5;
+  const prune = opts.prune ?? true;
   const dests = standbyDestinations(model);
+  const D = model.demand.length;
+  const byId = new Map(resources.map((r) => [r.def.id, r]));
   const all: Array<MoveRecommendation & { meanAfter: number }> = [];
   const surfaces = opts.surface !== undefined ? model.surfaces.filter((s) => s.key === opts.surface) : model.surfaces;
   for (const s of surfaces) {
@@ -128,81 +153,79 @@ export function recommendMoves(model: CoverModel, resources: readonly Res[], opt
     const k = s.k;
     const table = model.demandTable(s, sources, k + 1);
     const before = model.figures(s, table.times);
-    const D = model.demand.length;
-    const byId = new Map(resources.map((r) => [r.def.id, r]));
+    // Demand points each target does not cover now: the only places a move can gain.
+    const uncovered = s.targets.map((tg) => {
+      const b = table.times[tg.nth - 1]!;
+      const out: number[] = [];
+      for (let d = 0; d < D; d++) if (model.demandSnap[d] && !(b[d]! <= tg.withinS)) out.push(d);
+      return out;
+    });
+    const scored: Scored[] = [];
+    const without: Float64Array[] = Array.from({ length: k }, () => new Float64Array(D));
     const after: Float64Array[] = Array.from({ length: k }, () => new Float64Array(D));
     sources.forEach((src, si) => {
       const r = byId.get(src.resourceId);
       if (!r || opts.exclude?.has(src.resourceId)) return;
       if (r.status !== ResourceStatus.AVAILABLE_AT_STATION && r.status !== ResourceStatus.AVAILABLE_MOBILE) return;
-      for (const y of dests) {
-        if (!y.agencies.includes(s.agency)) continue;
-        if (haversineM(src.lat, src.lon, y.lat, y.lon) < 250) continue;
-        const t = model.tree(src.profile, y.lat, y.lon, s.boundS);
-        if (!t) continue;
+      leaveOut(table, si, k, D, without);
+      const mps = model.fastestMps(src.profile) / LOWER_BOUND_SLACK;
+      dests.forEach((y, yi) => {
+        if (!y.agencies.includes(s.agency)) return;
+        if (haversineM(src.lat, src.lon, y.lat, y.lon) < 250) return;
         const off = y.kind === 'station' ? turnoutS(r.def, model.scenario.crewing) : 0;
-        for (let d = 0; d < D; d++) {
-          // the k best without X, then X at Y
-          let m = 0;
-          for (let j = 0; j <= k && m < k; j++) {
-            if (table.who[j]![d] === si) continue;
-            after[m++]![d] = table.times[j]![d]!;
-          }
-          const x = off + t.demand[d]!;
-          if (x <= s.boundS && x < after[k - 1]![d]!) {
-            let j = k - 1;
-            while (j > 0 && after[j - 1]![d]! > x) {
-              after[j]![d] = after[j - 1]![d]!;
-              j--;
-            }
-            after[j]![d] = x;
-          }
-        }
+        if (prune && !canGain(model, s, uncovered, y, off, mps)) return;
+        const t = model.tree(src.profile, y.lat, y.lon, s.boundS);
+        if (!t) return;
+        arriveAt(without, t.demand, off, s.boundS, k, D, after);
         let gain = 0;
         let stripped = 0;
         for (const tg of s.targets) {
           const b = table.times[tg.nth - 1]!, a = after[tg.nth - 1]!;
-          model.demand.forEach((dp, d) => {
+          for (let d = 0; d < D; d++) {
             const inB = b[d]! <= tg.withinS, inA = a[d]! <= tg.withinS;
-            if (inA && !inB) gain += dp.weight;
-            if (inB && !inA) stripped += dp.weight;
-          });
+            if (inA && !inB) gain += model.demand[d]!.weight;
+            else if (inB && !inA) stripped += model.demand[d]!.weight;
+          }
         }
-        if (gain - stripped <= 0) continue;
+        if (gain - stripped <= 0) return;
         let mean = 0;
-        model.demand.forEach((dp, d) => {
-          const x = after[0]![d]!;
-          if (!Number.isNaN(x)) mean += dp.weight * Math.min(x, s.boundS);
-        });
-        all.push({
-          resourceId: src.resourceId,
-          callSign: r.def.callSign,
-          surface: s.key,
-          from: { lat: src.lat, lon: src.lon },
-          destination: { id: y.id, kind: y.kind, name: y.name, lat: y.lat, lon: y.lon },
-          travelS: null,
-          gainWeight: gain,
-          strippedWeight: stripped,
-          netShare: model.totalWeight > 0 ? (gain - stripped) / model.totalWeight : 0,
-          before,
-          after: model.figures(s, after),
-          meanAfter: mean,
-        });
-      }
+        const first = after[0]!;
+        for (let d = 0; d < D; d++) {
+          const x = first[d]!;
+          if (!Number.isNaN(x)) mean += model.demand[d]!.weight * Math.min(x, s.boundS);
+        }
+        scored.push({ si, yi, off, gain, stripped, meanAfter: mean });
+      });
     });
+    // Figures only for the moves that can still be returned: the best `limit` of this surface.
+    scored.sort((a, b) => order(a, b, sources[a.si]!.resourceId, sources[b.si]!.resourceId, dests[a.yi]!.id, dests[b.yi]!.id));
+    for (const m of scored.slice(0, limit)) {
+      const src = sources[m.si]!;
+      const y = dests[m.yi]!;
+      const t = model.tree(src.profile, y.lat, y.lon, s.boundS)!;
+      leaveOut(table, m.si, k, D, without);
+      arriveAt(without, t.demand, m.off, s.boundS, k, D, after);
+      all.push({
+        resourceId: src.resourceId,
+        callSign: byId.get(src.resourceId)!.def.callSign,
+        surface: s.key,
+        from: { lat: src.lat, lon: src.lon },
+        destination: { id: y.id, kind: y.kind, name: y.name, lat: y.lat, lon: y.lon },
+        travelS: null,
+        gainWeight: m.gain,
+        strippedWeight: m.stripped,
+        netShare: model.totalWeight > 0 ? (m.gain - m.stripped) / model.totalWeight : 0,
+        before,
+        after: model.figures(s, after),
+        meanAfter: m.meanAfter,
+      });
+    }
   }
-  all.sort(
-    (a, b) =>
-      (a.strippedWeight > 0 ? 1 : 0) - (b.strippedWeight > 0 ? 1 : 0) ||
-      b.gainWeight - b.strippedWeight - (a.gainWeight - a.strippedWeight) ||
-      a.meanAfter - b.meanAfter ||
-      cmp(a.resourceId, b.resourceId) ||
-      cmp(a.destination.id, b.destination.id),
-  );
+  all.sort((a, b) => order({ gain: a.gainWeight, stripped: a.strippedWeight, meanAfter: a.meanAfter }, { gain: b.gainWeight, stripped: b.strippedWeight, meanAfter: b.meanAfter }, a.resourceId, b.resourceId, a.destination.id, b.destination.id));
   const out: MoveRecommendation[] = [];
   for (const m of all.slice(0, limit)) {
     const { meanAfter: _mean, ...rec } = m;
-    const r = resources.find((x) => x.def.id === m.resourceId);
+    const r = byId.get(m.resourceId);
     if (r) {
       try {
         const route = model.planner.eta(m.from, m.destination, r.def.vehicleClass, { maxS: 7200 });
@@ -214,6 +237,60 @@ export function recommendMoves(model: CoverModel, resources: readonly Res[], opt
     out.push(rec);
   }
   return out;
+}
+
+/** Best first: moves that strip nothing, then net gain, then lower weighted mean first arrival, then ids. */
+function order(
+  a: Pick<Scored, 'gain' | 'stripped' | 'meanAfter'>,
+  b: Pick<Scored, 'gain' | 'stripped' | 'meanAfter'>,
+  aRes: string,
+  bRes: string,
+  aDest: string,
+  bDest: string,
+): number {
+  return (
+    (a.stripped > 0 ? 1 : 0) - (b.stripped > 0 ? 1 : 0) ||
+    b.gain - b.stripped - (a.gain - a.stripped) ||
+    a.meanAfter - b.meanAfter ||
+    cmp(aRes, bRes) ||
+    cmp(aDest, bDest)
+  );
+}
+
+/** `out` = the k best demand times without source si (the next source moves up). */
+function leaveOut(table: { times: Float64Array[]; who: Int32Array[] }, si: number, k: number, D: number, out: Float64Array[]): void {
+  for (let d = 0; d < D; d++) {
+    let m = 0;
+    for (let j = 0; j <= k && m < k; j++) {
+      if (table.who[j]![d] === si) continue;
+      out[m++]![d] = table.times[j]![d]!;
+    }
+  }
+}
+
+/** `after` = `without` plus the moved resource arriving from its destination (turnout `off`). */
+function arriveAt(without: Float64Array[], demand: Float64Array, off: number, bound: number, k: number, D: number, after: Float64Array[]): void {
+  for (let j = 0; j < k; j++) after[j]!.set(without[j]!);
+  for (let d = 0; d < D; d++) {
+    const x = off + demand[d]!;
+    if (!(x <= bound) || !(x < after[k - 1]![d]!)) continue;
+    let j = k - 1;
+    while (j > 0 && after[j - 1]![d]! > x) {
+      after[j]![d] = after[j - 1]![d]!;
+      j--;
+    }
+    after[j]![d] = x;
+  }
+}
+
+/** Could a resource at y (after turnout `off`) reach any uncovered demand point within its target? */
+function canGain(model: CoverModel, s: SurfaceDef, uncovered: readonly number[][], y: StandbyDestination, off: number, mps: number): boolean {
+  return s.targets.some((tg, ti) =>
+    uncovered[ti]!.some((d) => {
+      const p = model.demand[d]!;
+      return off + haversineM(y.lat, y.lon, p.lat, p.lon) / mps <= tg.withinS;
+    }),
+  );
 }
 
 /** Resource positions as cover sources, exported for callers that hold sources already. */
