@@ -7,6 +7,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fakeClock } from '../server/core/clock.ts';
 import { STANDBY_ARRIVAL_M } from '../server/core/cover/standby.ts';
 import { haversineM } from '../server/core/geo.ts';
@@ -15,6 +18,9 @@ import { mobilisationFromPlanner } from '../server/shell/incidents/mobilisation.
 import { createLogger } from '../server/shell/log.ts';
 import { startServer, type RunningServer } from '../server/shell/server.ts';
 import { createLive, type LiveSim } from '../sim/live/bridge.ts';
+import { exportRecording } from '../sim/record/export.ts';
+import { parseRecording, serialiseRecording } from '../sim/record/format.ts';
+import { Replay } from '../sim/replay/replay.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
 import { api, tokenFor } from './support/server.ts';
 
@@ -34,7 +40,7 @@ interface World {
   close(): Promise<void>;
 }
 
-async function world(): Promise<World> {
+async function world(db = ':memory:'): Promise<World> {
   const base = coverScenario();
   const scenario: Scenario = {
     ...base,
@@ -45,7 +51,7 @@ async function world(): Promise<World> {
   const timers: Array<{ due: number; fn: () => void; live: boolean }> = [];
   const server = await startServer({
     scenario,
-    db: ':memory:',
+    db,
     port: 0,
     clock: clock.now,
     logger: createLogger('silent'),
@@ -248,6 +254,79 @@ test('a standby move superseded by a mobilisation: the vehicle drives to the inc
     assert.equal([v.phase, v.status, v.task?.taskId, v.task?.lat, v.task?.lon], ['scene', 4, id, 52.2053, 0.1218]);
   } finally {
     await w.close();
+  }
+});
+
+test('a live run with standby moves, exported from its database, replays into a fresh server to the same final state', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jcr-sim-standby-'));
+  try {
+    const w = await world(join(dir, 'live.sqlite'));
+    try {
+      await w.run(5);
+      await orderMove(w, 'AMB1', 'DAP-NEW');
+      await orderMove(w, 'CEN1', 'F-CHH');
+      await orderMove(w, 'AMB2', 'DAP-NEW');
+      await w.run(62);
+      assert.is((await api(w.server, 'POST', '/api/cover/moves/AMB2/cancel', { token: w.duty })).status, 200);
+      await w.run(533); // to T0 + 600 s
+    } finally {
+      await w.close();
+    }
+    const rec = parseRecording(serialiseRecording(exportRecording(join(dir, 'live.sqlite'), w.server.engine.room.scenario, T0, T0 + 600_000)));
+    assert.equal(rec.header.version, 2);
+    assert.equal(
+      rec.lines.filter((l) => l.type === 'standby' || l.type === 'standbyEnd'),
+      [
+        { type: 'standby', t: 5000, resourceId: 'AMB1', destinationId: 'DAP-NEW', lat: 52.211, lon: 0.16 },
+        { type: 'standby', t: 5000, resourceId: 'CEN1', destinationId: 'F-CHH', lat: 52.1885, lon: 0.1745 },
+        { type: 'standby', t: 5000, resourceId: 'AMB2', destinationId: 'DAP-NEW', lat: 52.211, lon: 0.16 },
+        { type: 'standbyEnd', t: 67_000, resourceId: 'AMB2', reason: 'cancelled' },
+        { type: 'standbyEnd', t: 220_000, resourceId: 'AMB1', reason: 'arrived' },
+        { type: 'standbyEnd', t: 417_000, resourceId: 'CEN1', reason: 'arrived' },
+      ],
+    );
+    const expect = rec.lines[rec.lines.length - 1];
+    assert.equal(expect?.type === 'expect' ? expect.resources.filter((r) => r.status !== 'AVAILABLE_AT_STATION' || r.id === 'CEN1').map((r) => [r.id, r.status]) : null, [
+      ['CEN1', 'AVAILABLE_AT_STATION'],
+      ['AMB1', 'AVAILABLE_MOBILE'],
+      ['AMB2', 'AVAILABLE_MOBILE'],
+    ]);
+
+    // Replay on a fake wall clock at x1 into a fresh server that runs on the replay's virtual clock.
+    let wall = 0;
+    let replay: Replay | undefined;
+    const scenario = w.server.engine.room.scenario;
+    const fresh = await startServer({
+      scenario,
+      db: ':memory:',
+      port: 0,
+      clock: () => (replay ? replay.virtualNow() : rec.header.startMs),
+      logger: createLogger('silent'),
+      avlToken: TOKEN,
+      cover: { planner: coverPlanner(scenario), schedule: () => () => {} },
+    });
+    try {
+      const ended: unknown[] = [];
+      fresh.engine.onEvents((events) => {
+        for (const e of events) if (e.type === 'cover.standbyEnded') ended.push([e.at - T0, e.data.resourceId, e.data.reason, e.origin]);
+      });
+      const apiToken = await tokenFor(fresh, 'duty-officer', 'replay');
+      replay = new Replay(rec, { baseUrl: fresh.url, avlToken: TOKEN, apiToken, speed: 1, fixBase: rec.header.startMs, wallNow: () => wall, sleep: async (ms) => void (wall += ms) });
+      const sum = await replay.run();
+      assert.equal(sum.standby, { ordered: 3, cancelled: 1, failed: 0 });
+      assert.equal([sum.avl.rejected, sum.notes], [0, []]);
+      assert.equal(sum.expect, { checked: 8, mismatches: [] });
+      // The fresh server decided the arrivals itself from the replayed AVL, at the recorded times.
+      assert.equal(ended, [
+        [67_000, 'AMB2', 'cancelled', 'operator'],
+        [220_000, 'AMB1', 'arrived', 'system'],
+        [417_000, 'CEN1', 'arrived', 'system'],
+      ]);
+    } finally {
+      await fresh.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -8,11 +8,13 @@ import { percentile } from '../sim/compare/compare.ts';
 const START = Date.UTC(2026, 0, 5, 17, 0, 0);
 
 const rec: Recording = {
-  header: { type: 'header', format: 'jcr-recording', version: 1, scenario: 'mini', startMs: START, durationMs: 60_000, source: 'sim', seed: 1 },
+  header: { type: 'header', format: 'jcr-recording', version: 2, scenario: 'mini', startMs: START, durationMs: 60_000, source: 'sim', seed: 1 },
   lines: [
     { type: 'avl', t: 1000, reports: [['HAT1', 51.7636, -0.2247, 0, 0, 900, 6, 0]] },
     { type: 'incident', t: 5000, ref: 'I1', typeId: 'dwelling-fire', priority: 1, lat: 51.77, lon: -0.22, address: 'near Hatfield' },
     { type: 'mobilise', t: 5000, ref: 'I1', resourceIds: ['HAT1'] },
+    { type: 'standby', t: 6000, resourceId: 'AMB1', destinationId: 'DAP-A1M', lat: 51.78, lon: -0.215 },
+    { type: 'standbyEnd', t: 40_000, resourceId: 'AMB1', reason: 'cancelled' },
     { type: 'close', t: 50_000, ref: 'I1' },
     { type: 'expect', t: 60_000, resources: [{ id: 'HAT1', status: 'MOBILISED', lat: 51.7636, lon: -0.2247 }] },
   ],
@@ -20,7 +22,7 @@ const rec: Recording = {
 
 test('a recording survives serialise → parse unchanged, one JSON object per line', () => {
   const text = serialiseRecording(rec);
-  assert.is(text.split('\n').length, 7); // header + 5 lines + trailing newline
+  assert.is(text.split('\n').length, 9); // header + 7 lines + trailing newline
   assert.equal(parseRecording(text), rec);
 });
 
@@ -49,7 +51,13 @@ test('bad recordings are refused with the line and the reason', () => {
   assert.is(problem(`${head}\n{"type":"close","t":5,"ref":"I1"}\n{"type":"close","t":4,"ref":"I1"}`), "JCR_VALIDATION recording line 3: t 4 is before the previous line's 5");
   assert.is(problem(`${head}\n{"type":"avl","t":5,"reports":[["X",1,2]]}`), 'JCR_VALIDATION recording line 2: each report must be [resourceId, lat, lon, speedMps, headingDeg, fixT, accuracyM, status]');
   assert.is(problem(`${head}\n{"type":"teleport","t":5}`), 'JCR_VALIDATION recording line 2: unknown line type "teleport"');
-  assert.is(problem(JSON.stringify({ ...rec.header, version: 2 })), 'JCR_VALIDATION recording line 1: version 2 is not supported (this build reads 1)');
+  assert.is(problem(JSON.stringify({ ...rec.header, version: 3 })), 'JCR_VALIDATION recording line 1: version 3 is not supported (this build reads 1 and 2)');
+  // version 2: a standby order names its destination; standbyEnd lines exist only from version 2
+  const v1 = JSON.stringify({ ...rec.header, version: 1 });
+  assert.is(problem(`${head}\n{"type":"standby","t":5,"resourceId":"AMB1","lat":51.78,"lon":-0.215}`), 'JCR_VALIDATION recording line 2: destinationId must be a non-empty string');
+  assert.is(problem(`${v1}\n{"type":"standby","t":5,"resourceId":"AMB1","lat":51.78,"lon":-0.215}`), 'no error');
+  assert.is(problem(`${v1}\n{"type":"standbyEnd","t":5,"resourceId":"AMB1","reason":"cancelled"}`), 'JCR_VALIDATION recording line 2: standbyEnd lines need version 2');
+  assert.is(problem(`${head}\n{"type":"standbyEnd","t":5,"resourceId":"AMB1","reason":"lost"}`), 'JCR_VALIDATION recording line 2: reason must be "arrived" or "cancelled"');
 });
 
 test('progress line: done/total, rate, lag and recording time', () => {

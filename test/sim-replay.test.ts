@@ -23,7 +23,7 @@ test('the fixture is a one-hour Hertfordshire recording with an expected final s
   const rec = parseRecording(readFileSync(FIXTURE, 'utf8'));
   assert.is(rec.header.scenario, 'hertfordshire');
   assert.is(rec.header.durationMs, 3_600_000);
-  assert.equal(recordingStats(rec), { incidents: 6, mobilisations: 6, avlBatches: 2826, reports: 6482 });
+  assert.equal(recordingStats(rec), { incidents: 6, mobilisations: 6, standbyMoves: 0, avlBatches: 2826, reports: 6482 });
   const expect = rec.lines[rec.lines.length - 1];
   assert.is(expect?.type, 'expect');
   if (expect?.type !== 'expect') return;

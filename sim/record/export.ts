@@ -1,12 +1,13 @@
 /**
- * Export a live run from the server's SQLite database into a recording: incidents, mobilisations
- * and closes from the event log, AVL reports from the position history (grouped into one line
+ * Export a live run from the server's SQLite database into a recording: incidents, mobilisations,
+ * closes and standby moves (ordered, ended) from the event log, AVL reports from the position history (grouped into one line
  * per second of receive time), and the final statuses and last positions as the expect line.
  * Read-only; run it on a copy or a stopped server's file (WAL readers are fine too).
  */
 import Database from 'better-sqlite3';
 import { STATUS_NAMES, isResourceStatus } from '../../server/core/fleet/status.ts';
 import type { Scenario } from '../../server/core/scenario/types.ts';
+import { isObj } from '../net/clients.ts';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecLine, type RecReport, type Recording } from './format.ts';
 
 export function exportRecording(dbPath: string, scenario: Scenario, fromMs: number, toMs: number): Recording {
@@ -27,6 +28,13 @@ export function exportRecording(dbPath: string, scenario: Scenario, fromMs: numb
         lines.push({ type: 'mobilise', t: rel(e.at), ref, resourceIds: d.chosen.filter((x): x is string => typeof x === 'string'), order: e.seq });
       } else if (e.type === 'incident.closed') {
         lines.push({ type: 'close', t: rel(e.at), ref, order: e.seq });
+      } else if (e.type === 'cover.standbyOrdered' && typeof d.resourceId === 'string' && isObj(d.destination)) {
+        const dest = d.destination;
+        if (typeof dest.id === 'string' && typeof dest.lat === 'number' && typeof dest.lon === 'number') {
+          lines.push({ type: 'standby', t: rel(e.at), resourceId: d.resourceId, destinationId: dest.id, lat: dest.lat, lon: dest.lon, order: e.seq });
+        }
+      } else if (e.type === 'cover.standbyEnded' && typeof d.resourceId === 'string' && (d.reason === 'arrived' || d.reason === 'cancelled')) {
+        lines.push({ type: 'standbyEnd', t: rel(e.at), resourceId: d.resourceId, reason: d.reason, order: e.seq });
       }
     }
     const last = new Map<string, { lat: number; lon: number }>();

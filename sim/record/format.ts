@@ -7,7 +7,10 @@ import { JcrError } from '../../server/core/errors.ts';
 import type { AvlReportIn } from '../../server/core/avl/ingest.ts';
 
 export const RECORDING_FORMAT = 'jcr-recording';
-export const RECORDING_VERSION = 1;
+/** Version written. 2 added standby orders a replay sends (`standby.destinationId`) and `standbyEnd`. */
+export const RECORDING_VERSION = 2;
+/** Versions read: a version 1 file is a version 2 file without standby orders. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface RecHeader {
   type: 'header';
@@ -43,12 +46,28 @@ export interface RecMobilise {
   resourceIds: string[];
 }
 
+/**
+ * The control room ordered a standby move (POST /api/cover/moves): `resourceId` to the station or
+ * post `destinationId` at `lat`, `lon`. Version 1 files had no destinationId (informational).
+ */
 export interface RecStandby {
   type: 'standby';
   t: number;
   resourceId: string;
+  destinationId?: string;
   lat: number;
   lon: number;
+}
+
+/**
+ * A standby move ended: `cancelled` by the room (a replay sends the cancel), or `arrived` (the
+ * server decides that itself from the AVL stream; informational). Version 2.
+ */
+export interface RecStandbyEnd {
+  type: 'standbyEnd';
+  t: number;
+  resourceId: string;
+  reason: 'arrived' | 'cancelled';
 }
 
 export interface RecClose {
@@ -77,7 +96,7 @@ export interface RecExpect {
   resources: Array<{ id: string; status: string; lat: number; lon: number }>;
 }
 
-export type RecLine = RecIncident | RecMobilise | RecStandby | RecClose | RecAvl | RecExpect;
+export type RecLine = RecIncident | RecMobilise | RecStandby | RecStandbyEnd | RecClose | RecAvl | RecExpect;
 
 export interface Recording {
   header: RecHeader;
@@ -139,7 +158,7 @@ export function parseRecording(text: string): Recording {
     if (!isObj(v)) return bad(n, 'not a JSON object');
     if (header === undefined) {
       if (v.type !== 'header' || v.format !== RECORDING_FORMAT) bad(n, `the first line must be a ${RECORDING_FORMAT} header`);
-      if (v.version !== RECORDING_VERSION) bad(n, `version ${String(v.version)} is not supported (this build reads ${RECORDING_VERSION})`);
+      if (typeof v.version !== 'number' || !READABLE_VERSIONS.includes(v.version)) bad(n, `version ${String(v.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`);
       num(v, 'startMs', n);
       num(v, 'durationMs', n);
       str(v, 'scenario', n);
@@ -162,8 +181,14 @@ export function parseRecording(text: string): Recording {
         break;
       case 'standby':
         str(v, 'resourceId', n);
+        if (header.version >= 2) str(v, 'destinationId', n);
         num(v, 'lat', n);
         num(v, 'lon', n);
+        break;
+      case 'standbyEnd':
+        if (header.version < 2) bad(n, 'standbyEnd lines need version 2');
+        str(v, 'resourceId', n);
+        if (v.reason !== 'arrived' && v.reason !== 'cancelled') bad(n, 'reason must be "arrived" or "cancelled"');
         break;
       case 'close':
         str(v, 'ref', n);
@@ -189,15 +214,16 @@ export function parseRecording(text: string): Recording {
 }
 
 /** Counts for progress bars and summaries. */
-export function recordingStats(rec: Recording): { incidents: number; mobilisations: number; avlBatches: number; reports: number } {
-  let incidents = 0, mobilisations = 0, avlBatches = 0, reports = 0;
+export function recordingStats(rec: Recording): { incidents: number; mobilisations: number; standbyMoves: number; avlBatches: number; reports: number } {
+  let incidents = 0, mobilisations = 0, standbyMoves = 0, avlBatches = 0, reports = 0;
   for (const l of rec.lines) {
     if (l.type === 'incident') incidents++;
     else if (l.type === 'mobilise') mobilisations++;
+    else if (l.type === 'standby') standbyMoves++;
     else if (l.type === 'avl') {
       avlBatches++;
       reports += l.reports.length;
     }
   }
-  return { incidents, mobilisations, avlBatches, reports };
+  return { incidents, mobilisations, standbyMoves, avlBatches, reports };
 }

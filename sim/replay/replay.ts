@@ -1,6 +1,6 @@
 /**
  * Replay a recording against a running server over its real interfaces: AVL over /ws/avl,
- * incidents and mobilisations over REST. Time: line `t` (ms since the recording's start) is sent
+ * incidents, mobilisations and standby moves over REST. Time: line `t` (ms since the recording's start) is sent
  * when the replay's virtual clock reaches it; the virtual clock runs `speed` times faster than
  * the wall clock from the moment the replay starts. What is sent, and in which order, does not
  * depend on timing: every AVL batch waits for its ack and every REST call for its answer before
@@ -44,6 +44,8 @@ export interface ReplaySummary {
   mobilisations: { sent: number; viaIncidentsApi: number; viaStatusApi: number; failed: number };
   avl: { batches: number; reports: number; accepted: number; rejected: number; rejectedByCode: Record<string, number> };
   closes: { sent: number; done: number };
+  /** Standby orders and cancels sent over the cover API (lines without a destination are not sent). */
+  standby: { ordered: number; cancelled: number; failed: number };
   wallMs: number;
   virtualMs: number;
   maxLagMs: number;
@@ -96,6 +98,7 @@ export class Replay {
       mobilisations: { sent: 0, viaIncidentsApi: 0, viaStatusApi: 0, failed: 0 },
       avl: { batches: 0, reports: 0, accepted: 0, rejected: 0, rejectedByCode: {} },
       closes: { sent: 0, done: 0 },
+      standby: { ordered: 0, cancelled: 0, failed: 0 },
       wallMs: 0,
       virtualMs: 0,
       maxLagMs: 0,
@@ -179,9 +182,28 @@ export class Replay {
             else note(`POST /api/incidents/:id/close answered ${res.status} ${errorCodeOf(res.body) ?? ''}`.trim());
             break;
           }
-          case 'standby':
-            // The vehicle's own AVL reports carry the move (status AVAILABLE_MOBILE, positions).
+          case 'standby': {
+            // Version 1 lines name no destination: informational only.
+            if (line.destinationId === undefined) break;
+            const res = await api.call('POST', '/api/cover/moves', { resourceId: line.resourceId, destinationId: line.destinationId, note: 'replay of a recorded standby move' });
+            if (res.status < 300) s.standby.ordered++;
+            else {
+              s.standby.failed++;
+              note(`POST /api/cover/moves answered ${res.status} ${errorCodeOf(res.body) ?? ''}`.trim());
+            }
             break;
+          }
+          case 'standbyEnd': {
+            // Arrival is the server's own decision from the AVL stream just replayed.
+            if (line.reason !== 'cancelled') break;
+            const res = await api.call('POST', `/api/cover/moves/${encodeURIComponent(line.resourceId)}/cancel`);
+            if (res.status < 300) s.standby.cancelled++;
+            else {
+              s.standby.failed++;
+              note(`POST /api/cover/moves/:resourceId/cancel answered ${res.status} ${errorCodeOf(res.body) ?? ''}`.trim());
+            }
+            break;
+          }
           case 'expect':
             s.expect = await checkExpect(api, line);
             break;
@@ -226,6 +248,7 @@ export function formatSummary(s: ReplaySummary): string {
   L.push(`  incidents:     ${s.incidents.sent} sent, ${s.incidents.created} created, ${s.incidents.skipped} skipped`);
   L.push(`  mobilisations: ${s.mobilisations.sent} sent, ${s.mobilisations.viaIncidentsApi} via /api/incidents, ${s.mobilisations.viaStatusApi} via /api/resources status, ${s.mobilisations.failed} failed`);
   L.push(`  closes:        ${s.closes.sent} sent, ${s.closes.done} done`);
+  if (s.standby.ordered + s.standby.cancelled + s.standby.failed > 0) L.push(`  standby moves: ${s.standby.ordered} ordered, ${s.standby.cancelled} cancelled, ${s.standby.failed} failed`);
   const codes = Object.entries(s.avl.rejectedByCode).map(([k, v]) => `${k} ${v}`).join(', ');
   L.push(`  AVL:           ${s.avl.batches} batches, ${s.avl.reports} reports, ${s.avl.accepted} accepted, ${s.avl.rejected} rejected${codes ? ` (${codes})` : ''}`);
   if (s.expect) {
