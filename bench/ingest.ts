@@ -11,10 +11,12 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { seededRandom } from '../server/core/clock.ts';
 import type { Scenario } from '../server/core/scenario/types.ts';
 import { createLogger } from '../server/shell/log.ts';
 import { startServer } from '../server/shell/server.ts';
+import { ThreadedHistoryWriter } from '../server/shell/avl/history-thread.ts';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +27,8 @@ const RESOURCES = arg('resources', 5000);
 const POSITIONS = arg('positions', 1_500_000);
 const BATCH = arg('batch', 500);
 const INFLIGHT = arg('inflight', 8);
+/** `--history-inline`: write history on the event loop (as with ':memory:'), for a side-by-side comparison. */
+const HISTORY_THREAD = !process.argv.includes('--history-inline');
 const SEED = 20260101;
 const TOKEN = 'bench-token-' + SEED;
 
@@ -88,8 +92,9 @@ async function main(): Promise<void> {
     avlToken: TOKEN,
     // The bench's one feed carries a whole fleet: its token bucket is raised (still on the path).
     avlLimits: { feedReportsPerS: 10_000_000, feedBurstReports: 10_000_000 },
+    avlHistoryThread: HISTORY_THREAD,
   });
-  process.stdout.write(`ingest bench: ${RESOURCES} resources, ${POSITIONS} positions in batches of ${BATCH}, ${INFLIGHT} in flight; db ${db}\n`);
+  process.stdout.write(`ingest bench: ${RESOURCES} resources, ${POSITIONS} positions in batches of ${BATCH}, ${INFLIGHT} in flight; history ${HISTORY_THREAD ? 'on a writer thread' : 'inline'}; db ${db}\n`);
   try {
     const child = fork(new URL('./_ingest-loader.ts', import.meta.url), [], {
       execArgv: ['--import', 'tsx'],
@@ -102,19 +107,28 @@ async function main(): Promise<void> {
     // The server's CPU time over the measured part: positions per server CPU-second is the figure
     // that survives a shared, oversubscribed machine (wall-clock rates do not).
     let cpuStart = process.cpuUsage();
+    // Event-loop utilisation over the measured part: how busy the main thread was (cpuUsage covers
+    // every thread of the process, including the history writer).
+    let eluStart = performance.eventLoopUtilization();
     const result = await new Promise<LoaderResult>((resolve, reject) => {
       child.on('message', (m: { type: string; result?: LoaderResult }) => {
-        if (m.type === 'start') cpuStart = process.cpuUsage();
+        if (m.type === 'start') {
+          cpuStart = process.cpuUsage();
+          eluStart = performance.eventLoopUtilization();
+        }
         else if (m.result) resolve(m.result);
       });
       child.once('exit', (code) => reject(new Error(`loader exited with ${code}`)));
     });
     const cpu = process.cpuUsage(cpuStart);
+    const elu = performance.eventLoopUtilization(eluStart).utilization;
     const serverCpuS = (cpu.user + cpu.system) / 1e6;
     const perServerCpuS = Math.round(result.measuredPositions / serverCpuS);
     const load = loadavg()[0] ?? 0;
     child.kill();
-    server.avl.history.flush();
+    server.avl.history.sync();
+    const h = server.avl.history;
+    const waits = h instanceof ThreadedHistoryWriter ? `; event loop waited for the writer ${h.waits} times, ${h.waitedMs.toFixed(0)} ms in all` : '';
     const rows = (server.store.db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
     const sorted = [...result.windowRates].sort((a, b) => a - b);
     const positionsPerS = Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0);
@@ -125,12 +139,12 @@ async function main(): Promise<void> {
       [
         `frames pre-encoded in ${result.encodeS.toFixed(2)} s; sent ${result.framesSent}, positions ${result.positions}`,
         `accepted ${result.accepted}, rejected ${result.rejected} ${JSON.stringify(result.rejectedCodes)}`,
-        `history rows written ${server.avl.history.written} in ${server.avl.history.flushes} flushes; rows in DB ${rows}`,
+        `history rows written ${server.avl.history.written} in ${server.avl.history.flushes} flushes; rows in DB ${rows}${waits}`,
         `rbush tree updates ${server.engine.room.fleet.index.treeUpdates} (moves outside the slack box); index size ${server.engine.room.fleet.index.size}`,
         `sustained accepted positions/s (median of ${sorted.length} windows): ${positionsPerS.toLocaleString('en')}  [${sorted.map((x) => Math.round(x)).join(', ')}]`,
         `ack latency p50 ${result.ackP50Ms.toFixed(2)} ms, p99 ${result.ackP99Ms.toFixed(2)} ms (measured part, ${INFLIGHT} in flight)`,
         `bare protobufjs decode of the same frames: ${decodePerS.toLocaleString('en')} positions/s; ingest/decode ratio ${ratio}`,
-        `server CPU over the measured part: ${serverCpuS.toFixed(2)} s for ${result.measuredPositions} positions in ${result.measuredS.toFixed(2)} s wall = ${perServerCpuS.toLocaleString('en')} positions per server CPU-second; loader used ${result.loaderCpuS.toFixed(2)} CPU-s`,
+        `server CPU over the measured part: ${serverCpuS.toFixed(2)} s for ${result.measuredPositions} positions in ${result.measuredS.toFixed(2)} s wall = ${perServerCpuS.toLocaleString('en')} positions per server CPU-second (all threads); event loop busy ${(elu * 100).toFixed(0)}%; loader used ${result.loaderCpuS.toFixed(2)} CPU-s`,
         `machine: ${cpus().length} cores, node ${process.version}, 1-min load average at the end ${load.toFixed(1)}`,
       ].join('\n') + '\n',
     );
@@ -145,12 +159,14 @@ async function main(): Promise<void> {
         positions_per_server_cpu_s: perServerCpuS,
         loader_cpu_s: Math.round(result.loaderCpuS * 100) / 100,
         server_cpu_s: Math.round(serverCpuS * 100) / 100,
+        event_loop_utilization: Math.round(elu * 1000) / 1000,
         load_avg_1m: Math.round(load * 10) / 10,
         accepted: result.accepted,
         rejected: result.rejected,
         history_rows: rows,
         resources: RESOURCES,
         batch: BATCH,
+        history_thread: HISTORY_THREAD,
         inflight: INFLIGHT,
         cores: cpus().length,
         node: process.version,

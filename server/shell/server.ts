@@ -35,6 +35,8 @@ export interface ServerOptions {
   avlToken?: string | undefined;
   /** Overrides of AVL_LIMITS (stale time, history retention, rate, frame size, ...). */
   avlLimits?: Partial<AvlLimits>;
+  /** Position history on a worker thread (default: on for a file database; see docs/avl.md). */
+  avlHistoryThread?: boolean;
   /** Repeating timer for the AVL history tick and WebSocket heartbeat; tests pass manualTimer(). */
   every?: Every;
   /** Journey times (and cover) for incident recommendations; see server/shell/incidents/mobilisation.ts. */
@@ -77,7 +79,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = Store.open(opts.db);
   const engine = Engine.boot(opts.scenario, store, clock);
   const every = opts.every ?? realEvery;
-  const avl = new AvlService({ engine, clock, log, limits: opts.avlLimits ?? {}, devToken: opts.avlToken, every });
+  const avl = new AvlService({ engine, clock, log, limits: opts.avlLimits ?? {}, devToken: opts.avlToken, every, historyThread: opts.avlHistoryThread });
+  await avl.ready(); // the history writer thread has opened its connection before the first batch
   const users = new Users(store, clock);
   const cover = opts.cover
     ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}) })

@@ -5,7 +5,8 @@ import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { FeedRegistry } from './feeds.ts';
 import { RateLimiter } from '../../core/ratelimit.ts';
-import { HistoryWriter } from './history.ts';
+import { HistoryWriter, type HistoryOptions, type PositionHistory } from './history.ts';
+import { ThreadedHistoryWriter } from './history-thread.ts';
 import type { Every } from './timer.ts';
 
 export interface AvlServiceOptions {
@@ -17,6 +18,11 @@ export interface AvlServiceOptions {
   devToken?: string | undefined;
   /** Timer for the history tick (and the WebSocket heartbeat); tests pass a manual one. */
   every: Every;
+  /**
+   * Write position history on a worker thread (its own connection to the database file). Default:
+   * on for a file database, off for ':memory:' (a second connection could not see it).
+   */
+  historyThread?: boolean | undefined;
 }
 
 /**
@@ -27,7 +33,7 @@ export interface AvlServiceOptions {
 export class AvlService {
   readonly limits: AvlLimits;
   readonly feeds: FeedRegistry;
-  readonly history: HistoryWriter;
+  readonly history: PositionHistory;
   readonly core: AvlIngest;
   private readonly engine: Engine;
   private readonly clock: Clock;
@@ -47,17 +53,17 @@ export class AvlService {
     const db = opts.engine.store.db;
     this.feeds = new FeedRegistry(db, opts.clock, opts.devToken);
     this.rate = new RateLimiter(opts.clock, this.limits.feedBurstReports, this.limits.feedReportsPerS);
-    this.history = new HistoryWriter(
-      db,
-      opts.clock,
-      {
-        tickMs: this.limits.historyTickMs,
-        retentionMs: this.limits.historyRetentionMs,
-        maxPending: this.limits.historyMaxPending,
-        onError: (e, rows) => opts.log.error('position history flush failed; rows dropped', { rows, err: e instanceof Error ? e.message : String(e) }),
-      },
-      opts.every,
-    );
+    const historyOpts: HistoryOptions = {
+      tickMs: this.limits.historyTickMs,
+      retentionMs: this.limits.historyRetentionMs,
+      maxPending: this.limits.historyMaxPending,
+      onError: (e, rows) => opts.log.error('position history flush failed; rows dropped', { rows, err: e instanceof Error ? e.message : String(e) }),
+    };
+    const store = opts.engine.store;
+    const threaded = (opts.historyThread ?? true) && store.path !== ':memory:';
+    this.history = threaded
+      ? new ThreadedHistoryWriter(db, opts.clock, { ...historyOpts, file: store.path }, opts.every)
+      : new HistoryWriter(db, opts.clock, historyOpts, opts.every);
     this.core = new AvlIngest(opts.engine.room, this.limits);
     opts.engine.room.fleet.staleAfterMs = this.limits.staleAfterMs;
     const engine = this.engine;
@@ -89,6 +95,11 @@ export class AvlService {
     for (const r of out.rejected) this.rejectedByCode.set(r.code, (this.rejectedByCode.get(r.code) ?? 0) + 1);
     if (out.moved.length > 0) this.engine.notifyPositions(out.moved);
     return out;
+  }
+
+  /** Resolves once the history writer is ready (the writer thread has opened its connection). */
+  ready(): Promise<void> {
+    return this.history instanceof ThreadedHistoryWriter ? this.history.ready : Promise.resolve();
   }
 
   /** The injected clock's time. */

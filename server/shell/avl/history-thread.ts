@@ -1,0 +1,217 @@
+import type Database from 'better-sqlite3';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { AvlReportIn } from '../../core/avl/ingest.ts';
+import type { Clock } from '../../core/clock.ts';
+import { putRow, type HistoryOptions, type PositionHistory } from './history.ts';
+import { CLOSED, COMMITTED, CTRL_SLOTS, S_DROPPED, S_FLUSHES, S_PRUNED, S_WRITTEN, STAT_SLOTS, type HandOff, type WorkerInit, type WorkerReport } from './history-protocol.ts';
+import { PositionRowWriter, ROW, StringTable, pruneLimit } from './history-rows.ts';
+import type { Every } from './timer.ts';
+
+export interface ThreadedHistoryOptions extends HistoryOptions {
+  /** The database file (the worker opens its own connection to it). */
+  file: string;
+  /** Longest the main thread waits for the writer before giving up on it (then writes in-process). */
+  stallLimitMs?: number;
+}
+
+/**
+ * Position history written on a worker thread, so SQLite's insert and fsync time (about a third of
+ * the ingest CPU when done inline) runs on another core while the event loop validates the next
+ * batches.
+ *
+ * Rows are copied into one of two shared Float64Array buffers (no allocation per report; strings
+ * as indices into a table whose new entries travel with the hand-off). Every tickMs/2 the buffer
+ * is handed to the worker, which writes it in one transaction; the main thread fills the other
+ * buffer meanwhile. Before each hand-off the main thread waits until the previous batch is
+ * committed. That wait is the back-pressure (if the disk cannot keep up, ingest slows rather than
+ * memory growing) and the crash bound: at any moment the uncommitted rows are at most the batch
+ * being written plus the one being filled, i.e. positions received in at most the last tickMs
+ * (two half-ticks), and at most maxPending rows (each buffer holds maxPending/2; a full buffer is
+ * handed off early). Status changes never pass through here: they are appended to the event log on
+ * the main connection before their ack.
+ *
+ * If the worker dies or stalls for stallLimitMs, its uncommitted batch is counted as dropped
+ * (onError) and the history is written in-process on the main connection from then on.
+ */
+export class ThreadedHistoryWriter implements PositionHistory {
+  private readonly db: Database.Database;
+  private readonly clock: Clock;
+  private readonly opts: ThreadedHistoryOptions;
+  private readonly capacity: number;
+  private readonly bufs: Float64Array[];
+  private readonly ctrl: Int32Array;
+  private readonly stats: Float64Array;
+  private readonly strings = new StringTable();
+  private readonly worker: Worker;
+  private readonly stop: () => void;
+  private readonly stallLimitMs: number;
+  /** Buffer being filled, rows in it. */
+  private cur = 0;
+  private count = 0;
+  /** Seq of the last batch handed off, and its row count. */
+  private sent = 0;
+  private sentRows = 0;
+  /** Set once the worker has failed: rows are then written in-process with this. */
+  private fallback: PositionRowWriter | undefined;
+  private local = { written: 0, pruned: 0, flushes: 0, dropped: 0 };
+  private closed = false;
+  /** Resolves once the worker has opened its connection (or failed, and fallen back). */
+  readonly ready: Promise<void>;
+  /** Time the main thread spent blocked waiting for the writer, and how often (for the bench). */
+  waitedMs = 0;
+  waits = 0;
+
+  constructor(db: Database.Database, clock: Clock, opts: ThreadedHistoryOptions, every: Every) {
+    this.db = db;
+    this.clock = clock;
+    this.opts = opts;
+    this.stallLimitMs = opts.stallLimitMs ?? 30_000;
+    this.capacity = Math.max(1, Math.floor(opts.maxPending / 2));
+    const buffers = [0, 1].map(() => new SharedArrayBuffer(this.capacity * ROW * Float64Array.BYTES_PER_ELEMENT));
+    this.bufs = buffers.map((b) => new Float64Array(b));
+    const ctrl = new SharedArrayBuffer(CTRL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+    const stats = new SharedArrayBuffer(STAT_SLOTS * Float64Array.BYTES_PER_ELEMENT);
+    this.ctrl = new Int32Array(ctrl);
+    this.stats = new Float64Array(stats);
+    const init: WorkerInit = { file: opts.file, busyTimeoutMs: 5_000, buffers, ctrl, stats };
+    this.worker = startTsWorker(new URL('./history-worker.ts', import.meta.url), init);
+    this.worker.unref(); // never keeps the process alive
+    let onReady: () => void = () => {};
+    this.ready = new Promise<void>((r) => (onReady = r));
+    this.worker.on('message', (m: WorkerReport) => {
+      if (m.type === 'ready') onReady();
+      else this.opts.onError?.(new Error(m.message), m.rows);
+    });
+    this.worker.on('error', (e) => {
+      this.fail(e);
+      onReady();
+    });
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`history writer thread exited (${code})`));
+      onReady();
+    });
+    this.stop = every(Math.max(1, Math.floor(opts.tickMs / 2)), () => this.flush());
+  }
+
+  get pending(): number {
+    return this.count + (this.fallback === undefined && Atomics.load(this.ctrl, COMMITTED) < this.sent ? this.sentRows : 0);
+  }
+  get written(): number {
+    return this.local.written + (this.stats[S_WRITTEN] as number);
+  }
+  get pruned(): number {
+    return this.local.pruned + (this.stats[S_PRUNED] as number);
+  }
+  get flushes(): number {
+    return this.local.flushes + (this.stats[S_FLUSHES] as number);
+  }
+  get dropped(): number {
+    return this.local.dropped + (this.stats[S_DROPPED] as number);
+  }
+  /** True once the worker has failed and rows are written on the main connection. */
+  get inProcess(): boolean {
+    return this.fallback !== undefined;
+  }
+
+  push(r: AvlReportIn, resourceId: string, live: boolean, feedId: string, receivedAt: number): void {
+    putRow(this.bufs[this.cur] as Float64Array, this.count++, r, this.strings.id(resourceId), live, this.strings.id(feedId), receivedAt);
+    if (this.count >= this.capacity) this.flush();
+  }
+
+  /**
+   * Hand the filled buffer to the worker, after waiting for the previous batch to be committed
+   * (usually long done). Returns the rows handed over. Empty batches are handed over too: the
+   * worker prunes by retention on every one.
+   */
+  flush(): number {
+    if (this.closed) return 0;
+    const n = this.count;
+    if (this.fallback) return this.writeInProcess(n);
+    if (!this.waitCommitted(this.sent)) {
+      this.fail(new Error(`history writer thread stalled for ${this.stallLimitMs} ms`));
+      return this.writeInProcess(n);
+    }
+    const fresh = this.strings.fresh;
+    this.strings.fresh = [];
+    const m: HandOff = { type: 'rows', seq: ++this.sent, buf: this.cur, n, cutoff: this.clock() - this.opts.retentionMs, fresh };
+    this.worker.postMessage(m);
+    this.sentRows = n;
+    this.cur ^= 1;
+    this.count = 0;
+    return n;
+  }
+
+  /** Flush and wait until every row pushed so far is committed. */
+  sync(): void {
+    this.flush();
+    if (!this.fallback && !this.waitCommitted(this.sent)) this.fail(new Error(`history writer thread stalled for ${this.stallLimitMs} ms`));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.stop();
+    this.sync();
+    this.closed = true;
+    if (this.fallback) return;
+    this.worker.postMessage({ type: 'close' });
+    const deadline = performance.now() + 5_000;
+    while (Atomics.load(this.ctrl, CLOSED) === 0 && performance.now() < deadline) Atomics.wait(this.ctrl, CLOSED, 0, 100);
+    if (Atomics.load(this.ctrl, CLOSED) === 0) void this.worker.terminate();
+  }
+
+  /** Block until batch `seq` is done, at most stallLimitMs. */
+  private waitCommitted(seq: number): boolean {
+    let c = Atomics.load(this.ctrl, COMMITTED);
+    if (c >= seq) return true;
+    const t0 = performance.now();
+    this.waits++;
+    const deadline = t0 + this.stallLimitMs;
+    while (c < seq) {
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      Atomics.wait(this.ctrl, COMMITTED, c, Math.min(left, 1_000));
+      c = Atomics.load(this.ctrl, COMMITTED);
+    }
+    this.waitedMs += performance.now() - t0;
+    return c >= seq;
+  }
+
+  /** The worker is gone or stuck: count its uncommitted batch as lost and write in-process from now on. */
+  private fail(e: unknown): void {
+    if (this.fallback) return;
+    this.fallback = new PositionRowWriter(this.db);
+    const lost = Atomics.load(this.ctrl, COMMITTED) < this.sent ? this.sentRows : 0;
+    this.local.dropped += lost;
+    this.opts.onError?.(e, lost);
+    void this.worker.terminate();
+  }
+
+  private writeInProcess(n: number): number {
+    const rows = this.fallback as PositionRowWriter;
+    const num = this.bufs[this.cur] as Float64Array;
+    this.count = 0;
+    if (!this.db.open) return 0;
+    try {
+      this.local.pruned += rows.write(num, n, this.strings.strings, this.clock() - this.opts.retentionMs, pruneLimit(n)).pruned;
+    } catch (e) {
+      this.local.dropped += n;
+      this.opts.onError?.(e, n);
+      return 0;
+    }
+    this.local.written += n;
+    this.local.flushes++;
+    return n;
+  }
+}
+
+/**
+ * Start a TypeScript worker. The server runs under tsx (`node --import tsx`), but a worker's entry
+ * module is not passed through the parent's loader hooks, so a tiny JavaScript bootstrap registers
+ * tsx inside the worker first and then imports the .ts entry.
+ */
+function startTsWorker(entry: URL, workerData: unknown): Worker {
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
