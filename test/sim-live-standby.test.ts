@@ -113,6 +113,16 @@ async function world(db = ':memory:'): Promise<World> {
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/** Run a test body in a fresh world, closed afterwards whatever happens. */
+async function inWorld(body: (w: World) => Promise<void>): Promise<void> {
+  const w = await world();
+  try {
+    await body(w);
+  } finally {
+    await w.close();
+  }
+}
+
 /** Every accepted AVL fix of one resource, as the server's live state took it. */
 function fixesOf(w: World, id: string): Array<{ t: number; lat: number; lon: number; speedMps: number; status: number }> {
   const out: Array<{ t: number; lat: number; lon: number; speedMps: number; status: number }> = [];
@@ -138,9 +148,8 @@ async function orderMove(w: World, resourceId: string, destinationId: string): P
 // (after that poll) is in the cover picture after its 200 ms debounce (run at T0 + 6 s) and is
 // given to the vehicle at the T0 + 7 s poll, which sets off at once (no turnout for a standby move).
 
-test('a standby move to a post: the vehicle drives the road route at its profile speed, the server ends the move on arrival, the vehicle stays at the post', async () => {
-  const w = await world();
-  try {
+test('a standby move to a post: the vehicle drives the road route at its profile speed, the server ends the move on arrival, the vehicle stays at the post', () =>
+  inWorld(async (w) => {
     const fixes = fixesOf(w, 'AMB1');
     await w.run(5);
     const moveId = await orderMove(w, 'AMB1', 'DAP-NEW');
@@ -171,14 +180,11 @@ test('a standby move to a post: the vehicle drives the road route at its profile
     assert.is(r.status, 2);
     assert.ok(haversineM(r.lat, r.lon, POST.lat, POST.lon) <= 20);
     assert.equal([w.live.stats.rejected, w.live.stats.standbyMoves], [0, 1]);
-  } finally {
-    await w.close();
-  }
-});
+  }),
+);
 
-test('a standby move to another station: booked AVAILABLE_AT_STATION there on arrival, and the vehicle does not drive home', async () => {
-  const w = await world();
-  try {
+test('a standby move to another station: booked AVAILABLE_AT_STATION there on arrival, and the vehicle does not drive home', () =>
+  inWorld(async (w) => {
     const fixes = fixesOf(w, 'CEN1');
     await w.run(5);
     await orderMove(w, 'CEN1', 'F-CHH');
@@ -196,14 +202,11 @@ test('a standby move to another station: booked AVAILABLE_AT_STATION there on ar
     const r = w.server.engine.room.fleet.require('CEN1');
     assert.is(r.status, 1);
     assert.ok(haversineM(r.lat, r.lon, CHERRY_HINTON.lat, CHERRY_HINTON.lon) <= 20);
-  } finally {
-    await w.close();
-  }
-});
+  }),
+);
 
-test('a cancelled standby move: the vehicle stops where it is and stays available there', async () => {
-  const w = await world();
-  try {
+test('a cancelled standby move: the vehicle stops where it is and stays available there', () =>
+  inWorld(async (w) => {
     const fixes = fixesOf(w, 'AMB2');
     await w.run(5);
     await orderMove(w, 'AMB2', 'DAP-NEW');
@@ -223,14 +226,11 @@ test('a cancelled standby move: the vehicle stops where it is and stays availabl
     const r = w.server.engine.room.fleet.require('AMB2');
     assert.is(r.status, 2);
     assert.ok(haversineM(r.lat, r.lon, v.pos.lat, v.pos.lon) <= 20);
-  } finally {
-    await w.close();
-  }
-});
+  }),
+);
 
-test('a standby move superseded by a mobilisation: the vehicle drives to the incident instead', async () => {
-  const w = await world();
-  try {
+test('a standby move superseded by a mobilisation: the vehicle drives to the incident instead', () =>
+  inWorld(async (w) => {
     await w.run(5);
     await orderMove(w, 'AMB2', 'DAP-NEW');
     await w.run(60);
@@ -252,10 +252,8 @@ test('a standby move superseded by a mobilisation: the vehicle drives to the inc
     assert.is(w.server.engine.room.standby.get('AMB2'), undefined);
     const v = w.live.fleet.vehicles.get('AMB2')!;
     assert.equal([v.phase, v.status, v.task?.taskId, v.task?.lat, v.task?.lon], ['scene', 4, id, 52.2053, 0.1218]);
-  } finally {
-    await w.close();
-  }
-});
+  }),
+);
 
 test('a live run with standby moves, exported from its database, replays into a fresh server to the same final state', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jcr-sim-standby-'));
