@@ -22,7 +22,7 @@ import type { CopLimits } from '../core/cop/limits.ts';
 import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
 
 export interface ServerOptions {
-  /** Live cover (docs/cover.md): the planner over the loaded network; tests may pass a schedule and call cover.flush(). */
+  /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass a schedule and await cover.flush(). */
   cover?: { planner: JourneyPlanner; debounceMs?: number; schedule?: Schedule };
   scenario: Scenario;
   db: string;
@@ -127,7 +127,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         cop.close();
         http.closeAllConnections();
       });
-      cover?.close();
+      await cover?.close(); // terminates the cover worker
       avl.close(); // writes the pending history tick
       store.close();
     },

@@ -1,31 +1,30 @@
 /**
  * The live cover service: keeps the latest cover picture, recomputes the surfaces a status
- * change touches (debounced, off the event path), tells listeners (the COP hub) with a small
- * summary, answers what-if and standby-move questions, and ends a standby move when the
- * resource's AVL position reaches its destination. docs/cover.md.
+ * change touches, tells listeners (the COP hub) with a small summary, answers what-if and
+ * standby-move questions, and ends a standby move when the resource's AVL position reaches its
+ * destination. docs/cover.md.
  *
- * Compute runs in this process, scheduled after the triggering event has been fanned out
- * (a debounce timer), never inside Engine.execute; see docs/cover.md for the measured cost.
+ * The computation runs on a worker thread (./computer.ts, ./worker.ts): a status change marks
+ * its surfaces dirty; after a debounce the service sends the worker the availability changes
+ * since its last request (resource id, status, position) and the dirty surfaces, and publishes
+ * the answer stamped with the event sequence number the request was made at. Changes that arrive
+ * while a recompute runs are coalesced into the next request, sent as soon as the answer is in.
+ * A crashed worker is restarted (logged) and the last picture is served meanwhile.
  */
 import type { Clock } from '../../core/clock.ts';
-import { CoverModel, type CoverOptions, type SurfaceResult, type TargetFigure, type TargetGaps } from '../../core/cover/model.ts';
+import { CoverModel, type CoverOptions } from '../../core/cover/model.ts';
 import { recommendMoves, whatIf, type MoveOptions, type MoveRecommendation, type WhatIfResult } from '../../core/cover/moves.ts';
 import { STANDBY_ARRIVAL_M, type StandbyMove } from '../../core/cover/standby.ts';
+import { isDeployable, type ResourceStatus } from '../../core/fleet/status.ts';
 import { haversineM } from '../../core/geo.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
+import type { AvailabilityChange, CoverSurfaceSnapshot } from './calc.ts';
+import { CoverWorkerLost, InlineComputer, WorkerComputer, type CoverComputer } from './computer.ts';
+import type { SharedGraph } from './shared-graph.ts';
 
-export interface CoverSurfaceSnapshot {
-  key: string;
-  agency: string;
-  capability: string;
-  method: 'trees' | 'search';
-  computeMs: number;
-  sources: number;
-  figures: TargetFigure[];
-  gaps: TargetGaps[];
-}
+export type { CoverSurfaceSnapshot } from './calc.ts';
 
 export interface CoverSnapshot {
   computedAtMs: number;
@@ -60,20 +59,50 @@ export interface CoverServiceOptions {
   debounceMs?: number;
   /** Timer; tests pass one they drive by hand, or call flush(). */
   schedule?: Schedule;
+  /** 'worker' (default, what the server runs) or 'inline': the same computation on this thread. */
+  mode?: 'worker' | 'inline';
+  /** The road graph already in shared memory (a bench running several services shares one copy). */
+  shared?: SharedGraph;
+  /** First worker restart delay after a crash, ms (default 250, doubling per crash in a row). */
+  restartDelayMs?: number;
+}
+
+/** Main-thread cost of the live recompute (the bench reports it beside the worker's compute time). */
+export interface CoverServiceStats {
+  /** Recomputes published. */
+  computes: number;
+  /** Main thread: collecting the changes and posting the last request, ms. */
+  lastDispatchMs: number;
+  /** Main thread: taking in the last answer, building the snapshot and calling listeners, ms. */
+  lastPublishMs: number;
+  /** Worker: the last recompute's compute time summed over its surfaces, ms. */
+  lastComputeMs: number;
+}
+
+interface Waiter {
+  resolve: (s: CoverSnapshot) => void;
+  reject: (e: Error) => void;
 }
 
 export class CoverService {
+  /** Main-thread model: surface definitions, and the synchronous whatIf/moves. */
   readonly model: CoverModel;
+  readonly computer: CoverComputer;
+  readonly stats: CoverServiceStats = { computes: 0, lastDispatchMs: 0, lastPublishMs: 0, lastComputeMs: 0 };
   private readonly engine: Engine;
   private readonly clock: Clock;
   private readonly log: Logger | undefined;
   private readonly debounceMs: number;
   private readonly schedule: Schedule;
-  private readonly results = new Map<string, SurfaceResult & { computeMs: number }>();
-  private readonly gapsBy = new Map<string, TargetGaps[]>();
+  private readonly pictures = new Map<string, CoverSurfaceSnapshot>();
   private readonly dirty = new Set<string>();
+  /** What the computer was last told about each resource. */
+  private readonly sent = new Map<string, { status: ResourceStatus; lat: number; lon: number }>();
   private readonly listeners = new Set<(s: CoverSummary) => void>();
+  private waiters: Waiter[] = [];
   private cancelTimer: (() => void) | null = null;
+  private inFlight = false;
+  private standbyChanged = false;
   private snapshot: CoverSnapshot | null = null;
   private readonly unsubscribe: Array<() => void> = [];
   private closed = false;
@@ -84,7 +113,20 @@ export class CoverService {
     this.log = opts.log;
     this.debounceMs = opts.debounceMs ?? 200;
     this.schedule = opts.schedule ?? realSchedule;
-    this.model = new CoverModel(opts.planner, opts.engine.room.scenario, opts.model);
+    const scenario = opts.engine.room.scenario;
+    this.model = new CoverModel(opts.planner, scenario, opts.model);
+    this.computer =
+      opts.mode === 'inline'
+        ? new InlineComputer(opts.planner, scenario, opts.model)
+        : new WorkerComputer({
+            planner: opts.planner,
+            scenario,
+            log: opts.log,
+            ...(opts.model ? { model: opts.model } : {}),
+            ...(opts.shared ? { shared: opts.shared } : {}),
+            ...(opts.restartDelayMs !== undefined ? { restartDelayMs: opts.restartDelayMs } : {}),
+          });
+    this.computer.onReset(() => this.sent.clear());
     for (const s of this.model.surfaces) this.dirty.add(s.key);
     this.unsubscribe.push(
       this.engine.onEvents((events) => {
@@ -95,7 +137,10 @@ export class CoverService {
             if (!r) continue;
             for (const s of this.model.surfacesOf(r.def)) this.dirty.add(s.key);
             touched = true;
-          } else if (e.type === 'cover.standbyOrdered' || e.type === 'cover.standbyEnded') touched = true;
+          } else if (e.type === 'cover.standbyOrdered' || e.type === 'cover.standbyEnded') {
+            this.standbyChanged = true;
+            touched = true;
+          }
         }
         if (touched) this.kick();
       }),
@@ -129,59 +174,138 @@ export class CoverService {
     if (this.closed || this.cancelTimer) return;
     this.cancelTimer = this.schedule(() => {
       this.cancelTimer = null;
-      try {
-        this.flush();
-      } catch (e) {
-        this.log?.error('cover recompute failed', { err: e instanceof Error ? e.message : String(e) });
-      }
+      this.dispatch();
     }, this.debounceMs);
   }
 
-  /** Recompute the dirty surfaces now and publish; returns the new picture. */
-  flush(): CoverSnapshot {
+  /**
+   * Recompute whatever is dirty now (skipping the debounce) and resolve with the first picture
+   * published after every change so far; at once if nothing is dirty or computing.
+   */
+  flush(): Promise<CoverSnapshot> {
+    if (this.closed) return Promise.reject(new Error('the cover service is closed'));
     if (this.cancelTimer) {
       this.cancelTimer();
       this.cancelTimer = null;
     }
-    const room = this.engine.room;
-    const resources = [...room.fleet.all()];
-    for (const key of [...this.dirty]) {
-      const s = this.model.surface(key);
-      this.dirty.delete(key);
-      if (!s) continue;
-      const t0 = performance.now();
-      const r = this.model.compute(s, this.model.sources(s, resources));
-      const gaps = this.model.gaps(r);
-      this.results.set(key, { ...r, computeMs: performance.now() - t0 });
-      this.gapsBy.set(key, gaps);
+    if (!this.inFlight && this.dirty.size === 0 && !this.standbyChanged && this.snapshot) return Promise.resolve(this.snapshot);
+    const p = new Promise<CoverSnapshot>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.dispatch();
+    return p;
+  }
+
+  /** Availability changes since the computer was last told (status, and position while deployable). */
+  private changes(): AvailabilityChange[] {
+    const out: AvailabilityChange[] = [];
+    for (const r of this.engine.room.fleet.all()) {
+      const prev = this.sent.get(r.def.id);
+      if (prev && prev.status === r.status && (!isDeployable(r.status) || (Object.is(prev.lat, r.lat) && Object.is(prev.lon, r.lon)))) continue;
+      out.push({ resourceId: r.def.id, status: r.status, lat: r.lat, lon: r.lon });
+      this.sent.set(r.def.id, { status: r.status, lat: r.lat, lon: r.lon });
     }
-    const surfaces: CoverSurfaceSnapshot[] = this.model.surfaces.flatMap((s) => {
-      const r = this.results.get(s.key);
-      if (!r) return [];
-      return [{ key: s.key, agency: s.agency, capability: s.capability, method: r.method, computeMs: Math.round(r.computeMs * 10) / 10, sources: r.sourceIds.length, figures: r.figures, gaps: this.gapsBy.get(s.key) ?? [] }];
-    });
-    this.snapshot = { computedAtMs: this.clock(), eventSeq: room.lastSeq, surfaces, standby: room.standby.active() };
+    return out;
+  }
+
+  private dispatch(): void {
+    if (this.closed || this.inFlight) return;
+    if (this.dirty.size === 0) {
+      // A standby order or end changes only the snapshot's list of moves: no recompute.
+      if (this.standbyChanged && this.snapshot) this.publish([], this.engine.room.lastSeq);
+      return;
+    }
+    const t0 = performance.now();
+    const surfaces = this.model.surfaces.filter((s) => this.dirty.has(s.key)).map((s) => s.key);
+    this.dirty.clear();
+    const eventSeq = this.engine.room.lastSeq;
+    this.inFlight = true;
+    this.computer.request(this.changes(), { kind: 'compute', surfaces }).then(
+      (pictures) => {
+        this.inFlight = false;
+        this.publish(pictures, eventSeq);
+      },
+      (e: unknown) => {
+        this.inFlight = false;
+        this.failed(surfaces, e);
+      },
+    );
+    this.stats.lastDispatchMs = performance.now() - t0;
+  }
+
+  private publish(pictures: readonly CoverSurfaceSnapshot[], eventSeq: number): void {
+    if (this.closed) return;
+    const start = performance.now();
+    for (const p of pictures) this.pictures.set(p.key, p);
+    this.standbyChanged = false;
+    const surfaces = this.model.surfaces.flatMap((s) => this.pictures.get(s.key) ?? []);
+    this.snapshot = { computedAtMs: this.clock(), eventSeq, surfaces, standby: this.engine.room.standby.active() };
     const summary = this.summary();
-    if (summary) for (const l of this.listeners) l(summary);
-    return this.snapshot;
+    if (summary) {
+      for (const l of this.listeners) {
+        try {
+          l(summary);
+        } catch (e) {
+          this.log?.error('cover listener failed', { err: e instanceof Error ? e.message : String(e) });
+        }
+      }
+    }
+    if (pictures.length > 0) {
+      this.stats.computes++;
+      this.stats.lastComputeMs = pictures.reduce((t, p) => t + p.computeMs, 0);
+      this.stats.lastPublishMs = performance.now() - start;
+    }
+    // Changes that came in while the worker computed: send them now, in one request.
+    if (this.dirty.size > 0) this.dispatch();
+    if (this.inFlight) return;
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w.resolve(this.snapshot);
   }
 
-  /** The latest surface result (node times, demand times) for a surface key. */
-  surfaceResult(key: string): SurfaceResult | undefined {
-    return this.results.get(key);
+  private failed(surfaces: readonly string[], e: unknown): void {
+    if (this.closed) return;
+    for (const k of surfaces) this.dirty.add(k);
+    if (e instanceof CoverWorkerLost) {
+      // The worker is restarting (already logged); ask again at once, the request waits for it.
+      this.dispatch();
+      return;
+    }
+    this.log?.error('cover recompute failed; serving the last picture', { err: e instanceof Error ? e.message : String(e) });
+    const ws = this.waiters;
+    this.waiters = [];
+    const snap = this.snapshot;
+    for (const w of ws) {
+      if (snap) w.resolve(snap);
+      else w.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
-  /** Cover after committing these resources (what-if), from the live fleet. */
+  /** Cover after committing these resources (what-if), from the live fleet, on this thread. */
   whatIf(resourceIds: readonly string[]): WhatIfResult {
     for (const id of resourceIds) this.engine.room.fleet.require(id);
     return whatIf(this.model, [...this.engine.room.fleet.all()], resourceIds);
   }
 
-  /** Standby moves, best first; resources already on a standby move are left where they go. */
+  /** whatIf computed on the cover worker (same answer; the main thread is not held up). */
+  whatIfAsync(resourceIds: readonly string[]): Promise<WhatIfResult> {
+    for (const id of resourceIds) this.engine.room.fleet.require(id);
+    return this.computer.request(this.changes(), { kind: 'whatIf', resourceIds: [...resourceIds] });
+  }
+
+  /** Standby moves, best first, on this thread; resources already on a standby move are left where they go. */
   moves(opts: MoveOptions = {}): MoveRecommendation[] {
+    return recommendMoves(this.model, [...this.engine.room.fleet.all()], { ...opts, exclude: this.excluded(opts) });
+  }
+
+  /** moves computed on the cover worker, whose trees the live recompute keeps warm (same answer). */
+  movesAsync(opts: Omit<MoveOptions, 'prune'> = {}): Promise<MoveRecommendation[]> {
+    const query = { ...(opts.surface !== undefined ? { surface: opts.surface } : {}), ...(opts.limit !== undefined ? { limit: opts.limit } : {}), exclude: [...this.excluded(opts)] };
+    return this.computer.request(this.changes(), { kind: 'moves', query });
+  }
+
+  private excluded(opts: MoveOptions): Set<string> {
     const exclude = new Set(this.engine.room.standby.active().map((m) => m.resourceId));
     for (const id of opts.exclude ?? []) exclude.add(id);
-    return recommendMoves(this.model, [...this.engine.room.fleet.all()], { ...opts, exclude });
+    return exclude;
   }
 
   private checkArrivals(ids: readonly string[]): void {
@@ -207,11 +331,17 @@ export class CoverService {
     });
   }
 
-  close(): void {
+  /** Stop: no more recomputes, pending flushes settle, the worker is terminated. */
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     if (this.cancelTimer) this.cancelTimer();
     this.cancelTimer = null;
     for (const u of this.unsubscribe) u();
     this.listeners.clear();
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w.reject(new Error('the cover service is closed'));
+    await this.computer.close();
   }
 }

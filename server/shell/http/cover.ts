@@ -42,12 +42,13 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
     if (!deps.cover) throw new JcrError('JCR_NOT_READY', 'cover is not available: the server has no road network loaded');
     return deps.cover;
   };
-  r.get('/cover', (req, res) => {
+  r.get('/cover', async (req, res) => {
     authorize(res, req, 'view');
     const c = need();
-    res.json(coverJson(c.latest() ?? c.flush()));
+    // Before the worker's first picture: wait for it rather than answer empty.
+    res.json(coverJson(c.latest() ?? (await c.flush())));
   });
-  r.get('/cover/moves', (req, res) => {
+  r.get('/cover/moves', async (req, res) => {
     authorize(res, req, 'view');
     const c = need();
     const q = asObject(req.query, 'query');
@@ -61,7 +62,8 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
       limit = Number(limitRaw);
       if (typeof limitRaw !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > 50) throw new JcrError('JCR_VALIDATION', 'limit must be an integer 1..50', { path: 'limit' });
     }
-    res.json({ moves: c.moves({ ...(surface !== undefined ? { surface } : {}), limit }) });
+    // On the cover worker: a cold search from every destination must not hold up the event loop.
+    res.json({ moves: await c.movesAsync({ ...(surface !== undefined ? { surface } : {}), limit }) });
   });
   r.post('/cover/moves', (req, res) => {
     const u = authorize(res, req, 'cover.move');
@@ -82,7 +84,7 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
     const events = deps.engine.execute({ type: 'cover.endStandby', resourceId: req.params.resourceId, reason: 'cancelled' }, { origin: 'operator', actor: u.username });
     res.json({ seq: deps.engine.room.lastSeq, events: events.length });
   });
-  r.post('/cover/what-if', (req, res) => {
+  r.post('/cover/what-if', async (req, res) => {
     authorize(res, req, 'view');
     const c = need();
     const b = asObject(req.body);
@@ -90,7 +92,7 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100 || !ids.every((x): x is string => typeof x === 'string' && x.length <= 64)) {
       throw new JcrError('JCR_VALIDATION', 'resourceIds must be an array of 1..100 resource ids', { path: 'resourceIds' });
     }
-    res.json(c.whatIf(ids));
+    res.json(await c.whatIfAsync(ids));
   });
   return r;
 }

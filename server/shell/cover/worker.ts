@@ -1,0 +1,33 @@
+/**
+ * The cover worker thread (started by ./computer.ts WorkerComputer): the pure cover core
+ * (CoverModel, recommendMoves, whatIf) over the same road graph as the main thread, read from a
+ * SharedArrayBuffer (./shared-graph.ts), so a recompute, a standby-move search or a what-if never
+ * holds up AVL ingest or the COP fan-out on the main thread. Answers requests in arrival order.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isJcrError } from '../../core/errors.ts';
+import { JourneyPlanner } from '../../core/graph/planner.ts';
+import { SpeedModel } from '../../core/graph/speed.ts';
+import { CoverCalc } from './calc.ts';
+import type { CoverReply, CoverRequest, WorkerInit } from './protocol.ts';
+import { openSharedGraph } from './shared-graph.ts';
+
+const port = parentPort;
+if (!port) throw new Error('cover/worker.ts must run as a worker thread');
+const init = workerData as WorkerInit;
+const planner = new JourneyPlanner(openSharedGraph(init.graph), new SpeedModel(init.speedProfiles), { maxSnapM: init.maxSnapM, offRoadKmh: init.offRoadKmh });
+const calc = new CoverCalc(planner, init.scenario, init.model);
+
+port.on('message', (m: CoverRequest) => {
+  const t0 = performance.now();
+  let reply: CoverReply;
+  try {
+    calc.apply(m.changes);
+    const a = m.ask;
+    const value = a.kind === 'compute' ? calc.compute(a.surfaces) : a.kind === 'moves' ? calc.moves(a.query) : calc.whatIf(a.resourceIds);
+    reply = { id: m.id, ok: true, value, ms: performance.now() - t0 };
+  } catch (e) {
+    reply = { id: m.id, ok: false, error: { message: e instanceof Error ? e.message : String(e), ...(isJcrError(e) ? { code: e.code } : {}) } };
+  }
+  port.postMessage(reply);
+});
