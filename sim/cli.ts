@@ -25,31 +25,30 @@ import { formatSummary, Replay } from './replay/replay.ts';
 import { HERTS_SCENARIO, loadWorld } from './world.ts';
 
 const [cmd, ...rest] = process.argv.slice(2);
+// Values are read as text and parsed where they are used (numOpt, Date.parse); three are switches.
+const text = { type: 'string' } as const;
+const flag = { type: 'boolean' } as const;
 const { values: v, positionals } = parseArgs({
   args: rest,
   allowPositionals: true,
   options: {
-    url: { type: 'string' },
-    seed: { type: 'string' },
-    rate: { type: 'string' },
-    demo: { type: 'boolean' },
-    'no-incidents': { type: 'boolean' },
-    out: { type: 'string' },
-    hours: { type: 'string' },
-    start: { type: 'string' },
-    mode: { type: 'string' },
-    speed: { type: 'string' },
-    'avl-token': { type: 'string' },
-    'api-token': { type: 'string' },
-    scenario: { type: 'string' },
-    db: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    json: { type: 'boolean' },
+    // a server to drive (run, replay) and its tokens
+    url: text, 'avl-token': text, 'api-token': text, speed: text, json: flag,
+    // what to simulate (run, record, compare)
+    scenario: text, seed: text, rate: text, hours: text, start: text, mode: text, demo: flag, 'no-incidents': flag,
+    // files (record, export)
+    out: text, db: text, from: text, to: text,
   },
 });
 
 const err = (s: string) => process.stderr.write(s + '\n');
+/** The feed token (required) and the session token (optional), from the options or the environment. */
+const tokens = (command: string): { avlToken: string; apiToken?: string } => {
+  const avlToken = v['avl-token'] ?? process.env.JCR_AVL_TOKEN;
+  if (!avlToken) throw new Error(`${command} needs an AVL feed token: --avl-token T or JCR_AVL_TOKEN`);
+  const apiToken = v['api-token'] ?? process.env.JCR_API_TOKEN;
+  return { avlToken, ...(apiToken ? { apiToken } : {}) };
+};
 const numOpt = (s: string | undefined, d: number, name: string) => {
   if (s === undefined) return d;
   const n = Number(s);
@@ -92,11 +91,9 @@ async function main(): Promise<void> {
     case 'replay': {
       const file = positionals[0];
       if (!file || !v.url) throw new Error('usage: replay FILE --url URL [--speed N]');
-      const avlToken = v['avl-token'] ?? process.env.JCR_AVL_TOKEN;
-      if (!avlToken) throw new Error('replay needs an AVL feed token: --avl-token T or JCR_AVL_TOKEN');
-      const apiToken = v['api-token'] ?? process.env.JCR_API_TOKEN;
+      const auth = tokens('replay');
       const rec = parseRecording(readFileSync(file, 'utf8'));
-      const replay = new Replay(rec, { baseUrl: v.url, avlToken, ...(apiToken ? { apiToken } : {}), speed: numOpt(v.speed, 1, 'speed'), progress: progressWriter(process.stderr, Date.now) });
+      const replay = new Replay(rec, { baseUrl: v.url, ...auth, speed: numOpt(v.speed, 1, 'speed'), progress: progressWriter(process.stderr, Date.now) });
       const s = await replay.run();
       process.stdout.write(formatSummary(s) + '\n');
       if (v.json) process.stdout.write(JSON.stringify(s) + '\n');
@@ -129,15 +126,12 @@ async function main(): Promise<void> {
     }
     case 'run': {
       if (!v.url) throw new Error('run needs --url URL');
-      const avlToken = v['avl-token'] ?? process.env.JCR_AVL_TOKEN;
-      if (!avlToken) throw new Error('run needs an AVL feed token: --avl-token T or JCR_AVL_TOKEN');
-      const apiToken = v['api-token'] ?? process.env.JCR_API_TOKEN;
+      const auth = tokens('run');
       const world = loadWorld(scenarioPath);
       const log = (msg: string, fields?: Record<string, unknown>) => err(`sim: ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`);
       const live = await startLive({
         baseUrl: v.url,
-        avlToken,
-        ...(apiToken ? { apiToken } : {}),
+        ...auth,
         world,
         seed: numOpt(v.seed, Date.now() % 1_000_000, 'seed'),
         rateFactor: numOpt(v.rate, 1, 'rate'),
