@@ -11,6 +11,9 @@
  *   //     a point, reading a time off the search well under 1 us.
  *   planner.candidatesToTarget(at, candidates, { maxS: 1800 }) -> CandidateEta[] fastest first
  *   planner.timesToTarget(at, 'fire', { maxS })            -> TargetField: .timeFrom(snap), .nodeTime(v)
+ *   planner.lazyTimesToTarget(at, 'fire')                  -> LazyTargetField: .timeFrom(snap, limitS)
+ *       the same reverse search, grown only as far as each question's limit needs (resumed, never
+ *       restarted): for the recommender, which learns how far it must look while it ranks.
  *
  *   // (b) cover: one multi-source search from all available resources
  *   planner.timesFromSources([{ snap, offsetS }], 'fire', { maxS }) -> SourceField: .timeTo(snap) -> { seconds, source }
@@ -207,6 +210,25 @@ export class JourneyPlanner {
     }
     sp.run(g, w.rev, true);
     return new TargetField(this, sp, stamp, target, w);
+  }
+
+  /**
+   * A reverse search from the target that has not run yet: each LazyTargetField.timeFrom(snap,
+   * limitS) grows it just far enough to answer exactly (or to prove the time exceeds limitS).
+   */
+  lazyTimesToTarget(target: Snap, profile: string, opts: { space?: SearchSpace } = {}): LazyTargetField {
+    const g = this.graph;
+    const w = this.weights(profile);
+    const sp = opts.space ?? this.space;
+    const stamp = sp.begin(0);
+    const e = target.edge;
+    const tw = g.twin[e]!;
+    const { pos, total } = this.position(target, w);
+    // seeded exactly as timesToTarget, so both answer the same seconds
+    sp.offer(g.tail[e]!, pos, 0, e);
+    if (tw >= 0) sp.offer(g.head[e]!, total - pos, 0, tw);
+    if (target.vertex >= 0) sp.offer(target.vertex, 0, 0, -1);
+    return new LazyTargetField(this, sp, stamp, target, w);
   }
 
   /** One multi-source search from all sources (e.g. all available resources), for cover. */
@@ -446,6 +468,76 @@ export class TargetField {
     if (s.vertex >= 0) best = Math.min(best, sp.time(s.vertex));
     if (s.geom === this.target.geom) best = Math.min(best, this.planner.sameGeometry(s, this.target, this.w));
     return best + this.planner.offRoadS(s) + this.planner.offRoadS(this.target);
+  }
+}
+
+/**
+ * Times to one target from a reverse search that grows on demand. Ask `timeFrom(snap, limitS)`:
+ * the answer is exact when it is <= limitS, and Infinity only when the true time exceeds limitS.
+ * The search resumes where the last question left it; a question within what is already settled
+ * costs a few array reads. Valid until the next search on the same space.
+ */
+export class LazyTargetField {
+  constructor(
+    private readonly planner: JourneyPlanner,
+    private readonly space: SearchSpace,
+    private readonly stamp: number,
+    readonly target: Snap,
+    private readonly w: Weights,
+  ) {}
+
+  /** Nodes settled so far (for benchmarks and tests). */
+  get settled(): number {
+    return this.space.settled;
+  }
+
+  /** The best road seconds (no off-road gaps) over the snap's end nodes settled so far, and the same-geometry drive. */
+  private settledRoad(s: Snap): number {
+    const g = this.planner.graph;
+    const sp = this.space;
+    const cum = this.w.cum;
+    const a = cum[s.slot]!;
+    const pos = a + s.t * (cum[s.slot + 1]! - a);
+    let best = Infinity;
+    // summed as TargetField.timeFrom sums, so both give the same seconds
+    if (s.forward) best = this.w.total[s.geom]! - pos + sp.settledTime(g.head[s.edge]!);
+    if (s.backward) best = Math.min(best, pos + sp.settledTime(g.tail[s.edge]!));
+    if (s.vertex >= 0) best = Math.min(best, sp.settledTime(s.vertex));
+    if (s.geom === this.target.geom) best = Math.min(best, this.planner.sameGeometry(s, this.target, this.w));
+    return best;
+  }
+
+  /**
+   * Seconds from a snapped point to the target, off-road gaps included, if at most limitS;
+   * Infinity if more (or unreachable). Every node not yet settled is at least the heap's smallest
+   * key away, so a time read off settled nodes that is within it is final; otherwise the search
+   * resumes until the point's end nodes are settled or the frontier passes the limit.
+   */
+  timeFrom(s: Snap, limitS: number): number {
+    const sp = this.space;
+    if (sp.current !== this.stamp) stale();
+    const g = this.planner.graph;
+    const p = this.planner;
+    const offS = p.offRoadS(s), offT = p.offRoadS(this.target);
+    const roadLimit = limitS - offS - offT;
+    let road = this.settledRoad(s);
+    const endsSettled = (): boolean =>
+      (!s.forward || sp.isSettled(g.head[s.edge]!)) && (!s.backward || sp.isSettled(g.tail[s.edge]!)) && (s.vertex < 0 || sp.isSettled(s.vertex));
+    // Final already if every end node is settled, or if no unsettled node (all at least the
+    // frontier away) could give less; else resume, up to the limit.
+    if (!endsSettled() && road > sp.frontier() && sp.frontier() <= roadLimit) {
+      sp.resume(roadLimit);
+      if (s.forward) sp.need(g.head[s.edge]!);
+      if (s.backward) sp.need(g.tail[s.edge]!);
+      if (s.vertex >= 0) sp.need(s.vertex);
+      sp.run(g, this.w.rev, true);
+      // stopped with the end nodes settled (road exact), or with the frontier past roadLimit
+      // (road exact if within it, and the true time beyond it otherwise)
+      road = this.settledRoad(s);
+    }
+    // summed in TargetField.timeFrom's order, so both give the same seconds
+    const t = road + offS + offT;
+    return t <= limitS ? t : Infinity;
   }
 }
 

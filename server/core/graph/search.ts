@@ -6,6 +6,10 @@
  *
  * A node's distance is valid only if stamp[v] === current; after a search bounded by maxS every
  * node with a distance <= maxS is settled (final), anything else counts as unreachable.
+ *
+ * A search can be resumed (resume(), then run() again): the heap and the settled labels are
+ * kept, so growing a bound costs only the new nodes, not a restart. That is what the lazy
+ * incident → candidates search (planner LazyTargetField) relies on.
  */
 import type { RoadGraph } from './build.ts';
 
@@ -19,8 +23,10 @@ export class SearchSpace {
   private readonly stamp: Uint32Array;
   /** Heap position, or -1 once settled. Valid only when stamped. */
   private readonly pos: Int32Array;
-  /** needStamp[v] === current: the search may stop once every such vertex is settled. */
+  /** needStamp[v] === needMark: this run may stop once every such vertex is settled. */
   private readonly needStamp: Uint32Array;
+  /** Bumped by begin() and resume(), so vertices needed by an earlier run no longer count. */
+  private needMark = 0;
   private needCount = 0;
   private readonly heap: Uint32Array;
   /** heapKey[i] = dist[heap[i]], kept beside the heap so sifting reads one array. */
@@ -30,7 +36,7 @@ export class SearchSpace {
   current = 0;
   /** The current search's bound, seconds. */
   maxS = Infinity;
-  /** Nodes settled by the last search (for benchmarks and tests). */
+  /** Nodes settled by the current search since begin(), over all its runs (for benchmarks and tests). */
   settled = 0;
 
   constructor(nodeCount: number) {
@@ -49,15 +55,50 @@ export class SearchSpace {
   begin(maxS: number): number {
     if (this.current >= 0xfffffffe) {
       this.stamp.fill(0);
-      this.needStamp.fill(0);
       this.current = 0;
     }
     this.current++;
     this.size = 0;
-    this.needCount = 0;
     this.settled = 0;
     this.maxS = maxS;
+    this.nextNeedMark();
     return this.current;
+  }
+
+  /**
+   * Continue the current search with a new bound (the next run() settles nodes up to maxS, or
+   * until the vertices passed to need() after this call are settled). Nothing settled is redone.
+   */
+  resume(maxS: number): void {
+    this.maxS = maxS;
+    this.nextNeedMark();
+  }
+
+  private nextNeedMark(): void {
+    if (this.needMark >= 0xfffffffe) {
+      this.needStamp.fill(0);
+      this.needMark = 0;
+    }
+    this.needMark++;
+    this.needCount = 0;
+  }
+
+  /** Is node v settled (its distance final) in the current search? */
+  isSettled(v: number): boolean {
+    return this.stamp[v] === this.current && this.pos[v]! < 0;
+  }
+
+  /** Node v's final seconds if it is settled in the current search, else Infinity (whatever the bound). */
+  settledTime(v: number): number {
+    return this.stamp[v] === this.current && this.pos[v]! < 0 ? this.dist[v]! : Infinity;
+  }
+
+  /**
+   * The smallest distance still in the heap (Infinity when empty): every node not yet settled
+   * has a final distance at least this, which is what proves a partial answer final.
+   */
+  frontier(): number {
+    return this.size > 0 ? this.heapKey[0]! : Infinity;
   }
 
   /** Seconds to/from node v in the current search, Infinity if not reached within maxS. */
@@ -72,8 +113,8 @@ export class SearchSpace {
    * asked for); without any, it runs until maxS. Call after begin().
    */
   need(v: number): void {
-    if (v < 0 || this.needStamp[v] === this.current) return;
-    this.needStamp[v] = this.current;
+    if (v < 0 || this.needStamp[v] === this.needMark || this.isSettled(v)) return;
+    this.needStamp[v] = this.needMark;
     this.needCount++;
   }
 
@@ -99,7 +140,7 @@ export class SearchSpace {
    * Run the search over the forward star (reverse=false: times from the seeds) or the reverse
    * star (reverse=true: times to the seeds). `w` is indexed by forward edge for a forward search
    * and by reverse-star position for a reverse one. Stops when the next node is beyond maxS, or
-   * once every vertex passed to need() since begin() is settled.
+   * once every vertex passed to need() since begin() (or resume()) is settled.
    */
   run(g: RoadGraph, w: Float32Array, reverse: boolean): void {
     if (reverse) this.runReverse(g.firstIn, g.inTail, w);
@@ -112,6 +153,7 @@ export class SearchSpace {
     const cur = this.current;
     const maxS = this.maxS;
     const needStamp = this.needStamp;
+    const mark = this.needMark;
     let need = this.needCount;
     let settled = 0;
     while (this.size > 0) {
@@ -121,7 +163,8 @@ export class SearchSpace {
       this.pop();
       pos[v] = -1;
       settled++;
-      if (need > 0 && needStamp[v] === cur && --need === 0) break;
+      // the last needed vertex ends the run, after its edges are relaxed (a resumed run needs them)
+      const last = need > 0 && needStamp[v] === mark && --need === 0;
       const o = origin[v]!;
       const end = first[v + 1]!;
       for (let k = first[v]!; k < end; k++) {
@@ -142,8 +185,9 @@ export class SearchSpace {
           this.up(p, nd);
         }
       }
+      if (last) break;
     }
-    this.settled = settled;
+    this.settled += settled;
   }
 
   private runReverse(first: Uint32Array, other: Uint32Array, w: Float32Array): void {
@@ -153,6 +197,7 @@ export class SearchSpace {
     const cur = this.current;
     const maxS = this.maxS;
     const needStamp = this.needStamp;
+    const mark = this.needMark;
     let need = this.needCount;
     let settled = 0;
     while (this.size > 0) {
@@ -162,7 +207,8 @@ export class SearchSpace {
       this.pop();
       pos[v] = -1;
       settled++;
-      if (need > 0 && needStamp[v] === cur && --need === 0) break;
+      // the last needed vertex ends the run, after its edges are relaxed (a resumed run needs them)
+      const last = need > 0 && needStamp[v] === mark && --need === 0;
       const end = first[v + 1]!;
       for (let k = first[v]!; k < end; k++) {
         const u = other[k]!;
@@ -178,8 +224,9 @@ export class SearchSpace {
           this.up(p, nd);
         }
       }
+      if (last) break;
     }
-    this.settled = settled;
+    this.settled += settled;
   }
 
   private push(v: number, d: number): void {

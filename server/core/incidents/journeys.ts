@@ -1,8 +1,14 @@
 /**
  * The narrow view of journey time the recommender needs, and its adapter over the road graph's
  * JourneyPlanner (server/core/graph/planner.ts). The recommender never routes by itself: it asks
- * for one bounded reverse search per road profile (incident → all nodes) and reads each
- * candidate's time from it; drones (air profiles) fly straight lines.
+ * for one reverse search per road profile (incident → all nodes) and reads each candidate's time
+ * from it; drones (air profiles) fly straight lines.
+ *
+ * `within` is the recommender's way in: a lazy search that grows only as far as the limits it is
+ * asked with, resumed (never restarted) when a later question needs more; so a line whose
+ * capability is rare costs one longer search, not a search per bound. `toTarget` runs a whole
+ * bounded search up front (the quicker-resource watch): it is handed no `until`, because the
+ * points it will be asked about are not known when it runs.
  */
 import { haversineM } from '../geo.ts';
 import type { JourneyPlanner } from '../graph/planner.ts';
@@ -11,9 +17,14 @@ import type { SearchSpace } from '../graph/search.ts';
 /** Driving seconds from a point to the target; Infinity if beyond the search bound (or off-road). */
 export type TimeFrom = (lat: number, lon: number, headingDeg?: number) => number;
 
+/** Driving seconds from a point to the target if at most limitS (exact), else Infinity (also off-road). */
+export type TimeWithin = (lat: number, lon: number, limitS: number, headingDeg?: number) => number;
+
 export interface JourneyTimes {
   /** One bounded reverse search from the target for a profile; valid until the next call for the same profile. */
   toTarget(lat: number, lon: number, profile: string, maxS: number): TimeFrom;
+  /** A lazy reverse search from the target for a profile; valid until the next call for the same profile. */
+  within(lat: number, lon: number, profile: string): TimeWithin;
   /**
    * An upper bound on the profile's speed anywhere (m/s), so that straight metres / this is a lower
    * bound on the drive: what the R-tree pruning relies on.
@@ -103,6 +114,26 @@ export class PlannerJourneyTimes implements JourneyTimes {
       return field.timeFrom(s);
     };
   }
+
+  within(lat: number, lon: number, profile: string): TimeWithin {
+    if (this.isAir(profile)) {
+      const speed = this.planner.speed;
+      return (la, lo, limitS) => {
+        const s = speed.airSeconds(profile, haversineM(la, lo, lat, lon));
+        return s <= limitS ? s : Infinity;
+      };
+    }
+    const target = this.snapOf(lat, lon, undefined);
+    if (!target) return () => Infinity;
+    let space = this.spaces.get(profile);
+    if (!space) this.spaces.set(profile, (space = this.planner.newSpace()));
+    const field = this.planner.lazyTimesToTarget(target, profile, { space });
+    return (la, lo, limitS, heading) => {
+      const s = this.snapOf(la, lo, heading);
+      if (!s) return Infinity;
+      return field.timeFrom(s, limitS);
+    };
+  }
 }
 
 /**
@@ -131,6 +162,14 @@ export class StraightLineJourneyTimes implements JourneyTimes {
     return (la, lo) => {
       const s = haversineM(la, lo, lat, lon) / v;
       return s <= maxS ? s : Infinity;
+    };
+  }
+
+  within(lat: number, lon: number, profile: string): TimeWithin {
+    const v = this.maxSpeedMps(profile);
+    return (la, lo, limitS) => {
+      const s = haversineM(la, lo, lat, lon) / v;
+      return s <= limitS ? s : Infinity;
     };
   }
 }

@@ -8,10 +8,14 @@
  * resources within B x vmax straight metres of the incident can arrive within B, so the R-tree
  * box of that radius holds every candidate worth a look. Inside the box candidates are taken in
  * order of their straight-line lower bound (turnout + metres / vmax) and one is skipped when its
- * bound is no better than the current k-th best of every line it could fill. The road searches
- * (one bounded reverse search per profile, server/core/graph/planner.ts) run with bound B; a line
- * is settled once its k-th best arrival is within B (every resource not yet timed needs more than
- * B). Otherwise B doubles, up to `maxS`.
+ * bound is no better than the current k-th best of every line it could fill. Road times come from
+ * one lazy reverse search per profile, shared by every line (JourneyTimes.within over
+ * server/core/graph/planner.ts LazyTargetField): each candidate is asked for with a limit, the
+ * smaller of B and the slowest k-th best among its lines (minus its turnout), and the search grows
+ * only as far as that limit needs; it is resumed, never restarted, when B grows. A candidate
+ * slower than every line's k-th best is dropped for good (the k-th bests only improve). A line is
+ * settled once its k-th best arrival is within B (every resource not yet timed needs more than
+ * B). Otherwise B doubles, up to `maxS`: that only widens the R-tree box.
  *
  * Rules from practice:
  *   - co-responder lines (type.coResponse) when scenario.rules.coResponderRequiresCover: a
@@ -27,13 +31,18 @@ import { haversineM } from '../geo.ts';
 import { turnoutS } from '../graph/speed.ts';
 import type { Agency, AttendanceLine, IncidentType, Scenario } from '../scenario/types.ts';
 import { mayTask } from './book.ts';
-import { LOWER_BOUND_FACTOR, type JourneyTimes, type TimeFrom } from './journeys.ts';
+import { LOWER_BOUND_FACTOR, type JourneyTimes, type TimeWithin } from './journeys.ts';
 import type { RecommendationSummary } from './types.ts';
 
 export const DEFAULT_INITIAL_S = 600;
 export const DEFAULT_MAX_S = 3600;
 /** Candidates listed per line beyond the outstanding count. */
 export const DEFAULT_EXTRA_CANDIDATES = 3;
+/**
+ * Slack on the "can it still beat the k-th best" limit, seconds: (k-th - turnout) + turnout need
+ * not give back the k-th exactly in floating point, and a tie broken by id must not be lost.
+ */
+const TIE_S = 1e-6;
 /** Capabilities offered across services for a missing person. */
 export const MISSING_PERSON_OFFERS = ['drone', 'thermal-imaging'] as const;
 
@@ -219,6 +228,8 @@ export function recommend(input: RecommendInput): Recommendation {
   let timedCount = 0;
   let pruned = 0;
   const unresolved = new Map<string, { r: LiveResource; lb: number; d: number; lines: number[] }>();
+  // One lazy reverse search per profile for the whole recommendation, shared by every line.
+  const fields = new Map<string, TimeWithin>();
 
   const kth = (i: number): number => {
     const l = lines[i]!;
@@ -260,7 +271,6 @@ export function recommend(input: RecommendInput): Recommendation {
     }
     // Time the unresolved in lower-bound order, pruning against the lines' k-th best.
     const order = [...unresolved.values()].sort((a, b) => a.lb - b.lb);
-    const fields = new Map<string, TimeFrom>();
     // Lines settled in an earlier round have their final top k: their resources need no more timing.
     const settledBefore = new Set(active.filter((i) => kth(i) <= prevBound));
     for (const u of order) {
@@ -277,13 +287,25 @@ export function recommend(input: RecommendInput): Recommendation {
         unresolved.delete(id);
         continue;
       }
+      // It can enter a line's top k only by arriving no later than that line's k-th best.
+      let worstKth = 0;
+      for (const i of u.lines) worstKth = Math.max(worstKth, kth(i));
+      const cap = worstKth - to + TIE_S;
+      const limit = Math.min(bound, cap);
       const p = u.r.def.vehicleClass;
       let f = fields.get(p);
-      if (!f) fields.set(p, (f = journeys.toTarget(incident.lat, incident.lon, p, bound)));
+      if (!f) fields.set(p, (f = journeys.within(incident.lat, incident.lon, p)));
       const moving = u.r.status !== ResourceStatus.AVAILABLE_AT_STATION;
-      const driveS = f(u.r.lat, u.r.lon, moving && u.r.speedMps > 1 ? u.r.headingDeg : undefined);
+      const driveS = f(u.r.lat, u.r.lon, limit, moving && u.r.speedMps > 1 ? u.r.headingDeg : undefined);
       timedCount++;
-      if (!(driveS <= bound)) continue; // beyond this bound: try again with a larger one
+      if (!(driveS <= limit)) {
+        if (cap < bound) {
+          // slower than every k-th best of its lines, which only improve: never a candidate
+          pruned++;
+          unresolved.delete(id);
+        }
+        continue; // else beyond this bound: try again with a larger one
+      }
       unresolved.delete(id);
       const t: Timed = { r: u.r, etaS: to + driveS, driveS, turnoutS: to, lines: u.lines };
       timed.set(id, t);
