@@ -54,7 +54,8 @@ for (const slack of [0, 0.001, 0.002]) test(`PointIndex (slack ${slack}°) agree
     assert.is(idx.size, truth.size);
     for (const [id, p] of truth) assert.equal(idx.get(id), p);
     const tree = idx.treeContents();
-    assert.is(tree.length, truth.size, `round ${round}: tree holds ${tree.length} items`);
+    assert.is(tree.length, truth.size, `round ${round}: tree holds ${tree.length} live items`);
+    assert.ok(idx.treeItems <= 2 * truth.size + 1, `round ${round}: dead items are bounded (${idx.treeItems} in the tree)`);
     for (const it of tree) assert.equal(truth.get(it.id), [it.lon, it.lat]);
     for (let k = 0; k < 200; k++) {
       const box = randomBox(rnd);
@@ -64,6 +65,7 @@ for (const slack of [0, 0.001, 0.002]) test(`PointIndex (slack ${slack}°) agree
     }
   }
   assert.not.ok(idx.delete('never-there'));
+  assert.ok(idx.rebuilds > 0, `moves out of boxes and removals led to bulk rebuilds (${idx.rebuilds})`);
   if (slack > 0) assert.ok(idx.treeUpdates < 5000 + 20 * 5000 * 0.6, `slack saves tree updates (${idx.treeUpdates})`);
 });
 
