@@ -36,7 +36,12 @@ export class StringTable {
   readonly strings: string[] = [];
   fresh: string[] = [];
 
+  private lastString = '';
+  private lastId = -1;
+
   id(s: string): number {
+    // Every report of a batch comes from one feed: its id is the same string object each time.
+    if (s === this.lastString) return this.lastId;
     let i = this.index.get(s);
     if (i === undefined) {
       i = this.strings.length;
@@ -44,6 +49,8 @@ export class StringTable {
       this.strings.push(s);
       this.fresh.push(s);
     }
+    this.lastString = s;
+    this.lastId = i;
     return i;
   }
 }

@@ -64,8 +64,10 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
 
   function onConnection(ws: WebSocket, feed: FeedScope, socket: Duplex): void {
     const conn: Conn = { feed, alive: true };
-    // Acks of all the frames that arrived in one read go out in one write: the socket (the one we
-    // handed to ws) is corked at the first ack and uncorked after the current callback.
+    // Acks of all the frames read in one turn of the event loop go out in one write: the socket
+    // (the one we handed to ws) is corked at the first ack and uncorked in the check phase, after
+    // libuv has delivered every read that was ready (up to 32 per socket), not after each read:
+    // under load that is several frames per write(v) syscall instead of one.
     let corked = false;
     const uncork = () => {
       corked = false;
@@ -104,7 +106,7 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
       if (!corked) {
         corked = true;
         socket.cork();
-        process.nextTick(uncork);
+        setImmediate(uncork);
       }
       ws.send(ack);
       if (ws.bufferedAmount > L.maxBufferedAckBytes) closeWith(ws, 'JCR_RATE_LIMITED');
