@@ -47,7 +47,7 @@ function run(c: Case): Recommendation {
   const fleet = w.fleet();
   c.setup?.(fleet);
   const type = w.scenario.incidentTypes.find((t) => t.id === c.typeId)!;
-  return recommend({ scenario: w.scenario, fleet, incident: { id: 'G', typeId: c.typeId, lat: c.lat, lon: c.lon, leadAgency: type.leadAgency }, now: NOW, journeys: w.journeys, cover: w.cover.at(fleet, NOW) });
+  return recommend({ scenario: w.scenario, fleet, incident: { id: 'G', typeId: c.typeId, lat: c.lat, lon: c.lon, leadAgency: type.leadAgency }, now: NOW, journeys: w.journeys, cover: w.cover.at(fleet) });
 }
 
 /** The parts a golden file pins: rankings with ETAs, proposal, withheld, unfilled and exclusions. */
@@ -114,7 +114,7 @@ test('property: BRM1 is the quickest co-responder but is withheld: fire-first wo
   assert.not.ok(r.proposed.includes('BRM1'));
   // With the rule switched off, the same pump is proposed.
   const fleet = w.fleet();
-  const off = recommend({ scenario: { ...w.scenario, rules: { coResponderRequiresCover: false } }, fleet, incident: { id: 'G', typeId: 'cardiac-arrest', lat: 51.623, lon: -0.115, leadAgency: 'ambulance' }, now: NOW, journeys: w.journeys, cover: w.cover.at(fleet, NOW) });
+  const off = recommend({ scenario: { ...w.scenario, rules: { coResponderRequiresCover: false } }, fleet, incident: { id: 'G', typeId: 'cardiac-arrest', lat: 51.623, lon: -0.115, leadAgency: 'ambulance' }, now: NOW, journeys: w.journeys, cover: w.cover.at(fleet) });
   assert.ok(off.proposed.includes('BRM1'));
 });
 

@@ -15,7 +15,7 @@ const ctx = { origin: 'operator' as const, actor: 'alice' };
 function boot() {
   const clock = fakeClock(Date.UTC(2026, 0, 1, 9, 0, 0));
   const engine = Engine.boot(w.scenario, Store.open(':memory:'), clock.now);
-  attachIncidentWatch(engine, { journeys: w.journeys, cover: (f, now) => w.cover.at(f, now) }, createLogger('silent'));
+  attachIncidentWatch(engine, { journeys: w.journeys, cover: (f) => w.cover.at(f) }, createLogger('silent'));
   return { engine, clock };
 }
 

@@ -16,7 +16,7 @@ import { Metrics } from './metrics.ts';
 import { CoverService, type Schedule } from './cover/service.ts';
 import type { JourneyPlanner } from '../core/graph/planner.ts';
 import { attachIncidentWatch } from './incidents/watch.ts';
-import type { Mobilisation } from './incidents/mobilisation.ts';
+import { withLiveCover, type Mobilisation } from './incidents/mobilisation.ts';
 import type { RoadGraph } from '../core/graph/build.ts';
 import type { CopLimits } from '../core/cop/limits.ts';
 import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
@@ -86,11 +86,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}) })
     : undefined;
   const metrics = new Metrics();
-  const app = createApp({ store, metrics, cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation: opts.mobilisation, graph: opts.graph, planner: opts.planner, tiles: opts.tiles });
+  // Recommendations take each candidate's cover impact from the live cover service's what-if.
+  const mobilisation = opts.mobilisation && cover ? withLiveCover(opts.mobilisation, cover) : opts.mobilisation;
+  const app = createApp({ store, metrics, cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation, graph: opts.graph, planner: opts.planner, tiles: opts.tiles });
   const http = createServer(app);
   const avlWs = attachAvlWs(http, avl, log, every);
   // Arrival from AVL (radius and speed) and the quicker-resource flag (issue 5).
-  attachIncidentWatch(engine, opts.mobilisation, log);
+  attachIncidentWatch(engine, mobilisation, log);
   const cop = attachCopWs(http, { engine, clock, log, every, limits: opts.copLimits ?? {}, token: opts.copToken, users, cover });
   app.locals[COP_SERVED] = true; // GET /api/ui-config: features.cop
   registerMetrics(metrics, { avl, avlWs, cop });
