@@ -219,7 +219,9 @@ export function recommend(input: RecommendInput): Recommendation {
 
   const timed = new Map<string, Timed>();
   const perLine: Timed[][] = lines.map(() => []);
-  const exclusions = new Map<string, Exclusion>();
+  // Left-out resources seen in the box; most are never reported (only those nearer than the
+  // farthest proposed one), so the detail text of 'lacks-capability' is written at the end.
+  const exclusions = new Map<string, { r: LiveResource; d: number; reason: ExclusionReason; detail: string | null }>();
   const seen = new Set<string>();
   let bound = Math.min(input.options?.initialS ?? DEFAULT_INITIAL_S, maxS);
   let prevBound = -1;
@@ -254,16 +256,17 @@ export function recommend(input: RecommendInput): Recommendation {
       const id = r.def.id;
       if (seen.has(id)) continue;
       seen.add(id);
-      const fitting = active.filter((i) => fits(lines[i]!, r));
+      let fitting: number[] | null = null;
+      for (const i of active) if (fits(lines[i]!, r)) (fitting ??= []).push(i);
       const d = haversineM(r.lat, r.lon, incident.lat, incident.lon);
       const why = unavailableReason(fleet, r, now);
-      if (fitting.length === 0) {
-        if (why && r.incidentId !== incident.id) exclusions.set(id, { resourceId: id, callSign: r.def.callSign, agency: r.def.agency, reason: why.reason, detail: why.detail });
-        else if (!why) exclusions.set(id, { resourceId: id, callSign: r.def.callSign, agency: r.def.agency, reason: 'lacks-capability', detail: `has ${r.def.capabilities.join(', ') || 'none'}` });
+      if (fitting === null) {
+        if (why && r.incidentId !== incident.id) exclusions.set(id, { r, d, reason: why.reason, detail: why.detail });
+        else if (!why) exclusions.set(id, { r, d, reason: 'lacks-capability', detail: null });
         continue;
       }
       if (why) {
-        if (r.incidentId !== incident.id) exclusions.set(id, { resourceId: id, callSign: r.def.callSign, agency: r.def.agency, reason: why.reason, detail: why.detail });
+        if (r.incidentId !== incident.id) exclusions.set(id, { r, d, reason: why.reason, detail: why.detail });
         continue;
       }
       const lb = turnoutOf(scenario, r) + (d * LOWER_BOUND_FACTOR) / (vmax.get(r.def.vehicleClass) ?? vmaxAll);
@@ -317,7 +320,7 @@ export function recommend(input: RecommendInput): Recommendation {
     bound = Math.min(maxS, bound * 2);
   }
   for (const u of unresolved.values()) {
-    exclusions.set(u.r.def.id, { resourceId: u.r.def.id, callSign: u.r.def.callSign, agency: u.r.def.agency, reason: 'unreachable', detail: `no road journey within ${maxS} s` });
+    exclusions.set(u.r.def.id, { r: u.r, d: u.d, reason: 'unreachable', detail: `no road journey within ${maxS} s` });
   }
 
   // Candidates per line (top k), co-responder rule, then the proposal.
@@ -374,10 +377,12 @@ export function recommend(input: RecommendInput): Recommendation {
     excluded.push({ resourceId: id, callSign: r.def.callSign, agency: r.def.agency, reason: 'withheld-cover', detail: why });
   }
   const near = proposed.length > 0 ? farthest : radiusM;
-  const rest = [...exclusions.values()].filter((e) => {
-    const r = fleet.get(e.resourceId)!;
-    return e.reason === 'unreachable' || haversineM(r.lat, r.lon, incident.lat, incident.lon) <= near;
-  });
+  const rest: Exclusion[] = [];
+  for (const [id, e] of exclusions) {
+    if (e.reason !== 'unreachable' && !(e.d <= near)) continue;
+    const r = e.r;
+    rest.push({ resourceId: id, callSign: r.def.callSign, agency: r.def.agency, reason: e.reason, detail: e.detail ?? `has ${r.def.capabilities.join(', ') || 'none'}` });
+  }
   rest.sort((a, b) => (a.resourceId < b.resourceId ? -1 : 1));
   excluded.push(...rest);
 
