@@ -1,15 +1,27 @@
 /**
- * `npm run bench -- recommend`: recommendation latency on the Hertfordshire network with 500 and
- * with 10,000 resources (seeded fleets: the scenario's resource types copied across its
- * stations; half at station, the rest mobile or returning somewhere on the network, some
- * committed or unavailable). Each fleet: warm-up, then 300 recommendations for seeded random
- * incidents of random types (cover impact of each candidate: 30 incidents, 500 resources only).
+ * `npm run bench -- recommend [--sizes 500,10000] [--no-cover]`: recommendation latency on the
+ * Hertfordshire network with 500 and with 10,000 resources (seeded fleets: the scenario's
+ * resource types copied across its stations; half at station, the rest mobile or returning
+ * somewhere on the network, some committed or unavailable). Each fleet: warm-up, then 300
+ * recommendations for seeded random incidents of random types, wall and CPU time per call
+ * (CPU: process.cpuUsage, all threads). Also the road work done: nodes settled per
+ * recommendation.
+ *
+ * With the cover impact of every candidate (500 resources): the cover what-if
+ * (server/core/cover/moves.ts whatIf, what the live CoverService.whatIf runs) over one CoverModel,
+ *   - warm: the fleet has not moved since the last recommendation, so every source's tree is
+ *     cached (the model's tree cache is sized to hold them all: maxTrees 1024);
+ *   - moved: before each recommendation every mobile and returning resource has moved (a new
+ *     AVL position), so their trees are rebuilt: the worst case of a live fleet.
  * Last line: one JSON object with p50/p99 in ms.
  */
+import { loadavg } from 'node:os';
 import { Fleet } from '../server/core/fleet/fleet.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { seededRandom } from '../server/core/clock.ts';
+import { CoverModel } from '../server/core/cover/model.ts';
 import { PlannerCover } from '../server/core/cover/impact.ts';
+import { SearchSpace } from '../server/core/graph/search.ts';
 import { PlannerJourneyTimes } from '../server/core/incidents/journeys.ts';
 import { recommend } from '../server/core/incidents/recommend.ts';
 import type { ResourceDef, Scenario } from '../server/core/scenario/types.ts';
@@ -17,13 +29,38 @@ import { createLogger } from '../server/shell/log.ts';
 import { loadScenarioNetwork } from '../server/shell/network/scenario-network.ts';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
 
+const argv = process.argv.slice(2);
+const arg = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const SIZES = (arg('--sizes') ?? '500,10000').split(',').map(Number);
+const WITH_COVER = !argv.includes('--no-cover');
+
 const PATH = 'sim/scenarios/hertfordshire/scenario.json';
 const base = loadScenario(PATH);
 const t0 = performance.now();
 const { graph, planner } = loadScenarioNetwork(PATH, base, createLogger('warn'));
-console.log(`network: ${graph.nodeCount} nodes, ${graph.edgeCount} edges (${Math.round(performance.now() - t0)} ms to load)`);
+console.log(`network: ${graph.nodeCount} nodes, ${graph.edgeCount} edges (${Math.round(performance.now() - t0)} ms to load); load avg ${loadAvg()}`);
 const NOW = Date.UTC(2026, 0, 1, 9, 0, 0);
 const B = base.bounds;
+
+function loadAvg(): string {
+  return loadavg().map((x) => x.toFixed(2)).join(' ');
+}
+
+function randomPoint(rnd: () => number): { lat: number; lon: number } {
+  for (;;) {
+    const lat = B.south + rnd() * (B.north - B.south);
+    const lon = B.west + rnd() * (B.east - B.west);
+    try {
+      planner.snap(lat, lon);
+      return { lat, lon };
+    } catch {
+      // off the network: draw again
+    }
+  }
+}
 
 function fleetOf(n: number, seed: number): { scenario: Scenario; fleet: Fleet } {
   const rnd = seededRandom(seed);
@@ -38,18 +75,7 @@ function fleetOf(n: number, seed: number): { scenario: Scenario; fleet: Fleet } 
   for (const r of fleet.all()) {
     const u = rnd();
     if (u < 0.5) continue;
-    let lat = 0;
-    let lon = 0;
-    for (;;) {
-      lat = B.south + rnd() * (B.north - B.south);
-      lon = B.west + rnd() * (B.east - B.west);
-      try {
-        planner.snap(lat, lon);
-        break;
-      } catch {
-        // off the network: draw again
-      }
-    }
+    const { lat, lon } = randomPoint(rnd);
     if (u < 0.7) fleet.setStatus(r.def.id, ResourceStatus.AVAILABLE_MOBILE);
     else if (u < 0.85) {
       fleet.setStatus(r.def.id, ResourceStatus.AVAILABLE_MOBILE);
@@ -65,13 +91,7 @@ function incidents(n: number, seed: number): Array<{ typeId: string; lat: number
   const rnd = seededRandom(seed);
   const out = [];
   while (out.length < n) {
-    const lat = B.south + rnd() * (B.north - B.south);
-    const lon = B.west + rnd() * (B.east - B.west);
-    try {
-      planner.snap(lat, lon);
-    } catch {
-      continue;
-    }
+    const { lat, lon } = randomPoint(rnd);
     out.push({ typeId: base.incidentTypes[Math.floor(rnd() * base.incidentTypes.length)]!.id, lat, lon });
   }
   return out;
@@ -83,36 +103,71 @@ const pct = (xs: number[], p: number) => {
 };
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+// Nodes settled, counted where every search settles one (the heap pop): deterministic work.
+let settledNodes = 0;
+const proto = SearchSpace.prototype as unknown as { pop: () => void };
+const pop = proto.pop;
+proto.pop = function (this: unknown) {
+  settledNodes++;
+  pop.call(this);
+};
+
+type Mode = 'none' | 'warm' | 'moved';
 const journeys = new PlannerJourneyTimes(planner);
-const coverModel = new PlannerCover(planner, base);
 const result: Record<string, number> = {};
-for (const n of [500, 10_000]) {
+for (const n of SIZES) {
   const { scenario, fleet } = fleetOf(n, 42 + n);
   const jobs = incidents(300, 7);
-  // The cover impact (server/core/cover/impact.ts, a first version) is seconds per call: timed on
-  // 30 incidents with 500 resources only, so the run finishes.
-  for (const withCover of n === 500 ? [false, true] : [false]) {
+  const modes: Mode[] = WITH_COVER && n === 500 ? ['none', 'warm', 'moved'] : ['none'];
+  for (const mode of modes) {
+    const cover = mode === 'none' ? null : new PlannerCover(planner, scenario, { model: new CoverModel(planner, scenario, { maxTrees: 1024 }) });
+    const moveRnd = seededRandom(99);
+    const mobile = [...fleet.all()].filter((r) => r.status === ResourceStatus.AVAILABLE_MOBILE || r.status === ResourceStatus.RETURNING);
     const run = (j: { typeId: string; lat: number; lon: number }, i: number) => {
       const type = scenario.incidentTypes.find((t) => t.id === j.typeId)!;
-      const cover = withCover ? coverModel.at(fleet, NOW) : null;
-      return recommend({ scenario, fleet, incident: { id: `I${i}`, typeId: j.typeId, lat: j.lat, lon: j.lon, leadAgency: type.leadAgency }, now: NOW, journeys, cover });
+      return recommend({ scenario, fleet, incident: { id: `I${i}`, typeId: j.typeId, lat: j.lat, lon: j.lon, leadAgency: type.leadAgency }, now: NOW, journeys, cover: cover ? cover.at(fleet) : null });
     };
-    for (let i = 0; i < (withCover ? 3 : 30); i++) run(jobs[i]!, i); // warm-up
+    const batch = mode === 'moved' ? jobs.slice(0, 20) : jobs;
+    for (let i = 0; i < (mode === 'none' ? 30 : 5); i++) run(jobs[i]!, i); // warm-up (and, with cover, the station trees)
     const ms: number[] = [];
+    const cpu: number[] = [];
+    const settled: number[] = [];
     let timed = 0;
     let inBox = 0;
-    const batch = withCover ? jobs.slice(0, 30) : jobs;
+    let trees = 0;
     batch.forEach((j, i) => {
-      const s = performance.now();
+      if (mode === 'moved') for (const r of mobile) fleet.applyFix(r, r.lat + (moveRnd() - 0.5) * 2e-4, r.lon + (moveRnd() - 0.5) * 2e-4, r.headingDeg, r.speedMps, NOW - 1_000, 5);
+      const trees0 = cover?.model.treeSearches ?? 0;
+      const s0 = settledNodes;
+      const c0 = process.cpuUsage();
+      const w0 = performance.now();
       const rec = run(j, i);
-      ms.push(performance.now() - s);
+      ms.push(performance.now() - w0);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+      settled.push(settledNodes - s0);
+      trees += (cover?.model.treeSearches ?? 0) - trees0;
       timed += rec.search.timed;
       inBox += rec.search.inBox;
     });
-    const key = withCover ? `_cover_${n}` : `_${n}`;
+    const key = mode === 'none' ? `_${n}` : `_cover_${mode}_${n}`;
     result[`p50_ms${key}`] = r2(pct(ms, 50));
     result[`p99_ms${key}`] = r2(pct(ms, 99));
-    console.log(`${n} resources, ${withCover ? 'with' : 'without'} cover impact: p50 ${r2(pct(ms, 50))} ms, p99 ${r2(pct(ms, 99))} ms; per recommendation ${Math.round(inBox / batch.length)} in the R-tree box, ${Math.round(timed / batch.length)} timed (fleet ${n})`);
+    result[`cpu_p50_ms${key}`] = r2(pct(cpu, 50));
+    result[`cpu_p99_ms${key}`] = r2(pct(cpu, 99));
+    if (mode === 'none') {
+      result[`settled_p50${key}`] = pct(settled, 50);
+      result[`settled_p99${key}`] = pct(settled, 99);
+    }
+    console.log(
+      `${n} resources, ${mode === 'none' ? 'without cover impact' : `with cover impact (what-if, ${mode})`}: ${batch.length} recommendations, ` +
+        `wall p50 ${r2(pct(ms, 50))} ms, p99 ${r2(pct(ms, 99))} ms; CPU p50 ${r2(pct(cpu, 50))} ms, p99 ${r2(pct(cpu, 99))} ms; ` +
+        `nodes settled p50 ${pct(settled, 50)}, p99 ${pct(settled, 99)}; per recommendation ${Math.round(inBox / batch.length)} in the R-tree box, ${Math.round(timed / batch.length)} timed` +
+        (cover ? `, ${Math.round(trees / batch.length)} cover trees built` : ''),
+    );
   }
 }
-console.log(JSON.stringify({ bench: 'recommend', nodes: graph.nodeCount, ...result }));
+console.log(`load avg ${loadAvg()}`);
+// the two keys the issue names first, then the rest
+const { p99_ms_500, p99_ms_10000, ...rest } = result;
+console.log(JSON.stringify({ bench: 'recommend', nodes: graph.nodeCount, p99_ms_500, p99_ms_10000, ...rest }));
