@@ -4,7 +4,8 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { FeedScope } from '../../core/avl/ingest.ts';
 import { ERRORS, type ErrorCode } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
-import { decodeBatch, encodeAck, type AvlBatchIn } from './codec.ts';
+import { AvlBatchReader } from './batch-reader.ts';
+import { encodeAck, type AvlBatchIn } from './codec.ts';
 import { presentedToken } from './feeds.ts';
 import type { AvlService } from './service.ts';
 import type { Every } from './timer.ts';
@@ -40,6 +41,9 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
   const wss = new WebSocketServer({ noServer: true, maxPayload: L.maxFrameBytes, perMessageDeflate: false, clientTracking: true });
   const conns = new WeakMap<WebSocket, Conn>();
   const perFeed = new Map<string, number>();
+  // One reader for every connection: frames are handled one at a time, each to its ack, and the
+  // reader's reused batch is not kept past that (see batch-reader.ts).
+  const reader = new AvlBatchReader(avl.core.room.scenario.resources.map((r) => r.id));
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -89,7 +93,7 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
       if (!isBinary) return closeWith(ws, 'JCR_AVL_MALFORMED_FRAME');
       let batch: AvlBatchIn;
       try {
-        batch = decodeBatch(data as Buffer);
+        batch = reader.read(data as Buffer);
       } catch {
         return closeWith(ws, 'JCR_AVL_MALFORMED_FRAME');
       }
