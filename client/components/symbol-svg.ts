@@ -3,12 +3,13 @@ import { svg, type SVGTemplateResult } from 'lit';
 import { AGENCY_PATH, symbolParts } from '../map/symbols.ts';
 import type { Agency, StatusName } from '../state/types.ts';
 
-let clipSeq = 0;
-
 export function symbolSvg(agency: Agency, status: StatusName, stale: boolean, size = 18): SVGTemplateResult {
   const p = symbolParts(agency, status, stale);
   const d = AGENCY_PATH[agency];
-  const clip = `jcr-half-${++clipSeq}`;
+  // The same id for the same symbol: a re-render of an unchanged row then changes no attribute
+  // (a fresh id per call made Lit rewrite every row of the board). Duplicates within one shadow
+  // root are identical clip paths, so whichever url(#id) finds is right.
+  const clip = `jcr-half-${agency}`;
   return svg`<svg class="sym" width=${size} height=${size} viewBox="-12 -12 24 24" aria-hidden="true" focusable="false">
     ${p.ring ? svg`<path d=${d} fill="none" stroke="#000" stroke-width="5" stroke-linejoin="round"></path>` : null}
     ${

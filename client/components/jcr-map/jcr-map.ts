@@ -77,7 +77,8 @@ export class JcrMap extends LitElement {
     this.basemap = new BasemapLayer(baseRenderer).addTo(map);
     this.cover = new CoverLayer(store).addTo(map);
     new RoutesLayer(store, overlayRenderer).addTo(map);
-    this.resources = new ResourcesLayer(store, { size: wall ? 22 : 18, labelsFromZoom: wall ? 99 : 13 });
+    // The wall never pans: no margin to draw.
+    this.resources = new ResourcesLayer(store, { size: wall ? 22 : 18, labelsFromZoom: wall ? 99 : 13, pad: wall ? 0 : 0.25 });
     this.resources.addTo(map);
     this.incidents = new IncidentsLayer(store, (id) => store.select({ incidentId: id }), !wall).addTo(map);
 
