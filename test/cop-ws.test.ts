@@ -10,16 +10,18 @@ import { ResourceStatus } from '../server/core/fleet/status.ts';
 import type { CopFilter } from '../server/core/cop/frames.ts';
 import { manualTimer, type ManualTimer } from '../server/shell/avl/timer.ts';
 import { startServer, type RunningServer } from '../server/shell/server.ts';
+import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
-import { tokenFor } from './support/server.ts';
+import { coverPlanner, coverScenario } from './support/cover-world.ts';
+import { api, tokenFor } from './support/server.ts';
 
 const TOKEN = 'cop-test-token-0123456789';
 const TICK = 100;
 
-async function boot(copToken: string | null = TOKEN): Promise<{ server: RunningServer; timer: ManualTimer; clock: ReturnType<typeof fakeClock> }> {
+async function boot(copToken: string | null = TOKEN, more: Partial<Parameters<typeof startServer>[0]> = {}): Promise<{ server: RunningServer; timer: ManualTimer; clock: ReturnType<typeof fakeClock> }> {
   const timer = manualTimer();
   const clock = fakeClock();
-  const server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent', every: timer.every, copToken: copToken ?? undefined, copLimits: { tickMs: TICK } });
+  const server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent', every: timer.every, copToken: copToken ?? undefined, copLimits: { tickMs: TICK }, ...more });
   return { server, timer, clock };
 }
 
@@ -66,8 +68,8 @@ async function control(server: RunningServer, ws: WebSocket, bytes: Uint8Array):
   await handled;
 }
 
-async function subscribe(server: RunningServer, timer: ManualTimer, filter?: CopFilter, picture?: CopPicture): Promise<Screen> {
-  const ws = await open(server);
+async function subscribe(server: RunningServer, timer: ManualTimer, filter?: CopFilter, picture?: CopPicture, query = `?token=${TOKEN}`): Promise<Screen> {
+  const ws = await open(server, query);
   const screen = new Screen(ws, picture);
   await control(server, ws, encodeClientFrame(screen.picture.subscribeMessage(filter)));
   timer.tick(TICK);
@@ -153,6 +155,86 @@ test('a reconnecting screen resumes from its last seq and ends equal to one that
   assert.equal(back.picture.seq, 6);
   assert.equal(back.picture.list(), steady.picture.list());
   assert.is(back.picture.resources.get('AMB1')?.status, ResourceStatus.UNAVAILABLE);
+  steady.ws.close();
+  back.ws.close();
+  await server.close();
+});
+
+/** A delta's incident changes as `id:status:attendances@eventSeq` (or `id:removed`), status changes as `ref:status`. */
+function changeList(m: CopServerMsgIn): string[] {
+  return (m.delta?.changes ?? []).map((c) =>
+    c.incident ? `${c.incident.incident.id}:${c.incident.removed ? 'removed' : `${c.incident.incident.status}:${c.incident.incident.attendances.map((a) => a.resourceId).join('+')}`}@${c.incident.eventSeq}` :
+    c.status ? `${c.status.ref}:${c.status.status}` : c.cover ? 'cover' : '?',
+  );
+}
+
+test('an incident created, mobilised and closed over REST reaches screens as ordered incident changes; a police dispatcher sees the fire resources move, not the fire incident', async () => {
+  const journeys = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
+  const { server, timer, clock } = await boot(TOKEN, { mobilisation: { journeys, cover: null } });
+  const duty = await tokenFor(server, 'duty-officer', 'duty');
+  const police = await tokenFor(server, 'police-dispatcher', 'pc');
+  const wall = await subscribe(server, timer);
+  const desk = await subscribe(server, timer, undefined, undefined, `?token=${police}`);
+  const step = async (method: string, path: string, body: unknown, status: number) => {
+    const r = await api(server, method, path, { token: duty, body });
+    assert.is(r.status, status, JSON.stringify(r.body));
+    clock.advance(TICK);
+    timer.tick(TICK);
+    const [w, d] = [await wall.next(), await desk.next()];
+    return [changeList(w), changeList(d)];
+  };
+  assert.equal(await step('POST', '/api/incidents', { typeId: 'dwelling-fire', lat: 51.7636, lon: -0.2232, address: 'Hatfield' }, 201), [['INC-1:received:@1'], []]);
+  assert.equal(wall.picture.incidents.get('INC-1')?.typeName, 'Dwelling fire');
+  // accept: a recommendation is recorded first (no incident change: CopIncident does not carry it), then the decision and two status changes.
+  assert.equal(await step('POST', '/api/incidents/INC-1/mobilise', { accept: true }, 200), [['1:3', '2:3', 'INC-1:mobilising:HAT1+HAT2@5'], ['1:3', '2:3']]);
+  assert.equal(await step('POST', '/api/incidents/INC-1/arrived', { resourceId: 'HAT1' }, 200), [['1:4', 'INC-1:in-attendance:HAT1+HAT2@6'], ['1:4']]);
+  assert.equal(await step('POST', '/api/incidents/INC-1/close', { reason: 'out' }, 200), [['1:5', '2:5', 'INC-1:closed:HAT1+HAT2@9'], ['1:5', '2:5']]);
+  assert.equal([wall.picture.incidents.size, desk.picture.incidents.size, wall.picture.seq, desk.picture.seq], [0, 0, 4, 4]);
+  wall.ws.close();
+  desk.ws.close();
+  await server.close();
+});
+
+test('over the wire, a screen that reconnects mid-stream ends with the same resources, incidents and cover as one that stayed', async () => {
+  const scenario = {
+    ...coverScenario(),
+    incidentTypes: [{ id: 'rtc', name: 'Road traffic collision', leadAgency: 'fire' as const, priority: 2 as const, attendance: [{ capability: 'pump', count: 1, agency: 'fire' as const }], standards: ['fire-test'] }],
+  };
+  const { server, timer, clock } = await boot(TOKEN, { scenario, cover: { planner: coverPlanner(scenario), schedule: () => () => {} } });
+  const { engine } = server;
+  const cover = server.cover;
+  if (!cover) throw new Error('no cover service');
+  await cover.flush(); // the first picture, before anyone watches
+  const steady = await subscribe(server, timer);
+  const flaky = await subscribe(server, timer);
+  assert.equal(steady.picture.cover?.figures.map((f) => [f.surface, f.nth, f.coveredShare]), [['fire:pump', 1, 125 / 150], ['fire:pump', 2, 110 / 150], ['ambulance:paramedic', 1, 140 / 150]]);
+  const op = { origin: 'operator' as const, actor: 'alice' };
+  const step = async (i: number, screens: Screen[]) => {
+    clock.advance(TICK);
+    engine.room.fleet.applyFix(engine.room.fleet.require('AMB2'), 52.2 + i / 1000, 0.13, i, 10, clock.now(), 5);
+    engine.notifyPositions(['AMB2']);
+    if (i === 2) engine.execute({ type: 'incident.create', typeId: 'rtc', lat: 52.19, lon: 0.17, address: 'Cherry Hinton Road' }, op);
+    if (i === 4) engine.execute({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['CHH1'], proposed: ['CHH1'] }, op);
+    if (i === 4 || i === 6) await cover.flush(); // CHH1 committed, then CEN1 unavailable: two new cover pictures
+    if (i === 5) engine.execute({ type: 'incident.create', typeId: 'rtc', lat: 52.21, lon: 0.12 }, op);
+    if (i === 6) engine.execute({ type: 'resource.setStatus', resourceId: 'CEN1', status: ResourceStatus.UNAVAILABLE }, op);
+    if (i === 7) engine.execute({ type: 'incident.close', incidentId: 'INC-2', reason: 'false alarm' }, op);
+    timer.tick(TICK);
+    for (const s of screens) await s.next();
+  };
+  await step(1, [steady, flaky]);
+  await step(2, [steady, flaky]);
+  flaky.ws.close();
+  await once(flaky.ws, 'close');
+  for (let i = 3; i <= 8; i++) await step(i, [steady]);
+  const back = await subscribe(server, timer, undefined, flaky.picture);
+  assert.equal(back.picture.seq, 9); // seq 1 was the first cover picture
+  assert.equal(back.picture.list(), steady.picture.list());
+  assert.equal(back.picture.incidentList(), steady.picture.incidentList());
+  assert.equal(back.picture.incidentList().map((i) => [i.id, i.status, i.attendances.map((a) => a.resourceId)]), [['INC-1', 'mobilising', ['CHH1']]]);
+  assert.equal(back.picture.cover, steady.picture.cover);
+  assert.equal(back.picture.cover?.figures[0]?.coveredShare, cover.summary()?.figures[0]?.coveredShare);
+  assert.ok((back.picture.cover?.figures[0]?.coveredShare ?? 1) < 1, 'the missed recomputes lowered the first-pump figure');
   steady.ws.close();
   back.ws.close();
   await server.close();
