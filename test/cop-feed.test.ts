@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { Api } from '../client/state/api.ts';
 import { CopFeed, defaultCopUrl, type CopSocketLike } from '../client/state/cop-feed.ts';
 import { ClientStore } from '../client/state/store.ts';
-import type { CopResourceMsg, CopServerMsg } from '../server/core/cop/frames.ts';
+import type { CopIncidentMsg, CopResourceMsg, CopServerMsg } from '../server/core/cop/frames.ts';
 import { decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
 
 class FakeWs implements CopSocketLike {
@@ -129,6 +129,39 @@ test('subscribe, snapshot into the store, deltas, acks every 2 ticks, drop → r
   // A gap: deltas 5..6 missed → resubscribe from 4, the store untouched.
   ws3.push(delta(7));
   assert.equal(ws3.sent.slice(1), [{ ack: { seq: 4 } }, { subscribe: { lastSeq: 4, resumeEpoch: 'e1', filter: {} } }]);
+  feed.stop();
+});
+
+test('incident and cover changes update the queue and the cover figures; a closed incident leaves the queue', () => {
+  const { store, sockets, feed } = setup();
+  feed.start();
+  const ws = sockets[0];
+  if (!ws) throw new Error('no socket');
+  ws.open();
+  const inc = (status: string, attendances: CopIncidentMsg['attendances']): CopIncidentMsg => ({
+    id: 'INC-1', typeId: 'rtc', typeName: 'Road traffic collision', priority: 2, status, latE7: 517500000, lonE7: -2250000, address: 'A1(M) J4',
+    leadAgency: 'fire', supportingAgencies: ['police'], attendances, createdAtMs: 900, updatedAtMs: 900, closedAtMs: status === 'closed' ? 1100 : 0,
+    majorIncident: false, requestedAgencies: [],
+  });
+  const figure = (covered: number) => ({ surface: 'fire:pump', standardId: 'fire-1st', standardName: 'Fire 1st', nth: 1, withinS: 600, coveredShare: covered, targetShare: 0.9, meetsStandard: covered >= 0.9, label: 'fire pump 1st' });
+  ws.push({ snapshot: { ...(SNAP.snapshot as Extract<CopServerMsg, { snapshot: unknown }>['snapshot']), incidents: [inc('received', [])], cover: { computedAtMs: 950, eventSeq: 7, figures: [figure(0.93)], gapCells: 3, standbyMoves: 0 } } });
+  assert.equal([...store.incidents.values()], [
+    { id: 'INC-1', typeId: 'rtc', typeName: 'Road traffic collision', priority: 2, lat: 51.75, lon: -0.225, callTimeMs: 900, state: 'OPEN', status: 'received', assigned: [], description: 'A1(M) J4' },
+  ]);
+  assert.equal(store.cover?.figures.map((f) => [f.surface, f.coveredShare, f.target, f.meetsStandard]), [['fire:pump', 0.93, 0.9, true]]);
+  const mobilised = inc('mobilising', [{ resourceId: 'HAT1', agency: 'fire', mobilisedAtMs: 1000, arrivedAtMs: 0, leftAtMs: 0 }]);
+  ws.push(delta(1, {
+    changes: [
+      { status: { ref: 1, status: 3, incidentId: 'INC-1', eventSeq: 9, atMs: 1000 } },
+      { incident: { incident: mobilised, eventSeq: 9, atMs: 1000, removed: false } },
+      { cover: { summary: { computedAtMs: 1001, eventSeq: 9, figures: [figure(0.81)], gapCells: 5, standbyMoves: 0 } } },
+    ],
+  }));
+  assert.equal([store.incidents.get('INC-1')?.status, store.incidents.get('INC-1')?.assigned, store.resources.get('HAT1')?.status, store.lastSeq], ['mobilising', ['HAT1'], 'MOBILISED', 9]);
+  assert.equal([store.cover?.computedAtMs, store.cover?.eventSeq, store.cover?.figures[0]?.coveredShare, store.cover?.figures[0]?.meetsStandard], [1001, 9, 0.81, false]);
+  ws.push(delta(2, { changes: [{ incident: { incident: inc('closed', []), eventSeq: 10, atMs: 1100, removed: false } }] }));
+  assert.equal([...store.incidents.keys()], []);
+  assert.is(store.openIncidents().length, 0);
   feed.stop();
 });
 

@@ -5,22 +5,24 @@
  * after a dropped connection reconnects with capped exponential backoff and resumes from the last
  * contiguous seq (the server answers a merged delta, or a snapshot for another epoch).
  *
- * Incidents, cover and the scenario are not in the COP yet: they are polled over REST at a modest
- * rate (`restIntervalMs`). Recommendations stay on demand (the incident panel asks).
+ * The COP carries the open incidents (the queue) and the cover figures; the store follows them
+ * live. What it does not carry comes over REST: the scenario (once), the cover's geometry (gap
+ * cells, standby moves: fetched when a COP cover change arrives and every `restIntervalMs`), and
+ * incidents only until the first snapshot. Recommendations stay on demand (the incident panel asks).
  *
  * Connection state: `reconnecting` while the socket is down; `live` once the subscription has
  * been answered; `stale` when nothing has been heard for `staleAfterMs` — neither a COP frame nor
  * a REST answer (a quiet fleet sends no deltas, so the REST polls double as the heartbeat the
  * page can see; the server pings the socket itself and drops dead connections).
  */
-import { CopPicture, type CopResourceState } from '../cop/cop-client-core.ts';
+import { CopPicture, type CopResourceState, type OtherChanges } from '../cop/cop-client-core.ts';
 import { decodeServerFrame, encodeClientFrame } from '../cop/codec.ts';
-import type { CopClientMsg, CopFilter } from '../../server/core/cop/frames.ts';
+import type { CopClientMsg, CopCoverSummaryMsg, CopFilter, CopIncidentMsg } from '../../server/core/cop/frames.ts';
 import type { Api } from './api.ts';
 import { parseCover, parseIncidents, parseScenario } from './parse.ts';
 import type { Feed } from './rest-feed.ts';
 import type { ClientStore } from './store.ts';
-import { AGENCIES, STATUSES, type Agency, type ClientResource } from './types.ts';
+import { AGENCIES, STATUSES, type Agency, type ClientResource, type CoverSummary, type Incident } from './types.ts';
 
 /** The part of the browser WebSocket the feed uses (tests pass a fake). */
 export interface CopSocketLike {
@@ -78,6 +80,49 @@ export function toClientResource(r: CopResourceState): ClientResource | undefine
   };
 }
 
+/** One COP incident as the store holds it. */
+export function toClientIncident(m: CopIncidentMsg): Incident {
+  const assigned: string[] = [];
+  for (const a of m.attendances) if (a.leftAtMs === 0 && !assigned.includes(a.resourceId)) assigned.push(a.resourceId);
+  return {
+    id: m.id,
+    typeId: m.typeId,
+    typeName: m.typeName || m.typeId,
+    priority: m.priority === 1 || m.priority === 2 ? m.priority : 3,
+    lat: m.latE7 / 1e7,
+    lon: m.lonE7 / 1e7,
+    callTimeMs: m.createdAtMs,
+    state: m.status === 'closed' ? 'CLOSED' : 'OPEN',
+    status: m.status,
+    assigned,
+    ...(m.address ? { description: m.address } : {}),
+  };
+}
+
+/**
+ * The store's cover from a COP summary: its figures, with the gap cells and standby moves of the
+ * previous picture (the COP carries their counts only; GET /api/cover brings them).
+ */
+export function toClientCover(m: CopCoverSummaryMsg, prev: CoverSummary | null): CoverSummary {
+  return {
+    computedAtMs: m.computedAtMs,
+    eventSeq: m.eventSeq,
+    figures: m.figures.map((f) => ({
+      surface: f.surface,
+      standardId: f.standardId,
+      standardName: f.standardName,
+      nth: f.nth,
+      withinS: f.withinS,
+      coveredShare: f.coveredShare,
+      target: f.targetShare,
+      meetsStandard: f.meetsStandard,
+      label: f.label,
+    })),
+    gaps: prev?.gaps ?? [],
+    standby: prev?.standby ?? [],
+  };
+}
+
 export class CopFeed implements Feed {
   readonly picture = new CopPicture();
   private readonly url: string;
@@ -99,6 +144,9 @@ export class CopFeed implements Feed {
   /** What the last applied frame changed (filled by the picture's listener). */
   private changed: ReadonlySet<string> = new Set();
   private removed: ReadonlySet<string> = new Set();
+  private other: OtherChanges = { incidents: false, cover: false };
+  /** A GET /api/cover is under way (a COP cover change asks for the geometry once at a time). */
+  private coverFetch: Promise<boolean> | null = null;
   /** Frames received and applied since the feed started (for tests). */
   frames = 0;
 
@@ -117,9 +165,10 @@ export class CopFeed implements Feed {
     this.now = opts.now ?? Date.now;
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
-    this.picture.onChange((changed, removed) => {
+    this.picture.onChange((changed, removed, other) => {
       this.changed = changed;
       this.removed = removed;
+      this.other = other;
     });
   }
 
@@ -215,6 +264,7 @@ export class CopFeed implements Feed {
       if (ups.length > 0) this.store.upsertResources(ups, this.picture.eventSeq);
       for (const id of this.removed) this.store.removeResource(id);
     }
+    if (result === 'snapshot' || result === 'delta') this.applyOther(result === 'snapshot');
     if (result === 'snapshot' || result === 'delta') {
       this.frames++;
       this.failures = 0;
@@ -222,6 +272,37 @@ export class CopFeed implements Feed {
     }
     const ack = this.picture.ackMessage();
     if (ack) this.send(ack);
+  }
+
+  /** Incidents and cover from the picture into the store (a snapshot replaces both). */
+  private applyOther(snapshot: boolean): void {
+    const s = this.store;
+    if (snapshot || this.other.incidents) s.replaceIncidents(this.picture.incidentList().map(toClientIncident));
+    const c = this.picture.cover;
+    if ((snapshot || this.other.cover) && c) {
+      s.setCover(toClientCover(c, s.cover));
+      // The COP carries no geometry: fetch the gap cells and standby moves now, not at the next poll.
+      if (s.capabilities.cover) void this.fetchCover();
+    }
+  }
+
+  /** GET /api/cover into the store; figures newer than the COP's win, older ones never replace them. */
+  private fetchCover(): Promise<boolean> {
+    if (this.coverFetch) return this.coverFetch;
+    const run = async (): Promise<boolean> => {
+      const r = await this.api.cover();
+      if (!r.ok) return false;
+      const rest = parseCover(r.body);
+      if (!rest) return true;
+      const cop = this.picture.cover;
+      if (cop && cop.computedAtMs > rest.computedAtMs) this.store.setCover(toClientCover(cop, rest));
+      else this.store.setCover(rest);
+      return true;
+    };
+    this.coverFetch = run().finally(() => {
+      this.coverFetch = null;
+    });
+    return this.coverFetch;
   }
 
   private watch(): void {
@@ -241,7 +322,7 @@ export class CopFeed implements Feed {
     });
   }
 
-  /** The slices the COP does not carry yet: the scenario (until loaded), incidents, cover. */
+  /** What the COP does not carry: the scenario (until loaded), cover geometry, incidents before the first snapshot. */
   async pollRest(): Promise<void> {
     const s = this.store;
     let heard = false;
@@ -253,18 +334,15 @@ export class CopFeed implements Feed {
         if (sc) s.setScenario(sc);
       }
     }
-    if (s.capabilities.incidents) {
+    if (s.capabilities.cover) {
+      if (await this.fetchCover()) heard = true;
+    } else if (s.capabilities.incidents) {
+      // Once the COP is synced its incidents win; the request then only tells the page the
+      // server answers (the heartbeat a quiet fleet does not give).
       const inc = await this.api.incidents();
       if (inc.ok) {
         heard = true;
-        s.replaceIncidents(parseIncidents(inc.body, new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]))));
-      }
-    }
-    if (s.capabilities.cover) {
-      const cov = await this.api.cover();
-      if (cov.ok) {
-        heard = true;
-        s.setCover(parseCover(cov.body) ?? null);
+        if (!this.picture.synced) s.replaceIncidents(parseIncidents(inc.body, new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]))));
       }
     }
     // The server answers: the picture is current while the socket is up (a quiet fleet sends no deltas).
