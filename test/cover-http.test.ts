@@ -26,7 +26,7 @@ test('GET /api/cover: figures and GeoJSON gaps; a status change recomputes and t
   const seen: number[] = [];
   server.cover!.onChange((s) => seen.push(s.figures[0]!.coveredShare));
   server.engine.execute({ type: 'resource.setStatus', resourceId: 'CHH1', status: 3 }, { origin: 'operator', actor: 't' });
-  await server.cover!.flush();
+  server.cover!.flush();
   assert.equal(seen, [95 / 150]);
 });
 

@@ -58,7 +58,7 @@ test('server: a status change through Engine.execute gives a new summary from th
   const server = await startServer({ scenario, db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent', cover: { planner, schedule: timer.schedule } });
   try {
     const cover = server.cover!;
-    const first = await cover.flush();
+    const first = await cover.flushAsync();
     assert.is(first.eventSeq, server.engine.room.lastSeq);
     assert.equal(first.surfaces.map((s) => s.figures.map((f) => f.coveredWeight)), [[125, 110], [140]]);
     assert.equal(withoutTimes(first), inProcess(server.engine));
@@ -91,7 +91,7 @@ test('changes during a recompute are coalesced into one next request; moves and 
   const engine = Engine.boot(scenario, Store.open(':memory:'), clock.now);
   const cover = new CoverService({ engine, planner, clock: clock.now, schedule: timer.schedule });
   try {
-    await cover.flush();
+    await cover.flushAsync();
     const before = cover.stats.computes;
     const two = nextSummaries(cover, 2);
     const ctx = { origin: 'operator' as const, actor: 't' };
@@ -108,6 +108,22 @@ test('changes during a recompute are coalesced into one next request; moves and 
     assert.equal(withoutTimes(cover.latest()!), inProcess(engine));
     assert.equal(c!.figures.map((f) => f.coveredShare), [75 / 150, 110 / 150, 140 / 150]); // Trumpington (20) lost too
 
+    // flush() computes on this thread; the worker's answer to the older request is not published over it
+    engine.execute({ type: 'resource.setStatus', resourceId: 'TRU1', status: 5 }, ctx);
+    timer.fire(); // worker request at this seq
+    const seqD = engine.room.lastSeq;
+    engine.execute({ type: 'resource.setStatus', resourceId: 'CHH1', status: 5 }, ctx);
+    const seqE = engine.room.lastSeq;
+    const here = cover.flush();
+    assert.equal([here.eventSeq, seqE > seqD], [seqE, true]);
+    const computes = cover.stats.computes;
+    const settled = await cover.flushAsync(); // resolves once the worker's answer is in
+    assert.is(settled, here);
+    assert.is(cover.stats.computes, computes);
+    assert.equal(withoutTimes(cover.latest()!), inProcess(engine));
+    // both pumps returning at their stations' positions: no turnout, so more than all home (125, 110)
+    assert.equal(here.surfaces[0]!.figures.map((f) => f.coveredWeight), [135, 140]);
+
     assert.equal(await cover.movesAsync({ surface: 'fire:pump', limit: 3 }), cover.moves({ surface: 'fire:pump', limit: 3 }));
     assert.equal(await cover.whatIfAsync(['CEN1', 'AMB2']), cover.whatIf(['CEN1', 'AMB2']));
   } finally {
@@ -123,11 +139,11 @@ test('worker crash: logged, the last picture is kept, the restarted worker gets 
   const engine = Engine.boot(scenario, Store.open(':memory:'), clock.now);
   const cover = new CoverService({ engine, planner, clock: clock.now, schedule: timer.schedule, log, restartDelayMs: 0 });
   const computer = cover.computer as WorkerComputer;
-  const first = await cover.flush();
+  const first = await cover.flushAsync();
 
   // crash while a recompute is requested: the request is answered by the restarted worker
   engine.execute({ type: 'resource.setStatus', resourceId: 'CHH1', status: 3 }, { origin: 'operator', actor: 't' });
-  const pending = cover.flush();
+  const pending = cover.flushAsync();
   await computer.kill();
   assert.is(cover.latest(), first, 'the last picture is served meanwhile');
   const after = await pending;
@@ -141,13 +157,13 @@ test('worker crash: logged, the last picture is kept, the restarted worker gets 
   // a second crash with nothing in flight; the next change is computed by the third worker from the full fleet
   await computer.kill();
   engine.execute({ type: 'resource.setStatus', resourceId: 'AMB1', status: 3 }, { origin: 'operator', actor: 't' });
-  const third = await cover.flush();
+  const third = await cover.flushAsync();
   assert.equal(computer.stats, { starts: 3, crashes: 2 });
   assert.equal(third.surfaces.map((s) => s.figures.map((f) => f.coveredWeight)), [[95, 110], [140]]);
   assert.equal(withoutTimes(third), inProcess(engine));
 
   engine.execute({ type: 'resource.setStatus', resourceId: 'AMB2', status: 3 }, { origin: 'operator', actor: 't' });
-  const left = cover.flush().then(
+  const left = cover.flushAsync().then(
     () => 'resolved',
     (e: unknown) => (e instanceof Error ? e.message : String(e)),
   );

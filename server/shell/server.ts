@@ -22,7 +22,7 @@ import type { CopLimits } from '../core/cop/limits.ts';
 import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
 
 export interface ServerOptions {
-  /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass a schedule and await cover.flush(). */
+  /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass a schedule and call cover.flush() or await cover.flushAsync(). */
   cover?: { planner: JourneyPlanner; debounceMs?: number; schedule?: Schedule };
   scenario: Scenario;
   db: string;

@@ -39,6 +39,21 @@ export interface MovesQuery {
 
 type Res = Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>;
 
+/** Figures and gap cells of these surfaces (unknown keys skipped) from these resources, each timed. */
+export function computeSurfaces(model: CoverModel, resources: readonly Res[], keys: readonly string[]): CoverSurfaceSnapshot[] {
+  const out: CoverSurfaceSnapshot[] = [];
+  for (const key of keys) {
+    const s = model.surface(key);
+    if (!s) continue;
+    const t0 = performance.now();
+    const r = model.compute(s, model.sources(s, resources));
+    const gaps = model.gaps(r);
+    const computeMs = Math.round((performance.now() - t0) * 10) / 10;
+    out.push({ key: s.key, agency: s.agency, capability: s.capability, method: r.method, computeMs, sources: r.sourceIds.length, figures: r.figures, gaps });
+  }
+  return out;
+}
+
 export class CoverCalc {
   readonly model: CoverModel;
   private readonly defs: Map<string, ResourceDef>;
@@ -63,18 +78,7 @@ export class CoverCalc {
 
   /** Figures and gap cells of these surfaces (unknown keys skipped), timed one by one. */
   compute(keys: readonly string[]): CoverSurfaceSnapshot[] {
-    const resources = this.resources();
-    const out: CoverSurfaceSnapshot[] = [];
-    for (const key of keys) {
-      const s = this.model.surface(key);
-      if (!s) continue;
-      const t0 = performance.now();
-      const r = this.model.compute(s, this.model.sources(s, resources));
-      const gaps = this.model.gaps(r);
-      const computeMs = Math.round((performance.now() - t0) * 10) / 10;
-      out.push({ key: s.key, agency: s.agency, capability: s.capability, method: r.method, computeMs, sources: r.sourceIds.length, figures: r.figures, gaps });
-    }
-    return out;
+    return computeSurfaces(this.model, this.resources(), keys);
   }
 
   moves(q: MovesQuery): MoveRecommendation[] {

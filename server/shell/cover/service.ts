@@ -20,7 +20,7 @@ import { haversineM } from '../../core/geo.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import type { AvailabilityChange, CoverSurfaceSnapshot } from './calc.ts';
+import { computeSurfaces, type AvailabilityChange, type CoverSurfaceSnapshot } from './calc.ts';
 import { CoverWorkerLost, InlineComputer, WorkerComputer, type CoverComputer } from './computer.ts';
 import type { SharedGraph } from './shared-graph.ts';
 
@@ -57,7 +57,7 @@ export interface CoverServiceOptions {
   model?: CoverOptions;
   /** Debounce of availability changes, ms (default 200). */
   debounceMs?: number;
-  /** Timer; tests pass one they drive by hand, or call flush(). */
+  /** Timer; tests pass one they drive by hand, or call flush() / flushAsync(). */
   schedule?: Schedule;
   /** 'worker' (default, what the server runs) or 'inline': the same computation on this thread. */
   mode?: 'worker' | 'inline';
@@ -95,6 +95,8 @@ export class CoverService {
   private readonly debounceMs: number;
   private readonly schedule: Schedule;
   private readonly pictures = new Map<string, CoverSurfaceSnapshot>();
+  /** Event seq each surface's picture was computed at. */
+  private readonly pictureSeq = new Map<string, number>();
   private readonly dirty = new Set<string>();
   /** What the computer was last told about each resource. */
   private readonly sent = new Map<string, { status: ResourceStatus; lat: number; lon: number }>();
@@ -179,10 +181,27 @@ export class CoverService {
   }
 
   /**
-   * Recompute whatever is dirty now (skipping the debounce) and resolve with the first picture
-   * published after every change so far; at once if nothing is dirty or computing.
+   * Recompute the dirty surfaces now, on this thread (the same code the worker runs), publish and
+   * return the picture. Blocks for the compute time: for tests and tools; the live path and REST
+   * use the worker (flushAsync). A worker answer to an older request is then not published over it.
    */
-  flush(): Promise<CoverSnapshot> {
+  flush(): CoverSnapshot {
+    if (this.closed) throw new Error('the cover service is closed');
+    if (this.cancelTimer) {
+      this.cancelTimer();
+      this.cancelTimer = null;
+    }
+    const keys = this.model.surfaces.filter((s) => this.dirty.has(s.key)).map((s) => s.key);
+    this.dirty.clear();
+    this.publish(computeSurfaces(this.model, [...this.engine.room.fleet.all()], keys), this.engine.room.lastSeq);
+    return this.snapshot!;
+  }
+
+  /**
+   * Send whatever is dirty to the worker now (skipping the debounce) and resolve with the first
+   * picture published after every change so far; at once if nothing is dirty or computing.
+   */
+  flushAsync(): Promise<CoverSnapshot> {
     if (this.closed) return Promise.reject(new Error('the cover service is closed'));
     if (this.cancelTimer) {
       this.cancelTimer();
@@ -234,10 +253,19 @@ export class CoverService {
   private publish(pictures: readonly CoverSurfaceSnapshot[], eventSeq: number): void {
     if (this.closed) return;
     const start = performance.now();
-    for (const p of pictures) this.pictures.set(p.key, p);
+    let fresh = 0;
+    for (const p of pictures) {
+      // A flush() on this thread may have computed a surface from a later state meanwhile.
+      if ((this.pictureSeq.get(p.key) ?? -1) > eventSeq) continue;
+      this.pictures.set(p.key, p);
+      this.pictureSeq.set(p.key, eventSeq);
+      fresh++;
+    }
+    if (pictures.length > 0 && fresh === 0) return this.settle();
     this.standbyChanged = false;
     const surfaces = this.model.surfaces.flatMap((s) => this.pictures.get(s.key) ?? []);
-    this.snapshot = { computedAtMs: this.clock(), eventSeq, surfaces, standby: this.engine.room.standby.active() };
+    const seq = Math.max(eventSeq, this.snapshot?.eventSeq ?? 0);
+    this.snapshot = { computedAtMs: this.clock(), eventSeq: seq, surfaces, standby: this.engine.room.standby.active() };
     const summary = this.summary();
     if (summary) {
       for (const l of this.listeners) {
@@ -253,12 +281,17 @@ export class CoverService {
       this.stats.lastComputeMs = pictures.reduce((t, p) => t + p.computeMs, 0);
       this.stats.lastPublishMs = performance.now() - start;
     }
-    // Changes that came in while the worker computed: send them now, in one request.
+    this.settle();
+  }
+
+  /** Changes that came in while the worker computed: send them now, in one request; else answer waiters. */
+  private settle(): void {
     if (this.dirty.size > 0) this.dispatch();
-    if (this.inFlight) return;
+    const snap = this.snapshot;
+    if (this.inFlight || !snap) return;
     const ws = this.waiters;
     this.waiters = [];
-    for (const w of ws) w.resolve(this.snapshot);
+    for (const w of ws) w.resolve(snap);
   }
 
   private failed(surfaces: readonly string[], e: unknown): void {

@@ -46,7 +46,7 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
     authorize(res, req, 'view');
     const c = need();
     // Before the worker's first picture: wait for it rather than answer empty.
-    res.json(coverJson(c.latest() ?? (await c.flush())));
+    res.json(coverJson(c.latest() ?? (await c.flushAsync())));
   });
   r.get('/cover/moves', async (req, res) => {
     authorize(res, req, 'view');
