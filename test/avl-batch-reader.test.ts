@@ -165,4 +165,13 @@ test('known and unknown ids decode; report objects are reused from frame to fram
   assert.equal({ ...b.reports[0] }, { resourceId: 'PC1', lat: 0, lon: 0, speedMps: 0, headingDeg: 0, fixTimeMs: 0, accuracyM: 0, status: 0 });
 });
 
+test('a table of 5,000 ids finds every one of them and none of their near misses', () => {
+  const ids = Array.from({ length: 5000 }, (_, i) => `V${i}`);
+  const reader = new AvlBatchReader(ids);
+  const probe = [...ids, 'V5000', 'V', 'V00', 'v1', 'V1 ', ''];
+  const got = reader.read(Buffer.from(encodeBatch({ seq: 1, reports: probe.map((resourceId) => ({ resourceId })) }))).reports.map((r) => r.resourceId);
+  assert.equal(got, probe);
+  assert.is(reader.interned, 5000, 'the 5,000 known ids came from the table, the 6 others were decoded');
+});
+
 test.run();

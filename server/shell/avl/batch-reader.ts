@@ -23,6 +23,8 @@ export class AvlBatchReader {
   private readonly ids: IdTable;
   private readonly pool: AvlReportIn[] = [];
   private readonly batch: AvlBatchIn = { seq: 0, reports: [] };
+  /** resource_id values found in the table (no string created), for tests and the bench. */
+  interned = 0;
   /** protobufjs's Reader.recursionLimit: skipping nested groups deeper than this throws. */
   private static readonly RECURSION_LIMIT = 100;
 
@@ -157,7 +159,10 @@ export class AvlBatchReader {
     const start = this.pos;
     const end = Math.min(start + n, this.len);
     this.pos = end;
-    return this.ids.lookup(this.buf, start, end) ?? this.buf.toString('utf8', start, end);
+    const known = this.ids.lookup(this.buf, start, end);
+    if (known === undefined) return this.buf.toString('utf8', start, end);
+    this.interned++;
+    return known;
   }
 
   private skip(length?: number): void {
@@ -202,38 +207,67 @@ function blankReport(): AvlReportIn {
 }
 
 /**
- * Known ids by their UTF-8 bytes: an FNV-1a hash of the bytes picks a bucket, a byte compare
- * confirms. Returns the id's own string, or undefined for bytes that are not a known id.
+ * Known ids by their UTF-8 bytes: an open-addressing hash table in typed arrays (FNV-1a of the
+ * bytes picks a slot, linear probing, a byte compare against all ids' bytes laid end to end
+ * confirms). No objects, no Map, no heap numbers on a lookup. Returns the id's own string, or
+ * undefined for bytes that are not a known id.
  */
 class IdTable {
-  private readonly buckets = new Map<number, Array<{ bytes: Buffer; id: string }>>();
+  private readonly ids: string[] = [];
+  private readonly bytes: Buffer;
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  /** Slot → id index + 1 (0 = empty). Twice as many slots as ids at least, a power of two. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
 
   constructor(ids: Iterable<string>) {
+    const encoded: Buffer[] = [];
+    const seen = new Set<string>();
     for (const id of ids) {
-      const bytes = Buffer.from(id, 'utf8');
-      const h = fnv1a(bytes, 0, bytes.length);
-      const list = this.buckets.get(h);
-      if (list) list.push({ bytes, id });
-      else this.buckets.set(h, [{ bytes, id }]);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      this.ids.push(id);
+      encoded.push(Buffer.from(id, 'utf8'));
     }
+    this.bytes = Buffer.concat(encoded);
+    this.start = new Int32Array(encoded.length);
+    this.end = new Int32Array(encoded.length);
+    let size = 16;
+    while (size < encoded.length * 2) size *= 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    let at = 0;
+    encoded.forEach((b, i) => {
+      this.start[i] = at;
+      at += b.length;
+      this.end[i] = at;
+      let slot = fnv1a(this.bytes, this.start[i] as number, at) & this.mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot] = i + 1;
+    });
   }
 
   lookup(buf: Buffer, start: number, end: number): string | undefined {
-    const list = this.buckets.get(fnv1a(buf, start, end));
-    if (list === undefined) return undefined;
     const n = end - start;
-    for (const e of list) {
-      if (e.bytes.length !== n) continue;
-      let i = 0;
-      while (i < n && e.bytes[i] === buf[start + i]) i++;
-      if (i === n) return e.id;
+    let slot = fnv1a(buf, start, end) & this.mask;
+    for (;;) {
+      const e = (this.slots[slot] as number) - 1;
+      if (e < 0) return undefined;
+      const s = this.start[e] as number;
+      if ((this.end[e] as number) - s === n) {
+        let i = 0;
+        while (i < n && this.bytes[s + i] === buf[start + i]) i++;
+        if (i === n) return this.ids[e];
+      }
+      slot = (slot + 1) & this.mask;
     }
-    return undefined;
   }
 }
 
+/** FNV-1a over bytes, as a non-negative 31-bit integer (a small integer for V8). */
 function fnv1a(buf: Buffer, start: number, end: number): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0;
   for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-  return h >>> 0;
+  return h & 0x7fffffff;
 }
