@@ -1,43 +1,71 @@
 /**
- * `npm run bench -- cover`: live cover on the Hertfordshire scenario network. Measures the
- * recompute of the affected surface after one status change (warm caches, as in service), the
- * multi-source search fallback, and the time to recommend standby moves (cold and warm).
- * Last line: one JSON object.
+ * `npm run bench -- cover`: live cover on the Hertfordshire scenario network.
+ *
+ *   1. In-thread compute (core CoverModel): warm-up of every surface (fills the station trees),
+ *      then the recompute of the fire surface after one status change (1st + 2nd appliance, by
+ *      cached trees) and its gap cells; the k=2 multi-source search fallback for comparison.
+ *   2. The live service, side by side on the same engine and the same 15 status changes (through
+ *      Engine.execute): mode 'inline' (the compute on the main thread) and mode 'worker' (what
+ *      the server runs). For each: time from the status change to the new summary, the main
+ *      thread's blocking time (posting the request + taking in the answer; inline that includes
+ *      the compute), the event loop's largest delay from just before the change to just after
+ *      the summary (perf_hooks monitorEventLoopDelay, 1 ms resolution), and process CPU (all
+ *      threads) per recompute.
+ *   3. Standby moves for the fire surface with three pumps committed: cold (a fresh model, no
+ *      trees; median of 5, wall and CPU), warm, the searches skipped by pruning, and on the
+ *      service's worker (its trees warm from the live recompute).
+ * Medians throughout. Last line: one JSON object.
  */
 import { execSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CoverModel } from '../server/core/cover/model.ts';
 import { recommendMoves } from '../server/core/cover/moves.ts';
 import { Fleet } from '../server/core/fleet/fleet.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
+import { CoverService, type CoverSummary, type Schedule } from '../server/shell/cover/service.ts';
+import { shareGraph } from '../server/shell/cover/shared-graph.ts';
+import { Engine } from '../server/shell/engine.ts';
 import { loadNetwork } from '../server/shell/network/load.ts';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
+import { Store } from '../server/shell/store/store.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const REPS = 15;
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 3));
+
 const scenario = loadScenario('sim/scenarios/hertfordshire/scenario.json');
 const net = loadNetwork(scenario.network.file, scenario.network.format);
 const planner = new JourneyPlanner(net.graph, new SpeedModel(scenario.speedProfiles));
-const t0 = performance.now();
+let t = performance.now();
 const model = new CoverModel(planner, scenario);
-const setupMs = performance.now() - t0;
+const setupMs = performance.now() - t;
 const fleet = new Fleet(scenario);
 const fire = model.surface('fire:pump')!;
 const pumps = scenario.resources.filter((r) => model.eligible(r, fire)).map((r) => r.id);
+const changed = (i: number) => pumps[(i * 7) % pumps.length]!;
 
-// Warm-up: first compute of every surface fills the station trees.
-let t = performance.now();
+// 1. In-thread compute.
+t = performance.now();
 for (const s of model.surfaces) model.compute(s, model.sources(s, fleet.all()));
 const warmupMs = performance.now() - t;
-
 const recompute: number[] = [];
 const gaps: number[] = [];
 const search: number[] = [];
-for (let i = 0; i < 15; i++) {
-  const id = pumps[(i * 7) % pumps.length]!;
+let method = '';
+for (let i = 0; i < REPS; i++) {
+  const id = changed(i);
   fleet.setStatus(id, 3, 'INC-B');
   t = performance.now();
   const r = model.compute(fire, model.sources(fire, fleet.all()));
   recompute.push(performance.now() - t);
+  method = r.method;
   t = performance.now();
   model.gaps(r);
   gaps.push(performance.now() - t);
@@ -49,37 +77,141 @@ for (let i = 0; i < 15; i++) {
   fleet.setStatus(id, 5);
   fleet.setStatus(id, 1);
 }
-// Moves: commit three pumps (a busy night), cold (fresh model, no trees) and warm.
+
+// 2. The live service, inline and on the worker.
+interface LiveFigures {
+  toSummaryMs: number;
+  blockedMs: number;
+  loopDelayMaxMs: number;
+  cpuMs: number;
+  computeMs: number;
+}
+const shared = shareGraph(net.graph);
+async function live(mode: 'inline' | 'worker'): Promise<{ runs: LiveFigures[]; service: CoverService; engine: Engine }> {
+  const engine = Engine.boot(scenario, Store.open(':memory:'), Date.now);
+  let due: (() => void) | null = null;
+  const schedule: Schedule = (fn) => {
+    due = fn;
+    return () => (due = null);
+  };
+  const service = new CoverService({ engine, planner, clock: Date.now, schedule, mode, shared });
+  await service.flushAsync(); // warm-up: every surface, station trees built
+  const ctx = { origin: 'operator' as const, actor: 'bench' };
+  const runs: LiveFigures[] = [];
+  for (let i = 0; i < REPS; i++) {
+    const id = changed(i);
+    const next = new Promise<CoverSummary>((resolve) => {
+      const off = service.onChange((s) => {
+        off();
+        resolve(s);
+      });
+    });
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    await tick(); // the delay timer is running before the change
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    engine.execute({ type: 'resource.setStatus', resourceId: id, status: 3 }, ctx);
+    const elapse = due as (() => void) | null;
+    due = null;
+    elapse?.(); // the debounce elapses at once: the time measured is the recompute's
+    await next;
+    const toSummaryMs = performance.now() - t0;
+    const cpu = cpuMs() - c0;
+    await tick(); // a timer late because of a blocked loop is recorded
+    h.disable();
+    runs.push({ toSummaryMs, blockedMs: service.stats.lastDispatchMs + service.stats.lastPublishMs, loopDelayMaxMs: h.max / 1e6, cpuMs: cpu, computeMs: service.stats.lastComputeMs });
+    engine.execute({ type: 'resource.setStatus', resourceId: id, status: 5 }, ctx);
+    engine.execute({ type: 'resource.setStatus', resourceId: id, status: 1 }, ctx);
+    await service.flushAsync();
+  }
+  return { runs, service, engine };
+}
+const inline = await live('inline');
+await inline.service.close();
+const worker = await live('worker');
+const pick = (runs: LiveFigures[], k: keyof LiveFigures) => r1(median(runs.map((x) => x[k])));
+
+// 3. Standby moves: three pumps committed (a busy night).
 for (const id of [pumps[0]!, pumps[5]!, pumps[9]!]) fleet.setStatus(id, 3, 'INC-M');
-const cold = new CoverModel(planner, scenario);
-t = performance.now();
-const coldMoves = recommendMoves(cold, [...fleet.all()], { surface: 'fire:pump' });
-const movesCold = performance.now() - t;
+const cold: number[] = [];
+const coldCpu: number[] = [];
+let searchesPruned = 0;
+let searchesFull = 0;
+let moves = recommendMoves(model, [...fleet.all()], { surface: 'fire:pump' });
+for (let i = 0; i < 5; i++) {
+  const fresh = new CoverModel(planner, scenario);
+  const c0 = cpuMs();
+  t = performance.now();
+  moves = recommendMoves(fresh, [...fleet.all()], { surface: 'fire:pump' });
+  cold.push(performance.now() - t);
+  coldCpu.push(cpuMs() - c0);
+  searchesPruned = fresh.treeSearches;
+}
+{
+  const fresh = new CoverModel(planner, scenario);
+  recommendMoves(fresh, [...fleet.all()], { surface: 'fire:pump', prune: false });
+  searchesFull = fresh.treeSearches;
+}
 const warm: number[] = [];
-let moves = coldMoves;
 for (let i = 0; i < 5; i++) {
   t = performance.now();
   moves = recommendMoves(model, [...fleet.all()], { surface: 'fire:pump' });
   warm.push(performance.now() - t);
 }
+// On the worker: same commitments through the engine.
+const ctx = { origin: 'operator' as const, actor: 'bench' };
+for (const id of [pumps[0]!, pumps[5]!, pumps[9]!]) worker.engine.execute({ type: 'resource.setStatus', resourceId: id, status: 3 }, ctx);
+await worker.service.flushAsync();
+const onWorker: number[] = [];
+const onWorkerBlocked: number[] = [];
+for (let i = 0; i < 5; i++) {
+  t = performance.now();
+  const p = worker.service.movesAsync({ surface: 'fire:pump' });
+  onWorkerBlocked.push(performance.now() - t);
+  const got = await p;
+  onWorker.push(performance.now() - t);
+  if (got[0]?.resourceId !== moves[0]?.resourceId) throw new Error('worker and main thread disagree on the best move');
+}
+await worker.service.close();
+
 const out = {
   bench: 'cover',
   nodes: net.graph.nodeCount,
   edges: net.graph.edgeCount,
   demand_points: scenario.demand.length,
   fire_sources: pumps.length,
-  setup_ms: +setupMs.toFixed(1),
-  warmup_all_surfaces_ms: +warmupMs.toFixed(1),
-  recompute_ms: +median(recompute).toFixed(1),
-  gaps_ms: +median(gaps).toFixed(1),
-  search_k2_ms: +median(search).toFixed(1),
-  moves_ms: +median(warm).toFixed(1),
-  moves_cold_ms: +movesCold.toFixed(1),
+  setup_ms: r1(setupMs),
+  warmup_all_surfaces_ms: r1(warmupMs),
+  recompute_ms: pick(worker.runs, 'toSummaryMs'),
+  recompute_main_blocked_ms: pick(worker.runs, 'blockedMs'),
+  recompute_loop_delay_max_ms: pick(worker.runs, 'loopDelayMaxMs'),
+  recompute_cpu_ms: pick(worker.runs, 'cpuMs'),
+  recompute_worker_compute_ms: pick(worker.runs, 'computeMs'),
+  inline_recompute_ms: pick(inline.runs, 'toSummaryMs'),
+  inline_main_blocked_ms: pick(inline.runs, 'blockedMs'),
+  inline_loop_delay_max_ms: pick(inline.runs, 'loopDelayMaxMs'),
+  inline_cpu_ms: pick(inline.runs, 'cpuMs'),
+  core_recompute_ms: r1(median(recompute)),
+  core_method: method,
+  gaps_ms: r1(median(gaps)),
+  search_k2_ms: r1(median(search)),
+  moves_ms: r1(median(warm)),
+  moves_cold_ms: r1(median(cold)),
+  moves_cold_cpu_ms: r1(median(coldCpu)),
+  moves_cold_max_ms: r1(Math.max(...cold)),
+  moves_cold_searches: searchesPruned,
+  moves_cold_searches_unpruned: searchesFull,
+  moves_worker_ms: r1(median(onWorker)),
+  moves_worker_main_blocked_ms: r1(median(onWorkerBlocked)),
   best_move: moves[0] ? `${moves[0].resourceId} -> ${moves[0].destination.id} (+${moves[0].gainWeight})` : null,
+  load_avg_1m: r1(loadavg()[0]!),
   node: process.version,
   commit: execSync('git rev-parse --short HEAD').toString().trim(),
 };
-console.log(`cover on ${out.nodes} nodes, ${out.demand_points} demand points, ${out.fire_sources} pumps`);
-console.log(`recompute after one status change (fire 1st+2nd, trees): median ${out.recompute_ms} ms; gap cells ${out.gaps_ms} ms; k=2 multi-source search ${out.search_k2_ms} ms`);
-console.log(`standby moves: warm ${out.moves_ms} ms, cold ${out.moves_cold_ms} ms; best ${out.best_move}`);
+console.log(`cover on ${out.nodes} nodes, ${out.demand_points} demand points, ${out.fire_sources} pumps (load avg ${out.load_avg_1m})`);
+console.log(`core recompute (fire 1st+2nd, ${out.core_method}): median ${out.core_recompute_ms} ms; gap cells ${out.gaps_ms} ms; k=2 multi-source search ${out.search_k2_ms} ms`);
+console.log(`status change -> summary: worker ${out.recompute_ms} ms (main thread blocked ${out.recompute_main_blocked_ms} ms, loop delay max ${out.recompute_loop_delay_max_ms} ms, CPU ${out.recompute_cpu_ms} ms)`);
+console.log(`                          inline ${out.inline_recompute_ms} ms (main thread blocked ${out.inline_main_blocked_ms} ms, loop delay max ${out.inline_loop_delay_max_ms} ms, CPU ${out.inline_cpu_ms} ms)`);
+console.log(`standby moves: warm ${out.moves_ms} ms; cold ${out.moves_cold_ms} ms (CPU ${out.moves_cold_cpu_ms} ms, max ${out.moves_cold_max_ms} ms, ${out.moves_cold_searches} searches, ${out.moves_cold_searches_unpruned} unpruned); on the worker ${out.moves_worker_ms} ms (main thread ${out.moves_worker_main_blocked_ms} ms); best ${out.best_move}`);
 console.log(JSON.stringify(out));
