@@ -7,6 +7,7 @@ import { startServer } from '../server/shell/server.ts';
 import { createLogger } from '../server/shell/log.ts';
 import { CoverCalc, type CoverSurfaceSnapshot } from '../server/shell/cover/calc.ts';
 import { WorkerComputer } from '../server/shell/cover/computer.ts';
+import { openSharedGraph, shareGraph } from '../server/shell/cover/shared-graph.ts';
 import { CoverService, type CoverSnapshot, type CoverSummary, type Schedule } from '../server/shell/cover/service.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
 
@@ -51,6 +52,20 @@ function nextSummaries(cover: CoverService, n: number): Promise<CoverSummary[]> 
     });
   });
 }
+
+test('the shared road graph has the same arrays and snaps alike, and its buffer is shared memory', () => {
+  const g = planner.graph;
+  const shared = shareGraph(g);
+  assert.ok(shared.buffer instanceof SharedArrayBuffer);
+  const h = openSharedGraph(shared);
+  for (const name of ['lat', 'lon', 'firstOut', 'head', 'tail', 'lengthM', 'twin', 'geomStart', 'geomPoint', 'slotLenM', 'slotHighway', 'segSlot'] as const) {
+    assert.equal(Array.from(h[name]), Array.from(g[name]), name);
+    assert.is(h[name].buffer, shared.buffer, name);
+  }
+  assert.equal([h.nodeCount, h.edgeCount, h.pointCount], [g.nodeCount, g.edgeCount, g.pointCount]);
+  assert.equal(h.segIndex.search(0.12, 52.2, 0.13, 52.21), g.segIndex.search(0.12, 52.2, 0.13, 52.21));
+  assert.ok(h.segIndex.search(0.12, 52.2, 0.13, 52.21).length > 0);
+});
 
 test('server: a status change through Engine.execute gives a new summary from the worker, equal to the in-process computation', async () => {
   const clock = fakeClock();
@@ -108,14 +123,18 @@ test('changes during a recompute are coalesced into one next request; moves and 
     assert.equal(withoutTimes(cover.latest()!), inProcess(engine));
     assert.equal(c!.figures.map((f) => f.coveredShare), [75 / 150, 110 / 150, 140 / 150]); // Trumpington (20) lost too
 
-    // flush() computes on this thread; the worker's answer to the older request is not published over it
-    engine.execute({ type: 'resource.setStatus', resourceId: 'TRU1', status: 5 }, ctx);
-    timer.fire(); // worker request at this seq
+    // flush() computes on this thread, the surface the worker is computing included; the worker's
+    // answer to that older request is not published over it
+    engine.execute({ type: 'resource.setStatus', resourceId: 'AMB2', status: 6 }, ctx);
+    timer.fire(); // worker request for the ambulance surface at this seq
     const seqD = engine.room.lastSeq;
+    engine.execute({ type: 'resource.setStatus', resourceId: 'TRU1', status: 5 }, ctx);
     engine.execute({ type: 'resource.setStatus', resourceId: 'CHH1', status: 5 }, ctx);
     const seqE = engine.room.lastSeq;
     const here = cover.flush();
     assert.equal([here.eventSeq, seqE > seqD], [seqE, true]);
+    assert.equal(withoutTimes(here), inProcess(engine));
+    assert.equal(here.surfaces[1]!.figures.map((f) => f.coveredWeight), [0]); // no ambulance available
     const computes = cover.stats.computes;
     const settled = await cover.flushAsync(); // resolves once the worker's answer is in
     assert.is(settled, here);

@@ -103,7 +103,8 @@ export class CoverService {
   private readonly listeners = new Set<(s: CoverSummary) => void>();
   private waiters: Waiter[] = [];
   private cancelTimer: (() => void) | null = null;
-  private inFlight = false;
+  /** Surfaces of the compute request the worker is answering ([] when none is). */
+  private inFlight: string[] = [];
   private standbyChanged = false;
   private snapshot: CoverSnapshot | null = null;
   private readonly unsubscribe: Array<() => void> = [];
@@ -191,7 +192,8 @@ export class CoverService {
       this.cancelTimer();
       this.cancelTimer = null;
     }
-    const keys = this.model.surfaces.filter((s) => this.dirty.has(s.key)).map((s) => s.key);
+    // Surfaces the worker is computing now count as dirty too: its answer will be older than this.
+    const keys = this.model.surfaces.filter((s) => this.dirty.has(s.key) || this.inFlight.includes(s.key)).map((s) => s.key);
     this.dirty.clear();
     this.publish(computeSurfaces(this.model, [...this.engine.room.fleet.all()], keys), this.engine.room.lastSeq);
     return this.snapshot!;
@@ -207,7 +209,7 @@ export class CoverService {
       this.cancelTimer();
       this.cancelTimer = null;
     }
-    if (!this.inFlight && this.dirty.size === 0 && !this.standbyChanged && this.snapshot) return Promise.resolve(this.snapshot);
+    if (this.inFlight.length === 0 && this.dirty.size === 0 && !this.standbyChanged && this.snapshot) return Promise.resolve(this.snapshot);
     const p = new Promise<CoverSnapshot>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.dispatch();
     return p;
@@ -226,7 +228,7 @@ export class CoverService {
   }
 
   private dispatch(): void {
-    if (this.closed || this.inFlight) return;
+    if (this.closed || this.inFlight.length > 0) return;
     if (this.dirty.size === 0) {
       // A standby order or end changes only the snapshot's list of moves: no recompute.
       if (this.standbyChanged && this.snapshot) this.publish([], this.engine.room.lastSeq);
@@ -236,14 +238,14 @@ export class CoverService {
     const surfaces = this.model.surfaces.filter((s) => this.dirty.has(s.key)).map((s) => s.key);
     this.dirty.clear();
     const eventSeq = this.engine.room.lastSeq;
-    this.inFlight = true;
+    this.inFlight = surfaces;
     this.computer.request(this.changes(), { kind: 'compute', surfaces }).then(
       (pictures) => {
-        this.inFlight = false;
+        this.inFlight = [];
         this.publish(pictures, eventSeq);
       },
       (e: unknown) => {
-        this.inFlight = false;
+        this.inFlight = [];
         this.failed(surfaces, e);
       },
     );
@@ -288,7 +290,7 @@ export class CoverService {
   private settle(): void {
     if (this.dirty.size > 0) this.dispatch();
     const snap = this.snapshot;
-    if (this.inFlight || !snap) return;
+    if (this.inFlight.length > 0 || !snap) return;
     const ws = this.waiters;
     this.waiters = [];
     for (const w of ws) w.resolve(snap);
