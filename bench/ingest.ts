@@ -1,11 +1,13 @@
 /**
- * `npm run bench -- ingest [--positions N] [--resources N] [--batch N] [--inflight N]`
+ * `npm run bench -- ingest [--history-inline] [--positions N] [--resources N] [--batch N] [--inflight N]`
  *
  * AVL ingest throughput, end to end. The real server (startServer: feed authentication, validation,
  * live state, rbush index, history persistence to a temp-file SQLite DB, all on) runs in this
  * process; a SEPARATE loader process (bench/_ingest-loader.ts, forked) pre-encodes seeded AvlBatch
  * frames, measures the bare protobufjs decode rate of those same frames, then streams them over
  * loopback with several batches in flight and times every ack. Last line: one JSON object.
+ * History goes to the writer thread as in production; `--history-inline` writes it on the event
+ * loop instead, for a side-by-side comparison.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
