@@ -2,6 +2,10 @@
  * Binds a Lit element to some slices of the ClientStore: the host re-renders (once per frame at
  * most, since the store batches) whenever one of them changes, and stops listening when it leaves
  * the page.
+ *
+ * A host that is not on screen (a hidden tab) can `pause()` the controller: changes are then only
+ * remembered, with no update requested, so a burst of status changes costs a hidden panel
+ * nothing; `resume()` says whether anything changed meanwhile, and the host renders once on show.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ClientStore, Slice } from '../state/store.ts';
@@ -10,6 +14,7 @@ export class StoreController implements ReactiveController {
   private unsubscribe: (() => void) | null = null;
   /** Slices that changed since the host last rendered. */
   changed: Set<Slice> = new Set();
+  private paused = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -24,7 +29,7 @@ export class StoreController implements ReactiveController {
     this.unsubscribe?.();
     this.unsubscribe = this.store().subscribe(this.slices, (changed) => {
       for (const c of changed) this.changed.add(c);
-      this.host.requestUpdate();
+      if (!this.paused) this.host.requestUpdate();
     });
   }
 
@@ -35,5 +40,20 @@ export class StoreController implements ReactiveController {
 
   hostUpdated(): void {
     this.changed.clear();
+  }
+
+  /** Keep listening but stop asking the host to update (it is not on screen). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Ask for updates again. True when some slice changed while paused (or since the last render). */
+  resume(): boolean {
+    this.paused = false;
+    return this.changed.size > 0;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 }

@@ -107,7 +107,10 @@ test('the duty officer applies a suggested standby move: POST /api/cover/moves, 
   assert.is(server.engine.room.standby.get(first.resourceId)?.destination.id, first.destination.id);
   // In progress on the panel, AVAILABLE_MOBILE on the board and in the screen's store.
   await page.locator(`jcr-cover-panel ul.standby li[data-resource-id=${first.resourceId}]`).filter({ hasText: first.destination.name }).waitFor();
-  await page.waitForSelector(`jcr-resource-board button[data-resource-id=${first.resourceId}][data-status=AVAILABLE_MOBILE]`, { state: 'attached' });
+  // The board renders only while its tab is shown.
+  await page.getByRole('tab', { name: /Resources/ }).click();
+  await page.waitForSelector(`jcr-resource-board button[data-resource-id=${first.resourceId}][data-status=AVAILABLE_MOBILE]`);
+  await page.getByRole('tab', { name: /Cover/ }).click();
   assert.is(await page.evaluate((id) => window.__jcr.resource(id)?.status, first.resourceId), 'AVAILABLE_MOBILE');
   await page.waitForFunction(() => (window.__jcr.stats().map?.drawnByStatus['AVAILABLE_MOBILE'] ?? 0) === 1);
   // The server's next cover picture lists it too, and the panel keeps showing it after the poll.

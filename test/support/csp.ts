@@ -4,6 +4,7 @@
  * while the middleware is not yet mounted in the app.
  */
 import type { Request, Response } from 'express';
+import type { Page } from 'playwright-core';
 import { securityHeaders } from '../../server/shell/http/security.ts';
 
 export function productionCsp(): string {
@@ -13,4 +14,19 @@ export function productionCsp(): string {
   const csp = headers.get('content-security-policy');
   if (!csp) throw new Error('securityHeaders() set no Content-Security-Policy');
   return csp;
+}
+
+/**
+ * Serve a page's documents with the production CSP (the test server may not send it yet), so the
+ * screens are held to it.
+ */
+export async function withCsp(p: Page): Promise<void> {
+  const csp = productionCsp();
+  await p.route(
+    (url) => url.pathname === '/' || url.pathname === '/index.html',
+    async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
+    },
+  );
 }

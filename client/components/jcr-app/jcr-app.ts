@@ -340,7 +340,7 @@ export class JcrApp extends LitElement {
                 <jcr-incident-panel .ctx=${c} .message=${this.incidentMessage} .busy=${this.busy}></jcr-incident-panel>
               </section>
               <section id="panel-resources" role="tabpanel" aria-labelledby="tab-resources" ?hidden=${this.tab !== 'resources'}>
-                <jcr-resource-board .ctx=${c}></jcr-resource-board>
+                <jcr-resource-board .ctx=${c} .active=${this.tab === 'resources'}></jcr-resource-board>
               </section>
               <section id="panel-cover" role="tabpanel" aria-labelledby="tab-cover" ?hidden=${this.tab !== 'cover'}>
                 <jcr-cover-panel .ctx=${c} .message=${this.coverMessage} .moves=${this.coverMoves} .movesError=${this.coverMovesError} .busy=${this.coverBusy}></jcr-cover-panel>

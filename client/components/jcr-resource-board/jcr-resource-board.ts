@@ -3,77 +3,61 @@
  * (call sign, type, station, capability), agency and status. Selecting a row selects the resource
  * on the map; the selected resource's status can be set from here.
  *
- * Events: `jcr-status-set` (detail {resourceId, status}).
+ * Cheap under status churn (a major incident mobilises dozens at once): while `active` is false
+ * (its tab is hidden) it renders nothing new and only remembers that the store changed, then
+ * renders once when shown; when shown, a store notification (at most one per frame) re-renders
+ * only the stations and rows whose status, stale marking or selection changed (./board-model.ts
+ * versions behind Lit `guard`), and groups and sorts again only when the rows in view changed.
+ *
+ * Properties: `ctx`, `active` (default true). Events: `jcr-status-set` (detail {resourceId, status}).
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { agencyLabel } from '../../format.ts';
 import { STATUS_LABEL } from '../../map/symbols.ts';
-import { AGENCIES, STATUSES, type Agency, type ClientResource, type StatusName } from '../../state/types.ts';
+import { AGENCIES, STATUSES, type ScenarioInfo, type StatusName } from '../../state/types.ts';
 import { symbolSvg } from '../symbol-svg.ts';
+import { BoardModel, type BoardFilter, type RowView, type StationView } from './board-model.ts';
+
+export { groupResources, matchesFilter, type BoardFilter, type BoardGroup } from './board-model.ts';
 
 export interface StatusSetDetail {
   resourceId: string;
   status: StatusName;
 }
 
-export interface BoardFilter {
-  text: string;
-  agency: Agency | '';
-  status: StatusName | '';
+/** Render counts, for the browser tests and the bench. */
+export interface BoardStats {
+  /** Renders of the board. */
+  renders: number;
+  /** Row templates built (a row not changed is not rebuilt). */
+  rows: number;
+  /** Times the rows were grouped and sorted again. */
+  regroups: number;
 }
 
-/** Pure: does a resource pass the filter? (`stationName` for matching by station.) */
-export function matchesFilter(r: ClientResource, f: BoardFilter, stationName: string): boolean {
-  if (f.agency && r.agency !== f.agency) return false;
-  if (f.status && r.status !== f.status) return false;
-  const q = f.text.trim().toLowerCase();
-  if (!q) return true;
-  return (
-    r.callSign.toLowerCase().includes(q) ||
-    r.id.toLowerCase().includes(q) ||
-    r.type.toLowerCase().includes(q) ||
-    stationName.toLowerCase().includes(q) ||
-    r.capabilities.some((c) => c.toLowerCase().includes(q))
-  );
-}
 
-export interface BoardGroup {
-  agency: Agency;
-  stations: { id: string; name: string; resources: ClientResource[] }[];
-  count: number;
-}
-
-/** Pure: group resources by agency then station (stations by name, resources by call sign). */
-export function groupResources(list: Iterable<ClientResource>, stationNames: ReadonlyMap<string, string>): BoardGroup[] {
-  const by = new Map<Agency, Map<string, ClientResource[]>>();
-  for (const r of list) {
-    let a = by.get(r.agency);
-    if (!a) by.set(r.agency, (a = new Map()));
-    let st = a.get(r.station);
-    if (!st) a.set(r.station, (st = []));
-    st.push(r);
-  }
-  const out: BoardGroup[] = [];
-  for (const agency of AGENCIES) {
-    const a = by.get(agency);
-    if (!a) continue;
-    const stations = [...a.entries()]
-      .map(([id, resources]) => ({ id, name: stationNames.get(id) ?? id, resources: resources.sort((x, y) => x.callSign.localeCompare(y.callSign)) }))
-      .sort((x, y) => x.name.localeCompare(y.name));
-    out.push({ agency, stations, count: stations.reduce((n, s) => n + s.resources.length, 0) });
-  }
-  return out;
+export interface StatusSetDetail {
+  resourceId: string;
+  status: StatusName;
 }
 
 export class JcrResourceBoard extends LitElement {
-  static override properties = { ctx: { attribute: false }, filter: { state: true } };
+  static override properties = { ctx: { attribute: false }, active: { type: Boolean }, filter: { state: true } };
   ctx!: AppContext;
+  /** On screen? While false the board does not render (its tab is hidden). */
+  active = true;
   filter: BoardFilter = { text: '', agency: '', status: '' };
-  private lastStale = -1;
+  readonly stats: BoardStats = { renders: 0, rows: 0, regroups: 0 };
   private readonly sc: StoreController;
+  private readonly model = new BoardModel();
+  private names: ReadonlyMap<string, string> = new Map();
+  private namesFor: ScenarioInfo | null = null;
+  /** What the selected-resource form shows, to re-render when it changes even if filtered out. */
+  private selectedKey = '';
 
   constructor() {
     super();
@@ -163,22 +147,34 @@ export class JcrResourceBoard extends LitElement {
   `;
 
   protected override shouldUpdate(changed: Map<PropertyKey, unknown>): boolean {
-    // The clock only matters when the set of stale resources changed.
-    const s = this.ctx.store;
-    const now = Date.now();
-    let stale = 0;
-    for (const r of s.resources.values()) if (s.isStale(r, now)) stale++;
-    const staleChanged = stale !== this.lastStale;
-    this.lastStale = stale;
-    const clockOnly = changed.size === 0 && this.sc.changed.size === 1 && this.sc.changed.has('clock');
-    if (clockOnly && !staleChanged) {
-      this.sc.changed.clear();
+    if (!this.active) {
+      // Hidden: remember that the store changed (the controller does), render when shown.
+      this.sc.pause();
       return false;
     }
-    return true;
+    this.sc.resume();
+    const s = this.ctx.store;
+    if (s.scenario !== this.namesFor) {
+      this.namesFor = s.scenario;
+      this.names = new Map((s.scenario?.stations ?? []).map((st) => [st.id, st.name]));
+    }
+    const now = Date.now();
+    const rowsChanged = this.model.update({ resources: s.resources, filter: this.filter, stationNames: this.names, selectedId: s.selection.resourceId, isStale: (r) => s.isStale(r, now) });
+    this.stats.regroups = this.model.regroups;
+    const sel = s.selection.resourceId ? s.resources.get(s.selection.resourceId) : undefined;
+    const selectedKey = sel ? `${sel.id}|${sel.status}|${sel.incidentId ?? ''}|${s.isStale(sel, now) ? 1 : 0}` : '';
+    const selectedChanged = selectedKey !== this.selectedKey;
+    this.selectedKey = selectedKey;
+    // Own properties (filter, active, ctx) always render; a store change only when it changed
+    // something the board shows (a clock tick usually does not).
+    if (changed.size > 0 || rowsChanged || selectedChanged) return true;
+    this.sc.changed.clear();
+    return false;
   }
 
-  focusFilter(): void {
+  async focusFilter(): Promise<void> {
+    // Called right after the tab is shown: the board may not have rendered yet.
+    await this.updateComplete;
     this.renderRoot.querySelector<HTMLInputElement>('input[type=search]')?.focus();
   }
 
@@ -197,13 +193,39 @@ export class JcrResourceBoard extends LitElement {
     this.dispatchEvent(new CustomEvent<StatusSetDetail>('jcr-status-set', { detail: { resourceId: sel, status }, bubbles: true, composed: true }));
   }
 
+  private row(row: RowView) {
+    this.stats.rows++;
+    const r = row.resource;
+    const stale = row.stale;
+    return html`<li>
+      <button type="button" data-resource-id=${r.id} data-status=${row.status} aria-pressed=${row.selected ? 'true' : 'false'} @click=${() => this.onSelect(r.id)}
+        aria-label=${`${r.callSign}, ${r.type}, ${STATUS_LABEL[row.status]}${stale ? ', no recent position' : ''}`}>
+        ${symbolSvg(r.agency, row.status, stale)}
+        <span>${r.callSign}</span>
+        <span>${r.type}</span>
+        <span class=${stale ? 'stale' : ''}>${STATUS_LABEL[row.status]}${stale ? ' ·stale' : ''}</span>
+      </button>
+    </li>`;
+  }
+
+  private station(st: StationView) {
+    return html`<details open>
+      <summary>${st.name} <span class="count">— ${st.available} of ${st.rows.length} available</span></summary>
+      <ul>
+        ${repeat(
+          st.rows,
+          (row) => row.id,
+          (row) => guard([row.version], () => this.row(row)),
+        )}
+      </ul>
+    </details>`;
+  }
+
   override render() {
+    this.stats.renders++;
     const s = this.ctx.store;
     const now = Date.now();
-    const stationNames = new Map((s.scenario?.stations ?? []).map((st) => [st.id, st.name]));
     const f = this.filter;
-    const list = [...s.resources.values()].filter((r) => matchesFilter(r, f, stationNames.get(r.station) ?? r.station));
-    const groups = groupResources(list, stationNames);
     const selected = s.selection.resourceId ? s.resources.get(s.selection.resourceId) : undefined;
     const readOnly = this.ctx.view === 'wall';
     return html`
@@ -229,33 +251,16 @@ export class JcrResourceBoard extends LitElement {
           </form>`
         : nothing}
       <div class="list" role="region" aria-label="Resource status board">
-        ${list.length === 0 ? html`<p>${s.resources.size === 0 ? 'No resources loaded yet.' : 'No resources match the filter.'}</p>` : nothing}
-        ${groups.map(
+        ${this.model.shown === 0 ? html`<p>${s.resources.size === 0 ? 'No resources loaded yet.' : 'No resources match the filter.'}</p>` : nothing}
+        ${repeat(
+          this.model.groups,
+          (g) => g.agency,
           (g) => html`<h3>${symbolSvg(g.agency, 'AVAILABLE_AT_STATION', false, 16)} ${agencyLabel(g.agency)} <span class="count">(${g.count})</span></h3>
-            ${g.stations.map((st) => {
-              const avail = st.resources.filter((r) => r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE').length;
-              return html`<details open>
-                <summary>${st.name} <span class="count">— ${avail} of ${st.resources.length} available</span></summary>
-                <ul>
-                  ${repeat(
-                    st.resources,
-                    (r) => r.id,
-                    (r) => {
-                      const stale = s.isStale(r, now);
-                      return html`<li>
-                        <button type="button" data-resource-id=${r.id} data-status=${r.status} aria-pressed=${r.id === s.selection.resourceId ? 'true' : 'false'} @click=${() => this.onSelect(r.id)}
-                          aria-label=${`${r.callSign}, ${r.type}, ${STATUS_LABEL[r.status]}${stale ? ', no recent position' : ''}`}>
-                          ${symbolSvg(r.agency, r.status, stale)}
-                          <span>${r.callSign}</span>
-                          <span>${r.type}</span>
-                          <span class=${stale ? 'stale' : ''}>${STATUS_LABEL[r.status]}${stale ? ' ·stale' : ''}</span>
-                        </button>
-                      </li>`;
-                    },
-                  )}
-                </ul>
-              </details>`;
-            })}`,
+            ${repeat(
+              g.stations,
+              (st) => st.id,
+              (st) => guard([st.version], () => this.station(st)),
+            )}`,
         )}
       </div>
     `;
