@@ -125,8 +125,11 @@ export class ThreadedHistoryWriter implements PositionHistory {
    * worker prunes by retention on every one.
    */
   flush(): number {
-    if (this.closed) return 0;
     const n = this.count;
+    if (this.closed) {
+      this.count = 0; // pushed after close: nowhere to write them
+      return 0;
+    }
     if (this.fallback) return this.writeInProcess(n);
     if (!this.waitCommitted(this.sent)) {
       this.fail(new Error(`history writer thread stalled for ${this.stallLimitMs} ms`));
@@ -179,7 +182,12 @@ export class ThreadedHistoryWriter implements PositionHistory {
 
   /** The worker is gone or stuck: count its uncommitted batch as lost and write in-process from now on. */
   private fail(e: unknown): void {
-    if (this.fallback) return;
+    if (this.fallback || this.closed) return;
+    if (!this.db.open) {
+      // Shutting down without close(): nothing left to write to.
+      this.closed = true;
+      return;
+    }
     this.fallback = new PositionRowWriter(this.db);
     const lost = Atomics.load(this.ctrl, COMMITTED) < this.sent ? this.sentRows : 0;
     this.local.dropped += lost;
