@@ -2,7 +2,8 @@
  * A candidate's cover impact is the cover what-if (server/core/cover/moves.ts whatIf): the
  * recommendation's figures equal a what-if computed independently (a CoverModel of the test's
  * own), target by target, with exact numbers worked out from the Cambridge cover world's demand
- * weights (total 150); and over HTTP the endpoint answers from the live cover service's what-if.
+ * weights (total 150); and over HTTP the endpoint answers from the live cover picture's responder
+ * lists (no search on the main thread), the same figures.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -64,7 +65,7 @@ test('core: the exact figures, by hand from the demand weights (total 150)', () 
   assert.equal(expected, { CEN1: [], CEN2: [], CEN3: [], TRU1: [fig(0.7, 0.1333)], CHH1: [fig(0.6333, 0.2)] });
 });
 
-test('http: the recommendation endpoint answers from the live cover service what-if', async () => {
+test('http: the recommendation endpoint answers from the live cover picture, without a search on the main thread', async () => {
   const clock = fakeClock(NOW);
   const server = await startServer({ scenario, db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent', cover: { planner, schedule: () => () => {} }, mobilisation: mobilisationFromPlanner(planner, scenario) });
   try {
@@ -72,16 +73,25 @@ test('http: the recommendation endpoint answers from the live cover service what
     const created = await api(server, 'POST', '/api/incidents', { token, body: { typeId: 'dwelling-fire', lat: incident.lat, lon: incident.lon } });
     assert.is(created.status, 201);
     const id = (created.body as { id: string }).id;
-    const searchesBefore = server.cover!.model.treeSearches;
+    // No picture yet (the debounce never fires here): cover is reported as not evaluated.
+    const early = (await api(server, 'GET', `/api/incidents/${id}/recommendation`, { token })).body as Recommendation;
+    assert.is(early.rules.coverEvaluated, false);
+    assert.equal(early.lines[0]!.candidates.map((c) => c.coverImpact), [null, null, null, null, null]);
+
+    await server.cover!.flushAsync(); // the first picture, from the worker
     const r = await api(server, 'GET', `/api/incidents/${id}/recommendation`, { token });
     assert.is(r.status, 200);
     const rec = r.body as Recommendation;
-    // the service's own model built the trees: the impact came from CoverService.whatIf
-    assert.ok(server.cover!.model.treeSearches > searchesBefore);
+    assert.is(rec.rules.coverEvaluated, true);
+    // read from the picture's responder lists: the main thread's model built no tree
+    assert.is(server.cover!.model.treeSearches, 0);
+    const own = new CoverModel(planner, scenario);
+    const fleet = [...server.engine.room.fleet.all()];
     for (const c of rec.lines[0]!.candidates) {
-      assert.equal(c.coverImpact, dropping(figuresOf(server.cover!.whatIf([c.resourceId]))), c.resourceId);
+      assert.equal(c.coverImpact, dropping(figuresOf(whatIf(own, fleet, [c.resourceId]))), c.resourceId);
       assert.equal(c.coverImpact, expected[c.resourceId], c.resourceId);
     }
+    assert.is(server.cover!.model.treeSearches, 0);
   } finally {
     await server.close();
   }

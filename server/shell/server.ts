@@ -23,7 +23,7 @@ import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
 
 export interface ServerOptions {
   /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass a schedule and call cover.flush() or await cover.flushAsync(). */
-  cover?: { planner: JourneyPlanner; debounceMs?: number; schedule?: Schedule };
+  cover?: { planner: JourneyPlanner; debounceMs?: number; schedule?: Schedule; refreshMs?: number; refreshMovedM?: number };
   scenario: Scenario;
   db: string;
   port: number;
@@ -83,10 +83,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await avl.ready(); // the history writer thread has opened its connection before the first batch
   const users = new Users(store, clock);
   const cover = opts.cover
-    ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}) })
+    ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}), ...(opts.cover.refreshMs !== undefined ? { refreshMs: opts.cover.refreshMs } : {}), ...(opts.cover.refreshMovedM !== undefined ? { refreshMovedM: opts.cover.refreshMovedM } : {}) })
     : undefined;
   const metrics = new Metrics();
-  // Recommendations take each candidate's cover impact from the live cover service's what-if.
+  // Recommendations read each candidate's cover impact from the live cover picture's responder lists.
   const mobilisation = opts.mobilisation && cover ? withLiveCover(opts.mobilisation, cover) : opts.mobilisation;
   const app = createApp({ store, metrics, cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation, graph: opts.graph, planner: opts.planner, tiles: opts.tiles });
   const http = createServer(app);
@@ -95,7 +95,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   attachIncidentWatch(engine, mobilisation, log);
   const cop = attachCopWs(http, { engine, clock, log, every, limits: opts.copLimits ?? {}, token: opts.copToken, users, cover });
   app.locals[COP_SERVED] = true; // GET /api/ui-config: features.cop
-  registerMetrics(metrics, { avl, avlWs, cop });
+  registerMetrics(metrics, { avl, avlWs, cop, cover });
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
   http.headersTimeout = 10_000;
   http.requestTimeout = 30_000;
@@ -137,7 +137,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 }
 
 /** What /metrics reports: ingest, rejections by code, connected clients, queue depths. */
-function registerMetrics(m: Metrics, s: { avl: AvlService; avlWs: AvlWsHandle; cop: CopWsHandle }): void {
+function registerMetrics(m: Metrics, s: { avl: AvlService; avlWs: AvlWsHandle; cop: CopWsHandle; cover: CoverService | undefined }): void {
   m.gauge('jcr_avl_batches_total', 'AVL batches received', () => s.avl.stats.batches);
   m.gauge('jcr_avl_positions_accepted_total', 'AVL reports accepted (ingest rate: rate() of this)', () => s.avl.stats.accepted);
   m.gauge('jcr_avl_rejections_total', 'AVL reports rejected, by stable code', () => [...s.avl.rejectedByCode].map(([code, n]) => [{ code }, n] as [{ code: string }, number]));
@@ -146,4 +146,11 @@ function registerMetrics(m: Metrics, s: { avl: AvlService; avlWs: AvlWsHandle; c
   m.gauge('jcr_cop_ring_frames', 'COP delta frames held for resume', () => s.cop.hub.ringSize.frames);
   m.gauge('jcr_cop_ring_bytes', 'Bytes of COP delta frames held for resume', () => s.cop.hub.ringSize.bytes);
   m.gauge('jcr_avl_history_pending', 'Raw positions waiting for the next history tick', () => s.avl.history.pending);
+  const cover = s.cover;
+  if (cover) {
+    m.gauge('jcr_cover_computes_total', 'Cover pictures computed (status changes, position refreshes, flushes)', () => cover.health().computes);
+    m.gauge('jcr_cover_last_compute_ms', 'Compute time of the last cover picture, summed over its surfaces, ms', () => cover.health().lastComputeMs);
+    m.gauge('jcr_cover_worker_restarts_total', 'Cover worker restarts after a crash', () => cover.health().restarts);
+    m.gauge('jcr_cover_refreshes_total', 'Cover recomputes started because available resources moved', () => cover.health().refreshes);
+  }
 }

@@ -1,19 +1,24 @@
 /**
  * Cover impact for mobilisation (issue 5): for a candidate, which response standards would drop
- * if it were sent, and by how much. It is the live cover service's what-if (./moves.ts whatIf,
- * served by server/shell/cover/service.ts CoverService.whatIf), read per standard target: the
- * recommendation shows the same figures the cover panel's what-if would, from the same cached
- * per-resource trees, instead of a search of its own per standard and candidate.
+ * if it were sent, and by how much. It is the cover what-if read per standard target: the
+ * recommendation shows the same figures the cover panel's what-if would.
+ *
+ * In the server (`respondersImpact`) the what-if is read from the live cover picture's responder
+ * lists (./responders.ts, ./moves.ts whatIfFromResponders): exact, microseconds per candidate, no
+ * search and no tree on the main thread. `PlannerCover` runs the what-if over a CoverModel of
+ * its own (trees built on the calling thread), for tests, benchmarks and a server without the
+ * live cover service.
  *
  * A figure is one target of one standard (e.g. fire-first-second, 2nd pump within 13 min): the
  * demand-weighted share reached before and after committing the resources. As in the cover
- * picture, every deployable resource counts at its last known position.
+ * picture, every deployable resource counts at the position the picture saw.
  */
 import type { Fleet } from '../fleet/fleet.ts';
 import type { JourneyPlanner } from '../graph/planner.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { CoverModel, type CoverOptions } from './model.ts';
-import { whatIf, type WhatIfResult } from './moves.ts';
+import { whatIf, whatIfFromResponders, type WhatIfResult } from './moves.ts';
+import type { ResponderLists } from './responders.ts';
 
 export interface StandardCoverFigure {
   standardId: string;
@@ -64,6 +69,16 @@ export function figuresOf(w: WhatIfResult): StandardCoverFigure[] {
 /** CoverImpact over a what-if (the live service's, or one over a model of your own). */
 export function whatIfImpact(ask: WhatIf): CoverImpact {
   return { coverAfterCommitting: (ids) => figuresOf(ask(ids)) };
+}
+
+/**
+ * CoverImpact over one cover picture's responder lists (by surface key): every question the
+ * lists answer exactly (up to m of a surface's sources committed) is read from them; a larger
+ * set goes to `fallback` (a what-if that may search). Holding one picture's lists, all the
+ * candidates of a recommendation are judged against the same picture.
+ */
+export function respondersImpact(model: CoverModel, lists: ReadonlyMap<string, ResponderLists>, fallback: WhatIf): CoverImpact {
+  return { coverAfterCommitting: (ids) => figuresOf(whatIfFromResponders(model, (key) => lists.get(key), ids) ?? fallback(ids)) };
 }
 
 /**

@@ -26,6 +26,7 @@ import { KBestSpace, type KSeed } from '../graph/multi-source.ts';
 import type { Snap } from '../graph/snap.ts';
 import { turnoutS } from '../graph/speed.ts';
 import type { Agency, DemandPoint, ResourceDef, ResponseStandard, Scenario } from '../scenario/types.ts';
+import { packResponders, type ResponderLists } from './responders.ts';
 
 export interface CoverOptions {
   /** Gap grid cell size, metres (default 1000). */
@@ -37,6 +38,12 @@ export interface CoverOptions {
   maxTrees?: number;
   /** More uncached source positions than this in one recompute: use the multi-source search (default 3). */
   maxFreshTrees?: number;
+  /**
+   * Removals a picture's responder lists answer exactly (m, default 4): each demand point keeps
+   * its best k + m responders (at most 8 in all), so the cover after committing up to m of a
+   * surface's sources is read from the lists without a search (./responders.ts).
+   */
+  exactRemovals?: number;
 }
 
 export interface SurfaceTarget {
@@ -112,6 +119,8 @@ export interface SurfaceResult {
   demandTimes: Float64Array[];
   /** Index into sourceIds of the resource giving demandTimes[j][d], -1 if none. */
   demandSource: Int32Array[];
+  /** Per demand point the best k + m responders with their resource ids: what-if without a search (./responders.ts). */
+  responders: ResponderLists;
   figures: TargetFigure[];
 }
 
@@ -146,6 +155,7 @@ export class CoverModel {
   private readonly cellNodes: Uint32Array;
   private readonly maxTrees: number;
   private readonly maxFreshTrees: number;
+  private readonly exactRemovals: number;
   private readonly trees = new Map<string, Tree>();
   private treeSpace: SearchSpace | null = null;
   private readonly kSpaces = new Map<number, KBestSpace>();
@@ -158,6 +168,7 @@ export class CoverModel {
     this.cellM = opts.cellM ?? 1000;
     this.maxTrees = opts.maxTrees ?? 128;
     this.maxFreshTrees = opts.maxFreshTrees ?? 3;
+    this.exactRemovals = Math.max(1, Math.floor(opts.exactRemovals ?? 4));
     const factor = opts.boundFactor ?? 1.5;
     const maxBound = opts.maxBoundS ?? 3600;
     const byKey = new Map<string, SurfaceDef>();
@@ -205,6 +216,14 @@ export class CoverModel {
     this.cellNodes = new Uint32Array(count[rows * cols]!);
     const fill = count.slice(0, rows * cols);
     for (let v = 0; v < g.nodeCount; v++) if (cellOf[v]! >= 0) this.cellNodes[fill[cellOf[v]!]!++] = v;
+  }
+
+  /**
+   * Responders kept per demand point for a surface: k + m, at most 8 (the multi-source search's
+   * label limit), and never fewer than k + 1, so a single commitment is always answered exactly.
+   */
+  slots(s: SurfaceDef): number {
+    return Math.max(s.k + 1, Math.min(8, s.k + this.exactRemovals));
   }
 
   surface(key: string): SurfaceDef | undefined {
@@ -342,19 +361,25 @@ export class CoverModel {
       for (const src of sources) if (!src.atStation && !this.hasTree(src.profile, src.lat, src.lon, s.boundS)) fresh++;
       method = fresh > this.maxFreshTrees ? 'search' : 'trees';
     }
-    const r = method === 'trees' ? this.computeByTrees(s, sources) : this.computeBySearch(s, sources);
+    const slots = this.slots(s);
+    const r = method === 'trees' ? this.computeByTrees(s, sources, slots) : this.computeBySearch(s, sources, slots);
+    // Demand points were ranked to `slots` responders: keep them as the responder lists, and the
+    // first k as the picture's demand times.
+    r.responders = packResponders(s, r.sourceIds, r.demandTimes, r.demandSource);
+    r.demandTimes = r.demandTimes.slice(0, s.k);
+    r.demandSource = r.demandSource.slice(0, s.k);
     r.figures = this.figures(s, r.demandTimes);
     return r;
   }
 
-  private emptyResult(s: SurfaceDef, sources: readonly CoverSource[], method: 'trees' | 'search'): SurfaceResult {
+  private emptyResult(s: SurfaceDef, sources: readonly CoverSource[], method: 'trees' | 'search', slots: number): SurfaceResult {
     const n = this.planner.graph.nodeCount;
     const D = this.demand.length;
     const nodeTimes: Float32Array[] = [];
     const demandTimes: Float64Array[] = [];
     const demandSource: Int32Array[] = [];
-    for (let j = 0; j < s.k; j++) {
-      nodeTimes.push(new Float32Array(n).fill(Infinity));
+    for (let j = 0; j < s.k; j++) nodeTimes.push(new Float32Array(n).fill(Infinity));
+    for (let j = 0; j < slots; j++) {
       const dt = new Float64Array(D).fill(Infinity);
       this.demandSnap.forEach((sn, i) => {
         if (!sn) dt[i] = NaN;
@@ -362,11 +387,12 @@ export class CoverModel {
       demandTimes.push(dt);
       demandSource.push(new Int32Array(D).fill(-1));
     }
-    return { surface: s, method, sourceIds: sources.map((x) => x.resourceId), nodeTimes, demandTimes, demandSource, figures: [] };
+    const sourceIds = sources.map((x) => x.resourceId);
+    return { surface: s, method, sourceIds, nodeTimes, demandTimes, demandSource, responders: packResponders(s, sourceIds, [], []), figures: [] };
   }
 
-  private computeByTrees(s: SurfaceDef, sources: readonly CoverSource[]): SurfaceResult {
-    const res = this.emptyResult(s, sources, 'trees');
+  private computeByTrees(s: SurfaceDef, sources: readonly CoverSource[], slots: number): SurfaceResult {
+    const res = this.emptyResult(s, sources, 'trees', slots);
     const k = s.k;
     const bound = s.boundS;
     const n = this.planner.graph.nodeCount;
@@ -389,13 +415,13 @@ export class CoverModel {
         }
         nt[j]![v] = x;
       }
-      for (let d = 0; d < D; d++) insertK(res.demandTimes, res.demandSource, k, d, off + t.demand[d]!, si, bound);
+      for (let d = 0; d < D; d++) insertK(res.demandTimes, res.demandSource, slots, d, off + t.demand[d]!, si, bound);
     }
     return res;
   }
 
-  private computeBySearch(s: SurfaceDef, sources: readonly CoverSource[]): SurfaceResult {
-    const res = this.emptyResult(s, sources, 'search');
+  private computeBySearch(s: SurfaceDef, sources: readonly CoverSource[], slots: number): SurfaceResult {
+    const res = this.emptyResult(s, sources, 'search', slots);
     const p = this.planner;
     const g = p.graph;
     const k = s.k;
@@ -413,7 +439,7 @@ export class CoverModel {
         for (const i of idx) {
           const src = sources[i]!;
           const t = this.tree(profile, src.lat, src.lon, bound);
-          if (t) this.mergeTree(res, k, bound, src.offsetS, t, i);
+          if (t) this.mergeTree(res, k, slots, bound, src.offsetS, t, i);
         }
         continue;
       }
@@ -435,8 +461,10 @@ export class CoverModel {
         if (snap.forward) seeds.push({ node: g.head[e]!, seconds: off + total - pos, origin: i });
         if (snap.backward) seeds.push({ node: g.tail[e]!, seconds: off + pos, origin: i });
       }
-      let sp = this.kSpaces.get(k);
-      if (!sp) this.kSpaces.set(k, (sp = new KBestSpace(g.nodeCount, k)));
+      // `slots` labels per node, not k: a demand point's best `slots` responders arrive through
+      // its edge's ends' best `slots` (the k-best argument of ../graph/multi-source.ts, for slots).
+      let sp = this.kSpaces.get(slots);
+      if (!sp) this.kSpaces.set(slots, (sp = new KBestSpace(g.nodeCount, slots)));
       sp.run(g, w.fwd, seeds, bound);
       // nodes
       const n = g.nodeCount;
@@ -458,7 +486,7 @@ export class CoverModel {
         const { pos, total } = p.position(ds, w);
         const cand: Array<[number, number]> = [];
         const a = g.tail[e]!, b = g.head[e]!;
-        for (let j = 0; j < k; j++) {
+        for (let j = 0; j < slots; j++) {
           const ta = sp.time(a, j);
           if (Number.isFinite(ta)) cand.push([ta + pos, sp.origin(a, j)]);
           if (g.twin[e]! >= 0) {
@@ -475,19 +503,19 @@ export class CoverModel {
         // best time per origin, then insert
         const best = new Map<number, number>();
         for (const [t, o] of cand) if (!(best.get(o)! <= t)) best.set(o, t);
-        for (const [o, t] of best) insertK(res.demandTimes, res.demandSource, k, d, t + offD, o, bound);
+        for (const [o, t] of best) insertK(res.demandTimes, res.demandSource, slots, d, t + offD, o, bound);
       }
     }
     return res;
   }
 
-  private mergeTree(res: SurfaceResult, k: number, bound: number, off: number, t: Tree, si: number): void {
+  private mergeTree(res: SurfaceResult, k: number, slots: number, bound: number, off: number, t: Tree, si: number): void {
     const n = this.planner.graph.nodeCount;
     for (let v = 0; v < n; v++) {
       const x = off + t.nodes[v]!;
       if (x <= bound) insertNode(res.nodeTimes, k, v, x);
     }
-    for (let d = 0; d < this.demand.length; d++) insertK(res.demandTimes, res.demandSource, k, d, off + t.demand[d]!, si, bound);
+    for (let d = 0; d < this.demand.length; d++) insertK(res.demandTimes, res.demandSource, slots, d, off + t.demand[d]!, si, bound);
   }
 
   /** Demand-weighted share within each target of a surface, from its demand times. */

@@ -6,6 +6,7 @@
  */
 import { CoverModel, type CoverOptions, type TargetFigure, type TargetGaps } from '../../core/cover/model.ts';
 import { recommendMoves, whatIf, type MoveRecommendation, type WhatIfResult } from '../../core/cover/moves.ts';
+import type { ResponderLists } from '../../core/cover/responders.ts';
 import type { LiveResource } from '../../core/fleet/fleet.ts';
 import type { ResourceStatus } from '../../core/fleet/status.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
@@ -28,6 +29,8 @@ export interface CoverSurfaceSnapshot {
   sources: number;
   figures: TargetFigure[];
   gaps: TargetGaps[];
+  /** Per demand point the best k + m responders: the main thread reads what-ifs from them (core/cover/responders.ts). */
+  responders: ResponderLists;
 }
 
 /** Standby-move question as it crosses to the worker (a Set does not need to be rebuilt there). */
@@ -49,7 +52,7 @@ export function computeSurfaces(model: CoverModel, resources: readonly Res[], ke
     const r = model.compute(s, model.sources(s, resources));
     const gaps = model.gaps(r);
     const computeMs = Math.round((performance.now() - t0) * 10) / 10;
-    out.push({ key: s.key, agency: s.agency, capability: s.capability, method: r.method, computeMs, sources: r.sourceIds.length, figures: r.figures, gaps });
+    out.push({ key: s.key, agency: s.agency, capability: s.capability, method: r.method, computeMs, sources: r.sourceIds.length, figures: r.figures, gaps, responders: r.responders });
   }
   return out;
 }

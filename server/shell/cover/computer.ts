@@ -18,6 +18,8 @@ export interface CoverComputer {
   request<A extends CoverAsk>(changes: AvailabilityChange[], ask: A): Promise<CoverAnswers[A['kind']]>;
   /** Called when the computer lost its copy of the fleet (worker restarted): send every resource again. */
   onReset(listener: () => void): void;
+  /** Restarts after a crash so far. */
+  readonly restarts: number;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export class CoverWorkerLost extends JcrError {
 
 export class InlineComputer implements CoverComputer {
   readonly calc: CoverCalc;
+  readonly restarts = 0;
 
   constructor(planner: JourneyPlanner, scenario: Scenario, model: CoverOptions = {}) {
     this.calc = new CoverCalc(planner, scenario, model);
@@ -93,6 +96,10 @@ export class WorkerComputer implements CoverComputer {
   private closed = false;
   /** Worker starts and crashes so far (metrics, tests). */
   readonly stats = { starts: 0, crashes: 0 };
+
+  get restarts(): number {
+    return Math.max(0, this.stats.starts - 1);
+  }
 
   constructor(opts: WorkerComputerOptions) {
     const p = opts.planner;

@@ -10,12 +10,20 @@
  * the answer stamped with the event sequence number the request was made at. Changes that arrive
  * while a recompute runs are coalesced into the next request, sent as soon as the answer is in.
  * A crashed worker is restarted (logged) and the last picture is served meanwhile.
+ *
+ * Each picture carries its surfaces' responder lists (core/cover/responders.ts), so what-if
+ * questions of a few resources (a recommendation's cover impact) are answered on this thread,
+ * exactly and without a search. Positions alone do not mark surfaces dirty; a bounded refresh
+ * recomputes when an available mobile or returning resource has moved far from where the
+ * computer last saw it (refreshMovedM), at most once per refreshMs.
  */
 import type { Clock } from '../../core/clock.ts';
+import { respondersImpact, type CoverImpact } from '../../core/cover/impact.ts';
 import { CoverModel, type CoverOptions } from '../../core/cover/model.ts';
-import { recommendMoves, whatIf, type MoveOptions, type MoveRecommendation, type WhatIfResult } from '../../core/cover/moves.ts';
+import { recommendMoves, whatIf, whatIfFromResponders, type MoveOptions, type MoveRecommendation, type WhatIfResult } from '../../core/cover/moves.ts';
+import type { ResponderLists } from '../../core/cover/responders.ts';
 import { STANDBY_ARRIVAL_M, type StandbyMove } from '../../core/cover/standby.ts';
-import { isDeployable, type ResourceStatus } from '../../core/fleet/status.ts';
+import { isDeployable, ResourceStatus } from '../../core/fleet/status.ts';
 import { haversineM } from '../../core/geo.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import type { Engine } from '../engine.ts';
@@ -65,6 +73,13 @@ export interface CoverServiceOptions {
   shared?: SharedGraph;
   /** First worker restart delay after a crash, ms (default 250, doubling per crash in a row). */
   restartDelayMs?: number;
+  /**
+   * Position refresh: an AVAILABLE_MOBILE or RETURNING resource farther than refreshMovedM
+   * metres (default 200) from where the computer last saw it schedules a recompute of its
+   * surfaces refreshMs later (default 10,000); at most one such refresh per refreshMs.
+   */
+  refreshMs?: number;
+  refreshMovedM?: number;
 }
 
 /** Main-thread cost of the live recompute (the bench reports it beside the worker's compute time). */
@@ -77,6 +92,17 @@ export interface CoverServiceStats {
   lastPublishMs: number;
   /** Worker: the last recompute's compute time summed over its surfaces, ms. */
   lastComputeMs: number;
+  /** Recomputes started because available resources moved (position refresh). */
+  refreshes: number;
+}
+
+/** What /metrics reports about the cover computation. */
+export interface CoverHealth {
+  computes: number;
+  lastComputeMs: number;
+  /** Cover worker restarts after a crash (0 in-thread). */
+  restarts: number;
+  refreshes: number;
 }
 
 interface Waiter {
@@ -88,12 +114,17 @@ export class CoverService {
   /** Main-thread model: surface definitions, and the synchronous whatIf/moves. */
   readonly model: CoverModel;
   readonly computer: CoverComputer;
-  readonly stats: CoverServiceStats = { computes: 0, lastDispatchMs: 0, lastPublishMs: 0, lastComputeMs: 0 };
+  readonly stats: CoverServiceStats = { computes: 0, lastDispatchMs: 0, lastPublishMs: 0, lastComputeMs: 0, refreshes: 0 };
   private readonly engine: Engine;
   private readonly clock: Clock;
   private readonly log: Logger | undefined;
   private readonly debounceMs: number;
   private readonly schedule: Schedule;
+  private readonly refreshMs: number;
+  private readonly refreshMovedM: number;
+  /** Resources seen moving far while available mobile or returning, since the last refresh. */
+  private readonly moved = new Set<string>();
+  private cancelRefresh: (() => void) | null = null;
   private readonly pictures = new Map<string, CoverSurfaceSnapshot>();
   /** Event seq each surface's picture was computed at. */
   private readonly pictureSeq = new Map<string, number>();
@@ -116,6 +147,8 @@ export class CoverService {
     this.log = opts.log;
     this.debounceMs = opts.debounceMs ?? 200;
     this.schedule = opts.schedule ?? realSchedule;
+    this.refreshMs = opts.refreshMs ?? 10_000;
+    this.refreshMovedM = opts.refreshMovedM ?? 200;
     const scenario = opts.engine.room.scenario;
     this.model = new CoverModel(opts.planner, scenario, opts.model);
     this.computer =
@@ -147,7 +180,10 @@ export class CoverService {
         }
         if (touched) this.kick();
       }),
-      this.engine.onPositions((ids) => this.checkArrivals(ids)),
+      this.engine.onPositions((ids) => {
+        this.checkArrivals(ids);
+        this.checkMoved(ids);
+      }),
     );
     this.kick();
   }
@@ -314,16 +350,47 @@ export class CoverService {
     }
   }
 
-  /** Cover after committing these resources (what-if), from the live fleet, on this thread. */
-  whatIf(resourceIds: readonly string[]): WhatIfResult {
-    for (const id of resourceIds) this.engine.room.fleet.require(id);
-    return whatIf(this.model, [...this.engine.room.fleet.all()], resourceIds);
+  /** Responder lists of the latest picture, by surface (empty before the first picture). */
+  private responders(): Map<string, ResponderLists> {
+    return new Map([...this.pictures].map(([key, p]) => [key, p.responders]));
   }
 
-  /** whatIf computed on the cover worker (same answer; the main thread is not held up). */
-  whatIfAsync(resourceIds: readonly string[]): Promise<WhatIfResult> {
+  /**
+   * Cover after committing these resources (what-if), on this thread. Read from the latest
+   * picture's responder lists when they answer it exactly (up to m of a surface's sources;
+   * microseconds); otherwise computed from the live fleet on this thread's own model, which may
+   * build search trees and block (whatIfAsync does not).
+   */
+  whatIf(resourceIds: readonly string[]): WhatIfResult {
     for (const id of resourceIds) this.engine.room.fleet.require(id);
-    return this.computer.request(this.changes(), { kind: 'whatIf', resourceIds: [...resourceIds] });
+    const lists = this.responders();
+    return whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds) ?? whatIf(this.model, [...this.engine.room.fleet.all()], resourceIds);
+  }
+
+  /**
+   * The what-if against the picture of every change so far: from its responder lists when they
+   * answer exactly, else computed on the cover worker. The main thread never searches.
+   */
+  async whatIfAsync(resourceIds: readonly string[]): Promise<WhatIfResult> {
+    for (const id of resourceIds) this.engine.room.fleet.require(id);
+    await this.flushAsync();
+    const lists = this.responders();
+    return whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds) ?? this.computer.request(this.changes(), { kind: 'whatIf', resourceIds: [...resourceIds] });
+  }
+
+  /**
+   * A recommendation's cover impact against the latest picture (null before the first one: the
+   * recommendation then reports cover as not evaluated). Candidates are read from the picture's
+   * responder lists, exactly; only a set larger than the lists answer falls back to whatIf.
+   */
+  liveImpact(): CoverImpact | null {
+    if (!this.snapshot) return null;
+    return respondersImpact(this.model, this.responders(), (ids) => this.whatIf(ids));
+  }
+
+  /** Health of the cover computation, for /metrics. */
+  health(): CoverHealth {
+    return { computes: this.stats.computes, lastComputeMs: this.stats.lastComputeMs, restarts: this.computer.restarts, refreshes: this.stats.refreshes };
   }
 
   /** Standby moves, best first, on this thread; resources already on a standby move are left where they go. */
@@ -366,12 +433,53 @@ export class CoverService {
     });
   }
 
+  /**
+   * Position refresh: note available mobile and returning resources that are now farther than
+   * refreshMovedM from the position the computer last saw, and schedule one refresh for them.
+   * Jitter within the threshold never recomputes; a moving fleet recomputes at most once per
+   * refreshMs (the timer is not re-armed while one is pending).
+   */
+  private checkMoved(ids: readonly string[]): void {
+    if (this.closed) return;
+    for (const id of ids) if (this.movedFar(id)) this.moved.add(id);
+    if (this.moved.size === 0 || this.cancelRefresh) return;
+    this.cancelRefresh = this.schedule(() => {
+      this.cancelRefresh = null;
+      this.refresh();
+    }, this.refreshMs);
+  }
+
+  private movedFar(id: string): boolean {
+    const r = this.engine.room.fleet.get(id);
+    if (!r || (r.status !== ResourceStatus.AVAILABLE_MOBILE && r.status !== ResourceStatus.RETURNING)) return false;
+    const seen = this.sent.get(id);
+    // Never sent: the first request sends the whole fleet anyway.
+    return seen !== undefined && haversineM(seen.lat, seen.lon, r.lat, r.lon) > this.refreshMovedM;
+  }
+
+  private refresh(): void {
+    if (this.closed) return;
+    let any = false;
+    for (const id of this.moved) {
+      // Checked again: it may have come back, stopped being available, or been sent since.
+      if (!this.movedFar(id)) continue;
+      for (const s of this.model.surfacesOf(this.engine.room.fleet.require(id).def)) this.dirty.add(s.key);
+      any = true;
+    }
+    this.moved.clear();
+    if (!any) return;
+    this.stats.refreshes++;
+    this.dispatch();
+  }
+
   /** Stop: no more recomputes, pending flushes settle, the worker is terminated. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.cancelTimer) this.cancelTimer();
     this.cancelTimer = null;
+    if (this.cancelRefresh) this.cancelRefresh();
+    this.cancelRefresh = null;
     for (const u of this.unsubscribe) u();
     this.listeners.clear();
     const ws = this.waiters;

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isJcrError } from '../../core/errors.ts';
 import { JourneyPlanner } from '../../core/graph/planner.ts';
 import { SpeedModel } from '../../core/graph/speed.ts';
-import { CoverCalc } from './calc.ts';
+import { CoverCalc, type CoverSurfaceSnapshot } from './calc.ts';
 import type { CoverReply, CoverRequest, WorkerInit } from './protocol.ts';
 import { openSharedGraph } from './shared-graph.ts';
 
@@ -21,13 +21,18 @@ const calc = new CoverCalc(planner, init.scenario, init.model);
 port.on('message', (m: CoverRequest) => {
   const t0 = performance.now();
   let reply: CoverReply;
+  let transfer: ArrayBuffer[] = [];
   try {
     calc.apply(m.changes);
     const a = m.ask;
     const value = a.kind === 'compute' ? calc.compute(a.surfaces) : a.kind === 'moves' ? calc.moves(a.query) : calc.whatIf(a.resourceIds);
     reply = { id: m.id, ok: true, value, ms: performance.now() - t0 };
+    // A picture's responder lists are moved to the main thread, not copied (made fresh per compute).
+    if (a.kind === 'compute') {
+      transfer = (value as CoverSurfaceSnapshot[]).flatMap((p) => [p.responders.times.buffer, p.responders.who.buffer]).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+    }
   } catch (e) {
     reply = { id: m.id, ok: false, error: { message: e instanceof Error ? e.message : String(e), ...(isJcrError(e) ? { code: e.code } : {}) } };
   }
-  port.postMessage(reply);
+  port.postMessage(reply, transfer);
 });

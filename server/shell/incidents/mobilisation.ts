@@ -1,10 +1,10 @@
 /**
  * What the incident routes and watchers need to recommend: journey times and (optionally) cover
  * impact, built from the road graph's planner when a network is loaded. With the live cover
- * service running, startServer swaps the cover impact for the service's what-if (withLiveCover),
- * so recommendations and the cover panel answer from one model and one tree cache.
+ * service running, startServer swaps the cover impact for the live picture's (withLiveCover), so
+ * recommendations and the cover panel answer from one picture.
  */
-import { PlannerCover, whatIfImpact, type CoverImpact, type WhatIf } from '../../core/cover/impact.ts';
+import { PlannerCover, type CoverImpact } from '../../core/cover/impact.ts';
 import type { Fleet } from '../../core/fleet/fleet.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import { PlannerJourneyTimes, type JourneyTimes } from '../../core/incidents/journeys.ts';
@@ -12,8 +12,11 @@ import type { Scenario } from '../../core/scenario/types.ts';
 
 export interface Mobilisation {
   journeys: JourneyTimes;
-  /** Cover impact against the current fleet (null when the scenario has no demand points). */
-  cover: ((fleet: Fleet, now: number) => CoverImpact) | null;
+  /**
+   * Cover impact against the current fleet (null when the scenario has no demand points); the
+   * function answers null while no cover picture exists yet (cover not evaluated).
+   */
+  cover: ((fleet: Fleet, now: number) => CoverImpact | null) | null;
 }
 
 export function mobilisationFromPlanner(planner: JourneyPlanner, scenario: Scenario): Mobilisation {
@@ -24,14 +27,13 @@ export function mobilisationFromPlanner(planner: JourneyPlanner, scenario: Scena
 }
 
 /**
- * The same mobilisation with its cover impact from the live cover service's what-if
- * (CoverService.whatIf). It stays synchronous: the co-responder rule needs a candidate's impact
- * before the proposal is assigned, inside the pure, synchronous recommender; the service answers
- * it on this thread from its cached per-resource trees (whatIfAsync would need the recommender
- * split around an await). A mobilisation without cover (null) is left without.
+ * The same mobilisation with its cover impact from the live cover service
+ * (CoverService.liveImpact): read from the latest picture's responder lists, exactly and without
+ * a search, so it stays synchronous (the co-responder rule needs a candidate's impact before the
+ * proposal is assigned, inside the pure, synchronous recommender) without holding up the event
+ * loop. Null before the first picture. A mobilisation without cover (null) is left without.
  */
-export function withLiveCover(m: Mobilisation, service: { whatIf: WhatIf }): Mobilisation {
+export function withLiveCover(m: Mobilisation, service: { liveImpact(): CoverImpact | null }): Mobilisation {
   if (!m.cover) return m;
-  const impact = whatIfImpact((ids) => service.whatIf(ids));
-  return { journeys: m.journeys, cover: () => impact };
+  return { journeys: m.journeys, cover: () => service.liveImpact() };
 }
