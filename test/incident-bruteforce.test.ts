@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { seededRandom, type Random } from '../server/core/clock.ts';
 import { Fleet } from '../server/core/fleet/fleet.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
-import { PlannerJourneyTimes } from '../server/core/incidents/journeys.ts';
+import { PlannerJourneyTimes, stationPoints } from '../server/core/incidents/journeys.ts';
 import { fits, recommend, turnoutOf, unavailableReason } from '../server/core/incidents/recommend.ts';
 import type { Agency, ResourceDef, Scenario } from '../server/core/scenario/types.ts';
 import { goldenWorld } from './support/golden-world.ts';
@@ -11,7 +11,9 @@ import { goldenWorld } from './support/golden-world.ts';
 /**
  * On random (seeded) fleets over the real north London network, the recommender's ranking for
  * every line equals a brute-force ranking: every resource in the fleet, each timed with the
- * planner's own candidate search (no R-tree, no straight-line pruning, no bound doubling).
+ * planner's own candidate search (no R-tree, no straight-line pruning, no bound doubling); with
+ * the search alone and with station trees (lookups for resources at stations, landmark A* for
+ * mobile ones).
  */
 const w = goldenWorld();
 const NOW = Date.UTC(2026, 0, 1, 9, 0, 0);
@@ -82,7 +84,10 @@ function check(seed: number) {
   {
     const rnd = seededRandom(seed);
     const { scenario, fleet } = randomWorld(rnd, 300);
-    const journeys = new PlannerJourneyTimes(w.planner);
+    // the search alone, and station trees for the stations with landmark A* for points farther
+    // than 60 s (so that every path of PlannerJourneyTimes.within is taken)
+    const plain = new PlannerJourneyTimes(w.planner);
+    const treed = new PlannerJourneyTimes(w.planner, { stations: stationPoints(scenario), reverseS: 60 });
     let pruned = 0;
     let timed = 0;
     for (let k = 0; k < 12; k++) {
@@ -100,15 +105,20 @@ function check(seed: number) {
         }
       }
       const type = scenario.incidentTypes.find((t) => t.id === typeId)!;
-      const rec = recommend({ scenario: { ...scenario, rules: { coResponderRequiresCover: false } }, fleet, incident: { id: `I${k}`, typeId, lat, lon, leadAgency: type.leadAgency }, now: NOW, journeys, options: { initialS: 60 } });
-      const got = rec.lines.filter((l) => !l.offered).map((l) => l.candidates.map((c) => [c.resourceId, c.etaS] as [string, number]));
-      assert.equal(got, bruteForce(scenario, fleet, typeId, lat, lon, 3), `seed ${seed} incident ${k} (${typeId} at ${lat},${lon})`);
-      pruned += rec.search.pruned;
-      timed += rec.search.timed;
+      const want = bruteForce(scenario, fleet, typeId, lat, lon, 3);
+      for (const journeys of [plain, treed]) {
+        const rec = recommend({ scenario: { ...scenario, rules: { coResponderRequiresCover: false } }, fleet, incident: { id: `I${k}`, typeId, lat, lon, leadAgency: type.leadAgency }, now: NOW, journeys, options: { initialS: 60 } });
+        const got = rec.lines.filter((l) => !l.offered).map((l) => l.candidates.map((c) => [c.resourceId, c.etaS] as [string, number]));
+        assert.equal(got, want, `seed ${seed} incident ${k} (${typeId} at ${lat},${lon}), ${journeys === plain ? 'search only' : 'station trees'}`);
+        pruned += rec.search.pruned;
+        timed += rec.search.timed;
+      }
     }
     // The pruning did prune: fewer resources were timed than the fleet holds, over 12 incidents.
-    assert.ok(timed < 12 * 300, `timed ${timed}`);
+    assert.ok(timed < 2 * 12 * 300, `timed ${timed}`);
     assert.ok(pruned > 0, `pruned ${pruned}`);
+    // the station trees were used
+    assert.ok((treed.trees?.builds ?? 0) > 0);
   }
 }
 

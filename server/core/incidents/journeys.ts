@@ -13,6 +13,9 @@
 import { haversineM } from '../geo.ts';
 import type { JourneyPlanner } from '../graph/planner.ts';
 import type { SearchSpace } from '../graph/search.ts';
+import { landmarkTarget, LandmarkSearch, lowerBound, type LandmarkTarget } from '../graph/landmarks.ts';
+import { StationTrees } from '../graph/station-trees.ts';
+import type { Scenario } from '../scenario/types.ts';
 
 /** Driving seconds from a point to the target; Infinity if beyond the search bound (or off-road). */
 export type TimeFrom = (lat: number, lon: number, headingDeg?: number) => number;
@@ -32,7 +35,51 @@ export interface JourneyTimes {
   maxSpeedMps(profile: string): number;
   /** Does the profile fly (straight line, no network)? */
   isAir(profile: string): boolean;
+  /**
+   * Is a time from this (fixed, heading-less) point a table lookup rather than search work (a
+   * station tree)? The recommender times such candidates first, so that the k-th bests are tight
+   * before any search has to grow. Absent: nothing is a lookup.
+   */
+  isLookup?(lat: number, lon: number, profile: string): boolean;
 }
+
+/** A fixed point whose journey times are worth a station tree: a station, with a road profile based there. */
+export interface StationPoint {
+  lat: number;
+  lon: number;
+  profile: string;
+}
+
+/** The (station position, vehicle class) of every resource in the scenario, once each. */
+export function stationPoints(scenario: Pick<Scenario, 'stations' | 'resources'>): StationPoint[] {
+  const at = new Map(scenario.stations.map((s) => [s.id, s]));
+  const out = new Map<string, StationPoint>();
+  for (const r of scenario.resources) {
+    const st = at.get(r.station);
+    if (st) out.set(`${r.vehicleClass}|${st.lat},${st.lon}`, { lat: st.lat, lon: st.lon, profile: r.vehicleClass });
+  }
+  return [...out.values()];
+}
+
+export interface PlannerJourneyTimesOptions {
+  /**
+   * Fixed points (stations) whose times to any incident come from a cached forward tree
+   * (server/core/graph/station-trees.ts) instead of the incident's reverse search. A resource at
+   * its station asks from exactly its station's position; only these points get trees, so the
+   * cache holds at most one per point.
+   */
+  stations?: readonly StationPoint[];
+  /**
+   * With station trees: a question about a point that is not a station is answered by the
+   * incident's lazy reverse search if the answer is within this many seconds, else by one A*
+   * search with the station trees as landmarks (server/core/graph/landmarks.ts), so the reverse
+   * search never grows past it. Default REVERSE_S; Infinity = the reverse search only.
+   */
+  reverseS?: number;
+}
+
+/** See PlannerJourneyTimesOptions.reverseS. */
+export const REVERSE_S = 300;
 
 /**
  * A safety factor on the straight-line lower bound: network lengths and snapping offsets are
@@ -47,9 +94,40 @@ export class PlannerJourneyTimes implements JourneyTimes {
   private readonly vmax = new Map<string, number>();
   /** Snaps of fixed points (stations) do not change: cache them by position. */
   private readonly snapCache = new Map<string, ReturnType<JourneyPlanner['snap']> | null>();
+  /** Station trees, for the points in `treeKeys` only (null: none asked for). */
+  readonly trees: StationTrees | null;
+  private readonly treeKeys = new Set<string>();
+  private readonly toWarm: StationPoint[];
+  private readonly reverseS: number;
+  private landmarkSearch: LandmarkSearch | null = null;
 
-  constructor(planner: JourneyPlanner) {
+  constructor(planner: JourneyPlanner, opts: PlannerJourneyTimesOptions = {}) {
     this.planner = planner;
+    const st = opts.stations ?? [];
+    this.trees = st.length > 0 ? new StationTrees(planner, { maxTrees: st.length }) : null;
+    this.toWarm = st.filter((p) => !planner.speed.isAir(p.profile));
+    for (const p of this.toWarm) this.treeKeys.add(treeKey(p.profile, p.lat, p.lon));
+    this.reverseS = opts.reverseS ?? REVERSE_S;
+  }
+
+  isLookup(lat: number, lon: number, profile: string): boolean {
+    return this.treeKeys.has(treeKey(profile, lat, lon));
+  }
+
+  /**
+   * Build the next station tree not yet built; false when all are. For warming the cache off the
+   * request path (one tree, a few milliseconds, per call); unwarmed trees are built on first use.
+   */
+  warmOne(): boolean {
+    const trees = this.trees;
+    if (!trees) return false;
+    for (;;) {
+      const p = this.toWarm.pop();
+      if (!p) return false;
+      if (trees.peek(p.profile, p.lat, p.lon) !== undefined) continue;
+      trees.tree(p.profile, p.lat, p.lon);
+      return true;
+    }
   }
 
   isAir(profile: string): boolean {
@@ -128,12 +206,36 @@ export class PlannerJourneyTimes implements JourneyTimes {
     let space = this.spaces.get(profile);
     if (!space) this.spaces.set(profile, (space = this.planner.newSpace()));
     const field = this.planner.lazyTimesToTarget(target, profile, { space });
+    const trees = this.trees;
+    const reverseS = this.reverseS;
+    let lt: LandmarkTarget | null = null;
     return (la, lo, limitS, heading) => {
+      if (trees && heading === undefined && this.treeKeys.has(treeKey(profile, la, lo))) {
+        // a station: read off its tree (the same seconds the search would give, to the bit)
+        const tree = trees.tree(profile, la, lo);
+        if (!tree) return Infinity; // the station is off the network: so would the search say
+        const t = tree.timeTo(target);
+        return t <= limitS ? t : Infinity;
+      }
       const s = this.snapOf(la, lo, heading);
       if (!s) return Infinity;
-      return field.timeFrom(s, limitS);
+      if (!trees || limitS <= reverseS) return field.timeFrom(s, limitS);
+      // near: the reverse search (shared by every near question); beyond it one A* for this point
+      const near = field.timeFrom(s, reverseS);
+      if (near < Infinity) return near;
+      lt ??= landmarkTarget(this.planner, target, profile, trees.built(profile));
+      if (lt.trees.length === 0) return field.timeFrom(s, limitS);
+      // no search at all when the landmarks prove it slower than the limit
+      const offS = this.planner.offRoadS(s), offT = this.planner.offRoadS(target);
+      if (lowerBound(lt, s) + offS + offT > limitS) return Infinity;
+      this.landmarkSearch ??= new LandmarkSearch(this.planner.graph.nodeCount);
+      return this.landmarkSearch.timeTo(this.planner, lt, s, limitS);
     };
   }
+}
+
+function treeKey(profile: string, lat: number, lon: number): string {
+  return `${profile}|${lat},${lon}`;
 }
 
 /**

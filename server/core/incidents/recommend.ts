@@ -229,7 +229,7 @@ export function recommend(input: RecommendInput): Recommendation {
   let inBox = 0;
   let timedCount = 0;
   let pruned = 0;
-  const unresolved = new Map<string, { r: LiveResource; lb: number; d: number; lines: number[] }>();
+  const unresolved = new Map<string, { r: LiveResource; lb: number; d: number; lines: number[]; lookup: boolean }>();
   // One lazy reverse search per profile for the whole recommendation, shared by every line.
   const fields = new Map<string, TimeWithin>();
 
@@ -270,10 +270,13 @@ export function recommend(input: RecommendInput): Recommendation {
         continue;
       }
       const lb = turnoutOf(scenario, r) + (d * LOWER_BOUND_FACTOR) / (vmax.get(r.def.vehicleClass) ?? vmaxAll);
-      unresolved.set(id, { r, lb, d, lines: fitting });
+      const lookup = r.status === ResourceStatus.AVAILABLE_AT_STATION && journeys.isLookup?.(r.lat, r.lon, r.def.vehicleClass) === true;
+      unresolved.set(id, { r, lb, d, lines: fitting, lookup });
     }
-    // Time the unresolved in lower-bound order, pruning against the lines' k-th best.
-    const order = [...unresolved.values()].sort((a, b) => a.lb - b.lb);
+    // Time the unresolved in lower-bound order, pruning against the lines' k-th best; those whose
+    // time is a lookup (at a station with a station tree) first, so that the k-th bests are as
+    // tight as they can be before any search has to grow for a mobile one.
+    const order = [...unresolved.values()].sort((a, b) => (a.lookup === b.lookup ? a.lb - b.lb : a.lookup ? -1 : 1));
     // Lines settled in an earlier round have their final top k: their resources need no more timing.
     const settledBefore = new Set(active.filter((i) => kth(i) <= prevBound));
     for (const u of order) {
