@@ -162,6 +162,7 @@ async function main(): Promise<void> {
         loader_cpu_s: Math.round(result.loaderCpuS * 100) / 100,
         server_cpu_s: Math.round(serverCpuS * 100) / 100,
         event_loop_utilization: Math.round(elu * 1000) / 1000,
+        writer_wait_ms_whole_run: h instanceof ThreadedHistoryWriter ? Math.round(h.waitedMs) : 0,
         load_avg_1m: Math.round(load * 10) / 10,
         accepted: result.accepted,
         rejected: result.rejected,
