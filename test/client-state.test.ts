@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ClientStore, type Slice } from '../client/state/store.ts';
-import { parseFeatures, parseIncident, parseRecommendation, parseResources } from '../client/state/parse.ts';
+import { ordinal, parseFeatures, parseIncident, parseRecommendation, parseResources } from '../client/state/parse.ts';
 import { formatDuration, formatShare } from '../client/format.ts';
 import { simplify } from '../server/core/basemap/basemap.ts';
 
@@ -63,6 +63,44 @@ test('parse: incident and recommendation as the server sends them', () => {
   assert.equal(rec?.candidates.map((r) => r.resourceId), ['CEN2', 'CEN1', 'GIR1']);
   assert.equal(rec?.coverImpact, [{ label: 'CB-P1: Fire 5 min', beforeShare: 0.9, afterShare: 0.8 }]);
   assert.equal(parseFeatures({ features: { incidents: true, recommendations: false, cover: true, cop: false } }), { incidents: true, recommendations: false, cover: true, routes: false, cop: false });
+});
+
+test('parse: cover impact figures of one standard say which responder they count (1st or 2nd appliance)', () => {
+  const rec = parseRecommendation(
+    {
+      proposed: ['CEN1'],
+      lines: [
+        {
+          capability: 'pump',
+          unfilled: 0,
+          candidates: [
+            {
+              resourceId: 'CEN1',
+              callSign: 'CB-P1',
+              agency: 'fire',
+              etaS: 269,
+              proposed: true,
+              withheld: null,
+              coverImpact: [
+                { standardId: 'fire-10', nth: 1, before: 0.9, after: 0.85 },
+                { standardId: 'fire-10', nth: 2, before: 0.8, after: 0.7 },
+                { standardId: 'fire-10', nth: 0, before: 0.5, after: 0.4 },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    'INC-2',
+    new Map([['fire-10', 'Fire 10 min']]),
+  );
+  assert.equal(rec?.coverImpact, [
+    { label: 'CB-P1: Fire 10 min, 1st appliance', beforeShare: 0.9, afterShare: 0.85 },
+    { label: 'CB-P1: Fire 10 min, 2nd appliance', beforeShare: 0.8, afterShare: 0.7 },
+    // no valid responder number (0): the standard's name alone
+    { label: 'CB-P1: Fire 10 min', beforeShare: 0.5, afterShare: 0.4 },
+  ]);
+  assert.equal([1, 2, 3, 4, 11, 12, 13, 21, 22, 112].map(ordinal), ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '112th']);
 });
 
 test('formatters', () => {

@@ -207,7 +207,11 @@ export function parseRecommendation(body: unknown, incidentId: string, standardN
           const after = num(f, 'after');
           const sid = str(f, 'standardId', '') ?? '';
           if (before === undefined || after === undefined || before === after) continue;
-          impacts.push({ label: `${callSign}: ${standardNames.get(sid) ?? sid}`, beforeShare: before, afterShare: after });
+          // a standard counts its 1st and 2nd responders separately: say which, or the two
+          // figures of one standard read the same
+          const nth = num(f, 'nth');
+          const which = nth !== undefined && Number.isInteger(nth) && nth >= 1 ? `, ${ordinal(nth)} appliance` : '';
+          impacts.push({ label: `${callSign}: ${standardNames.get(sid) ?? sid}${which}`, beforeShare: before, afterShare: after });
         }
       }
     }
@@ -217,6 +221,13 @@ export function parseRecommendation(body: unknown, incidentId: string, standardN
   const candidates = [...byId.values()].sort((a, b) => a.etaS - b.etaS);
   const seq = num(body, 'recommendationSeq');
   return { incidentId, seq: seq ?? null, resources, candidates, unfilled, coverImpact: impacts };
+}
+
+/** 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, 21st. */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
 }
 
 const COVER_LIMIT = 5000;
