@@ -23,7 +23,7 @@ import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
 
 export interface ServerOptions {
   /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass a schedule and call cover.flush() or await cover.flushAsync(). */
-  cover?: { planner: JourneyPlanner; debounceMs?: number; schedule?: Schedule; refreshMs?: number; refreshMovedM?: number };
+  cover?: { planner: JourneyPlanner; debounceMs?: number; schedule?: Schedule; refreshMs?: number; refreshMovedM?: number; restartDelayMs?: number };
   scenario: Scenario;
   db: string;
   port: number;
@@ -83,7 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await avl.ready(); // the history writer thread has opened its connection before the first batch
   const users = new Users(store, clock);
   const cover = opts.cover
-    ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}), ...(opts.cover.refreshMs !== undefined ? { refreshMs: opts.cover.refreshMs } : {}), ...(opts.cover.refreshMovedM !== undefined ? { refreshMovedM: opts.cover.refreshMovedM } : {}) })
+    ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}), ...(opts.cover.refreshMs !== undefined ? { refreshMs: opts.cover.refreshMs } : {}), ...(opts.cover.refreshMovedM !== undefined ? { refreshMovedM: opts.cover.refreshMovedM } : {}), ...(opts.cover.restartDelayMs !== undefined ? { restartDelayMs: opts.cover.restartDelayMs } : {}) })
     : undefined;
   const metrics = new Metrics();
   // Recommendations read each candidate's cover impact from the live cover picture's responder lists.

@@ -460,6 +460,9 @@ export class CoverModel {
         const { pos, total } = p.position(snap, w);
         if (snap.forward) seeds.push({ node: g.head[e]!, seconds: off + total - pos, origin: i });
         if (snap.backward) seeds.push({ node: g.tail[e]!, seconds: off + pos, origin: i });
+        // snapped onto a routing node: it starts there too (without this a source at a junction
+        // was timed via its edge's far end only, slower than its tree)
+        if (snap.vertex >= 0) seeds.push({ node: snap.vertex, seconds: off, origin: i });
       }
       // `slots` labels per node, not k: a demand point's best `slots` responders arrive through
       // its edge's ends' best `slots` (the k-best argument of ../graph/multi-source.ts, for slots).
@@ -492,6 +495,10 @@ export class CoverModel {
           if (g.twin[e]! >= 0) {
             const tb = sp.time(b, j);
             if (Number.isFinite(tb)) cand.push([tb + total - pos, sp.origin(b, j)]);
+          }
+          if (ds.vertex >= 0) {
+            const tv = sp.time(ds.vertex, j);
+            if (Number.isFinite(tv)) cand.push([tv, sp.origin(ds.vertex, j)]);
           }
         }
         for (const i of idx) {
