@@ -94,4 +94,8 @@ export class Api {
   applyStandbyMove(resourceId: string, destinationId: string): Promise<ApiResult> {
     return this.request('POST', '/api/cover/moves', { resourceId, destinationId });
   }
+  /** End a standby move in progress (duty officer only); the resource stays available mobile. */
+  cancelStandbyMove(resourceId: string): Promise<ApiResult> {
+    return this.request('POST', `/api/cover/moves/${encodeURIComponent(resourceId)}/cancel`);
+  }
 }

@@ -4,18 +4,19 @@
  * the panel shows exactly the figures GET /api/cover answers, each with its verdict in words; the
  * map draws one gap polygon per gap cell the API sends; the duty officer applies a suggested
  * standby move, which POSTs /api/cover/moves, and the resource then shows as a standby move in
- * progress and AVAILABLE_MOBILE on the board and the map. A dispatcher sees Apply disabled.
+ * progress and AVAILABLE_MOBILE on the board and the map. A dispatcher sees Apply and Cancel
+ * disabled. (Cancelling a move: cover-cancel.test.ts.)
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { createLogger } from '../../server/shell/log.ts';
-import { startServer, type RunningServer } from '../../server/shell/server.ts';
-import { buildClientForTests, collectErrors, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
-import { cambridgeGraph, coverPlanner, coverScenario } from '../support/cover-world.ts';
-import { productionCsp } from '../support/csp.ts';
+import type { RunningServer } from '../../server/shell/server.ts';
+import { collectErrors, screenshot, signIn, type Browser } from '../support/browser.ts';
+import { openCoverScreen, settledStandby, showCoverPanel, type CoverScreen } from '../support/cover-screen.ts';
+import { withCsp } from '../support/csp.ts';
 import { api } from '../support/server.ts';
 
+let screen: CoverScreen;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -31,37 +32,17 @@ interface MovesJson {
   moves: { resourceId: string; callSign: string; destination: { id: string; name: string } }[];
 }
 
-async function withCsp(p: Page): Promise<void> {
-  const csp = productionCsp();
-  await p.route(
-    (url) => url.pathname === '/',
-    async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
-    },
-  );
-}
-
 test.before(async () => {
-  await buildClientForTests();
-  const s = coverScenario();
-  server = await startServer({ scenario: s, db: ':memory:', port: 0, logger: createLogger('silent'), cover: { planner: coverPlanner(s) }, graph: cambridgeGraph() });
-  browser = await launchBrowser();
-  token = await signIn(browser.context, server, 'duty-officer');
-  page = await browser.context.newPage();
-  errors = collectErrors(page);
-  await withCsp(page);
+  screen = await openCoverScreen('duty-officer');
+  ({ server, browser, page, errors, token } = screen);
 });
 
 test.after(async () => {
-  await browser?.close();
-  await server?.close();
+  await screen?.close();
 });
 
 test('the cover panel shows the figures /api/cover answers, and the map one gap polygon per cell', async () => {
-  await page.goto(server.url + '/');
-  await page.waitForFunction(() => window.__jcr?.stats().connection === 'live' && window.__jcr.stats().resources === 8);
-  await page.getByRole('tab', { name: /Cover/ }).click();
+  await showCoverPanel(page, server);
   const cover = (await api(server, 'GET', '/api/cover', { token })).body as CoverJson;
   assert.is(cover.figures.length, 3);
   assert.ok(cover.gaps.features.length > 0, 'the test world has gaps');
@@ -114,11 +95,7 @@ test('the duty officer applies a suggested standby move: POST /api/cover/moves, 
   assert.is(await page.evaluate((id) => window.__jcr.resource(id)?.status, first.resourceId), 'AVAILABLE_MOBILE');
   await page.waitForFunction(() => (window.__jcr.stats().map?.drawnByStatus['AVAILABLE_MOBILE'] ?? 0) === 1);
   // The server's next cover picture lists it too, and the panel keeps showing it after the poll.
-  await page.waitForFunction(async () => {
-    const r = await fetch('/api/cover');
-    const b = (await r.json()) as { standby: unknown[] };
-    return b.standby.length === 1;
-  });
+  assert.equal((await settledStandby(page, server)).map((m) => [m.resourceId, m.destination.id]), [[first.resourceId, first.destination.id]]);
   // The moved resource is no longer suggested.
   await page.waitForFunction((id) => document.querySelector('jcr-cover-panel')?.shadowRoot?.querySelector(`li.move[data-resource-id="${id}"]`) === null, first.resourceId);
   await page.getByRole('tab', { name: /Cover/ }).click();
@@ -131,15 +108,17 @@ test('a dispatcher sees the suggestions with Apply disabled and the reason', asy
   const p = await browser.context.newPage();
   const pErrors = collectErrors(p);
   await withCsp(p);
-  await p.goto(server.url + '/');
-  await p.waitForFunction(() => window.__jcr?.stats().connection === 'live');
-  await p.getByRole('tab', { name: /Cover/ }).click();
-  await p.locator('jcr-cover-panel [data-note=role]').filter({ hasText: 'Only the duty officer can apply standby moves (signed in as fire-dispatcher).' }).waitFor();
+  await showCoverPanel(p, server);
+  await p.locator('jcr-cover-panel [data-note=role]').filter({ hasText: 'Only the duty officer can apply or cancel standby moves (signed in as fire-dispatcher).' }).waitFor();
   const buttons = p.locator('jcr-cover-panel li.move button');
   await buttons.first().waitFor();
   const n = await buttons.count();
   assert.ok(n > 0);
   for (let i = 0; i < n; i++) assert.is(await buttons.nth(i).isDisabled(), true);
+  // And Cancel on the move in progress (applied by the duty officer above).
+  const cancel = p.locator('jcr-cover-panel ul.standby li button[data-action=cancel]');
+  assert.is(await cancel.count(), 1);
+  assert.is(await cancel.isDisabled(), true);
   await p.close();
   assert.equal(pErrors, []);
 });

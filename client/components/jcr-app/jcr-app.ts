@@ -18,7 +18,7 @@ import { AGENCIES, STATUSES, type CoverMoveSuggestion } from '../../state/types.
 import { symbolSvg } from '../symbol-svg.ts';
 import type { IncidentCreateDetail, JcrIncidentPanel, MobiliseDetail, RecommendationRefreshDetail } from '../jcr-incident-panel/jcr-incident-panel.ts';
 import type { JcrResourceBoard, StatusSetDetail } from '../jcr-resource-board/jcr-resource-board.ts';
-import type { StandbyApplyDetail } from '../jcr-cover-panel/jcr-cover-panel.ts';
+import type { StandbyApplyDetail, StandbyCancelDetail } from '../jcr-cover-panel/jcr-cover-panel.ts';
 import type { JcrMap } from '../jcr-map/jcr-map.ts';
 import '../jcr-map/jcr-map.ts';
 import '../jcr-connection-indicator/jcr-connection-indicator.ts';
@@ -48,6 +48,7 @@ export class JcrApp extends LitElement {
     coverMoves: { state: true },
     coverMovesError: { state: true },
     coverBusy: { state: true },
+    coverUndo: { state: true },
     busy: { state: true },
     help: { state: true },
   };
@@ -59,6 +60,10 @@ export class JcrApp extends LitElement {
   coverMoves: CoverMoveSuggestion[] | null = null;
   coverMovesError = '';
   coverBusy = false;
+  /** The standby move just cancelled, offered for re-applying (the undo of a cancel). */
+  coverUndo: StandbyApplyDetail | null = null;
+  /** moveIds cancelled from this screen: hidden even if a picture computed before lists them. */
+  private coverCancelled = new Set<string>();
   /** The cover picture (computedAtMs|eventSeq) the suggestions were fetched for. */
   private movesFor = '';
   private movesInFlight = false;
@@ -254,7 +259,7 @@ export class JcrApp extends LitElement {
   private async onStandbyApply(e: CustomEvent<StandbyApplyDetail>): Promise<void> {
     const s = this.ctx.store;
     const d = e.detail;
-    const dest = this.coverMoves?.find((m) => m.resourceId === d.resourceId && m.destination.id === d.destinationId)?.destination.name ?? d.destinationId;
+    const dest = d.destinationName ?? this.coverMoves?.find((m) => m.resourceId === d.resourceId && m.destination.id === d.destinationId)?.destination.name ?? d.destinationId;
     this.coverBusy = true;
     this.coverMessage = `Ordering ${d.callSign} to ${dest}…`;
     const r = await this.ctx.api.applyStandbyMove(d.resourceId, d.destinationId);
@@ -264,6 +269,7 @@ export class JcrApp extends LitElement {
       return;
     }
     this.coverMessage = `Standby move applied: ${d.callSign} to ${dest}.`;
+    this.coverUndo = null;
     // The move is recorded: show it now rather than at the next poll. The server's cover picture
     // is recomputed after a short debounce, so the answer's own `move` goes into the list now.
     const move = isRecord(r.body) && isRecord(r.body['move']) ? parseStandbyMove(r.body['move']) : undefined;
@@ -274,6 +280,29 @@ export class JcrApp extends LitElement {
       const { seq, resources } = parseResources(res.body);
       s.replaceResources(resources, seq);
     }
+    await this.refreshMoves(true);
+  }
+
+  /** Cancel a standby move in progress: no confirmation, the panel then offers to re-apply it. */
+  private async onStandbyCancel(e: CustomEvent<StandbyCancelDetail>): Promise<void> {
+    const s = this.ctx.store;
+    const d = e.detail;
+    this.coverBusy = true;
+    this.coverUndo = null;
+    this.coverMessage = `Cancelling the standby move of ${d.callSign} to ${d.destinationName}…`;
+    const r = await this.ctx.api.cancelStandbyMove(d.resourceId);
+    this.coverBusy = false;
+    if (!r.ok) {
+      this.coverMessage = `Standby move not cancelled: ${errText(r)}`;
+      // Already ended (arrived, mobilised, cancelled elsewhere): stop showing it as in progress.
+      if (r.code === 'JCR_COVER_NO_STANDBY') this.coverCancelled = new Set([...this.coverCancelled, d.moveId]);
+      return;
+    }
+    this.coverMessage = `Standby move cancelled: ${d.callSign} to ${d.destinationName}. ${d.callSign} stays available mobile.`;
+    this.coverUndo = { resourceId: d.resourceId, destinationId: d.destinationId, callSign: d.callSign, destinationName: d.destinationName };
+    this.coverCancelled = new Set([...this.coverCancelled, d.moveId]);
+    const c = s.cover;
+    if (c) s.setCover({ ...c, standby: c.standby.filter((x) => x.moveId !== d.moveId) });
     await this.refreshMoves(true);
   }
 
@@ -328,6 +357,7 @@ export class JcrApp extends LitElement {
               @jcr-recommendation-refresh=${(e: CustomEvent<RecommendationRefreshDetail>) => void this.fetchRecommendation(e.detail.incidentId)}
               @jcr-status-set=${(e: CustomEvent<StatusSetDetail>) => void this.onStatusSet(e)}
               @jcr-standby-apply=${(e: CustomEvent<StandbyApplyDetail>) => void this.onStandbyApply(e)}
+              @jcr-standby-cancel=${(e: CustomEvent<StandbyCancelDetail>) => void this.onStandbyCancel(e)}
               @jcr-cover-moves-refresh=${() => void this.refreshMoves(true)}>
               <div role="tablist" aria-label="Panels" @keydown=${this.onTabKey}>
                 ${TABS.map(
@@ -343,7 +373,7 @@ export class JcrApp extends LitElement {
                 <jcr-resource-board .ctx=${c} .active=${this.tab === 'resources'}></jcr-resource-board>
               </section>
               <section id="panel-cover" role="tabpanel" aria-labelledby="tab-cover" ?hidden=${this.tab !== 'cover'}>
-                <jcr-cover-panel .ctx=${c} .message=${this.coverMessage} .moves=${this.coverMoves} .movesError=${this.coverMovesError} .busy=${this.coverBusy}></jcr-cover-panel>
+                <jcr-cover-panel .ctx=${c} .message=${this.coverMessage} .moves=${this.coverMoves} .movesError=${this.coverMovesError} .busy=${this.coverBusy} .undo=${this.coverUndo} .cancelled=${this.coverCancelled}></jcr-cover-panel>
               </section>
               ${this.help
                 ? html`<section class="help" aria-label="Keyboard shortcuts">

@@ -2,12 +2,17 @@
  * <jcr-cover-panel>: cover against the response standards (GET /api/cover), the gaps, the standby
  * moves in progress, and the standby moves the server suggests (GET /api/cover/moves) with their
  * before/after figures. Each figure says "meets standard" or "below standard" in words and with a
- * tick or cross, so it reads without colour. Apply is enabled only for a role that may order a
- * standby move (the duty officer); other roles see why not. Says plainly when cover has not been
- * computed, or when the server has no cover service.
+ * tick or cross, so it reads without colour. Apply, and Cancel on a move in progress, are enabled
+ * only for a role that may order a standby move (the duty officer); other roles see why not.
+ * Cancel asks no confirmation: it is undone by re-applying the same move, which the panel offers
+ * right after (focus goes to that button). Says plainly when cover has not been computed, or when
+ * the server has no cover service.
  *
- * Properties: `moves` (null = not fetched yet), `movesError`, `message`, `busy`; <jcr-app> fetches
- * and applies. Events: `jcr-standby-apply` detail {resourceId, destinationId, callSign},
+ * Properties: `moves` (null = not fetched yet), `movesError`, `message`, `busy`, `undo` (the move
+ * just cancelled, to re-apply), `cancelled` (moveIds cancelled here: not shown even if a cover
+ * picture computed before the cancel still lists them); <jcr-app> fetches, applies and cancels.
+ * Events: `jcr-standby-apply` detail {resourceId, destinationId, callSign, destinationName?},
+ * `jcr-standby-cancel` detail {resourceId, moveId, destinationId, destinationName, callSign},
  * `jcr-cover-moves-refresh`.
  */
 import { LitElement, css, html, nothing, svg } from 'lit';
@@ -15,13 +20,23 @@ import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { formatDuration } from '../../format.ts';
 import { mayMoveCover } from '../../state/permissions.ts';
-import type { CoverFigure, CoverMoveSuggestion } from '../../state/types.ts';
+import type { CoverFigure, CoverMoveSuggestion, StandbyMove } from '../../state/types.ts';
 import { barSvg } from '../symbol-svg.ts';
 import { groupGaps, percent1, surfaceName, targetName } from './cover-text.ts';
 
 export interface StandbyApplyDetail {
   resourceId: string;
   destinationId: string;
+  callSign: string;
+  /** For the message, when the move is not among the suggestions (a re-apply). */
+  destinationName?: string;
+}
+
+export interface StandbyCancelDetail {
+  resourceId: string;
+  moveId: string;
+  destinationId: string;
+  destinationName: string;
   callSign: string;
 }
 
@@ -41,12 +56,18 @@ export class JcrCoverPanel extends LitElement {
     moves: { attribute: false },
     movesError: { type: String },
     busy: { type: Boolean },
+    undo: { attribute: false },
+    cancelled: { attribute: false },
   };
   ctx!: AppContext;
   message = '';
   moves: CoverMoveSuggestion[] | null = null;
   movesError = '';
   busy = false;
+  undo: StandbyApplyDetail | null = null;
+  cancelled: ReadonlySet<string> = new Set();
+  /** A Cancel was pressed here: move focus to the re-apply button when it appears. */
+  private focusUndo = false;
 
   constructor() {
     super();
@@ -116,6 +137,35 @@ export class JcrCoverPanel extends LitElement {
     }
   `;
 
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('undo') && this.undo && this.focusUndo) {
+      // The cancelled move's row (and its focused button) is gone: keep the keyboard user in place.
+      this.focusUndo = false;
+      this.renderRoot.querySelector<HTMLButtonElement>('button[data-action=undo]')?.focus();
+    } else if (changed.has('busy') && !this.busy && !this.undo) this.focusUndo = false;
+  }
+
+  private inProgress(m: StandbyMove, allowed: boolean) {
+    const r = this.ctx.store.resources.get(m.resourceId);
+    const callSign = r?.callSign ?? m.resourceId;
+    return html`<li data-resource-id=${m.resourceId} data-move-id=${m.moveId}>
+      <strong>${callSign}</strong> → ${m.destination.name} (${m.destination.kind})${m.orderedBy ? `, ordered by ${m.orderedBy}` : ''}${r ? ` — ${r.status === 'AVAILABLE_MOBILE' ? 'available mobile' : r.status.toLowerCase().replace(/_/g, ' ')}` : ''}
+      ${this.ctx.view === 'wall'
+        ? nothing
+        : html`<button type="button" data-action="cancel" ?disabled=${!allowed || this.busy} aria-label=${`Cancel standby move: ${callSign} to ${m.destination.name}`}
+            @click=${() => {
+              this.focusUndo = true;
+              this.dispatchEvent(
+                new CustomEvent<StandbyCancelDetail>('jcr-standby-cancel', {
+                  detail: { resourceId: m.resourceId, moveId: m.moveId, destinationId: m.destination.id, destinationName: m.destination.name, callSign },
+                  bubbles: true,
+                  composed: true,
+                }),
+              );
+            }}>Cancel</button>`}
+    </li>`;
+  }
+
   private figure(f: CoverFigure) {
     const verdict = f.meetsStandard ? 'Meets standard' : 'Below standard';
     return html`<li class="fig" data-surface=${f.surface} data-standard=${f.standardId} data-nth=${f.nth} data-meets=${f.meetsStandard ? 'true' : 'false'}>
@@ -162,8 +212,18 @@ export class JcrCoverPanel extends LitElement {
     const role = this.ctx.user?.role ?? null;
     const allowed = mayMoveCover(role);
     const gaps = groupGaps(c.gaps);
+    const standby = c.standby.filter((m) => !this.cancelled.has(m.moveId));
     return html`
       <p class="msg" role="status" aria-live="polite">${this.message}</p>
+      ${this.undo && this.ctx.view !== 'wall'
+        ? html`<p>
+            <button type="button" data-action="undo" ?disabled=${!allowed || this.busy} aria-label=${`Undo: re-apply standby move ${this.undo.callSign} to ${this.undo.destinationName ?? this.undo.destinationId}`}
+              @click=${() => {
+                const d = this.undo;
+                if (d) this.dispatchEvent(new CustomEvent<StandbyApplyDetail>('jcr-standby-apply', { detail: d, bubbles: true, composed: true }));
+              }}>Undo (re-apply)</button>
+          </p>`
+        : nothing}
       <h4>Cover against standards</h4>
       ${c.figures.length === 0 ? html`<p class="empty">No standards to measure.</p>` : html`<ul aria-label="Cover figures">${c.figures.map((f) => this.figure(f))}</ul>`}
       <h4>Gaps</h4>
@@ -177,19 +237,14 @@ export class JcrCoverPanel extends LitElement {
             )}
           </ul>
           <p class="note">Gaps are drawn on the map as dashed cells in the agency colour.</p>`}
+      ${allowed || this.ctx.view === 'wall' ? nothing : html`<p class="note" data-note="role">Only the duty officer can apply or cancel standby moves${role ? ` (signed in as ${role})` : ''}.</p>`}
       <h4>Standby moves in progress</h4>
-      ${c.standby.length === 0
+      ${standby.length === 0
         ? html`<p class="empty" data-empty="standby">None.</p>`
         : html`<ul aria-label="Standby moves in progress" class="standby">
-            ${c.standby.map((m) => {
-              const r = s.resources.get(m.resourceId);
-              return html`<li data-resource-id=${m.resourceId}>
-                <strong>${r?.callSign ?? m.resourceId}</strong> → ${m.destination.name} (${m.destination.kind})${m.orderedBy ? `, ordered by ${m.orderedBy}` : ''}${r ? ` — ${r.status === 'AVAILABLE_MOBILE' ? 'available mobile' : r.status.toLowerCase().replace(/_/g, ' ')}` : ''}
-              </li>`;
-            })}
+            ${standby.map((m) => this.inProgress(m, allowed))}
           </ul>`}
       <h4>Suggested standby moves</h4>
-      ${allowed || this.ctx.view === 'wall' ? nothing : html`<p class="note" data-note="role">Only the duty officer can apply standby moves${role ? ` (signed in as ${role})` : ''}.</p>`}
       ${this.movesError ? html`<p class="note" role="alert">${this.movesError}</p>` : nothing}
       ${this.moves === null
         ? html`<p class="empty" data-empty="moves-loading">Asking the server for suggestions…</p>`
