@@ -326,6 +326,8 @@ test('incidents by agency: a dispatcher sees their agency\'s incidents, joins wh
   const wall = w.join();
   const police = w.join(undefined, new FakeSocket(), 'police');
   const ambView = w.join({ agencies: ['ambulance'], bounds: null });
+  // A police dispatcher asking for fire's picture gets fire's resources, never fire's incidents.
+  const policeAsFire = w.join({ agencies: ['fire'], bounds: null }, new FakeSocket(), 'police');
   w.hub.tick();
   const last = (c: { sock: FakeSocket }) => kinds(c.sock.frames().at(-1)?.delta?.changes ?? []);
   const tick = () => {
@@ -335,9 +337,10 @@ test('incidents by agency: a dispatcher sees their agency\'s incidents, joins wh
   w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.77, lon: -0.22 });
   w.exec({ type: 'incident.create', typeId: 'cardiac-arrest', lat: 51.78, lon: -0.21 });
   const r = tick();
-  assert.is(r.encodes, 3, 'three filter groups, one encode each');
+  assert.is(r.encodes, 4, 'four filter groups, one encode each');
   assert.equal(last(wall), ['incident INC-1:received:@1', 'incident INC-2:received:@2']);
   assert.equal(last(police), []);
+  assert.equal(last(policeAsFire), []);
   assert.equal(last(ambView), ['incident INC-2:received:@2']);
   // Fire asks police to assist: police sees it at once (to accept it), the ambulance view does not.
   w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-1', fromAgency: 'fire', toAgency: 'police', note: 'cordon' });
@@ -353,6 +356,7 @@ test('incidents by agency: a dispatcher sees their agency\'s incidents, joins wh
   assert.equal(last(police), ['incident INC-1:removed@5']);
   assert.equal(police.sock.frames().at(-1)?.delta?.changes[0]?.incident?.incident.leadAgency, '');
   assert.equal([[...police.sock.picture.incidents.keys()], [...wall.sock.picture.incidents.keys()], [...ambView.sock.picture.incidents.keys()]], [[], ['INC-1', 'INC-2'], ['INC-2']]);
+  assert.equal([policeAsFire.sock.picture.incidents.size, policeAsFire.sock.picture.resources.size], [0, 4]);
   // Fresh snapshots agree with what the deltas built, filter by filter.
   const fresh = [w.join(), w.join(undefined, new FakeSocket(), 'police'), w.join({ agencies: ['ambulance'], bounds: null })];
   w.hub.tick();
