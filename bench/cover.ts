@@ -14,14 +14,29 @@
  *   3. Standby moves for the fire surface with three pumps committed: cold (a fresh model, no
  *      trees; median of 5, wall and CPU), warm, the searches skipped by pruning, and on the
  *      service's worker (its trees warm from the live recompute).
+ *   4. Cover impact of every recommendation candidate (the 500-resource fleet and incidents of
+ *      bench/recommend.ts), side by side, interleaved per incident: no cover; the old path (the
+ *      what-if over a main-thread CoverModel, PlannerCover); the new path (read from the
+ *      picture's responder lists). Warm: the fleet as the picture saw it (300 incidents). Moved:
+ *      before each of 20 incidents every mobile and returning resource moves (a new AVL fix), the
+ *      picture is recomputed (what the worker does on a refresh; timed apart, off the main
+ *      thread in the server) and both paths answer. Wall and CPU per recommendation, p50/p99;
+ *      the impacts of both paths are compared candidate by candidate.
  * Medians throughout. Last line: one JSON object.
  */
 import { execSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { seededRandom } from '../server/core/clock.ts';
+import { PlannerCover, respondersImpact, type CoverImpact } from '../server/core/cover/impact.ts';
 import { CoverModel } from '../server/core/cover/model.ts';
-import { recommendMoves } from '../server/core/cover/moves.ts';
+import { recommendMoves, whatIf } from '../server/core/cover/moves.ts';
+import type { ResponderLists } from '../server/core/cover/responders.ts';
 import { Fleet } from '../server/core/fleet/fleet.ts';
+import { ResourceStatus } from '../server/core/fleet/status.ts';
+import { PlannerJourneyTimes } from '../server/core/incidents/journeys.ts';
+import { recommend } from '../server/core/incidents/recommend.ts';
+import type { ResourceDef, Scenario } from '../server/core/scenario/types.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
 import { CoverService, type CoverSummary, type Schedule } from '../server/shell/cover/service.ts';
@@ -58,6 +73,10 @@ const warmupMs = performance.now() - t;
 const recompute: number[] = [];
 const gaps: number[] = [];
 const search: number[] = [];
+const searchM1: number[] = [];
+// The same search keeping 1 + k responders per demand point instead of the default k + 4: what the
+// responder lists' exact removals (m) cost the multi-source search (labels per node = k + m).
+const modelM1 = new CoverModel(planner, scenario, { exactRemovals: 1 });
 let method = '';
 for (let i = 0; i < REPS; i++) {
   const id = changed(i);
@@ -70,9 +89,13 @@ for (let i = 0; i < REPS; i++) {
   model.gaps(r);
   gaps.push(performance.now() - t);
   if (i < 5) {
-    t = performance.now();
-    model.compute(fire, model.sources(fire, fleet.all()), { method: 'search' });
-    search.push(performance.now() - t);
+    // alternate which goes first so the shared machine's noise falls on both alike
+    const runs: Array<[CoverModel, number[]]> = i % 2 === 0 ? [[model, search], [modelM1, searchM1]] : [[modelM1, searchM1], [model, search]];
+    for (const [m, xs] of runs) {
+      t = performance.now();
+      m.compute(fire, m.sources(fire, fleet.all()), { method: 'search' });
+      xs.push(performance.now() - t);
+    }
   }
   fleet.setStatus(id, 5);
   fleet.setStatus(id, 1);
@@ -175,6 +198,119 @@ for (let i = 0; i < 5; i++) {
 }
 await worker.service.close();
 
+// 4. Cover impact of recommendation candidates: old what-if path vs responder lists.
+const NOW = Date.UTC(2026, 0, 1, 9, 0, 0);
+function randomPoint(rnd: () => number): { lat: number; lon: number } {
+  const B = scenario.bounds;
+  for (;;) {
+    const lat = B.south + rnd() * (B.north - B.south);
+    const lon = B.west + rnd() * (B.east - B.west);
+    try {
+      planner.snap(lat, lon);
+      return { lat, lon };
+    } catch {
+      // off the network: draw again
+    }
+  }
+}
+/** The seeded 500-resource fleet of bench/recommend.ts (same seeds, same draws). */
+function fleetOf(n: number, seed: number): { sc: Scenario; fl: Fleet } {
+  const rnd = seededRandom(seed);
+  const resources: ResourceDef[] = [];
+  for (let i = 0; i < n; i++) {
+    const proto = scenario.resources[i % scenario.resources.length]!;
+    const station = scenario.stations[Math.floor(rnd() * scenario.stations.length)]!;
+    resources.push({ ...proto, id: `B${i}`, callSign: `B${i}`, station: station.id, trackers: [] });
+  }
+  const sc: Scenario = { ...scenario, resources };
+  const fl = new Fleet(sc);
+  for (const r of fl.all()) {
+    const u = rnd();
+    if (u < 0.5) continue;
+    const { lat, lon } = randomPoint(rnd);
+    if (u < 0.7) fl.setStatus(r.def.id, ResourceStatus.AVAILABLE_MOBILE);
+    else if (u < 0.85) {
+      fl.setStatus(r.def.id, ResourceStatus.AVAILABLE_MOBILE);
+      fl.setStatus(r.def.id, ResourceStatus.RETURNING);
+    } else if (u < 0.95) fl.setStatus(r.def.id, ResourceStatus.MOBILISED, 'OTHER');
+    else fl.setStatus(r.def.id, ResourceStatus.UNAVAILABLE);
+    fl.applyFix(r, lat, lon, rnd() * 360, rnd() < 0.5 ? 0 : 15, NOW - 5_000, 5);
+  }
+  return { sc, fl };
+}
+const { sc: sc500, fl: fleet500 } = fleetOf(500, 42 + 500);
+const jobRnd = seededRandom(7);
+const jobs = Array.from({ length: 300 }, () => {
+  const { lat, lon } = randomPoint(jobRnd);
+  return { typeId: scenario.incidentTypes[Math.floor(jobRnd() * scenario.incidentTypes.length)]!.id, lat, lon };
+});
+const journeys = new PlannerJourneyTimes(planner);
+const oldCover = new PlannerCover(planner, sc500, { model: new CoverModel(planner, sc500, { maxTrees: 1024 }) });
+// The worker's model (in-thread here, timed apart) and the service's main-thread model, which
+// only defines surfaces and turns demand times into figures: it never builds a tree.
+const pictureModel = new CoverModel(planner, sc500, { maxTrees: 1024 });
+const mainModel = new CoverModel(planner, sc500);
+let fallbacks = 0;
+const picture = (): Map<string, ResponderLists> => new Map(pictureModel.surfaces.map((s) => [s.key, pictureModel.compute(s, pictureModel.sources(s, fleet500.all())).responders]));
+const listsImpact = (lists: Map<string, ResponderLists>): CoverImpact =>
+  respondersImpact(mainModel, lists, (ids) => {
+    fallbacks++;
+    return whatIf(mainModel, [...fleet500.all()], ids);
+  });
+type Path = 'none' | 'old' | 'lists';
+const recWith = (j: (typeof jobs)[number], i: number, cover: CoverImpact | null) => {
+  const type = sc500.incidentTypes.find((x) => x.id === j.typeId)!;
+  return recommend({ scenario: sc500, fleet: fleet500, incident: { id: `I${i}`, typeId: j.typeId, lat: j.lat, lon: j.lon, leadAgency: type.leadAgency }, now: NOW, journeys, cover });
+};
+const impactsOf = (r: ReturnType<typeof recommend>) => JSON.stringify(r.lines.map((l) => l.candidates.map((c) => [c.resourceId, c.coverImpact])));
+const timeOne = <T>(f: () => T): { v: T; wall: number; cpu: number } => {
+  const c0 = cpuMs();
+  const w0 = performance.now();
+  const v = f();
+  return { v, wall: performance.now() - w0, cpu: cpuMs() - c0 };
+};
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const impactRuns: Record<string, number | boolean | string> = {};
+for (const mode of ['warm', 'moved'] as const) {
+  const batch = mode === 'moved' ? jobs.slice(0, 20) : jobs;
+  const moveRnd = seededRandom(99);
+  const mobile = [...fleet500.all()].filter((r) => r.status === ResourceStatus.AVAILABLE_MOBILE || r.status === ResourceStatus.RETURNING);
+  let lists = picture();
+  for (let i = 0; i < 5; i++) for (const c of [null, oldCover.at(fleet500), listsImpact(lists)]) recWith(jobs[i]!, i, c); // warm-up
+  const m: Record<Path, { wall: number[]; cpu: number[] }> = { none: { wall: [], cpu: [] }, old: { wall: [], cpu: [] }, lists: { wall: [], cpu: [] } };
+  const recomputeMs: number[] = [];
+  let same = 0;
+  let candidates = 0;
+  batch.forEach((j, i) => {
+    if (mode === 'moved') {
+      for (const r of mobile) fleet500.applyFix(r, r.lat + (moveRnd() - 0.5) * 2e-4, r.lon + (moveRnd() - 0.5) * 2e-4, r.headingDeg, r.speedMps, NOW - 1_000, 5);
+      const t0 = performance.now();
+      lists = picture(); // the refresh's recompute: on the worker in the server
+      recomputeMs.push(performance.now() - t0);
+    }
+    const order: Path[] = i % 2 === 0 ? ['none', 'old', 'lists'] : ['lists', 'old', 'none'];
+    const got: Partial<Record<Path, string>> = {};
+    for (const p of order) {
+      const t = timeOne(() => recWith(j, i, p === 'none' ? null : p === 'old' ? oldCover.at(fleet500) : listsImpact(lists)));
+      m[p].wall.push(t.wall);
+      m[p].cpu.push(t.cpu);
+      got[p] = impactsOf(t.v);
+      if (p === 'lists') candidates += t.v.lines.reduce((n, l) => n + l.candidates.length, 0);
+    }
+    if (got.old === got.lists) same++;
+  });
+  for (const p of ['none', 'old', 'lists'] as const) {
+    impactRuns[`rec_${p}_${mode}_p50_ms`] = r1(pct(m[p].wall, 50));
+    impactRuns[`rec_${p}_${mode}_p99_ms`] = r1(pct(m[p].wall, 99));
+    impactRuns[`rec_${p}_${mode}_cpu_p50_ms`] = r1(pct(m[p].cpu, 50));
+  }
+  impactRuns[`rec_${mode}_identical`] = `${same}/${batch.length}`;
+  impactRuns[`rec_${mode}_candidates_per_rec`] = Math.round(candidates / batch.length);
+  if (mode === 'moved') impactRuns['moved_picture_recompute_ms'] = r1(median(recomputeMs));
+}
+impactRuns['lists_fallbacks'] = fallbacks;
+impactRuns['main_model_tree_searches'] = mainModel.treeSearches;
+
 const out = {
   bench: 'cover',
   nodes: net.graph.nodeCount,
@@ -196,6 +332,7 @@ const out = {
   core_method: method,
   gaps_ms: r1(median(gaps)),
   search_k2_ms: r1(median(search)),
+  search_k2_m1_ms: r1(median(searchM1)),
   moves_ms: r1(median(warm)),
   moves_cold_ms: r1(median(cold)),
   moves_cold_cpu_ms: r1(median(coldCpu)),
@@ -205,13 +342,22 @@ const out = {
   moves_worker_ms: r1(median(onWorker)),
   moves_worker_main_blocked_ms: r1(median(onWorkerBlocked)),
   best_move: moves[0] ? `${moves[0].resourceId} -> ${moves[0].destination.id} (+${moves[0].gainWeight})` : null,
+  ...impactRuns,
   load_avg_1m: r1(loadavg()[0]!),
   node: process.version,
   commit: execSync('git rev-parse --short HEAD').toString().trim(),
 };
 console.log(`cover on ${out.nodes} nodes, ${out.demand_points} demand points, ${out.fire_sources} pumps (load avg ${out.load_avg_1m})`);
-console.log(`core recompute (fire 1st+2nd, ${out.core_method}): median ${out.core_recompute_ms} ms; gap cells ${out.gaps_ms} ms; k=2 multi-source search ${out.search_k2_ms} ms`);
+console.log(`core recompute (fire 1st+2nd, ${out.core_method}): median ${out.core_recompute_ms} ms; gap cells ${out.gaps_ms} ms; k=2 multi-source search ${out.search_k2_ms} ms (6 labels a node for the responder lists; 3 with exactRemovals 1: ${out.search_k2_m1_ms} ms)`);
 console.log(`status change -> summary: worker ${out.recompute_ms} ms (main thread blocked ${out.recompute_main_blocked_ms} ms, loop delay max ${out.recompute_loop_delay_max_ms} ms, CPU ${out.recompute_cpu_ms} ms)`);
 console.log(`                          inline ${out.inline_recompute_ms} ms (main thread blocked ${out.inline_main_blocked_ms} ms, loop delay max ${out.inline_loop_delay_max_ms} ms, CPU ${out.inline_cpu_ms} ms)`);
 console.log(`standby moves: warm ${out.moves_ms} ms; cold ${out.moves_cold_ms} ms (CPU ${out.moves_cold_cpu_ms} ms, max ${out.moves_cold_max_ms} ms, ${out.moves_cold_searches} searches, ${out.moves_cold_searches_unpruned} unpruned); on the worker ${out.moves_worker_ms} ms (main thread ${out.moves_worker_main_blocked_ms} ms); best ${out.best_move}`);
+for (const mode of ['warm', 'moved'] as const) {
+  const f = (p: string, k: string) => impactRuns[`rec_${p}_${mode}_${k}`];
+  console.log(
+    `recommendation with cover impact (${mode}, ${impactRuns[`rec_${mode}_candidates_per_rec`]} candidates/rec): none p50 ${f('none', 'p50_ms')} / p99 ${f('none', 'p99_ms')} ms; ` +
+      `old what-if p50 ${f('old', 'p50_ms')} / p99 ${f('old', 'p99_ms')} ms (CPU p50 ${f('old', 'cpu_p50_ms')}); lists p50 ${f('lists', 'p50_ms')} / p99 ${f('lists', 'p99_ms')} ms (CPU p50 ${f('lists', 'cpu_p50_ms')}); identical impacts ${impactRuns[`rec_${mode}_identical`]}`,
+  );
+}
+console.log(`moved fleet: picture recompute (worker) ${impactRuns['moved_picture_recompute_ms']} ms; list fallbacks ${impactRuns['lists_fallbacks']}; main-thread model trees built ${impactRuns['main_model_tree_searches']}`);
 console.log(JSON.stringify(out));
