@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../server/core/clock.ts';
-import { landmarkTarget, LandmarkSearch, lowerBound } from '../server/core/graph/landmarks.ts';
+import { buildLandmarks, landmarkTarget, LANDMARKS_PER_PROFILE, LandmarkSearch, lowerBound } from '../server/core/graph/landmarks.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import type { Snap } from '../server/core/graph/snap.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
@@ -80,7 +80,7 @@ test('a station tree gives the reverse search time exactly, for 40 stations x 30
   assert.is(trees.bytes, 120 * 8 * graph.nodeCount);
 });
 
-test('landmark A* equals the reverse search to the bit, or Infinity exactly beyond the limit; the lower bound holds', () => {
+test('landmark A* (station trees, peripheral landmarks, both) equals the reverse search to the bit, or Infinity exactly beyond the limit; the lower bound holds', () => {
   const rnd = seededRandom(5);
   const trees = new StationTrees(planner);
   const search = new LandmarkSearch(graph.nodeCount);
@@ -91,14 +91,19 @@ test('landmark A* equals the reverse search to the bit, or Infinity exactly beyo
   let tight = 0;
   for (const profile of ['fire', 'ambulance']) {
     for (const st of points(profile.length * 31, 12, false)) trees.tree(profile, st.lat, st.lon);
-    for (const inc of points(profile.length * 37, 10, false)) {
+    const lm = buildLandmarks(planner, profile);
+    assert.is(lm.vertices.length, LANDMARKS_PER_PROFILE);
+    assert.is(new Set(lm.vertices).size, LANDMARKS_PER_PROFILE);
+    for (const [n, inc] of points(profile.length * 37, 12, false).entries()) {
       const whole = planner.timesToTarget(inc.snap, profile, { maxS: 100_000, space });
-      const lt = landmarkTarget(planner, inc.snap, profile, trees.built(profile));
-      assert.ok(lt.trees.length > 0);
+      // station trees only, peripheral landmarks only (forward and reverse), both
+      const lt = landmarkTarget(planner, inc.snap, profile, n % 3 === 1 ? [] : trees.built(profile), n % 3 === 0 ? null : lm);
+      assert.is(lt.fwd.length, (n % 3 === 1 ? 0 : 12) + (n % 3 === 0 ? 0 : LANDMARKS_PER_PROFILE));
+      assert.is(lt.rev.length, n % 3 === 0 ? 0 : LANDMARKS_PER_PROFILE);
       for (const p of points(Math.floor(rnd() * 1e6), 40, true)) {
         const want = whole.timeFrom(p.snap);
         // the off-road gaps added in the order every time adds them (road + from + to)
-        const lb = lowerBound(lt, p.snap) + planner.offRoadS(p.snap) + planner.offRoadS(inc.snap);
+        const lb = lowerBound(lt, p.snap, graph) + planner.offRoadS(p.snap) + planner.offRoadS(inc.snap);
         assert.ok(lb <= want, `lower bound ${lb} > ${want}`);
         if (lb === want) tight++;
         const limit = [want * rnd(), want, want + 0.001, 5 + rnd() * 900, 100_000][Math.floor(rnd() * 5)]!;
@@ -110,7 +115,7 @@ test('landmark A* equals the reverse search to the bit, or Infinity exactly beyo
       }
     }
   }
-  assert.is(compared, 2 * 10 * 40);
+  assert.is(compared, 2 * 12 * 40);
   assert.ok(finite > 100 && beyond > 100, `finite ${finite}, beyond ${beyond}`);
   // the bound is sometimes exact (a landmark behind the point on its fastest road)
   assert.ok(tight > 0, `tight ${tight}`);
@@ -121,7 +126,7 @@ test('PlannerJourneyTimes with station trees answers as the search alone, statio
   const stations = points(41, 15, false);
   const plain = new PlannerJourneyTimes(planner);
   const treed = new PlannerJourneyTimes(planner, { stations: stations.map((s) => ({ lat: s.lat, lon: s.lon, profile: 'fire' })), reverseS: 60 });
-  // warm half of them now; the rest are built on first use
+  // warm the landmarks and some trees now; the rest are built on first use
   for (let i = 0; i < 8; i++) assert.ok(treed.warmOne());
   let compared = 0;
   for (const inc of points(43, 10, false)) {

@@ -13,7 +13,7 @@
 import { haversineM } from '../geo.ts';
 import type { JourneyPlanner } from '../graph/planner.ts';
 import type { SearchSpace } from '../graph/search.ts';
-import { landmarkTarget, LandmarkSearch, lowerBound, type LandmarkTarget } from '../graph/landmarks.ts';
+import { buildLandmarks, landmarkTarget, LandmarkSearch, lowerBound, type Landmarks, type LandmarkTarget } from '../graph/landmarks.ts';
 import { StationTrees } from '../graph/station-trees.ts';
 import type { Scenario } from '../scenario/types.ts';
 
@@ -96,22 +96,37 @@ export class PlannerJourneyTimes implements JourneyTimes {
   private readonly snapCache = new Map<string, ReturnType<JourneyPlanner['snap']> | null>();
   /** Station trees, for the points in `treeKeys` only (null: none asked for). */
   readonly trees: StationTrees | null;
-  private readonly treeKeys = new Set<string>();
+  /** lat -> lon -> profiles with a station tree there (numbers as keys: no string per question). */
+  private readonly treeAt = new Map<number, Map<number, Set<string>>>();
   private readonly toWarm: StationPoint[];
   private readonly reverseS: number;
   private landmarkSearch: LandmarkSearch | null = null;
+  private readonly landmarks = new Map<string, Landmarks>();
 
   constructor(planner: JourneyPlanner, opts: PlannerJourneyTimesOptions = {}) {
     this.planner = planner;
     const st = opts.stations ?? [];
     this.trees = st.length > 0 ? new StationTrees(planner, { maxTrees: st.length }) : null;
     this.toWarm = st.filter((p) => !planner.speed.isAir(p.profile));
-    for (const p of this.toWarm) this.treeKeys.add(treeKey(p.profile, p.lat, p.lon));
+    for (const p of this.toWarm) {
+      let byLon = this.treeAt.get(p.lat);
+      if (!byLon) this.treeAt.set(p.lat, (byLon = new Map()));
+      let profiles = byLon.get(p.lon);
+      if (!profiles) byLon.set(p.lon, (profiles = new Set()));
+      profiles.add(p.profile);
+    }
     this.reverseS = opts.reverseS ?? REVERSE_S;
   }
 
+  /** The profile's peripheral landmarks (landmarks.ts), built on first use (or by warmOne). */
+  private landmarksOf(profile: string): Landmarks {
+    let lm = this.landmarks.get(profile);
+    if (!lm) this.landmarks.set(profile, (lm = buildLandmarks(this.planner, profile)));
+    return lm;
+  }
+
   isLookup(lat: number, lon: number, profile: string): boolean {
-    return this.treeKeys.has(treeKey(profile, lat, lon));
+    return this.treeAt.get(lat)?.get(lon)?.has(profile) ?? false;
   }
 
   /**
@@ -121,6 +136,11 @@ export class PlannerJourneyTimes implements JourneyTimes {
   warmOne(): boolean {
     const trees = this.trees;
     if (!trees) return false;
+    for (const p of this.toWarm) {
+      if (this.landmarks.has(p.profile)) continue;
+      this.landmarksOf(p.profile);
+      return true;
+    }
     for (;;) {
       const p = this.toWarm.pop();
       if (!p) return false;
@@ -210,7 +230,7 @@ export class PlannerJourneyTimes implements JourneyTimes {
     const reverseS = this.reverseS;
     let lt: LandmarkTarget | null = null;
     return (la, lo, limitS, heading) => {
-      if (trees && heading === undefined && this.treeKeys.has(treeKey(profile, la, lo))) {
+      if (trees && heading === undefined && this.isLookup(la, lo, profile)) {
         // a station: read off its tree (the same seconds the search would give, to the bit)
         const tree = trees.tree(profile, la, lo);
         if (!tree) return Infinity; // the station is off the network: so would the search say
@@ -223,19 +243,14 @@ export class PlannerJourneyTimes implements JourneyTimes {
       // near: the reverse search (shared by every near question); beyond it one A* for this point
       const near = field.timeFrom(s, reverseS);
       if (near < Infinity) return near;
-      lt ??= landmarkTarget(this.planner, target, profile, trees.built(profile));
-      if (lt.trees.length === 0) return field.timeFrom(s, limitS);
+      lt ??= landmarkTarget(this.planner, target, profile, trees.built(profile), this.landmarksOf(profile));
       // no search at all when the landmarks prove it slower than the limit
       const offS = this.planner.offRoadS(s), offT = this.planner.offRoadS(target);
-      if (lowerBound(lt, s) + offS + offT > limitS) return Infinity;
+      if (lowerBound(lt, s, this.planner.graph) + offS + offT > limitS) return Infinity;
       this.landmarkSearch ??= new LandmarkSearch(this.planner.graph.nodeCount);
       return this.landmarkSearch.timeTo(this.planner, lt, s, limitS);
     };
   }
-}
-
-function treeKey(profile: string, lat: number, lon: number): string {
-  return `${profile}|${lat},${lon}`;
 }
 
 /**
