@@ -7,11 +7,27 @@
  * (plausible 10–20 m/s moves with heading); the page takes them from its live feed, batches the
  * store updates per animation frame and redraws the canvas layer. We measure, after a warm-up:
  *   1. still map: requestAnimationFrame intervals and the layer's draw time, resources moving;
- *   2. panning: the same while the map is dragged continuously (a redraw every frame).
- * Last line: one JSON object with frame_ms_p95 (both phases together), per-phase figures, and
- * draw_ms_p95/median.
+ *   2. panning: the same while the map is dragged continuously (a redraw every frame);
+ *   3. status churn, board shown: 200 status changes a second (10 every 50 ms, over a second
+ *      /ws/avl connection, the AVL status field: AVAILABLE_MOBILE <-> UNAVAILABLE round the fleet)
+ *      with the Resources tab (the status board) open, map still;
+ *   4. the same churn with the board's tab hidden (the Incidents tab open);
+ *   5. zoom 13 (call-sign labels drawn): still map, then panning.
+ * Last line: one JSON object with frame_ms_p95 (phases 1 and 2 together, as before),
+ * frame_ms_p95_churn (3), frame_ms_p95_churn_hidden (4), z13_* (5), per-phase main-thread time.
+ *
+ * Old code side by side in the same run: `JCR_BENCH_OLD=<commit>` builds a second bundle from
+ * the client tree with the files in JCR_BENCH_OLD_PATHS (default: the board, its controller, the
+ * app shell, the map component and the resources layer) as they were at <commit>, serves it to
+ * its pages in place of app.js/app.css, and runs JCR_BENCH_ROUNDS (default 3) rounds alternating
+ * old and new, each on a fresh page; figures are medians over the rounds.
  */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
+import { buildClient } from '../client/build.ts';
 import type { Agency, ResourceDef, Scenario, Station } from '../server/core/scenario/types.ts';
 import { createLogger } from '../server/shell/log.ts';
 import { startServer } from '../server/shell/server.ts';
@@ -19,7 +35,16 @@ import { miniScenario } from '../test/fixtures/mini-scenario.ts';
 import { connect, DEV_TOKEN } from '../test/support/avl.ts';
 import { buildClientForTests, launchBrowser, signIn } from '../test/support/browser.ts';
 
-const SECONDS = Number(process.argv[2] ?? 8);
+const OLD = process.env.JCR_BENCH_OLD ?? '';
+const SECONDS = Number(process.argv[2] ?? (OLD ? 5 : 8));
+const ROUNDS = OLD ? Number(process.env.JCR_BENCH_ROUNDS ?? 3) : 1;
+const OLD_PATHS = (
+  process.env.JCR_BENCH_OLD_PATHS ??
+  'client/components/jcr-resource-board/jcr-resource-board.ts,client/controllers/store-controller.ts,client/components/jcr-app/jcr-app.ts,client/components/jcr-map/jcr-map.ts,client/map/resources-layer.ts'
+).split(',');
+/** Status changes per second in the churn phases, sent in batches every CHURN_EVERY_MS. */
+const CHURN_PER_S = 200;
+const CHURN_EVERY_MS = 50;
 const N = 2000;
 
 function rng(seed: number): () => number {
@@ -176,19 +201,212 @@ async function phase(page: Page, cdp: CDPSession, ms: number, pan: boolean, prof
   return { frames, draws: all.slice(before), cpu };
 }
 
+/**
+ * The client tree as it is, with OLD_PATHS as they were at `commit`, bundled into a temporary
+ * directory (the page gets it through page.route). Built from a copy beside client/ so that
+ * imports resolve to the same node_modules.
+ */
+async function buildOldClient(commit: string): Promise<string> {
+  const src = mkdtempSync(join('bench', '.old-client-'));
+  const out = mkdtempSync(join(tmpdir(), 'jcr-bench-old-dist-'));
+  try {
+    cpSync('client', src, { recursive: true, filter: (p) => !basename(p).startsWith('.') && basename(p) !== 'dist' });
+    for (const path of OLD_PATHS) {
+      const text = execFileSync('git', ['show', `${commit}:${path}`], { encoding: 'utf8' });
+      const to = join(src, path.replace(/^client\//, ''));
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, text);
+    }
+    await buildClient({ outdir: out, entry: join(src, 'main.ts') });
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+  }
+  return out;
+}
+
+const CONTENT_TYPE: Record<string, string> = { js: 'text/javascript', css: 'text/css', map: 'application/json' };
+
+interface PhaseResult {
+  frames: number[];
+  draws: number[];
+  cpu: Metrics;
+}
+
+interface SessionResult {
+  variant: 'old' | 'new';
+  still: PhaseResult;
+  pan: PhaseResult;
+  churn: PhaseResult;
+  churnHidden: PhaseResult;
+  z13Still: PhaseResult;
+  z13Pan: PhaseResult;
+  z13Zoom: number;
+  z13Drawn: number;
+  /** Labels drawn in the last redraw at zoom 13 (the new layer counts them; null for old code). */
+  z13Labels: number | null;
+  /** Board row templates built per second of churn, shown and hidden (new code only). */
+  boardRowsPerS: number | null;
+  boardRowsPerSHidden: number | null;
+  statsUpdates: number;
+  drawnLastFrame: number;
+}
+
+const BOARD_ROWS = `(() => { const b = document.querySelector('jcr-resource-board'); return b && b.stats ? b.stats.rows : null; })()`;
+
+async function session(variant: 'old' | 'new', oldDist: string | null, browser: Awaited<ReturnType<typeof launchBrowser>>, serverUrl: string, churn: { on: boolean }): Promise<SessionResult> {
+  const page = await browser.context.newPage();
+  if (variant === 'old') {
+    if (!oldDist) throw new Error('no old bundle');
+    await page.route(
+      (u) => /^\/app\.(js|css)(\.map)?$/.test(u.pathname),
+      async (route) => {
+        const name = new URL(route.request().url()).pathname.slice(1);
+        await route.fulfill({ body: readFileSync(join(oldDist, name)), headers: { 'content-type': CONTENT_TYPE[name.split('.').pop() ?? ''] ?? 'application/octet-stream' } });
+      },
+    );
+  }
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const profile = process.env.JCR_BENCH_PROFILE === '1';
+  const trace = process.env.JCR_BENCH_PROFILE === 'trace';
+  await page.goto(serverUrl + '/');
+  await page.waitForFunction((n) => {
+    const st = window.__jcr?.stats();
+    return st !== undefined && st.resources === n && st.map !== null && st.map.resourcesDrawn > n * 0.9;
+  }, N, { timeout: 60_000 });
+  // Warm-up: let several position rounds arrive and the JIT settle.
+  await phase(page, cdp, 3000, false);
+  await phase(page, cdp, 2000, true);
+  if (trace) {
+    // Where the main and compositor threads spend their time (including paint and raster, which a
+    // JS profile shows only as "(program)"); the figures below are then taken under tracing.
+    for (const pan of [false, true]) {
+      const lines = await traceDuring(cdp, async () => void (await phase(page, cdp, 3000, pan)));
+      process.stderr.write(`--- trace, ${pan ? 'panning' : 'still map'} 3 s (total duration by thread / event) ---\n${lines.join('\n')}\n`);
+    }
+  }
+  const still = await phase(page, cdp, SECONDS * 1000, false, profile);
+  const pan = await phase(page, cdp, SECONDS * 1000, true, profile);
+
+  // Status churn with the board shown, then hidden.
+  await page.getByRole('tab', { name: /Resources/ }).click();
+  await page.waitForFunction(() => (document.querySelector('jcr-resource-board')?.shadowRoot?.querySelectorAll('button[data-resource-id]').length ?? 0) > 0);
+  churn.on = true;
+  await phase(page, cdp, 1000, false);
+  const rows0 = (await page.evaluate(BOARD_ROWS)) as number | null;
+  const churnShown = await phase(page, cdp, SECONDS * 1000, false, profile);
+  const rows1 = (await page.evaluate(BOARD_ROWS)) as number | null;
+  await page.getByRole('tab', { name: /Incidents/ }).click();
+  await phase(page, cdp, 1000, false);
+  const rows2 = (await page.evaluate(BOARD_ROWS)) as number | null;
+  const churnHidden = await phase(page, cdp, SECONDS * 1000, false, profile);
+  const rows3 = (await page.evaluate(BOARD_ROWS)) as number | null;
+  churn.on = false;
+
+  // Zoom 13: call-sign labels. The map's own key: + zooms in one step while it has focus.
+  await page.locator('.jcr-map-canvas').focus();
+  for (let i = 0; i < 8 && (await page.evaluate(() => window.__jcr.stats().map?.zoom ?? 0)) < 13; i++) {
+    const z = await page.evaluate(() => window.__jcr.stats().map?.zoom ?? 0);
+    // Leaflet ignores the key while a zoom or pan animation runs: press again until it takes.
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('+');
+      try {
+        await page.waitForFunction((z0) => (window.__jcr.stats().map?.zoom ?? 0) > z0, z, { timeout: 3000 });
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+      }
+    }
+  }
+  await phase(page, cdp, 2000, false);
+  const z13Still = await phase(page, cdp, SECONDS * 1000, false, profile);
+  const z13Pan = await phase(page, cdp, SECONDS * 1000, true, profile);
+  const stats = await page.evaluate(() => window.__jcr.stats());
+  const labels = (stats.map as { labelsDrawn?: number } | null)?.labelsDrawn;
+  await page.close();
+  const perS = (a: number | null, b: number | null) => (a === null || b === null ? null : r2((b - a) / SECONDS));
+  return {
+    variant,
+    still,
+    pan,
+    churn: churnShown,
+    churnHidden,
+    z13Still,
+    z13Pan,
+    z13Zoom: stats.map?.zoom ?? 0,
+    z13Drawn: stats.map?.resourcesDrawn ?? 0,
+    z13Labels: typeof labels === 'number' ? labels : null,
+    boardRowsPerS: perS(rows0, rows1),
+    boardRowsPerSHidden: perS(rows2, rows3),
+    statsUpdates: stats.updates,
+    drawnLastFrame: stats.map?.resourcesDrawn ?? 0,
+  };
+}
+
+/** The figures of one session. */
+function figures(x: SessionResult): Record<string, number | null> {
+  const frames = [...x.still.frames, ...x.pan.frames];
+  const draws = [...x.still.draws, ...x.pan.draws];
+  const perS = (ms: number) => r2((ms * 1000) / SECONDS);
+  return {
+    frame_ms_p95: r2(pct(frames, 95)),
+    frame_ms_median: r2(pct(frames, 50)),
+    still_frame_ms_p95: r2(pct(x.still.frames, 95)),
+    pan_frame_ms_p95: r2(pct(x.pan.frames, 95)),
+    frame_ms_p95_churn: r2(pct(x.churn.frames, 95)),
+    frame_ms_p95_churn_hidden: r2(pct(x.churnHidden.frames, 95)),
+    frame_ms_median_churn: r2(pct(x.churn.frames, 50)),
+    z13_still_frame_ms_p95: r2(pct(x.z13Still.frames, 95)),
+    z13_pan_frame_ms_p95: r2(pct(x.z13Pan.frames, 95)),
+    z13_draw_ms_median: r2(pct([...x.z13Still.draws, ...x.z13Pan.draws], 50)),
+    z13_draw_ms_p95: r2(pct([...x.z13Still.draws, ...x.z13Pan.draws], 95)),
+    z13_resources_drawn: x.z13Drawn,
+    z13_labels_drawn: x.z13Labels,
+    z13_zoom: x.z13Zoom,
+    draw_ms_median: r2(pct(draws, 50)),
+    draw_ms_p95: r2(pct(draws, 95)),
+    draw_ms_median_churn: r2(pct(x.churn.draws, 50)),
+    draws_still: x.still.draws.length,
+    draws_pan: x.pan.draws.length,
+    // Renderer main-thread time per second of each phase (CDP Performance metrics), ms.
+    still_main_ms_per_s: perS(x.still.cpu.TaskDuration),
+    pan_main_ms_per_s: perS(x.pan.cpu.TaskDuration),
+    churn_main_ms_per_s: perS(x.churn.cpu.TaskDuration),
+    churn_script_ms_per_s: perS(x.churn.cpu.ScriptDuration),
+    churn_layout_style_ms_per_s: perS(x.churn.cpu.LayoutDuration + x.churn.cpu.RecalcStyleDuration),
+    churn_hidden_main_ms_per_s: perS(x.churnHidden.cpu.TaskDuration),
+    churn_hidden_script_ms_per_s: perS(x.churnHidden.cpu.ScriptDuration),
+    z13_still_main_ms_per_s: perS(x.z13Still.cpu.TaskDuration),
+    z13_pan_main_ms_per_s: perS(x.z13Pan.cpu.TaskDuration),
+    board_rows_per_s_churn: x.boardRowsPerS,
+    board_rows_per_s_churn_hidden: x.boardRowsPerSHidden,
+  };
+}
+
+function medianOf(runs: Record<string, number | null>[]): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const k of Object.keys(runs[0] ?? {})) {
+    const xs = runs.map((r) => r[k]).filter((v): v is number => typeof v === 'number');
+    out[k] = xs.length === 0 ? null : r2(pct(xs, 50));
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   await buildClientForTests();
+  const oldDist = OLD ? await buildOldClient(OLD) : null;
   const s = world();
   const server = await startServer({ scenario: s, db: ':memory:', port: 0, logger: createLogger('silent'), avlToken: DEV_TOKEN });
   const browser = await launchBrowser();
   // The API is gated: sign the page in as a dispatcher (the screens an operator looks at).
   await signIn(browser.context, server, 'fire-dispatcher');
   const feed = await connect(server.url.replace('http', 'ws') + '/ws/avl', DEV_TOKEN);
+  const churnFeed = await connect(server.url.replace('http', 'ws') + '/ws/avl', DEV_TOKEN);
   // Positions: each resource drives in its own direction, turning a little each second.
   const r = rng(7);
   const pos = s.resources.map((d) => {
     const st = s.stations.find((x) => x.id === d.station) as Station;
-    return { id: d.id, lat: st.lat, lon: st.lon, hdg: r() * 360, v: 10 + r() * 10 };
+    return { id: d.id, lat: st.lat, lon: st.lon, hdg: r() * 360, v: 10 + r() * 10, status: 1 };
   });
   let seq = 0;
   let sending = true;
@@ -211,72 +429,85 @@ async function main(): Promise<void> {
       await new Promise((res) => setTimeout(res, Math.max(0, 1000 - (Date.now() - t))));
     }
   })();
-
-  const page = await browser.context.newPage();
-  const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const profile = process.env.JCR_BENCH_PROFILE === '1';
-  const trace = process.env.JCR_BENCH_PROFILE === 'trace';
-  await page.goto(server.url + '/');
-  await page.waitForFunction((n) => {
-    const st = window.__jcr?.stats();
-    return st !== undefined && st.resources === n && st.map !== null && st.map.resourcesDrawn > n * 0.9;
-  }, N, { timeout: 60_000 });
-  // Warm-up: let several position rounds arrive and the JIT settle.
-  await phase(page, cdp, 3000, false);
-  await phase(page, cdp, 2000, true);
-  if (trace) {
-    // Where the main and compositor threads spend their time (including paint and raster, which a
-    // JS profile shows only as "(program)"); the figures below are then taken under tracing.
-    for (const pan of [false, true]) {
-      const lines = await traceDuring(cdp, async () => void (await phase(page, cdp, 3000, pan)));
-      process.stderr.write(`--- trace, ${pan ? 'panning' : 'still map'} 3 s (total duration by thread / event) ---\n${lines.join('\n')}\n`);
+  // Status churn: CHURN_PER_S a second round the fleet, each report at the resource's position.
+  const churn = { on: false };
+  let churnSeq = 0;
+  let churnNext = 0;
+  let churnSent = 0;
+  let churnAccepted = 0;
+  const perBatch = Math.round((CHURN_PER_S * CHURN_EVERY_MS) / 1000);
+  const churnLoop = (async () => {
+    while (sending) {
+      const t = Date.now();
+      if (churn.on) {
+        const now = Date.now() - 500;
+        const reports = [];
+        for (let k = 0; k < perBatch; k++) {
+          const p = pos[churnNext++ % N] as (typeof pos)[number];
+          p.status = p.status === 6 ? 2 : 6;
+          reports.push({ resourceId: p.id, lat: p.lat, lon: p.lon, speedMps: p.v, headingDeg: p.hdg, fixTimeMs: now, accuracyM: 5, status: p.status });
+        }
+        const ack = await churnFeed.send(++churnSeq, reports);
+        churnSent += reports.length;
+        churnAccepted += ack.accepted;
+      }
+      await new Promise((res) => setTimeout(res, Math.max(0, CHURN_EVERY_MS - (Date.now() - t))));
     }
+  })();
+
+  const runs: SessionResult[] = [];
+  const order: ('old' | 'new')[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    // Alternate which goes first, so neither always runs on the warmer server.
+    if (OLD) order.push(...(i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)));
+    else order.push('new');
   }
-  const still = await phase(page, cdp, SECONDS * 1000, false, profile);
-  const pan = await phase(page, cdp, SECONDS * 1000, true, profile);
-  const stats = await page.evaluate(() => window.__jcr.stats());
+  for (const v of order) {
+    const x = await session(v, oldDist, browser, server.url, churn);
+    runs.push(x);
+    const f = figures(x);
+    process.stdout.write(
+      `  ${v}: frame p95 ${f['frame_ms_p95']} ms (still ${f['still_frame_ms_p95']}, pan ${f['pan_frame_ms_p95']}); churn p95 ${f['frame_ms_p95_churn']} ms shown, ${f['frame_ms_p95_churn_hidden']} hidden (main ${f['churn_main_ms_per_s']} / ${f['churn_hidden_main_ms_per_s']} ms/s); z13 pan p95 ${f['z13_pan_frame_ms_p95']} ms, draw median ${f['z13_draw_ms_median']} ms (${f['z13_resources_drawn']} in view)\n`,
+    );
+  }
 
   sending = false;
   await loop;
+  await churnLoop;
   feed.close();
+  churnFeed.close();
   await browser.close();
   await server.close();
+  if (oldDist) rmSync(oldDist, { recursive: true, force: true });
 
-  const frames = [...still.frames, ...pan.frames];
-  const draws = [...still.draws, ...pan.draws];
+  const newer = medianOf(runs.filter((x) => x.variant === 'new').map(figures));
+  const older = OLD ? medianOf(runs.filter((x) => x.variant === 'old').map(figures)) : null;
+  const ratio = (k: string) => {
+    const a = newer[k];
+    const b = older?.[k];
+    return typeof a === 'number' && typeof b === 'number' && b > 0 ? r2(a / b) : null;
+  };
   const out = {
     bench: 'client',
     resources: N,
     seconds_per_phase: SECONDS,
-    drawn_last_frame: stats.map?.resourcesDrawn ?? 0,
-    store_updates: stats.updates,
-    frame_ms_p95: r2(pct(frames, 95)),
-    frame_ms_median: r2(pct(frames, 50)),
-    frame_ms_max: r2(Math.max(...frames)),
-    still_frame_ms_p95: r2(pct(still.frames, 95)),
-    pan_frame_ms_p95: r2(pct(pan.frames, 95)),
-    frames_still: still.frames.length,
-    frames_pan: pan.frames.length,
-    draw_ms_median: r2(pct(draws, 50)),
-    draw_ms_p95: r2(pct(draws, 95)),
-    draws_still: still.draws.length,
-    draws_pan: pan.draws.length,
-    // Renderer main-thread time per second of each phase (CDP Performance metrics), ms.
-    still_main_ms_per_s: r2((still.cpu.TaskDuration * 1000) / SECONDS),
-    still_script_ms_per_s: r2((still.cpu.ScriptDuration * 1000) / SECONDS),
-    still_layout_style_ms_per_s: r2(((still.cpu.LayoutDuration + still.cpu.RecalcStyleDuration) * 1000) / SECONDS),
-    pan_main_ms_per_s: r2((pan.cpu.TaskDuration * 1000) / SECONDS),
-    pan_script_ms_per_s: r2((pan.cpu.ScriptDuration * 1000) / SECONDS),
-    pan_layout_style_ms_per_s: r2(((pan.cpu.LayoutDuration + pan.cpu.RecalcStyleDuration) * 1000) / SECONDS),
-    layouts_still: still.cpu.LayoutCount,
-    layouts_pan: pan.cpu.LayoutCount,
+    rounds: ROUNDS,
+    churn_per_s: CHURN_PER_S,
+    churn_reports_sent: churnSent,
+    churn_reports_accepted: churnAccepted,
+    load_avg_1m: r2(loadavg()[0] ?? 0),
+    ...newer,
+    ...(older
+      ? {
+          old_commit: OLD,
+          old: older,
+          ratio_new_old: Object.fromEntries(
+            ['frame_ms_p95', 'frame_ms_p95_churn', 'frame_ms_p95_churn_hidden', 'churn_main_ms_per_s', 'churn_hidden_main_ms_per_s', 'churn_script_ms_per_s', 'z13_pan_frame_ms_p95', 'z13_draw_ms_median', 'z13_pan_main_ms_per_s'].map((k) => [k, ratio(k)]),
+          ),
+        }
+      : {}),
   };
-  process.stdout.write(`2,000 moving resources (positions over /ws/avl every second, COP feed in the page)\n`);
-  process.stdout.write(`  main thread: still ${out.still_main_ms_per_s} ms/s (script ${out.still_script_ms_per_s}, layout+style ${out.still_layout_style_ms_per_s}); panning ${out.pan_main_ms_per_s} ms/s (script ${out.pan_script_ms_per_s}, layout+style ${out.pan_layout_style_ms_per_s})\n`);
-  process.stdout.write(`  still map: ${out.frames_still} frames, p95 ${out.still_frame_ms_p95} ms; ${out.draws_still} redraws\n`);
-  process.stdout.write(`  panning:   ${out.frames_pan} frames, p95 ${out.pan_frame_ms_p95} ms; ${out.draws_pan} redraws\n`);
-  process.stdout.write(`  layer draw: median ${out.draw_ms_median} ms, p95 ${out.draw_ms_p95} ms\n`);
+  process.stdout.write(`2,000 moving resources (positions over /ws/avl every second, COP feed in the page), ${CHURN_PER_S} status changes/s in the churn phases, medians of ${ROUNDS} round(s)\n`);
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

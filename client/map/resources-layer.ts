@@ -19,9 +19,14 @@ export interface LayerStats {
   drawnByStatus: Record<string, number>;
   lastDrawMs: number;
   drawMs: number[];
+  /** Call-sign labels drawn in the last frame (view and margin). */
+  labelled: number;
 }
 
 const TILE = 256;
+const LABEL_FONT = '600 12px system-ui, sans-serif';
+/** Line height of LABEL_FONT, CSS px. */
+const LABEL_PX = 14;
 
 /** A pre-rendered image, drawn at (x, y) CSS pixels from the resource's point, w x h. */
 interface Sprite {
@@ -50,6 +55,8 @@ export class ResourcesLayer extends L.Layer {
   private lastDrawAt = -1;
   private unsubscribe: (() => void) | null = null;
   private readonly sprites = new Map<string, Sprite>();
+  /** Call-sign labels, pre-rendered once per call sign (zoom >= labelsFromZoom). */
+  private readonly labels = new Map<string, Sprite>();
   private spriteDpr = 0;
   /** Screen positions of the last draw, for hit testing. */
   private xs = new Float32Array(0);
@@ -61,7 +68,7 @@ export class ResourcesLayer extends L.Layer {
   /** Layer point of the view's top-left at the last draw, and the margin drawn around the view. */
   private drawnAt = { x: 0, y: 0 };
   private padPx = { x: 0, y: 0 };
-  readonly stats: LayerStats = { draws: 0, drawn: 0, drawnByStatus: {}, lastDrawMs: 0, drawMs: [] };
+  readonly stats: LayerStats = { draws: 0, drawn: 0, drawnByStatus: {}, lastDrawMs: 0, drawMs: [], labelled: 0 };
 
   constructor(
     private readonly store: ClientStore,
@@ -150,10 +157,7 @@ export class ResourcesLayer extends L.Layer {
    * separate tick sprites +19 ms, the tick inside a larger sprite +2 ms).
    */
   private sprite(agency: Agency, status: StatusName, stale: boolean, dir: number, dpr: number): Sprite {
-    if (dpr !== this.spriteDpr) {
-      this.sprites.clear();
-      this.spriteDpr = dpr;
-    }
+    this.checkDpr(dpr);
     const key = `${agency}|${status}|${stale ? 1 : 0}|${dir}`;
     const cached = this.sprites.get(key);
     if (cached) return cached;
@@ -223,15 +227,59 @@ export class ResourcesLayer extends L.Layer {
     return this.keep(key, s, { img: s, x: -px / dpr / 2, y: -px / dpr / 2, w: px / dpr, h: px / dpr }, dpr);
   }
 
-  private keep(key: string, s: HTMLCanvasElement, sprite: Sprite, dpr: number): Sprite {
-    this.sprites.set(key, sprite);
+  private checkDpr(dpr: number): void {
+    if (dpr === this.spriteDpr) return;
+    this.sprites.clear();
+    this.labels.clear();
+    this.spriteDpr = dpr;
+  }
+
+  /**
+   * A call sign's label (white halo, dark text), pre-rendered once: strokeText + fillText per
+   * resource per redraw shapes and rasterises the text every time (bench/client.ts, zoom 13);
+   * one drawImage of a cached bitmap does not.
+   */
+  private label(text: string, dpr: number): Sprite {
+    this.checkDpr(dpr);
+    const cached = this.labels.get(text);
+    if (cached) return cached;
+    // Call signs are few and fixed per scenario; a bound only guards against unbounded growth.
+    if (this.labels.size >= 10_000) this.labels.clear();
+    const s = document.createElement('canvas');
+    const g = s.getContext('2d');
+    const halo = 3;
+    const pad = Math.ceil(halo / 2) + 1;
+    let w = 1;
+    const h = LABEL_PX + 2 * pad;
+    if (g) {
+      g.font = LABEL_FONT;
+      w = Math.ceil(g.measureText(text).width) + 2 * pad;
+      s.width = Math.ceil(w * dpr);
+      s.height = Math.ceil(h * dpr);
+      // The canvas was resized: its state (font included) is reset.
+      g.scale(dpr, dpr);
+      g.font = LABEL_FONT;
+      g.textBaseline = 'middle';
+      g.lineJoin = 'round';
+      g.lineWidth = halo;
+      g.strokeStyle = '#ffffff';
+      g.strokeText(text, pad, h / 2);
+      g.fillStyle = '#111111';
+      g.fillText(text, pad, h / 2);
+    }
+    const sprite: Sprite = { img: s, x: -pad, y: -h / 2, w: s.width / dpr, h: s.height / dpr };
+    return this.keep(text, s, sprite, dpr, this.labels);
+  }
+
+  private keep(key: string, s: HTMLCanvasElement, sprite: Sprite, dpr: number, cache: Map<string, Sprite> = this.sprites): Sprite {
+    cache.set(key, sprite);
     // drawImage from a canvas snapshots that canvas on every call (measured: ~2 us each, half the
     // layer's draw time with 2,000 symbols); an ImageBitmap is immutable and is not. The canvas
     // serves until the bitmap is ready.
     if (typeof createImageBitmap === 'function') {
       void createImageBitmap(s).then(
         (bmp) => {
-          if (this.sprites.get(key) === sprite && this.spriteDpr === dpr) sprite.img = bmp;
+          if (cache.get(key) === sprite && this.spriteDpr === dpr) sprite.img = bmp;
           else bmp.close();
         },
         () => undefined,
@@ -298,9 +346,8 @@ export class ResourcesLayer extends L.Layer {
     let selY = 0;
     let i = 0;
     let inView = 0;
+    let labelled = 0;
     const byStatus: Record<string, number> = {};
-    g.font = '600 12px system-ui, sans-serif';
-    g.textBaseline = 'middle';
     for (const r of this.store.resources.values()) {
       const x = mercX(r.lon, scale) + ox;
       const y = mercY(r.lat, scale) + oy;
@@ -318,11 +365,9 @@ export class ResourcesLayer extends L.Layer {
         if (stale) byStatus['stale'] = (byStatus['stale'] ?? 0) + 1;
       }
       if (labels) {
-        g.lineWidth = 3;
-        g.strokeStyle = '#ffffff';
-        g.strokeText(r.callSign, x + half + 2, y);
-        g.fillStyle = '#111111';
-        g.fillText(r.callSign, x + half + 2, y);
+        const lb = this.label(r.callSign, dpr);
+        g.drawImage(lb.img, Math.round((x + half + 2 + lb.x) * dpr) / dpr, Math.round((y + lb.y) * dpr) / dpr, lb.w, lb.h);
+        labelled++;
       }
       if (r.id === selected) {
         sel = r;
@@ -348,6 +393,7 @@ export class ResourcesLayer extends L.Layer {
     this.stats.draws++;
     this.stats.drawn = inView;
     this.stats.drawnByStatus = byStatus;
+    this.stats.labelled = labelled;
     this.stats.lastDrawMs = ms;
     this.stats.drawMs.push(ms);
     if (this.stats.drawMs.length > 2000) this.stats.drawMs.splice(0, 1000);

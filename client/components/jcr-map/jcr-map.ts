@@ -24,6 +24,8 @@ export interface MapStats {
   /** Cover gap polygons on the map. */
   gapPolygons: number;
   zoom: number;
+  /** Call-sign labels drawn in the last redraw (zoom >= 13; view and margin). */
+  labelsDrawn: number;
 }
 
 export class JcrMap extends LitElement {
@@ -199,6 +201,7 @@ export class JcrMap extends LitElement {
       incidentMarkers: this.querySelectorAll('.jcr-incident').length,
       gapPolygons: this.cover?.polygons ?? 0,
       zoom: this.map?.getZoom() ?? 0,
+      labelsDrawn: st?.labelled ?? 0,
     };
   }
 }

@@ -89,9 +89,15 @@ export class JcrResourceBoard extends LitElement {
       overflow: auto;
       flex: 1;
       min-height: 0;
+      /* A row changing cannot change the layout or paint of anything outside the list. */
+      contain: content;
     }
     details {
       margin: 0 0 0.2em;
+      /* Stations scrolled out of the list are neither laid out nor painted (2,000 rows); their
+         last rendered height is kept, so the scrollbar does not jump. */
+      content-visibility: auto;
+      contain-intrinsic-size: auto 10em;
     }
     summary {
       font-weight: 700;

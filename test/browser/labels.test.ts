@@ -1,0 +1,64 @@
+/**
+ * Call-sign labels on the resources layer, in headless Chromium against a real server (mini
+ * scenario): none below zoom 13; from zoom 13 one per resource drawn (each a cached bitmap per
+ * call sign, client/map/resources-layer.ts), reached with the map's own zoom key (+, the map focused).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { createLogger } from '../../server/shell/log.ts';
+import { startServer, type RunningServer } from '../../server/shell/server.ts';
+import { miniScenario } from '../fixtures/mini-scenario.ts';
+import { buildClientForTests, collectErrors, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
+import { withCsp } from '../support/csp.ts';
+
+let server: RunningServer;
+
+/** Press + on the focused map until the zoom is above `from` (Leaflet ignores it mid-animation). */
+async function zoomIn(page: Page, from: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('+');
+    try {
+      await page.waitForFunction((z0) => (window.__jcr.stats().map?.zoom ?? 0) > z0, from, { timeout: 3000 });
+      return;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+    }
+  }
+}
+let browser: Browser;
+
+test.before(async () => {
+  await buildClientForTests();
+  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, logger: createLogger('silent') });
+  browser = await launchBrowser();
+  await signIn(browser.context, server, 'duty-officer');
+});
+
+test.after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('labels from zoom 13: one per resource on the canvas, none below', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await withCsp(page);
+  await page.goto(server.url + '/');
+  await page.waitForFunction(() => window.__jcr?.stats().map?.resourcesDrawn === 6);
+  const start = await page.evaluate(() => window.__jcr.stats().map);
+  assert.ok(start !== null && start.zoom < 13, `starts below zoom 13 (${start?.zoom})`);
+  assert.is(start?.labelsDrawn, 0);
+  await page.locator('.jcr-map-canvas').focus();
+  for (let z = start?.zoom ?? 0; z < 13; z++) await zoomIn(page, z);
+  // The mini scenario's six resources sit within 6 km of the centre: all on the canvas at 13.
+  await page.waitForFunction(() => window.__jcr.stats().map?.zoom === 13 && window.__jcr.stats().map?.labelsDrawn === 6);
+  // And back below 13: none.
+  await page.keyboard.press('-');
+  await page.waitForFunction(() => window.__jcr.stats().map?.zoom === 12 && window.__jcr.stats().map?.labelsDrawn === 0);
+  assert.is(await page.evaluate(() => window.__jcr.stats().map?.resourcesDrawn), 6);
+  await screenshot(page, 'labels-zoom13');
+  assert.equal(errors, []);
+});
+
+test.run();
