@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const { graph, planner } = loadScenarioNetwork(config.scenario, scenario, log);
   // The simulator reports over the real /ws/avl with a development feed token (generated if none is set).
   const avlToken = config.avlToken ?? (config.sim ? simFeedToken() : undefined);
-  const server = await startServer({ scenario, db: config.db, port: config.port, host: config.host, logger: log, avlToken, avlLimits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 }, copToken: config.copToken, copLimits: { tickMs: config.copTickMs }, graph, planner, mobilisation: mobilisationFromPlanner(planner, scenario), cover: { planner } });
+  const server = await startServer({ scenario, db: config.db, port: config.port, host: config.host, logger: log, avlToken, avlLimits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 }, copToken: config.copToken, copLimits: { tickMs: config.copTickMs }, graph, planner, mobilisation: mobilisationFromPlanner(planner, scenario), cover: { planner, refreshMs: config.coverRefreshS * 1000 } });
   log.info('control room listening', { url: server.url, scenario: scenario.id, db: config.db, sim: config.sim });
   const stopSim = config.sim && avlToken ? await startSimChild(server, { avlToken, scenario: config.scenario, log }) : () => {};
   // Signal handlers go in before the ready line: a supervisor may send SIGTERM the moment it reads it.

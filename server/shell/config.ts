@@ -23,6 +23,8 @@ export interface Config {
   avlStaleAfterS: number;
   /** Raw AVL position history is kept this many hours (docs/avl.md). */
   avlHistoryHours: number;
+  /** Cover position refresh: at most one recompute per this many seconds for moved available resources (docs/cover.md). */
+  coverRefreshS: number;
 }
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
@@ -45,6 +47,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
         'cop-tick-ms': { type: 'string' },
         'stale-after-s': { type: 'string' },
         'history-hours': { type: 'string' },
+        'cover-refresh-s': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -72,6 +75,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     copTickMs: copTickMs(v['cop-tick-ms'] ?? env.JCR_COP_TICK_MS ?? '100'),
     avlStaleAfterS: positive(v['stale-after-s'] ?? env.JCR_STALE_AFTER_S ?? '120', 'stale-after-s'),
     avlHistoryHours: positive(v['history-hours'] ?? env.JCR_HISTORY_HOURS ?? '48', 'history-hours'),
+    coverRefreshS: positive(v['cover-refresh-s'] ?? env.JCR_COVER_REFRESH_S ?? '10', 'cover-refresh-s'),
   };
 }
 
