@@ -121,6 +121,47 @@ test('landmark A* (station trees, peripheral landmarks, both) equals the reverse
   assert.ok(tight > 0, `tight ${tight}`);
 });
 
+test('landmark bound and A* for points on the incident road itself, heading either way (may drive straight there, or must go round)', () => {
+  const trees = new StationTrees(planner);
+  const search = new LandmarkSearch(graph.nodeCount);
+  const space = planner.newSpace();
+  const g = graph;
+  let sameRoad = 0;
+  let roundabout = 0;
+  for (const profile of ['fire', 'police']) {
+    for (const st of points(profile.length * 53, 12, false)) trees.tree(profile, st.lat, st.lon);
+    const lm = buildLandmarks(planner, profile);
+    for (const inc of points(profile.length * 59, 40, false)) {
+      const whole = planner.timesToTarget(inc.snap, profile, { maxS: 100_000, space });
+      const lt = landmarkTarget(planner, inc.snap, profile, trees.built(profile), lm);
+      // points on the same geometry: the segment's ends and middle, both headings along it
+      const geomStart = g.geomStart[inc.snap.geom]!;
+      const seg = inc.snap.slot;
+      const a = g.geomPoint[seg]!, b = g.geomPoint[seg + 1]!;
+      const bearing = (Math.atan2((g.lon[b]! - g.lon[a]!) * Math.cos((g.lat[a]! * Math.PI) / 180), g.lat[b]! - g.lat[a]!) * 180) / Math.PI;
+      for (const f of [0.05, 0.5, 0.95]) {
+        const lat = g.lat[a]! + f * (g.lat[b]! - g.lat[a]!);
+        const lon = g.lon[a]! + f * (g.lon[b]! - g.lon[a]!);
+        for (const heading of [bearing, bearing + 180]) {
+          const s = planner.snap(lat, lon, { headingDeg: (heading + 360) % 360 });
+          if (s.geom !== inc.snap.geom) continue;
+          sameRoad++;
+          const want = whole.timeFrom(s);
+          // the straight drive along the road is not the answer (heading away, or a one-way road)
+          if (!(planner.sameGeometry(s, inc.snap, planner.weights(profile)) + planner.offRoadS(s) + planner.offRoadS(inc.snap) <= want)) roundabout++;
+          const lb = lowerBound(lt, s, g) + planner.offRoadS(s) + planner.offRoadS(inc.snap);
+          assert.ok(lb <= want, `${profile}: lower bound ${lb} > ${want} (geometry ${s.geom} from ${geomStart})`);
+          assert.is(search.timeTo(planner, lt, s, 100_000), want);
+          assert.is(search.timeTo(planner, lt, s, want), want);
+        }
+      }
+    }
+  }
+  assert.ok(sameRoad > 200, `${sameRoad} points on the incident's road`);
+  // some had to go round (heading away from the incident): the case a reverse bound would get wrong
+  assert.ok(roundabout > 20, `${roundabout} went round`);
+});
+
 test('PlannerJourneyTimes with station trees answers as the search alone, stations and mobile points alike', () => {
   const rnd = seededRandom(9);
   const stations = points(41, 15, false);

@@ -159,7 +159,8 @@ function departure(g: Graph, w: Weights, r: Float64Array, s: Snap): number {
  * A lower bound on the road seconds from a snapped point to the target (no off-road gaps): the
  * largest of d(L, T) - d(L, point) and d(point, L) - d(T, L) over the landmarks, 0 without any.
  * Arriving at a point and leaving it again (even back the way it came: a detour of non-negative
- * length) is a walk on, so the triangle inequalities hold for points as for vertices.
+ * length) is a walk on, so the triangle inequalities hold for points as for vertices, but for one
+ * case (below).
  */
 export function lowerBound(lt: LandmarkTarget, s: Snap, g: Graph): number {
   let lb = 0;
@@ -167,6 +168,11 @@ export function lowerBound(lt: LandmarkTarget, s: Snap, g: Graph): number {
     const b = lt.toT[i]! - arrival(g, lt.w, lt.fwd[i]!, s);
     if (b > lb) lb = b;
   }
+  // Not the reverse bounds for a point on the target's own road: it may drive straight to the
+  // target and turn there (the target has no heading), which makes s -> T -> L a way out of s in
+  // a direction its heading forbids, so d(s, L) <= d(s, T) + d(T, L) need not hold. (A vertex has
+  // no heading: the A* potential keeps them.)
+  if (s.geom === lt.target.geom) return lb;
   for (let i = 0; i < lt.rev.length; i++) {
     const b = departure(g, lt.w, lt.rev[i]!, s) - lt.fromT[i]!;
     if (b > lb) lb = b;
