@@ -5,7 +5,7 @@ import { startServer } from './shell/server.ts';
 import { createLogger } from './shell/log.ts';
 import { simFeedToken, startSimChild } from './shell/sim-child.ts';
 import { loadScenarioNetwork } from './shell/network/scenario-network.ts';
-import { mobilisationFromPlanner } from './shell/incidents/mobilisation.ts';
+import { mobilisationFromPlanner, warmStationTrees } from './shell/incidents/mobilisation.ts';
 import { ensureDemoUsers } from './shell/demo-users.ts';
 
 /** Process entry: read the configuration, load the scenario, start serving, stop cleanly. */
@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   const { graph, planner } = loadScenarioNetwork(config.scenario, scenario, log);
   // The simulator reports over the real /ws/avl with a development feed token (generated if none is set).
   const avlToken = config.avlToken ?? (config.sim ? simFeedToken() : undefined);
-  const server = await startServer({ scenario, db: config.db, port: config.port, host: config.host, logger: log, avlToken, avlLimits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 }, copToken: config.copToken, copLimits: { tickMs: config.copTickMs }, graph, planner, mobilisation: mobilisationFromPlanner(planner, scenario), cover: { planner, refreshMs: config.coverRefreshS * 1000 } });
+  // Journey times with station trees, warmed one tree per macrotask once serving (built on first use until then).
+  const mobilisation = mobilisationFromPlanner(planner, scenario);
+  const server = await startServer({ scenario, db: config.db, port: config.port, host: config.host, logger: log, avlToken, avlLimits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 }, copToken: config.copToken, copLimits: { tickMs: config.copTickMs }, graph, planner, mobilisation, cover: { planner, refreshMs: config.coverRefreshS * 1000 } });
+  warmStationTrees(mobilisation, log);
   log.info('control room listening', { url: server.url, scenario: scenario.id, db: config.db, sim: config.sim });
   const stopSim = config.sim && avlToken ? await startSimChild(server, { avlToken, scenario: config.scenario, log }) : () => {};
   // Signal handlers go in before the ready line: a supervisor may send SIGTERM the moment it reads it.

@@ -7,8 +7,9 @@
 import { PlannerCover, type CoverImpact } from '../../core/cover/impact.ts';
 import type { Fleet } from '../../core/fleet/fleet.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
-import { PlannerJourneyTimes, type JourneyTimes } from '../../core/incidents/journeys.ts';
+import { PlannerJourneyTimes, stationPoints, type JourneyTimes } from '../../core/incidents/journeys.ts';
 import type { Scenario } from '../../core/scenario/types.ts';
+import type { Logger } from '../log.ts';
 
 export interface Mobilisation {
   journeys: JourneyTimes;
@@ -23,7 +24,36 @@ export function mobilisationFromPlanner(planner: JourneyPlanner, scenario: Scena
   // Built on first use: with the live cover service this fallback is replaced and never needed.
   let own: PlannerCover | null = null;
   const cover = scenario.demand.length > 0 ? (fleet: Fleet) => (own ??= new PlannerCover(planner, scenario)).at(fleet) : null;
-  return { journeys: new PlannerJourneyTimes(planner), cover };
+  // Station trees for every (station, vehicle class) of the scenario: built on first use, or ahead
+  // of it by warmStationTrees.
+  return { journeys: new PlannerJourneyTimes(planner, { stations: stationPoints(scenario) }), cover };
+}
+
+/**
+ * Build the station trees off the request path: one tree (a few milliseconds) per macrotask, so
+ * requests interleave; on the unref'd timer queue, so it never holds the process open. Returns a
+ * stop function. Without it each tree is built the first time an incident needs it.
+ */
+export function warmStationTrees(m: Mobilisation, log?: Logger): () => void {
+  const j = m.journeys;
+  if (!(j instanceof PlannerJourneyTimes) || !j.trees) return () => {};
+  const trees = j.trees;
+  const t0 = performance.now();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const step = () => {
+    if (j.warmOne()) {
+      timer = setTimeout(step, 0);
+      timer.unref();
+      return;
+    }
+    timer = null;
+    log?.info('station trees warm', { trees: trees.size, mb: Math.round(trees.bytes / 1e5) / 10, ms: Math.round(performance.now() - t0) });
+  };
+  timer = setTimeout(step, 0);
+  timer.unref();
+  return () => {
+    if (timer) clearTimeout(timer);
+  };
 }
 
 /**
