@@ -14,18 +14,19 @@ import { withCsp } from '../support/csp.ts';
 
 let server: RunningServer;
 
-/** Press + on the focused map until the zoom is above `from` (Leaflet ignores it mid-animation). */
-async function zoomIn(page: Page, from: number): Promise<void> {
+/** Press + (or -) on the focused map until the zoom has moved past `from` (Leaflet ignores the key mid-animation). */
+async function zoomStep(page: Page, from: number, key: '+' | '-' = '+'): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press('+');
+    await page.keyboard.press(key);
     try {
-      await page.waitForFunction((z0) => (window.__jcr.stats().map?.zoom ?? 0) > z0, from, { timeout: 3000 });
+      await page.waitForFunction(([z0, up]) => ((window.__jcr.stats().map?.zoom ?? 0) - z0) * (up ? 1 : -1) > 0, [from, key === '+'] as const, { timeout: 5000 });
       return;
     } catch (e) {
-      if (attempt >= 4) throw e;
+      if (attempt >= 5) throw e;
     }
   }
 }
+
 let browser: Browser;
 
 test.before(async () => {
@@ -50,11 +51,11 @@ test('labels from zoom 13: one per resource on the canvas, none below', async ()
   assert.ok(start !== null && start.zoom < 13, `starts below zoom 13 (${start?.zoom})`);
   assert.is(start?.labelsDrawn, 0);
   await page.locator('.jcr-map-canvas').focus();
-  for (let z = start?.zoom ?? 0; z < 13; z++) await zoomIn(page, z);
+  for (let z = start?.zoom ?? 0; z < 13; z++) await zoomStep(page, z);
   // The mini scenario's six resources sit within 6 km of the centre: all on the canvas at 13.
   await page.waitForFunction(() => window.__jcr.stats().map?.zoom === 13 && window.__jcr.stats().map?.labelsDrawn === 6);
   // And back below 13: none.
-  await page.keyboard.press('-');
+  await zoomStep(page, 13, '-');
   await page.waitForFunction(() => window.__jcr.stats().map?.zoom === 12 && window.__jcr.stats().map?.labelsDrawn === 0);
   assert.is(await page.evaluate(() => window.__jcr.stats().map?.resourcesDrawn), 6);
   await screenshot(page, 'labels-zoom13');
