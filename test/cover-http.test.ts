@@ -44,6 +44,9 @@ test('moves: recommend, order (duty officer only), validation and stable codes',
   const ok = await api(server, 'POST', '/api/cover/moves', { token: duty, body: { resourceId: moves[0]!.resourceId, destinationId: 'F-CHH' } });
   assert.is(ok.status, 201);
   assert.is(server.engine.room.standby.get(moves[0]!.resourceId)!.destination.id, 'F-CHH');
+  // The order shows in GET /api/cover at once, before any recompute (the schedule never fires here).
+  const listed = (await api(server, 'GET', '/api/cover', { token: duty })).body as { standby: Array<{ resourceId: string }> };
+  assert.equal(listed.standby.map((x) => x.resourceId), [moves[0]!.resourceId]);
   // AVL reaches the destination: the service ends the move
   server.engine.room.fleet.move(moves[0]!.resourceId, { lat: 52.1886, lon: 0.1746 });
   server.engine.notifyPositions([moves[0]!.resourceId]);
@@ -51,6 +54,12 @@ test('moves: recommend, order (duty officer only), validation and stable codes',
   assert.is(server.engine.room.standby.get(moves[0]!.resourceId), undefined);
   assert.is(server.engine.room.fleet.get(moves[0]!.resourceId)!.status, 1);
   assert.is(errorCode((await api(server, 'POST', `/api/cover/moves/${moves[0]!.resourceId}/cancel`, { token: duty })).body), 'JCR_COVER_NO_STANDBY');
+  // A cancelled order leaves the list at once too.
+  const second = await api(server, 'POST', '/api/cover/moves', { token: duty, body: { resourceId: 'CEN1', destinationId: 'F-CHH' } });
+  assert.is(second.status, 201);
+  assert.is(((await api(server, 'GET', '/api/cover', { token: duty })).body as { standby: unknown[] }).standby.length, 1);
+  assert.is((await api(server, 'POST', '/api/cover/moves/CEN1/cancel', { token: duty })).status, 200);
+  assert.equal(((await api(server, 'GET', '/api/cover', { token: duty })).body as { standby: unknown[] }).standby, []);
   const w = await api(server, 'POST', '/api/cover/what-if', { token: duty, body: { resourceIds: ['TRU1'] } });
   assert.is(w.status, 200);
   assert.is(errorCode((await api(server, 'POST', '/api/cover/what-if', { token: duty, body: { resourceIds: [] } })).body), 'JCR_VALIDATION');

@@ -46,7 +46,11 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
     authorize(res, req, 'view');
     const c = need();
     // Before the worker's first picture: wait for it rather than answer empty.
-    res.json(coverJson(c.latest() ?? (await c.flushAsync())));
+    const json = coverJson(c.latest() ?? (await c.flushAsync()));
+    // Standby moves are orders, not computed figures: answer from the live order book so a move
+    // just ordered or cancelled shows at once, not after the next recompute.
+    json.standby = deps.engine.room.standby.active();
+    res.json(json);
   });
   r.get('/cover/moves', async (req, res) => {
     authorize(res, req, 'view');
