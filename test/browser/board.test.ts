@@ -8,16 +8,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { createLogger } from '../../server/shell/log.ts';
-import { startServer, type RunningServer } from '../../server/shell/server.ts';
+import type { RunningServer } from '../../server/shell/server.ts';
 import type { BoardStats } from '../../client/components/jcr-resource-board/jcr-resource-board.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
-import { buildClientForTests, collectErrors, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
-import { withCsp } from '../support/csp.ts';
+import { openScreen, screenshot, type Screen } from '../support/browser.ts';
 import { api } from '../support/server.ts';
 
+let screen: Screen;
 let server: RunningServer;
-let browser: Browser;
 let page: Page;
 let errors: string[];
 let token = '';
@@ -34,18 +32,12 @@ async function setStatus(id: string, status: string): Promise<void> {
 }
 
 test.before(async () => {
-  await buildClientForTests();
-  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, logger: createLogger('silent') });
-  browser = await launchBrowser();
-  token = await signIn(browser.context, server, 'duty-officer');
-  page = await browser.context.newPage();
-  errors = collectErrors(page);
-  await withCsp(page);
+  screen = await openScreen({ scenario: miniScenario() }, 'duty-officer');
+  ({ server, page, errors, token } = screen);
 });
 
 test.after(async () => {
-  await browser?.close();
-  await server?.close();
+  await screen?.close();
 });
 
 test('the board is not rendered while its tab is hidden, and renders every row when shown', async () => {

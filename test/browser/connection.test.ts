@@ -10,18 +10,16 @@ import * as assert from 'uvu/assert';
 import { createLogger } from '../../server/shell/log.ts';
 import { startServer, type RunningServer } from '../../server/shell/server.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
-import { buildClientForTests, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
+import { screenshot, signIn, startBrowserRig, type Browser } from '../support/browser.ts';
 
 let server: RunningServer;
 let browser: Browser;
 
 test.before(async () => {
-  await buildClientForTests();
-  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, logger: createLogger('silent') });
-  browser = await launchBrowser();
-  await signIn(browser.context, server, 'wall-viewer');
+  ({ server, browser } = await startBrowserRig({ scenario: miniScenario() }, 'wall-viewer'));
 });
 
+// Not the rig's close(): the test replaces the server it started.
 test.after(async () => {
   await browser?.close();
   await server?.close();

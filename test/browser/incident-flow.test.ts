@@ -10,14 +10,12 @@ import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import type { Scenario } from '../../server/core/scenario/types.ts';
 import { mobilisationFromPlanner } from '../../server/shell/incidents/mobilisation.ts';
-import { createLogger } from '../../server/shell/log.ts';
-import { startServer, type RunningServer } from '../../server/shell/server.ts';
-import { buildClientForTests, collectErrors, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
+import type { RunningServer } from '../../server/shell/server.ts';
+import { openScreen, screenshot, type Screen } from '../support/browser.ts';
 import { cambridgeGraph, coverPlanner, coverScenario } from '../support/cover-world.ts';
-import { productionCsp } from '../support/csp.ts';
 
+let screen: Screen;
 let server: RunningServer;
-let browser: Browser;
 let page: Page;
 let errors: string[];
 
@@ -28,26 +26,13 @@ function scenario(): Scenario {
 }
 
 test.before(async () => {
-  await buildClientForTests();
   const s = scenario();
-  server = await startServer({ scenario: s, db: ':memory:', port: 0, logger: createLogger('silent'), mobilisation: mobilisationFromPlanner(coverPlanner(s), s), graph: cambridgeGraph() });
-  browser = await launchBrowser();
-  await signIn(browser.context, server, 'fire-dispatcher');
-  page = await browser.context.newPage();
-  errors = collectErrors(page);
-  const csp = productionCsp();
-  await page.route(
-    (url) => url.pathname === '/',
-    async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
-    },
-  );
+  screen = await openScreen({ scenario: s, mobilisation: mobilisationFromPlanner(coverPlanner(s), s), graph: cambridgeGraph() }, 'fire-dispatcher');
+  ({ server, page, errors } = screen);
 });
 
 test.after(async () => {
-  await browser?.close();
-  await server?.close();
+  await screen?.close();
 });
 
 test('the offline basemap draws the loaded road network', async () => {

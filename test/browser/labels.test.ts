@@ -6,13 +6,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { createLogger } from '../../server/shell/log.ts';
-import { startServer, type RunningServer } from '../../server/shell/server.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
-import { buildClientForTests, collectErrors, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
-import { withCsp } from '../support/csp.ts';
+import { openScreen, screenshot, type Screen } from '../support/browser.ts';
 
-let server: RunningServer;
+let screen: Screen;
 
 /** Press + (or -) on the focused map until the zoom has moved past `from` (Leaflet ignores the key mid-animation). */
 async function zoomStep(page: Page, from: number, key: '+' | '-' = '+'): Promise<void> {
@@ -27,24 +24,16 @@ async function zoomStep(page: Page, from: number, key: '+' | '-' = '+'): Promise
   }
 }
 
-let browser: Browser;
-
 test.before(async () => {
-  await buildClientForTests();
-  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, logger: createLogger('silent') });
-  browser = await launchBrowser();
-  await signIn(browser.context, server, 'duty-officer');
+  screen = await openScreen({ scenario: miniScenario() }, 'duty-officer');
 });
 
 test.after(async () => {
-  await browser?.close();
-  await server?.close();
+  await screen?.close();
 });
 
 test('labels from zoom 13: one per resource on the canvas, none below', async () => {
-  const page = await browser.context.newPage();
-  const errors = collectErrors(page);
-  await withCsp(page);
+  const { page, errors, server } = screen;
   await page.goto(server.url + '/');
   await page.waitForFunction(() => window.__jcr?.stats().map?.resourcesDrawn === 6);
   const start = await page.evaluate(() => window.__jcr.stats().map);

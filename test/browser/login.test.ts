@@ -5,24 +5,22 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLogger } from '../../server/shell/log.ts';
-import { startServer, type RunningServer } from '../../server/shell/server.ts';
+import type { RunningServer } from '../../server/shell/server.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
-import { buildClientForTests, collectErrors, launchBrowser, screenshot, type Browser } from '../support/browser.ts';
+import { collectErrors, screenshot, startBrowserRig, type Browser, type BrowserRig } from '../support/browser.ts';
 
+let rig: BrowserRig;
 let server: RunningServer;
 let browser: Browser;
 
 test.before(async () => {
-  await buildClientForTests();
-  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, logger: createLogger('silent') });
+  rig = await startBrowserRig({ scenario: miniScenario() }, null);
+  ({ server, browser } = rig);
   await server.users.create('fiona', 'fire-dispatch-pass', 'fire-dispatcher', 'Fiona Fire');
-  browser = await launchBrowser();
 });
 
 test.after(async () => {
-  await browser?.close();
-  await server?.close();
+  await rig?.close();
 });
 
 test('no session: sign-in form; wrong password refused; right one starts the screens', async () => {

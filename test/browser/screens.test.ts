@@ -8,31 +8,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../server/shell/server.ts';
-import { createLogger } from '../../server/shell/log.ts';
+import type { RunningServer } from '../../server/shell/server.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
 import { connect, DEV_TOKEN, report } from '../support/avl.ts';
-import { buildClientForTests, collectErrors, launchBrowser, screenshot, signIn, type Browser } from '../support/browser.ts';
-import { productionCsp } from '../support/csp.ts';
+import { collectErrors, openScreen, screenshot, type Browser, type Screen } from '../support/browser.ts';
+import { withCsp } from '../support/csp.ts';
 import { api } from '../support/server.ts';
 
+let screen: Screen;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
 let errors: string[];
 let token = '';
-
-/** Serve the page documents with the production CSP (the server may not send it yet). */
-async function withCsp(p: Page): Promise<void> {
-  const csp = productionCsp();
-  await p.route(
-    (url) => url.pathname === '/' || url.pathname === '/index.html',
-    async (route) => {
-      const res = await route.fetch();
-      await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
-    },
-  );
-}
 
 /**
  * Page-side check, as source text (tsx would wrap named inner functions in a helper the page
@@ -52,18 +40,12 @@ const UNNAMED_CONTROLS = `(() => {
 })()`;
 
 test.before(async () => {
-  await buildClientForTests();
-  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, logger: createLogger('silent'), avlToken: DEV_TOKEN });
-  browser = await launchBrowser();
-  token = await signIn(browser.context, server, 'fire-dispatcher');
-  page = await browser.context.newPage();
-  errors = collectErrors(page);
-  await withCsp(page);
+  screen = await openScreen({ scenario: miniScenario(), avlToken: DEV_TOKEN }, 'fire-dispatcher');
+  ({ server, browser, page, errors, token } = screen);
 });
 
 test.after(async () => {
-  await browser?.close();
-  await server?.close();
+  await screen?.close();
 });
 
 test('the page loads under the production CSP with no console errors, and draws every resource', async () => {

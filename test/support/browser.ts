@@ -2,6 +2,7 @@
  * Browser-test helpers: build the client bundle into client/dist (what the server serves), launch
  * Debian's Chromium through playwright-core with a fresh profile and the flags that keep it quiet
  * on a closed network, and collect console errors so a test can assert there were none.
+ * startBrowserRig and openScreen put these together in the order every browser test needs them.
  */
 import { mkdtempSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildClient } from '../../client/build.ts';
 import type { Role } from '../../server/core/auth/roles.ts';
 import { SESSION_COOKIE } from '../../server/shell/http/auth.ts';
-import type { RunningServer } from '../../server/shell/server.ts';
+import { createLogger } from '../../server/shell/log.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/shell/server.ts';
+import { withCsp } from './csp.ts';
 import { tokenFor } from './server.ts';
 
 export const CHROMIUM = process.env.JCR_CHROMIUM ?? '/usr/bin/chromium';
@@ -88,4 +91,52 @@ export function collectErrors(page: Page): string[] {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** A test server's options: `db` ':memory:', `port` 0 and a silent logger unless given. */
+export type TestServerOptions = Omit<ServerOptions, 'db' | 'port'> & Partial<Pick<ServerOptions, 'db' | 'port'>>;
+
+/** A real server and Chromium, signed in on it. */
+export interface BrowserRig {
+  server: RunningServer;
+  browser: Browser;
+  /** Bearer token of the signed-in user, for API calls from the test ('' when not signed in). */
+  token: string;
+  /** Close the browser, then the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * The client built, a real server on `opts`, Chromium launched and signed in as `role` (null:
+ * left signed out, for tests of the sign-in form itself).
+ */
+export async function startBrowserRig(opts: TestServerOptions, role: Role | null = 'duty-officer'): Promise<BrowserRig> {
+  await buildClientForTests();
+  const server = await startServer({ db: ':memory:', port: 0, logger: createLogger('silent'), ...opts });
+  const browser = await launchBrowser();
+  const token = role === null ? '' : await signIn(browser.context, server, role);
+  return {
+    server,
+    browser,
+    token,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** A rig with one page open, collecting its console errors, its documents served under the production CSP. */
+export interface Screen extends BrowserRig {
+  page: Page;
+  /** Console and page errors of `page`. */
+  errors: string[];
+}
+
+export async function openScreen(opts: TestServerOptions, role: Role = 'duty-officer'): Promise<Screen> {
+  const rig = await startBrowserRig(opts, role);
+  const page = await rig.browser.context.newPage();
+  const errors = collectErrors(page);
+  await withCsp(page);
+  return { ...rig, page, errors };
 }

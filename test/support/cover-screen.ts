@@ -6,43 +6,15 @@
  */
 import type { Page } from 'playwright-core';
 import type { Role } from '../../server/core/auth/roles.ts';
-import { createLogger } from '../../server/shell/log.ts';
-import { startServer, type RunningServer } from '../../server/shell/server.ts';
-import { buildClientForTests, collectErrors, launchBrowser, signIn, type Browser } from './browser.ts';
+import type { RunningServer } from '../../server/shell/server.ts';
+import { openScreen, type Screen } from './browser.ts';
 import { cambridgeGraph, coverPlanner, coverScenario } from './cover-world.ts';
-import { withCsp } from './csp.ts';
 
-export interface CoverScreen {
-  server: RunningServer;
-  browser: Browser;
-  page: Page;
-  /** Console and page errors of `page`. */
-  errors: string[];
-  /** Bearer token of the signed-in user, for API calls from the test. */
-  token: string;
-  close(): Promise<void>;
-}
+export type CoverScreen = Screen;
 
-export async function openCoverScreen(role: Role = 'duty-officer'): Promise<CoverScreen> {
-  await buildClientForTests();
+export function openCoverScreen(role: Role = 'duty-officer'): Promise<CoverScreen> {
   const s = coverScenario();
-  const server = await startServer({ scenario: s, db: ':memory:', port: 0, logger: createLogger('silent'), cover: { planner: coverPlanner(s) }, graph: cambridgeGraph() });
-  const browser = await launchBrowser();
-  const token = await signIn(browser.context, server, role);
-  const page = await browser.context.newPage();
-  const errors = collectErrors(page);
-  await withCsp(page);
-  return {
-    server,
-    browser,
-    page,
-    errors,
-    token,
-    async close() {
-      await browser.close();
-      await server.close();
-    },
-  };
+  return openScreen({ scenario: s, cover: { planner: coverPlanner(s) }, graph: cambridgeGraph() }, role);
 }
 
 /** Load the screen, wait until it is live with the cover world's 8 resources, show the Cover tab. */
