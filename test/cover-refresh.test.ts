@@ -143,4 +143,44 @@ test('jitter within the threshold never recomputes; a moving fleet recomputes at
   }
 });
 
+test('a moves question sent between a far move and the refresh does not cancel the refresh', async () => {
+  // movesAsync sends the worker the ambulance's new position; the picture still shows the old
+  // one, so the refresh must still recompute it.
+  const { timers, engine, cover, move } = await world();
+  try {
+    const amb = () => cover.latest()!.surfaces.find((s) => s.key === 'ambulance:paramedic')!.figures.map((f) => f.coveredWeight);
+    assert.equal(amb(), [140]);
+    move(FAR.lat, FAR.lon);
+    await cover.movesAsync({ limit: 1 });
+    assert.equal(amb(), [140], 'a moves question does not publish a picture');
+    timers.advance(10_000);
+    await cover.flushAsync(); // the refresh's recompute, if one was sent
+    assert.is(cover.stats.refreshes, 1);
+    assert.equal(amb(), [70]);
+    assert.equal(amb(), ambulanceNow(engine));
+  } finally {
+    await cover.close();
+  }
+});
+
+test('a recompute of another surface between a far move and the refresh does not cancel the refresh', async () => {
+  // A fire status change recomputes the fire surface only; its request also carries the
+  // ambulance's new position, but the ambulance picture still shows the old one.
+  const { timers, engine, cover, move } = await world();
+  try {
+    const amb = () => cover.latest()!.surfaces.find((s) => s.key === 'ambulance:paramedic')!.figures.map((f) => f.coveredWeight);
+    move(FAR.lat, FAR.lon);
+    engine.execute({ type: 'resource.setStatus', resourceId: 'TRU1', status: 6 }, { origin: 'operator', actor: 't' });
+    await cover.flushAsync();
+    assert.equal(amb(), [140], 'the fire recompute leaves the ambulance picture as it was');
+    timers.advance(10_000);
+    await cover.flushAsync();
+    assert.is(cover.stats.refreshes, 1);
+    assert.equal(amb(), [70]);
+    assert.equal(amb(), ambulanceNow(engine));
+  } finally {
+    await cover.close();
+  }
+});
+
 test.run();

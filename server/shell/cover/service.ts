@@ -131,6 +131,13 @@ export class CoverService {
   private readonly dirty = new Set<string>();
   /** What the computer was last told about each resource. */
   private readonly sent = new Map<string, { status: ResourceStatus; lat: number; lon: number }>();
+  /**
+   * Per resource, what the computer had been told when every surface the resource serves was
+   * last recomputed: the position the published picture reflects. A moves or what-if request,
+   * or a recompute of other surfaces, also tells the computer new positions (updating `sent`)
+   * without recomputing this resource's surfaces, so the position refresh compares with this.
+   */
+  private readonly pictured = new Map<string, { status: ResourceStatus; lat: number; lon: number }>();
   private readonly listeners = new Set<(s: CoverSummary) => void>();
   private waiters: Waiter[] = [];
   private cancelTimer: (() => void) | null = null;
@@ -275,7 +282,9 @@ export class CoverService {
     this.dirty.clear();
     const eventSeq = this.engine.room.lastSeq;
     this.inFlight = surfaces;
-    this.computer.request(this.changes(), { kind: 'compute', surfaces }).then(
+    const changes = this.changes();
+    this.notePictured(surfaces);
+    this.computer.request(changes, { kind: 'compute', surfaces }).then(
       (pictures) => {
         this.inFlight = [];
         this.publish(pictures, eventSeq);
@@ -286,6 +295,17 @@ export class CoverService {
       },
     );
     this.stats.lastDispatchMs = performance.now() - t0;
+  }
+
+  /** After a compute request for `surfaces`: resources all of whose surfaces it recomputes are pictured as sent. */
+  private notePictured(surfaces: readonly string[]): void {
+    const computing = new Set(surfaces);
+    const fleet = this.engine.room.fleet;
+    for (const [id, seen] of this.sent) {
+      if (this.pictured.get(id) === seen) continue; // entries are replaced, never mutated
+      const r = fleet.get(id);
+      if (r && this.model.surfacesOf(r.def).every((s) => computing.has(s.key))) this.pictured.set(id, seen);
+    }
   }
 
   private publish(pictures: readonly CoverSurfaceSnapshot[], eventSeq: number): void {
@@ -452,8 +472,8 @@ export class CoverService {
   private movedFar(id: string): boolean {
     const r = this.engine.room.fleet.get(id);
     if (!r || (r.status !== ResourceStatus.AVAILABLE_MOBILE && r.status !== ResourceStatus.RETURNING)) return false;
-    const seen = this.sent.get(id);
-    // Never sent: the first request sends the whole fleet anyway.
+    const seen = this.pictured.get(id);
+    // Never in a compute request: the first one sends the whole fleet anyway.
     return seen !== undefined && haversineM(seen.lat, seen.lon, r.lat, r.lon) > this.refreshMovedM;
   }
 
