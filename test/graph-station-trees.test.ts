@@ -162,28 +162,45 @@ test('landmark bound and A* for points on the incident road itself, heading eith
   assert.ok(roundabout > 20, `${roundabout} went round`);
 });
 
-test('PlannerJourneyTimes with station trees answers as the search alone, stations and mobile points alike', () => {
+test('PlannerJourneyTimes with station trees answers as the search alone: cold, part warm, warm, and built on demand', () => {
   const rnd = seededRandom(9);
   const stations = points(41, 15, false);
   const plain = new PlannerJourneyTimes(planner);
-  const treed = new PlannerJourneyTimes(planner, { stations: stations.map((s) => ({ lat: s.lat, lon: s.lon, profile: 'fire' })), reverseS: 60 });
-  // warm the landmarks and some trees now; the rest are built on first use
-  for (let i = 0; i < 8; i++) assert.ok(treed.warmOne());
+  const sp = stations.map((s) => ({ lat: s.lat, lon: s.lon, profile: 'fire' }));
+  const treed = new PlannerJourneyTimes(planner, { stations: sp, reverseS: 60 });
+  const onDemand = new PlannerJourneyTimes(planner, { stations: sp, reverseS: 60, buildOnDemand: true });
   let compared = 0;
-  for (const inc of points(43, 10, false)) {
-    const a = plain.within(inc.lat, inc.lon, 'fire');
-    const b = treed.within(inc.lat, inc.lon, 'fire');
-    for (const p of [...stations, ...points(Math.floor(rnd() * 1e6), 30, true)]) {
-      const limit = [60, 300, 900, 3600][Math.floor(rnd() * 4)]!;
-      assert.is(b(p.lat, p.lon, limit, p.heading), a(p.lat, p.lon, limit, p.heading), `${p.lat},${p.lon} limit ${limit}`);
-      compared++;
+  const compare = (n: number) => {
+    for (const inc of points(43 + n, 5, false)) {
+      const a = plain.within(inc.lat, inc.lon, 'fire');
+      const b = treed.within(inc.lat, inc.lon, 'fire');
+      const c = onDemand.within(inc.lat, inc.lon, 'fire');
+      for (const p of [...stations, ...points(Math.floor(rnd() * 1e6), 30, true)]) {
+        const limit = [60, 300, 900, 3600][Math.floor(rnd() * 4)]!;
+        const want = a(p.lat, p.lon, limit, p.heading);
+        assert.is(b(p.lat, p.lon, limit, p.heading), want, `${p.lat},${p.lon} limit ${limit}`);
+        assert.is(c(p.lat, p.lon, limit, p.heading), want, `on demand: ${p.lat},${p.lon} limit ${limit}`);
+        compared++;
+      }
     }
-  }
-  assert.is(compared, 10 * 45);
+  };
+  // cold: nothing built, no request builds anything (but on demand)
+  compare(0);
+  assert.is(treed.trees!.size, 0);
+  assert.not.ok(treed.isLookup(stations[0]!.lat, stations[0]!.lon, 'fire'));
+  assert.is(onDemand.trees!.size, 15);
+  // part warm: the landmarks (first call) and 7 of the 15 trees
+  for (let i = 0; i < 8; i++) assert.ok(treed.warmOne());
+  assert.is(treed.trees!.size, 7);
+  compare(1);
+  assert.is(treed.trees!.size, 7);
+  // warm
+  while (treed.warmOne());
+  assert.is(treed.trees!.size, 15);
+  compare(2);
+  assert.is(compared, 3 * 5 * 45);
   assert.ok(treed.isLookup(stations[0]!.lat, stations[0]!.lon, 'fire'));
   assert.not.ok(treed.isLookup(stations[0]!.lat, stations[0]!.lon, 'ambulance'));
-  assert.is(treed.trees!.size, 15);
-  assert.not.ok(treed.warmOne());
 });
 
 test.run();

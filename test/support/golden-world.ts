@@ -12,5 +12,8 @@ export function goldenWorld() {
   const scenario = JSON.parse(readFileSync('test/fixtures/golden/north-london.json', 'utf8')) as Scenario;
   const { graph } = loadNetwork('test/fixtures/osm/north-london.osm.pbf', 'osm-pbf', { cacheDir: null });
   const planner = new JourneyPlanner(graph, new SpeedModel(scenario.speedProfiles));
-  return { scenario, graph, planner, journeys: new PlannerJourneyTimes(planner, { stations: stationPoints(scenario) }), cover: new PlannerCover(planner, scenario), fleet: () => new Fleet(scenario) };
+  // station trees and landmarks warmed, as the server warms them after starting
+  const journeys = new PlannerJourneyTimes(planner, { stations: stationPoints(scenario) });
+  while (journeys.warmOne());
+  return { scenario, graph, planner, journeys, cover: new PlannerCover(planner, scenario), fleet: () => new Fleet(scenario) };
 }

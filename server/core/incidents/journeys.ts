@@ -14,7 +14,7 @@ import { haversineM } from '../geo.ts';
 import type { JourneyPlanner } from '../graph/planner.ts';
 import type { SearchSpace } from '../graph/search.ts';
 import { buildLandmarks, landmarkTarget, LandmarkSearch, lowerBound, type Landmarks, type LandmarkTarget } from '../graph/landmarks.ts';
-import { StationTrees } from '../graph/station-trees.ts';
+import { StationTrees, type StationTree } from '../graph/station-trees.ts';
 import type { Scenario } from '../scenario/types.ts';
 
 /** Driving seconds from a point to the target; Infinity if beyond the search bound (or off-road). */
@@ -76,6 +76,13 @@ export interface PlannerJourneyTimesOptions {
    * search never grows past it. Default REVERSE_S; Infinity = the reverse search only.
    */
   reverseS?: number;
+  /**
+   * Build a missing station tree or landmark set when a question needs it (a cold cache makes
+   * the first recommendations slow: ~6 ms a tree, ~16 searches per profile's landmarks). Default
+   * false: questions use what warmOne() has built and the search for the rest, so no request pays
+   * for filling the cache.
+   */
+  buildOnDemand?: boolean;
 }
 
 /** See PlannerJourneyTimesOptions.reverseS. */
@@ -94,12 +101,16 @@ export class PlannerJourneyTimes implements JourneyTimes {
   private readonly vmax = new Map<string, number>();
   /** Snaps of fixed points (stations) do not change: cache them by position. */
   private readonly snapCache = new Map<string, ReturnType<JourneyPlanner['snap']> | null>();
-  /** Station trees, for the points in `treeKeys` only (null: none asked for). */
+  /** Station trees, for the scenario's station points only (null: none asked for). */
   readonly trees: StationTrees | null;
-  /** lat -> lon -> profiles with a station tree there (numbers as keys: no string per question). */
-  private readonly treeAt = new Map<number, Map<number, Set<string>>>();
+  /**
+   * lat -> lon -> profile -> its station tree (undefined: not built yet; null: the point is off the
+   * network). Numbers as keys: no key string per question.
+   */
+  private readonly treeAt = new Map<number, Map<number, Map<string, StationTree | null | undefined>>>();
   private readonly toWarm: StationPoint[];
   private readonly reverseS: number;
+  private readonly onDemand: boolean;
   private landmarkSearch: LandmarkSearch | null = null;
   private readonly landmarks = new Map<string, Landmarks>();
 
@@ -112,40 +123,51 @@ export class PlannerJourneyTimes implements JourneyTimes {
       let byLon = this.treeAt.get(p.lat);
       if (!byLon) this.treeAt.set(p.lat, (byLon = new Map()));
       let profiles = byLon.get(p.lon);
-      if (!profiles) byLon.set(p.lon, (profiles = new Set()));
-      profiles.add(p.profile);
+      if (!profiles) byLon.set(p.lon, (profiles = new Map()));
+      profiles.set(p.profile, undefined);
     }
     this.reverseS = opts.reverseS ?? REVERSE_S;
+    this.onDemand = opts.buildOnDemand ?? false;
   }
 
-  /** The profile's peripheral landmarks (landmarks.ts), built on first use (or by warmOne). */
-  private landmarksOf(profile: string): Landmarks {
+  /** The profile's peripheral landmarks (landmarks.ts) if built (by warmOne, or on demand). */
+  private landmarksOf(profile: string, build: boolean): Landmarks | null {
     let lm = this.landmarks.get(profile);
-    if (!lm) this.landmarks.set(profile, (lm = buildLandmarks(this.planner, profile)));
-    return lm;
+    if (!lm && build) this.landmarks.set(profile, (lm = buildLandmarks(this.planner, profile)));
+    return lm ?? null;
+  }
+
+  /** The station tree from this point if it is a station point: built (or built now, on demand), else undefined. */
+  private treeFrom(lat: number, lon: number, profile: string, build: boolean): StationTree | null | undefined {
+    const at = this.treeAt.get(lat)?.get(lon);
+    if (!at || !this.trees) return undefined;
+    let t = at.get(profile);
+    if (t === undefined && build && at.has(profile)) at.set(profile, (t = this.trees.tree(profile, lat, lon)));
+    return t;
   }
 
   isLookup(lat: number, lon: number, profile: string): boolean {
-    return this.treeAt.get(lat)?.get(lon)?.has(profile) ?? false;
+    return this.treeFrom(lat, lon, profile, this.onDemand) !== undefined;
   }
 
   /**
-   * Build the next station tree not yet built; false when all are. For warming the cache off the
-   * request path (one tree, a few milliseconds, per call); unwarmed trees are built on first use.
+   * Build the next landmark set or station tree not yet built; false when all are. For warming the
+   * cache off the request path (one set or tree, a few to a hundred milliseconds, per call); until
+   * then questions use the search (or build on demand, with buildOnDemand).
    */
   warmOne(): boolean {
     const trees = this.trees;
     if (!trees) return false;
     for (const p of this.toWarm) {
       if (this.landmarks.has(p.profile)) continue;
-      this.landmarksOf(p.profile);
+      this.landmarksOf(p.profile, true);
       return true;
     }
     for (;;) {
       const p = this.toWarm.pop();
       if (!p) return false;
-      if (trees.peek(p.profile, p.lat, p.lon) !== undefined) continue;
-      trees.tree(p.profile, p.lat, p.lon);
+      if (this.treeFrom(p.lat, p.lon, p.profile, false) !== undefined) continue;
+      this.treeFrom(p.lat, p.lon, p.profile, true);
       return true;
     }
   }
@@ -230,12 +252,14 @@ export class PlannerJourneyTimes implements JourneyTimes {
     const reverseS = this.reverseS;
     let lt: LandmarkTarget | null = null;
     return (la, lo, limitS, heading) => {
-      if (trees && heading === undefined && this.isLookup(la, lo, profile)) {
-        // a station: read off its tree (the same seconds the search would give, to the bit)
-        const tree = trees.tree(profile, la, lo);
-        if (!tree) return Infinity; // the station is off the network: so would the search say
-        const t = tree.timeTo(target);
-        return t <= limitS ? t : Infinity;
+      if (trees && heading === undefined) {
+        const tree = this.treeFrom(la, lo, profile, this.onDemand);
+        if (tree === null) return Infinity; // a station off the network: so would the search say
+        if (tree) {
+          // a station: read off its tree (the same seconds the search would give, to the bit)
+          const t = tree.timeTo(target);
+          return t <= limitS ? t : Infinity;
+        }
       }
       const s = this.snapOf(la, lo, heading);
       if (!s) return Infinity;
@@ -243,7 +267,8 @@ export class PlannerJourneyTimes implements JourneyTimes {
       // near: the reverse search (shared by every near question); beyond it one A* for this point
       const near = field.timeFrom(s, reverseS);
       if (near < Infinity) return near;
-      lt ??= landmarkTarget(this.planner, target, profile, trees.built(profile), this.landmarksOf(profile));
+      lt ??= landmarkTarget(this.planner, target, profile, trees.built(profile), this.landmarksOf(profile, this.onDemand));
+      if (lt.fwd.length + lt.rev.length === 0) return field.timeFrom(s, limitS); // nothing warm yet
       // no search at all when the landmarks prove it slower than the limit
       const offS = this.planner.offRoadS(s), offT = this.planner.offRoadS(target);
       if (lowerBound(lt, s, this.planner.graph) + offS + offT > limitS) return Infinity;
