@@ -1,13 +1,23 @@
 /**
- * `npm run bench -- recommend [--sizes 500,10000] [--no-cover]`: recommendation latency on the
- * Hertfordshire network with 500 and with 10,000 resources (seeded fleets: the scenario's
- * resource types copied across its stations; half at station, the rest mobile or returning
- * somewhere on the network, some committed or unavailable). Each fleet: warm-up, then 300
- * recommendations for seeded random incidents of random types, wall and CPU time per call
- * (CPU: process.cpuUsage, all threads). Also the road work done: nodes settled per
- * recommendation.
+ * `npm run bench -- recommend [--sizes 500,10000] [--no-cover] [--reverse-s S] [--repeats N]`:
+ * recommendation latency on the Hertfordshire network with 500 and with 10,000 resources (seeded
+ * fleets: the scenario's resource types copied across its stations; half at station, the rest
+ * mobile or returning somewhere on the network, some committed or unavailable).
  *
- * With the cover impact of every candidate (500 resources): the cover what-if
+ * Per fleet:
+ *   - cold: the time to warm every landmark and station tree at once (what the server does after
+ *     starting; until then recommendations use the search alone), and the first recommendation
+ *     on an empty cache that builds what it needs (buildOnDemand; 10 incidents, a fresh cache each);
+ *   - side by side, in one process, interleaved per incident (alternating which goes first):
+ *     the search alone (PlannerJourneyTimes without stations: the lazy reverse search, as before
+ *     station trees) and with station trees + landmark A* (warm), 300 seeded incidents of random
+ *     types after 30 warm-up ones; wall and CPU time per call (CPU: process.cpuUsage, all
+ *     threads). Each incident runs --repeats times (3): the first run is the headline figure, the
+ *     fastest of the runs a second figure that the shared machine's preemptions rarely reach
+ *     every time. Rankings compared: candidates, ETAs, drives and proposal must be identical;
+ *   - road work: vertices settled per recommendation (reverse search and A*), in an untimed pass.
+ *
+ * With the cover impact of every candidate (500 resources, station trees warm): the cover what-if
  * (server/core/cover/moves.ts whatIf, what the live CoverService.whatIf runs) over one CoverModel,
  *   - warm: the fleet has not moved since the last recommendation, so every source's tree is
  *     cached (the model's tree cache is sized to hold them all: maxTrees 1024);
@@ -19,10 +29,10 @@ import { loadavg } from 'node:os';
 import { Fleet } from '../server/core/fleet/fleet.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { seededRandom } from '../server/core/clock.ts';
-import { CoverModel } from '../server/core/cover/model.ts';
-import { PlannerCover } from '../server/core/cover/impact.ts';
+import type { PlannerCover } from '../server/core/cover/impact.ts';
+import { LandmarkSearch } from '../server/core/graph/landmarks.ts';
 import { SearchSpace } from '../server/core/graph/search.ts';
-import { PlannerJourneyTimes } from '../server/core/incidents/journeys.ts';
+import { PlannerJourneyTimes, stationPoints, type JourneyTimes } from '../server/core/incidents/journeys.ts';
 import { recommend } from '../server/core/incidents/recommend.ts';
 import type { ResourceDef, Scenario } from '../server/core/scenario/types.ts';
 import { createLogger } from '../server/shell/log.ts';
@@ -36,6 +46,9 @@ const arg = (name: string): string | undefined => {
 };
 const SIZES = (arg('--sizes') ?? '500,10000').split(',').map(Number);
 const WITH_COVER = !argv.includes('--no-cover');
+const REVERSE = arg('--reverse-s');
+const REPEATS = Number(arg('--repeats') ?? 3);
+const treeOpts = REVERSE === undefined ? {} : { reverseS: Number(REVERSE) };
 
 const PATH = 'sim/scenarios/hertfordshire/scenario.json';
 const base = loadScenario(PATH);
@@ -106,74 +119,170 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 // Nodes settled, counted where every search settles one (the heap pop): deterministic work. The
 // counting wrapper slows every pop, so it is installed only for a separate, untimed pass.
 let settledNodes = 0;
-const proto = SearchSpace.prototype as unknown as { pop: () => void };
-const pop = proto.pop;
-const countedPop = function (this: unknown) {
-  settledNodes++;
-  pop.call(this);
-};
+type Pops = { pop: () => void };
+const protos = [SearchSpace.prototype as unknown as Pops, LandmarkSearch.prototype as unknown as Pops];
+const pops = protos.map((p) => p.pop);
+const countPops = (on: boolean) =>
+  protos.forEach((p, i) => {
+    const pop = pops[i]!;
+    p.pop = on
+      ? function (this: unknown) {
+          settledNodes++;
+          pop.call(this);
+        }
+      : pop;
+  });
 
 type Mode = 'none' | 'warm' | 'moved';
-const journeys = new PlannerJourneyTimes(planner);
-const result: Record<string, number> = {};
+type Job = { typeId: string; lat: number; lon: number };
+const result: Record<string, number | boolean> = {};
+const stats = (xs: number[]) => ({ p50: r2(pct(xs, 50)), p99: r2(pct(xs, 99)) });
+const timeOne = (f: () => void): { wall: number; cpu: number } => {
+  const c0 = process.cpuUsage();
+  const w0 = performance.now();
+  f();
+  const wall = performance.now() - w0;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
+};
+// What a ranking shows: per line the candidates and their ETAs, and the proposal.
+const digestOf = (rec: ReturnType<typeof recommend>) => JSON.stringify([rec.proposed, rec.lines.map((l) => l.candidates.map((c) => [c.resourceId, c.etaS, c.driveS]))]);
+
 for (const n of SIZES) {
   const { scenario, fleet } = fleetOf(n, 42 + n);
   const jobs = incidents(300, 7);
-  const modes: Mode[] = WITH_COVER && n === 500 ? ['none', 'warm', 'moved'] : ['none'];
+  const points = stationPoints(scenario);
+  const recOf = (journeys: JourneyTimes, j: Job, i: number, cover: PlannerCover | null = null) => {
+    const type = scenario.incidentTypes.find((t) => t.id === j.typeId)!;
+    return recommend({ scenario, fleet, incident: { id: `I${i}`, typeId: j.typeId, lat: j.lat, lon: j.lon, leadAgency: type.leadAgency }, now: NOW, journeys, cover: cover ? cover.at(fleet) : null });
+  };
+
+  // Cold. The server never builds a tree for a request (until warm, the search answers), but with
+  // buildOnDemand the first recommendation on an empty cache builds what it needs: timed for 10
+  // incidents (a fresh cache each). And the cost of warming every landmark and tree at startup.
+  const firstCold: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const fresh = new PlannerJourneyTimes(planner, { stations: points, buildOnDemand: true, ...treeOpts });
+    firstCold.push(timeOne(() => recOf(fresh, jobs[i]!, i)).wall);
+  }
+  const search = new PlannerJourneyTimes(planner); // the search only (before station trees)
+  const trees = new PlannerJourneyTimes(planner, { stations: points, ...treeOpts });
+  const warmT = timeOne(() => {
+    while (trees.warmOne());
+  });
+  result[`cold_first_p50_ms_${n}`] = r2(pct(firstCold, 50));
+  result[`cold_first_max_ms_${n}`] = r2(Math.max(...firstCold));
+  result[`warm_all_trees_ms_${n}`] = r2(warmT.wall);
+  result[`trees_${n}`] = trees.trees?.size ?? 0;
+  result[`trees_mb_${n}`] = r2((trees.trees?.bytes ?? 0) / 1e6);
+  console.log(
+    `${n} resources: ${points.length} (station, profile) points; cold first recommendation building on demand p50 ${r2(pct(firstCold, 50))} ms, max ${r2(Math.max(...firstCold))} ms; ` +
+      `warming all ${trees.trees?.size} trees ${r2(warmT.wall)} ms wall, ${r2(warmT.cpu)} ms CPU, ${r2((trees.trees?.bytes ?? 0) / 1e6)} MB`,
+  );
+
+  // Side by side, interleaved per incident (alternating which goes first) so the shared machine's
+  // noise falls on both alike: the search alone vs station trees (warm) + the search for the rest.
+  for (let i = 0; i < 30; i++) {
+    recOf(search, jobs[i]!, i);
+    recOf(trees, jobs[i]!, i);
+  }
+  // Each incident three times over, the two alternating; the first of each is the figure, the
+  // fastest of the three a second figure that the machine's preemptions (other engineers' jobs on
+  // the 2 cores) rarely reach all three times: what the code costs, not what the machine adds.
+  const fresh = () => ({ wall: [] as number[], cpu: [] as number[], minWall: [] as number[], minCpu: [] as number[] });
+  const m = { search: fresh(), trees: fresh() };
+  let same = 0;
+  let timed = 0;
+  let inBox = 0;
+  jobs.forEach((j, i) => {
+    const order: Array<'search' | 'trees'> = i % 2 === 0 ? ['search', 'trees'] : ['trees', 'search'];
+    const digest: Record<string, string> = {};
+    const best = { search: { wall: Infinity, cpu: Infinity }, trees: { wall: Infinity, cpu: Infinity } };
+    for (let rep = 0; rep < REPEATS; rep++) {
+      for (const which of order) {
+        let rec: ReturnType<typeof recommend> | null = null;
+        const t = timeOne(() => {
+          rec = recOf(which === 'search' ? search : trees, j, i);
+        });
+        best[which].wall = Math.min(best[which].wall, t.wall);
+        best[which].cpu = Math.min(best[which].cpu, t.cpu);
+        if (rep > 0) continue;
+        m[which].wall.push(t.wall);
+        m[which].cpu.push(t.cpu);
+        digest[which] = digestOf(rec!);
+        if (which === 'trees') {
+          timed += rec!.search.timed;
+          inBox += rec!.search.inBox;
+        }
+      }
+    }
+    for (const which of order) {
+      m[which].minWall.push(best[which].wall);
+      m[which].minCpu.push(best[which].cpu);
+    }
+    if (digest.search === digest.trees) same++;
+  });
+  // Nodes settled, in a separate untimed pass (the counting wrapper slows every pop).
+  const settled = { search: [] as number[], trees: [] as number[] };
+  countPops(true);
+  jobs.forEach((j, i) => {
+    for (const which of ['search', 'trees'] as const) {
+      const s0 = settledNodes;
+      recOf(which === 'search' ? search : trees, j, i);
+      settled[which].push(settledNodes - s0);
+    }
+  });
+  countPops(false);
+  for (const which of ['search', 'trees'] as const) {
+    const suffix = which === 'trees' ? `_${n}` : `_search_only_${n}`;
+    const w = stats(m[which].wall), c = stats(m[which].cpu), st = stats(settled[which]);
+    const mw = stats(m[which].minWall), mc = stats(m[which].minCpu);
+    result[`p50_ms${suffix}`] = w.p50;
+    result[`p99_ms${suffix}`] = w.p99;
+    result[`cpu_p50_ms${suffix}`] = c.p50;
+    result[`cpu_p99_ms${suffix}`] = c.p99;
+    result[`min3_p50_ms${suffix}`] = mw.p50;
+    result[`min3_p99_ms${suffix}`] = mw.p99;
+    result[`min3_cpu_p99_ms${suffix}`] = mc.p99;
+    result[`settled_p50${suffix}`] = st.p50;
+    result[`settled_p99${suffix}`] = st.p99;
+    console.log(
+      `${n} resources, ${which === 'search' ? 'search only (before) ' : 'station trees (warm)'}: ${jobs.length} recommendations, wall p50 ${w.p50} ms, p99 ${w.p99} ms; ` +
+        `CPU p50 ${c.p50} ms, p99 ${c.p99} ms; fastest of ${REPEATS} per incident: wall p50 ${mw.p50} ms, p99 ${mw.p99} ms, CPU p99 ${mc.p99} ms; nodes settled p50 ${st.p50}, p99 ${st.p99}`,
+    );
+  }
+  result[`identical_${n}`] = same === jobs.length;
+  console.log(`${n} resources: identical rankings (candidates, ETAs, drives, proposal) in ${same}/${jobs.length}; per recommendation ${Math.round(inBox / jobs.length)} in the R-tree box, ${Math.round(timed / jobs.length)} timed`);
+
+  // With the cover impact of every candidate (500 resources), station trees warm.
+  const modes: Mode[] = WITH_COVER && n === 500 ? ['warm', 'moved'] : [];
   for (const mode of modes) {
-    const cover = mode === 'none' ? null : new PlannerCover(planner, scenario, { model: new CoverModel(planner, scenario, { maxTrees: 1024 }) });
+    // imported only here, so that --no-cover runs need nothing of the cover code
+    const { CoverModel } = await import('../server/core/cover/model.ts');
+    const { PlannerCover } = await import('../server/core/cover/impact.ts');
+    const cover = new PlannerCover(planner, scenario, { model: new CoverModel(planner, scenario, { maxTrees: 1024 }) });
     const moveRnd = seededRandom(99);
     const mobile = [...fleet.all()].filter((r) => r.status === ResourceStatus.AVAILABLE_MOBILE || r.status === ResourceStatus.RETURNING);
-    const run = (j: { typeId: string; lat: number; lon: number }, i: number) => {
-      const type = scenario.incidentTypes.find((t) => t.id === j.typeId)!;
-      return recommend({ scenario, fleet, incident: { id: `I${i}`, typeId: j.typeId, lat: j.lat, lon: j.lon, leadAgency: type.leadAgency }, now: NOW, journeys, cover: cover ? cover.at(fleet) : null });
-    };
     const batch = mode === 'moved' ? jobs.slice(0, 20) : jobs;
-    for (let i = 0; i < (mode === 'none' ? 30 : 5); i++) run(jobs[i]!, i); // warm-up (and, with cover, the station trees)
+    for (let i = 0; i < 5; i++) recOf(trees, jobs[i]!, i, cover); // warm-up (and the cover trees of the stations)
     const ms: number[] = [];
     const cpu: number[] = [];
-    const settled: number[] = [];
-    let timed = 0;
-    let inBox = 0;
-    let trees = 0;
+    let built = 0;
     batch.forEach((j, i) => {
       if (mode === 'moved') for (const r of mobile) fleet.applyFix(r, r.lat + (moveRnd() - 0.5) * 2e-4, r.lon + (moveRnd() - 0.5) * 2e-4, r.headingDeg, r.speedMps, NOW - 1_000, 5);
-      const trees0 = cover?.model.treeSearches ?? 0;
-      const c0 = process.cpuUsage();
-      const w0 = performance.now();
-      const rec = run(j, i);
-      ms.push(performance.now() - w0);
-      const c = process.cpuUsage(c0);
-      cpu.push((c.user + c.system) / 1000);
-      trees += (cover?.model.treeSearches ?? 0) - trees0;
-      timed += rec.search.timed;
-      inBox += rec.search.inBox;
+      const trees0 = cover.model.treeSearches;
+      const t = timeOne(() => recOf(trees, j, i, cover));
+      ms.push(t.wall);
+      cpu.push(t.cpu);
+      built += cover.model.treeSearches - trees0;
     });
-    if (mode === 'none') {
-      proto.pop = countedPop;
-      batch.forEach((j, i) => {
-        const s0 = settledNodes;
-        run(j, i);
-        settled.push(settledNodes - s0);
-      });
-      proto.pop = pop;
-    }
-    const key = mode === 'none' ? `_${n}` : `_cover_${mode}_${n}`;
-    result[`p50_ms${key}`] = r2(pct(ms, 50));
-    result[`p99_ms${key}`] = r2(pct(ms, 99));
-    result[`cpu_p50_ms${key}`] = r2(pct(cpu, 50));
-    result[`cpu_p99_ms${key}`] = r2(pct(cpu, 99));
-    if (mode === 'none') {
-      result[`settled_p50${key}`] = pct(settled, 50);
-      result[`settled_p99${key}`] = pct(settled, 99);
-    }
-    console.log(
-      `${n} resources, ${mode === 'none' ? 'without cover impact' : `with cover impact (what-if, ${mode})`}: ${batch.length} recommendations, ` +
-        `wall p50 ${r2(pct(ms, 50))} ms, p99 ${r2(pct(ms, 99))} ms; CPU p50 ${r2(pct(cpu, 50))} ms, p99 ${r2(pct(cpu, 99))} ms; ` +
-        (settled.length > 0 ? `nodes settled p50 ${pct(settled, 50)}, p99 ${pct(settled, 99)}; ` : '') +
-        `per recommendation ${Math.round(inBox / batch.length)} in the R-tree box, ${Math.round(timed / batch.length)} timed` +
-        (cover ? `, ${Math.round(trees / batch.length)} cover trees built` : ''),
-    );
+    const key = `_cover_${mode}_${n}`;
+    const w = stats(ms), c = stats(cpu);
+    result[`p50_ms${key}`] = w.p50;
+    result[`p99_ms${key}`] = w.p99;
+    result[`cpu_p50_ms${key}`] = c.p50;
+    result[`cpu_p99_ms${key}`] = c.p99;
+    console.log(`${n} resources, with cover impact (what-if, ${mode}): ${batch.length} recommendations, wall p50 ${w.p50} ms, p99 ${w.p99} ms; CPU p50 ${c.p50} ms, p99 ${c.p99} ms; ${Math.round(built / batch.length)} cover trees built per recommendation`);
   }
 }
 console.log(`load avg ${loadAvg()}`);
