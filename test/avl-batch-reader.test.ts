@@ -174,4 +174,17 @@ test('a table of 5,000 ids finds every one of them and none of their near misses
   assert.is(reader.interned, 5000, 'the 5,000 known ids came from the table, the 6 others were decoded');
 });
 
+test('reports beyond maxKept are decoded (and checked) but not kept: a hostile frame cannot grow the pool', () => {
+  // 256 KiB of empty reports ('1200') would otherwise leave 131,072 pooled objects behind for good.
+  const reader = new AvlBatchReader(KNOWN, 3);
+  const many = Buffer.from('0805' + '1200'.repeat(1000) + '1203' + '0a0148', 'hex');
+  const a = reader.read(many);
+  assert.equal([a.seq, a.reports.length, reader.pooled], [5, 3, 3]);
+  // the caller sees more than it allows (3 > 2) and refuses the frame; a malformed report past
+  // the kept ones still makes the whole frame malformed, as protobufjs would say
+  assert.throws(() => reader.read(Buffer.from('1200'.repeat(10) + '1209' + '1100000000000000', 'hex')));
+  const b = reader.read(Buffer.from(encodeBatch({ seq: 6, reports: [{ resourceId: 'HAT1', lat: 51.7 }] })));
+  assert.equal([b.seq, b.reports.length, b.reports[0]?.resourceId, b.reports[0]?.lat, reader.pooled], [6, 1, 'HAT1', 51.7, 3]);
+});
+
 test.run();

@@ -27,12 +27,30 @@ export class AvlBatchReader {
   interned = 0;
   /** protobufjs's Reader.recursionLimit: skipping nested groups deeper than this throws. */
   private static readonly RECURSION_LIMIT = 100;
+  /** Most reports returned (and pooled) per frame; the rest are decoded into `spare` and dropped. */
+  private readonly maxKept: number;
+  private readonly spare: AvlReportIn = blankReport();
 
-  constructor(knownIds: Iterable<string>) {
+  /**
+   * `maxKept`: the caller refuses a batch with more reports than it allows, so a frame with more
+   * than maxKept returns only the first maxKept (pass the caller's limit + 1 and it still sees
+   * too many). The pool never holds more than that, whatever a frame carries: without the bound a
+   * frame of empty reports (2 bytes each) would leave maxFrameBytes/2 objects pooled for good.
+   */
+  constructor(knownIds: Iterable<string>, maxKept = Infinity) {
     this.ids = new IdTable(knownIds);
+    this.maxKept = maxKept;
   }
 
-  /** Decode one frame. Throws (any error) exactly when protobufjs's AvlBatch.decode would. */
+  /** Report objects held for reuse (at most maxKept). */
+  get pooled(): number {
+    return this.pool.length;
+  }
+
+  /**
+   * Decode one frame. Throws (any error) exactly when protobufjs's AvlBatch.decode would; returns
+   * the same reports (only the first maxKept of them).
+   */
   read(bytes: Uint8Array): AvlBatchIn {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = 0;
@@ -50,9 +68,11 @@ export class AvlBatchReader {
             batch.seq = this.uint32();
             break;
           case 2: {
-            const r = (this.pool[n] ??= blankReport());
+            // Past maxKept: still decoded (a malformed report still fails the frame), not kept.
+            const keep = n < this.maxKept;
+            const r = keep ? (this.pool[n] ??= blankReport()) : this.spare;
             this.report(r, this.uint32());
-            reports[n++] = r;
+            if (keep) reports[n++] = r;
             break;
           }
           default:

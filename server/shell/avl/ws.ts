@@ -43,7 +43,11 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
   const perFeed = new Map<string, number>();
   // One reader for every connection: frames are handled one at a time, each to its ack, and the
   // reader's reused batch is not kept past that (see batch-reader.ts).
-  const reader = new AvlBatchReader(avl.core.room.scenario.resources.map((r) => r.id));
+  // It keeps at most maxReportsPerBatch + 1 reports of a frame: enough to see a batch is too big.
+  const reader = new AvlBatchReader(
+    avl.core.room.scenario.resources.map((r) => r.id),
+    L.maxReportsPerBatch + 1,
+  );
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
