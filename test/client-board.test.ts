@@ -64,6 +64,20 @@ function changedKeys(a: Map<string, number>, b: Map<string, number>): string[] {
   return [...b.keys()].filter((k) => a.get(k) !== b.get(k)).sort();
 }
 
+/**
+ * A model shown the world once; then `change` made to the world (in place, as the store does) and
+ * the model updated, with `selectedId` selected: what update() answered and which versions moved.
+ */
+function updateAfter(change: (w: Map<string, ClientResource>) => void, selectedId: string | null = null): { m: BoardModel; changed: boolean; touched: string[] } {
+  const w = world();
+  const m = new BoardModel();
+  m.update(inputs(w));
+  const v0 = versions(m);
+  change(w);
+  const changed = m.update(inputs(w, ALL, selectedId));
+  return { m, changed, touched: changedKeys(v0, versions(m)) };
+}
+
 test('groups by agency then station name, rows by call sign; availability counted per station', () => {
   const m = new BoardModel();
   assert.is(m.update(inputs(world())), true);
@@ -78,48 +92,39 @@ test('groups by agency then station name, rows by call sign; availability counte
 });
 
 test('nothing changed: no change reported, no version moves', () => {
-  const w = world();
-  const m = new BoardModel();
-  m.update(inputs(w));
-  const v0 = versions(m);
-  assert.is(m.update(inputs(w)), false);
-  assert.equal(changedKeys(v0, versions(m)), []);
+  const { m, changed, touched } = updateAfter(() => {});
+  assert.is(changed, false);
+  assert.equal(touched, []);
   assert.is(m.regroups, 1);
 });
 
 test('a status change touches exactly its row and its station, and the station count', () => {
-  const w = world();
-  const m = new BoardModel();
-  m.update(inputs(w));
-  const v0 = versions(m);
-  w.get('CEN2')!.status = 'MOBILISED'; // in place, as ClientStore.upsertResources does
-  assert.is(m.update(inputs(w)), true);
-  assert.equal(changedKeys(v0, versions(m)), ['CEN2', 'station:F-CEN']);
+  const { m, changed, touched } = updateAfter((w) => {
+    w.get('CEN2')!.status = 'MOBILISED'; // in place, as ClientStore.upsertResources does
+  });
+  assert.is(changed, true);
+  assert.equal(touched, ['CEN2', 'station:F-CEN']);
   assert.is(m.regroups, 1);
   assert.equal(layout(m)[1], 'fire/Cambridge Central 1/2: CB-P1=AVAILABLE_AT_STATION CB-P2=MOBILISED');
 });
 
 test('a record replaced by an equal new one with a new status (a REST or COP snapshot) is the same row', () => {
-  const w = world();
-  const m = new BoardModel();
-  m.update(inputs(w));
-  const v0 = versions(m);
-  w.set('AMB1', res('AMB1', 'EE-A1', 'ambulance', 'A-CEN', 'AT_SCENE'));
-  w.set('CEN1', res('CEN1', 'CB-P1', 'fire', 'F-CEN'));
-  assert.is(m.update(inputs(w)), true);
-  assert.equal(changedKeys(v0, versions(m)), ['AMB1', 'station:A-CEN']);
+  const { m, changed, touched } = updateAfter((w) => {
+    w.set('AMB1', res('AMB1', 'EE-A1', 'ambulance', 'A-CEN', 'AT_SCENE'));
+    w.set('CEN1', res('CEN1', 'CB-P1', 'fire', 'F-CEN'));
+  });
+  assert.is(changed, true);
+  assert.equal(touched, ['AMB1', 'station:A-CEN']);
   assert.is(m.regroups, 1);
   assert.equal(layout(m)[2], 'ambulance/Cambridge ambulance station 0/1: EE-A1=AT_SCENE');
 });
 
 test('selection and the stale marking are row changes too', () => {
-  const w = world();
-  const m = new BoardModel();
-  m.update(inputs(w));
-  const v0 = versions(m);
-  w.get('ARB1')!.fixTimeMs = 2000;
-  assert.is(m.update(inputs(w, ALL, 'CEN1')), true);
-  assert.equal(changedKeys(v0, versions(m)), ['ARB1', 'CEN1', 'station:F-ARB', 'station:F-CEN']);
+  const { m, changed, touched } = updateAfter((w) => {
+    w.get('ARB1')!.fixTimeMs = 2000;
+  }, 'CEN1');
+  assert.is(changed, true);
+  assert.equal(touched, ['ARB1', 'CEN1', 'station:F-ARB', 'station:F-CEN']);
   assert.equal(layout(m).slice(0, 2), ['fire/Arbury 1/1: AR-P1=AVAILABLE_AT_STATION', 'fire/Cambridge Central 2/2: CB-P1=AVAILABLE_AT_STATION* CB-P2=AVAILABLE_AT_STATION']);
 });
 
