@@ -137,6 +137,19 @@ function fixesOf(w: World, id: string): Array<{ t: number; lat: number; lon: num
 const mine = (w: World, id: string) =>
   w.log.filter((e) => e.type.startsWith('cover.') || e.type === 'resource.status').filter((e) => (e.data as { resourceId?: string }).resourceId === id).map((e) => [e.at - T0, e.type, e.origin, e.type === 'resource.status' ? (e.data as { status: number }).status : ((e.data as { reason?: string }).reason ?? (e.data as { destination: { id: string } }).destination.id)]);
 
+/** What mine() lists for a standby move ordered at T0 + 5 s: booked AVAILABLE_MOBILE (2), then the order. */
+const orderedAt5s = (destinationId: string) => [
+  [5000, 'resource.status', 'operator', 2],
+  [5000, 'cover.standbyOrdered', 'operator', destinationId],
+];
+
+/** The server's own record of `id`: `status`, and within 20 m of `at`. */
+function assertServerHas(w: World, id: string, status: number, at: { lat: number; lon: number }): void {
+  const r = w.server.engine.room.fleet.require(id);
+  assert.is(r.status, status);
+  assert.ok(haversineM(r.lat, r.lon, at.lat, at.lon) <= 20, `${id} ${haversineM(r.lat, r.lon, at.lat, at.lon)} m from where it should be`);
+}
+
 /** Order a standby move over REST as the duty officer; the answer's move. */
 async function orderMove(w: World, resourceId: string, destinationId: string): Promise<string> {
   const res = await api(w.server, 'POST', '/api/cover/moves', { token: w.duty, body: { resourceId, destinationId } });
@@ -159,8 +172,7 @@ test('a standby move to a post: the vehicle drives the road route at its profile
     // T0 + 7 s, the vehicle parks at T0 + 229.172 s; the server saw an AVL fix within 150 m at the
     // T0 + 220 s batch and ended the move (origin system). No status message from the terminal.
     assert.equal(mine(w, 'AMB1'), [
-      [5000, 'resource.status', 'operator', 2],
-      [5000, 'cover.standbyOrdered', 'operator', 'DAP-NEW'],
+      ...orderedAt5s('DAP-NEW'),
       [220000, 'cover.standbyEnded', 'system', 'arrived'],
     ]);
     const moving = fixes.filter((f) => f.t > 7000 && f.t < 229_172);
@@ -176,9 +188,7 @@ test('a standby move to a post: the vehicle drives the road route at its profile
     await w.run(600);
     assert.equal(v.pos, POST);
     assert.equal(fixes.filter((f) => f.t > 229_172).map((f) => [f.t, f.speedMps]), [289_172, 349_172, 409_172, 469_172, 529_172, 589_172, 649_172, 709_172, 769_172, 829_172].map((t) => [t, 0]));
-    const r = w.server.engine.room.fleet.require('AMB1');
-    assert.is(r.status, 2);
-    assert.ok(haversineM(r.lat, r.lon, POST.lat, POST.lon) <= 20);
+    assertServerHas(w, 'AMB1', 2, POST);
     assert.equal([w.live.stats.rejected, w.live.stats.standbyMoves], [0, 1]);
   }),
 );
@@ -191,17 +201,14 @@ test('a standby move to another station: booked AVAILABLE_AT_STATION there on ar
     await w.run(900);
     // Fire route Cambridge Central → Cherry Hinton: 424.166 s; parked at T0 + 431.166 s.
     assert.equal(mine(w, 'CEN1'), [
-      [5000, 'resource.status', 'operator', 2],
-      [5000, 'cover.standbyOrdered', 'operator', 'F-CHH'],
+      ...orderedAt5s('F-CHH'),
       [417_000, 'cover.standbyEnded', 'system', 'arrived'],
       [417_000, 'resource.status', 'system', 1],
     ]);
     const v = w.live.fleet.vehicles.get('CEN1')!;
     assert.equal([v.phase, v.status, v.pos], ['idle', 1, CHERRY_HINTON]);
     assert.equal(fixes.filter((f) => f.speedMps === 0).map((f) => f.t), [431_166, 491_166, 551_166, 611_166, 671_166, 731_166, 791_166, 851_166]);
-    const r = w.server.engine.room.fleet.require('CEN1');
-    assert.is(r.status, 1);
-    assert.ok(haversineM(r.lat, r.lon, CHERRY_HINTON.lat, CHERRY_HINTON.lon) <= 20);
+    assertServerHas(w, 'CEN1', 1, CHERRY_HINTON);
   }),
 );
 
@@ -215,17 +222,14 @@ test('a cancelled standby move: the vehicle stops where it is and stays availabl
     assert.is(c.status, 200);
     await w.run(300);
     assert.equal(mine(w, 'AMB2'), [
-      [5000, 'resource.status', 'operator', 2],
-      [5000, 'cover.standbyOrdered', 'operator', 'DAP-NEW'],
+      ...orderedAt5s('DAP-NEW'),
       [67_000, 'cover.standbyEnded', 'operator', 'cancelled'],
     ]);
     // The cancel is seen at the T0 + 69 s poll: 62 s along the route.
     const v = w.live.fleet.vehicles.get('AMB2')!;
     assert.equal([v.phase, v.status, r6(v.pos.lat), r6(v.pos.lon)], ['idle', 2, 52.206491, 0.135758]);
     assert.equal(fixes.filter((f) => f.t > 69_000).map((f) => [f.t, f.speedMps]), [[72_000, 0], [132_000, 0], [192_000, 0], [252_000, 0], [312_000, 0]]);
-    const r = w.server.engine.room.fleet.require('AMB2');
-    assert.is(r.status, 2);
-    assert.ok(haversineM(r.lat, r.lon, v.pos.lat, v.pos.lon) <= 20);
+    assertServerHas(w, 'AMB2', 2, v.pos);
   }),
 );
 
@@ -244,8 +248,7 @@ test('a standby move superseded by a mobilisation: the vehicle drives to the inc
     // vehicle takes the incident at the T0 + 67 s poll and sets off from where it is (no turnout
     // on the move); its terminal reports AT_SCENE on arrival.
     assert.equal(mine(w, 'AMB2'), [
-      [5000, 'resource.status', 'operator', 2],
-      [5000, 'cover.standbyOrdered', 'operator', 'DAP-NEW'],
+      ...orderedAt5s('DAP-NEW'),
       [65_000, 'resource.status', 'operator', 3],
       [208_000, 'resource.status', 'avl', 4],
     ]);
