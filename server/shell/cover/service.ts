@@ -108,6 +108,8 @@ export interface CoverHealth {
 interface Waiter {
   resolve: (s: CoverSnapshot) => void;
   reject: (e: Error) => void;
+  /** changeGen when it asked: any picture published from a request made at or after it will do. */
+  need: number;
 }
 
 export class CoverService {
@@ -144,6 +146,14 @@ export class CoverService {
   /** Surfaces of the compute request the worker is answering ([] when none is). */
   private inFlight: string[] = [];
   private standbyChanged = false;
+  /**
+   * Counts changes that call for a new picture (status or standby events, a position refresh);
+   * `publishedGen` is the count as of the request behind the latest picture. A waiter is answered
+   * by the first picture whose request saw its changes, not only once the service is idle: under
+   * steady churn it never is.
+   */
+  private changeGen = 0;
+  private publishedGen = 0;
   private snapshot: CoverSnapshot | null = null;
   private readonly unsubscribe: Array<() => void> = [];
   private closed = false;
@@ -185,7 +195,10 @@ export class CoverService {
             touched = true;
           }
         }
-        if (touched) this.kick();
+        if (touched) {
+          this.changeGen++;
+          this.kick();
+        }
       }),
       this.engine.onPositions((ids) => {
         this.checkArrivals(ids);
@@ -238,7 +251,7 @@ export class CoverService {
     // Surfaces the worker is computing now count as dirty too: its answer will be older than this.
     const keys = this.model.surfaces.filter((s) => this.dirty.has(s.key) || this.inFlight.includes(s.key)).map((s) => s.key);
     this.dirty.clear();
-    this.publish(computeSurfaces(this.model, [...this.engine.room.fleet.all()], keys), this.engine.room.lastSeq);
+    this.publish(computeSurfaces(this.model, [...this.engine.room.fleet.all()], keys), this.engine.room.lastSeq, this.changeGen);
     return this.snapshot!;
   }
 
@@ -253,7 +266,8 @@ export class CoverService {
       this.cancelTimer = null;
     }
     if (this.inFlight.length === 0 && this.dirty.size === 0 && !this.standbyChanged && this.snapshot) return Promise.resolve(this.snapshot);
-    const p = new Promise<CoverSnapshot>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const need = this.changeGen;
+    const p = new Promise<CoverSnapshot>((resolve, reject) => this.waiters.push({ resolve, reject, need }));
     this.dispatch();
     return p;
   }
@@ -274,20 +288,21 @@ export class CoverService {
     if (this.closed || this.inFlight.length > 0) return;
     if (this.dirty.size === 0) {
       // A standby order or end changes only the snapshot's list of moves: no recompute.
-      if (this.standbyChanged && this.snapshot) this.publish([], this.engine.room.lastSeq);
+      if (this.standbyChanged && this.snapshot) this.publish([], this.engine.room.lastSeq, this.changeGen);
       return;
     }
     const t0 = performance.now();
     const surfaces = this.model.surfaces.filter((s) => this.dirty.has(s.key)).map((s) => s.key);
     this.dirty.clear();
     const eventSeq = this.engine.room.lastSeq;
+    const gen = this.changeGen;
     this.inFlight = surfaces;
     const changes = this.changes();
     this.notePictured(surfaces);
     this.computer.request(changes, { kind: 'compute', surfaces }).then(
       (pictures) => {
         this.inFlight = [];
-        this.publish(pictures, eventSeq);
+        this.publish(pictures, eventSeq, gen);
       },
       (e: unknown) => {
         this.inFlight = [];
@@ -308,7 +323,7 @@ export class CoverService {
     }
   }
 
-  private publish(pictures: readonly CoverSurfaceSnapshot[], eventSeq: number): void {
+  private publish(pictures: readonly CoverSurfaceSnapshot[], eventSeq: number, gen: number): void {
     if (this.closed) return;
     const start = performance.now();
     let fresh = 0;
@@ -321,6 +336,7 @@ export class CoverService {
     }
     if (pictures.length > 0 && fresh === 0) return this.settle();
     this.standbyChanged = false;
+    this.publishedGen = Math.max(this.publishedGen, gen);
     const surfaces = this.model.surfaces.flatMap((s) => this.pictures.get(s.key) ?? []);
     const seq = Math.max(eventSeq, this.snapshot?.eventSeq ?? 0);
     this.snapshot = { computedAtMs: this.clock(), eventSeq: seq, surfaces, standby: this.engine.room.standby.active() };
@@ -342,14 +358,21 @@ export class CoverService {
     this.settle();
   }
 
-  /** Changes that came in while the worker computed: send them now, in one request; else answer waiters. */
+  /**
+   * Changes that came in while the worker computed: send them now, in one request. Answer the
+   * waiters this picture satisfies (its request saw their changes), and every waiter once idle.
+   */
   private settle(): void {
     if (this.dirty.size > 0) this.dispatch();
     const snap = this.snapshot;
-    if (this.inFlight.length > 0 || !snap) return;
+    if (!snap) return;
+    const idle = this.inFlight.length === 0;
     const ws = this.waiters;
     this.waiters = [];
-    for (const w of ws) w.resolve(snap);
+    for (const w of ws) {
+      if (idle || w.need <= this.publishedGen) w.resolve(snap);
+      else this.waiters.push(w);
+    }
   }
 
   private failed(surfaces: readonly string[], e: unknown): void {
@@ -488,6 +511,7 @@ export class CoverService {
     }
     this.moved.clear();
     if (!any) return;
+    this.changeGen++;
     this.stats.refreshes++;
     this.dispatch();
   }
