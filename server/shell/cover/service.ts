@@ -15,7 +15,7 @@
  * questions of a few resources (a recommendation's cover impact) are answered on this thread,
  * exactly and without a search. Positions alone do not mark surfaces dirty; a bounded refresh
  * recomputes when an available mobile or returning resource has moved far from where the
- * computer last saw it (refreshMovedM), at most once per refreshMs.
+ * published picture has it (refreshMovedM), at most once per refreshMs.
  */
 import type { Clock } from '../../core/clock.ts';
 import { respondersImpact, type CoverImpact } from '../../core/cover/impact.ts';
@@ -75,7 +75,7 @@ export interface CoverServiceOptions {
   restartDelayMs?: number;
   /**
    * Position refresh: an AVAILABLE_MOBILE or RETURNING resource farther than refreshMovedM
-   * metres (default 200) from where the computer last saw it schedules a recompute of its
+   * metres (default 200) from where the published picture has it schedules a recompute of its
    * surfaces refreshMs later (default 10,000); at most one such refresh per refreshMs.
    */
   refreshMs?: number;
@@ -478,7 +478,7 @@ export class CoverService {
 
   /**
    * Position refresh: note available mobile and returning resources that are now farther than
-   * refreshMovedM from the position the computer last saw, and schedule one refresh for them.
+   * refreshMovedM from the position the published picture has, and schedule one refresh for them.
    * Jitter within the threshold never recomputes; a moving fleet recomputes at most once per
    * refreshMs (the timer is not re-armed while one is pending).
    */
