@@ -54,6 +54,20 @@ test('retention prunes the oldest rows in bounded steps of max(1000, 2 × rows w
   store.close();
 });
 
+test('with no onError, a failing flush throws, its rows counted dropped and no longer pending', () => {
+  const store = Store.open(':memory:');
+  const timer = manualTimer();
+  const h = new HistoryWriter(store.db, () => 1_767_258_000_000, { tickMs: 250, retentionMs: 3_600_000, maxPending: 100 }, timer.every);
+  const r: AvlReportIn = { resourceId: 'R', lat: 51, lon: 0.1, speedMps: 0, headingDeg: 0, fixTimeMs: 1, accuracyM: 0, status: 0 };
+  store.db.exec('ALTER TABLE positions RENAME TO positions_away');
+  h.push(r, 'R', true, 'f', 1);
+  assert.throws(() => h.flush(), /no such table: positions/);
+  assert.equal([h.dropped, h.pending, h.written, h.flushes], [1, 0, 0, 0]);
+  store.db.exec('ALTER TABLE positions_away RENAME TO positions');
+  h.close();
+  store.close();
+});
+
 test('a failing flush drops that tick\'s rows, reports them and keeps working', () => {
   const store = Store.open(':memory:');
   const timer = manualTimer();

@@ -125,6 +125,33 @@ export function pruneLimit(n: number): number {
   return Math.max(1000, 2 * n);
 }
 
+/** What a history counts of its writes (PositionHistory's counters). */
+export interface HistoryTally {
+  written: number;
+  pruned: number;
+  flushes: number;
+  dropped: number;
+}
+
+/**
+ * Write `n` buffered rows on the caller's connection (one transaction, then the bounded prune of
+ * rows before `cutoff`) and count them in `tally`: written and one flush, or, if the write fails,
+ * dropped and `failed` told. Returns the rows written. Shared by the in-process history and the
+ * threaded one's fallback so both count a batch alike.
+ */
+export function writeBatch(rows: PositionRowWriter, num: Float64Array, n: number, strings: readonly string[], cutoff: number, tally: HistoryTally, failed: (e: unknown, rowsDropped: number) => void): number {
+  try {
+    tally.pruned += rows.write(num, n, strings, cutoff, pruneLimit(n)).pruned;
+  } catch (e) {
+    tally.dropped += n;
+    failed(e, n);
+    return 0;
+  }
+  tally.written += n;
+  tally.flushes++;
+  return n;
+}
+
 function put(args: unknown[], o: number, num: Float64Array, k: number, strings: readonly string[]): void {
   args[o] = num[k + F_RECEIVED];
   args[o + 1] = strings[num[k + F_RESOURCE] as number];

@@ -5,7 +5,7 @@ import type { AvlReportIn } from '../../core/avl/ingest.ts';
 import type { Clock } from '../../core/clock.ts';
 import { putRow, type HistoryOptions, type PositionHistory } from './history.ts';
 import { CLOSED, COMMITTED, CTRL_SLOTS, S_DROPPED, S_FLUSHES, S_PRUNED, S_WRITTEN, STAT_SLOTS, type HandOff, type WorkerInit, type WorkerReport } from './history-protocol.ts';
-import { PositionRowWriter, ROW, StringTable, pruneLimit } from './history-rows.ts';
+import { PositionRowWriter, ROW, StringTable, writeBatch } from './history-rows.ts';
 import type { Every } from './timer.ts';
 
 export interface ThreadedHistoryOptions extends HistoryOptions {
@@ -196,20 +196,10 @@ export class ThreadedHistoryWriter implements PositionHistory {
   }
 
   private writeInProcess(n: number): number {
-    const rows = this.fallback as PositionRowWriter;
     const num = this.bufs[this.cur] as Float64Array;
     this.count = 0;
     if (!this.db.open) return 0;
-    try {
-      this.local.pruned += rows.write(num, n, this.strings.strings, this.clock() - this.opts.retentionMs, pruneLimit(n)).pruned;
-    } catch (e) {
-      this.local.dropped += n;
-      this.opts.onError?.(e, n);
-      return 0;
-    }
-    this.local.written += n;
-    this.local.flushes++;
-    return n;
+    return writeBatch(this.fallback as PositionRowWriter, num, n, this.strings.strings, this.clock() - this.opts.retentionMs, this.local, (e, dropped) => this.opts.onError?.(e, dropped));
   }
 }
 

@@ -16,7 +16,7 @@ import {
   PositionRowWriter,
   ROW,
   StringTable,
-  pruneLimit,
+  writeBatch,
 } from './history-rows.ts';
 import type { Every } from './timer.ts';
 
@@ -112,23 +112,15 @@ export class HistoryWriter implements PositionHistory {
     if (this.count >= this.opts.maxPending) this.flush();
   }
 
-  /** Write everything pending in one transaction (and prune); returns the rows written. */
+  /** Write everything pending in one transaction (and prune); returns the rows written. A failed write throws unless there is an onError. */
   flush(): number {
     const n = this.count;
     if (!this.db.open) return 0;
-    try {
-      this.pruned += this.rows.write(this.num, n, this.strings.strings, this.clock() - this.opts.retentionMs, pruneLimit(n)).pruned;
-    } catch (e) {
-      this.count = 0;
-      this.dropped += n;
-      if (this.opts.onError) this.opts.onError(e, n);
-      else throw e;
-      return 0;
-    }
     this.count = 0;
-    this.written += n;
-    this.flushes++;
-    return n;
+    return writeBatch(this.rows, this.num, n, this.strings.strings, this.clock() - this.opts.retentionMs, this, (e, dropped) => {
+      if (this.opts.onError) this.opts.onError(e, dropped);
+      else throw e;
+    });
   }
 
   sync(): void {
