@@ -157,6 +157,12 @@ async function orderMove(w: World, resourceId: string, destinationId: string): P
   return (res.body as { move: { moveId: string } }).move.moveId;
 }
 
+/** Run to T0 + 5 s and order a standby move there (orderedAt5s is what that logs); the move's id. */
+async function orderAt5s(w: World, resourceId: string, destinationId: string): Promise<string> {
+  await w.run(5);
+  return orderMove(w, resourceId, destinationId);
+}
+
 // Polls (every 2 s of the fake clock) fall on T0 + 1 s, 3 s, 5 s, ...: a move ordered at T0 + 5 s
 // (after that poll) is in the cover picture after its 200 ms debounce (run at T0 + 6 s) and is
 // given to the vehicle at the T0 + 7 s poll, which sets off at once (no turnout for a standby move).
@@ -164,8 +170,7 @@ async function orderMove(w: World, resourceId: string, destinationId: string): P
 test('a standby move to a post: the vehicle drives the road route at its profile speed, the server ends the move on arrival, the vehicle stays at the post', () =>
   inWorld(async (w) => {
     const fixes = fixesOf(w, 'AMB1');
-    await w.run(5);
-    const moveId = await orderMove(w, 'AMB1', 'DAP-NEW');
+    const moveId = await orderAt5s(w, 'AMB1', 'DAP-NEW');
     assert.is(moveId, `SB-AMB1-${T0 + 5000}`);
     await w.run(235);
     // The planner's ambulance route A-CEN → DAP-NEW: 3092.9 m in 222.172 s (13.9 m/s). Given at
@@ -196,8 +201,7 @@ test('a standby move to a post: the vehicle drives the road route at its profile
 test('a standby move to another station: booked AVAILABLE_AT_STATION there on arrival, and the vehicle does not drive home', () =>
   inWorld(async (w) => {
     const fixes = fixesOf(w, 'CEN1');
-    await w.run(5);
-    await orderMove(w, 'CEN1', 'F-CHH');
+    await orderAt5s(w, 'CEN1', 'F-CHH');
     await w.run(900);
     // Fire route Cambridge Central → Cherry Hinton: 424.166 s; parked at T0 + 431.166 s.
     assert.equal(mine(w, 'CEN1'), [
@@ -215,8 +219,7 @@ test('a standby move to another station: booked AVAILABLE_AT_STATION there on ar
 test('a cancelled standby move: the vehicle stops where it is and stays available there', () =>
   inWorld(async (w) => {
     const fixes = fixesOf(w, 'AMB2');
-    await w.run(5);
-    await orderMove(w, 'AMB2', 'DAP-NEW');
+    await orderAt5s(w, 'AMB2', 'DAP-NEW');
     await w.run(62);
     const c = await api(w.server, 'POST', '/api/cover/moves/AMB2/cancel', { token: w.duty });
     assert.is(c.status, 200);
@@ -235,8 +238,7 @@ test('a cancelled standby move: the vehicle stops where it is and stays availabl
 
 test('a standby move superseded by a mobilisation: the vehicle drives to the incident instead', () =>
   inWorld(async (w) => {
-    await w.run(5);
-    await orderMove(w, 'AMB2', 'DAP-NEW');
+    await orderAt5s(w, 'AMB2', 'DAP-NEW');
     await w.run(60);
     const inc = await api(w.server, 'POST', '/api/incidents', { token: w.duty, body: { typeId: 'cardiac-arrest', lat: 52.2053, lon: 0.1218, address: 'City centre' } });
     assert.is(inc.status, 201);
