@@ -564,4 +564,46 @@ test('control frames are validated: bad fields are JCR_VALIDATION with the path'
   assert.equal(some.type === 'setFilter' ? some.filter.key : null, 'fire,police|51,-1,52,0');
 });
 
+test('a police dispatcher resuming through a merged catch-up, with and without a viewport, never receives a fire-only incident', () => {
+  const w = world();
+  const view: CopFilter = { agencies: [], bounds: { south: 51.7, west: -0.3, north: 51.8, east: -0.1 } };
+  let police = w.join(undefined, new FakeSocket(), 'police');
+  let policeView = w.join(view, new FakeSocket(), 'police');
+  w.hub.tick();
+  w.hub.disconnect(police.id);
+  w.hub.disconnect(policeView.id);
+  const tick = () => {
+    w.clock.advance(100);
+    w.hub.tick();
+  };
+  // While away: a fire incident opened, attended and closed without police; a second one police
+  // was asked to assist on and then taken off again; a third still asking police.
+  w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.77, lon: -0.22 });
+  tick();
+  w.status('HAT1', ResourceStatus.MOBILISED, 'INC-1');
+  tick();
+  w.exec({ type: 'incident.close', incidentId: 'INC-1' });
+  w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.771, lon: -0.221 });
+  tick();
+  w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-2', fromAgency: 'fire', toAgency: 'police', note: 'cordon' });
+  tick();
+  w.exec({ type: 'incident.acceptAssistance', incidentId: 'INC-2', requestId: 'INC-2-R1', actingAgency: 'police' });
+  w.exec({ type: 'incident.update', incidentId: 'INC-2', patch: { supportingAgencies: [] } });
+  w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.772, lon: -0.222 });
+  w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-3', fromAgency: 'fire', toAgency: 'police', note: 'traffic' });
+  tick();
+  police = w.join(undefined, new FakeSocket(police.sock.picture), 'police');
+  policeView = w.join(view, new FakeSocket(policeView.sock.picture), 'police');
+  w.hub.tick();
+  for (const c of [police, policeView]) {
+    const d = c.sock.frames()[0]?.delta;
+    assert.equal([d?.fromSeq, d?.seq], [1, 5], 'one merged delta, no snapshot');
+    const incidents = kinds(d?.changes ?? []).filter((k) => k.startsWith('incident'));
+    // INC-1 not at all; INC-2 while police was asked and supporting, then its removal
+    assert.equal(incidents, ['incident INC-2:received:@6', 'incident INC-2:received:@7', 'incident INC-2:removed@8', 'incident INC-3:received:@10']);
+    assert.equal(c.sock.picture.incidentList().map((i) => i.id), ['INC-3']);
+  }
+  w.store.close();
+});
+
 test.run();
