@@ -72,6 +72,11 @@ async function world() {
   return { clock, timers, engine, cover, move };
 }
 
+/** The ambulance figures of the cover service's latest picture. */
+function ambulancePicture(cover: CoverService): number[] {
+  return cover.latest()!.surfaces.find((s) => s.key === 'ambulance:paramedic')!.figures.map((f) => f.coveredWeight);
+}
+
 /** The ambulance figures computed here from the engine's fleet as it is now. */
 function ambulanceNow(engine: Engine): number[] {
   const calc = new CoverCalc(planner, scenario);
@@ -83,7 +88,7 @@ test('an available mobile ambulance moved 5 km changes the picture once the refr
   const { timers, engine, cover, move } = await world();
   try {
     const before = cover.latest()!;
-    const amb = () => cover.latest()!.surfaces.find((s) => s.key === 'ambulance:paramedic')!.figures.map((f) => f.coveredWeight);
+    const amb = () => ambulancePicture(cover);
     assert.equal(amb(), [140]); // every demand point but Fulbourn Road (10) within 8 min of the station
     const computes = cover.stats.computes;
     move(FAR.lat, FAR.lon);
@@ -148,7 +153,7 @@ test('a moves question sent between a far move and the refresh does not cancel t
   // one, so the refresh must still recompute it.
   const { timers, engine, cover, move } = await world();
   try {
-    const amb = () => cover.latest()!.surfaces.find((s) => s.key === 'ambulance:paramedic')!.figures.map((f) => f.coveredWeight);
+    const amb = () => ambulancePicture(cover);
     assert.equal(amb(), [140]);
     move(FAR.lat, FAR.lon);
     await cover.movesAsync({ limit: 1 });
@@ -168,7 +173,7 @@ test('a recompute of another surface between a far move and the refresh does not
   // ambulance's new position, but the ambulance picture still shows the old one.
   const { timers, engine, cover, move } = await world();
   try {
-    const amb = () => cover.latest()!.surfaces.find((s) => s.key === 'ambulance:paramedic')!.figures.map((f) => f.coveredWeight);
+    const amb = () => ambulancePicture(cover);
     move(FAR.lat, FAR.lon);
     engine.execute({ type: 'resource.setStatus', resourceId: 'TRU1', status: 6 }, { origin: 'operator', actor: 't' });
     await cover.flushAsync();
