@@ -303,9 +303,11 @@ async function bareRun(n: number, mode: 'bare' | 'bare-ack', recorded: readonly 
 }
 
 async function main(): Promise<void> {
-  const server = await startServer({ scenario: scenario(), db: ':memory:', port: 0, logLevel: 'silent', copLimits: { tickMs: TICK_MS } });
+  // Screens authenticate as every real screen must (no anonymous access): the COP token.
+  const copToken = 'fanout-bench-cop-token';
+  const server = await startServer({ scenario: scenario(), db: ':memory:', port: 0, logLevel: 'silent', copToken, copLimits: { tickMs: TICK_MS } });
   const hub = server.cop.hub;
-  const url = server.url.replace('http:', 'ws:') + '/ws/cop';
+  const url = server.url.replace('http:', 'ws:') + `/ws/cop?token=${copToken}`;
   // One more subscriber, in process: it records the shared frames for the bare broadcast.
   const recorded: Uint8Array[] = [];
   let recording = false;

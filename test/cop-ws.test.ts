@@ -99,16 +99,19 @@ test('the upgrade is refused with HTTP 401 and a JSON error without the COP toke
   await server.close();
 });
 
-test('without a configured token, loopback clients and signed-in sessions are let in', async () => {
+test('without a configured token, a loopback client must still sign in: 401 anonymous, a session is let in', async () => {
   const { server, timer } = await boot(null);
-  const ws = await open(server, '');
-  const screen = new Screen(ws);
-  await control(server, ws, encodeClientFrame(screen.picture.subscribeMessage()));
-  timer.tick(TICK);
-  assert.is((await screen.next()).snapshot?.resources.length, 6);
-  ws.close();
+  const code = (r: { body: unknown }) => (r.body as { error: { code: string } }).error.code;
+  const anon = await refused(server, '/ws/cop');
+  assert.equal([anon.status, code(anon)], [401, 'JCR_UNAUTHENTICATED']);
+  const guess = await refused(server, '/ws/cop?token=guess');
+  assert.equal([guess.status, code(guess)], [401, 'JCR_UNAUTHENTICATED']);
   const session = await tokenFor(server, 'wall-viewer');
   const viewer = await open(server, '', { authorization: `Bearer ${session}` });
+  const screen = new Screen(viewer);
+  await control(server, viewer, encodeClientFrame(screen.picture.subscribeMessage()));
+  timer.tick(TICK);
+  assert.is((await screen.next()).snapshot?.resources.length, 6);
   viewer.close();
   await server.close();
 });

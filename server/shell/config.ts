@@ -15,7 +15,7 @@ export interface Config {
   logLevel: LogLevel;
   /** Development feed token that may report for every resource (never logged). */
   avlToken: string | undefined;
-  /** Token a screen may present on /ws/cop; unset = loopback screens only (plus signed-in sessions). Never logged. */
+  /** Token a screen may present on /ws/cop; unset = signed-in sessions only. Never logged. */
   copToken: string | undefined;
   /** COP tick: positions are merged and pushed once per tick (docs/cop.md). */
   copTickMs: number;

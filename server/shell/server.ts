@@ -47,7 +47,7 @@ export interface ServerOptions {
   planner?: JourneyPlanner;
   /** Optional online basemap tiles for the screens, with attribution. */
   tiles?: { url: string; attribution: string };
-  /** COP token for /ws/cop (--cop-token); unset = loopback clients only, plus signed-in sessions. See docs/cop.md. */
+  /** COP token for /ws/cop (--cop-token); unset = signed-in sessions only. See docs/cop.md. */
   copToken?: string | undefined;
   /** Overrides of COP_LIMITS (tick, ring, queue bounds, heartbeat, ...). */
   copLimits?: Partial<CopLimits>;

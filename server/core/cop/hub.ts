@@ -49,13 +49,13 @@ export interface CopSocket {
   ping(): void;
 }
 
-/** Who is connected: a signed-in user, the COP token or a loopback client (server/shell/cop/auth.ts). */
+/** Who is connected: a signed-in user or the COP token (server/shell/cop/auth.ts). */
 export interface CopPrincipal {
   readonly id: string;
   readonly via: string;
   /**
    * The one agency whose incidents this principal may see (a dispatcher's role agency); absent or
-   * null = every incident (duty officer, wall viewer, token, loopback).
+   * null = every incident (duty officer, wall viewer, COP token).
    */
   readonly incidentScope?: string | null;
 }

@@ -28,7 +28,7 @@ export interface CopWsOptions {
   /** Repeating timer for the tick and the heartbeat; tests pass manualTimer() and tick by hand. */
   every: Every;
   limits?: Partial<CopLimits>;
-  /** --cop-token / JCR_COP_TOKEN; unset = loopback only (plus signed-in sessions). */
+  /** --cop-token / JCR_COP_TOKEN; unset = signed-in sessions only. */
   token?: string | undefined;
   users?: Users | undefined;
   /** Defaults to the engine's onPositions (accepted AVL batches). */
