@@ -168,6 +168,28 @@ export function turnoutOf(scenario: Scenario, r: LiveResource): number {
 
 const byEta = (a: Timed, b: Timed) => a.etaS - b.etaS || (a.r.def.id < b.r.def.id ? -1 : a.r.def.id > b.r.def.id ? 1 : 0);
 
+/**
+ * The fleet's resource definitions that have each capability, cached per fleet: a fleet's
+ * resources and their definitions are fixed when it is made (Fleet's constructor).
+ */
+const capabilityCache = new WeakMap<Fleet, Map<string, ReadonlySet<ResourceDef>>>();
+function withCapability(fleet: Fleet, capability: string): ReadonlySet<ResourceDef> {
+  let byCap = capabilityCache.get(fleet);
+  if (!byCap) {
+    const m = new Map<string, Set<ResourceDef>>();
+    for (const { def: r } of fleet.all()) {
+      for (const c of r.capabilities) {
+        let set = m.get(c);
+        if (!set) m.set(c, (set = new Set()));
+        set.add(r);
+      }
+    }
+    capabilityCache.set(fleet, (byCap = m));
+  }
+  return byCap.get(capability) ?? EMPTY;
+}
+const EMPTY: ReadonlySet<ResourceDef> = new Set();
+
 /** The vehicle classes of a scenario's resources, once each (cached: a fleet of 10,000 repeats a few). */
 const profileCache = new WeakMap<readonly ResourceDef[], string[]>();
 function profilesOf(resources: readonly ResourceDef[]): string[] {
@@ -245,6 +267,9 @@ export function recommend(input: RecommendInput): Recommendation {
     if (v > vmaxAll) vmaxAll = v;
   }
 
+  // per line, the scenario's resources with its capability (cached): most of the box fails this
+  // set lookup, so the full fits() check runs only for the few that have it
+  const withCap = lines.map((l) => withCapability(fleet, l.capability));
   const timed = new Map<string, Timed>();
   const perLine: Timed[][] = lines.map(() => []);
   // Left-out resources seen in the box; most are never reported (only those nearer than the
@@ -259,7 +284,8 @@ export function recommend(input: RecommendInput): Recommendation {
   let inBox = 0;
   let timedCount = 0;
   let pruned = 0;
-  const unresolved = new Map<string, { r: LiveResource; lb: number; d: number; lines: number[]; lookup: boolean }>();
+  // keyed by the live resource itself: an object's hash is cheaper than an id string's
+  const unresolved = new Map<LiveResource, { r: LiveResource; to: number; lb: number; d: number; lines: number[]; lookup: boolean }>();
   // One lazy reverse search per profile for the whole recommendation, shared by every line.
   const fields = new Map<string, TimeWithin>();
 
@@ -286,7 +312,7 @@ export function recommend(input: RecommendInput): Recommendation {
       if (seen.has(r)) continue;
       seen.add(r);
       let fitting: number[] | null = null;
-      for (const i of active) if (fits(lines[i]!, r)) (fitting ??= []).push(i);
+      for (const i of active) if (withCap[i]!.has(r.def) && fits(lines[i]!, r)) (fitting ??= []).push(i);
       const why = unavailableReason(fleet, r, now);
       if (fitting === null) {
         if (why && r.incidentId !== incident.id) exclusions.push({ r, d: haversineM(r.lat, r.lon, incident.lat, incident.lon), reason: why.reason, detail: why.detail });
@@ -298,9 +324,10 @@ export function recommend(input: RecommendInput): Recommendation {
         if (r.incidentId !== incident.id) exclusions.push({ r, d, reason: why.reason, detail: why.detail });
         continue;
       }
-      const lb = turnoutOf(scenario, r) + (d * LOWER_BOUND_FACTOR) / (vmax.get(r.def.vehicleClass) ?? vmaxAll);
+      const to = turnoutOf(scenario, r);
+      const lb = to + (d * LOWER_BOUND_FACTOR) / (vmax.get(r.def.vehicleClass) ?? vmaxAll);
       const lookup = r.status === ResourceStatus.AVAILABLE_AT_STATION && journeys.isLookup?.(r.lat, r.lon, r.def.vehicleClass) === true;
-      unresolved.set(r.def.id, { r, lb, d, lines: fitting, lookup });
+      unresolved.set(r, { r, to, lb, d, lines: fitting, lookup });
     }
     // Time the unresolved in lower-bound order, pruning against the lines' k-th best; those whose
     // time is a lookup (at a station with a station tree) first, so that the k-th bests are as
@@ -309,13 +336,13 @@ export function recommend(input: RecommendInput): Recommendation {
     // Lines settled in an earlier round have their final top k: their resources need no more timing.
     const settledBefore = new Set(active.filter((i) => kth(i) <= prevBound));
     for (const u of order) {
-      const id = u.r.def.id;
+      const id = u.r;
       if (u.lines.every((i) => settledBefore.has(i))) {
         pruned++;
         unresolved.delete(id);
         continue;
       }
-      const to = turnoutOf(scenario, u.r);
+      const to = u.to;
       if (u.lb - to > bound) continue; // cannot drive there within the bound: next round
       if (u.lines.every((i) => u.lb > kth(i))) {
         pruned++;
@@ -343,7 +370,7 @@ export function recommend(input: RecommendInput): Recommendation {
       }
       unresolved.delete(id);
       const t: Timed = { r: u.r, etaS: to + driveS, driveS, turnoutS: to, lines: u.lines };
-      timed.set(id, t);
+      timed.set(u.r.def.id, t);
       for (const i of u.lines) insert(i, t);
     }
     const settled = active.every((i) => kth(i) <= bound);
