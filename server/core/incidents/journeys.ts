@@ -85,8 +85,13 @@ export interface PlannerJourneyTimesOptions {
   buildOnDemand?: boolean;
 }
 
-/** See PlannerJourneyTimesOptions.reverseS. */
-export const REVERSE_S = 300;
+/**
+ * See PlannerJourneyTimesOptions.reverseS. 600 rather than 300: with 10,000 resources the k-th
+ * bests are near and 300 sent many candidates between 300 and 600 s to A*, each dearer than the
+ * shared search they spared (bench/RESULTS.md: trees/search p99 1.04-1.14 at 300, 0.97-1.04 at
+ * 600; 500 resources as good or better).
+ */
+export const REVERSE_S = 600;
 
 /**
  * A safety factor on the straight-line lower bound: network lengths and snapping offsets are
