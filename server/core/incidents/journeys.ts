@@ -1,14 +1,18 @@
 /**
  * The narrow view of journey time the recommender needs, and its adapter over the road graph's
- * JourneyPlanner (server/core/graph/planner.ts). The recommender never routes by itself: it asks
- * for one reverse search per road profile (incident → all nodes) and reads each candidate's time
- * from it; drones (air profiles) fly straight lines.
+ * JourneyPlanner (server/core/graph/planner.ts). The recommender never routes by itself; drones
+ * (air profiles) fly straight lines.
  *
- * `within` is the recommender's way in: a lazy search that grows only as far as the limits it is
- * asked with, resumed (never restarted) when a later question needs more; so a line whose
- * capability is rare costs one longer search, not a search per bound. `toTarget` runs a whole
- * bounded search up front (the quicker-resource watch): it is handed no `until`, because the
- * points it will be asked about are not known when it runs.
+ * `within` is the recommender's way in; each question comes with a limit and gets the exact
+ * drive if within it, else Infinity (docs/incidents.md):
+ *   - from a station point with a warm station tree (station-trees.ts): a lookup;
+ *   - within REVERSE_S of the incident: one lazy reverse search per profile, shared by every
+ *     question, grown only as far as the limits need and resumed (never restarted);
+ *   - farther: a landmark lower bound (no search if it proves the limit beaten), else one A* with
+ *     the station trees and peripheral landmarks as ALT landmarks (landmarks.ts).
+ * All three give the same number to the bit (quantised weights, JourneyPlanner.weights).
+ * `toTarget` runs a whole bounded search up front (the quicker-resource watch): it is handed no
+ * `until`, because the points it will be asked about are not known when it runs.
  */
 import { haversineM } from '../geo.ts';
 import type { JourneyPlanner } from '../graph/planner.ts';
