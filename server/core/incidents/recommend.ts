@@ -9,10 +9,11 @@
  * box of that radius holds every candidate worth a look. Inside the box candidates are taken in
  * order of their straight-line lower bound (turnout + metres / vmax) and one is skipped when its
  * bound is no better than the current k-th best of every line it could fill. Road times come from
- * one lazy reverse search per profile, shared by every line (JourneyTimes.within over
- * server/core/graph/planner.ts LazyTargetField): each candidate is asked for with a limit, the
- * smaller of B and the slowest k-th best among its lines (minus its turnout), and the search grows
- * only as far as that limit needs; it is resumed, never restarted, when B grows. A candidate
+ * JourneyTimes.within (journeys.ts): a station tree lookup for a resource at its station (timed
+ * first, so the k-th bests are tight early), else one lazy reverse search per profile shared by
+ * every line, or a landmark A* for a far mobile one; each candidate is asked for with a limit, the
+ * smaller of B and the slowest k-th best among its lines (minus its turnout), and no search grows
+ * further than that limit needs; the reverse search is resumed, never restarted, when B grows. A candidate
  * slower than every line's k-th best is dropped for good (the k-th bests only improve). A line is
  * settled once its k-th best arrival is within B (every resource not yet timed needs more than
  * B). Otherwise B doubles, up to `maxS`: that only widens the R-tree box.
