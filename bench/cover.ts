@@ -36,8 +36,8 @@ import { Fleet } from '../server/core/fleet/fleet.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { PlannerJourneyTimes } from '../server/core/incidents/journeys.ts';
 import { recommend } from '../server/core/incidents/recommend.ts';
-import type { ResourceDef, Scenario } from '../server/core/scenario/types.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
+import { BENCH_NOW, seededFleet, seededIncidents } from './_seeded-world.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
 import { CoverService, type CoverSummary, type Schedule } from '../server/shell/cover/service.ts';
 import { shareGraph } from '../server/shell/cover/shared-graph.ts';
@@ -199,51 +199,10 @@ for (let i = 0; i < 5; i++) {
 await worker.service.close();
 
 // 4. Cover impact of recommendation candidates: old what-if path vs responder lists.
-const NOW = Date.UTC(2026, 0, 1, 9, 0, 0);
-function randomPoint(rnd: () => number): { lat: number; lon: number } {
-  const B = scenario.bounds;
-  for (;;) {
-    const lat = B.south + rnd() * (B.north - B.south);
-    const lon = B.west + rnd() * (B.east - B.west);
-    try {
-      planner.snap(lat, lon);
-      return { lat, lon };
-    } catch {
-      // off the network: draw again
-    }
-  }
-}
-/** The seeded 500-resource fleet of bench/recommend.ts (same seeds, same draws). */
-function fleetOf(n: number, seed: number): { sc: Scenario; fl: Fleet } {
-  const rnd = seededRandom(seed);
-  const resources: ResourceDef[] = [];
-  for (let i = 0; i < n; i++) {
-    const proto = scenario.resources[i % scenario.resources.length]!;
-    const station = scenario.stations[Math.floor(rnd() * scenario.stations.length)]!;
-    resources.push({ ...proto, id: `B${i}`, callSign: `B${i}`, station: station.id, trackers: [] });
-  }
-  const sc: Scenario = { ...scenario, resources };
-  const fl = new Fleet(sc);
-  for (const r of fl.all()) {
-    const u = rnd();
-    if (u < 0.5) continue;
-    const { lat, lon } = randomPoint(rnd);
-    if (u < 0.7) fl.setStatus(r.def.id, ResourceStatus.AVAILABLE_MOBILE);
-    else if (u < 0.85) {
-      fl.setStatus(r.def.id, ResourceStatus.AVAILABLE_MOBILE);
-      fl.setStatus(r.def.id, ResourceStatus.RETURNING);
-    } else if (u < 0.95) fl.setStatus(r.def.id, ResourceStatus.MOBILISED, 'OTHER');
-    else fl.setStatus(r.def.id, ResourceStatus.UNAVAILABLE);
-    fl.applyFix(r, lat, lon, rnd() * 360, rnd() < 0.5 ? 0 : 15, NOW - 5_000, 5);
-  }
-  return { sc, fl };
-}
-const { sc: sc500, fl: fleet500 } = fleetOf(500, 42 + 500);
-const jobRnd = seededRandom(7);
-const jobs = Array.from({ length: 300 }, () => {
-  const { lat, lon } = randomPoint(jobRnd);
-  return { typeId: scenario.incidentTypes[Math.floor(jobRnd() * scenario.incidentTypes.length)]!.id, lat, lon };
-});
+const NOW = BENCH_NOW;
+// The seeded 500-resource fleet and 300 incidents of bench/recommend.ts (same seeds, same draws).
+const { scenario: sc500, fleet: fleet500 } = seededFleet(scenario, planner, 500, 42 + 500);
+const jobs = seededIncidents(scenario, planner, 300, 7);
 const journeys = new PlannerJourneyTimes(planner);
 const oldCover = new PlannerCover(planner, sc500, { model: new CoverModel(planner, sc500, { maxTrees: 1024 }) });
 // The worker's model (in-thread here, timed apart) and the service's main-thread model, which

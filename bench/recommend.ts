@@ -26,7 +26,6 @@
  * Last line: one JSON object with p50/p99 in ms.
  */
 import { loadavg } from 'node:os';
-import { Fleet } from '../server/core/fleet/fleet.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { seededRandom } from '../server/core/clock.ts';
 import type { PlannerCover } from '../server/core/cover/impact.ts';
@@ -34,8 +33,8 @@ import { LandmarkSearch } from '../server/core/graph/landmarks.ts';
 import { SearchSpace } from '../server/core/graph/search.ts';
 import { PlannerJourneyTimes, stationPoints, type JourneyTimes } from '../server/core/incidents/journeys.ts';
 import { recommend } from '../server/core/incidents/recommend.ts';
-import type { ResourceDef, Scenario } from '../server/core/scenario/types.ts';
 import { createLogger } from '../server/shell/log.ts';
+import { BENCH_NOW, seededFleet, seededIncidents } from './_seeded-world.ts';
 import { loadScenarioNetwork } from '../server/shell/network/scenario-network.ts';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
 
@@ -55,60 +54,14 @@ const base = loadScenario(PATH);
 const t0 = performance.now();
 const { graph, planner } = loadScenarioNetwork(PATH, base, createLogger('warn'));
 console.log(`network: ${graph.nodeCount} nodes, ${graph.edgeCount} edges (${Math.round(performance.now() - t0)} ms to load); load avg ${loadAvg()}`);
-const NOW = Date.UTC(2026, 0, 1, 9, 0, 0);
-const B = base.bounds;
+const NOW = BENCH_NOW;
 
 function loadAvg(): string {
   return loadavg().map((x) => x.toFixed(2)).join(' ');
 }
 
-function randomPoint(rnd: () => number): { lat: number; lon: number } {
-  for (;;) {
-    const lat = B.south + rnd() * (B.north - B.south);
-    const lon = B.west + rnd() * (B.east - B.west);
-    try {
-      planner.snap(lat, lon);
-      return { lat, lon };
-    } catch {
-      // off the network: draw again
-    }
-  }
-}
-
-function fleetOf(n: number, seed: number): { scenario: Scenario; fleet: Fleet } {
-  const rnd = seededRandom(seed);
-  const resources: ResourceDef[] = [];
-  for (let i = 0; i < n; i++) {
-    const proto = base.resources[i % base.resources.length]!;
-    const station = base.stations[Math.floor(rnd() * base.stations.length)]!;
-    resources.push({ ...proto, id: `B${i}`, callSign: `B${i}`, station: station.id, trackers: [] });
-  }
-  const scenario: Scenario = { ...base, resources };
-  const fleet = new Fleet(scenario);
-  for (const r of fleet.all()) {
-    const u = rnd();
-    if (u < 0.5) continue;
-    const { lat, lon } = randomPoint(rnd);
-    if (u < 0.7) fleet.setStatus(r.def.id, ResourceStatus.AVAILABLE_MOBILE);
-    else if (u < 0.85) {
-      fleet.setStatus(r.def.id, ResourceStatus.AVAILABLE_MOBILE);
-      fleet.setStatus(r.def.id, ResourceStatus.RETURNING);
-    } else if (u < 0.95) fleet.setStatus(r.def.id, ResourceStatus.MOBILISED, 'OTHER');
-    else fleet.setStatus(r.def.id, ResourceStatus.UNAVAILABLE);
-    fleet.applyFix(r, lat, lon, rnd() * 360, rnd() < 0.5 ? 0 : 15, NOW - 5_000, 5);
-  }
-  return { scenario, fleet };
-}
-
-function incidents(n: number, seed: number): Array<{ typeId: string; lat: number; lon: number }> {
-  const rnd = seededRandom(seed);
-  const out = [];
-  while (out.length < n) {
-    const { lat, lon } = randomPoint(rnd);
-    out.push({ typeId: base.incidentTypes[Math.floor(rnd() * base.incidentTypes.length)]!.id, lat, lon });
-  }
-  return out;
-}
+const fleetOf = (n: number, seed: number) => seededFleet(base, planner, n, seed);
+const incidents = (n: number, seed: number) => seededIncidents(base, planner, n, seed);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
