@@ -87,4 +87,19 @@ test('a failing flush drops that tick\'s rows, reports them and keeps working', 
   store.close();
 });
 
+test('after the database is closed, late rows are counted dropped and never pile up past the buffer', () => {
+  const store = Store.open(':memory:');
+  const clock = fakeClock(1_767_258_000_000);
+  const timer = manualTimer();
+  const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 3_600_000, maxPending: 4 }, timer.every);
+  store.close();
+  const r: AvlReportIn = { resourceId: 'R', lat: 51, lon: 0.1, speedMps: 0, headingDeg: 0, fixTimeMs: 1, accuracyM: 0, status: 0 };
+  for (let i = 0; i < 10; i++) h.push(r, 'R', true, 'f', clock.now());
+  // pushes 4 and 8 filled the buffer and flushed (dropping 4 each); 2 remain pending
+  assert.equal([h.pending, h.dropped, h.written], [2, 8, 0]);
+  timer.tick(250);
+  assert.equal([h.pending, h.dropped, h.written], [0, 10, 0]);
+  h.close();
+});
+
 test.run();

@@ -115,8 +115,13 @@ export class HistoryWriter implements PositionHistory {
   /** Write everything pending in one transaction (and prune); returns the rows written. A failed write throws unless there is an onError. */
   flush(): number {
     const n = this.count;
-    if (!this.db.open) return 0;
     this.count = 0;
+    // After shutdown closed the database, late reports cannot be written: count them dropped
+    // rather than letting `count` run past the fixed row buffer.
+    if (!this.db.open) {
+      this.dropped += n;
+      return 0;
+    }
     return writeBatch(this.rows, this.num, n, this.strings.strings, this.clock() - this.opts.retentionMs, this, (e, dropped) => {
       if (this.opts.onError) this.opts.onError(e, dropped);
       else throw e;
