@@ -75,12 +75,22 @@ test('cancelling a move that already ended says why (JCR_COVER_NO_STANDBY) and d
   assert.ok(m, 'the move re-applied above');
   const cancel = page.locator(`jcr-cover-panel ul.standby li[data-resource-id=${m.resourceId}] button[data-action=cancel]`);
   await cancel.waitFor();
-  // Ended elsewhere between the last picture and the click: the server answers 404 with its code.
-  const ended = await api(server, 'POST', `/api/cover/moves/${m.resourceId}/cancel`, { token });
-  assert.is(ended.status, 200);
-  const answer = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/cover/moves/${m.resourceId}/cancel`);
+  // Ended elsewhere after the screen last saw it: the move is ended over the API while the
+  // screen's own cancel request is in flight (held at the route), so the row is still there to
+  // click and the server answers 404 with its code. Ending it before the click would race the
+  // panel's refresh, which drops the row at once (GET /api/cover lists the live order book).
+  const path = `/api/cover/moves/${m.resourceId}/cancel`;
+  let endedStatus = 0;
+  const isCancel = (u: URL) => u.pathname === path;
+  await page.route(isCancel, async (route) => {
+    endedStatus = (await api(server, 'POST', path, { token })).status;
+    await route.continue();
+  });
+  const answer = page.waitForResponse((r) => new URL(r.url()).pathname === path);
   await cancel.click();
   assert.is((await answer).status(), 404);
+  assert.is(endedStatus, 200);
+  await page.unroute(isCancel);
   await page.locator('jcr-cover-panel [role=status]').filter({ hasText: 'Standby move not cancelled:' }).filter({ hasText: '[JCR_COVER_NO_STANDBY]' }).waitFor();
   // No undo offered for what this screen did not cancel, and the ended move is no longer listed.
   assert.is(await page.locator('jcr-cover-panel button[data-action=undo]').count(), 0);
