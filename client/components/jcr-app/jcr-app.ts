@@ -62,7 +62,7 @@ export class JcrApp extends LitElement {
   coverBusy = false;
   /** The standby move just cancelled, offered for re-applying (the undo of a cancel). */
   coverUndo: StandbyApplyDetail | null = null;
-  /** moveIds cancelled from this screen: hidden even if a picture computed before lists them. */
+  /** moveIds cancelled (or found ended) from this screen: hidden even if a cover answer already in flight lists them. */
   private coverCancelled = new Set<string>();
   /** The cover picture (computedAtMs|eventSeq) the suggestions were fetched for. */
   private movesFor = '';

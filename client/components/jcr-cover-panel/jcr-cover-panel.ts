@@ -9,8 +9,8 @@
  * the server has no cover service.
  *
  * Properties: `moves` (null = not fetched yet), `movesError`, `message`, `busy`, `undo` (the move
- * just cancelled, to re-apply), `cancelled` (moveIds cancelled here: not shown even if a cover
- * picture computed before the cancel still lists them); <jcr-app> fetches, applies and cancels.
+ * just cancelled, to re-apply), `cancelled` (moveIds cancelled or found ended here: not shown
+ * even if a GET /api/cover answer that left the server before the cancel still lists them); <jcr-app> fetches, applies and cancels.
  * Events: `jcr-standby-apply` detail {resourceId, destinationId, callSign, destinationName?},
  * `jcr-standby-cancel` detail {resourceId, moveId, destinationId, destinationName, callSign},
  * `jcr-cover-moves-refresh`.
