@@ -57,7 +57,16 @@ for (let k = 0; k < rounds; k++) {
       const v = spd[i] as number;
       lat[i] = la + (v * Math.cos((h * Math.PI) / 180)) / M_PER_DEG;
       lon[i] = lo + (v * Math.sin((h * Math.PI) / 180)) / (M_PER_DEG * COS_LAT);
-      reports.push({ resourceId: ids[i], lat: lat[i], lon: lon[i], speedMps: v, headingDeg: h, fixTimeMs: base + k * 1000 + (i % 1000), accuracyM: 3 + rnd() * 10, status: 0 });
+      reports.push({
+        resourceId: ids[i],
+        lat: lat[i],
+        lon: lon[i],
+        speedMps: v,
+        headingDeg: h,
+        fixTimeMs: base + k * 1000 + (i % 1000),
+        accuracyM: 3 + rnd() * 10,
+        status: 0,
+      });
     }
     frames.push(AvlBatchType.encode({ seq: frames.length + 1, reports }).finish());
     frameReports.push(reports.length);
@@ -113,7 +122,11 @@ ws.on('open', () => {
 });
 ws.on('message', (data: Buffer) => {
   const now = performance.now();
-  const ack = AvlAckType.decode(data) as unknown as { seq: number; accepted: number; rejected: Array<{ code: string }> };
+  const ack = AvlAckType.decode(data) as unknown as {
+    seq: number;
+    accepted: number;
+    rejected: Array<{ code: string }>;
+  };
   acked++;
   accepted += ack.accepted;
   rejected += ack.rejected.length;

@@ -35,7 +35,12 @@ export function randomPoint(base: Scenario, planner: Snapper, rnd: () => number)
  * are mobile (20 %), returning (15 %), committed elsewhere (10 %) or unavailable (5 %) at a random
  * point on the network.
  */
-export function seededFleet(base: Scenario, planner: Snapper, n: number, seed: number): { scenario: Scenario; fleet: Fleet } {
+export function seededFleet(
+  base: Scenario,
+  planner: Snapper,
+  n: number,
+  seed: number,
+): { scenario: Scenario; fleet: Fleet } {
   const rnd = seededRandom(seed);
   const resources: ResourceDef[] = [];
   for (let i = 0; i < n; i++) {
@@ -61,7 +66,12 @@ export function seededFleet(base: Scenario, planner: Snapper, n: number, seed: n
 }
 
 /** n incidents of random types at random points on the network. */
-export function seededIncidents(base: Scenario, planner: Snapper, n: number, seed: number): Array<{ typeId: string; lat: number; lon: number }> {
+export function seededIncidents(
+  base: Scenario,
+  planner: Snapper,
+  n: number,
+  seed: number,
+): Array<{ typeId: string; lat: number; lon: number }> {
   const rnd = seededRandom(seed);
   const out = [];
   while (out.length < n) {

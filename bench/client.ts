@@ -66,13 +66,28 @@ function world(): Scenario {
   const stations: Station[] = [];
   for (let i = 0; i < 60; i++) {
     const agency = agencies[i % 3] as Agency;
-    stations.push({ id: `S${i}`, name: `Station ${i}`, agency, lat: b.south + r() * (b.north - b.south), lon: b.west + r() * (b.east - b.west) });
+    stations.push({
+      id: `S${i}`,
+      name: `Station ${i}`,
+      agency,
+      lat: b.south + r() * (b.north - b.south),
+      lon: b.west + r() * (b.east - b.west),
+    });
   }
   const resources: ResourceDef[] = [];
   for (let i = 0; i < N; i++) {
     const st = stations[i % stations.length] as Station;
     const cls = st.agency === 'fire' ? 'fire' : st.agency;
-    resources.push({ id: `R${i}`, callSign: `${st.agency.slice(0, 1).toUpperCase()}${i}`, agency: st.agency, type: st.agency === 'fire' ? 'pump' : st.agency === 'police' ? 'response-car' : 'ambulance', capabilities: [], station: st.id, crewing: 'mobile', vehicleClass: cls });
+    resources.push({
+      id: `R${i}`,
+      callSign: `${st.agency.slice(0, 1).toUpperCase()}${i}`,
+      agency: st.agency,
+      type: st.agency === 'fire' ? 'pump' : st.agency === 'police' ? 'response-car' : 'ambulance',
+      capabilities: [],
+      station: st.id,
+      crewing: 'mobile',
+      vehicleClass: cls,
+    });
   }
   return { ...s, id: 'bench-2000', name: 'Bench: 2,000 resources', stations, resources, posts: [] };
 }
@@ -95,10 +110,19 @@ const START_FRAMES = `(() => {
 const STOP_FRAMES = `(() => { window.__collect = false; const f = window.__frames.slice(1); return f; })()`;
 
 /** Chrome's own counters (CDP Performance.getMetrics): main-thread time by kind, seconds. */
-const METRICS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'LayoutCount', 'RecalcStyleCount'] as const;
+const METRICS = [
+  'TaskDuration',
+  'ScriptDuration',
+  'LayoutDuration',
+  'RecalcStyleDuration',
+  'LayoutCount',
+  'RecalcStyleCount',
+] as const;
 type Metrics = Record<(typeof METRICS)[number], number>;
 async function metrics(cdp: CDPSession): Promise<Metrics> {
-  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const { metrics: list } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
   const out = {} as Metrics;
   for (const k of METRICS) out[k] = list.find((m) => m.name === k)?.value ?? 0;
   return out;
@@ -142,14 +166,18 @@ async function traceDuring(cdp: CDPSession, run: () => Promise<void>): Promise<s
   const events: TraceEvent[] = [];
   const onData = (e: { value: object[] }) => events.push(...(e.value as TraceEvent[]));
   cdp.on('Tracing.dataCollected', onData);
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,cc,gpu,viz,blink', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,cc,gpu,viz,blink',
+    transferMode: 'ReportEvents',
+  });
   await run();
   const done = new Promise<void>((res) => cdp.once('Tracing.tracingComplete', () => res()));
   await cdp.send('Tracing.end');
   await done;
   cdp.off('Tracing.dataCollected', onData);
   const threads = new Map<string, string>();
-  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
   const by = new Map<string, { ms: number; n: number }>();
   for (const e of events) {
     if (e.ph !== 'X' || e.dur === undefined) continue;
@@ -165,7 +193,13 @@ async function traceDuring(cdp: CDPSession, run: () => Promise<void>): Promise<s
     .map(([k, v]) => `${v.ms.toFixed(0).padStart(7)} ms ${String(v.n).padStart(6)}x  ${k}`);
 }
 
-async function phase(page: Page, cdp: CDPSession, ms: number, pan: boolean, profile = false): Promise<{ frames: number[]; draws: number[]; cpu: Metrics }> {
+async function phase(
+  page: Page,
+  cdp: CDPSession,
+  ms: number,
+  pan: boolean,
+  profile = false,
+): Promise<{ frames: number[]; draws: number[]; cpu: Metrics }> {
   const before = await page.evaluate(() => window.__jcr.stats().map?.drawMs.length ?? 0);
   if (profile) {
     await cdp.send('Profiler.enable');
@@ -192,8 +226,12 @@ async function phase(page: Page, cdp: CDPSession, ms: number, pan: boolean, prof
   const frames = (await page.evaluate(STOP_FRAMES)) as number[];
   const m1 = await metrics(cdp);
   if (profile) {
-    const { profile: p } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] } };
-    process.stderr.write(`--- CPU profile, ${pan ? 'panning' : 'still map'} (self time) ---\n${topSelf(p).join('\n')}\n`);
+    const { profile: p } = (await cdp.send('Profiler.stop')) as {
+      profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] };
+    };
+    process.stderr.write(
+      `--- CPU profile, ${pan ? 'panning' : 'still map'} (self time) ---\n${topSelf(p).join('\n')}\n`,
+    );
   }
   const all = await page.evaluate(() => window.__jcr.stats().map?.drawMs ?? []);
   const cpu = {} as Metrics;
@@ -253,7 +291,13 @@ interface SessionResult {
 
 const BOARD_ROWS = `(() => { const b = document.querySelector('jcr-resource-board'); return b && b.stats ? b.stats.rows : null; })()`;
 
-async function session(variant: 'old' | 'new', oldDist: string | null, browser: Awaited<ReturnType<typeof launchBrowser>>, serverUrl: string, churn: { on: boolean }): Promise<SessionResult> {
+async function session(
+  variant: 'old' | 'new',
+  oldDist: string | null,
+  browser: Awaited<ReturnType<typeof launchBrowser>>,
+  serverUrl: string,
+  churn: { on: boolean },
+): Promise<SessionResult> {
   const page = await browser.context.newPage();
   if (variant === 'old') {
     if (!oldDist) throw new Error('no old bundle');
@@ -261,7 +305,10 @@ async function session(variant: 'old' | 'new', oldDist: string | null, browser: 
       (u) => /^\/app\.(js|css)(\.map)?$/.test(u.pathname),
       async (route) => {
         const name = new URL(route.request().url()).pathname.slice(1);
-        await route.fulfill({ body: readFileSync(join(oldDist, name)), headers: { 'content-type': CONTENT_TYPE[name.split('.').pop() ?? ''] ?? 'application/octet-stream' } });
+        await route.fulfill({
+          body: readFileSync(join(oldDist, name)),
+          headers: { 'content-type': CONTENT_TYPE[name.split('.').pop() ?? ''] ?? 'application/octet-stream' },
+        });
       },
     );
   }
@@ -270,10 +317,14 @@ async function session(variant: 'old' | 'new', oldDist: string | null, browser: 
   const profile = process.env.JCR_BENCH_PROFILE === '1';
   const trace = process.env.JCR_BENCH_PROFILE === 'trace';
   await page.goto(serverUrl + '/');
-  await page.waitForFunction((n) => {
-    const st = window.__jcr?.stats();
-    return st !== undefined && st.resources === n && st.map !== null && st.map.resourcesDrawn > n * 0.9;
-  }, N, { timeout: 60_000 });
+  await page.waitForFunction(
+    (n) => {
+      const st = window.__jcr?.stats();
+      return st !== undefined && st.resources === n && st.map !== null && st.map.resourcesDrawn > n * 0.9;
+    },
+    N,
+    { timeout: 60_000 },
+  );
   // Warm-up: let several position rounds arrive and the JIT settle.
   await phase(page, cdp, 3000, false);
   await phase(page, cdp, 2000, true);
@@ -282,7 +333,9 @@ async function session(variant: 'old' | 'new', oldDist: string | null, browser: 
     // JS profile shows only as "(program)"); the figures below are then taken under tracing.
     for (const pan of [false, true]) {
       const lines = await traceDuring(cdp, async () => void (await phase(page, cdp, 3000, pan)));
-      process.stderr.write(`--- trace, ${pan ? 'panning' : 'still map'} 3 s (total duration by thread / event) ---\n${lines.join('\n')}\n`);
+      process.stderr.write(
+        `--- trace, ${pan ? 'panning' : 'still map'} 3 s (total duration by thread / event) ---\n${lines.join('\n')}\n`,
+      );
     }
   }
   const still = await phase(page, cdp, SECONDS * 1000, false, profile);
@@ -290,7 +343,11 @@ async function session(variant: 'old' | 'new', oldDist: string | null, browser: 
 
   // Status churn with the board shown, then hidden.
   await page.getByRole('tab', { name: /Resources/ }).click();
-  await page.waitForFunction(() => (document.querySelector('jcr-resource-board')?.shadowRoot?.querySelectorAll('button[data-resource-id]').length ?? 0) > 0);
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('jcr-resource-board')?.shadowRoot?.querySelectorAll('button[data-resource-id]').length ??
+        0) > 0,
+  );
   churn.on = true;
   await phase(page, cdp, 1000, false);
   const rows0 = (await page.evaluate(BOARD_ROWS)) as number | null;
@@ -396,7 +453,13 @@ async function main(): Promise<void> {
   await buildClientForTests();
   const oldDist = OLD ? await buildOldClient(OLD) : null;
   const s = world();
-  const server = await startServer({ scenario: s, db: ':memory:', port: 0, logger: createLogger('silent'), avlToken: DEV_TOKEN });
+  const server = await startServer({
+    scenario: s,
+    db: ':memory:',
+    port: 0,
+    logger: createLogger('silent'),
+    avlToken: DEV_TOKEN,
+  });
   const browser = await launchBrowser();
   // The API is gated: sign the page in as a dispatcher (the screens an operator looks at).
   await signIn(browser.context, server, 'fire-dispatcher');
@@ -418,7 +481,16 @@ async function main(): Promise<void> {
       p.lat += (Math.cos(a) * p.v) / 111_320;
       p.lon += (Math.sin(a) * p.v) / (111_320 * Math.cos((p.lat * Math.PI) / 180));
     }
-    const reports = pos.map((p) => ({ resourceId: p.id, lat: p.lat, lon: p.lon, speedMps: p.v, headingDeg: p.hdg, fixTimeMs: now, accuracyM: 5, status: 0 }));
+    const reports = pos.map((p) => ({
+      resourceId: p.id,
+      lat: p.lat,
+      lon: p.lon,
+      speedMps: p.v,
+      headingDeg: p.hdg,
+      fixTimeMs: now,
+      accuracyM: 5,
+      status: 0,
+    }));
     const ack = await feed.send(++seq, reports);
     if (ack.accepted < N * 0.99) process.stderr.write(`warning: batch ${seq} accepted ${ack.accepted}/${N}\n`);
   };
@@ -445,7 +517,16 @@ async function main(): Promise<void> {
         for (let k = 0; k < perBatch; k++) {
           const p = pos[churnNext++ % N] as (typeof pos)[number];
           p.status = p.status === 6 ? 2 : 6;
-          reports.push({ resourceId: p.id, lat: p.lat, lon: p.lon, speedMps: p.v, headingDeg: p.hdg, fixTimeMs: now, accuracyM: 5, status: p.status });
+          reports.push({
+            resourceId: p.id,
+            lat: p.lat,
+            lon: p.lon,
+            speedMps: p.v,
+            headingDeg: p.hdg,
+            fixTimeMs: now,
+            accuracyM: 5,
+            status: p.status,
+          });
         }
         const ack = await churnFeed.send(++churnSeq, reports);
         churnSent += reports.length;
@@ -502,12 +583,24 @@ async function main(): Promise<void> {
           old_commit: OLD,
           old: older,
           ratio_new_old: Object.fromEntries(
-            ['frame_ms_p95', 'frame_ms_p95_churn', 'frame_ms_p95_churn_hidden', 'churn_main_ms_per_s', 'churn_hidden_main_ms_per_s', 'churn_script_ms_per_s', 'z13_pan_frame_ms_p95', 'z13_draw_ms_median', 'z13_pan_main_ms_per_s'].map((k) => [k, ratio(k)]),
+            [
+              'frame_ms_p95',
+              'frame_ms_p95_churn',
+              'frame_ms_p95_churn_hidden',
+              'churn_main_ms_per_s',
+              'churn_hidden_main_ms_per_s',
+              'churn_script_ms_per_s',
+              'z13_pan_frame_ms_p95',
+              'z13_draw_ms_median',
+              'z13_pan_main_ms_per_s',
+            ].map((k) => [k, ratio(k)]),
           ),
         }
       : {}),
   };
-  process.stdout.write(`2,000 moving resources (positions over /ws/avl every second, COP feed in the page), ${CHURN_PER_S} status changes/s in the churn phases, medians of ${ROUNDS} round(s)\n`);
+  process.stdout.write(
+    `2,000 moving resources (positions over /ws/avl every second, COP feed in the page), ${CHURN_PER_S} status changes/s in the churn phases, medians of ${ROUNDS} round(s)\n`,
+  );
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

@@ -90,7 +90,16 @@ for (let i = 0; i < REPS; i++) {
   gaps.push(performance.now() - t);
   if (i < 5) {
     // alternate which goes first so the shared machine's noise falls on both alike
-    const runs: Array<[CoverModel, number[]]> = i % 2 === 0 ? [[model, search], [modelM1, searchM1]] : [[modelM1, searchM1], [model, search]];
+    const runs: Array<[CoverModel, number[]]> =
+      i % 2 === 0
+        ? [
+            [model, search],
+            [modelM1, searchM1],
+          ]
+        : [
+            [modelM1, searchM1],
+            [model, search],
+          ];
     for (const [m, xs] of runs) {
       t = performance.now();
       m.compute(fire, m.sources(fire, fleet.all()), { method: 'search' });
@@ -110,7 +119,9 @@ interface LiveFigures {
   computeMs: number;
 }
 const shared = shareGraph(net.graph);
-async function live(mode: 'inline' | 'worker'): Promise<{ runs: LiveFigures[]; service: CoverService; engine: Engine }> {
+async function live(
+  mode: 'inline' | 'worker',
+): Promise<{ runs: LiveFigures[]; service: CoverService; engine: Engine }> {
   const engine = Engine.boot(scenario, Store.open(':memory:'), Date.now);
   let due: (() => void) | null = null;
   const schedule: Schedule = (fn) => {
@@ -143,7 +154,13 @@ async function live(mode: 'inline' | 'worker'): Promise<{ runs: LiveFigures[]; s
     const cpu = cpuMs() - c0;
     await tick(); // a timer late because of a blocked loop is recorded
     h.disable();
-    runs.push({ toSummaryMs, blockedMs: service.stats.lastDispatchMs + service.stats.lastPublishMs, loopDelayMaxMs: h.max / 1e6, cpuMs: cpu, computeMs: service.stats.lastComputeMs });
+    runs.push({
+      toSummaryMs,
+      blockedMs: service.stats.lastDispatchMs + service.stats.lastPublishMs,
+      loopDelayMaxMs: h.max / 1e6,
+      cpuMs: cpu,
+      computeMs: service.stats.lastComputeMs,
+    });
     engine.execute({ type: 'resource.setStatus', resourceId: id, status: 5 }, ctx);
     engine.execute({ type: 'resource.setStatus', resourceId: id, status: 1 }, ctx);
     await service.flushAsync();
@@ -184,7 +201,8 @@ for (let i = 0; i < 5; i++) {
 }
 // On the worker: same commitments through the engine.
 const ctx = { origin: 'operator' as const, actor: 'bench' };
-for (const id of [pumps[0]!, pumps[5]!, pumps[9]!]) worker.engine.execute({ type: 'resource.setStatus', resourceId: id, status: 3 }, ctx);
+for (const id of [pumps[0]!, pumps[5]!, pumps[9]!])
+  worker.engine.execute({ type: 'resource.setStatus', resourceId: id, status: 3 }, ctx);
 await worker.service.flushAsync();
 const onWorker: number[] = [];
 const onWorkerBlocked: number[] = [];
@@ -210,7 +228,13 @@ const oldCover = new PlannerCover(planner, sc500, { model: new CoverModel(planne
 const pictureModel = new CoverModel(planner, sc500, { maxTrees: 1024 });
 const mainModel = new CoverModel(planner, sc500);
 let fallbacks = 0;
-const picture = (): Map<string, ResponderLists> => new Map(pictureModel.surfaces.map((s) => [s.key, pictureModel.compute(s, pictureModel.sources(s, fleet500.all())).responders]));
+const picture = (): Map<string, ResponderLists> =>
+  new Map(
+    pictureModel.surfaces.map((s) => [
+      s.key,
+      pictureModel.compute(s, pictureModel.sources(s, fleet500.all())).responders,
+    ]),
+  );
 const listsImpact = (lists: Map<string, ResponderLists>): CoverImpact =>
   respondersImpact(mainModel, lists, (ids) => {
     fallbacks++;
@@ -219,30 +243,55 @@ const listsImpact = (lists: Map<string, ResponderLists>): CoverImpact =>
 type Path = 'none' | 'old' | 'lists';
 const recWith = (j: (typeof jobs)[number], i: number, cover: CoverImpact | null) => {
   const type = sc500.incidentTypes.find((x) => x.id === j.typeId)!;
-  return recommend({ scenario: sc500, fleet: fleet500, incident: { id: `I${i}`, typeId: j.typeId, lat: j.lat, lon: j.lon, leadAgency: type.leadAgency }, now: NOW, journeys, cover });
+  return recommend({
+    scenario: sc500,
+    fleet: fleet500,
+    incident: { id: `I${i}`, typeId: j.typeId, lat: j.lat, lon: j.lon, leadAgency: type.leadAgency },
+    now: NOW,
+    journeys,
+    cover,
+  });
 };
-const impactsOf = (r: ReturnType<typeof recommend>) => JSON.stringify(r.lines.map((l) => l.candidates.map((c) => [c.resourceId, c.coverImpact])));
+const impactsOf = (r: ReturnType<typeof recommend>) =>
+  JSON.stringify(r.lines.map((l) => l.candidates.map((c) => [c.resourceId, c.coverImpact])));
 const timeOne = <T>(f: () => T): { v: T; wall: number; cpu: number } => {
   const c0 = cpuMs();
   const w0 = performance.now();
   const v = f();
   return { v, wall: performance.now() - w0, cpu: cpuMs() - c0 };
 };
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const impactRuns: Record<string, number | boolean | string> = {};
 for (const mode of ['warm', 'moved'] as const) {
   const batch = mode === 'moved' ? jobs.slice(0, 20) : jobs;
   const moveRnd = seededRandom(99);
-  const mobile = [...fleet500.all()].filter((r) => r.status === ResourceStatus.AVAILABLE_MOBILE || r.status === ResourceStatus.RETURNING);
+  const mobile = [...fleet500.all()].filter(
+    (r) => r.status === ResourceStatus.AVAILABLE_MOBILE || r.status === ResourceStatus.RETURNING,
+  );
   let lists = picture();
-  for (let i = 0; i < 5; i++) for (const c of [null, oldCover.at(fleet500), listsImpact(lists)]) recWith(jobs[i]!, i, c); // warm-up
-  const m: Record<Path, { wall: number[]; cpu: number[] }> = { none: { wall: [], cpu: [] }, old: { wall: [], cpu: [] }, lists: { wall: [], cpu: [] } };
+  for (let i = 0; i < 5; i++)
+    for (const c of [null, oldCover.at(fleet500), listsImpact(lists)]) recWith(jobs[i]!, i, c); // warm-up
+  const m: Record<Path, { wall: number[]; cpu: number[] }> = {
+    none: { wall: [], cpu: [] },
+    old: { wall: [], cpu: [] },
+    lists: { wall: [], cpu: [] },
+  };
   const recomputeMs: number[] = [];
   let same = 0;
   let candidates = 0;
   batch.forEach((j, i) => {
     if (mode === 'moved') {
-      for (const r of mobile) fleet500.applyFix(r, r.lat + (moveRnd() - 0.5) * 2e-4, r.lon + (moveRnd() - 0.5) * 2e-4, r.headingDeg, r.speedMps, NOW - 1_000, 5);
+      for (const r of mobile)
+        fleet500.applyFix(
+          r,
+          r.lat + (moveRnd() - 0.5) * 2e-4,
+          r.lon + (moveRnd() - 0.5) * 2e-4,
+          r.headingDeg,
+          r.speedMps,
+          NOW - 1_000,
+          5,
+        );
       const t0 = performance.now();
       lists = picture(); // the refresh's recompute: on the worker in the server
       recomputeMs.push(performance.now() - t0);
@@ -250,7 +299,9 @@ for (const mode of ['warm', 'moved'] as const) {
     const order: Path[] = i % 2 === 0 ? ['none', 'old', 'lists'] : ['lists', 'old', 'none'];
     const got: Partial<Record<Path, string>> = {};
     for (const p of order) {
-      const t = timeOne(() => recWith(j, i, p === 'none' ? null : p === 'old' ? oldCover.at(fleet500) : listsImpact(lists)));
+      const t = timeOne(() =>
+        recWith(j, i, p === 'none' ? null : p === 'old' ? oldCover.at(fleet500) : listsImpact(lists)),
+      );
       m[p].wall.push(t.wall);
       m[p].cpu.push(t.cpu);
       got[p] = impactsOf(t.v);
@@ -306,11 +357,21 @@ const out = {
   node: process.version,
   commit: execSync('git rev-parse --short HEAD').toString().trim(),
 };
-console.log(`cover on ${out.nodes} nodes, ${out.demand_points} demand points, ${out.fire_sources} pumps (load avg ${out.load_avg_1m})`);
-console.log(`core recompute (fire 1st+2nd, ${out.core_method}): median ${out.core_recompute_ms} ms; gap cells ${out.gaps_ms} ms; k=2 multi-source search ${out.search_k2_ms} ms (6 labels a node for the responder lists; 3 with exactRemovals 1: ${out.search_k2_m1_ms} ms)`);
-console.log(`status change -> summary: worker ${out.recompute_ms} ms (main thread blocked ${out.recompute_main_blocked_ms} ms, loop delay max ${out.recompute_loop_delay_max_ms} ms, CPU ${out.recompute_cpu_ms} ms)`);
-console.log(`                          inline ${out.inline_recompute_ms} ms (main thread blocked ${out.inline_main_blocked_ms} ms, loop delay max ${out.inline_loop_delay_max_ms} ms, CPU ${out.inline_cpu_ms} ms)`);
-console.log(`standby moves: warm ${out.moves_ms} ms; cold ${out.moves_cold_ms} ms (CPU ${out.moves_cold_cpu_ms} ms, max ${out.moves_cold_max_ms} ms, ${out.moves_cold_searches} searches, ${out.moves_cold_searches_unpruned} unpruned); on the worker ${out.moves_worker_ms} ms (main thread ${out.moves_worker_main_blocked_ms} ms); best ${out.best_move}`);
+console.log(
+  `cover on ${out.nodes} nodes, ${out.demand_points} demand points, ${out.fire_sources} pumps (load avg ${out.load_avg_1m})`,
+);
+console.log(
+  `core recompute (fire 1st+2nd, ${out.core_method}): median ${out.core_recompute_ms} ms; gap cells ${out.gaps_ms} ms; k=2 multi-source search ${out.search_k2_ms} ms (6 labels a node for the responder lists; 3 with exactRemovals 1: ${out.search_k2_m1_ms} ms)`,
+);
+console.log(
+  `status change -> summary: worker ${out.recompute_ms} ms (main thread blocked ${out.recompute_main_blocked_ms} ms, loop delay max ${out.recompute_loop_delay_max_ms} ms, CPU ${out.recompute_cpu_ms} ms)`,
+);
+console.log(
+  `                          inline ${out.inline_recompute_ms} ms (main thread blocked ${out.inline_main_blocked_ms} ms, loop delay max ${out.inline_loop_delay_max_ms} ms, CPU ${out.inline_cpu_ms} ms)`,
+);
+console.log(
+  `standby moves: warm ${out.moves_ms} ms; cold ${out.moves_cold_ms} ms (CPU ${out.moves_cold_cpu_ms} ms, max ${out.moves_cold_max_ms} ms, ${out.moves_cold_searches} searches, ${out.moves_cold_searches_unpruned} unpruned); on the worker ${out.moves_worker_ms} ms (main thread ${out.moves_worker_main_blocked_ms} ms); best ${out.best_move}`,
+);
 for (const mode of ['warm', 'moved'] as const) {
   const f = (p: string, k: string) => impactRuns[`rec_${p}_${mode}_${k}`];
   console.log(
@@ -318,5 +379,7 @@ for (const mode of ['warm', 'moved'] as const) {
       `old what-if p50 ${f('old', 'p50_ms')} / p99 ${f('old', 'p99_ms')} ms (CPU p50 ${f('old', 'cpu_p50_ms')}); lists p50 ${f('lists', 'p50_ms')} / p99 ${f('lists', 'p99_ms')} ms (CPU p50 ${f('lists', 'cpu_p50_ms')}); identical impacts ${impactRuns[`rec_${mode}_identical`]}`,
   );
 }
-console.log(`moved fleet: picture recompute (worker) ${impactRuns['moved_picture_recompute_ms']} ms; list fallbacks ${impactRuns['lists_fallbacks']}; main-thread model trees built ${impactRuns['main_model_tree_searches']}`);
+console.log(
+  `moved fleet: picture recompute (worker) ${impactRuns['moved_picture_recompute_ms']} ms; list fallbacks ${impactRuns['lists_fallbacks']}; main-thread model trees built ${impactRuns['main_model_tree_searches']}`,
+);
 console.log(JSON.stringify(out));

@@ -65,7 +65,16 @@ function scenario(): Scenario {
   }));
   const resources: ResourceDef[] = Array.from({ length: RESOURCES }, (_, i) => {
     const st = stations[i % stations.length] as Station;
-    return { id: `R${i}`, callSign: `CS-${i}`, agency: st.agency, type: 'car', capabilities: ['any'], station: st.id, crewing: 'mobile', vehicleClass: 'police' };
+    return {
+      id: `R${i}`,
+      callSign: `CS-${i}`,
+      agency: st.agency,
+      type: 'car',
+      capabilities: ['any'],
+      station: st.id,
+      crewing: 'mobile',
+      vehicleClass: 'police',
+    };
   });
   return { ...base, id: 'fanout', stations, resources };
 }
@@ -155,7 +164,10 @@ function spawnClients(url: string, n: number, mode: 'cop' | 'bare' | 'bare-ack')
   let first = 0;
   for (let p = 0; p < PROCS; p++) {
     const share = Math.floor(n / PROCS) + (p < n % PROCS ? 1 : 0);
-    const child = fork('bench/_fanout-clients.ts', [url, String(share), String(sampleEvery), mode, String(first)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork('bench/_fanout-clients.ts', [url, String(share), String(sampleEvery), mode, String(first)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     first += share;
     children.push(child);
     readies.push(
@@ -241,7 +253,10 @@ function startInjector(server: RunningServer): { stop(): void; fixes(): number }
       lastStatusAt = now;
       const r = live[Math.floor(rnd() * live.length)] as (typeof live)[number];
       const to = r.status === ResourceStatus.UNAVAILABLE ? ResourceStatus.AVAILABLE_MOBILE : ResourceStatus.UNAVAILABLE;
-      engine.execute({ type: 'resource.setStatus', resourceId: r.def.id, status: to }, { origin: 'sim', actor: 'bench' });
+      engine.execute(
+        { type: 'resource.setStatus', resourceId: r.def.id, status: to },
+        { origin: 'sim', actor: 'bench' },
+      );
     }
   }, INJECT_EVERY_MS);
   return { stop: () => clearInterval(h), fixes: () => fixes };
@@ -275,7 +290,11 @@ function pct(sorted: readonly number[], q: number): number {
 }
 
 /** Broadcast `recorded` with a plain ws server to n clients at the rate it was recorded; server CPU and the clients' report. */
-async function bareRun(n: number, mode: 'bare' | 'bare-ack', recorded: readonly Uint8Array[]): Promise<{ cpu: number; report: Report }> {
+async function bareRun(
+  n: number,
+  mode: 'bare' | 'bare-ack',
+  recorded: readonly Uint8Array[],
+): Promise<{ cpu: number; report: Report }> {
   const bare = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
   await once(bare, 'listening');
   const bareUrl = `ws://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
@@ -287,10 +306,13 @@ async function bareRun(n: number, mode: 'bare' | 'bare-ack', recorded: readonly 
   });
   await b.ready;
   let i = 0;
-  const bh = setInterval(() => {
-    const f = recorded[i++ % Math.max(1, recorded.length)] as Uint8Array;
-    for (const ws of bare.clients) ws.send(f);
-  }, (SECONDS * 1000) / Math.max(1, recorded.length));
+  const bh = setInterval(
+    () => {
+      const f = recorded[i++ % Math.max(1, recorded.length)] as Uint8Array;
+      for (const ws of bare.clients) ws.send(f);
+    },
+    (SECONDS * 1000) / Math.max(1, recorded.length),
+  );
   await wait(WARMUP_S * 1000);
   tell(b, 'start');
   const cpu = await cpuOver(SECONDS * 1000);
@@ -305,14 +327,27 @@ async function bareRun(n: number, mode: 'bare' | 'bare-ack', recorded: readonly 
 async function main(): Promise<void> {
   // Screens authenticate as every real screen must (no anonymous access): the COP token.
   const copToken = 'fanout-bench-cop-token';
-  const server = await startServer({ scenario: scenario(), db: ':memory:', port: 0, logLevel: 'silent', copToken, copLimits: { tickMs: TICK_MS } });
+  const server = await startServer({
+    scenario: scenario(),
+    db: ':memory:',
+    port: 0,
+    logLevel: 'silent',
+    copToken,
+    copLimits: { tickMs: TICK_MS },
+  });
   const hub = server.cop.hub;
   const url = server.url.replace('http:', 'ws:') + `/ws/cop?token=${copToken}`;
   // One more subscriber, in process: it records the shared frames for the bare broadcast.
   const recorded: Uint8Array[] = [];
   let recording = false;
   let recId = 0;
-  const recorder: CopSocket = { bufferedAmount: 0, send: (f) => void (recording && recorded.push(f)), close: () => {}, terminate: () => {}, ping: () => hub.pong(recId) };
+  const recorder: CopSocket = {
+    bufferedAmount: 0,
+    send: (f) => void (recording && recorded.push(f)),
+    close: () => {},
+    terminate: () => {},
+    ping: () => hub.pong(recId),
+  };
   recId = hub.connect(recorder, { id: 'bench-recorder', via: 'bench' });
   hub.control(recId, parseControl({ subscribe: {} }));
   // Time each tick (cut, encodes, a send per socket): the ws adapter's timer calls hub.tick().
@@ -328,7 +363,9 @@ async function main(): Promise<void> {
   const injector = startInjector(server);
   const rows: Row[] = [];
   try {
-    process.stdout.write(`fanout: ${RESOURCES} resources at 1 Hz, tick ${TICK_MS} ms, screens in ${PROCS} processes, ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}, ${process.version}\n`);
+    process.stdout.write(
+      `fanout: ${RESOURCES} resources at 1 Hz, tick ${TICK_MS} ms, screens in ${PROCS} processes, ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}, ${process.version}\n`,
+    );
     await wait(WARMUP_S * 1000);
     for (const n of CLIENTS) {
       // The injector and hub with no screens: the cost that does not depend on n.

@@ -54,14 +54,25 @@ export interface LoaderResult {
 /** A synthetic fleet: RESOURCES road vehicles around 40 stations in a 50 km square, seeded. */
 function benchScenario(): Scenario {
   const rnd = seededRandom(SEED);
-  const stations = Array.from({ length: 40 }, (_, i) => ({ id: `S${i}`, name: `Station ${i}`, agency: 'fire' as const, lat: 51.6 + rnd() * 0.45, lon: -0.6 + rnd() * 0.7 }));
+  const stations = Array.from({ length: 40 }, (_, i) => ({
+    id: `S${i}`,
+    name: `Station ${i}`,
+    agency: 'fire' as const,
+    lat: 51.6 + rnd() * 0.45,
+    lon: -0.6 + rnd() * 0.7,
+  }));
   const agencies = ['fire', 'police', 'ambulance'] as const;
   return {
     id: 'bench',
     name: 'Ingest bench',
     timezone: 'Europe/London',
     bounds: { south: 51.5, west: -0.7, north: 52.1, east: 0.2 },
-    crewing: { wholetime: { turnoutS: 90 }, 'day-crewed': { turnoutS: 120 }, 'on-call': { turnoutS: 300 }, mobile: { turnoutS: 0 } },
+    crewing: {
+      wholetime: { turnoutS: 90 },
+      'day-crewed': { turnoutS: 120 },
+      'on-call': { turnoutS: 300 },
+      mobile: { turnoutS: 0 },
+    },
     stations,
     posts: [],
     resources: Array.from({ length: RESOURCES }, (_, i) => ({
@@ -96,13 +107,24 @@ async function main(): Promise<void> {
     avlLimits: { feedReportsPerS: 10_000_000, feedBurstReports: 10_000_000 },
     avlHistoryThread: HISTORY_THREAD,
   });
-  process.stdout.write(`ingest bench: ${RESOURCES} resources, ${POSITIONS} positions in batches of ${BATCH}, ${INFLIGHT} in flight; history ${HISTORY_THREAD ? 'on a writer thread' : 'inline'}; db ${db}\n`);
+  process.stdout.write(
+    `ingest bench: ${RESOURCES} resources, ${POSITIONS} positions in batches of ${BATCH}, ${INFLIGHT} in flight; history ${HISTORY_THREAD ? 'on a writer thread' : 'inline'}; db ${db}\n`,
+  );
   try {
     const child = fork(new URL('./_ingest-loader.ts', import.meta.url), [], {
       execArgv: ['--import', 'tsx'],
       env: {
         ...process.env,
-        JCR_BENCH: JSON.stringify({ url: server.url.replace('http', 'ws') + '/ws/avl', token: TOKEN, resources: RESOURCES, positions: POSITIONS, batch: BATCH, inflight: INFLIGHT, seed: SEED, startMs: Date.now() }),
+        JCR_BENCH: JSON.stringify({
+          url: server.url.replace('http', 'ws') + '/ws/avl',
+          token: TOKEN,
+          resources: RESOURCES,
+          positions: POSITIONS,
+          batch: BATCH,
+          inflight: INFLIGHT,
+          seed: SEED,
+          startMs: Date.now(),
+        }),
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -117,8 +139,7 @@ async function main(): Promise<void> {
         if (m.type === 'start') {
           cpuStart = process.cpuUsage();
           eluStart = performance.eventLoopUtilization();
-        }
-        else if (m.result) resolve(m.result);
+        } else if (m.result) resolve(m.result);
       });
       child.once('exit', (code) => reject(new Error(`loader exited with ${code}`)));
     });
@@ -130,7 +151,10 @@ async function main(): Promise<void> {
     child.kill();
     server.avl.history.sync();
     const h = server.avl.history;
-    const waits = h instanceof ThreadedHistoryWriter ? `; event loop waited for the writer ${h.waits} times, ${h.waitedMs.toFixed(0)} ms in all` : '';
+    const waits =
+      h instanceof ThreadedHistoryWriter
+        ? `; event loop waited for the writer ${h.waits} times, ${h.waitedMs.toFixed(0)} ms in all`
+        : '';
     const rows = (server.store.db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
     const sorted = [...result.windowRates].sort((a, b) => a - b);
     const positionsPerS = Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0);

@@ -34,7 +34,9 @@ const WARMUP = 40;
 const ONLY = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : null;
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const HERTS = ['sim/scenarios/hertfordshire/network.geojson', 'sim/scenarios/hertfordshire/network.geojson.gz'].find((f) => existsSync(f));
+const HERTS = ['sim/scenarios/hertfordshire/network.geojson', 'sim/scenarios/hertfordshire/network.geojson.gz'].find(
+  (f) => existsSync(f),
+);
 const NETWORKS: Array<{ name: string; file: string; format: NetworkFormat }> = [
   { name: 'north-london-xml', file: 'test/fixtures/osm/north-london.osm', format: 'osm-xml' },
   { name: 'north-london-pbf', file: 'test/fixtures/osm/north-london.osm.pbf', format: 'osm-pbf' },
@@ -49,7 +51,11 @@ function fireProfile(): SpeedProfile {
     const s = JSON.parse(readFileSync(f, 'utf8')) as { speedProfiles?: Record<string, SpeedProfile> };
     if (s.speedProfiles?.fire) return s.speedProfiles.fire;
   }
-  return { mode: 'road', highwayKmh: { motorway: 90, trunk: 80, primary: 65, secondary: 55, tertiary: 45, residential: 30, default: 30 }, maxspeedFactor: 1.1 };
+  return {
+    mode: 'road',
+    highwayKmh: { motorway: 90, trunk: 80, primary: 65, secondary: 55, tertiary: 45, residential: 30, default: 30 },
+    maxspeedFactor: 1.1,
+  };
 }
 
 function graphBytes(g: RoadGraph): number {
@@ -64,9 +70,24 @@ const pct = (xs: number[], p: number) => {
 };
 const f2 = (x: number) => Math.round(x * 100) / 100;
 
-interface BuildRow { name: string; nodes: number; vertices: number; edges: number; routingEdges: number; dropped: number; buildMs: number; graphMb: number; cacheLoadMs: number }
+interface BuildRow {
+  name: string;
+  nodes: number;
+  vertices: number;
+  edges: number;
+  routingEdges: number;
+  dropped: number;
+  buildMs: number;
+  graphMb: number;
+  cacheLoadMs: number;
+}
 
-function buildRow(name: string, file: string, format: NetworkFormat, cacheDir: string): { row: BuildRow; graph: RoadGraph } {
+function buildRow(
+  name: string,
+  file: string,
+  format: NetworkFormat,
+  cacheDir: string,
+): { row: BuildRow; graph: RoadGraph } {
   gc?.();
   const cold = loadNetwork(file, format, { cacheDir });
   const loads: number[] = [];
@@ -88,7 +109,12 @@ function buildRow(name: string, file: string, format: NetworkFormat, cacheDir: s
   };
 }
 
-function oneToMany(planner: JourneyPlanner, seed: number, resources: number, maxS: number): { p50: number; p99: number; cpu50: number; cpu99: number; settled: number; found: number } {
+function oneToMany(
+  planner: JourneyPlanner,
+  seed: number,
+  resources: number,
+  maxS: number,
+): { p50: number; p99: number; cpu50: number; cpu99: number; settled: number; found: number } {
   const g = planner.graph;
   const rnd = seededRandom(seed);
   const near = (): Snap => {
@@ -127,7 +153,14 @@ function oneToMany(planner: JourneyPlanner, seed: number, resources: number, max
   const space = planner.newSpace();
   planner.timesToTarget(targets[0]!, 'fire', { space, maxS, until: cands.map((c) => c.snap!) });
   settled = space.settled;
-  return { p50: f2(pct(times, 50)), p99: f2(pct(times, 99)), cpu50: f2(pct(cpu, 50)), cpu99: f2(pct(cpu, 99)), settled, found: Math.round(found / QUERIES) };
+  return {
+    p50: f2(pct(times, 50)),
+    p99: f2(pct(times, 99)),
+    cpu50: f2(pct(cpu, 50)),
+    cpu99: f2(pct(cpu, 99)),
+    settled,
+    found: Math.round(found / QUERIES),
+  };
 }
 
 function extras(planner: JourneyPlanner, seed: number): { snapUs: number; coverMs: number; routeMs: number } {
@@ -166,8 +199,12 @@ function extras(planner: JourneyPlanner, seed: number): { snapUs: number; coverM
 const cacheDir = mkdtempSync(join(tmpdir(), 'jcr-bench-journey-'));
 const out: Record<string, number | string> = { bench: 'journey' };
 try {
-  process.stdout.write(`journey bench: node ${process.version}, ${QUERIES} queries after ${WARMUP} warm-up\n\nbuild (parse + SCC + compress + R-tree), memory, and re-open from the disk cache\n`);
-  process.stdout.write('network              nodes   vertices  edges    r.edges  dropped  build ms  graph MB  cache ms\n');
+  process.stdout.write(
+    `journey bench: node ${process.version}, ${QUERIES} queries after ${WARMUP} warm-up\n\nbuild (parse + SCC + compress + R-tree), memory, and re-open from the disk cache\n`,
+  );
+  process.stdout.write(
+    'network              nodes   vertices  edges    r.edges  dropped  build ms  graph MB  cache ms\n',
+  );
   const graphs = new Map<string, RoadGraph>();
   for (const n of NETWORKS.filter((x) => !ONLY || ONLY.includes(x.name))) {
     const { row, graph } = buildRow(n.name, n.file, n.format, cacheDir);
@@ -175,23 +212,44 @@ try {
     process.stdout.write(
       `${row.name.padEnd(20)} ${String(row.nodes).padStart(6)}  ${String(row.vertices).padStart(7)}  ${String(row.edges).padStart(7)}  ${String(row.routingEdges).padStart(7)}  ${String(row.dropped).padStart(7)}  ${String(row.buildMs).padStart(8)}  ${String(row.graphMb).padStart(8)}  ${String(row.cacheLoadMs).padStart(8)}\n`,
     );
-    if (n.name === 'hertfordshire') Object.assign(out, { nodes: row.nodes, vertices: row.vertices, build_ms: row.buildMs, graph_mb: row.graphMb, cache_load_ms: row.cacheLoadMs });
+    if (n.name === 'hertfordshire')
+      Object.assign(out, {
+        nodes: row.nodes,
+        vertices: row.vertices,
+        build_ms: row.buildMs,
+        graph_mb: row.graphMb,
+        cache_load_ms: row.cacheLoadMs,
+      });
     if (n.name === 'gothenburg') Object.assign(out, { gothenburg_nodes: row.nodes, gothenburg_build_ms: row.buildMs });
   }
   const rssMb = f2(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(`peak RSS after building all networks: ${rssMb} MB (graph MB = the typed arrays and R-tree kept)\n`);
+  process.stdout.write(
+    `peak RSS after building all networks: ${rssMb} MB (graph MB = the typed arrays and R-tree kept)\n`,
+  );
   out.peak_rss_mb = rssMb;
-  if (!HERTS) process.stdout.write('\n(no Hertfordshire network at sim/scenarios/hertfordshire/network.geojson[.gz]: skipped)\n');
+  if (!HERTS)
+    process.stdout.write('\n(no Hertfordshire network at sim/scenarios/hertfordshire/network.geojson[.gz]: skipped)\n');
   const speed = new SpeedModel({ fire: fireProfile() });
-  process.stdout.write(`\none-to-many: incident -> all resources, one reverse search (fire profile) bounded at maxS, stopped once all candidates are final\n`);
-  process.stdout.write('network              resources  maxS s  p50 ms  p99 ms  cpu p50  cpu p99  settled vertices  reachable\n');
+  process.stdout.write(
+    `\none-to-many: incident -> all resources, one reverse search (fire profile) bounded at maxS, stopped once all candidates are final\n`,
+  );
+  process.stdout.write(
+    'network              resources  maxS s  p50 ms  p99 ms  cpu p50  cpu p99  settled vertices  reachable\n',
+  );
   for (const name of ['gothenburg', 'hertfordshire']) {
     const g = graphs.get(name);
     if (!g) continue;
     const planner = new JourneyPlanner(g, speed);
-    for (const [k, maxS] of [[500, DEFAULT_MAX_S], [10_000, DEFAULT_MAX_S], [500, 1800], [10_000, 1800]] as const) {
+    for (const [k, maxS] of [
+      [500, DEFAULT_MAX_S],
+      [10_000, DEFAULT_MAX_S],
+      [500, 1800],
+      [10_000, 1800],
+    ] as const) {
       const r = oneToMany(planner, 7, k, maxS);
-      process.stdout.write(`${name.padEnd(20)} ${String(k).padStart(9)}  ${String(maxS).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.cpu50).padStart(7)}  ${String(r.cpu99).padStart(7)}  ${String(r.settled).padStart(16)}  ${String(r.found).padStart(9)}\n`);
+      process.stdout.write(
+        `${name.padEnd(20)} ${String(k).padStart(9)}  ${String(maxS).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.cpu50).padStart(7)}  ${String(r.cpu99).padStart(7)}  ${String(r.settled).padStart(16)}  ${String(r.found).padStart(9)}\n`,
+      );
       const key = name === 'hertfordshire' ? '' : 'gothenburg_';
       const suffix = maxS === DEFAULT_MAX_S ? '' : `_max${maxS}`;
       out[`${key}p50_ms_${k}${suffix}`] = r.p50;
@@ -199,8 +257,11 @@ try {
       out[`${key}cpu_p99_ms_${k}${suffix}`] = r.cpu99;
     }
     const x = extras(planner, 9);
-    process.stdout.write(`${name.padEnd(20)} snap ${x.snapUs} us/point; multi-source search from 500 resources ${x.coverMs} ms (p50); one route ${x.routeMs} ms (p50)\n`);
-    if (name === 'hertfordshire') Object.assign(out, { snap_us: x.snapUs, cover_ms_500: x.coverMs, route_ms: x.routeMs });
+    process.stdout.write(
+      `${name.padEnd(20)} snap ${x.snapUs} us/point; multi-source search from 500 resources ${x.coverMs} ms (p50); one route ${x.routeMs} ms (p50)\n`,
+    );
+    if (name === 'hertfordshire')
+      Object.assign(out, { snap_us: x.snapUs, cover_ms_500: x.coverMs, route_ms: x.routeMs });
   }
   out.target = 'p99 < 20 ms, county >= 100,000 nodes, 500 resources';
 } finally {

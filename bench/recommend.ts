@@ -53,11 +53,15 @@ const PATH = 'sim/scenarios/hertfordshire/scenario.json';
 const base = loadScenario(PATH);
 const t0 = performance.now();
 const { graph, planner } = loadScenarioNetwork(PATH, base, createLogger('warn'));
-console.log(`network: ${graph.nodeCount} nodes, ${graph.edgeCount} edges (${Math.round(performance.now() - t0)} ms to load); load avg ${loadAvg()}`);
+console.log(
+  `network: ${graph.nodeCount} nodes, ${graph.edgeCount} edges (${Math.round(performance.now() - t0)} ms to load); load avg ${loadAvg()}`,
+);
 const NOW = BENCH_NOW;
 
 function loadAvg(): string {
-  return loadavg().map((x) => x.toFixed(2)).join(' ');
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }
 
 const fleetOf = (n: number, seed: number) => seededFleet(base, planner, n, seed);
@@ -99,7 +103,8 @@ const timeOne = (f: () => void): { wall: number; cpu: number } => {
   return { wall, cpu: (c.user + c.system) / 1000 };
 };
 // What a ranking shows: per line the candidates and their ETAs, and the proposal.
-const digestOf = (rec: ReturnType<typeof recommend>) => JSON.stringify([rec.proposed, rec.lines.map((l) => l.candidates.map((c) => [c.resourceId, c.etaS, c.driveS]))]);
+const digestOf = (rec: ReturnType<typeof recommend>) =>
+  JSON.stringify([rec.proposed, rec.lines.map((l) => l.candidates.map((c) => [c.resourceId, c.etaS, c.driveS]))]);
 
 for (const n of SIZES) {
   const { scenario, fleet } = fleetOf(n, 42 + n);
@@ -107,7 +112,14 @@ for (const n of SIZES) {
   const points = stationPoints(scenario);
   const recOf = (journeys: JourneyTimes, j: Job, i: number, cover: PlannerCover | null = null) => {
     const type = scenario.incidentTypes.find((t) => t.id === j.typeId)!;
-    return recommend({ scenario, fleet, incident: { id: `I${i}`, typeId: j.typeId, lat: j.lat, lon: j.lon, leadAgency: type.leadAgency }, now: NOW, journeys, cover: cover ? cover.at(fleet) : null });
+    return recommend({
+      scenario,
+      fleet,
+      incident: { id: `I${i}`, typeId: j.typeId, lat: j.lat, lon: j.lon, leadAgency: type.leadAgency },
+      now: NOW,
+      journeys,
+      cover: cover ? cover.at(fleet) : null,
+    });
   };
 
   // Cold. The server never builds a tree for a request (until warm, the search answers), but with
@@ -188,8 +200,11 @@ for (const n of SIZES) {
   countPops(false);
   for (const which of ['search', 'trees'] as const) {
     const suffix = which === 'trees' ? `_${n}` : `_search_only_${n}`;
-    const w = stats(m[which].wall), c = stats(m[which].cpu), st = stats(settled[which]);
-    const mw = stats(m[which].minWall), mc = stats(m[which].minCpu);
+    const w = stats(m[which].wall),
+      c = stats(m[which].cpu),
+      st = stats(settled[which]);
+    const mw = stats(m[which].minWall),
+      mc = stats(m[which].minCpu);
     result[`p50_ms${suffix}`] = w.p50;
     result[`p99_ms${suffix}`] = w.p99;
     result[`cpu_p50_ms${suffix}`] = c.p50;
@@ -205,7 +220,9 @@ for (const n of SIZES) {
     );
   }
   result[`identical_${n}`] = same === jobs.length;
-  console.log(`${n} resources: identical rankings (candidates, ETAs, drives, proposal) in ${same}/${jobs.length}; per recommendation ${Math.round(inBox / jobs.length)} in the R-tree box, ${Math.round(timed / jobs.length)} timed`);
+  console.log(
+    `${n} resources: identical rankings (candidates, ETAs, drives, proposal) in ${same}/${jobs.length}; per recommendation ${Math.round(inBox / jobs.length)} in the R-tree box, ${Math.round(timed / jobs.length)} timed`,
+  );
 
   // With the cover impact of every candidate (500 resources), station trees warm.
   const modes: Mode[] = WITH_COVER && n === 500 ? ['warm', 'moved'] : [];
@@ -215,14 +232,26 @@ for (const n of SIZES) {
     const { PlannerCover } = await import('../server/core/cover/impact.ts');
     const cover = new PlannerCover(planner, scenario, { model: new CoverModel(planner, scenario, { maxTrees: 1024 }) });
     const moveRnd = seededRandom(99);
-    const mobile = [...fleet.all()].filter((r) => r.status === ResourceStatus.AVAILABLE_MOBILE || r.status === ResourceStatus.RETURNING);
+    const mobile = [...fleet.all()].filter(
+      (r) => r.status === ResourceStatus.AVAILABLE_MOBILE || r.status === ResourceStatus.RETURNING,
+    );
     const batch = mode === 'moved' ? jobs.slice(0, 20) : jobs;
     for (let i = 0; i < 5; i++) recOf(trees, jobs[i]!, i, cover); // warm-up (and the cover trees of the stations)
     const ms: number[] = [];
     const cpu: number[] = [];
     let built = 0;
     batch.forEach((j, i) => {
-      if (mode === 'moved') for (const r of mobile) fleet.applyFix(r, r.lat + (moveRnd() - 0.5) * 2e-4, r.lon + (moveRnd() - 0.5) * 2e-4, r.headingDeg, r.speedMps, NOW - 1_000, 5);
+      if (mode === 'moved')
+        for (const r of mobile)
+          fleet.applyFix(
+            r,
+            r.lat + (moveRnd() - 0.5) * 2e-4,
+            r.lon + (moveRnd() - 0.5) * 2e-4,
+            r.headingDeg,
+            r.speedMps,
+            NOW - 1_000,
+            5,
+          );
       const trees0 = cover.model.treeSearches;
       const t = timeOne(() => recOf(trees, j, i, cover));
       ms.push(t.wall);
@@ -230,12 +259,15 @@ for (const n of SIZES) {
       built += cover.model.treeSearches - trees0;
     });
     const key = `_cover_${mode}_${n}`;
-    const w = stats(ms), c = stats(cpu);
+    const w = stats(ms),
+      c = stats(cpu);
     result[`p50_ms${key}`] = w.p50;
     result[`p99_ms${key}`] = w.p99;
     result[`cpu_p50_ms${key}`] = c.p50;
     result[`cpu_p99_ms${key}`] = c.p99;
-    console.log(`${n} resources, with cover impact (what-if, ${mode}): ${batch.length} recommendations, wall p50 ${w.p50} ms, p99 ${w.p99} ms; CPU p50 ${c.p50} ms, p99 ${c.p99} ms; ${Math.round(built / batch.length)} cover trees built per recommendation`);
+    console.log(
+      `${n} resources, with cover impact (what-if, ${mode}): ${batch.length} recommendations, wall p50 ${w.p50} ms, p99 ${w.p99} ms; CPU p50 ${c.p50} ms, p99 ${c.p99} ms; ${Math.round(built / batch.length)} cover trees built per recommendation`,
+    );
   }
 }
 console.log(`load avg ${loadAvg()}`);

@@ -8,7 +8,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const [name, ...rest] = process.argv.slice(2);
-const available = readdirSync('bench').filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_')).map((f) => f.slice(0, -3));
+const available = readdirSync('bench')
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
+  .map((f) => f.slice(0, -3));
 if (!name || !available.includes(name)) {
   process.stderr.write(`usage: npm run bench -- NAME   (one of: ${available.join(', ') || 'none yet'})\n`);
   process.exit(2);

@@ -61,7 +61,9 @@ async function boot(): Promise<void> {
     const login = document.createElement('jcr-login') as JcrLogin;
     login.api = api;
     document.body.appendChild(login);
-    ctx.user = await new Promise<SignedInUser>((resolveSignIn) => login.addEventListener('jcr-signed-in', (e) => resolveSignIn(e.detail), { once: true }));
+    ctx.user = await new Promise<SignedInUser>((resolveSignIn) =>
+      login.addEventListener('jcr-signed-in', (e) => resolveSignIn(e.detail), { once: true }),
+    );
     login.remove();
   }
   void startFeed();
@@ -86,7 +88,10 @@ export interface JcrStats {
 
 declare global {
   interface Window {
-    __jcr: { stats(): JcrStats; resource(id: string): { status: string; lat: number; lon: number; incidentId: string | null } | null };
+    __jcr: {
+      stats(): JcrStats;
+      resource(id: string): { status: string; lat: number; lon: number; incidentId: string | null } | null;
+    };
   }
 }
 

@@ -19,10 +19,25 @@ async function main(): Promise<void> {
   const avlToken = config.avlToken ?? (config.sim ? simFeedToken() : undefined);
   // Journey times with station trees, warmed one tree per macrotask once serving (built on first use until then).
   const mobilisation = mobilisationFromPlanner(planner, scenario);
-  const server = await startServer({ scenario, db: config.db, port: config.port, host: config.host, logger: log, avlToken, avlLimits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 }, copToken: config.copToken, copLimits: { tickMs: config.copTickMs }, graph, planner, mobilisation, cover: { planner, refreshMs: config.coverRefreshS * 1000 } });
+  const server = await startServer({
+    scenario,
+    db: config.db,
+    port: config.port,
+    host: config.host,
+    logger: log,
+    avlToken,
+    avlLimits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 },
+    copToken: config.copToken,
+    copLimits: { tickMs: config.copTickMs },
+    graph,
+    planner,
+    mobilisation,
+    cover: { planner, refreshMs: config.coverRefreshS * 1000 },
+  });
   warmStationTrees(mobilisation, log);
   log.info('control room listening', { url: server.url, scenario: scenario.id, db: config.db, sim: config.sim });
-  const stopSim = config.sim && avlToken ? await startSimChild(server, { avlToken, scenario: config.scenario, log }) : () => {};
+  const stopSim =
+    config.sim && avlToken ? await startSimChild(server, { avlToken, scenario: config.scenario, log }) : () => {};
   // Signal handlers go in before the ready line: a supervisor may send SIGTERM the moment it reads it.
   let stopping = false;
   const stop = (signal: string) => {
@@ -42,8 +57,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   // The demo prints how to sign in; a real deployment creates users with `npm run users -- add`.
   const signIn = config.sim ? await ensureDemoUsers(server.users) : [];
-  if (signIn.length > 0) process.stdout.write(`Sign in as one of (new passwords on every demo start):\n${signIn.join('\n')}\n`);
-  else if (server.users.count() === 0) process.stdout.write('No users yet: create one with `npm run users -- add NAME --role duty-officer`\n');
+  if (signIn.length > 0)
+    process.stdout.write(`Sign in as one of (new passwords on every demo start):\n${signIn.join('\n')}\n`);
+  else if (server.users.count() === 0)
+    process.stdout.write('No users yet: create one with `npm run users -- add NAME --role duty-officer`\n');
   process.stdout.write(`Joint control room: ${scenario.name} at http://localhost:${server.port}\n`);
 }
 

@@ -33,11 +33,25 @@ const { values: v, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     // a server to drive (run, replay) and its tokens
-    url: text, 'avl-token': text, 'api-token': text, speed: text, json: flag,
+    url: text,
+    'avl-token': text,
+    'api-token': text,
+    speed: text,
+    json: flag,
     // what to simulate (run, record, compare)
-    scenario: text, seed: text, rate: text, hours: text, start: text, mode: text, demo: flag, 'no-incidents': flag,
+    scenario: text,
+    seed: text,
+    rate: text,
+    hours: text,
+    start: text,
+    mode: text,
+    demo: flag,
+    'no-incidents': flag,
     // files (record, export)
-    out: text, db: text, from: text, to: text,
+    out: text,
+    db: text,
+    from: text,
+    to: text,
   },
 });
 
@@ -61,13 +75,25 @@ const startOpt = () => (v.start ? Date.parse(v.start) : DEFAULT_START);
 const scenarioPath = v.scenario ?? HERTS_SCENARIO;
 
 /** The incident stream of a recording, as the generator's shape. */
-export function incidentsOf(rec: Recording, types: Map<string, { priority: 1 | 2 | 3; leadAgency: GeneratedIncident['leadAgency'] }>): GeneratedIncident[] {
+export function incidentsOf(
+  rec: Recording,
+  types: Map<string, { priority: 1 | 2 | 3; leadAgency: GeneratedIncident['leadAgency'] }>,
+): GeneratedIncident[] {
   const out: GeneratedIncident[] = [];
   for (const l of rec.lines) {
     if (l.type !== 'incident') continue;
     const t = types.get(l.typeId);
     if (!t) continue;
-    out.push({ ref: l.ref, t: rec.header.startMs + l.t, typeId: l.typeId, priority: l.priority ?? t.priority, leadAgency: t.leadAgency, lat: l.lat, lon: l.lon, near: l.address ?? '' });
+    out.push({
+      ref: l.ref,
+      t: rec.header.startMs + l.t,
+      typeId: l.typeId,
+      priority: l.priority ?? t.priority,
+      leadAgency: t.leadAgency,
+      lat: l.lat,
+      lon: l.lon,
+      near: l.address ?? '',
+    });
   }
   return out;
 }
@@ -80,12 +106,26 @@ async function main(): Promise<void> {
       const seed = numOpt(v.seed, 1, 'seed');
       const startMs = startOpt();
       const durationMs = numOpt(v.hours, 1, 'hours') * 3_600_000;
-      const incidents = generateIncidents(world.scenario, seededRandom(seed), startMs, startMs + durationMs, { rateFactor: numOpt(v.rate, 1, 'rate'), place: world.onRoad });
+      const incidents = generateIncidents(world.scenario, seededRandom(seed), startMs, startMs + durationMs, {
+        rateFactor: numOpt(v.rate, 1, 'rate'),
+        place: world.onRoad,
+      });
       const mode = v.mode === 'static' ? 'static' : 'dynamic';
-      const r = runHeadless({ scenario: world.scenario, planner: world.planner, incidents, seed, startMs, durationMs, mode, record: true });
+      const r = runHeadless({
+        scenario: world.scenario,
+        planner: world.planner,
+        incidents,
+        seed,
+        startMs,
+        durationMs,
+        mode,
+        record: true,
+      });
       writeFileSync(v.out, serialiseRecording(r.recording!));
       const s = recordingStats(r.recording!);
-      err(`recorded ${durationMs / 3_600_000} h (seed ${seed}, ${mode}): ${s.incidents} incidents, ${s.mobilisations} mobilisations, ${s.reports} AVL reports in ${s.avlBatches} lines -> ${v.out}`);
+      err(
+        `recorded ${durationMs / 3_600_000} h (seed ${seed}, ${mode}): ${s.incidents} incidents, ${s.mobilisations} mobilisations, ${s.reports} AVL reports in ${s.avlBatches} lines -> ${v.out}`,
+      );
       return;
     }
     case 'replay': {
@@ -93,7 +133,12 @@ async function main(): Promise<void> {
       if (!file || !v.url) throw new Error('usage: replay FILE --url URL [--speed N]');
       const auth = tokens('replay');
       const rec = parseRecording(readFileSync(file, 'utf8'));
-      const replay = new Replay(rec, { baseUrl: v.url, ...auth, speed: numOpt(v.speed, 1, 'speed'), progress: progressWriter(process.stderr, Date.now) });
+      const replay = new Replay(rec, {
+        baseUrl: v.url,
+        ...auth,
+        speed: numOpt(v.speed, 1, 'speed'),
+        progress: progressWriter(process.stderr, Date.now),
+      });
       const s = await replay.run();
       process.stdout.write(formatSummary(s) + '\n');
       if (v.json) process.stdout.write(JSON.stringify(s) + '\n');
@@ -114,21 +159,54 @@ async function main(): Promise<void> {
       } else {
         startMs = startOpt();
         durationMs = numOpt(v.hours, 24, 'hours') * 3_600_000;
-        incidents = generateIncidents(world.scenario, seededRandom(seed), startMs, startMs + durationMs, { rateFactor: numOpt(v.rate, 1, 'rate'), place: world.onRoad });
+        incidents = generateIncidents(world.scenario, seededRandom(seed), startMs, startMs + durationMs, {
+          rateFactor: numOpt(v.rate, 1, 'rate'),
+          place: world.onRoad,
+        });
       }
-      err(`comparing dynamic and static mobilisation on ${incidents.length} incidents over ${(durationMs / 3_600_000).toFixed(1)} h (${world.scenario.name})...`);
+      err(
+        `comparing dynamic and static mobilisation on ${incidents.length} incidents over ${(durationMs / 3_600_000).toFixed(1)} h (${world.scenario.name})...`,
+      );
       const t0 = performance.now();
-      const r = compareModes({ scenario: world.scenario, planner: world.planner, incidents, seed, startMs, durationMs });
+      const r = compareModes({
+        scenario: world.scenario,
+        planner: world.planner,
+        incidents,
+        seed,
+        startMs,
+        durationMs,
+      });
       process.stdout.write(formatCompare(r) + '\n');
       err(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      process.stdout.write(JSON.stringify({ incidents: r.incidents, unfilled: r.unfilled, rows: r.rows.map((x) => ({ standard: x.standardId, nth: x.nth, n: x.n, ...Object.fromEntries(Object.entries(x.byMode).map(([m, f]) => [m, { share: Number(f.share.toFixed(4)), medianS: Math.round(f.medianS), p90S: Number.isFinite(f.p90S) ? Math.round(f.p90S) : null }])) })) }) + '\n');
+      process.stdout.write(
+        JSON.stringify({
+          incidents: r.incidents,
+          unfilled: r.unfilled,
+          rows: r.rows.map((x) => ({
+            standard: x.standardId,
+            nth: x.nth,
+            n: x.n,
+            ...Object.fromEntries(
+              Object.entries(x.byMode).map(([m, f]) => [
+                m,
+                {
+                  share: Number(f.share.toFixed(4)),
+                  medianS: Math.round(f.medianS),
+                  p90S: Number.isFinite(f.p90S) ? Math.round(f.p90S) : null,
+                },
+              ]),
+            ),
+          })),
+        }) + '\n',
+      );
       return;
     }
     case 'run': {
       if (!v.url) throw new Error('run needs --url URL');
       const auth = tokens('run');
       const world = loadWorld(scenarioPath);
-      const log = (msg: string, fields?: Record<string, unknown>) => err(`sim: ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`);
+      const log = (msg: string, fields?: Record<string, unknown>) =>
+        err(`sim: ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`);
       const live = await startLive({
         baseUrl: v.url,
         ...auth,
@@ -148,7 +226,8 @@ async function main(): Promise<void> {
       return;
     }
     case 'export': {
-      if (!v.db || !v.out || !v.from || !v.to) throw new Error('usage: export --db FILE --out FILE --from ISO --to ISO');
+      if (!v.db || !v.out || !v.from || !v.to)
+        throw new Error('usage: export --db FILE --out FILE --from ISO --to ISO');
       const scenario = loadScenario(scenarioPath);
       const rec = exportRecording(v.db, scenario, Date.parse(v.from), Date.parse(v.to));
       writeFileSync(v.out, serialiseRecording(rec));

@@ -74,7 +74,10 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
   const actions: Action[] = [];
   for (const inc of o.incidents) {
     if (inc.t < startMs || inc.t >= endMs) continue;
-    actions.push({ t: sec(inc.t), kind: 'call', inc }, { t: sec(inc.t) + CALL_HANDLING_S * 1000, kind: 'mobilise', inc });
+    actions.push(
+      { t: sec(inc.t), kind: 'call', inc },
+      { t: sec(inc.t) + CALL_HANDLING_S * 1000, kind: 'mobilise', inc },
+    );
   }
   actions.sort((a, b) => a.t - b.t || (a.kind === b.kind ? 0 : a.kind === 'call' ? -1 : 1));
 
@@ -84,7 +87,8 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
     for (const e of events) {
       if (e.taskId === null) continue;
       const out = outcomes.get(e.taskId);
-      if (out && e.status === ResourceStatus.AT_SCENE && !out.arrivals.has(e.resourceId)) out.arrivals.set(e.resourceId, e.t);
+      if (out && e.status === ResourceStatus.AT_SCENE && !out.arrivals.has(e.resourceId))
+        out.arrivals.set(e.resourceId, e.t);
       if (e.status === ResourceStatus.RETURNING && recording) {
         const left = open.get(e.taskId);
         if (left && left.delete(e.resourceId) && left.size === 0) {
@@ -125,8 +129,25 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
     const type = types.get(inc.typeId);
     if (!type) continue;
     if (a.kind === 'call') {
-      outcomes.set(inc.ref, { ref: inc.ref, typeId: inc.typeId, t: inc.t, mobilised: [], unfilled: 0, arrivals: new Map() });
-      if (o.record) lines.push({ type: 'incident', t: rel, ref: inc.ref, typeId: inc.typeId, priority: inc.priority, lat: inc.lat, lon: inc.lon, address: `near ${inc.near}` });
+      outcomes.set(inc.ref, {
+        ref: inc.ref,
+        typeId: inc.typeId,
+        t: inc.t,
+        mobilised: [],
+        unfilled: 0,
+        arrivals: new Map(),
+      });
+      if (o.record)
+        lines.push({
+          type: 'incident',
+          t: rel,
+          ref: inc.ref,
+          typeId: inc.typeId,
+          priority: inc.priority,
+          lat: inc.lat,
+          lon: inc.lon,
+          address: `near ${inc.near}`,
+        });
       continue;
     }
     const choice = chooseAttendance(type, inc, fleet, planner, o.mode, a.t);
@@ -144,7 +165,17 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
           pendingCloses.push({ t: a.t, ref });
         }
       }
-      fleet.order(id, { kind: 'incident', taskId: inc.ref, lat: inc.lat, lon: inc.lon, sceneS: sceneTimeS(o.seed, inc.ref, id, type.priority) }, a.t);
+      fleet.order(
+        id,
+        {
+          kind: 'incident',
+          taskId: inc.ref,
+          lat: inc.lat,
+          lon: inc.lon,
+          sceneS: sceneTimeS(o.seed, inc.ref, id, type.priority),
+        },
+        a.t,
+      );
     }
   }
   flush(endMs, true);
@@ -156,7 +187,16 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
     });
     lines.push({ type: 'expect', t: o.durationMs, resources });
     recording = {
-      header: { type: 'header', format: RECORDING_FORMAT, version: RECORDING_VERSION, scenario: scenario.id, startMs, durationMs: o.durationMs, source: 'sim', seed: o.seed },
+      header: {
+        type: 'header',
+        format: RECORDING_FORMAT,
+        version: RECORDING_VERSION,
+        scenario: scenario.id,
+        startMs,
+        durationMs: o.durationMs,
+        source: 'sim',
+        seed: o.seed,
+      },
       lines,
     };
   }

@@ -27,12 +27,26 @@ test('permissions: who may mobilise whose resources', () => {
     ['wall-viewer', 'incident.create', undefined, false],
     ['wall-viewer', 'resource.status', 'fire', false],
   ];
-  for (const [role, action, agency, expected] of table) assert.is(can(role, action, agency), expected, `${role} ${action} ${agency ?? ''}`);
+  for (const [role, action, agency, expected] of table)
+    assert.is(can(role, action, agency), expected, `${role} ${action} ${agency ?? ''}`);
 });
 
 test('a wall viewer can do nothing but view', () => {
-  const actions: Action[] = ['incident.create', 'incident.update', 'incident.close', 'incident.mobilise', 'incident.requestAssistance', 'incident.acceptAssistance', 'resource.status', 'cover.move', 'admin'];
-  assert.equal(actions.filter((a) => can('wall-viewer', a)), []);
+  const actions: Action[] = [
+    'incident.create',
+    'incident.update',
+    'incident.close',
+    'incident.mobilise',
+    'incident.requestAssistance',
+    'incident.acceptAssistance',
+    'resource.status',
+    'cover.move',
+    'admin',
+  ];
+  assert.equal(
+    actions.filter((a) => can('wall-viewer', a)),
+    [],
+  );
   assert.ok(ROLES.every((r) => can(r, 'view')));
 });
 
@@ -75,7 +89,13 @@ let server: RunningServer;
 const clock = fakeClock();
 
 test('sign-in over HTTP: cookie flags, /me, wrong password, logout', async () => {
-  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent' });
+  server = await startServer({
+    scenario: miniScenario(),
+    db: ':memory:',
+    port: 0,
+    clock: clock.now,
+    logLevel: 'silent',
+  });
   await server.users.create('dora', 'duty-officer-pass', 'duty-officer', 'Dora Duty');
 
   const bad = await api(server, 'POST', '/api/login', { body: { username: 'dora', password: 'wrong-password' } });
@@ -85,7 +105,10 @@ test('sign-in over HTTP: cookie flags, /me, wrong password, logout', async () =>
   const ok = await api(server, 'POST', '/api/login', { body: { username: 'dora', password: 'duty-officer-pass' } });
   assert.is(ok.status, 200);
   const cookie = ok.headers.get('set-cookie') ?? '';
-  assert.match(cookie, new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Max-Age=46800$`));
+  assert.match(
+    cookie,
+    new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Max-Age=46800$`),
+  );
   const token = (ok.body as { token: string }).token;
 
   const meCookie = await api(server, 'GET', '/api/me', { headers: { cookie: cookie.split(';')[0] ?? '' } });
@@ -121,7 +144,11 @@ test('repeated failed sign-ins are rate limited with Retry-After', async () => {
 test('malformed sign-in bodies get a named 400', async () => {
   const r = await api(server, 'POST', '/api/login', { body: { username: 42 } });
   assert.is(r.status, 400);
-  assert.equal((r.body as { error: unknown }).error, { code: 'JCR_VALIDATION', message: 'username must be a string', path: 'username' });
+  assert.equal((r.body as { error: unknown }).error, {
+    code: 'JCR_VALIDATION',
+    message: 'username must be a string',
+    path: 'username',
+  });
   const j = await api(server, 'POST', '/api/login', { body: '{"username":' });
   assert.is(errorCode(j.body), 'JCR_MALFORMED_JSON');
   await server.close();

@@ -33,14 +33,22 @@ interface Row {
 }
 
 const view = () => (): Expect => 'allow';
-const act = (a: Action, agency?: Agency) => (role: Role): Expect => (can(role, a, agency) ? 'allow' : 'deny');
+const act =
+  (a: Action, agency?: Agency) =>
+  (role: Role): Expect =>
+    can(role, a, agency) ? 'allow' : 'deny';
 /** An action on an incident led by `lead`: hidden if the role cannot see it, else as `a` allows. */
-const onIncident = (lead: Agency, a: Action, agency?: Agency) => (role: Role): Expect => (!canSeeIncident(role, [lead]) ? 'hidden' : can(role, a, agency) ? 'allow' : 'deny');
+const onIncident =
+  (lead: Agency, a: Action, agency?: Agency) =>
+  (role: Role): Expect =>
+    !canSeeIncident(role, [lead]) ? 'hidden' : can(role, a, agency) ? 'allow' : 'deny';
 /** Creating an incident led by `lead`: a dispatcher opens their own agency's incidents (others ask for assistance). */
-const createLedBy = (lead: Agency) => (role: Role): Expect => {
-  const own = roleAgency(role);
-  return own === 'all' || own === lead ? 'allow' : 'deny';
-};
+const createLedBy =
+  (lead: Agency) =>
+  (role: Role): Expect => {
+    const own = roleAgency(role);
+    return own === 'all' || own === lead ? 'allow' : 'deny';
+  };
 const writer = (role: Role): Expect => (can(role, 'incident.create') ? 'allow' : 'deny');
 
 const ROWS: Row[] = [
@@ -55,26 +63,124 @@ const ROWS: Row[] = [
   { method: 'GET', doc: '/api/resources/{id}', path: () => '/api/resources/HAT1', expect: view() },
   { method: 'GET', doc: '/api/ui-config', path: () => '/api/ui-config', expect: view() },
   { method: 'GET', doc: '/api/basemap', path: () => '/api/basemap', expect: view() },
-  { method: 'GET', doc: '/api/eta', path: () => '/api/eta?from=51.76,-0.22&to=51.80,-0.20&profile=fire', expect: view() },
+  {
+    method: 'GET',
+    doc: '/api/eta',
+    path: () => '/api/eta?from=51.76,-0.22&to=51.80,-0.20&profile=fire',
+    expect: view(),
+  },
   { method: 'GET', doc: '/api/cover', path: () => '/api/cover', expect: view() },
   { method: 'GET', doc: '/api/cover/moves', path: () => '/api/cover/moves', expect: view() },
   { method: 'GET', doc: '/api/incidents', path: () => '/api/incidents', expect: view() },
-  { method: 'GET', doc: '/api/incidents/{id}', path: (i) => `/api/incidents/${i.fireInc}`, expect: onIncident('fire', 'view') },
-  { method: 'GET', doc: '/api/incidents/{id}/recommendation', path: (i) => `/api/incidents/${i.fireInc}/recommendation`, expect: onIncident('fire', 'view') },
-  { method: 'GET', doc: '/api/incidents/{id}/log', path: (i) => `/api/incidents/${i.fireInc}/log`, expect: onIncident('fire', 'view') },
-  { method: 'POST', doc: '/api/resources/{id}/status', path: () => '/api/resources/HAT1/status', body: () => ({ status: 'UNAVAILABLE' }), expect: act('resource.status', 'fire') },
-  { method: 'POST', doc: '/api/resources/{id}/status', path: () => '/api/resources/PC1/status', body: () => ({ status: 'UNAVAILABLE' }), expect: act('resource.status', 'police') },
-  { method: 'POST', doc: '/api/resources/{id}/status', path: () => '/api/resources/AMB1/status', body: () => ({ status: 'UNAVAILABLE' }), expect: act('resource.status', 'ambulance') },
-  { method: 'POST', doc: '/api/incidents', path: () => '/api/incidents', body: () => ({ typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, address: '1 High St' }), expect: createLedBy('fire') },
-  { method: 'PATCH', doc: '/api/incidents/{id}', path: (i) => `/api/incidents/${i.fireInc}`, body: () => ({ address: '2 High St' }), expect: onIncident('fire', 'incident.update') },
-  { method: 'POST', doc: '/api/incidents/{id}/mobilise', path: (i) => `/api/incidents/${i.fireInc}/mobilise`, body: () => ({ resourceIds: ['WGC1'], reason: 'matrix test' }), expect: onIncident('fire', 'incident.mobilise', 'fire') },
-  { method: 'POST', doc: '/api/incidents/{id}/arrived', path: (i) => `/api/incidents/${i.fireInc}/arrived`, body: () => ({ resourceId: 'WGC1' }), expect: onIncident('fire', 'resource.status', 'fire') },
-  { method: 'POST', doc: '/api/incidents/{id}/assistance', path: (i) => `/api/incidents/${i.policeInc}/assistance`, body: () => ({ toAgency: 'ambulance', note: 'matrix' }), expect: onIncident('police', 'incident.requestAssistance') },
-  { method: 'POST', doc: '/api/incidents/{id}/assistance/{requestId}/accept', path: (i) => `/api/incidents/${i.policeInc}/assistance/${i.requestId}/accept`, body: () => ({}), expect: (role) => (can(role, 'incident.acceptAssistance', 'fire') ? 'allow' : canSeeIncident(role, ['police']) ? 'deny' : 'hidden') },
-  { method: 'POST', doc: '/api/cover/what-if', path: () => '/api/cover/what-if', body: () => ({ resourceIds: ['HAT1'] }), expect: writer },
-  { method: 'POST', doc: '/api/cover/moves', path: () => '/api/cover/moves', body: () => ({ resourceId: 'HAT2', destinationId: 'F-WGC' }), expect: act('cover.move') },
-  { method: 'POST', doc: '/api/cover/moves/{resourceId}/cancel', path: () => '/api/cover/moves/HAT2/cancel', expect: act('cover.move') },
-  { method: 'POST', doc: '/api/incidents/{id}/close', path: (i) => `/api/incidents/${i.fireInc}/close`, body: () => ({ reason: 'matrix' }), expect: onIncident('fire', 'incident.close') },
+  {
+    method: 'GET',
+    doc: '/api/incidents/{id}',
+    path: (i) => `/api/incidents/${i.fireInc}`,
+    expect: onIncident('fire', 'view'),
+  },
+  {
+    method: 'GET',
+    doc: '/api/incidents/{id}/recommendation',
+    path: (i) => `/api/incidents/${i.fireInc}/recommendation`,
+    expect: onIncident('fire', 'view'),
+  },
+  {
+    method: 'GET',
+    doc: '/api/incidents/{id}/log',
+    path: (i) => `/api/incidents/${i.fireInc}/log`,
+    expect: onIncident('fire', 'view'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/resources/{id}/status',
+    path: () => '/api/resources/HAT1/status',
+    body: () => ({ status: 'UNAVAILABLE' }),
+    expect: act('resource.status', 'fire'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/resources/{id}/status',
+    path: () => '/api/resources/PC1/status',
+    body: () => ({ status: 'UNAVAILABLE' }),
+    expect: act('resource.status', 'police'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/resources/{id}/status',
+    path: () => '/api/resources/AMB1/status',
+    body: () => ({ status: 'UNAVAILABLE' }),
+    expect: act('resource.status', 'ambulance'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents',
+    path: () => '/api/incidents',
+    body: () => ({ typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, address: '1 High St' }),
+    expect: createLedBy('fire'),
+  },
+  {
+    method: 'PATCH',
+    doc: '/api/incidents/{id}',
+    path: (i) => `/api/incidents/${i.fireInc}`,
+    body: () => ({ address: '2 High St' }),
+    expect: onIncident('fire', 'incident.update'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/mobilise',
+    path: (i) => `/api/incidents/${i.fireInc}/mobilise`,
+    body: () => ({ resourceIds: ['WGC1'], reason: 'matrix test' }),
+    expect: onIncident('fire', 'incident.mobilise', 'fire'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/arrived',
+    path: (i) => `/api/incidents/${i.fireInc}/arrived`,
+    body: () => ({ resourceId: 'WGC1' }),
+    expect: onIncident('fire', 'resource.status', 'fire'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/assistance',
+    path: (i) => `/api/incidents/${i.policeInc}/assistance`,
+    body: () => ({ toAgency: 'ambulance', note: 'matrix' }),
+    expect: onIncident('police', 'incident.requestAssistance'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/assistance/{requestId}/accept',
+    path: (i) => `/api/incidents/${i.policeInc}/assistance/${i.requestId}/accept`,
+    body: () => ({}),
+    expect: (role) =>
+      can(role, 'incident.acceptAssistance', 'fire') ? 'allow' : canSeeIncident(role, ['police']) ? 'deny' : 'hidden',
+  },
+  {
+    method: 'POST',
+    doc: '/api/cover/what-if',
+    path: () => '/api/cover/what-if',
+    body: () => ({ resourceIds: ['HAT1'] }),
+    expect: writer,
+  },
+  {
+    method: 'POST',
+    doc: '/api/cover/moves',
+    path: () => '/api/cover/moves',
+    body: () => ({ resourceId: 'HAT2', destinationId: 'F-WGC' }),
+    expect: act('cover.move'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/cover/moves/{resourceId}/cancel',
+    path: () => '/api/cover/moves/HAT2/cancel',
+    expect: act('cover.move'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/close',
+    path: (i) => `/api/incidents/${i.fireInc}/close`,
+    body: () => ({ reason: 'matrix' }),
+    expect: onIncident('fire', 'incident.close'),
+  },
   { method: 'POST', doc: '/api/logout', path: () => '/api/logout', expect: view(), public: true },
 ];
 
@@ -82,16 +188,33 @@ const ROWS: Row[] = [
 const NOT_USER_ENDPOINTS = new Set(['get /osmand/', 'post /osmand/']);
 
 async function setup(): Promise<{ server: RunningServer; ids: Ids }> {
-  const server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: fakeClock().now, logLevel: 'silent', copToken: 'matrix-cop-token-0123456789' });
+  const server = await startServer({
+    scenario: miniScenario(),
+    db: ':memory:',
+    port: 0,
+    clock: fakeClock().now,
+    logLevel: 'silent',
+    copToken: 'matrix-cop-token-0123456789',
+  });
   const duty = await tokenFor(server, 'duty-officer', 'setup-duty');
   const police = await tokenFor(server, 'police-dispatcher', 'setup-police');
-  const f = await api(server, 'POST', '/api/incidents', { token: duty, body: { typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, address: 'Fire incident' } });
-  const p = await api(server, 'POST', '/api/incidents', { token: police, body: { typeId: 'dwelling-fire', lat: 51.78, lon: -0.21, address: 'Police-led incident', leadAgency: 'police' } });
+  const f = await api(server, 'POST', '/api/incidents', {
+    token: duty,
+    body: { typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, address: 'Fire incident' },
+  });
+  const p = await api(server, 'POST', '/api/incidents', {
+    token: police,
+    body: { typeId: 'dwelling-fire', lat: 51.78, lon: -0.21, address: 'Police-led incident', leadAgency: 'police' },
+  });
   const fireInc = (f.body as { id: string }).id;
   const policeInc = (p.body as { id: string }).id;
   assert.ok(fireInc && policeInc, `fixtures: ${JSON.stringify(f.body)} ${JSON.stringify(p.body)}`);
-  const r = await api(server, 'POST', `/api/incidents/${policeInc}/assistance`, { token: police, body: { toAgency: 'fire', note: 'need a pump' } });
-  const requestId = (r.body as { id?: string; requestId?: string }).id ?? (r.body as { requestId?: string }).requestId ?? '';
+  const r = await api(server, 'POST', `/api/incidents/${policeInc}/assistance`, {
+    token: police,
+    body: { toAgency: 'fire', note: 'need a pump' },
+  });
+  const requestId =
+    (r.body as { id?: string; requestId?: string }).id ?? (r.body as { requestId?: string }).requestId ?? '';
   assert.ok(requestId, `assistance request: ${JSON.stringify(r.body)}`);
   return { server, ids: { fireInc, policeInc, requestId } };
 }
@@ -99,10 +222,15 @@ async function setup(): Promise<{ server: RunningServer; ids: Ids }> {
 test('every documented operation has a matrix row', async () => {
   const { server } = await setup();
   try {
-    const doc = (await api(server, 'GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await api(server, 'GET', '/api/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
     const covered = new Set(ROWS.map((r) => `${r.method.toLowerCase()} ${r.doc}`));
-    assert.equal(documented.filter((d) => !covered.has(d) && !NOT_USER_ENDPOINTS.has(d)), []);
+    assert.equal(
+      documented.filter((d) => !covered.has(d) && !NOT_USER_ENDPOINTS.has(d)),
+      [],
+    );
   } finally {
     await server.close();
   }
@@ -121,15 +249,22 @@ for (const principal of ['anonymous', ...ROLES] as const) {
       if (avl !== 401) failures.push(`WS /ws/avl with a user session: got ${avl}`);
       for (const row of ROWS) {
         const path = row.path(ids);
-        const res = await api(server, row.method, path, { ...(token ? { token } : {}), ...(row.body ? { body: row.body(ids) } : row.method === 'GET' ? {} : { body: {} }) });
+        const res = await api(server, row.method, path, {
+          ...(token ? { token } : {}),
+          ...(row.body ? { body: row.body(ids) } : row.method === 'GET' ? {} : { body: {} }),
+        });
         const code = errorCode(res.body);
         const want: Expect = principal === 'anonymous' ? (row.public ? 'public' : 'deny') : row.expect(principal);
         const ok =
-          want === 'public' ? res.status !== 403 && code !== 'JCR_UNAUTHENTICATED'
-          : want === 'allow' ? res.status !== 401 && res.status !== 403
-          : want === 'hidden' ? res.status === 403 || res.status === 404
-          : principal === 'anonymous' ? res.status === 401 && code === 'JCR_UNAUTHENTICATED'
-          : res.status === 403 && code === 'JCR_FORBIDDEN';
+          want === 'public'
+            ? res.status !== 403 && code !== 'JCR_UNAUTHENTICATED'
+            : want === 'allow'
+              ? res.status !== 401 && res.status !== 403
+              : want === 'hidden'
+                ? res.status === 403 || res.status === 404
+                : principal === 'anonymous'
+                  ? res.status === 401 && code === 'JCR_UNAUTHENTICATED'
+                  : res.status === 403 && code === 'JCR_FORBIDDEN';
         if (!ok) failures.push(`${row.method} ${path}: wanted ${want}, got ${res.status} ${code ?? ''}`);
       }
       assert.equal(failures, []);

@@ -40,16 +40,21 @@ function same(a: Outcome, b: Outcome): boolean {
   return a.reports.every((r, i) => FIELDS.every((f) => Object.is(r[f], b.reports[i]?.[f])));
 }
 
-const show = (o: Outcome) => JSON.stringify(o, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : Object.is(v, -0) ? '-0' : v));
+const show = (o: Outcome) =>
+  JSON.stringify(o, (_k, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? String(v) : Object.is(v, -0) ? '-0' : v,
+  );
 
 function randomFrame(rnd: () => number): Buffer {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
-  const num = () => pick([0, -0, 1.5, 51.77, -0.22, 1e300, -1e-300, NaN, Infinity, -Infinity, 1_767_258_000_000, rnd() * 360 - 180]);
+  const num = () =>
+    pick([0, -0, 1.5, 51.77, -0.22, 1e300, -1e-300, NaN, Infinity, -Infinity, 1_767_258_000_000, rnd() * 360 - 180]);
   const n = Math.floor(rnd() * 6);
   const reports: Array<Partial<AvlReportIn>> = [];
   for (let i = 0; i < n; i++) {
     const r: Partial<AvlReportIn> = {};
-    if (rnd() < 0.9) r.resourceId = rnd() < 0.7 ? pick(KNOWN) : pick(['', 'NOPE', 'HAT', 'HAT11', '\u{1F691}', 'x'.repeat(200)]);
+    if (rnd() < 0.9)
+      r.resourceId = rnd() < 0.7 ? pick(KNOWN) : pick(['', 'NOPE', 'HAT', 'HAT11', '\u{1F691}', 'x'.repeat(200)]);
     if (rnd() < 0.9) r.lat = num();
     if (rnd() < 0.9) r.lon = num();
     if (rnd() < 0.8) r.speedMps = num();
@@ -115,7 +120,8 @@ test('AvlBatchReader agrees with protobufjs on 30,000 seeded valid, mutated and 
     const frame = i % 3 === 0 ? base : mutate(rnd, i % 3 === 2 ? mutate(rnd, base) : base);
     const want = viaProtobufjs(frame);
     const got = viaReader(reader, frame);
-    if (!same(want, got)) assert.unreachable(`frame ${i} ${frame.toString('hex')}: protobufjs ${show(want)} reader ${show(got)}`);
+    if (!same(want, got))
+      assert.unreachable(`frame ${i} ${frame.toString('hex')}: protobufjs ${show(want)} reader ${show(got)}`);
     if (want.ok) valid++;
     else thrown++;
   }
@@ -151,25 +157,59 @@ test('sub-message edge cases decode (or throw) as protobufjs does', () => {
     outcomes.push(want.ok);
   }
   // Which of them protobufjs accepts: the edge cases are on both sides of the line.
-  assert.equal(outcomes, [true, true, true, true, true, false, false, true, false, true, true, false, true, true, true]);
+  assert.equal(outcomes, [
+    true,
+    true,
+    true,
+    true,
+    true,
+    false,
+    false,
+    true,
+    false,
+    true,
+    true,
+    false,
+    true,
+    true,
+    true,
+  ]);
 });
 
 test('known and unknown ids decode; report objects are reused from frame to frame', () => {
   const reader = new AvlBatchReader(['HAT1', 'PC1']);
-  const a = reader.read(Buffer.from(encodeBatch({ seq: 1, reports: [{ resourceId: 'HAT1', lat: 51.7 }, { resourceId: 'NOPE', lat: 1 }] })));
-  assert.equal([a.seq, a.reports.length, a.reports[0]?.resourceId, a.reports[0]?.lat, a.reports[1]?.resourceId], [1, 2, 'HAT1', 51.7, 'NOPE']);
+  const a = reader.read(
+    Buffer.from(
+      encodeBatch({
+        seq: 1,
+        reports: [
+          { resourceId: 'HAT1', lat: 51.7 },
+          { resourceId: 'NOPE', lat: 1 },
+        ],
+      }),
+    ),
+  );
+  assert.equal(
+    [a.seq, a.reports.length, a.reports[0]?.resourceId, a.reports[0]?.lat, a.reports[1]?.resourceId],
+    [1, 2, 'HAT1', 51.7, 'NOPE'],
+  );
   const first = a.reports[0];
   const b = reader.read(Buffer.from(encodeBatch({ seq: 2, reports: [{ resourceId: 'PC1' }] })));
   assert.is(b.reports.length, 1);
   assert.is(b.reports[0], first, 'the same object, overwritten');
-  assert.equal({ ...b.reports[0] }, { resourceId: 'PC1', lat: 0, lon: 0, speedMps: 0, headingDeg: 0, fixTimeMs: 0, accuracyM: 0, status: 0 });
+  assert.equal(
+    { ...b.reports[0] },
+    { resourceId: 'PC1', lat: 0, lon: 0, speedMps: 0, headingDeg: 0, fixTimeMs: 0, accuracyM: 0, status: 0 },
+  );
 });
 
 test('a table of 5,000 ids finds every one of them and none of their near misses', () => {
   const ids = Array.from({ length: 5000 }, (_, i) => `V${i}`);
   const reader = new AvlBatchReader(ids);
   const probe = [...ids, 'V5000', 'V', 'V00', 'v1', 'V1 ', ''];
-  const got = reader.read(Buffer.from(encodeBatch({ seq: 1, reports: probe.map((resourceId) => ({ resourceId })) }))).reports.map((r) => r.resourceId);
+  const got = reader
+    .read(Buffer.from(encodeBatch({ seq: 1, reports: probe.map((resourceId) => ({ resourceId })) })))
+    .reports.map((r) => r.resourceId);
   assert.equal(got, probe);
   assert.is(reader.interned, 5000, 'the 5,000 known ids came from the table, the 6 others were decoded');
 });
@@ -184,7 +224,10 @@ test('reports beyond maxKept are decoded (and checked) but not kept: a hostile f
   // the kept ones still makes the whole frame malformed, as protobufjs would say
   assert.throws(() => reader.read(Buffer.from('1200'.repeat(10) + '1209' + '1100000000000000', 'hex')));
   const b = reader.read(Buffer.from(encodeBatch({ seq: 6, reports: [{ resourceId: 'HAT1', lat: 51.7 }] })));
-  assert.equal([b.seq, b.reports.length, b.reports[0]?.resourceId, b.reports[0]?.lat, reader.pooled], [6, 1, 'HAT1', 51.7, 3]);
+  assert.equal(
+    [b.seq, b.reports.length, b.reports[0]?.resourceId, b.reports[0]?.lat, reader.pooled],
+    [6, 1, 'HAT1', 51.7, 3],
+  );
 });
 
 test.run();

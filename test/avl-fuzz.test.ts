@@ -21,7 +21,12 @@ const FRAMES = 10_000;
 const MAX_FRAME = 16 * 1024;
 
 test('10,000 fuzzed frames interleaved with valid batches: server up, every valid batch acked, memory bounded', async () => {
-  const t = await startAvlServer({ maxFrameBytes: MAX_FRAME, feedReportsPerS: 1e9, feedBurstReports: 1e9, historyMaxPending: 5000 });
+  const t = await startAvlServer({
+    maxFrameBytes: MAX_FRAME,
+    feedReportsPerS: 1e9,
+    feedBurstReports: 1e9,
+    historyMaxPending: 5000,
+  });
   const rnd = seededRandom(424242);
   const int = (n: number) => Math.floor(rnd() * n);
   const bytes = (n: number) => {
@@ -33,7 +38,13 @@ test('10,000 fuzzed frames interleaved with valid batches: server up, every vali
   let mutFix = T0 - 3_600_000;
   const validFrame = (seq: number) => {
     fix += 1000;
-    return encodeBatch({ seq, reports: [report('PC1', 51.766 + int(100) / 1e6, -0.227, fix), report('AMB1', 51.77, -0.22 + int(100) / 1e6, fix)] });
+    return encodeBatch({
+      seq,
+      reports: [
+        report('PC1', 51.766 + int(100) / 1e6, -0.227, fix),
+        report('AMB1', 51.77, -0.22 + int(100) / 1e6, fix),
+      ],
+    });
   };
   const nonsense = () =>
     encodeBatch({
@@ -55,7 +66,15 @@ test('10,000 fuzzed frames interleaved with valid batches: server up, every vali
     if (u < 0.65) {
       // Mutations of well-formed batches for other resources than the valid batches use.
       mutFix += 1000;
-      const b = Buffer.from(encodeBatch({ seq: int(1000), reports: [report('HAT1', 51.7636, -0.2247, mutFix), report('WGC1', 51.8012, -0.2013, mutFix, { status: int(7) })] }));
+      const b = Buffer.from(
+        encodeBatch({
+          seq: int(1000),
+          reports: [
+            report('HAT1', 51.7636, -0.2247, mutFix),
+            report('WGC1', 51.8012, -0.2013, mutFix, { status: int(7) }),
+          ],
+        }),
+      );
       const how = int(3);
       if (how === 0) for (let k = 0; k <= int(5); k++) b[int(b.length)] = int(256);
       if (how === 1) return b.subarray(0, int(b.length));
@@ -63,7 +82,8 @@ test('10,000 fuzzed frames interleaved with valid batches: server up, every vali
       return b;
     }
     if (u < 0.72) return 'not a protobuf frame ' + int(1000);
-    if (u < 0.77) return AvlAckType.encode({ seq: 1, accepted: 2, rejected: [{ index: 0, code: 'X', message: 'y' }] }).finish();
+    if (u < 0.77)
+      return AvlAckType.encode({ seq: 1, accepted: 2, rejected: [{ index: 0, code: 'X', message: 'y' }] }).finish();
     if (u < 0.95) return nonsense();
     if (u < 0.98) return Buffer.concat([Buffer.from('0801', 'hex'), Buffer.from('1200'.repeat(2001), 'hex')]); // too many reports
     return Buffer.alloc(MAX_FRAME + 1 + int(100)); // oversize
@@ -97,7 +117,9 @@ test('10,000 fuzzed frames interleaved with valid batches: server up, every vali
         const ack = await c.send(seq, []).catch(() => undefined); // cheap liveness probe first
         assert.ok(ack, `probe ${seq}`);
         const real = await new Promise<ReturnType<typeof AvlAckType.toObject>>((resolve) => {
-          c.ws.once('message', (d) => resolve(AvlAckType.toObject(AvlAckType.decode(d as Buffer), { defaults: true, arrays: true })));
+          c.ws.once('message', (d) =>
+            resolve(AvlAckType.toObject(AvlAckType.decode(d as Buffer), { defaults: true, arrays: true })),
+          );
           c.sendRaw(validFrame(seq + 1));
         });
         assert.equal(real, { seq: seq + 1, accepted: 2, rejected: [] }, `valid batch ${seq + 1}`);
@@ -121,7 +143,10 @@ test('10,000 fuzzed frames interleaved with valid batches: server up, every vali
 
     // Still serving: HTTP and a fresh AVL connection.
     const wall = await tokenFor(t.server, 'wall-viewer');
-    assert.is((await fetch(`${t.server.url}/api/resources`, { headers: { authorization: `Bearer ${wall}` } })).status, 200);
+    assert.is(
+      (await fetch(`${t.server.url}/api/resources`, { headers: { authorization: `Bearer ${wall}` } })).status,
+      200,
+    );
     const fresh = await connect(t.wsUrl, DEV_TOKEN);
     assert.equal(await fresh.send(7, [report('HAT2', 51.77, -0.22, T0)]), { seq: 7, accepted: 1, rejected: [] });
     fresh.close();
@@ -132,7 +157,11 @@ test('10,000 fuzzed frames interleaved with valid batches: server up, every vali
     // Queues drained and memory bounded.
     t.timer.tick(t.server.avl.limits.historyTickMs);
     assert.is(t.server.avl.history.pending, 0);
-    const valid = (t.server.store.db.prepare("SELECT COUNT(*) AS n FROM positions WHERE resource_id IN ('PC1', 'AMB1') AND live = 1").get() as { n: number }).n;
+    const valid = (
+      t.server.store.db
+        .prepare("SELECT COUNT(*) AS n FROM positions WHERE resource_id IN ('PC1', 'AMB1') AND live = 1")
+        .get() as { n: number }
+    ).n;
     assert.ok(valid >= 2 * validSent, `every valid report is in history (${valid})`);
     gc();
     const growth = process.memoryUsage().heapUsed - heapAfterWarmup;

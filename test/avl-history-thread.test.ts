@@ -45,12 +45,20 @@ interface Rig {
  * A writer thread on a fresh database file (a manual timer; tickMs 250 and an hour's retention
  * unless given; `writerFile` points the thread elsewhere), ready before `body` runs, closed after.
  */
-async function withWriter(opts: Partial<ThreadedHistoryOptions> & { maxPending: number; clock?: Clock; writerFile?: (dir: string) => string }, body: (rig: Rig) => Promise<void>): Promise<void> {
+async function withWriter(
+  opts: Partial<ThreadedHistoryOptions> & { maxPending: number; clock?: Clock; writerFile?: (dir: string) => string },
+  body: (rig: Rig) => Promise<void>,
+): Promise<void> {
   await inTempDir(async ({ dir, file }) => {
     const store = Store.open(file);
     const timer = manualTimer();
     const { clock = () => T, writerFile, ...history } = opts;
-    const h = new ThreadedHistoryWriter(store.db, clock, { tickMs: 250, retentionMs: 3_600_000, ...history, file: writerFile ? writerFile(dir) : file }, timer.every);
+    const h = new ThreadedHistoryWriter(
+      store.db,
+      clock,
+      { tickMs: 250, retentionMs: 3_600_000, ...history, file: writerFile ? writerFile(dir) : file },
+      timer.every,
+    );
     try {
       await h.ready;
       await body({ h, store, timer, file });
@@ -61,7 +69,16 @@ async function withWriter(opts: Partial<ThreadedHistoryOptions> & { maxPending: 
   });
 }
 
-const rep = (i: number): AvlReportIn => ({ resourceId: `R${i}`, lat: 51 + i / 1000, lon: -0.5 + i / 1000, speedMps: i, headingDeg: 180, fixTimeMs: T - 1000 + i, accuracyM: 4, status: i % 7 });
+const rep = (i: number): AvlReportIn => ({
+  resourceId: `R${i}`,
+  lat: 51 + i / 1000,
+  lon: -0.5 + i / 1000,
+  speedMps: i,
+  headingDeg: 180,
+  fixTimeMs: T - 1000 + i,
+  accuracyM: 4,
+  status: i % 7,
+});
 
 test('the writer thread writes every field of every row, with strings added across hand-offs', () =>
   withWriter({ maxPending: 10_000 }, async ({ h, store, timer }) => {
@@ -73,12 +90,50 @@ test('the writer thread writes every field of every row, with strings added acro
     assert.equal([h.pending, h.written, h.flushes, h.dropped, h.inProcess], [0, 135, 2, 0, false]);
     const rows = store.db.prepare('SELECT * FROM positions ORDER BY id').all() as Array<Record<string, unknown>>;
     assert.is(rows.length, 135);
-    assert.equal(rows[0], { id: 1, received_at: T, resource_id: 'R0', fix_time: T - 1000, lat: 51, lon: -0.5, speed_mps: 0, heading_deg: 180, accuracy_m: 4, status: 0, live: 1, feed: 'feed-a' });
-    assert.equal(rows[129], { id: 130, received_at: T, resource_id: 'R129', fix_time: T - 871, lat: 51.129, lon: -0.371, speed_mps: 129, heading_deg: 180, accuracy_m: 4, status: 3, live: 0, feed: 'feed-b' });
-    assert.equal(rows[134], { id: 135, received_at: T + 125, resource_id: 'R134', fix_time: T - 866, lat: 51.134, lon: -0.366, speed_mps: 134, heading_deg: 180, accuracy_m: 4, status: 1, live: 1, feed: 'feed-c' });
+    assert.equal(rows[0], {
+      id: 1,
+      received_at: T,
+      resource_id: 'R0',
+      fix_time: T - 1000,
+      lat: 51,
+      lon: -0.5,
+      speed_mps: 0,
+      heading_deg: 180,
+      accuracy_m: 4,
+      status: 0,
+      live: 1,
+      feed: 'feed-a',
+    });
+    assert.equal(rows[129], {
+      id: 130,
+      received_at: T,
+      resource_id: 'R129',
+      fix_time: T - 871,
+      lat: 51.129,
+      lon: -0.371,
+      speed_mps: 129,
+      heading_deg: 180,
+      accuracy_m: 4,
+      status: 3,
+      live: 0,
+      feed: 'feed-b',
+    });
+    assert.equal(rows[134], {
+      id: 135,
+      received_at: T + 125,
+      resource_id: 'R134',
+      fix_time: T - 866,
+      lat: 51.134,
+      lon: -0.366,
+      speed_mps: 134,
+      heading_deg: 180,
+      accuracy_m: 4,
+      status: 1,
+      live: 1,
+      feed: 'feed-c',
+    });
     for (let i = 0; i < 135; i++) assert.is(rows[i]?.resource_id, `R${i}`);
-  }),
-);
+  }));
 
 test('a hand-off returns only once the previous batch is committed: another connection sees it', () =>
   withWriter({ maxPending: 10_000 }, async ({ h, timer, file }) => {
@@ -97,8 +152,7 @@ test('a hand-off returns only once the previous batch is committed: another conn
     } finally {
       other.close();
     }
-  }),
-);
+  }));
 
 test('a full buffer (maxPending/2 rows) is handed off at once, without waiting for the tick', () =>
   withWriter({ maxPending: 100 }, async ({ h, store }) => {
@@ -106,9 +160,12 @@ test('a full buffer (maxPending/2 rows) is handed off at once, without waiting f
     assert.is(h.pending <= 100, true, `at most maxPending rows are uncommitted (${h.pending})`);
     h.sync();
     assert.equal([h.written, h.flushes], [120, 3]); // 50 + 50 handed off when full, 20 by sync
-    assert.equal(store.db.prepare('SELECT MIN(id) AS a, MAX(id) AS b, COUNT(*) AS n FROM positions').get(), { a: 1, b: 120, n: 120 });
-  }),
-);
+    assert.equal(store.db.prepare('SELECT MIN(id) AS a, MAX(id) AS b, COUNT(*) AS n FROM positions').get(), {
+      a: 1,
+      b: 120,
+      n: 120,
+    });
+  }));
 
 test('retention on the thread prunes by the injected clock, in bounded steps', () => {
   const clock = fakeClock(T);
@@ -122,26 +179,40 @@ test('retention on the thread prunes by the injected clock, in bounded steps', (
     assert.equal([h.written, h.pruned], [1510, 1000], 'one bounded step of max(1000, 2 × 10)');
     h.sync();
     assert.is(h.pruned, 1500, 'the rest at the next hand-off');
-    assert.equal(store.db.prepare('SELECT COUNT(*) AS n, MIN(received_at) AS t FROM positions').get(), { n: 10, t: T + 60_001 });
+    assert.equal(store.db.prepare('SELECT COUNT(*) AS n, MIN(received_at) AS t FROM positions').get(), {
+      n: 10,
+      t: T + 60_001,
+    });
   });
 });
 
 test('if the writer thread cannot open the database, history is written in-process and the failure reported', () => {
   const errors: string[] = [];
   const onError = (e: unknown) => errors.push(e instanceof Error ? e.message : String(e));
-  return withWriter({ maxPending: 1_000, writerFile: (dir) => join(dir, 'no-such-dir', 'x.sqlite'), onError }, async ({ h, store, timer }) => {
-    assert.is(h.inProcess, true);
-    assert.is(errors.length, 1);
-    for (let i = 0; i < 3; i++) h.push(rep(i), `R${i}`, true, 'f', T);
-    timer.tick();
-    assert.equal([h.written, h.pending, h.dropped], [3, 0, 0]);
-    assert.equal(store.db.prepare('SELECT resource_id AS id FROM positions ORDER BY id').all(), [{ id: 'R0' }, { id: 'R1' }, { id: 'R2' }]);
-  });
+  return withWriter(
+    { maxPending: 1_000, writerFile: (dir) => join(dir, 'no-such-dir', 'x.sqlite'), onError },
+    async ({ h, store, timer }) => {
+      assert.is(h.inProcess, true);
+      assert.is(errors.length, 1);
+      for (let i = 0; i < 3; i++) h.push(rep(i), `R${i}`, true, 'f', T);
+      timer.tick();
+      assert.equal([h.written, h.pending, h.dropped], [3, 0, 0]);
+      assert.equal(store.db.prepare('SELECT resource_id AS id FROM positions ORDER BY id').all(), [
+        { id: 'R0' },
+        { id: 'R1' },
+        { id: 'R2' },
+      ]);
+    },
+  );
 });
 
 test('SIGKILL loses at most the last tick: every batch handed off before the last is on disk, each batch whole or absent', () =>
   inTempDir(async ({ file }) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/history-crash-child.ts', file, String(ROWS), String(BATCHES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/history-crash-child.ts', file, String(ROWS), String(BATCHES)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const exited = new Promise<string | null>((r) => child.on('exit', (_code, signal) => r(signal)));
     await new Promise<void>((resolve, reject) => {
       let out = '';
@@ -154,25 +225,43 @@ test('SIGKILL loses at most the last tick: every batch handed off before the las
     child.kill('SIGKILL');
     assert.is(await exited, 'SIGKILL');
     const db = new Database(file);
-    const rows = db.prepare('SELECT resource_id AS id, COUNT(*) AS n, MIN(fix_time) AS lo, MAX(fix_time) AS hi FROM positions GROUP BY resource_id ORDER BY resource_id').all() as Array<{ id: string; n: number; lo: number; hi: number }>;
+    const rows = db
+      .prepare(
+        'SELECT resource_id AS id, COUNT(*) AS n, MIN(fix_time) AS lo, MAX(fix_time) AS hi FROM positions GROUP BY resource_id ORDER BY resource_id',
+      )
+      .all() as Array<{ id: string; n: number; lo: number; hi: number }>;
     db.close();
     const whole = (b: number) => ({ id: `B${b}`, n: ROWS, lo: b * 1000, hi: b * 1000 + ROWS - 1 });
     const before = Array.from({ length: BATCHES - 1 }, (_, i) => whole(i + 1));
     // The last batch handed off may have been committed or not; the batch still in the buffer (the
     // last tick) is lost; nothing is ever half written.
     const withLast = [...before, whole(BATCHES)];
-    assert.ok(JSON.stringify(rows) === JSON.stringify(before) || JSON.stringify(rows) === JSON.stringify(withLast), JSON.stringify(rows));
-  }),
-);
+    assert.ok(
+      JSON.stringify(rows) === JSON.stringify(before) || JSON.stringify(rows) === JSON.stringify(withLast),
+      JSON.stringify(rows),
+    );
+  }));
 
 test('a server on a database file writes AVL history through the thread; close() commits the pending rows', () =>
   inTempDir(async ({ file }) => {
     const timer = manualTimer();
-    const server = await startServer({ scenario: miniScenario(), db: file, port: 0, clock: () => T0, logger: createLogger('silent'), avlToken: DEV_TOKEN, every: timer.every });
+    const server = await startServer({
+      scenario: miniScenario(),
+      db: file,
+      port: 0,
+      clock: () => T0,
+      logger: createLogger('silent'),
+      avlToken: DEV_TOKEN,
+      every: timer.every,
+    });
     try {
       assert.ok(server.avl.history instanceof ThreadedHistoryWriter);
       const c = await connect(server.url.replace('http', 'ws') + '/ws/avl', DEV_TOKEN);
-      const ack = await c.send(1, [report('HAT1', 51.77, -0.22, T0 - 2000), report('HAT1', 51.7701, -0.2201, T0 - 1000), report('HAT1', 51.77, -0.22, T0 - 3000)]);
+      const ack = await c.send(1, [
+        report('HAT1', 51.77, -0.22, T0 - 2000),
+        report('HAT1', 51.7701, -0.2201, T0 - 1000),
+        report('HAT1', 51.77, -0.22, T0 - 3000),
+      ]);
       assert.equal([ack.accepted, ack.rejected.map((r) => r.code)], [2, ['JCR_AVL_OUT_OF_ORDER']]);
       c.close();
     } finally {
@@ -185,7 +274,6 @@ test('a server on a database file writes AVL history through the thread; close()
       { id: 'HAT1', t: T0 - 3000, live: 0, feed: 'dev' },
     ]);
     db.close();
-  }),
-);
+  }));
 
 test.run();

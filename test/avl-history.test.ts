@@ -10,10 +10,24 @@ test('HistoryWriter writes 64-row chunks and the tail, every field, in one flush
   const store = Store.open(':memory:');
   const clock = fakeClock(1_767_258_000_000);
   const timer = manualTimer();
-  const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 3_600_000, maxPending: 10_000 }, timer.every);
+  const h = new HistoryWriter(
+    store.db,
+    clock.now,
+    { tickMs: 250, retentionMs: 3_600_000, maxPending: 10_000 },
+    timer.every,
+  );
   const n = 2 * ROWS_PER_INSERT + 2;
   for (let i = 0; i < n; i++) {
-    const r: AvlReportIn = { resourceId: `R${i}`, lat: 51 + i / 1000, lon: -0.5 + i / 1000, speedMps: i, headingDeg: 180, fixTimeMs: 1_767_257_000_000 + i, accuracyM: 4, status: i % 7 };
+    const r: AvlReportIn = {
+      resourceId: `R${i}`,
+      lat: 51 + i / 1000,
+      lon: -0.5 + i / 1000,
+      speedMps: i,
+      headingDeg: 180,
+      fixTimeMs: 1_767_257_000_000 + i,
+      accuracyM: 4,
+      status: i % 7,
+    };
     h.push(r, r.resourceId, i % 2 === 0, i < 65 ? 'feed-a' : 'feed-b', 1_767_258_000_000);
   }
   assert.is(h.pending, n);
@@ -21,8 +35,34 @@ test('HistoryWriter writes 64-row chunks and the tail, every field, in one flush
   assert.equal([h.pending, h.written, h.flushes], [0, n, 1]);
   const rows = store.db.prepare('SELECT * FROM positions ORDER BY id').all() as Array<Record<string, unknown>>;
   assert.is(rows.length, n);
-  assert.equal(rows[0], { id: 1, received_at: 1_767_258_000_000, resource_id: 'R0', fix_time: 1_767_257_000_000, lat: 51, lon: -0.5, speed_mps: 0, heading_deg: 180, accuracy_m: 4, status: 0, live: 1, feed: 'feed-a' });
-  assert.equal(rows[129], { id: 130, received_at: 1_767_258_000_000, resource_id: 'R129', fix_time: 1_767_257_000_129, lat: 51.129, lon: -0.371, speed_mps: 129, heading_deg: 180, accuracy_m: 4, status: 3, live: 0, feed: 'feed-b' });
+  assert.equal(rows[0], {
+    id: 1,
+    received_at: 1_767_258_000_000,
+    resource_id: 'R0',
+    fix_time: 1_767_257_000_000,
+    lat: 51,
+    lon: -0.5,
+    speed_mps: 0,
+    heading_deg: 180,
+    accuracy_m: 4,
+    status: 0,
+    live: 1,
+    feed: 'feed-a',
+  });
+  assert.equal(rows[129], {
+    id: 130,
+    received_at: 1_767_258_000_000,
+    resource_id: 'R129',
+    fix_time: 1_767_257_000_129,
+    lat: 51.129,
+    lon: -0.371,
+    speed_mps: 129,
+    heading_deg: 180,
+    accuracy_m: 4,
+    status: 3,
+    live: 0,
+    feed: 'feed-b',
+  });
   for (let i = 0; i < n; i++) assert.is(rows[i]?.resource_id, `R${i}`);
   h.close();
   assert.is(timer.active, 0, 'close stops the tick');
@@ -33,8 +73,22 @@ test('retention prunes the oldest rows in bounded steps of max(1000, 2 × rows w
   const store = Store.open(':memory:');
   const clock = fakeClock(1_767_258_000_000);
   const timer = manualTimer();
-  const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 60_000, maxPending: 100_000 }, timer.every);
-  const r: AvlReportIn = { resourceId: 'R', lat: 51, lon: 0.1, speedMps: 0, headingDeg: 0, fixTimeMs: 1, accuracyM: 0, status: 0 };
+  const h = new HistoryWriter(
+    store.db,
+    clock.now,
+    { tickMs: 250, retentionMs: 60_000, maxPending: 100_000 },
+    timer.every,
+  );
+  const r: AvlReportIn = {
+    resourceId: 'R',
+    lat: 51,
+    lon: 0.1,
+    speedMps: 0,
+    headingDeg: 0,
+    fixTimeMs: 1,
+    accuracyM: 0,
+    status: 0,
+  };
   for (let i = 0; i < 1500; i++) h.push(r, 'R', true, 'f', clock.now());
   timer.tick();
   clock.advance(30_000);
@@ -49,7 +103,10 @@ test('retention prunes the oldest rows in bounded steps of max(1000, 2 × rows w
   assert.is(h.pruned, 1500, 'the rest at the next tick');
   timer.tick();
   assert.is(h.pruned, 1500);
-  assert.equal(store.db.prepare('SELECT COUNT(*) AS n, MIN(received_at) AS t FROM positions').get(), { n: 20, t: 1_767_258_030_000 });
+  assert.equal(store.db.prepare('SELECT COUNT(*) AS n, MIN(received_at) AS t FROM positions').get(), {
+    n: 20,
+    t: 1_767_258_030_000,
+  });
   h.close();
   store.close();
 });
@@ -57,8 +114,22 @@ test('retention prunes the oldest rows in bounded steps of max(1000, 2 × rows w
 test('with no onError, a failing flush throws, its rows counted dropped and no longer pending', () => {
   const store = Store.open(':memory:');
   const timer = manualTimer();
-  const h = new HistoryWriter(store.db, () => 1_767_258_000_000, { tickMs: 250, retentionMs: 3_600_000, maxPending: 100 }, timer.every);
-  const r: AvlReportIn = { resourceId: 'R', lat: 51, lon: 0.1, speedMps: 0, headingDeg: 0, fixTimeMs: 1, accuracyM: 0, status: 0 };
+  const h = new HistoryWriter(
+    store.db,
+    () => 1_767_258_000_000,
+    { tickMs: 250, retentionMs: 3_600_000, maxPending: 100 },
+    timer.every,
+  );
+  const r: AvlReportIn = {
+    resourceId: 'R',
+    lat: 51,
+    lon: 0.1,
+    speedMps: 0,
+    headingDeg: 0,
+    fixTimeMs: 1,
+    accuracyM: 0,
+    status: 0,
+  };
   store.db.exec('ALTER TABLE positions RENAME TO positions_away');
   h.push(r, 'R', true, 'f', 1);
   assert.throws(() => h.flush(), /no such table: positions/);
@@ -68,12 +139,26 @@ test('with no onError, a failing flush throws, its rows counted dropped and no l
   store.close();
 });
 
-test('a failing flush drops that tick\'s rows, reports them and keeps working', () => {
+test("a failing flush drops that tick's rows, reports them and keeps working", () => {
   const store = Store.open(':memory:');
   const timer = manualTimer();
   const errors: number[] = [];
-  const h = new HistoryWriter(store.db, () => 1_767_258_000_000, { tickMs: 250, retentionMs: 3_600_000, maxPending: 100, onError: (_e, n) => errors.push(n) }, timer.every);
-  const r: AvlReportIn = { resourceId: 'R', lat: 51, lon: 0.1, speedMps: 0, headingDeg: 0, fixTimeMs: 1, accuracyM: 0, status: 0 };
+  const h = new HistoryWriter(
+    store.db,
+    () => 1_767_258_000_000,
+    { tickMs: 250, retentionMs: 3_600_000, maxPending: 100, onError: (_e, n) => errors.push(n) },
+    timer.every,
+  );
+  const r: AvlReportIn = {
+    resourceId: 'R',
+    lat: 51,
+    lon: 0.1,
+    speedMps: 0,
+    headingDeg: 0,
+    fixTimeMs: 1,
+    accuracyM: 0,
+    status: 0,
+  };
   store.db.exec('ALTER TABLE positions RENAME TO positions_away');
   h.push(r, 'R', true, 'f', 1);
   h.push(r, 'R', true, 'f', 1);
@@ -93,7 +178,16 @@ test('after the database is closed, late rows are counted dropped and never pile
   const timer = manualTimer();
   const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 3_600_000, maxPending: 4 }, timer.every);
   store.close();
-  const r: AvlReportIn = { resourceId: 'R', lat: 51, lon: 0.1, speedMps: 0, headingDeg: 0, fixTimeMs: 1, accuracyM: 0, status: 0 };
+  const r: AvlReportIn = {
+    resourceId: 'R',
+    lat: 51,
+    lon: 0.1,
+    speedMps: 0,
+    headingDeg: 0,
+    fixTimeMs: 1,
+    accuracyM: 0,
+    status: 0,
+  };
   for (let i = 0; i < 10; i++) h.push(r, 'R', true, 'f', clock.now());
   // pushes 4 and 8 filled the buffer and flushed (dropping 4 each); 2 remain pending
   assert.equal([h.pending, h.dropped, h.written], [2, 8, 0]);

@@ -17,14 +17,19 @@ test('a literal AvlBatch frame is accepted and answered with a literal AvlAck', 
     const c = await connect(t.wsUrl, DEV_TOKEN);
     // AvlBatch{seq:7, reports:[{resource_id:"HAT1", lat:51.77, lon:-0.22, speed_mps:12.5,
     //   heading_deg:90, fix_time_ms:1767258000000 (2026-01-01T09:00Z), accuracy_m:5, status:0}]}
-    const frame = hex('0807 1232 0a0448415431 11c3f5285c8fe24940 19295c8fc2f528ccbf 2500004841 2d0000b442 310000a8908cb77942 3d0000a040 4000');
+    const frame = hex(
+      '0807 1232 0a0448415431 11c3f5285c8fe24940 19295c8fc2f528ccbf 2500004841 2d0000b442 310000a8908cb77942 3d0000a040 4000',
+    );
     const ackBytes = await new Promise<Buffer>((resolve) => {
       c.ws.once('message', (d) => resolve(d as Buffer));
       c.sendRaw(frame);
     });
     assert.is(ackBytes.toString('hex'), '08071001'); // AvlAck{seq:7, accepted:1}
     const hat1 = t.server.engine.room.fleet.require('HAT1');
-    assert.equal([hat1.lat, hat1.lon, hat1.speedMps, hat1.headingDeg, hat1.fixTimeMs, hat1.accuracyM], [51.77, -0.22, 12.5, 90, T0, 5]);
+    assert.equal(
+      [hat1.lat, hat1.lon, hat1.speedMps, hat1.headingDeg, hat1.fixTimeMs, hat1.accuracyM],
+      [51.77, -0.22, 12.5, 90, T0, 5],
+    );
     assert.equal(t.server.engine.room.fleet.index.get('HAT1'), [-0.22, 51.77]);
     c.close();
   } finally {
@@ -77,7 +82,10 @@ test('every per-report rejection code, in one batch, with the server state uncha
     for (const r of ack.rejected) assert.ok(r.message.length > 0);
     const fleet = t.server.engine.room.fleet;
     const hat1 = fleet.require('HAT1');
-    assert.equal([hat1.lat, hat1.lon, hat1.fixTimeMs, hat1.status], [51.7636, -0.2247, T0 - 60_000, ResourceStatus.AVAILABLE_AT_STATION]);
+    assert.equal(
+      [hat1.lat, hat1.lon, hat1.fixTimeMs, hat1.status],
+      [51.7636, -0.2247, T0 - 60_000, ResourceStatus.AVAILABLE_AT_STATION],
+    );
     assert.equal([fleet.require('HAT2').lat, fleet.require('HAT2').fixTimeMs], [51.76, T0 - 1000]);
     assert.is(t.server.store.lastSeq(), 0, 'no event: nothing changed status');
 
@@ -85,7 +93,9 @@ test('every per-report rejection code, in one batch, with the server state uncha
     assert.is(t.server.avl.history.pending, 3);
     t.timer.tick(t.server.avl.limits.historyTickMs);
     assert.is(t.server.avl.history.pending, 0);
-    const rows = t.server.store.db.prepare('SELECT resource_id AS id, fix_time AS t, live FROM positions ORDER BY id').all();
+    const rows = t.server.store.db
+      .prepare('SELECT resource_id AS id, fix_time AS t, live FROM positions ORDER BY id')
+      .all();
     assert.equal(rows, [
       { id: 'HAT1', t: T0 - 60_000, live: 1 },
       { id: 'HAT1', t: T0 - 120_000, live: 0 },
@@ -103,8 +113,15 @@ test('implied speed uses the vehicle class: a drone (air, 50 m/s) is refused whe
     const c = await connect(t.wsUrl, DEV_TOKEN);
     // 0.0054° of latitude ≈ 600 m in 10 s = 60 m/s; the limit is max·10 s + 50 m noise.
     await c.send(1, [report('DRONE1', 51.8, -0.2, T0 - 20_000), report('WGC1', 51.8, -0.2, T0 - 20_000)]);
-    const ack = await c.send(2, [report('DRONE1', 51.8054, -0.2, T0 - 10_000), report('WGC1', 51.8054, -0.2, T0 - 10_000)]);
-    assert.equal(ack, { seq: 2, accepted: 1, rejected: [{ index: 0, code: 'JCR_AVL_IMPOSSIBLE_SPEED', message: ack.rejected[0]?.message ?? '' }] });
+    const ack = await c.send(2, [
+      report('DRONE1', 51.8054, -0.2, T0 - 10_000),
+      report('WGC1', 51.8054, -0.2, T0 - 10_000),
+    ]);
+    assert.equal(ack, {
+      seq: 2,
+      accepted: 1,
+      rejected: [{ index: 0, code: 'JCR_AVL_IMPOSSIBLE_SPEED', message: ack.rejected[0]?.message ?? '' }],
+    });
     c.close();
   } finally {
     await t.close();
@@ -132,9 +149,15 @@ test('an AVL status change goes through the transition rules and is in the event
     assert.equal(seen, events);
     assert.is(t.server.engine.room.fleet.require('HAT1').status, ResourceStatus.MOBILISED);
     // Same status again is a position only (no event); AT_SCENE is now allowed.
-    const ack2 = await c.send(2, [report('HAT1', 51.771, -0.22, T0 - 4000, { status: ResourceStatus.MOBILISED }), report('HAT1', 51.772, -0.22, T0 - 3000, { status: ResourceStatus.AT_SCENE })]);
+    const ack2 = await c.send(2, [
+      report('HAT1', 51.771, -0.22, T0 - 4000, { status: ResourceStatus.MOBILISED }),
+      report('HAT1', 51.772, -0.22, T0 - 3000, { status: ResourceStatus.AT_SCENE }),
+    ]);
     assert.equal(ack2, { seq: 2, accepted: 2, rejected: [] });
-    assert.equal([...t.server.store.events(0)].map((e) => (e.type === 'resource.status' ? e.data.status : 0)), [3, 4]);
+    assert.equal(
+      [...t.server.store.events(0)].map((e) => (e.type === 'resource.status' ? e.data.status : 0)),
+      [3, 4],
+    );
     c.close();
   } finally {
     await t.close();
@@ -148,7 +171,10 @@ test('a feed limited to one agency gets JCR_AVL_FORBIDDEN_RESOURCE for another a
     const c = await connect(t.wsUrl, token, 'query');
     const ack = await c.send(5, [report('HAT1', 51.77, -0.22, T0 - 1000), report('PC1', 51.77, -0.22, T0 - 1000)]);
     assert.is(ack.accepted, 1);
-    assert.equal(ack.rejected.map((r) => [r.index, r.code]), [[0, 'JCR_AVL_FORBIDDEN_RESOURCE']]);
+    assert.equal(
+      ack.rejected.map((r) => [r.index, r.code]),
+      [[0, 'JCR_AVL_FORBIDDEN_RESOURCE']],
+    );
     t.timer.tick(t.server.avl.limits.historyTickMs);
     assert.equal(t.server.store.db.prepare('SELECT feed FROM positions').all(), [{ feed: 'police-gw' }]);
     c.close();
@@ -161,12 +187,33 @@ test('the per-feed token bucket refuses a whole batch with JCR_RATE_LIMITED, ref
   const t = await startAvlServer({ feedReportsPerS: 2, feedBurstReports: 3 });
   try {
     const c = await connect(t.wsUrl, DEV_TOKEN);
-    assert.is((await c.send(1, [report('HAT1', 51.77, -0.22, T0 - 3000), report('HAT2', 51.77, -0.22, T0 - 3000), report('WGC1', 51.77, -0.22, T0 - 3000)])).accepted, 3);
-    const limited = await c.send(2, [report('HAT1', 51.771, -0.22, T0 - 2000), report('HAT2', 51.771, -0.22, T0 - 2000)]);
-    assert.equal(limited.rejected.map((r) => [r.index, r.code]), [[0, 'JCR_RATE_LIMITED'], [1, 'JCR_RATE_LIMITED']]);
+    assert.is(
+      (
+        await c.send(1, [
+          report('HAT1', 51.77, -0.22, T0 - 3000),
+          report('HAT2', 51.77, -0.22, T0 - 3000),
+          report('WGC1', 51.77, -0.22, T0 - 3000),
+        ])
+      ).accepted,
+      3,
+    );
+    const limited = await c.send(2, [
+      report('HAT1', 51.771, -0.22, T0 - 2000),
+      report('HAT2', 51.771, -0.22, T0 - 2000),
+    ]);
+    assert.equal(
+      limited.rejected.map((r) => [r.index, r.code]),
+      [
+        [0, 'JCR_RATE_LIMITED'],
+        [1, 'JCR_RATE_LIMITED'],
+      ],
+    );
     assert.is(t.server.engine.room.fleet.require('HAT1').lat, 51.77);
     t.clock.advance(1000); // +2 tokens
-    assert.equal(await c.send(3, [report('HAT1', 51.771, -0.22, T0 - 2000), report('HAT2', 51.771, -0.22, T0 - 2000)]), { seq: 3, accepted: 2, rejected: [] });
+    assert.equal(
+      await c.send(3, [report('HAT1', 51.771, -0.22, T0 - 2000), report('HAT2', 51.771, -0.22, T0 - 2000)]),
+      { seq: 3, accepted: 2, rejected: [] },
+    );
     c.close();
   } finally {
     await t.close();
@@ -176,7 +223,12 @@ test('the per-feed token bucket refuses a whole batch with JCR_RATE_LIMITED, ref
 test('bad, missing and revoked tokens are refused with HTTP 401 before any WebSocket opens', async () => {
   const t = await startAvlServer();
   try {
-    const unauth = { error: { code: 'JCR_UNAUTHENTICATED', message: 'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)' } };
+    const unauth = {
+      error: {
+        code: 'JCR_UNAUTHENTICATED',
+        message: 'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)',
+      },
+    };
     assert.equal(await refusedUpgrade(t.wsUrl), { status: 401, body: unauth });
     assert.equal(await refusedUpgrade(t.wsUrl, { Authorization: 'Bearer wrong' }), { status: 401, body: unauth });
     assert.equal(await refusedUpgrade(`${t.wsUrl}?token=wrong`), { status: 401, body: unauth });
@@ -187,7 +239,9 @@ test('bad, missing and revoked tokens are refused with HTTP 401 before any WebSo
     assert.ok(t.server.avl.feeds.revoke('gw1'));
     assert.equal(await refusedUpgrade(t.wsUrl, { Authorization: `Bearer ${token}` }), { status: 401, body: unauth });
     // The token is stored only as a SHA-256 hash.
-    const row = t.server.store.db.prepare('SELECT token_sha256 FROM feeds WHERE id = ?').get('gw1') as { token_sha256: string };
+    const row = t.server.store.db.prepare('SELECT token_sha256 FROM feeds WHERE id = ?').get('gw1') as {
+      token_sha256: string;
+    };
     assert.match(row.token_sha256, /^[0-9a-f]{64}$/);
     assert.not.ok(JSON.stringify(t.server.store.db.prepare('SELECT * FROM feeds').all()).includes(token));
     ok.close();
@@ -204,7 +258,12 @@ test('malformed, text, oversize and over-long frames close only that connection,
       ['invalid wire type', hex('ffffffff'), 1007, 'JCR_AVL_MALFORMED_FRAME'],
       ['truncated length', hex('1205 0a03'), 1007, 'JCR_AVL_MALFORMED_FRAME'],
       ['text frame', 'hello', 1007, 'JCR_AVL_MALFORMED_FRAME'],
-      ['over maxReportsPerBatch (2001 empty reports)', Buffer.concat([hex('0801'), Buffer.from('1200'.repeat(2001), 'hex')]), 1009, 'JCR_PAYLOAD_TOO_LARGE'],
+      [
+        'over maxReportsPerBatch (2001 empty reports)',
+        Buffer.concat([hex('0801'), Buffer.from('1200'.repeat(2001), 'hex')]),
+        1009,
+        'JCR_PAYLOAD_TOO_LARGE',
+      ],
       ['over maxPayload (256 KiB + 1)', Buffer.alloc(256 * 1024 + 1), 1009, ''],
     ];
     let seq = 100;
@@ -249,7 +308,11 @@ test('onPositions is called once per batch with each moved resource once', async
     const calls: string[][] = [];
     t.server.engine.onPositions((ids) => calls.push([...ids]));
     const c = await connect(t.wsUrl, DEV_TOKEN);
-    await c.send(1, [report('HAT1', 51.77, -0.22, T0 - 3000), report('HAT2', 51.77, -0.22, T0 - 3000), report('HAT1', 51.7701, -0.22, T0 - 2000)]);
+    await c.send(1, [
+      report('HAT1', 51.77, -0.22, T0 - 3000),
+      report('HAT2', 51.77, -0.22, T0 - 3000),
+      report('HAT1', 51.7701, -0.22, T0 - 2000),
+    ]);
     await c.send(2, [report('NOPE', 51.77, -0.22, T0 - 3000)]);
     assert.equal(calls, [['HAT1', 'HAT2']]);
     c.close();
@@ -263,12 +326,17 @@ test('/api/resources shows stale from the clock and the last fix', async () => {
   try {
     const wall = await tokenFor(t.server, 'wall-viewer');
     const get = async () => {
-      const body = (await (await fetch(`${t.server.url}/api/resources`, { headers: { authorization: `Bearer ${wall}` } })).json()) as { staleAfterMs: number; resources: Array<{ id: string; stale: boolean; fixAgeMs: number | null }> };
+      const body = (await (
+        await fetch(`${t.server.url}/api/resources`, { headers: { authorization: `Bearer ${wall}` } })
+      ).json()) as { staleAfterMs: number; resources: Array<{ id: string; stale: boolean; fixAgeMs: number | null }> };
       return body;
     };
     const before = await get();
     assert.is(before.staleAfterMs, 60_000);
-    assert.equal(before.resources.find((r) => r.id === 'HAT1'), { ...before.resources.find((r) => r.id === 'HAT1'), stale: true, fixAgeMs: null });
+    assert.equal(
+      before.resources.find((r) => r.id === 'HAT1'),
+      { ...before.resources.find((r) => r.id === 'HAT1'), stale: true, fixAgeMs: null },
+    );
     const c = await connect(t.wsUrl, DEV_TOKEN);
     await c.send(1, [report('HAT1', 51.77, -0.22, T0 - 10_000)]);
     const fresh = (await get()).resources.find((r) => r.id === 'HAT1');
@@ -295,7 +363,9 @@ test('history: one transaction per tick, early flush at maxPending, retention pr
     await c.send(3, [report('HAT1', 51.7702, -0.22, T0 + 60_000)]);
     t.timer.tick(t.server.avl.limits.historyTickMs);
     assert.equal([h.pending, h.written, h.pruned], [0, 5, 4]);
-    assert.equal(t.server.store.db.prepare('SELECT resource_id AS id, received_at AS at FROM positions').all(), [{ id: 'HAT1', at: T0 + 61_000 }]);
+    assert.equal(t.server.store.db.prepare('SELECT resource_id AS id, received_at AS at FROM positions').all(), [
+      { id: 'HAT1', at: T0 + 61_000 },
+    ]);
     c.close();
   } finally {
     await t.close();

@@ -13,7 +13,9 @@ test('the real core imports no shell, I/O or wire module', () => {
 
 test('a core file importing the shell is caught', () => {
   const v = checkCoreSource(file('fleet/x.ts'), `import { Store } from '../../shell/store/store.ts';\n`, CORE);
-  assert.equal(v, [{ file: file('fleet/x.ts'), line: 1, what: 'imports ../../shell/store/store.ts, outside the core' }]);
+  assert.equal(v, [
+    { file: file('fleet/x.ts'), line: 1, what: 'imports ../../shell/store/store.ts, outside the core' },
+  ]);
 });
 
 test('each forbidden package and node I/O module is caught, with and without node: prefix', () => {
@@ -28,13 +30,19 @@ test('each forbidden package and node I/O module is caught, with and without nod
     `export { x } from '../../client/app.ts';`,
   ].join('\n');
   const v = checkCoreSource(file('a.ts'), src, CORE);
-  assert.equal(v.map((x) => x.line), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.equal(
+    v.map((x) => x.line),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
 });
 
 test('reading the wall clock or Math.random in the core is caught; comments are not', () => {
   const src = `// Date.now() is fine in a comment\nconst t = Date.now();\nconst r = Math.random();\nconst d = new Date();\nconst ok = new Date(t);\n`;
   const v = checkCoreSource(file('b.ts'), src, CORE);
-  assert.equal(v.map((x) => x.line), [2, 3, 4]);
+  assert.equal(
+    v.map((x) => x.line),
+    [2, 3, 4],
+  );
 });
 
 test('core-internal and pure package imports pass', () => {

@@ -9,7 +9,14 @@ import * as assert from 'uvu/assert';
 import { BoardModel, type BoardFilter, type BoardInputs } from '../client/components/jcr-resource-board/board-model.ts';
 import type { ClientResource } from '../client/state/types.ts';
 
-const res = (id: string, callSign: string, agency: ClientResource['agency'], station: string, status: ClientResource['status'] = 'AVAILABLE_AT_STATION', fixTimeMs = 1000): ClientResource => ({
+const res = (
+  id: string,
+  callSign: string,
+  agency: ClientResource['agency'],
+  station: string,
+  status: ClientResource['status'] = 'AVAILABLE_AT_STATION',
+  fixTimeMs = 1000,
+): ClientResource => ({
   id,
   callSign,
   agency,
@@ -42,21 +49,32 @@ function world(): Map<string, ClientResource> {
   return new Map(list.map((r) => [r.id, r]));
 }
 
-function inputs(resources: Map<string, ClientResource>, filter: BoardFilter = ALL, selectedId: string | null = null, names = NAMES): BoardInputs {
+function inputs(
+  resources: Map<string, ClientResource>,
+  filter: BoardFilter = ALL,
+  selectedId: string | null = null,
+  names = NAMES,
+): BoardInputs {
   // Stale: never reported (fixTimeMs 0), as the store's isStale says for "now" = 1000.
   return { resources, filter, stationNames: names, selectedId, isStale: (r) => r.fixTimeMs <= 0 };
 }
 
 function layout(m: BoardModel): string[] {
-  return m.groups.flatMap((g) => g.stations.map((s) => `${g.agency}/${s.name} ${s.available}/${s.rows.length}: ${s.rows.map((r) => `${r.resource.callSign}=${r.status}${r.stale ? '~' : ''}${r.selected ? '*' : ''}`).join(' ')}`));
+  return m.groups.flatMap((g) =>
+    g.stations.map(
+      (s) =>
+        `${g.agency}/${s.name} ${s.available}/${s.rows.length}: ${s.rows.map((r) => `${r.resource.callSign}=${r.status}${r.stale ? '~' : ''}${r.selected ? '*' : ''}`).join(' ')}`,
+    ),
+  );
 }
 
 function versions(m: BoardModel): Map<string, number> {
   const out = new Map<string, number>();
-  for (const g of m.groups) for (const s of g.stations) {
-    out.set(`station:${s.id}`, s.version);
-    for (const r of s.rows) out.set(r.id, r.version);
-  }
+  for (const g of m.groups)
+    for (const s of g.stations) {
+      out.set(`station:${s.id}`, s.version);
+      for (const r of s.rows) out.set(r.id, r.version);
+    }
   return out;
 }
 
@@ -68,7 +86,10 @@ function changedKeys(a: Map<string, number>, b: Map<string, number>): string[] {
  * A model shown the world once; then `change` made to the world (in place, as the store does) and
  * the model updated, with `selectedId` selected: what update() answered and which versions moved.
  */
-function updateAfter(change: (w: Map<string, ClientResource>) => void, selectedId: string | null = null): { m: BoardModel; changed: boolean; touched: string[] } {
+function updateAfter(
+  change: (w: Map<string, ClientResource>) => void,
+  selectedId: string | null = null,
+): { m: BoardModel; changed: boolean; touched: string[] } {
   const w = world();
   const m = new BoardModel();
   m.update(inputs(w));
@@ -88,7 +109,13 @@ test('groups by agency then station name, rows by call sign; availability counte
   ]);
   assert.is(m.shown, 4);
   assert.is(m.regroups, 1);
-  assert.equal(m.groups.map((g) => [g.agency, g.count]), [['fire', 3], ['ambulance', 1]]);
+  assert.equal(
+    m.groups.map((g) => [g.agency, g.count]),
+    [
+      ['fire', 3],
+      ['ambulance', 1],
+    ],
+  );
 });
 
 test('nothing changed: no change reported, no version moves', () => {
@@ -125,7 +152,10 @@ test('selection and the stale marking are row changes too', () => {
   }, 'CEN1');
   assert.is(changed, true);
   assert.equal(touched, ['ARB1', 'CEN1', 'station:F-ARB', 'station:F-CEN']);
-  assert.equal(layout(m).slice(0, 2), ['fire/Arbury 1/1: AR-P1=AVAILABLE_AT_STATION', 'fire/Cambridge Central 2/2: CB-P1=AVAILABLE_AT_STATION* CB-P2=AVAILABLE_AT_STATION']);
+  assert.equal(layout(m).slice(0, 2), [
+    'fire/Arbury 1/1: AR-P1=AVAILABLE_AT_STATION',
+    'fire/Cambridge Central 2/2: CB-P1=AVAILABLE_AT_STATION* CB-P2=AVAILABLE_AT_STATION',
+  ]);
 });
 
 test('a new resource, a station move, new station names or a new filter group again, with new versions', () => {
@@ -136,7 +166,10 @@ test('a new resource, a station move, new station names or a new filter group ag
   w.set('CEN3', res('CEN3', 'CB-P0', 'fire', 'F-CEN'));
   assert.is(m.update(inputs(w)), true);
   assert.is(m.regroups, 2);
-  assert.equal(layout(m)[1], 'fire/Cambridge Central 3/3: CB-P0=AVAILABLE_AT_STATION CB-P1=AVAILABLE_AT_STATION CB-P2=AVAILABLE_AT_STATION');
+  assert.equal(
+    layout(m)[1],
+    'fire/Cambridge Central 3/3: CB-P0=AVAILABLE_AT_STATION CB-P1=AVAILABLE_AT_STATION CB-P2=AVAILABLE_AT_STATION',
+  );
   // Every version is new: a guard holding an old number re-renders the rebuilt view.
   assert.ok([...versions(m).values()].every((v) => v > before));
   w.get('CEN1')!.station = 'F-ARB';
@@ -159,7 +192,10 @@ test('with a status filter, a status change moves the row out of the view (and i
   assert.is(m.shown, 3);
   w.get('CEN2')!.status = 'MOBILISED';
   assert.is(m.update(inputs(w, f)), true);
-  assert.equal(layout(m), ['fire/Arbury 1/1: AR-P1=AVAILABLE_AT_STATION~', 'fire/Cambridge Central 1/1: CB-P1=AVAILABLE_AT_STATION']);
+  assert.equal(layout(m), [
+    'fire/Arbury 1/1: AR-P1=AVAILABLE_AT_STATION~',
+    'fire/Cambridge Central 1/1: CB-P1=AVAILABLE_AT_STATION',
+  ]);
   assert.is(m.shown, 2);
   w.get('CEN2')!.status = 'AVAILABLE_AT_STATION';
   m.update(inputs(w, f));

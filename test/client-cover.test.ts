@@ -8,7 +8,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCover, parseCoverFigure, parseCoverMoves, parseStandbyMove } from '../client/state/parse.ts';
 import { mayMoveCover } from '../client/state/permissions.ts';
-import { groupGaps, nthName, percent1, surfaceName, targetName } from '../client/components/jcr-cover-panel/cover-text.ts';
+import {
+  groupGaps,
+  nthName,
+  percent1,
+  surfaceName,
+  targetName,
+} from '../client/components/jcr-cover-panel/cover-text.ts';
 import { ROLES, can } from '../server/core/auth/roles.ts';
 
 const FIG1 = {
@@ -39,7 +45,18 @@ const FIG_AMB = {
 };
 const cell = (west: number, south: number, east: number, north: number, props: Record<string, unknown>) => ({
   type: 'Feature',
-  geometry: { type: 'Polygon', coordinates: [[[west, south], [east, south], [east, north], [west, north], [west, south]]] },
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [west, south],
+        [east, south],
+        [east, north],
+        [west, north],
+        [west, south],
+      ],
+    ],
+  },
   properties: props,
 });
 const COVER = {
@@ -50,12 +67,47 @@ const COVER = {
   gaps: {
     type: 'FeatureCollection',
     features: [
-      cell(0.08, 52.151, 0.09, 52.16, { surface: 'fire:pump', nth: 1, withinS: 300, medianS: 336, worstS: 336, nodes: 1, row: 0, col: 2 }),
-      cell(0.09, 52.151, 0.1, 52.16, { surface: 'fire:pump', nth: 1, withinS: 300, medianS: null, worstS: null, nodes: 3, row: 0, col: 3 }),
-      cell(0.1, 52.16, 0.11, 52.169, { surface: 'fire:pump', nth: 2, withinS: 480, medianS: 500, worstS: 610, nodes: 2, row: 1, col: 4 }),
+      cell(0.08, 52.151, 0.09, 52.16, {
+        surface: 'fire:pump',
+        nth: 1,
+        withinS: 300,
+        medianS: 336,
+        worstS: 336,
+        nodes: 1,
+        row: 0,
+        col: 2,
+      }),
+      cell(0.09, 52.151, 0.1, 52.16, {
+        surface: 'fire:pump',
+        nth: 1,
+        withinS: 300,
+        medianS: null,
+        worstS: null,
+        nodes: 3,
+        row: 0,
+        col: 3,
+      }),
+      cell(0.1, 52.16, 0.11, 52.169, {
+        surface: 'fire:pump',
+        nth: 2,
+        withinS: 480,
+        medianS: 500,
+        worstS: 610,
+        nodes: 2,
+        row: 1,
+        col: 4,
+      }),
     ],
   },
-  standby: [{ moveId: 'SB-CEN1-1000', resourceId: 'CEN1', destination: { id: 'F-CHH', kind: 'station', name: 'Cherry Hinton', lat: 52.1885, lon: 0.1745 }, orderedAt: 1000, orderedBy: 'duty-officer' }],
+  standby: [
+    {
+      moveId: 'SB-CEN1-1000',
+      resourceId: 'CEN1',
+      destination: { id: 'F-CHH', kind: 'station', name: 'Cherry Hinton', lat: 52.1885, lon: 0.1745 },
+      orderedAt: 1000,
+      orderedBy: 'duty-officer',
+    },
+  ],
 };
 
 test('parseCover: figures, gap cells as [lat, lon] rings, standby moves, exactly as sent', () => {
@@ -74,17 +126,37 @@ test('parseCover: figures, gap cells as [lat, lon] rings, standby moves, exactly
     meetsStandard: false,
     label: 'fire pump 1st within 5 min: 83.3% of demand (standard 90%)',
   });
-  assert.equal(c.figures.map((f) => [f.standardId, f.meetsStandard]), [['fire-test', false], ['amb-test', true]]);
+  assert.equal(
+    c.figures.map((f) => [f.standardId, f.meetsStandard]),
+    [
+      ['fire-test', false],
+      ['amb-test', true],
+    ],
+  );
   assert.is(c.gaps.length, 3);
   assert.equal(c.gaps[0], {
     surface: 'fire:pump',
     nth: 1,
     withinS: 300,
     medianS: 336,
-    ring: [[52.151, 0.08], [52.151, 0.09], [52.16, 0.09], [52.16, 0.08], [52.151, 0.08]],
+    ring: [
+      [52.151, 0.08],
+      [52.151, 0.09],
+      [52.16, 0.09],
+      [52.16, 0.08],
+      [52.151, 0.08],
+    ],
   });
   assert.is(c.gaps[1]?.medianS, null);
-  assert.equal(c.standby, [{ moveId: 'SB-CEN1-1000', resourceId: 'CEN1', destination: { id: 'F-CHH', kind: 'station', name: 'Cherry Hinton', lat: 52.1885, lon: 0.1745 }, orderedAt: 1000, orderedBy: 'duty-officer' }]);
+  assert.equal(c.standby, [
+    {
+      moveId: 'SB-CEN1-1000',
+      resourceId: 'CEN1',
+      destination: { id: 'F-CHH', kind: 'station', name: 'Cherry Hinton', lat: 52.1885, lon: 0.1745 },
+      orderedAt: 1000,
+      orderedBy: 'duty-officer',
+    },
+  ]);
 });
 
 test('parseCover: untrusted input — records that do not fit are dropped, not guessed', () => {
@@ -106,14 +178,48 @@ test('parseCover: untrusted input — records that do not fit are dropped, not g
     gaps: {
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', geometry: { type: 'Point', coordinates: [0.1, 52.2] }, properties: { surface: 'fire:pump', nth: 1, withinS: 300 } },
-        { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0.1, 52.2], [0.2, 95], [0.2, 52.3], [0.1, 52.2]]] }, properties: { surface: 'fire:pump', nth: 1, withinS: 300 } },
-        { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0.1, 52.2], [0.2, 52.2], [0.1, 52.2]]] }, properties: { surface: 'fire:pump', nth: 1, withinS: 300 } },
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [0.1, 52.2] },
+          properties: { surface: 'fire:pump', nth: 1, withinS: 300 },
+        },
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0.1, 52.2],
+                [0.2, 95],
+                [0.2, 52.3],
+                [0.1, 52.2],
+              ],
+            ],
+          },
+          properties: { surface: 'fire:pump', nth: 1, withinS: 300 },
+        },
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0.1, 52.2],
+                [0.2, 52.2],
+                [0.1, 52.2],
+              ],
+            ],
+          },
+          properties: { surface: 'fire:pump', nth: 1, withinS: 300 },
+        },
         cell(0.1, 52.2, 0.11, 52.209, { nth: 1, withinS: 300 }),
         cell(0.1, 52.2, 0.11, 52.209, { surface: 'fire:pump', nth: 1, withinS: 300 }),
       ],
     },
-    standby: [{ moveId: 'SB-X', resourceId: 'X', destination: { id: 'P', kind: 'garage', name: 'P', lat: 52, lon: 0 } }, { resourceId: 'Y' }],
+    standby: [
+      { moveId: 'SB-X', resourceId: 'X', destination: { id: 'P', kind: 'garage', name: 'P', lat: 52, lon: 0 } },
+      { resourceId: 'Y' },
+    ],
   });
   assert.ok(c);
   assert.is(c.computedAtMs, 0);
@@ -123,23 +229,46 @@ test('parseCover: untrusted input — records that do not fit are dropped, not g
   assert.is(c.gaps[0]?.medianS, null);
   assert.equal(c.standby, []);
   // gaps that are not a FeatureCollection are ignored
-  assert.equal(parseCover({ figures: [], gaps: [cell(0.1, 52.2, 0.11, 52.209, { surface: 'fire:pump', nth: 1, withinS: 300 })] })?.gaps, []);
+  assert.equal(
+    parseCover({ figures: [], gaps: [cell(0.1, 52.2, 0.11, 52.209, { surface: 'fire:pump', nth: 1, withinS: 300 })] })
+      ?.gaps,
+    [],
+  );
   // the COP's smaller figure (no standardName, no share) is read too
-  assert.equal(parseCoverFigure({ surface: 'fire:pump', standardId: 'fire-test', nth: 2, withinS: 480, coveredShare: 0.5, meetsStandard: false, label: 'x' }), {
-    surface: 'fire:pump',
-    standardId: 'fire-test',
-    standardName: '',
-    nth: 2,
-    withinS: 480,
-    coveredShare: 0.5,
-    target: null,
-    meetsStandard: false,
-    label: 'x',
-  });
+  assert.equal(
+    parseCoverFigure({
+      surface: 'fire:pump',
+      standardId: 'fire-test',
+      nth: 2,
+      withinS: 480,
+      coveredShare: 0.5,
+      meetsStandard: false,
+      label: 'x',
+    }),
+    {
+      surface: 'fire:pump',
+      standardId: 'fire-test',
+      standardName: '',
+      nth: 2,
+      withinS: 480,
+      coveredShare: 0.5,
+      target: null,
+      meetsStandard: false,
+      label: 'x',
+    },
+  );
 });
 
 test('parseCoverMoves: suggestions with before/after; bad ones dropped', () => {
-  const after2 = { ...FIG1, nth: 2, withinS: 480, coveredWeight: 150, coveredShare: 1, meetsStandard: true, label: 'fire pump 2nd within 8 min: 100.0% of demand (standard 90%)' };
+  const after2 = {
+    ...FIG1,
+    nth: 2,
+    withinS: 480,
+    coveredWeight: 150,
+    coveredShare: 1,
+    meetsStandard: true,
+    label: 'fire pump 2nd within 8 min: 100.0% of demand (standard 90%)',
+  };
   const moves = parseCoverMoves({
     moves: [
       {
@@ -155,16 +284,42 @@ test('parseCoverMoves: suggestions with before/after; bad ones dropped', () => {
         before: [FIG1],
         after: [FIG1, after2],
       },
-      { resourceId: 'CEN2', callSign: 'CB-P2', surface: 'fire:pump', destination: { id: 'DAP', kind: 'post', name: 'Post', lat: 52.2, lon: 0.16 }, travelS: null, netShare: -0.1, before: [], after: [] },
-      { resourceId: 'X', surface: 'fire:pump', destination: { id: 'F', kind: 'station', lat: 52, lon: 0 }, netShare: 4 },
+      {
+        resourceId: 'CEN2',
+        callSign: 'CB-P2',
+        surface: 'fire:pump',
+        destination: { id: 'DAP', kind: 'post', name: 'Post', lat: 52.2, lon: 0.16 },
+        travelS: null,
+        netShare: -0.1,
+        before: [],
+        after: [],
+      },
+      {
+        resourceId: 'X',
+        surface: 'fire:pump',
+        destination: { id: 'F', kind: 'station', lat: 52, lon: 0 },
+        netShare: 4,
+      },
       { resourceId: 'Y', surface: 'fire:pump', destination: null, netShare: 0.1 },
     ],
   });
   assert.is(moves.length, 2);
-  assert.equal(moves[0]?.destination, { id: 'F-CHH', kind: 'station', name: 'Cherry Hinton', lat: 52.1885, lon: 0.1745 });
+  assert.equal(moves[0]?.destination, {
+    id: 'F-CHH',
+    kind: 'station',
+    name: 'Cherry Hinton',
+    lat: 52.1885,
+    lon: 0.1745,
+  });
   assert.is(moves[0]?.travelS, 424);
   assert.is(moves[0]?.netShare, 0.26666666666666666);
-  assert.equal(moves[0]?.after.map((f) => [f.nth, f.coveredShare, f.meetsStandard]), [[1, 0.8333333333333334, false], [2, 1, true]]);
+  assert.equal(
+    moves[0]?.after.map((f) => [f.nth, f.coveredShare, f.meetsStandard]),
+    [
+      [1, 0.8333333333333334, false],
+      [2, 1, true],
+    ],
+  );
   assert.is(moves[1]?.travelS, null);
   assert.is(moves[1]?.destination.kind, 'post');
   assert.equal(parseCoverMoves({ moves: 'none' }), []);
@@ -172,9 +327,32 @@ test('parseCoverMoves: suggestions with before/after; bad ones dropped', () => {
 });
 
 test('parseStandbyMove: the POST /api/cover/moves answer', () => {
-  const body = { seq: 12, events: 2, move: { moveId: 'SB-CEN1-5', resourceId: 'CEN1', destination: { id: 'F-CHH', kind: 'station', name: 'Cherry Hinton', lat: 52.1885, lon: 0.1745 }, orderedAt: 5, orderedBy: 'duty' } };
-  assert.equal(parseStandbyMove(body.move), { moveId: 'SB-CEN1-5', resourceId: 'CEN1', destination: { id: 'F-CHH', kind: 'station', name: 'Cherry Hinton', lat: 52.1885, lon: 0.1745 }, orderedAt: 5, orderedBy: 'duty' });
-  assert.is(parseStandbyMove({ moveId: 'SB', resourceId: 'CEN1', destination: { id: 'F', kind: 'station', name: 'F', lat: 200, lon: 0 } }), undefined);
+  const body = {
+    seq: 12,
+    events: 2,
+    move: {
+      moveId: 'SB-CEN1-5',
+      resourceId: 'CEN1',
+      destination: { id: 'F-CHH', kind: 'station', name: 'Cherry Hinton', lat: 52.1885, lon: 0.1745 },
+      orderedAt: 5,
+      orderedBy: 'duty',
+    },
+  };
+  assert.equal(parseStandbyMove(body.move), {
+    moveId: 'SB-CEN1-5',
+    resourceId: 'CEN1',
+    destination: { id: 'F-CHH', kind: 'station', name: 'Cherry Hinton', lat: 52.1885, lon: 0.1745 },
+    orderedAt: 5,
+    orderedBy: 'duty',
+  });
+  assert.is(
+    parseStandbyMove({
+      moveId: 'SB',
+      resourceId: 'CEN1',
+      destination: { id: 'F', kind: 'station', name: 'F', lat: 200, lon: 0 },
+    }),
+    undefined,
+  );
 });
 
 test('cover words: percent, target and gap groups', () => {

@@ -9,7 +9,21 @@ import { ordinal, parseFeatures, parseIncident, parseRecommendation, parseResour
 import { formatDuration, formatShare } from '../client/format.ts';
 import { simplify } from '../server/core/basemap/basemap.ts';
 
-const res = (id: string, status: string, lat = 51.7) => ({ id, callSign: id, agency: 'fire', type: 'pump', capabilities: ['pump'], station: 'S', status, lat, lon: -0.2, headingDeg: 0, speedMps: 0, fixTimeMs: 0, incidentId: null });
+const res = (id: string, status: string, lat = 51.7) => ({
+  id,
+  callSign: id,
+  agency: 'fire',
+  type: 'pump',
+  capabilities: ['pump'],
+  station: 'S',
+  status,
+  lat,
+  lon: -0.2,
+  headingDeg: 0,
+  speedMps: 0,
+  fixTimeMs: 0,
+  incidentId: null,
+});
 
 test('store: many writes, one notification per frame, naming the changed slices', () => {
   const frames: (() => void)[] = [];
@@ -18,7 +32,10 @@ test('store: many writes, one notification per frame, naming the changed slices'
   s.subscribe(['positions', 'statuses'], (c) => seen.push([...c].sort()));
   const board: Slice[][] = [];
   s.subscribe(['statuses'], (c) => board.push([...c].sort()));
-  s.replaceResources(parseResources({ seq: 3, resources: [res('A', 'AVAILABLE_AT_STATION'), res('B', 'MOBILISED')] }).resources, 3);
+  s.replaceResources(
+    parseResources({ seq: 3, resources: [res('A', 'AVAILABLE_AT_STATION'), res('B', 'MOBILISED')] }).resources,
+    3,
+  );
   s.upsertResources([{ id: 'A', lat: 51.71 }]);
   assert.is(frames.length, 1);
   frames.shift()?.();
@@ -32,13 +49,45 @@ test('store: many writes, one notification per frame, naming the changed slices'
 });
 
 test('parse: a resource that does not fit is dropped, not guessed', () => {
-  const { resources } = parseResources({ seq: 1, resources: [res('A', 'AVAILABLE_AT_STATION'), { ...res('B', 'FLYING') }, { id: 'C' }] });
-  assert.equal(resources.map((r) => r.id), ['A']);
+  const { resources } = parseResources({
+    seq: 1,
+    resources: [res('A', 'AVAILABLE_AT_STATION'), { ...res('B', 'FLYING') }, { id: 'C' }],
+  });
+  assert.equal(
+    resources.map((r) => r.id),
+    ['A'],
+  );
 });
 
 test('parse: incident and recommendation as the server sends them', () => {
-  const inc = parseIncident({ id: 'INC-1', typeId: 'dwelling-fire', typeName: 'Dwelling fire', priority: 1, lat: 52.2, lon: 0.11, address: 'Mill Road', status: 'mobilising', createdAt: 1000, attendances: [{ resourceId: 'CEN1', leftAt: null }, { resourceId: 'X', leftAt: 5 }] });
-  assert.equal(inc, { id: 'INC-1', typeId: 'dwelling-fire', typeName: 'Dwelling fire', priority: 1, lat: 52.2, lon: 0.11, callTimeMs: 1000, state: 'OPEN', status: 'mobilising', assigned: ['CEN1'], description: 'Mill Road' });
+  const inc = parseIncident({
+    id: 'INC-1',
+    typeId: 'dwelling-fire',
+    typeName: 'Dwelling fire',
+    priority: 1,
+    lat: 52.2,
+    lon: 0.11,
+    address: 'Mill Road',
+    status: 'mobilising',
+    createdAt: 1000,
+    attendances: [
+      { resourceId: 'CEN1', leftAt: null },
+      { resourceId: 'X', leftAt: 5 },
+    ],
+  });
+  assert.equal(inc, {
+    id: 'INC-1',
+    typeId: 'dwelling-fire',
+    typeName: 'Dwelling fire',
+    priority: 1,
+    lat: 52.2,
+    lon: 0.11,
+    callTimeMs: 1000,
+    state: 'OPEN',
+    status: 'mobilising',
+    assigned: ['CEN1'],
+    description: 'Mill Road',
+  });
   const rec = parseRecommendation(
     {
       recommendationSeq: 7,
@@ -48,9 +97,33 @@ test('parse: incident and recommendation as the server sends them', () => {
           capability: 'pump',
           unfilled: 0,
           candidates: [
-            { resourceId: 'CEN1', callSign: 'CB-P1', agency: 'fire', etaS: 269, proposed: true, withheld: null, coverImpact: [{ standardId: 'fire-test', before: 0.9, after: 0.8 }] },
-            { resourceId: 'CEN2', callSign: 'CB-P2', agency: 'fire', etaS: 250, proposed: true, withheld: null, coverImpact: null },
-            { resourceId: 'GIR1', callSign: 'GI-P1', agency: 'fire', etaS: 600, proposed: false, withheld: null, coverImpact: null },
+            {
+              resourceId: 'CEN1',
+              callSign: 'CB-P1',
+              agency: 'fire',
+              etaS: 269,
+              proposed: true,
+              withheld: null,
+              coverImpact: [{ standardId: 'fire-test', before: 0.9, after: 0.8 }],
+            },
+            {
+              resourceId: 'CEN2',
+              callSign: 'CB-P2',
+              agency: 'fire',
+              etaS: 250,
+              proposed: true,
+              withheld: null,
+              coverImpact: null,
+            },
+            {
+              resourceId: 'GIR1',
+              callSign: 'GI-P1',
+              agency: 'fire',
+              etaS: 600,
+              proposed: false,
+              withheld: null,
+              coverImpact: null,
+            },
           ],
         },
       ],
@@ -59,10 +132,25 @@ test('parse: incident and recommendation as the server sends them', () => {
     new Map([['fire-test', 'Fire 5 min']]),
   );
   assert.is(rec?.seq, 7);
-  assert.equal(rec?.resources.map((r) => [r.resourceId, r.etaS]), [['CEN2', 250], ['CEN1', 269]]);
-  assert.equal(rec?.candidates.map((r) => r.resourceId), ['CEN2', 'CEN1', 'GIR1']);
+  assert.equal(
+    rec?.resources.map((r) => [r.resourceId, r.etaS]),
+    [
+      ['CEN2', 250],
+      ['CEN1', 269],
+    ],
+  );
+  assert.equal(
+    rec?.candidates.map((r) => r.resourceId),
+    ['CEN2', 'CEN1', 'GIR1'],
+  );
   assert.equal(rec?.coverImpact, [{ label: 'CB-P1: Fire 5 min', beforeShare: 0.9, afterShare: 0.8 }]);
-  assert.equal(parseFeatures({ features: { incidents: true, recommendations: false, cover: true, cop: false } }), { incidents: true, recommendations: false, cover: true, routes: false, cop: false });
+  assert.equal(parseFeatures({ features: { incidents: true, recommendations: false, cover: true, cop: false } }), {
+    incidents: true,
+    recommendations: false,
+    cover: true,
+    routes: false,
+    cop: false,
+  });
 });
 
 test('parse: cover impact figures of one standard say which responder they count (1st or 2nd appliance)', () => {
@@ -100,7 +188,18 @@ test('parse: cover impact figures of one standard say which responder they count
     // no valid responder number (0): the standard's name alone
     { label: 'CB-P1: Fire 10 min', beforeShare: 0.5, afterShare: 0.4 },
   ]);
-  assert.equal([1, 2, 3, 4, 11, 12, 13, 21, 22, 112].map(ordinal), ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '112th']);
+  assert.equal([1, 2, 3, 4, 11, 12, 13, 21, 22, 112].map(ordinal), [
+    '1st',
+    '2nd',
+    '3rd',
+    '4th',
+    '11th',
+    '12th',
+    '13th',
+    '21st',
+    '22nd',
+    '112th',
+  ]);
 });
 
 test('formatters', () => {

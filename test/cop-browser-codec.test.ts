@@ -8,7 +8,13 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
-import type { CopClientMsg, CopCoverSummaryMsg, CopIncidentMsg, CopResourceMsg, CopServerMsg } from '../server/core/cop/frames.ts';
+import type {
+  CopClientMsg,
+  CopCoverSummaryMsg,
+  CopIncidentMsg,
+  CopResourceMsg,
+  CopServerMsg,
+} from '../server/core/cop/frames.ts';
 import { CopClientMessageType, CopServerMessageType, decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
 
 /** Plain data with enums as numbers and unset oneof members absent, as the browser codec decodes. */
@@ -17,48 +23,141 @@ function plain(type: protobuf.Type, m: protobuf.Message): unknown {
 }
 
 const R1: CopResourceMsg = {
-  ref: 3, id: 'HAT1', callSign: 'Hatfield 1', agency: 'fire', type: 'pump', station: 'ST-HAT', capabilities: ['pump', 'rescue'],
-  status: 4, incidentId: 'I-7', latE7: 517636000, lonE7: -2247000, headingDeg: 359, speedDmps: 125, fixTimeMs: 1767258000123.5, accuracyM: 8,
+  ref: 3,
+  id: 'HAT1',
+  callSign: 'Hatfield 1',
+  agency: 'fire',
+  type: 'pump',
+  station: 'ST-HAT',
+  capabilities: ['pump', 'rescue'],
+  status: 4,
+  incidentId: 'I-7',
+  latE7: 517636000,
+  lonE7: -2247000,
+  headingDeg: 359,
+  speedDmps: 125,
+  fixTimeMs: 1767258000123.5,
+  accuracyM: 8,
 };
 const R2: CopResourceMsg = {
-  ref: 4294967295, id: 'AMB-ü', callSign: 'Ambulance ✚', agency: 'ambulance', type: 'dca', station: '', capabilities: [],
-  status: 6, incidentId: '', latE7: -900000000, lonE7: 1800000000, headingDeg: 0, speedDmps: 4294967295, fixTimeMs: 0, accuracyM: 0,
+  ref: 4294967295,
+  id: 'AMB-ü',
+  callSign: 'Ambulance ✚',
+  agency: 'ambulance',
+  type: 'dca',
+  station: '',
+  capabilities: [],
+  status: 6,
+  incidentId: '',
+  latE7: -900000000,
+  lonE7: 1800000000,
+  headingDeg: 0,
+  speedDmps: 4294967295,
+  fixTimeMs: 0,
+  accuracyM: 0,
 };
 
 const I7: CopIncidentMsg = {
-  id: 'I-7', typeId: 'rtc', typeName: 'Road traffic collision ✚', priority: 1, status: 'in-attendance', latE7: 517636000, lonE7: -2247000,
-  address: 'A1(M) J4', leadAgency: 'fire', supportingAgencies: ['police', 'ambulance'],
+  id: 'I-7',
+  typeId: 'rtc',
+  typeName: 'Road traffic collision ✚',
+  priority: 1,
+  status: 'in-attendance',
+  latE7: 517636000,
+  lonE7: -2247000,
+  address: 'A1(M) J4',
+  leadAgency: 'fire',
+  supportingAgencies: ['police', 'ambulance'],
   attendances: [
     { resourceId: 'HAT1', agency: 'fire', mobilisedAtMs: 1767258000000, arrivedAtMs: 1767258300000.5, leftAtMs: 0 },
     { resourceId: 'PC1', agency: 'police', mobilisedAtMs: 1767258001000, arrivedAtMs: 0, leftAtMs: 1767258002000 },
   ],
-  createdAtMs: 1767257999000, updatedAtMs: 1767258300000.5, closedAtMs: 0, majorIncident: true, requestedAgencies: ['ambulance'],
+  createdAtMs: 1767257999000,
+  updatedAtMs: 1767258300000.5,
+  closedAtMs: 0,
+  majorIncident: true,
+  requestedAgencies: ['ambulance'],
 };
 const I8: CopIncidentMsg = {
-  id: 'I-8', typeId: '', typeName: '', priority: 0, status: '', latE7: -900000000, lonE7: 1800000000, address: '', leadAgency: '', supportingAgencies: [],
-  attendances: [], createdAtMs: 0, updatedAtMs: 0, closedAtMs: 1, majorIncident: false, requestedAgencies: [],
+  id: 'I-8',
+  typeId: '',
+  typeName: '',
+  priority: 0,
+  status: '',
+  latE7: -900000000,
+  lonE7: 1800000000,
+  address: '',
+  leadAgency: '',
+  supportingAgencies: [],
+  attendances: [],
+  createdAtMs: 0,
+  updatedAtMs: 0,
+  closedAtMs: 1,
+  majorIncident: false,
+  requestedAgencies: [],
 };
 const COVER: CopCoverSummaryMsg = {
-  computedAtMs: 1767258000000.25, eventSeq: 4294967295, gapCells: 17, standbyMoves: 2,
+  computedAtMs: 1767258000000.25,
+  eventSeq: 4294967295,
+  gapCells: 17,
+  standbyMoves: 2,
   figures: [
-    { surface: 'fire:pump', standardId: 'fire-1st', standardName: 'Fire 1st pump', nth: 1, withinS: 600, coveredShare: 0.934, targetShare: 0.9, meetsStandard: true, label: 'fire pump 1st within 10 min: 93.4%' },
-    { surface: 'ambulance:dca', standardId: 'cat1', standardName: '', nth: 2, withinS: 0, coveredShare: 0, targetShare: 1, meetsStandard: false, label: '' },
+    {
+      surface: 'fire:pump',
+      standardId: 'fire-1st',
+      standardName: 'Fire 1st pump',
+      nth: 1,
+      withinS: 600,
+      coveredShare: 0.934,
+      targetShare: 0.9,
+      meetsStandard: true,
+      label: 'fire pump 1st within 10 min: 93.4%',
+    },
+    {
+      surface: 'ambulance:dca',
+      standardId: 'cat1',
+      standardName: '',
+      nth: 2,
+      withinS: 0,
+      coveredShare: 0,
+      targetShare: 1,
+      meetsStandard: false,
+      label: '',
+    },
   ],
 };
 
 const SNAPSHOT: CopServerMsg = {
   snapshot: {
-    seq: 41, epoch: 'e-9f3a', eventSeq: 1234567, serverTimeMs: 1767258000100, reason: 2,
+    seq: 41,
+    epoch: 'e-9f3a',
+    eventSeq: 1234567,
+    serverTimeMs: 1767258000100,
+    reason: 2,
     filter: { agencies: ['fire', 'ambulance'], bounds: { south: 51.7, west: -0.35, north: 51.8, east: -0.1 } },
-    resources: [R1, R2], incidents: [I7, I8], cover: COVER,
+    resources: [R1, R2],
+    incidents: [I7, I8],
+    cover: COVER,
   },
 };
 const SNAPSHOT_BARE: CopServerMsg = {
-  snapshot: { seq: 0, epoch: 'e', eventSeq: 0, serverTimeMs: 0, reason: 1, filter: null, resources: [], incidents: [], cover: null },
+  snapshot: {
+    seq: 0,
+    epoch: 'e',
+    eventSeq: 0,
+    serverTimeMs: 0,
+    reason: 1,
+    filter: null,
+    resources: [],
+    incidents: [],
+    cover: null,
+  },
 };
 const DELTA: CopServerMsg = {
   delta: {
-    seq: 4294967295, fromSeq: 4294967200, serverTimeMs: 1767258000200,
+    seq: 4294967295,
+    fromSeq: 4294967200,
+    serverTimeMs: 1767258000200,
     changes: [
       { status: { ref: 3, status: 4, incidentId: 'I-1', eventSeq: 12, atMs: 1767258000000 } },
       { status: { ref: 4294967295, status: 1, incidentId: '', eventSeq: 4294967295, atMs: 0.5 } },
@@ -68,16 +167,28 @@ const DELTA: CopServerMsg = {
       { cover: { summary: { computedAtMs: 0, eventSeq: 0, figures: [], gapCells: 0, standbyMoves: 0 } } },
     ],
     positions: {
-      ref: [3, 4294967295], latE7: [517636000, -2147483648], lonE7: [-2247000, 2147483647], headingDeg: [359, 0],
-      speedDmps: [125, 4294967295], fixAgeMs: [-20, 2147483647], accuracyM: [8, 0],
+      ref: [3, 4294967295],
+      latE7: [517636000, -2147483648],
+      lonE7: [-2247000, 2147483647],
+      headingDeg: [359, 0],
+      speedDmps: [125, 4294967295],
+      fixAgeMs: [-20, 2147483647],
+      accuracyM: [8, 0],
     },
     enter: [R1, R2],
     leave: [5, 0, 4294967295],
   },
 };
-const DELTA_EMPTY: CopServerMsg = { delta: { seq: 9, fromSeq: 0, serverTimeMs: 1, changes: [], positions: null, enter: [], leave: [] } };
+const DELTA_EMPTY: CopServerMsg = {
+  delta: { seq: 9, fromSeq: 0, serverTimeMs: 1, changes: [], positions: null, enter: [], leave: [] },
+};
 
-for (const [name, msg] of [['snapshot, every field', SNAPSHOT], ['bare snapshot', SNAPSHOT_BARE], ['delta, every field', DELTA], ['empty delta', DELTA_EMPTY]] as const) {
+for (const [name, msg] of [
+  ['snapshot, every field', SNAPSHOT],
+  ['bare snapshot', SNAPSHOT_BARE],
+  ['delta, every field', DELTA],
+  ['empty delta', DELTA_EMPTY],
+] as const) {
   test(`server-encoded ${name} decodes in the browser codec to the same message`, () => {
     const bytes = encodeServer(msg);
     assert.equal(decodeServerFrame(bytes), { snapshot: null, delta: null, ...msg } as unknown);
@@ -99,11 +210,24 @@ test('unpacked repeated scalars and unknown fields/change kinds are read as prot
   const w = protobuf.Writer.create();
   w.uint32((2 << 3) | 2).fork();
   w.uint32((1 << 3) | 0).uint32(8); // seq
-  w.uint32((4 << 3) | 2).fork().uint32((9 << 3) | 2).fork().uint32((1 << 3) | 2).string('I-9').ldelim().ldelim(); // a change kind from the future
-  w.uint32((7 << 3) | 0).uint32(5).uint32((7 << 3) | 0).uint32(6); // leave unpacked
+  w.uint32((4 << 3) | 2)
+    .fork()
+    .uint32((9 << 3) | 2)
+    .fork()
+    .uint32((1 << 3) | 2)
+    .string('I-9')
+    .ldelim()
+    .ldelim(); // a change kind from the future
+  w.uint32((7 << 3) | 0)
+    .uint32(5)
+    .uint32((7 << 3) | 0)
+    .uint32(6); // leave unpacked
   w.uint32((99 << 3) | 2).string('future'); // an unknown field
   w.ldelim();
-  assert.equal(decodeServerFrame(w.finish()), { delta: { seq: 8, fromSeq: 0, serverTimeMs: 0, changes: [{}], positions: null, enter: [], leave: [5, 6] }, snapshot: null });
+  assert.equal(decodeServerFrame(w.finish()), {
+    delta: { seq: 8, fromSeq: 0, serverTimeMs: 0, changes: [{}], positions: null, enter: [], leave: [5, 6] },
+    snapshot: null,
+  });
 });
 
 test('truncated bytes throw', () => {
@@ -112,7 +236,16 @@ test('truncated bytes throw', () => {
 });
 
 const CLIENT: CopClientMsg[] = [
-  { subscribe: { lastSeq: 4294967295, resumeEpoch: 'e-9f3a', filter: { agencies: ['fire', 'police', 'ambulance'], bounds: { south: -51.7, west: -0.3, north: 51.8, east: 0.1 } } } },
+  {
+    subscribe: {
+      lastSeq: 4294967295,
+      resumeEpoch: 'e-9f3a',
+      filter: {
+        agencies: ['fire', 'police', 'ambulance'],
+        bounds: { south: -51.7, west: -0.3, north: 51.8, east: 0.1 },
+      },
+    },
+  },
   { subscribe: { lastSeq: 0, resumeEpoch: '', filter: { agencies: [], bounds: null } } },
   { subscribe: { lastSeq: 0, resumeEpoch: '', filter: null } },
   { setFilter: { filter: { agencies: ['police'], bounds: { south: 1, west: 2, north: 3, east: 4 } } } },
@@ -125,7 +258,8 @@ test('client frames encoded by the browser codec decode on the server to the sam
   for (const msg of CLIENT) {
     const got = plain(CopClientMessageType, decodeClient(encodeClientFrame(msg)) as protobuf.Message);
     // proto3: an absent sub-message reads as null (reflection) or is left out; compare without nulls.
-    const noNulls = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x === null ? undefined : x))) as unknown;
+    const noNulls = (v: unknown) =>
+      JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x === null ? undefined : x))) as unknown;
     const expected = noNulls(msg) as Record<string, Record<string, unknown>>;
     const inner = Object.values(expected)[0] ?? {};
     const filt = inner['filter'] as Record<string, unknown> | undefined;
@@ -146,7 +280,9 @@ test('the browser codec is CSP-safe: only protobufjs/minimal, no eval or new Fun
   const src = readFileSync('client/cop/codec.ts', 'utf8');
   const code = src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   assert.not.match(code, /\bnew\s+Function\b|\bFunction\s*\(|\beval\s*\(/);
-  const imports = [...code.matchAll(/^\s*import\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)].filter((m) => !m[1]).map((m) => m[2]);
+  const imports = [...code.matchAll(/^\s*import\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)]
+    .filter((m) => !m[1])
+    .map((m) => m[2]);
   assert.equal(imports, ['protobufjs/minimal.js']);
   assert.not.match(code, /protobufjs\/light|from 'protobufjs'|cop-descriptor/);
 });

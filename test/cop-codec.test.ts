@@ -14,7 +14,15 @@ test('a delta encoded by the server decodes in the browser codec, byte-exact fie
       seq: 7,
       serverTimeMs: 1767258000100,
       changes: [{ status: { ref: 3, status: 4, incidentId: 'I-1', eventSeq: 12, atMs: 1767258000000 } }],
-      positions: { ref: [3], latE7: [517636000], lonE7: [-2247000], headingDeg: [359], speedDmps: [125], fixAgeMs: [-20], accuracyM: [8] },
+      positions: {
+        ref: [3],
+        latE7: [517636000],
+        lonE7: [-2247000],
+        headingDeg: [359],
+        speedDmps: [125],
+        fixAgeMs: [-20],
+        accuracyM: [8],
+      },
       enter: [],
       leave: [5],
     },
@@ -30,7 +38,15 @@ test('a delta encoded by the server decodes in the browser codec, byte-exact fie
       fromSeq: 0,
       serverTimeMs: 1767258000100,
       changes: [{ status: { ref: 3, status: 4, incidentId: 'I-1', eventSeq: 12, atMs: 1767258000000 } }],
-      positions: { ref: [3], latE7: [517636000], lonE7: [-2247000], headingDeg: [359], speedDmps: [125], fixAgeMs: [-20], accuracyM: [8] },
+      positions: {
+        ref: [3],
+        latE7: [517636000],
+        lonE7: [-2247000],
+        headingDeg: [359],
+        speedDmps: [125],
+        fixAgeMs: [-20],
+        accuracyM: [8],
+      },
       enter: [],
       leave: [5],
     },
@@ -38,10 +54,20 @@ test('a delta encoded by the server decodes in the browser codec, byte-exact fie
 });
 
 test('a subscribe encoded by the browser codec decodes on the server', () => {
-  const bytes = encodeClientFrame({ subscribe: { lastSeq: 42, resumeEpoch: 'ab12', filter: { agencies: ['fire'], bounds: { south: 51.7, west: -0.3, north: 51.8, east: -0.1 } } } });
+  const bytes = encodeClientFrame({
+    subscribe: {
+      lastSeq: 42,
+      resumeEpoch: 'ab12',
+      filter: { agencies: ['fire'], bounds: { south: 51.7, west: -0.3, north: 51.8, east: -0.1 } },
+    },
+  });
   assert.equal([...bytes.subarray(0, 6)], [0x0a, bytes.length - 2, 0x08, 42, 0x12, 4]);
   assert.equal(JSON.parse(JSON.stringify(decodeClient(bytes))), {
-    subscribe: { lastSeq: 42, resumeEpoch: 'ab12', filter: { agencies: ['fire'], bounds: { south: 51.7, west: -0.3, north: 51.8, east: -0.1 } } },
+    subscribe: {
+      lastSeq: 42,
+      resumeEpoch: 'ab12',
+      filter: { agencies: ['fire'], bounds: { south: 51.7, west: -0.3, north: 51.8, east: -0.1 } },
+    },
   });
 });
 

@@ -39,14 +39,33 @@ class FakeWs implements CopSocketLike {
 }
 
 function res(ref: number, id: string, agency: string, status: number): CopResourceMsg {
-  return { ref, id, callSign: id, agency, type: 'pump', station: 'S', capabilities: ['pump'], status, incidentId: '', latE7: 517000000, lonE7: -2000000, headingDeg: 0, speedDmps: 0, fixTimeMs: 0, accuracyM: 0 };
+  return {
+    ref,
+    id,
+    callSign: id,
+    agency,
+    type: 'pump',
+    station: 'S',
+    capabilities: ['pump'],
+    status,
+    incidentId: '',
+    latE7: 517000000,
+    lonE7: -2000000,
+    headingDeg: 0,
+    speedDmps: 0,
+    fixTimeMs: 0,
+    accuracyM: 0,
+  };
 }
 
 function setup() {
   const store = new ClientStore({ schedule: () => undefined });
   const sockets: FakeWs[] = [];
   const timers: { fn: () => void; ms: number; done: boolean }[] = [];
-  const api = new Api(async () => new Response(JSON.stringify({ error: { code: 'JCR_UNAUTHENTICATED', message: 'sign in' } }), { status: 401 }));
+  const api = new Api(
+    async () =>
+      new Response(JSON.stringify({ error: { code: 'JCR_UNAUTHENTICATED', message: 'sign in' } }), { status: 401 }),
+  );
   const feed = new CopFeed(store, api, {
     url: 'ws://h/ws/cop',
     openSocket: (u) => {
@@ -75,7 +94,17 @@ function setup() {
 }
 
 const SNAP: CopServerMsg = {
-  snapshot: { seq: 0, epoch: 'e1', eventSeq: 7, serverTimeMs: 1000, reason: 1, filter: { agencies: [], bounds: null }, resources: [res(1, 'HAT1', 'fire', 1), res(2, 'PC1', 'police', 2)], incidents: [], cover: null },
+  snapshot: {
+    seq: 0,
+    epoch: 'e1',
+    eventSeq: 7,
+    serverTimeMs: 1000,
+    reason: 1,
+    filter: { agencies: [], bounds: null },
+    resources: [res(1, 'HAT1', 'fire', 1), res(2, 'PC1', 'police', 2)],
+    incidents: [],
+    cover: null,
+  },
 };
 const delta = (seq: number, extra: Partial<Extract<CopServerMsg, { delta: unknown }>['delta']> = {}): CopServerMsg => ({
   delta: { seq, serverTimeMs: 1000 + seq, changes: [], positions: null, enter: [], leave: [], ...extra },
@@ -103,9 +132,32 @@ test('subscribe, snapshot into the store, deltas, acks every 2 ticks, drop → r
   assert.is(store.lastSeq, 7);
 
   ws.push(delta(1, { changes: [{ status: { ref: 1, status: 3, incidentId: 'I-1', eventSeq: 8, atMs: 1000 } }] }));
-  assert.equal([store.resources.get('HAT1')?.status, store.resources.get('HAT1')?.incidentId, store.lastSeq], ['MOBILISED', 'I-1', 8]);
-  ws.push(delta(2, { positions: { ref: [2], latE7: [518000000], lonE7: [-1000000], headingDeg: [90], speedDmps: [55], fixAgeMs: [2], accuracyM: [5] } }));
-  assert.equal([store.resources.get('PC1')?.lat, store.resources.get('PC1')?.lon, store.resources.get('PC1')?.speedMps, store.resources.get('PC1')?.fixTimeMs], [51.8, -0.1, 5.5, 1000]);
+  assert.equal(
+    [store.resources.get('HAT1')?.status, store.resources.get('HAT1')?.incidentId, store.lastSeq],
+    ['MOBILISED', 'I-1', 8],
+  );
+  ws.push(
+    delta(2, {
+      positions: {
+        ref: [2],
+        latE7: [518000000],
+        lonE7: [-1000000],
+        headingDeg: [90],
+        speedDmps: [55],
+        fixAgeMs: [2],
+        accuracyM: [5],
+      },
+    }),
+  );
+  assert.equal(
+    [
+      store.resources.get('PC1')?.lat,
+      store.resources.get('PC1')?.lon,
+      store.resources.get('PC1')?.speedMps,
+      store.resources.get('PC1')?.fixTimeMs,
+    ],
+    [51.8, -0.1, 5.5, 1000],
+  );
   ws.push(delta(3, { leave: [2] }));
   assert.equal([...store.resources.keys()], ['HAT1']);
   assert.equal(ws.sent.slice(1), [{ ack: { seq: 1 } }, { ack: { seq: 3 } }]);
@@ -139,27 +191,100 @@ test('incident and cover changes update the queue and the cover figures; a close
   if (!ws) throw new Error('no socket');
   ws.open();
   const inc = (status: string, attendances: CopIncidentMsg['attendances']): CopIncidentMsg => ({
-    id: 'INC-1', typeId: 'rtc', typeName: 'Road traffic collision', priority: 2, status, latE7: 517500000, lonE7: -2250000, address: 'A1(M) J4',
-    leadAgency: 'fire', supportingAgencies: ['police'], attendances, createdAtMs: 900, updatedAtMs: 900, closedAtMs: status === 'closed' ? 1100 : 0,
-    majorIncident: false, requestedAgencies: [],
+    id: 'INC-1',
+    typeId: 'rtc',
+    typeName: 'Road traffic collision',
+    priority: 2,
+    status,
+    latE7: 517500000,
+    lonE7: -2250000,
+    address: 'A1(M) J4',
+    leadAgency: 'fire',
+    supportingAgencies: ['police'],
+    attendances,
+    createdAtMs: 900,
+    updatedAtMs: 900,
+    closedAtMs: status === 'closed' ? 1100 : 0,
+    majorIncident: false,
+    requestedAgencies: [],
   });
-  const figure = (covered: number) => ({ surface: 'fire:pump', standardId: 'fire-1st', standardName: 'Fire 1st', nth: 1, withinS: 600, coveredShare: covered, targetShare: 0.9, meetsStandard: covered >= 0.9, label: 'fire pump 1st' });
-  ws.push({ snapshot: { ...(SNAP.snapshot as Extract<CopServerMsg, { snapshot: unknown }>['snapshot']), incidents: [inc('received', [])], cover: { computedAtMs: 950, eventSeq: 7, figures: [figure(0.93)], gapCells: 3, standbyMoves: 0 } } });
-  assert.equal([...store.incidents.values()], [
-    { id: 'INC-1', typeId: 'rtc', typeName: 'Road traffic collision', priority: 2, lat: 51.75, lon: -0.225, callTimeMs: 900, state: 'OPEN', status: 'received', assigned: [], description: 'A1(M) J4' },
-  ]);
-  assert.equal(store.cover?.figures.map((f) => [f.surface, f.coveredShare, f.target, f.meetsStandard]), [['fire:pump', 0.93, 0.9, true]]);
-  const mobilised = inc('mobilising', [{ resourceId: 'HAT1', agency: 'fire', mobilisedAtMs: 1000, arrivedAtMs: 0, leftAtMs: 0 }]);
-  ws.push(delta(1, {
-    changes: [
-      { status: { ref: 1, status: 3, incidentId: 'INC-1', eventSeq: 9, atMs: 1000 } },
-      { incident: { incident: mobilised, eventSeq: 9, atMs: 1000, removed: false } },
-      { cover: { summary: { computedAtMs: 1001, eventSeq: 9, figures: [figure(0.81)], gapCells: 5, standbyMoves: 0 } } },
+  const figure = (covered: number) => ({
+    surface: 'fire:pump',
+    standardId: 'fire-1st',
+    standardName: 'Fire 1st',
+    nth: 1,
+    withinS: 600,
+    coveredShare: covered,
+    targetShare: 0.9,
+    meetsStandard: covered >= 0.9,
+    label: 'fire pump 1st',
+  });
+  ws.push({
+    snapshot: {
+      ...(SNAP.snapshot as Extract<CopServerMsg, { snapshot: unknown }>['snapshot']),
+      incidents: [inc('received', [])],
+      cover: { computedAtMs: 950, eventSeq: 7, figures: [figure(0.93)], gapCells: 3, standbyMoves: 0 },
+    },
+  });
+  assert.equal(
+    [...store.incidents.values()],
+    [
+      {
+        id: 'INC-1',
+        typeId: 'rtc',
+        typeName: 'Road traffic collision',
+        priority: 2,
+        lat: 51.75,
+        lon: -0.225,
+        callTimeMs: 900,
+        state: 'OPEN',
+        status: 'received',
+        assigned: [],
+        description: 'A1(M) J4',
+      },
     ],
-  }));
-  assert.equal([store.incidents.get('INC-1')?.status, store.incidents.get('INC-1')?.assigned, store.resources.get('HAT1')?.status, store.lastSeq], ['mobilising', ['HAT1'], 'MOBILISED', 9]);
-  assert.equal([store.cover?.computedAtMs, store.cover?.eventSeq, store.cover?.figures[0]?.coveredShare, store.cover?.figures[0]?.meetsStandard], [1001, 9, 0.81, false]);
-  ws.push(delta(2, { changes: [{ incident: { incident: inc('closed', []), eventSeq: 10, atMs: 1100, removed: false } }] }));
+  );
+  assert.equal(
+    store.cover?.figures.map((f) => [f.surface, f.coveredShare, f.target, f.meetsStandard]),
+    [['fire:pump', 0.93, 0.9, true]],
+  );
+  const mobilised = inc('mobilising', [
+    { resourceId: 'HAT1', agency: 'fire', mobilisedAtMs: 1000, arrivedAtMs: 0, leftAtMs: 0 },
+  ]);
+  ws.push(
+    delta(1, {
+      changes: [
+        { status: { ref: 1, status: 3, incidentId: 'INC-1', eventSeq: 9, atMs: 1000 } },
+        { incident: { incident: mobilised, eventSeq: 9, atMs: 1000, removed: false } },
+        {
+          cover: {
+            summary: { computedAtMs: 1001, eventSeq: 9, figures: [figure(0.81)], gapCells: 5, standbyMoves: 0 },
+          },
+        },
+      ],
+    }),
+  );
+  assert.equal(
+    [
+      store.incidents.get('INC-1')?.status,
+      store.incidents.get('INC-1')?.assigned,
+      store.resources.get('HAT1')?.status,
+      store.lastSeq,
+    ],
+    ['mobilising', ['HAT1'], 'MOBILISED', 9],
+  );
+  assert.equal(
+    [
+      store.cover?.computedAtMs,
+      store.cover?.eventSeq,
+      store.cover?.figures[0]?.coveredShare,
+      store.cover?.figures[0]?.meetsStandard,
+    ],
+    [1001, 9, 0.81, false],
+  );
+  ws.push(
+    delta(2, { changes: [{ incident: { incident: inc('closed', []), eventSeq: 10, atMs: 1100, removed: false } }] }),
+  );
   assert.equal([...store.incidents.keys()], []);
   assert.is(store.openIncidents().length, 0);
   feed.stop();

@@ -45,22 +45,44 @@ function world(limits: Partial<CopLimits> = {}) {
 /** A cover summary as the cover service would publish it (literal figures). */
 function coverMsg(computedAtMs: number, eventSeq: number, covered: number): CopCoverSummaryMsg {
   return {
-    computedAtMs, eventSeq, gapCells: Math.round((1 - covered) * 100), standbyMoves: 0,
-    figures: [{ surface: 'fire:pump', standardId: 'fire-appliances', standardName: 'First appliance 10 min, second 13 min', nth: 1, withinS: 600, coveredShare: covered, targetShare: 0.9, meetsStandard: covered >= 0.9, label: `fire pump 1st within 10 min: ${covered}` }],
+    computedAtMs,
+    eventSeq,
+    gapCells: Math.round((1 - covered) * 100),
+    standbyMoves: 0,
+    figures: [
+      {
+        surface: 'fire:pump',
+        standardId: 'fire-appliances',
+        standardName: 'First appliance 10 min, second 13 min',
+        nth: 1,
+        withinS: 600,
+        coveredShare: covered,
+        targetShare: 0.9,
+        meetsStandard: covered >= 0.9,
+        label: `fire pump 1st within 10 min: ${covered}`,
+      },
+    ],
   };
 }
 
 /** What a delta's changes say, compactly: status (ref:status:incident), incident (id:status:attendances) or cover. */
 function kinds(changes: readonly CopChangeMsg[]): string[] {
   return changes.map((c) =>
-    c.status ? `status ${c.status.ref}:${c.status.status}:${c.status.incidentId}` :
-    c.incident ? `incident ${c.incident.incident.id}:${c.incident.removed ? 'removed' : `${c.incident.incident.status}:${c.incident.incident.attendances.map((a) => a.resourceId).join('+')}`}@${c.incident.eventSeq}` :
-    c.cover ? `cover ${c.cover.summary?.figures[0]?.coveredShare}` : '?',
+    c.status
+      ? `status ${c.status.ref}:${c.status.status}:${c.status.incidentId}`
+      : c.incident
+        ? `incident ${c.incident.incident.id}:${c.incident.removed ? 'removed' : `${c.incident.incident.status}:${c.incident.incident.attendances.map((a) => a.resourceId).join('+')}`}@${c.incident.eventSeq}`
+        : c.cover
+          ? `cover ${c.cover.summary?.figures[0]?.coveredShare}`
+          : '?',
   );
 }
 
 /** Decoded messages (client/cop/codec.ts: enums as numbers) without unset sub-messages and empty lists, for exact comparisons. */
-const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x === null || (Array.isArray(x) && x.length === 0) ? undefined : x))) as unknown;
+const plain = (v: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(v, (_k, x: unknown) => (x === null || (Array.isArray(x) && x.length === 0) ? undefined : x)),
+  ) as unknown;
 
 test('a subscriber gets a snapshot at the next tick: every resource, quantised, with seq and epoch', () => {
   const w = world();
@@ -76,15 +98,48 @@ test('a subscriber gets a snapshot at the next tick: every resource, quantised, 
   assert.is(snap.serverTimeMs, T0);
   assert.equal(
     snap.resources.map((r) => [r.ref, r.id, r.agency]),
-    [[1, 'HAT1', 'fire'], [2, 'HAT2', 'fire'], [3, 'WGC1', 'fire'], [4, 'PC1', 'police'], [5, 'DRONE1', 'fire'], [6, 'AMB1', 'ambulance']],
+    [
+      [1, 'HAT1', 'fire'],
+      [2, 'HAT2', 'fire'],
+      [3, 'WGC1', 'fire'],
+      [4, 'PC1', 'police'],
+      [5, 'DRONE1', 'fire'],
+      [6, 'AMB1', 'ambulance'],
+    ],
   );
   assert.equal(plain(snap.resources[0]), {
-    ref: 1, id: 'HAT1', callSign: 'HT-P1', agency: 'fire', type: 'pump', station: 'F-HAT', capabilities: ['pump', 'thermal-imaging'],
-    status: 1, incidentId: '', latE7: 517636000, lonE7: -2247000, headingDeg: 0, speedDmps: 0, fixTimeMs: 0, accuracyM: 0,
+    ref: 1,
+    id: 'HAT1',
+    callSign: 'HT-P1',
+    agency: 'fire',
+    type: 'pump',
+    station: 'F-HAT',
+    capabilities: ['pump', 'thermal-imaging'],
+    status: 1,
+    incidentId: '',
+    latE7: 517636000,
+    lonE7: -2247000,
+    headingDeg: 0,
+    speedDmps: 0,
+    fixTimeMs: 0,
+    accuracyM: 0,
   });
   assert.equal(sock.picture.resources.get('HAT1'), {
-    ref: 1, id: 'HAT1', callSign: 'HT-P1', agency: 'fire', type: 'pump', station: 'F-HAT', capabilities: ['pump', 'thermal-imaging'],
-    status: 1, incidentId: null, lat: 51.7636, lon: -0.2247, headingDeg: 0, speedMps: 0, fixTimeMs: 0, accuracyM: 0,
+    ref: 1,
+    id: 'HAT1',
+    callSign: 'HT-P1',
+    agency: 'fire',
+    type: 'pump',
+    station: 'F-HAT',
+    capabilities: ['pump', 'thermal-imaging'],
+    status: 1,
+    incidentId: null,
+    lat: 51.7636,
+    lon: -0.2247,
+    headingDeg: 0,
+    speedMps: 0,
+    fixTimeMs: 0,
+    accuracyM: 0,
   });
   w.store.close();
 });
@@ -112,12 +167,33 @@ test('positions are merged per resource: one delta per tick with the latest fix,
       seq: 1,
       fromSeq: 0,
       serverTimeMs: T0 + 4100,
-      positions: { ref: [1, 4], latE7: [517720000, 517500000], lonE7: [-2080000, -3000000], headingDeg: [45, 90], speedDmps: [123, 0], fixAgeMs: [1100, 100], accuracyM: [6, 0] },
+      positions: {
+        ref: [1, 4],
+        latE7: [517720000, 517500000],
+        lonE7: [-2080000, -3000000],
+        headingDeg: [45, 90],
+        speedDmps: [123, 0],
+        fixAgeMs: [1100, 100],
+        accuracyM: [6, 0],
+      },
     },
   });
   assert.equal(a.sock.picture.resources.get('HAT1'), {
-    ref: 1, id: 'HAT1', callSign: 'HT-P1', agency: 'fire', type: 'pump', station: 'F-HAT', capabilities: ['pump', 'thermal-imaging'],
-    status: 1, incidentId: null, lat: 51.772, lon: -0.208, headingDeg: 45, speedMps: 12.3, fixTimeMs: T0 + 3000, accuracyM: 6,
+    ref: 1,
+    id: 'HAT1',
+    callSign: 'HT-P1',
+    agency: 'fire',
+    type: 'pump',
+    station: 'F-HAT',
+    capabilities: ['pump', 'thermal-imaging'],
+    status: 1,
+    incidentId: null,
+    lat: 51.772,
+    lon: -0.208,
+    headingDeg: 45,
+    speedMps: 12.3,
+    fixTimeMs: T0 + 3000,
+    accuracyM: 6,
   });
   // A tick with nothing new cuts no delta and sends nothing.
   assert.equal(w.hub.tick(), { seq: 1, cut: false, sent: 0, behind: 0, encodes: 0 });
@@ -152,7 +228,10 @@ test('agency filter: a police screen gets police resources only, and an empty de
   const w = world();
   const { sock } = w.join({ agencies: ['police'], bounds: null });
   w.hub.tick();
-  assert.equal(sock.picture.list().map((r) => r.id), ['PC1']);
+  assert.equal(
+    sock.picture.list().map((r) => r.id),
+    ['PC1'],
+  );
   w.move('HAT1', 51.77, -0.21);
   w.move('PC1', 51.75, -0.3);
   w.hub.tick();
@@ -172,7 +251,10 @@ test('viewport filter: snapshot from the R-tree, then leave, enter and moves ins
   const { sock } = w.join(view);
   w.hub.tick();
   const snap = sock.frames()[0]?.snapshot;
-  assert.equal(snap?.resources.map((r) => r.id), ['HAT1', 'HAT2', 'PC1', 'AMB1']);
+  assert.equal(
+    snap?.resources.map((r) => r.id),
+    ['HAT1', 'HAT2', 'PC1', 'AMB1'],
+  );
   assert.equal(plain(snap?.filter), { bounds: { south: 51.76, west: -0.23, north: 51.77, east: -0.22 } });
   w.move('HAT1', 51.8, -0.2); // leaves
   w.move('WGC1', 51.765, -0.225); // enters
@@ -181,11 +263,19 @@ test('viewport filter: snapshot from the R-tree, then leave, enter and moves ins
   w.status('HAT2', ResourceStatus.UNAVAILABLE);
   w.hub.tick();
   const d = sock.frames()[1]?.delta;
-  assert.equal(plain(d?.changes), [{ status: { ref: 2, status: ResourceStatus.UNAVAILABLE, incidentId: '', eventSeq: 2, atMs: T0 } }]);
+  assert.equal(plain(d?.changes), [
+    { status: { ref: 2, status: ResourceStatus.UNAVAILABLE, incidentId: '', eventSeq: 2, atMs: T0 } },
+  ]);
   assert.equal(plain(d?.leave), [1]);
-  assert.equal(d?.enter.map((r) => [r.id, r.latE7, r.lonE7, r.status]), [['WGC1', 517650000, -2250000, 1]]);
+  assert.equal(
+    d?.enter.map((r) => [r.id, r.latE7, r.lonE7, r.status]),
+    [['WGC1', 517650000, -2250000, 1]],
+  );
   assert.equal(plain(d?.positions?.ref), [2]);
-  assert.equal(sock.picture.list().map((r) => r.id), ['HAT2', 'WGC1', 'PC1', 'AMB1']);
+  assert.equal(
+    sock.picture.list().map((r) => r.id),
+    ['HAT2', 'WGC1', 'PC1', 'AMB1'],
+  );
   assert.is(sock.picture.resources.get('HAT2')?.status, ResourceStatus.UNAVAILABLE);
   w.store.close();
 });
@@ -201,7 +291,8 @@ test('a client that stops reading does not delay another: the fast one gets ever
   const ids = ['HAT1', 'HAT2', 'WGC1', 'PC1', 'DRONE1', 'AMB1'];
   for (let t = 1; t <= 10; t++) {
     w.clock.advance(100);
-    for (const id of ids) w.move(id, 51.75 + rnd() * 0.05, -0.25 + rnd() * 0.05, Math.floor(rnd() * 360), rnd() * 20, 5);
+    for (const id of ids)
+      w.move(id, 51.75 + rnd() * 0.05, -0.25 + rnd() * 0.05, Math.floor(rnd() * 360), rnd() * 20, 5);
     if (t === 3) w.status('PC1', ResourceStatus.MOBILISED, 'I-3');
     if (t === 6) w.status('PC1', ResourceStatus.AT_SCENE);
     const r = w.hub.tick();
@@ -219,7 +310,11 @@ test('a client that stops reading does not delay another: the fast one gets ever
   assert.ok(catchUp);
   assert.equal([catchUp.fromSeq, catchUp.seq], [1, 10]);
   assert.equal(plain(catchUp.positions?.ref), [1, 2, 3, 4, 5, 6], 'only the latest position of each resource');
-  assert.equal(catchUp.changes.map((c) => c.status?.status), [ResourceStatus.MOBILISED, ResourceStatus.AT_SCENE], 'status changes all kept, in order');
+  assert.equal(
+    catchUp.changes.map((c) => c.status?.status),
+    [ResourceStatus.MOBILISED, ResourceStatus.AT_SCENE],
+    'status changes all kept, in order',
+  );
   assert.equal(slow.sock.picture.list(), fast.sock.picture.list());
   assert.is(slow.sock.picture.seq, 10);
   w.store.close();
@@ -260,7 +355,8 @@ test('a screen that acks is never more than maxUnackedFrames ahead: beyond that 
   acking.sock.slow = true; // frames reach it but it has not applied them yet (a kernel buffer, say)
   w.hub.tick(); // snapshot at seq 0
   acking.sock.drain();
-  const ack = (seq: number) => w.hub.control(acking.id, parseControl(decodeClient(encodeClientFrame({ ack: { seq } }))));
+  const ack = (seq: number) =>
+    w.hub.control(acking.id, parseControl(decodeClient(encodeClientFrame({ ack: { seq } }))));
   ack(0);
   for (let t = 1; t <= 6; t++) {
     w.move('HAT1', 51.76 + t / 1000, -0.22);
@@ -290,12 +386,32 @@ test('incident changes: created, mobilised, at scene, closed, each in event orde
     w.hub.tick();
     return kinds(screen.sock.frames().at(-1)?.delta?.changes ?? []);
   };
-  w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.7636, lon: -0.2232, address: 'Hatfield', priority: 2 });
+  w.exec({
+    type: 'incident.create',
+    typeId: 'dwelling-fire',
+    lat: 51.7636,
+    lon: -0.2232,
+    address: 'Hatfield',
+    priority: 2,
+  });
   assert.equal(deltaChanges(), ['incident INC-1:received:@1']);
   assert.equal(screen.sock.picture.incidents.get('INC-1'), {
-    id: 'INC-1', typeId: 'dwelling-fire', typeName: 'Dwelling fire', priority: 2, status: 'received', latE7: 517636000, lonE7: -2232000,
-    address: 'Hatfield', leadAgency: 'fire', supportingAgencies: [], attendances: [], createdAtMs: T0, updatedAtMs: T0, closedAtMs: 0,
-    majorIncident: false, requestedAgencies: [],
+    id: 'INC-1',
+    typeId: 'dwelling-fire',
+    typeName: 'Dwelling fire',
+    priority: 2,
+    status: 'received',
+    latE7: 517636000,
+    lonE7: -2232000,
+    address: 'Hatfield',
+    leadAgency: 'fire',
+    supportingAgencies: [],
+    attendances: [],
+    createdAtMs: T0,
+    updatedAtMs: T0,
+    closedAtMs: 0,
+    majorIncident: false,
+    requestedAgencies: [],
   });
   // One command, three events (decision, two status changes): the incident's change follows the last of them.
   w.exec({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['HAT1', 'HAT2'], proposed: ['HAT1', 'HAT2'] });
@@ -303,7 +419,11 @@ test('incident changes: created, mobilised, at scene, closed, each in event orde
   w.status('HAT1', ResourceStatus.AT_SCENE);
   w.exec({ type: 'incident.update', incidentId: 'INC-1', patch: { methane: { majorIncident: true } } });
   // Two commands in one tick: two incident changes, never merged, in order.
-  assert.equal(deltaChanges(), ['status 1:4:INC-1', 'incident INC-1:in-attendance:HAT1+HAT2@5', 'incident INC-1:in-attendance:HAT1+HAT2@6']);
+  assert.equal(deltaChanges(), [
+    'status 1:4:INC-1',
+    'incident INC-1:in-attendance:HAT1+HAT2@5',
+    'incident INC-1:in-attendance:HAT1+HAT2@6',
+  ]);
   assert.equal(screen.sock.picture.incidents.get('INC-1')?.majorIncident, true);
   w.exec({ type: 'incident.close', incidentId: 'INC-1', reason: 'out' });
   assert.equal(deltaChanges(), ['status 1:5:', 'status 2:5:', 'incident INC-1:closed:HAT1+HAT2@9']);
@@ -321,7 +441,7 @@ test('incident changes: created, mobilised, at scene, closed, each in event orde
   w.store.close();
 });
 
-test('incidents by agency: a dispatcher sees their agency\'s incidents, joins when asked to assist, and gets a removal when dropped', () => {
+test("incidents by agency: a dispatcher sees their agency's incidents, joins when asked to assist, and gets a removal when dropped", () => {
   const w = world();
   const wall = w.join();
   const police = w.join(undefined, new FakeSocket(), 'police');
@@ -343,7 +463,13 @@ test('incidents by agency: a dispatcher sees their agency\'s incidents, joins wh
   assert.equal(last(policeAsFire), []);
   assert.equal(last(ambView), ['incident INC-2:received:@2']);
   // Fire asks police to assist: police sees it at once (to accept it), the ambulance view does not.
-  w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-1', fromAgency: 'fire', toAgency: 'police', note: 'cordon' });
+  w.exec({
+    type: 'incident.requestAssistance',
+    incidentId: 'INC-1',
+    fromAgency: 'fire',
+    toAgency: 'police',
+    note: 'cordon',
+  });
   tick();
   assert.equal(last(police), ['incident INC-1:received:@3']);
   assert.equal(police.sock.picture.incidents.get('INC-1')?.requestedAgencies, ['police']);
@@ -355,12 +481,26 @@ test('incidents by agency: a dispatcher sees their agency\'s incidents, joins wh
   tick();
   assert.equal(last(police), ['incident INC-1:removed@5']);
   assert.equal(police.sock.frames().at(-1)?.delta?.changes[0]?.incident?.incident.leadAgency, '');
-  assert.equal([[...police.sock.picture.incidents.keys()], [...wall.sock.picture.incidents.keys()], [...ambView.sock.picture.incidents.keys()]], [[], ['INC-1', 'INC-2'], ['INC-2']]);
+  assert.equal(
+    [
+      [...police.sock.picture.incidents.keys()],
+      [...wall.sock.picture.incidents.keys()],
+      [...ambView.sock.picture.incidents.keys()],
+    ],
+    [[], ['INC-1', 'INC-2'], ['INC-2']],
+  );
   assert.equal([policeAsFire.sock.picture.incidents.size, policeAsFire.sock.picture.resources.size], [0, 4]);
   // Fresh snapshots agree with what the deltas built, filter by filter.
-  const fresh = [w.join(), w.join(undefined, new FakeSocket(), 'police'), w.join({ agencies: ['ambulance'], bounds: null })];
+  const fresh = [
+    w.join(),
+    w.join(undefined, new FakeSocket(), 'police'),
+    w.join({ agencies: ['ambulance'], bounds: null }),
+  ];
   w.hub.tick();
-  assert.equal(fresh.map((f) => f.sock.picture.incidentList()), [wall, police, ambView].map((c) => c.sock.picture.incidentList()));
+  assert.equal(
+    fresh.map((f) => f.sock.picture.incidentList()),
+    [wall, police, ambView].map((c) => c.sock.picture.incidentList()),
+  );
   w.store.close();
 });
 
@@ -380,7 +520,11 @@ test('cover changes go to every filter, in order with status changes, and are ne
     if (t === 2 || t === 4) w.hub.onCover(coverMsg(T0 + t * 100, 1, 0.95 - t / 100));
     w.hub.tick();
   }
-  assert.equal(fast.sock.frames().flatMap((f) => kinds(f.delta?.changes ?? [])), ['cover 0.9299999999999999', 'cover 0.9099999999999999'], 'the police view skips the fire status change, not the cover');
+  assert.equal(
+    fast.sock.frames().flatMap((f) => kinds(f.delta?.changes ?? [])),
+    ['cover 0.9299999999999999', 'cover 0.9099999999999999'],
+    'the police view skips the fire status change, not the cover',
+  );
   assert.is(slow.sock.sent.length, 1, 'the slow client got nothing after its snapshot');
   slow.sock.drain();
   slow.sock.slow = false;
@@ -400,9 +544,16 @@ test('cover changes go to every filter, in order with status changes, and are ne
  */
 function drive(w: ReturnType<typeof world>, from: number, to: number, onTick: (t: number) => void) {
   const rnd = seededRandom(42);
-  const cycle = [ResourceStatus.MOBILISED, ResourceStatus.AT_SCENE, ResourceStatus.RETURNING, ResourceStatus.AVAILABLE_MOBILE];
+  const cycle = [
+    ResourceStatus.MOBILISED,
+    ResourceStatus.AT_SCENE,
+    ResourceStatus.RETURNING,
+    ResourceStatus.AVAILABLE_MOBILE,
+  ];
   for (let t = 1; t <= to; t++) {
-    const moves = ['HAT1', 'HAT2', 'WGC1', 'PC1', 'DRONE1', 'AMB1'].map((id) => [id, 51.75 + rnd() * 0.04, -0.25 + rnd() * 0.05, rnd()] as const);
+    const moves = ['HAT1', 'HAT2', 'WGC1', 'PC1', 'DRONE1', 'AMB1'].map(
+      (id) => [id, 51.75 + rnd() * 0.04, -0.25 + rnd() * 0.05, rnd()] as const,
+    );
     if (t < from) continue;
     w.clock.advance(100);
     for (const [id, lat, lon, p] of moves) if (p < 0.7) w.move(id, lat, lon, Math.floor(p * 360), p * 30, 3);
@@ -411,7 +562,8 @@ function drive(w: ReturnType<typeof world>, from: number, to: number, onTick: (t
     if (t === 2) w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.77, lon: -0.22 });
     if (t === 5) w.exec({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['HAT1'], proposed: ['HAT1'] });
     if (t === 9) w.exec({ type: 'incident.create', typeId: 'cardiac-arrest', lat: 51.78, lon: -0.21 });
-    if (t === 11) w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-2', fromAgency: 'ambulance', toAgency: 'police' });
+    if (t === 11)
+      w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-2', fromAgency: 'ambulance', toAgency: 'police' });
     if (t === 13) w.status('HAT1', ResourceStatus.AT_SCENE);
     if (t === 16) w.exec({ type: 'incident.close', incidentId: 'INC-1' });
     if (t % 4 === 1) w.hub.onCover(coverMsg(w.clock.now(), w.engine.room.lastSeq, (60 + t) / 100));
@@ -422,7 +574,10 @@ function drive(w: ReturnType<typeof world>, from: number, to: number, onTick: (t
 
 test('a client that reconnects mid-stream ends with the same state as one that never disconnected', () => {
   const w = world();
-  const view: CopFilter = { agencies: ['fire', 'police'], bounds: { south: 51.76, west: -0.235, north: 51.78, east: -0.21 } };
+  const view: CopFilter = {
+    agencies: ['fire', 'police'],
+    bounds: { south: 51.76, west: -0.235, north: 51.78, east: -0.21 },
+  };
   const steady = w.join();
   const steadyView = w.join(view);
   let flaky = w.join();
@@ -447,17 +602,37 @@ test('a client that reconnects mid-stream ends with the same state as one that n
   w.hub.tick();
   assert.equal(w.hub.seq, 30);
   const resumed = flaky.sock.frames()[0]?.delta;
-  assert.equal([resumed?.fromSeq, resumed?.seq], [7, 21], 'one merged delta from the ring (the tick after it rejoined), no snapshot');
+  assert.equal(
+    [resumed?.fromSeq, resumed?.seq],
+    [7, 21],
+    'one merged delta from the ring (the tick after it rejoined), no snapshot',
+  );
   assert.equal(flaky.sock.picture.list(), steady.sock.picture.list());
   assert.equal(flakyView.sock.frames()[0]?.delta?.fromSeq, 7);
   assert.equal(flakyView.sock.picture.list(), steadyView.sock.picture.list());
   // Incidents and cover changed while it was away (INC-2 created, INC-1 closed, new cover): the merged delta carried them.
-  assert.equal(kinds(resumed?.changes ?? []).filter((k) => !k.startsWith('status')), [
-    'incident INC-2:received:@9', 'cover 0.69', 'incident INC-2:received:@10', 'incident INC-1:in-attendance:HAT1@13', 'cover 0.73', 'incident INC-1:closed:HAT1@17', 'cover 0.77', 'cover 0.81',
-  ]);
+  assert.equal(
+    kinds(resumed?.changes ?? []).filter((k) => !k.startsWith('status')),
+    [
+      'incident INC-2:received:@9',
+      'cover 0.69',
+      'incident INC-2:received:@10',
+      'incident INC-1:in-attendance:HAT1@13',
+      'cover 0.73',
+      'incident INC-1:closed:HAT1@17',
+      'cover 0.77',
+      'cover 0.81',
+    ],
+  );
   assert.equal(flaky.sock.picture.incidentList(), steady.sock.picture.incidentList());
-  assert.equal(flaky.sock.picture.incidentList().map((i) => [i.id, i.requestedAgencies]), [['INC-2', ['police']]]);
-  assert.equal([flaky.sock.picture.cover, flakyView.sock.picture.cover], [steady.sock.picture.cover, steady.sock.picture.cover]);
+  assert.equal(
+    flaky.sock.picture.incidentList().map((i) => [i.id, i.requestedAgencies]),
+    [['INC-2', ['police']]],
+  );
+  assert.equal(
+    [flaky.sock.picture.cover, flakyView.sock.picture.cover],
+    [steady.sock.picture.cover, steady.sock.picture.cover],
+  );
   assert.equal(flaky.sock.picture.cover?.figures[0]?.coveredShare, 0.89);
   assert.equal(flakyView.sock.picture.incidentList(), steadyView.sock.picture.incidentList());
   assert.ok(steadyView.sock.results.every((r) => r === 'snapshot' || r === 'delta'));
@@ -471,8 +646,14 @@ test('a client that reconnects mid-stream ends with the same state as one that n
   w.hub.tick();
   assert.equal(fresh.sock.picture.list(), steady.sock.picture.list());
   assert.equal(freshView.sock.picture.list(), steadyView.sock.picture.list());
-  assert.equal([fresh.sock.picture.incidentList(), fresh.sock.picture.cover], [steady.sock.picture.incidentList(), steady.sock.picture.cover]);
-  assert.equal([freshView.sock.picture.incidentList(), freshView.sock.picture.cover], [steadyView.sock.picture.incidentList(), steadyView.sock.picture.cover]);
+  assert.equal(
+    [fresh.sock.picture.incidentList(), fresh.sock.picture.cover],
+    [steady.sock.picture.incidentList(), steady.sock.picture.cover],
+  );
+  assert.equal(
+    [freshView.sock.picture.incidentList(), freshView.sock.picture.cover],
+    [steadyView.sock.picture.incidentList(), steadyView.sock.picture.cover],
+  );
   w.store.close();
 });
 
@@ -490,7 +671,10 @@ test('resume beyond the ring buffer, or from another epoch, gets a snapshot and 
   const snap = flaky.sock.frames()[0]?.snapshot;
   assert.equal([snap?.reason, snap?.seq], [2, 16]); // RESUME_TOO_OLD, at the tick after it rejoined
   assert.equal(flaky.sock.picture.list(), steady.sock.picture.list());
-  assert.equal([flaky.sock.picture.incidentList(), flaky.sock.picture.cover], [steady.sock.picture.incidentList(), steady.sock.picture.cover]);
+  assert.equal(
+    [flaky.sock.picture.incidentList(), flaky.sock.picture.cover],
+    [steady.sock.picture.incidentList(), steady.sock.picture.cover],
+  );
   // Another server instance (restart): sequence numbers are not comparable, so a snapshot.
   const stale = new FakeSocket(steady.sock.picture);
   const id = w.hub.connect(stale, { id: 'x', via: 'test' });
@@ -504,7 +688,12 @@ test('setFilter answers with a snapshot under the new filter', () => {
   const w = world();
   const c = w.join();
   w.hub.tick();
-  w.hub.control(c.id, parseControl(decodeClient(encodeClientFrame(c.sock.picture.setFilterMessage({ agencies: ['ambulance'], bounds: null })))));
+  w.hub.control(
+    c.id,
+    parseControl(
+      decodeClient(encodeClientFrame(c.sock.picture.setFilterMessage({ agencies: ['ambulance'], bounds: null }))),
+    ),
+  );
   w.hub.tick();
   const snap = c.sock.frames()[1]?.snapshot;
   assert.equal([snap?.reason, snap?.resources.map((r) => r.id)], [4, ['AMB1']]);
@@ -543,7 +732,10 @@ test('control frames are validated: bad fields are JCR_VALIDATION with the path'
     [{ subscribe: { filter: { agencies: ['coastguard'] } } }, 'subscribe.filter.agencies'],
     [{ subscribe: { filter: { bounds: { south: 52, west: 0, north: 51, east: 1 } } } }, 'subscribe.filter.bounds'],
     [{ subscribe: { filter: { bounds: { south: 51, west: 1, north: 52, east: 0 } } } }, 'subscribe.filter.bounds'],
-    [{ subscribe: { filter: { bounds: { south: 51, west: 0, north: 95, east: 1 } } } }, 'subscribe.filter.bounds.north'],
+    [
+      { subscribe: { filter: { bounds: { south: 51, west: 0, north: 95, east: 1 } } } },
+      'subscribe.filter.bounds.north',
+    ],
     [{ subscribe: { lastSeq: -1 } }, 'subscribe.lastSeq'],
     [{ setFilter: { filter: { agencies: 'fire' } } }, 'setFilter.filter.agencies'],
     [{}, undefined],
@@ -560,7 +752,11 @@ test('control frames are validated: bad fields are JCR_VALIDATION with the path'
   // All three agencies and no bounds is the unfiltered view (shares the unfiltered frame).
   const all = parseControl({ subscribe: { filter: { agencies: ['police', 'fire', 'ambulance'] } } });
   assert.equal(all.type === 'subscribe' ? all.filter.key : null, '');
-  const some = parseControl({ setFilter: { filter: { agencies: ['police', 'fire', 'fire'], bounds: { south: 51, west: -1, north: 52, east: 0 } } } });
+  const some = parseControl({
+    setFilter: {
+      filter: { agencies: ['police', 'fire', 'fire'], bounds: { south: 51, west: -1, north: 52, east: 0 } },
+    },
+  });
   assert.equal(some.type === 'setFilter' ? some.filter.key : null, 'fire,police|51,-1,52,0');
 });
 
@@ -585,12 +781,24 @@ test('a police dispatcher resuming through a merged catch-up, with and without a
   w.exec({ type: 'incident.close', incidentId: 'INC-1' });
   w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.771, lon: -0.221 });
   tick();
-  w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-2', fromAgency: 'fire', toAgency: 'police', note: 'cordon' });
+  w.exec({
+    type: 'incident.requestAssistance',
+    incidentId: 'INC-2',
+    fromAgency: 'fire',
+    toAgency: 'police',
+    note: 'cordon',
+  });
   tick();
   w.exec({ type: 'incident.acceptAssistance', incidentId: 'INC-2', requestId: 'INC-2-R1', actingAgency: 'police' });
   w.exec({ type: 'incident.update', incidentId: 'INC-2', patch: { supportingAgencies: [] } });
   w.exec({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.772, lon: -0.222 });
-  w.exec({ type: 'incident.requestAssistance', incidentId: 'INC-3', fromAgency: 'fire', toAgency: 'police', note: 'traffic' });
+  w.exec({
+    type: 'incident.requestAssistance',
+    incidentId: 'INC-3',
+    fromAgency: 'fire',
+    toAgency: 'police',
+    note: 'traffic',
+  });
   tick();
   police = w.join(undefined, new FakeSocket(police.sock.picture), 'police');
   policeView = w.join(view, new FakeSocket(policeView.sock.picture), 'police');
@@ -600,8 +808,16 @@ test('a police dispatcher resuming through a merged catch-up, with and without a
     assert.equal([d?.fromSeq, d?.seq], [1, 5], 'one merged delta, no snapshot');
     const incidents = kinds(d?.changes ?? []).filter((k) => k.startsWith('incident'));
     // INC-1 not at all; INC-2 while police was asked and supporting, then its removal
-    assert.equal(incidents, ['incident INC-2:received:@6', 'incident INC-2:received:@7', 'incident INC-2:removed@8', 'incident INC-3:received:@10']);
-    assert.equal(c.sock.picture.incidentList().map((i) => i.id), ['INC-3']);
+    assert.equal(incidents, [
+      'incident INC-2:received:@6',
+      'incident INC-2:received:@7',
+      'incident INC-2:removed@8',
+      'incident INC-3:received:@10',
+    ]);
+    assert.equal(
+      c.sock.picture.incidentList().map((i) => i.id),
+      ['INC-3'],
+    );
   }
   w.store.close();
 });

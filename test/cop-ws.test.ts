@@ -18,10 +18,23 @@ import { api, tokenFor } from './support/server.ts';
 const TOKEN = 'cop-test-token-0123456789';
 const TICK = 100;
 
-async function boot(copToken: string | null = TOKEN, more: Partial<Parameters<typeof startServer>[0]> = {}): Promise<{ server: RunningServer; timer: ManualTimer; clock: ReturnType<typeof fakeClock> }> {
+async function boot(
+  copToken: string | null = TOKEN,
+  more: Partial<Parameters<typeof startServer>[0]> = {},
+): Promise<{ server: RunningServer; timer: ManualTimer; clock: ReturnType<typeof fakeClock> }> {
   const timer = manualTimer();
   const clock = fakeClock();
-  const server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent', every: timer.every, copToken: copToken ?? undefined, copLimits: { tickMs: TICK }, ...more });
+  const server = await startServer({
+    scenario: miniScenario(),
+    db: ':memory:',
+    port: 0,
+    clock: clock.now,
+    logLevel: 'silent',
+    every: timer.every,
+    copToken: copToken ?? undefined,
+    copLimits: { tickMs: TICK },
+    ...more,
+  });
   return { server, timer, clock };
 }
 
@@ -53,7 +66,11 @@ function wsUrl(server: RunningServer, path: string): string {
   return server.url.replace('http:', 'ws:') + path;
 }
 
-async function open(server: RunningServer, query = `?token=${TOKEN}`, headers: Record<string, string> = {}): Promise<WebSocket> {
+async function open(
+  server: RunningServer,
+  query = `?token=${TOKEN}`,
+  headers: Record<string, string> = {},
+): Promise<WebSocket> {
   const ws = new WebSocket(wsUrl(server, '/ws/cop' + query), { headers });
   await once(ws, 'open');
   return ws;
@@ -68,7 +85,13 @@ async function control(server: RunningServer, ws: WebSocket, bytes: Uint8Array):
   await handled;
 }
 
-async function subscribe(server: RunningServer, timer: ManualTimer, filter?: CopFilter, picture?: CopPicture, query = `?token=${TOKEN}`): Promise<Screen> {
+async function subscribe(
+  server: RunningServer,
+  timer: ManualTimer,
+  filter?: CopFilter,
+  picture?: CopPicture,
+  query = `?token=${TOKEN}`,
+): Promise<Screen> {
   const ws = await open(server, query);
   const screen = new Screen(ws, picture);
   await control(server, ws, encodeClientFrame(screen.picture.subscribeMessage(filter)));
@@ -77,7 +100,11 @@ async function subscribe(server: RunningServer, timer: ManualTimer, filter?: Cop
   return screen;
 }
 
-async function refused(server: RunningServer, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+async function refused(
+  server: RunningServer,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
   const ws = new WebSocket(wsUrl(server, path), { headers });
   const [, res] = (await once(ws, 'unexpected-response')) as [unknown, import('node:http').IncomingMessage];
   let text = '';
@@ -121,7 +148,10 @@ test('over the wire: snapshot, then a delta with the status change and the merge
   const screen = await subscribe(server, timer);
   assert.equal([screen.picture.seq, screen.picture.resources.size, screen.picture.epoch], [0, 6, server.cop.hub.epoch]);
   const { engine } = server;
-  engine.execute({ type: 'resource.setStatus', resourceId: 'PC1', status: ResourceStatus.MOBILISED, incidentId: 'I-5' }, { origin: 'operator', actor: 'alice' });
+  engine.execute(
+    { type: 'resource.setStatus', resourceId: 'PC1', status: ResourceStatus.MOBILISED, incidentId: 'I-5' },
+    { origin: 'operator', actor: 'alice' },
+  );
   clock.advance(500);
   engine.room.fleet.applyFix(engine.room.fleet.require('PC1'), 51.77, -0.23, 10, 15, clock.now(), 4);
   engine.notifyPositions(['PC1']);
@@ -130,8 +160,21 @@ test('over the wire: snapshot, then a delta with the status change and the merge
   const m = await screen.next();
   assert.equal(m.delta?.seq, 1);
   assert.equal(screen.picture.resources.get('PC1'), {
-    ref: 4, id: 'PC1', callSign: 'HT-IRV1', agency: 'police', type: 'response-car', station: 'P-HAT', capabilities: ['police-response'],
-    status: ResourceStatus.MOBILISED, incidentId: 'I-5', lat: 51.77, lon: -0.23, headingDeg: 10, speedMps: 15, fixTimeMs: clock.now() - 50, accuracyM: 4,
+    ref: 4,
+    id: 'PC1',
+    callSign: 'HT-IRV1',
+    agency: 'police',
+    type: 'response-car',
+    station: 'P-HAT',
+    capabilities: ['police-response'],
+    status: ResourceStatus.MOBILISED,
+    incidentId: 'I-5',
+    lat: 51.77,
+    lon: -0.23,
+    headingDeg: 10,
+    speedMps: 15,
+    fixTimeMs: clock.now() - 50,
+    accuracyM: 4,
   });
   screen.ws.close();
   await server.close();
@@ -146,7 +189,11 @@ test('a reconnecting screen resumes from its last seq and ends equal to one that
     clock.advance(TICK);
     engine.room.fleet.applyFix(engine.room.fleet.require('HAT1'), 51.76 + i / 1000, -0.22, i, 10, clock.now(), 5);
     engine.notifyPositions(['HAT1']);
-    if (i === 3) engine.execute({ type: 'resource.setStatus', resourceId: 'AMB1', status: ResourceStatus.UNAVAILABLE }, { origin: 'operator', actor: 'alice' });
+    if (i === 3)
+      engine.execute(
+        { type: 'resource.setStatus', resourceId: 'AMB1', status: ResourceStatus.UNAVAILABLE },
+        { origin: 'operator', actor: 'alice' },
+      );
     timer.tick(TICK);
     for (const s of screens) await s.next();
   };
@@ -166,8 +213,13 @@ test('a reconnecting screen resumes from its last seq and ends equal to one that
 /** A delta's incident changes as `id:status:attendances@eventSeq` (or `id:removed`), status changes as `ref:status`. */
 function changeList(m: CopServerMsgIn): string[] {
   return (m.delta?.changes ?? []).map((c) =>
-    c.incident ? `${c.incident.incident.id}:${c.incident.removed ? 'removed' : `${c.incident.incident.status}:${c.incident.incident.attendances.map((a) => a.resourceId).join('+')}`}@${c.incident.eventSeq}` :
-    c.status ? `${c.status.ref}:${c.status.status}` : c.cover ? 'cover' : '?',
+    c.incident
+      ? `${c.incident.incident.id}:${c.incident.removed ? 'removed' : `${c.incident.incident.status}:${c.incident.incident.attendances.map((a) => a.resourceId).join('+')}`}@${c.incident.eventSeq}`
+      : c.status
+        ? `${c.status.ref}:${c.status.status}`
+        : c.cover
+          ? 'cover'
+          : '?',
   );
 }
 
@@ -186,13 +238,33 @@ test('an incident created, mobilised and closed over REST reaches screens as ord
     const [w, d] = [await wall.next(), await desk.next()];
     return [changeList(w), changeList(d)];
   };
-  assert.equal(await step('POST', '/api/incidents', { typeId: 'dwelling-fire', lat: 51.7636, lon: -0.2232, address: 'Hatfield' }, 201), [['INC-1:received:@1'], []]);
+  assert.equal(
+    await step(
+      'POST',
+      '/api/incidents',
+      { typeId: 'dwelling-fire', lat: 51.7636, lon: -0.2232, address: 'Hatfield' },
+      201,
+    ),
+    [['INC-1:received:@1'], []],
+  );
   assert.equal(wall.picture.incidents.get('INC-1')?.typeName, 'Dwelling fire');
   // accept: a recommendation is recorded first (no incident change: CopIncident does not carry it), then the decision and two status changes.
-  assert.equal(await step('POST', '/api/incidents/INC-1/mobilise', { accept: true }, 200), [['1:3', '2:3', 'INC-1:mobilising:HAT1+HAT2@5'], ['1:3', '2:3']]);
-  assert.equal(await step('POST', '/api/incidents/INC-1/arrived', { resourceId: 'HAT1' }, 200), [['1:4', 'INC-1:in-attendance:HAT1+HAT2@6'], ['1:4']]);
-  assert.equal(await step('POST', '/api/incidents/INC-1/close', { reason: 'out' }, 200), [['1:5', '2:5', 'INC-1:closed:HAT1+HAT2@9'], ['1:5', '2:5']]);
-  assert.equal([wall.picture.incidents.size, desk.picture.incidents.size, wall.picture.seq, desk.picture.seq], [0, 0, 4, 4]);
+  assert.equal(await step('POST', '/api/incidents/INC-1/mobilise', { accept: true }, 200), [
+    ['1:3', '2:3', 'INC-1:mobilising:HAT1+HAT2@5'],
+    ['1:3', '2:3'],
+  ]);
+  assert.equal(await step('POST', '/api/incidents/INC-1/arrived', { resourceId: 'HAT1' }, 200), [
+    ['1:4', 'INC-1:in-attendance:HAT1+HAT2@6'],
+    ['1:4'],
+  ]);
+  assert.equal(await step('POST', '/api/incidents/INC-1/close', { reason: 'out' }, 200), [
+    ['1:5', '2:5', 'INC-1:closed:HAT1+HAT2@9'],
+    ['1:5', '2:5'],
+  ]);
+  assert.equal(
+    [wall.picture.incidents.size, desk.picture.incidents.size, wall.picture.seq, desk.picture.seq],
+    [0, 0, 4, 4],
+  );
   wall.ws.close();
   desk.ws.close();
   await server.close();
@@ -201,26 +273,51 @@ test('an incident created, mobilised and closed over REST reaches screens as ord
 test('over the wire, a screen that reconnects mid-stream ends with the same resources, incidents and cover as one that stayed', async () => {
   const scenario = {
     ...coverScenario(),
-    incidentTypes: [{ id: 'rtc', name: 'Road traffic collision', leadAgency: 'fire' as const, priority: 2 as const, attendance: [{ capability: 'pump', count: 1, agency: 'fire' as const }], standards: ['fire-test'] }],
+    incidentTypes: [
+      {
+        id: 'rtc',
+        name: 'Road traffic collision',
+        leadAgency: 'fire' as const,
+        priority: 2 as const,
+        attendance: [{ capability: 'pump', count: 1, agency: 'fire' as const }],
+        standards: ['fire-test'],
+      },
+    ],
   };
-  const { server, timer, clock } = await boot(TOKEN, { scenario, cover: { planner: coverPlanner(scenario), schedule: () => () => {} } });
+  const { server, timer, clock } = await boot(TOKEN, {
+    scenario,
+    cover: { planner: coverPlanner(scenario), schedule: () => () => {} },
+  });
   const { engine } = server;
   const cover = server.cover;
   if (!cover) throw new Error('no cover service');
   await cover.flush(); // the first picture, before anyone watches
   const steady = await subscribe(server, timer);
   const flaky = await subscribe(server, timer);
-  assert.equal(steady.picture.cover?.figures.map((f) => [f.surface, f.nth, f.coveredShare]), [['fire:pump', 1, 125 / 150], ['fire:pump', 2, 110 / 150], ['ambulance:paramedic', 1, 140 / 150]]);
+  assert.equal(
+    steady.picture.cover?.figures.map((f) => [f.surface, f.nth, f.coveredShare]),
+    [
+      ['fire:pump', 1, 125 / 150],
+      ['fire:pump', 2, 110 / 150],
+      ['ambulance:paramedic', 1, 140 / 150],
+    ],
+  );
   const op = { origin: 'operator' as const, actor: 'alice' };
   const step = async (i: number, screens: Screen[]) => {
     clock.advance(TICK);
     engine.room.fleet.applyFix(engine.room.fleet.require('AMB2'), 52.2 + i / 1000, 0.13, i, 10, clock.now(), 5);
     engine.notifyPositions(['AMB2']);
-    if (i === 2) engine.execute({ type: 'incident.create', typeId: 'rtc', lat: 52.19, lon: 0.17, address: 'Cherry Hinton Road' }, op);
-    if (i === 4) engine.execute({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['CHH1'], proposed: ['CHH1'] }, op);
+    if (i === 2)
+      engine.execute(
+        { type: 'incident.create', typeId: 'rtc', lat: 52.19, lon: 0.17, address: 'Cherry Hinton Road' },
+        op,
+      );
+    if (i === 4)
+      engine.execute({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['CHH1'], proposed: ['CHH1'] }, op);
     if (i === 4 || i === 6) await cover.flush(); // CHH1 committed, then CEN1 unavailable: two new cover pictures
     if (i === 5) engine.execute({ type: 'incident.create', typeId: 'rtc', lat: 52.21, lon: 0.12 }, op);
-    if (i === 6) engine.execute({ type: 'resource.setStatus', resourceId: 'CEN1', status: ResourceStatus.UNAVAILABLE }, op);
+    if (i === 6)
+      engine.execute({ type: 'resource.setStatus', resourceId: 'CEN1', status: ResourceStatus.UNAVAILABLE }, op);
     if (i === 7) engine.execute({ type: 'incident.close', incidentId: 'INC-2', reason: 'false alarm' }, op);
     timer.tick(TICK);
     for (const s of screens) await s.next();
@@ -234,10 +331,16 @@ test('over the wire, a screen that reconnects mid-stream ends with the same reso
   assert.equal(back.picture.seq, 9); // seq 1 was the first cover picture
   assert.equal(back.picture.list(), steady.picture.list());
   assert.equal(back.picture.incidentList(), steady.picture.incidentList());
-  assert.equal(back.picture.incidentList().map((i) => [i.id, i.status, i.attendances.map((a) => a.resourceId)]), [['INC-1', 'mobilising', ['CHH1']]]);
+  assert.equal(
+    back.picture.incidentList().map((i) => [i.id, i.status, i.attendances.map((a) => a.resourceId)]),
+    [['INC-1', 'mobilising', ['CHH1']]],
+  );
   assert.equal(back.picture.cover, steady.picture.cover);
   assert.equal(back.picture.cover?.figures[0]?.coveredShare, cover.summary()?.figures[0]?.coveredShare);
-  assert.ok((back.picture.cover?.figures[0]?.coveredShare ?? 1) < 1, 'the missed recomputes lowered the first-pump figure');
+  assert.ok(
+    (back.picture.cover?.figures[0]?.coveredShare ?? 1) < 1,
+    'the missed recomputes lowered the first-pump figure',
+  );
   steady.ws.close();
   back.ws.close();
   await server.close();
@@ -249,8 +352,18 @@ test('a malformed control frame closes that connection with 1007 (JCR_VALIDATION
   const cases: Array<[string | Uint8Array, number, string]> = [
     [new Uint8Array([0x0a, 0xff, 0xff]), 1007, 'JCR_VALIDATION'],
     ['{"subscribe":{}}', 1007, 'JCR_VALIDATION'],
-    [encodeClientFrame({ subscribe: { lastSeq: 0, resumeEpoch: '', filter: { agencies: ['navy'], bounds: null } } }), 1007, 'JCR_VALIDATION'],
-    [encodeClientFrame({ setFilter: { filter: { agencies: [], bounds: { south: 52, west: 0, north: 51, east: 1 } } } }), 1007, 'JCR_VALIDATION'],
+    [
+      encodeClientFrame({ subscribe: { lastSeq: 0, resumeEpoch: '', filter: { agencies: ['navy'], bounds: null } } }),
+      1007,
+      'JCR_VALIDATION',
+    ],
+    [
+      encodeClientFrame({
+        setFilter: { filter: { agencies: [], bounds: { south: 52, west: 0, north: 51, east: 1 } } },
+      }),
+      1007,
+      'JCR_VALIDATION',
+    ],
     [new Uint8Array(5000), 1009, ''],
   ];
   for (const [frame, code, reason] of cases) {

@@ -18,7 +18,9 @@ async function scrape(url: string): Promise<{ names: string[]; value: (name: str
   const res = await fetch(`${url}/metrics`); // a loopback scraper needs no token
   assert.is(res.status, 200);
   const lines = (await res.text()).split('\n');
-  const samples = new Map(lines.filter((l) => l.startsWith('jcr_cover_')).map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])]));
+  const samples = new Map(
+    lines.filter((l) => l.startsWith('jcr_cover_')).map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])]),
+  );
   return {
     names: lines.filter((l) => l.startsWith('# TYPE jcr_cover_')).map((l) => l.split(' ')[2]!),
     value: (name) => {
@@ -31,12 +33,32 @@ async function scrape(url: string): Promise<{ names: string[]; value: (name: str
 
 test('/metrics: cover computes, last compute time, worker restarts and refreshes; the counts move with a compute and a crash', async () => {
   const clock = fakeClock();
-  const server = await startServer({ scenario, db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent', cover: { planner, schedule: () => () => {}, restartDelayMs: 0 } });
+  const server = await startServer({
+    scenario,
+    db: ':memory:',
+    port: 0,
+    clock: clock.now,
+    logLevel: 'silent',
+    cover: { planner, schedule: () => () => {}, restartDelayMs: 0 },
+  });
   try {
     const first = await scrape(server.url);
-    assert.equal(first.names, ['jcr_cover_computes_total', 'jcr_cover_last_compute_ms', 'jcr_cover_worker_restarts_total', 'jcr_cover_refreshes_total']);
+    assert.equal(first.names, [
+      'jcr_cover_computes_total',
+      'jcr_cover_last_compute_ms',
+      'jcr_cover_worker_restarts_total',
+      'jcr_cover_refreshes_total',
+    ]);
     // the debounce never fires here: nothing computed yet
-    assert.equal(['jcr_cover_computes_total', 'jcr_cover_last_compute_ms', 'jcr_cover_worker_restarts_total', 'jcr_cover_refreshes_total'].map(first.value), [0, 0, 0, 0]);
+    assert.equal(
+      [
+        'jcr_cover_computes_total',
+        'jcr_cover_last_compute_ms',
+        'jcr_cover_worker_restarts_total',
+        'jcr_cover_refreshes_total',
+      ].map(first.value),
+      [0, 0, 0, 0],
+    );
 
     await server.cover!.flushAsync();
     const second = await scrape(server.url);
@@ -47,7 +69,10 @@ test('/metrics: cover computes, last compute time, worker restarts and refreshes
 
     // a crash: the worker restarts and the next compute is answered by the new one
     await (server.cover!.computer as WorkerComputer).kill();
-    server.engine.execute({ type: 'resource.setStatus', resourceId: 'CHH1', status: 3 }, { origin: 'operator', actor: 't' });
+    server.engine.execute(
+      { type: 'resource.setStatus', resourceId: 'CHH1', status: 3 },
+      { origin: 'operator', actor: 't' },
+    );
     await server.cover!.flushAsync();
     const third = await scrape(server.url);
     assert.equal([third.value('jcr_cover_computes_total'), third.value('jcr_cover_worker_restarts_total')], [2, 1]);

@@ -58,7 +58,14 @@ async function world() {
   const clock = fakeClock();
   const timers = fakeTimers(clock);
   const engine = Engine.boot(scenario, Store.open(':memory:'), clock.now);
-  const cover = new CoverService({ engine, planner, clock: clock.now, schedule: timers.schedule, refreshMs: 10_000, refreshMovedM: 200 });
+  const cover = new CoverService({
+    engine,
+    planner,
+    clock: clock.now,
+    schedule: timers.schedule,
+    refreshMs: 10_000,
+    refreshMovedM: 200,
+  });
   const ctx = { origin: 'operator' as const, actor: 't' };
   // AMB2 committed; AMB1 available mobile at the ambulance station: the only ambulance source
   engine.execute({ type: 'resource.setStatus', resourceId: 'AMB2', status: 3 }, ctx);
@@ -74,13 +81,18 @@ async function world() {
 
 /** The ambulance figures of the cover service's latest picture. */
 function ambulancePicture(cover: CoverService): number[] {
-  return cover.latest()!.surfaces.find((s) => s.key === 'ambulance:paramedic')!.figures.map((f) => f.coveredWeight);
+  return cover
+    .latest()!
+    .surfaces.find((s) => s.key === 'ambulance:paramedic')!
+    .figures.map((f) => f.coveredWeight);
 }
 
 /** The ambulance figures computed here from the engine's fleet as it is now. */
 function ambulanceNow(engine: Engine): number[] {
   const calc = new CoverCalc(planner, scenario);
-  calc.apply([...engine.room.fleet.all()].map((r) => ({ resourceId: r.def.id, status: r.status, lat: r.lat, lon: r.lon })));
+  calc.apply(
+    [...engine.room.fleet.all()].map((r) => ({ resourceId: r.def.id, status: r.status, lat: r.lat, lon: r.lon })),
+  );
   return calc.compute(['ambulance:paramedic'])[0]!.figures.map((f) => f.coveredWeight);
 }
 

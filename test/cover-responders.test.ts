@@ -30,12 +30,35 @@ function handLists(): ResponderLists {
   const ids = ['A', 'B', 'C', 'D', 'E'];
   const I = (id: string) => ids.indexOf(id);
   const perPoint: Array<Array<[number, string]>> = [
-    [[100, 'A'], [200, 'B'], [400, 'C'], [500, 'D']],
-    [[250, 'B'], [290, 'C'], [600, 'A'], [700, 'D']],
-    [[280, 'A'], [470, 'E']], // only two sources within the bound
-    [[310, 'D'], [320, 'A'], [330, 'B'], [340, 'C']],
+    [
+      [100, 'A'],
+      [200, 'B'],
+      [400, 'C'],
+      [500, 'D'],
+    ],
+    [
+      [250, 'B'],
+      [290, 'C'],
+      [600, 'A'],
+      [700, 'D'],
+    ],
+    [
+      [280, 'A'],
+      [470, 'E'],
+    ], // only two sources within the bound
+    [
+      [310, 'D'],
+      [320, 'A'],
+      [330, 'B'],
+      [340, 'C'],
+    ],
     [], // does not snap: NaN
-    [[100, 'E'], [450, 'B'], [470, 'C'], [490, 'A']],
+    [
+      [100, 'E'],
+      [450, 'B'],
+      [470, 'C'],
+      [490, 'A'],
+    ],
   ];
   const slots = 4;
   const rows = Array.from({ length: slots }, () => new Float64Array(6).fill(Infinity));
@@ -50,7 +73,13 @@ function handLists(): ResponderLists {
   return packResponders(fire, ids, rows, who);
 }
 
-const ambLists = (): ResponderLists => packResponders(amb, ['AMB1'], [new Float64Array([60, 60, 60, 60, 60, 60]), new Float64Array(6).fill(Infinity)], [new Int32Array(6).fill(0), new Int32Array(6).fill(-1)]);
+const ambLists = (): ResponderLists =>
+  packResponders(
+    amb,
+    ['AMB1'],
+    [new Float64Array([60, 60, 60, 60, 60, 60]), new Float64Array(6).fill(Infinity)],
+    [new Int32Array(6).fill(0), new Int32Array(6).fill(-1)],
+  );
 
 test('literal: lists packed per demand point; k best without the removed, by hand', () => {
   const l = handLists();
@@ -78,23 +107,48 @@ test('literal: lists packed per demand point; k best without the removed, by han
 });
 
 test('literal: what-if figures from hand lists (weights 50, 30, 15, 25, 20, 10 of 150)', () => {
-  const lists = new Map([['fire:pump', handLists()], ['ambulance:paramedic', ambLists()]]);
+  const lists = new Map([
+    ['fire:pump', handLists()],
+    ['ambulance:paramedic', ambLists()],
+  ]);
   const get = (k: string) => lists.get(k);
   const shares = (ids: string[]) =>
-    figuresOf(whatIfFromResponders(model, get, ids)!).map((f) => [f.standardId, f.nth, f.before, f.after, f.drop, f.meetsAfter]);
+    figuresOf(whatIfFromResponders(model, get, ids)!).map((f) => [
+      f.standardId,
+      f.nth,
+      f.before,
+      f.after,
+      f.drop,
+      f.meetsAfter,
+    ]);
   // Before: 1st within 5 min: centre, cherry, arbury, fulbourn = 105/150; 2nd within 8 min: all but trumpington = 130/150.
   // Without A: 1st loses arbury (15) -> 90/150; 2nd loses arbury (15) -> 115/150.
-  assert.equal(shares(['A']), [['fire-test', 1, 0.7, 0.6, 0.1, false], ['fire-test', 2, 0.8667, 0.7667, 0.1, false]]);
+  assert.equal(shares(['A']), [
+    ['fire-test', 1, 0.7, 0.6, 0.1, false],
+    ['fire-test', 2, 0.8667, 0.7667, 0.1, false],
+  ]);
   // Without A and B: 1st keeps cherry (C 290) and fulbourn = 40/150; 2nd keeps chesterton (C 340) and fulbourn (C 470) = 35/150.
-  assert.equal(shares(['A', 'B']), [['fire-test', 1, 0.7, 0.2667, 0.4333, false], ['fire-test', 2, 0.8667, 0.2333, 0.6334, false]]);
+  assert.equal(shares(['A', 'B']), [
+    ['fire-test', 1, 0.7, 0.2667, 0.4333, false],
+    ['fire-test', 2, 0.8667, 0.2333, 0.6334, false],
+  ]);
   const w = whatIfFromResponders(model, get, ['A'])!;
-  assert.equal(w.surfaces[0]!.lost.map((l) => [l.id, l.nth, l.beforeS, l.afterS]), [['d-arbury', 1, 280, 470], ['d-arbury', 2, 470, null]]);
+  assert.equal(
+    w.surfaces[0]!.lost.map((l) => [l.id, l.nth, l.beforeS, l.afterS]),
+    [
+      ['d-arbury', 1, 280, 470],
+      ['d-arbury', 2, 470, null],
+    ],
+  );
   // a resource that is no source changes nothing; an ambulance only the ambulance surface
   assert.equal(whatIfFromResponders(model, get, ['Z']), { committed: ['Z'], surfaces: [] });
   assert.equal(shares(['AMB1']), [['amb-test', 1, 1, 0, 1, false]]);
   // more than the lists answer exactly, or a surface without lists: no answer (the caller asks the full what-if)
   assert.is(whatIfFromResponders(model, get, ['A', 'B', 'C']), null);
-  assert.is(whatIfFromResponders(model, (k) => (k === 'fire:pump' ? handLists() : undefined), ['A']), null);
+  assert.is(
+    whatIfFromResponders(model, (k) => (k === 'fire:pump' ? handLists() : undefined), ['A']),
+    null,
+  );
 });
 
 /** The fixture world with twelve more pumps and two more ambulances, so lists are shorter than the sources. */
@@ -102,9 +156,28 @@ function biggerScenario(): Scenario {
   const extra: ResourceDef[] = [];
   const stations = ['F-CEN', 'F-CHH', 'F-ARB', 'F-TRU'];
   for (let i = 0; i < 12; i++) {
-    extra.push({ id: `P${i}`, callSign: `X-P${i}`, agency: 'fire', type: 'pump', capabilities: ['pump'], station: stations[i % 4]!, crewing: i % 3 === 0 ? 'on-call' : 'wholetime', vehicleClass: 'fire' });
+    extra.push({
+      id: `P${i}`,
+      callSign: `X-P${i}`,
+      agency: 'fire',
+      type: 'pump',
+      capabilities: ['pump'],
+      station: stations[i % 4]!,
+      crewing: i % 3 === 0 ? 'on-call' : 'wholetime',
+      vehicleClass: 'fire',
+    });
   }
-  for (let i = 0; i < 2; i++) extra.push({ id: `A${i}`, callSign: `X-A${i}`, agency: 'ambulance', type: 'ambulance', capabilities: ['paramedic'], station: 'A-CEN', crewing: 'mobile', vehicleClass: 'ambulance' });
+  for (let i = 0; i < 2; i++)
+    extra.push({
+      id: `A${i}`,
+      callSign: `X-A${i}`,
+      agency: 'ambulance',
+      type: 'ambulance',
+      capabilities: ['paramedic'],
+      station: 'A-CEN',
+      crewing: 'mobile',
+      vehicleClass: 'ambulance',
+    });
   return { ...base, resources: [...base.resources, ...extra] };
 }
 
@@ -160,7 +233,10 @@ test('exact: every single resource and seeded random sets equal the full what-if
           const got = whatIfFromResponders(m, (k) => lists.get(k), ids);
           const pumps = ids.filter((id) => fireLists.resourceIds.includes(id)).length;
           const ambs = ids.filter((id) => lists.get('ambulance:paramedic')!.resourceIds.includes(id)).length;
-          if (pumps > exactRemovals || (ambs > exactRemovals && lists.get('ambulance:paramedic')!.resourceIds.length > 1 + exactRemovals)) {
+          if (
+            pumps > exactRemovals ||
+            (ambs > exactRemovals && lists.get('ambulance:paramedic')!.resourceIds.length > 1 + exactRemovals)
+          ) {
             assert.is(got, null, `${ids}`);
             refused++;
             continue;
@@ -187,11 +263,18 @@ test('worker: the lists arrive with each picture (transferred) and answer what t
     // the same picture on this thread: the lists are equal, element by element
     const calc = new CoverCalc(planner, scenario);
     calc.apply(changes);
-    assert.equal(calc.compute(model.surfaces.map((s) => s.key)).map((p) => p.responders), pictures.map((p) => p.responders));
+    assert.equal(
+      calc.compute(model.surfaces.map((s) => s.key)).map((p) => p.responders),
+      pictures.map((p) => p.responders),
+    );
     const m = new CoverModel(planner, scenario);
     for (const r of fleet.all()) {
       const ids = [r.def.id];
-      assert.equal(whatIfFromResponders(m, (k) => lists.get(k), ids), await computer.request([], { kind: 'whatIf', resourceIds: ids }), r.def.id);
+      assert.equal(
+        whatIfFromResponders(m, (k) => lists.get(k), ids),
+        await computer.request([], { kind: 'whatIf', resourceIds: ids }),
+        r.def.id,
+      );
     }
     assert.is(m.treeSearches, 0); // answered from the lists alone
   } finally {

@@ -33,7 +33,9 @@ function manualSchedule(): { schedule: Schedule; fire: () => void } {
 /** The same surfaces computed on this thread, from the engine's live fleet (compute time left out). */
 function inProcess(engine: Engine): Array<Omit<CoverSurfaceSnapshot, 'computeMs'>> {
   const calc = new CoverCalc(planner, scenario);
-  calc.apply([...engine.room.fleet.all()].map((r) => ({ resourceId: r.def.id, status: r.status, lat: r.lat, lon: r.lon })));
+  calc.apply(
+    [...engine.room.fleet.all()].map((r) => ({ resourceId: r.def.id, status: r.status, lat: r.lat, lon: r.lon })),
+  );
   return calc.compute(calc.model.surfaces.map((s) => s.key)).map(({ computeMs: _ms, ...rest }) => rest);
 }
 
@@ -58,7 +60,20 @@ test('the shared road graph has the same arrays and snaps alike, and its buffer 
   const shared = shareGraph(g);
   assert.ok(shared.buffer instanceof SharedArrayBuffer);
   const h = openSharedGraph(shared);
-  for (const name of ['lat', 'lon', 'firstOut', 'head', 'tail', 'lengthM', 'twin', 'geomStart', 'geomPoint', 'slotLenM', 'slotHighway', 'segSlot'] as const) {
+  for (const name of [
+    'lat',
+    'lon',
+    'firstOut',
+    'head',
+    'tail',
+    'lengthM',
+    'twin',
+    'geomStart',
+    'geomPoint',
+    'slotLenM',
+    'slotHighway',
+    'segSlot',
+  ] as const) {
     assert.equal(Array.from(h[name]), Array.from(g[name]), name);
     assert.is(h[name].buffer, shared.buffer, name);
   }
@@ -70,17 +85,30 @@ test('the shared road graph has the same arrays and snaps alike, and its buffer 
 test('server: a status change through Engine.execute gives a new summary from the worker, equal to the in-process computation', async () => {
   const clock = fakeClock();
   const timer = manualSchedule();
-  const server = await startServer({ scenario, db: ':memory:', port: 0, clock: clock.now, logLevel: 'silent', cover: { planner, schedule: timer.schedule } });
+  const server = await startServer({
+    scenario,
+    db: ':memory:',
+    port: 0,
+    clock: clock.now,
+    logLevel: 'silent',
+    cover: { planner, schedule: timer.schedule },
+  });
   try {
     const cover = server.cover!;
     const first = await cover.flushAsync();
     assert.is(first.eventSeq, server.engine.room.lastSeq);
-    assert.equal(first.surfaces.map((s) => s.figures.map((f) => f.coveredWeight)), [[125, 110], [140]]);
+    assert.equal(
+      first.surfaces.map((s) => s.figures.map((f) => f.coveredWeight)),
+      [[125, 110], [140]],
+    );
     assert.equal(withoutTimes(first), inProcess(server.engine));
 
     const next = nextSummaries(cover, 1);
     clock.advance(1000);
-    server.engine.execute({ type: 'resource.setStatus', resourceId: 'CHH1', status: 3 }, { origin: 'operator', actor: 't' });
+    server.engine.execute(
+      { type: 'resource.setStatus', resourceId: 'CHH1', status: 3 },
+      { origin: 'operator', actor: 't' },
+    );
     const seq = server.engine.room.lastSeq;
     timer.fire(); // the debounce elapses: the request goes to the worker
     const [summary] = await next;
@@ -88,7 +116,11 @@ test('server: a status change through Engine.execute gives a new summary from th
     assert.is(summary!.computedAtMs, clock.now());
     assert.equal(
       summary!.figures.map((f) => [f.surface, f.nth, f.coveredShare, f.meetsStandard]),
-      [['fire:pump', 1, 95 / 150, false], ['fire:pump', 2, 110 / 150, false], ['ambulance:paramedic', 1, 140 / 150, true]],
+      [
+        ['fire:pump', 1, 95 / 150, false],
+        ['fire:pump', 2, 110 / 150, false],
+        ['ambulance:paramedic', 1, 140 / 150, true],
+      ],
     );
     assert.is(summary!.figures[0]!.label, 'fire pump 1st within 5 min: 63.3% of demand (standard 90%)');
     const latest = cover.latest()!;
@@ -121,7 +153,10 @@ test('changes during a recompute are coalesced into one next request; moves and 
     assert.equal([a!.eventSeq, c!.eventSeq], [seqA, seqC]);
     assert.is(cover.stats.computes - before, 2);
     assert.equal(withoutTimes(cover.latest()!), inProcess(engine));
-    assert.equal(c!.figures.map((f) => f.coveredShare), [75 / 150, 110 / 150, 140 / 150]); // Trumpington (20) lost too
+    assert.equal(
+      c!.figures.map((f) => f.coveredShare),
+      [75 / 150, 110 / 150, 140 / 150],
+    ); // Trumpington (20) lost too
 
     // flush() computes on this thread, the surface the worker is computing included; the worker's
     // answer to that older request is not published over it
@@ -134,16 +169,25 @@ test('changes during a recompute are coalesced into one next request; moves and 
     const here = cover.flush();
     assert.equal([here.eventSeq, seqE > seqD], [seqE, true]);
     assert.equal(withoutTimes(here), inProcess(engine));
-    assert.equal(here.surfaces[1]!.figures.map((f) => f.coveredWeight), [0]); // no ambulance available
+    assert.equal(
+      here.surfaces[1]!.figures.map((f) => f.coveredWeight),
+      [0],
+    ); // no ambulance available
     const computes = cover.stats.computes;
     const settled = await cover.flushAsync(); // resolves once the worker's answer is in
     assert.is(settled, here);
     assert.is(cover.stats.computes, computes);
     assert.equal(withoutTimes(cover.latest()!), inProcess(engine));
     // both pumps returning at their stations' positions: no turnout, so more than all home (125, 110)
-    assert.equal(here.surfaces[0]!.figures.map((f) => f.coveredWeight), [135, 140]);
+    assert.equal(
+      here.surfaces[0]!.figures.map((f) => f.coveredWeight),
+      [135, 140],
+    );
 
-    assert.equal(await cover.movesAsync({ surface: 'fire:pump', limit: 3 }), cover.moves({ surface: 'fire:pump', limit: 3 }));
+    assert.equal(
+      await cover.movesAsync({ surface: 'fire:pump', limit: 3 }),
+      cover.moves({ surface: 'fire:pump', limit: 3 }),
+    );
     assert.equal(await cover.whatIfAsync(['CEN1', 'AMB2']), cover.whatIf(['CEN1', 'AMB2']));
   } finally {
     await cover.close();
@@ -156,7 +200,14 @@ test('worker crash: logged, the last picture is kept, the restarted worker gets 
   const lines: string[] = [];
   const log = createLogger('error', (l) => lines.push(l));
   const engine = Engine.boot(scenario, Store.open(':memory:'), clock.now);
-  const cover = new CoverService({ engine, planner, clock: clock.now, schedule: timer.schedule, log, restartDelayMs: 0 });
+  const cover = new CoverService({
+    engine,
+    planner,
+    clock: clock.now,
+    schedule: timer.schedule,
+    log,
+    restartDelayMs: 0,
+  });
   const computer = cover.computer as WorkerComputer;
   const first = await cover.flushAsync();
 
@@ -167,18 +218,26 @@ test('worker crash: logged, the last picture is kept, the restarted worker gets 
   assert.is(cover.latest(), first, 'the last picture is served meanwhile');
   const after = await pending;
   assert.equal(computer.stats, { starts: 2, crashes: 1 });
-  const crashLog = lines.map((l) => JSON.parse(l) as { msg: string; unanswered?: number }).find((l) => l.msg.startsWith('cover worker stopped'));
+  const crashLog = lines
+    .map((l) => JSON.parse(l) as { msg: string; unanswered?: number })
+    .find((l) => l.msg.startsWith('cover worker stopped'));
   assert.is(crashLog?.unanswered, 1, lines.join('\n')); // the recompute was in flight and was asked again
   assert.is(after.eventSeq, engine.room.lastSeq);
   assert.equal(withoutTimes(after), inProcess(engine));
-  assert.equal(after.surfaces.map((s) => s.figures.map((f) => f.coveredWeight)), [[95, 110], [140]]);
+  assert.equal(
+    after.surfaces.map((s) => s.figures.map((f) => f.coveredWeight)),
+    [[95, 110], [140]],
+  );
 
   // a second crash with nothing in flight; the next change is computed by the third worker from the full fleet
   await computer.kill();
   engine.execute({ type: 'resource.setStatus', resourceId: 'AMB1', status: 3 }, { origin: 'operator', actor: 't' });
   const third = await cover.flushAsync();
   assert.equal(computer.stats, { starts: 3, crashes: 2 });
-  assert.equal(third.surfaces.map((s) => s.figures.map((f) => f.coveredWeight)), [[95, 110], [140]]);
+  assert.equal(
+    third.surfaces.map((s) => s.figures.map((f) => f.coveredWeight)),
+    [[95, 110], [140]],
+  );
   assert.equal(withoutTimes(third), inProcess(engine));
 
   engine.execute({ type: 'resource.setStatus', resourceId: 'AMB2', status: 3 }, { origin: 'operator', actor: 't' });

@@ -52,7 +52,22 @@ interface Child {
 function startServer(dbPath: string): Promise<Child> {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/main.ts', '--scenario', SCENARIO, '--db', dbPath, '--port', '0', '--no-sim', '--log-level', 'error', '--avl-token', AVL_TOKEN],
+    [
+      '--import',
+      'tsx',
+      'server/main.ts',
+      '--scenario',
+      SCENARIO,
+      '--db',
+      dbPath,
+      '--port',
+      '0',
+      '--no-sim',
+      '--log-level',
+      'error',
+      '--avl-token',
+      AVL_TOKEN,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
@@ -91,7 +106,9 @@ async function liveStatuses(url: string, token: string): Promise<Map<string, Sta
 /** Every acknowledged change must appear in the log, per resource in the order acknowledged. */
 function checkLog(dbPath: string, model: Model): void {
   const db = new Database(dbPath, { readonly: true });
-  const rows = db.prepare("SELECT data FROM events WHERE type = 'resource.status' ORDER BY seq").all() as Array<{ data: string }>;
+  const rows = db.prepare("SELECT data FROM events WHERE type = 'resource.status' ORDER BY seq").all() as Array<{
+    data: string;
+  }>;
   db.close();
   const logged = new Map<string, Status[]>();
   for (const r of rows) {
@@ -109,7 +126,13 @@ function checkLog(dbPath: string, model: Model): void {
   }
 }
 
-async function drive(child: Child, userToken: string, model: Model, rnd: () => number, killAfterMs: number): Promise<void> {
+async function drive(
+  child: Child,
+  userToken: string,
+  model: Model,
+  rnd: () => number,
+  killAfterMs: number,
+): Promise<void> {
   const ws = new WebSocket(`${child.url.replace('http', 'ws')}/ws/avl?token=${AVL_TOKEN}`);
   await new Promise<void>((r, j) => {
     ws.once('open', () => r());
@@ -127,7 +150,10 @@ async function drive(child: Child, userToken: string, model: Model, rnd: () => n
     for (const [id, s] of sent) {
       model.acked.set(id, s);
       model.ackedLog.push([id, s]);
-      model.inFlight.set(id, (model.inFlight.get(id) ?? []).filter((_, k) => k > 0));
+      model.inFlight.set(
+        id,
+        (model.inFlight.get(id) ?? []).filter((_, k) => k > 0),
+      );
     }
   });
   ws.on('error', () => (dead = true));
@@ -154,7 +180,23 @@ async function drive(child: Child, userToken: string, model: Model, rnd: () => n
       const s = seq++;
       pending.set(s, [[id, next]]);
       model.inFlight.set(id, [next]);
-      ws.send(encodeBatch({ seq: s, reports: [{ resourceId: id, lat, lon, speedMps: 0, headingDeg: 0, fixTimeMs: Date.now() + s, accuracyM: 5, status: next }] }));
+      ws.send(
+        encodeBatch({
+          seq: s,
+          reports: [
+            {
+              resourceId: id,
+              lat,
+              lon,
+              speedMps: 0,
+              headingDeg: 0,
+              fixTimeMs: Date.now() + s,
+              accuracyM: 5,
+              status: next,
+            },
+          ],
+        }),
+      );
       await new Promise((r) => setTimeout(r, 2 + rnd() * 10));
     }
   };
@@ -209,7 +251,10 @@ test(`${ROUNDS} rounds of SIGKILL and restart lose no acknowledged change`, asyn
       if (round === 0) for (const [id, s] of live) model.acked.set(id, s);
       for (const [id, s] of live) {
         const allowed = [model.acked.get(id), ...(model.inFlight.get(id) ?? [])];
-        assert.ok(allowed.includes(s), `round ${round}: ${id} is ${STATUS_NAMES[s]}, expected one of ${allowed.map((x) => (x ? STATUS_NAMES[x] : '?')).join(', ')}`);
+        assert.ok(
+          allowed.includes(s),
+          `round ${round}: ${id} is ${STATUS_NAMES[s]}, expected one of ${allowed.map((x) => (x ? STATUS_NAMES[x] : '?')).join(', ')}`,
+        );
         model.acked.set(id, s); // an in-flight change that survived is now the truth
         model.inFlight.set(id, []);
       }

@@ -41,7 +41,14 @@ test('a fire route: seconds and metres as the planner predicts, geometry from th
   const r = await api(server, 'GET', `/api/eta?from=${FROM}&to=${TO}&profile=fire`, { token });
   assert.equal(r.status, 200);
   const want = planner.eta({ lat: 51.6071, lon: -0.124 }, { lat: 51.618, lon: -0.11 }, 'fire')!;
-  const body = r.body as { profile: string; seconds: number; metres: number; geometry: { type: string; coordinates: number[][] }; from: { offRoadM: number }; to: { offRoadM: number } };
+  const body = r.body as {
+    profile: string;
+    seconds: number;
+    metres: number;
+    geometry: { type: string; coordinates: number[][] };
+    from: { offRoadM: number };
+    to: { offRoadM: number };
+  };
   assert.equal(body.profile, 'fire');
   assert.equal(body.seconds, Math.round(want.seconds * 10) / 10);
   assert.equal(body.metres, Math.round(want.metres * 10) / 10);
@@ -72,7 +79,13 @@ test('a drone flies a straight line at its airspeed', async () => {
     profile: 'drone',
     seconds: Math.round(((m * 3.6) / 60) * 10) / 10,
     metres: Math.round(m * 10) / 10,
-    geometry: { type: 'LineString', coordinates: [[-0.124, 51.6071], [-0.11, 51.618]] },
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [-0.124, 51.6071],
+        [-0.11, 51.618],
+      ],
+    },
     from: null,
     to: null,
   });
@@ -80,11 +93,20 @@ test('a drone flies a straight line at its airspeed', async () => {
 
 test('refusals: bad points and unknown profile (JCR_VALIDATION), off-road (JCR_OFF_ROAD), not signed in, no network', async () => {
   const bad = await api(server, 'GET', `/api/eta?from=51.6,&to=${TO}&profile=fire`, { token });
-  assert.equal([bad.status, errorCode(bad.body), (bad.body as { error: { path: string } }).error.path], [400, 'JCR_VALIDATION', 'from']);
+  assert.equal(
+    [bad.status, errorCode(bad.body), (bad.body as { error: { path: string } }).error.path],
+    [400, 'JCR_VALIDATION', 'from'],
+  );
   const missing = await api(server, 'GET', `/api/eta?from=${FROM}&profile=fire`, { token });
-  assert.equal([missing.status, errorCode(missing.body), (missing.body as { error: { path: string } }).error.path], [400, 'JCR_VALIDATION', 'to']);
+  assert.equal(
+    [missing.status, errorCode(missing.body), (missing.body as { error: { path: string } }).error.path],
+    [400, 'JCR_VALIDATION', 'to'],
+  );
   const prof = await api(server, 'GET', `/api/eta?from=${FROM}&to=${TO}&profile=hovercraft`, { token });
-  assert.equal([prof.status, errorCode(prof.body), (prof.body as { error: { path: string } }).error.path], [400, 'JCR_VALIDATION', 'profile']);
+  assert.equal(
+    [prof.status, errorCode(prof.body), (prof.body as { error: { path: string } }).error.path],
+    [400, 'JCR_VALIDATION', 'profile'],
+  );
   const off = await api(server, 'GET', `/api/eta?from=51.7,-0.124&to=${TO}&profile=fire`, { token });
   assert.equal([off.status, errorCode(off.body)], [422, 'JCR_OFF_ROAD']);
   const anon = await api(server, 'GET', `/api/eta?from=${FROM}&to=${TO}&profile=fire`);

@@ -17,15 +17,43 @@ import { parseGeoJsonNetwork } from '../server/shell/network/geojson.ts';
 import { loadNetwork } from '../server/shell/network/load.ts';
 
 const ARRAYS = [
-  'nodeId', 'lat', 'lon', 'vertexPoint', 'firstOut', 'head', 'tail', 'lengthM', 'twin', 'edgeGeom', 'edgeRev', 'firstIn', 'inTail', 'inEdge',
-  'geomStart', 'geomPoint', 'geomEdge', 'slotLenM', 'slotHighway', 'slotMaxspeed', 'segSlot',
+  'nodeId',
+  'lat',
+  'lon',
+  'vertexPoint',
+  'firstOut',
+  'head',
+  'tail',
+  'lengthM',
+  'twin',
+  'edgeGeom',
+  'edgeRev',
+  'firstIn',
+  'inTail',
+  'inEdge',
+  'geomStart',
+  'geomPoint',
+  'geomEdge',
+  'slotLenM',
+  'slotHighway',
+  'slotMaxspeed',
+  'segSlot',
 ] as const;
 
 function sameGraph(a: RoadGraph, b: RoadGraph): void {
   assert.equal([a.nodeCount, a.edgeCount, a.pointCount], [b.nodeCount, b.edgeCount, b.pointCount]);
-  for (const k of ARRAYS) assert.ok(Buffer.from(a[k].buffer, a[k].byteOffset, a[k].byteLength).equals(Buffer.from(b[k].buffer, b[k].byteOffset, b[k].byteLength)), `${k} differs`);
+  for (const k of ARRAYS)
+    assert.ok(
+      Buffer.from(a[k].buffer, a[k].byteOffset, a[k].byteLength).equals(
+        Buffer.from(b[k].buffer, b[k].byteOffset, b[k].byteLength),
+      ),
+      `${k} differs`,
+    );
   assert.equal(a.report, b.report);
-  assert.equal(a.segIndex.search(-180, -90, 180, 90).sort((x, y) => x - y), b.segIndex.search(-180, -90, 180, 90).sort((x, y) => x - y));
+  assert.equal(
+    a.segIndex.search(-180, -90, 180, 90).sort((x, y) => x - y),
+    b.segIndex.search(-180, -90, 180, 90).sort((x, y) => x - y),
+  );
 }
 
 const invalid = (fn: () => unknown, re: RegExp) =>
@@ -83,16 +111,51 @@ test('malformed XML, XML that is not OSM, and an XML node without a position are
 });
 
 test('GeoJSON with no LineStrings, not a FeatureCollection, or not JSON is refused', () => {
-  const points = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { highway: 'primary' }, geometry: { type: 'Point', coordinates: [0, 0] } }] });
+  const points = JSON.stringify({
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', properties: { highway: 'primary' }, geometry: { type: 'Point', coordinates: [0, 0] } },
+    ],
+  });
   invalid(() => parseGeoJsonNetwork(points), /no LineString features \(1 features read\)/);
   invalid(() => parseGeoJsonNetwork('{"type":"Feature"}'), /not a GeoJSON FeatureCollection/);
   invalid(() => parseGeoJsonNetwork('{"type":'), /not valid JSON/);
-  const badCoord = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[0, 0], [0, 95]] } }] });
+  const badCoord = JSON.stringify({
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        properties: {},
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [0, 95],
+          ],
+        },
+      },
+    ],
+  });
   invalid(() => parseGeoJsonNetwork(badCoord), /invalid coordinate/);
 });
 
 test('a network with no drivable road is refused', () => {
-  const foot = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { highway: 'footway' }, geometry: { type: 'LineString', coordinates: [[0, 0], [0, 0.01]] } }] });
+  const foot = JSON.stringify({
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        properties: { highway: 'footway' },
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [0, 0.01],
+          ],
+        },
+      },
+    ],
+  });
   invalid(() => buildGraph(parseGeoJsonNetwork(foot)), /no drivable road/);
 });
 
@@ -100,14 +163,54 @@ test('GeoJSON: identical coordinates of different ways become one node; numeric 
   const doc = JSON.stringify({
     type: 'FeatureCollection',
     features: [
-      { type: 'Feature', id: 'way/7', properties: { highway: 'primary', maxspeed: 50 }, geometry: { type: 'LineString', coordinates: [[0, 0], [0.001, 0]] } },
-      { type: 'Feature', properties: { highway: 'primary' }, geometry: { type: 'LineString', coordinates: [[0.001, 0], [0.002, 0]] } },
-      { type: 'Feature', properties: { highway: 'primary' }, geometry: { type: 'MultiLineString', coordinates: [[[0.002, 0], [0.002, 0.001]]] } },
+      {
+        type: 'Feature',
+        id: 'way/7',
+        properties: { highway: 'primary', maxspeed: 50 },
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [0, 0],
+            [0.001, 0],
+          ],
+        },
+      },
+      {
+        type: 'Feature',
+        properties: { highway: 'primary' },
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [0.001, 0],
+            [0.002, 0],
+          ],
+        },
+      },
+      {
+        type: 'Feature',
+        properties: { highway: 'primary' },
+        geometry: {
+          type: 'MultiLineString',
+          coordinates: [
+            [
+              [0.002, 0],
+              [0.002, 0.001],
+            ],
+          ],
+        },
+      },
     ],
   });
   const raw = parseGeoJsonNetwork(doc);
   assert.equal(raw.lat.length, 4);
-  assert.equal(raw.ways.map((w) => [w.id, Array.from(w.refs)]), [[7, [0, 1]], [1, [1, 2]], [2, [2, 3]]]);
+  assert.equal(
+    raw.ways.map((w) => [w.id, Array.from(w.refs)]),
+    [
+      [7, [0, 1]],
+      [1, [1, 2]],
+      [2, [2, 3]],
+    ],
+  );
   assert.equal(raw.ways[0]!.tags, { highway: 'primary', maxspeed: '50' });
 });
 
@@ -117,8 +220,30 @@ test('loadNetwork: .geojson.gz read transparently; the second load comes from th
     const doc = JSON.stringify({
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', properties: { highway: 'residential' }, geometry: { type: 'LineString', coordinates: [[0, 0], [0.001, 0], [0.002, 0]] } },
-        { type: 'Feature', properties: { highway: 'residential', oneway: 'yes' }, geometry: { type: 'LineString', coordinates: [[0.002, 0], [0.002, 0.001], [0, 0]] } },
+        {
+          type: 'Feature',
+          properties: { highway: 'residential' },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [0, 0],
+              [0.001, 0],
+              [0.002, 0],
+            ],
+          },
+        },
+        {
+          type: 'Feature',
+          properties: { highway: 'residential', oneway: 'yes' },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [0.002, 0],
+              [0.002, 0.001],
+              [0, 0],
+            ],
+          },
+        },
       ],
     });
     const file = join(dir, 'net.geojson.gz');
@@ -154,7 +279,9 @@ test('north London PBF through the cache: identical graph, and the cache re-open
 });
 
 test('Gothenburg (geojson-path-finder 2.1.0 test/large-network.json) imports: LineStrings kept, Polygons skipped', () => {
-  const g = loadNetwork('node_modules/geojson-path-finder/test/large-network.json', 'geojson', { cacheDir: null }).graph;
+  const g = loadNetwork('node_modules/geojson-path-finder/test/large-network.json', 'geojson', {
+    cacheDir: null,
+  }).graph;
   assert.equal(g.report, {
     waysRead: 20120,
     waysDrivable: 9313,

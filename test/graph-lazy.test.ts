@@ -51,7 +51,11 @@ test('lazy answers equal the whole search, bit for bit, in any order and with an
         // limits below, at and above the true time, and far beyond it
         const limit = [want * rnd(), want, want + 0.001, 5 + rnd() * 900, 100_000][Math.floor(rnd() * 5)]!;
         const got = lazy.timeFrom(s, limit);
-        assert.is(got, want <= limit ? want : Infinity, `${profile} target ${k}: limit ${limit}, whole ${want}, lazy ${got}`);
+        assert.is(
+          got,
+          want <= limit ? want : Infinity,
+          `${profile} target ${k}: limit ${limit}, whole ${want}, lazy ${got}`,
+        );
         compared++;
         if (got < Infinity) finite++;
         else beyond++;
@@ -79,7 +83,10 @@ test('a question with a small limit settles fewer nodes than the whole search; g
   assert.is(tNear, whole.timeFrom(near!));
   assert.is(tFar, whole.timeFrom(far!));
   // nothing was settled twice: never more than the whole search settles
-  assert.ok(afterNear >= small && lazy.settled <= wholeSpace.settled, `${small} ${afterNear} ${lazy.settled} ${wholeSpace.settled}`);
+  assert.ok(
+    afterNear >= small && lazy.settled <= wholeSpace.settled,
+    `${small} ${afterNear} ${lazy.settled} ${wholeSpace.settled}`,
+  );
 });
 
 test('a search resumed in steps (with need() stops between) settles the same distances as one run', () => {

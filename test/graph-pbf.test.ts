@@ -15,10 +15,20 @@ const W = () => protobuf.Writer.create();
 
 function fileBlock(type: string, payload: Uint8Array, compress: boolean): Buffer {
   const blob = W();
-  if (compress) blob.uint32((2 << 3) | 0).int32(payload.length).uint32((3 << 3) | 2).bytes(deflateSync(payload));
+  if (compress)
+    blob
+      .uint32((2 << 3) | 0)
+      .int32(payload.length)
+      .uint32((3 << 3) | 2)
+      .bytes(deflateSync(payload));
   else blob.uint32((1 << 3) | 2).bytes(payload);
   const blobBytes = blob.finish();
-  const header = W().uint32((1 << 3) | 2).string(type).uint32((3 << 3) | 0).int32(blobBytes.length).finish();
+  const header = W()
+    .uint32((1 << 3) | 2)
+    .string(type)
+    .uint32((3 << 3) | 0)
+    .int32(blobBytes.length)
+    .finish();
   const len = Buffer.alloc(4);
   len.writeUInt32BE(header.length);
   return Buffer.concat([len, Buffer.from(header), Buffer.from(blobBytes)]);
@@ -31,7 +41,11 @@ function headerBlock(features: string[]): Uint8Array {
 }
 
 /** A PrimitiveBlock: string table, one group; granularity/offsets given. */
-function primitive(strings: string[], group: (w: protobuf.Writer) => void, opts: { gran?: number; latOff?: number; lonOff?: number } = {}): Uint8Array {
+function primitive(
+  strings: string[],
+  group: (w: protobuf.Writer) => void,
+  opts: { gran?: number; latOff?: number; lonOff?: number } = {},
+): Uint8Array {
   const w = W();
   w.uint32((1 << 3) | 2).fork();
   for (const s of strings) w.uint32((1 << 3) | 2).bytes(Buffer.from(s));
@@ -71,19 +85,43 @@ test('plain nodes in a raw blob, granularity 1000 and offsets: positions and way
   const data = primitive(
     STRINGS,
     (w) => {
-      const node = (id: number, lat: number, lon: number) => w.uint32((1 << 3) | 2).fork().uint32((1 << 3) | 0).sint64(id).uint32((8 << 3) | 0).sint64(lat).uint32((9 << 3) | 0).sint64(lon).ldelim();
+      const node = (id: number, lat: number, lon: number) =>
+        w
+          .uint32((1 << 3) | 2)
+          .fork()
+          .uint32((1 << 3) | 0)
+          .sint64(id)
+          .uint32((8 << 3) | 0)
+          .sint64(lat)
+          .uint32((9 << 3) | 0)
+          .sint64(lon)
+          .ldelim();
       node(1, 51_100_000, -100_500);
       node(2, 51_101_000, -100_500);
-      way(w, 10, [1, 2], [[1, 2], [3, 4]]);
+      way(
+        w,
+        10,
+        [1, 2],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      );
     },
     { gran: 1000, latOff: 500_000_000, lonOff: 400_000 },
   );
-  const file = Buffer.concat([fileBlock('OSMHeader', headerBlock(['OsmSchema-V0.6']), false), fileBlock('OSMData', data, false)]);
+  const file = Buffer.concat([
+    fileBlock('OSMHeader', headerBlock(['OsmSchema-V0.6']), false),
+    fileBlock('OSMData', data, false),
+  ]);
   const raw = parseOsmPbf(file);
   assert.equal(Array.from(raw.nodeId), [1, 2]);
   assert.equal(Array.from(raw.lat), [51.6, 51.601]);
   assert.equal(Array.from(raw.lon), [-0.1001, -0.1001]);
-  assert.equal(raw.ways.map((x) => ({ id: x.id, refs: Array.from(x.refs), tags: x.tags })), [{ id: 10, refs: [0, 1], tags: { highway: 'residential', oneway: 'yes' } }]);
+  assert.equal(
+    raw.ways.map((x) => ({ id: x.id, refs: Array.from(x.refs), tags: x.tags })),
+    [{ id: 10, refs: [0, 1], tags: { highway: 'residential', oneway: 'yes' } }],
+  );
 });
 
 test('dense nodes in a zlib blob: delta-coded ids beyond 2^32 and negative coordinates', () => {
@@ -107,7 +145,10 @@ test('dense nodes in a zlib blob: delta-coded ids beyond 2^32 and negative coord
     w.ldelim();
     way(w, 7_000_000_001, ids, [[1, 2]]);
   });
-  const file = Buffer.concat([fileBlock('OSMHeader', headerBlock(['OsmSchema-V0.6', 'DenseNodes']), true), fileBlock('OSMData', data, true)]);
+  const file = Buffer.concat([
+    fileBlock('OSMHeader', headerBlock(['OsmSchema-V0.6', 'DenseNodes']), true),
+    fileBlock('OSMData', data, true),
+  ]);
   const raw = parseOsmPbf(file);
   assert.equal(Array.from(raw.nodeId), ids);
   assert.equal(Array.from(raw.lat), [-33.8, -33.80001, -33.79999]);
@@ -117,10 +158,20 @@ test('dense nodes in a zlib blob: delta-coded ids beyond 2^32 and negative coord
 });
 
 test('refused: an unsupported required feature, a string index outside the table, data before the header', () => {
-  const bad = (file: Buffer, re: RegExp) => assert.throws(() => parseOsmPbf(file), (e: unknown) => e instanceof JcrError && e.code === 'JCR_NETWORK_INVALID' && re.test(e.message));
-  bad(fileBlock('OSMHeader', headerBlock(['OsmSchema-V0.6', 'HistoricalInformation']), false), /unsupported feature "HistoricalInformation"/);
+  const bad = (file: Buffer, re: RegExp) =>
+    assert.throws(
+      () => parseOsmPbf(file),
+      (e: unknown) => e instanceof JcrError && e.code === 'JCR_NETWORK_INVALID' && re.test(e.message),
+    );
+  bad(
+    fileBlock('OSMHeader', headerBlock(['OsmSchema-V0.6', 'HistoricalInformation']), false),
+    /unsupported feature "HistoricalInformation"/,
+  );
   const data = primitive(['', 'highway'], (w) => way(w, 1, [1], [[1, 9]]));
-  bad(Buffer.concat([fileBlock('OSMHeader', headerBlock([]), false), fileBlock('OSMData', data, false)]), /string index 9 outside the string table/);
+  bad(
+    Buffer.concat([fileBlock('OSMHeader', headerBlock([]), false), fileBlock('OSMData', data, false)]),
+    /string index 9 outside the string table/,
+  );
   bad(fileBlock('OSMData', data, false), /OSMData before OSMHeader/);
 });
 

@@ -19,7 +19,11 @@ import type { SpeedProfile } from '../server/core/scenario/types.ts';
 import { parseGeoJsonNetwork } from '../server/shell/network/geojson.ts';
 
 type Coord = [number, number]; // [lon, lat]
-const line = (coords: Coord[], props: Record<string, string>) => ({ type: 'Feature', properties: props, geometry: { type: 'LineString', coordinates: coords } });
+const line = (coords: Coord[], props: Record<string, string>) => ({
+  type: 'Feature',
+  properties: props,
+  geometry: { type: 'LineString', coordinates: coords },
+});
 const fc = (...features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
 const graphOf = (...features: unknown[]): RoadGraph => buildGraph(parseGeoJsonNetwork(fc(...features)));
 
@@ -32,10 +36,15 @@ const PROFILES: Record<string, SpeedProfile> = {
 const planner = (g: RoadGraph) => new JourneyPlanner(g, new SpeedModel(PROFILES));
 
 // A(0,0) - B(0.01,0) two-way; B -> C(0.02,0) one-way; C - D(0.02,0.01) - E(0.01,0.01) - B two-way.
-const A: Coord = [0, 0], B: Coord = [0.01, 0], C: Coord = [0.02, 0], D: Coord = [0.02, 0.01], E: Coord = [0.01, 0.01];
+const A: Coord = [0, 0],
+  B: Coord = [0.01, 0],
+  C: Coord = [0.02, 0],
+  D: Coord = [0.02, 0.01],
+  E: Coord = [0.01, 0.01];
 const m = (p: Coord, q: Coord) => haversineM(p[1], p[0], q[1], q[0]);
 const s10 = (...legs: Array<[Coord, Coord]>) => legs.reduce((t, [p, q]) => t + m(p, q) / 10, 0);
-const close = (got: number, want: number, what = '') => assert.ok(Math.abs(got - want) < 1e-6 * Math.max(1, want), `${what} ${got} != ${want}`);
+const close = (got: number, want: number, what = '') =>
+  assert.ok(Math.abs(got - want) < 1e-6 * Math.max(1, want), `${what} ${got} != ${want}`);
 
 function loopNetwork(oneway: Record<string, string> = { oneway: 'yes' }, bc: Coord[] = [B, C]) {
   return graphOf(
@@ -53,10 +62,34 @@ test('tags: drivable classes, access precedence, oneway forms, roundabout and mo
   assert.equal(classifyWay({ highway: 'residential', access: 'no', motor_vehicle: 'yes' }).drivable, true);
   assert.equal(classifyWay({ highway: 'residential', access: 'destination' }).drivable, true);
   assert.equal(classifyWay({ highway: 'primary', oneway: 'reversible' }), { drivable: false, reason: 'reversible' });
-  assert.equal(classifyWay({ highway: 'primary', oneway: '-1' }), { drivable: true, highway: 'primary', forward: false, backward: true, maxspeedKmh: 0 });
-  assert.equal(classifyWay({ highway: 'tertiary', junction: 'roundabout' }), { drivable: true, highway: 'tertiary', forward: true, backward: false, maxspeedKmh: 0 });
-  assert.equal(classifyWay({ highway: 'tertiary', junction: 'roundabout', oneway: 'no' }), { drivable: true, highway: 'tertiary', forward: true, backward: true, maxspeedKmh: 0 });
-  assert.equal(classifyWay({ highway: 'motorway', maxspeed: '70 mph' }), { drivable: true, highway: 'motorway', forward: true, backward: false, maxspeedKmh: 70 * 1.609344 });
+  assert.equal(classifyWay({ highway: 'primary', oneway: '-1' }), {
+    drivable: true,
+    highway: 'primary',
+    forward: false,
+    backward: true,
+    maxspeedKmh: 0,
+  });
+  assert.equal(classifyWay({ highway: 'tertiary', junction: 'roundabout' }), {
+    drivable: true,
+    highway: 'tertiary',
+    forward: true,
+    backward: false,
+    maxspeedKmh: 0,
+  });
+  assert.equal(classifyWay({ highway: 'tertiary', junction: 'roundabout', oneway: 'no' }), {
+    drivable: true,
+    highway: 'tertiary',
+    forward: true,
+    backward: true,
+    maxspeedKmh: 0,
+  });
+  assert.equal(classifyWay({ highway: 'motorway', maxspeed: '70 mph' }), {
+    drivable: true,
+    highway: 'motorway',
+    forward: true,
+    backward: false,
+    maxspeedKmh: 70 * 1.609344,
+  });
 });
 
 test('maxspeed: km/h, mph, zone codes, lists take the lowest, junk is no limit', () => {
@@ -73,7 +106,11 @@ test('maxspeed: km/h, mph, zone codes, lists take the lowest, junk is no limit',
 
 test('speed model: profile class, link from parent, profile default, built-in table, maxspeed factor, calibration, turnout', () => {
   const sm = new SpeedModel(
-    { p: { mode: 'road', highwayKmh: { primary: 80, residential: 30 }, maxspeedFactor: 1.2 }, q: { mode: 'road', highwayKmh: { default: 25 } }, d: { mode: 'air', airspeedKmh: 90 } },
+    {
+      p: { mode: 'road', highwayKmh: { primary: 80, residential: 30 }, maxspeedFactor: 1.2 },
+      q: { mode: 'road', highwayKmh: { default: 25 } },
+      d: { mode: 'air', airspeedKmh: 90 },
+    },
     { calibration: { q: { residential: 0.5 } } },
   );
   assert.equal(sm.roadKmh('p', 'primary', 0), 80);
@@ -84,8 +121,16 @@ test('speed model: profile class, link from parent, profile default, built-in ta
   assert.equal(sm.roadKmh('q', 'motorway', 0), 25); // the profile's default beats the built-in table
   assert.equal(sm.roadKmh('q', 'residential', 0), 12.5); // calibrated
   assert.equal(sm.airSeconds('d', 1000), 40);
-  assert.throws(() => sm.roadKmh('nope', 'primary', 0), (e: unknown) => e instanceof JcrError && e.code === 'JCR_VALIDATION');
-  const crewing = { wholetime: { turnoutS: 90 }, 'day-crewed': { turnoutS: 120 }, 'on-call': { turnoutS: 300 }, mobile: { turnoutS: 0 } };
+  assert.throws(
+    () => sm.roadKmh('nope', 'primary', 0),
+    (e: unknown) => e instanceof JcrError && e.code === 'JCR_VALIDATION',
+  );
+  const crewing = {
+    wholetime: { turnoutS: 90 },
+    'day-crewed': { turnoutS: 120 },
+    'on-call': { turnoutS: 300 },
+    mobile: { turnoutS: 0 },
+  };
   assert.equal(turnoutS({ crewing: 'on-call' }, crewing), 300);
   assert.equal(turnoutS({ crewing: 'on-call', turnoutS: 240 }, crewing), 240);
 });
@@ -98,8 +143,16 @@ test('one-way street: B -> C is direct, C -> B goes round by D and E (three time
   close(cb.seconds, s10([C, D], [D, E], [E, B]), 'C->B');
   assert.ok(cb.seconds > 2.9 * bc.seconds);
   close(cb.metres, m(C, D) + m(D, E) + m(E, B), 'C->B metres');
-  assert.equal(cb.coords, [[0, 0.02], [0.01, 0.02], [0.01, 0.01], [0, 0.01]]);
-  assert.equal(bc.coords, [[0, 0.01], [0, 0.02]]);
+  assert.equal(cb.coords, [
+    [0, 0.02],
+    [0.01, 0.02],
+    [0.01, 0.01],
+    [0, 0.01],
+  ]);
+  assert.equal(bc.coords, [
+    [0, 0.01],
+    [0, 0.02],
+  ]);
 });
 
 test('oneway=-1 is one-way against the drawing direction; a roundabout is one-way', () => {
@@ -163,7 +216,12 @@ test('snapping: projection, partial edges at both ends, off-road allowance and J
   // from the middle of A-B to the middle of B-C: half of A-B, half of B-C, plus the off-road gap at 15 km/h
   const r = p.eta({ lat: 0.0005, lon: 0.005 }, { lat: 0, lon: 0.015 }, 'ten')!;
   close(r.seconds, s10([A, B]) / 2 + s10([B, C]) / 2 + (s.offRoadM * 3.6) / 15, 'partial');
-  assert.equal(r.coords, [[0.0005, 0.005], [0, 0.005], [0, 0.01], [0, 0.015]]);
+  assert.equal(r.coords, [
+    [0.0005, 0.005],
+    [0, 0.005],
+    [0, 0.01],
+    [0, 0.015],
+  ]);
   // from the middle of B-C (one-way) back to its start: all the way round
   const back = p.eta({ lat: 0, lon: 0.015 }, { lat: 0, lon: 0.0125 }, 'ten')!;
   close(back.seconds, s10([B, C]) / 2 + s10([C, D], [D, E], [E, B]) + s10([B, C]) / 4, 'around');
@@ -201,7 +259,10 @@ test('candidates: one reverse search, turnout added, drones fly, slow ones beyon
     ],
     { maxS: 400 },
   );
-  assert.equal(got.map((c) => c.id), ['drone', 'at-A', 'at-C']);
+  assert.equal(
+    got.map((c) => c.id),
+    ['drone', 'at-A', 'at-C'],
+  );
   close(got[0]!.seconds, 30 + m(C, B) / 20, 'drone');
   close(got[1]!.seconds, 60 + s10([A, B]), 'at-A');
   assert.equal(got[1]!.turnoutS, 60);
@@ -211,7 +272,9 @@ test('candidates: one reverse search, turnout added, drones fly, slow ones beyon
 });
 
 test('maxspeed caps a fast class: 20 mph x 1.25 on a 100 km/h primary', () => {
-  const p = planner(graphOf(line([A, B], { highway: 'primary', maxspeed: '20 mph' }), line([A, B], { highway: 'primary' })));
+  const p = planner(
+    graphOf(line([A, B], { highway: 'primary', maxspeed: '20 mph' }), line([A, B], { highway: 'primary' })),
+  );
   const kmh = 20 * 1.609344 * 1.25;
   // the two ways between A and B are the same segment twice; the faster one (no limit) wins
   close(p.eta(at(A), at(B), 'fast')!.seconds, (m(A, B) * 3.6) / 100, 'unlimited twin');

@@ -45,10 +45,16 @@ function check(file: string, format: 'osm-pbf' | 'osm-xml', seed: number, profil
   for (let s = 0; s < 50; s++) {
     const from = pick();
     const targets = Array.from({ length: 20 }, pick);
-    const want = ref.times(graph.nodeId[from]!, targets.map((t) => graph.nodeId[t]!));
+    const want = ref.times(
+      graph.nodeId[from]!,
+      targets.map((t) => graph.nodeId[t]!),
+    );
     const fromSnap = snapOf(from);
     assert.equal(fromSnap.offRoadM, 0);
-    const field = planner.timesFromSources([{ snap: fromSnap }], profile, { maxS: Infinity, space: planner.newSpace() });
+    const field = planner.timesFromSources([{ snap: fromSnap }], profile, {
+      maxS: Infinity,
+      space: planner.newSpace(),
+    });
     targets.forEach((t, i) => {
       const w = want[i]!;
       assert.ok(Number.isFinite(w), `reference finds no path ${graph.nodeId[from]} -> ${graph.nodeId[t]}`);
@@ -65,8 +71,12 @@ function check(file: string, format: 'osm-pbf' | 'osm-xml', seed: number, profil
         assert.equal(route.coords[route.coords.length - 1], [graph.lat[t], graph.lon[t]]);
         // the geometry follows the roads driven: its length is the route's metres
         let len = 0;
-        for (let j = 1; j < route.coords.length; j++) len += haversineM(route.coords[j - 1]![0], route.coords[j - 1]![1], route.coords[j]![0], route.coords[j]![1]);
-        assert.ok(Math.abs(len - route.metres) <= 1e-3 * Math.max(1, route.metres), `geometry ${len} m vs metres ${route.metres}`);
+        for (let j = 1; j < route.coords.length; j++)
+          len += haversineM(route.coords[j - 1]![0], route.coords[j - 1]![1], route.coords[j]![0], route.coords[j]![1]);
+        assert.ok(
+          Math.abs(len - route.metres) <= 1e-3 * Math.max(1, route.metres),
+          `geometry ${len} m vs metres ${route.metres}`,
+        );
       }
       if (i === 0) {
         const back = planner.timesToTarget(snapOf(t), profile, { maxS: Infinity });
@@ -98,7 +108,8 @@ test('Cambridge: incident -> candidates (one reverse search that stops once all 
   const ref = new ReferenceRouter(raw, FIRE);
   const rnd = seededRandom(13);
   const seen = new Map<string, number>();
-  for (let p = 0; p < graph.pointCount; p++) seen.set(`${graph.lat[p]},${graph.lon[p]}`, (seen.get(`${graph.lat[p]},${graph.lon[p]}`) ?? 0) + 1);
+  for (let p = 0; p < graph.pointCount; p++)
+    seen.set(`${graph.lat[p]},${graph.lon[p]}`, (seen.get(`${graph.lat[p]},${graph.lon[p]}`) ?? 0) + 1);
   const unique = [...Array(graph.pointCount).keys()].filter((p) => seen.get(`${graph.lat[p]},${graph.lon[p]}`) === 1);
   const pick = () => unique[Math.floor(rnd() * unique.length)]!;
   let checked = 0;
@@ -106,9 +117,18 @@ test('Cambridge: incident -> candidates (one reverse search that stops once all 
     const target = pick();
     const cands = Array.from({ length: 30 }, (_, i) => {
       const p = pick();
-      return { id: `c${i}`, p, profile: 'fire', lat: graph.lat[p]!, lon: graph.lon[p]!, turnoutS: i % 2 === 0 ? 90 : 0 };
+      return {
+        id: `c${i}`,
+        p,
+        profile: 'fire',
+        lat: graph.lat[p]!,
+        lon: graph.lon[p]!,
+        turnoutS: i % 2 === 0 ? 90 : 0,
+      };
     });
-    const got = planner.candidatesToTarget(planner.snap(graph.lat[target]!, graph.lon[target]!), cands, { maxS: Infinity });
+    const got = planner.candidatesToTarget(planner.snap(graph.lat[target]!, graph.lon[target]!), cands, {
+      maxS: Infinity,
+    });
     assert.equal(got.length, 30);
     for (const c of cands) {
       const [want] = ref.times(graph.nodeId[c.p]!, [graph.nodeId[target]!]);

@@ -10,7 +10,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '../server/core/clock.ts';
-import { buildLandmarks, landmarkTarget, LANDMARKS_PER_PROFILE, LandmarkSearch, lowerBound } from '../server/core/graph/landmarks.ts';
+import {
+  buildLandmarks,
+  landmarkTarget,
+  LANDMARKS_PER_PROFILE,
+  LandmarkSearch,
+  lowerBound,
+} from '../server/core/graph/landmarks.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import type { Snap } from '../server/core/graph/snap.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
@@ -25,7 +31,11 @@ const planner = new JourneyPlanner(graph, new SpeedModel(scenario.speedProfiles)
 const B = scenario.bounds;
 
 /** Random points on the network (redrawn when off it), with the snap a search would make of them. */
-function points(seed: number, n: number, headings: boolean): Array<{ lat: number; lon: number; heading?: number; snap: Snap }> {
+function points(
+  seed: number,
+  n: number,
+  headings: boolean,
+): Array<{ lat: number; lon: number; heading?: number; snap: Snap }> {
   const rnd = seededRandom(seed);
   const out: Array<{ lat: number; lon: number; heading?: number; snap: Snap }> = [];
   while (out.length < n) {
@@ -33,7 +43,12 @@ function points(seed: number, n: number, headings: boolean): Array<{ lat: number
     const lon = B.west + rnd() * (B.east - B.west);
     const heading = headings && rnd() < 0.7 ? rnd() * 360 : undefined;
     try {
-      out.push({ lat, lon, ...(heading === undefined ? {} : { heading }), snap: planner.snap(lat, lon, heading === undefined ? {} : { headingDeg: heading }) });
+      out.push({
+        lat,
+        lon,
+        ...(heading === undefined ? {} : { heading }),
+        snap: planner.snap(lat, lon, heading === undefined ? {} : { headingDeg: heading }),
+      });
     } catch {
       // off the network: draw again
     }
@@ -97,7 +112,13 @@ test('landmark A* (station trees, peripheral landmarks, both) equals the reverse
     for (const [n, inc] of points(profile.length * 37, 12, false).entries()) {
       const whole = planner.timesToTarget(inc.snap, profile, { maxS: 100_000, space });
       // station trees only, peripheral landmarks only (forward and reverse), both
-      const lt = landmarkTarget(planner, inc.snap, profile, n % 3 === 1 ? [] : trees.built(profile), n % 3 === 0 ? null : lm);
+      const lt = landmarkTarget(
+        planner,
+        inc.snap,
+        profile,
+        n % 3 === 1 ? [] : trees.built(profile),
+        n % 3 === 0 ? null : lm,
+      );
       assert.is(lt.fwd.length, (n % 3 === 1 ? 0 : 12) + (n % 3 === 0 ? 0 : LANDMARKS_PER_PROFILE));
       assert.is(lt.rev.length, n % 3 === 0 ? 0 : LANDMARKS_PER_PROFILE);
       for (const p of points(Math.floor(rnd() * 1e6), 40, true)) {
@@ -137,8 +158,11 @@ test('landmark bound and A* for points on the incident road itself, heading eith
       // points on the same geometry: the segment's ends and middle, both headings along it
       const geomStart = g.geomStart[inc.snap.geom]!;
       const seg = inc.snap.slot;
-      const a = g.geomPoint[seg]!, b = g.geomPoint[seg + 1]!;
-      const bearing = (Math.atan2((g.lon[b]! - g.lon[a]!) * Math.cos((g.lat[a]! * Math.PI) / 180), g.lat[b]! - g.lat[a]!) * 180) / Math.PI;
+      const a = g.geomPoint[seg]!,
+        b = g.geomPoint[seg + 1]!;
+      const bearing =
+        (Math.atan2((g.lon[b]! - g.lon[a]!) * Math.cos((g.lat[a]! * Math.PI) / 180), g.lat[b]! - g.lat[a]!) * 180) /
+        Math.PI;
       for (const f of [0.05, 0.5, 0.95]) {
         const lat = g.lat[a]! + f * (g.lat[b]! - g.lat[a]!);
         const lon = g.lon[a]! + f * (g.lon[b]! - g.lon[a]!);
@@ -148,7 +172,15 @@ test('landmark bound and A* for points on the incident road itself, heading eith
           sameRoad++;
           const want = whole.timeFrom(s);
           // the straight drive along the road is not the answer (heading away, or a one-way road)
-          if (!(planner.sameGeometry(s, inc.snap, planner.weights(profile)) + planner.offRoadS(s) + planner.offRoadS(inc.snap) <= want)) roundabout++;
+          if (
+            !(
+              planner.sameGeometry(s, inc.snap, planner.weights(profile)) +
+                planner.offRoadS(s) +
+                planner.offRoadS(inc.snap) <=
+              want
+            )
+          )
+            roundabout++;
           const lb = lowerBound(lt, s, g) + planner.offRoadS(s) + planner.offRoadS(inc.snap);
           assert.ok(lb <= want, `${profile}: lower bound ${lb} > ${want} (geometry ${s.geom} from ${geomStart})`);
           assert.is(search.timeTo(planner, lt, s, 100_000), want);

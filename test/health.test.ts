@@ -7,11 +7,20 @@ import { connect, DEV_TOKEN, report, startAvlServer, T0 } from './support/avl.ts
 import { api, errorCode, tokenFor } from './support/server.ts';
 
 test('health is public; ready says what is missing; security headers and CSP on every answer', async () => {
-  const server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: fakeClock().now, logLevel: 'silent' });
+  const server = await startServer({
+    scenario: miniScenario(),
+    db: ':memory:',
+    port: 0,
+    clock: fakeClock().now,
+    logLevel: 'silent',
+  });
   try {
     const h = await api(server, 'GET', '/api/health');
     assert.is(h.status, 200);
-    assert.is(h.headers.get('content-security-policy'), "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    assert.is(
+      h.headers.get('content-security-policy'),
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
     assert.is(h.headers.get('x-content-type-options'), 'nosniff');
     assert.is(h.headers.get('x-frame-options'), 'DENY');
     assert.is(h.headers.get('cache-control'), 'no-store');
@@ -33,7 +42,11 @@ test('metrics: AVL ingest and rejections by code, connections, COP clients', asy
   const t = await startAvlServer({});
   try {
     const c = await connect(t.wsUrl, DEV_TOKEN);
-    await c.send(1, [report('HAT1', 51.77, -0.22, T0 - 1000), report('NOPE', 51.77, -0.22, T0 - 1000), report('HAT2', 0, 0, T0 - 1000)]);
+    await c.send(1, [
+      report('HAT1', 51.77, -0.22, T0 - 1000),
+      report('NOPE', 51.77, -0.22, T0 - 1000),
+      report('HAT2', 0, 0, T0 - 1000),
+    ]);
     const m = await fetch(`${t.server.url}/metrics`); // loopback scraper
     assert.is(m.status, 200);
     assert.match(m.headers.get('content-type') ?? '', 'text/plain');

@@ -19,14 +19,22 @@ const w = goldenWorld();
 const NOW = Date.UTC(2026, 0, 1, 9, 0, 0);
 const B = w.scenario.bounds;
 const AGENCY_OF: Record<string, Agency> = { fire: 'fire', police: 'police', ambulance: 'ambulance', drone: 'fire' };
-const CAPS: Record<string, string[]> = { fire: ['pump', 'co-responder', 'aerial'], police: ['police-response', 'search'], ambulance: ['paramedic'], drone: ['drone', 'thermal-imaging'] };
+const CAPS: Record<string, string[]> = {
+  fire: ['pump', 'co-responder', 'aerial'],
+  police: ['police-response', 'search'],
+  ambulance: ['paramedic'],
+  drone: ['drone', 'thermal-imaging'],
+};
 
 function randomWorld(rnd: Random, n: number): { scenario: Scenario; fleet: Fleet } {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   // Random points on the network (redrawn when farther than the snapping allowance from a road).
   const point = (): { lat: number; lon: number } => {
     for (;;) {
-      const p = { lat: B.south + 0.003 + rnd() * (B.north - B.south - 0.006), lon: B.west + 0.005 + rnd() * (B.east - B.west - 0.01) };
+      const p = {
+        lat: B.south + 0.003 + rnd() * (B.north - B.south - 0.006),
+        lon: B.west + 0.005 + rnd() * (B.east - B.west - 0.01),
+      };
       try {
         w.planner.snap(p.lat, p.lon);
         return p;
@@ -35,12 +43,26 @@ function randomWorld(rnd: Random, n: number): { scenario: Scenario; fleet: Fleet
       }
     }
   };
-  const stations = Array.from({ length: 12 }, (_, i) => ({ id: `S${i}`, name: `S${i}`, agency: pick(['fire', 'police', 'ambulance'] as const), ...point() }));
+  const stations = Array.from({ length: 12 }, (_, i) => ({
+    id: `S${i}`,
+    name: `S${i}`,
+    agency: pick(['fire', 'police', 'ambulance'] as const),
+    ...point(),
+  }));
   const resources: ResourceDef[] = [];
   for (let i = 0; i < n; i++) {
     const cls = pick(['fire', 'fire', 'police', 'ambulance', 'drone']);
     const caps = CAPS[cls]!.filter((c, j) => j === 0 || rnd() < 0.4);
-    resources.push({ id: `R${String(i).padStart(3, '0')}`, callSign: `R${i}`, agency: AGENCY_OF[cls]!, type: cls, capabilities: caps, station: pick(stations).id, crewing: pick(['wholetime', 'on-call', 'mobile'] as const), vehicleClass: cls });
+    resources.push({
+      id: `R${String(i).padStart(3, '0')}`,
+      callSign: `R${i}`,
+      agency: AGENCY_OF[cls]!,
+      type: cls,
+      capabilities: caps,
+      station: pick(stations).id,
+      crewing: pick(['wholetime', 'on-call', 'mobile'] as const),
+      vehicleClass: cls,
+    });
   }
   const scenario: Scenario = { ...w.scenario, stations, resources };
   const fleet = new Fleet(scenario);
@@ -60,7 +82,14 @@ function randomWorld(rnd: Random, n: number): { scenario: Scenario; fleet: Fleet
   return { scenario, fleet };
 }
 
-function bruteForce(scenario: Scenario, fleet: Fleet, typeId: string, lat: number, lon: number, extra: number): Array<Array<[string, number]>> {
+function bruteForce(
+  scenario: Scenario,
+  fleet: Fleet,
+  typeId: string,
+  lat: number,
+  lon: number,
+  extra: number,
+): Array<Array<[string, number]>> {
   const type = scenario.incidentTypes.find((t) => t.id === typeId)!;
   const target = w.planner.snap(lat, lon);
   return type.attendance.map((line) => {
@@ -68,7 +97,14 @@ function bruteForce(scenario: Scenario, fleet: Fleet, typeId: string, lat: numbe
     for (const r of fleet.all()) {
       if (!fits(line, r) || unavailableReason(fleet, r, NOW) !== null) continue;
       const moving = r.status !== ResourceStatus.AVAILABLE_AT_STATION && r.speedMps > 1;
-      cands.push({ id: r.def.id, profile: r.def.vehicleClass, lat: r.lat, lon: r.lon, turnoutS: turnoutOf(scenario, r), ...(moving ? { headingDeg: r.headingDeg } : {}) });
+      cands.push({
+        id: r.def.id,
+        profile: r.def.vehicleClass,
+        lat: r.lat,
+        lon: r.lon,
+        turnoutS: turnoutOf(scenario, r),
+        ...(moving ? { headingDeg: r.headingDeg } : {}),
+      });
     }
     const etas = w.planner.candidatesToTarget(target, cands, { maxS: 100_000, space: w.planner.newSpace() });
     return etas.slice(0, line.count + extra).map((e) => [e.id, Math.round(e.seconds)] as [string, number]);
@@ -108,9 +144,22 @@ function check(seed: number) {
       const type = scenario.incidentTypes.find((t) => t.id === typeId)!;
       const want = bruteForce(scenario, fleet, typeId, lat, lon, 3);
       for (const journeys of [plain, treed]) {
-        const rec = recommend({ scenario: { ...scenario, rules: { coResponderRequiresCover: false } }, fleet, incident: { id: `I${k}`, typeId, lat, lon, leadAgency: type.leadAgency }, now: NOW, journeys, options: { initialS: 60 } });
-        const got = rec.lines.filter((l) => !l.offered).map((l) => l.candidates.map((c) => [c.resourceId, c.etaS] as [string, number]));
-        assert.equal(got, want, `seed ${seed} incident ${k} (${typeId} at ${lat},${lon}), ${journeys === plain ? 'search only' : 'station trees'}`);
+        const rec = recommend({
+          scenario: { ...scenario, rules: { coResponderRequiresCover: false } },
+          fleet,
+          incident: { id: `I${k}`, typeId, lat, lon, leadAgency: type.leadAgency },
+          now: NOW,
+          journeys,
+          options: { initialS: 60 },
+        });
+        const got = rec.lines
+          .filter((l) => !l.offered)
+          .map((l) => l.candidates.map((c) => [c.resourceId, c.etaS] as [string, number]));
+        assert.equal(
+          got,
+          want,
+          `seed ${seed} incident ${k} (${typeId} at ${lat},${lon}), ${journeys === plain ? 'search only' : 'station trees'}`,
+        );
         pruned += rec.search.pruned;
         timed += rec.search.timed;
       }

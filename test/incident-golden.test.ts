@@ -38,16 +38,34 @@ const CASES: Case[] = [
       f.applyFix(f.require('BG1'), 51.619, -0.133, 0, 8, NOW - 10_000, 5);
     },
   },
-  { name: 'a capability is missing (the only aerial is unavailable)', typeId: 'high-rise-fire', lat: 51.612, lon: -0.141, setup: (f) => f.setStatus('FB-ALP', ResourceStatus.UNAVAILABLE) },
+  {
+    name: 'a capability is missing (the only aerial is unavailable)',
+    typeId: 'high-rise-fire',
+    lat: 51.612,
+    lon: -0.141,
+    setup: (f) => f.setStatus('FB-ALP', ResourceStatus.UNAVAILABLE),
+  },
   { name: 'the co-responder rule withholds a pump', typeId: 'cardiac-arrest', lat: 51.623, lon: -0.115 },
-  { name: 'missing person: the fire drone is offered to the police', typeId: 'missing-person-high-risk', lat: 51.61, lon: -0.13 },
+  {
+    name: 'missing person: the fire drone is offered to the police',
+    typeId: 'missing-person-high-risk',
+    lat: 51.61,
+    lon: -0.13,
+  },
 ];
 
 function run(c: Case): Recommendation {
   const fleet = w.fleet();
   c.setup?.(fleet);
   const type = w.scenario.incidentTypes.find((t) => t.id === c.typeId)!;
-  return recommend({ scenario: w.scenario, fleet, incident: { id: 'G', typeId: c.typeId, lat: c.lat, lon: c.lon, leadAgency: type.leadAgency }, now: NOW, journeys: w.journeys, cover: w.cover.at(fleet) });
+  return recommend({
+    scenario: w.scenario,
+    fleet,
+    incident: { id: 'G', typeId: c.typeId, lat: c.lat, lon: c.lon, leadAgency: type.leadAgency },
+    now: NOW,
+    journeys: w.journeys,
+    cover: w.cover.at(fleet),
+  });
 }
 
 /** The parts a golden file pins: rankings with ETAs, proposal, withheld, unfilled and exclusions. */
@@ -58,10 +76,19 @@ function digest(r: Recommendation) {
     lines: r.lines.map((l) => ({
       capability: l.capability,
       offered: l.offered,
-      ranking: l.candidates.map((c) => `${c.resourceId} ${c.etaS}s ${c.distanceM}m ${c.from}${c.withheld ? ' WITHHELD' : ''}`),
+      ranking: l.candidates.map(
+        (c) => `${c.resourceId} ${c.etaS}s ${c.distanceM}m ${c.from}${c.withheld ? ' WITHHELD' : ''}`,
+      ),
       unfilled: l.unfilled,
     })),
-    cover: Object.fromEntries(r.lines.flatMap((l) => l.candidates.map((c) => [c.resourceId, (c.coverImpact ?? []).map((f) => `${f.standardId} ${f.before}->${f.after}`)]))),
+    cover: Object.fromEntries(
+      r.lines.flatMap((l) =>
+        l.candidates.map((c) => [
+          c.resourceId,
+          (c.coverImpact ?? []).map((f) => `${f.standardId} ${f.before}->${f.after}`),
+        ]),
+      ),
+    ),
     excluded: r.excluded.map((e) => `${e.resourceId} ${e.reason}`),
   };
 }
@@ -69,7 +96,10 @@ function digest(r: Recommendation) {
 const results = new Map(CASES.map((c) => [c.name, run(c)]));
 
 if (process.env.JCR_UPDATE_GOLDEN === '1') {
-  writeFileSync(EXPECTED, JSON.stringify(Object.fromEntries([...results].map(([k, v]) => [k, digest(v)])), null, 2) + '\n');
+  writeFileSync(
+    EXPECTED,
+    JSON.stringify(Object.fromEntries([...results].map(([k, v]) => [k, digest(v)])), null, 2) + '\n',
+  );
 }
 const expected = JSON.parse(readFileSync(EXPECTED, 'utf8')) as Record<string, unknown>;
 
@@ -114,14 +144,24 @@ test('property: BRM1 is the quickest co-responder but is withheld: fire-first wo
   assert.not.ok(r.proposed.includes('BRM1'));
   // With the rule switched off, the same pump is proposed.
   const fleet = w.fleet();
-  const off = recommend({ scenario: { ...w.scenario, rules: { coResponderRequiresCover: false } }, fleet, incident: { id: 'G', typeId: 'cardiac-arrest', lat: 51.623, lon: -0.115, leadAgency: 'ambulance' }, now: NOW, journeys: w.journeys, cover: w.cover.at(fleet) });
+  const off = recommend({
+    scenario: { ...w.scenario, rules: { coResponderRequiresCover: false } },
+    fleet,
+    incident: { id: 'G', typeId: 'cardiac-arrest', lat: 51.623, lon: -0.115, leadAgency: 'ambulance' },
+    now: NOW,
+    journeys: w.journeys,
+    cover: w.cover.at(fleet),
+  });
   assert.ok(off.proposed.includes('BRM1'));
 });
 
 test('property: the fire drone is offered for a missing person, through a joint request', () => {
   const r = results.get(CASES[5]!.name)!;
   const drone = r.lines.find((l) => l.capability === 'drone')!;
-  assert.equal([drone.offered, drone.candidates[0]!.resourceId, drone.candidates[0]!.viaJointRequest], [true, 'DRONE1', true]);
+  assert.equal(
+    [drone.offered, drone.candidates[0]!.resourceId, drone.candidates[0]!.viaJointRequest],
+    [true, 'DRONE1', true],
+  );
   assert.not.ok(r.proposed.includes('DRONE1'));
   // Drones fly: ETA = turnout + straight metres at 60 km/h.
   const d = haversineM(51.6125, -0.153, 51.61, -0.13);

@@ -23,12 +23,18 @@ test('a quicker resource becoming available is flagged against the slowest en-ro
   const { engine, clock } = boot();
   engine.execute({ type: 'resource.setStatus', resourceId: 'BG1', status: ResourceStatus.UNAVAILABLE }, ctx);
   engine.execute({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.603, lon: -0.1438 }, ctx);
-  engine.execute({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['FB1', 'BRM1'], proposed: ['FB1', 'BRM1'] }, ctx);
+  engine.execute(
+    { type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['FB1', 'BRM1'], proposed: ['FB1', 'BRM1'] },
+    ctx,
+  );
   clock.advance(30_000);
   // BG1 back in service at its station: 370 s away; BRM1 still has 471 s to drive (FB1 464 s).
   engine.execute({ type: 'resource.setStatus', resourceId: 'BG1', status: ResourceStatus.AVAILABLE_AT_STATION }, ctx);
   const inc = engine.room.incidents.require('INC-1');
-  assert.equal(inc.quicker.map(({ seq: _s, at: _a, ...f }) => f), [{ capability: 'pump', enRouteId: 'BRM1', enRouteEtaS: 471, quickerId: 'BG1', quickerEtaS: 370 }]);
+  assert.equal(
+    inc.quicker.map(({ seq: _s, at: _a, ...f }) => f),
+    [{ capability: 'pump', enRouteId: 'BRM1', enRouteEtaS: 471, quickerId: 'BG1', quickerEtaS: 370 }],
+  );
   // No repeat on the next availability change.
   engine.execute({ type: 'resource.setStatus', resourceId: 'PC1', status: ResourceStatus.AVAILABLE_MOBILE }, ctx);
   assert.is(inc.quicker.length, 1);
@@ -47,7 +53,10 @@ test('a quicker resource becoming available is flagged against the slowest en-ro
 test('no arrival while still moving fast or farther than 100 m', () => {
   const { engine, clock } = boot();
   engine.execute({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.603, lon: -0.1438 }, ctx);
-  engine.execute({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['BG1', 'FB1'], proposed: ['BG1', 'FB1'] }, ctx);
+  engine.execute(
+    { type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['BG1', 'FB1'], proposed: ['BG1', 'FB1'] },
+    ctx,
+  );
   const r = engine.room.fleet.require('BG1');
   engine.room.fleet.applyFix(r, 51.6031, -0.1438, 0, 8, clock.now(), 5); // 11 m away at 8 m/s
   engine.notifyPositions(['BG1']);

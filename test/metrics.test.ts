@@ -42,7 +42,12 @@ test('label values are escaped and label sets are capped', () => {
   c.inc({ code: 'a"b\\c\nd' });
   assert.match(m.render(), 'x_total{code="a\\"b\\\\c\\nd"} 1');
   for (let i = 0; i < 1000; i++) c.inc({ code: String(i) });
-  assert.ok(m.render().split('\n').filter((l) => l.startsWith('x_total{')).length <= 200);
+  assert.ok(
+    m
+      .render()
+      .split('\n')
+      .filter((l) => l.startsWith('x_total{')).length <= 200,
+  );
 });
 
 test('registering the same name twice returns the same metric; a type clash throws', () => {

@@ -8,7 +8,13 @@ import { api } from './support/server.ts';
 /** Every route the express app registers appears in the OpenAPI document at /api/openapi.json. */
 let server: RunningServer;
 test.before(async () => {
-  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: fakeClock().now, logLevel: 'silent' });
+  server = await startServer({
+    scenario: miniScenario(),
+    db: ':memory:',
+    port: 0,
+    clock: fakeClock().now,
+    logLevel: 'silent',
+  });
 });
 test.after(async () => {
   await server.close();
@@ -46,7 +52,9 @@ test('the document is OpenAPI 3.1 and covers every registered route', async () =
 });
 
 test('every documented operation has responses and every path parameter is declared', async () => {
-  const doc = (await api(server, 'GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { responses?: unknown; parameters?: Array<{ name: string; in: string }> }>> };
+  const doc = (await api(server, 'GET', '/api/openapi.json')).body as {
+    paths: Record<string, Record<string, { responses?: unknown; parameters?: Array<{ name: string; in: string }> }>>;
+  };
   for (const [path, ops] of Object.entries(doc.paths)) {
     const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     for (const [method, o] of Object.entries(ops)) {

@@ -37,7 +37,11 @@ interface Result {
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolveRun) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', NODE_ENV: 'test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0', NODE_ENV: 'test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -74,7 +78,11 @@ async function main(): Promise<void> {
 
   if (filters.length === 0) {
     process.stdout.write('typecheck: tsc --noEmit ... ');
-    const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], FILE_TIMEOUT_MS);
+    const tsc = await run(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'],
+      FILE_TIMEOUT_MS,
+    );
     if (tsc.code === 0) {
       passed++;
       process.stdout.write('ok\n');
@@ -91,8 +99,16 @@ async function main(): Promise<void> {
     for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
       const r = await runFile(f);
       results.push(r);
-      process.stdout.write(`${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.file}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}\n`);
-      if (r.failed > 0) process.stdout.write(r.output.split('\n').map((l) => '    ' + l).join('\n') + '\n');
+      process.stdout.write(
+        `${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.file}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}\n`,
+      );
+      if (r.failed > 0)
+        process.stdout.write(
+          r.output
+            .split('\n')
+            .map((l) => '    ' + l)
+            .join('\n') + '\n',
+        );
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, CONCURRENCY) }, worker));

@@ -22,7 +22,11 @@ test('29 fire stations at their Home Office positions and 18 police sites', () =
   assert.is(s.stations.filter((x) => x.agency === 'fire').length, 29);
   assert.is(s.stations.filter((x) => x.agency === 'police').length, 18);
   const stev = s.stations.find((x) => x.id === 'HFRS-STEV');
-  assert.equal(stev && { lat: stev.lat, lon: stev.lon, name: stev.name }, { lat: 51.90041, lon: -0.19854, name: 'Stevenage fire station' });
+  assert.equal(stev && { lat: stev.lat, lon: stev.lon, name: stev.name }, {
+    lat: 51.90041,
+    lon: -0.19854,
+    name: 'Stevenage fire station',
+  });
   assert.is(s.posts.length, 6);
 });
 
@@ -30,7 +34,11 @@ test('about 40 fire appliances; ALPs at Stevenage and Watford; rescue, water res
   const fire = s.resources.filter((r) => r.agency === 'fire');
   assert.is(fire.length, 43);
   assert.is(fire.filter((r) => r.type === 'pump').length, 35);
-  const at = (type: string) => fire.filter((r) => r.type === type).map((r) => r.station).sort();
+  const at = (type: string) =>
+    fire
+      .filter((r) => r.type === type)
+      .map((r) => r.station)
+      .sort();
   assert.equal(at('aerial-ladder-platform'), ['HFRS-STEV', 'HFRS-WATF']);
   assert.equal(at('rescue-tender'), ['HFRS-HATF', 'HFRS-HEME']);
   assert.equal(at('water-rescue'), ['HFRS-CHES', 'HFRS-RICK']);
@@ -48,14 +56,25 @@ test('co-responding pumps at Watford and Stevenage only', () => {
 test('a fire drone with thermal imaging, shared with the police', () => {
   const drones = s.resources.filter((r) => r.capabilities.includes('drone'));
   assert.is(drones.length, 1);
-  assert.equal({ agency: drones[0]!.agency, sharedWith: drones[0]!.sharedWith, vehicleClass: drones[0]!.vehicleClass, ti: drones[0]!.capabilities.includes('thermal-imaging') }, { agency: 'fire', sharedWith: ['police'], vehicleClass: 'drone', ti: true });
+  assert.equal(
+    {
+      agency: drones[0]!.agency,
+      sharedWith: drones[0]!.sharedWith,
+      vehicleClass: drones[0]!.vehicleClass,
+      ti: drones[0]!.capabilities.includes('thermal-imaging'),
+    },
+    { agency: 'fire', sharedWith: ['police'], vehicleClass: 'drone', ti: true },
+  );
   assert.is(s.speedProfiles['drone']?.mode, 'air');
 });
 
 test('police: response cars at every site, armed response, dogs and roads policing', () => {
   const police = s.resources.filter((r) => r.agency === 'police');
   const n = (type: string) => police.filter((r) => r.type === type).length;
-  assert.equal([n('police-response-car'), n('armed-response-vehicle'), n('dog-unit'), n('roads-policing')], [25, 3, 2, 3]);
+  assert.equal(
+    [n('police-response-car'), n('armed-response-vehicle'), n('dog-unit'), n('roads-policing')],
+    [25, 3, 2, 3],
+  );
   const withCar = new Set(police.filter((r) => r.type === 'police-response-car').map((r) => r.station));
   assert.is(withCar.size, 17); // every site but headquarters
   assert.ok(police.every((r) => r.crewing === 'mobile'));
@@ -69,21 +88,49 @@ test('ambulances at 18 of the fire stations', () => {
 });
 
 test('the joint incident types, their attendances and standards', () => {
-  assert.equal(s.incidentTypes.map((t) => t.id), [
-    'dwelling-fire', 'persons-reported-fire', 'high-rise-fire', 'rtc-persons-trapped', 'rtc-no-entrapment', 'cardiac-arrest',
-    'missing-person-high-risk', 'gaining-entry', 'water-rescue', 'violent-disturbance', 'firearms-incident', 'vehicle-fire',
-    'animal-rescue-height', 'medical-emergency',
-  ]);
+  assert.equal(
+    s.incidentTypes.map((t) => t.id),
+    [
+      'dwelling-fire',
+      'persons-reported-fire',
+      'high-rise-fire',
+      'rtc-persons-trapped',
+      'rtc-no-entrapment',
+      'cardiac-arrest',
+      'missing-person-high-risk',
+      'gaining-entry',
+      'water-rescue',
+      'violent-disturbance',
+      'firearms-incident',
+      'vehicle-fire',
+      'animal-rescue-height',
+      'medical-emergency',
+    ],
+  );
   const t = (id: string) => s.incidentTypes.find((x) => x.id === id)!;
-  assert.equal(t('cardiac-arrest').attendance, [{ capability: 'paramedic', count: 2, agency: 'ambulance' }, { capability: 'co-responder', count: 1, agency: 'fire' }]);
+  assert.equal(t('cardiac-arrest').attendance, [
+    { capability: 'paramedic', count: 2, agency: 'ambulance' },
+    { capability: 'co-responder', count: 1, agency: 'fire' },
+  ]);
   assert.equal(t('cardiac-arrest').coResponse, ['co-responder']);
-  assert.equal(t('missing-person-high-risk').attendance.map((l) => l.capability), ['search', 'dog', 'drone']);
+  assert.equal(
+    t('missing-person-high-risk').attendance.map((l) => l.capability),
+    ['search', 'dog', 'drone'],
+  );
   assert.is(t('persons-reported-fire').attendance[0]!.count, 3);
   const std = (id: string) => s.standards.find((x) => x.id === id)!;
-  assert.equal(std('fire-first-second').targets, [{ nth: 1, withinS: 600, share: 0.9 }, { nth: 2, withinS: 780, share: 0.9 }]);
+  assert.equal(std('fire-first-second').targets, [
+    { nth: 1, withinS: 600, share: 0.9 },
+    { nth: 2, withinS: 780, share: 0.9 },
+  ]);
   assert.equal(std('ambulance-cat1').targets, [{ nth: 1, withinS: 480, share: 0.75 }]);
   assert.equal(std('police-emergency').targets, [{ nth: 1, withinS: 900, share: 0.9 }]);
-  assert.equal(s.crewing, { wholetime: { turnoutS: 90 }, 'day-crewed': { turnoutS: 180 }, 'on-call': { turnoutS: 300 }, mobile: { turnoutS: 0 } });
+  assert.equal(s.crewing, {
+    wholetime: { turnoutS: 90 },
+    'day-crewed': { turnoutS: 180 },
+    'on-call': { turnoutS: 300 },
+    mobile: { turnoutS: 0 },
+  });
 });
 
 // One fresh build serves the determinism and network tests.
@@ -98,9 +145,27 @@ test('the committed files are exactly what the build script generates', () => {
 test('the network is county-sized, labelled synthetic, with the road classes, one-ways and roundabouts', () => {
   const n = built.network;
   assert.ok(n.stats.nodes >= 100_000, `${n.stats.nodes} nodes`);
-  const head = JSON.parse(built.networkGeoJson.slice(0, built.networkGeoJson.indexOf(',"features"')) + '}') as Record<string, unknown>;
-  assert.equal(head, { type: 'FeatureCollection', name: 'hertfordshire-demo-network', synthetic: true, note: NETWORK_NOTE });
-  for (const cls of ['motorway', 'motorway_link', 'trunk', 'primary', 'secondary', 'tertiary', 'unclassified', 'residential', 'service']) {
+  const head = JSON.parse(built.networkGeoJson.slice(0, built.networkGeoJson.indexOf(',"features"')) + '}') as Record<
+    string,
+    unknown
+  >;
+  assert.equal(head, {
+    type: 'FeatureCollection',
+    name: 'hertfordshire-demo-network',
+    synthetic: true,
+    note: NETWORK_NOTE,
+  });
+  for (const cls of [
+    'motorway',
+    'motorway_link',
+    'trunk',
+    'primary',
+    'secondary',
+    'tertiary',
+    'unclassified',
+    'residential',
+    'service',
+  ]) {
     assert.ok((n.stats.byHighway[cls] ?? 0) > 0, `no ${cls}`);
   }
   const oneway = n.ways.filter((w) => w.tags['junction'] !== 'roundabout' && w.tags['oneway'] !== 'no');
@@ -118,8 +183,16 @@ test('the network is strongly connected, and motorways are joined only through l
   assert.is(scc(n.stats.nodes, n.ways).count, 1);
   const motorwayNode = new Set<number>();
   for (const w of n.ways) if (w.tags['highway'] === 'motorway') for (const x of w.nodes) motorwayNode.add(x);
-  const bad = n.ways.filter((w) => w.tags['highway'] !== 'motorway' && w.tags['highway'] !== 'motorway_link' && w.nodes.some((x) => motorwayNode.has(x)));
-  assert.equal(bad.map((w) => w.tags), []);
+  const bad = n.ways.filter(
+    (w) =>
+      w.tags['highway'] !== 'motorway' &&
+      w.tags['highway'] !== 'motorway_link' &&
+      w.nodes.some((x) => motorwayNode.has(x)),
+  );
+  assert.equal(
+    bad.map((w) => w.tags),
+    [],
+  );
 });
 
 test.run();

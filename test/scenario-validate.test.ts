@@ -41,10 +41,10 @@ test('missing field', () => {
   const r = raw();
   delete list(r, 'resources')[2]!['station'];
   delete r['timezone'];
-  assert.equal(refused(() => validateScenario(r, 'scenario.json')), [
-    'scenario.json: timezone: missing field',
-    'scenario.json: resources[2].station: missing field',
-  ]);
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    ['scenario.json: timezone: missing field', 'scenario.json: resources[2].station: missing field'],
+  );
 });
 
 test('wrong type', () => {
@@ -53,24 +53,30 @@ test('wrong type', () => {
   list(r, 'resources')[0]!['capabilities'] = 'pump';
   list(r, 'incidentTypes')[0]!['priority'] = 4;
   (r['rules'] as Record<string, unknown>)['coResponderRequiresCover'] = 'yes';
-  assert.equal(refused(() => validateScenario(r, 'scenario.json')), [
-    'scenario.json: stations[1].lat: expected number, got string',
-    'scenario.json: resources[0].capabilities: expected array, got string',
-    'scenario.json: incidentTypes[0].priority: expected one of 1, 2, 3, got 4',
-    'scenario.json: rules.coResponderRequiresCover: expected boolean, got string',
-  ]);
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    [
+      'scenario.json: stations[1].lat: expected number, got string',
+      'scenario.json: resources[0].capabilities: expected array, got string',
+      'scenario.json: incidentTypes[0].priority: expected one of 1, 2, 3, got 4',
+      'scenario.json: rules.coResponderRequiresCover: expected boolean, got string',
+    ],
+  );
 });
 
 test('wrong enum values: agency, crewing and speed profile mode', () => {
   const r = raw();
   list(r, 'stations')[0]!['agency'] = 'coastguard';
   list(r, 'resources')[1]!['crewing'] = 'retained';
-  ((r['speedProfiles'] as Record<string, Record<string, unknown>>)['drone']!)['mode'] = 'sea';
-  assert.equal(refused(() => validateScenario(r, 'scenario.json')), [
-    'scenario.json: stations[0].agency: expected one of "fire", "police", "ambulance", got "coastguard"',
-    'scenario.json: speedProfiles.drone.mode: expected one of "road", "air", got "sea"',
-    'scenario.json: resources[1].crewing: expected one of "wholetime", "day-crewed", "on-call", "mobile", got "retained"',
-  ]);
+  (r['speedProfiles'] as Record<string, Record<string, unknown>>)['drone']!['mode'] = 'sea';
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    [
+      'scenario.json: stations[0].agency: expected one of "fire", "police", "ambulance", got "coastguard"',
+      'scenario.json: speedProfiles.drone.mode: expected one of "road", "air", got "sea"',
+      'scenario.json: resources[1].crewing: expected one of "wholetime", "day-crewed", "on-call", "mobile", got "retained"',
+    ],
+  );
 });
 
 test('unknown references: station, vehicle class, standard; capability nobody offers; co-response outside attendance', () => {
@@ -82,22 +88,33 @@ test('unknown references: station, vehicle class, standard; capability nobody of
   types[0]!['standards'] = ['fire-appliances', 'fire-3rd'];
   (types[0]!['attendance'] as Record<string, unknown>[]).push({ capability: 'aerial', count: 1 });
   types[1]!['coResponse'] = ['defibrillator'];
-  assert.equal(refused(() => validateScenario(r, 'scenario.json')), [
-    'scenario.json: resources[3].station: unknown station "HFRS-XX"',
-    'scenario.json: resources[4].vehicleClass: unknown vehicle class "helicopter" (not in speedProfiles)',
-    'scenario.json: resources[5].station: "DAP-A1M" is a post, not a station',
-    'scenario.json: incidentTypes[0].attendance[1].capability: no resource offers capability "aerial"',
-    'scenario.json: incidentTypes[0].standards[1]: unknown standard "fire-3rd"',
-    'scenario.json: incidentTypes[1].coResponse[0]: capability "defibrillator" is not in this type\'s attendance',
-  ]);
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    [
+      'scenario.json: resources[3].station: unknown station "HFRS-XX"',
+      'scenario.json: resources[4].vehicleClass: unknown vehicle class "helicopter" (not in speedProfiles)',
+      'scenario.json: resources[5].station: "DAP-A1M" is a post, not a station',
+      'scenario.json: incidentTypes[0].attendance[1].capability: no resource offers capability "aerial"',
+      'scenario.json: incidentTypes[0].standards[1]: unknown standard "fire-3rd"',
+      'scenario.json: incidentTypes[1].coResponse[0]: capability "defibrillator" is not in this type\'s attendance',
+    ],
+  );
 });
 
 test('an agency-restricted line needs that agency, or a resource shared with it', () => {
   const r = raw();
-  list(r, 'incidentTypes').push({ id: 'missing-person', name: 'Missing person', leadAgency: 'police', priority: 1, attendance: [{ capability: 'drone', count: 1, agency: 'police' }], standards: [] });
-  assert.equal(refused(() => validateScenario(r, 'scenario.json')), [
-    'scenario.json: incidentTypes[2].attendance[0].capability: no police resource offers capability "drone"',
-  ]);
+  list(r, 'incidentTypes').push({
+    id: 'missing-person',
+    name: 'Missing person',
+    leadAgency: 'police',
+    priority: 1,
+    attendance: [{ capability: 'drone', count: 1, agency: 'police' }],
+    standards: [],
+  });
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    ['scenario.json: incidentTypes[2].attendance[0].capability: no police resource offers capability "drone"'],
+  );
   list(r, 'resources')[4]!['sharedWith'] = ['police'];
   assert.is(validateScenario(r, 'scenario.json').resources[4]!.sharedWith?.[0], 'police');
 });
@@ -110,15 +127,18 @@ test('duplicate ids: stations and posts share one namespace; resources, call sig
   list(r, 'incidentTypes')[1]!['id'] = 'dwelling-fire';
   list(r, 'standards')[1]!['id'] = 'fire-appliances';
   list(r, 'demand')[1]!['id'] = 'd-hat';
-  assert.equal(refused(() => validateScenario(r, 'scenario.json')), [
-    'scenario.json: posts[0].id: duplicate id "F-HAT" (first used at stations[0])',
-    'scenario.json: resources[1].id: duplicate id "HAT1" (first used at resources[0])',
-    'scenario.json: resources[2].callSign: duplicate call sign "HT-P1" (first used at resources[0])',
-    'scenario.json: standards[1].id: duplicate id "fire-appliances" (first used at standards[0])',
-    'scenario.json: incidentTypes[1].id: duplicate id "dwelling-fire" (first used at incidentTypes[0])',
-    'scenario.json: incidentTypes[1].standards[0]: unknown standard "ambulance-cat1"',
-    'scenario.json: demand[1].id: duplicate id "d-hat" (first used at demand[0])',
-  ]);
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    [
+      'scenario.json: posts[0].id: duplicate id "F-HAT" (first used at stations[0])',
+      'scenario.json: resources[1].id: duplicate id "HAT1" (first used at resources[0])',
+      'scenario.json: resources[2].callSign: duplicate call sign "HT-P1" (first used at resources[0])',
+      'scenario.json: standards[1].id: duplicate id "fire-appliances" (first used at standards[0])',
+      'scenario.json: incidentTypes[1].id: duplicate id "dwelling-fire" (first used at incidentTypes[0])',
+      'scenario.json: incidentTypes[1].standards[0]: unknown standard "ambulance-cat1"',
+      'scenario.json: demand[1].id: duplicate id "d-hat" (first used at demand[0])',
+    ],
+  );
 });
 
 test('coordinates out of range, and positions outside the bounds', () => {
@@ -127,12 +147,15 @@ test('coordinates out of range, and positions outside the bounds', () => {
   list(r, 'stations')[1]!['lon'] = -181.5;
   list(r, 'posts')[0]!['lat'] = 52.5;
   list(r, 'demand')[0]!['weight'] = 0;
-  assert.equal(refused(() => validateScenario(r, 'scenario.json')), [
-    'scenario.json: stations[0].lat: latitude 91 out of range -90..90',
-    'scenario.json: stations[1].lon: longitude -181.5 out of range -180..180',
-    'scenario.json: posts[0]: position 52.5,-0.215 is outside the scenario bounds',
-    'scenario.json: demand[0].weight: weight 0 out of range (must be above 0)',
-  ]);
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    [
+      'scenario.json: stations[0].lat: latitude 91 out of range -90..90',
+      'scenario.json: stations[1].lon: longitude -181.5 out of range -180..180',
+      'scenario.json: posts[0]: position 52.5,-0.215 is outside the scenario bounds',
+      'scenario.json: demand[0].weight: weight 0 out of range (must be above 0)',
+    ],
+  );
 });
 
 test('other ranges: turnout, crewing keys, standard targets, attendance counts, bounds', () => {
@@ -142,17 +165,23 @@ test('other ranges: turnout, crewing keys, standard targets, attendance counts, 
   delete crewing['mobile'];
   crewing['retained'] = { turnoutS: 300 };
   const std = list(r, 'standards')[0]!;
-  std['targets'] = [{ nth: 1, withinS: 0, share: 0.9 }, { nth: 1, withinS: 780, share: 1.5 }];
+  std['targets'] = [
+    { nth: 1, withinS: 0, share: 0.9 },
+    { nth: 1, withinS: 780, share: 1.5 },
+  ];
   (list(r, 'incidentTypes')[0]!['attendance'] as Record<string, unknown>[])[0]!['count'] = 0;
-  assert.equal(refused(() => validateScenario(r, 'scenario.json')), [
-    'scenario.json: bounds: south 52 must be below north 51.6',
-    'scenario.json: crewing.mobile: missing field',
-    'scenario.json: crewing.retained: unknown crewing; expected one of "wholetime", "day-crewed", "on-call", "mobile"',
-    'scenario.json: standards[0].targets[0].withinS: seconds 0 out of range (must be above 0)',
-    'scenario.json: standards[0].targets[1].nth: duplicate target for nth 1',
-    'scenario.json: standards[0].targets[1].share: share 1.5 out of range (must be above 0 and at most 1)',
-    'scenario.json: incidentTypes[0].attendance[0].count: count 0 out of range 1..50',
-  ]);
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    [
+      'scenario.json: bounds: south 52 must be below north 51.6',
+      'scenario.json: crewing.mobile: missing field',
+      'scenario.json: crewing.retained: unknown crewing; expected one of "wholetime", "day-crewed", "on-call", "mobile"',
+      'scenario.json: standards[0].targets[0].withinS: seconds 0 out of range (must be above 0)',
+      'scenario.json: standards[0].targets[1].nth: duplicate target for nth 1',
+      'scenario.json: standards[0].targets[1].share: share 1.5 out of range (must be above 0 and at most 1)',
+      'scenario.json: incidentTypes[0].attendance[0].count: count 0 out of range 1..50',
+    ],
+  );
 });
 
 test('a root that is not an object, and the error details', () => {
@@ -164,14 +193,18 @@ test('a root that is not an object, and the error details', () => {
     assert.is(err.code, 'JCR_SCENARIO_INVALID');
     assert.is(err.message, 'list.json: (root): expected a JSON object, got array');
     assert.is(err.path, '(root)');
-    assert.equal(err.details, { file: 'list.json', errors: [{ path: '(root)', reason: 'expected a JSON object, got array' }] });
+    assert.equal(err.details, {
+      file: 'list.json',
+      errors: [{ path: '(root)', reason: 'expected a JSON object, got array' }],
+    });
   }
 });
 
 // ---- the shell loader, with real files in a temporary directory ----
 
 const dir = mkdtempSync(join(tmpdir(), 'jcr-scenario-'));
-const write = (name: string, data: unknown) => writeFileSync(join(dir, name), typeof data === 'string' ? data : JSON.stringify(data, null, 1));
+const write = (name: string, data: unknown) =>
+  writeFileSync(join(dir, name), typeof data === 'string' ? data : JSON.stringify(data, null, 1));
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -188,12 +221,18 @@ test('loader: a good scenario loads; network.file becomes an absolute path', () 
 
 test('loader: missing network file', () => {
   write('nonet.json', raw());
-  assert.equal(refused(() => loadScenario(join(dir, 'nonet.json'))), [`${join(dir, 'nonet.json')}: network.file: file not found "${join(dir, 'network.geojson')}"`]);
+  assert.equal(
+    refused(() => loadScenario(join(dir, 'nonet.json'))),
+    [`${join(dir, 'nonet.json')}: network.file: file not found "${join(dir, 'network.geojson')}"`],
+  );
 });
 
 test('loader: missing scenario file', () => {
   const f = join(dir, 'nope.json');
-  assert.equal(refused(() => loadScenario(f)), [`${f}: (file): file not found "${f}"`]);
+  assert.equal(
+    refused(() => loadScenario(f)),
+    [`${f}: (file): file not found "${f}"`],
+  );
 });
 
 test('loader: bad JSON is refused with the line and column, no stack', () => {
@@ -208,7 +247,10 @@ test('loader: validation problems name the file as given', () => {
   list(r, 'resources')[3]!['station'] = 'HFRS-XX';
   write('scenario.json', r);
   const rel = join(dir, 'scenario.json');
-  assert.equal(refused(() => loadScenario(rel)), [`${rel}: resources[3].station: unknown station "HFRS-XX"`]);
+  assert.equal(
+    refused(() => loadScenario(rel)),
+    [`${rel}: resources[3].station: unknown station "HFRS-XX"`],
+  );
 });
 
 test('loader: demand points from a demandFile, with errors naming that file', () => {
@@ -222,19 +264,31 @@ test('loader: demand points from a demandFile, with errors naming that file', ()
   const s = loadScenario(join(dir, 'withdemand.json'));
   assert.equal(s.demand, miniScenario().demand);
 
-  write('demand.json', [{ id: 'a', lat: 51.7, lon: -0.2, weight: 1 }, { id: 'a', lat: 95, lon: -0.2, weight: '2' }]);
-  assert.equal(refused(() => loadScenario(join(dir, 'withdemand.json'))), [
-    'demand.json: [1].id: duplicate id "a" (first used at [0])',
-    'demand.json: [1].lat: latitude 95 out of range -90..90',
-    'demand.json: [1].weight: expected number, got string',
+  write('demand.json', [
+    { id: 'a', lat: 51.7, lon: -0.2, weight: 1 },
+    { id: 'a', lat: 95, lon: -0.2, weight: '2' },
   ]);
+  assert.equal(
+    refused(() => loadScenario(join(dir, 'withdemand.json'))),
+    [
+      'demand.json: [1].id: duplicate id "a" (first used at [0])',
+      'demand.json: [1].lat: latitude 95 out of range -90..90',
+      'demand.json: [1].weight: expected number, got string',
+    ],
+  );
 
   rmSync(join(dir, 'demand.json'));
-  assert.equal(refused(() => loadScenario(join(dir, 'withdemand.json'))), [`${join(dir, 'withdemand.json')}: demandFile: file not found "${join(dir, 'demand.json')}"`]);
+  assert.equal(
+    refused(() => loadScenario(join(dir, 'withdemand.json'))),
+    [`${join(dir, 'withdemand.json')}: demandFile: file not found "${join(dir, 'demand.json')}"`],
+  );
 
   r['demand'] = demand;
   write('both.json', r);
-  assert.equal(refused(() => loadScenario(join(dir, 'both.json'))), [`${join(dir, 'both.json')}: demandFile: give demand points inline or in a demandFile, not both`]);
+  assert.equal(
+    refused(() => loadScenario(join(dir, 'both.json'))),
+    [`${join(dir, 'both.json')}: demandFile: give demand points inline or in a demandFile, not both`],
+  );
 });
 
 test.run();

@@ -4,7 +4,15 @@ import { seededRandom } from '../server/core/clock.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { haversineM } from '../server/core/geo.ts';
 import { FleetSim, type Router } from '../sim/fleet/fleet-sim.ts';
-import { bearingDeg, cadenceMs, DEFAULT_CADENCE, hashUnit, makePath, noisyFix, positionAlong } from '../sim/fleet/movement.ts';
+import {
+  bearingDeg,
+  cadenceMs,
+  DEFAULT_CADENCE,
+  hashUnit,
+  makePath,
+  noisyFix,
+  positionAlong,
+} from '../sim/fleet/movement.ts';
 import { generateIncidents, pickWeighted } from '../sim/incidents/generator.ts';
 import { DEFAULT_RATES_PER_YEAR, TIME_OF_DAY } from '../sim/incidents/rates.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
@@ -13,7 +21,14 @@ const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 
 test('a path is driven at constant speed and arrives at its planned time', () => {
   // Two legs along a meridian: 0.01 degrees of latitude each (1111.95 m on the spherical Earth).
-  const path = makePath([[51.7, -0.2], [51.71, -0.2], [51.72, -0.2]], 200);
+  const path = makePath(
+    [
+      [51.7, -0.2],
+      [51.71, -0.2],
+      [51.72, -0.2],
+    ],
+    200,
+  );
   assert.is(Math.round(path.metres * 100) / 100, 2223.9);
   const mid = positionAlong(path, 100);
   assert.is(Math.round(mid.lat * 1e6) / 1e6, 51.71);
@@ -50,8 +65,20 @@ test('cadence: every 5 s on the move, every 60 s parked', () => {
 
 /** A straight-line router at 36 km/h (10 m/s): easy exact times. */
 const straight: Router = (from, to) => {
-  const p = makePath([[from.lat, from.lon], [to.lat, to.lon]], 0);
-  return { coords: [[from.lat, from.lon], [to.lat, to.lon]], seconds: p.metres / 10 };
+  const p = makePath(
+    [
+      [from.lat, from.lon],
+      [to.lat, to.lon],
+    ],
+    0,
+  );
+  return {
+    coords: [
+      [from.lat, from.lon],
+      [to.lat, to.lon],
+    ],
+    seconds: p.metres / 10,
+  };
 };
 
 function sim(seed = 3): FleetSim {
@@ -90,11 +117,14 @@ test('a mobilised crew turns out, drives at its route speed, reports AT_SCENE, R
     ],
   );
   // status messages carry the status; everything else is position only
-  assert.equal(mine.filter((r) => r.status !== 0).map((r) => [r.fixTimeMs - T0, r.status]), [
-    [201_195, ResourceStatus.AT_SCENE],
-    [801_195, ResourceStatus.RETURNING],
-    [912_390, ResourceStatus.AVAILABLE_AT_STATION],
-  ]);
+  assert.equal(
+    mine.filter((r) => r.status !== 0).map((r) => [r.fixTimeMs - T0, r.status]),
+    [
+      [201_195, ResourceStatus.AT_SCENE],
+      [801_195, ResourceStatus.RETURNING],
+      [912_390, ResourceStatus.AVAILABLE_AT_STATION],
+    ],
+  );
   // on the way out: one report every 5 s, at 10 m/s, heading north
   const outbound = mine.filter((r) => r.fixTimeMs > T0 + 90_000 && r.fixTimeMs < T0 + 201_195);
   assert.is(outbound.length, 22);
@@ -124,14 +154,23 @@ test('a standby move: no status message (the control room set it), a position re
   s.advance(T0 + 600_000);
   const { reports, events } = s.drain();
   // Hatfield station → the post: 1941.9 m straight at 10 m/s, parked at T0 + 1 s + 194.19 s.
-  assert.equal(events.map((e) => [e.t - T0, e.resourceId, e.status, e.taskId]), [[195_190, 'AMB1', ResourceStatus.AVAILABLE_MOBILE, 'SB-AMB1-1']]);
+  assert.equal(
+    events.map((e) => [e.t - T0, e.resourceId, e.status, e.taskId]),
+    [[195_190, 'AMB1', ResourceStatus.AVAILABLE_MOBILE, 'SB-AMB1-1']],
+  );
   const mine = reports.filter((r) => r.resourceId === 'AMB1');
   assert.ok(mine.every((r) => r.status === 0));
   const arrival = mine.find((r) => r.fixTimeMs === T0 + 195_190);
   assert.equal(arrival && [arrival.lat, arrival.lon, arrival.speedMps], [51.78, -0.215, 0]);
-  assert.equal([v.phase, v.status, v.pos, v.task], ['idle', ResourceStatus.AVAILABLE_MOBILE, { lat: 51.78, lon: -0.215 }, null]);
+  assert.equal(
+    [v.phase, v.status, v.pos, v.task],
+    ['idle', ResourceStatus.AVAILABLE_MOBILE, { lat: 51.78, lon: -0.215 }, null],
+  );
   // parked: once a minute after the arrival report
-  assert.equal(mine.filter((r) => r.fixTimeMs > T0 + 195_190).map((r) => r.fixTimeMs - T0), [255_190, 315_190, 375_190, 435_190, 495_190, 555_190]);
+  assert.equal(
+    mine.filter((r) => r.fixTimeMs > T0 + 195_190).map((r) => r.fixTimeMs - T0),
+    [255_190, 315_190, 375_190, 435_190, 495_190, 555_190],
+  );
 });
 
 test('a standby move to a station: the crew is at station there on arrival, as the server books it', () => {
@@ -139,9 +178,15 @@ test('a standby move to a station: the crew is at station there on arrival, as t
   s.order('HAT1', { kind: 'standby', taskId: 'SB-HAT1-1', lat: 51.8012, lon: -0.2013, atStation: true }, T0);
   s.advance(T0 + 1_800_000);
   const { events } = s.drain();
-  assert.equal(events.map((e) => [e.resourceId, e.status, e.taskId]), [['HAT1', ResourceStatus.AVAILABLE_AT_STATION, 'SB-HAT1-1']]);
+  assert.equal(
+    events.map((e) => [e.resourceId, e.status, e.taskId]),
+    [['HAT1', ResourceStatus.AVAILABLE_AT_STATION, 'SB-HAT1-1']],
+  );
   const v = s.vehicles.get('HAT1')!;
-  assert.equal([v.phase, v.status, v.pos], ['idle', ResourceStatus.AVAILABLE_AT_STATION, { lat: 51.8012, lon: -0.2013 }]);
+  assert.equal(
+    [v.phase, v.status, v.pos],
+    ['idle', ResourceStatus.AVAILABLE_AT_STATION, { lat: 51.8012, lon: -0.2013 }],
+  );
 });
 
 test('a standby move stopped on the way (cancelled) parks where the vehicle is', () => {
@@ -151,7 +196,10 @@ test('a standby move stopped on the way (cancelled) parks where the vehicle is',
   s.advance(T0 + 600_000);
   const v = s.vehicles.get('AMB1')!;
   // 1000 m of the 1941.9 m
-  assert.equal([v.phase, v.status, v.task, Math.round(haversineM(51.7636, -0.2247, v.pos.lat, v.pos.lon))], ['idle', ResourceStatus.AVAILABLE_MOBILE, null, 1000]);
+  assert.equal(
+    [v.phase, v.status, v.task, Math.round(haversineM(51.7636, -0.2247, v.pos.lat, v.pos.lon))],
+    ['idle', ResourceStatus.AVAILABLE_MOBILE, null, 1000],
+  );
   assert.equal(s.drain().events, []);
 });
 
@@ -159,20 +207,35 @@ test('incident generator: seeded, in time order, only scenario types, locations 
   const sc = miniScenario();
   const day = 24 * 3_600_000;
   const rates = { 'dwelling-fire': 3650, 'cardiac-arrest': 1825 }; // 10 and 5 a day
-  const a = generateIncidents(sc, seededRandom(42), T0, T0 + 7 * day, { ratesPerYear: rates, hourOf: (t) => ((t - T0) / 3_600_000 + 9) % 24 });
-  const b = generateIncidents(sc, seededRandom(42), T0, T0 + 7 * day, { ratesPerYear: rates, hourOf: (t) => ((t - T0) / 3_600_000 + 9) % 24 });
+  const a = generateIncidents(sc, seededRandom(42), T0, T0 + 7 * day, {
+    ratesPerYear: rates,
+    hourOf: (t) => ((t - T0) / 3_600_000 + 9) % 24,
+  });
+  const b = generateIncidents(sc, seededRandom(42), T0, T0 + 7 * day, {
+    ratesPerYear: rates,
+    hourOf: (t) => ((t - T0) / 3_600_000 + 9) % 24,
+  });
   assert.equal(a, b);
   const fires = a.filter((x) => x.typeId === 'dwelling-fire').length;
   const arrests = a.filter((x) => x.typeId === 'cardiac-arrest').length;
   assert.equal([a.length, fires, arrests], [108, 68, 40]);
   assert.ok(a.every((x, i) => i === 0 || a[i - 1]!.t <= x.t));
-  assert.equal(a.slice(0, 2).map((x) => x.ref), ['I1', 'I2']);
+  assert.equal(
+    a.slice(0, 2).map((x) => x.ref),
+    ['I1', 'I2'],
+  );
   assert.ok(a.every((x) => Math.abs(x.lat - 51.78) < 0.1 && Math.abs(x.lon + 0.21) < 0.15));
 });
 
 test('weighted demand picks by cumulative weight', () => {
-  const pts = [{ id: 'a', lat: 0, lon: 0, weight: 1 }, { id: 'b', lat: 0, lon: 0, weight: 3 }];
-  assert.equal([0, 0.24, 0.25, 0.99].map((u) => pickWeighted(pts, u).id), ['a', 'a', 'b', 'b']);
+  const pts = [
+    { id: 'a', lat: 0, lon: 0, weight: 1 },
+    { id: 'b', lat: 0, lon: 0, weight: 3 },
+  ];
+  assert.equal(
+    [0, 0.24, 0.25, 0.99].map((u) => pickWeighted(pts, u).id),
+    ['a', 'a', 'b', 'b'],
+  );
 });
 
 test('time-of-day profiles average 1 and every Hertfordshire type has a default rate', () => {

@@ -44,7 +44,16 @@ async function world(db = ':memory:'): Promise<World> {
   const base = coverScenario();
   const scenario: Scenario = {
     ...base,
-    incidentTypes: [{ id: 'cardiac-arrest', name: 'Cardiac arrest', leadAgency: 'ambulance', priority: 1, attendance: [{ capability: 'paramedic', count: 1 }], standards: ['amb-test'] }],
+    incidentTypes: [
+      {
+        id: 'cardiac-arrest',
+        name: 'Cardiac arrest',
+        leadAgency: 'ambulance',
+        priority: 1,
+        attendance: [{ capability: 'paramedic', count: 1 }],
+        standards: ['amb-test'],
+      },
+    ],
   };
   const planner = coverPlanner(scenario);
   const clock = fakeClock(T0);
@@ -124,7 +133,10 @@ async function inWorld(body: (w: World) => Promise<void>): Promise<void> {
 }
 
 /** Every accepted AVL fix of one resource, as the server's live state took it. */
-function fixesOf(w: World, id: string): Array<{ t: number; lat: number; lon: number; speedMps: number; status: number }> {
+function fixesOf(
+  w: World,
+  id: string,
+): Array<{ t: number; lat: number; lon: number; speedMps: number; status: number }> {
   const out: Array<{ t: number; lat: number; lon: number; speedMps: number; status: number }> = [];
   w.server.engine.onPositions((ids) => {
     if (!ids.includes(id)) return;
@@ -135,7 +147,17 @@ function fixesOf(w: World, id: string): Array<{ t: number; lat: number; lon: num
 }
 
 const mine = (w: World, id: string) =>
-  w.log.filter((e) => e.type.startsWith('cover.') || e.type === 'resource.status').filter((e) => (e.data as { resourceId?: string }).resourceId === id).map((e) => [e.at - T0, e.type, e.origin, e.type === 'resource.status' ? (e.data as { status: number }).status : ((e.data as { reason?: string }).reason ?? (e.data as { destination: { id: string } }).destination.id)]);
+  w.log
+    .filter((e) => e.type.startsWith('cover.') || e.type === 'resource.status')
+    .filter((e) => (e.data as { resourceId?: string }).resourceId === id)
+    .map((e) => [
+      e.at - T0,
+      e.type,
+      e.origin,
+      e.type === 'resource.status'
+        ? (e.data as { status: number }).status
+        : ((e.data as { reason?: string }).reason ?? (e.data as { destination: { id: string } }).destination.id),
+    ]);
 
 /** What mine() lists for a standby move ordered at T0 + 5 s: booked AVAILABLE_MOBILE (2), then the order. */
 const orderedAt5s = (destinationId: string) => [
@@ -147,7 +169,10 @@ const orderedAt5s = (destinationId: string) => [
 function assertServerHas(w: World, id: string, status: number, at: { lat: number; lon: number }): void {
   const r = w.server.engine.room.fleet.require(id);
   assert.is(r.status, status);
-  assert.ok(haversineM(r.lat, r.lon, at.lat, at.lon) <= 20, `${id} ${haversineM(r.lat, r.lon, at.lat, at.lon)} m from where it should be`);
+  assert.ok(
+    haversineM(r.lat, r.lon, at.lat, at.lon) <= 20,
+    `${id} ${haversineM(r.lat, r.lon, at.lat, at.lon)} m from where it should be`,
+  );
 }
 
 /** Order a standby move over REST as the duty officer; the answer's move. */
@@ -176,10 +201,7 @@ test('a standby move to a post: the vehicle drives the road route at its profile
     // The planner's ambulance route A-CEN → DAP-NEW: 3092.9 m in 222.172 s (13.9 m/s). Given at
     // T0 + 7 s, the vehicle parks at T0 + 229.172 s; the server saw an AVL fix within 150 m at the
     // T0 + 220 s batch and ended the move (origin system). No status message from the terminal.
-    assert.equal(mine(w, 'AMB1'), [
-      ...orderedAt5s('DAP-NEW'),
-      [220000, 'cover.standbyEnded', 'system', 'arrived'],
-    ]);
+    assert.equal(mine(w, 'AMB1'), [...orderedAt5s('DAP-NEW'), [220000, 'cover.standbyEnded', 'system', 'arrived']]);
     const moving = fixes.filter((f) => f.t > 7000 && f.t < 229_172);
     assert.is(moving.length, 44); // every 5 s on the move: T0 + 12 s … T0 + 227 s
     assert.ok(moving.every((f) => Math.round(f.speedMps * 10) / 10 === 13.9 && f.status === 2));
@@ -192,11 +214,13 @@ test('a standby move to a post: the vehicle drives the road route at its profile
     // Ten minutes later it is still there, available, reporting once a minute.
     await w.run(600);
     assert.equal(v.pos, POST);
-    assert.equal(fixes.filter((f) => f.t > 229_172).map((f) => [f.t, f.speedMps]), [289_172, 349_172, 409_172, 469_172, 529_172, 589_172, 649_172, 709_172, 769_172, 829_172].map((t) => [t, 0]));
+    assert.equal(
+      fixes.filter((f) => f.t > 229_172).map((f) => [f.t, f.speedMps]),
+      [289_172, 349_172, 409_172, 469_172, 529_172, 589_172, 649_172, 709_172, 769_172, 829_172].map((t) => [t, 0]),
+    );
     assertServerHas(w, 'AMB1', 2, POST);
     assert.equal([w.live.stats.rejected, w.live.stats.standbyMoves], [0, 1]);
-  }),
-);
+  }));
 
 test('a standby move to another station: booked AVAILABLE_AT_STATION there on arrival, and the vehicle does not drive home', () =>
   inWorld(async (w) => {
@@ -211,10 +235,12 @@ test('a standby move to another station: booked AVAILABLE_AT_STATION there on ar
     ]);
     const v = w.live.fleet.vehicles.get('CEN1')!;
     assert.equal([v.phase, v.status, v.pos], ['idle', 1, CHERRY_HINTON]);
-    assert.equal(fixes.filter((f) => f.speedMps === 0).map((f) => f.t), [431_166, 491_166, 551_166, 611_166, 671_166, 731_166, 791_166, 851_166]);
+    assert.equal(
+      fixes.filter((f) => f.speedMps === 0).map((f) => f.t),
+      [431_166, 491_166, 551_166, 611_166, 671_166, 731_166, 791_166, 851_166],
+    );
     assertServerHas(w, 'CEN1', 1, CHERRY_HINTON);
-  }),
-);
+  }));
 
 test('a cancelled standby move: the vehicle stops where it is and stays available there', () =>
   inWorld(async (w) => {
@@ -224,26 +250,37 @@ test('a cancelled standby move: the vehicle stops where it is and stays availabl
     const c = await api(w.server, 'POST', '/api/cover/moves/AMB2/cancel', { token: w.duty });
     assert.is(c.status, 200);
     await w.run(300);
-    assert.equal(mine(w, 'AMB2'), [
-      ...orderedAt5s('DAP-NEW'),
-      [67_000, 'cover.standbyEnded', 'operator', 'cancelled'],
-    ]);
+    assert.equal(mine(w, 'AMB2'), [...orderedAt5s('DAP-NEW'), [67_000, 'cover.standbyEnded', 'operator', 'cancelled']]);
     // The cancel is seen at the T0 + 69 s poll: 62 s along the route.
     const v = w.live.fleet.vehicles.get('AMB2')!;
     assert.equal([v.phase, v.status, r6(v.pos.lat), r6(v.pos.lon)], ['idle', 2, 52.206491, 0.135758]);
-    assert.equal(fixes.filter((f) => f.t > 69_000).map((f) => [f.t, f.speedMps]), [[72_000, 0], [132_000, 0], [192_000, 0], [252_000, 0], [312_000, 0]]);
+    assert.equal(
+      fixes.filter((f) => f.t > 69_000).map((f) => [f.t, f.speedMps]),
+      [
+        [72_000, 0],
+        [132_000, 0],
+        [192_000, 0],
+        [252_000, 0],
+        [312_000, 0],
+      ],
+    );
     assertServerHas(w, 'AMB2', 2, v.pos);
-  }),
-);
+  }));
 
 test('a standby move superseded by a mobilisation: the vehicle drives to the incident instead', () =>
   inWorld(async (w) => {
     await orderAt5s(w, 'AMB2', 'DAP-NEW');
     await w.run(60);
-    const inc = await api(w.server, 'POST', '/api/incidents', { token: w.duty, body: { typeId: 'cardiac-arrest', lat: 52.2053, lon: 0.1218, address: 'City centre' } });
+    const inc = await api(w.server, 'POST', '/api/incidents', {
+      token: w.duty,
+      body: { typeId: 'cardiac-arrest', lat: 52.2053, lon: 0.1218, address: 'City centre' },
+    });
     assert.is(inc.status, 201);
     const id = (inc.body as { id: string }).id;
-    const m = await api(w.server, 'POST', `/api/incidents/${id}/mobilise`, { token: w.duty, body: { resourceIds: ['AMB2'], reason: 'nearest' } });
+    const m = await api(w.server, 'POST', `/api/incidents/${id}/mobilise`, {
+      token: w.duty,
+      body: { resourceIds: ['AMB2'], reason: 'nearest' },
+    });
     assert.is(m.status, 200);
     await w.run(600);
     // Mobilising ends the standby move on the server (any status but AVAILABLE_MOBILE does); the
@@ -257,8 +294,7 @@ test('a standby move superseded by a mobilisation: the vehicle drives to the inc
     assert.is(w.server.engine.room.standby.get('AMB2'), undefined);
     const v = w.live.fleet.vehicles.get('AMB2')!;
     assert.equal([v.phase, v.status, v.task?.taskId, v.task?.lat, v.task?.lon], ['scene', 4, id, 52.2053, 0.1218]);
-  }),
-);
+  }));
 
 test('a live run with standby moves, exported from its database, replays into a fresh server to the same final state', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'jcr-sim-standby-'));
@@ -275,7 +311,9 @@ test('a live run with standby moves, exported from its database, replays into a 
     } finally {
       await w.close();
     }
-    const rec = parseRecording(serialiseRecording(exportRecording(join(dir, 'live.sqlite'), w.server.engine.room.scenario, T0, T0 + 600_000)));
+    const rec = parseRecording(
+      serialiseRecording(exportRecording(join(dir, 'live.sqlite'), w.server.engine.room.scenario, T0, T0 + 600_000)),
+    );
     assert.equal(rec.header.version, 2);
     assert.equal(
       rec.lines.filter((l) => l.type === 'standby' || l.type === 'standbyEnd'),
@@ -289,11 +327,18 @@ test('a live run with standby moves, exported from its database, replays into a 
       ],
     );
     const expect = rec.lines[rec.lines.length - 1];
-    assert.equal(expect?.type === 'expect' ? expect.resources.filter((r) => r.status !== 'AVAILABLE_AT_STATION' || r.id === 'CEN1').map((r) => [r.id, r.status]) : null, [
-      ['CEN1', 'AVAILABLE_AT_STATION'],
-      ['AMB1', 'AVAILABLE_MOBILE'],
-      ['AMB2', 'AVAILABLE_MOBILE'],
-    ]);
+    assert.equal(
+      expect?.type === 'expect'
+        ? expect.resources
+            .filter((r) => r.status !== 'AVAILABLE_AT_STATION' || r.id === 'CEN1')
+            .map((r) => [r.id, r.status])
+        : null,
+      [
+        ['CEN1', 'AVAILABLE_AT_STATION'],
+        ['AMB1', 'AVAILABLE_MOBILE'],
+        ['AMB2', 'AVAILABLE_MOBILE'],
+      ],
+    );
 
     // Replay on a fake wall clock at x1 into a fresh server that runs on the replay's virtual clock.
     let wall = 0;
@@ -311,10 +356,19 @@ test('a live run with standby moves, exported from its database, replays into a 
     try {
       const ended: unknown[] = [];
       fresh.engine.onEvents((events) => {
-        for (const e of events) if (e.type === 'cover.standbyEnded') ended.push([e.at - T0, e.data.resourceId, e.data.reason, e.origin]);
+        for (const e of events)
+          if (e.type === 'cover.standbyEnded') ended.push([e.at - T0, e.data.resourceId, e.data.reason, e.origin]);
       });
       const apiToken = await tokenFor(fresh, 'duty-officer', 'replay');
-      replay = new Replay(rec, { baseUrl: fresh.url, avlToken: TOKEN, apiToken, speed: 1, fixBase: rec.header.startMs, wallNow: () => wall, sleep: async (ms) => void (wall += ms) });
+      replay = new Replay(rec, {
+        baseUrl: fresh.url,
+        avlToken: TOKEN,
+        apiToken,
+        speed: 1,
+        fixBase: rec.header.startMs,
+        wallNow: () => wall,
+        sleep: async (ms) => void (wall += ms),
+      });
       const sum = await replay.run();
       assert.equal(sum.standby, { ordered: 3, cancelled: 1, failed: 0 });
       assert.equal([sum.avl.rejected, sum.notes], [0, []]);

@@ -23,13 +23,28 @@ test('the fixture is a one-hour Hertfordshire recording with an expected final s
   const rec = parseRecording(readFileSync(FIXTURE, 'utf8'));
   assert.is(rec.header.scenario, 'hertfordshire');
   assert.is(rec.header.durationMs, 3_600_000);
-  assert.equal(recordingStats(rec), { incidents: 6, mobilisations: 6, standbyMoves: 0, avlBatches: 2826, reports: 6482 });
+  assert.equal(recordingStats(rec), {
+    incidents: 6,
+    mobilisations: 6,
+    standbyMoves: 0,
+    avlBatches: 2826,
+    reports: 6482,
+  });
   const expect = rec.lines[rec.lines.length - 1];
   assert.is(expect?.type, 'expect');
   if (expect?.type !== 'expect') return;
   assert.is(expect.resources.length, 99);
   const busy = expect.resources.filter((r) => r.status !== 'AVAILABLE_AT_STATION').map((r) => `${r.id}:${r.status}`);
-  assert.equal(busy, ['EEAST-HATF-A1:MOBILISED', 'EEAST-HEME-A1:AT_SCENE', 'EEAST-STAL-A1:AT_SCENE', 'EEAST-WATF-A1:AT_SCENE', 'HC-HEME-IRV1:AT_SCENE', 'HC-HEME-IRV2:AT_SCENE', 'HFRS-MARK-P1:AT_SCENE', 'HFRS-REDB-P1:AT_SCENE']);
+  assert.equal(busy, [
+    'EEAST-HATF-A1:MOBILISED',
+    'EEAST-HEME-A1:AT_SCENE',
+    'EEAST-STAL-A1:AT_SCENE',
+    'EEAST-WATF-A1:AT_SCENE',
+    'HC-HEME-IRV1:AT_SCENE',
+    'HC-HEME-IRV2:AT_SCENE',
+    'HFRS-MARK-P1:AT_SCENE',
+    'HFRS-REDB-P1:AT_SCENE',
+  ]);
 });
 
 test(`replaying the recorded hour at x${SPEED} over the real interfaces ends in the recorded final state`, async () => {
@@ -45,7 +60,13 @@ test(`replaying the recorded hour at x${SPEED} over the real interfaces ends in 
   });
   try {
     const apiToken = await tokenFor(server, 'duty-officer', 'replay');
-    replay = new Replay(rec, { baseUrl: server.url, avlToken: TOKEN, apiToken, speed: SPEED, fixBase: rec.header.startMs });
+    replay = new Replay(rec, {
+      baseUrl: server.url,
+      avlToken: TOKEN,
+      apiToken,
+      speed: SPEED,
+      fixBase: rec.header.startMs,
+    });
     const s = await replay.run();
     if (s.expect?.mismatches.length || s.avl.rejected) console.log(formatSummary(s));
     assert.is(s.avl.reports, 6482);

@@ -35,16 +35,37 @@ test('a new database is migrated to the latest schema, in WAL mode', () => {
 
 test('append gives strictly increasing sequence numbers and reads back the same events', () => {
   const store = Store.open(':memory:');
-  const a = store.append([{ at: 1000, type: 'operator.note', origin: 'operator', actor: 'alice', data: { text: 'one' } }]);
+  const a = store.append([
+    { at: 1000, type: 'operator.note', origin: 'operator', actor: 'alice', data: { text: 'one' } },
+  ]);
   const b = store.append([
     { at: 2000, type: 'operator.note', origin: 'sim', actor: 'sim', data: { text: 'two' } },
-    { at: 2000, type: 'resource.status', origin: 'avl', actor: 'feed-1', data: { resourceId: 'HAT1', status: ResourceStatus.MOBILISED, incidentId: 'I-1' } },
+    {
+      at: 2000,
+      type: 'resource.status',
+      origin: 'avl',
+      actor: 'feed-1',
+      data: { resourceId: 'HAT1', status: ResourceStatus.MOBILISED, incidentId: 'I-1' },
+    },
   ]);
-  assert.equal([...a, ...b].map((e) => e.seq), [1, 2, 3]);
-  assert.equal([...store.events(1)], [
-    { seq: 2, at: 2000, type: 'operator.note', origin: 'sim', actor: 'sim', data: { text: 'two' } },
-    { seq: 3, at: 2000, type: 'resource.status', origin: 'avl', actor: 'feed-1', data: { resourceId: 'HAT1', status: 3, incidentId: 'I-1' } },
-  ]);
+  assert.equal(
+    [...a, ...b].map((e) => e.seq),
+    [1, 2, 3],
+  );
+  assert.equal(
+    [...store.events(1)],
+    [
+      { seq: 2, at: 2000, type: 'operator.note', origin: 'sim', actor: 'sim', data: { text: 'two' } },
+      {
+        seq: 3,
+        at: 2000,
+        type: 'resource.status',
+        origin: 'avl',
+        actor: 'feed-1',
+        data: { resourceId: 'HAT1', status: 3, incidentId: 'I-1' },
+      },
+    ],
+  );
   assert.is(store.lastSeq(), 3);
   store.close();
 });
@@ -54,9 +75,22 @@ test('a restart on the same database rebuilds the same state', () => {
   const clock = fakeClock();
   const store1 = Store.open(db.path);
   const e1 = Engine.boot(miniScenario(), store1, clock.now);
-  e1.execute({ type: 'resource.setStatus', resourceId: 'HAT1', status: ResourceStatus.MOBILISED, incidentId: 'I-7' }, ctx);
+  e1.execute(
+    { type: 'resource.setStatus', resourceId: 'HAT1', status: ResourceStatus.MOBILISED, incidentId: 'I-7' },
+    ctx,
+  );
   clock.advance(60_000);
-  e1.execute({ type: 'resource.setStatus', resourceId: 'HAT1', status: ResourceStatus.AT_SCENE, incidentId: 'I-7', lat: 51.77, lon: -0.21 }, ctx);
+  e1.execute(
+    {
+      type: 'resource.setStatus',
+      resourceId: 'HAT1',
+      status: ResourceStatus.AT_SCENE,
+      incidentId: 'I-7',
+      lat: 51.77,
+      lon: -0.21,
+    },
+    ctx,
+  );
   e1.execute({ type: 'resource.setStatus', resourceId: 'PC1', status: ResourceStatus.UNAVAILABLE }, ctx);
   e1.execute({ type: 'operator.note', text: 'crew welfare break' }, ctx);
   const before = snapshot(e1);

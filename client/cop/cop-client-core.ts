@@ -133,7 +133,10 @@ export class CopPicture {
     this.seq = s.seq;
     this.eventSeq = s.eventSeq;
     this.serverTimeMs = s.serverTimeMs;
-    this.filter = { agencies: Array.from(s.filter?.agencies ?? []), bounds: s.filter?.bounds ? { ...s.filter.bounds } : null };
+    this.filter = {
+      agencies: Array.from(s.filter?.agencies ?? []),
+      bounds: s.filter?.bounds ? { ...s.filter.bounds } : null,
+    };
     this.synced = true;
     this.gap = false;
     this.emit(new Set(this.resources.keys()), removed, { incidents: true, cover: true });
@@ -184,7 +187,14 @@ export class CopPicture {
     const p = d.positions;
     if (p) {
       const n = p.ref.length;
-      if (p.latE7.length !== n || p.lonE7.length !== n || p.headingDeg.length !== n || p.speedDmps.length !== n || p.fixAgeMs.length !== n || p.accuracyM.length !== n) {
+      if (
+        p.latE7.length !== n ||
+        p.lonE7.length !== n ||
+        p.headingDeg.length !== n ||
+        p.speedDmps.length !== n ||
+        p.fixAgeMs.length !== n ||
+        p.accuracyM.length !== n
+      ) {
         throw new Error(`CopPositions columns differ in length (delta ${d.seq})`);
       }
       const t = d.serverTimeMs;
@@ -249,7 +259,9 @@ export class CopPicture {
 
   /** The incidents in the order the server lists them (creation order), for comparisons and lists. */
   incidentList(): CopIncidentMsg[] {
-    return [...this.incidents.values()].sort((a, b) => a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return [...this.incidents.values()].sort(
+      (a, b) => a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
   }
 
   private emit(changed: ReadonlySet<string>, removed: ReadonlySet<string>, other: OtherChanges): void {

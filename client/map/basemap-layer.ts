@@ -50,13 +50,18 @@ export function parseBasemap(body: unknown): BasemapData | undefined {
   if (Array.isArray(raw)) {
     for (const r of raw) {
       if (!isRecord(r) || typeof r['class'] !== 'string' || !Array.isArray(r['lines'])) continue;
-      const lines = r['lines'].filter((l): l is number[] => Array.isArray(l) && l.length >= 4 && l.every((x) => typeof x === 'number'));
+      const lines = r['lines'].filter(
+        (l): l is number[] => Array.isArray(l) && l.length >= 4 && l.every((x) => typeof x === 'number'),
+      );
       roads.push({ class: r['class'], lines });
     }
   }
   const b = body['boundary'];
   const boundary = Array.isArray(b)
-    ? b.filter((p): p is [number, number] => Array.isArray(p) && p.length === 2 && typeof p[0] === 'number' && typeof p[1] === 'number')
+    ? b.filter(
+        (p): p is [number, number] =>
+          Array.isArray(p) && p.length === 2 && typeof p[0] === 'number' && typeof p[1] === 'number',
+      )
     : null;
   return {
     boundary: boundary && boundary.length >= 3 ? boundary : null,
@@ -68,7 +73,10 @@ export function parseBasemap(body: unknown): BasemapData | undefined {
 
 export function parseTileSetting(body: unknown): TileSetting | null {
   if (!isRecord(body) || typeof body['tileUrl'] !== 'string' || body['tileUrl'].length === 0) return null;
-  return { url: body['tileUrl'], attribution: typeof body['tileAttribution'] === 'string' ? body['tileAttribution'] : '' };
+  return {
+    url: body['tileUrl'],
+    attribution: typeof body['tileAttribution'] === 'string' ? body['tileAttribution'] : '',
+  };
 }
 
 export class BasemapLayer {
@@ -104,11 +112,28 @@ export class BasemapLayer {
     this.fixedGroup.clearLayers();
     if (withBoundsBox) this.drawBounds(s.bounds);
     for (const p of s.posts) {
-      L.circleMarker([p.lat, p.lon], { renderer: this.renderer, radius: 4, color: '#333333', weight: 1.5, dashArray: '2 2', fillColor: '#ffffff', fillOpacity: 1, interactive: false }).addTo(this.fixedGroup);
+      L.circleMarker([p.lat, p.lon], {
+        renderer: this.renderer,
+        radius: 4,
+        color: '#333333',
+        weight: 1.5,
+        dashArray: '2 2',
+        fillColor: '#ffffff',
+        fillOpacity: 1,
+        interactive: false,
+      }).addTo(this.fixedGroup);
     }
     for (const st of s.stations) {
       // Stations: a small dark dot in a white halo, unlike any resource symbol.
-      L.circleMarker([st.lat, st.lon], { renderer: this.renderer, radius: 3.5, color: '#ffffff', weight: 2, fillColor: '#333333', fillOpacity: 1, interactive: false }).addTo(this.fixedGroup);
+      L.circleMarker([st.lat, st.lon], {
+        renderer: this.renderer,
+        radius: 3.5,
+        color: '#ffffff',
+        weight: 2,
+        fillColor: '#333333',
+        fillOpacity: 1,
+        interactive: false,
+      }).addTo(this.fixedGroup);
     }
     this.setAttribution(s.network.attribution + (s.network.synthetic ? ` — ${SYNTHETIC_LABEL}` : ''));
   }
@@ -128,7 +153,15 @@ export class BasemapLayer {
     this.minorGroup.clearLayers();
     this.roadLines = 0;
     if (d.boundary) {
-      L.polygon(d.boundary, { renderer: this.renderer, color: '#222222', weight: 2.5, fill: true, fillColor: '#ffffff', fillOpacity: 0.35, interactive: false }).addTo(this.roadsGroup);
+      L.polygon(d.boundary, {
+        renderer: this.renderer,
+        color: '#222222',
+        weight: 2.5,
+        fill: true,
+        fillColor: '#ffffff',
+        fillOpacity: 0.35,
+        interactive: false,
+      }).addTo(this.roadsGroup);
     }
     // Minor first, majors last so they draw on top.
     const order = (c: string) => (ROAD_STYLE[c] ? -ROAD_STYLE[c].weight : 0);
@@ -140,7 +173,14 @@ export class BasemapLayer {
         return pts;
       });
       this.roadLines += latlngs.length;
-      const line = L.polyline(latlngs, { renderer: this.renderer, color: style.color, weight: style.weight, opacity: 1, interactive: false, smoothFactor: 1.5 });
+      const line = L.polyline(latlngs, {
+        renderer: this.renderer,
+        color: style.color,
+        weight: style.weight,
+        opacity: 1,
+        interactive: false,
+        smoothFactor: 1.5,
+      });
       line.addTo(style === MINOR ? this.minorGroup : this.roadsGroup);
     }
     this.updateMinor();

@@ -31,7 +31,12 @@ export class IncidentsLayer {
 
   private icon(i: Incident, selected: boolean): L.DivIcon {
     const cls = `jcr-incident p${i.priority}${selected ? ' selected' : ''}`;
-    return L.divIcon({ className: cls, html: `<span class="d"><b>${i.priority}</b></span>`, iconSize: [28, 28], iconAnchor: [14, 14] });
+    return L.divIcon({
+      className: cls,
+      html: `<span class="d"><b>${i.priority}</b></span>`,
+      iconSize: [28, 28],
+      iconAnchor: [14, 14],
+    });
   }
 
   sync(): void {

@@ -129,7 +129,8 @@ export class ResourcesLayer extends L.Layer {
     const map = this.lmap;
     if (!map) return;
     const o = map.containerPointToLayerPoint([0, 0]);
-    if (Math.abs(o.x - this.drawnAt.x) > this.padPx.x * 0.75 || Math.abs(o.y - this.drawnAt.y) > this.padPx.y * 0.75) this.requestDraw();
+    if (Math.abs(o.x - this.drawnAt.x) > this.padPx.x * 0.75 || Math.abs(o.y - this.drawnAt.y) > this.padPx.y * 0.75)
+      this.requestDraw();
   }
 
   private hide(): void {
@@ -271,7 +272,13 @@ export class ResourcesLayer extends L.Layer {
     return this.keep(text, s, sprite, dpr, this.labels);
   }
 
-  private keep(key: string, s: HTMLCanvasElement, sprite: Sprite, dpr: number, cache: Map<string, Sprite> = this.sprites): Sprite {
+  private keep(
+    key: string,
+    s: HTMLCanvasElement,
+    sprite: Sprite,
+    dpr: number,
+    cache: Map<string, Sprite> = this.sprites,
+  ): Sprite {
     cache.set(key, sprite);
     // drawImage from a canvas snapshots that canvas on every call (measured: ~2 us each, half the
     // layer's draw time with 2,000 symbols); an ImageBitmap is immutable and is not. The canvas
@@ -366,7 +373,13 @@ export class ResourcesLayer extends L.Layer {
       }
       if (labels) {
         const lb = this.label(r.callSign, dpr);
-        g.drawImage(lb.img, Math.round((x + half + 2 + lb.x) * dpr) / dpr, Math.round((y + lb.y) * dpr) / dpr, lb.w, lb.h);
+        g.drawImage(
+          lb.img,
+          Math.round((x + half + 2 + lb.x) * dpr) / dpr,
+          Math.round((y + lb.y) * dpr) / dpr,
+          lb.w,
+          lb.h,
+        );
         labelled++;
       }
       if (r.id === selected) {

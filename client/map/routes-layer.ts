@@ -47,8 +47,20 @@ export class RoutesLayer {
       const colour = AGENCY_COLOUR[r.agency];
       const route = this.store.routes.get(r.id);
       if (route && route.points.length > 1) {
-        L.polyline(route.points, { renderer: this.renderer, color: '#000000', weight: 6, opacity: 0.6, interactive: false }).addTo(this.group);
-        L.polyline(route.points, { renderer: this.renderer, color: colour, weight: 3.5, opacity: 1, interactive: false }).addTo(this.group);
+        L.polyline(route.points, {
+          renderer: this.renderer,
+          color: '#000000',
+          weight: 6,
+          opacity: 0.6,
+          interactive: false,
+        }).addTo(this.group);
+        L.polyline(route.points, {
+          renderer: this.renderer,
+          color: colour,
+          weight: 3.5,
+          opacity: 1,
+          interactive: false,
+        }).addTo(this.group);
         continue;
       }
       const inc = this.store.incidents.get(r.incidentId);

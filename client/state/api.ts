@@ -32,16 +32,35 @@ export class Api {
         parsed = null;
       }
       if (res.ok) return { ok: true, body: parsed };
-      const err = typeof parsed === 'object' && parsed !== null && 'error' in parsed ? (parsed as { error: unknown }).error : null;
-      const code = typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : `HTTP_${res.status}`;
-      const message = typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string' ? err.message : res.statusText;
+      const err =
+        typeof parsed === 'object' && parsed !== null && 'error' in parsed
+          ? (parsed as { error: unknown }).error
+          : null;
+      const code =
+        typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+          ? err.code
+          : `HTTP_${res.status}`;
+      const message =
+        typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string'
+          ? err.message
+          : res.statusText;
       if (res.status === 404 && code === 'JCR_NOT_FOUND' && /no route|not found: (GET|POST)/i.test(message)) {
-        return { ok: false, status: 404, code: 'JCR_NOT_AVAILABLE', message: `${method} ${path} is not provided by this server` };
+        return {
+          ok: false,
+          status: 404,
+          code: 'JCR_NOT_AVAILABLE',
+          message: `${method} ${path} is not provided by this server`,
+        };
       }
       return { ok: false, status: res.status, code, message };
     } catch (e) {
       const aborted = e instanceof Error && e.name === 'AbortError';
-      return { ok: false, status: 0, code: aborted ? 'NETWORK_TIMEOUT' : 'NETWORK_ERROR', message: aborted ? 'the server did not answer in time' : 'cannot reach the server' };
+      return {
+        ok: false,
+        status: 0,
+        code: aborted ? 'NETWORK_TIMEOUT' : 'NETWORK_ERROR',
+        message: aborted ? 'the server did not answer in time' : 'cannot reach the server',
+      };
     } finally {
       clearTimeout(timer);
     }
@@ -60,7 +79,11 @@ export class Api {
     return this.request('GET', '/api/basemap', undefined, 30_000);
   }
   setStatus(resourceId: string, status: string, incidentId?: string): Promise<ApiResult> {
-    return this.request('POST', `/api/resources/${encodeURIComponent(resourceId)}/status`, incidentId ? { status, incidentId } : { status });
+    return this.request(
+      'POST',
+      `/api/resources/${encodeURIComponent(resourceId)}/status`,
+      incidentId ? { status, incidentId } : { status },
+    );
   }
   // ---- issue 5: incidents and recommendations ----
   incidents(): Promise<ApiResult> {
@@ -76,7 +99,12 @@ export class Api {
    * Accept the recommendation (`resourceIds` null) or choose resources with a reason. The
    * recommendation's seq ties the decision to what the dispatcher was shown.
    */
-  mobilise(incidentId: string, resourceIds: string[] | null, reason: string | undefined, recommendationSeq: number | null): Promise<ApiResult> {
+  mobilise(
+    incidentId: string,
+    resourceIds: string[] | null,
+    reason: string | undefined,
+    recommendationSeq: number | null,
+  ): Promise<ApiResult> {
     const body: Record<string, unknown> = resourceIds === null ? { accept: true } : { resourceIds };
     if (reason) body['reason'] = reason;
     if (recommendationSeq !== null) body['recommendationSeq'] = recommendationSeq;

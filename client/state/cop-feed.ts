@@ -214,7 +214,9 @@ export class CopFeed implements Feed {
     ws.onclose = (ev) => {
       if (this.socket !== ws) return;
       this.socket = null;
-      this.dropped(ev.code === 1000 || ev.code === 1005 || ev.code === 1006 ? 'connection lost' : `closed ${ev.code} ${ev.reason}`);
+      this.dropped(
+        ev.code === 1000 || ev.code === 1005 || ev.code === 1006 ? 'connection lost' : `closed ${ev.code} ${ev.reason}`,
+      );
     };
   }
 
@@ -222,7 +224,10 @@ export class CopFeed implements Feed {
     if (!this.running) return;
     this.failures++;
     const delay = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.min(this.failures - 1, 10));
-    this.store.setConnection('reconnecting', `${why}; retrying in ${Math.round(delay / 100) / 10} s (attempt ${this.failures})`);
+    this.store.setConnection(
+      'reconnecting',
+      `${why}; retrying in ${Math.round(delay / 100) / 10} s (attempt ${this.failures})`,
+    );
     this.reconnectTimer = this.setTimer(() => this.connect(), delay);
   }
 
@@ -309,8 +314,10 @@ export class CopFeed implements Feed {
     this.watchdog = this.setTimer(() => {
       if (!this.running) return;
       const quiet = this.now() - this.store.lastMessageAtMs;
-      if (this.store.connection === 'live' && quiet > this.staleAfterMs) this.store.setConnection('stale', `no update for ${Math.round(quiet / 1000)} s`);
-      else if (this.store.connection === 'stale' && quiet <= this.staleAfterMs && this.socket) this.store.setConnection('live', 'live operating picture (/ws/cop)');
+      if (this.store.connection === 'live' && quiet > this.staleAfterMs)
+        this.store.setConnection('stale', `no update for ${Math.round(quiet / 1000)} s`);
+      else if (this.store.connection === 'stale' && quiet <= this.staleAfterMs && this.socket)
+        this.store.setConnection('live', 'live operating picture (/ws/cop)');
       this.store.tick();
       this.watch();
     }, 1000);
@@ -342,7 +349,10 @@ export class CopFeed implements Feed {
       const inc = await this.api.incidents();
       if (inc.ok) {
         heard = true;
-        if (!this.picture.synced) s.replaceIncidents(parseIncidents(inc.body, new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]))));
+        if (!this.picture.synced)
+          s.replaceIncidents(
+            parseIncidents(inc.body, new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]))),
+          );
       }
     }
     // The server answers: the picture is current while the socket is up (a quiet fleet sends no deltas).

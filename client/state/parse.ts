@@ -55,7 +55,8 @@ export function parseResource(o: Obj): ClientResource | undefined {
   const status = o['status'];
   const lat = num(o, 'lat');
   const lon = num(o, 'lon');
-  if (id === undefined || !isAgency(agency) || !isStatusName(status) || lat === undefined || lon === undefined) return undefined;
+  if (id === undefined || !isAgency(agency) || !isStatusName(status) || lat === undefined || lon === undefined)
+    return undefined;
   const inc = o['incidentId'];
   return {
     id,
@@ -131,7 +132,11 @@ export function parseScenario(body: unknown): ScenarioInfo | undefined {
     timezone: str(body, 'timezone', 'UTC') ?? 'UTC',
     bounds: { south, west, north, east },
     network: isObj(n)
-      ? { format: str(n, 'format', '') ?? '', synthetic: n['synthetic'] === true, attribution: str(n, 'attribution', '') ?? '' }
+      ? {
+          format: str(n, 'format', '') ?? '',
+          synthetic: n['synthetic'] === true,
+          attribution: str(n, 'attribution', '') ?? '',
+        }
       : { format: '', synthetic: false, attribution: '' },
     stations,
     posts,
@@ -179,7 +184,11 @@ export function parseIncidents(body: unknown, typeNames: ReadonlyMap<string, str
  * GET /api/incidents/:id/recommendation (server/core/incidents/recommend.ts Recommendation plus
  * recommendationSeq): attendance lines with their timed candidates; `proposed` ids in order.
  */
-export function parseRecommendation(body: unknown, incidentId: string, standardNames: ReadonlyMap<string, string> = new Map()): Recommendation | undefined {
+export function parseRecommendation(
+  body: unknown,
+  incidentId: string,
+  standardNames: ReadonlyMap<string, string> = new Map(),
+): Recommendation | undefined {
   if (!isObj(body)) return undefined;
   const byId = new Map<string, RecommendedResource>();
   const impacts: CoverImpact[] = [];
@@ -199,7 +208,8 @@ export function parseRecommendation(body: unknown, incidentId: string, standardN
       const proposed = c['proposed'] === true;
       const withheld = str(c, 'withheld') ?? null;
       const old = byId.get(resourceId);
-      if (!old || (proposed && !old.proposed)) byId.set(resourceId, { resourceId, callSign, agency, capability, etaS, proposed, withheld });
+      if (!old || (proposed && !old.proposed))
+        byId.set(resourceId, { resourceId, callSign, agency, capability, etaS, proposed, withheld });
       if (proposed) {
         for (const f of arr(c, 'coverImpact')) {
           if (!isObj(f)) continue;
@@ -211,7 +221,11 @@ export function parseRecommendation(body: unknown, incidentId: string, standardN
           // figures of one standard read the same
           const nth = num(f, 'nth');
           const which = nth !== undefined && Number.isInteger(nth) && nth >= 1 ? `, ${ordinal(nth)} appliance` : '';
-          impacts.push({ label: `${callSign}: ${standardNames.get(sid) ?? sid}${which}`, beforeShare: before, afterShare: after });
+          impacts.push({
+            label: `${callSign}: ${standardNames.get(sid) ?? sid}${which}`,
+            beforeShare: before,
+            afterShare: after,
+          });
         }
       }
     }
@@ -232,7 +246,12 @@ export function ordinal(n: number): string {
 
 const COVER_LIMIT = 5000;
 const isLatLon = (lat: unknown, lon: unknown): boolean =>
-  typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
+  typeof lat === 'number' &&
+  typeof lon === 'number' &&
+  Number.isFinite(lat) &&
+  Number.isFinite(lon) &&
+  Math.abs(lat) <= 90 &&
+  Math.abs(lon) <= 180;
 const share01 = (v: number | undefined): number | undefined => (v !== undefined && v >= 0 && v <= 1 ? v : undefined);
 
 /**
@@ -247,9 +266,28 @@ export function parseCoverFigure(o: Obj): CoverFigure | undefined {
   const coveredShare = share01(num(o, 'coveredShare'));
   const label = str(o, 'label');
   const meets = o['meetsStandard'];
-  if (surface === undefined || standardId === undefined || nth === undefined || !Number.isInteger(nth) || nth < 1 || withinS === undefined || withinS < 0) return undefined;
+  if (
+    surface === undefined ||
+    standardId === undefined ||
+    nth === undefined ||
+    !Number.isInteger(nth) ||
+    nth < 1 ||
+    withinS === undefined ||
+    withinS < 0
+  )
+    return undefined;
   if (coveredShare === undefined || label === undefined || typeof meets !== 'boolean') return undefined;
-  return { surface, standardId, standardName: str(o, 'standardName', '') ?? '', nth, withinS, coveredShare, target: share01(num(o, 'share')) ?? null, meetsStandard: meets, label: label.slice(0, 300) };
+  return {
+    surface,
+    standardId,
+    standardName: str(o, 'standardName', '') ?? '',
+    nth,
+    withinS,
+    coveredShare,
+    target: share01(num(o, 'share')) ?? null,
+    meetsStandard: meets,
+    label: label.slice(0, 300),
+  };
 }
 
 function parseDestination(v: unknown): StandbyDestination | undefined {
@@ -286,7 +324,13 @@ export function parseStandbyMove(o: Obj): StandbyMove | undefined {
   const resourceId = str(o, 'resourceId');
   const destination = parseDestination(o['destination']);
   if (moveId === undefined || resourceId === undefined || !destination) return undefined;
-  return { moveId, resourceId, destination, orderedAt: num(o, 'orderedAt', 0) ?? 0, orderedBy: str(o, 'orderedBy', '') ?? '' };
+  return {
+    moveId,
+    resourceId,
+    destination,
+    orderedAt: num(o, 'orderedAt', 0) ?? 0,
+    orderedBy: str(o, 'orderedBy', '') ?? '',
+  };
 }
 
 /** GET /api/cover → figures per standard target, gap cells (GeoJSON polygons), standby moves in progress. */
@@ -294,9 +338,18 @@ export function parseCover(body: unknown): CoverSummary | undefined {
   if (!isObj(body)) return undefined;
   const figures = collect(arr(body, 'figures').slice(0, COVER_LIMIT), parseCoverFigure);
   const fc = body['gaps'];
-  const gaps = isObj(fc) && fc['type'] === 'FeatureCollection' ? collect(arr(fc, 'features').slice(0, COVER_LIMIT), parseGapFeature) : [];
+  const gaps =
+    isObj(fc) && fc['type'] === 'FeatureCollection'
+      ? collect(arr(fc, 'features').slice(0, COVER_LIMIT), parseGapFeature)
+      : [];
   const standby = collect(arr(body, 'standby').slice(0, COVER_LIMIT), parseStandbyMove);
-  return { computedAtMs: num(body, 'computedAtMs', 0) ?? 0, eventSeq: num(body, 'eventSeq', 0) ?? 0, figures, gaps, standby };
+  return {
+    computedAtMs: num(body, 'computedAtMs', 0) ?? 0,
+    eventSeq: num(body, 'eventSeq', 0) ?? 0,
+    figures,
+    gaps,
+    standby,
+  };
 }
 
 /** GET /api/cover/moves → { moves }: recommended standby moves, best first. */
@@ -307,7 +360,15 @@ export function parseCoverMoves(body: unknown): CoverMoveSuggestion[] {
     const surface = str(o, 'surface');
     const destination = parseDestination(o['destination']);
     const netShare = num(o, 'netShare');
-    if (resourceId === undefined || surface === undefined || !destination || netShare === undefined || netShare < -1 || netShare > 1) return undefined;
+    if (
+      resourceId === undefined ||
+      surface === undefined ||
+      !destination ||
+      netShare === undefined ||
+      netShare < -1 ||
+      netShare > 1
+    )
+      return undefined;
     const t = o['travelS'];
     return {
       resourceId,
@@ -325,5 +386,11 @@ export function parseCoverMoves(body: unknown): CoverMoveSuggestion[] {
 /** GET /api/ui-config → which server features the screens may offer. */
 export function parseFeatures(body: unknown): Capabilities {
   const f = isObj(body) && isObj(body['features']) ? body['features'] : {};
-  return { incidents: f['incidents'] === true, recommendations: f['recommendations'] === true, cover: f['cover'] === true, routes: false, cop: f['cop'] === true };
+  return {
+    incidents: f['incidents'] === true,
+    recommendations: f['recommendations'] === true,
+    cover: f['cover'] === true,
+    routes: false,
+    cop: f['cop'] === true,
+  };
 }

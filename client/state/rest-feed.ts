@@ -71,7 +71,8 @@ export class RestFeed implements Feed {
     this.watchdog = this.setTimer(() => {
       if (!this.running) return;
       const quiet = this.now() - this.store.lastMessageAtMs;
-      if (this.store.connection === 'live' && quiet > this.staleAfterMs) this.store.setConnection('stale', `no update for ${Math.round(quiet / 1000)} s`);
+      if (this.store.connection === 'live' && quiet > this.staleAfterMs)
+        this.store.setConnection('stale', `no update for ${Math.round(quiet / 1000)} s`);
       this.store.tick();
       this.watch();
     }, 1000);
@@ -80,7 +81,9 @@ export class RestFeed implements Feed {
   private loop(): void {
     void this.pollOnce().then((ok) => {
       if (!this.running) return;
-      const delay = ok ? this.intervalMs : Math.min(this.maxBackoffMs, this.intervalMs * 2 ** Math.min(this.failures, 6));
+      const delay = ok
+        ? this.intervalMs
+        : Math.min(this.maxBackoffMs, this.intervalMs * 2 ** Math.min(this.failures, 6));
       this.timer = this.setTimer(() => this.loop(), delay);
     });
   }
@@ -107,7 +110,10 @@ export class RestFeed implements Feed {
     }
     if (s.capabilities.incidents) {
       const inc = await this.api.incidents();
-      if (inc.ok) s.replaceIncidents(parseIncidents(inc.body, new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]))));
+      if (inc.ok)
+        s.replaceIncidents(
+          parseIncidents(inc.body, new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]))),
+        );
     }
     if (s.capabilities.cover) {
       const cov = await this.api.cover();

@@ -47,7 +47,11 @@ export type Listener = (changed: ReadonlySet<Slice>) => void;
 export type Scheduler = (fn: () => void) => void;
 
 export const defaultScheduler: Scheduler = (fn) => {
-  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && document.visibilityState !== 'hidden') {
+  if (
+    typeof requestAnimationFrame === 'function' &&
+    typeof document !== 'undefined' &&
+    document.visibilityState !== 'hidden'
+  ) {
     requestAnimationFrame(() => fn());
   } else setTimeout(fn, 16);
 };
@@ -160,8 +164,13 @@ export class ClientStore {
         statusChanged = moved = true;
         continue;
       }
-      if ((c.status !== undefined && c.status !== old.status) || (c.incidentId !== undefined && c.incidentId !== old.incidentId)) statusChanged = true;
-      if (c.lat !== undefined || c.lon !== undefined || c.headingDeg !== undefined || c.fixTimeMs !== undefined) moved = true;
+      if (
+        (c.status !== undefined && c.status !== old.status) ||
+        (c.incidentId !== undefined && c.incidentId !== old.incidentId)
+      )
+        statusChanged = true;
+      if (c.lat !== undefined || c.lon !== undefined || c.headingDeg !== undefined || c.fixTimeMs !== undefined)
+        moved = true;
       Object.assign(old, c);
     }
     if (seq !== undefined) this.lastSeq = Math.max(this.lastSeq, seq);
@@ -242,13 +251,16 @@ export class ClientStore {
   availableByAgency(): Record<string, number> {
     const out: Record<string, number> = { fire: 0, police: 0, ambulance: 0 };
     for (const r of this.resources.values()) {
-      if (r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING') out[r.agency] = (out[r.agency] ?? 0) + 1;
+      if (r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING')
+        out[r.agency] = (out[r.agency] ?? 0) + 1;
     }
     return out;
   }
 
   openIncidents(): Incident[] {
-    return [...this.incidents.values()].filter((i) => i.state === 'OPEN').sort((a, b) => a.priority - b.priority || a.callTimeMs - b.callTimeMs);
+    return [...this.incidents.values()]
+      .filter((i) => i.state === 'OPEN')
+      .sort((a, b) => a.priority - b.priority || a.callTimeMs - b.callTimeMs);
   }
 }
 

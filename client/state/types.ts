@@ -7,7 +7,14 @@
 export const AGENCIES = ['fire', 'police', 'ambulance'] as const;
 export type Agency = (typeof AGENCIES)[number];
 
-export const STATUSES = ['AVAILABLE_AT_STATION', 'AVAILABLE_MOBILE', 'MOBILISED', 'AT_SCENE', 'RETURNING', 'UNAVAILABLE'] as const;
+export const STATUSES = [
+  'AVAILABLE_AT_STATION',
+  'AVAILABLE_MOBILE',
+  'MOBILISED',
+  'AT_SCENE',
+  'RETURNING',
+  'UNAVAILABLE',
+] as const;
 export type StatusName = (typeof STATUSES)[number];
 
 export function isAgency(v: unknown): v is Agency {

@@ -25,18 +25,25 @@ function main(): void {
   try {
     if (cmd === 'add' && name) {
       const agency = values.agency ?? null;
-      if (agency !== null && !(AGENCIES as readonly string[]).includes(agency)) throw new Error(`--agency must be one of ${AGENCIES.join(', ')}`);
+      if (agency !== null && !(AGENCIES as readonly string[]).includes(agency))
+        throw new Error(`--agency must be one of ${AGENCIES.join(', ')}`);
       const token = feeds.add(name, agency as Agency | null);
-      process.stdout.write(`created feed ${name} (${agency ?? 'all agencies'})\ntoken (shown once, store it in the sender): ${token}\n`);
+      process.stdout.write(
+        `created feed ${name} (${agency ?? 'all agencies'})\ntoken (shown once, store it in the sender): ${token}\n`,
+      );
     } else if (cmd === 'list') {
       for (const f of feeds.list()) {
-        process.stdout.write(`${f.id}\t${f.agency ?? 'all'}\tcreated ${new Date(f.createdAt).toISOString()}${f.revokedAt ? `\trevoked ${new Date(f.revokedAt).toISOString()}` : ''}\n`);
+        process.stdout.write(
+          `${f.id}\t${f.agency ?? 'all'}\tcreated ${new Date(f.createdAt).toISOString()}${f.revokedAt ? `\trevoked ${new Date(f.revokedAt).toISOString()}` : ''}\n`,
+        );
       }
     } else if (cmd === 'revoke' && name) {
       if (!feeds.revoke(name)) throw new Error(`no active feed "${name}"`);
       process.stdout.write(`revoked feed ${name}\n`);
     } else {
-      process.stderr.write('usage: npm run feeds -- add NAME [--agency fire|police|ambulance] | list | revoke NAME   [--db FILE]\n');
+      process.stderr.write(
+        'usage: npm run feeds -- add NAME [--agency fire|police|ambulance] | list | revoke NAME   [--db FILE]\n',
+      );
       process.exitCode = 2;
     }
   } finally {

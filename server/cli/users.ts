@@ -15,7 +15,12 @@ import { Store } from '../shell/store/store.ts';
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, db: { type: 'string' } },
+    options: {
+      role: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      db: { type: 'string' },
+    },
     allowPositionals: true,
   });
   const [cmd, username] = positionals;

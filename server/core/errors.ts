@@ -15,14 +15,26 @@ export interface ErrorSpec {
 
 export const ERRORS = {
   // Generic request errors
-  JCR_VALIDATION: { status: 400, close: 1007, description: 'A field of the request is missing, of the wrong type or out of range.' },
+  JCR_VALIDATION: {
+    status: 400,
+    close: 1007,
+    description: 'A field of the request is missing, of the wrong type or out of range.',
+  },
   JCR_MALFORMED_JSON: { status: 400, close: 1007, description: 'The body is not valid JSON.' },
   JCR_UNAUTHENTICATED: { status: 401, close: 4401, description: 'No valid credentials were presented.' },
   JCR_FORBIDDEN: { status: 403, close: 4403, description: 'The signed-in role may not do this.' },
   JCR_NOT_FOUND: { status: 404, close: 4404, description: 'No such resource, incident or route.' },
   JCR_CONFLICT: { status: 409, close: 4409, description: 'The change conflicts with the current state.' },
-  JCR_INVALID_TRANSITION: { status: 409, close: 4409, description: 'The status change is not allowed from the current status.' },
-  JCR_PAYLOAD_TOO_LARGE: { status: 413, close: 1009, description: 'The body or frame exceeds the documented size limit.' },
+  JCR_INVALID_TRANSITION: {
+    status: 409,
+    close: 4409,
+    description: 'The status change is not allowed from the current status.',
+  },
+  JCR_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    close: 1009,
+    description: 'The body or frame exceeds the documented size limit.',
+  },
   JCR_RATE_LIMITED: { status: 429, close: 1008, description: 'Too many requests or frames; slow down.' },
   JCR_INTERNAL: { status: 500, close: 1011, description: 'An unexpected server error; nothing was changed.' },
   JCR_NOT_READY: { status: 503, close: 1013, description: 'The server is still loading (database or road network).' },
@@ -31,27 +43,87 @@ export const ERRORS = {
   JCR_SCENARIO_INVALID: { status: 422, close: 4422, description: 'The scenario file is malformed or inconsistent.' },
 
   // Road network and journey time
-  JCR_NETWORK_INVALID: { status: 422, close: 4422, description: 'The road network file is malformed, truncated or has no drivable roads.' },
-  JCR_OFF_ROAD: { status: 422, close: 4422, description: 'A point is farther from any drivable road than the snapping allowance.' },
+  JCR_NETWORK_INVALID: {
+    status: 422,
+    close: 4422,
+    description: 'The road network file is malformed, truncated or has no drivable roads.',
+  },
+  JCR_OFF_ROAD: {
+    status: 422,
+    close: 4422,
+    description: 'A point is farther from any drivable road than the snapping allowance.',
+  },
 
   // Cover and standby moves (docs/cover.md)
-  JCR_COVER_RESOURCE_UNAVAILABLE: { status: 409, close: 4409, description: 'The resource is committed or unavailable, so it cannot be given a standby move.' },
-  JCR_COVER_BAD_DESTINATION: { status: 422, close: 4422, description: 'The standby destination is not a station or post of the scenario, or does not take that agency.' },
+  JCR_COVER_RESOURCE_UNAVAILABLE: {
+    status: 409,
+    close: 4409,
+    description: 'The resource is committed or unavailable, so it cannot be given a standby move.',
+  },
+  JCR_COVER_BAD_DESTINATION: {
+    status: 422,
+    close: 4422,
+    description: 'The standby destination is not a station or post of the scenario, or does not take that agency.',
+  },
   JCR_COVER_NO_STANDBY: { status: 404, close: 4404, description: 'The resource has no standby move to end.' },
 
   // AVL ingest (docs/avl.md). Per-report codes travel in AvlAck.rejected and never close the
   // socket; JCR_AVL_MALFORMED_FRAME closes that one connection with 1007.
-  JCR_AVL_UNKNOWN_RESOURCE: { status: 404, close: 4404, description: 'The report names a resource (or tracker device) the scenario does not have.' },
-  JCR_AVL_FORBIDDEN_RESOURCE: { status: 403, close: 4403, description: "The resource belongs to an agency outside the feed's scope." },
-  JCR_AVL_BAD_COORDINATES: { status: 422, close: 4422, description: 'lat/lon are not finite or outside -90..90 / -180..180.' },
-  JCR_AVL_NULL_ISLAND: { status: 422, close: 4422, description: 'lat and lon are both 0: a tracker with no fix, not a position.' },
-  JCR_AVL_BAD_FIX_TIME: { status: 422, close: 4422, description: 'fix_time_ms is missing, not finite or not positive.' },
-  JCR_AVL_FUTURE_FIX: { status: 422, close: 4422, description: 'The fix time is later than the server clock plus the skew allowance.' },
-  JCR_AVL_OUT_OF_ORDER: { status: 409, close: 4409, description: 'The fix is older than the last accepted one: kept in history, live position unchanged.' },
-  JCR_AVL_DUPLICATE: { status: 409, close: 4409, description: 'A fix with the same resource and fix time was already accepted.' },
-  JCR_AVL_IMPOSSIBLE_SPEED: { status: 422, close: 4422, description: 'The distance from the last accepted fix implies a speed the vehicle cannot reach.' },
-  JCR_AVL_POOR_ACCURACY: { status: 422, close: 4422, description: 'The reported accuracy radius is worse than the accepted threshold.' },
-  JCR_AVL_MALFORMED_FRAME: { status: 400, close: 1007, description: 'The frame is not an AvlBatch (or is a text frame); the connection is closed.' },
+  JCR_AVL_UNKNOWN_RESOURCE: {
+    status: 404,
+    close: 4404,
+    description: 'The report names a resource (or tracker device) the scenario does not have.',
+  },
+  JCR_AVL_FORBIDDEN_RESOURCE: {
+    status: 403,
+    close: 4403,
+    description: "The resource belongs to an agency outside the feed's scope.",
+  },
+  JCR_AVL_BAD_COORDINATES: {
+    status: 422,
+    close: 4422,
+    description: 'lat/lon are not finite or outside -90..90 / -180..180.',
+  },
+  JCR_AVL_NULL_ISLAND: {
+    status: 422,
+    close: 4422,
+    description: 'lat and lon are both 0: a tracker with no fix, not a position.',
+  },
+  JCR_AVL_BAD_FIX_TIME: {
+    status: 422,
+    close: 4422,
+    description: 'fix_time_ms is missing, not finite or not positive.',
+  },
+  JCR_AVL_FUTURE_FIX: {
+    status: 422,
+    close: 4422,
+    description: 'The fix time is later than the server clock plus the skew allowance.',
+  },
+  JCR_AVL_OUT_OF_ORDER: {
+    status: 409,
+    close: 4409,
+    description: 'The fix is older than the last accepted one: kept in history, live position unchanged.',
+  },
+  JCR_AVL_DUPLICATE: {
+    status: 409,
+    close: 4409,
+    description: 'A fix with the same resource and fix time was already accepted.',
+  },
+  JCR_AVL_IMPOSSIBLE_SPEED: {
+    status: 422,
+    close: 4422,
+    description: 'The distance from the last accepted fix implies a speed the vehicle cannot reach.',
+  },
+  JCR_AVL_POOR_ACCURACY: {
+    status: 422,
+    close: 4422,
+    description: 'The reported accuracy radius is worse than the accepted threshold.',
+  },
+  JCR_AVL_MALFORMED_FRAME: {
+    status: 400,
+    close: 1007,
+    description: 'The frame is not an AvlBatch (or is a text frame); the connection is closed.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -35,14 +35,35 @@ export interface OperatorNoteData {
 export type ResourceStatusEvent = EventEnvelope<'resource.status', ResourceStatusData>;
 export type OperatorNoteEvent = EventEnvelope<'operator.note', OperatorNoteData>;
 
-export type IncidentCreatedEvent = EventEnvelope<'incident.created', import('./incidents/types.ts').IncidentCreatedData>;
-export type IncidentUpdatedEvent = EventEnvelope<'incident.updated', import('./incidents/types.ts').IncidentUpdatedData>;
+export type IncidentCreatedEvent = EventEnvelope<
+  'incident.created',
+  import('./incidents/types.ts').IncidentCreatedData
+>;
+export type IncidentUpdatedEvent = EventEnvelope<
+  'incident.updated',
+  import('./incidents/types.ts').IncidentUpdatedData
+>;
 export type IncidentClosedEvent = EventEnvelope<'incident.closed', import('./incidents/types.ts').IncidentClosedData>;
-export type IncidentRecommendedEvent = EventEnvelope<'incident.recommended', import('./incidents/types.ts').IncidentRecommendedData>;
-export type IncidentDecisionEvent = EventEnvelope<'incident.decision', import('./incidents/types.ts').IncidentDecisionData>;
-export type AssistanceRequestedEvent = EventEnvelope<'incident.assistanceRequested', import('./incidents/types.ts').AssistanceRequestedData>;
-export type AssistanceAcceptedEvent = EventEnvelope<'incident.assistanceAccepted', import('./incidents/types.ts').AssistanceAcceptedData>;
-export type QuickerAvailableEvent = EventEnvelope<'incident.quickerAvailable', import('./incidents/types.ts').QuickerAvailableData>;
+export type IncidentRecommendedEvent = EventEnvelope<
+  'incident.recommended',
+  import('./incidents/types.ts').IncidentRecommendedData
+>;
+export type IncidentDecisionEvent = EventEnvelope<
+  'incident.decision',
+  import('./incidents/types.ts').IncidentDecisionData
+>;
+export type AssistanceRequestedEvent = EventEnvelope<
+  'incident.assistanceRequested',
+  import('./incidents/types.ts').AssistanceRequestedData
+>;
+export type AssistanceAcceptedEvent = EventEnvelope<
+  'incident.assistanceAccepted',
+  import('./incidents/types.ts').AssistanceAcceptedData
+>;
+export type QuickerAvailableEvent = EventEnvelope<
+  'incident.quickerAvailable',
+  import('./incidents/types.ts').QuickerAvailableData
+>;
 export type IncidentEvent =
   | IncidentCreatedEvent
   | IncidentUpdatedEvent
@@ -53,7 +74,10 @@ export type IncidentEvent =
   | AssistanceAcceptedEvent
   | QuickerAvailableEvent;
 
-export type StandbyOrderedEvent = EventEnvelope<'cover.standbyOrdered', import('./cover/standby.ts').StandbyOrderedData>;
+export type StandbyOrderedEvent = EventEnvelope<
+  'cover.standbyOrdered',
+  import('./cover/standby.ts').StandbyOrderedData
+>;
 export type StandbyEndedEvent = EventEnvelope<'cover.standbyEnded', import('./cover/standby.ts').StandbyEndedData>;
 export type CoverEvent = StandbyOrderedEvent | StandbyEndedEvent;
 

@@ -16,7 +16,14 @@ import { StandbyBook, type CoverCommand } from './cover/standby.ts';
  * changes and the acknowledgement goes out, and lets a restart rebuild state with `apply` alone.
  */
 export type Command =
-  | { type: 'resource.setStatus'; resourceId: string; status: ResourceStatus; incidentId?: string; lat?: number; lon?: number }
+  | {
+      type: 'resource.setStatus';
+      resourceId: string;
+      status: ResourceStatus;
+      incidentId?: string;
+      lat?: number;
+      lon?: number;
+    }
   | { type: 'operator.note'; text: string; incidentId?: string }
   | IncidentCommand
   | CoverCommand;
@@ -53,7 +60,8 @@ export class Room {
     const at = this.clock();
     switch (cmd.type) {
       case 'resource.setStatus': {
-        if (!isResourceStatus(cmd.status)) throw new JcrError('JCR_VALIDATION', `status must be 1..6`, { path: 'status' });
+        if (!isResourceStatus(cmd.status))
+          throw new JcrError('JCR_VALIDATION', `status must be 1..6`, { path: 'status' });
         const r = this.fleet.require(cmd.resourceId);
         this.fleet.checkTransition(cmd.resourceId, cmd.status);
         this.incidents.checkStatusTarget(cmd.incidentId);
@@ -74,7 +82,8 @@ export class Room {
       }
       case 'operator.note': {
         const text = cmd.text.trim();
-        if (text.length === 0 || text.length > 4000) throw new JcrError('JCR_VALIDATION', 'text must be 1..4000 characters', { path: 'text' });
+        if (text.length === 0 || text.length > 4000)
+          throw new JcrError('JCR_VALIDATION', 'text must be 1..4000 characters', { path: 'text' });
         const ev: NewEvent = { at, type: 'operator.note', origin: ctx.origin, actor: ctx.actor, data: { text } };
         if (cmd.incidentId !== undefined) ev.data.incidentId = cmd.incidentId;
         return [ev];
@@ -89,7 +98,8 @@ export class Room {
 
   /** Fold one durable event into live state. Must be deterministic: restarts depend on it. */
   apply(e: JcrEvent): void {
-    if (e.seq <= this.lastSeq) throw new JcrError('JCR_INTERNAL', `event ${e.seq} applied out of order (last ${this.lastSeq})`);
+    if (e.seq <= this.lastSeq)
+      throw new JcrError('JCR_INTERNAL', `event ${e.seq} applied out of order (last ${this.lastSeq})`);
     switch (e.type) {
       case 'resource.status': {
         const d = e.data;

@@ -58,9 +58,11 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   const v = parsed.values;
   const portText = v.port ?? env.JCR_PORT ?? '8080';
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new JcrError('JCR_VALIDATION', `port must be 0..65535, got "${portText}"`, { path: 'port' });
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new JcrError('JCR_VALIDATION', `port must be 0..65535, got "${portText}"`, { path: 'port' });
   const logLevel = (v['log-level'] ?? env.JCR_LOG_LEVEL ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw new JcrError('JCR_VALIDATION', `log level must be one of ${LOG_LEVELS.join(', ')}`, { path: 'log-level' });
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new JcrError('JCR_VALIDATION', `log level must be one of ${LOG_LEVELS.join(', ')}`, { path: 'log-level' });
   const envSim = env.JCR_SIM === undefined ? undefined : env.JCR_SIM === '1' || env.JCR_SIM === 'true';
   const sim = v['no-sim'] ? false : (v.sim ?? envSim ?? false);
   return {
@@ -81,12 +83,14 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
 
 function positive(text: string, path: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new JcrError('JCR_VALIDATION', `${path} must be a positive number, got "${text}"`, { path });
+  if (!Number.isFinite(n) || n <= 0)
+    throw new JcrError('JCR_VALIDATION', `${path} must be a positive number, got "${text}"`, { path });
   return n;
 }
 
 function copTickMs(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 10 || n > 5000) throw new JcrError('JCR_VALIDATION', `cop tick must be 10..5000 ms, got "${text}"`, { path: 'cop-tick-ms' });
+  if (!Number.isInteger(n) || n < 10 || n > 5000)
+    throw new JcrError('JCR_VALIDATION', `cop tick must be 10..5000 ms, got "${text}"`, { path: 'cop-tick-ms' });
   return n;
 }

@@ -29,7 +29,12 @@ function readJson(file: string, shownAs: string, path: string): unknown {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = e instanceof Error && 'code' in e ? String(e.code) : '';
-    const reason = code === 'ENOENT' ? `file not found ${JSON.stringify(file)}` : code === 'EISDIR' ? `is a directory, not a file ${JSON.stringify(file)}` : `cannot read ${JSON.stringify(file)} (${code || String(e)})`;
+    const reason =
+      code === 'ENOENT'
+        ? `file not found ${JSON.stringify(file)}`
+        : code === 'EISDIR'
+          ? `is a directory, not a file ${JSON.stringify(file)}`
+          : `cannot read ${JSON.stringify(file)} (${code || String(e)})`;
     throw scenarioError(shownAs, [{ path, reason }]);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -41,7 +46,10 @@ function readJson(file: string, shownAs: string, path: string): unknown {
     // V8 words the reason differently between versions; keep its words but drop the position text.
     const why = msg.replace(/\s*in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
     const where = m?.[1] !== undefined ? lineCol(text, Number(m[1])) : undefined;
-    const reason = where !== undefined ? `invalid JSON at line ${where.line} column ${where.column}: ${why}` : `invalid JSON: ${why}`;
+    const reason =
+      where !== undefined
+        ? `invalid JSON at line ${where.line} column ${where.column}: ${why}`
+        : `invalid JSON: ${why}`;
     throw scenarioError(shownAs, [{ path: '(json)', reason }]);
   }
 }
@@ -62,7 +70,9 @@ export function loadScenario(path: string): Scenario {
       if (typeof demandFile !== 'string' || demandFile.trim() === '') {
         validateScenario(raw, path); // reports the wrong type with every other problem
       } else if (obj['demand'] !== undefined) {
-        throw scenarioError(path, [{ path: 'demandFile', reason: 'give demand points inline or in a demandFile, not both' }]);
+        throw scenarioError(path, [
+          { path: 'demandFile', reason: 'give demand points inline or in a demandFile, not both' },
+        ]);
       } else {
         const demandAbs = isAbsolute(demandFile) ? demandFile : resolve(dir, demandFile);
         let demand: unknown;
@@ -71,7 +81,8 @@ export function loadScenario(path: string): Scenario {
         } catch (e) {
           // A missing demand file is the scenario's mistake: name the field that points to it.
           const missing = !existsSync(demandAbs);
-          if (missing) throw scenarioError(path, [{ path: 'demandFile', reason: `file not found ${JSON.stringify(demandAbs)}` }]);
+          if (missing)
+            throw scenarioError(path, [{ path: 'demandFile', reason: `file not found ${JSON.stringify(demandAbs)}` }]);
           throw e;
         }
         const problems: ScenarioProblem[] = demandProblems(demand, raw);
@@ -89,6 +100,7 @@ export function loadScenario(path: string): Scenario {
   } catch {
     isFile = false;
   }
-  if (!isFile) throw scenarioError(path, [{ path: 'network.file', reason: `file not found ${JSON.stringify(netAbs)}` }]);
+  if (!isFile)
+    throw scenarioError(path, [{ path: 'network.file', reason: `file not found ${JSON.stringify(netAbs)}` }]);
   return { ...scenario, network: { ...scenario.network, file: netAbs } };
 }

@@ -23,7 +23,14 @@ import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
 
 export interface ServerOptions {
   /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass a schedule and call cover.flush() or await cover.flushAsync(). */
-  cover?: { planner: JourneyPlanner; debounceMs?: number; schedule?: Schedule; refreshMs?: number; refreshMovedM?: number; restartDelayMs?: number };
+  cover?: {
+    planner: JourneyPlanner;
+    debounceMs?: number;
+    schedule?: Schedule;
+    refreshMs?: number;
+    refreshMovedM?: number;
+    restartDelayMs?: number;
+  };
   scenario: Scenario;
   db: string;
   port: number;
@@ -79,21 +86,62 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = Store.open(opts.db);
   const engine = Engine.boot(opts.scenario, store, clock);
   const every = opts.every ?? realEvery;
-  const avl = new AvlService({ engine, clock, log, limits: opts.avlLimits ?? {}, devToken: opts.avlToken, every, historyThread: opts.avlHistoryThread });
+  const avl = new AvlService({
+    engine,
+    clock,
+    log,
+    limits: opts.avlLimits ?? {},
+    devToken: opts.avlToken,
+    every,
+    historyThread: opts.avlHistoryThread,
+  });
   await avl.ready(); // the history writer thread has opened its connection before the first batch
   const users = new Users(store, clock);
   const cover = opts.cover
-    ? new CoverService({ engine, planner: opts.cover.planner, clock, log, ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}), ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}), ...(opts.cover.refreshMs !== undefined ? { refreshMs: opts.cover.refreshMs } : {}), ...(opts.cover.refreshMovedM !== undefined ? { refreshMovedM: opts.cover.refreshMovedM } : {}), ...(opts.cover.restartDelayMs !== undefined ? { restartDelayMs: opts.cover.restartDelayMs } : {}) })
+    ? new CoverService({
+        engine,
+        planner: opts.cover.planner,
+        clock,
+        log,
+        ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}),
+        ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}),
+        ...(opts.cover.refreshMs !== undefined ? { refreshMs: opts.cover.refreshMs } : {}),
+        ...(opts.cover.refreshMovedM !== undefined ? { refreshMovedM: opts.cover.refreshMovedM } : {}),
+        ...(opts.cover.restartDelayMs !== undefined ? { restartDelayMs: opts.cover.restartDelayMs } : {}),
+      })
     : undefined;
   const metrics = new Metrics();
   // Recommendations read each candidate's cover impact from the live cover picture's responder lists.
   const mobilisation = opts.mobilisation && cover ? withLiveCover(opts.mobilisation, cover) : opts.mobilisation;
-  const app = createApp({ store, metrics, cover, engine, log, startedAt: clock(), users, clock, avl, mobilisation, graph: opts.graph, planner: opts.planner, tiles: opts.tiles });
+  const app = createApp({
+    store,
+    metrics,
+    cover,
+    engine,
+    log,
+    startedAt: clock(),
+    users,
+    clock,
+    avl,
+    mobilisation,
+    graph: opts.graph,
+    planner: opts.planner,
+    tiles: opts.tiles,
+  });
   const http = createServer(app);
   const avlWs = attachAvlWs(http, avl, log, every);
   // Arrival from AVL (radius and speed) and the quicker-resource flag (issue 5).
   attachIncidentWatch(engine, mobilisation, log);
-  const cop = attachCopWs(http, { engine, clock, log, every, limits: opts.copLimits ?? {}, token: opts.copToken, users, cover });
+  const cop = attachCopWs(http, {
+    engine,
+    clock,
+    log,
+    every,
+    limits: opts.copLimits ?? {},
+    token: opts.copToken,
+    users,
+    cover,
+  });
   app.locals[COP_SERVED] = true; // GET /api/ui-config: features.cop
   registerMetrics(metrics, { avl, avlWs, cop, cover });
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
@@ -137,10 +185,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 }
 
 /** What /metrics reports: ingest, rejections by code, connected clients, queue depths. */
-function registerMetrics(m: Metrics, s: { avl: AvlService; avlWs: AvlWsHandle; cop: CopWsHandle; cover: CoverService | undefined }): void {
+function registerMetrics(
+  m: Metrics,
+  s: { avl: AvlService; avlWs: AvlWsHandle; cop: CopWsHandle; cover: CoverService | undefined },
+): void {
   m.gauge('jcr_avl_batches_total', 'AVL batches received', () => s.avl.stats.batches);
-  m.gauge('jcr_avl_positions_accepted_total', 'AVL reports accepted (ingest rate: rate() of this)', () => s.avl.stats.accepted);
-  m.gauge('jcr_avl_rejections_total', 'AVL reports rejected, by stable code', () => [...s.avl.rejectedByCode].map(([code, n]) => [{ code }, n] as [{ code: string }, number]));
+  m.gauge(
+    'jcr_avl_positions_accepted_total',
+    'AVL reports accepted (ingest rate: rate() of this)',
+    () => s.avl.stats.accepted,
+  );
+  m.gauge('jcr_avl_rejections_total', 'AVL reports rejected, by stable code', () =>
+    [...s.avl.rejectedByCode].map(([code, n]) => [{ code }, n] as [{ code: string }, number]),
+  );
   m.gauge('jcr_avl_connections', 'Open AVL WebSocket connections', () => s.avlWs.connections);
   m.gauge('jcr_cop_clients', 'Connected COP screens', () => s.cop.hub.clientCount);
   m.gauge('jcr_cop_ring_frames', 'COP delta frames held for resume', () => s.cop.hub.ringSize.frames);
@@ -148,9 +205,21 @@ function registerMetrics(m: Metrics, s: { avl: AvlService; avlWs: AvlWsHandle; c
   m.gauge('jcr_avl_history_pending', 'Raw positions waiting for the next history tick', () => s.avl.history.pending);
   const cover = s.cover;
   if (cover) {
-    m.gauge('jcr_cover_computes_total', 'Cover pictures computed (status changes, position refreshes, flushes)', () => cover.health().computes);
-    m.gauge('jcr_cover_last_compute_ms', 'Compute time of the last cover picture, summed over its surfaces, ms', () => cover.health().lastComputeMs);
+    m.gauge(
+      'jcr_cover_computes_total',
+      'Cover pictures computed (status changes, position refreshes, flushes)',
+      () => cover.health().computes,
+    );
+    m.gauge(
+      'jcr_cover_last_compute_ms',
+      'Compute time of the last cover picture, summed over its surfaces, ms',
+      () => cover.health().lastComputeMs,
+    );
     m.gauge('jcr_cover_worker_restarts_total', 'Cover worker restarts after a crash', () => cover.health().restarts);
-    m.gauge('jcr_cover_refreshes_total', 'Cover recomputes started because available resources moved', () => cover.health().refreshes);
+    m.gauge(
+      'jcr_cover_refreshes_total',
+      'Cover recomputes started because available resources moved',
+      () => cover.health().refreshes,
+    );
   }
 }

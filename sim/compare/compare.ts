@@ -65,7 +65,14 @@ export interface CompareResult {
   unfilled: Record<DispatchMode, number>;
 }
 
-export function compareModes(o: { scenario: Scenario; planner: JourneyPlanner; incidents: readonly GeneratedIncident[]; seed: number; startMs: number; durationMs: number }): CompareResult {
+export function compareModes(o: {
+  scenario: Scenario;
+  planner: JourneyPlanner;
+  incidents: readonly GeneratedIncident[];
+  seed: number;
+  startMs: number;
+  durationMs: number;
+}): CompareResult {
   const modes: DispatchMode[] = ['dynamic', 'static'];
   const per = new Map<DispatchMode, Map<string, number[]>>();
   const unfilled = { dynamic: 0, static: 0 };
@@ -83,24 +90,43 @@ export function compareModes(o: { scenario: Scenario; planner: JourneyPlanner; i
       const byMode = {} as TargetRow['byMode'];
       for (const mode of modes) {
         const xs = [...(per.get(mode)!.get(key) ?? [])].sort((a, b) => a - b);
-        byMode[mode] = { share: xs.filter((x) => x <= target.withinS).length / xs.length, medianS: percentile(xs, 0.5), p90S: percentile(xs, 0.9) };
+        byMode[mode] = {
+          share: xs.filter((x) => x <= target.withinS).length / xs.length,
+          medianS: percentile(xs, 0.5),
+          p90S: percentile(xs, 0.9),
+        };
       }
-      rows.push({ standardId: st.id, nth: target.nth, withinS: target.withinS, targetShare: target.share, n: dyn.length, byMode });
+      rows.push({
+        standardId: st.id,
+        nth: target.nth,
+        withinS: target.withinS,
+        targetShare: target.share,
+        n: dyn.length,
+        byMode,
+      });
     }
   }
   return { rows, incidents: o.incidents.length, unfilled };
 }
 
-const mmss = (s: number) => (Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}` : 'none');
+const mmss = (s: number) =>
+  Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}` : 'none';
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function formatCompare(r: CompareResult): string {
-  const head = '| standard | target | n | dynamic within | static within | dynamic median | static median | dynamic p90 | static p90 |';
+  const head =
+    '| standard | target | n | dynamic within | static within | dynamic median | static median | dynamic p90 | static p90 |';
   const sep = '|---|---|---|---|---|---|---|---|---|';
   const lines = r.rows.map((x) => {
     const d = x.byMode.dynamic;
     const s = x.byMode.static;
     return `| ${x.standardId} | ${x.nth === 1 ? '1st' : x.nth === 2 ? '2nd' : `${x.nth}th`} in ${mmss(x.withinS)} on ${pct(x.targetShare)} | ${x.n} | ${pct(d.share)} | ${pct(s.share)} | ${mmss(d.medianS)} | ${mmss(s.medianS)} | ${mmss(d.p90S)} | ${mmss(s.p90S)} |`;
   });
-  return [head, sep, ...lines, '', `${r.incidents} incidents; attendance slots left unfilled: dynamic ${r.unfilled.dynamic}, static ${r.unfilled.static}`].join('\n');
+  return [
+    head,
+    sep,
+    ...lines,
+    '',
+    `${r.incidents} incidents; attendance slots left unfilled: dynamic ${r.unfilled.dynamic}, static ${r.unfilled.static}`,
+  ].join('\n');
 }

@@ -34,10 +34,22 @@ function fits(def: ResourceDef, capability: string, agency: string | undefined):
 
 function eligible(v: Vehicle, mode: DispatchMode): boolean {
   if (mode === 'static') return v.status === ResourceStatus.AVAILABLE_AT_STATION && v.phase === 'idle';
-  return v.status === ResourceStatus.AVAILABLE_AT_STATION || v.status === ResourceStatus.AVAILABLE_MOBILE || v.status === ResourceStatus.RETURNING;
+  return (
+    v.status === ResourceStatus.AVAILABLE_AT_STATION ||
+    v.status === ResourceStatus.AVAILABLE_MOBILE ||
+    v.status === ResourceStatus.RETURNING
+  );
 }
 
-export function chooseAttendance(type: IncidentType, at: { lat: number; lon: number }, fleet: FleetSim, planner: JourneyPlanner, mode: DispatchMode, now: number, maxS = 3600): Choice {
+export function chooseAttendance(
+  type: IncidentType,
+  at: { lat: number; lon: number },
+  fleet: FleetSim,
+  planner: JourneyPlanner,
+  mode: DispatchMode,
+  now: number,
+  maxS = 3600,
+): Choice {
   const wanted = new Set(type.attendance.map((l) => l.capability));
   const candidates: Candidate[] = [];
   for (const v of fleet.vehicles.values()) {
@@ -45,7 +57,13 @@ export function chooseAttendance(type: IncidentType, at: { lat: number; lon: num
     if (!v.def.capabilities.some((c) => wanted.has(c))) continue;
     const atStation = v.phase === 'idle' && v.status === ResourceStatus.AVAILABLE_AT_STATION;
     const p = mode === 'static' ? v.home : fleet.positionAt(v, now);
-    const c: Candidate = { id: v.id, profile: v.def.vehicleClass, lat: p.lat, lon: p.lon, turnoutS: atStation ? v.turnoutS : 0 };
+    const c: Candidate = {
+      id: v.id,
+      profile: v.def.vehicleClass,
+      lat: p.lat,
+      lon: p.lon,
+      turnoutS: atStation ? v.turnoutS : 0,
+    };
     candidates.push(c);
   }
   let ranked: Array<{ id: string; seconds: number }> = [];

@@ -18,10 +18,25 @@ import type { ResourceDef, Scenario } from '../../server/core/scenario/types.ts'
 import { ResourceStatus } from '../../server/core/fleet/status.ts';
 import type { AvlReportIn } from '../../server/core/avl/ingest.ts';
 import { haversineM } from '../../server/core/geo.ts';
-import { DEFAULT_CADENCE, hashUnit, makePath, noisyFix, positionAlong, round6, type Cadence, type GnssNoise, type LatLon, type Path } from './movement.ts';
+import {
+  DEFAULT_CADENCE,
+  hashUnit,
+  makePath,
+  noisyFix,
+  positionAlong,
+  round6,
+  type Cadence,
+  type GnssNoise,
+  type LatLon,
+  type Path,
+} from './movement.ts';
 
 /** Route geometry between two points for a speed profile; null when there is none. */
-export type Router = (from: LatLon, to: LatLon, profile: string) => { coords: Array<[number, number]>; seconds: number } | null;
+export type Router = (
+  from: LatLon,
+  to: LatLon,
+  profile: string,
+) => { coords: Array<[number, number]>; seconds: number } | null;
 
 /** Speed used when the router has no route (straight line), km/h. */
 export const FALLBACK_KMH = 30;
@@ -122,7 +137,8 @@ export class FleetSim {
 
   /** The true position of a vehicle at `t` (no noise). */
   positionAt(v: Vehicle, t: number): LatLon & { headingDeg: number; speedMps: number } {
-    if (v.path && (v.phase === 'driving' || v.phase === 'returning')) return positionAlong(v.path, (t - v.pathStartMs) / 1000);
+    if (v.path && (v.phase === 'driving' || v.phase === 'returning'))
+      return positionAlong(v.path, (t - v.pathStartMs) / 1000);
     return { lat: v.pos.lat, lon: v.pos.lon, headingDeg: 0, speedMps: 0 };
   }
 
@@ -200,7 +216,9 @@ export class FleetSim {
     const events = this.outEvents;
     this.outReports = [];
     this.outEvents = [];
-    reports.sort((a, b) => a.fixTimeMs - b.fixTimeMs || (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
+    reports.sort(
+      (a, b) => a.fixTimeMs - b.fixTimeMs || (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0),
+    );
     events.sort((a, b) => a.t - b.t || (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
     return { reports, events };
   }
@@ -209,7 +227,13 @@ export class FleetSim {
     const r = this.router(from, to, v.def.vehicleClass);
     if (r && r.coords.length >= 2) return makePath(r.coords, r.seconds);
     const m = haversineM(from.lat, from.lon, to.lat, to.lon);
-    return makePath([[from.lat, from.lon], [to.lat, to.lon]], (m * 3.6) / FALLBACK_KMH);
+    return makePath(
+      [
+        [from.lat, from.lon],
+        [to.lat, to.lon],
+      ],
+      (m * 3.6) / FALLBACK_KMH,
+    );
   }
 
   private depart(v: Vehicle, t: number, phase: 'driving' | 'returning'): void {

@@ -36,7 +36,8 @@ export function makePath(coords: ReadonlyArray<readonly [number, number]>, secon
 export function bearingDeg(aLat: number, aLon: number, bLat: number, bLon: number): number {
   const R = Math.PI / 180;
   const y = Math.sin((bLon - aLon) * R) * Math.cos(bLat * R);
-  const x = Math.cos(aLat * R) * Math.sin(bLat * R) - Math.sin(aLat * R) * Math.cos(bLat * R) * Math.cos((bLon - aLon) * R);
+  const x =
+    Math.cos(aLat * R) * Math.sin(bLat * R) - Math.sin(aLat * R) * Math.cos(bLat * R) * Math.cos((bLon - aLon) * R);
   const d = Math.atan2(y, x) / R;
   return ((d % 360) + 360) % 360;
 }
@@ -54,7 +55,13 @@ export function positionAlong(path: Path, elapsedS: number): PathPosition {
   const speed = path.seconds > 0 ? path.metres / path.seconds : 0;
   if (n < 2 || elapsedS >= path.seconds || path.metres === 0) {
     const prev = path.coords[Math.max(0, n - 2)] ?? last;
-    return { lat: last[0], lon: last[1], headingDeg: n >= 2 ? bearingDeg(prev[0], prev[1], last[0], last[1]) : 0, speedMps: 0, done: true };
+    return {
+      lat: last[0],
+      lon: last[1],
+      headingDeg: n >= 2 ? bearingDeg(prev[0], prev[1], last[0], last[1]) : 0,
+      speedMps: 0,
+      done: true,
+    };
   }
   const d = Math.max(0, elapsedS) * speed;
   // binary search the segment holding distance d
@@ -69,7 +76,13 @@ export function positionAlong(path: Path, elapsedS: number): PathPosition {
   const b = path.coords[hi]!;
   const segLen = path.cum[hi]! - path.cum[lo]!;
   const f = segLen > 0 ? (d - path.cum[lo]!) / segLen : 0;
-  return { lat: a[0] + (b[0] - a[0]) * f, lon: a[1] + (b[1] - a[1]) * f, headingDeg: bearingDeg(a[0], a[1], b[0], b[1]), speedMps: speed, done: false };
+  return {
+    lat: a[0] + (b[0] - a[0]) * f,
+    lon: a[1] + (b[1] - a[1]) * f,
+    headingDeg: bearingDeg(a[0], a[1], b[0], b[1]),
+    speedMps: speed,
+    done: false,
+  };
 }
 
 /**

@@ -72,7 +72,13 @@ export function pickWeighted(points: readonly DemandPoint[], u: number): DemandP
 }
 
 /** Generate every incident with call time in [fromMs, toMs), in time order. */
-export function generateIncidents(scenario: Scenario, random: Random, fromMs: number, toMs: number, opts: GeneratorOptions = {}): GeneratedIncident[] {
+export function generateIncidents(
+  scenario: Scenario,
+  random: Random,
+  fromMs: number,
+  toMs: number,
+  opts: GeneratorOptions = {},
+): GeneratedIncident[] {
   const factor = opts.rateFactor ?? 1;
   const hourOf = opts.hourOf ?? zoneHour(scenario.timezone);
   const spread = opts.spreadM ?? 1500;
@@ -94,14 +100,27 @@ export function generateIncidents(scenario: Scenario, random: Random, fromMs: nu
       // Draw the location whatever `keep` says, so one type's stream does not shift with another's profile.
       const where = place(scenario.demand, random, spread, opts.place);
       if (!keep) continue;
-      out.push({ t: Math.floor(t), typeId: type.id, priority: type.priority, leadAgency: type.leadAgency, lat: where.lat, lon: where.lon, near: where.near });
+      out.push({
+        t: Math.floor(t),
+        typeId: type.id,
+        priority: type.priority,
+        leadAgency: type.leadAgency,
+        lat: where.lat,
+        lon: where.lon,
+        near: where.near,
+      });
     }
   }
   out.sort((a, b) => a.t - b.t || (a.typeId < b.typeId ? -1 : a.typeId > b.typeId ? 1 : 0));
   return out.map((x, i) => ({ ref: `I${i + 1}`, ...x }));
 }
 
-function place(points: readonly DemandPoint[], random: Random, spreadM: number, adjust: GeneratorOptions['place']): LatLon & { near: string } {
+function place(
+  points: readonly DemandPoint[],
+  random: Random,
+  spreadM: number,
+  adjust: GeneratorOptions['place'],
+): LatLon & { near: string } {
   const dp = pickWeighted(points, random());
   for (let i = 0; i < 10; i++) {
     const p = offsetM(dp.lat, dp.lon, gaussian(random(), random()) * spreadM, gaussian(random(), random()) * spreadM);

@@ -129,7 +129,13 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
     const v = fleet.vehicles.get(r.id);
     if (!v) continue;
     const away = Math.abs(v.home.lat - r.lat) + Math.abs(v.home.lon - r.lon) > 1e-4;
-    if (away || st !== ResourceStatus.AVAILABLE_AT_STATION) fleet.place(r.id, { lat: r.lat, lon: r.lon }, st === ResourceStatus.MOBILISED || st === ResourceStatus.AT_SCENE ? ResourceStatus.AVAILABLE_MOBILE : st, r.fixTimeMs);
+    if (away || st !== ResourceStatus.AVAILABLE_AT_STATION)
+      fleet.place(
+        r.id,
+        { lat: r.lat, lon: r.lon },
+        st === ResourceStatus.MOBILISED || st === ResourceStatus.AT_SCENE ? ResourceStatus.AVAILABLE_MOBILE : st,
+        r.fixTimeMs,
+      );
     else fleet.place(r.id, v.home, st, r.fixTimeMs);
   }
 
@@ -141,10 +147,14 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
   const refill = (upTo: number) => {
     while (genUpTo < upTo) {
       const next = genUpTo + 3_600_000;
-      const batch = generateIncidents(scenario, random, genUpTo, next, { rateFactor: o.rateFactor ?? 1, place: o.world.onRoad });
+      const batch = generateIncidents(scenario, random, genUpTo, next, {
+        rateFactor: o.rateFactor ?? 1,
+        place: o.world.onRoad,
+      });
       for (const b of batch) queue.push({ ...b, ref: `SIM-${++seqRef}` });
       // Demo: the first call comes within seconds, so the map moves as soon as the room opens.
-      if (o.autoMobilise && seqRef === batch.length && queue[0]) queue[0] = { ...queue[0], t: Math.min(queue[0].t, t0 + 5_000) };
+      if (o.autoMobilise && seqRef === batch.length && queue[0])
+        queue[0] = { ...queue[0], t: Math.min(queue[0].t, t0 + 5_000) };
       genUpTo = next;
     }
   };
@@ -155,7 +165,12 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
     if (!type) return;
     let id: string | null = null;
     if (incidentsApi) {
-      const res = await api.call('POST', '/api/incidents', { typeId: inc.typeId, lat: inc.lat, lon: inc.lon, address: `near ${inc.near}` });
+      const res = await api.call('POST', '/api/incidents', {
+        typeId: inc.typeId,
+        lat: inc.lat,
+        lon: inc.lon,
+        address: `near ${inc.near}`,
+      });
       id = res.status < 300 ? (incidentIdOf(res.body) ?? null) : null;
       if (res.status === 404 || res.status === 405) {
         incidentsApi = false;
@@ -190,7 +205,11 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
       done = res.status < 300;
     }
     if (!done) {
-      for (const rid of ids) await api.call('POST', `/api/resources/${encodeURIComponent(rid)}/status`, { status: 'MOBILISED', incidentId: key });
+      for (const rid of ids)
+        await api.call('POST', `/api/resources/${encodeURIComponent(rid)}/status`, {
+          status: 'MOBILISED',
+          incidentId: key,
+        });
     }
     stats.mobilised += ids.length;
   }
@@ -213,7 +232,10 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
     const res = await api.call('GET', '/api/resources');
     const rows = resourcesOf(res.body);
     const seq = isObj(res.body) && typeof res.body.seq === 'number' ? res.body.seq : 0;
-    const moves = await standby.active(seq, rows.some((r) => r.status === 'AVAILABLE_MOBILE'));
+    const moves = await standby.active(
+      seq,
+      rows.some((r) => r.status === 'AVAILABLE_MOBILE'),
+    );
     for (const r of rows) {
       const v = fleet.vehicles.get(r.id);
       const st = statusFromName(r.status);
@@ -226,27 +248,49 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
         // A mobilisation also supersedes a standby move (the server ended it with the status change).
         const where = await locate(r.incidentId);
         if (!where) continue;
-        fleet.order(r.id, { kind: 'incident', taskId: r.incidentId, lat: where.lat, lon: where.lon, sceneS: sceneTimeS(o.seed, r.incidentId, r.id, where.priority) }, t);
+        fleet.order(
+          r.id,
+          {
+            kind: 'incident',
+            taskId: r.incidentId,
+            lat: where.lat,
+            lon: where.lon,
+            sceneS: sceneTimeS(o.seed, r.incidentId, r.id, where.priority),
+          },
+          t,
+        );
         const job = jobs.get(r.incidentId);
         if (job) job.resources.add(r.id);
       } else if (st === ResourceStatus.AVAILABLE_MOBILE && newMove) {
         // A standby move ordered by the room (a new one supersedes the one being driven).
         movesGiven.add(newMove.moveId);
         stats.standbyMoves++;
-        fleet.order(r.id, { kind: 'standby', taskId: newMove.moveId, lat: newMove.lat, lon: newMove.lon, atStation: newMove.atStation }, t);
-      } else if (task?.kind === 'standby' && (st === ResourceStatus.AVAILABLE_MOBILE || st === ResourceStatus.AVAILABLE_AT_STATION)) {
+        fleet.order(
+          r.id,
+          { kind: 'standby', taskId: newMove.moveId, lat: newMove.lat, lon: newMove.lon, atStation: newMove.atStation },
+          t,
+        );
+      } else if (
+        task?.kind === 'standby' &&
+        (st === ResourceStatus.AVAILABLE_MOBILE || st === ResourceStatus.AVAILABLE_AT_STATION)
+      ) {
         // Driving a standby move. Gone from the server within the arrival radius: the server saw the
         // AVL position arrive (and, at a station, booked the crew there); the vehicle parks at the
         // destination itself. Gone farther out: cancelled (or booked at station by an operator).
         const here = fleet.positionAt(v, t);
-        const near = (p: { lat: number; lon: number }) => haversineM(p.lat, p.lon, task.lat, task.lon) <= STANDBY_ARRIVAL_M;
+        const near = (p: { lat: number; lon: number }) =>
+          haversineM(p.lat, p.lon, task.lat, task.lon) <= STANDBY_ARRIVAL_M;
         const arriving = near(here) || near(r);
         if (arriving || move?.moveId === task.taskId) continue;
-        if (st === ResourceStatus.AVAILABLE_MOBILE && moves !== null) fleet.order(r.id, { kind: 'stop', status: st }, t);
+        if (st === ResourceStatus.AVAILABLE_MOBILE && moves !== null)
+          fleet.order(r.id, { kind: 'stop', status: st }, t);
         else if (st === ResourceStatus.AVAILABLE_AT_STATION) fleet.order(r.id, { kind: 'return' }, t);
       } else if (st === ResourceStatus.RETURNING && v.status !== ResourceStatus.RETURNING) {
         fleet.order(r.id, { kind: 'return' }, t);
-      } else if ((st === ResourceStatus.AVAILABLE_MOBILE || st === ResourceStatus.UNAVAILABLE) && (committed || task?.kind === 'standby')) {
+      } else if (
+        (st === ResourceStatus.AVAILABLE_MOBILE || st === ResourceStatus.UNAVAILABLE) &&
+        (committed || task?.kind === 'standby')
+      ) {
         fleet.order(r.id, { kind: 'stop', status: st }, t);
       } else if (st === ResourceStatus.AVAILABLE_AT_STATION && v.status !== st) {
         fleet.order(r.id, { kind: 'return' }, t);
@@ -260,7 +304,10 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
       const job = jobs.get(e.taskId);
       if (!job || !job.resources.delete(e.resourceId) || job.resources.size > 0) continue;
       jobs.delete(e.taskId);
-      if (job.serverId && o.autoMobilise) await api.call('POST', `/api/incidents/${encodeURIComponent(job.serverId)}/close`, { reason: 'simulator: all resources left the scene' });
+      if (job.serverId && o.autoMobilise)
+        await api.call('POST', `/api/incidents/${encodeURIComponent(job.serverId)}/close`, {
+          reason: 'simulator: all resources left the scene',
+        });
     }
   }
 
@@ -277,7 +324,12 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
       stats.reports += reports.length;
       stats.accepted += ack.accepted;
       stats.rejected += ack.rejected.length;
-      if (ack.rejected.length > 0) log('AVL reports refused', { count: ack.rejected.length, first: ack.rejected[0]?.code, message: ack.rejected[0]?.message });
+      if (ack.rejected.length > 0)
+        log('AVL reports refused', {
+          count: ack.rejected.length,
+          first: ack.rejected[0]?.code,
+          message: ack.rejected[0]?.message,
+        });
     }
     await closeFinished(events);
     if (o.incidents ?? true) {
@@ -307,9 +359,22 @@ function resourcesOf(body: unknown): ResourceRow[] {
   const list = isObj(body) && Array.isArray(body.resources) ? body.resources : [];
   const out: ResourceRow[] = [];
   for (const r of list) {
-    if (!isObj(r) || typeof r.id !== 'string' || typeof r.status !== 'string' || typeof r.lat !== 'number' || typeof r.lon !== 'number') continue;
-    out.push({ id: r.id, status: r.status, lat: r.lat, lon: r.lon, fixTimeMs: typeof r.fixTimeMs === 'number' ? r.fixTimeMs : 0, incidentId: typeof r.incidentId === 'string' ? r.incidentId : null });
+    if (
+      !isObj(r) ||
+      typeof r.id !== 'string' ||
+      typeof r.status !== 'string' ||
+      typeof r.lat !== 'number' ||
+      typeof r.lon !== 'number'
+    )
+      continue;
+    out.push({
+      id: r.id,
+      status: r.status,
+      lat: r.lat,
+      lon: r.lon,
+      fixTimeMs: typeof r.fixTimeMs === 'number' ? r.fixTimeMs : 0,
+      incidentId: typeof r.incidentId === 'string' ? r.incidentId : null,
+    });
   }
   return out;
 }
-

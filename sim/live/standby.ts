@@ -27,10 +27,17 @@ export function standbyOf(body: unknown): { eventSeq: number; moves: Map<string,
   const eventSeq = isObj(body) && typeof body.eventSeq === 'number' ? body.eventSeq : 0;
   const list = isObj(body) && Array.isArray(body.standby) ? body.standby : [];
   for (const m of list) {
-    if (!isObj(m) || typeof m.moveId !== 'string' || typeof m.resourceId !== 'string' || !isObj(m.destination)) continue;
+    if (!isObj(m) || typeof m.moveId !== 'string' || typeof m.resourceId !== 'string' || !isObj(m.destination))
+      continue;
     const d = m.destination;
     if (typeof d.lat !== 'number' || typeof d.lon !== 'number') continue;
-    moves.set(m.resourceId, { moveId: m.moveId, resourceId: m.resourceId, lat: d.lat, lon: d.lon, atStation: d.kind === 'station' });
+    moves.set(m.resourceId, {
+      moveId: m.moveId,
+      resourceId: m.resourceId,
+      lat: d.lat,
+      lon: d.lon,
+      atStation: d.kind === 'station',
+    });
   }
   return { eventSeq, moves };
 }
@@ -59,7 +66,9 @@ export class StandbyWatch {
     const res = await this.api.call('GET', '/api/cover');
     if (res.status === 404 || res.status === 503) {
       this.unavailable = true;
-      this.log('GET /api/cover is not available: simulated vehicles will not see standby moves', { status: res.status });
+      this.log('GET /api/cover is not available: simulated vehicles will not see standby moves', {
+        status: res.status,
+      });
       return null;
     }
     if (res.status >= 300) return l?.moves ?? null;

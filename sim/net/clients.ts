@@ -89,7 +89,11 @@ export class ApiClient {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -117,11 +121,28 @@ export function incidentIdOf(body: unknown): string | undefined {
 export function recommendationOf(body: unknown): { resourceIds: string[]; seq: number | undefined } {
   if (!isObj(body)) return { resourceIds: [], seq: undefined };
   const src = isObj(body.recommendation) ? body.recommendation : body;
-  const seq = typeof src.seq === 'number' ? src.seq : typeof src.recommendationSeq === 'number' ? src.recommendationSeq : typeof body.seq === 'number' ? body.seq : undefined;
-  if (Array.isArray(src.proposed) && src.proposed.every((x) => typeof x === 'string')) return { resourceIds: src.proposed as string[], seq };
-  if (isObj(src.summary) && Array.isArray(src.summary.proposed)) return { resourceIds: src.summary.proposed.filter((x): x is string => typeof x === 'string'), seq };
+  const seq =
+    typeof src.seq === 'number'
+      ? src.seq
+      : typeof src.recommendationSeq === 'number'
+        ? src.recommendationSeq
+        : typeof body.seq === 'number'
+          ? body.seq
+          : undefined;
+  if (Array.isArray(src.proposed) && src.proposed.every((x) => typeof x === 'string'))
+    return { resourceIds: src.proposed as string[], seq };
+  if (isObj(src.summary) && Array.isArray(src.summary.proposed))
+    return { resourceIds: src.summary.proposed.filter((x): x is string => typeof x === 'string'), seq };
   const list = Array.isArray(src.resources) ? src.resources : [];
-  const ids = list.map((r) => (isObj(r) && typeof r.resourceId === 'string' ? r.resourceId : isObj(r) && typeof r.id === 'string' ? r.id : undefined)).filter((x): x is string => x !== undefined);
+  const ids = list
+    .map((r) =>
+      isObj(r) && typeof r.resourceId === 'string'
+        ? r.resourceId
+        : isObj(r) && typeof r.id === 'string'
+          ? r.id
+          : undefined,
+    )
+    .filter((x): x is string => x !== undefined);
   return { resourceIds: ids, seq };
 }
 

@@ -110,7 +110,16 @@ export function toRecReport(r: AvlReportIn, startMs: number): RecReport {
 
 /** A recorded report as an AvlReportIn whose fix time is `base + fixT`. */
 export function fromRecReport(r: RecReport, base: number): AvlReportIn {
-  return { resourceId: r[0], lat: r[1], lon: r[2], speedMps: r[3], headingDeg: r[4], fixTimeMs: base + r[5], accuracyM: r[6], status: r[7] };
+  return {
+    resourceId: r[0],
+    lat: r[1],
+    lon: r[2],
+    speedMps: r[3],
+    headingDeg: r[4],
+    fixTimeMs: base + r[5],
+    accuracyM: r[6],
+    status: r[7],
+  };
 }
 
 export function serialiseRecording(rec: Recording): string {
@@ -157,8 +166,10 @@ export function parseRecording(text: string): Recording {
     }
     if (!isObj(v)) return bad(n, 'not a JSON object');
     if (header === undefined) {
-      if (v.type !== 'header' || v.format !== RECORDING_FORMAT) bad(n, `the first line must be a ${RECORDING_FORMAT} header`);
-      if (typeof v.version !== 'number' || !READABLE_VERSIONS.includes(v.version)) bad(n, `version ${String(v.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`);
+      if (v.type !== 'header' || v.format !== RECORDING_FORMAT)
+        bad(n, `the first line must be a ${RECORDING_FORMAT} header`);
+      if (typeof v.version !== 'number' || !READABLE_VERSIONS.includes(v.version))
+        bad(n, `version ${String(v.version)} is not supported (this build reads ${READABLE_VERSIONS.join(' and ')})`);
       num(v, 'startMs', n);
       num(v, 'durationMs', n);
       str(v, 'scenario', n);
@@ -177,7 +188,8 @@ export function parseRecording(text: string): Recording {
         break;
       case 'mobilise':
         str(v, 'ref', n);
-        if (!Array.isArray(v.resourceIds) || !v.resourceIds.every((x) => typeof x === 'string')) bad(n, 'resourceIds must be an array of strings');
+        if (!Array.isArray(v.resourceIds) || !v.resourceIds.every((x) => typeof x === 'string'))
+          bad(n, 'resourceIds must be an array of strings');
         break;
       case 'standby':
         str(v, 'resourceId', n);
@@ -196,7 +208,12 @@ export function parseRecording(text: string): Recording {
       case 'avl':
         if (!Array.isArray(v.reports)) bad(n, 'reports must be an array');
         for (const r of v.reports as unknown[]) {
-          if (!Array.isArray(r) || r.length !== 8 || typeof r[0] !== 'string' || !r.slice(1).every((x) => typeof x === 'number' && Number.isFinite(x))) {
+          if (
+            !Array.isArray(r) ||
+            r.length !== 8 ||
+            typeof r[0] !== 'string' ||
+            !r.slice(1).every((x) => typeof x === 'number' && Number.isFinite(x))
+          ) {
             bad(n, 'each report must be [resourceId, lat, lon, speedMps, headingDeg, fixT, accuracyM, status]');
           }
         }
@@ -214,8 +231,18 @@ export function parseRecording(text: string): Recording {
 }
 
 /** Counts for progress bars and summaries. */
-export function recordingStats(rec: Recording): { incidents: number; mobilisations: number; standbyMoves: number; avlBatches: number; reports: number } {
-  let incidents = 0, mobilisations = 0, standbyMoves = 0, avlBatches = 0, reports = 0;
+export function recordingStats(rec: Recording): {
+  incidents: number;
+  mobilisations: number;
+  standbyMoves: number;
+  avlBatches: number;
+  reports: number;
+} {
+  let incidents = 0,
+    mobilisations = 0,
+    standbyMoves = 0,
+    avlBatches = 0,
+    reports = 0;
   for (const l of rec.lines) {
     if (l.type === 'incident') incidents++;
     else if (l.type === 'mobilise') mobilisations++;

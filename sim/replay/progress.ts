@@ -34,7 +34,11 @@ export interface ProgressSink {
 }
 
 /** Write progress to a stream: redraw on a TTY (at most every 100 ms), else a line every `everyMs`. */
-export function progressWriter(out: { write(s: string): unknown; isTTY?: boolean }, now: () => number, everyMs = 5000): ProgressSink {
+export function progressWriter(
+  out: { write(s: string): unknown; isTTY?: boolean },
+  now: () => number,
+  everyMs = 5000,
+): ProgressSink {
   let last = -Infinity;
   let drawn = false;
   return {

@@ -136,7 +136,13 @@ export class Replay {
               s.incidents.skipped++;
               break;
             }
-            const res = await api.call('POST', '/api/incidents', { typeId: line.typeId, lat: line.lat, lon: line.lon, ...(line.address ? { address: line.address } : {}), ...(line.priority ? { priority: line.priority } : {}) });
+            const res = await api.call('POST', '/api/incidents', {
+              typeId: line.typeId,
+              lat: line.lat,
+              lon: line.lon,
+              ...(line.address ? { address: line.address } : {}),
+              ...(line.priority ? { priority: line.priority } : {}),
+            });
             const id = res.status < 300 ? incidentIdOf(res.body) : undefined;
             if (id) {
               ids.set(line.ref, id);
@@ -145,7 +151,9 @@ export class Replay {
               s.incidents.skipped++;
               if (res.status === 404 || res.status === 405) {
                 incidentsApi = false;
-                note('POST /api/incidents is not available on this server: incidents were skipped and mobilisations sent as resource status changes');
+                note(
+                  'POST /api/incidents is not available on this server: incidents were skipped and mobilisations sent as resource status changes',
+                );
               } else note(`POST /api/incidents answered ${res.status} ${errorCodeOf(res.body) ?? ''}`.trim());
             }
             break;
@@ -154,16 +162,24 @@ export class Replay {
             s.mobilisations.sent++;
             const id = ids.get(line.ref);
             if (id) {
-              const res = await api.call('POST', `/api/incidents/${encodeURIComponent(id)}/mobilise`, { resourceIds: line.resourceIds, reason: 'replay of a recorded mobilisation' });
+              const res = await api.call('POST', `/api/incidents/${encodeURIComponent(id)}/mobilise`, {
+                resourceIds: line.resourceIds,
+                reason: 'replay of a recorded mobilisation',
+              });
               if (res.status < 300) {
                 s.mobilisations.viaIncidentsApi++;
                 break;
               }
-              note(`POST /api/incidents/:id/mobilise answered ${res.status} ${errorCodeOf(res.body) ?? ''}; fell back to resource status changes`.trim());
+              note(
+                `POST /api/incidents/:id/mobilise answered ${res.status} ${errorCodeOf(res.body) ?? ''}; fell back to resource status changes`.trim(),
+              );
             }
             let ok = true;
             for (const rid of line.resourceIds) {
-              const res = await api.call('POST', `/api/resources/${encodeURIComponent(rid)}/status`, { status: 'MOBILISED', incidentId: id ?? line.ref });
+              const res = await api.call('POST', `/api/resources/${encodeURIComponent(rid)}/status`, {
+                status: 'MOBILISED',
+                incidentId: id ?? line.ref,
+              });
               if (res.status >= 300) {
                 ok = false;
                 note(`POST /api/resources/:id/status answered ${res.status} ${errorCodeOf(res.body) ?? ''}`.trim());
@@ -185,7 +201,11 @@ export class Replay {
           case 'standby': {
             // Version 1 lines name no destination: informational only.
             if (line.destinationId === undefined) break;
-            const res = await api.call('POST', '/api/cover/moves', { resourceId: line.resourceId, destinationId: line.destinationId, note: 'replay of a recorded standby move' });
+            const res = await api.call('POST', '/api/cover/moves', {
+              resourceId: line.resourceId,
+              destinationId: line.destinationId,
+              note: 'replay of a recorded standby move',
+            });
             if (res.status < 300) s.standby.ordered++;
             else {
               s.standby.failed++;
@@ -200,7 +220,9 @@ export class Replay {
             if (res.status < 300) s.standby.cancelled++;
             else {
               s.standby.failed++;
-              note(`POST /api/cover/moves/:resourceId/cancel answered ${res.status} ${errorCodeOf(res.body) ?? ''}`.trim());
+              note(
+                `POST /api/cover/moves/:resourceId/cancel answered ${res.status} ${errorCodeOf(res.body) ?? ''}`.trim(),
+              );
             }
             break;
           }
@@ -210,7 +232,13 @@ export class Replay {
         }
         done++;
         const wallMs = this.wallNow() - this.wall0;
-        progress.update({ done, total: rec.lines.length, rate: wallMs > 0 ? (done * 1000) / wallMs : 0, lagMs, virtualMs: line.t });
+        progress.update({
+          done,
+          total: rec.lines.length,
+          rate: wallMs > 0 ? (done * 1000) / wallMs : 0,
+          lagMs,
+          virtualMs: line.t,
+        });
       }
     } finally {
       avl.close();
@@ -223,7 +251,10 @@ export class Replay {
 }
 
 /** Compare the server's resources with an expect line (exact status and position). */
-export async function checkExpect(api: ApiClient, line: RecExpect): Promise<{ checked: number; mismatches: Mismatch[] }> {
+export async function checkExpect(
+  api: ApiClient,
+  line: RecExpect,
+): Promise<{ checked: number; mismatches: Mismatch[] }> {
   const res = await api.call('GET', '/api/resources');
   const list = isObj(res.body) && Array.isArray(res.body.resources) ? res.body.resources : [];
   const byId = new Map<string, Record<string, unknown>>();
@@ -235,27 +266,48 @@ export async function checkExpect(api: ApiClient, line: RecExpect): Promise<{ ch
       mismatches.push({ id: e.id, field: 'missing', expected: e.id, actual: null });
       continue;
     }
-    if (a.status !== e.status) mismatches.push({ id: e.id, field: 'status', expected: e.status, actual: typeof a.status === 'string' ? a.status : null });
-    if (a.lat !== e.lat) mismatches.push({ id: e.id, field: 'lat', expected: e.lat, actual: typeof a.lat === 'number' ? a.lat : null });
-    if (a.lon !== e.lon) mismatches.push({ id: e.id, field: 'lon', expected: e.lon, actual: typeof a.lon === 'number' ? a.lon : null });
+    if (a.status !== e.status)
+      mismatches.push({
+        id: e.id,
+        field: 'status',
+        expected: e.status,
+        actual: typeof a.status === 'string' ? a.status : null,
+      });
+    if (a.lat !== e.lat)
+      mismatches.push({ id: e.id, field: 'lat', expected: e.lat, actual: typeof a.lat === 'number' ? a.lat : null });
+    if (a.lon !== e.lon)
+      mismatches.push({ id: e.id, field: 'lon', expected: e.lon, actual: typeof a.lon === 'number' ? a.lon : null });
   }
   return { checked: line.resources.length, mismatches };
 }
 
 export function formatSummary(s: ReplaySummary): string {
   const L: string[] = [];
-  L.push(`replayed ${s.lines} lines (${(s.virtualMs / 60000).toFixed(1)} min of recording) in ${(s.wallMs / 1000).toFixed(1)} s wall, max lag ${s.maxLagMs.toFixed(0)} ms`);
+  L.push(
+    `replayed ${s.lines} lines (${(s.virtualMs / 60000).toFixed(1)} min of recording) in ${(s.wallMs / 1000).toFixed(1)} s wall, max lag ${s.maxLagMs.toFixed(0)} ms`,
+  );
   L.push(`  incidents:     ${s.incidents.sent} sent, ${s.incidents.created} created, ${s.incidents.skipped} skipped`);
-  L.push(`  mobilisations: ${s.mobilisations.sent} sent, ${s.mobilisations.viaIncidentsApi} via /api/incidents, ${s.mobilisations.viaStatusApi} via /api/resources status, ${s.mobilisations.failed} failed`);
+  L.push(
+    `  mobilisations: ${s.mobilisations.sent} sent, ${s.mobilisations.viaIncidentsApi} via /api/incidents, ${s.mobilisations.viaStatusApi} via /api/resources status, ${s.mobilisations.failed} failed`,
+  );
   L.push(`  closes:        ${s.closes.sent} sent, ${s.closes.done} done`);
-  if (s.standby.ordered + s.standby.cancelled + s.standby.failed > 0) L.push(`  standby moves: ${s.standby.ordered} ordered, ${s.standby.cancelled} cancelled, ${s.standby.failed} failed`);
-  const codes = Object.entries(s.avl.rejectedByCode).map(([k, v]) => `${k} ${v}`).join(', ');
-  L.push(`  AVL:           ${s.avl.batches} batches, ${s.avl.reports} reports, ${s.avl.accepted} accepted, ${s.avl.rejected} rejected${codes ? ` (${codes})` : ''}`);
+  if (s.standby.ordered + s.standby.cancelled + s.standby.failed > 0)
+    L.push(
+      `  standby moves: ${s.standby.ordered} ordered, ${s.standby.cancelled} cancelled, ${s.standby.failed} failed`,
+    );
+  const codes = Object.entries(s.avl.rejectedByCode)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  L.push(
+    `  AVL:           ${s.avl.batches} batches, ${s.avl.reports} reports, ${s.avl.accepted} accepted, ${s.avl.rejected} rejected${codes ? ` (${codes})` : ''}`,
+  );
   if (s.expect) {
-    L.push(`  final state:   ${s.expect.checked} resources checked, ${s.expect.mismatches.length} mismatches${s.expect.mismatches.length === 0 ? ' — matches the recording' : ''}`);
-    for (const m of s.expect.mismatches.slice(0, 10)) L.push(`    ${m.id} ${m.field}: expected ${m.expected}, got ${m.actual}`);
+    L.push(
+      `  final state:   ${s.expect.checked} resources checked, ${s.expect.mismatches.length} mismatches${s.expect.mismatches.length === 0 ? ' — matches the recording' : ''}`,
+    );
+    for (const m of s.expect.mismatches.slice(0, 10))
+      L.push(`    ${m.id} ${m.field}: expected ${m.expected}, got ${m.actual}`);
   }
   for (const n of s.notes) L.push(`  note: ${n}`);
   return L.join('\n');
 }
-

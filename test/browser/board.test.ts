@@ -20,10 +20,13 @@ let page: Page;
 let errors: string[];
 let token = '';
 
-const boardStats = (p: Page): Promise<BoardStats> => p.evaluate(() => ({ ...(document.querySelector('jcr-resource-board') as unknown as { stats: BoardStats }).stats }));
-const rowStatus = (p: Page, id: string) => p.locator(`jcr-resource-board button[data-resource-id=${id}]`).getAttribute('data-status');
+const boardStats = (p: Page): Promise<BoardStats> =>
+  p.evaluate(() => ({ ...(document.querySelector('jcr-resource-board') as unknown as { stats: BoardStats }).stats }));
+const rowStatus = (p: Page, id: string) =>
+  p.locator(`jcr-resource-board button[data-resource-id=${id}]`).getAttribute('data-status');
 /** Two animation frames: the store's batched notification of what was written has been delivered. */
-const twoFrames = (p: Page) => p.evaluate(() => new Promise<void>((res) => requestAnimationFrame(() => requestAnimationFrame(() => res()))));
+const twoFrames = (p: Page) =>
+  p.evaluate(() => new Promise<void>((res) => requestAnimationFrame(() => requestAnimationFrame(() => res()))));
 
 async function setStatus(id: string, status: string): Promise<void> {
   const r = await api(server, 'POST', `/api/resources/${id}/status`, { token, body: { status } });
@@ -48,7 +51,11 @@ test('the board is not rendered while its tab is hidden, and renders every row w
   assert.equal(await boardStats(page), { renders: 0, rows: 0, regroups: 0 });
   assert.is(await page.locator('jcr-resource-board button[data-resource-id]').count(), 0);
   await page.getByRole('tab', { name: /Resources/ }).click();
-  await page.waitForFunction(() => document.querySelector('jcr-resource-board')?.shadowRoot?.querySelectorAll('button[data-resource-id]').length === 6);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('jcr-resource-board')?.shadowRoot?.querySelectorAll('button[data-resource-id]').length ===
+      6,
+  );
   assert.equal(await boardStats(page), { renders: 1, rows: 6, regroups: 1 });
 });
 
@@ -62,7 +69,11 @@ test('shown: a status change rebuilds exactly its row, without grouping again', 
   assert.is(after.regroups, before.regroups);
   assert.is(after.renders - before.renders, 1);
   // The station's count follows: fire's Hatfield has HT-P1 (now unavailable) and HT-P2.
-  assert.match((await page.locator('jcr-resource-board details', { hasText: 'HT-P2' }).locator('summary').first().textContent()) ?? '', '— 1 of 2 available');
+  assert.match(
+    (await page.locator('jcr-resource-board details', { hasText: 'HT-P2' }).locator('summary').first().textContent()) ??
+      '',
+    '— 1 of 2 available',
+  );
 });
 
 test('hidden: status changes cost no render; shown again, one render rebuilds only the changed rows', async () => {
@@ -80,14 +91,35 @@ test('hidden: status changes cost no render; shown again, one render rebuilds on
   await page.waitForSelector('jcr-resource-board button[data-resource-id=WGC1][data-status=UNAVAILABLE]');
   await twoFrames(page);
   const after = await boardStats(page);
-  assert.equal({ renders: after.renders - before.renders, rows: after.rows - before.rows, regroups: after.regroups - before.regroups }, { renders: 1, rows: 3, regroups: 0 });
-  assert.equal([await rowStatus(page, 'HAT1'), await rowStatus(page, 'HAT2'), await rowStatus(page, 'WGC1'), await rowStatus(page, 'DRONE1')], ['AVAILABLE_AT_STATION', 'UNAVAILABLE', 'UNAVAILABLE', 'AVAILABLE_AT_STATION']);
+  assert.equal(
+    {
+      renders: after.renders - before.renders,
+      rows: after.rows - before.rows,
+      regroups: after.regroups - before.regroups,
+    },
+    { renders: 1, rows: 3, regroups: 0 },
+  );
+  assert.equal(
+    [
+      await rowStatus(page, 'HAT1'),
+      await rowStatus(page, 'HAT2'),
+      await rowStatus(page, 'WGC1'),
+      await rowStatus(page, 'DRONE1'),
+    ],
+    ['AVAILABLE_AT_STATION', 'UNAVAILABLE', 'UNAVAILABLE', 'AVAILABLE_AT_STATION'],
+  );
   // Keyboard: "/" shows the board and focuses its filter; typing filters (a regroup).
   await page.getByRole('tab', { name: /Incidents/ }).click();
   await page.locator('body').press('/');
-  await page.waitForFunction(() => document.querySelector('jcr-resource-board')?.shadowRoot?.activeElement?.getAttribute('type') === 'search');
+  await page.waitForFunction(
+    () => document.querySelector('jcr-resource-board')?.shadowRoot?.activeElement?.getAttribute('type') === 'search',
+  );
   await page.keyboard.type('WG-');
-  await page.waitForFunction(() => document.querySelector('jcr-resource-board')?.shadowRoot?.querySelectorAll('button[data-resource-id]').length === 1);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('jcr-resource-board')?.shadowRoot?.querySelectorAll('button[data-resource-id]').length ===
+      1,
+  );
   assert.ok((await boardStats(page)).regroups > after.regroups, 'a new filter groups again');
   await screenshot(page, 'board-filtered');
   assert.equal(errors, []);

@@ -48,8 +48,15 @@ test('live → reconnecting when the server goes → live again, with the new pi
   // has booked unavailable while the screen was cut off.
   server = await startServer({ scenario: miniScenario(), db: ':memory:', port, logger: createLogger('silent') });
   await signIn(browser.context, server, 'wall-viewer'); // a fresh database: the old session is gone
-  server.engine.execute({ type: 'resource.setStatus', resourceId: 'HAT1', status: 6 }, { origin: 'operator', actor: 'test' });
-  await page.waitForFunction(() => window.__jcr.stats().connection === 'live' && window.__jcr.resource('HAT1')?.status === 'UNAVAILABLE', undefined, { timeout: 30_000 });
+  server.engine.execute(
+    { type: 'resource.setStatus', resourceId: 'HAT1', status: 6 },
+    { origin: 'operator', actor: 'test' },
+  );
+  await page.waitForFunction(
+    () => window.__jcr.stats().connection === 'live' && window.__jcr.resource('HAT1')?.status === 'UNAVAILABLE',
+    undefined,
+    { timeout: 30_000 },
+  );
   await indicator.filter({ hasText: 'Live' }).waitFor();
   assert.is((await indicator.textContent())?.trim(), 'Live');
   assert.equal(pageErrors, []);

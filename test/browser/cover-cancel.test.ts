@@ -32,21 +32,32 @@ test('the duty officer cancels a standby move from the keyboard, then undoes it 
   const moves = (await api(server, 'GET', '/api/cover/moves', { token })).body as MovesJson;
   const m = moves.moves[0];
   assert.ok(m, 'the server suggests a move');
-  const ordered = await api(server, 'POST', '/api/cover/moves', { token, body: { resourceId: m.resourceId, destinationId: m.destination.id } });
+  const ordered = await api(server, 'POST', '/api/cover/moves', {
+    token,
+    body: { resourceId: m.resourceId, destinationId: m.destination.id },
+  });
   assert.is(ordered.status, 201);
   await showCoverPanel(page, server);
   const item = page.locator(`jcr-cover-panel ul.standby li[data-resource-id=${m.resourceId}]`);
   await item.waitFor();
-  assert.equal((await settledStandby(page, server)).map((x) => [x.resourceId, x.destination.id]), [[m.resourceId, m.destination.id]]);
+  assert.equal(
+    (await settledStandby(page, server)).map((x) => [x.resourceId, x.destination.id]),
+    [[m.resourceId, m.destination.id]],
+  );
 
   // Cancel: a button per move, named for the resource and where it goes, pressed with Enter.
   const cancel = item.getByRole('button', { name: `Cancel standby move: ${m.callSign} to ${m.destination.name}` });
   assert.is(await cancel.isEnabled(), true);
-  const posted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === `/api/cover/moves/${m.resourceId}/cancel`);
+  const posted = page.waitForRequest(
+    (r) => r.method() === 'POST' && new URL(r.url()).pathname === `/api/cover/moves/${m.resourceId}/cancel`,
+  );
   await cancel.focus();
   await page.keyboard.press('Enter');
   await posted;
-  await page.locator('jcr-cover-panel [role=status]').filter({ hasText: `Standby move cancelled: ${m.callSign} to ${m.destination.name}.` }).waitFor();
+  await page
+    .locator('jcr-cover-panel [role=status]')
+    .filter({ hasText: `Standby move cancelled: ${m.callSign} to ${m.destination.name}.` })
+    .waitFor();
   // Gone from the panel, from the server's room and from its cover picture; still available mobile.
   await item.waitFor({ state: 'detached' });
   assert.is(server.engine.room.standby.get(m.resourceId), undefined);
@@ -57,15 +68,25 @@ test('the duty officer cancels a standby move from the keyboard, then undoes it 
 
   // Undo: focus is on it (the cancelled row is gone); Enter re-applies the same move.
   const undo = page.getByRole('button', { name: `Undo: re-apply standby move ${m.callSign} to ${m.destination.name}` });
-  await page.waitForFunction(() => document.querySelector('jcr-cover-panel')?.shadowRoot?.activeElement?.getAttribute('data-action') === 'undo');
-  const reapplied = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/cover/moves');
+  await page.waitForFunction(
+    () => document.querySelector('jcr-cover-panel')?.shadowRoot?.activeElement?.getAttribute('data-action') === 'undo',
+  );
+  const reapplied = page.waitForRequest(
+    (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/cover/moves',
+  );
   await page.keyboard.press('Enter');
   assert.equal((await reapplied).postDataJSON(), { resourceId: m.resourceId, destinationId: m.destination.id });
-  await page.locator('jcr-cover-panel [role=status]').filter({ hasText: `Standby move applied: ${m.callSign} to ${m.destination.name}.` }).waitFor();
+  await page
+    .locator('jcr-cover-panel [role=status]')
+    .filter({ hasText: `Standby move applied: ${m.callSign} to ${m.destination.name}.` })
+    .waitFor();
   await item.waitFor();
   assert.is(await undo.count(), 0);
   assert.is(server.engine.room.standby.get(m.resourceId)?.destination.id, m.destination.id);
-  assert.equal((await settledStandby(page, server)).map((x) => [x.resourceId, x.destination.id]), [[m.resourceId, m.destination.id]]);
+  assert.equal(
+    (await settledStandby(page, server)).map((x) => [x.resourceId, x.destination.id]),
+    [[m.resourceId, m.destination.id]],
+  );
   assert.equal(errors, []);
 });
 
@@ -73,7 +94,9 @@ test('cancelling a move that already ended says why (JCR_COVER_NO_STANDBY) and d
   const { server, page, token } = screen;
   const m = server.engine.room.standby.active()[0];
   assert.ok(m, 'the move re-applied above');
-  const cancel = page.locator(`jcr-cover-panel ul.standby li[data-resource-id=${m.resourceId}] button[data-action=cancel]`);
+  const cancel = page.locator(
+    `jcr-cover-panel ul.standby li[data-resource-id=${m.resourceId}] button[data-action=cancel]`,
+  );
   await cancel.waitFor();
   // Ended elsewhere after the screen last saw it: the move is ended over the API while the
   // screen's own cancel request is in flight (held at the route), so the row is still there to
@@ -91,7 +114,11 @@ test('cancelling a move that already ended says why (JCR_COVER_NO_STANDBY) and d
   assert.is((await answer).status(), 404);
   assert.is(endedStatus, 200);
   await page.unroute(isCancel);
-  await page.locator('jcr-cover-panel [role=status]').filter({ hasText: 'Standby move not cancelled:' }).filter({ hasText: '[JCR_COVER_NO_STANDBY]' }).waitFor();
+  await page
+    .locator('jcr-cover-panel [role=status]')
+    .filter({ hasText: 'Standby move not cancelled:' })
+    .filter({ hasText: '[JCR_COVER_NO_STANDBY]' })
+    .waitFor();
   // No undo offered for what this screen did not cancel, and the ended move is no longer listed.
   assert.is(await page.locator('jcr-cover-panel button[data-action=undo]').count(), 0);
   await page.locator(`jcr-cover-panel ul.standby li[data-resource-id=${m.resourceId}]`).waitFor({ state: 'detached' });

@@ -21,13 +21,25 @@ let errors: string[];
 
 function scenario(): Scenario {
   const s = coverScenario();
-  s.incidentTypes = [{ id: 'dwelling-fire', name: 'Dwelling fire', leadAgency: 'fire', priority: 1, attendance: [{ capability: 'pump', count: 2, agency: 'fire' }], standards: ['fire-test'] }];
+  s.incidentTypes = [
+    {
+      id: 'dwelling-fire',
+      name: 'Dwelling fire',
+      leadAgency: 'fire',
+      priority: 1,
+      attendance: [{ capability: 'pump', count: 2, agency: 'fire' }],
+      standards: ['fire-test'],
+    },
+  ];
   return s;
 }
 
 test.before(async () => {
   const s = scenario();
-  screen = await openScreen({ scenario: s, mobilisation: mobilisationFromPlanner(coverPlanner(s), s), graph: cambridgeGraph() }, 'fire-dispatcher');
+  screen = await openScreen(
+    { scenario: s, mobilisation: mobilisationFromPlanner(coverPlanner(s), s), graph: cambridgeGraph() },
+    'fire-dispatcher',
+  );
   ({ server, page, errors } = screen);
 });
 
@@ -40,11 +52,24 @@ test('the offline basemap draws the loaded road network', async () => {
   const n = server.engine.room.scenario.resources.length;
   await page.waitForFunction((count) => {
     const s = window.__jcr?.stats();
-    return s !== undefined && s.connection === 'live' && s.resources === count && s.map !== null && s.map.resourcesDrawn === count && s.map.roadLines > 0;
+    return (
+      s !== undefined &&
+      s.connection === 'live' &&
+      s.resources === count &&
+      s.map !== null &&
+      s.map.resourcesDrawn === count &&
+      s.map.roadLines > 0
+    );
   }, n);
   const s = await page.evaluate(() => window.__jcr.stats());
   assert.is(s.feed, 'cop');
-  assert.equal(s.capabilities, { incidents: true, recommendations: true, cover: s.capabilities.cover, routes: false, cop: s.capabilities.cop });
+  assert.equal(s.capabilities, {
+    incidents: true,
+    recommendations: true,
+    cover: s.capabilities.cover,
+    routes: false,
+    cop: s.capabilities.cop,
+  });
   assert.ok((s.map?.roadLines ?? 0) > 100, `road lines ${s.map?.roadLines}`);
   assert.equal(errors, []);
 });
@@ -55,7 +80,11 @@ test('an incident is created from a map click, its recommendation shown and acce
   if (!box) throw new Error('no map');
   await page.mouse.click(box.x + box.width * 0.42, box.y + box.height * 0.55);
   const panel = page.locator('jcr-incident-panel');
-  await page.waitForFunction(() => (document.querySelector('jcr-incident-panel')?.shadowRoot?.querySelector<HTMLInputElement>('input[name=lat]')?.value ?? '') !== '');
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('jcr-incident-panel')?.shadowRoot?.querySelector<HTMLInputElement>('input[name=lat]')
+        ?.value ?? '') !== '',
+  );
   // Where the click lands depends on how the map fitted the window: it may fall outside the
   // road extract, and the recommendation then (rightly) has no pump that can reach it. The click
   // filled the coordinates; the dispatcher corrects them to the caller's street, Mill Road.
@@ -67,8 +96,11 @@ test('an incident is created from a map click, its recommendation shown and acce
   await page.waitForSelector('jcr-incident-queue button[data-incident-id]');
   assert.is(await page.locator('jcr-incident-queue button[data-incident-id]').count(), 1);
   await page.waitForSelector('jcr-incident-panel [data-rec=shown]');
-  const proposed = await page.locator('jcr-incident-panel [data-rec=shown] li[data-resource-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id') ?? ''));
-  const incidentId = (await page.locator('jcr-incident-queue button[data-incident-id]').getAttribute('data-incident-id')) ?? '';
+  const proposed = await page
+    .locator('jcr-incident-panel [data-rec=shown] li[data-resource-id]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id') ?? ''));
+  const incidentId =
+    (await page.locator('jcr-incident-queue button[data-incident-id]').getAttribute('data-incident-id')) ?? '';
   const inc0 = server.engine.room.incidents.require(incidentId);
   assert.equal([inc0.lat, inc0.lon], [52.1995, 0.139]);
   assert.is(proposed.length, 2, `proposed ${JSON.stringify(proposed)}`);
@@ -85,9 +117,14 @@ test('an incident is created from a map click, its recommendation shown and acce
     assert.is(server.engine.room.fleet.require(id).incidentId, incidentId);
   }
   await page.getByRole('tab', { name: /Resources/ }).click();
-  for (const id of proposed) await page.waitForSelector(`jcr-resource-board button[data-resource-id=${id}][data-status=MOBILISED]`);
+  for (const id of proposed)
+    await page.waitForSelector(`jcr-resource-board button[data-resource-id=${id}][data-status=MOBILISED]`);
   await page.getByRole('tab', { name: /Incidents/ }).click();
-  await page.waitForFunction(() => /Mobilised/.test(document.querySelector('jcr-incident-panel')?.shadowRoot?.querySelector('.msg')?.textContent ?? ''));
+  await page.waitForFunction(() =>
+    /Mobilised/.test(
+      document.querySelector('jcr-incident-panel')?.shadowRoot?.querySelector('.msg')?.textContent ?? '',
+    ),
+  );
   await screenshot(page, 'incident-mobilised');
   assert.equal(errors, []);
 });

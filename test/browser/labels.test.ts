@@ -16,7 +16,11 @@ async function zoomStep(page: Page, from: number, key: '+' | '-' = '+'): Promise
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press(key);
     try {
-      await page.waitForFunction(([z0, up]) => ((window.__jcr.stats().map?.zoom ?? 0) - z0) * (up ? 1 : -1) > 0, [from, key === '+'] as const, { timeout: 5000 });
+      await page.waitForFunction(
+        ([z0, up]) => ((window.__jcr.stats().map?.zoom ?? 0) - z0) * (up ? 1 : -1) > 0,
+        [from, key === '+'] as const,
+        { timeout: 5000 },
+      );
       return;
     } catch (e) {
       if (attempt >= 5) throw e;
@@ -42,10 +46,14 @@ test('labels from zoom 13: one per resource on the canvas, none below', async ()
   await page.locator('.jcr-map-canvas').focus();
   for (let z = start?.zoom ?? 0; z < 13; z++) await zoomStep(page, z);
   // The mini scenario's six resources sit within 6 km of the centre: all on the canvas at 13.
-  await page.waitForFunction(() => window.__jcr.stats().map?.zoom === 13 && window.__jcr.stats().map?.labelsDrawn === 6);
+  await page.waitForFunction(
+    () => window.__jcr.stats().map?.zoom === 13 && window.__jcr.stats().map?.labelsDrawn === 6,
+  );
   // And back below 13: none.
   await zoomStep(page, 13, '-');
-  await page.waitForFunction(() => window.__jcr.stats().map?.zoom === 12 && window.__jcr.stats().map?.labelsDrawn === 0);
+  await page.waitForFunction(
+    () => window.__jcr.stats().map?.zoom === 12 && window.__jcr.stats().map?.labelsDrawn === 0,
+  );
   assert.is(await page.evaluate(() => window.__jcr.stats().map?.resourcesDrawn), 6);
   await screenshot(page, 'labels-zoom13');
   assert.equal(errors, []);

@@ -43,7 +43,10 @@ test('no session: sign-in form; wrong password refused; right one starts the scr
   assert.is(session?.sameSite, 'Strict');
   await screenshot(page, 'login-after');
   // The wrong password's 401 is the only expected console message.
-  assert.equal(errors.filter((e) => !/401/.test(e)), []);
+  assert.equal(
+    errors.filter((e) => !/401/.test(e)),
+    [],
+  );
 });
 
 test.run();

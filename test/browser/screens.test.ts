@@ -52,7 +52,9 @@ test('the page loads under the production CSP with no console errors, and draws 
   await page.goto(server.url + '/');
   await page.waitForFunction(() => {
     const s = window.__jcr?.stats();
-    return s !== undefined && s.connection === 'live' && s.resources === 6 && s.map !== null && s.map.resourcesDrawn === 6;
+    return (
+      s !== undefined && s.connection === 'live' && s.resources === 6 && s.map !== null && s.map.resourcesDrawn === 6
+    );
   });
   const s = await page.evaluate(() => window.__jcr.stats());
   assert.is(s.view, 'dispatcher');
@@ -76,7 +78,10 @@ test('AVL positions from /ws/avl move resources on the map', async () => {
   const before = await page.evaluate(() => window.__jcr.stats().map?.draws ?? 0);
   const feed = await connect(server.url.replace('http', 'ws') + '/ws/avl', DEV_TOKEN);
   const now = Date.now() - 5000;
-  const ack = await feed.send(1, [report('AMB1', 51.75, -0.24, now, { headingDeg: 45, speedMps: 12 }), report('PC1', 51.78, -0.2, now, { headingDeg: 180, speedMps: 15 })]);
+  const ack = await feed.send(1, [
+    report('AMB1', 51.75, -0.24, now, { headingDeg: 45, speedMps: 12 }),
+    report('PC1', 51.78, -0.2, now, { headingDeg: 180, speedMps: 15 }),
+  ]);
   assert.is(ack.accepted, 2, JSON.stringify(ack));
   await page.waitForFunction(() => {
     const a = window.__jcr.resource('AMB1');
@@ -102,7 +107,13 @@ test('a status change shows on the map layer and on the board', async () => {
   assert.is(r.status, 200);
   await page.waitForFunction(() => window.__jcr.stats().map?.drawnByStatus['UNAVAILABLE'] === 1);
   await page.waitForSelector('jcr-resource-board button[data-resource-id=HAT1][data-status=UNAVAILABLE]');
-  assert.is(await page.locator('jcr-kpi-strip [data-kpi=available-fire] .v').textContent().then((t) => t?.trim()), '3');
+  assert.is(
+    await page
+      .locator('jcr-kpi-strip [data-kpi=available-fire] .v')
+      .textContent()
+      .then((t) => t?.trim()),
+    '3',
+  );
   // And back, from the board: select the row, choose the status, submit.
   await row.click();
   await page.getByLabel('New status for HT-P1').selectOption('AVAILABLE_AT_STATION');
@@ -117,13 +128,21 @@ test('keyboard: N opens the new-incident form, / the board filter, Escape clears
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Escape');
   await page.keyboard.press('n');
-  await page.waitForFunction(() => document.querySelector('jcr-incident-panel')?.shadowRoot?.activeElement?.getAttribute('name') === 'typeId');
+  await page.waitForFunction(
+    () => document.querySelector('jcr-incident-panel')?.shadowRoot?.activeElement?.getAttribute('name') === 'typeId',
+  );
   await page.keyboard.press('Escape');
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('/');
-  await page.waitForFunction(() => document.querySelector('jcr-resource-board')?.shadowRoot?.activeElement?.getAttribute('type') === 'search');
+  await page.waitForFunction(
+    () => document.querySelector('jcr-resource-board')?.shadowRoot?.activeElement?.getAttribute('type') === 'search',
+  );
   await page.keyboard.type('WG-P1');
-  await page.waitForFunction(() => document.querySelector('jcr-resource-board')?.shadowRoot?.querySelectorAll('button[data-resource-id]').length === 1);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('jcr-resource-board')?.shadowRoot?.querySelectorAll('button[data-resource-id]').length ===
+      1,
+  );
   // Every button, input, select and textarea, in light and shadow DOM, has an accessible name.
   const unnamed = await page.evaluate<string[]>(UNNAMED_CONTROLS);
   assert.equal(unnamed, []);
@@ -137,11 +156,18 @@ test('wall view: read-only, large type, whole county, no controls', async () => 
   await wall.goto(server.url + '/?view=wall');
   await wall.waitForFunction(() => {
     const s = window.__jcr?.stats();
-    return s !== undefined && s.view === 'wall' && s.connection === 'live' && s.map !== null && s.map.resourcesDrawn === 6;
+    return (
+      s !== undefined && s.view === 'wall' && s.connection === 'live' && s.map !== null && s.map.resourcesDrawn === 6
+    );
   });
   assert.is(await wall.locator('body.wall').count(), 1);
   assert.is(await wall.locator('.leaflet-control-zoom').count(), 0);
-  assert.is(await wall.locator('aside input, aside select, aside textarea, jcr-incident-panel, jcr-resource-board, [role=tablist]').count(), 0);
+  assert.is(
+    await wall
+      .locator('aside input, aside select, aside textarea, jcr-incident-panel, jcr-resource-board, [role=tablist]')
+      .count(),
+    0,
+  );
   const fontPx = await wall.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
   assert.ok(fontPx >= 20, `wall font ${fontPx}px`);
   await screenshot(wall, 'wall');

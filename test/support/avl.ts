@@ -37,7 +37,13 @@ export async function startAvlServer(limits: Partial<AvlLimits> = {}): Promise<A
 }
 
 /** A report with every field set (protobufjs encodes what is set). */
-export function report(resourceId: string, lat: number, lon: number, fixTimeMs: number, extra: Partial<AvlReportIn> = {}): AvlReportIn {
+export function report(
+  resourceId: string,
+  lat: number,
+  lon: number,
+  fixTimeMs: number,
+  extra: Partial<AvlReportIn> = {},
+): AvlReportIn {
   return { resourceId, lat, lon, speedMps: 10, headingDeg: 90, fixTimeMs, accuracyM: 5, status: 0, ...extra };
 }
 
@@ -51,13 +57,20 @@ export interface AvlClient {
 }
 
 /** Open an authenticated AVL connection (Bearer header by default, or ?token=). */
-export function connect(url: string, token: string, how: 'bearer' | 'query' = 'bearer', opts: { autoPong?: boolean } = {}): Promise<AvlClient> {
+export function connect(
+  url: string,
+  token: string,
+  how: 'bearer' | 'query' = 'bearer',
+  opts: { autoPong?: boolean } = {},
+): Promise<AvlClient> {
   const ws =
     how === 'bearer'
       ? new WebSocket(url, { headers: { Authorization: `Bearer ${token}` }, autoPong: opts.autoPong ?? true })
       : new WebSocket(`${url}?token=${encodeURIComponent(token)}`, { autoPong: opts.autoPong ?? true });
   const waiting = new Map<number, (a: AvlAckOut) => void>();
-  const closed = new Promise<{ code: number; reason: string }>((res) => ws.on('close', (code, reason) => res({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((res) =>
+    ws.on('close', (code, reason) => res({ code, reason: reason.toString() })),
+  );
   ws.on('message', (data) => {
     const ack = decodeAck(data as Buffer);
     const w = waiting.get(ack.seq);
@@ -84,13 +97,18 @@ export function connect(url: string, token: string, how: 'bearer' | 'query' = 'b
         close: () => ws.close(),
       }),
     );
-    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })),
+    );
     ws.once('error', reject);
   });
 }
 
 /** Try to open a connection that should be refused; resolve with the HTTP status and JSON body. */
-export function refusedUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+export function refusedUpgrade(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.once('open', () => reject(new Error('connection was accepted')));

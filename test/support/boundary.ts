@@ -9,8 +9,31 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  */
 export const FORBIDDEN_PACKAGES = ['ws', 'express', 'better-sqlite3', 'protobufjs', 'autocannon', 'lit', 'leaflet'];
 export const FORBIDDEN_NODE = [
-  'fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'tls', 'child_process', 'cluster',
-  'worker_threads', 'readline', 'os', 'process', 'zlib', 'stream', 'inspector', 'v8', 'vm', 'perf_hooks', 'module', 'path', 'url', 'crypto',
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'dns',
+  'tls',
+  'child_process',
+  'cluster',
+  'worker_threads',
+  'readline',
+  'os',
+  'process',
+  'zlib',
+  'stream',
+  'inspector',
+  'v8',
+  'vm',
+  'perf_hooks',
+  'module',
+  'path',
+  'url',
+  'crypto',
 ];
 const FORBIDDEN_CALLS: Array<[RegExp, string]> = [
   [/\bDate\.now\s*\(/, 'reads the wall clock (Date.now): take a Clock argument'],
@@ -26,11 +49,14 @@ export interface Violation {
   what: string;
 }
 
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"`;]*?\s+from\s+)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT_RE =
+  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"`;]*?\s+from\s+)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function stripComments(src: string): string {
   // Blank out comments but keep line numbers, so violations point at the right line.
-  return src.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/(^|[^:])\/\/.*$/gm, (m, p1: string) => p1 + ' '.repeat(m.length - p1.length));
+  return src
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
+    .replace(/(^|[^:])\/\/.*$/gm, (m, p1: string) => p1 + ' '.repeat(m.length - p1.length));
 }
 
 /** Check one core file's source. `file` is its path; `coreDir` the absolute path of server/core. */
@@ -46,7 +72,8 @@ export function checkCoreSource(file: string, source: string, coreDir: string): 
     const bare = spec.startsWith('node:') ? spec.slice(5) : spec;
     if (spec.startsWith('.') || spec.startsWith('/')) {
       const target = resolve(dirname(file), spec);
-      if (target !== coreDir && !target.startsWith(coreDir + sep)) out.push({ file, line, what: `imports ${spec}, outside the core` });
+      if (target !== coreDir && !target.startsWith(coreDir + sep))
+        out.push({ file, line, what: `imports ${spec}, outside the core` });
     } else if (FORBIDDEN_NODE.includes(bare) || FORBIDDEN_NODE.includes(bare.split('/')[0] ?? '')) {
       out.push({ file, line, what: `imports node module ${spec}` });
     } else if (FORBIDDEN_PACKAGES.includes(spec.split('/')[0] ?? '')) {
@@ -71,5 +98,7 @@ export function listTs(dir: string): string[] {
 
 export function checkCoreTree(coreDir: string): Violation[] {
   const abs = resolve(coreDir);
-  return listTs(abs).flatMap((f) => checkCoreSource(f, readFileSync(f, 'utf8'), abs).map((v) => ({ ...v, file: relative(process.cwd(), v.file) })));
+  return listTs(abs).flatMap((f) =>
+    checkCoreSource(f, readFileSync(f, 'utf8'), abs).map((v) => ({ ...v, file: relative(process.cwd(), v.file) })),
+  );
 }

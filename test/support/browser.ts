@@ -52,7 +52,16 @@ export async function launchBrowser(): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1600, height: 900 },
   });
   // The test servers listen on loopback and some tests serve the page document through
@@ -72,9 +81,15 @@ export async function launchBrowser(): Promise<Browser> {
  * Sign the browser in (the API is gated): a user of `role` on `server` and its session cookie in
  * the context, as the sign-in form would leave it. Returns the session token (for API calls).
  */
-export async function signIn(context: BrowserContext, server: RunningServer, role: Role = 'duty-officer'): Promise<string> {
+export async function signIn(
+  context: BrowserContext,
+  server: RunningServer,
+  role: Role = 'duty-officer',
+): Promise<string> {
   const token = await tokenFor(server, role);
-  await context.addCookies([{ name: SESSION_COOKIE, value: token, url: server.url, httpOnly: true, sameSite: 'Strict' }]);
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: token, url: server.url, httpOnly: true, sameSite: 'Strict' },
+  ]);
   return token;
 }
 
@@ -110,7 +125,10 @@ export interface BrowserRig {
  * The client built, a real server on `opts`, Chromium launched and signed in as `role` (null:
  * left signed out, for tests of the sign-in form itself).
  */
-export async function startBrowserRig(opts: TestServerOptions, role: Role | null = 'duty-officer'): Promise<BrowserRig> {
+export async function startBrowserRig(
+  opts: TestServerOptions,
+  role: Role | null = 'duty-officer',
+): Promise<BrowserRig> {
   await buildClientForTests();
   const server = await startServer({ db: ':memory:', port: 0, logger: createLogger('silent'), ...opts });
   const browser = await launchBrowser();

@@ -38,7 +38,10 @@ export function serverStandby(page: Page): Promise<{ resourceId: string; destina
  * waitForFunction does not await an async predicate (a Promise is truthy), so it cannot poll an
  * endpoint; this asks the cover service to settle instead.
  */
-export async function settledStandby(page: Page, server: RunningServer): Promise<{ resourceId: string; destination: { id: string } }[]> {
+export async function settledStandby(
+  page: Page,
+  server: RunningServer,
+): Promise<{ resourceId: string; destination: { id: string } }[]> {
   if (!server.cover) throw new Error('the test server has no cover service');
   await server.cover.flushAsync();
   return serverStandby(page);

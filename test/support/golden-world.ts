@@ -15,5 +15,12 @@ export function goldenWorld() {
   // station trees and landmarks warmed, as the server warms them after starting
   const journeys = new PlannerJourneyTimes(planner, { stations: stationPoints(scenario) });
   while (journeys.warmOne());
-  return { scenario, graph, planner, journeys, cover: new PlannerCover(planner, scenario), fleet: () => new Fleet(scenario) };
+  return {
+    scenario,
+    graph,
+    planner,
+    journeys,
+    cover: new PlannerCover(planner, scenario),
+    fleet: () => new Fleet(scenario),
+  };
 }

@@ -16,10 +16,31 @@ const BATCHES = Number(process.argv[4]);
 const store = Store.open(file);
 const clock = fakeClock(1_767_258_000_000);
 const timer = manualTimer();
-const h = new ThreadedHistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 3_600_000, maxPending: 100_000, file }, timer.every);
+const h = new ThreadedHistoryWriter(
+  store.db,
+  clock.now,
+  { tickMs: 250, retentionMs: 3_600_000, maxPending: 100_000, file },
+  timer.every,
+);
 await h.ready;
 const push = (b: number) => {
-  for (let i = 0; i < ROWS; i++) h.push({ resourceId: `B${b}`, lat: 51.7, lon: -0.2, speedMps: 1, headingDeg: 0, fixTimeMs: b * 1000 + i, accuracyM: 5, status: 0 }, `B${b}`, true, 'f', clock.now());
+  for (let i = 0; i < ROWS; i++)
+    h.push(
+      {
+        resourceId: `B${b}`,
+        lat: 51.7,
+        lon: -0.2,
+        speedMps: 1,
+        headingDeg: 0,
+        fixTimeMs: b * 1000 + i,
+        accuracyM: 5,
+        status: 0,
+      },
+      `B${b}`,
+      true,
+      'f',
+      clock.now(),
+    );
 };
 for (let b = 1; b <= BATCHES; b++) {
   push(b);

@@ -8,10 +8,40 @@
 import type { RawNetwork } from '../../server/core/graph/build.ts';
 import type { SpeedProfile } from '../../server/core/scenario/types.ts';
 
-const ROADS = ['motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link', 'tertiary', 'tertiary_link', 'unclassified', 'residential', 'living_street', 'service', 'road'];
+const ROADS = [
+  'motorway',
+  'motorway_link',
+  'trunk',
+  'trunk_link',
+  'primary',
+  'primary_link',
+  'secondary',
+  'secondary_link',
+  'tertiary',
+  'tertiary_link',
+  'unclassified',
+  'residential',
+  'living_street',
+  'service',
+  'road',
+];
 const TABLE: Record<string, number> = {
-  motorway: 100, motorway_link: 60, trunk: 85, trunk_link: 55, primary: 65, primary_link: 45, secondary: 55, secondary_link: 40,
-  tertiary: 45, tertiary_link: 35, unclassified: 40, residential: 30, living_street: 15, service: 20, road: 30, default: 30,
+  motorway: 100,
+  motorway_link: 60,
+  trunk: 85,
+  trunk_link: 55,
+  primary: 65,
+  primary_link: 45,
+  secondary: 55,
+  secondary_link: 40,
+  tertiary: 45,
+  tertiary_link: 35,
+  unclassified: 40,
+  residential: 30,
+  living_street: 15,
+  service: 20,
+  road: 30,
+  default: 30,
 };
 
 interface Arc {
@@ -22,7 +52,9 @@ interface Arc {
 function distance(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const R = 6371008.8;
   const toRad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * toRad) / 2) ** 2 + Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(((lon2 - lon1) * toRad) / 2) ** 2;
+  const a =
+    Math.sin(((lat2 - lat1) * toRad) / 2) ** 2 +
+    Math.cos(lat1 * toRad) * Math.cos(lat2 * toRad) * Math.sin(((lon2 - lon1) * toRad) / 2) ** 2;
   return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
@@ -43,7 +75,8 @@ function limitKmh(v: string | undefined): number {
 function speedKmh(p: SpeedProfile, highway: string, limit: number): number {
   const t = p.highwayKmh ?? {};
   let v: number | undefined = t[highway];
-  if (v === undefined && highway.endsWith('_link') && t[highway.replace('_link', '')] !== undefined) v = t[highway.replace('_link', '')]! * 0.75;
+  if (v === undefined && highway.endsWith('_link') && t[highway.replace('_link', '')] !== undefined)
+    v = t[highway.replace('_link', '')]! * 0.75;
   if (v === undefined) v = t.default ?? TABLE[highway] ?? 30;
   if (limit > 0) v = Math.min(v, limit * (p.maxspeedFactor ?? 1));
   return Math.max(5, v);
@@ -64,7 +97,13 @@ export class ReferenceRouter {
       let backward = true;
       if (ow === 'yes' || ow === 'true' || ow === '1') backward = false;
       else if (ow === '-1' || ow === 'reverse') forward = false;
-      else if (ow !== 'no' && ow !== 'false' && ow !== '0' && (tags.junction === 'roundabout' || tags.junction === 'circular' || tags.highway === 'motorway')) backward = false;
+      else if (
+        ow !== 'no' &&
+        ow !== 'false' &&
+        ow !== '0' &&
+        (tags.junction === 'roundabout' || tags.junction === 'circular' || tags.highway === 'motorway')
+      )
+        backward = false;
       const kmh = speedKmh(profile, tags.highway!, limitKmh(tags.maxspeed));
       const ids = Array.from(way.refs, (r) => r);
       for (let i = 0; i + 1 < ids.length; i++) {

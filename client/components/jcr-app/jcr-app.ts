@@ -13,10 +13,22 @@ import { agencyLabel } from '../../format.ts';
 import { AGENCY_SHAPE_NAME, STATUS_LABEL } from '../../map/symbols.ts';
 import { SYNTHETIC_LABEL } from '../../map/basemap-layer.ts';
 import type { ApiResult } from '../../state/api.ts';
-import { parseCoverMoves, parseStandbyMove, parseIncident, parseRecommendation, parseResource, parseResources } from '../../state/parse.ts';
+import {
+  parseCoverMoves,
+  parseStandbyMove,
+  parseIncident,
+  parseRecommendation,
+  parseResource,
+  parseResources,
+} from '../../state/parse.ts';
 import { AGENCIES, STATUSES, type CoverMoveSuggestion } from '../../state/types.ts';
 import { symbolSvg } from '../symbol-svg.ts';
-import type { IncidentCreateDetail, JcrIncidentPanel, MobiliseDetail, RecommendationRefreshDetail } from '../jcr-incident-panel/jcr-incident-panel.ts';
+import type {
+  IncidentCreateDetail,
+  JcrIncidentPanel,
+  MobiliseDetail,
+  RecommendationRefreshDetail,
+} from '../jcr-incident-panel/jcr-incident-panel.ts';
 import type { JcrResourceBoard, StatusSetDetail } from '../jcr-resource-board/jcr-resource-board.ts';
 import type { StandbyApplyDetail, StandbyCancelDetail } from '../jcr-cover-panel/jcr-cover-panel.ts';
 import type { JcrMap } from '../jcr-map/jcr-map.ts';
@@ -115,14 +127,20 @@ export class JcrApp extends LitElement {
     if (!s.capabilities.recommendations) return;
     const r = await this.ctx.api.recommendation(incidentId);
     if (r.ok) {
-      const rec = parseRecommendation(r.body, incidentId, new Map((s.scenario?.standards ?? []).map((x) => [x.id, x.name])));
+      const rec = parseRecommendation(
+        r.body,
+        incidentId,
+        new Map((s.scenario?.standards ?? []).map((x) => [x.id, x.name])),
+      );
       if (rec) s.setRecommendation(rec);
     } else this.incidentMessage = `Recommendation: ${errText(r)}`;
   }
 
   private readonly onKey = (e: KeyboardEvent): void => {
     const t = e.composedPath()[0];
-    const typing = t instanceof HTMLElement && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+    const typing =
+      t instanceof HTMLElement &&
+      (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       this.querySelector<JcrIncidentPanel>('jcr-incident-panel')?.mobiliseRecommended();
       e.preventDefault();
@@ -145,7 +163,9 @@ export class JcrApp extends LitElement {
         this.tab = 'incidents';
         void this.updateComplete.then(() => {
           const q = this.querySelector('jcr-incident-queue');
-          (q?.shadowRoot?.querySelector<HTMLElement>('button') ?? this.querySelector<HTMLElement>('#tab-incidents'))?.focus();
+          (
+            q?.shadowRoot?.querySelector<HTMLElement>('button') ?? this.querySelector<HTMLElement>('#tab-incidents')
+          )?.focus();
         });
         break;
       case '/':
@@ -174,14 +194,21 @@ export class JcrApp extends LitElement {
     const s = this.ctx.store;
     this.busy = true;
     this.incidentMessage = 'Creating incident…';
-    const r = await this.ctx.api.createIncident({ typeId: e.detail.typeId, lat: e.detail.lat, lon: e.detail.lon, ...(e.detail.address ? { address: e.detail.address } : {}) });
+    const r = await this.ctx.api.createIncident({
+      typeId: e.detail.typeId,
+      lat: e.detail.lat,
+      lon: e.detail.lon,
+      ...(e.detail.address ? { address: e.detail.address } : {}),
+    });
     this.busy = false;
     if (!r.ok) {
       this.incidentMessage = `Incident not created: ${errText(r)}`;
       return;
     }
     const body = isRecord(r.body) && isRecord(r.body['incident']) ? r.body['incident'] : r.body;
-    const inc = isRecord(body) ? parseIncident(body, new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]))) : undefined;
+    const inc = isRecord(body)
+      ? parseIncident(body, new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name])))
+      : undefined;
     if (!inc) {
       this.incidentMessage = 'Incident created, but the answer could not be read.';
       return;
@@ -209,7 +236,10 @@ export class JcrApp extends LitElement {
     // The recommendation is now out of date: drop it; "Get recommendation" asks for a fresh one.
     s.clearRecommendation(d.incidentId);
     if (isRecord(r.body) && isRecord(r.body['incident'])) {
-      const inc = parseIncident(r.body['incident'], new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name])));
+      const inc = parseIncident(
+        r.body['incident'],
+        new Map((s.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name])),
+      );
       if (inc) s.upsertIncident(inc);
     }
     const res = await this.ctx.api.resources();
@@ -259,7 +289,11 @@ export class JcrApp extends LitElement {
   private async onStandbyApply(e: CustomEvent<StandbyApplyDetail>): Promise<void> {
     const s = this.ctx.store;
     const d = e.detail;
-    const dest = d.destinationName ?? this.coverMoves?.find((m) => m.resourceId === d.resourceId && m.destination.id === d.destinationId)?.destination.name ?? d.destinationId;
+    const dest =
+      d.destinationName ??
+      this.coverMoves?.find((m) => m.resourceId === d.resourceId && m.destination.id === d.destinationId)?.destination
+        .name ??
+      d.destinationId;
     this.coverBusy = true;
     this.coverMessage = `Ordering ${d.callSign} to ${dest}…`;
     const r = await this.ctx.api.applyStandbyMove(d.resourceId, d.destinationId);
@@ -299,7 +333,12 @@ export class JcrApp extends LitElement {
       return;
     }
     this.coverMessage = `Standby move cancelled: ${d.callSign} to ${d.destinationName}. ${d.callSign} stays available mobile.`;
-    this.coverUndo = { resourceId: d.resourceId, destinationId: d.destinationId, callSign: d.callSign, destinationName: d.destinationName };
+    this.coverUndo = {
+      resourceId: d.resourceId,
+      destinationId: d.destinationId,
+      callSign: d.callSign,
+      destinationName: d.destinationName,
+    };
     this.coverCancelled = new Set([...this.coverCancelled, d.moveId]);
     const c = s.cover;
     if (c) s.setCover({ ...c, standby: c.standby.filter((x) => x.moveId !== d.moveId) });
@@ -345,53 +384,102 @@ export class JcrApp extends LitElement {
       </header>
       <main class="body">
         <jcr-map .ctx=${c}></jcr-map>
-        ${wall
-          ? html`<aside class="side wall-side" aria-label="Open incidents">
-              <h2>Open incidents</h2>
-              <jcr-incident-queue .ctx=${c}></jcr-incident-queue>
-              ${this.legend()}
-            </aside>`
-          : html`<aside class="side"
-              @jcr-incident-create=${(e: CustomEvent<IncidentCreateDetail>) => void this.onCreate(e)}
-              @jcr-mobilise=${(e: CustomEvent<MobiliseDetail>) => void this.onMobilise(e)}
-              @jcr-recommendation-refresh=${(e: CustomEvent<RecommendationRefreshDetail>) => void this.fetchRecommendation(e.detail.incidentId)}
-              @jcr-status-set=${(e: CustomEvent<StatusSetDetail>) => void this.onStatusSet(e)}
-              @jcr-standby-apply=${(e: CustomEvent<StandbyApplyDetail>) => void this.onStandbyApply(e)}
-              @jcr-standby-cancel=${(e: CustomEvent<StandbyCancelDetail>) => void this.onStandbyCancel(e)}
-              @jcr-cover-moves-refresh=${() => void this.refreshMoves(true)}>
-              <div role="tablist" aria-label="Panels" @keydown=${this.onTabKey}>
-                ${TABS.map(
-                  (t) => html`<button role="tab" id=${`tab-${t.id}`} aria-controls=${`panel-${t.id}`} aria-selected=${this.tab === t.id ? 'true' : 'false'}
-                    tabindex=${this.tab === t.id ? '0' : '-1'} aria-keyshortcuts=${t.key} @click=${() => (this.tab = t.id)}>${t.label} <kbd>${t.key}</kbd></button>`,
-                )}
-              </div>
-              <section id="panel-incidents" role="tabpanel" aria-labelledby="tab-incidents" ?hidden=${this.tab !== 'incidents'}>
+        ${
+          wall
+            ? html`<aside class="side wall-side" aria-label="Open incidents">
+                <h2>Open incidents</h2>
                 <jcr-incident-queue .ctx=${c}></jcr-incident-queue>
-                <jcr-incident-panel .ctx=${c} .message=${this.incidentMessage} .busy=${this.busy}></jcr-incident-panel>
-              </section>
-              <section id="panel-resources" role="tabpanel" aria-labelledby="tab-resources" ?hidden=${this.tab !== 'resources'}>
-                <jcr-resource-board .ctx=${c} .active=${this.tab === 'resources'}></jcr-resource-board>
-              </section>
-              <section id="panel-cover" role="tabpanel" aria-labelledby="tab-cover" ?hidden=${this.tab !== 'cover'}>
-                <jcr-cover-panel .ctx=${c} .message=${this.coverMessage} .moves=${this.coverMoves} .movesError=${this.coverMovesError} .busy=${this.coverBusy} .undo=${this.coverUndo} .cancelled=${this.coverCancelled}></jcr-cover-panel>
-              </section>
-              ${this.help
-                ? html`<section class="help" aria-label="Keyboard shortcuts">
-                    <h2>Keyboard</h2>
-                    <dl>
-                      <dt>N</dt><dd>New incident</dd>
-                      <dt>Q</dt><dd>Incident queue</dd>
-                      <dt>/</dt><dd>Filter the resource board</dd>
-                      <dt>C</dt><dd>Cover panel</dd>
-                      <dt>M</dt><dd>Focus the map (arrows pan, + and − zoom, Enter picks the centre)</dd>
-                      <dt>Ctrl+Enter</dt><dd>Mobilise the recommendation</dd>
-                      <dt>Esc</dt><dd>Clear the selection</dd>
-                      <dt>?</dt><dd>This help</dd>
-                    </dl>
-                  </section>`
-                : nothing}
-              <details class="legend-box"><summary>Legend</summary>${this.legend()}</details>
-            </aside>`}
+                ${this.legend()}
+              </aside>`
+            : html`<aside
+                class="side"
+                @jcr-incident-create=${(e: CustomEvent<IncidentCreateDetail>) => void this.onCreate(e)}
+                @jcr-mobilise=${(e: CustomEvent<MobiliseDetail>) => void this.onMobilise(e)}
+                @jcr-recommendation-refresh=${(e: CustomEvent<RecommendationRefreshDetail>) => void this.fetchRecommendation(e.detail.incidentId)}
+                @jcr-status-set=${(e: CustomEvent<StatusSetDetail>) => void this.onStatusSet(e)}
+                @jcr-standby-apply=${(e: CustomEvent<StandbyApplyDetail>) => void this.onStandbyApply(e)}
+                @jcr-standby-cancel=${(e: CustomEvent<StandbyCancelDetail>) => void this.onStandbyCancel(e)}
+                @jcr-cover-moves-refresh=${() => void this.refreshMoves(true)}
+              >
+                <div role="tablist" aria-label="Panels" @keydown=${this.onTabKey}>
+                  ${TABS.map(
+                    (t) =>
+                      html`<button
+                        role="tab"
+                        id=${`tab-${t.id}`}
+                        aria-controls=${`panel-${t.id}`}
+                        aria-selected=${this.tab === t.id ? 'true' : 'false'}
+                        tabindex=${this.tab === t.id ? '0' : '-1'}
+                        aria-keyshortcuts=${t.key}
+                        @click=${() => (this.tab = t.id)}
+                      >
+                        ${t.label} <kbd>${t.key}</kbd>
+                      </button>`,
+                  )}
+                </div>
+                <section
+                  id="panel-incidents"
+                  role="tabpanel"
+                  aria-labelledby="tab-incidents"
+                  ?hidden=${this.tab !== 'incidents'}
+                >
+                  <jcr-incident-queue .ctx=${c}></jcr-incident-queue>
+                  <jcr-incident-panel
+                    .ctx=${c}
+                    .message=${this.incidentMessage}
+                    .busy=${this.busy}
+                  ></jcr-incident-panel>
+                </section>
+                <section
+                  id="panel-resources"
+                  role="tabpanel"
+                  aria-labelledby="tab-resources"
+                  ?hidden=${this.tab !== 'resources'}
+                >
+                  <jcr-resource-board .ctx=${c} .active=${this.tab === 'resources'}></jcr-resource-board>
+                </section>
+                <section id="panel-cover" role="tabpanel" aria-labelledby="tab-cover" ?hidden=${this.tab !== 'cover'}>
+                  <jcr-cover-panel
+                    .ctx=${c}
+                    .message=${this.coverMessage}
+                    .moves=${this.coverMoves}
+                    .movesError=${this.coverMovesError}
+                    .busy=${this.coverBusy}
+                    .undo=${this.coverUndo}
+                    .cancelled=${this.coverCancelled}
+                  ></jcr-cover-panel>
+                </section>
+                ${
+                  this.help
+                    ? html`<section class="help" aria-label="Keyboard shortcuts">
+                        <h2>Keyboard</h2>
+                        <dl>
+                          <dt>N</dt>
+                          <dd>New incident</dd>
+                          <dt>Q</dt>
+                          <dd>Incident queue</dd>
+                          <dt>/</dt>
+                          <dd>Filter the resource board</dd>
+                          <dt>C</dt>
+                          <dd>Cover panel</dd>
+                          <dt>M</dt>
+                          <dd>Focus the map (arrows pan, + and − zoom, Enter picks the centre)</dd>
+                          <dt>Ctrl+Enter</dt>
+                          <dd>Mobilise the recommendation</dd>
+                          <dt>Esc</dt>
+                          <dd>Clear the selection</dd>
+                          <dt>?</dt>
+                          <dd>This help</dd>
+                        </dl>
+                      </section>`
+                    : nothing
+                }
+                <details class="legend-box">
+                  <summary>Legend</summary>
+                  ${this.legend()}
+                </details>
+              </aside>`
+        }
       </main>
     `;
   }

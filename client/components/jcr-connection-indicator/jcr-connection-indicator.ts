@@ -65,7 +65,9 @@ export class JcrConnectionIndicator extends LitElement {
     this.setAttribute('state', s.connection);
     const age = s.lastMessageAtMs > 0 ? Math.max(0, Math.round((Date.now() - s.lastMessageAtMs) / 1000)) : null;
     return html`<span class="dot" aria-hidden="true"></span>
-      <span role="status" aria-live="polite" title=${s.connectionDetail} data-state=${s.connection}>${LABEL[s.connection]}</span>
+      <span role="status" aria-live="polite" title=${s.connectionDetail} data-state=${s.connection}
+        >${LABEL[s.connection]}</span
+      >
       ${age !== null && s.connection !== 'live' ? html`<span class="age">(last update ${age} s ago)</span>` : null}`;
   }
 }

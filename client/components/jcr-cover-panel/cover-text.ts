@@ -42,4 +42,3 @@ export function groupGaps(cells: readonly CoverGapCell[]): GapGroup[] {
   }
   return [...out.values()];
 }
-

@@ -149,26 +149,48 @@ export class JcrCoverPanel extends LitElement {
     const r = this.ctx.store.resources.get(m.resourceId);
     const callSign = r?.callSign ?? m.resourceId;
     return html`<li data-resource-id=${m.resourceId} data-move-id=${m.moveId}>
-      <strong>${callSign}</strong> → ${m.destination.name} (${m.destination.kind})${m.orderedBy ? `, ordered by ${m.orderedBy}` : ''}${r ? ` — ${r.status === 'AVAILABLE_MOBILE' ? 'available mobile' : r.status.toLowerCase().replace(/_/g, ' ')}` : ''}
-      ${this.ctx.view === 'wall'
-        ? nothing
-        : html`<button type="button" data-action="cancel" ?disabled=${!allowed || this.busy} aria-label=${`Cancel standby move: ${callSign} to ${m.destination.name}`}
-            @click=${() => {
-              this.focusUndo = true;
-              this.dispatchEvent(
-                new CustomEvent<StandbyCancelDetail>('jcr-standby-cancel', {
-                  detail: { resourceId: m.resourceId, moveId: m.moveId, destinationId: m.destination.id, destinationName: m.destination.name, callSign },
-                  bubbles: true,
-                  composed: true,
-                }),
-              );
-            }}>Cancel</button>`}
+      <strong>${callSign}</strong> → ${m.destination.name}
+      (${m.destination.kind})${m.orderedBy ? `, ordered by ${m.orderedBy}` : ''}${r ? ` — ${r.status === 'AVAILABLE_MOBILE' ? 'available mobile' : r.status.toLowerCase().replace(/_/g, ' ')}` : ''}
+      ${
+        this.ctx.view === 'wall'
+          ? nothing
+          : html`<button
+              type="button"
+              data-action="cancel"
+              ?disabled=${!allowed || this.busy}
+              aria-label=${`Cancel standby move: ${callSign} to ${m.destination.name}`}
+              @click=${() => {
+                this.focusUndo = true;
+                this.dispatchEvent(
+                  new CustomEvent<StandbyCancelDetail>('jcr-standby-cancel', {
+                    detail: {
+                      resourceId: m.resourceId,
+                      moveId: m.moveId,
+                      destinationId: m.destination.id,
+                      destinationName: m.destination.name,
+                      callSign,
+                    },
+                    bubbles: true,
+                    composed: true,
+                  }),
+                );
+              }}
+            >
+              Cancel
+            </button>`
+      }
     </li>`;
   }
 
   private figure(f: CoverFigure) {
     const verdict = f.meetsStandard ? 'Meets standard' : 'Below standard';
-    return html`<li class="fig" data-surface=${f.surface} data-standard=${f.standardId} data-nth=${f.nth} data-meets=${f.meetsStandard ? 'true' : 'false'}>
+    return html`<li
+      class="fig"
+      data-surface=${f.surface}
+      data-standard=${f.standardId}
+      data-nth=${f.nth}
+      data-meets=${f.meetsStandard ? 'true' : 'false'}
+    >
       ${verdictMark(f.meetsStandard)}
       <span class="label">${f.label}</span>
       <span class="verdict">
@@ -180,33 +202,57 @@ export class JcrCoverPanel extends LitElement {
 
   private suggestion(m: CoverMoveSuggestion, allowed: boolean) {
     const from = this.ctx.store.resources.get(m.resourceId);
-    const home = from ? (this.ctx.store.scenario?.stations.find((x) => x.id === from.station)?.name ?? from.station) : '';
+    const home = from
+      ? (this.ctx.store.scenario?.stations.find((x) => x.id === from.station)?.name ?? from.station)
+      : '';
     const gain = `${m.netShare >= 0 ? '+' : '−'}${percent1(Math.abs(m.netShare))} of demand`;
     const drive = m.travelS === null ? 'drive time not known' : `drive ${formatDuration(m.travelS)}`;
-    const pairs = m.after.map((a) => ({ a, b: m.before.find((x) => x.standardId === a.standardId && x.nth === a.nth) }));
+    const pairs = m.after.map((a) => ({
+      a,
+      b: m.before.find((x) => x.standardId === a.standardId && x.nth === a.nth),
+    }));
     return html`<li class="move" data-resource-id=${m.resourceId} data-destination-id=${m.destination.id}>
-      <div><strong>${m.callSign}</strong>${home ? ` (from ${home})` : nothing} → ${m.destination.name} (${m.destination.kind}), ${drive}; net ${gain}</div>
+      <div>
+        <strong>${m.callSign}</strong>${home ? ` (from ${home})` : nothing} → ${m.destination.name}
+        (${m.destination.kind}), ${drive}; net ${gain}
+      </div>
       <ul class="ba" aria-label=${`Before and after for ${m.callSign}`}>
         ${pairs.map(
-          ({ a, b }) => html`<li>
-            ${surfaceName(a.surface)} ${targetName(a.nth, a.withinS)}: ${b ? percent1(b.coveredShare) : '—'} → ${percent1(a.coveredShare)}
-            (${a.meetsStandard ? 'meets standard' : 'below standard'})
-          </li>`,
+          ({ a, b }) =>
+            html`<li>
+              ${surfaceName(a.surface)} ${targetName(a.nth, a.withinS)}: ${b ? percent1(b.coveredShare) : '—'} →
+              ${percent1(a.coveredShare)} (${a.meetsStandard ? 'meets standard' : 'below standard'})
+            </li>`,
         )}
       </ul>
-      ${this.ctx.view === 'wall'
-        ? nothing
-        : html`<button type="button" ?disabled=${!allowed || this.busy} aria-label=${`Apply standby move: ${m.callSign} to ${m.destination.name}`}
-            @click=${() =>
-              this.dispatchEvent(
-                new CustomEvent<StandbyApplyDetail>('jcr-standby-apply', { detail: { resourceId: m.resourceId, destinationId: m.destination.id, callSign: m.callSign }, bubbles: true, composed: true }),
-              )}>Apply</button>`}
+      ${
+        this.ctx.view === 'wall'
+          ? nothing
+          : html`<button
+              type="button"
+              ?disabled=${!allowed || this.busy}
+              aria-label=${`Apply standby move: ${m.callSign} to ${m.destination.name}`}
+              @click=${() =>
+                this.dispatchEvent(
+                  new CustomEvent<StandbyApplyDetail>('jcr-standby-apply', {
+                    detail: { resourceId: m.resourceId, destinationId: m.destination.id, callSign: m.callSign },
+                    bubbles: true,
+                    composed: true,
+                  }),
+                )}
+            >
+              Apply
+            </button>`
+      }
     </li>`;
   }
 
   override render() {
     const s = this.ctx.store;
-    if (!s.capabilities.cover) return html`<p class="empty" data-empty="unavailable">Cover not computed yet: this server has no cover service.</p>`;
+    if (!s.capabilities.cover)
+      return html`<p class="empty" data-empty="unavailable">
+        Cover not computed yet: this server has no cover service.
+      </p>`;
     const c = s.cover;
     if (!c) return html`<p class="empty" data-empty="none">Cover not computed yet.</p>`;
     const role = this.ctx.user?.role ?? null;
@@ -215,45 +261,85 @@ export class JcrCoverPanel extends LitElement {
     const standby = c.standby.filter((m) => !this.cancelled.has(m.moveId));
     return html`
       <p class="msg" role="status" aria-live="polite">${this.message}</p>
-      ${this.undo && this.ctx.view !== 'wall'
-        ? html`<p>
-            <button type="button" data-action="undo" ?disabled=${!allowed || this.busy} aria-label=${`Undo: re-apply standby move ${this.undo.callSign} to ${this.undo.destinationName ?? this.undo.destinationId}`}
-              @click=${() => {
-                const d = this.undo;
-                if (d) this.dispatchEvent(new CustomEvent<StandbyApplyDetail>('jcr-standby-apply', { detail: d, bubbles: true, composed: true }));
-              }}>Undo (re-apply)</button>
-          </p>`
-        : nothing}
+      ${
+        this.undo && this.ctx.view !== 'wall'
+          ? html`<p>
+              <button
+                type="button"
+                data-action="undo"
+                ?disabled=${!allowed || this.busy}
+                aria-label=${`Undo: re-apply standby move ${this.undo.callSign} to ${this.undo.destinationName ?? this.undo.destinationId}`}
+                @click=${() => {
+                  const d = this.undo;
+                  if (d)
+                    this.dispatchEvent(
+                      new CustomEvent<StandbyApplyDetail>('jcr-standby-apply', {
+                        detail: d,
+                        bubbles: true,
+                        composed: true,
+                      }),
+                    );
+                }}
+              >
+                Undo (re-apply)
+              </button>
+            </p>`
+          : nothing
+      }
       <h4>Cover against standards</h4>
-      ${c.figures.length === 0 ? html`<p class="empty">No standards to measure.</p>` : html`<ul aria-label="Cover figures">${c.figures.map((f) => this.figure(f))}</ul>`}
+      ${
+        c.figures.length === 0
+          ? html`<p class="empty">No standards to measure.</p>`
+          : html`<ul aria-label="Cover figures">
+              ${c.figures.map((f) => this.figure(f))}
+            </ul>`
+      }
       <h4>Gaps</h4>
-      ${gaps.length === 0
-        ? html`<p class="empty" data-empty="gaps">No gaps: every area is within its standards.</p>`
-        : html`<ul aria-label="Cover gaps" class="gaps">
-            ${gaps.map(
-              (g) => html`<li data-surface=${g.surface} data-nth=${g.nth} data-cells=${g.cells}>
-                ${surfaceName(g.surface)} ${targetName(g.nth, g.withinS)}: ${g.cells} ${g.cells === 1 ? 'area' : 'areas'} beyond the standard
-              </li>`,
-            )}
-          </ul>
-          <p class="note">Gaps are drawn on the map as dashed cells in the agency colour.</p>`}
+      ${
+        gaps.length === 0
+          ? html`<p class="empty" data-empty="gaps">No gaps: every area is within its standards.</p>`
+          : html`<ul aria-label="Cover gaps" class="gaps">
+                ${gaps.map(
+                  (g) =>
+                    html`<li data-surface=${g.surface} data-nth=${g.nth} data-cells=${g.cells}>
+                      ${surfaceName(g.surface)} ${targetName(g.nth, g.withinS)}: ${g.cells}
+                      ${g.cells === 1 ? 'area' : 'areas'} beyond the standard
+                    </li>`,
+                )}
+              </ul>
+              <p class="note">Gaps are drawn on the map as dashed cells in the agency colour.</p>`
+      }
       ${allowed || this.ctx.view === 'wall' ? nothing : html`<p class="note" data-note="role">Only the duty officer can apply or cancel standby moves${role ? ` (signed in as ${role})` : ''}.</p>`}
       <h4>Standby moves in progress</h4>
-      ${standby.length === 0
-        ? html`<p class="empty" data-empty="standby">None.</p>`
-        : html`<ul aria-label="Standby moves in progress" class="standby">
-            ${standby.map((m) => this.inProgress(m, allowed))}
-          </ul>`}
+      ${
+        standby.length === 0
+          ? html`<p class="empty" data-empty="standby">None.</p>`
+          : html`<ul aria-label="Standby moves in progress" class="standby">
+              ${standby.map((m) => this.inProgress(m, allowed))}
+            </ul>`
+      }
       <h4>Suggested standby moves</h4>
       ${this.movesError ? html`<p class="note" role="alert">${this.movesError}</p>` : nothing}
-      ${this.moves === null
-        ? html`<p class="empty" data-empty="moves-loading">Asking the server for suggestions…</p>`
-        : this.moves.length === 0
-          ? html`<p class="empty" data-empty="moves">No moves suggested.</p>`
-          : html`<ul aria-label="Suggested standby moves" class="moves">${this.moves.map((m) => this.suggestion(m, allowed))}</ul>`}
-      ${this.ctx.view === 'wall'
-        ? nothing
-        : html`<button type="button" ?disabled=${this.busy} @click=${() => this.dispatchEvent(new CustomEvent('jcr-cover-moves-refresh', { bubbles: true, composed: true }))}>Refresh suggestions</button>`}
+      ${
+        this.moves === null
+          ? html`<p class="empty" data-empty="moves-loading">Asking the server for suggestions…</p>`
+          : this.moves.length === 0
+            ? html`<p class="empty" data-empty="moves">No moves suggested.</p>`
+            : html`<ul aria-label="Suggested standby moves" class="moves">
+                ${this.moves.map((m) => this.suggestion(m, allowed))}
+              </ul>`
+      }
+      ${
+        this.ctx.view === 'wall'
+          ? nothing
+          : html`<button
+              type="button"
+              ?disabled=${this.busy}
+              @click=${() => this.dispatchEvent(new CustomEvent('jcr-cover-moves-refresh', { bubbles: true, composed: true }))}
+            >
+              Refresh suggestions
+            </button>`
+      }
     `;
   }
 }

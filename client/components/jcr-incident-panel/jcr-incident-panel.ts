@@ -64,7 +64,14 @@ export class JcrIncidentPanel extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, () => this.ctx.store, ['selection', 'incidents', 'recommendations', 'scenario', 'capabilities', 'statuses']);
+    new StoreController(this, () => this.ctx.store, [
+      'selection',
+      'incidents',
+      'recommendations',
+      'scenario',
+      'capabilities',
+      'statuses',
+    ]);
   }
 
   static override styles = css`
@@ -157,7 +164,13 @@ export class JcrIncidentPanel extends LitElement {
     const id = s.selection.incidentId;
     const rec = id ? s.recommendations.get(id) : undefined;
     if (!id || !rec || rec.resources.length === 0) return;
-    this.dispatchEvent(new CustomEvent<MobiliseDetail>('jcr-mobilise', { detail: { incidentId: id, resourceIds: null }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<MobiliseDetail>('jcr-mobilise', {
+        detail: { incidentId: id, resourceIds: null },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private onCreate(e: Event): void {
@@ -166,12 +179,22 @@ export class JcrIncidentPanel extends LitElement {
     const typeId = String(fd.get('typeId') ?? '');
     const lat = Number(fd.get('lat'));
     const lon = Number(fd.get('lon'));
-    if (!typeId || !Number.isFinite(lat) || !Number.isFinite(lon) || String(fd.get('lat') ?? '') === '' || String(fd.get('lon') ?? '') === '') {
+    if (
+      !typeId ||
+      !Number.isFinite(lat) ||
+      !Number.isFinite(lon) ||
+      String(fd.get('lat') ?? '') === '' ||
+      String(fd.get('lon') ?? '') === ''
+    ) {
       this.message = 'Choose a type and give a location (click the map, or type latitude and longitude).';
       return;
     }
     this.dispatchEvent(
-      new CustomEvent<IncidentCreateDetail>('jcr-incident-create', { detail: { typeId, lat, lon, address: String(fd.get('address') ?? '').trim() }, bubbles: true, composed: true }),
+      new CustomEvent<IncidentCreateDetail>('jcr-incident-create', {
+        detail: { typeId, lat, lon, address: String(fd.get('address') ?? '').trim() },
+        bubbles: true,
+        composed: true,
+      }),
     );
   }
 
@@ -184,12 +207,24 @@ export class JcrIncidentPanel extends LitElement {
       this.message = 'An override needs at least one resource and a reason.';
       return;
     }
-    this.dispatchEvent(new CustomEvent<MobiliseDetail>('jcr-mobilise', { detail: { incidentId, resourceIds, reason }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<MobiliseDetail>('jcr-mobilise', {
+        detail: { incidentId, resourceIds, reason },
+        bubbles: true,
+        composed: true,
+      }),
+    );
     this.overriding = false;
   }
 
   private refresh(incidentId: string): void {
-    this.dispatchEvent(new CustomEvent<RecommendationRefreshDetail>('jcr-recommendation-refresh', { detail: { incidentId }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<RecommendationRefreshDetail>('jcr-recommendation-refresh', {
+        detail: { incidentId },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private renderCreate() {
@@ -200,14 +235,28 @@ export class JcrIncidentPanel extends LitElement {
       <fieldset>
         <legend>New incident (N)</legend>
         ${s.capabilities.incidents ? nothing : html`<p class="note" data-pending="incidents">This server has no incident service yet: creating an incident will be refused.</p>`}
-        <label>Type
+        <label
+          >Type
           <select name="typeId" required>
             ${types.map((t) => html`<option value=${t.id}>P${t.priority} ${t.name} (${agencyLabel(t.leadAgency)})</option>`)}
           </select>
         </label>
         <div class="row">
-          <label>Latitude <input name="lat" type="number" step="any" min="-90" max="90" required .value=${p ? p.lat.toFixed(5) : ''} /></label>
-          <label>Longitude <input name="lon" type="number" step="any" min="-180" max="180" required .value=${p ? p.lon.toFixed(5) : ''} /></label>
+          <label
+            >Latitude
+            <input name="lat" type="number" step="any" min="-90" max="90" required .value=${p ? p.lat.toFixed(5) : ''}
+          /></label>
+          <label
+            >Longitude
+            <input
+              name="lon"
+              type="number"
+              step="any"
+              min="-180"
+              max="180"
+              required
+              .value=${p ? p.lon.toFixed(5) : ''}
+          /></label>
         </div>
         <p class="note">Click the map, or focus the map and press Enter to use its centre.</p>
         <label>Address or location <input name="address" type="text" maxlength="500" /></label>
@@ -219,12 +268,26 @@ export class JcrIncidentPanel extends LitElement {
   private renderRecommendation(inc: Incident, rec: Recommendation | undefined) {
     const s = this.ctx.store;
     if (!s.capabilities.recommendations)
-      return html`<p class="note" data-rec="unavailable">No recommendation: the server has no road network loaded, so it cannot time journeys. Mobilise with Override.</p>
-        <button type="button" aria-expanded=${this.overriding ? 'true' : 'false'} @click=${() => (this.overriding = !this.overriding)}>Override…</button>`;
+      return html`<p class="note" data-rec="unavailable">
+          No recommendation: the server has no road network loaded, so it cannot time journeys. Mobilise with Override.
+        </p>
+        <button
+          type="button"
+          aria-expanded=${this.overriding ? 'true' : 'false'}
+          @click=${() => (this.overriding = !this.overriding)}
+        >
+          Override…
+        </button>`;
     if (!rec)
       return html`<p class="note" data-rec="pending">Recommendation not received yet.</p>
         <button type="button" @click=${() => this.refresh(inc.id)}>Get recommendation</button>
-        <button type="button" aria-expanded=${this.overriding ? 'true' : 'false'} @click=${() => (this.overriding = !this.overriding)}>Override…</button>`;
+        <button
+          type="button"
+          aria-expanded=${this.overriding ? 'true' : 'false'}
+          @click=${() => (this.overriding = !this.overriding)}
+        >
+          Override…
+        </button>`;
     const type = s.scenario?.incidentTypes.find((t) => t.id === inc.typeId);
     const std = s.scenario?.standards.find((x) => type?.standards.includes(x.id));
     const stdS = std?.targets.find((t) => t.nth === 1)?.withinS ?? null;
@@ -238,7 +301,10 @@ export class JcrIncidentPanel extends LitElement {
       <ul class="bars">
         ${rec.resources.map((r, i) => {
           const late = stdS !== null && r.etaS > stdS;
-          return html`<li data-resource-id=${r.resourceId} aria-label=${`${r.callSign} for ${r.capability}, ETA ${formatDuration(r.etaS)}${late ? ', outside the standard' : ''}`}>
+          return html`<li
+            data-resource-id=${r.resourceId}
+            aria-label=${`${r.callSign} for ${r.capability}, ETA ${formatDuration(r.etaS)}${late ? ', outside the standard' : ''}`}
+          >
             ${symbolSvg(r.agency, 'AVAILABLE_AT_STATION', false)}
             <span>${r.callSign}</span>
             <span class="track">${barSvg(fractions[i] ?? 0, stdS !== null ? stdS / scaleS : null, late)}</span>
@@ -248,16 +314,30 @@ export class JcrIncidentPanel extends LitElement {
       </ul>
       ${rec.unfilled.length ? html`<p><strong>Not filled:</strong> ${rec.unfilled.map((u) => `${u.count} × ${u.capability}`).join(', ')}</p>` : nothing}
       <h4>Cover impact</h4>
-      ${rec.coverImpact.length === 0
-        ? html`<p class="note">No cover impact given.</p>`
-        : html`<ul>
-            ${rec.coverImpact.map((c) => html`<li>${c.label}: ${formatShare(c.beforeShare)} → <strong>${formatShare(c.afterShare)}</strong></li>`)}
-          </ul>`}
+      ${
+        rec.coverImpact.length === 0
+          ? html`<p class="note">No cover impact given.</p>`
+          : html`<ul>
+              ${rec.coverImpact.map((c) => html`<li>${c.label}: ${formatShare(c.beforeShare)} → <strong>${formatShare(c.afterShare)}</strong></li>`)}
+            </ul>`
+      }
       <div class="row">
-        <button class="primary" type="button" ?disabled=${this.busy || rec.resources.length === 0} @click=${() => this.mobiliseRecommended()} aria-keyshortcuts="Control+Enter">
+        <button
+          class="primary"
+          type="button"
+          ?disabled=${this.busy || rec.resources.length === 0}
+          @click=${() => this.mobiliseRecommended()}
+          aria-keyshortcuts="Control+Enter"
+        >
           Mobilise recommended (Ctrl+Enter)
         </button>
-        <button type="button" aria-expanded=${this.overriding ? 'true' : 'false'} @click=${() => (this.overriding = !this.overriding)}>Override…</button>
+        <button
+          type="button"
+          aria-expanded=${this.overriding ? 'true' : 'false'}
+          @click=${() => (this.overriding = !this.overriding)}
+        >
+          Override…
+        </button>
       </div>
     </section>`;
   }
@@ -267,15 +347,28 @@ export class JcrIncidentPanel extends LitElement {
     const rec = s.recommendations.get(inc.id);
     const timed = rec && rec.candidates.length > 0;
     const rows = timed
-      ? rec.candidates.map((c) => ({ id: c.resourceId, agency: c.agency, text: `${c.callSign} (${c.capability}) — ETA ${formatDuration(c.etaS)}${c.proposed ? ', recommended' : ''}${c.withheld ? `, withheld: ${c.withheld}` : ''}` }))
+      ? rec.candidates.map((c) => ({
+          id: c.resourceId,
+          agency: c.agency,
+          text: `${c.callSign} (${c.capability}) — ETA ${formatDuration(c.etaS)}${c.proposed ? ', recommended' : ''}${c.withheld ? `, withheld: ${c.withheld}` : ''}`,
+        }))
       : [...s.resources.values()]
-          .filter((r) => r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING')
+          .filter(
+            (r) => r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING',
+          )
           .sort((a, b) => distM(a.lat, a.lon, inc.lat, inc.lon) - distM(b.lat, b.lon, inc.lat, inc.lon))
           .slice(0, 20)
-          .map((r: ClientResource) => ({ id: r.id, agency: r.agency, text: `${r.callSign} ${r.type} — ${STATUS_LABEL[r.status]}, ${(distM(r.lat, r.lon, inc.lat, inc.lon) / 1000).toFixed(1)} km in a straight line` }));
+          .map((r: ClientResource) => ({
+            id: r.id,
+            agency: r.agency,
+            text: `${r.callSign} ${r.type} — ${STATUS_LABEL[r.status]}, ${(distM(r.lat, r.lon, inc.lat, inc.lon) / 1000).toFixed(1)} km in a straight line`,
+          }));
     return html`<form @submit=${(e: Event) => this.onOverride(e, inc.id)} aria-label="Override recommendation">
       <fieldset>
-        <legend>Override: choose resources ${timed ? '(timed by the server)' : '(nearest in a straight line; no journey times)'}</legend>
+        <legend>
+          Override: choose resources
+          ${timed ? '(timed by the server)' : '(nearest in a straight line; no journey times)'}
+        </legend>
         <div class="override-list">
           ${rows.map((r) => html`<label><input type="checkbox" name="resourceId" value=${r.id} /> ${symbolSvg(r.agency, 'AVAILABLE_AT_STATION', false)} ${r.text}</label>`)}
         </div>
@@ -291,17 +384,27 @@ export class JcrIncidentPanel extends LitElement {
     const inc = id ? s.incidents.get(id) : undefined;
     return html`
       <p class="msg" role="status" aria-live="polite">${this.message}</p>
-      ${inc
-        ? html`<section aria-label=${`Incident ${inc.id}`} data-incident-id=${inc.id}>
-            <h3>P${inc.priority} ${inc.typeName} <small>${inc.id}</small></h3>
-            <p>${inc.lat.toFixed(5)}, ${inc.lon.toFixed(5)} · ${formatDuration((Date.now() - inc.callTimeMs) / 1000)} since call${inc.description ? html` · ${inc.description}` : nothing}</p>
-            ${inc.assigned.length
-              ? html`<p>Assigned: ${inc.assigned.map((rid) => s.resources.get(rid)?.callSign ?? rid).join(', ')}</p>`
-              : nothing}
-            ${this.renderRecommendation(inc, s.recommendations.get(inc.id))} ${this.overriding ? this.renderOverride(inc) : nothing}
-            <button type="button" @click=${() => s.select({ incidentId: null })}>Close incident view</button>
-          </section>`
-        : nothing}
+      ${
+        inc
+          ? html`<section aria-label=${`Incident ${inc.id}`} data-incident-id=${inc.id}>
+              <h3>P${inc.priority} ${inc.typeName} <small>${inc.id}</small></h3>
+              <p>
+                ${inc.lat.toFixed(5)}, ${inc.lon.toFixed(5)} · ${formatDuration((Date.now() - inc.callTimeMs) / 1000)}
+                since call${inc.description ? html` · ${inc.description}` : nothing}
+              </p>
+              ${
+                inc.assigned.length
+                  ? html`<p>
+                      Assigned: ${inc.assigned.map((rid) => s.resources.get(rid)?.callSign ?? rid).join(', ')}
+                    </p>`
+                  : nothing
+              }
+              ${this.renderRecommendation(inc, s.recommendations.get(inc.id))}
+              ${this.overriding ? this.renderOverride(inc) : nothing}
+              <button type="button" @click=${() => s.select({ incidentId: null })}>Close incident view</button>
+            </section>`
+          : nothing
+      }
       ${this.ctx.view === 'wall' ? nothing : this.renderCreate()}
     `;
   }

@@ -77,7 +77,8 @@ export class JcrIncidentQueue extends LitElement {
 
   override render() {
     const s = this.ctx.store;
-    if (!s.capabilities.incidents) return html`<p class="empty" data-empty="unavailable">Incident service not available on this server yet.</p>`;
+    if (!s.capabilities.incidents)
+      return html`<p class="empty" data-empty="unavailable">Incident service not available on this server yet.</p>`;
     const list = s.openIncidents();
     if (list.length === 0) return html`<p class="empty" data-empty="none">No open incidents.</p>`;
     const now = Date.now();
@@ -86,15 +87,24 @@ export class JcrIncidentQueue extends LitElement {
       ${repeat(
         list,
         (i) => i.id,
-        (i) => html`<li>
-          <button type="button" ?disabled=${readOnly} data-incident-id=${i.id} aria-current=${i.id === s.selection.incidentId ? 'true' : 'false'}
-            aria-label=${`Priority ${i.priority} ${i.typeName}, ${i.id}, ${formatDuration((now - i.callTimeMs) / 1000)} since call, ${i.assigned.length} assigned`}
-            @click=${() => s.select({ incidentId: i.id })}>
-            <span class="p p${i.priority}"><span>${i.priority}</span></span>
-            <span>${i.typeName} <small>${i.id}</small>${i.assigned.length ? html` · ${i.assigned.length} assigned` : ''}</span>
-            <span class="t">${formatDuration((now - i.callTimeMs) / 1000)}</span>
-          </button>
-        </li>`,
+        (i) =>
+          html`<li>
+            <button
+              type="button"
+              ?disabled=${readOnly}
+              data-incident-id=${i.id}
+              aria-current=${i.id === s.selection.incidentId ? 'true' : 'false'}
+              aria-label=${`Priority ${i.priority} ${i.typeName}, ${i.id}, ${formatDuration((now - i.callTimeMs) / 1000)} since call, ${i.assigned.length} assigned`}
+              @click=${() => s.select({ incidentId: i.id })}
+            >
+              <span class="p p${i.priority}"><span>${i.priority}</span></span>
+              <span
+                >${i.typeName}
+                <small>${i.id}</small>${i.assigned.length ? html` · ${i.assigned.length} assigned` : ''}</span
+              >
+              <span class="t">${formatDuration((now - i.callTimeMs) / 1000)}</span>
+            </button>
+          </li>`,
       )}
     </ol>`;
   }

@@ -57,20 +57,29 @@ export class JcrKpiStrip extends LitElement {
     return html`
       <div class="kpi" data-kpi="open-incidents">
         <span class="v">${open}</span>
-        <span class="k">open incidents${s.capabilities.incidents ? '' : html` <span class="na">(incident service not available)</span>`}</span>
+        <span class="k"
+          >open
+          incidents${s.capabilities.incidents ? '' : html` <span class="na">(incident service not available)</span>`}</span
+        >
       </div>
       ${AGENCIES.map(
-        (a) => html`<div class="kpi" data-kpi=${`available-${a}`}>
-          <span class="v">${symbolSvg(a, 'AVAILABLE_AT_STATION', false, 20)}${avail[a] ?? 0}</span>
-          <span class="k">${agencyLabel(a)} available</span>
-        </div>`,
+        (a) =>
+          html`<div class="kpi" data-kpi=${`available-${a}`}>
+            <span class="v">${symbolSvg(a, 'AVAILABLE_AT_STATION', false, 20)}${avail[a] ?? 0}</span>
+            <span class="k">${agencyLabel(a)} available</span>
+          </div>`,
       )}
       <div class="kpi" data-kpi="within-standard">
-        <span class="v">${kpis && kpis.incidentsToday > 0 ? formatShare(kpis.reachedWithinStandard / kpis.incidentsToday) : '—'}</span>
+        <span class="v"
+          >${kpis && kpis.incidentsToday > 0 ? formatShare(kpis.reachedWithinStandard / kpis.incidentsToday) : '—'}</span
+        >
         <span class="k"
-          >today reached within standard${kpis
-            ? html` (${kpis.reachedWithinStandard} of ${kpis.incidentsToday})`
-            : html` <span class="na">(not computed yet)</span>`}</span
+          >today reached within
+          standard${
+            kpis
+              ? html` (${kpis.reachedWithinStandard} of ${kpis.incidentsToday})`
+              : html` <span class="na">(not computed yet)</span>`
+          }</span
         >
       </div>
     `;

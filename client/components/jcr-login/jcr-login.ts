@@ -24,7 +24,9 @@ export function parseUser(body: unknown): SignedInUser | undefined {
   const u = typeof body === 'object' && body !== null && 'user' in body ? (body as { user: unknown }).user : undefined;
   if (typeof u !== 'object' || u === null) return undefined;
   const { username, role, displayName } = u as Record<string, unknown>;
-  return typeof username === 'string' && typeof role === 'string' && typeof displayName === 'string' ? { username, role, displayName } : undefined;
+  return typeof username === 'string' && typeof role === 'string' && typeof displayName === 'string'
+    ? { username, role, displayName }
+    : undefined;
 }
 
 export class JcrLogin extends LitElement {
@@ -38,7 +40,9 @@ export class JcrLogin extends LitElement {
       display: grid;
       place-items: center;
       min-height: 100vh;
-      font: 16px/1.4 system-ui, sans-serif;
+      font:
+        16px/1.4 system-ui,
+        sans-serif;
       background: #f4f4f4;
       color: #111;
     }
@@ -100,11 +104,18 @@ export class JcrLogin extends LitElement {
     const data = new FormData(form);
     this.busy = true;
     this.error = '';
-    const res = await this.api.request('POST', '/api/login', { username: String(data.get('username') ?? ''), password: String(data.get('password') ?? '') });
+    const res = await this.api.request('POST', '/api/login', {
+      username: String(data.get('username') ?? ''),
+      password: String(data.get('password') ?? ''),
+    });
     this.busy = false;
     const user = res.ok ? parseUser(res.body) : undefined;
     if (!res.ok || !user) {
-      this.error = res.ok ? 'unexpected answer from the server' : res.code === 'JCR_RATE_LIMITED' ? 'Too many attempts: wait a minute.' : 'Wrong user name or password.';
+      this.error = res.ok
+        ? 'unexpected answer from the server'
+        : res.code === 'JCR_RATE_LIMITED'
+          ? 'Too many attempts: wait a minute.'
+          : 'Wrong user name or password.';
       return;
     }
     this.dispatchEvent(new CustomEvent('jcr-signed-in', { detail: user, bubbles: true, composed: true }));

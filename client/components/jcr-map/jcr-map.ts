@@ -46,7 +46,11 @@ export class JcrMap extends LitElement {
   }
 
   override render() {
-    return html`<div class="jcr-map-canvas" role="application" aria-label=${this.ctx.view === 'wall' ? 'County map' : 'Map. Arrow keys pan, plus and minus zoom, Enter picks the centre for a new incident.'}></div>`;
+    return html`<div
+      class="jcr-map-canvas"
+      role="application"
+      aria-label=${this.ctx.view === 'wall' ? 'County map' : 'Map. Arrow keys pan, plus and minus zoom, Enter picks the centre for a new incident.'}
+    ></div>`;
   }
 
   protected override firstUpdated(): void {
@@ -80,7 +84,11 @@ export class JcrMap extends LitElement {
     this.cover = new CoverLayer(store).addTo(map);
     new RoutesLayer(store, overlayRenderer).addTo(map);
     // The wall never pans: no margin to draw.
-    this.resources = new ResourcesLayer(store, { size: wall ? 22 : 18, labelsFromZoom: wall ? 99 : 13, pad: wall ? 0 : 0.25 });
+    this.resources = new ResourcesLayer(store, {
+      size: wall ? 22 : 18,
+      labelsFromZoom: wall ? 99 : 13,
+      pad: wall ? 0 : 0.25,
+    });
     this.resources.addTo(map);
     this.incidents = new IncidentsLayer(store, (id) => store.select({ incidentId: id }), !wall).addTo(map);
 

@@ -37,7 +37,10 @@ export interface BoardGroup {
 }
 
 /** Pure: group resources by agency then station (stations by name, resources by call sign). */
-export function groupResources(list: Iterable<ClientResource>, stationNames: ReadonlyMap<string, string>): BoardGroup[] {
+export function groupResources(
+  list: Iterable<ClientResource>,
+  stationNames: ReadonlyMap<string, string>,
+): BoardGroup[] {
   const by = new Map<Agency, Map<string, ClientResource[]>>();
   for (const r of list) {
     let a = by.get(r.agency);
@@ -51,7 +54,11 @@ export function groupResources(list: Iterable<ClientResource>, stationNames: Rea
     const a = by.get(agency);
     if (!a) continue;
     const stations = [...a.entries()]
-      .map(([id, resources]) => ({ id, name: stationNames.get(id) ?? id, resources: resources.sort((x, y) => x.callSign.localeCompare(y.callSign)) }))
+      .map(([id, resources]) => ({
+        id,
+        name: stationNames.get(id) ?? id,
+        resources: resources.sort((x, y) => x.callSign.localeCompare(y.callSign)),
+      }))
       .sort((x, y) => x.name.localeCompare(y.name));
     out.push({ agency, stations, count: stations.reduce((n, s) => n + s.resources.length, 0) });
   }
@@ -151,7 +158,8 @@ export class BoardModel {
   private needsRegroup(inputs: BoardInputs): boolean {
     const f = inputs.filter;
     const key = `${f.agency}|${f.status}|${f.text.trim().toLowerCase()}`;
-    if (key !== this.filterKey || inputs.stationNames !== this.names || inputs.resources.size !== this.placed.size) return true;
+    if (key !== this.filterKey || inputs.stationNames !== this.names || inputs.resources.size !== this.placed.size)
+      return true;
     for (const r of inputs.resources.values()) {
       const p = this.placed.get(r.id);
       if (
@@ -162,7 +170,9 @@ export class BoardModel {
         p.type !== r.type ||
         !sameList(p.capabilities, r.capabilities) ||
         // With a status filter a status change may move the row in or out of the view.
-        (f.status !== '' && p.status !== r.status && matchesFilter(r, f, inputs.stationNames.get(r.station) ?? r.station) !== p.shown)
+        (f.status !== '' &&
+          p.status !== r.status &&
+          matchesFilter(r, f, inputs.stationNames.get(r.station) ?? r.station) !== p.shown)
       ) {
         return true;
       }
@@ -180,7 +190,15 @@ export class BoardModel {
     for (const r of inputs.resources.values()) {
       const shown = matchesFilter(r, f, inputs.stationNames.get(r.station) ?? r.station);
       if (shown) list.push(r);
-      this.placed.set(r.id, { agency: r.agency, station: r.station, callSign: r.callSign, type: r.type, capabilities: r.capabilities, status: r.status, shown });
+      this.placed.set(r.id, {
+        agency: r.agency,
+        station: r.station,
+        callSign: r.callSign,
+        type: r.type,
+        capabilities: r.capabilities,
+        status: r.status,
+        shown,
+      });
     }
     this.shown = list.length;
     this.rows.clear();
@@ -190,8 +208,21 @@ export class BoardModel {
       agency: g.agency,
       count: g.count,
       stations: g.stations.map((s) => {
-        const rows = s.resources.map((r): RowView => ({ id: r.id, resource: r, status: r.status, stale: inputs.isStale(r), selected: r.id === inputs.selectedId, version }));
-        const st: StationView = { id: s.id, name: s.name, rows, available: rows.filter((x) => isAvailable(x.status)).length, version };
+        const rows = s.resources.map((r): RowView => ({
+          id: r.id,
+          resource: r,
+          status: r.status,
+          stale: inputs.isStale(r),
+          selected: r.id === inputs.selectedId,
+          version,
+        }));
+        const st: StationView = {
+          id: s.id,
+          name: s.name,
+          rows,
+          available: rows.filter((x) => isAvailable(x.status)).length,
+          version,
+        };
         for (const row of rows) {
           this.rows.set(row.id, row);
           this.stationOf.set(row.id, st);

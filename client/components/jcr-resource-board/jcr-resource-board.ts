@@ -39,7 +39,6 @@ export interface BoardStats {
   regroups: number;
 }
 
-
 export interface StatusSetDetail {
   resourceId: string;
   status: StatusName;
@@ -165,7 +164,13 @@ export class JcrResourceBoard extends LitElement {
       this.names = new Map((s.scenario?.stations ?? []).map((st) => [st.id, st.name]));
     }
     const now = Date.now();
-    const rowsChanged = this.model.update({ resources: s.resources, filter: this.filter, stationNames: this.names, selectedId: s.selection.resourceId, isStale: (r) => s.isStale(r, now) });
+    const rowsChanged = this.model.update({
+      resources: s.resources,
+      filter: this.filter,
+      stationNames: this.names,
+      selectedId: s.selection.resourceId,
+      isStale: (r) => s.isStale(r, now),
+    });
     this.stats.regroups = this.model.regroups;
     const sel = s.selection.resourceId ? s.resources.get(s.selection.resourceId) : undefined;
     const selectedKey = sel ? `${sel.id}|${sel.status}|${sel.incidentId ?? ''}|${s.isStale(sel, now) ? 1 : 0}` : '';
@@ -196,7 +201,13 @@ export class JcrResourceBoard extends LitElement {
     if (!sel || typeof v !== 'string') return;
     const status = STATUSES.find((x) => x === v);
     if (!status) return;
-    this.dispatchEvent(new CustomEvent<StatusSetDetail>('jcr-status-set', { detail: { resourceId: sel, status }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<StatusSetDetail>('jcr-status-set', {
+        detail: { resourceId: sel, status },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private row(row: RowView) {
@@ -204,8 +215,14 @@ export class JcrResourceBoard extends LitElement {
     const r = row.resource;
     const stale = row.stale;
     return html`<li>
-      <button type="button" data-resource-id=${r.id} data-status=${row.status} aria-pressed=${row.selected ? 'true' : 'false'} @click=${() => this.onSelect(r.id)}
-        aria-label=${`${r.callSign}, ${r.type}, ${STATUS_LABEL[row.status]}${stale ? ', no recent position' : ''}`}>
+      <button
+        type="button"
+        data-resource-id=${r.id}
+        data-status=${row.status}
+        aria-pressed=${row.selected ? 'true' : 'false'}
+        @click=${() => this.onSelect(r.id)}
+        aria-label=${`${r.callSign}, ${r.type}, ${STATUS_LABEL[row.status]}${stale ? ', no recent position' : ''}`}
+      >
         ${symbolSvg(r.agency, row.status, stale)}
         <span>${r.callSign}</span>
         <span>${r.type}</span>
@@ -236,37 +253,60 @@ export class JcrResourceBoard extends LitElement {
     const readOnly = this.ctx.view === 'wall';
     return html`
       <div class="filters" role="search">
-        <input type="search" aria-label="Filter resources by call sign, type, station or capability" placeholder="Filter (/)" .value=${f.text} @input=${(e: Event) => (this.filter = { ...f, text: (e.target as HTMLInputElement).value })} />
-        <select aria-label="Agency" @change=${(e: Event) => (this.filter = { ...f, agency: AGENCIES.find((a) => a === (e.target as HTMLSelectElement).value) ?? '' })}>
+        <input
+          type="search"
+          aria-label="Filter resources by call sign, type, station or capability"
+          placeholder="Filter (/)"
+          .value=${f.text}
+          @input=${(e: Event) => (this.filter = { ...f, text: (e.target as HTMLInputElement).value })}
+        />
+        <select
+          aria-label="Agency"
+          @change=${(e: Event) => (this.filter = { ...f, agency: AGENCIES.find((a) => a === (e.target as HTMLSelectElement).value) ?? '' })}
+        >
           <option value="">All agencies</option>
           ${AGENCIES.map((a) => html`<option value=${a} ?selected=${f.agency === a}>${agencyLabel(a)}</option>`)}
         </select>
-        <select aria-label="Status" @change=${(e: Event) => (this.filter = { ...f, status: STATUSES.find((x) => x === (e.target as HTMLSelectElement).value) ?? '' })}>
+        <select
+          aria-label="Status"
+          @change=${(e: Event) => (this.filter = { ...f, status: STATUSES.find((x) => x === (e.target as HTMLSelectElement).value) ?? '' })}
+        >
           <option value="">All statuses</option>
           ${STATUSES.map((x) => html`<option value=${x} ?selected=${f.status === x}>${STATUS_LABEL[x]}</option>`)}
         </select>
       </div>
-      ${selected && !readOnly
-        ? html`<form class="selected-detail" @submit=${this.setStatus} aria-label=${`Selected resource ${selected.callSign}`}>
-            ${symbolSvg(selected.agency, selected.status, s.isStale(selected, now), 22)}
-            <strong>${selected.callSign}</strong> ${selected.type} — ${STATUS_LABEL[selected.status]}${selected.incidentId ? ` (${selected.incidentId})` : ''}
-            <select name="status" aria-label=${`New status for ${selected.callSign}`}>
-              ${STATUSES.map((x) => html`<option value=${x} ?selected=${x === selected.status}>${STATUS_LABEL[x]}</option>`)}
-            </select>
-            <button type="submit">Set status</button>
-          </form>`
-        : nothing}
+      ${
+        selected && !readOnly
+          ? html`<form
+              class="selected-detail"
+              @submit=${this.setStatus}
+              aria-label=${`Selected resource ${selected.callSign}`}
+            >
+              ${symbolSvg(selected.agency, selected.status, s.isStale(selected, now), 22)}
+              <strong>${selected.callSign}</strong> ${selected.type} —
+              ${STATUS_LABEL[selected.status]}${selected.incidentId ? ` (${selected.incidentId})` : ''}
+              <select name="status" aria-label=${`New status for ${selected.callSign}`}>
+                ${STATUSES.map((x) => html`<option value=${x} ?selected=${x === selected.status}>${STATUS_LABEL[x]}</option>`)}
+              </select>
+              <button type="submit">Set status</button>
+            </form>`
+          : nothing
+      }
       <div class="list" role="region" aria-label="Resource status board">
         ${this.model.shown === 0 ? html`<p>${s.resources.size === 0 ? 'No resources loaded yet.' : 'No resources match the filter.'}</p>` : nothing}
         ${repeat(
           this.model.groups,
           (g) => g.agency,
-          (g) => html`<h3>${symbolSvg(g.agency, 'AVAILABLE_AT_STATION', false, 16)} ${agencyLabel(g.agency)} <span class="count">(${g.count})</span></h3>
-            ${repeat(
-              g.stations,
-              (st) => st.id,
-              (st) => guard([st.version], () => this.station(st)),
-            )}`,
+          (g) =>
+            html`<h3>
+                ${symbolSvg(g.agency, 'AVAILABLE_AT_STATION', false, 16)} ${agencyLabel(g.agency)}
+                <span class="count">(${g.count})</span>
+              </h3>
+              ${repeat(
+                g.stations,
+                (st) => st.id,
+                (st) => guard([st.version], () => this.station(st)),
+              )}`,
         )}
       </div>
     `;

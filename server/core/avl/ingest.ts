@@ -99,7 +99,8 @@ export class AvlIngest {
     const t = r.fixTimeMs;
     if (!(t > 0 && t < 1e15)) return 'JCR_AVL_BAD_FIX_TIME';
     if (t > now + L.futureSkewMs) return 'JCR_AVL_FUTURE_FIX';
-    if (!(r.speedMps >= 0 && r.speedMps < 1e6) || !(r.headingDeg >= -360 && r.headingDeg <= 720) || !(r.accuracyM >= 0)) return 'JCR_VALIDATION';
+    if (!(r.speedMps >= 0 && r.speedMps < 1e6) || !(r.headingDeg >= -360 && r.headingDeg <= 720) || !(r.accuracyM >= 0))
+      return 'JCR_VALIDATION';
     if (r.status !== 0 && !isResourceStatus(r.status)) return 'JCR_VALIDATION';
     if (r.accuracyM > L.maxAccuracyM) return 'JCR_AVL_POOR_ACCURACY';
     const last = live.fixTimeMs;
@@ -129,13 +130,26 @@ export class AvlIngest {
       const live = typeof r.resourceId === 'string' ? fleet.get(r.resourceId) : undefined;
       const verdict: Verdict = live === undefined ? 'JCR_AVL_UNKNOWN_RESOURCE' : this.checkLive(live, r, feed, now);
       if (verdict !== null || live === undefined) {
-        rejected.push({ index: i, code: verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE', message: this.explain(verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE', r, live, now) });
+        rejected.push({
+          index: i,
+          code: verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE',
+          message: this.explain(verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE', r, live, now),
+        });
         if (verdict === 'JCR_AVL_OUT_OF_ORDER' && live !== undefined) sink.history(r, live.def.id, false, feed);
         continue;
       }
       if (r.status !== 0 && r.status !== live.status) {
         try {
-          sink.executeStatus({ type: 'resource.setStatus', resourceId: live.def.id, status: r.status as ResourceStatus, lat: r.lat, lon: r.lon }, feed);
+          sink.executeStatus(
+            {
+              type: 'resource.setStatus',
+              resourceId: live.def.id,
+              status: r.status as ResourceStatus,
+              lat: r.lat,
+              lon: r.lon,
+            },
+            feed,
+          );
         } catch (e) {
           if (!isJcrError(e)) throw e;
           rejected.push({ index: i, code: e.code, message: e.message });

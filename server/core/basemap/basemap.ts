@@ -7,7 +7,18 @@
  */
 import type { RoadGraph } from '../graph/build.ts';
 
-export const MAJOR_CLASSES: readonly string[] = ['motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link', 'tertiary', 'tertiary_link'];
+export const MAJOR_CLASSES: readonly string[] = [
+  'motorway',
+  'motorway_link',
+  'trunk',
+  'trunk_link',
+  'primary',
+  'primary_link',
+  'secondary',
+  'secondary_link',
+  'tertiary',
+  'tertiary_link',
+];
 
 export interface BasemapOptions {
   majorToleranceM?: number;
@@ -115,6 +126,8 @@ export function basemapFromGraph(g: RoadGraph, opts: BasemapOptions = {}): Basem
     const i = MAJOR_CLASSES.indexOf(c);
     return i < 0 ? MAJOR_CLASSES.length : i;
   };
-  const roads = [...byClass.entries()].sort((a, b) => order(a[0]) - order(b[0]) || a[0].localeCompare(b[0])).map(([c, l]) => ({ class: c, lines: l }));
+  const roads = [...byClass.entries()]
+    .sort((a, b) => order(a[0]) - order(b[0]) || a[0].localeCompare(b[0]))
+    .map(([c, l]) => ({ class: c, lines: l }));
   return { roads, lines, points, sourcePoints };
 }

@@ -239,15 +239,30 @@ export function incidentAgencies(inc: Incident): string[] {
 /** An incident record holding only its id (proto3 defaults elsewhere): what a removal carries. */
 export function bareIncident(id: string): CopIncidentMsg {
   return {
-    id, typeId: '', typeName: '', priority: 0, status: '', latE7: 0, lonE7: 0, address: '', leadAgency: '', supportingAgencies: [],
-    attendances: [], createdAtMs: 0, updatedAtMs: 0, closedAtMs: 0, majorIncident: false, requestedAgencies: [],
+    id,
+    typeId: '',
+    typeName: '',
+    priority: 0,
+    status: '',
+    latE7: 0,
+    lonE7: 0,
+    address: '',
+    leadAgency: '',
+    supportingAgencies: [],
+    attendances: [],
+    createdAtMs: 0,
+    updatedAtMs: 0,
+    closedAtMs: 0,
+    majorIncident: false,
+    requestedAgencies: [],
   };
 }
 
 /** The COP record of one incident (positions quantised as the resources' are). */
 export function incidentMsg(inc: Incident, typeName: string): CopIncidentMsg {
   const requested: string[] = [];
-  for (const r of inc.requests) if (r.status === 'pending' && !requested.includes(r.toAgency)) requested.push(r.toAgency);
+  for (const r of inc.requests)
+    if (r.status === 'pending' && !requested.includes(r.toAgency)) requested.push(r.toAgency);
   return {
     id: inc.id,
     typeId: inc.typeId,
@@ -292,7 +307,13 @@ export interface NormalFilter {
   readonly wire: CopFilter;
 }
 
-export const UNFILTERED: NormalFilter = { agencies: null, box: null, scope: null, key: '', wire: { agencies: [], bounds: null } };
+export const UNFILTERED: NormalFilter = {
+  agencies: null,
+  box: null,
+  scope: null,
+  key: '',
+  wire: { agencies: [], bounds: null },
+};
 
 export function inBox(box: BBox, lon: number, lat: number): boolean {
   // The same test rbush applies to a point (edges inclusive), so R-tree and point tests agree.
@@ -304,7 +325,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function finiteIn(v: unknown, min: number, max: number, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new JcrError('JCR_VALIDATION', `${path} must be a number in ${min}..${max}`, { path });
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+    throw new JcrError('JCR_VALIDATION', `${path} must be a number in ${min}..${max}`, { path });
   return v;
 }
 
@@ -313,10 +335,16 @@ export function normalizeFilter(v: unknown, path = 'filter'): NormalFilter {
   if (v === null || v === undefined) return UNFILTERED;
   if (!isObject(v)) throw new JcrError('JCR_VALIDATION', `${path} must be a CopFilter`, { path });
   const rawAgencies = v.agencies ?? [];
-  if (!Array.isArray(rawAgencies) || rawAgencies.length > AGENCIES.length) throw new JcrError('JCR_VALIDATION', `${path}.agencies must list at most ${AGENCIES.length} agencies`, { path: `${path}.agencies` });
+  if (!Array.isArray(rawAgencies) || rawAgencies.length > AGENCIES.length)
+    throw new JcrError('JCR_VALIDATION', `${path}.agencies must list at most ${AGENCIES.length} agencies`, {
+      path: `${path}.agencies`,
+    });
   const agencies = new Set<Agency>();
   for (const a of rawAgencies) {
-    if (typeof a !== 'string' || !(AGENCIES as readonly string[]).includes(a)) throw new JcrError('JCR_VALIDATION', `${path}.agencies must be among ${AGENCIES.join(', ')}`, { path: `${path}.agencies` });
+    if (typeof a !== 'string' || !(AGENCIES as readonly string[]).includes(a))
+      throw new JcrError('JCR_VALIDATION', `${path}.agencies must be among ${AGENCIES.join(', ')}`, {
+        path: `${path}.agencies`,
+      });
     agencies.add(a as Agency);
   }
   let box: BBox | null = null;
@@ -330,7 +358,12 @@ export function normalizeFilter(v: unknown, path = 'filter'): NormalFilter {
     const west = finiteIn(b.west, -180, 180, `${bp}.west`);
     const east = finiteIn(b.east, -180, 180, `${bp}.east`);
     if (south > north) throw new JcrError('JCR_VALIDATION', `${bp}: south must be <= north`, { path: bp });
-    if (west > east) throw new JcrError('JCR_VALIDATION', `${bp}: west must be <= east (a view across the antimeridian is not supported)`, { path: bp });
+    if (west > east)
+      throw new JcrError(
+        'JCR_VALIDATION',
+        `${bp}: west must be <= east (a view across the antimeridian is not supported)`,
+        { path: bp },
+      );
     bounds = { south, west, north, east };
     box = { minX: west, minY: south, maxX: east, maxY: north };
   }
@@ -339,7 +372,13 @@ export function normalizeFilter(v: unknown, path = 'filter'): NormalFilter {
   const all = sorted.length === 0 || sorted.length === AGENCIES.length;
   if (all && box === null) return UNFILTERED;
   const key = `${all ? '*' : sorted.join(',')}|${bounds ? `${bounds.south},${bounds.west},${bounds.north},${bounds.east}` : '*'}`;
-  return { agencies: all ? null : new Set(sorted), box, scope: null, key, wire: { agencies: all ? [] : sorted, bounds } };
+  return {
+    agencies: all ? null : new Set(sorted),
+    box,
+    scope: null,
+    key,
+    wire: { agencies: all ? [] : sorted, bounds },
+  };
 }
 
 /**
@@ -375,15 +414,21 @@ export function parseControl(v: unknown): CopControl {
   if (isObject(v.subscribe)) {
     const s = v.subscribe;
     const lastSeq = s.lastSeq ?? 0;
-    if (typeof lastSeq !== 'number' || !Number.isInteger(lastSeq) || lastSeq < 0 || lastSeq > 0xffffffff) throw new JcrError('JCR_VALIDATION', 'subscribe.lastSeq must be a uint32', { path: 'subscribe.lastSeq' });
+    if (typeof lastSeq !== 'number' || !Number.isInteger(lastSeq) || lastSeq < 0 || lastSeq > 0xffffffff)
+      throw new JcrError('JCR_VALIDATION', 'subscribe.lastSeq must be a uint32', { path: 'subscribe.lastSeq' });
     const resumeEpoch = s.resumeEpoch ?? '';
-    if (typeof resumeEpoch !== 'string' || resumeEpoch.length > 64) throw new JcrError('JCR_VALIDATION', 'subscribe.resumeEpoch must be a string of at most 64 characters', { path: 'subscribe.resumeEpoch' });
+    if (typeof resumeEpoch !== 'string' || resumeEpoch.length > 64)
+      throw new JcrError('JCR_VALIDATION', 'subscribe.resumeEpoch must be a string of at most 64 characters', {
+        path: 'subscribe.resumeEpoch',
+      });
     return { type: 'subscribe', lastSeq, resumeEpoch, filter: normalizeFilter(s.filter, 'subscribe.filter') };
   }
-  if (isObject(v.setFilter)) return { type: 'setFilter', filter: normalizeFilter(v.setFilter.filter, 'setFilter.filter') };
+  if (isObject(v.setFilter))
+    return { type: 'setFilter', filter: normalizeFilter(v.setFilter.filter, 'setFilter.filter') };
   if (isObject(v.ack)) {
     const seq = v.ack.seq ?? 0;
-    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || seq > 0xffffffff) throw new JcrError('JCR_VALIDATION', 'ack.seq must be a uint32', { path: 'ack.seq' });
+    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || seq > 0xffffffff)
+      throw new JcrError('JCR_VALIDATION', 'ack.seq must be a uint32', { path: 'ack.seq' });
     return { type: 'ack', seq };
   }
   throw new JcrError('JCR_VALIDATION', 'a CopClientMessage must hold subscribe, setFilter or ack');

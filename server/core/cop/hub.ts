@@ -87,7 +87,14 @@ export interface CopHubOptions {
  */
 type DurableChange =
   | { kind: 'status'; ref: number; agency: string; msg: CopChangeMsg }
-  | { kind: 'incident'; before: readonly string[]; after: readonly string[]; open: boolean; msg: CopChangeMsg; gone: CopChangeMsg }
+  | {
+      kind: 'incident';
+      before: readonly string[];
+      after: readonly string[];
+      open: boolean;
+      msg: CopChangeMsg;
+      gone: CopChangeMsg;
+    }
   | { kind: 'cover'; msg: CopChangeMsg };
 
 /** One resource touched in a tick: where it was at the previous tick, where it is now. */
@@ -214,7 +221,8 @@ export class CopHub {
       this.incidentOf[ref] = live.incidentId ?? '';
     });
     for (const t of opts.room.scenario.incidentTypes) this.typeNames.set(t.id, t.name);
-    for (const inc of opts.room.incidents.all()) if (inc.status !== 'closed') this.incidentSeenBy.set(inc.id, incidentAgencies(inc));
+    for (const inc of opts.room.incidents.all())
+      if (inc.status !== 'closed') this.incidentSeenBy.set(inc.id, incidentAgencies(inc));
     this.cover = opts.cover?.() ?? null;
   }
 
@@ -257,7 +265,11 @@ export class CopHub {
         // Attendances of the incident it leaves and the one it joins (IncidentBook.applyResourceStatus).
         if (before !== '') lastTouch.set(before, i);
         if (incidentId !== '') lastTouch.set(incidentId, i);
-      } else if (e.type.startsWith('incident.') && e.type !== 'incident.recommended' && e.type !== 'incident.quickerAvailable') {
+      } else if (
+        e.type.startsWith('incident.') &&
+        e.type !== 'incident.recommended' &&
+        e.type !== 'incident.quickerAvailable'
+      ) {
         // (Recommendations and quicker-resource flags change nothing CopIncident carries.)
         lastTouch.set((e.data as { incidentId: string }).incidentId, i);
       }
@@ -272,7 +284,13 @@ export class CopHub {
       const e = events[i] as JcrEvent;
       const ref = statusRefs[i] as number;
       if (ref !== 0 && e.type === 'resource.status') {
-        const msg: CopStatusChangeMsg = { ref, status: e.data.status, incidentId: statusInc[i] as string, eventSeq: e.seq, atMs: e.at };
+        const msg: CopStatusChangeMsg = {
+          ref,
+          status: e.data.status,
+          incidentId: statusInc[i] as string,
+          eventSeq: e.seq,
+          atMs: e.at,
+        };
         this.pending.push({ kind: 'status', ref, agency: this.agencyOf[ref] ?? '', msg: { status: msg } });
         this.touch(ref);
       }
@@ -288,7 +306,12 @@ export class CopHub {
     const open = inc.status !== 'closed';
     if (open) this.incidentSeenBy.set(id, after);
     else this.incidentSeenBy.delete(id);
-    const full: CopIncidentChangeMsg = { incident: incidentMsg(inc, this.typeNames.get(inc.typeId) ?? inc.typeId), eventSeq, atMs, removed: false };
+    const full: CopIncidentChangeMsg = {
+      incident: incidentMsg(inc, this.typeNames.get(inc.typeId) ?? inc.typeId),
+      eventSeq,
+      atMs,
+      removed: false,
+    };
     const gone: CopIncidentChangeMsg = { incident: bareIncident(id), eventSeq, atMs, removed: true };
     this.pending.push({ kind: 'incident', before, after, open, msg: { incident: full }, gone: { incident: gone } });
   }
@@ -544,7 +567,10 @@ export class CopHub {
     record.bytes = shared.byteLength;
     this.ring.push(record);
     this.ringBytes += record.bytes;
-    while (this.ring.length > 1 && (this.ring.length > this.limits.ringFrames || this.ringBytes > this.limits.ringBytes)) {
+    while (
+      this.ring.length > 1 &&
+      (this.ring.length > this.limits.ringFrames || this.ringBytes > this.limits.ringBytes)
+    ) {
       const old = this.ring.shift() as TickRecord;
       this.ringBytes -= old.bytes;
     }
@@ -562,7 +588,15 @@ export class CopHub {
     const t = last.serverTimeMs;
     const delta: CopDeltaMsg = { seq: last.seq, serverTimeMs: t, changes: [], positions: null, enter: [], leave: [] };
     if (records.length > 1) delta.fromSeq = first.seq;
-    const pos: CopPositionsMsg = { ref: [], latE7: [], lonE7: [], headingDeg: [], speedDmps: [], fixAgeMs: [], accuracyM: [] };
+    const pos: CopPositionsMsg = {
+      ref: [],
+      latE7: [],
+      lonE7: [],
+      headingDeg: [],
+      speedDmps: [],
+      fixAgeMs: [],
+      accuracyM: [],
+    };
     const addPos = (v: CopResourceMsg) => {
       pos.ref.push(v.ref);
       pos.latE7.push(v.latE7);

@@ -60,7 +60,18 @@ export function figuresOf(w: WhatIfResult): StandardCoverFigure[] {
       const a = s.after[i]!;
       const before = round4(b.coveredShare);
       const after = round4(a.coveredShare);
-      out.push({ standardId: b.standardId, agency, capability, nth: b.nth, withinS: b.withinS, targetShare: b.share, before, after, drop: round4(before - after), meetsAfter: a.meetsStandard });
+      out.push({
+        standardId: b.standardId,
+        agency,
+        capability,
+        nth: b.nth,
+        withinS: b.withinS,
+        targetShare: b.share,
+        before,
+        after,
+        drop: round4(before - after),
+        meetsAfter: a.meetsStandard,
+      });
     });
   }
   return out;
@@ -77,8 +88,15 @@ export function whatIfImpact(ask: WhatIf): CoverImpact {
  * set goes to `fallback` (a what-if that may search). Holding one picture's lists, all the
  * candidates of a recommendation are judged against the same picture.
  */
-export function respondersImpact(model: CoverModel, lists: ReadonlyMap<string, ResponderLists>, fallback: WhatIf): CoverImpact {
-  return { coverAfterCommitting: (ids) => figuresOf(whatIfFromResponders(model, (key) => lists.get(key), ids) ?? fallback(ids)) };
+export function respondersImpact(
+  model: CoverModel,
+  lists: ReadonlyMap<string, ResponderLists>,
+  fallback: WhatIf,
+): CoverImpact {
+  return {
+    coverAfterCommitting: (ids) =>
+      figuresOf(whatIfFromResponders(model, (key) => lists.get(key), ids) ?? fallback(ids)),
+  };
 }
 
 /**

@@ -232,7 +232,9 @@ export class CoverModel {
 
   /** Can this resource meet the surface (its capability, its agency or shared with it)? */
   eligible(def: ResourceDef, s: SurfaceDef): boolean {
-    return def.capabilities.includes(s.capability) && (def.agency === s.agency || (def.sharedWith ?? []).includes(s.agency));
+    return (
+      def.capabilities.includes(s.capability) && (def.agency === s.agency || (def.sharedWith ?? []).includes(s.agency))
+    );
   }
 
   /** Surfaces a resource counts towards. */
@@ -296,8 +298,12 @@ export class CoverModel {
     const nodes = new Float32Array(n);
     const demand = new Float64Array(this.demand.length);
     if (p.speed.isAir(profile)) {
-      for (let v = 0; v < n; v++) nodes[v] = p.speed.airSeconds(profile, haversineM(lat, lon, nodeLat(p.graph, v), nodeLon(p.graph, v)));
-      this.demand.forEach((d, i) => (demand[i] = this.demandSnap[i] ? p.speed.airSeconds(profile, haversineM(lat, lon, d.lat, d.lon)) : NaN));
+      for (let v = 0; v < n; v++)
+        nodes[v] = p.speed.airSeconds(profile, haversineM(lat, lon, nodeLat(p.graph, v), nodeLon(p.graph, v)));
+      this.demand.forEach(
+        (d, i) =>
+          (demand[i] = this.demandSnap[i] ? p.speed.airSeconds(profile, haversineM(lat, lon, d.lat, d.lon)) : NaN),
+      );
       return { nodes, demand };
     }
     this.treeSpace ??= p.newSpace();
@@ -341,7 +347,10 @@ export class CoverModel {
         const key = g.slotHighway[i]! * 1e6 + g.slotMaxspeed[i]!;
         if (seen.has(key)) continue;
         seen.add(key);
-        kmh = Math.max(kmh, p.speed.roadKmh(profile, g.highwayNames[g.slotHighway[i]!] ?? 'default', g.slotMaxspeed[i]!));
+        kmh = Math.max(
+          kmh,
+          p.speed.roadKmh(profile, g.highwayNames[g.slotHighway[i]!] ?? 'default', g.slotMaxspeed[i]!),
+        );
       }
       mps = kmh / 3.6;
     }
@@ -372,7 +381,12 @@ export class CoverModel {
     return r;
   }
 
-  private emptyResult(s: SurfaceDef, sources: readonly CoverSource[], method: 'trees' | 'search', slots: number): SurfaceResult {
+  private emptyResult(
+    s: SurfaceDef,
+    sources: readonly CoverSource[],
+    method: 'trees' | 'search',
+    slots: number,
+  ): SurfaceResult {
     const n = this.planner.graph.nodeCount;
     const D = this.demand.length;
     const nodeTimes: Float32Array[] = [];
@@ -388,7 +402,16 @@ export class CoverModel {
       demandSource.push(new Int32Array(D).fill(-1));
     }
     const sourceIds = sources.map((x) => x.resourceId);
-    return { surface: s, method, sourceIds, nodeTimes, demandTimes, demandSource, responders: packResponders(s, sourceIds, [], []), figures: [] };
+    return {
+      surface: s,
+      method,
+      sourceIds,
+      nodeTimes,
+      demandTimes,
+      demandSource,
+      responders: packResponders(s, sourceIds, [], []),
+      figures: [],
+    };
   }
 
   private computeByTrees(s: SurfaceDef, sources: readonly CoverSource[], slots: number): SurfaceResult {
@@ -488,7 +511,8 @@ export class CoverModel {
         const e = ds.edge;
         const { pos, total } = p.position(ds, w);
         const cand: Array<[number, number]> = [];
-        const a = g.tail[e]!, b = g.head[e]!;
+        const a = g.tail[e]!,
+          b = g.head[e]!;
         for (let j = 0; j < slots; j++) {
           const ta = sp.time(a, j);
           if (Number.isFinite(ta)) cand.push([ta + pos, sp.origin(a, j)]);
@@ -516,13 +540,22 @@ export class CoverModel {
     return res;
   }
 
-  private mergeTree(res: SurfaceResult, k: number, slots: number, bound: number, off: number, t: Tree, si: number): void {
+  private mergeTree(
+    res: SurfaceResult,
+    k: number,
+    slots: number,
+    bound: number,
+    off: number,
+    t: Tree,
+    si: number,
+  ): void {
     const n = this.planner.graph.nodeCount;
     for (let v = 0; v < n; v++) {
       const x = off + t.nodes[v]!;
       if (x <= bound) insertNode(res.nodeTimes, k, v, x);
     }
-    for (let d = 0; d < this.demand.length; d++) insertK(res.demandTimes, res.demandSource, slots, d, off + t.demand[d]!, si, bound);
+    for (let d = 0; d < this.demand.length; d++)
+      insertK(res.demandTimes, res.demandSource, slots, d, off + t.demand[d]!, si, bound);
   }
 
   /** Demand-weighted share within each target of a surface, from its demand times. */
@@ -559,7 +592,8 @@ export class CoverModel {
       const times = r.nodeTimes[t.nth - 1]!;
       const cells: GapCell[] = [];
       for (let c = 0; c < rows * cols; c++) {
-        const lo = this.cellStart[c]!, hi = this.cellStart[c + 1]!;
+        const lo = this.cellStart[c]!,
+          hi = this.cellStart[c + 1]!;
         const m = hi - lo;
         if (m === 0) continue;
         if (scratch.length < m) scratch = new Float64Array(m * 2);
@@ -569,7 +603,8 @@ export class CoverModel {
         const median = m % 2 === 1 ? buf[(m - 1) / 2]! : (buf[m / 2 - 1]! + buf[m / 2]!) / 2;
         if (!(median > t.withinS)) continue;
         const worst = buf[m - 1]!;
-        const row = Math.floor(c / cols), col = c % cols;
+        const row = Math.floor(c / cols),
+          col = c % cols;
         cells.push({
           row,
           col,
@@ -591,7 +626,11 @@ export class CoverModel {
    * Top-(k+extra) demand times from per-source demand vectors: for what-if and move scoring.
    * Returns the source order and, per demand point, the best `slots` (time, source index).
    */
-  demandTable(s: SurfaceDef, sources: readonly CoverSource[], slots: number): { times: Float64Array[]; who: Int32Array[] } {
+  demandTable(
+    s: SurfaceDef,
+    sources: readonly CoverSource[],
+    slots: number,
+  ): { times: Float64Array[]; who: Int32Array[] } {
     const D = this.demand.length;
     const times: Float64Array[] = [];
     const who: Int32Array[] = [];
@@ -621,7 +660,15 @@ function nodeLon(g: RoadGraph, v: number): number {
 }
 
 /** Insert (x, source) into demand point d's k sorted slots; beyond `bound` counts as absent. */
-function insertK(times: Float64Array[], who: Int32Array[], k: number, d: number, x: number, source: number, bound: number): void {
+function insertK(
+  times: Float64Array[],
+  who: Int32Array[],
+  k: number,
+  d: number,
+  x: number,
+  source: number,
+  bound: number,
+): void {
   if (!(x <= bound)) return;
   if (!(x < times[k - 1]![d]!)) return;
   let j = k - 1;

@@ -28,8 +28,22 @@ export interface StandbyDestination {
 export function standbyDestinations(model: CoverModel): StandbyDestination[] {
   const sc = model.scenario;
   return [
-    ...sc.stations.map((s) => ({ id: s.id, kind: 'station' as const, name: s.name, lat: s.lat, lon: s.lon, agencies: [s.agency] })),
-    ...sc.posts.map((p) => ({ id: p.id, kind: 'post' as const, name: p.name, lat: p.lat, lon: p.lon, agencies: [...p.agencies] })),
+    ...sc.stations.map((s) => ({
+      id: s.id,
+      kind: 'station' as const,
+      name: s.name,
+      lat: s.lat,
+      lon: s.lon,
+      agencies: [s.agency],
+    })),
+    ...sc.posts.map((p) => ({
+      id: p.id,
+      kind: 'post' as const,
+      name: p.name,
+      lat: p.lat,
+      lon: p.lon,
+      agencies: [...p.agencies],
+    })),
   ];
 }
 
@@ -82,7 +96,11 @@ export function whatIf(model: CoverModel, resources: readonly Res[], committed: 
  * answer exactly: a surface without lists, or more of a surface's sources committed than its
  * lists answer exactly (callers then ask `whatIf`).
  */
-export function whatIfFromResponders(model: CoverModel, lists: (surface: string) => ResponderLists | undefined, committed: readonly string[]): WhatIfResult | null {
+export function whatIfFromResponders(
+  model: CoverModel,
+  lists: (surface: string) => ResponderLists | undefined,
+  committed: readonly string[],
+): WhatIfResult | null {
   const surfaces: SurfaceWhatIf[] = [];
   for (const s of model.surfaces) {
     const l = lists(s.key);
@@ -104,13 +122,26 @@ function beforeOf(l: ResponderLists): Float64Array[] {
 }
 
 /** One surface's what-if from its k best demand times before and after (both what-if paths end here). */
-function surfaceWhatIf(model: CoverModel, s: SurfaceDef, before: readonly Float64Array[], after: readonly Float64Array[]): SurfaceWhatIf {
+function surfaceWhatIf(
+  model: CoverModel,
+  s: SurfaceDef,
+  before: readonly Float64Array[],
+  after: readonly Float64Array[],
+): SurfaceWhatIf {
   const lost: LostDemand[] = [];
   for (const t of s.targets) {
     model.demand.forEach((d, i) => {
-      const b = before[t.nth - 1]![i]!, a = after[t.nth - 1]![i]!;
+      const b = before[t.nth - 1]![i]!,
+        a = after[t.nth - 1]![i]!;
       if (b <= t.withinS && !(a <= t.withinS) && !lost.some((l) => l.id === d.id && l.nth === t.nth)) {
-        const l: LostDemand = { id: d.id, weight: d.weight, nth: t.nth, withinS: t.withinS, beforeS: finiteOrNull(b), afterS: finiteOrNull(a) };
+        const l: LostDemand = {
+          id: d.id,
+          weight: d.weight,
+          nth: t.nth,
+          withinS: t.withinS,
+          beforeS: finiteOrNull(b),
+          afterS: finiteOrNull(a),
+        };
         if (d.name !== undefined) l.name = d.name;
         lost.push(l);
       }
@@ -174,7 +205,11 @@ interface Scored {
  * from every such point than the target time allows (straight line at the fastest speed) is
  * skipped before its search; the before/after figures are built for the returned moves only.
  */
-export function recommendMoves(model: CoverModel, resources: readonly Res[], opts: MoveOptions = {}): MoveRecommendation[] {
+export function recommendMoves(
+  model: CoverModel,
+  resources: readonly Res[],
+  opts: MoveOptions = {},
+): MoveRecommendation[] {
   const limit = opts.limit ?? 5;
   const prune = opts.prune ?? true;
   const dests = standbyDestinations(model);
@@ -215,9 +250,11 @@ export function recommendMoves(model: CoverModel, resources: readonly Res[], opt
         let gain = 0;
         let stripped = 0;
         for (const tg of s.targets) {
-          const b = table.times[tg.nth - 1]!, a = after[tg.nth - 1]!;
+          const b = table.times[tg.nth - 1]!,
+            a = after[tg.nth - 1]!;
           for (let d = 0; d < D; d++) {
-            const inB = b[d]! <= tg.withinS, inA = a[d]! <= tg.withinS;
+            const inB = b[d]! <= tg.withinS,
+              inA = a[d]! <= tg.withinS;
             if (inA && !inB) gain += model.demand[d]!.weight;
             else if (inB && !inA) stripped += model.demand[d]!.weight;
           }
@@ -233,7 +270,9 @@ export function recommendMoves(model: CoverModel, resources: readonly Res[], opt
       });
     });
     // Figures only for the moves that can still be returned: the best `limit` of this surface.
-    scored.sort((a, b) => order(a, b, sources[a.si]!.resourceId, sources[b.si]!.resourceId, dests[a.yi]!.id, dests[b.yi]!.id));
+    scored.sort((a, b) =>
+      order(a, b, sources[a.si]!.resourceId, sources[b.si]!.resourceId, dests[a.yi]!.id, dests[b.yi]!.id),
+    );
     for (const m of scored.slice(0, limit)) {
       const src = sources[m.si]!;
       const y = dests[m.yi]!;
@@ -256,7 +295,16 @@ export function recommendMoves(model: CoverModel, resources: readonly Res[], opt
       });
     }
   }
-  all.sort((a, b) => order({ gain: a.gainWeight, stripped: a.strippedWeight, meanAfter: a.meanAfter }, { gain: b.gainWeight, stripped: b.strippedWeight, meanAfter: b.meanAfter }, a.resourceId, b.resourceId, a.destination.id, b.destination.id));
+  all.sort((a, b) =>
+    order(
+      { gain: a.gainWeight, stripped: a.strippedWeight, meanAfter: a.meanAfter },
+      { gain: b.gainWeight, stripped: b.strippedWeight, meanAfter: b.meanAfter },
+      a.resourceId,
+      b.resourceId,
+      a.destination.id,
+      b.destination.id,
+    ),
+  );
   const out: MoveRecommendation[] = [];
   for (const m of all.slice(0, limit)) {
     const { meanAfter: _mean, ...rec } = m;
@@ -293,7 +341,13 @@ function order(
 }
 
 /** `out` = the k best demand times without source si (the next source moves up). */
-function leaveOut(table: { times: Float64Array[]; who: Int32Array[] }, si: number, k: number, D: number, out: Float64Array[]): void {
+function leaveOut(
+  table: { times: Float64Array[]; who: Int32Array[] },
+  si: number,
+  k: number,
+  D: number,
+  out: Float64Array[],
+): void {
   for (let d = 0; d < D; d++) {
     let m = 0;
     for (let j = 0; j <= k && m < k; j++) {
@@ -304,7 +358,15 @@ function leaveOut(table: { times: Float64Array[]; who: Int32Array[] }, si: numbe
 }
 
 /** `after` = `without` plus the moved resource arriving from its destination (turnout `off`). */
-function arriveAt(without: Float64Array[], demand: Float64Array, off: number, bound: number, k: number, D: number, after: Float64Array[]): void {
+function arriveAt(
+  without: Float64Array[],
+  demand: Float64Array,
+  off: number,
+  bound: number,
+  k: number,
+  D: number,
+  after: Float64Array[],
+): void {
   for (let j = 0; j < k; j++) after[j]!.set(without[j]!);
   for (let d = 0; d < D; d++) {
     const x = off + demand[d]!;
@@ -319,7 +381,14 @@ function arriveAt(without: Float64Array[], demand: Float64Array, off: number, bo
 }
 
 /** Could a resource at y (after turnout `off`) reach any uncovered demand point within its target? */
-function canGain(model: CoverModel, s: SurfaceDef, uncovered: readonly number[][], y: StandbyDestination, off: number, mps: number): boolean {
+function canGain(
+  model: CoverModel,
+  s: SurfaceDef,
+  uncovered: readonly number[][],
+  y: StandbyDestination,
+  off: number,
+  mps: number,
+): boolean {
   return s.targets.some((tg, ti) =>
     uncovered[ti]!.some((d) => {
       const p = model.demand[d]!;

@@ -31,13 +31,19 @@ export interface ResponderLists {
 }
 
 /** Lists from demand-time rows (rows[j][d], who[j][d]: the (j+1)-th responder), as the model ranks them. */
-export function packResponders(s: SurfaceDef, resourceIds: readonly string[], rows: readonly Float64Array[], who: readonly Int32Array[]): ResponderLists {
+export function packResponders(
+  s: SurfaceDef,
+  resourceIds: readonly string[],
+  rows: readonly Float64Array[],
+  who: readonly Int32Array[],
+): ResponderLists {
   const slots = rows.length;
   const D = rows[0]?.length ?? 0;
   const times = new Float64Array(D * slots);
   const ids = new Int32Array(D * slots);
   for (let j = 0; j < slots; j++) {
-    const r = rows[j]!, w = who[j]!;
+    const r = rows[j]!,
+      w = who[j]!;
     for (let d = 0; d < D; d++) {
       times[d * slots + j] = r[d]!;
       ids[d * slots + j] = w[d]!;

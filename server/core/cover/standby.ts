@@ -55,25 +55,47 @@ export class StandbyBook {
   }
 
   active(): StandbyMove[] {
-    return [...this.byResource.values()].sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
+    return [...this.byResource.values()].sort((a, b) =>
+      a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0,
+    );
   }
 
   decide(cmd: CoverCommand, ctx: CommandContext, at: number, fleet: Fleet, scenario: Scenario): NewEvent[] {
     const r = fleet.require(cmd.resourceId);
     switch (cmd.type) {
       case 'cover.standbyMove': {
-        const free = r.status === ResourceStatus.AVAILABLE_AT_STATION || r.status === ResourceStatus.AVAILABLE_MOBILE || r.status === ResourceStatus.RETURNING;
-        if (!free) throw new JcrError('JCR_COVER_RESOURCE_UNAVAILABLE', `${cmd.resourceId} is not available for a standby move`, { path: 'resourceId' });
+        const free =
+          r.status === ResourceStatus.AVAILABLE_AT_STATION ||
+          r.status === ResourceStatus.AVAILABLE_MOBILE ||
+          r.status === ResourceStatus.RETURNING;
+        if (!free)
+          throw new JcrError(
+            'JCR_COVER_RESOURCE_UNAVAILABLE',
+            `${cmd.resourceId} is not available for a standby move`,
+            { path: 'resourceId' },
+          );
         const dest = destinationOf(scenario, cmd.destinationId);
-        if (!dest) throw new JcrError('JCR_COVER_BAD_DESTINATION', `no station or post "${cmd.destinationId}"`, { path: 'destinationId' });
-        const agencies = dest.kind === 'station' ? [scenario.stations.find((s) => s.id === dest.id)!.agency] : scenario.posts.find((p) => p.id === dest.id)!.agencies;
+        if (!dest)
+          throw new JcrError('JCR_COVER_BAD_DESTINATION', `no station or post "${cmd.destinationId}"`, {
+            path: 'destinationId',
+          });
+        const agencies =
+          dest.kind === 'station'
+            ? [scenario.stations.find((s) => s.id === dest.id)!.agency]
+            : scenario.posts.find((p) => p.id === dest.id)!.agencies;
         if (!agencies.includes(r.def.agency)) {
-          throw new JcrError('JCR_COVER_BAD_DESTINATION', `${dest.id} does not take ${r.def.agency} resources`, { path: 'destinationId' });
+          throw new JcrError('JCR_COVER_BAD_DESTINATION', `${dest.id} does not take ${r.def.agency} resources`, {
+            path: 'destinationId',
+          });
         }
         const env = { at, origin: ctx.origin, actor: ctx.actor };
         const out: NewEvent[] = [];
         if (r.status !== ResourceStatus.AVAILABLE_MOBILE) {
-          out.push({ ...env, type: 'resource.status', data: { resourceId: r.def.id, status: ResourceStatus.AVAILABLE_MOBILE } });
+          out.push({
+            ...env,
+            type: 'resource.status',
+            data: { resourceId: r.def.id, status: ResourceStatus.AVAILABLE_MOBILE },
+          });
         }
         const data: StandbyOrderedData = { moveId: `SB-${r.def.id}-${at}`, resourceId: r.def.id, destination: dest };
         if (cmd.note !== undefined && cmd.note.trim() !== '') data.note = cmd.note.trim().slice(0, 500);
@@ -82,15 +104,27 @@ export class StandbyBook {
       }
       case 'cover.endStandby': {
         const m = this.byResource.get(cmd.resourceId);
-        if (!m) throw new JcrError('JCR_COVER_NO_STANDBY', `${cmd.resourceId} has no standby move`, { path: 'resourceId' });
+        if (!m)
+          throw new JcrError('JCR_COVER_NO_STANDBY', `${cmd.resourceId} has no standby move`, { path: 'resourceId' });
         const env = { at, origin: ctx.origin, actor: ctx.actor };
-        const out: NewEvent[] = [{ ...env, type: 'cover.standbyEnded', data: { moveId: m.moveId, resourceId: m.resourceId, reason: cmd.reason } }];
+        const out: NewEvent[] = [
+          {
+            ...env,
+            type: 'cover.standbyEnded',
+            data: { moveId: m.moveId, resourceId: m.resourceId, reason: cmd.reason },
+          },
+        ];
         // Arrived at a station: the crew books available there (at its position); at a post it stays mobile.
         if (cmd.reason === 'arrived' && m.destination.kind === 'station') {
           out.push({
             ...env,
             type: 'resource.status',
-            data: { resourceId: m.resourceId, status: ResourceStatus.AVAILABLE_AT_STATION, lat: m.destination.lat, lon: m.destination.lon },
+            data: {
+              resourceId: m.resourceId,
+              status: ResourceStatus.AVAILABLE_AT_STATION,
+              lat: m.destination.lat,
+              lon: m.destination.lon,
+            },
           });
         }
         return out;

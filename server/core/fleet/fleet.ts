@@ -74,9 +74,13 @@ export class Fleet {
   checkTransition(id: string, to: ResourceStatus): void {
     const r = this.require(id);
     if (!canTransition(r.status, to)) {
-      throw new JcrError('JCR_INVALID_TRANSITION', `${id}: ${STATUS_NAMES[r.status]} → ${STATUS_NAMES[to]} is not allowed`, {
-        path: 'status',
-      });
+      throw new JcrError(
+        'JCR_INVALID_TRANSITION',
+        `${id}: ${STATUS_NAMES[r.status]} → ${STATUS_NAMES[to]} is not allowed`,
+        {
+          path: 'status',
+        },
+      );
     }
   }
 
@@ -90,7 +94,10 @@ export class Fleet {
   }
 
   /** Move a resource. The index is updated by remove → change → insert inside PointIndex. */
-  move(id: string, fix: { lat: number; lon: number; headingDeg?: number; speedMps?: number; fixTimeMs?: number; accuracyM?: number }): void {
+  move(
+    id: string,
+    fix: { lat: number; lon: number; headingDeg?: number; speedMps?: number; fixTimeMs?: number; accuracyM?: number },
+  ): void {
     const r = this.require(id);
     r.lat = fix.lat;
     r.lon = fix.lon;
@@ -106,7 +113,15 @@ export class Fleet {
    * The AVL hot path: apply one validated fix to a live record (no lookup, no allocation) and keep
    * the index in step. Heading is normalised to [0, 360).
    */
-  applyFix(r: LiveResource, lat: number, lon: number, headingDeg: number, speedMps: number, fixTimeMs: number, accuracyM: number): void {
+  applyFix(
+    r: LiveResource,
+    lat: number,
+    lon: number,
+    headingDeg: number,
+    speedMps: number,
+    fixTimeMs: number,
+    accuracyM: number,
+  ): void {
     r.lat = lat;
     r.lon = lon;
     r.headingDeg = headingDeg >= 0 && headingDeg < 360 ? headingDeg : ((headingDeg % 360) + 360) % 360;

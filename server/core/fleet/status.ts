@@ -33,7 +33,9 @@ export function statusFromName(name: string): ResourceStatus | undefined {
 
 /** Can this resource be sent to a new incident? Returning crews are available for dispatch. */
 export function isDeployable(s: ResourceStatus): boolean {
-  return s === ResourceStatus.AVAILABLE_AT_STATION || s === ResourceStatus.AVAILABLE_MOBILE || s === ResourceStatus.RETURNING;
+  return (
+    s === ResourceStatus.AVAILABLE_AT_STATION || s === ResourceStatus.AVAILABLE_MOBILE || s === ResourceStatus.RETURNING
+  );
 }
 
 const S = ResourceStatus;

@@ -120,7 +120,10 @@ class Grow {
   push(from: number, to: number, len: number, hw: number, max: number, twin: number): void {
     if (this.n === this.from.length) {
       const cap = this.n * 2;
-      const g = <T extends Uint32Array | Float64Array | Uint8Array | Float32Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const g = <T extends Uint32Array | Float64Array | Uint8Array | Float32Array | Int32Array>(
+        a: T,
+        make: (n: number) => T,
+      ): T => {
         const b = make(cap);
         b.set(a);
         return b;
@@ -178,7 +181,10 @@ export function buildGraph(raw: RawNetwork): RoadGraph {
       const b = way.refs[i]!;
       if (a === b) continue;
       if (a < 0 || b < 0 || a >= rawCount || b >= rawCount) {
-        throw new JcrError('JCR_NETWORK_INVALID', `way ${way.id} refers to node index ${a < 0 || a >= rawCount ? a : b}, outside the ${rawCount} nodes read`);
+        throw new JcrError(
+          'JCR_NETWORK_INVALID',
+          `way ${way.id} refers to node index ${a < 0 || a >= rawCount ? a : b}, outside the ${rawCount} nodes read`,
+        );
       }
       const len = haversineM(raw.lat[a]!, raw.lon[a]!, raw.lat[b]!, raw.lon[b]!);
       segments++;
@@ -193,7 +199,8 @@ export function buildGraph(raw: RawNetwork): RoadGraph {
     else report.waysDrivable++;
   }
   const m0 = g.n;
-  if (m0 === 0) throw new JcrError('JCR_NETWORK_INVALID', `no drivable road in the network (${raw.ways.length} ways read)`);
+  if (m0 === 0)
+    throw new JcrError('JCR_NETWORK_INVALID', `no drivable road in the network (${raw.ways.length} ways read)`);
 
   // 2. Compact to the nodes that drivable ways use.
   const tmpOf = new Int32Array(rawCount).fill(-1);
@@ -227,10 +234,14 @@ export function buildGraph(raw: RawNetwork): RoadGraph {
   const keptTmp: number[] = [];
   for (let i = 0; i < n0; i++) if (comp[i] === big) keptTmp.push(i);
   const n = keptTmp.length;
-  let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
+  let minLat = Infinity,
+    maxLat = -Infinity,
+    minLon = Infinity,
+    maxLon = -Infinity;
   for (const t of keptTmp) {
     const r = rawOfTmp[t]!;
-    const la = raw.lat[r]!, lo = raw.lon[r]!;
+    const la = raw.lat[r]!,
+      lo = raw.lon[r]!;
     if (la < minLat) minLat = la;
     if (la > maxLat) maxLat = la;
     if (lo < minLon) minLon = lo;
@@ -244,7 +255,10 @@ export function buildGraph(raw: RawNetwork): RoadGraph {
     const y = maxLat > minLat ? Math.floor((H * (raw.lat[r]! - minLat)) / (maxLat - minLat)) : 0;
     hkey[t] = hilbert(x, y);
   }
-  keptTmp.sort((p, q) => hkey[p]! - hkey[q]! || raw.nodeId[rawOfTmp[p]!]! - raw.nodeId[rawOfTmp[q]!]! || rawOfTmp[p]! - rawOfTmp[q]!);
+  keptTmp.sort(
+    (p, q) =>
+      hkey[p]! - hkey[q]! || raw.nodeId[rawOfTmp[p]!]! - raw.nodeId[rawOfTmp[q]!]! || rawOfTmp[p]! - rawOfTmp[q]!,
+  );
   const newOfTmp = new Int32Array(n0).fill(-1);
   const nodeId = new Float64Array(n);
   const lat = new Float64Array(n);
@@ -278,7 +292,8 @@ export function buildGraph(raw: RawNetwork): RoadGraph {
   for (let e = 0; e < m0; e++) if (newFrom[e]! >= 0 && newTo[e]! >= 0) order[fill[newFrom[e]!]!++] = e;
   for (let v = 0; v < n; v++) {
     // insertion sort by head within the (short) out-list; stable, so input order breaks ties
-    const lo = firstOut[v]!, hi = firstOut[v + 1]!;
+    const lo = firstOut[v]!,
+      hi = firstOut[v + 1]!;
     for (let i = lo + 1; i < hi; i++) {
       const x = order[i]!;
       let j = i - 1;
@@ -313,7 +328,19 @@ export function buildGraph(raw: RawNetwork): RoadGraph {
   report.edgesDropped = m0 - m;
 
   const rev = reverseStar(n, m, head, tail);
-  const c = compress({ n, m, firstOut, head, tail, twin, len: lengthM, hw: highway, max: maxspeedKmh, firstIn: rev.firstIn, inEdge: rev.inEdge });
+  const c = compress({
+    n,
+    m,
+    firstOut,
+    head,
+    tail,
+    twin,
+    len: lengthM,
+    hw: highway,
+    max: maxspeedKmh,
+    firstIn: rev.firstIn,
+    inEdge: rev.inEdge,
+  });
   report.vertices = c.vertexPoint.length;
   report.routingEdges = c.head.length;
   const { segSlot, segIndex } = segmentIndex(c.geomStart, c.geomPoint, lat, lon);
@@ -332,7 +359,12 @@ export function buildGraph(raw: RawNetwork): RoadGraph {
   };
 }
 
-function reverseStar(n: number, m: number, head: Uint32Array, tail: Uint32Array): { firstIn: Uint32Array; inEdge: Uint32Array } {
+function reverseStar(
+  n: number,
+  m: number,
+  head: Uint32Array,
+  tail: Uint32Array,
+): { firstIn: Uint32Array; inEdge: Uint32Array } {
   const firstIn = new Uint32Array(n + 1);
   for (let e = 0; e < m; e++) firstIn[head[e]! + 1]!++;
   for (let i = 0; i < n; i++) firstIn[i + 1]! += firstIn[i]!;
@@ -352,17 +384,26 @@ export function hilbert(x: number, y: number): number {
   let B = (a >> 1) ^ a;
   let C = (c >> 1) ^ (b & (d >> 1)) ^ c;
   let D = (a & (c >> 1)) ^ (d >> 1) ^ d;
-  a = A; b = B; c = C; d = D;
+  a = A;
+  b = B;
+  c = C;
+  d = D;
   A = (a & (a >> 2)) ^ (b & (b >> 2));
   B = (a & (b >> 2)) ^ (b & ((a ^ b) >> 2));
   C ^= (a & (c >> 2)) ^ (b & (d >> 2));
   D ^= (b & (c >> 2)) ^ ((a ^ b) & (d >> 2));
-  a = A; b = B; c = C; d = D;
+  a = A;
+  b = B;
+  c = C;
+  d = D;
   A = (a & (a >> 4)) ^ (b & (b >> 4));
   B = (a & (b >> 4)) ^ (b & ((a ^ b) >> 4));
   C ^= (a & (c >> 4)) ^ (b & (d >> 4));
   D ^= (b & (c >> 4)) ^ ((a ^ b) & (d >> 4));
-  a = A; b = B; c = C; d = D;
+  a = A;
+  b = B;
+  c = C;
+  d = D;
   C ^= (a & (c >> 8)) ^ (b & (d >> 8));
   D ^= (b & (c >> 8)) ^ ((a ^ b) & (d >> 8));
   a = C ^ (C >> 1);

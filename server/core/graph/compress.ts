@@ -58,9 +58,12 @@ export function compress(L: NodeLevel): Compressed {
       const ei = inEdge[firstIn[v]!]!;
       pass = twin[eo]! < 0 && twin[ei]! < 0 && head[eo] !== tail[ei];
     } else if (out === 2 && inn === 2) {
-      const o1 = firstOut[v]!, o2 = o1 + 1;
-      const i1 = inEdge[firstIn[v]!]!, i2 = inEdge[firstIn[v]! + 1]!;
-      const t1 = twin[o1]!, t2 = twin[o2]!;
+      const o1 = firstOut[v]!,
+        o2 = o1 + 1;
+      const i1 = inEdge[firstIn[v]!]!,
+        i2 = inEdge[firstIn[v]! + 1]!;
+      const t1 = twin[o1]!,
+        t2 = twin[o2]!;
       pass = t1 >= 0 && t2 >= 0 && head[o1] !== head[o2] && ((t1 === i1 && t2 === i2) || (t1 === i2 && t2 === i1));
     }
     isVertex[v] = pass ? 0 : 1;
@@ -68,12 +71,19 @@ export function compress(L: NodeLevel): Compressed {
 
   const compOf = new Int32Array(m).fill(-1); // node-level edge -> routing edge (creation id)
   // routing edges, in creation order
-  const cTail: number[] = [], cHead: number[] = [], cGeom: number[] = [], cRev: number[] = [], cTwin: number[] = [], cLen: number[] = [];
+  const cTail: number[] = [],
+    cHead: number[] = [],
+    cGeom: number[] = [],
+    cRev: number[] = [],
+    cTwin: number[] = [],
+    cLen: number[] = [];
   // geometries
   const gStart: number[] = [0];
   const gPoint: number[] = [];
   const gEdge: number[] = [];
-  const sLen: number[] = [], sHw: number[] = [], sMax: number[] = [];
+  const sLen: number[] = [],
+    sHw: number[] = [],
+    sMax: number[] = [];
   const chain: number[] = [];
 
   const walkFrom = (u: number): void => {
@@ -151,7 +161,8 @@ export function compress(L: NodeLevel): Compressed {
   const fill = firstOutC.slice(0, V);
   for (let i = 0; i < E; i++) order[fill[vertexOf[cTail[i]!]!]!++] = i;
   for (let v = 0; v < V; v++) {
-    const lo = firstOutC[v]!, hi = firstOutC[v + 1]!;
+    const lo = firstOutC[v]!,
+      hi = firstOutC[v + 1]!;
     for (let i = lo + 1; i < hi; i++) {
       const x = order[i]!;
       let j = i - 1;
@@ -164,8 +175,12 @@ export function compress(L: NodeLevel): Compressed {
   }
   const posOf = new Int32Array(E);
   for (let i = 0; i < E; i++) posOf[order[i]!] = i;
-  const headC = new Uint32Array(E), tailC = new Uint32Array(E), twinC = new Int32Array(E), lengthM = new Float32Array(E);
-  const edgeGeom = new Uint32Array(E), edgeRev = new Uint8Array(E);
+  const headC = new Uint32Array(E),
+    tailC = new Uint32Array(E),
+    twinC = new Int32Array(E),
+    lengthM = new Float32Array(E);
+  const edgeGeom = new Uint32Array(E),
+    edgeRev = new Uint8Array(E);
   for (let i = 0; i < E; i++) {
     const c = order[i]!;
     headC[i] = vertexOf[cHead[c]!]!;
@@ -181,7 +196,8 @@ export function compress(L: NodeLevel): Compressed {
   for (let e = 0; e < E; e++) firstInC[headC[e]! + 1]!++;
   for (let v = 0; v < V; v++) firstInC[v + 1]! += firstInC[v]!;
   const fillIn = firstInC.slice(0, V);
-  const inTail = new Uint32Array(E), inEdgeC = new Uint32Array(E);
+  const inTail = new Uint32Array(E),
+    inEdgeC = new Uint32Array(E);
   for (let e = 0; e < E; e++) {
     const k = fillIn[headC[e]!]!++;
     inTail[k] = tailC[e]!;
@@ -209,7 +225,12 @@ export function compress(L: NodeLevel): Compressed {
 }
 
 /** One R-tree item per road segment (slot with a following point); item i is slot segSlot[i]. */
-export function segmentIndex(geomStart: Uint32Array, geomPoint: Uint32Array, lat: Float64Array, lon: Float64Array): { segSlot: Uint32Array; segIndex: Flatbush } {
+export function segmentIndex(
+  geomStart: Uint32Array,
+  geomPoint: Uint32Array,
+  lat: Float64Array,
+  lon: Float64Array,
+): { segSlot: Uint32Array; segIndex: Flatbush } {
   const G = geomStart.length - 1;
   let s = 0;
   for (let g = 0; g < G; g++) s += geomStart[g + 1]! - geomStart[g]! - 1;
@@ -219,8 +240,14 @@ export function segmentIndex(geomStart: Uint32Array, geomPoint: Uint32Array, lat
   for (let g = 0; g < G; g++) {
     for (let i = geomStart[g]!; i < geomStart[g + 1]! - 1; i++) {
       segSlot[s++] = i;
-      const a = geomPoint[i]!, b = geomPoint[i + 1]!;
-      index.add(Math.min(lon[a]!, lon[b]!), Math.min(lat[a]!, lat[b]!), Math.max(lon[a]!, lon[b]!), Math.max(lat[a]!, lat[b]!));
+      const a = geomPoint[i]!,
+        b = geomPoint[i + 1]!;
+      index.add(
+        Math.min(lon[a]!, lon[b]!),
+        Math.min(lat[a]!, lat[b]!),
+        Math.max(lon[a]!, lon[b]!),
+        Math.max(lat[a]!, lat[b]!),
+      );
     }
   }
   if (s === 0) index.add(0, 0, 0, 0);
@@ -230,7 +257,8 @@ export function segmentIndex(geomStart: Uint32Array, geomPoint: Uint32Array, lat
 
 /** The geometry a slot belongs to (binary search over geomStart). */
 export function geomOfSlot(geomStart: Uint32Array, slot: number): number {
-  let lo = 0, hi = geomStart.length - 2;
+  let lo = 0,
+    hi = geomStart.length - 2;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (geomStart[mid]! <= slot) lo = mid;

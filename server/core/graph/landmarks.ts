@@ -98,7 +98,13 @@ export interface LandmarkTarget {
   fromT: Float64Array;
 }
 
-export function landmarkTarget(planner: JourneyPlanner, target: Snap, profile: string, trees: readonly StationTree[], lm: Landmarks | null): LandmarkTarget {
+export function landmarkTarget(
+  planner: JourneyPlanner,
+  target: Snap,
+  profile: string,
+  trees: readonly StationTree[],
+  lm: Landmarks | null,
+): LandmarkTarget {
   const g = planner.graph;
   const w = planner.weights(profile);
   const fwd: Float64Array[] = [];
@@ -215,7 +221,8 @@ export class LandmarkSearch {
   timeTo(planner: JourneyPlanner, lt: LandmarkTarget, from: Snap, limitS: number): number {
     const graph = planner.graph;
     const { target, w } = lt;
-    const offS = planner.offRoadS(from), offT = planner.offRoadS(target);
+    const offS = planner.offRoadS(from),
+      offT = planner.offRoadS(target);
     this.pick(lt, graph.tail[from.edge]!);
     if (this.cur >= 0xfffffffe) {
       this.stamp.fill(0);
@@ -237,8 +244,12 @@ export class LandmarkSearch {
     if (from.forward) this.offer(graph.head[e]!, w.total[from.geom]! - pos);
     if (from.backward) this.offer(graph.tail[e]!, pos);
     if (from.vertex >= 0) this.offer(from.vertex, 0);
-    const first = graph.firstOut, head = graph.head, fwd = w.fwd;
-    const gArr = this.g, stamp = this.stamp, hpos = this.pos;
+    const first = graph.firstOut,
+      head = graph.head,
+      fwd = w.fwd;
+    const gArr = this.g,
+      stamp = this.stamp,
+      hpos = this.pos;
     const cur = this.cur;
     let settled = 0;
     while (this.size > 0) {
@@ -309,7 +320,10 @@ export class LandmarkSearch {
 
   private potential(v: number): number {
     let h = 0;
-    const f = this.lmF, fc = this.lmFc, r = this.lmR, rc = this.lmRc;
+    const f = this.lmF,
+      fc = this.lmFc,
+      r = this.lmR,
+      rc = this.lmRc;
     for (let i = 0; i < f.length; i++) {
       const b = fc[i]! - f[i]![v]!;
       if (b > h) h = b;
@@ -336,7 +350,9 @@ export class LandmarkSearch {
 
   /** Move vertex v, at heap index i with its key now f, up to its place. */
   private up(v: number, i: number, f: number): void {
-    const heap = this.heap, key = this.key, pos = this.pos;
+    const heap = this.heap,
+      key = this.key,
+      pos = this.pos;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pk = key[parent]!;
@@ -353,7 +369,9 @@ export class LandmarkSearch {
   }
 
   private pop(): void {
-    const heap = this.heap, key = this.key, pos = this.pos;
+    const heap = this.heap,
+      key = this.key,
+      pos = this.pos;
     const n = --this.size;
     if (n === 0) return;
     const v = heap[n]!;

@@ -174,7 +174,9 @@ export class KBestSpace {
       this.hNode = n2;
       this.hOrigin = o2;
     }
-    const hk = this.hKey, hn = this.hNode, ho = this.hOrigin;
+    const hk = this.hKey,
+      hn = this.hNode,
+      ho = this.hOrigin;
     let i = this.hSize++;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -192,8 +194,12 @@ export class KBestSpace {
   private pop(): void {
     const n = --this.hSize;
     if (n === 0) return;
-    const hk = this.hKey, hn = this.hNode, ho = this.hOrigin;
-    const key = hk[n]!, node = hn[n]!, origin = ho[n]!;
+    const hk = this.hKey,
+      hn = this.hNode,
+      ho = this.hOrigin;
+    const key = hk[n]!,
+      node = hn[n]!,
+      origin = ho[n]!;
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;

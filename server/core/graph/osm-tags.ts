@@ -7,9 +7,21 @@ export type Tags = Readonly<Record<string, string>>;
 
 /** Highway classes we route on, in rough order of importance. Anything else is not drivable. */
 export const DRIVABLE_HIGHWAYS = [
-  'motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link',
-  'secondary', 'secondary_link', 'tertiary', 'tertiary_link', 'unclassified', 'residential',
-  'living_street', 'service', 'road',
+  'motorway',
+  'motorway_link',
+  'trunk',
+  'trunk_link',
+  'primary',
+  'primary_link',
+  'secondary',
+  'secondary_link',
+  'tertiary',
+  'tertiary_link',
+  'unclassified',
+  'residential',
+  'living_street',
+  'service',
+  'road',
 ] as const;
 export type DrivableHighway = (typeof DRIVABLE_HIGHWAYS)[number];
 
@@ -44,7 +56,13 @@ export function classifyWay(tags: Tags): WayVerdict {
     const j = tags.junction;
     if (j === 'roundabout' || j === 'circular' || hw === 'motorway') backward = false;
   }
-  return { drivable: true, highway: hw as DrivableHighway, forward, backward, maxspeedKmh: parseMaxspeed(tags.maxspeed) };
+  return {
+    drivable: true,
+    highway: hw as DrivableHighway,
+    forward,
+    backward,
+    maxspeedKmh: parseMaxspeed(tags.maxspeed),
+  };
 }
 
 const MPH = 1.609344;

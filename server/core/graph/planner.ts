@@ -347,7 +347,8 @@ export class JourneyPlanner {
     if (from.backward) sp.offer(g.tail[e0]!, p0.pos, 1, -1);
     const e1 = to.edge;
     const p1 = this.position(to, w);
-    const c = g.tail[e1]!, d = g.head[e1]!;
+    const c = g.tail[e1]!,
+      d = g.head[e1]!;
     const hasTwin1 = g.twin[e1]! >= 0;
     if (to.vertex >= 0) sp.need(to.vertex);
     else {
@@ -359,22 +360,37 @@ export class JourneyPlanner {
     // Arrive along e1 from c, along its twin from d, or stay on the same geometry.
     let best = Infinity;
     let arrive: 'c' | 'd' | 'v' | 'direct' | null = null;
-    if (to.vertex >= 0) { best = sp.time(to.vertex); arrive = 'v'; }
+    if (to.vertex >= 0) {
+      best = sp.time(to.vertex);
+      arrive = 'v';
+    }
     const viaC = sp.time(c) + p1.pos;
-    if (viaC < best) { best = viaC; arrive = 'c'; }
+    if (viaC < best) {
+      best = viaC;
+      arrive = 'c';
+    }
     if (hasTwin1) {
       const viaD = sp.time(d) + p1.total - p1.pos;
-      if (viaD < best) { best = viaD; arrive = 'd'; }
+      if (viaD < best) {
+        best = viaD;
+        arrive = 'd';
+      }
     }
     const direct = this.sameGeometry(from, to, w);
-    if (direct < best) { best = direct; arrive = 'direct'; }
+    if (direct < best) {
+      best = direct;
+      arrive = 'direct';
+    }
     if (arrive === null || !Number.isFinite(best)) return null;
 
     const coords: Array<[number, number]> = [];
     const pt = (p: number) => coords.push([g.lat[p]!, g.lon[p]!]);
-    const gs0 = g.geomStart[from.geom]!, ge0 = g.geomStart[from.geom + 1]!;
-    const gs1 = g.geomStart[to.geom]!, ge1 = g.geomStart[to.geom + 1]!;
-    const m0 = this.positionM(from), m1 = this.positionM(to);
+    const gs0 = g.geomStart[from.geom]!,
+      ge0 = g.geomStart[from.geom + 1]!;
+    const gs1 = g.geomStart[to.geom]!,
+      ge1 = g.geomStart[to.geom + 1]!;
+    const m0 = this.positionM(from),
+      m1 = this.positionM(to);
     let metres = from.offRoadM + to.offRoadM;
     if (from.offRoadM > 0) coords.push([from.lat, from.lon]);
     coords.push([from.snappedLat, from.snappedLon]);
@@ -401,7 +417,8 @@ export class JourneyPlanner {
       for (const e of edges) {
         metres += g.lengthM[e]!;
         const geom = g.edgeGeom[e]!;
-        const s = g.geomStart[geom]!, t = g.geomStart[geom + 1]!;
+        const s = g.geomStart[geom]!,
+          t = g.geomStart[geom + 1]!;
         if (g.edgeRev[e] === 0) for (let i = s + 1; i < t; i++) pt(g.geomPoint[i]!);
         else for (let i = t - 2; i >= s; i--) pt(g.geomPoint[i]!);
       }
@@ -421,7 +438,12 @@ export class JourneyPlanner {
   }
 
   /** Snap both ends and route; a straight line for an air profile. JCR_OFF_ROAD if an end is too far from a road. */
-  eta(from: { lat: number; lon: number }, to: { lat: number; lon: number }, profile: string, opts: QueryOptions = {}): Route | null {
+  eta(
+    from: { lat: number; lon: number },
+    to: { lat: number; lon: number },
+    profile: string,
+    opts: QueryOptions = {},
+  ): Route | null {
     if (this.speed.isAir(profile)) return this.airRoute(from.lat, from.lon, to.lat, to.lon, profile);
     return this.route(this.snap(from.lat, from.lon), this.snap(to.lat, to.lon), profile, opts);
   }
@@ -439,7 +461,17 @@ export class JourneyPlanner {
 
   private airRoute(fromLat: number, fromLon: number, toLat: number, toLon: number, profile: string): Route {
     const metres = haversineM(fromLat, fromLon, toLat, toLon);
-    return { profile, seconds: this.speed.airSeconds(profile, metres), metres, coords: [[fromLat, fromLon], [toLat, toLon]], from: null, to: null };
+    return {
+      profile,
+      seconds: this.speed.airSeconds(profile, metres),
+      metres,
+      coords: [
+        [fromLat, fromLon],
+        [toLat, toLon],
+      ],
+      from: null,
+      to: null,
+    };
   }
 }
 
@@ -475,7 +507,9 @@ function dedupe(coords: Array<[number, number]>): Array<[number, number]> {
 }
 
 function stale(): never {
-  throw new Error('this journey-time field was overwritten by a later search on the same SearchSpace; pass { space: planner.newSpace() } to keep it');
+  throw new Error(
+    'this journey-time field was overwritten by a later search on the same SearchSpace; pass { space: planner.newSpace() } to keep it',
+  );
 }
 
 /** Times to one target; valid until the next search on the same space. */
@@ -555,11 +589,14 @@ export class LazyTargetField {
     if (sp.current !== this.stamp) stale();
     const g = this.planner.graph;
     const p = this.planner;
-    const offS = p.offRoadS(s), offT = p.offRoadS(this.target);
+    const offS = p.offRoadS(s),
+      offT = p.offRoadS(this.target);
     const roadLimit = limitS - offS - offT;
     let road = this.settledRoad(s);
     const endsSettled = (): boolean =>
-      (!s.forward || sp.isSettled(g.head[s.edge]!)) && (!s.backward || sp.isSettled(g.tail[s.edge]!)) && (s.vertex < 0 || sp.isSettled(s.vertex));
+      (!s.forward || sp.isSettled(g.head[s.edge]!)) &&
+      (!s.backward || sp.isSettled(g.tail[s.edge]!)) &&
+      (s.vertex < 0 || sp.isSettled(s.vertex));
     // Final already if every end node is settled, or if no unsettled node (all at least the
     // frontier away) could give less; else resume, up to the limit.
     if (!endsSettled() && road > sp.frontier() && sp.frontier() <= roadLimit) {
@@ -609,16 +646,26 @@ class RoadSourceField implements SourceField {
     const { pos, total } = this.planner.position(s, this.w);
     let best = Infinity;
     let source = -1;
-    const a = g.tail[e]!, b = g.head[e]!;
+    const a = g.tail[e]!,
+      b = g.head[e]!;
     const viaA = sp.time(a) + pos;
-    if (viaA < best) { best = viaA; source = sp.origin[a]!; }
+    if (viaA < best) {
+      best = viaA;
+      source = sp.origin[a]!;
+    }
     if (g.twin[e]! >= 0) {
       const viaB = sp.time(b) + total - pos;
-      if (viaB < best) { best = viaB; source = sp.origin[b]!; }
+      if (viaB < best) {
+        best = viaB;
+        source = sp.origin[b]!;
+      }
     }
     if (s.vertex >= 0) {
       const viaV = sp.time(s.vertex);
-      if (viaV < best) { best = viaV; source = sp.origin[s.vertex]!; }
+      if (viaV < best) {
+        best = viaV;
+        source = sp.origin[s.vertex]!;
+      }
     }
     // a source on the same geometry may get there without reaching either end
     if (!this.byGeom) {
@@ -632,7 +679,10 @@ class RoadSourceField implements SourceField {
     for (const i of this.byGeom.get(s.geom) ?? []) {
       const src = this.sources[i]!;
       const d = (src.offsetS ?? 0) + this.planner.offRoadS(src.snap) + this.planner.sameGeometry(src.snap, s, this.w);
-      if (d < best) { best = d; source = i; }
+      if (d < best) {
+        best = d;
+        source = i;
+      }
     }
     if (!Number.isFinite(best)) return { seconds: Infinity, source: -1 };
     return { seconds: best + this.planner.offRoadS(s), source };
@@ -650,8 +700,13 @@ class AirSourceField implements SourceField {
     let best = Infinity;
     let source = -1;
     this.sources.forEach((src, i) => {
-      const t = (src.offsetS ?? 0) + this.planner.speed.airSeconds(this.profile, haversineM(src.snap.lat, src.snap.lon, s.lat, s.lon));
-      if (t < best) { best = t; source = i; }
+      const t =
+        (src.offsetS ?? 0) +
+        this.planner.speed.airSeconds(this.profile, haversineM(src.snap.lat, src.snap.lon, s.lat, s.lon));
+      if (t < best) {
+        best = t;
+        source = i;
+      }
     });
     return { seconds: best, source };
   }

@@ -2,7 +2,11 @@
  * Strongly connected components of a directed graph in CSR form (iterative Tarjan, no recursion,
  * typed arrays only). Returns the component id of every node, numbered 0..count-1.
  */
-export function stronglyConnected(nodeCount: number, firstOut: Uint32Array, head: Uint32Array): { comp: Int32Array; count: number } {
+export function stronglyConnected(
+  nodeCount: number,
+  firstOut: Uint32Array,
+  head: Uint32Array,
+): { comp: Int32Array; count: number } {
   const index = new Int32Array(nodeCount).fill(-1);
   const low = new Int32Array(nodeCount);
   const comp = new Int32Array(nodeCount).fill(-1);

@@ -148,8 +148,13 @@ export class SearchSpace {
   }
 
   private runForward(first: Uint32Array, other: Uint32Array, w: Float32Array): void {
-    const dist = this.dist, stamp = this.stamp, pos = this.pos, origin = this.origin, pred = this.pred;
-    const heap = this.heap, heapKey = this.heapKey;
+    const dist = this.dist,
+      stamp = this.stamp,
+      pos = this.pos,
+      origin = this.origin,
+      pred = this.pred;
+    const heap = this.heap,
+      heapKey = this.heapKey;
     const cur = this.current;
     const maxS = this.maxS;
     const needStamp = this.needStamp;
@@ -192,8 +197,11 @@ export class SearchSpace {
 
   private runReverse(first: Uint32Array, other: Uint32Array, w: Float32Array): void {
     // no origin or predecessor here: times to one target need neither (the seeds' stay as offered)
-    const dist = this.dist, stamp = this.stamp, pos = this.pos;
-    const heap = this.heap, heapKey = this.heapKey;
+    const dist = this.dist,
+      stamp = this.stamp,
+      pos = this.pos;
+    const heap = this.heap,
+      heapKey = this.heapKey;
     const cur = this.current;
     const maxS = this.maxS;
     const needStamp = this.needStamp;
@@ -239,7 +247,9 @@ export class SearchSpace {
 
   /** Move the entry at i (whose key is now d) up to its place. */
   private up(i: number, d: number): void {
-    const heap = this.heap, key = this.heapKey, pos = this.pos;
+    const heap = this.heap,
+      key = this.heapKey,
+      pos = this.pos;
     const v = heap[i]!;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -257,7 +267,9 @@ export class SearchSpace {
   }
 
   private pop(): void {
-    const heap = this.heap, key = this.heapKey, pos = this.pos;
+    const heap = this.heap,
+      key = this.heapKey,
+      pos = this.pos;
     const n = --this.size;
     if (n === 0) return;
     const v = heap[n]!;

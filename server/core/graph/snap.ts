@@ -67,14 +67,19 @@ export function snapPoint(g: RoadGraph, lat: number, lon: number, opts: SnapOpti
     for (const s of hits) {
       const slot = g.segSlot[s];
       if (slot === undefined) continue;
-      const a = g.geomPoint[slot]!, b = g.geomPoint[slot + 1]!;
-      const ax = (g.lon[a]! - lon) * kx, ay = (g.lat[a]! - lat) * ky;
-      const bx = (g.lon[b]! - lon) * kx, by = (g.lat[b]! - lat) * ky;
-      const dx = bx - ax, dy = by - ay;
+      const a = g.geomPoint[slot]!,
+        b = g.geomPoint[slot + 1]!;
+      const ax = (g.lon[a]! - lon) * kx,
+        ay = (g.lat[a]! - lat) * ky;
+      const bx = (g.lon[b]! - lon) * kx,
+        by = (g.lat[b]! - lat) * ky;
+      const dx = bx - ax,
+        dy = by - ay;
       const L2 = dx * dx + dy * dy;
       let t = L2 > 0 ? -(ax * dx + ay * dy) / L2 : 0;
       t = t < 0 ? 0 : t > 1 ? 1 : t;
-      const px = ax + t * dx, py = ay + t * dy;
+      const px = ax + t * dx,
+        py = ay + t * dy;
       const d = Math.sqrt(px * px + py * py);
       if (d <= r) cand.push({ seg: s, d, t });
       if (d < best) best = d;
@@ -86,12 +91,14 @@ export function snapPoint(g: RoadGraph, lat: number, lon: number, opts: SnapOpti
         return makeSnap(g, lat, lon, g.segSlot[pick.seg]!, pick.t, pick.d, true, true);
       }
       let bestScore = Infinity;
-      let fwd = true, bwd = false;
+      let fwd = true,
+        bwd = false;
       for (const c of cand) {
         if (c.d > best + HEADING_SLACK_M) continue;
         const slot = g.segSlot[c.seg]!;
         const hasTwin = g.twin[g.geomEdge[geomOfSlot(g.geomStart, slot)]!]! >= 0;
-        const a = g.geomPoint[slot]!, b = g.geomPoint[slot + 1]!;
+        const a = g.geomPoint[slot]!,
+          b = g.geomPoint[slot + 1]!;
         const brg = bearingDeg(g.lat[a]!, g.lon[a]!, g.lat[b]!, g.lon[b]!);
         const dF = angleDiff(brg, heading);
         const dB = hasTwin ? angleDiff(brg + 180, heading) : Infinity;
@@ -108,14 +115,31 @@ export function snapPoint(g: RoadGraph, lat: number, lon: number, opts: SnapOpti
     if (r >= maxM) break;
     r = Math.min(maxM, r * 3);
   }
-  throw new JcrError('JCR_OFF_ROAD', `no drivable road within ${maxM} m of ${lat.toFixed(6)},${lon.toFixed(6)}`, { details: { lat, lon, maxSnapM: maxM } });
+  throw new JcrError('JCR_OFF_ROAD', `no drivable road within ${maxM} m of ${lat.toFixed(6)},${lon.toFixed(6)}`, {
+    details: { lat, lon, maxSnapM: maxM },
+  });
 }
 
-function makeSnap(g: RoadGraph, lat: number, lon: number, slot: number, t: number, d: number, forward: boolean, backward: boolean): Snap {
-  const a = g.geomPoint[slot]!, b = g.geomPoint[slot + 1]!;
+function makeSnap(
+  g: RoadGraph,
+  lat: number,
+  lon: number,
+  slot: number,
+  t: number,
+  d: number,
+  forward: boolean,
+  backward: boolean,
+): Snap {
+  const a = g.geomPoint[slot]!,
+    b = g.geomPoint[slot + 1]!;
   const geom = geomOfSlot(g.geomStart, slot);
   const edge = g.geomEdge[geom]!;
-  const vertex = t === 0 && slot === g.geomStart[geom] ? g.tail[edge]! : t === 1 && slot + 2 === g.geomStart[geom + 1] ? g.head[edge]! : -1;
+  const vertex =
+    t === 0 && slot === g.geomStart[geom]
+      ? g.tail[edge]!
+      : t === 1 && slot + 2 === g.geomStart[geom + 1]
+        ? g.head[edge]!
+        : -1;
   return {
     lat,
     lon,

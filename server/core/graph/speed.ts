@@ -66,7 +66,10 @@ export class SpeedModel {
 
   /** The profile, or JCR_VALIDATION naming the unknown profile. */
   profile(name: string): SpeedProfile {
-    if (!this.has(name)) throw new JcrError('JCR_VALIDATION', `unknown speed profile "${name}" (known: ${this.profileNames.join(', ')})`, { path: 'profile' });
+    if (!this.has(name))
+      throw new JcrError('JCR_VALIDATION', `unknown speed profile "${name}" (known: ${this.profileNames.join(', ')})`, {
+        path: 'profile',
+      });
     return this.profiles[name]!;
   }
 
@@ -107,6 +110,9 @@ export class SpeedModel {
 }
 
 /** Seconds from the call to wheels rolling, for a resource that is at its station. */
-export function turnoutS(resource: Pick<ResourceDef, 'crewing' | 'turnoutS'>, crewing: Readonly<Record<Crewing, { turnoutS: number }>>): number {
+export function turnoutS(
+  resource: Pick<ResourceDef, 'crewing' | 'turnoutS'>,
+  crewing: Readonly<Record<Crewing, { turnoutS: number }>>,
+): number {
   return resource.turnoutS ?? crewing[resource.crewing]?.turnoutS ?? 0;
 }

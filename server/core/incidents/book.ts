@@ -50,7 +50,11 @@ export function openAttendance(inc: Incident, resourceId: string): Attendance | 
 const isCommitted = (s: ResourceStatus) => s === ResourceStatus.MOBILISED || s === ResourceStatus.AT_SCENE;
 
 function mergeMethane(base: Methane, patch: Partial<Methane> | undefined): Methane {
-  const m: Methane = { ...base, servicesPresent: [...base.servicesPresent], servicesRequired: [...base.servicesRequired] };
+  const m: Methane = {
+    ...base,
+    servicesPresent: [...base.servicesPresent],
+    servicesRequired: [...base.servicesRequired],
+  };
   if (!patch) return m;
   if (patch.majorIncident !== undefined) m.majorIncident = patch.majorIncident;
   if (patch.exactLocation !== undefined) m.exactLocation = patch.exactLocation;
@@ -110,7 +114,12 @@ export class IncidentBook {
 
   private checkType(typeId: string, path: string) {
     const t = this.scenario.incidentTypes.find((x) => x.id === typeId);
-    if (!t) throw new JcrError('JCR_VALIDATION', `unknown incident type "${typeId}" (known: ${this.scenario.incidentTypes.map((x) => x.id).join(', ')})`, { path });
+    if (!t)
+      throw new JcrError(
+        'JCR_VALIDATION',
+        `unknown incident type "${typeId}" (known: ${this.scenario.incidentTypes.map((x) => x.id).join(', ')})`,
+        { path },
+      );
     return t;
   }
 
@@ -122,7 +131,11 @@ export class IncidentBook {
         const t = this.checkType(cmd.typeId, 'typeId');
         const lead = cmd.leadAgency ?? t.leadAgency;
         if (cmd.actingAgency !== undefined && cmd.actingAgency !== lead) {
-          throw new JcrError('JCR_FORBIDDEN', `${cmd.actingAgency} may not open an incident led by ${lead}; open it as ${cmd.actingAgency} and request assistance`, { path: 'leadAgency' });
+          throw new JcrError(
+            'JCR_FORBIDDEN',
+            `${cmd.actingAgency} may not open an incident led by ${lead}; open it as ${cmd.actingAgency} and request assistance`,
+            { path: 'leadAgency' },
+          );
         }
         const incidentId = `INC-${this.byId.size + 1}`;
         const supporting = [...new Set(cmd.supportingAgencies ?? [])].filter((a) => a !== lead);
@@ -132,7 +145,17 @@ export class IncidentBook {
           {
             ...env,
             type: 'incident.created',
-            data: { incidentId, typeId: t.id, priority: cmd.priority ?? t.priority, lat: cmd.lat, lon: cmd.lon, address: cmd.address ?? '', methane, leadAgency: lead, supportingAgencies: supporting },
+            data: {
+              incidentId,
+              typeId: t.id,
+              priority: cmd.priority ?? t.priority,
+              lat: cmd.lat,
+              lon: cmd.lon,
+              address: cmd.address ?? '',
+              methane,
+              leadAgency: lead,
+              supportingAgencies: supporting,
+            },
           },
         ];
       }
@@ -141,9 +164,14 @@ export class IncidentBook {
         this.requireVisible(inc, cmd.actingAgency);
         const p = cmd.patch;
         if (p.typeId !== undefined) this.checkType(p.typeId, 'typeId');
-        if ((p.lat === undefined) !== (p.lon === undefined)) throw new JcrError('JCR_VALIDATION', 'lat and lon must be changed together', { path: p.lat === undefined ? 'lat' : 'lon' });
+        if ((p.lat === undefined) !== (p.lon === undefined))
+          throw new JcrError('JCR_VALIDATION', 'lat and lon must be changed together', {
+            path: p.lat === undefined ? 'lat' : 'lon',
+          });
         if (p.leadAgency !== undefined && cmd.actingAgency !== undefined && cmd.actingAgency !== inc.leadAgency) {
-          throw new JcrError('JCR_FORBIDDEN', `only the lead agency (${inc.leadAgency}) may hand over the lead`, { path: 'leadAgency' });
+          throw new JcrError('JCR_FORBIDDEN', `only the lead agency (${inc.leadAgency}) may hand over the lead`, {
+            path: 'leadAgency',
+          });
         }
         if (Object.keys(p).length === 0) return [];
         return [{ ...env, type: 'incident.updated', data: { incidentId: inc.id, patch: p } }];
@@ -157,7 +185,11 @@ export class IncidentBook {
           if (a.leftAt !== null) continue;
           const r = fleet.get(a.resourceId);
           if (!r || r.incidentId !== inc.id || !isCommitted(r.status)) continue;
-          out.push({ ...env, type: 'resource.status', data: { resourceId: a.resourceId, status: ResourceStatus.RETURNING, incidentId: inc.id } });
+          out.push({
+            ...env,
+            type: 'resource.status',
+            data: { resourceId: a.resourceId, status: ResourceStatus.RETURNING, incidentId: inc.id },
+          });
         }
         out.push({ ...env, type: 'incident.closed', data: { incidentId: inc.id, reason: cmd.reason ?? '' } });
         return out;
@@ -170,22 +202,53 @@ export class IncidentBook {
         return this.decideMobilise(cmd, env, fleet);
       case 'incident.requestAssistance': {
         const inc = this.requireOpen(cmd.incidentId);
-        if (!visibleTo(inc).includes(cmd.fromAgency)) throw new JcrError('JCR_FORBIDDEN', `incident ${inc.id} is not shared with ${cmd.fromAgency}`, { path: 'fromAgency' });
-        if (cmd.toAgency === cmd.fromAgency) throw new JcrError('JCR_VALIDATION', 'toAgency must differ from fromAgency', { path: 'toAgency' });
-        if (visibleTo(inc).includes(cmd.toAgency)) throw new JcrError('JCR_CONFLICT', `${cmd.toAgency} already attends incident ${inc.id}`, { path: 'toAgency' });
+        if (!visibleTo(inc).includes(cmd.fromAgency))
+          throw new JcrError('JCR_FORBIDDEN', `incident ${inc.id} is not shared with ${cmd.fromAgency}`, {
+            path: 'fromAgency',
+          });
+        if (cmd.toAgency === cmd.fromAgency)
+          throw new JcrError('JCR_VALIDATION', 'toAgency must differ from fromAgency', { path: 'toAgency' });
+        if (visibleTo(inc).includes(cmd.toAgency))
+          throw new JcrError('JCR_CONFLICT', `${cmd.toAgency} already attends incident ${inc.id}`, {
+            path: 'toAgency',
+          });
         if (inc.requests.some((r) => r.status === 'pending' && r.toAgency === cmd.toAgency)) {
           throw new JcrError('JCR_CONFLICT', `a request to ${cmd.toAgency} is already pending`, { path: 'toAgency' });
         }
         const requestId = `${inc.id}-R${inc.requests.length + 1}`;
-        return [{ ...env, type: 'incident.assistanceRequested', data: { incidentId: inc.id, requestId, fromAgency: cmd.fromAgency, toAgency: cmd.toAgency, note: cmd.note ?? '' } }];
+        return [
+          {
+            ...env,
+            type: 'incident.assistanceRequested',
+            data: {
+              incidentId: inc.id,
+              requestId,
+              fromAgency: cmd.fromAgency,
+              toAgency: cmd.toAgency,
+              note: cmd.note ?? '',
+            },
+          },
+        ];
       }
       case 'incident.acceptAssistance': {
         const inc = this.requireOpen(cmd.incidentId);
         const req = inc.requests.find((r) => r.requestId === cmd.requestId);
         if (!req) throw new JcrError('JCR_NOT_FOUND', `unknown request "${cmd.requestId}"`, { path: 'requestId' });
-        if (req.status !== 'pending') throw new JcrError('JCR_CONFLICT', `request ${req.requestId} is already ${req.status}`, { path: 'requestId' });
-        if (cmd.actingAgency !== req.toAgency) throw new JcrError('JCR_FORBIDDEN', `only ${req.toAgency} may accept request ${req.requestId}`, { path: 'actingAgency' });
-        return [{ ...env, type: 'incident.assistanceAccepted', data: { incidentId: inc.id, requestId: req.requestId, agency: req.toAgency } }];
+        if (req.status !== 'pending')
+          throw new JcrError('JCR_CONFLICT', `request ${req.requestId} is already ${req.status}`, {
+            path: 'requestId',
+          });
+        if (cmd.actingAgency !== req.toAgency)
+          throw new JcrError('JCR_FORBIDDEN', `only ${req.toAgency} may accept request ${req.requestId}`, {
+            path: 'actingAgency',
+          });
+        return [
+          {
+            ...env,
+            type: 'incident.assistanceAccepted',
+            data: { incidentId: inc.id, requestId: req.requestId, agency: req.toAgency },
+          },
+        ];
       }
       case 'incident.flagQuicker': {
         const inc = this.requireOpen(cmd.incidentId);
@@ -195,10 +258,15 @@ export class IncidentBook {
     }
   }
 
-  private decideMobilise(cmd: Extract<IncidentCommand, { type: 'incident.mobilise' }>, env: { at: number; origin: Origin; actor: string }, fleet: Fleet): NewEvent[] {
+  private decideMobilise(
+    cmd: Extract<IncidentCommand, { type: 'incident.mobilise' }>,
+    env: { at: number; origin: Origin; actor: string },
+    fleet: Fleet,
+  ): NewEvent[] {
     const inc = this.requireOpen(cmd.incidentId);
     this.requireVisible(inc, cmd.actingAgency);
-    if (cmd.resourceIds.length === 0) throw new JcrError('JCR_VALIDATION', 'resourceIds must name at least one resource', { path: 'resourceIds' });
+    if (cmd.resourceIds.length === 0)
+      throw new JcrError('JCR_VALIDATION', 'resourceIds must name at least one resource', { path: 'resourceIds' });
     const seen = new Set<string>();
     const chosen: LiveResource[] = [];
     cmd.resourceIds.forEach((id, i) => {
@@ -214,7 +282,10 @@ export class IncidentBook {
         const where = r.incidentId === inc.id ? 'this incident' : `incident ${r.incidentId ?? '?'}`;
         throw new JcrError('JCR_CONFLICT', `${id} is committed to ${where} (${STATUS_NAMES[r.status]})`, { path });
       }
-      if (!isDeployable(r.status)) throw new JcrError('JCR_INVALID_TRANSITION', `${id} is ${STATUS_NAMES[r.status]} and cannot be mobilised`, { path });
+      if (!isDeployable(r.status))
+        throw new JcrError('JCR_INVALID_TRANSITION', `${id} is ${STATUS_NAMES[r.status]} and cannot be mobilised`, {
+          path,
+        });
       chosen.push(r);
     });
     let proposed = cmd.proposed;
@@ -222,7 +293,11 @@ export class IncidentBook {
     if (cmd.recommendationSeq !== undefined) {
       const last = inc.lastRecommendation;
       if (!last || last.seq !== cmd.recommendationSeq) {
-        throw new JcrError('JCR_CONFLICT', `recommendation ${cmd.recommendationSeq} is not the latest for ${inc.id}${last ? ` (latest ${last.seq})` : ''}; fetch it again`, { path: 'recommendationSeq' });
+        throw new JcrError(
+          'JCR_CONFLICT',
+          `recommendation ${cmd.recommendationSeq} is not the latest for ${inc.id}${last ? ` (latest ${last.seq})` : ''}; fetch it again`,
+          { path: 'recommendationSeq' },
+        );
       }
       proposed = last.proposed;
       recommendationSeq = last.seq;
@@ -230,7 +305,11 @@ export class IncidentBook {
     const same = proposed.length === cmd.resourceIds.length && proposed.every((id) => seen.has(id));
     const reason = cmd.reason?.trim() ?? '';
     if (!same && reason === '') {
-      throw new JcrError('JCR_VALIDATION', `the choice differs from the recommendation (${proposed.join(', ') || 'none'}): a reason is required`, { path: 'reason' });
+      throw new JcrError(
+        'JCR_VALIDATION',
+        `the choice differs from the recommendation (${proposed.join(', ') || 'none'}): a reason is required`,
+        { path: 'reason' },
+      );
     }
     const out: NewEvent[] = [
       {
@@ -247,7 +326,12 @@ export class IncidentBook {
         },
       },
     ];
-    for (const r of chosen) out.push({ ...env, type: 'resource.status', data: { resourceId: r.def.id, status: ResourceStatus.MOBILISED, incidentId: inc.id } });
+    for (const r of chosen)
+      out.push({
+        ...env,
+        type: 'resource.status',
+        data: { resourceId: r.def.id, status: ResourceStatus.MOBILISED, incidentId: inc.id },
+      });
     return out;
   }
 
@@ -255,7 +339,8 @@ export class IncidentBook {
   checkStatusTarget(incidentId: string | undefined): void {
     if (incidentId === undefined) return;
     const inc = this.byId.get(incidentId);
-    if (inc && inc.status === 'closed') throw new JcrError('JCR_CONFLICT', `incident ${incidentId} is closed`, { path: 'incidentId' });
+    if (inc && inc.status === 'closed')
+      throw new JcrError('JCR_CONFLICT', `incident ${incidentId} is closed`, { path: 'incidentId' });
   }
 
   private log(id: string, e: JcrEvent): void {
@@ -289,7 +374,14 @@ export class IncidentBook {
     let a = openAttendance(inc, d.resourceId);
     if (!a || (d.status === ResourceStatus.MOBILISED && a.arrivedAt !== null)) {
       if (a) a.leftAt = e.at; // re-mobilised to the same incident after arriving: a new attendance
-      a = { resourceId: d.resourceId, agency: r.def.agency, mobilisedAt: e.at, arrivedAt: null, leftAt: null, arrivalSource: null };
+      a = {
+        resourceId: d.resourceId,
+        agency: r.def.agency,
+        mobilisedAt: e.at,
+        arrivedAt: null,
+        leftAt: null,
+        arrivalSource: null,
+      };
       inc.attendances.push(a);
       if (inc.status === 'received') inc.status = 'mobilising';
     }
@@ -375,7 +467,17 @@ export class IncidentBook {
         const inc = this.byId.get(e.data.incidentId);
         if (!inc) return;
         const d = e.data;
-        inc.requests.push({ requestId: d.requestId, fromAgency: d.fromAgency, toAgency: d.toAgency, note: d.note, requestedAt: e.at, requestedBy: e.actor, status: 'pending', acceptedAt: null, acceptedBy: null });
+        inc.requests.push({
+          requestId: d.requestId,
+          fromAgency: d.fromAgency,
+          toAgency: d.toAgency,
+          note: d.note,
+          requestedAt: e.at,
+          requestedBy: e.actor,
+          status: 'pending',
+          acceptedAt: null,
+          acceptedBy: null,
+        });
         inc.updatedAt = e.at;
         this.log(inc.id, e);
         return;
@@ -430,5 +532,6 @@ function applyPatch(inc: Incident, p: IncidentPatch): void {
     inc.leadAgency = p.leadAgency;
     inc.supportingAgencies = inc.supportingAgencies.filter((a) => a !== inc.leadAgency);
   }
-  if (p.supportingAgencies !== undefined) inc.supportingAgencies = [...new Set(p.supportingAgencies)].filter((a) => a !== inc.leadAgency);
+  if (p.supportingAgencies !== undefined)
+    inc.supportingAgencies = [...new Set(p.supportingAgencies)].filter((a) => a !== inc.leadAgency);
 }

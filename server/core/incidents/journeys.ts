@@ -17,7 +17,14 @@
 import { haversineM } from '../geo.ts';
 import type { JourneyPlanner } from '../graph/planner.ts';
 import type { SearchSpace } from '../graph/search.ts';
-import { buildLandmarks, landmarkTarget, LandmarkSearch, lowerBound, type Landmarks, type LandmarkTarget } from '../graph/landmarks.ts';
+import {
+  buildLandmarks,
+  landmarkTarget,
+  LandmarkSearch,
+  lowerBound,
+  type Landmarks,
+  type LandmarkTarget,
+} from '../graph/landmarks.ts';
 import { StationTrees, type StationTree } from '../graph/station-trees.ts';
 import type { Scenario } from '../scenario/types.ts';
 
@@ -276,10 +283,17 @@ export class PlannerJourneyTimes implements JourneyTimes {
       // near: the reverse search (shared by every near question); beyond it one A* for this point
       const near = field.timeFrom(s, reverseS);
       if (near < Infinity) return near;
-      lt ??= landmarkTarget(this.planner, target, profile, trees.built(profile), this.landmarksOf(profile, this.onDemand));
+      lt ??= landmarkTarget(
+        this.planner,
+        target,
+        profile,
+        trees.built(profile),
+        this.landmarksOf(profile, this.onDemand),
+      );
       if (lt.fwd.length + lt.rev.length === 0) return field.timeFrom(s, limitS); // nothing warm yet
       // no search at all when the landmarks prove it slower than the limit
-      const offS = this.planner.offRoadS(s), offT = this.planner.offRoadS(target);
+      const offS = this.planner.offRoadS(s),
+        offT = this.planner.offRoadS(target);
       if (lowerBound(lt, s, this.planner.graph) + offS + offT > limitS) return Infinity;
       this.landmarkSearch ??= new LandmarkSearch(this.planner.graph.nodeCount);
       return this.landmarkSearch.timeTo(this.planner, lt, s, limitS);

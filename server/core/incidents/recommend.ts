@@ -47,7 +47,8 @@ const TIE_S = 1e-6;
 /** Capabilities offered across services for a missing person. */
 export const MISSING_PERSON_OFFERS = ['drone', 'thermal-imaging'] as const;
 
-export type ExclusionReason = 'committed' | 'lacks-capability' | 'unavailable' | 'stale-position' | 'unreachable' | 'withheld-cover';
+export type ExclusionReason =
+  'committed' | 'lacks-capability' | 'unavailable' | 'stale-position' | 'unreachable' | 'withheld-cover';
 
 export interface CandidateView {
   resourceId: string;
@@ -151,13 +152,20 @@ export function fits(line: Pick<Line, 'capability' | 'agency' | 'notAgency'>, r:
 }
 
 /** Why a resource cannot be sent at all now, or null if it can. */
-export function unavailableReason(fleet: Fleet, r: LiveResource, now: number): { reason: ExclusionReason; detail: string } | null {
+export function unavailableReason(
+  fleet: Fleet,
+  r: LiveResource,
+  now: number,
+): { reason: ExclusionReason; detail: string } | null {
   if (r.status === ResourceStatus.MOBILISED || r.status === ResourceStatus.AT_SCENE) {
     return { reason: 'committed', detail: `${STATUS_NAMES[r.status]} to ${r.incidentId ?? 'a task'}` };
   }
   if (!isDeployable(r.status)) return { reason: 'unavailable', detail: STATUS_NAMES[r.status] };
   if (r.status !== ResourceStatus.AVAILABLE_AT_STATION && fleet.isStale(r, now)) {
-    return { reason: 'stale-position', detail: r.fixTimeMs === 0 ? 'no position report yet' : `last fix ${Math.round((now - r.fixTimeMs) / 1000)} s ago` };
+    return {
+      reason: 'stale-position',
+      detail: r.fixTimeMs === 0 ? 'no position report yet' : `last fix ${Math.round((now - r.fixTimeMs) / 1000)} s ago`,
+    };
   }
   return null;
 }
@@ -167,7 +175,8 @@ export function turnoutOf(scenario: Scenario, r: LiveResource): number {
   return r.status === ResourceStatus.AVAILABLE_AT_STATION ? turnoutS(r.def, scenario.crewing) : 0;
 }
 
-const byEta = (a: Timed, b: Timed) => a.etaS - b.etaS || (a.r.def.id < b.r.def.id ? -1 : a.r.def.id > b.r.def.id ? 1 : 0);
+const byEta = (a: Timed, b: Timed) =>
+  a.etaS - b.etaS || (a.r.def.id < b.r.def.id ? -1 : a.r.def.id > b.r.def.id ? 1 : 0);
 
 /**
  * The fleet's resource definitions that have each capability, cached per fleet: a fleet's
@@ -222,16 +231,33 @@ function lookupsFirst<T extends { lb: number; lookup: boolean }>(xs: readonly T[
 
 function buildLines(scenario: Scenario, type: IncidentType, fleet: Fleet, incidentId: string, extra: number): Line[] {
   const co = new Set(type.coResponse ?? []);
-  const lines: Line[] = type.attendance.map((l) => ({ ...l, offered: false, coResponse: co.has(l.capability), k: 0, outstanding: l.count, attending: [] }));
+  const lines: Line[] = type.attendance.map((l) => ({
+    ...l,
+    offered: false,
+    coResponse: co.has(l.capability),
+    k: 0,
+    outstanding: l.count,
+    attending: [],
+  }));
   if (isMissingPerson(type)) {
     for (const cap of MISSING_PERSON_OFFERS) {
-      lines.push({ capability: cap, count: 1, offered: true, coResponse: false, notAgency: type.leadAgency, k: 0, outstanding: 1, attending: [] });
+      lines.push({
+        capability: cap,
+        count: 1,
+        offered: true,
+        coResponse: false,
+        notAgency: type.leadAgency,
+        k: 0,
+        outstanding: 1,
+        attending: [],
+      });
     }
   }
   // Resources already attending fill lines first (in line order).
   const attending: LiveResource[] = [];
   for (const r of fleet.all()) {
-    if (r.incidentId === incidentId && (r.status === ResourceStatus.MOBILISED || r.status === ResourceStatus.AT_SCENE)) attending.push(r);
+    if (r.incidentId === incidentId && (r.status === ResourceStatus.MOBILISED || r.status === ResourceStatus.AT_SCENE))
+      attending.push(r);
   }
   attending.sort((a, b) => (a.def.id < b.def.id ? -1 : 1));
   const used = new Set<string>();
@@ -286,7 +312,10 @@ export function recommend(input: RecommendInput): Recommendation {
   let timedCount = 0;
   let pruned = 0;
   // keyed by the live resource itself: an object's hash is cheaper than an id string's
-  const unresolved = new Map<LiveResource, { r: LiveResource; to: number; lb: number; d: number; lines: number[]; lookup: boolean }>();
+  const unresolved = new Map<
+    LiveResource,
+    { r: LiveResource; to: number; lb: number; d: number; lines: number[]; lookup: boolean }
+  >();
   // One lazy reverse search per profile for the whole recommendation, shared by every line.
   const fields = new Map<string, TimeWithin>();
 
@@ -306,7 +335,12 @@ export function recommend(input: RecommendInput): Recommendation {
     radiusM = (bound * vmaxAll) / LOWER_BOUND_FACTOR;
     const dLat = radiusM / 111_000;
     const dLon = radiusM / (111_000 * Math.max(0.01, Math.cos((incident.lat * Math.PI) / 180)));
-    const box = fleet.within({ minX: incident.lon - dLon, minY: incident.lat - dLat, maxX: incident.lon + dLon, maxY: incident.lat + dLat });
+    const box = fleet.within({
+      minX: incident.lon - dLon,
+      minY: incident.lat - dLat,
+      maxX: incident.lon + dLon,
+      maxY: incident.lat + dLat,
+    });
     inBox = box.length;
     // Classify newcomers.
     for (const r of box) {
@@ -316,7 +350,13 @@ export function recommend(input: RecommendInput): Recommendation {
       for (const i of active) if (withCap[i]!.has(r.def) && fits(lines[i]!, r)) (fitting ??= []).push(i);
       const why = unavailableReason(fleet, r, now);
       if (fitting === null) {
-        if (why && r.incidentId !== incident.id) exclusions.push({ r, d: haversineM(r.lat, r.lon, incident.lat, incident.lon), reason: why.reason, detail: why.detail });
+        if (why && r.incidentId !== incident.id)
+          exclusions.push({
+            r,
+            d: haversineM(r.lat, r.lon, incident.lat, incident.lon),
+            reason: why.reason,
+            detail: why.detail,
+          });
         else if (!why) lacking.push(r);
         continue;
       }
@@ -327,7 +367,9 @@ export function recommend(input: RecommendInput): Recommendation {
       }
       const to = turnoutOf(scenario, r);
       const lb = to + (d * LOWER_BOUND_FACTOR) / (vmax.get(r.def.vehicleClass) ?? vmaxAll);
-      const lookup = r.status === ResourceStatus.AVAILABLE_AT_STATION && journeys.isLookup?.(r.lat, r.lon, r.def.vehicleClass) === true;
+      const lookup =
+        r.status === ResourceStatus.AVAILABLE_AT_STATION &&
+        journeys.isLookup?.(r.lat, r.lon, r.def.vehicleClass) === true;
       unresolved.set(r, { r, to, lb, d, lines: fitting, lookup });
     }
     // Time the unresolved in lower-bound order, pruning against the lines' k-th best; those whose
@@ -400,7 +442,10 @@ export function recommend(input: RecommendInput): Recommendation {
     for (const t of cands[i]!) {
       const fails = (impactOf(t.r.def.id) ?? []).filter((f) => f.agency === t.r.def.agency && !f.meetsAfter);
       if (fails.length > 0) {
-        withheld.set(t.r.def.id, `co-responder rule: ${fails.map((f) => `${f.standardId} would fall to ${(f.after * 100).toFixed(1)}% (target ${(f.targetShare * 100).toFixed(0)}%)`).join('; ')}`);
+        withheld.set(
+          t.r.def.id,
+          `co-responder rule: ${fails.map((f) => `${f.standardId} would fall to ${(f.after * 100).toFixed(1)}% (target ${(f.targetShare * 100).toFixed(0)}%)`).join('; ')}`,
+        );
       }
     }
   });
@@ -418,7 +463,16 @@ export function recommend(input: RecommendInput): Recommendation {
       outstanding: l.outstanding,
       offered: l.offered,
       coResponse: l.coResponse,
-      candidates: cands[i]!.map((t) => view(t, incident, scenario, impactOf, withheld, l.offered ? false : proposedSet.has(t.r.def.id) && ids.includes(t.r.def.id))),
+      candidates: cands[i]!.map((t) =>
+        view(
+          t,
+          incident,
+          scenario,
+          impactOf,
+          withheld,
+          l.offered ? false : proposedSet.has(t.r.def.id) && ids.includes(t.r.def.id),
+        ),
+      ),
       proposed: ids,
       unfilled: l.offered ? 0 : l.outstanding - ids.length,
     };
@@ -429,23 +483,42 @@ export function recommend(input: RecommendInput): Recommendation {
 
   // Left out: withheld ones, and everything nearer (straight line) than the farthest proposed one.
   let farthest = 0;
-  for (const id of proposed) farthest = Math.max(farthest, haversineM(timed.get(id)!.r.lat, timed.get(id)!.r.lon, incident.lat, incident.lon));
+  for (const id of proposed)
+    farthest = Math.max(farthest, haversineM(timed.get(id)!.r.lat, timed.get(id)!.r.lon, incident.lat, incident.lon));
   const excluded: Exclusion[] = [];
   for (const [id, why] of withheld) {
     if (proposedSet.has(id)) continue;
     const r = timed.get(id)!.r;
-    excluded.push({ resourceId: id, callSign: r.def.callSign, agency: r.def.agency, reason: 'withheld-cover', detail: why });
+    excluded.push({
+      resourceId: id,
+      callSign: r.def.callSign,
+      agency: r.def.agency,
+      reason: 'withheld-cover',
+      detail: why,
+    });
   }
   const near = proposed.length > 0 ? farthest : radiusM;
   const rest: Exclusion[] = [];
   for (const e of exclusions) {
     if (e.reason !== 'unreachable' && !(e.d <= near)) continue;
     const r = e.r;
-    rest.push({ resourceId: r.def.id, callSign: r.def.callSign, agency: r.def.agency, reason: e.reason, detail: e.detail ?? '' });
+    rest.push({
+      resourceId: r.def.id,
+      callSign: r.def.callSign,
+      agency: r.def.agency,
+      reason: e.reason,
+      detail: e.detail ?? '',
+    });
   }
   for (const r of lacking) {
     if (!(haversineM(r.lat, r.lon, incident.lat, incident.lon) <= near)) continue;
-    rest.push({ resourceId: r.def.id, callSign: r.def.callSign, agency: r.def.agency, reason: 'lacks-capability', detail: `has ${r.def.capabilities.join(', ') || 'none'}` });
+    rest.push({
+      resourceId: r.def.id,
+      callSign: r.def.callSign,
+      agency: r.def.agency,
+      reason: 'lacks-capability',
+      detail: `has ${r.def.capabilities.join(', ') || 'none'}`,
+    });
   }
   rest.sort((a, b) => (a.resourceId < b.resourceId ? -1 : 1));
   excluded.push(...rest);
@@ -458,7 +531,11 @@ export function recommend(input: RecommendInput): Recommendation {
     proposed,
     completeS,
     excluded,
-    rules: { coResponderRequiresCover: rule, coverEvaluated: cover !== null, missingPersonOffers: isMissingPerson(type) },
+    rules: {
+      coResponderRequiresCover: rule,
+      coverEvaluated: cover !== null,
+      missingPersonOffers: isMissingPerson(type),
+    },
     search: { boundS: bound, radiusM: Math.round(radiusM), inBox, timed: timedCount, pruned, fleet: fleet.size },
   };
 }
@@ -484,7 +561,12 @@ function view(
     turnoutS: Math.round(t.turnoutS),
     driveS: Math.round(t.driveS),
     distanceM: Math.round(haversineM(r.lat, r.lon, incident.lat, incident.lon)),
-    from: r.status === ResourceStatus.AVAILABLE_AT_STATION ? 'station' : r.status === ResourceStatus.RETURNING ? 'returning' : 'mobile',
+    from:
+      r.status === ResourceStatus.AVAILABLE_AT_STATION
+        ? 'station'
+        : r.status === ResourceStatus.RETURNING
+          ? 'returning'
+          : 'mobile',
     viaJointRequest: !mayTask(incident.leadAgency, r.def),
     coverImpact: impact === null ? null : impact.filter((f) => f.drop > 0),
     withheld: withheld.get(r.def.id) ?? null,
@@ -498,7 +580,11 @@ function view(
  * as fully as before (maximum bipartite matching, Kuhn's algorithm; sizes are tiny). This gives
  * the smallest possible time for the last slot filled, and the earliest arrivals within it.
  */
-export function assign(lines: readonly Line[], cands: readonly Timed[][], withheld: ReadonlyMap<string, string>): string[][] {
+export function assign(
+  lines: readonly Line[],
+  cands: readonly Timed[][],
+  withheld: ReadonlyMap<string, string>,
+): string[][] {
   const out: string[][] = lines.map(() => []);
   const idx: number[] = [];
   lines.forEach((l, i) => {
@@ -515,7 +601,8 @@ export function assign(lines: readonly Line[], cands: readonly Timed[][], withhe
   const slots: number[] = []; // slot -> line
   for (const i of idx) for (let s = 0; s < lines[i]!.outstanding; s++) slots.push(i);
   const edges: Array<{ id: string; line: number; eta: number }> = [];
-  for (const i of idx) for (const t of cands[i]!) if (!withheld.has(t.r.def.id)) edges.push({ id: t.r.def.id, line: i, eta: t.etaS });
+  for (const i of idx)
+    for (const t of cands[i]!) if (!withheld.has(t.r.def.id)) edges.push({ id: t.r.def.id, line: i, eta: t.etaS });
   edges.sort((a, b) => a.eta - b.eta || a.line - b.line || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ids = [...new Set(edges.map((e) => e.id))];
   const fixed = new Map<string, number>(); // resource -> line
@@ -527,7 +614,11 @@ export function assign(lines: readonly Line[], cands: readonly Timed[][], withhe
     const slotList: number[] = [];
     for (const [i, n] of free) for (let s = 0; s < n; s++) slotList.push(i);
     const owner = new Int32Array(slotList.length).fill(-1);
-    const adj = ids.map((id) => (fixed.has(id) ? [] : slotList.map((line, s) => (edges.some((e) => e.id === id && e.line === line) ? s : -1)).filter((s) => s >= 0)));
+    const adj = ids.map((id) =>
+      fixed.has(id)
+        ? []
+        : slotList.map((line, s) => (edges.some((e) => e.id === id && e.line === line) ? s : -1)).filter((s) => s >= 0),
+    );
     let m = 0;
     for (let u = 0; u < ids.length; u++) {
       const visited = new Uint8Array(slotList.length);
@@ -571,7 +662,15 @@ export function summarise(rec: Recommendation): RecommendationSummary {
     proposed: rec.proposed,
     lines: rec.lines
       .filter((l) => !l.offered)
-      .map((l) => ({ capability: l.capability, count: l.count, outstanding: l.outstanding, candidates: l.candidates.map((c) => ({ resourceId: c.resourceId, etaS: c.etaS })), unfilled: l.unfilled })),
-    withheld: rec.lines.flatMap((l) => l.candidates.filter((c) => c.withheld !== null).map((c) => ({ resourceId: c.resourceId, rule: c.withheld! }))),
+      .map((l) => ({
+        capability: l.capability,
+        count: l.count,
+        outstanding: l.outstanding,
+        candidates: l.candidates.map((c) => ({ resourceId: c.resourceId, etaS: c.etaS })),
+        unfilled: l.unfilled,
+      })),
+    withheld: rec.lines.flatMap((l) =>
+      l.candidates.filter((c) => c.withheld !== null).map((c) => ({ resourceId: c.resourceId, rule: c.withheld! })),
+    ),
   };
 }

@@ -20,7 +20,13 @@ export const ARRIVAL_MAX_SPEED_MPS = 3;
 export const QUICKER_MARGIN_S = 60;
 
 /** Resources among `ids` that have just arrived at their incident: [resourceId, incidentId]. */
-export function detectArrivals(fleet: Fleet, book: IncidentBook, ids: readonly string[], radiusM = ARRIVAL_RADIUS_M, maxSpeed = ARRIVAL_MAX_SPEED_MPS): Array<[string, string]> {
+export function detectArrivals(
+  fleet: Fleet,
+  book: IncidentBook,
+  ids: readonly string[],
+  radiusM = ARRIVAL_RADIUS_M,
+  maxSpeed = ARRIVAL_MAX_SPEED_MPS,
+): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const id of ids) {
     const r = fleet.get(id);
@@ -57,13 +63,22 @@ export function quickerFlags(
   const remaining = new Map<string, number>();
   for (const r of enRoute) {
     let f = fields.get(r.def.vehicleClass);
-    if (!f) fields.set(r.def.vehicleClass, (f = journeys.toTarget(inc.lat, inc.lon, r.def.vehicleClass, DEFAULT_MAX_S)));
+    if (!f)
+      fields.set(r.def.vehicleClass, (f = journeys.toTarget(inc.lat, inc.lon, r.def.vehicleClass, DEFAULT_MAX_S)));
     remaining.set(r.def.id, f(r.lat, r.lon, r.speedMps > 1 ? r.headingDeg : undefined));
   }
   // The slowest en-route resource is the one a quicker resource should replace first.
   enRoute.sort((a, b) => remaining.get(b.def.id)! - remaining.get(a.def.id)! || (a.def.id < b.def.id ? -1 : 1));
   // The best available resources per line, as if nobody were attending (a fresh incident id).
-  const rec = recommend({ scenario, fleet, incident: { id: `${inc.id}#quicker`, typeId: inc.typeId, lat: inc.lat, lon: inc.lon, leadAgency: inc.leadAgency }, now, journeys, cover, options: { extraCandidates: 0 } });
+  const rec = recommend({
+    scenario,
+    fleet,
+    incident: { id: `${inc.id}#quicker`, typeId: inc.typeId, lat: inc.lat, lon: inc.lon, leadAgency: inc.leadAgency },
+    now,
+    journeys,
+    cover,
+    options: { extraCandidates: 0 },
+  });
   const out: Array<Omit<QuickerFlag, 'at' | 'seq'>> = [];
   const used = new Set<string>();
   rec.lines.forEach((line, i) => {
@@ -77,7 +92,13 @@ export function quickerFlags(
       used.add(e.def.id);
       used.add(q.resourceId);
       if (inc.quicker.some((f) => f.enRouteId === e.def.id && f.quickerId === q.resourceId)) continue;
-      out.push({ capability: spec.capability, enRouteId: e.def.id, enRouteEtaS: Number.isFinite(eta) ? Math.round(eta) : -1, quickerId: q.resourceId, quickerEtaS: q.etaS });
+      out.push({
+        capability: spec.capability,
+        enRouteId: e.def.id,
+        enRouteEtaS: Number.isFinite(eta) ? Math.round(eta) : -1,
+        quickerId: q.resourceId,
+        quickerEtaS: q.etaS,
+      });
     }
   });
   return out;

@@ -154,7 +154,13 @@ class Checker {
     return v;
   }
 
-  oneOf<T extends string | number>(o: Obj, key: string, path: string, allowed: readonly T[], optional = false): T | undefined {
+  oneOf<T extends string | number>(
+    o: Obj,
+    key: string,
+    path: string,
+    allowed: readonly T[],
+    optional = false,
+  ): T | undefined {
     const p = join(path, key);
     const v = o[key];
     if (v === undefined) {
@@ -169,20 +175,31 @@ class Checker {
     return hit;
   }
 
-  strList(o: Obj, key: string, path: string, opts: { optional?: boolean; nonEmpty?: boolean } = {}): string[] | undefined {
+  strList(
+    o: Obj,
+    key: string,
+    path: string,
+    opts: { optional?: boolean; nonEmpty?: boolean } = {},
+  ): string[] | undefined {
     const list = this.arr(o, key, path, opts.optional === true);
     if (list === undefined) return undefined;
     const p = join(path, key);
     if (opts.nonEmpty === true && list.length === 0) this.fail(p, 'must not be empty');
     const out: string[] = [];
     list.forEach((v, i) => {
-      if (typeof v !== 'string' || v.trim() === '') this.fail(join(p, i), typeof v === 'string' ? 'must not be empty' : `expected string, got ${typeName(v)}`);
+      if (typeof v !== 'string' || v.trim() === '')
+        this.fail(join(p, i), typeof v === 'string' ? 'must not be empty' : `expected string, got ${typeName(v)}`);
       else out.push(v);
     });
     return out;
   }
 
-  agencyList(o: Obj, key: string, path: string, opts: { optional?: boolean; nonEmpty?: boolean } = {}): Agency[] | undefined {
+  agencyList(
+    o: Obj,
+    key: string,
+    path: string,
+    opts: { optional?: boolean; nonEmpty?: boolean } = {},
+  ): Agency[] | undefined {
     const list = this.arr(o, key, path, opts.optional === true);
     if (list === undefined) return undefined;
     const p = join(path, key);
@@ -190,7 +207,8 @@ class Checker {
     const out: Agency[] = [];
     list.forEach((v, i) => {
       const a = AGENCIES.find((x) => x === v);
-      if (a === undefined) this.fail(join(p, i), `expected one of ${AGENCIES.map((x) => JSON.stringify(x)).join(', ')}, got ${show(v)}`);
+      if (a === undefined)
+        this.fail(join(p, i), `expected one of ${AGENCIES.map((x) => JSON.stringify(x)).join(', ')}, got ${show(v)}`);
       else out.push(a);
     });
     return out;
@@ -229,7 +247,12 @@ interface Bounds {
   east: number;
 }
 
-function checkInside(c: Checker, ll: { lat: number; lon: number } | undefined, bounds: Bounds | undefined, path: string): void {
+function checkInside(
+  c: Checker,
+  ll: { lat: number; lon: number } | undefined,
+  bounds: Bounds | undefined,
+  path: string,
+): void {
   if (ll === undefined || bounds === undefined) return;
   if (ll.lat < bounds.south || ll.lat > bounds.north || ll.lon < bounds.west || ll.lon > bounds.east) {
     c.fail(path, `position ${ll.lat},${ll.lon} is outside the scenario bounds`);
@@ -305,7 +328,11 @@ function collectProblems(raw: unknown): ScenarioProblem[] {
       if (cr !== undefined) c.num(cr, 'turnoutS', join('crewing', k), { min: 0, what: 'seconds' });
     }
     for (const k of Object.keys(crewing)) {
-      if (!CREWINGS.some((x) => x === k)) c.fail(join('crewing', k), `unknown crewing; expected one of ${CREWINGS.map((x) => JSON.stringify(x)).join(', ')}`);
+      if (!CREWINGS.some((x) => x === k))
+        c.fail(
+          join('crewing', k),
+          `unknown crewing; expected one of ${CREWINGS.map((x) => JSON.stringify(x)).join(', ')}`,
+        );
     }
   }
 
@@ -352,7 +379,8 @@ function collectProblems(raw: unknown): ScenarioProblem[] {
         if (hw !== undefined) {
           const hp = join(p, 'highwayKmh');
           for (const cls of Object.keys(hw)) c.num(hw, cls, hp, { min: 0, minOpen: true, max: 300, what: 'speed' });
-          if (hw['default'] === undefined) c.fail(join(hp, 'default'), 'missing field (the speed for highway classes not listed)');
+          if (hw['default'] === undefined)
+            c.fail(join(hp, 'default'), 'missing field (the speed for highway classes not listed)');
         }
         c.num(v, 'maxspeedFactor', p, { min: 0, minOpen: true, max: 3, optional: true, what: 'factor' });
       } else if (mode === 'air') {
@@ -375,7 +403,8 @@ function collectProblems(raw: unknown): ScenarioProblem[] {
     const cs = c.str(res, 'callSign', p);
     if (cs !== undefined) {
       const prev = callSigns.get(cs);
-      if (prev !== undefined) c.fail(join(p, 'callSign'), `duplicate call sign ${JSON.stringify(cs)} (first used at ${prev})`);
+      if (prev !== undefined)
+        c.fail(join(p, 'callSign'), `duplicate call sign ${JSON.stringify(cs)} (first used at ${prev})`);
       else callSigns.set(cs, p);
     }
     const agency = c.oneOf(res, 'agency', p, AGENCIES);
@@ -383,16 +412,21 @@ function collectProblems(raw: unknown): ScenarioProblem[] {
     const caps = c.strList(res, 'capabilities', p, { nonEmpty: true });
     const st = c.str(res, 'station', p);
     if (st !== undefined && !stationIds.has(st)) {
-      c.fail(join(p, 'station'), places.has(st) ? `${JSON.stringify(st)} is a post, not a station` : `unknown station ${JSON.stringify(st)}`);
+      c.fail(
+        join(p, 'station'),
+        places.has(st) ? `${JSON.stringify(st)} is a post, not a station` : `unknown station ${JSON.stringify(st)}`,
+      );
     }
     c.oneOf(res, 'crewing', p, CREWINGS);
     const vc = c.str(res, 'vehicleClass', p);
-    if (vc !== undefined && profiles !== undefined && !profileKeys.has(vc)) c.fail(join(p, 'vehicleClass'), `unknown vehicle class ${JSON.stringify(vc)} (not in speedProfiles)`);
+    if (vc !== undefined && profiles !== undefined && !profileKeys.has(vc))
+      c.fail(join(p, 'vehicleClass'), `unknown vehicle class ${JSON.stringify(vc)} (not in speedProfiles)`);
     c.num(res, 'turnoutS', p, { min: 0, optional: true, what: 'seconds' });
     const trk = c.strList(res, 'trackers', p, { optional: true });
     trk?.forEach((t, j) => {
       const prev = trackers.get(t);
-      if (prev !== undefined) c.fail(join(join(p, 'trackers'), j), `tracker ${JSON.stringify(t)} already reports for ${prev}`);
+      if (prev !== undefined)
+        c.fail(join(join(p, 'trackers'), j), `tracker ${JSON.stringify(t)} already reports for ${prev}`);
       else trackers.set(t, p);
     });
     const shared = c.agencyList(res, 'sharedWith', p, { optional: true });
@@ -462,17 +496,22 @@ function collectProblems(raw: unknown): ScenarioProblem[] {
       if (cap !== undefined) {
         lineCaps.add(cap);
         if (resources !== undefined && !offeredBy(cap, agency)) {
-          c.fail(join(lp, 'capability'), `no ${agency === undefined ? '' : `${agency} `}resource offers capability ${JSON.stringify(cap)}`);
+          c.fail(
+            join(lp, 'capability'),
+            `no ${agency === undefined ? '' : `${agency} `}resource offers capability ${JSON.stringify(cap)}`,
+          );
         }
       }
     });
     const stds = c.strList(t, 'standards', p);
     stds?.forEach((s, j) => {
-      if (standards !== undefined && !standardIds.has(s)) c.fail(join(join(p, 'standards'), j), `unknown standard ${JSON.stringify(s)}`);
+      if (standards !== undefined && !standardIds.has(s))
+        c.fail(join(join(p, 'standards'), j), `unknown standard ${JSON.stringify(s)}`);
     });
     const co = c.strList(t, 'coResponse', p, { optional: true });
     co?.forEach((cap, j) => {
-      if (lines !== undefined && !lineCaps.has(cap)) c.fail(join(join(p, 'coResponse'), j), `capability ${JSON.stringify(cap)} is not in this type's attendance`);
+      if (lines !== undefined && !lineCaps.has(cap))
+        c.fail(join(join(p, 'coResponse'), j), `capability ${JSON.stringify(cap)} is not in this type's attendance`);
     });
   });
 
@@ -499,7 +538,8 @@ function collectProblems(raw: unknown): ScenarioProblem[] {
 /** The error the validator and the loader throw: one line per problem, `${file}: ${path}: ${reason}`. */
 export function scenarioError(file: string, problems: readonly ScenarioProblem[]): JcrError {
   const lines = problems.slice(0, MAX_LINES).map((p) => `${file}: ${p.path}: ${p.reason}`);
-  if (problems.length > MAX_LINES) lines.push(`${file}: (root): ${problems.length - MAX_LINES} more problems not shown`);
+  if (problems.length > MAX_LINES)
+    lines.push(`${file}: (root): ${problems.length - MAX_LINES} more problems not shown`);
   return new JcrError('JCR_SCENARIO_INVALID', lines.join('\n'), {
     path: problems[0]?.path,
     details: { file, errors: problems.map((p) => ({ path: p.path, reason: p.reason })) },
@@ -531,4 +571,3 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   if (problems.length > 0) throw scenarioError(file, problems);
   return raw as Scenario;
 }
-

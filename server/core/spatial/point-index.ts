@@ -115,7 +115,8 @@ export class PointIndex {
   search(box: BBox): string[] {
     const out: string[] = [];
     for (const it of this.tree.search(box)) {
-      if (!it.dead && it.lon >= box.minX && it.lon <= box.maxX && it.lat >= box.minY && it.lat <= box.maxY) out.push(it.id);
+      if (!it.dead && it.lon >= box.minX && it.lon <= box.maxX && it.lat >= box.minY && it.lat <= box.maxY)
+        out.push(it.id);
     }
     return out;
   }
@@ -126,7 +127,8 @@ export class PointIndex {
     if (all.length !== this.treeItems) throw new Error(`tree holds ${all.length} items, expected ${this.treeItems}`);
     const out: Array<{ id: string; lon: number; lat: number }> = [];
     for (const it of all) {
-      if (!(it.lon >= it.minX && it.lon <= it.maxX && it.lat >= it.minY && it.lat <= it.maxY)) throw new Error(`index item ${it.id} outside its box`);
+      if (!(it.lon >= it.minX && it.lon <= it.maxX && it.lat >= it.minY && it.lat <= it.maxY))
+        throw new Error(`index item ${it.id} outside its box`);
       if (!it.dead) out.push({ id: it.id, lon: it.lon, lat: it.lat });
     }
     return out;

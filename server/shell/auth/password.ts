@@ -10,7 +10,11 @@ const KEYLEN = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
 function derive(password: string, salt: Buffer, opts: ScryptOptions, keylen: number): Promise<Buffer> {
-  return new Promise((resolveKey, reject) => scrypt(password.normalize('NFKC'), salt, keylen, { ...opts, maxmem: MAXMEM }, (err, key) => (err ? reject(err) : resolveKey(key))));
+  return new Promise((resolveKey, reject) =>
+    scrypt(password.normalize('NFKC'), salt, keylen, { ...opts, maxmem: MAXMEM }, (err, key) =>
+      err ? reject(err) : resolveKey(key),
+    ),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {

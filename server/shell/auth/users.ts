@@ -37,19 +37,30 @@ export class Users {
   ) {}
 
   async create(username: string, password: string, role: Role, displayName = username): Promise<User> {
-    if (!USERNAME_RE.test(username)) throw new JcrError('JCR_VALIDATION', 'username must be 2-40 of a-z 0-9 . _ - starting with a letter or digit', { path: 'username' });
-    if (password.length < MIN_PASSWORD_LENGTH) throw new JcrError('JCR_VALIDATION', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, { path: 'password' });
+    if (!USERNAME_RE.test(username))
+      throw new JcrError('JCR_VALIDATION', 'username must be 2-40 of a-z 0-9 . _ - starting with a letter or digit', {
+        path: 'username',
+      });
+    if (password.length < MIN_PASSWORD_LENGTH)
+      throw new JcrError('JCR_VALIDATION', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, {
+        path: 'password',
+      });
     if (!isRole(role)) throw new JcrError('JCR_VALIDATION', 'unknown role', { path: 'role' });
     if (this.get(username)) throw new JcrError('JCR_CONFLICT', `user ${username} exists`, { path: 'username' });
     const hash = await hashPassword(password);
     this.store.db
-      .prepare('INSERT INTO users (username, role, display_name, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, 0)')
+      .prepare(
+        'INSERT INTO users (username, role, display_name, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, 0)',
+      )
       .run(username, role, displayName, hash, this.clock());
     return { username, role, displayName };
   }
 
   async setPassword(username: string, password: string): Promise<void> {
-    if (password.length < MIN_PASSWORD_LENGTH) throw new JcrError('JCR_VALIDATION', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, { path: 'password' });
+    if (password.length < MIN_PASSWORD_LENGTH)
+      throw new JcrError('JCR_VALIDATION', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, {
+        path: 'password',
+      });
     const hash = await hashPassword(password);
     const info = this.store.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(hash, username);
     if (info.changes === 0) throw new JcrError('JCR_NOT_FOUND', `no user ${username}`);
@@ -57,13 +68,21 @@ export class Users {
   }
 
   get(username: string): User | undefined {
-    const row = this.store.db.prepare('SELECT username, role, display_name, password_hash, disabled FROM users WHERE username = ?').get(username) as UserRow | undefined;
-    return row && isRole(row.role) && row.disabled === 0 ? { username: row.username, role: row.role, displayName: row.display_name } : undefined;
+    const row = this.store.db
+      .prepare('SELECT username, role, display_name, password_hash, disabled FROM users WHERE username = ?')
+      .get(username) as UserRow | undefined;
+    return row && isRole(row.role) && row.disabled === 0
+      ? { username: row.username, role: row.role, displayName: row.display_name }
+      : undefined;
   }
 
   list(): User[] {
-    const rows = this.store.db.prepare('SELECT username, role, display_name, password_hash, disabled FROM users ORDER BY username').all() as UserRow[];
-    return rows.filter((r) => isRole(r.role) && r.disabled === 0).map((r) => ({ username: r.username, role: r.role as Role, displayName: r.display_name }));
+    const rows = this.store.db
+      .prepare('SELECT username, role, display_name, password_hash, disabled FROM users ORDER BY username')
+      .all() as UserRow[];
+    return rows
+      .filter((r) => isRole(r.role) && r.disabled === 0)
+      .map((r) => ({ username: r.username, role: r.role as Role, displayName: r.display_name }));
   }
 
   count(): number {
@@ -72,7 +91,9 @@ export class Users {
 
   /** Check a password; the same work is done for unknown users so timing does not reveal them. */
   async verify(username: string, password: string): Promise<User | undefined> {
-    const row = this.store.db.prepare('SELECT username, role, display_name, password_hash, disabled FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const row = this.store.db
+      .prepare('SELECT username, role, display_name, password_hash, disabled FROM users WHERE username = ?')
+      .get(username) as UserRow | undefined;
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok || row.disabled !== 0 || !isRole(row.role)) return undefined;
     return { username: row.username, role: row.role, displayName: row.display_name };
@@ -84,14 +105,18 @@ export class Users {
     const now = this.clock();
     const expiresAt = now + SESSION_TTL_MS;
     this.store.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
-    this.store.db.prepare('INSERT INTO sessions (token_sha256, username, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), username, now, expiresAt);
+    this.store.db
+      .prepare('INSERT INTO sessions (token_sha256, username, created_at, expires_at) VALUES (?, ?, ?, ?)')
+      .run(sha256(token), username, now, expiresAt);
     return { token, expiresAt };
   }
 
   /** The user a session token belongs to, if it is live. */
   session(token: string): User | undefined {
     if (token.length < 20 || token.length > 200) return undefined;
-    const row = this.store.db.prepare('SELECT username, expires_at FROM sessions WHERE token_sha256 = ?').get(sha256(token)) as { username: string; expires_at: number } | undefined;
+    const row = this.store.db
+      .prepare('SELECT username, expires_at FROM sessions WHERE token_sha256 = ?')
+      .get(sha256(token)) as { username: string; expires_at: number } | undefined;
     if (!row || row.expires_at <= this.clock()) return undefined;
     return this.get(row.username);
   }

@@ -49,7 +49,8 @@ export class FeedRegistry {
   authenticate(token: string | undefined): FeedScope | undefined {
     if (!token || token.length > 512) return undefined;
     const hash = sha256Hex(token);
-    if (this.devHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.devHash)) return { id: DEV_FEED_ID, agency: null };
+    if (this.devHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.devHash))
+      return { id: DEV_FEED_ID, agency: null };
     // Lookup by hash of a high-entropy secret: a timing difference reveals nothing about a token.
     const row = this.byHash.get(hash) as { id: string; agency: string | null } | undefined;
     if (!row) return undefined;
@@ -58,13 +59,18 @@ export class FeedRegistry {
 
   /** Create a feed; returns its token, which is not stored and cannot be shown again. */
   add(name: string, agency: Agency | null): string {
-    if (!NAME_RE.test(name) || name === DEV_FEED_ID) throw new JcrError('JCR_VALIDATION', 'feed name must be 1-63 of a-z 0-9 . _ - (and not "dev")', { path: 'name' });
-    if (agency !== null && !AGENCIES.includes(agency)) throw new JcrError('JCR_VALIDATION', `agency must be one of ${AGENCIES.join(', ')}`, { path: 'agency' });
+    if (!NAME_RE.test(name) || name === DEV_FEED_ID)
+      throw new JcrError('JCR_VALIDATION', 'feed name must be 1-63 of a-z 0-9 . _ - (and not "dev")', { path: 'name' });
+    if (agency !== null && !AGENCIES.includes(agency))
+      throw new JcrError('JCR_VALIDATION', `agency must be one of ${AGENCIES.join(', ')}`, { path: 'agency' });
     const token = newToken();
     try {
-      this.db.prepare('INSERT INTO feeds (id, agency, token_sha256, created_at) VALUES (?, ?, ?, ?)').run(name, agency, sha256Hex(token), this.clock());
+      this.db
+        .prepare('INSERT INTO feeds (id, agency, token_sha256, created_at) VALUES (?, ?, ?, ?)')
+        .run(name, agency, sha256Hex(token), this.clock());
     } catch (e) {
-      if (String((e as Error).message).includes('UNIQUE')) throw new JcrError('JCR_CONFLICT', `feed "${name}" already exists`, { path: 'name' });
+      if (String((e as Error).message).includes('UNIQUE'))
+        throw new JcrError('JCR_CONFLICT', `feed "${name}" already exists`, { path: 'name' });
       throw e;
     }
     return token;
@@ -72,11 +78,16 @@ export class FeedRegistry {
 
   /** Revoke a feed: new connections and requests with its token are refused (401). */
   revoke(name: string): boolean {
-    return this.db.prepare('UPDATE feeds SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.clock(), name).changes > 0;
+    return (
+      this.db.prepare('UPDATE feeds SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.clock(), name)
+        .changes > 0
+    );
   }
 
   list(): FeedRow[] {
-    const rows = this.db.prepare('SELECT id, agency, created_at AS createdAt, revoked_at AS revokedAt FROM feeds ORDER BY id').all() as FeedRow[];
+    const rows = this.db
+      .prepare('SELECT id, agency, created_at AS createdAt, revoked_at AS revokedAt FROM feeds ORDER BY id')
+      .all() as FeedRow[];
     return rows;
   }
 }
@@ -96,4 +107,3 @@ export function presentedToken(authorization: string | undefined, url: string | 
   }
   return undefined;
 }
-

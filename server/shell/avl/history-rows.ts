@@ -27,7 +27,8 @@ export const ROW = 11;
 /** Rows per INSERT statement: a multi-row VALUES list costs one JS→SQLite call per 64 rows, not per row. */
 export const ROWS_PER_INSERT = 64;
 const COLS = 11;
-const INSERT_SQL = 'INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed) VALUES ';
+const INSERT_SQL =
+  'INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed) VALUES ';
 const ROW_SQL = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** Interns strings to small integers; `fresh` collects the ones added since it was last emptied. */
@@ -74,27 +75,33 @@ export class PositionRowWriter {
   private readonly oldest: Database.Statement<[]>;
   private readonly boundary: Database.Statement<[number, number, number]>;
   private readonly deleteBelow: Database.Statement<[number]>;
-  private readonly tx: Database.Transaction<(num: Float64Array, n: number, strings: readonly string[], cutoff: number, pruneLimit: number) => WriteResult>;
+  private readonly tx: Database.Transaction<
+    (num: Float64Array, n: number, strings: readonly string[], cutoff: number, pruneLimit: number) => WriteResult
+  >;
 
   constructor(db: Database.Database) {
     this.insertMany = db.prepare(INSERT_SQL + Array<string>(ROWS_PER_INSERT).fill(ROW_SQL).join(', '));
     this.insertOne = db.prepare(INSERT_SQL + ROW_SQL);
     this.oldest = db.prepare('SELECT id, received_at AS at FROM positions ORDER BY id LIMIT 1');
-    this.boundary = db.prepare('SELECT id FROM positions WHERE id >= ? AND id < ? AND received_at >= ? ORDER BY id LIMIT 1');
+    this.boundary = db.prepare(
+      'SELECT id FROM positions WHERE id >= ? AND id < ? AND received_at >= ? ORDER BY id LIMIT 1',
+    );
     this.deleteBelow = db.prepare('DELETE FROM positions WHERE id < ?');
-    this.tx = db.transaction((num: Float64Array, n: number, strings: readonly string[], cutoff: number, pruneLimit: number): WriteResult => {
-      const { args, one } = this;
-      let i = 0;
-      for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
-        for (let j = 0; j < ROWS_PER_INSERT; j++) put(args, j * COLS, num, (i + j) * ROW, strings);
-        this.insertMany.run(args);
-      }
-      for (; i < n; i++) {
-        put(one, 0, num, i * ROW, strings);
-        this.insertOne.run(one);
-      }
-      return { written: n, pruned: this.pruneOld(cutoff, pruneLimit) };
-    });
+    this.tx = db.transaction(
+      (num: Float64Array, n: number, strings: readonly string[], cutoff: number, pruneLimit: number): WriteResult => {
+        const { args, one } = this;
+        let i = 0;
+        for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
+          for (let j = 0; j < ROWS_PER_INSERT; j++) put(args, j * COLS, num, (i + j) * ROW, strings);
+          this.insertMany.run(args);
+        }
+        for (; i < n; i++) {
+          put(one, 0, num, i * ROW, strings);
+          this.insertOne.run(one);
+        }
+        return { written: n, pruned: this.pruneOld(cutoff, pruneLimit) };
+      },
+    );
   }
 
   /**
@@ -139,7 +146,15 @@ export interface HistoryTally {
  * dropped and `failed` told. Returns the rows written. Shared by the in-process history and the
  * threaded one's fallback so both count a batch alike.
  */
-export function writeBatch(rows: PositionRowWriter, num: Float64Array, n: number, strings: readonly string[], cutoff: number, tally: HistoryTally, failed: (e: unknown, rowsDropped: number) => void): number {
+export function writeBatch(
+  rows: PositionRowWriter,
+  num: Float64Array,
+  n: number,
+  strings: readonly string[],
+  cutoff: number,
+  tally: HistoryTally,
+  failed: (e: unknown, rowsDropped: number) => void,
+): number {
   try {
     tally.pruned += rows.write(num, n, strings, cutoff, pruneLimit(n)).pruned;
   } catch (e) {

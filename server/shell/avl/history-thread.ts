@@ -4,7 +4,19 @@ import { Worker } from 'node:worker_threads';
 import type { AvlReportIn } from '../../core/avl/ingest.ts';
 import type { Clock } from '../../core/clock.ts';
 import { putRow, type HistoryOptions, type PositionHistory } from './history.ts';
-import { CLOSED, COMMITTED, CTRL_SLOTS, S_DROPPED, S_FLUSHES, S_PRUNED, S_WRITTEN, STAT_SLOTS, type HandOff, type WorkerInit, type WorkerReport } from './history-protocol.ts';
+import {
+  CLOSED,
+  COMMITTED,
+  CTRL_SLOTS,
+  S_DROPPED,
+  S_FLUSHES,
+  S_PRUNED,
+  S_WRITTEN,
+  STAT_SLOTS,
+  type HandOff,
+  type WorkerInit,
+  type WorkerReport,
+} from './history-protocol.ts';
 import { PositionRowWriter, ROW, StringTable, writeBatch } from './history-rows.ts';
 import type { Every } from './timer.ts';
 
@@ -95,7 +107,9 @@ export class ThreadedHistoryWriter implements PositionHistory {
   }
 
   get pending(): number {
-    return this.count + (this.fallback === undefined && Atomics.load(this.ctrl, COMMITTED) < this.sent ? this.sentRows : 0);
+    return (
+      this.count + (this.fallback === undefined && Atomics.load(this.ctrl, COMMITTED) < this.sent ? this.sentRows : 0)
+    );
   }
   get written(): number {
     return this.local.written + (this.stats[S_WRITTEN] as number);
@@ -115,7 +129,15 @@ export class ThreadedHistoryWriter implements PositionHistory {
   }
 
   push(r: AvlReportIn, resourceId: string, live: boolean, feedId: string, receivedAt: number): void {
-    putRow(this.bufs[this.cur] as Float64Array, this.count++, r, this.strings.id(resourceId), live, this.strings.id(feedId), receivedAt);
+    putRow(
+      this.bufs[this.cur] as Float64Array,
+      this.count++,
+      r,
+      this.strings.id(resourceId),
+      live,
+      this.strings.id(feedId),
+      receivedAt,
+    );
     if (this.count >= this.capacity) this.flush();
   }
 
@@ -137,7 +159,14 @@ export class ThreadedHistoryWriter implements PositionHistory {
     }
     const fresh = this.strings.fresh;
     this.strings.fresh = [];
-    const m: HandOff = { type: 'rows', seq: ++this.sent, buf: this.cur, n, cutoff: this.clock() - this.opts.retentionMs, fresh };
+    const m: HandOff = {
+      type: 'rows',
+      seq: ++this.sent,
+      buf: this.cur,
+      n,
+      cutoff: this.clock() - this.opts.retentionMs,
+      fresh,
+    };
     this.worker.postMessage(m);
     this.sentRows = n;
     this.cur ^= 1;
@@ -148,7 +177,8 @@ export class ThreadedHistoryWriter implements PositionHistory {
   /** Flush and wait until every row pushed so far is committed. */
   sync(): void {
     this.flush();
-    if (!this.fallback && !this.waitCommitted(this.sent)) this.fail(new Error(`history writer thread stalled for ${this.stallLimitMs} ms`));
+    if (!this.fallback && !this.waitCommitted(this.sent))
+      this.fail(new Error(`history writer thread stalled for ${this.stallLimitMs} ms`));
   }
 
   close(): void {
@@ -159,7 +189,8 @@ export class ThreadedHistoryWriter implements PositionHistory {
     if (this.fallback) return;
     this.worker.postMessage({ type: 'close' });
     const deadline = performance.now() + 5_000;
-    while (Atomics.load(this.ctrl, CLOSED) === 0 && performance.now() < deadline) Atomics.wait(this.ctrl, CLOSED, 0, 100);
+    while (Atomics.load(this.ctrl, CLOSED) === 0 && performance.now() < deadline)
+      Atomics.wait(this.ctrl, CLOSED, 0, 100);
     if (Atomics.load(this.ctrl, CLOSED) === 0) void this.worker.terminate();
   }
 
@@ -199,7 +230,15 @@ export class ThreadedHistoryWriter implements PositionHistory {
     const num = this.bufs[this.cur] as Float64Array;
     this.count = 0;
     if (!this.db.open) return 0;
-    return writeBatch(this.fallback as PositionRowWriter, num, n, this.strings.strings, this.clock() - this.opts.retentionMs, this.local, (e, dropped) => this.opts.onError?.(e, dropped));
+    return writeBatch(
+      this.fallback as PositionRowWriter,
+      num,
+      n,
+      this.strings.strings,
+      this.clock() - this.opts.retentionMs,
+      this.local,
+      (e, dropped) => this.opts.onError?.(e, dropped),
+    );
   }
 }
 

@@ -12,7 +12,17 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PositionRowWriter, pruneLimit } from './history-rows.ts';
-import { CLOSED, COMMITTED, S_DROPPED, S_FLUSHES, S_PRUNED, S_WRITTEN, type HandOff, type WorkerInit, type WorkerReport } from './history-protocol.ts';
+import {
+  CLOSED,
+  COMMITTED,
+  S_DROPPED,
+  S_FLUSHES,
+  S_PRUNED,
+  S_WRITTEN,
+  type HandOff,
+  type WorkerInit,
+  type WorkerReport,
+} from './history-protocol.ts';
 
 const init = workerData as WorkerInit;
 const port = parentPort;

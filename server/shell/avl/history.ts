@@ -55,7 +55,15 @@ export interface PositionHistory {
 }
 
 /** Copy one report into row `i` of a buffer (no allocation: the decoded report can die young). */
-export function putRow(num: Float64Array, i: number, r: AvlReportIn, resource: number, live: boolean, feed: number, receivedAt: number): void {
+export function putRow(
+  num: Float64Array,
+  i: number,
+  r: AvlReportIn,
+  resource: number,
+  live: boolean,
+  feed: number,
+  receivedAt: number,
+): void {
   const k = i * ROW;
   num[k + F_RECEIVED] = receivedAt;
   num[k + F_FIX_TIME] = Math.round(r.fixTimeMs);
@@ -122,10 +130,18 @@ export class HistoryWriter implements PositionHistory {
       this.dropped += n;
       return 0;
     }
-    return writeBatch(this.rows, this.num, n, this.strings.strings, this.clock() - this.opts.retentionMs, this, (e, dropped) => {
-      if (this.opts.onError) this.opts.onError(e, dropped);
-      else throw e;
-    });
+    return writeBatch(
+      this.rows,
+      this.num,
+      n,
+      this.strings.strings,
+      this.clock() - this.opts.retentionMs,
+      this,
+      (e, dropped) => {
+        if (this.opts.onError) this.opts.onError(e, dropped);
+        else throw e;
+      },
+    );
   }
 
   sync(): void {

@@ -67,9 +67,11 @@ export function parseOsmAndTime(v: string | undefined, now: number): number {
 }
 
 function resourceFor(device: string | undefined, trackers: Map<string, string>): string {
-  if (device === undefined || device === '') throw new JcrError('JCR_VALIDATION', 'id (device id) is required', { path: 'id' });
+  if (device === undefined || device === '')
+    throw new JcrError('JCR_VALIDATION', 'id (device id) is required', { path: 'id' });
   const id = trackers.get(device);
-  if (id === undefined) throw new JcrError('JCR_AVL_UNKNOWN_RESOURCE', `no resource has tracker "${device.slice(0, 64)}"`, { path: 'id' });
+  if (id === undefined)
+    throw new JcrError('JCR_AVL_UNKNOWN_RESOURCE', `no resource has tracker "${device.slice(0, 64)}"`, { path: 'id' });
   return id;
 }
 
@@ -105,11 +107,15 @@ export function fromJson(body: Fields, trackers: Map<string, string>, now: numbe
   const device = first(body.device_id);
   const resourceId = resourceFor(device, trackers);
   const locs = Array.isArray(body.location) ? body.location : [body.location];
-  if (locs.length === 0 || locs.length > 100) throw new JcrError('JCR_VALIDATION', 'location must be an object or an array of 1..100', { path: 'location' });
+  if (locs.length === 0 || locs.length > 100)
+    throw new JcrError('JCR_VALIDATION', 'location must be an object or an array of 1..100', { path: 'location' });
   return locs.map((l, i) => {
     const loc = obj(l);
     const coords = obj(loc?.coords);
-    if (!loc || !coords) throw new JcrError('JCR_VALIDATION', 'location.coords is required', { path: `location${locs.length > 1 ? `[${i}]` : ''}.coords` });
+    if (!loc || !coords)
+      throw new JcrError('JCR_VALIDATION', 'location.coords is required', {
+        path: `location${locs.length > 1 ? `[${i}]` : ''}.coords`,
+      });
     const ts = loc.timestamp;
     return {
       resourceId,
@@ -133,7 +139,8 @@ function requestReports(req: Request, trackers: Map<string, string>, now: number
   const o = obj(body);
   if (o && 'location' in o) return fromJson(o, trackers, now);
   if (o && Object.keys(o).length > 0) return [fromFields(o, trackers, now)];
-  if (typeof body === 'string' && body.length > 0) return [fromFields(Object.fromEntries(new URLSearchParams(body)), trackers, now)];
+  if (typeof body === 'string' && body.length > 0)
+    return [fromFields(Object.fromEntries(new URLSearchParams(body)), trackers, now)];
   throw new JcrError('JCR_VALIDATION', 'no OsmAnd fields in the query string or body', { path: 'id' });
 }
 
@@ -147,7 +154,11 @@ export function osmandRoutes(avl: AvlService, scenario: Scenario): Router {
   r.use(express.text({ type: ['text/plain', 'application/octet-stream'], limit: BODY_LIMIT }));
   const handler: RequestHandler = (req, res) => {
     const feed = avl.feeds.authenticate(presentedToken(req.headers.authorization, req.originalUrl));
-    if (!feed) throw new JcrError('JCR_UNAUTHENTICATED', 'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)');
+    if (!feed)
+      throw new JcrError(
+        'JCR_UNAUTHENTICATED',
+        'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)',
+      );
     const reports = requestReports(req, trackers, avl.now());
     const out: BatchOutcome = avl.ingest(reports, feed);
     const hard = out.rejected.find((x) => !ALREADY_STORED.has(x.code));
@@ -155,7 +166,9 @@ export function osmandRoutes(avl: AvlService, scenario: Scenario): Router {
       res.status(200).json({ accepted: out.accepted, rejected: out.rejected });
       return;
     }
-    res.status(ERRORS[hard.code].status).json({ error: { code: hard.code, message: hard.message, details: { accepted: out.accepted, rejected: out.rejected } } });
+    res.status(ERRORS[hard.code].status).json({
+      error: { code: hard.code, message: hard.message, details: { accepted: out.accepted, rejected: out.rejected } },
+    });
   };
   r.get('/', handler);
   r.post('/', handler);

@@ -1,4 +1,10 @@
-import { AvlIngest, type AvlReportIn, type BatchOutcome, type FeedScope, type IngestSink } from '../../core/avl/ingest.ts';
+import {
+  AvlIngest,
+  type AvlReportIn,
+  type BatchOutcome,
+  type FeedScope,
+  type IngestSink,
+} from '../../core/avl/ingest.ts';
 import { AVL_LIMITS, type AvlLimits } from '../../core/avl/limits.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Engine } from '../engine.ts';
@@ -57,7 +63,11 @@ export class AvlService {
       tickMs: this.limits.historyTickMs,
       retentionMs: this.limits.historyRetentionMs,
       maxPending: this.limits.historyMaxPending,
-      onError: (e, rows) => opts.log.error('position history flush failed; rows dropped', { rows, err: e instanceof Error ? e.message : String(e) }),
+      onError: (e, rows) =>
+        opts.log.error('position history flush failed; rows dropped', {
+          rows,
+          err: e instanceof Error ? e.message : String(e),
+        }),
     };
     const store = opts.engine.store;
     const threaded = (opts.historyThread ?? true) && store.path !== ':memory:';
@@ -86,7 +96,11 @@ export class AvlService {
       this.stats.rejected += reports.length;
       this.rejectedByCode.set('JCR_RATE_LIMITED', (this.rejectedByCode.get('JCR_RATE_LIMITED') ?? 0) + reports.length);
       const message = `feed over ${this.limits.feedReportsPerS} reports/s (burst ${this.limits.feedBurstReports}); batch refused`;
-      return { accepted: 0, rejected: reports.map((_, index) => ({ index, code: 'JCR_RATE_LIMITED' as const, message })), moved: [] };
+      return {
+        accepted: 0,
+        rejected: reports.map((_, index) => ({ index, code: 'JCR_RATE_LIMITED' as const, message })),
+        moved: [],
+      };
     }
     const now = (this.batchNow = this.clock());
     const out = this.core.ingestBatch(reports, feed, now, this.sink);

@@ -38,7 +38,12 @@ export interface AvlWsHandle {
  */
 export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: Every): AvlWsHandle {
   const L = avl.limits;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: L.maxFrameBytes, perMessageDeflate: false, clientTracking: true });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: L.maxFrameBytes,
+    perMessageDeflate: false,
+    clientTracking: true,
+  });
   const conns = new WeakMap<WebSocket, Conn>();
   const perFeed = new Map<string, number>();
   // One reader for every connection: frames are handled one at a time, each to its ack, and the
@@ -58,12 +63,20 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
     }
     const feed = avl.feeds.authenticate(presentedToken(req.headers.authorization, req.url));
     if (!feed) {
-      refuse(socket, 'JCR_UNAUTHENTICATED', 'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)');
+      refuse(
+        socket,
+        'JCR_UNAUTHENTICATED',
+        'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)',
+      );
       return;
     }
     const open = perFeed.get(feed.id) ?? 0;
     if (open >= L.maxConnectionsPerFeed || wss.clients.size >= L.maxConnections) {
-      refuse(socket, 'JCR_RATE_LIMITED', `too many AVL connections (per feed ${L.maxConnectionsPerFeed}, in all ${L.maxConnections})`);
+      refuse(
+        socket,
+        'JCR_RATE_LIMITED',
+        `too many AVL connections (per feed ${L.maxConnectionsPerFeed}, in all ${L.maxConnections})`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, feed, socket));
@@ -156,7 +169,8 @@ function closeWith(ws: WebSocket, code: ErrorCode): void {
 function refuse(socket: Duplex, code: ErrorCode, message: string): void {
   const status = ERRORS[code].status;
   const body = JSON.stringify({ error: { code, message } });
-  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
+  const reason =
+    status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
   const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="jcr-avl"\r\n' : '';
   socket.on('error', () => socket.destroy());
   socket.end(

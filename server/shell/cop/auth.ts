@@ -36,6 +36,7 @@ export function authenticateCop(req: IncomingMessage, opts: CopAuthOptions): Cop
     }
   }
   // Compare digests: equal length, constant time, whatever was presented.
-  if (opts.token && presented !== undefined && timingSafeEqual(sha(presented), sha(opts.token))) return { id: 'cop-token', via: 'token' };
+  if (opts.token && presented !== undefined && timingSafeEqual(sha(presented), sha(opts.token)))
+    return { id: 'cop-token', via: 'token' };
   return null;
 }

@@ -34,7 +34,8 @@ export function copDescriptor(): protobuf.INamespace {
   const v1 = root.lookup('jcr.v1') as protobuf.Namespace;
   const nested: Record<string, protobuf.AnyNestedObject> = {};
   for (const obj of v1.nestedArray) {
-    if (obj.name.startsWith('Cop') || obj.name === 'ResourceStatus') nested[obj.name] = obj.toJSON() as protobuf.AnyNestedObject;
+    if (obj.name.startsWith('Cop') || obj.name === 'ResourceStatus')
+      nested[obj.name] = obj.toJSON() as protobuf.AnyNestedObject;
   }
   return { nested: { jcr: { nested: { v1: { nested } } } } };
 }

@@ -25,7 +25,13 @@ export function coverSummaryMsg(s: CoverSnapshot): CopCoverSummaryMsg {
     }
     for (const g of x.gaps) gapCells += g.cells.length;
   }
-  return { computedAtMs: Math.round(s.computedAtMs), eventSeq: s.eventSeq, figures, gapCells, standbyMoves: s.standby.length };
+  return {
+    computedAtMs: Math.round(s.computedAtMs),
+    eventSeq: s.eventSeq,
+    figures,
+    gapCells,
+    standbyMoves: s.standby.length,
+  };
 }
 
 /** What /ws/cop needs of the cover service (server/shell/cover/service.ts CoverService). */

@@ -79,7 +79,12 @@ export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
     const s = opts.cover?.latest();
     if (s) hub.onCover(coverSummaryMsg(s));
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: L.maxControlBytes, perMessageDeflate: false, clientTracking: true });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: L.maxControlBytes,
+    perMessageDeflate: false,
+    clientTracking: true,
+  });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -89,7 +94,11 @@ export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
     }
     const principal = authenticateCop(req, { token: opts.token, users: opts.users });
     if (!principal) {
-      refuse(socket, 'JCR_UNAUTHENTICATED', 'sign in, or present the COP token (Authorization: Bearer TOKEN or ?token=TOKEN)');
+      refuse(
+        socket,
+        'JCR_UNAUTHENTICATED',
+        'sign in, or present the COP token (Authorization: Bearer TOKEN or ?token=TOKEN)',
+      );
       return;
     }
     if (hub.clientCount >= L.maxClients) {
@@ -162,8 +171,11 @@ export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
 function refuse(socket: Duplex, code: ErrorCode, message: string): void {
   const status = ERRORS[code].status;
   const body = JSON.stringify({ error: { code, message } });
-  const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
+  const reason =
+    status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
   const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="jcr-cop"\r\n' : '';
   socket.on('error', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

@@ -43,7 +43,11 @@ export interface MovesQuery {
 type Res = Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>;
 
 /** Figures and gap cells of these surfaces (unknown keys skipped) from these resources, each timed. */
-export function computeSurfaces(model: CoverModel, resources: readonly Res[], keys: readonly string[]): CoverSurfaceSnapshot[] {
+export function computeSurfaces(
+  model: CoverModel,
+  resources: readonly Res[],
+  keys: readonly string[],
+): CoverSurfaceSnapshot[] {
   const out: CoverSurfaceSnapshot[] = [];
   for (const key of keys) {
     const s = model.surface(key);
@@ -52,7 +56,17 @@ export function computeSurfaces(model: CoverModel, resources: readonly Res[], ke
     const r = model.compute(s, model.sources(s, resources));
     const gaps = model.gaps(r);
     const computeMs = Math.round((performance.now() - t0) * 10) / 10;
-    out.push({ key: s.key, agency: s.agency, capability: s.capability, method: r.method, computeMs, sources: r.sourceIds.length, figures: r.figures, gaps, responders: r.responders });
+    out.push({
+      key: s.key,
+      agency: s.agency,
+      capability: s.capability,
+      method: r.method,
+      computeMs,
+      sources: r.sourceIds.length,
+      figures: r.figures,
+      gaps,
+      responders: r.responders,
+    });
   }
   return out;
 }

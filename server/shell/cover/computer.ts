@@ -42,7 +42,12 @@ export class InlineComputer implements CoverComputer {
     try {
       this.calc.apply(changes);
       const a: CoverAsk = ask;
-      const value = a.kind === 'compute' ? this.calc.compute(a.surfaces) : a.kind === 'moves' ? this.calc.moves(a.query) : this.calc.whatIf(a.resourceIds);
+      const value =
+        a.kind === 'compute'
+          ? this.calc.compute(a.surfaces)
+          : a.kind === 'moves'
+            ? this.calc.moves(a.query)
+            : this.calc.whatIf(a.resourceIds);
       return Promise.resolve(value as CoverAnswers[A['kind']]);
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
@@ -139,7 +144,11 @@ export class WorkerComputer implements CoverComputer {
     this.stats.crashes++;
     this.crashesInARow++;
     const delay = Math.min(30_000, this.restartDelayMs * 2 ** (this.crashesInARow - 1));
-    this.log?.error('cover worker stopped; restarting, the last cover picture is kept meanwhile', { exitCode: code, unanswered: this.pending.size + this.queue.length, restartInMs: delay });
+    this.log?.error('cover worker stopped; restarting, the last cover picture is kept meanwhile', {
+      exitCode: code,
+      unanswered: this.pending.size + this.queue.length,
+      restartInMs: delay,
+    });
     // The new worker starts with no fleet: listeners resend it with their next request.
     for (const l of this.resetListeners) l();
     const lost = [...this.pending.values()];
@@ -158,7 +167,11 @@ export class WorkerComputer implements CoverComputer {
     if (m.ok) p.resolve(m.value);
     else {
       const code = m.error.code;
-      p.reject(code !== undefined && code in ERRORS ? new JcrError(code as ErrorCode, m.error.message) : new JcrError('JCR_INTERNAL', `cover computation failed: ${m.error.message}`));
+      p.reject(
+        code !== undefined && code in ERRORS
+          ? new JcrError(code as ErrorCode, m.error.message)
+          : new JcrError('JCR_INTERNAL', `cover computation failed: ${m.error.message}`),
+      );
     }
   }
 

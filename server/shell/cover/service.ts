@@ -20,7 +20,14 @@
 import type { Clock } from '../../core/clock.ts';
 import { respondersImpact, type CoverImpact } from '../../core/cover/impact.ts';
 import { CoverModel, type CoverOptions } from '../../core/cover/model.ts';
-import { recommendMoves, whatIf, whatIfFromResponders, type MoveOptions, type MoveRecommendation, type WhatIfResult } from '../../core/cover/moves.ts';
+import {
+  recommendMoves,
+  whatIf,
+  whatIfFromResponders,
+  type MoveOptions,
+  type MoveRecommendation,
+  type WhatIfResult,
+} from '../../core/cover/moves.ts';
 import type { ResponderLists } from '../../core/cover/responders.ts';
 import { STANDBY_ARRIVAL_M, type StandbyMove } from '../../core/cover/standby.ts';
 import { isDeployable, ResourceStatus } from '../../core/fleet/status.ts';
@@ -46,7 +53,15 @@ export interface CoverSnapshot {
 export interface CoverSummary {
   computedAtMs: number;
   eventSeq: number;
-  figures: Array<{ surface: string; standardId: string; nth: number; withinS: number; coveredShare: number; meetsStandard: boolean; label: string }>;
+  figures: Array<{
+    surface: string;
+    standardId: string;
+    nth: number;
+    withinS: number;
+    coveredShare: number;
+    meetsStandard: boolean;
+    label: string;
+  }>;
   gapCells: number;
   standbyMoves: number;
 }
@@ -116,7 +131,13 @@ export class CoverService {
   /** Main-thread model: surface definitions, and the synchronous whatIf/moves. */
   readonly model: CoverModel;
   readonly computer: CoverComputer;
-  readonly stats: CoverServiceStats = { computes: 0, lastDispatchMs: 0, lastPublishMs: 0, lastComputeMs: 0, refreshes: 0 };
+  readonly stats: CoverServiceStats = {
+    computes: 0,
+    lastDispatchMs: 0,
+    lastPublishMs: 0,
+    lastComputeMs: 0,
+    refreshes: 0,
+  };
   private readonly engine: Engine;
   private readonly clock: Clock;
   private readonly log: Logger | undefined;
@@ -223,7 +244,15 @@ export class CoverService {
     const s = this.snapshot;
     if (!s) return null;
     const figures = s.surfaces.flatMap((x) =>
-      x.figures.map((f) => ({ surface: f.surface, standardId: f.standardId, nth: f.nth, withinS: f.withinS, coveredShare: f.coveredShare, meetsStandard: f.meetsStandard, label: f.label })),
+      x.figures.map((f) => ({
+        surface: f.surface,
+        standardId: f.standardId,
+        nth: f.nth,
+        withinS: f.withinS,
+        coveredShare: f.coveredShare,
+        meetsStandard: f.meetsStandard,
+        label: f.label,
+      })),
     );
     const gapCells = s.surfaces.reduce((n, x) => n + x.gaps.reduce((m, g) => m + g.cells.length, 0), 0);
     return { computedAtMs: s.computedAtMs, eventSeq: s.eventSeq, figures, gapCells, standbyMoves: s.standby.length };
@@ -249,9 +278,15 @@ export class CoverService {
       this.cancelTimer = null;
     }
     // Surfaces the worker is computing now count as dirty too: its answer will be older than this.
-    const keys = this.model.surfaces.filter((s) => this.dirty.has(s.key) || this.inFlight.includes(s.key)).map((s) => s.key);
+    const keys = this.model.surfaces
+      .filter((s) => this.dirty.has(s.key) || this.inFlight.includes(s.key))
+      .map((s) => s.key);
     this.dirty.clear();
-    this.publish(computeSurfaces(this.model, [...this.engine.room.fleet.all()], keys), this.engine.room.lastSeq, this.changeGen);
+    this.publish(
+      computeSurfaces(this.model, [...this.engine.room.fleet.all()], keys),
+      this.engine.room.lastSeq,
+      this.changeGen,
+    );
     return this.snapshot!;
   }
 
@@ -265,7 +300,8 @@ export class CoverService {
       this.cancelTimer();
       this.cancelTimer = null;
     }
-    if (this.inFlight.length === 0 && this.dirty.size === 0 && !this.standbyChanged && this.snapshot) return Promise.resolve(this.snapshot);
+    if (this.inFlight.length === 0 && this.dirty.size === 0 && !this.standbyChanged && this.snapshot)
+      return Promise.resolve(this.snapshot);
     const need = this.changeGen;
     const p = new Promise<CoverSnapshot>((resolve, reject) => this.waiters.push({ resolve, reject, need }));
     this.dispatch();
@@ -277,7 +313,12 @@ export class CoverService {
     const out: AvailabilityChange[] = [];
     for (const r of this.engine.room.fleet.all()) {
       const prev = this.sent.get(r.def.id);
-      if (prev && prev.status === r.status && (!isDeployable(r.status) || (Object.is(prev.lat, r.lat) && Object.is(prev.lon, r.lon)))) continue;
+      if (
+        prev &&
+        prev.status === r.status &&
+        (!isDeployable(r.status) || (Object.is(prev.lat, r.lat) && Object.is(prev.lon, r.lon)))
+      )
+        continue;
       out.push({ resourceId: r.def.id, status: r.status, lat: r.lat, lon: r.lon });
       this.sent.set(r.def.id, { status: r.status, lat: r.lat, lon: r.lon });
     }
@@ -383,7 +424,9 @@ export class CoverService {
       this.dispatch();
       return;
     }
-    this.log?.error('cover recompute failed; serving the last picture', { err: e instanceof Error ? e.message : String(e) });
+    this.log?.error('cover recompute failed; serving the last picture', {
+      err: e instanceof Error ? e.message : String(e),
+    });
     const ws = this.waiters;
     this.waiters = [];
     const snap = this.snapshot;
@@ -407,7 +450,10 @@ export class CoverService {
   whatIf(resourceIds: readonly string[]): WhatIfResult {
     for (const id of resourceIds) this.engine.room.fleet.require(id);
     const lists = this.responders();
-    return whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds) ?? whatIf(this.model, [...this.engine.room.fleet.all()], resourceIds);
+    return (
+      whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds) ??
+      whatIf(this.model, [...this.engine.room.fleet.all()], resourceIds)
+    );
   }
 
   /**
@@ -418,7 +464,10 @@ export class CoverService {
     for (const id of resourceIds) this.engine.room.fleet.require(id);
     await this.flushAsync();
     const lists = this.responders();
-    return whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds) ?? this.computer.request(this.changes(), { kind: 'whatIf', resourceIds: [...resourceIds] });
+    return (
+      whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds) ??
+      this.computer.request(this.changes(), { kind: 'whatIf', resourceIds: [...resourceIds] })
+    );
   }
 
   /**
@@ -433,7 +482,12 @@ export class CoverService {
 
   /** Health of the cover computation, for /metrics. */
   health(): CoverHealth {
-    return { computes: this.stats.computes, lastComputeMs: this.stats.lastComputeMs, restarts: this.computer.restarts, refreshes: this.stats.refreshes };
+    return {
+      computes: this.stats.computes,
+      lastComputeMs: this.stats.lastComputeMs,
+      restarts: this.computer.restarts,
+      refreshes: this.stats.refreshes,
+    };
   }
 
   /** Standby moves, best first, on this thread; resources already on a standby move are left where they go. */
@@ -443,7 +497,11 @@ export class CoverService {
 
   /** moves computed on the cover worker, whose trees the live recompute keeps warm (same answer). */
   movesAsync(opts: Omit<MoveOptions, 'prune'> = {}): Promise<MoveRecommendation[]> {
-    const query = { ...(opts.surface !== undefined ? { surface: opts.surface } : {}), ...(opts.limit !== undefined ? { limit: opts.limit } : {}), exclude: [...this.excluded(opts)] };
+    const query = {
+      ...(opts.surface !== undefined ? { surface: opts.surface } : {}),
+      ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+      exclude: [...this.excluded(opts)],
+    };
     return this.computer.request(this.changes(), { kind: 'moves', query });
   }
 
@@ -468,9 +526,15 @@ export class CoverService {
       for (const id of arrived) {
         if (!room.standby.get(id)) continue;
         try {
-          this.engine.execute({ type: 'cover.endStandby', resourceId: id, reason: 'arrived' }, { origin: 'system', actor: 'cover' });
+          this.engine.execute(
+            { type: 'cover.endStandby', resourceId: id, reason: 'arrived' },
+            { origin: 'system', actor: 'cover' },
+          );
         } catch (e) {
-          this.log?.warn('standby arrival not recorded', { resourceId: id, err: e instanceof Error ? e.message : String(e) });
+          this.log?.warn('standby arrival not recorded', {
+            resourceId: id,
+            err: e instanceof Error ? e.message : String(e),
+          });
         }
       }
     });

@@ -1,6 +1,14 @@
 import Flatbush from 'flatbush';
 import type { BuildReport, RoadGraph } from '../../core/graph/build.ts';
-import { graphArrayView, graphFromArrays, graphScalars, layoutGraph, writeGraphBlock, type GraphArrayPlace, type GraphTypedArray } from '../network/graph-arrays.ts';
+import {
+  graphArrayView,
+  graphFromArrays,
+  graphScalars,
+  layoutGraph,
+  writeGraphBlock,
+  type GraphArrayPlace,
+  type GraphTypedArray,
+} from '../network/graph-arrays.ts';
 
 /**
  * The road graph's CSR typed arrays copied once into one SharedArrayBuffer, so the cover worker

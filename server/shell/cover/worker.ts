@@ -15,7 +15,10 @@ import { openSharedGraph } from './shared-graph.ts';
 const port = parentPort;
 if (!port) throw new Error('cover/worker.ts must run as a worker thread');
 const init = workerData as WorkerInit;
-const planner = new JourneyPlanner(openSharedGraph(init.graph), new SpeedModel(init.speedProfiles), { maxSnapM: init.maxSnapM, offRoadKmh: init.offRoadKmh });
+const planner = new JourneyPlanner(openSharedGraph(init.graph), new SpeedModel(init.speedProfiles), {
+  maxSnapM: init.maxSnapM,
+  offRoadKmh: init.offRoadKmh,
+});
 const calc = new CoverCalc(planner, init.scenario, init.model);
 
 port.on('message', (m: CoverRequest) => {
@@ -25,14 +28,25 @@ port.on('message', (m: CoverRequest) => {
   try {
     calc.apply(m.changes);
     const a = m.ask;
-    const value = a.kind === 'compute' ? calc.compute(a.surfaces) : a.kind === 'moves' ? calc.moves(a.query) : calc.whatIf(a.resourceIds);
+    const value =
+      a.kind === 'compute'
+        ? calc.compute(a.surfaces)
+        : a.kind === 'moves'
+          ? calc.moves(a.query)
+          : calc.whatIf(a.resourceIds);
     reply = { id: m.id, ok: true, value, ms: performance.now() - t0 };
     // A picture's responder lists are moved to the main thread, not copied (made fresh per compute).
     if (a.kind === 'compute') {
-      transfer = (value as CoverSurfaceSnapshot[]).flatMap((p) => [p.responders.times.buffer, p.responders.who.buffer]).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+      transfer = (value as CoverSurfaceSnapshot[])
+        .flatMap((p) => [p.responders.times.buffer, p.responders.who.buffer])
+        .filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
     }
   } catch (e) {
-    reply = { id: m.id, ok: false, error: { message: e instanceof Error ? e.message : String(e), ...(isJcrError(e) ? { code: e.code } : {}) } };
+    reply = {
+      id: m.id,
+      ok: false,
+      error: { message: e instanceof Error ? e.message : String(e), ...(isJcrError(e) ? { code: e.code } : {}) },
+    };
   }
   port.postMessage(reply, transfer);
 });

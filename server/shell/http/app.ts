@@ -70,7 +70,11 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument());
   });
   app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok', uptimeS: Math.round((Date.now() - deps.startedAt) / 1000), lastSeq: deps.engine.room.lastSeq });
+    res.json({
+      status: 'ok',
+      uptimeS: Math.round((Date.now() - deps.startedAt) / 1000),
+      lastSeq: deps.engine.room.lastSeq,
+    });
   });
   app.use('/api', scenarioRoutes(deps));
   app.use('/api', resourceRoutes(deps));
@@ -85,7 +89,12 @@ export function createApp(deps: AppDeps): Express {
       tileUrl: deps.tiles?.url,
       tileAttribution: deps.tiles?.attribution,
       // Which features the screens may offer; issue 6 (cover) and the COP hub flip theirs on.
-      features: () => ({ incidents: true, recommendations: deps.mobilisation !== undefined, cover: deps.cover !== undefined, cop: false }),
+      features: () => ({
+        incidents: true,
+        recommendations: deps.mobilisation !== undefined,
+        cover: deps.cover !== undefined,
+        cop: false,
+      }),
     }),
   );
   app.use('/api', notFound);

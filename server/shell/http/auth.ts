@@ -31,7 +31,10 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 }
 
 /** The session token from `Authorization: Bearer …` or the session cookie. */
-export function sessionToken(headers: { authorization?: string | undefined; cookie?: string | undefined }): string | undefined {
+export function sessionToken(headers: {
+  authorization?: string | undefined;
+  cookie?: string | undefined;
+}): string | undefined {
   const auth = headers.authorization;
   if (auth && /^Bearer /i.test(auth)) return auth.slice(7).trim();
   return parseCookies(headers.cookie).get(SESSION_COOKIE);
@@ -94,7 +97,10 @@ export function authRoutes(users: Users, clock: Clock, opts: { secureCookies: bo
     if (!user) throw new JcrError('JCR_UNAUTHENTICATED', 'wrong user name or password');
     const { token, expiresAt } = users.startSession(user.username);
     const maxAge = Math.floor((expiresAt - clock()) / 1000);
-    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${opts.secureCookies ? '; Secure' : ''}`);
+    res.setHeader(
+      'Set-Cookie',
+      `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${opts.secureCookies ? '; Secure' : ''}`,
+    );
     res.json({ user, token, expiresAt });
   });
 
@@ -113,7 +119,13 @@ export function authRoutes(users: Users, clock: Clock, opts: { secureCookies: bo
 }
 
 /** API paths that answer without sign-in: liveness, readiness, the sign-in itself and the API description. */
-export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/login', '/logout', '/openapi.json']);
+export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set([
+  '/health',
+  '/ready',
+  '/login',
+  '/logout',
+  '/openapi.json',
+]);
 
 /** Writes per signed-in user: a burst of 30, then 10 a second. A dispatcher's real pace is far below. */
 export const WRITE_BURST = 30;

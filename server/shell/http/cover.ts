@@ -20,16 +20,40 @@ export function coverJson(s: CoverSnapshot) {
         type: 'Feature' as const,
         geometry: {
           type: 'Polygon' as const,
-          coordinates: [[[c.west, c.south], [c.east, c.south], [c.east, c.north], [c.west, c.north], [c.west, c.south]]],
+          coordinates: [
+            [
+              [c.west, c.south],
+              [c.east, c.south],
+              [c.east, c.north],
+              [c.west, c.north],
+              [c.west, c.south],
+            ],
+          ],
         },
-        properties: { surface: g.surface, nth: g.nth, withinS: g.withinS, medianS: c.medianS, worstS: c.worstS, nodes: c.nodes, row: c.row, col: c.col },
+        properties: {
+          surface: g.surface,
+          nth: g.nth,
+          withinS: g.withinS,
+          medianS: c.medianS,
+          worstS: c.worstS,
+          nodes: c.nodes,
+          row: c.row,
+          col: c.col,
+        },
       })),
     ),
   );
   return {
     computedAtMs: s.computedAtMs,
     eventSeq: s.eventSeq,
-    surfaces: s.surfaces.map((x) => ({ key: x.key, agency: x.agency, capability: x.capability, method: x.method, computeMs: x.computeMs, sources: x.sources })),
+    surfaces: s.surfaces.map((x) => ({
+      key: x.key,
+      agency: x.agency,
+      capability: x.capability,
+      method: x.method,
+      computeMs: x.computeMs,
+      sources: x.sources,
+    })),
     figures: s.surfaces.flatMap((x) => x.figures),
     gaps: { type: 'FeatureCollection' as const, features },
     standby: s.standby,
@@ -39,7 +63,8 @@ export function coverJson(s: CoverSnapshot) {
 export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undefined }): Router {
   const r = Router();
   const need = (): CoverService => {
-    if (!deps.cover) throw new JcrError('JCR_NOT_READY', 'cover is not available: the server has no road network loaded');
+    if (!deps.cover)
+      throw new JcrError('JCR_NOT_READY', 'cover is not available: the server has no road network loaded');
     return deps.cover;
   };
   r.get('/cover', async (req, res) => {
@@ -58,13 +83,16 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
     const q = asObject(req.query, 'query');
     const surface = str(q, 'surface', { optional: true, max: 100 });
     if (surface !== undefined && !c.model.surface(surface)) {
-      throw new JcrError('JCR_VALIDATION', `surface must be one of ${c.model.surfaces.map((s) => s.key).join(', ')}`, { path: 'surface' });
+      throw new JcrError('JCR_VALIDATION', `surface must be one of ${c.model.surfaces.map((s) => s.key).join(', ')}`, {
+        path: 'surface',
+      });
     }
     const limitRaw = q['limit'];
     let limit = 5;
     if (limitRaw !== undefined) {
       limit = Number(limitRaw);
-      if (typeof limitRaw !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > 50) throw new JcrError('JCR_VALIDATION', 'limit must be an integer 1..50', { path: 'limit' });
+      if (typeof limitRaw !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > 50)
+        throw new JcrError('JCR_VALIDATION', 'limit must be an integer 1..50', { path: 'limit' });
     }
     // On the cover worker: a cold search from every destination must not hold up the event loop.
     res.json({ moves: await c.movesAsync({ ...(surface !== undefined ? { surface } : {}), limit }) });
@@ -85,7 +113,10 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
   });
   r.post('/cover/moves/:resourceId/cancel', (req, res) => {
     const u = authorize(res, req, 'cover.move');
-    const events = deps.engine.execute({ type: 'cover.endStandby', resourceId: req.params.resourceId, reason: 'cancelled' }, { origin: 'operator', actor: u.username });
+    const events = deps.engine.execute(
+      { type: 'cover.endStandby', resourceId: req.params.resourceId, reason: 'cancelled' },
+      { origin: 'operator', actor: u.username },
+    );
     res.json({ seq: deps.engine.room.lastSeq, events: events.length });
   });
   r.post('/cover/what-if', async (req, res) => {
@@ -93,8 +124,15 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
     const c = need();
     const b = asObject(req.body);
     const ids = b['resourceIds'];
-    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100 || !ids.every((x): x is string => typeof x === 'string' && x.length <= 64)) {
-      throw new JcrError('JCR_VALIDATION', 'resourceIds must be an array of 1..100 resource ids', { path: 'resourceIds' });
+    if (
+      !Array.isArray(ids) ||
+      ids.length === 0 ||
+      ids.length > 100 ||
+      !ids.every((x): x is string => typeof x === 'string' && x.length <= 64)
+    ) {
+      throw new JcrError('JCR_VALIDATION', 'resourceIds must be an array of 1..100 resource ids', {
+        path: 'resourceIds',
+      });
     }
     res.json(await c.whatIfAsync(ids));
   });

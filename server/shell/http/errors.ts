@@ -24,7 +24,13 @@ interface BodyParserError {
 }
 
 function isBodyParserError(e: unknown): e is BodyParserError {
-  return typeof e === 'object' && e !== null && 'type' in e && typeof (e as { type: unknown }).type === 'string' && 'status' in e;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    'type' in e &&
+    typeof (e as { type: unknown }).type === 'string' &&
+    'status' in e
+  );
 }
 
 function fromBodyParser(e: BodyParserError): JcrError {

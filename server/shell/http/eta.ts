@@ -24,11 +24,18 @@ export function etaRoutes(deps: { planner?: JourneyPlanner | undefined }): Route
     const to = latLonParam(req.query.to, 'to');
     const profile = req.query.profile;
     if (typeof profile !== 'string' || !planner.speed.has(profile)) {
-      throw new JcrError('JCR_VALIDATION', `profile must be one of ${planner.speed.profileNames.join(', ')}`, { path: 'profile' });
+      throw new JcrError('JCR_VALIDATION', `profile must be one of ${planner.speed.profileNames.join(', ')}`, {
+        path: 'profile',
+      });
     }
     const route = planner.eta(from, to, profile);
-    if (!route) throw new JcrError('JCR_NOT_FOUND', `no ${profile} route from ${req.query.from} to ${req.query.to} within the search bound`);
-    const end = (s: typeof route.from) => (s ? { lat: s.snappedLat, lon: s.snappedLon, offRoadM: round(s.offRoadM, 1) } : null);
+    if (!route)
+      throw new JcrError(
+        'JCR_NOT_FOUND',
+        `no ${profile} route from ${req.query.from} to ${req.query.to} within the search bound`,
+      );
+    const end = (s: typeof route.from) =>
+      s ? { lat: s.snappedLat, lon: s.snappedLon, offRoadM: round(s.offRoadM, 1) } : null;
     res.json({
       profile,
       seconds: round(route.seconds, 1),

@@ -33,15 +33,22 @@ export function healthRoutes(deps: HealthDeps): Router {
     }
     const ready = database && deps.networkLoaded;
     if (!ready) {
-      const missing = [database ? '' : 'database', deps.networkLoaded ? '' : 'road network'].filter(Boolean).join(' and ');
-      throw new JcrError('JCR_NOT_READY', `not ready: ${missing} not loaded`, { details: { database, network: deps.networkLoaded } });
+      const missing = [database ? '' : 'database', deps.networkLoaded ? '' : 'road network']
+        .filter(Boolean)
+        .join(' and ');
+      throw new JcrError('JCR_NOT_READY', `not ready: ${missing} not loaded`, {
+        details: { database, network: deps.networkLoaded },
+      });
     }
     res.json({ ready, database, network: deps.networkLoaded });
   });
   r.get('/metrics', (req, res) => {
     const u = currentUser(res);
     if (!isLoopback(req.socket.remoteAddress) && !(u && can(u.role, 'admin'))) {
-      throw new JcrError(u ? 'JCR_FORBIDDEN' : 'JCR_UNAUTHENTICATED', 'metrics are for a local scraper or a duty officer');
+      throw new JcrError(
+        u ? 'JCR_FORBIDDEN' : 'JCR_UNAUTHENTICATED',
+        'metrics are for a local scraper or a duty officer',
+      );
     }
     res.type('text/plain; version=0.0.4').send(deps.metrics.render());
   });
@@ -50,13 +57,21 @@ export function healthRoutes(deps: HealthDeps): Router {
 
 /** Times recommendation requests end to end (journey search, ranking, cover impact, audit). */
 export function recommendTimer(metrics: Metrics): RequestHandler {
-  const h = metrics.histogram('jcr_recommendation_seconds', 'Time to answer GET /api/incidents/:id/recommendation', RECOMMEND_BUCKETS);
+  const h = metrics.histogram(
+    'jcr_recommendation_seconds',
+    'Time to answer GET /api/incidents/:id/recommendation',
+    RECOMMEND_BUCKETS,
+  );
   const requests = metrics.counter('jcr_http_requests_total', 'HTTP API requests by status class');
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       requests.inc({ status: `${Math.floor(res.statusCode / 100)}xx` });
-      if (req.method === 'GET' && /^\/api\/incidents\/[^/]+\/recommendation$/.test(req.originalUrl.split('?')[0] ?? '') && res.statusCode === 200) {
+      if (
+        req.method === 'GET' &&
+        /^\/api\/incidents\/[^/]+\/recommendation$/.test(req.originalUrl.split('?')[0] ?? '') &&
+        res.statusCode === 200
+      ) {
         h.observe(Number(process.hrtime.bigint() - start) / 1e9);
       }
     });

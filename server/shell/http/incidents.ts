@@ -35,7 +35,10 @@ export function acting(res: Response, b: Body | undefined): Acting {
   if (typeof u === 'object' && u !== null && 'username' in u && typeof u.username === 'string') {
     const role = 'role' in u ? u.role : undefined;
     const a = isRole(role) ? roleAgency(role) : null;
-    return { actor: u.username, agency: a === 'all' || a === null ? (b ? agencyOpt(b, 'actingAgency') : undefined) : a };
+    return {
+      actor: u.username,
+      agency: a === 'all' || a === null ? (b ? agencyOpt(b, 'actingAgency') : undefined) : a,
+    };
   }
   return { actor: 'operator', agency: b ? agencyOpt(b, 'actingAgency') : undefined };
 }
@@ -47,9 +50,13 @@ function agencyOpt(b: Body, key: string): Agency | undefined {
 function agencyList(b: Body, key: string): Agency[] | undefined {
   const v = b[key];
   if (v === undefined) return undefined;
-  if (!Array.isArray(v)) throw new JcrError('JCR_VALIDATION', `${key} must be an array of ${AGENCIES.join(', ')}`, { path: key });
+  if (!Array.isArray(v))
+    throw new JcrError('JCR_VALIDATION', `${key} must be an array of ${AGENCIES.join(', ')}`, { path: key });
   return v.map((x, i) => {
-    if (typeof x !== 'string' || !(AGENCIES as readonly string[]).includes(x)) throw new JcrError('JCR_VALIDATION', `${key}[${i}] must be one of ${AGENCIES.join(', ')}`, { path: `${key}[${i}]` });
+    if (typeof x !== 'string' || !(AGENCIES as readonly string[]).includes(x))
+      throw new JcrError('JCR_VALIDATION', `${key}[${i}] must be one of ${AGENCIES.join(', ')}`, {
+        path: `${key}[${i}]`,
+      });
     return x as Agency;
   });
 }
@@ -67,7 +74,10 @@ function stringList(b: Body, key: string, max = 50): string[] | undefined {
   if (!Array.isArray(v)) throw new JcrError('JCR_VALIDATION', `${key} must be an array of strings`, { path: key });
   if (v.length > max) throw new JcrError('JCR_VALIDATION', `${key} may hold at most ${max} items`, { path: key });
   return v.map((x, i) => {
-    if (typeof x !== 'string' || x.length === 0 || x.length > 64) throw new JcrError('JCR_VALIDATION', `${key}[${i}] must be a string of 1..64 characters`, { path: `${key}[${i}]` });
+    if (typeof x !== 'string' || x.length === 0 || x.length > 64)
+      throw new JcrError('JCR_VALIDATION', `${key}[${i}] must be a string of 1..64 characters`, {
+        path: `${key}[${i}]`,
+      });
     return x;
   });
 }
@@ -82,13 +92,27 @@ function methane(b: Body): Partial<Methane> | undefined {
   if (b.methane === undefined) return undefined;
   const m = asObject(b.methane, 'methane');
   const out: Partial<Methane> = {};
-  const known = ['majorIncident', 'exactLocation', 'type', 'hazards', 'access', 'casualties', 'servicesPresent', 'servicesRequired'];
-  for (const k of Object.keys(m)) if (!known.includes(k)) throw new JcrError('JCR_VALIDATION', `unknown METHANE field (known: ${known.join(', ')})`, { path: `methane.${k}` });
+  const known = [
+    'majorIncident',
+    'exactLocation',
+    'type',
+    'hazards',
+    'access',
+    'casualties',
+    'servicesPresent',
+    'servicesRequired',
+  ];
+  for (const k of Object.keys(m))
+    if (!known.includes(k))
+      throw new JcrError('JCR_VALIDATION', `unknown METHANE field (known: ${known.join(', ')})`, {
+        path: `methane.${k}`,
+      });
   const wrap = <T>(f: () => T): T => {
     try {
       return f();
     } catch (e) {
-      if (e instanceof JcrError && e.path !== undefined) throw new JcrError(e.code, `methane.${e.message}`, { path: `methane.${e.path}` });
+      if (e instanceof JcrError && e.path !== undefined)
+        throw new JcrError(e.code, `methane.${e.message}`, { path: `methane.${e.path}` });
       throw e;
     }
   };
@@ -111,7 +135,9 @@ function methane(b: Body): Partial<Methane> | undefined {
 }
 
 function noUnknown(b: Body, known: readonly string[]): void {
-  for (const k of Object.keys(b)) if (!known.includes(k)) throw new JcrError('JCR_VALIDATION', `unknown field (known: ${known.join(', ')})`, { path: k });
+  for (const k of Object.keys(b))
+    if (!known.includes(k))
+      throw new JcrError('JCR_VALIDATION', `unknown field (known: ${known.join(', ')})`, { path: k });
 }
 
 export function incidentJson(engine: Engine, inc: Incident) {
@@ -124,7 +150,14 @@ export function recommendFor(engine: Engine, mob: Mobilisation | undefined, inc:
   if (!mob) throw new JcrError('JCR_NOT_READY', 'no road network is loaded: recommendations need journey times');
   const room = engine.room;
   const now = room.clock();
-  return recommend({ scenario: room.scenario, fleet: room.fleet, incident: inc, now, journeys: mob.journeys, cover: mob.cover ? mob.cover(room.fleet, now) : null });
+  return recommend({
+    scenario: room.scenario,
+    fleet: room.fleet,
+    incident: inc,
+    now,
+    journeys: mob.journeys,
+    cover: mob.cover ? mob.cover(room.fleet, now) : null,
+  });
 }
 
 export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Router {
@@ -134,13 +167,24 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
   const ctxOf = (a: Acting) => ({ origin: 'operator' as const, actor: a.actor });
   const getVisible = (id: string, a: Acting): Incident => {
     const inc = book.require(id);
-    if (a.agency !== undefined && !isVisibleTo(inc, a.agency)) throw new JcrError('JCR_NOT_FOUND', `unknown incident "${id}"`, { path: 'incidentId' });
+    if (a.agency !== undefined && !isVisibleTo(inc, a.agency))
+      throw new JcrError('JCR_NOT_FOUND', `unknown incident "${id}"`, { path: 'incidentId' });
     return inc;
   };
 
   r.post('/incidents', (req, res) => {
     const b = asObject(req.body);
-    noUnknown(b, ['typeId', 'lat', 'lon', 'address', 'priority', 'methane', 'leadAgency', 'supportingAgencies', 'actingAgency']);
+    noUnknown(b, [
+      'typeId',
+      'lat',
+      'lon',
+      'address',
+      'priority',
+      'methane',
+      'leadAgency',
+      'supportingAgencies',
+      'actingAgency',
+    ]);
     const a = acting(res, b);
     const typeId = str(b, 'typeId', { max: 64 });
     const lat = num(b, 'lat', { min: -90, max: 90 });
@@ -166,7 +210,10 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
       ctxOf(a),
     );
     const id = ev?.type === 'incident.created' ? ev.data.incidentId : '';
-    res.status(201).location(`/api/incidents/${id}`).json(incidentJson(engine, book.require(id)));
+    res
+      .status(201)
+      .location(`/api/incidents/${id}`)
+      .json(incidentJson(engine, book.require(id)));
   });
 
   r.get('/incidents', (req, res) => {
@@ -189,7 +236,17 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
 
   r.patch('/incidents/:id', (req, res) => {
     const b = asObject(req.body);
-    noUnknown(b, ['typeId', 'lat', 'lon', 'address', 'priority', 'methane', 'leadAgency', 'supportingAgencies', 'actingAgency']);
+    noUnknown(b, [
+      'typeId',
+      'lat',
+      'lon',
+      'address',
+      'priority',
+      'methane',
+      'leadAgency',
+      'supportingAgencies',
+      'actingAgency',
+    ]);
     const a = acting(res, b);
     const patch: IncidentPatch = {};
     const typeId = str(b, 'typeId', { optional: true, max: 64 });
@@ -209,7 +266,15 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     const supp = agencyList(b, 'supportingAgencies');
     if (supp !== undefined) patch.supportingAgencies = supp;
     getVisible(req.params.id, a);
-    engine.execute({ type: 'incident.update', incidentId: req.params.id, patch, ...(a.agency !== undefined ? { actingAgency: a.agency } : {}) }, ctxOf(a));
+    engine.execute(
+      {
+        type: 'incident.update',
+        incidentId: req.params.id,
+        patch,
+        ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
+      },
+      ctxOf(a),
+    );
     res.json(incidentJson(engine, book.require(req.params.id)));
   });
 
@@ -219,7 +284,15 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     const a = acting(res, b);
     const reason = str(b, 'reason', { optional: true, max: 2000 });
     getVisible(req.params.id, a);
-    engine.execute({ type: 'incident.close', incidentId: req.params.id, ...(reason !== undefined ? { reason } : {}), ...(a.agency !== undefined ? { actingAgency: a.agency } : {}) }, ctxOf(a));
+    engine.execute(
+      {
+        type: 'incident.close',
+        incidentId: req.params.id,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
+      },
+      ctxOf(a),
+    );
     res.json(incidentJson(engine, book.require(req.params.id)));
   });
 
@@ -227,9 +300,13 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
   r.get('/incidents/:id/recommendation', (req, res) => {
     const a = acting(res, undefined);
     const inc = getVisible(req.params.id, a);
-    if (inc.status === 'closed') throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
+    if (inc.status === 'closed')
+      throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
     const rec = recommendFor(engine, mobilisation, inc);
-    const [ev] = engine.execute({ type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) }, ctxOf(a));
+    const [ev] = engine.execute(
+      { type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) },
+      ctxOf(a),
+    );
     res.json({ recommendationSeq: ev?.seq ?? null, ...rec });
   });
 
@@ -248,16 +325,26 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     const ids = stringList(b, 'resourceIds');
     const reason = str(b, 'reason', { optional: true, max: 2000 });
     let seq = num(b, 'recommendationSeq', { optional: true, integer: true, min: 1 });
-    if (!accept && ids === undefined) throw new JcrError('JCR_VALIDATION', 'give resourceIds, or accept: true to take the recommendation', { path: 'resourceIds' });
+    if (!accept && ids === undefined)
+      throw new JcrError('JCR_VALIDATION', 'give resourceIds, or accept: true to take the recommendation', {
+        path: 'resourceIds',
+      });
     if (seq === undefined) {
-      if (inc.status === 'closed') throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
+      if (inc.status === 'closed')
+        throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
       const rec = recommendFor(engine, mobilisation, inc);
-      const [ev] = engine.execute({ type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) }, ctxOf(a));
+      const [ev] = engine.execute(
+        { type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) },
+        ctxOf(a),
+      );
       seq = ev?.seq;
     }
     const proposed = inc.lastRecommendation?.proposed ?? [];
     const chosen = ids ?? proposed;
-    if (chosen.length === 0) throw new JcrError('JCR_CONFLICT', 'the recommendation proposes nobody: name resourceIds', { path: 'resourceIds' });
+    if (chosen.length === 0)
+      throw new JcrError('JCR_CONFLICT', 'the recommendation proposes nobody: name resourceIds', {
+        path: 'resourceIds',
+      });
     const events = engine.execute(
       {
         type: 'incident.mobilise',
@@ -271,7 +358,10 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
       ctxOf(a),
     );
     const decision = events.find((e) => e.type === 'incident.decision');
-    res.json({ decision: decision?.type === 'incident.decision' ? decision.data : null, incident: incidentJson(engine, book.require(inc.id)) });
+    res.json({
+      decision: decision?.type === 'incident.decision' ? decision.data : null,
+      incident: incidentJson(engine, book.require(inc.id)),
+    });
   });
 
   /** The operator sets arrival (AVL arrival detection does the same with origin 'avl'). */
@@ -285,7 +375,10 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     if (rr.incidentId !== inc.id || rr.status !== ResourceStatus.MOBILISED) {
       throw new JcrError('JCR_CONFLICT', `${resourceId} is not en route to ${inc.id}`, { path: 'resourceId' });
     }
-    engine.execute({ type: 'resource.setStatus', resourceId, status: ResourceStatus.AT_SCENE, incidentId: inc.id }, ctxOf(a));
+    engine.execute(
+      { type: 'resource.setStatus', resourceId, status: ResourceStatus.AT_SCENE, incidentId: inc.id },
+      ctxOf(a),
+    );
     res.json(incidentJson(engine, book.require(inc.id)));
   });
 
@@ -298,8 +391,20 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     const toAgency = oneOf(b, 'toAgency', AGENCIES) as Agency;
     const from = a.agency ?? agencyOpt(b, 'fromAgency') ?? inc.leadAgency;
     const note = str(b, 'note', { optional: true, max: 2000 });
-    const [ev] = engine.execute({ type: 'incident.requestAssistance', incidentId: inc.id, fromAgency: from, toAgency, ...(note !== undefined ? { note } : {}) }, ctxOf(a));
-    res.status(201).json({ requestId: ev?.type === 'incident.assistanceRequested' ? ev.data.requestId : null, incident: incidentJson(engine, book.require(inc.id)) });
+    const [ev] = engine.execute(
+      {
+        type: 'incident.requestAssistance',
+        incidentId: inc.id,
+        fromAgency: from,
+        toAgency,
+        ...(note !== undefined ? { note } : {}),
+      },
+      ctxOf(a),
+    );
+    res.status(201).json({
+      requestId: ev?.type === 'incident.assistanceRequested' ? ev.data.requestId : null,
+      incident: incidentJson(engine, book.require(inc.id)),
+    });
   });
 
   r.post('/incidents/:id/assistance/:requestId/accept', (req, res) => {
@@ -309,8 +414,12 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     const inc = getVisible(req.params.id, a);
     const req0 = inc.requests.find((x) => x.requestId === req.params.requestId);
     const agency = a.agency ?? req0?.toAgency;
-    if (agency === undefined) throw new JcrError('JCR_NOT_FOUND', `unknown request "${req.params.requestId}"`, { path: 'requestId' });
-    engine.execute({ type: 'incident.acceptAssistance', incidentId: inc.id, requestId: req.params.requestId, actingAgency: agency }, ctxOf(a));
+    if (agency === undefined)
+      throw new JcrError('JCR_NOT_FOUND', `unknown request "${req.params.requestId}"`, { path: 'requestId' });
+    engine.execute(
+      { type: 'incident.acceptAssistance', incidentId: inc.id, requestId: req.params.requestId, actingAgency: agency },
+      ctxOf(a),
+    );
     res.json(incidentJson(engine, book.require(inc.id)));
   });
 
@@ -318,7 +427,12 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
   r.get('/incidents/:id/log', (req, res) => {
     const a = acting(res, undefined);
     const inc = getVisible(req.params.id, a);
-    res.json({ incidentId: inc.id, events: book.timeline(inc.id).map((e: JcrEvent) => ({ seq: e.seq, at: e.at, type: e.type, origin: e.origin, actor: e.actor, data: e.data })) });
+    res.json({
+      incidentId: inc.id,
+      events: book
+        .timeline(inc.id)
+        .map((e: JcrEvent) => ({ seq: e.seq, at: e.at, type: e.type, origin: e.origin, actor: e.actor, data: e.data })),
+    });
   });
 
   return r;

@@ -13,7 +13,8 @@ export function landingPage({ engine }: AppDeps): RequestHandler {
     const counts = new Map<string, number>();
     for (const r of engine.room.fleet.all()) counts.set(r.def.agency, (counts.get(r.def.agency) ?? 0) + 1);
     const rows = [...counts].map(([a, n]) => `<li>${esc(a)}: ${n} resources</li>`).join('');
-    res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Joint control room — ${esc(s.name)}</title></head>
+    res.type('html')
+      .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Joint control room — ${esc(s.name)}</title></head>
 <body><h1>Joint control room</h1><p>Scenario: <strong>${esc(s.name)}</strong> — ${s.stations.length} stations, ${s.resources.length} resources.</p>
 <ul>${rows}</ul><p>Road network: ${esc(s.network.attribution)}${s.network.synthetic ? ' (synthetic streets on an approximate trunk skeleton)' : ''}.</p>
 <p>The map screens are not built yet. JSON API: <a href="/api/scenario">/api/scenario</a>, <a href="/api/resources">/api/resources</a>, <a href="/api/health">/api/health</a>.</p></body></html>`);

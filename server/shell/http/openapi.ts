@@ -11,12 +11,38 @@ type Json = { [k: string]: unknown };
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json, description = 'OK'): Json => ({ description, content: { 'application/json': { schema } } });
-const obj = (properties: Record<string, Json>, required: string[] = []): Json => ({ type: 'object', properties, required, additionalProperties: false });
+const obj = (properties: Record<string, Json>, required: string[] = []): Json => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
 const any: Json = { type: 'object' };
 const errors = (...statuses: number[]): Record<string, Json> =>
-  Object.fromEntries(statuses.map((s) => [String(s), json(ref('Error'), Object.entries(ERRORS).filter(([, v]) => v.status === s).map(([k]) => k).join(', '))]));
-const idParam = (name: string, description: string): Json => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
-const op = (summary: string, extra: Json = {}): Json => ({ summary, responses: { '200': json(any), ...errors(400, 500) }, ...extra });
+  Object.fromEntries(
+    statuses.map((s) => [
+      String(s),
+      json(
+        ref('Error'),
+        Object.entries(ERRORS)
+          .filter(([, v]) => v.status === s)
+          .map(([k]) => k)
+          .join(', '),
+      ),
+    ]),
+  );
+const idParam = (name: string, description: string): Json => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description,
+});
+const op = (summary: string, extra: Json = {}): Json => ({
+  summary,
+  responses: { '200': json(any), ...errors(400, 500) },
+  ...extra,
+});
 const body = (schema: Json): Json => ({ requestBody: { required: true, content: { 'application/json': { schema } } } });
 
 const agency: Json = { type: 'string', enum: [...AGENCIES] };
@@ -46,88 +72,256 @@ const incidentId = idParam('id', 'Incident id, e.g. INC-1');
 export function openApiDocument(): Json {
   return {
     openapi: '3.1.0',
-    info: { title: 'Joint control room API', version: '0.1.0', description: 'REST API of the joint fire, police and ambulance control room. Errors are `{error: {code, message, path?}}` with a stable code (server/core/errors.ts).' },
+    info: {
+      title: 'Joint control room API',
+      version: '0.1.0',
+      description:
+        'REST API of the joint fire, police and ambulance control room. Errors are `{error: {code, message, path?}}` with a stable code (server/core/errors.ts).',
+    },
     paths: {
       '/api/health': { get: op('Liveness: uptime and the last event sequence number.') },
-      '/api/ready': { get: op('Readiness: the database and the road network are loaded (503 JCR_NOT_READY until then).', { responses: { '200': json(any), ...errors(503) } }) },
-      '/metrics': { get: { summary: 'Prometheus metrics (text exposition format).', responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/api/ready': {
+        get: op('Readiness: the database and the road network are loaded (503 JCR_NOT_READY until then).', {
+          responses: { '200': json(any), ...errors(503) },
+        }),
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (text exposition format).',
+          responses: { '200': { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
       '/api/openapi.json': { get: op('This document.') },
-      '/api/login': { post: op('Sign in: sets an HttpOnly session cookie and returns a bearer token.', { ...body(obj({ username: { type: 'string' }, password: { type: 'string' } }, ['username', 'password'])), responses: { '200': json(any), ...errors(400, 401, 429) } }) },
+      '/api/login': {
+        post: op('Sign in: sets an HttpOnly session cookie and returns a bearer token.', {
+          ...body(obj({ username: { type: 'string' }, password: { type: 'string' } }, ['username', 'password'])),
+          responses: { '200': json(any), ...errors(400, 401, 429) },
+        }),
+      },
       '/api/logout': { post: op('Sign out: ends the session.') },
       '/api/me': { get: op('The signed-in user and role.', { responses: { '200': json(any), ...errors(401) } }) },
       '/api/scenario': { get: op('The loaded scenario: stations, posts, incident types, standards, counts.') },
       '/api/resources': { get: op('Every resource with live status and position.') },
-      '/api/resources/{id}': { get: op('One resource.', { parameters: [idParam('id', 'Resource id')], responses: { '200': json(any), ...errors(404) } }) },
+      '/api/resources/{id}': {
+        get: op('One resource.', {
+          parameters: [idParam('id', 'Resource id')],
+          responses: { '200': json(any), ...errors(404) },
+        }),
+      },
       '/api/resources/{id}/status': {
         post: op('Change a resource status (same transition rules as an AVL terminal).', {
           parameters: [idParam('id', 'Resource id')],
-          ...body(obj({ status: { type: 'string', enum: ['AVAILABLE_AT_STATION', 'AVAILABLE_MOBILE', 'MOBILISED', 'AT_SCENE', 'RETURNING', 'UNAVAILABLE'] }, incidentId: { type: 'string' }, lat: { type: 'number' }, lon: { type: 'number' } }, ['status'])),
+          ...body(
+            obj(
+              {
+                status: {
+                  type: 'string',
+                  enum: [
+                    'AVAILABLE_AT_STATION',
+                    'AVAILABLE_MOBILE',
+                    'MOBILISED',
+                    'AT_SCENE',
+                    'RETURNING',
+                    'UNAVAILABLE',
+                  ],
+                },
+                incidentId: { type: 'string' },
+                lat: { type: 'number' },
+                lon: { type: 'number' },
+              },
+              ['status'],
+            ),
+          ),
           responses: { '200': json(any), ...errors(400, 404, 409) },
         }),
       },
       '/api/incidents': {
-        post: op('Create an incident (type, location, priority, METHANE, lead and supporting agencies).', { ...body(obj(incidentFields, ['typeId', 'lat', 'lon'])), responses: { '201': json(ref('Incident'), 'Created'), ...errors(400, 403) } }),
+        post: op('Create an incident (type, location, priority, METHANE, lead and supporting agencies).', {
+          ...body(obj(incidentFields, ['typeId', 'lat', 'lon'])),
+          responses: { '201': json(ref('Incident'), 'Created'), ...errors(400, 403) },
+        }),
         get: op('List incidents (open by default), optionally only those visible to an agency.', {
           parameters: [
             { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'all', ...INCIDENT_STATUSES] } },
             { name: 'agency', in: 'query', schema: agency },
           ],
-          responses: { '200': json(obj({ seq: { type: 'integer' }, incidents: { type: 'array', items: ref('Incident') } })), ...errors(400) },
+          responses: {
+            '200': json(obj({ seq: { type: 'integer' }, incidents: { type: 'array', items: ref('Incident') } })),
+            ...errors(400),
+          },
         }),
       },
       '/api/incidents/{id}': {
-        get: op('One incident, with attendances (mobilised, arrived, left), joint requests and quicker-resource flags.', { parameters: [incidentId], responses: { '200': json(ref('Incident')), ...errors(404) } }),
-        patch: op('Update an incident (any subset of the create fields; lat and lon together).', { parameters: [incidentId], ...body(obj(incidentFields)), responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) } }),
-      },
-      '/api/incidents/{id}/close': { post: op('Close an incident; resources still attending are stood down (RETURNING).', { parameters: [incidentId], ...body(obj({ reason: { type: 'string' }, actingAgency: agency })), responses: { '200': json(ref('Incident')), ...errors(403, 404, 409) } }) },
-      '/api/incidents/{id}/recommendation': {
-        get: op('The recommended attendance: per predetermined-attendance line, candidates ranked by predicted arrival (turnout + drive) with ETA, distance, agency, status and cover impact; the proposal; and why others were left out. Recorded in the log as shown.', {
+        get: op(
+          'One incident, with attendances (mobilised, arrived, left), joint requests and quicker-resource flags.',
+          { parameters: [incidentId], responses: { '200': json(ref('Incident')), ...errors(404) } },
+        ),
+        patch: op('Update an incident (any subset of the create fields; lat and lon together).', {
           parameters: [incidentId],
-          responses: { '200': json(any), ...errors(404, 409, 503) },
+          ...body(obj(incidentFields)),
+          responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
         }),
+      },
+      '/api/incidents/{id}/close': {
+        post: op('Close an incident; resources still attending are stood down (RETURNING).', {
+          parameters: [incidentId],
+          ...body(obj({ reason: { type: 'string' }, actingAgency: agency })),
+          responses: { '200': json(ref('Incident')), ...errors(403, 404, 409) },
+        }),
+      },
+      '/api/incidents/{id}/recommendation': {
+        get: op(
+          'The recommended attendance: per predetermined-attendance line, candidates ranked by predicted arrival (turnout + drive) with ETA, distance, agency, status and cover impact; the proposal; and why others were left out. Recorded in the log as shown.',
+          {
+            parameters: [incidentId],
+            responses: { '200': json(any), ...errors(404, 409, 503) },
+          },
+        ),
       },
       '/api/incidents/{id}/mobilise': {
-        post: op('Mobilise: accept the proposal or amend it (a reason is required for any other choice). The decision (accepted or overridden, by whom, why) is logged.', {
+        post: op(
+          'Mobilise: accept the proposal or amend it (a reason is required for any other choice). The decision (accepted or overridden, by whom, why) is logged.',
+          {
+            parameters: [incidentId],
+            ...body(
+              obj({
+                accept: { type: 'boolean' },
+                resourceIds: { type: 'array', items: { type: 'string' }, maxItems: 50 },
+                reason: { type: 'string', maxLength: 2000 },
+                recommendationSeq: { type: 'integer', minimum: 1 },
+                actingAgency: agency,
+              }),
+            ),
+            responses: { '200': json(any), ...errors(400, 403, 404, 409, 503) },
+          },
+        ),
+      },
+      '/api/incidents/{id}/arrived': {
+        post: op('The operator sets a resource as arrived (AT_SCENE).', {
           parameters: [incidentId],
-          ...body(obj({ accept: { type: 'boolean' }, resourceIds: { type: 'array', items: { type: 'string' }, maxItems: 50 }, reason: { type: 'string', maxLength: 2000 }, recommendationSeq: { type: 'integer', minimum: 1 }, actingAgency: agency })),
-          responses: { '200': json(any), ...errors(400, 403, 404, 409, 503) },
+          ...body(obj({ resourceId: { type: 'string' }, actingAgency: agency }, ['resourceId'])),
+          responses: { '200': json(ref('Incident')), ...errors(400, 404, 409) },
         }),
       },
-      '/api/incidents/{id}/arrived': { post: op('The operator sets a resource as arrived (AT_SCENE).', { parameters: [incidentId], ...body(obj({ resourceId: { type: 'string' }, actingAgency: agency }, ['resourceId'])), responses: { '200': json(ref('Incident')), ...errors(400, 404, 409) } }) },
       '/api/incidents/{id}/assistance': {
-        post: op('A joint request: ask another agency to attend (e.g. police ask fire).', { parameters: [incidentId], ...body(obj({ toAgency: agency, fromAgency: agency, note: { type: 'string' }, actingAgency: agency }, ['toAgency'])), responses: { '201': json(any, 'Created'), ...errors(400, 403, 404, 409) } }),
+        post: op('A joint request: ask another agency to attend (e.g. police ask fire).', {
+          parameters: [incidentId],
+          ...body(
+            obj({ toAgency: agency, fromAgency: agency, note: { type: 'string' }, actingAgency: agency }, ['toAgency']),
+          ),
+          responses: { '201': json(any, 'Created'), ...errors(400, 403, 404, 409) },
+        }),
       },
       '/api/incidents/{id}/assistance/{requestId}/accept': {
-        post: op('The addressed agency accepts a joint request; the incident becomes visible to both.', { parameters: [incidentId, idParam('requestId', 'e.g. INC-1-R1')], ...body(obj({ actingAgency: agency })), responses: { '200': json(ref('Incident')), ...errors(403, 404, 409) } }),
-      },
-      '/api/incidents/{id}/log': { get: op("The incident's audit timeline: every event (recommendations shown, decisions, statuses, notes) with origin, actor and time.", { parameters: [incidentId], responses: { '200': json(any), ...errors(404) } }) },
-      '/api/cover': { get: op('Current cover per response standard (needs a road network).', { responses: { '200': json(any), ...errors(503) } }) },
-      '/api/cover/moves': {
-        get: op('Suggested standby moves.', { parameters: [{ name: 'surface', in: 'query', schema: { type: 'string' } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }], responses: { '200': json(any), ...errors(400, 503) } }),
-        post: op('Order a standby move.', { ...body(obj({ resourceId: { type: 'string' }, destinationId: { type: 'string' }, note: { type: 'string' } }, ['resourceId', 'destinationId'])), responses: { '201': json(any, 'Created'), ...errors(400, 401, 403, 404, 409, 503) } }),
-      },
-      '/api/cover/moves/{resourceId}/cancel': { post: op('Cancel a standby move.', { parameters: [idParam('resourceId', 'Resource id')], responses: { '200': json(any), ...errors(401, 403, 404, 409) } }) },
-      '/api/cover/what-if': { post: op('Cover if these resources were committed.', { ...body(obj({ resourceIds: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 100 } }, ['resourceIds'])), responses: { '200': json(any), ...errors(400, 503) } }) },
-      '/api/eta': {
-        get: op('Predicted journey time and route between two points for a speed profile (straight line for air profiles).', {
-          parameters: [
-            { name: 'from', in: 'query', required: true, schema: { type: 'string', pattern: '^-?[0-9.]+,-?[0-9.]+$' }, description: '"lat,lon"' },
-            { name: 'to', in: 'query', required: true, schema: { type: 'string', pattern: '^-?[0-9.]+,-?[0-9.]+$' }, description: '"lat,lon"' },
-            { name: 'profile', in: 'query', required: true, schema: { type: 'string' }, description: 'A speedProfiles key of the scenario.' },
-          ],
-          responses: { '200': json(any), ...errors(400, 401, 404, 422, 503) },
+        post: op('The addressed agency accepts a joint request; the incident becomes visible to both.', {
+          parameters: [incidentId, idParam('requestId', 'e.g. INC-1-R1')],
+          ...body(obj({ actingAgency: agency })),
+          responses: { '200': json(ref('Incident')), ...errors(403, 404, 409) },
         }),
+      },
+      '/api/incidents/{id}/log': {
+        get: op(
+          "The incident's audit timeline: every event (recommendations shown, decisions, statuses, notes) with origin, actor and time.",
+          { parameters: [incidentId], responses: { '200': json(any), ...errors(404) } },
+        ),
+      },
+      '/api/cover': {
+        get: op('Current cover per response standard (needs a road network).', {
+          responses: { '200': json(any), ...errors(503) },
+        }),
+      },
+      '/api/cover/moves': {
+        get: op('Suggested standby moves.', {
+          parameters: [
+            { name: 'surface', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } },
+          ],
+          responses: { '200': json(any), ...errors(400, 503) },
+        }),
+        post: op('Order a standby move.', {
+          ...body(
+            obj({ resourceId: { type: 'string' }, destinationId: { type: 'string' }, note: { type: 'string' } }, [
+              'resourceId',
+              'destinationId',
+            ]),
+          ),
+          responses: { '201': json(any, 'Created'), ...errors(400, 401, 403, 404, 409, 503) },
+        }),
+      },
+      '/api/cover/moves/{resourceId}/cancel': {
+        post: op('Cancel a standby move.', {
+          parameters: [idParam('resourceId', 'Resource id')],
+          responses: { '200': json(any), ...errors(401, 403, 404, 409) },
+        }),
+      },
+      '/api/cover/what-if': {
+        post: op('Cover if these resources were committed.', {
+          ...body(
+            obj({ resourceIds: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 100 } }, [
+              'resourceIds',
+            ]),
+          ),
+          responses: { '200': json(any), ...errors(400, 503) },
+        }),
+      },
+      '/api/eta': {
+        get: op(
+          'Predicted journey time and route between two points for a speed profile (straight line for air profiles).',
+          {
+            parameters: [
+              {
+                name: 'from',
+                in: 'query',
+                required: true,
+                schema: { type: 'string', pattern: '^-?[0-9.]+,-?[0-9.]+$' },
+                description: '"lat,lon"',
+              },
+              {
+                name: 'to',
+                in: 'query',
+                required: true,
+                schema: { type: 'string', pattern: '^-?[0-9.]+,-?[0-9.]+$' },
+                description: '"lat,lon"',
+              },
+              {
+                name: 'profile',
+                in: 'query',
+                required: true,
+                schema: { type: 'string' },
+                description: 'A speedProfiles key of the scenario.',
+              },
+            ],
+            responses: { '200': json(any), ...errors(400, 401, 404, 422, 503) },
+          },
+        ),
       },
       '/api/ui-config': { get: op('Settings for the screens (features, basemap tiles).') },
       '/api/basemap': { get: op('The offline basemap drawn from the loaded road network.') },
       '/osmand/': {
-        get: op('OsmAnd / Traccar Client position report (query string).', { responses: { '200': { description: 'Accepted' }, ...errors(400, 401, 403, 404, 409, 422, 429) } }),
-        post: op('OsmAnd / Traccar Client position report (query, form or JSON body).', { responses: { '200': { description: 'Accepted' }, ...errors(400, 401, 403, 404, 409, 422, 429) } }),
+        get: op('OsmAnd / Traccar Client position report (query string).', {
+          responses: { '200': { description: 'Accepted' }, ...errors(400, 401, 403, 404, 409, 422, 429) },
+        }),
+        post: op('OsmAnd / Traccar Client position report (query, form or JSON body).', {
+          responses: { '200': { description: 'Accepted' }, ...errors(400, 401, 403, 404, 409, 422, 429) },
+        }),
       },
     },
     components: {
       schemas: {
-        Error: obj({ error: obj({ code: { type: 'string', enum: Object.keys(ERRORS) }, message: { type: 'string' }, path: { type: 'string' }, details: {} }, ['code', 'message']) }, ['error']),
+        Error: obj(
+          {
+            error: obj(
+              {
+                code: { type: 'string', enum: Object.keys(ERRORS) },
+                message: { type: 'string' },
+                path: { type: 'string' },
+                details: {},
+              },
+              ['code', 'message'],
+            ),
+          },
+          ['error'],
+        ),
         Methane: methane,
         Incident: {
           type: 'object',
@@ -144,9 +338,23 @@ export function openApiDocument(): Json {
             supportingAgencies: { type: 'array', items: agency },
             visibleTo: { type: 'array', items: agency },
             status: { type: 'string', enum: [...INCIDENT_STATUSES] },
-            attendances: { type: 'array', items: obj({ resourceId: { type: 'string' }, agency, mobilisedAt: { type: 'integer' }, arrivedAt: { type: ['integer', 'null'] }, leftAt: { type: ['integer', 'null'] }, arrivalSource: { type: ['string', 'null'] } }) },
+            attendances: {
+              type: 'array',
+              items: obj({
+                resourceId: { type: 'string' },
+                agency,
+                mobilisedAt: { type: 'integer' },
+                arrivedAt: { type: ['integer', 'null'] },
+                leftAt: { type: ['integer', 'null'] },
+                arrivalSource: { type: ['string', 'null'] },
+              }),
+            },
             requests: { type: 'array', items: any },
-            quicker: { type: 'array', items: any, description: 'A quicker resource has become available while the attendance is en route.' },
+            quicker: {
+              type: 'array',
+              items: any,
+              description: 'A quicker resource has become available while the attendance is en route.',
+            },
             lastRecommendation: { type: ['object', 'null'] },
           },
         },

@@ -38,10 +38,17 @@ export function resourceRoutes({ engine }: AppDeps): Router {
   r.get('/resources', (_req, res) => {
     const now = engine.room.clock();
     const fleet = engine.room.fleet;
-    res.json({ seq: engine.room.lastSeq, now, staleAfterMs: fleet.staleAfterMs, resources: Array.from(fleet.all(), (x) => resourceJson(x, now, fleet.staleAfterMs)) });
+    res.json({
+      seq: engine.room.lastSeq,
+      now,
+      staleAfterMs: fleet.staleAfterMs,
+      resources: Array.from(fleet.all(), (x) => resourceJson(x, now, fleet.staleAfterMs)),
+    });
   });
   r.get('/resources/:id', (req, res) => {
-    res.json(resourceJson(engine.room.fleet.require(req.params.id), engine.room.clock(), engine.room.fleet.staleAfterMs));
+    res.json(
+      resourceJson(engine.room.fleet.require(req.params.id), engine.room.clock(), engine.room.fleet.staleAfterMs),
+    );
   });
   /** An operator's status change: the same transition rules as an AVL terminal's. */
   r.post('/resources/:id/status', (req, res) => {
@@ -50,13 +57,26 @@ export function resourceRoutes({ engine }: AppDeps): Router {
     const b = asObject(req.body);
     const name = str(b, 'status', { max: 40 });
     const status = statusFromName(name);
-    if (status === undefined) throw new JcrError('JCR_VALIDATION', `status must be one of ${Object.values(STATUS_NAMES).join(', ')}`, { path: 'status' });
+    if (status === undefined)
+      throw new JcrError('JCR_VALIDATION', `status must be one of ${Object.values(STATUS_NAMES).join(', ')}`, {
+        path: 'status',
+      });
     const incidentId = str(b, 'incidentId', { optional: true, max: 64 });
     const lat = num(b, 'lat', { optional: true, min: -90, max: 90 });
     const lon = num(b, 'lon', { optional: true, min: -180, max: 180 });
-    const cmd = { type: 'resource.setStatus' as const, resourceId: req.params.id, status, ...(incidentId !== undefined ? { incidentId } : {}), ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}) };
+    const cmd = {
+      type: 'resource.setStatus' as const,
+      resourceId: req.params.id,
+      status,
+      ...(incidentId !== undefined ? { incidentId } : {}),
+      ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}),
+    };
     const events = engine.execute(cmd, { origin: 'operator', actor: user.username });
-    res.json({ seq: engine.room.lastSeq, events: events.length, resource: resourceJson(engine.room.fleet.require(req.params.id)) });
+    res.json({
+      seq: engine.room.lastSeq,
+      events: events.length,
+      resource: resourceJson(engine.room.fleet.require(req.params.id)),
+    });
   });
   return r;
 }

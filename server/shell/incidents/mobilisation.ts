@@ -23,7 +23,8 @@ export interface Mobilisation {
 export function mobilisationFromPlanner(planner: JourneyPlanner, scenario: Scenario): Mobilisation {
   // Built on first use: with the live cover service this fallback is replaced and never needed.
   let own: PlannerCover | null = null;
-  const cover = scenario.demand.length > 0 ? (fleet: Fleet) => (own ??= new PlannerCover(planner, scenario)).at(fleet) : null;
+  const cover =
+    scenario.demand.length > 0 ? (fleet: Fleet) => (own ??= new PlannerCover(planner, scenario)).at(fleet) : null;
   // Station trees for every (station, vehicle class) of the scenario: built on first use, or ahead
   // of it by warmStationTrees.
   return { journeys: new PlannerJourneyTimes(planner, { stations: stationPoints(scenario) }), cover };
@@ -47,7 +48,11 @@ export function warmStationTrees(m: Mobilisation, log?: Logger): () => void {
       return;
     }
     timer = null;
-    log?.info('station trees warm', { trees: trees.size, mb: Math.round(trees.bytes / 1e5) / 10, ms: Math.round(performance.now() - t0) });
+    log?.info('station trees warm', {
+      trees: trees.size,
+      mb: Math.round(trees.bytes / 1e5) / 10,
+      ms: Math.round(performance.now() - t0),
+    });
   };
   timer = setTimeout(step, 0);
   timer.unref();

@@ -16,7 +16,10 @@ export function attachIncidentWatch(engine: Engine, mobilisation: Mobilisation |
   const offPositions = engine.onPositions((ids) => {
     for (const [resourceId, incidentId] of detectArrivals(room.fleet, room.incidents, ids)) {
       try {
-        engine.execute({ type: 'resource.setStatus', resourceId, status: ResourceStatus.AT_SCENE, incidentId }, { origin: 'avl', actor: 'arrival-detector' });
+        engine.execute(
+          { type: 'resource.setStatus', resourceId, status: ResourceStatus.AT_SCENE, incidentId },
+          { origin: 'avl', actor: 'arrival-detector' },
+        );
       } catch (e) {
         if (!isJcrError(e)) throw e;
         log.warn('arrival not recorded', { resourceId, incidentId, code: e.code });
@@ -34,7 +37,11 @@ export function attachIncidentWatch(engine: Engine, mobilisation: Mobilisation |
       for (const inc of [...room.incidents.all()]) {
         if (inc.status === 'closed') continue;
         const flags = quickerFlags(room.scenario, room.fleet, inc, now, mobilisation.journeys, cover);
-        if (flags.length > 0) engine.execute({ type: 'incident.flagQuicker', incidentId: inc.id, flags }, { origin: 'system', actor: 'system' });
+        if (flags.length > 0)
+          engine.execute(
+            { type: 'incident.flagQuicker', incidentId: inc.id, flags },
+            { origin: 'system', actor: 'system' },
+          );
       }
     } finally {
       busy = false;

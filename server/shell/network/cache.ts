@@ -1,7 +1,15 @@
 import Flatbush from 'flatbush';
 import { JcrError } from '../../core/errors.ts';
 import { GRAPH_BUILD_VERSION, type BuildReport, type RoadGraph } from '../../core/graph/build.ts';
-import { align8, graphArrayView, graphFromArrays, graphScalars, layoutGraph, writeGraphBlock, type GraphTypedArray } from './graph-arrays.ts';
+import {
+  align8,
+  graphArrayView,
+  graphFromArrays,
+  graphScalars,
+  layoutGraph,
+  writeGraphBlock,
+  type GraphTypedArray,
+} from './graph-arrays.ts';
 
 /**
  * The built graph on disk: one binary file, "JCRGRAPH" + u32 header length + JSON header (array
@@ -27,7 +35,13 @@ interface Header {
 export function serializeGraph(g: RoadGraph, key: string): Buffer {
   // Header size depends on offsets; offsets are relative to the data start, so lay out first.
   const layout = layoutGraph(g);
-  const header: Header = { version: GRAPH_BUILD_VERSION, key, ...graphScalars(g), arrays: layout.arrays, segIndex: layout.segIndex };
+  const header: Header = {
+    version: GRAPH_BUILD_VERSION,
+    key,
+    ...graphScalars(g),
+    arrays: layout.arrays,
+    segIndex: layout.segIndex,
+  };
   const hjson = Buffer.from(JSON.stringify(header), 'utf8');
   const dataStart = align8(MAGIC.length + 4 + hjson.length);
   const out = Buffer.alloc(dataStart + layout.byteLength);
@@ -43,11 +57,14 @@ export function deserializeGraph(buf: Uint8Array, key: string): RoadGraph {
   const bad = (why: string): never => {
     throw new JcrError('JCR_NETWORK_INVALID', `graph cache unusable: ${why}`);
   };
-  if (buf.length < MAGIC.length + 4 || new TextDecoder('latin1').decode(buf.subarray(0, MAGIC.length)) !== MAGIC) bad('bad magic');
+  if (buf.length < MAGIC.length + 4 || new TextDecoder('latin1').decode(buf.subarray(0, MAGIC.length)) !== MAGIC)
+    bad('bad magic');
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const hlen = dv.getUint32(MAGIC.length, true);
   if (MAGIC.length + 4 + hlen > buf.length) bad('truncated header');
-  const header = JSON.parse(new TextDecoder().decode(buf.subarray(MAGIC.length + 4, MAGIC.length + 4 + hlen))) as Header;
+  const header = JSON.parse(
+    new TextDecoder().decode(buf.subarray(MAGIC.length + 4, MAGIC.length + 4 + hlen)),
+  ) as Header;
   if (header.version !== GRAPH_BUILD_VERSION) bad(`version ${header.version}, want ${GRAPH_BUILD_VERSION}`);
   if (header.key !== key) bad('key mismatch');
   // Copy into one fresh, aligned ArrayBuffer so every typed array can be a view of it.

@@ -13,7 +13,10 @@ export function parseGeoJsonNetwork(text: string, source = 'GeoJSON'): RawNetwor
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new JcrError('JCR_NETWORK_INVALID', `${source}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new JcrError(
+      'JCR_NETWORK_INVALID',
+      `${source}: not valid JSON (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   if (!isObj(doc) || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
     throw new JcrError('JCR_NETWORK_INVALID', `${source}: not a GeoJSON FeatureCollection`);
@@ -26,9 +29,13 @@ export function parseGeoJsonNetwork(text: string, source = 'GeoJSON'): RawNetwor
     if (!Array.isArray(c) || c.length < 2 || typeof c[0] !== 'number' || typeof c[1] !== 'number') {
       throw new JcrError('JCR_NETWORK_INVALID', `${source}: ${where} has a coordinate that is not [lon, lat]`);
     }
-    const x = round7(c[0]), y = round7(c[1]);
+    const x = round7(c[0]),
+      y = round7(c[1]);
     if (!Number.isFinite(x) || !Number.isFinite(y) || Math.abs(y) > 90 || Math.abs(x) > 180) {
-      throw new JcrError('JCR_NETWORK_INVALID', `${source}: ${where} has an invalid coordinate ${String(c[0])},${String(c[1])}`);
+      throw new JcrError(
+        'JCR_NETWORK_INVALID',
+        `${source}: ${where} has an invalid coordinate ${String(c[0])},${String(c[1])}`,
+      );
     }
     const key = `${x},${y}`;
     let i = index.get(key);
@@ -45,7 +52,11 @@ export function parseGeoJsonNetwork(text: string, source = 'GeoJSON'): RawNetwor
     if (!isObj(f) || !isObj(f.geometry)) return;
     const gtype = f.geometry.type;
     const parts: unknown[] =
-      gtype === 'LineString' ? [f.geometry.coordinates] : gtype === 'MultiLineString' && Array.isArray(f.geometry.coordinates) ? f.geometry.coordinates : [];
+      gtype === 'LineString'
+        ? [f.geometry.coordinates]
+        : gtype === 'MultiLineString' && Array.isArray(f.geometry.coordinates)
+          ? f.geometry.coordinates
+          : [];
     if (parts.length === 0) return;
     const tags: Record<string, string> = {};
     if (isObj(f.properties)) {
@@ -56,13 +67,21 @@ export function parseGeoJsonNetwork(text: string, source = 'GeoJSON'): RawNetwor
     }
     const id = wayIdOf(f.id ?? tags['@id'], fi);
     for (const part of parts) {
-      if (!Array.isArray(part)) throw new JcrError('JCR_NETWORK_INVALID', `${source}: feature ${fi} has LineString coordinates that are not an array`);
+      if (!Array.isArray(part))
+        throw new JcrError(
+          'JCR_NETWORK_INVALID',
+          `${source}: feature ${fi} has LineString coordinates that are not an array`,
+        );
       lines++;
       const refs = part.map((c, ci) => nodeOf(c, `feature ${fi} coordinate ${ci}`));
       ways.push({ id, refs, tags });
     }
   });
-  if (lines === 0) throw new JcrError('JCR_NETWORK_INVALID', `${source}: no LineString features (${doc.features.length} features read)`);
+  if (lines === 0)
+    throw new JcrError(
+      'JCR_NETWORK_INVALID',
+      `${source}: no LineString features (${doc.features.length} features read)`,
+    );
   const n = lat.length;
   const nodeId = new Float64Array(n);
   for (let i = 0; i < n; i++) nodeId[i] = i + 1;

@@ -83,19 +83,42 @@ export function writeGraphBlock(g: RoadGraph, layout: GraphLayout, out: Uint8Arr
   out.set(segBytes(g), base + layout.segIndex.offset);
 }
 
-export function graphScalars(g: RoadGraph): { nodeCount: number; edgeCount: number; pointCount: number; highwayNames: string[]; report: BuildReport } {
-  return { nodeCount: g.nodeCount, edgeCount: g.edgeCount, pointCount: g.pointCount, highwayNames: [...g.highwayNames], report: g.report };
+export function graphScalars(g: RoadGraph): {
+  nodeCount: number;
+  edgeCount: number;
+  pointCount: number;
+  highwayNames: string[];
+  report: BuildReport;
+} {
+  return {
+    nodeCount: g.nodeCount,
+    edgeCount: g.edgeCount,
+    pointCount: g.pointCount,
+    highwayNames: [...g.highwayNames],
+    report: g.report,
+  };
 }
 
 /** A view (no copy) of `length` elements of `type` at byte `offset`; undefined for a type not in GRAPH_ARRAYS. */
-export function graphArrayView(type: string, buffer: ArrayBufferLike, offset: number, length: number): GraphTypedArray | undefined {
+export function graphArrayView(
+  type: string,
+  buffer: ArrayBufferLike,
+  offset: number,
+  length: number,
+): GraphTypedArray | undefined {
   switch (type) {
-    case 'Float64Array': return new Float64Array(buffer, offset, length);
-    case 'Float32Array': return new Float32Array(buffer, offset, length);
-    case 'Uint32Array': return new Uint32Array(buffer, offset, length);
-    case 'Int32Array': return new Int32Array(buffer, offset, length);
-    case 'Uint8Array': return new Uint8Array(buffer, offset, length);
-    default: return undefined;
+    case 'Float64Array':
+      return new Float64Array(buffer, offset, length);
+    case 'Float32Array':
+      return new Float32Array(buffer, offset, length);
+    case 'Uint32Array':
+      return new Uint32Array(buffer, offset, length);
+    case 'Int32Array':
+      return new Int32Array(buffer, offset, length);
+    case 'Uint8Array':
+      return new Uint8Array(buffer, offset, length);
+    default:
+      return undefined;
   }
 }
 
@@ -103,7 +126,12 @@ export function graphArrayView(type: string, buffer: ArrayBufferLike, offset: nu
  * The graph over views already made (by name). `bad` is called, and must throw, for an array that
  * is missing or of the wrong type: each holder says in its own words what is unusable.
  */
-export function graphFromArrays(s: GraphScalars, arrays: ReadonlyMap<string, GraphTypedArray>, segIndex: Flatbush, bad: (why: string) => never): RoadGraph {
+export function graphFromArrays(
+  s: GraphScalars,
+  arrays: ReadonlyMap<string, GraphTypedArray>,
+  segIndex: Flatbush,
+  bad: (why: string) => never,
+): RoadGraph {
   const take = <T>(name: GraphArrayName, ctor: new (...args: never[]) => T): T => {
     const a = arrays.get(name);
     if (!(a instanceof ctor)) return bad(`array ${name} missing or of the wrong type`);

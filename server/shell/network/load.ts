@@ -53,18 +53,26 @@ export function formatOf(path: string): NetworkFormat {
   throw new JcrError('JCR_NETWORK_INVALID', `cannot tell the network format of ${path}`);
 }
 
-export function loadNetwork(path: string, format: NetworkFormat = formatOf(path), opts: LoadOptions = {}): LoadedNetwork {
+export function loadNetwork(
+  path: string,
+  format: NetworkFormat = formatOf(path),
+  opts: LoadOptions = {},
+): LoadedNetwork {
   const t0 = performance.now();
   const cacheDir = opts.cacheDir === undefined ? 'var/cache' : opts.cacheDir;
   let raw: Buffer;
   try {
     raw = readFileSync(path);
   } catch (e) {
-    throw new JcrError('JCR_NETWORK_INVALID', `cannot read network file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new JcrError(
+      'JCR_NETWORK_INVALID',
+      `cannot read network file ${path}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const hash = createHash('sha256').update(raw).digest('hex');
   const key = `${format}:${hash}:v${GRAPH_BUILD_VERSION}`;
-  const cacheFile = cacheDir === null ? null : join(cacheDir, `graph-${format}-${hash.slice(0, 40)}-v${GRAPH_BUILD_VERSION}.bin`);
+  const cacheFile =
+    cacheDir === null ? null : join(cacheDir, `graph-${format}-${hash.slice(0, 40)}-v${GRAPH_BUILD_VERSION}.bin`);
   if (cacheFile && existsSync(cacheFile)) {
     try {
       const graph = deserializeGraph(readFileSync(cacheFile), key);
@@ -78,7 +86,10 @@ export function loadNetwork(path: string, format: NetworkFormat = formatOf(path)
     try {
       bytes = gunzipSync(raw);
     } catch (e) {
-      throw new JcrError('JCR_NETWORK_INVALID', `${path}: not valid gzip (${e instanceof Error ? e.message : String(e)})`);
+      throw new JcrError(
+        'JCR_NETWORK_INVALID',
+        `${path}: not valid gzip (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
   }
   const graph = buildGraph(parseNetwork(bytes, format, path));

@@ -133,7 +133,8 @@ export function parseOsmPbf(bytes: Uint8Array, source = 'OSM PBF'): RawNetwork {
       const h = new Pb(bytes, pos + 4, pos + 4 + hlen);
       while (h.more) {
         const key = h.varint();
-        const f = Math.floor(key / 8), w = key & 7;
+        const f = Math.floor(key / 8),
+          w = key & 7;
         if (f === 1 && w === 2) type = h.string();
         else if (f === 3 && w === 0) datasize = h.varint();
         else h.skip(w);
@@ -144,7 +145,8 @@ export function parseOsmPbf(bytes: Uint8Array, source = 'OSM PBF'): RawNetwork {
     }
     if (datasize < 0 || datasize > MAX_BLOB) fail(`bad blob size ${datasize}`);
     const start = pos + 4 + hlen;
-    if (start + datasize > bytes.length) fail(`truncated: blob of ${datasize} bytes but only ${bytes.length - start} left`);
+    if (start + datasize > bytes.length)
+      fail(`truncated: blob of ${datasize} bytes but only ${bytes.length - start} left`);
     pos = start;
     const data = unpackBlob(bytes.subarray(start, start + datasize), fail);
     try {
@@ -173,11 +175,13 @@ function unpackBlob(blob: Uint8Array, fail: (m: string) => never): Uint8Array {
     const p = new Pb(blob);
     while (p.more) {
       const key = p.varint();
-      const f = Math.floor(key / 8), w = key & 7;
+      const f = Math.floor(key / 8),
+        w = key & 7;
       if (f === 1 && w === 2) raw = p.bytes();
       else if (f === 2 && w === 0) rawSize = p.varint();
       else if (f === 3 && w === 2) zlib = p.bytes();
-      else if (f >= 4 && f <= 7 && w === 2) fail(`unsupported blob compression (field ${f}: lzma/bzip2/lz4/zstd); re-encode with zlib`);
+      else if (f >= 4 && f <= 7 && w === 2)
+        fail(`unsupported blob compression (field ${f}: lzma/bzip2/lz4/zstd); re-encode with zlib`);
       else p.skip(w);
     }
   } catch (e) {
@@ -199,7 +203,8 @@ function unpackBlob(blob: Uint8Array, fail: (m: string) => never): Uint8Array {
 function readHeader(p: Pb, fail: (m: string) => never): void {
   while (p.more) {
     const key = p.varint();
-    const f = Math.floor(key / 8), w = key & 7;
+    const f = Math.floor(key / 8),
+      w = key & 7;
     if (f === 4 && w === 2) {
       const feature = p.string();
       if (!SUPPORTED_FEATURES.has(feature)) fail(`requires unsupported feature "${feature}"`);
@@ -215,7 +220,8 @@ function readPrimitiveBlock(p: Pb, col: RawCollector): void {
   let lonOff = 0;
   while (p.more) {
     const key = p.varint();
-    const f = Math.floor(key / 8), w = key & 7;
+    const f = Math.floor(key / 8),
+      w = key & 7;
     if (f === 1 && w === 2) {
       const st = p.sub();
       const dec = new TextDecoder();
@@ -241,7 +247,8 @@ function readPrimitiveBlock(p: Pb, col: RawCollector): void {
   for (const g of groups) {
     while (g.more) {
       const key = g.varint();
-      const f = Math.floor(key / 8), w = key & 7;
+      const f = Math.floor(key / 8),
+        w = key & 7;
       if (f === 1 && w === 2) readNode(g.sub(), col, toLat, toLon);
       else if (f === 2 && w === 2) readDense(g.sub(), col, toLat, toLon);
       else if (f === 3 && w === 2) readWay(g.sub(), col, str);
@@ -251,10 +258,13 @@ function readPrimitiveBlock(p: Pb, col: RawCollector): void {
 }
 
 function readNode(p: Pb, col: RawCollector, toLat: (v: number) => number, toLon: (v: number) => number): void {
-  let id = 0, lat = 0, lon = 0;
+  let id = 0,
+    lat = 0,
+    lon = 0;
   while (p.more) {
     const key = p.varint();
-    const f = Math.floor(key / 8), w = key & 7;
+    const f = Math.floor(key / 8),
+      w = key & 7;
     if (f === 1 && w === 0) id = p.svarint();
     else if (f === 8 && w === 0) lat = p.svarint();
     else if (f === 9 && w === 0) lon = p.svarint();
@@ -264,17 +274,23 @@ function readNode(p: Pb, col: RawCollector, toLat: (v: number) => number, toLon:
 }
 
 function readDense(p: Pb, col: RawCollector, toLat: (v: number) => number, toLon: (v: number) => number): void {
-  const ids: number[] = [], lats: number[] = [], lons: number[] = [];
+  const ids: number[] = [],
+    lats: number[] = [],
+    lons: number[] = [];
   while (p.more) {
     const key = p.varint();
-    const f = Math.floor(key / 8), w = key & 7;
+    const f = Math.floor(key / 8),
+      w = key & 7;
     if (f === 1) p.packed(w, svar, ids);
     else if (f === 8) p.packed(w, svar, lats);
     else if (f === 9) p.packed(w, svar, lons);
     else p.skip(w);
   }
-  if (lats.length !== ids.length || lons.length !== ids.length) throw new Truncated(`dense nodes: ${ids.length} ids but ${lats.length} lats and ${lons.length} lons`);
-  let id = 0, lat = 0, lon = 0;
+  if (lats.length !== ids.length || lons.length !== ids.length)
+    throw new Truncated(`dense nodes: ${ids.length} ids but ${lats.length} lats and ${lons.length} lons`);
+  let id = 0,
+    lat = 0,
+    lon = 0;
   for (let i = 0; i < ids.length; i++) {
     id += ids[i]!;
     lat += lats[i]!;
@@ -285,10 +301,13 @@ function readDense(p: Pb, col: RawCollector, toLat: (v: number) => number, toLon
 
 function readWay(p: Pb, col: RawCollector, str: (i: number) => string): void {
   let id = 0;
-  const keys: number[] = [], vals: number[] = [], deltas: number[] = [];
+  const keys: number[] = [],
+    vals: number[] = [],
+    deltas: number[] = [];
   while (p.more) {
     const key = p.varint();
-    const f = Math.floor(key / 8), w = key & 7;
+    const f = Math.floor(key / 8),
+      w = key & 7;
     if (f === 1 && w === 0) id = p.int();
     else if (f === 2) p.packed(w, uvar, keys);
     else if (f === 3) p.packed(w, uvar, vals);

@@ -64,15 +64,24 @@ export class RawCollector {
       for (let i = 0; i < w.refs.length; i++) {
         const idx = this.index.get(w.refs[i]!);
         if (idx === undefined) {
-          throw new JcrError('JCR_NETWORK_INVALID', `${source}: way ${w.id} refers to node ${w.refs[i]}, which the file does not contain (dangling node reference)`, {
-            details: { way: w.id, node: w.refs[i] },
-          });
+          throw new JcrError(
+            'JCR_NETWORK_INVALID',
+            `${source}: way ${w.id} refers to node ${w.refs[i]}, which the file does not contain (dangling node reference)`,
+            {
+              details: { way: w.id, node: w.refs[i] },
+            },
+          );
         }
         refs[i] = idx;
       }
       ways.push({ id: w.id, refs, tags: w.tags });
     }
-    return { nodeId: this.ids.slice(0, this.n), lat: this.lats.slice(0, this.n), lon: this.lons.slice(0, this.n), ways };
+    return {
+      nodeId: this.ids.slice(0, this.n),
+      lat: this.lats.slice(0, this.n),
+      lon: this.lons.slice(0, this.n),
+      ways,
+    };
   }
 }
 

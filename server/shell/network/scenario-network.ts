@@ -7,7 +7,12 @@ import type { Logger } from '../log.ts';
 import { loadNetwork, type LoadOptions } from './load.ts';
 
 /** Load the scenario's road network (path relative to the scenario file) and its JourneyPlanner. */
-export function loadScenarioNetwork(scenarioPath: string, scenario: Scenario, log: Logger, opts: LoadOptions = {}): { graph: RoadGraph; planner: JourneyPlanner } {
+export function loadScenarioNetwork(
+  scenarioPath: string,
+  scenario: Scenario,
+  log: Logger,
+  opts: LoadOptions = {},
+): { graph: RoadGraph; planner: JourneyPlanner } {
   const file = resolve(dirname(scenarioPath), scenario.network.file);
   const net = loadNetwork(file, scenario.network.format, opts);
   const r = net.graph.report;

@@ -44,7 +44,8 @@ export function parseOsmXml(bytes: Uint8Array, source = 'OSM XML'): RawNetwork {
       case 'nd':
         if (inWay) {
           const ref = Number(a.ref);
-          if (a.ref === undefined || !Number.isFinite(ref)) throw new JcrError('JCR_NETWORK_INVALID', `${source}: way ${wayId} has an nd without a ref`);
+          if (a.ref === undefined || !Number.isFinite(ref))
+            throw new JcrError('JCR_NETWORK_INVALID', `${source}: way ${wayId} has an nd without a ref`);
           refs.push(ref);
         }
         break;

@@ -74,7 +74,14 @@ export class Store {
   *events(afterSeq = 0): Generator<JcrEvent> {
     const stmt = this.db.prepare('SELECT seq, at, type, origin, actor, data FROM events WHERE seq > ? ORDER BY seq');
     for (const row of stmt.iterate(afterSeq) as IterableIterator<EventRow>) {
-      yield { seq: row.seq, at: row.at, type: row.type, origin: row.origin, actor: row.actor, data: JSON.parse(row.data) } as JcrEvent;
+      yield {
+        seq: row.seq,
+        at: row.at,
+        type: row.type,
+        origin: row.origin,
+        actor: row.actor,
+        data: JSON.parse(row.data),
+      } as JcrEvent;
     }
   }
 
@@ -84,7 +91,9 @@ export class Store {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
   }
 
   close(): void {
@@ -95,7 +104,10 @@ export class Store {
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new JcrError('JCR_NOT_READY', `database schema v${current} is newer than this server (v${MIGRATIONS.length})`);
+    throw new JcrError(
+      'JCR_NOT_READY',
+      `database schema v${current} is newer than this server (v${MIGRATIONS.length})`,
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     const sql = MIGRATIONS[v] as string;

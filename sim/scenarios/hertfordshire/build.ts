@@ -51,5 +51,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   writeFileSync(join(HERE, 'demand.json'), out.demandJson);
   writeFileSync(join(HERE, NETWORK_FILE), out.networkGeoJson);
   const s = out.network.stats;
-  process.stdout.write(`wrote scenario.json, demand.json and ${NETWORK_FILE} (${s.nodes} nodes, ${s.ways} ways, ${(out.networkGeoJson.length / 1e6).toFixed(2)} MB)\n${JSON.stringify(s)}\n`);
+  process.stdout.write(
+    `wrote scenario.json, demand.json and ${NETWORK_FILE} (${s.nodes} nodes, ${s.ways} ways, ${(out.networkGeoJson.length / 1e6).toFixed(2)} MB)\n${JSON.stringify(s)}\n`,
+  );
 }

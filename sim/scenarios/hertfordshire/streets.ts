@@ -13,7 +13,8 @@
 import { seededRandom } from '../../../server/core/clock.ts';
 import type { Random } from '../../../server/core/clock.ts';
 
-export const NETWORK_NOTE = 'synthetic streets on an approximate trunk skeleton; operational use imports a real OSM extract of the county';
+export const NETWORK_NOTE =
+  'synthetic streets on an approximate trunk skeleton; operational use imports a real OSM extract of the county';
 
 export interface Town {
   name: string;
@@ -127,7 +128,8 @@ class Net {
     for (let i = 1; i < n; i++) {
       const t = i / n;
       let off = 0;
-      if (wiggle > 0 && rnd) off = wiggle * d * Math.sin(Math.PI * t) * (0.6 * Math.sin(phase + waves * Math.PI * t) + 0.4 * (rnd() - 0.5));
+      if (wiggle > 0 && rnd)
+        off = wiggle * d * Math.sin(Math.PI * t) * (0.6 * Math.sin(phase + waves * Math.PI * t) + 0.4 * (rnd() - 0.5));
       const lon = this.lon[a]! + (this.lon[b]! - this.lon[a]!) * t + (-uy * off) / kx;
       const lat = this.lat[a]! + (this.lat[b]! - this.lat[a]!) * t + (ux * off) / M_PER_DEG_LAT;
       out.push(this.node(lon, lat));
@@ -137,10 +139,138 @@ class Net {
   }
 }
 
-const STREET_A = ['Oak', 'Ash', 'Elm', 'Beech', 'Willow', 'Hazel', 'Birch', 'Holly', 'Rowan', 'Cedar', 'Maple', 'Chestnut', 'Lime', 'Alder', 'Hawthorn', 'Juniper', 'Larch', 'Poplar', 'Sycamore', 'Yew', 'Meadow', 'Mill', 'Church', 'Station', 'Park', 'Manor', 'Grange', 'Priory', 'Abbey', 'Market', 'Bridge', 'Brook', 'Spring', 'Well', 'Orchard', 'Field', 'Common', 'Green', 'Hill', 'Vale', 'Fairfield', 'Heath', 'Chiltern', 'Lea', 'Colne', 'Ver', 'Gade', 'Bulbourne', 'Mimram', 'Beane', 'Rib', 'Stort', 'Ash Grove', 'Kings', 'Queens', 'Dukes', 'Bishops', 'Howard', 'Cromwell', 'Nelson', 'Wellington', 'Victoria', 'Albert', 'Windsor', 'Tudor', 'Stuart', 'Hanover', 'York', 'Lancaster', 'Cavendish'];
-const STREET_B = ['Road', 'Street', 'Avenue', 'Close', 'Way', 'Lane', 'Drive', 'Gardens', 'Crescent', 'Grove', 'Rise', 'Walk', 'Place', 'Mews', 'View'];
+const STREET_A = [
+  'Oak',
+  'Ash',
+  'Elm',
+  'Beech',
+  'Willow',
+  'Hazel',
+  'Birch',
+  'Holly',
+  'Rowan',
+  'Cedar',
+  'Maple',
+  'Chestnut',
+  'Lime',
+  'Alder',
+  'Hawthorn',
+  'Juniper',
+  'Larch',
+  'Poplar',
+  'Sycamore',
+  'Yew',
+  'Meadow',
+  'Mill',
+  'Church',
+  'Station',
+  'Park',
+  'Manor',
+  'Grange',
+  'Priory',
+  'Abbey',
+  'Market',
+  'Bridge',
+  'Brook',
+  'Spring',
+  'Well',
+  'Orchard',
+  'Field',
+  'Common',
+  'Green',
+  'Hill',
+  'Vale',
+  'Fairfield',
+  'Heath',
+  'Chiltern',
+  'Lea',
+  'Colne',
+  'Ver',
+  'Gade',
+  'Bulbourne',
+  'Mimram',
+  'Beane',
+  'Rib',
+  'Stort',
+  'Ash Grove',
+  'Kings',
+  'Queens',
+  'Dukes',
+  'Bishops',
+  'Howard',
+  'Cromwell',
+  'Nelson',
+  'Wellington',
+  'Victoria',
+  'Albert',
+  'Windsor',
+  'Tudor',
+  'Stuart',
+  'Hanover',
+  'York',
+  'Lancaster',
+  'Cavendish',
+];
+const STREET_B = [
+  'Road',
+  'Street',
+  'Avenue',
+  'Close',
+  'Way',
+  'Lane',
+  'Drive',
+  'Gardens',
+  'Crescent',
+  'Grove',
+  'Rise',
+  'Walk',
+  'Place',
+  'Mews',
+  'View',
+];
 const HAMLET_A = ['Little', 'Great', 'Upper', 'Lower', 'North', 'South', 'East', 'West', 'Old', 'Long'];
-const HAMLET_B = ['Wymondley', 'Hormead', 'Munden', 'Gaddesden', 'Offley', 'Hadham', 'Amwell', 'Berkhamsted', 'Ayot', 'Wigginton', 'Ardeley', 'Cottered', 'Sandon', 'Therfield', 'Barley', 'Braughing', 'Furneux', 'Datchworth', 'Tewin', 'Bayford', 'Brickendon', 'Essendon', 'Northaw', 'Aldbury', 'Flaunden', 'Sarratt', 'Chipperfield', 'Bovingdon', 'Kimpton', 'Whitwell', 'Preston', 'Pirton', 'Ickleford', 'Ashwell', 'Hinxworth', 'Wallington', 'Rushden', 'Clothall', 'Weston', 'Graveley'];
+const HAMLET_B = [
+  'Wymondley',
+  'Hormead',
+  'Munden',
+  'Gaddesden',
+  'Offley',
+  'Hadham',
+  'Amwell',
+  'Berkhamsted',
+  'Ayot',
+  'Wigginton',
+  'Ardeley',
+  'Cottered',
+  'Sandon',
+  'Therfield',
+  'Barley',
+  'Braughing',
+  'Furneux',
+  'Datchworth',
+  'Tewin',
+  'Bayford',
+  'Brickendon',
+  'Essendon',
+  'Northaw',
+  'Aldbury',
+  'Flaunden',
+  'Sarratt',
+  'Chipperfield',
+  'Bovingdon',
+  'Kimpton',
+  'Whitwell',
+  'Preston',
+  'Pirton',
+  'Ickleford',
+  'Ashwell',
+  'Hinxworth',
+  'Wallington',
+  'Rushden',
+  'Clothall',
+  'Weston',
+  'Graveley',
+];
 
 function pick<T>(rnd: Random, list: readonly T[]): T {
   return list[Math.floor(rnd() * list.length)]!;
@@ -264,7 +394,10 @@ function buildTown(net: Net, town: Town, targetNodes: number, rnd: Random): Town
   const streetName = (line: string, cls: string): string => {
     let n = tertiaryName.get(line);
     if (n === undefined) {
-      n = cls === 'tertiary' ? `${pick(rnd, STREET_A)} ${pick(rnd, ['Road', 'Way', 'Avenue', 'Street'])}` : `${pick(rnd, STREET_A)} ${pick(rnd, STREET_B)}`;
+      n =
+        cls === 'tertiary'
+          ? `${pick(rnd, STREET_A)} ${pick(rnd, ['Road', 'Way', 'Avenue', 'Street'])}`
+          : `${pick(rnd, STREET_A)} ${pick(rnd, STREET_B)}`;
       tertiaryName.set(line, n);
     }
     return n;
@@ -282,7 +415,12 @@ function buildTown(net: Net, town: Town, targetNodes: number, rnd: Random): Town
     const flush = () => {
       if (run.length >= 2) {
         const cls = main ? 'tertiary' : 'residential';
-        const tags: Tags = { highway: cls, name: streetName(`${line.dir}${line.fixed}`, cls), oneway: 'no', source: 'synthetic' };
+        const tags: Tags = {
+          highway: cls,
+          name: streetName(`${line.dir}${line.fixed}`, cls),
+          oneway: 'no',
+          source: 'synthetic',
+        };
         if (cls === 'tertiary') tags['maxspeed'] = '30 mph';
         else if (twentyZone) tags['maxspeed'] = '20 mph';
         if (cls === 'residential' && rnd() < 0.12) tags['oneway'] = rnd() < 0.5 ? 'yes' : '-1';
@@ -296,7 +434,13 @@ function buildTown(net: Net, town: Town, targetNodes: number, rnd: Random): Town
       const i = line.dir === 'h' ? t : line.fixed;
       const j = line.dir === 'h' ? line.fixed : t;
       const e: E | undefined = keep.has(`${line.dir}${i},${j}`)
-        ? { a: grid.get(`${i},${j}`)!, b: grid.get(line.dir === 'h' ? `${i + 1},${j}` : `${i},${j + 1}`)!, i, j, dir: line.dir }
+        ? {
+            a: grid.get(`${i},${j}`)!,
+            b: grid.get(line.dir === 'h' ? `${i + 1},${j}` : `${i},${j + 1}`)!,
+            i,
+            j,
+            dir: line.dir,
+          }
         : undefined;
       if (e === undefined) {
         flush();
@@ -364,7 +508,15 @@ function nearestTo(net: Net, lon: number, lat: number, among: readonly number[])
 }
 
 /** A clockwise roundabout of `k` nodes around (lon, lat); returns the ring's nodes. */
-function roundabout(net: Net, lon: number, lat: number, radiusM: number, k: number, highway: string, name: string | undefined): number[] {
+function roundabout(
+  net: Net,
+  lon: number,
+  lat: number,
+  radiusM: number,
+  k: number,
+  highway: string,
+  name: string | undefined,
+): number[] {
   const f = frame(lat, lon);
   const ring: number[] = [];
   for (let i = 0; i < k; i++) {
@@ -380,7 +532,13 @@ function roundabout(net: Net, lon: number, lat: number, radiusM: number, k: numb
 /** Join a town junction J to a trunk node T, through a roundabout when asked. */
 function connector(net: Net, j: number, t: number, rnd: Random, withRoundabout: boolean, name: string): void {
   const d = net.dist(j, t);
-  const tags: Tags = { highway: 'tertiary', name, oneway: 'no', maxspeed: d > 1500 ? '60 mph' : '40 mph', source: 'synthetic' };
+  const tags: Tags = {
+    highway: 'tertiary',
+    name,
+    oneway: 'no',
+    maxspeed: d > 1500 ? '60 mph' : '40 mph',
+    source: 'synthetic',
+  };
   if (!withRoundabout || d < 60) {
     net.way(net.path(j, t, d > 1500 ? 150 : 80, d > 1500 ? 0.05 : 0, rnd), tags);
     return;
@@ -490,7 +648,11 @@ export function scc(n: number, ways: readonly Way[]): { comp: Int32Array; count:
 }
 
 /** Build the whole county network. */
-export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeature[], opts: StreetOptions = DEFAULT_STREET_OPTIONS): BuiltNetwork {
+export function buildNetwork(
+  towns: readonly Town[],
+  trunk: readonly TrunkFeature[],
+  opts: StreetOptions = DEFAULT_STREET_OPTIONS,
+): BuiltNetwork {
   const net = new Net();
   const rnd = seededRandom(opts.seed);
 
@@ -518,7 +680,11 @@ export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeatur
     let cur: number[] = [ids[0]!];
     let curLink: boolean | undefined;
     const emit = () => {
-      if (cur.length >= 2) net.way(cur, curLink === true ? { highway: 'motorway_link', oneway: 'no', source: 'approximate' } : { ...base });
+      if (cur.length >= 2)
+        net.way(
+          cur,
+          curLink === true ? { highway: 'motorway_link', oneway: 'no', source: 'approximate' } : { ...base },
+        );
     };
     for (let i = 0; i + 1 < ids.length; i++) {
       const a = ids[i]!;
@@ -576,7 +742,10 @@ export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeatur
   const pairs = new Set<string>();
   townNets.forEach((a, i) => {
     const others = townNets
-      .map((b, k) => ({ k, d: Math.hypot((b.town.lon - a.town.lon) * mPerDegLon(a.town.lat), (b.town.lat - a.town.lat) * M_PER_DEG_LAT) }))
+      .map((b, k) => ({
+        k,
+        d: Math.hypot((b.town.lon - a.town.lon) * mPerDegLon(a.town.lat), (b.town.lat - a.town.lat) * M_PER_DEG_LAT),
+      }))
       .filter((o) => o.k !== i)
       .sort((x, y) => x.d - y.d || x.k - y.k)
       .slice(0, 2);
@@ -607,7 +776,9 @@ export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeatur
     const f = frame(base.town.lat, base.town.lon);
     const lon = toLon(f, Math.cos(th) * dm);
     const lat = toLat(f, Math.sin(th) * dm);
-    const clear = townNets.every((tn) => Math.hypot((tn.town.lon - lon) * f.kx, (tn.town.lat - lat) * M_PER_DEG_LAT) > tn.radiusM + 1200);
+    const clear = townNets.every(
+      (tn) => Math.hypot((tn.town.lon - lon) * f.kx, (tn.town.lat - lat) * M_PER_DEG_LAT) > tn.radiusM + 1200,
+    );
     const spaced = hamlets.every((h) => Math.hypot((h.lon - lon) * f.kx, (h.lat - lat) * M_PER_DEG_LAT) > 2000);
     // Keep to the county: within 4 km of some skeleton node.
     if (!clear || !spaced) continue;
@@ -622,9 +793,22 @@ export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeatur
     const main: number[] = [];
     const len = 5 + Math.floor(hrnd() * 6);
     for (let k = -len; k <= len; k++) {
-      main.push(k === 0 ? c : net.node(toLon(hf, Math.cos(ang) * 45 * k + (hrnd() - 0.5) * 8), toLat(hf, Math.sin(ang) * 45 * k + (hrnd() - 0.5) * 8)));
+      main.push(
+        k === 0
+          ? c
+          : net.node(
+              toLon(hf, Math.cos(ang) * 45 * k + (hrnd() - 0.5) * 8),
+              toLat(hf, Math.sin(ang) * 45 * k + (hrnd() - 0.5) * 8),
+            ),
+      );
     }
-    net.way(main, { highway: 'residential', name: `${pick(hrnd, ['High', 'Church', 'Mill', 'Green'])} Street`, oneway: 'no', maxspeed: '30 mph', source: 'synthetic' });
+    net.way(main, {
+      highway: 'residential',
+      name: `${pick(hrnd, ['High', 'Church', 'Mill', 'Green'])} Street`,
+      oneway: 'no',
+      maxspeed: '30 mph',
+      source: 'synthetic',
+    });
     const sides = 1 + Math.floor(hrnd() * 3);
     for (let s = 0; s < sides; s++) {
       const at = main[Math.floor(hrnd() * main.length)]!;
@@ -632,13 +816,21 @@ export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeatur
       const sf = frame(net.lat[at]!, net.lon[at]!);
       const side = [at];
       const n = 3 + Math.floor(hrnd() * 4);
-      for (let k = 1; k <= n; k++) side.push(net.node(toLon(sf, Math.cos(sa) * 40 * k), toLat(sf, Math.sin(sa) * 40 * k)));
-      net.way(side, { highway: 'residential', name: `${pick(hrnd, STREET_A)} ${pick(hrnd, STREET_B)}`, oneway: 'no', source: 'synthetic' });
+      for (let k = 1; k <= n; k++)
+        side.push(net.node(toLon(sf, Math.cos(sa) * 40 * k), toLat(sf, Math.sin(sa) * 40 * k)));
+      net.way(side, {
+        highway: 'residential',
+        name: `${pick(hrnd, STREET_A)} ${pick(hrnd, STREET_B)}`,
+        oneway: 'no',
+        source: 'synthetic',
+      });
     }
     const end0 = main[0]!;
     const end1 = main[main.length - 1]!;
     const tNode = nearestNode(net, end0, attach);
-    const town = townNets.slice().sort((x, y) => net.distTo(x.town.lon, x.town.lat, c) - net.distTo(y.town.lon, y.town.lat, c))[0]!;
+    const town = townNets
+      .slice()
+      .sort((x, y) => net.distTo(x.town.lon, x.town.lat, c) - net.distTo(y.town.lon, y.town.lat, c))[0]!;
     const tj = nearestNode(net, end1, town.edge);
     const lane = (a: number, b: number) => {
       const tags: Tags = { highway: 'unclassified', name: `${name} Lane`, oneway: 'no', source: 'synthetic' };
@@ -679,15 +871,30 @@ export function buildNetwork(towns: readonly Town[], trunk: readonly TrunkFeatur
     else if (w.tags['oneway'] === 'yes' || w.tags['oneway'] === '-1') oneway++;
     if (h === 'motorway_link') motorwayLinks++;
   }
-  return { lon: net.lon, lat: net.lat, ways: net.ways, hamlets, stats: { nodes: n, ways: net.ways.length, byHighway, oneway, roundabouts, motorwayLinks } };
+  return {
+    lon: net.lon,
+    lat: net.lat,
+    ways: net.ways,
+    hamlets,
+    stats: { nodes: n, ways: net.ways.length, byHighway, oneway, roundabouts, motorwayLinks },
+  };
 }
 
 /** The network as GeoJSON text: one feature per line, so diffs stay readable. */
 export function networkGeoJson(b: BuiltNetwork): string {
-  const head = JSON.stringify({ type: 'FeatureCollection', name: 'hertfordshire-demo-network', synthetic: true, note: NETWORK_NOTE });
+  const head = JSON.stringify({
+    type: 'FeatureCollection',
+    name: 'hertfordshire-demo-network',
+    synthetic: true,
+    note: NETWORK_NOTE,
+  });
   const lines = b.ways.map((w) => {
     const coords = w.nodes.map((id) => [b.lon[id]!, b.lat[id]!]);
-    return JSON.stringify({ type: 'Feature', properties: w.tags, geometry: { type: 'LineString', coordinates: coords } });
+    return JSON.stringify({
+      type: 'Feature',
+      properties: w.tags,
+      geometry: { type: 'LineString', coordinates: coords },
+    });
   });
   return `${head.slice(0, -1)},"features":[\n${lines.join(',\n')}\n]}\n`;
 }
