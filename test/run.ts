@@ -1,7 +1,8 @@
 /**
  * `npm test`: type-check, then every test file under test/ (files named *.test.ts), each in its
  * own Node process so one file's open handles or crash cannot hang or hide another's results.
- * Ends with one line `N passed, N failed` (N counts uvu tests, plus the type-check as one check).
+ * Ends with one line `N passed, N failed` (N counts uvu tests, plus the type-check and the formatter's
+ * check as one check each).
  *
  *   npm test                 # everything
  *   npm test -- store fleet  # only files whose path contains one of the words
@@ -89,6 +90,20 @@ async function main(): Promise<void> {
     } else {
       failed++;
       process.stdout.write('FAILED\n' + tsc.output + '\n');
+    }
+    // The formatter's check is one more check: unformatted code fails `npm test` (npm run format fixes it).
+    process.stdout.write('format: prettier --check ... ');
+    const fmt = await run(
+      process.execPath,
+      [join(ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'],
+      FILE_TIMEOUT_MS,
+    );
+    if (fmt.code === 0) {
+      passed++;
+      process.stdout.write('ok\n');
+    } else {
+      failed++;
+      process.stdout.write('FAILED (run `npm run format`)\n' + fmt.output + '\n');
     }
   }
 
