@@ -27,7 +27,13 @@ const res = (id: string, status: string, lat = 51.7) => ({
 
 test('store: many writes, one notification per frame, naming the changed slices', () => {
   const frames: (() => void)[] = [];
-  const s = new ClientStore({ schedule: (fn) => frames.push(fn) });
+  const timers = {
+    setTimeout: (fn: () => void) => frames.push(fn),
+    clearTimeout() {},
+    setInterval: () => 0,
+    clearInterval() {},
+  };
+  const s = new ClientStore({ timers });
   const seen: Slice[][] = [];
   s.subscribe(['positions', 'statuses'], (c) => seen.push([...c].sort()));
   const board: Slice[][] = [];

@@ -59,7 +59,10 @@ function res(ref: number, id: string, agency: string, status: number): CopResour
 }
 
 function setup() {
-  const store = new ClientStore({ schedule: () => undefined });
+  const never = () => undefined;
+  const store = new ClientStore({
+    timers: { setTimeout: never, clearTimeout: never, setInterval: never, clearInterval: never },
+  });
   const sockets: FakeWs[] = [];
   const timers: { fn: () => void; ms: number; done: boolean }[] = [];
   const api = new Api(
@@ -74,13 +77,17 @@ function setup() {
       return ws;
     },
     now: () => 1000,
-    setTimer: (fn, ms) => {
-      const t = { fn, ms, done: false };
-      timers.push(t);
-      return t;
-    },
-    clearTimer: (t) => {
-      (t as { done: boolean }).done = true;
+    timers: {
+      setTimeout: (fn, ms) => {
+        const t = { fn, ms, done: false };
+        timers.push(t);
+        return t;
+      },
+      clearTimeout: (t) => {
+        (t as { done: boolean }).done = true;
+      },
+      setInterval: () => undefined,
+      clearInterval: () => undefined,
     },
   });
   /** Run the pending timers of exactly `ms`. */

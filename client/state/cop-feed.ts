@@ -21,6 +21,7 @@ import type { CopClientMsg, CopCoverSummaryMsg, CopFilter, CopIncidentMsg } from
 import type { Api } from './api.ts';
 import { parseCover, parseIncidents, parseScenario } from './parse.ts';
 import type { Feed } from './rest-feed.ts';
+import type { TimerHandle, Timers } from '../../proto/timer.ts';
 import type { ClientStore } from './store.ts';
 import { AGENCIES, STATUSES, type Agency, type ClientResource, type CoverSummary, type Incident } from './types.ts';
 
@@ -48,8 +49,8 @@ export interface CopFeedOptions {
   minBackoffMs?: number;
   maxBackoffMs?: number;
   now?: () => number;
-  setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (t: unknown) => void;
+  /** Timers for polling, backoff and the watchdog; the platform's by default. */
+  timers?: Timers;
 }
 
 const OPEN = 1;
@@ -133,14 +134,13 @@ export class CopFeed implements Feed {
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly now: () => number;
-  private readonly setTimer: (fn: () => void, ms: number) => unknown;
-  private readonly clearTimer: (t: unknown) => void;
+  private readonly timers: Timers;
   private socket: CopSocketLike | null = null;
   private running = false;
   private failures = 0;
-  private reconnectTimer: unknown = null;
-  private restTimer: unknown = null;
-  private watchdog: unknown = null;
+  private reconnectTimer: TimerHandle = null;
+  private restTimer: TimerHandle = null;
+  private watchdog: TimerHandle = null;
   /** What the last applied frame changed (filled by the picture's listener). */
   private changed: ReadonlySet<string> = new Set();
   private removed: ReadonlySet<string> = new Set();
@@ -163,8 +163,7 @@ export class CopFeed implements Feed {
     this.minBackoffMs = opts.minBackoffMs ?? 500;
     this.maxBackoffMs = opts.maxBackoffMs ?? 10_000;
     this.now = opts.now ?? Date.now;
-    this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.clearTimer = opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
+    this.timers = opts.timers ?? globalThis;
     this.picture.onChange((changed, removed, other) => {
       this.changed = changed;
       this.removed = removed;
@@ -183,7 +182,7 @@ export class CopFeed implements Feed {
 
   stop(): void {
     this.running = false;
-    for (const t of [this.reconnectTimer, this.restTimer, this.watchdog]) if (t !== null) this.clearTimer(t);
+    for (const t of [this.reconnectTimer, this.restTimer, this.watchdog]) if (t !== null) this.timers.clearTimeout(t);
     this.reconnectTimer = this.restTimer = this.watchdog = null;
     const ws = this.socket;
     this.socket = null;
@@ -228,7 +227,7 @@ export class CopFeed implements Feed {
       'reconnecting',
       `${why}; retrying in ${Math.round(delay / 100) / 10} s (attempt ${this.failures})`,
     );
-    this.reconnectTimer = this.setTimer(() => this.connect(), delay);
+    this.reconnectTimer = this.timers.setTimeout(() => this.connect(), delay);
   }
 
   private send(msg: CopClientMsg): void {
@@ -311,7 +310,7 @@ export class CopFeed implements Feed {
   }
 
   private watch(): void {
-    this.watchdog = this.setTimer(() => {
+    this.watchdog = this.timers.setTimeout(() => {
       if (!this.running) return;
       const quiet = this.now() - this.store.lastMessageAtMs;
       if (this.store.connection === 'live' && quiet > this.staleAfterMs)
@@ -325,7 +324,7 @@ export class CopFeed implements Feed {
 
   private restLoop(): void {
     void this.pollRest().then(() => {
-      if (this.running) this.restTimer = this.setTimer(() => this.restLoop(), this.restIntervalMs);
+      if (this.running) this.restTimer = this.timers.setTimeout(() => this.restLoop(), this.restIntervalMs);
     });
   }
 

@@ -10,6 +10,7 @@
  */
 import type { Api, ApiResult } from './api.ts';
 import { parseCover, parseFeatures, parseIncidents, parseResources, parseScenario } from './parse.ts';
+import type { TimerHandle, Timers } from '../../proto/timer.ts';
 import type { ClientStore } from './store.ts';
 
 export interface Feed {
@@ -22,8 +23,8 @@ export interface RestFeedOptions {
   staleAfterMs?: number;
   maxBackoffMs?: number;
   now?: () => number;
-  setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (t: unknown) => void;
+  /** Timers for polling, backoff and the watchdog; the platform's by default. */
+  timers?: Timers;
 }
 
 export class RestFeed implements Feed {
@@ -31,10 +32,9 @@ export class RestFeed implements Feed {
   private readonly staleAfterMs: number;
   private readonly maxBackoffMs: number;
   private readonly now: () => number;
-  private readonly setTimer: (fn: () => void, ms: number) => unknown;
-  private readonly clearTimer: (t: unknown) => void;
-  private timer: unknown = null;
-  private watchdog: unknown = null;
+  private readonly timers: Timers;
+  private timer: TimerHandle = null;
+  private watchdog: TimerHandle = null;
   private failures = 0;
   private running = false;
   private probed = false;
@@ -48,8 +48,7 @@ export class RestFeed implements Feed {
     this.staleAfterMs = opts.staleAfterMs ?? 5000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 10_000;
     this.now = opts.now ?? Date.now;
-    this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.clearTimer = opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
+    this.timers = opts.timers ?? globalThis;
   }
 
   start(): void {
@@ -62,13 +61,13 @@ export class RestFeed implements Feed {
 
   stop(): void {
     this.running = false;
-    if (this.timer !== null) this.clearTimer(this.timer);
-    if (this.watchdog !== null) this.clearTimer(this.watchdog);
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    if (this.watchdog !== null) this.timers.clearTimeout(this.watchdog);
     this.timer = this.watchdog = null;
   }
 
   private watch(): void {
-    this.watchdog = this.setTimer(() => {
+    this.watchdog = this.timers.setTimeout(() => {
       if (!this.running) return;
       const quiet = this.now() - this.store.lastMessageAtMs;
       if (this.store.connection === 'live' && quiet > this.staleAfterMs)
@@ -84,7 +83,7 @@ export class RestFeed implements Feed {
       const delay = ok
         ? this.intervalMs
         : Math.min(this.maxBackoffMs, this.intervalMs * 2 ** Math.min(this.failures, 6));
-      this.timer = this.setTimer(() => this.loop(), delay);
+      this.timer = this.timers.setTimeout(() => this.loop(), delay);
     });
   }
 

@@ -3,9 +3,11 @@
  * COP WebSocket client when /ws/cop is available, else the REST-polling fallback in
  * ./rest-feed.ts); Lit controllers (client/controllers/) and the map layers subscribe to slices.
  *
- * Notifications are batched: any number of writes between two frames produce one notification
- * per subscriber, naming the slices that changed. The scheduler is injected so tests flush by hand.
+ * Notifications are batched: any number of writes within one frame (FRAME_MS) produce one
+ * notification per subscriber, naming the slices that changed. The timers are injected so tests
+ * flush by hand.
  */
+import type { Timers } from '../../proto/timer.ts';
 import type {
   Capabilities,
   ClientResource,
@@ -43,18 +45,8 @@ export type Slice =
   | 'clock';
 
 export type Listener = (changed: ReadonlySet<Slice>) => void;
-/** Runs `fn` once, soon (by default before the next animation frame). */
-export type Scheduler = (fn: () => void) => void;
-
-export const defaultScheduler: Scheduler = (fn) => {
-  if (
-    typeof requestAnimationFrame === 'function' &&
-    typeof document !== 'undefined' &&
-    document.visibilityState !== 'hidden'
-  ) {
-    requestAnimationFrame(() => fn());
-  } else setTimeout(fn, 16);
-};
+/** Writes are gathered for about one display frame before subscribers hear of them. */
+export const FRAME_MS = 16;
 
 export interface Selection {
   incidentId: string | null;
@@ -93,10 +85,10 @@ export class ClientStore {
   private readonly subs = new Set<Subscription>();
   private pending = new Set<Slice>();
   private scheduled = false;
-  private readonly schedule: Scheduler;
+  private readonly timers: Timers;
 
-  constructor(opts: { schedule?: Scheduler } = {}) {
-    this.schedule = opts.schedule ?? defaultScheduler;
+  constructor(opts: { timers?: Timers } = {}) {
+    this.timers = opts.timers ?? globalThis;
   }
 
   /** Listen to some slices (or all with `null`). Returns the unsubscribe function. */
@@ -106,7 +98,7 @@ export class ClientStore {
     return () => this.subs.delete(sub);
   }
 
-  /** Deliver pending notifications now (the scheduler calls this; tests may too). */
+  /** Deliver pending notifications now (the frame timer calls this; tests may too). */
   flush(): void {
     this.scheduled = false;
     if (this.pending.size === 0) return;
@@ -121,7 +113,7 @@ export class ClientStore {
     for (const s of slices) this.pending.add(s);
     if (!this.scheduled) {
       this.scheduled = true;
-      this.schedule(() => this.flush());
+      this.timers.setTimeout(() => this.flush(), FRAME_MS);
     }
   }
 
