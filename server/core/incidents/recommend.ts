@@ -31,7 +31,7 @@ import { isDeployable, ResourceStatus, STATUS_NAMES } from '../fleet/status.ts';
 import { haversineM } from '../geo.ts';
 import { turnoutS } from '../graph/speed.ts';
 import type { Agency, AttendanceLine, IncidentType, ResourceDef, Scenario } from '../scenario/types.ts';
-import { mayTask } from './book.ts';
+import { mayTask } from './access.ts';
 import { LOWER_BOUND_FACTOR, type JourneyTimes, type TimeWithin } from './journeys.ts';
 import type { RecommendationSummary } from './types.ts';
 

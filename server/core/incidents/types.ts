@@ -1,7 +1,8 @@
 /**
  * Incidents: the model (what an incident is), the commands that change it and the data of the
- * events it leaves in the log. Pure data; the rules live in ./book.ts, the recommender in
- * ./recommend.ts. docs/incidents.md is the operator-facing description.
+ * events it leaves in the log. Pure data (and the METHANE merge); the rules live in ./decide.ts,
+ * the state in ./book.ts, the recommender in ./recommend.ts. docs/incidents.md is the
+ * operator-facing description.
  */
 import type { Agency } from '../scenario/types.ts';
 
@@ -38,6 +39,25 @@ export const EMPTY_METHANE: Readonly<Methane> = Object.freeze({
   servicesPresent: [],
   servicesRequired: [],
 });
+
+/** A copy of `base` with the fields `patch` sets (lists copied, so neither shares an array). */
+export function mergeMethane(base: Methane, patch: Partial<Methane> | undefined): Methane {
+  const m: Methane = {
+    ...base,
+    servicesPresent: [...base.servicesPresent],
+    servicesRequired: [...base.servicesRequired],
+  };
+  if (!patch) return m;
+  if (patch.majorIncident !== undefined) m.majorIncident = patch.majorIncident;
+  if (patch.exactLocation !== undefined) m.exactLocation = patch.exactLocation;
+  if (patch.type !== undefined) m.type = patch.type;
+  if (patch.hazards !== undefined) m.hazards = patch.hazards;
+  if (patch.access !== undefined) m.access = patch.access;
+  if (patch.casualties !== undefined) m.casualties = patch.casualties;
+  if (patch.servicesPresent !== undefined) m.servicesPresent = [...patch.servicesPresent];
+  if (patch.servicesRequired !== undefined) m.servicesRequired = [...patch.servicesRequired];
+  return m;
+}
 
 /** One resource's attendance at an incident. A resource sent twice has two entries. */
 export interface Attendance {

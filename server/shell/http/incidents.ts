@@ -9,7 +9,7 @@ import { Router, type Response } from 'express';
 import { roleAgency, isRole } from '../../core/auth/roles.ts';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent } from '../../core/events.ts';
-import { isVisibleTo, visibleTo } from '../../core/incidents/book.ts';
+import { isVisibleTo, visibleTo } from '../../core/incidents/access.ts';
 import { recommend, summarise, type Recommendation } from '../../core/incidents/recommend.ts';
 import { INCIDENT_STATUSES, type Incident, type IncidentPatch, type Methane } from '../../core/incidents/types.ts';
 import { ResourceStatus } from '../../core/fleet/status.ts';
