@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolve } from 'node:path';
-import { checkCoreSource, checkCoreTree } from './support/boundary.ts';
+import { checkCoreSource, checkCoreTree, checkProtoTree } from './support/boundary.ts';
 
 const CORE = resolve('server/core');
 const file = (name: string) => resolve(CORE, name);
@@ -48,6 +48,20 @@ test('reading the wall clock or Math.random in the core is caught; comments are 
 test('core-internal and pure package imports pass', () => {
   const src = `import RBush from 'rbush';\nimport type { Scenario } from '../scenario/types.ts';\nimport { x } from './y.ts';\n`;
   assert.equal(checkCoreSource(file('fleet/c.ts'), src, CORE), []);
+});
+
+test('the core may import the shared proto/ modules, and those import nothing', () => {
+  const src = `import { Checker } from '../../../proto/checker.ts';\n`;
+  assert.equal(checkCoreSource(file('scenario/c.ts'), src, CORE), []);
+  const violations = checkProtoTree('proto');
+  assert.equal(violations, [], violations.map((v) => `${v.file}:${v.line} ${v.what}`).join('\n'));
+});
+
+test('a core file importing beside proto/ is caught', () => {
+  const src = `import { x } from '../../../proto/sub/y.ts';\n`;
+  assert.equal(checkCoreSource(file('scenario/d.ts'), src, CORE), [
+    { file: file('scenario/d.ts'), line: 1, what: 'imports ../../../proto/sub/y.ts, outside the core' },
+  ]);
 });
 
 test.run();

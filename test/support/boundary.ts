@@ -4,8 +4,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 /**
  * The pure-core rule, as a checker the boundary test runs over server/core. The core may import
  * only other core files and pure libraries (rbush, ...). It may not import I/O or wire libraries,
- * node's I/O modules, or anything outside server/core (the shell, the client, the simulator),
- * and it may not read the wall clock or Math.random: those come in as arguments.
+ * node's I/O modules, or anything outside server/core (the shell, the client, the simulator)
+ * except the dependency-free shared modules in proto/ (proto/*.ts, which import nothing: see
+ * checkProtoTree), and it may not read the wall clock or Math.random: those come in as arguments.
  */
 export const FORBIDDEN_PACKAGES = ['ws', 'express', 'better-sqlite3', 'protobufjs', 'autocannon', 'lit', 'leaflet'];
 export const FORBIDDEN_NODE = [
@@ -72,7 +73,8 @@ export function checkCoreSource(file: string, source: string, coreDir: string): 
     const bare = spec.startsWith('node:') ? spec.slice(5) : spec;
     if (spec.startsWith('.') || spec.startsWith('/')) {
       const target = resolve(dirname(file), spec);
-      if (target !== coreDir && !target.startsWith(coreDir + sep))
+      const shared = dirname(target) === resolve(coreDir, '../../proto') && target.endsWith('.ts');
+      if (target !== coreDir && !target.startsWith(coreDir + sep) && !shared)
         out.push({ file, line, what: `imports ${spec}, outside the core` });
     } else if (FORBIDDEN_NODE.includes(bare) || FORBIDDEN_NODE.includes(bare.split('/')[0] ?? '')) {
       out.push({ file, line, what: `imports node module ${spec}` });
@@ -101,4 +103,17 @@ export function checkCoreTree(coreDir: string): Violation[] {
   return listTs(abs).flatMap((f) =>
     checkCoreSource(f, readFileSync(f, 'utf8'), abs).map((v) => ({ ...v, file: relative(process.cwd(), v.file) })),
   );
+}
+
+/** The shared modules in proto/ (*.ts) import nothing at all, so the core and the client may use them. */
+export function checkProtoTree(protoDir: string): Violation[] {
+  const out: Violation[] = [];
+  for (const f of listTs(resolve(protoDir))) {
+    const src = stripComments(readFileSync(f, 'utf8'));
+    for (const m of src.matchAll(IMPORT_RE)) {
+      const line = src.slice(0, (m.index ?? 0) + m[0].length).split('\n').length;
+      out.push({ file: relative(process.cwd(), f), line, what: `imports ${m[1] ?? m[2] ?? m[3] ?? ''}` });
+    }
+  }
+  return out;
 }
