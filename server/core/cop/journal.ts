@@ -1,0 +1,323 @@
+import type { JcrEvent } from '../events.ts';
+import { ResourceStatus } from '../fleet/status.ts';
+import type { Room } from '../room.ts';
+import {
+  bareIncident,
+  incidentAgencies,
+  incidentMsg,
+  resourceMsg,
+  seesIncident,
+  type CopChangeMsg,
+  type CopCoverSummaryMsg,
+  type CopIncidentChangeMsg,
+  type CopIncidentMsg,
+  type CopResourceMsg,
+  type CopSnapshotMsg,
+  type CopStatusChangeMsg,
+  type NormalFilter,
+} from './frames.ts';
+
+/**
+ * The COP change journal: what changed since the last tick, in order, cut into one tick record
+ * per tick with a contiguous COP sequence number, and the resume ring of recent records that a
+ * client behind by a few ticks (or reconnecting) is caught up from. It also answers the whole
+ * picture now (a snapshot) at its sequence number. It sends nothing: the hub hands each record to
+ * delta.ts to build frames and to sessions.ts to deliver them.
+ */
+
+/**
+ * One durable change as recorded in a tick, with what decides who sees it: a status change by
+ * its resource's agency (and, under a viewport, where the resource is); an incident change by
+ * the agencies that see the incident before and after it; a cover change by everyone.
+ */
+export type DurableChange =
+  | { kind: 'status'; ref: number; agency: string; msg: CopChangeMsg }
+  | {
+      kind: 'incident';
+      before: readonly string[];
+      after: readonly string[];
+      open: boolean;
+      msg: CopChangeMsg;
+      gone: CopChangeMsg;
+    }
+  | { kind: 'cover'; msg: CopChangeMsg };
+
+/** One resource touched in a tick: where it was at the previous tick, where it is now. */
+export interface Touched {
+  ref: number;
+  agency: string;
+  prevLon: number;
+  prevLat: number;
+  lon: number;
+  lat: number;
+  view: CopResourceMsg;
+}
+
+export interface TickRecord {
+  seq: number;
+  serverTimeMs: number;
+  changes: DurableChange[];
+  touched: Touched[];
+  /** Encoded size of the unfiltered delta: the ring's byte measure. */
+  bytes: number;
+}
+
+/** How much the resume ring keeps: whichever limit is hit first trims the oldest record. */
+export interface RingLimits {
+  readonly ringFrames: number;
+  readonly ringBytes: number;
+}
+
+export class CopJournal {
+  /** COP sequence number of the last record cut (0 = none yet). */
+  seq = 0;
+  private readonly room: Room;
+  private readonly limits: RingLimits;
+  private readonly ids: string[] = ['']; // by ref; ref 0 is never used
+  private readonly agencyOf: string[] = [''];
+  private readonly refOf = new Map<string, number>();
+  /** Position of each resource as of the last record that touched it (raw degrees). */
+  private readonly lastLon: Float64Array;
+  private readonly lastLat: Float64Array;
+  /** Incident id each resource holds as of the last applied status event (to mirror Fleet.setStatus). */
+  private readonly incidentOf: string[];
+  private readonly dirtyFlag: Uint8Array;
+  private dirty: number[] = [];
+  private pending: DurableChange[] = [];
+  /** Agencies that saw each open incident as of its last change (absent = not in the picture). */
+  private readonly incidentSeenBy = new Map<string, readonly string[]>();
+  private readonly typeNames = new Map<string, string>();
+  private cover: CopCoverSummaryMsg | null;
+  private readonly ring: TickRecord[] = [];
+  private ringBytes = 0;
+
+  constructor(room: Room, limits: RingLimits, cover: CopCoverSummaryMsg | null) {
+    this.room = room;
+    this.limits = limits;
+    const n = room.scenario.resources.length;
+    this.lastLon = new Float64Array(n + 1);
+    this.lastLat = new Float64Array(n + 1);
+    this.dirtyFlag = new Uint8Array(n + 1);
+    this.incidentOf = new Array<string>(n + 1).fill('');
+    room.scenario.resources.forEach((def, i) => {
+      const ref = i + 1;
+      this.ids.push(def.id);
+      this.agencyOf.push(def.agency);
+      this.refOf.set(def.id, ref);
+      const live = room.fleet.require(def.id);
+      this.lastLon[ref] = live.lon;
+      this.lastLat[ref] = live.lat;
+      this.incidentOf[ref] = live.incidentId ?? '';
+    });
+    for (const t of room.scenario.incidentTypes) this.typeNames.set(t.id, t.name);
+    for (const inc of room.incidents.all())
+      if (inc.status !== 'closed') this.incidentSeenBy.set(inc.id, incidentAgencies(inc));
+    this.cover = cover;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // What changed
+
+  /** Resources whose live position changed (one call per accepted AVL batch). */
+  markMoved(resourceIds: readonly string[]): void {
+    for (const id of resourceIds) {
+      const ref = this.refOf.get(id);
+      if (ref !== undefined) this.touch(ref);
+    }
+  }
+
+  /**
+   * Durable events, in log order, after the room has applied them (the whole batch: the room's
+   * incidents are already in their state after the last event). Each resource status event is a
+   * status change. Each incident an event touches (its own events, and the status events that
+   * mobilise, bring to scene or stand down its resources) gets one incident change carrying its
+   * state, placed at the last event of the batch that touches it: that state is the incident's
+   * state right after that event, so changes stay in event order.
+   */
+  onEvents(events: readonly JcrEvent[]): void {
+    const lastTouch = new Map<string, number>(); // incident id → index in `events` of its last event
+    const statusRefs: number[] = new Array<number>(events.length).fill(0);
+    const statusInc: string[] = new Array<string>(events.length).fill('');
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as JcrEvent;
+      if (e.type === 'resource.status') {
+        const d = e.data;
+        const ref = this.refOf.get(d.resourceId);
+        if (ref === undefined) continue;
+        // The incident the resource holds afterwards, by the rule Fleet.setStatus applies.
+        const committed = d.status === ResourceStatus.MOBILISED || d.status === ResourceStatus.AT_SCENE;
+        const before = this.incidentOf[ref] ?? '';
+        const incidentId = committed ? (d.incidentId ?? before) : '';
+        this.incidentOf[ref] = incidentId;
+        statusRefs[i] = ref;
+        statusInc[i] = incidentId;
+        // Attendances of the incident it leaves and the one it joins (IncidentBook.applyResourceStatus).
+        if (before !== '') lastTouch.set(before, i);
+        if (incidentId !== '') lastTouch.set(incidentId, i);
+      } else if (
+        e.type.startsWith('incident.') &&
+        e.type !== 'incident.recommended' &&
+        e.type !== 'incident.quickerAvailable'
+      ) {
+        // (Recommendations and quicker-resource flags change nothing CopIncident carries.)
+        lastTouch.set((e.data as { incidentId: string }).incidentId, i);
+      }
+    }
+    const at = new Map<number, string[]>(); // event index → incidents whose change goes after it
+    for (const [id, i] of lastTouch) {
+      const list = at.get(i);
+      if (list) list.push(id);
+      else at.set(i, [id]);
+    }
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i] as JcrEvent;
+      const ref = statusRefs[i] as number;
+      if (ref !== 0 && e.type === 'resource.status') {
+        const msg: CopStatusChangeMsg = {
+          ref,
+          status: e.data.status,
+          incidentId: statusInc[i] as string,
+          eventSeq: e.seq,
+          atMs: e.at,
+        };
+        this.pending.push({ kind: 'status', ref, agency: this.agencyOf[ref] ?? '', msg: { status: msg } });
+        this.touch(ref);
+      }
+      for (const id of at.get(i) ?? []) this.pushIncident(id, e.seq, e.at);
+    }
+  }
+
+  private pushIncident(id: string, eventSeq: number, atMs: number): void {
+    const inc = this.room.incidents.get(id);
+    if (!inc) return; // a status event naming a standby move or an unknown incident
+    const before = this.incidentSeenBy.get(id) ?? [];
+    const after = incidentAgencies(inc);
+    const open = inc.status !== 'closed';
+    if (open) this.incidentSeenBy.set(id, after);
+    else this.incidentSeenBy.delete(id);
+    const full: CopIncidentChangeMsg = {
+      incident: incidentMsg(inc, this.typeName(inc.typeId)),
+      eventSeq,
+      atMs,
+      removed: false,
+    };
+    const gone: CopIncidentChangeMsg = { incident: bareIncident(id), eventSeq, atMs, removed: true };
+    this.pending.push({ kind: 'incident', before, after, open, msg: { incident: full }, gone: { incident: gone } });
+  }
+
+  /** A new cover picture: one small, room-wide change that every client gets, whatever its filter. */
+  onCover(summary: CopCoverSummaryMsg): void {
+    this.cover = summary;
+    this.pending.push({ kind: 'cover', msg: { cover: { summary } } });
+  }
+
+  private touch(ref: number): void {
+    if (this.dirtyFlag[ref] === 1) return;
+    this.dirtyFlag[ref] = 1;
+    this.dirty.push(ref);
+  }
+
+  private typeName(typeId: string): string {
+    return this.typeNames.get(typeId) ?? typeId;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Records and the resume ring
+
+  /**
+   * Turn the dirty set and pending durable changes into the next tick record (or nothing) and
+   * keep it in the ring, measured by `encodeShared` (its unfiltered delta, which the caller
+   * also gets back to send).
+   */
+  cut(
+    serverTimeMs: number,
+    encodeShared: (record: TickRecord) => Uint8Array,
+  ): { record: TickRecord; shared: Uint8Array } | null {
+    if (this.dirty.length === 0 && this.pending.length === 0) return null;
+    const fleet = this.room.fleet;
+    const touched: Touched[] = new Array<Touched>(this.dirty.length);
+    for (let i = 0; i < this.dirty.length; i++) {
+      const ref = this.dirty[i] as number;
+      this.dirtyFlag[ref] = 0;
+      const live = fleet.require(this.ids[ref] as string);
+      touched[i] = {
+        ref,
+        agency: live.def.agency,
+        prevLon: this.lastLon[ref] as number,
+        prevLat: this.lastLat[ref] as number,
+        lon: live.lon,
+        lat: live.lat,
+        view: resourceMsg(ref, live),
+      };
+      this.lastLon[ref] = live.lon;
+      this.lastLat[ref] = live.lat;
+    }
+    this.dirty = [];
+    const record: TickRecord = { seq: this.seq + 1, serverTimeMs, changes: this.pending, touched, bytes: 0 };
+    this.pending = [];
+    this.seq = record.seq;
+    const shared = encodeShared(record);
+    record.bytes = shared.byteLength;
+    this.ring.push(record);
+    this.ringBytes += record.bytes;
+    while (
+      this.ring.length > 1 &&
+      (this.ring.length > this.limits.ringFrames || this.ringBytes > this.limits.ringBytes)
+    ) {
+      const old = this.ring.shift() as TickRecord;
+      this.ringBytes -= old.bytes;
+    }
+    return { record, shared };
+  }
+
+  /** The last `count` records, oldest first (the caller checks the ring still holds them). */
+  latest(count: number): TickRecord[] {
+    return this.ring.slice(this.ring.length - count);
+  }
+
+  /** Oldest seq the ring can still replay from (seq + 1 when it is empty). */
+  get ringOldest(): number {
+    return this.ring[0]?.seq ?? this.seq + 1;
+  }
+
+  get ringSize(): { frames: number; bytes: number } {
+    return { frames: this.ring.length, bytes: this.ringBytes };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The whole picture
+
+  /** The picture under filter `f` now, at this journal's seq (the R-tree answers the viewport). */
+  snapshot(f: NormalFilter, reason: number, now: number, epoch: string): CopSnapshotMsg {
+    const fleet = this.room.fleet;
+    const candidates = f.box ? fleet.within(f.box) : Array.from(fleet.all());
+    const resources: CopResourceMsg[] = [];
+    for (const r of candidates) {
+      if (f.agencies !== null && !f.agencies.has(r.def.agency)) continue;
+      const ref = this.refOf.get(r.def.id);
+      if (ref !== undefined) resources.push(resourceMsg(ref, r));
+    }
+    resources.sort((a, b) => a.ref - b.ref);
+    return {
+      seq: this.seq,
+      epoch,
+      eventSeq: this.room.lastSeq,
+      serverTimeMs: Math.round(now),
+      reason,
+      filter: f.wire,
+      resources,
+      incidents: this.incidents(f),
+      cover: this.cover,
+    };
+  }
+
+  /** The open incidents a client under `f` sees, in the order they were created. */
+  private incidents(f: NormalFilter): CopIncidentMsg[] {
+    const out: CopIncidentMsg[] = [];
+    for (const inc of this.room.incidents.all()) {
+      if (inc.status === 'closed' || !seesIncident(f, incidentAgencies(inc))) continue;
+      out.push(incidentMsg(inc, this.typeName(inc.typeId)));
+    }
+    return out;
+  }
+}
