@@ -4,7 +4,6 @@ import type { Clock } from '../core/clock.ts';
 import type { Scenario } from '../core/scenario/types.ts';
 import { Engine } from './engine.ts';
 import { createApp } from './http/app.ts';
-import { COP_SERVED } from './http/ui.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { Store } from './store/store.ts';
 import type { AvlLimits } from '../core/avl/limits.ts';
@@ -20,6 +19,7 @@ import { withLiveCover, type Mobilisation } from './incidents/mobilisation.ts';
 import type { RoadGraph } from '../core/graph/build.ts';
 import type { CopLimits } from '../core/cop/limits.ts';
 import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
+import { upgradeRouter } from './ws/upgrade.ts';
 
 export interface ServerOptions {
   /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass a schedule and call cover.flush() or await cover.flushAsync(). */
@@ -127,12 +127,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     graph: opts.graph,
     planner: opts.planner,
     tiles: opts.tiles,
+    copServed: true,
   });
   const http = createServer(app);
-  const avlWs = attachAvlWs(http, avl, log, every);
+  // One 'upgrade' listener: /ws/avl and /ws/cop, 404 for any other path.
+  const upgrades = upgradeRouter(http);
+  const avlWs = attachAvlWs(upgrades, avl, log, every);
   // Arrival from AVL (radius and speed) and the quicker-resource flag (issue 5).
   attachIncidentWatch(engine, mobilisation, log);
-  const cop = attachCopWs(http, {
+  const cop = attachCopWs(upgrades, {
     engine,
     clock,
     log,
@@ -142,7 +145,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     users,
     cover,
   });
-  app.locals[COP_SERVED] = true; // GET /api/ui-config: features.cop
   registerMetrics(metrics, { avl, avlWs, cop, cover });
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
   http.headersTimeout = 10_000;
@@ -175,6 +177,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         http.close(() => r());
         avlWs.close();
         cop.close();
+        upgrades.close();
         http.closeAllConnections();
       });
       await cover?.close(); // terminates the cover worker

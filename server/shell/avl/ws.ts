@@ -1,9 +1,10 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { FeedScope } from '../../core/avl/ingest.ts';
 import { ERRORS, type ErrorCode } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
+import { refuse as refuseWith, type UpgradeRouter } from '../ws/upgrade.ts';
 import { AvlBatchReader } from './batch-reader.ts';
 import { encodeAck, type AvlBatchIn } from './codec.ts';
 import { presentedToken } from './feeds.ts';
@@ -36,7 +37,7 @@ export interface AvlWsHandle {
  * more than maxBufferedAckBytes of acks pile up unread is closed with 1008. None of this touches
  * other connections. A ping goes out every heartbeatMs; no pong by the next one terminates.
  */
-export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: Every): AvlWsHandle {
+export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger, every: Every): AvlWsHandle {
   const L = avl.limits;
   const wss = new WebSocketServer({
     noServer: true,
@@ -55,12 +56,6 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
   );
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== AVL_WS_PATH) {
-      // Another module may own this path; if nobody else listens, refuse rather than hang.
-      if (http.listenerCount('upgrade') === 1) refuse(socket, 'JCR_NOT_FOUND', `no WebSocket endpoint ${path}`);
-      return;
-    }
     const feed = avl.feeds.authenticate(presentedToken(req.headers.authorization, req.url));
     if (!feed) {
       refuse(
@@ -81,7 +76,7 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, feed, socket));
   };
-  http.on('upgrade', onUpgrade);
+  const unroute = router.route(AVL_WS_PATH, onUpgrade);
 
   function onConnection(ws: WebSocket, feed: FeedScope, socket: Duplex): void {
     const conn: Conn = { feed, alive: true };
@@ -154,7 +149,7 @@ export function attachAvlWs(http: Server, avl: AvlService, log: Logger, every: E
     },
     close() {
       stopHeartbeat();
-      http.off('upgrade', onUpgrade);
+      unroute();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },
@@ -165,15 +160,7 @@ function closeWith(ws: WebSocket, code: ErrorCode): void {
   ws.close(ERRORS[code].close, code);
 }
 
-/** Answer an upgrade request with a plain HTTP error (no WebSocket is opened). */
+/** A plain HTTP refusal of an upgrade to /ws/avl. */
 function refuse(socket: Duplex, code: ErrorCode, message: string): void {
-  const status = ERRORS[code].status;
-  const body = JSON.stringify({ error: { code, message } });
-  const reason =
-    status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
-  const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="jcr-avl"\r\n' : '';
-  socket.on('error', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  refuseWith(socket, code, message, 'jcr-avl');
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -8,18 +8,15 @@ import { parseControl } from '../../core/cop/frames.ts';
 import { CopHub, type CopSocket, type PositionSource } from '../../core/cop/hub.ts';
 import type { CopLimits } from '../../core/cop/limits.ts';
 import type { Users } from '../auth/users.ts';
-import { AVL_WS_PATH } from '../avl/ws.ts';
 import type { Every } from '../avl/timer.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { authenticateCop } from './auth.ts';
 import { decodeClient, encodeServer } from './codec.ts';
 import { coverSummaryMsg, type CoverFeed } from './cover-summary.ts';
+import { refuse as refuseWith, type UpgradeRouter } from '../ws/upgrade.ts';
 
 export const COP_WS_PATH = '/ws/cop';
-
-/** Every WebSocket path this server serves; an upgrade to any other path is answered 404. */
-const KNOWN_WS_PATHS = new Set([COP_WS_PATH, AVL_WS_PATH]);
 
 export interface CopWsOptions {
   engine: Engine;
@@ -51,12 +48,9 @@ export interface CopWsHandle {
  * body. Each connection is wrapped in a CopSocket and handed to the hub, which owns everything
  * else: coalescing, filters, per-client backpressure, resume, heartbeat. This file only turns
  * bytes into validated control messages and timers into hub.tick() / hub.heartbeat() calls.
- *
- * Upgrade routing: every WebSocket module adds its own 'upgrade' listener to the HTTP server and
- * ignores paths that are not its own (AVL does the same for /ws/avl). This listener also answers
- * 404 for a path no module serves (KNOWN_WS_PATHS), so such a request never hangs.
+ * The upgrade router (../ws/upgrade.ts) hands this module the requests for /ws/cop.
  */
-export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
+export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHandle {
   const { engine, log } = opts;
   const epoch = opts.epoch ?? randomBytes(8).toString('hex');
   const hub = new CopHub({
@@ -87,11 +81,6 @@ export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
   });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    if (path !== COP_WS_PATH) {
-      if (!KNOWN_WS_PATHS.has(path)) refuse(socket, 'JCR_NOT_FOUND', `no WebSocket endpoint ${path}`);
-      return;
-    }
     const principal = authenticateCop(req, { token: opts.token, users: opts.users });
     if (!principal) {
       refuse(
@@ -140,7 +129,7 @@ export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
       });
     });
   };
-  http.on('upgrade', onUpgrade);
+  const unroute = router.route(COP_WS_PATH, onUpgrade);
 
   const stopTick = opts.every(L.tickMs, () => {
     try {
@@ -160,22 +149,14 @@ export function attachCopWs(http: Server, opts: CopWsOptions): CopWsHandle {
       offEvents();
       offPositions();
       offCover?.();
-      http.off('upgrade', onUpgrade);
+      unroute();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },
   };
 }
 
-/** Answer an upgrade request with a plain HTTP error (no WebSocket is opened). */
+/** A plain HTTP refusal of an upgrade to /ws/cop. */
 function refuse(socket: Duplex, code: ErrorCode, message: string): void {
-  const status = ERRORS[code].status;
-  const body = JSON.stringify({ error: { code, message } });
-  const reason =
-    status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : status === 429 ? 'Too Many Requests' : 'Error';
-  const extra = status === 401 ? 'WWW-Authenticate: Bearer realm="jcr-cop"\r\n' : '';
-  socket.on('error', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  refuseWith(socket, code, message, 'jcr-cop');
 }

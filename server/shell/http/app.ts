@@ -49,6 +49,8 @@ export interface AppDeps {
   cover?: CoverService | undefined;
   /** Journey times over the loaded road network (GET /api/eta). */
   planner?: JourneyPlanner | undefined;
+  /** Is the operating picture pushed at /ws/cop (GET /api/ui-config: features.cop)? */
+  copServed: boolean;
   /** Optional online basemap for the screens (GET /api/ui-config). */
   tiles?: { url: string; attribution: string } | undefined;
 }
@@ -88,12 +90,12 @@ export function createApp(deps: AppDeps): Express {
       graph: deps.graph,
       tileUrl: deps.tiles?.url,
       tileAttribution: deps.tiles?.attribution,
-      // Which features the screens may offer; issue 6 (cover) and the COP hub flip theirs on.
+      // Which features the screens may offer.
       features: () => ({
         incidents: true,
         recommendations: deps.mobilisation !== undefined,
         cover: deps.cover !== undefined,
-        cop: false,
+        cop: deps.copServed,
       }),
     }),
   );

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { AppDeps } from './app.ts';
+import type { Engine } from '../engine.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -7,7 +7,12 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
  * Served at / only when the client bundle has not been built: an honest summary of what the
  * server has loaded, with links to the JSON API, rather than an empty page.
  */
-export function landingPage({ engine }: AppDeps): RequestHandler {
+/** What the landing page reads: the loaded scenario and fleet. */
+export interface LandingDeps {
+  engine: Engine;
+}
+
+export function landingPage({ engine }: LandingDeps): RequestHandler {
   return (_req, res) => {
     const s = engine.room.scenario;
     const counts = new Map<string, number>();

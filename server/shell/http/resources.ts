@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { LiveResource } from '../../core/fleet/fleet.ts';
 import { STATUS_NAMES, statusFromName } from '../../core/fleet/status.ts';
 import { JcrError } from '../../core/errors.ts';
-import type { AppDeps } from './app.ts';
+import type { Engine } from '../engine.ts';
 import { asObject, num, str } from './body.ts';
 import { authorize } from './auth.ts';
 
@@ -33,7 +33,12 @@ export function resourceJson(r: LiveResource, now?: number, staleAfterMs?: numbe
   return { ...base, stale, fixAgeMs: r.fixTimeMs > 0 ? now - r.fixTimeMs : null };
 }
 
-export function resourceRoutes({ engine }: AppDeps): Router {
+/** What the resource routes need: the room (fleet, clock) and the one entry for status changes. */
+export interface ResourceRouteDeps {
+  engine: Engine;
+}
+
+export function resourceRoutes({ engine }: ResourceRouteDeps): Router {
   const r = Router();
   r.get('/resources', (_req, res) => {
     const now = engine.room.clock();

@@ -1,8 +1,13 @@
 import { Router } from 'express';
-import type { AppDeps } from './app.ts';
+import type { Engine } from '../engine.ts';
 
 /** Read-only views of the loaded scenario (stations, posts, incident types, standards). */
-export function scenarioRoutes({ engine }: AppDeps): Router {
+/** What the scenario routes read: the room's loaded scenario. */
+export interface ScenarioRouteDeps {
+  engine: Engine;
+}
+
+export function scenarioRoutes({ engine }: ScenarioRouteDeps): Router {
   const r = Router();
   const s = engine.room.scenario;
   r.get('/scenario', (_req, res) => {

@@ -11,12 +11,6 @@ import { basemapFromGraph } from '../../core/basemap/basemap.ts';
 import type { RoadGraph } from '../../core/graph/build.ts';
 import type { Scenario } from '../../core/scenario/types.ts';
 
-/**
- * `app.locals` key the server sets once the COP WebSocket (/ws/cop) is attached to the HTTP
- * server (server/shell/server.ts): the screens then take the live picture from it.
- */
-export const COP_SERVED = 'jcrCopServed';
-
 export interface UiFeatures {
   incidents: boolean;
   recommendations: boolean;
@@ -37,9 +31,8 @@ export function uiRoutes(deps: UiRouteDeps): Router {
   const r = Router();
   let basemapJson: string | null = null;
   let basemapGz: Buffer | null = null;
-  r.get('/ui-config', (req, res) => {
+  r.get('/ui-config', (_req, res) => {
     const features = deps.features();
-    if (req.app.locals[COP_SERVED] === true) features.cop = true;
     res.json({ tileUrl: deps.tileUrl ?? null, tileAttribution: deps.tileAttribution ?? null, features });
   });
   r.get('/basemap', (req, res) => {
