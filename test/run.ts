@@ -107,7 +107,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const files = findTests(join(ROOT, 'test')).filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)));
+  // Words match the path inside the repository, not the checkout's own folder name.
+  const files = findTests(join(ROOT, 'test')).filter(
+    (f) => filters.length === 0 || filters.some((w) => relative(ROOT, f).includes(w)),
+  );
   const queue = [...files];
   const results: Result[] = [];
   const worker = async () => {
