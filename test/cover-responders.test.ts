@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { seededRandom } from '../server/core/clock.ts';
 import { figuresOf } from '../server/core/cover/impact.ts';
 import { CoverModel } from '../server/core/cover/model.ts';
-import { whatIf, whatIfFromResponders } from '../server/core/cover/moves.ts';
+import { whatIf, whatIfFromResponders } from '../server/core/cover/what-if.ts';
 import { answersExactly, packResponders, timesWithout, type ResponderLists } from '../server/core/cover/responders.ts';
 import { Fleet } from '../server/core/fleet/fleet.ts';
 import { isDeployable } from '../server/core/fleet/status.ts';

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CoverModel, type SurfaceDef } from '../server/core/cover/model.ts';
-import { recommendMoves, whatIf } from '../server/core/cover/moves.ts';
+import { recommendMoves } from '../server/core/cover/moves.ts';
+import { whatIf } from '../server/core/cover/what-if.ts';
 import { Fleet } from '../server/core/fleet/fleet.ts';
 import { Room } from '../server/core/room.ts';
 import { fakeClock } from '../server/core/clock.ts';

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
 import { figuresOf, PlannerCover, type StandardCoverFigure } from '../server/core/cover/impact.ts';
 import { CoverModel } from '../server/core/cover/model.ts';
-import { whatIf } from '../server/core/cover/moves.ts';
+import { whatIf } from '../server/core/cover/what-if.ts';
 import { Fleet } from '../server/core/fleet/fleet.ts';
 import { PlannerJourneyTimes } from '../server/core/incidents/journeys.ts';
 import { recommend, type Recommendation } from '../server/core/incidents/recommend.ts';

@@ -17,7 +17,7 @@ import type { Fleet } from '../fleet/fleet.ts';
 import type { JourneyPlanner } from '../graph/planner.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { CoverModel, type CoverOptions } from './model.ts';
-import { whatIf, whatIfFromResponders, type WhatIfResult } from './moves.ts';
+import { whatIf, whatIfFromResponders, type WhatIfResult } from './what-if.ts';
 import type { ResponderLists } from './responders.ts';
 
 export interface StandardCoverFigure {

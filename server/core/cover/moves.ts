@@ -1,17 +1,15 @@
 /**
- * What-if (cover after committing resources) and standby moves (move resource X to station or
- * post Y to recover cover), both from cached per-source demand times (./model.ts `demandTable`),
- * so a question costs O(sources x demand points) once the station and post trees are warm. The
- * what-if of a few resources is also read, without any tree, from a picture's responder lists
- * (`whatIfFromResponders`, ./responders.ts). docs/cover.md describes the scoring.
+ * Standby moves: move resource X to station or post Y to recover cover, scored from cached
+ * per-source demand times (./model.ts `demandTable`), so a question costs O(sources x demand
+ * points) once the station and post trees are warm. The what-if of committing resources is in
+ * ./what-if.ts. docs/cover.md describes the scoring.
  */
 import { haversineM } from '../geo.ts';
 import type { LiveResource } from '../fleet/fleet.ts';
-import { isDeployable, ResourceStatus } from '../fleet/status.ts';
+import { ResourceStatus } from '../fleet/status.ts';
 import { turnoutS } from '../graph/speed.ts';
 import type { Agency } from '../scenario/types.ts';
 import type { CoverModel, CoverSource, SurfaceDef, TargetFigure } from './model.ts';
-import { answersExactly, sourceIndices, timesWithout, type ResponderLists } from './responders.ts';
 
 type Res = Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>;
 
@@ -49,105 +47,6 @@ export function standbyDestinations(model: CoverModel): StandbyDestination[] {
 
 export function findDestination(model: CoverModel, id: string): StandbyDestination | undefined {
   return standbyDestinations(model).find((d) => d.id === id);
-}
-
-export interface LostDemand {
-  id: string;
-  name?: string;
-  weight: number;
-  nth: number;
-  withinS: number;
-  beforeS: number | null;
-  afterS: number | null;
-}
-
-export interface SurfaceWhatIf {
-  surface: string;
-  before: TargetFigure[];
-  after: TargetFigure[];
-  /** Demand points within a target before and beyond it after. */
-  lost: LostDemand[];
-}
-
-export interface WhatIfResult {
-  committed: string[];
-  surfaces: SurfaceWhatIf[];
-}
-
-const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
-
-/** Cover after committing `committed` (resource ids): only the surfaces those resources count towards. */
-export function whatIf(model: CoverModel, resources: readonly Res[], committed: readonly string[]): WhatIfResult {
-  const set = new Set(committed);
-  const surfaces: SurfaceWhatIf[] = [];
-  for (const s of model.surfaces) {
-    if (!resources.some((r) => set.has(r.def.id) && model.eligible(r.def, s) && isDeployable(r.status))) continue;
-    const before = model.demandTable(s, model.sources(s, resources), s.k);
-    const after = model.demandTable(s, model.sources(s, resources, set), s.k);
-    surfaces.push(surfaceWhatIf(model, s, before.times, after.times));
-  }
-  return { committed: [...committed], surfaces };
-}
-
-/**
- * The same what-if read from a cover picture's responder lists (./responders.ts): no search, no
- * tree, O(demand points x (k + m)) per surface. `lists` gives each surface's lists (the latest
- * picture's). Equal to `whatIf` over the fleet the picture was computed from; null when it cannot
- * answer exactly: a surface without lists, or more of a surface's sources committed than its
- * lists answer exactly (callers then ask `whatIf`).
- */
-export function whatIfFromResponders(
-  model: CoverModel,
-  lists: (surface: string) => ResponderLists | undefined,
-  committed: readonly string[],
-): WhatIfResult | null {
-  const surfaces: SurfaceWhatIf[] = [];
-  for (const s of model.surfaces) {
-    const l = lists(s.key);
-    if (!l || l.k !== s.k) return null;
-    const removed = sourceIndices(l, committed);
-    if (removed.length === 0) continue;
-    if (!answersExactly(l, removed.length)) return null;
-    surfaces.push(surfaceWhatIf(model, s, beforeOf(l), timesWithout(l, removed)));
-  }
-  return { committed: [...committed], surfaces };
-}
-
-/** A picture's own k best times, once per lists object (every candidate of a recommendation reads them). */
-const BEFORE = new WeakMap<ResponderLists, Float64Array[]>();
-function beforeOf(l: ResponderLists): Float64Array[] {
-  let b = BEFORE.get(l);
-  if (!b) BEFORE.set(l, (b = timesWithout(l, [])));
-  return b;
-}
-
-/** One surface's what-if from its k best demand times before and after (both what-if paths end here). */
-function surfaceWhatIf(
-  model: CoverModel,
-  s: SurfaceDef,
-  before: readonly Float64Array[],
-  after: readonly Float64Array[],
-): SurfaceWhatIf {
-  const lost: LostDemand[] = [];
-  for (const t of s.targets) {
-    model.demand.forEach((d, i) => {
-      const b = before[t.nth - 1]![i]!,
-        a = after[t.nth - 1]![i]!;
-      if (b <= t.withinS && !(a <= t.withinS) && !lost.some((l) => l.id === d.id && l.nth === t.nth)) {
-        const l: LostDemand = {
-          id: d.id,
-          weight: d.weight,
-          nth: t.nth,
-          withinS: t.withinS,
-          beforeS: finiteOrNull(b),
-          afterS: finiteOrNull(a),
-        };
-        if (d.name !== undefined) l.name = d.name;
-        lost.push(l);
-      }
-    });
-  }
-  return { surface: s.key, before: model.figures(s, before), after: model.figures(s, after), lost };
 }
 
 export interface MoveRecommendation {

@@ -5,7 +5,8 @@
  * availability changes (resource id, status, position); it never reads the live fleet.
  */
 import { CoverModel, type CoverOptions, type TargetFigure, type TargetGaps } from '../../core/cover/model.ts';
-import { recommendMoves, whatIf, type MoveRecommendation, type WhatIfResult } from '../../core/cover/moves.ts';
+import { recommendMoves, type MoveRecommendation } from '../../core/cover/moves.ts';
+import { whatIf, type WhatIfResult } from '../../core/cover/what-if.ts';
 import type { ResponderLists } from '../../core/cover/responders.ts';
 import type { LiveResource } from '../../core/fleet/fleet.ts';
 import type { ResourceStatus } from '../../core/fleet/status.ts';

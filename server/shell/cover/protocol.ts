@@ -5,7 +5,8 @@
  * worker answers requests in order, one at a time.
  */
 import type { CoverOptions } from '../../core/cover/model.ts';
-import type { MoveRecommendation, WhatIfResult } from '../../core/cover/moves.ts';
+import type { MoveRecommendation } from '../../core/cover/moves.ts';
+import type { WhatIfResult } from '../../core/cover/what-if.ts';
 import type { Scenario, SpeedProfile } from '../../core/scenario/types.ts';
 import type { AvailabilityChange, CoverSurfaceSnapshot, MovesQuery } from './calc.ts';
 import type { SharedGraph } from './shared-graph.ts';

@@ -20,14 +20,8 @@
 import type { Clock } from '../../core/clock.ts';
 import { respondersImpact, type CoverImpact } from '../../core/cover/impact.ts';
 import { CoverModel, type CoverOptions } from '../../core/cover/model.ts';
-import {
-  recommendMoves,
-  whatIf,
-  whatIfFromResponders,
-  type MoveOptions,
-  type MoveRecommendation,
-  type WhatIfResult,
-} from '../../core/cover/moves.ts';
+import { recommendMoves, type MoveOptions, type MoveRecommendation } from '../../core/cover/moves.ts';
+import { whatIf, whatIfFromResponders, type WhatIfResult } from '../../core/cover/what-if.ts';
 import type { ResponderLists } from '../../core/cover/responders.ts';
 import { STANDBY_ARRIVAL_M, type StandbyMove } from '../../core/cover/standby.ts';
 import { isDeployable, ResourceStatus } from '../../core/fleet/status.ts';
