@@ -16,7 +16,7 @@ import { ResourceStatus } from '../../core/fleet/status.ts';
 import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
 import type { Engine } from '../engine.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
-import { asObject, num, oneOf, str, type Body } from './body.ts';
+import { asObject, bool, idList, listOf, noUnknown, num, oneOf, str, type Body } from './body.ts';
 
 export interface IncidentRouteDeps {
   engine: Engine;
@@ -47,97 +47,58 @@ function agencyOpt(b: Body, key: string): Agency | undefined {
   return oneOf(b, key, AGENCIES, true);
 }
 
-function agencyList(b: Body, key: string): Agency[] | undefined {
-  const v = b[key];
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v))
-    throw new JcrError('JCR_VALIDATION', `${key} must be an array of ${AGENCIES.join(', ')}`, { path: key });
-  return v.map((x, i) => {
-    if (typeof x !== 'string' || !(AGENCIES as readonly string[]).includes(x))
-      throw new JcrError('JCR_VALIDATION', `${key}[${i}] must be one of ${AGENCIES.join(', ')}`, {
-        path: `${key}[${i}]`,
-      });
-    return x as Agency;
-  });
-}
-
-function bool(b: Body, key: string): boolean | undefined {
-  const v = b[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw new JcrError('JCR_VALIDATION', `${key} must be true or false`, { path: key });
-  return v;
-}
-
-function stringList(b: Body, key: string, max = 50): string[] | undefined {
-  const v = b[key];
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v)) throw new JcrError('JCR_VALIDATION', `${key} must be an array of strings`, { path: key });
-  if (v.length > max) throw new JcrError('JCR_VALIDATION', `${key} may hold at most ${max} items`, { path: key });
-  return v.map((x, i) => {
-    if (typeof x !== 'string' || x.length === 0 || x.length > 64)
-      throw new JcrError('JCR_VALIDATION', `${key}[${i}] must be a string of 1..64 characters`, {
-        path: `${key}[${i}]`,
-      });
-    return x;
-  });
-}
-
 function priority(b: Body): 1 | 2 | 3 | undefined {
   const p = num(b, 'priority', { optional: true, integer: true, min: 1, max: 3 });
   return p as 1 | 2 | 3 | undefined;
 }
 
+/** The fields of an incident body, for creation and update alike. */
+const INCIDENT_FIELDS = [
+  'typeId',
+  'lat',
+  'lon',
+  'address',
+  'priority',
+  'methane',
+  'leadAgency',
+  'supportingAgencies',
+  'actingAgency',
+];
+
+const METHANE = [
+  'majorIncident',
+  'exactLocation',
+  'type',
+  'hazards',
+  'access',
+  'casualties',
+  'servicesPresent',
+  'servicesRequired',
+];
+
 /** METHANE fields, all optional (a partial report); names the nested field it refuses. */
 function methane(b: Body): Partial<Methane> | undefined {
   if (b.methane === undefined) return undefined;
-  const m = asObject(b.methane, 'methane');
+  const base = 'methane';
+  const m = asObject(b.methane, base);
+  noUnknown(m, METHANE, base, 'METHANE field');
   const out: Partial<Methane> = {};
-  const known = [
-    'majorIncident',
-    'exactLocation',
-    'type',
-    'hazards',
-    'access',
-    'casualties',
-    'servicesPresent',
-    'servicesRequired',
-  ];
-  for (const k of Object.keys(m))
-    if (!known.includes(k))
-      throw new JcrError('JCR_VALIDATION', `unknown METHANE field (known: ${known.join(', ')})`, {
-        path: `methane.${k}`,
-      });
-  const wrap = <T>(f: () => T): T => {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof JcrError && e.path !== undefined)
-        throw new JcrError(e.code, `methane.${e.message}`, { path: `methane.${e.path}` });
-      throw e;
-    }
-  };
-  const major = wrap(() => bool(m, 'majorIncident'));
+  const major = bool(m, 'majorIncident', base);
   if (major !== undefined) out.majorIncident = major;
   for (const k of ['exactLocation', 'type', 'hazards', 'access'] as const) {
-    const v = wrap(() => str(m, k, { optional: true, max: 2000 }));
+    const v = str(m, k, { optional: true, max: 2000, base });
     if (v !== undefined) out[k] = v;
   }
   if (m.casualties === null) out.casualties = null;
   else {
-    const c = wrap(() => num(m, 'casualties', { optional: true, integer: true, min: 0, max: 100_000 }));
+    const c = num(m, 'casualties', { optional: true, integer: true, min: 0, max: 100_000, base });
     if (c !== undefined) out.casualties = c;
   }
-  const present = wrap(() => agencyList(m, 'servicesPresent'));
+  const present = listOf(m, 'servicesPresent', AGENCIES, base);
   if (present !== undefined) out.servicesPresent = present;
-  const required = wrap(() => agencyList(m, 'servicesRequired'));
+  const required = listOf(m, 'servicesRequired', AGENCIES, base);
   if (required !== undefined) out.servicesRequired = required;
   return out;
-}
-
-function noUnknown(b: Body, known: readonly string[]): void {
-  for (const k of Object.keys(b))
-    if (!known.includes(k))
-      throw new JcrError('JCR_VALIDATION', `unknown field (known: ${known.join(', ')})`, { path: k });
 }
 
 export function incidentJson(engine: Engine, inc: Incident) {
@@ -174,17 +135,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
 
   r.post('/incidents', (req, res) => {
     const b = asObject(req.body);
-    noUnknown(b, [
-      'typeId',
-      'lat',
-      'lon',
-      'address',
-      'priority',
-      'methane',
-      'leadAgency',
-      'supportingAgencies',
-      'actingAgency',
-    ]);
+    noUnknown(b, INCIDENT_FIELDS);
     const a = acting(res, b);
     const typeId = str(b, 'typeId', { max: 64 });
     const lat = num(b, 'lat', { min: -90, max: 90 });
@@ -193,7 +144,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     const p = priority(b);
     const m = methane(b);
     const lead = agencyOpt(b, 'leadAgency');
-    const supp = agencyList(b, 'supportingAgencies');
+    const supp = listOf(b, 'supportingAgencies', AGENCIES);
     const [ev] = engine.execute(
       {
         type: 'incident.create',
@@ -236,17 +187,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
 
   r.patch('/incidents/:id', (req, res) => {
     const b = asObject(req.body);
-    noUnknown(b, [
-      'typeId',
-      'lat',
-      'lon',
-      'address',
-      'priority',
-      'methane',
-      'leadAgency',
-      'supportingAgencies',
-      'actingAgency',
-    ]);
+    noUnknown(b, INCIDENT_FIELDS);
     const a = acting(res, b);
     const patch: IncidentPatch = {};
     const typeId = str(b, 'typeId', { optional: true, max: 64 });
@@ -263,7 +204,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     if (m !== undefined) patch.methane = m;
     const lead = agencyOpt(b, 'leadAgency');
     if (lead !== undefined) patch.leadAgency = lead;
-    const supp = agencyList(b, 'supportingAgencies');
+    const supp = listOf(b, 'supportingAgencies', AGENCIES);
     if (supp !== undefined) patch.supportingAgencies = supp;
     getVisible(req.params.id, a);
     engine.execute(
@@ -322,7 +263,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     const a = acting(res, b);
     const inc = getVisible(req.params.id, a);
     const accept = bool(b, 'accept') ?? false;
-    const ids = stringList(b, 'resourceIds');
+    const ids = idList(b, 'resourceIds');
     const reason = str(b, 'reason', { optional: true, max: 2000 });
     let seq = num(b, 'recommendationSeq', { optional: true, integer: true, min: 1 });
     if (!accept && ids === undefined)
