@@ -20,6 +20,7 @@
  */
 import type { JourneyPlanner, Weights } from './planner.ts';
 import { posOf } from './planner.ts';
+import { IndexedHeap } from './heap.ts';
 import { SearchSpace } from './search.ts';
 import type { Snap } from './snap.ts';
 import type { StationTree } from './station-trees.ts';
@@ -191,11 +192,8 @@ export class LandmarkSearch {
   private readonly g: Float64Array;
   private readonly h: Float64Array;
   private readonly stamp: Uint32Array;
-  /** Heap position, or -1 once settled. */
-  private readonly pos: Int32Array;
-  private readonly heap: Uint32Array;
-  private readonly key: Float64Array;
-  private size = 0;
+  /** Keyed by g + h; heap.pos[v] is -1 once v is settled (valid only when stamped). */
+  private readonly heap: IndexedHeap;
   private cur = 0;
   /** Vertices settled by the last query (for benchmarks and tests). */
   settled = 0;
@@ -209,9 +207,7 @@ export class LandmarkSearch {
     this.g = new Float64Array(nodeCount);
     this.h = new Float64Array(nodeCount);
     this.stamp = new Uint32Array(nodeCount);
-    this.pos = new Int32Array(nodeCount);
-    this.heap = new Uint32Array(Math.max(1, nodeCount));
-    this.key = new Float64Array(Math.max(1, nodeCount));
+    this.heap = new IndexedHeap(nodeCount);
   }
 
   /**
@@ -229,7 +225,7 @@ export class LandmarkSearch {
       this.cur = 0;
     }
     this.cur++;
-    this.size = 0;
+    this.heap.clear();
     this.settled = 0;
     const te = target.edge;
     const tailT = graph.tail[te]!;
@@ -249,17 +245,17 @@ export class LandmarkSearch {
       fwd = w.fwd;
     const gArr = this.g,
       stamp = this.stamp,
-      hpos = this.pos;
+      heap = this.heap,
+      hpos = heap.pos;
     const cur = this.cur;
     let settled = 0;
-    while (this.size > 0) {
-      const f = this.key[0]!;
+    while (heap.size > 0) {
+      const f = heap.keys[0]!;
       // beyond the limit by the final sum's own rounding (monotone), so that a time exactly at
       // the limit is still found
       if (f >= best || f + offS + offT > limitS) break;
-      const v = this.heap[0]!;
-      this.pop();
-      hpos[v] = -1;
+      const v = heap.items[0]!;
+      heap.pop(); // settles v: hpos[v] = -1
       settled++;
       const d = gArr[v]!;
       if (v === tailT && d + posT < best) best = d + posT;
@@ -272,7 +268,7 @@ export class LandmarkSearch {
         if (stamp[u] !== cur) this.offer(u, nd);
         else if (nd < gArr[u]! && hpos[u]! >= 0) {
           gArr[u] = nd;
-          this.up(u, hpos[u]!, nd + this.h[u]!);
+          heap.up(u, hpos[u]!, nd + this.h[u]!);
         }
       }
     }
@@ -341,63 +337,10 @@ export class LandmarkSearch {
       this.g[v] = d;
       const h = this.potential(v);
       this.h[v] = h;
-      this.up(v, this.size++, d + h);
-    } else if (d < this.g[v]! && this.pos[v]! >= 0) {
+      this.heap.push(v, d + h);
+    } else if (d < this.g[v]! && this.heap.pos[v]! >= 0) {
       this.g[v] = d;
-      this.up(v, this.pos[v]!, d + this.h[v]!);
+      this.heap.up(v, this.heap.pos[v]!, d + this.h[v]!);
     }
-  }
-
-  /** Move vertex v, at heap index i with its key now f, up to its place. */
-  private up(v: number, i: number, f: number): void {
-    const heap = this.heap,
-      key = this.key,
-      pos = this.pos;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pk = key[parent]!;
-      if (pk <= f) break;
-      const pv = heap[parent]!;
-      heap[i] = pv;
-      key[i] = pk;
-      pos[pv] = i;
-      i = parent;
-    }
-    heap[i] = v;
-    key[i] = f;
-    pos[v] = i;
-  }
-
-  private pop(): void {
-    const heap = this.heap,
-      key = this.key,
-      pos = this.pos;
-    const n = --this.size;
-    if (n === 0) return;
-    const v = heap[n]!;
-    const d = key[n]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      let ck = key[c]!;
-      const r = c + 1;
-      if (r < n) {
-        const rk = key[r]!;
-        if (rk < ck) {
-          c = r;
-          ck = rk;
-        }
-      }
-      if (ck >= d) break;
-      const cv = heap[c]!;
-      heap[i] = cv;
-      key[i] = ck;
-      pos[cv] = i;
-      i = c;
-    }
-    heap[i] = v;
-    key[i] = d;
-    pos[v] = i;
   }
 }

@@ -10,11 +10,15 @@
  * for slot j once j labels of distinct sources have been popped from the heap.
  *
  * Layout (no objects per node, as ./search.ts): slot arrays of n*k (time ascending, then
- * origin), a settled count per node, a stamp per node so a new search is O(1), and a lazy binary
- * heap of (time, node, origin) entries that grows when needed. Edge weights are the planner's
- * forward seconds (`JourneyPlanner.weights(profile).fwd`).
+ * origin), a settled count per node, a stamp per node so a new search is O(1), and a lazy heap of
+ * (time, node, origin) entries: the one indexed heap (./heap.ts) over entry ids, each id naming a
+ * (node, origin) pair in two side arrays, recycled once popped, all grown when needed. Lazy: a
+ * better time pushes a new entry and the old one is skipped when popped (a label's slot moves, so
+ * its entry cannot be found to lower). Edge weights are the planner's forward seconds
+ * (`JourneyPlanner.weights(profile).fwd`).
  */
 import type { RoadGraph } from './build.ts';
+import { IndexedHeap } from './heap.ts';
 
 export interface KSeed {
   node: number;
@@ -36,10 +40,14 @@ export class KBestSpace {
   maxS = Infinity;
   /** Labels settled by the last search. */
   settled = 0;
-  private hKey: Float64Array;
-  private hNode: Int32Array;
-  private hOrigin: Int32Array;
-  private hSize = 0;
+  /** Entries keyed by time; an entry id names its node and origin in the arrays below. */
+  private readonly heap: IndexedHeap;
+  private entryNode: Int32Array;
+  private entryOrigin: Int32Array;
+  /** Entry ids ever handed out this search, and those popped and free again (a stack). */
+  private entries = 0;
+  private free: Int32Array;
+  private freeCount = 0;
 
   constructor(nodeCount: number, k: number) {
     if (!Number.isInteger(k) || k < 1 || k > 8) throw new RangeError(`k must be 1..8, not ${k}`);
@@ -50,9 +58,10 @@ export class KBestSpace {
     this.done = new Uint8Array(nodeCount);
     this.stamp = new Uint32Array(nodeCount);
     const cap = Math.max(16, nodeCount);
-    this.hKey = new Float64Array(cap);
-    this.hNode = new Int32Array(cap);
-    this.hOrigin = new Int32Array(cap);
+    this.heap = new IndexedHeap(cap);
+    this.entryNode = new Int32Array(cap);
+    this.entryOrigin = new Int32Array(cap);
+    this.free = new Int32Array(cap);
   }
 
   /** The (j+1)-th best time at v (j < k) in the current search, Infinity if none within maxS. */
@@ -75,7 +84,9 @@ export class KBestSpace {
     }
     const cur = ++this.current;
     this.maxS = maxS;
-    this.hSize = 0;
+    this.heap.clear();
+    this.entries = 0;
+    this.freeCount = 0;
     for (const s of seeds) this.offer(s.node, s.seconds, s.origin, cur);
     const first = g.firstOut;
     const head = g.head;
@@ -83,13 +94,16 @@ export class KBestSpace {
     const times = this.times;
     const origins = this.origins;
     const done = this.done;
+    const heap = this.heap;
     let settled = 0;
-    while (this.hSize > 0) {
-      const d = this.hKey[0]!;
+    while (heap.size > 0) {
+      const d = heap.keys[0]!;
       if (d > maxS) break;
-      const v = this.hNode[0]!;
-      const o = this.hOrigin[0]!;
-      this.pop();
+      const id = heap.items[0]!;
+      const v = this.entryNode[id]!;
+      const o = this.entryOrigin[id]!;
+      heap.pop();
+      this.free[this.freeCount++] = id;
       // Is (d, o) still a live, unsettled label of v? Settled slots are the first done[v].
       const base = v * k;
       const s0 = done[v]!;
@@ -162,57 +176,29 @@ export class KBestSpace {
   }
 
   private push(key: number, node: number, origin: number): void {
-    if (this.hSize === this.hKey.length) {
-      const cap = this.hKey.length * 2;
-      const k2 = new Float64Array(cap);
-      k2.set(this.hKey);
-      const n2 = new Int32Array(cap);
-      n2.set(this.hNode);
-      const o2 = new Int32Array(cap);
-      o2.set(this.hOrigin);
-      this.hKey = k2;
-      this.hNode = n2;
-      this.hOrigin = o2;
+    let id: number;
+    if (this.freeCount > 0) id = this.free[--this.freeCount]!;
+    else {
+      id = this.entries++;
+      if (id === this.entryNode.length) this.grow();
     }
-    const hk = this.hKey,
-      hn = this.hNode,
-      ho = this.hOrigin;
-    let i = this.hSize++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (hk[p]! <= key) break;
-      hk[i] = hk[p]!;
-      hn[i] = hn[p]!;
-      ho[i] = ho[p]!;
-      i = p;
-    }
-    hk[i] = key;
-    hn[i] = node;
-    ho[i] = origin;
+    this.entryNode[id] = node;
+    this.entryOrigin[id] = origin;
+    this.heap.push(id, key);
   }
 
-  private pop(): void {
-    const n = --this.hSize;
-    if (n === 0) return;
-    const hk = this.hKey,
-      hn = this.hNode,
-      ho = this.hOrigin;
-    const key = hk[n]!,
-      node = hn[n]!,
-      origin = ho[n]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && hk[c + 1]! < hk[c]!) c++;
-      if (hk[c]! >= key) break;
-      hk[i] = hk[c]!;
-      hn[i] = hn[c]!;
-      ho[i] = ho[c]!;
-      i = c;
-    }
-    hk[i] = key;
-    hn[i] = node;
-    ho[i] = origin;
+  /** Double the entry arrays and the heap (entries held at once never exceed the ids handed out). */
+  private grow(): void {
+    const cap = this.entryNode.length * 2;
+    const node = new Int32Array(cap);
+    node.set(this.entryNode);
+    const origin = new Int32Array(cap);
+    origin.set(this.entryOrigin);
+    const free = new Int32Array(cap);
+    free.set(this.free);
+    this.entryNode = node;
+    this.entryOrigin = origin;
+    this.free = free;
+    this.heap.grow(cap);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Dijkstra over the CSR graph with no allocation per query: a SearchSpace owns typed arrays sized
  * to the graph (distance, origin, predecessor edge, heap) and a stamp per node, so starting a new
- * search is O(1) (bump the stamp) instead of O(nodes) (clear the arrays). An indexed binary heap
- * with decrease-key keeps the heap at most `nodes` long.
+ * search is O(1) (bump the stamp) instead of O(nodes) (clear the arrays). The indexed binary heap
+ * (./heap.ts) with decrease-key keeps the heap at most `nodes` long.
  *
  * A node's distance is valid only if stamp[v] === current; after a search bounded by maxS every
  * node with a distance <= maxS is settled (final), anything else counts as unreachable.
@@ -12,6 +12,7 @@
  * incident → candidates search (planner LazyTargetField) relies on.
  */
 import type { RoadGraph } from './build.ts';
+import { IndexedHeap } from './heap.ts';
 
 export class SearchSpace {
   readonly nodeCount: number;
@@ -21,17 +22,13 @@ export class SearchSpace {
   /** Forward searches: the edge by which a node was reached (-1 at a seed). Not kept by reverse searches. */
   readonly pred: Int32Array;
   private readonly stamp: Uint32Array;
-  /** Heap position, or -1 once settled. Valid only when stamped. */
-  private readonly pos: Int32Array;
   /** needStamp[v] === needMark: this run may stop once every such vertex is settled. */
   private readonly needStamp: Uint32Array;
   /** Bumped by begin() and resume(), so vertices needed by an earlier run no longer count. */
   private needMark = 0;
   private needCount = 0;
-  private readonly heap: Uint32Array;
-  /** heapKey[i] = dist[heap[i]], kept beside the heap so sifting reads one array. */
-  private readonly heapKey: Float64Array;
-  private size = 0;
+  /** Vertices reached and not settled; heap.pos[v] is -1 once v is settled (valid only when stamped). */
+  private readonly heap: IndexedHeap;
   /** The current search's stamp. */
   current = 0;
   /** The current search's bound, seconds. */
@@ -45,9 +42,7 @@ export class SearchSpace {
     this.origin = new Int32Array(nodeCount);
     this.pred = new Int32Array(nodeCount);
     this.stamp = new Uint32Array(nodeCount);
-    this.pos = new Int32Array(nodeCount);
-    this.heap = new Uint32Array(Math.max(1, nodeCount));
-    this.heapKey = new Float64Array(Math.max(1, nodeCount));
+    this.heap = new IndexedHeap(nodeCount);
     this.needStamp = new Uint32Array(nodeCount);
   }
 
@@ -58,7 +53,7 @@ export class SearchSpace {
       this.current = 0;
     }
     this.current++;
-    this.size = 0;
+    this.heap.clear();
     this.settled = 0;
     this.maxS = maxS;
     this.nextNeedMark();
@@ -85,12 +80,12 @@ export class SearchSpace {
 
   /** Is node v settled (its distance final) in the current search? */
   isSettled(v: number): boolean {
-    return this.stamp[v] === this.current && this.pos[v]! < 0;
+    return this.stamp[v] === this.current && this.heap.pos[v]! < 0;
   }
 
   /** Node v's final seconds if it is settled in the current search, else Infinity (whatever the bound). */
   settledTime(v: number): number {
-    return this.stamp[v] === this.current && this.pos[v]! < 0 ? this.dist[v]! : Infinity;
+    return this.stamp[v] === this.current && this.heap.pos[v]! < 0 ? this.dist[v]! : Infinity;
   }
 
   /**
@@ -98,7 +93,7 @@ export class SearchSpace {
    * has a final distance at least this, which is what proves a partial answer final.
    */
   frontier(): number {
-    return this.size > 0 ? this.heapKey[0]! : Infinity;
+    return this.heap.size > 0 ? this.heap.keys[0]! : Infinity;
   }
 
   /** Seconds to/from node v in the current search, Infinity if not reached within maxS. */
@@ -125,14 +120,14 @@ export class SearchSpace {
       this.dist[v] = d;
       this.origin[v] = origin;
       this.pred[v] = pred;
-      this.push(v, d);
+      this.heap.push(v, d);
     } else if (d < this.dist[v]!) {
-      const p = this.pos[v]!;
+      const p = this.heap.pos[v]!;
       if (p < 0) return; // settled: cannot improve with non-negative weights
       this.dist[v] = d;
       this.origin[v] = origin;
       this.pred[v] = pred;
-      this.up(p, d);
+      this.heap.up(v, p, d);
     }
   }
 
@@ -147,26 +142,27 @@ export class SearchSpace {
     else this.runForward(g.firstOut, g.head, w);
   }
 
+  // Deliberate specialisation: runForward and runReverse are the same Dijkstra loop, written twice
+  // so the reverse one (the recommender's hot path) carries no origin or predecessor stores and no
+  // per-edge branch on the direction. A change to one is a change to both.
   private runForward(first: Uint32Array, other: Uint32Array, w: Float32Array): void {
     const dist = this.dist,
       stamp = this.stamp,
-      pos = this.pos,
       origin = this.origin,
       pred = this.pred;
     const heap = this.heap,
-      heapKey = this.heapKey;
+      pos = heap.pos;
     const cur = this.current;
     const maxS = this.maxS;
     const needStamp = this.needStamp;
     const mark = this.needMark;
     let need = this.needCount;
     let settled = 0;
-    while (this.size > 0) {
-      const d = heapKey[0]!;
+    while (heap.size > 0) {
+      const d = heap.keys[0]!;
       if (d > maxS) break;
-      const v = heap[0]!;
-      this.pop();
-      pos[v] = -1;
+      const v = heap.items[0]!;
+      heap.pop(); // settles v: pos[v] = -1
       settled++;
       // the last needed vertex ends the run, after its edges are relaxed (a resumed run needs them)
       const last = need > 0 && needStamp[v] === mark && --need === 0;
@@ -180,14 +176,14 @@ export class SearchSpace {
           dist[u] = nd;
           origin[u] = o;
           pred[u] = k;
-          this.push(u, nd);
+          heap.push(u, nd);
         } else if (nd < dist[u]!) {
           const p = pos[u]!;
           if (p < 0) continue;
           dist[u] = nd;
           origin[u] = o;
           pred[u] = k;
-          this.up(p, nd);
+          heap.up(u, p, nd);
         }
       }
       if (last) break;
@@ -195,25 +191,24 @@ export class SearchSpace {
     this.settled += settled;
   }
 
+  // Deliberate specialisation of runForward (see there): the same loop without origin or
+  // predecessor, which times to one target need neither of (the seeds' stay as offered).
   private runReverse(first: Uint32Array, other: Uint32Array, w: Float32Array): void {
-    // no origin or predecessor here: times to one target need neither (the seeds' stay as offered)
     const dist = this.dist,
-      stamp = this.stamp,
-      pos = this.pos;
+      stamp = this.stamp;
     const heap = this.heap,
-      heapKey = this.heapKey;
+      pos = heap.pos;
     const cur = this.current;
     const maxS = this.maxS;
     const needStamp = this.needStamp;
     const mark = this.needMark;
     let need = this.needCount;
     let settled = 0;
-    while (this.size > 0) {
-      const d = heapKey[0]!;
+    while (heap.size > 0) {
+      const d = heap.keys[0]!;
       if (d > maxS) break;
-      const v = heap[0]!;
-      this.pop();
-      pos[v] = -1;
+      const v = heap.items[0]!;
+      heap.pop(); // settles v: pos[v] = -1
       settled++;
       // the last needed vertex ends the run, after its edges are relaxed (a resumed run needs them)
       const last = need > 0 && needStamp[v] === mark && --need === 0;
@@ -224,78 +219,16 @@ export class SearchSpace {
         if (stamp[u] !== cur) {
           stamp[u] = cur;
           dist[u] = nd;
-          this.push(u, nd);
+          heap.push(u, nd);
         } else if (nd < dist[u]!) {
           const p = pos[u]!;
           if (p < 0) continue;
           dist[u] = nd;
-          this.up(p, nd);
+          heap.up(u, p, nd);
         }
       }
       if (last) break;
     }
     this.settled += settled;
-  }
-
-  private push(v: number, d: number): void {
-    const i = this.size++;
-    this.heap[i] = v;
-    this.heapKey[i] = d;
-    this.pos[v] = i;
-    this.up(i, d);
-  }
-
-  /** Move the entry at i (whose key is now d) up to its place. */
-  private up(i: number, d: number): void {
-    const heap = this.heap,
-      key = this.heapKey,
-      pos = this.pos;
-    const v = heap[i]!;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pk = key[parent]!;
-      if (pk <= d) break;
-      const pv = heap[parent]!;
-      heap[i] = pv;
-      key[i] = pk;
-      pos[pv] = i;
-      i = parent;
-    }
-    heap[i] = v;
-    key[i] = d;
-    pos[v] = i;
-  }
-
-  private pop(): void {
-    const heap = this.heap,
-      key = this.heapKey,
-      pos = this.pos;
-    const n = --this.size;
-    if (n === 0) return;
-    const v = heap[n]!;
-    const d = key[n]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      let ck = key[c]!;
-      const r = c + 1;
-      if (r < n) {
-        const rk = key[r]!;
-        if (rk < ck) {
-          c = r;
-          ck = rk;
-        }
-      }
-      if (ck >= d) break;
-      const cv = heap[c]!;
-      heap[i] = cv;
-      key[i] = ck;
-      pos[cv] = i;
-      i = c;
-    }
-    heap[i] = v;
-    key[i] = d;
-    pos[v] = i;
   }
 }
