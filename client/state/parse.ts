@@ -2,6 +2,7 @@
  * Narrow the server's JSON answers (unknown) into the client's types. A record that does not fit
  * is dropped, never guessed at; the functions are pure so tests give them literal JSON.
  */
+import { Checker, isObj, type Json } from '../../proto/checker.ts';
 import {
   isAgency,
   isStatusName,
@@ -24,20 +25,12 @@ import {
   type RecommendedResource,
 } from './types.ts';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (o: Obj, k: string, dflt?: number): number | undefined => {
-  const v = o[k];
-  return typeof v === 'number' && Number.isFinite(v) ? v : dflt;
-};
-const str = (o: Obj, k: string, dflt?: string): string | undefined => {
-  const v = o[k];
-  return typeof v === 'string' ? v : dflt;
-};
-const arr = (o: Obj, k: string): unknown[] => {
-  const v = o[k];
-  return Array.isArray(v) ? v : [];
-};
+type Obj = Json;
+/** The client reads leniently: the one Checker, told to report nothing; what does not fit is dropped or defaulted. */
+const read = Checker.quiet();
+const num = (o: Obj, k: string, dflt?: number): number | undefined => read.number(o[k], k, { optional: true }) ?? dflt;
+const str = (o: Obj, k: string, dflt?: string): string | undefined => read.string(o[k], k, { optional: true }) ?? dflt;
+const arr = (o: Obj, k: string): unknown[] => read.array(o[k], k, { optional: true }) ?? [];
 function collect<T>(list: unknown[], f: (o: Obj) => T | undefined): T[] {
   const out: T[] = [];
   for (const x of list) {
