@@ -3,47 +3,18 @@ import * as assert from 'uvu/assert';
 import { seededRandom } from '../server/core/clock.ts';
 import type { AvlReportIn } from '../server/core/avl/ingest.ts';
 import { AvlBatchReader } from '../server/shell/avl/batch-reader.ts';
-import { AvlBatchType, encodeBatch } from '../server/shell/avl/codec.ts';
+import { encodeBatch } from '../server/shell/avl/codec.ts';
+import { same, show, viaReader as viaReaderOf, viaReference } from './support/avl-oracle.ts';
 
 /**
  * Differential test: the hot-path AvlBatchReader must decode exactly what protobufjs decodes, and
- * throw exactly when protobufjs throws, on valid, mutated and random frames.
+ * throw exactly when protobufjs throws or a known field has the wrong wire type (the reference in
+ * support/avl-oracle.ts), on valid, mutated and random frames. avl-decoder-fuzz.test.ts does the
+ * same with fast-check on 100,000 more.
  */
 const KNOWN = ['HAT1', 'HAT2', 'WGC1', 'PC1', 'AMB1', 'DRONE1', 'Ärzte-1', 'V0'];
-const FIELDS = ['resourceId', 'lat', 'lon', 'speedMps', 'headingDeg', 'fixTimeMs', 'accuracyM', 'status'] as const;
-
-type Outcome = { ok: false } | { ok: true; seq: number; reports: Array<Record<string, unknown>> };
-
-function viaProtobufjs(bytes: Buffer): Outcome {
-  try {
-    const m = AvlBatchType.decode(bytes) as unknown as { seq: number; reports: AvlReportIn[] };
-    return { ok: true, seq: m.seq, reports: m.reports.map((r) => Object.fromEntries(FIELDS.map((f) => [f, r[f]]))) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-function viaReader(reader: AvlBatchReader, bytes: Buffer): Outcome {
-  try {
-    const m = reader.read(bytes);
-    return { ok: true, seq: m.seq, reports: m.reports.map((r) => Object.fromEntries(FIELDS.map((f) => [f, r[f]]))) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/** Equal as values, with NaN equal to NaN and -0 distinct from 0 (Object.is). */
-function same(a: Outcome, b: Outcome): boolean {
-  if (a.ok !== b.ok) return false;
-  if (!a.ok || !b.ok) return true;
-  if (a.seq !== b.seq || a.reports.length !== b.reports.length) return false;
-  return a.reports.every((r, i) => FIELDS.every((f) => Object.is(r[f], b.reports[i]?.[f])));
-}
-
-const show = (o: Outcome) =>
-  JSON.stringify(o, (_k, v: unknown) =>
-    typeof v === 'number' && !Number.isFinite(v) ? String(v) : Object.is(v, -0) ? '-0' : v,
-  );
+const viaProtobufjs = (bytes: Buffer) => viaReference(bytes);
+const viaReader = (reader: AvlBatchReader, bytes: Buffer) => viaReaderOf((b) => reader.read(b), bytes);
 
 function randomFrame(rnd: () => number): Buffer {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
@@ -110,7 +81,7 @@ function mutate(rnd: () => number, f: Buffer): Buffer {
   }
 }
 
-test('AvlBatchReader agrees with protobufjs on 30,000 seeded valid, mutated and random frames', () => {
+test('AvlBatchReader agrees with protobufjs and the declared wire types on 30,000 seeded valid, mutated and random frames', () => {
   const rnd = seededRandom(424242);
   const reader = new AvlBatchReader(KNOWN);
   let valid = 0;

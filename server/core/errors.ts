@@ -99,6 +99,11 @@ export const ERRORS = {
     close: 4422,
     description: 'The fix time is later than the server clock plus the skew allowance.',
   },
+  JCR_AVL_FIX_TOO_OLD: {
+    status: 422,
+    close: 4422,
+    description: 'The fix time is older than the history retention (server clock minus historyRetentionMs).',
+  },
   JCR_AVL_OUT_OF_ORDER: {
     status: 409,
     close: 4409,

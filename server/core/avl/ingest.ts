@@ -99,6 +99,9 @@ export class AvlIngest {
     const t = r.fixTimeMs;
     if (!(t > 0 && t < 1e15)) return 'JCR_AVL_BAD_FIX_TIME';
     if (t > now + L.futureSkewMs) return 'JCR_AVL_FUTURE_FIX';
+    // The floor: a fix older than the history keeps is no position to show or store (a clock
+    // reset to 1970, a mis-scaled time); refused with its own code, never kept in history.
+    if (t < now - L.historyRetentionMs) return 'JCR_AVL_FIX_TOO_OLD';
     if (!(r.speedMps >= 0 && r.speedMps < 1e6) || !(r.headingDeg >= -360 && r.headingDeg <= 720) || !(r.accuracyM >= 0))
       return 'JCR_VALIDATION';
     if (r.status !== 0 && !isResourceStatus(r.status)) return 'JCR_VALIDATION';
@@ -180,6 +183,8 @@ export class AvlIngest {
         return `fix_time_ms ${r.fixTimeMs} is not a positive epoch time in ms`;
       case 'JCR_AVL_FUTURE_FIX':
         return `fix time is ${Math.round(r.fixTimeMs - now)} ms ahead of the server clock (allowance ${this.limits.futureSkewMs} ms)`;
+      case 'JCR_AVL_FIX_TOO_OLD':
+        return `fix time is ${Math.round(now - r.fixTimeMs)} ms behind the server clock (floor ${this.limits.historyRetentionMs} ms, the history retention)`;
       case 'JCR_VALIDATION':
         return `speed ${r.speedMps}, heading ${r.headingDeg}, accuracy ${r.accuracyM} or status ${r.status} out of range`;
       case 'JCR_AVL_POOR_ACCURACY':

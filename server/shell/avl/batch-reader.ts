@@ -1,4 +1,5 @@
 import type { AvlReportIn } from '../../core/avl/ingest.ts';
+import { JcrError } from '../../core/errors.ts';
 import type { AvlBatchIn } from './codec.ts';
 
 /**
@@ -6,7 +7,13 @@ import type { AvlBatchIn } from './codec.ts';
  * decoder protobufjs generates for proto/avl.proto (a port of its generated AvlBatch$decode and
  * AvlReport$decode over a BufferReader: the same varint reading, bounds checks, unknown-field and
  * group skipping, nesting limit and sub-message length checks; test/avl-batch-reader.test.ts
- * compares the two on thousands of valid, mutated and random frames), minus the garbage:
+ * compares the two on thousands of valid, mutated and random frames), minus the garbage, plus one
+ * check protobufjs does not make:
+ *
+ * - a known field sent with another wire type than the one declared in avl.proto (a `lat` as a
+ *   varint, a `fix_time_ms` as an int64 varint) fails the frame. protobufjs picks how to read a
+ *   field from its number alone and would read such bytes as the declared type: a wrong value,
+ *   not an error. The check costs nothing: the switch is on the whole tag instead of the number.
  *
  * - `resource_id` bytes are looked up in a table of the scenario's ids and the scenario's own
  *   string is returned, so no string is created for a known resource (and the fleet's Map lookup
@@ -48,8 +55,9 @@ export class AvlBatchReader {
   }
 
   /**
-   * Decode one frame. Throws (any error) exactly when protobufjs's AvlBatch.decode would; returns
-   * the same reports (only the first maxKept of them).
+   * Decode one frame. Throws (any error) exactly when protobufjs's AvlBatch.decode would, or a
+   * known field has the wrong wire type; otherwise returns the same reports (only the first
+   * maxKept of them).
    */
   read(bytes: Uint8Array): AvlBatchIn {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -63,12 +71,15 @@ export class AvlBatchReader {
       const end = this.len;
       while (this.pos < end) {
         const t = this.uint32();
-        switch (t >>> 3) {
-          case 1:
+        // On the whole tag (field number and wire type): a known field with another wire type is
+        // refused, not read as its declared type (protobufjs would read it anyway).
+        switch (t) {
+          case 0x08: // 1 seq, varint
             batch.seq = this.uint32();
             break;
-          case 2: {
-            // Past maxKept: still decoded (a malformed report still fails the frame), not kept.
+          case 0x12: {
+            // 2 reports, length-delimited. Past maxKept: still decoded (a malformed report still
+            // fails the frame), not kept.
             const keep = n < this.maxKept;
             const r = keep ? (this.pool[n] ??= blankReport()) : this.spare;
             this.report(r, this.uint32());
@@ -76,6 +87,7 @@ export class AvlBatchReader {
             break;
           }
           default:
+            if (t >>> 3 === 1 || t >>> 3 === 2) throw mistyped('AvlBatch', t);
             this.skipType(t & 7, 0);
         }
       }
@@ -101,32 +113,33 @@ export class AvlBatchReader {
     m.status = 0;
     while (this.pos < c) {
       const t = this.uint32();
-      switch (t >>> 3) {
-        case 1:
+      switch (t) {
+        case 0x0a: // 1 resource_id, length-delimited
           m.resourceId = this.string();
           break;
-        case 2:
+        case 0x11: // 2 lat, fixed64
           m.lat = this.double();
           break;
-        case 3:
+        case 0x19: // 3 lon, fixed64
           m.lon = this.double();
           break;
-        case 4:
+        case 0x25: // 4 speed_mps, fixed32
           m.speedMps = this.float();
           break;
-        case 5:
+        case 0x2d: // 5 heading_deg, fixed32
           m.headingDeg = this.float();
           break;
-        case 6:
+        case 0x31: // 6 fix_time_ms, fixed64
           m.fixTimeMs = this.double();
           break;
-        case 7:
+        case 0x3d: // 7 accuracy_m, fixed32
           m.accuracyM = this.float();
           break;
-        case 8:
+        case 0x40: // 8 status, varint
           m.status = this.uint32() | 0;
           break;
         default:
+          if (t >>> 3 >= 1 && t >>> 3 <= 8) throw mistyped('AvlReport', t);
           this.skipType(t & 7, 1);
       }
     }
@@ -220,6 +233,14 @@ export class AvlBatchReader {
         throw new Error(`invalid wire type ${wireType} at offset ${this.pos}`);
     }
   }
+}
+
+/** A known field sent with another wire type than its declared one: the frame is malformed. */
+function mistyped(message: string, tag: number): JcrError {
+  return new JcrError(
+    'JCR_AVL_MALFORMED_FRAME',
+    `${message} field ${tag >>> 3} has wire type ${tag & 7}, not the one avl.proto declares`,
+  );
 }
 
 function blankReport(): AvlReportIn {

@@ -144,8 +144,15 @@ function requestReports(req: Request, trackers: Map<string, string>, now: number
   throw new JcrError('JCR_VALIDATION', 'no OsmAnd fields in the query string or body', { path: 'id' });
 }
 
-/** Codes that mean "this fix is already stored": answered 200 so the app does not resend it forever. */
-const ALREADY_STORED: ReadonlySet<ErrorCode> = new Set(['JCR_AVL_DUPLICATE', 'JCR_AVL_OUT_OF_ORDER']);
+/**
+ * Codes that mean "this fix is already stored" (or, for a fix below the floor, "will never be"):
+ * answered 200 so the app does not resend it forever and block its queue.
+ */
+const ALREADY_STORED: ReadonlySet<ErrorCode> = new Set([
+  'JCR_AVL_DUPLICATE',
+  'JCR_AVL_OUT_OF_ORDER',
+  'JCR_AVL_FIX_TOO_OLD',
+]);
 
 export function osmandRoutes(avl: AvlService, scenario: Scenario): Router {
   const r = Router();
