@@ -4,7 +4,8 @@ import { seededRandom, type Random } from '../server/core/clock.ts';
 import { Fleet } from '../server/core/fleet/fleet.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { PlannerJourneyTimes, stationPoints } from '../server/core/incidents/journeys.ts';
-import { fits, recommend, turnoutOf, unavailableReason } from '../server/core/incidents/recommend.ts';
+import { fits, turnoutOf, unavailableReason } from '../server/core/incidents/candidates.ts';
+import { recommend } from '../server/core/incidents/recommend.ts';
 import type { Agency, ResourceDef, Scenario } from '../server/core/scenario/types.ts';
 import { goldenWorld } from './support/golden-world.ts';
 

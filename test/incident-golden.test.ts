@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { haversineM } from '../server/core/geo.ts';
-import { recommend, type Recommendation } from '../server/core/incidents/recommend.ts';
+import { recommend } from '../server/core/incidents/recommend.ts';
+import type { Recommendation } from '../server/core/incidents/view.ts';
 import type { Fleet } from '../server/core/fleet/fleet.ts';
 import { goldenWorld } from './support/golden-world.ts';
 

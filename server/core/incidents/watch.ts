@@ -12,7 +12,8 @@ import { haversineM } from '../geo.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { IncidentBook } from './book.ts';
 import type { JourneyTimes } from './journeys.ts';
-import { DEFAULT_MAX_S, fits, recommend } from './recommend.ts';
+import { fits } from './candidates.ts';
+import { DEFAULT_MAX_S, recommend } from './recommend.ts';
 import type { Incident, QuickerFlag } from './types.ts';
 
 export const ARRIVAL_RADIUS_M = 100;
