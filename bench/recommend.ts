@@ -18,7 +18,7 @@
  *   - road work: vertices settled per recommendation (reverse search and A*), in an untimed pass.
  *
  * With the cover impact of every candidate (500 resources, station trees warm): the cover what-if
- * (server/core/cover/moves.ts whatIf, what the live CoverService.whatIf runs) over one CoverModel,
+ * (server/core/cover/what-if.ts whatIf, what the live CoverService.whatIf runs) over one CoverModel,
  *   - warm: the fleet has not moved since the last recommendation, so every source's tree is
  *     cached (the model's tree cache is sized to hold them all: maxTrees 1024);
  *   - moved: before each recommendation every mobile and returning resource has moved (a new

@@ -4,7 +4,7 @@
  * recommendation shows the same figures the cover panel's what-if would.
  *
  * In the server (`respondersImpact`) the what-if is read from the live cover picture's responder
- * lists (./responders.ts, ./moves.ts whatIfFromResponders): exact, microseconds per candidate, no
+ * lists (./responders.ts, ./what-if.ts whatIfFromResponders): exact, microseconds per candidate, no
  * search and no tree on the main thread. `PlannerCover` runs the what-if over a CoverModel of
  * its own (trees built on the calling thread), for tests, benchmarks and a server without the
  * live cover service.
@@ -101,7 +101,7 @@ export function respondersImpact(
 
 /**
  * Cover impact over a CoverModel of its own, for tests, benchmarks and a server without the live
- * cover service: the same ./moves.ts whatIf the service runs.
+ * cover service: the same ./what-if.ts whatIf the service runs.
  */
 export class PlannerCover {
   readonly model: CoverModel;
