@@ -1,7 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolve } from 'node:path';
-import { checkCoreSource, checkCoreTree, checkProtoTree } from './support/boundary.ts';
+import {
+  checkClientSource,
+  checkClientTree,
+  checkCoreSource,
+  checkCoreTree,
+  checkProtoTree,
+} from './support/boundary.ts';
 
 const CORE = resolve('server/core');
 const file = (name: string) => resolve(CORE, name);
@@ -61,6 +67,28 @@ test('a core file importing beside proto/ is caught', () => {
   const src = `import { x } from '../../../proto/sub/y.ts';\n`;
   assert.equal(checkCoreSource(file('scenario/d.ts'), src, CORE), [
     { file: file('scenario/d.ts'), line: 1, what: 'imports ../../../proto/sub/y.ts, outside the core' },
+  ]);
+});
+
+test('the client imports nothing from server/', () => {
+  const violations = checkClientTree('client', 'server');
+  assert.equal(violations, [], violations.map((v) => `${v.file}:${v.line} ${v.what}`).join('\n'));
+});
+
+test('a client file importing the server is caught, type-only and re-exports too; proto/ passes', () => {
+  const SERVER = resolve('server');
+  const f = resolve('client/state/x.ts');
+  const src = [
+    `import type { CopFilter } from '../../server/core/cop/frames.ts';`,
+    `import { AGENCIES } from '../../proto/wire.ts';`,
+    `export { x } from '../../server/shell/y.ts';`,
+    `const m = await import('../../server/core/z.ts');`,
+    `import { y } from './y.ts';`,
+  ].join('\n');
+  assert.equal(checkClientSource(f, src, SERVER), [
+    { file: f, line: 1, what: 'imports ../../server/core/cop/frames.ts, from the server' },
+    { file: f, line: 3, what: 'imports ../../server/shell/y.ts, from the server' },
+    { file: f, line: 4, what: 'imports ../../server/core/z.ts, from the server' },
   ]);
 });
 

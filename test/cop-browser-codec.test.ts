@@ -8,13 +8,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
-import type {
-  CopClientMsg,
-  CopCoverSummaryMsg,
-  CopIncidentMsg,
-  CopResourceMsg,
-  CopServerMsg,
-} from '../server/core/cop/frames.ts';
+import type { CopClientMsg, CopCoverSummaryMsg, CopIncidentMsg, CopResourceMsg, CopServerMsg } from '../proto/wire.ts';
 import { CopClientMessageType, CopServerMessageType, decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
 
 /** Plain data with enums as numbers and unset oneof members absent, as the browser codec decodes. */

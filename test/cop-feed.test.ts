@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { Api } from '../client/state/api.ts';
 import { CopFeed, defaultCopUrl, type CopSocketLike } from '../client/state/cop-feed.ts';
 import { ClientStore } from '../client/state/store.ts';
-import type { CopIncidentMsg, CopResourceMsg, CopServerMsg } from '../server/core/cop/frames.ts';
+import type { CopIncidentMsg, CopResourceMsg, CopServerMsg } from '../proto/wire.ts';
 import { decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
 
 class FakeWs implements CopSocketLike {

@@ -15,7 +15,7 @@ import type {
   CopResourceMsg,
   CopSnapshotMsg,
   CopStatusChangeMsg,
-} from '../../server/core/cop/frames.ts';
+} from '../../proto/wire.ts';
 import type { CopServerMsgIn } from './cop-client-core.ts';
 
 /**

@@ -1,13 +1,14 @@
-import type {
-  CopClientMsg,
-  CopCoverSummaryMsg,
-  CopDeltaMsg,
-  CopFilter,
-  CopIncidentMsg,
-  CopResourceMsg,
-  CopServerMsg,
-  CopSnapshotMsg,
-} from '../../server/core/cop/frames.ts';
+import {
+  NO_FIX_AGE,
+  type CopClientMsg,
+  type CopCoverSummaryMsg,
+  type CopDeltaMsg,
+  type CopFilter,
+  type CopIncidentMsg,
+  type CopResourceMsg,
+  type CopServerMsg,
+  type CopSnapshotMsg,
+} from '../../proto/wire.ts';
 
 /**
  * The screen side of /ws/cop, pure: fold a snapshot and then deltas into a map of resources,
@@ -26,7 +27,7 @@ export interface CopResourceState {
   type: string;
   station: string;
   capabilities: readonly string[];
-  /** jcr.v1.ResourceStatus, 1..6 (server/core/fleet/status.ts STATUS_NAMES). */
+  /** jcr.v1.ResourceStatus, 1..6 (proto/wire.ts ResourceStatus). */
   status: number;
   incidentId: string | null;
   lat: number;
@@ -37,9 +38,6 @@ export interface CopResourceState {
   fixTimeMs: number;
   accuracyM: number;
 }
-
-/** fix_age_ms value meaning "no fix" (server/core/cop/frames.ts NO_FIX_AGE). */
-const NO_FIX_AGE = 2147483647;
 
 /**
  * What `apply` did: 'snapshot' and 'delta' changed the picture; 'stale' was a delta the picture

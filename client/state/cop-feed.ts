@@ -17,7 +17,7 @@
  */
 import { CopPicture, type CopResourceState, type OtherChanges } from '../cop/cop-client-core.ts';
 import { decodeServerFrame, encodeClientFrame } from '../cop/codec.ts';
-import type { CopClientMsg, CopCoverSummaryMsg, CopFilter, CopIncidentMsg } from '../../server/core/cop/frames.ts';
+import type { CopClientMsg, CopCoverSummaryMsg, CopFilter, CopIncidentMsg } from '../../proto/wire.ts';
 import type { Api } from './api.ts';
 import { parseCover, parseIncidents, parseScenario } from './parse.ts';
 import type { Feed } from './rest-feed.ts';

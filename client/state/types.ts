@@ -1,28 +1,13 @@
 /**
  * The client's view of the control room. These are the shapes the screens render; a feed (the COP
  * WebSocket client, or the REST-polling fallback) fills them through ClientStore (./store.ts).
- * They are deliberately independent of the server's internal types: the client bundle imports
- * nothing from server/.
+ * The client bundle imports nothing from server/ (test/boundary.test.ts): what both sides must
+ * agree on (agencies, statuses, the COP messages) comes from the shared wire contract,
+ * proto/wire.ts, re-exported here for the screens.
  */
-export const AGENCIES = ['fire', 'police', 'ambulance'] as const;
-export type Agency = (typeof AGENCIES)[number];
+import { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type StatusName } from '../../proto/wire.ts';
 
-export const STATUSES = [
-  'AVAILABLE_AT_STATION',
-  'AVAILABLE_MOBILE',
-  'MOBILISED',
-  'AT_SCENE',
-  'RETURNING',
-  'UNAVAILABLE',
-] as const;
-export type StatusName = (typeof STATUSES)[number];
-
-export function isAgency(v: unknown): v is Agency {
-  return typeof v === 'string' && (AGENCIES as readonly string[]).includes(v);
-}
-export function isStatusName(v: unknown): v is StatusName {
-  return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
-}
+export { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type StatusName };
 
 export interface ClientResource {
   id: string;

@@ -117,3 +117,29 @@ export function checkProtoTree(protoDir: string): Violation[] {
   }
   return out;
 }
+
+/**
+ * The client bundle's rule: nothing under client/ imports from server/ (what both sides share is
+ * in proto/*.ts). `file` is the importing file's path; `serverDir` the absolute path of server/.
+ */
+export function checkClientSource(file: string, source: string, serverDir: string): Violation[] {
+  const out: Violation[] = [];
+  const src = stripComments(source);
+  for (const m of src.matchAll(IMPORT_RE)) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    if (!spec || !(spec.startsWith('.') || spec.startsWith('/'))) continue;
+    const target = resolve(dirname(file), spec);
+    if (target !== serverDir && !target.startsWith(serverDir + sep)) continue;
+    const lead = m[0].length - m[0].replace(/^[\s;]+/, '').length;
+    const line = src.slice(0, (m.index ?? 0) + lead).split('\n').length;
+    out.push({ file, line, what: `imports ${spec}, from the server` });
+  }
+  return out;
+}
+
+export function checkClientTree(clientDir: string, serverDir: string): Violation[] {
+  const server = resolve(serverDir);
+  return listTs(resolve(clientDir)).flatMap((f) =>
+    checkClientSource(f, readFileSync(f, 'utf8'), server).map((v) => ({ ...v, file: relative(process.cwd(), v.file) })),
+  );
+}

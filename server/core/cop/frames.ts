@@ -1,176 +1,44 @@
 import { JcrError } from '../errors.ts';
 import type { LiveResource } from '../fleet/fleet.ts';
 import type { Incident } from '../incidents/types.ts';
-import { AGENCIES, type Agency } from '../scenario/types.ts';
+import {
+  AGENCIES,
+  NO_FIX_AGE,
+  type Agency,
+  type CopBounds,
+  type CopFilter,
+  type CopIncidentMsg,
+  type CopResourceMsg,
+  type CopServerMsg,
+} from '../../../proto/wire.ts';
 import type { BBox } from '../spatial/point-index.ts';
 
 /**
- * The COP wire messages as plain data, field for field the camelCase names protobufjs uses for
- * proto/cop.proto, so the shell codec encodes these objects as they are and the browser client
- * reads decoded messages through the same types. Nothing here encodes: the hub is handed an
- * encoder function.
+ * The COP on the server: building quantised resource and incident records, and validating what
+ * clients send (filters, subscribe, ack). The message shapes themselves are the shared wire
+ * contract in proto/wire.ts, re-exported here for the core's COP modules. Nothing here encodes:
+ * the hub is handed an encoder function.
  */
-export interface CopBounds {
-  south: number;
-  west: number;
-  north: number;
-  east: number;
-}
-
-export interface CopFilter {
-  /** Empty = every agency. */
-  agencies: string[];
-  /** null = the whole map. */
-  bounds: CopBounds | null;
-}
-
-export const SnapshotReason = { INITIAL: 1, RESUME_TOO_OLD: 2, RESYNC: 3, FILTER_CHANGED: 4 } as const;
-export type SnapshotReason = (typeof SnapshotReason)[keyof typeof SnapshotReason];
-
-export interface CopResourceMsg {
-  ref: number;
-  id: string;
-  callSign: string;
-  agency: string;
-  type: string;
-  station: string;
-  capabilities: string[];
-  status: number;
-  incidentId: string;
-  latE7: number;
-  lonE7: number;
-  headingDeg: number;
-  speedDmps: number;
-  fixTimeMs: number;
-  accuracyM: number;
-}
-
-export interface CopAttendanceMsg {
-  resourceId: string;
-  agency: string;
-  mobilisedAtMs: number;
-  /** 0 = not yet at scene. */
-  arrivedAtMs: number;
-  /** 0 = still attending. */
-  leftAtMs: number;
-}
-
-export interface CopIncidentMsg {
-  id: string;
-  typeId: string;
-  typeName: string;
-  priority: number;
-  /** received | mobilising | in-attendance | closed */
-  status: string;
-  latE7: number;
-  lonE7: number;
-  address: string;
-  leadAgency: string;
-  supportingAgencies: string[];
-  attendances: CopAttendanceMsg[];
-  createdAtMs: number;
-  updatedAtMs: number;
-  /** 0 = open. */
-  closedAtMs: number;
-  majorIncident: boolean;
-  /** Agencies with a pending assistance request (they see the incident to accept it). */
-  requestedAgencies: string[];
-}
-
-export interface CopCoverFigureMsg {
-  surface: string;
-  standardId: string;
-  standardName: string;
-  nth: number;
-  withinS: number;
-  coveredShare: number;
-  targetShare: number;
-  meetsStandard: boolean;
-  label: string;
-}
-
-export interface CopCoverSummaryMsg {
-  computedAtMs: number;
-  eventSeq: number;
-  figures: CopCoverFigureMsg[];
-  gapCells: number;
-  standbyMoves: number;
-}
-
-export interface CopSnapshotMsg {
-  seq: number;
-  epoch: string;
-  eventSeq: number;
-  serverTimeMs: number;
-  reason: number;
-  filter: CopFilter | null;
-  resources: CopResourceMsg[];
-  incidents: CopIncidentMsg[];
-  cover: CopCoverSummaryMsg | null;
-}
-
-export interface CopStatusChangeMsg {
-  ref: number;
-  status: number;
-  incidentId: string;
-  eventSeq: number;
-  atMs: number;
-}
-
-export interface CopIncidentChangeMsg {
-  /** The whole incident after the change; with `removed`, only its id is meaningful. */
-  incident: CopIncidentMsg;
-  eventSeq: number;
-  atMs: number;
-  /** The incident is no longer visible to this client: drop it. */
-  removed: boolean;
-}
-
-export interface CopCoverChangeMsg {
-  summary: CopCoverSummaryMsg | null;
-}
-
-/** One durable change: exactly one member is set. */
-export interface CopChangeMsg {
-  status?: CopStatusChangeMsg | null;
-  incident?: CopIncidentChangeMsg | null;
-  cover?: CopCoverChangeMsg | null;
-}
-
-export interface CopPositionsMsg {
-  ref: number[];
-  latE7: number[];
-  lonE7: number[];
-  headingDeg: number[];
-  speedDmps: number[];
-  fixAgeMs: number[];
-  accuracyM: number[];
-}
-
-export interface CopDeltaMsg {
-  seq: number;
-  /** Absent (or 0) = same as seq: one tick. */
-  fromSeq?: number;
-  serverTimeMs: number;
-  changes: CopChangeMsg[];
-  positions: CopPositionsMsg | null;
-  enter: CopResourceMsg[];
-  leave: number[];
-}
-
-export type CopServerMsg = { snapshot: CopSnapshotMsg; delta?: null } | { delta: CopDeltaMsg; snapshot?: null };
-
-export interface CopSubscribeMsg {
-  lastSeq: number;
-  resumeEpoch: string;
-  filter: CopFilter | null;
-}
-
-export type CopClientMsg =
-  | { subscribe: CopSubscribeMsg; setFilter?: null; ack?: null }
-  | { setFilter: { filter: CopFilter | null }; subscribe?: null; ack?: null }
-  | { ack: { seq: number }; subscribe?: null; setFilter?: null };
-
+export { NO_FIX_AGE, SnapshotReason } from '../../../proto/wire.ts';
+export type {
+  CopAttendanceMsg,
+  CopBounds,
+  CopChangeMsg,
+  CopClientMsg,
+  CopCoverChangeMsg,
+  CopCoverFigureMsg,
+  CopCoverSummaryMsg,
+  CopDeltaMsg,
+  CopFilter,
+  CopIncidentChangeMsg,
+  CopIncidentMsg,
+  CopPositionsMsg,
+  CopResourceMsg,
+  CopServerMsg,
+  CopSnapshotMsg,
+  CopStatusChangeMsg,
+  CopSubscribeMsg,
+} from '../../../proto/wire.ts';
 /** The encoder the shell gives the hub: one CopServerMessage → its bytes. */
 export type CopEncode = (msg: CopServerMsg) => Uint8Array;
 
@@ -178,8 +46,6 @@ export type CopEncode = (msg: CopServerMsg) => Uint8Array;
 // Quantisation: deltas and snapshots carry the same rounded values, so state built from deltas
 // equals a fresh snapshot exactly.
 
-/** fix_age_ms value meaning "this resource has no fix". */
-export const NO_FIX_AGE = 2147483647;
 const MAX_AGE = 2147483646;
 
 export function quantLatLon(deg: number): number {

@@ -3,23 +3,18 @@
  * (AVL terminals, operators, the simulator, replay) goes through. Numeric values match the
  * `jcr.v1.ResourceStatus` protobuf enum so codecs convert with no table.
  */
-export const ResourceStatus = {
-  AVAILABLE_AT_STATION: 1,
-  AVAILABLE_MOBILE: 2,
-  MOBILISED: 3,
-  AT_SCENE: 4,
-  RETURNING: 5,
-  UNAVAILABLE: 6,
-} as const;
-export type ResourceStatus = (typeof ResourceStatus)[keyof typeof ResourceStatus];
+import { ResourceStatus, STATUSES, type StatusName } from '../../../proto/wire.ts';
 
-export const STATUS_NAMES: Record<ResourceStatus, string> = {
-  1: 'AVAILABLE_AT_STATION',
-  2: 'AVAILABLE_MOBILE',
-  3: 'MOBILISED',
-  4: 'AT_SCENE',
-  5: 'RETURNING',
-  6: 'UNAVAILABLE',
+/** The statuses are part of the wire contract (proto/wire.ts). */
+export { ResourceStatus };
+
+export const STATUS_NAMES: Record<ResourceStatus, StatusName> = {
+  1: STATUSES[0],
+  2: STATUSES[1],
+  3: STATUSES[2],
+  4: STATUSES[3],
+  5: STATUSES[4],
+  6: STATUSES[5],
 };
 
 export function isResourceStatus(n: unknown): n is ResourceStatus {

@@ -4,11 +4,14 @@
  * the state in ./book.ts, the recommender in ./recommend.ts. docs/incidents.md is the
  * operator-facing description.
  */
+import { INCIDENT_STATUSES, type IncidentStatus } from '../../../proto/wire.ts';
 import type { Agency } from '../scenario/types.ts';
 
-/** received → mobilising (first resource sent) → in-attendance (first arrival) → closed. */
-export const INCIDENT_STATUSES = ['received', 'mobilising', 'in-attendance', 'closed'] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+/**
+ * received → mobilising (first resource sent) → in-attendance (first arrival) → closed; part of
+ * the wire contract (proto/wire.ts).
+ */
+export { INCIDENT_STATUSES, type IncidentStatus };
 
 /** JESIP METHANE: the shared situation report every service reads the same way. */
 export interface Methane {

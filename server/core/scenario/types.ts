@@ -3,8 +3,10 @@
  * file (and the files it names) by the shell, validated by ./validate.ts, and is read-only at
  * run time. docs/scenario.md documents every field.
  */
-export const AGENCIES = ['fire', 'police', 'ambulance'] as const;
-export type Agency = (typeof AGENCIES)[number];
+import { AGENCIES, type Agency } from '../../../proto/wire.ts';
+
+/** The agencies are part of the wire contract (proto/wire.ts). */
+export { AGENCIES, type Agency };
 
 /** Crewing decides turnout: wholetime crews are in the station, on-call crews come from home. */
 export const CREWINGS = ['wholetime', 'day-crewed', 'on-call', 'mobile'] as const;

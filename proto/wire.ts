@@ -1,0 +1,215 @@
+/**
+ * The wire contract shared by the server and the screens: agencies, resource and incident
+ * statuses, and the COP messages of proto/cop.proto as plain data (field for field the camelCase
+ * names protobufjs uses, so the server's codec encodes these objects as they are and the browser
+ * codec decodes into the same types). The server's own types are defined from these
+ * (server/core/scenario/types.ts, fleet/status.ts, incidents/types.ts, cop/frames.ts), so the two
+ * sides cannot drift: type-check fails first.
+ *
+ * Dependency-free: imports nothing (test/boundary.test.ts), so the pure core, the shell and the
+ * client bundle can all use it.
+ */
+
+export const AGENCIES = ['fire', 'police', 'ambulance'] as const;
+export type Agency = (typeof AGENCIES)[number];
+
+export function isAgency(v: unknown): v is Agency {
+  return typeof v === 'string' && (AGENCIES as readonly string[]).includes(v);
+}
+
+/** jcr.v1.ResourceStatus (proto/avl.proto): the numbers on the wire. */
+export const ResourceStatus = {
+  AVAILABLE_AT_STATION: 1,
+  AVAILABLE_MOBILE: 2,
+  MOBILISED: 3,
+  AT_SCENE: 4,
+  RETURNING: 5,
+  UNAVAILABLE: 6,
+} as const;
+export type ResourceStatus = (typeof ResourceStatus)[keyof typeof ResourceStatus];
+
+/** The status names in wire order: STATUSES[n - 1] is the name of ResourceStatus n. */
+export const STATUSES = [
+  'AVAILABLE_AT_STATION',
+  'AVAILABLE_MOBILE',
+  'MOBILISED',
+  'AT_SCENE',
+  'RETURNING',
+  'UNAVAILABLE',
+] as const;
+export type StatusName = (typeof STATUSES)[number];
+
+export function isStatusName(v: unknown): v is StatusName {
+  return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
+}
+
+/** An incident's lifecycle, as the REST API and the COP send it. */
+export const INCIDENT_STATUSES = ['received', 'mobilising', 'in-attendance', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// COP messages (proto/cop.proto)
+
+export interface CopBounds {
+  south: number;
+  west: number;
+  north: number;
+  east: number;
+}
+
+export interface CopFilter {
+  /** Empty = every agency. */
+  agencies: string[];
+  /** null = the whole map. */
+  bounds: CopBounds | null;
+}
+
+export const SnapshotReason = { INITIAL: 1, RESUME_TOO_OLD: 2, RESYNC: 3, FILTER_CHANGED: 4 } as const;
+export type SnapshotReason = (typeof SnapshotReason)[keyof typeof SnapshotReason];
+
+export interface CopResourceMsg {
+  ref: number;
+  id: string;
+  callSign: string;
+  agency: string;
+  type: string;
+  station: string;
+  capabilities: string[];
+  status: number;
+  incidentId: string;
+  latE7: number;
+  lonE7: number;
+  headingDeg: number;
+  speedDmps: number;
+  fixTimeMs: number;
+  accuracyM: number;
+}
+
+export interface CopAttendanceMsg {
+  resourceId: string;
+  agency: string;
+  mobilisedAtMs: number;
+  /** 0 = not yet at scene. */
+  arrivedAtMs: number;
+  /** 0 = still attending. */
+  leftAtMs: number;
+}
+
+export interface CopIncidentMsg {
+  id: string;
+  typeId: string;
+  typeName: string;
+  priority: number;
+  /** received | mobilising | in-attendance | closed */
+  status: string;
+  latE7: number;
+  lonE7: number;
+  address: string;
+  leadAgency: string;
+  supportingAgencies: string[];
+  attendances: CopAttendanceMsg[];
+  createdAtMs: number;
+  updatedAtMs: number;
+  /** 0 = open. */
+  closedAtMs: number;
+  majorIncident: boolean;
+  /** Agencies with a pending assistance request (they see the incident to accept it). */
+  requestedAgencies: string[];
+}
+
+export interface CopCoverFigureMsg {
+  surface: string;
+  standardId: string;
+  standardName: string;
+  nth: number;
+  withinS: number;
+  coveredShare: number;
+  targetShare: number;
+  meetsStandard: boolean;
+  label: string;
+}
+
+export interface CopCoverSummaryMsg {
+  computedAtMs: number;
+  eventSeq: number;
+  figures: CopCoverFigureMsg[];
+  gapCells: number;
+  standbyMoves: number;
+}
+
+export interface CopSnapshotMsg {
+  seq: number;
+  epoch: string;
+  eventSeq: number;
+  serverTimeMs: number;
+  reason: number;
+  filter: CopFilter | null;
+  resources: CopResourceMsg[];
+  incidents: CopIncidentMsg[];
+  cover: CopCoverSummaryMsg | null;
+}
+
+export interface CopStatusChangeMsg {
+  ref: number;
+  status: number;
+  incidentId: string;
+  eventSeq: number;
+  atMs: number;
+}
+
+export interface CopIncidentChangeMsg {
+  /** The whole incident after the change; with `removed`, only its id is meaningful. */
+  incident: CopIncidentMsg;
+  eventSeq: number;
+  atMs: number;
+  /** The incident is no longer visible to this client: drop it. */
+  removed: boolean;
+}
+
+export interface CopCoverChangeMsg {
+  summary: CopCoverSummaryMsg | null;
+}
+
+/** One durable change: exactly one member is set. */
+export interface CopChangeMsg {
+  status?: CopStatusChangeMsg | null;
+  incident?: CopIncidentChangeMsg | null;
+  cover?: CopCoverChangeMsg | null;
+}
+
+export interface CopPositionsMsg {
+  ref: number[];
+  latE7: number[];
+  lonE7: number[];
+  headingDeg: number[];
+  speedDmps: number[];
+  fixAgeMs: number[];
+  accuracyM: number[];
+}
+
+export interface CopDeltaMsg {
+  seq: number;
+  /** Absent (or 0) = same as seq: one tick. */
+  fromSeq?: number;
+  serverTimeMs: number;
+  changes: CopChangeMsg[];
+  positions: CopPositionsMsg | null;
+  enter: CopResourceMsg[];
+  leave: number[];
+}
+
+export type CopServerMsg = { snapshot: CopSnapshotMsg; delta?: null } | { delta: CopDeltaMsg; snapshot?: null };
+
+export interface CopSubscribeMsg {
+  lastSeq: number;
+  resumeEpoch: string;
+  filter: CopFilter | null;
+}
+
+export type CopClientMsg =
+  | { subscribe: CopSubscribeMsg; setFilter?: null; ack?: null }
+  | { setFilter: { filter: CopFilter | null }; subscribe?: null; ack?: null }
+  | { ack: { seq: number }; subscribe?: null; setFilter?: null };
+
+/** fix_age_ms value meaning "this resource has no fix". */
+export const NO_FIX_AGE = 2147483647;
