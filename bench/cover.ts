@@ -24,6 +24,7 @@
  *      the impacts of both paths are compared candidate by candidate.
  * Medians throughout. Last line: one JSON object.
  */
+import type { Timers } from '../proto/timer.ts';
 import { execSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -40,7 +41,7 @@ import { recommend } from '../server/core/incidents/recommend.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { BENCH_NOW, seededFleet, seededIncidents } from './_seeded-world.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
-import { CoverService, type CoverSummary, type Schedule } from '../server/shell/cover/service.ts';
+import { CoverService, type CoverSummary } from '../server/shell/cover/service.ts';
 import { shareGraph } from '../server/shell/cover/shared-graph.ts';
 import { Engine } from '../server/shell/engine.ts';
 import { loadNetwork } from '../server/shell/network/load.ts';
@@ -124,12 +125,20 @@ async function live(
   mode: 'inline' | 'worker',
 ): Promise<{ runs: LiveFigures[]; service: CoverService; engine: Engine }> {
   const engine = Engine.boot(scenario, Store.open(':memory:'), Date.now);
+  // The debounce timer is the bench's to fire: the latest one set, fired by hand.
   let due: (() => void) | null = null;
-  const schedule: Schedule = (fn) => {
-    due = fn;
-    return () => (due = null);
+  const timers: Timers = {
+    setTimeout(fn) {
+      due = fn;
+      return fn;
+    },
+    clearTimeout(h) {
+      if (due === h) due = null;
+    },
+    setInterval: () => undefined,
+    clearInterval: () => undefined,
   };
-  const service = new CoverService({ engine, planner, clock: Date.now, schedule, mode, shared });
+  const service = new CoverService({ engine, planner, clock: Date.now, timers, mode, shared });
   await service.flushAsync(); // warm-up: every surface, station trees built
   const ctx = { origin: 'operator' as const, actor: 'bench' };
   const runs: LiveFigures[] = [];

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { fakeClock, type Clock } from '../server/core/clock.ts';
 import type { AvlReportIn } from '../server/core/avl/ingest.ts';
 import { ThreadedHistoryWriter, type ThreadedHistoryOptions } from '../server/shell/avl/history-thread.ts';
-import { manualTimer, type ManualTimer } from '../server/shell/avl/timer.ts';
+import { manualTimer, type ManualTimer } from './support/timers.ts';
 import { createLogger } from '../server/shell/log.ts';
 import { startServer } from '../server/shell/server.ts';
 import { Store } from '../server/shell/store/store.ts';
@@ -57,7 +57,7 @@ async function withWriter(
       store.db,
       clock,
       { tickMs: 250, retentionMs: 3_600_000, ...history, file: writerFile ? writerFile(dir) : file },
-      timer.every,
+      timer,
     );
     try {
       await h.ready;
@@ -252,7 +252,7 @@ test('a server on a database file writes AVL history through the thread; close()
       clock: () => T0,
       logger: createLogger('silent'),
       avlToken: DEV_TOKEN,
-      every: timer.every,
+      timers: timer,
     });
     try {
       assert.ok(server.avl.history instanceof ThreadedHistoryWriter);

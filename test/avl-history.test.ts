@@ -3,19 +3,14 @@ import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
 import type { AvlReportIn } from '../server/core/avl/ingest.ts';
 import { HistoryWriter, ROWS_PER_INSERT } from '../server/shell/avl/history.ts';
-import { manualTimer } from '../server/shell/avl/timer.ts';
+import { manualTimer } from './support/timers.ts';
 import { Store } from '../server/shell/store/store.ts';
 
 test('HistoryWriter writes 64-row chunks and the tail, every field, in one flush per tick', () => {
   const store = Store.open(':memory:');
   const clock = fakeClock(1_767_258_000_000);
   const timer = manualTimer();
-  const h = new HistoryWriter(
-    store.db,
-    clock.now,
-    { tickMs: 250, retentionMs: 3_600_000, maxPending: 10_000 },
-    timer.every,
-  );
+  const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 3_600_000, maxPending: 10_000 }, timer);
   const n = 2 * ROWS_PER_INSERT + 2;
   for (let i = 0; i < n; i++) {
     const r: AvlReportIn = {
@@ -73,12 +68,7 @@ test('retention prunes the oldest rows in bounded steps of max(1000, 2 × rows w
   const store = Store.open(':memory:');
   const clock = fakeClock(1_767_258_000_000);
   const timer = manualTimer();
-  const h = new HistoryWriter(
-    store.db,
-    clock.now,
-    { tickMs: 250, retentionMs: 60_000, maxPending: 100_000 },
-    timer.every,
-  );
+  const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 60_000, maxPending: 100_000 }, timer);
   const r: AvlReportIn = {
     resourceId: 'R',
     lat: 51,
@@ -118,7 +108,7 @@ test('with no onError, a failing flush throws, its rows counted dropped and no l
     store.db,
     () => 1_767_258_000_000,
     { tickMs: 250, retentionMs: 3_600_000, maxPending: 100 },
-    timer.every,
+    timer,
   );
   const r: AvlReportIn = {
     resourceId: 'R',
@@ -147,7 +137,7 @@ test("a failing flush drops that tick's rows, reports them and keeps working", (
     store.db,
     () => 1_767_258_000_000,
     { tickMs: 250, retentionMs: 3_600_000, maxPending: 100, onError: (_e, n) => errors.push(n) },
-    timer.every,
+    timer,
   );
   const r: AvlReportIn = {
     resourceId: 'R',
@@ -176,7 +166,7 @@ test('after the database is closed, late rows are counted dropped and never pile
   const store = Store.open(':memory:');
   const clock = fakeClock(1_767_258_000_000);
   const timer = manualTimer();
-  const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 3_600_000, maxPending: 4 }, timer.every);
+  const h = new HistoryWriter(store.db, clock.now, { tickMs: 250, retentionMs: 3_600_000, maxPending: 4 }, timer);
   store.close();
   const r: AvlReportIn = {
     resourceId: 'R',

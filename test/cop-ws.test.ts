@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { neverTimers } from './support/timers.ts';
 import * as assert from 'uvu/assert';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
@@ -8,7 +9,7 @@ import type { CopServerMsgIn } from '../client/cop/cop-client-core.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import type { CopFilter } from '../server/core/cop/frames.ts';
-import { manualTimer, type ManualTimer } from '../server/shell/avl/timer.ts';
+import { manualTimer, type ManualTimer } from './support/timers.ts';
 import { startServer, type RunningServer } from '../server/shell/server.ts';
 import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
@@ -30,7 +31,7 @@ async function boot(
     port: 0,
     clock: clock.now,
     logLevel: 'silent',
-    every: timer.every,
+    timers: timer,
     copToken: copToken ?? undefined,
     copLimits: { tickMs: TICK },
     ...more,
@@ -286,7 +287,7 @@ test('over the wire, a screen that reconnects mid-stream ends with the same reso
   };
   const { server, timer, clock } = await boot(TOKEN, {
     scenario,
-    cover: { planner: coverPlanner(scenario), schedule: () => () => {} },
+    cover: { planner: coverPlanner(scenario), timers: neverTimers },
   });
   const { engine } = server;
   const cover = server.cover;

@@ -7,19 +7,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
-import { CoverService, type Schedule } from '../server/shell/cover/service.ts';
+import { CoverService } from '../server/shell/cover/service.ts';
 import { Engine } from '../server/shell/engine.ts';
 import { Store } from '../server/shell/store/store.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
+import { neverTimers } from './support/timers.ts';
 
 const scenario = coverScenario();
 const planner = coverPlanner(scenario);
-const never: Schedule = () => () => {}; // debounce timers never fire: flushAsync drives the recomputes
+const never = neverTimers; // debounce timers never fire: flushAsync drives the recomputes
 
 test('flushAsync answers with the picture of the changes before it, while later changes keep arriving', async () => {
   const clock = fakeClock();
   const engine = Engine.boot(scenario, Store.open(':memory:'), clock.now);
-  const cover = new CoverService({ engine, planner, clock: clock.now, schedule: never, mode: 'inline' });
+  const cover = new CoverService({ engine, planner, clock: clock.now, timers: never, mode: 'inline' });
   try {
     await cover.flushAsync();
     const ctx = { origin: 'operator' as const, actor: 't' };

@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { neverTimers } from './support/timers.ts';
 import * as assert from 'uvu/assert';
 import { startServer, type RunningServer } from '../server/shell/server.ts';
 import { fakeClock } from '../server/core/clock.ts';
@@ -16,7 +17,7 @@ test.before(async () => {
     port: 0,
     clock: clock.now,
     logLevel: 'error',
-    cover: { planner: coverPlanner(scenario), schedule: () => () => {} },
+    cover: { planner: coverPlanner(scenario), timers: neverTimers },
   });
 });
 test.after(async () => {

@@ -3,6 +3,7 @@
  * position refreshes, scraped over HTTP from a real server (port 0, ':memory:', the cover
  * worker on the Cambridge network).
  */
+import { neverTimers } from './support/timers.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
@@ -39,7 +40,7 @@ test('/metrics: cover computes, last compute time, worker restarts and refreshes
     port: 0,
     clock: clock.now,
     logLevel: 'silent',
-    cover: { planner, schedule: () => () => {}, restartDelayMs: 0 },
+    cover: { planner, timers: neverTimers, restartDelayMs: 0 },
   });
   try {
     const first = await scrape(server.url);

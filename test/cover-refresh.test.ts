@@ -5,11 +5,12 @@
  * never recomputes, and a moving fleet recomputes at most once per refreshMs. The timers run on
  * a fake clock; the recompute runs on the real cover worker.
  */
+import type { Timers } from '../proto/timer.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
 import { CoverCalc } from '../server/shell/cover/calc.ts';
-import { CoverService, type CoverSummary, type Schedule } from '../server/shell/cover/service.ts';
+import { CoverService, type CoverSummary } from '../server/shell/cover/service.ts';
 import { Engine } from '../server/shell/engine.ts';
 import { Store } from '../server/shell/store/store.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
@@ -21,12 +22,18 @@ const FAR = { lat: 52.16, lon: 0.1 }; // 5.1 km south-west of the ambulance stat
 /** Timers on a fake clock: run in due order as the clock advances. */
 function fakeTimers(clock: ReturnType<typeof fakeClock>) {
   let timers: Array<{ due: number; fn: () => void }> = [];
-  const schedule: Schedule = (fn, ms) => {
-    const t = { due: clock.now() + ms, fn };
-    timers.push(t);
-    return () => {
+  const never = () => undefined;
+  const schedule: Timers = {
+    setTimeout(fn, ms) {
+      const t = { due: clock.now() + ms, fn };
+      timers.push(t);
+      return t;
+    },
+    clearTimeout(t) {
       timers = timers.filter((x) => x !== t);
-    };
+    },
+    setInterval: never,
+    clearInterval: never,
   };
   return {
     schedule,
@@ -62,7 +69,7 @@ async function world() {
     engine,
     planner,
     clock: clock.now,
-    schedule: timers.schedule,
+    timers: timers.schedule,
     refreshMs: 10_000,
     refreshMovedM: 200,
   });

@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { manualTimer } from './support/timers.ts';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
 import { Engine } from '../server/shell/engine.ts';
@@ -8,27 +9,11 @@ import { createLogger } from '../server/shell/log.ts';
 import { CoverCalc, type CoverSurfaceSnapshot } from '../server/shell/cover/calc.ts';
 import { WorkerComputer } from '../server/shell/cover/computer.ts';
 import { openSharedGraph, shareGraph } from '../server/shell/cover/shared-graph.ts';
-import { CoverService, type CoverSnapshot, type CoverSummary, type Schedule } from '../server/shell/cover/service.ts';
+import { CoverService, type CoverSnapshot, type CoverSummary } from '../server/shell/cover/service.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
 
 const scenario = coverScenario();
 const planner = coverPlanner(scenario);
-
-/** A debounce timer the test fires by hand. */
-function manualSchedule(): { schedule: Schedule; fire: () => void } {
-  let due: (() => void) | null = null;
-  return {
-    schedule: (fn) => {
-      due = fn;
-      return () => (due = null);
-    },
-    fire: () => {
-      const f = due;
-      due = null;
-      f?.();
-    },
-  };
-}
 
 /** The same surfaces computed on this thread, from the engine's live fleet (compute time left out). */
 function inProcess(engine: Engine): Array<Omit<CoverSurfaceSnapshot, 'computeMs'>> {
@@ -84,14 +69,14 @@ test('the shared road graph has the same arrays and snaps alike, and its buffer 
 
 test('server: a status change through Engine.execute gives a new summary from the worker, equal to the in-process computation', async () => {
   const clock = fakeClock();
-  const timer = manualSchedule();
+  const timer = manualTimer(); // the debounce fires when the test says
   const server = await startServer({
     scenario,
     db: ':memory:',
     port: 0,
     clock: clock.now,
     logLevel: 'silent',
-    cover: { planner, schedule: timer.schedule },
+    cover: { planner, timers: timer },
   });
   try {
     const cover = server.cover!;
@@ -134,9 +119,9 @@ test('server: a status change through Engine.execute gives a new summary from th
 
 test('changes during a recompute are coalesced into one next request; moves and what-if on the worker equal the main thread', async () => {
   const clock = fakeClock();
-  const timer = manualSchedule();
+  const timer = manualTimer(); // the debounce fires when the test says
   const engine = Engine.boot(scenario, Store.open(':memory:'), clock.now);
-  const cover = new CoverService({ engine, planner, clock: clock.now, schedule: timer.schedule });
+  const cover = new CoverService({ engine, planner, clock: clock.now, timers: timer });
   try {
     await cover.flushAsync();
     const before = cover.stats.computes;
@@ -196,7 +181,7 @@ test('changes during a recompute are coalesced into one next request; moves and 
 
 test('worker crash: logged, the last picture is kept, the restarted worker gets the whole fleet again; close settles a pending flush', async () => {
   const clock = fakeClock();
-  const timer = manualSchedule();
+  const timer = manualTimer(); // the debounce fires when the test says
   const lines: string[] = [];
   const log = createLogger('error', (l) => lines.push(l));
   const engine = Engine.boot(scenario, Store.open(':memory:'), clock.now);
@@ -204,7 +189,7 @@ test('worker crash: logged, the last picture is kept, the restarted worker gets 
     engine,
     planner,
     clock: clock.now,
-    schedule: timer.schedule,
+    timers: timer,
     log,
     restartDelayMs: 0,
   });

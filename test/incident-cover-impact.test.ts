@@ -5,6 +5,7 @@
  * weights (total 150); and over HTTP the endpoint answers from the live cover picture's responder
  * lists (no search on the main thread), the same figures.
  */
+import { neverTimers } from './support/timers.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
@@ -107,7 +108,7 @@ test('http: the recommendation endpoint answers from the live cover picture, wit
     port: 0,
     clock: clock.now,
     logLevel: 'silent',
-    cover: { planner, schedule: () => () => {} },
+    cover: { planner, timers: neverTimers },
     mobilisation: mobilisationFromPlanner(planner, scenario),
   });
   try {

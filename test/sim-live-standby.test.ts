@@ -5,6 +5,7 @@
  * to the server only over /ws/avl (real AvlBatch bytes) and REST. The cover service's debounce
  * timer is a fake timer run when the fake clock passes it.
  */
+import { neverTimers } from './support/timers.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,12 +69,17 @@ async function world(db = ':memory:'): Promise<World> {
     mobilisation: mobilisationFromPlanner(planner, scenario),
     cover: {
       planner,
-      schedule: (fn, ms) => {
-        const t = { due: clock.now() + ms, fn, live: true };
-        timers.push(t);
-        return () => {
-          t.live = false;
-        };
+      timers: {
+        setTimeout(fn, ms) {
+          const t = { due: clock.now() + ms, fn, live: true };
+          timers.push(t);
+          return t;
+        },
+        clearTimeout(t) {
+          (t as { live: boolean }).live = false;
+        },
+        setInterval: () => undefined,
+        clearInterval: () => undefined,
       },
     },
   });
@@ -351,7 +357,7 @@ test('a live run with standby moves, exported from its database, replays into a 
       clock: () => (replay ? replay.virtualNow() : rec.header.startMs),
       logger: createLogger('silent'),
       avlToken: TOKEN,
-      cover: { planner: coverPlanner(scenario), schedule: () => () => {} },
+      cover: { planner: coverPlanner(scenario), timers: neverTimers },
     });
     try {
       const ended: unknown[] = [];

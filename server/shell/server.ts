@@ -9,10 +9,10 @@ import { Store } from './store/store.ts';
 import type { AvlLimits } from '../core/avl/limits.ts';
 import { AvlService } from './avl/service.ts';
 import { attachAvlWs, type AvlWsHandle } from './avl/ws.ts';
-import { realEvery, type Every } from './avl/timer.ts';
+import { serverTimers, type Timers } from './timers.ts';
 import { Users } from './auth/users.ts';
 import { Metrics } from './metrics.ts';
-import { CoverService, type Schedule } from './cover/service.ts';
+import { CoverService } from './cover/service.ts';
 import type { JourneyPlanner } from '../core/graph/planner.ts';
 import { attachIncidentWatch } from './incidents/watch.ts';
 import { withLiveCover, type Mobilisation } from './incidents/mobilisation.ts';
@@ -22,11 +22,11 @@ import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
 
 export interface ServerOptions {
-  /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass a schedule and call cover.flush() or await cover.flushAsync(). */
+  /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass timers and call cover.flush() or await cover.flushAsync(). */
   cover?: {
     planner: JourneyPlanner;
     debounceMs?: number;
-    schedule?: Schedule;
+    timers?: Timers;
     refreshMs?: number;
     refreshMovedM?: number;
     restartDelayMs?: number;
@@ -44,8 +44,8 @@ export interface ServerOptions {
   avlLimits?: Partial<AvlLimits>;
   /** Position history on a worker thread (default: on for a file database; see docs/avl.md). */
   avlHistoryThread?: boolean;
-  /** Repeating timer for the AVL history tick and WebSocket heartbeat; tests pass manualTimer(). */
-  every?: Every;
+  /** Timers for the AVL history tick, the WebSocket heartbeats and the COP tick; tests pass manualTimer(). */
+  timers?: Timers;
   /** Journey times (and cover) for incident recommendations; see server/shell/incidents/mobilisation.ts. */
   mobilisation?: Mobilisation;
   /** The loaded road network, for the screens' offline basemap (GET /api/basemap). */
@@ -85,14 +85,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(opts.logLevel ?? 'info');
   const store = Store.open(opts.db);
   const engine = Engine.boot(opts.scenario, store, clock);
-  const every = opts.every ?? realEvery;
+  const timers = opts.timers ?? serverTimers;
   const avl = new AvlService({
     engine,
     clock,
     log,
     limits: opts.avlLimits ?? {},
     devToken: opts.avlToken,
-    every,
+    timers,
     historyThread: opts.avlHistoryThread,
   });
   await avl.ready(); // the history writer thread has opened its connection before the first batch
@@ -104,7 +104,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         clock,
         log,
         ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}),
-        ...(opts.cover.schedule ? { schedule: opts.cover.schedule } : {}),
+        ...(opts.cover.timers ? { timers: opts.cover.timers } : {}),
         ...(opts.cover.refreshMs !== undefined ? { refreshMs: opts.cover.refreshMs } : {}),
         ...(opts.cover.refreshMovedM !== undefined ? { refreshMovedM: opts.cover.refreshMovedM } : {}),
         ...(opts.cover.restartDelayMs !== undefined ? { restartDelayMs: opts.cover.restartDelayMs } : {}),
@@ -132,14 +132,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const http = createServer(app);
   // One 'upgrade' listener: /ws/avl and /ws/cop, 404 for any other path.
   const upgrades = upgradeRouter(http);
-  const avlWs = attachAvlWs(upgrades, avl, log, every);
+  const avlWs = attachAvlWs(upgrades, avl, log, timers);
   // Arrival from AVL (radius and speed) and the quicker-resource flag (issue 5).
   attachIncidentWatch(engine, mobilisation, log);
   const cop = attachCopWs(upgrades, {
     engine,
     clock,
     log,
-    every,
+    timers,
     limits: opts.copLimits ?? {},
     token: opts.copToken,
     users,

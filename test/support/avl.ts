@@ -3,7 +3,7 @@ import { fakeClock, type FakeClock } from '../../server/core/clock.ts';
 import type { AvlLimits } from '../../server/core/avl/limits.ts';
 import type { AvlReportIn } from '../../server/core/avl/ingest.ts';
 import { decodeAck, encodeBatch, type AvlAckOut } from '../../server/shell/avl/codec.ts';
-import { manualTimer, type ManualTimer } from '../../server/shell/avl/timer.ts';
+import { manualTimer, type ManualTimer } from './timers.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { startServer, type RunningServer } from '../../server/shell/server.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
@@ -31,7 +31,7 @@ export async function startAvlServer(limits: Partial<AvlLimits> = {}): Promise<A
     logger: createLogger('silent'),
     avlToken: DEV_TOKEN,
     avlLimits: limits,
-    every: timer.every,
+    timers: timer,
   });
   return { server, clock, timer, wsUrl: server.url.replace('http', 'ws') + '/ws/avl', close: () => server.close() };
 }

@@ -7,7 +7,7 @@
  */
 import { fakeClock } from '../../server/core/clock.ts';
 import { ThreadedHistoryWriter } from '../../server/shell/avl/history-thread.ts';
-import { manualTimer } from '../../server/shell/avl/timer.ts';
+import { manualTimer } from './timers.ts';
 import { Store } from '../../server/shell/store/store.ts';
 
 const file = process.argv[2] as string;
@@ -20,7 +20,7 @@ const h = new ThreadedHistoryWriter(
   store.db,
   clock.now,
   { tickMs: 250, retentionMs: 3_600_000, maxPending: 100_000, file },
-  timer.every,
+  timer,
 );
 await h.ready;
 const push = (b: number) => {

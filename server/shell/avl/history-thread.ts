@@ -18,7 +18,7 @@ import {
   type WorkerReport,
 } from './history-protocol.ts';
 import { PositionRowWriter, ROW, StringTable, writeBatch } from './history-rows.ts';
-import type { Every } from './timer.ts';
+import { every, type Timers } from '../timers.ts';
 
 export interface ThreadedHistoryOptions extends HistoryOptions {
   /** The database file (the worker opens its own connection to it). */
@@ -74,7 +74,7 @@ export class ThreadedHistoryWriter implements PositionHistory {
   waitedMs = 0;
   waits = 0;
 
-  constructor(db: Database.Database, clock: Clock, opts: ThreadedHistoryOptions, every: Every) {
+  constructor(db: Database.Database, clock: Clock, opts: ThreadedHistoryOptions, timers: Timers) {
     this.db = db;
     this.clock = clock;
     this.opts = opts;
@@ -103,7 +103,7 @@ export class ThreadedHistoryWriter implements PositionHistory {
       if (!this.closed) this.fail(new Error(`history writer thread exited (${code})`));
       onReady();
     });
-    this.stop = every(Math.max(1, Math.floor(opts.tickMs / 2)), () => this.flush());
+    this.stop = every(timers, Math.max(1, Math.floor(opts.tickMs / 2)), () => this.flush());
   }
 
   get pending(): number {

@@ -18,7 +18,7 @@ import {
   StringTable,
   writeBatch,
 } from './history-rows.ts';
-import type { Every } from './timer.ts';
+import { every, type Timers } from '../timers.ts';
 
 export { ROWS_PER_INSERT } from './history-rows.ts';
 
@@ -102,13 +102,13 @@ export class HistoryWriter implements PositionHistory {
   flushes = 0;
   dropped = 0;
 
-  constructor(db: Database.Database, clock: Clock, opts: HistoryOptions, every: Every) {
+  constructor(db: Database.Database, clock: Clock, opts: HistoryOptions, timers: Timers) {
     this.db = db;
     this.clock = clock;
     this.opts = opts;
     this.rows = new PositionRowWriter(db);
     this.num = new Float64Array(opts.maxPending * ROW);
-    this.stop = every(opts.tickMs, () => this.flush());
+    this.stop = every(timers, opts.tickMs, () => this.flush());
   }
 
   get pending(): number {

@@ -13,7 +13,7 @@ import { FeedRegistry } from './feeds.ts';
 import { RateLimiter } from '../../core/ratelimit.ts';
 import { HistoryWriter, type HistoryOptions, type PositionHistory } from './history.ts';
 import { ThreadedHistoryWriter } from './history-thread.ts';
-import type { Every } from './timer.ts';
+import type { Timers } from '../timers.ts';
 
 export interface AvlServiceOptions {
   engine: Engine;
@@ -23,7 +23,7 @@ export interface AvlServiceOptions {
   /** Development feed token (`--avl-token`): feed `dev`, every resource. */
   devToken?: string | undefined;
   /** Timer for the history tick (and the WebSocket heartbeat); tests pass a manual one. */
-  every: Every;
+  timers: Timers;
   /**
    * Write position history on a worker thread (its own connection to the database file). Default:
    * on for a file database, off for ':memory:' (a second connection could not see it).
@@ -72,8 +72,8 @@ export class AvlService {
     const store = opts.engine.store;
     const threaded = (opts.historyThread ?? true) && store.path !== ':memory:';
     this.history = threaded
-      ? new ThreadedHistoryWriter(db, opts.clock, { ...historyOpts, file: store.path }, opts.every)
-      : new HistoryWriter(db, opts.clock, historyOpts, opts.every);
+      ? new ThreadedHistoryWriter(db, opts.clock, { ...historyOpts, file: store.path }, opts.timers)
+      : new HistoryWriter(db, opts.clock, historyOpts, opts.timers);
     this.core = new AvlIngest(opts.engine.room, this.limits);
     opts.engine.room.fleet.staleAfterMs = this.limits.staleAfterMs;
     const engine = this.engine;

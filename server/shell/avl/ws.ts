@@ -9,7 +9,7 @@ import { AvlBatchReader } from './batch-reader.ts';
 import { encodeAck, type AvlBatchIn } from './codec.ts';
 import { presentedToken } from './feeds.ts';
 import type { AvlService } from './service.ts';
-import type { Every } from './timer.ts';
+import { every, type Timers } from '../timers.ts';
 
 export const AVL_WS_PATH = '/ws/avl';
 
@@ -37,7 +37,7 @@ export interface AvlWsHandle {
  * more than maxBufferedAckBytes of acks pile up unread is closed with 1008. None of this touches
  * other connections. A ping goes out every heartbeatMs; no pong by the next one terminates.
  */
-export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger, every: Every): AvlWsHandle {
+export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger, timers: Timers): AvlWsHandle {
   const L = avl.limits;
   const wss = new WebSocketServer({
     noServer: true,
@@ -129,7 +129,7 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger,
     });
   }
 
-  const stopHeartbeat = every(L.heartbeatMs, () => {
+  const stopHeartbeat = every(timers, L.heartbeatMs, () => {
     for (const ws of wss.clients) {
       const c = conns.get(ws);
       if (!c) continue;

@@ -8,7 +8,7 @@ import { parseControl } from '../../core/cop/frames.ts';
 import { CopHub, type CopSocket, type PositionSource } from '../../core/cop/hub.ts';
 import type { CopLimits } from '../../core/cop/limits.ts';
 import type { Users } from '../auth/users.ts';
-import type { Every } from '../avl/timer.ts';
+import { every, type Timers } from '../timers.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { authenticateCop } from './auth.ts';
@@ -23,7 +23,7 @@ export interface CopWsOptions {
   clock: Clock;
   log: Logger;
   /** Repeating timer for the tick and the heartbeat; tests pass manualTimer() and tick by hand. */
-  every: Every;
+  timers: Timers;
   limits?: Partial<CopLimits>;
   /** --cop-token / JCR_COP_TOKEN; unset = signed-in sessions only. */
   token?: string | undefined;
@@ -131,14 +131,14 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
   };
   const unroute = router.route(COP_WS_PATH, onUpgrade);
 
-  const stopTick = opts.every(L.tickMs, () => {
+  const stopTick = every(opts.timers, L.tickMs, () => {
     try {
       hub.tick();
     } catch (e) {
       log.error('cop tick failed', { err: e instanceof Error ? e.stack : String(e) });
     }
   });
-  const stopHeartbeat = opts.every(L.heartbeatMs, () => hub.heartbeat());
+  const stopHeartbeat = every(opts.timers, L.heartbeatMs, () => hub.heartbeat());
 
   return {
     hub,

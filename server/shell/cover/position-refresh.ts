@@ -10,7 +10,8 @@ import { ResourceStatus } from '../../core/fleet/status.ts';
 import { haversineM } from '../../core/geo.ts';
 import type { Engine } from '../engine.ts';
 import type { FleetView } from './fleet-view.ts';
-import type { CoverServiceStats, RecomputeQueue, Schedule } from './recompute.ts';
+import type { CoverServiceStats, RecomputeQueue } from './recompute.ts';
+import { after, type Timers } from '../timers.ts';
 
 export interface PositionRefreshDeps {
   engine: Engine;
@@ -18,7 +19,7 @@ export interface PositionRefreshDeps {
   view: FleetView;
   queue: RecomputeQueue;
   stats: CoverServiceStats;
-  schedule: Schedule;
+  timers: Timers;
   everyMs: number;
   movedM: number;
 }
@@ -39,10 +40,10 @@ export class PositionRefresh {
     if (this.closed) return;
     for (const id of ids) if (this.movedFar(id)) this.moved.add(id);
     if (this.moved.size === 0 || this.cancelRefresh) return;
-    this.cancelRefresh = this.d.schedule(() => {
+    this.cancelRefresh = after(this.d.timers, this.d.everyMs, () => {
       this.cancelRefresh = null;
       this.refresh();
-    }, this.d.everyMs);
+    });
   }
 
   private movedFar(id: string): boolean {

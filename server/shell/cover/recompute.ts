@@ -10,16 +10,11 @@ import type { Clock } from '../../core/clock.ts';
 import type { CoverModel } from '../../core/cover/model.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
+import { after, type Timers } from '../timers.ts';
 import { computeSurfaces, type CoverSurfaceSnapshot } from './calc.ts';
 import { CoverWorkerLost, type CoverComputer } from './computer.ts';
 import type { FleetView } from './fleet-view.ts';
 import type { CoverPictures, CoverSnapshot } from './pictures.ts';
-
-export type Schedule = (fn: () => void, ms: number) => () => void;
-export const realSchedule: Schedule = (fn, ms) => {
-  const t = setTimeout(fn, ms);
-  return () => clearTimeout(t);
-};
 
 /** Main-thread cost of the live recompute (the bench reports it beside the worker's compute time). */
 export interface CoverServiceStats {
@@ -45,7 +40,7 @@ export interface RecomputeDeps {
   log: Logger | undefined;
   stats: CoverServiceStats;
   debounceMs: number;
-  schedule: Schedule;
+  timers: Timers;
 }
 
 interface Waiter {
@@ -94,10 +89,10 @@ export class RecomputeQueue {
   /** Dispatch after the debounce (one timer at a time). */
   kick(): void {
     if (this.closed || this.cancelTimer) return;
-    this.cancelTimer = this.d.schedule(() => {
+    this.cancelTimer = after(this.d.timers, this.d.debounceMs, () => {
       this.cancelTimer = null;
       this.dispatch();
-    }, this.d.debounceMs);
+    });
   }
 
   private cancelDebounce(): void {

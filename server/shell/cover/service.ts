@@ -26,14 +26,15 @@ import { InlineComputer, WorkerComputer, type CoverComputer } from './computer.t
 import { FleetView } from './fleet-view.ts';
 import { CoverPictures, type CoverSnapshot, type CoverSummary } from './pictures.ts';
 import { PositionRefresh } from './position-refresh.ts';
-import { RecomputeQueue, realSchedule, type CoverServiceStats, type Schedule } from './recompute.ts';
+import { RecomputeQueue, type CoverServiceStats } from './recompute.ts';
+import { serverTimers, type Timers } from '../timers.ts';
 import type { SharedGraph } from './shared-graph.ts';
 import { watchStandbyArrivals } from './standby-arrivals.ts';
 import { watchStatus } from './status-watcher.ts';
 
 export type { CoverSurfaceSnapshot } from './calc.ts';
 export type { CoverSnapshot, CoverSummary } from './pictures.ts';
-export type { CoverServiceStats, Schedule } from './recompute.ts';
+export type { CoverServiceStats } from './recompute.ts';
 
 export interface CoverServiceOptions {
   engine: Engine;
@@ -44,7 +45,7 @@ export interface CoverServiceOptions {
   /** Debounce of availability changes, ms (default 200). */
   debounceMs?: number;
   /** Timer; tests pass one they drive by hand, or call flush() / flushAsync(). */
-  schedule?: Schedule;
+  timers?: Timers;
   /** 'worker' (default, what the server runs) or 'inline': the same computation on this thread. */
   mode?: 'worker' | 'inline';
   /** The road graph already in shared memory (a bench running several services shares one copy). */
@@ -106,7 +107,7 @@ export class CoverService {
     this.view = new FleetView(engine, model);
     this.computer.onReset(() => this.view.reset());
     this.pictures = new CoverPictures(model, opts.log);
-    const schedule = opts.schedule ?? realSchedule;
+    const timers = opts.timers ?? serverTimers;
     const stats = this.stats;
     this.queue = new RecomputeQueue({
       engine,
@@ -118,7 +119,7 @@ export class CoverService {
       log: opts.log,
       stats,
       debounceMs: opts.debounceMs ?? 200,
-      schedule,
+      timers,
     });
     this.unsubscribe.push(watchStatus(engine, model, this.queue), watchStandbyArrivals(engine, opts.log));
     this.refresh = new PositionRefresh({
@@ -127,7 +128,7 @@ export class CoverService {
       view: this.view,
       queue: this.queue,
       stats,
-      schedule,
+      timers,
       everyMs: opts.refreshMs ?? 10_000,
       movedM: opts.refreshMovedM ?? 200,
     });
