@@ -34,7 +34,7 @@ function agrees(generated: Uint8Array): boolean {
 
 function run(name: string, arb: fc.Arbitrary<Uint8Array>, numRuns: number, seed: number) {
   const before = { ...tally };
-  fc.assert(fc.property(arb, agrees), { numRuns, seed });
+  fc.assert(fc.property(arb, agrees), { numRuns, seed, includeErrorInReport: true });
   return { name, accepted: tally.accepted - before.accepted, refused: tally.refused - before.refused };
 }
 
