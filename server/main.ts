@@ -1,4 +1,5 @@
-import { parseConfig } from './shell/config.ts';
+import { parseConfig, type Config } from './shell/config.ts';
+import { failureLine, runCli, usageError } from './shell/cli.ts';
 import { isJcrError } from './core/errors.ts';
 import { loadScenario } from './shell/scenario-loader.ts';
 import { startServer } from './shell/server.ts';
@@ -8,9 +9,18 @@ import { loadScenarioNetwork } from './shell/network/scenario-network.ts';
 import { mobilisationFromPlanner, warmStationTrees } from './shell/incidents/mobilisation.ts';
 import { ensureDemoUsers } from './shell/demo-users.ts';
 
+/** The configuration; a bad flag or setting is a usage error (one line, exit 2). */
+function configOrUsage(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  try {
+    return parseConfig(argv, env);
+  } catch (e) {
+    throw isJcrError(e) ? usageError(failureLine(e)) : e;
+  }
+}
+
 /** Process entry: read the configuration, load the scenario, start serving, stop cleanly. */
 async function main(): Promise<void> {
-  const config = parseConfig(process.argv.slice(2), process.env);
+  const config = configOrUsage(process.argv.slice(2), process.env);
   const log = createLogger(config.logLevel);
   const scenario = loadScenario(config.scenario);
   // Road network (cached on disk by file hash under var/cache): journey times, recommendations, cover, /api/eta.
@@ -64,11 +74,4 @@ async function main(): Promise<void> {
   process.stdout.write(`Joint control room: ${scenario.name} at http://localhost:${server.port}\n`);
 }
 
-main().catch((e: unknown) => {
-  if (isJcrError(e)) {
-    process.stderr.write(`error ${e.code}: ${e.message}\n`);
-  } else {
-    process.stderr.write(`fatal: ${e instanceof Error ? e.stack : String(e)}\n`);
-  }
-  process.exit(1);
-});
+runCli(main);

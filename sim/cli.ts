@@ -10,9 +10,8 @@
  * Tokens may also come from JCR_AVL_TOKEN and JCR_API_TOKEN (preferred: argv is visible to ps).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { seededRandom } from '../server/core/clock.ts';
-import { isJcrError } from '../server/core/errors.ts';
+import { readArgs, runCli, usageError } from '../server/shell/cli.ts';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
 import { compareModes, formatCompare } from './compare/compare.ts';
 import { runHeadless } from './headless.ts';
@@ -24,55 +23,76 @@ import { progressWriter } from './replay/progress.ts';
 import { formatSummary, Replay } from './replay/replay.ts';
 import { HERTS_SCENARIO, loadWorld } from './world.ts';
 
-const [cmd, ...rest] = process.argv.slice(2);
 // Values are read as text and parsed where they are used (numOpt, Date.parse); three are switches.
 const text = { type: 'string' } as const;
 const flag = { type: 'boolean' } as const;
-const { values: v, positionals } = parseArgs({
-  args: rest,
-  allowPositionals: true,
-  options: {
-    // a server to drive (run, replay) and its tokens
-    url: text,
-    'avl-token': text,
-    'api-token': text,
-    speed: text,
-    json: flag,
-    // what to simulate (run, record, compare)
-    scenario: text,
-    seed: text,
-    rate: text,
-    hours: text,
-    start: text,
-    mode: text,
-    demo: flag,
-    'no-incidents': flag,
-    // files (record, export)
-    out: text,
-    db: text,
-    from: text,
-    to: text,
-  },
-});
+const OPTIONS = {
+  // a server to drive (run, replay) and its tokens
+  url: text,
+  'avl-token': text,
+  'api-token': text,
+  speed: text,
+  json: flag,
+  // what to simulate (run, record, compare)
+  scenario: text,
+  seed: text,
+  rate: text,
+  hours: text,
+  start: text,
+  mode: text,
+  demo: flag,
+  'no-incidents': flag,
+  // files (record, export)
+  out: text,
+  db: text,
+  from: text,
+  to: text,
+};
+const SCENARIO = '[--scenario FILE]';
+/** Each command's usage, printed by `npm run sim -- COMMAND --help`. */
+const COMMANDS: Record<string, string> = {
+  run: `usage: npm run sim -- run --url URL [--seed N] [--rate F] [--demo] [--no-incidents] ${SCENARIO}
+  a live fleet and incident calls against a running server (docs/simulator.md)
+  tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
+  record: `usage: npm run sim -- record --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] ${SCENARIO}
+  a headless run written as a recording (docs/recording.md)`,
+  replay: `usage: npm run sim -- replay FILE --url URL [--speed N] [--json]
+  plays a recording against a running server (docs/recording.md)
+  tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
+  compare: `usage: npm run sim -- compare FILE | --hours H [--seed N] [--start ISO] [--rate F] ${SCENARIO}
+  dynamic against static mobilisation on the same incidents (docs/simulator.md)`,
+  export: `usage: npm run sim -- export --db FILE --out FILE --from ISO --to ISO ${SCENARIO}
+  a live run's database as a recording (docs/recording.md)`,
+};
+const USAGE = `usage: npm run sim -- COMMAND [options]   (COMMAND --help for its options)
+  commands: ${Object.keys(COMMANDS).join(', ')}
+  Tokens may also come from JCR_AVL_TOKEN and JCR_API_TOKEN (preferred: argv is visible to ps).
+  -h, --help  this text`;
+
+const argv = process.argv.slice(2);
+const cmd = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : undefined;
+const parse = () => readArgs({ usage: (cmd && COMMANDS[cmd]) ?? USAGE, options: OPTIONS }, argv.slice(cmd ? 1 : 0));
+let v: ReturnType<typeof parse>['values'] = {};
+let positionals: string[] = [];
 
 const err = (s: string) => process.stderr.write(s + '\n');
 /** The feed token (required) and the session token (optional), from the options or the environment. */
 const tokens = (command: string): { avlToken: string; apiToken?: string } => {
   const avlToken = v['avl-token'] ?? process.env.JCR_AVL_TOKEN;
-  if (!avlToken) throw new Error(`${command} needs an AVL feed token: --avl-token T or JCR_AVL_TOKEN`);
+  if (!avlToken) throw usageError(`${command} needs an AVL feed token: --avl-token T or JCR_AVL_TOKEN`);
   const apiToken = v['api-token'] ?? process.env.JCR_API_TOKEN;
   return { avlToken, ...(apiToken ? { apiToken } : {}) };
 };
 const numOpt = (s: string | undefined, d: number, name: string) => {
   if (s === undefined) return d;
   const n = Number(s);
-  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${s}"`);
+  if (!Number.isFinite(n)) throw usageError(`--${name} must be a number, got "${s}"`);
   return n;
 };
 /** Default virtual start: Monday 5 January 2026 00:00 UTC (a fixed date keeps runs reproducible). */
 const DEFAULT_START = Date.UTC(2026, 0, 5, 0, 0, 0);
 const startOpt = () => (v.start ? Date.parse(v.start) : DEFAULT_START);
-const scenarioPath = v.scenario ?? HERTS_SCENARIO;
+const scenarioPath = () => v.scenario ?? HERTS_SCENARIO;
 
 /** The incident stream of a recording, as the generator's shape. */
 export function incidentsOf(
@@ -99,10 +119,12 @@ export function incidentsOf(
 }
 
 async function main(): Promise<void> {
+  ({ values: v, positionals } = parse());
+  if (cmd === undefined) throw usageError('a command is needed: ' + Object.keys(COMMANDS).join(', '));
   switch (cmd) {
     case 'record': {
-      if (!v.out) throw new Error('record needs --out FILE');
-      const world = loadWorld(scenarioPath);
+      if (!v.out) throw usageError('record needs --out FILE');
+      const world = loadWorld(scenarioPath());
       const seed = numOpt(v.seed, 1, 'seed');
       const startMs = startOpt();
       const durationMs = numOpt(v.hours, 1, 'hours') * 3_600_000;
@@ -130,7 +152,7 @@ async function main(): Promise<void> {
     }
     case 'replay': {
       const file = positionals[0];
-      if (!file || !v.url) throw new Error('usage: replay FILE --url URL [--speed N]');
+      if (!file || !v.url) throw usageError('usage: replay FILE --url URL [--speed N]');
       const auth = tokens('replay');
       const rec = parseRecording(readFileSync(file, 'utf8'));
       const replay = new Replay(rec, {
@@ -146,7 +168,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'compare': {
-      const world = loadWorld(scenarioPath);
+      const world = loadWorld(scenarioPath());
       let incidents: GeneratedIncident[];
       let startMs: number;
       let durationMs: number;
@@ -202,9 +224,9 @@ async function main(): Promise<void> {
       return;
     }
     case 'run': {
-      if (!v.url) throw new Error('run needs --url URL');
+      if (!v.url) throw usageError('run needs --url URL');
       const auth = tokens('run');
-      const world = loadWorld(scenarioPath);
+      const world = loadWorld(scenarioPath());
       const log = (msg: string, fields?: Record<string, unknown>) =>
         err(`sim: ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`);
       const live = await startLive({
@@ -227,8 +249,8 @@ async function main(): Promise<void> {
     }
     case 'export': {
       if (!v.db || !v.out || !v.from || !v.to)
-        throw new Error('usage: export --db FILE --out FILE --from ISO --to ISO');
-      const scenario = loadScenario(scenarioPath);
+        throw usageError('usage: export --db FILE --out FILE --from ISO --to ISO');
+      const scenario = loadScenario(scenarioPath());
       const rec = exportRecording(v.db, scenario, Date.parse(v.from), Date.parse(v.to));
       writeFileSync(v.out, serialiseRecording(rec));
       const s = recordingStats(rec);
@@ -236,12 +258,8 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      err('usage: npm run sim -- run|record|replay|compare|export ...  (see sim/cli.ts, docs/simulator.md)');
-      process.exitCode = 2;
+      throw usageError(`unknown command "${cmd}": one of ${Object.keys(COMMANDS).join(', ')}`);
   }
 }
 
-main().catch((e: unknown) => {
-  err(isJcrError(e) ? `error ${e.code}: ${e.message}` : `error: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+runCli(main);

@@ -7,26 +7,42 @@
  * Only the token's SHA-256 is stored. A running server sees new and revoked feeds at the next
  * connection or OsmAnd request (tokens are looked up in the database, not cached).
  */
-import { parseArgs } from 'node:util';
-import { isJcrError } from '../core/errors.ts';
 import { AGENCIES, type Agency } from '../core/scenario/types.ts';
 import { FeedRegistry } from '../shell/avl/feeds.ts';
 import { Store } from '../shell/store/store.ts';
+import { readArgs, runCli, usageError } from '../shell/cli.ts';
+
+const USAGE = `usage: npm run feeds -- COMMAND [--db FILE]
+  add NAME [--agency fire|police|ambulance]   create a feed; prints its token once
+  list                                        every feed, with its agency and dates
+  revoke NAME                                 revoke a feed's token
+
+  --db FILE   the database (default JCR_DB or var/jcr.sqlite)
+  -h, --help  this text`;
 
 function main(): void {
-  const { values, positionals } = parseArgs({
-    args: process.argv.slice(2),
+  const { values, positionals } = readArgs({
+    usage: USAGE,
     options: { agency: { type: 'string' }, db: { type: 'string' } },
-    allowPositionals: true,
   });
   const [cmd, name] = positionals;
+  const known =
+    (cmd === 'add' || cmd === 'revoke') && name !== undefined
+      ? positionals.length === 2
+      : cmd === 'list' && positionals.length === 1;
+  if (!known)
+    throw usageError(
+      cmd === undefined
+        ? 'a command is needed: add, list or revoke'
+        : `unknown command or arguments: ${positionals.join(' ')}`,
+    );
+  const agency = values.agency ?? null;
+  if (agency !== null && !(AGENCIES as readonly string[]).includes(agency))
+    throw usageError(`--agency must be one of ${AGENCIES.join(', ')}, got "${agency}"`);
   const store = Store.open(values.db ?? process.env.JCR_DB ?? 'var/jcr.sqlite');
   const feeds = new FeedRegistry(store.db, Date.now);
   try {
     if (cmd === 'add' && name) {
-      const agency = values.agency ?? null;
-      if (agency !== null && !(AGENCIES as readonly string[]).includes(agency))
-        throw new Error(`--agency must be one of ${AGENCIES.join(', ')}`);
       const token = feeds.add(name, agency as Agency | null);
       process.stdout.write(
         `created feed ${name} (${agency ?? 'all agencies'})\ntoken (shown once, store it in the sender): ${token}\n`,
@@ -40,20 +56,10 @@ function main(): void {
     } else if (cmd === 'revoke' && name) {
       if (!feeds.revoke(name)) throw new Error(`no active feed "${name}"`);
       process.stdout.write(`revoked feed ${name}\n`);
-    } else {
-      process.stderr.write(
-        'usage: npm run feeds -- add NAME [--agency fire|police|ambulance] | list | revoke NAME   [--db FILE]\n',
-      );
-      process.exitCode = 2;
     }
   } finally {
     store.close();
   }
 }
 
-try {
-  main();
-} catch (e: unknown) {
-  process.stderr.write(`error${isJcrError(e) ? ` ${e.code}` : ''}: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-}
+runCli(main);

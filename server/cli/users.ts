@@ -6,24 +6,43 @@
  * police-dispatcher, ambulance-desk, duty-officer, wall-viewer.
  */
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { isRole, ROLES } from '../core/auth/roles.ts';
-import { isJcrError } from '../core/errors.ts';
 import { Users } from '../shell/auth/users.ts';
 import { Store } from '../shell/store/store.ts';
+import { readArgs, runCli, usageError } from '../shell/cli.ts';
+
+const USAGE = `usage: npm run users -- COMMAND [--db FILE]
+  add NAME --role ROLE [--password P] [--name "Display Name"]   create a user
+  passwd NAME [--password P]                                    set a new password
+  list                                                          every user and role
+
+  Without --password a strong password is generated and printed once.
+  Roles: ${ROLES.join(', ')}
+  --db FILE   the database (default JCR_DB or var/jcr.sqlite)
+  -h, --help  this text`;
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: process.argv.slice(2),
+  const { values, positionals } = readArgs({
+    usage: USAGE,
     options: {
       role: { type: 'string' },
       password: { type: 'string' },
       name: { type: 'string' },
       db: { type: 'string' },
     },
-    allowPositionals: true,
   });
   const [cmd, username] = positionals;
+  const known =
+    (cmd === 'add' || cmd === 'passwd') && username !== undefined
+      ? positionals.length === 2
+      : cmd === 'list' && positionals.length === 1;
+  if (!known)
+    throw usageError(
+      cmd === undefined
+        ? 'a command is needed: add, passwd or list'
+        : `unknown command or arguments: ${positionals.join(' ')}`,
+    );
+  if (cmd === 'add' && !isRole(values.role)) throw usageError(`--role must be one of ${ROLES.join(', ')}`);
   const store = Store.open(values.db ?? process.env.JCR_DB ?? 'var/jcr.sqlite');
   const users = new Users(store, Date.now);
   try {
@@ -38,16 +57,10 @@ async function main(): Promise<void> {
       process.stdout.write(`password changed for ${username}${values.password ? '' : `: ${password}`}\n`);
     } else if (cmd === 'list') {
       for (const u of users.list()) process.stdout.write(`${u.username}\t${u.role}\t${u.displayName}\n`);
-    } else {
-      process.stderr.write('usage: npm run users -- add NAME --role ROLE [--password P] | passwd NAME | list\n');
-      process.exitCode = 2;
     }
   } finally {
     store.close();
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`error${isJcrError(e) ? ` ${e.code}` : ''}: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runCli(main);

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { JcrError } from '../core/errors.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
+import { readArgs } from './cli.ts';
 
 /**
  * Server configuration. Each setting can come from a CLI flag or an environment variable; the
@@ -29,11 +29,28 @@ export interface Config {
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
 
+/** `npm run serve -- --help`: every flag, with its environment variable (README.md § Configuration). */
+export const SERVE_USAGE = `usage: npm run serve -- [options]   (npm start adds --sim)
+  --port N              JCR_PORT             HTTP and WebSocket port, 0 = any free (8080)
+  --host H              JCR_HOST             interface to bind (127.0.0.1)
+  --scenario FILE       JCR_SCENARIO         the scenario (${DEFAULT_SCENARIO})
+  --db FILE             JCR_DB               the SQLite database, :memory: for a throwaway one (var/jcr.sqlite)
+  --sim / --no-sim      JCR_SIM=1            run the fleet simulator (off)
+  --log-level L         JCR_LOG_LEVEL        ${LOG_LEVELS.join(', ')} (info)
+  --avl-token T         JCR_AVL_TOKEN        a development AVL feed token for every resource
+  --cop-token T         JCR_COP_TOKEN        a token screens may present on /ws/cop
+  --cop-tick-ms N       JCR_COP_TICK_MS      operating picture push tick, 10..5000 (100)
+  --stale-after-s N     JCR_STALE_AFTER_S    no AVL fix for N s shows a resource stale (120)
+  --history-hours N     JCR_HISTORY_HOURS    AVL position history retention (48)
+  --cover-refresh-s N   JCR_COVER_REFRESH_S  at most one cover recompute per N s for moved resources (10)
+  -h, --help            this text
+A flag wins over its environment variable.`;
+
+/** Reads the configuration; throws CliExit on --help or an unknown option, JcrError on a bad value. */
 export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>): Config {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
+  const parsed = readArgs(
+    {
+      usage: SERVE_USAGE,
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
@@ -49,12 +66,10 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
         'history-hours': { type: 'string' },
         'cover-refresh-s': { type: 'string' },
       },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (e) {
-    throw new JcrError('JCR_VALIDATION', (e as Error).message);
-  }
+      positionals: false,
+    },
+    argv,
+  );
   const v = parsed.values;
   const portText = v.port ?? env.JCR_PORT ?? '8080';
   const port = Number(portText);
