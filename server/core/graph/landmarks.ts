@@ -18,12 +18,12 @@
  * farthest from those chosen so far), a forward and a reverse tree each: 2 x 8 x 8 bytes per
  * routing vertex per profile (3.1 MB a profile on Hertfordshire), built once per profile.
  */
-import type { JourneyPlanner, Weights } from './planner.ts';
-import { posOf } from './planner.ts';
+import type { JourneyPlanner } from './planner.ts';
 import { IndexedHeap } from './heap.ts';
 import { SearchSpace } from './search.ts';
 import type { Snap } from './snap.ts';
 import type { StationTree } from './station-trees.ts';
+import { posOf, type Weights } from './weights.ts';
 
 /** Landmarks used per query: those with the best bound at the start point. */
 export const LANDMARKS_PER_QUERY = 8;

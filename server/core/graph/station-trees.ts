@@ -19,10 +19,10 @@
  * about 50 trees, ~10 MB). Bounded by `maxTrees`; past it a point gets no tree and its times come
  * from the search as before.
  */
-import type { JourneyPlanner, Weights } from './planner.ts';
-import { posOf } from './planner.ts';
+import type { JourneyPlanner } from './planner.ts';
 import { SearchSpace } from './search.ts';
 import type { Snap } from './snap.ts';
+import { posOf, type Weights } from './weights.ts';
 
 export const DEFAULT_MAX_TREES = 512;
 
