@@ -72,3 +72,9 @@ export class JcrConnectionIndicator extends LitElement {
   }
 }
 customElements.define('jcr-connection-indicator', JcrConnectionIndicator);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jcr-connection-indicator': JcrConnectionIndicator;
+  }
+}

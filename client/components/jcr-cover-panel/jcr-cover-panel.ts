@@ -344,3 +344,9 @@ export class JcrCoverPanel extends LitElement {
   }
 }
 customElements.define('jcr-cover-panel', JcrCoverPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jcr-cover-panel': JcrCoverPanel;
+  }
+}

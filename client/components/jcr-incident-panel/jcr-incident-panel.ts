@@ -9,13 +9,14 @@
  *  - `jcr-mobilise` detail {incidentId, resourceIds (null = accept the recommendation), reason?}
  *  - `jcr-recommendation-refresh` detail {incidentId}
  */
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration, formatShare } from '../../format.ts';
 import { STATUS_LABEL } from '../../map/symbols.ts';
 import type { ClientResource, Incident, Recommendation } from '../../state/types.ts';
 import { barSvg, symbolSvg } from '../symbol-svg.ts';
+import { incidentPanelStyles } from './styles.ts';
 
 export interface IncidentCreateDetail {
   typeId: string;
@@ -74,85 +75,7 @@ export class JcrIncidentPanel extends LitElement {
     ]);
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    fieldset {
-      border: 2px solid var(--jcr-fg, #111);
-      margin: 0 0 0.6em;
-      padding: 0.4em 0.6em;
-    }
-    legend {
-      font-weight: 700;
-    }
-    label {
-      display: block;
-      margin: 0.2em 0;
-    }
-    input,
-    select,
-    textarea,
-    button {
-      font: inherit;
-    }
-    input[type='number'] {
-      width: 8em;
-    }
-    .row {
-      display: flex;
-      gap: 0.6em;
-      flex-wrap: wrap;
-      align-items: end;
-    }
-    button.primary {
-      font-weight: 800;
-      padding: 0.3em 0.8em;
-      background: #000;
-      color: #fff;
-      border: 2px solid #000;
-    }
-    button:focus-visible,
-    input:focus-visible,
-    select:focus-visible,
-    textarea:focus-visible {
-      outline: 3px solid var(--jcr-focus, #0072b2);
-      outline-offset: 1px;
-    }
-    .bars {
-      list-style: none;
-      padding: 0;
-      margin: 0.3em 0;
-    }
-    .bars li {
-      display: grid;
-      grid-template-columns: 1.4em 6em 1fr 3.6em;
-      gap: 0.4em;
-      align-items: center;
-      margin: 0.15em 0;
-    }
-    .track {
-      display: block;
-      line-height: 0;
-    }
-    .eta {
-      font-variant-numeric: tabular-nums;
-      text-align: right;
-      font-weight: 700;
-    }
-    .msg {
-      min-height: 1.2em;
-      font-weight: 700;
-    }
-    .note {
-      font-size: 0.85em;
-      font-style: italic;
-    }
-    .override-list {
-      max-height: 12em;
-      overflow: auto;
-    }
-  `;
+  static override styles = incidentPanelStyles;
 
   focusCreate(): void {
     this.renderRoot.querySelector<HTMLSelectElement>('select[name=typeId]')?.focus();
@@ -410,3 +333,9 @@ export class JcrIncidentPanel extends LitElement {
   }
 }
 customElements.define('jcr-incident-panel', JcrIncidentPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jcr-incident-panel': JcrIncidentPanel;
+  }
+}

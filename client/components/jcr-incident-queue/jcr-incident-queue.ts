@@ -110,3 +110,9 @@ export class JcrIncidentQueue extends LitElement {
   }
 }
 customElements.define('jcr-incident-queue', JcrIncidentQueue);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jcr-incident-queue': JcrIncidentQueue;
+  }
+}

@@ -86,3 +86,9 @@ export class JcrKpiStrip extends LitElement {
   }
 }
 customElements.define('jcr-kpi-strip', JcrKpiStrip);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jcr-kpi-strip': JcrKpiStrip;
+  }
+}

@@ -123,3 +123,9 @@ export class JcrLogin extends LitElement {
 }
 
 customElements.define('jcr-login', JcrLogin);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jcr-login': JcrLogin;
+  }
+}

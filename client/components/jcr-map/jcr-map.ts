@@ -214,3 +214,9 @@ export class JcrMap extends LitElement {
   }
 }
 customElements.define('jcr-map', JcrMap);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jcr-map': JcrMap;
+  }
+}

@@ -39,11 +39,6 @@ export interface BoardStats {
   regroups: number;
 }
 
-export interface StatusSetDetail {
-  resourceId: string;
-  status: StatusName;
-}
-
 export class JcrResourceBoard extends LitElement {
   static override properties = { ctx: { attribute: false }, active: { type: Boolean }, filter: { state: true } };
   ctx!: AppContext;
@@ -313,3 +308,9 @@ export class JcrResourceBoard extends LitElement {
   }
 }
 customElements.define('jcr-resource-board', JcrResourceBoard);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'jcr-resource-board': JcrResourceBoard;
+  }
+}

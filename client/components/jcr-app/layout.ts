@@ -1,0 +1,88 @@
+/**
+ * The screen's layout pieces for <jcr-app>: the top bar, the side panel's tabs, the legend and the
+ * keyboard help. Templates only: the element owns the state and passes it in.
+ */
+import { html, nothing } from 'lit';
+import type { AppContext } from '../../context.ts';
+import { agencyLabel } from '../../format.ts';
+import { SYNTHETIC_LABEL } from '../../map/basemap-layer.ts';
+import { AGENCY_SHAPE_NAME, STATUS_LABEL } from '../../map/symbols.ts';
+import { AGENCIES, STATUSES } from '../../state/types.ts';
+import { symbolSvg } from '../symbol-svg.ts';
+
+export type Tab = 'incidents' | 'resources' | 'cover';
+export const TABS: { id: Tab; label: string; key: string }[] = [
+  { id: 'incidents', label: 'Incidents', key: 'Q' },
+  { id: 'resources', label: 'Resources', key: '/' },
+  { id: 'cover', label: 'Cover', key: 'C' },
+];
+
+/** Title, scenario, map attribution, KPIs, connection and (dispatcher view) the keys button. */
+export function topBar(c: AppContext, help: boolean, toggleHelp: () => void) {
+  const sc = c.store.scenario;
+  return html`<header class="top">
+    <h1>Joint control room${sc ? html` <span class="scenario">— ${sc.name}</span>` : nothing}</h1>
+    ${sc?.network.synthetic ? html`<span class="synthetic" title=${sc.network.attribution}>Map: ${SYNTHETIC_LABEL}</span>` : nothing}
+    <jcr-kpi-strip .ctx=${c}></jcr-kpi-strip>
+    <jcr-connection-indicator .ctx=${c}></jcr-connection-indicator>
+    ${c.view === 'wall' ? nothing : html`<button type="button" class="help-btn" aria-expanded=${help ? 'true' : 'false'} @click=${toggleHelp}>Keys (?)</button>`}
+  </header>`;
+}
+
+export function tabList(tab: Tab, select: (t: Tab) => void, onKey: (e: KeyboardEvent) => void) {
+  return html`<div role="tablist" aria-label="Panels" @keydown=${onKey}>
+    ${TABS.map(
+      (t) =>
+        html`<button
+          role="tab"
+          id=${`tab-${t.id}`}
+          aria-controls=${`panel-${t.id}`}
+          aria-selected=${tab === t.id ? 'true' : 'false'}
+          tabindex=${tab === t.id ? '0' : '-1'}
+          aria-keyshortcuts=${t.key}
+          @click=${() => select(t.id)}
+        >
+          ${t.label} <kbd>${t.key}</kbd>
+        </button>`,
+    )}
+  </div>`;
+}
+
+export function legend() {
+  return html`<section class="legend" aria-label="Legend">
+    <ul>
+      ${AGENCIES.map((a) => html`<li>${symbolSvg(a, 'AVAILABLE_AT_STATION', false)} ${agencyLabel(a)} (${AGENCY_SHAPE_NAME[a]})</li>`)}
+    </ul>
+    <ul>
+      ${STATUSES.map((st) => html`<li>${symbolSvg('ambulance', st, false)} ${STATUS_LABEL[st]}</li>`)}
+      <li>${symbolSvg('ambulance', 'AVAILABLE_MOBILE', true)} No recent position (stale)</li>
+      <li><span class="tick-sample" aria-hidden="true"></span> Heading (tick, when moving)</li>
+      <li><span class="direct-sample" aria-hidden="true"></span> Direct line, route not known</li>
+    </ul>
+  </section>`;
+}
+
+/** The keyboard help (client/components/jcr-app/shortcuts.ts binds the keys). */
+export function keysHelp() {
+  return html`<section class="help" aria-label="Keyboard shortcuts">
+    <h2>Keyboard</h2>
+    <dl>
+      <dt>N</dt>
+      <dd>New incident</dd>
+      <dt>Q</dt>
+      <dd>Incident queue</dd>
+      <dt>/</dt>
+      <dd>Filter the resource board</dd>
+      <dt>C</dt>
+      <dd>Cover panel</dd>
+      <dt>M</dt>
+      <dd>Focus the map (arrows pan, + and − zoom, Enter picks the centre)</dd>
+      <dt>Ctrl+Enter</dt>
+      <dd>Mobilise the recommendation</dd>
+      <dt>Esc</dt>
+      <dd>Clear the selection</dd>
+      <dt>?</dt>
+      <dd>This help</dd>
+    </dl>
+  </section>`;
+}

@@ -1,0 +1,214 @@
+/**
+ * The screen's commands to the server: create an incident, fetch its recommendation, mobilise,
+ * set a resource's status, apply and cancel a standby move. Each sends one request
+ * (client/state/api.ts), writes what the answer says into the store at once (rather than at the
+ * next poll or COP frame) and reports progress in words through `CommandOutput`, so a panel shows
+ * "Mobilising…" and then the outcome. <jcr-app> and the cover controller call these; nothing here
+ * renders.
+ */
+import type { Api, ApiResult } from './api.ts';
+import { parseIncident, parseRecommendation, parseResource, parseResources, parseStandbyMove } from './parse.ts';
+import type { ClientStore } from './store.ts';
+import type { StatusName } from './types.ts';
+
+export interface CommandDeps {
+  store: ClientStore;
+  api: Api;
+}
+
+/** Where a command's progress goes: a panel's message line and its busy flag. */
+export interface CommandOutput {
+  message(text: string): void;
+  busy(on: boolean): void;
+}
+
+export interface NewIncident {
+  typeId: string;
+  lat: number;
+  lon: number;
+  address?: string;
+}
+
+export interface MobiliseOrder {
+  incidentId: string;
+  /** null = accept the recommendation as proposed. */
+  resourceIds: string[] | null;
+  /** Required by the server whenever the choice differs from the recommendation. */
+  reason?: string;
+}
+
+export interface StandbyOrder {
+  resourceId: string;
+  destinationId: string;
+  callSign: string;
+  destinationName?: string;
+}
+
+export interface StandbyCancel {
+  resourceId: string;
+  moveId: string;
+  destinationId: string;
+  destinationName: string;
+  callSign: string;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An error answer in words, with its stable code. */
+export function errText(r: ApiResult): string {
+  if (r.ok) return '';
+  if (r.code === 'JCR_NOT_AVAILABLE') return `${r.message} (not built yet)`;
+  return `${r.message} [${r.code}]`;
+}
+
+function typeNames(store: ClientStore): Map<string, string> {
+  return new Map((store.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]));
+}
+
+/** The whole fleet again: a command changed statuses the feed has not brought yet. */
+export async function reloadResources({ store, api }: CommandDeps): Promise<void> {
+  const res = await api.resources();
+  if (res.ok) {
+    const { seq, resources } = parseResources(res.body);
+    store.replaceResources(resources, seq);
+  }
+}
+
+/** Ask for an incident's recommendation (when the server can make one) and store it. */
+export async function fetchRecommendation(d: CommandDeps, incidentId: string, out: CommandOutput): Promise<void> {
+  const s = d.store;
+  if (!s.capabilities.incidents) return;
+  if (!s.capabilities.recommendations) return;
+  const r = await d.api.recommendation(incidentId);
+  if (r.ok) {
+    const rec = parseRecommendation(
+      r.body,
+      incidentId,
+      new Map((s.scenario?.standards ?? []).map((x) => [x.id, x.name])),
+    );
+    if (rec) s.setRecommendation(rec);
+  } else out.message(`Recommendation: ${errText(r)}`);
+}
+
+export async function createIncident(d: CommandDeps, inc: NewIncident, out: CommandOutput): Promise<void> {
+  const s = d.store;
+  out.busy(true);
+  out.message('Creating incident…');
+  const r = await d.api.createIncident({
+    typeId: inc.typeId,
+    lat: inc.lat,
+    lon: inc.lon,
+    ...(inc.address ? { address: inc.address } : {}),
+  });
+  out.busy(false);
+  if (!r.ok) {
+    out.message(`Incident not created: ${errText(r)}`);
+    return;
+  }
+  const body = isRecord(r.body) && isRecord(r.body['incident']) ? r.body['incident'] : r.body;
+  const created = isRecord(body) ? parseIncident(body, typeNames(s)) : undefined;
+  if (!created) {
+    out.message('Incident created, but the answer could not be read.');
+    return;
+  }
+  s.upsertIncident(created);
+  s.select({ incidentId: created.id, point: null });
+  out.message(`Incident ${created.id} created.`);
+}
+
+export async function mobilise(d: CommandDeps, order: MobiliseOrder, out: CommandOutput): Promise<void> {
+  const s = d.store;
+  const rec = s.recommendations.get(order.incidentId);
+  out.busy(true);
+  out.message('Mobilising…');
+  const r = await d.api.mobilise(order.incidentId, order.resourceIds, order.reason, rec?.seq ?? null);
+  out.busy(false);
+  if (!r.ok) {
+    out.message(`Not mobilised: ${errText(r)}`);
+    return;
+  }
+  const ids = order.resourceIds ?? rec?.resources.map((x) => x.resourceId) ?? [];
+  const names = ids.map((id) => s.resources.get(id)?.callSign ?? id).join(', ');
+  out.message(
+    `Mobilised ${names || 'the recommendation'} to ${order.incidentId}${order.reason ? ' (reason recorded)' : ''}.`,
+  );
+  // The recommendation is now out of date: drop it; "Get recommendation" asks for a fresh one.
+  s.clearRecommendation(order.incidentId);
+  if (isRecord(r.body) && isRecord(r.body['incident'])) {
+    const inc = parseIncident(r.body['incident'], typeNames(s));
+    if (inc) s.upsertIncident(inc);
+  }
+  await reloadResources(d);
+}
+
+export async function setStatus(
+  d: CommandDeps,
+  resourceId: string,
+  status: StatusName,
+  out: CommandOutput,
+): Promise<void> {
+  const s = d.store;
+  const r = await d.api.setStatus(resourceId, status);
+  const cs = s.resources.get(resourceId)?.callSign ?? resourceId;
+  if (!r.ok) {
+    out.message(`${cs}: status not changed: ${errText(r)}`);
+    return;
+  }
+  if (isRecord(r.body) && isRecord(r.body['resource'])) {
+    const res = parseResource(r.body['resource']);
+    if (res) s.upsertResources([res]);
+  }
+}
+
+/**
+ * Order a standby move; `dest` names the destination in the messages. True when ordered (then
+ * the caller reloads the resources: the moving one is now AVAILABLE_MOBILE). The caller keeps the
+ * busy flag, so it can clear it together with its own state (the cover panel's undo).
+ */
+export async function applyStandbyMove(
+  d: CommandDeps,
+  order: StandbyOrder,
+  dest: string,
+  out: Pick<CommandOutput, 'message'>,
+): Promise<boolean> {
+  const s = d.store;
+  out.message(`Ordering ${order.callSign} to ${dest}…`);
+  const r = await d.api.applyStandbyMove(order.resourceId, order.destinationId);
+  if (!r.ok) {
+    out.message(`Standby move not applied: ${errText(r)}`);
+    return false;
+  }
+  out.message(`Standby move applied: ${order.callSign} to ${dest}.`);
+  // The move is recorded: show it now rather than at the next poll. The server's cover picture
+  // is recomputed after a short debounce, so the answer's own `move` goes into the list now.
+  const move = isRecord(r.body) && isRecord(r.body['move']) ? parseStandbyMove(r.body['move']) : undefined;
+  const c = s.cover;
+  if (move && c) s.setCover({ ...c, standby: [...c.standby.filter((x) => x.resourceId !== move.resourceId), move] });
+  return true;
+}
+
+/**
+ * Cancel a standby move in progress. 'cancelled', or 'ended' when the server says there is no such
+ * move any more (arrived, mobilised, cancelled elsewhere), or 'failed'.
+ */
+export async function cancelStandbyMove(
+  d: CommandDeps,
+  cancel: StandbyCancel,
+  out: Pick<CommandOutput, 'message'>,
+): Promise<'cancelled' | 'ended' | 'failed'> {
+  const s = d.store;
+  out.message(`Cancelling the standby move of ${cancel.callSign} to ${cancel.destinationName}…`);
+  const r = await d.api.cancelStandbyMove(cancel.resourceId);
+  if (!r.ok) {
+    out.message(`Standby move not cancelled: ${errText(r)}`);
+    return r.code === 'JCR_COVER_NO_STANDBY' ? 'ended' : 'failed';
+  }
+  out.message(
+    `Standby move cancelled: ${cancel.callSign} to ${cancel.destinationName}. ${cancel.callSign} stays available mobile.`,
+  );
+  const c = s.cover;
+  if (c) s.setCover({ ...c, standby: c.standby.filter((x) => x.moveId !== cancel.moveId) });
+  return 'cancelled';
+}
