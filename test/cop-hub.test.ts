@@ -23,7 +23,7 @@ function world(limits: Partial<CopLimits> = {}) {
   const store = Store.open(':memory:');
   const engine = Engine.boot(miniScenario(), store, clock.now);
   const hub = new CopHub({ room: engine.room, clock: clock.now, encode: encodeServer, epoch: 'epoch-1', limits });
-  engine.onEvents((evs) => hub.onEvents(evs));
+  engine.onChanges((record) => hub.onChanges(record));
   engine.onPositions((ids) => hub.markMoved(ids));
   /** An accepted AVL fix, as the AVL service applies it, then the position hook. */
   const move = (id: string, lat: number, lon: number, heading = 0, speed = 0, acc = 0) => {

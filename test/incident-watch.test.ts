@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { Engine } from '../server/shell/engine.ts';
-import { attachIncidentWatch } from '../server/shell/incidents/watch.ts';
 import { createLogger } from '../server/shell/log.ts';
+import { startReactor } from '../server/shell/reactor.ts';
 import { Store } from '../server/shell/store/store.ts';
 import { goldenWorld } from './support/golden-world.ts';
 
@@ -15,7 +15,10 @@ const ctx = { origin: 'operator' as const, actor: 'alice' };
 function boot() {
   const clock = fakeClock(Date.UTC(2026, 0, 1, 9, 0, 0));
   const engine = Engine.boot(w.scenario, Store.open(':memory:'), clock.now);
-  attachIncidentWatch(engine, { journeys: w.journeys, cover: (f) => w.cover.at(f) }, createLogger('silent'));
+  startReactor(engine, {
+    mobilisation: { journeys: w.journeys, cover: (f) => w.cover.at(f) },
+    log: createLogger('silent'),
+  });
   return { engine, clock };
 }
 

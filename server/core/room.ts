@@ -7,6 +7,14 @@ import type { Scenario } from './scenario/types.ts';
 import { IncidentBook } from './incidents/book.ts';
 import type { IncidentCommand } from './incidents/types.ts';
 import { StandbyBook, type CoverCommand } from './cover/standby.ts';
+import {
+  incidentSnapshot,
+  resourceState,
+  type EventChange,
+  type IncidentChange,
+  type ResourceChange,
+  type ResourceState,
+} from './changes.ts';
 
 /**
  * The control room's live state and its one narrow entry. Every change, whoever makes it
@@ -35,6 +43,13 @@ export interface CommandContext {
 
 export interface RoomOptions {
   clock: Clock;
+  /** A resource with no AVL fix for longer than this is shown stale (default 120,000 ms). */
+  staleAfterMs?: number;
+  /**
+   * Which statuses hold an incident (default fleet/status.ts holdsIncident). The one place the
+   * rule lives: Fleet and IncidentBook apply it, listeners read its outcome from change records.
+   */
+  holdsIncident?: (s: ResourceStatus) => boolean;
 }
 
 export class Room {
@@ -51,7 +66,10 @@ export class Room {
   constructor(scenario: Scenario, opts: RoomOptions) {
     this.scenario = scenario;
     this.clock = opts.clock;
-    this.fleet = new Fleet(scenario);
+    this.fleet = new Fleet(scenario, {
+      ...(opts.staleAfterMs !== undefined ? { staleAfterMs: opts.staleAfterMs } : {}),
+      ...(opts.holdsIncident ? { holdsIncident: opts.holdsIncident } : {}),
+    });
     this.incidents = new IncidentBook(scenario);
   }
 
@@ -96,8 +114,73 @@ export class Room {
     }
   }
 
-  /** Fold one durable event into live state. Must be deterministic: restarts depend on it. */
-  apply(e: JcrEvent): void {
+  /**
+   * Fold one durable event into live state and say what it changed: each resource and incident
+   * it touched, before and after (server/core/changes.ts). Listeners read that instead of
+   * re-deriving it. Must be deterministic: restarts depend on it.
+   */
+  apply(e: JcrEvent): EventChange {
+    const resourceIds = this.resourcesOf(e);
+    const incidentIds = this.incidentsOf(e);
+    const before = resourceIds.map((id) => this.resourceState(id));
+    const incBefore = incidentIds.map((id) => this.incidents.get(id));
+    const snaps = incBefore.map((inc) => (inc ? incidentSnapshot(inc) : null));
+    this.replay(e);
+    const resources: ResourceChange[] = [];
+    resourceIds.forEach((resourceId, i) => {
+      const b = before[i];
+      const a = this.resourceState(resourceId);
+      // A status event always counts (even one that changed nothing); a standby event when its move did.
+      if (b && a && (e.type === 'resource.status' || b.standbyMoveId !== a.standbyMoveId))
+        resources.push({ resourceId, before: b, after: a });
+    });
+    const incidents: IncidentChange[] = [];
+    incidentIds.forEach((incidentId, i) => {
+      const inc = this.incidents.get(incidentId);
+      if (inc) incidents.push({ incidentId, before: snaps[i] ?? null, after: incidentSnapshot(inc) });
+    });
+    return { event: e, resources, incidents };
+  }
+
+  /** The resources an event may change: the one it names. */
+  private resourcesOf(e: JcrEvent): string[] {
+    switch (e.type) {
+      case 'resource.status':
+      case 'cover.standbyOrdered':
+      case 'cover.standbyEnded':
+        return [e.data.resourceId];
+      default:
+        return [];
+    }
+  }
+
+  /**
+   * The incidents an event may change: the one it names, and for a status event the incident the
+   * resource leaves and the one it joins (by the fleet's holdsIncident rule).
+   */
+  private incidentsOf(e: JcrEvent): string[] {
+    if (e.type === 'resource.status') {
+      const r = this.fleet.get(e.data.resourceId);
+      if (!r) return [];
+      const ids: string[] = [];
+      const from = this.fleet.incidentOf(r);
+      const to = this.fleet.incidentAfter(r, e.data.status, e.data.incidentId);
+      if (from !== undefined) ids.push(from);
+      if (to !== undefined && to !== from) ids.push(to);
+      return ids;
+    }
+    if (e.type === 'cover.standbyOrdered' || e.type === 'cover.standbyEnded') return [];
+    const id = (e.data as { incidentId?: string }).incidentId;
+    return id === undefined ? [] : [id];
+  }
+
+  private resourceState(id: string): ResourceState | undefined {
+    const r = this.fleet.get(id);
+    return r ? resourceState(r, this.standby.get(id)?.moveId) : undefined;
+  }
+
+  /** Fold one durable event into live state without recording it (restart replays the log with this). */
+  replay(e: JcrEvent): void {
     if (e.seq <= this.lastSeq)
       throw new JcrError('JCR_INTERNAL', `event ${e.seq} applied out of order (last ${this.lastSeq})`);
     switch (e.type) {

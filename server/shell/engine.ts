@@ -1,23 +1,39 @@
+import { batchRecord, type ChangeRecord } from '../core/changes.ts';
 import type { JcrEvent } from '../core/events.ts';
-import { Room, type Command, type CommandContext } from '../core/room.ts';
+import type { Trigger } from '../core/reactions/policy.ts';
+import { Room, type Command, type CommandContext, type RoomOptions } from '../core/room.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Scenario } from '../core/scenario/types.ts';
 import type { Store } from './store/store.ts';
 
+/** Hears each applied batch as a change record: the events and what they did to live state. */
+export type ChangeListener = (record: ChangeRecord) => void;
 export type EventListener = (events: readonly JcrEvent[]) => void;
 /** Called once per accepted AVL batch with the ids of resources whose live position changed (each once). */
 export type PositionListener = (resourceIds: readonly string[]) => void;
 
+/** What runs after listeners (server/shell/reactor.ts): takes each batch in order, acts between batches. */
+export interface AfterBatch {
+  /** A batch has been applied (called before its listeners, so batches queue in log order). */
+  enqueue(trigger: Trigger): void;
+  /** Every listener of every batch in flight has returned: act on the queue. */
+  drain(): void;
+}
+
 /**
  * The one path by which commands change the room: decide (core, pure) → append (store, durable)
- * → apply (core) → notify listeners. The WebSocket and HTTP adapters, the simulator and the tests
- * all call `execute`; nothing else mutates the room's durable state.
+ * → apply (core, returns what changed) → notify listeners with the change record → reactions.
+ * The WebSocket and HTTP adapters, the simulator and the tests all call `execute`; nothing else
+ * mutates the room's durable state.
  */
 export class Engine {
   readonly room: Room;
   readonly store: Store;
-  private readonly listeners = new Set<EventListener>();
+  private readonly listeners = new Set<ChangeListener>();
   private readonly positionListeners = new Set<PositionListener>();
+  private after: AfterBatch | null = null;
+  /** Listener calls in progress (a listener may itself execute a command). */
+  private notifying = 0;
 
   private constructor(room: Room, store: Store) {
     this.room = room;
@@ -25,9 +41,9 @@ export class Engine {
   }
 
   /** Build live state by replaying the whole event log over the scenario. */
-  static boot(scenario: Scenario, store: Store, clock: Clock): Engine {
-    const room = new Room(scenario, { clock });
-    for (const e of store.events(0)) room.apply(e);
+  static boot(scenario: Scenario, store: Store, clock: Clock, opts: Omit<RoomOptions, 'clock'> = {}): Engine {
+    const room = new Room(scenario, { ...opts, clock });
+    for (const e of store.events(0)) room.replay(e);
     return new Engine(room, store);
   }
 
@@ -35,21 +51,30 @@ export class Engine {
   execute(cmd: Command, ctx: CommandContext): JcrEvent[] {
     const fresh = this.room.decide(cmd, ctx);
     const durable = this.store.append(fresh);
-    for (const e of durable) this.room.apply(e);
-    if (durable.length > 0) for (const l of this.listeners) l(durable);
+    if (durable.length === 0) return durable;
+    const record = batchRecord(durable.map((e) => this.room.apply(e)));
+    this.notify({ kind: 'events', record }, () => {
+      for (const l of this.listeners) l(record);
+    });
     return durable;
   }
 
-  onEvents(listener: EventListener): () => void {
+  /** Hear every applied batch as a change record (server/core/changes.ts). Returns an unsubscribe function. */
+  onChanges(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Hear only the events of every applied batch (in the same order as onChanges listeners). */
+  onEvents(listener: EventListener): () => void {
+    return this.onChanges((record) => listener(record.events));
   }
 
   /**
    * Position changes (AVL fixes) are not events: they move live state (Fleet.applyFix, index in
    * step) and go to the position-history table, not the log. Observers such as the operating
    * picture subscribe here; read the new positions from room.fleet. Status changes still arrive
-   * through onEvents. Returns an unsubscribe function.
+   * through onChanges. Returns an unsubscribe function.
    */
   onPositions(listener: PositionListener): () => void {
     this.positionListeners.add(listener);
@@ -58,6 +83,30 @@ export class Engine {
 
   /** Called by the AVL service after each batch that moved at least one resource. */
   notifyPositions(resourceIds: readonly string[]): void {
-    for (const l of this.positionListeners) l(resourceIds);
+    this.notify({ kind: 'positions', resourceIds }, () => {
+      for (const l of this.positionListeners) l(resourceIds);
+    });
+  }
+
+  /** The reactor (server/shell/reactor.ts); one per engine. */
+  setAfterBatch(after: AfterBatch): void {
+    if (this.after) throw new Error('the engine already has a reactor');
+    this.after = after;
+  }
+
+  /**
+   * The queueing rule: a batch is queued for reactions before its listeners run, and the queue is
+   * drained only once no listener is running, so reactions never run inside a listener and batches
+   * are reacted to in the order they were applied.
+   */
+  private notify(trigger: Trigger, run: () => void): void {
+    this.after?.enqueue(trigger);
+    this.notifying++;
+    try {
+      run();
+    } finally {
+      this.notifying--;
+    }
+    if (this.notifying === 0) this.after?.drain();
   }
 }

@@ -6,7 +6,7 @@ import { Engine } from './engine.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { Store } from './store/store.ts';
-import type { AvlLimits } from '../core/avl/limits.ts';
+import { AVL_LIMITS, type AvlLimits } from '../core/avl/limits.ts';
 import { AvlService } from './avl/service.ts';
 import { attachAvlWs, type AvlWsHandle } from './avl/ws.ts';
 import { serverTimers, type Timers } from './timers.ts';
@@ -14,7 +14,7 @@ import { Users } from './auth/users.ts';
 import { Metrics } from './metrics.ts';
 import { CoverService } from './cover/service.ts';
 import type { JourneyPlanner } from '../core/graph/planner.ts';
-import { attachIncidentWatch } from './incidents/watch.ts';
+import { startReactor } from './reactor.ts';
 import { withLiveCover, type Mobilisation } from './incidents/mobilisation.ts';
 import type { RoadGraph } from '../core/graph/build.ts';
 import type { CopLimits } from '../core/cop/limits.ts';
@@ -84,7 +84,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = opts.clock ?? Date.now;
   const log = opts.logger ?? createLogger(opts.logLevel ?? 'info');
   const store = Store.open(opts.db);
-  const engine = Engine.boot(opts.scenario, store, clock);
+  const engine = Engine.boot(opts.scenario, store, clock, {
+    staleAfterMs: opts.avlLimits?.staleAfterMs ?? AVL_LIMITS.staleAfterMs,
+  });
   const timers = opts.timers ?? serverTimers;
   const avl = new AvlService({
     engine,
@@ -133,8 +135,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // One 'upgrade' listener: /ws/avl and /ws/cop, 404 for any other path.
   const upgrades = upgradeRouter(http);
   const avlWs = attachAvlWs(upgrades, avl, log, timers);
-  // Arrival from AVL (radius and speed) and the quicker-resource flag (issue 5).
-  attachIncidentWatch(engine, mobilisation, log);
+  // Reactions after each batch: arrival from AVL, standby arrival, the quicker-resource flag.
+  startReactor(engine, { mobilisation, log });
   const cop = attachCopWs(upgrades, {
     engine,
     clock,

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import type { JcrEvent } from '../events.ts';
+import type { ChangeRecord } from '../changes.ts';
 import type { Room } from '../room.ts';
 import { buildDelta } from './delta.ts';
 import {
@@ -98,9 +98,9 @@ export class CopHub {
     this.journal.markMoved(resourceIds);
   }
 
-  /** Durable events, in log order, after the room has applied them (CopJournal.onEvents). */
-  onEvents(events: readonly JcrEvent[]): void {
-    this.journal.onEvents(events);
+  /** An applied batch's change record, after the room has applied it (CopJournal.onChanges). */
+  onChanges(record: ChangeRecord): void {
+    this.journal.onChanges(record);
   }
 
   /**

@@ -1,5 +1,5 @@
-import type { JcrEvent } from '../events.ts';
-import { ResourceStatus } from '../fleet/status.ts';
+import type { ChangeRecord, EventChange, IncidentChange } from '../changes.ts';
+import type { Incident } from '../incidents/types.ts';
 import type { Room } from '../room.ts';
 import {
   bareIncident,
@@ -79,13 +79,9 @@ export class CopJournal {
   /** Position of each resource as of the last record that touched it (raw degrees). */
   private readonly lastLon: Float64Array;
   private readonly lastLat: Float64Array;
-  /** Incident id each resource holds as of the last applied status event (to mirror Fleet.setStatus). */
-  private readonly incidentOf: string[];
   private readonly dirtyFlag: Uint8Array;
   private dirty: number[] = [];
   private pending: DurableChange[] = [];
-  /** Agencies that saw each open incident as of its last change (absent = not in the picture). */
-  private readonly incidentSeenBy = new Map<string, readonly string[]>();
   private readonly typeNames = new Map<string, string>();
   private cover: CopCoverSummaryMsg | null;
   private readonly ring: TickRecord[] = [];
@@ -98,7 +94,6 @@ export class CopJournal {
     this.lastLon = new Float64Array(n + 1);
     this.lastLat = new Float64Array(n + 1);
     this.dirtyFlag = new Uint8Array(n + 1);
-    this.incidentOf = new Array<string>(n + 1).fill('');
     room.scenario.resources.forEach((def, i) => {
       const ref = i + 1;
       this.ids.push(def.id);
@@ -107,11 +102,8 @@ export class CopJournal {
       const live = room.fleet.require(def.id);
       this.lastLon[ref] = live.lon;
       this.lastLat[ref] = live.lat;
-      this.incidentOf[ref] = live.incidentId ?? '';
     });
     for (const t of room.scenario.incidentTypes) this.typeNames.set(t.id, t.name);
-    for (const inc of room.incidents.all())
-      if (inc.status !== 'closed') this.incidentSeenBy.set(inc.id, incidentAgencies(inc));
     this.cover = cover;
   }
 
@@ -127,50 +119,49 @@ export class CopJournal {
   }
 
   /**
-   * Durable events, in log order, after the room has applied them (the whole batch: the room's
-   * incidents are already in their state after the last event). Each resource status event is a
-   * status change. Each incident an event touches (its own events, and the status events that
-   * mobilise, bring to scene or stand down its resources) gets one incident change carrying its
-   * state, placed at the last event of the batch that touches it: that state is the incident's
-   * state right after that event, so changes stay in event order.
+   * An applied batch, as the room recorded it (server/core/changes.ts), in log order. Each
+   * resource status event is a status change carrying the incident the record says the resource
+   * holds afterwards. Each incident the record says an event touched (its own events, and the
+   * status events that mobilise, bring to scene or stand down its resources) gets one incident
+   * change carrying its recorded state, placed at the last event of the batch that touches it, so
+   * changes stay in event order. Who saw it before is read from its state before the batch. No
+   * rule of Fleet or IncidentBook is repeated here: the record carries their outcome.
    */
-  onEvents(events: readonly JcrEvent[]): void {
-    const lastTouch = new Map<string, number>(); // incident id → index in `events` of its last event
-    const statusRefs: number[] = new Array<number>(events.length).fill(0);
-    const statusInc: string[] = new Array<string>(events.length).fill('');
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i] as JcrEvent;
+  onChanges(record: ChangeRecord): void {
+    const steps = record.changes;
+    const lastTouch = new Map<string, number>(); // incident id → index in `steps` of its last event
+    const statusRefs: number[] = new Array<number>(steps.length).fill(0);
+    const statusInc: string[] = new Array<string>(steps.length).fill('');
+    const first = new Map<string, IncidentChange>(); // incident id → its first change in the batch
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as EventChange;
+      const e = step.event;
+      for (const c of step.incidents) if (!first.has(c.incidentId)) first.set(c.incidentId, c);
       if (e.type === 'resource.status') {
-        const d = e.data;
-        const ref = this.refOf.get(d.resourceId);
-        if (ref === undefined) continue;
-        // The incident the resource holds afterwards, by the rule Fleet.setStatus applies.
-        const committed = d.status === ResourceStatus.MOBILISED || d.status === ResourceStatus.AT_SCENE;
-        const before = this.incidentOf[ref] ?? '';
-        const incidentId = committed ? (d.incidentId ?? before) : '';
-        this.incidentOf[ref] = incidentId;
+        const c = step.resources[0];
+        const ref = c && this.refOf.get(c.resourceId);
+        if (c === undefined || ref === undefined) continue;
         statusRefs[i] = ref;
-        statusInc[i] = incidentId;
-        // Attendances of the incident it leaves and the one it joins (IncidentBook.applyResourceStatus).
-        if (before !== '') lastTouch.set(before, i);
-        if (incidentId !== '') lastTouch.set(incidentId, i);
+        statusInc[i] = c.after.incidentId ?? '';
+        for (const inc of step.incidents) lastTouch.set(inc.incidentId, i);
       } else if (
         e.type.startsWith('incident.') &&
         e.type !== 'incident.recommended' &&
         e.type !== 'incident.quickerAvailable'
       ) {
         // (Recommendations and quicker-resource flags change nothing CopIncident carries.)
-        lastTouch.set((e.data as { incidentId: string }).incidentId, i);
+        for (const inc of step.incidents) lastTouch.set(inc.incidentId, i);
       }
     }
-    const at = new Map<number, string[]>(); // event index → incidents whose change goes after it
+    const at = new Map<number, string[]>(); // step index → incidents whose change goes after it
     for (const [id, i] of lastTouch) {
       const list = at.get(i);
       if (list) list.push(id);
       else at.set(i, [id]);
     }
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i] as JcrEvent;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as EventChange;
+      const e = step.event;
       const ref = statusRefs[i] as number;
       if (ref !== 0 && e.type === 'resource.status') {
         const msg: CopStatusChangeMsg = {
@@ -183,25 +174,25 @@ export class CopJournal {
         this.pending.push({ kind: 'status', ref, agency: this.agencyOf[ref] ?? '', msg: { status: msg } });
         this.touch(ref);
       }
-      for (const id of at.get(i) ?? []) this.pushIncident(id, e.seq, e.at);
+      for (const id of at.get(i) ?? []) {
+        const after = step.incidents.find((c) => c.incidentId === id)?.after;
+        if (after) this.pushIncident(first.get(id)?.before ?? null, after, e.seq, e.at);
+      }
     }
   }
 
-  private pushIncident(id: string, eventSeq: number, atMs: number): void {
-    const inc = this.room.incidents.get(id);
-    if (!inc) return; // a status event naming a standby move or an unknown incident
-    const before = this.incidentSeenBy.get(id) ?? [];
+  private pushIncident(prev: Readonly<Incident> | null, inc: Readonly<Incident>, eventSeq: number, atMs: number): void {
+    // The agencies that saw it before this batch: none if it was new or already closed.
+    const before = prev && prev.status !== 'closed' ? incidentAgencies(prev) : [];
     const after = incidentAgencies(inc);
     const open = inc.status !== 'closed';
-    if (open) this.incidentSeenBy.set(id, after);
-    else this.incidentSeenBy.delete(id);
     const full: CopIncidentChangeMsg = {
       incident: incidentMsg(inc, this.typeName(inc.typeId)),
       eventSeq,
       atMs,
       removed: false,
     };
-    const gone: CopIncidentChangeMsg = { incident: bareIncident(id), eventSeq, atMs, removed: true };
+    const gone: CopIncidentChangeMsg = { incident: bareIncident(inc.id), eventSeq, atMs, removed: true };
     this.pending.push({ kind: 'incident', before, after, open, msg: { incident: full }, gone: { incident: gone } });
   }
 

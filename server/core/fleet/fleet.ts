@@ -1,7 +1,7 @@
 import { JcrError } from '../errors.ts';
 import type { ResourceDef, Scenario } from '../scenario/types.ts';
 import { PointIndex, type BBox } from '../spatial/point-index.ts';
-import { canTransition, ResourceStatus, STATUS_NAMES } from './status.ts';
+import { canTransition, holdsIncident, ResourceStatus, STATUS_NAMES } from './status.ts';
 
 /** Live state of one resource. Owned by Fleet; read-only to everyone else. */
 export interface LiveResource {
@@ -20,6 +20,13 @@ export interface LiveResource {
   version: number;
 }
 
+export interface FleetOptions {
+  /** A resource with no fix for longer than this is stale (default 120,000: AVL_LIMITS.staleAfterMs). */
+  staleAfterMs?: number;
+  /** Which statuses hold an incident (default status.ts holdsIncident). */
+  holdsIncident?: (s: ResourceStatus) => boolean;
+}
+
 /**
  * The live fleet: one record per scenario resource plus a spatial index that always agrees with
  * it. All position changes go through `move`, which keeps the index in step.
@@ -27,10 +34,14 @@ export interface LiveResource {
 export class Fleet {
   private readonly byId = new Map<string, LiveResource>();
   readonly index = new PointIndex();
-  /** A resource with no fix for longer than this is stale (AVL_LIMITS.staleAfterMs unless configured). */
-  staleAfterMs = 120_000;
+  /** A resource with no fix for longer than this is stale. */
+  readonly staleAfterMs: number;
+  /** Does a resource in this status hold its incident? (status.ts holdsIncident unless configured) */
+  readonly holdsIncident: (s: ResourceStatus) => boolean;
 
-  constructor(scenario: Scenario) {
+  constructor(scenario: Scenario, opts: FleetOptions = {}) {
+    this.staleAfterMs = opts.staleAfterMs ?? 120_000;
+    this.holdsIncident = opts.holdsIncident ?? holdsIncident;
     const stations = new Map(scenario.stations.map((s) => [s.id, s]));
     for (const def of scenario.resources) {
       const home = stations.get(def.station);
@@ -87,10 +98,19 @@ export class Fleet {
   setStatus(id: string, to: ResourceStatus, incidentId?: string): void {
     this.checkTransition(id, to);
     const r = this.require(id);
+    r.incidentId = this.incidentAfter(r, to, incidentId);
     r.status = to;
-    const committed = to === ResourceStatus.MOBILISED || to === ResourceStatus.AT_SCENE;
-    r.incidentId = committed ? (incidentId ?? r.incidentId) : undefined;
     r.version++;
+  }
+
+  /** The incident `r` holds now (by holdsIncident), undefined when none. */
+  incidentOf(r: LiveResource): string | undefined {
+    return this.holdsIncident(r.status) ? r.incidentId : undefined;
+  }
+
+  /** The incident `r` will hold after a status change to `to` naming `incidentId` (or keeping its own). */
+  incidentAfter(r: LiveResource, to: ResourceStatus, incidentId: string | undefined): string | undefined {
+    return this.holdsIncident(to) ? (incidentId ?? r.incidentId) : undefined;
   }
 
   /** Move a resource. The index is updated by remove → change → insert inside PointIndex. */

@@ -33,6 +33,15 @@ export function isDeployable(s: ResourceStatus): boolean {
   );
 }
 
+/**
+ * Does a resource in this status hold its incident? The room's one rule for it (RoomOptions may
+ * swap it): Fleet.setStatus keeps or clears the incident by it, IncidentBook opens and closes
+ * attendances by it, and every listener reads the outcome from the change record.
+ */
+export function holdsIncident(s: ResourceStatus): boolean {
+  return s === ResourceStatus.MOBILISED || s === ResourceStatus.AT_SCENE;
+}
+
 const S = ResourceStatus;
 /**
  * Allowed transitions. Why these: a crew can book unavailable from anywhere (breakdown, crew

@@ -11,7 +11,7 @@ import type { Fleet } from '../fleet/fleet.ts';
 import { ResourceStatus } from '../fleet/status.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { visibleTo } from './access.ts';
-import { decideIncident, isCommitted, type Ctx } from './decide.ts';
+import { decideIncident, type Ctx } from './decide.ts';
 import { mergeMethane, type Attendance, type Incident, type IncidentCommand, type IncidentPatch } from './types.ts';
 
 /** The open attendance (not yet left) of a resource at an incident, if any. */
@@ -83,8 +83,8 @@ export class IncidentBook {
     const d = e.data;
     const r = fleet.get(d.resourceId);
     if (!r) return;
-    const prevInc = isCommitted(r.status) ? r.incidentId : undefined;
-    const nextInc = isCommitted(d.status) ? (d.incidentId ?? r.incidentId) : undefined;
+    const prevInc = fleet.incidentOf(r);
+    const nextInc = fleet.incidentAfter(r, d.status, d.incidentId);
     if (prevInc !== undefined && prevInc !== nextInc) {
       const inc = this.byId.get(prevInc);
       if (inc) {

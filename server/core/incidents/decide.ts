@@ -23,9 +23,6 @@ export interface BookView {
   readonly size: number;
 }
 
-/** Mobilised or at scene: the resource is held by an incident. */
-export const isCommitted = (s: ResourceStatus) => s === ResourceStatus.MOBILISED || s === ResourceStatus.AT_SCENE;
-
 function requireOpen(book: BookView, id: string): Incident {
   const inc = book.require(id);
   if (inc.status === 'closed') throw new JcrError('JCR_CONFLICT', `incident ${id} is closed`, { path: 'incidentId' });
@@ -117,7 +114,7 @@ export function decideIncident(
       for (const a of inc.attendances) {
         if (a.leftAt !== null) continue;
         const r = fleet.get(a.resourceId);
-        if (!r || r.incidentId !== inc.id || !isCommitted(r.status)) continue;
+        if (!r || fleet.incidentOf(r) !== inc.id) continue;
         out.push({
           ...env,
           type: 'resource.status',
@@ -212,7 +209,7 @@ function decideMobilise(
     if (cmd.actingAgency !== undefined && !mayTask(cmd.actingAgency, r.def)) {
       throw new JcrError('JCR_FORBIDDEN', `${cmd.actingAgency} may not mobilise ${id} (${r.def.agency})`, { path });
     }
-    if (isCommitted(r.status)) {
+    if (fleet.holdsIncident(r.status)) {
       const where = r.incidentId === inc.id ? 'this incident' : `incident ${r.incidentId ?? '?'}`;
       throw new JcrError('JCR_CONFLICT', `${id} is committed to ${where} (${STATUS_NAMES[r.status]})`, { path });
     }

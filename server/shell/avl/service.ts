@@ -75,7 +75,6 @@ export class AvlService {
       ? new ThreadedHistoryWriter(db, opts.clock, { ...historyOpts, file: store.path }, opts.timers)
       : new HistoryWriter(db, opts.clock, historyOpts, opts.timers);
     this.core = new AvlIngest(opts.engine.room, this.limits);
-    opts.engine.room.fleet.staleAfterMs = this.limits.staleAfterMs;
     const engine = this.engine;
     this.sink = {
       executeStatus: (cmd, feed) => {

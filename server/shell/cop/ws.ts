@@ -67,7 +67,7 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
   });
   const L = hub.limits;
   const positions: PositionSource = opts.positions ?? engine;
-  const offEvents = engine.onEvents((evs) => hub.onEvents(evs));
+  const offEvents = engine.onChanges((record) => hub.onChanges(record));
   const offPositions = positions.onPositions((ids) => hub.markMoved(ids));
   const offCover = opts.cover?.onChange(() => {
     const s = opts.cover?.latest();

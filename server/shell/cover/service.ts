@@ -1,14 +1,14 @@
 /**
  * The live cover service: keeps the latest cover picture, recomputes the surfaces a status
- * change touches, tells listeners (the COP hub) with a small summary, answers what-if and
- * standby-move questions, and ends a standby move when the resource's AVL position reaches its
- * destination. docs/cover.md.
+ * change touches, tells listeners (the COP hub) with a small summary, and answers what-if and
+ * standby-move questions. docs/cover.md. (A standby move ends on arrival by the reactor's
+ * standby-arrival policy: server/shell/reactor.ts, server/core/reactions/.)
  *
  * The computation runs on a worker thread (./computer.ts, ./worker.ts), fed by the recompute
  * queue (./recompute.ts) from what the computer was told of the fleet (./fleet-view.ts); answers
- * become the published picture (./pictures.ts). Its watchers: status and standby events
- * (./status-watcher.ts), the position refresh (./position-refresh.ts) and standby arrivals
- * (./standby-arrivals.ts). This class wires them and answers the questions.
+ * become the published picture (./pictures.ts). Its watchers: the change records of status and
+ * standby events (./status-watcher.ts) and the position refresh (./position-refresh.ts). This
+ * class wires them and answers the questions.
  *
  * Each picture carries its surfaces' responder lists (core/cover/responders.ts), so what-if
  * questions of a few resources (a recommendation's cover impact) are answered on this thread,
@@ -29,7 +29,6 @@ import { PositionRefresh } from './position-refresh.ts';
 import { RecomputeQueue, type CoverServiceStats } from './recompute.ts';
 import { serverTimers, type Timers } from '../timers.ts';
 import type { SharedGraph } from './shared-graph.ts';
-import { watchStandbyArrivals } from './standby-arrivals.ts';
 import { watchStatus } from './status-watcher.ts';
 
 export type { CoverSurfaceSnapshot } from './calc.ts';
@@ -121,7 +120,7 @@ export class CoverService {
       debounceMs: opts.debounceMs ?? 200,
       timers,
     });
-    this.unsubscribe.push(watchStatus(engine, model, this.queue), watchStandbyArrivals(engine, opts.log));
+    this.unsubscribe.push(watchStatus(engine, model, this.queue));
     this.refresh = new PositionRefresh({
       engine,
       model,

@@ -1,26 +1,28 @@
 /**
- * What makes the cover stale: a resource's status change marks the surfaces it counts towards
- * dirty, and a standby order or end changes the snapshot's list of moves. Either calls for a new
- * picture, after the queue's debounce.
+ * What makes the cover stale, read from the engine's change records (server/core/changes.ts):
+ * a resource whose status was reported marks the surfaces it counts towards dirty, and a standby
+ * move ordered or ended changes the snapshot's list of moves. Either calls for a new picture,
+ * after the queue's debounce. No rule of the room is repeated here: which resources an event
+ * touched, and whether their standby move changed, is what the record says.
  */
+import { resourceChanges } from '../../core/changes.ts';
 import type { CoverModel } from '../../core/cover/model.ts';
 import type { Engine } from '../engine.ts';
 import type { RecomputeQueue } from './recompute.ts';
 
-/** Watch the engine's events for the queue; returns the unsubscribe function. */
+/** Watch the engine's change records for the queue; returns the unsubscribe function. */
 export function watchStatus(engine: Engine, model: CoverModel, queue: RecomputeQueue): () => void {
-  return engine.onEvents((events) => {
+  return engine.onChanges((record) => {
     let touched = false;
-    for (const e of events) {
-      if (e.type === 'resource.status') {
-        const r = engine.room.fleet.get(e.data.resourceId);
-        if (!r) continue;
-        queue.mark(model.surfacesOf(r.def).map((s) => s.key));
-        touched = true;
-      } else if (e.type === 'cover.standbyOrdered' || e.type === 'cover.standbyEnded') {
-        queue.noteStandby();
-        touched = true;
+    for (const c of resourceChanges(record)) {
+      const standbyMoved = c.before.standbyMoveId !== c.after.standbyMoveId;
+      if (standbyMoved) queue.noteStandby();
+      // A standby move ordered or ended and nothing else: the resource's availability is as it was.
+      if (!standbyMoved || c.before.status !== c.after.status) {
+        const r = engine.room.fleet.get(c.resourceId);
+        if (r) queue.mark(model.surfacesOf(r.def).map((s) => s.key));
       }
+      touched = true;
     }
     if (touched) {
       queue.changed();

@@ -1,42 +1,49 @@
 /**
- * Two watchers over live state, pure (the shell wires them to AVL positions and to the event log):
- *   - arrival detection: a MOBILISED resource within ARRIVAL_RADIUS_M of its incident and slower
- *     than ARRIVAL_MAX_SPEED_MPS has arrived (the shell issues AT_SCENE with origin 'avl');
- *   - "a quicker resource has become available": for an attendance still en route, an available
- *     resource that would arrive at least QUICKER_MARGIN_S sooner than an en-route one.
+ * The quicker-resource policy: whenever a resource status event leaves a resource deployable,
+ * check every open incident with an attendance still en route for an available resource that
+ * would arrive at least QUICKER_MARGIN_S sooner than an en-route one, and flag it
+ * (incident.flagQuicker, origin 'system'). Pairs already flagged are not repeated.
  */
 import type { CoverImpact } from '../cover/impact.ts';
 import type { Fleet, LiveResource } from '../fleet/fleet.ts';
-import { ResourceStatus } from '../fleet/status.ts';
-import { haversineM } from '../geo.ts';
+import { isDeployable, ResourceStatus } from '../fleet/status.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { IncidentBook } from './book.ts';
-import type { JourneyTimes } from './journeys.ts';
-import { fits } from './candidates.ts';
-import { DEFAULT_MAX_S, recommend } from './recommend.ts';
-import type { Incident, QuickerFlag } from './types.ts';
+import type { JourneyTimes } from '../incidents/journeys.ts';
+import { fits } from '../incidents/candidates.ts';
+import { DEFAULT_MAX_S, recommend } from '../incidents/recommend.ts';
+import type { Incident, QuickerFlag } from '../incidents/types.ts';
+import type { Policy, Reaction } from './policy.ts';
 
-export const ARRIVAL_RADIUS_M = 100;
-export const ARRIVAL_MAX_SPEED_MPS = 3;
 export const QUICKER_MARGIN_S = 60;
 
-/** Resources among `ids` that have just arrived at their incident: [resourceId, incidentId]. */
-export function detectArrivals(
-  fleet: Fleet,
-  book: IncidentBook,
-  ids: readonly string[],
-  radiusM = ARRIVAL_RADIUS_M,
-  maxSpeed = ARRIVAL_MAX_SPEED_MPS,
-): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const id of ids) {
-    const r = fleet.get(id);
-    if (!r || r.status !== ResourceStatus.MOBILISED || r.incidentId === undefined) continue;
-    const inc = book.get(r.incidentId);
-    if (!inc || inc.status === 'closed') continue;
-    if (r.speedMps < maxSpeed && haversineM(r.lat, r.lon, inc.lat, inc.lon) <= radiusM) out.push([id, inc.id]);
-  }
-  return out;
+/** What the policy needs to time journeys and weigh cover (the shell's Mobilisation). */
+export interface QuickerDeps {
+  journeys: JourneyTimes;
+  /** Cover impact against the current fleet; null (or answering null) = cover not evaluated. */
+  cover: ((fleet: Fleet, now: number) => CoverImpact | null) | null;
+}
+
+export function quickerPolicy(deps: QuickerDeps): Policy {
+  return (trigger, room) => {
+    if (trigger.kind !== 'events') return [];
+    const freed = trigger.record.changes.some(
+      (c) => c.event.type === 'resource.status' && c.resources.some((r) => isDeployable(r.after.status)),
+    );
+    if (!freed) return [];
+    const now = room.clock();
+    const cover = deps.cover ? deps.cover(room.fleet, now) : null;
+    const out: Reaction[] = [];
+    for (const inc of room.incidents.all()) {
+      if (inc.status === 'closed') continue;
+      const flags = quickerFlags(room.scenario, room.fleet, inc, now, deps.journeys, cover);
+      if (flags.length > 0)
+        out.push({
+          cmd: { type: 'incident.flagQuicker', incidentId: inc.id, flags },
+          ctx: { origin: 'system', actor: 'system' },
+        });
+    }
+    return out;
+  };
 }
 
 /** New quicker-resource flags for one incident (pairs already flagged are not repeated). */

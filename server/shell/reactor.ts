@@ -1,0 +1,86 @@
+/**
+ * The reactor: the one place where the room reacts to its own changes. It runs the core's pure
+ * reaction policies (server/core/reactions/) after each applied batch and executes the commands
+ * they return through Engine.execute, like any other change.
+ *
+ * The queueing rule: each batch (a change record, or an AVL batch's moved resources) is queued
+ * when it is applied, before its listeners hear it; the queue is worked only once no listener is
+ * running. So reactions never run inside a listener, every listener hears a batch before anything
+ * reacts to it, and batches are reacted to one at a time in the order they were applied. For each
+ * batch the policies run in the order they were registered; each policy reads the state left by
+ * the reactions of the policies before it. A reaction's own batch joins the end of the queue.
+ * A refused reaction is logged and skipped: the change it reacted to is already durable.
+ */
+import { isJcrError } from '../core/errors.ts';
+import { arrivalPolicy } from '../core/reactions/arrival.ts';
+import type { Policy, Trigger } from '../core/reactions/policy.ts';
+import { quickerPolicy } from '../core/reactions/quicker.ts';
+import { standbyArrivalPolicy } from '../core/reactions/standby-arrival.ts';
+import type { AfterBatch, Engine } from './engine.ts';
+import type { Mobilisation } from './incidents/mobilisation.ts';
+import type { Logger } from './log.ts';
+
+export class Reactor implements AfterBatch {
+  private readonly engine: Engine;
+  private readonly log: Logger;
+  private readonly policies: Array<{ name: string; policy: Policy }> = [];
+  private readonly queue: Trigger[] = [];
+  private draining = false;
+
+  constructor(engine: Engine, log: Logger) {
+    this.engine = engine;
+    this.log = log;
+    engine.setAfterBatch(this);
+  }
+
+  /** Add a policy; it runs after those registered before it. */
+  register(name: string, policy: Policy): this {
+    this.policies.push({ name, policy });
+    return this;
+  }
+
+  enqueue(trigger: Trigger): void {
+    if (this.policies.length > 0) this.queue.push(trigger);
+  }
+
+  drain(): void {
+    if (this.draining) return; // a reaction's batch: the loop below takes it in turn
+    this.draining = true;
+    try {
+      for (let t = this.queue.shift(); t !== undefined; t = this.queue.shift()) {
+        for (const { name, policy } of this.policies) this.react(name, policy, t);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private react(name: string, policy: Policy, trigger: Trigger): void {
+    let reactions;
+    try {
+      reactions = policy(trigger, this.engine.room);
+    } catch (e) {
+      this.log.error('reaction policy failed', { policy: name, err: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    for (const { cmd, ctx } of reactions) {
+      try {
+        this.engine.execute(cmd, ctx);
+      } catch (e) {
+        if (isJcrError(e)) this.log.warn('reaction not recorded', { policy: name, command: cmd.type, code: e.code });
+        else this.log.error('reaction failed', { policy: name, command: cmd.type, err: String(e) });
+      }
+    }
+  }
+}
+
+/**
+ * The control room's reactor: arrival from AVL, standby arrival and, with journey times, the
+ * quicker-resource flag. Future policies (alerts, joint-request follow-ups) register here.
+ */
+export function startReactor(engine: Engine, opts: { mobilisation?: Mobilisation | undefined; log: Logger }): Reactor {
+  const reactor = new Reactor(engine, opts.log);
+  reactor.register('arrival', arrivalPolicy).register('standby-arrival', standbyArrivalPolicy);
+  if (opts.mobilisation) reactor.register('quicker', quickerPolicy(opts.mobilisation));
+  return reactor;
+}
