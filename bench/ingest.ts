@@ -1,5 +1,7 @@
 /**
  * `npm run bench -- ingest [--history-inline] [--positions N] [--resources N] [--batch N] [--inflight N]`
+ * `npm run bench -- ingest --decoders [--rounds N]`: the /ws/avl decoder before and after the
+ * wire-type checks side by side in one process (bench/_ingest-decoders.ts).
  *
  * AVL ingest throughput, end to end. The real server (startServer: feed authentication, validation,
  * live state, rbush index, history persistence to a temp-file SQLite DB, all on) runs in this
@@ -19,6 +21,7 @@ import type { Scenario } from '../server/core/scenario/types.ts';
 import { createLogger } from '../server/shell/log.ts';
 import { startServer } from '../server/shell/server.ts';
 import { ThreadedHistoryWriter } from '../server/shell/avl/history-thread.ts';
+import { decodersSideBySide } from './_ingest-decoders.ts';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -205,4 +208,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv.includes('--decoders'))
+  await decodersSideBySide(benchScenario(), { batch: BATCH, rounds: arg('rounds', 120), seed: SEED, token: TOKEN });
+else await main();
