@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
 import { buildHertfordshire, HERE } from '../sim/scenarios/hertfordshire/build.ts';
-import { NETWORK_NOTE, scc } from '../sim/scenarios/hertfordshire/streets.ts';
+import { scc } from '../sim/scenarios/hertfordshire/net.ts';
+import { NETWORK_NOTE } from '../sim/scenarios/hertfordshire/streets.ts';
 
 const FILE = 'sim/scenarios/hertfordshire/scenario.json';
 const s = loadScenario(FILE);
