@@ -214,3 +214,11 @@ export class Checker {
     return this.choice(o[key], joinPath(path, key), allowed, optional);
   }
 }
+
+/**
+ * A number written in plain decimal (`51.75`, `-0.3`, `1e-3`), else NaN. Number() alone also reads
+ * `0x33`, `0b1`, `Infinity` and '' (as 0), which are not coordinates or counts anyone sends.
+ */
+export function decimal(text: string | undefined): number {
+  return text !== undefined && /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) ? Number(text) : NaN;
+}

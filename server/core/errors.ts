@@ -37,6 +37,16 @@ export const ERRORS = {
   },
   JCR_RATE_LIMITED: { status: 429, close: 1008, description: 'Too many requests or frames; slow down.' },
   JCR_INTERNAL: { status: 500, close: 1011, description: 'An unexpected server error; nothing was changed.' },
+  JCR_MALFORMED_URL: {
+    status: 400,
+    close: 1007,
+    description: 'The request path or query is not valid percent-encoding (for example %ZZ).',
+  },
+  JCR_OUTSIDE_AREA: {
+    status: 422,
+    close: 4422,
+    description: "A position lies farther outside the scenario's bounds than the allowed margin (docs/scenario.md).",
+  },
   JCR_NOT_READY: { status: 503, close: 1013, description: 'The server is still loading (database or road network).' },
 
   // Scenario files

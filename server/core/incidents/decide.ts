@@ -7,6 +7,7 @@ import { JcrError } from '../errors.ts';
 import type { NewEvent, Origin } from '../events.ts';
 import type { Fleet, LiveResource } from '../fleet/fleet.ts';
 import { isDeployable, ResourceStatus, STATUS_NAMES } from '../fleet/status.ts';
+import { requireInArea } from '../scenario/area.ts';
 import type { Agency, Scenario } from '../scenario/types.ts';
 import { mayTask, visibleTo } from './access.ts';
 import { EMPTY_METHANE, mergeMethane, type Incident, type IncidentCommand } from './types.ts';
@@ -59,6 +60,7 @@ export function decideIncident(
   switch (cmd.type) {
     case 'incident.create': {
       const t = checkType(scenario, cmd.typeId, 'typeId');
+      requireInArea(scenario.bounds, cmd.lat, cmd.lon, 'lat');
       const lead = cmd.leadAgency ?? t.leadAgency;
       if (cmd.actingAgency !== undefined && cmd.actingAgency !== lead) {
         throw new JcrError(
@@ -98,6 +100,7 @@ export function decideIncident(
         throw new JcrError('JCR_VALIDATION', 'lat and lon must be changed together', {
           path: p.lat === undefined ? 'lat' : 'lon',
         });
+      if (p.lat !== undefined && p.lon !== undefined) requireInArea(scenario.bounds, p.lat, p.lon, 'lat');
       if (p.leadAgency !== undefined && cmd.actingAgency !== undefined && cmd.actingAgency !== inc.leadAgency) {
         throw new JcrError('JCR_FORBIDDEN', `only the lead agency (${inc.leadAgency}) may hand over the lead`, {
           path: 'leadAgency',

@@ -2,6 +2,7 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import type { AvlReportIn, BatchOutcome } from '../../core/avl/ingest.ts';
 import { ERRORS, JcrError, type ErrorCode } from '../../core/errors.ts';
 import type { Scenario } from '../../core/scenario/types.ts';
+import { decimal } from '../../../proto/checker.ts';
 import { presentedToken } from './feeds.ts';
 import type { AvlService } from './service.ts';
 
@@ -35,17 +36,17 @@ export function trackerMap(scenario: Scenario): Map<string, string> {
 
 type Fields = Record<string, unknown>;
 
+/** A field's text: a string, a number, or the first of a repeated field (one level: `?id=a&id=b`). */
 function first(v: unknown): string | undefined {
-  if (Array.isArray(v)) return first(v[0]);
+  if (Array.isArray(v)) v = v[0];
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
   return undefined;
 }
 
 function numField(v: unknown): number {
-  const s = first(v);
-  if (s === undefined || s.trim() === '') return NaN;
-  return Number(s);
+  // Plain decimal only: Number() would read "0x33" as 51.
+  return decimal(first(v));
 }
 
 /** Unknown (absent, negative, not a number) → 0, as the core stores "unknown" speed/heading/accuracy. */

@@ -4,7 +4,7 @@
  * field, so a client sees `{code: 'JCR_VALIDATION', path: 'status', message: 'status is required'}`
  * rather than a 500. `base` names the object a field sits in (`methane`) for nested bodies.
  */
-import { Checker, joinPath, type Fault } from '../../../proto/checker.ts';
+import { Checker, decimal, joinPath, type Fault } from '../../../proto/checker.ts';
 import { JcrError } from '../../core/errors.ts';
 
 export type Body = Record<string, unknown>;
@@ -106,12 +106,10 @@ export function noUnknown(b: Body, known: readonly string[], base = '', what = '
 export function latLonParam(v: unknown, key: string): { lat: number; lon: number } {
   if (typeof v !== 'string') refuse(key, `${key} must be "lat,lon"`);
   const parts = v.split(',');
-  const lat = Number(parts[0]);
-  const lon = Number(parts[1]);
+  const lat = decimal(parts[0]);
+  const lon = decimal(parts[1]);
   if (
     parts.length !== 2 ||
-    parts[0] === '' ||
-    parts[1] === '' ||
     !Number.isFinite(lat) ||
     !Number.isFinite(lon) ||
     Math.abs(lat) > 90 ||

@@ -134,6 +134,10 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
         path: 'resourceIds',
       });
     }
+    // As in mobilisation: a resource named twice is a caller's mistake, not a bigger commitment.
+    const twice = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+    if (twice >= 0)
+      throw new JcrError('JCR_VALIDATION', `${ids[twice]} is named twice`, { path: `resourceIds[${twice}]` });
     res.json(await c.whatIfAsync(ids));
   });
   return r;

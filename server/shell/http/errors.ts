@@ -9,6 +9,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     let e: JcrError;
     if (isJcrError(err)) e = err;
     else if (isBodyParserError(err)) e = fromBodyParser(err);
+    // The router's decodeURIComponent of a path parameter (`/api/resources/%ZZ`): the client's
+    // mistake, answered 400 and not logged (an error-level stack per request is a log flood).
+    else if (err instanceof URIError) e = new JcrError('JCR_MALFORMED_URL', 'the path is not valid percent-encoding');
     else {
       log.error('unhandled error', { err: err instanceof Error ? err.stack : String(err) });
       e = new JcrError('JCR_INTERNAL', 'internal error');

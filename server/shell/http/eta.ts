@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { JcrError } from '../../core/errors.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
+import { requireInArea } from '../../core/scenario/area.ts';
+import type { Engine } from '../engine.ts';
 import { authorize } from './auth.ts';
 import { latLonParam } from './body.ts';
 
@@ -11,10 +13,10 @@ import { latLonParam } from './body.ts';
  * vehicleClass): `{ profile, seconds, metres, geometry: GeoJSON LineString [lon, lat], from,
  * to }` where from/to give the snapped road position and the off-road gap. A drone profile flies
  * a straight line (from/to null). Errors: JCR_VALIDATION (bad point or unknown profile),
- * JCR_OFF_ROAD (an end farther than the snapping allowance from a road), JCR_NOT_FOUND (no route
+ * JCR_OUTSIDE_AREA (an end far outside the scenario's bounds), JCR_OFF_ROAD (an end farther than the snapping allowance from a road), JCR_NOT_FOUND (no route
  * within the search bound), JCR_NOT_READY (no road network loaded).
  */
-export function etaRoutes(deps: { planner?: JourneyPlanner | undefined }): Router {
+export function etaRoutes(deps: { planner?: JourneyPlanner | undefined; engine: Engine }): Router {
   const r = Router();
   r.get('/eta', (req, res) => {
     authorize(res, req, 'view');
@@ -22,6 +24,9 @@ export function etaRoutes(deps: { planner?: JourneyPlanner | undefined }): Route
     if (!planner) throw new JcrError('JCR_NOT_READY', 'no road network is loaded');
     const from = latLonParam(req.query.from, 'from');
     const to = latLonParam(req.query.to, 'to');
+    const { bounds } = deps.engine.room.scenario;
+    requireInArea(bounds, from.lat, from.lon, 'from');
+    requireInArea(bounds, to.lat, to.lon, 'to');
     const profile = req.query.profile;
     if (typeof profile !== 'string' || !planner.speed.has(profile)) {
       throw new JcrError('JCR_VALIDATION', `profile must be one of ${planner.speed.profileNames.join(', ')}`, {
