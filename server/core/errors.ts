@@ -49,6 +49,20 @@ export const ERRORS = {
   },
   JCR_NOT_READY: { status: 503, close: 1013, description: 'The server is still loading (database or road network).' },
 
+  // Shared incidents: who may do what (server/core/auth/incident-access.ts, docs/incidents.md)
+  JCR_INCIDENT_LEAD_ONLY: {
+    status: 403,
+    close: 4403,
+    description:
+      'Only the lead agency (or the duty officer) changes type, priority, location or agencies, and closes the incident.',
+  },
+  JCR_INCIDENT_STILL_COMMITTED: {
+    status: 409,
+    close: 4409,
+    description:
+      'Another agency still has resources committed to the incident (details.agencies, details.resourceIds): it stands them down first, or the duty officer forces the close with a reason.',
+  },
+
   // Scenario files
   JCR_SCENARIO_INVALID: { status: 422, close: 4422, description: 'The scenario file is malformed or inconsistent.' },
 
