@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     avlToken,
     avlLimits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 },
     copToken: config.copToken,
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
     copLimits: { tickMs: config.copTickMs },
     graph,
     planner,

@@ -33,6 +33,12 @@ export class RateLimiter {
     return true;
   }
 
+  /** Give back `n` tokens taken for `key` (an attempt that turned out not to count), up to capacity. */
+  give(key: string, n = 1): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.capacity, b.tokens + n);
+  }
+
   /** Seconds until `key` has `n` tokens again (for Retry-After). */
   retryAfterS(key: string, n = 1): number {
     const b = this.buckets.get(key);

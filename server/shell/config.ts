@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { JcrError } from '../core/errors.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { readArgs } from './cli.ts';
@@ -25,6 +26,10 @@ export interface Config {
   avlHistoryHours: number;
   /** Cover position refresh: at most one recompute per this many seconds for moved available resources (docs/cover.md). */
   coverRefreshS: number;
+  /** The address operators open (https://… behind a TLS proxy): Secure cookies and HSTS when https, an allowed Origin. */
+  publicUrl: string | undefined;
+  /** Proxies whose X-Forwarded-For names the client (addresses or CIDR ranges); empty = the socket's peer. */
+  trustProxy: string[];
 }
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
@@ -39,6 +44,8 @@ export const SERVE_USAGE = `usage: npm run serve -- [options]   (npm start adds 
   --log-level L         JCR_LOG_LEVEL        ${LOG_LEVELS.join(', ')} (info)
   --avl-token T         JCR_AVL_TOKEN        a development AVL feed token for every resource
   --cop-token T         JCR_COP_TOKEN        a token screens may present on /ws/cop
+  --public-url URL      JCR_PUBLIC_URL       the address operators open; https: Secure cookies and HSTS
+  --trust-proxy LIST    JCR_TRUST_PROXY      proxy addresses/CIDR ranges whose X-Forwarded-For names the client
   --cop-tick-ms N       JCR_COP_TICK_MS      operating picture push tick, 10..5000 (100)
   --stale-after-s N     JCR_STALE_AFTER_S    no AVL fix for N s shows a resource stale (120)
   --history-hours N     JCR_HISTORY_HOURS    AVL position history retention (48)
@@ -61,6 +68,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
         'log-level': { type: 'string' },
         'avl-token': { type: 'string' },
         'cop-token': { type: 'string' },
+        'public-url': { type: 'string' },
+        'trust-proxy': { type: 'string' },
         'cop-tick-ms': { type: 'string' },
         'stale-after-s': { type: 'string' },
         'history-hours': { type: 'string' },
@@ -89,11 +98,49 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     logLevel,
     avlToken: v['avl-token'] ?? env.JCR_AVL_TOKEN,
     copToken: v['cop-token'] ?? env.JCR_COP_TOKEN,
+    publicUrl: publicUrl(v['public-url'] ?? env.JCR_PUBLIC_URL),
+    trustProxy: trustProxy(v['trust-proxy'] ?? env.JCR_TRUST_PROXY ?? ''),
     copTickMs: copTickMs(v['cop-tick-ms'] ?? env.JCR_COP_TICK_MS ?? '100'),
     avlStaleAfterS: positive(v['stale-after-s'] ?? env.JCR_STALE_AFTER_S ?? '120', 'stale-after-s'),
     avlHistoryHours: positive(v['history-hours'] ?? env.JCR_HISTORY_HOURS ?? '48', 'history-hours'),
     coverRefreshS: positive(v['cover-refresh-s'] ?? env.JCR_COVER_REFRESH_S ?? '10', 'cover-refresh-s'),
   };
+}
+
+/** The public URL's origin (scheme, host, port): http or https only. */
+function publicUrl(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new JcrError('JCR_VALIDATION', `public URL must be an absolute URL, got "${text}"`, { path: 'public-url' });
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new JcrError('JCR_VALIDATION', `public URL must be http:// or https://, got "${text}"`, {
+      path: 'public-url',
+    });
+  return u.origin;
+}
+
+/** A comma-separated list of proxy addresses or CIDR ranges (`127.0.0.1,10.0.0.0/8`). */
+function trustProxy(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(',')) {
+    const item = part.trim();
+    if (item === '') continue;
+    const [addr = '', bits, extra] = item.split('/');
+    const family = isIP(addr);
+    const max = family === 6 ? 128 : 32;
+    const ok =
+      family !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max));
+    if (!ok)
+      throw new JcrError('JCR_VALIDATION', `trust-proxy takes addresses or CIDR ranges, got "${item}"`, {
+        path: 'trust-proxy',
+      });
+    out.push(item);
+  }
+  return out;
 }
 
 function positive(text: string, path: string): number {

@@ -54,6 +54,10 @@ export interface ServerOptions {
   planner?: JourneyPlanner;
   /** Optional online basemap tiles for the screens, with attribution. */
   tiles?: { url: string; attribution: string };
+  /** The address operators open (--public-url): https makes cookies Secure and sends HSTS; an allowed Origin. */
+  publicUrl?: string | undefined;
+  /** Proxies whose X-Forwarded-For names the client (--trust-proxy): addresses or CIDR ranges. */
+  trustProxy?: readonly string[] | undefined;
   /** COP token for /ws/cop (--cop-token); unset = signed-in sessions only. See docs/cop.md. */
   copToken?: string | undefined;
   /** Overrides of COP_LIMITS (tick, ring, queue bounds, heartbeat, ...). */
@@ -129,6 +133,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     graph: opts.graph,
     planner: opts.planner,
     tiles: opts.tiles,
+    publicUrl: opts.publicUrl,
+    trustProxy: opts.trustProxy,
     copServed: true,
   });
   const http = createServer(app);

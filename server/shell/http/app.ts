@@ -15,6 +15,7 @@ import { landingPage } from './landing.ts';
 import type { AvlService } from '../avl/service.ts';
 import { osmandRoutes } from '../avl/osmand.ts';
 import { apiGate, authenticate, authRoutes } from './auth.ts';
+import { clientAddress } from './client-address.ts';
 import { noStore, securityHeaders } from './security.ts';
 import { healthRoutes, recommendTimer } from './health.ts';
 import type { Metrics } from '../metrics.ts';
@@ -39,8 +40,10 @@ export interface AppDeps {
   avl?: AvlService;
   users: Users;
   clock: Clock;
-  /** Mark session cookies Secure (set when served behind TLS). */
-  secureCookies?: boolean;
+  /** The address operators open (--public-url): https makes cookies Secure and sends HSTS. */
+  publicUrl?: string | undefined;
+  /** Proxies whose X-Forwarded-For names the client (--trust-proxy). */
+  trustProxy?: readonly string[] | undefined;
   /** Journey times and cover for incident recommendations (needs a road network). */
   mobilisation?: Mobilisation | undefined;
   /** The loaded road network: the screens' offline basemap is drawn from it (GET /api/basemap). */
@@ -59,12 +62,19 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(securityHeaders(deps.tiles ? { tileOrigin: tileOrigin(deps.tiles.url) } : {}));
+  const https = deps.publicUrl?.startsWith('https:') ?? false;
+  app.use(securityHeaders({ ...(deps.tiles ? { tileOrigin: tileOrigin(deps.tiles.url) } : {}), hsts: https }));
   app.use('/api', noStore);
   app.use('/api', recommendTimer(deps.metrics));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(authenticate(deps.users));
-  app.use('/api', authRoutes(deps.users, deps.clock, { secureCookies: deps.secureCookies ?? false }));
+  app.use(
+    '/api',
+    authRoutes(deps.users, deps.clock, {
+      secureCookies: https,
+      clientAddress: clientAddress(deps.trustProxy ?? []),
+    }),
+  );
   app.use(healthRoutes({ store: deps.store, metrics: deps.metrics, networkLoaded: deps.planner !== undefined }));
   app.use('/api', apiGate(deps.clock));
 

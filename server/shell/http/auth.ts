@@ -6,12 +6,21 @@ import type { Clock } from '../../core/clock.ts';
 import type { Agency } from '../../core/scenario/types.ts';
 import type { User, Users } from '../auth/users.ts';
 import { asObject, str } from './body.ts';
+import type { ClientAddress } from './client-address.ts';
 
 export const SESSION_COOKIE = 'jcr_session';
 
-/** Sign-in attempts: 5 at once per client address and per user name, then one every 12 s. */
+/**
+ * Failed sign-ins are counted per (user name, client address): 5 at once, then one every 12 s.
+ * A wrong password from one address never locks the user out at another. Each address also has
+ * a budget of failures over all names (30 at once, then one every 2 s), against password
+ * spraying. Only failures count: a room of operators signing in together through one address
+ * (a proxy without --trust-proxy, or NAT) is never throttled by its own correct passwords.
+ */
 export const LOGIN_BURST = 5;
 export const LOGIN_PER_S = 1 / 12;
+export const LOGIN_ADDRESS_BURST = 30;
+export const LOGIN_ADDRESS_PER_S = 1 / 2;
 
 export function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
@@ -79,27 +88,43 @@ export function allow(action: Action): RequestHandler {
   };
 }
 
-export function authRoutes(users: Users, clock: Clock, opts: { secureCookies: boolean }): Router {
+export interface AuthRouteOptions {
+  /** Mark session cookies Secure (the public URL is https). */
+  secureCookies: boolean;
+  /** The client's address (the socket's peer, or X-Forwarded-For from a trusted proxy). */
+  clientAddress: ClientAddress;
+}
+
+export function authRoutes(users: Users, clock: Clock, opts: AuthRouteOptions): Router {
   const r = Router();
-  const byAddress = new RateLimiter(clock, LOGIN_BURST, LOGIN_PER_S);
-  const byName = new RateLimiter(clock, LOGIN_BURST, LOGIN_PER_S);
+  const byUserAddress = new RateLimiter(clock, LOGIN_BURST, LOGIN_PER_S);
+  const byAddress = new RateLimiter(clock, LOGIN_ADDRESS_BURST, LOGIN_ADDRESS_PER_S);
+  const secure = opts.secureCookies ? '; Secure' : '';
 
   r.post('/login', async (req, res) => {
     const b = asObject(req.body);
     const username = str(b, 'username', { max: 40 });
     const password = str(b, 'password', { max: 200 });
-    const addr = req.socket.remoteAddress ?? 'unknown';
-    if (!byAddress.take(addr) || !byName.take(username)) {
-      res.setHeader('Retry-After', String(Math.max(byAddress.retryAfterS(addr), byName.retryAfterS(username), 1)));
-      throw new JcrError('JCR_RATE_LIMITED', 'too many sign-in attempts; wait and try again');
+    const addr = opts.clientAddress(req);
+    const pair = `${addr} ${username}`;
+    // A token is taken before the (slow) password check, so parallel guesses cannot all slip in
+    // before the first failure is counted, and given back when the password is right.
+    const takenPair = byUserAddress.take(pair);
+    const takenAddr = takenPair && byAddress.take(addr);
+    if (!takenAddr) {
+      if (takenPair) byUserAddress.give(pair);
+      res.setHeader('Retry-After', String(Math.max(byUserAddress.retryAfterS(pair), byAddress.retryAfterS(addr), 1)));
+      throw new JcrError('JCR_RATE_LIMITED', 'too many failed sign-ins from this address; wait and try again');
     }
     const user = await users.verify(username, password);
     if (!user) throw new JcrError('JCR_UNAUTHENTICATED', 'wrong user name or password');
+    byUserAddress.give(pair);
+    byAddress.give(addr);
     const { token, expiresAt } = users.startSession(user.username);
     const maxAge = Math.floor((expiresAt - clock()) / 1000);
     res.setHeader(
       'Set-Cookie',
-      `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${opts.secureCookies ? '; Secure' : ''}`,
+      `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,
     );
     res.json({ user, token, expiresAt });
   });
@@ -107,7 +132,7 @@ export function authRoutes(users: Users, clock: Clock, opts: { secureCookies: bo
   r.post('/logout', (req, res) => {
     const token = sessionToken(req.headers);
     if (token) users.endSession(token);
-    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure}`);
     res.json({ ok: true });
   });
 

@@ -5,9 +5,10 @@ import type { RequestHandler } from 'express';
  * built to run under: scripts and styles only from this origin (no inline script, no eval; Lit
  * uses constructable stylesheets and Leaflet sets element styles from script, neither of which
  * CSP blocks), WebSockets back to this origin, images from here plus data:/blob: for canvas and
- * markers, and the optional online basemap's tile host when one is configured.
+ * markers, and the optional online basemap's tile host when one is configured. With an https
+ * public URL (--public-url) Strict-Transport-Security is sent too.
  */
-export function securityHeaders(opts: { tileOrigin?: string } = {}): RequestHandler {
+export function securityHeaders(opts: { tileOrigin?: string; hsts?: boolean } = {}): RequestHandler {
   const img = ["'self'", 'data:', 'blob:', ...(opts.tileOrigin ? [opts.tileOrigin] : [])].join(' ');
   const csp = [
     "default-src 'self'",
@@ -29,6 +30,8 @@ export function securityHeaders(opts: { tileOrigin?: string } = {}): RequestHand
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     res.setHeader('Permissions-Policy', 'geolocation=(), camera=(), microphone=()');
+    // Served at an https public URL: browsers must never come back over plain http (one year).
+    if (opts.hsts) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
     next();
   };
 }
