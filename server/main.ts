@@ -5,7 +5,7 @@ import { loadScenario } from './shell/scenario-loader.ts';
 import { startServer } from './shell/server.ts';
 import { createLogger } from './shell/log.ts';
 import { simFeedToken, startSimChild } from './shell/sim-child.ts';
-import { loadScenarioNetwork } from './shell/network/scenario-network.ts';
+import { loadScenarioNetwork, loadScenarioPlaces } from './shell/network/scenario-network.ts';
 import { mobilisationFromPlanner, warmStationTrees } from './shell/incidents/mobilisation.ts';
 import { ensureDemoUsers } from './shell/demo-users.ts';
 
@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   const scenario = loadScenario(config.scenario);
   // Road network (cached on disk by file hash under var/cache): journey times, recommendations, cover, /api/eta.
   const { graph, planner } = loadScenarioNetwork(config.scenario, scenario, log);
+  // The gazetteer (GET /api/places): towns, stations, posts and the network's road names.
+  const places = loadScenarioPlaces(config.scenario, scenario, planner, log);
   // The simulator reports over the real /ws/avl with a development feed token (generated if none is set).
   const avlToken = config.avlToken ?? (config.sim ? simFeedToken() : undefined);
   // Journey times with station trees, warmed one tree per macrotask once serving (built on first use until then).
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     copLimits: { tickMs: config.copTickMs },
     graph,
     planner,
+    places,
     mobilisation,
     cover: { planner, refreshMs: config.coverRefreshS * 1000 },
   });

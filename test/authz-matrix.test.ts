@@ -69,6 +69,7 @@ const ROWS: Row[] = [
     path: () => '/api/eta?from=51.76,-0.22&to=51.80,-0.20&profile=fire',
     expect: view(),
   },
+  { method: 'GET', doc: '/api/places', path: () => '/api/places?q=Hatfield', expect: view() },
   { method: 'GET', doc: '/api/cover', path: () => '/api/cover', expect: view() },
   { method: 'GET', doc: '/api/cover/moves', path: () => '/api/cover/moves', expect: view() },
   { method: 'GET', doc: '/api/incidents', path: () => '/api/incidents', expect: view() },

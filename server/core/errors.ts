@@ -78,6 +78,13 @@ export const ERRORS = {
     description: 'A point is farther from any drivable road than the snapping allowance.',
   },
 
+  // Gazetteer (GET /api/places)
+  JCR_PLACE_QUERY: {
+    status: 400,
+    close: 1007,
+    description: 'The place search text is empty, too long, or has no letter or digit to search for.',
+  },
+
   // Cover and standby moves (docs/cover.md)
   JCR_COVER_RESOURCE_UNAVAILABLE: {
     status: 409,

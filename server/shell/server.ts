@@ -20,6 +20,7 @@ import type { RoadGraph } from '../core/graph/build.ts';
 import type { CopLimits } from '../core/cop/limits.ts';
 import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
+import { Gazetteer, NO_SNAP, plannerSnap } from '../core/places/gazetteer.ts';
 
 export interface ServerOptions {
   /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass timers and call cover.flush() or await cover.flushAsync(). */
@@ -52,6 +53,8 @@ export interface ServerOptions {
   graph?: RoadGraph;
   /** Journey times over the loaded road network (GET /api/eta). */
   planner?: JourneyPlanner;
+  /** The gazetteer (GET /api/places); default: the scenario's towns, stations and posts, snapped with `planner`. */
+  places?: Gazetteer;
   /** Optional online basemap tiles for the screens, with attribution. */
   tiles?: { url: string; attribution: string };
   /** The address operators open (--public-url): https makes cookies Secure and sends HSTS; an allowed Origin. */
@@ -132,6 +135,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     mobilisation,
     graph: opts.graph,
     planner: opts.planner,
+    places: opts.places ?? new Gazetteer(opts.scenario, opts.planner ? plannerSnap(opts.planner) : NO_SNAP),
     tiles: opts.tiles,
     publicUrl: opts.publicUrl,
     trustProxy: opts.trustProxy,

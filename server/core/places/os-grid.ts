@@ -59,6 +59,9 @@ export function formatGridRef(easting: number, northing: number, digits: 4 | 6 |
   if (!onGrid(easting, northing)) return null;
   const half = digits / 2;
   const unit = 10 ** (5 - half);
+  // To the millimetre first, so a reference read and converted both ways prints as it was typed.
+  easting = Math.round(easting * 1000) / 1000;
+  northing = Math.round(northing * 1000) / 1000;
   const e = Math.floor((easting % 100_000) / unit);
   const n = Math.floor((northing % 100_000) / unit);
   return `${squareLetters(easting, northing)} ${String(e).padStart(half, '0')} ${String(n).padStart(half, '0')}`;

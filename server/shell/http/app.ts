@@ -24,6 +24,8 @@ import type { Users } from '../auth/users.ts';
 import type { Clock } from '../../core/clock.ts';
 import { coverRoutes } from './cover.ts';
 import { etaRoutes } from './eta.ts';
+import { placeRoutes } from './places.ts';
+import type { Gazetteer } from '../../core/places/gazetteer.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import type { CoverService } from '../cover/service.ts';
 
@@ -52,6 +54,8 @@ export interface AppDeps {
   cover?: CoverService | undefined;
   /** Journey times over the loaded road network (GET /api/eta). */
   planner?: JourneyPlanner | undefined;
+  /** The gazetteer (GET /api/places), built at start from the scenario and the road names. */
+  places: Gazetteer;
   /** Is the operating picture pushed at /ws/cop (GET /api/ui-config: features.cop)? */
   copServed: boolean;
   /** Optional online basemap for the screens (GET /api/ui-config). */
@@ -93,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', incidentRoutes(deps));
   app.use('/api', coverRoutes(deps));
   app.use('/api', etaRoutes(deps));
+  app.use('/api', placeRoutes(deps));
   app.use(
     '/api',
     uiRoutes({

@@ -295,6 +295,31 @@ export function openApiDocument(): Json {
           },
         ),
       },
+      '/api/places': {
+        get: op(
+          'The gazetteer, best first: towns, stations, posts, roads, junctions ("A / B"), postcodes, OS grid references and coordinates, each with its point, the point snapped onto the road network and its grid reference.',
+          {
+            parameters: [
+              {
+                name: 'q',
+                in: 'query',
+                required: true,
+                schema: { type: 'string', minLength: 1, maxLength: 200 },
+                description:
+                  'What was typed: "Stevenage", "bounds gr", "High Street / Station Road", "TL 2404 2396", "51.9, -0.2".',
+              },
+              {
+                name: 'limit',
+                in: 'query',
+                required: false,
+                schema: { type: 'integer', minimum: 1, maximum: 20 },
+                description: 'At most this many answers (default 10).',
+              },
+            ],
+            responses: { '200': json(any), ...errors(400, 401) },
+          },
+        ),
+      },
       '/api/ui-config': { get: op('Settings for the screens (features, basemap tiles).') },
       '/api/basemap': { get: op('The offline basemap drawn from the loaded road network.') },
       '/osmand/': {
