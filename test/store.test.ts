@@ -148,7 +148,7 @@ test('a database from a newer server is refused, not silently used', () => {
     Store.open(db.path);
     assert.unreachable('should refuse');
   } catch (e) {
-    assert.is((e as JcrError).code, 'JCR_NOT_READY');
+    assert.is((e as JcrError).code, 'JCR_DB_TOO_NEW');
   }
   db.done();
 });

@@ -63,6 +63,19 @@ export const ERRORS = {
       'Another agency still has resources committed to the incident (details.agencies, details.resourceIds): it stands them down first, or the duty officer forces the close with a reason.',
   },
 
+  // The database at start-up (the process exits with one line naming the code)
+  JCR_DB_CORRUPT: {
+    status: 503,
+    close: 1011,
+    description:
+      'The database file is not a SQLite database, is truncated or fails PRAGMA quick_check: restore a backup.',
+  },
+  JCR_DB_TOO_NEW: {
+    status: 503,
+    close: 1011,
+    description: 'The database was written by a newer server (its schema version is above this one).',
+  },
+
   // Scenario files
   JCR_SCENARIO_INVALID: { status: 422, close: 4422, description: 'The scenario file is malformed or inconsistent.' },
 

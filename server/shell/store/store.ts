@@ -48,11 +48,17 @@ export class Store {
     } catch (e) {
       throw new JcrError('JCR_NOT_READY', `cannot open database ${path}: ${(e as Error).message}`);
     }
-    if (path !== ':memory:') db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
-    return new Store(db, path);
+    try {
+      if (path !== ':memory:') db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      checkIntact(db, path);
+      migrate(db, path);
+      return new Store(db, path);
+    } catch (e) {
+      db.close();
+      throw damaged(e, path);
+    }
   }
 
   get schemaVersion(): number {
@@ -101,12 +107,38 @@ export class Store {
   }
 }
 
-function migrate(db: Db): void {
+/**
+ * `PRAGMA quick_check` at start: a damaged page found now is one clear refusal, not a crash
+ * mid-shift when the replay or a query reaches it. (It reads every page, O(file size), but skips
+ * the index-content cross-checks of integrity_check.)
+ */
+function checkIntact(db: Db, path: string): void {
+  const rows = db.pragma('quick_check(1)') as Array<{ quick_check: string }>;
+  // One line: SQLite's report spans several ("*** in database main ***\nTree 2 page 40: ...").
+  const first = (rows[0]?.quick_check ?? 'no answer').replace(/\s+/g, ' ');
+  if (first !== 'ok')
+    throw new JcrError('JCR_DB_CORRUPT', `database ${path} failed its integrity check (${first.slice(0, 200)})`);
+}
+
+/** SQLite's words for a file that is not (or no longer) a whole database. */
+const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_VTAB']);
+
+/** Any failure to open: JcrErrors as they are, SQLite's corruption codes as JCR_DB_CORRUPT. */
+function damaged(e: unknown, path: string): unknown {
+  if (e instanceof JcrError) return e;
+  const code = (e as { code?: unknown }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  if (typeof code === 'string' && CORRUPT_CODES.has(code))
+    return new JcrError('JCR_DB_CORRUPT', `database ${path} is damaged or not a database (${message})`);
+  return new JcrError('JCR_NOT_READY', `cannot open database ${path}: ${message}`);
+}
+
+function migrate(db: Db, path: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new JcrError(
-      'JCR_NOT_READY',
-      `database schema v${current} is newer than this server (v${MIGRATIONS.length})`,
+      'JCR_DB_TOO_NEW',
+      `database ${path} has schema v${current}, newer than this server's v${MIGRATIONS.length}: run the newer server or restore a backup`,
     );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
