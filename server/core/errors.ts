@@ -23,6 +23,12 @@ export const ERRORS = {
   JCR_MALFORMED_JSON: { status: 400, close: 1007, description: 'The body is not valid JSON.' },
   JCR_UNAUTHENTICATED: { status: 401, close: 4401, description: 'No valid credentials were presented.' },
   JCR_FORBIDDEN: { status: 403, close: 4403, description: 'The signed-in role may not do this.' },
+  JCR_CROSS_ORIGIN: {
+    status: 403,
+    close: 4403,
+    description:
+      "A change or /ws/cop upgrade made with the session cookie did not come from this server's own pages (Origin, else Sec-Fetch-Site).",
+  },
   JCR_NOT_FOUND: { status: 404, close: 4404, description: 'No such resource, incident or route.' },
   JCR_CONFLICT: { status: 409, close: 4409, description: 'The change conflicts with the current state.' },
   JCR_INVALID_TRANSITION: {
@@ -34,6 +40,11 @@ export const ERRORS = {
     status: 413,
     close: 1009,
     description: 'The body or frame exceeds the documented size limit.',
+  },
+  JCR_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    close: 4415,
+    description: 'A request body was sent with a Content-Type other than application/json.',
   },
   JCR_RATE_LIMITED: { status: 429, close: 1008, description: 'Too many requests or frames; slow down.' },
   JCR_INTERNAL: { status: 500, close: 1011, description: 'An unexpected server error; nothing was changed.' },

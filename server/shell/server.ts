@@ -155,6 +155,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     limits: opts.copLimits ?? {},
     token: opts.copToken,
     users,
+    publicUrl: opts.publicUrl,
     cover,
   });
   registerMetrics(metrics, { avl, avlWs, cop, cover });

@@ -2,15 +2,19 @@ import type { IncomingMessage } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { roleAgency } from '../../core/auth/roles.ts';
 import type { CopPrincipal } from '../../core/cop/hub.ts';
+import { JcrError } from '../../core/errors.ts';
 import type { Users } from '../auth/users.ts';
 import { presentedToken } from '../avl/feeds.ts';
 import { parseCookies, SESSION_COOKIE } from '../http/auth.ts';
+import { crossOriginProblem } from '../http/origin.ts';
 
 export interface CopAuthOptions {
   /** The configured COP token (--cop-token / JCR_COP_TOKEN), for screens without a user session. */
   token?: string | undefined;
   /** Signed-in users: a live session (Bearer or the session cookie) may watch the picture. */
   users?: Users | undefined;
+  /** The public URL (--public-url): a page there may open the picture with its cookie. */
+  publicUrl?: string | undefined;
 }
 
 function sha(s: string): Buffer {
@@ -23,13 +27,17 @@ function sha(s: string): Buffer {
  * token. A token comes as `Authorization: Bearer T` or `?token=T` (browsers cannot set headers on a
  * WebSocket). There is no anonymous access, not even from loopback: a reverse proxy on the same
  * host would make every client a loopback client, and the picture carries every agency's incidents.
+ * The cookie is ambient (another port or a sibling subdomain is the same site), so an upgrade it
+ * authenticates must come from this server's own pages: otherwise JcrError JCR_CROSS_ORIGIN.
  */
 export function authenticateCop(req: IncomingMessage, opts: CopAuthOptions): CopPrincipal | null {
   const presented = presentedToken(req.headers.authorization, req.url);
   const sessionTok = presented ?? parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+  let crossOrigin: string | null = null;
   if (opts.users && sessionTok) {
     const user = opts.users.session(sessionTok);
-    if (user) {
+    if (user && presented === undefined) crossOrigin = crossOriginProblem(req.headers, opts.publicUrl);
+    if (user && crossOrigin === null) {
       // A dispatcher sees their own agency's incidents only, as GET /api/incidents answers them.
       const own = roleAgency(user.role);
       return { id: user.username, via: 'session', incidentScope: own === 'all' || own === null ? null : own };
@@ -38,5 +46,6 @@ export function authenticateCop(req: IncomingMessage, opts: CopAuthOptions): Cop
   // Compare digests: equal length, constant time, whatever was presented.
   if (opts.token && presented !== undefined && timingSafeEqual(sha(presented), sha(opts.token)))
     return { id: 'cop-token', via: 'token' };
+  if (crossOrigin !== null) throw new JcrError('JCR_CROSS_ORIGIN', `/ws/cop refused: ${crossOrigin}`);
   return null;
 }

@@ -28,6 +28,8 @@ export interface CopWsOptions {
   /** --cop-token / JCR_COP_TOKEN; unset = signed-in sessions only. */
   token?: string | undefined;
   users?: Users | undefined;
+  /** The public URL (--public-url): an allowed Origin for a cookie-authenticated upgrade. */
+  publicUrl?: string | undefined;
   /** Defaults to the engine's onPositions (accepted AVL batches). */
   positions?: PositionSource;
   /** Defaults to a random id per start. */
@@ -81,7 +83,14 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
   });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const principal = authenticateCop(req, { token: opts.token, users: opts.users });
+    let principal;
+    try {
+      principal = authenticateCop(req, { token: opts.token, users: opts.users, publicUrl: opts.publicUrl });
+    } catch (e) {
+      if (!isJcrError(e)) throw e;
+      refuse(socket, e.code, e.message);
+      return;
+    }
     if (!principal) {
       refuse(
         socket,

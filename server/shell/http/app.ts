@@ -16,6 +16,7 @@ import type { AvlService } from '../avl/service.ts';
 import { osmandRoutes } from '../avl/osmand.ts';
 import { apiGate, authenticate, authRoutes } from './auth.ts';
 import { clientAddress } from './client-address.ts';
+import { crossSiteGuard } from './origin.ts';
 import { noStore, securityHeaders } from './security.ts';
 import { healthRoutes, recommendTimer } from './health.ts';
 import type { Metrics } from '../metrics.ts';
@@ -69,6 +70,8 @@ export function createApp(deps: AppDeps): Express {
   const https = deps.publicUrl?.startsWith('https:') ?? false;
   app.use(securityHeaders({ ...(deps.tiles ? { tileOrigin: tileOrigin(deps.tiles.url) } : {}), hsts: https }));
   app.use('/api', noStore);
+  // Before the body parser: a change must be JSON and, made with the cookie, from our own pages.
+  app.use('/api', crossSiteGuard(deps.publicUrl));
   app.use('/api', recommendTimer(deps.metrics));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(authenticate(deps.users));

@@ -41,7 +41,12 @@ export function upgradeRouter(http: Server): UpgradeRouter {
   };
 }
 
-const REASONS: Partial<Record<number, string>> = { 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests' };
+const REASONS: Partial<Record<number, string>> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+};
 
 /**
  * Answer an upgrade request with a plain HTTP error (no WebSocket is opened). A 401 names the
