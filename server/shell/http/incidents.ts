@@ -17,10 +17,16 @@ import { ResourceStatus } from '../../core/fleet/status.ts';
 import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
 import type { Engine } from '../engine.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
+import { plannerSnap, type Gazetteer, type LocationDescription } from '../../core/places/gazetteer.ts';
+import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import { asObject, bool, idList, listOf, noUnknown, num, oneOf, str, type Body } from './body.ts';
 
 export interface IncidentRouteDeps {
   engine: Engine;
+  /** Names the incident's location (road, town, grid reference); see server/core/places/. */
+  places?: Gazetteer | undefined;
+  /** Snaps a new incident onto the road network; beyond its allowance create needs confirmOffRoad. */
+  planner?: JourneyPlanner | undefined;
   /** Journey times and cover; without it the recommendation answers JCR_NOT_READY. */
   mobilisation?: Mobilisation | undefined;
 }
@@ -102,9 +108,44 @@ function methane(b: Body): Partial<Methane> | undefined {
   return out;
 }
 
-export function incidentJson(engine: Engine, inc: Incident) {
+/**
+ * Where an incident is, for the screens: its nearest named road, town and grid reference ("A602,
+ * near Stevenage · TL 2453 2310"), and where it meets the road network: the snapped point and how
+ * far, or `offRoad` in words when no drivable road is within the allowance.
+ */
+export interface IncidentLocation extends LocationDescription {
+  snapped: { lat: number; lon: number; distanceM: number } | null;
+  offRoad: string | null;
+}
+
+export type Locate = (lat: number, lon: number) => IncidentLocation;
+
+/** A Locate over the gazetteer and the planner's snapping (either may be missing). */
+export function locator(places: Gazetteer | undefined, planner: JourneyPlanner | undefined): Locate | undefined {
+  if (!places) return undefined;
+  const snap = planner ? plannerSnap(planner) : null;
+  return (lat, lon) => {
+    const s = snap ? snap(lat, lon) : null;
+    return {
+      ...places.describe(lat, lon),
+      snapped: s ? { lat: round6(s.lat), lon: round6(s.lon), distanceM: Math.round(s.distanceM * 10) / 10 } : null,
+      offRoad: snap && !s ? `no road within ${planner!.maxSnapM} m` : null,
+    };
+  };
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+export function incidentJson(engine: Engine, inc: Incident, locate?: Locate) {
   const type = engine.room.scenario.incidentTypes.find((t) => t.id === inc.typeId);
-  return { ...inc, typeName: type?.name ?? inc.typeId, visibleTo: visibleTo(inc) };
+  return {
+    ...inc,
+    typeName: type?.name ?? inc.typeId,
+    visibleTo: visibleTo(inc),
+    ...(locate ? { location: locate(inc.lat, inc.lon) } : {}),
+  };
 }
 
 /** Run the recommender for an incident now. JCR_NOT_READY without a road network. */
@@ -122,8 +163,9 @@ export function recommendFor(engine: Engine, mob: Mobilisation | undefined, inc:
   });
 }
 
-export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Router {
+export function incidentRoutes({ engine, mobilisation, places, planner }: IncidentRouteDeps): Router {
   const r = Router();
+  const locate = locator(places, planner);
   const room = engine.room;
   const book = room.incidents;
   const ctxOf = (a: Acting) => ({ origin: 'operator' as const, actor: a.actor });
@@ -136,11 +178,19 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
 
   r.post('/incidents', (req, res) => {
     const b = asObject(req.body);
-    noUnknown(b, INCIDENT_FIELDS);
+    noUnknown(b, [...INCIDENT_FIELDS, 'confirmOffRoad']);
     const a = acting(res, b);
     const typeId = str(b, 'typeId', { max: 64 });
     const lat = num(b, 'lat', { min: -90, max: 90 });
     const lon = num(b, 'lon', { min: -180, max: 180 });
+    // Off the road network no journey time can be predicted: the dispatcher must say so knowingly.
+    const confirmOffRoad = bool(b, 'confirmOffRoad') ?? false;
+    if (planner && !confirmOffRoad && plannerSnap(planner)(lat, lon) === null)
+      throw new JcrError(
+        'JCR_OFF_ROAD',
+        `no drivable road within ${planner.maxSnapM} m of ${lat},${lon}: nothing was created. Move the point onto a road, or confirm (confirmOffRoad: true) to create it off the network, where no resource can be proposed`,
+        { path: 'lat' },
+      );
     const address = str(b, 'address', { optional: true, max: 500 });
     const p = priority(b);
     const m = methane(b);
@@ -165,7 +215,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     res
       .status(201)
       .location(`/api/incidents/${id}`)
-      .json(incidentJson(engine, book.require(id)));
+      .json(incidentJson(engine, book.require(id), locate));
   });
 
   r.get('/incidents', (req, res) => {
@@ -183,7 +233,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
 
   r.get('/incidents/:id', (req, res) => {
     const a = acting(res, undefined);
-    res.json(incidentJson(engine, getVisible(req.params.id, a)));
+    res.json(incidentJson(engine, getVisible(req.params.id, a), locate));
   });
 
   r.patch('/incidents/:id', (req, res) => {
@@ -217,7 +267,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
       },
       ctxOf(a),
     );
-    res.json(incidentJson(engine, book.require(req.params.id)));
+    res.json(incidentJson(engine, book.require(req.params.id), locate));
   });
 
   r.post('/incidents/:id/close', (req, res) => {
@@ -235,8 +285,17 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
       },
       ctxOf(a),
     );
-    res.json(incidentJson(engine, book.require(req.params.id)));
+    res.json(incidentJson(engine, book.require(req.params.id), locate));
   });
+
+  /** Never an empty proposal without a reason: why nothing is proposed, in words, else null. */
+  const emptyReason = (rec: Recommendation, inc: Incident): string | null => {
+    if (rec.proposed.length > 0) return null;
+    if (planner && plannerSnap(planner)(inc.lat, inc.lon) === null)
+      return `no road within ${planner.maxSnapM} m of the incident: no journey time can be predicted, so no resource is proposed`;
+    if (rec.lines.length === 0) return 'the incident type has no predetermined attendance';
+    return 'no suitable resource is available and able to reach the incident (see excluded)';
+  };
 
   /** The recommendation, recorded in the log as shown (incident.recommended) before it is returned. */
   r.get('/incidents/:id/recommendation', (req, res) => {
@@ -249,7 +308,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
       { type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) },
       ctxOf(a),
     );
-    res.json({ recommendationSeq: ev?.seq ?? null, ...rec });
+    res.json({ recommendationSeq: ev?.seq ?? null, ...rec, emptyReason: emptyReason(rec, inc) });
   });
 
   /**
@@ -302,7 +361,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     const decision = events.find((e) => e.type === 'incident.decision');
     res.json({
       decision: decision?.type === 'incident.decision' ? decision.data : null,
-      incident: incidentJson(engine, book.require(inc.id)),
+      incident: incidentJson(engine, book.require(inc.id), locate),
     });
   });
 
@@ -321,7 +380,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
       { type: 'resource.setStatus', resourceId, status: ResourceStatus.AT_SCENE, incidentId: inc.id },
       ctxOf(a),
     );
-    res.json(incidentJson(engine, book.require(inc.id)));
+    res.json(incidentJson(engine, book.require(inc.id), locate));
   });
 
   /** A joint request: the acting agency asks another to attend. */
@@ -345,7 +404,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
     );
     res.status(201).json({
       requestId: ev?.type === 'incident.assistanceRequested' ? ev.data.requestId : null,
-      incident: incidentJson(engine, book.require(inc.id)),
+      incident: incidentJson(engine, book.require(inc.id), locate),
     });
   });
 
@@ -362,7 +421,7 @@ export function incidentRoutes({ engine, mobilisation }: IncidentRouteDeps): Rou
       { type: 'incident.acceptAssistance', incidentId: inc.id, requestId: req.params.requestId, actingAgency: agency },
       ctxOf(a),
     );
-    res.json(incidentJson(engine, book.require(inc.id)));
+    res.json(incidentJson(engine, book.require(inc.id), locate));
   });
 
   /** The audit timeline: every event of the incident, with who, where from and when. */

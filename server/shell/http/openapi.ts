@@ -137,8 +137,20 @@ export function openApiDocument(): Json {
       },
       '/api/incidents': {
         post: op('Create an incident (type, location, priority, METHANE, lead and supporting agencies).', {
-          ...body(obj(incidentFields, ['typeId', 'lat', 'lon'])),
-          responses: { '201': json(ref('Incident'), 'Created'), ...errors(400, 403) },
+          ...body(
+            obj(
+              {
+                ...incidentFields,
+                confirmOffRoad: {
+                  type: 'boolean',
+                  description:
+                    'Create it even if no drivable road is within the snapping allowance (else 422 JCR_OFF_ROAD).',
+                },
+              },
+              ['typeId', 'lat', 'lon'],
+            ),
+          ),
+          responses: { '201': json(ref('Incident'), 'Created'), ...errors(400, 403, 422) },
         }),
         get: op('List incidents (open by default), optionally only those visible to an agency.', {
           parameters: [
