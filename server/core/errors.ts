@@ -179,6 +179,12 @@ export const ERRORS = {
     close: 4422,
     description: 'The reported accuracy radius is worse than the accepted threshold.',
   },
+  JCR_AVL_BUSY: {
+    status: 503,
+    close: 1013,
+    description:
+      'The position history writer is behind (a slow disk, or the database locked): the whole batch is refused, nothing changed; resend it after a pause.',
+  },
   JCR_AVL_MALFORMED_FRAME: {
     status: 400,
     close: 1007,

@@ -1,8 +1,8 @@
 /**
  * Child process for test/avl-history-thread.test.ts: `history-crash-child.ts FILE ROWS BATCHES`,
  * a ThreadedHistoryWriter on the database file FILE, driven by a manual timer. For each batch b = 1..BATCHES it pushes ROWS rows (resource
- * `B{b}`, fix times b*1000+i) and then fires one hand-off tick, printing `handed b` once the tick
- * has returned. After the last batch it pushes one more batch into the buffer without a tick,
+ * `B{b}`, fix times b*1000+i) and then hands it off (retrying while the writer is busy with the
+ * previous one), printing `handed b` once it is handed over. After the last batch it pushes one more batch into the buffer without a tick,
  * prints `buffered`, and waits to be killed with SIGKILL.
  */
 import { fakeClock } from '../../server/core/clock.ts';
@@ -44,7 +44,9 @@ const push = (b: number) => {
 };
 for (let b = 1; b <= BATCHES; b++) {
   push(b);
-  timer.tick();
+  // A hand-off is put off while the previous batch is being written (the event loop never waits):
+  // retry, as the next tick would, until this batch is handed over.
+  while (h.flush() === 0) await new Promise((r) => setTimeout(r, 1));
   process.stdout.write(`handed ${b}\n`);
 }
 push(BATCHES + 1);

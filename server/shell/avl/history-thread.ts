@@ -35,15 +35,16 @@ export interface ThreadedHistoryOptions extends HistoryOptions {
  * Rows are copied into one of two shared Float64Array buffers (no allocation per report; strings
  * as indices into a table whose new entries travel with the hand-off). Every tickMs/2 the buffer
  * is handed to the worker, which writes it in one transaction; the main thread fills the other
- * buffer meanwhile. Before each hand-off the main thread waits until the previous batch is
- * committed. That wait is the back-pressure (if the disk cannot keep up, ingest slows rather than
- * memory growing) and the crash bound: at any moment the uncommitted rows are at most the batch
- * being written plus the one being filled, i.e. positions received in at most the last tickMs
- * (two half-ticks), and at most maxPending rows (each buffer holds maxPending/2; a full buffer is
- * handed off early). Status changes never pass through here: they are appended to the event log on
+ * buffer meanwhile. The main thread never waits for the writer: while the previous batch is
+ * not yet committed (a slow disk, or a write lock held by another process) a hand-off is put off
+ * and the current buffer keeps filling. When it is full, `room` is 0 and the AVL service refuses
+ * whole batches with JCR_AVL_BUSY (back-pressure on the senders, not on the event loop; issue 15
+ * item 10). The crash bound: the uncommitted rows are at most the batch being written plus the one
+ * being filled, i.e. at most maxPending rows (each buffer holds maxPending/2; a full buffer is
+ * handed off early), and with a disk that keeps up, positions received in the last tickMs. Status changes never pass through here: they are appended to the event log on
  * the main connection before their ack.
  *
- * If the worker dies or stalls for stallLimitMs, its uncommitted batch is counted as dropped
+ * If the worker dies or has not committed a batch for stallLimitMs, its uncommitted batch is counted as dropped
  * (onError) and the history is written in-process on the main connection from then on.
  */
 export class ThreadedHistoryWriter implements PositionHistory {
@@ -64,6 +65,8 @@ export class ThreadedHistoryWriter implements PositionHistory {
   /** Seq of the last batch handed off, and its row count. */
   private sent = 0;
   private sentRows = 0;
+  /** performance.now() of the last hand-off, for the stall limit. */
+  private sentAt = 0;
   /** Set once the worker has failed: rows are then written in-process with this. */
   private fallback: PositionRowWriter | undefined;
   private local = { written: 0, pruned: 0, flushes: 0, dropped: 0 };
@@ -128,7 +131,20 @@ export class ThreadedHistoryWriter implements PositionHistory {
     return this.fallback !== undefined;
   }
 
+  /** Rows push() can take now without waiting for the writer; the AVL service refuses batches beyond it. */
+  get room(): number {
+    if (this.fallback || this.closed) return Number.POSITIVE_INFINITY;
+    const handOffFree = Atomics.load(this.ctrl, COMMITTED) >= this.sent;
+    return this.capacity - this.count + (handOffFree ? this.capacity : 0);
+  }
+
   push(r: AvlReportIn, resourceId: string, live: boolean, feedId: string, receivedAt: number): void {
+    // Both buffers full: only a caller that ignored `room` gets here (tests, the crash child); the
+    // AVL service never does, so the event loop never waits on the writer.
+    if (this.count >= this.capacity) {
+      this.waitOrFail();
+      this.flush();
+    }
     putRow(
       this.bufs[this.cur] as Float64Array,
       this.count++,
@@ -142,9 +158,9 @@ export class ThreadedHistoryWriter implements PositionHistory {
   }
 
   /**
-   * Hand the filled buffer to the worker, after waiting for the previous batch to be committed
-   * (usually long done). Returns the rows handed over. Empty batches are handed over too: the
-   * worker prunes by retention on every one.
+   * Hand the filled buffer to the worker if the previous batch is committed (usually long done);
+   * otherwise put it off and return 0, never waiting. Returns the rows handed over. Empty batches
+   * are handed over too: the worker prunes by retention on every one.
    */
   flush(): number {
     const n = this.count;
@@ -153,7 +169,8 @@ export class ThreadedHistoryWriter implements PositionHistory {
       return 0;
     }
     if (this.fallback) return this.writeInProcess(n);
-    if (!this.waitCommitted(this.sent)) {
+    if (Atomics.load(this.ctrl, COMMITTED) < this.sent) {
+      if (performance.now() - this.sentAt < this.stallLimitMs) return 0;
       this.fail(new Error(`history writer thread stalled for ${this.stallLimitMs} ms`));
       return this.writeInProcess(n);
     }
@@ -168,17 +185,21 @@ export class ThreadedHistoryWriter implements PositionHistory {
       fresh,
     };
     this.worker.postMessage(m);
+    this.sentAt = performance.now();
     this.sentRows = n;
     this.cur ^= 1;
     this.count = 0;
     return n;
   }
 
-  /** Flush and wait until every row pushed so far is committed. */
+  /**
+   * Flush and wait until every row pushed so far is committed: for shutdown and tests only (it
+   * blocks the thread; ingest never calls it).
+   */
   sync(): void {
+    this.waitOrFail();
     this.flush();
-    if (!this.fallback && !this.waitCommitted(this.sent))
-      this.fail(new Error(`history writer thread stalled for ${this.stallLimitMs} ms`));
+    this.waitOrFail();
   }
 
   close(): void {
@@ -192,6 +213,12 @@ export class ThreadedHistoryWriter implements PositionHistory {
     while (Atomics.load(this.ctrl, CLOSED) === 0 && performance.now() < deadline)
       Atomics.wait(this.ctrl, CLOSED, 0, 100);
     if (Atomics.load(this.ctrl, CLOSED) === 0) void this.worker.terminate();
+  }
+
+  /** Block until the last hand-off is committed, at most stallLimitMs; then give up on the thread. */
+  private waitOrFail(): void {
+    if (!this.fallback && !this.closed && !this.waitCommitted(this.sent))
+      this.fail(new Error(`history writer thread stalled for ${this.stallLimitMs} ms`));
   }
 
   /** Block until batch `seq` is done, at most stallLimitMs. */

@@ -47,6 +47,8 @@ export interface PositionHistory {
   close(): void;
   /** Rows buffered or being written, not yet committed. */
   readonly pending: number;
+  /** Rows push() can take now without the event loop waiting on the database (AvlService pushes back beyond it). */
+  readonly room: number;
   /** Rows committed, rows pruned by retention, transactions committed, rows lost to failed writes. */
   readonly written: number;
   readonly pruned: number;
@@ -113,6 +115,10 @@ export class HistoryWriter implements PositionHistory {
 
   get pending(): number {
     return this.count;
+  }
+  /** A full buffer is written at once, in-process: always room. */
+  get room(): number {
+    return Number.POSITIVE_INFINITY;
   }
 
   push(r: AvlReportIn, resourceId: string, live: boolean, feedId: string, receivedAt: number): void {

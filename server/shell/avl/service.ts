@@ -92,15 +92,16 @@ export class AvlService {
     this.stats.batches++;
     if (!this.rate.take(feed.id, Math.max(1, reports.length))) {
       this.stats.rateLimited += reports.length;
-      this.stats.rejected += reports.length;
-      this.rejectedByCode.set('JCR_RATE_LIMITED', (this.rejectedByCode.get('JCR_RATE_LIMITED') ?? 0) + reports.length);
-      const message = `feed over ${this.limits.feedReportsPerS} reports/s (burst ${this.limits.feedBurstReports}); batch refused`;
-      return {
-        accepted: 0,
-        rejected: reports.map((_, index) => ({ index, code: 'JCR_RATE_LIMITED' as const, message })),
-        moved: [],
-      };
+      return this.refuseAll(
+        reports,
+        'JCR_RATE_LIMITED',
+        `feed over ${this.limits.feedReportsPerS} reports/s (burst ${this.limits.feedBurstReports}); batch refused`,
+      );
     }
+    // The history writer is behind (slow disk, or the database locked by another process): push
+    // back on the sender rather than make the event loop wait on the database. Nothing changes.
+    if (reports.length > this.history.room)
+      return this.refuseAll(reports, 'JCR_AVL_BUSY', 'position history is behind; resend the batch later');
     const now = (this.batchNow = this.clock());
     const out = this.core.ingestBatch(reports, feed, now, this.sink);
     this.stats.accepted += out.accepted;
@@ -108,6 +109,17 @@ export class AvlService {
     for (const r of out.rejected) this.rejectedByCode.set(r.code, (this.rejectedByCode.get(r.code) ?? 0) + 1);
     if (out.moved.length > 0) this.engine.notifyPositions(out.moved);
     return out;
+  }
+
+  /** Refuse every report of a batch with one code; nothing changes. */
+  private refuseAll(
+    reports: readonly AvlReportIn[],
+    code: 'JCR_RATE_LIMITED' | 'JCR_AVL_BUSY',
+    message: string,
+  ): BatchOutcome {
+    this.stats.rejected += reports.length;
+    this.rejectedByCode.set(code, (this.rejectedByCode.get(code) ?? 0) + reports.length);
+    return { accepted: 0, rejected: reports.map((_, index) => ({ index, code, message })), moved: [] };
   }
 
   /** Resolves once the history writer is ready (the writer thread has opened its connection). */

@@ -1,0 +1,69 @@
+/**
+ * Issue 15 item 10: the event loop never waits on the database. With another process holding the
+ * database's write lock, the position-history hand-off is put off instead of waited for, ingest
+ * pushes back with JCR_AVL_BUSY once the buffers are full (nothing changes), and /api/health
+ * answers. When the lock goes, every accepted row is written.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fakeClock } from '../server/core/clock.ts';
+import { createLogger } from '../server/shell/log.ts';
+import { startServer } from '../server/shell/server.ts';
+import { miniScenario } from './fixtures/mini-scenario.ts';
+import { DEV_TOKEN, report, T0 } from './support/avl.ts';
+import { manualTimer } from './support/timers.ts';
+
+test('item 10: with the database write-locked elsewhere, ingest pushes back with JCR_AVL_BUSY and health answers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jcr-locked-'));
+  const file = join(dir, 'jcr.sqlite');
+  const timer = manualTimer();
+  const server = await startServer({
+    scenario: miniScenario(),
+    db: file,
+    port: 0,
+    clock: fakeClock(T0).now,
+    logger: createLogger('silent'),
+    avlToken: DEV_TOKEN,
+    // Two buffers of two rows each.
+    avlLimits: { historyMaxPending: 4 },
+    timers: timer,
+  });
+  const lock = new Database(file);
+  try {
+    await server.avl.ready();
+    const feed = server.avl.feeds.authenticate(DEV_TOKEN)!;
+    const fix = (id: string, dt: number) => report(id, 51.8, -0.2, T0 - 60_000 + dt);
+    lock.exec('BEGIN EXCLUSIVE');
+    // Handed to the writer thread, which now waits for the lock (on its own thread).
+    assert.is(server.avl.ingest([fix('HAT1', 0)], feed).accepted, 1);
+    timer.tick();
+    // The second buffer fills; the tick puts the hand-off off instead of waiting.
+    assert.is(server.avl.ingest([fix('HAT2', 0), fix('WGC1', 0)], feed).accepted, 2);
+    timer.tick();
+    const busy = server.avl.ingest([fix('PC1', 0)], feed);
+    assert.equal([busy.accepted, busy.rejected.map((r) => r.code)], [0, ['JCR_AVL_BUSY']]);
+    assert.is(server.engine.room.fleet.require('PC1').fixTimeMs, 0, 'nothing changed');
+    assert.is(server.avl.history.room, 0);
+    const health = await fetch(`${server.url}/api/health`);
+    assert.is(health.status, 200);
+    // The lock goes: every accepted row reaches the table, and ingest takes reports again.
+    lock.exec('ROLLBACK');
+    server.avl.history.sync();
+    assert.equal(lock.prepare('SELECT resource_id AS id FROM positions ORDER BY id').all(), [
+      { id: 'HAT1' },
+      { id: 'HAT2' },
+      { id: 'WGC1' },
+    ]);
+    assert.is(server.avl.ingest([fix('PC1', 0)], feed).accepted, 1);
+  } finally {
+    lock.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
