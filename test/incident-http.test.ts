@@ -186,6 +186,7 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
           arrivedAt: T0 + 120_000,
           leftAt: T0 + 720_000,
           arrivalSource: 'operator',
+          line: 'pump',
         },
         {
           resourceId: 'WGC1',
@@ -194,6 +195,7 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
           arrivedAt: null,
           leftAt: T0 + 720_000,
           arrivalSource: null,
+          line: 'pump',
         },
       ],
     ],

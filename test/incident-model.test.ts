@@ -116,6 +116,7 @@ test('lifecycle: received → mobilising → in attendance → closed, with per-
       arrivedAt: T0 + 270_000,
       leftAt: T0 + 870_000,
       arrivalSource: 'avl',
+      line: 'pump',
     },
     {
       resourceId: 'WGC1',
@@ -124,6 +125,7 @@ test('lifecycle: received → mobilising → in attendance → closed, with per-
       arrivedAt: null,
       leftAt: T0 + 870_000,
       arrivalSource: null,
+      line: 'pump',
     },
   ]);
   // Closing stood both down.
@@ -191,7 +193,7 @@ test('mobilise: a choice other than the proposal needs a reason; the decision is
           actingAgency: null,
         },
       ],
-      ['resource.status', 'bob', { resourceId: 'HAT2', status: 3, incidentId: 'INC-1' }],
+      ['resource.status', 'bob', { resourceId: 'HAT2', status: 3, incidentId: 'INC-1', line: 'pump' }],
     ],
   );
   // Already committed: refused, naming the element.

@@ -119,6 +119,17 @@ test('an agency-restricted line needs that agency, or a resource shared with it'
   assert.is(validateScenario(r, 'scenario.json').resources[4]!.sharedWith?.[0], 'police');
 });
 
+test('one line per capability: a capability listed twice in an attendance is refused', () => {
+  const r = raw();
+  (list(r, 'incidentTypes')[0]!['attendance'] as Record<string, unknown>[]).push({ capability: 'pump', count: 1 });
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    [
+      'scenario.json: incidentTypes[0].attendance[1].capability: capability "pump" has a line already: one line per capability',
+    ],
+  );
+});
+
 test('duplicate ids: stations and posts share one namespace; resources, call signs, types, standards, demand', () => {
   const r = raw();
   list(r, 'posts')[0]!['id'] = 'F-HAT';

@@ -23,6 +23,8 @@ export interface ResourceStatusData {
   status: import('./fleet/status.ts').ResourceStatus;
   /** Incident or standby move that the status relates to, if any. */
   incidentId?: string;
+  /** Mobilising to an incident: the attendance line (capability) it is sent for. */
+  line?: string;
   lat?: number;
   lon?: number;
 }

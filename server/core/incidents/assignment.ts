@@ -42,8 +42,9 @@ interface Pair {
 /**
  * Choose who fills which slot so that the predetermined attendance is met fastest: take
  * (resource, line) pairs in order of arrival and keep a pair only if the slots can still be filled
- * as fully as before (maximum bipartite matching, Kuhn's algorithm; sizes are tiny). This gives
- * the smallest possible time for the last slot filled, and the earliest arrivals within it.
+ * as fully as before (maximum bipartite matching, Kuhn's algorithm; sizes are tiny), among the
+ * pairs that arrive no later than the bottleneck (`bottleneckPrefix`). This gives the smallest
+ * possible time for the last slot filled, and the earliest arrivals within it.
  */
 export function assign(
   lines: readonly Line[],
@@ -71,14 +72,15 @@ export function assign(
   const ids = [...new Set(edges.map((e) => e.id))];
   const fixed = new Map<string, number>(); // resource -> line
   const fixedPerLine = new Map<number, number>();
-  let best = maxMatching(lines, idx, ids, edges, fixed, fixedPerLine);
-  for (const e of edges) {
+  const usable = bottleneckPrefix(lines, idx, ids, edges);
+  let best = maxMatching(lines, idx, ids, usable, fixed, fixedPerLine);
+  for (const e of usable) {
     if (fixed.size >= slots) break;
     if (fixed.has(e.id)) continue;
     if ((fixedPerLine.get(e.line) ?? 0) >= lines[e.line]!.outstanding) continue;
     fixed.set(e.id, e.line);
     fixedPerLine.set(e.line, (fixedPerLine.get(e.line) ?? 0) + 1);
-    const m = maxMatching(lines, idx, ids, edges, fixed, fixedPerLine);
+    const m = maxMatching(lines, idx, ids, usable, fixed, fixedPerLine);
     if (m >= best) {
       best = m;
       out[e.line]!.push(e.id);
@@ -88,6 +90,33 @@ export function assign(
     }
   }
   return out;
+}
+
+/**
+ * The pairs that arrive no later than the bottleneck: the smallest arrival time T such that the
+ * pairs arriving by T fill as many slots as all pairs do (ties at T kept). Choosing only among
+ * them keeps a quick resource that fits two lines (a dog unit that can also search) from taking
+ * the line others fill as quickly, while its own line is left to one far away.
+ */
+function bottleneckPrefix(
+  lines: readonly Line[],
+  idx: readonly number[],
+  ids: readonly string[],
+  edges: readonly Pair[],
+): readonly Pair[] {
+  const none = new Map<never, never>();
+  const full = maxMatching(lines, idx, ids, edges, none, none);
+  if (full === 0) return [];
+  let lo = 0;
+  let hi = edges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (maxMatching(lines, idx, ids, edges.slice(0, mid + 1), none, none) >= full) hi = mid;
+    else lo = mid + 1;
+  }
+  let end = lo + 1;
+  while (end < edges.length && edges[end]!.eta === edges[lo]!.eta) end++;
+  return edges.slice(0, end);
 }
 
 /** How many slots can be filled with the fixed pairs kept: the fixed ones plus a maximum matching of the rest. */

@@ -107,6 +107,7 @@ export class IncidentBook {
         arrivedAt: null,
         leftAt: null,
         arrivalSource: null,
+        ...(d.line !== undefined ? { line: d.line } : {}),
       };
       inc.attendances.push(a);
       if (inc.status === 'received') inc.status = 'mobilising';
@@ -151,6 +152,7 @@ export class IncidentBook {
           requests: [],
           quicker: [],
           lastRecommendation: null,
+          lineChanges: [],
         };
         this.byId.set(inc.id, inc);
         this.log(inc.id, e);
@@ -178,7 +180,9 @@ export class IncidentBook {
       case 'incident.recommended': {
         const inc = this.byId.get(e.data.incidentId);
         if (!inc) return;
-        inc.lastRecommendation = { seq: e.seq, proposed: [...e.data.summary.proposed] };
+        const lineOf: Record<string, string> = {};
+        for (const l of e.data.summary.lines) for (const id of l.proposed ?? []) lineOf[id] = l.capability;
+        inc.lastRecommendation = { seq: e.seq, proposed: [...e.data.summary.proposed], lineOf };
         this.log(inc.id, e);
         return;
       }

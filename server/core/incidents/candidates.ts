@@ -7,29 +7,27 @@
 import type { Fleet, LiveResource } from '../fleet/fleet.ts';
 import { isDeployable, ResourceStatus, STATUS_NAMES } from '../fleet/status.ts';
 import { turnoutS } from '../graph/speed.ts';
-import type { Agency, AttendanceLine, IncidentType, ResourceDef, Scenario } from '../scenario/types.ts';
+import type { Agency, ResourceDef, Scenario } from '../scenario/types.ts';
 import { mayTask } from './access.ts';
+import { countCommitted, type LineSpec } from './lines.ts';
 
-/** Capabilities offered across services for a missing person. */
-export const MISSING_PERSON_OFFERS = ['drone', 'thermal-imaging'] as const;
+export { isMissingPerson, MISSING_PERSON_OFFERS } from './lines.ts';
 
 export type ExclusionReason =
-  'committed' | 'lacks-capability' | 'unavailable' | 'stale-position' | 'unreachable' | 'withheld-cover';
+  | 'committed'
+  | 'lacks-capability'
+  | 'unavailable'
+  | 'stale-position'
+  | 'unreachable'
+  | 'withheld-cover'
+  | 'co-responder-late';
 
-/** One line of the attendance as the recommender fills it. */
-export interface Line extends AttendanceLine {
-  offered: boolean;
-  coResponse: boolean;
-  /** Offered lines: only agencies other than this one. */
-  notAgency?: Agency;
+/** One line of the attendance as the recommender fills it (./lines.ts says what the lines are). */
+export interface Line extends LineSpec {
   /** Candidates to rank: outstanding + the extra ones shown, 0 when nothing is outstanding. */
   k: number;
   outstanding: number;
   attending: string[];
-}
-
-export function isMissingPerson(t: IncidentType): boolean {
-  return /missing/i.test(t.id) || /missing person/i.test(t.name);
 }
 
 /** Can this resource fill this line (capability and agency), whatever its status? */
@@ -94,52 +92,41 @@ export function profilesOf(resources: readonly ResourceDef[]): string[] {
   return p;
 }
 
+/** What the recommender reads of an incident's commitments: the line each open attendance was sent for. */
+export interface IncidentLinesInput {
+  id: string;
+  attendances?: readonly { resourceId: string; leftAt: number | null; line?: string }[];
+}
+
 /**
- * The lines to fill: the type's attendance, then (missing person) the other services' offers;
- * resources already attending fill them first, and each line ranks `extra` candidates beyond
- * what is still outstanding.
+ * The lines to fill (./lines.ts): resources already committed count against the line each was
+ * sent for (./lines.ts countCommitted), and each line ranks `extra` candidates beyond what is
+ * still outstanding.
  */
-export function buildLines(type: IncidentType, fleet: Fleet, incidentId: string, extra: number): Line[] {
-  const co = new Set(type.coResponse ?? []);
-  const lines: Line[] = type.attendance.map((l) => ({
-    ...l,
-    offered: false,
-    coResponse: co.has(l.capability),
-    k: 0,
-    outstanding: l.count,
-    attending: [],
-  }));
-  if (isMissingPerson(type)) {
-    for (const cap of MISSING_PERSON_OFFERS) {
-      lines.push({
-        capability: cap,
-        count: 1,
-        offered: true,
-        coResponse: false,
-        notAgency: type.leadAgency,
-        k: 0,
-        outstanding: 1,
-        attending: [],
-      });
-    }
+export function buildLines(
+  specs: readonly LineSpec[],
+  fleet: Fleet,
+  incident: IncidentLinesInput,
+  extra: number,
+): Line[] {
+  const lineOf = new Map<string, string>();
+  for (const a of incident.attendances ?? []) {
+    if (a.leftAt === null && a.line !== undefined) lineOf.set(a.resourceId, a.line);
   }
-  // Resources already attending fill lines first (in line order).
   const attending: LiveResource[] = [];
   for (const r of fleet.all()) {
-    if (r.incidentId === incidentId && (r.status === ResourceStatus.MOBILISED || r.status === ResourceStatus.AT_SCENE))
+    if (r.incidentId === incident.id && (r.status === ResourceStatus.MOBILISED || r.status === ResourceStatus.AT_SCENE))
       attending.push(r);
   }
   attending.sort((a, b) => (a.def.id < b.def.id ? -1 : 1));
-  const used = new Set<string>();
-  for (const line of lines) {
-    for (const r of attending) {
-      if (line.outstanding === 0) break;
-      if (used.has(r.def.id) || !fits(line, r)) continue;
-      used.add(r.def.id);
-      line.attending.push(r.def.id);
-      line.outstanding--;
-    }
-    line.k = line.outstanding > 0 ? line.outstanding + extra : 0;
-  }
-  return lines;
+  const byId = new Map(attending.map((r) => [r.def.id, r]));
+  const counted = countCommitted(
+    specs,
+    attending.map((r) => ({ id: r.def.id, line: lineOf.get(r.def.id) })),
+    (i, id) => fits(specs[i]!, byId.get(id)!),
+  );
+  return specs.map((l, i) => {
+    const outstanding = l.count - counted[i]!.length;
+    return { ...l, outstanding, attending: counted[i]!, k: outstanding > 0 ? outstanding + extra : 0 };
+  });
 }

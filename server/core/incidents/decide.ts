@@ -10,6 +10,7 @@ import { isDeployable, ResourceStatus, STATUS_NAMES } from '../fleet/status.ts';
 import { requireInArea } from '../scenario/area.ts';
 import type { Agency, Scenario } from '../scenario/types.ts';
 import { mayTask, visibleTo } from './access.ts';
+import { sentFor } from './sent-for.ts';
 import { EMPTY_METHANE, mergeMethane, type Incident, type IncidentCommand } from './types.ts';
 
 /** Who issued a command and how it came in. */
@@ -132,7 +133,7 @@ export function decideIncident(
       return [{ ...env, type: 'incident.recommended', data: { incidentId: inc.id, summary: cmd.summary } }];
     }
     case 'incident.mobilise':
-      return decideMobilise(book, cmd, env, fleet);
+      return decideMobilise(book, cmd, env, fleet, scenario);
     case 'incident.requestAssistance': {
       const inc = requireOpen(book, cmd.incidentId);
       if (!visibleTo(inc).includes(cmd.fromAgency))
@@ -196,6 +197,7 @@ function decideMobilise(
   cmd: Extract<IncidentCommand, { type: 'incident.mobilise' }>,
   env: { at: number; origin: Origin; actor: string },
   fleet: Fleet,
+  scenario: Scenario,
 ): NewEvent[] {
   const inc = requireOpen(book, cmd.incidentId);
   requireVisible(inc, cmd.actingAgency);
@@ -260,11 +262,19 @@ function decideMobilise(
       },
     },
   ];
-  for (const r of chosen)
+  const lineOf = sentFor(scenario, inc, fleet, chosen);
+  for (const r of chosen) {
+    const line = lineOf.get(r.def.id);
     out.push({
       ...env,
       type: 'resource.status',
-      data: { resourceId: r.def.id, status: ResourceStatus.MOBILISED, incidentId: inc.id },
+      data: {
+        resourceId: r.def.id,
+        status: ResourceStatus.MOBILISED,
+        incidentId: inc.id,
+        ...(line !== undefined ? { line } : {}),
+      },
     });
+  }
   return out;
 }

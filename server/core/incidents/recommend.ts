@@ -17,7 +17,8 @@
  */
 import type { CoverImpact, StandardCoverFigure } from '../cover/impact.ts';
 import { assign, withheldByCover } from './assignment.ts';
-import { buildLines, isMissingPerson } from './candidates.ts';
+import { buildLines } from './candidates.ts';
+import { isMissingPerson, linesOf } from './lines.ts';
 import { Timing, type TimingInput } from './timing.ts';
 import { completeSOf, exclusions, lineViews, type Recommendation } from './view.ts';
 
@@ -37,7 +38,7 @@ export function recommend(input: RecommendInput): Recommendation {
   if (!type) throw new Error(`unknown incident type ${incident.typeId}`);
   const extra = input.options?.extraCandidates ?? DEFAULT_EXTRA_CANDIDATES;
   const maxS = input.options?.maxS ?? DEFAULT_MAX_S;
-  const lines = buildLines(type, fleet, incident.id, extra);
+  const lines = buildLines(linesOf(type, incident.lineChanges), fleet, incident, extra);
   const timing = new Timing(input, lines, maxS, input.options?.initialS ?? DEFAULT_INITIAL_S);
   timing.run();
 

@@ -29,6 +29,7 @@ import {
   type ExclusionReason,
   type Line,
 } from './candidates.ts';
+import type { LineChange } from './lines.ts';
 import { LOWER_BOUND_FACTOR, type JourneyTimes, type TimeWithin } from './journeys.ts';
 
 /**
@@ -40,7 +41,17 @@ const TIE_S = 1e-6;
 export interface TimingInput {
   scenario: Scenario;
   fleet: Fleet;
-  incident: { id: string; typeId: string; lat: number; lon: number; leadAgency: Agency };
+  incident: {
+    id: string;
+    typeId: string;
+    lat: number;
+    lon: number;
+    leadAgency: Agency;
+    /** Open attendances count against the line each was sent for (./lines.ts). */
+    attendances?: readonly { resourceId: string; leftAt: number | null; line?: string }[];
+    /** The dispatchers' line changes (./lines.ts). */
+    lineChanges?: readonly LineChange[];
+  };
   now: number;
   journeys: JourneyTimes;
 }

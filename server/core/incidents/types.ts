@@ -6,6 +6,7 @@
  */
 import { INCIDENT_STATUSES, type IncidentStatus } from '../../../proto/wire.ts';
 import type { Agency } from '../scenario/types.ts';
+import type { LineChange } from './lines.ts';
 
 /**
  * received → mobilising (first resource sent) → in-attendance (first arrival) → closed; part of
@@ -71,6 +72,8 @@ export interface Attendance {
   leftAt: number | null;
   /** How arrival was known: 'avl' (radius and speed) or the origin of the status change. */
   arrivalSource: string | null;
+  /** The line (capability) it was sent for, when known (./lines.ts). */
+  line?: string;
 }
 
 /** A joint request: one agency asks another to attend (e.g. police ask fire for assistance). */
@@ -118,8 +121,13 @@ export interface Incident {
   requests: AssistanceRequest[];
   /** Outstanding quicker-resource flags (dropped when the en-route resource arrives or is stood down). */
   quicker: QuickerFlag[];
-  /** The last recommendation shown for this incident (its event seq and the proposed resources). */
-  lastRecommendation: { seq: number; proposed: string[] } | null;
+  /**
+   * The last recommendation shown for this incident: its event seq, the proposed resources and
+   * the line each was proposed for.
+   */
+  lastRecommendation: { seq: number; proposed: string[]; lineOf: Record<string, string> } | null;
+  /** The dispatchers' changes to the attendance lines, in order (./lines.ts). */
+  lineChanges: LineChange[];
 }
 
 /** Fields an update may change. Location changes move the one shared location for every agency. */
@@ -204,6 +212,8 @@ export interface RecommendationSummary {
     outstanding: number;
     /** Top candidates: id and predicted arrival in seconds. */
     candidates: Array<{ resourceId: string; etaS: number }>;
+    /** Who of them is proposed for this line (absent in logs written before lines were recorded). */
+    proposed?: string[];
     /** Slots of this line nobody available can fill. */
     unfilled: number;
   }>;

@@ -204,6 +204,7 @@ export function summarise(rec: Recommendation): RecommendationSummary {
         count: l.count,
         outstanding: l.outstanding,
         candidates: l.candidates.map((c) => ({ resourceId: c.resourceId, etaS: c.etaS })),
+        proposed: l.proposed,
         unfilled: l.unfilled,
       })),
     withheld: rec.lines.flatMap((l) =>

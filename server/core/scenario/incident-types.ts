@@ -23,6 +23,12 @@ export function checkIncidentTypes(c: Checker, r: Json, offeredBy: OfferedBy, st
       c.num(l, 'count', lp, { min: 1, max: 50, integer: true, what: 'count' });
       const agency = c.oneOf(l, 'agency', lp, AGENCIES, true);
       if (cap === undefined) return;
+      // One line per capability need (docs/scenario.md): a second line would be counted twice.
+      if (lineCaps.has(cap))
+        c.fail(
+          joinPath(lp, 'capability'),
+          `capability ${JSON.stringify(cap)} has a line already: one line per capability`,
+        );
       lineCaps.add(cap);
       if (offeredBy !== undefined && !offeredBy(cap, agency)) {
         c.fail(
