@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     copToken: config.copToken,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     copLimits: { tickMs: config.copTickMs },
     graph,
     planner,

@@ -55,7 +55,7 @@ const ROWS: Row[] = [
   { method: 'GET', doc: '/api/health', path: () => '/api/health', expect: view(), public: true },
   { method: 'GET', doc: '/api/ready', path: () => '/api/ready', expect: view(), public: true },
   { method: 'GET', doc: '/api/openapi.json', path: () => '/api/openapi.json', expect: view(), public: true },
-  { method: 'GET', doc: '/metrics', path: () => '/metrics', expect: view(), public: true }, // loopback scraper
+  { method: 'GET', doc: '/metrics', path: () => '/metrics', expect: act('admin') }, // a duty officer (or the metrics token)
   { method: 'POST', doc: '/api/login', path: () => '/api/login', body: () => ({}), expect: view(), public: true },
   { method: 'GET', doc: '/api/me', path: () => '/api/me', expect: view() },
   { method: 'GET', doc: '/api/scenario', path: () => '/api/scenario', expect: view() },

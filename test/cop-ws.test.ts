@@ -92,8 +92,9 @@ async function subscribe(
   filter?: CopFilter,
   picture?: CopPicture,
   query = `?token=${TOKEN}`,
+  headers: Record<string, string> = {},
 ): Promise<Screen> {
-  const ws = await open(server, query);
+  const ws = await open(server, query, headers);
   const screen = new Screen(ws, picture);
   await control(server, ws, encodeClientFrame(screen.picture.subscribeMessage(filter)));
   timer.tick(TICK);
@@ -230,7 +231,7 @@ test('an incident created, mobilised and closed over REST reaches screens as ord
   const duty = await tokenFor(server, 'duty-officer', 'duty');
   const police = await tokenFor(server, 'police-dispatcher', 'pc');
   const wall = await subscribe(server, timer);
-  const desk = await subscribe(server, timer, undefined, undefined, `?token=${police}`);
+  const desk = await subscribe(server, timer, undefined, undefined, '', { authorization: `Bearer ${police}` });
   const step = async (method: string, path: string, body: unknown, status: number) => {
     const r = await api(server, method, path, { token: duty, body });
     assert.is(r.status, status, JSON.stringify(r.body));

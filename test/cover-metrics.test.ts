@@ -15,8 +15,10 @@ const scenario = coverScenario();
 const planner = coverPlanner(scenario);
 
 /** The cover lines of a scrape, by metric name. */
+const METRICS_TOKEN = 'cover-metrics-scraper-token';
+
 async function scrape(url: string): Promise<{ names: string[]; value: (name: string) => number }> {
-  const res = await fetch(`${url}/metrics`); // a loopback scraper needs no token
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   assert.is(res.status, 200);
   const lines = (await res.text()).split('\n');
   const samples = new Map(
@@ -40,6 +42,7 @@ test('/metrics: cover computes, last compute time, worker restarts and refreshes
     port: 0,
     clock: clock.now,
     logLevel: 'silent',
+    metricsToken: METRICS_TOKEN,
     cover: { planner, timers: neverTimers, restartDelayMs: 0 },
   });
   try {

@@ -47,7 +47,10 @@ test('metrics: AVL ingest and rejections by code, connections, COP clients', asy
       report('NOPE', 51.77, -0.22, T0 - 1000),
       report('HAT2', 0, 0, T0 - 1000),
     ]);
-    const m = await fetch(`${t.server.url}/metrics`); // loopback scraper
+    // Loopback alone no longer suffices (issue 15 item 12): a duty officer may read them.
+    assert.is((await fetch(`${t.server.url}/metrics`)).status, 401);
+    const duty = await tokenFor(t.server, 'duty-officer', 'scraping-duty');
+    const m = await fetch(`${t.server.url}/metrics`, { headers: { authorization: `Bearer ${duty}` } });
     assert.is(m.status, 200);
     assert.match(m.headers.get('content-type') ?? '', 'text/plain');
     const text = await m.text();

@@ -1,8 +1,9 @@
 /**
  * `npm run users -- add NAME --role ROLE [--password P] [--name "Display Name"] [--db FILE]`
- * `npm run users -- passwd NAME [--password P]`   `npm run users -- list`
+ * `npm run users -- passwd NAME [--password P | --password-stdin]`   `npm run users -- list`
  *
- * Without --password a strong password is generated and printed once. Roles: fire-dispatcher,
+ * Without --password a strong password is generated and printed once. --password-stdin reads it
+ * from standard input (one line), keeping it out of `ps` and the shell history. Roles: fire-dispatcher,
  * police-dispatcher, ambulance-desk, duty-officer, wall-viewer.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,6 +15,7 @@ import { readArgs, runCli, usageError } from '../shell/cli.ts';
 const USAGE = `usage: npm run users -- COMMAND [--db FILE]
   add NAME --role ROLE [--password P] [--name "Display Name"]   create a user
   passwd NAME [--password P]                                    set a new password
+  --password-stdin   read the password from standard input (one line) instead of --password
   list                                                          every user and role
 
   Without --password a strong password is generated and printed once.
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
     options: {
       role: { type: 'string' },
       password: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
       name: { type: 'string' },
       db: { type: 'string' },
     },
@@ -43,24 +46,37 @@ async function main(): Promise<void> {
         : `unknown command or arguments: ${positionals.join(' ')}`,
     );
   if (cmd === 'add' && !isRole(values.role)) throw usageError(`--role must be one of ${ROLES.join(', ')}`);
+  if (values.password !== undefined && values['password-stdin'])
+    throw usageError('give --password or --password-stdin, not both');
+  const given = values['password-stdin'] ? await passwordFromStdin() : values.password;
   const store = Store.open(values.db ?? process.env.JCR_DB ?? 'var/jcr.sqlite');
   const users = new Users(store, Date.now);
   try {
     if (cmd === 'add' && username) {
       if (!isRole(values.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-      const password = values.password ?? randomBytes(12).toString('base64url');
+      const password = given ?? randomBytes(12).toString('base64url');
       await users.create(username, password, values.role, values.name ?? username);
-      process.stdout.write(`created ${username} (${values.role})${values.password ? '' : `, password: ${password}`}\n`);
+      process.stdout.write(`created ${username} (${values.role})${given ? '' : `, password: ${password}`}\n`);
     } else if (cmd === 'passwd' && username) {
-      const password = values.password ?? randomBytes(12).toString('base64url');
+      const password = given ?? randomBytes(12).toString('base64url');
       await users.setPassword(username, password);
-      process.stdout.write(`password changed for ${username}${values.password ? '' : `: ${password}`}\n`);
+      process.stdout.write(`password changed for ${username}${given ? '' : `: ${password}`}\n`);
     } else if (cmd === 'list') {
       for (const u of users.list()) process.stdout.write(`${u.username}\t${u.role}\t${u.displayName}\n`);
     }
   } finally {
     store.close();
   }
+}
+
+/** The password on standard input: one line, its newline dropped; empty is a usage error. */
+async function passwordFromStdin(): Promise<string> {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) text += String(chunk);
+  const password = text.replace(/\r?\n$/, '');
+  if (password === '' || /[\r\n]/.test(password)) throw usageError('--password-stdin needs one non-empty line');
+  return password;
 }
 
 runCli(main);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { JcrError } from '../core/errors.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
@@ -30,6 +31,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Proxies whose X-Forwarded-For names the client (addresses or CIDR ranges); empty = the socket's peer. */
   trustProxy: string[];
+  /** Token a scraper presents on /metrics (Authorization: Bearer); unset = duty officers only. Never logged. */
+  metricsToken: string | undefined;
 }
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
@@ -44,6 +47,9 @@ export const SERVE_USAGE = `usage: npm run serve -- [options]   (npm start adds 
   --log-level L         JCR_LOG_LEVEL        ${LOG_LEVELS.join(', ')} (info)
   --avl-token T         JCR_AVL_TOKEN        a development AVL feed token for every resource
   --cop-token T         JCR_COP_TOKEN        a token screens may present on /ws/cop
+  --metrics-token T     JCR_METRICS_TOKEN    a token a scraper presents on /metrics (Bearer)
+  --avl-token-file F, --cop-token-file F, --metrics-token-file F (JCR_…_TOKEN_FILE)
+                                             the token read from a file, out of ps and shell history
   --public-url URL      JCR_PUBLIC_URL       the address operators open; https: Secure cookies and HSTS
   --trust-proxy LIST    JCR_TRUST_PROXY      proxy addresses/CIDR ranges whose X-Forwarded-For names the client
   --cop-tick-ms N       JCR_COP_TICK_MS      operating picture push tick, 10..5000 (100)
@@ -54,7 +60,14 @@ export const SERVE_USAGE = `usage: npm run serve -- [options]   (npm start adds 
 A flag wins over its environment variable.`;
 
 /** Reads the configuration; throws CliExit on --help or an unknown option, JcrError on a bad value. */
-export function parseConfig(argv: readonly string[], env: Record<string, string | undefined>): Config {
+/** Reads a secret file (--avl-token-file, ...). */
+export type ReadSecret = (path: string) => string;
+
+export function parseConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  readSecret: ReadSecret = (p) => readFileSync(p, 'utf8'),
+): Config {
   const parsed = readArgs(
     {
       usage: SERVE_USAGE,
@@ -67,7 +80,11 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
         'no-sim': { type: 'boolean' },
         'log-level': { type: 'string' },
         'avl-token': { type: 'string' },
+        'avl-token-file': { type: 'string' },
         'cop-token': { type: 'string' },
+        'cop-token-file': { type: 'string' },
+        'metrics-token': { type: 'string' },
+        'metrics-token-file': { type: 'string' },
         'public-url': { type: 'string' },
         'trust-proxy': { type: 'string' },
         'cop-tick-ms': { type: 'string' },
@@ -96,8 +113,9 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     db: v.db ?? env.JCR_DB ?? 'var/jcr.sqlite',
     sim,
     logLevel,
-    avlToken: v['avl-token'] ?? env.JCR_AVL_TOKEN,
-    copToken: v['cop-token'] ?? env.JCR_COP_TOKEN,
+    avlToken: secret('avl-token', v, env, readSecret),
+    copToken: secret('cop-token', v, env, readSecret),
+    metricsToken: secret('metrics-token', v, env, readSecret),
     publicUrl: publicUrl(v['public-url'] ?? env.JCR_PUBLIC_URL),
     trustProxy: trustProxy(v['trust-proxy'] ?? env.JCR_TRUST_PROXY ?? ''),
     copTickMs: copTickMs(v['cop-tick-ms'] ?? env.JCR_COP_TICK_MS ?? '100'),
@@ -105,6 +123,40 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     avlHistoryHours: positive(v['history-hours'] ?? env.JCR_HISTORY_HOURS ?? '48', 'history-hours'),
     coverRefreshS: positive(v['cover-refresh-s'] ?? env.JCR_COVER_REFRESH_S ?? '10', 'cover-refresh-s'),
   };
+}
+
+/**
+ * A token from `--NAME T`, `--NAME-file F` or their env variables (JCR_NAME, JCR_NAME_FILE). The
+ * file form keeps the secret out of `ps` and the shell history; one trailing newline is dropped.
+ */
+function secret(
+  name: 'avl-token' | 'cop-token' | 'metrics-token',
+  v: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined>,
+  readSecret: ReadSecret,
+): string | undefined {
+  const envName = `JCR_${name.toUpperCase().replace(/-/g, '_')}`;
+  const flag = v[name];
+  const file = v[`${name}-file`];
+  const text = typeof flag === 'string' ? flag : undefined;
+  const path = typeof file === 'string' ? file : undefined;
+  if (text !== undefined && path !== undefined)
+    throw new JcrError('JCR_VALIDATION', `give --${name} or --${name}-file, not both`, { path: name });
+  if (text !== undefined) return text;
+  const from = path ?? env[`${envName}_FILE`];
+  if (from === undefined) return env[envName];
+  let content: string;
+  try {
+    content = readSecret(from);
+  } catch (e) {
+    throw new JcrError('JCR_VALIDATION', `cannot read ${name} file ${from}: ${(e as Error).message}`, {
+      path: `${name}-file`,
+    });
+  }
+  const token = content.replace(/\r?\n$/, '');
+  if (token.length === 0 || /[\r\n]/.test(token))
+    throw new JcrError('JCR_VALIDATION', `${name} file ${from} must hold one non-empty line`, { path: `${name}-file` });
+  return token;
 }
 
 /** The public URL's origin (scheme, host, port): http or https only. */

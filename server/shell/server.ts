@@ -61,6 +61,8 @@ export interface ServerOptions {
   publicUrl?: string | undefined;
   /** Proxies whose X-Forwarded-For names the client (--trust-proxy): addresses or CIDR ranges. */
   trustProxy?: readonly string[] | undefined;
+  /** Token a scraper presents on /metrics (--metrics-token); unset = duty officers only. */
+  metricsToken?: string | undefined;
   /** COP token for /ws/cop (--cop-token); unset = signed-in sessions only. See docs/cop.md. */
   copToken?: string | undefined;
   /** Overrides of COP_LIMITS (tick, ring, queue bounds, heartbeat, ...). */
@@ -139,6 +141,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     tiles: opts.tiles,
     publicUrl: opts.publicUrl,
     trustProxy: opts.trustProxy,
+    metricsToken: opts.metricsToken,
     copServed: true,
   });
   const http = createServer(app);

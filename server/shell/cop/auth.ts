@@ -25,18 +25,21 @@ function sha(s: string): Buffer {
  * Who is asking for /ws/cop, decided on the HTTP upgrade request (null = answer 401, no
  * WebSocket). In order: a signed-in user's session (every role may 'view'), then the configured COP
  * token. A token comes as `Authorization: Bearer T` or `?token=T` (browsers cannot set headers on a
- * WebSocket). There is no anonymous access, not even from loopback: a reverse proxy on the same
+ * WebSocket; a wall screen's URL carries it). A session token is never taken from `?token=`: URLs
+ * end up in logs and history, and the page has its cookie. There is no anonymous access, not even from loopback: a reverse proxy on the same
  * host would make every client a loopback client, and the picture carries every agency's incidents.
  * The cookie is ambient (another port or a sibling subdomain is the same site), so an upgrade it
  * authenticates must come from this server's own pages: otherwise JcrError JCR_CROSS_ORIGIN.
  */
 export function authenticateCop(req: IncomingMessage, opts: CopAuthOptions): CopPrincipal | null {
+  // A session token only as a header or the cookie, never from the URL (logs, history).
+  const bearer = presentedToken(req.headers.authorization, undefined);
   const presented = presentedToken(req.headers.authorization, req.url);
-  const sessionTok = presented ?? parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+  const sessionTok = bearer ?? parseCookies(req.headers.cookie).get(SESSION_COOKIE);
   let crossOrigin: string | null = null;
   if (opts.users && sessionTok) {
     const user = opts.users.session(sessionTok);
-    if (user && presented === undefined) crossOrigin = crossOriginProblem(req.headers, opts.publicUrl);
+    if (user && bearer === undefined) crossOrigin = crossOriginProblem(req.headers, opts.publicUrl);
     if (user && crossOrigin === null) {
       // A dispatcher sees their own agency's incidents only, as GET /api/incidents answers them.
       const own = roleAgency(user.role);

@@ -47,6 +47,8 @@ export interface AppDeps {
   publicUrl?: string | undefined;
   /** Proxies whose X-Forwarded-For names the client (--trust-proxy). */
   trustProxy?: readonly string[] | undefined;
+  /** --metrics-token: what a scraper presents on /metrics. */
+  metricsToken?: string | undefined;
   /** Journey times and cover for incident recommendations (needs a road network). */
   mobilisation?: Mobilisation | undefined;
   /** The loaded road network: the screens' offline basemap is drawn from it (GET /api/basemap). */
@@ -82,7 +84,14 @@ export function createApp(deps: AppDeps): Express {
       clientAddress: clientAddress(deps.trustProxy ?? []),
     }),
   );
-  app.use(healthRoutes({ store: deps.store, metrics: deps.metrics, networkLoaded: deps.planner !== undefined }));
+  app.use(
+    healthRoutes({
+      store: deps.store,
+      metrics: deps.metrics,
+      networkLoaded: deps.planner !== undefined,
+      metricsToken: deps.metricsToken,
+    }),
+  );
   app.use('/api', apiGate(deps.clock));
 
   app.get('/api/openapi.json', (_req, res) => {

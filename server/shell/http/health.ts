@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import { can } from '../../core/auth/roles.ts';
 import { JcrError } from '../../core/errors.ts';
@@ -10,17 +11,20 @@ export interface HealthDeps {
   metrics: Metrics;
   /** Is the road network loaded (journey times, recommendations, cover)? */
   networkLoaded: boolean;
+  /** --metrics-token: a scraper presents it as Authorization: Bearer; unset = duty officers only. */
+  metricsToken?: string | undefined;
 }
 
 /** Recommendation latency buckets, seconds: the target is 25 ms at p99. */
 export const RECOMMEND_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
-const isLoopback = (addr: string | undefined) => addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+const sha = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * GET /api/ready: 200 once the database answers and the road network is loaded, else 503
- * JCR_NOT_READY naming what is missing. GET /metrics: Prometheus text, for a scraper on this
- * machine or a signed-in duty officer.
+ * JCR_NOT_READY naming what is missing. GET /metrics: Prometheus text, for a scraper with the
+ * metrics token or a signed-in duty officer. Not for any loopback client: behind a reverse proxy
+ * on the same host, every client is a loopback client.
  */
 export function healthRoutes(deps: HealthDeps): Router {
   const r = Router();
@@ -44,10 +48,14 @@ export function healthRoutes(deps: HealthDeps): Router {
   });
   r.get('/metrics', (req, res) => {
     const u = currentUser(res);
-    if (!isLoopback(req.socket.remoteAddress) && !(u && can(u.role, 'admin'))) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    // Compare digests: equal length, constant time, whatever was presented.
+    const scraper =
+      deps.metricsToken !== undefined && m?.[1] !== undefined && timingSafeEqual(sha(m[1]), sha(deps.metricsToken));
+    if (!scraper && !(u && can(u.role, 'admin'))) {
       throw new JcrError(
         u ? 'JCR_FORBIDDEN' : 'JCR_UNAUTHENTICATED',
-        'metrics are for a local scraper or a duty officer',
+        'metrics are for a scraper with the metrics token or a duty officer',
       );
     }
     res.type('text/plain; version=0.0.4').send(deps.metrics.render());
