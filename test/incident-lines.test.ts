@@ -122,4 +122,62 @@ test('one line per capability: the drone asked for by the type is not offered ag
   assert.equal(rec.proposed, ['PS1', 'PS2', 'DOG1', 'DRONE1']);
 });
 
+test('a co-responder arriving after the ambulance is not proposed; it is listed with the reason', () => {
+  const { engine, recommendNow } = bootLines();
+  // 300 m east of Hatfield: AMB1 (mobile crew, no turnout) 30 s away; WGC1, the only
+  // co-responder, 90 s turnout + 4.4 km from Welwyn Garden City: 528 s.
+  engine.execute({ type: 'incident.create', typeId: 'cardiac-arrest', lat: 51.7636, lon: -0.2204 }, alice);
+  const rec = recommendNow('INC-1').rec;
+  const co = rec.lines.find((l) => l.capability === 'co-responder')!;
+  assert.equal(
+    [co.candidates.map((c) => [c.resourceId, c.etaS, c.withheld]), co.proposed, co.unfilled],
+    [[['WGC1', 528, 'co-responder rule: arrives in 8:48, not 1:00 before the first paramedic (0:30)']], [], 1],
+  );
+  assert.equal(rec.proposed, ['AMB1']);
+  assert.equal(
+    rec.excluded.filter((e) => e.resourceId === 'WGC1').map((e) => [e.reason, e.detail]),
+    [['co-responder-late', 'co-responder rule: arrives in 8:48, not 1:00 before the first paramedic (0:30)']],
+  );
+  assert.is(rec.rules.coResponderMarginS, 60);
+});
+
+test('a co-responder is proposed when it arrives the margin before the ambulance, not within it', () => {
+  // Beside Welwyn Garden City fire station: WGC1 in 90 s + 69 m; AMB1 from Hatfield in 451 s.
+  const run = (marginS: number) => {
+    const s = bootLines().engine.room.scenario;
+    const { engine, recommendNow } = bootLines({ ...s, rules: { ...s.rules, coResponderMarginS: marginS } });
+    engine.execute({ type: 'incident.create', typeId: 'cardiac-arrest', lat: 51.8012, lon: -0.2003 }, alice);
+    const rec = recommendNow('INC-1').rec;
+    return [rec.proposed, rec.lines.map((l) => l.candidates.map((c) => c.etaS))];
+  };
+  assert.equal(run(60), [
+    ['AMB1', 'WGC1'],
+    [[451], [97]],
+  ]);
+  assert.equal(run(350), [
+    ['AMB1', 'WGC1'],
+    [[451], [97]],
+  ]);
+  assert.equal(run(360), [['AMB1'], [[451], [97]]]);
+});
+
+test('the ambulance already committed counts: en route 451 s away, then at scene', () => {
+  const { engine, recommendNow } = bootLines();
+  engine.execute({ type: 'incident.create', typeId: 'cardiac-arrest', lat: 51.8012, lon: -0.2003 }, alice);
+  engine.execute(
+    { type: 'resource.setStatus', resourceId: 'AMB1', status: ResourceStatus.MOBILISED, incidentId: 'INC-1' },
+    alice,
+  );
+  assert.equal(recommendNow('INC-1').rec.proposed, ['WGC1']);
+  engine.execute(
+    { type: 'resource.setStatus', resourceId: 'AMB1', status: ResourceStatus.AT_SCENE, incidentId: 'INC-1' },
+    alice,
+  );
+  const rec = recommendNow('INC-1').rec;
+  assert.equal(
+    [rec.proposed, rec.lines[1]!.candidates[0]!.withheld],
+    [[], 'co-responder rule: arrives in 1:37, not 1:00 before the first paramedic (0:00)'],
+  );
+});
+
 test.run();

@@ -130,6 +130,17 @@ test('one line per capability: a capability listed twice in an attendance is ref
   );
 });
 
+test('rules.coResponderMarginS: optional seconds 0..3600', () => {
+  const r = raw();
+  (r['rules'] as Record<string, unknown>)['coResponderMarginS'] = -1;
+  assert.equal(
+    refused(() => validateScenario(r, 'scenario.json')),
+    ['scenario.json: rules.coResponderMarginS: seconds -1 out of range 0..3600'],
+  );
+  (r['rules'] as Record<string, unknown>)['coResponderMarginS'] = 90;
+  assert.is(validateScenario(r, 'scenario.json').rules.coResponderMarginS, 90);
+});
+
 test('duplicate ids: stations and posts share one namespace; resources, call signs, types, standards, demand', () => {
   const r = raw();
   list(r, 'posts')[0]!['id'] = 'F-HAT';

@@ -11,9 +11,11 @@ import { miniScenario } from '../fixtures/mini-scenario.ts';
  * The mini scenario with a police search team, two dog units (one at Hatfield, one at a far
  * station ~19 km north-east), a fire boat, and the Hertfordshire missing-person type; journeys
  * are straight lines at 36 km/h (10 m/s) for every profile, so times can be worked out by hand.
+ * A co-responder must arrive a minute before the first paramedic (rules.coResponderMarginS 60).
  */
 export function linesScenario(): Scenario {
   const s = miniScenario();
+  s.rules.coResponderMarginS = 60;
   s.stations.push({ id: 'P-FAR', name: 'Far police', agency: 'police', lat: 51.92, lon: -0.1 });
   const police = (id: string, capabilities: string[], station = 'P-HAT') => ({
     id,

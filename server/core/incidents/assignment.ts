@@ -32,6 +32,51 @@ export function withheldByCover(
   return withheld;
 }
 
+/** The line a co-response line supports: the first line that is neither a co-response nor an offer. */
+export function supportedLine(lines: readonly Line[]): number {
+  return lines.findIndex((l) => !l.coResponse && !l.offered);
+}
+
+/** Seconds as m:ss. */
+export function mmss(s: number): string {
+  const t = Math.round(s);
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The late co-responder rule: a candidate on a co-response line is withheld unless it is
+ * expected to arrive at least `marginS` seconds before the first unit of the line it supports
+ * (`supportedLine`): the first of that line's committed resources (`committedS`, their arrival
+ * from now) and of those proposed for it. With no unit of that line coming, nothing is withheld.
+ * Answers the withheld resources with the rule's reason.
+ */
+export function lateCoResponders(
+  lines: readonly Line[],
+  cands: readonly Timed[][],
+  assignment: readonly string[][],
+  committedS: number,
+  marginS: number,
+): Map<string, string> {
+  const late = new Map<string, string>();
+  const s = supportedLine(lines);
+  if (s < 0 || !lines.some((l) => l.coResponse && l.outstanding > 0)) return late;
+  let first = committedS;
+  for (const t of cands[s]!) if (assignment[s]!.includes(t.r.def.id)) first = Math.min(first, t.etaS);
+  if (first === Infinity) return late;
+  const cap = lines[s]!.capability;
+  lines.forEach((l, i) => {
+    if (!l.coResponse) return;
+    for (const t of cands[i]!) {
+      if (t.etaS <= first - marginS) continue;
+      late.set(
+        t.r.def.id,
+        `co-responder rule: arrives in ${mmss(t.etaS)}, not ${mmss(marginS)} before the first ${cap} (${mmss(first)})`,
+      );
+    }
+  });
+  return late;
+}
+
 /** A (resource, line) pair the matching may use. */
 interface Pair {
   id: string;

@@ -12,12 +12,15 @@
  *   - co-responder lines (type.coResponse) when scenario.rules.coResponderRequiresCover: a
  *     candidate whose commitment would leave any of its agency's standards below target is
  *     withheld (needs a CoverImpact; without one the rule is reported as not evaluated);
+ *   - co-responder lines: a candidate not expected to arrive scenario.rules.coResponderMarginS
+ *     before the first unit of the line it supports is withheld (./assignment.ts lateCoResponders);
  *   - a missing-person type also offers the other services' drone and thermal-imaging assets;
  *   - a candidate the lead agency may not task itself is marked `viaJointRequest`.
  */
 import type { CoverImpact, StandardCoverFigure } from '../cover/impact.ts';
-import { assign, withheldByCover } from './assignment.ts';
-import { buildLines } from './candidates.ts';
+import type { Fleet } from '../fleet/fleet.ts';
+import { assign, lateCoResponders, supportedLine, withheldByCover } from './assignment.ts';
+import { buildLines, type Line } from './candidates.ts';
 import { isMissingPerson, linesOf } from './lines.ts';
 import { Timing, type TimingInput } from './timing.ts';
 import { completeSOf, exclusions, lineViews, type Recommendation } from './view.ts';
@@ -48,7 +51,17 @@ export function recommend(input: RecommendInput): Recommendation {
   const rule = scenario.rules.coResponderRequiresCover;
   const cands = lines.map((l, i) => timing.perLine[i]!.slice(0, l.k));
   const withheld = rule && cover ? withheldByCover(lines, cands, impactOf) : new Map<string, string>();
-  const assignment = assign(lines, cands, withheld);
+  let assignment = assign(lines, cands, withheld);
+  // The late co-responder rule, against the first unit of the supported line as now proposed.
+  const marginS = scenario.rules.coResponderMarginS ?? 0;
+  const late = lateCoResponders(lines, cands, assignment, committedArrival(lines, timing, fleet, maxS), marginS);
+  let lateAdded = false;
+  for (const [id, why] of late) {
+    if (withheld.has(id)) continue;
+    withheld.set(id, why);
+    lateAdded = true;
+  }
+  if (lateAdded) assignment = assign(lines, cands, withheld);
   const views = lineViews(lines, cands, assignment, incident, impactOf, withheld);
   const proposed = views.filter((l) => !l.offered).flatMap((l) => l.proposed);
 
@@ -59,9 +72,12 @@ export function recommend(input: RecommendInput): Recommendation {
     lines: views,
     proposed,
     completeS: completeSOf(proposed, timing.timed),
-    excluded: exclusions(proposed, assignment, withheld, timing, incident, timing.radiusM),
+    excluded: exclusions(proposed, assignment, withheld, timing, incident, timing.radiusM, (id) =>
+      late.has(id) && late.get(id) === withheld.get(id) ? 'co-responder-late' : 'withheld-cover',
+    ),
     rules: {
       coResponderRequiresCover: rule,
+      coResponderMarginS: marginS,
       coverEvaluated: cover !== null,
       missingPersonOffers: isMissingPerson(type),
     },
@@ -74,6 +90,18 @@ export function recommend(input: RecommendInput): Recommendation {
       fleet: fleet.size,
     },
   };
+}
+
+/** When the first committed unit of the supported line arrives, seconds from now (Infinity: none committed). */
+function committedArrival(lines: readonly Line[], timing: Timing, fleet: Fleet, maxS: number): number {
+  const s = supportedLine(lines);
+  if (s < 0 || !lines.some((l) => l.coResponse && l.outstanding > 0)) return Infinity;
+  let first = Infinity;
+  for (const id of lines[s]!.attending) {
+    const r = fleet.get(id);
+    if (r) first = Math.min(first, timing.driveOf(r, maxS));
+  }
+  return first;
 }
 
 /** Each candidate's cover impact, asked of the cover model once per resource (null without one). */

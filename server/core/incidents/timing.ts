@@ -262,6 +262,25 @@ export class Timing {
     this.unresolved.delete(u.r);
   }
 
+  /**
+   * A committed resource's drive from where it is now (no turnout: it is on its way), over the
+   * same per-profile search as the candidates'; Infinity beyond `limitS`.
+   */
+  driveOf(r: LiveResource, limitS: number): number {
+    if (r.status === ResourceStatus.AT_SCENE) return 0;
+    const f = this.field(r.def.vehicleClass);
+    return f(r.lat, r.lon, limitS, r.speedMps > 1 ? r.headingDeg : undefined);
+  }
+
+  private field(p: string): TimeWithin {
+    let f = this.fields.get(p);
+    if (!f) {
+      const { incident, journeys } = this.input;
+      this.fields.set(p, (f = journeys.within(incident.lat, incident.lon, p)));
+    }
+    return f;
+  }
+
   /** Ask for one resource's drive, limited by what could still enter one of its lines' top k. */
   private time(u: Unresolved): void {
     const to = u.to;
@@ -270,12 +289,7 @@ export class Timing {
     for (const i of u.lines) worstKth = Math.max(worstKth, this.kth(i));
     const cap = worstKth - to + TIE_S;
     const limit = Math.min(this.bound, cap);
-    const p = u.r.def.vehicleClass;
-    let f = this.fields.get(p);
-    if (!f) {
-      const { incident, journeys } = this.input;
-      this.fields.set(p, (f = journeys.within(incident.lat, incident.lon, p)));
-    }
+    const f = this.field(u.r.def.vehicleClass);
     const moving = u.r.status !== ResourceStatus.AVAILABLE_AT_STATION;
     const driveS = f(u.r.lat, u.r.lon, limit, moving && u.r.speedMps > 1 ? u.r.headingDeg : undefined);
     this.timedCount++;

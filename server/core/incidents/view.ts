@@ -69,7 +69,13 @@ export interface Recommendation {
   /** Seconds until the whole proposed attendance has arrived (the slowest proposed), null if nothing proposed. */
   completeS: number | null;
   excluded: Exclusion[];
-  rules: { coResponderRequiresCover: boolean; coverEvaluated: boolean; missingPersonOffers: boolean };
+  rules: {
+    coResponderRequiresCover: boolean;
+    /** The late co-responder rule's margin, seconds (scenario.rules.coResponderMarginS, default 0). */
+    coResponderMarginS: number;
+    coverEvaluated: boolean;
+    missingPersonOffers: boolean;
+  };
   /** How much of the fleet the search looked at: the proof that it did not scan everything. */
   search: { boundS: number; radiusM: number; inBox: number; timed: number; pruned: number; fleet: number };
 }
@@ -162,6 +168,7 @@ export function exclusions(
   timing: { timed: ReadonlyMap<string, Timed>; leftOut: readonly LeftOut[]; lacking: readonly LiveResource[] },
   incident: Place,
   radiusM: number,
+  withheldReason: (id: string) => ExclusionReason = () => 'withheld-cover',
 ): Exclusion[] {
   const { timed } = timing;
   let farthest = 0;
@@ -172,7 +179,7 @@ export function exclusions(
   for (const ids of assignment) for (const id of ids) assigned.add(id);
   for (const [id, why] of withheld) {
     if (assigned.has(id)) continue;
-    excluded.push(exclusion(timed.get(id)!.r, 'withheld-cover', why));
+    excluded.push(exclusion(timed.get(id)!.r, withheldReason(id), why));
   }
   const near = proposed.length > 0 ? farthest : radiusM;
   const rest: Exclusion[] = [];

@@ -124,6 +124,11 @@ export interface NetworkRef {
 export interface Rules {
   /** Fire co-responds to a medical call only if fire cover stays within standard. */
   coResponderRequiresCover: boolean;
+  /**
+   * A co-responder is proposed only when it is expected to arrive at least this many seconds
+   * before the first unit of the line it supports (absent: 0, it must still arrive first).
+   */
+  coResponderMarginS?: number;
 }
 
 export interface Scenario {

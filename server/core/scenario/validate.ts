@@ -64,7 +64,10 @@ function collectProblems(raw: unknown): ScenarioProblem[] {
   c.str(r, 'demandFile', '', { optional: true });
 
   const rules = c.obj(r, 'rules', '');
-  if (rules !== undefined) c.bool(rules, 'coResponderRequiresCover', 'rules');
+  if (rules !== undefined) {
+    c.bool(rules, 'coResponderRequiresCover', 'rules');
+    c.num(rules, 'coResponderMarginS', 'rules', { optional: true, min: 0, max: 3600, what: 'seconds' });
+  }
 
   return problems;
 }

@@ -34,6 +34,13 @@ export interface PoliceStationSrc {
 
 export const NETWORK_FILE = 'network.geojson';
 
+/**
+ * A co-responder is sent only when it should arrive a minute before the first paramedic: a
+ * minute of CPR and defibrillation sooner is the point of co-responding; a pump arriving with or
+ * after the ambulance only thins fire cover (docs/scenario.md, rules).
+ */
+const CO_RESPONDER_MARGIN_S = 60;
+
 /** HFRS station codes, in the order of source/fire-stations.json. */
 const FIRE_CODES: Record<string, string> = {
   Wheathampstead: 'WHEA',
@@ -623,6 +630,6 @@ export function buildScenario(fire: readonly FireStationSrc[], police: readonly 
     },
     demand: [],
     demandFile: 'demand.json',
-    rules: { coResponderRequiresCover: true },
+    rules: { coResponderRequiresCover: true, coResponderMarginS: CO_RESPONDER_MARGIN_S },
   };
 }
