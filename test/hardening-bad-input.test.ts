@@ -105,7 +105,8 @@ test('item 9: incidents and journeys far outside the scenario area are 422 JCR_O
   assert.is(server.engine.room.incidents.size, 0);
   const ok = await api(server, 'POST', '/api/incidents', {
     token,
-    body: { typeId: 'dwelling-fire', lat: 51.77, lon: -0.21, actingAgency: 'fire' },
+    // Inside the area but beyond the north London road extract: created once confirmed off-road.
+    body: { typeId: 'dwelling-fire', lat: 51.77, lon: -0.21, actingAgency: 'fire', confirmOffRoad: true },
   });
   assert.is(ok.status, 201);
   const id = (ok.body as { id: string }).id;

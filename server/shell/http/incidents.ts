@@ -14,6 +14,7 @@ import { recommend } from '../../core/incidents/recommend.ts';
 import { summarise, type Recommendation } from '../../core/incidents/view.ts';
 import { INCIDENT_STATUSES, type Incident, type IncidentPatch, type Methane } from '../../core/incidents/types.ts';
 import { ResourceStatus } from '../../core/fleet/status.ts';
+import { requireInArea } from '../../core/scenario/area.ts';
 import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
 import type { Engine } from '../engine.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
@@ -183,6 +184,8 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
     const typeId = str(b, 'typeId', { max: 64 });
     const lat = num(b, 'lat', { min: -90, max: 90 });
     const lon = num(b, 'lon', { min: -180, max: 180 });
+    // Far outside the scenario is refused as such (the core decides it too), before the road check.
+    requireInArea(room.scenario.bounds, lat, lon, 'lat');
     // Off the road network no journey time can be predicted: the dispatcher must say so knowingly.
     const confirmOffRoad = bool(b, 'confirmOffRoad') ?? false;
     if (planner && !confirmOffRoad && plannerSnap(planner)(lat, lon) === null)
