@@ -18,3 +18,11 @@ export function formatShare(share: number): string {
 export function agencyLabel(a: string): string {
   return a === 'fire' ? 'Fire' : a === 'police' ? 'Police' : a === 'ambulance' ? 'Ambulance' : a;
 }
+
+/** Epoch ms → "14:05:09" in the browser's time zone; "—" for none. */
+export function formatClock(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms) || ms <= 0) return '—';
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

@@ -76,9 +76,16 @@ test('parse: incident and recommendation as the server sends them', () => {
     address: 'Mill Road',
     status: 'mobilising',
     createdAt: 1000,
+    leadAgency: 'fire',
+    supportingAgencies: ['police', 'coastguard'],
+    requests: [
+      { requestId: 'R1', toAgency: 'ambulance', status: 'pending' },
+      { requestId: 'R2', toAgency: 'police', status: 'declined' },
+    ],
     attendances: [
-      { resourceId: 'CEN1', leftAt: null },
-      { resourceId: 'X', leftAt: 5 },
+      { resourceId: 'CEN1', agency: 'fire', mobilisedAt: 1100, arrivedAt: null, leftAt: null, line: 'pump' },
+      { resourceId: 'X', agency: 'fire', mobilisedAt: 1200, arrivedAt: 3, leftAt: 5 },
+      { resourceId: 'Y', agency: 'navy', mobilisedAt: 1200, arrivedAt: null, leftAt: null },
     ],
   });
   assert.equal(inc, {
@@ -93,6 +100,13 @@ test('parse: incident and recommendation as the server sends them', () => {
     status: 'mobilising',
     assigned: ['CEN1'],
     description: 'Mill Road',
+    leadAgency: 'fire',
+    supportingAgencies: ['police'],
+    requestedAgencies: ['ambulance'],
+    attendances: [
+      { resourceId: 'CEN1', agency: 'fire', mobilisedAtMs: 1100, arrivedAtMs: null, leftAtMs: null, line: 'pump' },
+      { resourceId: 'X', agency: 'fire', mobilisedAtMs: 1200, arrivedAtMs: 3, leftAtMs: 5, line: null },
+    ],
   });
   const rec = parseRecommendation(
     {
@@ -156,7 +170,9 @@ test('parse: incident and recommendation as the server sends them', () => {
     cover: true,
     routes: false,
     cop: false,
+    joint: false,
   });
+  assert.is(parseFeatures({ features: { joint: true } }).joint, true);
 });
 
 test('parse: cover impact figures of one standard say which responder they count (1st or 2nd appliance)', () => {

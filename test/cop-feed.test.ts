@@ -248,6 +248,10 @@ test('incident and cover changes update the queue and the cover figures; a close
         status: 'received',
         assigned: [],
         description: 'A1(M) J4',
+        leadAgency: 'fire',
+        supportingAgencies: ['police'],
+        requestedAgencies: [],
+        attendances: [],
       },
     ],
   );
@@ -280,6 +284,10 @@ test('incident and cover changes update the queue and the cover figures; a close
     ],
     ['mobilising', ['HAT1'], 'MOBILISED', 9],
   );
+  // The attendance's times, with 0 (not yet) read as null.
+  assert.equal(store.incidents.get('INC-1')?.attendances, [
+    { resourceId: 'HAT1', agency: 'fire', mobilisedAtMs: 1000, arrivedAtMs: null, leftAtMs: null, line: null },
+  ]);
   assert.equal(
     [
       store.cover?.computedAtMs,

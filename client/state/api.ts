@@ -14,7 +14,7 @@ export class Api {
     private readonly base = '',
   ) {}
 
-  async request(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 8000): Promise<ApiResult> {
+  async request(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, timeoutMs = 8000): Promise<ApiResult> {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), timeoutMs);
     try {
@@ -109,6 +109,51 @@ export class Api {
     if (reason) body['reason'] = reason;
     if (recommendationSeq !== null) body['recommendationSeq'] = recommendationSeq;
     return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/mobilise`, body);
+  }
+  // ---- issue 22: joint work ----
+  incident(incidentId: string): Promise<ApiResult> {
+    return this.request('GET', `/api/incidents/${encodeURIComponent(incidentId)}`);
+  }
+  /** The audit timeline: every event of the incident with who, where from and when. */
+  incidentLog(incidentId: string): Promise<ApiResult> {
+    return this.request('GET', `/api/incidents/${encodeURIComponent(incidentId)}/log`);
+  }
+  /** The inbox: pending joint requests addressed to the caller's agency. */
+  requests(): Promise<ApiResult> {
+    return this.request('GET', '/api/requests');
+  }
+  /**
+   * Answer a joint request: accept (the suggestion with no `resourceIds`, or a choice with a
+   * reason), decline with a reason, or advise (the advice instead of a deployment).
+   */
+  answerRequest(
+    incidentId: string,
+    requestId: string,
+    answer: 'accept' | 'decline' | 'advise',
+    body: { resourceIds?: string[]; reason?: string; advice?: string },
+  ): Promise<ApiResult> {
+    return this.request(
+      'POST',
+      `/api/incidents/${encodeURIComponent(incidentId)}/assistance/${encodeURIComponent(requestId)}/${answer}`,
+      body,
+    );
+  }
+  /** Book a resource's arrival or leaving, or stand it down. */
+  book(incidentId: string, booking: 'arrived' | 'left' | 'stand-down', resourceId: string): Promise<ApiResult> {
+    return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/${booking}`, { resourceId });
+  }
+  closeIncident(incidentId: string, reason?: string, force = false): Promise<ApiResult> {
+    const body: Record<string, unknown> = {};
+    if (reason) body['reason'] = reason;
+    if (force) body['force'] = true;
+    return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/close`, body);
+  }
+  /** A METHANE update (any agency that takes part). */
+  updateMethane(incidentId: string, methane: Record<string, unknown>): Promise<ApiResult> {
+    return this.request('PATCH', `/api/incidents/${encodeURIComponent(incidentId)}`, { methane });
+  }
+  addNote(incidentId: string, text: string): Promise<ApiResult> {
+    return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/notes`, { text });
   }
   // ---- issue 6: cover ----
   cover(): Promise<ApiResult> {

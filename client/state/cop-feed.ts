@@ -23,7 +23,15 @@ import { parseCover, parseIncidents, parseScenario } from './parse.ts';
 import type { Feed } from './rest-feed.ts';
 import type { TimerHandle, Timers } from '../../proto/timer.ts';
 import type { ClientStore } from './store.ts';
-import { AGENCIES, STATUSES, type Agency, type ClientResource, type CoverSummary, type Incident } from './types.ts';
+import {
+  AGENCIES,
+  isAgency,
+  STATUSES,
+  type Agency,
+  type ClientResource,
+  type CoverSummary,
+  type Incident,
+} from './types.ts';
 
 /** The part of the browser WebSocket the feed uses (tests pass a fake). */
 export interface CopSocketLike {
@@ -97,6 +105,23 @@ export function toClientIncident(m: CopIncidentMsg): Incident {
     status: m.status,
     assigned,
     ...(m.address ? { description: m.address } : {}),
+    leadAgency: isAgency(m.leadAgency) ? m.leadAgency : null,
+    supportingAgencies: m.supportingAgencies.filter(isAgency),
+    requestedAgencies: m.requestedAgencies.filter(isAgency),
+    attendances: m.attendances.flatMap((a) =>
+      isAgency(a.agency)
+        ? [
+            {
+              resourceId: a.resourceId,
+              agency: a.agency,
+              mobilisedAtMs: a.mobilisedAtMs,
+              arrivedAtMs: a.arrivedAtMs === 0 ? null : a.arrivedAtMs,
+              leftAtMs: a.leftAtMs === 0 ? null : a.leftAtMs,
+              line: null,
+            },
+          ]
+        : [],
+    ),
   };
 }
 

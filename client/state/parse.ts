@@ -5,6 +5,9 @@
 import { Checker, isObj, type Json } from '../../proto/checker.ts';
 import {
   isAgency,
+  type Agency,
+  type AttendanceLine,
+  type IncidentAttendance,
   isStatusName,
   type ClientResource,
   type CoverFigure,
@@ -105,7 +108,20 @@ export function parseScenario(body: unknown): ScenarioInfo | undefined {
     const lead = o['leadAgency'];
     if (id === undefined || !isAgency(lead)) return undefined;
     const standards = arr(o, 'standards').filter((x): x is string => typeof x === 'string');
-    return { id, name: str(o, 'name', id) ?? id, leadAgency: lead, priority: priority(num(o, 'priority')), standards };
+    const attendance = collect(arr(o, 'attendance'), (l): AttendanceLine | undefined => {
+      const capability = str(l, 'capability');
+      const count = num(l, 'count');
+      if (capability === undefined || count === undefined) return undefined;
+      return { capability, count, agency: isAgency(l['agency']) ? l['agency'] : null };
+    });
+    return {
+      id,
+      name: str(o, 'name', id) ?? id,
+      leadAgency: lead,
+      priority: priority(num(o, 'priority')),
+      standards,
+      attendance,
+    };
   });
   const standards = collect(arr(body, 'standards'), (o): StandardInfo | undefined => {
     const id = str(o, 'id');
@@ -138,6 +154,22 @@ export function parseScenario(body: unknown): ScenarioInfo | undefined {
   };
 }
 
+/** An attendance as the server sends it (times epoch ms, null = not yet); undefined when it does not fit. */
+export function parseAttendance(a: Obj): IncidentAttendance | undefined {
+  const resourceId = str(a, 'resourceId');
+  const agency = a['agency'];
+  if (resourceId === undefined || !isAgency(agency)) return undefined;
+  const time = (k: string) => num(a, k) ?? null;
+  return {
+    resourceId,
+    agency,
+    mobilisedAtMs: num(a, 'mobilisedAt', 0) ?? 0,
+    arrivedAtMs: time('arrivedAt'),
+    leftAtMs: time('leftAt'),
+    line: str(a, 'line') ?? null,
+  };
+}
+
 /** One incident as GET/POST /api/incidents send it (server/shell/http/incidents.ts incidentJson). */
 export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = new Map()): Incident | undefined {
   const id = str(o, 'id');
@@ -147,12 +179,16 @@ export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = n
   if (id === undefined || typeId === undefined || lat === undefined || lon === undefined) return undefined;
   const status = str(o, 'status', 'received') ?? 'received';
   const address = str(o, 'address', '') ?? '';
+  const attendances = collect(arr(o, 'attendances'), parseAttendance);
   const assigned: string[] = [];
-  for (const a of arr(o, 'attendances')) {
-    if (!isObj(a)) continue;
-    const rid = str(a, 'resourceId');
-    if (rid !== undefined && a['leftAt'] === null && !assigned.includes(rid)) assigned.push(rid);
+  for (const a of attendances) if (a.leftAtMs === null && !assigned.includes(a.resourceId)) assigned.push(a.resourceId);
+  const requestedAgencies: Agency[] = [];
+  for (const r of arr(o, 'requests')) {
+    if (!isObj(r) || (r['status'] !== 'pending' && r['status'] !== 'accepted')) continue;
+    const to = r['toAgency'];
+    if (isAgency(to) && !requestedAgencies.includes(to)) requestedAgencies.push(to);
   }
+  const lead = o['leadAgency'];
   return {
     id,
     typeId,
@@ -165,6 +201,10 @@ export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = n
     status,
     assigned,
     ...(address ? { description: address } : {}),
+    leadAgency: isAgency(lead) ? lead : null,
+    supportingAgencies: arr(o, 'supportingAgencies').filter(isAgency),
+    requestedAgencies,
+    attendances,
   };
 }
 
@@ -385,5 +425,6 @@ export function parseFeatures(body: unknown): Capabilities {
     cover: f['cover'] === true,
     routes: false,
     cop: f['cop'] === true,
+    joint: f['joint'] === true,
   };
 }

@@ -77,7 +77,14 @@ export class ClientStore {
   lastMessageAtMs = 0;
   /** A resource with no fix for longer than this is drawn stale. */
   staleAfterMs = 120_000;
-  capabilities: Capabilities = { incidents: false, recommendations: false, cover: false, routes: false, cop: false };
+  capabilities: Capabilities = {
+    incidents: false,
+    recommendations: false,
+    cover: false,
+    routes: false,
+    cop: false,
+    joint: false,
+  };
   selection: Selection = { incidentId: null, resourceId: null, point: null };
   /** Count of position/status writes, for tests and the bench. */
   updates = 0;

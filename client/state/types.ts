@@ -49,6 +49,14 @@ export interface IncidentTypeInfo {
   priority: 1 | 2 | 3;
   /** Response standard ids the type is measured against. */
   standards: string[];
+  /** The predetermined attendance lines (capability, count, agency or null for any). */
+  attendance: AttendanceLine[];
+}
+
+export interface AttendanceLine {
+  capability: string;
+  count: number;
+  agency: Agency | null;
 }
 
 export interface StandardInfo {
@@ -98,6 +106,24 @@ export interface Incident {
   assigned: string[];
   /** Address or location words given at creation. */
   description?: string;
+  /** The lead agency (null when the server did not say). */
+  leadAgency: Agency | null;
+  supportingAgencies: Agency[];
+  /** Agencies asked by a joint request that is pending or accepted (the COP sends pending ones). */
+  requestedAgencies: Agency[];
+  /** Every attendance, in mobilisation order. */
+  attendances: IncidentAttendance[];
+}
+
+/** One resource's attendance at an incident: times are epoch ms, null = not yet. */
+export interface IncidentAttendance {
+  resourceId: string;
+  agency: Agency;
+  mobilisedAtMs: number;
+  arrivedAtMs: number | null;
+  leftAtMs: number | null;
+  /** The attendance line (capability) it was sent for, when the server says. */
+  line: string | null;
 }
 
 export interface RecommendedResource {
@@ -231,4 +257,6 @@ export interface Capabilities {
   routes: boolean;
   /** The COP WebSocket (/ws/cop) is served. */
   cop: boolean;
+  /** Joint work: the request inbox and the attendance bookings (issue 22). */
+  joint: boolean;
 }

@@ -9,6 +9,8 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { CoverPanelController } from '../../controllers/cover-panel-controller.ts';
+import { InboxController } from '../../controllers/inbox-controller.ts';
+import { IncidentDetailController } from '../../controllers/incident-detail-controller.ts';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { createIncident, fetchRecommendation, mobilise, setStatus, type CommandOutput } from '../../state/commands.ts';
@@ -19,7 +21,16 @@ import type {
 } from '../jcr-incident-panel/jcr-incident-panel.ts';
 import type { StatusSetDetail } from '../jcr-resource-board/jcr-resource-board.ts';
 import type { StandbyApplyDetail, StandbyCancelDetail } from '../jcr-cover-panel/jcr-cover-panel.ts';
-import { keysHelp, legend, tabList, topBar, type Tab } from './layout.ts';
+import type { RequestAnswerDetail, RequestOpenDetail } from '../jcr-request-inbox/jcr-request-inbox.ts';
+import type {
+  AttendanceBookDetail,
+  IncidentCloseDetail,
+  MethaneRecordDetail,
+  NoteAddDetail,
+  QuickerSwapDetail,
+} from '../jcr-incident-detail/jcr-incident-detail.ts';
+import { mayCreateIncident } from '../../state/permissions.ts';
+import { keysHelp, legend, tabList, topBar, TABS, type Tab } from './layout.ts';
 import { ShortcutsController } from './shortcuts.ts';
 import '../jcr-map/jcr-map.ts';
 import '../jcr-connection-indicator/jcr-connection-indicator.ts';
@@ -28,6 +39,8 @@ import '../jcr-resource-board/jcr-resource-board.ts';
 import '../jcr-incident-queue/jcr-incident-queue.ts';
 import '../jcr-incident-panel/jcr-incident-panel.ts';
 import '../jcr-cover-panel/jcr-cover-panel.ts';
+import '../jcr-request-inbox/jcr-request-inbox.ts';
+import '../jcr-incident-detail/jcr-incident-detail.ts';
 
 export class JcrApp extends LitElement {
   static override properties = {
@@ -48,7 +61,14 @@ export class JcrApp extends LitElement {
     () => this.ctx,
     () => this.tab === 'cover',
   );
+  private readonly inbox = new InboxController(this, () => this.ctx);
+  private readonly detail = new IncidentDetailController(this, () => this.ctx);
   private readonly shortcuts = new ShortcutsController(this);
+
+  /** The tabs this role has: the Requests inbox needs an agency to answer for. */
+  get tabs(): readonly Tab[] {
+    return TABS.map((t) => t.id).filter((t) => t !== 'requests' || this.inbox.enabled);
+  }
   /** The incident panel's message line and busy flag, where incident and resource commands report. */
   private readonly incidentOut: CommandOutput = {
     message: (text) => (this.incidentMessage = text),
@@ -57,7 +77,7 @@ export class JcrApp extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, () => this.ctx.store, ['scenario', 'selection']);
+    new StoreController(this, () => this.ctx.store, ['scenario', 'selection', 'capabilities']);
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -77,7 +97,8 @@ export class JcrApp extends LitElement {
       this.lastIncidentId = id;
       if (id) {
         this.tab = 'incidents';
-        void fetchRecommendation(this.ctx, id, this.incidentOut);
+        // Only a role that may mobilise asks: a recommendation is recorded in the log as shown.
+        if (mayCreateIncident(this.ctx.user?.role)) void fetchRecommendation(this.ctx, id, this.incidentOut);
       }
     }
   }
@@ -96,12 +117,51 @@ export class JcrApp extends LitElement {
       @jcr-standby-apply=${(e: CustomEvent<StandbyApplyDetail>) => void cover.apply(e.detail)}
       @jcr-standby-cancel=${(e: CustomEvent<StandbyCancelDetail>) => void cover.cancel(e.detail)}
       @jcr-cover-moves-refresh=${() => void cover.refresh(true)}
+      @jcr-request-answer=${(e: CustomEvent<RequestAnswerDetail>) => void this.inbox.answer(e.detail)}
+      @jcr-request-open=${(e: CustomEvent<RequestOpenDetail>) => {
+        c.store.select({ incidentId: e.detail.incidentId, point: null });
+        this.tab = 'incidents';
+      }}
+      @jcr-attendance-book=${(e: CustomEvent<AttendanceBookDetail>) =>
+        void this.detail.book(e.detail.incidentId, e.detail.resourceId, e.detail.booking)}
+      @jcr-incident-close=${(e: CustomEvent<IncidentCloseDetail>) =>
+        void this.detail.close(e.detail.incidentId, e.detail.reason, e.detail.force)}
+      @jcr-methane-record=${(e: CustomEvent<MethaneRecordDetail>) =>
+        void this.detail.methane(e.detail.incidentId, e.detail.methane)}
+      @jcr-note-add=${(e: CustomEvent<NoteAddDetail>) => void this.detail.note(e.detail.incidentId, e.detail.text)}
+      @jcr-quicker-swap=${(e: CustomEvent<QuickerSwapDetail>) => void this.detail.swap(e.detail.incidentId, e.detail.flag)}
     >
-      ${tabList(this.tab, (t) => (this.tab = t), this.shortcuts.onTabKey)}
+      ${tabList(this.tab, (t) => (this.tab = t), this.shortcuts.onTabKey, this.tabs, { requests: this.inbox.items.length })}
       <section id="panel-incidents" role="tabpanel" aria-labelledby="tab-incidents" ?hidden=${this.tab !== 'incidents'}>
         <jcr-incident-queue .ctx=${c}></jcr-incident-queue>
         <jcr-incident-panel .ctx=${c} .message=${this.incidentMessage} .busy=${this.busy}></jcr-incident-panel>
+        <jcr-incident-detail
+          .ctx=${c}
+          .detail=${this.detail.detail}
+          .timeline=${this.detail.timeline}
+          .busy=${this.detail.busy}
+          .message=${this.detail.message}
+          .error=${this.detail.error}
+        ></jcr-incident-detail>
       </section>
+      ${
+        this.inbox.enabled
+          ? html`<section
+              id="panel-requests"
+              role="tabpanel"
+              aria-labelledby="tab-requests"
+              ?hidden=${this.tab !== 'requests'}
+            >
+              <jcr-request-inbox
+                .ctx=${c}
+                .items=${this.inbox.items}
+                .busy=${this.inbox.busy}
+                .message=${this.inbox.message}
+                .unavailable=${this.inbox.unavailable}
+              ></jcr-request-inbox>
+            </section>`
+          : nothing
+      }
       <section id="panel-resources" role="tabpanel" aria-labelledby="tab-resources" ?hidden=${this.tab !== 'resources'}>
         <jcr-resource-board .ctx=${c} .active=${this.tab === 'resources'}></jcr-resource-board>
       </section>

@@ -10,9 +10,10 @@ import { AGENCY_SHAPE_NAME, STATUS_LABEL } from '../../map/symbols.ts';
 import { AGENCIES, STATUSES } from '../../state/types.ts';
 import { symbolSvg } from '../symbol-svg.ts';
 
-export type Tab = 'incidents' | 'resources' | 'cover';
+export type Tab = 'incidents' | 'requests' | 'resources' | 'cover';
 export const TABS: { id: Tab; label: string; key: string }[] = [
   { id: 'incidents', label: 'Incidents', key: 'Q' },
+  { id: 'requests', label: 'Requests', key: 'R' },
   { id: 'resources', label: 'Resources', key: '/' },
   { id: 'cover', label: 'Cover', key: 'C' },
 ];
@@ -29,9 +30,19 @@ export function topBar(c: AppContext, help: boolean, toggleHelp: () => void) {
   </header>`;
 }
 
-export function tabList(tab: Tab, select: (t: Tab) => void, onKey: (e: KeyboardEvent) => void) {
+/**
+ * The side panel's tabs; `tabs` those this role has (the Requests tab needs an agency), `badges`
+ * a count shown on a tab (requests waiting).
+ */
+export function tabList(
+  tab: Tab,
+  select: (t: Tab) => void,
+  onKey: (e: KeyboardEvent) => void,
+  tabs: readonly Tab[] = TABS.map((t) => t.id),
+  badges: Partial<Record<Tab, number>> = {},
+) {
   return html`<div role="tablist" aria-label="Panels" @keydown=${onKey}>
-    ${TABS.map(
+    ${TABS.filter((t) => tabs.includes(t.id)).map(
       (t) =>
         html`<button
           role="tab"
@@ -42,7 +53,15 @@ export function tabList(tab: Tab, select: (t: Tab) => void, onKey: (e: KeyboardE
           aria-keyshortcuts=${t.key}
           @click=${() => select(t.id)}
         >
-          ${t.label} <kbd>${t.key}</kbd>
+          ${t.label}
+          ${
+            badges[t.id]
+              ? html`<span class="badge" data-badge=${t.id} aria-label=${`, ${badges[t.id]} waiting`}
+                  >${badges[t.id]}</span
+                >`
+              : nothing
+          }
+          <kbd>${t.key}</kbd>
         </button>`,
     )}
   </div>`;
@@ -71,6 +90,8 @@ export function keysHelp() {
       <dd>New incident</dd>
       <dt>Q</dt>
       <dd>Incident queue</dd>
+      <dt>R</dt>
+      <dd>Requests from other agencies</dd>
       <dt>/</dt>
       <dd>Filter the resource board</dd>
       <dt>C</dt>

@@ -1,6 +1,6 @@
 /**
  * The dispatcher screen's keyboard shortcuts (docs/screens.md), as a controller of <jcr-app>:
- * N new incident, Q queue, / board filter, C cover, M map, ? help, Esc clears the selection,
+ * N new incident, Q queue, R requests, / board filter, C cover, M map, ? help, Esc clears the selection,
  * Ctrl+Enter mobilises the recommendation; arrow keys move between the side panel's tabs. Letter
  * keys are ignored while typing in a field. The wall view has no shortcuts.
  */
@@ -13,6 +13,8 @@ export interface ShortcutsHost extends ReactiveControllerHost, HTMLElement {
   readonly ctx: AppContext;
   tab: Tab;
   help: boolean;
+  /** The tabs this role has. */
+  readonly tabs: readonly Tab[];
 }
 
 export class ShortcutsController implements ReactiveController {
@@ -66,6 +68,12 @@ export class ShortcutsController implements ReactiveController {
           )?.focus();
         });
         break;
+      case 'r':
+      case 'R':
+        if (!h.tabs.includes('requests')) return;
+        h.tab = 'requests';
+        this.afterRender(() => h.querySelector<HTMLElement>('#tab-requests')?.focus());
+        break;
       case '/':
         h.tab = 'resources';
         this.afterRender(() => h.querySelector('jcr-resource-board')?.focusFilter());
@@ -92,8 +100,9 @@ export class ShortcutsController implements ReactiveController {
   readonly onTabKey = (e: KeyboardEvent): void => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
     const h = this.host;
-    const i = TABS.findIndex((t) => t.id === h.tab);
-    const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
+    const tabs = TABS.filter((t) => h.tabs.includes(t.id));
+    const i = tabs.findIndex((t) => t.id === h.tab);
+    const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
     if (!next) return;
     h.tab = next.id;
     this.afterRender(() => h.querySelector<HTMLElement>(`#tab-${next.id}`)?.focus());

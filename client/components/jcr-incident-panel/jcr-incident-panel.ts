@@ -2,7 +2,8 @@
  * <jcr-incident-panel>: create an incident (from a map click, the map centre, or typed
  * coordinates); for the selected incident, the recommendation with ETAs as bars against the
  * response standard and its cover impact; mobilise the recommendation, or override it with a
- * reason.
+ * reason. The create form and the mobilise controls are shown only to a role that acts for an
+ * agency (not the wall account, client/state/permissions.ts).
  *
  * Events (bubbling, composed):
  *  - `jcr-incident-create` detail {typeId, lat, lon, address}
@@ -15,6 +16,7 @@ import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration, formatShare } from '../../format.ts';
 import { STATUS_LABEL } from '../../map/symbols.ts';
 import type { ClientResource, Incident, Recommendation } from '../../state/types.ts';
+import { mayCreateIncident } from '../../state/permissions.ts';
 import { barSvg, symbolSvg } from '../symbol-svg.ts';
 import { incidentPanelStyles } from './styles.ts';
 
@@ -322,13 +324,17 @@ export class JcrIncidentPanel extends LitElement {
                     </p>`
                   : nothing
               }
-              ${this.renderRecommendation(inc, s.recommendations.get(inc.id))}
-              ${this.overriding ? this.renderOverride(inc) : nothing}
+              ${
+                mayCreateIncident(this.ctx.user?.role)
+                  ? html`${this.renderRecommendation(inc, s.recommendations.get(inc.id))}
+                    ${this.overriding ? this.renderOverride(inc) : nothing}`
+                  : nothing
+              }
               <button type="button" @click=${() => s.select({ incidentId: null })}>Close incident view</button>
             </section>`
           : nothing
       }
-      ${this.ctx.view === 'wall' ? nothing : this.renderCreate()}
+      ${this.ctx.view === 'wall' || !mayCreateIncident(this.ctx.user?.role) ? nothing : this.renderCreate()}
     `;
   }
 }

@@ -1,7 +1,9 @@
 /**
  * <jcr-resource-board>: every resource, grouped by agency and home station, filterable by text
  * (call sign, type, station, capability), agency and status. Selecting a row selects the resource
- * on the map; the selected resource's status can be set from here.
+ * on the map; the selected resource's status can be set from here, by a role that may set it (its
+ * own agency's dispatcher or the duty officer: a fire dispatcher gets no status control for a
+ * police unit).
  *
  * Cheap under status churn (a major incident mobilises dozens at once): while `active` is false
  * (its tab is hidden) it renders nothing new and only remembers that the store changed, then
@@ -19,6 +21,7 @@ import type { AppContext } from '../../context.ts';
 import { agencyLabel } from '../../format.ts';
 import { STATUS_LABEL } from '../../map/symbols.ts';
 import { AGENCIES, STATUSES, type ScenarioInfo, type StatusName } from '../../state/types.ts';
+import { maySetStatus } from '../../state/permissions.ts';
 import { symbolSvg } from '../symbol-svg.ts';
 import { BoardModel, type BoardFilter, type RowView, type StationView } from './board-model.ts';
 
@@ -271,7 +274,7 @@ export class JcrResourceBoard extends LitElement {
         </select>
       </div>
       ${
-        selected && !readOnly
+        selected && !readOnly && maySetStatus(this.ctx.user?.role, selected.agency)
           ? html`<form
               class="selected-detail"
               @submit=${this.setStatus}

@@ -123,6 +123,8 @@ export function createApp(deps: AppDeps): Express {
         recommendations: deps.mobilisation !== undefined,
         cover: deps.cover !== undefined,
         cop: deps.copServed,
+        // The inbox and the bookings are not served yet (issue 22 items 1 and 2 land them).
+        joint: false,
       }),
     }),
   );

@@ -16,6 +16,11 @@ export interface UiFeatures {
   recommendations: boolean;
   cover: boolean;
   cop: boolean;
+  /**
+   * Joint work (issue 22): the request inbox (GET /api/requests, the answers to a request) and the
+   * attendance bookings (left, stand-down, notes). The screens show the inbox only when it exists.
+   */
+  joint: boolean;
 }
 
 export interface UiRouteDeps {

@@ -1,0 +1,117 @@
+/**
+ * The selected incident's detail and timeline, owned for <jcr-app> (passed to
+ * <jcr-incident-detail>): GET /api/incidents/:id for its requests, METHANE and quicker flags, and
+ * GET /api/incidents/:id/log for the audit timeline. Fetched when the selection changes and again
+ * whenever the COP brings an incident change (one request in flight at a time), so every agency
+ * taking part sees the same timeline grow. Commands (client/state/joint-commands.ts) report here
+ * and refetch at once.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { AppContext } from '../context.ts';
+import type { CommandOutput } from '../state/commands.ts';
+import {
+  addNote,
+  bookAttendance,
+  closeIncident,
+  recordMethane,
+  swapQuicker,
+  type Booking,
+} from '../state/joint-commands.ts';
+import { parseIncidentDetail, parseTimeline } from '../state/joint-parse.ts';
+import type { IncidentDetail, Methane, QuickerFlag, TimelineEntry } from '../state/joint-types.ts';
+import { Refresher } from './refresher.ts';
+
+export class IncidentDetailController implements ReactiveController {
+  detail: IncidentDetail | null = null;
+  timeline: TimelineEntry[] = [];
+  /** Why the detail or timeline could not be read, in words. */
+  error = '';
+  message = '';
+  busy = false;
+  private incidentId: string | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly refresher = new Refresher(() => this.load());
+  readonly out: CommandOutput = {
+    message: (t) => {
+      this.message = t;
+      this.host.requestUpdate();
+    },
+    busy: (on) => {
+      this.busy = on;
+      this.host.requestUpdate();
+    },
+  };
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly ctx: () => AppContext,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    if (this.ctx().view === 'wall') return;
+    this.unsubscribe = this.ctx().store.subscribe(['selection', 'incidents'], (changed) => {
+      const id = this.ctx().store.selection.incidentId;
+      if (id !== this.incidentId) {
+        this.incidentId = id;
+        this.detail = null;
+        this.timeline = [];
+        this.error = '';
+        this.message = '';
+        this.host.requestUpdate();
+        if (id) this.refresher.run();
+      } else if (id && changed.has('incidents')) this.refresher.run();
+    });
+  }
+
+  hostDisconnected(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  refresh(): void {
+    if (this.incidentId) this.refresher.run();
+  }
+
+  private async load(): Promise<void> {
+    const id = this.incidentId;
+    if (!id) return;
+    const c = this.ctx();
+    const [d, log] = await Promise.all([c.api.incident(id), c.api.incidentLog(id)]);
+    if (id !== this.incidentId) return; // the selection moved on meanwhile
+    const names = new Map((c.store.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]));
+    const nameOf = (rid: string) => c.store.resources.get(rid)?.callSign ?? rid;
+    this.error = '';
+    if (d.ok) this.detail = parseIncidentDetail(d.body, names) ?? this.detail;
+    else this.error = `Incident ${id}: ${d.message} [${d.code}]`;
+    if (log.ok) this.timeline = parseTimeline(log.body, nameOf);
+    else if (!this.error) this.error = `Timeline of ${id}: ${log.message} [${log.code}]`;
+    this.host.requestUpdate();
+  }
+
+  private async after(p: Promise<boolean>): Promise<void> {
+    await p;
+    this.refresh();
+  }
+
+  book(incidentId: string, resourceId: string, booking: Booking): Promise<void> {
+    return this.after(bookAttendance(this.ctx(), incidentId, resourceId, booking, this.out));
+  }
+
+  close(incidentId: string, reason: string, force: boolean): Promise<void> {
+    return this.after(closeIncident(this.ctx(), incidentId, reason, force, this.out));
+  }
+
+  methane(incidentId: string, m: Partial<Methane>): Promise<void> {
+    return this.after(recordMethane(this.ctx(), incidentId, m, this.out));
+  }
+
+  note(incidentId: string, text: string): Promise<void> {
+    return this.after(addNote(this.ctx(), incidentId, text, this.out));
+  }
+
+  swap(incidentId: string, flag: QuickerFlag): Promise<void> {
+    return this.after(swapQuicker(this.ctx(), incidentId, flag, this.out));
+  }
+}
