@@ -117,6 +117,31 @@ export interface CopIncidentMsg {
   requestedAgencies: string[];
 }
 
+/**
+ * An incident record holding only its id (proto3 defaults elsewhere): what a removal carries on the
+ * server, and what the browser codec decodes into.
+ */
+export function bareIncident(id: string): CopIncidentMsg {
+  return {
+    id,
+    typeId: '',
+    typeName: '',
+    priority: 0,
+    status: '',
+    latE7: 0,
+    lonE7: 0,
+    address: '',
+    leadAgency: '',
+    supportingAgencies: [],
+    attendances: [],
+    createdAtMs: 0,
+    updatedAtMs: 0,
+    closedAtMs: 0,
+    majorIncident: false,
+    requestedAgencies: [],
+  };
+}
+
 export interface CopCoverFigureMsg {
   surface: string;
   standardId: string;

@@ -5,7 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import protobuf from 'protobufjs';
 import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
 import type { CopClientMsg, CopCoverSummaryMsg, CopIncidentMsg, CopResourceMsg, CopServerMsg } from '../proto/wire.ts';
@@ -270,15 +271,36 @@ test('client frames: the browser codec writes the same bytes as the reflection c
   }
 });
 
-test('the browser codec is CSP-safe: only protobufjs/minimal, no eval or new Function', () => {
-  const src = readFileSync('client/cop/codec.ts', 'utf8');
-  const code = src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-  assert.not.match(code, /\bnew\s+Function\b|\bFunction\s*\(|\beval\s*\(/);
-  const imports = [...code.matchAll(/^\s*import\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)]
-    .filter((m) => !m[1])
-    .map((m) => m[2]);
-  assert.equal(imports, ['protobufjs/minimal.js']);
-  assert.not.match(code, /protobufjs\/light|from 'protobufjs'|cop-descriptor/);
+test('the browser codec is CSP-safe: every file of client/cop/ and what it imports, no eval or new Function', () => {
+  // Every file of client/cop/, and every file they reach by a value import, may value-import only
+  // protobufjs/minimal.js, its siblings in client/cop/ and the dependency-free proto/wire.ts.
+  const allowed = (file: string) => /^client\/cop\/[^/]+\.ts$/.test(file) || file === 'proto/wire.ts';
+  const pending = readdirSync('client/cop')
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `client/cop/${f}`);
+  assert.ok(pending.includes('client/cop/codec.ts'));
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    const file = pending.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    assert.ok(allowed(file), `${file} is reached from client/cop/ by a value import`);
+    const src = readFileSync(file, 'utf8');
+    const code = src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    assert.not.match(code, /\bnew\s+Function\b|\bFunction\s*\(|\beval\s*\(/, file);
+    assert.not.match(code, /protobufjs\/light|from 'protobufjs'|cop-descriptor|\bimport\s*\(/, file);
+    const specifiers = [...code.matchAll(/^\s*(?:import|export)\s+(type\s+)?(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)]
+      .filter((m) => !m[1])
+      .map((m) => m[2] as string);
+    for (const spec of specifiers) {
+      if (spec === 'protobufjs/minimal.js') continue;
+      assert.ok(spec.startsWith('.'), `${file} imports ${spec}`);
+      pending.push(posix.normalize(posix.join(posix.dirname(file), spec)));
+    }
+  }
+  // The codec's only outside dependency stays protobufjs/minimal: it is what the files reach.
+  const outside = [...seen].filter((f) => !f.startsWith('client/cop/'));
+  assert.equal(outside, ['proto/wire.ts']);
 });
 
 test.run();

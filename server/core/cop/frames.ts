@@ -19,7 +19,7 @@ import type { BBox } from '../spatial/point-index.ts';
  * contract in proto/wire.ts, re-exported here for the core's COP modules. Nothing here encodes:
  * the hub is handed an encoder function.
  */
-export { NO_FIX_AGE, SnapshotReason } from '../../../proto/wire.ts';
+export { NO_FIX_AGE, SnapshotReason, bareIncident } from '../../../proto/wire.ts';
 export type {
   CopAttendanceMsg,
   CopBounds,
@@ -100,28 +100,6 @@ export function incidentAgencies(inc: Incident): string[] {
   for (const a of inc.supportingAgencies) if (!out.includes(a)) out.push(a);
   for (const r of inc.requests) if (r.status === 'pending' && !out.includes(r.toAgency)) out.push(r.toAgency);
   return out;
-}
-
-/** An incident record holding only its id (proto3 defaults elsewhere): what a removal carries. */
-export function bareIncident(id: string): CopIncidentMsg {
-  return {
-    id,
-    typeId: '',
-    typeName: '',
-    priority: 0,
-    status: '',
-    latE7: 0,
-    lonE7: 0,
-    address: '',
-    leadAgency: '',
-    supportingAgencies: [],
-    attendances: [],
-    createdAtMs: 0,
-    updatedAtMs: 0,
-    closedAtMs: 0,
-    majorIncident: false,
-    requestedAgencies: [],
-  };
 }
 
 /** The COP record of one incident (positions quantised as the resources' are). */
