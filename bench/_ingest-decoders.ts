@@ -46,9 +46,8 @@ export async function decodersSideBySide(
     scenario,
     db: join(dir, 'jcr.sqlite'),
     port: 0,
-    logger: createLogger('warn'),
-    avlToken: opts.token,
-    avlLimits: { feedReportsPerS: 1e9, feedBurstReports: 1e9 },
+    log: createLogger('warn'),
+    avl: { token: opts.token, limits: { feedReportsPerS: 1e9, feedBurstReports: 1e9 } },
   });
   try {
     const feed = server.avl.feeds.authenticate(opts.token);

@@ -457,8 +457,8 @@ async function main(): Promise<void> {
     scenario: s,
     db: ':memory:',
     port: 0,
-    logger: createLogger('silent'),
-    avlToken: DEV_TOKEN,
+    log: createLogger('silent'),
+    avl: { token: DEV_TOKEN },
   });
   const browser = await launchBrowser();
   // The API is gated: sign the page in as a dispatcher (the screens an operator looks at).

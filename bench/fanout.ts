@@ -331,9 +331,8 @@ async function main(): Promise<void> {
     scenario: scenario(),
     db: ':memory:',
     port: 0,
-    logLevel: 'silent',
-    copToken,
-    copLimits: { tickMs: TICK_MS },
+    log: 'silent',
+    cop: { token: copToken, limits: { tickMs: TICK_MS } },
   });
   const hub = server.cop.hub;
   const url = server.url.replace('http:', 'ws:') + `/ws/cop?token=${copToken}`;

@@ -28,11 +28,9 @@ const server = await startServer({
   scenario,
   db: ':memory:',
   port: 0,
-  logger: createLogger('silent'),
-  avlToken: TOKEN,
-  graph,
-  planner,
-  mobilisation: mobilisationFromPlanner(planner, scenario),
+  log: createLogger('silent'),
+  avl: { token: TOKEN },
+  roads: { graph, planner, mobilisation: mobilisationFromPlanner(planner, scenario) },
 });
 await server.users.create('bench', 'bench-password-123456', 'duty-officer');
 const { token } = server.users.startSession('bench');

@@ -104,11 +104,13 @@ async function main(): Promise<void> {
     scenario: benchScenario(),
     db,
     port: 0,
-    logger: createLogger('warn'),
-    avlToken: TOKEN,
-    // The bench's one feed carries a whole fleet: its token bucket is raised (still on the path).
-    avlLimits: { feedReportsPerS: 10_000_000, feedBurstReports: 10_000_000 },
-    avlHistoryThread: HISTORY_THREAD,
+    log: createLogger('warn'),
+    avl: {
+      token: TOKEN,
+      // The bench's one feed carries a whole fleet: its token bucket is raised (still on the path).
+      limits: { feedReportsPerS: 10_000_000, feedBurstReports: 10_000_000 },
+      historyThread: HISTORY_THREAD,
+    },
   });
   process.stdout.write(
     `ingest bench: ${RESOURCES} resources, ${POSITIONS} positions in batches of ${BATCH}, ${INFLIGHT} in flight; history ${HISTORY_THREAD ? 'on a writer thread' : 'inline'}; db ${db}\n`,

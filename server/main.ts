@@ -5,8 +5,6 @@ import { loadScenario } from './shell/scenario-loader.ts';
 import { startServer } from './shell/server.ts';
 import { createLogger } from './shell/log.ts';
 import { simFeedToken, startSimChild } from './shell/sim-child.ts';
-import { loadScenarioNetwork, loadScenarioPlaces } from './shell/network/scenario-network.ts';
-import { mobilisationFromPlanner, warmStationTrees } from './shell/incidents/mobilisation.ts';
 import { ensureDemoUsers } from './shell/demo-users.ts';
 
 /** The configuration; a bad flag or setting is a usage error (one line, exit 2). */
@@ -18,39 +16,37 @@ function configOrUsage(argv: readonly string[], env: NodeJS.ProcessEnv): Config 
   }
 }
 
-/** Process entry: read the configuration, load the scenario, start serving, stop cleanly. */
+/**
+ * Process entry: read the configuration, load the scenario, start the server (server/shell/server.ts
+ * puts it together), the simulator if asked, and stop cleanly on a signal.
+ */
 async function main(): Promise<void> {
   const config = configOrUsage(process.argv.slice(2), process.env);
   const log = createLogger(config.logLevel);
   const scenario = loadScenario(config.scenario);
-  // Road network (cached on disk by file hash under var/cache): journey times, recommendations, cover, /api/eta.
-  const { graph, planner } = loadScenarioNetwork(config.scenario, scenario, log);
-  // The gazetteer (GET /api/places): towns, stations, posts and the network's road names.
-  const places = loadScenarioPlaces(config.scenario, scenario, planner, log);
   // The simulator reports over the real /ws/avl with a development feed token (generated if none is set).
   const avlToken = config.avlToken ?? (config.sim ? simFeedToken() : undefined);
-  // Journey times with station trees, warmed one tree per macrotask once serving (built on first use until then).
-  const mobilisation = mobilisationFromPlanner(planner, scenario);
   const server = await startServer({
     scenario,
     db: config.db,
     port: config.port,
     host: config.host,
-    logger: log,
-    avlToken,
-    avlLimits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 },
-    copToken: config.copToken,
-    publicUrl: config.publicUrl,
-    trustProxy: config.trustProxy,
-    metricsToken: config.metricsToken,
-    copLimits: { tickMs: config.copTickMs },
-    graph,
-    planner,
-    places,
-    mobilisation,
-    cover: { planner, refreshMs: config.coverRefreshS * 1000 },
+    log,
+    roads: {
+      // Cached on disk by file hash under var/cache: journey times, recommendations, cover, /api/eta,
+      // and the gazetteer's road names (GET /api/places).
+      scenarioFile: config.scenario,
+      mobilisation: 'planner',
+      warmStationTrees: true,
+      cover: { refreshMs: config.coverRefreshS * 1000 },
+    },
+    avl: {
+      token: avlToken,
+      limits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 },
+    },
+    cop: { token: config.copToken, limits: { tickMs: config.copTickMs } },
+    web: { publicUrl: config.publicUrl, trustProxy: config.trustProxy, metricsToken: config.metricsToken },
   });
-  warmStationTrees(mobilisation, log);
   log.info('control room listening', { url: server.url, scenario: scenario.id, db: config.db, sim: config.sim });
   const stopSim =
     config.sim && avlToken ? await startSimChild(server, { avlToken, scenario: config.scenario, log }) : () => {};

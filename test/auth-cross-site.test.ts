@@ -22,9 +22,9 @@ async function boot(): Promise<RunningServer> {
     db: ':memory:',
     port: 0,
     clock: fakeClock().now,
-    logLevel: 'silent',
-    publicUrl: PUBLIC_URL,
-    copToken: 'cop-screen-token-0123456789',
+    log: 'silent',
+    cop: { token: 'cop-screen-token-0123456789' },
+    web: { publicUrl: PUBLIC_URL },
   });
 }
 

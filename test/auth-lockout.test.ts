@@ -19,8 +19,8 @@ async function boot(trustProxy?: string[]): Promise<{ server: RunningServer; clo
     db: ':memory:',
     port: 0,
     clock: clock.now,
-    logLevel: 'silent',
-    ...(trustProxy ? { trustProxy } : {}),
+    log: 'silent',
+    web: { trustProxy },
   });
   return { server, clock };
 }

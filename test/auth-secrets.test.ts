@@ -29,9 +29,9 @@ async function boot(): Promise<RunningServer> {
     db: ':memory:',
     port: 0,
     clock: fakeClock().now,
-    logLevel: 'silent',
-    copToken: COP_TOKEN,
-    metricsToken: METRICS_TOKEN,
+    log: 'silent',
+    cop: { token: COP_TOKEN },
+    web: { metricsToken: METRICS_TOKEN },
   });
 }
 

@@ -17,8 +17,8 @@ async function cookiesAndHsts(publicUrl: string | undefined): Promise<[string, s
     db: ':memory:',
     port: 0,
     clock: fakeClock().now,
-    logLevel: 'silent',
-    publicUrl,
+    log: 'silent',
+    web: { publicUrl },
   });
   try {
     await server.users.create('dora', 'duty-officer-pass', 'duty-officer');

@@ -89,13 +89,7 @@ let server: RunningServer;
 const clock = fakeClock();
 
 test('sign-in over HTTP: cookie flags, /me, wrong password, logout', async () => {
-  server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: clock.now,
-    logLevel: 'silent',
-  });
+  server = await startServer({ scenario: miniScenario(), db: ':memory:', port: 0, clock: clock.now, log: 'silent' });
   await server.users.create('dora', 'duty-officer-pass', 'duty-officer', 'Dora Duty');
 
   const bad = await api(server, 'POST', '/api/login', { body: { username: 'dora', password: 'wrong-password' } });

@@ -194,8 +194,8 @@ async function setup(): Promise<{ server: RunningServer; ids: Ids }> {
     db: ':memory:',
     port: 0,
     clock: fakeClock().now,
-    logLevel: 'silent',
-    copToken: 'matrix-cop-token-0123456789',
+    log: 'silent',
+    cop: { token: 'matrix-cop-token-0123456789' },
   });
   const duty = await tokenFor(server, 'duty-officer', 'setup-duty');
   const police = await tokenFor(server, 'police-dispatcher', 'setup-police');

@@ -251,9 +251,9 @@ test('a server on a database file writes AVL history through the thread; close()
       db: file,
       port: 0,
       clock: () => T0,
-      logger: createLogger('silent'),
-      avlToken: DEV_TOKEN,
+      log: createLogger('silent'),
       timers: timer,
+      avl: { token: DEV_TOKEN },
     });
     try {
       assert.ok(server.avl.history instanceof ThreadedHistoryWriter);

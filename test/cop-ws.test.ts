@@ -30,10 +30,9 @@ async function boot(
     db: ':memory:',
     port: 0,
     clock: clock.now,
-    logLevel: 'silent',
+    log: 'silent',
     timers: timer,
-    copToken: copToken ?? undefined,
-    copLimits: { tickMs: TICK },
+    cop: { token: copToken ?? undefined, limits: { tickMs: TICK } },
     ...more,
   });
   return { server, timer, clock };
@@ -227,7 +226,7 @@ function changeList(m: CopServerMsgIn): string[] {
 
 test('an incident created, mobilised and closed over REST reaches screens as ordered incident changes; a police dispatcher sees the fire resources move, not the fire incident', async () => {
   const journeys = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
-  const { server, timer, clock } = await boot(TOKEN, { mobilisation: { journeys, cover: null } });
+  const { server, timer, clock } = await boot(TOKEN, { roads: { mobilisation: { journeys, cover: null } } });
   const duty = await tokenFor(server, 'duty-officer', 'duty');
   const police = await tokenFor(server, 'police-dispatcher', 'pc');
   const wall = await subscribe(server, timer);
@@ -288,7 +287,7 @@ test('over the wire, a screen that reconnects mid-stream ends with the same reso
   };
   const { server, timer, clock } = await boot(TOKEN, {
     scenario,
-    cover: { planner: coverPlanner(scenario), timers: neverTimers },
+    roads: { planner: coverPlanner(scenario), cover: { timers: neverTimers } },
   });
   const { engine } = server;
   const cover = server.cover;

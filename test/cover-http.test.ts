@@ -16,8 +16,8 @@ test.before(async () => {
     db: ':memory:',
     port: 0,
     clock: clock.now,
-    logLevel: 'error',
-    cover: { planner: coverPlanner(scenario), timers: neverTimers },
+    log: 'error',
+    roads: { planner: coverPlanner(scenario), cover: { timers: neverTimers } },
   });
 });
 test.after(async () => {

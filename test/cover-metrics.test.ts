@@ -41,9 +41,9 @@ test('/metrics: cover computes, last compute time, worker restarts and refreshes
     db: ':memory:',
     port: 0,
     clock: clock.now,
-    logLevel: 'silent',
-    metricsToken: METRICS_TOKEN,
-    cover: { planner, timers: neverTimers, restartDelayMs: 0 },
+    log: 'silent',
+    roads: { planner, cover: { timers: neverTimers, restartDelayMs: 0 } },
+    web: { metricsToken: METRICS_TOKEN },
   });
   try {
     const first = await scrape(server.url);

@@ -75,8 +75,8 @@ test('server: a status change through Engine.execute gives a new summary from th
     db: ':memory:',
     port: 0,
     clock: clock.now,
-    logLevel: 'silent',
-    cover: { planner, timers: timer },
+    log: 'silent',
+    roads: { planner, cover: { timers: timer } },
   });
   try {
     const cover = server.cover!;

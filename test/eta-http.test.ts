@@ -28,8 +28,14 @@ let bare: RunningServer;
 let token = '';
 
 test.before(async () => {
-  server = await startServer({ scenario, db: ':memory:', port: 0, logger: createLogger('silent'), graph, planner });
-  bare = await startServer({ scenario, db: ':memory:', port: 0, logger: createLogger('silent') });
+  server = await startServer({
+    scenario,
+    db: ':memory:',
+    port: 0,
+    log: createLogger('silent'),
+    roads: { graph, planner },
+  });
+  bare = await startServer({ scenario, db: ':memory:', port: 0, log: createLogger('silent') });
   token = await tokenFor(server, 'wall-viewer');
 });
 test.after(async () => {

@@ -35,9 +35,9 @@ test.before(async () => {
     db: ':memory:',
     port: 0,
     clock: fakeClock(T0).now,
-    logger,
-    avlToken: DEV_TOKEN,
-    planner,
+    log: logger,
+    avl: { token: DEV_TOKEN },
+    roads: { planner },
   });
   token = await tokenFor(server, 'duty-officer', 'duty');
 });
@@ -126,8 +126,8 @@ test('item 9: a what-if naming a resource twice is 400 JCR_VALIDATION at the rep
     db: ':memory:',
     port: 0,
     clock: fakeClock().now,
-    logLevel: 'silent',
-    cover: { planner: coverPlanner(cs), timers: neverTimers },
+    log: 'silent',
+    roads: { planner: coverPlanner(cs), cover: { timers: neverTimers } },
   });
   try {
     const duty = await tokenFor(cover, 'duty-officer');

@@ -26,11 +26,10 @@ test('item 10: with the database write-locked elsewhere, ingest pushes back with
     db: file,
     port: 0,
     clock: fakeClock(T0).now,
-    logger: createLogger('silent'),
-    avlToken: DEV_TOKEN,
-    // Two buffers of two rows each.
-    avlLimits: { historyMaxPending: 4 },
+    log: createLogger('silent'),
     timers: timer,
+    // Two buffers of two rows each.
+    avl: { token: DEV_TOKEN, limits: { historyMaxPending: 4 } },
   });
   const lock = new Database(file);
   try {

@@ -12,7 +12,7 @@ test('health is public; ready says what is missing; security headers and CSP on 
     db: ':memory:',
     port: 0,
     clock: fakeClock().now,
-    logLevel: 'silent',
+    log: 'silent',
   });
   try {
     const h = await api(server, 'GET', '/api/health');

@@ -107,9 +107,8 @@ test('http: the recommendation endpoint answers from the live cover picture, wit
     db: ':memory:',
     port: 0,
     clock: clock.now,
-    logLevel: 'silent',
-    cover: { planner, timers: neverTimers },
-    mobilisation: mobilisationFromPlanner(planner, scenario),
+    log: 'silent',
+    roads: { planner, cover: { timers: neverTimers }, mobilisation: mobilisationFromPlanner(planner, scenario) },
   });
   try {
     const token = await tokenFor(server, 'fire-dispatcher');

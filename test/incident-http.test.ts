@@ -24,8 +24,8 @@ test.before(async () => {
     db: ':memory:',
     port: 0,
     clock: clock.now,
-    logLevel: 'silent',
-    mobilisation: { journeys, cover: null },
+    log: 'silent',
+    roads: { mobilisation: { journeys, cover: null } },
   });
   // The duty officer acts for every agency: the body's actingAgency then says which.
   token = await tokenFor(server, 'duty-officer', 'duty');

@@ -13,7 +13,7 @@ test.before(async () => {
     db: ':memory:',
     port: 0,
     clock: fakeClock().now,
-    logLevel: 'silent',
+    log: 'silent',
   });
 });
 test.after(async () => {

@@ -18,7 +18,7 @@ test.before(async () => {
     db: ':memory:',
     port: 0,
     clock: fakeClock().now,
-    logLevel: 'silent',
+    log: 'silent',
   });
   token = await tokenFor(server, 'wall-viewer');
 });

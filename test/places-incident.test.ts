@@ -33,11 +33,8 @@ test.before(async () => {
     db: ':memory:',
     port: 0,
     clock: fakeClock(Date.UTC(2026, 10, 21, 12)).now,
-    logLevel: 'silent',
-    graph,
-    planner,
-    places,
-    mobilisation: mobilisationFromPlanner(planner, scenario),
+    log: 'silent',
+    roads: { graph, planner, places, mobilisation: mobilisationFromPlanner(planner, scenario) },
   });
   token = await tokenFor(server, 'fire-dispatcher');
 });

@@ -105,7 +105,7 @@ test(`${REQUESTS} fuzzed requests: no 500, server up, accepted state kept`, asyn
     db: ':memory:',
     port: 0,
     clock: clock.now,
-    logLevel: 'silent',
+    log: 'silent',
   });
   try {
     const token = await tokenFor(server, 'duty-officer');

@@ -64,22 +64,24 @@ async function world(db = ':memory:'): Promise<World> {
     db,
     port: 0,
     clock: clock.now,
-    logger: createLogger('silent'),
-    avlToken: TOKEN,
-    mobilisation: mobilisationFromPlanner(planner, scenario),
-    cover: {
+    log: createLogger('silent'),
+    avl: { token: TOKEN },
+    roads: {
       planner,
-      timers: {
-        setTimeout(fn, ms) {
-          const t = { due: clock.now() + ms, fn, live: true };
-          timers.push(t);
-          return t;
+      mobilisation: mobilisationFromPlanner(planner, scenario),
+      cover: {
+        timers: {
+          setTimeout(fn, ms) {
+            const t = { due: clock.now() + ms, fn, live: true };
+            timers.push(t);
+            return t;
+          },
+          clearTimeout(t) {
+            (t as { live: boolean }).live = false;
+          },
+          setInterval: () => undefined,
+          clearInterval: () => undefined,
         },
-        clearTimeout(t) {
-          (t as { live: boolean }).live = false;
-        },
-        setInterval: () => undefined,
-        clearInterval: () => undefined,
       },
     },
   });
@@ -355,9 +357,9 @@ test('a live run with standby moves, exported from its database, replays into a 
       db: ':memory:',
       port: 0,
       clock: () => (replay ? replay.virtualNow() : rec.header.startMs),
-      logger: createLogger('silent'),
-      avlToken: TOKEN,
-      cover: { planner: coverPlanner(scenario), timers: neverTimers },
+      log: createLogger('silent'),
+      avl: { token: TOKEN },
+      roads: { planner: coverPlanner(scenario), cover: { timers: neverTimers } },
     });
     try {
       const ended: unknown[] = [];

@@ -55,8 +55,8 @@ test(`replaying the recorded hour at x${SPEED} over the real interfaces ends in 
     db: ':memory:',
     port: 0,
     clock: () => (replay ? replay.virtualNow() : rec.header.startMs),
-    logger: createLogger('silent'),
-    avlToken: TOKEN,
+    log: createLogger('silent'),
+    avl: { token: TOKEN },
   });
   try {
     const apiToken = await tokenFor(server, 'duty-officer', 'replay');

@@ -1,72 +1,116 @@
+/**
+ * The composition root: the one place the control room is put together, in order. Store and
+ * engine; road network → planner → journey times (station trees) → live cover → mobilisation;
+ * AVL ingest; the HTTP routes; one WebSocket upgrade router for /ws/avl and /ws/cop; the
+ * reactions to applied changes; metrics; listen. main.ts reads the configuration and calls
+ * startServer; tests call it with port 0, ':memory:' and timers they fire by hand.
+ */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../core/clock.ts';
-import type { Scenario } from '../core/scenario/types.ts';
-import { Engine } from './engine.ts';
-import { createApp } from './http/app.ts';
-import { createLogger, type Logger, type LogLevel } from './log.ts';
-import { Store } from './store/store.ts';
 import { AVL_LIMITS, type AvlLimits } from '../core/avl/limits.ts';
+import type { Clock } from '../core/clock.ts';
+import type { CopLimits } from '../core/cop/limits.ts';
+import type { RoadGraph } from '../core/graph/build.ts';
+import type { JourneyPlanner } from '../core/graph/planner.ts';
+import { Gazetteer, NO_SNAP, plannerSnap } from '../core/places/gazetteer.ts';
+import type { Scenario } from '../core/scenario/types.ts';
+import { Users } from './auth/users.ts';
 import { AvlService } from './avl/service.ts';
 import { attachAvlWs, type AvlWsHandle } from './avl/ws.ts';
-import { serverTimers, type Timers } from './timers.ts';
-import { Users } from './auth/users.ts';
-import { Metrics } from './metrics.ts';
-import { CoverService } from './cover/service.ts';
-import type { JourneyPlanner } from '../core/graph/planner.ts';
-import { startReactor } from './reactor.ts';
-import { withLiveCover, type Mobilisation } from './incidents/mobilisation.ts';
-import type { RoadGraph } from '../core/graph/build.ts';
-import type { CopLimits } from '../core/cop/limits.ts';
 import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
+import { CoverService, type CoverServiceOptions } from './cover/service.ts';
+import { Engine } from './engine.ts';
+import { createApp } from './http/app.ts';
+import {
+  mobilisationFromPlanner,
+  warmStationTrees,
+  withLiveCover,
+  type Mobilisation,
+} from './incidents/mobilisation.ts';
+import { createLogger, type Logger, type LogLevel } from './log.ts';
+import { Metrics } from './metrics.ts';
+import { loadScenarioNetwork, loadScenarioPlaces } from './network/scenario-network.ts';
+import { startReactor } from './reactor.ts';
+import { registerMetrics } from './room-metrics.ts';
+import { Store } from './store/store.ts';
+import { serverTimers, type Timers } from './timers.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
-import { Gazetteer, NO_SNAP, plannerSnap } from '../core/places/gazetteer.ts';
 
 export interface ServerOptions {
-  /** Live cover (docs/cover.md), computed on a worker thread: the planner over the loaded network; tests may pass timers and call cover.flush() or await cover.flushAsync(). */
-  cover?: {
-    planner: JourneyPlanner;
-    debounceMs?: number;
-    timers?: Timers;
-    refreshMs?: number;
-    refreshMovedM?: number;
-    restartDelayMs?: number;
-  };
   scenario: Scenario;
+  /** The SQLite file, or ':memory:'. */
   db: string;
+  /** 0 = any free port. */
   port: number;
+  /** Interface to bind (default 127.0.0.1). */
   host?: string;
   clock?: Clock;
-  logLevel?: LogLevel;
-  logger?: Logger;
-  /** Development AVL feed token (feed `dev`, every resource); see docs/avl.md. */
-  avlToken?: string | undefined;
-  /** Overrides of AVL_LIMITS (stale time, history retention, rate, frame size, ...). */
-  avlLimits?: Partial<AvlLimits>;
-  /** Position history on a worker thread (default: on for a file database; see docs/avl.md). */
-  avlHistoryThread?: boolean;
+  /** A logger, or the level of a new one (default info). */
+  log?: Logger | LogLevel;
   /** Timers for the AVL history tick, the WebSocket heartbeats and the COP tick; tests pass manualTimer(). */
   timers?: Timers;
-  /** Journey times (and cover) for incident recommendations; see server/shell/incidents/mobilisation.ts. */
-  mobilisation?: Mobilisation;
-  /** The loaded road network, for the screens' offline basemap (GET /api/basemap). */
+  /** The road network and what is built over it; without it, no journey times, recommendations or cover. */
+  roads?: RoadOptions;
+  avl?: AvlOptions;
+  cop?: CopOptions;
+  web?: WebOptions;
+}
+
+export interface RoadOptions {
+  /** Load the network the scenario at this path names (cached on disk by file hash under var/cache)... */
+  scenarioFile?: string;
+  /** ...or take one already loaded: the screens' offline basemap (GET /api/basemap)... */
   graph?: RoadGraph;
-  /** Journey times over the loaded road network (GET /api/eta). */
+  /** ...and journey times over it (GET /api/eta, readiness, cover). */
   planner?: JourneyPlanner;
-  /** The gazetteer (GET /api/places); default: the scenario's towns, stations and posts, snapped with `planner`. */
+  /**
+   * The gazetteer (GET /api/places). Default: with scenarioFile, the scenario's places and the
+   * network's road names; else the scenario's towns, stations and posts, snapped with the planner.
+   */
   places?: Gazetteer;
-  /** Optional online basemap tiles for the screens, with attribution. */
-  tiles?: { url: string; attribution: string };
+  /**
+   * Journey times and cover impact for incident recommendations: 'planner' builds them over the
+   * planner (station trees); a test may pass its own. Without it, recommendations answer
+   * JCR_NOT_READY.
+   */
+  mobilisation?: Mobilisation | 'planner';
+  /** Build every station tree once serving, one per macrotask, rather than each on first use. */
+  warmStationTrees?: boolean;
+  /** Live cover over the planner (docs/cover.md); tests may pass timers and call cover.flushAsync(). */
+  cover?: CoverTuning;
+}
+
+export type CoverTuning = Pick<
+  CoverServiceOptions,
+  'debounceMs' | 'timers' | 'refreshMs' | 'refreshMovedM' | 'restartDelayMs'
+>;
+
+export interface AvlOptions {
+  /** Development AVL feed token (feed `dev`, every resource); see docs/avl.md. */
+  token?: string | undefined;
+  /** Overrides of AVL_LIMITS (stale time, history retention, rate, frame size, ...). */
+  limits?: Partial<AvlLimits>;
+  /** Position history on a worker thread (default: on for a file database; see docs/avl.md). */
+  historyThread?: boolean;
+}
+
+export interface CopOptions {
+  /** COP token for /ws/cop (--cop-token); unset = signed-in sessions only. See docs/cop.md. */
+  token?: string | undefined;
+  /** Overrides of COP_LIMITS (tick, ring, queue bounds, heartbeat, ...). */
+  limits?: Partial<CopLimits>;
+}
+
+/** How the server faces browsers: its public address, the proxies in front of it, the basemap tiles. */
+export interface WebOptions {
   /** The address operators open (--public-url): https makes cookies Secure and sends HSTS; an allowed Origin. */
   publicUrl?: string | undefined;
   /** Proxies whose X-Forwarded-For names the client (--trust-proxy): addresses or CIDR ranges. */
   trustProxy?: readonly string[] | undefined;
   /** Token a scraper presents on /metrics (--metrics-token); unset = duty officers only. */
   metricsToken?: string | undefined;
-  /** COP token for /ws/cop (--cop-token); unset = signed-in sessions only. See docs/cop.md. */
-  copToken?: string | undefined;
-  /** Overrides of COP_LIMITS (tick, ring, queue bounds, heartbeat, ...). */
-  copLimits?: Partial<CopLimits>;
+  /** Optional online basemap tiles for the screens, with attribution. */
+  tiles?: { url: string; attribution: string };
 }
 
 export interface RunningServer {
@@ -91,39 +135,41 @@ export interface RunningServer {
 /** Start the control room server. Tests use port 0 and `:memory:`; main.ts uses the config. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = opts.clock ?? Date.now;
-  const log = opts.logger ?? createLogger(opts.logLevel ?? 'info');
+  const log = typeof opts.log === 'object' ? opts.log : createLogger(opts.log ?? 'info');
+  const timers = opts.timers ?? serverTimers;
+  const roads = opts.roads ?? {};
+  const { graph, planner } = roads.scenarioFile
+    ? loadScenarioNetwork(roads.scenarioFile, opts.scenario, log)
+    : { graph: roads.graph, planner: roads.planner };
+  const places =
+    roads.places ??
+    (roads.scenarioFile && planner
+      ? loadScenarioPlaces(roads.scenarioFile, opts.scenario, planner, log)
+      : new Gazetteer(opts.scenario, planner ? plannerSnap(planner) : NO_SNAP));
+  const journeys =
+    roads.mobilisation === 'planner' ? planner && mobilisationFromPlanner(planner, opts.scenario) : roads.mobilisation;
+
   const store = Store.open(opts.db);
   const engine = Engine.boot(opts.scenario, store, clock, {
-    staleAfterMs: opts.avlLimits?.staleAfterMs ?? AVL_LIMITS.staleAfterMs,
+    staleAfterMs: opts.avl?.limits?.staleAfterMs ?? AVL_LIMITS.staleAfterMs,
   });
-  const timers = opts.timers ?? serverTimers;
+  // Engine listeners hear each applied batch in the order they subscribe: AVL, cover, then the
+  // COP; the reactor reacts once they all have (server/shell/reactor.ts).
   const avl = new AvlService({
     engine,
     clock,
     log,
-    limits: opts.avlLimits ?? {},
-    devToken: opts.avlToken,
+    limits: opts.avl?.limits ?? {},
+    devToken: opts.avl?.token,
     timers,
-    historyThread: opts.avlHistoryThread,
+    historyThread: opts.avl?.historyThread,
   });
   await avl.ready(); // the history writer thread has opened its connection before the first batch
   const users = new Users(store, clock);
-  const cover = opts.cover
-    ? new CoverService({
-        engine,
-        planner: opts.cover.planner,
-        clock,
-        log,
-        ...(opts.cover.debounceMs !== undefined ? { debounceMs: opts.cover.debounceMs } : {}),
-        ...(opts.cover.timers ? { timers: opts.cover.timers } : {}),
-        ...(opts.cover.refreshMs !== undefined ? { refreshMs: opts.cover.refreshMs } : {}),
-        ...(opts.cover.refreshMovedM !== undefined ? { refreshMovedM: opts.cover.refreshMovedM } : {}),
-        ...(opts.cover.restartDelayMs !== undefined ? { restartDelayMs: opts.cover.restartDelayMs } : {}),
-      })
-    : undefined;
-  const metrics = new Metrics();
+  const cover = roads.cover && planner ? new CoverService({ engine, planner, clock, log, ...roads.cover }) : undefined;
   // Recommendations read each candidate's cover impact from the live cover picture's responder lists.
-  const mobilisation = opts.mobilisation && cover ? withLiveCover(opts.mobilisation, cover) : opts.mobilisation;
+  const mobilisation = journeys && cover ? withLiveCover(journeys, cover) : journeys;
+  const metrics = new Metrics();
   const app = createApp({
     store,
     metrics,
@@ -135,13 +181,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     clock,
     avl,
     mobilisation,
-    graph: opts.graph,
-    planner: opts.planner,
-    places: opts.places ?? new Gazetteer(opts.scenario, opts.planner ? plannerSnap(opts.planner) : NO_SNAP),
-    tiles: opts.tiles,
-    publicUrl: opts.publicUrl,
-    trustProxy: opts.trustProxy,
-    metricsToken: opts.metricsToken,
+    graph,
+    planner,
+    places,
+    tiles: opts.web?.tiles,
+    publicUrl: opts.web?.publicUrl,
+    trustProxy: opts.web?.trustProxy,
+    metricsToken: opts.web?.metricsToken,
     copServed: true,
   });
   const http = createServer(app);
@@ -155,10 +201,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     clock,
     log,
     timers,
-    limits: opts.copLimits ?? {},
-    token: opts.copToken,
+    limits: opts.cop?.limits ?? {},
+    token: opts.cop?.token,
     users,
-    publicUrl: opts.publicUrl,
+    publicUrl: opts.web?.publicUrl,
     cover,
   });
   registerMetrics(metrics, { avl, avlWs, cop, cover });
@@ -170,6 +216,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     http.once('error', reject);
     http.listen(opts.port, opts.host ?? '127.0.0.1', () => resolveListen());
   });
+  // Station trees, one per macrotask off the request path (built on first use until then).
+  const stopWarming = roads.warmStationTrees && mobilisation ? warmStationTrees(mobilisation, log) : () => {};
   const port = (http.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
   let closed = false;
@@ -189,6 +237,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     async close() {
       if (closed) return;
       closed = true;
+      stopWarming();
       await new Promise<void>((r) => {
         http.close(() => r());
         avlWs.close();
@@ -201,44 +250,4 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       store.close();
     },
   };
-}
-
-/** What /metrics reports: ingest, rejections by code, connected clients, queue depths. */
-function registerMetrics(
-  m: Metrics,
-  s: { avl: AvlService; avlWs: AvlWsHandle; cop: CopWsHandle; cover: CoverService | undefined },
-): void {
-  m.gauge('jcr_avl_batches_total', 'AVL batches received', () => s.avl.stats.batches);
-  m.gauge(
-    'jcr_avl_positions_accepted_total',
-    'AVL reports accepted (ingest rate: rate() of this)',
-    () => s.avl.stats.accepted,
-  );
-  m.gauge('jcr_avl_rejections_total', 'AVL reports rejected, by stable code', () =>
-    [...s.avl.rejectedByCode].map(([code, n]) => [{ code }, n] as [{ code: string }, number]),
-  );
-  m.gauge('jcr_avl_connections', 'Open AVL WebSocket connections', () => s.avlWs.connections);
-  m.gauge('jcr_cop_clients', 'Connected COP screens', () => s.cop.hub.clientCount);
-  m.gauge('jcr_cop_ring_frames', 'COP delta frames held for resume', () => s.cop.hub.ringSize.frames);
-  m.gauge('jcr_cop_ring_bytes', 'Bytes of COP delta frames held for resume', () => s.cop.hub.ringSize.bytes);
-  m.gauge('jcr_avl_history_pending', 'Raw positions waiting for the next history tick', () => s.avl.history.pending);
-  const cover = s.cover;
-  if (cover) {
-    m.gauge(
-      'jcr_cover_computes_total',
-      'Cover pictures computed (status changes, position refreshes, flushes)',
-      () => cover.health().computes,
-    );
-    m.gauge(
-      'jcr_cover_last_compute_ms',
-      'Compute time of the last cover picture, summed over its surfaces, ms',
-      () => cover.health().lastComputeMs,
-    );
-    m.gauge('jcr_cover_worker_restarts_total', 'Cover worker restarts after a crash', () => cover.health().restarts);
-    m.gauge(
-      'jcr_cover_refreshes_total',
-      'Cover recomputes started because available resources moved',
-      () => cover.health().refreshes,
-    );
-  }
 }

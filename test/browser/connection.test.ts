@@ -46,7 +46,7 @@ test('live → reconnecting when the server goes → live again, with the new pi
 
   // A new server on the same port (a fresh database: every resource at station) in which HAT1
   // has booked unavailable while the screen was cut off.
-  server = await startServer({ scenario: miniScenario(), db: ':memory:', port, logger: createLogger('silent') });
+  server = await startServer({ scenario: miniScenario(), db: ':memory:', port, log: createLogger('silent') });
   await signIn(browser.context, server, 'wall-viewer'); // a fresh database: the old session is gone
   server.engine.execute(
     { type: 'resource.setStatus', resourceId: 'HAT1', status: 6 },

@@ -37,7 +37,7 @@ function scenario(): Scenario {
 test.before(async () => {
   const s = scenario();
   screen = await openScreen(
-    { scenario: s, mobilisation: mobilisationFromPlanner(coverPlanner(s), s), graph: cambridgeGraph() },
+    { scenario: s, roads: { mobilisation: mobilisationFromPlanner(coverPlanner(s), s), graph: cambridgeGraph() } },
     'fire-dispatcher',
   );
   ({ server, page, errors } = screen);

@@ -40,7 +40,7 @@ const UNNAMED_CONTROLS = `(() => {
 })()`;
 
 test.before(async () => {
-  screen = await openScreen({ scenario: miniScenario(), avlToken: DEV_TOKEN }, 'fire-dispatcher');
+  screen = await openScreen({ scenario: miniScenario(), avl: { token: DEV_TOKEN } }, 'fire-dispatcher');
   ({ server, browser, page, errors, token } = screen);
 });
 

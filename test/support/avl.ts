@@ -28,10 +28,9 @@ export async function startAvlServer(limits: Partial<AvlLimits> = {}): Promise<A
     db: ':memory:',
     port: 0,
     clock: clock.now,
-    logger: createLogger('silent'),
-    avlToken: DEV_TOKEN,
-    avlLimits: limits,
+    log: createLogger('silent'),
     timers: timer,
+    avl: { token: DEV_TOKEN, limits },
   });
   return { server, clock, timer, wsUrl: server.url.replace('http', 'ws') + '/ws/avl', close: () => server.close() };
 }

@@ -130,7 +130,7 @@ export async function startBrowserRig(
   role: Role | null = 'duty-officer',
 ): Promise<BrowserRig> {
   await buildClientForTests();
-  const server = await startServer({ db: ':memory:', port: 0, logger: createLogger('silent'), ...opts });
+  const server = await startServer({ db: ':memory:', port: 0, log: createLogger('silent'), ...opts });
   const browser = await launchBrowser();
   const token = role === null ? '' : await signIn(browser.context, server, role);
   return {

@@ -14,7 +14,7 @@ export type CoverScreen = Screen;
 
 export function openCoverScreen(role: Role = 'duty-officer'): Promise<CoverScreen> {
   const s = coverScenario();
-  return openScreen({ scenario: s, cover: { planner: coverPlanner(s) }, graph: cambridgeGraph() }, role);
+  return openScreen({ scenario: s, roads: { planner: coverPlanner(s), cover: {}, graph: cambridgeGraph() } }, role);
 }
 
 /** Load the screen, wait until it is live with the cover world's 8 resources, show the Cover tab. */
