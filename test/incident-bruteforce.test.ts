@@ -4,7 +4,7 @@ import { seededRandom, type Random } from '../server/core/clock.ts';
 import { Fleet } from '../server/core/fleet/fleet.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { PlannerJourneyTimes, stationPoints } from '../server/core/incidents/journeys.ts';
-import { fits, turnoutOf, unavailableReason } from '../server/core/incidents/candidates.ts';
+import { fits, startOf, unavailableReason } from '../server/core/incidents/candidates.ts';
 import { recommend } from '../server/core/incidents/recommend.ts';
 import type { Agency, ResourceDef, Scenario } from '../server/core/scenario/types.ts';
 import { goldenWorld } from './support/golden-world.ts';
@@ -69,7 +69,15 @@ function randomWorld(rnd: Random, n: number): { scenario: Scenario; fleet: Fleet
   const fleet = new Fleet(scenario);
   for (const r of fleet.all()) {
     const u = rnd();
-    if (u < 0.5) continue; // at station
+    if (u < 0.5) {
+      // at station; some with a fresh fix, near the station or away from it (startOf's rule)
+      if (u < 0.1) {
+        const st = stations.find((s) => s.id === r.def.station)!;
+        const p = u < 0.05 ? { lat: st.lat + 0.0008, lon: st.lon } : point();
+        fleet.applyFix(r, p.lat, p.lon, rnd() * 360, rnd() < 0.5 ? 0 : 12, NOW - 5_000, 5);
+      }
+      continue;
+    }
     const p = point();
     if (u < 0.65) fleet.setStatus(r.def.id, ResourceStatus.AVAILABLE_MOBILE);
     else if (u < 0.8) {
@@ -97,14 +105,14 @@ function bruteForce(
     const cands = [];
     for (const r of fleet.all()) {
       if (!fits(line, r) || unavailableReason(fleet, r, NOW) !== null) continue;
-      const moving = r.status !== ResourceStatus.AVAILABLE_AT_STATION && r.speedMps > 1;
+      const start = startOf(scenario, fleet, r, NOW);
       cands.push({
         id: r.def.id,
         profile: r.def.vehicleClass,
-        lat: r.lat,
-        lon: r.lon,
-        turnoutS: turnoutOf(scenario, r),
-        ...(moving ? { headingDeg: r.headingDeg } : {}),
+        lat: start.lat,
+        lon: start.lon,
+        turnoutS: start.turnoutS,
+        ...(start.moving ? { headingDeg: r.headingDeg } : {}),
       });
     }
     const etas = w.planner.candidatesToTarget(target, cands, { maxS: 100_000, space: w.planner.newSpace() });

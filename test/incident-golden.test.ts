@@ -169,4 +169,34 @@ test('property: the fire drone is offered for a missing person, through a joint 
   assert.is(drone.candidates[0]!.etaS, Math.round(90 + d / (60 / 3.6)));
 });
 
+/** BG1 (wholetime, F-BG at 51.6071,-0.1243) for the at-station baseline incident, after `fix`. */
+function bg1With(fix?: { lat: number; lon: number; at: number }) {
+  const fleet = w.fleet();
+  if (fix) fleet.applyFix(fleet.require('BG1'), fix.lat, fix.lon, 0, 0, fix.at, 5);
+  const rec = recommend({
+    scenario: w.scenario,
+    fleet,
+    incident: { id: 'G', typeId: 'dwelling-fire', lat: 51.6215, lon: -0.13, leadAgency: 'fire' },
+    now: NOW,
+    journeys: w.journeys,
+  });
+  const c = rec.lines[0]!.candidates.find((x) => x.resourceId === 'BG1')!;
+  return [c.from, c.turnoutS, c.driveS, c.etaS] as const;
+}
+
+test('item 13: an at-station resource with a fresh fix 800 m from its station is timed, turned out and labelled as mobile', () => {
+  // 800 m north of F-BG, reported 5 s ago: on the road with its crew, whatever its status says
+  const away = { lat: 51.6071 + 800 / 111_195, lon: -0.1243 };
+  assert.is(Math.round(haversineM(away.lat, away.lon, 51.6071, -0.1243)), 800);
+  const fromFix = Math.round(w.journeys.within(51.6215, -0.13, 'fire')(away.lat, away.lon, Infinity, undefined));
+  const [from, turnout, drive, eta] = bg1With({ ...away, at: NOW - 5_000 });
+  assert.equal([from, turnout, drive, eta], ['mobile', 0, fromFix, fromFix]);
+  // At its station (no fix), or with a fix 100 m off, or with the 800 m fix gone stale: the station, with turnout.
+  const atStation = bg1With();
+  const fromStation = Math.round(w.journeys.within(51.6215, -0.13, 'fire')(51.6071, -0.1243, Infinity, undefined));
+  assert.equal(atStation, ['station', 90, fromStation, 90 + fromStation]);
+  assert.equal(bg1With({ lat: 51.6071 + 100 / 111_195, lon: -0.1243, at: NOW - 5_000 }), atStation);
+  assert.equal(bg1With({ ...away, at: NOW - 600_000 }), atStation);
+});
+
 test.run();

@@ -21,13 +21,15 @@ import { ResourceStatus } from '../fleet/status.ts';
 import { haversineM } from '../geo.ts';
 import type { Agency, ResourceDef, Scenario } from '../scenario/types.ts';
 import {
+  AT_STATION_RADIUS_M,
   fits,
   profilesOf,
-  turnoutOf,
+  startOf,
   unavailableReason,
   withCapability,
   type ExclusionReason,
   type Line,
+  type Start,
 } from './candidates.ts';
 import type { LineChange } from './lines.ts';
 import { LOWER_BOUND_FACTOR, type JourneyTimes, type TimeWithin } from './journeys.ts';
@@ -63,6 +65,8 @@ export interface Timed {
   driveS: number;
   turnoutS: number;
   lines: number[];
+  /** Where it was timed from (candidates.ts startOf): its label agrees with its time and turnout. */
+  from: Start['from'];
 }
 
 /** A resource seen in the box and left out, with its straight-line metres (detail written later for some). */
@@ -76,6 +80,7 @@ export interface LeftOut {
 /** A fitting, available resource not yet timed: turnout, lower bound, metres, lines, and whether its time is a lookup. */
 interface Unresolved {
   r: LiveResource;
+  start: Start;
   to: number;
   lb: number;
   d: number;
@@ -187,8 +192,10 @@ export class Timing {
   private box(): LiveResource[] {
     const { incident, fleet } = this.input;
     this.radiusM = (this.bound * this.vmaxAll) / LOWER_BOUND_FACTOR;
-    const dLat = this.radiusM / 111_000;
-    const dLon = this.radiusM / (111_000 * Math.max(0.01, Math.cos((incident.lat * Math.PI) / 180)));
+    // a resource at its station is timed from the station, up to AT_STATION_RADIUS_M from its fix
+    const boxM = this.radiusM + AT_STATION_RADIUS_M;
+    const dLat = boxM / 111_000;
+    const dLon = boxM / (111_000 * Math.max(0.01, Math.cos((incident.lat * Math.PI) / 180)));
     const box = fleet.within({
       minX: incident.lon - dLon,
       minY: incident.lat - dLat,
@@ -224,12 +231,12 @@ export class Timing {
         if (r.incidentId !== incident.id) this.leftOut.push({ r, d, reason: why.reason, detail: why.detail });
         continue;
       }
-      const to = turnoutOf(scenario, r);
-      const lb = to + (d * LOWER_BOUND_FACTOR) / (this.vmax.get(r.def.vehicleClass) ?? this.vmaxAll);
-      const lookup =
-        r.status === ResourceStatus.AVAILABLE_AT_STATION &&
-        journeys.isLookup?.(r.lat, r.lon, r.def.vehicleClass) === true;
-      this.unresolved.set(r, { r, to, lb, d, lines: fitting, lookup });
+      const start = startOf(scenario, fleet, r, now);
+      const to = start.turnoutS;
+      const ds = start.from === 'station' ? haversineM(start.lat, start.lon, incident.lat, incident.lon) : d;
+      const lb = to + (ds * LOWER_BOUND_FACTOR) / (this.vmax.get(r.def.vehicleClass) ?? this.vmaxAll);
+      const lookup = start.from === 'station' && journeys.isLookup?.(start.lat, start.lon, r.def.vehicleClass) === true;
+      this.unresolved.set(r, { r, start, to, lb, d, lines: fitting, lookup });
     }
   }
 
@@ -290,8 +297,8 @@ export class Timing {
     const cap = worstKth - to + TIE_S;
     const limit = Math.min(this.bound, cap);
     const f = this.field(u.r.def.vehicleClass);
-    const moving = u.r.status !== ResourceStatus.AVAILABLE_AT_STATION;
-    const driveS = f(u.r.lat, u.r.lon, limit, moving && u.r.speedMps > 1 ? u.r.headingDeg : undefined);
+    const { start } = u;
+    const driveS = f(start.lat, start.lon, limit, start.moving ? u.r.headingDeg : undefined);
     this.timedCount++;
     if (!(driveS <= limit)) {
       // slower than every k-th best of its lines, which only improve: never a candidate
@@ -299,7 +306,7 @@ export class Timing {
       return; // else beyond this bound: try again with a larger one
     }
     this.unresolved.delete(u.r);
-    const t: Timed = { r: u.r, etaS: to + driveS, driveS, turnoutS: to, lines: u.lines };
+    const t: Timed = { r: u.r, etaS: to + driveS, driveS, turnoutS: to, lines: u.lines, from: start.from };
     this.timed.set(u.r.def.id, t);
     for (const i of u.lines) this.insert(i, t);
   }

@@ -5,7 +5,7 @@
  */
 import type { StandardCoverFigure } from '../cover/impact.ts';
 import type { LiveResource } from '../fleet/fleet.ts';
-import { ResourceStatus, STATUS_NAMES } from '../fleet/status.ts';
+import { STATUS_NAMES } from '../fleet/status.ts';
 import { haversineM } from '../geo.ts';
 import type { Agency } from '../scenario/types.ts';
 import { mayTask } from './access.ts';
@@ -25,7 +25,10 @@ export interface CandidateView {
   driveS: number;
   /** Straight-line metres to the incident. */
   distanceM: number;
-  /** Position used: the station, or the last AVL fix of a mobile or returning resource. */
+  /**
+   * Where it was timed from (candidates.ts startOf): its station (with turnout), or its last AVL fix
+   * (no turnout) when mobile, returning, or at-station status with a fresh fix away from the station.
+   */
   from: 'station' | 'mobile' | 'returning';
   /** The lead agency cannot task it directly: it comes through a joint request. */
   viaJointRequest: boolean;
@@ -137,12 +140,7 @@ function candidateView(
     turnoutS: Math.round(t.turnoutS),
     driveS: Math.round(t.driveS),
     distanceM: Math.round(haversineM(r.lat, r.lon, incident.lat, incident.lon)),
-    from:
-      r.status === ResourceStatus.AVAILABLE_AT_STATION
-        ? 'station'
-        : r.status === ResourceStatus.RETURNING
-          ? 'returning'
-          : 'mobile',
+    from: t.from,
     viaJointRequest: !mayTask(incident.leadAgency, r.def),
     coverImpact: impact === null ? null : impact.filter((f) => f.drop > 0),
     withheld: withheld.get(r.def.id) ?? null,
