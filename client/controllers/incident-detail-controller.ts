@@ -3,7 +3,8 @@
  * <jcr-incident-detail>): GET /api/incidents/:id for its requests, METHANE and quicker flags, and
  * GET /api/incidents/:id/log for the audit timeline. Fetched when the selection changes and again
  * whenever the COP brings an incident change (one request in flight at a time), so every agency
- * taking part sees the same timeline grow. Commands (client/state/joint-commands.ts) report here
+ * taking part sees the same timeline grow; and every `pollMs` while one is selected, for what
+ * changes no incident state and so brings no COP change (a note). Commands (client/state/joint-commands.ts) report here
  * and refetch at once.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -30,6 +31,7 @@ export class IncidentDetailController implements ReactiveController {
   busy = false;
   private incidentId: string | null = null;
   private unsubscribe: (() => void) | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
   private readonly refresher = new Refresher(() => this.load());
   readonly out: CommandOutput = {
     message: (t) => {
@@ -45,6 +47,7 @@ export class IncidentDetailController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly ctx: () => AppContext,
+    private readonly pollMs = 5000,
   ) {
     host.addController(this);
   }
@@ -63,11 +66,14 @@ export class IncidentDetailController implements ReactiveController {
         if (id) this.refresher.run();
       } else if (id && changed.has('incidents')) this.refresher.run();
     });
+    this.timer = setInterval(() => this.refresh(), this.pollMs);
   }
 
   hostDisconnected(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
   }
 
   refresh(): void {
