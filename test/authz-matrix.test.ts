@@ -176,6 +176,26 @@ const ROWS: Row[] = [
     expect: act('cover.move'),
   },
   {
+    method: 'GET',
+    doc: '/api/incidents/{id}/lines',
+    path: (i) => `/api/incidents/${i.fireInc}/lines`,
+    expect: onIncident('fire', 'view'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/lines',
+    path: (i) => `/api/incidents/${i.fireInc}/lines`,
+    body: () => ({ capability: 'pump', count: 3, reason: 'matrix' }),
+    expect: onIncident('fire', 'incident.update'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/lines/{lineId}/remove',
+    path: (i) => `/api/incidents/${i.fireInc}/lines/pump/remove`,
+    body: () => ({ reason: 'matrix' }),
+    expect: onIncident('fire', 'incident.update'),
+  },
+  {
     method: 'POST',
     doc: '/api/incidents/{id}/close',
     path: (i) => `/api/incidents/${i.fireInc}/close`,

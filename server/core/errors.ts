@@ -65,7 +65,7 @@ export const ERRORS = {
     status: 403,
     close: 4403,
     description:
-      'Only the lead agency (or the duty officer) changes type, priority, location or agencies, and closes the incident.',
+      'Only the lead agency (or the duty officer) changes type, priority, location, agencies or attendance lines, and closes the incident.',
   },
   JCR_INCIDENT_STILL_COMMITTED: {
     status: 409,

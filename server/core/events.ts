@@ -66,7 +66,11 @@ export type QuickerAvailableEvent = EventEnvelope<
   'incident.quickerAvailable',
   import('./incidents/types.ts').QuickerAvailableData
 >;
+export type LineSetEvent = EventEnvelope<'incident.lineSet', import('./incidents/types.ts').LineSetData>;
+export type LineRemovedEvent = EventEnvelope<'incident.lineRemoved', import('./incidents/types.ts').LineRemovedData>;
 export type IncidentEvent =
+  | LineSetEvent
+  | LineRemovedEvent
   | IncidentCreatedEvent
   | IncidentUpdatedEvent
   | IncidentClosedEvent

@@ -227,6 +227,23 @@ export class IncidentBook {
         this.log(inc.id, e);
         return;
       }
+      case 'incident.lineSet':
+      case 'incident.lineRemoved': {
+        const inc = this.byId.get(e.data.incidentId);
+        if (!inc) return;
+        const d = e.data;
+        inc.lineChanges.push({
+          capability: d.capability,
+          count: e.type === 'incident.lineSet' ? e.data.count : null,
+          ...(e.type === 'incident.lineSet' && e.data.agency !== undefined ? { agency: e.data.agency } : {}),
+          reason: d.reason,
+          by: e.actor,
+          at: e.at,
+        });
+        inc.updatedAt = e.at;
+        this.log(inc.id, e);
+        return;
+      }
       case 'incident.quickerAvailable': {
         const inc = this.byId.get(e.data.incidentId);
         if (!inc) return;

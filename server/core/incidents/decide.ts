@@ -10,6 +10,7 @@ import { isDeployable, ResourceStatus, STATUS_NAMES } from '../fleet/status.ts';
 import { requireInArea } from '../scenario/area.ts';
 import type { Agency, Scenario } from '../scenario/types.ts';
 import { mayTask, visibleTo } from './access.ts';
+import { decideLine } from './decide-lines.ts';
 import { sentFor } from './sent-for.ts';
 import { EMPTY_METHANE, mergeMethane, type Incident, type IncidentCommand } from './types.ts';
 
@@ -184,6 +185,9 @@ export function decideIncident(
         },
       ];
     }
+    case 'incident.setLine':
+    case 'incident.removeLine':
+      return decideLine(book.require(cmd.incidentId), scenario, cmd, env);
     case 'incident.flagQuicker': {
       const inc = requireOpen(book, cmd.incidentId);
       if (cmd.flags.length === 0) return [];

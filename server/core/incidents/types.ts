@@ -175,7 +175,21 @@ export type IncidentCommand =
     }
   | { type: 'incident.requestAssistance'; incidentId: string; fromAgency: Agency; toAgency: Agency; note?: string }
   | { type: 'incident.acceptAssistance'; incidentId: string; requestId: string; actingAgency: Agency }
-  | { type: 'incident.flagQuicker'; incidentId: string; flags: Array<Omit<QuickerFlag, 'at' | 'seq'>> };
+  | { type: 'incident.flagQuicker'; incidentId: string; flags: Array<Omit<QuickerFlag, 'at' | 'seq'>> }
+  | LineCommand;
+
+/** A dispatcher's change to the attendance lines (./lines.ts, ./decide-lines.ts), with a reason. */
+export type LineCommand =
+  | {
+      type: 'incident.setLine';
+      incidentId: string;
+      capability: string;
+      count: number;
+      agency?: Agency;
+      reason: string;
+      actingAgency?: Agency;
+    }
+  | { type: 'incident.removeLine'; incidentId: string; capability: string; reason: string; actingAgency?: Agency };
 
 // ---------------------------------------------------------------------------------------------
 // Event data (members of events.ts's JcrEvent union)
@@ -253,4 +267,19 @@ export interface AssistanceAcceptedData {
 export interface QuickerAvailableData {
   incidentId: string;
   flags: Array<Omit<QuickerFlag, 'at' | 'seq'>>;
+}
+
+/** A line added, or its count (and agency) changed. */
+export interface LineSetData {
+  incidentId: string;
+  capability: string;
+  count: number;
+  agency?: Agency;
+  reason: string;
+}
+
+export interface LineRemovedData {
+  incidentId: string;
+  capability: string;
+  reason: string;
 }

@@ -5,6 +5,7 @@ import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { resourceRoutes } from './resources.ts';
+import { incidentLineRoutes } from './incident-lines.ts';
 import { incidentRoutes } from './incidents.ts';
 import { openApiDocument } from './openapi.ts';
 import { uiRoutes } from './ui.ts';
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', scenarioRoutes(deps));
   app.use('/api', resourceRoutes(deps));
   app.use('/api', incidentRoutes(deps));
+  app.use('/api', incidentLineRoutes(deps));
   app.use('/api', coverRoutes(deps));
   app.use('/api', etaRoutes(deps));
   app.use('/api', placeRoutes(deps));

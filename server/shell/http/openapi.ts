@@ -231,6 +231,38 @@ export function openApiDocument(): Json {
           responses: { '200': json(ref('Incident')), ...errors(403, 404, 409) },
         }),
       },
+      '/api/incidents/{id}/lines': {
+        get: op(
+          "The incident's attendance lines (one per capability; lineId = capability) with the resources counted against each and what is outstanding, and the line changes made.",
+          { parameters: [incidentId], responses: { '200': json(any), ...errors(404) } },
+        ),
+        post: op(
+          'Add a line for a capability, or change the count of the line it has, with a reason (lead agency or duty officer).',
+          {
+            parameters: [incidentId],
+            ...body(
+              obj(
+                {
+                  capability: { type: 'string', maxLength: 64 },
+                  count: { type: 'integer', minimum: 1, maximum: 50 },
+                  agency,
+                  reason: { type: 'string', maxLength: 2000 },
+                  actingAgency: agency,
+                },
+                ['capability', 'count', 'reason'],
+              ),
+            ),
+            responses: { '201': json(any, 'Created'), ...errors(400, 403, 404, 409) },
+          },
+        ),
+      },
+      '/api/incidents/{id}/lines/{lineId}/remove': {
+        post: op('Remove a line, with a reason (lead agency or duty officer).', {
+          parameters: [incidentId, idParam('lineId', "the line's capability, e.g. boat")],
+          ...body(obj({ reason: { type: 'string', maxLength: 2000 }, actingAgency: agency }, ['reason'])),
+          responses: { '200': json(any), ...errors(400, 403, 404, 409) },
+        }),
+      },
       '/api/incidents/{id}/log': {
         get: op(
           "The incident's audit timeline: every event (recommendations shown, decisions, statuses, notes) with origin, actor and time.",
@@ -384,6 +416,7 @@ export function openApiDocument(): Json {
                 arrivedAt: { type: ['integer', 'null'] },
                 leftAt: { type: ['integer', 'null'] },
                 arrivalSource: { type: ['string', 'null'] },
+                line: { type: 'string', description: 'The attendance line (capability) it was sent for, when known.' },
               }),
             },
             requests: { type: 'array', items: any },
@@ -393,6 +426,12 @@ export function openApiDocument(): Json {
               description: 'A quicker resource has become available while the attendance is en route.',
             },
             lastRecommendation: { type: ['object', 'null'] },
+            lineChanges: {
+              type: 'array',
+              items: any,
+              description:
+                "The dispatchers' line changes in order: capability, count (null: removed), agency, reason, by, at.",
+            },
           },
         },
       },
