@@ -701,6 +701,45 @@ test('setFilter answers with a snapshot under the new filter', () => {
   w.store.close();
 });
 
+test('item 6: filter changes are coalesced to one snapshot per interval and rate-limited with JCR_COP_FILTER_RATE', () => {
+  const w = world({ filterChangeBurst: 3, filterChangesPerS: 1, filterSnapshotMs: 1_000 });
+  const c = w.join();
+  w.hub.tick(); // the initial snapshot
+  const setFilter = (agencies: Array<'fire' | 'police' | 'ambulance'>) =>
+    w.hub.control(
+      c.id,
+      parseControl(decodeClient(encodeClientFrame(c.sock.picture.setFilterMessage({ agencies, bounds: null })))),
+    );
+  const snapshots = () => c.sock.frames().filter((f) => f.snapshot?.reason === 4).length;
+  setFilter(['ambulance']);
+  w.hub.tick(); // the first change: its snapshot at once
+  assert.is(snapshots(), 1);
+  w.clock.advance(100);
+  setFilter(['police']);
+  w.hub.tick(); // within 1 s of the last: held
+  w.clock.advance(100);
+  setFilter(['fire']);
+  w.hub.tick();
+  assert.is(snapshots(), 1);
+  w.clock.advance(800);
+  w.hub.tick(); // 1 s after the last: one snapshot, under the latest filter
+  const last = c.sock.frames().at(-1)?.snapshot;
+  assert.equal(
+    [snapshots(), last?.reason, last?.resources.map((r) => r.agency).every((a) => a === 'fire')],
+    [2, 4, true],
+  );
+  // The bucket (3, refilled at 1/s, 1 s gone since the first change): a fourth change at once is one too many.
+  setFilter(['police']);
+  assert.is(c.sock.closed, null);
+  setFilter(['ambulance']);
+  assert.equal(c.sock.closed, {
+    code: 1008,
+    reason: 'JCR_COP_FILTER_RATE: more than 3 filter changes at once or 1 a second',
+  });
+  assert.is(w.hub.clientCount, 0);
+  w.store.close();
+});
+
 test('heartbeat: a client that does not answer a ping is terminated; one that never subscribes is closed with 1007', () => {
   const w = world({ heartbeatMs: 15_000, subscribeTimeoutMs: 10_000 });
   const live = w.join();

@@ -47,6 +47,11 @@ export const ERRORS = {
     description: 'A request body was sent with a Content-Type other than application/json.',
   },
   JCR_RATE_LIMITED: { status: 429, close: 1008, description: 'Too many requests or frames; slow down.' },
+  JCR_COP_FILTER_RATE: {
+    status: 429,
+    close: 1008,
+    description: 'A COP screen changed its filter more often than the documented limit (docs/cop.md).',
+  },
   JCR_INTERNAL: { status: 500, close: 1011, description: 'An unexpected server error; nothing was changed.' },
   JCR_MALFORMED_URL: {
     status: 400,

@@ -33,6 +33,17 @@ export interface CopLimits {
   readonly maxControlBytes: number;
   /** Most COP connections at once; more are refused with HTTP 429 before the upgrade. */
   readonly maxClients: number;
+  /**
+   * Filter changes (CopSetFilter) per connection: a bucket of `filterChangeBurst`, refilled at
+   * `filterChangesPerS`; one more closes the connection with JCR_COP_FILTER_RATE.
+   */
+  readonly filterChangeBurst: number;
+  readonly filterChangesPerS: number;
+  /**
+   * At most one FILTER_CHANGED snapshot per connection per this many ms: changes in between are
+   * coalesced, the latest filter wins, and its snapshot goes out when the interval has passed.
+   */
+  readonly filterSnapshotMs: number;
 }
 
 export const COP_LIMITS: CopLimits = {
@@ -47,4 +58,7 @@ export const COP_LIMITS: CopLimits = {
   subscribeTimeoutMs: 10_000,
   maxControlBytes: 4 * 1024,
   maxClients: 5_000,
+  filterChangeBurst: 10,
+  filterChangesPerS: 2,
+  filterSnapshotMs: 1_000,
 };

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { ERRORS, type ErrorCode } from '../errors.ts';
+import { RateLimiter } from '../ratelimit.ts';
 import { buildDelta } from './delta.ts';
 import { scopeFilter, SnapshotReason, type CopControl, type CopEncode, type NormalFilter } from './frames.ts';
 import type { CopJournal, TickRecord } from './journal.ts';
@@ -71,6 +72,8 @@ interface Client {
   filter: NormalFilter | null; // null until CopSubscribe
   /** COP seq of the last delta (or snapshot) whose effect the client holds. */
   delivered: number;
+  /** Clock ms of the last FILTER_CHANGED snapshot sent (filterSnapshotMs apart at most one). */
+  filterSnapshotAt: number;
   /** Non-zero: send a snapshot with this reason at the next chance. */
   snapshotReason: number;
   /** The client asked to resume; if that proves impossible the snapshot says RESUME_TOO_OLD. */
@@ -104,6 +107,8 @@ export class CopSessions {
   private readonly limits: CopLimits;
   private readonly onDrop: CopSessionsOptions['onDrop'];
   private readonly clients = new Map<number, Client>();
+  /** CopSetFilter per connection (limits.filterChangeBurst, filterChangesPerS). */
+  private readonly filterChanges: RateLimiter;
   private nextClientId = 1;
   /** Total bytes and frames handed to sockets since start. */
   bytesSent = 0;
@@ -116,6 +121,12 @@ export class CopSessions {
     this.epoch = opts.epoch;
     this.limits = opts.limits;
     this.onDrop = opts.onDrop;
+    this.filterChanges = new RateLimiter(
+      opts.clock,
+      opts.limits.filterChangeBurst,
+      opts.limits.filterChangesPerS,
+      opts.limits.maxClients + 1,
+    );
   }
 
   connect(socket: CopSocket, principal: CopPrincipal): number {
@@ -127,6 +138,7 @@ export class CopSessions {
       connectedAt: this.clock(),
       filter: null,
       delivered: 0,
+      filterSnapshotAt: -Infinity,
       snapshotReason: 0,
       resuming: false,
       acked: null,
@@ -183,6 +195,12 @@ export class CopSessions {
       this.drop(c, 'JCR_VALIDATION', 'setFilter before subscribe');
       return;
     }
+    if (!this.filterChanges.take(String(c.id))) {
+      const { filterChangeBurst: burst, filterChangesPerS: perS } = this.limits;
+      this.drop(c, 'JCR_COP_FILTER_RATE', `more than ${burst} filter changes at once or ${perS} a second`);
+      return;
+    }
+    // The latest filter wins; its snapshot waits for filterSnapshotMs since the last (deliver).
     c.filter = scopeFilter(ctl.filter, c.principal.incidentScope ?? null);
     c.snapshotReason = SnapshotReason.FILTER_CHANGED;
   }
@@ -231,6 +249,10 @@ export class CopSessions {
         continue;
       }
       c.blockedSince = null;
+      // A filter change costs a snapshot: at most one per filterSnapshotMs; until then nothing is
+      // sent (the snapshot that follows covers everything in between).
+      if (c.snapshotReason === SnapshotReason.FILTER_CHANGED && now - c.filterSnapshotAt < this.limits.filterSnapshotMs)
+        continue;
       const f = c.filter;
       let frame: Uint8Array | undefined;
       let isSnapshot = false;
@@ -267,6 +289,7 @@ export class CopSessions {
         isSnapshot = true;
       }
       if (!frame) continue; // up to date
+      if (c.snapshotReason === SnapshotReason.FILTER_CHANGED) c.filterSnapshotAt = now;
       c.resuming = false;
       c.snapshotReason = 0;
       c.delivered = seq;
