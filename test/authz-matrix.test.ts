@@ -142,6 +142,27 @@ const ROWS: Row[] = [
   },
   {
     method: 'POST',
+    doc: '/api/incidents/{id}/left',
+    path: (i) => `/api/incidents/${i.fireInc}/left`,
+    body: () => ({ resourceId: 'WGC1' }),
+    expect: onIncident('fire', 'resource.status', 'fire'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/stand-down',
+    path: (i) => `/api/incidents/${i.fireInc}/stand-down`,
+    body: () => ({ resourceId: 'WGC1' }),
+    expect: onIncident('fire', 'resource.status', 'fire'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/notes',
+    path: (i) => `/api/incidents/${i.fireInc}/notes`,
+    body: () => ({ text: 'matrix note' }),
+    expect: onIncident('fire', 'incident.update'),
+  },
+  {
+    method: 'POST',
     doc: '/api/incidents/{id}/assistance',
     path: (i) => `/api/incidents/${i.policeInc}/assistance`,
     body: () => ({ toAgency: 'ambulance', note: 'matrix' }),

@@ -55,7 +55,7 @@ const committed = {
   attendances: [att('HAT1', 'fire'), att('AMB1', 'ambulance'), att('PC1', 'police', 5)],
 };
 
-test('relation: lead, supporting, requested (pending or accepted), committed, uninvolved', () => {
+test('relation: lead, supporting, requested (pending), committed, uninvolved', () => {
   assert.equal(
     (['fire', 'police', 'ambulance'] as const).map((a) => relationOf(joint, a)),
     ['lead', 'supporting', 'requested'],
@@ -64,8 +64,9 @@ test('relation: lead, supporting, requested (pending or accepted), committed, un
     (['fire', 'police', 'ambulance'] as const).map((a) => relationOf(committed, a)),
     ['lead', 'uninvolved', 'committed'],
   );
+  // Accepting makes an agency supporting; once the lead takes it off, the old request keeps nothing.
   const accepted = { ...committed, requests: [req('INC-8-R1', 'police', 'accepted')] };
-  assert.is(relationOf(accepted, 'police'), 'requested');
+  assert.is(relationOf(accepted, 'police'), 'uninvolved');
   assert.equal(takingPart(joint), ['fire', 'police', 'ambulance']);
   assert.equal(takingPart(committed), ['fire', 'ambulance']);
 });
@@ -109,7 +110,7 @@ test('every action for every relation, with an own resource and a request addres
     {
       lead: '+++++F++++++',
       supporting: '+L++LF++++++',
-      requested: '+L++LF++++++',
+      requested: '+L++LF++++F+',
       committed: '+L++LF++++++',
       uninvolved: 'HHHHHHHHHHHH',
       leadBlocked: '++++CF++++++',

@@ -305,7 +305,7 @@ test('joint request: police ask fire; fire accepts; the incident is shared with 
     ),
     'JCR_FORBIDDEN resourceIds[0]',
   );
-  // Fire cannot act on it before accepting.
+  // Fire cannot act on it before it is asked: to fire the incident does not exist yet (issue 22).
   assert.is(
     code(() =>
       engine.execute(
@@ -319,7 +319,7 @@ test('joint request: police ask fire; fire accepts; the incident is shared with 
         fire,
       ),
     ),
-    'JCR_FORBIDDEN actingAgency',
+    'JCR_NOT_FOUND incidentId',
   );
   engine.execute(
     {
@@ -347,7 +347,7 @@ test('joint request: police ask fire; fire accepts; the incident is shared with 
         fire,
       ),
     ),
-    'JCR_FORBIDDEN actingAgency',
+    'JCR_NOT_FOUND incidentId', // the ambulance takes no part: as over REST
   );
   engine.execute(
     { type: 'incident.acceptAssistance', incidentId: 'INC-1', requestId: 'INC-1-R1', actingAgency: 'fire' },
@@ -363,17 +363,26 @@ test('joint request: police ask fire; fire accepts; the incident is shared with 
     { type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['HAT1'], proposed: ['HAT1'], actingAgency: 'fire' },
     fire,
   );
-  // One shared location: a move by either agency is the incident's location for both.
+  // One shared location, moved by the lead agency only (issue 22): the supporting fire is refused.
+  assert.is(
+    code(() =>
+      engine.execute(
+        { type: 'incident.update', incidentId: 'INC-1', patch: { lat: 51.7665, lon: -0.2275 }, actingAgency: 'fire' },
+        fire,
+      ),
+    ),
+    'JCR_INCIDENT_LEAD_ONLY incidentId',
+  );
   engine.execute(
-    { type: 'incident.update', incidentId: 'INC-1', patch: { lat: 51.7665, lon: -0.2275 }, actingAgency: 'fire' },
-    fire,
+    { type: 'incident.update', incidentId: 'INC-1', patch: { lat: 51.7665, lon: -0.2275 }, actingAgency: 'police' },
+    police,
   );
   assert.equal([inc.lat, inc.lon], [51.7665, -0.2275]);
   assert.is(
     code(() =>
       engine.execute(
-        { type: 'incident.update', incidentId: 'INC-1', patch: { lat: 51.7 }, actingAgency: 'fire' },
-        fire,
+        { type: 'incident.update', incidentId: 'INC-1', patch: { lat: 51.7 }, actingAgency: 'police' },
+        police,
       ),
     ),
     'JCR_VALIDATION lon',
@@ -385,7 +394,7 @@ test('joint request: police ask fire; fire accepts; the incident is shared with 
         fire,
       ),
     ),
-    'JCR_FORBIDDEN actingAgency',
+    'JCR_NOT_FOUND incidentId', // the ambulance takes no part: to it the incident does not exist
   );
 });
 

@@ -3,7 +3,7 @@ import type { Clock } from './clock.ts';
 import type { JcrEvent, NewEvent, Origin } from './events.ts';
 import { Fleet } from './fleet/fleet.ts';
 import { isResourceStatus, type ResourceStatus } from './fleet/status.ts';
-import type { Scenario } from './scenario/types.ts';
+import type { Agency, Scenario } from './scenario/types.ts';
 import { IncidentBook } from './incidents/book.ts';
 import type { IncidentCommand } from './incidents/types.ts';
 import { StandbyBook, type CoverCommand } from './cover/standby.ts';
@@ -31,8 +31,12 @@ export type Command =
       incidentId?: string;
       lat?: number;
       lon?: number;
+      /** The operator's agency: it must take part in `incidentId` (none: the duty officer or the system). */
+      actingAgency?: Agency;
+      /** `incidentId` must exist even without an acting agency (an operator's change over REST). */
+      knownIncident?: boolean;
     }
-  | { type: 'operator.note'; text: string; incidentId?: string }
+  | { type: 'operator.note'; text: string; incidentId?: string; actingAgency?: Agency }
   | IncidentCommand
   | CoverCommand;
 
@@ -82,7 +86,11 @@ export class Room {
           throw new JcrError('JCR_VALIDATION', `status must be 1..6`, { path: 'status' });
         const r = this.fleet.require(cmd.resourceId);
         this.fleet.checkTransition(cmd.resourceId, cmd.status);
-        this.incidents.checkStatusTarget(cmd.incidentId);
+        this.incidents.checkStatusTarget(
+          cmd.incidentId,
+          cmd.actingAgency ?? 'all',
+          cmd.knownIncident === true || cmd.actingAgency !== undefined,
+        );
         if (r.status === cmd.status && r.incidentId === cmd.incidentId) return [];
         const data: NewEvent & { type: 'resource.status' } = {
           at,
@@ -102,6 +110,8 @@ export class Room {
         const text = cmd.text.trim();
         if (text.length === 0 || text.length > 4000)
           throw new JcrError('JCR_VALIDATION', 'text must be 1..4000 characters', { path: 'text' });
+        // A note on an incident needs an open one the acting agency takes part in.
+        if (cmd.incidentId !== undefined) this.incidents.checkStatusTarget(cmd.incidentId, cmd.actingAgency ?? 'all');
         const ev: NewEvent = { at, type: 'operator.note', origin: ctx.origin, actor: ctx.actor, data: { text } };
         if (cmd.incidentId !== undefined) ev.data.incidentId = cmd.incidentId;
         return [ev];

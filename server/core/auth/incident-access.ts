@@ -3,14 +3,16 @@
  * incident rules and the COP's per-agency incident filter ask; docs/incidents.md has it as a table.
  *
  * - An agency **takes part** in an incident when it leads it, supports it, has been asked by a
- *   joint request (pending or accepted) or has a resource committed to it (an open attendance).
+ *   joint request (pending, or accepted: accepting makes it a supporting agency, until the lead
+ *   takes it off) or has a resource committed to it (an open attendance).
  *   Every agency that takes part sees the incident; to any other agency it does not exist: the
  *   refusal is the same JCR_NOT_FOUND a made-up id gets, so nothing reveals it.
  * - The lead agency (and the duty officer) changes type, priority, location, lead and supporting
  *   agencies, and closes the incident.
  * - Each agency mobilises, stands down and books arrival and leaving for its own resources only
  *   (and those shared with it), and answers the requests addressed to it.
- * - Any agency that takes part records METHANE updates and notes and asks others for assistance.
+ * - Any agency that takes part records METHANE updates and notes. An agency that attends (lead,
+ *   supporting or committed) asks others for assistance; one only asked answers first.
  * - Closing is refused (JCR_INCIDENT_STILL_COMMITTED, listing them) while an agency other than the
  *   lead still has resources committed; that agency stands them down first, or the duty officer
  *   forces the close with a reason.
@@ -65,8 +67,7 @@ type IncidentFacts = Pick<Incident, 'id' | 'leadAgency' | 'supportingAgencies' |
 export function relationOf(inc: IncidentFacts, agency: Agency): Relation {
   if (inc.leadAgency === agency) return 'lead';
   if (inc.supportingAgencies.includes(agency)) return 'supporting';
-  if (inc.requests.some((r) => r.toAgency === agency && (r.status === 'pending' || r.status === 'accepted')))
-    return 'requested';
+  if (inc.requests.some((r) => r.toAgency === agency && r.status === 'pending')) return 'requested';
   if (inc.attendances.some((a) => a.agency === agency && a.leftAt === null)) return 'committed';
   return 'uninvolved';
 }
@@ -82,7 +83,7 @@ export function takingPart(inc: IncidentFacts): Agency[] {
     if (!out.includes(a)) out.push(a);
   };
   for (const a of inc.supportingAgencies) add(a);
-  for (const r of inc.requests) if (r.status === 'pending' || r.status === 'accepted') add(r.toAgency);
+  for (const r of inc.requests) if (r.status === 'pending') add(r.toAgency);
   for (const a of inc.attendances) if (a.leftAt === null) add(a.agency);
   return out;
 }
@@ -163,6 +164,12 @@ export function judge(who: Acting, inc: IncidentFacts, action: IncidentAction, t
       path: 'requestId',
     };
   }
+  if (action === 'requestAssistance' && who !== 'all' && relationOf(inc, who) === 'requested')
+    return {
+      code: 'JCR_FORBIDDEN',
+      message: `${who} is asked to assist on ${inc.id}: it answers the request before asking others`,
+      path: 'fromAgency',
+    };
   return null; // methane, note, requestAssistance: any agency that takes part
 }
 

@@ -1,6 +1,7 @@
 import { JcrError } from '../errors.ts';
 import type { LiveResource } from '../fleet/fleet.ts';
 import type { Incident } from '../incidents/types.ts';
+import { takingPart } from '../auth/incident-access.ts';
 import {
   AGENCIES,
   NO_FIX_AGE,
@@ -94,12 +95,9 @@ export function resourceMsg(ref: number, r: LiveResource): CopResourceMsg {
   };
 }
 
-/** Agencies that see an incident: lead, supporting and those asked to assist (book.isVisibleTo). */
+/** Agencies that see an incident: every one that takes part (server/core/auth/incident-access.ts). */
 export function incidentAgencies(inc: Incident): string[] {
-  const out: string[] = [inc.leadAgency];
-  for (const a of inc.supportingAgencies) if (!out.includes(a)) out.push(a);
-  for (const r of inc.requests) if (r.status === 'pending' && !out.includes(r.toAgency)) out.push(r.toAgency);
-  return out;
+  return takingPart(inc);
 }
 
 /** The COP record of one incident (positions quantised as the resources' are). */

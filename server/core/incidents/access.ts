@@ -10,12 +10,11 @@ export function mayTask(agency: Agency, def: Pick<ResourceDef, 'agency' | 'share
   return def.agency === agency || (def.sharedWith?.includes(agency) ?? false);
 }
 
-/** Agencies that see an incident: the lead and every supporting agency (joint requests add to it). */
+/**
+ * The agencies attending by agreement: the lead and every supporting one (an accepted joint
+ * request adds to it). Who *sees* the incident is wider, every agency that takes part
+ * (server/core/auth/incident-access.ts).
+ */
 export function visibleTo(inc: Incident): Agency[] {
   return [inc.leadAgency, ...inc.supportingAgencies.filter((a) => a !== inc.leadAgency)];
-}
-
-/** Is the incident visible to `agency`? Also true for an agency with a pending request to accept. */
-export function isVisibleTo(inc: Incident, agency: Agency): boolean {
-  return visibleTo(inc).includes(agency) || inc.requests.some((r) => r.status === 'pending' && r.toAgency === agency);
 }

@@ -5,6 +5,7 @@
  * Per-resource times (mobilised, arrived, left) are folded from the same `resource.status` events
  * that move the fleet, so there is one truth for both.
  */
+import { sees, unknownIncident, type Acting } from '../auth/incident-access.ts';
 import { JcrError } from '../errors.ts';
 import type { JcrEvent, NewEvent, ResourceStatusEvent } from '../events.ts';
 import type { Fleet } from '../fleet/fleet.ts';
@@ -61,11 +62,22 @@ export class IncidentBook {
     return decideIncident(this, this.scenario, cmd, ctx, at, fleet);
   }
 
-  /** A resource-status command naming a closed incident is refused. */
-  checkStatusTarget(incidentId: string | undefined): void {
+  /**
+   * A resource-status command (or a note) naming an incident: an agency may name only an open
+   * incident it takes part in (issue 15 item 4). An unknown id (a made-up one, or the next id
+   * before it exists) and an incident the agency does not see get the same JCR_NOT_FOUND, so the
+   * answer reveals nothing; only then does a closed incident get JCR_CONFLICT. `known` also
+   * refuses unknown ids for the duty officer (the REST route asks it); the system's own commands
+   * may still name ids of their own.
+   */
+  checkStatusTarget(incidentId: string | undefined, who: Acting = 'all', known = who !== 'all'): void {
     if (incidentId === undefined) return;
     const inc = this.byId.get(incidentId);
-    if (inc && inc.status === 'closed')
+    if ((!inc && known) || (inc && !sees(who, inc))) {
+      const no = unknownIncident(incidentId);
+      throw new JcrError(no.code, no.message, { path: no.path });
+    }
+    if (inc?.status === 'closed')
       throw new JcrError('JCR_CONFLICT', `incident ${incidentId} is closed`, { path: 'incidentId' });
   }
 

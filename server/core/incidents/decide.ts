@@ -9,6 +9,7 @@ import type { Fleet, LiveResource } from '../fleet/fleet.ts';
 import { isDeployable, ResourceStatus, STATUS_NAMES } from '../fleet/status.ts';
 import { requireInArea } from '../scenario/area.ts';
 import type { Agency, Scenario } from '../scenario/types.ts';
+import { mustMay, type Acting, type IncidentAction } from '../auth/incident-access.ts';
 import { mayTask, visibleTo } from './access.ts';
 import { decideLine } from './decide-lines.ts';
 import { sentFor } from './sent-for.ts';
@@ -26,17 +27,23 @@ export interface BookView {
   readonly size: number;
 }
 
-function requireOpen(book: BookView, id: string): Incident {
+/**
+ * The open incident `who` may act on. An incident the acting agency does not take part in is
+ * unknown (before it is closed: a 409 would reveal it); then `action` is judged by the one rule.
+ */
+function requireOpen(book: BookView, id: string, who: Acting = 'all', action: IncidentAction = 'view'): Incident {
   const inc = book.require(id);
+  if (action !== 'view') mustMay(who, inc, 'view');
   if (inc.status === 'closed') throw new JcrError('JCR_CONFLICT', `incident ${id} is closed`, { path: 'incidentId' });
+  mustMay(who, inc, action);
   return inc;
 }
 
-function requireVisible(inc: Incident, agency: Agency | undefined): void {
-  if (agency !== undefined && !visibleTo(inc).includes(agency)) {
-    throw new JcrError('JCR_FORBIDDEN', `incident ${inc.id} is not shared with ${agency}`, { path: 'actingAgency' });
-  }
-}
+/** The command's acting agency as the rule reads it: none means the duty officer (or the system). */
+const actingOf = (agency: Agency | undefined): Acting => agency ?? 'all';
+
+/** Patch fields only the lead agency changes; METHANE is anyone's who takes part. */
+const LEAD_FIELDS = ['typeId', 'priority', 'lat', 'lon', 'address', 'leadAgency', 'supportingAgencies'] as const;
 
 function checkType(scenario: Scenario, typeId: string, path: string) {
   const t = scenario.incidentTypes.find((x) => x.id === typeId);
@@ -94,26 +101,23 @@ export function decideIncident(
       ];
     }
     case 'incident.update': {
-      const inc = requireOpen(book, cmd.incidentId);
-      requireVisible(inc, cmd.actingAgency);
       const p = cmd.patch;
+      const leadOnly = LEAD_FIELDS.some((k) => p[k] !== undefined);
+      const inc = requireOpen(book, cmd.incidentId, actingOf(cmd.actingAgency), leadOnly ? 'update' : 'methane');
       if (p.typeId !== undefined) checkType(scenario, p.typeId, 'typeId');
       if ((p.lat === undefined) !== (p.lon === undefined))
         throw new JcrError('JCR_VALIDATION', 'lat and lon must be changed together', {
           path: p.lat === undefined ? 'lat' : 'lon',
         });
       if (p.lat !== undefined && p.lon !== undefined) requireInArea(scenario.bounds, p.lat, p.lon, 'lat');
-      if (p.leadAgency !== undefined && cmd.actingAgency !== undefined && cmd.actingAgency !== inc.leadAgency) {
-        throw new JcrError('JCR_FORBIDDEN', `only the lead agency (${inc.leadAgency}) may hand over the lead`, {
-          path: 'leadAgency',
-        });
-      }
       if (Object.keys(p).length === 0) return [];
       return [{ ...env, type: 'incident.updated', data: { incidentId: inc.id, patch: p } }];
     }
     case 'incident.close': {
-      const inc = requireOpen(book, cmd.incidentId);
-      requireVisible(inc, cmd.actingAgency);
+      const force = cmd.force === true;
+      const inc = requireOpen(book, cmd.incidentId, actingOf(cmd.actingAgency), force ? 'forceClose' : 'close');
+      if (force && (cmd.reason ?? '').trim() === '')
+        throw new JcrError('JCR_VALIDATION', 'a forced close needs a reason', { path: 'reason' });
       const out: NewEvent[] = [];
       // Closing stands down every resource still attending: they become RETURNING.
       for (const a of inc.attendances) {
@@ -136,11 +140,7 @@ export function decideIncident(
     case 'incident.mobilise':
       return decideMobilise(book, cmd, env, fleet, scenario);
     case 'incident.requestAssistance': {
-      const inc = requireOpen(book, cmd.incidentId);
-      if (!visibleTo(inc).includes(cmd.fromAgency))
-        throw new JcrError('JCR_FORBIDDEN', `incident ${inc.id} is not shared with ${cmd.fromAgency}`, {
-          path: 'fromAgency',
-        });
+      const inc = requireOpen(book, cmd.incidentId, cmd.fromAgency, 'requestAssistance');
       if (cmd.toAgency === cmd.fromAgency)
         throw new JcrError('JCR_VALIDATION', 'toAgency must differ from fromAgency', { path: 'toAgency' });
       if (visibleTo(inc).includes(cmd.toAgency))
@@ -166,17 +166,14 @@ export function decideIncident(
       ];
     }
     case 'incident.acceptAssistance': {
-      const inc = requireOpen(book, cmd.incidentId);
+      const inc = requireOpen(book, cmd.incidentId, cmd.actingAgency);
       const req = inc.requests.find((r) => r.requestId === cmd.requestId);
       if (!req) throw new JcrError('JCR_NOT_FOUND', `unknown request "${cmd.requestId}"`, { path: 'requestId' });
       if (req.status !== 'pending')
         throw new JcrError('JCR_CONFLICT', `request ${req.requestId} is already ${req.status}`, {
           path: 'requestId',
         });
-      if (cmd.actingAgency !== req.toAgency)
-        throw new JcrError('JCR_FORBIDDEN', `only ${req.toAgency} may accept request ${req.requestId}`, {
-          path: 'actingAgency',
-        });
+      mustMay(cmd.actingAgency, inc, 'answerRequest', { request: req });
       return [
         {
           ...env,
@@ -203,8 +200,7 @@ function decideMobilise(
   fleet: Fleet,
   scenario: Scenario,
 ): NewEvent[] {
-  const inc = requireOpen(book, cmd.incidentId);
-  requireVisible(inc, cmd.actingAgency);
+  const inc = requireOpen(book, cmd.incidentId, actingOf(cmd.actingAgency));
   if (cmd.resourceIds.length === 0)
     throw new JcrError('JCR_VALIDATION', 'resourceIds must name at least one resource', { path: 'resourceIds' });
   const seen = new Set<string>();

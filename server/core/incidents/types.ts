@@ -159,7 +159,14 @@ export type IncidentCommand =
       actingAgency?: Agency;
     }
   | { type: 'incident.update'; incidentId: string; patch: IncidentPatch; actingAgency?: Agency }
-  | { type: 'incident.close'; incidentId: string; reason?: string; actingAgency?: Agency }
+  | {
+      type: 'incident.close';
+      incidentId: string;
+      reason?: string;
+      actingAgency?: Agency;
+      /** Close although another agency still has resources committed (duty officer, with a reason). */
+      force?: boolean;
+    }
   | { type: 'incident.recordRecommendation'; incidentId: string; summary: RecommendationSummary }
   | {
       type: 'incident.mobilise';

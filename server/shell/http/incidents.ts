@@ -9,11 +9,17 @@ import { Router, type Response } from 'express';
 import { roleAgency, isRole } from '../../core/auth/roles.ts';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent } from '../../core/events.ts';
-import { isVisibleTo, visibleTo } from '../../core/incidents/access.ts';
+import {
+  judge,
+  sees,
+  takingPart,
+  type Acting as Who,
+  type IncidentAction,
+  type Target,
+} from '../../core/auth/incident-access.ts';
 import { recommend } from '../../core/incidents/recommend.ts';
 import { summarise, type Recommendation } from '../../core/incidents/view.ts';
 import { INCIDENT_STATUSES, type Incident, type IncidentPatch, type Methane } from '../../core/incidents/types.ts';
-import { ResourceStatus } from '../../core/fleet/status.ts';
 import { requireInArea } from '../../core/scenario/area.ts';
 import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
 import type { Engine } from '../engine.ts';
@@ -32,23 +38,47 @@ export interface IncidentRouteDeps {
   mobilisation?: Mobilisation | undefined;
 }
 
-interface Acting {
+export interface Acting {
   actor: string;
+  /** The agency the command acts for (none: the duty officer acting for every agency). */
   agency: Agency | undefined;
+  /** Who the shared-incident rule judges: the agency, 'all' (duty officer) or null (the wall, read-only). */
+  who: Who;
+  /** The signed-in role is the duty officer (who alone may force a close). */
+  duty: boolean;
 }
 
-/** The acting user and agency: from sign-in when present, else 'operator' and the body's actingAgency. */
+/**
+ * The acting user and agency: from sign-in when present, else 'operator' and the body's
+ * actingAgency. A duty officer may name the agency they act for in `actingAgency`.
+ */
 export function acting(res: Response, b: Body | undefined): Acting {
   const u: unknown = res.locals.user;
   if (typeof u === 'object' && u !== null && 'username' in u && typeof u.username === 'string') {
     const role = 'role' in u ? u.role : undefined;
     const a = isRole(role) ? roleAgency(role) : null;
-    return {
-      actor: u.username,
-      agency: a === 'all' || a === null ? (b ? agencyOpt(b, 'actingAgency') : undefined) : a,
-    };
+    const agency = a === 'all' || a === null ? (b ? agencyOpt(b, 'actingAgency') : undefined) : a;
+    return { actor: u.username, agency, who: a === null ? null : (agency ?? 'all'), duty: a === 'all' };
   }
-  return { actor: 'operator', agency: b ? agencyOpt(b, 'actingAgency') : undefined };
+  const agency = b ? agencyOpt(b, 'actingAgency') : undefined;
+  return { actor: 'operator', agency, who: agency ?? 'all', duty: true };
+}
+
+/**
+ * The incident `a` may do `action` on, by the shared-incident rule: one it does not take part in
+ * is unknown (404, as a made-up id), whatever the action.
+ */
+export function incidentFor(
+  engine: Engine,
+  id: string,
+  a: Acting,
+  action: IncidentAction = 'view',
+  target: Target = {},
+): Incident {
+  const inc = engine.room.incidents.require(id);
+  const no = judge(a.who, inc, 'view') ?? (action === 'view' ? null : judge(a.who, inc, action, target));
+  if (no) throw new JcrError(no.code, no.message, { path: no.path, details: no.details });
+  return inc;
 }
 
 function agencyOpt(b: Body, key: string): Agency | undefined {
@@ -144,7 +174,7 @@ export function incidentJson(engine: Engine, inc: Incident, locate?: Locate) {
   return {
     ...inc,
     typeName: type?.name ?? inc.typeId,
-    visibleTo: visibleTo(inc),
+    visibleTo: takingPart(inc),
     ...(locate ? { location: locate(inc.lat, inc.lon) } : {}),
   };
 }
@@ -170,12 +200,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
   const room = engine.room;
   const book = room.incidents;
   const ctxOf = (a: Acting) => ({ origin: 'operator' as const, actor: a.actor });
-  const getVisible = (id: string, a: Acting): Incident => {
-    const inc = book.require(id);
-    if (a.agency !== undefined && !isVisibleTo(inc, a.agency))
-      throw new JcrError('JCR_NOT_FOUND', `unknown incident "${id}"`, { path: 'incidentId' });
-    return inc;
-  };
+  const getVisible = (id: string, a: Acting): Incident => incidentFor(engine, id, a);
 
   r.post('/incidents', (req, res) => {
     const b = asObject(req.body);
@@ -228,7 +253,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
     const out = [];
     for (const inc of book.all()) {
       if (status === 'open' ? inc.status === 'closed' : status !== 'all' && inc.status !== status) continue;
-      if (a.agency !== undefined && !isVisibleTo(inc, a.agency)) continue;
+      if (!sees(a.who, inc)) continue;
       out.push(incidentJson(engine, inc));
     }
     res.json({ seq: room.lastSeq, incidents: out });
@@ -275,16 +300,20 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
 
   r.post('/incidents/:id/close', (req, res) => {
     const b = req.body === undefined ? {} : asObject(req.body);
-    noUnknown(b, ['reason', 'actingAgency']);
+    noUnknown(b, ['reason', 'actingAgency', 'force']);
     const a = acting(res, b);
     const reason = str(b, 'reason', { optional: true, max: 2000 });
+    const force = bool(b, 'force') ?? false;
     getVisible(req.params.id, a);
+    // A forced close is the duty officer's, whatever agency they otherwise act for.
+    const agency = force && a.duty ? undefined : a.agency;
     engine.execute(
       {
         type: 'incident.close',
         incidentId: req.params.id,
         ...(reason !== undefined ? { reason } : {}),
-        ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
+        ...(agency !== undefined ? { actingAgency: agency } : {}),
+        ...(force ? { force } : {}),
       },
       ctxOf(a),
     );
@@ -366,24 +395,6 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
       decision: decision?.type === 'incident.decision' ? decision.data : null,
       incident: incidentJson(engine, book.require(inc.id), locate),
     });
-  });
-
-  /** The operator sets arrival (AVL arrival detection does the same with origin 'avl'). */
-  r.post('/incidents/:id/arrived', (req, res) => {
-    const b = asObject(req.body);
-    noUnknown(b, ['resourceId', 'actingAgency']);
-    const a = acting(res, b);
-    const inc = getVisible(req.params.id, a);
-    const resourceId = str(b, 'resourceId', { max: 64 });
-    const rr = room.fleet.require(resourceId);
-    if (rr.incidentId !== inc.id || rr.status !== ResourceStatus.MOBILISED) {
-      throw new JcrError('JCR_CONFLICT', `${resourceId} is not en route to ${inc.id}`, { path: 'resourceId' });
-    }
-    engine.execute(
-      { type: 'resource.setStatus', resourceId, status: ResourceStatus.AT_SCENE, incidentId: inc.id },
-      ctxOf(a),
-    );
-    res.json(incidentJson(engine, book.require(inc.id), locate));
   });
 
   /** A joint request: the acting agency asks another to attend. */

@@ -69,6 +69,24 @@ const incidentFields = {
 };
 const incidentId = idParam('id', 'Incident id, e.g. INC-1');
 
+/** Issue 22 item 1, as in README.md and docs/incidents.md (server/core/auth/incident-access.ts). */
+const SHARED_INCIDENTS = [
+  '',
+  '',
+  '**Shared incidents: who may do what.** An agency *takes part* in an incident when it leads it, supports it, has been asked by a pending joint request or has a resource committed to it. To an agency that takes no part the incident does not exist: every route answers 404 `JCR_NOT_FOUND`, word for word as for an unknown id.',
+  '',
+  '| action | lead agency | supporting, asked or committed agency | duty officer | wall viewer |',
+  '|---|---|---|---|---|',
+  '| see it, its lines, resources and timeline (REST and `/ws/cop`) | yes | yes | yes | yes |',
+  '| change type, priority, location, lead or supporting agencies (`PATCH`) | yes | 403 `JCR_INCIDENT_LEAD_ONLY` | yes | 403 |',
+  '| record METHANE (`PATCH {methane}`), add a note (`/notes`) | yes | yes | yes | 403 |',
+  '| close (`/close`) | yes, once no other agency is committed (else 409 `JCR_INCIDENT_STILL_COMMITTED`) | 403 `JCR_INCIDENT_LEAD_ONLY` | as the lead | 403 |',
+  '| force a close with a reason (`/close {force, reason}`) | 403 | 403 | yes | 403 |',
+  "| mobilise, book arrival and leaving, stand down (`/mobilise`, `/arrived`, `/left`, `/stand-down`, `/api/resources/{id}/status`) | own resources | own resources (another agency's: 403 `JCR_FORBIDDEN`) | any | 403 |",
+  '| ask another agency to assist (`/assistance`) | yes | yes (an agency only asked answers first) | yes | 403 |',
+  '| answer a request (`/assistance/{requestId}/accept`) | those addressed to it | those addressed to it | any | 403 |',
+].join('\n');
+
 export function openApiDocument(): Json {
   return {
     openapi: '3.1.0',
@@ -76,7 +94,8 @@ export function openApiDocument(): Json {
       title: 'Joint control room API',
       version: '0.1.0',
       description:
-        'REST API of the joint fire, police and ambulance control room. Errors are `{error: {code, message, path?}}` with a stable code (server/core/errors.ts).',
+        'REST API of the joint fire, police and ambulance control room. Errors are `{error: {code, message, path?}}` with a stable code (server/core/errors.ts).' +
+        SHARED_INCIDENTS,
     },
     paths: {
       '/api/health': { get: op('Liveness: uptime and the last event sequence number.') },
@@ -109,31 +128,34 @@ export function openApiDocument(): Json {
         }),
       },
       '/api/resources/{id}/status': {
-        post: op('Change a resource status (same transition rules as an AVL terminal).', {
-          parameters: [idParam('id', 'Resource id')],
-          ...body(
-            obj(
-              {
-                status: {
-                  type: 'string',
-                  enum: [
-                    'AVAILABLE_AT_STATION',
-                    'AVAILABLE_MOBILE',
-                    'MOBILISED',
-                    'AT_SCENE',
-                    'RETURNING',
-                    'UNAVAILABLE',
-                  ],
+        post: op(
+          "Change a resource status (same transition rules as an AVL terminal). With an incidentId: an open incident the caller's agency takes part in; an unknown incident and one the caller does not see both answer 404 JCR_NOT_FOUND, a closed one the caller sees 409 JCR_CONFLICT.",
+          {
+            parameters: [idParam('id', 'Resource id')],
+            ...body(
+              obj(
+                {
+                  status: {
+                    type: 'string',
+                    enum: [
+                      'AVAILABLE_AT_STATION',
+                      'AVAILABLE_MOBILE',
+                      'MOBILISED',
+                      'AT_SCENE',
+                      'RETURNING',
+                      'UNAVAILABLE',
+                    ],
+                  },
+                  incidentId: { type: 'string' },
+                  lat: { type: 'number' },
+                  lon: { type: 'number' },
                 },
-                incidentId: { type: 'string' },
-                lat: { type: 'number' },
-                lon: { type: 'number' },
-              },
-              ['status'],
+                ['status'],
+              ),
             ),
-          ),
-          responses: { '200': json(any), ...errors(400, 404, 409) },
-        }),
+            responses: { '200': json(any), ...errors(400, 403, 404, 409) },
+          },
+        ),
       },
       '/api/incidents': {
         post: op('Create an incident (type, location, priority, METHANE, lead and supporting agencies).', {
@@ -168,18 +190,24 @@ export function openApiDocument(): Json {
           'One incident, with attendances (mobilised, arrived, left), joint requests and quicker-resource flags.',
           { parameters: [incidentId], responses: { '200': json(ref('Incident')), ...errors(404) } },
         ),
-        patch: op('Update an incident (any subset of the create fields; lat and lon together).', {
-          parameters: [incidentId],
-          ...body(obj(incidentFields)),
-          responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
-        }),
+        patch: op(
+          'Update an incident (any subset of the create fields; lat and lon together). Type, priority, location and agencies: the lead agency only (403 JCR_INCIDENT_LEAD_ONLY); METHANE: any agency that takes part.',
+          {
+            parameters: [incidentId],
+            ...body(obj(incidentFields)),
+            responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+          },
+        ),
       },
       '/api/incidents/{id}/close': {
-        post: op('Close an incident; resources still attending are stood down (RETURNING).', {
-          parameters: [incidentId],
-          ...body(obj({ reason: { type: 'string' }, actingAgency: agency })),
-          responses: { '200': json(ref('Incident')), ...errors(403, 404, 409) },
-        }),
+        post: op(
+          "Close an incident (the lead agency or the duty officer); the lead's resources still attending are stood down (RETURNING). Refused with 409 JCR_INCIDENT_STILL_COMMITTED (details: agencies, resourceIds) while another agency has resources committed, unless the duty officer forces it with a reason.",
+          {
+            parameters: [incidentId],
+            ...body(obj({ reason: { type: 'string' }, actingAgency: agency, force: { type: 'boolean' } })),
+            responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+          },
+        ),
       },
       '/api/incidents/{id}/recommendation': {
         get: op(
@@ -209,10 +237,42 @@ export function openApiDocument(): Json {
         ),
       },
       '/api/incidents/{id}/arrived': {
-        post: op('The operator sets a resource as arrived (AT_SCENE).', {
+        post: op('Book one of your own resources as arrived (MOBILISED to AT_SCENE).', {
           parameters: [incidentId],
           ...body(obj({ resourceId: { type: 'string' }, actingAgency: agency }, ['resourceId'])),
-          responses: { '200': json(ref('Incident')), ...errors(400, 404, 409) },
+          responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+        }),
+      },
+      '/api/incidents/{id}/left': {
+        post: op('Book one of your own resources as leaving the scene (AT_SCENE to RETURNING).', {
+          parameters: [incidentId],
+          ...body(obj({ resourceId: { type: 'string' }, actingAgency: agency }, ['resourceId'])),
+          responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+        }),
+      },
+      '/api/incidents/{id}/stand-down': {
+        post: op('Stand one of your own resources down from the incident (MOBILISED or AT_SCENE to RETURNING).', {
+          parameters: [incidentId],
+          ...body(obj({ resourceId: { type: 'string' }, actingAgency: agency }, ['resourceId'])),
+          responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+        }),
+      },
+      '/api/incidents/{id}/notes': {
+        post: op('A note in the shared timeline, with its author (any agency that takes part).', {
+          parameters: [incidentId],
+          ...body(obj({ text: { type: 'string', minLength: 1, maxLength: 4000 }, actingAgency: agency }, ['text'])),
+          responses: {
+            '201': json(
+              obj({
+                seq: { type: 'integer' },
+                at: { type: 'integer' },
+                actor: { type: 'string' },
+                text: { type: 'string' },
+              }),
+              'Created',
+            ),
+            ...errors(400, 403, 404, 409),
+          },
         }),
       },
       '/api/incidents/{id}/assistance': {
@@ -405,7 +465,11 @@ export function openApiDocument(): Json {
             methane: ref('Methane'),
             leadAgency: agency,
             supportingAgencies: { type: 'array', items: agency },
-            visibleTo: { type: 'array', items: agency },
+            visibleTo: {
+              type: 'array',
+              items: agency,
+              description: 'Every agency that takes part: lead, supporting, asked (pending request), committed.',
+            },
             status: { type: 'string', enum: [...INCIDENT_STATUSES] },
             attendances: {
               type: 'array',

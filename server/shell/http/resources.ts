@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { LiveResource } from '../../core/fleet/fleet.ts';
 import { STATUS_NAMES, statusFromName } from '../../core/fleet/status.ts';
+import { roleAgency } from '../../core/auth/roles.ts';
 import { JcrError } from '../../core/errors.ts';
 import type { Engine } from '../engine.ts';
 import { asObject, num, str } from './body.ts';
@@ -69,10 +70,14 @@ export function resourceRoutes({ engine }: ResourceRouteDeps): Router {
     const incidentId = str(b, 'incidentId', { optional: true, max: 64 });
     const lat = num(b, 'lat', { optional: true, min: -90, max: 90 });
     const lon = num(b, 'lon', { optional: true, min: -180, max: 180 });
+    // With an incidentId: an open incident the caller's agency takes part in (issue 15 item 4).
+    const own = roleAgency(user.role);
     const cmd = {
       type: 'resource.setStatus' as const,
       resourceId: req.params.id,
       status,
+      ...(own !== null && own !== 'all' ? { actingAgency: own } : {}),
+      knownIncident: true,
       ...(incidentId !== undefined ? { incidentId } : {}),
       ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}),
     };
