@@ -96,7 +96,8 @@ export function closeBlockers(inc: IncidentFacts & { attendances: readonly { res
  * - `update`, `close`: the lead agency or the duty officer (a close may still be refused while
  *   another agency is committed: the screen shows who, the server says so with its code);
  * - `forceClose`: the duty officer;
- * - `methane`, `note`, `requestAssistance`: any agency that takes part;
+ * - `methane`, `note`: any agency that takes part; `requestAssistance`: the same, except an
+ *   agency only asked (it answers first);
  * - `mobilise`, `arrive`, `leave`, `standDown`: for a resource of `agency`, that agency's own
  *   dispatcher or the duty officer;
  * - `answerRequest`: for a request addressed to `agency`, that agency or the duty officer.
@@ -136,9 +137,16 @@ export function mayOnIncident(
     case 'standDown':
     case 'answerRequest':
       return who === 'all' || agency === undefined || agency === who;
+    case 'requestAssistance':
+      // An agency only asked (not leading or supporting) answers its request before asking others.
+      return (
+        who === 'all' ||
+        who === inc.leadAgency ||
+        inc.supportingAgencies.includes(who) ||
+        !inc.requestedAgencies.includes(who)
+      );
     case 'methane':
     case 'note':
-    case 'requestAssistance':
       return true;
   }
 }
