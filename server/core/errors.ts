@@ -190,6 +190,17 @@ export const ERRORS = {
     description:
       'The position history writer is behind (a slow disk, or the database locked): the whole batch is refused, nothing changed; resend it after a pause.',
   },
+  JCR_STORE_BUSY: {
+    status: 503,
+    close: 1013,
+    description:
+      'The event log is write-locked by another process (past the short busy timeout): the change refused was not written; retry after a pause.',
+  },
+  JCR_STORE_FULL: {
+    status: 507,
+    close: 1011,
+    description: 'The disk holding the event log is full: the change refused was not written; free space on it.',
+  },
   JCR_AVL_MALFORMED_FRAME: {
     status: 400,
     close: 1007,

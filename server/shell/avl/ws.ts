@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { FeedScope } from '../../core/avl/ingest.ts';
-import { ERRORS, type ErrorCode } from '../../core/errors.ts';
+import { ERRORS, JcrError, type ErrorCode } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
 import { refuse as refuseWith, type UpgradeRouter } from '../ws/upgrade.ts';
 import { AvlBatchReader } from './batch-reader.ts';
@@ -116,6 +116,10 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger,
         const out = avl.ingest(reports, feed);
         ack = encodeAck({ seq: batch.seq, accepted: out.accepted, rejected: out.rejected });
       } catch (e) {
+        if (e instanceof JcrError && (e.code === 'JCR_STORE_BUSY' || e.code === 'JCR_STORE_FULL')) {
+          log.warn('avl batch refused: event log', { feed: feed.id, code: e.code });
+          return closeWith(ws, e.code);
+        }
         log.error('avl batch failed', { feed: feed.id, err: e instanceof Error ? e.stack : String(e) });
         return closeWith(ws, 'JCR_INTERNAL');
       }

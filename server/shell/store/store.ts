@@ -7,6 +7,13 @@ import { MIGRATIONS } from './migrations.ts';
 
 type Db = Database.Database;
 
+/**
+ * How long an append waits for another connection's write lock, ms. Appends run on the event
+ * loop: better-sqlite3's default (5 s) would freeze the room; past this the append fails with
+ * JCR_STORE_BUSY and nothing is written. (Opening and migrating keep the default.)
+ */
+export const APPEND_BUSY_TIMEOUT_MS = 50;
+
 interface EventRow {
   seq: number;
   at: number;
@@ -54,6 +61,7 @@ export class Store {
       db.pragma('foreign_keys = ON');
       checkIntact(db, path);
       migrate(db, path);
+      db.pragma(`busy_timeout = ${APPEND_BUSY_TIMEOUT_MS}`);
       return new Store(db, path);
     } catch (e) {
       db.close();
@@ -65,10 +73,18 @@ export class Store {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
-  /** Append events atomically and durably; returns them with their sequence numbers. */
+  /**
+   * Append events atomically and durably; returns them with their sequence numbers. A write lock
+   * held elsewhere past APPEND_BUSY_TIMEOUT_MS is JCR_STORE_BUSY, a full disk JCR_STORE_FULL; in
+   * both cases the transaction is rolled back and nothing was written.
+   */
   append(events: readonly NewEvent[]): JcrEvent[] {
     if (events.length === 0) return [];
-    return this.appendTx(events);
+    try {
+      return this.appendTx(events);
+    } catch (e) {
+      throw storeError(e) ?? e;
+    }
   }
 
   lastSeq(): number {
@@ -105,6 +121,16 @@ export class Store {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** SQLite's busy and full errors as their stable codes; null for anything else. */
+export function storeError(e: unknown): JcrError | null {
+  const code = e instanceof Database.SqliteError ? e.code : '';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return new JcrError('JCR_STORE_BUSY', `the event log is locked by another connection (${code})`);
+  if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE')
+    return new JcrError('JCR_STORE_FULL', `the event log cannot grow: the disk is full (${code})`);
+  return null;
 }
 
 /**
