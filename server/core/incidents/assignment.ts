@@ -179,11 +179,22 @@ function maxMatching(
   const slotList: number[] = [];
   for (const [i, n] of free) for (let s = 0; s < n; s++) slotList.push(i);
   const owner = new Int32Array(slotList.length).fill(-1);
-  const adj = ids.map((id) =>
-    fixed.has(id)
-      ? []
-      : slotList.map((line, s) => (edges.some((e) => e.id === id && e.line === line) ? s : -1)).filter((s) => s >= 0),
-  );
+  // Each resource's lines, once (not a scan of the edges per resource and slot).
+  const linesOf = new Map<string, Set<number>>();
+  for (const e of edges) {
+    let set = linesOf.get(e.id);
+    if (!set) linesOf.set(e.id, (set = new Set()));
+    set.add(e.line);
+  }
+  const adj = ids.map((id) => {
+    const ls = linesOf.get(id);
+    if (fixed.has(id) || !ls) return [];
+    const out: number[] = [];
+    slotList.forEach((line, s) => {
+      if (ls.has(line)) out.push(s);
+    });
+    return out;
+  });
   let m = 0;
   for (let u = 0; u < ids.length; u++) {
     const visited = new Uint8Array(slotList.length);
