@@ -8,31 +8,21 @@
  * Ranking: every query word must match a word of the entry, exactly, as a prefix, or within one
  * or two edits ("stevanage"); the score adds how well the words matched, how much of the name
  * they cover and the entry's prior (population for a town, road class for a road). Entries are
- * numbered best prior first, so capping the candidates keeps the best ones.
+ * numbered best prior first, so capping the candidates keeps the best ones. The entries are drafted
+ * in ./entries.ts; snapping functions are in ./snap.ts.
  */
 import Flatbush from 'flatbush';
-import type { DemandPoint, Post, Station } from '../scenario/types.ts';
-import { JcrError } from '../errors.ts';
-import type { JourneyPlanner } from '../graph/planner.ts';
 import { haversineM } from '../geo.ts';
 import { gridRefOf } from './os-grid.ts';
 import { ABBREVIATIONS, words } from './normalize.ts';
-import { parseTypedPoint, postcodeInAddress, postcodeOf } from './coordinates.ts';
-import type { RoadTable } from './roads.ts';
+import { parseTypedPoint, postcodeOf } from './coordinates.ts';
+import { entryDrafts, type GazetteerSource, type PlaceKind } from './entries.ts';
 import { RoadNames } from './road-names.ts';
+import type { SnapFn } from './snap.ts';
 import { WordIndex } from './word-index.ts';
 
-export const PLACE_KINDS = [
-  'place',
-  'station',
-  'post',
-  'road',
-  'junction',
-  'postcode',
-  'gridref',
-  'coordinates',
-] as const;
-export type PlaceKind = (typeof PLACE_KINDS)[number];
+export { PLACE_KINDS, type GazetteerSource, type PlaceKind } from './entries.ts';
+export { NO_SNAP, plannerSnap, type SnapFn } from './snap.ts';
 
 export interface PlaceAnswer {
   kind: PlaceKind;
@@ -46,17 +36,6 @@ export interface PlaceAnswer {
   gridRef: string | null;
 }
 
-/** Snap a point onto the road network: the road position and the distance, or null if too far. */
-export type SnapFn = (lat: number, lon: number) => { lat: number; lon: number; distanceM: number } | null;
-
-export interface GazetteerSource {
-  stations: readonly Station[];
-  posts: readonly Post[];
-  /** Named demand points are the towns and villages; weight is their population share. */
-  demand: readonly DemandPoint[];
-  roads?: RoadTable | undefined;
-}
-
 /** Where an incident is, in words: "A602, near Stevenage · TL 2453 2310". */
 export interface LocationDescription {
   road: string | null;
@@ -67,42 +46,12 @@ export interface LocationDescription {
   text: string;
 }
 
-interface Draft {
-  kind: PlaceKind;
-  label: string;
-  detail: string;
-  lat: number;
-  lon: number;
-  prior: number;
-  names: string[];
-  context: string[];
-  /** A road's comparison keys (name, refs), for junction queries. */
-  roadKeys?: string[];
-}
-
 export const MAX_LIMIT = 20;
 const MAX_WORDS = 8;
 /** Candidate entries scored per query at most (entries are in prior order). */
 const MAX_CANDIDATES = 20_000;
 /** A road is "in" a town within this distance of the town's point. */
 const NEAR_TOWN_M = 4_000;
-const KIND_PRIOR: Record<PlaceKind, number> = {
-  place: 2,
-  station: 1.6,
-  post: 1.4,
-  road: 1,
-  junction: 1,
-  postcode: 1.2,
-  gridref: 0,
-  coordinates: 0,
-};
-const HIGHWAY_PRIOR: Record<string, number> = {
-  motorway: 0.6,
-  trunk: 0.5,
-  primary: 0.4,
-  secondary: 0.3,
-  tertiary: 0.2,
-};
 
 export class Gazetteer {
   private readonly kind: PlaceKind[] = [];
@@ -141,7 +90,7 @@ export class Gazetteer {
       this.townIndex = fb;
     } else this.townIndex = null;
     this.roads = src.roads ? new RoadNames(src.roads) : null;
-    const drafts = this.drafts(src);
+    const drafts = entryDrafts(src, this.roads, (lat, lon) => this.nearTown(lat, lon));
     drafts.sort((a, b) => b.prior - a.prior || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
     const n = drafts.length;
     this.lat = new Float64Array(n);
@@ -376,94 +325,8 @@ export class Gazetteer {
     }
     return best;
   }
-
-  private drafts(src: GazetteerSource): Draft[] {
-    const out: Draft[] = [];
-    for (const d of src.demand) {
-      if (d.name === undefined || d.name.trim() === '') continue;
-      out.push({
-        kind: 'place',
-        label: d.name,
-        detail: '',
-        lat: d.lat,
-        lon: d.lon,
-        prior: KIND_PRIOR.place + Math.log10(1 + d.weight) / 2,
-        names: words(d.name),
-        context: [],
-      });
-    }
-    for (const s of src.stations) {
-      out.push({
-        kind: 'station',
-        label: s.name,
-        detail: s.address ?? '',
-        lat: s.lat,
-        lon: s.lon,
-        prior: KIND_PRIOR.station,
-        names: words(s.name),
-        context: [],
-      });
-      const pc = s.address ? postcodeInAddress(s.address) : null;
-      if (pc) out.push(this.postcodeDraft(pc, `${s.name}, ${s.address}`, s.lat, s.lon));
-    }
-    for (const p of src.posts)
-      out.push({
-        kind: 'post',
-        label: p.name,
-        detail: `standby post (${p.agencies.join(', ')})`,
-        lat: p.lat,
-        lon: p.lon,
-        prior: KIND_PRIOR.post,
-        names: words(p.name),
-        context: [],
-      });
-    if (this.roads) {
-      // One answer per road and town: the longest stretch of that name there.
-      const groups = this.roads.groups.slice().sort((a, b) => b.size - a.size);
-      const labels = new Set<string>();
-      for (const r of groups) {
-        const town = r.kind === 'name' ? this.nearTown(r.lat, r.lon) : null;
-        const label = town ? `${r.label}, ${town}` : r.label;
-        if (labels.has(label)) continue;
-        labels.add(label);
-        out.push({
-          kind: 'road',
-          label,
-          detail: r.detail,
-          lat: r.lat,
-          lon: r.lon,
-          prior: KIND_PRIOR.road + (HIGHWAY_PRIOR[r.highway] ?? 0),
-          names: words(r.label),
-          context: town ? words(town) : [],
-          roadKeys: r.keys,
-        });
-      }
-      for (const p of this.roads.postcodes) out.push(this.postcodeDraft(p.postcode, p.detail, p.lat, p.lon));
-    }
-    return out;
-  }
-
-  private postcodeDraft(pc: string, detail: string, lat: number, lon: number): Draft {
-    return { kind: 'postcode', label: pc, detail, lat, lon, prior: KIND_PRIOR.postcode, names: words(pc), context: [] };
-  }
 }
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
-
-/** A SnapFn over the journey planner's snapping (its allowance); null beyond it. */
-export function plannerSnap(planner: Pick<JourneyPlanner, 'snap'>): SnapFn {
-  return (lat, lon) => {
-    try {
-      const s = planner.snap(lat, lon);
-      return { lat: s.snappedLat, lon: s.snappedLon, distanceM: s.offRoadM };
-    } catch (e) {
-      if (e instanceof JcrError && e.code === 'JCR_OFF_ROAD') return null;
-      throw e;
-    }
-  };
-}
-
-/** No road network: nothing snaps. */
-export const NO_SNAP: SnapFn = () => null;
