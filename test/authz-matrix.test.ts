@@ -178,6 +178,23 @@ const ROWS: Row[] = [
   },
   {
     method: 'POST',
+    doc: '/api/incidents/{id}/assistance/{requestId}/decline',
+    path: (i) => `/api/incidents/${i.policeInc}/assistance/${i.requestId}/decline`,
+    body: () => ({ reason: 'matrix' }),
+    expect: (role) =>
+      can(role, 'incident.acceptAssistance', 'fire') ? 'allow' : canSeeIncident(role, ['police']) ? 'deny' : 'hidden',
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/assistance/{requestId}/advise',
+    path: (i) => `/api/incidents/${i.policeInc}/assistance/${i.requestId}/advise`,
+    body: () => ({ advice: 'matrix' }),
+    expect: (role) =>
+      can(role, 'incident.acceptAssistance', 'fire') ? 'allow' : canSeeIncident(role, ['police']) ? 'deny' : 'hidden',
+  },
+  { method: 'GET', doc: '/api/requests', path: () => '/api/requests', expect: view() },
+  {
+    method: 'POST',
     doc: '/api/cover/what-if',
     path: () => '/api/cover/what-if',
     body: () => ({ resourceIds: ['HAT1'] }),

@@ -34,8 +34,14 @@ const req = (requestId: string, toAgency: Agency, status: 'pending' | 'accepted'
   requestedAt: 1,
   requestedBy: 'f',
   status,
+  lines: [],
+  recommendationSeq: null,
   acceptedAt: null,
   acceptedBy: null,
+  answeredAt: null,
+  answeredBy: null,
+  answer: null,
+  mobilised: [],
 });
 
 /** Fire leads, police supports, ambulance has been asked; no one is committed. */

@@ -271,6 +271,7 @@ test('mobilise against a recorded recommendation uses its proposal; a stale one 
     reason: null,
     recommendationSeq: 2,
     actingAgency: null,
+    recommended: summary,
   });
 });
 

@@ -127,6 +127,19 @@ export const ERRORS = {
   },
   JCR_COVER_NO_STANDBY: { status: 404, close: 4404, description: 'The resource has no standby move to end.' },
 
+  JCR_REQUEST_ANSWERED: {
+    status: 409,
+    close: 4409,
+    description:
+      'The joint request has already been answered (details.status: accepted, declined or advised, details.answeredBy).',
+  },
+  JCR_REQUEST_PENDING: {
+    status: 409,
+    close: 4409,
+    description:
+      'Accepting the recommendation would mobilise none of your units and ask nothing new: the agencies it asks still have the requests in details.requestIds to answer.',
+  },
+
   // AVL ingest (docs/avl.md). Per-report codes travel in AvlAck.rejected and never close the
   // socket; JCR_AVL_MALFORMED_FRAME closes that one connection with 1007.
   JCR_AVL_UNKNOWN_RESOURCE: {

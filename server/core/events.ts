@@ -62,6 +62,14 @@ export type AssistanceAcceptedEvent = EventEnvelope<
   'incident.assistanceAccepted',
   import('./incidents/types.ts').AssistanceAcceptedData
 >;
+export type AssistanceDeclinedEvent = EventEnvelope<
+  'incident.assistanceDeclined',
+  import('./incidents/types.ts').AssistanceAnsweredData
+>;
+export type AssistanceAdvisedEvent = EventEnvelope<
+  'incident.assistanceAdvised',
+  import('./incidents/types.ts').AssistanceAnsweredData
+>;
 export type QuickerAvailableEvent = EventEnvelope<
   'incident.quickerAvailable',
   import('./incidents/types.ts').QuickerAvailableData
@@ -78,6 +86,8 @@ export type IncidentEvent =
   | IncidentDecisionEvent
   | AssistanceRequestedEvent
   | AssistanceAcceptedEvent
+  | AssistanceDeclinedEvent
+  | AssistanceAdvisedEvent
   | QuickerAvailableEvent;
 
 export type StandbyOrderedEvent = EventEnvelope<

@@ -194,7 +194,12 @@ export class IncidentBook {
         if (!inc) return;
         const lineOf: Record<string, string> = {};
         for (const l of e.data.summary.lines) for (const id of l.proposed ?? []) lineOf[id] = l.capability;
-        inc.lastRecommendation = { seq: e.seq, proposed: [...e.data.summary.proposed], lineOf };
+        inc.lastRecommendation = {
+          seq: e.seq,
+          proposed: [...e.data.summary.proposed],
+          lineOf,
+          summary: e.data.summary,
+        };
         this.log(inc.id, e);
         return;
       }
@@ -217,8 +222,14 @@ export class IncidentBook {
           requestedAt: e.at,
           requestedBy: e.actor,
           status: 'pending',
+          lines: (d.lines ?? []).map((l) => ({ ...l, suggested: [...l.suggested] })),
+          recommendationSeq: d.recommendationSeq ?? null,
           acceptedAt: null,
           acceptedBy: null,
+          answeredAt: null,
+          answeredBy: null,
+          answer: null,
+          mobilised: [],
         });
         inc.updatedAt = e.at;
         this.log(inc.id, e);
@@ -230,8 +241,10 @@ export class IncidentBook {
         const req = inc.requests.find((r) => r.requestId === e.data.requestId);
         if (req) {
           req.status = 'accepted';
-          req.acceptedAt = e.at;
-          req.acceptedBy = e.actor;
+          req.acceptedAt = req.answeredAt = e.at;
+          req.acceptedBy = req.answeredBy = e.actor;
+          req.answer = e.data.reason ?? null;
+          req.mobilised = [...(e.data.chosen ?? [])];
         }
         if (!visibleTo(inc).includes(e.data.agency)) inc.supportingAgencies.push(e.data.agency);
         if (!inc.methane.servicesRequired.includes(e.data.agency)) inc.methane.servicesRequired.push(e.data.agency);
@@ -252,6 +265,22 @@ export class IncidentBook {
           by: e.actor,
           at: e.at,
         });
+        inc.updatedAt = e.at;
+        this.log(inc.id, e);
+        return;
+      }
+      case 'incident.assistanceDeclined':
+      case 'incident.assistanceAdvised': {
+        // The addressee does not join the incident: the requester reads the answer on the request.
+        const inc = this.byId.get(e.data.incidentId);
+        if (!inc) return;
+        const req = inc.requests.find((r) => r.requestId === e.data.requestId);
+        if (req) {
+          req.status = e.type === 'incident.assistanceDeclined' ? 'declined' : 'advised';
+          req.answeredAt = e.at;
+          req.answeredBy = e.actor;
+          req.answer = e.data.text;
+        }
         inc.updatedAt = e.at;
         this.log(inc.id, e);
         return;

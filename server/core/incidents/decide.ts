@@ -5,13 +5,15 @@
  */
 import { JcrError } from '../errors.ts';
 import type { NewEvent, Origin } from '../events.ts';
-import type { Fleet, LiveResource } from '../fleet/fleet.ts';
-import { isDeployable, ResourceStatus, STATUS_NAMES } from '../fleet/status.ts';
+import type { Fleet } from '../fleet/fleet.ts';
+import { ResourceStatus } from '../fleet/status.ts';
 import { requireInArea } from '../scenario/area.ts';
 import type { Agency, Scenario } from '../scenario/types.ts';
 import { mustMay, type Acting, type IncidentAction } from '../auth/incident-access.ts';
-import { mayTask, visibleTo } from './access.ts';
+import { visibleTo } from './access.ts';
+import { checkChoice, mobilised, sameResources, type Envelope, type Shown } from './choice.ts';
 import { decideLine } from './decide-lines.ts';
+import { asksOthers, decideAnswer, decideJointAccept } from './requests.ts';
 import { sentFor } from './sent-for.ts';
 import { EMPTY_METHANE, mergeMethane, type Incident, type IncidentCommand } from './types.ts';
 
@@ -185,6 +187,8 @@ export function decideIncident(
     case 'incident.setLine':
     case 'incident.removeLine':
       return decideLine(book.require(cmd.incidentId), scenario, cmd, env);
+    case 'incident.answerRequest':
+      return decideAnswer(book, cmd, env, fleet, scenario);
     case 'incident.flagQuicker': {
       const inc = requireOpen(book, cmd.incidentId);
       if (cmd.flags.length === 0) return [];
@@ -196,85 +200,62 @@ export function decideIncident(
 function decideMobilise(
   book: BookView,
   cmd: Extract<IncidentCommand, { type: 'incident.mobilise' }>,
-  env: { at: number; origin: Origin; actor: string },
+  env: Envelope,
   fleet: Fleet,
   scenario: Scenario,
 ): NewEvent[] {
   const inc = requireOpen(book, cmd.incidentId, actingOf(cmd.actingAgency));
   if (cmd.resourceIds.length === 0)
     throw new JcrError('JCR_VALIDATION', 'resourceIds must name at least one resource', { path: 'resourceIds' });
-  const seen = new Set<string>();
-  const chosen: LiveResource[] = [];
-  cmd.resourceIds.forEach((id, i) => {
-    const path = `resourceIds[${i}]`;
-    if (seen.has(id)) throw new JcrError('JCR_VALIDATION', `${id} is named twice`, { path });
-    seen.add(id);
-    const r = fleet.get(id);
-    if (!r) throw new JcrError('JCR_NOT_FOUND', `unknown resource "${id}"`, { path });
-    if (cmd.actingAgency !== undefined && !mayTask(cmd.actingAgency, r.def)) {
-      throw new JcrError('JCR_FORBIDDEN', `${cmd.actingAgency} may not mobilise ${id} (${r.def.agency})`, { path });
-    }
-    if (fleet.holdsIncident(r.status)) {
-      const where = r.incidentId === inc.id ? 'this incident' : `incident ${r.incidentId ?? '?'}`;
-      throw new JcrError('JCR_CONFLICT', `${id} is committed to ${where} (${STATUS_NAMES[r.status]})`, { path });
-    }
-    if (!isDeployable(r.status))
-      throw new JcrError('JCR_INVALID_TRANSITION', `${id} is ${STATUS_NAMES[r.status]} and cannot be mobilised`, {
-        path,
-      });
-    chosen.push(r);
-  });
-  let proposed = cmd.proposed;
-  let recommendationSeq: number | null = null;
-  if (cmd.recommendationSeq !== undefined) {
-    const last = inc.lastRecommendation;
-    if (!last || last.seq !== cmd.recommendationSeq) {
-      throw new JcrError(
-        'JCR_CONFLICT',
-        `recommendation ${cmd.recommendationSeq} is not the latest for ${inc.id}${last ? ` (latest ${last.seq})` : ''}; fetch it again`,
-        { path: 'recommendationSeq' },
-      );
-    }
-    proposed = last.proposed;
-    recommendationSeq = last.seq;
-  }
-  const same = proposed.length === cmd.resourceIds.length && proposed.every((id) => seen.has(id));
+  const shown = shownRecommendation(inc, cmd);
+  const same = sameResources(cmd.resourceIds, shown.proposed);
+  // A single agency accepting a recommendation that holds other agencies' lines: ./requests.ts.
+  // (Only a recommendation that was made: a bare `proposed` list is no licence to ask.)
+  if (same && shown.summary && cmd.actingAgency !== undefined && asksOthers(inc, shown, cmd.actingAgency, fleet))
+    return decideJointAccept(inc, cmd, cmd.actingAgency, shown, env, fleet, scenario);
+  const chosen = checkChoice(fleet, inc, cmd.resourceIds, cmd.actingAgency ?? 'all');
   const reason = cmd.reason?.trim() ?? '';
   if (!same && reason === '') {
     throw new JcrError(
       'JCR_VALIDATION',
-      `the choice differs from the recommendation (${proposed.join(', ') || 'none'}): a reason is required`,
+      `the choice differs from the recommendation (${shown.proposed.join(', ') || 'none'}): a reason is required`,
       { path: 'reason' },
     );
   }
-  const out: NewEvent[] = [
+  return [
     {
       ...env,
       type: 'incident.decision',
       data: {
         incidentId: inc.id,
         decision: same ? 'accepted' : 'overridden',
-        proposed: [...proposed],
+        proposed: [...shown.proposed],
         chosen: [...cmd.resourceIds],
         reason: reason === '' ? null : reason,
-        recommendationSeq,
+        recommendationSeq: shown.seq,
         actingAgency: cmd.actingAgency ?? null,
+        ...(shown.summary ? { recommended: shown.summary } : {}),
       },
     },
+    ...mobilised(env, inc, chosen, sentFor(scenario, inc, fleet, chosen)),
   ];
-  const lineOf = sentFor(scenario, inc, fleet, chosen);
-  for (const r of chosen) {
-    const line = lineOf.get(r.def.id);
-    out.push({
-      ...env,
-      type: 'resource.status',
-      data: {
-        resourceId: r.def.id,
-        status: ResourceStatus.MOBILISED,
-        incidentId: inc.id,
-        ...(line !== undefined ? { line } : {}),
-      },
-    });
+}
+
+/**
+ * The recommendation the decider was shown: the one the command carries (checked by its caller),
+ * else the incident's recorded one named by recommendationSeq (JCR_CONFLICT unless it is the
+ * latest), else just the command's `proposed`.
+ */
+function shownRecommendation(inc: Incident, cmd: Extract<IncidentCommand, { type: 'incident.mobilise' }>): Shown {
+  if (cmd.recommended) return { proposed: [...cmd.recommended.proposed], seq: null, summary: cmd.recommended };
+  if (cmd.recommendationSeq === undefined) return { proposed: [...cmd.proposed], seq: null, summary: null };
+  const last = inc.lastRecommendation;
+  if (!last || last.seq !== cmd.recommendationSeq) {
+    throw new JcrError(
+      'JCR_CONFLICT',
+      `recommendation ${cmd.recommendationSeq} is not the latest for ${inc.id}${last ? ` (latest ${last.seq})` : ''}; fetch it again`,
+      { path: 'recommendationSeq' },
+    );
   }
-  return out;
+  return { proposed: [...last.proposed], seq: last.seq, summary: last.summary };
 }

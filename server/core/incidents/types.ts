@@ -76,6 +76,22 @@ export interface Attendance {
   line?: string;
 }
 
+/**
+ * pending → accepted (the addressee mobilised the suggestion or its own choice, or simply agreed),
+ * declined (with a reason) or advised (answered with advice and no deployment: "hear and treat",
+ * "hear and solve").
+ */
+export const REQUEST_STATUSES = ['pending', 'accepted', 'declined', 'advised'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** A line of the recommendation asked of another agency, with the units it proposed for it. */
+export interface RequestedLine {
+  capability: string;
+  count: number;
+  /** Resource ids the recommendation proposed: suggestions, the addressee decides. */
+  suggested: string[];
+}
+
 /** A joint request: one agency asks another to attend (e.g. police ask fire for assistance). */
 export interface AssistanceRequest {
   requestId: string;
@@ -84,9 +100,20 @@ export interface AssistanceRequest {
   note: string;
   requestedAt: number;
   requestedBy: string;
-  status: 'pending' | 'accepted';
+  status: RequestStatus;
+  /** Lines asked for by a one-click mobilise (./requests.ts); empty for a request raised by hand. */
+  lines: RequestedLine[];
+  /** The recommendation (its incident.recommended seq) the lines came from, null when raised by hand. */
+  recommendationSeq: number | null;
   acceptedAt: number | null;
   acceptedBy: string | null;
+  /** When and by whom it was answered (accepted, declined or advised). */
+  answeredAt: number | null;
+  answeredBy: string | null;
+  /** The addressee's words: why it declined, why it chose other units than suggested, or its advice. */
+  answer: string | null;
+  /** What the addressee mobilised in answer (empty unless accepted with units). */
+  mobilised: string[];
 }
 
 /** "A quicker resource has become available" while an attendance is still en route. */
@@ -122,10 +149,15 @@ export interface Incident {
   /** Outstanding quicker-resource flags (dropped when the en-route resource arrives or is stood down). */
   quicker: QuickerFlag[];
   /**
-   * The last recommendation shown for this incident: its event seq, the proposed resources and
-   * the line each was proposed for.
+   * The last recommendation shown for this incident: its event seq, the proposed resources, the
+   * line each was proposed for and the summary as logged (what a decision on it records).
    */
-  lastRecommendation: { seq: number; proposed: string[]; lineOf: Record<string, string> } | null;
+  lastRecommendation: {
+    seq: number;
+    proposed: string[];
+    lineOf: Record<string, string>;
+    summary: RecommendationSummary;
+  } | null;
   /** The dispatchers' changes to the attendance lines, in order (./lines.ts). */
   lineChanges: LineChange[];
 }
@@ -176,12 +208,18 @@ export type IncidentCommand =
       /** The top recommendation the dispatcher was shown (resource ids), and its event seq. */
       proposed: string[];
       recommendationSeq?: number;
+      /**
+       * What was shown, when it is not the incident's recorded last recommendation (a fresh one the
+       * caller checked): its proposal replaces `proposed` and the decision event embeds it.
+       */
+      recommended?: RecommendationSummary;
       /** Required when the choice differs from `proposed`. */
       reason?: string;
       actingAgency?: Agency;
     }
   | { type: 'incident.requestAssistance'; incidentId: string; fromAgency: Agency; toAgency: Agency; note?: string }
   | { type: 'incident.acceptAssistance'; incidentId: string; requestId: string; actingAgency: Agency }
+  | RequestAnswerCommand
   | { type: 'incident.flagQuicker'; incidentId: string; flags: Array<Omit<QuickerFlag, 'at' | 'seq'>> }
   | LineCommand;
 
@@ -197,6 +235,22 @@ export type LineCommand =
       actingAgency?: Agency;
     }
   | { type: 'incident.removeLine'; incidentId: string; capability: string; reason: string; actingAgency?: Agency };
+
+/**
+ * The addressee answers a joint request (./requests.ts): accept, mobilising `resourceIds` (default:
+ * the suggestions; a different choice needs a reason); decline, with a reason; or advise, with the
+ * advice given instead of a deployment. No actingAgency: the duty officer answering for the addressee.
+ */
+export interface RequestAnswerCommand {
+  type: 'incident.answerRequest';
+  incidentId: string;
+  requestId: string;
+  answer: 'accept' | 'decline' | 'advise';
+  resourceIds?: string[];
+  /** accept: why the choice differs from the suggestion; decline: the reason; advise: the advice. */
+  reason?: string;
+  actingAgency?: Agency;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Event data (members of events.ts's JcrEvent union)
@@ -237,6 +291,8 @@ export interface RecommendationSummary {
     proposed?: string[];
     /** Slots of this line nobody available can fill. */
     unfilled: number;
+    /** The line's agency (null: any; absent in logs before issue 22). */
+    agency?: Agency | null;
   }>;
   /** Resources withheld by a rule (e.g. the co-responder cover rule), with the rule. */
   withheld: Array<{ resourceId: string; rule: string }>;
@@ -250,11 +306,17 @@ export interface IncidentRecommendedData {
 export interface IncidentDecisionData {
   incidentId: string;
   decision: 'accepted' | 'overridden';
+  /** The whole proposal the decider was shown (every agency's units). */
   proposed: string[];
+  /** What the decider mobilised: on a one-click accept, only the units its agency may task. */
   chosen: string[];
   reason: string | null;
   recommendationSeq: number | null;
   actingAgency: Agency | null;
+  /** The joint requests the accept raised, one per other agency, with the units suggested (one-click). */
+  requests?: Array<{ requestId: string; toAgency: Agency; suggested: string[] }>;
+  /** Exactly what was recommended, as shown (absent in logs before issue 22). */
+  recommended?: RecommendationSummary | null;
 }
 
 export interface AssistanceRequestedData {
@@ -263,12 +325,29 @@ export interface AssistanceRequestedData {
   fromAgency: Agency;
   toAgency: Agency;
   note: string;
+  /** One-click mobilise: the lines asked for and the suggested units (absent: a request by hand). */
+  lines?: RequestedLine[];
+  recommendationSeq?: number | null;
 }
 
 export interface AssistanceAcceptedData {
   incidentId: string;
   requestId: string;
   agency: Agency;
+  /** The units suggested and those mobilised in answer (absent in logs before issue 22). */
+  suggested?: string[];
+  chosen?: string[];
+  /** Why the choice differs from the suggestion (null when it does not). */
+  reason?: string | null;
+}
+
+/** The addressee declined (with a reason) or answered with advice and no deployment. */
+export interface AssistanceAnsweredData {
+  incidentId: string;
+  requestId: string;
+  agency: Agency;
+  /** The reason for declining, or the advice given. */
+  text: string;
 }
 
 export interface QuickerAvailableData {

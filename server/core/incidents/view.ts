@@ -211,6 +211,7 @@ export function summarise(rec: Recommendation): RecommendationSummary {
         candidates: l.candidates.map((c) => ({ resourceId: c.resourceId, etaS: c.etaS })),
         proposed: l.proposed,
         unfilled: l.unfilled,
+        agency: l.agency,
       })),
     withheld: rec.lines.flatMap((l) =>
       l.candidates.filter((c) => c.withheld !== null).map((c) => ({ resourceId: c.resourceId, rule: c.withheld! })),

@@ -8,6 +8,7 @@ import { resourceRoutes } from './resources.ts';
 import { incidentLineRoutes } from './incident-lines.ts';
 import { incidentRoutes } from './incidents.ts';
 import { attendanceRoutes } from './attendance.ts';
+import { requestRoutes } from './requests.ts';
 import { openApiDocument } from './openapi.ts';
 import { uiRoutes } from './ui.ts';
 import type { RoadGraph } from '../../core/graph/build.ts';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', incidentRoutes(deps));
   app.use('/api', incidentLineRoutes(deps));
   app.use('/api', attendanceRoutes(deps));
+  app.use('/api', requestRoutes(deps));
   app.use('/api', coverRoutes(deps));
   app.use('/api', etaRoutes(deps));
   app.use('/api', placeRoutes(deps));

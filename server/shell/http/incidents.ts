@@ -171,8 +171,11 @@ function round6(x: number): number {
 
 export function incidentJson(engine: Engine, inc: Incident, locate?: Locate) {
   const type = engine.room.scenario.incidentTypes.find((t) => t.id === inc.typeId);
+  // The recommendation's full summary stays in the log (GET /incidents/:id/log); here its seq and proposal.
+  const last = inc.lastRecommendation && { seq: inc.lastRecommendation.seq, proposed: inc.lastRecommendation.proposed };
   return {
     ...inc,
+    lastRecommendation: last,
     typeName: type?.name ?? inc.typeId,
     visibleTo: takingPart(inc),
     ...(locate ? { location: locate(inc.lat, inc.lon) } : {}),
@@ -391,8 +394,11 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
       ctxOf(a),
     );
     const decision = events.find((e) => e.type === 'incident.decision');
+    // The decision as logged, less the recommendation it embeds (the caller was shown it).
+    const { recommended: _shown, ...data } =
+      decision?.type === 'incident.decision' ? decision.data : { recommended: null };
     res.json({
-      decision: decision?.type === 'incident.decision' ? decision.data : null,
+      decision: 'incidentId' in data ? data : null,
       incident: incidentJson(engine, book.require(inc.id), locate),
     });
   });
@@ -422,21 +428,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
     });
   });
 
-  r.post('/incidents/:id/assistance/:requestId/accept', (req, res) => {
-    const b = req.body === undefined ? {} : asObject(req.body);
-    noUnknown(b, ['actingAgency']);
-    const a = acting(res, b);
-    const inc = getVisible(req.params.id, a);
-    const req0 = inc.requests.find((x) => x.requestId === req.params.requestId);
-    const agency = a.agency ?? req0?.toAgency;
-    if (agency === undefined)
-      throw new JcrError('JCR_NOT_FOUND', `unknown request "${req.params.requestId}"`, { path: 'requestId' });
-    engine.execute(
-      { type: 'incident.acceptAssistance', incidentId: inc.id, requestId: req.params.requestId, actingAgency: agency },
-      ctxOf(a),
-    );
-    res.json(incidentJson(engine, book.require(inc.id), locate));
-  });
+  // Answers to a request (accept, decline, advise) and the inbox: ./requests.ts.
 
   /** The audit timeline: every event of the incident, with who, where from and when. */
   r.get('/incidents/:id/log', (req, res) => {

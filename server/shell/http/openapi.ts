@@ -5,7 +5,7 @@
  */
 import { ERRORS } from '../../core/errors.ts';
 import { AGENCIES } from '../../core/scenario/types.ts';
-import { INCIDENT_STATUSES } from '../../core/incidents/types.ts';
+import { INCIDENT_STATUSES, REQUEST_STATUSES } from '../../core/incidents/types.ts';
 
 type Json = { [k: string]: unknown };
 
@@ -68,6 +68,34 @@ const incidentFields = {
   actingAgency: { ...agency, description: 'Without sign-in: the agency acting (signed in, the role decides).' },
 };
 const incidentId = idParam('id', 'Incident id, e.g. INC-1');
+const requestIdParam = idParam('requestId', 'e.g. INC-1-R1');
+
+const ids: Json = { type: 'array', items: { type: 'string' } };
+const jointRequest: Record<string, Json> = {
+  requestId: { type: 'string' },
+  fromAgency: agency,
+  toAgency: agency,
+  note: { type: 'string' },
+  requestedAt: { type: 'integer' },
+  requestedBy: { type: 'string' },
+  status: { type: 'string', enum: [...REQUEST_STATUSES] },
+  lines: {
+    type: 'array',
+    description:
+      'Lines asked for by a one-click mobilise, with the units proposed as suggestions; empty when raised by hand.',
+    items: obj({ capability: { type: 'string' }, count: { type: 'integer' }, suggested: ids }),
+  },
+  recommendationSeq: { type: ['integer', 'null'] },
+  acceptedAt: { type: ['integer', 'null'] },
+  acceptedBy: { type: ['string', 'null'] },
+  answeredAt: { type: ['integer', 'null'] },
+  answeredBy: { type: ['string', 'null'] },
+  answer: {
+    type: ['string', 'null'],
+    description: 'Why it declined, why it chose other units than suggested, or the advice given.',
+  },
+  mobilised: ids,
+};
 
 /** Issue 22 item 1, as in README.md and docs/incidents.md (server/core/auth/incident-access.ts). */
 const SHARED_INCIDENTS = [
@@ -220,7 +248,7 @@ export function openApiDocument(): Json {
       },
       '/api/incidents/{id}/mobilise': {
         post: op(
-          'Mobilise: accept the proposal or amend it (a reason is required for any other choice). The decision (accepted or overridden, by whom, why) is logged.',
+          "Mobilise: accept the proposal or amend it (a reason is required for any other choice). A single agency's accept of a proposal that holds other agencies' lines mobilises its own units and, in the same decision, raises a joint request to each other agency with the proposed units as suggestions (decision `accepted`, `requests` lists them); the duty officer's accept mobilises everything. The decision (what was recommended, who decided, why) is logged.",
           {
             parameters: [incidentId],
             ...body(
@@ -228,11 +256,19 @@ export function openApiDocument(): Json {
                 accept: { type: 'boolean' },
                 resourceIds: { type: 'array', items: { type: 'string' }, maxItems: 50 },
                 reason: { type: 'string', maxLength: 2000 },
-                recommendationSeq: { type: 'integer', minimum: 1 },
+                recommendationSeq: {
+                  type: 'integer',
+                  minimum: 1,
+                  description:
+                    'The recommendation shown (GET …/recommendation); 409 JCR_CONFLICT when no longer the latest.',
+                },
                 actingAgency: agency,
               }),
             ),
-            responses: { '200': json(any), ...errors(400, 403, 404, 409, 503) },
+            responses: {
+              '200': json(obj({ decision: ref('Decision'), incident: ref('Incident') }, ['decision', 'incident'])),
+              ...errors(400, 403, 404, 409, 503),
+            },
           },
         ),
       },
@@ -285,10 +321,26 @@ export function openApiDocument(): Json {
         }),
       },
       '/api/incidents/{id}/assistance/{requestId}/accept': {
-        post: op('The addressed agency accepts a joint request; the incident becomes visible to both.', {
-          parameters: [incidentId, idParam('requestId', 'e.g. INC-1-R1')],
-          ...body(obj({ actingAgency: agency })),
-          responses: { '200': json(ref('Incident')), ...errors(403, 404, 409) },
+        post: op(
+          'The addressee accepts a joint request by mobilising the suggested units (no body), or its own choice `resourceIds` with a `reason` when it differs; a request with no suggestions may be accepted with none. The agency then supports the incident.',
+          {
+            parameters: [incidentId, requestIdParam],
+            ...body(
+              obj({
+                resourceIds: { type: 'array', items: { type: 'string' }, maxItems: 50 },
+                reason: { type: 'string', maxLength: 2000 },
+                actingAgency: agency,
+              }),
+            ),
+            responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+          },
+        ),
+      },
+      '/api/incidents/{id}/assistance/{requestId}/decline': {
+        post: op('The addressee declines a joint request, with a reason.', {
+          parameters: [incidentId, requestIdParam],
+          ...body(obj({ reason: { type: 'string', maxLength: 2000 }, actingAgency: agency }, ['reason'])),
+          responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
         }),
       },
       '/api/incidents/{id}/lines': {
@@ -322,6 +374,41 @@ export function openApiDocument(): Json {
           ...body(obj({ reason: { type: 'string', maxLength: 2000 }, actingAgency: agency }, ['reason'])),
           responses: { '200': json(any), ...errors(400, 403, 404, 409) },
         }),
+      },
+      '/api/incidents/{id}/assistance/{requestId}/advise': {
+        post: op(
+          'The addressee answers a joint request with advice and no deployment ("hear and treat", "hear and solve"): its own outcome, `advised`.',
+          {
+            parameters: [incidentId, requestIdParam],
+            ...body(obj({ advice: { type: 'string', maxLength: 2000 }, actingAgency: agency }, ['advice'])),
+            responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+          },
+        ),
+      },
+      '/api/requests': {
+        get: op(
+          "The request inbox: joint requests addressed to the caller's agency (`direction=to`, default) or raised by it (`from`), pending by default, oldest first, each with its incident's type, priority and place. The duty officer sees every agency's (or `agency`'s).",
+          {
+            parameters: [
+              {
+                name: 'status',
+                in: 'query',
+                schema: { type: 'string', enum: ['pending', 'answered', 'all', ...REQUEST_STATUSES.slice(1)] },
+              },
+              { name: 'direction', in: 'query', schema: { type: 'string', enum: ['to', 'from'] } },
+              { name: 'agency', in: 'query', schema: agency },
+            ],
+            responses: {
+              '200': json(
+                obj({ seq: { type: 'integer' }, requests: { type: 'array', items: ref('InboxRequest') } }, [
+                  'seq',
+                  'requests',
+                ]),
+              ),
+              ...errors(400),
+            },
+          },
+        ),
       },
       '/api/incidents/{id}/log': {
         get: op(
@@ -452,6 +539,31 @@ export function openApiDocument(): Json {
           ['error'],
         ),
         Methane: methane,
+        JointRequest: obj(jointRequest),
+        InboxRequest: obj({
+          incidentId: { type: 'string' },
+          typeName: { type: 'string' },
+          priority: { type: 'integer' },
+          address: { type: 'string' },
+          lat: { type: 'number' },
+          lon: { type: 'number' },
+          incidentStatus: { type: 'string', enum: [...INCIDENT_STATUSES] },
+          ...jointRequest,
+        }),
+        Decision: obj({
+          incidentId: { type: 'string' },
+          decision: { type: 'string', enum: ['accepted', 'overridden'] },
+          proposed: { ...ids, description: 'The whole proposal shown, every agency.' },
+          chosen: { ...ids, description: 'What the decider mobilised (one-click: its own units only).' },
+          reason: { type: ['string', 'null'] },
+          recommendationSeq: { type: ['integer', 'null'] },
+          actingAgency: { oneOf: [agency, { type: 'null' }] },
+          requests: {
+            type: 'array',
+            description: 'One-click: the joint requests raised, one per other agency.',
+            items: obj({ requestId: { type: 'string' }, toAgency: agency, suggested: ids }),
+          },
+        }),
         Incident: {
           type: 'object',
           properties: {
@@ -483,7 +595,7 @@ export function openApiDocument(): Json {
                 line: { type: 'string', description: 'The attendance line (capability) it was sent for, when known.' },
               }),
             },
-            requests: { type: 'array', items: any },
+            requests: { type: 'array', items: ref('JointRequest') },
             quicker: {
               type: 'array',
               items: any,
