@@ -224,6 +224,28 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
     ],
   );
   assert.equal(new Set(evs.map((e) => `${e.origin}/${e.actor}`)), new Set(['operator/duty']));
+
+  // item 3: the log pages: limit events after the cursor, `next` the cursor of the next page
+  type Page = { events: Array<{ seq: number }>; next: number | null };
+  const seqs = evs.map((e) => (e as unknown as { seq: number }).seq);
+  const pages: number[][] = [];
+  let after = 0;
+  for (;;) {
+    const p = (await api(server, 'GET', `/api/incidents/INC-1/log?limit=4&after=${after}`)).body as Page;
+    pages.push(p.events.map((e) => e.seq));
+    if (p.next === null) break;
+    after = p.next;
+  }
+  assert.equal(pages, [seqs.slice(0, 4), seqs.slice(4, 8), seqs.slice(8)]);
+  assert.is((log.body as Page).next, null);
+  for (const bad of ['limit=0', 'limit=1001', 'limit=x', 'after=-1', 'limit=1e3']) {
+    const r = await api(server, 'GET', `/api/incidents/INC-1/log?${bad}`);
+    assert.equal(
+      [r.status, (r.body as { error: { code: string; path: string } }).error.code],
+      [400, 'JCR_VALIDATION'],
+      bad,
+    );
+  }
 });
 
 test('accept: true takes a fresh recommendation, records it and then the decision', async () => {

@@ -182,6 +182,20 @@ export function incidentJson(engine: Engine, inc: Incident, locate?: Locate) {
   };
 }
 
+/** GET /incidents/:id/log pages: `limit` events after the cursor `after` (default and most). */
+export const LOG_PAGE_DEFAULT = 500;
+export const LOG_PAGE_MAX = 1000;
+
+/** An optional integer query parameter in [min, max]; JCR_VALIDATION naming it otherwise. */
+function queryInt(q: Record<string, unknown>, name: string, dflt: number, min: number, max: number): number {
+  const raw = q[name];
+  if (raw === undefined) return dflt;
+  const n = typeof raw === 'string' && /^[0-9]{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new JcrError('JCR_VALIDATION', `${name} must be an integer ${min}..${max}`, { path: name });
+  return n;
+}
+
 /** Run the recommender for an incident now. JCR_NOT_READY without a road network. */
 export function recommendFor(engine: Engine, mob: Mobilisation | undefined, inc: Incident): Recommendation {
   if (!mob) throw new JcrError('JCR_NOT_READY', 'no road network is loaded: recommendations need journey times');
@@ -434,11 +448,30 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
   r.get('/incidents/:id/log', (req, res) => {
     const a = acting(res, undefined);
     const inc = getVisible(req.params.id, a);
+    const q = asObject(req.query, 'query');
+    const after = queryInt(q, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = queryInt(q, 'limit', LOG_PAGE_DEFAULT, 1, LOG_PAGE_MAX);
+    const all = book.timeline(inc.id);
+    // seq ascends along a timeline: the page starts after the cursor
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid]!.seq <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    const page = all.slice(lo, lo + limit);
     res.json({
       incidentId: inc.id,
-      events: book
-        .timeline(inc.id)
-        .map((e: JcrEvent) => ({ seq: e.seq, at: e.at, type: e.type, origin: e.origin, actor: e.actor, data: e.data })),
+      events: page.map((e: JcrEvent) => ({
+        seq: e.seq,
+        at: e.at,
+        type: e.type,
+        origin: e.origin,
+        actor: e.actor,
+        data: e.data,
+      })),
+      next: lo + limit < all.length ? page[page.length - 1]!.seq : null,
     });
   });
 

@@ -412,8 +412,15 @@ export function openApiDocument(): Json {
       },
       '/api/incidents/{id}/log': {
         get: op(
-          "The incident's audit timeline: every event (recommendations shown, decisions, statuses, notes) with origin, actor and time.",
-          { parameters: [incidentId], responses: { '200': json(any), ...errors(404) } },
+          "The incident's audit timeline: every event (recommendations shown, decisions, statuses, notes) with origin, actor and time, in pages: `limit` (1..1000, default 500) events with seq after `after` (default 0); `next` is the cursor of the next page, null on the last.",
+          {
+            parameters: [
+              incidentId,
+              { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
+              { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+            ],
+            responses: { '200': json(any), ...errors(400, 404) },
+          },
         ),
       },
       '/api/cover': {
