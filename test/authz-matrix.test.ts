@@ -10,6 +10,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
 import { can, canSeeIncident, roleAgency, ROLES, type Action, type Role } from '../server/core/auth/roles.ts';
+import { once } from 'node:events';
+import { RELATIONS, type Relation } from '../server/core/auth/incident-access.ts';
+import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
+import type { Engine } from '../server/shell/engine.ts';
+import { CopPicture } from '../client/cop/cop-client-core.ts';
+import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
+import { manualTimer } from './support/timers.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import type { Agency } from '../server/core/scenario/types.ts';
 import { startServer, type RunningServer } from '../server/shell/server.ts';
@@ -332,6 +339,387 @@ for (const principal of ['anonymous', ...ROLES] as const) {
     }
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Shared incidents (issue 22 item 1): every role × every relation to an incident × every incident
+// and resource action, over REST, and the COP's incident visibility over /ws/cop. The expected
+// answers are written out by hand from the table in docs/incidents.md, not computed by the rule.
+
+const AGENCY_LIST = ['fire', 'police', 'ambulance'] as const;
+/** Each agency's first and spare resource (the mini scenario plus PC2 and AMB2). */
+const OWN: Record<Agency, [string, string]> = {
+  fire: ['HAT1', 'HAT2'],
+  police: ['PC1', 'PC2'],
+  ambulance: ['AMB1', 'AMB2'],
+};
+/** A resource of another agency, for each agency. */
+const OTHERS: Record<Agency, string> = { fire: 'AMB2', police: 'HAT2', ambulance: 'HAT2' };
+/** The lead when the agency does not lead, and the third agency. */
+const leadFor = (a: Agency): Agency => (a === 'fire' ? 'police' : 'fire');
+const thirdFor = (a: Agency): Agency => AGENCY_LIST.find((x) => x !== a && x !== leadFor(a))!;
+
+type Outcome = 'ok' | '404' | '403' | 'lead' | '409' | 'committed';
+interface Cell {
+  id: string;
+  a: Agency;
+  rel: Relation;
+}
+interface SharedAction {
+  name: string;
+  /** State the action needs, made through the engine before the request. */
+  prep?: (e: Engine, c: Cell) => void;
+  request: (c: Cell) => { method: string; path: string; body?: unknown };
+  /** For a listing: present = ok, absent = 404. */
+  listed?: boolean;
+}
+
+const sys = { origin: 'system' as const, actor: 'matrix' };
+const mobiliseVia = (e: Engine, id: string, rid: string) =>
+  e.execute({ type: 'incident.mobilise', incidentId: id, resourceIds: [rid], proposed: [rid] }, sys);
+/** The agency's own resource at the incident: its committed one, or its spare, mobilised. */
+const ownAt = (c: Cell) => (c.rel === 'committed' ? OWN[c.a][0] : OWN[c.a][1]);
+const prepOwn = (e: Engine, c: Cell) => {
+  // An agency only asked, or uninvolved, has no resource there (one would make it committed).
+  if (c.rel === 'lead' || c.rel === 'supporting') mobiliseVia(e, c.id, OWN[c.a][1]);
+};
+
+const ACTIONS: SharedAction[] = [
+  { name: 'view', request: (c) => ({ method: 'GET', path: `/api/incidents/${c.id}` }) },
+  { name: 'list', request: () => ({ method: 'GET', path: '/api/incidents' }), listed: true },
+  { name: 'timeline', request: (c) => ({ method: 'GET', path: `/api/incidents/${c.id}/log` }) },
+  { name: 'recommendation', request: (c) => ({ method: 'GET', path: `/api/incidents/${c.id}/recommendation` }) },
+  {
+    name: 'change priority',
+    request: (c) => ({ method: 'PATCH', path: `/api/incidents/${c.id}`, body: { priority: 2 } }),
+  },
+  {
+    name: 'move',
+    request: (c) => ({ method: 'PATCH', path: `/api/incidents/${c.id}`, body: { lat: 51.771, lon: -0.221 } }),
+  },
+  {
+    name: 'METHANE',
+    request: (c) => ({ method: 'PATCH', path: `/api/incidents/${c.id}`, body: { methane: { hazards: 'gas' } } }),
+  },
+  {
+    name: 'note',
+    request: (c) => ({ method: 'POST', path: `/api/incidents/${c.id}/notes`, body: { text: 'matrix note' } }),
+  },
+  {
+    name: 'close',
+    request: (c) => ({ method: 'POST', path: `/api/incidents/${c.id}/close`, body: { reason: 'matrix' } }),
+  },
+  {
+    name: 'force close',
+    request: (c) => ({
+      method: 'POST',
+      path: `/api/incidents/${c.id}/close`,
+      body: { reason: 'matrix', force: true },
+    }),
+  },
+  {
+    name: 'mobilise own',
+    request: (c) => ({
+      method: 'POST',
+      path: `/api/incidents/${c.id}/mobilise`,
+      body: { resourceIds: [OWN[c.a][1]], reason: 'matrix' },
+    }),
+  },
+  {
+    name: "mobilise another agency's",
+    request: (c) => ({
+      method: 'POST',
+      path: `/api/incidents/${c.id}/mobilise`,
+      body: { resourceIds: [OTHERS[c.a]], reason: 'matrix' },
+    }),
+  },
+  {
+    name: 'status with incidentId',
+    request: (c) => ({
+      method: 'POST',
+      path: `/api/resources/${OWN[c.a][1]}/status`,
+      body: { status: 'MOBILISED', incidentId: c.id },
+    }),
+  },
+  {
+    name: 'arrival of own',
+    prep: prepOwn,
+    request: (c) => ({ method: 'POST', path: `/api/incidents/${c.id}/arrived`, body: { resourceId: ownAt(c) } }),
+  },
+  {
+    name: 'leaving of own',
+    prep: (e, c) => {
+      prepOwn(e, c);
+      if (c.rel !== 'requested' && c.rel !== 'uninvolved')
+        e.execute({ type: 'resource.setStatus', resourceId: ownAt(c), status: 4, incidentId: c.id }, sys);
+    },
+    request: (c) => ({ method: 'POST', path: `/api/incidents/${c.id}/left`, body: { resourceId: ownAt(c) } }),
+  },
+  {
+    name: 'stand down own',
+    prep: prepOwn,
+    request: (c) => ({ method: 'POST', path: `/api/incidents/${c.id}/stand-down`, body: { resourceId: ownAt(c) } }),
+  },
+  {
+    name: "arrival of another agency's",
+    prep: (e, c) => mobiliseVia(e, c.id, OTHERS[c.a]),
+    request: (c) => ({ method: 'POST', path: `/api/incidents/${c.id}/arrived`, body: { resourceId: OTHERS[c.a] } }),
+  },
+  {
+    name: "stand down another agency's",
+    prep: (e, c) => mobiliseVia(e, c.id, OTHERS[c.a]),
+    request: (c) => ({
+      method: 'POST',
+      path: `/api/incidents/${c.id}/stand-down`,
+      body: { resourceId: OTHERS[c.a] },
+    }),
+  },
+  {
+    name: 'ask for assistance',
+    request: (c) => ({
+      method: 'POST',
+      path: `/api/incidents/${c.id}/assistance`,
+      body: { toAgency: thirdFor(c.a), note: 'matrix' },
+    }),
+  },
+  {
+    name: 'answer a request',
+    // Asked: its own request (R1). Otherwise a request from the lead to the third agency.
+    prep: (e, c) => {
+      if (c.rel !== 'requested')
+        e.execute(
+          {
+            type: 'incident.requestAssistance',
+            incidentId: c.id,
+            fromAgency: c.rel === 'lead' ? c.a : leadFor(c.a),
+            toAgency: thirdFor(c.a),
+          },
+          sys,
+        );
+    },
+    request: (c) => ({ method: 'POST', path: `/api/incidents/${c.id}/assistance/${c.id}-R1/accept`, body: {} }),
+  },
+];
+
+/** A dispatcher's answers, by relation: lead, supporting, requested, committed, uninvolved. */
+const DISPATCHER: Record<string, Outcome[]> = {
+  view: ['ok', 'ok', 'ok', 'ok', '404'],
+  list: ['ok', 'ok', 'ok', 'ok', '404'],
+  timeline: ['ok', 'ok', 'ok', 'ok', '404'],
+  recommendation: ['ok', 'ok', 'ok', 'ok', '404'],
+  'change priority': ['ok', 'lead', 'lead', 'lead', '404'],
+  move: ['ok', 'lead', 'lead', 'lead', '404'],
+  METHANE: ['ok', 'ok', 'ok', 'ok', '404'],
+  note: ['ok', 'ok', 'ok', 'ok', '404'],
+  close: ['ok', 'lead', 'lead', 'lead', '404'],
+  'force close': ['403', '403', '403', '403', '404'],
+  'mobilise own': ['ok', 'ok', 'ok', 'ok', '404'],
+  "mobilise another agency's": ['403', '403', '403', '403', '404'],
+  'status with incidentId': ['ok', 'ok', 'ok', 'ok', '404'],
+  'arrival of own': ['ok', 'ok', '409', 'ok', '404'],
+  'leaving of own': ['ok', 'ok', '409', 'ok', '404'],
+  'stand down own': ['ok', 'ok', '409', 'ok', '404'],
+  "arrival of another agency's": ['403', '403', '403', '403', '404'],
+  "stand down another agency's": ['403', '403', '403', '403', '404'],
+  'ask for assistance': ['ok', 'ok', '403', 'ok', '404'],
+  'answer a request': ['403', '403', 'ok', '403', '404'],
+};
+/** The duty officer sees and may do everything; a close still waits for a committed other agency. */
+const DUTY: Record<string, Outcome[]> = {
+  ...Object.fromEntries(Object.keys(DISPATCHER).map((k) => [k, ['ok', 'ok', 'ok', 'ok', 'ok'] as Outcome[]])),
+  close: ['ok', 'ok', 'ok', 'committed', 'ok'],
+  'arrival of own': ['ok', 'ok', '409', 'ok', '409'],
+  'leaving of own': ['ok', 'ok', '409', 'ok', '409'],
+  'stand down own': ['ok', 'ok', '409', 'ok', '409'],
+};
+/** The wall sees every incident and changes nothing. */
+const READS = new Set(['view', 'list', 'timeline', 'recommendation']);
+const WALL: Record<string, Outcome[]> = Object.fromEntries(
+  Object.keys(DISPATCHER).map((k) => [k, Array<Outcome>(5).fill(READS.has(k) ? 'ok' : '403')]),
+);
+const EXPECTED: Record<Role, { agency: Agency; table: Record<string, Outcome[]> }> = {
+  'fire-dispatcher': { agency: 'fire', table: DISPATCHER },
+  'police-dispatcher': { agency: 'police', table: DISPATCHER },
+  'ambulance-desk': { agency: 'ambulance', table: DISPATCHER },
+  // Relations are those of fire to the incident; the duty officer and the wall have none of their own.
+  'duty-officer': { agency: 'fire', table: DUTY },
+  'wall-viewer': { agency: 'fire', table: WALL },
+};
+
+function sharedScenario() {
+  const sc = miniScenario();
+  const pc1 = sc.resources.find((r) => r.id === 'PC1')!;
+  const amb1 = sc.resources.find((r) => r.id === 'AMB1')!;
+  sc.resources.push(
+    { ...pc1, id: 'PC2', callSign: 'HT-IRV2' },
+    { ...amb1, id: 'AMB2', callSign: 'EE-A2', trackers: [] },
+  );
+  return sc;
+}
+
+/** An incident in which `a` has relation `rel` (made through the engine, as the system). */
+function fixture(e: Engine, a: Agency, rel: Relation): string {
+  const lead = rel === 'lead' ? a : leadFor(a);
+  const [ev] = e.execute(
+    {
+      type: 'incident.create',
+      typeId: 'dwelling-fire',
+      lat: 51.77,
+      lon: -0.22,
+      leadAgency: lead,
+      supportingAgencies: rel === 'supporting' ? [a] : [],
+    },
+    sys,
+  );
+  const id = ev?.type === 'incident.created' ? ev.data.incidentId : '';
+  if (rel === 'requested')
+    e.execute({ type: 'incident.requestAssistance', incidentId: id, fromAgency: lead, toAgency: a }, sys);
+  if (rel === 'committed') mobiliseVia(e, id, OWN[a][0]);
+  return id;
+}
+
+function outcome(status: number, code: string | undefined): Outcome | string {
+  if (status >= 200 && status < 300) return 'ok';
+  if (status === 404 && code === 'JCR_NOT_FOUND') return '404';
+  if (status === 403 && code === 'JCR_FORBIDDEN') return '403';
+  if (status === 403 && code === 'JCR_INCIDENT_LEAD_ONLY') return 'lead';
+  if (status === 409 && code === 'JCR_CONFLICT') return '409';
+  if (status === 409 && code === 'JCR_INCIDENT_STILL_COMMITTED') return 'committed';
+  return `${status} ${code ?? ''}`;
+}
+
+for (const role of ROLES) {
+  test(`shared incidents, ${role}: every relation × every incident and resource action`, async () => {
+    const clock = fakeClock();
+    const server = await startServer({
+      scenario: sharedScenario(),
+      db: ':memory:',
+      port: 0,
+      clock: clock.now,
+      log: 'silent',
+      roads: {
+        mobilisation: {
+          journeys: new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']),
+          cover: null,
+        },
+      },
+    });
+    try {
+      const token = await tokenFor(server, role, `s-${role}`);
+      const { agency, table } = EXPECTED[role];
+      const e = server.engine;
+      const failures: string[] = [];
+      for (const act of ACTIONS) {
+        for (let i = 0; i < RELATIONS.length; i++) {
+          const rel = RELATIONS[i]!;
+          const c: Cell = { id: fixture(e, agency, rel), a: agency, rel };
+          act.prep?.(e, c);
+          const rq = act.request(c);
+          const res = await api(server, rq.method, rq.path, {
+            token,
+            ...(rq.body !== undefined ? { body: rq.body } : {}),
+          });
+          const got = act.listed
+            ? res.status === 200 && (res.body as { incidents: { id: string }[] }).incidents.some((x) => x.id === c.id)
+              ? 'ok'
+              : '404'
+            : outcome(res.status, errorCode(res.body));
+          const want = table[act.name]![i]!;
+          if (got !== want) failures.push(`${act.name} as ${rel}: wanted ${want}, got ${got}`);
+          const inc = e.room.incidents.get(c.id);
+          if (inc && inc.status !== 'closed')
+            e.execute({ type: 'incident.close', incidentId: c.id, force: true, reason: 'matrix cleanup' }, sys);
+          clock.advance(200); // the per-user write limit refills
+        }
+      }
+      assert.equal(failures, []);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+test('shared incidents on the COP: each screen gets exactly the incidents its agency takes part in', async () => {
+  const timer = manualTimer();
+  const server = await startServer({
+    scenario: sharedScenario(),
+    db: ':memory:',
+    port: 0,
+    clock: fakeClock().now,
+    log: 'silent',
+    timers: timer,
+    cop: { limits: { tickMs: 100 } },
+  });
+  try {
+    // One incident per agency and relation: "fire/lead", "police/committed", ...
+    const made: Array<[string, Agency, Relation]> = [];
+    for (const a of AGENCY_LIST) for (const rel of RELATIONS) made.push([fixture(server.engine, a, rel), a, rel]);
+    const seen: Record<string, string[]> = {};
+    for (const role of ROLES) {
+      const token = await tokenFor(server, role, `c-${role}`);
+      const picture = new CopPicture();
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/cop`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await once(ws, 'open');
+      const frame = new Promise<void>((resolve) =>
+        ws.once('message', (d: Buffer) => {
+          picture.apply(decodeServerFrame(d));
+          resolve();
+        }),
+      );
+      const serverSide = [...server.cop.wss.clients].at(-1)!;
+      const handled = once(serverSide, 'message');
+      ws.send(encodeClientFrame(picture.subscribeMessage()));
+      await handled;
+      timer.tick(100);
+      await frame;
+      ws.close();
+      const label = new Map(made.map(([id, a, rel]) => [id, `${a}/${rel}`]));
+      seen[role] = [...picture.incidents.keys()].map((id) => label.get(id) ?? id);
+      // REST agrees with the COP.
+      const rest = (await api(server, 'GET', '/api/incidents', { token })).body as { incidents: { id: string }[] };
+      assert.equal(
+        rest.incidents.map((i) => label.get(i.id) ?? i.id),
+        seen[role],
+        role,
+      );
+    }
+    const all = made.map(([, a, rel]) => `${a}/${rel}`);
+    // By hand: an agency sees its own lead, supporting, asked and committed incidents, and every
+    // incident it leads for another (fire leads for police and ambulance, police for fire).
+    assert.equal(seen, {
+      'fire-dispatcher': [
+        'fire/lead',
+        'fire/supporting',
+        'fire/requested',
+        'fire/committed',
+        'police/supporting',
+        'police/requested',
+        'police/committed',
+        'police/uninvolved',
+        'ambulance/supporting',
+        'ambulance/requested',
+        'ambulance/committed',
+        'ambulance/uninvolved',
+      ].sort((x, y) => all.indexOf(x) - all.indexOf(y)),
+      'police-dispatcher': [
+        'fire/supporting',
+        'fire/requested',
+        'fire/committed',
+        'fire/uninvolved',
+        'police/lead',
+        'police/supporting',
+        'police/requested',
+        'police/committed',
+      ],
+      'ambulance-desk': ['ambulance/lead', 'ambulance/supporting', 'ambulance/requested', 'ambulance/committed'],
+      'duty-officer': all,
+      'wall-viewer': all,
+    });
+  } finally {
+    await server.close();
+  }
+});
 
 /** 101 if the upgrade succeeds, else the HTTP status it was refused with. */
 function wsOutcome(url: string, token: string | undefined): Promise<number> {
