@@ -12,7 +12,7 @@ type Db = Database.Database;
  * loop: better-sqlite3's default (5 s) would freeze the room; past this the append fails with
  * JCR_STORE_BUSY and nothing is written. (Opening and migrating keep the default.)
  */
-export const APPEND_BUSY_TIMEOUT_MS = 50;
+export const APPEND_BUSY_TIMEOUT_MS = 500;
 
 interface EventRow {
   seq: number;
