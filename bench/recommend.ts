@@ -29,8 +29,7 @@ import { loadavg } from 'node:os';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { seededRandom } from '../server/core/clock.ts';
 import type { PlannerCover } from '../server/core/cover/impact.ts';
-import { LandmarkSearch } from '../server/core/graph/landmarks.ts';
-import { SearchSpace } from '../server/core/graph/search.ts';
+import { IndexedHeap } from '../server/core/graph/heap.ts';
 import { PlannerJourneyTimes, stationPoints, type JourneyTimes } from '../server/core/incidents/journeys.ts';
 import { recommend } from '../server/core/incidents/recommend.ts';
 import { createLogger } from '../server/shell/log.ts';
@@ -73,11 +72,12 @@ const pct = (xs: number[], p: number) => {
 };
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-// Nodes settled, counted where every search settles one (the heap pop): deterministic work. The
-// counting wrapper slows every pop, so it is installed only for a separate, untimed pass.
+// Nodes settled, counted where every search settles one (a pop of the one IndexedHeap, which the
+// reverse search and landmark A* both use): deterministic work. The counting wrapper slows every
+// pop, so it is installed only for a separate, untimed pass.
 let settledNodes = 0;
 type Pops = { pop: () => void };
-const protos = [SearchSpace.prototype as unknown as Pops, LandmarkSearch.prototype as unknown as Pops];
+const protos = [IndexedHeap.prototype as unknown as Pops];
 const pops = protos.map((p) => p.pop);
 const countPops = (on: boolean) =>
   protos.forEach((p, i) => {
