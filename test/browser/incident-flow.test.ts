@@ -69,7 +69,7 @@ test('the offline basemap draws the loaded road network', async () => {
     cover: s.capabilities.cover,
     routes: false,
     cop: s.capabilities.cop,
-    joint: false,
+    joint: true,
   });
   assert.ok((s.map?.roadLines ?? 0) > 100, `road lines ${s.map?.roadLines}`);
   assert.equal(errors, []);

@@ -129,8 +129,8 @@ export function createApp(deps: AppDeps): Express {
         recommendations: deps.mobilisation !== undefined,
         cover: deps.cover !== undefined,
         cop: deps.copServed,
-        // The inbox and the bookings are not served yet (issue 22 items 1 and 2 land them).
-        joint: false,
+        // The request inbox and answers (./requests.ts), the bookings and notes (./attendance.ts).
+        joint: true,
       }),
     }),
   );
