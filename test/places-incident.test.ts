@@ -79,6 +79,8 @@ test('beyond the allowance create is refused with JCR_OFF_ROAD and nothing is cr
   assert.is(r.status, 422);
   assert.is(errorCode(r.body), 'JCR_OFF_ROAD');
   assert.match((r.body as { error: { message: string } }).error.message, 'no drivable road within 500 m');
+  // The allowance as a number, so a screen can say "no road within 500 m" in its own words.
+  assert.equal((r.body as { error: { details: unknown } }).error.details, { maxSnapM: 500 });
   const after = ((await api(server, 'GET', '/api/incidents', { token })).body as { incidents: unknown[] }).incidents;
   assert.is(after.length, before.length);
 });
@@ -98,6 +100,19 @@ test('confirmed off the road: the incident records it and the empty recommendati
   assert.is(
     body.emptyReason,
     'no road within 500 m of the incident: no journey time can be predicted, so no resource is proposed',
+  );
+});
+
+test("the incident list names each incident's location too", async () => {
+  const r = await api(server, 'GET', '/api/incidents', { token });
+  const list = (r.body as { incidents: Answer[] }).incidents;
+  assert.is(list.length, 2);
+  assert.equal(
+    list.map((i) => [i.location.text, i.location.offRoad]),
+    [
+      ['A602, near Stevenage · TL 2416 2434', null],
+      [list[1]!.location.text, 'no road within 500 m'],
+    ],
   );
 });
 

@@ -104,7 +104,8 @@ export const ERRORS = {
   JCR_OFF_ROAD: {
     status: 422,
     close: 4422,
-    description: 'A point is farther from any drivable road than the snapping allowance.',
+    description:
+      'A point is farther from any drivable road than the snapping allowance (details.maxSnapM, when an incident is refused).',
   },
 
   // Gazetteer (GET /api/places)

@@ -16,35 +16,15 @@ import { haversineM } from '../geo.ts';
 import { gridRefOf } from './os-grid.ts';
 import { ABBREVIATIONS, words } from './normalize.ts';
 import { parseTypedPoint, postcodeOf } from './coordinates.ts';
+import type { LocationDescription, PlaceAnswer } from '../../../proto/wire.ts';
 import { entryDrafts, type GazetteerSource, type PlaceKind } from './entries.ts';
 import { RoadNames } from './road-names.ts';
 import type { SnapFn } from './snap.ts';
 import { WordIndex } from './word-index.ts';
 
 export { PLACE_KINDS, type GazetteerSource, type PlaceKind } from './entries.ts';
+export type { LocationDescription, PlaceAnswer } from '../../../proto/wire.ts';
 export { NO_SNAP, plannerSnap, type SnapFn } from './snap.ts';
-
-export interface PlaceAnswer {
-  kind: PlaceKind;
-  label: string;
-  /** More words: an address, the road's ref, the town it is near. */
-  detail: string;
-  point: { lat: number; lon: number };
-  /** The point snapped onto the drivable road network, or null beyond the allowance. */
-  road: { lat: number; lon: number; distanceM: number } | null;
-  /** 10-figure OS grid reference, null off the grid. */
-  gridRef: string | null;
-}
-
-/** Where an incident is, in words: "A602, near Stevenage · TL 2453 2310". */
-export interface LocationDescription {
-  road: string | null;
-  roadDistanceM: number | null;
-  place: string | null;
-  placeDistanceM: number | null;
-  gridRef: string | null;
-  text: string;
-}
 
 export const MAX_LIMIT = 20;
 const MAX_WORDS = 8;

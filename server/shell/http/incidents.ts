@@ -24,7 +24,8 @@ import { requireInArea } from '../../core/scenario/area.ts';
 import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
 import type { Engine } from '../engine.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
-import { plannerSnap, type Gazetteer, type LocationDescription } from '../../core/places/gazetteer.ts';
+import { plannerSnap, type Gazetteer } from '../../core/places/gazetteer.ts';
+import type { IncidentLocation } from '../../../proto/wire.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import { asObject, bool, idList, listOf, noUnknown, num, oneOf, str, type Body } from './body.ts';
 
@@ -141,13 +142,9 @@ function methane(b: Body): Partial<Methane> | undefined {
 
 /**
  * Where an incident is, for the screens: its nearest named road, town and grid reference ("A602,
- * near Stevenage · TL 2453 2310"), and where it meets the road network: the snapped point and how
- * far, or `offRoad` in words when no drivable road is within the allowance.
+ * near Stevenage · TL 2453 2310"), and where it meets the road network (proto/wire.ts).
  */
-export interface IncidentLocation extends LocationDescription {
-  snapped: { lat: number; lon: number; distanceM: number } | null;
-  offRoad: string | null;
-}
+export type { IncidentLocation };
 
 export type Locate = (lat: number, lon: number) => IncidentLocation;
 
@@ -234,7 +231,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
       throw new JcrError(
         'JCR_OFF_ROAD',
         `no drivable road within ${planner.maxSnapM} m of ${lat},${lon}: nothing was created. Move the point onto a road, or confirm (confirmOffRoad: true) to create it off the network, where no resource can be proposed`,
-        { path: 'lat' },
+        { path: 'lat', details: { maxSnapM: planner.maxSnapM } },
       );
     const address = str(b, 'address', { optional: true, max: 500 });
     const p = priority(b);
@@ -271,7 +268,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
     for (const inc of book.all()) {
       if (status === 'open' ? inc.status === 'closed' : status !== 'all' && inc.status !== status) continue;
       if (!sees(a.who, inc)) continue;
-      out.push(incidentJson(engine, inc));
+      out.push(incidentJson(engine, inc, locate));
     }
     res.json({ seq: room.lastSeq, incidents: out });
   });
