@@ -170,7 +170,7 @@ export function parseAttendance(a: Obj): IncidentAttendance | undefined {
   };
 }
 
-/** One incident as GET/POST /api/incidents send it (server/shell/http/incidents.ts incidentJson). */
+/** One incident as GET/POST /api/incidents send it (server/shell/http/incident-json.ts incidentJson). */
 export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = new Map()): Incident | undefined {
   const id = str(o, 'id');
   const typeId = str(o, 'typeId');

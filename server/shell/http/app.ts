@@ -7,6 +7,8 @@ import { errorHandler, notFound } from './errors.ts';
 import { resourceRoutes } from './resources.ts';
 import { incidentLineRoutes } from './incident-lines.ts';
 import { incidentRoutes } from './incidents.ts';
+import { recommendationRoutes } from './recommendation.ts';
+import { incidentLogRoutes } from './incident-log.ts';
 import { attendanceRoutes } from './attendance.ts';
 import { requestRoutes } from './requests.ts';
 import { openApiDocument } from './openapi.ts';
@@ -110,6 +112,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', scenarioRoutes(deps));
   app.use('/api', resourceRoutes(deps));
   app.use('/api', incidentRoutes(deps));
+  app.use('/api', recommendationRoutes(deps));
+  app.use('/api', incidentLogRoutes(deps));
   app.use('/api', incidentLineRoutes(deps));
   app.use('/api', attendanceRoutes(deps));
   app.use('/api', requestRoutes(deps));

@@ -9,7 +9,9 @@ import { JcrError } from '../../core/errors.ts';
 import { ResourceStatus, STATUS_NAMES } from '../../core/fleet/status.ts';
 import type { Engine } from '../engine.ts';
 import { asObject, noUnknown, str } from './body.ts';
-import { acting, incidentFor, incidentJson, locator, type IncidentRouteDeps } from './incidents.ts';
+import { acting, incidentFor } from './acting.ts';
+import { incidentJson, locator } from './incident-json.ts';
+import type { IncidentRouteDeps } from './incidents.ts';
 
 /** The incident routes' deps: the engine, and the gazetteer and planner that name an incident's place. */
 export type AttendanceRouteDeps = Pick<IncidentRouteDeps, 'engine' | 'places' | 'planner'>;

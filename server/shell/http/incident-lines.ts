@@ -13,7 +13,7 @@ import type { Incident } from '../../core/incidents/types.ts';
 import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
 import type { Engine } from '../engine.ts';
 import { asObject, noUnknown, num, oneOf, str, type Body } from './body.ts';
-import { acting } from './incidents.ts';
+import { acting } from './acting.ts';
 
 export function incidentLineRoutes({ engine }: { engine: Engine }): Router {
   const r = Router();

@@ -1,33 +1,23 @@
 /**
- * REST for incidents (issue 5): create, list, get, update, close, recommendation, mobilise,
- * arrival, joint requests and the audit timeline. Every change goes through Engine.execute; the
- * acting user comes from `res.locals.user` when sign-in is present (fallback actor 'operator'),
- * and the acting agency from the user's role (or, with no sign-in, from the body), so the core's
- * agency checks apply either way.
+ * REST for incidents (issue 5): create, list, get, update and close. Every change goes through
+ * Engine.execute; the acting user and agency come from ./acting.ts, so the core's agency checks
+ * apply either way. The other incident routes, by concern: the recommendation and mobilising
+ * (./recommendation.ts), bookings and notes (./attendance.ts), lines (./incident-lines.ts), joint
+ * requests (./requests.ts) and the audit timeline (./incident-log.ts).
  */
-import { Router, type Response } from 'express';
-import { roleAgency, isRole } from '../../core/auth/roles.ts';
+import { Router } from 'express';
 import { JcrError } from '../../core/errors.ts';
-import type { JcrEvent } from '../../core/events.ts';
-import {
-  judge,
-  sees,
-  takingPart,
-  type Acting as Who,
-  type IncidentAction,
-  type Target,
-} from '../../core/auth/incident-access.ts';
-import { recommend } from '../../core/incidents/recommend.ts';
-import { summarise, type Recommendation } from '../../core/incidents/view.ts';
+import { sees } from '../../core/auth/incident-access.ts';
 import { INCIDENT_STATUSES, type Incident, type IncidentPatch, type Methane } from '../../core/incidents/types.ts';
 import { requireInArea } from '../../core/scenario/area.ts';
-import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
+import { AGENCIES } from '../../core/scenario/types.ts';
 import type { Engine } from '../engine.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
 import { plannerSnap, type Gazetteer } from '../../core/places/gazetteer.ts';
-import type { IncidentLocation } from '../../../proto/wire.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
-import { asObject, bool, idList, listOf, noUnknown, num, oneOf, str, type Body } from './body.ts';
+import { acting, agencyOpt, incidentFor, type Acting } from './acting.ts';
+import { incidentJson, locator } from './incident-json.ts';
+import { asObject, bool, listOf, noUnknown, num, oneOf, str, type Body } from './body.ts';
 
 export interface IncidentRouteDeps {
   engine: Engine;
@@ -37,53 +27,6 @@ export interface IncidentRouteDeps {
   planner?: JourneyPlanner | undefined;
   /** Journey times and cover; without it the recommendation answers JCR_NOT_READY. */
   mobilisation?: Mobilisation | undefined;
-}
-
-export interface Acting {
-  actor: string;
-  /** The agency the command acts for (none: the duty officer acting for every agency). */
-  agency: Agency | undefined;
-  /** Who the shared-incident rule judges: the agency, 'all' (duty officer) or null (the wall, read-only). */
-  who: Who;
-  /** The signed-in role is the duty officer (who alone may force a close). */
-  duty: boolean;
-}
-
-/**
- * The acting user and agency: from sign-in when present, else 'operator' and the body's
- * actingAgency. A duty officer may name the agency they act for in `actingAgency`.
- */
-export function acting(res: Response, b: Body | undefined): Acting {
-  const u: unknown = res.locals.user;
-  if (typeof u === 'object' && u !== null && 'username' in u && typeof u.username === 'string') {
-    const role = 'role' in u ? u.role : undefined;
-    const a = isRole(role) ? roleAgency(role) : null;
-    const agency = a === 'all' || a === null ? (b ? agencyOpt(b, 'actingAgency') : undefined) : a;
-    return { actor: u.username, agency, who: a === null ? null : (agency ?? 'all'), duty: a === 'all' };
-  }
-  const agency = b ? agencyOpt(b, 'actingAgency') : undefined;
-  return { actor: 'operator', agency, who: agency ?? 'all', duty: true };
-}
-
-/**
- * The incident `a` may do `action` on, by the shared-incident rule: one it does not take part in
- * is unknown (404, as a made-up id), whatever the action.
- */
-export function incidentFor(
-  engine: Engine,
-  id: string,
-  a: Acting,
-  action: IncidentAction = 'view',
-  target: Target = {},
-): Incident {
-  const inc = engine.room.incidents.require(id);
-  const no = judge(a.who, inc, 'view') ?? (action === 'view' ? null : judge(a.who, inc, action, target));
-  if (no) throw new JcrError(no.code, no.message, { path: no.path, details: no.details });
-  return inc;
-}
-
-function agencyOpt(b: Body, key: string): Agency | undefined {
-  return oneOf(b, key, AGENCIES, true);
 }
 
 function priority(b: Body): 1 | 2 | 3 | undefined {
@@ -138,74 +81,6 @@ function methane(b: Body): Partial<Methane> | undefined {
   const required = listOf(m, 'servicesRequired', AGENCIES, base);
   if (required !== undefined) out.servicesRequired = required;
   return out;
-}
-
-/**
- * Where an incident is, for the screens: its nearest named road, town and grid reference ("A602,
- * near Stevenage · TL 2453 2310"), and where it meets the road network (proto/wire.ts).
- */
-export type { IncidentLocation };
-
-export type Locate = (lat: number, lon: number) => IncidentLocation;
-
-/** A Locate over the gazetteer and the planner's snapping (either may be missing). */
-export function locator(places: Gazetteer | undefined, planner: JourneyPlanner | undefined): Locate | undefined {
-  if (!places) return undefined;
-  const snap = planner ? plannerSnap(planner) : null;
-  return (lat, lon) => {
-    const s = snap ? snap(lat, lon) : null;
-    return {
-      ...places.describe(lat, lon),
-      snapped: s ? { lat: round6(s.lat), lon: round6(s.lon), distanceM: Math.round(s.distanceM * 10) / 10 } : null,
-      offRoad: snap && !s ? `no road within ${planner!.maxSnapM} m` : null,
-    };
-  };
-}
-
-function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
-}
-
-export function incidentJson(engine: Engine, inc: Incident, locate?: Locate) {
-  const type = engine.room.scenario.incidentTypes.find((t) => t.id === inc.typeId);
-  // The recommendation's full summary stays in the log (GET /incidents/:id/log); here its seq and proposal.
-  const last = inc.lastRecommendation && { seq: inc.lastRecommendation.seq, proposed: inc.lastRecommendation.proposed };
-  return {
-    ...inc,
-    lastRecommendation: last,
-    typeName: type?.name ?? inc.typeId,
-    visibleTo: takingPart(inc),
-    ...(locate ? { location: locate(inc.lat, inc.lon) } : {}),
-  };
-}
-
-/** GET /incidents/:id/log pages: `limit` events after the cursor `after` (default and most). */
-export const LOG_PAGE_DEFAULT = 500;
-export const LOG_PAGE_MAX = 1000;
-
-/** An optional integer query parameter in [min, max]; JCR_VALIDATION naming it otherwise. */
-function queryInt(q: Record<string, unknown>, name: string, dflt: number, min: number, max: number): number {
-  const raw = q[name];
-  if (raw === undefined) return dflt;
-  const n = typeof raw === 'string' && /^[0-9]{1,16}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max)
-    throw new JcrError('JCR_VALIDATION', `${name} must be an integer ${min}..${max}`, { path: name });
-  return n;
-}
-
-/** Run the recommender for an incident now. JCR_NOT_READY without a road network. */
-export function recommendFor(engine: Engine, mob: Mobilisation | undefined, inc: Incident): Recommendation {
-  if (!mob) throw new JcrError('JCR_NOT_READY', 'no road network is loaded: recommendations need journey times');
-  const room = engine.room;
-  const now = room.clock();
-  return recommend({
-    scenario: room.scenario,
-    fleet: room.fleet,
-    incident: inc,
-    now,
-    journeys: mob.journeys,
-    cover: mob.cover ? mob.cover(room.fleet, now) : null,
-  });
 }
 
 export function incidentRoutes({ engine, mobilisation, places, planner }: IncidentRouteDeps): Router {
@@ -332,144 +207,6 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
       ctxOf(a),
     );
     res.json(incidentJson(engine, book.require(req.params.id), locate));
-  });
-
-  /** Never an empty proposal without a reason: why nothing is proposed, in words, else null. */
-  const emptyReason = (rec: Recommendation, inc: Incident): string | null => {
-    if (rec.proposed.length > 0) return null;
-    if (planner && plannerSnap(planner)(inc.lat, inc.lon) === null)
-      return `no road within ${planner.maxSnapM} m of the incident: no journey time can be predicted, so no resource is proposed`;
-    if (rec.lines.length === 0) return 'the incident type has no predetermined attendance';
-    return 'no suitable resource is available and able to reach the incident (see excluded)';
-  };
-
-  /** The recommendation, recorded in the log as shown (incident.recommended) before it is returned. */
-  r.get('/incidents/:id/recommendation', (req, res) => {
-    const a = acting(res, undefined);
-    const inc = getVisible(req.params.id, a);
-    if (inc.status === 'closed')
-      throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
-    const rec = recommendFor(engine, mobilisation, inc);
-    const [ev] = engine.execute(
-      { type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) },
-      ctxOf(a),
-    );
-    res.json({ recommendationSeq: ev?.seq ?? null, ...rec, emptyReason: emptyReason(rec, inc) });
-  });
-
-  /**
-   * Mobilise: `{accept: true}` takes the proposal; `{resourceIds, reason}` amends it (a reason is
-   * required whenever the choice differs from the top recommendation). `recommendationSeq` ties
-   * the decision to the recommendation the dispatcher saw; without it a fresh one is computed
-   * and recorded first.
-   */
-  r.post('/incidents/:id/mobilise', (req, res) => {
-    const b = asObject(req.body);
-    noUnknown(b, ['accept', 'resourceIds', 'reason', 'recommendationSeq', 'actingAgency']);
-    const a = acting(res, b);
-    const inc = getVisible(req.params.id, a);
-    const accept = bool(b, 'accept') ?? false;
-    const ids = idList(b, 'resourceIds');
-    const reason = str(b, 'reason', { optional: true, max: 2000 });
-    let seq = num(b, 'recommendationSeq', { optional: true, integer: true, min: 1 });
-    if (!accept && ids === undefined)
-      throw new JcrError('JCR_VALIDATION', 'give resourceIds, or accept: true to take the recommendation', {
-        path: 'resourceIds',
-      });
-    if (seq === undefined) {
-      if (inc.status === 'closed')
-        throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
-      const rec = recommendFor(engine, mobilisation, inc);
-      const [ev] = engine.execute(
-        { type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) },
-        ctxOf(a),
-      );
-      seq = ev?.seq;
-    }
-    const proposed = inc.lastRecommendation?.proposed ?? [];
-    const chosen = ids ?? proposed;
-    if (chosen.length === 0)
-      throw new JcrError('JCR_CONFLICT', 'the recommendation proposes nobody: name resourceIds', {
-        path: 'resourceIds',
-      });
-    const events = engine.execute(
-      {
-        type: 'incident.mobilise',
-        incidentId: inc.id,
-        resourceIds: chosen,
-        proposed,
-        ...(seq !== undefined ? { recommendationSeq: seq } : {}),
-        ...(reason !== undefined ? { reason } : {}),
-        ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
-      },
-      ctxOf(a),
-    );
-    const decision = events.find((e) => e.type === 'incident.decision');
-    // The decision as logged, less the recommendation it embeds (the caller was shown it).
-    const { recommended: _shown, ...data } =
-      decision?.type === 'incident.decision' ? decision.data : { recommended: null };
-    res.json({
-      decision: 'incidentId' in data ? data : null,
-      incident: incidentJson(engine, book.require(inc.id), locate),
-    });
-  });
-
-  /** A joint request: the acting agency asks another to attend. */
-  r.post('/incidents/:id/assistance', (req, res) => {
-    const b = asObject(req.body);
-    noUnknown(b, ['toAgency', 'fromAgency', 'note', 'actingAgency']);
-    const a = acting(res, b);
-    const inc = getVisible(req.params.id, a);
-    const toAgency = oneOf(b, 'toAgency', AGENCIES) as Agency;
-    const from = a.agency ?? agencyOpt(b, 'fromAgency') ?? inc.leadAgency;
-    const note = str(b, 'note', { optional: true, max: 2000 });
-    const [ev] = engine.execute(
-      {
-        type: 'incident.requestAssistance',
-        incidentId: inc.id,
-        fromAgency: from,
-        toAgency,
-        ...(note !== undefined ? { note } : {}),
-      },
-      ctxOf(a),
-    );
-    res.status(201).json({
-      requestId: ev?.type === 'incident.assistanceRequested' ? ev.data.requestId : null,
-      incident: incidentJson(engine, book.require(inc.id), locate),
-    });
-  });
-
-  // Answers to a request (accept, decline, advise) and the inbox: ./requests.ts.
-
-  /** The audit timeline: every event of the incident, with who, where from and when. */
-  r.get('/incidents/:id/log', (req, res) => {
-    const a = acting(res, undefined);
-    const inc = getVisible(req.params.id, a);
-    const q = asObject(req.query, 'query');
-    const after = queryInt(q, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
-    const limit = queryInt(q, 'limit', LOG_PAGE_DEFAULT, 1, LOG_PAGE_MAX);
-    const all = book.timeline(inc.id);
-    // seq ascends along a timeline: the page starts after the cursor
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (all[mid]!.seq <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    const page = all.slice(lo, lo + limit);
-    res.json({
-      incidentId: inc.id,
-      events: page.map((e: JcrEvent) => ({
-        seq: e.seq,
-        at: e.at,
-        type: e.type,
-        origin: e.origin,
-        actor: e.actor,
-        data: e.data,
-      })),
-      next: lo + limit < all.length ? page[page.length - 1]!.seq : null,
-    });
   });
 
   return r;

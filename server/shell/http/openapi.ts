@@ -15,7 +15,6 @@ import {
   errors,
   idParam,
   ids,
-  incidentId,
   jointRequest,
   json,
   methane,

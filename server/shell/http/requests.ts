@@ -1,6 +1,6 @@
 /**
- * REST for joint requests between agencies (issue 22 item 2): the inbox and the addressee's
- * answers. A request is raised by hand (POST /incidents/:id/assistance, ./incidents.ts) or by a
+ * REST for joint requests between agencies (issue 22 item 2): raising one, the inbox and the
+ * addressee's answers. A request is raised by hand (POST /incidents/:id/assistance) or by a
  * single agency's one-click accept of the recommendation (POST /incidents/:id/mobilise), which
  * attaches the proposed units as suggestions. The rules are the core's
  * (server/core/incidents/requests.ts); docs/incidents.md describes the flow.
@@ -10,7 +10,10 @@ import { sees } from '../../core/auth/incident-access.ts';
 import { REQUEST_STATUSES, type AssistanceRequest, type Incident } from '../../core/incidents/types.ts';
 import type { RequestAnswerCommand } from '../../core/incidents/types.ts';
 import type { Engine } from '../engine.ts';
-import { acting, incidentJson, locator, type IncidentRouteDeps } from './incidents.ts';
+import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
+import { acting, agencyOpt, incidentFor } from './acting.ts';
+import { incidentJson, locator } from './incident-json.ts';
+import type { IncidentRouteDeps } from './incidents.ts';
 import { asObject, idList, noUnknown, oneOf, str, type Body } from './body.ts';
 
 /** One request as the inbox lists it: the request and enough of its incident to triage it. */
@@ -56,6 +59,31 @@ export function requestRoutes({ engine, places, planner }: IncidentRouteDeps): R
     }
     out.sort((x, y) => x.requestedAt - y.requestedAt || (x.requestId < y.requestId ? -1 : 1));
     res.json({ seq: engine.room.lastSeq, requests: out });
+  });
+
+  /** A joint request: the acting agency asks another to attend. */
+  r.post('/incidents/:id/assistance', (req, res) => {
+    const b = asObject(req.body);
+    noUnknown(b, ['toAgency', 'fromAgency', 'note', 'actingAgency']);
+    const a = acting(res, b);
+    const inc = incidentFor(engine, req.params.id, a);
+    const toAgency = oneOf(b, 'toAgency', AGENCIES) as Agency;
+    const from = a.agency ?? agencyOpt(b, 'fromAgency') ?? inc.leadAgency;
+    const note = str(b, 'note', { optional: true, max: 2000 });
+    const [ev] = engine.execute(
+      {
+        type: 'incident.requestAssistance',
+        incidentId: inc.id,
+        fromAgency: from,
+        toAgency,
+        ...(note !== undefined ? { note } : {}),
+      },
+      { origin: 'operator', actor: a.actor },
+    );
+    res.status(201).json({
+      requestId: ev?.type === 'incident.assistanceRequested' ? ev.data.requestId : null,
+      incident: incidentJson(engine, book.require(inc.id), locate),
+    });
   });
 
   const answer = (kind: RequestAnswerCommand['answer'], fields: readonly string[]) =>

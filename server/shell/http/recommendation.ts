@@ -1,0 +1,122 @@
+/**
+ * REST for the recommendation and mobilising on it (issue 5): GET /incidents/:id/recommendation
+ * runs the recommender and records what it showed; POST /incidents/:id/mobilise takes or amends
+ * the proposal. Every change goes through Engine.execute.
+ */
+import { Router } from 'express';
+import { JcrError } from '../../core/errors.ts';
+import { recommend } from '../../core/incidents/recommend.ts';
+import { summarise, type Recommendation } from '../../core/incidents/view.ts';
+import type { Incident } from '../../core/incidents/types.ts';
+import { plannerSnap } from '../../core/places/gazetteer.ts';
+import type { Engine } from '../engine.ts';
+import type { Mobilisation } from '../incidents/mobilisation.ts';
+import { acting, incidentFor, type Acting } from './acting.ts';
+import { incidentJson, locator } from './incident-json.ts';
+import type { IncidentRouteDeps } from './incidents.ts';
+import { asObject, bool, idList, noUnknown, num, str } from './body.ts';
+
+/** Run the recommender for an incident now. JCR_NOT_READY without a road network. */
+export function recommendFor(engine: Engine, mob: Mobilisation | undefined, inc: Incident): Recommendation {
+  if (!mob) throw new JcrError('JCR_NOT_READY', 'no road network is loaded: recommendations need journey times');
+  const room = engine.room;
+  const now = room.clock();
+  return recommend({
+    scenario: room.scenario,
+    fleet: room.fleet,
+    incident: inc,
+    now,
+    journeys: mob.journeys,
+    cover: mob.cover ? mob.cover(room.fleet, now) : null,
+  });
+}
+
+export function recommendationRoutes({ engine, mobilisation, places, planner }: IncidentRouteDeps): Router {
+  const r = Router();
+  const locate = locator(places, planner);
+  const book = engine.room.incidents;
+  const ctxOf = (a: Acting) => ({ origin: 'operator' as const, actor: a.actor });
+  const getVisible = (id: string, a: Acting): Incident => incidentFor(engine, id, a);
+
+  /** Never an empty proposal without a reason: why nothing is proposed, in words, else null. */
+  const emptyReason = (rec: Recommendation, inc: Incident): string | null => {
+    if (rec.proposed.length > 0) return null;
+    if (planner && plannerSnap(planner)(inc.lat, inc.lon) === null)
+      return `no road within ${planner.maxSnapM} m of the incident: no journey time can be predicted, so no resource is proposed`;
+    if (rec.lines.length === 0) return 'the incident type has no predetermined attendance';
+    return 'no suitable resource is available and able to reach the incident (see excluded)';
+  };
+
+  /** The recommendation, recorded in the log as shown (incident.recommended) before it is returned. */
+  r.get('/incidents/:id/recommendation', (req, res) => {
+    const a = acting(res, undefined);
+    const inc = getVisible(req.params.id, a);
+    if (inc.status === 'closed')
+      throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
+    const rec = recommendFor(engine, mobilisation, inc);
+    const [ev] = engine.execute(
+      { type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) },
+      ctxOf(a),
+    );
+    res.json({ recommendationSeq: ev?.seq ?? null, ...rec, emptyReason: emptyReason(rec, inc) });
+  });
+
+  /**
+   * Mobilise: `{accept: true}` takes the proposal; `{resourceIds, reason}` amends it (a reason is
+   * required whenever the choice differs from the top recommendation). `recommendationSeq` ties
+   * the decision to the recommendation the dispatcher saw; without it a fresh one is computed
+   * and recorded first.
+   */
+  r.post('/incidents/:id/mobilise', (req, res) => {
+    const b = asObject(req.body);
+    noUnknown(b, ['accept', 'resourceIds', 'reason', 'recommendationSeq', 'actingAgency']);
+    const a = acting(res, b);
+    const inc = getVisible(req.params.id, a);
+    const accept = bool(b, 'accept') ?? false;
+    const ids = idList(b, 'resourceIds');
+    const reason = str(b, 'reason', { optional: true, max: 2000 });
+    let seq = num(b, 'recommendationSeq', { optional: true, integer: true, min: 1 });
+    if (!accept && ids === undefined)
+      throw new JcrError('JCR_VALIDATION', 'give resourceIds, or accept: true to take the recommendation', {
+        path: 'resourceIds',
+      });
+    if (seq === undefined) {
+      if (inc.status === 'closed')
+        throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
+      const rec = recommendFor(engine, mobilisation, inc);
+      const [ev] = engine.execute(
+        { type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) },
+        ctxOf(a),
+      );
+      seq = ev?.seq;
+    }
+    const proposed = inc.lastRecommendation?.proposed ?? [];
+    const chosen = ids ?? proposed;
+    if (chosen.length === 0)
+      throw new JcrError('JCR_CONFLICT', 'the recommendation proposes nobody: name resourceIds', {
+        path: 'resourceIds',
+      });
+    const events = engine.execute(
+      {
+        type: 'incident.mobilise',
+        incidentId: inc.id,
+        resourceIds: chosen,
+        proposed,
+        ...(seq !== undefined ? { recommendationSeq: seq } : {}),
+        ...(reason !== undefined ? { reason } : {}),
+        ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
+      },
+      ctxOf(a),
+    );
+    const decision = events.find((e) => e.type === 'incident.decision');
+    // The decision as logged, less the recommendation it embeds (the caller was shown it).
+    const { recommended: _shown, ...data } =
+      decision?.type === 'incident.decision' ? decision.data : { recommended: null };
+    res.json({
+      decision: 'incidentId' in data ? data : null,
+      incident: incidentJson(engine, book.require(inc.id), locate),
+    });
+  });
+
+  return r;
+}
