@@ -1,7 +1,9 @@
 /**
  * The selected incident's detail and timeline, owned for <jcr-app> (passed to
  * <jcr-incident-detail>): GET /api/incidents/:id for its requests, METHANE and quicker flags, and
- * GET /api/incidents/:id/log for the audit timeline. Fetched when the selection changes and again
+ * GET /api/incidents/:id/log for the audit timeline, every page of it: the log pages with a
+ * cursor, and each read goes on from the last entry held, so a long timeline is read once and
+ * then only what is new. Fetched when the selection changes and again
  * whenever the COP brings an incident change (one request in flight at a time), so every agency
  * taking part sees the same timeline grow; and every `pollMs` while one is selected, for what
  * changes no incident state and so brings no COP change (a note). Commands (client/state/joint-commands.ts) report here
@@ -18,9 +20,13 @@ import {
   swapQuicker,
   type Booking,
 } from '../state/joint-commands.ts';
-import { parseIncidentDetail, parseTimeline } from '../state/joint-parse.ts';
+import { parseIncidentDetail, parseTimeline, timelineNext } from '../state/joint-parse.ts';
 import type { IncidentDetail, Methane, QuickerFlag, TimelineEntry } from '../state/joint-types.ts';
+import type { ApiResult } from '../state/api.ts';
 import { Refresher } from './refresher.ts';
+
+/** Events asked for per page of the timeline (the server's default; it allows up to 1000). */
+export const TIMELINE_PAGE = 500;
 
 export class IncidentDetailController implements ReactiveController {
   detail: IncidentDetail | null = null;
@@ -30,6 +36,8 @@ export class IncidentDetailController implements ReactiveController {
   message = '';
   busy = false;
   private incidentId: string | null = null;
+  /** Counts selection changes: a read begun for an earlier selection adds nothing. */
+  private epoch = 0;
   private unsubscribe: (() => void) | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly refresher = new Refresher(() => this.load());
@@ -58,6 +66,7 @@ export class IncidentDetailController implements ReactiveController {
       const id = this.ctx().store.selection.incidentId;
       if (id !== this.incidentId) {
         this.incidentId = id;
+        this.epoch++;
         this.detail = null;
         this.timeline = [];
         this.error = '';
@@ -84,16 +93,35 @@ export class IncidentDetailController implements ReactiveController {
     const id = this.incidentId;
     if (!id) return;
     const c = this.ctx();
-    const [d, log] = await Promise.all([c.api.incident(id), c.api.incidentLog(id)]);
+    const [d, log] = await Promise.all([c.api.incident(id), this.readTimeline(id)]);
     if (id !== this.incidentId) return; // the selection moved on meanwhile
     const names = new Map((c.store.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]));
-    const nameOf = (rid: string) => c.store.resources.get(rid)?.callSign ?? rid;
     this.error = '';
     if (d.ok) this.detail = parseIncidentDetail(d.body, names) ?? this.detail;
     else this.error = `Incident ${id}: ${d.message} [${d.code}]`;
-    if (log.ok) this.timeline = parseTimeline(log.body, nameOf);
-    else if (!this.error) this.error = `Timeline of ${id}: ${log.message} [${log.code}]`;
+    if (log !== null && !log.ok && !this.error) this.error = `Timeline of ${id}: ${log.message} [${log.code}]`;
     this.host.requestUpdate();
+  }
+
+  /**
+   * Read the timeline from after its last entry held to the end, page by page, appending. Answers
+   * the failed page's result (what was read before it is kept), else null.
+   */
+  private async readTimeline(id: string): Promise<ApiResult | null> {
+    const c = this.ctx();
+    const nameOf = (rid: string) => c.store.resources.get(rid)?.callSign ?? rid;
+    const epoch = this.epoch;
+    for (;;) {
+      const after = this.timeline[this.timeline.length - 1]?.seq ?? 0;
+      const page = await c.api.incidentLog(id, after, TIMELINE_PAGE);
+      if (epoch !== this.epoch || id !== this.incidentId) return null;
+      if (!page.ok) return page;
+      // seq ascends along the log: keep only what follows the last entry held.
+      const fresh = parseTimeline(page.body, nameOf).filter((e) => e.seq > after);
+      if (fresh.length > 0) this.timeline = [...this.timeline, ...fresh];
+      // The last page, or (from a server that repeats itself) a page that brought nothing new.
+      if (timelineNext(page.body) === null || fresh.length === 0) return null;
+    }
   }
 
   private async after(p: Promise<boolean>): Promise<void> {

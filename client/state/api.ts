@@ -114,9 +114,13 @@ export class Api {
   incident(incidentId: string): Promise<ApiResult> {
     return this.request('GET', `/api/incidents/${encodeURIComponent(incidentId)}`);
   }
-  /** The audit timeline: every event of the incident with who, where from and when. */
-  incidentLog(incidentId: string): Promise<ApiResult> {
-    return this.request('GET', `/api/incidents/${encodeURIComponent(incidentId)}/log`);
+  /**
+   * One page of the audit timeline: up to `limit` events after seq `after`, with who, where from
+   * and when; the answer's `next` is the following page's cursor, null on the last page.
+   */
+  incidentLog(incidentId: string, after = 0, limit = 500): Promise<ApiResult> {
+    const q = `after=${encodeURIComponent(String(after))}&limit=${encodeURIComponent(String(limit))}`;
+    return this.request('GET', `/api/incidents/${encodeURIComponent(incidentId)}/log?${q}`);
   }
   /** The inbox: pending joint requests addressed to the caller's agency. */
   requests(): Promise<ApiResult> {

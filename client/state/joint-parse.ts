@@ -248,3 +248,10 @@ export function parseTimeline(body: unknown, nameOf: NameOf): TimelineEntry[] {
     };
   });
 }
+
+/** The cursor of the page after this one of GET /api/incidents/:id/log: null on the last page. */
+export function timelineNext(body: unknown): number | null {
+  if (!isObj(body)) return null;
+  const n = body['next'];
+  return typeof n === 'number' && Number.isSafeInteger(n) ? n : null;
+}
