@@ -312,12 +312,15 @@ export function buildNetwork(
 }
 
 /** The network as GeoJSON text: one feature per line, so diffs stay readable. */
-export function networkGeoJson(b: BuiltNetwork): string {
+export function networkGeoJson(
+  b: BuiltNetwork,
+  meta: { name: string; note: string } = { name: 'hertfordshire-demo-network', note: NETWORK_NOTE },
+): string {
   const head = JSON.stringify({
     type: 'FeatureCollection',
-    name: 'hertfordshire-demo-network',
+    name: meta.name,
     synthetic: true,
-    note: NETWORK_NOTE,
+    note: meta.note,
   });
   const lines = b.ways.map((w) => {
     const coords = w.nodes.map((id) => [b.lon[id]!, b.lat[id]!]);

@@ -32,7 +32,15 @@ export const NETWORK_FILE = 'network.geojson';
  * minute of CPR and defibrillation sooner is the point of co-responding; a pump arriving with or
  * after the ambulance only thins fire cover (docs/scenario.md, rules).
  */
-const CO_RESPONDER_MARGIN_S = 60;
+export const CO_RESPONDER_MARGIN_S = 60;
+
+/** Turnout by crewing: wholetime crews are in the station, on-call crews come from home. */
+export const CREWING: Scenario['crewing'] = {
+  wholetime: { turnoutS: 90 },
+  'day-crewed': { turnoutS: 180 },
+  'on-call': { turnoutS: 300 },
+  mobile: { turnoutS: 0 },
+};
 
 export const POSTS: Post[] = [
   { id: 'DAP-A1M-J1', name: 'A1(M) J1 South Mimms', agencies: ['ambulance', 'police'], lat: 51.6913, lon: -0.2319 },
@@ -93,12 +101,7 @@ export function buildScenario(fire: readonly FireStationSrc[], police: readonly 
       'Demo world: the 29 HFRS fire stations at their real positions (Home Office data, OGL v3.0), 18 approximate police sites and an illustrative joint fleet. Roads: synthetic streets on an approximate trunk skeleton; operational use imports a real OSM extract of the county.',
     timezone: 'Europe/London',
     bounds: { south: 51.55, west: -0.8, north: 52.12, east: 0.28 },
-    crewing: {
-      wholetime: { turnoutS: 90 },
-      'day-crewed': { turnoutS: 180 },
-      'on-call': { turnoutS: 300 },
-      mobile: { turnoutS: 0 },
-    },
+    crewing: CREWING,
     stations,
     posts: POSTS,
     resources: fleetResources(),
