@@ -32,6 +32,7 @@ const CLIS = {
   users: 'server/cli/users.ts',
   feeds: 'server/cli/feeds.ts',
   serve: 'server/main.ts',
+  scenario: 'server/cli/scenario.ts',
 } as const;
 
 /** One line on stderr, nothing on stdout, exit 2. */
@@ -54,6 +55,8 @@ test('item 14: every CLI answers --help with its usage on stdout and exit 0', as
       ['users', ['--help'], 'usage: npm run users -- COMMAND'],
       ['feeds', ['--help'], 'usage: npm run feeds -- COMMAND'],
       ['serve', ['--help'], 'usage: npm run serve -- [options]'],
+      ['scenario', ['--help'], 'usage: npm run scenario -- build --service NAME'],
+      ['scenario', ['build', '--help'], 'usage: npm run scenario -- build --service NAME'],
     ].map(async ([name, args, first]) => ({
       what: `${name as string} ${(args as string[]).join(' ')}`,
       first: first as string,
@@ -86,6 +89,14 @@ test('item 14: every CLI answers a bad option with one line on stderr and exit 2
     ['feeds', ['drop', 'x'], 'unknown command or arguments: drop x'],
     ['serve', ['--bogus'], "Unknown option '--bogus'"],
     ['serve', ['--port', 'eighty'], 'error JCR_VALIDATION: port must be 0..65535'],
+    ['scenario', ['build', '--bogus'], "Unknown option '--bogus'"],
+    ['scenario', ['fly'], 'unknown command or arguments: fly'],
+    ['scenario', ['build', '--out', 'x'], 'build needs --service NAME'],
+    [
+      'scenario',
+      ['build', '--service', 'Bedfordshire', '--out', 'x', '--margin-km', 'far'],
+      '--margin-km must be 0..100',
+    ],
   ];
   const runs = await Promise.all(cases.map(async ([name, args]) => cli(CLIS[name], args)));
   cases.forEach(([name, args, line], i) => {
