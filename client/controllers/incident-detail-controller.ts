@@ -1,13 +1,14 @@
 /**
- * The selected incident's detail and timeline, owned for <jcr-app> (passed to
- * <jcr-incident-detail>): GET /api/incidents/:id for its requests, METHANE and quicker flags, and
- * GET /api/incidents/:id/log for the audit timeline, every page of it: the log pages with a
- * cursor, and each read goes on from the last entry held, so a long timeline is read once and
- * then only what is new. Fetched when the selection changes and again
- * whenever the COP brings an incident change (one request in flight at a time), so every agency
- * taking part sees the same timeline grow; and every `pollMs` while one is selected, for what
- * changes no incident state and so brings no COP change (a note). Commands (client/state/joint-commands.ts) report here
- * and refetch at once.
+ * The selected incident's detail, lines and timeline, owned for <jcr-app> (passed to
+ * <jcr-incident-detail>): GET /api/incidents/:id for its requests, METHANE and quicker flags;
+ * GET /api/incidents/:id/lines for its attendance lines and what counts against each; and
+ * GET /api/incidents/:id/log for the audit timeline, every page of it (the log pages with a
+ * cursor; each read goes on from the last entry held, so a long timeline is read once and then
+ * only what is new). Fetched when the selection changes and again whenever the COP brings an
+ * incident change (one request in flight at a time), so every agency taking part sees the same
+ * timeline grow; and every `pollMs` while one is selected, for what changes no incident state and
+ * so brings no COP change (a note). Commands (client/state/joint-commands.ts, ../state/lines.ts)
+ * report here and refetch at once.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AppContext } from '../context.ts';
@@ -23,6 +24,7 @@ import {
 import { parseIncidentDetail, parseTimeline, timelineNext } from '../state/joint-parse.ts';
 import type { IncidentDetail, Methane, QuickerFlag, TimelineEntry } from '../state/joint-types.ts';
 import type { ApiResult } from '../state/api.ts';
+import { parseLines, removeLine, setLine, type IncidentLine, type LineChange } from '../state/lines.ts';
 import { Refresher } from './refresher.ts';
 
 /** Events asked for per page of the timeline (the server's default; it allows up to 1000). */
@@ -31,6 +33,8 @@ export const TIMELINE_PAGE = 500;
 export class IncidentDetailController implements ReactiveController {
   detail: IncidentDetail | null = null;
   timeline: TimelineEntry[] = [];
+  /** The incident's attendance lines with what counts against each (GET /api/incidents/:id/lines). */
+  lines: IncidentLine[] | null = null;
   /** Why the detail or timeline could not be read, in words. */
   error = '';
   message = '';
@@ -69,6 +73,7 @@ export class IncidentDetailController implements ReactiveController {
         this.epoch++;
         this.detail = null;
         this.timeline = [];
+        this.lines = null;
         this.error = '';
         this.message = '';
         this.host.requestUpdate();
@@ -93,12 +98,13 @@ export class IncidentDetailController implements ReactiveController {
     const id = this.incidentId;
     if (!id) return;
     const c = this.ctx();
-    const [d, log] = await Promise.all([c.api.incident(id), this.readTimeline(id)]);
+    const [d, log, lines] = await Promise.all([c.api.incident(id), this.readTimeline(id), c.api.lines(id)]);
     if (id !== this.incidentId) return; // the selection moved on meanwhile
     const names = new Map((c.store.scenario?.incidentTypes ?? []).map((t) => [t.id, t.name]));
     this.error = '';
     if (d.ok) this.detail = parseIncidentDetail(d.body, names) ?? this.detail;
     else this.error = `Incident ${id}: ${d.message} [${d.code}]`;
+    if (lines.ok) this.lines = parseLines(lines.body);
     if (log !== null && !log.ok && !this.error) this.error = `Timeline of ${id}: ${log.message} [${log.code}]`;
     this.host.requestUpdate();
   }
@@ -143,6 +149,20 @@ export class IncidentDetailController implements ReactiveController {
 
   note(incidentId: string, text: string): Promise<void> {
     return this.after(addNote(this.ctx(), incidentId, text, this.out));
+  }
+
+  /** Add or change a line; true when the server took it (the recommendation is then out of date). */
+  async setLine(incidentId: string, change: LineChange): Promise<boolean> {
+    const ok = await setLine(this.ctx(), incidentId, change, this.out);
+    this.refresh();
+    return ok;
+  }
+
+  /** Remove a line; true when the server took it. */
+  async removeLine(incidentId: string, lineId: string, reason: string): Promise<boolean> {
+    const ok = await removeLine(this.ctx(), incidentId, lineId, reason, this.out);
+    this.refresh();
+    return ok;
   }
 
   swap(incidentId: string, flag: QuickerFlag): Promise<void> {

@@ -156,6 +156,25 @@ export class Api {
   updateMethane(incidentId: string, methane: Record<string, unknown>): Promise<ApiResult> {
     return this.request('PATCH', `/api/incidents/${encodeURIComponent(incidentId)}`, { methane });
   }
+  /** The incident's attendance lines, with what counts against each. */
+  lines(incidentId: string): Promise<ApiResult> {
+    return this.request('GET', `/api/incidents/${encodeURIComponent(incidentId)}/lines`);
+  }
+  /** Add a line or change its count `{capability, count, agency?, reason}` (lead agency or duty officer). */
+  setLine(
+    incidentId: string,
+    body: { capability: string; count: number; agency?: string; reason: string },
+  ): Promise<ApiResult> {
+    return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/lines`, body);
+  }
+  /** Remove a line (its id is its capability), with a reason. */
+  removeLine(incidentId: string, lineId: string, reason: string): Promise<ApiResult> {
+    return this.request(
+      'POST',
+      `/api/incidents/${encodeURIComponent(incidentId)}/lines/${encodeURIComponent(lineId)}/remove`,
+      { reason },
+    );
+  }
   addNote(incidentId: string, text: string): Promise<ApiResult> {
     return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/notes`, { text });
   }

@@ -222,6 +222,15 @@ export function describeEvent(type: string, d: Json, nameOf: NameOf): { text: st
         agency: null,
       };
     }
+    case 'incident.lineSet': {
+      const a = ag('agency');
+      return {
+        text: `Line set: ${num(d, 'count') ?? '?'} × ${words('capability')}${a ? ` (${AGENCY_NAME[a]})` : ''} — ${words('reason')}`,
+        agency: null,
+      };
+    }
+    case 'incident.lineRemoved':
+      return { text: `Line removed: ${words('capability')} — ${words('reason')}`, agency: null };
     case 'operator.note':
       return { text: `Note: ${words('text')}`, agency: ag('actingAgency') };
     default:

@@ -4,7 +4,12 @@
  * and the high-risk missing-person type; straight-line journeys at 10 m/s), signed in as the
  * police dispatcher:
  * - the live timeline reads every page of GET /api/incidents/:id/log, not only the first, and
- *   then only what is new.
+ *   then only what is new;
+ * - the lead adds an attendance line (a boat for a missing person by a canal) and removes one,
+ *   each with a reason, and the recommendation then covers it;
+ * - on a fire-led incident police only supports, police's screen asks for no recommendation of
+ *   the whole incident (which would replace the one fire is about to accept) and shows its own
+ *   part, with no lines form.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { StraightLineJourneyTimes } from '../../server/core/incidents/journeys.ts';
 import type { RunningServer } from '../../server/shell/server.ts';
 import { openScreen, type Screen } from '../support/browser.ts';
+import { api, tokenFor } from '../support/server.ts';
 import { linesScenario } from '../support/lines-world.ts';
 
 let screen: Screen;
@@ -95,6 +101,98 @@ test('the timeline reads every page of the log (1200 notes: three pages), then o
   const after = logged();
   assert.is(after.length, shown.length + 1);
   assert.equal(await timelineSeqs(), after);
+  assert.equal(errors, []);
+});
+
+/** The resources the police screen's recommendation proposes. */
+function proposed(): Promise<string[]> {
+  return page
+    .locator('jcr-incident-panel [data-rec=shown] li[data-resource-id]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id') ?? ''));
+}
+
+test('the lead adds a boat line by the canal and removes the drone line; the recommendation follows', async () => {
+  const id = createIncident(51.77, -0.21, 'Towpath, Lea Navigation');
+  await open(id);
+  const panel = page.locator('jcr-incident-panel');
+  await panel.locator('[data-rec=shown] li[data-resource-id]').first().waitFor();
+  assert.equal((await proposed()).includes('BOAT1'), false);
+  assert.equal((await proposed()).includes('DRONE1'), true);
+  const detail = page.locator('jcr-incident-detail');
+  await detail.locator('summary').filter({ hasText: 'Attendance lines' }).click();
+  const add = detail.getByRole('form', { name: 'Add a line' });
+  await add.getByLabel('Capability').selectOption('boat');
+  await add.getByLabel('Count').fill('1');
+  await add.getByLabel('Reason for the line').fill('Last seen on the canal towpath');
+  await add.getByRole('button', { name: 'Add line' }).click();
+  await detail.locator('[data-lines-form] li[data-line=boat]').waitFor();
+  await panel.locator('[data-rec=shown] li[data-resource-id=BOAT1]').waitFor();
+  const remove = detail.getByRole('form', { name: 'Remove a line' });
+  await remove.locator('select[name=lineId]').selectOption('drone');
+  await remove.getByLabel('Reason for removing it').fill('Drone grounded: high wind');
+  await remove.getByRole('button', { name: 'Remove line' }).click();
+  await detail.locator('[data-lines-form] li[data-line=drone]').waitFor({ state: 'detached' });
+  await panel.locator('[data-rec=shown] li[data-resource-id=DRONE1]').waitFor({ state: 'detached' });
+  assert.equal((await proposed()).includes('BOAT1'), true);
+  await detail
+    .locator('[data-timeline] li[data-type="incident.lineRemoved"]')
+    .filter({ hasText: 'Line removed: drone — Drone grounded: high wind' })
+    .waitFor();
+  await detail
+    .locator('[data-timeline] li[data-type="incident.lineSet"]')
+    .filter({ hasText: 'Line set: 1 × boat — Last seen on the canal towpath' })
+    .waitFor();
+  assert.equal(
+    server.engine.room.incidents.require(id).lineChanges.map((c) => [c.capability, c.count, c.reason]),
+    [
+      ['boat', 1, 'Last seen on the canal towpath'],
+      ['drone', null, 'Drone grounded: high wind'],
+    ],
+  );
+  assert.equal(errors, []);
+});
+
+test("police opening a fire-led incident it supports asks no recommendation: fire's accept still holds", async () => {
+  const [ev] = server.engine.execute(
+    {
+      type: 'incident.create',
+      typeId: 'dwelling-fire',
+      lat: 51.765,
+      lon: -0.23,
+      address: 'Supported fire',
+      supportingAgencies: ['police'],
+      actingAgency: 'fire',
+    },
+    { origin: 'operator', actor: 'fire-dispatcher' },
+  );
+  const id = ev?.type === 'incident.created' ? ev.data.incidentId : '';
+  const fire = await tokenFor(server, 'fire-dispatcher');
+  const rec = await api(server, 'GET', `/api/incidents/${id}/recommendation`, { token: fire });
+  assert.is(rec.status, 200);
+  const seq = (rec.body as { recommendationSeq: number }).recommendationSeq;
+  await open(id);
+  const panel = page.locator('jcr-incident-panel');
+  await panel.locator('[data-rec=own-part]').filter({ hasText: 'Fire leads this incident' }).waitFor();
+  await page.locator('jcr-incident-detail [data-agency=police]').filter({ hasText: 'supporting' }).waitFor();
+  assert.is(await panel.getByRole('button', { name: /Mobilise recommended/ }).count(), 0);
+  assert.is(await page.locator('jcr-incident-detail [data-lines-form]').count(), 0);
+  // Police's own units only, should it send any.
+  await panel.getByRole('button', { name: 'Send own units…' }).click();
+  const offered = await panel
+    .locator('form[aria-label="Override recommendation"] input[name=resourceId]')
+    .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).sort());
+  assert.equal(offered, ['DOG1', 'DOG2', 'PC1', 'PS1', 'PS2']);
+  const recorded = server.engine.room.incidents
+    .timeline(id)
+    .filter((e) => e.type === 'incident.recommended')
+    .map((e) => e.actor);
+  assert.equal(recorded, ['fire-dispatcher']);
+  // Fire accepts the recommendation it was shown: still the latest.
+  const mob = await api(server, 'POST', `/api/incidents/${id}/mobilise`, {
+    token: fire,
+    body: { accept: true, recommendationSeq: seq },
+  });
+  assert.is(mob.status, 200, JSON.stringify(mob.body));
   assert.equal(errors, []);
 });
 

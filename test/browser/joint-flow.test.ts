@@ -141,6 +141,10 @@ test("both screens show one timeline, with the ambulance desk's METHANE and note
   await amb.locator(`jcr-incident-queue button[data-incident-id="${incidentId}"]`).click();
   const ambDetail = amb.locator('jcr-incident-detail');
   await ambDetail.locator('[data-timeline] li[data-type="incident.assistanceAccepted"]').waitFor();
+  // Police leads: the ambulance desk sees its own part, not a recommendation of the whole incident.
+  await amb.locator('jcr-incident-panel [data-rec=own-part]').filter({ hasText: 'Police leads' }).waitFor();
+  assert.is(await amb.getByRole('button', { name: /Mobilise recommended/ }).count(), 0);
+  await ambDetail.locator('[data-agency=ambulance] [data-lines]').filter({ hasText: '1 × paramedic' }).waitFor();
   // Any agency taking part records METHANE and notes: the ambulance desk on a police incident.
   await ambDetail.locator('summary').filter({ hasText: 'METHANE report' }).click();
   await ambDetail.getByLabel('H — Hazards').fill('knife seen');

@@ -25,11 +25,13 @@ import type { RequestAnswerDetail, RequestOpenDetail } from '../jcr-request-inbo
 import type {
   AttendanceBookDetail,
   IncidentCloseDetail,
+  LineRemoveDetail,
+  LineSetDetail,
   MethaneRecordDetail,
   NoteAddDetail,
   QuickerSwapDetail,
 } from '../jcr-incident-detail/jcr-incident-detail.ts';
-import { mayCreateIncident } from '../../state/permissions.ts';
+import { mayOnIncident } from '../../state/permissions.ts';
 import { keysHelp, legend, tabList, topBar, TABS, type Tab } from './layout.ts';
 import { ShortcutsController } from './shortcuts.ts';
 import '../jcr-map/jcr-map.ts';
@@ -97,10 +99,21 @@ export class JcrApp extends LitElement {
       this.lastIncidentId = id;
       if (id) {
         this.tab = 'incidents';
-        // Only a role that may mobilise asks: a recommendation is recorded in the log as shown.
-        if (mayCreateIncident(this.ctx.user?.role)) void fetchRecommendation(this.ctx, id, this.incidentOut);
+        this.recommend(id);
       }
     }
+  }
+
+  /**
+   * Ask for the recommendation of the whole incident, only as its lead agency or the duty officer:
+   * it is recorded in the log as shown and becomes the one an accept refers to, so an agency only
+   * supporting or asked would otherwise replace the lead's under its feet (and be offered to
+   * mobilise, and ask others for, lines that are not its to fill).
+   */
+  private recommend(incidentId: string): void {
+    const inc = this.ctx.store.incidents.get(incidentId);
+    if (inc && mayOnIncident(this.ctx.user?.role, inc, 'update'))
+      void fetchRecommendation(this.ctx, incidentId, this.incidentOut);
   }
 
   private sidePanel() {
@@ -130,6 +143,14 @@ export class JcrApp extends LitElement {
         void this.detail.methane(e.detail.incidentId, e.detail.methane)}
       @jcr-note-add=${(e: CustomEvent<NoteAddDetail>) => void this.detail.note(e.detail.incidentId, e.detail.text)}
       @jcr-quicker-swap=${(e: CustomEvent<QuickerSwapDetail>) => void this.detail.swap(e.detail.incidentId, e.detail.flag)}
+      @jcr-line-set=${(e: CustomEvent<LineSetDetail>) =>
+        void this.detail
+          .setLine(e.detail.incidentId, e.detail.change)
+          .then((ok) => ok && this.recommend(e.detail.incidentId))}
+      @jcr-line-remove=${(e: CustomEvent<LineRemoveDetail>) =>
+        void this.detail
+          .removeLine(e.detail.incidentId, e.detail.lineId, e.detail.reason)
+          .then((ok) => ok && this.recommend(e.detail.incidentId))}
     >
       ${tabList(this.tab, (t) => (this.tab = t), this.shortcuts.onTabKey, this.tabs, { requests: this.inbox.items.length })}
       <section id="panel-incidents" role="tabpanel" aria-labelledby="tab-incidents" ?hidden=${this.tab !== 'incidents'}>
@@ -139,6 +160,7 @@ export class JcrApp extends LitElement {
           .ctx=${c}
           .detail=${this.detail.detail}
           .timeline=${this.detail.timeline}
+          .lines=${this.detail.lines}
           .busy=${this.detail.busy}
           .message=${this.detail.message}
           .error=${this.detail.error}

@@ -3,14 +3,15 @@
  * the lead and the agencies taking part, each agency's lines and units with their mobilised,
  * arrived and left times and the buttons to book arrival and leaving or stand a unit down; the
  * joint requests and their answers; the "quicker resource available" flag with a one-step swap;
- * the METHANE report; a note; the live audit timeline; and the close (lead agency or duty
- * officer). Every control is shown only to a role that may use it (client/state/permissions.ts);
+ * the METHANE report; a note; the live audit timeline; the attendance lines, which the lead
+ * agency and the duty officer may add to or remove from with a reason; and the close (lead agency
+ * or duty officer). Every control is shown only to a role that may use it (client/state/permissions.ts);
  * the server still decides and its refusals are shown with their codes.
  *
- * Properties: `ctx`, `detail`, `timeline`, `busy`, `message`, `error` (the controller's state,
- * client/controllers/incident-detail-controller.ts).
+ * Properties: `ctx`, `detail`, `lines`, `timeline`, `busy`, `message`, `error` (the controller's
+ * state, client/controllers/incident-detail-controller.ts).
  * Events (bubbling, composed): `jcr-attendance-book`, `jcr-incident-close`, `jcr-methane-record`,
- * `jcr-note-add`, `jcr-quicker-swap`.
+ * `jcr-note-add`, `jcr-quicker-swap`, `jcr-line-set`, `jcr-line-remove`.
  */
 import { LitElement, html, nothing } from 'lit';
 import type { AppContext } from '../../context.ts';
@@ -19,7 +20,9 @@ import type { IncidentDetail, Methane, QuickerFlag, TimelineEntry } from '../../
 import { closeBlockers, mayOnIncident } from '../../state/permissions.ts';
 import type { AttendanceLine } from '../../state/types.ts';
 import { StoreController } from '../../controllers/store-controller.ts';
+import type { IncidentLine, LineChange } from '../../state/lines.ts';
 import { closeForm, methaneForm, noteForm, readMethane } from './forms.ts';
+import { linesForm, readLineChange } from './lines-form.ts';
 import { agenciesSection, quickerSection, requestsSection, timelineSection } from './sections.ts';
 import { incidentDetailStyles } from './styles.ts';
 
@@ -40,6 +43,15 @@ export interface MethaneRecordDetail {
 export interface NoteAddDetail {
   incidentId: string;
   text: string;
+}
+export interface LineSetDetail {
+  incidentId: string;
+  change: LineChange;
+}
+export interface LineRemoveDetail {
+  incidentId: string;
+  lineId: string;
+  reason: string;
 }
 export interface QuickerSwapDetail {
   incidentId: string;
@@ -68,6 +80,7 @@ export class JcrIncidentDetail extends LitElement {
     ctx: { attribute: false },
     detail: { attribute: false },
     timeline: { attribute: false },
+    lines: { attribute: false },
     busy: { type: Boolean },
     message: { type: String },
     error: { type: String },
@@ -75,6 +88,8 @@ export class JcrIncidentDetail extends LitElement {
   ctx!: AppContext;
   detail: IncidentDetail | null = null;
   timeline: TimelineEntry[] = [];
+  /** The incident's lines as the server counts them; null until read. */
+  lines: IncidentLine[] | null = null;
   busy = false;
   message = '';
   error = '';
@@ -106,6 +121,35 @@ export class JcrIncidentDetail extends LitElement {
     form.reset();
   }
 
+  private onLineSet(e: Event, incidentId: string): void {
+    e.preventDefault();
+    const change = readLineChange(new FormData(e.target as HTMLFormElement));
+    if (typeof change === 'string') {
+      this.message = change;
+      return;
+    }
+    this.emit<LineSetDetail>('jcr-line-set', { incidentId, change });
+  }
+
+  private onLineRemove(e: Event, incidentId: string): void {
+    e.preventDefault();
+    const fd = new FormData(e.target as HTMLFormElement);
+    const lineId = String(fd.get('lineId') ?? '');
+    const reason = String(fd.get('reason') ?? '').trim();
+    if (!lineId || !reason) {
+      this.message = 'Choose a line and give a reason to remove it.';
+      return;
+    }
+    this.emit<LineRemoveDetail>('jcr-line-remove', { incidentId, lineId, reason });
+  }
+
+  /** Every capability some resource offers, for the "add a line" form. */
+  private capabilities(): string[] {
+    const all = new Set<string>();
+    for (const r of this.ctx.store.resources.values()) for (const c of r.capabilities) all.add(c);
+    return [...all].sort();
+  }
+
   private onClose(e: Event, incidentId: string): void {
     e.preventDefault();
     const fd = new FormData(e.target as HTMLFormElement);
@@ -134,7 +178,7 @@ export class JcrIncidentDetail extends LitElement {
       role,
       busy: this.busy,
       resource: (rid: string) => s.resources.get(rid),
-      lines: currentLines(type?.attendance ?? [], d.lineChanges),
+      lines: this.lines ?? currentLines(type?.attendance ?? [], d.lineChanges),
       book: (resourceId: string, booking: Booking) =>
         this.emit<AttendanceBookDetail>('jcr-attendance-book', { incidentId: id, resourceId, booking }),
       swap: (flag: QuickerFlag) => this.emit<QuickerSwapDetail>('jcr-quicker-swap', { incidentId: id, flag }),
@@ -146,6 +190,17 @@ export class JcrIncidentDetail extends LitElement {
         ${agenciesSection(d, deps)} ${requestsSection(d, name)} ${open ? quickerSection(d, deps) : nothing}
         ${open && mayOnIncident(role, inc, 'methane') ? methaneForm(d.methane, this.busy, (e) => this.onMethane(e, id)) : nothing}
         ${open && mayOnIncident(role, inc, 'note') ? noteForm(this.busy, (e) => this.onNote(e, id)) : nothing}
+        ${
+          open && this.lines && mayOnIncident(role, inc, 'update')
+            ? linesForm(
+                this.lines,
+                this.capabilities(),
+                this.busy,
+                (e) => this.onLineSet(e, id),
+                (e) => this.onLineRemove(e, id),
+              )
+            : nothing
+        }
         ${timelineSection(this.timeline)}
         ${
           open && mayOnIncident(role, inc, 'close')

@@ -16,8 +16,8 @@ export interface SectionDeps {
   role: string | undefined;
   busy: boolean;
   resource(id: string): ClientResource | undefined;
-  /** The type's lines with the dispatchers' changes applied. */
-  lines: AttendanceLine[];
+  /** The incident's lines (with what is outstanding when the server counted it). */
+  lines: ReadonlyArray<AttendanceLine & { outstanding?: number }>;
   book(resourceId: string, booking: Booking): void;
   swap(flag: QuickerFlag): void;
 }
@@ -69,7 +69,7 @@ export function agenciesSection(d: IncidentDetail, deps: SectionDeps) {
       const units = inc.attendances.filter((x) => x.agency === a);
       return html`<section class="agency" data-agency=${a} aria-label=${`${agencyLabel(a)} at this incident`}>
         <h4>${agencyLabel(a)} <small>(${relationWords(d, a)})</small></h4>
-        ${lines.length ? html`<p>Lines: ${lines.map((l) => `${l.count} × ${l.capability}`).join(', ')}</p>` : nothing}
+        ${lines.length ? html`<p data-lines>Lines: ${lines.map((l) => `${l.count} × ${l.capability}${l.outstanding ? ` (${l.outstanding} outstanding)` : ''}`).join(', ')}</p>` : nothing}
         ${
           units.length
             ? html`<table>

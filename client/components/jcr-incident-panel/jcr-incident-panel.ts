@@ -3,7 +3,10 @@
  * coordinates); for the selected incident, the recommendation with ETAs as bars against the
  * response standard and its cover impact; mobilise the recommendation, or override it with a
  * reason. The create form and the mobilise controls are shown only to a role that acts for an
- * agency (not the wall account, client/state/permissions.ts).
+ * agency (not the wall account, client/state/permissions.ts). The recommendation is the lead
+ * agency's and the duty officer's: an agency that only supports the incident or was asked on it
+ * sees its own part instead (its lines and units are in <jcr-incident-detail>, its request in the
+ * inbox) and may override with its own units only.
  *
  * Events (bubbling, composed):
  *  - `jcr-incident-create` detail {typeId, lat, lon, address}
@@ -16,7 +19,7 @@ import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration, formatShare } from '../../format.ts';
 import { STATUS_LABEL } from '../../map/symbols.ts';
 import type { ClientResource, Incident, Recommendation } from '../../state/types.ts';
-import { mayCreateIncident } from '../../state/permissions.ts';
+import { mayCreateIncident, mayOnIncident, maySetStatus, takingPart } from '../../state/permissions.ts';
 import { barSvg, symbolSvg } from '../symbol-svg.ts';
 import { incidentPanelStyles } from './styles.ts';
 
@@ -267,8 +270,30 @@ export class JcrIncidentPanel extends LitElement {
     </section>`;
   }
 
+  /** An agency that takes part but does not lead: its own part, no recommendation of the whole. */
+  private renderOwnPart(inc: Incident) {
+    const role = this.ctx.user?.role;
+    const own = takingPart(inc).find((a) => maySetStatus(role, a));
+    const asked = own !== undefined && inc.requestedAgencies.includes(own);
+    return html`<section aria-label="Your agency's part" data-rec="own-part">
+        <p>
+          ${inc.leadAgency ? agencyLabel(inc.leadAgency) : 'Another agency'} leads this incident and mobilises from its
+          recommendation. ${own ? html`${agencyLabel(own)} takes part: its lines and units are below.` : nothing}
+          ${asked ? html`Answer the request to ${agencyLabel(own)} in the Requests tab (R).` : nothing}
+        </p>
+      </section>
+      <button
+        type="button"
+        aria-expanded=${this.overriding ? 'true' : 'false'}
+        @click=${() => (this.overriding = !this.overriding)}
+      >
+        Send own units…
+      </button>`;
+  }
+
   private renderOverride(inc: Incident) {
     const s = this.ctx.store;
+    const role = this.ctx.user?.role;
     const rec = s.recommendations.get(inc.id);
     const timed = rec && rec.candidates.length > 0;
     const rows = timed
@@ -279,7 +304,10 @@ export class JcrIncidentPanel extends LitElement {
         }))
       : [...s.resources.values()]
           .filter(
-            (r) => r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING',
+            (r) =>
+              (r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING') &&
+              // Only what this role may mobilise (its own agency's; the duty officer, any).
+              maySetStatus(role, r.agency),
           )
           .sort((a, b) => distM(a.lat, a.lon, inc.lat, inc.lon) - distM(b.lat, b.lon, inc.lat, inc.lon))
           .slice(0, 20)
@@ -326,7 +354,11 @@ export class JcrIncidentPanel extends LitElement {
               }
               ${
                 mayCreateIncident(this.ctx.user?.role)
-                  ? html`${this.renderRecommendation(inc, s.recommendations.get(inc.id))}
+                  ? html`${
+                      mayOnIncident(this.ctx.user?.role, inc, 'update')
+                        ? this.renderRecommendation(inc, s.recommendations.get(inc.id))
+                        : this.renderOwnPart(inc)
+                    }
                     ${this.overriding ? this.renderOverride(inc) : nothing}`
                   : nothing
               }
