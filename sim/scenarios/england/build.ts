@@ -66,8 +66,8 @@ const DEFAULT_MARGIN_M = 5_000;
 /** Population of the town the synthetic network builds at a station, or a site, with no town given nearby. */
 const STATION_TOWN_POP = 6_000;
 const SITE_TOWN_POP = 2_000;
-/** A station or site within this of a given town is served by that town's streets. */
-const TOWN_REACH_M = 1_500;
+/** A station or site this near a town's centre is served by its streets (a 6,000 town reaches about 700 m). */
+const TOWN_REACH_M = 500;
 /** Uniform demand: at most about this many points, at least this far apart, this near a fire station. */
 const UNIFORM_POINTS = 400;
 const UNIFORM_MIN_SPACING_M = 1_000;
@@ -269,10 +269,17 @@ export function buildServiceScenario(input: BuildInput): BuildOutput {
         });
     for (const s of [...police, ...ambulance])
       if (needTown(s)) towns.push({ name: s.name, lat: s.lat, lon: s.lon, population: SITE_TOWN_POP });
-    const net = syntheticNetwork(towns, `${slug(svc.name)}-synthetic-network`);
+    let net = syntheticNetwork(towns, `${slug(svc.name)}-synthetic-network`);
     graph = buildGraph(net.raw);
-    const off = [...fire, ...police, ...ambulance].filter((s) => !onRoad(graph, s));
-    if (off.length > 0) throw new Error(`synthetic network misses ${list(off.map((s) => s.name))}`);
+    // A station beside a small given town may still lie beyond the allowance: give it a town too.
+    for (let round = 0; ; round++) {
+      const off = [...fire, ...police, ...ambulance].filter((s) => !onRoad(graph, s));
+      if (off.length === 0) break;
+      if (round === 2) throw new Error(`synthetic network misses ${list(off.map((s) => s.name))}`);
+      for (const s of off) towns.push({ name: s.name, lat: s.lat, lon: s.lon, population: SITE_TOWN_POP });
+      net = syntheticNetwork(towns, `${slug(svc.name)}-synthetic-network`);
+      graph = buildGraph(net.raw);
+    }
     networkText = net.geojson;
     network = {
       file: NETWORK_FILE,
