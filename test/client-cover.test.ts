@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseCover, parseCoverFigure, parseCoverMoves, parseStandbyMove } from '../client/state/parse.ts';
+import { parseCover, parseCoverFigure, parseCoverMoves, parseStandbyMove } from '../client/state/parse-cover.ts';
 import { mayMoveCover } from '../client/state/permissions.ts';
 import {
   groupGaps,

@@ -16,7 +16,7 @@ import {
   type StandbyCancel,
   type StandbyOrder,
 } from '../state/commands.ts';
-import { parseCoverMoves } from '../state/parse.ts';
+import { parseCoverMoves } from '../state/parse-cover.ts';
 import type { CoverMoveSuggestion } from '../state/types.ts';
 
 export class CoverPanelController implements ReactiveController {

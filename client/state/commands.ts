@@ -7,7 +7,8 @@
  * renders.
  */
 import type { Api, ApiResult } from './api.ts';
-import { parseIncident, parseRecommendation, parseResource, parseResources, parseStandbyMove } from './parse.ts';
+import { parseIncident, parseRecommendation, parseResource, parseResources } from './parse.ts';
+import { parseStandbyMove } from './parse-cover.ts';
 import type { ClientStore } from './store.ts';
 import type { StatusName } from './types.ts';
 

@@ -19,7 +19,8 @@ import { CopPicture, type CopResourceState, type OtherChanges } from '../cop/cop
 import { decodeServerFrame, encodeClientFrame } from '../cop/codec.ts';
 import type { CopClientMsg, CopCoverSummaryMsg, CopFilter, CopIncidentMsg } from '../../proto/wire.ts';
 import type { Api } from './api.ts';
-import { parseCover, parseIncidents, parseScenario } from './parse.ts';
+import { parseIncidents, parseScenario } from './parse.ts';
+import { parseCover } from './parse-cover.ts';
 import type { Feed } from './rest-feed.ts';
 import type { TimerHandle, Timers } from '../../proto/timer.ts';
 import type { ClientStore } from './store.ts';

@@ -9,7 +9,8 @@
  * the screen resumes after a dropped connection.
  */
 import type { Api, ApiResult } from './api.ts';
-import { parseCover, parseFeatures, parseIncidents, parseResources, parseScenario } from './parse.ts';
+import { parseFeatures, parseIncidents, parseResources, parseScenario } from './parse.ts';
+import { parseCover } from './parse-cover.ts';
 import type { TimerHandle, Timers } from '../../proto/timer.ts';
 import type { ClientStore } from './store.ts';
 
