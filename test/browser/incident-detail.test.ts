@@ -28,7 +28,7 @@ let errors: string[];
 const POLICE = { origin: 'operator', actor: 'police-dispatcher' } as const;
 
 test.before(async () => {
-  const journeys = new StraightLineJourneyTimes({ fire: 10, police: 10, ambulance: 10, drone: 10 }, ['drone']);
+  const journeys = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
   screen = await openScreen(
     { scenario: linesScenario(), roads: { mobilisation: { journeys, cover: null } } },
     'police-dispatcher',
