@@ -23,7 +23,13 @@ import { loadRoadTable } from '../server/shell/network/road-table.ts';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
 import { startServer } from '../server/shell/server.ts';
 import { buildServiceScenario } from '../sim/scenarios/england/build.ts';
-import { matchService, readStationRows, stationName } from '../sim/scenarios/england/services.ts';
+import {
+  matchService,
+  readStationRows,
+  serviceList,
+  serviceStations,
+  stationName,
+} from '../sim/scenarios/england/services.ts';
 import { api, tokenFor } from './support/server.ts';
 
 interface Run {
@@ -134,6 +140,30 @@ test('station names are read out of the list’s many styles', () => {
       'Bedford',
     ],
   );
+});
+
+test('every service reads: 1,372 stations with names and unique codes, two source errors left out', () => {
+  const rows = readStationRows();
+  const services = serviceList(rows).map((x) => serviceStations(rows, x.name));
+  assert.is(services.length, 44);
+  assert.is(
+    services.reduce((a, x) => a + x.stations.length, 0),
+    1372,
+  );
+  assert.equal(
+    services.flatMap((x) => x.leftOut.map((l) => `${x.name}: ${l.name}: ${l.reason}`)),
+    [
+      'Cornwall: Fowey: published position 170 km from the rest of the service (a source error)',
+      'Hertfordshire: Wheathampstead: published position 304 km from the rest of the service (a source error)',
+    ],
+  );
+  for (const x of services) {
+    assert.is(new Set(x.stations.map((st) => st.code)).size, x.stations.length, x.name);
+    for (const st of x.stations) {
+      assert.match(st.code, /^[A-Z0-9]{3,4}$/, `${x.name}: ${st.name}`);
+      assert.not.match(st.name, /fire st|^\s|\s$/i, `${x.name}: ${st.name}`);
+    }
+  }
 });
 
 test('Bedfordshire, synthetic, with police and ambulance sites: loads and answers recommendations', async () => {
