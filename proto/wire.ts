@@ -162,6 +162,70 @@ export interface CopCoverSummaryMsg {
   standbyMoves: number;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Performance against standards (issue 17 item 2): GET /api/performance answers a
+// PerformanceReport as JSON; the COP carries the same object (snapshot field `performance`, and a
+// `performance` change whenever an arrival, a new incident or the passing of a target time
+// changes a figure). docs/performance.md defines every figure.
+
+/** The periods figures are given over: since local midnight, the last 24 hours, the current shift. */
+export const PERFORMANCE_WINDOWS = ['today', 'last24h', 'shift'] as const;
+export type PerformanceWindowId = (typeof PERFORMANCE_WINDOWS)[number];
+
+export interface PerformanceWindowMsg {
+  /** today | last24h | shift */
+  id: string;
+  /** "Today", "Last 24 hours", or the shift's name. */
+  label: string;
+  /** Incidents whose call time is in [fromMs, toMs] are counted (toMs = the report's time). */
+  fromMs: number;
+  toMs: number;
+}
+
+/** One standard target over one window. */
+export interface PerformanceFigureMsg {
+  standardId: string;
+  standardName: string;
+  agency: string;
+  /** The capability whose arrivals count (e.g. pump). */
+  capability: string;
+  /** 1 = first unit to arrive, 2 = second, ... */
+  nth: number;
+  withinS: number;
+  /** The share the standard asks for, 0..1. */
+  targetShare: number;
+  /** today | last24h | shift */
+  window: string;
+  /** Incidents counted: the nth unit arrived, or the target time passed without it. */
+  counted: number;
+  /** Of those, the nth unit arrived within withinS of the call. */
+  within: number;
+  /** Of those, the nth unit has not arrived (yet) and the target time has passed: not within. */
+  overdue: number;
+  /** Not counted yet: the nth unit has not arrived and the target time has not passed. */
+  pending: number;
+  /** within / counted; null when nothing is counted. */
+  share: number | null;
+  /** Nearest-rank median and 90th percentile of the response time, seconds from call to the nth
+   * arrival; an overdue incident ranks above every arrival, and a percentile that falls on one is null. */
+  medianS: number | null;
+  p90S: number | null;
+  /** share < targetShare: the target is being missed. */
+  belowTarget: boolean;
+}
+
+export interface PerformanceReport {
+  /** The time the figures are for (epoch ms). */
+  computedAtMs: number;
+  /** The event log's seq the figures reflect. */
+  eventSeq: number;
+  /** The scenario's IANA time zone ("today" and shifts are local wall time there). */
+  timezone: string;
+  windows: PerformanceWindowMsg[];
+  /** Per standard, per target (nth), per window, in scenario order. */
+  figures: PerformanceFigureMsg[];
+}
+
 export interface CopSnapshotMsg {
   seq: number;
   epoch: string;
@@ -172,6 +236,8 @@ export interface CopSnapshotMsg {
   resources: CopResourceMsg[];
   incidents: CopIncidentMsg[];
   cover: CopCoverSummaryMsg | null;
+  /** Performance against standards (absent from servers before issue 17). */
+  performance: PerformanceReport | null;
 }
 
 export interface CopStatusChangeMsg {
@@ -200,6 +266,8 @@ export interface CopChangeMsg {
   status?: CopStatusChangeMsg | null;
   incident?: CopIncidentChangeMsg | null;
   cover?: CopCoverChangeMsg | null;
+  /** New performance figures (the whole report: it is small and room-wide). */
+  performance?: PerformanceReport | null;
 }
 
 export interface CopPositionsMsg {

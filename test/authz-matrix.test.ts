@@ -78,6 +78,7 @@ const ROWS: Row[] = [
   },
   { method: 'GET', doc: '/api/places', path: () => '/api/places?q=Hatfield', expect: view() },
   { method: 'GET', doc: '/api/cover', path: () => '/api/cover', expect: view() },
+  { method: 'GET', doc: '/api/performance', path: () => '/api/performance', expect: view() },
   { method: 'GET', doc: '/api/cover/moves', path: () => '/api/cover/moves', expect: view() },
   { method: 'GET', doc: '/api/incidents', path: () => '/api/incidents', expect: view() },
   {

@@ -9,7 +9,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import protobuf from 'protobufjs';
 import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
-import type { CopClientMsg, CopCoverSummaryMsg, CopIncidentMsg, CopResourceMsg, CopServerMsg } from '../proto/wire.ts';
+import type {
+  CopClientMsg,
+  CopCoverSummaryMsg,
+  CopIncidentMsg,
+  CopResourceMsg,
+  CopDeltaMsg,
+  CopServerMsg,
+  PerformanceFigureMsg,
+  PerformanceReport,
+} from '../proto/wire.ts';
 import { CopClientMessageType, CopServerMessageType, decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
 
 /** Plain data with enums as numbers and unset oneof members absent, as the browser codec decodes. */
@@ -122,6 +131,35 @@ const COVER: CopCoverSummaryMsg = {
   ],
 };
 
+const FIGURE: PerformanceFigureMsg = {
+  standardId: 'fire-appliances',
+  standardName: 'First appliance 10 min ✚',
+  agency: 'fire',
+  capability: 'pump',
+  nth: 2,
+  withinS: 780,
+  targetShare: 0.9,
+  window: 'today',
+  counted: 4294967295,
+  within: 3,
+  overdue: 1,
+  pending: 2,
+  share: 0.75,
+  medianS: 412.5,
+  p90S: 0,
+  belowTarget: true,
+};
+const PERF: PerformanceReport = {
+  computedAtMs: 1767258000100.5,
+  eventSeq: 4294967295,
+  timezone: 'Europe/London',
+  windows: [
+    { id: 'today', label: 'Today', fromMs: 1767225600000, toMs: 1767258000100.5 },
+    { id: 'shift', label: '', fromMs: 0, toMs: 0 },
+  ],
+  figures: [FIGURE, { ...FIGURE, window: 'shift', counted: 0, share: 0, belowTarget: false }],
+};
+
 const SNAPSHOT: CopServerMsg = {
   snapshot: {
     seq: 41,
@@ -133,6 +171,7 @@ const SNAPSHOT: CopServerMsg = {
     resources: [R1, R2],
     incidents: [I7, I8],
     cover: COVER,
+    performance: PERF,
   },
 };
 const SNAPSHOT_BARE: CopServerMsg = {
@@ -146,6 +185,7 @@ const SNAPSHOT_BARE: CopServerMsg = {
     resources: [],
     incidents: [],
     cover: null,
+    performance: null,
   },
 };
 const DELTA: CopServerMsg = {
@@ -160,6 +200,8 @@ const DELTA: CopServerMsg = {
       { incident: { incident: I8, eventSeq: 0, atMs: 0, removed: true } },
       { cover: { summary: COVER } },
       { cover: { summary: { computedAtMs: 0, eventSeq: 0, figures: [], gapCells: 0, standbyMoves: 0 } } },
+      { performance: PERF },
+      { performance: { computedAtMs: 0, eventSeq: 0, timezone: '', windows: [], figures: [] } },
     ],
     positions: {
       ref: [3, 4294967295],
@@ -199,6 +241,24 @@ test('the browser codec decodes every field to what the reflection codec decodes
     for (const k of ['snapshot', 'delta']) if (!(k in ref)) ref[k] = null;
     assert.equal(mine, ref);
   }
+});
+
+test('performance figures: an unset share, median or 90th percentile decodes as null, a zero as 0', () => {
+  const none = { ...FIGURE, share: null, medianS: null, p90S: null };
+  const zero = { ...FIGURE, share: 0, medianS: 0, p90S: 0 };
+  const msg: CopServerMsg = {
+    delta: { ...(DELTA_EMPTY.delta as CopDeltaMsg), changes: [{ performance: { ...PERF, figures: [none, zero] } }] },
+  };
+  const bytes = encodeServer(msg);
+  const got = decodeServerFrame(bytes).delta?.changes[0]?.performance?.figures;
+  assert.equal(got, [none, zero]);
+  // The reflection codec agrees: unset (no field on the wire) and zero (present) stay apart.
+  const ref = plain(CopServerMessageType, CopServerMessageType.decode(bytes)) as {
+    delta: { changes: Array<{ performance: { figures: Array<Record<string, unknown>> } }> };
+  };
+  const [a, b] = ref.delta.changes[0]!.performance.figures;
+  assert.equal([a?.['share'], a?.['medianS'], a?.['p90S']], [undefined, undefined, undefined]);
+  assert.equal([b?.['share'], b?.['medianS'], b?.['p90S']], [0, 0, 0]);
 });
 
 test('unpacked repeated scalars and unknown fields/change kinds are read as proto3 says', () => {

@@ -111,6 +111,7 @@ const SNAP: CopServerMsg = {
     resources: [res(1, 'HAT1', 'fire', 1), res(2, 'PC1', 'police', 2)],
     incidents: [],
     cover: null,
+    performance: null,
   },
 };
 const delta = (seq: number, extra: Partial<Extract<CopServerMsg, { delta: unknown }>['delta']> = {}): CopServerMsg => ({

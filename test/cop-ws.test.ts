@@ -211,7 +211,7 @@ test('a reconnecting screen resumes from its last seq and ends equal to one that
   await server.close();
 });
 
-/** A delta's incident changes as `id:status:attendances@eventSeq` (or `id:removed`), status changes as `ref:status`. */
+/** A delta's incident changes as `id:status:attendances@eventSeq` (or `id:removed`), status changes as `ref:status`, then cover and performance. */
 function changeList(m: CopServerMsgIn): string[] {
   return (m.delta?.changes ?? []).map((c) =>
     c.incident
@@ -220,7 +220,9 @@ function changeList(m: CopServerMsgIn): string[] {
         ? `${c.status.ref}:${c.status.status}`
         : c.cover
           ? 'cover'
-          : '?',
+          : c.performance
+            ? 'performance'
+            : '?',
   );
 }
 
@@ -246,7 +248,8 @@ test('an incident created, mobilised and closed over REST reaches screens as ord
       { typeId: 'dwelling-fire', lat: 51.7636, lon: -0.2232, address: 'Hatfield' },
       201,
     ),
-    [['INC-1:received:@1'], []],
+    // A new measured incident is pending in the performance figures: every screen gets the report.
+    [['INC-1:received:@1', 'performance'], ['performance']],
   );
   assert.equal(wall.picture.incidents.get('INC-1')?.typeName, 'Dwelling fire');
   // accept: a recommendation is recorded first (no incident change: CopIncident does not carry it), then the decision and two status changes.
@@ -255,12 +258,13 @@ test('an incident created, mobilised and closed over REST reaches screens as ord
     ['1:3', '2:3'],
   ]);
   assert.equal(await step('POST', '/api/incidents/INC-1/arrived', { resourceId: 'HAT1' }, 200), [
-    ['1:4', 'INC-1:in-attendance:HAT1+HAT2@6'],
-    ['1:4'],
+    ['1:4', 'INC-1:in-attendance:HAT1+HAT2@6', 'performance'],
+    ['1:4', 'performance'],
   ]);
   assert.equal(await step('POST', '/api/incidents/INC-1/close', { reason: 'out' }, 200), [
-    ['1:5', '2:5', 'INC-1:closed:HAT1+HAT2@9'],
-    ['1:5', '2:5'],
+    // Closed before HAT2's target time: no longer pending for the second appliance.
+    ['1:5', '2:5', 'INC-1:closed:HAT1+HAT2@9', 'performance'],
+    ['1:5', '2:5', 'performance'],
   ]);
   assert.equal(
     [wall.picture.incidents.size, desk.picture.incidents.size, wall.picture.seq, desk.picture.seq],

@@ -12,6 +12,7 @@ import type {
 import { bareIncident } from '../../proto/wire.ts';
 import type { CopServerMsgIn } from './cop-client-core.ts';
 import { decodeCover, decodeIncident, decodeResource } from './decode-records.ts';
+import { decodePerformance } from './decode-performance.ts';
 import { expect, fields, I32, I64, LEN, readRepeated, Reader, sub, VARINT } from './wire-format.ts';
 
 /**
@@ -68,6 +69,7 @@ function decodeSnapshot(r: Reader, end: number): CopSnapshotMsg {
     resources: [],
     incidents: [],
     cover: null,
+    performance: null,
   };
   fields(r, end, (f, w) => {
     switch (f) {
@@ -106,6 +108,10 @@ function decodeSnapshot(r: Reader, end: number): CopSnapshotMsg {
       case 9:
         expect(w, LEN, 'cover');
         m.cover = decodeCover(r, sub(r));
+        return true;
+      case 10:
+        expect(w, LEN, 'performance');
+        m.performance = decodePerformance(r, sub(r));
         return true;
       default:
         return false;
@@ -193,18 +199,28 @@ function decodeChange(r: Reader, end: number): CopChangeMsg {
         m.status = decodeStatusChange(r, sub(r));
         delete m.incident;
         delete m.cover;
+        delete m.performance;
         return true;
       case 2:
         expect(w, LEN, 'change.incident');
         m.incident = decodeIncidentChange(r, sub(r));
         delete m.status;
         delete m.cover;
+        delete m.performance;
         return true;
       case 3:
         expect(w, LEN, 'change.cover');
         m.cover = decodeCoverChange(r, sub(r));
         delete m.status;
         delete m.incident;
+        delete m.performance;
+        return true;
+      case 4:
+        expect(w, LEN, 'change.performance');
+        m.performance = decodePerformance(r, sub(r));
+        delete m.status;
+        delete m.incident;
+        delete m.cover;
         return true;
       default:
         return false; // a change kind this client does not know: skipped

@@ -30,6 +30,7 @@ import {
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { loadScenarioNetwork, loadScenarioPlaces } from './network/scenario-network.ts';
+import { PerformanceService } from './performance.ts';
 import { startReactor } from './reactor.ts';
 import { registerMetrics } from './room-metrics.ts';
 import { Store } from './store/store.ts';
@@ -54,6 +55,8 @@ export interface ServerOptions {
   avl?: AvlOptions;
   cop?: CopOptions;
   web?: WebOptions;
+  /** Performance against standards: how often time alone is checked for new figures (ms). */
+  performance?: { refreshMs?: number };
 }
 
 export interface RoadOptions {
@@ -129,6 +132,8 @@ export interface RunningServer {
   /** Live cover; undefined without a road network. */
   cover: CoverService | undefined;
   metrics: Metrics;
+  /** Performance against standards (GET /api/performance, the COP's performance record). */
+  performance: PerformanceService;
   close(): Promise<void>;
 }
 
@@ -170,7 +175,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Recommendations read each candidate's cover impact from the live cover picture's responder lists.
   const mobilisation = journeys && cover ? withLiveCover(journeys, cover) : journeys;
   const metrics = new Metrics();
+  const performance = new PerformanceService({ engine, clock, timers, refreshMs: opts.performance?.refreshMs });
   const app = createApp({
+    performance,
     store,
     metrics,
     cover,
@@ -206,7 +213,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     users,
     publicUrl: opts.web?.publicUrl,
     cover,
+    performance,
   });
+  // After the COP's listener: an arrival's own changes go out before the figures it moves.
+  performance.start((r) => cop.hub.onPerformance(r));
   registerMetrics(metrics, { avl, avlWs, cop, cover });
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
   http.headersTimeout = 10_000;
@@ -234,10 +244,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     cover,
     cop,
     metrics,
+    performance,
     async close() {
       if (closed) return;
       closed = true;
       stopWarming();
+      performance.close();
       await new Promise<void>((r) => {
         http.close(() => r());
         avlWs.close();

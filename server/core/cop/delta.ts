@@ -73,7 +73,7 @@ export function buildDelta(records: readonly TickRecord[], f: NormalFilter): Cop
     for (const rec of records) {
       for (const ch of rec.changes) {
         if (ch.kind !== 'status') {
-          // Incidents and cover do not depend on where resources are: every change in order.
+          // Incidents, cover and performance do not depend on where resources are: every change in order.
           const m = visibleChange(ch, f);
           if (m) delta.changes.push(m);
           continue;
@@ -103,7 +103,7 @@ export function buildDelta(records: readonly TickRecord[], f: NormalFilter): Cop
  * saw it before and no longer may, nothing if it never saw it; cover goes to everyone.
  */
 function visibleChange(ch: Exclude<DurableChange, { kind: 'status' }>, f: NormalFilter): CopChangeMsg | null {
-  if (ch.kind === 'cover') return ch.msg;
+  if (ch.kind === 'cover' || ch.kind === 'performance') return ch.msg;
   const sawBefore = ch.before.length > 0 && seesIncident(f, ch.before);
   const seesAfter = seesIncident(f, ch.after);
   if (seesAfter && (ch.open || sawBefore)) return ch.msg;

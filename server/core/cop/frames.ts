@@ -39,6 +39,7 @@ export type {
   CopSnapshotMsg,
   CopStatusChangeMsg,
   CopSubscribeMsg,
+  PerformanceReport,
 } from '../../../proto/wire.ts';
 /** The encoder the shell gives the hub: one CopServerMessage → its bytes. */
 export type CopEncode = (msg: CopServerMsg) => Uint8Array;

@@ -9,6 +9,7 @@ import {
   type CopEncode,
   type CopSnapshotMsg,
   type NormalFilter,
+  type PerformanceReport,
 } from './frames.ts';
 import { CopJournal } from './journal.ts';
 import { COP_LIMITS, type CopLimits } from './limits.ts';
@@ -47,6 +48,8 @@ export interface CopHubOptions {
   limits?: Partial<CopLimits>;
   /** The cover summary at start (null = none yet); later ones arrive through onCover(). */
   cover?: () => CopCoverSummaryMsg | null;
+  /** The performance figures at start (null = none); later ones arrive through onPerformance(). */
+  performance?: () => PerformanceReport | null;
   /** Told when the hub drops a client by itself (for logs and metrics). */
   onDrop?: (clientId: number, reason: DropReason) => void;
 }
@@ -65,6 +68,7 @@ export class CopHub {
     this.epoch = opts.epoch;
     this.limits = { ...COP_LIMITS, ...(opts.limits ?? {}) };
     this.journal = new CopJournal(opts.room, this.limits, opts.cover?.() ?? null);
+    this.journal.setPerformance(opts.performance?.() ?? null);
     this.sessions = new CopSessions({
       journal: this.journal,
       clock: opts.clock,
@@ -109,6 +113,11 @@ export class CopHub {
    */
   onCover(summary: CopCoverSummaryMsg): void {
     this.journal.onCover(summary);
+  }
+
+  /** New performance figures (docs/performance.md): every client gets them, whatever its filter. */
+  onPerformance(report: PerformanceReport): void {
+    this.journal.onPerformance(report);
   }
 
   /** Oldest seq the ring can still replay from (seq + 1 when it is empty). */

@@ -9,6 +9,7 @@ import {
   seesIncident,
   type CopChangeMsg,
   type CopCoverSummaryMsg,
+  type PerformanceReport,
   type CopIncidentChangeMsg,
   type CopIncidentMsg,
   type CopResourceMsg,
@@ -40,7 +41,8 @@ export type DurableChange =
       msg: CopChangeMsg;
       gone: CopChangeMsg;
     }
-  | { kind: 'cover'; msg: CopChangeMsg };
+  | { kind: 'cover'; msg: CopChangeMsg }
+  | { kind: 'performance'; msg: CopChangeMsg };
 
 /** One resource touched in a tick: where it was at the previous tick, where it is now. */
 export interface Touched {
@@ -84,6 +86,7 @@ export class CopJournal {
   private pending: DurableChange[] = [];
   private readonly typeNames = new Map<string, string>();
   private cover: CopCoverSummaryMsg | null;
+  private performance: PerformanceReport | null = null;
   private readonly ring: TickRecord[] = [];
   private ringBytes = 0;
 
@@ -202,6 +205,17 @@ export class CopJournal {
     this.pending.push({ kind: 'cover', msg: { cover: { summary } } });
   }
 
+  /** New performance figures: like cover, one small room-wide change every client gets. */
+  onPerformance(report: PerformanceReport): void {
+    this.performance = report;
+    this.pending.push({ kind: 'performance', msg: { performance: report } });
+  }
+
+  /** Set the figures a snapshot carries without a change (the first report at start). */
+  setPerformance(report: PerformanceReport | null): void {
+    this.performance = report;
+  }
+
   private touch(ref: number): void {
     if (this.dirtyFlag[ref] === 1) return;
     this.dirtyFlag[ref] = 1;
@@ -299,6 +313,7 @@ export class CopJournal {
       resources,
       incidents: this.incidents(f),
       cover: this.cover,
+      performance: this.performance,
     };
   }
 

@@ -93,6 +93,23 @@ export interface ResponseStandard {
   targets: StandardTarget[];
 }
 
+/**
+ * A shift of the control room: it starts every day at `start` (local wall time in the scenario's
+ * zone, "HH:MM") and runs until the next shift starts. Performance figures have a "current shift"
+ * window (server/core/performance/).
+ */
+export interface Shift {
+  id: string;
+  name: string;
+  start: string;
+}
+
+/** Without `shifts` in the scenario: a day shift from 07:00 and a night shift from 19:00. */
+export const DEFAULT_SHIFTS: readonly Shift[] = [
+  { id: 'day', name: 'Day shift', start: '07:00' },
+  { id: 'night', name: 'Night shift', start: '19:00' },
+];
+
 export interface SpeedProfile {
   /** 'road' follows the network; 'air' flies a straight line (drones). */
   mode: 'road' | 'air';
@@ -153,4 +170,6 @@ export interface Scenario {
    */
   demandFile?: string;
   rules: Rules;
+  /** The room's shifts (default DEFAULT_SHIFTS). */
+  shifts?: Shift[];
 }

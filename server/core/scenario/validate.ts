@@ -15,6 +15,7 @@ import { scenarioChecker, type ScenarioProblem } from './check.ts';
 import { checkIncidentTypes } from './incident-types.ts';
 import { checkBounds, checkDemandList, checkPlaces } from './places.ts';
 import { checkCrewing, checkResources, checkSpeedProfiles } from './resources.ts';
+import { checkShifts } from './shifts.ts';
 import { checkStandards } from './standards.ts';
 import type { Scenario } from './types.ts';
 
@@ -68,6 +69,8 @@ function collectProblems(raw: unknown): ScenarioProblem[] {
     c.bool(rules, 'coResponderRequiresCover', 'rules');
     c.num(rules, 'coResponderMarginS', 'rules', { optional: true, min: 0, max: 3600, what: 'seconds' });
   }
+
+  checkShifts(c, r);
 
   return problems;
 }

@@ -7,6 +7,7 @@ import { ERRORS, isJcrError, type ErrorCode } from '../../core/errors.ts';
 import { parseControl } from '../../core/cop/frames.ts';
 import { CopHub, type CopSocket, type PositionSource } from '../../core/cop/hub.ts';
 import type { CopLimits } from '../../core/cop/limits.ts';
+import type { PerformanceReport } from '../../../proto/wire.ts';
 import type { Users } from '../auth/users.ts';
 import { every, type Timers } from '../timers.ts';
 import type { Engine } from '../engine.ts';
@@ -36,6 +37,8 @@ export interface CopWsOptions {
   epoch?: string;
   /** Live cover: snapshots carry its latest summary and each recompute is a cover change. */
   cover?: CoverFeed | undefined;
+  /** Performance against standards: snapshots carry the figures at start (later ones: hub.onPerformance). */
+  performance?: { report(): PerformanceReport } | undefined;
 }
 
 export interface CopWsHandle {
@@ -66,6 +69,7 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
       const s = opts.cover?.latest();
       return s ? coverSummaryMsg(s) : null;
     },
+    performance: () => opts.performance?.report() ?? null,
   });
   const L = hub.limits;
   const positions: PositionSource = opts.positions ?? engine;

@@ -29,6 +29,8 @@ import type { Store } from '../store/store.ts';
 import type { Users } from '../auth/users.ts';
 import type { Clock } from '../../core/clock.ts';
 import { coverRoutes } from './cover.ts';
+import { performanceRoutes } from './performance.ts';
+import type { PerformanceService } from '../performance.ts';
 import { etaRoutes } from './eta.ts';
 import { placeRoutes } from './places.ts';
 import type { Gazetteer } from '../../core/places/gazetteer.ts';
@@ -60,6 +62,8 @@ export interface AppDeps {
   graph?: RoadGraph | undefined;
   /** Live cover (GET /api/cover, moves); needs a road network. */
   cover?: CoverService | undefined;
+  /** Performance against standards (GET /api/performance). */
+  performance?: PerformanceService | undefined;
   /** Journey times over the loaded road network (GET /api/eta). */
   planner?: JourneyPlanner | undefined;
   /** The gazetteer (GET /api/places), built at start from the scenario and the road names. */
@@ -118,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', attendanceRoutes(deps));
   app.use('/api', requestRoutes(deps));
   app.use('/api', coverRoutes(deps));
+  app.use('/api', performanceRoutes(deps));
   app.use('/api', etaRoutes(deps));
   app.use('/api', placeRoutes(deps));
   app.use(

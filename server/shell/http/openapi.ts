@@ -6,6 +6,7 @@
  */
 import { ERRORS } from '../../core/errors.ts';
 import { INCIDENT_STATUSES } from '../../core/incidents/types.ts';
+import { GLANCE_PATHS, GLANCE_SCHEMAS } from './openapi-glance.ts';
 import { INCIDENT_PATHS } from './openapi-incidents.ts';
 import {
   type Json,
@@ -95,6 +96,7 @@ export function openApiDocument(): Json {
         ),
       },
       ...INCIDENT_PATHS,
+      ...GLANCE_PATHS,
       '/api/cover': {
         get: op('Current cover per response standard (needs a road network).', {
           responses: { '200': json(any), ...errors(503) },
@@ -203,6 +205,7 @@ export function openApiDocument(): Json {
     },
     components: {
       schemas: {
+        ...GLANCE_SCHEMAS,
         Error: obj(
           {
             error: obj(

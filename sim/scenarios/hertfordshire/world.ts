@@ -117,5 +117,10 @@ export function buildScenario(fire: readonly FireStationSrc[], police: readonly 
     demand: [],
     demandFile: 'demand.json',
     rules: { coResponderRequiresCover: true, coResponderMarginS: CO_RESPONDER_MARGIN_S },
+    // The control room's two 12-hour shifts (performance figures have a "current shift" window).
+    shifts: [
+      { id: 'day', name: 'Day shift', start: '07:00' },
+      { id: 'night', name: 'Night shift', start: '19:00' },
+    ],
   };
 }
