@@ -6,6 +6,12 @@
 export const ORIGINS = ['avl', 'operator', 'sim', 'replay', 'system'] as const;
 export type Origin = (typeof ORIGINS)[number];
 
+/** Who issued a command and how it came in: the origin and actor its events will carry. */
+export interface CommandContext {
+  origin: Origin;
+  actor: string;
+}
+
 /** Common envelope. `seq` is assigned by the store: strictly increasing, never reused. */
 export interface EventEnvelope<T extends string, D> {
   seq: number;

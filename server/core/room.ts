@@ -1,6 +1,6 @@
 import { JcrError } from './errors.ts';
 import type { Clock } from './clock.ts';
-import type { JcrEvent, NewEvent, Origin } from './events.ts';
+import type { CommandContext, JcrEvent, NewEvent } from './events.ts';
 import { Fleet } from './fleet/fleet.ts';
 import { isResourceStatus, type ResourceStatus } from './fleet/status.ts';
 import type { Agency, Scenario } from './scenario/types.ts';
@@ -39,11 +39,6 @@ export type Command =
   | { type: 'operator.note'; text: string; incidentId?: string; actingAgency?: Agency }
   | IncidentCommand
   | CoverCommand;
-
-export interface CommandContext {
-  origin: Origin;
-  actor: string;
-}
 
 export interface RoomOptions {
   clock: Clock;

@@ -1,7 +1,7 @@
 import { batchRecord, type ChangeRecord } from '../core/changes.ts';
-import type { JcrEvent } from '../core/events.ts';
+import type { CommandContext, JcrEvent } from '../core/events.ts';
 import type { Trigger } from '../core/reactions/policy.ts';
-import { Room, type Command, type CommandContext, type RoomOptions } from '../core/room.ts';
+import { Room, type Command, type RoomOptions } from '../core/room.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Scenario } from '../core/scenario/types.ts';
 import type { Store } from './store/store.ts';

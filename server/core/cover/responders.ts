@@ -17,7 +17,7 @@
  * at demand point d (Infinity: none within the bound; NaN: the point does not snap to a road);
  * who[d * slots + j] indexes resourceIds (-1: none).
  */
-import type { SurfaceDef } from './model.ts';
+import type { SurfaceDef } from './surfaces.ts';
 
 export interface ResponderLists {
   surface: string;

@@ -6,8 +6,7 @@
  * Durable: commands go through Room.decide / Engine.execute like every other change.
  */
 import { JcrError } from '../errors.ts';
-import type { CommandContext } from '../room.ts';
-import type { NewEvent } from '../events.ts';
+import type { CommandContext, NewEvent } from '../events.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import { ResourceStatus } from '../fleet/status.ts';
 import type { Scenario } from '../scenario/types.ts';

@@ -5,10 +5,16 @@
  * search on that space has overwritten it.
  */
 import { haversineM } from '../geo.ts';
-import type { JourneyPlanner, SourceSpec } from './planner.ts';
 import type { SearchSpace } from './search.ts';
 import type { Snap } from './snap.ts';
-import { posOf, type Weights } from './weights.ts';
+import { posOf, type RoadMeasure, type Weights } from './weights.ts';
+
+/** A source of a multi-source search (JourneyPlanner.timesFromSources): where it is and its start. */
+export interface SourceSpec {
+  snap: Snap;
+  /** Seconds already spent before leaving (turnout). */
+  offsetS?: number;
+}
 
 function stale(): never {
   throw new Error(
@@ -19,7 +25,7 @@ function stale(): never {
 /** Times to one target; valid until the next search on the same space. */
 export class TargetField {
   constructor(
-    private readonly planner: JourneyPlanner,
+    private readonly planner: RoadMeasure,
     private readonly space: SearchSpace,
     private readonly stamp: number,
     readonly target: Snap,
@@ -56,7 +62,7 @@ export class TargetField {
  */
 export class LazyTargetField {
   constructor(
-    private readonly planner: JourneyPlanner,
+    private readonly planner: RoadMeasure,
     private readonly space: SearchSpace,
     private readonly stamp: number,
     readonly target: Snap,
@@ -128,7 +134,7 @@ export class RoadSourceField implements SourceField {
   private byGeom: Map<number, number[]> | null = null;
 
   constructor(
-    private readonly planner: JourneyPlanner,
+    private readonly planner: RoadMeasure,
     private readonly space: SearchSpace,
     private readonly stamp: number,
     private readonly sources: readonly SourceSpec[],
@@ -195,7 +201,7 @@ export class RoadSourceField implements SourceField {
 
 export class AirSourceField implements SourceField {
   constructor(
-    private readonly planner: JourneyPlanner,
+    private readonly planner: RoadMeasure,
     private readonly sources: readonly SourceSpec[],
     private readonly profile: string,
   ) {}

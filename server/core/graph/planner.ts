@@ -35,12 +35,19 @@
  */
 import { haversineM } from '../geo.ts';
 import type { RoadGraph } from './build.ts';
-import { AirSourceField, LazyTargetField, RoadSourceField, TargetField, type SourceField } from './fields.ts';
+import {
+  AirSourceField,
+  LazyTargetField,
+  RoadSourceField,
+  TargetField,
+  type SourceField,
+  type SourceSpec,
+} from './fields.ts';
 import { airRoute, roadRoute, type Route } from './route.ts';
 import { SearchSpace } from './search.ts';
 import { snapPoint, type Snap, type SnapOptions } from './snap.ts';
 import type { SpeedModel } from './speed.ts';
-import { posOf, roadWeights, type Weights } from './weights.ts';
+import { posOf, roadWeights, type RoadMeasure, type Weights } from './weights.ts';
 
 /** Speed over the off-road gap between a point and its road (yard, car park, field track). */
 export const OFF_ROAD_KMH = 15;
@@ -83,13 +90,7 @@ export interface CandidateEta {
   turnoutS: number;
 }
 
-export interface SourceSpec {
-  snap: Snap;
-  /** Seconds already spent before leaving (turnout). */
-  offsetS?: number;
-}
-
-export class JourneyPlanner {
+export class JourneyPlanner implements RoadMeasure {
   readonly graph: RoadGraph;
   readonly speed: SpeedModel;
   readonly maxSnapM: number;

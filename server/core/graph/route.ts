@@ -4,11 +4,10 @@
  * an air profile. JourneyPlanner.route and .eta answer with these.
  */
 import { haversineM } from '../geo.ts';
-import type { JourneyPlanner } from './planner.ts';
 import type { SearchSpace } from './search.ts';
 import type { Snap } from './snap.ts';
 import type { SpeedModel } from './speed.ts';
-import type { Weights } from './weights.ts';
+import type { RoadMeasure, Weights } from './weights.ts';
 
 export interface Route {
   profile: string;
@@ -23,7 +22,7 @@ export interface Route {
 
 /** Fastest road route between two snapped points over the space `sp`, or null if none within maxS. */
 export function roadRoute(
-  planner: JourneyPlanner,
+  planner: RoadMeasure,
   sp: SearchSpace,
   from: Snap,
   to: Snap,
@@ -82,7 +81,7 @@ export function roadRoute(
 
 /** The road metres and [lat, lon] points of a route that arrives as `arrive` says (the search in `sp` found it). */
 function drawRoute(
-  planner: JourneyPlanner,
+  planner: RoadMeasure,
   sp: SearchSpace,
   w: Weights,
   from: Snap,

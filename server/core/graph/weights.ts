@@ -93,3 +93,24 @@ export function posOf(s: Snap, w: Weights): number {
   const a = w.cum[s.slot]!;
   return roundTo(a + s.t * (w.cum[s.slot + 1]! - a), w.q);
 }
+
+/**
+ * What a search's answers (./fields.ts) and a route's geometry (./route.ts) read of the road
+ * network: the graph, the speeds, each profile's weights and where a snapped point lies along its
+ * road. JourneyPlanner (./planner.ts) is the one implementation; the type lives here, beside the
+ * positions it measures, so the planner's parts need not import the planner that builds them.
+ */
+export interface RoadMeasure {
+  readonly graph: RoadGraph;
+  readonly speed: SpeedModel;
+  /** Seconds of a road profile (roadWeights), computed once. */
+  weights(profile: string): Weights;
+  /** Seconds across the off-road gap between the snapped point and its road. */
+  offRoadS(snap: Snap): number;
+  /** Seconds from the start of the snap's geometry to the snapped point, and the geometry's whole seconds. */
+  position(s: Snap, w: Weights): { pos: number; total: number };
+  /** Metres from the start of the snap's geometry to the snapped point. */
+  positionM(s: Snap): number;
+  /** Driving seconds between two points on the same geometry without leaving it (Infinity if not possible). */
+  sameGeometry(from: Snap, to: Snap, w: Weights): number;
+}

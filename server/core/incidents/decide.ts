@@ -15,18 +15,12 @@ import { checkChoice, mobilised, sameResources, type Envelope, type Shown } from
 import { decideLine } from './decide-lines.ts';
 import { asksOthers, decideAnswer, decideJointAccept } from './requests.ts';
 import { sentFor } from './sent-for.ts';
-import { EMPTY_METHANE, mergeMethane, type Incident, type IncidentCommand } from './types.ts';
+import { EMPTY_METHANE, mergeMethane, type BookView, type Incident, type IncidentCommand } from './types.ts';
 
 /** Who issued a command and how it came in. */
 export interface Ctx {
   origin: Origin;
   actor: string;
-}
-
-/** What the rules read of the book. */
-export interface BookView {
-  require(id: string): Incident;
-  readonly size: number;
 }
 
 /**

@@ -20,9 +20,8 @@ import type { Fleet } from '../fleet/fleet.ts';
 import type { Agency, Scenario } from '../scenario/types.ts';
 import { mayTask } from './access.ts';
 import { checkChoice, mobilised, sameResources, type Envelope, type Shown } from './choice.ts';
-import type { BookView } from './decide.ts';
 import { sentFor } from './sent-for.ts';
-import type { Incident, IncidentCommand, RequestAnswerCommand, RequestedLine } from './types.ts';
+import type { BookView, Incident, IncidentCommand, RequestAnswerCommand, RequestedLine } from './types.ts';
 
 type MobiliseCommand = Extract<IncidentCommand, { type: 'incident.mobilise' }>;
 

@@ -162,6 +162,12 @@ export interface Incident {
   lineChanges: LineChange[];
 }
 
+/** What the incident rules (./decide.ts, ./requests.ts) read of the book. */
+export interface BookView {
+  require(id: string): Incident;
+  readonly size: number;
+}
+
 /** Fields an update may change. Location changes move the one shared location for every agency. */
 export interface IncidentPatch {
   typeId?: string;

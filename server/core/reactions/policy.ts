@@ -6,7 +6,8 @@
  * (server/shell/reactor.ts) runs them after each batch and executes what they return.
  */
 import type { ChangeRecord } from '../changes.ts';
-import type { Room, Command, CommandContext } from '../room.ts';
+import type { Room, Command } from '../room.ts';
+import type { CommandContext } from '../events.ts';
 
 /** What a policy reacts to: one applied batch of events, or one accepted AVL batch's moved resources. */
 export type Trigger =

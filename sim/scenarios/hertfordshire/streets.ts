@@ -26,19 +26,14 @@ import {
   type Tags,
   type Way,
 } from './net.ts';
-import { buildTown, connector, roundabout, type TownNet } from './towns.ts';
+import { buildTown, connector, roundabout, type Town, type TownNet } from './towns.ts';
 
 export type { Tags, Way } from './net.ts';
 
 export const NETWORK_NOTE =
   'synthetic streets on an approximate trunk skeleton; operational use imports a real OSM extract of the county';
 
-export interface Town {
-  name: string;
-  lat: number;
-  lon: number;
-  population: number;
-}
+export type { Town };
 
 export interface TrunkFeature {
   properties: { ref?: string; highway: string; oneway?: string };

@@ -6,7 +6,14 @@
 import type { Random } from '../../../server/core/clock.ts';
 import { frame, M_PER_DEG_LAT, nearestNode, pick, toLat, toLon, UnionFind, type Net, type Tags } from './net.ts';
 import { STREET_A, STREET_B } from './names.ts';
-import type { Town } from './streets.ts';
+
+/** A town of the scenario (towns.json): where it is and how many live there. */
+export interface Town {
+  name: string;
+  lat: number;
+  lon: number;
+  population: number;
+}
 
 export interface TownNet {
   town: Town;
