@@ -115,6 +115,35 @@ export interface CopIncidentMsg {
   majorIncident: boolean;
   /** Agencies with a pending assistance request (they see the incident to accept it). */
   requestedAgencies: string[];
+  /** Every joint request on the incident, in the order raised. */
+  requests: CopJointRequestMsg[];
+}
+
+/** A line of the recommendation asked of another agency, with the units it proposed (suggestions). */
+export interface CopRequestedLineMsg {
+  capability: string;
+  count: number;
+  suggested: string[];
+}
+
+/** A joint request on an incident (proto CopJointRequest); times are Unix epoch ms, 0 = not yet. */
+export interface CopJointRequestMsg {
+  requestId: string;
+  fromAgency: string;
+  toAgency: string;
+  /** pending | accepted | declined | advised (REQUEST_STATUSES). */
+  status: string;
+  lines: CopRequestedLineMsg[];
+  note: string;
+  requestedBy: string;
+  requestedAtMs: number;
+  /** '' = not answered yet. */
+  answeredBy: string;
+  /** 0 = not answered yet. */
+  answeredAtMs: number;
+  /** The addressee's words: why it declined or chose other units, or its advice ('' = none). */
+  answer: string;
+  mobilised: string[];
 }
 
 /**
@@ -139,6 +168,7 @@ export function bareIncident(id: string): CopIncidentMsg {
     closedAtMs: 0,
     majorIncident: false,
     requestedAgencies: [],
+    requests: [],
   };
 }
 

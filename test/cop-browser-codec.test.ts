@@ -81,6 +81,39 @@ const I7: CopIncidentMsg = {
   closedAtMs: 0,
   majorIncident: true,
   requestedAgencies: ['ambulance'],
+  requests: [
+    {
+      requestId: 'R-2',
+      fromAgency: 'fire',
+      toAgency: 'ambulance',
+      status: 'pending',
+      lines: [
+        { capability: 'dca', count: 2, suggested: ['AMB-ü', 'AMB-2'] },
+        { capability: 'hart', count: 4294967295, suggested: [] },
+      ],
+      note: 'two casualties trapped ✚',
+      requestedBy: 'fire.desk',
+      requestedAtMs: 1767258000500.5,
+      answeredBy: '',
+      answeredAtMs: 0,
+      answer: '',
+      mobilised: [],
+    },
+    {
+      requestId: 'R-1',
+      fromAgency: 'fire',
+      toAgency: 'police',
+      status: 'accepted',
+      lines: [],
+      note: '',
+      requestedBy: 'fire.desk',
+      requestedAtMs: 1767258000400,
+      answeredBy: 'police.desk',
+      answeredAtMs: 1767258000900.25,
+      answer: 'PC1 is closer than the suggested unit',
+      mobilised: ['PC1'],
+    },
+  ],
 };
 const I8: CopIncidentMsg = {
   id: 'I-8',
@@ -99,6 +132,7 @@ const I8: CopIncidentMsg = {
   closedAtMs: 1,
   majorIncident: false,
   requestedAgencies: [],
+  requests: [],
 };
 const COVER: CopCoverSummaryMsg = {
   computedAtMs: 1767258000000.25,

@@ -215,6 +215,7 @@ test('incident and cover changes update the queue and the cover figures; a close
     closedAtMs: status === 'closed' ? 1100 : 0,
     majorIncident: false,
     requestedAgencies: [],
+    requests: [],
   });
   const figure = (covered: number) => ({
     surface: 'fire:pump',

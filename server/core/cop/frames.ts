@@ -1,6 +1,6 @@
 import { JcrError } from '../errors.ts';
 import type { LiveResource } from '../fleet/fleet.ts';
-import type { Incident } from '../incidents/types.ts';
+import type { AssistanceRequest, Incident } from '../incidents/types.ts';
 import { takingPart } from '../auth/incident-access.ts';
 import {
   AGENCIES,
@@ -9,6 +9,7 @@ import {
   type CopBounds,
   type CopFilter,
   type CopIncidentMsg,
+  type CopJointRequestMsg,
   type CopResourceMsg,
   type CopServerMsg,
 } from '../../../proto/wire.ts';
@@ -33,7 +34,9 @@ export type {
   CopFilter,
   CopIncidentChangeMsg,
   CopIncidentMsg,
+  CopJointRequestMsg,
   CopPositionsMsg,
+  CopRequestedLineMsg,
   CopResourceMsg,
   CopServerMsg,
   CopSnapshotMsg,
@@ -129,6 +132,25 @@ export function incidentMsg(inc: Incident, typeName: string): CopIncidentMsg {
     closedAtMs: inc.closedAt === null ? 0 : Math.round(inc.closedAt),
     majorIncident: inc.methane.majorIncident,
     requestedAgencies: requested,
+    requests: inc.requests.map(requestMsg),
+  };
+}
+
+/** The COP record of one joint request, as the incident record holds it (times rounded to the ms). */
+export function requestMsg(r: Readonly<AssistanceRequest>): CopJointRequestMsg {
+  return {
+    requestId: r.requestId,
+    fromAgency: r.fromAgency,
+    toAgency: r.toAgency,
+    status: r.status,
+    lines: r.lines.map((l) => ({ capability: l.capability, count: l.count, suggested: [...l.suggested] })),
+    note: r.note,
+    requestedBy: r.requestedBy,
+    requestedAtMs: Math.round(r.requestedAt),
+    answeredBy: r.answeredBy ?? '',
+    answeredAtMs: r.answeredAt === null ? 0 : Math.round(r.answeredAt),
+    answer: r.answer ?? '',
+    mobilised: [...r.mobilised],
   };
 }
 
