@@ -20,6 +20,11 @@ import { CopClientMessageType, CopServerMessageType, decodeClient, encodeServer 
  *   then the values are equal. Bytes are a plain Uint8Array, as a browser has them.
  * - browser → server, structured: any CopClientMessage the browser codec encodes decodes on the
  *   server to the message sent (proto3 defaults for what was left out).
+ * - browser → server, any bytes (mutated client frames, random): the server's decoder accepts iff
+ *   the bytes are a well-typed CopClientMessage (the same rule), and then reads what protobufjs
+ *   reads.
+ * The structured server frames reach every message of cop.proto, the incidents' joint requests
+ * (CopJointRequest, CopRequestedLine) included: the first test counts them.
  *
  * Values compare with Object.is (NaN equals NaN, -0 differs from 0). Seeds are fixed.
  */
@@ -173,6 +178,26 @@ function viaReference(bytes: Uint8Array): Outcome {
     ? { ok: true, value }
     : { ok: false };
 }
+const asPlain = (m: protobuf.Message) =>
+  CopClientMessageType.toObject(m, { enums: Number, longs: Number, defaults: true, arrays: true });
+function clientViaReference(bytes: Uint8Array): Outcome {
+  let value: unknown;
+  try {
+    value = asPlain(CopClientMessageType.decode(bytes));
+  } catch {
+    return { ok: false };
+  }
+  return wellTyped(CopClientMessageType, protobuf.Reader.create(bytes), undefined)
+    ? { ok: true, value }
+    : { ok: false };
+}
+function clientViaServer(bytes: Uint8Array): Outcome {
+  try {
+    return { ok: true, value: asPlain(decodeClient(bytes) as protobuf.Message) };
+  } catch {
+    return { ok: false };
+  }
+}
 function viaBrowser(bytes: Uint8Array): Outcome {
   try {
     return { ok: true, value: decodeServerFrame(bytes) };
@@ -182,12 +207,35 @@ function viaBrowser(bytes: Uint8Array): Outcome {
 }
 
 const tally = { accepted: 0, refused: 0 };
+/** Joint requests and their lines in the frames the browser accepted. */
+const reached = { requests: 0, lines: 0 };
+function countRequests(v: unknown): void {
+  if (Array.isArray(v)) for (const x of v) countRequests(x);
+  else if (typeof v === 'object' && v !== null)
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'requests' && Array.isArray(x)) reached.requests += x.length;
+      if (k === 'suggested' && Array.isArray(x)) reached.lines++;
+      countRequests(x);
+    }
+}
 function browserAgrees(generated: Uint8Array): boolean {
+  return agrees(generated, viaReference, viaBrowser, 'browser');
+}
+function serverAgrees(generated: Uint8Array): boolean {
+  return agrees(generated, clientViaReference, clientViaServer, 'server');
+}
+function agrees(
+  generated: Uint8Array,
+  reference: (b: Uint8Array) => Outcome,
+  decoder: (b: Uint8Array) => Outcome,
+  name: string,
+): boolean {
   const bytes = Uint8Array.from(generated); // a plain Uint8Array, as in a browser
-  const want = viaReference(bytes);
-  const got = viaBrowser(bytes);
+  const want = reference(bytes);
+  const got = decoder(bytes);
   const same = want.ok === got.ok && (!want.ok || (got.ok && deepSame(want.value, got.value)));
-  if (!same) throw new Error(`${hex(bytes)}: reference ${showValue(want)}, browser ${showValue(got)}`);
+  if (!same) throw new Error(`${hex(bytes)}: reference ${showValue(want)}, ${name} ${showValue(got)}`);
+  if (got.ok) countRequests(got.value);
   if (want.ok) tally.accepted++;
   else tally.refused++;
   return true;
@@ -224,15 +272,17 @@ const mutatedServerFrame = fc
   .tuple(serverFrame, fc.array(mutation, { minLength: 1, maxLength: 3 }))
   .map(([f, ms]) => Uint8Array.from(ms.reduce((b, m) => m(b), [...f])));
 
-function run(arb: fc.Arbitrary<Uint8Array>, numRuns: number, seed: number) {
+function run(arb: fc.Arbitrary<Uint8Array>, numRuns: number, seed: number, check = browserAgrees) {
   const before = { ...tally };
-  fc.assert(fc.property(arb, browserAgrees), { numRuns, seed, includeErrorInReport: true });
+  fc.assert(fc.property(arb, check), { numRuns, seed, includeErrorInReport: true });
   return { accepted: tally.accepted - before.accepted, refused: tally.refused - before.refused };
 }
 
 test('item 2, differential fuzzing: server-encoded COP frames decode in the browser codec as protobufjs decodes them, 15,000 messages', () => {
   const r = run(serverFrame, 15_000, 1511);
   assert.equal(r, { accepted: 15_000, refused: 0 });
+  // Incidents carry joint requests with their lines: the generator reaches them (seeded: exact).
+  assert.ok(reached.requests > 1_000 && reached.lines > 500, JSON.stringify(reached));
 });
 
 test('item 2, differential fuzzing: the browser codec accepts exactly the well-typed COP frames, 35,000 mutated and random', () => {
@@ -268,6 +318,19 @@ test('item 2, differential fuzzing: browser-encoded COP client frames decode on 
     { numRuns: 15_000, seed: 1514, includeErrorInReport: true },
   );
   assert.is(n, 15_000);
+});
+
+test('differential fuzzing: the server accepts exactly the well-typed COP client frames, 20,000 mutated and random', () => {
+  const clientFrame = messageArb(CopClientMessageType, true).map((m) =>
+    encodeClientFrame(m as unknown as CopClientMsg),
+  );
+  const mutatedClientFrame = fc
+    .tuple(clientFrame, fc.array(mutation, { minLength: 1, maxLength: 3 }))
+    .map(([f, ms]) => Uint8Array.from(ms.reduce((b, m) => m(b), [...f])));
+  const mutated = run(mutatedClientFrame, 15_000, 1515, serverAgrees);
+  const random = run(fc.uint8Array({ maxLength: 60 }), 5_000, 1516, serverAgrees);
+  assert.ok(mutated.accepted > 2_000 && mutated.refused > 2_000, JSON.stringify(mutated));
+  assert.ok(random.refused > 2_000, JSON.stringify(random));
 });
 
 test.run();
