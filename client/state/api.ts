@@ -4,7 +4,8 @@
  * such endpoint yet, e.g. incidents before issue 5) so the panels can say exactly what happened.
  * docs/screens.md § "Server contract" lists the endpoints and bodies.
  */
-export type ApiResult = { ok: true; body: unknown } | { ok: false; status: number; code: string; message: string };
+export type ApiResult =
+  { ok: true; body: unknown } | { ok: false; status: number; code: string; message: string; details?: unknown };
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -14,9 +15,22 @@ export class Api {
     private readonly base = '',
   ) {}
 
-  async request(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown, timeoutMs = 8000): Promise<ApiResult> {
+  /**
+   * One request. `signal` lets the caller cancel it (a stale typeahead search): the answer is then
+   * `{ ok: false, code: 'ABORTED' }`.
+   */
+  async request(
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body?: unknown,
+    timeoutMs = 8000,
+    signal?: AbortSignal,
+  ): Promise<ApiResult> {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), timeoutMs);
+    const cancel = () => ctl.abort();
+    signal?.addEventListener('abort', cancel);
+    if (signal?.aborted) ctl.abort();
     try {
       const init: RequestInit = { method, signal: ctl.signal, headers: { accept: 'application/json' } };
       if (body !== undefined) {
@@ -52,8 +66,10 @@ export class Api {
           message: `${method} ${path} is not provided by this server`,
         };
       }
-      return { ok: false, status: res.status, code, message };
+      const details = typeof err === 'object' && err !== null && 'details' in err ? err.details : undefined;
+      return { ok: false, status: res.status, code, message, ...(details !== undefined ? { details } : {}) };
     } catch (e) {
+      if (signal?.aborted) return { ok: false, status: 0, code: 'ABORTED', message: 'cancelled' };
       const aborted = e instanceof Error && e.name === 'AbortError';
       return {
         ok: false,
@@ -63,6 +79,7 @@ export class Api {
       };
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 
@@ -89,7 +106,13 @@ export class Api {
   incidents(): Promise<ApiResult> {
     return this.request('GET', '/api/incidents');
   }
-  createIncident(body: { typeId: string; lat: number; lon: number; address?: string }): Promise<ApiResult> {
+  createIncident(body: {
+    typeId: string;
+    lat: number;
+    lon: number;
+    address?: string;
+    confirmOffRoad?: boolean;
+  }): Promise<ApiResult> {
     return this.request('POST', '/api/incidents', body);
   }
   recommendation(incidentId: string): Promise<ApiResult> {
@@ -177,6 +200,12 @@ export class Api {
   }
   addNote(incidentId: string, text: string): Promise<ApiResult> {
     return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/notes`, { text });
+  }
+  // ---- issue 16: places ----
+  /** The gazetteer, best first: names, roads, postcodes, grid references and coordinates. */
+  places(q: string, limit: number, signal?: AbortSignal): Promise<ApiResult> {
+    const qs = `q=${encodeURIComponent(q)}&limit=${encodeURIComponent(String(limit))}`;
+    return this.request('GET', `/api/places?${qs}`, undefined, 8000, signal);
   }
   // ---- issue 6: cover ----
   cover(): Promise<ApiResult> {

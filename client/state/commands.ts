@@ -28,7 +28,18 @@ export interface NewIncident {
   lat: number;
   lon: number;
   address?: string;
+  /** The dispatcher confirmed a point with no drivable road within the allowance. */
+  confirmOffRoad?: boolean;
 }
+
+/**
+ * How a create ended: `off-road` is the server's JCR_OFF_ROAD (no drivable road within
+ * `maxSnapM`, null when it did not say), for the form to ask the dispatcher to confirm.
+ */
+export type CreateOutcome =
+  | { kind: 'created'; incidentId: string }
+  | { kind: 'off-road'; lat: number; lon: number; maxSnapM: number | null }
+  | { kind: 'failed' };
 
 export interface MobiliseOrder {
   incidentId: string;
@@ -93,7 +104,7 @@ export async function fetchRecommendation(d: CommandDeps, incidentId: string, ou
   } else out.message(`Recommendation: ${errText(r)}`);
 }
 
-export async function createIncident(d: CommandDeps, inc: NewIncident, out: CommandOutput): Promise<void> {
+export async function createIncident(d: CommandDeps, inc: NewIncident, out: CommandOutput): Promise<CreateOutcome> {
   const s = d.store;
   out.busy(true);
   out.message('Creating incident…');
@@ -102,21 +113,38 @@ export async function createIncident(d: CommandDeps, inc: NewIncident, out: Comm
     lat: inc.lat,
     lon: inc.lon,
     ...(inc.address ? { address: inc.address } : {}),
+    ...(inc.confirmOffRoad ? { confirmOffRoad: true } : {}),
   });
   out.busy(false);
   if (!r.ok) {
+    if (r.code === 'JCR_OFF_ROAD') {
+      const maxSnapM = offRoadAllowance(r);
+      out.message(
+        `Incident not created: no road within ${maxSnapM ?? 'the allowance'}${maxSnapM === null ? '' : ' m'} of this point.`,
+      );
+      return { kind: 'off-road', lat: inc.lat, lon: inc.lon, maxSnapM };
+    }
     out.message(`Incident not created: ${errText(r)}`);
-    return;
+    return { kind: 'failed' };
   }
   const body = isRecord(r.body) && isRecord(r.body['incident']) ? r.body['incident'] : r.body;
   const created = isRecord(body) ? parseIncident(body, typeNames(s)) : undefined;
   if (!created) {
     out.message('Incident created, but the answer could not be read.');
-    return;
+    return { kind: 'failed' };
   }
   s.upsertIncident(created);
   s.select({ incidentId: created.id, point: null });
-  out.message(`Incident ${created.id} created.`);
+  out.message(`Incident ${created.id} created${created.location ? ` at ${created.location.text}` : ''}.`);
+  return { kind: 'created', incidentId: created.id };
+}
+
+/** The snapping allowance a JCR_OFF_ROAD answer names (details.maxSnapM), else null. */
+function offRoadAllowance(r: ApiResult): number | null {
+  if (r.ok) return null;
+  const m = /within (\d+(?:\.\d+)?) m/.exec(r.message);
+  const n = r.details && isRecord(r.details) ? r.details['maxSnapM'] : m ? Number(m[1]) : undefined;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 export async function mobilise(d: CommandDeps, order: MobiliseOrder, out: CommandOutput): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { isObj } from '../../proto/checker.ts';
 import { arr, collect, num, str, type Obj } from './read.ts';
+import { parseLocation } from './places.ts';
 import {
   isAgency,
   type Agency,
@@ -171,6 +172,7 @@ export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = n
     if (isAgency(to) && !requestedAgencies.includes(to)) requestedAgencies.push(to);
   }
   const lead = o['leadAgency'];
+  const location = parseLocation(o['location']);
   return {
     id,
     typeId,
@@ -187,6 +189,7 @@ export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = n
     supportingAgencies: arr(o, 'supportingAgencies').filter(isAgency),
     requestedAgencies,
     attendances,
+    ...(location ? { location } : {}),
   };
 }
 
@@ -249,7 +252,8 @@ export function parseRecommendation(
   const resources = order.map((id) => byId.get(id)).filter((r): r is RecommendedResource => r !== undefined);
   const candidates = [...byId.values()].sort((a, b) => a.etaS - b.etaS);
   const seq = num(body, 'recommendationSeq');
-  return { incidentId, seq: seq ?? null, resources, candidates, unfilled, coverImpact: impacts };
+  const emptyReason = str(body, 'emptyReason')?.slice(0, 500) ?? null;
+  return { incidentId, seq: seq ?? null, resources, candidates, unfilled, coverImpact: impacts, emptyReason };
 }
 
 /** 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, 21st. */

@@ -183,13 +183,14 @@ export class ClientStore {
   }
 
   replaceIncidents(list: readonly Incident[]): void {
+    const old = new Map(this.incidents);
     this.incidents.clear();
-    for (const i of list) this.incidents.set(i.id, i);
+    for (const i of list) this.incidents.set(i.id, keepLocation(i, old.get(i.id)));
     this.touch('incidents', 'kpis');
   }
 
   upsertIncident(i: Incident): void {
-    this.incidents.set(i.id, i);
+    this.incidents.set(i.id, keepLocation(i, this.incidents.get(i.id)));
     this.touch('incidents', 'kpis');
   }
 
@@ -261,6 +262,16 @@ export class ClientStore {
       .filter((i) => i.state === 'OPEN')
       .sort((a, b) => a.priority - b.priority || a.callTimeMs - b.callTimeMs);
   }
+}
+
+/**
+ * An incident's location words come only with REST answers (the COP does not carry them): a
+ * record without them keeps the ones already known while the incident has not moved.
+ */
+function keepLocation(i: Incident, old: Incident | undefined): Incident {
+  // The COP sends degrees × 1e7: the same point may differ in the last bits.
+  if (i.location || !old?.location || Math.abs(old.lat - i.lat) > 1e-6 || Math.abs(old.lon - i.lon) > 1e-6) return i;
+  return { ...i, location: old.location };
 }
 
 function isFull(c: Partial<ClientResource>): c is ClientResource {

@@ -5,9 +5,17 @@
  * agree on (agencies, statuses, the COP messages) comes from the shared wire contract,
  * proto/wire.ts, re-exported here for the screens.
  */
-import { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type StatusName } from '../../proto/wire.ts';
+import {
+  AGENCIES,
+  isAgency,
+  isStatusName,
+  STATUSES,
+  type Agency,
+  type IncidentLocation,
+  type StatusName,
+} from '../../proto/wire.ts';
 
-export { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type StatusName };
+export { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type IncidentLocation, type StatusName };
 
 export interface ClientResource {
   id: string;
@@ -113,6 +121,11 @@ export interface Incident {
   requestedAgencies: Agency[];
   /** Every attendance, in mobilisation order. */
   attendances: IncidentAttendance[];
+  /**
+   * Road, town and grid reference, and where it meets the road network, when a REST answer gave
+   * it (the COP does not carry it; the store keeps it while the point stays put).
+   */
+  location?: IncidentLocation;
 }
 
 /** One resource's attendance at an incident: times are epoch ms, null = not yet. */
@@ -157,6 +170,8 @@ export interface Recommendation {
   /** Attendance lines that could not be filled. */
   unfilled: { capability: string; count: number }[];
   coverImpact: CoverImpact[];
+  /** Why nothing is proposed, in the server's words (null when something is). */
+  emptyReason: string | null;
 }
 
 /**

@@ -13,7 +13,14 @@ import { InboxController } from '../../controllers/inbox-controller.ts';
 import { IncidentDetailController } from '../../controllers/incident-detail-controller.ts';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
-import { createIncident, fetchRecommendation, mobilise, setStatus, type CommandOutput } from '../../state/commands.ts';
+import {
+  createIncident,
+  fetchRecommendation,
+  mobilise,
+  setStatus,
+  type CommandOutput,
+  type CreateOutcome,
+} from '../../state/commands.ts';
 import type {
   IncidentCreateDetail,
   MobiliseDetail,
@@ -51,12 +58,15 @@ export class JcrApp extends LitElement {
     incidentMessage: { state: true },
     busy: { state: true },
     help: { state: true },
+    offRoad: { state: true },
   };
   ctx!: AppContext;
   tab: Tab = 'incidents';
   incidentMessage = '';
   busy = false;
   help = false;
+  /** The last create refused for want of a road (JCR_OFF_ROAD), for the form to ask for confirmation. */
+  offRoad: Extract<CreateOutcome, { kind: 'off-road' }> | null = null;
   private lastIncidentId: string | null = null;
   private readonly cover = new CoverPanelController(
     this,
@@ -116,12 +126,18 @@ export class JcrApp extends LitElement {
       void fetchRecommendation(this.ctx, incidentId, this.incidentOut);
   }
 
+  private async create(d: IncidentCreateDetail): Promise<void> {
+    this.offRoad = null;
+    const r = await createIncident(this.ctx, d, this.incidentOut);
+    if (r.kind === 'off-road') this.offRoad = r;
+  }
+
   private sidePanel() {
     const c = this.ctx;
     const cover = this.cover;
     return html`<aside
       class="side"
-      @jcr-incident-create=${(e: CustomEvent<IncidentCreateDetail>) => void createIncident(c, e.detail, this.incidentOut)}
+      @jcr-incident-create=${(e: CustomEvent<IncidentCreateDetail>) => void this.create(e.detail)}
       @jcr-mobilise=${(e: CustomEvent<MobiliseDetail>) => void mobilise(c, e.detail, this.incidentOut)}
       @jcr-recommendation-refresh=${(e: CustomEvent<RecommendationRefreshDetail>) =>
         void fetchRecommendation(c, e.detail.incidentId, this.incidentOut)}
@@ -155,7 +171,12 @@ export class JcrApp extends LitElement {
       ${tabList(this.tab, (t) => (this.tab = t), this.shortcuts.onTabKey, this.tabs, { requests: this.inbox.items.length })}
       <section id="panel-incidents" role="tabpanel" aria-labelledby="tab-incidents" ?hidden=${this.tab !== 'incidents'}>
         <jcr-incident-queue .ctx=${c}></jcr-incident-queue>
-        <jcr-incident-panel .ctx=${c} .message=${this.incidentMessage} .busy=${this.busy}></jcr-incident-panel>
+        <jcr-incident-panel
+          .ctx=${c}
+          .message=${this.incidentMessage}
+          .busy=${this.busy}
+          .offRoad=${this.offRoad}
+        ></jcr-incident-panel>
         <jcr-incident-detail
           .ctx=${c}
           .detail=${this.detail.detail}

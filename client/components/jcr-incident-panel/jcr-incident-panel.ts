@@ -1,15 +1,17 @@
 /**
- * <jcr-incident-panel>: create an incident (from a map click, the map centre, or typed
- * coordinates); for the selected incident, the recommendation with ETAs as bars against the
- * response standard and its cover impact; mobilise the recommendation, or override it with a
- * reason. The create form and the mobilise controls are shown only to a role that acts for an
- * agency (not the wall account, client/state/permissions.ts). The recommendation is the lead
- * agency's and the duty officer's: an agency that only supports the incident or was asked on it
- * sees its own part instead (its lines and units are in <jcr-incident-detail>, its request in the
- * inbox) and may override with its own units only.
+ * <jcr-incident-panel>: create an incident (from a place searched by name, grid reference or
+ * coordinates, a map click, or the map centre; ./create-form.ts), showing where its point meets
+ * the road network and, beyond the allowance, asking before creating it off the network; for the
+ * selected incident, where it is (road, town, grid reference), the recommendation with ETAs as
+ * bars against the response standard and its cover impact, or why nothing is proposed; mobilise
+ * the recommendation, or override it with a reason. The create form and the mobilise controls are
+ * shown only to a role that acts for an agency (not the wall account, client/state/permissions.ts).
+ * The recommendation is the lead agency's and the duty officer's: an agency that only supports the
+ * incident or was asked on it sees its own part instead (its lines and units are in
+ * <jcr-incident-detail>, its request in the inbox) and may override with its own units only.
  *
  * Events (bubbling, composed):
- *  - `jcr-incident-create` detail {typeId, lat, lon, address}
+ *  - `jcr-incident-create` detail {typeId, lat, lon, address, confirmOffRoad?}
  *  - `jcr-mobilise` detail {incidentId, resourceIds (null = accept the recommendation), reason?}
  *  - `jcr-recommendation-refresh` detail {incidentId}
  */
@@ -17,10 +19,16 @@ import { LitElement, html, nothing } from 'lit';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration, formatShare } from '../../format.ts';
-import { STATUS_LABEL } from '../../map/symbols.ts';
-import type { ClientResource, Incident, Recommendation } from '../../state/types.ts';
+import type { Incident, Recommendation } from '../../state/types.ts';
 import { mayCreateIncident, mayOnIncident, maySetStatus, takingPart } from '../../state/permissions.ts';
+import { pointOfPlace, snapWords } from '../../state/places.ts';
+import type { CreateOutcome } from '../../state/commands.ts';
 import { barSvg, symbolSvg } from '../symbol-svg.ts';
+import { apiLookup, type JcrPlaceSearch, type PlaceChooseDetail } from '../jcr-place-search/jcr-place-search.ts';
+import { CreateController } from './create-controller.ts';
+import { createForm } from './create-form.ts';
+import { LocationController } from './location-controller.ts';
+import { overrideForm } from './override-form.ts';
 import { incidentPanelStyles } from './styles.ts';
 
 export interface IncidentCreateDetail {
@@ -28,6 +36,8 @@ export interface IncidentCreateDetail {
   lat: number;
   lon: number;
   address: string;
+  /** The dispatcher confirmed creating it with no drivable road within the allowance. */
+  confirmOffRoad?: boolean;
 }
 
 export interface MobiliseDetail {
@@ -48,25 +58,24 @@ export function etaBars(etas: readonly number[], standardS: number | null): { sc
   return { scaleS, fractions: etas.map((e) => Math.min(1, e / scaleS)) };
 }
 
-function distM(aLat: number, aLon: number, bLat: number, bLon: number): number {
-  const k = Math.PI / 180;
-  const x = (bLon - aLon) * k * Math.cos(((aLat + bLat) / 2) * k);
-  const y = (bLat - aLat) * k;
-  return Math.sqrt(x * x + y * y) * 6_371_000;
-}
-
 export class JcrIncidentPanel extends LitElement {
   static override properties = {
     ctx: { attribute: false },
     message: { type: String },
     busy: { type: Boolean },
+    offRoad: { attribute: false },
     overriding: { state: true },
   };
   ctx!: AppContext;
   /** Result of the last action, set by the app (announced politely). */
   message = '';
   busy = false;
+  /** The app's last create refused for want of a road (JCR_OFF_ROAD), else null. */
+  offRoad: Extract<CreateOutcome, { kind: 'off-road' }> | null = null;
   overriding = false;
+  private readonly create = new CreateController(this, () => this.ctx);
+  private lookup: ReturnType<typeof apiLookup> | null = null;
+  private hadPoint = false;
 
   constructor() {
     super();
@@ -78,6 +87,18 @@ export class JcrIncidentPanel extends LitElement {
       'capabilities',
       'statuses',
     ]);
+    new LocationController(this, () => this.ctx);
+  }
+
+  protected override willUpdate(): void {
+    // The point went (created, or Escape on the screen): the location field starts afresh.
+    const has = this.ctx.store.selection.point !== null;
+    if (this.hadPoint && !has) {
+      this.create.chosen = null;
+      const f = this.renderRoot.querySelector<JcrPlaceSearch>('jcr-place-search');
+      if (f) f.value = '';
+    }
+    this.hadPoint = has;
   }
 
   static override styles = incidentPanelStyles;
@@ -101,7 +122,7 @@ export class JcrIncidentPanel extends LitElement {
     );
   }
 
-  private onCreate(e: Event): void {
+  private onCreate(e: SubmitEvent): void {
     e.preventDefault();
     const fd = new FormData(e.target as HTMLFormElement);
     const typeId = String(fd.get('typeId') ?? '');
@@ -114,16 +135,62 @@ export class JcrIncidentPanel extends LitElement {
       String(fd.get('lat') ?? '') === '' ||
       String(fd.get('lon') ?? '') === ''
     ) {
-      this.message = 'Choose a type and give a location (click the map, or type latitude and longitude).';
+      this.message =
+        'Choose a type and give a location (search a place, click the map, or type latitude and longitude).';
       return;
     }
+    const confirmOffRoad = e.submitter?.getAttribute('name') === 'confirmOffRoad';
     this.dispatchEvent(
       new CustomEvent<IncidentCreateDetail>('jcr-incident-create', {
-        detail: { typeId, lat, lon, address: String(fd.get('address') ?? '').trim() },
+        detail: {
+          typeId,
+          lat,
+          lon,
+          address: String(fd.get('address') ?? '').trim(),
+          ...(confirmOffRoad ? { confirmOffRoad } : {}),
+        },
         bubbles: true,
         composed: true,
       }),
     );
+  }
+
+  /** A place taken in the location field: its point (on the road for a name) goes on the form and the map. */
+  private onChoose(e: CustomEvent<PlaceChooseDetail>): void {
+    const place = e.detail.place;
+    this.create.chosen = place;
+    this.ctx.store.select({ point: pointOfPlace(place) });
+  }
+
+  /** Escape in the location field: the point it put there goes too (a map click stays). */
+  private onClear(): void {
+    const chosen = this.create.chosen;
+    const p = this.ctx.store.selection.point;
+    this.create.chosen = null;
+    if (chosen && p) {
+      const q = pointOfPlace(chosen);
+      if (q.lat === p.lat && q.lon === p.lon) this.ctx.store.select({ point: null });
+    }
+  }
+
+  /** Coordinates typed by hand become the form's point, shown on the map and checked against the roads. */
+  private onPointTyped(e: Event): void {
+    const form = (e.target as HTMLInputElement).form;
+    if (!form) return;
+    const fd = new FormData(form);
+    const lat = Number(fd.get('lat'));
+    const lon = Number(fd.get('lon'));
+    if (String(fd.get('lat') ?? '') === '' || String(fd.get('lon') ?? '') === '') return;
+    if (Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180)
+      this.ctx.store.select({ point: { lat, lon } });
+  }
+
+  /** The refusal applies while the form still holds the refused point. */
+  private refusedHere(): { maxSnapM: number | null } | null {
+    const r = this.offRoad;
+    const p = this.ctx.store.selection.point;
+    if (!r || !p || Math.abs(r.lat - p.lat) > 1e-5 || Math.abs(r.lon - p.lon) > 1e-5) return null;
+    return { maxSnapM: r.maxSnapM };
   }
 
   private onOverride(e: Event, incidentId: string): void {
@@ -156,41 +223,18 @@ export class JcrIncidentPanel extends LitElement {
   }
 
   private renderCreate() {
-    const s = this.ctx.store;
-    const p = s.selection.point;
-    const types = s.scenario?.incidentTypes ?? [];
-    return html`<form @submit=${this.onCreate} aria-label="New incident">
-      <fieldset>
-        <legend>New incident (N)</legend>
-        ${s.capabilities.incidents ? nothing : html`<p class="note" data-pending="incidents">This server has no incident service yet: creating an incident will be refused.</p>`}
-        <label
-          >Type
-          <select name="typeId" required>
-            ${types.map((t) => html`<option value=${t.id}>P${t.priority} ${t.name} (${agencyLabel(t.leadAgency)})</option>`)}
-          </select>
-        </label>
-        <div class="row">
-          <label
-            >Latitude
-            <input name="lat" type="number" step="any" min="-90" max="90" required .value=${p ? p.lat.toFixed(5) : ''}
-          /></label>
-          <label
-            >Longitude
-            <input
-              name="lon"
-              type="number"
-              step="any"
-              min="-180"
-              max="180"
-              required
-              .value=${p ? p.lon.toFixed(5) : ''}
-          /></label>
-        </div>
-        <p class="note">Click the map, or focus the map and press Enter to use its centre.</p>
-        <label>Address or location <input name="address" type="text" maxlength="500" /></label>
-        <button class="primary" type="submit" ?disabled=${this.busy}>Create incident</button>
-      </fieldset>
-    </form>`;
+    this.lookup ??= apiLookup(this.ctx.api);
+    return createForm({
+      ctx: this.ctx,
+      busy: this.busy,
+      lookup: this.lookup,
+      preview: this.create.preview,
+      refusedOffRoad: this.refusedHere(),
+      onSubmit: (e) => this.onCreate(e),
+      onChoose: (e) => this.onChoose(e),
+      onClear: () => this.onClear(),
+      onPointTyped: (e) => this.onPointTyped(e),
+    });
   }
 
   private renderRecommendation(inc: Incident, rec: Recommendation | undefined) {
@@ -225,7 +269,13 @@ export class JcrIncidentPanel extends LitElement {
     );
     return html`<section aria-label="Recommendation" data-rec="shown">
       <h4>Recommended attendance${std ? html` <small>(standard: ${std.name})</small>` : nothing}</h4>
-      ${rec.resources.length === 0 ? html`<p>No resource can be recommended.</p>` : nothing}
+      ${
+        rec.resources.length === 0
+          ? html`<p data-rec="empty">
+              <strong>No resource proposed:</strong> ${rec.emptyReason ?? 'the server gave no reason.'}
+            </p>`
+          : nothing
+      }
       <ul class="bars">
         ${rec.resources.map((r, i) => {
           const late = stdS !== null && r.etaS > stdS;
@@ -292,43 +342,21 @@ export class JcrIncidentPanel extends LitElement {
   }
 
   private renderOverride(inc: Incident) {
-    const s = this.ctx.store;
-    const role = this.ctx.user?.role;
-    const rec = s.recommendations.get(inc.id);
-    const timed = rec && rec.candidates.length > 0;
-    const rows = timed
-      ? rec.candidates.map((c) => ({
-          id: c.resourceId,
-          agency: c.agency,
-          text: `${c.callSign} (${c.capability}) — ETA ${formatDuration(c.etaS)}${c.proposed ? ', recommended' : ''}${c.withheld ? `, withheld: ${c.withheld}` : ''}`,
-        }))
-      : [...s.resources.values()]
-          .filter(
-            (r) =>
-              (r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING') &&
-              // Only what this role may mobilise (its own agency's; the duty officer, any).
-              maySetStatus(role, r.agency),
-          )
-          .sort((a, b) => distM(a.lat, a.lon, inc.lat, inc.lon) - distM(b.lat, b.lon, inc.lat, inc.lon))
-          .slice(0, 20)
-          .map((r: ClientResource) => ({
-            id: r.id,
-            agency: r.agency,
-            text: `${r.callSign} ${r.type} — ${STATUS_LABEL[r.status]}, ${(distM(r.lat, r.lon, inc.lat, inc.lon) / 1000).toFixed(1)} km in a straight line`,
-          }));
-    return html`<form @submit=${(e: Event) => this.onOverride(e, inc.id)} aria-label="Override recommendation">
-      <fieldset>
-        <legend>
-          Override: choose resources
-          ${timed ? '(timed by the server)' : '(nearest in a straight line; no journey times)'}
-        </legend>
-        <div class="override-list">
-          ${rows.map((r) => html`<label><input type="checkbox" name="resourceId" value=${r.id} /> ${symbolSvg(r.agency, 'AVAILABLE_AT_STATION', false)} ${r.text}</label>`)}
-        </div>
-        <label>Reason (required) <textarea name="reason" required rows="2" maxlength="500"></textarea></label>
-        <button class="primary" type="submit" ?disabled=${this.busy}>Mobilise with override</button>
-      </fieldset>
-    </form>`;
+    return overrideForm(this.ctx.store, inc, this.busy, this.ctx.user?.role, (e) => this.onOverride(e, inc.id));
+  }
+
+  /** Where the incident is: "A602, near Stevenage · TL 2416 2434", and its place on the road network. */
+  private renderLocation(inc: Incident) {
+    const loc = inc.location;
+    if (!loc) return nothing;
+    const road = loc.snapped
+      ? snapWords(loc.snapped.distanceM)
+      : loc.offRoad
+        ? `off the road network: ${loc.offRoad}`
+        : '';
+    return html`<p class="where" data-location>
+      <strong>${loc.text}</strong>${road ? html` <span class="note" data-road>(${road})</span>` : nothing}
+    </p>`;
   }
 
   override render() {
@@ -341,6 +369,7 @@ export class JcrIncidentPanel extends LitElement {
         inc
           ? html`<section aria-label=${`Incident ${inc.id}`} data-incident-id=${inc.id}>
               <h3>P${inc.priority} ${inc.typeName} <small>${inc.id}</small></h3>
+              ${this.renderLocation(inc)}
               <p>
                 ${inc.lat.toFixed(5)}, ${inc.lon.toFixed(5)} · ${formatDuration((Date.now() - inc.callTimeMs) / 1000)}
                 since call${inc.description ? html` · ${inc.description}` : nothing}

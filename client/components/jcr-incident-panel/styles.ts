@@ -9,6 +9,11 @@ export const incidentPanelStyles = css`
     border: 2px solid var(--jcr-fg, #111);
     margin: 0 0 0.6em;
     padding: 0.4em 0.6em;
+    /* a fieldset is at least as wide as its widest content: let the notes wrap instead */
+    min-width: 0;
+  }
+  select {
+    max-width: 100%;
   }
   legend {
     font-weight: 700;
@@ -78,5 +83,20 @@ export const incidentPanelStyles = css`
   .override-list {
     max-height: 12em;
     overflow: auto;
+  }
+  .snap {
+    font-size: 0.85em;
+    margin: 0.2em 0;
+  }
+  .warn,
+  .offroad {
+    border-left: 4px solid #d55e00;
+    padding-left: 0.4em;
+  }
+  .offroad p {
+    margin: 0.2em 0;
+  }
+  .where {
+    margin: 0.2em 0;
   }
 `;

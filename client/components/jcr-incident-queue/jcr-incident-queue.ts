@@ -1,6 +1,7 @@
 /**
  * <jcr-incident-queue>: open incidents, most urgent first (priority, then longest waiting), with
- * the time since the call. Selecting one opens it in the incident panel and on the map.
+ * the time since the call and, when known, where ("A602, near Stevenage · TL 2416 2434"). Selecting
+ * one opens it in the incident panel and on the map.
  */
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
@@ -73,6 +74,10 @@ export class JcrIncidentQueue extends LitElement {
     .empty {
       font-style: italic;
     }
+    .where {
+      display: block;
+      font-size: 0.85em;
+    }
   `;
 
   override render() {
@@ -94,13 +99,15 @@ export class JcrIncidentQueue extends LitElement {
               ?disabled=${readOnly}
               data-incident-id=${i.id}
               aria-current=${i.id === s.selection.incidentId ? 'true' : 'false'}
-              aria-label=${`Priority ${i.priority} ${i.typeName}, ${i.id}, ${formatDuration((now - i.callTimeMs) / 1000)} since call, ${i.assigned.length} assigned`}
+              aria-label=${`Priority ${i.priority} ${i.typeName}, ${i.id}${i.location ? `, ${i.location.text}` : ''}, ${formatDuration((now - i.callTimeMs) / 1000)} since call, ${i.assigned.length} assigned`}
               @click=${() => s.select({ incidentId: i.id })}
             >
               <span class="p p${i.priority}"><span>${i.priority}</span></span>
               <span
                 >${i.typeName}
-                <small>${i.id}</small>${i.assigned.length ? html` · ${i.assigned.length} assigned` : ''}</span
+                <small>${i.id}</small>${i.assigned.length ? html` · ${i.assigned.length} assigned` : ''}${
+                  i.location ? html`<span class="where" data-location>${i.location.text}</span>` : ''
+                }</span
               >
               <span class="t">${formatDuration((now - i.callTimeMs) / 1000)}</span>
             </button>

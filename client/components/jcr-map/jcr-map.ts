@@ -183,6 +183,8 @@ export class JcrMap extends LitElement {
           interactive: false,
         }).addTo(map);
       } else this.pick.setLatLng([p.lat, p.lon]);
+      // A point found by the place search may be off screen: bring it into view.
+      if (!map.getBounds().contains([p.lat, p.lon])) map.panTo([p.lat, p.lon], { animate: false });
     } else if (this.pick) {
       this.pick.remove();
       this.pick = null;

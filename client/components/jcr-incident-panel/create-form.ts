@@ -1,0 +1,116 @@
+/**
+ * The template of <jcr-incident-panel>'s create form: type, the location field (a place search
+ * over the gazetteer), the point (latitude and longitude, filled by a place taken or a map click),
+ * where that point meets the road network, and, after a refusal for want of a road, the question
+ * whether to create it off the network all the same. The panel owns the state and the handlers.
+ */
+import { html, nothing } from 'lit';
+import type { AppContext } from '../../context.ts';
+import { agencyLabel } from '../../format.ts';
+import { snapWords } from '../../state/places.ts';
+import type { PlaceChooseDetail } from '../jcr-place-search/jcr-place-search.ts';
+import type { PlaceLookup } from '../jcr-place-search/place-search-controller.ts';
+import type { SnapPreview } from './create-controller.ts';
+import '../jcr-place-search/jcr-place-search.ts';
+
+export interface CreateFormView {
+  ctx: AppContext;
+  busy: boolean;
+  lookup: PlaceLookup;
+  preview: SnapPreview | null;
+  /** The server refused this very point for want of a road within `maxSnapM` (null: not said). */
+  refusedOffRoad: { maxSnapM: number | null } | null;
+  onSubmit(e: SubmitEvent): void;
+  onChoose(e: CustomEvent<PlaceChooseDetail>): void;
+  onClear(): void;
+  /** Latitude or longitude typed by hand. */
+  onPointTyped(e: Event): void;
+}
+
+function snapLine(p: SnapPreview | null) {
+  if (!p) return nothing;
+  switch (p.state) {
+    case 'loading':
+      return html`<p class="snap" data-snap="loading">Finding the nearest road…</p>`;
+    case 'on-road':
+      return html`<p class="snap" data-snap="on-road" data-snap-m=${String(p.road.distanceM)}>
+        Snaps to the road: ${snapWords(p.road.distanceM)}, at ${p.road.lat.toFixed(5)},
+        ${p.road.lon.toFixed(5)}${p.words ? html` · ${p.words}` : nothing}
+      </p>`;
+    case 'off-road':
+      return html`<p class="snap warn" data-snap="off-road">
+        No drivable road near this point${p.words ? html` (${p.words})` : nothing}: creating it will ask you to confirm,
+        and no resource can be proposed.
+      </p>`;
+    case 'unknown':
+      return html`<p class="snap" data-snap="unknown">Could not check the road network here: ${p.why}</p>`;
+  }
+}
+
+export function createForm(v: CreateFormView) {
+  const s = v.ctx.store;
+  const p = s.selection.point;
+  const types = s.scenario?.incidentTypes ?? [];
+  const refused = v.refusedOffRoad;
+  return html`<form @submit=${v.onSubmit} aria-label="New incident">
+    <fieldset>
+      <legend>New incident (N)</legend>
+      ${s.capabilities.incidents ? nothing : html`<p class="note" data-pending="incidents">This server has no incident service yet: creating an incident will be refused.</p>`}
+      <label
+        >Type
+        <select name="typeId" required>
+          ${types.map((t) => html`<option value=${t.id}>P${t.priority} ${t.name} (${agencyLabel(t.leadAgency)})</option>`)}
+        </select>
+      </label>
+      <jcr-place-search
+        name="address"
+        .lookup=${v.lookup}
+        @jcr-place-choose=${v.onChoose}
+        @jcr-place-clear=${v.onClear}
+      ></jcr-place-search>
+      <div class="row">
+        <label
+          >Latitude
+          <input
+            name="lat"
+            type="number"
+            step="any"
+            min="-90"
+            max="90"
+            required
+            .value=${p ? p.lat.toFixed(5) : ''}
+            @change=${v.onPointTyped}
+        /></label>
+        <label
+          >Longitude
+          <input
+            name="lon"
+            type="number"
+            step="any"
+            min="-180"
+            max="180"
+            required
+            .value=${p ? p.lon.toFixed(5) : ''}
+            @change=${v.onPointTyped}
+        /></label>
+      </div>
+      <p class="note">Search above, click the map, or focus the map and press Enter to use its centre.</p>
+      ${snapLine(v.preview)}
+      ${
+        refused
+          ? html`<div class="offroad" role="alert" data-offroad="refused">
+              <p>
+                <strong>No road within ${refused.maxSnapM === null ? 'reach' : `${refused.maxSnapM} m`}</strong> of this
+                point: nothing was created. Move the point onto a road, or create it off the road network: it will
+                record "no road within ${refused.maxSnapM ?? '…'} m" and no resource can be proposed.
+              </p>
+              <button type="submit" name="confirmOffRoad" value="1" ?disabled=${v.busy}>
+                Create off the road network
+              </button>
+            </div>`
+          : nothing
+      }
+      <button class="primary" type="submit" ?disabled=${v.busy}>Create incident</button>
+    </fieldset>
+  </form>`;
+}
