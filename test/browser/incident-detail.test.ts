@@ -9,11 +9,13 @@
  *   each with a reason, and the recommendation then covers it;
  * - on a fire-led incident police only supports, police's screen asks for no recommendation of
  *   the whole incident (which would replace the one fire is about to accept) and shows its own
- *   part, with no lines form.
+ *   part, with no lines form;
+ * - the detail books a unit's arrival and leaving, with the times in its row.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
+import { ResourceStatus } from '../../server/core/fleet/status.ts';
 import { StraightLineJourneyTimes } from '../../server/core/incidents/journeys.ts';
 import type { RunningServer } from '../../server/shell/server.ts';
 import { openScreen, type Screen } from '../support/browser.ts';
@@ -193,6 +195,31 @@ test("police opening a fire-led incident it supports asks no recommendation: fir
     body: { accept: true, recommendationSeq: seq },
   });
   assert.is(mob.status, 200, JSON.stringify(mob.body));
+  assert.equal(errors, []);
+});
+
+test("police books its search team's arrival and leaving from the detail", async () => {
+  const id = createIncident(51.76, -0.22, 'Booking test');
+  server.engine.execute(
+    { type: 'incident.mobilise', incidentId: id, resourceIds: ['PS1'], proposed: ['PS1'], actingAgency: 'police' },
+    POLICE,
+  );
+  await open(id);
+  const row = page.locator('jcr-incident-detail [data-agency=police] tr[data-resource-id=PS1]');
+  const cells = () => row.locator('td').evaluateAll((els) => els.slice(0, 5).map((e) => e.textContent?.trim()));
+  await row.filter({ hasText: 'Mobilised' }).waitFor();
+  assert.equal((await cells()).slice(3), ['—', '—']);
+  await row.getByRole('button', { name: 'Book PS1 arrived' }).click();
+  await row.filter({ hasText: 'At scene' }).waitFor();
+  assert.is(server.engine.room.fleet.require('PS1').status, ResourceStatus.AT_SCENE);
+  assert.match((await cells())[3] ?? '', /^\d\d:\d\d:\d\d$/);
+  await row.getByRole('button', { name: 'Book PS1 left' }).click();
+  await page.locator('jcr-incident-detail tr[data-resource-id=PS1][data-open=false]').waitFor();
+  assert.is(server.engine.room.fleet.require('PS1').status, ResourceStatus.RETURNING);
+  const [line, status, mobilised, arrived, left] = await cells();
+  assert.equal([line, status], ['search', 'Left']);
+  for (const t of [mobilised, arrived, left]) assert.match(t ?? '', /^\d\d:\d\d:\d\d$/);
+  assert.is(await row.getByRole('button').count(), 0);
   assert.equal(errors, []);
 });
 
