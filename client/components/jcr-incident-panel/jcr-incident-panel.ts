@@ -21,13 +21,14 @@ import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration, formatShare } from '../../format.ts';
 import type { Incident, Recommendation } from '../../state/types.ts';
 import { mayCreateIncident, mayOnIncident, maySetStatus, takingPart } from '../../state/permissions.ts';
-import { pointOfPlace, snapWords } from '../../state/places.ts';
+import { pointOfPlace } from '../../state/places.ts';
 import type { CreateOutcome } from '../../state/commands.ts';
 import { barSvg, symbolSvg } from '../symbol-svg.ts';
 import { apiLookup, type JcrPlaceSearch, type PlaceChooseDetail } from '../jcr-place-search/jcr-place-search.ts';
 import { CreateController } from './create-controller.ts';
 import { createForm } from './create-form.ts';
 import { LocationController } from './location-controller.ts';
+import { locationLine } from './location-line.ts';
 import { overrideForm } from './override-form.ts';
 import { incidentPanelStyles } from './styles.ts';
 
@@ -345,20 +346,6 @@ export class JcrIncidentPanel extends LitElement {
     return overrideForm(this.ctx.store, inc, this.busy, this.ctx.user?.role, (e) => this.onOverride(e, inc.id));
   }
 
-  /** Where the incident is: "A602, near Stevenage · TL 2416 2434", and its place on the road network. */
-  private renderLocation(inc: Incident) {
-    const loc = inc.location;
-    if (!loc) return nothing;
-    const road = loc.snapped
-      ? snapWords(loc.snapped.distanceM)
-      : loc.offRoad
-        ? `off the road network: ${loc.offRoad}`
-        : '';
-    return html`<p class="where" data-location>
-      <strong>${loc.text}</strong>${road ? html` <span class="note" data-road>(${road})</span>` : nothing}
-    </p>`;
-  }
-
   override render() {
     const s = this.ctx.store;
     const id = s.selection.incidentId;
@@ -369,7 +356,7 @@ export class JcrIncidentPanel extends LitElement {
         inc
           ? html`<section aria-label=${`Incident ${inc.id}`} data-incident-id=${inc.id}>
               <h3>P${inc.priority} ${inc.typeName} <small>${inc.id}</small></h3>
-              ${this.renderLocation(inc)}
+              ${locationLine(inc)}
               <p>
                 ${inc.lat.toFixed(5)}, ${inc.lon.toFixed(5)} · ${formatDuration((Date.now() - inc.callTimeMs) / 1000)}
                 since call${inc.description ? html` · ${inc.description}` : nothing}
