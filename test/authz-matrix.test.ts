@@ -70,6 +70,7 @@ const ROWS: Row[] = [
   { method: 'GET', doc: '/api/resources/{id}', path: () => '/api/resources/HAT1', expect: view() },
   { method: 'GET', doc: '/api/ui-config', path: () => '/api/ui-config', expect: view() },
   { method: 'GET', doc: '/api/basemap', path: () => '/api/basemap', expect: view() },
+  { method: 'GET', doc: '/api/map/labels', path: () => '/api/map/labels', expect: view() },
   {
     method: 'GET',
     doc: '/api/eta',

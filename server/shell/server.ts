@@ -12,7 +12,8 @@ import type { Clock } from '../core/clock.ts';
 import type { CopLimits } from '../core/cop/limits.ts';
 import type { RoadGraph } from '../core/graph/build.ts';
 import type { JourneyPlanner } from '../core/graph/planner.ts';
-import { Gazetteer, NO_SNAP, plannerSnap } from '../core/places/gazetteer.ts';
+import type { Gazetteer } from '../core/places/gazetteer.ts';
+import type { RoadTable } from '../core/places/roads.ts';
 import type { Scenario } from '../core/scenario/types.ts';
 import { Users } from './auth/users.ts';
 import { AvlService } from './avl/service.ts';
@@ -29,7 +30,12 @@ import {
 } from './incidents/mobilisation.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { Metrics } from './metrics.ts';
-import { loadScenarioNetwork, loadScenarioPlaces } from './network/scenario-network.ts';
+import {
+  loadScenarioNetwork,
+  loadScenarioRoadTable,
+  scenarioGazetteer,
+  scenarioMapLabels,
+} from './network/scenario-network.ts';
 import { PerformanceService } from './performance.ts';
 import { startReactor } from './reactor.ts';
 import { registerMetrics } from './room-metrics.ts';
@@ -71,6 +77,11 @@ export interface RoadOptions {
    * network's road names; else the scenario's towns, stations and posts, snapped with the planner.
    */
   places?: Gazetteer;
+  /**
+   * The road names and refs (gazetteer, map labels) when there is no scenarioFile to load them
+   * from: tests pass a literal table.
+   */
+  roadTable?: RoadTable;
   /**
    * Journey times and cover impact for incident recommendations: 'planner' builds them over the
    * planner (station trees); a test may pass its own. Without it, recommendations answer
@@ -146,11 +157,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { graph, planner } = roads.scenarioFile
     ? loadScenarioNetwork(roads.scenarioFile, opts.scenario, log)
     : { graph: roads.graph, planner: roads.planner };
-  const places =
-    roads.places ??
-    (roads.scenarioFile && planner
-      ? loadScenarioPlaces(roads.scenarioFile, opts.scenario, planner, log)
-      : new Gazetteer(opts.scenario, planner ? plannerSnap(planner) : NO_SNAP));
+  // Road names are read from the network file when it was loaded (cached beside the graph).
+  const roadTable =
+    roads.roadTable ??
+    (roads.scenarioFile && planner ? loadScenarioRoadTable(roads.scenarioFile, opts.scenario) : undefined);
+  const places = roads.places ?? scenarioGazetteer(opts.scenario, roadTable, planner, log);
+  const labels = scenarioMapLabels(opts.scenario, roadTable, log);
   const journeys =
     roads.mobilisation === 'planner' ? planner && mobilisationFromPlanner(planner, opts.scenario) : roads.mobilisation;
 
@@ -191,6 +203,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     graph,
     planner,
     places,
+    labels,
     tiles: opts.web?.tiles,
     publicUrl: opts.web?.publicUrl,
     trustProxy: opts.web?.trustProxy,

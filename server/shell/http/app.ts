@@ -35,6 +35,7 @@ import { etaRoutes } from './eta.ts';
 import { placeRoutes } from './places.ts';
 import type { Gazetteer } from '../../core/places/gazetteer.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
+import type { MapLabelsMsg } from '../../../proto/wire.ts';
 import type { CoverService } from '../cover/service.ts';
 
 /** Limits on HTTP bodies: REST commands are small; anything bigger is a mistake or an attack. */
@@ -68,6 +69,8 @@ export interface AppDeps {
   planner?: JourneyPlanner | undefined;
   /** The gazetteer (GET /api/places), built at start from the scenario and the road names. */
   places: Gazetteer;
+  /** The map's towns and road names (GET /api/map/labels), built at start. */
+  labels?: MapLabelsMsg | undefined;
   /** Is the operating picture pushed at /ws/cop (GET /api/ui-config: features.cop)? */
   copServed: boolean;
   /** Optional online basemap for the screens (GET /api/ui-config). */
@@ -130,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
     uiRoutes({
       scenario: deps.engine.room.scenario,
       graph: deps.graph,
+      labels: deps.labels,
       tileUrl: deps.tiles?.url,
       tileAttribution: deps.tiles?.attribution,
       // Which features the screens may offer.

@@ -194,6 +194,11 @@ export function openApiDocument(): Json {
       },
       '/api/ui-config': { get: op('Settings for the screens (features, basemap tiles).') },
       '/api/basemap': { get: op('The offline basemap drawn from the loaded road network.') },
+      '/api/map/labels': {
+        get: op(
+          'Town and road labels for the map: towns with the zoom they show from and a priority; road refs and names with anchor points, angles and room. ETag; 304 on If-None-Match.',
+        ),
+      },
       '/osmand/': {
         get: op('OsmAnd / Traccar Client position report (query string).', {
           responses: { '200': { description: 'Accepted' }, ...errors(400, 401, 403, 404, 409, 422, 429) },

@@ -6,7 +6,10 @@ import type { Scenario } from '../../core/scenario/types.ts';
 import type { Logger } from '../log.ts';
 import { loadNetwork, type LoadOptions } from './load.ts';
 import { loadRoadTable } from './road-table.ts';
-import { Gazetteer, plannerSnap } from '../../core/places/gazetteer.ts';
+import { Gazetteer, NO_SNAP, plannerSnap } from '../../core/places/gazetteer.ts';
+import type { RoadTable } from '../../core/places/roads.ts';
+import { mapLabels } from '../../core/basemap/labels.ts';
+import type { MapLabelsMsg } from '../../../proto/wire.ts';
 
 /** Load the scenario's road network (path relative to the scenario file) and its JourneyPlanner. */
 export function loadScenarioNetwork(
@@ -32,21 +35,35 @@ export function loadScenarioNetwork(
   return { graph: net.graph, planner: new JourneyPlanner(net.graph, new SpeedModel(scenario.speedProfiles)) };
 }
 
+/** The road table (names, refs, postcodes) of the scenario's network, cached beside the graph. */
+export function loadScenarioRoadTable(scenarioPath: string, scenario: Scenario, opts: LoadOptions = {}): RoadTable {
+  return loadRoadTable(resolve(dirname(scenarioPath), scenario.network.file), scenario.network.format, opts);
+}
+
 /**
  * The gazetteer of a scenario: its towns, stations and posts, and the road names of its network
- * (road table cached beside the graph), snapped with the planner. Built once at start.
+ * (the road table, when there is one), snapped with the planner when there is one. Built once at start.
  */
-export function loadScenarioPlaces(
-  scenarioPath: string,
+export function scenarioGazetteer(
   scenario: Scenario,
-  planner: JourneyPlanner,
+  roads: RoadTable | undefined,
+  planner: JourneyPlanner | undefined,
   log: Logger,
-  opts: LoadOptions = {},
 ): Gazetteer {
   const t0 = performance.now();
-  const file = resolve(dirname(scenarioPath), scenario.network.file);
-  const roads = loadRoadTable(file, scenario.network.format, opts);
-  const places = new Gazetteer({ ...scenario, roads }, plannerSnap(planner));
-  log.info('gazetteer built', { names: places.size, ms: Math.round(performance.now() - t0) });
+  const places = new Gazetteer({ ...scenario, roads }, planner ? plannerSnap(planner) : NO_SNAP);
+  if (roads) log.info('gazetteer built', { names: places.size, ms: Math.round(performance.now() - t0) });
   return places;
+}
+
+/** The map's labels (GET /api/map/labels): the scenario's towns and the road table's refs and names. */
+export function scenarioMapLabels(scenario: Scenario, roads: RoadTable | undefined, log: Logger): MapLabelsMsg {
+  const t0 = performance.now();
+  const labels = mapLabels({ demand: scenario.demand, roads });
+  log.info('map labels built', {
+    places: labels.places.length,
+    roads: labels.roads.length,
+    ms: Math.round(performance.now() - t0),
+  });
+  return labels;
 }
