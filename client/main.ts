@@ -16,6 +16,7 @@ import { parseFeatures } from './state/parse.ts';
 import type { AppContext, View } from './context.ts';
 import type { Capabilities } from './state/types.ts';
 import type { JcrMap } from './components/jcr-map/jcr-map.ts';
+import type { LabelBox } from './map/labels-layer.ts';
 import './components/jcr-app/jcr-app.ts';
 import { parseUser, type JcrLogin, type SignedInUser } from './components/jcr-login/jcr-login.ts';
 import './components/jcr-login/jcr-login.ts';
@@ -91,6 +92,7 @@ declare global {
     __jcr: {
       stats(): JcrStats;
       resource(id: string): { status: string; lat: number; lon: number; incidentId: string | null } | null;
+      labelBoxes(): LabelBox[];
     };
   }
 }
@@ -114,5 +116,9 @@ window.__jcr = Object.freeze({
   resource(id: string) {
     const r = store.resources.get(id);
     return r ? { status: r.status, lat: r.lat, lon: r.lon, incidentId: r.incidentId } : null;
+  },
+  /** Every label's box on the map now (towns, roads, call signs), container px. */
+  labelBoxes(): LabelBox[] {
+    return document.querySelector<JcrMap>('jcr-map')?.labelBoxes() ?? [];
   },
 });

@@ -4,12 +4,20 @@
  * (client/map/symbols.ts) blitted with drawImage; projection is Web Mercator done inline over
  * typed arrays, so 2,000 moving resources cost a few hundred microseconds per frame.
  *
+ * Call signs (from zoom 13) are placed so that no two overlap, nor any town or road label: each
+ * takes the first of eight spots round its symbol that is free, the selected resource first, then
+ * those mobilised, at scene or returning, then the rest; one with no free spot is left out. The
+ * labels layer (./labels-layer.ts) places its labels around the call signs when the view settles.
+ *
  * A thin adapter: it reads the store and never changes it; the map component asks `hit()` which
  * resource is under a click.
  */
 import * as L from 'leaflet';
 import type { ClientStore } from '../state/store.ts';
 import type { ClientResource } from '../state/types.ts';
+import { CollisionGrid } from './collision-grid.ts';
+import type { LabelBox } from './labels-layer.ts';
+import { mercX, mercY, TILE } from './mercator.ts';
 import { SpriteCache } from './sprites.ts';
 
 export interface LayerStats {
@@ -21,17 +29,22 @@ export interface LayerStats {
   drawMs: number[];
   /** Call-sign labels drawn in the last frame (view and margin). */
   labelled: number;
+  /** Call signs left out of the last frame for want of a free spot. */
+  labelsDropped: number;
 }
 
-const TILE = 256;
+/** The other labels on the map, which the call signs avoid and which are placed around them. */
+export interface LabelNeighbours {
+  /** Boxes (layer px) to avoid, or null when they are about to be placed around the call signs. */
+  obstacles(zoom: number): readonly { box: readonly [number, number, number, number] }[] | null;
+  /** The call signs' boxes after each draw (flat x0, y0, x1, y1, layer px). */
+  afterCallSigns(boxes: readonly number[]): void;
+}
 
-function mercX(lon: number, scale: number): number {
-  return ((lon + 180) / 360) * scale;
-}
-function mercY(lat: number, scale: number): number {
-  const s = Math.sin((Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI) / 180);
-  return (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * scale;
-}
+/** Spots for a call sign round its symbol, in order of preference (see spot()). */
+const SPOTS = 8;
+/** Statuses whose call signs are placed before the others'. */
+const BUSY = new Set(['MOBILISED', 'AT_SCENE', 'RETURNING']);
 
 export class ResourcesLayer extends L.Layer {
   private canvas: HTMLCanvasElement | null = null;
@@ -54,7 +67,23 @@ export class ResourcesLayer extends L.Layer {
   /** Layer point of the view's top-left at the last draw, and the margin drawn around the view. */
   private drawnAt = { x: 0, y: 0 };
   private padPx = { x: 0, y: 0 };
-  readonly stats: LayerStats = { draws: 0, drawn: 0, drawnByStatus: {}, lastDrawMs: 0, drawMs: [], labelled: 0 };
+  readonly stats: LayerStats = {
+    draws: 0,
+    drawn: 0,
+    drawnByStatus: {},
+    lastDrawMs: 0,
+    drawMs: [],
+    labelled: 0,
+    labelsDropped: 0,
+  };
+  /** The town and road labels, when the map has them. */
+  neighbours: LabelNeighbours | null = null;
+  private readonly grid = new CollisionGrid();
+  /** This draw's call-sign candidates: resources in the drawn area (indices into xs, ys, cand). */
+  private cand: ClientResource[] = [];
+  /** Call signs drawn by the last draw: boxes (x0, y0, x1, y1, layer px) and texts. */
+  private callSigns: number[] = [];
+  private callSignTexts: string[] = [];
 
   constructor(
     private readonly store: ClientStore,
@@ -190,6 +219,7 @@ export class ResourcesLayer extends L.Layer {
     const margin = this.opts.size * 2;
     const labels = zoom >= this.opts.labelsFromZoom;
     const selected = this.store.selection.resourceId;
+    this.cand.length = 0;
     let sel: ClientResource | null = null;
     let selX = 0;
     let selY = 0;
@@ -213,17 +243,7 @@ export class ResourcesLayer extends L.Layer {
         byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
         if (stale) byStatus['stale'] = (byStatus['stale'] ?? 0) + 1;
       }
-      if (labels) {
-        const lb = this.sprites.label(r.callSign, dpr);
-        g.drawImage(
-          lb.img,
-          Math.round((x + half + 2 + lb.x) * dpr) / dpr,
-          Math.round((y + lb.y) * dpr) / dpr,
-          lb.w,
-          lb.h,
-        );
-        labelled++;
-      }
+      if (labels) this.cand.push(r);
       if (r.id === selected) {
         sel = r;
         selX = x;
@@ -234,6 +254,10 @@ export class ResourcesLayer extends L.Layer {
       this.ids.push(r.id);
       i++;
     }
+    this.callSigns.length = 0;
+    this.callSignTexts.length = 0;
+    if (labels) labelled = this.drawCallSigns(g, zoom, origin, half, dpr, selected);
+    this.neighbours?.afterCallSigns(this.callSigns);
     if (sel) {
       g.lineWidth = 4;
       g.strokeStyle = '#000000';
@@ -249,9 +273,71 @@ export class ResourcesLayer extends L.Layer {
     this.stats.drawn = inView;
     this.stats.drawnByStatus = byStatus;
     this.stats.labelled = labelled;
+    this.stats.labelsDropped = this.cand.length - labelled;
     this.stats.lastDrawMs = ms;
     this.stats.drawMs.push(ms);
     if (this.stats.drawMs.length > 2000) this.stats.drawMs.splice(0, 1000);
+  }
+
+  /**
+   * Place and draw this draw's call signs (this.cand, at xs/ys: the candidates are the first
+   * cand.length drawn resources), each at its first free spot; returns how many were drawn.
+   */
+  private drawCallSigns(
+    g: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
+    zoom: number,
+    origin: L.Point,
+    half: number,
+    dpr: number,
+    selected: string | null,
+  ): number {
+    const grid = this.grid;
+    grid.clear();
+    for (const o of this.neighbours?.obstacles(zoom) ?? []) grid.insert(o.box[0], o.box[1], o.box[2], o.box[3]);
+    let drawn = 0;
+    // Three passes: the selected resource, the busy ones, the rest.
+    for (let pass = 0; pass < 3; pass++) {
+      for (let k = 0; k < this.cand.length; k++) {
+        const r = this.cand[k]!;
+        const rank = r.id === selected ? 0 : BUSY.has(r.status) ? 1 : 2;
+        if (rank !== pass) continue;
+        const x = this.xs[k] ?? 0;
+        const y = this.ys[k] ?? 0;
+        const lb = this.sprites.label(r.callSign, dpr);
+        for (let s = 0; s < SPOTS; s++) {
+          const [bx, by] = spot(s, half, lb);
+          const x0 = x + bx + origin.x;
+          const y0 = y + by + origin.y;
+          if (!grid.tryInsert(x0, y0, x0 + lb.w, y0 + lb.h)) continue;
+          g.drawImage(lb.img, Math.round((x + bx) * dpr) / dpr, Math.round((y + by) * dpr) / dpr, lb.w, lb.h);
+          this.callSigns.push(x0, y0, x0 + lb.w, y0 + lb.h);
+          this.callSignTexts.push(r.callSign);
+          drawn++;
+          break;
+        }
+      }
+    }
+    return drawn;
+  }
+
+  /** The call signs drawn by the last draw, as boxes in container px now (the testing hook). */
+  callSignBoxes(): LabelBox[] {
+    const map = this.lmap;
+    if (!map) return [];
+    const o = map.containerPointToLayerPoint([0, 0]);
+    const out: LabelBox[] = [];
+    for (let k = 0; k < this.callSignTexts.length; k++) {
+      const b = this.callSigns;
+      out.push({
+        kind: 'callsign',
+        text: this.callSignTexts[k]!,
+        x: b[4 * k]! - o.x,
+        y: b[4 * k + 1]! - o.y,
+        w: b[4 * k + 2]! - b[4 * k]!,
+        h: b[4 * k + 3]! - b[4 * k + 1]!,
+      });
+    }
+    return out;
   }
 
   /** The resource under a container point (within the symbol's reach), if any. */
@@ -269,5 +355,31 @@ export class ResourcesLayer extends L.Layer {
       }
     }
     return best;
+  }
+}
+
+/**
+ * Where spot `s` puts a call sign's label (its top-left, from the symbol's centre): right (as
+ * before placement existed), left, above, below, then the four corners.
+ */
+function spot(s: number, half: number, lb: { x: number; y: number; w: number; h: number }): [number, number] {
+  const d = half * 0.7;
+  switch (s) {
+    case 0:
+      return [half + 2 + lb.x, lb.y];
+    case 1:
+      return [-half - 2 - lb.w - lb.x, lb.y];
+    case 2:
+      return [-lb.w / 2, -half - lb.h];
+    case 3:
+      return [-lb.w / 2, half];
+    case 4:
+      return [d, -d - lb.h];
+    case 5:
+      return [d, d];
+    case 6:
+      return [-d - lb.w, -d - lb.h];
+    default:
+      return [-d - lb.w, d];
   }
 }

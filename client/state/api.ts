@@ -95,6 +95,9 @@ export class Api {
   basemap(): Promise<ApiResult> {
     return this.request('GET', '/api/basemap', undefined, 30_000);
   }
+  mapLabels(): Promise<ApiResult> {
+    return this.request('GET', '/api/map/labels', undefined, 30_000);
+  }
   setStatus(resourceId: string, status: string, incidentId?: string): Promise<ApiResult> {
     return this.request(
       'POST',

@@ -10,6 +10,8 @@ import type { AppContext } from '../../context.ts';
 import { BasemapLayer, parseBasemap, parseTileSetting } from '../../map/basemap-layer.ts';
 import { CoverLayer } from '../../map/cover-layer.ts';
 import { IncidentsLayer } from '../../map/incidents-layer.ts';
+import { parseMapLabels } from '../../map/label-placement.ts';
+import { LabelsLayer, type LabelBox } from '../../map/labels-layer.ts';
 import { ResourcesLayer } from '../../map/resources-layer.ts';
 import { RoutesLayer } from '../../map/routes-layer.ts';
 
@@ -26,6 +28,15 @@ export interface MapStats {
   zoom: number;
   /** Call-sign labels drawn in the last redraw (zoom >= 13; view and margin). */
   labelsDrawn: number;
+  /** Call signs left out of the last redraw: no free spot round their symbol. */
+  labelsDropped: number;
+  /** Town and road labels drawn by the last placement (view and margin), and how many exist. */
+  placeLabels: number;
+  placeLabelCandidates: number;
+  /** Placements run (zoom and move ends), the last one's zoom (null before the first) and time. */
+  labelPlacements: number;
+  labelZoom: number | null;
+  lastPlaceMs: number;
 }
 
 export class JcrMap extends LitElement {
@@ -33,6 +44,7 @@ export class JcrMap extends LitElement {
   ctx!: AppContext;
   private map: L.Map | null = null;
   private resources: ResourcesLayer | null = null;
+  private labels: LabelsLayer | null = null;
   private basemap: BasemapLayer | null = null;
   private incidents: IncidentsLayer | null = null;
   private cover: CoverLayer | null = null;
@@ -90,6 +102,10 @@ export class JcrMap extends LitElement {
       pad: wall ? 0 : 0.25,
     });
     this.resources.addTo(map);
+    const resources = this.resources;
+    this.labels = new LabelsLayer(() => resources.requestDraw(), { pad: wall ? 0 : 0.25 });
+    this.labels.addTo(map);
+    resources.neighbours = this.labels;
     this.incidents = new IncidentsLayer(store, (id) => store.select({ incidentId: id }), !wall).addTo(map);
 
     this.unsub.push(store.subscribe(['scenario'], () => this.onScenario()));
@@ -130,8 +146,16 @@ export class JcrMap extends LitElement {
   }
 
   private async loadBasemap(): Promise<void> {
-    const [cfg, bm] = await Promise.all([this.ctx.api.uiConfig(), this.ctx.api.basemap()]);
+    const [cfg, bm, labels] = await Promise.all([
+      this.ctx.api.uiConfig(),
+      this.ctx.api.basemap(),
+      this.ctx.api.mapLabels(),
+    ]);
     if (cfg.ok) this.basemap?.setTiles(parseTileSetting(cfg.body));
+    if (labels.ok) {
+      const l = parseMapLabels(labels.body);
+      if (l) this.labels?.setLabels(l);
+    }
     if (bm.ok) {
       const d = parseBasemap(bm.body);
       if (d) this.basemap?.setBasemap(d);
@@ -212,7 +236,18 @@ export class JcrMap extends LitElement {
       gapPolygons: this.cover?.polygons ?? 0,
       zoom: this.map?.getZoom() ?? 0,
       labelsDrawn: st?.labelled ?? 0,
+      labelsDropped: st?.labelsDropped ?? 0,
+      placeLabels: this.labels?.stats.placed ?? 0,
+      placeLabelCandidates: this.labels?.candidates ?? 0,
+      labelPlacements: this.labels?.stats.placements ?? 0,
+      labelZoom: Number.isNaN(this.labels?.stats.zoom ?? Number.NaN) ? null : (this.labels?.stats.zoom ?? null),
+      lastPlaceMs: this.labels?.stats.lastPlaceMs ?? 0,
     };
+  }
+
+  /** Every label box on the map now, town and road labels then call signs (container px). */
+  labelBoxes(): LabelBox[] {
+    return [...(this.labels?.boxes() ?? []), ...(this.resources?.callSignBoxes() ?? [])];
   }
 }
 customElements.define('jcr-map', JcrMap);

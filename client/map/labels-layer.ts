@@ -1,0 +1,241 @@
+/**
+ * The labels layer: town names at county zoom, road refs and names as the operator zooms in
+ * (GET /api/map/labels), on a canvas of its own under the resource symbols. Labels are placed
+ * when the view settles, not per frame: on zoom or move end the layer is marked due, and the
+ * resources layer's next draw, once it has placed its call signs, hands their boxes here
+ * (afterCallSigns); the labels are placed around them, best first, and drawn once. Between
+ * placements the call signs avoid the placed labels (obstacles), so no two labels on the map
+ * overlap, whichever moved. The canvas covers the view and a margin and moves with the map
+ * while it is dragged, like the resources layer's.
+ */
+import * as L from 'leaflet';
+import type { MapLabelsMsg } from '../../proto/wire.ts';
+import { CollisionGrid } from './collision-grid.ts';
+import { LabelIndex, placeLabels, type LabelKind, type PlacedLabel } from './label-placement.ts';
+import { LabelSprites } from './label-sprites.ts';
+import { mercX, mercY, TILE } from './mercator.ts';
+
+/** A label's box on screen (container CSS px, top-left and size), for the testing hook. */
+export interface LabelBox {
+  kind: LabelKind | 'callsign';
+  text: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface LabelsLayerStats {
+  /** Placements run (each after a zoom or move end, or new labels). */
+  placements: number;
+  /** Labels drawn by the last placement, its zoom and its time. */
+  placed: number;
+  zoom: number;
+  lastPlaceMs: number;
+}
+
+export class LabelsLayer extends L.Layer {
+  private canvas: HTMLCanvasElement | null = null;
+  private ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null = null;
+  private surface: { width: number; height: number } | null = null;
+  private lmap: L.Map | null = null;
+  private index: LabelIndex | null = null;
+  private readonly sprites = new LabelSprites();
+  private readonly grid = new CollisionGrid();
+  private placed: PlacedLabel[] = [];
+  private placedZoom = Number.NaN;
+  private due = true;
+  /** Layer point of the view's top-left at the last placement. */
+  private placedAt = { x: 0, y: 0 };
+  private padPx = { x: 0, y: 0 };
+  private readonly pad: number;
+  readonly stats: LabelsLayerStats = { placements: 0, placed: 0, zoom: Number.NaN, lastPlaceMs: 0 };
+
+  /**
+   * `redraw` asks the resources layer for a draw, which calls afterCallSigns: placement always
+   * follows the call signs of the same view.
+   */
+  constructor(
+    private readonly redraw: () => void,
+    opts: { pad?: number } = {},
+  ) {
+    super();
+    this.pad = opts.pad ?? 0.25;
+  }
+
+  override onAdd(map: L.Map): this {
+    this.lmap = map;
+    const pane = map.getPane('jcr-labels') ?? map.createPane('jcr-labels');
+    // Above the basemap, routes and cover, under the resource symbols (450).
+    pane.style.zIndex = '440';
+    pane.style.pointerEvents = 'none';
+    const c = document.createElement('canvas');
+    c.className = 'jcr-labels-canvas';
+    c.setAttribute('aria-hidden', 'true');
+    c.style.position = 'absolute';
+    pane.appendChild(c);
+    this.canvas = c;
+    // As the resources layer: frames straight to the compositor, not through the main thread.
+    if (typeof c.transferControlToOffscreen === 'function') {
+      const off = c.transferControlToOffscreen();
+      this.surface = off;
+      this.ctx = off.getContext('2d');
+    } else {
+      this.surface = c;
+      this.ctx = c.getContext('2d');
+    }
+    map.on('moveend resize zoomend viewreset', this.markDue, this);
+    map.on('move', this.onMove, this);
+    map.on('zoomstart', this.hide, this);
+    this.markDue();
+    return this;
+  }
+
+  override onRemove(map: L.Map): this {
+    map.off('moveend resize zoomend viewreset', this.markDue, this);
+    map.off('move', this.onMove, this);
+    map.off('zoomstart', this.hide, this);
+    this.canvas?.remove();
+    this.canvas = null;
+    this.ctx = null;
+    this.surface = null;
+    this.lmap = null;
+    return this;
+  }
+
+  setLabels(msg: MapLabelsMsg): void {
+    this.index = new LabelIndex(msg);
+    this.markDue();
+  }
+
+  /** Candidates loaded (every anchor of every label). */
+  get candidates(): number {
+    return this.index?.size ?? 0;
+  }
+
+  private markDue(): void {
+    this.due = true;
+    this.redraw();
+  }
+
+  /** During a drag: place again once the view has moved most of the way across the margin. */
+  private onMove(): void {
+    const map = this.lmap;
+    if (!map) return;
+    const o = map.containerPointToLayerPoint([0, 0]);
+    if (Math.abs(o.x - this.placedAt.x) > this.padPx.x * 0.75 || Math.abs(o.y - this.placedAt.y) > this.padPx.y * 0.75)
+      this.markDue();
+  }
+
+  private hide(): void {
+    if (this.canvas) this.canvas.style.visibility = 'hidden';
+  }
+
+  /**
+   * The placed labels for the call signs to avoid (boxes in layer px), or null when a placement
+   * is due: the call signs are then placed first and the labels around them.
+   */
+  obstacles(zoom: number): readonly PlacedLabel[] | null {
+    return this.due || zoom !== this.placedZoom ? null : this.placed;
+  }
+
+  /** Called after each resources draw with its call-sign boxes (flat x0, y0, x1, y1, layer px). */
+  afterCallSigns(callSigns: readonly number[]): void {
+    if (this.due) this.place(callSigns);
+  }
+
+  private place(callSigns: readonly number[]): void {
+    const map = this.lmap;
+    const g = this.ctx;
+    const c = this.canvas;
+    const surface = this.surface;
+    if (!map || !g || !c || !surface) return;
+    const t0 = performance.now();
+    this.due = false;
+    const zoom = map.getZoom();
+    const size = map.getSize();
+    const dpr = window.devicePixelRatio || 1;
+    const px = Math.round(size.x * this.pad);
+    const py = Math.round(size.y * this.pad);
+    const w = size.x + 2 * px;
+    const h = size.y + 2 * py;
+    const origin = map.containerPointToLayerPoint([0, 0]);
+    this.placedAt = { x: origin.x, y: origin.y };
+    this.padPx = { x: px, y: py };
+    const left = origin.x - px;
+    const top = origin.y - py;
+
+    this.grid.clear();
+    for (let k = 0; k + 3 < callSigns.length; k += 4)
+      this.grid.insert(callSigns[k]!, callSigns[k + 1]!, callSigns[k + 2]!, callSigns[k + 3]!);
+    const index = this.index;
+    if (index) {
+      const scale = TILE * Math.pow(2, zoom);
+      const po = map.getPixelOrigin();
+      const sw = map.layerPointToLatLng([left, top + h]);
+      const ne = map.layerPointToLatLng([left + w, top]);
+      const candidates = index.query(zoom, sw.lng, sw.lat, ne.lng, ne.lat);
+      this.placed = placeLabels(index, candidates, this.grid, {
+        zoom,
+        project: (lat, lon) => [mercX(lon, scale) - po.x, mercY(lat, scale) - po.y],
+        region: [left, top, left + w, top + h],
+        size: (i) => this.sprites.size(index.style[i]!, index.text[i]!),
+      });
+    } else this.placed = [];
+    this.placedZoom = zoom;
+
+    L.DomUtil.setPosition(c, L.point(left, top));
+    if (surface.width !== Math.round(w * dpr) || surface.height !== Math.round(h * dpr)) {
+      surface.width = Math.round(w * dpr);
+      surface.height = Math.round(h * dpr);
+      c.style.width = `${w}px`;
+      c.style.height = `${h}px`;
+    }
+    c.style.visibility = '';
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.clearRect(0, 0, surface.width, surface.height);
+    if (index) {
+      for (const p of this.placed) {
+        const sp = this.sprites.sprite(index.style[p.i]!, index.text[p.i]!, dpr);
+        const cx = p.x - left;
+        const cy = p.y - top;
+        if (p.angle === 0) {
+          g.setTransform(dpr, 0, 0, dpr, 0, 0);
+          g.drawImage(
+            sp.img,
+            Math.round((cx - sp.w / 2) * dpr) / dpr,
+            Math.round((cy - sp.h / 2) * dpr) / dpr,
+            sp.w,
+            sp.h,
+          );
+        } else {
+          const a = (p.angle * Math.PI) / 180;
+          const cos = Math.cos(a) * dpr;
+          const sin = Math.sin(a) * dpr;
+          g.setTransform(cos, sin, -sin, cos, cx * dpr, cy * dpr);
+          g.drawImage(sp.img, -sp.w / 2, -sp.h / 2, sp.w, sp.h);
+        }
+      }
+    }
+    this.stats.placements++;
+    this.stats.placed = this.placed.length;
+    this.stats.zoom = zoom;
+    this.stats.lastPlaceMs = performance.now() - t0;
+  }
+
+  /** The placed labels' boxes in container px now (the testing hook). */
+  boxes(): LabelBox[] {
+    const map = this.lmap;
+    const index = this.index;
+    if (!map || !index) return [];
+    const o = map.containerPointToLayerPoint([0, 0]);
+    return this.placed.map((p) => ({
+      kind: index.kind[p.i]!,
+      text: index.text[p.i]!,
+      x: p.box[0] - o.x,
+      y: p.box[1] - o.y,
+      w: p.box[2] - p.box[0],
+      h: p.box[3] - p.box[1],
+    }));
+  }
+}
