@@ -5,7 +5,9 @@
  * ambulance desk sees the request in its inbox, with the suggested unit ticked, accepts, and its
  * unit goes; the ambulance desk records METHANE and a note; both screens show one timeline, the
  * same entries in the same order; police cannot close while the ambulance is committed, and can
- * once the ambulance desk has stood its unit down.
+ * once the ambulance desk has stood its unit down. Then the other answers: the ambulance desk
+ * declines one request and answers another with advice and no deployment, each needing its words,
+ * and the police detail shows each answer.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -207,6 +209,68 @@ test('police cannot close while the ambulance is committed, and can once it has 
   assert.equal(policeErrors, [
     'console: Failed to load resource: the server responded with a status of 409 (Conflict)',
   ]);
+  assert.equal(ambErrors, []);
+});
+
+/** A violent disturbance police raised and a request to the ambulance on it, by the engine. */
+function askAmbulance(address: string, note: string): string {
+  const police = { origin: 'operator', actor: 'police-dispatcher' } as const;
+  const [ev] = server.engine.execute(
+    {
+      type: 'incident.create',
+      typeId: 'violent-disturbance',
+      lat: 51.764,
+      lon: -0.226,
+      address,
+      actingAgency: 'police',
+    },
+    police,
+  );
+  const id = ev?.type === 'incident.created' ? ev.data.incidentId : '';
+  server.engine.execute(
+    { type: 'incident.requestAssistance', incidentId: id, fromAgency: 'police', toAgency: 'ambulance', note },
+    police,
+  );
+  return id;
+}
+
+test('the ambulance desk declines one request and advises on another, each with its words; police sees both', async () => {
+  const declined = askAmbulance('Market Place', 'Head injury reported');
+  const advised = askAmbulance('Town centre', 'Caller distressed, no injuries seen');
+  await amb.getByRole('tab', { name: /Requests/ }).click();
+  await amb.locator('[data-badge=requests]').filter({ hasText: '2' }).waitFor();
+  const inbox = amb.locator('jcr-request-inbox');
+  const first = inbox.locator(`li[data-incident-id="${declined}"]`);
+  await first.getByRole('button', { name: 'Decline', exact: true }).click();
+  await inbox.locator('.msg').filter({ hasText: 'A decline needs a reason.' }).waitFor();
+  assert.is(server.engine.room.incidents.require(declined).requests[0]?.status, 'pending');
+  await first.getByLabel('Reason or advice').fill('No crew free for 40 minutes');
+  await first.getByRole('button', { name: 'Decline', exact: true }).click();
+  await first.waitFor({ state: 'detached' });
+  const second = inbox.locator(`li[data-incident-id="${advised}"]`);
+  await second.getByLabel('Reason or advice').fill('Hear and treat: clinician spoke to the caller');
+  await second.getByRole('button', { name: 'Advice, no deployment' }).click();
+  await inbox.locator('[data-inbox=empty]').waitFor();
+  assert.equal(
+    [declined, advised].map((id) => {
+      const r = server.engine.room.incidents.require(id).requests[0];
+      return [r?.status, r?.answer, r?.mobilised];
+    }),
+    [
+      ['declined', 'No crew free for 40 minutes', []],
+      ['advised', 'Hear and treat: clinician spoke to the caller', []],
+    ],
+  );
+  for (const [id, status, words] of [
+    [declined, 'declined', 'No crew free for 40 minutes'],
+    [advised, 'advised', 'Hear and treat: clinician spoke to the caller'],
+  ] as const) {
+    await police.locator(`jcr-incident-queue button[data-incident-id="${id}"]`).click();
+    await police
+      .locator(`jcr-incident-detail [data-detail-for="${id}"] li[data-request-id][data-status=${status}]`)
+      .filter({ hasText: words })
+      .waitFor();
+  }
   assert.equal(ambErrors, []);
 });
 
