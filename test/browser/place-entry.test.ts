@@ -18,6 +18,7 @@ import { loadRoadTable } from '../../server/shell/network/road-table.ts';
 import { loadScenario } from '../../server/shell/scenario-loader.ts';
 import type { RunningServer } from '../../server/shell/server.ts';
 import { openScreen, screenshot, type Screen } from '../support/browser.ts';
+import { api } from '../support/server.ts';
 
 const NET = 'sim/scenarios/hertfordshire/network.geojson';
 let screen: Screen;
@@ -187,6 +188,23 @@ test('off the road: refused in words, nothing created; created once confirmed, i
   assert.equal(errors, [
     'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
   ]);
+});
+
+test('an incident created on another screen shows where it is in the queue, unselected', async () => {
+  // The COP brings it without location words; the queue asks for them once.
+  const r = await api(server, 'POST', '/api/incidents', {
+    token: screen.token,
+    body: { typeId: 'dwelling-fire', lat: 51.9492, lon: -0.2834 },
+  });
+  assert.is(r.status, 201);
+  const id = (r.body as { id: string }).id;
+  const where = page.locator(`jcr-incident-queue button[data-incident-id=${id}] [data-location]`);
+  await where.waitFor();
+  assert.is(await words(where), 'A505, near Hitchin · TL 1807 2924');
+  assert.is.not(
+    await page.locator(`jcr-incident-queue button[data-incident-id=${id}]`).getAttribute('aria-current'),
+    'true',
+  );
 });
 
 test.run();

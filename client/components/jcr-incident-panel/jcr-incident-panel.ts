@@ -16,6 +16,7 @@
  *  - `jcr-recommendation-refresh` detail {incidentId}
  */
 import { LitElement, html, nothing } from 'lit';
+import { LocationController } from '../../controllers/location-controller.ts';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration, formatShare } from '../../format.ts';
@@ -27,7 +28,6 @@ import { barSvg, symbolSvg } from '../symbol-svg.ts';
 import { apiLookup, type JcrPlaceSearch, type PlaceChooseDetail } from '../jcr-place-search/jcr-place-search.ts';
 import { CreateController } from './create-controller.ts';
 import { createForm } from './create-form.ts';
-import { LocationController } from './location-controller.ts';
 import { locationLine } from './location-line.ts';
 import { overrideForm } from './override-form.ts';
 import { incidentPanelStyles } from './styles.ts';
@@ -88,7 +88,15 @@ export class JcrIncidentPanel extends LitElement {
       'capabilities',
       'statuses',
     ]);
-    new LocationController(this, () => this.ctx);
+    new LocationController(
+      this,
+      () => this.ctx,
+      () => {
+        const id = this.ctx.store.selection.incidentId;
+        const inc = id ? this.ctx.store.incidents.get(id) : undefined;
+        return inc ? [inc] : [];
+      },
+    );
   }
 
   protected override willUpdate(): void {

@@ -5,9 +5,13 @@
  */
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { LocationController } from '../../controllers/location-controller.ts';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { formatDuration } from '../../format.ts';
+
+/** The queue asks where its first this-many incidents are. */
+const QUEUE_LOCATIONS = 50;
 
 export class JcrIncidentQueue extends LitElement {
   static override properties = { ctx: { attribute: false } };
@@ -16,6 +20,12 @@ export class JcrIncidentQueue extends LitElement {
   constructor() {
     super();
     new StoreController(this, () => this.ctx.store, ['incidents', 'selection', 'clock', 'capabilities']);
+    // Where each incident is: the COP does not say, so the first ones are asked once each.
+    new LocationController(
+      this,
+      () => this.ctx,
+      () => (this.ctx.store.capabilities.incidents ? this.ctx.store.openIncidents().slice(0, QUEUE_LOCATIONS) : []),
+    );
   }
 
   static override styles = css`
