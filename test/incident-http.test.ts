@@ -124,6 +124,7 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
   assert.is(rec.status, 200);
   const rb = rec.body as {
     recommendationSeq: number;
+    fingerprint: string;
     proposed: string[];
     lines: Array<{
       candidates: Array<{ resourceId: string; etaS: number; turnoutS: number; distanceM: number; from: string }>;
@@ -144,13 +145,13 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
   assert.equal(
     err(
       await api(server, 'POST', '/api/incidents/INC-1/mobilise', {
-        body: { resourceIds: ['HAT1', 'WGC1'], recommendationSeq: rb.recommendationSeq },
+        body: { resourceIds: ['HAT1', 'WGC1'], fingerprint: rb.fingerprint },
       }),
     ),
     [400, 'JCR_VALIDATION', 'reason'],
   );
   const m = await api(server, 'POST', '/api/incidents/INC-1/mobilise', {
-    body: { resourceIds: ['HAT1', 'WGC1'], recommendationSeq: rb.recommendationSeq, reason: 'HAT2 crew short' },
+    body: { resourceIds: ['HAT1', 'WGC1'], fingerprint: rb.fingerprint, reason: 'HAT2 crew short' },
   });
   assert.is(m.status, 200);
   assert.equal((m.body as { decision: unknown }).decision, {
@@ -161,6 +162,7 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
     reason: 'HAT2 crew short',
     recommendationSeq: rb.recommendationSeq,
     actingAgency: null,
+    recommendedAt: T0,
   });
 
   clock.advance(120_000);
@@ -213,7 +215,6 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
     [
       'incident.created',
       'incident.updated',
-      'incident.recommended',
       'incident.decision',
       'resource.status',
       'resource.status',
@@ -248,7 +249,7 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
   }
 });
 
-test('accept: true takes a fresh recommendation, records it and then the decision', async () => {
+test('accept: true takes a fresh recommendation and logs it in the decision, recording nothing else', async () => {
   const c = await api(server, 'POST', '/api/incidents', {
     body: { typeId: 'cardiac-arrest', lat: 51.8012, lon: -0.2, address: 'WGC' },
   });
@@ -260,12 +261,14 @@ test('accept: true takes a fresh recommendation, records it and then the decisio
   // position: stale, so the co-responder line is unfilled and only AMB1 is proposed.
   assert.equal([d.decision, d.chosen], ['accepted', ['AMB1']]);
   const log = await api(server, 'GET', `/api/incidents/${id}/log`);
-  const evs = (log.body as { events: Array<{ seq: number; type: string }> }).events;
+  const evs = (log.body as { events: Array<{ seq: number; type: string; data: Record<string, unknown> }> }).events;
   assert.equal(
     evs.map((e) => e.type),
-    ['incident.created', 'incident.recommended', 'incident.decision', 'resource.status'],
+    ['incident.created', 'incident.decision', 'resource.status'],
   );
-  assert.is(d.recommendationSeq, evs[1]!.seq);
+  // Computed on the log as it stood (the create) and embedded in the decision as decided on.
+  assert.is(d.recommendationSeq, evs[0]!.seq);
+  assert.equal((evs[1]!.data['recommended'] as { proposed: string[] }).proposed, ['AMB1']);
 });
 
 test('joint request over REST: police open, ask fire; fire accepts; both see it', async () => {

@@ -30,6 +30,7 @@ test('accepting a full missing-person proposal: the next recommendation counts t
       incidentId: 'INC-1',
       resourceIds: first.rec.proposed,
       proposed: first.rec.proposed,
+      recommended: first.summary,
       recommendationSeq: first.seq,
     },
     alice,

@@ -217,8 +217,11 @@ test('mobilise: a choice other than the proposal needs a reason; the decision is
   );
 });
 
-test('mobilise against a recorded recommendation uses its proposal; a stale one is refused', () => {
-  const { engine } = boot();
+test('mobilise on the recommendation shown uses its proposal and logs it; nothing was recorded when shown', () => {
+  // Issue 15 item 3: showing a recommendation writes nothing (it was an incident.recommended
+  // event, and a decision on any but the latest was refused with JCR_CONFLICT recommendationSeq).
+  // The decision carries what was shown, the log seq and time it was computed on.
+  const { engine, store } = boot();
   engine.execute({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.77, lon: -0.21 }, alice);
   const summary = {
     proposed: ['HAT1', 'WGC1'],
@@ -231,47 +234,46 @@ test('mobilise against a recorded recommendation uses its proposal; a stale one 
           { resourceId: 'HAT1', etaS: 200 },
           { resourceId: 'WGC1', etaS: 400 },
         ],
+        proposed: ['HAT1', 'WGC1'],
         unfilled: 0,
       },
     ],
     withheld: [],
   };
-  const [rec] = engine.execute({ type: 'incident.recordRecommendation', incidentId: 'INC-1', summary }, alice);
-  assert.is(rec?.seq, 2);
-  assert.is(
-    code(() =>
-      engine.execute(
-        {
-          type: 'incident.mobilise',
-          incidentId: 'INC-1',
-          resourceIds: ['HAT1', 'WGC1'],
-          proposed: [],
-          recommendationSeq: 1,
-        },
-        alice,
-      ),
-    ),
-    'JCR_CONFLICT recommendationSeq',
-  );
   const [dec] = engine.execute(
     {
       type: 'incident.mobilise',
       incidentId: 'INC-1',
       resourceIds: ['WGC1', 'HAT1'],
       proposed: [],
-      recommendationSeq: 2,
+      recommended: summary,
+      recommendationSeq: 1,
+      recommendedAt: T0 - 5000,
     },
     alice,
   );
+  assert.is(dec?.seq, 2);
   assert.equal(dec?.data, {
     incidentId: 'INC-1',
     decision: 'accepted',
     proposed: ['HAT1', 'WGC1'],
     chosen: ['WGC1', 'HAT1'],
     reason: null,
-    recommendationSeq: 2,
+    recommendationSeq: 1,
     actingAgency: null,
     recommended: summary,
+    recommendedAt: T0 - 5000,
+  });
+  assert.equal(
+    [...store.events(0)].map((e) => e.type),
+    ['incident.created', 'incident.decision', 'resource.status', 'resource.status'],
+  );
+  // The incident's last recommendation is the one decided on.
+  assert.equal(engine.room.incidents.require('INC-1').lastRecommendation, {
+    seq: 2,
+    proposed: ['HAT1', 'WGC1'],
+    lineOf: { HAT1: 'pump', WGC1: 'pump' },
+    summary,
   });
 });
 

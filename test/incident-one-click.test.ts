@@ -52,6 +52,7 @@ interface Decision {
   reason: string | null;
   recommendationSeq: number | null;
   actingAgency: string | null;
+  recommendedAt?: number;
   requests?: Array<{ requestId: string; toAgency: string; suggested: string[] }>;
 }
 interface Request {
@@ -82,11 +83,8 @@ async function open(role: Role, typeId: string, lat: number, lon: number): Promi
 async function oneClick(role: Role, id: string) {
   const rec = await as(role, 'GET', `/api/incidents/${id}/recommendation`);
   assert.is(rec.status, 200, JSON.stringify(rec.body));
-  const rb = rec.body as { recommendationSeq: number; proposed: string[] };
-  const m = await as(role, 'POST', `/api/incidents/${id}/mobilise`, {
-    accept: true,
-    recommendationSeq: rb.recommendationSeq,
-  });
+  const rb = rec.body as { recommendationSeq: number; fingerprint: string; proposed: string[] };
+  const m = await as(role, 'POST', `/api/incidents/${id}/mobilise`, { accept: true, fingerprint: rb.fingerprint });
   return { rec: rb, m };
 }
 
@@ -113,6 +111,7 @@ test('fire on persons-reported-fire: its pumps go, ambulance and police are aske
       { requestId: `${id}-R1`, toAgency: 'ambulance', suggested: ['EEAST-HATF-A1'] },
       { requestId: `${id}-R2`, toAgency: 'police', suggested: ['HC-HATF-IRV1'] },
     ],
+    recommendedAt: T0,
   });
   assert.equal(rec.proposed.map(statusOf), [MOBILISED, MOBILISED, MOBILISED, AT_STATION, AT_STATION]);
   const inc = (m.body as { incident: IncidentBody }).incident;

@@ -123,17 +123,18 @@ export class Api {
   }
   /**
    * Accept the recommendation (`resourceIds` null) or choose resources with a reason. The
-   * recommendation's seq ties the decision to what the dispatcher was shown.
+   * recommendation's fingerprint tells the server what the dispatcher was shown: the decision is
+   * judged against that, whoever else asked since.
    */
   mobilise(
     incidentId: string,
     resourceIds: string[] | null,
     reason: string | undefined,
-    recommendationSeq: number | null,
+    fingerprint: string | null,
   ): Promise<ApiResult> {
     const body: Record<string, unknown> = resourceIds === null ? { accept: true } : { resourceIds };
     if (reason) body['reason'] = reason;
-    if (recommendationSeq !== null) body['recommendationSeq'] = recommendationSeq;
+    if (fingerprint !== null) body['fingerprint'] = fingerprint;
     return this.request('POST', `/api/incidents/${encodeURIComponent(incidentId)}/mobilise`, body);
   }
   // ---- issue 22: joint work ----

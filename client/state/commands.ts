@@ -152,7 +152,7 @@ export async function mobilise(d: CommandDeps, order: MobiliseOrder, out: Comman
   const rec = s.recommendations.get(order.incidentId);
   out.busy(true);
   out.message('Mobilising…');
-  const r = await d.api.mobilise(order.incidentId, order.resourceIds, order.reason, rec?.seq ?? null);
+  const r = await d.api.mobilise(order.incidentId, order.resourceIds, order.reason, rec?.fingerprint ?? null);
   out.busy(false);
   if (!r.ok) {
     out.message(`Not mobilised: ${errText(r)}`);

@@ -200,7 +200,7 @@ export function parseIncidents(body: unknown, typeNames: ReadonlyMap<string, str
 
 /**
  * GET /api/incidents/:id/recommendation (server/core/incidents/recommend.ts Recommendation plus
- * recommendationSeq): attendance lines with their timed candidates; `proposed` ids in order.
+ * recommendationSeq and fingerprint): attendance lines with their timed candidates; `proposed` ids in order.
  */
 export function parseRecommendation(
   body: unknown,
@@ -253,7 +253,17 @@ export function parseRecommendation(
   const candidates = [...byId.values()].sort((a, b) => a.etaS - b.etaS);
   const seq = num(body, 'recommendationSeq');
   const emptyReason = str(body, 'emptyReason')?.slice(0, 500) ?? null;
-  return { incidentId, seq: seq ?? null, resources, candidates, unfilled, coverImpact: impacts, emptyReason };
+  const fingerprint = str(body, 'fingerprint') ?? null;
+  return {
+    incidentId,
+    seq: seq ?? null,
+    fingerprint,
+    resources,
+    candidates,
+    unfilled,
+    coverImpact: impacts,
+    emptyReason,
+  };
 }
 
 /** 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, 21st. */

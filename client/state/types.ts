@@ -161,8 +161,10 @@ export interface CoverImpact {
 
 export interface Recommendation {
   incidentId: string;
-  /** The event seq that recorded this recommendation as shown (sent back when mobilising). */
+  /** The log seq the recommendation was computed on. */
   seq: number | null;
+  /** What the dispatcher is shown, sealed by the server: sent back when mobilising (issue 15 item 3). */
+  fingerprint: string | null;
   /** The proposed attendance, in order. */
   resources: RecommendedResource[];
   /** Every candidate the server timed, proposed or not (the override list). */

@@ -183,14 +183,14 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
     jobs.set(key, job);
     if (!o.autoMobilise) return;
     let ids: string[] = [];
-    let recSeq: number | undefined;
+    let fingerprint: string | undefined;
     if (id && recommendApi) {
       const res = await api.call('GET', `/api/incidents/${encodeURIComponent(id)}/recommendation`);
       if (res.status === 404) recommendApi = false; // not built yet: the simulator chooses by journey time
       if (res.status < 300) {
         const rec = recommendationOf(res.body);
         ids = rec.resourceIds;
-        recSeq = rec.seq;
+        fingerprint = rec.fingerprint;
       }
     }
     const own = ids.length === 0;
@@ -198,8 +198,8 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
     if (ids.length === 0) return;
     let done = false;
     if (id) {
-      const body: Record<string, unknown> = { resourceIds: ids, proposed: ids };
-      if (recSeq !== undefined) body.recommendationSeq = recSeq;
+      const body: Record<string, unknown> = { resourceIds: ids };
+      if (fingerprint !== undefined) body.fingerprint = fingerprint;
       if (own) body.reason = 'simulator demo: journey-time choice';
       const res = await api.call('POST', `/api/incidents/${encodeURIComponent(id)}/mobilise`, body);
       done = res.status < 300;

@@ -117,22 +117,18 @@ export function incidentIdOf(body: unknown): string | undefined {
   return undefined;
 }
 
-/** The proposed resource ids (in order) and the recommendation seq in a recommendation answer. */
-export function recommendationOf(body: unknown): { resourceIds: string[]; seq: number | undefined } {
-  if (!isObj(body)) return { resourceIds: [], seq: undefined };
+/**
+ * The proposed resource ids (in order) and the fingerprint of what was shown (sent back when
+ * mobilising) in a recommendation answer.
+ */
+export function recommendationOf(body: unknown): { resourceIds: string[]; fingerprint: string | undefined } {
+  if (!isObj(body)) return { resourceIds: [], fingerprint: undefined };
   const src = isObj(body.recommendation) ? body.recommendation : body;
-  const seq =
-    typeof src.seq === 'number'
-      ? src.seq
-      : typeof src.recommendationSeq === 'number'
-        ? src.recommendationSeq
-        : typeof body.seq === 'number'
-          ? body.seq
-          : undefined;
+  const fingerprint = typeof src.fingerprint === 'string' ? src.fingerprint : undefined;
   if (Array.isArray(src.proposed) && src.proposed.every((x) => typeof x === 'string'))
-    return { resourceIds: src.proposed as string[], seq };
+    return { resourceIds: src.proposed as string[], fingerprint };
   if (isObj(src.summary) && Array.isArray(src.summary.proposed))
-    return { resourceIds: src.summary.proposed.filter((x): x is string => typeof x === 'string'), seq };
+    return { resourceIds: src.summary.proposed.filter((x): x is string => typeof x === 'string'), fingerprint };
   const list = Array.isArray(src.resources) ? src.resources : [];
   const ids = list
     .map((r) =>
@@ -143,7 +139,7 @@ export function recommendationOf(body: unknown): { resourceIds: string[]; seq: n
           : undefined,
     )
     .filter((x): x is string => x !== undefined);
-  return { resourceIds: ids, seq };
+  return { resourceIds: ids, fingerprint };
 }
 
 /** `error.code` of an error body. */

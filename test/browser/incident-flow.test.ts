@@ -107,11 +107,20 @@ test('an incident is created from a map click, its recommendation shown and acce
   assert.is(proposed.length, 2, `proposed ${JSON.stringify(proposed)}`);
   const inc = server.engine.room.incidents.require(incidentId);
   assert.is(inc.address, 'Mill Road');
-  assert.is(inc.lastRecommendation?.proposed.join(','), proposed.join(','));
+  // Showing the recommendation wrote nothing (issue 15 item 3); the decision below records it.
+  assert.equal(
+    server.engine.room.incidents.timeline(incidentId).map((e) => e.type),
+    ['incident.created'],
+  );
   await screenshot(page, 'incident-recommendation');
 
   await panel.getByRole('button', { name: /Mobilise recommended/ }).click();
   await page.waitForFunction((ids) => ids.every((id) => window.__jcr.resource(id)?.status === 'MOBILISED'), proposed);
+  // The screen sent back the fingerprint of what it showed: the decision holds exactly that.
+  assert.is(
+    server.engine.room.incidents.require(incidentId).lastRecommendation?.proposed.join(','),
+    proposed.join(','),
+  );
   await page.waitForFunction(() => window.__jcr.stats().map?.drawnByStatus['MOBILISED'] === 2);
   for (const id of proposed) {
     assert.is(server.engine.room.fleet.require(id).status, 3);

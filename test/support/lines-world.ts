@@ -2,6 +2,7 @@ import { fakeClock } from '../../server/core/clock.ts';
 import { StraightLineJourneyTimes } from '../../server/core/incidents/journeys.ts';
 import { recommend } from '../../server/core/incidents/recommend.ts';
 import { summarise, type Recommendation } from '../../server/core/incidents/view.ts';
+import type { RecommendationSummary } from '../../server/core/incidents/types.ts';
 import type { Scenario } from '../../server/core/scenario/types.ts';
 import { Engine } from '../../server/shell/engine.ts';
 import { Store } from '../../server/shell/store/store.ts';
@@ -65,8 +66,8 @@ export const alice = { origin: 'operator' as const, actor: 'alice' };
 export function bootLines(scenario: Scenario = linesScenario()) {
   const clock = fakeClock(T0);
   const engine = Engine.boot(scenario, Store.open(':memory:'), clock.now);
-  /** Recommend for an incident now and record it, as GET .../recommendation does. */
-  const recommendNow = (incidentId: string): { rec: Recommendation; seq: number } => {
+  /** Recommend for an incident now, as GET .../recommendation does: what it shows, recording nothing. */
+  const recommendNow = (incidentId: string): { rec: Recommendation; summary: RecommendationSummary; seq: number } => {
     const room = engine.room;
     const rec = recommend({
       scenario: room.scenario,
@@ -76,8 +77,7 @@ export function bootLines(scenario: Scenario = linesScenario()) {
       journeys: JOURNEYS,
       cover: null,
     });
-    const [ev] = engine.execute({ type: 'incident.recordRecommendation', incidentId, summary: summarise(rec) }, alice);
-    return { rec, seq: ev!.seq };
+    return { rec, summary: summarise(rec), seq: room.lastSeq };
   };
   return { clock, engine, recommendNow };
 }

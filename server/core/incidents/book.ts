@@ -13,7 +13,14 @@ import { ResourceStatus } from '../fleet/status.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { visibleTo } from './access.ts';
 import { decideIncident, type Ctx } from './decide.ts';
-import { mergeMethane, type Attendance, type Incident, type IncidentCommand, type IncidentPatch } from './types.ts';
+import {
+  mergeMethane,
+  type Attendance,
+  type Incident,
+  type IncidentCommand,
+  type IncidentPatch,
+  type RecommendationSummary,
+} from './types.ts';
 
 /** The open attendance (not yet left) of a resource at an incident, if any. */
 export function openAttendance(inc: Incident, resourceId: string): Attendance | undefined {
@@ -192,12 +199,11 @@ export class IncidentBook {
       case 'incident.recommended': {
         const inc = this.byId.get(e.data.incidentId);
         if (!inc) return;
-        const lineOf: Record<string, string> = {};
-        for (const l of e.data.summary.lines) for (const id of l.proposed ?? []) lineOf[id] = l.capability;
+        // Logs before issue 15 only: showing a recommendation records nothing now.
         inc.lastRecommendation = {
           seq: e.seq,
           proposed: [...e.data.summary.proposed],
-          lineOf,
+          lineOf: lineOf(e.data.summary),
           summary: e.data.summary,
         };
         this.log(inc.id, e);
@@ -206,6 +212,9 @@ export class IncidentBook {
       case 'incident.decision': {
         const inc = this.byId.get(e.data.incidentId);
         if (!inc) return;
+        const shown = e.data.recommended;
+        if (shown)
+          inc.lastRecommendation = { seq: e.seq, proposed: [...shown.proposed], lineOf: lineOf(shown), summary: shown };
         inc.updatedAt = e.at;
         this.log(inc.id, e);
         return;
@@ -322,4 +331,11 @@ function applyPatch(inc: Incident, p: IncidentPatch): void {
   }
   if (p.supportingAgencies !== undefined)
     inc.supportingAgencies = [...new Set(p.supportingAgencies)].filter((a) => a !== inc.leadAgency);
+}
+
+/** The line each resource was proposed for in a recommendation as shown. */
+function lineOf(summary: RecommendationSummary): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of summary.lines) for (const id of l.proposed ?? []) out[id] = l.capability;
+  return out;
 }

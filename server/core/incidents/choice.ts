@@ -81,9 +81,17 @@ export function mobilised(
   });
 }
 
-/** The recommendation a decision is taken on: its proposal, its log seq and what was shown. */
+/** The recommendation a decision is taken on: its proposal, the log seq and time it was computed on, what was shown. */
 export interface Shown {
   proposed: string[];
   seq: number | null;
+  at: number | null;
   summary: RecommendationSummary | null;
+}
+
+/** The line each resource was proposed for in what was shown (empty when only a proposal was named). */
+export function lineOfShown(shown: Shown): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of shown.summary?.lines ?? []) for (const id of l.proposed ?? []) out.set(id, l.capability);
+  return out;
 }

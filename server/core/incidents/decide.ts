@@ -11,7 +11,7 @@ import { requireInArea } from '../scenario/area.ts';
 import type { Agency, Scenario } from '../scenario/types.ts';
 import { mustMay, type Acting, type IncidentAction } from '../auth/incident-access.ts';
 import { visibleTo } from './access.ts';
-import { checkChoice, mobilised, sameResources, type Envelope, type Shown } from './choice.ts';
+import { checkChoice, lineOfShown, mobilised, sameResources, type Envelope, type Shown } from './choice.ts';
 import { decideLine } from './decide-lines.ts';
 import { asksOthers, decideAnswer, decideJointAccept } from './requests.ts';
 import { sentFor } from './sent-for.ts';
@@ -129,10 +129,6 @@ export function decideIncident(
       out.push({ ...env, type: 'incident.closed', data: { incidentId: inc.id, reason: cmd.reason ?? '' } });
       return out;
     }
-    case 'incident.recordRecommendation': {
-      const inc = requireOpen(book, cmd.incidentId);
-      return [{ ...env, type: 'incident.recommended', data: { incidentId: inc.id, summary: cmd.summary } }];
-    }
     case 'incident.mobilise':
       return decideMobilise(book, cmd, env, fleet, scenario);
     case 'incident.requestAssistance': {
@@ -201,7 +197,7 @@ function decideMobilise(
   const inc = requireOpen(book, cmd.incidentId, actingOf(cmd.actingAgency));
   if (cmd.resourceIds.length === 0)
     throw new JcrError('JCR_VALIDATION', 'resourceIds must name at least one resource', { path: 'resourceIds' });
-  const shown = shownRecommendation(inc, cmd);
+  const shown = shownRecommendation(cmd);
   const same = sameResources(cmd.resourceIds, shown.proposed);
   // A single agency accepting a recommendation that holds other agencies' lines: ./requests.ts.
   // (Only a recommendation that was made: a bare `proposed` list is no licence to ask.)
@@ -229,27 +225,25 @@ function decideMobilise(
         recommendationSeq: shown.seq,
         actingAgency: cmd.actingAgency ?? null,
         ...(shown.summary ? { recommended: shown.summary } : {}),
+        ...(shown.at !== null ? { recommendedAt: shown.at } : {}),
       },
     },
-    ...mobilised(env, inc, chosen, sentFor(scenario, inc, fleet, chosen)),
+    ...mobilised(env, inc, chosen, sentFor(scenario, inc, fleet, chosen, lineOfShown(shown))),
   ];
 }
 
 /**
- * The recommendation the decider was shown: the one the command carries (checked by its caller),
- * else the incident's recorded one named by recommendationSeq (JCR_CONFLICT unless it is the
- * latest), else just the command's `proposed`.
+ * The recommendation the decider was shown: the summary the command carries (its caller checked
+ * that this server showed it, for this incident: nothing is recorded when one is shown), else
+ * just the command's `proposed`. A decision is judged against it, whatever was shown since to
+ * anyone else.
  */
-function shownRecommendation(inc: Incident, cmd: Extract<IncidentCommand, { type: 'incident.mobilise' }>): Shown {
-  if (cmd.recommended) return { proposed: [...cmd.recommended.proposed], seq: null, summary: cmd.recommended };
-  if (cmd.recommendationSeq === undefined) return { proposed: [...cmd.proposed], seq: null, summary: null };
-  const last = inc.lastRecommendation;
-  if (!last || last.seq !== cmd.recommendationSeq) {
-    throw new JcrError(
-      'JCR_CONFLICT',
-      `recommendation ${cmd.recommendationSeq} is not the latest for ${inc.id}${last ? ` (latest ${last.seq})` : ''}; fetch it again`,
-      { path: 'recommendationSeq' },
-    );
-  }
-  return { proposed: [...last.proposed], seq: last.seq, summary: last.summary };
+function shownRecommendation(cmd: Extract<IncidentCommand, { type: 'incident.mobilise' }>): Shown {
+  if (!cmd.recommended) return { proposed: [...cmd.proposed], seq: null, at: null, summary: null };
+  return {
+    proposed: [...cmd.recommended.proposed],
+    seq: cmd.recommendationSeq ?? null,
+    at: cmd.recommendedAt ?? null,
+    summary: cmd.recommended,
+  };
 }

@@ -19,7 +19,7 @@ import type { NewEvent } from '../events.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { Agency, Scenario } from '../scenario/types.ts';
 import { mayTask } from './access.ts';
-import { checkChoice, mobilised, sameResources, type Envelope, type Shown } from './choice.ts';
+import { checkChoice, lineOfShown, mobilised, sameResources, type Envelope, type Shown } from './choice.ts';
 import { sentFor } from './sent-for.ts';
 import type { BookView, Incident, IncidentCommand, RequestAnswerCommand, RequestedLine } from './types.ts';
 
@@ -150,9 +150,10 @@ export function decideJointAccept(
         actingAgency: acting,
         requests,
         recommended: shown.summary,
+        ...(shown.at !== null ? { recommendedAt: shown.at } : {}),
       },
     },
-    ...mobilised(env, inc, chosen, sentFor(scenario, inc, fleet, chosen)),
+    ...mobilised(env, inc, chosen, sentFor(scenario, inc, fleet, chosen, lineOfShown(shown))),
     ...raised,
   ];
 }
@@ -219,6 +220,13 @@ export function decideAnswer(
       type: 'incident.assistanceAccepted',
       data: { ...base, suggested, chosen: [...ids], reason: text === '' ? null : text },
     },
-    ...mobilised(env, inc, chosen, sentFor(scenario, inc, fleet, chosen)),
+    ...mobilised(env, inc, chosen, sentFor(scenario, inc, fleet, chosen, suggestedFor(req.lines))),
   ];
+}
+
+/** The line each suggested unit of a joint request was asked for. */
+function suggestedFor(lines: readonly RequestedLine[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of lines) for (const id of l.suggested) out.set(id, l.capability);
+  return out;
 }

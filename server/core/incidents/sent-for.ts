@@ -1,8 +1,8 @@
 /**
  * The line each resource of a mobilisation is sent for, recorded on its `resource.status` event
  * (and so on its Attendance) so that every later recommendation counts it against that line
- * (./lines.ts). The line it was proposed for in the incident's last recommendation when there is
- * one; else the first line it fits that still needs a resource after those already committed and
+ * (./lines.ts). The line it was proposed for in what the decider was shown (`proposedFor`: the
+ * recommendation, or a joint request's suggestions) when there is one; else the first line it fits that still needs a resource after those already committed and
  * those sent before it in the same mobilisation; else the first line it fits at all; else none.
  */
 import type { Fleet, LiveResource } from '../fleet/fleet.ts';
@@ -16,6 +16,7 @@ export function sentFor(
   inc: Incident,
   fleet: Fleet,
   chosen: readonly LiveResource[],
+  proposedFor: ReadonlyMap<string, string> = new Map(),
 ): Map<string, string> {
   const out = new Map<string, string>();
   const type = scenario.incidentTypes.find((t) => t.id === inc.typeId);
@@ -24,10 +25,10 @@ export function sentFor(
   const open = new Map(lines.map((l) => [l.capability, l.outstanding]));
   const rest: LiveResource[] = [];
   for (const r of chosen) {
-    const proposedFor = inc.lastRecommendation?.lineOf[r.def.id];
-    if (proposedFor !== undefined && open.has(proposedFor)) {
-      out.set(r.def.id, proposedFor);
-      open.set(proposedFor, open.get(proposedFor)! - 1);
+    const line = proposedFor.get(r.def.id);
+    if (line !== undefined && open.has(line)) {
+      out.set(r.def.id, line);
+      open.set(line, open.get(line)! - 1);
     } else rest.push(r);
   }
   for (const r of rest) {

@@ -103,7 +103,10 @@ export interface AssistanceRequest {
   status: RequestStatus;
   /** Lines asked for by a one-click mobilise (./requests.ts); empty for a request raised by hand. */
   lines: RequestedLine[];
-  /** The recommendation (its incident.recommended seq) the lines came from, null when raised by hand. */
+  /**
+   * The log seq the recommendation the lines came from was computed on (in logs before issue 15:
+   * its incident.recommended event), null when raised by hand.
+   */
   recommendationSeq: number | null;
   acceptedAt: number | null;
   acceptedBy: string | null;
@@ -149,8 +152,9 @@ export interface Incident {
   /** Outstanding quicker-resource flags (dropped when the en-route resource arrives or is stood down). */
   quicker: QuickerFlag[];
   /**
-   * The last recommendation shown for this incident: its event seq, the proposed resources, the
-   * line each was proposed for and the summary as logged (what a decision on it records).
+   * The last recommendation a decision was taken on: the decision's event seq, the proposed
+   * resources, the line each was proposed for and the summary as shown. (Logs before issue 15 also
+   * set it from each incident.recommended event; showing a recommendation records nothing now.)
    */
   lastRecommendation: {
     seq: number;
@@ -205,20 +209,21 @@ export type IncidentCommand =
       /** Close although another agency still has resources committed (duty officer, with a reason). */
       force?: boolean;
     }
-  | { type: 'incident.recordRecommendation'; incidentId: string; summary: RecommendationSummary }
   | {
       type: 'incident.mobilise';
       incidentId: string;
       /** The resources chosen. */
       resourceIds: string[];
-      /** The top recommendation the dispatcher was shown (resource ids), and its event seq. */
+      /** The top recommendation the dispatcher was shown (resource ids), when no summary is given. */
       proposed: string[];
-      recommendationSeq?: number;
       /**
-       * What was shown, when it is not the incident's recorded last recommendation (a fresh one the
-       * caller checked): its proposal replaces `proposed` and the decision event embeds it.
+       * Exactly what the decider was shown (the caller checked it is what this server showed, for
+       * this incident): its proposal replaces `proposed` and the decision event embeds it.
        */
       recommended?: RecommendationSummary;
+      /** The log seq `recommended` was computed on and when (clock ms). */
+      recommendationSeq?: number;
+      recommendedAt?: number;
       /** Required when the choice differs from `proposed`. */
       reason?: string;
       actingAgency?: Agency;
@@ -304,6 +309,7 @@ export interface RecommendationSummary {
   withheld: Array<{ resourceId: string; rule: string }>;
 }
 
+/** A recommendation recorded as shown: logs before issue 15 only (showing one now writes nothing). */
 export interface IncidentRecommendedData {
   incidentId: string;
   summary: RecommendationSummary;
@@ -317,12 +323,18 @@ export interface IncidentDecisionData {
   /** What the decider mobilised: on a one-click accept, only the units its agency may task. */
   chosen: string[];
   reason: string | null;
+  /**
+   * The log seq the recommendation shown was computed on (in logs before issue 15: its
+   * incident.recommended event); null when the decider named only a proposal.
+   */
   recommendationSeq: number | null;
   actingAgency: Agency | null;
   /** The joint requests the accept raised, one per other agency, with the units suggested (one-click). */
   requests?: Array<{ requestId: string; toAgency: Agency; suggested: string[] }>;
   /** Exactly what was recommended, as shown (absent in logs before issue 22). */
   recommended?: RecommendationSummary | null;
+  /** When the recommendation shown was computed, clock ms (absent in logs before issue 15). */
+  recommendedAt?: number;
 }
 
 export interface AssistanceRequestedData {

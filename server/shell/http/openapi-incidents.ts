@@ -75,7 +75,7 @@ export const INCIDENT_PATHS: Json = {
   },
   '/api/incidents/{id}/recommendation': {
     get: op(
-      'The recommended attendance: per predetermined-attendance line, candidates ranked by predicted arrival (turnout + drive) with ETA, distance, agency, status and cover impact; the proposal; and why others were left out. Recorded in the log as shown.',
+      'The recommended attendance: per predetermined-attendance line, candidates ranked by predicted arrival (turnout + drive) with ETA, distance, agency, status and cover impact; the proposal; and why others were left out; `recommendationSeq` (the log seq it was computed on) and `fingerprint` (what is shown, sealed by the server: send it back when mobilising). Writes nothing.',
       {
         parameters: [incidentId],
         responses: { '200': json(any), ...errors(404, 409, 503) },
@@ -92,11 +92,10 @@ export const INCIDENT_PATHS: Json = {
             accept: { type: 'boolean' },
             resourceIds: { type: 'array', items: { type: 'string' }, maxItems: 50 },
             reason: { type: 'string', maxLength: 2000 },
-            recommendationSeq: {
-              type: 'integer',
-              minimum: 1,
+            fingerprint: {
+              type: 'string',
               description:
-                'The recommendation shown (GET …/recommendation); 409 JCR_CONFLICT when no longer the latest.',
+                "The recommendation's fingerprint (GET …/recommendation): the decision is judged against what it shows and logs it, whatever was shown to others since; 400 JCR_VALIDATION if this server did not give it for this incident. Without it a fresh recommendation is made and decided on.",
             },
             actingAgency: agency,
           }),

@@ -243,7 +243,11 @@ export function openApiDocument(): Json {
           proposed: { ...ids, description: 'The whole proposal shown, every agency.' },
           chosen: { ...ids, description: 'What the decider mobilised (one-click: its own units only).' },
           reason: { type: ['string', 'null'] },
-          recommendationSeq: { type: ['integer', 'null'] },
+          recommendationSeq: {
+            type: ['integer', 'null'],
+            description: 'The log seq the recommendation was computed on.',
+          },
+          recommendedAt: { type: 'integer', description: 'When the recommendation shown was computed (ms).' },
           actingAgency: { oneOf: [agency, { type: 'null' }] },
           requests: {
             type: 'array',

@@ -1,7 +1,8 @@
 /**
  * REST for the recommendation and mobilising on it (issue 5): GET /incidents/:id/recommendation
- * runs the recommender and records what it showed; POST /incidents/:id/mobilise takes or amends
- * the proposal. Every change goes through Engine.execute.
+ * runs the recommender and writes nothing, answering with a fingerprint of what it showed
+ * (../incidents/shown.ts, issue 15 item 3); POST /incidents/:id/mobilise takes or amends the
+ * proposal, judged against what its maker was shown. Every change goes through Engine.execute.
  */
 import { Router } from 'express';
 import { JcrError } from '../../core/errors.ts';
@@ -11,10 +12,11 @@ import type { Incident } from '../../core/incidents/types.ts';
 import { plannerSnap } from '../../core/places/gazetteer.ts';
 import type { Engine } from '../engine.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
+import { ShownSeal, type ShownRecommendation } from '../incidents/shown.ts';
 import { acting, incidentFor, type Acting } from './acting.ts';
 import { incidentJson, locator } from './incident-json.ts';
 import type { IncidentRouteDeps } from './incidents.ts';
-import { asObject, bool, idList, noUnknown, num, str } from './body.ts';
+import { asObject, bool, idList, noUnknown, str } from './body.ts';
 
 /** Run the recommender for an incident now. JCR_NOT_READY without a road network. */
 export function recommendFor(engine: Engine, mob: Mobilisation | undefined, inc: Incident): Recommendation {
@@ -37,6 +39,16 @@ export function recommendationRoutes({ engine, mobilisation, places, planner }: 
   const book = engine.room.incidents;
   const ctxOf = (a: Acting) => ({ origin: 'operator' as const, actor: a.actor });
   const getVisible = (id: string, a: Acting): Incident => incidentFor(engine, id, a);
+  const seal = ShownSeal.of(engine.store);
+  /** A recommendation made now, as shown: the log seq and time it is computed on. */
+  const showNow = (inc: Incident) => {
+    if (inc.status === 'closed')
+      throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
+    const rec = recommendFor(engine, mobilisation, inc);
+    const room = engine.room;
+    const shown: ShownRecommendation = { incidentId: inc.id, seq: room.lastSeq, at: rec.at, summary: summarise(rec) };
+    return { rec, shown };
+  };
 
   /** Never an empty proposal without a reason: why nothing is proposed, in words, else null. */
   const emptyReason = (rec: Recommendation, inc: Incident): string | null => {
@@ -47,50 +59,42 @@ export function recommendationRoutes({ engine, mobilisation, places, planner }: 
     return 'no suitable resource is available and able to reach the incident (see excluded)';
   };
 
-  /** The recommendation, recorded in the log as shown (incident.recommended) before it is returned. */
+  /**
+   * The recommendation. Writes nothing (issue 15 item 3): the answer's `fingerprint` seals what is
+   * shown, and a mobilise that sends it back is judged against it and logs it in its decision.
+   */
   r.get('/incidents/:id/recommendation', (req, res) => {
-    const a = acting(res, undefined);
-    const inc = getVisible(req.params.id, a);
-    if (inc.status === 'closed')
-      throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
-    const rec = recommendFor(engine, mobilisation, inc);
-    const [ev] = engine.execute(
-      { type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) },
-      ctxOf(a),
-    );
-    res.json({ recommendationSeq: ev?.seq ?? null, ...rec, emptyReason: emptyReason(rec, inc) });
+    const inc = getVisible(req.params.id, acting(res, undefined));
+    const { rec, shown } = showNow(inc);
+    res.json({
+      recommendationSeq: shown.seq,
+      fingerprint: seal.seal(shown),
+      ...rec,
+      emptyReason: emptyReason(rec, inc),
+    });
   });
 
   /**
    * Mobilise: `{accept: true}` takes the proposal; `{resourceIds, reason}` amends it (a reason is
-   * required whenever the choice differs from the top recommendation). `recommendationSeq` ties
-   * the decision to the recommendation the dispatcher saw; without it a fresh one is computed
-   * and recorded first.
+   * required whenever the choice differs from the top recommendation). `fingerprint`, from the
+   * recommendation's answer, says what the dispatcher was shown: the decision is judged against
+   * it and embeds it. Without one, a fresh recommendation is made and the decision taken on it.
    */
   r.post('/incidents/:id/mobilise', (req, res) => {
     const b = asObject(req.body);
-    noUnknown(b, ['accept', 'resourceIds', 'reason', 'recommendationSeq', 'actingAgency']);
+    noUnknown(b, ['accept', 'resourceIds', 'reason', 'fingerprint', 'actingAgency']);
     const a = acting(res, b);
     const inc = getVisible(req.params.id, a);
     const accept = bool(b, 'accept') ?? false;
     const ids = idList(b, 'resourceIds');
     const reason = str(b, 'reason', { optional: true, max: 2000 });
-    let seq = num(b, 'recommendationSeq', { optional: true, integer: true, min: 1 });
+    const fingerprint = str(b, 'fingerprint', { optional: true, max: 65_536 });
     if (!accept && ids === undefined)
       throw new JcrError('JCR_VALIDATION', 'give resourceIds, or accept: true to take the recommendation', {
         path: 'resourceIds',
       });
-    if (seq === undefined) {
-      if (inc.status === 'closed')
-        throw new JcrError('JCR_CONFLICT', `incident ${inc.id} is closed`, { path: 'incidentId' });
-      const rec = recommendFor(engine, mobilisation, inc);
-      const [ev] = engine.execute(
-        { type: 'incident.recordRecommendation', incidentId: inc.id, summary: summarise(rec) },
-        ctxOf(a),
-      );
-      seq = ev?.seq;
-    }
-    const proposed = inc.lastRecommendation?.proposed ?? [];
+    const shown = fingerprint !== undefined ? seal.open(fingerprint, inc.id) : showNow(inc).shown;
+    const proposed = shown.summary.proposed;
     const chosen = ids ?? proposed;
     if (chosen.length === 0)
       throw new JcrError('JCR_CONFLICT', 'the recommendation proposes nobody: name resourceIds', {
@@ -102,7 +106,9 @@ export function recommendationRoutes({ engine, mobilisation, places, planner }: 
         incidentId: inc.id,
         resourceIds: chosen,
         proposed,
-        ...(seq !== undefined ? { recommendationSeq: seq } : {}),
+        recommended: shown.summary,
+        recommendationSeq: shown.seq,
+        recommendedAt: shown.at,
         ...(reason !== undefined ? { reason } : {}),
         ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
       },
