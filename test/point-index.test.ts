@@ -85,7 +85,7 @@ test('Fleet index agrees with live state after seeded random AVL batches (accept
   const rnd = seededRandom(7);
   const room = new Room(miniScenario(), { clock: () => 1_767_258_000_000 });
   const ingest = new AvlIngest(room, AVL_LIMITS);
-  const sink: IngestSink = { executeStatus: () => {}, history: () => {} };
+  const sink: IngestSink = { commitStatuses: () => {}, history: () => {} };
   const ids = ['HAT1', 'HAT2', 'WGC1', 'PC1', 'DRONE1', 'AMB1', 'NOPE'];
   let t = 1_767_250_000_000;
   for (let b = 0; b < 500; b++) {

@@ -76,31 +76,8 @@ export class Room {
   decide(cmd: Command, ctx: CommandContext): NewEvent[] {
     const at = this.clock();
     switch (cmd.type) {
-      case 'resource.setStatus': {
-        if (!isResourceStatus(cmd.status))
-          throw new JcrError('JCR_VALIDATION', `status must be 1..6`, { path: 'status' });
-        const r = this.fleet.require(cmd.resourceId);
-        this.fleet.checkTransition(cmd.resourceId, cmd.status);
-        this.incidents.checkStatusTarget(
-          cmd.incidentId,
-          cmd.actingAgency ?? 'all',
-          cmd.knownIncident === true || cmd.actingAgency !== undefined,
-        );
-        if (r.status === cmd.status && r.incidentId === cmd.incidentId) return [];
-        const data: NewEvent & { type: 'resource.status' } = {
-          at,
-          type: 'resource.status',
-          origin: ctx.origin,
-          actor: ctx.actor,
-          data: { resourceId: cmd.resourceId, status: cmd.status },
-        };
-        if (cmd.incidentId !== undefined) data.data.incidentId = cmd.incidentId;
-        if (cmd.lat !== undefined && cmd.lon !== undefined) {
-          data.data.lat = cmd.lat;
-          data.data.lon = cmd.lon;
-        }
-        return [data];
-      }
+      case 'resource.setStatus':
+        return this.decideStatus(cmd, ctx);
       case 'operator.note': {
         const text = cmd.text.trim();
         if (text.length === 0 || text.length > 4000)
@@ -117,6 +94,41 @@ export class Room {
       default:
         return this.incidents.decide(cmd, ctx, at, this.fleet);
     }
+  }
+
+  /**
+   * A status change's events. `from` is the status and incident the resource is taken to have
+   * when it is not its live one: an AVL batch decides every report before it appends any
+   * (server/core/avl/ingest.ts), so a later report of the batch is judged after the earlier.
+   */
+  decideStatus(
+    cmd: Extract<Command, { type: 'resource.setStatus' }>,
+    ctx: CommandContext,
+    from?: { status: ResourceStatus; incidentId: string | undefined },
+  ): NewEvent[] {
+    if (!isResourceStatus(cmd.status)) throw new JcrError('JCR_VALIDATION', `status must be 1..6`, { path: 'status' });
+    const r = this.fleet.require(cmd.resourceId);
+    const now = from ?? { status: r.status, incidentId: r.incidentId };
+    this.fleet.checkTransition(cmd.resourceId, cmd.status, now.status);
+    this.incidents.checkStatusTarget(
+      cmd.incidentId,
+      cmd.actingAgency ?? 'all',
+      cmd.knownIncident === true || cmd.actingAgency !== undefined,
+    );
+    if (now.status === cmd.status && now.incidentId === cmd.incidentId) return [];
+    const data: NewEvent & { type: 'resource.status' } = {
+      at: this.clock(),
+      type: 'resource.status',
+      origin: ctx.origin,
+      actor: ctx.actor,
+      data: { resourceId: cmd.resourceId, status: cmd.status },
+    };
+    if (cmd.incidentId !== undefined) data.data.incidentId = cmd.incidentId;
+    if (cmd.lat !== undefined && cmd.lon !== undefined) {
+      data.data.lat = cmd.lat;
+      data.data.lon = cmd.lon;
+    }
+    return [data];
   }
 
   /**

@@ -1,5 +1,5 @@
 import { batchRecord, type ChangeRecord } from '../core/changes.ts';
-import type { CommandContext, JcrEvent } from '../core/events.ts';
+import type { CommandContext, JcrEvent, NewEvent } from '../core/events.ts';
 import type { Trigger } from '../core/reactions/policy.ts';
 import { Room, type Command, type RoomOptions } from '../core/room.ts';
 import type { Clock } from '../core/clock.ts';
@@ -49,7 +49,15 @@ export class Engine {
 
   /** Validate, persist and apply a command. Throws JcrError (nothing persisted) if refused. */
   execute(cmd: Command, ctx: CommandContext): JcrEvent[] {
-    const fresh = this.room.decide(cmd, ctx);
+    return this.commit(this.room.decide(cmd, ctx));
+  }
+
+  /**
+   * Persist and apply events the room has just decided (Room.decide, or Room.decideStatus for each
+   * report of an AVL batch): one durable append, all or nothing (JcrError JCR_STORE_BUSY or
+   * JCR_STORE_FULL, nothing persisted or applied), then apply and notify as one batch.
+   */
+  commit(fresh: readonly NewEvent[]): JcrEvent[] {
     const durable = this.store.append(fresh);
     if (durable.length === 0) return durable;
     const record = batchRecord(durable.map((e) => this.room.apply(e)));

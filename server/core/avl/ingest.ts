@@ -1,4 +1,5 @@
 import { isJcrError, type ErrorCode } from '../errors.ts';
+import type { NewEvent } from '../events.ts';
 import type { LiveResource } from '../fleet/fleet.ts';
 import { isResourceStatus, type ResourceStatus } from '../fleet/status.ts';
 import { haversineM } from '../geo.ts';
@@ -33,6 +34,19 @@ export interface FeedScope {
   readonly agency: Agency | null;
 }
 
+/** A resource's last accepted fix. */
+interface Fix {
+  lat: number;
+  lon: number;
+  fixTimeMs: number;
+}
+
+/** Where a batch's earlier accepted reports leave a resource, and in which status and incident. */
+interface Staged extends Fix {
+  status: ResourceStatus;
+  incidentId: string | undefined;
+}
+
 export interface AvlRejection {
   index: number;
   code: ErrorCode;
@@ -50,10 +64,11 @@ export interface BatchOutcome {
 
 export interface IngestSink {
   /**
-   * Execute a status command durably (the shell calls Engine.execute with origin 'avl'). Must
-   * throw a JcrError, and change nothing, if the command is refused.
+   * Make a batch's status events durable and apply them, in one append (the shell calls
+   * Engine.commit): all or nothing. Throws a JcrError (JCR_STORE_BUSY, JCR_STORE_FULL), having
+   * written and applied nothing, when the event log cannot take them.
    */
-  executeStatus(cmd: Command & { type: 'resource.setStatus' }, feed: FeedScope): void;
+  commitStatuses(events: readonly NewEvent[], feed: FeedScope): void;
   /**
    * Record a raw position in the history buffer. `resourceId` is the scenario's own id string
    * (long-lived, unlike the decoded report's); `live` is false for an out-of-order fix.
@@ -89,7 +104,8 @@ export class AvlIngest {
     return this.checkLive(live, r, feed, now);
   }
 
-  private checkLive(live: LiveResource, r: AvlReportIn, feed: FeedScope, now: number): Verdict {
+  /** `last` is the resource's last accepted fix: live, or an earlier report of the same batch. */
+  private checkLive(live: LiveResource, r: AvlReportIn, feed: FeedScope, now: number, last: Fix = live): Verdict {
     const L = this.limits;
     if (feed.agency !== null && live.def.agency !== feed.agency) return 'JCR_AVL_FORBIDDEN_RESOURCE';
     const lat = r.lat;
@@ -106,69 +122,100 @@ export class AvlIngest {
       return 'JCR_VALIDATION';
     if (r.status !== 0 && !isResourceStatus(r.status)) return 'JCR_VALIDATION';
     if (r.accuracyM > L.maxAccuracyM) return 'JCR_AVL_POOR_ACCURACY';
-    const last = live.fixTimeMs;
-    if (t === last) return 'JCR_AVL_DUPLICATE';
-    if (t < last) return 'JCR_AVL_OUT_OF_ORDER';
-    if (last > 0) {
-      const d = haversineM(live.lat, live.lon, lat, lon);
+    const lastT = last.fixTimeMs;
+    if (t === lastT) return 'JCR_AVL_DUPLICATE';
+    if (t < lastT) return 'JCR_AVL_OUT_OF_ORDER';
+    if (lastT > 0) {
+      const d = haversineM(last.lat, last.lon, lat, lon);
       const max = this.maxSpeed.get(live.def.id) ?? L.maxSpeedRoadMps;
-      if (d > L.speedNoiseM + (max * (t - last)) / 1000) return 'JCR_AVL_IMPOSSIBLE_SPEED';
+      if (d > L.speedNoiseM + (max * (t - lastT)) / 1000) return 'JCR_AVL_IMPOSSIBLE_SPEED';
     }
     return null;
   }
 
   /**
-   * Ingest one batch in report order. Accepted reports move the live position (and the index);
-   * a report carrying a status different from the live one first goes through the sink's
-   * `executeStatus` (the same transition rules as an operator's change) and is refused whole if
-   * that throws. Accepted and out-of-order reports go to the history sink.
+   * Ingest one batch, all or nothing (issue 15 item 10). First every report is judged in order,
+   * each against the live state as the batch's earlier reports leave it: a report carrying a
+   * status different from the resource's is decided (Room.decideStatus: the same transition rules
+   * as an operator's change) and refused whole if that throws. Then the batch's status events go
+   * to the sink in one durable append; if that throws (a full disk, the log locked) it propagates
+   * and nothing of the batch is applied, not even its positions. Only then do accepted reports
+   * move the live position (and the index), in order, and accepted and out-of-order reports go to
+   * the history sink.
    */
   ingestBatch(reports: readonly AvlReportIn[], feed: FeedScope, now: number, sink: IngestSink): BatchOutcome {
     const fleet = this.room.fleet;
     const rejected: AvlRejection[] = [];
-    const moved = new Set<string>();
+    /** Per resource, where and in which status the batch's earlier accepted reports leave it. */
+    const staged = new Map<string, Staged>();
+    const events: NewEvent[] = [];
+    /** History rows in report order: an accepted report's index, or ~index for an out-of-order one. */
+    const rows: number[] = [];
     let accepted = 0;
+    let ctx: { origin: 'avl'; actor: string } | undefined;
     for (let i = 0; i < reports.length; i++) {
       const r = reports[i] as AvlReportIn;
       const live = typeof r.resourceId === 'string' ? fleet.get(r.resourceId) : undefined;
-      const verdict: Verdict = live === undefined ? 'JCR_AVL_UNKNOWN_RESOURCE' : this.checkLive(live, r, feed, now);
+      const was = live === undefined ? undefined : staged.get(live.def.id);
+      const verdict: Verdict =
+        live === undefined ? 'JCR_AVL_UNKNOWN_RESOURCE' : this.checkLive(live, r, feed, now, was ?? live);
       if (verdict !== null || live === undefined) {
-        rejected.push({
-          index: i,
-          code: verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE',
-          message: this.explain(verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE', r, live, now),
-        });
-        if (verdict === 'JCR_AVL_OUT_OF_ORDER' && live !== undefined) sink.history(r, live.def.id, false, feed);
+        const code = verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE';
+        rejected.push({ index: i, code, message: this.explain(code, r, live, now, was) });
+        if (verdict === 'JCR_AVL_OUT_OF_ORDER' && live !== undefined) rows.push(~i);
         continue;
       }
-      if (r.status !== 0 && r.status !== live.status) {
+      const status = was ? was.status : live.status;
+      const incidentId = was ? was.incidentId : live.incidentId;
+      let next = status;
+      if (r.status !== 0 && r.status !== status) {
+        next = r.status as ResourceStatus;
         try {
-          sink.executeStatus(
-            {
-              type: 'resource.setStatus',
-              resourceId: live.def.id,
-              status: r.status as ResourceStatus,
-              lat: r.lat,
-              lon: r.lon,
-            },
-            feed,
-          );
+          const cmd = {
+            type: 'resource.setStatus' as const,
+            resourceId: live.def.id,
+            status: next,
+            lat: r.lat,
+            lon: r.lon,
+          };
+          ctx ??= { origin: 'avl', actor: `feed:${feed.id}` };
+          events.push(...this.room.decideStatus(cmd, ctx, { status, incidentId }));
         } catch (e) {
           if (!isJcrError(e)) throw e;
           rejected.push({ index: i, code: e.code, message: e.message });
           continue;
         }
       }
-      fleet.applyFix(live, r.lat, r.lon, r.headingDeg, r.speedMps, r.fixTimeMs, r.accuracyM);
-      sink.history(r, live.def.id, true, feed);
-      moved.add(live.def.id);
+      const held = next === status ? incidentId : fleet.holdsIncident(next) ? incidentId : undefined;
+      if (was) {
+        was.lat = r.lat;
+        was.lon = r.lon;
+        was.fixTimeMs = r.fixTimeMs;
+        was.status = next;
+        was.incidentId = held;
+      } else
+        staged.set(live.def.id, { lat: r.lat, lon: r.lon, fixTimeMs: r.fixTimeMs, status: next, incidentId: held });
+      rows.push(i);
       accepted++;
+    }
+    // The one durable append: it throws before anything of the batch is applied.
+    if (events.length > 0) sink.commitStatuses(events, feed);
+    const moved = new Set<string>();
+    for (const i of rows) {
+      const r = reports[i < 0 ? ~i : i] as AvlReportIn;
+      const live = fleet.get(r.resourceId)!;
+      if (i >= 0) {
+        fleet.applyFix(live, r.lat, r.lon, r.headingDeg, r.speedMps, r.fixTimeMs, r.accuracyM);
+        moved.add(live.def.id);
+      }
+      sink.history(r, live.def.id, i >= 0, feed);
     }
     return { accepted, rejected, moved: moved.size === 0 ? [] : Array.from(moved) };
   }
 
   /** A human-readable reason (clients match on the code, never on this text). */
-  explain(code: ErrorCode, r: AvlReportIn, live: LiveResource | undefined, now: number): string {
+  explain(code: ErrorCode, r: AvlReportIn, live: LiveResource | undefined, now: number, was?: Fix): string {
+    const last: Fix | undefined = was ?? live;
     const id = typeof r.resourceId === 'string' ? JSON.stringify(r.resourceId.slice(0, 64)) : '(none)';
     switch (code) {
       case 'JCR_AVL_UNKNOWN_RESOURCE':
@@ -192,12 +239,12 @@ export class AvlIngest {
       case 'JCR_AVL_DUPLICATE':
         return `fix at ${r.fixTimeMs} was already accepted for ${id}`;
       case 'JCR_AVL_OUT_OF_ORDER':
-        return `fix at ${r.fixTimeMs} is older than the last accepted (${live?.fixTimeMs}); kept in history only`;
+        return `fix at ${r.fixTimeMs} is older than the last accepted (${last?.fixTimeMs}); kept in history only`;
       case 'JCR_AVL_IMPOSSIBLE_SPEED': {
-        if (!live) return 'impossible speed';
-        const d = haversineM(live.lat, live.lon, r.lat, r.lon);
-        const v = d / Math.max(0.001, (r.fixTimeMs - live.fixTimeMs) / 1000);
-        return `${Math.round(d)} m in ${r.fixTimeMs - live.fixTimeMs} ms implies ${Math.round(v)} m/s (max ${this.maxSpeed.get(live.def.id)} m/s)`;
+        if (!live || !last) return 'impossible speed';
+        const d = haversineM(last.lat, last.lon, r.lat, r.lon);
+        const v = d / Math.max(0.001, (r.fixTimeMs - last.fixTimeMs) / 1000);
+        return `${Math.round(d)} m in ${r.fixTimeMs - last.fixTimeMs} ms implies ${Math.round(v)} m/s (max ${this.maxSpeed.get(live.def.id)} m/s)`;
       }
       default:
         return code;

@@ -82,12 +82,11 @@ export class Fleet {
   }
 
   /** Check a status change against the transition rules without applying it. */
-  checkTransition(id: string, to: ResourceStatus): void {
-    const r = this.require(id);
-    if (!canTransition(r.status, to)) {
+  checkTransition(id: string, to: ResourceStatus, from: ResourceStatus = this.require(id).status): void {
+    if (!canTransition(from, to)) {
       throw new JcrError(
         'JCR_INVALID_TRANSITION',
-        `${id}: ${STATUS_NAMES[r.status]} → ${STATUS_NAMES[to]} is not allowed`,
+        `${id}: ${STATUS_NAMES[from]} → ${STATUS_NAMES[to]} is not allowed`,
         {
           path: 'status',
         },

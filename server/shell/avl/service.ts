@@ -77,8 +77,8 @@ export class AvlService {
     this.core = new AvlIngest(opts.engine.room, this.limits);
     const engine = this.engine;
     this.sink = {
-      executeStatus: (cmd, feed) => {
-        engine.execute(cmd, { origin: 'avl', actor: `feed:${feed.id}` });
+      commitStatuses: (events) => {
+        engine.commit(events);
       },
       history: (r, resourceId, live, feed) => this.history.push(r, resourceId, live, feed.id, this.batchNow),
     };
