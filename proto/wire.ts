@@ -47,6 +47,22 @@ export function isStatusName(v: unknown): v is StatusName {
 export const INCIDENT_STATUSES = ['received', 'mobilising', 'in-attendance', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
+/**
+ * A joint request's answer so far: pending → accepted (the addressee mobilised the suggestion or
+ * its own choice, or simply agreed), declined (with a reason) or advised (answered with advice and
+ * no deployment: "hear and treat", "hear and solve").
+ */
+export const REQUEST_STATUSES = ['pending', 'accepted', 'declined', 'advised'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** A line of the recommendation asked of another agency, with the units it proposed for it. */
+export interface RequestedLine {
+  capability: string;
+  count: number;
+  /** Resource ids the recommendation proposed: suggestions, the addressee decides. */
+  suggested: string[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // COP messages (proto/cop.proto)
 

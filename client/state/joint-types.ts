@@ -3,18 +3,11 @@
  * inbox), the incident's detail beyond what the queue shows (METHANE, requests, the "quicker
  * resource" flags) and its audit timeline. ./joint-parse.ts narrows the server's JSON into these.
  */
+import { REQUEST_STATUSES, type RequestedLine, type RequestStatus } from '../../proto/wire.ts';
 import type { Agency, Incident } from './types.ts';
 
-export const REQUEST_STATUSES = ['pending', 'accepted', 'declined', 'advised'] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-
-/** A line of the recommendation asked of another agency, with the units it proposed for it. */
-export interface RequestedLine {
-  capability: string;
-  count: number;
-  /** Resource ids proposed: suggestions, the addressee decides. */
-  suggested: string[];
-}
+/** A joint request's statuses and the lines it asks for, as the server's (proto/wire.ts). */
+export { REQUEST_STATUSES, type RequestStatus, type RequestedLine };
 
 /** A joint request: one agency asks another to attend. */
 export interface JointRequest {

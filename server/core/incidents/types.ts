@@ -4,7 +4,13 @@
  * the state in ./book.ts, the recommender in ./recommend.ts. docs/incidents.md is the
  * operator-facing description.
  */
-import { INCIDENT_STATUSES, type IncidentStatus } from '../../../proto/wire.ts';
+import {
+  INCIDENT_STATUSES,
+  REQUEST_STATUSES,
+  type IncidentStatus,
+  type RequestedLine,
+  type RequestStatus,
+} from '../../../proto/wire.ts';
 import type { Agency } from '../scenario/types.ts';
 import type { LineChange } from './lines.ts';
 
@@ -76,21 +82,8 @@ export interface Attendance {
   line?: string;
 }
 
-/**
- * pending → accepted (the addressee mobilised the suggestion or its own choice, or simply agreed),
- * declined (with a reason) or advised (answered with advice and no deployment: "hear and treat",
- * "hear and solve").
- */
-export const REQUEST_STATUSES = ['pending', 'accepted', 'declined', 'advised'] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-
-/** A line of the recommendation asked of another agency, with the units it proposed for it. */
-export interface RequestedLine {
-  capability: string;
-  count: number;
-  /** Resource ids the recommendation proposed: suggestions, the addressee decides. */
-  suggested: string[];
-}
+/** A joint request's statuses and the lines it asks for: part of the wire contract (proto/wire.ts). */
+export { REQUEST_STATUSES, type RequestStatus, type RequestedLine };
 
 /** A joint request: one agency asks another to attend (e.g. police ask fire for assistance). */
 export interface AssistanceRequest {
