@@ -4,8 +4,10 @@ import { expect, fields, I64, LEN, sub, VARINT, type Reader } from './wire-forma
 /**
  * Decoding the COP's performance record (CopPerformance, proto/cop.proto): the windows and one
  * figure per standard target and window. The optional doubles (share, median, 90th percentile)
- * read as null when absent, as GET /api/performance sends them. Written out field by field like
- * decode-records.ts, for the same reason.
+ * read as null when absent, as GET /api/performance sends them.
+ *
+ * Deliberate specialisation: every decoder here is the same switch as those in decode-records.ts
+ * and decode-frames.ts, one `case` a field, written out for the reason given there.
  */
 
 function decodeWindow(r: Reader, end: number): PerformanceWindowMsg {

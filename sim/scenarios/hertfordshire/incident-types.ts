@@ -1,7 +1,9 @@
 /**
  * The Hertfordshire demo's response standards and incident types with their pre-determined
  * attendances (docs/scenario.md). Literal data, one record per standard or type: alike in shape
- * by nature, not repeated logic.
+ * by nature, not repeated logic. Deliberate: STANDARDS and INCIDENT_TYPES repeat their record
+ * shape once a record (docs/CONVENTIONS.md, "Deliberate repeats"), so each reads, and diffs,
+ * as the scenario's own words; a helper that built them would hide the optional fields.
  */
 import type { IncidentType, ResponseStandard } from '../../../server/core/scenario/types.ts';
 
