@@ -4,7 +4,7 @@
  * names protobufjs uses, so the server's codec encodes these objects as they are and the browser
  * codec decodes into the same types). The server's own types are defined from these
  * (server/core/scenario/types.ts, fleet/status.ts, incidents/types.ts, cop/frames.ts), so the two
- * sides cannot drift: type-check fails first.
+ * sides cannot drift: type-check fails first. The places a gazetteer answers are in ./places.ts.
  *
  * Dependency-free: imports nothing (test/boundary.test.ts), so the pure core, the shell and the
  * client bundle can all use it.
@@ -352,66 +352,6 @@ export type CopClientMsg =
 
 /** fix_age_ms value meaning "this resource has no fix". */
 export const NO_FIX_AGE = 2147483647;
-
-// ---------------------------------------------------------------------------------------------
-// Places (GET /api/places, an incident's `location`; server/core/places/)
-
-/** What a gazetteer answer names. */
-export const PLACE_KINDS = [
-  'place',
-  'station',
-  'post',
-  'road',
-  'junction',
-  'postcode',
-  'gridref',
-  'coordinates',
-] as const;
-export type PlaceKind = (typeof PLACE_KINDS)[number];
-
-export function isPlaceKind(v: unknown): v is PlaceKind {
-  return typeof v === 'string' && (PLACE_KINDS as readonly string[]).includes(v);
-}
-
-/** A point snapped onto the drivable road network and how far it moved. */
-export interface RoadSnap {
-  lat: number;
-  lon: number;
-  distanceM: number;
-}
-
-/** One answer of GET /api/places (`{ query, places: PlaceAnswer[] }`), best first. */
-export interface PlaceAnswer {
-  kind: PlaceKind;
-  label: string;
-  /** More words: an address, the road's ref, the town it is near. */
-  detail: string;
-  point: { lat: number; lon: number };
-  /** The point snapped onto the drivable road network, or null beyond the allowance. */
-  road: RoadSnap | null;
-  /** 10-figure OS grid reference, null off the grid. */
-  gridRef: string | null;
-}
-
-/** Where a point is, in words: "A602, near Stevenage · TL 2453 2310". */
-export interface LocationDescription {
-  road: string | null;
-  roadDistanceM: number | null;
-  place: string | null;
-  placeDistanceM: number | null;
-  gridRef: string | null;
-  text: string;
-}
-
-/**
- * An incident's `location` in the REST answers: its description, and where it meets the road
- * network (the snapped point and how far), or `offRoad` in words ("no road within 250 m") when
- * no drivable road is within the allowance.
- */
-export interface IncidentLocation extends LocationDescription {
-  snapped: RoadSnap | null;
-  offRoad: string | null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Map labels (GET /api/map/labels): place and road names the screens draw over the offline map.

@@ -11,7 +11,7 @@ import {
   type LocationDescription,
   type PlaceAnswer,
   type RoadSnap,
-} from '../../proto/wire.ts';
+} from '../../proto/places.ts';
 
 export type { IncidentLocation, LocationDescription, PlaceAnswer, RoadSnap };
 

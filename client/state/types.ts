@@ -3,17 +3,10 @@
  * WebSocket client, or the REST-polling fallback) fills them through ClientStore (./store.ts).
  * The client bundle imports nothing from server/ (test/boundary.test.ts): what both sides must
  * agree on (agencies, statuses, the COP messages) comes from the shared wire contract,
- * proto/wire.ts, re-exported here for the screens.
+ * proto/wire.ts (and proto/places.ts), re-exported here for the screens.
  */
-import {
-  AGENCIES,
-  isAgency,
-  isStatusName,
-  STATUSES,
-  type Agency,
-  type IncidentLocation,
-  type StatusName,
-} from '../../proto/wire.ts';
+import { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type StatusName } from '../../proto/wire.ts';
+import type { IncidentLocation } from '../../proto/places.ts';
 
 export { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type IncidentLocation, type StatusName };
 

@@ -16,7 +16,7 @@ import { LitElement, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { Api } from '../../state/api.ts';
 import { parsePlaces, type PlaceAnswer } from '../../state/places.ts';
-import type { PlaceKind } from '../../../proto/wire.ts';
+import type { PlaceKind } from '../../../proto/places.ts';
 import { PlaceSearchController, type PlaceLookup, type SearchStatus } from './place-search-controller.ts';
 import { placeSearchStyles } from './styles.ts';
 

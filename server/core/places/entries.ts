@@ -4,14 +4,14 @@
  * way's postcode), each with its kind, words and prior (population for a town, class for a road).
  * gazetteer.ts sorts them best prior first and indexes their words.
  */
-import type { PlaceKind } from '../../../proto/wire.ts';
+import type { PlaceKind } from '../../../proto/places.ts';
 import type { DemandPoint, Post, Station } from '../scenario/types.ts';
 import { postcodeInAddress } from './coordinates.ts';
 import { words } from './normalize.ts';
 import type { RoadNames } from './road-names.ts';
 import type { RoadTable } from './roads.ts';
 
-export { PLACE_KINDS, type PlaceKind } from '../../../proto/wire.ts';
+export { PLACE_KINDS, type PlaceKind } from '../../../proto/places.ts';
 
 export interface GazetteerSource {
   stations: readonly Station[];

@@ -16,14 +16,14 @@ import { haversineM } from '../geo.ts';
 import { gridRefOf } from './os-grid.ts';
 import { ABBREVIATIONS, words } from './normalize.ts';
 import { parseTypedPoint, postcodeOf } from './coordinates.ts';
-import type { LocationDescription, PlaceAnswer } from '../../../proto/wire.ts';
+import type { LocationDescription, PlaceAnswer } from '../../../proto/places.ts';
 import { entryDrafts, type GazetteerSource, type PlaceKind } from './entries.ts';
 import { RoadNames } from './road-names.ts';
 import type { SnapFn } from './snap.ts';
 import { WordIndex } from './word-index.ts';
 
 export { PLACE_KINDS, type GazetteerSource, type PlaceKind } from './entries.ts';
-export type { LocationDescription, PlaceAnswer } from '../../../proto/wire.ts';
+export type { LocationDescription, PlaceAnswer } from '../../../proto/places.ts';
 export { NO_SNAP, plannerSnap, type SnapFn } from './snap.ts';
 
 export const MAX_LIMIT = 20;

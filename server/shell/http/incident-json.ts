@@ -5,7 +5,7 @@
 import { takingPart } from '../../core/auth/incident-access.ts';
 import type { Incident } from '../../core/incidents/types.ts';
 import { plannerSnap, type Gazetteer } from '../../core/places/gazetteer.ts';
-import type { IncidentLocation } from '../../../proto/wire.ts';
+import type { IncidentLocation } from '../../../proto/places.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import type { Engine } from '../engine.ts';
 
