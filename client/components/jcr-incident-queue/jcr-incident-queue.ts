@@ -68,8 +68,10 @@ export class JcrIncidentQueue extends LitElement {
       transform: rotate(-45deg);
     }
     .p1 {
+      /* black with a yellow edge, as on the map: it stands out on a light panel and on the wall's black */
       background: #000;
       color: #fff;
+      border-color: #f0e442;
     }
     .p2 {
       background: #e69f00;
