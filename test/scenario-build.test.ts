@@ -283,6 +283,64 @@ test('Cambridgeshire with the real Cambridge extract (--partial): loads, real ro
   assert.match(hit?.label ?? '', /^Mill Road/);
 });
 
+test('London with the real north London extract (--partial --access-km): loads, real roads, recommendations', async () => {
+  const out = join(TMP, 'london');
+  const r = await scenarioCli([
+    'build',
+    '--service',
+    'London',
+    '--osm',
+    'test/fixtures/osm/north-london.osm.pbf',
+    '--partial',
+    '--access-km',
+    '1',
+    '--out',
+    out,
+  ]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    "\njoined 2 stations and sites to the extract's roads by synthetic access roads (--access-km): Southgate fire station (714 m), Hornsey fire station (1394 m)\n",
+  );
+  const s = loadScenario(join(out, 'scenario.json'));
+  assert.equal(
+    s.stations.map((x) => x.id),
+    ['LFB-SOUE', 'LFB-HORN'],
+  );
+  assert.equal(s.network.synthetic, false);
+  // The two access roads are in the network file, marked synthetic; every other way is OSM's.
+  const net = JSON.parse(gunzipSync(readFileSync(join(out, 'network.geojson.gz'))).toString('utf8')) as {
+    features: { properties: Record<string, string> }[];
+  };
+  assert.equal(
+    net.features.filter((f) => f.properties['jcr:synthetic'] === 'access').map((f) => f.properties.name),
+    ['Southgate fire station access', 'Hornsey fire station access'],
+  );
+  // The gazetteer finds the real road; a dwelling fire on it gets the pumps of both stations.
+  const { graph } = loadNetwork(s.network.file, 'geojson', { cacheDir: null });
+  const places = new Gazetteer(
+    { ...s, roads: loadRoadTable(s.network.file, 'geojson', { cacheDir: null }) },
+    plannerSnap(new JourneyPlanner(graph, new SpeedModel(s.speedProfiles))),
+  );
+  const hit = places.search('Bounds Green Road', 1)[0];
+  assert.is(hit?.kind, 'road');
+  assert.match(hit?.label ?? '', /^Bounds Green Road/);
+  const { proposed, emptyReason } = await recommend(join(out, 'scenario.json'), hit!.point.lat, hit!.point.lon);
+  assert.equal(proposed.slice().sort(), ['LFB-HORN-P1', 'LFB-SOUE-P1']);
+  assert.is(emptyReason, null);
+});
+
+test('--access-km without --osm, or out of range: one line, exit 2', async () => {
+  assertRefused(
+    await scenarioCli(['build', '--service', 'London', '--access-km', '1', '--out', join(TMP, 'x')]),
+    '--access-km needs --osm  (--help for usage)',
+  );
+  assertRefused(
+    await scenarioCli(['build', '--service', 'London', '--osm', 'x.pbf', '--access-km', '9', '--out', join(TMP, 'x')]),
+    '--access-km must be 0..5, got "9"  (--help for usage)',
+  );
+});
+
 test('an unknown service: one line naming the near names, exit 2', async () => {
   assertRefused(
     await scenarioCli(['build', '--service', 'Bedforshire', '--out', join(TMP, 'x')]),
@@ -315,7 +373,7 @@ test('an extract that misses the stations: one clear line, exit 2, nothing writt
       '--out',
       out,
     ]),
-    "error: north-london.osm.pbf covers none of the 103 London fire stations: the nearest, Southgate, is 714 m from its roads, beyond the 500 m allowance; use an extract of the service's county",
+    "error: north-london.osm.pbf covers none of the 103 London fire stations: the nearest, Southgate, is 714 m from its roads, beyond the 500 m allowance; use an extract of the service's county, or --access-km to join stations just outside it",
   );
   assertRefused(
     await scenarioCli([

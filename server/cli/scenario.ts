@@ -38,6 +38,8 @@ and a road network. Run it with: npm start -- --scenario DIR/scenario.json
   --towns FILE      towns, a JSON array of {name, lat, lon, population}: demand and station size;
                     without it, demand is uniform over the area
   --margin-km N     the area beyond the outermost stations (default 5)
+  --access-km N     with --osm: join a station up to N km beyond the 500 m snapping allowance of
+                    the extract's roads by a straight synthetic access road (default 0, at most 5)
   --list            print the 44 services and their station counts
   -h, --help        this text`;
 
@@ -150,6 +152,7 @@ function main(): void {
       ambulance: { type: 'string' },
       towns: { type: 'string' },
       'margin-km': { type: 'string' },
+      'access-km': { type: 'string' },
       list: { type: 'boolean' },
     },
   });
@@ -175,6 +178,14 @@ function main(): void {
       throw usageError(`--margin-km must be 0..100, got "${values['margin-km']}"`);
     marginM = km * 1000;
   }
+  let accessM: number | undefined;
+  if (values['access-km'] !== undefined) {
+    const km = Number(values['access-km']);
+    if (!Number.isFinite(km) || km < 0 || km > 5)
+      throw usageError(`--access-km must be 0..5, got "${values['access-km']}"`);
+    if (values.osm === undefined) throw usageError('--access-km needs --osm');
+    accessM = km * 1000;
+  }
   let built;
   try {
     built = buildServiceScenario({
@@ -186,6 +197,7 @@ function main(): void {
       ...(values.towns !== undefined ? { towns: readTowns(values.towns) } : {}),
       ...(values.partial ? { partial: true } : {}),
       ...(marginM !== undefined ? { marginM } : {}),
+      ...(accessM !== undefined ? { accessM } : {}),
     });
   } catch (e) {
     if (e instanceof BuildError) throw bad(e.message);

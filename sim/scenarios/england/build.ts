@@ -42,6 +42,11 @@ export interface BuildInput {
   partial?: boolean;
   /** Bounds around the stations and sites, and the extract's clip box (default 5 km). */
   marginM?: number;
+  /**
+   * With an extract: join a station or site this far (metres) beyond the snapping allowance of
+   * its roads by a straight synthetic access road, tagged `jcr:synthetic=access` (default 0: none).
+   */
+  accessM?: number;
 }
 
 export interface BuildOutput {
@@ -119,6 +124,56 @@ function nearestOff(g: RoadGraph, stations: readonly Placed[]): { name: string; 
     }
   }
   return best;
+}
+
+/**
+ * A station just outside a clipped extract (or beside a road the extract leaves out) can still be
+ * routed from: a straight two-way road, tagged synthetic, from it to the nearer end of the
+ * segment it would snap to within `accessM`. Journey times over it are a guess and the build
+ * says so; stations nearer than the snapping allowance need none.
+ */
+function joinByAccessRoads(
+  raw: RawNetwork,
+  g: RoadGraph,
+  sites: readonly Placed[],
+  accessM: number,
+): { raw: RawNetwork; names: string[]; length: number } {
+  const lat = Array.from(raw.lat),
+    lon = Array.from(raw.lon),
+    nodeId = Array.from(raw.nodeId);
+  const ways = [...raw.ways];
+  const names: string[] = [];
+  let rawIndex: Map<number, number> | null = null;
+  for (const s of sites) {
+    if (onRoad(g, s)) continue;
+    let snap;
+    try {
+      snap = snapPoint(g, s.lat, s.lon, { maxSnapM: DEFAULT_MAX_SNAP_M + accessM });
+    } catch {
+      continue; // beyond the access allowance too: left for the caller's refusal
+    }
+    const a = g.geomPoint[snap.slot]!,
+      b = g.geomPoint[snap.slot + 1]!;
+    const end = snap.t <= 0.5 ? a : b;
+    rawIndex ??= new Map(nodeId.map((id, i) => [id, i]));
+    const to = rawIndex.get(g.nodeId[end]!);
+    if (to === undefined) continue;
+    const from = lat.length;
+    nodeId.push(-(from + 1));
+    lat.push(s.lat);
+    lon.push(s.lon);
+    ways.push({
+      id: -(ways.length + 1),
+      refs: [from, to],
+      tags: { highway: 'unclassified', name: `${s.name} access`, 'jcr:synthetic': 'access' },
+    });
+    names.push(`${s.name} (${Math.round(haversineM(s.lat, s.lon, g.lat[end]!, g.lon[end]!))} m)`);
+  }
+  return {
+    raw: { nodeId: Float64Array.from(nodeId), lat: Float64Array.from(lat), lon: Float64Array.from(lon), ways },
+    names,
+    length: names.length,
+  };
 }
 
 const list = (names: readonly string[], max = 3): string =>
@@ -205,11 +260,24 @@ export function buildServiceScenario(input: BuildInput): BuildOutput {
       );
     }
     graph = buildGraph(raw);
+    if ((input.accessM ?? 0) > 0) {
+      const joined = joinByAccessRoads(raw, graph, [...fire, ...police, ...ambulance], input.accessM!);
+      if (joined.length > 0) {
+        raw = joined.raw;
+        graph = buildGraph(raw);
+        summary.push(
+          `joined ${joined.length} stations and sites to the extract's roads by synthetic access roads (--access-km): ${list(
+            joined.names,
+            10,
+          )}`,
+        );
+      }
+    }
     const missed = fire.filter((s) => !onRoad(graph, s));
     if (missed.length === fire.length) {
       const near = nearestOff(graph, fire);
       throw new BuildError(
-        `${file} covers none of the ${fire.length} ${svc.name} fire stations: ${near ? `the nearest, ${near.name}, is ${near.m} m from its roads, beyond the ${DEFAULT_MAX_SNAP_M} m allowance` : `none is within ${DEFAULT_MAX_SNAP_M} m of its roads`}; use an extract of the service's county`,
+        `${file} covers none of the ${fire.length} ${svc.name} fire stations: ${near ? `the nearest, ${near.name}, is ${near.m} m from its roads, beyond the ${DEFAULT_MAX_SNAP_M} m allowance` : `none is within ${DEFAULT_MAX_SNAP_M} m of its roads`}; use an extract of the service's county, or --access-km to join stations just outside it`,
       );
     }
     if (missed.length > 0 && input.partial !== true)
