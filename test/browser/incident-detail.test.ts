@@ -7,9 +7,9 @@
  *   then only what is new;
  * - the lead adds an attendance line (a boat for a missing person by a canal) and removes one,
  *   each with a reason, and the recommendation then covers it;
- * - on a fire-led incident police only supports, police's screen asks for no recommendation of
- *   the whole incident (which would replace the one fire is about to accept) and shows its own
- *   part, with no lines form;
+ * - on a fire-led incident police only supports, police's screen shows its own part of the
+ *   recommendation (its own unit for the line fire added for it, none of fire's pumps, nothing to
+ *   accept for the whole incident) and no lines form, and fire's accept still holds;
  * - the detail books a unit's arrival and leaving, with the times in its row.
  */
 import { test } from 'uvu';
@@ -156,7 +156,7 @@ test('the lead adds a boat line by the canal and removes the drone line; the rec
   assert.equal(errors, []);
 });
 
-test("police opening a fire-led incident it supports asks no recommendation: fire's accept still holds", async () => {
+test('police opening a fire-led incident it supports sees its own part of the recommendation, not the whole', async () => {
   const [ev] = server.engine.execute(
     {
       type: 'incident.create',
@@ -171,26 +171,39 @@ test("police opening a fire-led incident it supports asks no recommendation: fir
   );
   const id = ev?.type === 'incident.created' ? ev.data.incidentId : '';
   const fire = await tokenFor(server, 'fire-dispatcher');
+  const line = await api(server, 'POST', `/api/incidents/${id}/lines`, {
+    token: fire,
+    body: { capability: 'police-response', count: 1, agency: 'police', reason: 'Cordon for the crews' },
+  });
+  assert.is(line.status, 201);
   const rec = await api(server, 'GET', `/api/incidents/${id}/recommendation`, { token: fire });
   assert.is(rec.status, 200);
-  const fingerprint = (rec.body as { fingerprint: string }).fingerprint;
-  // Recommendations answered so far (issue 15 item 3: asking one records nothing, so count the GETs).
-  const asked = () => Number(/^jcr_recommendation_seconds_count (\d+)$/m.exec(server.metrics.render())?.[1]);
-  const askedBefore = asked();
+  const { fingerprint, proposed: whole } = rec.body as { fingerprint: string; proposed: string[] };
+  const policeUnits = ['DOG1', 'DOG2', 'PC1', 'PS1', 'PS2'];
+  const ours = whole.filter((r) => policeUnits.includes(r));
+  assert.is(ours.length, 1, whole.join());
+  assert.ok(whole.length > 1, whole.join());
   await open(id);
   const panel = page.locator('jcr-incident-panel');
-  await panel.locator('[data-rec=own-part]').filter({ hasText: 'Fire leads this incident' }).waitFor();
+  const part = panel.locator('[data-rec=own-part]');
+  await part.filter({ hasText: 'Fire leads this incident' }).waitFor();
+  await part.locator(`li[data-resource-id="${ours[0]}"]`).waitFor();
+  // Police's own unit only: none of fire's pumps, and nothing to accept for the whole incident.
+  assert.equal(
+    await part.locator('li[data-resource-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id'))),
+    ours,
+  );
   await page.locator('jcr-incident-detail [data-agency=police]').filter({ hasText: 'supporting' }).waitFor();
   assert.is(await panel.getByRole('button', { name: /Mobilise recommended/ }).count(), 0);
   assert.is(await page.locator('jcr-incident-detail [data-lines-form]').count(), 0);
-  // Police's own units only, should it send any.
+  // Police's own units only, should it send any: the timed candidates of its line.
   await panel.getByRole('button', { name: 'Send own units…' }).click();
-  const offered = await panel
-    .locator('form[aria-label="Override recommendation"] input[name=resourceId]')
-    .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).sort());
-  assert.equal(offered, ['DOG1', 'DOG2', 'PC1', 'PS1', 'PS2']);
-  // The police screen asked for none (only fire's GET above was answered).
-  assert.is(asked(), askedBefore);
+  const form = panel.locator('form[aria-label="Override recommendation"]');
+  await form.filter({ hasText: 'timed by the server' }).waitFor();
+  const offered = await form
+    .locator('input[name=resourceId]')
+    .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+  assert.ok(offered.length > 0 && offered.every((r) => policeUnits.includes(r)), offered.join());
   // Fire accepts the recommendation it was shown.
   const mob = await api(server, 'POST', `/api/incidents/${id}/mobilise`, {
     token: fire,

@@ -115,14 +115,13 @@ export class JcrApp extends LitElement {
   }
 
   /**
-   * Ask for the recommendation of the whole incident, only as its lead agency or the duty officer:
-   * it is recorded in the log as shown and becomes the one an accept refers to, so an agency only
-   * supporting or asked would otherwise replace the lead's under its feet (and be offered to
-   * mobilise, and ask others for, lines that are not its to fill).
+   * Ask for the incident's recommendation (it writes nothing on the server) as a role that may
+   * mobilise for it: its lead agency and the duty officer see the whole of it, an agency only
+   * supporting or asked its own part (client/components/jcr-incident-panel); the wall, none.
    */
   private recommend(incidentId: string): void {
     const inc = this.ctx.store.incidents.get(incidentId);
-    if (inc && mayOnIncident(this.ctx.user?.role, inc, 'update'))
+    if (inc && mayOnIncident(this.ctx.user?.role, inc, 'mobilise'))
       void fetchRecommendation(this.ctx, incidentId, this.incidentOut);
   }
 

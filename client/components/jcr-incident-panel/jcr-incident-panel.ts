@@ -6,9 +6,10 @@
  * bars against the response standard and its cover impact, or why nothing is proposed; mobilise
  * the recommendation, or override it with a reason. The create form and the mobilise controls are
  * shown only to a role that acts for an agency (not the wall account, client/state/permissions.ts).
- * The recommendation is the lead agency's and the duty officer's: an agency that only supports the
- * incident or was asked on it sees its own part instead (its lines and units are in
- * <jcr-incident-detail>, its request in the inbox) and may override with its own units only.
+ * The whole recommendation is the lead agency's and the duty officer's: an agency that only
+ * supports the incident or was asked on it sees its own part of it (its own units proposed, with
+ * their ETAs; its lines and units are in <jcr-incident-detail>, its request in the inbox) and may
+ * send its own units only.
  *
  * Events (bubbling, composed):
  *  - `jcr-incident-create` detail {typeId, lat, lon, address, confirmOffRoad?}
@@ -329,17 +330,31 @@ export class JcrIncidentPanel extends LitElement {
     </section>`;
   }
 
-  /** An agency that takes part but does not lead: its own part, no recommendation of the whole. */
-  private renderOwnPart(inc: Incident) {
+  /**
+   * An agency that takes part but does not lead: its own part of the recommendation (the units of
+   * its own it proposes, with their ETAs), not the whole incident's.
+   */
+  private renderOwnPart(inc: Incident, rec: Recommendation | undefined) {
     const role = this.ctx.user?.role;
     const own = takingPart(inc).find((a) => maySetStatus(role, a));
     const asked = own !== undefined && inc.requestedAgencies.includes(own);
+    const mine = rec?.resources.filter((r) => maySetStatus(role, r.agency)) ?? [];
     return html`<section aria-label="Your agency's part" data-rec="own-part">
         <p>
           ${inc.leadAgency ? agencyLabel(inc.leadAgency) : 'Another agency'} leads this incident and mobilises from its
           recommendation. ${own ? html`${agencyLabel(own)} takes part: its lines and units are below.` : nothing}
           ${asked ? html`Answer the request to ${agencyLabel(own)} in the Requests tab (R).` : nothing}
         </p>
+        ${
+          !rec
+            ? html`<p class="note">Your part of the recommendation is not received yet.</p>`
+            : mine.length === 0
+              ? html`<p class="note" data-own-proposed="none">None of your units is proposed.</p>`
+              : html`<h4>Proposed of yours</h4>
+                  <ul>
+                    ${mine.map((r) => html`<li data-resource-id=${r.resourceId}>${symbolSvg(r.agency, 'AVAILABLE_AT_STATION', false)} ${r.callSign} for ${r.capability}, ETA ${formatDuration(r.etaS)}</li>`)}
+                  </ul>`
+        }
       </section>
       <button
         type="button"
@@ -381,7 +396,7 @@ export class JcrIncidentPanel extends LitElement {
                   ? html`${
                       mayOnIncident(this.ctx.user?.role, inc, 'update')
                         ? this.renderRecommendation(inc, s.recommendations.get(inc.id))
-                        : this.renderOwnPart(inc)
+                        : this.renderOwnPart(inc, s.recommendations.get(inc.id))
                     }
                     ${this.overriding ? this.renderOverride(inc) : nothing}`
                   : nothing

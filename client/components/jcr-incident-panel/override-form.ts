@@ -26,9 +26,11 @@ export function overrideForm(
   onSubmit: (e: Event) => void,
 ) {
   const rec = s.recommendations.get(inc.id);
-  const timed = rec && rec.candidates.length > 0;
+  // Only what this role may mobilise (its own agency's; the duty officer, any).
+  const own = (rec?.candidates ?? []).filter((c) => maySetStatus(role, c.agency));
+  const timed = own.length > 0;
   const rows = timed
-    ? rec.candidates.map((c) => ({
+    ? own.map((c) => ({
         id: c.resourceId,
         agency: c.agency,
         text: `${c.callSign} (${c.capability}) — ETA ${formatDuration(c.etaS)}${c.proposed ? ', recommended' : ''}${c.withheld ? `, withheld: ${c.withheld}` : ''}`,
@@ -37,7 +39,6 @@ export function overrideForm(
         .filter(
           (r) =>
             (r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING') &&
-            // Only what this role may mobilise (its own agency's; the duty officer, any).
             maySetStatus(role, r.agency),
         )
         .sort((a, b) => distM(a.lat, a.lon, inc.lat, inc.lon) - distM(b.lat, b.lon, inc.lat, inc.lon))
