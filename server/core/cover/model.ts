@@ -118,14 +118,14 @@ export class CoverModel {
     return this.surfaces.filter((s) => eligible(def, s));
   }
 
-  /** Cover sources of a surface: available resources at their live position, sorted by id. */
+  /** Cover sources of a surface: available resources where they start from (../fleet/start.ts), sorted by id. */
   sources(
     s: SurfaceDef,
-    resources: Iterable<Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>>,
+    resources: Iterable<SourceResource>,
     exclude?: ReadonlySet<string>,
     skip?: (r: SourceResource) => boolean,
   ): CoverSource[] {
-    return coverSources(s, this.scenario.crewing, resources, exclude, skip);
+    return coverSources(s, this.scenario, resources, exclude, skip);
   }
 
   hasTree(profile: string, lat: number, lon: number, boundS: number): boolean {

@@ -1,12 +1,13 @@
 /**
  * Cover surfaces: one (agency, capability) pair named by a response standard, with k = the largest
  * `nth` its standards ask for (2 for "second appliance") and a search bound from its largest
- * standard time. Its sources are the available resources able to meet it, each at its live
- * position plus its crewing turnout when it is at a station (mobile resources have no turnout).
+ * standard time. Its sources are the available resources able to meet it, each where it starts
+ * from by the recommender's rule (../fleet/start.ts): at its station with its crewing turnout, or
+ * at its fix with none (on the road, or booked at station with a fresh fix far from it).
  */
 import { isDeployable, ResourceStatus } from '../fleet/status.ts';
 import type { LiveResource } from '../fleet/fleet.ts';
-import { turnoutS } from '../graph/speed.ts';
+import { startFrom } from '../fleet/start.ts';
 import type { Agency, ResourceDef, Scenario } from '../scenario/types.ts';
 
 export interface SurfaceTarget {
@@ -40,8 +41,11 @@ export interface CoverSource {
   atStation?: boolean;
 }
 
-/** What sources() reads of a live resource. */
-export type SourceResource = Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>;
+/**
+ * What sources() reads of a resource: its definition, status, last position and whether that is a
+ * fresh fix (../fleet/start.ts hasFreshFix, judged where the live fleet is; absent: no fresh fix).
+ */
+export type SourceResource = Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'> & { freshFix?: boolean };
 
 /**
  * The scenario's surfaces, in the order their standards first name them. A surface's search bound
@@ -70,12 +74,12 @@ export function eligible(def: ResourceDef, s: SurfaceDef): boolean {
 }
 
 /**
- * Cover sources of a surface: available resources at their live position, sorted by id. `skip`
+ * Cover sources of a surface: available resources where they start from, sorted by id. `skip`
  * may leave out a mobile one (never one at a station).
  */
 export function coverSources(
   s: SurfaceDef,
-  crewing: Scenario['crewing'],
+  scenario: Scenario,
   resources: Iterable<SourceResource>,
   exclude?: ReadonlySet<string>,
   skip?: (r: SourceResource) => boolean,
@@ -84,13 +88,14 @@ export function coverSources(
   for (const r of resources) {
     if (!isDeployable(r.status) || !eligible(r.def, s) || exclude?.has(r.def.id)) continue;
     if (skip && r.status !== ResourceStatus.AVAILABLE_AT_STATION && skip(r)) continue;
+    const start = startFrom(scenario, r, r.freshFix === true);
     out.push({
       resourceId: r.def.id,
       profile: r.def.vehicleClass,
-      lat: r.lat,
-      lon: r.lon,
-      offsetS: r.status === ResourceStatus.AVAILABLE_AT_STATION ? turnoutS(r.def, crewing) : 0,
-      atStation: r.status === ResourceStatus.AVAILABLE_AT_STATION,
+      lat: start.lat,
+      lon: start.lon,
+      offsetS: start.turnoutS,
+      atStation: start.from === 'station',
     });
   }
   out.sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));

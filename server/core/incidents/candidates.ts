@@ -6,8 +6,7 @@
  */
 import type { Fleet, LiveResource } from '../fleet/fleet.ts';
 import { isDeployable, ResourceStatus, STATUS_NAMES } from '../fleet/status.ts';
-import { haversineM } from '../geo.ts';
-import { turnoutS } from '../graph/speed.ts';
+import { startOf } from '../fleet/start.ts';
 import type { Agency, ResourceDef, Scenario } from '../scenario/types.ts';
 import { mayTask } from './access.ts';
 import { countCommitted, type LineSpec } from './lines.ts';
@@ -58,57 +57,8 @@ export function unavailableReason(
   return null;
 }
 
-/**
- * How far a fresh AVL fix may be from the home station of a resource AVAILABLE_AT_STATION for it
- * still to count as at its station, metres (a station yard and a GPS error). docs/incidents.md.
- */
-export const AT_STATION_RADIUS_M = 250;
-
-/** Where a candidate starts from: the one rule its time, turnout and label follow. */
-export interface Start {
-  from: 'station' | 'mobile' | 'returning';
-  lat: number;
-  lon: number;
-  turnoutS: number;
-  /** The vehicle is on the road: its heading may pick the road it is on. */
-  moving: boolean;
-}
-
-const stationCache = new WeakMap<Scenario, Map<string, { lat: number; lon: number }>>();
-function stationOf(scenario: Scenario, r: LiveResource): { lat: number; lon: number } | undefined {
-  let m = stationCache.get(scenario);
-  if (!m) stationCache.set(scenario, (m = new Map(scenario.stations.map((s) => [s.id, s]))));
-  return m.get(r.def.station);
-}
-
-/**
- * The rule (docs/incidents.md, "Where a candidate starts"): a resource AVAILABLE_AT_STATION is at
- * its station, timed from the station's position with its crewing's turnout, unless a fresh fix
- * (not stale) puts it more than AT_STATION_RADIUS_M from the station: then the vehicle is on the
- * road with its crew, so it is timed from the fix with no turnout and shown as `mobile`. Every
- * other deployable resource is timed from its last fix with no turnout.
- */
-export function startOf(scenario: Scenario, fleet: Fleet, r: LiveResource, now: number): Start {
-  if (r.status === ResourceStatus.AVAILABLE_AT_STATION) {
-    const st = stationOf(scenario, r);
-    const away =
-      st !== undefined &&
-      r.fixTimeMs > 0 &&
-      !fleet.isStale(r, now) &&
-      haversineM(r.lat, r.lon, st.lat, st.lon) > AT_STATION_RADIUS_M;
-    if (!away) {
-      const at = st ?? r;
-      return { from: 'station', lat: at.lat, lon: at.lon, turnoutS: turnoutS(r.def, scenario.crewing), moving: false };
-    }
-  }
-  return {
-    from: r.status === ResourceStatus.RETURNING ? 'returning' : 'mobile',
-    lat: r.lat,
-    lon: r.lon,
-    turnoutS: 0,
-    moving: r.speedMps > 1,
-  };
-}
+// Where a candidate starts (station or fix, turnout, label): the one rule, shared with cover.
+export { AT_STATION_RADIUS_M, startOf, type Start } from '../fleet/start.ts';
 
 /** Turnout by the one rule (startOf): a crew at its station turns out, one on the road is rolling. */
 export function turnoutOf(scenario: Scenario, fleet: Fleet, r: LiveResource, now: number): number {

@@ -8,7 +8,7 @@ import { CoverModel, type CoverOptions, type TargetFigure, type TargetGaps } fro
 import { recommendMoves, type MoveRecommendation } from '../../core/cover/moves.ts';
 import { whatIf, type WhatIfResult } from '../../core/cover/what-if.ts';
 import type { ResponderLists } from '../../core/cover/responders.ts';
-import type { LiveResource } from '../../core/fleet/fleet.ts';
+import type { SourceResource } from '../../core/cover/surfaces.ts';
 import type { ResourceStatus } from '../../core/fleet/status.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import type { ResourceDef, Scenario } from '../../core/scenario/types.ts';
@@ -19,6 +19,8 @@ export interface AvailabilityChange {
   status: ResourceStatus;
   lat: number;
   lon: number;
+  /** Its position is a fresh AVL fix (core/fleet/start.ts hasFreshFix; absent: not). */
+  freshFix?: boolean;
 }
 
 export interface CoverSurfaceSnapshot {
@@ -41,7 +43,7 @@ export interface MovesQuery {
   exclude: string[];
 }
 
-type Res = Pick<LiveResource, 'def' | 'status' | 'lat' | 'lon'>;
+type Res = SourceResource;
 
 /** Figures and gap cells of these surfaces (unknown keys skipped) from these resources, each timed. */
 export function computeSurfaces(
@@ -86,7 +88,8 @@ export class CoverCalc {
   apply(changes: readonly AvailabilityChange[]): void {
     for (const c of changes) {
       const def = this.defs.get(c.resourceId);
-      if (def) this.state.set(c.resourceId, { def, status: c.status, lat: c.lat, lon: c.lon });
+      if (def)
+        this.state.set(c.resourceId, { def, status: c.status, lat: c.lat, lon: c.lon, freshFix: c.freshFix === true });
     }
   }
 

@@ -4,6 +4,7 @@
  * published picture has it at, which the position refresh compares with).
  */
 import type { CoverModel } from '../../core/cover/model.ts';
+import { hasFreshFix } from '../../core/fleet/start.ts';
 import { isDeployable, type ResourceStatus } from '../../core/fleet/status.ts';
 import type { Engine } from '../engine.ts';
 import type { AvailabilityChange } from './calc.ts';
@@ -12,6 +13,7 @@ export interface Told {
   status: ResourceStatus;
   lat: number;
   lon: number;
+  freshFix: boolean;
 }
 
 export class FleetView {
@@ -35,19 +37,26 @@ export class FleetView {
     this.sent.clear();
   }
 
-  /** Availability changes since the computer was last told (status, and position while deployable). */
+  /**
+   * Availability changes since the computer was last told (status, and position and whether it is
+   * a fresh fix while deployable: where a resource starts from follows them, core/fleet/start.ts).
+   */
   changes(): AvailabilityChange[] {
     const out: AvailabilityChange[] = [];
-    for (const r of this.engine.room.fleet.all()) {
+    const room = this.engine.room;
+    const now = room.clock();
+    for (const r of room.fleet.all()) {
       const prev = this.sent.get(r.def.id);
+      const freshFix = isDeployable(r.status) && hasFreshFix(room.fleet, r, now);
       if (
         prev &&
         prev.status === r.status &&
-        (!isDeployable(r.status) || (Object.is(prev.lat, r.lat) && Object.is(prev.lon, r.lon)))
+        (!isDeployable(r.status) ||
+          (Object.is(prev.lat, r.lat) && Object.is(prev.lon, r.lon) && prev.freshFix === freshFix))
       )
         continue;
-      out.push({ resourceId: r.def.id, status: r.status, lat: r.lat, lon: r.lon });
-      this.sent.set(r.def.id, { status: r.status, lat: r.lat, lon: r.lon });
+      out.push({ resourceId: r.def.id, status: r.status, lat: r.lat, lon: r.lon, freshFix });
+      this.sent.set(r.def.id, { status: r.status, lat: r.lat, lon: r.lon, freshFix });
     }
     return out;
   }
