@@ -10,7 +10,8 @@
  * (so a newer server's fields and CopChange kinds are ignored). Enums stay numbers.
  *
  * The codec's rooms: wire-format.ts (wire types and the field loop), decode-records.ts (resource,
- * incident and cover records), decode-frames.ts (snapshot and delta frames), encode.ts (control
+ * incident and cover records), decode-requests.ts (an incident's joint requests),
+ * decode-frames.ts (snapshot and delta frames), encode.ts (control
  * frames). test/cop-browser-codec.test.ts checks every file here imports nothing but
  * protobufjs/minimal, its siblings and the dependency-free proto/wire.ts.
  */
