@@ -51,7 +51,34 @@ test('store: many writes, one notification per frame, naming the changed slices'
   assert.equal(seen[1], ['positions']);
   assert.is(board.length, 1); // a move alone does not re-render the board
   assert.is(s.lastSeq, 3);
-  assert.equal(s.availableByAgency(), { fire: 1, police: 0, ambulance: 0 });
+  // A has never had a fix: counted apart as stale, not as available (issue 17 item 5).
+  assert.equal(s.availableByAgency(1_000_000), {
+    available: { fire: 0, police: 0, ambulance: 0 },
+    stale: { fire: 1, police: 0, ambulance: 0 },
+  });
+});
+
+test('store: a deployable unit whose position is stale is counted stale, not available', () => {
+  const s = new ClientStore();
+  const now = 10_000_000;
+  s.replaceResources(
+    parseResources({
+      seq: 1,
+      resources: [
+        { ...res('F1', 'AVAILABLE_AT_STATION'), fixTimeMs: now - 5_000 },
+        { ...res('F2', 'AVAILABLE_MOBILE'), fixTimeMs: now - 121_000 },
+        { ...res('F3', 'RETURNING'), fixTimeMs: now - 119_000 },
+        { ...res('F4', 'MOBILISED'), fixTimeMs: now - 500_000 },
+        { ...res('A1', 'AVAILABLE_AT_STATION'), agency: 'ambulance', fixTimeMs: 0 },
+        { ...res('P1', 'AVAILABLE_MOBILE'), agency: 'police', fixTimeMs: now - 1_000 },
+      ],
+    }).resources,
+    1,
+  );
+  assert.equal(s.availableByAgency(now), {
+    available: { fire: 2, police: 1, ambulance: 0 },
+    stale: { fire: 1, police: 0, ambulance: 1 },
+  });
 });
 
 test('parse: a resource that does not fit is dropped, not guessed', () => {

@@ -8,6 +8,7 @@ import {
   type CopResourceMsg,
   type CopServerMsg,
   type CopSnapshotMsg,
+  type PerformanceReport,
 } from '../../proto/wire.ts';
 
 /**
@@ -51,6 +52,8 @@ export interface OtherChanges {
   incidents: boolean;
   /** A new cover summary arrived. */
   cover: boolean;
+  /** New performance figures arrived. */
+  performance: boolean;
 }
 
 export type ChangeListener = (changed: ReadonlySet<string>, removed: ReadonlySet<string>, other: OtherChanges) => void;
@@ -98,6 +101,8 @@ export class CopPicture {
   /** Open incidents this client may see, by id, in the order they were first seen. */
   readonly incidents = new Map<string, CopIncidentMsg>();
   cover: CopCoverSummaryMsg | null = null;
+  /** Performance against standards (null from a server that does not compute it). */
+  performance: PerformanceReport | null = null;
   private readonly byRef = new Map<number, CopResourceState>();
   private ackedSeq = -1;
   private readonly listeners = new Set<ChangeListener>();
@@ -127,6 +132,7 @@ export class CopPicture {
     this.incidents.clear();
     for (const i of s.incidents ?? []) this.incidents.set(i.id, i);
     this.cover = s.cover ?? null;
+    this.performance = s.performance ?? null;
     this.epoch = s.epoch;
     this.seq = s.seq;
     this.eventSeq = s.eventSeq;
@@ -137,7 +143,7 @@ export class CopPicture {
     };
     this.synced = true;
     this.gap = false;
-    this.emit(new Set(this.resources.keys()), removed, { incidents: true, cover: true });
+    this.emit(new Set(this.resources.keys()), removed, { incidents: true, cover: true, performance: true });
     return 'snapshot';
   }
 
@@ -150,7 +156,7 @@ export class CopPicture {
     }
     const changed = new Set<string>();
     const removed = new Set<string>();
-    const other: OtherChanges = { incidents: false, cover: false };
+    const other: OtherChanges = { incidents: false, cover: false, performance: false };
     for (const ch of d.changes ?? []) {
       if (ch.incident) {
         const ic = ch.incident;
@@ -164,6 +170,11 @@ export class CopPicture {
       if (ch.cover) {
         this.cover = ch.cover.summary ?? null;
         other.cover = true;
+        continue;
+      }
+      if (ch.performance) {
+        this.performance = ch.performance;
+        other.performance = true;
         continue;
       }
       const st = ch.status;

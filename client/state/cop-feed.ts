@@ -170,7 +170,7 @@ export class CopFeed implements Feed {
   /** What the last applied frame changed (filled by the picture's listener). */
   private changed: ReadonlySet<string> = new Set();
   private removed: ReadonlySet<string> = new Set();
-  private other: OtherChanges = { incidents: false, cover: false };
+  private other: OtherChanges = { incidents: false, cover: false, performance: false };
   /** A GET /api/cover is under way (a COP cover change asks for the geometry once at a time). */
   private coverFetch: Promise<boolean> | null = null;
   /** Frames received and applied since the feed started (for tests). */
@@ -304,10 +304,11 @@ export class CopFeed implements Feed {
     if (ack) this.send(ack);
   }
 
-  /** Incidents and cover from the picture into the store (a snapshot replaces both). */
+  /** Incidents, performance and cover from the picture into the store (a snapshot replaces them). */
   private applyOther(snapshot: boolean): void {
     const s = this.store;
     if (snapshot || this.other.incidents) s.replaceIncidents(this.picture.incidentList().map(toClientIncident));
+    if (snapshot || this.other.performance) s.setPerformance(this.picture.performance);
     const c = this.picture.cover;
     if ((snapshot || this.other.cover) && c) {
       s.setCover(toClientCover(c, s.cover));

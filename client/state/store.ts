@@ -17,14 +17,15 @@ import type {
   Recommendation,
   RouteLine,
   ScenarioInfo,
-  TodayKpis,
 } from './types.ts';
+import type { PerformanceReport } from '../../proto/wire.ts';
 
 /**
  * - `scenario`: stations, posts, types, standards, bounds.
  * - `positions`: any resource moved (the map redraws).
  * - `statuses`: a resource was added, removed, or changed status or incident (the board re-renders).
- * - `incidents`, `recommendations`, `cover`, `routes`, `kpis`: the issue 5/6 slices.
+ * - `incidents`, `recommendations`, `cover`, `routes`: the issue 5/6 slices.
+ * - `performance`: performance against standards (issue 17), as the COP pushes it.
  * - `connection`: live / stale / reconnecting.
  * - `selection`: the selected incident, resource or map point.
  * - `capabilities`: which server features exist.
@@ -38,7 +39,7 @@ export type Slice =
   | 'recommendations'
   | 'cover'
   | 'routes'
-  | 'kpis'
+  | 'performance'
   | 'connection'
   | 'selection'
   | 'capabilities'
@@ -67,7 +68,8 @@ export class ClientStore {
   readonly recommendations = new Map<string, Recommendation>();
   readonly routes = new Map<string, RouteLine>();
   cover: CoverSummary | null = null;
-  kpis: TodayKpis | null = null;
+  /** Performance against standards (null until the server sends it, or from one that does not). */
+  performance: PerformanceReport | null = null;
   connection: ConnectionState = 'connecting';
   /** Why the connection is in its state, for the indicator's tooltip. */
   connectionDetail = '';
@@ -186,12 +188,12 @@ export class ClientStore {
     const old = new Map(this.incidents);
     this.incidents.clear();
     for (const i of list) this.incidents.set(i.id, keepLocation(i, old.get(i.id)));
-    this.touch('incidents', 'kpis');
+    this.touch('incidents');
   }
 
   upsertIncident(i: Incident): void {
     this.incidents.set(i.id, keepLocation(i, this.incidents.get(i.id)));
-    this.touch('incidents', 'kpis');
+    this.touch('incidents');
   }
 
   setRecommendation(r: Recommendation): void {
@@ -214,9 +216,9 @@ export class ClientStore {
     this.touch('routes');
   }
 
-  setKpis(k: TodayKpis | null): void {
-    this.kpis = k;
-    this.touch('kpis');
+  setPerformance(p: PerformanceReport | null): void {
+    this.performance = p;
+    this.touch('performance');
   }
 
   setConnection(state: ConnectionState, detail = ''): void {
@@ -247,14 +249,20 @@ export class ClientStore {
     return r.fixTimeMs <= 0 || nowMs - r.fixTimeMs > this.staleAfterMs;
   }
 
-  /** Deployable resources by agency: available at station or mobile, or returning. */
-  availableByAgency(): Record<string, number> {
-    const out: Record<string, number> = { fire: 0, police: 0, ambulance: 0 };
+  /**
+   * Deployable resources by agency at `nowMs`: available at station or mobile, or returning, with a
+   * recent position. One whose position is stale is counted in `stale`, not as available: where it
+   * is, and so whether it can go, is not known.
+   */
+  availableByAgency(nowMs: number): { available: Record<string, number>; stale: Record<string, number> } {
+    const available: Record<string, number> = { fire: 0, police: 0, ambulance: 0 };
+    const stale: Record<string, number> = { fire: 0, police: 0, ambulance: 0 };
     for (const r of this.resources.values()) {
-      if (r.status === 'AVAILABLE_AT_STATION' || r.status === 'AVAILABLE_MOBILE' || r.status === 'RETURNING')
-        out[r.agency] = (out[r.agency] ?? 0) + 1;
+      if (r.status !== 'AVAILABLE_AT_STATION' && r.status !== 'AVAILABLE_MOBILE' && r.status !== 'RETURNING') continue;
+      const into = this.isStale(r, nowMs) ? stale : available;
+      into[r.agency] = (into[r.agency] ?? 0) + 1;
     }
-    return out;
+    return { available, stale };
   }
 
   openIncidents(): Incident[] {

@@ -252,12 +252,6 @@ export interface RouteLine {
 /** Whether the screen is showing the live picture. */
 export type ConnectionState = 'connecting' | 'live' | 'stale' | 'reconnecting';
 
-/** Today's figures for the KPI strip (issue 5/6 fill `reachedWithinStandard`). */
-export interface TodayKpis {
-  incidentsToday: number;
-  reachedWithinStandard: number;
-}
-
 /** What the server can do; a missing feature is shown as such, never faked. */
 export interface Capabilities {
   incidents: boolean;

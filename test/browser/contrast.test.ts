@@ -95,7 +95,15 @@ test.after(async () => {
 
 test('the wall view: no contrast violation; priority diamonds stand out from the black at 3:1', async () => {
   const { page, errors } = await open('/?view=wall', 'wall-viewer');
-  await page.locator('jcr-kpi-strip [data-kpi=available-fire] .v').filter({ hasText: '4' }).waitFor();
+  await page.locator('jcr-kpi-strip [data-kpi=available-fire] [data-stale="4"]').waitFor();
+  // The standards panel, from the COP's performance report: one row per standard target.
+  await page.locator('jcr-standards-panel tr[data-target]').first().waitFor();
+  assert.equal(
+    await page
+      .locator('jcr-standards-panel tr[data-target]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-target'))),
+    ['fire-appliances#1', 'fire-appliances#2', 'ambulance-cat1#1'],
+  );
   assert.is(report(await axeViolations(page, ['color-contrast'])), '');
   const diamonds = await page.evaluate<Record<string, number>>(DIAMOND_CONTRAST);
   assert.equal(Object.keys(diamonds).sort(), ['1', '2']);
@@ -119,6 +127,9 @@ test("the duty officer's screen, cover tab: no contrast violation", async () => 
   const { page, errors } = await open('/', 'duty-officer');
   assert.is(report(await axeViolations(page, ['color-contrast'])), '');
   await page.getByRole('tab', { name: /Cover/ }).click();
+  assert.is(report(await axeViolations(page, ['color-contrast'])), '');
+  await page.keyboard.press('s');
+  await page.locator('jcr-standards-panel tr[data-target]').first().waitFor();
   assert.is(report(await axeViolations(page, ['color-contrast'])), '');
   await screenshot(page, 'contrast-duty-officer');
   assert.equal(errors, []);

@@ -65,11 +65,20 @@ test('the page loads under the production CSP with no console errors, and draws 
   assert.equal(s.map?.drawnByStatus, { AVAILABLE_AT_STATION: 6, stale: 6 });
   // Components re-render on the next animation frame after the store: wait for the text first.
   await page.locator('jcr-connection-indicator [role=status]').filter({ hasText: 'Live' }).waitFor();
-  await page.locator('jcr-kpi-strip [data-kpi=available-fire] .v').filter({ hasText: '4' }).waitFor();
+  // With no position yet, none is counted available: each agency's units show apart as stale.
+  await page.locator('jcr-kpi-strip [data-kpi=available-fire] [data-stale="4"]').waitFor();
   assert.is((await page.locator('jcr-connection-indicator [role=status]').textContent())?.trim(), 'Live');
-  assert.is((await page.locator('jcr-kpi-strip [data-kpi=available-fire] .v').textContent())?.trim(), '4');
-  assert.is((await page.locator('jcr-kpi-strip [data-kpi=available-police] .v').textContent())?.trim(), '1');
-  assert.is((await page.locator('jcr-kpi-strip [data-kpi=available-ambulance] .v').textContent())?.trim(), '1');
+  assert.is((await page.locator('jcr-kpi-strip [data-kpi=available-fire] .v').textContent())?.trim(), '0');
+  assert.is((await page.locator('jcr-kpi-strip [data-kpi=available-police] .v').textContent())?.trim(), '0');
+  assert.is((await page.locator('jcr-kpi-strip [data-kpi=available-ambulance] .v').textContent())?.trim(), '0');
+  assert.is(
+    await page.locator('jcr-kpi-strip [data-kpi=available-police] [data-stale]').getAttribute('data-stale'),
+    '1',
+  );
+  assert.is(
+    await page.locator('jcr-kpi-strip [data-kpi=available-ambulance] [data-stale]').getAttribute('data-stale'),
+    '1',
+  );
   await screenshot(page, 'dispatcher-loaded');
   assert.equal(errors, []);
 });
@@ -107,12 +116,14 @@ test('a status change shows on the map layer and on the board', async () => {
   assert.is(r.status, 200);
   await page.waitForFunction(() => window.__jcr.stats().map?.drawnByStatus['UNAVAILABLE'] === 1);
   await page.waitForSelector('jcr-resource-board button[data-resource-id=HAT1][data-status=UNAVAILABLE]');
+  // The fire units have no position yet: three deployable, all counted stale, none available.
+  await page.locator('jcr-kpi-strip [data-kpi=available-fire] [data-stale="3"]').waitFor();
   assert.is(
     await page
       .locator('jcr-kpi-strip [data-kpi=available-fire] .v')
       .textContent()
       .then((t) => t?.trim()),
-    '3',
+    '0',
   );
   // And back, from the board: select the row, choose the status, submit.
   await row.click();

@@ -50,6 +50,7 @@ import '../jcr-incident-panel/jcr-incident-panel.ts';
 import '../jcr-cover-panel/jcr-cover-panel.ts';
 import '../jcr-request-inbox/jcr-request-inbox.ts';
 import '../jcr-incident-detail/jcr-incident-detail.ts';
+import '../jcr-standards-panel/jcr-standards-panel.ts';
 
 export class JcrApp extends LitElement {
   static override properties = {
@@ -218,6 +219,9 @@ export class JcrApp extends LitElement {
           .cancelled=${cover.cancelled}
         ></jcr-cover-panel>
       </section>
+      <section id="panel-standards" role="tabpanel" aria-labelledby="tab-standards" ?hidden=${this.tab !== 'standards'}>
+        <jcr-standards-panel .ctx=${c}></jcr-standards-panel>
+      </section>
       ${this.help ? keysHelp() : nothing}
       <details class="legend-box">
         <summary>Legend</summary>
@@ -237,6 +241,7 @@ export class JcrApp extends LitElement {
             ? html`<aside class="side wall-side" aria-label="Open incidents">
                 <h2>Open incidents</h2>
                 <jcr-incident-queue .ctx=${c}></jcr-incident-queue>
+                <jcr-standards-panel .ctx=${c}></jcr-standards-panel>
                 ${legend()}
               </aside>`
             : this.sidePanel()

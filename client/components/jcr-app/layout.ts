@@ -10,12 +10,13 @@ import { AGENCY_SHAPE_NAME, STATUS_LABEL } from '../../map/symbols.ts';
 import { AGENCIES, STATUSES } from '../../state/types.ts';
 import { symbolSvg } from '../symbol-svg.ts';
 
-export type Tab = 'incidents' | 'requests' | 'resources' | 'cover';
+export type Tab = 'incidents' | 'requests' | 'resources' | 'cover' | 'standards';
 export const TABS: { id: Tab; label: string; key: string }[] = [
   { id: 'incidents', label: 'Incidents', key: 'Q' },
   { id: 'requests', label: 'Requests', key: 'R' },
   { id: 'resources', label: 'Resources', key: '/' },
   { id: 'cover', label: 'Cover', key: 'C' },
+  { id: 'standards', label: 'Standards', key: 'S' },
 ];
 
 /** Title, scenario, map attribution, KPIs, connection and (dispatcher view) the keys button. */
@@ -96,6 +97,8 @@ export function keysHelp() {
       <dd>Filter the resource board</dd>
       <dt>C</dt>
       <dd>Cover panel</dd>
+      <dt>S</dt>
+      <dd>Performance against standards</dd>
       <dt>M</dt>
       <dd>Focus the map (arrows pan, + and − zoom, Enter picks the centre)</dd>
       <dt>Ctrl+Enter</dt>

@@ -1,6 +1,6 @@
 /**
  * The dispatcher screen's keyboard shortcuts (docs/screens.md), as a controller of <jcr-app>:
- * N new incident, Q queue, R requests, / board filter, C cover, M map, ? help, Esc clears the selection,
+ * N new incident, Q queue, R requests, / board filter, C cover, S standards, M map, ? help, Esc clears the selection,
  * Ctrl+Enter mobilises the recommendation; arrow keys move between the side panel's tabs. Letter
  * keys are ignored while typing in a field. The wall view has no shortcuts.
  */
@@ -82,6 +82,11 @@ export class ShortcutsController implements ReactiveController {
       case 'C':
         h.tab = 'cover';
         this.afterRender(() => h.querySelector<HTMLElement>('#tab-cover')?.focus());
+        break;
+      case 's':
+      case 'S':
+        h.tab = 'standards';
+        this.afterRender(() => h.querySelector<HTMLElement>('#tab-standards')?.focus());
         break;
       case 'm':
       case 'M':
