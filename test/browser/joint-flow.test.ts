@@ -122,9 +122,18 @@ test('police creates a violent disturbance and mobilises the recommendation: its
 
 test('the ambulance desk sees the request in its inbox, accepts the suggestion, and its unit goes', async () => {
   await live(amb);
-  const tab = amb.getByRole('tab', { name: /Requests/ });
   await amb.locator('[data-badge=requests]').filter({ hasText: '1' }).waitFor();
-  await tab.click();
+  // Opened from the queue, the police incident shows the ambulance desk its own part (its unit
+  // proposed, not police's) and sends it to its inbox to answer.
+  await amb.locator(`jcr-incident-queue button[data-incident-id="${incidentId}"]`).click();
+  const part = amb.locator('jcr-incident-panel [data-rec=own-part]');
+  await part.locator('li[data-resource-id=AMB1]').waitFor();
+  assert.equal(
+    await part.locator('li[data-resource-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-resource-id'))),
+    ['AMB1'],
+  );
+  assert.is(await amb.getByRole('button', { name: /Mobilise recommended/ }).count(), 0);
+  await part.getByRole('button', { name: 'Answer the request (R)' }).click();
   const item = amb.locator(`jcr-request-inbox li[data-incident-id="${incidentId}"]`);
   await item.waitFor();
   // The suggestion comes ticked.

@@ -147,6 +147,7 @@ export class JcrApp extends LitElement {
       @jcr-standby-cancel=${(e: CustomEvent<StandbyCancelDetail>) => void cover.cancel(e.detail)}
       @jcr-cover-moves-refresh=${() => void cover.refresh(true)}
       @jcr-request-answer=${(e: CustomEvent<RequestAnswerDetail>) => void this.inbox.answer(e.detail)}
+      @jcr-requests-show=${() => (this.tab = 'requests')}
       @jcr-request-open=${(e: CustomEvent<RequestOpenDetail>) => {
         c.store.select({ incidentId: e.detail.incidentId, point: null });
         this.tab = 'incidents';

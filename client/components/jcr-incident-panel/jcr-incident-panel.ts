@@ -15,6 +15,7 @@
  *  - `jcr-incident-create` detail {typeId, lat, lon, address, confirmOffRoad?}
  *  - `jcr-mobilise` detail {incidentId, resourceIds (null = accept the recommendation), reason?}
  *  - `jcr-recommendation-refresh` detail {incidentId}
+ *  - `jcr-requests-show` detail {incidentId} (an asked agency goes to its inbox to answer)
  */
 import { LitElement, html, nothing } from 'lit';
 import { LocationController } from '../../controllers/location-controller.ts';
@@ -51,6 +52,10 @@ export interface MobiliseDetail {
 }
 
 export interface RecommendationRefreshDetail {
+  incidentId: string;
+}
+
+export interface RequestsShowDetail {
   incidentId: string;
 }
 
@@ -343,8 +348,17 @@ export class JcrIncidentPanel extends LitElement {
         <p>
           ${inc.leadAgency ? agencyLabel(inc.leadAgency) : 'Another agency'} leads this incident and mobilises from its
           recommendation. ${own ? html`${agencyLabel(own)} takes part: its lines and units are below.` : nothing}
-          ${asked ? html`Answer the request to ${agencyLabel(own)} in the Requests tab (R).` : nothing}
         </p>
+        ${
+          asked
+            ? html`<p>
+                ${agencyLabel(own)} was asked to attend: it answers in its inbox.
+                <button type="button" aria-keyshortcuts="R" @click=${() => this.showRequests(inc.id)}>
+                  Answer the request (R)
+                </button>
+              </p>`
+            : nothing
+        }
         ${
           !rec
             ? html`<p class="note">Your part of the recommendation is not received yet.</p>`
@@ -363,6 +377,16 @@ export class JcrIncidentPanel extends LitElement {
       >
         Send own units…
       </button>`;
+  }
+
+  private showRequests(incidentId: string): void {
+    this.dispatchEvent(
+      new CustomEvent<RequestsShowDetail>('jcr-requests-show', {
+        detail: { incidentId },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private renderOverride(inc: Incident) {
