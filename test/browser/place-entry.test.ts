@@ -115,7 +115,9 @@ test('type "stev", arrow down, Enter, create: on the road at Stevenage, named, w
   const proposed = await panel.locator('[data-rec=shown] li[data-resource-id]').count();
   assert.ok(proposed > 0, `proposed ${proposed}`);
   assert.is(await panel.locator('[data-rec=empty]').count(), 0);
-  assert.is(server.engine.room.incidents.require(id).lastRecommendation?.proposed.length, proposed);
+  const rec = await api(server, 'GET', `/api/incidents/${id}/recommendation`, { token: screen.token });
+  const body = rec.body as { proposed: string[]; emptyReason: string | null };
+  assert.equal([body.proposed.length, body.emptyReason], [proposed, null]);
   // The form starts afresh.
   await latIs('');
   assert.is(await field.inputValue(), '');

@@ -1,31 +1,49 @@
 /**
- * The create form's location state, as a controller of <jcr-incident-panel>: the place taken in
- * the location field, and where the form's point meets the road network. Whenever the point
- * changes (a map click, a place taken, coordinates typed) it asks the gazetteer about that point
- * (GET /api/places with the coordinates, one request at a time, a stale one aborted) and keeps
- * the snapped point, its distance and the words for the place ("A602, near Stevenage · TL 2416
- * 2434"), or that no drivable road is near. The panel renders it; the server still decides.
+ * The create form of <jcr-incident-panel>, as a controller: the place taken in the location
+ * field, where the form's point meets the road network, and the form's handlers. Whenever the
+ * point changes (a map click, a place taken, coordinates typed) it asks the gazetteer about that
+ * point (GET /api/places with the coordinates, one request at a time, a stale one aborted) and
+ * keeps the snapped point, its distance and the words for the place ("A602, near Stevenage · TL
+ * 2416 2434"), or that no drivable road is near. The template is ./create-form.ts; the server
+ * still decides, and a JCR_OFF_ROAD refusal comes back through the host's `offRoad`.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AppContext } from '../../context.ts';
-import { parsePlaces, type PlaceAnswer, type RoadSnap } from '../../state/places.ts';
+import type { CreateOutcome } from '../../state/commands.ts';
+import { parsePlaces, pointOfPlace, type PlaceAnswer } from '../../state/places.ts';
+import { apiLookup, type JcrPlaceSearch, type PlaceChooseDetail } from '../jcr-place-search/jcr-place-search.ts';
+import type { PlaceLookup } from '../jcr-place-search/place-search-controller.ts';
+import { createForm, type SnapPreview } from './create-form.ts';
 
-export type SnapPreview =
-  | { state: 'loading'; lat: number; lon: number }
-  | { state: 'on-road'; lat: number; lon: number; road: RoadSnap; words: string }
-  | { state: 'off-road'; lat: number; lon: number; words: string }
-  | { state: 'unknown'; lat: number; lon: number; why: string };
+export interface IncidentCreateDetail {
+  typeId: string;
+  lat: number;
+  lon: number;
+  address: string;
+  /** The dispatcher confirmed creating it with no drivable road within the allowance. */
+  confirmOffRoad?: boolean;
+}
+
+/** What the controller needs of the panel. */
+export interface CreateHost extends ReactiveControllerHost, HTMLElement {
+  readonly ctx: AppContext;
+  readonly busy: boolean;
+  /** The app's last create refused for want of a road, else null. */
+  readonly offRoad: Extract<CreateOutcome, { kind: 'off-road' }> | null;
+  /** The panel's message line. */
+  message: string;
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
 
 export class CreateController implements ReactiveController {
-  /** The place taken in the location field (null: none, or the point moved off it since). */
+  /** The place taken in the location field (null: none, or cleared since). */
   chosen: PlaceAnswer | null = null;
   preview: SnapPreview | null = null;
   private inflight: AbortController | null = null;
+  private lookup: PlaceLookup | null = null;
+  private hadPoint = false;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly ctx: () => AppContext,
-  ) {
+  constructor(private readonly host: CreateHost) {
     host.addController(this);
   }
 
@@ -39,7 +57,14 @@ export class CreateController implements ReactiveController {
 
   /** Before each render: follow the form's point. */
   hostUpdate(): void {
-    const p = this.ctx().store.selection.point;
+    const p = this.host.ctx.store.selection.point;
+    // The point went (created, or Escape on the screen): the location field starts afresh.
+    if (this.hadPoint && !p) {
+      this.chosen = null;
+      const f = this.host.renderRoot.querySelector<JcrPlaceSearch>('jcr-place-search');
+      if (f) f.value = '';
+    }
+    this.hadPoint = p !== null;
     if (!p) {
       this.inflight?.abort();
       this.inflight = null;
@@ -55,7 +80,7 @@ export class CreateController implements ReactiveController {
     this.inflight?.abort();
     const ctl = new AbortController();
     this.inflight = ctl;
-    const r = await this.ctx().api.places(`${lat.toFixed(6)}, ${lon.toFixed(6)}`, 1, ctl.signal);
+    const r = await this.host.ctx.api.places(`${lat.toFixed(6)}, ${lon.toFixed(6)}`, 1, ctl.signal);
     if (ctl.signal.aborted || this.preview?.lat !== lat || this.preview.lon !== lon) return;
     this.inflight = null;
     const first = r.ok ? parsePlaces(r.body, 1)[0] : undefined;
@@ -64,5 +89,80 @@ export class CreateController implements ReactiveController {
     else if (first.road) this.preview = { state: 'on-road', lat, lon, road: first.road, words: first.detail };
     else this.preview = { state: 'off-road', lat, lon, words: first.detail };
     this.host.requestUpdate();
+  }
+
+  private onSubmit(e: SubmitEvent): void {
+    e.preventDefault();
+    const fd = new FormData(e.target as HTMLFormElement);
+    const typeId = String(fd.get('typeId') ?? '');
+    const lat = Number(fd.get('lat'));
+    const lon = Number(fd.get('lon'));
+    const blank = String(fd.get('lat') ?? '') === '' || String(fd.get('lon') ?? '') === '';
+    if (!typeId || blank || !Number.isFinite(lat) || !Number.isFinite(lon)) {
+      this.host.message =
+        'Choose a type and give a location (search a place, click the map, or type latitude and longitude).';
+      return;
+    }
+    const confirmOffRoad = e.submitter?.getAttribute('name') === 'confirmOffRoad';
+    const address = String(fd.get('address') ?? '').trim();
+    this.host.dispatchEvent(
+      new CustomEvent<IncidentCreateDetail>('jcr-incident-create', {
+        detail: { typeId, lat, lon, address, ...(confirmOffRoad ? { confirmOffRoad } : {}) },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+
+  /** A place taken in the location field: its point (on the road for a name) goes on the form and the map. */
+  private onChoose(e: CustomEvent<PlaceChooseDetail>): void {
+    this.chosen = e.detail.place;
+    this.host.ctx.store.select({ point: pointOfPlace(e.detail.place) });
+  }
+
+  /** Escape in the location field: the point it put there goes too (a map click stays). */
+  private onClear(): void {
+    const chosen = this.chosen;
+    const p = this.host.ctx.store.selection.point;
+    this.chosen = null;
+    if (chosen && p) {
+      const q = pointOfPlace(chosen);
+      if (q.lat === p.lat && q.lon === p.lon) this.host.ctx.store.select({ point: null });
+    }
+  }
+
+  /** Coordinates typed by hand become the form's point, shown on the map and checked against the roads. */
+  private onPointTyped(e: Event): void {
+    const form = (e.target as HTMLInputElement).form;
+    if (!form) return;
+    const fd = new FormData(form);
+    if (String(fd.get('lat') ?? '') === '' || String(fd.get('lon') ?? '') === '') return;
+    const lat = Number(fd.get('lat'));
+    const lon = Number(fd.get('lon'));
+    if (Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180)
+      this.host.ctx.store.select({ point: { lat, lon } });
+  }
+
+  /** The refusal applies while the form still holds the refused point. */
+  private refusedHere(): { maxSnapM: number | null } | null {
+    const r = this.host.offRoad;
+    const p = this.host.ctx.store.selection.point;
+    if (!r || !p || Math.abs(r.lat - p.lat) > 1e-5 || Math.abs(r.lon - p.lon) > 1e-5) return null;
+    return { maxSnapM: r.maxSnapM };
+  }
+
+  render() {
+    this.lookup ??= apiLookup(this.host.ctx.api);
+    return createForm({
+      ctx: this.host.ctx,
+      busy: this.host.busy,
+      lookup: this.lookup,
+      preview: this.preview,
+      refusedOffRoad: this.refusedHere(),
+      onSubmit: (e) => this.onSubmit(e),
+      onChoose: (e) => this.onChoose(e),
+      onClear: () => this.onClear(),
+      onPointTyped: (e) => this.onPointTyped(e),
+    });
   }
 }

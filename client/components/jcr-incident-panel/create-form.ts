@@ -7,11 +7,17 @@
 import { html, nothing } from 'lit';
 import type { AppContext } from '../../context.ts';
 import { agencyLabel } from '../../format.ts';
-import { snapWords } from '../../state/places.ts';
+import { snapWords, type RoadSnap } from '../../state/places.ts';
 import type { PlaceChooseDetail } from '../jcr-place-search/jcr-place-search.ts';
 import type { PlaceLookup } from '../jcr-place-search/place-search-controller.ts';
-import type { SnapPreview } from './create-controller.ts';
 import '../jcr-place-search/jcr-place-search.ts';
+
+/** Where the form's point meets the road network, as far as the gazetteer says (./create-controller.ts). */
+export type SnapPreview =
+  | { state: 'loading'; lat: number; lon: number }
+  | { state: 'on-road'; lat: number; lon: number; road: RoadSnap; words: string }
+  | { state: 'off-road'; lat: number; lon: number; words: string }
+  | { state: 'unknown'; lat: number; lon: number; why: string };
 
 export interface CreateFormView {
   ctx: AppContext;

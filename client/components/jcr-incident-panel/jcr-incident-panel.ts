@@ -24,24 +24,14 @@ import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration, formatShare } from '../../format.ts';
 import type { Incident, Recommendation } from '../../state/types.ts';
 import { mayCreateIncident, mayOnIncident, maySetStatus, takingPart } from '../../state/permissions.ts';
-import { pointOfPlace } from '../../state/places.ts';
 import type { CreateOutcome } from '../../state/commands.ts';
 import { barSvg, symbolSvg } from '../symbol-svg.ts';
-import { apiLookup, type JcrPlaceSearch, type PlaceChooseDetail } from '../jcr-place-search/jcr-place-search.ts';
 import { CreateController } from './create-controller.ts';
-import { createForm } from './create-form.ts';
 import { locationLine } from './location-line.ts';
 import { overrideForm } from './override-form.ts';
 import { incidentPanelStyles } from './styles.ts';
 
-export interface IncidentCreateDetail {
-  typeId: string;
-  lat: number;
-  lon: number;
-  address: string;
-  /** The dispatcher confirmed creating it with no drivable road within the allowance. */
-  confirmOffRoad?: boolean;
-}
+export type { IncidentCreateDetail } from './create-controller.ts';
 
 export interface MobiliseDetail {
   incidentId: string;
@@ -80,9 +70,7 @@ export class JcrIncidentPanel extends LitElement {
   /** The app's last create refused for want of a road (JCR_OFF_ROAD), else null. */
   offRoad: Extract<CreateOutcome, { kind: 'off-road' }> | null = null;
   overriding = false;
-  private readonly create = new CreateController(this, () => this.ctx);
-  private lookup: ReturnType<typeof apiLookup> | null = null;
-  private hadPoint = false;
+  private readonly create = new CreateController(this);
 
   constructor() {
     super();
@@ -97,23 +85,14 @@ export class JcrIncidentPanel extends LitElement {
     new LocationController(
       this,
       () => this.ctx,
-      () => {
-        const id = this.ctx.store.selection.incidentId;
-        const inc = id ? this.ctx.store.incidents.get(id) : undefined;
-        return inc ? [inc] : [];
-      },
+      () => this.selected(),
     );
   }
 
-  protected override willUpdate(): void {
-    // The point went (created, or Escape on the screen): the location field starts afresh.
-    const has = this.ctx.store.selection.point !== null;
-    if (this.hadPoint && !has) {
-      this.create.chosen = null;
-      const f = this.renderRoot.querySelector<JcrPlaceSearch>('jcr-place-search');
-      if (f) f.value = '';
-    }
-    this.hadPoint = has;
+  private selected(): Incident[] {
+    const s = this.ctx.store;
+    const inc = s.selection.incidentId ? s.incidents.get(s.selection.incidentId) : undefined;
+    return inc ? [inc] : [];
   }
 
   static override styles = incidentPanelStyles;
@@ -135,77 +114,6 @@ export class JcrIncidentPanel extends LitElement {
         composed: true,
       }),
     );
-  }
-
-  private onCreate(e: SubmitEvent): void {
-    e.preventDefault();
-    const fd = new FormData(e.target as HTMLFormElement);
-    const typeId = String(fd.get('typeId') ?? '');
-    const lat = Number(fd.get('lat'));
-    const lon = Number(fd.get('lon'));
-    if (
-      !typeId ||
-      !Number.isFinite(lat) ||
-      !Number.isFinite(lon) ||
-      String(fd.get('lat') ?? '') === '' ||
-      String(fd.get('lon') ?? '') === ''
-    ) {
-      this.message =
-        'Choose a type and give a location (search a place, click the map, or type latitude and longitude).';
-      return;
-    }
-    const confirmOffRoad = e.submitter?.getAttribute('name') === 'confirmOffRoad';
-    this.dispatchEvent(
-      new CustomEvent<IncidentCreateDetail>('jcr-incident-create', {
-        detail: {
-          typeId,
-          lat,
-          lon,
-          address: String(fd.get('address') ?? '').trim(),
-          ...(confirmOffRoad ? { confirmOffRoad } : {}),
-        },
-        bubbles: true,
-        composed: true,
-      }),
-    );
-  }
-
-  /** A place taken in the location field: its point (on the road for a name) goes on the form and the map. */
-  private onChoose(e: CustomEvent<PlaceChooseDetail>): void {
-    const place = e.detail.place;
-    this.create.chosen = place;
-    this.ctx.store.select({ point: pointOfPlace(place) });
-  }
-
-  /** Escape in the location field: the point it put there goes too (a map click stays). */
-  private onClear(): void {
-    const chosen = this.create.chosen;
-    const p = this.ctx.store.selection.point;
-    this.create.chosen = null;
-    if (chosen && p) {
-      const q = pointOfPlace(chosen);
-      if (q.lat === p.lat && q.lon === p.lon) this.ctx.store.select({ point: null });
-    }
-  }
-
-  /** Coordinates typed by hand become the form's point, shown on the map and checked against the roads. */
-  private onPointTyped(e: Event): void {
-    const form = (e.target as HTMLInputElement).form;
-    if (!form) return;
-    const fd = new FormData(form);
-    const lat = Number(fd.get('lat'));
-    const lon = Number(fd.get('lon'));
-    if (String(fd.get('lat') ?? '') === '' || String(fd.get('lon') ?? '') === '') return;
-    if (Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180)
-      this.ctx.store.select({ point: { lat, lon } });
-  }
-
-  /** The refusal applies while the form still holds the refused point. */
-  private refusedHere(): { maxSnapM: number | null } | null {
-    const r = this.offRoad;
-    const p = this.ctx.store.selection.point;
-    if (!r || !p || Math.abs(r.lat - p.lat) > 1e-5 || Math.abs(r.lon - p.lon) > 1e-5) return null;
-    return { maxSnapM: r.maxSnapM };
   }
 
   private onOverride(e: Event, incidentId: string): void {
@@ -235,21 +143,6 @@ export class JcrIncidentPanel extends LitElement {
         composed: true,
       }),
     );
-  }
-
-  private renderCreate() {
-    this.lookup ??= apiLookup(this.ctx.api);
-    return createForm({
-      ctx: this.ctx,
-      busy: this.busy,
-      lookup: this.lookup,
-      preview: this.create.preview,
-      refusedOffRoad: this.refusedHere(),
-      onSubmit: (e) => this.onCreate(e),
-      onChoose: (e) => this.onChoose(e),
-      onClear: () => this.onClear(),
-      onPointTyped: (e) => this.onPointTyped(e),
-    });
   }
 
   private renderRecommendation(inc: Incident, rec: Recommendation | undefined) {
@@ -429,7 +322,7 @@ export class JcrIncidentPanel extends LitElement {
             </section>`
           : nothing
       }
-      ${this.ctx.view === 'wall' || !mayCreateIncident(this.ctx.user?.role) ? nothing : this.renderCreate()}
+      ${this.ctx.view === 'wall' || !mayCreateIncident(this.ctx.user?.role) ? nothing : this.create.render()}
     `;
   }
 }
