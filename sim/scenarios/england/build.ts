@@ -3,11 +3,11 @@
  * 6; docs/scenario.md § Your own county): the service's stations from the Home Office list, the
  * default fleet (./fleet.ts), the Hertfordshire incident types and standards cut to that fleet
  * (./template.ts), police and ambulance sites and towns where given, and a road network (./network.ts)
- * real from an OSM extract or clearly synthetic. The result is checked by the core validator
+ * real from an OSM extract or clearly synthetic, with stations and demand placed on it (./on-road.ts). The result is checked by the core validator
  * before anything is written. Pure: server/cli/scenario.ts reads the inputs and writes the files.
  */
 import { buildGraph, type RawNetwork, type RoadGraph } from '../../../server/core/graph/build.ts';
-import { DEFAULT_MAX_SNAP_M, snapPoint } from '../../../server/core/graph/snap.ts';
+import { DEFAULT_MAX_SNAP_M } from '../../../server/core/graph/snap.ts';
 import { haversineM } from '../../../server/core/geo.ts';
 import { validateScenario } from '../../../server/core/scenario/validate.ts';
 import type { DemandPoint, Scenario, Station } from '../../../server/core/scenario/types.ts';
@@ -18,6 +18,7 @@ import { ambulanceFleet, fireFleet, policeFleet, type Site, type Town } from './
 import { clipNetwork, extentOf, osmGeoJson, syntheticNetwork, type Bounds } from './network.ts';
 import { matchService, serviceStations, shortCodes, type StationRow } from './services.ts';
 import { templateFor } from './template.ts';
+import { joinByAccessRoads, nearestOff, onRoad, uniformDemand } from './on-road.ts';
 
 export type { Town } from './fleet.ts';
 
@@ -73,10 +74,6 @@ const STATION_TOWN_POP = 6_000;
 const SITE_TOWN_POP = 2_000;
 /** A station or site this near a town's centre is served by its streets (a 6,000 town reaches about 700 m). */
 const TOWN_REACH_M = 500;
-/** Uniform demand: at most about this many points, at least this far apart, this near a fire station. */
-const UNIFORM_POINTS = 400;
-const UNIFORM_MIN_SPACING_M = 1_000;
-const UNIFORM_REACH_M = 15_000;
 
 const slug = (s: string): string =>
   s
@@ -103,79 +100,6 @@ function boundsAround(points: readonly { lat: number; lon: number }[], marginM: 
 const box = (b: Bounds): string =>
   `${b.south.toFixed(3)}..${b.north.toFixed(3)} N, ${b.west.toFixed(3)}..${b.east.toFixed(3)} E`;
 
-function onRoad(g: RoadGraph, p: { lat: number; lon: number }): boolean {
-  try {
-    snapPoint(g, p.lat, p.lon);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The station nearest the network and its distance from it (within 50 km), for the refusal. */
-function nearestOff(g: RoadGraph, stations: readonly Placed[]): { name: string; m: number } | null {
-  let best: { name: string; m: number } | null = null;
-  for (const s of stations) {
-    try {
-      const m = Math.round(snapPoint(g, s.lat, s.lon, { maxSnapM: 50_000 }).offRoadM);
-      if (best === null || m < best.m) best = { name: s.name.replace(/ fire station$/, ''), m };
-    } catch {
-      // farther than 50 km: not the nearest worth naming
-    }
-  }
-  return best;
-}
-
-/**
- * A station just outside a clipped extract (or beside a road the extract leaves out) can still be
- * routed from: a straight two-way road, tagged synthetic, from it to the nearer end of the
- * segment it would snap to within `accessM`. Journey times over it are a guess and the build
- * says so; stations nearer than the snapping allowance need none.
- */
-function joinByAccessRoads(
-  raw: RawNetwork,
-  g: RoadGraph,
-  sites: readonly Placed[],
-  accessM: number,
-): { raw: RawNetwork; names: string[]; length: number } {
-  const lat = Array.from(raw.lat),
-    lon = Array.from(raw.lon),
-    nodeId = Array.from(raw.nodeId);
-  const ways = [...raw.ways];
-  const names: string[] = [];
-  let rawIndex: Map<number, number> | null = null;
-  for (const s of sites) {
-    if (onRoad(g, s)) continue;
-    let snap;
-    try {
-      snap = snapPoint(g, s.lat, s.lon, { maxSnapM: DEFAULT_MAX_SNAP_M + accessM });
-    } catch {
-      continue; // beyond the access allowance too: left for the caller's refusal
-    }
-    const a = g.geomPoint[snap.slot]!,
-      b = g.geomPoint[snap.slot + 1]!;
-    const end = snap.t <= 0.5 ? a : b;
-    rawIndex ??= new Map(nodeId.map((id, i) => [id, i]));
-    const to = rawIndex.get(g.nodeId[end]!);
-    if (to === undefined) continue;
-    const from = lat.length;
-    nodeId.push(-(from + 1));
-    lat.push(s.lat);
-    lon.push(s.lon);
-    ways.push({
-      id: -(ways.length + 1),
-      refs: [from, to],
-      tags: { highway: 'unclassified', name: `${s.name} access`, 'jcr:synthetic': 'access' },
-    });
-    names.push(`${s.name} (${Math.round(haversineM(s.lat, s.lon, g.lat[end]!, g.lon[end]!))} m)`);
-  }
-  return {
-    raw: { nodeId: Float64Array.from(nodeId), lat: Float64Array.from(lat), lon: Float64Array.from(lon), ways },
-    names,
-    length: names.length,
-  };
-}
-
 const list = (names: readonly string[], max = 3): string =>
   names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 
@@ -194,32 +118,6 @@ function sitesFrom(given: readonly SiteInput[], idPrefix: string, agency: 'polic
     lon: s.lon,
     ...(s.address !== undefined ? { address: s.address } : {}),
   }));
-}
-
-/**
- * Uniform demand: a square grid over the bounds, kept where it lies near a fire station and
- * within the snapping allowance of a road; the grid is made finer (down to 1 km) until enough
- * points lie on the roads.
- */
-function uniformDemand(bounds: Bounds, fire: readonly Placed[], g: RoadGraph): DemandPoint[] {
-  const midLat = (bounds.south + bounds.north) / 2;
-  const w = (bounds.east - bounds.west) * mPerDegLon(midLat);
-  const h = (bounds.north - bounds.south) * M_PER_DEG_LAT;
-  let spacing = Math.max(UNIFORM_MIN_SPACING_M, Math.ceil(Math.sqrt((w * h) / UNIFORM_POINTS) / 500) * 500);
-  for (;;) {
-    const out: DemandPoint[] = [];
-    for (let y = spacing / 2; y < h; y += spacing) {
-      for (let x = spacing / 2; x < w; x += spacing) {
-        const lat = Math.round((bounds.south + y / M_PER_DEG_LAT) * 1e5) / 1e5;
-        const lon = Math.round((bounds.west + x / mPerDegLon(midLat)) * 1e5) / 1e5;
-        if (!fire.some((f) => haversineM(lat, lon, f.lat, f.lon) <= UNIFORM_REACH_M)) continue;
-        if (!onRoad(g, { lat, lon })) continue;
-        out.push({ id: `grid-${out.length + 1}`, lat, lon, weight: 1 });
-      }
-    }
-    if (out.length >= UNIFORM_POINTS / 4 || spacing <= UNIFORM_MIN_SPACING_M) return out;
-    spacing = Math.max(UNIFORM_MIN_SPACING_M, spacing / 2);
-  }
 }
 
 export function buildServiceScenario(input: BuildInput): BuildOutput {
