@@ -12,9 +12,18 @@
  *      /ws/avl connection, the AVL status field: AVAILABLE_MOBILE <-> UNAVAILABLE round the fleet)
  *      with the Resources tab (the status board) open, map still;
  *   4. the same churn with the board's tab hidden (the Incidents tab open);
- *   5. zoom 13 (call-sign labels drawn): still map, then panning.
+ *   5. zoom 13 (call-sign labels drawn): still map, then panning;
+ *   6. zoom 15 (street names placed at every move end): still map, then panning.
+ * Labels: the world has Hertfordshire's towns and road names inside its bounds (the towns of
+ * sim/scenarios/hertfordshire/demand.json and the road table of its network), so every phase
+ * draws town, ref and road labels (GET /api/map/labels) and the call signs avoid them.
  * Last line: one JSON object with frame_ms_p95 (phases 1 and 2 together, as before),
- * frame_ms_p95_churn (3), frame_ms_p95_churn_hidden (4), z13_* (5), per-phase main-thread time.
+ * frame_ms_p95_churn (3), frame_ms_p95_churn_hidden (4), z13_* (5), z15_* (6), per-phase
+ * main-thread time, label placements and their time.
+ *
+ * Labels off and on side by side in the same run: `JCR_BENCH_LABELS=compare` runs
+ * JCR_BENCH_ROUNDS (default 3) rounds alternating pages served an empty GET /api/map/labels
+ * ("off": no town or road labels; call signs still placed) and the real one ("on").
  *
  * Old code side by side in the same run: `JCR_BENCH_OLD=<commit>` builds a second bundle from
  * the client tree with the files in JCR_BENCH_OLD_PATHS (default: the board, its controller, the
@@ -28,6 +37,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { buildClient } from '../client/build.ts';
+import type { RoadTable } from '../server/core/places/roads.ts';
+import { loadRoadTable } from '../server/shell/network/road-table.ts';
 import type { Agency, ResourceDef, Scenario, Station } from '../server/core/scenario/types.ts';
 import { createLogger } from '../server/shell/log.ts';
 import { startServer } from '../server/shell/server.ts';
@@ -36,8 +47,10 @@ import { connect, DEV_TOKEN } from '../test/support/avl.ts';
 import { buildClientForTests, launchBrowser, signIn } from '../test/support/browser.ts';
 
 const OLD = process.env.JCR_BENCH_OLD ?? '';
-const SECONDS = Number(process.argv[2] ?? (OLD ? 5 : 8));
-const ROUNDS = OLD ? Number(process.env.JCR_BENCH_ROUNDS ?? 3) : 1;
+const LABELS_COMPARE = process.env.JCR_BENCH_LABELS === 'compare';
+const PAIRED = OLD !== '' || LABELS_COMPARE;
+const SECONDS = Number(process.argv[2] ?? (PAIRED ? 5 : 8));
+const ROUNDS = PAIRED ? Number(process.env.JCR_BENCH_ROUNDS ?? 3) : 1;
 const OLD_PATHS = (
   process.env.JCR_BENCH_OLD_PATHS ??
   'client/components/jcr-resource-board/jcr-resource-board.ts,client/controllers/store-controller.ts,client/components/jcr-app/jcr-app.ts,client/components/jcr-map/jcr-map.ts,client/map/resources-layer.ts'
@@ -89,7 +102,25 @@ function world(): Scenario {
       vehicleClass: cls,
     });
   }
-  return { ...s, id: 'bench-2000', name: 'Bench: 2,000 resources', stations, resources, posts: [] };
+  // Hertfordshire's towns inside the bounds: the labels at county zoom.
+  const towns = (
+    JSON.parse(readFileSync('sim/scenarios/hertfordshire/demand.json', 'utf8')) as Scenario['demand']
+  ).filter((d) => inside(b, d.lat, d.lon));
+  return { ...s, id: 'bench-2000', name: 'Bench: 2,000 resources', stations, resources, posts: [], demand: towns };
+}
+
+function inside(b: Scenario['bounds'], lat: number, lon: number): boolean {
+  return lat >= b.south && lat <= b.north && lon >= b.west && lon <= b.east;
+}
+
+/** Hertfordshire's road names and refs with a point inside the bounds: the road labels. */
+function roadTable(b: Scenario['bounds']): RoadTable {
+  const t = loadRoadTable('sim/scenarios/hertfordshire/network.geojson', 'geojson');
+  const ways = t.ways.filter((w) => {
+    for (let i = 0; i + 1 < w.points.length; i += 2) if (inside(b, w.points[i] ?? 0, w.points[i + 1] ?? 0)) return true;
+    return false;
+  });
+  return { ...t, ways, junctions: [] };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -270,14 +301,22 @@ interface PhaseResult {
   cpu: Metrics;
 }
 
+type Variant = 'old' | 'new' | 'off';
+
 interface SessionResult {
-  variant: 'old' | 'new';
+  variant: Variant;
   still: PhaseResult;
   pan: PhaseResult;
   churn: PhaseResult;
   churnHidden: PhaseResult;
   z13Still: PhaseResult;
   z13Pan: PhaseResult;
+  z15Still: PhaseResult;
+  z15Pan: PhaseResult;
+  z15Zoom: number;
+  /** Town and road labels placed, at county zoom, 13 and 15 (last placement), and placements' times. */
+  placed: { county: number; z13: number; z15: number };
+  placeMs: number[];
   z13Zoom: number;
   z13Drawn: number;
   /** Labels drawn in the last redraw at zoom 13 (the new layer counts them; null for old code). */
@@ -292,7 +331,7 @@ interface SessionResult {
 const BOARD_ROWS = `(() => { const b = document.querySelector('jcr-resource-board'); return b && b.stats ? b.stats.rows : null; })()`;
 
 async function session(
-  variant: 'old' | 'new',
+  variant: Variant,
   oldDist: string | null,
   browser: Awaited<ReturnType<typeof launchBrowser>>,
   serverUrl: string,
@@ -312,6 +351,15 @@ async function session(
       },
     );
   }
+  if (variant === 'off')
+    await page.route(
+      (u) => u.pathname === '/api/map/labels',
+      (route) =>
+        route.fulfill({
+          body: JSON.stringify({ places: [], roads: [] }),
+          headers: { 'content-type': 'application/json' },
+        }),
+    );
   const cdp = await browser.context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const profile = process.env.JCR_BENCH_PROFILE === '1';
@@ -340,6 +388,7 @@ async function session(
   }
   const still = await phase(page, cdp, SECONDS * 1000, false, profile);
   const pan = await phase(page, cdp, SECONDS * 1000, true, profile);
+  const placedCounty = await page.evaluate(() => window.__jcr.stats().map?.placeLabels ?? 0);
 
   // Status churn with the board shown, then hidden.
   await page.getByRole('tab', { name: /Resources/ }).click();
@@ -362,24 +411,19 @@ async function session(
 
   // Zoom 13: call-sign labels. The map's own key: + zooms in one step while it has focus.
   await page.locator('.jcr-map-canvas').focus();
-  for (let i = 0; i < 8 && (await page.evaluate(() => window.__jcr.stats().map?.zoom ?? 0)) < 13; i++) {
-    const z = await page.evaluate(() => window.__jcr.stats().map?.zoom ?? 0);
-    // Leaflet ignores the key while a zoom or pan animation runs: press again until it takes.
-    for (let attempt = 0; ; attempt++) {
-      await page.keyboard.press('+');
-      try {
-        await page.waitForFunction((z0) => (window.__jcr.stats().map?.zoom ?? 0) > z0, z, { timeout: 3000 });
-        break;
-      } catch (e) {
-        if (attempt >= 4) throw e;
-      }
-    }
-  }
+  await zoomTo(page, 13);
   await phase(page, cdp, 2000, false);
   const z13Still = await phase(page, cdp, SECONDS * 1000, false, profile);
   const z13Pan = await phase(page, cdp, SECONDS * 1000, true, profile);
   const stats = await page.evaluate(() => window.__jcr.stats());
   const labels = (stats.map as { labelsDrawn?: number } | null)?.labelsDrawn;
+  const placedZ13 = stats.map?.placeLabels ?? 0;
+  // Zoom 15: street names.
+  await zoomTo(page, 15);
+  await phase(page, cdp, 2000, false);
+  const z15Still = await phase(page, cdp, SECONDS * 1000, false, profile);
+  const z15Pan = await phase(page, cdp, SECONDS * 1000, true, profile);
+  const s15 = await page.evaluate(() => window.__jcr.stats().map);
   await page.close();
   const perS = (a: number | null, b: number | null) => (a === null || b === null ? null : r2((b - a) / SECONDS));
   return {
@@ -390,6 +434,11 @@ async function session(
     churnHidden,
     z13Still,
     z13Pan,
+    z15Still,
+    z15Pan,
+    z15Zoom: s15?.zoom ?? 0,
+    placed: { county: placedCounty, z13: placedZ13, z15: s15?.placeLabels ?? 0 },
+    placeMs: s15?.placeMs ?? [],
     z13Zoom: stats.map?.zoom ?? 0,
     z13Drawn: stats.map?.resourcesDrawn ?? 0,
     z13Labels: typeof labels === 'number' ? labels : null,
@@ -398,6 +447,22 @@ async function session(
     statsUpdates: stats.updates,
     drawnLastFrame: stats.map?.resourcesDrawn ?? 0,
   };
+}
+
+/** Press + on the focused map until it reaches `target` (Leaflet ignores the key mid-animation). */
+async function zoomTo(page: Page, target: number): Promise<void> {
+  for (let i = 0; i < 10 && (await page.evaluate(() => window.__jcr.stats().map?.zoom ?? 0)) < target; i++) {
+    const z = await page.evaluate(() => window.__jcr.stats().map?.zoom ?? 0);
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('+');
+      try {
+        await page.waitForFunction((z0) => (window.__jcr.stats().map?.zoom ?? 0) > z0, z, { timeout: 3000 });
+        break;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+      }
+    }
+  }
 }
 
 /** The figures of one session. */
@@ -420,6 +485,17 @@ function figures(x: SessionResult): Record<string, number | null> {
     z13_resources_drawn: x.z13Drawn,
     z13_labels_drawn: x.z13Labels,
     z13_zoom: x.z13Zoom,
+    z15_still_frame_ms_p95: r2(pct(x.z15Still.frames, 95)),
+    z15_pan_frame_ms_p95: r2(pct(x.z15Pan.frames, 95)),
+    z15_draw_ms_median: r2(pct([...x.z15Still.draws, ...x.z15Pan.draws], 50)),
+    z15_zoom: x.z15Zoom,
+    z15_pan_main_ms_per_s: perS(x.z15Pan.cpu.TaskDuration),
+    labels_placed_county: x.placed.county,
+    labels_placed_z13: x.placed.z13,
+    labels_placed_z15: x.placed.z15,
+    label_placements: x.placeMs.length,
+    label_place_ms_median: r2(pct(x.placeMs, 50)),
+    label_place_ms_p95: r2(pct(x.placeMs, 95)),
     draw_ms_median: r2(pct(draws, 50)),
     draw_ms_p95: r2(pct(draws, 95)),
     draw_ms_median_churn: r2(pct(x.churn.draws, 50)),
@@ -459,6 +535,7 @@ async function main(): Promise<void> {
     port: 0,
     log: createLogger('silent'),
     avl: { token: DEV_TOKEN },
+    roads: { roadTable: roadTable(s.bounds) },
   });
   const browser = await launchBrowser();
   // The API is gated: sign the page in as a dispatcher (the screens an operator looks at).
@@ -537,10 +614,11 @@ async function main(): Promise<void> {
   })();
 
   const runs: SessionResult[] = [];
-  const order: ('old' | 'new')[] = [];
+  const order: Variant[] = [];
+  const other: Variant = OLD ? 'old' : 'off';
   for (let i = 0; i < ROUNDS; i++) {
     // Alternate which goes first, so neither always runs on the warmer server.
-    if (OLD) order.push(...(i % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)));
+    if (PAIRED) order.push(...(i % 2 === 0 ? [other, 'new' as const] : ['new' as const, other]));
     else order.push('new');
   }
   for (const v of order) {
@@ -548,7 +626,7 @@ async function main(): Promise<void> {
     runs.push(x);
     const f = figures(x);
     process.stdout.write(
-      `  ${v}: frame p95 ${f['frame_ms_p95']} ms (still ${f['still_frame_ms_p95']}, pan ${f['pan_frame_ms_p95']}); churn p95 ${f['frame_ms_p95_churn']} ms shown, ${f['frame_ms_p95_churn_hidden']} hidden (main ${f['churn_main_ms_per_s']} / ${f['churn_hidden_main_ms_per_s']} ms/s); z13 pan p95 ${f['z13_pan_frame_ms_p95']} ms, draw median ${f['z13_draw_ms_median']} ms (${f['z13_resources_drawn']} in view)\n`,
+      `  ${v}: frame p95 ${f['frame_ms_p95']} ms (still ${f['still_frame_ms_p95']}, pan ${f['pan_frame_ms_p95']}); churn p95 ${f['frame_ms_p95_churn']} ms shown, ${f['frame_ms_p95_churn_hidden']} hidden (main ${f['churn_main_ms_per_s']} / ${f['churn_hidden_main_ms_per_s']} ms/s); z13 pan p95 ${f['z13_pan_frame_ms_p95']} ms, draw median ${f['z13_draw_ms_median']} ms (${f['z13_resources_drawn']} in view); z15 pan p95 ${f['z15_pan_frame_ms_p95']} ms; labels ${f['labels_placed_county']}/${f['labels_placed_z13']}/${f['labels_placed_z15']}, placement median ${f['label_place_ms_median']} ms p95 ${f['label_place_ms_p95']} (${f['label_placements']}); load ${r2(loadavg()[0] ?? 0)}\n`,
     );
   }
 
@@ -562,7 +640,7 @@ async function main(): Promise<void> {
   if (oldDist) rmSync(oldDist, { recursive: true, force: true });
 
   const newer = medianOf(runs.filter((x) => x.variant === 'new').map(figures));
-  const older = OLD ? medianOf(runs.filter((x) => x.variant === 'old').map(figures)) : null;
+  const older = PAIRED ? medianOf(runs.filter((x) => x.variant === other).map(figures)) : null;
   const ratio = (k: string) => {
     const a = newer[k];
     const b = older?.[k];
@@ -580,9 +658,9 @@ async function main(): Promise<void> {
     ...newer,
     ...(older
       ? {
-          old_commit: OLD,
-          old: older,
-          ratio_new_old: Object.fromEntries(
+          ...(OLD ? { old_commit: OLD } : { compared: 'labels on (above) vs off' }),
+          [OLD ? 'old' : 'labels_off']: older,
+          [OLD ? 'ratio_new_old' : 'ratio_on_off']: Object.fromEntries(
             [
               'frame_ms_p95',
               'frame_ms_p95_churn',
@@ -593,6 +671,8 @@ async function main(): Promise<void> {
               'z13_pan_frame_ms_p95',
               'z13_draw_ms_median',
               'z13_pan_main_ms_per_s',
+              'z15_pan_frame_ms_p95',
+              'z15_pan_main_ms_per_s',
             ].map((k) => [k, ratio(k)]),
           ),
         }

@@ -32,6 +32,8 @@ export interface LabelsLayerStats {
   placed: number;
   zoom: number;
   lastPlaceMs: number;
+  /** Placement times, ms (the last 1,000 or so; for the bench). */
+  placeMs: number[];
 }
 
 export class LabelsLayer extends L.Layer {
@@ -49,7 +51,7 @@ export class LabelsLayer extends L.Layer {
   private placedAt = { x: 0, y: 0 };
   private padPx = { x: 0, y: 0 };
   private readonly pad: number;
-  readonly stats: LabelsLayerStats = { placements: 0, placed: 0, zoom: Number.NaN, lastPlaceMs: 0 };
+  readonly stats: LabelsLayerStats = { placements: 0, placed: 0, zoom: Number.NaN, lastPlaceMs: 0, placeMs: [] };
 
   /**
    * `redraw` asks the resources layer for a draw, which calls afterCallSigns: placement always
@@ -221,6 +223,8 @@ export class LabelsLayer extends L.Layer {
     this.stats.placed = this.placed.length;
     this.stats.zoom = zoom;
     this.stats.lastPlaceMs = performance.now() - t0;
+    this.stats.placeMs.push(this.stats.lastPlaceMs);
+    if (this.stats.placeMs.length > 2000) this.stats.placeMs.splice(0, 1000);
   }
 
   /** The placed labels' boxes in container px now (the testing hook). */

@@ -37,6 +37,8 @@ export interface MapStats {
   labelPlacements: number;
   labelZoom: number | null;
   lastPlaceMs: number;
+  /** Recent placement times, ms. */
+  placeMs: number[];
 }
 
 export class JcrMap extends LitElement {
@@ -242,6 +244,7 @@ export class JcrMap extends LitElement {
       labelPlacements: this.labels?.stats.placements ?? 0,
       labelZoom: Number.isNaN(this.labels?.stats.zoom ?? Number.NaN) ? null : (this.labels?.stats.zoom ?? null),
       lastPlaceMs: this.labels?.stats.lastPlaceMs ?? 0,
+      placeMs: [...(this.labels?.stats.placeMs ?? [])],
     };
   }
 
