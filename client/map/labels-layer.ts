@@ -1,7 +1,8 @@
 /**
  * The labels layer: town names at county zoom, road refs and names as the operator zooms in
  * (GET /api/map/labels), on a canvas of its own under the resource symbols. Labels are placed
- * when the view settles, not per frame: on zoom or move end the layer is marked due, and the
+ * when the view settles, not per frame: on a zoom end, or a move end half a margin or more from
+ * the last placement (a drag nearing the margin's edge too), the layer is marked due, and the
  * resources layer's next draw, once it has placed its call signs, hands their boxes here
  * (afterCallSigns); the labels are placed around them, best first, and drawn once. Between
  * placements the call signs avoid the placed labels (obstacles), so no two labels on the map
@@ -86,7 +87,8 @@ export class LabelsLayer extends L.Layer {
       this.surface = c;
       this.ctx = c.getContext('2d');
     }
-    map.on('moveend resize zoomend viewreset', this.markDue, this);
+    map.on('resize zoomend viewreset', this.markDue, this);
+    map.on('moveend', this.onMoveEnd, this);
     map.on('move', this.onMove, this);
     map.on('zoomstart', this.hide, this);
     this.markDue();
@@ -94,7 +96,8 @@ export class LabelsLayer extends L.Layer {
   }
 
   override onRemove(map: L.Map): this {
-    map.off('moveend resize zoomend viewreset', this.markDue, this);
+    map.off('resize zoomend viewreset', this.markDue, this);
+    map.off('moveend', this.onMoveEnd, this);
     map.off('move', this.onMove, this);
     map.off('zoomstart', this.hide, this);
     this.canvas?.remove();
@@ -122,11 +125,26 @@ export class LabelsLayer extends L.Layer {
 
   /** During a drag: place again once the view has moved most of the way across the margin. */
   private onMove(): void {
+    if (this.movedOver(0.75)) this.markDue();
+  }
+
+  /**
+   * When a move ends: place again once the view has moved half the margin. A shorter move keeps
+   * the labels placed (they are drawn over the margin too and move with the map): panning to and
+   * fro costs no placement.
+   */
+  private onMoveEnd(): void {
+    if (this.movedOver(0.5)) this.markDue();
+  }
+
+  /** Has the view moved more than `share` of the margin since the last placement? */
+  private movedOver(share: number): boolean {
     const map = this.lmap;
-    if (!map) return;
+    if (!map) return false;
     const o = map.containerPointToLayerPoint([0, 0]);
-    if (Math.abs(o.x - this.placedAt.x) > this.padPx.x * 0.75 || Math.abs(o.y - this.placedAt.y) > this.padPx.y * 0.75)
-      this.markDue();
+    return (
+      Math.abs(o.x - this.placedAt.x) > this.padPx.x * share || Math.abs(o.y - this.placedAt.y) > this.padPx.y * share
+    );
   }
 
   private hide(): void {
