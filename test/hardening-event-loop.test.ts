@@ -14,7 +14,8 @@ import { fakeClock } from '../server/core/clock.ts';
 import { createLogger } from '../server/shell/log.ts';
 import { startServer } from '../server/shell/server.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
-import { DEV_TOKEN, report, T0 } from './support/avl.ts';
+import { connect, DEV_TOKEN, report, T0 } from './support/avl.ts';
+import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { manualTimer } from './support/timers.ts';
 
 test('item 10: with the database write-locked elsewhere, ingest pushes back with JCR_AVL_BUSY and health answers', async () => {
@@ -58,6 +59,63 @@ test('item 10: with the database write-locked elsewhere, ingest pushes back with
       { id: 'WGC1' },
     ]);
     assert.is(server.avl.ingest([fix('PC1', 0)], feed).accepted, 1);
+  } finally {
+    lock.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('item 10: with the event log write-locked elsewhere, a batch with a status change is refused whole with JCR_STORE_BUSY', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jcr-locked-'));
+  const file = join(dir, 'jcr.sqlite');
+  const server = await startServer({
+    scenario: miniScenario(),
+    db: file,
+    port: 0,
+    clock: fakeClock(T0).now,
+    log: createLogger('silent'),
+    timers: manualTimer(),
+    avl: { token: DEV_TOKEN },
+  });
+  const lock = new Database(file);
+  try {
+    await server.avl.ready();
+    const c = await connect(server.url.replace('http', 'ws') + '/ws/avl', DEV_TOKEN);
+    lock.exec('BEGIN EXCLUSIVE');
+    // HAT1 leaves its station (a durable status change) and HAT2 only moves: neither is applied.
+    const ack = await c.send(1, [
+      report('HAT1', 51.77, -0.22, T0 - 60_000, { status: ResourceStatus.AVAILABLE_MOBILE }),
+      report('HAT2', 51.765, -0.225, T0 - 60_000),
+    ]);
+    // Both refused, the position-only one too (before: HAT2 was applied, HAT1 alone refused).
+    assert.equal(
+      [ack.accepted, ack.rejected.map((r) => [r.index, r.code])],
+      [
+        0,
+        [
+          [0, 'JCR_STORE_BUSY'],
+          [1, 'JCR_STORE_BUSY'],
+        ],
+      ],
+    );
+    const fleet = server.engine.room.fleet;
+    assert.equal(
+      [fleet.require('HAT1').status, fleet.require('HAT1').fixTimeMs, fleet.require('HAT2').fixTimeMs],
+      [ResourceStatus.AVAILABLE_AT_STATION, 0, 0],
+    );
+    // And /api/health answers while the lock is held.
+    assert.is((await fetch(`${server.url}/api/health`)).status, 200);
+    lock.exec('ROLLBACK');
+    assert.is(server.engine.room.lastSeq, 0);
+    // The connection stayed open: the batch resent after the lock goes is taken whole.
+    const again = await c.send(2, [
+      report('HAT1', 51.77, -0.22, T0 - 60_000, { status: ResourceStatus.AVAILABLE_MOBILE }),
+      report('HAT2', 51.765, -0.225, T0 - 60_000),
+    ]);
+    assert.equal([again.accepted, again.rejected], [2, []]);
+    assert.equal([fleet.require('HAT1').status, server.engine.room.lastSeq], [ResourceStatus.AVAILABLE_MOBILE, 1]);
+    c.close();
   } finally {
     lock.close();
     await server.close();

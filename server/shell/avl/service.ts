@@ -7,6 +7,7 @@ import {
 } from '../../core/avl/ingest.ts';
 import { AVL_LIMITS, type AvlLimits } from '../../core/avl/limits.ts';
 import type { Clock } from '../../core/clock.ts';
+import { JcrError } from '../../core/errors.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { FeedRegistry } from './feeds.ts';
@@ -103,7 +104,16 @@ export class AvlService {
     if (reports.length > this.history.room)
       return this.refuseAll(reports, 'JCR_AVL_BUSY', 'position history is behind; resend the batch later');
     const now = (this.batchNow = this.clock());
-    const out = this.core.ingestBatch(reports, feed, now, this.sink);
+    let out: BatchOutcome;
+    try {
+      out = this.core.ingestBatch(reports, feed, now, this.sink);
+    } catch (e) {
+      // The event log is write-locked elsewhere: the batch's one append was refused and nothing of
+      // it applied (core/avl/ingest.ts), so refuse it whole, like JCR_AVL_BUSY. A full disk
+      // (JCR_STORE_FULL) goes up: the connection closes.
+      if (!(e instanceof JcrError && e.code === 'JCR_STORE_BUSY')) throw e;
+      return this.refuseAll(reports, 'JCR_STORE_BUSY', `${e.message}; nothing of the batch changed, resend it later`);
+    }
     this.stats.accepted += out.accepted;
     this.stats.rejected += out.rejected.length;
     for (const r of out.rejected) this.rejectedByCode.set(r.code, (this.rejectedByCode.get(r.code) ?? 0) + 1);
@@ -114,7 +124,7 @@ export class AvlService {
   /** Refuse every report of a batch with one code; nothing changes. */
   private refuseAll(
     reports: readonly AvlReportIn[],
-    code: 'JCR_RATE_LIMITED' | 'JCR_AVL_BUSY',
+    code: 'JCR_RATE_LIMITED' | 'JCR_AVL_BUSY' | 'JCR_STORE_BUSY',
     message: string,
   ): BatchOutcome {
     this.stats.rejected += reports.length;
