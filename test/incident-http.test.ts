@@ -225,10 +225,14 @@ test('create, get, list, update, recommendation, accept, arrival, close, log', a
     ],
   );
   assert.equal(new Set(evs.map((e) => `${e.origin}/${e.actor}`)), new Set(['operator/duty']));
+});
 
-  // item 3: the log pages: limit events after the cursor, `next` the cursor of the next page
+test('item 3, GET /api/incidents/:id/log pages: limit events after the cursor, next the following page', async () => {
+  // INC-1 as the test above left it: 9 events, the whole log in one default page.
   type Page = { events: Array<{ seq: number }>; next: number | null };
-  const seqs = evs.map((e) => (e as unknown as { seq: number }).seq);
+  const log = await api(server, 'GET', '/api/incidents/INC-1/log');
+  const seqs = (log.body as Page).events.map((e) => e.seq);
+  assert.is(seqs.length, 9);
   const pages: number[][] = [];
   let after = 0;
   for (;;) {
