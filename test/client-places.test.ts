@@ -93,6 +93,7 @@ test('typing fast asks once, after the pause, for what was typed last', async ()
   );
   assert.is(c.open, true);
   assert.is(c.status, 'found');
+  assert.is(c.answered, 'stev');
   assert.is(c.highlight, -1);
   assert.is(c.sent, 1);
 });

@@ -174,7 +174,7 @@ export class JcrPlaceSearch extends LitElement {
           @keydown=${this.onKey}
           @blur=${() => s.close()}
         />
-        <ul id="${id}-list" role="listbox" aria-label="Places found" ?hidden=${!open}>
+        <ul id="${id}-list" role="listbox" aria-label="Places found" data-query=${s.answered} ?hidden=${!open}>
           ${s.results.map(
             (p, i) =>
               html`<li

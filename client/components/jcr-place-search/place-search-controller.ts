@@ -28,6 +28,8 @@ export type SearchStatus = 'idle' | 'waiting' | 'searching' | 'found' | 'none' |
 export class PlaceSearchController implements ReactiveController {
   query = '';
   results: readonly PlaceAnswer[] = [];
+  /** The (trimmed) query the results answer ('' for none). */
+  answered = '';
   /** Index of the highlighted answer, -1 for none. */
   highlight = -1;
   /** The list of answers is shown. */
@@ -80,6 +82,7 @@ export class PlaceSearchController implements ReactiveController {
     const q = this.query.trim();
     if (q.length < this.minChars || !/[\p{L}\p{N}]/u.test(q)) {
       this.results = [];
+      this.answered = '';
       this.open = false;
       this.status = 'idle';
     } else {
@@ -102,6 +105,7 @@ export class PlaceSearchController implements ReactiveController {
     const r = await this.lookup()(q, this.limit, ctl.signal);
     if (gen !== this.generation) return; // a newer keystroke, a choice or a clear came first
     this.inflight = null;
+    this.answered = q;
     if (r.ok) {
       this.results = r.places.slice(0, this.limit);
       this.status = this.results.length > 0 ? 'found' : 'none';
@@ -141,6 +145,7 @@ export class PlaceSearchController implements ReactiveController {
     this.cancel();
     this.query = p.label;
     this.results = [];
+    this.answered = '';
     this.highlight = -1;
     this.open = false;
     this.status = 'idle';
@@ -161,6 +166,7 @@ export class PlaceSearchController implements ReactiveController {
     this.cancel();
     this.query = '';
     this.results = [];
+    this.answered = '';
     this.highlight = -1;
     this.open = false;
     this.status = 'idle';
