@@ -53,6 +53,28 @@ function snapLine(p: SnapPreview | null) {
   }
 }
 
+/** One coordinate of the point, to five decimals: latitude within ±90, longitude within ±180. */
+function coordinate(
+  label: string,
+  name: 'lat' | 'lon',
+  limit: number,
+  value: number | undefined,
+  onChange: (e: Event) => void,
+) {
+  return html`<label
+    >${label}
+    <input
+      name=${name}
+      type="number"
+      step="any"
+      min=${-limit}
+      max=${limit}
+      required
+      .value=${value === undefined ? '' : value.toFixed(5)}
+      @change=${onChange}
+  /></label>`;
+}
+
 export function createForm(v: CreateFormView) {
   const s = v.ctx.store;
   const p = s.selection.point;
@@ -75,30 +97,8 @@ export function createForm(v: CreateFormView) {
         @jcr-place-clear=${v.onClear}
       ></jcr-place-search>
       <div class="row">
-        <label
-          >Latitude
-          <input
-            name="lat"
-            type="number"
-            step="any"
-            min="-90"
-            max="90"
-            required
-            .value=${p ? p.lat.toFixed(5) : ''}
-            @change=${v.onPointTyped}
-        /></label>
-        <label
-          >Longitude
-          <input
-            name="lon"
-            type="number"
-            step="any"
-            min="-180"
-            max="180"
-            required
-            .value=${p ? p.lon.toFixed(5) : ''}
-            @change=${v.onPointTyped}
-        /></label>
+        ${coordinate('Latitude', 'lat', 90, p?.lat, v.onPointTyped)}
+        ${coordinate('Longitude', 'lon', 180, p?.lon, v.onPointTyped)}
       </div>
       <p class="note">Search above, click the map, or focus the map and press Enter to use its centre.</p>
       ${snapLine(v.preview)}
