@@ -3,7 +3,13 @@
  * cover impact: the nth unit named as its agency names it ("2nd appliance" for fire, "1st
  * ambulance", "1st police unit"), shares to one decimal.
  */
-import { ordinal } from './state/parse.ts';
+
+/** 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, 21st. */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
+}
 
 /** 0.9945 → "99.5%": one decimal, so a change of a tenth of a point shows. */
 export function formatShare1(share: number): string {

@@ -5,8 +5,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ClientStore, type Slice } from '../client/state/store.ts';
-import { ordinal, parseFeatures, parseIncident, parseRecommendation, parseResources } from '../client/state/parse.ts';
+import { parseFeatures, parseIncident, parseRecommendation, parseResources } from '../client/state/parse.ts';
 import { formatDuration, formatShare } from '../client/format.ts';
+import { formatShare1, ordinal } from '../client/format-standards.ts';
 import { simplify } from '../server/core/basemap/basemap.ts';
 
 const res = (id: string, status: string, lat = 51.7) => ({
@@ -190,7 +191,16 @@ test('parse: incident and recommendation as the server sends them', () => {
     rec?.candidates.map((r) => r.resourceId),
     ['CEN2', 'CEN1', 'GIR1'],
   );
-  assert.equal(rec?.coverImpact, [{ label: 'CB-P1: Fire 5 min', beforeShare: 0.9, afterShare: 0.8 }]);
+  assert.equal(rec?.coverImpact, [
+    {
+      resourceId: 'CEN1',
+      proposed: true,
+      key: 'fire-test#',
+      label: 'CB-P1: Fire 5 min',
+      beforeShare: 0.9,
+      afterShare: 0.8,
+    },
+  ]);
   assert.equal(parseFeatures({ features: { incidents: true, recommendations: false, cover: true, cop: false } }), {
     incidents: true,
     recommendations: false,
@@ -200,6 +210,80 @@ test('parse: incident and recommendation as the server sends them', () => {
     joint: false,
   });
   assert.is(parseFeatures({ features: { joint: true } }).joint, true);
+});
+
+test('parse: cover impact for every candidate, worded per agency and target, no repeats (issue 17 item 5)', () => {
+  const rec = parseRecommendation(
+    {
+      proposed: ['AMB1'],
+      lines: [
+        {
+          capability: 'paramedic',
+          unfilled: 0,
+          candidates: [
+            {
+              resourceId: 'AMB1',
+              callSign: 'EE-A1',
+              agency: 'ambulance',
+              etaS: 300,
+              proposed: true,
+              withheld: null,
+              coverImpact: [
+                { standardId: 'amb', agency: 'ambulance', nth: 1, withinS: 480, before: 0.9945, after: 0.9896 },
+              ],
+            },
+            {
+              resourceId: 'AMB2',
+              callSign: 'EE-A2',
+              agency: 'ambulance',
+              etaS: 420,
+              proposed: false,
+              withheld: null,
+              coverImpact: [
+                { standardId: 'amb', agency: 'ambulance', nth: 1, withinS: 480, before: 0.9945, after: 0.97 },
+              ],
+            },
+          ],
+        },
+        {
+          capability: 'pump',
+          unfilled: 0,
+          candidates: [
+            {
+              resourceId: 'HAT1',
+              callSign: 'HT-P1',
+              agency: 'fire',
+              etaS: 200,
+              proposed: false,
+              withheld: null,
+              coverImpact: [
+                { standardId: 'fire', agency: 'fire', nth: 1, withinS: 600, before: 0.95, after: 0.94 },
+                { standardId: 'fire', agency: 'fire', nth: 2, withinS: 780, before: 0.9, after: 0.85 },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    'INC-3',
+    new Map([
+      ['amb', 'Category 1: 8 min on 75%'],
+      ['fire', 'First appliance 10 min, second 13 min'],
+    ]),
+  );
+  assert.equal(
+    rec?.coverImpact.map((c) => [c.resourceId, c.proposed, c.label]),
+    [
+      ['AMB1', true, 'EE-A1: 1st ambulance within 8 min'],
+      ['AMB2', false, 'EE-A2: 1st ambulance within 8 min'],
+      ['HAT1', false, 'HT-P1: 1st appliance within 10 min'],
+      ['HAT1', false, 'HT-P1: 2nd appliance within 13 min'],
+    ],
+  );
+  assert.equal(
+    rec?.coverImpact.map((c) => `${formatShare1(c.beforeShare)} → ${formatShare1(c.afterShare)}`),
+    ['99.5% → 99.0%', '99.5% → 97.0%', '95.0% → 94.0%', '90.0% → 85.0%'],
+  );
 });
 
 test('parse: cover impact figures of one standard say which responder they count (1st or 2nd appliance)', () => {
@@ -231,12 +315,15 @@ test('parse: cover impact figures of one standard say which responder they count
     'INC-2',
     new Map([['fire-10', 'Fire 10 min']]),
   );
-  assert.equal(rec?.coverImpact, [
-    { label: 'CB-P1: Fire 10 min, 1st appliance', beforeShare: 0.9, afterShare: 0.85 },
-    { label: 'CB-P1: Fire 10 min, 2nd appliance', beforeShare: 0.8, afterShare: 0.7 },
-    // no valid responder number (0): the standard's name alone
-    { label: 'CB-P1: Fire 10 min', beforeShare: 0.5, afterShare: 0.4 },
-  ]);
+  assert.equal(
+    rec?.coverImpact.map((c) => [c.label, c.beforeShare, c.afterShare]),
+    [
+      ['CB-P1: Fire 10 min, 1st appliance', 0.9, 0.85],
+      ['CB-P1: Fire 10 min, 2nd appliance', 0.8, 0.7],
+      // no valid responder number (0): the standard's name alone
+      ['CB-P1: Fire 10 min', 0.5, 0.4],
+    ],
+  );
   assert.equal([1, 2, 3, 4, 11, 12, 13, 21, 22, 112].map(ordinal), [
     '1st',
     '2nd',

@@ -7,6 +7,7 @@
 import { isObj } from '../../proto/checker.ts';
 import { arr, collect, num, str, type Obj } from './read.ts';
 import { parseLocation } from './places.ts';
+import { formatMinutes, nthUnit } from '../format-standards.ts';
 import {
   isAgency,
   type Agency,
@@ -228,23 +229,22 @@ export function parseRecommendation(
       const old = byId.get(resourceId);
       if (!old || (proposed && !old.proposed))
         byId.set(resourceId, { resourceId, callSign, agency, capability, etaS, proposed, withheld });
-      if (proposed) {
-        for (const f of arr(c, 'coverImpact')) {
-          if (!isObj(f)) continue;
-          const before = num(f, 'before');
-          const after = num(f, 'after');
-          const sid = str(f, 'standardId', '') ?? '';
-          if (before === undefined || after === undefined || before === after) continue;
-          // a standard counts its 1st and 2nd responders separately: say which, or the two
-          // figures of one standard read the same
-          const nth = num(f, 'nth');
-          const which = nth !== undefined && Number.isInteger(nth) && nth >= 1 ? `, ${ordinal(nth)} appliance` : '';
-          impacts.push({
-            label: `${callSign}: ${standardNames.get(sid) ?? sid}${which}`,
-            beforeShare: before,
-            afterShare: after,
-          });
-        }
+      // every candidate's impact, not only the proposal's: an override needs it as much
+      for (const f of arr(c, 'coverImpact')) {
+        if (!isObj(f)) continue;
+        const before = num(f, 'before');
+        const after = num(f, 'after');
+        const sid = str(f, 'standardId', '') ?? '';
+        if (before === undefined || after === undefined || before === after) continue;
+        if (impacts.some((i) => i.resourceId === resourceId && i.key === `${sid}#${num(f, 'nth') ?? ''}`)) continue;
+        impacts.push({
+          resourceId,
+          proposed,
+          key: `${sid}#${num(f, 'nth') ?? ''}`,
+          label: `${callSign}: ${impactLabel(f, agency, standardNames.get(sid) ?? sid)}`,
+          beforeShare: before,
+          afterShare: after,
+        });
       }
     }
   }
@@ -266,11 +266,19 @@ export function parseRecommendation(
   };
 }
 
-/** 1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, 21st. */
-export function ordinal(n: number): string {
-  const teen = n % 100 >= 11 && n % 100 <= 13;
-  const suffix = teen ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
-  return `${n}${suffix}`;
+/**
+ * One cover impact figure in words, as its agency says it: "2nd appliance within 13 min", "1st
+ * ambulance within 8 min" (a standard counts its 1st and 2nd responders separately, so say which,
+ * or the two figures of one standard read the same). Without the target time: the standard's name
+ * and the responder; without a valid responder number either, the name alone.
+ */
+function impactLabel(f: Record<string, unknown>, candidateAgency: string, standardName: string): string {
+  const nth = num(f, 'nth');
+  const withinS = num(f, 'withinS');
+  const agency = str(f, 'agency') ?? candidateAgency;
+  if (nth === undefined || !Number.isInteger(nth) || nth < 1) return standardName;
+  if (withinS !== undefined && withinS > 0) return `${nthUnit(agency, nth)} within ${formatMinutes(withinS)}`;
+  return `${standardName}, ${nthUnit(agency, nth)}`;
 }
 
 /** GET /api/ui-config → which server features the screens may offer. */

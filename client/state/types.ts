@@ -146,7 +146,13 @@ export interface RecommendedResource {
 }
 
 export interface CoverImpact {
-  /** Human-readable standard name or area whose cover changes. */
+  /** The candidate whose sending changes cover. */
+  resourceId: string;
+  /** In the proposed attendance (else a further candidate). */
+  proposed: boolean;
+  /** `${standardId}#${nth}`: one figure per candidate and target. */
+  key: string;
+  /** The candidate's call sign and the target, in words ("HT-P1: 2nd appliance within 13 min"). */
   label: string;
   beforeShare: number;
   afterShare: number;

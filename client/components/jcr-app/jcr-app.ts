@@ -132,6 +132,12 @@ export class JcrApp extends LitElement {
     if (r.kind === 'off-road') this.offRoad = r;
   }
 
+  /** End the session on the server, then start again at the sign-in form. */
+  private async signOut(): Promise<void> {
+    await this.ctx.api.request('POST', '/api/logout');
+    location.reload();
+  }
+
   private sidePanel() {
     const c = this.ctx;
     const cover = this.cover;
@@ -234,7 +240,7 @@ export class JcrApp extends LitElement {
   override render() {
     const c = this.ctx;
     return html`
-      ${topBar(c, this.help, () => (this.help = !this.help))}
+      ${topBar(c, this.help, { toggleHelp: () => (this.help = !this.help), signOut: () => void this.signOut() })}
       <main class="body">
         <jcr-map .ctx=${c}></jcr-map>
         ${

@@ -19,15 +19,34 @@ export const TABS: { id: Tab; label: string; key: string }[] = [
   { id: 'standards', label: 'Standards', key: 'S' },
 ];
 
-/** Title, scenario, map attribution, KPIs, connection and (dispatcher view) the keys button. */
-export function topBar(c: AppContext, help: boolean, toggleHelp: () => void) {
+/** What the top bar's buttons do; the element owns the state. */
+export interface TopBarActions {
+  toggleHelp: () => void;
+  signOut: () => void;
+}
+
+/**
+ * One compact bar: title and scenario, map note, KPIs, connection, who is signed in with sign-out,
+ * and (dispatcher view) the keys button. It stays one line at 1600 px: the KPIs read value and
+ * label side by side.
+ */
+export function topBar(c: AppContext, help: boolean, act: TopBarActions) {
   const sc = c.store.scenario;
+  const u = c.user;
   return html`<header class="top">
     <h1>Joint control room${sc ? html` <span class="scenario">— ${sc.name}</span>` : nothing}</h1>
     ${sc?.network.synthetic ? html`<span class="synthetic" title=${sc.network.attribution}>Map: ${SYNTHETIC_LABEL}</span>` : nothing}
     <jcr-kpi-strip .ctx=${c}></jcr-kpi-strip>
     <jcr-connection-indicator .ctx=${c}></jcr-connection-indicator>
-    ${c.view === 'wall' ? nothing : html`<button type="button" class="help-btn" aria-expanded=${help ? 'true' : 'false'} @click=${toggleHelp}>Keys (?)</button>`}
+    ${
+      u
+        ? html`<span class="who" data-user=${u.username}
+            >${u.displayName || u.username} <small>(${u.role})</small>
+            <button type="button" class="sign-out" @click=${act.signOut}>Sign out</button></span
+          >`
+        : nothing
+    }
+    ${c.view === 'wall' ? nothing : html`<button type="button" class="help-btn" aria-expanded=${help ? 'true' : 'false'} @click=${act.toggleHelp}>Keys (?)</button>`}
   </header>`;
 }
 

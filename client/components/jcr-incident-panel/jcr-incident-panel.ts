@@ -21,7 +21,9 @@ import { LitElement, html, nothing } from 'lit';
 import { LocationController } from '../../controllers/location-controller.ts';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
-import { agencyLabel, formatDuration, formatShare } from '../../format.ts';
+import { agencyLabel, formatDuration } from '../../format.ts';
+import { coverImpactList } from './cover-impact.ts';
+import '../jcr-since-call/jcr-since-call.ts';
 import type { Incident, Recommendation } from '../../state/types.ts';
 import { mayCreateIncident, mayOnIncident, maySetStatus, takingPart } from '../../state/permissions.ts';
 import type { CreateOutcome } from '../../state/commands.ts';
@@ -199,14 +201,7 @@ export class JcrIncidentPanel extends LitElement {
         })}
       </ul>
       ${rec.unfilled.length ? html`<p><strong>Not filled:</strong> ${rec.unfilled.map((u) => `${u.count} × ${u.capability}`).join(', ')}</p>` : nothing}
-      <h4>Cover impact</h4>
-      ${
-        rec.coverImpact.length === 0
-          ? html`<p class="note">No cover impact given.</p>`
-          : html`<ul>
-              ${rec.coverImpact.map((c) => html`<li>${c.label}: ${formatShare(c.beforeShare)} → <strong>${formatShare(c.afterShare)}</strong></li>`)}
-            </ul>`
-      }
+      ${coverImpactList(rec.coverImpact)}
       <div class="row">
         <button
           class="primary"
@@ -298,7 +293,8 @@ export class JcrIncidentPanel extends LitElement {
               <h3>P${inc.priority} ${inc.typeName} <small>${inc.id}</small></h3>
               ${locationLine(inc)}
               <p>
-                ${inc.lat.toFixed(5)}, ${inc.lon.toFixed(5)} · ${formatDuration((Date.now() - inc.callTimeMs) / 1000)}
+                ${inc.lat.toFixed(5)}, ${inc.lon.toFixed(5)} ·
+                <jcr-since-call data-since-call .ctx=${this.ctx} .callTimeMs=${inc.callTimeMs}></jcr-since-call>
                 since call${inc.description ? html` · ${inc.description}` : nothing}
               </p>
               ${

@@ -23,18 +23,22 @@ export class JcrKpiStrip extends LitElement {
   static override styles = css`
     :host {
       display: flex;
-      gap: 1.2em;
-      align-items: stretch;
-      flex-wrap: wrap;
+      gap: 0.9em;
+      align-items: center;
+      flex-wrap: nowrap;
+      white-space: nowrap;
+      overflow: hidden;
     }
+    /* value and label side by side: one line of header, not four */
     .kpi {
       display: flex;
-      flex-direction: column;
-      padding: 0.1em 0.6em;
+      align-items: baseline;
+      gap: 0.3em;
+      padding: 0 0.5em;
       border-left: 3px solid var(--jcr-fg, #111);
     }
     .v {
-      font-size: 1.5em;
+      font-size: 1.3em;
       font-weight: 800;
       line-height: 1.1;
       display: inline-flex;
