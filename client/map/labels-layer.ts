@@ -15,6 +15,7 @@ import { CollisionGrid } from './collision-grid.ts';
 import { LabelIndex, placeLabels, type LabelKind, type PlacedLabel } from './label-placement.ts';
 import { LabelSprites } from './label-sprites.ts';
 import { mercX, mercY, TILE } from './mercator.ts';
+import { paneCanvas } from './pane-canvas.ts';
 
 /** A label's box on screen (container CSS px, top-left and size), for the testing hook. */
 export interface LabelBox {
@@ -68,25 +69,12 @@ export class LabelsLayer extends L.Layer {
 
   override onAdd(map: L.Map): this {
     this.lmap = map;
-    const pane = map.getPane('jcr-labels') ?? map.createPane('jcr-labels');
     // Above the basemap, routes and cover, under the resource symbols (450).
-    pane.style.zIndex = '440';
-    pane.style.pointerEvents = 'none';
-    const c = document.createElement('canvas');
-    c.className = 'jcr-labels-canvas';
-    c.setAttribute('aria-hidden', 'true');
-    c.style.position = 'absolute';
-    pane.appendChild(c);
-    this.canvas = c;
-    // As the resources layer: frames straight to the compositor, not through the main thread.
-    if (typeof c.transferControlToOffscreen === 'function') {
-      const off = c.transferControlToOffscreen();
-      this.surface = off;
-      this.ctx = off.getContext('2d');
-    } else {
-      this.surface = c;
-      this.ctx = c.getContext('2d');
-    }
+    ({
+      canvas: this.canvas,
+      surface: this.surface,
+      ctx: this.ctx,
+    } = paneCanvas(map, 'jcr-labels', 440, 'jcr-labels-canvas'));
     map.on('resize zoomend viewreset', this.markDue, this);
     map.on('moveend', this.onMoveEnd, this);
     map.on('move', this.onMove, this);

@@ -18,6 +18,7 @@ import type { ClientResource } from '../state/types.ts';
 import { CollisionGrid } from './collision-grid.ts';
 import type { LabelBox } from './labels-layer.ts';
 import { mercX, mercY, TILE } from './mercator.ts';
+import { paneCanvas } from './pane-canvas.ts';
 import { SpriteCache } from './sprites.ts';
 
 export interface LayerStats {
@@ -96,26 +97,12 @@ export class ResourcesLayer extends L.Layer {
 
   override onAdd(map: L.Map): this {
     this.lmap = map;
-    const pane = map.getPane('jcr-resources') ?? map.createPane('jcr-resources');
-    pane.style.zIndex = '450';
-    pane.style.pointerEvents = 'none';
-    const c = document.createElement('canvas');
-    c.className = 'jcr-resources-canvas';
-    c.setAttribute('aria-hidden', 'true');
-    c.style.position = 'absolute';
-    pane.appendChild(c);
-    this.canvas = c;
-    // Control transferred to an OffscreenCanvas: its frames go straight to the compositor
-    // instead of through the page's layer update on the main thread, which cost ~24 ms per
-    // redraw of a 2,000-symbol canvas under software compositing (bench/client.ts trace).
-    if (typeof c.transferControlToOffscreen === 'function') {
-      const off = c.transferControlToOffscreen();
-      this.surface = off;
-      this.ctx = off.getContext('2d');
-    } else {
-      this.surface = c;
-      this.ctx = c.getContext('2d');
-    }
+    // An OffscreenCanvas where it can: frames straight to the compositor (./pane-canvas.ts).
+    ({
+      canvas: this.canvas,
+      surface: this.surface,
+      ctx: this.ctx,
+    } = paneCanvas(map, 'jcr-resources', 450, 'jcr-resources-canvas'));
     // Not redrawn on every 'move': the canvas sits in a map pane, so while the map is dragged it
     // moves with it; it is drawn with a margin around the view and redrawn when the drag ends, or
     // sooner when the view nears the edge of the margin (onMove).
