@@ -272,6 +272,54 @@ export interface PerformanceReport {
   figures: PerformanceFigureMsg[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Alerts (issue 17 item 3, docs/alerts.md): raised by the server's reaction policies, kept in the
+// event log. The COP carries the active alerts a screen may see (snapshot `alerts`) and each
+// raise and clear (an `alert` change: the alert's whole state; clearedAtMs > 0 = drop it).
+// Acknowledgement is per user, so it is not on the shared COP: GET /api/alerts says
+// `acknowledged` for the caller, POST /api/alerts/:id/ack records it.
+
+export const ALERT_KINDS = [
+  'new-p1', // a new priority-1 incident
+  'unassigned', // an incident still without its first unit after the time set for its type
+  'joint-request', // a joint request waiting for its answer
+  'quicker', // a quicker resource has become available for an attendance en route
+  'avl-stale', // a committed unit whose AVL has gone stale
+  'cover-below', // a standard's cover below its target
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export interface AlertMsg {
+  /** AL-1, AL-2, ... */
+  id: string;
+  /** An ALERT_KINDS member. */
+  kind: string;
+  /** What caused it: an alert fires once per cause (e.g. "unassigned:INC-4"). */
+  cause: string;
+  /** The incident it is about ("" = none: cover). */
+  incidentId: string;
+  /** The resource it is about ("" = none). */
+  resourceId: string;
+  /** Agencies it is for (the incident's when it has one, as they were when raised). */
+  agencies: string[];
+  /** The incident's priority (1 most urgent), 0 without an incident. */
+  priority: number;
+  /** In words, for the banner. */
+  text: string;
+  raisedAtMs: number;
+  /** 0 = active; else when its cause ended (a unit sent, the request answered, ...). */
+  clearedAtMs: number;
+  /** The event log's seq of the raise. */
+  eventSeq: number;
+}
+
+/** GET /api/alerts: an alert with the caller's acknowledgement. */
+export interface AlertView extends AlertMsg {
+  acknowledged: boolean;
+  /** When the caller acknowledged it (0 = not). */
+  acknowledgedAtMs: number;
+}
+
 export interface CopSnapshotMsg {
   seq: number;
   epoch: string;
@@ -284,6 +332,8 @@ export interface CopSnapshotMsg {
   cover: CopCoverSummaryMsg | null;
   /** Performance against standards (absent from servers before issue 17). */
   performance: PerformanceReport | null;
+  /** Active alerts this screen may see, oldest first. */
+  alerts: AlertMsg[];
 }
 
 export interface CopStatusChangeMsg {
@@ -314,6 +364,8 @@ export interface CopChangeMsg {
   cover?: CopCoverChangeMsg | null;
   /** New performance figures (the whole report: it is small and room-wide). */
   performance?: PerformanceReport | null;
+  /** An alert raised or cleared (clearedAtMs > 0: drop it). */
+  alert?: AlertMsg | null;
 }
 
 export interface CopPositionsMsg {

@@ -80,6 +80,14 @@ const ROWS: Row[] = [
   { method: 'GET', doc: '/api/places', path: () => '/api/places?q=Hatfield', expect: view() },
   { method: 'GET', doc: '/api/cover', path: () => '/api/cover', expect: view() },
   { method: 'GET', doc: '/api/performance', path: () => '/api/performance', expect: view() },
+  { method: 'GET', doc: '/api/alerts', path: () => '/api/alerts', expect: view() },
+  {
+    method: 'POST',
+    doc: '/api/alerts/{id}/ack',
+    path: () => '/api/alerts/AL-1/ack',
+    // Every role that acts may acknowledge (a 404 for an alert it may not see); the wall may not.
+    expect: (role) => (roleAgency(role) === null ? 'deny' : 'allow'),
+  },
   { method: 'GET', doc: '/api/cover/moves', path: () => '/api/cover/moves', expect: view() },
   { method: 'GET', doc: '/api/incidents', path: () => '/api/incidents', expect: view() },
   {

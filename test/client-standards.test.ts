@@ -157,6 +157,7 @@ test('the COP feed puts the snapshot report and a performance change into the st
       incidents: [],
       cover: null,
       performance: { ...REPORT, figures: REPORT.figures.slice(0, 1) },
+      alerts: [],
     },
   });
   assert.is(store.performance?.figures.length, 1);

@@ -10,6 +10,7 @@ import { posix } from 'node:path';
 import protobuf from 'protobufjs';
 import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
 import type {
+  AlertMsg,
   CopClientMsg,
   CopCoverSummaryMsg,
   CopIncidentMsg,
@@ -194,6 +195,20 @@ const PERF: PerformanceReport = {
   figures: [FIGURE, { ...FIGURE, window: 'shift', counted: 0, share: 0, belowTarget: false }],
 };
 
+const ALERT: AlertMsg = {
+  id: 'AL-1',
+  kind: 'avl-stale',
+  cause: 'avl-stale:HAT1:INC-7#1',
+  incidentId: 'I-7',
+  resourceId: 'HAT1',
+  agencies: ['fire', 'ambulance'],
+  priority: 1,
+  text: 'HT-P1 ✚ committed to I-7: no AVL fix for 5 min',
+  raisedAtMs: 1767258000000.5,
+  clearedAtMs: 1767258060000,
+  eventSeq: 4294967295,
+};
+
 const SNAPSHOT: CopServerMsg = {
   snapshot: {
     seq: 41,
@@ -206,6 +221,10 @@ const SNAPSHOT: CopServerMsg = {
     incidents: [I7, I8],
     cover: COVER,
     performance: PERF,
+    alerts: [
+      ALERT,
+      { ...ALERT, id: 'AL-2', incidentId: '', resourceId: '', agencies: [], priority: 0, clearedAtMs: 0 },
+    ],
   },
 };
 const SNAPSHOT_BARE: CopServerMsg = {
@@ -220,6 +239,7 @@ const SNAPSHOT_BARE: CopServerMsg = {
     incidents: [],
     cover: null,
     performance: null,
+    alerts: [],
   },
 };
 const DELTA: CopServerMsg = {
@@ -236,6 +256,7 @@ const DELTA: CopServerMsg = {
       { cover: { summary: { computedAtMs: 0, eventSeq: 0, figures: [], gapCells: 0, standbyMoves: 0 } } },
       { performance: PERF },
       { performance: { computedAtMs: 0, eventSeq: 0, timezone: '', windows: [], figures: [] } },
+      { alert: ALERT },
     ],
     positions: {
       ref: [3, 4294967295],

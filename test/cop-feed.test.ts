@@ -112,6 +112,7 @@ const SNAP: CopServerMsg = {
     incidents: [],
     cover: null,
     performance: null,
+    alerts: [],
   },
 };
 const delta = (seq: number, extra: Partial<Extract<CopServerMsg, { delta: unknown }>['delta']> = {}): CopServerMsg => ({

@@ -222,7 +222,9 @@ function changeList(m: CopServerMsgIn): string[] {
           ? 'cover'
           : c.performance
             ? 'performance'
-            : '?',
+            : c.alert
+              ? `alert:${c.alert.kind}${c.alert.clearedAtMs > 0 ? ':cleared' : ''}@${c.alert.eventSeq}`
+              : '?',
   );
 }
 
@@ -249,22 +251,24 @@ test('an incident created, mobilised and closed over REST reaches screens as ord
       201,
     ),
     // A new measured incident is pending in the performance figures: every screen gets the report.
-    [['INC-1:received:@1', 'performance'], ['performance']],
+    // A new priority 1 raises an alert (event 2) for the screens that see the incident.
+    [['INC-1:received:@1', 'performance', 'alert:new-p1@2'], ['performance']],
   );
   assert.equal(wall.picture.incidents.get('INC-1')?.typeName, 'Dwelling fire');
   // accept: the decision and two status changes (issue 15 item 3: the recommendation it is taken on is
-  // no longer recorded before it, so every later event seq is one less than it was).
+  // no longer recorded before it, so every later event seq is one less than it was); a unit sent
+  // clears the new-P1 alert.
   assert.equal(await step('POST', '/api/incidents/INC-1/mobilise', { accept: true }, 200), [
-    ['1:3', '2:3', 'INC-1:mobilising:HAT1+HAT2@4'],
+    ['1:3', '2:3', 'INC-1:mobilising:HAT1+HAT2@5', 'alert:new-p1:cleared@2'],
     ['1:3', '2:3'],
   ]);
   assert.equal(await step('POST', '/api/incidents/INC-1/arrived', { resourceId: 'HAT1' }, 200), [
-    ['1:4', 'INC-1:in-attendance:HAT1+HAT2@5', 'performance'],
+    ['1:4', 'INC-1:in-attendance:HAT1+HAT2@7', 'performance'],
     ['1:4', 'performance'],
   ]);
   assert.equal(await step('POST', '/api/incidents/INC-1/close', { reason: 'out' }, 200), [
     // Closed before HAT2's target time: no longer pending for the second appliance.
-    ['1:5', '2:5', 'INC-1:closed:HAT1+HAT2@8', 'performance'],
+    ['1:5', '2:5', 'INC-1:closed:HAT1+HAT2@10', 'performance'],
     ['1:5', '2:5', 'performance'],
   ]);
   assert.equal(

@@ -270,8 +270,11 @@ test('accept: true takes a fresh recommendation and logs it in the decision, rec
     evs.map((e) => e.type),
     ['incident.created', 'incident.decision', 'resource.status'],
   );
-  // Computed on the log as it stood (the create) and embedded in the decision as decided on.
-  assert.is(d.recommendationSeq, evs[0]!.seq);
+  // Computed on the log as it stood (the create, then the new priority-1 alert it raised, which is
+  // in the event log, not the timeline) and embedded in the decision as decided on.
+  const alert = [...server.store.events(0)].find((e) => e.type === 'alert.raised' && e.data.incidentId === id);
+  assert.is(alert?.seq, evs[0]!.seq + 1);
+  assert.is(d.recommendationSeq, alert?.seq);
   assert.equal((evs[1]!.data['recommended'] as { proposed: string[] }).proposed, ['AMB1']);
 });
 

@@ -13,6 +13,7 @@ import { bareIncident } from '../../proto/wire.ts';
 import type { CopServerMsgIn } from './cop-client-core.ts';
 import { decodeCover, decodeIncident, decodeResource } from './decode-records.ts';
 import { decodePerformance } from './decode-performance.ts';
+import { decodeAlert } from './decode-alert.ts';
 import { expect, fields, I32, I64, LEN, readRepeated, Reader, sub, VARINT } from './wire-format.ts';
 
 /**
@@ -71,6 +72,7 @@ function decodeSnapshot(r: Reader, end: number): CopSnapshotMsg {
     incidents: [],
     cover: null,
     performance: null,
+    alerts: [],
   };
   fields(r, end, (f, w) => {
     switch (f) {
@@ -113,6 +115,10 @@ function decodeSnapshot(r: Reader, end: number): CopSnapshotMsg {
       case 10:
         expect(w, LEN, 'performance');
         m.performance = decodePerformance(r, sub(r));
+        return true;
+      case 11:
+        expect(w, LEN, 'alerts');
+        m.alerts.push(decodeAlert(r, sub(r)));
         return true;
       default:
         return false;
@@ -192,36 +198,29 @@ function decodeCoverChange(r: Reader, end: number): CopCoverChangeMsg {
 
 function decodeChange(r: Reader, end: number): CopChangeMsg {
   const m: CopChangeMsg = {};
-  // oneof: the last member on the wire wins, as protobufjs decodes it.
+  // oneof: a well-formed frame holds one member; every member read is kept, as protobufjs's
+  // reflection decode keeps them (the differential fuzz test holds the two codecs to that).
   fields(r, end, (f, w) => {
     switch (f) {
       case 1:
         expect(w, LEN, 'change.status');
         m.status = decodeStatusChange(r, sub(r));
-        delete m.incident;
-        delete m.cover;
-        delete m.performance;
         return true;
       case 2:
         expect(w, LEN, 'change.incident');
         m.incident = decodeIncidentChange(r, sub(r));
-        delete m.status;
-        delete m.cover;
-        delete m.performance;
         return true;
       case 3:
         expect(w, LEN, 'change.cover');
         m.cover = decodeCoverChange(r, sub(r));
-        delete m.status;
-        delete m.incident;
-        delete m.performance;
         return true;
       case 4:
         expect(w, LEN, 'change.performance');
         m.performance = decodePerformance(r, sub(r));
-        delete m.status;
-        delete m.incident;
-        delete m.cover;
+        return true;
+      case 5:
+        expect(w, LEN, 'change.alert');
+        m.alert = decodeAlert(r, sub(r));
         return true;
       default:
         return false; // a change kind this client does not know: skipped

@@ -103,8 +103,16 @@ export type StandbyOrderedEvent = EventEnvelope<
 export type StandbyEndedEvent = EventEnvelope<'cover.standbyEnded', import('./cover/standby.ts').StandbyEndedData>;
 export type CoverEvent = StandbyOrderedEvent | StandbyEndedEvent;
 
+export type AlertRaisedEvent = EventEnvelope<'alert.raised', import('./alerts/types.ts').AlertRaisedData>;
+export type AlertClearedEvent = EventEnvelope<'alert.cleared', import('./alerts/types.ts').AlertClearedData>;
+export type AlertAcknowledgedEvent = EventEnvelope<
+  'alert.acknowledged',
+  import('./alerts/types.ts').AlertAcknowledgedData
+>;
+export type AlertEvent = AlertRaisedEvent | AlertClearedEvent | AlertAcknowledgedEvent;
+
 /** Every event the log may hold. Modules add their event types to this union. */
-export type JcrEvent = ResourceStatusEvent | OperatorNoteEvent | IncidentEvent | CoverEvent;
+export type JcrEvent = ResourceStatusEvent | OperatorNoteEvent | IncidentEvent | CoverEvent | AlertEvent;
 
 export type JcrEventType = JcrEvent['type'];
 

@@ -7,6 +7,8 @@ import type { Agency, Scenario } from './scenario/types.ts';
 import { IncidentBook } from './incidents/book.ts';
 import type { IncidentCommand } from './incidents/types.ts';
 import { StandbyBook, type CoverCommand } from './cover/standby.ts';
+import { AlertBook } from './alerts/book.ts';
+import type { AlertCommand } from './alerts/types.ts';
 import {
   incidentSnapshot,
   resourceState,
@@ -38,7 +40,8 @@ export type Command =
     }
   | { type: 'operator.note'; text: string; incidentId?: string; actingAgency?: Agency }
   | IncidentCommand
-  | CoverCommand;
+  | CoverCommand
+  | AlertCommand;
 
 export interface RoomOptions {
   clock: Clock;
@@ -58,6 +61,8 @@ export class Room {
   readonly incidents: IncidentBook;
   /** Active standby moves (server/core/cover/standby.ts). */
   readonly standby = new StandbyBook();
+  /** Alerts raised, cleared and acknowledged (server/core/alerts/). */
+  readonly alerts = new AlertBook();
   readonly clock: Clock;
   /** Sequence number of the last event applied. */
   lastSeq = 0;
@@ -91,6 +96,10 @@ export class Room {
       case 'cover.standbyMove':
       case 'cover.endStandby':
         return this.standby.decide(cmd, ctx, at, this.fleet, this.scenario);
+      case 'alert.raise':
+      case 'alert.clear':
+      case 'alert.ack':
+        return this.alerts.decide(cmd, ctx, at, this.incidents);
       default:
         return this.incidents.decide(cmd, ctx, at, this.fleet);
     }
@@ -214,6 +223,12 @@ export class Room {
         break;
       case 'cover.standbyEnded':
         this.standby.applyEnded(e.data);
+        break;
+      case 'alert.raised':
+      case 'alert.cleared':
+      case 'alert.acknowledged':
+        this.alerts.apply(e);
+        this.incidents.apply(e); // an acknowledgement is in the incident's audit timeline
         break;
       default:
         this.incidents.apply(e);

@@ -14,11 +14,16 @@
 import { isJcrError } from '../core/errors.ts';
 import { arrivalPolicy } from '../core/reactions/arrival.ts';
 import type { Policy, Trigger } from '../core/reactions/policy.ts';
+import { alertPolicy, type AlertDeps } from '../core/reactions/alerts.ts';
 import { quickerPolicy } from '../core/reactions/quicker.ts';
 import { standbyArrivalPolicy } from '../core/reactions/standby-arrival.ts';
 import type { AfterBatch, Engine } from './engine.ts';
 import type { Mobilisation } from './incidents/mobilisation.ts';
 import type { Logger } from './log.ts';
+import { every, type Timers } from './timers.ts';
+
+/** How often the reactor's clock tick lets policies see what time alone changed (alerts). */
+export const REACTOR_TICK_MS = 5_000;
 
 export class Reactor implements AfterBatch {
   private readonly engine: Engine;
@@ -37,6 +42,21 @@ export class Reactor implements AfterBatch {
   register(name: string, policy: Policy): this {
     this.policies.push({ name, policy });
     return this;
+  }
+
+  /**
+   * The clock tick: queue a `tick` trigger and react to it now (a timer callback runs outside
+   * every listener). What only time changes (an incident waiting too long, AVL gone stale) is
+   * seen here. Tests call it after moving a fake clock.
+   */
+  tick(): void {
+    this.enqueue({ kind: 'tick' });
+    this.drain();
+  }
+
+  /** Tick every `ms` on `timers`; returns the function that stops it. */
+  startTicking(timers: Timers, ms: number = REACTOR_TICK_MS): () => void {
+    return every(timers, ms, () => this.tick());
   }
 
   enqueue(trigger: Trigger): void {
@@ -75,12 +95,17 @@ export class Reactor implements AfterBatch {
 }
 
 /**
- * The control room's reactor: arrival from AVL, standby arrival and, with journey times, the
- * quicker-resource flag. Future policies (alerts, joint-request follow-ups) register here.
+ * The control room's reactor: arrival from AVL, standby arrival, with journey times the
+ * quicker-resource flag, then alerts (which see the flags the policy before raised). Future
+ * policies (joint-request follow-ups) register here.
  */
-export function startReactor(engine: Engine, opts: { mobilisation?: Mobilisation | undefined; log: Logger }): Reactor {
+export function startReactor(
+  engine: Engine,
+  opts: { mobilisation?: Mobilisation | undefined; log: Logger; alerts?: AlertDeps },
+): Reactor {
   const reactor = new Reactor(engine, opts.log);
   reactor.register('arrival', arrivalPolicy).register('standby-arrival', standbyArrivalPolicy);
   if (opts.mobilisation) reactor.register('quicker', quickerPolicy(opts.mobilisation));
+  reactor.register('alerts', alertPolicy(opts.alerts ?? {}));
   return reactor;
 }

@@ -37,7 +37,8 @@ import {
   scenarioMapLabels,
 } from './network/scenario-network.ts';
 import { PerformanceService } from './performance.ts';
-import { startReactor } from './reactor.ts';
+import { startReactor, type Reactor } from './reactor.ts';
+import { coverSummaryMsg } from './cop/cover-summary.ts';
 import { registerMetrics } from './room-metrics.ts';
 import { Store } from './store/store.ts';
 import { serverTimers, type Timers } from './timers.ts';
@@ -61,6 +62,8 @@ export interface ServerOptions {
   avl?: AvlOptions;
   cop?: CopOptions;
   web?: WebOptions;
+  /** The reactor's clock tick (alerts that time alone raises), ms; default REACTOR_TICK_MS. */
+  reactorTickMs?: number;
   /** Performance against standards: how often time alone is checked for new figures (ms). */
   performance?: { refreshMs?: number };
 }
@@ -145,6 +148,8 @@ export interface RunningServer {
   metrics: Metrics;
   /** Performance against standards (GET /api/performance, the COP's performance record). */
   performance: PerformanceService;
+  /** The reactor: policies after each batch, and its clock tick (tests call reactor.tick()). */
+  reactor: Reactor;
   close(): Promise<void>;
 }
 
@@ -215,7 +220,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const upgrades = upgradeRouter(http);
   const avlWs = attachAvlWs(upgrades, avl, log, timers);
   // Reactions after each batch: arrival from AVL, standby arrival, the quicker-resource flag.
-  startReactor(engine, { mobilisation, log });
+  const reactor = startReactor(engine, {
+    mobilisation,
+    log,
+    alerts: {
+      coverFigures: () => {
+        const c = cover?.latest();
+        return c ? coverSummaryMsg(c).figures : null;
+      },
+    },
+  });
+  const stopReactorTick = reactor.startTicking(timers, opts.reactorTickMs);
   const cop = attachCopWs(upgrades, {
     engine,
     clock,
@@ -258,11 +273,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     cop,
     metrics,
     performance,
+    reactor,
     async close() {
       if (closed) return;
       closed = true;
       stopWarming();
       performance.close();
+      stopReactorTick();
       await new Promise<void>((r) => {
         http.close(() => r());
         avlWs.close();

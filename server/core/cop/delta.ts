@@ -104,6 +104,7 @@ export function buildDelta(records: readonly TickRecord[], f: NormalFilter): Cop
  */
 function visibleChange(ch: Exclude<DurableChange, { kind: 'status' }>, f: NormalFilter): CopChangeMsg | null {
   if (ch.kind === 'cover' || ch.kind === 'performance') return ch.msg;
+  if (ch.kind === 'alert') return seesIncident(f, ch.agencies) ? ch.msg : null;
   const sawBefore = ch.before.length > 0 && seesIncident(f, ch.before);
   const seesAfter = seesIncident(f, ch.after);
   if (seesAfter && (ch.open || sawBefore)) return ch.msg;

@@ -1,6 +1,8 @@
 import type { ChangeRecord, EventChange, IncidentChange } from '../changes.ts';
 import type { Incident } from '../incidents/types.ts';
 import type { Room } from '../room.ts';
+import { alertMsg } from '../alerts/book.ts';
+import type { AlertMsg } from '../../../proto/wire.ts';
 import {
   bareIncident,
   incidentAgencies,
@@ -42,7 +44,8 @@ export type DurableChange =
       gone: CopChangeMsg;
     }
   | { kind: 'cover'; msg: CopChangeMsg }
-  | { kind: 'performance'; msg: CopChangeMsg };
+  | { kind: 'performance'; msg: CopChangeMsg }
+  | { kind: 'alert'; agencies: readonly string[]; msg: CopChangeMsg };
 
 /** One resource touched in a tick: where it was at the previous tick, where it is now. */
 export interface Touched {
@@ -165,6 +168,10 @@ export class CopJournal {
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i] as EventChange;
       const e = step.event;
+      if (e.type === 'alert.raised' || e.type === 'alert.cleared') {
+        this.pushAlert(e.data.alertId);
+        continue;
+      }
       const ref = statusRefs[i] as number;
       if (ref !== 0 && e.type === 'resource.status') {
         const msg: CopStatusChangeMsg = {
@@ -203,6 +210,21 @@ export class CopJournal {
   onCover(summary: CopCoverSummaryMsg): void {
     this.cover = summary;
     this.pending.push({ kind: 'cover', msg: { cover: { summary } } });
+  }
+
+  /**
+   * An alert raised or cleared: its state now (the book has applied the event), for the agencies
+   * it is for: an incident's alert goes to whoever sees the incident, as its changes do.
+   */
+  private pushAlert(alertId: string): void {
+    const a = this.room.alerts.get(alertId);
+    if (!a) return;
+    this.pending.push({ kind: 'alert', agencies: this.alertAgencies(a), msg: { alert: alertMsg(a) } });
+  }
+
+  private alertAgencies(a: { incidentId?: string | undefined; agencies: readonly string[] }): readonly string[] {
+    const inc = a.incidentId !== undefined ? this.room.incidents.get(a.incidentId) : undefined;
+    return inc ? incidentAgencies(inc) : a.agencies;
   }
 
   /** New performance figures: like cover, one small room-wide change every client gets. */
@@ -314,7 +336,15 @@ export class CopJournal {
       incidents: this.incidents(f),
       cover: this.cover,
       performance: this.performance,
+      alerts: this.alerts(f),
     };
+  }
+
+  /** The active alerts a client under `f` sees, oldest first. */
+  private alerts(f: NormalFilter): AlertMsg[] {
+    const out: AlertMsg[] = [];
+    for (const a of this.room.alerts.active()) if (seesIncident(f, this.alertAgencies(a))) out.push(alertMsg(a));
+    return out;
   }
 
   /** The open incidents a client under `f` sees, in the order they were created. */

@@ -310,6 +310,13 @@ export class IncidentBook {
         if (e.type === 'operator.note' && id !== undefined && this.byId.has(id)) this.log(id, e);
         return;
       }
+      case 'alert.acknowledged': {
+        // An operator's acknowledgement is part of the incident's audit timeline; the system's
+        // raises and clears stay in the event log only (GET /api/alerts shows them).
+        const id = e.data.incidentId;
+        if (id !== undefined && this.byId.has(id)) this.log(id, e);
+        return;
+      }
     }
   }
 }

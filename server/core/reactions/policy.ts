@@ -9,10 +9,14 @@ import type { ChangeRecord } from '../changes.ts';
 import type { Room, Command } from '../room.ts';
 import type { CommandContext } from '../events.ts';
 
-/** What a policy reacts to: one applied batch of events, or one accepted AVL batch's moved resources. */
+/**
+ * What a policy reacts to: one applied batch of events, one accepted AVL batch's moved resources,
+ * or the reactor's clock tick (what only time changes: an incident waiting too long, AVL gone stale).
+ */
 export type Trigger =
   | { readonly kind: 'events'; readonly record: ChangeRecord }
-  | { readonly kind: 'positions'; readonly resourceIds: readonly string[] };
+  | { readonly kind: 'positions'; readonly resourceIds: readonly string[] }
+  | { readonly kind: 'tick' };
 
 /** A command a policy issues, with who it is issued as. */
 export interface Reaction {
@@ -21,6 +25,6 @@ export interface Reaction {
 }
 
 /** The state a policy may read. */
-export type RoomView = Pick<Room, 'scenario' | 'fleet' | 'incidents' | 'standby' | 'clock'>;
+export type RoomView = Pick<Room, 'scenario' | 'fleet' | 'incidents' | 'standby' | 'alerts' | 'clock'>;
 
 export type Policy = (trigger: Trigger, room: RoomView) => readonly Reaction[];

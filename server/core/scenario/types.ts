@@ -172,4 +172,6 @@ export interface Scenario {
   rules: Rules;
   /** The room's shifts (default DEFAULT_SHIFTS). */
   shifts?: Shift[];
+  /** Alert rules a service tunes (server/core/alerts/rules.ts has the defaults). */
+  alerts?: import('../alerts/rules.ts').AlertRulesConfig;
 }

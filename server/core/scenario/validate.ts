@@ -15,6 +15,7 @@ import { scenarioChecker, type ScenarioProblem } from './check.ts';
 import { checkIncidentTypes } from './incident-types.ts';
 import { checkBounds, checkDemandList, checkPlaces } from './places.ts';
 import { checkCrewing, checkResources, checkSpeedProfiles } from './resources.ts';
+import { checkAlertRules } from './alert-rules.ts';
 import { checkShifts } from './shifts.ts';
 import { checkStandards } from './standards.ts';
 import type { Scenario } from './types.ts';
@@ -71,6 +72,10 @@ function collectProblems(raw: unknown): ScenarioProblem[] {
   }
 
   checkShifts(c, r);
+  const typeIds = new Set<string>();
+  const types = r['incidentTypes'];
+  if (Array.isArray(types)) for (const t of types) if (isObj(t) && typeof t['id'] === 'string') typeIds.add(t['id']);
+  checkAlertRules(c, r, typeIds);
 
   return problems;
 }

@@ -30,6 +30,7 @@ import type { Users } from '../auth/users.ts';
 import type { Clock } from '../../core/clock.ts';
 import { coverRoutes } from './cover.ts';
 import { performanceRoutes } from './performance.ts';
+import { alertRoutes } from './alerts.ts';
 import type { PerformanceService } from '../performance.ts';
 import { etaRoutes } from './eta.ts';
 import { placeRoutes } from './places.ts';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', requestRoutes(deps));
   app.use('/api', coverRoutes(deps));
   app.use('/api', performanceRoutes(deps));
+  app.use('/api', alertRoutes(deps));
   app.use('/api', etaRoutes(deps));
   app.use('/api', placeRoutes(deps));
   app.use(

@@ -3,8 +3,8 @@
  * standards, alerts and statistics. The shapes are the shared wire types of proto/wire.ts
  * (PerformanceReport, ...), which the COP carries too.
  */
-import { PERFORMANCE_WINDOWS } from '../../../proto/wire.ts';
-import { type Json, errors, json, obj, op, ref } from './openapi-parts.ts';
+import { ALERT_KINDS, PERFORMANCE_WINDOWS } from '../../../proto/wire.ts';
+import { type Json, agency, errors, idParam, json, obj, op, ref } from './openapi-parts.ts';
 
 const nullableNumber: Json = { type: ['number', 'null'] };
 
@@ -17,7 +17,48 @@ export const GLANCE_PATHS: Json = {
   },
 };
 
+const alertFields: Record<string, Json> = {
+  id: { type: 'string', description: 'AL-1, AL-2, ...' },
+  kind: { type: 'string', enum: [...ALERT_KINDS] },
+  cause: { type: 'string', description: 'What caused it; an alert fires once per cause.' },
+  incidentId: { type: 'string', description: '"" = none (cover).' },
+  resourceId: { type: 'string', description: '"" = none.' },
+  agencies: { type: 'array', items: agency, description: 'Agencies it is for, as when raised.' },
+  priority: { type: 'integer', description: "The incident's priority, 0 without one." },
+  text: { type: 'string' },
+  raisedAtMs: { type: 'number' },
+  clearedAtMs: { type: 'number', description: '0 = active; else when its cause ended.' },
+  eventSeq: { type: 'integer', description: "The raise's event seq." },
+  acknowledged: { type: 'boolean', description: 'By the caller (per user).' },
+  acknowledgedAtMs: { type: 'number', description: 'When the caller acknowledged it, 0 = not.' },
+};
+
+GLANCE_PATHS['/api/alerts'] = {
+  get: op(
+    "Alerts the caller may see (an incident's alert: whoever sees the incident; cover: its agency; the duty officer and wall: all), oldest first, each with the caller's own acknowledgement. `status=active` (default) or `all` (cleared ones too), at most 500. The COP pushes each raise and clear. See docs/alerts.md.",
+    {
+      parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: ['active', 'all'] } }],
+      responses: {
+        '200': json(
+          obj({ seq: { type: 'integer' }, alerts: { type: 'array', items: ref('Alert') } }, ['seq', 'alerts']),
+        ),
+        ...errors(400, 401),
+      },
+    },
+  ),
+};
+GLANCE_PATHS['/api/alerts/{id}/ack'] = {
+  post: op(
+    "Acknowledge an alert for the signed-in user (per user; again is a no-op). Recorded as an `alert.acknowledged` event: in the incident's audit timeline. The wall viewer may not (403); an alert the caller may not see is 404.",
+    {
+      parameters: [idParam('id', 'Alert id, e.g. AL-1')],
+      responses: { '200': json(obj({ alert: ref('Alert') }, ['alert'])), ...errors(400, 401, 403, 404) },
+    },
+  ),
+};
+
 export const GLANCE_SCHEMAS: Record<string, Json> = {
+  Alert: obj(alertFields, Object.keys(alertFields)),
   PerformanceReport: obj(
     {
       computedAtMs: { type: 'number', description: 'The time the figures are for (epoch ms).' },
