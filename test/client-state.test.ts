@@ -135,6 +135,8 @@ test('parse: incident and recommendation as the server sends them', () => {
       { resourceId: 'CEN1', agency: 'fire', mobilisedAtMs: 1100, arrivedAtMs: null, leftAtMs: null, line: 'pump' },
       { resourceId: 'X', agency: 'fire', mobilisedAtMs: 1200, arrivedAtMs: 3, leftAtMs: 5, line: null },
     ],
+    // The requests name no requester: they do not fit and are dropped (requestedAgencies reads them still).
+    requests: [],
   });
   const rec = parseRecommendation(
     {

@@ -6,8 +6,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Api } from '../client/state/api.ts';
 import { CopFeed, defaultCopUrl, type CopSocketLike } from '../client/state/cop-feed.ts';
+import { answersTo, inboxOf } from '../client/state/requests.ts';
 import { ClientStore } from '../client/state/store.ts';
-import type { CopIncidentMsg, CopResourceMsg, CopServerMsg } from '../proto/wire.ts';
+import type { CopIncidentMsg, CopJointRequestMsg, CopResourceMsg, CopServerMsg } from '../proto/wire.ts';
 import { decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
 
 class FakeWs implements CopSocketLike {
@@ -255,6 +256,7 @@ test('incident and cover changes update the queue and the cover figures; a close
         supportingAgencies: ['police'],
         requestedAgencies: [],
         attendances: [],
+        requests: [],
       },
     ],
   );
@@ -305,6 +307,95 @@ test('incident and cover changes update the queue and the cover figures; a close
   );
   assert.equal([...store.incidents.keys()], []);
   assert.is(store.openIncidents().length, 0);
+  feed.stop();
+});
+
+test("joint requests on the COP: the addressee's inbox and the requester's answers follow each frame, no polling", () => {
+  const { store, sockets, feed } = setup();
+  feed.start();
+  const ws = sockets[0];
+  if (!ws) throw new Error('no socket');
+  ws.open();
+  const request = (over: Partial<CopJointRequestMsg> = {}): CopJointRequestMsg => ({
+    requestId: 'INC-4-R1',
+    fromAgency: 'police',
+    toAgency: 'ambulance',
+    status: 'pending',
+    lines: [{ capability: 'paramedic', count: 1, suggested: ['AMB1'] }],
+    note: 'one casualty',
+    requestedBy: 'pc',
+    requestedAtMs: 1500,
+    answeredBy: '',
+    answeredAtMs: 0,
+    answer: '',
+    mobilised: [],
+    ...over,
+  });
+  const incident = (requests: CopJointRequestMsg[], requestedAgencies: string[]): CopIncidentMsg => ({
+    id: 'INC-4',
+    typeId: 'violent-disturbance',
+    typeName: 'Violent disturbance',
+    priority: 1,
+    status: 'mobilising',
+    latE7: 517500000,
+    lonE7: -2250000,
+    address: 'High Street',
+    leadAgency: 'police',
+    supportingAgencies: [],
+    attendances: [],
+    createdAtMs: 1400,
+    updatedAtMs: 1500,
+    closedAtMs: 0,
+    majorIncident: false,
+    requestedAgencies,
+    requests,
+  });
+  const snap = SNAP.snapshot as Extract<CopServerMsg, { snapshot: unknown }>['snapshot'];
+  ws.push({ snapshot: { ...snap, incidents: [incident([request()], ['ambulance'])] } });
+  const incidents = () => store.incidents.values();
+  const pending = {
+    requestId: 'INC-4-R1',
+    incidentId: 'INC-4',
+    fromAgency: 'police',
+    toAgency: 'ambulance',
+    note: 'one casualty',
+    requestedAtMs: 1500,
+    requestedBy: 'pc',
+    status: 'pending',
+    lines: [{ capability: 'paramedic', count: 1, suggested: ['AMB1'] }],
+    answeredAtMs: null,
+    answeredBy: null,
+    answer: null,
+    mobilised: [],
+    typeName: 'Violent disturbance',
+    priority: 1,
+    address: 'High Street',
+  };
+  // The ambulance desk's inbox (and the duty officer's) holds it; nobody has an answer yet.
+  assert.equal(inboxOf(incidents(), 'ambulance'), [pending]);
+  assert.equal(inboxOf(incidents(), 'all'), [pending]);
+  assert.equal(
+    [inboxOf(incidents(), 'police'), inboxOf(incidents(), null), answersTo(incidents(), 'police')],
+    [[], [], []],
+  );
+  // The ambulance desk answers with advice: the next frame empties its inbox and brings police the answer.
+  const advised = request({
+    status: 'advised',
+    answeredBy: 'amb',
+    answeredAtMs: 1700,
+    answer: 'hear and treat: no crew needed',
+  });
+  ws.push(
+    delta(1, {
+      changes: [{ incident: { incident: incident([advised], []), eventSeq: 12, atMs: 1700, removed: false } }],
+    }),
+  );
+  assert.equal(inboxOf(incidents(), 'ambulance'), []);
+  assert.equal(answersTo(incidents(), 'police'), [
+    { ...pending, status: 'advised', answeredAtMs: 1700, answeredBy: 'amb', answer: 'hear and treat: no crew needed' },
+  ]);
+  assert.equal(answersTo(incidents(), 'ambulance'), []);
+  assert.equal(store.incidents.get('INC-4')?.requestedAgencies, []);
   feed.stop();
 });
 

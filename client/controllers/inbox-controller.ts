@@ -1,32 +1,32 @@
 /**
  * The request inbox's state, owned for <jcr-app> (which shows the count on the Requests tab and
  * passes the list to <jcr-request-inbox>): the pending joint requests addressed to the signed-in
- * agency (GET /api/requests). Refreshed when the COP brings an incident change (a request raised
- * or answered changes its incident) and every `pollMs` as a fallback; answers go through
- * client/state/joint-commands.ts and refresh the list at once.
+ * agency, and the answers to the requests it raised. Both are read from the incidents the store
+ * holds, which carry their requests on the COP (CopJointRequest) or in the REST fallback's
+ * answers, so a request raised or answered shows on the next COP tick, with no polling; answers
+ * go through client/state/joint-commands.ts.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AppContext } from '../context.ts';
 import { answerRequest, type RequestAnswer } from '../state/joint-commands.ts';
-import { parseInbox } from '../state/joint-parse.ts';
 import type { InboxItem } from '../state/joint-types.ts';
-import { mayCreateIncident } from '../state/permissions.ts';
-import { Refresher } from './refresher.ts';
+import { actingOf, mayCreateIncident } from '../state/permissions.ts';
+import { answersTo, inboxOf } from '../state/requests.ts';
 
 export class InboxController implements ReactiveController {
+  /** Pending requests addressed to the agency, oldest first. */
   items: InboxItem[] = [];
+  /** Requests the agency raised that have been answered, newest answer first. */
+  answers: InboxItem[] = [];
   message = '';
   busy = false;
-  /** The server has no inbox (GET /api/requests not served): the tab says so. */
+  /** The server has no inbox (no joint work served): the tab says so. */
   unavailable = false;
   private unsubscribe: (() => void) | null = null;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private readonly refresher = new Refresher(() => this.load());
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly ctx: () => AppContext,
-    private readonly pollMs = 5000,
   ) {
     host.addController(this);
   }
@@ -40,27 +40,20 @@ export class InboxController implements ReactiveController {
   hostConnected(): void {
     // The capabilities arrive after the screen mounts: listen to them too.
     this.unsubscribe = this.ctx().store.subscribe(['incidents', 'capabilities'], () => this.refresh());
-    this.timer = setInterval(() => this.refresh(), this.pollMs);
     this.refresh();
   }
 
   hostDisconnected(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
   }
 
+  /** Read both lists again from the store's incidents. */
   refresh(): void {
-    if (this.enabled) this.refresher.run();
-  }
-
-  private async load(): Promise<void> {
-    const r = await this.ctx().api.requests();
-    if (r.ok) {
-      this.items = parseInbox(r.body);
-      this.unavailable = false;
-    } else if (r.code === 'JCR_NOT_AVAILABLE') this.unavailable = true;
+    const c = this.ctx();
+    const who = this.enabled ? actingOf(c.user?.role) : undefined;
+    this.items = inboxOf(c.store.incidents.values(), who);
+    this.answers = answersTo(c.store.incidents.values(), who);
     this.host.requestUpdate();
   }
 

@@ -78,7 +78,15 @@ export class IncidentDetailController implements ReactiveController {
         this.message = '';
         this.host.requestUpdate();
         if (id) this.refresher.run();
-      } else if (id && changed.has('incidents')) this.refresher.run();
+      } else if (id && changed.has('incidents')) {
+        // The COP carries the incident's joint requests: an answer shows at once, before the refetch.
+        const inc = this.ctx().store.incidents.get(id);
+        if (inc && this.detail) {
+          this.detail = { ...this.detail, requests: inc.requests };
+          this.host.requestUpdate();
+        }
+        this.refresher.run();
+      }
     });
     this.timer = setInterval(() => this.refresh(), this.pollMs);
   }

@@ -21,6 +21,7 @@ import type { CopClientMsg, CopCoverSummaryMsg, CopFilter, CopIncidentMsg } from
 import type { Api } from './api.ts';
 import { parseIncidents, parseScenario } from './parse.ts';
 import { parseCover } from './parse-cover.ts';
+import { requestFromCop } from './requests.ts';
 import type { Feed } from './rest-feed.ts';
 import type { TimerHandle, Timers } from '../../proto/timer.ts';
 import type { ClientStore } from './store.ts';
@@ -123,6 +124,7 @@ export function toClientIncident(m: CopIncidentMsg): Incident {
           ]
         : [],
     ),
+    requests: m.requests.flatMap((r) => requestFromCop(r, m.id) ?? []),
   };
 }
 

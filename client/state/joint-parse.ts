@@ -5,15 +5,13 @@
  */
 import { Checker, isObj, type Json } from '../../proto/checker.ts';
 import { parseIncident } from './parse.ts';
+import { parseRequest } from './requests.ts';
 import {
-  REQUEST_STATUSES,
   type IncidentDetail,
   type InboxItem,
   type JointRequest,
   type Methane,
   type QuickerFlag,
-  type RequestedLine,
-  type RequestStatus,
   type TimelineEntry,
 } from './joint-types.ts';
 import { isAgency, STATUSES, type Agency } from './types.ts';
@@ -32,39 +30,8 @@ function collect<T>(list: unknown[], f: (o: Json) => T | undefined): T[] {
     }
   return out;
 }
-const isRequestStatus = (v: unknown): v is RequestStatus =>
-  typeof v === 'string' && (REQUEST_STATUSES as readonly string[]).includes(v);
 
-/** One joint request (server AssistanceRequest); `incidentId` from the record or the incident holding it. */
-export function parseRequest(o: Json, incidentId?: string): JointRequest | undefined {
-  const requestId = str(o, 'requestId');
-  const inc = str(o, 'incidentId') ?? incidentId;
-  const from = o['fromAgency'];
-  const to = o['toAgency'];
-  const status = o['status'];
-  if (requestId === undefined || inc === undefined || !isAgency(from) || !isAgency(to) || !isRequestStatus(status))
-    return undefined;
-  const lines = collect(arr(o, 'lines'), (l): RequestedLine | undefined => {
-    const capability = str(l, 'capability');
-    if (capability === undefined) return undefined;
-    return { capability, count: num(l, 'count') ?? 1, suggested: ids(l, 'suggested') };
-  });
-  return {
-    requestId,
-    incidentId: inc,
-    fromAgency: from,
-    toAgency: to,
-    note: str(o, 'note') ?? '',
-    requestedAtMs: num(o, 'requestedAt') ?? 0,
-    requestedBy: str(o, 'requestedBy') ?? '',
-    status,
-    lines,
-    answeredAtMs: num(o, 'answeredAt') ?? num(o, 'acceptedAt') ?? null,
-    answeredBy: str(o, 'answeredBy') ?? str(o, 'acceptedBy') ?? null,
-    answer: str(o, 'answer') ?? null,
-    mobilised: ids(o, 'mobilised'),
-  };
-}
+export { parseRequest };
 
 /** GET /api/requests → the inbox, oldest first as the server sends it. */
 export function parseInbox(body: unknown): InboxItem[] {

@@ -4,30 +4,10 @@
  * resource" flags) and its audit timeline. ./joint-parse.ts narrows the server's JSON into these.
  */
 import { REQUEST_STATUSES, type RequestedLine, type RequestStatus } from '../../proto/wire.ts';
-import type { Agency, Incident } from './types.ts';
+import type { Agency, Incident, JointRequest } from './types.ts';
 
 /** A joint request's statuses and the lines it asks for, as the server's (proto/wire.ts). */
-export { REQUEST_STATUSES, type RequestStatus, type RequestedLine };
-
-/** A joint request: one agency asks another to attend. */
-export interface JointRequest {
-  requestId: string;
-  incidentId: string;
-  fromAgency: Agency;
-  toAgency: Agency;
-  note: string;
-  requestedAtMs: number;
-  requestedBy: string;
-  status: RequestStatus;
-  /** Lines asked for by a one-click mobilise; empty for a request raised by hand. */
-  lines: RequestedLine[];
-  answeredAtMs: number | null;
-  answeredBy: string | null;
-  /** The addressee's words: why it declined, why it chose other units, or its advice. */
-  answer: string | null;
-  /** What the addressee mobilised in answer. */
-  mobilised: string[];
-}
+export { REQUEST_STATUSES, type RequestStatus, type RequestedLine, type JointRequest };
 
 /** A request as the inbox lists it: with enough of its incident to triage it. */
 export interface InboxItem extends JointRequest {

@@ -8,6 +8,7 @@ import { isObj } from '../../proto/checker.ts';
 import { arr, collect, num, str, type Obj } from './read.ts';
 import { parseLocation } from './places.ts';
 import { formatMinutes, nthUnit } from '../format-standards.ts';
+import { parseRequest } from './requests.ts';
 import {
   isAgency,
   type Agency,
@@ -172,6 +173,7 @@ export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = n
     const to = r['toAgency'];
     if (isAgency(to) && !requestedAgencies.includes(to)) requestedAgencies.push(to);
   }
+  const requests = collect(arr(o, 'requests'), (r) => parseRequest(r, id));
   const lead = o['leadAgency'];
   const location = parseLocation(o['location']);
   return {
@@ -191,6 +193,7 @@ export function parseIncident(o: Obj, typeNames: ReadonlyMap<string, string> = n
     requestedAgencies,
     attendances,
     ...(location ? { location } : {}),
+    requests,
   };
 }
 

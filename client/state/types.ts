@@ -5,7 +5,16 @@
  * agree on (agencies, statuses, the COP messages) comes from the shared wire contract,
  * proto/wire.ts (and proto/places.ts), re-exported here for the screens.
  */
-import { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type StatusName } from '../../proto/wire.ts';
+import {
+  AGENCIES,
+  isAgency,
+  isStatusName,
+  STATUSES,
+  type Agency,
+  type RequestedLine,
+  type RequestStatus,
+  type StatusName,
+} from '../../proto/wire.ts';
 import type { IncidentLocation } from '../../proto/places.ts';
 
 export { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type IncidentLocation, type StatusName };
@@ -119,6 +128,28 @@ export interface Incident {
    * it (the COP does not carry it; the store keeps it while the point stays put).
    */
   location?: IncidentLocation;
+  /** Every joint request on the incident, in the order raised (the COP and REST both carry them). */
+  requests: JointRequest[];
+}
+
+/** A joint request: one agency asks another to attend (proto/wire.ts JointRequest, times in ms). */
+export interface JointRequest {
+  requestId: string;
+  incidentId: string;
+  fromAgency: Agency;
+  toAgency: Agency;
+  note: string;
+  requestedAtMs: number;
+  requestedBy: string;
+  status: RequestStatus;
+  /** Lines asked for by a one-click mobilise; empty for a request raised by hand. */
+  lines: RequestedLine[];
+  answeredAtMs: number | null;
+  answeredBy: string | null;
+  /** The addressee's words: why it declined, why it chose other units, or its advice. */
+  answer: string | null;
+  /** What the addressee mobilised in answer. */
+  mobilised: string[];
 }
 
 /** One resource's attendance at an incident: times are epoch ms, null = not yet. */
