@@ -136,4 +136,19 @@ test("the duty officer's screen, cover tab: no contrast violation", async () => 
   await page.close();
 });
 
+test("a dispatcher's dark theme: no contrast violation, and it is kept for that user", async () => {
+  const { page, errors } = await open('/', 'fire-dispatcher');
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  assert.is(await page.locator('body.dark').count(), 1);
+  await page.locator(`jcr-incident-queue button[data-incident-id="${p1}"]`).click();
+  await page.locator('jcr-incident-panel [data-rec=shown]').waitFor();
+  assert.is(report(await axeViolations(page, ['color-contrast'])), '');
+  await screenshot(page, 'contrast-dispatcher-dark');
+  await page.reload();
+  await page.locator('body.dark').waitFor();
+  assert.is(await page.getByRole('button', { name: 'Dark theme' }).getAttribute('aria-pressed'), 'true');
+  assert.equal(errors, []);
+  await page.close();
+});
+
 test.run();

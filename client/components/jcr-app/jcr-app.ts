@@ -12,6 +12,7 @@ import { CoverPanelController } from '../../controllers/cover-panel-controller.t
 import { InboxController } from '../../controllers/inbox-controller.ts';
 import { IncidentDetailController } from '../../controllers/incident-detail-controller.ts';
 import { StoreController } from '../../controllers/store-controller.ts';
+import { ThemeController } from '../../controllers/theme-controller.ts';
 import type { AppContext } from '../../context.ts';
 import {
   createIncident,
@@ -77,6 +78,7 @@ export class JcrApp extends LitElement {
   private readonly inbox = new InboxController(this, () => this.ctx);
   private readonly detail = new IncidentDetailController(this, () => this.ctx);
   private readonly shortcuts = new ShortcutsController(this);
+  private readonly theme = new ThemeController(this, () => this.ctx);
 
   /** The tabs this role has: the Requests inbox needs an agency to answer for. */
   get tabs(): readonly Tab[] {
@@ -240,7 +242,12 @@ export class JcrApp extends LitElement {
   override render() {
     const c = this.ctx;
     return html`
-      ${topBar(c, this.help, { toggleHelp: () => (this.help = !this.help), signOut: () => void this.signOut() })}
+      ${topBar(c, this.help, {
+        toggleHelp: () => (this.help = !this.help),
+        signOut: () => void this.signOut(),
+        toggleTheme: () => this.theme.toggle(),
+        dark: this.theme.theme === 'dark',
+      })}
       <main class="body">
         <jcr-map .ctx=${c}></jcr-map>
         ${

@@ -23,6 +23,9 @@ export const TABS: { id: Tab; label: string; key: string }[] = [
 export interface TopBarActions {
   toggleHelp: () => void;
   signOut: () => void;
+  /** Dispatcher view: switch the dark theme; `dark` says whether it is on. */
+  toggleTheme: () => void;
+  dark: boolean;
 }
 
 /**
@@ -45,6 +48,18 @@ export function topBar(c: AppContext, help: boolean, act: TopBarActions) {
             <button type="button" class="sign-out" @click=${act.signOut}>Sign out</button></span
           >`
         : nothing
+    }
+    ${
+      c.view === 'wall'
+        ? nothing
+        : html`<button
+            type="button"
+            class="theme-btn"
+            aria-pressed=${act.dark ? 'true' : 'false'}
+            @click=${act.toggleTheme}
+          >
+            Dark theme
+          </button>`
     }
     ${c.view === 'wall' ? nothing : html`<button type="button" class="help-btn" aria-expanded=${help ? 'true' : 'false'} @click=${act.toggleHelp}>Keys (?)</button>`}
   </header>`;
