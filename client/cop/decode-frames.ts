@@ -20,8 +20,8 @@ import { expect, fields, I32, I64, LEN, readRepeated, Reader, sub, VARINT } from
  * Decoding the frames a server sends (CopServerMessage): the snapshot with its filter, and the
  * delta with its changes (a oneof: status, incident, cover), positions, enters and leaves.
  *
- * Deliberate specialisation: every decoder here and in decode-records.ts and decode-performance.ts
- * is the same switch, one `case` a field (check the wire type, read, assign). They are written
+ * Deliberate specialisation: every decoder here and in the other decode-*.ts (records, requests,
+ * performance) is the same switch, one `case` a field (check the wire type, read, assign). They are written
  * out, not driven by a table, because a table-driven reader is the reflection codec again; the
  * browser gets plain code, the fan-out bench decodes with it, and test/cop-browser-codec.test.ts
  * checks each field.

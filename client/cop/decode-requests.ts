@@ -3,8 +3,9 @@ import { expect, fields, I64, LEN, sub, VARINT, type Reader } from './wire-forma
 
 /**
  * Decoding an incident's joint requests (CopJointRequest and its CopRequestedLine), which
- * decode-records.ts reads inside each CopIncident. The same one-`case`-a-field switch as the other
- * records: check the wire type, read, assign.
+ * decode-records.ts reads inside each CopIncident. Deliberate specialisation (decode-records.ts
+ * says why): the same one-`case`-a-field switch as the other records: check the wire type, read,
+ * assign.
  */
 
 function decodeRequestedLine(r: Reader, end: number): CopRequestedLineMsg {
