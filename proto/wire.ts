@@ -4,7 +4,8 @@
  * names protobufjs uses, so the server's codec encodes these objects as they are and the browser
  * codec decodes into the same types). The server's own types are defined from these
  * (server/core/scenario/types.ts, fleet/status.ts, incidents/types.ts, cop/frames.ts), so the two
- * sides cannot drift: type-check fails first. The places a gazetteer answers are in ./places.ts.
+ * sides cannot drift: type-check fails first. Beside it, as dependency-free: ./places.ts (what a
+ * gazetteer answers), ./requests.ts (joint request statuses) and ./map-labels.ts.
  *
  * Dependency-free: imports nothing (test/boundary.test.ts), so the pure core, the shell and the
  * client bundle can all use it.
@@ -46,22 +47,6 @@ export function isStatusName(v: unknown): v is StatusName {
 /** An incident's lifecycle, as the REST API and the COP send it. */
 export const INCIDENT_STATUSES = ['received', 'mobilising', 'in-attendance', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-
-/**
- * A joint request's answer so far: pending → accepted (the addressee mobilised the suggestion or
- * its own choice, or simply agreed), declined (with a reason) or advised (answered with advice and
- * no deployment: "hear and treat", "hear and solve").
- */
-export const REQUEST_STATUSES = ['pending', 'accepted', 'declined', 'advised'] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
-
-/** A line of the recommendation asked of another agency, with the units it proposed for it. */
-export interface RequestedLine {
-  capability: string;
-  count: number;
-  /** Resource ids the recommendation proposed: suggestions, the addressee decides. */
-  suggested: string[];
-}
 
 // ---------------------------------------------------------------------------------------------
 // COP messages (proto/cop.proto)
@@ -404,41 +389,3 @@ export type CopClientMsg =
 
 /** fix_age_ms value meaning "this resource has no fix". */
 export const NO_FIX_AGE = 2147483647;
-
-// ---------------------------------------------------------------------------------------------
-// Map labels (GET /api/map/labels): place and road names the screens draw over the offline map.
-
-/** A town or village: drawn from `minZoom` up, higher `priority` placed first. */
-export interface MapPlaceLabelMsg {
-  text: string;
-  lat: number;
-  lon: number;
-  minZoom: number;
-  priority: number;
-}
-
-/** Numbers per anchor in MapRoadLabelMsg.anchors: lat, lon, angle, room. */
-export const MAP_ANCHOR_STRIDE = 4;
-
-/**
- * A road's ref ("A1(M)", drawn level in a shield) or name (drawn along the road), with the
- * points it may be drawn at: `anchors` is flat [lat, lon, angleDeg, roomM, ...]. angleDeg is
- * the road's direction on screen (clockwise from east, -90..90 so text reads left to right);
- * roomM is the length of the way it lies on: a name longer than that on screen is not drawn there.
- * Anchors come longest way first.
- */
-export interface MapRoadLabelMsg {
-  text: string;
-  kind: 'ref' | 'name';
-  /** OSM highway class of the road, links folded in ("motorway", "primary", "residential"). */
-  highway: string;
-  minZoom: number;
-  priority: number;
-  anchors: number[];
-}
-
-/** Every label of the loaded scenario, places then roads, each list best first. */
-export interface MapLabelsMsg {
-  places: MapPlaceLabelMsg[];
-  roads: MapRoadLabelMsg[];
-}

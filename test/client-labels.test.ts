@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CollisionGrid } from '../client/map/collision-grid.ts';
 import { LabelIndex, parseMapLabels, placeLabels } from '../client/map/label-placement.ts';
-import type { MapLabelsMsg } from '../proto/wire.ts';
+import type { MapLabelsMsg } from '../proto/map-labels.ts';
 
 test('collision grid: overlapping boxes collide, touching ones do not, across cells and below zero', () => {
   const g = new CollisionGrid(64);

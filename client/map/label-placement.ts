@@ -7,7 +7,7 @@
  * settles (zoom or move end), never per animation frame. Pure: no DOM, so tests run it in Node.
  */
 import RBush from 'rbush';
-import { MAP_ANCHOR_STRIDE, type MapLabelsMsg, type MapRoadLabelMsg } from '../../proto/wire.ts';
+import { MAP_ANCHOR_STRIDE, type MapLabelsMsg, type MapRoadLabelMsg } from '../../proto/map-labels.ts';
 import type { CollisionGrid } from './collision-grid.ts';
 
 export type LabelKind = 'place' | 'ref' | 'name';

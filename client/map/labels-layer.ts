@@ -10,7 +10,7 @@
  * while it is dragged, like the resources layer's.
  */
 import * as L from 'leaflet';
-import type { MapLabelsMsg } from '../../proto/wire.ts';
+import type { MapLabelsMsg } from '../../proto/map-labels.ts';
 import { CollisionGrid } from './collision-grid.ts';
 import { LabelIndex, placeLabels, type LabelKind, type PlacedLabel } from './label-placement.ts';
 import { LabelSprites } from './label-sprites.ts';

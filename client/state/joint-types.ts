@@ -3,10 +3,10 @@
  * inbox), the incident's detail beyond what the queue shows (METHANE, requests, the "quicker
  * resource" flags) and its audit timeline. ./joint-parse.ts narrows the server's JSON into these.
  */
-import { REQUEST_STATUSES, type RequestedLine, type RequestStatus } from '../../proto/wire.ts';
+import { REQUEST_STATUSES, type RequestedLine, type RequestStatus } from '../../proto/requests.ts';
 import type { Agency, Incident, JointRequest } from './types.ts';
 
-/** A joint request's statuses and the lines it asks for, as the server's (proto/wire.ts). */
+/** A joint request's statuses and the lines it asks for, as the server's (proto/requests.ts). */
 export { REQUEST_STATUSES, type RequestStatus, type RequestedLine, type JointRequest };
 
 /** A request as the inbox lists it: with enough of its incident to triage it. */

@@ -5,7 +5,8 @@
  * signed-in agency) and the answers to the agency's own requests. The store's incidents are those
  * the agency takes part in (the server's rule), so these lists hold nothing else.
  */
-import { REQUEST_STATUSES, type CopJointRequestMsg, type RequestStatus } from '../../proto/wire.ts';
+import { type CopJointRequestMsg } from '../../proto/wire.ts';
+import { REQUEST_STATUSES, type RequestStatus } from '../../proto/requests.ts';
 import type { Acting } from './permissions.ts';
 import type { InboxItem } from './joint-types.ts';
 import { arr, collect, num, str, type Obj } from './read.ts';

@@ -5,16 +5,8 @@
  * agree on (agencies, statuses, the COP messages) comes from the shared wire contract,
  * proto/wire.ts (and proto/places.ts), re-exported here for the screens.
  */
-import {
-  AGENCIES,
-  isAgency,
-  isStatusName,
-  STATUSES,
-  type Agency,
-  type RequestedLine,
-  type RequestStatus,
-  type StatusName,
-} from '../../proto/wire.ts';
+import { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type StatusName } from '../../proto/wire.ts';
+import { type RequestedLine, type RequestStatus } from '../../proto/requests.ts';
 import type { IncidentLocation } from '../../proto/places.ts';
 
 export { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type IncidentLocation, type StatusName };

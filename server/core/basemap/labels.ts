@@ -9,7 +9,7 @@
  * NAME_SPACING_M along long ones, each with the road's direction there and the length of its way,
  * so a name is only drawn where the road is long enough on screen to carry it.
  */
-import type { MapLabelsMsg, MapPlaceLabelMsg, MapRoadLabelMsg } from '../../../proto/wire.ts';
+import type { MapLabelsMsg, MapPlaceLabelMsg, MapRoadLabelMsg } from '../../../proto/map-labels.ts';
 import type { DemandPoint } from '../scenario/types.ts';
 import type { RoadTable } from '../places/roads.ts';
 

@@ -4,13 +4,8 @@
  * the state in ./book.ts, the recommender in ./recommend.ts. docs/incidents.md is the
  * operator-facing description.
  */
-import {
-  INCIDENT_STATUSES,
-  REQUEST_STATUSES,
-  type IncidentStatus,
-  type RequestedLine,
-  type RequestStatus,
-} from '../../../proto/wire.ts';
+import { INCIDENT_STATUSES, type IncidentStatus } from '../../../proto/wire.ts';
+import { REQUEST_STATUSES, type RequestedLine, type RequestStatus } from '../../../proto/requests.ts';
 import type { Agency } from '../scenario/types.ts';
 import type { LineChange } from './lines.ts';
 
@@ -82,7 +77,7 @@ export interface Attendance {
   line?: string;
 }
 
-/** A joint request's statuses and the lines it asks for: part of the wire contract (proto/wire.ts). */
+/** A joint request's statuses and the lines it asks for: part of the wire contract (proto/requests.ts). */
 export { REQUEST_STATUSES, type RequestStatus, type RequestedLine };
 
 /** A joint request: one agency asks another to attend (e.g. police ask fire for assistance). */

@@ -36,7 +36,7 @@ import { etaRoutes } from './eta.ts';
 import { placeRoutes } from './places.ts';
 import type { Gazetteer } from '../../core/places/gazetteer.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
-import type { MapLabelsMsg } from '../../../proto/wire.ts';
+import type { MapLabelsMsg } from '../../../proto/map-labels.ts';
 import type { CoverService } from '../cover/service.ts';
 
 /** Limits on HTTP bodies: REST commands are small; anything bigger is a mistake or an attack. */

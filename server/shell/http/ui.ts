@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { gzipSync } from 'node:zlib';
-import type { MapLabelsMsg } from '../../../proto/wire.ts';
+import type { MapLabelsMsg } from '../../../proto/map-labels.ts';
 import { basemapFromGraph } from '../../core/basemap/basemap.ts';
 import type { RoadGraph } from '../../core/graph/build.ts';
 import type { Scenario } from '../../core/scenario/types.ts';

@@ -9,7 +9,7 @@ import { loadRoadTable } from './road-table.ts';
 import { Gazetteer, NO_SNAP, plannerSnap } from '../../core/places/gazetteer.ts';
 import type { RoadTable } from '../../core/places/roads.ts';
 import { mapLabels } from '../../core/basemap/labels.ts';
-import type { MapLabelsMsg } from '../../../proto/wire.ts';
+import type { MapLabelsMsg } from '../../../proto/map-labels.ts';
 
 /** Load the scenario's road network (path relative to the scenario file) and its JourneyPlanner. */
 export function loadScenarioNetwork(
