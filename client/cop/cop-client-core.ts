@@ -9,6 +9,7 @@ import {
   type CopServerMsg,
   type CopSnapshotMsg,
   type PerformanceReport,
+  type AlertMsg,
 } from '../../proto/wire.ts';
 
 /**
@@ -54,6 +55,8 @@ export interface OtherChanges {
   cover: boolean;
   /** New performance figures arrived. */
   performance: boolean;
+  /** An alert was raised or cleared. */
+  alerts?: boolean;
 }
 
 export type ChangeListener = (changed: ReadonlySet<string>, removed: ReadonlySet<string>, other: OtherChanges) => void;
@@ -103,6 +106,8 @@ export class CopPicture {
   cover: CopCoverSummaryMsg | null = null;
   /** Performance against standards (null from a server that does not compute it). */
   performance: PerformanceReport | null = null;
+  /** Active alerts this screen may see, by id, oldest first. */
+  readonly alerts = new Map<string, AlertMsg>();
   private readonly byRef = new Map<number, CopResourceState>();
   private ackedSeq = -1;
   private readonly listeners = new Set<ChangeListener>();
@@ -133,6 +138,8 @@ export class CopPicture {
     for (const i of s.incidents ?? []) this.incidents.set(i.id, i);
     this.cover = s.cover ?? null;
     this.performance = s.performance ?? null;
+    this.alerts.clear();
+    for (const a of s.alerts ?? []) this.alerts.set(a.id, a);
     this.epoch = s.epoch;
     this.seq = s.seq;
     this.eventSeq = s.eventSeq;
@@ -143,7 +150,12 @@ export class CopPicture {
     };
     this.synced = true;
     this.gap = false;
-    this.emit(new Set(this.resources.keys()), removed, { incidents: true, cover: true, performance: true });
+    this.emit(new Set(this.resources.keys()), removed, {
+      incidents: true,
+      cover: true,
+      performance: true,
+      alerts: true,
+    });
     return 'snapshot';
   }
 
@@ -170,6 +182,12 @@ export class CopPicture {
       if (ch.cover) {
         this.cover = ch.cover.summary ?? null;
         other.cover = true;
+        continue;
+      }
+      if (ch.alert) {
+        if (ch.alert.clearedAtMs > 0) this.alerts.delete(ch.alert.id);
+        else this.alerts.set(ch.alert.id, ch.alert);
+        other.alerts = true;
         continue;
       }
       if (ch.performance) {

@@ -18,7 +18,7 @@ import type {
   RouteLine,
   ScenarioInfo,
 } from './types.ts';
-import type { PerformanceReport } from '../../proto/wire.ts';
+import type { AlertMsg, PerformanceReport } from '../../proto/wire.ts';
 
 /**
  * - `scenario`: stations, posts, types, standards, bounds.
@@ -40,6 +40,7 @@ export type Slice =
   | 'cover'
   | 'routes'
   | 'performance'
+  | 'alerts'
   | 'connection'
   | 'selection'
   | 'capabilities'
@@ -214,6 +215,21 @@ export class ClientStore {
     this.routes.clear();
     for (const r of list) this.routes.set(r.resourceId, r);
     this.touch('routes');
+  }
+
+  /** Active alerts this screen may see, oldest first (the COP's). */
+  alerts: AlertMsg[] = [];
+  /** Alerts this user acknowledged while on this page (GET /api/alerts has the rest). */
+  readonly acknowledged = new Set<string>();
+
+  setAlerts(list: AlertMsg[]): void {
+    this.alerts = list;
+    this.touch('alerts');
+  }
+
+  acknowledge(id: string): void {
+    this.acknowledged.add(id);
+    this.touch('alerts');
   }
 
   setPerformance(p: PerformanceReport | null): void {

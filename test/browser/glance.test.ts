@@ -111,6 +111,43 @@ test('the opened legend covers neither the Override button nor the cover text', 
   assert.equal(errors, []);
 });
 
+test('a new priority-1 incident raises the alert banner on the dispatcher and the wall', async () => {
+  const wall = await screen.browser.context.newPage();
+  await wall.goto(server.url + '/?view=wall');
+  await wall.waitForFunction(() => window.__jcr?.stats().connection === 'live');
+  // the first incident's alert, if any, is already shown: the new one must replace it on top
+  const before = await Promise.all(
+    [page, wall].map((p) =>
+      p.evaluate(
+        () =>
+          document
+            .querySelector('jcr-alert-banner')
+            ?.shadowRoot?.querySelector('[data-alert]')
+            ?.getAttribute('data-alert') ?? '',
+      ),
+    ),
+  );
+  const r = await api(server, 'POST', '/api/incidents', {
+    token: screen.token,
+    body: { typeId: 'dwelling-fire', lat: 51.78, lon: -0.21, address: '2 High Street' },
+  });
+  assert.is(r.status, 201, JSON.stringify(r.body));
+  for (const [i, p] of [page, wall].entries()) {
+    await p.waitForFunction((was) => {
+      const id = document
+        .querySelector('jcr-alert-banner')
+        ?.shadowRoot?.querySelector('[data-alert]')
+        ?.getAttribute('data-alert');
+      return id !== undefined && id !== null && id !== was;
+    }, before[i] ?? '');
+    assert.match((await p.locator('jcr-alert-banner .text').textContent()) ?? '', /./);
+  }
+  assert.is(await wall.getByRole('button', { name: 'Acknowledge' }).count(), 0);
+  await page.getByRole('button', { name: 'Acknowledge' }).click();
+  await wall.close();
+  assert.equal(errors, []);
+});
+
 test('sign-out ends the session and shows the sign-in form', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.locator('jcr-login').waitFor();

@@ -52,6 +52,7 @@ import '../jcr-cover-panel/jcr-cover-panel.ts';
 import '../jcr-request-inbox/jcr-request-inbox.ts';
 import '../jcr-incident-detail/jcr-incident-detail.ts';
 import '../jcr-standards-panel/jcr-standards-panel.ts';
+import '../jcr-alert-banner/jcr-alert-banner.ts';
 
 export class JcrApp extends LitElement {
   static override properties = {
@@ -248,6 +249,7 @@ export class JcrApp extends LitElement {
         toggleTheme: () => this.theme.toggle(),
         dark: this.theme.theme === 'dark',
       })}
+      <jcr-alert-banner .ctx=${c}></jcr-alert-banner>
       <main class="body">
         <jcr-map .ctx=${c}></jcr-map>
         ${
