@@ -143,7 +143,36 @@ test('a new priority-1 incident raises the alert banner on the dispatcher and th
     assert.match((await p.locator('jcr-alert-banner .text').textContent()) ?? '', /./);
   }
   assert.is(await wall.getByRole('button', { name: 'Acknowledge' }).count(), 0);
+  const top = () =>
+    page.evaluate(
+      () =>
+        document
+          .querySelector('jcr-alert-banner')
+          ?.shadowRoot?.querySelector('[data-alert]')
+          ?.getAttribute('data-alert') ?? '',
+    );
+  const acked = await top();
   await page.getByRole('button', { name: 'Acknowledge' }).click();
+  await page.waitForFunction(
+    (id) =>
+      document
+        .querySelector('jcr-alert-banner')
+        ?.shadowRoot?.querySelector('[data-alert]')
+        ?.getAttribute('data-alert') !== id,
+    acked,
+  );
+  // acknowledged per user on the server: still acknowledged after a reload
+  await page.reload();
+  await page.waitForFunction(() => window.__jcr?.stats().connection === 'live');
+  // the first incident's alert shows, not the acknowledged one (before: it came back on top)
+  await page.waitForFunction((id) => {
+    const shown = document
+      .querySelector('jcr-alert-banner')
+      ?.shadowRoot?.querySelector('[data-alert]')
+      ?.getAttribute('data-alert');
+    return typeof shown === 'string' && shown !== '' && shown !== id;
+  }, acked);
+  assert.is.not(await top(), acked);
   await wall.close();
   assert.equal(errors, []);
 });

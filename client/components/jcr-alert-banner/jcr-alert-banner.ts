@@ -29,6 +29,20 @@ export class JcrAlertBanner extends LitElement {
     }
     // alerts already active when the page opens are not news
     for (const a of this.ctx.store.alerts) this.heard.add(a.id);
+    if (this.ctx.view !== 'wall') void this.loadAcknowledged();
+  }
+
+  /** What this user acknowledged before (another page, before a reload): GET /api/alerts says. */
+  private async loadAcknowledged(): Promise<void> {
+    const r = await this.ctx.api.request('GET', '/api/alerts');
+    const list: unknown =
+      r.ok && typeof r.body === 'object' && r.body !== null ? (r.body as { alerts?: unknown }).alerts : null;
+    if (!Array.isArray(list)) return;
+    for (const a of list as unknown[]) {
+      if (typeof a !== 'object' || a === null) continue;
+      const { id, acknowledged } = a as { id?: unknown; acknowledged?: unknown };
+      if (typeof id === 'string' && acknowledged === true) this.ctx.store.acknowledge(id);
+    }
   }
 
   private muteKey(): string {
