@@ -3,7 +3,8 @@ import { expect, fields, I64, LEN, VARINT, type Reader } from './wire-format.ts'
 
 /**
  * Decoding a COP alert (CopAlert, proto/cop.proto), in snapshots and as an `alert` change.
- * Written out field by field like decode-records.ts, for the same reason.
+ * Deliberate specialisation: written out field by field like decode-records.ts, for the reason
+ * its header gives (docs/CONVENTIONS.md, Deliberate repeats).
  */
 export function decodeAlert(r: Reader, end: number): AlertMsg {
   const m: AlertMsg = {

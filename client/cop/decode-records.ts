@@ -14,7 +14,7 @@ import { expect, fields, I32, I64, LEN, sub, VARINT, type Reader } from './wire-
  * with its attendances and joint requests, and the cover summary with its figures. Field numbers are those of
  * proto/cop.proto; absent scalars read as proto3 defaults, unknown fields are skipped.
  *
- * Deliberate specialisation: every decoder here and in the other decode-*.ts (frames, requests,
+ * Deliberate specialisation: every decoder here and in the other decode-*.ts (frames, requests, alert,
  * performance) is the same switch, one `case` a field (check the wire type, read, assign). They are written
  * out, not driven by a table, because a table-driven reader is the reflection codec again; the
  * browser gets plain code, the fan-out bench decodes with it, and test/cop-browser-codec.test.ts
