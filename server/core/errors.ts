@@ -220,6 +220,47 @@ export const ERRORS = {
     close: 1007,
     description: 'The frame is not an AvlBatch (or is a text frame); the connection is closed.',
   },
+  // Control room to control room (MAIT, docs/mait.md): a refused message changes nothing.
+  JCR_MAIT_MALFORMED: {
+    status: 400,
+    close: 1007,
+    description: 'A MAIT message is not well-formed XML, declares a DOCTYPE or entity, or is not a <Mait> message.',
+  },
+  JCR_MAIT_INVALID: {
+    status: 400,
+    close: 1007,
+    description: 'A field of a MAIT message is missing, of the wrong form or out of range (docs/mait.xsd).',
+  },
+  JCR_MAIT_UNKNOWN_TYPE: {
+    status: 422,
+    close: 4422,
+    description: "A MAIT message names an incident type this room does not know (the partner's type mapping is wrong).",
+  },
+  JCR_MAIT_UNMAPPED_TYPE: {
+    status: 422,
+    close: 4422,
+    description: "The incident's type has no mapping to the partner's types in the partners file.",
+  },
+  JCR_MAIT_UNKNOWN_PARTNER: {
+    status: 401,
+    close: 4401,
+    description: 'A MAIT message comes from, or is addressed to, a room the partners file does not name.',
+  },
+  JCR_MAIT_BAD_SIGNATURE: {
+    status: 401,
+    close: 4401,
+    description: "A MAIT message's signature is missing or does not match its body and timestamp.",
+  },
+  JCR_MAIT_STALE: {
+    status: 401,
+    close: 4401,
+    description: 'A MAIT message was signed outside the replay window (docs/mait.md § Signing).',
+  },
+  JCR_MAIT_PARTNERS_INVALID: {
+    status: 422,
+    close: 4422,
+    description: 'The partners file is malformed or inconsistent.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
