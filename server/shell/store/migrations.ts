@@ -59,4 +59,32 @@ export const MIGRATIONS: readonly string[] = [
   // 4: positions needs no received_at index: ids are assigned in receive order, so retention
   // prunes by id range (server/shell/avl/history.ts), and the index cost ~30% of insert time.
   `DROP INDEX IF EXISTS positions_received;`,
+  // 5: control room to control room (issue 18, docs/mait.md). The outbox holds each message to a
+  // partner room from the moment it is queued (in the same transaction as its event) until the
+  // partner has taken it; id is the send order. The inbox holds messages that arrived before
+  // their predecessor, until it comes; a message applied is in the event log, not here.
+  `CREATE TABLE mait_outbox (
+     id           INTEGER PRIMARY KEY AUTOINCREMENT,
+     message_id   TEXT    NOT NULL UNIQUE,
+     partner_id   TEXT    NOT NULL,
+     incident_key TEXT    NOT NULL,
+     seq          INTEGER NOT NULL,
+     kind         TEXT    NOT NULL,
+     body         TEXT    NOT NULL,
+     queued_at    INTEGER NOT NULL,
+     attempts     INTEGER NOT NULL DEFAULT 0,
+     next_at      INTEGER NOT NULL,
+     last_error   TEXT,
+     delivered_at INTEGER
+   );
+   CREATE INDEX mait_outbox_pending ON mait_outbox(partner_id, id) WHERE delivered_at IS NULL;
+   CREATE TABLE mait_inbox_held (
+     message_id   TEXT    PRIMARY KEY,
+     partner_id   TEXT    NOT NULL,
+     incident_key TEXT    NOT NULL,
+     seq          INTEGER NOT NULL,
+     body         TEXT    NOT NULL,
+     received_at  INTEGER NOT NULL
+   );
+   CREATE INDEX mait_inbox_held_next ON mait_inbox_held(partner_id, incident_key, seq);`,
 ];

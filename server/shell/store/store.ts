@@ -33,17 +33,21 @@ export class Store {
   readonly path: string;
   private readonly insertEvent: Database.Statement<[number, string, string, string, string]>;
   private readonly appendTx: (events: readonly NewEvent[]) => JcrEvent[];
+  /** Run inside each append's transaction: rows that must be durable exactly when their events are. */
+  private readonly hooks: Array<(durable: readonly JcrEvent[]) => void> = [];
 
   private constructor(db: Db, path: string) {
     this.db = db;
     this.path = path;
     this.insertEvent = db.prepare('INSERT INTO events (at, type, origin, actor, data) VALUES (?, ?, ?, ?, ?)');
-    this.appendTx = db.transaction((events: readonly NewEvent[]) =>
-      events.map((e) => {
+    this.appendTx = db.transaction((events: readonly NewEvent[]) => {
+      const durable = events.map((e) => {
         const info = this.insertEvent.run(e.at, e.type, e.origin, e.actor, JSON.stringify(e.data));
         return { ...e, seq: Number(info.lastInsertRowid) } as JcrEvent;
-      }),
-    );
+      });
+      for (const hook of this.hooks) hook(durable);
+      return durable;
+    });
   }
 
   /** Open (creating if need be) and migrate. `:memory:` gives a private in-memory store for tests. */
@@ -85,6 +89,15 @@ export class Store {
     } catch (e) {
       throw storeError(e) ?? e;
     }
+  }
+
+  /**
+   * Write rows of another table in the same transaction as each append (the MAIT outbox, a row per
+   * queued message): they commit with their events or not at all. A hook that throws rolls the
+   * append back.
+   */
+  onAppend(hook: (durable: readonly JcrEvent[]) => void): void {
+    this.hooks.push(hook);
   }
 
   lastSeq(): number {
