@@ -1,8 +1,8 @@
 /**
  * `npm run sim -- COMMAND`: the simulator's commands. docs/simulator.md and docs/recording.md.
  *
- *   run     --url URL [--seed N] [--rate F] [--demo] [--no-incidents]   live fleet + calls against a server
- *   record  --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static]
+ *   run     --url URL [--seed N] [--rate F] [--demo] [--no-incidents] [--true-traffic SEED]   live fleet + calls
+ *   record  --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED]
  *   replay  FILE --url URL [--speed N] [--avl-token T] [--api-token T]
  *   compare FILE | --hours H [--seed N] [--start ISO] [--rate F]
  *   export  --db FILE --out FILE --from ISO --to ISO                       a live run as a recording
@@ -42,6 +42,7 @@ const OPTIONS = {
   mode: text,
   demo: flag,
   'no-incidents': flag,
+  'true-traffic': text,
   // files (record, export)
   out: text,
   db: text,
@@ -51,11 +52,13 @@ const OPTIONS = {
 const SCENARIO = '[--scenario FILE]';
 /** Each command's usage, printed by `npm run sim -- COMMAND --help`. */
 const COMMANDS: Record<string, string> = {
-  run: `usage: npm run sim -- run --url URL [--seed N] [--rate F] [--demo] [--no-incidents] ${SCENARIO}
+  run: `usage: npm run sim -- run --url URL [--seed N] [--rate F] [--demo] [--no-incidents] [--true-traffic SEED] ${SCENARIO}
   a live fleet and incident calls against a running server (docs/simulator.md)
+  --true-traffic SEED: vehicles drive at the seeded true-traffic speeds, not the planner's
   tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
-  record: `usage: npm run sim -- record --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] ${SCENARIO}
-  a headless run written as a recording (docs/recording.md)`,
+  record: `usage: npm run sim -- record --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED] ${SCENARIO}
+  a headless run written as a recording (docs/recording.md)
+  --true-traffic SEED: vehicles drive at the seeded true-traffic speeds, not the planner's`,
   replay: `usage: npm run sim -- replay FILE --url URL [--speed N] [--json]
   plays a recording against a running server (docs/recording.md)
   tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
@@ -93,6 +96,11 @@ const numOpt = (s: string | undefined, d: number, name: string) => {
 const DEFAULT_START = Date.UTC(2026, 0, 5, 0, 0, 0);
 const startOpt = () => (v.start ? Date.parse(v.start) : DEFAULT_START);
 const scenarioPath = () => v.scenario ?? HERTS_SCENARIO;
+/** The world, with the true-traffic model when --true-traffic SEED is given (off by default). */
+const world = () => {
+  const t = v['true-traffic'];
+  return loadWorld(scenarioPath(), t === undefined ? {} : { trueTrafficSeed: numOpt(t, 1, 'true-traffic') });
+};
 
 /** The incident stream of a recording, as the generator's shape. */
 export function incidentsOf(
@@ -124,24 +132,25 @@ async function main(): Promise<void> {
   switch (cmd) {
     case 'record': {
       if (!v.out) throw usageError('record needs --out FILE');
-      const world = loadWorld(scenarioPath());
+      const w = world();
       const seed = numOpt(v.seed, 1, 'seed');
       const startMs = startOpt();
       const durationMs = numOpt(v.hours, 1, 'hours') * 3_600_000;
-      const incidents = generateIncidents(world.scenario, seededRandom(seed), startMs, startMs + durationMs, {
+      const incidents = generateIncidents(w.scenario, seededRandom(seed), startMs, startMs + durationMs, {
         rateFactor: numOpt(v.rate, 1, 'rate'),
-        place: world.onRoad,
+        place: w.onRoad,
       });
       const mode = v.mode === 'static' ? 'static' : 'dynamic';
       const r = runHeadless({
-        scenario: world.scenario,
-        planner: world.planner,
+        scenario: w.scenario,
+        planner: w.planner,
         incidents,
         seed,
         startMs,
         durationMs,
         mode,
         record: true,
+        ...(w.router ? { router: w.router } : {}),
       });
       writeFileSync(v.out, serialiseRecording(r.recording!));
       const s = recordingStats(r.recording!);
@@ -226,20 +235,24 @@ async function main(): Promise<void> {
     case 'run': {
       if (!v.url) throw usageError('run needs --url URL');
       const auth = tokens('run');
-      const world = loadWorld(scenarioPath());
+      const w = world();
       const log = (msg: string, fields?: Record<string, unknown>) =>
         err(`sim: ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`);
       const live = await startLive({
         baseUrl: v.url,
         ...auth,
-        world,
+        world: w,
         seed: numOpt(v.seed, Date.now() % 1_000_000, 'seed'),
         rateFactor: numOpt(v.rate, 1, 'rate'),
         incidents: !v['no-incidents'],
         autoMobilise: v.demo ?? false,
         log,
       });
-      log('fleet simulator running', { resources: world.scenario.resources.length, demo: v.demo ?? false });
+      log('fleet simulator running', {
+        resources: w.scenario.resources.length,
+        demo: v.demo ?? false,
+        trueTraffic: w.trueTraffic !== undefined,
+      });
       const stop = () => void live.stop().then(() => process.exit(0));
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);

@@ -28,6 +28,8 @@ export interface HeadlessOptions {
   record: boolean;
   /** Keep simulating this long after durationMs so late arrivals are measured (not recorded). */
   drainMs?: number;
+  /** How vehicles drive (default: the planner's routes at its speeds; true traffic: sim/traffic/). */
+  router?: Router;
 }
 
 export interface IncidentOutcome {
@@ -62,7 +64,11 @@ type Action = { t: number; kind: 'call' | 'mobilise'; inc: GeneratedIncident };
 export function runHeadless(o: HeadlessOptions): HeadlessResult {
   const { scenario, planner, startMs } = o;
   const endMs = startMs + o.durationMs;
-  const fleet = new FleetSim(scenario, plannerRouter(planner), { seed: o.seed, startMs, reports: o.record });
+  const fleet = new FleetSim(scenario, o.router ?? plannerRouter(planner), {
+    seed: o.seed,
+    startMs,
+    reports: o.record,
+  });
   const types = new Map(scenario.incidentTypes.map((t) => [t.id, t]));
   const lines: RecLine[] = [];
   const lastReport = new Map<string, { lat: number; lon: number }>();

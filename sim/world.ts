@@ -9,7 +9,10 @@ import { SpeedModel } from '../server/core/graph/speed.ts';
 import type { Scenario } from '../server/core/scenario/types.ts';
 import { loadNetwork } from '../server/shell/network/load.ts';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
+import type { Router } from './fleet/fleet-sim.ts';
 import type { LatLon } from './fleet/movement.ts';
+import { trueRouter } from './traffic/true-router.ts';
+import { TrueTraffic } from './traffic/true-traffic.ts';
 
 export const HERTS_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
 
@@ -18,9 +21,17 @@ export interface World {
   planner: JourneyPlanner;
   /** Snap a point to the road (within 300 m); null if it is farther from any road. */
   onRoad: (p: LatLon) => LatLon | null;
+  /** Set with the true-traffic model: vehicles drive the planner's routes at true speeds (sim/traffic/). */
+  router?: Router;
+  trueTraffic?: TrueTraffic;
 }
 
-export function loadWorld(scenarioPath: string = HERTS_SCENARIO): World {
+export interface WorldOptions {
+  /** Seed of the true-traffic model; absent (the default): vehicles drive at the planner's speeds. */
+  trueTrafficSeed?: number;
+}
+
+export function loadWorld(scenarioPath: string = HERTS_SCENARIO, opts: WorldOptions = {}): World {
   const scenario = loadScenario(scenarioPath);
   const net = loadNetwork(resolve(dirname(scenarioPath), scenario.network.file), scenario.network.format);
   const planner = new JourneyPlanner(net.graph, new SpeedModel(scenario.speedProfiles));
@@ -32,5 +43,10 @@ export function loadWorld(scenarioPath: string = HERTS_SCENARIO): World {
       return null;
     }
   };
-  return { scenario, planner, onRoad };
+  if (opts.trueTrafficSeed === undefined) return { scenario, planner, onRoad };
+  const trueTraffic = new TrueTraffic(net.graph, scenario.speedProfiles, {
+    seed: opts.trueTrafficSeed,
+    zone: scenario.timezone,
+  });
+  return { scenario, planner, onRoad, trueTraffic, router: trueRouter(planner, trueTraffic) };
 }

@@ -31,12 +31,25 @@ import {
   type Path,
 } from './movement.ts';
 
-/** Route geometry between two points for a speed profile; null when there is none. */
+/** Who drives a route and when: what a true-traffic router (sim/traffic/) times it by. */
+export interface Trip {
+  resourceId: string;
+  /** Departure, epoch ms. */
+  t: number;
+  /** Under blue lights (to an incident) rather than routine (returning, standby). */
+  blue: boolean;
+}
+
+/**
+ * Route geometry between two points for a speed profile; null when there is none. `times`
+ * (seconds from the start to each point) makes the speed vary along the route.
+ */
 export type Router = (
   from: LatLon,
   to: LatLon,
   profile: string,
-) => { coords: Array<[number, number]>; seconds: number } | null;
+  trip?: Trip,
+) => { coords: Array<[number, number]>; seconds: number; times?: number[] } | null;
 
 /** Speed used when the router has no route (straight line), km/h. */
 export const FALLBACK_KMH = 30;
@@ -161,7 +174,9 @@ export class FleetSim {
       case 'standby': {
         const atStation = v.phase === 'idle' && v.status === ResourceStatus.AVAILABLE_AT_STATION;
         v.task = o;
-        v.path = this.route(v, stationary, { lat: o.lat, lon: o.lon });
+        // departs after turnout from a station: the trip is timed from then
+        const setOff = o.kind === 'incident' && atStation ? now + Math.round(v.turnoutS * 1000) : now;
+        v.path = this.route(v, stationary, { lat: o.lat, lon: o.lon }, { t: setOff, blue: o.kind === 'incident' });
         // Both statuses are the control room's decision (the order), not the crew's: no status message.
         v.status = o.kind === 'incident' ? ResourceStatus.MOBILISED : ResourceStatus.AVAILABLE_MOBILE;
         if (o.kind === 'incident' && atStation && v.turnoutS > 0) {
@@ -176,7 +191,7 @@ export class FleetSim {
       case 'return': {
         v.task = null;
         if (v.status !== ResourceStatus.RETURNING) this.statusReport(v, now, ResourceStatus.RETURNING, stationary);
-        v.path = this.route(v, stationary, v.home);
+        v.path = this.route(v, stationary, v.home, { t: now, blue: false });
         this.depart(v, now, 'returning');
         break;
       }
@@ -223,9 +238,9 @@ export class FleetSim {
     return { reports, events };
   }
 
-  private route(v: Vehicle, from: LatLon, to: LatLon): Path {
-    const r = this.router(from, to, v.def.vehicleClass);
-    if (r && r.coords.length >= 2) return makePath(r.coords, r.seconds);
+  private route(v: Vehicle, from: LatLon, to: LatLon, trip: Omit<Trip, 'resourceId'>): Path {
+    const r = this.router(from, to, v.def.vehicleClass, { resourceId: v.id, ...trip });
+    if (r && r.coords.length >= 2) return makePath(r.coords, r.seconds, r.times);
     const m = haversineM(from.lat, from.lon, to.lat, to.lon);
     return makePath(
       [
@@ -285,7 +300,7 @@ export class FleetSim {
       }
       case 'scene': {
         v.task = null;
-        v.path = this.route(v, v.pos, v.home);
+        v.path = this.route(v, v.pos, v.home, { t, blue: false });
         this.statusReport(v, t, ResourceStatus.RETURNING, v.pos);
         this.depart(v, t, 'returning');
         return;

@@ -19,9 +19,19 @@ export interface Path {
   metres: number;
   /** Planned driving time, seconds (> 0 unless metres is 0). */
   seconds: number;
+  /**
+   * Seconds from coords[0] to coords[i] when the speed varies along the path (true traffic,
+   * sim/traffic/); absent: one constant speed over the whole path.
+   */
+  cumS?: Float64Array;
 }
 
-export function makePath(coords: ReadonlyArray<readonly [number, number]>, seconds: number): Path {
+/** A path over `coords` taking `seconds`; with `times` (cumulative seconds per point, last = seconds) its speed varies by segment. */
+export function makePath(
+  coords: ReadonlyArray<readonly [number, number]>,
+  seconds: number,
+  times?: ArrayLike<number>,
+): Path {
   const cum = new Float64Array(coords.length);
   for (let i = 1; i < coords.length; i++) {
     const a = coords[i - 1]!;
@@ -29,7 +39,9 @@ export function makePath(coords: ReadonlyArray<readonly [number, number]>, secon
     cum[i] = cum[i - 1]! + haversineM(a[0], a[1], b[0], b[1]);
   }
   const metres = coords.length > 0 ? cum[coords.length - 1]! : 0;
-  return { coords, cum, metres, seconds: metres > 0 ? Math.max(seconds, 1e-3) : 0 };
+  const path: Path = { coords, cum, metres, seconds: metres > 0 ? Math.max(seconds, 1e-3) : 0 };
+  if (times && times.length === coords.length && metres > 0) path.cumS = Float64Array.from(times);
+  return path;
 }
 
 /** Initial bearing from a to b, degrees clockwise from north, [0, 360). */
@@ -63,24 +75,27 @@ export function positionAlong(path: Path, elapsedS: number): PathPosition {
       done: true,
     };
   }
-  const d = Math.max(0, elapsedS) * speed;
-  // binary search the segment holding distance d
+  // binary search the segment holding distance d (or, with per-point times, time elapsedS)
+  const byTime = path.cumS;
+  const key = byTime ? Math.max(0, elapsedS) : Math.max(0, elapsedS) * speed;
+  const along = byTime ?? path.cum;
   let lo = 0;
   let hi = n - 1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (path.cum[mid]! <= d) lo = mid;
+    if (along[mid]! <= key) lo = mid;
     else hi = mid;
   }
   const a = path.coords[lo]!;
   const b = path.coords[hi]!;
-  const segLen = path.cum[hi]! - path.cum[lo]!;
-  const f = segLen > 0 ? (d - path.cum[lo]!) / segLen : 0;
+  const span = along[hi]! - along[lo]!;
+  const f = span > 0 ? Math.min(1, (key - along[lo]!) / span) : 0;
+  const segS = byTime ? byTime[hi]! - byTime[lo]! : 0;
   return {
     lat: a[0] + (b[0] - a[0]) * f,
     lon: a[1] + (b[1] - a[1]) * f,
     headingDeg: bearingDeg(a[0], a[1], b[0], b[1]),
-    speedMps: speed,
+    speedMps: byTime ? (segS > 0 ? (path.cum[hi]! - path.cum[lo]!) / segS : 0) : speed,
     done: false,
   };
 }

@@ -110,7 +110,7 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
   const api = new ApiClient(o.baseUrl, o.apiToken);
   const avl = await AvlClient.connect(o.baseUrl, o.avlToken);
   const t0 = now();
-  const fleet = new FleetSim(scenario, plannerRouter(planner), { seed: o.seed, startMs: t0 });
+  const fleet = new FleetSim(scenario, o.world.router ?? plannerRouter(planner), { seed: o.seed, startMs: t0 });
   const types = new Map(scenario.incidentTypes.map((t) => [t.id, t]));
   const stats: LiveStats = { reports: 0, accepted: 0, rejected: 0, calls: 0, mobilised: 0, standbyMoves: 0 };
   const standby = new StandbyWatch(api, log);

@@ -10,7 +10,8 @@
  *           ?? DEFAULT_HIGHWAY_KMH[class] ?? DEFAULT_HIGHWAY_KMH.default
  *   2. if the road has a posted maxspeed: min(base, maxspeed x maxspeedFactor) (factor default 1;
  *      blue-light vehicles may be given a factor > 1)
- *   3. x calibration[profile][class] (default 1), then clamped to at least MIN_KMH.
+ *   3. x calibration[profile][class] (default 1), x the road's own factor (roads[geometry],
+ *      default 1), then clamped to at least MIN_KMH.
  * Air mode (drones): straight line at airspeedKmh, no network.
  * Turnout: a resource at its station adds its own turnoutS, else its crewing's turnoutS.
  */
@@ -47,13 +48,36 @@ export const DEFAULT_AIRSPEED_KMH = 60;
 /** Multipliers by profile, then by highway class ('default' for all others): fitted from AVL later. */
 export type Calibration = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
+export interface SpeedModelOptions {
+  calibration?: Calibration;
+  /**
+   * A speed multiplier per road (geometry index of the graph), over every road profile, after the
+   * class factor and before the MIN_KMH floor: what one road is faster or slower than its class
+   * (server/core/calibration/). Absent, or 1 at an index: no change.
+   */
+  roads?: ArrayLike<number>;
+}
+
 export class SpeedModel {
   readonly profiles: Readonly<Record<string, SpeedProfile>>;
   private readonly calibration: Calibration;
+  private readonly roads: ArrayLike<number> | undefined;
 
-  constructor(profiles: Readonly<Record<string, SpeedProfile>>, opts: { calibration?: Calibration } = {}) {
+  constructor(profiles: Readonly<Record<string, SpeedProfile>>, opts: SpeedModelOptions = {}) {
     this.profiles = profiles;
     this.calibration = opts.calibration ?? {};
+    this.roads = opts.roads;
+  }
+
+  /** The multiplier of one road (geometry), 1 when none was given. */
+  roadFactor(geom: number): number {
+    const f = this.roads?.[geom];
+    return f === undefined || !(f > 0) ? 1 : f;
+  }
+
+  /** Whether any road has its own multiplier (roadWeights skips the lookup otherwise). */
+  get hasRoadFactors(): boolean {
+    return this.roads !== undefined;
   }
 
   get profileNames(): string[] {

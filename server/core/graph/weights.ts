@@ -5,7 +5,7 @@
  */
 import type { RoadGraph } from './build.ts';
 import type { Snap } from './snap.ts';
-import type { SpeedModel } from './speed.ts';
+import { MIN_KMH, type SpeedModel } from './speed.ts';
 
 export interface Weights {
   /**
@@ -41,8 +41,10 @@ export function roadWeights(g: RoadGraph, speed: SpeedModel, profile: string): W
   const total = new Float64Array(g.geomStart.length - 1);
   const kmhOf = new Map<number, number>();
   let longest = 0;
+  const perRoad = speed.hasRoadFactors;
   for (let geom = 0; geom < total.length; geom++) {
     const end = g.geomStart[geom + 1]!;
+    const rf = perRoad ? speed.roadFactor(geom) : 1;
     let acc = 0;
     for (let i = g.geomStart[geom]!; i < end; i++) {
       cum[i] = acc;
@@ -55,7 +57,7 @@ export function roadWeights(g: RoadGraph, speed: SpeedModel, profile: string): W
         kmh = speed.roadKmh(profile, g.highwayNames[hw] ?? 'default', max);
         kmhOf.set(key, kmh);
       }
-      acc += (g.slotLenM[i]! * 3.6) / kmh;
+      acc += (g.slotLenM[i]! * 3.6) / (rf === 1 ? kmh : Math.max(MIN_KMH, kmh * rf));
     }
     total[geom] = acc;
     if (acc > longest) longest = acc;
