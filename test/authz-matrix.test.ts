@@ -81,6 +81,7 @@ const ROWS: Row[] = [
   { method: 'GET', doc: '/api/cover', path: () => '/api/cover', expect: view() },
   { method: 'GET', doc: '/api/performance', path: () => '/api/performance', expect: view() },
   { method: 'GET', doc: '/api/alerts', path: () => '/api/alerts', expect: view() },
+  { method: 'GET', doc: '/api/statistics', path: () => '/api/statistics', expect: view() },
   {
     method: 'POST',
     doc: '/api/alerts/{id}/ack',

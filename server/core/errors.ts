@@ -108,6 +108,14 @@ export const ERRORS = {
       'A point is farther from any drivable road than the snapping allowance (details.maxSnapM, when an incident is refused).',
   },
 
+  // Statistics (GET /api/statistics, docs/statistics.md)
+  JCR_STATISTICS_RANGE: {
+    status: 400,
+    close: 1007,
+    description:
+      'from or to is not a date (YYYY-MM-DD) or an ISO 8601 instant with a zone, from is not before to or is in the future, or the range spans more than 31 local days.',
+  },
+
   // Gazetteer (GET /api/places)
   JCR_PLACE_QUERY: {
     status: 400,

@@ -37,6 +37,7 @@ import {
   scenarioMapLabels,
 } from './network/scenario-network.ts';
 import { PerformanceService } from './performance.ts';
+import { StatisticsService } from './statistics.ts';
 import { startReactor, type Reactor } from './reactor.ts';
 import { coverSummaryMsg } from './cop/cover-summary.ts';
 import { registerMetrics } from './room-metrics.ts';
@@ -195,6 +196,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const performance = new PerformanceService({ engine, clock, timers, refreshMs: opts.performance?.refreshMs });
   const app = createApp({
     performance,
+    statistics: new StatisticsService(engine, store, clock),
     store,
     metrics,
     cover,

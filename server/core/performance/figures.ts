@@ -43,6 +43,44 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return Number.isFinite(v) ? v : null;
 }
 
+/** One target over some incidents at `now` (the rules above): response times ascending, overdue as Infinity. */
+export interface TargetMeasure {
+  times: number[];
+  within: number;
+  overdue: number;
+  pending: number;
+}
+
+/** Measure `target` of standard `standardId` over `samples` at `now`; statistics reuses it per day. */
+export function measureTarget(
+  samples: Iterable<IncidentSample>,
+  standardId: string,
+  target: { nth: number; withinS: number },
+  now: number,
+): TargetMeasure {
+  const withinMs = target.withinS * 1000;
+  const m: TargetMeasure = { times: [], within: 0, overdue: 0, pending: 0 };
+  for (const s of samples) {
+    const a = s.standards.find((x) => x.standardId === standardId);
+    if (!a) continue;
+    const arrived = a.arrivals[target.nth - 1];
+    if (arrived !== undefined && arrived <= now) {
+      const rt = Math.max(0, arrived - s.calledAt) / 1000;
+      m.times.push(rt);
+      if (rt <= target.withinS) m.within++;
+      continue;
+    }
+    const deadline = s.calledAt + withinMs;
+    if (s.closedAt !== null && s.closedAt <= deadline) continue;
+    if (now > deadline) {
+      m.overdue++;
+      m.times.push(Infinity);
+    } else m.pending++;
+  }
+  m.times.sort((x, y) => x - y);
+  return m;
+}
+
 /** The report at `now` over `samples` (any order; those outside every window are ignored). */
 export function performanceReport(
   scenario: Scenario,
@@ -55,31 +93,9 @@ export function performanceReport(
   const figures: PerformanceFigureMsg[] = [];
   for (const std of scenario.standards) {
     for (const target of std.targets) {
-      const withinMs = target.withinS * 1000;
       for (const w of windows) {
-        let within = 0;
-        let overdue = 0;
-        let pending = 0;
-        const times: number[] = [];
-        for (const s of list) {
-          if (s.calledAt < w.fromMs || s.calledAt > w.toMs) continue;
-          const a = s.standards.find((x) => x.standardId === std.id);
-          if (!a) continue;
-          const arrived = a.arrivals[target.nth - 1];
-          if (arrived !== undefined && arrived <= now) {
-            const rt = Math.max(0, arrived - s.calledAt) / 1000;
-            times.push(rt);
-            if (rt <= target.withinS) within++;
-            continue;
-          }
-          const deadline = s.calledAt + withinMs;
-          if (s.closedAt !== null && s.closedAt <= deadline) continue;
-          if (now > deadline) {
-            overdue++;
-            times.push(Infinity);
-          } else pending++;
-        }
-        times.sort((x, y) => x - y);
+        const inWindow = list.filter((s) => s.calledAt >= w.fromMs && s.calledAt <= w.toMs);
+        const { times, within, overdue, pending } = measureTarget(inWindow, std.id, target, now);
         const counted = times.length;
         const share = counted > 0 ? within / counted : null;
         figures.push({

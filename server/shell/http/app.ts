@@ -31,6 +31,8 @@ import type { Clock } from '../../core/clock.ts';
 import { coverRoutes } from './cover.ts';
 import { performanceRoutes } from './performance.ts';
 import { alertRoutes } from './alerts.ts';
+import { statisticsRoutes } from './statistics.ts';
+import type { StatisticsService } from '../statistics.ts';
 import type { PerformanceService } from '../performance.ts';
 import { etaRoutes } from './eta.ts';
 import { placeRoutes } from './places.ts';
@@ -66,6 +68,8 @@ export interface AppDeps {
   cover?: CoverService | undefined;
   /** Performance against standards (GET /api/performance). */
   performance?: PerformanceService | undefined;
+  /** Statistics from the event log (GET /api/statistics). */
+  statistics?: StatisticsService | undefined;
   /** Journey times over the loaded road network (GET /api/eta). */
   planner?: JourneyPlanner | undefined;
   /** The gazetteer (GET /api/places), built at start from the scenario and the road names. */
@@ -128,6 +132,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', coverRoutes(deps));
   app.use('/api', performanceRoutes(deps));
   app.use('/api', alertRoutes(deps));
+  app.use('/api', statisticsRoutes(deps));
   app.use('/api', etaRoutes(deps));
   app.use('/api', placeRoutes(deps));
   app.use(

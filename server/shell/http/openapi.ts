@@ -8,6 +8,7 @@ import { ERRORS } from '../../core/errors.ts';
 import { INCIDENT_STATUSES } from '../../core/incidents/types.ts';
 import { GLANCE_PATHS, GLANCE_SCHEMAS } from './openapi-glance.ts';
 import { INCIDENT_PATHS } from './openapi-incidents.ts';
+import { STATISTICS_PATHS, STATISTICS_SCHEMAS } from './openapi-statistics.ts';
 import {
   type Json,
   agency,
@@ -97,6 +98,7 @@ export function openApiDocument(): Json {
       },
       ...INCIDENT_PATHS,
       ...GLANCE_PATHS,
+      ...STATISTICS_PATHS,
       '/api/cover': {
         get: op('Current cover per response standard (needs a road network).', {
           responses: { '200': json(any), ...errors(503) },
@@ -211,6 +213,7 @@ export function openApiDocument(): Json {
     components: {
       schemas: {
         ...GLANCE_SCHEMAS,
+        ...STATISTICS_SCHEMAS,
         Error: obj(
           {
             error: obj(
