@@ -4,7 +4,7 @@
  *   run     --url URL [--seed N] [--rate F] [--demo] [--no-incidents] [--true-traffic SEED]   live fleet + calls
  *   record  --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED]
  *   replay  FILE --url URL [--speed N] [--avl-token T] [--api-token T]
- *   compare FILE | --hours H [--seed N] [--start ISO] [--rate F]
+ *   compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--modes M,...] [--json] [--html F]
  *   export  --db FILE --out FILE --from ISO --to ISO                       a live run as a recording
  *
  * Tokens may also come from JCR_AVL_TOKEN and JCR_API_TOKEN (preferred: argv is visible to ps).
@@ -13,7 +13,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { seededRandom } from '../server/core/clock.ts';
 import { readArgs, runCli, usageError } from '../server/shell/cli.ts';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
-import { compareModes, formatCompare } from './compare/compare.ts';
+import { compareModes, MODES, parseModes } from './compare/compare.ts';
+import { formatReport, goal, summaryLine } from './compare/report-format.ts';
+import { reportHtml } from './compare/report-html.ts';
 import { runHeadless } from './headless.ts';
 import { generateIncidents, type GeneratedIncident } from './incidents/generator.ts';
 import { startLive } from './live/bridge.ts';
@@ -40,6 +42,11 @@ const OPTIONS = {
   hours: text,
   start: text,
   mode: text,
+  modes: text,
+  seeds: text,
+  demand: text,
+  html: text,
+  report: text,
   demo: flag,
   'no-incidents': flag,
   'true-traffic': text,
@@ -62,8 +69,11 @@ const COMMANDS: Record<string, string> = {
   replay: `usage: npm run sim -- replay FILE --url URL [--speed N] [--json]
   plays a recording against a running server (docs/recording.md)
   tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
-  compare: `usage: npm run sim -- compare FILE | --hours H [--seed N] [--start ISO] [--rate F] ${SCENARIO}
-  dynamic against static mobilisation on the same incidents (docs/simulator.md)`,
+  compare: `usage: npm run sim -- compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--start ISO] ${SCENARIO}
+      [--modes static,dynamic,dynamic+cover,dynamic+dmexclp] [--json] [--html FILE] [--report FILE]
+  mobilisation and move-up modes on the same incidents, K seeds from N, each demand factor
+  (docs/simulator.md); --json ends with a one-line summary, --report saves the whole report
+  as JSON, --html draws it`,
   export: `usage: npm run sim -- export --db FILE --out FILE --from ISO --to ISO ${SCENARIO}
   a live run's database as a recording (docs/recording.md)`,
 };
@@ -178,58 +188,42 @@ async function main(): Promise<void> {
     }
     case 'compare': {
       const world = loadWorld(scenarioPath());
-      let incidents: GeneratedIncident[];
-      let startMs: number;
-      let durationMs: number;
       const seed = numOpt(v.seed, 1, 'seed');
+      const modes = parseModes(v.modes ?? MODES.join(','));
+      if (!modes) throw usageError(`--modes must list some of ${MODES.join(', ')}`);
+      const nSeeds = Math.max(1, Math.floor(numOpt(v.seeds, 1, 'seeds')));
+      const demands = (v.demand ?? (v.rate ? v.rate : '1,2,3')).split(',').map((x) => numOpt(x, 1, 'demand'));
+      let stream: GeneratedIncident[] | undefined;
+      let startMs = startOpt();
+      let durationMs = numOpt(v.hours, 24, 'hours') * 3_600_000;
       if (positionals[0]) {
         const rec = parseRecording(readFileSync(positionals[0], 'utf8'));
-        incidents = incidentsOf(rec, new Map(world.scenario.incidentTypes.map((t) => [t.id, t])));
+        stream = incidentsOf(rec, new Map(world.scenario.incidentTypes.map((t) => [t.id, t])));
         startMs = rec.header.startMs;
         durationMs = rec.header.durationMs;
-      } else {
-        startMs = startOpt();
-        durationMs = numOpt(v.hours, 24, 'hours') * 3_600_000;
-        incidents = generateIncidents(world.scenario, seededRandom(seed), startMs, startMs + durationMs, {
-          rateFactor: numOpt(v.rate, 1, 'rate'),
-          place: world.onRoad,
-        });
       }
+      const seeds = stream ? [seed] : Array.from({ length: nSeeds }, (_, i) => seed + i);
       err(
-        `comparing dynamic and static mobilisation on ${incidents.length} incidents over ${(durationMs / 3_600_000).toFixed(1)} h (${world.scenario.name})...`,
+        `comparing ${modes.join(', ')} over ${(durationMs / 3_600_000).toFixed(1)} h, ${stream ? 'the recording' : `seeds ${seeds.join(',')}, demand ${demands.join(',')}×`} (${world.scenario.name})...`,
       );
       const t0 = performance.now();
       const r = compareModes({
         scenario: world.scenario,
         planner: world.planner,
-        incidents,
-        seed,
         startMs,
         durationMs,
+        seeds,
+        demands: stream ? [1] : demands,
+        modes,
+        place: world.onRoad,
+        ...(stream ? { stream } : {}),
+        progress: (done, total) => err(`  ${done}/${total} runs (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
       });
-      process.stdout.write(formatCompare(r) + '\n');
+      process.stdout.write(formatReport(r) + '\n\n' + goal(r).text + '\n');
+      if (v.report) writeFileSync(v.report, JSON.stringify(r) + '\n');
+      if (v.html) writeFileSync(v.html, reportHtml(r));
       err(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      process.stdout.write(
-        JSON.stringify({
-          incidents: r.incidents,
-          unfilled: r.unfilled,
-          rows: r.rows.map((x) => ({
-            standard: x.standardId,
-            nth: x.nth,
-            n: x.n,
-            ...Object.fromEntries(
-              Object.entries(x.byMode).map(([m, f]) => [
-                m,
-                {
-                  share: Number(f.share.toFixed(4)),
-                  medianS: Math.round(f.medianS),
-                  p90S: Number.isFinite(f.p90S) ? Math.round(f.p90S) : null,
-                },
-              ]),
-            ),
-          })),
-        }) + '\n',
-      );
+      if (v.json) process.stdout.write(summaryLine(r) + '\n');
       return;
     }
     case 'run': {

@@ -9,8 +9,9 @@ import { ResourceStatus, STATUS_NAMES } from '../server/core/fleet/status.ts';
 import type { JourneyPlanner } from '../server/core/graph/planner.ts';
 import type { Scenario } from '../server/core/scenario/types.ts';
 import { chooseAttendance, type DispatchMode } from './compare/dispatch.ts';
-import { FleetSim, sceneTimeS, type Router } from './fleet/fleet-sim.ts';
+import { FleetSim, sceneTimeS, type Router, type SimEvent } from './fleet/fleet-sim.ts';
 import type { GeneratedIncident } from './incidents/generator.ts';
+import type { MoveUp, MoveUpStats } from './compare/move-up.ts';
 import { RECORDING_FORMAT, RECORDING_VERSION, toRecReport, type RecLine, type Recording } from './record/format.ts';
 
 /** Seconds from the call to the mobilisation (call handling), the same in every mode. */
@@ -30,6 +31,8 @@ export interface HeadlessOptions {
   drainMs?: number;
   /** How vehicles drive (default: the planner's routes at its speeds; true traffic: sim/traffic/). */
   router?: Router;
+  /** A move-up policy (sim/compare/move-up.ts), asked after every call, mobilisation and minute. */
+  moveUp?: MoveUp;
 }
 
 export interface IncidentOutcome {
@@ -46,6 +49,8 @@ export interface HeadlessResult {
   recording: Recording | null;
   outcomes: IncidentOutcome[];
   fleet: FleetSim;
+  /** What the move-up policy did (zero without one). */
+  moves: MoveUpStats;
 }
 
 export function plannerRouter(planner: JourneyPlanner): Router {
@@ -59,7 +64,11 @@ export function plannerRouter(planner: JourneyPlanner): Router {
   };
 }
 
-type Action = { t: number; kind: 'call' | 'mobilise'; inc: GeneratedIncident };
+type Action = { t: number; kind: 'call' | 'mobilise'; inc: GeneratedIncident } | { t: number; kind: 'tick' };
+
+/** Decision moments of a move-up policy between calls: every minute of virtual time. */
+const TICK_MS = 60_000;
+const KIND_ORDER = { call: 0, mobilise: 1, tick: 2 };
 
 export function runHeadless(o: HeadlessOptions): HeadlessResult {
   const { scenario, planner, startMs } = o;
@@ -85,11 +94,15 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
       { t: sec(inc.t) + CALL_HANDLING_S * 1000, kind: 'mobilise', inc },
     );
   }
-  actions.sort((a, b) => a.t - b.t || (a.kind === b.kind ? 0 : a.kind === 'call' ? -1 : 1));
+  if (o.moveUp) for (let t = startMs + TICK_MS; t < endMs; t += TICK_MS) actions.push({ t, kind: 'tick' });
+  actions.sort((a, b) => a.t - b.t || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  /** Crew events since the move-up policy last looked. */
+  let seen: SimEvent[] = [];
 
   const flush = (upTo: number, recording: boolean) => {
     fleet.advance(upTo);
     const { reports, events } = fleet.drain();
+    if (o.moveUp) seen.push(...events);
     for (const e of events) {
       if (e.taskId === null) continue;
       const out = outcomes.get(e.taskId);
@@ -127,13 +140,12 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
   };
   const pendingCloses: Array<{ t: number; ref: string }> = [];
 
-  for (const a of actions) {
-    if (o.record && a.t > endMs) break;
-    flush(a.t, a.t <= endMs);
+  /** A call or a mobilisation; returns the resources mobilised. */
+  function act(a: Extract<Action, { inc: GeneratedIncident }>): string[] {
     const rel = a.t - startMs;
     const inc = a.inc;
     const type = types.get(inc.typeId);
-    if (!type) continue;
+    if (!type) return [];
     if (a.kind === 'call') {
       outcomes.set(inc.ref, {
         ref: inc.ref,
@@ -154,13 +166,13 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
           lon: inc.lon,
           address: `near ${inc.near}`,
         });
-      continue;
+      return [];
     }
     const choice = chooseAttendance(type, inc, fleet, planner, o.mode, a.t);
     const out = outcomes.get(inc.ref)!;
     out.mobilised = choice.resourceIds;
     out.unfilled = choice.unfilled;
-    if (choice.resourceIds.length === 0) continue;
+    if (choice.resourceIds.length === 0) return [];
     if (o.record) lines.push({ type: 'mobilise', t: rel, ref: inc.ref, resourceIds: choice.resourceIds });
     open.set(inc.ref, new Set(choice.resourceIds));
     for (const id of choice.resourceIds) {
@@ -183,8 +195,20 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
         a.t,
       );
     }
+    return choice.resourceIds;
+  }
+
+  for (const a of actions) {
+    if (o.record && a.t > endMs) break;
+    flush(a.t, a.t <= endMs);
+    const mobilised = a.kind === 'tick' ? [] : act(a);
+    if (o.moveUp) {
+      o.moveUp.step(a.t, fleet, seen, mobilised);
+      seen = [];
+    }
   }
   flush(endMs, true);
+  const moves = o.moveUp ? o.moveUp.finish(endMs, seen) : { moves: 0, driveS: 0 };
   let recording: Recording | null = null;
   if (o.record) {
     const resources = [...fleet.vehicles.values()].map((v) => {
@@ -207,5 +231,5 @@ export function runHeadless(o: HeadlessOptions): HeadlessResult {
     };
   }
   if (o.drainMs) flush(endMs + o.drainMs, false);
-  return { recording, outcomes: [...outcomes.values()], fleet };
+  return { recording, outcomes: [...outcomes.values()], fleet, moves };
 }

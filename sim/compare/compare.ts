@@ -1,32 +1,37 @@
 /**
- * The outcome report: the same incident stream run twice on the in-process core (the journey
- * planner and the FleetSim, identical speeds, scene times and call handling), once with dynamic
- * mobilisation (live AVL positions, predicted journey time, mobile and returning resources) and
- * once with static home-station mobilisation. For each response standard target: the share of
- * incidents within it, the median and the 90th percentile response (call to nth arrival).
- * Pure given its inputs; the CLI loads the world and the stream.
+ * The outcome report: the same incident stream, fleet, journey times, scene times and call
+ * handling run once per mode on the in-process core (the journey planner and the FleetSim):
+ *
+ *   static           home-station mobilisation, no moves;
+ *   dynamic          mobilisation from live positions (./dispatch.ts), no moves;
+ *   dynamic+cover    dynamic, plus the cover engine's standby moves ordered by the cover move
+ *                    policy (server/core/cover/move-policy.ts);
+ *   dynamic+dmexclp  dynamic, plus DMEXCLP move-up of ambulances (server/core/cover/dmexclp.ts).
+ *
+ * Over several seeds (one stream each) and demand factors, per response standard target: the
+ * share within, mean, median and 90th percentile, the fraction late, moves per incident and
+ * minutes driven on moves, and each mode's fraction late minus static's with its 95% interval
+ * across seeds (./stats.ts). The report is plain data (./report-format.ts writes it as text,
+ * JSON and HTML). Pure given its inputs; the CLI loads the world.
  */
+import { seededRandom } from '../../server/core/clock.ts';
+import { CoverModel } from '../../server/core/cover/model.ts';
 import type { JourneyPlanner } from '../../server/core/graph/planner.ts';
 import type { Scenario } from '../../server/core/scenario/types.ts';
+import type { LatLon } from '../fleet/movement.ts';
 import { runHeadless, type IncidentOutcome } from '../headless.ts';
-import type { GeneratedIncident } from '../incidents/generator.ts';
-import type { DispatchMode } from './dispatch.ts';
+import { generateIncidents, type GeneratedIncident } from '../incidents/generator.ts';
+import { CoverMoveUp, DmexclpMoveUp, type MoveUp } from './move-up.ts';
+import { cumulative, pairedDiffCI, summarise, type Summary } from './stats.ts';
 
-export interface TargetRow {
-  standardId: string;
-  nth: number;
-  withinS: number;
-  targetShare: number;
-  /** Incidents measured against this target. */
-  n: number;
-  byMode: Record<DispatchMode, { share: number; medianS: number; p90S: number }>;
-}
+export { percentile } from './stats.ts';
 
-/** Nearest-rank percentile of sorted values (Infinity for a response that never came). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const k = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[k - 1]!;
+export const MODES = ['static', 'dynamic', 'dynamic+cover', 'dynamic+dmexclp'] as const;
+export type Mode = (typeof MODES)[number];
+
+export function parseModes(s: string): Mode[] | null {
+  const out = s.split(',').map((x) => x.trim());
+  return out.every((m) => (MODES as readonly string[]).includes(m)) && out.length > 0 ? (out as Mode[]) : null;
 }
 
 /** Response seconds of every incident measured against each standard target, in stream order. */
@@ -59,74 +64,200 @@ export function responses(scenario: Scenario, outcomes: readonly IncidentOutcome
   return out;
 }
 
-export interface CompareResult {
-  rows: TargetRow[];
-  incidents: number;
-  unfilled: Record<DispatchMode, number>;
+export interface TargetInfo {
+  /** `${standardId}#${nth}` */
+  key: string;
+  standardId: string;
+  nth: number;
+  withinS: number;
+  share: number;
 }
 
-export function compareModes(o: {
+export interface ModeRun {
+  incidents: number;
+  unfilled: number;
+  moves: number;
+  driveS: number;
+  responses: Map<string, number[]>;
+}
+
+export interface WorldInput {
   scenario: Scenario;
   planner: JourneyPlanner;
-  incidents: readonly GeneratedIncident[];
-  seed: number;
+  /** The cover model the move-up modes read (built once per world; trees are cached in it). */
+  model?: CoverModel;
+}
+
+/** One mode on one incident stream. */
+export function runMode(
+  w: WorldInput & { incidents: readonly GeneratedIncident[]; seed: number; startMs: number; durationMs: number },
+  mode: Mode,
+): ModeRun {
+  const model = () => (w.model ??= new CoverModel(w.planner, w.scenario, { maxTrees: 512 }));
+  const moveUp: MoveUp | undefined =
+    mode === 'dynamic+cover'
+      ? new CoverMoveUp(model())
+      : mode === 'dynamic+dmexclp'
+        ? new DmexclpMoveUp(model())
+        : undefined;
+  const r = runHeadless({
+    scenario: w.scenario,
+    planner: w.planner,
+    incidents: w.incidents,
+    seed: w.seed,
+    startMs: w.startMs,
+    durationMs: w.durationMs,
+    mode: mode === 'static' ? 'static' : 'dynamic',
+    record: false,
+    drainMs: 3 * 3_600_000,
+    ...(moveUp ? { moveUp } : {}),
+  });
+  return {
+    incidents: r.outcomes.length,
+    unfilled: r.outcomes.reduce((a, x) => a + x.unfilled, 0),
+    moves: r.moves.moves,
+    driveS: r.moves.driveS,
+    responses: responses(w.scenario, r.outcomes),
+  };
+}
+
+export interface TargetResult extends Summary {
+  /** Fraction late per seed, in seed order. */
+  lateBySeed: number[];
+  /** Mean over seeds of (this mode's fraction late - static's); null without static. */
+  lateDiff: number | null;
+  /** Its 95% interval across seeds ([NaN, NaN] from one seed). */
+  lateCI: [number, number] | null;
+  /** Cumulative share within each of the report's curveS seconds, all seeds pooled. */
+  curve: number[];
+}
+
+export interface ModeResult {
+  demand: number;
+  mode: Mode;
+  /** Per seed, means over seeds: */
+  incidents: number;
+  unfilled: number;
+  movesPerIncident: number;
+  moveMinutes: number;
+  targets: Record<string, TargetResult>;
+}
+
+export interface OutcomeReport {
+  format: 'jcr-outcome-report';
+  version: 1;
+  scenario: string;
+  startMs: number;
+  hours: number;
+  seeds: number[];
+  demands: number[];
+  modes: Mode[];
+  targets: TargetInfo[];
+  /** Seconds at which each target's cumulative curve is sampled. */
+  curveS: number[];
+  results: ModeResult[];
+}
+
+export interface CompareOptions extends WorldInput {
   startMs: number;
   durationMs: number;
-}): CompareResult {
-  const modes: DispatchMode[] = ['dynamic', 'static'];
-  const per = new Map<DispatchMode, Map<string, number[]>>();
-  const unfilled = { dynamic: 0, static: 0 };
-  for (const mode of modes) {
-    const r = runHeadless({ ...o, mode, record: false, drainMs: 3 * 3_600_000 });
-    per.set(mode, responses(o.scenario, r.outcomes));
-    unfilled[mode] = r.outcomes.reduce((a, x) => a + x.unfilled, 0);
-  }
-  const rows: TargetRow[] = [];
-  for (const st of o.scenario.standards) {
-    for (const target of st.targets) {
-      const key = `${st.id}#${target.nth}`;
-      const dyn = per.get('dynamic')!.get(key);
-      if (!dyn || dyn.length === 0) continue;
-      const byMode = {} as TargetRow['byMode'];
-      for (const mode of modes) {
-        const xs = [...(per.get(mode)!.get(key) ?? [])].sort((a, b) => a - b);
-        byMode[mode] = {
-          share: xs.filter((x) => x <= target.withinS).length / xs.length,
-          medianS: percentile(xs, 0.5),
-          p90S: percentile(xs, 0.9),
+  seeds: readonly number[];
+  demands: readonly number[];
+  modes: readonly Mode[];
+  /** Incidents per year by type (default: the generator's Hertfordshire rates). */
+  ratesPerYear?: Record<string, number>;
+  /** Snap a drawn incident location to the road (World.onRoad). */
+  place?: (p: LatLon) => LatLon | null;
+  /** One fixed stream (a recording's) for every seed and demand instead of generated ones. */
+  stream?: readonly GeneratedIncident[];
+  /** Called after each run (for a progress line). */
+  progress?: (done: number, total: number) => void;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Every mode on every (demand, seed) stream. */
+export function compareModes(o: CompareOptions): OutcomeReport {
+  const targets: TargetInfo[] = o.scenario.standards.flatMap((st) =>
+    st.targets.map((t) => ({
+      key: `${st.id}#${t.nth}`,
+      standardId: st.id,
+      nth: t.nth,
+      withinS: t.withinS,
+      share: t.share,
+    })),
+  );
+  const curveS = Array.from({ length: 121 }, (_, i) => i * 30);
+  const results: ModeResult[] = [];
+  const total = o.demands.length * o.seeds.length * o.modes.length;
+  let done = 0;
+  for (const demand of o.demands) {
+    const runs = new Map<Mode, ModeRun[]>(o.modes.map((m) => [m, []]));
+    for (const seed of o.seeds) {
+      const incidents =
+        o.stream ??
+        generateIncidents(o.scenario, seededRandom(seed), o.startMs, o.startMs + o.durationMs, {
+          rateFactor: demand,
+          ...(o.ratesPerYear ? { ratesPerYear: o.ratesPerYear } : {}),
+          ...(o.place ? { place: o.place } : {}),
+        });
+      for (const mode of o.modes) {
+        runs.get(mode)!.push(runMode({ ...o, incidents, seed }, mode));
+        o.progress?.(++done, total);
+      }
+    }
+    const lateOf = (mode: Mode, t: TargetInfo) =>
+      runs.get(mode)!.map((r) => summarise(r.responses.get(t.key) ?? [], t.withinS).late);
+    for (const mode of o.modes) {
+      const rs = runs.get(mode)!;
+      const out: Record<string, TargetResult> = {};
+      for (const t of targets) {
+        const perSeed = rs.map((r) => summarise(r.responses.get(t.key) ?? [], t.withinS));
+        const pooled = rs.flatMap((r) => r.responses.get(t.key) ?? []);
+        if (pooled.length === 0) continue;
+        const all = summarise(pooled, t.withinS);
+        // Seeds with no incident for this target have no fraction: they drop out of the pairs.
+        const lateBySeed = lateOf(mode, t);
+        const ok = lateBySeed.map((x) => Number.isFinite(x));
+        const mine = lateBySeed.filter((_, i) => ok[i]);
+        const ci = o.modes.includes('static')
+          ? pairedDiffCI(
+              mine,
+              lateOf('static', t).filter((_, i) => ok[i]),
+            )
+          : null;
+        out[t.key] = {
+          ...all,
+          share: mean(perSeed.filter((s) => s.n > 0).map((s) => s.share)),
+          late: mean(mine),
+          lateBySeed,
+          lateDiff: ci ? ci.mean : null,
+          lateCI: ci ? [ci.lo, ci.hi] : null,
+          curve: cumulative(pooled, curveS),
         };
       }
-      rows.push({
-        standardId: st.id,
-        nth: target.nth,
-        withinS: target.withinS,
-        targetShare: target.share,
-        n: dyn.length,
-        byMode,
+      results.push({
+        demand,
+        mode,
+        incidents: mean(rs.map((r) => r.incidents)),
+        unfilled: mean(rs.map((r) => r.unfilled)),
+        movesPerIncident: mean(rs.map((r) => (r.incidents > 0 ? r.moves / r.incidents : 0))),
+        moveMinutes: mean(rs.map((r) => r.driveS / 60)),
+        targets: out,
       });
     }
   }
-  return { rows, incidents: o.incidents.length, unfilled };
-}
-
-const mmss = (s: number) =>
-  Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}` : 'none';
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
-export function formatCompare(r: CompareResult): string {
-  const head =
-    '| standard | target | n | dynamic within | static within | dynamic median | static median | dynamic p90 | static p90 |';
-  const sep = '|---|---|---|---|---|---|---|---|---|';
-  const lines = r.rows.map((x) => {
-    const d = x.byMode.dynamic;
-    const s = x.byMode.static;
-    return `| ${x.standardId} | ${x.nth === 1 ? '1st' : x.nth === 2 ? '2nd' : `${x.nth}th`} in ${mmss(x.withinS)} on ${pct(x.targetShare)} | ${x.n} | ${pct(d.share)} | ${pct(s.share)} | ${mmss(d.medianS)} | ${mmss(s.medianS)} | ${mmss(d.p90S)} | ${mmss(s.p90S)} |`;
-  });
-  return [
-    head,
-    sep,
-    ...lines,
-    '',
-    `${r.incidents} incidents; attendance slots left unfilled: dynamic ${r.unfilled.dynamic}, static ${r.unfilled.static}`,
-  ].join('\n');
+  return {
+    format: 'jcr-outcome-report',
+    version: 1,
+    scenario: o.scenario.id,
+    startMs: o.startMs,
+    hours: o.durationMs / 3_600_000,
+    seeds: [...o.seeds],
+    demands: [...o.demands],
+    modes: [...o.modes],
+    targets,
+    curveS,
+    results,
+  };
 }

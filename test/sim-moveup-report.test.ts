@@ -1,0 +1,123 @@
+/**
+ * Issue 20: the outcome report on a small real-road world (Cambridge, test/support/cover-world.ts):
+ * every mode runs on the same stream, the report on fixed seeds gives the same table twice, the
+ * `--json` line has the documented shape, and the HTML is self-contained.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Scenario } from '../server/core/scenario/types.ts';
+import { compareModes, MODES, parseModes, type OutcomeReport } from '../sim/compare/compare.ts';
+import { formatReport, goal, summaryLine } from '../sim/compare/report-format.ts';
+import { reportHtml } from '../sim/compare/report-html.ts';
+import { coverPlanner, coverScenario } from './support/cover-world.ts';
+
+const scenario: Scenario = {
+  ...coverScenario(),
+  incidentTypes: [
+    {
+      id: 'cardiac-arrest',
+      name: 'Cardiac arrest',
+      leadAgency: 'ambulance',
+      priority: 1,
+      attendance: [{ capability: 'paramedic', count: 1, agency: 'ambulance' }],
+      standards: ['amb-test'],
+    },
+    {
+      id: 'dwelling-fire',
+      name: 'Dwelling fire',
+      leadAgency: 'fire',
+      priority: 1,
+      attendance: [{ capability: 'pump', count: 2, agency: 'fire' }],
+      standards: ['fire-test'],
+    },
+  ],
+};
+const planner = coverPlanner(scenario);
+const START = Date.UTC(2026, 0, 5, 8, 0, 0);
+
+function report(): OutcomeReport {
+  return compareModes({
+    scenario,
+    planner,
+    startMs: START,
+    durationMs: 4 * 3_600_000,
+    seeds: [1, 2, 3],
+    demands: [1, 2],
+    modes: [...MODES],
+    ratesPerYear: { 'cardiac-arrest': 8_000, 'dwelling-fire': 2_000 },
+  });
+}
+
+const first = report();
+
+test('the report on fixed seeds gives the same table twice', () => {
+  const again = report();
+  assert.is(formatReport(again), formatReport(first));
+  assert.is(summaryLine(again), summaryLine(first));
+});
+
+test('every mode measured the same incidents; static against itself differs by exactly zero', () => {
+  for (const demand of [1, 2]) {
+    const rows = first.results.filter((r) => r.demand === demand);
+    assert.equal(
+      rows.map((r) => r.mode),
+      [...MODES],
+    );
+    const n = rows.map((r) => r.targets['amb-test#1']!.n);
+    assert.ok(n[0]! > 0 && n.every((x) => x === n[0]), String(n));
+    const st = rows[0]!.targets['amb-test#1']!;
+    assert.is(st.lateDiff, 0);
+    assert.equal(st.lateCI, [0, 0]);
+    assert.is(rows[0]!.movesPerIncident, 0);
+    assert.is(rows[1]!.movesPerIncident, 0); // dynamic: no moves
+  }
+  // The cover policy moved ambulances and pumps, with minutes driven to show for it.
+  const cover = first.results.find((r) => r.demand === 2 && r.mode === 'dynamic+cover')!;
+  assert.ok(cover.movesPerIncident > 0 && cover.moveMinutes > 0);
+  // Twice the demand, at least as many incidents.
+  const inc = (d: number) => first.results.find((r) => r.demand === d && r.mode === 'static')!.incidents;
+  assert.ok(inc(2) > inc(1));
+});
+
+test('late_diff is the mode late minus static late, the mean of the per-seed differences', () => {
+  for (const r of first.results.filter((x) => x.demand === 1)) {
+    const st = first.results.find((x) => x.demand === 1 && x.mode === 'static')!.targets['amb-test#1']!;
+    const me = r.targets['amb-test#1']!;
+    const diffs = me.lateBySeed.map((x, i) => x - st.lateBySeed[i]!);
+    assert.ok(Math.abs(me.lateDiff! - diffs.reduce((a, b) => a + b, 0) / diffs.length) < 1e-12);
+    assert.ok(Math.abs(me.lateDiff! - (me.late - st.late)) < 1e-12);
+  }
+});
+
+test('the --json line: {"modes": {mode: {standardId#nth: {share, late, p90_s, late_diff, late_ci}}}}', () => {
+  const line = summaryLine(first);
+  assert.not.ok(line.includes('\n'));
+  const j = JSON.parse(line) as { modes: Record<string, Record<string, Record<string, unknown>>> };
+  assert.equal(Object.keys(j), ['modes']);
+  assert.equal(Object.keys(j.modes), [...MODES]);
+  for (const m of MODES) {
+    assert.equal(Object.keys(j.modes[m]!).sort(), ['amb-test#1', 'fire-test#1', 'fire-test#2']);
+    const x = j.modes[m]!['amb-test#1']!;
+    assert.equal(Object.keys(x), ['share', 'late', 'p90_s', 'late_diff', 'late_ci']);
+    assert.ok(Array.isArray(x.late_ci) && (x.late_ci as unknown[]).length === 2);
+  }
+  assert.equal(j.modes.static!['amb-test#1']!.late_ci, [0, 0]);
+});
+
+test('the HTML report is self-contained: inline SVG, nothing fetched, the report embedded', () => {
+  const html = reportHtml(first);
+  assert.ok(html.startsWith('<!doctype html>'));
+  assert.not.ok(/<script[^>]*\ssrc=|<link|@import|url\(/i.test(html));
+  assert.ok((html.match(/<svg /g) ?? []).length >= 3);
+  const m = /<script type="application\/json" id="jcr-outcome-report">([^<]*)<\/script>/.exec(html);
+  assert.ok(m);
+  assert.equal(JSON.parse(m![1]!), JSON.parse(JSON.stringify(first)));
+  assert.ok(goal(first).text.startsWith('Goal: dynamic+cover'));
+});
+
+test('modes parse from the command line list; an unknown mode is refused', () => {
+  assert.equal(parseModes('static,dynamic+cover'), ['static', 'dynamic+cover']);
+  assert.is(parseModes('static,teleport'), null);
+});
+
+test.run();
