@@ -1,9 +1,10 @@
 /**
  * The durable event log's vocabulary. Live state is a fold of these events over the scenario,
  * so a restart replays the log and arrives at the same state. Every event carries its origin:
- * where the change came from (a vehicle's AVL terminal, an operator, the simulator or a replay).
+ * where the change came from (a vehicle's AVL terminal, an operator, the simulator or a replay,
+ * or a partner control room's message: docs/mait.md).
  */
-export const ORIGINS = ['avl', 'operator', 'sim', 'replay', 'system'] as const;
+export const ORIGINS = ['avl', 'operator', 'sim', 'replay', 'system', 'partner'] as const;
 export type Origin = (typeof ORIGINS)[number];
 
 /** Who issued a command and how it came in: the origin and actor its events will carry. */
@@ -111,8 +112,12 @@ export type AlertAcknowledgedEvent = EventEnvelope<
 >;
 export type AlertEvent = AlertRaisedEvent | AlertClearedEvent | AlertAcknowledgedEvent;
 
+export type MaitQueuedEvent = EventEnvelope<'mait.queued', import('./mait/types.ts').MaitQueuedData>;
+export type MaitReceivedEvent = EventEnvelope<'mait.received', import('./mait/types.ts').MaitReceivedData>;
+export type MaitEvent = MaitQueuedEvent | MaitReceivedEvent;
+
 /** Every event the log may hold. Modules add their event types to this union. */
-export type JcrEvent = ResourceStatusEvent | OperatorNoteEvent | IncidentEvent | CoverEvent | AlertEvent;
+export type JcrEvent = ResourceStatusEvent | OperatorNoteEvent | IncidentEvent | CoverEvent | AlertEvent | MaitEvent;
 
 export type JcrEventType = JcrEvent['type'];
 

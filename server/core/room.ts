@@ -9,6 +9,9 @@ import type { IncidentCommand } from './incidents/types.ts';
 import { StandbyBook, type CoverCommand } from './cover/standby.ts';
 import { AlertBook } from './alerts/book.ts';
 import type { AlertCommand } from './alerts/types.ts';
+import { decideMait } from './mait/decide.ts';
+import { TransferBook } from './mait/transfers.ts';
+import type { MaitCommand } from './mait/types.ts';
 import {
   incidentSnapshot,
   resourceState,
@@ -41,7 +44,8 @@ export type Command =
   | { type: 'operator.note'; text: string; incidentId?: string; actingAgency?: Agency }
   | IncidentCommand
   | CoverCommand
-  | AlertCommand;
+  | AlertCommand
+  | MaitCommand;
 
 export interface RoomOptions {
   clock: Clock;
@@ -52,6 +56,8 @@ export interface RoomOptions {
    * rule lives: Fleet and IncidentBook apply it, listeners read its outcome from change records.
    */
   holdsIncident?: (s: ResourceStatus) => boolean;
+  /** This room's id to partner control rooms (the partners file's room.id; default 'local'). */
+  maitRoomId?: string;
 }
 
 export class Room {
@@ -63,6 +69,8 @@ export class Room {
   readonly standby = new StandbyBook();
   /** Alerts raised, cleared and acknowledged (server/core/alerts/). */
   readonly alerts = new AlertBook();
+  /** Threads of messages with partner control rooms (server/core/mait/). */
+  readonly transfers: TransferBook;
   readonly clock: Clock;
   /** Sequence number of the last event applied. */
   lastSeq = 0;
@@ -75,6 +83,7 @@ export class Room {
       ...(opts.holdsIncident ? { holdsIncident: opts.holdsIncident } : {}),
     });
     this.incidents = new IncidentBook(scenario);
+    this.transfers = new TransferBook(opts.maitRoomId ?? 'local');
   }
 
   /** Validate a command against current state; return the events it produces (not yet applied). */
@@ -100,6 +109,13 @@ export class Room {
       case 'alert.clear':
       case 'alert.ack':
         return this.alerts.decide(cmd, ctx, at, this.incidents);
+      case 'mait.receive':
+        return this.transfers.decideReceive(cmd, at, this.scenario);
+      case 'mait.send':
+      case 'mait.accept':
+      case 'mait.reject':
+      case 'mait.consider':
+        return decideMait(cmd, ctx, at, this.transfers, this.incidents, this.fleet);
       default:
         return this.incidents.decide(cmd, ctx, at, this.fleet);
     }
@@ -229,6 +245,11 @@ export class Room {
       case 'alert.acknowledged':
         this.alerts.apply(e);
         this.incidents.apply(e); // an acknowledgement is in the incident's audit timeline
+        break;
+      case 'mait.queued':
+      case 'mait.received':
+        this.transfers.apply(e);
+        this.incidents.apply(e); // in our incident's timeline, the partner's marked by its origin
         break;
       default:
         this.incidents.apply(e);

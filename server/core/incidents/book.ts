@@ -310,9 +310,12 @@ export class IncidentBook {
         if (e.type === 'operator.note' && id !== undefined && this.byId.has(id)) this.log(id, e);
         return;
       }
+      case 'mait.queued':
+      case 'mait.received':
       case 'alert.acknowledged': {
-        // An operator's acknowledgement is part of the incident's audit timeline; the system's
-        // raises and clears stay in the event log only (GET /api/alerts shows them).
+        // An operator's acknowledgement and a message to or from a partner room are part of the
+        // incident's audit timeline; the system's alert raises and clears stay in the event log
+        // only (GET /api/alerts shows them).
         const id = e.data.incidentId;
         if (id !== undefined && this.byId.has(id)) this.log(id, e);
         return;

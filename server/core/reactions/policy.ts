@@ -25,6 +25,6 @@ export interface Reaction {
 }
 
 /** The state a policy may read. */
-export type RoomView = Pick<Room, 'scenario' | 'fleet' | 'incidents' | 'standby' | 'alerts' | 'clock'>;
+export type RoomView = Pick<Room, 'scenario' | 'fleet' | 'incidents' | 'standby' | 'alerts' | 'transfers' | 'clock'>;
 
 export type Policy = (trigger: Trigger, room: RoomView) => readonly Reaction[];

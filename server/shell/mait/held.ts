@@ -11,7 +11,7 @@ export interface HeldMessage {
   partnerId: string;
   incidentKey: string;
   seq: number;
-  /** The message as received (the wire body), applied later as if it arrived then. */
+  /** The message as received and checked (its JSON), applied later as if it arrived then. */
   body: string;
   receivedAt: number;
 }
@@ -60,6 +60,15 @@ export class HeldMessages {
         receivedAt: r.received_at,
       }
     );
+  }
+
+  /** Every (partner, incident) with a message held: at start, release what a crash left. */
+  threads(): Array<{ partnerId: string; incidentKey: string }> {
+    return (
+      this.db
+        .prepare('SELECT DISTINCT partner_id, incident_key FROM mait_inbox_held ORDER BY partner_id, incident_key')
+        .all() as Array<{ partner_id: string; incident_key: string }>
+    ).map((r) => ({ partnerId: r.partner_id, incidentKey: r.incident_key }));
   }
 
   drop(messageId: string): void {

@@ -1,0 +1,104 @@
+/**
+ * The room's side of control room to control room (issue 18 item 3), put together: the outbox
+ * row of every queued message written in its event's transaction, the courier woken when one is
+ * queued, the inbox applying what partners send, and each transfer's status as the screens and
+ * the API show it ("delivered" is the outbox's word: the partner has taken the message).
+ */
+import type { MaitMessage } from '../../../proto/mait.ts';
+import type { Clock } from '../../core/clock.ts';
+import { incidentKey } from '../../core/mait/transfers.ts';
+import type { Transfer, TransferStatus } from '../../core/mait/types.ts';
+import type { Engine } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import type { Timers } from '../timers.ts';
+import { Courier, type Backoff, type Transport } from './courier.ts';
+import { HeldMessages } from './held.ts';
+import { Inbox } from './inbox.ts';
+import { Outbox } from './outbox.ts';
+
+export interface MaitServiceDeps {
+  engine: Engine;
+  clock: Clock;
+  timers: Timers;
+  log: Logger;
+  /** A message as the wire carries it (XML: ./codec.ts buildMait); written to the outbox once. */
+  encode: (m: MaitMessage) => string;
+  transport: Transport;
+  backoff?: Backoff;
+}
+
+export class MaitService {
+  readonly outbox: Outbox;
+  readonly held: HeldMessages;
+  readonly inbox: Inbox;
+  readonly courier: Courier;
+  private readonly engine: Engine;
+
+  constructor(deps: MaitServiceDeps) {
+    const { engine, clock, timers, log } = deps;
+    this.engine = engine;
+    const db = engine.store.db;
+    this.outbox = new Outbox(db);
+    this.held = new HeldMessages(db);
+    this.inbox = new Inbox(engine, this.held, clock, log);
+    this.courier = new Courier({
+      outbox: this.outbox,
+      clock,
+      timers,
+      log,
+      transport: deps.transport,
+      ...(deps.backoff ? { backoff: deps.backoff } : {}),
+    });
+    engine.store.onAppend((events) => {
+      for (const e of events) {
+        if (e.type !== 'mait.queued') continue;
+        const m = e.data.message;
+        this.outbox.enqueue(
+          {
+            messageId: m.messageId,
+            partnerId: e.data.partnerId,
+            incidentKey: incidentKey(m.incident),
+            seq: m.seq,
+            kind: m.kind,
+            body: deps.encode(m),
+          },
+          e.at,
+        );
+      }
+    });
+    // Only wakes the courier (an attempt runs later, off this stack): no command from a listener.
+    engine.onEvents((events) => {
+      for (const e of events) if (e.type === 'mait.queued') this.courier.kick(e.data.partnerId);
+    });
+  }
+
+  /** At start: send what the outbox still holds, apply what the inbox held behind a message applied. */
+  start(): void {
+    this.inbox.releaseAll();
+    this.courier.kick();
+  }
+
+  /** Where a transfer stands, with the outbox's "delivered" for an outgoing one nothing has answered. */
+  status(t: Transfer): TransferStatus {
+    if (t.status === 'queued' && this.outbox.get(t.openedBy)?.deliveredAt != null) return 'delivered';
+    return t.status;
+  }
+
+  /** A transfer as the API shows it. */
+  view(t: Transfer) {
+    const opened = t.direction === 'out' ? this.outbox.get(t.openedBy) : undefined;
+    return {
+      ...t,
+      status: this.status(t),
+      ...(opened ? { delivery: { attempts: opened.attempts, lastError: opened.lastError } } : {}),
+    };
+  }
+
+  transfers(): Transfer[] {
+    return [...this.engine.room.transfers.all()];
+  }
+
+  close(): void {
+    this.courier.close();
+  }
+}
