@@ -120,7 +120,8 @@ export function snapPoint(g: RoadGraph, lat: number, lon: number, opts: SnapOpti
   });
 }
 
-function makeSnap(
+/** A Snap of point (lat, lon) onto segment `slot` at fraction t, d metres off the road; `backward` only where the road has a twin. */
+export function makeSnap(
   g: RoadGraph,
   lat: number,
   lon: number,

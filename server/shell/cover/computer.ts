@@ -13,6 +13,7 @@ import type { Logger } from '../log.ts';
 import { CoverCalc, type AvailabilityChange } from './calc.ts';
 import type { CoverAnswers, CoverAsk, CoverReply, CoverRequest, WorkerInit } from './protocol.ts';
 import { shareGraph, type SharedGraph } from './shared-graph.ts';
+import { startTsWorker } from '../ts-worker.ts';
 
 export interface CoverComputer {
   request<A extends CoverAsk>(changes: AvailabilityChange[], ask: A): Promise<CoverAnswers[A['kind']]>;
@@ -217,14 +218,4 @@ export class WorkerComputer implements CoverComputer {
     for (const p of lost) p.reject(new JcrError('JCR_NOT_READY', 'the cover service is closed'));
     if (w) await w.terminate();
   }
-}
-
-/**
- * A worker running a .ts module: Node 20 does not apply `--import tsx` to a worker's entry, so a
- * one-line bootstrap registers tsx in the worker and then imports the module.
- */
-function startTsWorker(entry: URL, workerData: WorkerInit): Worker {
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
 }

@@ -1,0 +1,59 @@
+/**
+ * The small literal network of the calibration tests (issue 19): a main road, a parallel road 30 m
+ * north joined to it only at its ends, and a side road at B, on the equator (0.001 degrees of
+ * longitude is 111.195 m); see test/calibration-matcher.test.ts for the picture.
+ */
+import { candidatesNear, MetreRouter } from '../../server/core/calibration/candidates.ts';
+import type { Fix } from '../../server/core/calibration/matcher.ts';
+import { buildGraph } from '../../server/core/graph/build.ts';
+import { JourneyPlanner } from '../../server/core/graph/planner.ts';
+import { SpeedModel } from '../../server/core/graph/speed.ts';
+import { parseGeoJsonNetwork } from '../../server/shell/network/geojson.ts';
+
+export const PROFILES = { ten: { mode: 'road' as const, highwayKmh: { default: 36 } } };
+export const N30 = 30 / 111_195; // 30 m north, in degrees
+const road = (coords: Array<[number, number]>) => ({
+  type: 'Feature',
+  properties: { highway: 'residential' },
+  geometry: { type: 'LineString', coordinates: coords },
+});
+export const graph = buildGraph(
+  parseGeoJsonNetwork(
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        road([
+          [0, 0],
+          [0.002, 0],
+          [0.01, 0],
+          [0.018, 0],
+          [0.02, 0],
+        ]),
+        road([
+          [0.002, 0],
+          [0.002, N30],
+          [0.018, N30],
+          [0.018, 0],
+        ]),
+        road([
+          [0.01, 0],
+          [0.01, -0.005],
+        ]),
+      ],
+    }),
+  ),
+);
+export const planner = new JourneyPlanner(graph, new SpeedModel(PROFILES));
+export const w = planner.weights('ten');
+export const router = new MetreRouter(graph);
+export const geomAt = (lon: number, lat = 0) => candidatesNear(graph, lat, lon, 1, 1)[0]!.geom;
+export const NAMES = new Map([
+  [geomAt(0.001), 'M1'],
+  [geomAt(0.006), 'M2'],
+  [geomAt(0.014), 'M3'],
+  [geomAt(0.019), 'M4'],
+  [geomAt(0.01, N30), 'P'],
+  [geomAt(0.01, -0.002), 'S'],
+]);
+export const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+export const fix = (s: number, lon: number, northM = 0): Fix => ({ t: T0 + s * 1000, lat: northM / 111_195, lon });
