@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { seededRandom } from '../server/core/clock.ts';
 import { readArgs, runCli, usageError } from '../server/shell/cli.ts';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
-import { compareModes, MODES, parseModes } from './compare/compare.ts';
+import { compareModes, mergeReports, MODES, parseModes, type OutcomeReport } from './compare/compare.ts';
 import { formatReport, goal, summaryLine } from './compare/report-format.ts';
 import { reportHtml } from './compare/report-html.ts';
 import { runHeadless } from './headless.ts';
@@ -47,6 +47,7 @@ const OPTIONS = {
   demand: text,
   html: text,
   report: text,
+  merge: text,
   demo: flag,
   'no-incidents': flag,
   'true-traffic': text,
@@ -71,6 +72,7 @@ const COMMANDS: Record<string, string> = {
   tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
   compare: `usage: npm run sim -- compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--start ISO] ${SCENARIO}
       [--modes static,dynamic,dynamic+cover,dynamic+dmexclp] [--json] [--html FILE] [--report FILE]
+       compare --merge A.json,B.json [--json] [--html FILE] [--report FILE]   saved reports as one
   mobilisation and move-up modes on the same incidents, K seeds from N, each demand factor
   (docs/simulator.md); --json ends with a one-line summary, --report saves the whole report
   as JSON, --html draws it`,
@@ -136,6 +138,14 @@ export function incidentsOf(
   return out;
 }
 
+/** The outcome report to stdout (table, goal, --json line) and the --report and --html files. */
+function writeReport(r: OutcomeReport): void {
+  process.stdout.write(formatReport(r) + '\n\n' + goal(r).text + '\n');
+  if (v.report) writeFileSync(v.report, JSON.stringify(r) + '\n');
+  if (v.html) writeFileSync(v.html, reportHtml(r));
+  if (v.json) process.stdout.write(summaryLine(r) + '\n');
+}
+
 async function main(): Promise<void> {
   ({ values: v, positionals } = parse());
   if (cmd === undefined) throw usageError('a command is needed: ' + Object.keys(COMMANDS).join(', '));
@@ -187,6 +197,11 @@ async function main(): Promise<void> {
       return;
     }
     case 'compare': {
+      if (v.merge) {
+        const r = mergeReports(v.merge.split(',').map((f) => JSON.parse(readFileSync(f, 'utf8')) as OutcomeReport));
+        writeReport(r);
+        return;
+      }
       const world = loadWorld(scenarioPath());
       const seed = numOpt(v.seed, 1, 'seed');
       const modes = parseModes(v.modes ?? MODES.join(','));
@@ -219,11 +234,8 @@ async function main(): Promise<void> {
         ...(stream ? { stream } : {}),
         progress: (done, total) => err(`  ${done}/${total} runs (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
       });
-      process.stdout.write(formatReport(r) + '\n\n' + goal(r).text + '\n');
-      if (v.report) writeFileSync(v.report, JSON.stringify(r) + '\n');
-      if (v.html) writeFileSync(v.html, reportHtml(r));
       err(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      if (v.json) process.stdout.write(summaryLine(r) + '\n');
+      writeReport(r);
       return;
     }
     case 'run': {

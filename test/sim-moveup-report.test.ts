@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Scenario } from '../server/core/scenario/types.ts';
-import { compareModes, MODES, parseModes, type OutcomeReport } from '../sim/compare/compare.ts';
+import { compareModes, mergeReports, MODES, parseModes, type OutcomeReport } from '../sim/compare/compare.ts';
 import { formatReport, goal, summaryLine } from '../sim/compare/report-format.ts';
 import { reportHtml } from '../sim/compare/report-html.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
@@ -113,6 +113,15 @@ test('the HTML report is self-contained: inline SVG, nothing fetched, the report
   assert.ok(m);
   assert.equal(JSON.parse(m![1]!), JSON.parse(JSON.stringify(first)));
   assert.ok(goal(first).text.startsWith('Goal: dynamic+cover'));
+});
+
+test('reports saved per demand factor merge back into the whole report; a mismatched one is refused', () => {
+  const saved = (d: number): OutcomeReport =>
+    JSON.parse(JSON.stringify({ ...first, demands: [d], results: first.results.filter((r) => r.demand === d) }));
+  const merged = mergeReports([saved(2), saved(1)]);
+  assert.equal(merged, JSON.parse(JSON.stringify(first)));
+  assert.is(formatReport(merged), formatReport(JSON.parse(JSON.stringify(first))));
+  assert.throws(() => mergeReports([saved(1), { ...saved(2), seeds: [9] }]), /not over the same/);
 });
 
 test('modes parse from the command line list; an unknown mode is refused', () => {

@@ -261,3 +261,27 @@ export function compareModes(o: CompareOptions): OutcomeReport {
     results,
   };
 }
+
+/**
+ * One report from several over the same scenario, window, seeds and modes at different demand
+ * factors (runs split across processes), demands ascending. Refuses reports that do not match.
+ */
+export function mergeReports(reports: readonly OutcomeReport[]): OutcomeReport {
+  const first = reports[0];
+  if (!first) throw new Error('no reports to merge');
+  const same = (r: OutcomeReport) =>
+    r.format === 'jcr-outcome-report' &&
+    r.version === 1 &&
+    r.scenario === first.scenario &&
+    r.startMs === first.startMs &&
+    r.hours === first.hours &&
+    JSON.stringify([r.seeds, r.modes, r.targets, r.curveS]) ===
+      JSON.stringify([first.seeds, first.modes, first.targets, first.curveS]);
+  const bad = reports.findIndex((r) => !same(r));
+  if (bad >= 0) throw new Error(`report ${bad + 1} is not over the same scenario, window, seeds and modes`);
+  const demands = [...new Set(reports.flatMap((r) => r.demands))].sort((a, b) => a - b);
+  const results = demands.flatMap((d) =>
+    reports.find((r) => r.demands.includes(d))!.results.filter((x) => x.demand === d),
+  );
+  return { ...first, demands, results };
+}
