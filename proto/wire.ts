@@ -5,7 +5,7 @@
  * codec decodes into the same types). The server's own types are defined from these
  * (server/core/scenario/types.ts, fleet/status.ts, incidents/types.ts, cop/frames.ts), so the two
  * sides cannot drift: type-check fails first. Beside it, as dependency-free: ./places.ts (what a
- * gazetteer answers), ./requests.ts (joint request statuses) and ./map-labels.ts.
+ * gazetteer answers), ./requests.ts (joint request statuses), ./alert-kinds.ts and ./map-labels.ts.
  *
  * Dependency-free: imports nothing (test/boundary.test.ts), so the pure core, the shell and the
  * client bundle can all use it.
@@ -118,6 +118,20 @@ export interface CopIncidentMsg {
   requestedAgencies: string[];
   /** Every joint request on the incident, in the order raised. */
   requests: CopJointRequestMsg[];
+  /** Where it is in words and on the road (null: the server has no gazetteer). */
+  location: CopLocationMsg | null;
+}
+
+/** Where an incident is (proto CopLocation, ./places.ts IncidentLocation): '' and 0 = none. */
+export interface CopLocationMsg {
+  text: string;
+  road: string;
+  roadDistanceM: number;
+  place: string;
+  placeDistanceM: number;
+  gridRef: string;
+  snapped: { latE7: number; lonE7: number; distanceM: number } | null;
+  offRoad: string;
 }
 
 /** A line of the recommendation asked of another agency, with the units it proposed (suggestions). */
@@ -170,6 +184,7 @@ export function bareIncident(id: string): CopIncidentMsg {
     majorIncident: false,
     requestedAgencies: [],
     requests: [],
+    location: null,
   };
 }
 
@@ -264,20 +279,10 @@ export interface PerformanceReport {
 // Acknowledgement is per user, so it is not on the shared COP: GET /api/alerts says
 // `acknowledged` for the caller, POST /api/alerts/:id/ack records it.
 
-export const ALERT_KINDS = [
-  'new-p1', // a new priority-1 incident
-  'unassigned', // an incident still without its first unit after the time set for its type
-  'joint-request', // a joint request waiting for its answer
-  'quicker', // a quicker resource has become available for an attendance en route
-  'avl-stale', // a committed unit whose AVL has gone stale
-  'cover-below', // a standard's cover below its target
-] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-
 export interface AlertMsg {
   /** AL-1, AL-2, ... */
   id: string;
-  /** An ALERT_KINDS member. */
+  /** An ALERT_KINDS member (./alert-kinds.ts). */
   kind: string;
   /** What caused it: an alert fires once per cause (e.g. "unassigned:INC-4"). */
   cause: string;

@@ -115,6 +115,16 @@ const I7: CopIncidentMsg = {
       mobilised: ['PC1'],
     },
   ],
+  location: {
+    text: 'A1(M), near Stevenage · TL 2416 2434',
+    road: 'A1(M)',
+    roadDistanceM: 12,
+    place: 'Stevenage',
+    placeDistanceM: 1830,
+    gridRef: 'TL 2416 2434',
+    snapped: { latE7: 517637123, lonE7: -2246000, distanceM: 12.3 },
+    offRoad: '',
+  },
 };
 const I8: CopIncidentMsg = {
   id: 'I-8',
@@ -134,6 +144,16 @@ const I8: CopIncidentMsg = {
   majorIncident: false,
   requestedAgencies: [],
   requests: [],
+  location: {
+    text: '',
+    road: '',
+    roadDistanceM: 0,
+    place: '',
+    placeDistanceM: 4294967295,
+    gridRef: '',
+    snapped: { latE7: -900000000, lonE7: 1800000000, distanceM: 0 },
+    offRoad: 'no road within 500 m',
+  },
 };
 const COVER: CopCoverSummaryMsg = {
   computedAtMs: 1767258000000.25,

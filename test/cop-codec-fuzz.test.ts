@@ -24,7 +24,8 @@ import { CopClientMessageType, CopServerMessageType, decodeClient, encodeServer 
  *   the bytes are a well-typed CopClientMessage (the same rule), and then reads what protobufjs
  *   reads.
  * The structured server frames reach every message of cop.proto, the incidents' joint requests
- * (CopJointRequest, CopRequestedLine) included: the first test counts them.
+ * (CopJointRequest, CopRequestedLine) and locations (CopLocation, CopRoadSnap) included: the
+ * first test counts them.
  *
  * Values compare with Object.is (NaN equals NaN, -0 differs from 0). Seeds are fixed.
  */
@@ -207,14 +208,16 @@ function viaBrowser(bytes: Uint8Array): Outcome {
 }
 
 const tally = { accepted: 0, refused: 0 };
-/** Joint requests and their lines in the frames the browser accepted. */
-const reached = { requests: 0, lines: 0 };
+/** Joint requests and their lines, incident locations and their road snaps in the frames the browser accepted. */
+const reached = { requests: 0, lines: 0, locations: 0, snaps: 0 };
 function countRequests(v: unknown): void {
   if (Array.isArray(v)) for (const x of v) countRequests(x);
   else if (typeof v === 'object' && v !== null)
     for (const [k, x] of Object.entries(v)) {
       if (k === 'requests' && Array.isArray(x)) reached.requests += x.length;
       if (k === 'suggested' && Array.isArray(x)) reached.lines++;
+      if (k === 'location' && x) reached.locations++;
+      if (k === 'snapped' && x) reached.snaps++;
       countRequests(x);
     }
 }
@@ -281,8 +284,10 @@ function run(arb: fc.Arbitrary<Uint8Array>, numRuns: number, seed: number, check
 test('item 2, differential fuzzing: server-encoded COP frames decode in the browser codec as protobufjs decodes them, 15,000 messages', () => {
   const r = run(serverFrame, 15_000, 1511);
   assert.equal(r, { accepted: 15_000, refused: 0 });
-  // Incidents carry joint requests with their lines: the generator reaches them (seeded: exact).
+  // Incidents carry joint requests with their lines, and their location (issue 16) with its
+  // snapped point: the generator reaches them all.
   assert.ok(reached.requests > 1_000 && reached.lines > 500, JSON.stringify(reached));
+  assert.ok(reached.locations > 1_000 && reached.snaps > 500, JSON.stringify(reached));
 });
 
 test('item 2, differential fuzzing: the browser codec accepts exactly the well-typed COP frames, 35,000 mutated and random', () => {

@@ -218,6 +218,16 @@ test('incident and cover changes update the queue and the cover figures; a close
     majorIncident: false,
     requestedAgencies: [],
     requests: [],
+    location: {
+      text: 'A1(M), near Stevenage · TL 2416 2434',
+      road: 'A1(M)',
+      roadDistanceM: 12,
+      place: 'Stevenage',
+      placeDistanceM: 1830,
+      gridRef: 'TL 2416 2434',
+      snapped: { latE7: 517501234, lonE7: -2249000, distanceM: 12.3 },
+      offRoad: '',
+    },
   });
   const figure = (covered: number) => ({
     surface: 'fire:pump',
@@ -257,6 +267,17 @@ test('incident and cover changes update the queue and the cover figures; a close
         requestedAgencies: [],
         attendances: [],
         requests: [],
+        // Issue 16: the location rides on the COP record, nulls for what the wire leaves empty.
+        location: {
+          road: 'A1(M)',
+          roadDistanceM: 12,
+          place: 'Stevenage',
+          placeDistanceM: 1830,
+          gridRef: 'TL 2416 2434',
+          text: 'A1(M), near Stevenage · TL 2416 2434',
+          snapped: { lat: 51.7501234, lon: -0.2249, distanceM: 12.3 },
+          offRoad: null,
+        },
       },
     ],
   );
@@ -349,6 +370,7 @@ test("joint requests on the COP: the addressee's inbox and the requester's answe
     majorIncident: false,
     requestedAgencies,
     requests,
+    location: null,
   });
   const snap = SNAP.snapshot as Extract<CopServerMsg, { snapshot: unknown }>['snapshot'];
   ws.push({ snapshot: { ...snap, incidents: [incident([request()], ['ambulance'])] } });

@@ -413,6 +413,7 @@ test('incident changes: created, mobilised, at scene, closed, each in event orde
     majorIncident: false,
     requestedAgencies: [],
     requests: [],
+    location: null,
   });
   // One command, three events (decision, two status changes): the incident's change follows the last of them.
   w.exec({ type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['HAT1', 'HAT2'], proposed: ['HAT1', 'HAT2'] });

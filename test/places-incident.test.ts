@@ -4,8 +4,14 @@
  * refused with JCR_OFF_ROAD and nothing is created, unless the dispatcher confirms, and then the
  * empty recommendation says why. Hertfordshire scenario and its road network.
  */
+import { once } from 'node:events';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { WebSocket } from 'ws';
+import { CopPicture } from '../client/cop/cop-client-core.ts';
+import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
+import { toClientIncident } from '../client/state/cop-feed.ts';
+import { parseLocation } from '../client/state/places.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
@@ -113,6 +119,55 @@ test("the incident list names each incident's location too", async () => {
       ['A602, near Stevenage · TL 2416 2434', null],
       [list[1]!.location.text, 'no road within 500 m'],
     ],
+  );
+});
+
+test("the COP carries every incident's location as the REST answer gives it, for the queue, panel and wall", async () => {
+  const ws = new WebSocket(server.url.replace('http:', 'ws:') + '/ws/cop', {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  await once(ws, 'open');
+  const first = once(ws, 'message');
+  ws.send(encodeClientFrame(new CopPicture().subscribeMessage()));
+  const [data] = (await first) as [Buffer];
+  ws.close();
+  const incidents = decodeServerFrame(data).snapshot?.incidents ?? [];
+  assert.equal(
+    incidents.map((i) => [i.id, i.location]),
+    [
+      [
+        'INC-1',
+        {
+          text: 'A602, near Stevenage · TL 2416 2434',
+          road: 'A602',
+          roadDistanceM: 0,
+          place: 'Stevenage',
+          placeDistanceM: 0,
+          gridRef: 'TL 2416 2434',
+          snapped: { latE7: 519038000, lonE7: -1966000, distanceM: 0 },
+          offRoad: '',
+        },
+      ],
+      [
+        'INC-2',
+        {
+          text: 'SP 7510 6744',
+          road: '',
+          roadDistanceM: 0,
+          place: '',
+          placeDistanceM: 0,
+          gridRef: 'SP 7510 6744',
+          snapped: null,
+          offRoad: 'no road within 500 m',
+        },
+      ],
+    ],
+  );
+  // The screens read it as they read the REST answer's: the same location, field for field.
+  const rest = ((await api(server, 'GET', '/api/incidents', { token })).body as { incidents: Answer[] }).incidents;
+  assert.equal(
+    incidents.map((i) => toClientIncident(i).location),
+    rest.map((i) => parseLocation(i.location)),
   );
 });
 

@@ -6,6 +6,7 @@ import type {
   CopIncidentMsg,
   CopResourceMsg,
 } from '../../proto/wire.ts';
+import { decodeLocation } from './decode-location.ts';
 import { decodeJointRequest } from './decode-requests.ts';
 import { expect, fields, I32, I64, LEN, sub, VARINT, type Reader } from './wire-format.ts';
 
@@ -15,7 +16,7 @@ import { expect, fields, I32, I64, LEN, sub, VARINT, type Reader } from './wire-
  * proto/cop.proto; absent scalars read as proto3 defaults, unknown fields are skipped.
  *
  * Deliberate specialisation: every decoder here and in the other decode-*.ts (frames, requests, alert,
- * performance) is the same switch, one `case` a field (check the wire type, read, assign). They are written
+ * performance, location) is the same switch, one `case` a field (check the wire type, read, assign). They are written
  * out, not driven by a table, because a table-driven reader is the reflection codec again; the
  * browser gets plain code, the fan-out bench decodes with it, and test/cop-browser-codec.test.ts
  * checks each field.
@@ -210,6 +211,10 @@ export function decodeIncident(r: Reader, end: number): CopIncidentMsg {
       case 17:
         expect(w, LEN, 'incident.requests');
         m.requests.push(decodeJointRequest(r, sub(r)));
+        return true;
+      case 18:
+        expect(w, LEN, 'incident.location');
+        m.location = decodeLocation(r, sub(r));
         return true;
       default:
         return false;

@@ -22,6 +22,7 @@ import type { Api } from './api.ts';
 import { parseIncidents, parseScenario } from './parse.ts';
 import { parseCover } from './parse-cover.ts';
 import { requestFromCop } from './requests.ts';
+import { locationFromCop } from './places.ts';
 import type { Feed } from './rest-feed.ts';
 import type { TimerHandle, Timers } from '../../proto/timer.ts';
 import type { ClientStore } from './store.ts';
@@ -125,6 +126,7 @@ export function toClientIncident(m: CopIncidentMsg): Incident {
         : [],
     ),
     requests: m.requests.flatMap((r) => requestFromCop(r, m.id) ?? []),
+    ...(m.location ? { location: locationFromCop(m.location) } : {}),
   };
 }
 

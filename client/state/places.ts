@@ -5,6 +5,7 @@
  * dropping what does not fit.
  */
 import { Checker, isObj, type Json } from '../../proto/checker.ts';
+import type { CopLocationMsg } from '../../proto/wire.ts';
 import {
   isPlaceKind,
   type IncidentLocation,
@@ -87,6 +88,22 @@ export function parseLocation(v: unknown): IncidentLocation | undefined {
     text: t,
     snapped: parseRoadSnap(v['snapped']),
     offRoad: textOrNull(v, 'offRoad'),
+  };
+}
+
+/** An incident's location as the COP carries it ('' and 0 for none) in the REST answer's shape. */
+export function locationFromCop(m: CopLocationMsg): IncidentLocation {
+  const s = m.snapped;
+  const at = s ? latLon({ lat: s.latE7 / 1e7, lon: s.lonE7 / 1e7 }) : undefined;
+  return {
+    road: m.road || null,
+    roadDistanceM: m.road ? m.roadDistanceM : null,
+    place: m.place || null,
+    placeDistanceM: m.place ? m.placeDistanceM : null,
+    gridRef: m.gridRef || null,
+    text: m.text.slice(0, MAX_TEXT),
+    snapped: s && at && s.distanceM >= 0 && s.distanceM < Infinity ? { ...at, distanceM: s.distanceM } : null,
+    offRoad: m.offRoad || null,
   };
 }
 

@@ -289,8 +289,9 @@ export class ClientStore {
 }
 
 /**
- * An incident's location words come only with REST answers (the COP does not carry them): a
- * record without them keeps the ones already known while the incident has not moved.
+ * An incident's location comes with every COP record and REST answer from a server with a
+ * gazetteer; a record without it (a partial answer) keeps the one already known while the
+ * incident has not moved.
  */
 function keepLocation(i: Incident, old: Incident | undefined): Incident {
   // The COP sends degrees × 1e7: the same point may differ in the last bits.

@@ -116,8 +116,8 @@ export interface Incident {
   /** Every attendance, in mobilisation order. */
   attendances: IncidentAttendance[];
   /**
-   * Road, town and grid reference, and where it meets the road network, when a REST answer gave
-   * it (the COP does not carry it; the store keeps it while the point stays put).
+   * Road, town and grid reference, and where it meets the road network (the COP and the REST
+   * answers carry it when the server has a gazetteer; the store keeps it while the point stays put).
    */
   location?: IncidentLocation;
   /** Every joint request on the incident, in the order raised (the COP and REST both carry them). */

@@ -13,6 +13,7 @@ import type { CopLimits } from '../core/cop/limits.ts';
 import type { RoadGraph } from '../core/graph/build.ts';
 import type { JourneyPlanner } from '../core/graph/planner.ts';
 import type { Gazetteer } from '../core/places/gazetteer.ts';
+import { locator } from '../core/places/locate.ts';
 import type { RoadTable } from '../core/places/roads.ts';
 import type { Scenario } from '../core/scenario/types.ts';
 import { Users } from './auth/users.ts';
@@ -244,6 +245,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     publicUrl: opts.web?.publicUrl,
     cover,
     performance,
+    locate: locator(places, planner),
   });
   // After the COP's listener: an arrival's own changes go out before the figures it moves.
   performance.start((r) => cop.hub.onPerformance(r));

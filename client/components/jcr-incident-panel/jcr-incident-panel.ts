@@ -18,7 +18,6 @@
  *  - `jcr-requests-show` detail {incidentId} (an asked agency goes to its inbox to answer)
  */
 import { LitElement, html, nothing } from 'lit';
-import { LocationController } from '../../controllers/location-controller.ts';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration } from '../../format.ts';
@@ -84,17 +83,6 @@ export class JcrIncidentPanel extends LitElement {
       'capabilities',
       'statuses',
     ]);
-    new LocationController(
-      this,
-      () => this.ctx,
-      () => this.selected(),
-    );
-  }
-
-  private selected(): Incident[] {
-    const s = this.ctx.store;
-    const inc = s.selection.incidentId ? s.incidents.get(s.selection.incidentId) : undefined;
-    return inc ? [inc] : [];
   }
 
   static override styles = incidentPanelStyles;

@@ -1,17 +1,14 @@
 /**
  * <jcr-incident-queue>: open incidents, most urgent first (priority, then longest waiting), with
- * the time since the call and, when known, where ("A602, near Stevenage · TL 2416 2434"). Selecting
+ * the time since the call and where ("A602, near Stevenage · TL 2416 2434": every incident record
+ * carries it, on the COP as in the REST answers, when the server has a gazetteer). Selecting
  * one opens it in the incident panel and on the map.
  */
 import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { LocationController } from '../../controllers/location-controller.ts';
 import { StoreController } from '../../controllers/store-controller.ts';
 import type { AppContext } from '../../context.ts';
 import { formatDuration } from '../../format.ts';
-
-/** The queue asks where its first this-many incidents are. */
-const QUEUE_LOCATIONS = 50;
 
 export class JcrIncidentQueue extends LitElement {
   static override properties = { ctx: { attribute: false } };
@@ -20,12 +17,6 @@ export class JcrIncidentQueue extends LitElement {
   constructor() {
     super();
     new StoreController(this, () => this.ctx.store, ['incidents', 'selection', 'clock', 'capabilities']);
-    // Where each incident is: the COP does not say, so the first ones are asked once each.
-    new LocationController(
-      this,
-      () => this.ctx,
-      () => (this.ctx.store.capabilities.incidents ? this.ctx.store.openIncidents().slice(0, QUEUE_LOCATIONS) : []),
-    );
   }
 
   static override styles = css`

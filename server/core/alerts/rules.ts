@@ -3,7 +3,7 @@
  * defaults: which kinds are off, how long an incident may wait for its first unit (per priority,
  * and per incident type over that), how long a joint request may wait for its answer.
  */
-import type { AlertKind } from '../../../proto/wire.ts';
+import type { AlertKind } from '../../../proto/alert-kinds.ts';
 import type { Scenario } from '../scenario/types.ts';
 
 /** The scenario's `alerts` field (every member optional). */

@@ -4,7 +4,7 @@
  * scenario may tune in ./rules.ts, the policies that raise and clear them in
  * server/core/reactions/alerts.ts.
  */
-import { ALERT_KINDS, type AlertKind } from '../../../proto/wire.ts';
+import { ALERT_KINDS, type AlertKind } from '../../../proto/alert-kinds.ts';
 import type { Acting } from '../auth/incident-access.ts';
 import type { Agency } from '../scenario/types.ts';
 

@@ -10,9 +10,11 @@ import {
   type CopFilter,
   type CopIncidentMsg,
   type CopJointRequestMsg,
+  type CopLocationMsg,
   type CopResourceMsg,
   type CopServerMsg,
 } from '../../../proto/wire.ts';
+import type { IncidentLocation } from '../../../proto/places.ts';
 import type { BBox } from '../spatial/point-index.ts';
 
 /**
@@ -35,6 +37,7 @@ export type {
   CopIncidentChangeMsg,
   CopIncidentMsg,
   CopJointRequestMsg,
+  CopLocationMsg,
   CopPositionsMsg,
   CopRequestedLineMsg,
   CopResourceMsg,
@@ -104,8 +107,11 @@ export function incidentAgencies(inc: Incident): string[] {
   return takingPart(inc);
 }
 
-/** The COP record of one incident (positions quantised as the resources' are). */
-export function incidentMsg(inc: Incident, typeName: string): CopIncidentMsg {
+/**
+ * The COP record of one incident (positions quantised as the resources' are), with where it is
+ * (server/core/places/locate.ts) when the server can say.
+ */
+export function incidentMsg(inc: Incident, typeName: string, location: IncidentLocation | null = null): CopIncidentMsg {
   const requested: string[] = [];
   for (const r of inc.requests)
     if (r.status === 'pending' && !requested.includes(r.toAgency)) requested.push(r.toAgency);
@@ -133,6 +139,25 @@ export function incidentMsg(inc: Incident, typeName: string): CopIncidentMsg {
     majorIncident: inc.methane.majorIncident,
     requestedAgencies: requested,
     requests: inc.requests.map(requestMsg),
+    location: location && locationMsg(location),
+  };
+}
+
+/** An incident's location as the COP carries it: null as '' or 0, the snapped point quantised. */
+export function locationMsg(l: IncidentLocation): CopLocationMsg {
+  return {
+    text: l.text,
+    road: l.road ?? '',
+    roadDistanceM: l.road === null ? 0 : Math.max(0, Math.round(l.roadDistanceM ?? 0)),
+    place: l.place ?? '',
+    placeDistanceM: l.place === null ? 0 : Math.max(0, Math.round(l.placeDistanceM ?? 0)),
+    gridRef: l.gridRef ?? '',
+    snapped: l.snapped && {
+      latE7: quantLatLon(l.snapped.lat),
+      lonE7: quantLatLon(l.snapped.lon),
+      distanceM: l.snapped.distanceM,
+    },
+    offRoad: l.offRoad ?? '',
   };
 }
 

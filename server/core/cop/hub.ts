@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { ChangeRecord } from '../changes.ts';
 import type { Room } from '../room.ts';
+import type { Locate } from '../places/locate.ts';
 import { buildDelta } from './delta.ts';
 import {
   UNFILTERED,
@@ -52,6 +53,8 @@ export interface CopHubOptions {
   performance?: () => PerformanceReport | null;
   /** Told when the hub drops a client by itself (for logs and metrics). */
   onDrop?: (clientId: number, reason: DropReason) => void;
+  /** Where an incident is (server/core/places/locate.ts); without it incidents carry no location. */
+  locate?: Locate | undefined;
 }
 
 export class CopHub {
@@ -67,7 +70,7 @@ export class CopHub {
     this.encode = opts.encode;
     this.epoch = opts.epoch;
     this.limits = { ...COP_LIMITS, ...(opts.limits ?? {}) };
-    this.journal = new CopJournal(opts.room, this.limits, opts.cover?.() ?? null);
+    this.journal = new CopJournal(opts.room, this.limits, opts.cover?.() ?? null, opts.locate);
     this.journal.setPerformance(opts.performance?.() ?? null);
     this.sessions = new CopSessions({
       journal: this.journal,

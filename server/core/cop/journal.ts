@@ -1,6 +1,7 @@
 import type { ChangeRecord, EventChange, IncidentChange } from '../changes.ts';
 import type { Incident } from '../incidents/types.ts';
 import type { Room } from '../room.ts';
+import type { IncidentLocation, Locate } from '../places/locate.ts';
 import { alertMsg } from '../alerts/book.ts';
 import type { AlertMsg } from '../../../proto/wire.ts';
 import {
@@ -92,8 +93,16 @@ export class CopJournal {
   private performance: PerformanceReport | null = null;
   private readonly ring: TickRecord[] = [];
   private ringBytes = 0;
+  /** Where each open incident is, kept while it stays put: describing a point is a search. */
+  private readonly located = new Map<string, { lat: number; lon: number; at: IncidentLocation }>();
 
-  constructor(room: Room, limits: RingLimits, cover: CopCoverSummaryMsg | null) {
+  /** `locate`: where an incident is in words and on the road (none: records carry no location). */
+  constructor(
+    room: Room,
+    limits: RingLimits,
+    cover: CopCoverSummaryMsg | null,
+    private readonly locate?: Locate,
+  ) {
     this.room = room;
     this.limits = limits;
     const n = room.scenario.resources.length;
@@ -197,7 +206,7 @@ export class CopJournal {
     const after = incidentAgencies(inc);
     const open = inc.status !== 'closed';
     const full: CopIncidentChangeMsg = {
-      incident: incidentMsg(inc, this.typeName(inc.typeId)),
+      incident: this.incidentRecord(inc),
       eventSeq,
       atMs,
       removed: false,
@@ -244,8 +253,17 @@ export class CopJournal {
     this.dirty.push(ref);
   }
 
-  private typeName(typeId: string): string {
-    return this.typeNames.get(typeId) ?? typeId;
+  private incidentRecord(inc: Readonly<Incident>): CopIncidentMsg {
+    return incidentMsg(inc, this.typeNames.get(inc.typeId) ?? inc.typeId, this.location(inc));
+  }
+
+  private location(inc: Readonly<Incident>): IncidentLocation | null {
+    if (!this.locate) return null;
+    const known = this.located.get(inc.id);
+    const at = known && known.lat === inc.lat && known.lon === inc.lon ? known.at : this.locate(inc.lat, inc.lon);
+    if (inc.status === 'closed') this.located.delete(inc.id);
+    else this.located.set(inc.id, { lat: inc.lat, lon: inc.lon, at });
+    return at;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -352,7 +370,7 @@ export class CopJournal {
     const out: CopIncidentMsg[] = [];
     for (const inc of this.room.incidents.all()) {
       if (inc.status === 'closed' || !seesIncident(f, incidentAgencies(inc))) continue;
-      out.push(incidentMsg(inc, this.typeName(inc.typeId)));
+      out.push(this.incidentRecord(inc));
     }
     return out;
   }

@@ -3,7 +3,7 @@
  * kinds turned off, waiting times per priority and per incident type, the joint request wait.
  */
 import { joinPath, type Checker, type Json } from '../../../proto/checker.ts';
-import { ALERT_KINDS } from '../../../proto/wire.ts';
+import { ALERT_KINDS } from '../../../proto/alert-kinds.ts';
 
 const SECONDS = { min: 0, max: 86_400, what: 'seconds' };
 

@@ -7,6 +7,7 @@ import { ERRORS, isJcrError, type ErrorCode } from '../../core/errors.ts';
 import { parseControl } from '../../core/cop/frames.ts';
 import { CopHub, type CopSocket, type PositionSource } from '../../core/cop/hub.ts';
 import type { CopLimits } from '../../core/cop/limits.ts';
+import type { Locate } from '../../core/places/locate.ts';
 import type { PerformanceReport } from '../../../proto/wire.ts';
 import type { Users } from '../auth/users.ts';
 import { every, type Timers } from '../timers.ts';
@@ -39,6 +40,8 @@ export interface CopWsOptions {
   cover?: CoverFeed | undefined;
   /** Performance against standards: snapshots carry the figures at start (later ones: hub.onPerformance). */
   performance?: { report(): PerformanceReport } | undefined;
+  /** Where incidents are, in words and on the road (issue 16): every incident record carries it. */
+  locate?: Locate | undefined;
 }
 
 export interface CopWsHandle {
@@ -70,6 +73,7 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
       return s ? coverSummaryMsg(s) : null;
     },
     performance: () => opts.performance?.report() ?? null,
+    locate: opts.locate,
   });
   const L = hub.limits;
   const positions: PositionSource = opts.positions ?? engine;

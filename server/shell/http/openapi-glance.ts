@@ -3,7 +3,8 @@
  * standards, alerts and statistics. The shapes are the shared wire types of proto/wire.ts
  * (PerformanceReport, ...), which the COP carries too.
  */
-import { ALERT_KINDS, PERFORMANCE_WINDOWS } from '../../../proto/wire.ts';
+import { ALERT_KINDS } from '../../../proto/alert-kinds.ts';
+import { PERFORMANCE_WINDOWS } from '../../../proto/wire.ts';
 import { type Json, agency, errors, idParam, json, obj, op, ref } from './openapi-parts.ts';
 
 const nullableNumber: Json = { type: ['number', 'null'] };
