@@ -53,6 +53,7 @@ import '../jcr-request-inbox/jcr-request-inbox.ts';
 import '../jcr-incident-detail/jcr-incident-detail.ts';
 import '../jcr-standards-panel/jcr-standards-panel.ts';
 import '../jcr-alert-banner/jcr-alert-banner.ts';
+import '../jcr-statistics/jcr-statistics.ts';
 
 export class JcrApp extends LitElement {
   static override properties = {
@@ -62,12 +63,15 @@ export class JcrApp extends LitElement {
     busy: { state: true },
     help: { state: true },
     offRoad: { state: true },
+    statistics: { state: true },
   };
   ctx!: AppContext;
   tab: Tab = 'incidents';
   incidentMessage = '';
   busy = false;
   help = false;
+  /** The statistics screen is open over the room (the map stays mounted underneath). */
+  statistics = false;
   /** The last create refused for want of a road (JCR_OFF_ROAD), for the form to ask for confirmation. */
   offRoad: Extract<CreateOutcome, { kind: 'off-road' }> | null = null;
   private lastIncidentId: string | null = null;
@@ -248,6 +252,8 @@ export class JcrApp extends LitElement {
         signOut: () => void this.signOut(),
         toggleTheme: () => this.theme.toggle(),
         dark: this.theme.theme === 'dark',
+        toggleStatistics: () => (this.statistics = !this.statistics),
+        statistics: this.statistics,
       })}
       <jcr-alert-banner .ctx=${c}></jcr-alert-banner>
       <main class="body">
@@ -261,6 +267,11 @@ export class JcrApp extends LitElement {
                 ${legend()}
               </aside>`
             : this.sidePanel()
+        }
+        ${
+          this.statistics
+            ? html`<jcr-statistics .ctx=${c} @jcr-statistics-close=${() => (this.statistics = false)}></jcr-statistics>`
+            : nothing
         }
       </main>
     `;

@@ -8,6 +8,7 @@ import { agencyLabel } from '../../format.ts';
 import { SYNTHETIC_LABEL } from '../../map/basemap-layer.ts';
 import { AGENCY_SHAPE_NAME, STATUS_LABEL } from '../../map/symbols.ts';
 import { AGENCIES, STATUSES } from '../../state/types.ts';
+import { mayCreateIncident } from '../../state/permissions.ts';
 import { symbolSvg } from '../symbol-svg.ts';
 
 export type Tab = 'incidents' | 'requests' | 'resources' | 'cover' | 'standards';
@@ -26,6 +27,9 @@ export interface TopBarActions {
   /** Dispatcher view: switch the dark theme; `dark` says whether it is on. */
   toggleTheme: () => void;
   dark: boolean;
+  /** Open or close the statistics screen (dispatchers and the duty officer); `statistics`: it is open. */
+  toggleStatistics: () => void;
+  statistics: boolean;
 }
 
 /**
@@ -59,6 +63,18 @@ export function topBar(c: AppContext, help: boolean, act: TopBarActions) {
             @click=${act.toggleTheme}
           >
             Dark theme
+          </button>`
+    }
+    ${
+      c.view === 'wall' || !mayCreateIncident(u?.role)
+        ? nothing
+        : html`<button
+            type="button"
+            class="statistics-btn"
+            aria-pressed=${act.statistics ? 'true' : 'false'}
+            @click=${act.toggleStatistics}
+          >
+            Statistics
           </button>`
     }
     ${c.view === 'wall' ? nothing : html`<button type="button" class="help-btn" aria-expanded=${help ? 'true' : 'false'} @click=${act.toggleHelp}>Keys (?)</button>`}
