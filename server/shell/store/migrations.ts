@@ -87,4 +87,28 @@ export const MIGRATIONS: readonly string[] = [
      received_at  INTEGER NOT NULL
    );
    CREATE INDEX mait_inbox_held_next ON mait_inbox_held(partner_id, incident_key, seq);`,
+  // 6: journey-time calibrations learnt from AVL (issue 19, docs/calibration.md). Each run is one
+  // versioned artefact (its factors as JSON, its held-out error and verdict); calibration_force is
+  // the log of which version is in force (NULL: the prior), so a rollback is one more row.
+  `CREATE TABLE calibrations (
+     version        INTEGER PRIMARY KEY AUTOINCREMENT,
+     created_at     INTEGER NOT NULL,
+     network        TEXT    NOT NULL,
+     learned_from   INTEGER NOT NULL,
+     learned_to     INTEGER NOT NULL,
+     held_out_trips INTEGER NOT NULL,
+     mape_before    REAL    NOT NULL,
+     mape_after     REAL    NOT NULL,
+     bias_after     REAL    NOT NULL,
+     accepted       INTEGER NOT NULL,
+     reason         TEXT    NOT NULL,
+     factors        TEXT    NOT NULL
+   );
+   CREATE TABLE calibration_force (
+     seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+     at      INTEGER NOT NULL,
+     version INTEGER REFERENCES calibrations(version),
+     actor   TEXT    NOT NULL,
+     reason  TEXT    NOT NULL
+   );`,
 ];

@@ -1,0 +1,157 @@
+/**
+ * Calibrations in the database (migration 6): each run of the calibration is a versioned
+ * artefact (its speed factors per driving mode, the trips it learnt from and its held-out error),
+ * and calibration_force logs which version is in force, NULL meaning the prior. Bringing a
+ * version into force and rolling back are each one appended row, so the log says who changed the
+ * room's journey times, when and why.
+ */
+import type { SpeedFactors } from '../../core/calibration/estimate.ts';
+import { JcrError } from '../../core/errors.ts';
+import type { Store } from './store.ts';
+
+export interface CalibrationFactors {
+  blue: SpeedFactors;
+  routine: SpeedFactors;
+}
+
+export interface CalibrationRecord {
+  version: number;
+  createdAt: number;
+  /** The road network it was learnt on (roads are numbered by geometry): see networkKey. */
+  network: string;
+  learnedFrom: number;
+  learnedTo: number;
+  heldOutTrips: number;
+  /** Held-out MAPE of what was in force before, and of this calibration. */
+  mapeBefore: number;
+  mapeAfter: number;
+  biasAfter: number;
+  accepted: boolean;
+  reason: string;
+  factors: CalibrationFactors;
+}
+
+export interface ForceEntry {
+  seq: number;
+  at: number;
+  /** null: the prior. */
+  version: number | null;
+  actor: string;
+  reason: string;
+}
+
+interface Row {
+  version: number;
+  created_at: number;
+  network: string;
+  learned_from: number;
+  learned_to: number;
+  held_out_trips: number;
+  mape_before: number;
+  mape_after: number;
+  bias_after: number;
+  accepted: number;
+  reason: string;
+  factors: string;
+}
+
+const fromRow = (r: Row): CalibrationRecord => ({
+  version: r.version,
+  createdAt: r.created_at,
+  network: r.network,
+  learnedFrom: r.learned_from,
+  learnedTo: r.learned_to,
+  heldOutTrips: r.held_out_trips,
+  mapeBefore: r.mape_before,
+  mapeAfter: r.mape_after,
+  biasAfter: r.bias_after,
+  accepted: r.accepted === 1,
+  reason: r.reason,
+  factors: JSON.parse(r.factors) as CalibrationFactors,
+});
+
+export class CalibrationStore {
+  constructor(private readonly store: Store) {}
+
+  /** Save a calibration run; returns its version. */
+  add(c: Omit<CalibrationRecord, 'version'>): number {
+    const info = this.store.db
+      .prepare(
+        `INSERT INTO calibrations (created_at, network, learned_from, learned_to, held_out_trips, mape_before,
+           mape_after, bias_after, accepted, reason, factors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.createdAt,
+        c.network,
+        c.learnedFrom,
+        c.learnedTo,
+        c.heldOutTrips,
+        c.mapeBefore,
+        c.mapeAfter,
+        c.biasAfter,
+        c.accepted ? 1 : 0,
+        c.reason,
+        JSON.stringify(c.factors),
+      );
+    return Number(info.lastInsertRowid);
+  }
+
+  get(version: number): CalibrationRecord | undefined {
+    const r = this.store.db.prepare('SELECT * FROM calibrations WHERE version = ?').get(version) as Row | undefined;
+    return r ? fromRow(r) : undefined;
+  }
+
+  /** Every run, newest first (factors included). */
+  list(limit = 50): CalibrationRecord[] {
+    const rows = this.store.db.prepare('SELECT * FROM calibrations ORDER BY version DESC LIMIT ?').all(limit) as Row[];
+    return rows.map(fromRow);
+  }
+
+  /** The log of what was in force, oldest first. */
+  forceLog(): ForceEntry[] {
+    return this.store.db
+      .prepare('SELECT seq, at, version, actor, reason FROM calibration_force ORDER BY seq')
+      .all() as ForceEntry[];
+  }
+
+  /** The version in force (null: the prior, also when nothing was ever brought into force). */
+  inForce(): number | null {
+    const r = this.store.db.prepare('SELECT version FROM calibration_force ORDER BY seq DESC LIMIT 1').get() as
+      { version: number | null } | undefined;
+    return r?.version ?? null;
+  }
+
+  /** Bring a version (null: the prior) into force. JCR_NOT_FOUND for an unknown version. */
+  bringIntoForce(version: number | null, at: number, actor: string, reason: string): void {
+    if (version !== null && !this.get(version))
+      throw new JcrError('JCR_NOT_FOUND', `no calibration version ${version}`, { path: 'version' });
+    this.store.db
+      .prepare('INSERT INTO calibration_force (at, version, actor, reason) VALUES (?, ?, ?, ?)')
+      .run(at, version, actor, reason);
+  }
+
+  /**
+   * Roll back: what was in force before the current one comes back (the prior if nothing was).
+   * Returns the version now in force.
+   */
+  rollBack(at: number, actor: string, reason: string): number | null {
+    // walk the log: each rollback undoes one step, so skip steps already undone
+    const stack: Array<number | null> = [];
+    for (const e of this.forceLog()) {
+      if (e.reason.startsWith('rollback:')) stack.pop();
+      else stack.push(e.version);
+    }
+    if (stack.length === 0) throw new JcrError('JCR_CONFLICT', 'the prior is in force: nothing to roll back');
+    stack.pop();
+    const back = stack.length ? stack[stack.length - 1]! : null;
+    this.store.db
+      .prepare('INSERT INTO calibration_force (at, version, actor, reason) VALUES (?, ?, ?, ?)')
+      .run(at, back, actor, `rollback: ${reason}`);
+    return back;
+  }
+}
+
+/** What identifies a road network for a calibration: its roads are numbered by geometry. */
+export function networkKey(g: { geomStart: ArrayLike<number>; edgeCount: number; pointCount: number }): string {
+  return `g${g.geomStart.length - 1}-e${g.edgeCount}-p${g.pointCount}`;
+}
