@@ -10,12 +10,13 @@
  * Tokens may also come from JCR_AVL_TOKEN and JCR_API_TOKEN (preferred: argv is visible to ps).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { seededRandom } from '../server/core/clock.ts';
 import { readArgs, runCli, usageError } from '../server/shell/cli.ts';
 import { loadScenario } from '../server/shell/scenario-loader.ts';
 import { compareModes, mergeReports, MODES, parseModes, type OutcomeReport } from './compare/compare.ts';
 import { formatReport, goal, summaryLine } from './compare/report-format.ts';
-import { reportHtml } from './compare/report-html.ts';
+import { reportCharts, reportHtml } from './compare/report-html.ts';
 import { runHeadless } from './headless.ts';
 import { generateIncidents, type GeneratedIncident } from './incidents/generator.ts';
 import { startLive } from './live/bridge.ts';
@@ -48,6 +49,7 @@ const OPTIONS = {
   html: text,
   report: text,
   merge: text,
+  'svg-dir': text,
   demo: flag,
   'no-incidents': flag,
   'true-traffic': text,
@@ -72,7 +74,7 @@ const COMMANDS: Record<string, string> = {
   tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
   compare: `usage: npm run sim -- compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--start ISO] ${SCENARIO}
       [--modes static,dynamic,dynamic+cover,dynamic+dmexclp] [--json] [--html FILE] [--report FILE]
-       compare --merge A.json,B.json [--json] [--html FILE] [--report FILE]   saved reports as one
+       compare --merge A.json,B.json [--json] [--html FILE] [--report FILE] [--svg-dir DIR]   saved reports as one
   mobilisation and move-up modes on the same incidents, K seeds from N, each demand factor
   (docs/simulator.md); --json ends with a one-line summary, --report saves the whole report
   as JSON, --html draws it`,
@@ -143,6 +145,7 @@ function writeReport(r: OutcomeReport): void {
   process.stdout.write(formatReport(r) + '\n\n' + goal(r).text + '\n');
   if (v.report) writeFileSync(v.report, JSON.stringify(r) + '\n');
   if (v.html) writeFileSync(v.html, reportHtml(r));
+  if (v['svg-dir']) for (const c of reportCharts(r)) writeFileSync(join(v['svg-dir'], `${c.name}.svg`), c.svg + '\n');
   if (v.json) process.stdout.write(summaryLine(r) + '\n');
 }
 

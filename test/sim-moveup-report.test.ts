@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import type { Scenario } from '../server/core/scenario/types.ts';
 import { compareModes, mergeReports, MODES, parseModes, type OutcomeReport } from '../sim/compare/compare.ts';
 import { formatReport, goal, summaryLine } from '../sim/compare/report-format.ts';
-import { reportHtml } from '../sim/compare/report-html.ts';
+import { reportCharts, reportHtml } from '../sim/compare/report-html.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
 
 const scenario: Scenario = {
@@ -122,6 +122,21 @@ test('reports saved per demand factor merge back into the whole report; a mismat
   assert.equal(merged, JSON.parse(JSON.stringify(first)));
   assert.is(formatReport(merged), formatReport(JSON.parse(JSON.stringify(first))));
   assert.throws(() => mergeReports([saved(1), { ...saved(2), seeds: [9] }]), /not over the same/);
+});
+
+test('charts: per target the curves at each demand, then late against demand, each a standalone SVG', () => {
+  const charts = reportCharts(first);
+  assert.equal(
+    charts.filter((c) => c.key === 'amb-test#1').map((c) => c.name),
+    ['amb-test-1-curves-1x', 'amb-test-1-curves-2x', 'amb-test-1-late-by-demand'],
+  );
+  assert.is(charts.length, 9);
+  for (const c of charts)
+    assert.ok(c.svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"') && c.svg.endsWith('</svg>'));
+  // The late chart has one polyline per mode through a point per demand factor.
+  const late = charts.find((c) => c.name === 'amb-test-1-late-by-demand')!.svg;
+  assert.is((late.match(/<polyline/g) ?? []).length, MODES.length);
+  assert.is((late.match(/<circle/g) ?? []).length, MODES.length * 2);
 });
 
 test('modes parse from the command line list; an unknown mode is refused', () => {

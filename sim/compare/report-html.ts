@@ -78,11 +78,19 @@ function chart(o: {
   return parts.join('');
 }
 
-/** The whole report page. */
-export function reportHtml(r: OutcomeReport): string {
-  const sections: string[] = [];
+export interface ReportChart {
+  /** File-name-safe: `${standardId}-${nth}-${what}`. */
+  name: string;
+  /** The target's key, `standardId#nth`. */
+  key: string;
+  svg: string;
+}
+
+/** Every chart of the report: per target, the curves at each demand, then late against demand. */
+export function reportCharts(r: OutcomeReport): ReportChart[] {
+  const out: ReportChart[] = [];
   for (const t of r.targets) {
-    const charts: string[] = [];
+    const base = `${t.standardId}-${t.nth}`;
     const xMax = Math.min(r.curveS[r.curveS.length - 1]!, Math.max(900, t.withinS * 2));
     const xTicks = Array.from({ length: 5 }, (_, i) => Math.round((xMax * i) / 4));
     for (const demand of r.demands) {
@@ -93,8 +101,10 @@ export function reportHtml(r: OutcomeReport): string {
           points: r.curveS.map((s, i) => [s, x.targets[t.key]!.curve[i]!] as [number, number]),
         }));
       if (series.length === 0) continue;
-      charts.push(
-        chart({
+      out.push({
+        name: `${base}-curves-${demand}x`,
+        key: t.key,
+        svg: chart({
           title: `${t.key} at ${demand}× demand: share reached by`,
           xMax,
           xLabel: 'minutes from call',
@@ -105,9 +115,8 @@ export function reportHtml(r: OutcomeReport): string {
           hLine: t.share,
           yLabel: 'share of incidents',
         }),
-      );
+      });
     }
-    const dMax = Math.max(...r.demands);
     const late: Series[] = r.modes.map((mode) => ({
       name: mode,
       points: r.demands.map((d) => [
@@ -115,11 +124,13 @@ export function reportHtml(r: OutcomeReport): string {
         r.results.find((x) => x.demand === d && x.mode === mode)?.targets[t.key]?.late ?? NaN,
       ]),
     }));
-    if (late.some((s) => s.points.some(([, y]) => Number.isFinite(y))))
-      charts.push(
-        chart({
+    if (r.demands.length > 1 && late.some((s) => s.points.some(([, y]) => Number.isFinite(y))))
+      out.push({
+        name: `${base}-late-by-demand`,
+        key: t.key,
+        svg: chart({
           title: `${t.key}: fraction late against demand`,
-          xMax: dMax,
+          xMax: Math.max(...r.demands),
           xLabel: 'demand factor',
           xTick: (x) => `${x}×`,
           xTicks: r.demands,
@@ -127,10 +138,20 @@ export function reportHtml(r: OutcomeReport): string {
           hLine: 1 - t.share,
           yLabel: 'fraction late',
         }),
-      );
-    if (charts.length === 0) continue;
+      });
+  }
+  return out;
+}
+
+/** The whole report page. */
+export function reportHtml(r: OutcomeReport): string {
+  const charts = reportCharts(r);
+  const sections: string[] = [];
+  for (const t of r.targets) {
+    const mine = charts.filter((c) => c.key === t.key);
+    if (mine.length === 0) continue;
     sections.push(
-      `<section><h2>${esc(t.standardId)}: ${t.nth === 1 ? 'first' : `arrival ${t.nth}`} within ${mmss(t.withinS)} on ${Math.round(t.share * 100)}%</h2>${charts.join('\n')}</section>`,
+      `<section><h2>${esc(t.standardId)}: ${t.nth === 1 ? 'first' : `arrival ${t.nth}`} within ${mmss(t.withinS)} on ${Math.round(t.share * 100)}%</h2>${mine.map((c) => c.svg).join('\n')}</section>`,
     );
   }
   const json = JSON.stringify(r).replace(/</g, '\\u003c');
