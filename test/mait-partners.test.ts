@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JcrError } from '../server/core/errors.ts';
@@ -20,6 +20,7 @@ import {
   validatePartners,
 } from '../server/core/mait/partners.ts';
 import { HERTS_PARTNERS } from './support/mait-samples.ts';
+import { partnerPair } from '../sim/scenarios/partners/pair.ts';
 
 const TYPES = new Set(['dwelling-fire', 'rtc-persons-trapped', 'cardiac-arrest']);
 const BEDS = HERTS_PARTNERS.partners[0]!;
@@ -141,6 +142,42 @@ test('a partners file is read from disk; a missing or non-JSON one is JCR_MAIT_P
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the demo's pair of partners files are valid mirror images, with the demo's county outlines", () => {
+  const areas = JSON.parse(readFileSync('sim/scenarios/partners/areas.json', 'utf8')) as Record<
+    string,
+    Array<[number, number]>
+  >;
+  let n = 0;
+  const [h, b] = partnerPair(
+    {
+      id: 'hertfordshire',
+      name: 'Hertfordshire',
+      baseUrl: 'http://127.0.0.1:8080',
+      area: areas['hertfordshire']!,
+      typeIds: ['dwelling-fire', 'cardiac-arrest'],
+    },
+    {
+      id: 'bedfordshire',
+      name: 'Bedfordshire',
+      baseUrl: 'http://127.0.0.1:8081',
+      area: areas['bedfordshire']!,
+      typeIds: ['dwelling-fire', 'water-rescue'],
+    },
+    () => `secret-number-${++n}-`.padEnd(40, 'x'),
+  );
+  assert.equal(partnersProblems(h, new Set(['dwelling-fire', 'cardiac-arrest'])), []);
+  assert.equal(partnersProblems(b, new Set(['dwelling-fire', 'water-rescue'])), []);
+  assert.equal(h.partners[0]!.types, [{ ours: 'dwelling-fire', theirs: 'dwelling-fire' }]);
+  assert.is(h.partners[0]!.secrets.outbound, b.partners[0]!.secrets.inbound);
+  assert.is(b.partners[0]!.secrets.outbound, h.partners[0]!.secrets.inbound);
+  assert.is.not(h.partners[0]!.secrets.outbound, h.partners[0]!.secrets.inbound);
+  // Luton is Bedfordshire's, Stevenage Hertfordshire's; Hitchin is 4.2 km from Bedfordshire, within reach.
+  assert.is(h.partners[0]!.name, 'Bedfordshire');
+  assert.ok(inArea(h.partners[0]!, 51.879, -0.417));
+  assert.ok(inArea(b.partners[0]!, 51.903, -0.202));
+  assert.is(Math.round(metresFromArea(h.partners[0]!, 51.949, -0.283) / 100) * 100, 4200);
 });
 
 test.run();
