@@ -258,11 +258,43 @@ const ROWS: Row[] = [
     body: () => ({ reason: 'matrix' }),
     expect: onIncident('fire', 'incident.close'),
   },
+  // Transfers to partner rooms (issue 18): no partners file here, so the partner and the transfer are unknown.
+  {
+    method: 'GET',
+    doc: '/api/incidents/{id}/partners',
+    path: (i) => `/api/incidents/${i.fireInc}/partners`,
+    expect: onIncident('fire', 'view'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/transfer',
+    path: (i) => `/api/incidents/${i.fireInc}/transfer`,
+    body: () => ({ partnerId: 'beds' }),
+    expect: onIncident('fire', 'incident.update'),
+  },
+  { method: 'GET', doc: '/api/transfers', path: () => '/api/transfers', expect: view() },
+  { method: 'GET', doc: '/api/transfers/{id}', path: () => '/api/transfers/TR-1', expect: view() },
+  { method: 'POST', doc: '/api/transfers/{id}/consider', path: () => '/api/transfers/TR-1/consider', expect: writer },
+  {
+    method: 'POST',
+    doc: '/api/transfers/{id}/accept',
+    path: () => '/api/transfers/TR-1/accept',
+    body: () => ({}),
+    expect: writer,
+  },
+  {
+    method: 'POST',
+    doc: '/api/transfers/{id}/reject',
+    path: () => '/api/transfers/TR-1/reject',
+    body: () => ({ reason: 'matrix' }),
+    expect: writer,
+  },
+  { method: 'GET', doc: '/api/partner-resources', path: () => '/api/partner-resources', expect: view() },
   { method: 'POST', doc: '/api/logout', path: () => '/api/logout', expect: view(), public: true },
 ];
 
-/** Operations authenticated by something other than a user session (AVL feed tokens). */
-const NOT_USER_ENDPOINTS = new Set(['get /osmand/', 'post /osmand/']);
+/** Operations authenticated by something other than a user session (AVL feed tokens, partner rooms' HMAC). */
+const NOT_USER_ENDPOINTS = new Set(['get /osmand/', 'post /osmand/', 'post /mait/v1/messages']);
 
 async function setup(): Promise<{ server: RunningServer; ids: Ids }> {
   const server = await startServer({

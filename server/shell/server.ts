@@ -30,6 +30,11 @@ import {
   type Mobilisation,
 } from './incidents/mobilisation.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
+import type { MaitPartners } from '../../proto/mait.ts';
+import { buildMait } from './mait/codec.ts';
+import type { Backoff, Transport } from './mait/courier.ts';
+import { MaitService } from './mait/service.ts';
+import { httpTransport } from './mait/transport.ts';
 import { Metrics } from './metrics.ts';
 import {
   loadScenarioNetwork,
@@ -68,6 +73,16 @@ export interface ServerOptions {
   reactorTickMs?: number;
   /** Performance against standards: how often time alone is checked for new figures (ms). */
   performance?: { refreshMs?: number };
+  /** Partner control rooms (issue 18, docs/mait.md); without it, no transfers. */
+  mait?: MaitOptions;
+}
+
+export interface MaitOptions {
+  /** The partners file, read and validated (server/core/mait/partners.ts). */
+  partners: MaitPartners;
+  /** How messages reach partners (default: signed HTTP POST); tests may pass their own. */
+  transport?: Transport;
+  backoff?: Backoff;
 }
 
 export interface RoadOptions {
@@ -152,6 +167,8 @@ export interface RunningServer {
   performance: PerformanceService;
   /** The reactor: policies after each batch, and its clock tick (tests call reactor.tick()). */
   reactor: Reactor;
+  /** Transfers with partner rooms (outbox, courier, inbox); undefined without a partners file. */
+  mait: MaitService | undefined;
   close(): Promise<void>;
 }
 
@@ -176,7 +193,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = Store.open(opts.db);
   const engine = Engine.boot(opts.scenario, store, clock, {
     staleAfterMs: opts.avl?.limits?.staleAfterMs ?? AVL_LIMITS.staleAfterMs,
+    ...(opts.mait ? { maitRoomId: opts.mait.partners.room.id } : {}),
   });
+  const mait =
+    opts.mait &&
+    new MaitService({
+      engine,
+      clock,
+      timers,
+      log,
+      partners: opts.mait.partners,
+      encode: buildMait,
+      transport: opts.mait.transport ?? httpTransport(opts.mait.partners, clock),
+      ...(opts.mait.backoff ? { backoff: opts.mait.backoff } : {}),
+    });
   // Engine listeners hear each applied batch in the order they subscribe: AVL, cover, then the
   // COP; the reactor reacts once they all have (server/shell/reactor.ts).
   const avl = new AvlService({
@@ -217,6 +247,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     trustProxy: opts.web?.trustProxy,
     metricsToken: opts.web?.metricsToken,
     copServed: true,
+    mait,
   });
   const http = createServer(app);
   // One 'upgrade' listener: /ws/avl and /ws/cop, 404 for any other path.
@@ -232,6 +263,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         return c ? coverSummaryMsg(c).figures : null;
       },
     },
+    ...(mait ? { mait: { theirType: (p: string, ours: string) => mait.theirType(p, ours) } } : {}),
   });
   const stopReactorTick = reactor.startTicking(timers, opts.reactorTickMs);
   const cop = attachCopWs(upgrades, {
@@ -259,6 +291,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     http.listen(opts.port, opts.host ?? '127.0.0.1', () => resolveListen());
   });
   // Station trees, one per macrotask off the request path (built on first use until then).
+  mait?.start(); // what the outbox still holds goes out; what the inbox held behind an applied one is applied
   const stopWarming = roads.warmStationTrees && mobilisation ? warmStationTrees(mobilisation, log) : () => {};
   const port = (http.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
@@ -278,9 +311,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     metrics,
     performance,
     reactor,
+    mait,
     async close() {
       if (closed) return;
       closed = true;
+      mait?.close();
       stopWarming();
       performance.close();
       stopReactorTick();

@@ -51,6 +51,7 @@ export function roomPair(dbs: { a?: string; b?: string } = {}): RoomPair {
       clock: clock.now,
       timers,
       log,
+      partners: { room: { id, name: id }, partners: [] },
       encode: (m) => JSON.stringify(m),
       transport: async (row) => {
         await null; // like HTTP: the partner hears it later, never inside the sender's own change

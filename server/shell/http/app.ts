@@ -40,6 +40,9 @@ import type { Gazetteer } from '../../core/places/gazetteer.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import type { MapLabelsMsg } from '../../../proto/map-labels.ts';
 import type { CoverService } from '../cover/service.ts';
+import type { MaitService } from '../mait/service.ts';
+import { maitReceiveRoutes } from './mait-receive.ts';
+import { transferRoutes } from './transfers.ts';
 
 /** Limits on HTTP bodies: REST commands are small; anything bigger is a mistake or an attack. */
 export const JSON_BODY_LIMIT = '64kb';
@@ -80,6 +83,8 @@ export interface AppDeps {
   copServed: boolean;
   /** Optional online basemap for the screens (GET /api/ui-config). */
   tiles?: { url: string; attribution: string } | undefined;
+  /** Transfers with partner control rooms (issue 18); undefined without a partners file. */
+  mait?: MaitService | undefined;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -87,6 +92,16 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const https = deps.publicUrl?.startsWith('https:') ?? false;
+  // Partner rooms deliver here: signed XML, no session, outside /api (./mait-receive.ts).
+  if (deps.mait)
+    app.use(
+      maitReceiveRoutes({
+        engine: deps.engine,
+        mait: deps.mait,
+        clock: deps.clock,
+        clientAddress: clientAddress(deps.trustProxy ?? []),
+      }),
+    );
   app.use(securityHeaders({ ...(deps.tiles ? { tileOrigin: tileOrigin(deps.tiles.url) } : {}), hsts: https }));
   app.use('/api', noStore);
   // Before the body parser: a change must be JSON and, made with the cookie, from our own pages.
@@ -135,6 +150,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', statisticsRoutes(deps));
   app.use('/api', etaRoutes(deps));
   app.use('/api', placeRoutes(deps));
+  app.use('/api', transferRoutes(deps));
   app.use(
     '/api',
     uiRoutes({
@@ -151,6 +167,8 @@ export function createApp(deps: AppDeps): Express {
         cop: deps.copServed,
         // The request inbox and answers (./requests.ts), the bookings and notes (./attendance.ts).
         joint: true,
+        // Transfers to and from partner rooms (./transfers.ts).
+        partners: deps.mait !== undefined,
       }),
     }),
   );

@@ -9,6 +9,7 @@ import { INCIDENT_STATUSES } from '../../core/incidents/types.ts';
 import { GLANCE_PATHS, GLANCE_SCHEMAS } from './openapi-glance.ts';
 import { INCIDENT_PATHS } from './openapi-incidents.ts';
 import { STATISTICS_PATHS, STATISTICS_SCHEMAS } from './openapi-statistics.ts';
+import { TRANSFER_PATHS, TRANSFER_SCHEMAS } from './openapi-transfers.ts';
 import {
   type Json,
   agency,
@@ -99,6 +100,7 @@ export function openApiDocument(): Json {
       ...INCIDENT_PATHS,
       ...GLANCE_PATHS,
       ...STATISTICS_PATHS,
+      ...TRANSFER_PATHS,
       '/api/cover': {
         get: op('Current cover per response standard (needs a road network).', {
           responses: { '200': json(any), ...errors(503) },
@@ -214,6 +216,7 @@ export function openApiDocument(): Json {
       schemas: {
         ...GLANCE_SCHEMAS,
         ...STATISTICS_SCHEMAS,
+        ...TRANSFER_SCHEMAS,
         Error: obj(
           {
             error: obj(

@@ -26,6 +26,8 @@ export interface UiFeatures {
    * attendance bookings (left, stand-down, notes). The screens show the inbox only when it exists.
    */
   joint: boolean;
+  /** Partner control rooms (issue 18): "Transfer to partner" and the transfers inbox. */
+  partners: boolean;
 }
 
 export interface UiRouteDeps {

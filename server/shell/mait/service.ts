@@ -4,7 +4,7 @@
  * queued, the inbox applying what partners send, and each transfer's status as the screens and
  * the API show it ("delivered" is the outbox's word: the partner has taken the message).
  */
-import type { MaitMessage } from '../../../proto/mait.ts';
+import type { MaitMessage, MaitPartners } from '../../../proto/mait.ts';
 import type { Clock } from '../../core/clock.ts';
 import { incidentKey } from '../../core/mait/transfers.ts';
 import type { Transfer, TransferStatus } from '../../core/mait/types.ts';
@@ -21,6 +21,8 @@ export interface MaitServiceDeps {
   clock: Clock;
   timers: Timers;
   log: Logger;
+  /** This room's id and its partners (the partners file, docs/mait.md). */
+  partners: MaitPartners;
   /** A message as the wire carries it (XML: ./codec.ts buildMait); written to the outbox once. */
   encode: (m: MaitMessage) => string;
   transport: Transport;
@@ -32,11 +34,13 @@ export class MaitService {
   readonly held: HeldMessages;
   readonly inbox: Inbox;
   readonly courier: Courier;
+  readonly partners: MaitPartners;
   private readonly engine: Engine;
 
   constructor(deps: MaitServiceDeps) {
     const { engine, clock, timers, log } = deps;
     this.engine = engine;
+    this.partners = deps.partners;
     const db = engine.store.db;
     this.outbox = new Outbox(db);
     this.held = new HeldMessages(db);
@@ -94,8 +98,10 @@ export class MaitService {
     };
   }
 
-  transfers(): Transfer[] {
-    return [...this.engine.room.transfers.all()];
+  /** Our type in a partner's words, or null when its mapping has none (the reactor's Update). */
+  theirType(partnerId: string, ours: string): string | null {
+    const p = this.partners.partners.find((x) => x.id === partnerId);
+    return p?.types.find((t) => t.ours === ours)?.theirs ?? null;
   }
 
   close(): void {
