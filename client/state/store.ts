@@ -19,6 +19,7 @@ import type {
   ScenarioInfo,
 } from './types.ts';
 import type { AlertMsg, PerformanceReport } from '../../proto/wire.ts';
+import type { RoadSnap } from '../../proto/places.ts';
 
 /**
  * - `scenario`: stations, posts, types, standards, bounds.
@@ -55,6 +56,8 @@ export interface Selection {
   resourceId: string | null;
   /** A point picked on the map for a new incident. */
   point: { lat: number; lon: number } | null;
+  /** Where a picked point meets the road network, as the gazetteer said for that point (road null: none near). */
+  pointRoad: { lat: number; lon: number; road: RoadSnap | null } | null;
 }
 
 interface Subscription {
@@ -88,7 +91,7 @@ export class ClientStore {
     cop: false,
     joint: false,
   };
-  selection: Selection = { incidentId: null, resourceId: null, point: null };
+  selection: Selection = { incidentId: null, resourceId: null, point: null, pointRoad: null };
   /** Count of position/status writes, for tests and the bench. */
   updates = 0;
 

@@ -66,6 +66,8 @@ const latIs = (want: string) =>
 /** Wait until the answers shown are those for `q` (a slow machine may answer a shorter prefix first). */
 const answersFor = (q: string) => panel.locator(`[role=listbox][data-query="${q}"] [role=option]`).first().waitFor();
 const latField = () => panel.getByLabel('Latitude');
+/** Where 51.9, -0.2 (south-west Stevenage, off the road) meets the road network. */
+const ROAD_AT = { lat: 51.900306, lon: -0.200231, distanceM: 37.5 };
 const lonField = () => panel.getByLabel('Longitude');
 
 test('type "stev", arrow down, Enter, create: on the road at Stevenage, named, with a recommendation', async () => {
@@ -194,8 +196,55 @@ test('off the road: refused in words, nothing created; created once confirmed, i
   ]);
 });
 
+test('the map draws where the point meets the road, linked to it, for the form and then the incident', async () => {
+  const marks = () => page.evaluate(() => window.__jcr.stats().map?.snapMarks ?? []);
+  const before = (await marks()).length;
+  await panel.getByLabel('Type').selectOption('dwelling-fire');
+  await field.click();
+  await field.pressSequentially('51.9, -0.2');
+  await answersFor('51.9, -0.2');
+  await field.press('ArrowDown');
+  await field.press('Enter');
+  await latIs('51.90000');
+  await panel.locator('[data-snap=on-road]').waitFor();
+  // 37.5 m off the nearest road: the gazetteer's road point, drawn with a link from the point.
+  const road = (
+    (await api(server, 'GET', '/api/places?q=51.9,%20-0.2&limit=1', { token: screen.token })).body as {
+      places: { road: { lat: number; lon: number; distanceM: number } }[];
+    }
+  ).places[0]!.road;
+  assert.equal(road, ROAD_AT);
+  await page.waitForFunction(() => window.__jcr.stats().map?.snapMarks.some((m) => m.kind === 'pick'));
+  assert.equal(
+    (await marks()).filter((m) => m.kind === 'pick'),
+    [{ kind: 'pick', id: '', ...ROAD_AT, linked: true }],
+  );
+  assert.is(await page.locator('jcr-map path.jcr-snap-link.jcr-snap-pick').count(), 1);
+  assert.is(await page.locator('jcr-map path.jcr-snap-point.jcr-snap-pick').count(), 1);
+  await screenshot(page, 'place-entry-snap-pick');
+
+  // Created: the incident keeps its point, and its snapped point is drawn, linked, from the COP's location.
+  await panel.getByRole('button', { name: 'Create incident' }).click();
+  await latIs('');
+  await page.waitForFunction((n) => (window.__jcr.stats().map?.snapMarks.length ?? 0) > n, before);
+  const id = [...server.engine.room.incidents.all()].at(-1)!.id;
+  assert.equal(
+    (await marks()).filter((m) => m.id === id || m.kind === 'pick'),
+    [{ kind: 'incident', id, ...ROAD_AT, linked: true }],
+  );
+  assert.ok((await page.locator('jcr-map path.jcr-snap-link.jcr-snap-incident').count()) >= 1);
+  // An incident on the road: its road point alone, no link.
+  assert.ok((await marks()).some((m) => m.kind === 'incident' && m.distanceM === 0 && !m.linked));
+  assert.equal(
+    errors.filter((e) => !e.includes('422')),
+    [],
+  );
+});
+
 test('an incident created on another screen shows where it is in the queue, unselected', async () => {
-  // The COP brings it without location words; the queue asks for them once.
+  // The COP brings its location with it: the page asks nothing more about it.
+  const asked: string[] = [];
+  page.on('request', (q) => void asked.push(new URL(q.url()).pathname));
   const r = await api(server, 'POST', '/api/incidents', {
     token: screen.token,
     body: { typeId: 'dwelling-fire', lat: 51.9492, lon: -0.2834 },
@@ -205,6 +254,10 @@ test('an incident created on another screen shows where it is in the queue, unse
   const where = page.locator(`jcr-incident-queue button[data-incident-id=${id}] [data-location]`);
   await where.waitFor();
   assert.is(await words(where), 'A505, near Hitchin · TL 1807 2924');
+  assert.equal(
+    asked.filter((a) => a.startsWith(`/api/incidents/${id}`)),
+    [],
+  );
   assert.is.not(
     await page.locator(`jcr-incident-queue button[data-incident-id=${id}]`).getAttribute('aria-current'),
     'true',

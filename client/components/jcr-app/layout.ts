@@ -128,6 +128,7 @@ export function legend() {
       <li>${symbolSvg('ambulance', 'AVAILABLE_MOBILE', true)} No recent position (stale)</li>
       <li><span class="tick-sample" aria-hidden="true"></span> Heading (tick, when moving)</li>
       <li><span class="direct-sample" aria-hidden="true"></span> Direct line, route not known</li>
+      <li><span class="snap-sample" aria-hidden="true"></span> Where an incident meets the road</li>
     </ul>
   </section>`;
 }

@@ -4,7 +4,8 @@
  * point changes (a map click, a place taken, coordinates typed) it asks the gazetteer about that
  * point (GET /api/places with the coordinates, one request at a time, a stale one aborted) and
  * keeps the snapped point, its distance and the words for the place ("A602, near Stevenage · TL
- * 2416 2434"), or that no drivable road is near. The template is ./create-form.ts; the server
+ * 2416 2434"), or that no drivable road is near; the snapped point goes in the store's selection
+ * for the map to draw. The template is ./create-form.ts; the server
  * still decides, and a JCR_OFF_ROAD refusal comes back through the host's `offRoad`.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -88,6 +89,8 @@ export class CreateController implements ReactiveController {
     else if (!first) this.preview = { state: 'unknown', lat, lon, why: 'the server did not place this point' };
     else if (first.road) this.preview = { state: 'on-road', lat, lon, road: first.road, words: first.detail };
     else this.preview = { state: 'off-road', lat, lon, words: first.detail };
+    // The map draws where the point meets the road (client/map/snap-layer.ts).
+    if (first) this.host.ctx.store.select({ pointRoad: { lat, lon, road: first.road } });
     this.host.requestUpdate();
   }
 

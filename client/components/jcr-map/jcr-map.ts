@@ -14,6 +14,7 @@ import { parseMapLabels } from '../../map/label-placement.ts';
 import { LabelsLayer, type LabelBox } from '../../map/labels-layer.ts';
 import { ResourcesLayer } from '../../map/resources-layer.ts';
 import { RoutesLayer } from '../../map/routes-layer.ts';
+import { SnapLayer, type SnapMark } from '../../map/snap-layer.ts';
 
 export interface MapStats {
   resourcesDrawn: number;
@@ -39,6 +40,8 @@ export interface MapStats {
   lastPlaceMs: number;
   /** Recent placement times, ms. */
   placeMs: number[];
+  /** Snapped points drawn (incidents', the picked point's) and whether each is linked to its point. */
+  snapMarks: SnapMark[];
 }
 
 export class JcrMap extends LitElement {
@@ -50,6 +53,7 @@ export class JcrMap extends LitElement {
   private basemap: BasemapLayer | null = null;
   private incidents: IncidentsLayer | null = null;
   private cover: CoverLayer | null = null;
+  private snaps: SnapLayer | null = null;
   private pick: L.Marker | null = null;
   private unsub: (() => void)[] = [];
   private fitted = false;
@@ -108,6 +112,7 @@ export class JcrMap extends LitElement {
     this.labels = new LabelsLayer(() => resources.requestDraw(), { pad: wall ? 0 : 0.25 });
     this.labels.addTo(map);
     resources.neighbours = this.labels;
+    this.snaps = new SnapLayer(store).addTo(map);
     this.incidents = new IncidentsLayer(store, (id) => store.select({ incidentId: id }), !wall).addTo(map);
 
     this.unsub.push(store.subscribe(['scenario'], () => this.onScenario()));
@@ -142,6 +147,7 @@ export class JcrMap extends LitElement {
     this.unsub = [];
     this.resizeObs?.disconnect();
     this.incidents?.remove();
+    this.snaps?.remove();
     this.cover?.remove();
     this.map?.remove();
     this.map = null;
@@ -245,6 +251,7 @@ export class JcrMap extends LitElement {
       labelZoom: Number.isNaN(this.labels?.stats.zoom ?? Number.NaN) ? null : (this.labels?.stats.zoom ?? null),
       lastPlaceMs: this.labels?.stats.lastPlaceMs ?? 0,
       placeMs: [...(this.labels?.stats.placeMs ?? [])],
+      snapMarks: [...(this.snaps?.marks ?? [])],
     };
   }
 
