@@ -139,8 +139,16 @@ test('keyboard: N opens the new-incident form, / the board filter, Escape clears
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Escape');
   await page.keyboard.press('n');
-  await page.waitForFunction(
-    () => document.querySelector('jcr-incident-panel')?.shadowRoot?.activeElement?.getAttribute('name') === 'typeId',
+  // The location field, where a call-taker starts (before: the type field).
+  await page.waitForFunction(() => {
+    const field = document.querySelector('jcr-incident-panel')?.shadowRoot?.activeElement;
+    const input = field?.shadowRoot?.activeElement;
+    return field?.tagName === 'JCR-PLACE-SEARCH' && input?.getAttribute('role') === 'combobox';
+  });
+  await page.keyboard.type('stev');
+  assert.is(
+    await page.locator('jcr-incident-panel').getByRole('combobox', { name: 'Address or location' }).inputValue(),
+    'stev',
   );
   await page.keyboard.press('Escape');
   await page.locator('body').click({ position: { x: 5, y: 5 } });

@@ -87,8 +87,9 @@ export class JcrIncidentPanel extends LitElement {
 
   static override styles = incidentPanelStyles;
 
+  /** N: the location field, the first thing a call-taker enters (issue 16); the type is one Shift+Tab back. */
   focusCreate(): void {
-    this.renderRoot.querySelector<HTMLSelectElement>('select[name=typeId]')?.focus();
+    this.renderRoot.querySelector('jcr-place-search')?.focus();
   }
 
   /** Keyboard: Ctrl+Enter mobilises the recommendation of the open incident. */
