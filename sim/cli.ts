@@ -2,7 +2,7 @@
  * `npm run sim -- COMMAND`: the simulator's commands. docs/simulator.md and docs/recording.md.
  *
  *   run     --url URL [--seed N] [--rate F] [--demo] [--no-incidents] [--true-traffic SEED]   live fleet + calls
- *   record  --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED]
+ *   record  --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED] [--status-only]
  *   replay  FILE --url URL [--speed N] [--avl-token T] [--api-token T]
  *   compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--modes M,...] [--json] [--html F]
  *   export  --db FILE --out FILE --from ISO --to ISO                       a live run as a recording
@@ -21,7 +21,7 @@ import { runHeadless } from './headless.ts';
 import { generateIncidents, type GeneratedIncident } from './incidents/generator.ts';
 import { startLive } from './live/bridge.ts';
 import { exportRecording } from './record/export.ts';
-import { parseRecording, recordingStats, serialiseRecording, type Recording } from './record/format.ts';
+import { parseRecording, recordingStats, serialiseRecording, statusOnly, type Recording } from './record/format.ts';
 import { progressWriter } from './replay/progress.ts';
 import { formatSummary, Replay } from './replay/replay.ts';
 import { HERTS_SCENARIO, loadWorld } from './world.ts';
@@ -53,6 +53,7 @@ const OPTIONS = {
   demo: flag,
   'no-incidents': flag,
   'true-traffic': text,
+  'status-only': flag,
   // files (record, export)
   out: text,
   db: text,
@@ -66,8 +67,8 @@ const COMMANDS: Record<string, string> = {
   a live fleet and incident calls against a running server (docs/simulator.md)
   --true-traffic SEED: vehicles drive at the seeded true-traffic speeds, not the planner's
   tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
-  record: `usage: npm run sim -- record --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED] ${SCENARIO}
-  a headless run written as a recording (docs/recording.md)
+  record: `usage: npm run sim -- record --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED] [--status-only] ${SCENARIO}
+  a headless run written as a recording (docs/recording.md); --status-only keeps the crews' status messages, no positions
   --true-traffic SEED: vehicles drive at the seeded true-traffic speeds, not the planner's`,
   replay: `usage: npm run sim -- replay FILE --url URL [--speed N] [--json]
   plays a recording against a running server (docs/recording.md)
@@ -175,8 +176,9 @@ async function main(): Promise<void> {
         record: true,
         ...(w.router ? { router: w.router } : {}),
       });
-      writeFileSync(v.out, serialiseRecording(r.recording!));
-      const s = recordingStats(r.recording!);
+      const rec = v['status-only'] ? statusOnly(r.recording!) : r.recording!;
+      writeFileSync(v.out, serialiseRecording(rec));
+      const s = recordingStats(rec);
       err(
         `recorded ${durationMs / 3_600_000} h (seed ${seed}, ${mode}): ${s.incidents} incidents, ${s.mobilisations} mobilisations, ${s.reports} AVL reports in ${s.avlBatches} lines -> ${v.out}`,
       );

@@ -5,6 +5,7 @@ import {
   fromRecReport,
   parseRecording,
   serialiseRecording,
+  statusOnly,
   toRecReport,
   type Recording,
 } from '../sim/record/format.ts';
@@ -75,6 +76,31 @@ function problem(text: string): string {
   }
   return 'no error';
 }
+
+test('status only: position reports, empty batches and the expect line go, the rest stays in order', () => {
+  const withStatus: Recording = {
+    ...rec,
+    lines: [
+      ...rec.lines.slice(0, 4),
+      {
+        type: 'avl',
+        t: 20_000,
+        reports: [
+          ['HAT1', 51.77, -0.22, 0, 0, 19_900, 6, 4],
+          ['AMB1', 51.78, -0.215, 9, 90, 19_950, 6, 0],
+        ],
+      },
+      ...rec.lines.slice(4),
+    ],
+  };
+  const thin = statusOnly(withStatus);
+  assert.is(thin.header.note, 'status messages only');
+  assert.equal(
+    thin.lines.map((l) => `${l.type}@${l.t}`),
+    ['incident@5000', 'mobilise@5000', 'standby@6000', 'avl@20000', 'standbyEnd@40000', 'close@50000'],
+  );
+  assert.equal(thin.lines[3], { type: 'avl', t: 20_000, reports: [['HAT1', 51.77, -0.22, 0, 0, 19_900, 6, 4]] });
+});
 
 test('bad recordings are refused with the line and the reason', () => {
   const head = JSON.stringify(rec.header);

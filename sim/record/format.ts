@@ -254,3 +254,23 @@ export function recordingStats(rec: Recording): {
   }
   return { incidents, mobilisations, standbyMoves, avlBatches, reports };
 }
+
+/**
+ * The recording with the crews' status messages only (AT_SCENE, RETURNING, back at station): every
+ * position-only report and the `expect` line (its positions would no longer hold) dropped. A day
+ * of calls then fits a test fixture (about 0.1 MB for 24 hours of Hertfordshire, not 13 MB) and
+ * still books every arrival, leaving and return, which is all statistics read.
+ */
+export function statusOnly(rec: Recording): Recording {
+  const lines: RecLine[] = [];
+  for (const l of rec.lines) {
+    if (l.type === 'expect') continue;
+    if (l.type !== 'avl') lines.push(l);
+    else {
+      const reports = l.reports.filter((r) => r[7] !== 0);
+      if (reports.length > 0) lines.push({ ...l, reports });
+    }
+  }
+  const note = rec.header.note ? `${rec.header.note}; status messages only` : 'status messages only';
+  return { header: { ...rec.header, note }, lines };
+}

@@ -1,7 +1,8 @@
 /**
  * The statistics screen (issue 17 item 4 acceptance) in headless Chromium under the production
- * CSP: the recorded Hertfordshire hour (test/fixtures/recordings/herts-1h-seed7.ndjson) is
- * replayed as fast as the server answers (the replay's wall clock is advanced by its own sleeps,
+ * CSP: a recorded Hertfordshire day (test/fixtures/recordings/herts-24h-seed7-status.ndjson, 199
+ * calls, the crews' status messages without positions: `npm run sim -- record --hours 24 --seed 7
+ * --start 2026-01-05T06:00:00Z --status-only`) is replayed as fast as the server answers (the replay's wall clock is advanced by its own sleeps,
  * the server runs on the replay's virtual clock), then a duty officer opens Statistics from the
  * header. Every plot is drawn: a uPlot canvas of non-zero size with ink on it and the series the
  * report implies, the CSV link answers the table; no console error, and no CSP violation beyond
@@ -14,13 +15,15 @@ import type { Page } from 'playwright-core';
 import type { StatisticsReport } from '../../proto/statistics.ts';
 import { parseRecording } from '../../sim/record/format.ts';
 import { Replay } from '../../sim/replay/replay.ts';
+import { StraightLineJourneyTimes } from '../../server/core/incidents/journeys.ts';
 import { loadScenario } from '../../server/shell/scenario-loader.ts';
 import type { RunningServer } from '../../server/shell/server.ts';
 import { openScreen, screenshot, type Screen } from '../support/browser.ts';
 import { api } from '../support/server.ts';
 
-const FIXTURE = 'test/fixtures/recordings/herts-1h-seed7.ndjson';
+const FIXTURE = 'test/fixtures/recordings/herts-24h-seed7-status.ndjson';
 const AVL_TOKEN = 'statistics-browser-token-0123456789';
+const KMH = { fire: 40, police: 45, ambulance: 42, drone: 60 };
 
 let screen: Screen;
 let server: RunningServer;
@@ -39,10 +42,16 @@ test.before(async () => {
       scenario: loadScenario('sim/scenarios/hertfordshire/scenario.json'),
       clock: () => (replay ? replay.virtualNow() : rec.header.startMs),
       avl: { token: AVL_TOKEN },
+      // Recommendations on straight-line journeys, so the replay's mobilisations are decisions
+      // (accepted, or overridden where the recording chose other units).
+      roads: { mobilisation: { journeys: new StraightLineJourneyTimes(KMH, ['drone']), cover: null } },
     },
     'duty-officer',
   );
   ({ server, page, errors } = screen);
+  // A session lasts a shift (13 h) on the server's clock, which here runs through a whole day:
+  // the replay and the page keep theirs, as an operator signing in again would.
+  server.store.db.prepare('UPDATE sessions SET expires_at = ?').run(rec.header.startMs + 2 * 86_400_000);
   // At speed: each wait of the replay moves its wall clock on at once.
   let wall = 0;
   replay = new Replay(rec, {
@@ -58,7 +67,7 @@ test.before(async () => {
     },
   });
   const s = await replay.run();
-  assert.is(s.incidents.sent, 6);
+  assert.is(s.incidents.sent, 199);
   assert.is(s.avl.rejected, 0);
   const r = await api(server, 'GET', '/api/statistics', { token: screen.token });
   assert.is(r.status, 200);
@@ -89,14 +98,15 @@ test.after(async () => {
   await screen?.close();
 });
 
-test('the replayed hour gives a report worth plotting', () => {
-  assert.is(report.incidents.total, 6);
+test('the replayed day gives a report worth plotting', () => {
+  assert.is(report.incidents.total, 199);
   assert.is(report.days.length, 7); // the default: the last seven local days
   assert.ok(report.response.length >= 3, `${report.response.length} standard targets`);
   assert.ok(
     report.response.some((d) => d.total.counted > 0),
     'some arrival measured',
   );
+  assert.equal([report.overrides.decisions, report.overrides.overridden], [199, 53]);
   assert.ok(
     report.utilisation.resources.some((u) => u.committedMs > 0),
     'some unit committed',
@@ -158,7 +168,7 @@ test("each table's CSV link answers that table; Back returns to the room", async
   assert.is(lines[0], 'weekday,total,fire,police,ambulance');
   assert.is(lines.length, 9); // header, seven days, the empty string after the last CRLF
   const total = lines.slice(1, 8).reduce((n, l) => n + Number(l.split(',')[1]), 0);
-  assert.is(total, 6);
+  assert.is(total, 199);
   await page.getByRole('button', { name: 'Back to the room' }).click();
   assert.is(await page.locator('jcr-statistics').count(), 0);
   assert.ok(await page.locator('jcr-map').isVisible());
