@@ -2,7 +2,7 @@ import { parseConfig, type Config } from './shell/config.ts';
 import { failureLine, runCli, usageError } from './shell/cli.ts';
 import { isJcrError } from './core/errors.ts';
 import { loadScenario } from './shell/scenario-loader.ts';
-import { startServer } from './shell/server.ts';
+import { startServer, type RunningServer } from './shell/server.ts';
 import { createLogger } from './shell/log.ts';
 import { simFeedToken, startSimChild } from './shell/sim-child.ts';
 import { ensureDemoUsers } from './shell/demo-users.ts';
@@ -26,32 +26,56 @@ async function main(): Promise<void> {
   const scenario = loadScenario(config.scenario);
   // The simulator reports over the real /ws/avl with a development feed token (generated if none is set).
   const avlToken = config.avlToken ?? (config.sim ? simFeedToken() : undefined);
-  const server = await startServer({
-    scenario,
-    db: config.db,
-    port: config.port,
-    host: config.host,
-    log,
-    roads: {
-      // Cached on disk by file hash under var/cache: journey times, recommendations, cover, /api/eta,
-      // and the gazetteer's road names (GET /api/places).
-      scenarioFile: config.scenario,
-      mobilisation: 'planner',
-      warmStationTrees: true,
-      cover: { refreshMs: config.coverRefreshS * 1000 },
-    },
-    avl: {
-      token: avlToken,
-      limits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 },
-    },
-    cop: { token: config.copToken, limits: { tickMs: config.copTickMs } },
-    web: { publicUrl: config.publicUrl, trustProxy: config.trustProxy, metricsToken: config.metricsToken },
-  });
-  log.info('control room listening', { url: server.url, scenario: scenario.id, db: config.db, sim: config.sim });
-  const stopSim =
-    config.sim && avlToken ? await startSimChild(server, { avlToken, scenario: config.scenario, log }) : () => {};
-  // Signal handlers go in before the ready line: a supervisor may send SIGTERM the moment it reads it.
+  const start = (standby: boolean) =>
+    startServer({
+      scenario,
+      db: config.db,
+      port: config.port,
+      host: config.host,
+      log,
+      roads: {
+        // Cached on disk by file hash under var/cache: journey times, recommendations, cover, /api/eta,
+        // and the gazetteer's road names (GET /api/places).
+        scenarioFile: config.scenario,
+        mobilisation: 'planner',
+        warmStationTrees: true,
+        cover: { refreshMs: config.coverRefreshS * 1000 },
+      },
+      avl: {
+        token: avlToken,
+        limits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 },
+      },
+      cop: { token: config.copToken, limits: { tickMs: config.copTickMs } },
+      web: { publicUrl: config.publicUrl, trustProxy: config.trustProxy, metricsToken: config.metricsToken },
+      cluster: config.cluster && { ...config.cluster, standby },
+    });
   let stopping = false;
+  let server = await start(config.cluster?.standby ?? false);
+  log.info('control room listening', { url: server.url, scenario: scenario.id, db: config.db, sim: config.sim });
+  // Cluster mode: the simulator runs on its own (npm run cluster) and reconnects to whoever leads.
+  const stopSim =
+    config.sim && avlToken && !config.cluster
+      ? await startSimChild(server, { avlToken, scenario: config.scenario, log })
+      : () => {};
+  // A deposed leader steps down by itself: it starts again as a standby, its cache cut back to the log.
+  const followStepDown = (s: RunningServer): void =>
+    s.cluster?.onStepDown(() => {
+      if (stopping) return;
+      void s
+        .close()
+        .then(() => start(true))
+        .then((next) => {
+          server = next;
+          followStepDown(next);
+          process.stdout.write(`Joint control room: standby at http://localhost:${next.port}\n`);
+        })
+        .catch((e: unknown) => {
+          log.error('restart as standby failed', { err: String(e) });
+          process.exit(1);
+        });
+    });
+  followStepDown(server);
+  // Signal handlers go in before the ready line: a supervisor may send SIGTERM the moment it reads it.
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -218,6 +218,12 @@ export const ERRORS = {
     description:
       'The event log is write-locked by another process (past the short busy timeout): the change refused was not written; retry after a pause.',
   },
+  JCR_NOT_LEADER: {
+    status: 503,
+    close: 1013,
+    description:
+      'Cluster mode: this instance is a standby, or was deposed before the cluster log took the change; nothing was acknowledged. Retry on the instance that leads.',
+  },
   JCR_STORE_FULL: {
     status: 507,
     close: 1011,

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { JcrError } from '../core/errors.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { readArgs } from './cli.ts';
+import { CLUSTER_FLAGS, CLUSTER_USAGE, clusterConfig, type ClusterOptions } from './cluster/options.ts';
 
 /**
  * Server configuration. Each setting can come from a CLI flag or an environment variable; the
@@ -33,6 +34,8 @@ export interface Config {
   trustProxy: string[];
   /** Token a scraper presents on /metrics (Authorization: Bearer); unset = duty officers only. Never logged. */
   metricsToken: string | undefined;
+  /** Cluster mode (--nats): the room's log in NATS JetStream; undefined = one process with SQLite. */
+  cluster: ClusterOptions | undefined;
 }
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
@@ -56,6 +59,7 @@ export const SERVE_USAGE = `usage: npm run serve -- [options]   (npm start adds 
   --stale-after-s N     JCR_STALE_AFTER_S    no AVL fix for N s shows a resource stale (120)
   --history-hours N     JCR_HISTORY_HOURS    AVL position history retention (48)
   --cover-refresh-s N   JCR_COVER_REFRESH_S  at most one cover recompute per N s for moved resources (10)
+${CLUSTER_USAGE}
   -h, --help            this text
 A flag wins over its environment variable.`;
 
@@ -91,6 +95,7 @@ export function parseConfig(
         'stale-after-s': { type: 'string' },
         'history-hours': { type: 'string' },
         'cover-refresh-s': { type: 'string' },
+        ...CLUSTER_FLAGS,
       },
       positionals: false,
     },
@@ -122,6 +127,7 @@ export function parseConfig(
     avlStaleAfterS: positive(v['stale-after-s'] ?? env.JCR_STALE_AFTER_S ?? '120', 'stale-after-s'),
     avlHistoryHours: positive(v['history-hours'] ?? env.JCR_HISTORY_HOURS ?? '48', 'history-hours'),
     coverRefreshS: positive(v['cover-refresh-s'] ?? env.JCR_COVER_REFRESH_S ?? '10', 'cover-refresh-s'),
+    cluster: clusterConfig(v, env),
   };
 }
 

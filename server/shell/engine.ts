@@ -4,6 +4,7 @@ import type { Trigger } from '../core/reactions/policy.ts';
 import { Room, type Command, type RoomOptions } from '../core/room.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Scenario } from '../core/scenario/types.ts';
+import { JcrError } from '../core/errors.ts';
 import type { Store } from './store/store.ts';
 
 /** Hears each applied batch as a change record: the events and what they did to live state. */
@@ -21,6 +22,22 @@ export interface AfterBatch {
 }
 
 /**
+ * Cluster mode (server/shell/cluster/): whether this instance may append, and the cluster log's
+ * copy of each batch it appends. Without one (the embedded default) the local store is the log.
+ */
+export interface Replication {
+  /** True while this instance leads: only a leader decides and appends. */
+  leads(): boolean;
+  /** A batch just committed to the local store: send it to the cluster log, in order. */
+  appended(events: readonly JcrEvent[]): void;
+  /**
+   * Resolves once every batch appended so far is in the cluster log, rejects (JcrError
+   * JCR_NOT_LEADER) if it never will be; null when nothing is waiting.
+   */
+  pending(): Promise<void> | null;
+}
+
+/**
  * The one path by which commands change the room: decide (core, pure) → append (store, durable)
  * → apply (core, returns what changed) → notify listeners with the change record → reactions.
  * The WebSocket and HTTP adapters, the simulator and the tests all call `execute`; nothing else
@@ -32,6 +49,7 @@ export class Engine {
   private readonly listeners = new Set<ChangeListener>();
   private readonly positionListeners = new Set<PositionListener>();
   private after: AfterBatch | null = null;
+  private replication: Replication | null = null;
   /** Listener calls in progress (a listener may itself execute a command). */
   private notifying = 0;
 
@@ -58,13 +76,53 @@ export class Engine {
    * JCR_STORE_FULL, nothing persisted or applied), then apply and notify as one batch.
    */
   commit(fresh: readonly NewEvent[]): JcrEvent[] {
+    this.assertLeads();
     const durable = this.store.append(fresh);
     if (durable.length === 0) return durable;
+    this.replication?.appended(durable);
+    this.applyBatch(durable);
+    return durable;
+  }
+
+  /**
+   * A standby's path: a batch the leader appended (read from the cluster log) is stored locally
+   * with its own seqs, applied and heard by listeners like any other. Reactions are the
+   * leader's; a standby only follows them in the log.
+   */
+  follow(events: readonly JcrEvent[]): void {
+    if (events.length === 0) return;
+    this.store.appendFollowed(events);
+    this.applyBatch(events);
+  }
+
+  /** Cluster mode: who may append and where appends are copied (see Replication). */
+  setReplication(replication: Replication): void {
+    this.replication = replication;
+  }
+
+  /** True unless a cluster replication says another instance leads. */
+  leads(): boolean {
+    return this.replication?.leads() ?? true;
+  }
+
+  /** Refuse with JCR_NOT_LEADER unless this instance may append. */
+  assertLeads(): void {
+    if (!this.leads()) throw new JcrError('JCR_NOT_LEADER', 'this instance is a standby: another instance leads');
+  }
+
+  /**
+   * Resolves once everything appended so far is in the cluster log (then a change may be
+   * acknowledged); null when nothing waits, always in the embedded mode.
+   */
+  whenReplicated(): Promise<void> | null {
+    return this.replication?.pending() ?? null;
+  }
+
+  private applyBatch(durable: readonly JcrEvent[]): void {
     const record = batchRecord(durable.map((e) => this.room.apply(e)));
     this.notify({ kind: 'events', record }, () => {
       for (const l of this.listeners) l(record);
     });
-    return durable;
   }
 
   /** Hear every applied batch as a change record (server/core/changes.ts). Returns an unsubscribe function. */
@@ -108,7 +166,8 @@ export class Engine {
    * are reacted to in the order they were applied.
    */
   private notify(trigger: Trigger, run: () => void): void {
-    this.after?.enqueue(trigger);
+    // A standby reacts to nothing: the leader's reactions reach it through the log.
+    if (this.leads()) this.after?.enqueue(trigger);
     this.notifying++;
     try {
       run();

@@ -51,6 +51,7 @@ export class Reactor implements AfterBatch {
    * seen here. Tests call it after moving a fake clock.
    */
   tick(): void {
+    if (!this.engine.leads()) return; // a standby's room changes only by following the leader
     this.enqueue({ kind: 'tick' });
     this.drain();
   }

@@ -48,6 +48,10 @@ import { startReactor, type Reactor } from './reactor.ts';
 import { coverSummaryMsg } from './cop/cover-summary.ts';
 import { registerMetrics } from './room-metrics.ts';
 import { Store } from './store/store.ts';
+import { reconcileCache } from './cluster/cache.ts';
+import { ClusterLog } from './cluster/log.ts';
+import { ClusterNode } from './cluster/node.ts';
+import type { ClusterOptions } from './cluster/options.ts';
 import { serverTimers, type Timers } from './timers.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
 
@@ -75,6 +79,8 @@ export interface ServerOptions {
   performance?: { refreshMs?: number };
   /** Partner control rooms (issue 18, docs/mait.md); without it, no transfers. */
   mait?: MaitOptions;
+  /** Cluster mode: the room's event log in NATS JetStream, a leader and hot standbys (docs/cluster.md). */
+  cluster?: ClusterOptions | undefined;
 }
 
 export interface MaitOptions {
@@ -169,6 +175,8 @@ export interface RunningServer {
   reactor: Reactor;
   /** Transfers with partner rooms (outbox, courier, inbox); undefined without a partners file. */
   mait: MaitService | undefined;
+  /** Cluster mode: this instance's place in the cluster (leader or standby); undefined when embedded. */
+  cluster: ClusterNode | undefined;
   close(): Promise<void>;
 }
 
@@ -191,6 +199,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     roads.mobilisation === 'planner' ? planner && mobilisationFromPlanner(planner, opts.scenario) : roads.mobilisation;
 
   const store = Store.open(opts.db);
+  // Cluster mode: the local log is a cache of the cluster's, cut back to what the cluster holds.
+  const clusterLog = opts.cluster ? await ClusterLog.open(opts.cluster, log) : undefined;
+  const covered = clusterLog ? await reconcileCache(store, clusterLog, log) : 0;
   const engine = Engine.boot(opts.scenario, store, clock, {
     staleAfterMs: opts.avl?.limits?.staleAfterMs ?? AVL_LIMITS.staleAfterMs,
     ...(opts.mait ? { maitRoomId: opts.mait.partners.room.id } : {}),
@@ -207,6 +218,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       transport: opts.mait.transport ?? httpTransport(opts.mait.partners, clock),
       ...(opts.mait.backoff ? { backoff: opts.mait.backoff } : {}),
     });
+  // A standby until it holds the lease: nothing appends before it leads.
+  const cluster =
+    clusterLog && opts.cluster ? new ClusterNode(clusterLog, engine, opts.cluster, log, covered) : undefined;
   // Engine listeners hear each applied batch in the order they subscribe: AVL, cover, then the
   // COP; the reactor reacts once they all have (server/shell/reactor.ts).
   const avl = new AvlService({
@@ -248,6 +262,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     metricsToken: opts.web?.metricsToken,
     copServed: true,
     mait,
+    cluster: cluster && (() => cluster.status()),
   });
   const http = createServer(app);
   // One 'upgrade' listener: /ws/avl and /ws/cop, 404 for any other path.
@@ -290,6 +305,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     http.once('error', reject);
     http.listen(opts.port, opts.host ?? '127.0.0.1', () => resolveListen());
   });
+  // Every listener is in place: follow the log (and try for the lease unless a standby).
+  await cluster?.start();
   // Station trees, one per macrotask off the request path (built on first use until then).
   mait?.start(); // what the outbox still holds goes out; what the inbox held behind an applied one is applied
   const stopWarming = roads.warmStationTrees && mobilisation ? warmStationTrees(mobilisation, log) : () => {};
@@ -312,9 +329,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     performance,
     reactor,
     mait,
+    cluster,
     async close() {
       if (closed) return;
       closed = true;
+      await cluster?.close();
       mait?.close();
       stopWarming();
       performance.close();
@@ -329,6 +348,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await cover?.close(); // terminates the cover worker
       avl.close(); // writes the pending history tick
       store.close();
+      await clusterLog?.close();
     },
   };
 }

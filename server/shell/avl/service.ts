@@ -90,6 +90,7 @@ export class AvlService {
    * batch, every report is refused with JCR_RATE_LIMITED and nothing changes.
    */
   ingest(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome {
+    this.engine.assertLeads(); // cluster mode: a standby takes no reports (JCR_NOT_LEADER)
     this.stats.batches++;
     if (!this.rate.take(feed.id, Math.max(1, reports.length))) {
       this.stats.rateLimited += reports.length;
@@ -135,6 +136,11 @@ export class AvlService {
   /** Resolves once the history writer is ready (the writer thread has opened its connection). */
   ready(): Promise<void> {
     return this.history instanceof ThreadedHistoryWriter ? this.history.ready : Promise.resolve();
+  }
+
+  /** Cluster mode: resolves once the cluster log has every status change so far (Engine.whenReplicated). */
+  whenReplicated(): Promise<void> | null {
+    return this.engine.whenReplicated();
   }
 
   /** The injected clock's time. */

@@ -18,6 +18,9 @@ interface Conn {
   alive: boolean;
 }
 
+/** Refusals that close the feed's socket: nothing of the batch changed; resend it (elsewhere) later. */
+const REFUSALS = new Set<string>(['JCR_STORE_BUSY', 'JCR_STORE_FULL', 'JCR_NOT_LEADER']);
+
 export interface AvlWsHandle {
   readonly wss: WebSocketServer;
   /** Open AVL connections. */
@@ -116,13 +119,26 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger,
         const out = avl.ingest(reports, feed);
         ack = encodeAck({ seq: batch.seq, accepted: out.accepted, rejected: out.rejected });
       } catch (e) {
-        if (e instanceof JcrError && (e.code === 'JCR_STORE_BUSY' || e.code === 'JCR_STORE_FULL')) {
+        if (e instanceof JcrError && REFUSALS.has(e.code)) {
           log.warn('avl batch refused: event log', { feed: feed.id, code: e.code });
           return closeWith(ws, e.code);
         }
         log.error('avl batch failed', { feed: feed.id, err: e instanceof Error ? e.stack : String(e) });
         return closeWith(ws, 'JCR_INTERNAL');
       }
+      // Cluster mode: the ack goes once the cluster log has the batch's status changes.
+      const wait = avl.whenReplicated();
+      if (wait) {
+        wait.then(
+          () => sendAck(ack),
+          () => closeWith(ws, 'JCR_NOT_LEADER'),
+        );
+        return;
+      }
+      sendAck(ack);
+    });
+    function sendAck(ack: Uint8Array): void {
+      if (ws.readyState !== WebSocket.OPEN) return;
       if (!corked) {
         corked = true;
         socket.cork();
@@ -130,7 +146,7 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger,
       }
       ws.send(ack);
       if (ws.bufferedAmount > L.maxBufferedAckBytes) closeWith(ws, 'JCR_RATE_LIMITED');
-    });
+    }
   }
 
   const stopHeartbeat = every(timers, L.heartbeatMs, () => {

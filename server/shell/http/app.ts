@@ -24,6 +24,7 @@ import { clientAddress } from './client-address.ts';
 import { crossSiteGuard } from './origin.ts';
 import { noStore, securityHeaders } from './security.ts';
 import { healthRoutes, recommendTimer } from './health.ts';
+import { replicatedAcks } from './replicated.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Store } from '../store/store.ts';
 import type { Users } from '../auth/users.ts';
@@ -80,6 +81,8 @@ export interface AppDeps {
   /** The map's towns and road names (GET /api/map/labels), built at start. */
   labels?: MapLabelsMsg | undefined;
   /** Is the operating picture pushed at /ws/cop (GET /api/ui-config: features.cop)? */
+  /** Cluster mode: this instance's role and place in the log, shown by GET /api/health. */
+  cluster?: (() => object) | undefined;
   copServed: boolean;
   /** Optional online basemap for the screens (GET /api/ui-config). */
   tiles?: { url: string; attribution: string } | undefined;
@@ -108,6 +111,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', crossSiteGuard(deps.publicUrl));
   app.use('/api', recommendTimer(deps.metrics));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  // Cluster mode: a change is answered once the cluster log has it (nothing waits otherwise).
+  app.use(replicatedAcks(deps.engine));
   app.use(authenticate(deps.users));
   app.use(
     '/api',
@@ -134,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
       status: 'ok',
       uptimeS: Math.round((Date.now() - deps.startedAt) / 1000),
       lastSeq: deps.engine.room.lastSeq,
+      ...(deps.cluster ? { cluster: deps.cluster() } : {}),
     });
   });
   app.use('/api', scenarioRoutes(deps));

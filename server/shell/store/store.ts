@@ -35,6 +35,7 @@ export class Store {
   private readonly appendTx: (events: readonly NewEvent[]) => JcrEvent[];
   /** Run inside each append's transaction: rows that must be durable exactly when their events are. */
   private readonly hooks: Array<(durable: readonly JcrEvent[]) => void> = [];
+  private readonly followTx: (events: readonly JcrEvent[]) => void;
 
   private constructor(db: Db, path: string) {
     this.db = db;
@@ -47,6 +48,11 @@ export class Store {
       });
       for (const hook of this.hooks) hook(durable);
       return durable;
+    });
+    const insertAt = db.prepare('INSERT INTO events (seq, at, type, origin, actor, data) VALUES (?, ?, ?, ?, ?, ?)');
+    // A followed batch runs no append hooks: the leader's outbox rows are the leader's.
+    this.followTx = db.transaction((events: readonly JcrEvent[]) => {
+      for (const e of events) insertAt.run(e.seq, e.at, e.type, e.origin, e.actor, JSON.stringify(e.data));
     });
   }
 
@@ -98,6 +104,29 @@ export class Store {
    */
   onAppend(hook: (durable: readonly JcrEvent[]) => void): void {
     this.hooks.push(hook);
+  }
+
+  /**
+   * Cluster mode: store a batch another instance appended, with the seqs the cluster log gave
+   * it (a standby's cache of the log). One transaction; a seq already present is an error.
+   */
+  appendFollowed(events: readonly JcrEvent[]): void {
+    try {
+      this.followTx(events);
+    } catch (e) {
+      throw storeError(e) ?? e;
+    }
+  }
+
+  /**
+   * Cluster mode: drop cached events after `seq` (appended here but never taken by the cluster
+   * log, so never acknowledged), so the next seq is seq + 1 again.
+   */
+  truncateAfter(seq: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM events WHERE seq > ?').run(seq);
+      this.db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'events'").run(seq);
+    })();
   }
 
   lastSeq(): number {

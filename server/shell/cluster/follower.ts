@@ -1,0 +1,62 @@
+/**
+ * A standby's reading of the cluster log: an ordered consumer from the stream message after the
+ * cache's last, each batch stored, applied and heard by listeners (Engine.follow), so fleet,
+ * incidents, cover and the COP hub stay live and a takeover starts from the log's head.
+ */
+import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import type { Engine } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import { META_STREAM_SEQ } from './cache.ts';
+import { decodeBatch, type ClusterLog } from './log.ts';
+
+export class Follower {
+  /** The last stream message applied here. */
+  streamSeq: number;
+  private messages: ConsumerMessages | null = null;
+  private stopped = false;
+  private done: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly clusterLog: ClusterLog,
+    private readonly engine: Engine,
+    private readonly log: Logger,
+    coveredSeq: number,
+  ) {
+    this.streamSeq = coveredSeq;
+  }
+
+  async start(): Promise<void> {
+    const consumer = await this.clusterLog.js.consumers.get(this.clusterLog.stream, {
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: this.streamSeq + 1,
+    });
+    const messages = await consumer.consume();
+    this.messages = messages;
+    this.done = (async () => {
+      for await (const m of messages) {
+        if (this.stopped) break;
+        if (m.seq <= this.streamSeq) continue;
+        const events = decodeBatch(m.data);
+        this.engine.follow(events);
+        this.engine.store.setMeta(META_STREAM_SEQ, String(m.seq));
+        this.streamSeq = m.seq;
+      }
+    })().catch((e: unknown) => this.log.error('cluster: following the log failed', { err: String(e) }));
+  }
+
+  /** Resolves once every message up to `seq` is applied (polled: the consumer pushes as it can). */
+  async caughtUp(seq: number, timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (this.streamSeq < seq) {
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.messages?.stop();
+    await this.done;
+  }
+}

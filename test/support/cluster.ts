@@ -1,0 +1,174 @@
+/**
+ * Real clusters for the cluster tests (test/cluster/): nats-server processes with JetStream on
+ * free loopback ports in temp directories, control room instances as child processes
+ * (server/main.ts with --nats), and readers of the cluster log. Without nats-server installed
+ * every cluster test fails with one line saying so: they must not pass silently.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { JcrEvent } from '../../server/core/events.ts';
+import { Users } from '../../server/shell/auth/users.ts';
+import { Store } from '../../server/shell/store/store.ts';
+
+export const SCENARIO = resolve('test/fixtures/crash/scenario.json');
+export const AVL_TOKEN = 'cluster-test-feed-token-0123456789';
+export const PASSWORD = 'cluster-test-password';
+
+/** The nats-server binary, or a failure that names the missing package. */
+export function natsServerBinary(): string {
+  const given = process.env.JCR_NATS_SERVER;
+  if (given !== undefined) {
+    if (existsSync(given)) return given;
+    throw new Error(`nats-server is missing: JCR_NATS_SERVER=${given} does not exist`);
+  }
+  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/usr/local/bin'])) {
+    const p = join(dir, 'nats-server');
+    if (dir && existsSync(p)) return p;
+  }
+  throw new Error('nats-server is missing: install the Debian package nats-server (.ci/run does) to run cluster tests');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface Proc {
+  proc: ChildProcess;
+  exited: Promise<number | null>;
+  output(): string;
+}
+
+function spawnProc(cmd: string, args: string[]): Proc {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  return { proc, exited, output: () => out };
+}
+
+/** One nats-server with JetStream, its store under `dir`. */
+export async function startNats(dir: string): Promise<{ url: string; nats: Proc }> {
+  const port = await freePort();
+  mkdirSync(dir, { recursive: true });
+  const nats = spawnProc(natsServerBinary(), ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir]);
+  const url = `nats://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const nc = await connect({ servers: url, reconnect: false }).catch(() => null);
+    if (nc) {
+      await nc.close();
+      return { url, nats };
+    }
+    await sleep(50);
+  }
+  throw new Error(`nats-server did not start: ${nats.output()}`);
+}
+
+export interface Instance extends Proc {
+  name: string;
+  url: string;
+  db: string;
+}
+
+/** A user `duty` (duty officer) in an instance's database: users are per instance until shared auth. */
+export async function seedUser(db: string): Promise<void> {
+  const store = Store.open(db);
+  const users = new Users(store, Date.now);
+  if (!users.get('duty')) await users.create('duty', PASSWORD, 'duty-officer');
+  store.close();
+}
+
+/** A control room instance in cluster mode on a fixed port (it keeps the port when it steps down). */
+export async function startInstance(
+  name: string,
+  o: { db: string; port: number; nats: string; room: string; standby: boolean },
+): Promise<Instance> {
+  const args = ['--import', 'tsx', 'server/main.ts', '--scenario', SCENARIO, '--db', o.db, '--port', String(o.port)];
+  args.push('--nats', o.nats, '--room', o.room, '--avl-token', AVL_TOKEN, '--log-level', 'warn', '--no-sim');
+  if (o.standby) args.push('--standby');
+  const p = spawnProc(process.execPath, args);
+  const url = `http://127.0.0.1:${o.port}`;
+  const until = Date.now() + 60_000;
+  while (!/Joint control room: .* at http/.test(p.output())) {
+    if (Date.now() > until || p.proc.exitCode !== null) throw new Error(`${name} did not start: ${p.output()}`);
+    await sleep(50);
+  }
+  return { ...p, name, url, db: o.db };
+}
+
+export interface ClusterStatus {
+  role: string;
+  streamSeq: number;
+  lastSeq: number;
+}
+
+export async function clusterStatus(url: string): Promise<ClusterStatus | null> {
+  try {
+    const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) });
+    return ((await res.json()) as { cluster: ClusterStatus }).cluster;
+  } catch {
+    return null;
+  }
+}
+
+/** Poll until `url` reports `role` (and, if given, `lastSeq`); returns ms waited, or throws past `withinMs`. */
+export async function waitRole(url: string, role: string, withinMs: number, lastSeq?: number): Promise<number> {
+  const from = Date.now();
+  for (;;) {
+    const s = await clusterStatus(url);
+    if (s?.role === role && (lastSeq === undefined || s.lastSeq === lastSeq)) return Date.now() - from;
+    if (Date.now() - from > withinMs)
+      throw new Error(`${url} is ${JSON.stringify(s)} after ${withinMs} ms, not ${role} at ${lastSeq ?? 'any seq'}`);
+    await sleep(25);
+  }
+}
+
+export async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'duty', password: PASSWORD }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Every event in the room's cluster log, in stream order. */
+export async function clusterEvents(natsUrl: string, room: string): Promise<JcrEvent[]> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const stream = `jcr_${room}_events`;
+    const last = (await jsm.streams.info(stream)).state.last_seq;
+    const out: JcrEvent[] = [];
+    for (let seq = 1; seq <= last; seq++) {
+      const m = await jsm.streams.getMessage(stream, { seq });
+      if (m) out.push(...(JSON.parse(new TextDecoder().decode(m.data)) as JcrEvent[]));
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Every event in an instance's SQLite cache, in order. */
+export function cachedEvents(db: string): JcrEvent[] {
+  const store = Store.open(db);
+  try {
+    return [...store.events(0)];
+  } finally {
+    store.close();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
