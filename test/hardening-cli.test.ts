@@ -33,6 +33,7 @@ const CLIS = {
   feeds: 'server/cli/feeds.ts',
   serve: 'server/main.ts',
   scenario: 'server/cli/scenario.ts',
+  calibrate: 'server/cli/calibrate.ts',
 } as const;
 
 /** One line on stderr, nothing on stdout, exit 2. */
@@ -57,6 +58,7 @@ test('item 14: every CLI answers --help with its usage on stdout and exit 0', as
       ['serve', ['--help'], 'usage: npm run serve -- [options]'],
       ['scenario', ['--help'], 'usage: npm run scenario -- build --service NAME'],
       ['scenario', ['build', '--help'], 'usage: npm run scenario -- build --service NAME'],
+      ['calibrate', ['--help'], 'usage: npm run calibrate -- [--db FILE]'],
     ].map(async ([name, args, first]) => ({
       what: `${name as string} ${(args as string[]).join(' ')}`,
       first: first as string,
@@ -70,7 +72,7 @@ test('item 14: every CLI answers --help with its usage on stdout and exit 0', as
   }
   // The benchmark list is the benchmarks, not the type declaration beside them.
   const bench = runs.find((x) => x.what === 'bench --help')!.r.stdout;
-  assert.match(bench, 'benchmarks: client, cover, fanout, http, ingest, journey, places, recommend\n');
+  assert.match(bench, 'benchmarks: calibration, client, cover, fanout, http, ingest, journey, places, recommend\n');
   assert.not.match(bench, 'autocannon');
 });
 
@@ -90,6 +92,8 @@ test('item 14: every CLI answers a bad option with one line on stderr and exit 2
     ['serve', ['--bogus'], "Unknown option '--bogus'"],
     ['serve', ['--port', 'eighty'], 'error JCR_VALIDATION: port must be 0..65535'],
     ['scenario', ['build', '--bogus'], "Unknown option '--bogus'"],
+    ['calibrate', ['--bogus'], "Unknown option '--bogus'"],
+    ['calibrate', ['--hours', 'many'], '--hours must be a positive number'],
     ['scenario', ['fly'], 'unknown command or arguments: fly'],
     ['scenario', ['build', '--out', 'x'], 'build needs --service NAME'],
     [

@@ -1,0 +1,110 @@
+/**
+ * One calibration run against the room's database (`npm run calibrate`, docs/calibration.md):
+ * the AVL history and the status changes in the event log cut into trips, matched in the worker
+ * thread, factors estimated and judged on held-out trips; the run is saved as a new version and
+ * comes into force only if the verdict accepts it.
+ */
+import type { SpeedFactors } from '../../core/calibration/estimate.ts';
+import { roadClassOf } from '../../core/calibration/apply.ts';
+import { learnCalibration } from '../../core/calibration/learn.ts';
+import { tripsOf, type Position, type StatusChange } from '../../core/calibration/trips.ts';
+import type { MatchOptions } from '../../core/calibration/matcher.ts';
+import { isResourceStatus } from '../../core/fleet/status.ts';
+import type { RoadGraph } from '../../core/graph/build.ts';
+import type { SpeedProfile } from '../../core/scenario/types.ts';
+import { CalibrationStore, networkKey } from '../store/calibrations.ts';
+import type { Store } from '../store/store.ts';
+import { MatchWorker } from './match-worker.ts';
+
+export interface CalibrationRunOptions {
+  store: Store;
+  graph: RoadGraph;
+  speedProfiles: Readonly<Record<string, SpeedProfile>>;
+  zone: string;
+  /** A resource's speed profile (undefined: not calibrated from, e.g. drones). */
+  profileOf: (resourceId: string) => string | undefined;
+  /** Learn from fixes at or after this time, epoch ms. */
+  sinceMs: number;
+  now: number;
+  actor: string;
+  /** Save the run but never bring it into force. */
+  dryRun?: boolean;
+  heldOutShare?: number;
+  match?: MatchOptions;
+}
+
+export interface CalibrationRunResult {
+  version: number;
+  accepted: boolean;
+  inForce: number | null;
+  reason: string;
+  trips: number;
+  traversals: number;
+  mapeBefore: number;
+  mapeAfter: number;
+}
+
+export async function runCalibration(o: CalibrationRunOptions): Promise<CalibrationRunResult> {
+  const db = o.store.db;
+  const positions = (
+    db
+      .prepare('SELECT resource_id, fix_time, lat, lon FROM positions WHERE fix_time >= ? ORDER BY id')
+      .all(o.sinceMs) as Array<{ resource_id: string; fix_time: number; lat: number; lon: number }>
+  ).map((r): Position => ({ resourceId: r.resource_id, t: r.fix_time, lat: r.lat, lon: r.lon }));
+  const changes: StatusChange[] = [];
+  const rows = db
+    .prepare("SELECT at, data FROM events WHERE type = 'resource.status' ORDER BY seq")
+    .iterate() as Iterable<{
+    at: number;
+    data: string;
+  }>;
+  for (const r of rows) {
+    const d = JSON.parse(r.data) as { resourceId?: unknown; status?: unknown };
+    if (typeof d.resourceId === 'string' && isResourceStatus(d.status))
+      changes.push({ resourceId: d.resourceId, t: r.at, status: d.status });
+  }
+  const trips = tripsOf(positions, changes, o.profileOf);
+  const worker = new MatchWorker(o.graph, o.speedProfiles, o.match);
+  let matched;
+  try {
+    matched = await worker.match(trips);
+  } finally {
+    await worker.close();
+  }
+  const cal = new CalibrationStore(o.store);
+  const network = networkKey(o.graph);
+  const current = cal.inForce();
+  const currentRec = current === null ? undefined : cal.get(current);
+  const inForce: SpeedFactors | null = currentRec && currentRec.network === network ? currentRec.factors.blue : null;
+  const learnt = learnCalibration(matched, {
+    zone: o.zone,
+    classOf: roadClassOf(o.graph),
+    inForce,
+    ...(o.heldOutShare === undefined ? {} : { heldOutShare: o.heldOutShare }),
+  });
+  const v = learnt.verdict;
+  const version = cal.add({
+    createdAt: o.now,
+    network,
+    learnedFrom: learnt.learnedFrom,
+    learnedTo: learnt.learnedTo,
+    heldOutTrips: v.candidate.trips,
+    mapeBefore: v.current.mape,
+    mapeAfter: v.candidate.mape,
+    biasAfter: v.candidate.bias,
+    accepted: v.accept,
+    reason: v.reason,
+    factors: learnt.factors,
+  });
+  if (v.accept && !o.dryRun) cal.bringIntoForce(version, o.now, o.actor, v.reason);
+  return {
+    version,
+    accepted: v.accept,
+    inForce: cal.inForce(),
+    reason: v.reason,
+    trips: trips.length,
+    traversals: matched.reduce((s, m) => s + m.traversals.length, 0),
+    mapeBefore: v.current.mape,
+    mapeAfter: v.candidate.mape,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * `npm run calibrate`'s run (issue 19, item 4) against a database with literal AVL history and
+ * status events over the small literal network: ten blue-light trips along the main road driven
+ * at half the prior's speed; the run matches them in the worker thread, learns, is accepted on the
+ * held-out trips (the prior's error there is 50%) and comes into force as version 1. The same
+ * run again cannot lower the error of version 1, so version 2 is saved as rejected and 1 stays.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ResourceStatus } from '../server/core/fleet/status.ts';
+import { runCalibration } from '../server/shell/calibration/run.ts';
+import { CalibrationStore } from '../server/shell/store/calibrations.ts';
+import { Store } from '../server/shell/store/store.ts';
+import { graph, PROFILES, T0 } from './support/calibration-net.ts';
+
+function history(): Store {
+  const store = Store.open(':memory:');
+  const pos = store.db.prepare(
+    `INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed)
+     VALUES (?, 'E1', ?, ?, ?, 5, 90, 6, 0, 1, 'test')`,
+  );
+  for (let trip = 0; trip < 10; trip++) {
+    const t = T0 + trip * 600_000;
+    const status = (at: number, s: ResourceStatus) =>
+      store.append([
+        { at, type: 'resource.status', origin: 'avl', actor: 'test', data: { resourceId: 'E1', status: s } },
+      ]);
+    status(t, ResourceStatus.MOBILISED);
+    // 50.04 m every 10 s: 5 m/s against the prior's 10
+    for (let k = 0; k <= 13; k++) pos.run(t + k * 10_000, t + k * 10_000, (k % 2) * 0.00005, 0.003 + 0.00045 * k);
+    status(t + 131_000, ResourceStatus.AT_SCENE);
+  }
+  return store;
+}
+
+test('a calibration run learns, passes the held-out check and comes into force; a run that cannot do better does not', async () => {
+  const store = history();
+  const opts = {
+    store,
+    graph,
+    speedProfiles: PROFILES,
+    zone: 'Europe/London',
+    profileOf: (id: string) => (id === 'E1' ? 'ten' : undefined),
+    sinceMs: T0 - 3_600_000,
+    now: T0 + 86_400_000,
+    actor: 'test',
+  };
+  const first = await runCalibration(opts);
+  assert.equal([first.version, first.accepted, first.inForce, first.trips], [1, true, 1, 10]);
+  assert.ok(Math.abs(first.mapeBefore - 0.5) < 1e-3, `prior's held-out error ${first.mapeBefore}`);
+  assert.ok(first.mapeAfter < first.mapeBefore);
+  const cal = new CalibrationStore(store);
+  const v1 = cal.get(1)!;
+  // blue-light factors learnt for the main road's class in the morning peak, routine none
+  assert.ok(v1.factors.blue.classes['weekday-am']!.residential! < 1);
+  assert.equal(v1.factors.routine.classes, {});
+  const again = await runCalibration(opts);
+  assert.equal([again.version, again.accepted, again.inForce], [2, false, 1]);
+  assert.match(again.reason, /does not lower the held-out error/);
+  assert.equal(
+    cal.forceLog().map((e) => [e.version, e.actor]),
+    [[1, 'test']],
+  );
+});
+
+test.run();
