@@ -53,6 +53,7 @@ import '../jcr-request-inbox/jcr-request-inbox.ts';
 import '../jcr-incident-detail/jcr-incident-detail.ts';
 import '../jcr-standards-panel/jcr-standards-panel.ts';
 import '../jcr-alert-banner/jcr-alert-banner.ts';
+import '../jcr-alert-list/jcr-alert-list.ts';
 import '../jcr-statistics/jcr-statistics.ts';
 
 export class JcrApp extends LitElement {
@@ -261,6 +262,7 @@ export class JcrApp extends LitElement {
         ${
           c.view === 'wall'
             ? html`<aside class="side wall-side" aria-label="Open incidents">
+                <jcr-alert-list .ctx=${c}></jcr-alert-list>
                 <h2>Open incidents</h2>
                 <jcr-incident-queue .ctx=${c}></jcr-incident-queue>
                 <jcr-standards-panel .ctx=${c}></jcr-standards-panel>
