@@ -9,6 +9,7 @@ import { dmexclpChoice, idleCounts } from '../server/core/cover/dmexclp.ts';
 import { decideCover, rateLimited, type CoverMovePolicy } from '../server/core/cover/move-policy.ts';
 import type { TargetFigure } from '../server/core/cover/figures.ts';
 import type { MoveRecommendation } from '../server/core/cover/moves.ts';
+import { mmss } from '../sim/compare/report-format.ts';
 import { meanCI, pairedDiffCI, summarise, t975, cumulative } from '../sim/compare/stats.ts';
 
 // Three demand points: a town of 10 near home, villages of 5 and 1 near a post; threshold 8 min.
@@ -184,6 +185,10 @@ test('summaries: a response that never came is late and has no mean; nearest-ran
   const s = summarise([400, 100, Infinity, 300, 200], 250);
   assert.equal(s, { n: 5, share: 0.4, late: 0.6, meanS: 250, medianS: 300, p90S: Infinity });
   assert.equal(cumulative([100, 200, Infinity, 300], [0, 150, 300, 3600]), [0, 0.25, 0.75, 0.75]);
+});
+
+test('times print as m:ss rounded to the second first; a response that never came prints none', () => {
+  assert.equal([mmss(1559.6), mmss(59.4), mmss(600), mmss(Infinity)], ['26:00', '0:59', '10:00', 'none']);
 });
 
 test.run();

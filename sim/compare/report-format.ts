@@ -5,8 +5,12 @@
  */
 import type { Mode, OutcomeReport, TargetResult } from './compare.ts';
 
-export const mmss = (s: number) =>
-  Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}` : 'none';
+/** m:ss of seconds, rounded to the second first (so 1559.6 s is 26:00, not 25:60). */
+export const mmss = (s: number) => {
+  if (!Number.isFinite(s)) return 'none';
+  const t = Math.round(s);
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
+};
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '-');
 const pp = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}` : '-');
 const nth = (n: number) => (n === 1 ? '1st' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`);
