@@ -9,7 +9,8 @@ import { dmexclpChoice, idleCounts } from '../server/core/cover/dmexclp.ts';
 import { decideCover, rateLimited, type CoverMovePolicy } from '../server/core/cover/move-policy.ts';
 import type { TargetFigure } from '../server/core/cover/figures.ts';
 import type { MoveRecommendation } from '../server/core/cover/moves.ts';
-import { mmss } from '../sim/compare/report-format.ts';
+import type { OutcomeReport, TargetResult } from '../sim/compare/compare.ts';
+import { goal, mmss } from '../sim/compare/report-format.ts';
 import { meanCI, pairedDiffCI, summarise, t975, cumulative } from '../sim/compare/stats.ts';
 
 // Three demand points: a town of 10 near home, villages of 5 and 1 near a post; threshold 8 min.
@@ -189,6 +190,53 @@ test('summaries: a response that never came is late and has no mean; nearest-ran
 
 test('times print as m:ss rounded to the second first; a response that never came prints none', () => {
   assert.equal([mmss(1559.6), mmss(59.4), mmss(600), mmss(Infinity)], ['26:00', '0:59', '10:00', 'none']);
+});
+
+test('the goal line: relative reduction, the interval against static, and the increment over dynamic', () => {
+  const key = 'ambulance-cat1#1';
+  const tr = (lateBySeed: number[], ci: [number, number] | null = null): TargetResult => ({
+    n: 30,
+    share: 0,
+    late: lateBySeed.reduce((a, b) => a + b, 0) / lateBySeed.length,
+    meanS: 0,
+    medianS: 0,
+    p90S: 0,
+    lateBySeed,
+    lateDiff: ci ? (ci[0] + ci[1]) / 2 : 0,
+    lateCI: ci,
+    curve: [],
+  });
+  // cover - static per seed: -0.1, -0.05, -0.1: mean -0.083333, s/√3 = 0.0166667, t(2) = 4.303
+  const h = 4.303 * (Math.sqrt(0.000833333333) / Math.sqrt(3));
+  const mode = (m: string, t: TargetResult) => ({
+    demand: 1,
+    mode: m as 'static',
+    incidents: 10,
+    unfilled: 0,
+    movesPerIncident: 0,
+    moveMinutes: 0,
+    targets: { [key]: t },
+  });
+  const r = {
+    demands: [1],
+    results: [
+      mode('static', tr([0.4, 0.3, 0.5], [0, 0])),
+      mode('dynamic', tr([0.35, 0.3, 0.45])),
+      mode('dynamic+cover', tr([0.3, 0.25, 0.4], [-0.083333 - h, -0.083333 + h])),
+    ],
+  } as unknown as OutcomeReport;
+  const g = goal(r);
+  assert.is(g.met, true);
+  assert.ok(
+    g.text.endsWith(
+      ': MET (static late 40.0%, dynamic+cover late 31.7%, 20.8% fewer, difference -8.3 [-15.5, -1.2] pp; against dynamic alone -5.0 [-5.0, -5.0] pp).',
+    ),
+    g.text,
+  );
+  // The same reduction with an interval reaching zero is not met.
+  r.results[2]!.targets[key]!.lateCI = [-0.2, 0.01];
+  assert.is(goal(r).met, false);
+  assert.is(goal(r, 'police#1').met, null);
 });
 
 test.run();

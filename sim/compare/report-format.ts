@@ -4,6 +4,7 @@
  * (docs/simulator.md § Outcome report). The HTML pictures are ./report-html.ts.
  */
 import type { Mode, OutcomeReport, TargetResult } from './compare.ts';
+import { pairedDiffCI } from './stats.ts';
 
 /** m:ss of seconds, rounded to the second first (so 1559.6 s is 26:00, not 25:60). */
 export const mmss = (s: number) => {
@@ -87,8 +88,19 @@ export function goal(r: OutcomeReport, key = 'ambulance-cat1#1', mode: Mode = 'd
   const rel = base.late > 0 ? -res.lateDiff / base.late : 0;
   const excl = res.lateCI[1] < 0;
   const met = rel >= 0.1 && excl;
+  // How much of it the moves add over dynamic mobilisation alone (same seeds, paired).
+  const dyn = r.results.find((x) => x.demand === demand && x.mode === 'dynamic')?.targets[key];
+  let over = '';
+  if (dyn && mode !== 'dynamic') {
+    const ok = res.lateBySeed.map((x, i) => Number.isFinite(x) && Number.isFinite(dyn.lateBySeed[i]!));
+    const c = pairedDiffCI(
+      res.lateBySeed.filter((_, i) => ok[i]),
+      dyn.lateBySeed.filter((_, i) => ok[i]),
+    );
+    over = `; against dynamic alone ${pp(c.mean)}${Number.isFinite(c.lo) ? ` [${pp(c.lo)}, ${pp(c.hi)}]` : ''} pp`;
+  }
   return {
-    text: `${head}: ${met ? 'MET' : 'NOT MET'} (static late ${pct(base.late)}, ${mode} late ${pct(res.late)}, ${(rel * 100).toFixed(1)}% fewer, difference ${diffCell(res)} pp${excl ? '' : ', interval does not exclude zero'}).`,
+    text: `${head}: ${met ? 'MET' : 'NOT MET'} (static late ${pct(base.late)}, ${mode} late ${pct(res.late)}, ${(rel * 100).toFixed(1)}% fewer, difference ${diffCell(res)} pp${excl ? '' : ', interval does not exclude zero'}${over}).`,
     met,
   };
 }
