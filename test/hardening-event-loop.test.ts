@@ -66,32 +66,109 @@ test('item 10: with the database write-locked elsewhere, ingest pushes back with
   }
 });
 
-test('item 10: with the event log write-locked elsewhere, a batch with a status change is refused whole with JCR_STORE_BUSY', async () => {
+/** A server on a file database with manual timers, a second connection to lock it, and an AVL client. */
+async function lockedWorld() {
   const dir = mkdtempSync(join(tmpdir(), 'jcr-locked-'));
   const file = join(dir, 'jcr.sqlite');
+  const timer = manualTimer();
   const server = await startServer({
     scenario: miniScenario(),
     db: file,
     port: 0,
     clock: fakeClock(T0).now,
     log: createLogger('silent'),
-    timers: manualTimer(),
+    timers: timer,
     avl: { token: DEV_TOKEN },
   });
   const lock = new Database(file);
+  await server.avl.ready();
+  const wsUrl = server.url.replace('http', 'ws') + '/ws/avl';
+  const c = await connect(wsUrl, DEV_TOKEN);
+  return {
+    server,
+    timer,
+    lock,
+    c,
+    wsUrl,
+    fleet: server.engine.room.fleet,
+    async done() {
+      c.close();
+      if (lock.inTransaction) lock.exec('ROLLBACK');
+      lock.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/** HAT1 leaves its station (a durable status change) and HAT2 only moves. */
+const leaveAndMove = () => [
+  report('HAT1', 51.77, -0.22, T0 - 60_000, { status: ResourceStatus.AVAILABLE_MOBILE }),
+  report('HAT2', 51.765, -0.225, T0 - 60_000),
+];
+
+test('item 10: with the event log write-locked elsewhere, a batch with a status change waits whole off the event loop and is acked once durable', async () => {
+  const w = await lockedWorld();
   try {
-    await server.avl.ready();
-    const c = await connect(server.url.replace('http', 'ws') + '/ws/avl', DEV_TOKEN);
-    lock.exec('BEGIN EXCLUSIVE');
-    // HAT1 leaves its station (a durable status change) and HAT2 only moves: neither is applied.
-    const ack = await c.send(1, [
-      report('HAT1', 51.77, -0.22, T0 - 60_000, { status: ResourceStatus.AVAILABLE_MOBILE }),
-      report('HAT2', 51.765, -0.225, T0 - 60_000),
-    ]);
-    // Both refused, the position-only one too (before: HAT2 was applied, HAT1 alone refused).
+    w.lock.exec('BEGIN EXCLUSIVE');
+    let acked = false;
+    const first = w.c.send(1, leaveAndMove()).then((a) => ((acked = true), a));
+    first.catch(() => undefined); // awaited below; a failed assertion first must not crash the run
+    for (let i = 0; i < 20_000 && w.server.engine.waiting === 0; i++) await turn();
+    // It waits in line: nothing of it applied, no ack, and /api/health answers meanwhile.
     assert.equal(
-      [ack.accepted, ack.rejected.map((r) => [r.index, r.code])],
+      [w.server.engine.waiting, acked, w.fleet.require('HAT1').status, w.fleet.require('HAT2').fixTimeMs],
+      [1, false, ResourceStatus.AVAILABLE_AT_STATION, 0],
+    );
+    assert.is((await fetch(`${w.server.url}/api/health`)).status, 200);
+    // The same connection's next frame (a later fix of HAT2) waits behind it, in order...
+    let secondAcked = false;
+    const second = w.c.send(2, [report('HAT2', 51.766, -0.225, T0 - 50_000)]).then((a) => ((secondAcked = true), a));
+    // ...while another connection's positions are taken at once: ingest keeps running.
+    const other = await connect(w.wsUrl, DEV_TOKEN);
+    const moved = await other.send(1, [report('PC1', 51.8, -0.2, T0 - 60_000)]);
+    other.close();
+    assert.equal([moved.accepted, w.fleet.require('PC1').fixTimeMs], [1, T0 - 60_000]);
+    assert.equal([acked, secondAcked, w.fleet.require('HAT2').fixTimeMs], [false, false, 0]);
+    // A retry under the lock changes nothing; the lock goes and the next retry lands the batch whole.
+    w.timer.fire();
+    await turn();
+    assert.equal([acked, w.server.engine.room.lastSeq], [false, 0]);
+    w.lock.exec('ROLLBACK');
+    w.timer.fire();
+    const [a1, a2] = await Promise.all([first, second]);
+    assert.equal([a1.accepted, a1.rejected, a2.accepted, a2.rejected], [2, [], 1, []]);
+    assert.equal(
+      [w.fleet.require('HAT1').status, w.server.engine.room.lastSeq, w.fleet.require('HAT2').fixTimeMs],
+      [ResourceStatus.AVAILABLE_MOBILE, 1, T0 - 50_000],
+    );
+  } finally {
+    await w.done();
+  }
+});
+
+test('item 10: a batch the lock holds past the wait limit is refused whole with JCR_STORE_BUSY; the connection stays open', async () => {
+  const w = await lockedWorld();
+  try {
+    w.lock.exec('BEGIN EXCLUSIVE');
+    let acked = false;
+    const ack = w.c.send(1, leaveAndMove()).then((a) => ((acked = true), a));
+    ack.catch(() => undefined);
+    for (let i = 0; i < 20_000 && w.server.engine.waiting === 0; i++) await turn();
+    // Retries 5, 10, 20 … 250 ms apart: 25 of them make the 5 s limit.
+    let retries = 0;
+    for (; !acked && retries < 100; retries++) {
+      w.timer.fire();
+      for (let i = 0; i < 50 && !acked; i++) await turn();
+    }
+    const refused = await ack;
+    // Both refused, the position-only one too: nothing of the batch changed.
+    assert.equal(
+      [retries, refused.accepted, refused.rejected.map((r) => [r.index, r.code])],
       [
+        25,
         0,
         [
           [0, 'JCR_STORE_BUSY'],
@@ -99,27 +176,18 @@ test('item 10: with the event log write-locked elsewhere, a batch with a status 
         ],
       ],
     );
-    const fleet = server.engine.room.fleet;
     assert.equal(
-      [fleet.require('HAT1').status, fleet.require('HAT1').fixTimeMs, fleet.require('HAT2').fixTimeMs],
+      [w.fleet.require('HAT1').status, w.fleet.require('HAT1').fixTimeMs, w.fleet.require('HAT2').fixTimeMs],
       [ResourceStatus.AVAILABLE_AT_STATION, 0, 0],
     );
-    // And /api/health answers while the lock is held.
-    assert.is((await fetch(`${server.url}/api/health`)).status, 200);
-    lock.exec('ROLLBACK');
-    assert.is(server.engine.room.lastSeq, 0);
+    w.lock.exec('ROLLBACK');
+    assert.is(w.server.engine.room.lastSeq, 0);
     // The connection stayed open: the batch resent after the lock goes is taken whole.
-    const again = await c.send(2, [
-      report('HAT1', 51.77, -0.22, T0 - 60_000, { status: ResourceStatus.AVAILABLE_MOBILE }),
-      report('HAT2', 51.765, -0.225, T0 - 60_000),
-    ]);
+    const again = await w.c.send(2, leaveAndMove());
     assert.equal([again.accepted, again.rejected], [2, []]);
-    assert.equal([fleet.require('HAT1').status, server.engine.room.lastSeq], [ResourceStatus.AVAILABLE_MOBILE, 1]);
-    c.close();
+    assert.equal([w.fleet.require('HAT1').status, w.server.engine.room.lastSeq], [ResourceStatus.AVAILABLE_MOBILE, 1]);
   } finally {
-    lock.close();
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    await w.done();
   }
 });
 

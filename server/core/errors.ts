@@ -216,7 +216,7 @@ export const ERRORS = {
     status: 503,
     close: 1013,
     description:
-      'The event log is write-locked by another process (past the short busy timeout): the change refused was not written; retry after a pause.',
+      'The event log stayed write-locked by another process while the change waited for it (up to 5 s, never on the event loop): nothing of the change was written; retry after a pause.',
   },
   JCR_NOT_LEADER: {
     status: 503,

@@ -5,7 +5,9 @@ import { Room, type Command, type RoomOptions } from '../core/room.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Scenario } from '../core/scenario/types.ts';
 import { JcrError } from '../core/errors.ts';
+import { BusyQueue, type BusyLimits } from './store/busy-queue.ts';
 import type { Store } from './store/store.ts';
+import { serverTimers, type Timers } from './timers.ts';
 
 /** Hears each applied batch as a change record: the events and what they did to live state. */
 export type ChangeListener = (record: ChangeRecord) => void;
@@ -52,22 +54,65 @@ export class Engine {
   private replication: Replication | null = null;
   /** Listener calls in progress (a listener may itself execute a command). */
   private notifying = 0;
+  /** Commands waiting for a write-locked event log (server/shell/store/busy-queue.ts). */
+  private readonly busy: BusyQueue;
 
-  private constructor(room: Room, store: Store) {
+  private constructor(room: Room, store: Store, busy: BusyQueue) {
     this.room = room;
     this.store = store;
+    this.busy = busy;
   }
 
-  /** Build live state by replaying the whole event log over the scenario. */
-  static boot(scenario: Scenario, store: Store, clock: Clock, opts: Omit<RoomOptions, 'clock'> = {}): Engine {
+  /**
+   * Build live state by replaying the whole event log over the scenario. `shell.timers` retries
+   * the commands that wait for a write-locked log (Engine.submit).
+   */
+  static boot(
+    scenario: Scenario,
+    store: Store,
+    clock: Clock,
+    opts: Omit<RoomOptions, 'clock'> = {},
+    shell: { timers?: Timers; busy?: Partial<BusyLimits> } = {},
+  ): Engine {
     const room = new Room(scenario, { ...opts, clock });
     for (const e of store.events(0)) room.replay(e);
-    return new Engine(room, store);
+    return new Engine(room, store, new BusyQueue(shell.timers ?? serverTimers, shell.busy));
   }
 
-  /** Validate, persist and apply a command. Throws JcrError (nothing persisted) if refused. */
+  /**
+   * Validate, persist and apply a command now. Throws JcrError (nothing persisted) if refused,
+   * JCR_STORE_BUSY at once if the event log is write-locked or other commands wait for it.
+   */
   execute(cmd: Command, ctx: CommandContext): JcrEvent[] {
     return this.commit(this.room.decide(cmd, ctx));
+  }
+
+  /**
+   * Execute a command without ever waiting on the database: at once if the log is free, else in
+   * line behind the commands already waiting, retried on a timer and decided afresh each time.
+   * Resolves once its events are durable and applied (acknowledge only then); rejects with the
+   * refusal, or JCR_STORE_BUSY once it has waited BUSY_LIMITS.waitMs (nothing persisted).
+   */
+  submit(cmd: Command, ctx: CommandContext): Promise<JcrEvent[]> {
+    return this.inLine(() => this.execute(cmd, ctx));
+  }
+
+  /**
+   * Run `attempt` (which appends through execute or commit) now if the log is free, else in line
+   * as submit does; it must throw JCR_STORE_BUSY having changed nothing when the log is locked.
+   */
+  inLine<T>(attempt: () => T): Promise<T> {
+    return this.busy.run(attempt);
+  }
+
+  /** Commands waiting for the event log now (metrics, tests). */
+  get waiting(): number {
+    return this.busy.length;
+  }
+
+  /** Fail the commands still waiting for the log (JCR_NOT_READY): the server is closing. */
+  close(): void {
+    this.busy.close();
   }
 
   /**
@@ -77,6 +122,10 @@ export class Engine {
    */
   commit(fresh: readonly NewEvent[]): JcrEvent[] {
     this.assertLeads();
+    if (fresh.length === 0) return [];
+    // Changes wait for the log: nothing may overtake them (an AVL batch joins the line).
+    if (this.busy.blocking)
+      throw new JcrError('JCR_STORE_BUSY', `${this.busy.length} changes wait for the write-locked event log`);
     const durable = this.store.append(fresh);
     if (durable.length === 0) return durable;
     this.replication?.appended(durable);

@@ -9,7 +9,9 @@
  * reacts to it, and batches are reacted to one at a time in the order they were applied. For each
  * batch the policies run in the order they were registered; each policy reads the state left by
  * the reactions of the policies before it. A reaction's own batch joins the end of the queue.
- * A refused reaction is logged and skipped: the change it reacted to is already durable.
+ * A refused reaction is logged and skipped: the change it reacted to is already durable. One that
+ * finds the event log write-locked waits in line (Engine.submit) and is decided afresh when its
+ * turn comes.
  */
 import { isJcrError } from '../core/errors.ts';
 import { arrivalPolicy } from '../core/reactions/arrival.ts';
@@ -18,7 +20,9 @@ import { alertPolicy, type AlertDeps } from '../core/reactions/alerts.ts';
 import { maitPolicy, type TheirType } from '../core/reactions/mait.ts';
 import { quickerPolicy } from '../core/reactions/quicker.ts';
 import { standbyArrivalPolicy } from '../core/reactions/standby-arrival.ts';
+import type { Command } from '../core/room.ts';
 import type { AfterBatch, Engine } from './engine.ts';
+import { isStoreBusy } from './store/busy-queue.ts';
 import type { Mobilisation } from './incidents/mobilisation.ts';
 import type { Logger } from './log.ts';
 import { every, type Timers } from './timers.ts';
@@ -85,12 +89,17 @@ export class Reactor implements AfterBatch {
       this.log.error('reaction policy failed', { policy: name, err: e instanceof Error ? e.message : String(e) });
       return;
     }
+    const refused = (cmd: Command, e: unknown) => {
+      if (isJcrError(e)) this.log.warn('reaction not recorded', { policy: name, command: cmd.type, code: e.code });
+      else this.log.error('reaction failed', { policy: name, command: cmd.type, err: String(e) });
+    };
     for (const { cmd, ctx } of reactions) {
       try {
         this.engine.execute(cmd, ctx);
       } catch (e) {
-        if (isJcrError(e)) this.log.warn('reaction not recorded', { policy: name, command: cmd.type, code: e.code });
-        else this.log.error('reaction failed', { policy: name, command: cmd.type, err: String(e) });
+        // A write-locked log: wait in line (server/shell/store/busy-queue.ts), never dropped for it.
+        if (isStoreBusy(e)) this.engine.submit(cmd, ctx).catch((err: unknown) => refused(cmd, err));
+        else refused(cmd, e);
       }
     }
   }

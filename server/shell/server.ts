@@ -202,10 +202,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Cluster mode: the local log is a cache of the cluster's, cut back to what the cluster holds.
   const clusterLog = opts.cluster ? await ClusterLog.open(opts.cluster, log) : undefined;
   const covered = clusterLog ? await reconcileCache(store, clusterLog, log) : 0;
-  const engine = Engine.boot(opts.scenario, store, clock, {
-    staleAfterMs: opts.avl?.limits?.staleAfterMs ?? AVL_LIMITS.staleAfterMs,
-    ...(opts.mait ? { maitRoomId: opts.mait.partners.room.id } : {}),
-  });
+  const engine = Engine.boot(
+    opts.scenario,
+    store,
+    clock,
+    {
+      staleAfterMs: opts.avl?.limits?.staleAfterMs ?? AVL_LIMITS.staleAfterMs,
+      ...(opts.mait ? { maitRoomId: opts.mait.partners.room.id } : {}),
+    },
+    { timers },
+  );
   const mait =
     opts.mait &&
     new MaitService({
@@ -347,6 +353,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       });
       await cover?.close(); // terminates the cover worker
       avl.close(); // writes the pending history tick
+      engine.close(); // commands still waiting for a locked log fail, unacknowledged
       store.close();
       await clusterLog?.close();
     },

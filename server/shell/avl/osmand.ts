@@ -160,7 +160,7 @@ export function osmandRoutes(avl: AvlService, scenario: Scenario): Router {
   const trackers = trackerMap(scenario);
   r.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
   r.use(express.text({ type: ['text/plain', 'application/octet-stream'], limit: BODY_LIMIT }));
-  const handler: RequestHandler = (req, res) => {
+  const handler: RequestHandler = async (req, res) => {
     const feed = avl.feeds.authenticate(presentedToken(req.headers.authorization, req.originalUrl));
     if (!feed)
       throw new JcrError(
@@ -168,7 +168,8 @@ export function osmandRoutes(avl: AvlService, scenario: Scenario): Router {
         'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)',
       );
     const reports = requestReports(req, trackers, avl.now());
-    const out: BatchOutcome = avl.ingest(reports, feed);
+    // A status change that finds the event log write-locked waits off the event loop (issue 15 item 10).
+    const out: BatchOutcome = await avl.ingestOrWait(reports, feed);
     const hard = out.rejected.find((x) => !ALREADY_STORED.has(x.code));
     if (!hard) {
       res.status(200).json({ accepted: out.accepted, rejected: out.rejected });

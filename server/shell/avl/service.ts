@@ -7,8 +7,8 @@ import {
 } from '../../core/avl/ingest.ts';
 import { AVL_LIMITS, type AvlLimits } from '../../core/avl/limits.ts';
 import type { Clock } from '../../core/clock.ts';
-import { JcrError } from '../../core/errors.ts';
 import type { Engine } from '../engine.ts';
+import { isStoreBusy } from '../store/busy-queue.ts';
 import type { Logger } from '../log.ts';
 import { FeedRegistry } from './feeds.ts';
 import { RateLimiter } from '../../core/ratelimit.ts';
@@ -86,35 +86,70 @@ export class AvlService {
   }
 
   /**
-   * Ingest a batch for an authenticated feed. If the feed's token bucket cannot pay for the whole
-   * batch, every report is refused with JCR_RATE_LIMITED and nothing changes.
+   * Ingest a batch for an authenticated feed, now. If the feed's token bucket cannot pay for the
+   * whole batch, every report is refused with JCR_RATE_LIMITED and nothing changes; if its status
+   * changes find the event log write-locked, every report is refused with JCR_STORE_BUSY.
    */
   ingest(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome {
+    const limited = this.admit(reports, feed);
+    if (limited) return limited;
+    try {
+      return this.ingestNow(reports, feed);
+    } catch (e) {
+      if (!isStoreBusy(e)) throw e;
+      return this.refuseAll(reports, 'JCR_STORE_BUSY', `${(e as Error).message}; nothing of the batch changed`);
+    }
+  }
+
+  /**
+   * As ingest, for a transport that can answer later (WebSocket, OsmAnd): a batch whose status
+   * changes find the event log write-locked waits in line (Engine.inLine, off the event loop) and
+   * is tried again, whole, on the engine's timer; the promise resolves with its outcome once it is
+   * durable, or with every report refused JCR_STORE_BUSY after the wait limit (nothing changed).
+   * Position-only batches never wait. A waiting batch's reports are copied (the WebSocket reader
+   * reuses its own).
+   */
+  ingestOrWait(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome | Promise<BatchOutcome> {
+    const limited = this.admit(reports, feed);
+    if (limited) return limited;
+    try {
+      return this.ingestNow(reports, feed);
+    } catch (e) {
+      if (!isStoreBusy(e)) throw e;
+    }
+    const copy = reports.map((r) => ({ ...r }));
+    return this.engine
+      .inLine(() => this.ingestNow(copy, feed))
+      .catch((e: unknown) => {
+        if (!isStoreBusy(e)) throw e;
+        return this.refuseAll(copy, 'JCR_STORE_BUSY', `${(e as Error).message}; resend the batch later`);
+      });
+  }
+
+  /** Count the batch and charge the feed's token bucket: a refusal, or null to go on. */
+  private admit(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome | null {
     this.engine.assertLeads(); // cluster mode: a standby takes no reports (JCR_NOT_LEADER)
     this.stats.batches++;
-    if (!this.rate.take(feed.id, Math.max(1, reports.length))) {
-      this.stats.rateLimited += reports.length;
-      return this.refuseAll(
-        reports,
-        'JCR_RATE_LIMITED',
-        `feed over ${this.limits.feedReportsPerS} reports/s (burst ${this.limits.feedBurstReports}); batch refused`,
-      );
-    }
+    if (this.rate.take(feed.id, Math.max(1, reports.length))) return null;
+    this.stats.rateLimited += reports.length;
+    return this.refuseAll(
+      reports,
+      'JCR_RATE_LIMITED',
+      `feed over ${this.limits.feedReportsPerS} reports/s (burst ${this.limits.feedBurstReports}); batch refused`,
+    );
+  }
+
+  /**
+   * Validate, append the status changes (one append; JCR_STORE_BUSY thrown with nothing of the
+   * batch applied, core/avl/ingest.ts), apply, and tell position listeners.
+   */
+  private ingestNow(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome {
     // The history writer is behind (slow disk, or the database locked by another process): push
     // back on the sender rather than make the event loop wait on the database. Nothing changes.
     if (reports.length > this.history.room)
       return this.refuseAll(reports, 'JCR_AVL_BUSY', 'position history is behind; resend the batch later');
     const now = (this.batchNow = this.clock());
-    let out: BatchOutcome;
-    try {
-      out = this.core.ingestBatch(reports, feed, now, this.sink);
-    } catch (e) {
-      // The event log is write-locked elsewhere: the batch's one append was refused and nothing of
-      // it applied (core/avl/ingest.ts), so refuse it whole, like JCR_AVL_BUSY. A full disk
-      // (JCR_STORE_FULL) goes up: the connection closes.
-      if (!(e instanceof JcrError && e.code === 'JCR_STORE_BUSY')) throw e;
-      return this.refuseAll(reports, 'JCR_STORE_BUSY', `${e.message}; nothing of the batch changed, resend it later`);
-    }
+    const out = this.core.ingestBatch(reports, feed, now, this.sink);
     this.stats.accepted += out.accepted;
     this.stats.rejected += out.rejected.length;
     for (const r of out.rejected) this.rejectedByCode.set(r.code, (this.rejectedByCode.get(r.code) ?? 0) + 1);

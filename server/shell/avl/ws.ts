@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { FeedScope } from '../../core/avl/ingest.ts';
+import type { AvlReportIn, BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
 import { ERRORS, JcrError, type ErrorCode } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
 import { refuse as refuseWith, type UpgradeRouter } from '../ws/upgrade.ts';
@@ -16,10 +16,17 @@ export const AVL_WS_PATH = '/ws/avl';
 interface Conn {
   feed: FeedScope;
   alive: boolean;
+  /** Frames waiting for the event log, the first included; later frames queue behind them. */
+  waiting: number;
+  /** Settles when the last waiting frame has been answered. */
+  tail: Promise<void>;
 }
 
 /** Refusals that close the feed's socket: nothing of the batch changed; resend it (elsewhere) later. */
 const REFUSALS = new Set<string>(['JCR_STORE_BUSY', 'JCR_STORE_FULL', 'JCR_NOT_LEADER']);
+
+/** Frames a connection may have waiting for a write-locked event log; more are refused at once. */
+export const MAX_WAITING_FRAMES = 32;
 
 export interface AvlWsHandle {
   readonly wss: WebSocketServer;
@@ -32,7 +39,10 @@ export interface AvlWsHandle {
  * WebSocket transport for AVL at /ws/avl. The token is checked on the HTTP upgrade request, before
  * any WebSocket exists (`noServer` + handleUpgrade): a bad token gets a plain HTTP 401 with a JSON
  * error body. Each binary frame is one AvlBatch, answered by one AvlAck with the same seq, sent
- * only after any status change in the batch is durable (Engine.execute is synchronous).
+ * only after any status change in the batch is durable. A batch whose status changes find the
+ * event log write-locked waits (AvlService.ingestOrWait, never on the event loop), and the
+ * connection's later frames wait behind it, in order; past MAX_WAITING_FRAMES a frame is refused
+ * whole with JCR_STORE_BUSY at once.
  *
  * Per connection: a text frame or bytes that are not an AvlBatch close it with 1007
  * (JCR_AVL_MALFORMED_FRAME); a frame over maxFrameBytes closes it with 1009 (ws maxPayload); more
@@ -82,7 +92,7 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger,
   const unroute = router.route(AVL_WS_PATH, onUpgrade);
 
   function onConnection(ws: WebSocket, feed: FeedScope, socket: Duplex): void {
-    const conn: Conn = { feed, alive: true };
+    const conn: Conn = { feed, alive: true, waiting: 0, tail: Promise.resolve() };
     // Acks of all the frames read in one turn of the event loop go out in one write: the socket
     // (the one we handed to ws) is corked at the first ack and uncorked in the check phase, after
     // libuv has delivered every read that was ready (up to 32 per socket), not after each read:
@@ -114,31 +124,71 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger,
       }
       const reports = batch.reports;
       if (reports.length > L.maxReportsPerBatch) return closeWith(ws, 'JCR_PAYLOAD_TOO_LARGE');
-      let ack: Uint8Array;
-      try {
-        const out = avl.ingest(reports, feed);
-        ack = encodeAck({ seq: batch.seq, accepted: out.accepted, rejected: out.rejected });
-      } catch (e) {
-        if (e instanceof JcrError && REFUSALS.has(e.code)) {
-          log.warn('avl batch refused: event log', { feed: feed.id, code: e.code });
-          return closeWith(ws, e.code);
-        }
-        log.error('avl batch failed', { feed: feed.id, err: e instanceof Error ? e.stack : String(e) });
-        return closeWith(ws, 'JCR_INTERNAL');
-      }
-      // Cluster mode: the ack goes once the cluster log has the batch's status changes.
-      const wait = avl.whenReplicated();
-      if (wait) {
-        wait.then(
-          () => sendAck(ack),
-          () => closeWith(ws, 'JCR_NOT_LEADER'),
+      if (conn.waiting === 0) return answer(batch.seq, reports);
+      if (conn.waiting >= MAX_WAITING_FRAMES) {
+        const message = `${conn.waiting} frames of this connection wait for the write-locked event log`;
+        return send(
+          encodeAck({
+            seq: batch.seq,
+            accepted: 0,
+            rejected: reports.map((_, index) => ({ index, code: 'JCR_STORE_BUSY', message })),
+          }),
         );
-        return;
       }
-      sendAck(ack);
+      // Behind a frame that waits for the log: copy (the reader reuses its batch) and queue.
+      const seq = batch.seq;
+      const copy = reports.map((r) => ({ ...r }));
+      wait(conn.tail.then(() => answer(seq, copy)));
     });
-    function sendAck(ack: Uint8Array): void {
-      if (ws.readyState !== WebSocket.OPEN) return;
+
+    /** Ingest a batch and send its ack, now or once it has waited for the event log. */
+    function answer(seq: number, reports: readonly AvlReportIn[]): Promise<void> | undefined {
+      if (ws.readyState !== WebSocket.OPEN) return undefined;
+      let out: BatchOutcome | Promise<BatchOutcome>;
+      try {
+        out = avl.ingestOrWait(reports, feed);
+      } catch (e) {
+        return failed(e);
+      }
+      if (!(out instanceof Promise)) return deliver(seq, out);
+      const done = out.then(
+        (o) => deliver(seq, o),
+        (e: unknown) => failed(e),
+      );
+      if (conn.waiting === 0) wait(done);
+      return done;
+    }
+
+    function wait(p: Promise<void> | undefined): void {
+      conn.waiting++;
+      conn.tail = Promise.resolve(p).finally(() => conn.waiting--);
+    }
+
+    /** Send a batch's ack; in cluster mode once the cluster log has its status changes. */
+    function deliver(seq: number, o: BatchOutcome): undefined {
+      const ack = encodeAck({ seq, accepted: o.accepted, rejected: o.rejected });
+      const replicated = avl.whenReplicated();
+      if (!replicated) return send(ack);
+      replicated.then(
+        () => send(ack),
+        () => closeWith(ws, 'JCR_NOT_LEADER'),
+      );
+      return undefined;
+    }
+
+    function failed(e: unknown): undefined {
+      if (e instanceof JcrError && REFUSALS.has(e.code)) {
+        log.warn('avl batch refused: event log', { feed: feed.id, code: e.code });
+        closeWith(ws, e.code);
+        return undefined;
+      }
+      log.error('avl batch failed', { feed: feed.id, err: e instanceof Error ? e.stack : String(e) });
+      closeWith(ws, 'JCR_INTERNAL');
+      return undefined;
+    }
+
+    function send(ack: Uint8Array): undefined {
+      if (ws.readyState !== WebSocket.OPEN) return undefined;
       if (!corked) {
         corked = true;
         socket.cork();
@@ -146,6 +196,7 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger,
       }
       ws.send(ack);
       if (ws.bufferedAmount > L.maxBufferedAckBytes) closeWith(ws, 'JCR_RATE_LIMITED');
+      return undefined;
     }
   }
 

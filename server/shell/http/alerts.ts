@@ -40,11 +40,11 @@ export function alertRoutes({ engine }: AlertRouteDeps): Router {
   });
 
   /** Acknowledge for the signed-in user; again is a no-op. 404 for an alert the caller may not see. */
-  r.post('/alerts/:id/ack', (req, res) => {
+  r.post('/alerts/:id/ack', async (req, res) => {
     noUnknown(req.body === undefined ? {} : (req.body as Record<string, unknown>), []);
     const a = acting(res, undefined);
     if (a.who === null) throw new JcrError('JCR_FORBIDDEN', 'the wall viewer cannot acknowledge alerts');
-    engine.execute(
+    await engine.submit(
       { type: 'alert.ack', alertId: req.params.id, acting: a.who },
       { origin: 'operator', actor: a.actor },
     );

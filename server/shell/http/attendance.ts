@@ -34,7 +34,7 @@ export function attendanceRoutes({ engine, places, planner }: AttendanceRouteDep
   const locate = locator(places, planner);
   const room = engine.room;
   for (const bk of BOOKINGS) {
-    r.post(`/incidents/:id/${bk.path}`, (req, res) => {
+    r.post(`/incidents/:id/${bk.path}`, async (req, res) => {
       const b = asObject(req.body);
       noUnknown(b, ['resourceId', 'actingAgency']);
       const a = acting(res, b);
@@ -46,7 +46,7 @@ export function attendanceRoutes({ engine, places, planner }: AttendanceRouteDep
         const want = bk.from.map((s) => STATUS_NAMES[s]).join(' or ');
         throw new JcrError('JCR_CONFLICT', `${resourceId} is not ${want} at ${inc.id}`, { path: 'resourceId' });
       }
-      engine.execute(
+      await engine.submit(
         {
           type: 'resource.setStatus',
           resourceId: rr.def.id,
@@ -61,13 +61,13 @@ export function attendanceRoutes({ engine, places, planner }: AttendanceRouteDep
   }
 
   /** A note in the shared timeline, with its author: any agency that takes part. */
-  r.post('/incidents/:id/notes', (req, res) => {
+  r.post('/incidents/:id/notes', async (req, res) => {
     const b = asObject(req.body);
     noUnknown(b, ['text', 'actingAgency']);
     const a = acting(res, b);
     const text = str(b, 'text', { max: 4000 });
     const inc = incidentFor(engine, req.params.id, a, 'note');
-    const [ev] = engine.execute(
+    const [ev] = await engine.submit(
       {
         type: 'operator.note',
         text,

@@ -97,23 +97,23 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
     // On the cover worker: a cold search from every destination must not hold up the event loop.
     res.json({ moves: await c.movesAsync({ ...(surface !== undefined ? { surface } : {}), limit }) });
   });
-  r.post('/cover/moves', (req, res) => {
+  r.post('/cover/moves', async (req, res) => {
     const u = authorize(res, req, 'cover.move');
     need();
     const b = asObject(req.body);
     const resourceId = str(b, 'resourceId', { max: 64 });
     const destinationId = str(b, 'destinationId', { max: 64 });
     const note = str(b, 'note', { optional: true, max: 500 });
-    const events = deps.engine.execute(
+    const events = await deps.engine.submit(
       { type: 'cover.standbyMove', resourceId, destinationId, ...(note !== undefined ? { note } : {}) },
       { origin: 'operator', actor: u.username },
     );
     const move = deps.engine.room.standby.get(resourceId);
     res.status(201).json({ seq: deps.engine.room.lastSeq, events: events.length, move });
   });
-  r.post('/cover/moves/:resourceId/cancel', (req, res) => {
+  r.post('/cover/moves/:resourceId/cancel', async (req, res) => {
     const u = authorize(res, req, 'cover.move');
-    const events = deps.engine.execute(
+    const events = await deps.engine.submit(
       { type: 'cover.endStandby', resourceId: req.params.resourceId, reason: 'cancelled' },
       { origin: 'operator', actor: u.username },
     );

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isJcrError, JcrError } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
+import { storeError } from '../store/store.ts';
 
 /** Turns any thrown error into `{ error: { code, message, path? } }` with the code's HTTP status. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
@@ -12,6 +13,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // The router's decodeURIComponent of a path parameter (`/api/resources/%ZZ`): the client's
     // mistake, answered 400 and not logged (an error-level stack per request is a log flood).
     else if (err instanceof URIError) e = new JcrError('JCR_MALFORMED_URL', 'the path is not valid percent-encoding');
+    // A write outside the event log (a session at sign-in) under another process's lock: it never
+    // waits (busy_timeout 0), it is refused like an append.
+    else if (storeError(err)) e = storeError(err) as JcrError;
     else {
       log.error('unhandled error', { err: err instanceof Error ? err.stack : String(err) });
       e = new JcrError('JCR_INTERNAL', 'internal error');

@@ -53,7 +53,7 @@ export function incidentLineRoutes({ engine }: { engine: Engine }): Router {
   });
 
   /** Add a line for a capability, or change the count of the line it has: `{capability, count, agency?, reason}`. */
-  r.post('/incidents/:id/lines', (req, res) => {
+  r.post('/incidents/:id/lines', async (req, res) => {
     const b = asObject(req.body);
     noUnknown(b, ['capability', 'count', 'agency', 'reason', 'actingAgency']);
     const a = acting(res, b);
@@ -62,7 +62,7 @@ export function incidentLineRoutes({ engine }: { engine: Engine }): Router {
     const count = num(b, 'count', { integer: true, min: 1, max: 50 });
     const agency = oneOf(b, 'agency', AGENCIES, true);
     const reason = str(b, 'reason', { max: 2000 });
-    engine.execute(
+    await engine.submit(
       {
         type: 'incident.setLine',
         incidentId: inc.id,
@@ -78,13 +78,13 @@ export function incidentLineRoutes({ engine }: { engine: Engine }): Router {
   });
 
   /** Remove a line (its id is its capability): `{reason}`. */
-  r.post('/incidents/:id/lines/:lineId/remove', (req, res) => {
+  r.post('/incidents/:id/lines/:lineId/remove', async (req, res) => {
     const b = bodyOf(req.body);
     noUnknown(b, ['reason', 'actingAgency']);
     const a = acting(res, b);
     const inc = visible(req.params.id, a.agency);
     const reason = str(b, 'reason', { max: 2000 });
-    engine.execute(
+    await engine.submit(
       {
         type: 'incident.removeLine',
         incidentId: inc.id,

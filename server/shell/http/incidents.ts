@@ -91,7 +91,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
   const ctxOf = (a: Acting) => ({ origin: 'operator' as const, actor: a.actor });
   const getVisible = (id: string, a: Acting): Incident => incidentFor(engine, id, a);
 
-  r.post('/incidents', (req, res) => {
+  r.post('/incidents', async (req, res) => {
     const b = asObject(req.body);
     noUnknown(b, [...INCIDENT_FIELDS, 'confirmOffRoad']);
     const a = acting(res, b);
@@ -113,7 +113,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
     const m = methane(b);
     const lead = agencyOpt(b, 'leadAgency');
     const supp = listOf(b, 'supportingAgencies', AGENCIES);
-    const [ev] = engine.execute(
+    const [ev] = await engine.submit(
       {
         type: 'incident.create',
         typeId,
@@ -153,7 +153,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
     res.json(incidentJson(engine, getVisible(req.params.id, a), locate));
   });
 
-  r.patch('/incidents/:id', (req, res) => {
+  r.patch('/incidents/:id', async (req, res) => {
     const b = asObject(req.body);
     noUnknown(b, INCIDENT_FIELDS);
     const a = acting(res, b);
@@ -175,7 +175,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
     const supp = listOf(b, 'supportingAgencies', AGENCIES);
     if (supp !== undefined) patch.supportingAgencies = supp;
     getVisible(req.params.id, a);
-    engine.execute(
+    await engine.submit(
       {
         type: 'incident.update',
         incidentId: req.params.id,
@@ -187,7 +187,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
     res.json(incidentJson(engine, book.require(req.params.id), locate));
   });
 
-  r.post('/incidents/:id/close', (req, res) => {
+  r.post('/incidents/:id/close', async (req, res) => {
     const b = req.body === undefined ? {} : asObject(req.body);
     noUnknown(b, ['reason', 'actingAgency', 'force']);
     const a = acting(res, b);
@@ -196,7 +196,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
     getVisible(req.params.id, a);
     // A forced close is the duty officer's, whatever agency they otherwise act for.
     const agency = force && a.duty ? undefined : a.agency;
-    engine.execute(
+    await engine.submit(
       {
         type: 'incident.close',
         incidentId: req.params.id,

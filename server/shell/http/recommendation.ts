@@ -80,7 +80,7 @@ export function recommendationRoutes({ engine, mobilisation, places, planner }: 
    * recommendation's answer, says what the dispatcher was shown: the decision is judged against
    * it and embeds it. Without one, a fresh recommendation is made and the decision taken on it.
    */
-  r.post('/incidents/:id/mobilise', (req, res) => {
+  r.post('/incidents/:id/mobilise', async (req, res) => {
     const b = asObject(req.body);
     noUnknown(b, ['accept', 'resourceIds', 'reason', 'fingerprint', 'actingAgency']);
     const a = acting(res, b);
@@ -100,7 +100,7 @@ export function recommendationRoutes({ engine, mobilisation, places, planner }: 
       throw new JcrError('JCR_CONFLICT', 'the recommendation proposes nobody: name resourceIds', {
         path: 'resourceIds',
       });
-    const events = engine.execute(
+    const events = await engine.submit(
       {
         type: 'incident.mobilise',
         incidentId: inc.id,

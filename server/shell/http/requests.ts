@@ -62,7 +62,7 @@ export function requestRoutes({ engine, places, planner }: IncidentRouteDeps): R
   });
 
   /** A joint request: the acting agency asks another to attend. */
-  r.post('/incidents/:id/assistance', (req, res) => {
+  r.post('/incidents/:id/assistance', async (req, res) => {
     const b = asObject(req.body);
     noUnknown(b, ['toAgency', 'fromAgency', 'note', 'actingAgency']);
     const a = acting(res, b);
@@ -70,7 +70,7 @@ export function requestRoutes({ engine, places, planner }: IncidentRouteDeps): R
     const toAgency = oneOf(b, 'toAgency', AGENCIES) as Agency;
     const from = a.agency ?? agencyOpt(b, 'fromAgency') ?? inc.leadAgency;
     const note = str(b, 'note', { optional: true, max: 2000 });
-    const [ev] = engine.execute(
+    const [ev] = await engine.submit(
       {
         type: 'incident.requestAssistance',
         incidentId: inc.id,
@@ -87,14 +87,14 @@ export function requestRoutes({ engine, places, planner }: IncidentRouteDeps): R
   });
 
   const answer = (kind: RequestAnswerCommand['answer'], fields: readonly string[]) =>
-    r.post(`/incidents/:id/assistance/:requestId/${kind}`, (req, res) => {
+    r.post(`/incidents/:id/assistance/:requestId/${kind}`, async (req, res) => {
       const b: Body = req.body === undefined ? {} : asObject(req.body);
       noUnknown(b, [...fields, 'actingAgency']);
       const a = acting(res, b);
       const resourceIds = fields.includes('resourceIds') ? idList(b, 'resourceIds') : undefined;
       // Required (and not blank) for decline and advise: the core says so, naming the field.
       const text = str(b, fields.includes('advice') ? 'advice' : 'reason', { optional: true, max: 2000 });
-      engine.execute(
+      await engine.submit(
         {
           type: 'incident.answerRequest',
           incidentId: req.params.id,

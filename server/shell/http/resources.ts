@@ -57,7 +57,7 @@ export function resourceRoutes({ engine }: ResourceRouteDeps): Router {
     );
   });
   /** An operator's status change: the same transition rules as an AVL terminal's. */
-  r.post('/resources/:id/status', (req, res) => {
+  r.post('/resources/:id/status', async (req, res) => {
     const resource = engine.room.fleet.require(req.params.id);
     const user = authorize(res, req, 'resource.status', resource.def.agency);
     const b = asObject(req.body);
@@ -81,7 +81,7 @@ export function resourceRoutes({ engine }: ResourceRouteDeps): Router {
       ...(incidentId !== undefined ? { incidentId } : {}),
       ...(lat !== undefined && lon !== undefined ? { lat, lon } : {}),
     };
-    const events = engine.execute(cmd, { origin: 'operator', actor: user.username });
+    const events = await engine.submit(cmd, { origin: 'operator', actor: user.username });
     res.json({
       seq: engine.room.lastSeq,
       events: events.length,
