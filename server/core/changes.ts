@@ -21,6 +21,8 @@ export interface ResourceState {
   readonly lon: number;
   /** Id of the resource's active standby move, undefined when none. */
   readonly standbyMoveId: string | undefined;
+  /** Its fix has gone stale, as the room last recorded (LiveResource.avlStale). */
+  readonly avlStale: boolean;
 }
 
 export interface ResourceChange {
@@ -50,7 +52,7 @@ export interface ChangeRecord {
 }
 
 export function resourceState(r: LiveResource, standbyMoveId: string | undefined): ResourceState {
-  return { status: r.status, incidentId: r.incidentId, lat: r.lat, lon: r.lon, standbyMoveId };
+  return { status: r.status, incidentId: r.incidentId, lat: r.lat, lon: r.lon, standbyMoveId, avlStale: r.avlStale };
 }
 
 /** A copy of an incident that later events cannot change (incidents are plain data). */

@@ -41,7 +41,20 @@ export interface OperatorNoteData {
   incidentId?: string;
 }
 
+/**
+ * The room's record that a resource's AVL went stale (it had a fix, and none came for the fleet's
+ * staleAfterMs: Fleet.isStale) or fresh again (a fix came). Decided by the reactor's staleness
+ * policy, so listeners (cover) hear of it as a change, not by re-deriving it from the clock.
+ */
+export interface ResourceStalenessData {
+  resourceId: string;
+  stale: boolean;
+  /** The last fix's time when it was decided. */
+  fixTimeMs: number;
+}
+
 export type ResourceStatusEvent = EventEnvelope<'resource.status', ResourceStatusData>;
+export type ResourceStalenessEvent = EventEnvelope<'resource.staleness', ResourceStalenessData>;
 export type OperatorNoteEvent = EventEnvelope<'operator.note', OperatorNoteData>;
 
 export type IncidentCreatedEvent = EventEnvelope<
@@ -117,7 +130,14 @@ export type MaitReceivedEvent = EventEnvelope<'mait.received', import('./mait/ty
 export type MaitEvent = MaitQueuedEvent | MaitReceivedEvent;
 
 /** Every event the log may hold. Modules add their event types to this union. */
-export type JcrEvent = ResourceStatusEvent | OperatorNoteEvent | IncidentEvent | CoverEvent | AlertEvent | MaitEvent;
+export type JcrEvent =
+  | ResourceStatusEvent
+  | ResourceStalenessEvent
+  | OperatorNoteEvent
+  | IncidentEvent
+  | CoverEvent
+  | AlertEvent
+  | MaitEvent;
 
 export type JcrEventType = JcrEvent['type'];
 

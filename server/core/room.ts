@@ -41,6 +41,8 @@ export type Command =
       /** `incidentId` must exist even without an acting agency (an operator's change over REST). */
       knownIncident?: boolean;
     }
+  /** Record that a resource's fix went stale or fresh again (the reactor's staleness policy). */
+  | { type: 'resource.markStale'; resourceId: string; stale: boolean }
   | { type: 'operator.note'; text: string; incidentId?: string; actingAgency?: Agency }
   | IncidentCommand
   | CoverCommand
@@ -92,6 +94,13 @@ export class Room {
     switch (cmd.type) {
       case 'resource.setStatus':
         return this.decideStatus(cmd, ctx);
+      case 'resource.markStale': {
+        const r = this.fleet.require(cmd.resourceId);
+        // Only what the fleet's rule says now, and only a change of it: a late or repeated mark is nothing.
+        if (this.fleet.stalenessChange(r, at) !== cmd.stale) return [];
+        const data = { resourceId: r.def.id, stale: cmd.stale, fixTimeMs: r.fixTimeMs };
+        return [{ at, type: 'resource.staleness', origin: ctx.origin, actor: ctx.actor, data }];
+      }
       case 'operator.note': {
         const text = cmd.text.trim();
         if (text.length === 0 || text.length > 4000)
@@ -172,8 +181,12 @@ export class Room {
     resourceIds.forEach((resourceId, i) => {
       const b = before[i];
       const a = this.resourceState(resourceId);
-      // A status event always counts (even one that changed nothing); a standby event when its move did.
-      if (b && a && (e.type === 'resource.status' || b.standbyMoveId !== a.standbyMoveId))
+      // A status or staleness event always counts (even one that changed nothing); a standby event when its move did.
+      if (
+        b &&
+        a &&
+        ((e.type !== 'cover.standbyOrdered' && e.type !== 'cover.standbyEnded') || b.standbyMoveId !== a.standbyMoveId)
+      )
         resources.push({ resourceId, before: b, after: a });
     });
     const incidents: IncidentChange[] = [];
@@ -188,6 +201,7 @@ export class Room {
   private resourcesOf(e: JcrEvent): string[] {
     switch (e.type) {
       case 'resource.status':
+      case 'resource.staleness':
       case 'cover.standbyOrdered':
       case 'cover.standbyEnded':
         return [e.data.resourceId];
@@ -211,7 +225,8 @@ export class Room {
       if (to !== undefined && to !== from) ids.push(to);
       return ids;
     }
-    if (e.type === 'cover.standbyOrdered' || e.type === 'cover.standbyEnded') return [];
+    if (e.type === 'cover.standbyOrdered' || e.type === 'cover.standbyEnded' || e.type === 'resource.staleness')
+      return [];
     const id = (e.data as { incidentId?: string }).incidentId;
     return id === undefined ? [] : [id];
   }
@@ -234,6 +249,9 @@ export class Room {
         this.standby.applyResourceStatus(d.resourceId, d.status);
         break;
       }
+      case 'resource.staleness':
+        this.fleet.setAvlStale(e.data.resourceId, e.data.stale);
+        break;
       case 'cover.standbyOrdered':
         this.standby.applyOrdered(e.data, e.at, e.actor);
         break;

@@ -19,6 +19,7 @@ import type { Policy, Trigger } from '../core/reactions/policy.ts';
 import { alertPolicy, type AlertDeps } from '../core/reactions/alerts.ts';
 import { maitPolicy, type TheirType } from '../core/reactions/mait.ts';
 import { quickerPolicy } from '../core/reactions/quicker.ts';
+import { stalenessPolicy } from '../core/reactions/staleness.ts';
 import { standbyArrivalPolicy } from '../core/reactions/standby-arrival.ts';
 import type { Command } from '../core/room.ts';
 import type { AfterBatch, Engine } from './engine.ts';
@@ -106,16 +107,20 @@ export class Reactor implements AfterBatch {
 }
 
 /**
- * The control room's reactor: arrival from AVL, standby arrival, with journey times the
- * quicker-resource flag, then alerts (which see the flags the policy before raised), then with
- * partner rooms what they are told (acknowledgements, updates, positions: docs/mait.md).
+ * The control room's reactor: arrival from AVL, standby arrival, AVL staleness recorded, with
+ * journey times the quicker-resource flag, then alerts (which see the flags the policies before
+ * raised), then with partner rooms what they are told (acknowledgements, updates, positions:
+ * docs/mait.md).
  */
 export function startReactor(
   engine: Engine,
   opts: { mobilisation?: Mobilisation | undefined; log: Logger; alerts?: AlertDeps; mait?: { theirType: TheirType } },
 ): Reactor {
   const reactor = new Reactor(engine, opts.log);
-  reactor.register('arrival', arrivalPolicy).register('standby-arrival', standbyArrivalPolicy);
+  reactor
+    .register('arrival', arrivalPolicy)
+    .register('standby-arrival', standbyArrivalPolicy)
+    .register('staleness', stalenessPolicy);
   if (opts.mobilisation) reactor.register('quicker', quickerPolicy(opts.mobilisation));
   reactor.register('alerts', alertPolicy(opts.alerts ?? {}));
   if (opts.mait) reactor.register('mait', maitPolicy(opts.mait.theirType));

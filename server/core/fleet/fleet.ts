@@ -16,6 +16,11 @@ export interface LiveResource {
   accuracyM: number;
   /** Incident (or standby move) the resource is committed to. */
   incidentId: string | undefined;
+  /**
+   * The room has recorded that this resource's fix went stale (a `resource.staleness` event), and
+   * no event has recorded it fresh again since. False for a resource that never reported.
+   */
+  avlStale: boolean;
   /** Bumped on every change, so observers can tell what moved since they last looked. */
   version: number;
 }
@@ -56,6 +61,7 @@ export class Fleet {
         fixTimeMs: 0,
         accuracyM: 0,
         incidentId: undefined,
+        avlStale: false,
         version: 0,
       };
       this.byId.set(def.id, r);
@@ -100,6 +106,22 @@ export class Fleet {
     r.incidentId = this.incidentAfter(r, to, incidentId);
     r.status = to;
     r.version++;
+  }
+
+  /** Record that a resource's fix went stale or fresh again (a `resource.staleness` event). */
+  setAvlStale(id: string, stale: boolean): void {
+    const r = this.require(id);
+    r.avlStale = stale;
+    r.version++;
+  }
+
+  /**
+   * Should the room record a change of this resource's staleness now? The fleet's rule (isStale)
+   * for a resource that has reported, against what was last recorded: the new value, or null.
+   */
+  stalenessChange(r: LiveResource, now: number): boolean | null {
+    const stale = r.fixTimeMs > 0 && this.isStale(r, now);
+    return stale === r.avlStale ? null : stale;
   }
 
   /** The incident `r` holds now (by holdsIncident), undefined when none. */

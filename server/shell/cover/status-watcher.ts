@@ -1,7 +1,8 @@
 /**
  * What makes the cover stale, read from the engine's change records (server/core/changes.ts):
- * a resource whose status was reported marks the surfaces it counts towards dirty, and a standby
- * move ordered or ended changes the snapshot's list of moves. Either calls for a new picture,
+ * a resource whose status was reported, or whose fix the room recorded gone stale or fresh again
+ * (`resource.staleness`, server/core/reactions/staleness.ts), marks the surfaces it counts
+ * towards dirty, and a standby move ordered or ended changes the snapshot's list of moves. Either calls for a new picture,
  * after the queue's debounce. No rule of the room is repeated here: which resources an event
  * touched, and whether their standby move changed, is what the record says.
  */
