@@ -49,7 +49,7 @@ export function transferRoutes({ engine, mait }: TransferRouteDeps): Router {
   });
 
   /** Transfer to partner: the Create is queued (durable) before this answers 202. */
-  r.post('/incidents/:id/transfer', (req, res) => {
+  r.post('/incidents/:id/transfer', async (req, res) => {
     const b = asObject(req.body);
     noUnknown(b, ['partnerId', 'actingAgency']);
     const a = acting(res, b);
@@ -62,7 +62,7 @@ export function transferRoutes({ engine, mait }: TransferRouteDeps): Router {
         e.type === 'operator.note' ? [{ id: `${notes}-${e.seq}`, at: e.at, author: e.actor, text: e.data.text }] : [],
       );
     const content = incidentContent(inc, engine.room.scenario, typeToPartner(partner, inc.typeId), timeline);
-    engine.execute(
+    await engine.submit(
       {
         type: 'mait.send',
         partnerId: partner.id,
@@ -107,19 +107,19 @@ export function transferRoutes({ engine, mait }: TransferRouteDeps): Router {
   });
 
   /** A person here is looking at it: the partner hears "considering". */
-  r.post('/transfers/:id/consider', (req, res) => {
+  r.post('/transfers/:id/consider', async (req, res) => {
     const a = acting(res, req.body === undefined ? undefined : asObject(req.body));
-    engine.execute({ type: 'mait.consider', transferId: req.params.id }, { origin: 'operator', actor: a.actor });
+    await engine.submit({ type: 'mait.consider', transferId: req.params.id }, { origin: 'operator', actor: a.actor });
     res.json(view(book.require(req.params.id)));
   });
 
   /** Take a partner's transfer on: our incident is opened and the partner hears Accept. */
-  r.post('/transfers/:id/accept', (req, res) => {
+  r.post('/transfers/:id/accept', async (req, res) => {
     const b: Body = req.body === undefined ? {} : asObject(req.body);
     noUnknown(b, ['note', 'actingAgency']);
     const a = acting(res, b);
     const note = str(b, 'note', { optional: true, max: 2000 });
-    engine.execute(
+    await engine.submit(
       {
         type: 'mait.accept',
         transferId: req.params.id,
@@ -132,12 +132,15 @@ export function transferRoutes({ engine, mait }: TransferRouteDeps): Router {
   });
 
   /** Refuse a partner's transfer, with a reason it is told. */
-  r.post('/transfers/:id/reject', (req, res) => {
+  r.post('/transfers/:id/reject', async (req, res) => {
     const b = asObject(req.body);
     noUnknown(b, ['reason', 'actingAgency']);
     const a = acting(res, b);
     const reason = str(b, 'reason', { max: 2000 });
-    engine.execute({ type: 'mait.reject', transferId: req.params.id, reason }, { origin: 'operator', actor: a.actor });
+    await engine.submit(
+      { type: 'mait.reject', transferId: req.params.id, reason },
+      { origin: 'operator', actor: a.actor },
+    );
     res.json(view(book.require(req.params.id)));
   });
 
