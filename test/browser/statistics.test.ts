@@ -176,4 +176,43 @@ test("each table's CSV link answers that table; Back returns to the room", async
   assert.equal(errors, []);
 });
 
+test('a report handed to the screen (the hook for a saved compare report) is drawn as given', async () => {
+  await page.getByRole('button', { name: 'Statistics' }).click();
+  await page.locator('jcr-statistics [data-range]').waitFor();
+  // One standard target, its "days" two modes of a compare run; nothing else.
+  const first = report.response[0]!;
+  const given: StatisticsReport = {
+    ...report,
+    response: [
+      {
+        ...first,
+        days: [
+          { ...first.total, date: 'static' },
+          { ...first.total, date: 'dynamic+cover' },
+        ],
+      },
+    ],
+    requests: { rows: [], pairs: [] },
+  };
+  await page.evaluate((r) => {
+    document.querySelector('jcr-statistics')!.report = r;
+  }, given);
+  await page.waitForFunction(
+    () => document.querySelectorAll('jcr-statistics jcr-plot[data-plot=response]').length === 1,
+  );
+  const labels = await page
+    .locator('jcr-statistics jcr-plot[data-plot=response]')
+    .evaluate((el) => (el as HTMLElementTagNameMap['jcr-plot']).plot?.series.map((x) => x.label));
+  assert.equal(labels, [
+    'minutes',
+    'static',
+    'dynamic+cover',
+    'whole range',
+    `target ${Math.round(first.targetShare * 100)}%`,
+  ]);
+  assert.is(await page.locator('jcr-statistics a.csv').count(), 0);
+  assert.equal(await violations(), atLoad);
+  assert.equal(errors, []);
+});
+
 test.run();

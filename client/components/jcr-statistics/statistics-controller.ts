@@ -75,7 +75,9 @@ export class StatisticsController implements ReactiveController {
 
   /** Show a report made elsewhere (issue 20's saved compare report, tests). */
   show(report: StatisticsReport): void {
+    this.seq++; // a fetch still running must not replace it
     this.given = true;
+    this.busy = false;
     this.report = report;
     this.error = '';
     this.host.requestUpdate();
