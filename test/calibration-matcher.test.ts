@@ -86,6 +86,12 @@ test('a 60 s gap at 1 Hz is bridged along the roads; longer than maxGapS it brea
   ]);
 });
 
+test('a halt before setting off (turnout) is not spread over the roads driven after it', () => {
+  const fixes = [0, 10, 20, 30, 40, 50, 60].map((s, i) => fix(s, 0.004, i % 3));
+  for (let k = 1; k <= 5; k++) fixes.push(fix(60 + 10 * k, 0.004 + 0.0009 * k));
+  assert.equal(traversals(fixes), [[['M2', 1, false, 60, 110]]]);
+});
+
 test('a fix with no road in reach is skipped; a single fix is no run', () => {
   const fixes = [fix(0, 0.004), fix(10, 0.005, 500), fix(20, 0.006)];
   assert.equal(traversals(fixes), [[['M2', 1, false, 0, 20]]]);

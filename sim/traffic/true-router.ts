@@ -42,10 +42,13 @@ export function trueRouter(planner: JourneyPlanner, traffic: TrueTraffic, onTrip
   };
 }
 
+/** What times a route: speeds at a time for a driving mode, and one trip's factor (TrueTraffic, or a calibration). */
+export type RouteTiming = Pick<TrueTraffic, 'modelAt' | 'tripFactor'>;
+
 /** True seconds along a route's points for one trip, and the roads it used. */
 export function timeRoute(
   planner: JourneyPlanner,
-  traffic: TrueTraffic,
+  traffic: RouteTiming,
   coords: ReadonlyArray<readonly [number, number]>,
   profile: string,
   trip: Trip,

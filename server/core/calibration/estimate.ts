@@ -9,7 +9,8 @@
  *   class x band   ln f[c,b] = W / (W + kappa1) x ybar        over the traversals of class c in band b
  *   road           ln g[r]   = W / (W + kappa2) x zbar        z = y - ln f[c,b], over every band
  *
- * where W is the group's evidence (sum of w) and ybar its weighted mean. No data (W = 0) gives
+ * where W is the group's evidence (sum of w); ybar = ln(sum priorS / sum seconds), so the class
+ * factor predicts the group's total time unbiased, and zbar the weighted mean of z (meanOf). No data (W = 0) gives
  * the prior exactly (factor 1); W much larger than kappa gives the data. kappa = sigma^2 / tau^2 is
  * estimated from the data (method of moments): sigma^2 the spread of single traversals per second
  * of evidence within groups, tau^2 the spread of the groups' true factors. With too few groups or
@@ -52,9 +53,24 @@ export interface SpeedFactors {
 }
 
 interface Group {
+  /** Evidence: the sum of prior seconds. */
   w: number;
+  /** Sum of w x y. */
   wy: number;
   n: number;
+  /** Sums of prior and observed seconds. */
+  prior: number;
+  seen: number;
+}
+
+/**
+ * The group's mean log factor. Class x band: the log of its ratio of sums (prior over observed
+ * seconds), so that the time it predicts over the group is the time driven (a mean of logs would
+ * under-predict by the spread of the roads within it, about exp(sigma^2 / 2)); roads: the
+ * evidence-weighted mean of what the class leaves.
+ */
+function meanOf(g: Group, level: 1 | 2): number {
+  return level === 1 ? Math.log(g.prior / g.seen) : g.wy / g.w;
 }
 
 const TAU2_FLOOR = 1e-4;
@@ -72,11 +88,11 @@ export function estimateFactors(
   // level 1: class x band
   const key1 = ok.map((t) => `${t.band}\u0000${classOf(t.geom)}`);
   const g1 = groupBy(ok, key1, y);
-  const kappa1 = empirical ? (kappaOf(ok, key1, y, g1) ?? o.classKappaS ?? 600) : (o.classKappaS ?? 600);
+  const kappa1 = empirical ? (kappaOf(ok, key1, y, g1, 1) ?? o.classKappaS ?? 600) : (o.classKappaS ?? 600);
   const f1 = new Map<string, number>();
   const classes: Record<string, Record<string, number>> = {};
   for (const [k, g] of g1) {
-    const lnf = (g.w / (g.w + kappa1)) * (g.wy / g.w);
+    const lnf = (g.w / (g.w + kappa1)) * meanOf(g, 1);
     f1.set(k, lnf);
     const [band, cls] = k.split('\u0000') as [string, string];
     (classes[band] ??= {})[cls] = Math.exp(lnf);
@@ -85,11 +101,11 @@ export function estimateFactors(
   const z = y.map((v, i) => v - f1.get(key1[i]!)!);
   const key2 = ok.map((t) => String(t.geom));
   const g2 = groupBy(ok, key2, z);
-  const kappa2 = empirical ? (kappaOf(ok, key2, z, g2) ?? o.roadKappaS ?? 120) : (o.roadKappaS ?? 120);
+  const kappa2 = empirical ? (kappaOf(ok, key2, z, g2, 2) ?? o.roadKappaS ?? 120) : (o.roadKappaS ?? 120);
   const roads: Record<string, number> = {};
   for (const [k, g] of g2) {
     if (g.w < minRoadS) continue;
-    roads[k] = Math.exp((g.w / (g.w + kappa2)) * (g.wy / g.w));
+    roads[k] = Math.exp((g.w / (g.w + kappa2)) * meanOf(g, 2));
   }
   let evidenceS = 0;
   for (const t of ok) evidenceS += t.priorS;
@@ -101,10 +117,12 @@ function groupBy(data: readonly BandTraversal[], keys: readonly string[], y: rea
   data.forEach((t, i) => {
     const k = keys[i]!;
     let g = out.get(k);
-    if (!g) out.set(k, (g = { w: 0, wy: 0, n: 0 }));
+    if (!g) out.set(k, (g = { w: 0, wy: 0, n: 0, prior: 0, seen: 0 }));
     g.w += t.priorS;
     g.wy += t.priorS * y[i]!;
     g.n++;
+    g.prior += t.priorS;
+    g.seen += t.seconds;
   });
   return out;
 }
@@ -119,17 +137,18 @@ function kappaOf(
   keys: readonly string[],
   y: readonly number[],
   groups: Map<string, Group>,
+  level: 1 | 2,
 ): number | undefined {
   const dof = data.length - groups.size;
   if (groups.size < 3 || dof < 1) return undefined;
   let ss = 0;
   data.forEach((t, i) => {
     const g = groups.get(keys[i]!)!;
-    ss += t.priorS * (y[i]! - g.wy / g.w) ** 2;
+    ss += t.priorS * (y[i]! - meanOf(g, level)) ** 2;
   });
   const sigma2 = ss / dof;
   let tau = 0;
-  for (const g of groups.values()) tau += (g.wy / g.w) ** 2 - sigma2 / g.w;
+  for (const g of groups.values()) tau += meanOf(g, level) ** 2 - sigma2 / g.w;
   const tau2 = Math.max(TAU2_FLOOR, tau / groups.size);
   return Math.min(KAPPA_MAX, sigma2 / tau2);
 }

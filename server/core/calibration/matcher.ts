@@ -13,7 +13,7 @@
  *
  * Sparseness and gaps: fixes from 1 Hz to 0.1 Hz need no change, the route search between
  * candidates fills in the roads between them. A fix closer than minMoveM to the last one kept is
- * skipped (noise around a halt adds nothing), a fix with no road within radiusM is skipped (an
+ * skipped (noise around a halt adds nothing) unless it is the halt's last, a fix with no road within radiusM is skipped (an
  * outlier), and a gap longer than maxGapS, or a step no candidate pair can make, breaks the trace:
  * each unbroken run is matched alone and nothing is claimed about the time between runs.
  *
@@ -82,14 +82,10 @@ export function matchTrace(router: MetreRouter, fixes: readonly Fix[], o: MatchO
     if (cols.length >= 2) runs.push(backtrack(cols, fixes));
     cols = [];
   };
-  for (let i = 0; i < fixes.length; i++) {
+  for (const i of keptFixes(fixes, minMove)) {
     const f = fixes[i]!;
     const last = cols[cols.length - 1];
-    if (last) {
-      const lf = fixes[last.i]!;
-      if (f.t - lf.t > maxGapMs) close();
-      else if (i < fixes.length - 1 && haversineM(lf.lat, lf.lon, f.lat, f.lon) < minMove) continue;
-    }
+    if (last && f.t - fixes[last.i]!.t > maxGapMs) close();
     const cands = candidatesNear(router.g, f.lat, f.lon, radius, k);
     if (cands.length === 0) continue;
     const col: Column = {
@@ -132,6 +128,31 @@ export function matchTrace(router: MetreRouter, fixes: readonly Fix[], o: MatchO
   }
   close();
   return runs;
+}
+
+/**
+ * The fixes worth matching: each one at least minMove from the last kept, and the last of a
+ * halt kept too (the moment the vehicle was still there, so a wait at the start of a trip, such
+ * as turnout, is not spread over the roads driven after it), and the trace's last fix.
+ */
+function keptFixes(fixes: readonly Fix[], minMove: number): number[] {
+  const kept: number[] = [];
+  let halt = -1;
+  for (let i = 0; i < fixes.length; i++) {
+    const last = kept[kept.length - 1];
+    if (last !== undefined && i < fixes.length - 1) {
+      const lf = fixes[last]!,
+        f = fixes[i]!;
+      if (haversineM(lf.lat, lf.lon, f.lat, f.lon) < minMove) {
+        halt = i;
+        continue;
+      }
+    }
+    if (halt >= 0) kept.push(halt);
+    halt = -1;
+    kept.push(i);
+  }
+  return kept;
 }
 
 function backtrack(cols: Column[], fixes: readonly Fix[]): MatchedRun {
