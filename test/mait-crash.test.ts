@@ -49,15 +49,22 @@ function startHerts(db: string, partnersFile: string): Promise<Child> {
   });
 }
 
+/** POST as the dispatcher; a 429 (writes are rate limited per user: 30, then 10 a second) waits and tries again. */
 async function post(c: Child, path: string, body: unknown): Promise<{ id?: string }> {
-  const res = await fetch(`${c.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as { id?: string };
-  assert.ok(res.status < 300, `${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  for (;;) {
+    const res = await fetch(`${c.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as { id?: string };
+    if (res.status === 429) {
+      await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+      continue;
+    }
+    assert.ok(res.status < 300, `${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  }
 }
 
 function pendingIn(db: string): number {
