@@ -4,8 +4,8 @@
  * needs: each resource's committed time inside the range, the overrides decided inside it, and
  * at the end every incident as the log leaves it (calls, arrivals, joint requests).
  *
- * It reads each event's change record (server/core/changes.ts), never a copy of a Fleet or
- * IncidentBook rule: a resource is committed while the record says it holds an incident.
+ * It keeps no copy of a Fleet or IncidentBook rule: a resource is committed while the room's
+ * fleet says it holds an incident, read before and after each status event is replayed.
  * Pure: the events and the instants come in (the shell streams them from the store).
  */
 import type { OverrideRow } from '../../../proto/statistics.ts';
@@ -59,17 +59,21 @@ export class StatisticsFold {
   /** Fold the next event of the log (in seq order). Events after asOfMs are ignored. */
   add(e: JcrEvent): void {
     if (e.at > this.range.asOfMs) return;
-    const change = this.room.apply(e);
-    for (const c of change.resources) {
-      const was = c.before.incidentId !== undefined;
-      const is = c.after.incidentId !== undefined;
-      if (!was && is) {
-        this.since.set(c.resourceId, e.at);
-        if (this.inRange(e.at)) this.use(c.resourceId).commitments++;
-      } else if (was && !is) this.close(c.resourceId, e.at);
+    // A status event changes at most its resource's commitment: read the incident the fleet says it
+    // holds before and after (the room's own rule applied it). No change record: its incident
+    // snapshots (a deep copy per event) are what a listener needs, not this fold.
+    const id = e.type === 'resource.status' ? e.data.resourceId : undefined;
+    const before = id === undefined ? undefined : this.room.fleet.get(id)?.incidentId;
+    this.room.replay(e);
+    if (id !== undefined) {
+      const after = this.room.fleet.get(id)?.incidentId;
+      if (before === undefined && after !== undefined) {
+        this.since.set(id, e.at);
+        if (this.inRange(e.at)) this.use(id).commitments++;
+      } else if (before !== undefined && after === undefined) this.close(id, e.at);
       // Sent straight on to another incident: still committed, one more commitment.
-      else if (was && is && c.before.incidentId !== c.after.incidentId && this.inRange(e.at))
-        this.use(c.resourceId).commitments++;
+      else if (before !== undefined && after !== undefined && before !== after && this.inRange(e.at))
+        this.use(id).commitments++;
     }
     if (this.inRange(e.at)) this.collect(e);
   }
