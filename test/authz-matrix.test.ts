@@ -80,6 +80,14 @@ const ROWS: Row[] = [
   { method: 'GET', doc: '/api/places', path: () => '/api/places?q=Hatfield', expect: view() },
   { method: 'GET', doc: '/api/cover', path: () => '/api/cover', expect: view() },
   { method: 'GET', doc: '/api/performance', path: () => '/api/performance', expect: view() },
+  { method: 'GET', doc: '/api/calibration', path: () => '/api/calibration', expect: view() },
+  {
+    method: 'POST',
+    doc: '/api/calibration/rollback',
+    path: () => '/api/calibration/rollback',
+    body: () => ({ reason: 'matrix' }),
+    expect: act('admin'),
+  },
   { method: 'GET', doc: '/api/alerts', path: () => '/api/alerts', expect: view() },
   { method: 'GET', doc: '/api/statistics', path: () => '/api/statistics', expect: view() },
   {

@@ -31,6 +31,7 @@ import type { Users } from '../auth/users.ts';
 import type { Clock } from '../../core/clock.ts';
 import { coverRoutes } from './cover.ts';
 import { performanceRoutes } from './performance.ts';
+import { calibrationRoutes } from './calibration.ts';
 import { alertRoutes } from './alerts.ts';
 import { statisticsRoutes } from './statistics.ts';
 import type { StatisticsService } from '../statistics.ts';
@@ -152,6 +153,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', requestRoutes(deps));
   app.use('/api', coverRoutes(deps));
   app.use('/api', performanceRoutes(deps));
+  app.use('/api', calibrationRoutes(deps));
   app.use('/api', alertRoutes(deps));
   app.use('/api', statisticsRoutes(deps));
   app.use('/api', etaRoutes(deps));

@@ -8,6 +8,7 @@ import { ERRORS } from '../../core/errors.ts';
 import { INCIDENT_STATUSES } from '../../core/incidents/types.ts';
 import { GLANCE_PATHS, GLANCE_SCHEMAS } from './openapi-glance.ts';
 import { INCIDENT_PATHS } from './openapi-incidents.ts';
+import { CALIBRATION_PATHS } from './openapi-calibration.ts';
 import { STATISTICS_PATHS, STATISTICS_SCHEMAS } from './openapi-statistics.ts';
 import { TRANSFER_PATHS, TRANSFER_SCHEMAS } from './openapi-transfers.ts';
 import {
@@ -100,6 +101,7 @@ export function openApiDocument(): Json {
       ...INCIDENT_PATHS,
       ...GLANCE_PATHS,
       ...STATISTICS_PATHS,
+      ...CALIBRATION_PATHS,
       ...TRANSFER_PATHS,
       '/api/cover': {
         get: op('Current cover per response standard (needs a road network).', {
