@@ -17,6 +17,7 @@ import { loadScenario } from '../server/shell/scenario-loader.ts';
 import { compareModes, mergeReports, MODES, parseModes, type OutcomeReport } from './compare/compare.ts';
 import { formatReport, goal, summaryLine } from './compare/report-format.ts';
 import { reportCharts, reportHtml } from './compare/report-html.ts';
+import { outcomeAsStatistics } from './compare/as-statistics.ts';
 import { runHeadless } from './headless.ts';
 import { generateIncidents, type GeneratedIncident } from './incidents/generator.ts';
 import { startLive } from './live/bridge.ts';
@@ -50,6 +51,7 @@ const OPTIONS = {
   report: text,
   merge: text,
   'svg-dir': text,
+  statistics: text,
   demo: flag,
   'no-incidents': flag,
   'true-traffic': text,
@@ -75,7 +77,7 @@ const COMMANDS: Record<string, string> = {
   tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
   compare: `usage: npm run sim -- compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--start ISO] ${SCENARIO}
       [--modes static,dynamic,dynamic+cover,dynamic+dmexclp] [--json] [--html FILE] [--report FILE]
-       compare --merge A.json,B.json [--json] [--html FILE] [--report FILE] [--svg-dir DIR]   saved reports as one
+       compare --merge A.json,B.json [--json] [--html FILE] [--report FILE] [--svg-dir DIR] [--statistics FILE]   saved reports as one
   mobilisation and move-up modes on the same incidents, K seeds from N, each demand factor
   (docs/simulator.md); --json ends with a one-line summary, --report saves the whole report
   as JSON, --html draws it`,
@@ -147,6 +149,8 @@ function writeReport(r: OutcomeReport): void {
   if (v.report) writeFileSync(v.report, JSON.stringify(r) + '\n');
   if (v.html) writeFileSync(v.html, reportHtml(r));
   if (v['svg-dir']) for (const c of reportCharts(r)) writeFileSync(join(v['svg-dir'], `${c.name}.svg`), c.svg + '\n');
+  if (v.statistics)
+    writeFileSync(v.statistics, JSON.stringify(outcomeAsStatistics(r, loadScenario(scenarioPath()))) + '\n');
   if (v.json) process.stdout.write(summaryLine(r) + '\n');
 }
 

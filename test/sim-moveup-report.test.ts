@@ -9,6 +9,7 @@ import type { Scenario } from '../server/core/scenario/types.ts';
 import { compareModes, mergeReports, MODES, parseModes, type OutcomeReport } from '../sim/compare/compare.ts';
 import { formatReport, goal, summaryLine } from '../sim/compare/report-format.ts';
 import { reportCharts, reportHtml } from '../sim/compare/report-html.ts';
+import { outcomeAsStatistics } from '../sim/compare/as-statistics.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
 
 const scenario: Scenario = {
@@ -137,6 +138,36 @@ test('charts: per target the curves at each demand, then late against demand, ea
   const late = charts.find((c) => c.name === 'amb-test-1-late-by-demand')!.svg;
   assert.is((late.match(/<polyline/g) ?? []).length, MODES.length);
   assert.is((late.match(/<circle/g) ?? []).length, MODES.length * 2);
+});
+
+test('as the statistics screen report: a line per mode, static as the whole range, curves at whole minutes', () => {
+  const st = outcomeAsStatistics(first, scenario, 2);
+  assert.equal(
+    st.response.map((x) => `${x.standardId}#${x.nth}`),
+    ['fire-test#1', 'fire-test#2', 'amb-test#1'],
+  );
+  const amb = st.response[2]!;
+  const src = first.results.find((x) => x.demand === 2 && x.mode === 'static')!.targets['amb-test#1']!;
+  assert.equal(
+    amb.days.map((d) => d.date),
+    [...MODES],
+  );
+  assert.is(amb.minutes.length, 61);
+  assert.equal(amb.minutes.slice(0, 3), [0, 1, 2]);
+  // Minute m is the report's curve at 60 m seconds (every second sample of its 30 s grid).
+  assert.equal(
+    amb.total.cumulative,
+    src.curve.filter((_, i) => i % 2 === 0),
+  );
+  assert.is(amb.total.counted, src.n);
+  assert.is(amb.total.within, Math.round(src.curve[16]! * src.n)); // 480 s = sample 16
+  assert.is(amb.total.within + amb.total.overdue, src.n);
+  assert.equal([st.fromMs, st.toMs, st.timezone], [START, START + 4 * 3_600_000, 'Europe/London']);
+  assert.ok(amb.standardName.endsWith('(2× demand)'));
+  assert.equal(
+    [st.incidents.byHour.length, st.incidents.byWeekday[6], st.utilisation.resources],
+    [24, { weekday: 'Sun', total: 0, fire: 0, police: 0, ambulance: 0 }, []],
+  );
 });
 
 test('modes parse from the command line list; an unknown mode is refused', () => {
