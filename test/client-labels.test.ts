@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CollisionGrid } from '../client/map/collision-grid.ts';
-import { LabelIndex, parseMapLabels, placeLabels } from '../client/map/label-placement.ts';
+import { LabelIndex, LabelPlacer, parseMapLabels, placeLabels } from '../client/map/label-placement.ts';
 import type { MapLabelsMsg } from '../proto/map-labels.ts';
 
 test('collision grid: overlapping boxes collide, touching ones do not, across cells and below zero', () => {
@@ -117,6 +117,38 @@ test('greedy placement: best first, towns shifted off a taken point, refs spaced
     ],
   );
   assert.is(grid.size, 7, 'the call sign and six labels');
+});
+
+test('placement in slices (the map places in idle time) keeps the same labels as in one go, each told as placed', () => {
+  const index = new LabelIndex(MSG);
+  const candidates = index.query(10, -1, -1, 1, 1);
+  const opts = { zoom: 10, project, region: [-1000, -1000, 1000, 1000] as [number, number, number, number] };
+  const size = (i: number) => SIZES[index.text[i]!]!;
+  const whole = placeLabels(index, candidates, new CollisionGrid(), { ...opts, size });
+  // A budget that runs out at every check: one slice of 8 candidates per step.
+  const told: string[] = [];
+  let sized = 0;
+  const placer = new LabelPlacer(index, candidates, new CollisionGrid(), {
+    ...opts,
+    size: (i) => (sized++, size(i)),
+    onPlace: (p) => void told.push(index.text[p.i]!),
+  });
+  let steps = 0;
+  while (!placer.step(() => false)) steps++;
+  assert.is(steps, 0, '8 candidates: one slice');
+  assert.equal(placer.placed, whole);
+  assert.equal(told, ['Alpha', 'Beta', 'Gamma', 'A1', 'A1', 'Long Road']);
+  // Twenty candidates (the eight, again, and four of them a third time: towns find their other spots): three slices of at most eight.
+  const many = [...candidates, ...candidates, ...candidates.slice(0, 4)];
+  const sliced = new LabelPlacer(index, many, new CollisionGrid(), { ...opts, size });
+  const slices: number[] = [];
+  for (let done = false; !done;) {
+    done = sliced.step(() => false);
+    slices.push(sliced.placed.length);
+  }
+  assert.equal(slices, [6, 8, 9]);
+  assert.equal(sliced.placed, placeLabels(index, many, new CollisionGrid(), { ...opts, size }));
+  assert.ok(sized >= 6);
 });
 
 test('a label not wholly inside the drawn region is left out', () => {

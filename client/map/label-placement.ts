@@ -4,7 +4,8 @@
  * numbered best first (towns by population, then road refs, then road names, by road class);
  * placement walks the candidates in view in that order and keeps each one whose box overlaps
  * nothing placed before it: the call signs reserved first, then better labels. Run when the view
- * settles (zoom or move end), never per animation frame. Pure: no DOM, so tests run it in Node.
+ * settles (zoom or move end), in slices of idle time (LabelPlacer), never per animation frame.
+ * Pure: no DOM, so tests run it in Node.
  */
 import RBush from 'rbush';
 import { MAP_ANCHOR_STRIDE, type MapLabelsMsg, type MapRoadLabelMsg } from '../../proto/map-labels.ts';
@@ -159,43 +160,66 @@ export interface PlaceOptions {
   region: [number, number, number, number];
   /** A candidate's label size, CSS px, unrotated. */
   size(i: number): { w: number; h: number };
+  /** Told of each label kept, as it is kept (the map renders its bitmap then, within the slice). */
+  onPlace?(p: PlacedLabel): void;
 }
 
 /**
- * Greedy placement: walk `candidates` (best first) and keep each whose box fits in `grid`
- * (which already holds the boxes to avoid, e.g. call signs), inserting it. A name needs as much
- * road as its text is long at this zoom; a ref or name is not repeated within a few hundred
- * pixels of itself.
+ * Greedy placement, a slice at a time: walk `candidates` (best first) and keep each whose box
+ * fits in `grid` (which already holds the boxes to avoid, e.g. call signs), inserting it. A name
+ * needs as much road as its text is long at this zoom; a ref or name is not repeated within a
+ * few hundred pixels of itself. `step` stops when its time is up and the next call goes on where
+ * it stopped, so the map can place in idle time without holding up a frame; the result is the
+ * same however the work is sliced.
  */
-export function placeLabels(
-  index: LabelIndex,
-  candidates: readonly number[],
-  grid: CollisionGrid,
-  opts: PlaceOptions,
-): PlacedLabel[] {
-  const placed: PlacedLabel[] = [];
-  const seen = new Map<string, number[]>();
-  const [rx0, ry0, rx1, ry1] = opts.region;
-  const mAtEquator = EARTH_CIRCUMFERENCE_M / (256 * Math.pow(2, opts.zoom));
-  for (const i of candidates) {
+export class LabelPlacer {
+  readonly placed: PlacedLabel[] = [];
+  private next = 0;
+  private readonly seen = new Map<string, number[]>();
+  private readonly mAtEquator: number;
+
+  constructor(
+    private readonly index: LabelIndex,
+    private readonly candidates: readonly number[],
+    private readonly grid: CollisionGrid,
+    private readonly opts: PlaceOptions,
+  ) {
+    this.mAtEquator = EARTH_CIRCUMFERENCE_M / (256 * Math.pow(2, opts.zoom));
+  }
+
+  get done(): boolean {
+    return this.next >= this.candidates.length;
+  }
+
+  /** Place candidates until all are done (true) or `more()` says the time is up (false); checked every 8. */
+  step(more: () => boolean): boolean {
+    const n = this.candidates.length;
+    for (let k = 0; this.next < n; k++) {
+      if (k > 0 && (k & 7) === 0 && !more()) return false;
+      this.consider(this.candidates[this.next++]!);
+    }
+    return true;
+  }
+
+  private consider(i: number): void {
+    const { index, grid, opts } = this;
+    const [rx0, ry0, rx1, ry1] = opts.region;
     const kind = index.kind[i]!;
     const text = index.text[i]!;
     const lat = index.lat[i]!;
     const [x, y] = opts.project(lat, index.lon[i]!);
-    if (x < rx0 || x > rx1 || y < ry0 || y > ry1) continue;
+    if (x < rx0 || x > rx1 || y < ry0 || y > ry1) return;
     const { w, h } = opts.size(i);
-    if (kind === 'name' && w * mAtEquator * Math.cos((lat * Math.PI) / 180) > index.room[i]!) continue;
+    if (kind === 'name' && w * this.mAtEquator * Math.cos((lat * Math.PI) / 180) > index.room[i]!) return;
     const angle = kind === 'name' ? index.angle[i]! : 0;
     const rad = (angle * Math.PI) / 180;
     const bw = Math.abs(w * Math.cos(rad)) + Math.abs(h * Math.sin(rad));
     const bh = Math.abs(w * Math.sin(rad)) + Math.abs(h * Math.cos(rad));
     const repeat = kind === 'ref' ? REF_REPEAT_PX : kind === 'name' ? NAME_REPEAT_PX : 0;
     const key = `${kind}|${text}`;
-    const near = seen.get(key);
+    const near = this.seen.get(key);
     if (repeat > 0 && near) {
-      let close = false;
-      for (let k = 0; k < near.length && !close; k += 2) close = Math.hypot(near[k]! - x, near[k + 1]! - y) < repeat;
-      if (close) continue;
+      for (let k = 0; k < near.length; k += 2) if (Math.hypot(near[k]! - x, near[k + 1]! - y) < repeat) return;
     }
     // A town's name may sit on its point, or just above or below it when that is taken.
     const shifts = kind === 'place' ? PLACE_SHIFTS : NO_SHIFT;
@@ -204,11 +228,24 @@ export function placeLabels(
       const box: [number, number, number, number] = [x - bw / 2, cy - bh / 2, x + bw / 2, cy + bh / 2];
       if (box[0] < rx0 || box[1] < ry0 || box[2] > rx1 || box[3] > ry1) continue;
       if (!grid.tryInsert(box[0], box[1], box[2], box[3])) continue;
-      placed.push({ i, x, y: cy, angle, box });
+      const p = { i, x, y: cy, angle, box };
+      this.placed.push(p);
+      opts.onPlace?.(p);
       if (near) near.push(x, y);
-      else seen.set(key, [x, y]);
-      break;
+      else this.seen.set(key, [x, y]);
+      return;
     }
   }
-  return placed;
+}
+
+/** Greedy placement in one go (see LabelPlacer). */
+export function placeLabels(
+  index: LabelIndex,
+  candidates: readonly number[],
+  grid: CollisionGrid,
+  opts: PlaceOptions,
+): PlacedLabel[] {
+  const placer = new LabelPlacer(index, candidates, grid, opts);
+  placer.step(() => true);
+  return placer.placed;
 }

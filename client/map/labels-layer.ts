@@ -4,15 +4,22 @@
  * when the view settles, not per frame: on a zoom end, or a move end half a margin or more from
  * the last placement (a drag nearing the margin's edge too), the layer is marked due, and the
  * resources layer's next draw, once it has placed its call signs, hands their boxes here
- * (afterCallSigns); the labels are placed around them, best first, and drawn once. Between
- * placements the call signs avoid the placed labels (obstacles), so no two labels on the map
- * overlap, whichever moved. The canvas covers the view and a margin and moves with the map
- * while it is dragged, like the resources layer's.
+ * (afterCallSigns); the labels are placed around them, best first, and drawn once.
+ *
+ * Placing is budgeted (issues 16 and 17: frames within one 60 Hz vsync): measuring the texts in
+ * view and rendering the new ones took up to 19 ms at zoom 15 on a quiet machine and 90 ms on a
+ * loaded one, all inside one frame. Now the frame that hands over the call signs places for at
+ * most FIRST_SLICE_MS, and the rest goes on in idle time (requestIdleCallback) in slices of at
+ * most SLICE_MS; the labels already shown stay until the new set is complete, then it is drawn
+ * at once and the call signs are asked to redraw around it. Between placements the call signs
+ * avoid the placed labels (obstacles), so no two labels on the map overlap, whichever moved. The
+ * canvas covers the view and a margin and moves with the map while it is dragged, like the
+ * resources layer's.
  */
 import * as L from 'leaflet';
 import type { MapLabelsMsg } from '../../proto/map-labels.ts';
 import { CollisionGrid } from './collision-grid.ts';
-import { LabelIndex, placeLabels, type LabelKind, type PlacedLabel } from './label-placement.ts';
+import { LabelIndex, LabelPlacer, type LabelKind, type PlacedLabel } from './label-placement.ts';
 import { LabelSprites } from './label-sprites.ts';
 import { mercX, mercY, TILE } from './mercator.ts';
 import { paneCanvas } from './pane-canvas.ts';
@@ -28,15 +35,44 @@ export interface LabelBox {
 }
 
 export interface LabelsLayerStats {
-  /** Placements run (each after a zoom or move end, or new labels). */
+  /** Placements completed and drawn, the call signs redrawn around them (each after a zoom or move end, or new labels). */
   placements: number;
-  /** Labels drawn by the last placement, its zoom and its time. */
+  /** Labels drawn by the last placement, its zoom and its time (work, over all its slices). */
   placed: number;
   zoom: number;
   lastPlaceMs: number;
-  /** Placement times, ms (the last 1,000 or so; for the bench). */
+  /** Placement times, ms, work over all slices (the last 1,000 or so; for the bench). */
   placeMs: number[];
+  /** The longest stretch of placing in one task, per placement, ms: what a frame may be held up by. */
+  sliceMs: number[];
 }
+
+/** Placing in the frame that hands over the call signs, at most (ms); then in idle time. */
+const FIRST_SLICE_MS = 3;
+/** One idle slice at most (ms), even when the browser offers more. */
+const SLICE_MS = 4;
+
+/** A placement under way: its placer and the region it was started for. */
+interface PlaceJob {
+  placer: LabelPlacer;
+  index: LabelIndex;
+  zoom: number;
+  left: number;
+  top: number;
+  w: number;
+  h: number;
+  dpr: number;
+  workMs: number;
+  maxSliceMs: number;
+}
+
+type IdleWindow = Window & {
+  requestIdleCallback?(
+    cb: (d: { timeRemaining(): number; didTimeout: boolean }) => void,
+    o?: { timeout: number },
+  ): number;
+  cancelIdleCallback?(h: number): void;
+};
 
 export class LabelsLayer extends L.Layer {
   private canvas: HTMLCanvasElement | null = null;
@@ -53,7 +89,20 @@ export class LabelsLayer extends L.Layer {
   private placedAt = { x: 0, y: 0 };
   private padPx = { x: 0, y: 0 };
   private readonly pad: number;
-  readonly stats: LabelsLayerStats = { placements: 0, placed: 0, zoom: Number.NaN, lastPlaceMs: 0, placeMs: [] };
+  private job: PlaceJob | null = null;
+  private idle: { kind: 'idle' | 'timeout'; handle: number } | null = null;
+  /** The index the shown labels were placed from. */
+  private placedIndex: LabelIndex | null = null;
+  /** A placement was drawn: the next call-sign draw settles it (the stats then count it). */
+  private settling: PlaceJob | null = null;
+  readonly stats: LabelsLayerStats = {
+    placements: 0,
+    placed: 0,
+    zoom: Number.NaN,
+    lastPlaceMs: 0,
+    placeMs: [],
+    sliceMs: [],
+  };
 
   /**
    * `redraw` asks the resources layer for a draw, which calls afterCallSigns: placement always
@@ -88,6 +137,7 @@ export class LabelsLayer extends L.Layer {
     map.off('moveend', this.onMoveEnd, this);
     map.off('move', this.onMove, this);
     map.off('zoomstart', this.hide, this);
+    this.cancel();
     this.canvas?.remove();
     this.canvas = null;
     this.ctx = null;
@@ -107,8 +157,17 @@ export class LabelsLayer extends L.Layer {
   }
 
   private markDue(): void {
+    this.cancel();
     this.due = true;
     this.redraw();
+  }
+
+  /** Drop the placement under way (the view moved on): the labels shown stay until the next is done. */
+  private cancel(): void {
+    this.job = null;
+    if (this.idle?.kind === 'idle') (window as IdleWindow).cancelIdleCallback?.(this.idle.handle);
+    else if (this.idle) clearTimeout(this.idle.handle);
+    this.idle = null;
   }
 
   /** During a drag: place again once the view has moved most of the way across the margin. */
@@ -149,20 +208,32 @@ export class LabelsLayer extends L.Layer {
 
   /** Called after each resources draw with its call-sign boxes (flat x0, y0, x1, y1, layer px). */
   afterCallSigns(callSigns: readonly number[]): void {
-    if (this.due) this.place(callSigns);
+    if (this.settling) {
+      // The call signs just drawn went round the labels drawn last: the placement is complete.
+      const j = this.settling;
+      this.settling = null;
+      this.stats.placements++;
+      this.stats.placed = j.placer.placed.length;
+      this.stats.zoom = j.zoom;
+      this.stats.lastPlaceMs = j.workMs;
+      this.stats.placeMs.push(j.workMs);
+      this.stats.sliceMs.push(j.maxSliceMs);
+      if (this.stats.placeMs.length > 2000) this.stats.placeMs.splice(0, 1000);
+      if (this.stats.sliceMs.length > 2000) this.stats.sliceMs.splice(0, 1000);
+    }
+    if (!this.due) return;
+    this.start(callSigns);
+    this.work(FIRST_SLICE_MS);
   }
 
-  private place(callSigns: readonly number[]): void {
+  /** Begin placing around these call signs, over the view and its margin now. */
+  private start(callSigns: readonly number[]): void {
     const map = this.lmap;
-    const g = this.ctx;
-    const c = this.canvas;
-    const surface = this.surface;
-    if (!map || !g || !c || !surface) return;
-    const t0 = performance.now();
+    const index = this.index;
     this.due = false;
+    if (!map) return;
     const zoom = map.getZoom();
     const size = map.getSize();
-    const dpr = window.devicePixelRatio || 1;
     const px = Math.round(size.x * this.pad);
     const py = Math.round(size.y * this.pad);
     const w = size.x + 2 * px;
@@ -172,26 +243,76 @@ export class LabelsLayer extends L.Layer {
     this.padPx = { x: px, y: py };
     const left = origin.x - px;
     const top = origin.y - py;
-
+    const dpr = window.devicePixelRatio || 1;
     this.grid.clear();
     for (let k = 0; k + 3 < callSigns.length; k += 4)
       this.grid.insert(callSigns[k]!, callSigns[k + 1]!, callSigns[k + 2]!, callSigns[k + 3]!);
-    const index = this.index;
-    if (index) {
-      const scale = TILE * Math.pow(2, zoom);
-      const po = map.getPixelOrigin();
-      const sw = map.layerPointToLatLng([left, top + h]);
-      const ne = map.layerPointToLatLng([left + w, top]);
-      const candidates = index.query(zoom, sw.lng, sw.lat, ne.lng, ne.lat);
-      this.placed = placeLabels(index, candidates, this.grid, {
-        zoom,
-        project: (lat, lon) => [mercX(lon, scale) - po.x, mercY(lat, scale) - po.y],
-        region: [left, top, left + w, top + h],
-        size: (i) => this.sprites.size(index.style[i]!, index.text[i]!),
-      });
-    } else this.placed = [];
-    this.placedZoom = zoom;
+    const empty = new LabelIndex({ places: [], roads: [] });
+    const ix = index ?? empty;
+    const scale = TILE * Math.pow(2, zoom);
+    const po = map.getPixelOrigin();
+    const sw = map.layerPointToLatLng([left, top + h]);
+    const ne = map.layerPointToLatLng([left + w, top]);
+    const candidates = index ? ix.query(zoom, sw.lng, sw.lat, ne.lng, ne.lat) : [];
+    const placer = new LabelPlacer(ix, candidates, this.grid, {
+      zoom,
+      project: (lat, lon) => [mercX(lon, scale) - po.x, mercY(lat, scale) - po.y],
+      region: [left, top, left + w, top + h],
+      size: (i) => this.sprites.size(ix.style[i]!, ix.text[i]!),
+      // Rendered as placed, inside the slice: drawing the set at the end is blitting only.
+      onPlace: (p) => void this.sprites.sprite(ix.style[p.i]!, ix.text[p.i]!, dpr),
+    });
+    this.job = { placer, index: ix, zoom, left, top, w, h, dpr, workMs: 0, maxSliceMs: 0 };
+  }
 
+  /** Place for at most `budgetMs` now; then draw the set if it is complete, else go on when idle. */
+  private work(budgetMs: number): void {
+    const j = this.job;
+    if (!j) return;
+    const t0 = performance.now();
+    const done = j.placer.step(() => performance.now() - t0 < budgetMs);
+    const ms = performance.now() - t0;
+    j.workMs += ms;
+    j.maxSliceMs = Math.max(j.maxSliceMs, ms);
+    if (!done) {
+      this.later();
+      return;
+    }
+    this.job = null;
+    const t1 = performance.now();
+    this.draw(j);
+    const drawMs = performance.now() - t1;
+    j.workMs += drawMs;
+    j.maxSliceMs = Math.max(j.maxSliceMs, ms + drawMs);
+    this.settling = j;
+    // The call signs drawn meanwhile avoided the old labels: redraw them round the new ones.
+    this.redraw();
+  }
+
+  private later(): void {
+    const w = window as IdleWindow;
+    const go = (remaining: number) => {
+      this.idle = null;
+      this.work(Math.max(1, Math.min(SLICE_MS, remaining)));
+    };
+    if (w.requestIdleCallback)
+      this.idle = {
+        kind: 'idle',
+        handle: w.requestIdleCallback((d) => go(d.didTimeout ? SLICE_MS : d.timeRemaining()), { timeout: 100 }),
+      };
+    else this.idle = { kind: 'timeout', handle: window.setTimeout(() => go(SLICE_MS), 0) };
+  }
+
+  /** Draw a completed placement: its labels become the ones shown and the call signs' obstacles. */
+  private draw(j: PlaceJob): void {
+    const g = this.ctx;
+    const c = this.canvas;
+    const surface = this.surface;
+    if (!g || !c || !surface) return;
+    const { left, top, w, h, dpr, index } = j;
+    this.placed = j.placer.placed;
+    this.placedIndex = index;
+    this.placedZoom = j.zoom;
     L.DomUtil.setPosition(c, L.point(left, top));
     if (surface.width !== Math.round(w * dpr) || surface.height !== Math.round(h * dpr)) {
       surface.width = Math.round(w * dpr);
@@ -202,41 +323,33 @@ export class LabelsLayer extends L.Layer {
     c.style.visibility = '';
     g.setTransform(1, 0, 0, 1, 0, 0);
     g.clearRect(0, 0, surface.width, surface.height);
-    if (index) {
-      for (const p of this.placed) {
-        const sp = this.sprites.sprite(index.style[p.i]!, index.text[p.i]!, dpr);
-        const cx = p.x - left;
-        const cy = p.y - top;
-        if (p.angle === 0) {
-          g.setTransform(dpr, 0, 0, dpr, 0, 0);
-          g.drawImage(
-            sp.img,
-            Math.round((cx - sp.w / 2) * dpr) / dpr,
-            Math.round((cy - sp.h / 2) * dpr) / dpr,
-            sp.w,
-            sp.h,
-          );
-        } else {
-          const a = (p.angle * Math.PI) / 180;
-          const cos = Math.cos(a) * dpr;
-          const sin = Math.sin(a) * dpr;
-          g.setTransform(cos, sin, -sin, cos, cx * dpr, cy * dpr);
-          g.drawImage(sp.img, -sp.w / 2, -sp.h / 2, sp.w, sp.h);
-        }
+    for (const p of this.placed) {
+      const sp = this.sprites.sprite(index.style[p.i]!, index.text[p.i]!, dpr);
+      const cx = p.x - left;
+      const cy = p.y - top;
+      if (p.angle === 0) {
+        g.setTransform(dpr, 0, 0, dpr, 0, 0);
+        g.drawImage(
+          sp.img,
+          Math.round((cx - sp.w / 2) * dpr) / dpr,
+          Math.round((cy - sp.h / 2) * dpr) / dpr,
+          sp.w,
+          sp.h,
+        );
+      } else {
+        const a = (p.angle * Math.PI) / 180;
+        const cos = Math.cos(a) * dpr;
+        const sin = Math.sin(a) * dpr;
+        g.setTransform(cos, sin, -sin, cos, cx * dpr, cy * dpr);
+        g.drawImage(sp.img, -sp.w / 2, -sp.h / 2, sp.w, sp.h);
       }
     }
-    this.stats.placements++;
-    this.stats.placed = this.placed.length;
-    this.stats.zoom = zoom;
-    this.stats.lastPlaceMs = performance.now() - t0;
-    this.stats.placeMs.push(this.stats.lastPlaceMs);
-    if (this.stats.placeMs.length > 2000) this.stats.placeMs.splice(0, 1000);
   }
 
   /** The placed labels' boxes in container px now (the testing hook). */
   boxes(): LabelBox[] {
     const map = this.lmap;
-    const index = this.index;
+    const index = this.placedIndex;
     if (!map || !index) return [];
     const o = map.containerPointToLayerPoint([0, 0]);
     return this.placed.map((p) => ({

@@ -38,8 +38,9 @@ export interface MapStats {
   labelPlacements: number;
   labelZoom: number | null;
   lastPlaceMs: number;
-  /** Recent placement times, ms. */
+  /** Recent placement times, ms (work over all slices), and each one's longest slice (what a frame waits for). */
   placeMs: number[];
+  placeSliceMs: number[];
   /** Snapped points drawn (incidents', the picked point's) and whether each is linked to its point. */
   snapMarks: SnapMark[];
 }
@@ -251,6 +252,7 @@ export class JcrMap extends LitElement {
       labelZoom: Number.isNaN(this.labels?.stats.zoom ?? Number.NaN) ? null : (this.labels?.stats.zoom ?? null),
       lastPlaceMs: this.labels?.stats.lastPlaceMs ?? 0,
       placeMs: [...(this.labels?.stats.placeMs ?? [])],
+      placeSliceMs: [...(this.labels?.stats.sliceMs ?? [])],
       snapMarks: [...(this.snaps?.marks ?? [])],
     };
   }
