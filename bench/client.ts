@@ -14,12 +14,16 @@
  *   4. the same churn with the board's tab hidden (the Incidents tab open);
  *   5. zoom 13 (call-sign labels drawn): still map, then panning;
  *   6. zoom 15 (street names placed at every move end): still map, then panning.
+ * The room at a glance is on throughout (issue 17): three priority-1 incidents raise alerts, so
+ * the alert banner shows in every phase, and the Standards tab (performance against standards)
+ * is the side panel's open tab in every phase but the churn ones, which need the board.
  * Labels: the world has Hertfordshire's towns and road names inside its bounds (the towns of
  * sim/scenarios/hertfordshire/demand.json and the road table of its network), so every phase
  * draws town, ref and road labels (GET /api/map/labels) and the call signs avoid them.
  * Last line: one JSON object with frame_ms_p95 (phases 1 and 2 together, as before),
  * frame_ms_p95_churn (3), frame_ms_p95_churn_hidden (4), z13_* (5), z15_* (6), per-phase
- * main-thread time, label placements and their time.
+ * main-thread time, label placements: their work time and their longest slice (the time one
+ * frame may wait for placing; placing runs in idle-time slices since issue 16/17's budget).
  *
  * Labels off and on side by side in the same run: `JCR_BENCH_LABELS=compare` runs
  * JCR_BENCH_ROUNDS (default 3) rounds alternating pages served an empty GET /api/map/labels
@@ -45,6 +49,7 @@ import { startServer } from '../server/shell/server.ts';
 import { miniScenario } from '../test/fixtures/mini-scenario.ts';
 import { connect, DEV_TOKEN } from '../test/support/avl.ts';
 import { buildClientForTests, launchBrowser, signIn } from '../test/support/browser.ts';
+import { api } from '../test/support/server.ts';
 
 const OLD = process.env.JCR_BENCH_OLD ?? '';
 const LABELS_COMPARE = process.env.JCR_BENCH_LABELS === 'compare';
@@ -317,6 +322,11 @@ interface SessionResult {
   /** Town and road labels placed, at county zoom, 13 and 15 (last placement), and placements' times. */
   placed: { county: number; z13: number; z15: number };
   placeMs: number[];
+  /** Each placement's longest slice, ms (empty for code that places in one go: placeMs is its one slice). */
+  sliceMs: number[];
+  /** The alert banner was showing, and the Standards tab open, during the measured map phases. */
+  banner: boolean;
+  standards: boolean;
   z13Zoom: number;
   z13Drawn: number;
   /** Labels drawn in the last redraw at zoom 13 (the new layer counts them; null for old code). */
@@ -373,6 +383,14 @@ async function session(
     N,
     { timeout: 60_000 },
   );
+  // The room at a glance: the alert banner (the incidents' alerts) and the Standards tab open.
+  await page.waitForFunction(
+    () => document.querySelector('jcr-alert-banner')?.shadowRoot?.querySelector('[data-alert]') !== null,
+    undefined,
+    { timeout: 30_000 },
+  );
+  await page.getByRole('tab', { name: /Standards/ }).click();
+  await page.locator('jcr-standards-panel').waitFor();
   // Warm-up: let several position rounds arrive and the JIT settle.
   await phase(page, cdp, 3000, false);
   await phase(page, cdp, 2000, true);
@@ -410,6 +428,7 @@ async function session(
   churn.on = false;
 
   // Zoom 13: call-sign labels. The map's own key: + zooms in one step while it has focus.
+  await page.getByRole('tab', { name: /Standards/ }).click();
   await page.locator('.jcr-map-canvas').focus();
   await zoomTo(page, 13);
   await phase(page, cdp, 2000, false);
@@ -424,6 +443,10 @@ async function session(
   const z15Still = await phase(page, cdp, SECONDS * 1000, false, profile);
   const z15Pan = await phase(page, cdp, SECONDS * 1000, true, profile);
   const s15 = await page.evaluate(() => window.__jcr.stats().map);
+  const glance = await page.evaluate(() => ({
+    banner: document.querySelector('jcr-alert-banner')?.shadowRoot?.querySelector('[data-alert]') != null,
+    standards: !(document.querySelector('#panel-standards') as HTMLElement | null)?.hidden,
+  }));
   await page.close();
   const perS = (a: number | null, b: number | null) => (a === null || b === null ? null : r2((b - a) / SECONDS));
   return {
@@ -439,6 +462,9 @@ async function session(
     z15Zoom: s15?.zoom ?? 0,
     placed: { county: placedCounty, z13: placedZ13, z15: s15?.placeLabels ?? 0 },
     placeMs: s15?.placeMs ?? [],
+    sliceMs: (s15 as { placeSliceMs?: number[] } | null)?.placeSliceMs ?? [],
+    banner: glance.banner,
+    standards: glance.standards,
     z13Zoom: stats.map?.zoom ?? 0,
     z13Drawn: stats.map?.resourcesDrawn ?? 0,
     z13Labels: typeof labels === 'number' ? labels : null,
@@ -496,6 +522,11 @@ function figures(x: SessionResult): Record<string, number | null> {
     label_placements: x.placeMs.length,
     label_place_ms_median: r2(pct(x.placeMs, 50)),
     label_place_ms_p95: r2(pct(x.placeMs, 95)),
+    // The longest stretch of placing in one task, per placement (code placing in one go: the whole).
+    label_slice_ms_p95: r2(pct(x.sliceMs.length > 0 ? x.sliceMs : x.placeMs, 95)),
+    label_slice_ms_max: r2(Math.max(0, ...(x.sliceMs.length > 0 ? x.sliceMs : x.placeMs))),
+    banner_on: x.banner ? 1 : 0,
+    standards_on: x.standards ? 1 : 0,
     draw_ms_median: r2(pct(draws, 50)),
     draw_ms_p95: r2(pct(draws, 95)),
     draw_ms_median_churn: r2(pct(x.churn.draws, 50)),
@@ -539,7 +570,21 @@ async function main(): Promise<void> {
   });
   const browser = await launchBrowser();
   // The API is gated: sign the page in as a dispatcher (the screens an operator looks at).
-  await signIn(browser.context, server, 'fire-dispatcher');
+  const token = await signIn(browser.context, server, 'fire-dispatcher');
+  // Three priority-1 incidents with no unit sent: their alerts keep the banner up in every phase.
+  const b = s.bounds;
+  for (let i = 1; i <= 3; i++) {
+    const r = await api(server, 'POST', '/api/incidents', {
+      token,
+      body: {
+        typeId: 'dwelling-fire',
+        lat: b.south + ((b.north - b.south) * i) / 4,
+        lon: b.west + ((b.east - b.west) * i) / 4,
+        address: `Bench ${i}`,
+      },
+    });
+    if (r.status !== 201) throw new Error(`incident ${i}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
   const feed = await connect(server.url.replace('http', 'ws') + '/ws/avl', DEV_TOKEN);
   const churnFeed = await connect(server.url.replace('http', 'ws') + '/ws/avl', DEV_TOKEN);
   // Positions: each resource drives in its own direction, turning a little each second.
@@ -626,7 +671,7 @@ async function main(): Promise<void> {
     runs.push(x);
     const f = figures(x);
     process.stdout.write(
-      `  ${v}: frame p95 ${f['frame_ms_p95']} ms (still ${f['still_frame_ms_p95']}, pan ${f['pan_frame_ms_p95']}); churn p95 ${f['frame_ms_p95_churn']} ms shown, ${f['frame_ms_p95_churn_hidden']} hidden (main ${f['churn_main_ms_per_s']} / ${f['churn_hidden_main_ms_per_s']} ms/s); z13 pan p95 ${f['z13_pan_frame_ms_p95']} ms, draw median ${f['z13_draw_ms_median']} ms (${f['z13_resources_drawn']} in view); z15 pan p95 ${f['z15_pan_frame_ms_p95']} ms; labels ${f['labels_placed_county']}/${f['labels_placed_z13']}/${f['labels_placed_z15']}, placement median ${f['label_place_ms_median']} ms p95 ${f['label_place_ms_p95']} (${f['label_placements']}); load ${r2(loadavg()[0] ?? 0)}\n`,
+      `  ${v}: frame p95 ${f['frame_ms_p95']} ms (still ${f['still_frame_ms_p95']}, pan ${f['pan_frame_ms_p95']}); churn p95 ${f['frame_ms_p95_churn']} ms shown, ${f['frame_ms_p95_churn_hidden']} hidden (main ${f['churn_main_ms_per_s']} / ${f['churn_hidden_main_ms_per_s']} ms/s); z13 pan p95 ${f['z13_pan_frame_ms_p95']} ms, draw median ${f['z13_draw_ms_median']} ms (${f['z13_resources_drawn']} in view); z15 pan p95 ${f['z15_pan_frame_ms_p95']} ms; labels ${f['labels_placed_county']}/${f['labels_placed_z13']}/${f['labels_placed_z15']}, placement median ${f['label_place_ms_median']} ms p95 ${f['label_place_ms_p95']}, longest slice p95 ${f['label_slice_ms_p95']} max ${f['label_slice_ms_max']} (${f['label_placements']}); banner ${f['banner_on']}, standards ${f['standards_on']}; load ${r2(loadavg()[0] ?? 0)}\n`,
     );
   }
 
@@ -673,6 +718,8 @@ async function main(): Promise<void> {
               'z13_pan_main_ms_per_s',
               'z15_pan_frame_ms_p95',
               'z15_pan_main_ms_per_s',
+              'label_place_ms_p95',
+              'label_slice_ms_p95',
             ].map((k) => [k, ratio(k)]),
           ),
         }
