@@ -278,10 +278,11 @@ async function phase(
 /**
  * The client tree as it is, with OLD_PATHS as they were at `commit`, bundled into a temporary
  * directory (the page gets it through page.route). Built from a copy beside client/ so that
- * imports resolve to the same node_modules.
+ * imports resolve to the same proto/ and node_modules.
  */
 async function buildOldClient(commit: string): Promise<string> {
-  const src = mkdtempSync(join('bench', '.old-client-'));
+  // Beside client/ (not in bench/): the copy's imports of ../proto/ must reach the same files.
+  const src = mkdtempSync('.old-client-');
   const out = mkdtempSync(join(tmpdir(), 'jcr-bench-old-dist-'));
   try {
     cpSync('client', src, { recursive: true, filter: (p) => !basename(p).startsWith('.') && basename(p) !== 'dist' });
