@@ -2,9 +2,11 @@
  * What the signed-in role may do, for showing only the controls it may use. The server decides
  * (server/core/auth/roles.ts `can` and the shared-incident rule in
  * server/core/auth/incident-access.ts `judge`); the client bundle may not import server modules,
- * so the rules the screens need are restated here, and test/client-permissions.test.ts checks them
- * against the server's for every role, relation and action. An unknown role may do nothing.
+ * so the rules the screens need are restated here (the role-to-agency table is shared, in
+ * proto/roles.ts), and test/client-permissions.test.ts checks them against the server's for
+ * every role, relation and action. An unknown role may do nothing.
  */
+import { isRole, ROLE_AGENCY } from '../../proto/roles.ts';
 import type { Agency } from './types.ts';
 
 /** Who acts: a dispatcher's agency, 'all' for the duty officer, null for the read-only wall. */
@@ -12,20 +14,7 @@ export type Acting = Agency | 'all' | null;
 
 /** The agency a role acts for; undefined for a role this client does not know (it may do nothing). */
 export function actingOf(role: string | null | undefined): Acting | undefined {
-  switch (role) {
-    case 'fire-dispatcher':
-      return 'fire';
-    case 'police-dispatcher':
-      return 'police';
-    case 'ambulance-desk':
-      return 'ambulance';
-    case 'duty-officer':
-      return 'all';
-    case 'wall-viewer':
-      return null;
-    default:
-      return undefined;
-  }
+  return isRole(role) ? ROLE_AGENCY[role] : undefined;
 }
 
 /** Standby moves (POST /api/cover/moves): the duty officer alone adjusts cover. */

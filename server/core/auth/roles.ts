@@ -1,3 +1,4 @@
+import { ROLE_AGENCY, type Role } from '../../../proto/roles.ts';
 import type { Agency } from '../scenario/types.ts';
 
 /**
@@ -10,8 +11,7 @@ import type { Agency } from '../scenario/types.ts';
  * - The duty officer acts for every agency and alone adjusts cover with standby moves.
  * - The wall viewer sees the whole picture and changes nothing.
  */
-export const ROLES = ['fire-dispatcher', 'police-dispatcher', 'ambulance-desk', 'duty-officer', 'wall-viewer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, isRole, type Role } from '../../../proto/roles.ts';
 
 export const ACTIONS = [
   'view', // read the operating picture, resources, incidents, cover
@@ -27,24 +27,9 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-export function isRole(v: unknown): v is Role {
-  return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
-}
-
-/** The agency a role dispatches for; 'all' for the duty officer; null for read-only roles. */
+/** The agency a role dispatches for; 'all' for the duty officer; null for read-only roles (proto/roles.ts). */
 export function roleAgency(role: Role): Agency | 'all' | null {
-  switch (role) {
-    case 'fire-dispatcher':
-      return 'fire';
-    case 'police-dispatcher':
-      return 'police';
-    case 'ambulance-desk':
-      return 'ambulance';
-    case 'duty-officer':
-      return 'all';
-    case 'wall-viewer':
-      return null;
-  }
+  return ROLE_AGENCY[role];
 }
 
 /**
