@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- calibration [--days 14] [--seed 1] [--traffic-seed 7] [--rate 1]`: journey
+ * `npm run bench -- calibration [--days 14] [--seed 1] [--traffic-seed 7] [--rate 1] [--min-road-s 30]`: journey
  * times learnt from the room's own AVL (issue 19, docs/calibration.md), on a simulated run over
  * Hertfordshire with the true-traffic model (docs/simulator.md): learn from the first half (week
  * 1 of a fortnight), test on the second half (week 2).
@@ -38,12 +38,13 @@ import { HERTS_SCENARIO, loadWorld } from '../sim/world.ts';
 
 const { values: v } = readArgs(
   {
-    usage: 'usage: npm run bench -- calibration [--days 14] [--seed 1] [--traffic-seed 7] [--rate 1]',
+    usage: 'usage: npm run bench -- calibration [--days 14] [--seed 1] [--traffic-seed 7] [--rate 1] [--min-road-s 30]',
     options: {
       days: { type: 'string' },
       seed: { type: 'string' },
       'traffic-seed': { type: 'string' },
       rate: { type: 'string' },
+      'min-road-s': { type: 'string' },
     },
     positionals: false,
   },
@@ -53,6 +54,7 @@ const days = Number(v.days ?? 14);
 const seed = Number(v.seed ?? 1);
 const trafficSeed = Number(v['traffic-seed'] ?? 7);
 const rate = Number(v.rate ?? 1);
+const minRoadS = Number(v['min-road-s'] ?? 30);
 const START = Date.UTC(2026, 0, 5, 0, 0, 0); // a Monday
 const HALF = START + (days / 2) * 86_400_000;
 const END = START + days * 86_400_000;
@@ -126,7 +128,12 @@ const cpu0 = process.cpuUsage();
 const matcher = new TripMatcher(planner);
 const matched = week1.map((t) => matcher.match(traceOf(t)));
 const matchWallS = (performance.now() - t0) / 1000;
-const learnt = learnCalibration(matched, { zone: scenario.timezone, classOf, inForce: null });
+const learnt = learnCalibration(matched, {
+  zone: scenario.timezone,
+  classOf,
+  inForce: null,
+  estimate: { minRoadS },
+});
 const cpu = process.cpuUsage(cpu0);
 const wallS = (performance.now() - t0) / 1000;
 const cpuS = (cpu.user + cpu.system) / 1e6;
@@ -233,6 +240,7 @@ const out = {
   bench: 'calibration',
   days,
   seed,
+  min_road_s: minRoadS,
   traffic_seed: trafficSeed,
   incidents: incidents.length,
   trips_learnt: week1.length,
