@@ -313,7 +313,7 @@ export class CopFeed implements Feed {
     const s = this.store;
     if (snapshot || this.other.incidents) s.replaceIncidents(this.picture.incidentList().map(toClientIncident));
     if (snapshot || this.other.performance) s.setPerformance(this.picture.performance);
-    if (snapshot || this.other.alerts) s.setAlerts([...this.picture.alerts.values()]);
+    if (snapshot || this.other.alerts) s.setAlerts([...this.picture.alerts.values()], snapshot);
     const c = this.picture.cover;
     if ((snapshot || this.other.cover) && c) {
       s.setCover(toClientCover(c, s.cover));

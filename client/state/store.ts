@@ -225,7 +225,14 @@ export class ClientStore {
   /** Alerts this user acknowledged while on this page (GET /api/alerts has the rest). */
   readonly acknowledged = new Set<string>();
 
-  setAlerts(list: AlertMsg[]): void {
+  /** Alerts already active in the first picture this page got: not news when it opened (no tone). */
+  readonly alertsAtOpen = new Set<string>();
+  private alertsHeard = false;
+
+  /** `snapshot`: the list of a whole picture (the first one names the alerts active at open). */
+  setAlerts(list: AlertMsg[], snapshot = false): void {
+    if (snapshot && !this.alertsHeard) for (const a of list) this.alertsAtOpen.add(a.id);
+    this.alertsHeard = true;
     this.alerts = list;
     this.touch('alerts');
   }

@@ -5,7 +5,8 @@
  *  - a new priority-1 incident raises the banner on both, and the wall's large alert list, on the
  *    one COP tick after it was created;
  *  - the unassigned alert fires once on the fake clock: not at 89 s, at 90 s (the wait set for
- *    the type), and never again however long it then waits; the wall lists both alerts, large.
+ *    the type), and never again however long it then waits; the wall lists both alerts, large;
+ *  - a new alert sounds (Web Audio, made in the page) unless the user muted it, kept per user.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -124,6 +125,70 @@ test('the unassigned alert fires once on the fake clock; the wall lists every al
   assert.ok(px >= 24, `alert text ${px}px`);
   await screenshot(wall, 'wall-alerts');
   assert.equal(errors(), []);
+});
+
+test('a new alert sounds two tones made in the page; Mute silences them, kept for the user after a reload', async () => {
+  const { server } = screen;
+  const desk = await screen.browser.context.newPage();
+  const deskErrors = collectErrors(desk);
+  await withCsp(desk);
+  // Web Audio as the page makes it, counted: every oscillator started is a tone.
+  // As a string: a function would carry the test compiler's helpers (__name), unknown to the page.
+  await desk.addInitScript(`
+    window.__tones = [];
+    window.AudioContext = function () {
+      return {
+        currentTime: 0,
+        destination: {},
+        createGain: function () { return { gain: { value: 0 }, connect: function (x) { return x; } }; },
+        createOscillator: function () {
+          var o = {
+            frequency: { value: 0 },
+            connect: function (x) { return x; },
+            start: function () { window.__tones.push(o.frequency.value); },
+            stop: function () {},
+          };
+          return o;
+        },
+      };
+    };
+  `);
+  await desk.goto(server.url + '/');
+  await tickUntil(desk, () => window.__jcr?.stats().connection === 'live');
+  const tones = () => desk.evaluate(() => (window as unknown as { __tones: number[] }).__tones);
+  const raise = async (address: string) => {
+    clock.advance(1_000); // the newest alert tops the banner
+    const r = await api(server, 'POST', '/api/incidents', {
+      token: screen.token,
+      body: { typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, address },
+    });
+    assert.is(r.status, 201, JSON.stringify(r.body));
+    server.cop.hub.tick();
+    await desk.waitForFunction(
+      (a) => document.querySelector('jcr-alert-banner')?.shadowRoot?.querySelector('.text')?.textContent?.includes(a),
+      address,
+    );
+  };
+  // Alerts already active when the page opened are not news: no tone for them.
+  assert.equal(await tones(), []);
+  await raise('3 High St');
+  await desk.waitForFunction(() => (window as unknown as { __tones: number[] }).__tones.length === 2);
+  assert.equal(await tones(), [880, 660]);
+  const mute = desk.locator('jcr-alert-banner').getByRole('button', { name: 'Mute' });
+  await mute.click();
+  assert.is(await mute.getAttribute('aria-pressed'), 'true');
+  await raise('4 High St');
+  assert.equal(await tones(), [880, 660]);
+  await desk.reload();
+  await tickUntil(desk, () => window.__jcr?.stats().connection === 'live');
+  assert.is(
+    await desk.locator('jcr-alert-banner').getByRole('button', { name: 'Mute' }).getAttribute('aria-pressed'),
+    'true',
+  );
+  await raise('5 High St');
+  assert.equal(await tones(), []);
+  await desk.close();
+  assert.equal(deskErrors, []);
 });
 
 const errors = () => [...screen.errors, ...wallErrors];

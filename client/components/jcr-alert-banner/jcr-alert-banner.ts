@@ -81,7 +81,9 @@ export class JcrAlertBanner extends LitElement {
   `;
 
   protected override updated(): void {
-    const fresh = this.ctx.store.alerts.filter((a) => !this.heard.has(a.id));
+    // Alerts active when the page opened are not news: the first picture arrives after connect.
+    const s = this.ctx.store;
+    const fresh = s.alerts.filter((a) => !this.heard.has(a.id) && !s.alertsAtOpen.has(a.id));
     for (const a of fresh) this.heard.add(a.id);
     if (fresh.length > 0 && !this.muted) this.beep();
   }
