@@ -51,6 +51,7 @@ import { Store } from './store/store.ts';
 import { reconcileCache } from './cluster/cache.ts';
 import { ClusterLog } from './cluster/log.ts';
 import { ClusterNode } from './cluster/node.ts';
+import { serveAvlRelay } from './cluster/avl-relay.ts';
 import type { ClusterOptions } from './cluster/options.ts';
 import { serverTimers, type Timers } from './timers.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
@@ -311,6 +312,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     http.once('error', reject);
     http.listen(opts.port, opts.host ?? '127.0.0.1', () => resolveListen());
   });
+  // The leader takes AVL batches from the gateways (npm run gateway -- avl).
+  if (cluster && clusterLog && opts.cluster)
+    cluster.onLeading(() => serveAvlRelay(clusterLog, opts.cluster?.room ?? '', avl, log));
   // Every listener is in place: follow the log (and try for the lease unless a standby).
   await cluster?.start();
   // Station trees, one per macrotask off the request path (built on first use until then).

@@ -1,7 +1,7 @@
 /**
  * Hot standby failover (issue #21): a primary and a standby on one JetStream log. Operators
  * change statuses, open incidents and order standby moves, and an AVL terminal reports status
- * changes, while the leader is SIGKILLed at a random moment. Each round: the standby leads within
+ * changes through an AVL gateway, while the leader is SIGKILLed at a random moment. Each round: the standby leads within
  * 5 s; every acknowledged change is in the cluster log exactly once (its seq holds it, and the
  * log's seqs run 1..N with no repeat or gap); the killed instance, restarted, joins as a standby
  * and catches up to the same log. Rounds: JCR_FAILOVER_ROUNDS (10).
@@ -16,8 +16,12 @@ import { seededRandom } from '../../server/core/clock.ts';
 import type { JcrEvent } from '../../server/core/events.ts';
 import { decodeAck, encodeBatch } from '../../server/shell/avl/codec.ts';
 import { ResourceStatus, type ResourceStatus as Status } from '../../server/core/fleet/status.ts';
+import { startAvlGateway } from '../../server/shell/gateway/avl-gateway.ts';
+import { createLogger } from '../../server/shell/log.ts';
+import { loadScenario } from '../../server/shell/scenario-loader.ts';
 import {
   AVL_TOKEN,
+  SCENARIO,
   cachedEvents,
   clusterEvents,
   freePort,
@@ -55,7 +59,14 @@ function keyOf(e: JcrEvent): string {
 }
 
 /** Drive the leader until it dies: REST changes (with their seqs) and AVL status reports. */
-async function load(leader: Instance, token: string, rnd: () => number, acked: Acked[], avlAcked: Status[]) {
+async function load(
+  leader: Instance,
+  gateway: string,
+  token: string,
+  rnd: () => number,
+  acked: Acked[],
+  avlAcked: Status[],
+) {
   let dead = false;
   const post = async (path: string, body: unknown): Promise<Record<string, unknown> | null> => {
     try {
@@ -101,7 +112,7 @@ async function load(leader: Instance, token: string, rnd: () => number, acked: A
     }
   };
   const avl = async () => {
-    const ws = new WebSocket(`${leader.url.replace('http', 'ws')}/ws/avl?token=${AVL_TOKEN}`);
+    const ws = new WebSocket(`${gateway.replace('http', 'ws')}/ws/avl?token=${AVL_TOKEN}`);
     const sent = new Map<number, Status>();
     ws.on('message', (data: Buffer) => {
       const ack = decodeAck(data);
@@ -142,6 +153,15 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
   let leader = await started(0, false);
   await waitRole(leader.url, 'leader', 10_000);
   let standby = await started(1, true);
+  // The AVL terminal reports through a gateway, which relays to whichever instance leads.
+  const gateway = await startAvlGateway({
+    servers: [nats],
+    room: ROOM,
+    scenario: loadScenario(SCENARIO),
+    port: 0,
+    host: '127.0.0.1',
+    log: createLogger('silent'),
+  });
   const failovers: number[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -149,7 +169,7 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
       const killAfter = 300 + rnd() * 1200;
       setTimeout(() => leader.proc.kill('SIGKILL'), killAfter);
       const killedAt = Date.now() + killAfter;
-      await load(leader, token, rnd, acked, avlAcked);
+      await load(leader, gateway.url, token, rnd, acked, avlAcked);
       await waitRole(standby.url, 'leader', 5000 - (Date.now() - killedAt));
       failovers.push(Date.now() - killedAt);
       const killed = leader.url === `http://127.0.0.1:${ports[0]}` ? 0 : 1;
@@ -162,12 +182,14 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
       assert.equal(cachedEvents(standby.db).length, events.length, `round ${round}: the restarted standby's cache`);
     }
   } finally {
+    await gateway.close();
     for (const p of [leader, standby, natsProc]) p.proc.kill('SIGKILL');
     await Promise.all([leader.exited, standby.exited, natsProc.exited]);
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`failover ms: ${failovers.join(' ')}; ${acked.length} REST and ${avlAcked.length} AVL changes acked`);
   assert.ok(acked.length > ROUNDS, 'the load made acknowledged changes');
+  assert.ok(avlAcked.length > ROUNDS, 'AVL status changes were acknowledged through the gateway');
 });
 
 /** Seqs 1..N each once (no fork); each acknowledged change at its seq; AVL acks in order. */

@@ -1,11 +1,12 @@
 import { isJcrError, type ErrorCode } from '../errors.ts';
 import type { NewEvent } from '../events.ts';
 import type { LiveResource } from '../fleet/fleet.ts';
-import { isResourceStatus, type ResourceStatus } from '../fleet/status.ts';
+import type { ResourceStatus } from '../fleet/status.ts';
 import { haversineM } from '../geo.ts';
 import type { Command, Room } from '../room.ts';
 import type { Agency } from '../scenario/types.ts';
 import type { AvlLimits } from './limits.ts';
+import { statelessVerdict } from './report-rules.ts';
 
 /**
  * AVL ingest, the pure part: validate each report of a batch against live state, apply accepted
@@ -107,26 +108,14 @@ export class AvlIngest {
   /** `last` is the resource's last accepted fix: live, or an earlier report of the same batch. */
   private checkLive(live: LiveResource, r: AvlReportIn, feed: FeedScope, now: number, last: Fix = live): Verdict {
     const L = this.limits;
-    if (feed.agency !== null && live.def.agency !== feed.agency) return 'JCR_AVL_FORBIDDEN_RESOURCE';
-    const lat = r.lat;
-    const lon = r.lon;
-    if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) return 'JCR_AVL_BAD_COORDINATES'; // NaN fails every comparison
-    if (lat === 0 && lon === 0) return 'JCR_AVL_NULL_ISLAND';
+    const stateless = statelessVerdict(r, live.def.agency, feed.agency, now, L);
+    if (stateless !== null) return stateless;
     const t = r.fixTimeMs;
-    if (!(t > 0 && t < 1e15)) return 'JCR_AVL_BAD_FIX_TIME';
-    if (t > now + L.futureSkewMs) return 'JCR_AVL_FUTURE_FIX';
-    // The floor: a fix older than the history keeps is no position to show or store (a clock
-    // reset to 1970, a mis-scaled time); refused with its own code, never kept in history.
-    if (t < now - L.historyRetentionMs) return 'JCR_AVL_FIX_TOO_OLD';
-    if (!(r.speedMps >= 0 && r.speedMps < 1e6) || !(r.headingDeg >= -360 && r.headingDeg <= 720) || !(r.accuracyM >= 0))
-      return 'JCR_VALIDATION';
-    if (r.status !== 0 && !isResourceStatus(r.status)) return 'JCR_VALIDATION';
-    if (r.accuracyM > L.maxAccuracyM) return 'JCR_AVL_POOR_ACCURACY';
     const lastT = last.fixTimeMs;
     if (t === lastT) return 'JCR_AVL_DUPLICATE';
     if (t < lastT) return 'JCR_AVL_OUT_OF_ORDER';
     if (lastT > 0) {
-      const d = haversineM(last.lat, last.lon, lat, lon);
+      const d = haversineM(last.lat, last.lon, r.lat, r.lon);
       const max = this.maxSpeed.get(live.def.id) ?? L.maxSpeedRoadMps;
       if (d > L.speedNoiseM + (max * (t - lastT)) / 1000) return 'JCR_AVL_IMPOSSIBLE_SPEED';
     }

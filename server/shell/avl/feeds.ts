@@ -48,7 +48,12 @@ export class FeedRegistry {
   /** The feed a presented token belongs to, or undefined. Never logs or stores the token. */
   authenticate(token: string | undefined): FeedScope | undefined {
     if (!token || token.length > 512) return undefined;
-    const hash = sha256Hex(token);
+    return this.authenticateHash(sha256Hex(token));
+  }
+
+  /** The feed whose token has this SHA-256 (hex): an AVL gateway sends the hash, never the token. */
+  authenticateHash(hash: string): FeedScope | undefined {
+    if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
     if (this.devHash && timingSafeEqual(Buffer.from(hash, 'hex'), this.devHash))
       return { id: DEV_FEED_ID, agency: null };
     // Lookup by hash of a high-entropy secret: a timing difference reveals nothing about a token.

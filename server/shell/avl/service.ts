@@ -15,6 +15,7 @@ import { RateLimiter } from '../../core/ratelimit.ts';
 import { HistoryWriter, type HistoryOptions, type PositionHistory } from './history.ts';
 import { ThreadedHistoryWriter } from './history-thread.ts';
 import type { Timers } from '../timers.ts';
+import type { AvlEndpoint } from './endpoint.ts';
 
 export interface AvlServiceOptions {
   engine: Engine;
@@ -37,7 +38,7 @@ export interface AvlServiceOptions {
  * authenticate → rate-limit → core AvlIngest (validate, apply, index) → status changes through
  * Engine.execute (durable before the caller acks) → history buffer → Engine.notifyPositions.
  */
-export class AvlService {
+export class AvlService implements AvlEndpoint {
   readonly limits: AvlLimits;
   readonly feeds: FeedRegistry;
   readonly history: PositionHistory;
@@ -171,6 +172,16 @@ export class AvlService {
   /** Resolves once the history writer is ready (the writer thread has opened its connection). */
   ready(): Promise<void> {
     return this.history instanceof ThreadedHistoryWriter ? this.history.ready : Promise.resolve();
+  }
+
+  /** The feed a presented token belongs to (AvlEndpoint, server/shell/avl/ws.ts). */
+  authenticate(token: string | undefined): FeedScope | undefined {
+    return this.feeds.authenticate(token);
+  }
+
+  /** The scenario's resource ids, in order (the batch reader's table). */
+  get resourceIds(): readonly string[] {
+    return this.core.room.scenario.resources.map((r) => r.id);
   }
 
   /** Cluster mode: resolves once the cluster log has every status change so far (Engine.whenReplicated). */

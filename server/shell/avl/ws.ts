@@ -8,7 +8,7 @@ import { refuse as refuseWith, type UpgradeRouter } from '../ws/upgrade.ts';
 import { AvlBatchReader } from './batch-reader.ts';
 import { encodeAck, type AvlBatchIn } from './codec.ts';
 import { presentedToken } from './feeds.ts';
-import type { AvlService } from './service.ts';
+import type { AvlEndpoint } from './endpoint.ts';
 import { every, type Timers } from '../timers.ts';
 
 export const AVL_WS_PATH = '/ws/avl';
@@ -50,7 +50,7 @@ export interface AvlWsHandle {
  * more than maxBufferedAckBytes of acks pile up unread is closed with 1008. None of this touches
  * other connections. A ping goes out every heartbeatMs; no pong by the next one terminates.
  */
-export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger, timers: Timers): AvlWsHandle {
+export function attachAvlWs(router: UpgradeRouter, avl: AvlEndpoint, log: Logger, timers: Timers): AvlWsHandle {
   const L = avl.limits;
   const wss = new WebSocketServer({
     noServer: true,
@@ -63,13 +63,22 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger,
   // One reader for every connection: frames are handled one at a time, each to its ack, and the
   // reader's reused batch is not kept past that (see batch-reader.ts).
   // It keeps at most maxReportsPerBatch + 1 reports of a frame: enough to see a batch is too big.
-  const reader = new AvlBatchReader(
-    avl.core.room.scenario.resources.map((r) => r.id),
-    L.maxReportsPerBatch + 1,
-  );
+  const reader = new AvlBatchReader(avl.resourceIds, L.maxReportsPerBatch + 1);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const feed = avl.feeds.authenticate(presentedToken(req.headers.authorization, req.url));
+    const feed = avl.authenticate(presentedToken(req.headers.authorization, req.url));
+    if (feed instanceof Promise) {
+      // A gateway asks the leader: the socket may go meanwhile.
+      feed.then(
+        (f) => (socket.destroyed ? undefined : admit(req, socket, head, f)),
+        () => refuse(socket, 'JCR_NOT_LEADER', 'no leader answered the feed check; retry'),
+      );
+      return;
+    }
+    admit(req, socket, head, feed);
+  };
+
+  function admit(req: IncomingMessage, socket: Duplex, head: Buffer, feed: FeedScope | undefined): void {
     if (!feed) {
       refuse(
         socket,
@@ -88,7 +97,7 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlService, log: Logger,
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, feed, socket));
-  };
+  }
   const unroute = router.route(AVL_WS_PATH, onUpgrade);
 
   function onConnection(ws: WebSocket, feed: FeedScope, socket: Duplex): void {

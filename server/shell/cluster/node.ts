@@ -43,6 +43,7 @@ export class ClusterNode implements Replication {
   private ackedSeq = 0;
   private tail: Promise<void> = Promise.resolve();
   private readonly stepDownListeners: Array<(reason: string) => void> = [];
+  private readonly leadingListeners: Array<() => void> = [];
 
   constructor(
     private readonly clusterLog: ClusterLog,
@@ -90,6 +91,11 @@ export class ClusterNode implements Replication {
     });
   }
 
+  /** Called once this instance leads (it serves the AVL gateways from then: cluster/avl-relay.ts). */
+  onLeading(listener: () => void): void {
+    this.leadingListeners.push(listener);
+  }
+
   /** Called once when this instance stops leading (or fails to follow); it must restart as a standby. */
   onStepDown(listener: (reason: string) => void): void {
     this.stepDownListeners.push(listener);
@@ -132,6 +138,10 @@ export class ClusterNode implements Replication {
     await this.follower.stop();
     this.streamSeq = this.follower.streamSeq;
     this.appendedSeq = this.ackedSeq = this.engine.room.lastSeq;
+    if (this.role !== 'promoting') return;
+    // Subscriptions made on leading (the AVL relay) reach the server before anyone is told we lead.
+    for (const l of this.leadingListeners) l();
+    await this.clusterLog.nc.flush();
     if (this.role !== 'promoting') return;
     this.role = 'leader';
     this.log.info('cluster: leading', { id: this.id, streamSeq: this.streamSeq, lastSeq: this.appendedSeq });

@@ -1,0 +1,69 @@
+/**
+ * The leader's side of the AVL gateways (npm run gateway -- avl). Gateways check tokens' shape and
+ * the stateless rules and send each batch as a NATS request on jcr.<room>.avl; the leader (only
+ * it subscribes) authenticates the feed by its token's hash, applies the stateful rules through
+ * AvlService.ingest like a direct feed, and answers once the cluster log has the batch's status
+ * changes: per-report codes as today. Feed checks at connect go on jcr.<room>.avl.feed.
+ */
+import type { Msg, Subscription } from '@nats-io/transport-node';
+import type { AvlReportIn, BatchOutcome } from '../../core/avl/ingest.ts';
+import { isJcrError } from '../../core/errors.ts';
+import type { AvlService } from '../avl/service.ts';
+import type { Logger } from '../log.ts';
+import type { ClusterLog } from './log.ts';
+
+/** A gateway's batch: the token's SHA-256 and the reports that passed the stateless rules. */
+export interface RelayedBatch {
+  t: string;
+  r: AvlReportIn[];
+}
+
+/** The leader's answer: accepted count and rejections by the relayed batch's index, or a refusal. */
+export type RelayAnswer =
+  { a: number; r: Array<{ index: number; code: string; message: string }> } | { e: string; m: string };
+
+export const avlSubject = (room: string) => `jcr.${room}.avl`;
+export const feedSubject = (room: string) => `jcr.${room}.avl.feed`;
+
+export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlService, log: Logger): () => void {
+  const enc = (x: unknown) => JSON.stringify(x);
+  const refuse = (m: Msg, e: unknown) =>
+    m.respond(enc(isJcrError(e) ? { e: e.code, m: e.message } : { e: 'JCR_INTERNAL', m: 'relay failed' }));
+  const subs: Subscription[] = [
+    clusterLog.nc.subscribe(feedSubject(room), {
+      callback: (_err, m) => {
+        const hash = String((m.json() as { t?: unknown }).t ?? '');
+        m.respond(enc({ feed: avl.feeds.authenticateHash(hash) ?? null }));
+      },
+    }),
+    clusterLog.nc.subscribe(avlSubject(room), {
+      callback: (_err, m) => {
+        let out: BatchOutcome | Promise<BatchOutcome>;
+        try {
+          const req = m.json() as RelayedBatch;
+          const feed = avl.feeds.authenticateHash(String(req.t));
+          if (!feed || !Array.isArray(req.r)) {
+            m.respond(enc({ e: 'JCR_UNAUTHENTICATED', m: 'feed token unknown or revoked' }));
+            return;
+          }
+          out = avl.ingestOrWait(req.r, feed);
+        } catch (e) {
+          if (!isJcrError(e)) log.error('avl relay failed', { err: String(e) });
+          refuse(m, e);
+          return;
+        }
+        // Answered once the batch is applied and the cluster log has its status changes.
+        Promise.resolve(out)
+          .then(async (o) => {
+            await avl.whenReplicated();
+            const answer: RelayAnswer = { a: o.accepted, r: o.rejected };
+            m.respond(enc(answer));
+          })
+          .catch((e: unknown) => refuse(m, e));
+      },
+    }),
+  ];
+  return () => {
+    for (const s of subs) s.unsubscribe();
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * An AVL gateway (npm run gateway -- avl): stateless, any number per room. It serves /ws/avl with
+ * the same protocol as the room (server/shell/avl/ws.ts), checks each feed's token with the leader
+ * once per connection (only its SHA-256 crosses), judges each report by the stateless rules
+ * (core/avl/report-rules.ts) and relays the rest as one NATS request per batch to the leader
+ * (cluster/avl-relay.ts), whose answer carries the stateful verdicts once they are in the cluster
+ * log. The feed sees one ack per batch with the codes a direct connection gives. With no leader
+ * answering, the socket closes with JCR_NOT_LEADER (1013) and the feed reconnects.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { AvlReportIn, AvlRejection, BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
+import { AVL_LIMITS, type AvlLimits } from '../../core/avl/limits.ts';
+import { statelessVerdict } from '../../core/avl/report-rules.ts';
+import { JcrError, isJcrError, type ErrorCode } from '../../core/errors.ts';
+import type { Agency, Scenario } from '../../core/scenario/types.ts';
+import type { AvlEndpoint } from '../avl/endpoint.ts';
+import { sha256Hex } from '../avl/feeds.ts';
+import { attachAvlWs } from '../avl/ws.ts';
+import { avlSubject, feedSubject, type RelayAnswer } from '../cluster/avl-relay.ts';
+import type { Logger } from '../log.ts';
+import { serverTimers } from '../timers.ts';
+import { upgradeRouter } from '../ws/upgrade.ts';
+
+/** How long a batch may wait for the leader (a failover takes up to the lease and its catch-up). */
+const RELAY_TIMEOUT_MS = 2000;
+
+export class GatewayAvl implements AvlEndpoint {
+  readonly limits: AvlLimits = AVL_LIMITS;
+  readonly resourceIds: readonly string[];
+  private readonly agencyOf: Map<string, Agency>;
+  /** Token hash per feed id, from the feed check at connect. */
+  private readonly hashOf = new Map<string, string>();
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly room: string,
+    scenario: Scenario,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.resourceIds = scenario.resources.map((r) => r.id);
+    this.agencyOf = new Map(scenario.resources.map((r) => [r.id, r.agency]));
+  }
+
+  async authenticate(token: string | undefined): Promise<FeedScope | undefined> {
+    if (!token || token.length > 512) return undefined;
+    const t = sha256Hex(token);
+    const m = await this.nc.request(feedSubject(this.room), JSON.stringify({ t }), { timeout: RELAY_TIMEOUT_MS });
+    const feed = (m.json() as { feed: FeedScope | null }).feed;
+    if (!feed) return undefined;
+    this.hashOf.set(feed.id, t);
+    return feed;
+  }
+
+  ingestOrWait(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome | Promise<BatchOutcome> {
+    const now = this.clock();
+    const rejected: AvlRejection[] = [];
+    const relayed: AvlReportIn[] = [];
+    const indexOf: number[] = [];
+    reports.forEach((r, index) => {
+      const agency = typeof r.resourceId === 'string' ? this.agencyOf.get(r.resourceId) : undefined;
+      const code: ErrorCode | null =
+        agency === undefined ? 'JCR_AVL_UNKNOWN_RESOURCE' : statelessVerdict(r, agency, feed.agency, now, this.limits);
+      if (code !== null) rejected.push({ index, code, message: `refused by the gateway: ${code}` });
+      else {
+        relayed.push({ ...r });
+        indexOf.push(index);
+      }
+    });
+    if (relayed.length === 0) return { accepted: 0, rejected, moved: [] };
+    const body = JSON.stringify({ t: this.hashOf.get(feed.id) ?? '', r: relayed });
+    return this.nc.request(avlSubject(this.room), body, { timeout: RELAY_TIMEOUT_MS }).then(
+      (m) => {
+        const answer = m.json() as RelayAnswer;
+        if ('e' in answer) throw new JcrError(answer.e as ErrorCode, answer.m);
+        for (const x of answer.r)
+          rejected.push({ index: indexOf[x.index] ?? x.index, code: x.code as ErrorCode, message: x.message });
+        rejected.sort((a, b) => a.index - b.index);
+        return { accepted: answer.a, rejected, moved: [] };
+      },
+      (e: unknown) => {
+        throw isJcrError(e) ? e : new JcrError('JCR_NOT_LEADER', `no leader answered: ${String(e)}`);
+      },
+    );
+  }
+
+  whenReplicated(): null {
+    return null; // the leader answers only once the log has the batch
+  }
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  http: Server;
+  close(): Promise<void>;
+}
+
+export async function startAvlGateway(o: {
+  servers: readonly string[];
+  room: string;
+  scenario: Scenario;
+  port: number;
+  host: string;
+  log: Logger;
+}): Promise<RunningGateway> {
+  const nc = await connect({ servers: [...o.servers], name: `jcr-${o.room}-avl-gateway`, maxReconnectAttempts: -1 });
+  const endpoint = new GatewayAvl(nc, o.room, o.scenario);
+  const http = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ error: { code: 'JCR_NOT_FOUND', message: 'an AVL gateway serves /ws/avl' } }));
+  });
+  const upgrades = upgradeRouter(http);
+  const ws = attachAvlWs(upgrades, endpoint, o.log, serverTimers);
+  await new Promise<void>((r, j) => {
+    http.once('error', j);
+    http.listen(o.port, o.host, () => r());
+  });
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${port}`,
+    port,
+    http,
+    async close() {
+      ws.close();
+      upgrades.close();
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+      await nc.close();
+    },
+  };
+}
