@@ -6,6 +6,7 @@
  * A cache of another stream, or one whose message no longer matches, is emptied and refilled.
  */
 import type { JcrEvent } from '../../core/events.ts';
+import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/store.ts';
 import type { ClusterLog } from './log.ts';
@@ -48,4 +49,16 @@ function sameEvent(a: JcrEvent, b: JcrEvent): boolean {
     a.actor === b.actor &&
     JSON.stringify(a.data) === JSON.stringify(b.data)
   );
+}
+
+/**
+ * Note that the cache holds stream message `seq` whole. Best effort: a write lock held elsewhere
+ * (the history thread) only leaves the note behind, and an older note costs a longer catch-up.
+ */
+export function coverMeta(engine: Engine, seq: number): void {
+  try {
+    engine.store.setMeta(META_STREAM_SEQ, String(seq));
+  } catch {
+    // the next batch writes a newer one
+  }
 }

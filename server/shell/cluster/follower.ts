@@ -4,9 +4,11 @@
  * incidents, cover and the COP hub stay live and a takeover starts from the log's head.
  */
 import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import type { JcrEvent } from '../../core/events.ts';
+import { isJcrError } from '../../core/errors.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { META_STREAM_SEQ } from './cache.ts';
+import { coverMeta } from './cache.ts';
 import { decodeBatch, type ClusterLog } from './log.ts';
 
 export class Follower {
@@ -37,8 +39,8 @@ export class Follower {
         if (this.stopped) break;
         if (m.seq <= this.streamSeq) continue;
         const events = decodeBatch(m.data);
-        this.engine.follow(events);
-        this.engine.store.setMeta(META_STREAM_SEQ, String(m.seq));
+        await followRetrying(this.engine, events);
+        coverMeta(this.engine, m.seq);
         this.streamSeq = m.seq;
       }
     })().catch((e: unknown) => this.log.error('cluster: following the log failed', { err: String(e) }));
@@ -58,5 +60,18 @@ export class Follower {
     this.stopped = true;
     this.messages?.stop();
     await this.done;
+  }
+}
+
+/** Engine.follow, retried while another connection holds the write lock (JCR_STORE_BUSY). */
+async function followRetrying(engine: Engine, events: JcrEvent[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      engine.follow(events);
+      return;
+    } catch (e) {
+      if (!(isJcrError(e) && e.code === 'JCR_STORE_BUSY') || attempt >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }

@@ -18,7 +18,7 @@ import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent } from '../../core/events.ts';
 import type { Engine, Replication } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { META_STREAM_SEQ } from './cache.ts';
+import { coverMeta } from './cache.ts';
 import { Follower } from './follower.ts';
 import { encodeBatch, type ClusterLog } from './log.ts';
 import type { ClusterOptions } from './options.ts';
@@ -78,7 +78,7 @@ export class ClusterNode implements Replication {
     });
     const step = Promise.all([this.tail, published]).then(([, ack]) => {
       this.ackedSeq = last;
-      this.engine.store.setMeta(META_STREAM_SEQ, String(ack.seq));
+      coverMeta(this.engine, ack.seq);
     });
     step.catch((e: unknown) => this.stepDown(`append refused by the cluster log: ${String(e)}`));
     this.tail = step;
