@@ -1,0 +1,156 @@
+/**
+ * `npm run cluster`: a whole cluster on loopback for demos and trials (docs/cluster.md): three
+ * nats-server nodes forming a JetStream cluster, a primary and a hot standby on one room, two AVL
+ * gateways, and the fleet simulator. Ctrl+C stops them all. State lives under --dir
+ * (var/cluster); a duty officer with a fresh password is created on both instances.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Users } from '../shell/auth/users.ts';
+import { readArgs, runCli, usageError } from '../shell/cli.ts';
+import { DEFAULT_SCENARIO } from '../shell/config.ts';
+import { Store } from '../shell/store/store.ts';
+
+const USAGE = `usage: npm run cluster -- [--dir DIR] [--scenario FILE] [--port N] [--nats-port N] [--no-sim]
+  three NATS nodes (clients on --nats-port and the next two, routes 2000 above), a primary
+  (--port), a standby (port+1), AVL gateways (port+11, port+12) and the simulator;
+  Ctrl+C stops them all (docs/cluster.md)
+  --dir DIR        state: NATS stores and the two databases (var/cluster)
+  --scenario FILE  the scenario (${DEFAULT_SCENARIO})
+  --port N         the primary's port (8080)
+  --nats-port N    the first NATS node's client port (4222)
+  --no-sim         no simulator
+  -h, --help       this text`;
+
+const ROOM = 'demo';
+
+async function main(): Promise<void> {
+  const { values: v } = readArgs({
+    usage: USAGE,
+    options: {
+      dir: { type: 'string' },
+      scenario: { type: 'string' },
+      port: { type: 'string' },
+      'nats-port': { type: 'string' },
+      'no-sim': { type: 'boolean' },
+    },
+    positionals: false,
+  });
+  const dir = resolve(v.dir ?? 'var/cluster');
+  const scenario = v.scenario ?? DEFAULT_SCENARIO;
+  const port = Number(v.port ?? '8080');
+  const natsPort = Number(v['nats-port'] ?? '4222');
+  for (const p of [port, natsPort])
+    if (!Number.isInteger(p) || p < 1 || p > 63000) throw usageError('--port and --nats-port must be 1..63000');
+  const children: ChildProcess[] = [];
+  const run = (name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => process.stderr.write(`cluster: ${name} exited (${code ?? signal})\n`));
+    children.push(child);
+    return child;
+  };
+  let stopping = false;
+  // SIGTERM to all (the leader hands its lease over), SIGKILL whatever is left after 8 s.
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    for (const c of [...alive].reverse()) c.kill('SIGTERM');
+    const exited = alive.map((c) => new Promise((r) => c.once('exit', r)));
+    const force = setTimeout(() => alive.forEach((c) => c.kill('SIGKILL')), 8000);
+    void Promise.all(exited).then(() => {
+      clearTimeout(force);
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  // Three NATS nodes, one JetStream cluster: clients on natsPort.., routes 2000 above.
+  const clientPorts = [0, 1, 2].map((i) => natsPort + i);
+  const routes = clientPorts.map((p) => `nats://127.0.0.1:${p + 2000}`).join(',');
+  for (const [i, p] of clientPorts.entries()) {
+    mkdirSync(join(dir, `nats${i}`), { recursive: true });
+    run(`nats${i}`, 'nats-server', [
+      ...['-js', '-a', '127.0.0.1', '-p', String(p), '-n', `jcr-nats-${i}`, '-sd', join(dir, `nats${i}`)],
+      ...['-l', join(dir, `nats${i}.log`)],
+      ...['--cluster_name', 'jcr', '--cluster', `nats://127.0.0.1:${p + 2000}`, '--routes', routes],
+    ]);
+  }
+  const nats = clientPorts.map((p) => `nats://127.0.0.1:${p}`).join(',');
+
+  // One duty officer on both instances (users are per instance until shared auth).
+  const password = randomBytes(12).toString('base64url');
+  for (const db of ['primary', 'standby']) {
+    const store = Store.open(join(dir, `${db}.sqlite`));
+    const users = new Users(store, Date.now);
+    if (users.get('duty')) await users.setPassword('duty', password);
+    else await users.create('duty', password, 'duty-officer');
+    store.close();
+  }
+  const avlToken = 'jcr_cluster_' + randomBytes(24).toString('base64url');
+  const node = (args: string[]) => ['--import', 'tsx', ...args];
+  const instance = (name: string, p: number, standby: boolean) =>
+    run(
+      name,
+      process.execPath,
+      node([
+        ...['server/main.ts', '--scenario', scenario, '--db', join(dir, `${name}.sqlite`), '--port', String(p)],
+        ...['--nats', nats, '--room', ROOM, ...(standby ? ['--standby'] : [])],
+      ]),
+      { JCR_AVL_TOKEN: avlToken },
+    );
+  // The NATS nodes elect a JetStream leader first; the instances retry their connection meanwhile.
+  await new Promise((r) => setTimeout(r, 3000));
+  instance('primary', port, false);
+  instance('standby', port + 1, true);
+  for (const i of [1, 2])
+    run(
+      `avl-gateway-${i}`,
+      process.execPath,
+      node([
+        'server/gateway.ts',
+        'avl',
+        '--nats',
+        nats,
+        '--room',
+        ROOM,
+        '--port',
+        String(port + 10 + i),
+        '--scenario',
+        scenario,
+      ]),
+    );
+  process.stdout.write(
+    `Cluster: screens at http://localhost:${port} (standby http://localhost:${port + 1}), ` +
+      `AVL gateways ws://localhost:${port + 11}/ws/avl and :${port + 12}; sign in as duty / ${password}\n`,
+  );
+  if (v['no-sim']) return;
+  // The simulator needs the primary's REST API: wait for it to lead.
+  for (let i = 0; i < 240 && !stopping; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
+      .then((r) => r.json() as Promise<{ cluster?: { role: string } }>)
+      .then((h) => h.cluster?.role === 'leader')
+      .catch(() => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const login = await fetch(`http://127.0.0.1:${port}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'duty', password }),
+  }).then((r) => r.json() as Promise<{ token: string }>);
+  run(
+    'simulator',
+    process.execPath,
+    node(['sim/cli.ts', 'run', '--demo', '--url', `http://127.0.0.1:${port}`, '--scenario', scenario]),
+    {
+      JCR_AVL_TOKEN: avlToken,
+      JCR_API_TOKEN: login.token,
+    },
+  );
+}
+
+runCli(main);
