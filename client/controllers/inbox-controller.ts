@@ -4,7 +4,9 @@
  * agency, and the answers to the requests it raised. Both are read from the incidents the store
  * holds, which carry their requests on the COP (CopJointRequest) or in the REST fallback's
  * answers, so a request raised or answered shows on the next COP tick, with no polling; answers
- * go through client/state/joint-commands.ts.
+ * go through client/state/joint-commands.ts. Transfers from partner rooms (issue 18) are not on
+ * the COP: they are read from GET /api/transfers when the incidents change and every
+ * TRANSFER_POLL_MS, and answered with Accept or Reject.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AppContext } from '../context.ts';
@@ -12,14 +14,26 @@ import { answerRequest, type RequestAnswer } from '../state/joint-commands.ts';
 import type { InboxItem } from '../state/joint-types.ts';
 import { actingOf, mayCreateIncident } from '../state/permissions.ts';
 import { answersTo, inboxOf } from '../state/requests.ts';
+import { loadTransfers, type ClientTransfer } from '../state/transfers.ts';
+import { TRANSFER_POLL_MS } from './transfer-controller.ts';
+
+export interface TransferAnswer {
+  transferId: string;
+  answer: 'accept' | 'reject';
+  /** accept: a note for the partner; reject: the reason (required). */
+  text: string;
+}
 
 export class InboxController implements ReactiveController {
   /** Pending requests addressed to the agency, oldest first. */
   items: InboxItem[] = [];
   /** Requests the agency raised that have been answered, newest answer first. */
   answers: InboxItem[] = [];
+  /** Transfers from partner rooms waiting for our answer. */
+  transfers: ClientTransfer[] = [];
   message = '';
   busy = false;
+  private poll: unknown = null;
   /** The server has no inbox (no joint work served): the tab says so. */
   unavailable = false;
   private unsubscribe: (() => void) | null = null;
@@ -41,9 +55,11 @@ export class InboxController implements ReactiveController {
     // The capabilities arrive after the screen mounts: listen to them too.
     this.unsubscribe = this.ctx().store.subscribe(['incidents', 'capabilities'], () => this.refresh());
     this.refresh();
+    this.poll = globalThis.setInterval(() => void this.refreshTransfers(), TRANSFER_POLL_MS);
   }
 
   hostDisconnected(): void {
+    globalThis.clearInterval(this.poll as ReturnType<typeof setInterval>);
     this.unsubscribe?.();
     this.unsubscribe = null;
   }
@@ -55,6 +71,28 @@ export class InboxController implements ReactiveController {
     this.items = inboxOf(c.store.incidents.values(), who);
     this.answers = answersTo(c.store.incidents.values(), who);
     this.host.requestUpdate();
+    void this.refreshTransfers();
+  }
+
+  async refreshTransfers(): Promise<void> {
+    if (!this.enabled) return;
+    const all = await loadTransfers(this.ctx().api, '?direction=in');
+    this.transfers = all.filter((t) => t.status === 'pending');
+    this.host.requestUpdate();
+  }
+
+  async answerTransfer(a: TransferAnswer): Promise<void> {
+    this.busy = true;
+    this.message = a.answer === 'accept' ? 'Accepting…' : 'Rejecting…';
+    this.host.requestUpdate();
+    const path = `/api/transfers/${encodeURIComponent(a.transferId)}/${a.answer}`;
+    const body = a.answer === 'accept' ? (a.text ? { note: a.text } : {}) : { reason: a.text };
+    const r = await this.ctx().api.request('POST', path, body);
+    this.busy = false;
+    this.message = r.ok
+      ? `Transfer ${a.transferId} ${a.answer === 'accept' ? 'accepted' : 'rejected'}.`
+      : `Transfer ${a.transferId} not answered: ${r.code} ${r.message}`;
+    await this.refreshTransfers();
   }
 
   async answer(a: RequestAnswer): Promise<void> {

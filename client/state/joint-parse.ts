@@ -200,9 +200,34 @@ export function describeEvent(type: string, d: Json, nameOf: NameOf): { text: st
       return { text: `Line removed: ${words('capability')} — ${words('reason')}`, agency: null };
     case 'operator.note':
       return { text: `Note: ${words('text')}`, agency: ag('actingAgency') };
+    case 'mait.queued':
+    case 'mait.received':
+      return { text: maitWords(type === 'mait.received', str(d, 'partnerId') ?? '', d['message']), agency: null };
     default:
       return { text: type, agency: null };
   }
+}
+
+/**
+ * A message to or from a partner control room (issue 18) in words: the partner's own are marked
+ * "from PARTNER" (and the entry's origin is `partner`), ours "to PARTNER".
+ */
+function maitWords(theirs: boolean, partner: string, m: unknown): string {
+  const o = isObj(m) ? m : {};
+  const kind = str(o, 'kind') ?? 'message';
+  const content = isObj(o['content']) ? o['content'] : {};
+  const shared = arr(content, 'timeline')
+    .map((e) => (isObj(e) ? str(e, 'text') : undefined))
+    .filter((t): t is string => t !== undefined);
+  const detail =
+    kind === 'Acknowledge'
+      ? ` (${str(o, 'stage') ?? ''})`
+      : kind === 'Reject' || kind === 'Close'
+        ? `: ${str(o, 'reason') ?? ''}`
+        : shared.length
+          ? `: ${shared.join(' · ')}`
+          : '';
+  return `${theirs ? `From partner ${partner}` : `To partner ${partner}`}: ${kind}${detail}`;
 }
 
 /** GET /api/incidents/:id/log → the timeline in words, in log order. */

@@ -29,7 +29,11 @@ import type {
 } from '../jcr-incident-panel/jcr-incident-panel.ts';
 import type { StatusSetDetail } from '../jcr-resource-board/jcr-resource-board.ts';
 import type { StandbyApplyDetail, StandbyCancelDetail } from '../jcr-cover-panel/jcr-cover-panel.ts';
-import type { RequestAnswerDetail, RequestOpenDetail } from '../jcr-request-inbox/jcr-request-inbox.ts';
+import type {
+  RequestAnswerDetail,
+  RequestOpenDetail,
+  TransferAnswerDetail,
+} from '../jcr-request-inbox/jcr-request-inbox.ts';
 import type {
   AttendanceBookDetail,
   IncidentCloseDetail,
@@ -161,6 +165,7 @@ export class JcrApp extends LitElement {
       @jcr-standby-cancel=${(e: CustomEvent<StandbyCancelDetail>) => void cover.cancel(e.detail)}
       @jcr-cover-moves-refresh=${() => void cover.refresh(true)}
       @jcr-request-answer=${(e: CustomEvent<RequestAnswerDetail>) => void this.inbox.answer(e.detail)}
+      @jcr-transfer-answer=${(e: CustomEvent<TransferAnswerDetail>) => void this.inbox.answerTransfer(e.detail)}
       @jcr-requests-show=${() => (this.tab = 'requests')}
       @jcr-request-open=${(e: CustomEvent<RequestOpenDetail>) => {
         c.store.select({ incidentId: e.detail.incidentId, point: null });
@@ -183,7 +188,7 @@ export class JcrApp extends LitElement {
           .removeLine(e.detail.incidentId, e.detail.lineId, e.detail.reason)
           .then((ok) => ok && this.recommend(e.detail.incidentId))}
     >
-      ${tabList(this.tab, (t) => (this.tab = t), this.shortcuts.onTabKey, this.tabs, { requests: this.inbox.items.length })}
+      ${tabList(this.tab, (t) => (this.tab = t), this.shortcuts.onTabKey, this.tabs, { requests: this.inbox.items.length + this.inbox.transfers.length })}
       <section id="panel-incidents" role="tabpanel" aria-labelledby="tab-incidents" ?hidden=${this.tab !== 'incidents'}>
         <jcr-incident-queue .ctx=${c}></jcr-incident-queue>
         <jcr-incident-panel
@@ -213,6 +218,7 @@ export class JcrApp extends LitElement {
               <jcr-request-inbox
                 .ctx=${c}
                 .items=${this.inbox.items}
+                .transfers=${this.inbox.transfers}
                 .busy=${this.inbox.busy}
                 .message=${this.inbox.message}
                 .unavailable=${this.inbox.unavailable}

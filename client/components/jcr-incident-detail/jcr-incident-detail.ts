@@ -25,6 +25,7 @@ import { closeForm, methaneForm, noteForm, readMethane } from './forms.ts';
 import { linesForm, readLineChange } from './lines-form.ts';
 import { agenciesSection, quickerSection, requestsSection, timelineSection } from './sections.ts';
 import { incidentDetailStyles } from './styles.ts';
+import '../jcr-partner-transfer/jcr-partner-transfer.ts';
 
 export interface AttendanceBookDetail {
   incidentId: string;
@@ -201,6 +202,11 @@ export class JcrIncidentDetail extends LitElement {
               )
             : nothing
         }
+        <jcr-partner-transfer
+          .ctx=${this.ctx}
+          incidentId=${id}
+          ?canSend=${open && mayOnIncident(role, inc, 'update')}
+        ></jcr-partner-transfer>
         ${timelineSection(this.timeline)}
         ${
           open && mayOnIncident(role, inc, 'close')

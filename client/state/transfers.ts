@@ -1,0 +1,78 @@
+/**
+ * Transfers to and from partner control rooms as the screens hold them (issue 18): the partners
+ * an incident may go to (GET /api/incidents/:id/partners, the one whose area holds it first)
+ * and the transfers (GET /api/transfers), read from the server's JSON with nothing assumed.
+ */
+import { isObj } from '../../proto/checker.ts';
+import type { Api } from './api.ts';
+
+export interface PartnerChoice {
+  id: string;
+  name: string;
+  /** The partner's area holds the incident's location. */
+  holds: boolean;
+  mapsType: boolean;
+}
+
+export interface ClientTransfer {
+  id: string;
+  direction: 'in' | 'out';
+  partnerId: string;
+  status: string;
+  ackStage: string | null;
+  reason: string | null;
+  incidentId: string | null;
+  closed: boolean;
+  /** What the sender said: type text, priority, address, caller's account. */
+  typeText: string;
+  priority: number | null;
+  address: string;
+  callerAccount: string;
+}
+
+const s = (v: unknown): string => (typeof v === 'string' ? v : '');
+const sOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+export function parseTransfer(o: unknown): ClientTransfer | null {
+  if (!isObj(o) || typeof o['id'] !== 'string') return null;
+  const c = isObj(o['content']) ? o['content'] : {};
+  const loc = isObj(c['location']) ? c['location'] : {};
+  return {
+    id: o['id'],
+    direction: o['direction'] === 'in' ? 'in' : 'out',
+    partnerId: s(o['partnerId']),
+    status: s(o['status']),
+    ackStage: sOrNull(o['ackStage']),
+    reason: sOrNull(o['reason']),
+    incidentId: sOrNull(o['incidentId']),
+    closed: o['closed'] === true,
+    typeText: s(c['typeText']),
+    priority: typeof c['priority'] === 'number' ? c['priority'] : null,
+    address: s(loc['address']),
+    callerAccount: s(c['callerAccount']),
+  };
+}
+
+/** Transfers matching `query` ("?direction=in"), or [] when the server has none to give. */
+export async function loadTransfers(api: Api, query: string): Promise<ClientTransfer[]> {
+  const r = await api.request('GET', `/api/transfers${query}`);
+  if (!r.ok || !isObj(r.body) || !Array.isArray(r.body['transfers'])) return [];
+  return r.body['transfers'].map(parseTransfer).filter((t): t is ClientTransfer => t !== null);
+}
+
+export async function loadPartners(api: Api, incidentId: string): Promise<PartnerChoice[]> {
+  const r = await api.request('GET', `/api/incidents/${encodeURIComponent(incidentId)}/partners`);
+  if (!r.ok || !isObj(r.body) || !Array.isArray(r.body['partners'])) return [];
+  return r.body['partners'].flatMap((p) =>
+    isObj(p) && typeof p['id'] === 'string'
+      ? [{ id: p['id'], name: s(p['name']) || p['id'], holds: p['holds'] === true, mapsType: p['mapsType'] === true }]
+      : [],
+  );
+}
+
+/** How a transfer's status reads on screen. */
+export function transferWords(t: ClientTransfer): string {
+  const stage =
+    t.status === 'acknowledged' && t.ackStage === 'considering' ? 'acknowledged, being considered' : t.status;
+  return `${stage}${t.reason ? `: ${t.reason}` : ''}${t.closed ? ' (closed)' : ''}`;
+}
