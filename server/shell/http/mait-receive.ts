@@ -15,7 +15,7 @@ import type { Engine } from '../engine.ts';
 import { receiveMait } from '../mait/receive.ts';
 import type { MaitService } from '../mait/service.ts';
 
-/** A partner may burst this many messages, refilled at MAIT_RATE_PER_S (docs/mait.md § Limits). */
+/** A partner may burst this many messages, refilled at MAIT_RATE_PER_S (docs/mait-delivery.md). */
 export const MAIT_RATE_BURST = 500;
 export const MAIT_RATE_PER_S = 200;
 

@@ -16,7 +16,7 @@ export type SendOutcome = { ok: true } | { ok: false; error: string };
 /** Sends one message to its partner (HTTP in the server, a function in tests). */
 export type Transport = (row: OutboxRow) => Promise<SendOutcome>;
 
-/** Retry delays: 1 s after the first failure, doubling, at most a minute (docs/mait.md § Delivery). */
+/** Retry delays: 1 s after the first failure, doubling, at most a minute (docs/mait-delivery.md). */
 export interface Backoff {
   baseMs: number;
   maxMs: number;
