@@ -298,6 +298,21 @@ const ROWS: Row[] = [
     expect: writer,
   },
   { method: 'GET', doc: '/api/partner-resources', path: () => '/api/partner-resources', expect: view() },
+  // Cross-border assistance (issue 18 item 5): asking is the joint-request right; offering any writer's.
+  {
+    method: 'POST',
+    doc: '/api/incidents/{id}/partner-assistance',
+    path: (i) => `/api/incidents/${i.fireInc}/partner-assistance`,
+    body: () => ({ partnerId: 'beds', capability: 'pump', count: 1 }),
+    expect: onIncident('fire', 'incident.requestAssistance'),
+  },
+  {
+    method: 'POST',
+    doc: '/api/transfers/{id}/offer',
+    path: () => '/api/transfers/TR-1/offer',
+    body: () => ({}),
+    expect: writer,
+  },
   { method: 'POST', doc: '/api/logout', path: () => '/api/logout', expect: view(), public: true },
 ];
 

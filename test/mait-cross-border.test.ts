@@ -37,6 +37,7 @@ function thread(over: Partial<Transfer>): Transfer {
       requestId: 'INC-7.beds.1',
       capability: 'pump',
       count: 2,
+      location: { lat: 52.0, lon: -0.1, gridRef: null, uprn: null, address: '' },
       offered: [
         { resourceId: 'BF-P2', callsign: 'Dunstable P1', capability: 'pump', etaS: 780 },
         { resourceId: 'BF-P1', callsign: 'Luton P1', capability: 'pump', etaS: 540 },

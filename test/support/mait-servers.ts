@@ -6,6 +6,7 @@
  */
 import type { MaitMessage, MaitPartners } from '../../proto/mait.ts';
 import { fakeClock, type FakeClock } from '../../server/core/clock.ts';
+import type { JourneyTimes } from '../../server/core/incidents/journeys.ts';
 import { buildMait } from '../../server/shell/mait/codec.ts';
 import { signMait } from '../../server/shell/mait/signing.ts';
 import { startServer, type RunningServer } from '../../server/shell/server.ts';
@@ -63,7 +64,7 @@ export interface ServerPair {
   close(): Promise<void>;
 }
 
-export async function serverPair(opts: { hertsDb?: string } = {}): Promise<ServerPair> {
+export async function serverPair(opts: { hertsDb?: string; journeys?: JourneyTimes } = {}): Promise<ServerPair> {
   const clock = fakeClock(Date.UTC(2026, 11, 2, 20, 0, 0));
   const timers = manualTimer();
   const start = (id: 'herts' | 'beds', db: string) =>
@@ -75,6 +76,8 @@ export async function serverPair(opts: { hertsDb?: string } = {}): Promise<Serve
       timers,
       log: 'silent',
       mait: { partners: partnersOf(id) },
+      // Journey times, for recommendations and offers (cross-border assistance).
+      ...(opts.journeys ? { roads: { mobilisation: { journeys: opts.journeys, cover: null } } } : {}),
     });
   const herts = await start('herts', opts.hertsDb ?? ':memory:');
   const beds = await start('beds', ':memory:');

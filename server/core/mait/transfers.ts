@@ -167,7 +167,13 @@ export class TransferBook {
         t.content = m.content;
         break;
       case 'AssistanceRequest':
-        t.assistance = { requestId: m.requestId, capability: m.capability, count: m.count, offered: [] };
+        t.assistance = {
+          requestId: m.requestId,
+          capability: m.capability,
+          count: m.count,
+          location: m.location,
+          offered: [],
+        };
         break;
       case 'AssistanceResponse':
         if (t.assistance) t.assistance.offered = m.offered;

@@ -7,6 +7,7 @@ import type {
   AckStage,
   MaitIncidentContent,
   MaitIncidentRef,
+  MaitLocation,
   MaitMessage,
   MaitOfferedResource,
 } from '../../../proto/mait.ts';
@@ -87,7 +88,14 @@ export interface Transfer {
   /** The incident as the sender last described it (Create, Update). */
   content: MaitIncidentContent | null;
   /** AssistanceRequest: what is asked for; AssistanceResponse: what is offered. */
-  assistance: { requestId: string; capability: string; count: number; offered: MaitOfferedResource[] } | null;
+  assistance: {
+    requestId: string;
+    capability: string;
+    count: number;
+    /** Where the asker wants them: an offer's ETAs are to here. */
+    location: MaitLocation;
+    offered: MaitOfferedResource[];
+  } | null;
   /** The message that opened the thread: Accept, Reject and Acknowledge name it. */
   openedBy: string;
   closed: boolean;

@@ -12,6 +12,7 @@ import { INCIDENT_STATUSES, type Incident, type IncidentPatch, type Methane } fr
 import { requireInArea } from '../../core/scenario/area.ts';
 import { AGENCIES } from '../../core/scenario/types.ts';
 import type { Engine } from '../engine.ts';
+import type { MaitService } from '../mait/service.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
 import { plannerSnap, type Gazetteer } from '../../core/places/gazetteer.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
@@ -27,6 +28,8 @@ export interface IncidentRouteDeps {
   planner?: JourneyPlanner | undefined;
   /** Journey times and cover; without it the recommendation answers JCR_NOT_READY. */
   mobilisation?: Mobilisation | undefined;
+  /** Partner rooms (issue 18): the recommendation lists a near partner's offers "via partner". */
+  mait?: MaitService | undefined;
 }
 
 function priority(b: Body): 1 | 2 | 3 | undefined {

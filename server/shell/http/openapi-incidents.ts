@@ -75,7 +75,7 @@ export const INCIDENT_PATHS: Json = {
   },
   '/api/incidents/{id}/recommendation': {
     get: op(
-      'The recommended attendance: per predetermined-attendance line, candidates ranked by predicted arrival (turnout + drive) with ETA, distance, agency, status and cover impact; the proposal; and why others were left out; `recommendationSeq` (the log seq it was computed on) and `fingerprint` (what is shown, sealed by the server: send it back when mobilising). Writes nothing.',
+      'The recommended attendance: per predetermined-attendance line, candidates ranked by predicted arrival (turnout + drive) with ETA, distance, agency, status and cover impact; the proposal; and why others were left out; `recommendationSeq` (the log seq it was computed on) and `fingerprint` (what is shown, sealed by the server: send it back when mobilising). With partner rooms, `viaPartner` follows our own: the partners within 10 km of the incident (`partners`, each with our latest request to it) and the resources they offered (`offered`, quickest first, each `via: "partner"` with its ETA); ask with POST …/partner-assistance. Writes nothing.',
       {
         parameters: [incidentId],
         responses: { '200': json(any), ...errors(404, 409, 503) },

@@ -11,6 +11,7 @@ import { INCIDENT_PATHS } from './openapi-incidents.ts';
 import { CALIBRATION_PATHS } from './openapi-calibration.ts';
 import { STATISTICS_PATHS, STATISTICS_SCHEMAS } from './openapi-statistics.ts';
 import { TRANSFER_PATHS, TRANSFER_SCHEMAS } from './openapi-transfers.ts';
+import { PARTNER_ASSISTANCE_PATHS } from './openapi-partner-assistance.ts';
 import {
   type Json,
   agency,
@@ -103,6 +104,7 @@ export function openApiDocument(): Json {
       ...STATISTICS_PATHS,
       ...CALIBRATION_PATHS,
       ...TRANSFER_PATHS,
+      ...PARTNER_ASSISTANCE_PATHS,
       '/api/cover': {
         get: op('Current cover per response standard (needs a road network).', {
           responses: { '200': json(any), ...errors(503) },

@@ -11,6 +11,7 @@ import { summarise, type Recommendation } from '../../core/incidents/view.ts';
 import type { Incident } from '../../core/incidents/types.ts';
 import { plannerSnap } from '../../core/places/gazetteer.ts';
 import type { Engine } from '../engine.ts';
+import { viaPartnerFor } from './partner-assistance.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
 import { ShownSeal, type ShownRecommendation } from '../incidents/shown.ts';
 import { acting, incidentFor, type Acting } from './acting.ts';
@@ -33,7 +34,7 @@ export function recommendFor(engine: Engine, mob: Mobilisation | undefined, inc:
   });
 }
 
-export function recommendationRoutes({ engine, mobilisation, places, planner }: IncidentRouteDeps): Router {
+export function recommendationRoutes({ engine, mobilisation, places, planner, mait }: IncidentRouteDeps): Router {
   const r = Router();
   const locate = locator(places, planner);
   const book = engine.room.incidents;
@@ -71,6 +72,8 @@ export function recommendationRoutes({ engine, mobilisation, places, planner }: 
       fingerprint: seal.seal(shown),
       ...rec,
       emptyReason: emptyReason(rec, inc),
+      // After ours: partners near the incident and what they offered (issue 18 item 5).
+      ...(mait ? { viaPartner: viaPartnerFor(engine, mait.partners, inc) } : {}),
     });
   });
 
