@@ -2,6 +2,7 @@ import { parseConfig, type Config } from './shell/config.ts';
 import { failureLine, runCli, usageError } from './shell/cli.ts';
 import { isJcrError } from './core/errors.ts';
 import { loadScenario } from './shell/scenario-loader.ts';
+import { loadPartners } from './shell/mait/partners-file.ts';
 import { startServer, type RunningServer } from './shell/server.ts';
 import { createLogger } from './shell/log.ts';
 import { simFeedToken, startSimChild } from './shell/sim-child.ts';
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
   const config = configOrUsage(process.argv.slice(2), process.env);
   const log = createLogger(config.logLevel);
   const scenario = loadScenario(config.scenario);
+  const partners =
+    config.partners === undefined
+      ? undefined
+      : loadPartners(config.partners, new Set(scenario.incidentTypes.map((t) => t.id)));
   // The simulator reports over the real /ws/avl with a development feed token (generated if none is set).
   const avlToken = config.avlToken ?? (config.sim ? simFeedToken() : undefined);
   const start = (standby: boolean) =>
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
       cop: { token: config.copToken, limits: { tickMs: config.copTickMs } },
       web: { publicUrl: config.publicUrl, trustProxy: config.trustProxy, metricsToken: config.metricsToken },
       cluster: config.cluster && { ...config.cluster, standby },
+      ...(partners ? { mait: { partners } } : {}),
     });
   let stopping = false;
   let server = await start(config.cluster?.standby ?? false);

@@ -34,6 +34,7 @@ const CLIS = {
   serve: 'server/main.ts',
   scenario: 'server/cli/scenario.ts',
   calibrate: 'server/cli/calibrate.ts',
+  'demo:partners': 'server/cli/demo-partners.ts',
 } as const;
 
 /** One line on stderr, nothing on stdout, exit 2. */
@@ -59,6 +60,7 @@ test('item 14: every CLI answers --help with its usage on stdout and exit 0', as
       ['scenario', ['--help'], 'usage: npm run scenario -- build --service NAME'],
       ['scenario', ['build', '--help'], 'usage: npm run scenario -- build --service NAME'],
       ['calibrate', ['--help'], 'usage: npm run calibrate -- [--db FILE]'],
+      ['demo:partners', ['--help'], 'usage: npm run demo:partners [-- options]'],
     ].map(async ([name, args, first]) => ({
       what: `${name as string} ${(args as string[]).join(' ')}`,
       first: first as string,
@@ -101,6 +103,9 @@ test('item 14: every CLI answers a bad option with one line on stderr and exit 2
       ['build', '--service', 'Bedfordshire', '--out', 'x', '--margin-km', 'far'],
       '--margin-km must be 0..100',
     ],
+    ['demo:partners', ['--bogus'], "Unknown option '--bogus'"],
+    ['demo:partners', ['--port-a', 'eighty'], '--port-a and --port-b must be 1..65535, not eighty'],
+    ['demo:partners', ['--port-a', '8081'], '--port-a and --port-b must differ'],
   ];
   const runs = await Promise.all(cases.map(async ([name, args]) => cli(CLIS[name], args)));
   cases.forEach(([name, args, line], i) => {

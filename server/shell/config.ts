@@ -36,6 +36,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Cluster mode (--nats): the room's log in NATS JetStream; undefined = one process with SQLite. */
   cluster: ClusterOptions | undefined;
+  /** The partners file: partner control rooms for incident transfer (docs/mait.md); unset = none. */
+  partners: string | undefined;
 }
 
 export const DEFAULT_SCENARIO = 'sim/scenarios/hertfordshire/scenario.json';
@@ -60,6 +62,7 @@ export const SERVE_USAGE = `usage: npm run serve -- [options]   (npm start adds 
   --history-hours N     JCR_HISTORY_HOURS    AVL position history retention (48)
   --cover-refresh-s N   JCR_COVER_REFRESH_S  at most one cover recompute per N s for moved resources (10)
 ${CLUSTER_USAGE}
+  --partners FILE       JCR_PARTNERS         partner control rooms for incident transfer (docs/mait.md; none)
   -h, --help            this text
 A flag wins over its environment variable.`;
 
@@ -96,6 +99,7 @@ export function parseConfig(
         'history-hours': { type: 'string' },
         'cover-refresh-s': { type: 'string' },
         ...CLUSTER_FLAGS,
+        partners: { type: 'string' },
       },
       positionals: false,
     },
@@ -128,6 +132,7 @@ export function parseConfig(
     avlHistoryHours: positive(v['history-hours'] ?? env.JCR_HISTORY_HOURS ?? '48', 'history-hours'),
     coverRefreshS: positive(v['cover-refresh-s'] ?? env.JCR_COVER_REFRESH_S ?? '10', 'cover-refresh-s'),
     cluster: clusterConfig(v, env),
+    partners: v.partners ?? env.JCR_PARTNERS,
   };
 }
 
