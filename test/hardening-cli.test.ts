@@ -74,7 +74,10 @@ test('item 14: every CLI answers --help with its usage on stdout and exit 0', as
   }
   // The benchmark list is the benchmarks, not the type declaration beside them.
   const bench = runs.find((x) => x.what === 'bench --help')!.r.stdout;
-  assert.match(bench, 'benchmarks: calibration, client, cover, fanout, http, ingest, journey, places, recommend\n');
+  assert.match(
+    bench,
+    'benchmarks: calibration, client, cover, fanout, http, ingest, journey, places, recommend, transfer\n',
+  );
   assert.not.match(bench, 'autocannon');
 });
 
