@@ -196,6 +196,8 @@ export interface MaitResourcePosition extends MaitHeader {
   fixAt: number;
   /** The resource's status in the sender's words (MOBILISED, IN_ATTENDANCE, ...). */
   status: string;
+  /** Its agency (fire, police, ambulance), for the receiver's map; null when the sender does not say. */
+  agency: string | null;
 }
 
 export const MAIT_POSITION_MIN_INTERVAL_MS = 5_000;

@@ -102,6 +102,15 @@ export const maitMessage: fc.Arbitrary<MaitMessage> = fc.oneof(
     })
     .map(({ h, ...r }) => ({ ...h, kind: 'AssistanceResponse' as const, ...r })),
   fc
-    .record({ h: header, resourceId: id, callsign: text(200), lat, lon, fixAt: instant, status: code })
+    .record({
+      h: header,
+      resourceId: id,
+      callsign: text(200),
+      lat,
+      lon,
+      fixAt: instant,
+      status: code,
+      agency: fc.option(code, { nil: null }),
+    })
     .map(({ h, ...r }) => ({ ...h, kind: 'ResourcePosition' as const, ...r })),
 );

@@ -108,6 +108,7 @@ export const SAMPLES: Record<MaitMessage['kind'], MaitMessage> = {
     lon: -0.3,
     fixAt: T0 + 3000,
     status: 'MOBILISED',
+    agency: 'fire',
   },
 };
 

@@ -169,6 +169,7 @@ export function checkMait(m: MaitMessage): void {
       num(m.lat, 'lat', -90, 90);
       num(m.lon, 'lon', -180, 180);
       instant(m.fixAt, 'fixAt');
+      if (m.agency !== null) code(m.agency, 'agency');
       return code(m.status, 'status');
   }
 }

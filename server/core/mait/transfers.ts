@@ -206,6 +206,7 @@ export class TransferBook {
             lon: m.lon,
             fixAt: m.fixAt,
             status: m.status,
+            agency: m.agency,
             incidentId: t.incidentId,
           });
         break;

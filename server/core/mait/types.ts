@@ -63,6 +63,8 @@ export interface PartnerResource {
   lon: number;
   fixAt: number;
   status: string;
+  /** Its agency as the partner says (fire, police, ambulance), null if it did not. */
+  agency: string | null;
   /** Our incident it attends. */
   incidentId: string;
 }

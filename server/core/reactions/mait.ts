@@ -85,6 +85,7 @@ function onPositions(ids: readonly string[], room: RoomView): Reaction[] {
         lon: r.lon,
         fixAt: r.fixTimeMs > 0 ? r.fixTimeMs : now,
         status: STATUS_NAMES[r.status],
+        agency: r.def.agency,
       } as const;
       out.push({ cmd: { type: 'mait.send', partnerId: t.partnerId, draft }, ctx: CTX });
     }

@@ -97,7 +97,7 @@ export const TRANSFER_PATHS: Record<string, Json> = {
   ),
   '/api/partner-resources': {
     get: op(
-      "Partners' resources attending our incidents, from their latest ResourcePosition (the map marks them as the partner's).",
+      "Partners' resources attending our incidents the caller sees, from their latest ResourcePosition (the map marks them as the partner's): each with `partnerName`, `agency` (null if the partner did not say), `status`, `fixAt`, `fixAgeMs` and `stale` (no fix for longer than `staleAfterMs`, our fleet's rule).",
       {
         responses: { '200': json(any) },
       },

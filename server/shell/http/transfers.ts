@@ -144,9 +144,30 @@ export function transferRoutes({ engine, mait }: TransferRouteDeps): Router {
     res.json(view(book.require(req.params.id)));
   });
 
-  /** Partners' resources attending our incidents, for the map (marked as the partner's). */
+  /**
+   * Partners' resources attending our incidents, for the map (marked as the partner's): each
+   * with the partner's name, and `stale` by the same rule as our own fleet's (no fix for longer
+   * than staleAfterMs), so a partner gone quiet is not shown as if current. Seen by whoever sees
+   * the incident it attends.
+   */
   r.get('/partner-resources', (_req, res) => {
-    res.json({ resources: [...book.partnerResources()] });
+    const a = acting(res, undefined);
+    const now = engine.room.clock();
+    const staleAfterMs = engine.room.fleet.staleAfterMs;
+    const name = (id: string) => mait?.partners.partners.find((p) => p.id === id)?.name ?? id;
+    const resources = [];
+    for (const p of book.partnerResources()) {
+      if (a.who !== null && a.who !== 'all') {
+        try {
+          incidentFor(engine, p.incidentId, a);
+        } catch {
+          continue;
+        }
+      }
+      const fixAgeMs = Math.max(0, now - p.fixAt);
+      resources.push({ ...p, partnerName: name(p.partnerId), fixAgeMs, stale: fixAgeMs > staleAfterMs });
+    }
+    res.json({ staleAfterMs, resources });
   });
 
   return r;

@@ -147,6 +147,7 @@ const SPEC: Record<MaitKind, Fields> = {
     ['lon', 'num'],
     ['fixAt', 'instant'],
     ['status', 'str'],
+    ['agency', { opt: 'str' }],
   ],
 };
 
