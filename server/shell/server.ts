@@ -52,6 +52,7 @@ import { reconcileCache } from './cluster/cache.ts';
 import { ClusterLog } from './cluster/log.ts';
 import { ClusterNode } from './cluster/node.ts';
 import { serveAvlRelay } from './cluster/avl-relay.ts';
+import { joinLive } from './cluster/live.ts';
 import type { ClusterOptions } from './cluster/options.ts';
 import { serverTimers, type Timers } from './timers.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
@@ -301,8 +302,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     performance,
     locate: locator(places, planner),
   });
+  // Cluster mode: the leader shares live positions, cover and performance; a standby follows them.
+  const live = clusterLog && (await joinLive(clusterLog, engine, log, cover));
   // After the COP's listener: an arrival's own changes go out before the figures it moves.
-  performance.start((r) => cop.hub.onPerformance(r));
+  performance.start((r) => {
+    cop.hub.onPerformance(r);
+    live?.share.performance(r);
+  });
   registerMetrics(metrics, { avl, avlWs, cop, cover });
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
   http.headersTimeout = 10_000;
@@ -344,6 +350,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (closed) return;
       closed = true;
       await cluster?.close();
+      live?.stop();
       mait?.close();
       stopWarming();
       performance.close();

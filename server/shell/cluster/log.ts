@@ -3,6 +3,9 @@
  * event log is the stream jcr_<room>_events on subject jcr.<room>.events, one message per
  * appended batch (a JSON array of events with their seqs, so a batch is all or nothing); the
  * leader's lease is key `leader` of the key-value bucket jcr_<room>_lease, whose TTL is the lease.
+ * Live state that is not events (fleet positions, the cover and performance figures) is the last
+ * value per key in bucket jcr_<room>_live (cluster/live.ts); sign-in sessions and failed sign-in
+ * counts are in bucket jcr_<room>_auth, whose TTL is a session's (cluster/shared-auth.ts).
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
@@ -11,20 +14,32 @@ import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent } from '../../core/events.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterOptions } from './options.ts';
+import { SESSION_TTL_MS } from '../auth/users.ts';
 
 export class ClusterLog {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly lease: KV;
+  readonly live: KV;
+  readonly auth: KV;
   readonly stream: string;
   readonly subject: string;
+  readonly room: string;
 
-  private constructor(nc: NatsConnection, jsm: JetStreamManager, lease: KV, room: string) {
+  private constructor(
+    nc: NatsConnection,
+    jsm: JetStreamManager,
+    buckets: { lease: KV; live: KV; auth: KV },
+    room: string,
+  ) {
     this.nc = nc;
     this.js = jetstream(nc);
     this.jsm = jsm;
-    this.lease = lease;
+    this.lease = buckets.lease;
+    this.live = buckets.live;
+    this.auth = buckets.auth;
+    this.room = room;
     this.stream = `jcr_${room}_events`;
     this.subject = `jcr.${room}.events`;
   }
@@ -59,12 +74,20 @@ export class ClusterLog {
     } catch {
       await jsm.streams.add(config);
     }
-    const lease = await new Kvm(nc).create(`jcr_${opts.room}_lease`, {
+    const kvm = new Kvm(nc);
+    // create() opens a bucket that exists as it is (a gateway need not know the lease's TTL).
+    const lease = await kvm.create(`jcr_${opts.room}_lease`, {
       ttl: opts.leaseMs,
       history: 1,
       replicas: opts.replicas,
     });
-    return new ClusterLog(nc, jsm, lease, opts.room);
+    const live = await kvm.create(`jcr_${opts.room}_live`, { history: 1, replicas: opts.replicas });
+    const auth = await kvm.create(`jcr_${opts.room}_auth`, {
+      ttl: SESSION_TTL_MS,
+      history: 1,
+      replicas: opts.replicas,
+    });
+    return new ClusterLog(nc, jsm, { lease, live, auth }, opts.room);
   }
 
   /** The stream's last message sequence (0 when empty). */
