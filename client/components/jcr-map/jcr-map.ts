@@ -3,15 +3,18 @@
  * the layers, which are thin adapters over the store (client/map/). In the dispatcher view a click
  * on a resource selects it, a click elsewhere picks the point for a new incident, and Enter on the
  * focused map picks its centre. The wall view is fixed on the whole county with no controls.
+ * Partner rooms' resources attending our incidents are a layer of their own (issue 18).
  */
 import * as L from 'leaflet';
 import { LitElement, html } from 'lit';
 import type { AppContext } from '../../context.ts';
+import { PartnerResourcesController } from '../../controllers/partner-resources-controller.ts';
 import { BasemapLayer, parseBasemap, parseTileSetting } from '../../map/basemap-layer.ts';
 import { CoverLayer } from '../../map/cover-layer.ts';
 import { IncidentsLayer } from '../../map/incidents-layer.ts';
 import { parseMapLabels } from '../../map/label-placement.ts';
 import { LabelsLayer, type LabelBox } from '../../map/labels-layer.ts';
+import { PartnerResourcesLayer, type PartnerMark } from '../../map/partner-resources-layer.ts';
 import { ResourcesLayer } from '../../map/resources-layer.ts';
 import { RoutesLayer } from '../../map/routes-layer.ts';
 import { SnapLayer, type SnapMark } from '../../map/snap-layer.ts';
@@ -43,6 +46,9 @@ export interface MapStats {
   placeSliceMs: number[];
   /** Snapped points drawn (incidents', the picked point's) and whether each is linked to its point. */
   snapMarks: SnapMark[];
+  /** Partner rooms' resources on the map, and how many times their list has been read. */
+  partnerMarks: PartnerMark[];
+  partnerReads: number;
 }
 
 export class JcrMap extends LitElement {
@@ -55,6 +61,8 @@ export class JcrMap extends LitElement {
   private incidents: IncidentsLayer | null = null;
   private cover: CoverLayer | null = null;
   private snaps: SnapLayer | null = null;
+  private partners: PartnerResourcesLayer | null = null;
+  private readonly partnerFeed = new PartnerResourcesController(this, () => this.ctx);
   private pick: L.Marker | null = null;
   private unsub: (() => void)[] = [];
   private fitted = false;
@@ -115,6 +123,8 @@ export class JcrMap extends LitElement {
     resources.neighbours = this.labels;
     this.snaps = new SnapLayer(store).addTo(map);
     this.incidents = new IncidentsLayer(store, (id) => store.select({ incidentId: id }), !wall).addTo(map);
+    const partners = (this.partners = new PartnerResourcesLayer().addTo(map));
+    this.partnerFeed.onChange((list) => partners.set(list));
 
     this.unsub.push(store.subscribe(['scenario'], () => this.onScenario()));
     this.unsub.push(store.subscribe(['selection'], () => this.onSelection()));
@@ -149,6 +159,7 @@ export class JcrMap extends LitElement {
     this.resizeObs?.disconnect();
     this.incidents?.remove();
     this.snaps?.remove();
+    this.partners?.remove();
     this.cover?.remove();
     this.map?.remove();
     this.map = null;
@@ -254,6 +265,8 @@ export class JcrMap extends LitElement {
       placeMs: [...(this.labels?.stats.placeMs ?? [])],
       placeSliceMs: [...(this.labels?.stats.sliceMs ?? [])],
       snapMarks: [...(this.snaps?.marks ?? [])],
+      partnerMarks: this.partners?.marks ?? [],
+      partnerReads: this.partnerFeed.reads,
     };
   }
 

@@ -1,0 +1,133 @@
+/**
+ * Issue 18 item 4 in a browser: a partner's resource attending our incident is on our map, marked
+ * as the partner's. Two real servers that are each other's partner room ('herts' and 'beds',
+ * signed XML over loopback, real timers) share one fake clock. Herts transfers an incident, beds
+ * accepts it and mobilises its pump WG-P1, which reports a fix: the herts dispatcher's map and
+ * the wall show the pump in the partner layer, labelled with the partner, call sign, agency and
+ * status; ten and a half minutes with no report mark it stale with the fix's age, a new fix
+ * makes it current where it now is, and closing our incident takes it off the map, all without
+ * reloading the page.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { fakeClock } from '../../server/core/clock.ts';
+import { startServer, type RunningServer } from '../../server/shell/server.ts';
+import { miniScenario } from '../fixtures/mini-scenario.ts';
+import { buildClientForTests, collectErrors, launchBrowser, signIn, type Browser } from '../support/browser.ts';
+import { withCsp } from '../support/csp.ts';
+import { attend, transferAccepted } from '../support/mait-attend.ts';
+import { partnersOf } from '../support/mait-servers.ts';
+import { api, tokenFor } from '../support/server.ts';
+
+const clock = fakeClock(Date.UTC(2026, 11, 3, 1, 0, 0));
+let herts: RunningServer;
+let beds: RunningServer;
+let browser: Browser;
+
+/** Both couriers have delivered everything (real timers: they send at once). */
+async function settle(): Promise<void> {
+  for (;;) {
+    await herts.mait!.courier.settled();
+    await beds.mait!.courier.settled();
+    if (herts.mait!.outbox.pendingCount() + beds.mait!.outbox.pendingCount() === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const marks = (p: Page) => p.evaluate(() => window.__jcr?.stats().map?.partnerMarks ?? []);
+const labels = (p: Page) =>
+  p.locator('jcr-map .jcr-partner-resource .lbl').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText));
+
+test.before(async () => {
+  await buildClientForTests();
+  const start = (id: 'herts' | 'beds') =>
+    startServer({
+      scenario: miniScenario(),
+      db: ':memory:',
+      port: 0,
+      log: 'silent',
+      clock: clock.now,
+      mait: { partners: partnersOf(id) },
+    });
+  herts = await start('herts');
+  beds = await start('beds');
+  herts.mait!.partners.partners[0]!.baseUrl = beds.url;
+  beds.mait!.partners.partners[0]!.baseUrl = herts.url;
+  browser = await launchBrowser();
+});
+
+test.after(async () => {
+  await browser?.close();
+  await herts?.close();
+  await beds?.close();
+});
+
+test('a partner pump attending our incident is on the map and the wall, labelled, going stale, live', async () => {
+  const tokens = {
+    herts: await signIn(browser.context, herts, 'fire-dispatcher'),
+    beds: await tokenFor(beds, 'fire-dispatcher', 'bert'),
+  };
+  const { ours, theirs } = await transferAccepted(
+    herts,
+    beds,
+    tokens,
+    { lat: 51.9, lon: -0.3, address: '5 Border Lane' },
+    settle,
+  );
+  const pages: Page[] = [];
+  const errors: string[][] = [];
+  for (const path of ['/', '/?view=wall']) {
+    const p = await browser.context.newPage();
+    errors.push(collectErrors(p));
+    await withCsp(p);
+    await p.goto(herts.url + path);
+    await p.waitForFunction(() => window.__jcr?.stats()?.connection === 'live');
+    pages.push(p);
+  }
+  const [desk, wall] = pages as [Page, Page];
+  assert.equal(await marks(desk), [], 'no partner resource before one attends');
+
+  await attend(beds, tokens.beds, theirs, 'WGC1', { lat: 51.85, lon: -0.25, fixAt: clock.now() });
+  await settle();
+  for (const p of pages) await p.waitForFunction(() => window.__jcr?.stats().map?.partnerMarks.length === 1);
+  const current = {
+    key: 'beds|WGC1',
+    lat: 51.85,
+    lon: -0.25,
+    stale: false,
+    text: ['Bedfordshire (partner): WG-P1', 'Fire · Mobilised'],
+  };
+  assert.equal(await marks(desk), [current]);
+  assert.equal(await marks(wall), [current]);
+  assert.equal(await labels(desk), ['Bedfordshire (partner): WG-P1\nFire · Mobilised']);
+  const marker = desk.locator('jcr-map [data-partner-resource="beds|WGC1"]');
+  assert.equal(
+    [
+      await marker.getAttribute('data-attends'),
+      await marker.getAttribute('title'),
+      await marker.evaluate((e) => [e.classList.contains('jcr-partner-resource'), e.classList.contains('stale')]),
+    ],
+    [ours, 'Bedfordshire (partner): WG-P1, Fire · Mobilised', [true, false]],
+  );
+
+  // No report for 10.5 minutes: the next read marks it stale, with the age of its fix.
+  clock.advance(630_000);
+  await desk.waitForFunction(() => window.__jcr?.stats().map?.partnerMarks[0]?.stale === true);
+  assert.equal(await marks(desk), [{ ...current, stale: true, text: [...current.text, 'Stale: last fix 10 min ago'] }]);
+  assert.is(await desk.locator('jcr-map .jcr-partner-resource.stale').count(), 1);
+
+  // A new fix: current again, where it now is.
+  await attend(beds, tokens.beds, theirs, 'WGC1', { lat: 51.86, lon: -0.26, fixAt: clock.now() });
+  await settle();
+  await desk.waitForFunction(() => window.__jcr?.stats().map?.partnerMarks[0]?.lat === 51.86);
+  assert.equal(await marks(desk), [{ ...current, lat: 51.86, lon: -0.26 }]);
+
+  // Our incident closed: the partner's pump no longer attends anything of ours.
+  const closed = await api(herts, 'POST', `/api/incidents/${ours}/close`, { token: tokens.herts, body: {} });
+  assert.is(closed.status, 200, JSON.stringify(closed.body));
+  for (const p of pages) await p.waitForFunction(() => window.__jcr?.stats().map?.partnerMarks.length === 0);
+  assert.equal(errors, [[], []]);
+});
+
+test.run();
