@@ -159,6 +159,7 @@ test('the MAIT codes map to their HTTP status and WebSocket close code', () => {
     JCR_MAIT_BAD_SIGNATURE: [401, 4401],
     JCR_MAIT_STALE: [401, 4401],
     JCR_MAIT_PARTNERS_INVALID: [422, 4422],
+    JCR_MAIT_POSITION_RATE: [429, 1008],
   });
 });
 

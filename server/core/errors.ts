@@ -270,6 +270,12 @@ export const ERRORS = {
     close: 4401,
     description: 'A MAIT message was signed outside the replay window (docs/mait.md § Signing).',
   },
+  JCR_MAIT_POSITION_RATE: {
+    status: 429,
+    close: 1008,
+    description:
+      'A partner room sent ResourcePosition messages faster than the documented limit (docs/mait-delivery.md): this one was not taken; resend it after a pause.',
+  },
   JCR_MAIT_PARTNERS_INVALID: {
     status: 422,
     close: 4422,

@@ -2,9 +2,10 @@
  * Where partner rooms deliver (issue 18 item 3): POST /mait/v1/messages, a signed XML message.
  * Outside /api: no session, the partner proves itself with the HMAC (../mait/receive.ts checks
  * size, sender, signature and replay window, XML and fields, addressing and type, each refusal
- * with a stable code and nothing applied). What passes goes to the inbox: 200 applied or a
- * duplicate, 202 held until its predecessor comes. Rate limited per client address before any
- * of that, like every other door of the server.
+ * with a stable code and nothing applied). What passes goes to the inbox, which answers once the
+ * message is durable in our database: 200 applied (the log was free) or a duplicate, 202 held
+ * until its predecessor comes or queued behind a busy log. Rate limited per client address before
+ * any of that, like every other door of the server, and ResourcePosition per partner (./inbox.ts).
  */
 import express, { Router, type Request } from 'express';
 import { MAIT_MAX_BYTES, MAIT_PATH } from '../../../proto/mait.ts';
@@ -39,14 +40,17 @@ export function maitReceiveRoutes(deps: {
     },
     // Any content type: the body is read as bytes, since the signature is over the bytes.
     express.raw({ type: () => true, limit: MAIT_MAX_BYTES }),
-    (req, res) => {
+    async (req, res) => {
       const body: Uint8Array = Buffer.isBuffer(req.body) ? req.body : new Uint8Array(0);
       const { partner, message } = receiveMait(
         { body, headers: req.headers },
         { partners: deps.mait.partners, now: deps.clock(), isKnownType: (t) => types.has(t) },
       );
-      const outcome = deps.mait.inbox.receive(partner.id, message);
-      res.status(outcome === 'held' ? 202 : 200).json({ messageId: message.messageId, outcome });
+      // Answered once the message is durable here (or known): applying it may come later.
+      const outcome = await deps.mait.inbox.receiveOrWait(partner.id, message);
+      res
+        .status(outcome === 'held' || outcome === 'queued' ? 202 : 200)
+        .json({ messageId: message.messageId, outcome });
     },
   );
   return r;

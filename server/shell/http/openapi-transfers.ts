@@ -106,14 +106,17 @@ export const TRANSFER_PATHS: Record<string, Json> = {
   '/mait/v1/messages': {
     post: {
       summary:
-        'Where partner rooms deliver: one signed MAIT XML message (docs/mait.md, docs/mait.xsd). 200 applied or a duplicate (applied once), 202 held until its predecessor arrives; a bad signature is 401 with nothing applied.',
+        'Where partner rooms deliver: one signed MAIT XML message (docs/mait.md, docs/mait.xsd), answered once it is durable here (docs/mait-delivery.md). 200 applied or a duplicate (applied once), 202 queued behind a busy event log or held until its predecessor arrives (applied later, in order); a bad signature is 401 with nothing kept; ResourcePosition over its per-partner limit is 429 JCR_MAIT_POSITION_RATE.',
       requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } } } },
       responses: {
         '200': json(
           obj({ messageId: { type: 'string' }, outcome: { type: 'string', enum: ['applied', 'duplicate'] } }),
         ),
-        '202': json(obj({ messageId: { type: 'string' }, outcome: { type: 'string', enum: ['held'] } }), 'Held'),
-        ...errors(400, 401, 413, 422, 429),
+        '202': json(
+          obj({ messageId: { type: 'string' }, outcome: { type: 'string', enum: ['held', 'queued'] } }),
+          'Durable here, applied later',
+        ),
+        ...errors(400, 401, 413, 422, 429, 503),
       },
     },
   },

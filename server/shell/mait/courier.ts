@@ -94,13 +94,24 @@ export class Courier {
         outcome = { ok: false, error: e instanceof Error ? e.message : String(e) };
       }
       if (this.closed) return;
+      const delay = outcome.ok ? 0 : backoffMs(head.attempts + 1, this.deps.backoff);
+      try {
+        if (outcome.ok) outbox.markDelivered(head.id, clock());
+        else outbox.markFailed(head.id, clock() + delay, outcome.error);
+      } catch (e) {
+        // The database is locked (or full): the attempt goes unrecorded. Try again later; a message
+        // the partner took is sent again and answered as a duplicate, applied there once.
+        log.warn('MAIT outbox not updated; will retry', {
+          partner: partnerId,
+          messageId: head.messageId,
+          err: String(e),
+        });
+        return this.wake(partnerId, MAIT_BACKOFF.baseMs);
+      }
       if (outcome.ok) {
-        outbox.markDelivered(head.id, clock());
         this.deps.onDelivered?.(head);
         continue;
       }
-      const delay = backoffMs(head.attempts + 1, this.deps.backoff);
-      outbox.markFailed(head.id, clock() + delay, outcome.error);
       log.warn('MAIT message not delivered; will retry', {
         partner: partnerId,
         messageId: head.messageId,

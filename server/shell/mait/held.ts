@@ -1,8 +1,10 @@
 /**
- * Messages from a partner that came before their predecessor (issue 18 item 3): kept in the
- * room's database until the gap is filled, so a restart between the two loses neither. The
- * inbox (./inbox.ts) applies a held message once the one before it is applied and then drops it
- * here; one already applied (a duplicate held twice, or one held across a crash) is dropped too.
+ * The inbox's rows (issue 18 item 3): every message from a partner that has been received and
+ * acknowledged but not yet applied, in the room's database (table mait_inbox_held, migration 5).
+ * A message waits here for the event log (a busy store) or for its predecessor (one that came
+ * out of order), so a restart in between loses none. The append that applies a message drops its
+ * row in the same transaction (MaitService); one found already applied (held twice, or across a
+ * crash) is dropped by the inbox (./inbox.ts).
  */
 import type Database from 'better-sqlite3';
 
@@ -29,6 +31,7 @@ export class HeldMessages {
   private readonly insert: Database.Statement;
   private readonly next: Database.Statement;
   private readonly remove: Database.Statement;
+  private readonly exists: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
@@ -40,6 +43,7 @@ export class HeldMessages {
        WHERE partner_id = ? AND incident_key = ? ORDER BY seq, received_at LIMIT 1`,
     );
     this.remove = db.prepare('DELETE FROM mait_inbox_held WHERE message_id = ?');
+    this.exists = db.prepare('SELECT 1 FROM mait_inbox_held WHERE message_id = ?');
   }
 
   /** Keep a message for later; the same message id twice is kept once. */
@@ -69,6 +73,21 @@ export class HeldMessages {
         .prepare('SELECT DISTINCT partner_id, incident_key FROM mait_inbox_held ORDER BY partner_id, incident_key')
         .all() as Array<{ partner_id: string; incident_key: string }>
     ).map((r) => ({ partnerId: r.partner_id, incidentKey: r.incident_key }));
+  }
+
+  /** How many of one thread's messages numbered from..to-1 are here (are its predecessors all in?). */
+  countBetween(partnerId: string, incidentKey: string, from: number, to: number): number {
+    const row = this.db
+      .prepare(
+        'SELECT COUNT(DISTINCT seq) AS n FROM mait_inbox_held WHERE partner_id = ? AND incident_key = ? AND seq >= ? AND seq < ?',
+      )
+      .get(partnerId, incidentKey, from, to) as { n: number };
+    return row.n;
+  }
+
+  /** Is this message in the inbox (received, not yet applied)? */
+  has(messageId: string): boolean {
+    return this.exists.get(messageId) !== undefined;
   }
 
   drop(messageId: string): void {

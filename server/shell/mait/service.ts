@@ -44,7 +44,7 @@ export class MaitService {
     const db = engine.store.db;
     this.outbox = new Outbox(db);
     this.held = new HeldMessages(db);
-    this.inbox = new Inbox(engine, this.held, clock, log);
+    this.inbox = new Inbox(engine, this.held, clock, log, timers);
     this.courier = new Courier({
       outbox: this.outbox,
       clock,
@@ -55,6 +55,8 @@ export class MaitService {
     });
     engine.store.onAppend((events) => {
       for (const e of events) {
+        // A partner's message leaves the inbox in the transaction that applies it.
+        if (e.type === 'mait.received') this.held.drop(e.data.message.messageId);
         if (e.type !== 'mait.queued') continue;
         const m = e.data.message;
         this.outbox.enqueue(
@@ -106,5 +108,6 @@ export class MaitService {
 
   close(): void {
     this.courier.close();
+    this.inbox.close();
   }
 }
