@@ -6,12 +6,27 @@
  *   node --import tsx client/build.ts          # production build (minified, with a source map)
  *   buildClient({ outdir })                    # from tests and the bench
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * protobufjs/minimal takes long.js for 64-bit integers when it can require it, and long.js
+ * compiles a WebAssembly module as it loads: a CSP violation on every screen (script-src 'self'
+ * allows no WebAssembly compilation, and should not). The COP has no 64-bit integer field (times
+ * are doubles: proto/cop.proto, test/cop-wire-types.test.ts), so the browser gets no Long at all:
+ * 'long' resolves to a module exporting null, which protobufjs takes as "long.js not installed".
+ */
+const noLong: Plugin = {
+  name: 'no-long',
+  setup(b) {
+    b.onResolve({ filter: /^long$/ }, () => ({ path: 'long', namespace: 'no-long' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-long' }, () => ({ contents: 'module.exports = null;', loader: 'js' }));
+  },
+};
 
 export interface BuildOptions {
   /** Output directory; client/dist by default (what the server serves). */
@@ -40,6 +55,7 @@ export async function buildClient(opts: BuildOptions = {}): Promise<{ outdir: st
     tsconfig: resolve(HERE, '../tsconfig.json'),
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [noLong],
   });
   copyFileSync(join(HERE, 'index.html'), join(outdir, 'index.html'));
   copyFileSync(join(HERE, 'favicon.svg'), join(outdir, 'favicon.svg'));

@@ -95,4 +95,21 @@ test('the browser refuses a joint request field of the wrong wire type', () => {
   assert.throws(() => decodeServerFrame(line), /wire type/);
 });
 
+test('cop.proto has no 64-bit integer field: the browser build has no long.js to read one', () => {
+  // client/build.ts resolves 'long' to nothing (long.js compiles WebAssembly, which the CSP
+  // refuses); protobufjs would then read a 64-bit integer as a float, inexact above 2^53.
+  const root = protobuf.loadSync('proto/cop.proto');
+  const wide: string[] = [];
+  const visit = (ns: protobuf.NamespaceBase) => {
+    for (const o of ns.nestedArray) {
+      if (o instanceof protobuf.Type)
+        for (const f of o.fieldsArray) if (/^(u?int64|sint64|s?fixed64)$/.test(f.type)) wide.push(f.fullName);
+      if (o instanceof protobuf.Namespace) visit(o);
+    }
+  };
+  visit(root);
+  assert.ok(root.lookupType('jcr.v1.CopServerMessage').fieldsArray.length > 0);
+  assert.equal(wide, []);
+});
+
 test.run();

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import type { RunningServer } from '../../server/shell/server.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
 import { collectErrors, screenshot, startBrowserRig, type Browser, type BrowserRig } from '../support/browser.ts';
+import { cspViolations, reportCspViolations } from '../support/csp.ts';
 
 let rig: BrowserRig;
 let server: RunningServer;
@@ -26,8 +27,11 @@ test.after(async () => {
 test('no session: sign-in form; wrong password refused; right one starts the screens', async () => {
   const page = await browser.context.newPage();
   const errors = collectErrors(page);
+  await reportCspViolations(page);
   await page.goto(server.url + '/');
   await page.locator('jcr-login input[name=username]').waitFor();
+  // The server's own policy (no withCsp here): the form loads without violating it.
+  assert.equal(await cspViolations(page), []);
   assert.is(await page.locator('jcr-app').count(), 0, 'no screens before sign-in');
   await page.getByLabel('User name').fill('fiona');
   await page.getByLabel('Password').fill('not-the-password');

@@ -5,8 +5,8 @@
  * --start 2026-01-05T06:00:00Z --status-only`) is replayed as fast as the server answers (the replay's wall clock is advanced by its own sleeps,
  * the server runs on the replay's virtual clock), then a duty officer opens Statistics from the
  * header. Every plot is drawn: a uPlot canvas of non-zero size with ink on it and the series the
- * report implies, the CSV link answers the table; no console error, and no CSP violation beyond
- * the one the bundle already makes at load (long.js's WebAssembly probe, see test.before).
+ * report implies, the CSV link answers the table; no console error and no CSP violation, at load
+ * or after (test/support/csp.ts records them).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -19,6 +19,7 @@ import { StraightLineJourneyTimes } from '../../server/core/incidents/journeys.t
 import { loadScenario } from '../../server/shell/scenario-loader.ts';
 import type { RunningServer } from '../../server/shell/server.ts';
 import { openScreen, screenshot, type Screen } from '../support/browser.ts';
+import { cspViolations } from '../support/csp.ts';
 import { api } from '../support/server.ts';
 
 const FIXTURE = 'test/fixtures/recordings/herts-24h-seed7-status.ndjson';
@@ -30,9 +31,6 @@ let server: RunningServer;
 let page: Page;
 let errors: string[];
 let report: StatisticsReport;
-/** CSP violations the page reported before the statistics screen opened. */
-let atLoad: string[] = [];
-const violations = () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
 
 test.before(async () => {
   const rec = parseRecording(readFileSync(FIXTURE, 'utf8'));
@@ -72,26 +70,11 @@ test.before(async () => {
   const r = await api(server, 'GET', '/api/statistics', { token: screen.token });
   assert.is(r.status, 200);
   report = r.body as StatisticsReport;
-  // CSP violations are reported as events, which the page's own code never sees: listen from an
-  // init script (injected by the browser, not subject to the page's policy).
-  await page.addInitScript(() => {
-    const w = window as unknown as { __csp: string[] };
-    w.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
-    );
-  });
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto(server.url + '/');
   await page.waitForFunction(() => window.__jcr?.stats().connection === 'live');
-  // At load the bundle's protobufjs pulls in long.js, whose optional WebAssembly probe (in a
-  // try/catch, falling back to JS) is refused by script-src: a known violation that is not the
-  // statistics screen's (reported to the lead). Only that one may be there before it opens.
-  atLoad = await violations();
-  assert.ok(
-    atLoad.every((v) => v.startsWith('script-src wasm-eval ')),
-    atLoad.join('; '),
-  );
+  // None at load (before client/build.ts kept long.js out, its WebAssembly probe was one).
+  assert.equal(await cspViolations(page), []);
 });
 
 test.after(async () => {
@@ -156,7 +139,7 @@ test('the header opens the statistics screen and every plot is drawn', async () 
     assert.ok(d.ink > 1000, `${d.plot}: ${d.ink} painted pixels`);
   }
   await screenshot(page, 'statistics-screen');
-  assert.equal(await violations(), atLoad);
+  assert.equal(await cspViolations(page), []);
   assert.equal(errors, []);
 });
 
@@ -172,7 +155,7 @@ test("each table's CSV link answers that table; Back returns to the room", async
   await page.getByRole('button', { name: 'Back to the room' }).click();
   assert.is(await page.locator('jcr-statistics').count(), 0);
   assert.ok(await page.locator('jcr-map').isVisible());
-  assert.equal(await violations(), atLoad);
+  assert.equal(await cspViolations(page), []);
   assert.equal(errors, []);
 });
 
@@ -211,7 +194,7 @@ test('a report handed to the screen (the hook for a saved compare report) is dra
     `target ${Math.round(first.targetShare * 100)}%`,
   ]);
   assert.is(await page.locator('jcr-statistics a.csv').count(), 0);
-  assert.equal(await violations(), atLoad);
+  assert.equal(await cspViolations(page), []);
   assert.equal(errors, []);
 });
 

@@ -17,10 +17,36 @@ export function productionCsp(): string {
 }
 
 /**
+ * Page-side, as source text (an init script runs before the page's own code, and the CSP does not
+ * govern it): every Content-Security-Policy violation is kept in `window.__csp` and reported as a
+ * console error. Chromium reports violations as events and log entries, never through the
+ * console API, so without this collectErrors() would not see them.
+ */
+const REPORT_CSP = `(() => {
+  window.__csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    const v = e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber;
+    window.__csp.push(v);
+    console.error('CSP violation: ' + v);
+  });
+})()`;
+
+/** Report the page's CSP violations from its next document on (see REPORT_CSP). */
+export async function reportCspViolations(p: Page): Promise<void> {
+  await p.addInitScript({ content: REPORT_CSP });
+}
+
+/** The CSP violations the page's current document has reported ([] = none). */
+export async function cspViolations(p: Page): Promise<string[]> {
+  return p.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? ['(not reporting: no init script)']);
+}
+
+/**
  * Serve a page's documents with the production CSP (the test server may not send it yet), so the
- * screens are held to it.
+ * screens are held to it, and report every violation of it as a console error.
  */
 export async function withCsp(p: Page): Promise<void> {
+  await reportCspViolations(p);
   const csp = productionCsp();
   await p.route(
     (url) => url.pathname === '/' || url.pathname === '/index.html',
