@@ -3,8 +3,15 @@ import protobuf from 'protobufjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
-import type { CopClientMsg, CopServerMsg } from '../server/core/cop/frames.ts';
+import { fakeClock } from '../server/core/clock.ts';
+import { parseControl, type CopClientMsg, type CopServerMsg } from '../server/core/cop/frames.ts';
+import { CopHub } from '../server/core/cop/hub.ts';
+import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { CopClientMessageType, CopServerMessageType, decodeClient, encodeServer } from '../server/shell/cop/codec.ts';
+import { Engine } from '../server/shell/engine.ts';
+import { Store } from '../server/shell/store/store.ts';
+import { miniScenario } from './fixtures/mini-scenario.ts';
+import { FakeSocket } from './support/cop.ts';
 
 /**
  * Issue 15, item 2: differential fuzzing of the COP codecs with fast-check, both directions that
@@ -23,6 +30,10 @@ import { CopClientMessageType, CopServerMessageType, decodeClient, encodeServer 
  * - browser → server, any bytes (mutated client frames, random): the server's decoder accepts iff
  *   the bytes are a well-typed CopClientMessage (the same rule), and then reads what protobufjs
  *   reads.
+ * The mutated frames start from real frames half the time: what the hub sent a screen over a short
+ * shift of the mini scenario (snapshot, positions, status and incident changes, a joint request),
+ * and what the browser's picture sent back (subscribe, filter, ack). 102,000 generated frames in
+ * all (the last test counts them), as many as the AVL decoder's fuzz.
  * The structured server frames reach every message of cop.proto, the incidents' joint requests
  * (CopJointRequest, CopRequestedLine) and locations (CopLocation, CopRoadSnap) included: the
  * first test counts them.
@@ -271,27 +282,104 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return b;
   }),
 );
-const mutatedServerFrame = fc
-  .tuple(serverFrame, fc.array(mutation, { minLength: 1, maxLength: 3 }))
-  .map(([f, ms]) => Uint8Array.from(ms.reduce((b, m) => m(b), [...f])));
+const mutate = (frames: fc.Arbitrary<Uint8Array>) =>
+  fc
+    .tuple(frames, fc.array(mutation, { minLength: 1, maxLength: 3 }))
+    .map(([f, ms]) => Uint8Array.from(ms.reduce((b, m) => m(b), [...f])));
 
+/**
+ * Real frames: a screen joins a mini-scenario room's hub, then a short shift runs (fixes, an
+ * incident created, mobilised, a joint request raised, an arrival, a METHANE update, the close),
+ * one tick each. Returns what the hub sent the screen and what the screen's picture sent back.
+ */
+function realFrames(): { server: Uint8Array[]; client: Uint8Array[] } {
+  const clock = fakeClock();
+  const engine = Engine.boot(miniScenario(), Store.open(':memory:'), clock.now);
+  const hub = new CopHub({ room: engine.room, clock: clock.now, encode: encodeServer, epoch: 'epoch-1' });
+  engine.onChanges((record) => hub.onChanges(record));
+  engine.onPositions((ids) => hub.markMoved(ids));
+  const sock = new FakeSocket();
+  const id = hub.connect(sock, { id: 'fuzz', via: 'test', incidentScope: null });
+  const client: Uint8Array[] = [];
+  const send = (m: CopClientMsg | null) => {
+    if (m === null) return;
+    const bytes = encodeClientFrame(m);
+    client.push(bytes);
+    hub.control(id, parseControl(decodeClient(bytes)));
+  };
+  const op = { origin: 'operator' as const, actor: 'alice' };
+  const tick = () => {
+    clock.advance(100);
+    hub.tick();
+    send(sock.picture.ackMessage(1));
+  };
+  const move = (rid: string, lat: number, lon: number, speed: number) => {
+    engine.room.fleet.applyFix(engine.room.fleet.require(rid), lat, lon, 90, speed, clock.now(), 5);
+    engine.notifyPositions([rid]);
+  };
+  send(sock.picture.subscribeMessage());
+  tick();
+  move('HAT1', 51.7641, -0.2251, 12.5);
+  move('PC1', 51.7702, -0.2301, 0);
+  tick();
+  engine.execute(
+    { type: 'incident.create', typeId: 'dwelling-fire', lat: 51.7636, lon: -0.2232, address: 'Hatfield', priority: 1 },
+    op,
+  );
+  tick();
+  engine.execute(
+    { type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['HAT1', 'HAT2'], proposed: ['HAT1', 'HAT2'] },
+    op,
+  );
+  engine.execute(
+    {
+      type: 'incident.requestAssistance',
+      incidentId: 'INC-1',
+      fromAgency: 'fire',
+      toAgency: 'police',
+      note: 'traffic',
+    },
+    op,
+  );
+  move('HAT1', 51.7637, -0.2233, 1.5);
+  tick();
+  engine.execute({ type: 'resource.setStatus', resourceId: 'HAT1', status: ResourceStatus.AT_SCENE }, op);
+  engine.execute({ type: 'incident.update', incidentId: 'INC-1', patch: { methane: { majorIncident: true } } }, op);
+  tick();
+  send(
+    sock.picture.setFilterMessage({ agencies: ['fire'], bounds: { south: 51.7, west: -0.3, north: 51.8, east: -0.1 } }),
+  );
+  tick();
+  engine.execute({ type: 'incident.close', incidentId: 'INC-1', reason: 'out', force: true }, op);
+  tick();
+  return { server: [...sock.sent], client };
+}
+const REAL = realFrames();
+const mutatedServerFrame = mutate(fc.oneof(fc.constantFrom(...REAL.server), serverFrame));
+
+/** Generated frames checked so far, in every test of this file. */
+let generated = 0;
 function run(arb: fc.Arbitrary<Uint8Array>, numRuns: number, seed: number, check = browserAgrees) {
+  generated += numRuns;
   const before = { ...tally };
   fc.assert(fc.property(arb, check), { numRuns, seed, includeErrorInReport: true });
   return { accepted: tally.accepted - before.accepted, refused: tally.refused - before.refused };
 }
 
-test('item 2, differential fuzzing: server-encoded COP frames decode in the browser codec as protobufjs decodes them, 15,000 messages', () => {
-  const r = run(serverFrame, 15_000, 1511);
-  assert.equal(r, { accepted: 15_000, refused: 0 });
+test('item 2, differential fuzzing: server-encoded COP frames decode in the browser codec as protobufjs decodes them, 20,000 messages', () => {
+  const r = run(serverFrame, 20_000, 1511);
+  assert.equal(r, { accepted: 20_000, refused: 0 });
   // Incidents carry joint requests with their lines, and their location (issue 16) with its
   // snapped point: the generator reaches them all.
   assert.ok(reached.requests > 1_000 && reached.lines > 500, JSON.stringify(reached));
   assert.ok(reached.locations > 1_000 && reached.snaps > 500, JSON.stringify(reached));
 });
 
-test('item 2, differential fuzzing: the browser codec accepts exactly the well-typed COP frames, 35,000 mutated and random', () => {
-  const mutated = run(mutatedServerFrame, 25_000, 1512);
+test('item 2, differential fuzzing: the browser codec accepts exactly the well-typed COP frames, 40,000 mutated and random', () => {
+  // The real frames decode as they are, first.
+  for (const f of REAL.server) browserAgrees(f);
+  assert.ok(REAL.server.length >= 7 && tally.refused === 0, `${REAL.server.length} real frames`);
+  const mutated = run(mutatedServerFrame, 30_000, 1512);
   const random = run(fc.uint8Array({ maxLength: 120 }), 10_000, 1513);
   assert.ok(mutated.accepted > 3_000 && mutated.refused > 3_000, JSON.stringify(mutated));
   assert.ok(random.refused > 5_000, JSON.stringify(random));
@@ -323,19 +411,25 @@ test('item 2, differential fuzzing: browser-encoded COP client frames decode on 
     { numRuns: 15_000, seed: 1514, includeErrorInReport: true },
   );
   assert.is(n, 15_000);
+  generated += n;
 });
 
-test('differential fuzzing: the server accepts exactly the well-typed COP client frames, 20,000 mutated and random', () => {
+test('item 2, differential fuzzing: the server accepts exactly the well-typed COP client frames, 27,000 mutated and random', () => {
   const clientFrame = messageArb(CopClientMessageType, true).map((m) =>
     encodeClientFrame(m as unknown as CopClientMsg),
   );
-  const mutatedClientFrame = fc
-    .tuple(clientFrame, fc.array(mutation, { minLength: 1, maxLength: 3 }))
-    .map(([f, ms]) => Uint8Array.from(ms.reduce((b, m) => m(b), [...f])));
-  const mutated = run(mutatedClientFrame, 15_000, 1515, serverAgrees);
-  const random = run(fc.uint8Array({ maxLength: 60 }), 5_000, 1516, serverAgrees);
+  const before = { ...tally };
+  for (const f of REAL.client) serverAgrees(f);
+  assert.equal(tally, { accepted: before.accepted + REAL.client.length, refused: before.refused });
+  assert.ok(REAL.client.length >= 8, `${REAL.client.length} real client frames`);
+  const mutated = run(mutate(fc.oneof(fc.constantFrom(...REAL.client), clientFrame)), 20_000, 1515, serverAgrees);
+  const random = run(fc.uint8Array({ maxLength: 60 }), 7_000, 1516, serverAgrees);
   assert.ok(mutated.accepted > 2_000 && mutated.refused > 2_000, JSON.stringify(mutated));
   assert.ok(random.refused > 2_000, JSON.stringify(random));
+});
+
+test('item 2: 102,000 generated COP frames in all, as many as the AVL decoder fuzz (at least 100,000)', () => {
+  assert.is(generated, 102_000);
 });
 
 test.run();
