@@ -2,7 +2,10 @@
  * The client's view of joint work on a shared incident (issue 22): requests between agencies (the
  * inbox), the incident's detail beyond what the queue shows (METHANE, requests, the "quicker
  * resource" flags) and its audit timeline. ./joint-parse.ts narrows the server's JSON into these.
+ * The shapes the server's model shares (METHANE, quicker flags, request statuses and lines) are
+ * defined once in proto/ (incidents.ts, requests.ts); what is left here is the screens' own view.
  */
+import type { Methane as WireMethane, QuickerFlag } from '../../proto/incidents.ts';
 import { REQUEST_STATUSES, type RequestedLine, type RequestStatus } from '../../proto/requests.ts';
 import type { Agency, Incident, JointRequest } from './types.ts';
 
@@ -16,27 +19,11 @@ export interface InboxItem extends JointRequest {
   address: string;
 }
 
-/** JESIP METHANE, as the incident carries it. */
-export interface Methane {
-  majorIncident: boolean;
-  exactLocation: string;
-  type: string;
-  hazards: string;
-  access: string;
-  /** null = not known yet. */
-  casualties: number | null;
-  servicesPresent: Agency[];
-  servicesRequired: Agency[];
-}
+/** JESIP METHANE, as the incident carries it: the server's own shape (proto/incidents.ts). */
+export type Methane = WireMethane<Agency>;
 
-/** "A quicker resource has become available" while `enRouteId` is still on its way. */
-export interface QuickerFlag {
-  capability: string;
-  enRouteId: string;
-  enRouteEtaS: number;
-  quickerId: string;
-  quickerEtaS: number;
-}
+/** "A quicker resource has become available" while `enRouteId` is still on its way (proto/incidents.ts). */
+export type { QuickerFlag };
 
 /** GET /api/incidents/:id: the incident with its METHANE, requests and quicker flags. */
 export interface IncidentDetail {

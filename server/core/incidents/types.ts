@@ -6,6 +6,7 @@
  */
 import { INCIDENT_STATUSES, type IncidentStatus } from '../../../proto/wire.ts';
 import { REQUEST_STATUSES, type RequestedLine, type RequestStatus } from '../../../proto/requests.ts';
+import type { Methane as WireMethane, QuickerFlag as WireQuickerFlag } from '../../../proto/incidents.ts';
 import type { Agency } from '../scenario/types.ts';
 import type { LineChange } from './lines.ts';
 
@@ -15,24 +16,8 @@ import type { LineChange } from './lines.ts';
  */
 export { INCIDENT_STATUSES, type IncidentStatus };
 
-/** JESIP METHANE: the shared situation report every service reads the same way. */
-export interface Methane {
-  /** M: has a major incident been declared? */
-  majorIncident: boolean;
-  /** E: exact location, as the caller or crews describe it (grid ref, landmark, floor, ...). */
-  exactLocation: string;
-  /** T: type of incident, in words (the scenario type id is the incident's `typeId`). */
-  type: string;
-  /** H: hazards, present and potential. */
-  hazards: string;
-  /** A: access routes that are safe to use, rendezvous point. */
-  access: string;
-  /** N: number of casualties (null = not known yet). */
-  casualties: number | null;
-  /** E: emergency services present and those required. */
-  servicesPresent: Agency[];
-  servicesRequired: Agency[];
-}
+/** JESIP METHANE: the shared situation report every service reads the same way (proto/incidents.ts). */
+export type Methane = WireMethane<Agency>;
 
 export const EMPTY_METHANE: Readonly<Methane> = Object.freeze({
   majorIncident: false,
@@ -107,14 +92,11 @@ export interface AssistanceRequest {
   mobilised: string[];
 }
 
-/** "A quicker resource has become available" while an attendance is still en route. */
-export interface QuickerFlag {
-  capability: string;
-  enRouteId: string;
-  /** Seconds from the flag's time until the en-route resource arrives, as predicted then. */
-  enRouteEtaS: number;
-  quickerId: string;
-  quickerEtaS: number;
+/**
+ * "A quicker resource has become available" while an attendance is still en route: the wire's
+ * flag (proto/incidents.ts) with when it was raised and by which event.
+ */
+export interface QuickerFlag extends WireQuickerFlag {
   at: number;
   seq: number;
 }
