@@ -83,6 +83,13 @@ const ROWS: Row[] = [
   { method: 'GET', doc: '/api/calibration', path: () => '/api/calibration', expect: view() },
   {
     method: 'POST',
+    doc: '/api/calibration/activate',
+    path: () => '/api/calibration/activate',
+    body: () => ({ version: 1, reason: 'matrix' }),
+    expect: act('admin'),
+  },
+  {
+    method: 'POST',
     doc: '/api/calibration/rollback',
     path: () => '/api/calibration/rollback',
     body: () => ({ reason: 'matrix' }),

@@ -10,10 +10,12 @@ import type { SpeedFactors } from '../server/core/calibration/estimate.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import { roadsChangedMost } from '../server/shell/http/calibration.ts';
 import { startServer } from '../server/shell/server.ts';
-import { CalibrationStore, type CalibrationRecord } from '../server/shell/store/calibrations.ts';
+import { CalibrationStore, networkKey, type CalibrationRecord } from '../server/shell/store/calibrations.ts';
+import { JourneyPlanner } from '../server/core/graph/planner.ts';
+import { SpeedModel } from '../server/core/graph/speed.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
 import { api, errorCode, tokenFor } from './support/server.ts';
-import { geomAt, graph } from './support/calibration-net.ts';
+import { geomAt, graph, PROFILES } from './support/calibration-net.ts';
 
 const M2 = geomAt(0.006),
   M3 = geomAt(0.014),
@@ -73,7 +75,10 @@ test('GET /api/calibration and the rollback: in force, its error, versions; duty
     assert.equal(r.body, { inForce: null, versions: [], roads: { type: 'FeatureCollection', features: [] } });
     const cal = new CalibrationStore(server.store);
     cal.add(record({}));
-    cal.bringIntoForce(1, 2000, 'calibrate-cli', 'lowers the error');
+    server.engine.execute(
+      { type: 'calibration.bringIntoForce', version: 1, network: 'none', reason: 'lowers the error' },
+      { origin: 'operator', actor: 'calibrate-cli' },
+    );
     r = await api(server, 'GET', '/api/calibration?roads=5', { token: viewer });
     const body = r.body as { inForce: Record<string, unknown>; versions: unknown[] };
     assert.equal(
@@ -88,9 +93,64 @@ test('GET /api/calibration and the rollback: in force, its error, versions; duty
     assert.equal([r.status, errorCode(r.body)], [400, 'JCR_VALIDATION']);
     r = await api(server, 'POST', '/api/calibration/rollback', { token: duty, body: { reason: 'roads look wrong' } });
     assert.equal([r.status, r.body], [200, { inForce: null }]);
-    assert.equal(cal.forceLog().at(-1)!.actor, 'duty-officer');
+    const last = [...server.store.events(0)].at(-1)!;
+    assert.equal([last.type, last.origin, last.actor], ['calibration.inForce', 'operator', 'duty-officer']);
     r = await api(server, 'POST', '/api/calibration/rollback', { token: duty, body: { reason: 'again' } });
     assert.equal([r.status, errorCode(r.body)], [409, 'JCR_CONFLICT']);
+  } finally {
+    await server.close();
+  }
+});
+
+test('POST /api/calibration/activate: a saved version of this network comes into force by hand, as a change', async () => {
+  const server = await startServer({
+    scenario: miniScenario(),
+    db: ':memory:',
+    port: 0,
+    clock: fakeClock().now,
+    log: 'silent',
+    roads: { graph, planner: new JourneyPlanner(graph, new SpeedModel(PROFILES)) },
+  });
+  try {
+    const duty = await tokenFor(server, 'duty-officer');
+    const fire = await tokenFor(server, 'fire-dispatcher');
+    const cal = new CalibrationStore(server.store);
+    cal.add({ ...record({ [M2]: 0.5 }), network: networkKey(graph), accepted: false });
+    cal.add(record({}));
+    const activate = (token: string, body: unknown) =>
+      api(server, 'POST', '/api/calibration/activate', { token, body });
+    let r = await activate(fire, { version: 1, reason: 'x' });
+    assert.equal([r.status, errorCode(r.body)], [403, 'JCR_FORBIDDEN']);
+    r = await activate(duty, { version: 1 });
+    assert.equal([r.status, errorCode(r.body)], [400, 'JCR_VALIDATION']);
+    r = await activate(duty, { version: 'one', reason: 'x' });
+    assert.equal([r.status, errorCode(r.body)], [400, 'JCR_VALIDATION']);
+    r = await activate(duty, { version: 9, reason: 'x' });
+    assert.equal([r.status, errorCode(r.body)], [404, 'JCR_NOT_FOUND']);
+    // version 2 was learnt on another network: its road numbers would time the wrong roads
+    r = await activate(duty, { version: 2, reason: 'x' });
+    assert.equal([r.status, errorCode(r.body)], [409, 'JCR_CONFLICT']);
+    // version 1 was rejected by the held-out check; the duty officer may still force it
+    r = await activate(duty, { version: 1, reason: 'checked by hand' });
+    assert.equal([r.status, r.body], [200, { inForce: 1 }]);
+    r = await activate(duty, { version: 1, reason: 'again' });
+    assert.equal([r.status, errorCode(r.body)], [409, 'JCR_CONFLICT']);
+    const last = [...server.store.events(0)].at(-1)!;
+    assert.equal(
+      [last.type, last.origin, last.actor, last.data],
+      [
+        'calibration.inForce',
+        'operator',
+        'duty-officer',
+        { version: 1, network: networkKey(graph), rollback: false, reason: 'checked by hand' },
+      ],
+    );
+    r = await api(server, 'GET', '/api/calibration?roads=1', { token: duty });
+    const body = r.body as { inForce: { version: number }; roads: { features: Array<{ properties: unknown }> } };
+    assert.equal(
+      [body.inForce.version, body.roads.features.map((f) => f.properties)],
+      [1, [{ road: M2, factor: 0.5, change: 'slower', highway: 'residential' }]],
+    );
   } finally {
     await server.close();
   }

@@ -1,6 +1,7 @@
 /**
  * `npm run calibrate`'s run (issue 19, item 4) against a database with literal AVL history and
- * status events over the small literal network: ten blue-light trips along the main road driven
+ * status events over the small literal network (the resource HAT1 of the mini scenario, so the
+ * room replays the same log): ten blue-light trips along the main road driven
  * at half the prior's speed; the run matches them in the worker thread, learns, is accepted on the
  * held-out trips (the prior's error there is 50%) and comes into force as version 1. The same
  * run again cannot lower the error of version 1, so version 2 is saved as rejected and 1 stays.
@@ -8,22 +9,25 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
-import { runCalibration } from '../server/shell/calibration/run.ts';
+import { fakeClock } from '../server/core/clock.ts';
+import { forceThrough, runCalibration } from '../server/shell/calibration/run.ts';
+import { Engine } from '../server/shell/engine.ts';
 import { CalibrationStore } from '../server/shell/store/calibrations.ts';
 import { Store } from '../server/shell/store/store.ts';
+import { miniScenario } from './fixtures/mini-scenario.ts';
 import { graph, PROFILES, T0 } from './support/calibration-net.ts';
 
 function history(): Store {
   const store = Store.open(':memory:');
   const pos = store.db.prepare(
     `INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed)
-     VALUES (?, 'E1', ?, ?, ?, 5, 90, 6, 0, 1, 'test')`,
+     VALUES (?, 'HAT1', ?, ?, ?, 5, 90, 6, 0, 1, 'test')`,
   );
   for (let trip = 0; trip < 10; trip++) {
     const t = T0 + trip * 600_000;
     const status = (at: number, s: ResourceStatus) =>
       store.append([
-        { at, type: 'resource.status', origin: 'avl', actor: 'test', data: { resourceId: 'E1', status: s } },
+        { at, type: 'resource.status', origin: 'avl', actor: 'test', data: { resourceId: 'HAT1', status: s } },
       ]);
     status(t, ResourceStatus.MOBILISED);
     // 50.04 m every 10 s: 5 m/s against the prior's 10
@@ -35,15 +39,17 @@ function history(): Store {
 
 test('a calibration run learns, passes the held-out check and comes into force; a run that cannot do better does not', async () => {
   const store = history();
+  // the room over the same log: what is in force, and the one path to change it
+  const engine = Engine.boot(miniScenario(), store, fakeClock(T0 + 86_400_000).now);
   const opts = {
     store,
     graph,
     speedProfiles: PROFILES,
     zone: 'Europe/London',
-    profileOf: (id: string) => (id === 'E1' ? 'ten' : undefined),
+    profileOf: (id: string) => (id === 'HAT1' ? 'ten' : undefined),
     sinceMs: T0 - 3_600_000,
     now: T0 + 86_400_000,
-    actor: 'test',
+    force: forceThrough(engine, { origin: 'operator', actor: 'test' }),
   };
   const first = await runCalibration(opts);
   assert.equal([first.version, first.accepted, first.inForce, first.trips], [1, true, 1, 10]);
@@ -57,9 +63,11 @@ test('a calibration run learns, passes the held-out check and comes into force; 
   const again = await runCalibration(opts);
   assert.equal([again.version, again.accepted, again.inForce], [2, false, 1]);
   assert.match(again.reason, /does not lower the held-out error/);
+  assert.equal(engine.room.calibration.inForce, { version: 1, network: v1.network });
+  // brought into force once, as a change of the room with its origin and actor
   assert.equal(
-    cal.forceLog().map((e) => [e.version, e.actor]),
-    [[1, 'test']],
+    [...store.events(0)].filter((e) => e.type === 'calibration.inForce').map((e) => [e.data, e.origin, e.actor]),
+    [[{ version: 1, network: v1.network, rollback: false, reason: first.reason }, 'operator', 'test']],
   );
 });
 

@@ -7,9 +7,14 @@
  *
  * A run matches the AVL history of the last N hours (default 336, a fortnight; the history
  * keeps --history-hours) in a worker thread, estimates the factors and saves them as a new
- * version, which comes into force only if it lowers the error on held-out trips.
+ * version, which comes into force only if it lowers the error on held-out trips. Bringing into
+ * force and rolling back are changes of the room (Engine.execute, origin operator, actor
+ * calibrate-cli): appended to the database's event log, which a server reads at its start. With
+ * a server running on the database, use its endpoints instead (POST /api/calibration/activate,
+ * /rollback: docs/calibration.md), so the running room hears the change at once.
  */
-import { runCalibration } from '../shell/calibration/run.ts';
+import { forceThrough, runCalibration } from '../shell/calibration/run.ts';
+import { Engine } from '../shell/engine.ts';
 import { readArgs, runCli, usageError } from '../shell/cli.ts';
 import { createLogger } from '../shell/log.ts';
 import { loadScenarioNetwork } from '../shell/network/scenario-network.ts';
@@ -46,9 +51,14 @@ async function main(): Promise<void> {
   const cal = new CalibrationStore(store);
   const out = (s: string) => process.stdout.write(s + '\n');
   try {
+    const scenarioPath = v.scenario ?? process.env.JCR_SCENARIO ?? 'sim/scenarios/hertfordshire/scenario.json';
+    const scenario = loadScenario(scenarioPath);
+    // The room as the log leaves it: what is in force, and the one path to change it.
+    const engine = Engine.boot(scenario, store, Date.now);
+    const force = forceThrough(engine, { origin: 'operator', actor: 'calibrate-cli' });
     if (v.list) {
-      const inForce = cal.inForce();
-      out(`in force: ${inForce === null ? 'the prior' : `version ${inForce}`}`);
+      const inForce = force.inForce();
+      out(`in force: ${inForce === null ? 'the prior' : `version ${inForce.version}`}`);
       for (const c of cal.list())
         out(
           `v${c.version}\t${new Date(c.createdAt).toISOString()}\t${c.accepted ? 'accepted' : 'rejected'}\tMAPE ${(c.mapeBefore * 100).toFixed(1)}% -> ${(c.mapeAfter * 100).toFixed(1)}% on ${c.heldOutTrips} trips\t${c.reason}`,
@@ -56,12 +66,14 @@ async function main(): Promise<void> {
       return;
     }
     if (v.rollback !== undefined) {
-      const back = cal.rollBack(Date.now(), 'calibrate-cli', v.rollback);
-      out(`rolled back: ${back === null ? 'the prior' : `version ${back}`} is in force`);
+      await engine.submit(
+        { type: 'calibration.rollBack', reason: v.rollback },
+        { origin: 'operator', actor: 'calibrate-cli' },
+      );
+      const back = force.inForce();
+      out(`rolled back: ${back === null ? 'the prior' : `version ${back.version}`} is in force`);
       return;
     }
-    const scenarioPath = v.scenario ?? process.env.JCR_SCENARIO ?? 'sim/scenarios/hertfordshire/scenario.json';
-    const scenario = loadScenario(scenarioPath);
     const { graph } = loadScenarioNetwork(scenarioPath, scenario, createLogger('warn'));
     const profiles = new Map(scenario.resources.map((r) => [r.id, r.vehicleClass]));
     const now = Date.now();
@@ -76,7 +88,7 @@ async function main(): Promise<void> {
       },
       sinceMs: now - hours * 3_600_000,
       now,
-      actor: 'calibrate-cli',
+      force,
       dryRun: v['dry-run'] ?? false,
     });
     out(

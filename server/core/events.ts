@@ -137,7 +137,8 @@ export type JcrEvent =
   | IncidentEvent
   | CoverEvent
   | AlertEvent
-  | MaitEvent;
+  | MaitEvent
+  | import('./calibration/force.ts').CalibrationInForceEvent;
 
 export type JcrEventType = JcrEvent['type'];
 

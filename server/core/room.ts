@@ -12,6 +12,7 @@ import type { AlertCommand } from './alerts/types.ts';
 import { decideMait } from './mait/decide.ts';
 import { TransferBook } from './mait/transfers.ts';
 import type { MaitCommand } from './mait/types.ts';
+import { CalibrationBook, type CalibrationCommand } from './calibration/force.ts';
 import {
   incidentSnapshot,
   resourceState,
@@ -47,7 +48,8 @@ export type Command =
   | IncidentCommand
   | CoverCommand
   | AlertCommand
-  | MaitCommand;
+  | MaitCommand
+  | CalibrationCommand;
 
 export interface RoomOptions {
   clock: Clock;
@@ -73,6 +75,8 @@ export class Room {
   readonly alerts = new AlertBook();
   /** Threads of messages with partner control rooms (server/core/mait/). */
   readonly transfers: TransferBook;
+  /** Which journey-time calibration is in force (server/core/calibration/force.ts). */
+  readonly calibration = new CalibrationBook();
   readonly clock: Clock;
   /** Sequence number of the last event applied. */
   lastSeq = 0;
@@ -125,6 +129,9 @@ export class Room {
       case 'mait.reject':
       case 'mait.consider':
         return decideMait(cmd, ctx, at, this.transfers, this.incidents, this.fleet);
+      case 'calibration.bringIntoForce':
+      case 'calibration.rollBack':
+        return this.calibration.decide(cmd, ctx, at);
       default:
         return this.incidents.decide(cmd, ctx, at, this.fleet);
     }
@@ -268,6 +275,9 @@ export class Room {
       case 'mait.received':
         this.transfers.apply(e);
         this.incidents.apply(e); // in our incident's timeline, the partner's marked by its origin
+        break;
+      case 'calibration.inForce':
+        this.calibration.apply(e);
         break;
       default:
         this.incidents.apply(e);

@@ -5,6 +5,8 @@
  * comes into force only if the verdict accepts it.
  */
 import type { SpeedFactors } from '../../core/calibration/estimate.ts';
+import type { CalibrationRef } from '../../core/calibration/force.ts';
+import type { CommandContext } from '../../core/events.ts';
 import { roadClassOf } from '../../core/calibration/apply.ts';
 import { learnCalibration } from '../../core/calibration/learn.ts';
 import { tripsOf, type Position, type StatusChange } from '../../core/calibration/trips.ts';
@@ -14,10 +16,30 @@ import type { RoadGraph } from '../../core/graph/build.ts';
 import type { SpeedProfile } from '../../core/scenario/types.ts';
 import { CalibrationStore, networkKey } from '../store/calibrations.ts';
 import type { Store } from '../store/store.ts';
+import type { Engine } from '../engine.ts';
 import { MatchWorker } from './match-worker.ts';
 
+/** What is in force, and bringing a version into force: the room's, as a change (forceThrough). */
+export interface CalibrationForce {
+  inForce(): CalibrationRef | null;
+  bringIntoForce(version: number, network: string, reason: string): Promise<void>;
+}
+
+/** The room's calibration in force, changed through Engine.submit with this origin and actor. */
+export function forceThrough(engine: Engine, ctx: CommandContext): CalibrationForce {
+  return {
+    inForce: () => engine.room.calibration.inForce,
+    bringIntoForce: async (version, network, reason) => {
+      await engine.submit({ type: 'calibration.bringIntoForce', version, network, reason }, ctx);
+    },
+  };
+}
+
 export interface CalibrationRunOptions {
+  /** The database with the AVL history and the event log to learn from; the artefact is saved there. */
   store: Store;
+  /** What is in force and how a version comes into force (forceThrough an Engine). */
+  force: CalibrationForce;
   graph: RoadGraph;
   speedProfiles: Readonly<Record<string, SpeedProfile>>;
   zone: string;
@@ -26,7 +48,6 @@ export interface CalibrationRunOptions {
   /** Learn from fixes at or after this time, epoch ms. */
   sinceMs: number;
   now: number;
-  actor: string;
   /** Save the run but never bring it into force. */
   dryRun?: boolean;
   heldOutShare?: number;
@@ -73,8 +94,8 @@ export async function runCalibration(o: CalibrationRunOptions): Promise<Calibrat
   }
   const cal = new CalibrationStore(o.store);
   const network = networkKey(o.graph);
-  const current = cal.inForce();
-  const currentRec = current === null ? undefined : cal.get(current);
+  const current = o.force.inForce();
+  const currentRec = current === null ? undefined : cal.get(current.version);
   const inForce: SpeedFactors | null = currentRec && currentRec.network === network ? currentRec.factors.blue : null;
   const learnt = learnCalibration(matched, {
     zone: o.zone,
@@ -96,11 +117,11 @@ export async function runCalibration(o: CalibrationRunOptions): Promise<Calibrat
     reason: v.reason,
     factors: learnt.factors,
   });
-  if (v.accept && !o.dryRun) cal.bringIntoForce(version, o.now, o.actor, v.reason);
+  if (v.accept && !o.dryRun) await o.force.bringIntoForce(version, network, v.reason);
   return {
     version,
     accepted: v.accept,
-    inForce: cal.inForce(),
+    inForce: o.force.inForce()?.version ?? null,
     reason: v.reason,
     trips: trips.length,
     traversals: matched.reduce((s, m) => s + m.traversals.length, 0),

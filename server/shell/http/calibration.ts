@@ -5,21 +5,26 @@
  *                                   error), the latest versions, and the N roads (default 50, at
  *                                   most 500) its blue-light factors change most, as a GeoJSON map
  *                                   layer (factor > 1: sped up, < 1: slowed down)
+ *   POST /api/calibration/activate {version, reason}   bring a saved version into force by hand,
+ *                                   even one the held-out check rejected (duty officer)
  *   POST /api/calibration/rollback {reason}   bring back what was in force before (duty officer)
+ *
+ * Both changes go through Engine.submit (decide -> durable append -> apply, origin operator), so
+ * the planner's band switch and every other listener hear them (server/core/calibration/force.ts).
  */
 import { Router } from 'express';
-import type { Clock } from '../../core/clock.ts';
 import type { RoadGraph } from '../../core/graph/build.ts';
 import { JcrError } from '../../core/errors.ts';
 import { CalibrationStore, networkKey, type CalibrationRecord } from '../store/calibrations.ts';
+import type { Engine } from '../engine.ts';
 import type { Store } from '../store/store.ts';
 import { authorize } from './auth.ts';
 import { noUnknown } from './body.ts';
 
 export interface CalibrationRouteDeps {
   store: Store;
+  engine: Engine;
   graph?: RoadGraph | undefined;
-  clock: Clock;
 }
 
 const summary = (c: CalibrationRecord) => ({
@@ -61,7 +66,13 @@ export function roadsChangedMost(g: RoadGraph, c: CalibrationRecord, limit: numb
   };
 }
 
-export function calibrationRoutes({ store, graph, clock }: CalibrationRouteDeps): Router {
+const reasonOf = (b: Record<string, unknown>): string => {
+  if (typeof b.reason !== 'string' || b.reason.trim() === '')
+    throw new JcrError('JCR_VALIDATION', 'a reason is required', { path: 'reason' });
+  return b.reason.trim();
+};
+
+export function calibrationRoutes({ store, engine, graph }: CalibrationRouteDeps): Router {
   const r = Router();
   const cal = new CalibrationStore(store);
   r.get('/calibration', (req, res) => {
@@ -70,8 +81,8 @@ export function calibrationRoutes({ store, graph, clock }: CalibrationRouteDeps)
     const limit = q.roads === undefined ? 50 : Number(q.roads);
     if (!Number.isInteger(limit) || limit < 0 || limit > 500)
       throw new JcrError('JCR_VALIDATION', 'roads must be an integer 0..500', { path: 'roads' });
-    const v = cal.inForce();
-    const rec = v === null ? undefined : cal.get(v);
+    const v = engine.room.calibration.inForce;
+    const rec = v === null ? undefined : cal.get(v.version);
     const usable = rec !== undefined && graph !== undefined && rec.network === networkKey(graph);
     res.json({
       inForce: rec ? summary(rec) : null,
@@ -79,14 +90,33 @@ export function calibrationRoutes({ store, graph, clock }: CalibrationRouteDeps)
       roads: usable ? roadsChangedMost(graph, rec, limit) : { type: 'FeatureCollection', features: [] },
     });
   });
-  r.post('/calibration/rollback', (req, res) => {
+  r.post('/calibration/activate', async (req, res) => {
+    const user = authorize(res, req, 'admin');
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    noUnknown(b, ['version', 'reason'], '');
+    const reason = reasonOf(b);
+    if (typeof b.version !== 'number' || !Number.isInteger(b.version) || b.version < 1)
+      throw new JcrError('JCR_VALIDATION', 'version must be a positive integer', { path: 'version' });
+    const rec = cal.get(b.version);
+    if (!rec) throw new JcrError('JCR_NOT_FOUND', `no calibration version ${b.version}`, { path: 'version' });
+    // roads are numbered by geometry: factors learnt on another network would time the wrong roads
+    if (!graph || rec.network !== networkKey(graph))
+      throw new JcrError('JCR_CONFLICT', `calibration version ${rec.version} was learnt on another road network`, {
+        path: 'version',
+      });
+    await engine.submit(
+      { type: 'calibration.bringIntoForce', version: rec.version, network: rec.network, reason },
+      { origin: 'operator', actor: user.username },
+    );
+    res.json({ inForce: engine.room.calibration.inForce?.version ?? null });
+  });
+  r.post('/calibration/rollback', async (req, res) => {
     const user = authorize(res, req, 'admin');
     const b = (req.body ?? {}) as Record<string, unknown>;
     noUnknown(b, ['reason'], '');
-    if (typeof b.reason !== 'string' || b.reason.trim() === '')
-      throw new JcrError('JCR_VALIDATION', 'a reason is required', { path: 'reason' });
-    const back = cal.rollBack(clock(), user.username, b.reason.trim());
-    res.json({ inForce: back });
+    const reason = reasonOf(b);
+    await engine.submit({ type: 'calibration.rollBack', reason }, { origin: 'operator', actor: user.username });
+    res.json({ inForce: engine.room.calibration.inForce?.version ?? null });
   });
   return r;
 }

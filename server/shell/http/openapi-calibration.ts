@@ -11,6 +11,15 @@ export const CALIBRATION_PATHS: Json = {
       },
     ),
   },
+  '/api/calibration/activate': {
+    post: op(
+      'Bring a saved calibration version into force by hand, even one the held-out check rejected (duty officer): a change of the room, origin operator. 404 JCR_NOT_FOUND for an unknown version; 409 JCR_CONFLICT when it is already in force or was learnt on another road network.',
+      {
+        ...body(obj({ version: { type: 'integer', minimum: 1 }, reason: { type: 'string' } }, ['version', 'reason'])),
+        responses: { '200': json(obj({ inForce: { type: ['integer', 'null'] } })), ...errors(400, 403, 404, 409) },
+      },
+    ),
+  },
   '/api/calibration/rollback': {
     post: op(
       'Bring back what was in force before the current calibration (duty officer); 409 JCR_CONFLICT when the prior is in force.',

@@ -1,12 +1,11 @@
 /**
  * Calibrations in the database (migration 6): each run of the calibration is a versioned
- * artefact (its speed factors per driving mode, the trips it learnt from and its held-out error),
- * and calibration_force logs which version is in force, NULL meaning the prior. Bringing a
- * version into force and rolling back are each one appended row, so the log says who changed the
- * room's journey times, when and why.
+ * artefact (its speed factors per driving mode, the trips it learnt from and its held-out error).
+ * Which version is in force is not kept here: bringing one into force and rolling back are
+ * changes of the room (`calibration.inForce` events, server/core/calibration/force.ts), so the
+ * event log says who changed the room's journey times, when and why, and every listener hears it.
  */
 import type { SpeedFactors } from '../../core/calibration/estimate.ts';
-import { JcrError } from '../../core/errors.ts';
 import type { Store } from './store.ts';
 
 export interface CalibrationFactors {
@@ -29,15 +28,6 @@ export interface CalibrationRecord {
   accepted: boolean;
   reason: string;
   factors: CalibrationFactors;
-}
-
-export interface ForceEntry {
-  seq: number;
-  at: number;
-  /** null: the prior. */
-  version: number | null;
-  actor: string;
-  reason: string;
 }
 
 interface Row {
@@ -105,49 +95,6 @@ export class CalibrationStore {
   list(limit = 50): CalibrationRecord[] {
     const rows = this.store.db.prepare('SELECT * FROM calibrations ORDER BY version DESC LIMIT ?').all(limit) as Row[];
     return rows.map(fromRow);
-  }
-
-  /** The log of what was in force, oldest first. */
-  forceLog(): ForceEntry[] {
-    return this.store.db
-      .prepare('SELECT seq, at, version, actor, reason FROM calibration_force ORDER BY seq')
-      .all() as ForceEntry[];
-  }
-
-  /** The version in force (null: the prior, also when nothing was ever brought into force). */
-  inForce(): number | null {
-    const r = this.store.db.prepare('SELECT version FROM calibration_force ORDER BY seq DESC LIMIT 1').get() as
-      { version: number | null } | undefined;
-    return r?.version ?? null;
-  }
-
-  /** Bring a version (null: the prior) into force. JCR_NOT_FOUND for an unknown version. */
-  bringIntoForce(version: number | null, at: number, actor: string, reason: string): void {
-    if (version !== null && !this.get(version))
-      throw new JcrError('JCR_NOT_FOUND', `no calibration version ${version}`, { path: 'version' });
-    this.store.db
-      .prepare('INSERT INTO calibration_force (at, version, actor, reason) VALUES (?, ?, ?, ?)')
-      .run(at, version, actor, reason);
-  }
-
-  /**
-   * Roll back: what was in force before the current one comes back (the prior if nothing was).
-   * Returns the version now in force.
-   */
-  rollBack(at: number, actor: string, reason: string): number | null {
-    // walk the log: each rollback undoes one step, so skip steps already undone
-    const stack: Array<number | null> = [];
-    for (const e of this.forceLog()) {
-      if (e.reason.startsWith('rollback:')) stack.pop();
-      else stack.push(e.version);
-    }
-    if (stack.length === 0) throw new JcrError('JCR_CONFLICT', 'the prior is in force: nothing to roll back');
-    stack.pop();
-    const back = stack.length ? stack[stack.length - 1]! : null;
-    this.store.db
-      .prepare('INSERT INTO calibration_force (at, version, actor, reason) VALUES (?, ?, ?, ?)')
-      .run(at, back, actor, `rollback: ${reason}`);
-    return back;
   }
 }
 

@@ -111,4 +111,8 @@ export const MIGRATIONS: readonly string[] = [
      actor   TEXT    NOT NULL,
      reason  TEXT    NOT NULL
    );`,
+  // 7: which calibration is in force is a change of the room, a `calibration.inForce` event in the
+  // log (server/core/calibration/force.ts), so calibration_force goes. A version it held in force
+  // is not carried over: the prior is in force until one is brought in again (the artefacts stay).
+  `DROP TABLE calibration_force;`,
 ];
