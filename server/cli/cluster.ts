@@ -1,7 +1,7 @@
 /**
  * `npm run cluster`: a whole cluster on loopback for demos and trials (docs/cluster.md): three
  * nats-server nodes forming a JetStream cluster, a primary and a hot standby on one room, two AVL
- * gateways, and the fleet simulator. Ctrl+C stops them all. State lives under --dir
+ * and two COP gateways, and the fleet simulator. Ctrl+C stops them all. State lives under --dir
  * (var/cluster); a duty officer with a fresh password is created on both instances.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +15,8 @@ import { Store } from '../shell/store/store.ts';
 
 const USAGE = `usage: npm run cluster -- [--dir DIR] [--scenario FILE] [--port N] [--nats-port N] [--no-sim]
   three NATS nodes (clients on --nats-port and the next two, routes 2000 above), a primary
-  (--port), a standby (port+1), AVL gateways (port+11, port+12) and the simulator;
+  (--port), a standby (port+1), AVL gateways (port+11, +12), COP gateways (port+21, +22)
+  and the simulator;
   Ctrl+C stops them all (docs/cluster.md)
   --dir DIR        state: NATS stores and the two databases (var/cluster)
   --scenario FILE  the scenario (${DEFAULT_SCENARIO})
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     store.close();
   }
   const avlToken = 'jcr_cluster_' + randomBytes(24).toString('base64url');
+  const copToken = 'jcr_cop_' + randomBytes(24).toString('base64url');
   const node = (args: string[]) => ['--import', 'tsx', ...args];
   const instance = (name: string, p: number, standby: boolean) =>
     run(
@@ -106,26 +108,26 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 3000));
   instance('primary', port, false);
   instance('standby', port + 1, true);
-  for (const i of [1, 2])
-    run(
-      `avl-gateway-${i}`,
-      process.execPath,
-      node([
-        'server/gateway.ts',
-        'avl',
-        '--nats',
-        nats,
-        '--room',
-        ROOM,
-        '--port',
-        String(port + 10 + i),
-        '--scenario',
-        scenario,
-      ]),
-    );
+  // Stateless gateways, two of each: AVL at port+11 and +12, COP (screens' /ws/cop) at port+21 and +22.
+  for (const [kind, base] of [
+    ['avl', 10],
+    ['cop', 20],
+  ] as const)
+    for (const i of [1, 2])
+      run(
+        `${kind}-gateway-${i}`,
+        process.execPath,
+        node([
+          ...['server/gateway.ts', kind, '--nats', nats, '--room', ROOM],
+          ...['--port', String(port + base + i), '--scenario', scenario],
+        ]),
+        { JCR_COP_TOKEN: copToken },
+      );
   process.stdout.write(
     `Cluster: screens at http://localhost:${port} (standby http://localhost:${port + 1}), ` +
-      `AVL gateways ws://localhost:${port + 11}/ws/avl and :${port + 12}; sign in as duty / ${password}\n`,
+      `AVL gateways ws://localhost:${port + 11}/ws/avl and :${port + 12}, ` +
+      `COP gateways ws://localhost:${port + 21}/ws/cop and :${port + 22} (?token=${copToken}); ` +
+      `sign in as duty / ${password}\n`,
   );
   if (v['no-sim']) return;
   // The simulator needs the primary's REST API: wait for it to lead.

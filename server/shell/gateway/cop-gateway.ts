@@ -1,0 +1,118 @@
+/**
+ * A COP gateway (npm run gateway -- cop): stateless, any number per room. It serves /ws/cop to
+ * screens with the room's own hub (server/shell/cop/ws.ts: same protocol, filters, resume and
+ * backpressure) over a read-only replica of the room: an in-memory engine that follows the
+ * cluster log from its start (cluster/follower.ts) and the live bucket's positions, cover and
+ * performance figures (cluster/live.ts). It never appends and never leads, so a failover of the
+ * leader does not touch it: its screens stay connected, on the same epoch, and the new leader's
+ * first changes reach them as the next COP seq, with no gap and nothing twice. Screens sign in
+ * with the COP token or a session shared through the cluster (cluster/shared-auth.ts).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AVL_LIMITS } from '../../core/avl/limits.ts';
+import type { CopLimits } from '../../core/cop/limits.ts';
+import { JcrError } from '../../core/errors.ts';
+import { locator } from '../../core/places/locate.ts';
+import type { Scenario } from '../../core/scenario/types.ts';
+import { followLive } from '../cluster/live.ts';
+import { Follower } from '../cluster/follower.ts';
+import { ClusterLog } from '../cluster/log.ts';
+import type { ClusterOptions } from '../cluster/options.ts';
+import { attachCopWs } from '../cop/ws.ts';
+import { Engine, type Replication } from '../engine.ts';
+import type { Logger } from '../log.ts';
+import { scenarioGazetteer } from '../network/scenario-network.ts';
+import { Store } from '../store/store.ts';
+import { serverTimers } from '../timers.ts';
+import { upgradeRouter } from '../ws/upgrade.ts';
+import type { RunningGateway } from './avl-gateway.ts';
+
+/** How long a gateway waits at start to replay the log up to its head before it serves. */
+const CATCH_UP_MS = 60_000;
+
+/** A replica's replication: it never leads, so it appends nothing and reacts to nothing. */
+const READ_ONLY: Replication = {
+  leads: () => false,
+  appended() {
+    throw new JcrError('JCR_NOT_LEADER', 'a COP gateway appends nothing');
+  },
+  pending: () => null,
+};
+
+export interface CopGatewayOptions {
+  cluster: ClusterOptions;
+  scenario: Scenario;
+  port: number;
+  host: string;
+  log: Logger;
+  /** --cop-token: screens without a session (wall displays). */
+  token?: string | undefined;
+  /** --public-url: an allowed Origin for a cookie-authenticated upgrade. */
+  publicUrl?: string | undefined;
+  limits?: Partial<CopLimits>;
+}
+
+export interface RunningCopGateway extends RunningGateway {
+  engine: Engine;
+}
+
+export async function startCopGateway(o: CopGatewayOptions): Promise<RunningCopGateway> {
+  const { log, scenario } = o;
+  const clusterLog = await ClusterLog.open({ ...o.cluster, standby: true }, log);
+  const store = Store.open(':memory:');
+  const engine = Engine.boot(scenario, store, Date.now, { staleAfterMs: AVL_LIMITS.staleAfterMs });
+  engine.setReplication(READ_ONLY);
+  const follower = new Follower(clusterLog, engine, log, 0);
+  const http = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/api/health') {
+      res.end(JSON.stringify({ gateway: 'cop', streamSeq: follower.streamSeq, lastSeq: engine.room.lastSeq }));
+      return;
+    }
+    res.statusCode = 404;
+    res.end(JSON.stringify({ error: { code: 'JCR_NOT_FOUND', message: 'a COP gateway serves /ws/cop' } }));
+  });
+  const upgrades = upgradeRouter(http);
+  // Incidents are located with the scenario's places (no road network here: no snapped point).
+  const places = scenarioGazetteer(scenario, undefined, undefined, log);
+  const cop = attachCopWs(upgrades, {
+    engine,
+    clock: Date.now,
+    log,
+    timers: serverTimers,
+    limits: o.limits ?? {},
+    token: o.token,
+    publicUrl: o.publicUrl,
+    locate: locator(places, undefined),
+  });
+  const stopLive = await followLive(clusterLog, engine, log, {
+    cover: (s) => cop.hub.onCover(s),
+    performance: (r) => cop.hub.onPerformance(r),
+  });
+  await follower.start();
+  const head = await clusterLog.lastStreamSeq();
+  if (!(await follower.caughtUp(head, CATCH_UP_MS))) log.warn('cop gateway: serving before the log is replayed');
+  await new Promise<void>((r, j) => {
+    http.once('error', j);
+    http.listen(o.port, o.host, () => r());
+  });
+  const port = (http.address() as AddressInfo).port;
+  return {
+    url: `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${port}`,
+    port,
+    http,
+    engine,
+    async close() {
+      stopLive();
+      await follower.stop();
+      cop.close();
+      upgrades.close();
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+      engine.close();
+      store.close();
+      await clusterLog.close();
+    },
+  };
+}
