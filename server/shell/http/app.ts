@@ -45,6 +45,7 @@ import type { CoverService } from '../cover/service.ts';
 import type { MaitService } from '../mait/service.ts';
 import { maitReceiveRoutes } from './mait-receive.ts';
 import { transferRoutes } from './transfers.ts';
+import { partnerLinkRoutes } from './partner-links.ts';
 import { partnerAssistanceRoutes } from './partner-assistance.ts';
 
 /** Limits on HTTP bodies: REST commands are small; anything bigger is a mistake or an attack. */
@@ -160,6 +161,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', etaRoutes(deps));
   app.use('/api', placeRoutes(deps));
   app.use('/api', transferRoutes(deps));
+  app.use('/api', partnerLinkRoutes(deps));
   // Cross-border assistance: ask a near partner, answer a partner's ask with an offer.
   app.use('/api', partnerAssistanceRoutes(deps));
   app.use(

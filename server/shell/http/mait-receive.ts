@@ -28,7 +28,6 @@ export function maitReceiveRoutes(deps: {
 }): Router {
   const r = Router();
   const limiter = new RateLimiter(deps.clock, MAIT_RATE_BURST, MAIT_RATE_PER_S);
-  const types = new Set(deps.engine.room.scenario.incidentTypes.map((t) => t.id));
   r.post(
     MAIT_PATH,
     (req, res, next) => {
@@ -44,7 +43,11 @@ export function maitReceiveRoutes(deps: {
       const body: Uint8Array = Buffer.isBuffer(req.body) ? req.body : new Uint8Array(0);
       const { partner, message } = receiveMait(
         { body, headers: req.headers },
-        { partners: deps.mait.partners, now: deps.clock(), isKnownType: (t) => types.has(t) },
+        {
+          partners: deps.mait.partners,
+          now: deps.clock(),
+          isKnownType: (t) => deps.engine.room.scenario.incidentTypes.some((x) => x.id === t),
+        },
       );
       // Answered once the message is durable here (or known): applying it may come later.
       const outcome = await deps.mait.inbox.receiveOrWait(partner.id, message);

@@ -35,6 +35,11 @@ export const TRANSFER_SCHEMAS: Record<string, Json> = {
       },
       closed: { type: 'boolean' },
       delivery: obj({ attempts: { type: 'integer' }, lastError: { type: ['string', 'null'] } }),
+      deadLetter: {
+        type: ['object', 'null'],
+        description:
+          'A message of ours in this thread the partner refused for good (docs/mait-delivery.md): not sent again until a duty officer retries it; `blocked` later messages wait behind it.',
+      },
       createdAt: { type: 'integer' },
       updatedAt: { type: 'integer' },
     },
@@ -102,6 +107,24 @@ export const TRANSFER_PATHS: Record<string, Json> = {
         responses: { '200': json(any) },
       },
     ),
+  },
+  '/api/partner-links': {
+    get: op(
+      "Each partner room's link: `queued` (our messages waiting for it, durable in the outbox), `oldestQueuedAt`, the `head` message and its last attempt (`attempts`, `lastError`, `nextAt`), and its `deadLetters` (docs/mait-delivery.md).",
+      { responses: { '200': json(any), ...errors(404) } },
+    ),
+  },
+  '/api/partner-links/dead-letters': {
+    get: op(
+      'Messages a partner refused for good (dead letters), oldest first, each with `blocked`: the later messages of its thread held back behind it.',
+      { responses: { '200': json(any), ...errors(404) } },
+    ),
+  },
+  '/api/partner-links/dead-letters/{messageId}/retry': {
+    post: op('Send a dead letter again now, its refusals forgotten (duty officer).', {
+      parameters: [idParam('messageId', "The dead letter's message id")],
+      responses: { '200': json(any), ...errors(403, 404) },
+    }),
   },
   '/mait/v1/messages': {
     post: {

@@ -10,8 +10,19 @@ import type { Logger } from '../log.ts';
 import { after, type Timers } from '../timers.ts';
 import type { Outbox, OutboxRow } from './outbox.ts';
 
-/** What one attempt came to: taken by the partner (any 2xx), or not, and why. */
-export type SendOutcome = { ok: true } | { ok: false; error: string };
+/**
+ * What one attempt came to: taken by the partner (any 2xx), or not, and why. `refused`: the
+ * partner read the message and refused its content (./transport.ts says which answers), so
+ * sending the same bytes again will not change its mind; anything else may pass on a retry.
+ */
+export type SendOutcome = { ok: true } | { ok: false; error: string; refused?: boolean };
+
+/**
+ * The dead-letter policy (docs/mait-delivery.md): a message the partner has refused this many
+ * times (retried with the backoff in between, about 15 s in all) is a dead letter. Failures that
+ * are not refusals (no answer, 5xx, 429, 401) never make one: a partner down for hours loses nothing.
+ */
+export const MAIT_DEAD_AFTER = 5;
 
 /** Sends one message to its partner (HTTP in the server, a function in tests). */
 export type Transport = (row: OutboxRow) => Promise<SendOutcome>;
@@ -95,9 +106,12 @@ export class Courier {
       }
       if (this.closed) return;
       const delay = outcome.ok ? 0 : backoffMs(head.attempts + 1, this.deps.backoff);
+      const refused = !outcome.ok && outcome.refused === true;
+      const dead = refused && head.refusals + 1 >= MAIT_DEAD_AFTER;
       try {
         if (outcome.ok) outbox.markDelivered(head.id, clock());
-        else outbox.markFailed(head.id, clock() + delay, outcome.error);
+        else if (dead) outbox.markDead(head.id, clock(), outcome.error);
+        else outbox.markFailed(head.id, clock() + delay, outcome.error, refused);
       } catch (e) {
         // The database is locked (or full): the attempt goes unrecorded. Try again later; a message
         // the partner took is sent again and answered as a duplicate, applied there once.
@@ -110,6 +124,16 @@ export class Courier {
       }
       if (outcome.ok) {
         this.deps.onDelivered?.(head);
+        continue;
+      }
+      if (dead) {
+        // Its thread waits behind it (Outbox.head passes it over); other incidents go on at once.
+        log.error('MAIT message refused by the partner; now a dead letter', {
+          partner: partnerId,
+          messageId: head.messageId,
+          refusals: head.refusals + 1,
+          err: outcome.error,
+        });
         continue;
       }
       log.warn('MAIT message not delivered; will retry', {

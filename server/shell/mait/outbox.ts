@@ -2,7 +2,9 @@
  * The MAIT outbox (issue 18 item 3): every message to a partner room, durable from the moment it
  * is queued until the partner has taken it. A row is written inside the same transaction as the
  * event that queued it (Store.onAppend), so "sent" is never said of a message a crash could lose;
- * the courier (./courier.ts) reads the pending rows in queue order and records each attempt.
+ * the courier (./courier.ts) reads the pending rows in queue order and records each attempt. A
+ * message the partner keeps refusing becomes a dead letter (dead_at, docs/mait-delivery.md): no
+ * longer sent, and the rest of its incident's thread waits behind it until an operator retries it.
  */
 import type Database from 'better-sqlite3';
 
@@ -28,6 +30,15 @@ export interface OutboxRow extends OutboxMessage {
   nextAt: number;
   lastError: string | null;
   deliveredAt: number | null;
+  /** The partner's final refusals of this message so far (the dead-letter policy counts them). */
+  refusals: number;
+  /** When it became a dead letter: no longer sent until retried (POST …/dead-letters/:id/retry). */
+  deadAt: number | null;
+}
+
+/** A dead letter, with the messages of its thread held back behind it. */
+export interface DeadLetter extends OutboxRow {
+  blocked: number;
 }
 
 interface Row {
@@ -43,10 +54,17 @@ interface Row {
   next_at: number;
   last_error: string | null;
   delivered_at: number | null;
+  refusals: number;
+  dead_at: number | null;
 }
 
 const COLUMNS =
-  'id, message_id, partner_id, incident_key, seq, kind, body, queued_at, attempts, next_at, last_error, delivered_at';
+  'id, message_id, partner_id, incident_key, seq, kind, body, queued_at, attempts, next_at, last_error, delivered_at, refusals, dead_at';
+
+/** Not delivered, not dead, and no dead letter ahead of it in its thread: the courier may send it. */
+const SENDABLE = `delivered_at IS NULL AND dead_at IS NULL AND NOT EXISTS (
+  SELECT 1 FROM mait_outbox d WHERE d.partner_id = mait_outbox.partner_id
+    AND d.incident_key = mait_outbox.incident_key AND d.dead_at IS NOT NULL AND d.delivered_at IS NULL)`;
 
 function fromRow(r: Row): OutboxRow {
   return {
@@ -62,6 +80,8 @@ function fromRow(r: Row): OutboxRow {
     nextAt: r.next_at,
     lastError: r.last_error,
     deliveredAt: r.delivered_at,
+    refusals: r.refusals,
+    deadAt: r.dead_at,
   };
 }
 
@@ -70,6 +90,7 @@ export class Outbox {
   private readonly headOf: Database.Statement;
   private readonly delivered: Database.Statement;
   private readonly failed: Database.Statement;
+  private readonly dead: Database.Statement;
   private readonly byId: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
@@ -78,11 +99,14 @@ export class Outbox {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.headOf = db.prepare(
-      `SELECT ${COLUMNS} FROM mait_outbox WHERE partner_id = ? AND delivered_at IS NULL ORDER BY id LIMIT 1`,
+      `SELECT ${COLUMNS} FROM mait_outbox WHERE partner_id = ? AND ${SENDABLE} ORDER BY id LIMIT 1`,
     );
     this.delivered = db.prepare('UPDATE mait_outbox SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?');
     this.failed = db.prepare(
-      'UPDATE mait_outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?',
+      'UPDATE mait_outbox SET attempts = attempts + 1, next_at = ?, last_error = ?, refusals = refusals + ? WHERE id = ?',
+    );
+    this.dead = db.prepare(
+      'UPDATE mait_outbox SET attempts = attempts + 1, last_error = ?, refusals = refusals + 1, dead_at = ? WHERE id = ?',
     );
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM mait_outbox WHERE message_id = ?`);
   }
@@ -92,7 +116,10 @@ export class Outbox {
     this.insert.run(m.messageId, m.partnerId, m.incidentKey, m.seq, m.kind, m.body, at, at);
   }
 
-  /** The oldest message not yet taken by `partnerId`: the only one the courier may send to it now. */
+  /**
+   * The oldest message not yet taken by `partnerId` that may go: the only one the courier sends it
+   * now. A dead letter, and the later messages of its thread, are passed over.
+   */
   head(partnerId: string): OutboxRow | undefined {
     const r = this.headOf.get(partnerId) as Row | undefined;
     return r && fromRow(r);
@@ -101,7 +128,7 @@ export class Outbox {
   /** Partners with messages waiting. */
   waitingPartners(): string[] {
     const rows = this.db
-      .prepare('SELECT DISTINCT partner_id AS p FROM mait_outbox WHERE delivered_at IS NULL ORDER BY p')
+      .prepare(`SELECT DISTINCT partner_id AS p FROM mait_outbox WHERE ${SENDABLE} ORDER BY p`)
       .all() as Array<{ p: string }>;
     return rows.map((r) => r.p);
   }
@@ -110,9 +137,45 @@ export class Outbox {
     this.delivered.run(at, id);
   }
 
-  /** A failed attempt: try again no sooner than `nextAt`. */
-  markFailed(id: number, nextAt: number, error: string): void {
-    this.failed.run(nextAt, error.slice(0, 500), id);
+  /** A failed attempt: try again no sooner than `nextAt`. `refused`: the partner's final word on it. */
+  markFailed(id: number, nextAt: number, error: string, refused = false): void {
+    this.failed.run(nextAt, error.slice(0, 500), refused ? 1 : 0, id);
+  }
+
+  /** A refusal that makes it a dead letter: not sent again, its thread held behind it. */
+  markDead(id: number, at: number, error: string): void {
+    this.dead.run(error.slice(0, 500), at, id);
+  }
+
+  /** Dead letters, oldest first, each with how many later messages of its thread wait behind it. */
+  deadLetters(partnerId?: string): DeadLetter[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ${COLUMNS}, (SELECT COUNT(*) FROM mait_outbox b WHERE b.partner_id = o.partner_id
+           AND b.incident_key = o.incident_key AND b.id > o.id AND b.delivered_at IS NULL) AS blocked
+         FROM mait_outbox o WHERE dead_at IS NOT NULL AND delivered_at IS NULL AND (? IS NULL OR partner_id = ?)
+         ORDER BY id`,
+      )
+      .all(partnerId ?? null, partnerId ?? null) as Array<Row & { blocked: number }>;
+    return rows.map((r) => ({ ...fromRow(r), blocked: r.blocked }));
+  }
+
+  /** The dead letter of one thread, if it has one (the transfer's view). */
+  deadLetterOf(partnerId: string, incidentKey: string): DeadLetter | undefined {
+    return this.deadLetters(partnerId).find((d) => d.incidentKey === incidentKey);
+  }
+
+  /**
+   * An operator sends a dead letter again (after the partner or the partners file is put right):
+   * due now, its refusals forgotten. False if `messageId` is not a dead letter.
+   */
+  revive(messageId: string, at: number): boolean {
+    const info = this.db
+      .prepare(
+        'UPDATE mait_outbox SET dead_at = NULL, refusals = 0, next_at = ? WHERE message_id = ? AND dead_at IS NOT NULL AND delivered_at IS NULL',
+      )
+      .run(at, messageId);
+    return info.changes === 1;
   }
 
   get(messageId: string): OutboxRow | undefined {
@@ -120,7 +183,7 @@ export class Outbox {
     return r && fromRow(r);
   }
 
-  /** Messages not yet delivered, per partner (metrics, the status API). */
+  /** Messages not yet delivered, dead letters and those behind them included (metrics, the status API). */
   pendingCount(partnerId?: string): number {
     const row = (
       partnerId === undefined
@@ -130,6 +193,14 @@ export class Outbox {
             .get(partnerId)
     ) as { n: number };
     return row.n;
+  }
+
+  /** When the oldest message still waiting for `partnerId` was queued (null: none waits). */
+  oldestPendingAt(partnerId: string): number | null {
+    const row = this.db
+      .prepare('SELECT MIN(queued_at) AS t FROM mait_outbox WHERE delivered_at IS NULL AND partner_id = ?')
+      .get(partnerId) as { t: number | null };
+    return row.t;
   }
 
   /** Every row of one partner, in queue order (tests, diagnostics). */

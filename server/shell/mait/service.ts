@@ -14,7 +14,24 @@ import type { Timers } from '../timers.ts';
 import { Courier, type Backoff, type Transport } from './courier.ts';
 import { HeldMessages } from './held.ts';
 import { Inbox } from './inbox.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox, type DeadLetter } from './outbox.ts';
+
+/** A dead letter as the API shows it (no body: the XML stays in the outbox). */
+function deadLetterView(d: DeadLetter) {
+  return {
+    messageId: d.messageId,
+    partnerId: d.partnerId,
+    incident: d.incidentKey,
+    kind: d.kind,
+    seq: d.seq,
+    queuedAt: d.queuedAt,
+    attempts: d.attempts,
+    refusals: d.refusals,
+    lastError: d.lastError,
+    deadAt: d.deadAt,
+    blocked: d.blocked,
+  };
+}
 
 export interface MaitServiceDeps {
   engine: Engine;
@@ -36,10 +53,12 @@ export class MaitService {
   readonly courier: Courier;
   readonly partners: MaitPartners;
   private readonly engine: Engine;
+  private readonly clock: Clock;
 
   constructor(deps: MaitServiceDeps) {
     const { engine, clock, timers, log } = deps;
     this.engine = engine;
+    this.clock = clock;
     this.partners = deps.partners;
     const db = engine.store.db;
     this.outbox = new Outbox(db);
@@ -90,14 +109,58 @@ export class MaitService {
     return t.status;
   }
 
-  /** A transfer as the API shows it. */
+  /**
+   * A transfer as the API shows it: with the delivery of the message that opened it (outgoing),
+   * and the thread's dead letter, if a message of ours in it was refused for good.
+   */
   view(t: Transfer) {
     const opened = t.direction === 'out' ? this.outbox.get(t.openedBy) : undefined;
+    const dead = this.outbox.deadLetterOf(t.partnerId, incidentKey(t.ref));
     return {
       ...t,
       status: this.status(t),
       ...(opened ? { delivery: { attempts: opened.attempts, lastError: opened.lastError } } : {}),
+      deadLetter: dead ? deadLetterView(dead) : null,
     };
+  }
+
+  /** Each partner link as operators see it: what waits for it, the head's last try, dead letters. */
+  links() {
+    return this.partners.partners.map((p) => {
+      const head = this.outbox.head(p.id);
+      const dead = this.outbox.deadLetters(p.id);
+      return {
+        id: p.id,
+        name: p.name,
+        queued: this.outbox.pendingCount(p.id) - dead.length,
+        oldestQueuedAt: this.outbox.oldestPendingAt(p.id),
+        head: head
+          ? {
+              messageId: head.messageId,
+              kind: head.kind,
+              seq: head.seq,
+              incident: head.incidentKey,
+              attempts: head.attempts,
+              lastError: head.lastError,
+              nextAt: head.nextAt,
+            }
+          : null,
+        deadLetters: dead.length,
+      };
+    });
+  }
+
+  /** Dead letters, oldest first (GET /api/partner-links/dead-letters). */
+  deadLetters() {
+    return this.outbox.deadLetters().map(deadLetterView);
+  }
+
+  /** Send a dead letter again, now; false if there is no such dead letter. */
+  revive(messageId: string): boolean {
+    const row = this.outbox.get(messageId);
+    if (!row || !this.outbox.revive(messageId, this.clock())) return false;
+    this.courier.kick(row.partnerId);
+    return true;
   }
 
   /** Our type in a partner's words, or null when its mapping has none (the reactor's Update). */

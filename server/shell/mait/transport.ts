@@ -9,6 +9,14 @@ import type { Clock } from '../../core/clock.ts';
 import type { Transport } from './courier.ts';
 import { signMait } from './signing.ts';
 
+/**
+ * Answers that refuse the message itself (malformed, invalid, too large, an unknown type): the
+ * same bytes will be refused again, so they count toward a dead letter (courier.ts
+ * MAIT_DEAD_AFTER). Every other failure (no answer, 5xx, 429, 401 and 404, which are the
+ * partner's or our configuration) is retried for as long as it takes.
+ */
+export const MAIT_REFUSALS = new Set([400, 409, 413, 415, 422]);
+
 /** How long one attempt may take before it counts as failed. */
 export const MAIT_SEND_TIMEOUT_MS = 10_000;
 
@@ -30,7 +38,7 @@ export function httpTransport(partners: MaitPartners, clock: Clock, timeoutMs = 
       const text = await res.text();
       if (res.ok) return { ok: true };
       const code = /"code":"(JCR_[A-Z_]+)"/.exec(text)?.[1] ?? '';
-      return { ok: false, error: `HTTP ${res.status} ${code}`.trim() };
+      return { ok: false, error: `HTTP ${res.status} ${code}`.trim(), refused: MAIT_REFUSALS.has(res.status) };
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
       return { ok: false, error: cause ?? (e instanceof Error ? e.message : String(e)) };

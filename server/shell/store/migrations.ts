@@ -115,4 +115,10 @@ export const MIGRATIONS: readonly string[] = [
   // log (server/core/calibration/force.ts), so calibration_force goes. A version it held in force
   // is not carried over: the prior is in force until one is brought in again (the artefacts stay).
   `DROP TABLE calibration_force;`,
+  // 8: MAIT dead letters (issue 18, docs/mait-delivery.md). `refusals` counts the partner's final
+  // refusals of a message (it read the message and refused its content); at MAIT_DEAD_AFTER the
+  // courier stops retrying it and sets `dead_at`, and holds back the rest of its incident's thread.
+  `ALTER TABLE mait_outbox ADD COLUMN refusals INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE mait_outbox ADD COLUMN dead_at INTEGER;
+   CREATE INDEX mait_outbox_dead ON mait_outbox(partner_id, incident_key) WHERE dead_at IS NOT NULL;`,
 ];
