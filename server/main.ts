@@ -8,6 +8,9 @@ import { createLogger } from './shell/log.ts';
 import { simFeedToken, startSimChild } from './shell/sim-child.ts';
 import { ensureDemoUsers } from './shell/demo-users.ts';
 
+/** A deposed leader's tries at starting again as a standby before the process gives up. */
+const RESTART_ATTEMPTS = 5;
+
 /** The configuration; a bad flag or setting is a usage error (one line, exit 2). */
 function configOrUsage(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   try {
@@ -64,12 +67,23 @@ async function main(): Promise<void> {
       ? await startSimChild(server, { avlToken, scenario: config.scenario, log })
       : () => {};
   // A deposed leader steps down by itself: it starts again as a standby, its cache cut back to the log.
+  // A restart that meets JetStream still electing (a NATS node was lost) is tried again.
+  const restartAsStandby = async (attempt: number): Promise<RunningServer> => {
+    try {
+      return await start(true);
+    } catch (e) {
+      if (attempt >= RESTART_ATTEMPTS || stopping) throw e;
+      log.warn('restart as standby failed; trying again', { attempt, err: String(e) });
+      await new Promise((r) => setTimeout(r, 1000));
+      return restartAsStandby(attempt + 1);
+    }
+  };
   const followStepDown = (s: RunningServer): void =>
     s.cluster?.onStepDown(() => {
       if (stopping) return;
       void s
         .close()
-        .then(() => start(true))
+        .then(() => restartAsStandby(1))
         .then((next) => {
           server = next;
           followStepDown(next);

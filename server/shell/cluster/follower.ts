@@ -9,7 +9,7 @@ import { isJcrError } from '../../core/errors.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { coverMeta } from './cache.ts';
-import { decodeBatch, type ClusterLog } from './log.ts';
+import { decodeBatch, whileUnanswered, type ClusterLog } from './log.ts';
 
 export class Follower {
   /** The last stream message applied here. */
@@ -28,11 +28,13 @@ export class Follower {
   }
 
   async start(): Promise<void> {
-    const consumer = await this.clusterLog.js.consumers.get(this.clusterLog.stream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: this.streamSeq + 1,
+    const messages = await whileUnanswered(this.log, async () => {
+      const consumer = await this.clusterLog.js.consumers.get(this.clusterLog.stream, {
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: this.streamSeq + 1,
+      });
+      return consumer.consume();
     });
-    const messages = await consumer.consume();
     this.messages = messages;
     this.done = (async () => {
       for await (const m of messages) {

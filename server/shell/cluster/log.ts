@@ -8,7 +8,14 @@
  * counts are in bucket jcr_<room>_auth, whose TTL is a session's (cluster/shared-auth.ts).
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent } from '../../core/events.ts';
@@ -69,25 +76,31 @@ export class ClusterLog {
       deny_delete: true,
       deny_purge: true,
     };
-    try {
-      await jsm.streams.info(stream);
-    } catch {
-      await jsm.streams.add(config);
-    }
+    // Retried while JetStream does not answer: a cluster that just lost a node takes a few
+    // seconds to elect new stream leaders, and a deposed leader restarts during exactly that.
     const kvm = new Kvm(nc);
-    // create() opens a bucket that exists as it is (a gateway need not know the lease's TTL).
-    const lease = await kvm.create(`jcr_${opts.room}_lease`, {
-      ttl: opts.leaseMs,
-      history: 1,
-      replicas: opts.replicas,
+    const buckets = await whileUnanswered(log, async () => {
+      try {
+        await jsm.streams.info(stream);
+      } catch (e) {
+        if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
+        await jsm.streams.add(config);
+      }
+      // create() opens a bucket that exists as it is (a gateway need not know the lease's TTL).
+      const lease = await kvm.create(`jcr_${opts.room}_lease`, {
+        ttl: opts.leaseMs,
+        history: 1,
+        replicas: opts.replicas,
+      });
+      const live = await kvm.create(`jcr_${opts.room}_live`, { history: 1, replicas: opts.replicas });
+      const auth = await kvm.create(`jcr_${opts.room}_auth`, {
+        ttl: SESSION_TTL_MS,
+        history: 1,
+        replicas: opts.replicas,
+      });
+      return { lease, live, auth };
     });
-    const live = await kvm.create(`jcr_${opts.room}_live`, { history: 1, replicas: opts.replicas });
-    const auth = await kvm.create(`jcr_${opts.room}_auth`, {
-      ttl: SESSION_TTL_MS,
-      history: 1,
-      replicas: opts.replicas,
-    });
-    return new ClusterLog(nc, jsm, { lease, live, auth }, opts.room);
+    return new ClusterLog(nc, jsm, buckets, opts.room);
   }
 
   /** The stream's last message sequence (0 when empty). */
@@ -103,6 +116,24 @@ export class ClusterLog {
 
   async close(): Promise<void> {
     if (!this.nc.isClosed()) await this.nc.close();
+  }
+}
+
+/** How long opening (or following) the log waits for JetStream to answer before the start fails. */
+const OPEN_WITHIN_MS = 30_000;
+
+/** Run `f` until it succeeds or OPEN_WITHIN_MS pass; an API error that is an answer (not a timeout or no responders) ends it at once. */
+export async function whileUnanswered<T>(log: Logger, f: () => Promise<T>): Promise<T> {
+  const until = Date.now() + OPEN_WITHIN_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await f();
+    } catch (e) {
+      const answered = e instanceof JetStreamApiError && e.status !== 503;
+      if (answered || Date.now() > until) throw e;
+      log.warn('cluster: JetStream is not answering yet; trying again', { attempt, err: String(e) });
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 

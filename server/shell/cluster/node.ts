@@ -117,13 +117,22 @@ export class ClusterNode implements Replication {
 
   private async poll(): Promise<void> {
     if (this.role !== 'standby') return;
+    let held = false;
     try {
       this.leaseRevision = await this.clusterLog.lease.create(LEASE_KEY, this.id);
       this.leaseFrom = Date.now();
-      await this.promote();
+      held = true;
     } catch {
       // held by the leader (or NATS unreachable): try again
     }
+    // Holding the lease but unable to lead (JetStream not answering while it elects a stream
+    // leader after losing a node): let the lease go and start again as a standby, rather than
+    // renew a lease nobody uses and leave the room with no leader at all.
+    if (held)
+      await this.promote().catch((e: unknown) => {
+        void this.clusterLog.lease.delete(LEASE_KEY, { previousSeq: this.leaseRevision }).catch(() => {});
+        this.stepDown(`could not take the lead: ${String(e)}`);
+      });
     if (this.role === 'standby') this.timer = setTimeout(() => void this.poll(), POLL_MS);
   }
 
