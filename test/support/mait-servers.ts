@@ -64,7 +64,9 @@ export interface ServerPair {
   close(): Promise<void>;
 }
 
-export async function serverPair(opts: { hertsDb?: string; journeys?: JourneyTimes } = {}): Promise<ServerPair> {
+export async function serverPair(
+  opts: { hertsDb?: string; bedsDb?: string; journeys?: JourneyTimes } = {},
+): Promise<ServerPair> {
   const clock = fakeClock(Date.UTC(2026, 11, 2, 20, 0, 0));
   const timers = manualTimer();
   const start = (id: 'herts' | 'beds', db: string) =>
@@ -80,7 +82,7 @@ export async function serverPair(opts: { hertsDb?: string; journeys?: JourneyTim
       ...(opts.journeys ? { roads: { mobilisation: { journeys: opts.journeys, cover: null } } } : {}),
     });
   const herts = await start('herts', opts.hertsDb ?? ':memory:');
-  const beds = await start('beds', ':memory:');
+  const beds = await start('beds', opts.bedsDb ?? ':memory:');
   herts.mait!.partners.partners[0]!.baseUrl = beds.url;
   beds.mait!.partners.partners[0]!.baseUrl = herts.url;
   return {
