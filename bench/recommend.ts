@@ -23,6 +23,11 @@
  *     cached (the model's tree cache is sized to hold them all: maxTrees 1024);
  *   - moved: before each recommendation every mobile and returning resource has moved (a new
  *     AVL position), so their trees are rebuilt: the worst case of a live fleet.
+ * With --calibrated (issue 19): a calibration in force, as the server has it (./_calibrated-journeys.ts:
+ * each recommendation asks CalibratedJourneys.timing(now) for the band's journey times, warm),
+ * interleaved per incident with the prior's station trees (warm): wall and CPU p50/p99 side by
+ * side; and the calibrated rankings against the search alone over the same calibrated planner
+ * (the exactness of docs/incidents.md within the band: must be identical).
  * Last line: one JSON object with p50/p99 in ms.
  */
 import { loadavg } from 'node:os';
@@ -46,6 +51,7 @@ const SIZES = (arg('--sizes') ?? '500,10000').split(',').map(Number);
 const WITH_COVER = !argv.includes('--no-cover');
 const REVERSE = arg('--reverse-s');
 const REPEATS = Number(arg('--repeats') ?? 3);
+const CALIBRATED = argv.includes('--calibrated');
 const treeOpts = REVERSE === undefined ? {} : { reverseS: Number(REVERSE) };
 
 const PATH = 'sim/scenarios/hertfordshire/scenario.json';
@@ -223,6 +229,63 @@ for (const n of SIZES) {
   console.log(
     `${n} resources: identical rankings (candidates, ETAs, drives, proposal) in ${same}/${jobs.length}; per recommendation ${Math.round(inBox / jobs.length)} in the R-tree box, ${Math.round(timed / jobs.length)} timed`,
   );
+
+  if (CALIBRATED) {
+    const { calibratedAt } = await import('./_calibrated-journeys.ts');
+    const cal = calibratedAt(scenario, planner, NOW);
+    const calTrees = cal.timing(NOW).journeys as PlannerJourneyTimes;
+    while (calTrees.warmOne());
+    // the search alone over a planner of the same band, built apart: what the band's trees must match
+    const { calibratedModel } = await import('../server/core/calibration/apply.ts');
+    const { bandOf } = await import('../server/core/calibration/time-band.ts');
+    const { JourneyPlanner } = await import('../server/core/graph/planner.ts');
+    const a = cal.calibration!;
+    const band = bandOf(scenario.timezone, NOW).band;
+    const calSearch = new PlannerJourneyTimes(
+      new JourneyPlanner(graph, calibratedModel(scenario.speedProfiles, graph, a.factors, band, a.roads)),
+    );
+    for (let i = 0; i < 30; i++) {
+      recOf(trees, jobs[i]!, i);
+      recOf(cal.timing(NOW).journeys, jobs[i]!, i);
+    }
+    const w = { prior: [] as number[], cal: [] as number[] };
+    const c = { prior: [] as number[], cal: [] as number[] };
+    let sameCal = 0,
+      differs = 0;
+    jobs.forEach((j, i) => {
+      const order: Array<'prior' | 'cal'> = i % 2 === 0 ? ['prior', 'cal'] : ['cal', 'prior'];
+      const got: Record<string, string> = {};
+      for (const which of order) {
+        let rec: ReturnType<typeof recommend> | null = null;
+        const t = timeOne(() => {
+          rec = recOf(which === 'prior' ? trees : cal.timing(NOW).journeys, j, i);
+        });
+        w[which].push(t.wall);
+        c[which].push(t.cpu);
+        got[which] = digestOf(rec!);
+      }
+      if (got.cal === digestOf(recOf(calSearch, j, i))) sameCal++;
+      if (got.cal !== got.prior) differs++;
+    });
+    for (const which of ['prior', 'cal'] as const) {
+      const ws = stats(w[which]),
+        cs = stats(c[which]);
+      const suffix = which === 'cal' ? `_calibrated_${n}` : `_prior_side_${n}`;
+      result[`p50_ms${suffix}`] = ws.p50;
+      result[`p99_ms${suffix}`] = ws.p99;
+      result[`cpu_p50_ms${suffix}`] = cs.p50;
+      result[`cpu_p99_ms${suffix}`] = cs.p99;
+      console.log(
+        `${n} resources, ${which === 'cal' ? 'calibration in force (band trees, warm)' : 'prior (station trees, warm)     '}: wall p50 ${ws.p50} ms, p99 ${ws.p99} ms; CPU p50 ${cs.p50} ms, p99 ${cs.p99} ms`,
+      );
+    }
+    result[`calibrated_identical_to_search_${n}`] = sameCal === jobs.length;
+    result[`calibrated_rankings_changed_${n}`] = differs;
+    console.log(
+      `${n} resources: calibrated rankings identical to the calibrated search alone in ${sameCal}/${jobs.length}; differ from the prior's in ${differs}`,
+    );
+    cal.close();
+  }
 
   // With the cover impact of every candidate (500 resources), station trees warm.
   const modes: Mode[] = WITH_COVER && n === 500 ? ['warm', 'moved'] : [];

@@ -30,6 +30,7 @@ import {
   type Mobilisation,
 } from './incidents/mobilisation.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
+import { CalibratedJourneys } from './calibration/journeys.ts';
 import type { MaitPartners } from '../../proto/mait.ts';
 import { buildMait } from './mait/codec.ts';
 import type { Backoff, Transport } from './mait/courier.ts';
@@ -243,8 +244,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await avl.ready(); // the history writer thread has opened its connection before the first batch
   const users = new Users(store, clock);
   const cover = roads.cover && planner ? new CoverService({ engine, planner, clock, log, ...roads.cover }) : undefined;
+  // The journey times in force: the prior's, or a calibration's for the band of the moment; the
+  // cover follows each switch (docs/calibration.md).
+  const calibrated =
+    roads.mobilisation === 'planner' && planner && journeys
+      ? new CalibratedJourneys({
+          engine,
+          planner,
+          scenario: opts.scenario,
+          prior: journeys,
+          clock,
+          timers,
+          log,
+          onSpeeds: (s) => cover?.setSpeeds(s),
+        })
+      : undefined;
+  const inForce = calibrated ?? journeys;
   // Recommendations read each candidate's cover impact from the live cover picture's responder lists.
-  const mobilisation = journeys && cover ? withLiveCover(journeys, cover) : journeys;
+  const mobilisation = inForce && cover ? withLiveCover(inForce, cover) : inForce;
   const metrics = new Metrics();
   const performance = new PerformanceService({ engine, clock, timers, refreshMs: opts.performance?.refreshMs });
   const app = createApp({
@@ -325,7 +342,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await cluster?.start();
   // Station trees, one per macrotask off the request path (built on first use until then).
   mait?.start(); // what the outbox still holds goes out; what the inbox held behind an applied one is applied
-  const stopWarming = roads.warmStationTrees && mobilisation ? warmStationTrees(mobilisation, log) : () => {};
+  const stopWarming = roads.warmStationTrees && journeys ? warmStationTrees(journeys, log) : () => {};
   const port = (http.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
   let closed = false;
@@ -353,6 +370,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       live?.stop();
       mait?.close();
       stopWarming();
+      calibrated?.close();
       performance.close();
       stopReactorTick();
       await new Promise<void>((r) => {

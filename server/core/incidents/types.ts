@@ -277,6 +277,8 @@ export interface RecommendationSummary {
   }>;
   /** Resources withheld by a rule (e.g. the co-responder cover rule), with the rule. */
   withheld: Array<{ resourceId: string; rule: string }>;
+  /** The calibration (version, time band) whose journey times these are; absent: the prior's (issue 19). */
+  calibration?: { version: number; band: string };
 }
 
 /** A recommendation recorded as shown: logs before issue 15 only (showing one now writes nothing). */

@@ -81,6 +81,8 @@ export interface Recommendation {
   };
   /** How much of the fleet the search looked at: the proof that it did not scan everything. */
   search: { boundS: number; radiusM: number; inBox: number; timed: number; pruned: number; fleet: number };
+  /** The calibration whose journey times it used, and the time band (absent: the prior's; docs/calibration.md). */
+  calibration?: { version: number; band: string };
 }
 
 type Place = { lat: number; lon: number; leadAgency: Agency };
@@ -216,5 +218,6 @@ export function summarise(rec: Recommendation): RecommendationSummary {
     withheld: rec.lines.flatMap((l) =>
       l.candidates.filter((c) => c.withheld !== null).map((c) => ({ resourceId: c.resourceId, rule: c.withheld! })),
     ),
+    ...(rec.calibration ? { calibration: rec.calibration } : {}),
   };
 }

@@ -75,13 +75,22 @@ export function computeSurfaces(
 }
 
 export class CoverCalc {
-  readonly model: CoverModel;
+  model: CoverModel;
   private readonly defs: Map<string, ResourceDef>;
   private readonly state = new Map<string, Res>();
 
-  constructor(planner: JourneyPlanner, scenario: Scenario, opts?: CoverOptions) {
+  constructor(
+    planner: JourneyPlanner,
+    private readonly scenario: Scenario,
+    private readonly opts?: CoverOptions,
+  ) {
     this.model = new CoverModel(planner, scenario, opts);
     this.defs = new Map(scenario.resources.map((r) => [r.id, r]));
+  }
+
+  /** Time journeys with another planner from now on (a calibration's band); the fleet is kept. */
+  setPlanner(planner: JourneyPlanner): void {
+    this.model = new CoverModel(planner, this.scenario, this.opts);
   }
 
   /** Apply changes in order; a resource never reported is not a source. Unknown ids are ignored. */

@@ -10,6 +10,7 @@ import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import type { CoverOptions } from '../../core/cover/model.ts';
 import type { Scenario } from '../../core/scenario/types.ts';
 import type { Logger } from '../log.ts';
+import { answer, type PlannerBase } from './answer.ts';
 import { CoverCalc, type AvailabilityChange } from './calc.ts';
 import type { CoverAnswers, CoverAsk, CoverReply, CoverRequest, WorkerInit } from './protocol.ts';
 import { shareGraph, type SharedGraph } from './shared-graph.ts';
@@ -34,22 +35,22 @@ export class CoverWorkerLost extends JcrError {
 export class InlineComputer implements CoverComputer {
   readonly calc: CoverCalc;
   readonly restarts = 0;
+  private readonly base: PlannerBase;
 
   constructor(planner: JourneyPlanner, scenario: Scenario, model: CoverOptions = {}) {
     this.calc = new CoverCalc(planner, scenario, model);
+    this.base = {
+      graph: planner.graph,
+      speedProfiles: planner.speed.profiles,
+      maxSnapM: planner.maxSnapM,
+      offRoadKmh: planner.offRoadKmh,
+    };
   }
 
   request<A extends CoverAsk>(changes: AvailabilityChange[], ask: A): Promise<CoverAnswers[A['kind']]> {
     try {
       this.calc.apply(changes);
-      const a: CoverAsk = ask;
-      const value =
-        a.kind === 'compute'
-          ? this.calc.compute(a.surfaces)
-          : a.kind === 'moves'
-            ? this.calc.moves(a.query)
-            : this.calc.whatIf(a.resourceIds);
-      return Promise.resolve(value as CoverAnswers[A['kind']]);
+      return Promise.resolve(answer(this.calc, ask, this.base) as CoverAnswers[A['kind']]);
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
@@ -116,6 +117,7 @@ export class WorkerComputer implements CoverComputer {
       maxSnapM: p.maxSnapM,
       offRoadKmh: p.offRoadKmh,
       model: opts.model ?? {},
+      speeds: null,
     };
     this.log = opts.log;
     this.restartDelayMs = opts.restartDelayMs ?? 250;
@@ -189,6 +191,8 @@ export class WorkerComputer implements CoverComputer {
 
   request<A extends CoverAsk>(changes: AvailabilityChange[], ask: A): Promise<CoverAnswers[A['kind']]> {
     if (this.closed) return Promise.reject(new JcrError('JCR_NOT_READY', 'the cover service is closed'));
+    // a restarted worker starts with the speeds last asked for
+    if (ask.kind === 'speeds') this.init.speeds = (ask as Extract<CoverAsk, { kind: 'speeds' }>).speeds;
     const id = this.nextId++;
     return new Promise<CoverAnswers[A['kind']]>((resolve, reject) => {
       this.pending.set(id, { resolve: (v) => resolve(v as CoverAnswers[A['kind']]), reject });

@@ -10,6 +10,14 @@ import type { WhatIfResult } from '../../core/cover/what-if.ts';
 import type { Scenario, SpeedProfile } from '../../core/scenario/types.ts';
 import type { AvailabilityChange, CoverSurfaceSnapshot, MovesQuery } from './calc.ts';
 import type { SharedGraph } from './shared-graph.ts';
+import type { SpeedFactors } from '../../core/calibration/estimate.ts';
+
+/** A calibration's speeds for one time band (server/shell/calibration/journeys.ts); null: the prior. */
+export interface CoverSpeeds {
+  version: number;
+  band: string;
+  factors: SpeedFactors;
+}
 
 export interface WorkerInit {
   graph: SharedGraph;
@@ -19,12 +27,16 @@ export interface WorkerInit {
   maxSnapM: number;
   offRoadKmh: number;
   model: CoverOptions;
+  /** The calibration's band speeds in force when the worker starts (null: the prior). */
+  speeds: CoverSpeeds | null;
 }
 
 export type CoverAsk =
   | { kind: 'compute'; surfaces: string[] }
   | { kind: 'moves'; query: MovesQuery }
-  | { kind: 'whatIf'; resourceIds: string[] };
+  | { kind: 'whatIf'; resourceIds: string[] }
+  /** Time journeys with these speeds from now on (a calibration or its band changed). */
+  | { kind: 'speeds'; speeds: CoverSpeeds | null };
 
 export interface CoverRequest {
   id: number;
@@ -37,6 +49,7 @@ export interface CoverAnswers {
   compute: CoverSurfaceSnapshot[];
   moves: MoveRecommendation[];
   whatIf: WhatIfResult;
+  speeds: true;
 }
 
 export type CoverReply =

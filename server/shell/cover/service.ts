@@ -29,6 +29,7 @@ import { PositionRefresh } from './position-refresh.ts';
 import { RecomputeQueue, type CoverServiceStats } from './recompute.ts';
 import { serverTimers, type Timers } from '../timers.ts';
 import type { SharedGraph } from './shared-graph.ts';
+import type { CoverSpeeds } from './protocol.ts';
 import { watchStatus } from './status-watcher.ts';
 
 export type { CoverSurfaceSnapshot } from './calc.ts';
@@ -87,9 +88,11 @@ export class CoverService {
   private readonly refresh: PositionRefresh;
   private readonly unsubscribe: Array<() => void> = [];
   private closed = false;
+  private readonly log: Logger | undefined;
 
   constructor(opts: CoverServiceOptions) {
     const engine = (this.engine = opts.engine);
+    this.log = opts.log;
     const scenario = engine.room.scenario;
     const model = (this.model = new CoverModel(opts.planner, scenario, opts.model));
     this.computer =
@@ -131,6 +134,21 @@ export class CoverService {
       everyMs: opts.refreshMs ?? 10_000,
       movedM: opts.refreshMovedM ?? 200,
     });
+    this.queue.kick();
+  }
+
+  /**
+   * Time journeys with a calibration's band speeds from now on (null: the prior's) and recompute
+   * every surface (docs/calibration.md). The worker answers in order, so every later picture is
+   * timed with them; a restarted worker starts with them.
+   */
+  setSpeeds(speeds: CoverSpeeds | null): void {
+    if (this.closed) return;
+    this.computer.request(this.view.changes(), { kind: 'speeds', speeds }).catch((e: unknown) => {
+      this.log?.error('cover speeds not set', { err: e instanceof Error ? e.message : String(e) });
+    });
+    this.queue.mark(this.model.surfaces.map((s) => s.key));
+    this.queue.changed();
     this.queue.kick();
   }
 

@@ -6,8 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isJcrError } from '../../core/errors.ts';
-import { JourneyPlanner } from '../../core/graph/planner.ts';
-import { SpeedModel } from '../../core/graph/speed.ts';
+import { answer, coverPlanner } from './answer.ts';
 import { CoverCalc, type CoverSurfaceSnapshot } from './calc.ts';
 import type { CoverReply, CoverRequest, WorkerInit } from './protocol.ts';
 import { openSharedGraph } from './shared-graph.ts';
@@ -15,11 +14,13 @@ import { openSharedGraph } from './shared-graph.ts';
 const port = parentPort;
 if (!port) throw new Error('cover/worker.ts must run as a worker thread');
 const init = workerData as WorkerInit;
-const planner = new JourneyPlanner(openSharedGraph(init.graph), new SpeedModel(init.speedProfiles), {
+const base = {
+  graph: openSharedGraph(init.graph),
+  speedProfiles: init.speedProfiles,
   maxSnapM: init.maxSnapM,
   offRoadKmh: init.offRoadKmh,
-});
-const calc = new CoverCalc(planner, init.scenario, init.model);
+};
+const calc = new CoverCalc(coverPlanner(base, init.speeds), init.scenario, init.model);
 
 port.on('message', (m: CoverRequest) => {
   const t0 = performance.now();
@@ -28,12 +29,7 @@ port.on('message', (m: CoverRequest) => {
   try {
     calc.apply(m.changes);
     const a = m.ask;
-    const value =
-      a.kind === 'compute'
-        ? calc.compute(a.surfaces)
-        : a.kind === 'moves'
-          ? calc.moves(a.query)
-          : calc.whatIf(a.resourceIds);
+    const value = answer(calc, a, base);
     reply = { id: m.id, ok: true, value, ms: performance.now() - t0 };
     // A picture's responder lists are moved to the main thread, not copied (made fresh per compute).
     if (a.kind === 'compute') {

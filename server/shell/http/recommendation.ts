@@ -12,7 +12,7 @@ import type { Incident } from '../../core/incidents/types.ts';
 import { plannerSnap } from '../../core/places/gazetteer.ts';
 import type { Engine } from '../engine.ts';
 import { viaPartnerFor } from './partner-assistance.ts';
-import type { Mobilisation } from '../incidents/mobilisation.ts';
+import { timingOf, type Mobilisation } from '../incidents/mobilisation.ts';
 import { ShownSeal, type ShownRecommendation } from '../incidents/shown.ts';
 import { acting, incidentFor, type Acting } from './acting.ts';
 import { incidentJson, locator } from './incident-json.ts';
@@ -24,14 +24,18 @@ export function recommendFor(engine: Engine, mob: Mobilisation | undefined, inc:
   if (!mob) throw new JcrError('JCR_NOT_READY', 'no road network is loaded: recommendations need journey times');
   const room = engine.room;
   const now = room.clock();
-  return recommend({
+  const timing = timingOf(mob, now);
+  const rec = recommend({
     scenario: room.scenario,
     fleet: room.fleet,
     incident: inc,
     now,
-    journeys: mob.journeys,
+    journeys: timing.journeys,
     cover: mob.cover ? mob.cover(room.fleet, now) : null,
   });
+  // which calibration timed it (absent: the prior), into the summary a decision logs
+  if (timing.calibration) rec.calibration = timing.calibration;
+  return rec;
 }
 
 export function recommendationRoutes({ engine, mobilisation, places, planner, mait }: IncidentRouteDeps): Router {

@@ -11,8 +11,20 @@ import { PlannerJourneyTimes, stationPoints, type JourneyTimes } from '../../cor
 import type { Scenario } from '../../core/scenario/types.ts';
 import type { Logger } from '../log.ts';
 
-export interface Mobilisation {
+/** The journey times in force at a moment, and which calibration made them (null: the prior). */
+export interface Timing {
   journeys: JourneyTimes;
+  calibration: { version: number; band: string } | null;
+}
+
+export interface Mobilisation {
+  /** The journey times in force now (with calibrations: the band's of the moment). */
+  readonly journeys: JourneyTimes;
+  /**
+   * The journey times in force at `now` and the calibration that made them
+   * (server/shell/calibration/journeys.ts); absent: `journeys`, the prior's.
+   */
+  timing?(now: number): Timing;
   /**
    * Cover impact against the current fleet (null when the scenario has no demand points); the
    * function answers null while no cover picture exists yet (cover not evaluated).
@@ -70,5 +82,18 @@ export function warmStationTrees(m: Mobilisation, log?: Logger): () => void {
  */
 export function withLiveCover(m: Mobilisation, service: { liveImpact(): CoverImpact | null }): Mobilisation {
   if (!m.cover) return m;
-  return { journeys: m.journeys, cover: () => service.liveImpact() };
+  // journeys and timing stay m's own, read at each question (a calibration switches them)
+  const live: Mobilisation = {
+    get journeys() {
+      return m.journeys;
+    },
+    cover: () => service.liveImpact(),
+  };
+  if (m.timing) live.timing = (now) => m.timing!(now);
+  return live;
+}
+
+/** The journey times in force at `now` and which calibration made them. */
+export function timingOf(m: Mobilisation, now: number): Timing {
+  return m.timing ? m.timing(now) : { journeys: m.journeys, calibration: null };
 }
