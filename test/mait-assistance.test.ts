@@ -25,7 +25,7 @@ interface TransferJson {
   direction: string;
   kind: string;
   status: string;
-  assistance: { requestId: string; capability: string; count: number; offered: unknown[] } | null;
+  assistance: { requestId: string; capability: string; count: number; note: string; offered: unknown[] } | null;
 }
 
 test('ask a near partner, get its offer with ETAs via partner, choose one', async () => {
@@ -85,6 +85,15 @@ test('ask a near partner, get its offer with ETAs via partner, choose one', asyn
     [425, 531],
   );
   assert.is(rec.viaPartner.partners[0]!.request?.count, 2);
+  // An offer answers the request: accepted on both sides, out of the partner's inbox.
+  assert.is(rec.viaPartner.partners[0]!.request?.status, 'accepted');
+  const answered = (await api(beds, 'GET', '/api/transfers?direction=in', { token: b })).body as {
+    transfers: TransferJson[];
+  };
+  assert.equal(
+    answered.transfers.map((t) => t.status),
+    ['accepted'],
+  );
 
   const pick = await api(herts, 'POST', `/api/incidents/${id}/partner-assistance`, {
     token: h,
@@ -96,8 +105,8 @@ test('ask a near partner, get its offer with ETAs via partner, choose one', asyn
     transfers: TransferJson[];
   };
   assert.equal(
-    again.transfers.map((t) => [t.assistance?.capability, t.assistance?.count]),
-    [['pump', 1]],
+    again.transfers.map((t) => [t.assistance?.capability, t.assistance?.count, t.status, t.assistance?.note]),
+    [['pump', 1, 'pending', 'Please send WG-P1 (WGC1), offered at 7 min.']],
   );
 });
 

@@ -38,6 +38,7 @@ function thread(over: Partial<Transfer>): Transfer {
       capability: 'pump',
       count: 2,
       location: { lat: 52.0, lon: -0.1, gridRef: null, uprn: null, address: '' },
+      note: '',
       offered: [
         { resourceId: 'BF-P2', callsign: 'Dunstable P1', capability: 'pump', etaS: 780 },
         { resourceId: 'BF-P1', callsign: 'Luton P1', capability: 'pump', etaS: 540 },

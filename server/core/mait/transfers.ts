@@ -172,11 +172,21 @@ export class TransferBook {
           capability: m.capability,
           count: m.count,
           location: m.location,
+          note: m.note,
           offered: [],
         };
+        // A further request on the thread (the asker choosing one offered resource) is a new
+        // question: it waits for its own answer, and the answers name it.
+        t.status = ours ? 'queued' : 'pending';
+        t.ackStage = null;
+        t.reason = null;
+        t.openedBy = m.messageId;
         break;
       case 'AssistanceResponse':
         if (t.assistance) t.assistance.offered = m.offered;
+        // The answer: resources offered, or none (it cannot help, the note says why).
+        t.status = m.offered.length > 0 ? 'accepted' : 'rejected';
+        t.reason = m.offered.length > 0 ? null : m.note || 'no resources to offer';
         break;
       case 'Acknowledge':
         t.ackStage = m.stage;

@@ -96,6 +96,8 @@ export interface Transfer {
     count: number;
     /** Where the asker wants them: an offer's ETAs are to here. */
     location: MaitLocation;
+    /** The asker's words (for a chosen resource: its call sign and offered ETA). */
+    note: string;
     offered: MaitOfferedResource[];
   } | null;
   /** The message that opened the thread: Accept, Reject and Acknowledge name it. */

@@ -118,6 +118,7 @@ export class MaitService {
     const dead = this.outbox.deadLetterOf(t.partnerId, incidentKey(t.ref));
     return {
       ...t,
+      partnerName: this.partners.partners.find((p) => p.id === t.partnerId)?.name ?? t.partnerId,
       status: this.status(t),
       ...(opened ? { delivery: { attempts: opened.attempts, lastError: opened.lastError } } : {}),
       deadLetter: dead ? deadLetterView(dead) : null,
