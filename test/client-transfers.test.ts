@@ -6,7 +6,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseTimeline } from '../client/state/joint-parse.ts';
-import { parseTransfer, transferWords } from '../client/state/transfers.ts';
+import { parsePartnerResources, partnerResourceText } from '../client/state/partner-resources.ts';
+import { offeredWords, parseTransfer, transferWords } from '../client/state/transfers.ts';
+import { parseViaPartner, requestWords } from '../client/state/via-partner.ts';
 
 test('a transfer from the API, and its status in words', () => {
   const t = parseTransfer({
@@ -33,6 +35,10 @@ test('a transfer from the API, and its status in words', () => {
     priority: 1,
     address: '2 Mill Lane',
     callerAccount: 'Smoke',
+    kind: 'transfer',
+    partnerName: 'beds',
+    gridRef: '',
+    assistance: null,
   });
   assert.is(parseTransfer({ direction: 'in' }), null);
   const out = { ...t!, direction: 'out' as const, status: 'rejected', reason: 'No pumps free' };
@@ -83,6 +89,141 @@ test("a partner's messages in the timeline, marked as theirs", () => {
       ['partner', 'beds', 'From partner beds: Reject: No pumps free'],
     ],
   );
+});
+
+test('a request for assistance from the API, with what was offered in words', () => {
+  const t = parseTransfer({
+    id: 'TR-2',
+    direction: 'in',
+    kind: 'assistance',
+    partnerId: 'herts',
+    partnerName: 'Hertfordshire',
+    status: 'pending',
+    ackStage: null,
+    reason: null,
+    incidentId: null,
+    closed: false,
+    content: null,
+    assistance: {
+      requestId: 'INC-1.beds.1',
+      capability: 'pump',
+      count: 2,
+      note: 'Over the border',
+      location: { lat: 51.8, lon: -0.25, gridRef: 'TL 2076 1270', uprn: null, address: '9 Border Road' },
+      offered: [{ resourceId: 'WGC1', callsign: 'WG-P1', capability: 'pump', etaS: 425 }, { resourceId: 7 }],
+    },
+  });
+  assert.equal(t && [t.kind, t.partnerName, t.address, t.gridRef, t.typeText, t.priority, t.assistance], [
+    'assistance',
+    'Hertfordshire',
+    '9 Border Road',
+    'TL 2076 1270',
+    '',
+    null,
+    {
+      capability: 'pump',
+      count: 2,
+      note: 'Over the border',
+      offered: [{ resourceId: 'WGC1', callsign: 'WG-P1', capability: 'pump', etaS: 425 }],
+    },
+  ]);
+  assert.is(
+    offeredWords([
+      { resourceId: 'WGC1', callsign: 'WG-P1', capability: 'pump', etaS: 425 },
+      { resourceId: 'HAT1', callsign: '', capability: 'pump', etaS: 531 },
+    ]),
+    'WG-P1 (7 min), HAT1 (9 min)',
+  );
+});
+
+test("the recommendation's partners and offers, and a request's state in words", () => {
+  const via = parseViaPartner({
+    partners: [
+      {
+        partnerId: 'beds',
+        name: 'Bedfordshire',
+        metresFromArea: 5529,
+        request: { transferId: 'TR-1', requestId: 'r', capability: 'pump', count: 2, status: 'accepted' },
+      },
+      { name: 'no id' },
+    ],
+    offered: [
+      {
+        resourceId: 'WGC1',
+        callsign: 'WG-P1',
+        capability: 'pump',
+        etaS: 425,
+        via: 'partner',
+        partnerId: 'beds',
+        partnerName: 'Bedfordshire',
+      },
+      { resourceId: 'X' },
+    ],
+  });
+  assert.equal(via, {
+    partners: [
+      {
+        partnerId: 'beds',
+        name: 'Bedfordshire',
+        metresFromArea: 5529,
+        request: { transferId: 'TR-1', capability: 'pump', count: 2, status: 'accepted' },
+      },
+    ],
+    offered: [
+      {
+        partnerId: 'beds',
+        partnerName: 'Bedfordshire',
+        resourceId: 'WGC1',
+        callsign: 'WG-P1',
+        capability: 'pump',
+        etaS: 425,
+      },
+    ],
+  });
+  assert.is(parseViaPartner(undefined), undefined);
+  const r = via!.partners[0]!.request!;
+  assert.equal(
+    ['accepted', 'rejected', 'acknowledged', 'delivered', 'queued'].map((status) => requestWords({ ...r, status })),
+    [
+      '2 × pump asked: resources offered',
+      '2 × pump asked: cannot help',
+      '2 × pump asked: acknowledged',
+      '2 × pump asked: delivered, no answer yet',
+      '2 × pump asked: queued until the partner takes it',
+    ],
+  );
+});
+
+test("partner resources from the API, and each marker's label", () => {
+  const list = parsePartnerResources({
+    staleAfterMs: 120000,
+    resources: [
+      {
+        partnerId: 'beds',
+        partnerName: 'Bedfordshire',
+        resourceId: 'WGC1',
+        callsign: 'WG-P1',
+        lat: 51.85,
+        lon: -0.25,
+        fixAt: 1,
+        status: 'AT_SCENE',
+        agency: 'fire',
+        incidentId: 'INC-1',
+        fixAgeMs: 630000,
+        stale: true,
+      },
+      { partnerId: 'beds', resourceId: 'B2', lat: 51.8, lon: -0.2, status: 'ON_WAY', agency: 'coastguard' },
+      { partnerId: 'beds', resourceId: 'B3', lat: 'north', lon: -0.2 },
+    ],
+  });
+  assert.equal(
+    list.map((r) => [r.key, r.agency, r.stale, partnerResourceText(r)]),
+    [
+      ['beds|WGC1', 'fire', true, ['Bedfordshire (partner): WG-P1', 'Fire · At scene', 'Stale: last fix 10 min ago']],
+      ['beds|B2', null, false, ['beds (partner): B2', 'Agency not given · ON_WAY']],
+    ],
+  );
+  assert.equal(parsePartnerResources({ error: { code: 'JCR_FORBIDDEN' } }), []);
 });
 
 test.run();

@@ -14,15 +14,17 @@ import { answerRequest, type RequestAnswer } from '../state/joint-commands.ts';
 import type { InboxItem } from '../state/joint-types.ts';
 import { actingOf, mayCreateIncident } from '../state/permissions.ts';
 import { answersTo, inboxOf } from '../state/requests.ts';
-import { loadTransfers, type ClientTransfer } from '../state/transfers.ts';
+import { isObj } from '../../proto/checker.ts';
+import type { TransferAnswerDetail } from '../components/jcr-transfer-inbox/jcr-transfer-inbox.ts';
+import { loadTransfers, offeredWords, parseTransfer, type ClientTransfer } from '../state/transfers.ts';
 import { TRANSFER_POLL_MS } from './transfer-controller.ts';
 
-export interface TransferAnswer {
-  transferId: string;
-  answer: 'accept' | 'reject';
-  /** accept: a note for the partner; reject: the reason (required). */
-  text: string;
-}
+const DOING: Record<TransferAnswerDetail['answer'], string> = {
+  consider: 'Telling the partner you are considering it…',
+  accept: 'Accepting…',
+  offer: 'Offering our quickest…',
+  reject: 'Sending the reason…',
+};
 
 export class InboxController implements ReactiveController {
   /** Pending requests addressed to the agency, oldest first. */
@@ -81,17 +83,29 @@ export class InboxController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  async answerTransfer(a: TransferAnswer): Promise<void> {
+  /** Answer a partner: considering, accept a transfer, offer for a request, or reject either. */
+  async answerTransfer(a: TransferAnswerDetail): Promise<void> {
     this.busy = true;
-    this.message = a.answer === 'accept' ? 'Accepting…' : 'Rejecting…';
+    this.message = DOING[a.answer];
     this.host.requestUpdate();
+    const t = this.transfers.find((x) => x.id === a.transferId);
+    const who = t?.partnerName ?? 'the partner';
     const path = `/api/transfers/${encodeURIComponent(a.transferId)}/${a.answer}`;
-    const body = a.answer === 'accept' ? (a.text ? { note: a.text } : {}) : { reason: a.text };
+    const body =
+      a.answer === 'reject' ? { reason: a.text } : a.answer === 'consider' ? undefined : a.text ? { note: a.text } : {};
     const r = await this.ctx().api.request('POST', path, body);
     this.busy = false;
-    this.message = r.ok
-      ? `Transfer ${a.transferId} ${a.answer === 'accept' ? 'accepted' : 'rejected'}.`
-      : `Transfer ${a.transferId} not answered: ${r.code} ${r.message}`;
+    if (!r.ok) this.message = `${a.transferId} not answered: ${r.code} ${r.message}`;
+    else if (a.answer === 'consider') this.message = `${who} is told you are considering ${a.transferId}.`;
+    else if (a.answer === 'accept') this.message = `Transfer ${a.transferId} accepted: our incident is open.`;
+    else if (a.answer === 'reject')
+      this.message = `${a.transferId} ${t?.kind === 'assistance' ? 'declined' : 'rejected'}: ${who} is told why.`;
+    else {
+      const offered = isObj(r.body) ? (parseTransfer(r.body)?.assistance?.offered ?? []) : [];
+      this.message = offered.length
+        ? `Offered to ${who}: ${offeredWords(offered)}.`
+        : `Nothing of ours can be offered: ${who} is told so.`;
+    }
     await this.refreshTransfers();
   }
 

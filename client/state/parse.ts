@@ -4,6 +4,7 @@
  * resources, scenario, incidents, recommendation and features; cover in ./parse-cover.ts, joint
  * work in ./joint-parse.ts.
  */
+import { parseViaPartner } from './via-partner.ts';
 import { isObj } from '../../proto/checker.ts';
 import { arr, collect, num, str, type Obj } from './read.ts';
 import { parseLocation } from './places.ts';
@@ -257,6 +258,7 @@ export function parseRecommendation(
   const seq = num(body, 'recommendationSeq');
   const emptyReason = str(body, 'emptyReason')?.slice(0, 500) ?? null;
   const fingerprint = str(body, 'fingerprint') ?? null;
+  const via = parseViaPartner(body['viaPartner']);
   return {
     incidentId,
     seq: seq ?? null,
@@ -266,6 +268,7 @@ export function parseRecommendation(
     unfilled,
     coverImpact: impacts,
     emptyReason,
+    ...(via ? { viaPartner: via } : {}),
   };
 }
 

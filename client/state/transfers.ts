@@ -14,10 +14,21 @@ export interface PartnerChoice {
   mapsType: boolean;
 }
 
+/** One resource a room offered in answer to a request for assistance. */
+export interface ClientOffered {
+  resourceId: string;
+  callsign: string;
+  capability: string;
+  etaS: number;
+}
+
 export interface ClientTransfer {
   id: string;
   direction: 'in' | 'out';
+  /** An incident passed whole (`transfer`) or a request for resources (`assistance`). */
+  kind: 'transfer' | 'assistance';
   partnerId: string;
+  partnerName: string;
   status: string;
   ackStage: string | null;
   reason: string | null;
@@ -27,20 +38,35 @@ export interface ClientTransfer {
   typeText: string;
   priority: number | null;
   address: string;
+  gridRef: string;
   callerAccount: string;
+  /** A request for assistance: what is asked for, the asker's note and what was offered. */
+  assistance: { capability: string; count: number; note: string; offered: ClientOffered[] } | null;
 }
 
 const s = (v: unknown): string => (typeof v === 'string' ? v : '');
 const sOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+function parseOffered(v: unknown): ClientOffered[] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((r) =>
+    isObj(r) && typeof r['resourceId'] === 'string' && typeof r['etaS'] === 'number'
+      ? [{ resourceId: r['resourceId'], callsign: s(r['callsign']), capability: s(r['capability']), etaS: r['etaS'] }]
+      : [],
+  );
+}
+
 export function parseTransfer(o: unknown): ClientTransfer | null {
   if (!isObj(o) || typeof o['id'] !== 'string') return null;
+  const a = isObj(o['assistance']) ? o['assistance'] : null;
   const c = isObj(o['content']) ? o['content'] : {};
-  const loc = isObj(c['location']) ? c['location'] : {};
+  const loc = isObj(c['location']) ? c['location'] : a && isObj(a['location']) ? a['location'] : {};
   return {
     id: o['id'],
     direction: o['direction'] === 'in' ? 'in' : 'out',
+    kind: o['kind'] === 'assistance' ? 'assistance' : 'transfer',
     partnerId: s(o['partnerId']),
+    partnerName: s(o['partnerName']) || s(o['partnerId']),
     status: s(o['status']),
     ackStage: sOrNull(o['ackStage']),
     reason: sOrNull(o['reason']),
@@ -49,7 +75,16 @@ export function parseTransfer(o: unknown): ClientTransfer | null {
     typeText: s(c['typeText']),
     priority: typeof c['priority'] === 'number' ? c['priority'] : null,
     address: s(loc['address']),
+    gridRef: s(loc['gridRef']),
     callerAccount: s(c['callerAccount']),
+    assistance: a
+      ? {
+          capability: s(a['capability']),
+          count: typeof a['count'] === 'number' ? a['count'] : 0,
+          note: s(a['note']),
+          offered: parseOffered(a['offered']),
+        }
+      : null,
   };
 }
 
@@ -68,6 +103,11 @@ export async function loadPartners(api: Api, incidentId: string): Promise<Partne
       ? [{ id: p['id'], name: s(p['name']) || p['id'], holds: p['holds'] === true, mapsType: p['mapsType'] === true }]
       : [],
   );
+}
+
+/** "WG-P1 (7 min), HT-P1 (9 min)": offered resources with their ETA, rounded to the minute. */
+export function offeredWords(offered: readonly ClientOffered[]): string {
+  return offered.map((o) => `${o.callsign || o.resourceId} (${Math.round(o.etaS / 60)} min)`).join(', ');
 }
 
 /** How a transfer's status reads on screen. */

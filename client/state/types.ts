@@ -5,6 +5,7 @@
  * agree on (agencies, statuses, the COP messages) comes from the shared wire contract,
  * proto/wire.ts (and proto/places.ts), re-exported here for the screens.
  */
+import type { ViaPartner } from './via-partner.ts';
 import { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type StatusName } from '../../proto/wire.ts';
 import { type RequestedLine, type RequestStatus } from '../../proto/requests.ts';
 import type { IncidentLocation } from '../../proto/places.ts';
@@ -196,6 +197,8 @@ export interface Recommendation {
   coverImpact: CoverImpact[];
   /** Why nothing is proposed, in the server's words (null when something is). */
   emptyReason: string | null;
+  /** Partner rooms near enough to ask, and what they offered (only with partner rooms, issue 18). */
+  viaPartner?: ViaPartner;
 }
 
 /**

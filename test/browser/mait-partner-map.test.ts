@@ -12,28 +12,19 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { fakeClock } from '../../server/core/clock.ts';
-import { startServer, type RunningServer } from '../../server/shell/server.ts';
-import { miniScenario } from '../fixtures/mini-scenario.ts';
+import type { RunningServer } from '../../server/shell/server.ts';
 import { buildClientForTests, collectErrors, launchBrowser, signIn, type Browser } from '../support/browser.ts';
 import { withCsp } from '../support/csp.ts';
 import { attend, transferAccepted } from '../support/mait-attend.ts';
-import { partnersOf } from '../support/mait-servers.ts';
+import { startRooms, type BrowserRooms } from '../support/mait-browser-rooms.ts';
 import { api, tokenFor } from '../support/server.ts';
 
 const clock = fakeClock(Date.UTC(2026, 11, 3, 1, 0, 0));
+let rooms: BrowserRooms;
 let herts: RunningServer;
 let beds: RunningServer;
 let browser: Browser;
-
-/** Both couriers have delivered everything (real timers: they send at once). */
-async function settle(): Promise<void> {
-  for (;;) {
-    await herts.mait!.courier.settled();
-    await beds.mait!.courier.settled();
-    if (herts.mait!.outbox.pendingCount() + beds.mait!.outbox.pendingCount() === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const settle = () => rooms.settle();
 
 const marks = (p: Page) => p.evaluate(() => window.__jcr?.stats().map?.partnerMarks ?? []);
 const labels = (p: Page) =>
@@ -41,26 +32,14 @@ const labels = (p: Page) =>
 
 test.before(async () => {
   await buildClientForTests();
-  const start = (id: 'herts' | 'beds') =>
-    startServer({
-      scenario: miniScenario(),
-      db: ':memory:',
-      port: 0,
-      log: 'silent',
-      clock: clock.now,
-      mait: { partners: partnersOf(id) },
-    });
-  herts = await start('herts');
-  beds = await start('beds');
-  herts.mait!.partners.partners[0]!.baseUrl = beds.url;
-  beds.mait!.partners.partners[0]!.baseUrl = herts.url;
+  rooms = await startRooms(clock);
+  ({ herts, beds } = rooms);
   browser = await launchBrowser();
 });
 
 test.after(async () => {
   await browser?.close();
-  await herts?.close();
-  await beds?.close();
+  await rooms?.close();
 });
 
 test('a partner pump attending our incident is on the map and the wall, labelled, going stale, live', async () => {

@@ -29,11 +29,8 @@ import type {
 } from '../jcr-incident-panel/jcr-incident-panel.ts';
 import type { StatusSetDetail } from '../jcr-resource-board/jcr-resource-board.ts';
 import type { StandbyApplyDetail, StandbyCancelDetail } from '../jcr-cover-panel/jcr-cover-panel.ts';
-import type {
-  RequestAnswerDetail,
-  RequestOpenDetail,
-  TransferAnswerDetail,
-} from '../jcr-request-inbox/jcr-request-inbox.ts';
+import type { RequestAnswerDetail, RequestOpenDetail } from '../jcr-request-inbox/jcr-request-inbox.ts';
+import type { TransferAnswerDetail } from '../jcr-transfer-inbox/jcr-transfer-inbox.ts';
 import type {
   AttendanceBookDetail,
   IncidentCloseDetail,

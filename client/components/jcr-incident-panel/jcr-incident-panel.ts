@@ -9,7 +9,8 @@
  * The whole recommendation is the lead agency's and the duty officer's: an agency that only
  * supports the incident or was asked on it sees its own part of it (its own units proposed, with
  * their ETAs; its lines and units are in <jcr-incident-detail>, its request in the inbox) and may
- * send its own units only.
+ * send its own units only. Partner rooms near the incident, and what they offered, follow our own
+ * resources (<jcr-via-partner>, issue 18).
  *
  * Events (bubbling, composed):
  *  - `jcr-incident-create` detail {typeId, lat, lon, address, confirmOffRoad?}
@@ -31,6 +32,7 @@ import { CreateController } from './create-controller.ts';
 import { locationLine } from './location-line.ts';
 import { overrideForm } from './override-form.ts';
 import { incidentPanelStyles } from './styles.ts';
+import '../jcr-via-partner/jcr-via-partner.ts';
 
 export type { IncidentCreateDetail } from './create-controller.ts';
 
@@ -209,7 +211,21 @@ export class JcrIncidentPanel extends LitElement {
           Override…
         </button>
       </div>
+      ${rec.viaPartner ? this.renderViaPartner(inc, rec) : nothing}
     </section>`;
+  }
+
+  /** Partner rooms near enough to ask (issue 18), after our own: asked for what is unfilled first. */
+  private renderViaPartner(inc: Incident, rec: Recommendation) {
+    const type = this.ctx.store.scenario?.incidentTypes.find((t) => t.id === inc.typeId);
+    const caps = [...new Set([...rec.unfilled, ...(type?.attendance ?? [])].map((l) => l.capability))];
+    return html`<jcr-via-partner
+      .ctx=${this.ctx}
+      incidentId=${inc.id}
+      .via=${rec.viaPartner}
+      .capabilities=${caps}
+      ?canAsk=${mayOnIncident(this.ctx.user?.role, inc, 'requestAssistance')}
+    ></jcr-via-partner>`;
   }
 
   /**

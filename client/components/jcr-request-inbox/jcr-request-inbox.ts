@@ -6,13 +6,13 @@
  * deployment ("hear and treat"). Keyboard first: every request is a form, Tab moves through it,
  * Enter accepts.
  *
- * Transfers from partner rooms (issue 18) come first: what the partner says of the incident, with
- * Accept (our incident is opened) and Reject (with a reason the partner is told).
+ * What partner rooms sent (issue 18: transfers and requests for assistance) comes first, in
+ * <jcr-transfer-inbox>.
  *
  * Properties: `ctx`, `items`, `transfers`, `busy`, `message`, `unavailable`.
  * Events (bubbling, composed): `jcr-request-answer` detail RequestAnswerDetail;
- * `jcr-request-open` detail {incidentId} (show the incident); `jcr-transfer-answer` detail
- * TransferAnswerDetail.
+ * `jcr-request-open` detail {incidentId} (show the incident); and, from <jcr-transfer-inbox>,
+ * `jcr-transfer-answer`.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
@@ -25,12 +25,7 @@ import { actingOf } from '../../state/permissions.ts';
 import type { ClientResource } from '../../state/types.ts';
 import { symbolSvg } from '../symbol-svg.ts';
 import type { ClientTransfer } from '../../state/transfers.ts';
-
-export interface TransferAnswerDetail {
-  transferId: string;
-  answer: 'accept' | 'reject';
-  text: string;
-}
+import '../jcr-transfer-inbox/jcr-transfer-inbox.ts';
 
 export interface RequestAnswerDetail {
   incidentId: string;
@@ -245,61 +240,9 @@ export class JcrRequestInbox extends LitElement {
     </li>`;
   }
 
-  private answerTransfer(e: Event, t: ClientTransfer, answer: TransferAnswerDetail['answer']): void {
-    e.preventDefault();
-    const form = (e.target as HTMLElement).closest('form');
-    const text = String((form ? new FormData(form).get('text') : '') ?? '').trim();
-    if (answer === 'reject' && !text) {
-      this.message = 'A rejection needs a reason: the partner is told it.';
-      return;
-    }
-    this.dispatchEvent(
-      new CustomEvent<TransferAnswerDetail>('jcr-transfer-answer', {
-        detail: { transferId: t.id, answer, text },
-        bubbles: true,
-        composed: true,
-      }),
-    );
-  }
-
-  private transfer(t: ClientTransfer) {
-    return html`<li data-transfer-id=${t.id}>
-      <form
-        aria-label=${`Transfer ${t.id} from ${t.partnerId}`}
-        @submit=${(e: Event) => this.answerTransfer(e, t, 'accept')}
-      >
-        <h3>
-          ${t.priority !== null ? `P${t.priority} ` : ''}${t.typeText || 'Incident'} <small>from ${t.partnerId}</small>
-        </h3>
-        <p>${t.address}</p>
-        ${t.callerAccount ? html`<p>“${t.callerAccount}”</p>` : nothing}
-        <label
-          >Note or reason
-          <textarea name="text" rows="2" maxlength="2000"></textarea>
-        </label>
-        <div class="row">
-          <button class="primary" type="submit" ?disabled=${this.busy}>Accept</button>
-          <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.answerTransfer(e, t, 'reject')}>
-            Reject
-          </button>
-        </div>
-      </form>
-    </li>`;
-  }
-
   override render() {
     return html`<p class="msg" role="status" aria-live="polite">${this.message}</p>
-      ${
-        this.transfers.length
-          ? html`<ol aria-label="Transfers from partner rooms">
-              ${repeat(
-                this.transfers,
-                (t) => t.id,
-                (t) => this.transfer(t),
-              )}
-            </ol>`
-          : nothing
-      }
+      <jcr-transfer-inbox .transfers=${this.transfers} ?busy=${this.busy}></jcr-transfer-inbox>
       ${
         this.unavailable
           ? html`<p class="note" data-inbox="unavailable">This server has no request inbox yet.</p>`
