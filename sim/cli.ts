@@ -1,7 +1,7 @@
 /**
  * `npm run sim -- COMMAND`: the simulator's commands. docs/simulator.md and docs/recording.md.
  *
- *   run     --url URL [--seed N] [--rate F] [--demo] [--no-incidents] [--true-traffic SEED]   live fleet + calls
+ *   run     --url URL[,URL…] [--avl-url URL[,URL…]] [--seed N] [--rate F] [--demo] [--no-incidents] [--true-traffic SEED]   live fleet + calls
  *   record  --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED] [--status-only]
  *   replay  FILE --url URL [--speed N] [--avl-token T] [--api-token T]
  *   compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--modes M,...] [--json] [--html F]
@@ -33,6 +33,7 @@ const flag = { type: 'boolean' } as const;
 const OPTIONS = {
   // a server to drive (run, replay) and its tokens
   url: text,
+  'avl-url': text,
   'avl-token': text,
   'api-token': text,
   speed: text,
@@ -65,10 +66,13 @@ const OPTIONS = {
 const SCENARIO = '[--scenario FILE]';
 /** Each command's usage, printed by `npm run sim -- COMMAND --help`. */
 const COMMANDS: Record<string, string> = {
-  run: `usage: npm run sim -- run --url URL [--seed N] [--rate F] [--demo] [--no-incidents] [--true-traffic SEED] ${SCENARIO}
+  run: `usage: npm run sim -- run --url URL[,URL...] [--avl-url URL[,URL...]] [--seed N] [--rate F] [--demo] [--no-incidents] [--true-traffic SEED] ${SCENARIO}
   a live fleet and incident calls against a running server (docs/simulator.md)
+  --url: a clustered room's instances too; REST follows whichever leads (docs/cluster.md)
+  --avl-url: where AVL goes (AVL gateways; default --url); the next one when a socket is lost
   --true-traffic SEED: vehicles drive at the seeded true-traffic speeds, not the planner's
-  tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
+  tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN);
+  JCR_API_USER and JCR_API_PASSWORD: sign in on an instance that does not know the session`,
   record: `usage: npm run sim -- record --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED] [--status-only] ${SCENARIO}
   a headless run written as a recording (docs/recording.md); --status-only keeps the crews' status messages, no positions
   --true-traffic SEED: vehicles drive at the seeded true-traffic speeds, not the planner's`,
@@ -253,9 +257,13 @@ async function main(): Promise<void> {
       const w = world();
       const log = (msg: string, fields?: Record<string, unknown>) =>
         err(`sim: ${msg}${fields ? ' ' + JSON.stringify(fields) : ''}`);
+      const user = process.env.JCR_API_USER;
+      const password = process.env.JCR_API_PASSWORD;
       const live = await startLive({
-        baseUrl: v.url,
+        baseUrl: v.url.split(','),
+        ...(v['avl-url'] ? { avlUrls: v['avl-url'].split(',') } : {}),
         ...auth,
+        ...(user && password ? { credentials: { username: user, password } } : {}),
         world: w,
         seed: numOpt(v.seed, Date.now() % 1_000_000, 'seed'),
         rateFactor: numOpt(v.rate, 1, 'rate'),

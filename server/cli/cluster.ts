@@ -147,10 +147,17 @@ async function main(): Promise<void> {
   run(
     'simulator',
     process.execPath,
-    node(['sim/cli.ts', 'run', '--demo', '--url', `http://127.0.0.1:${port}`, '--scenario', scenario]),
+    // REST to whichever instance leads, AVL through the gateways: it follows a failover.
+    node([
+      ...['sim/cli.ts', 'run', '--demo', '--scenario', scenario],
+      ...['--url', `http://127.0.0.1:${port},http://127.0.0.1:${port + 1}`],
+      ...['--avl-url', `http://127.0.0.1:${port + 11},http://127.0.0.1:${port + 12}`],
+    ]),
     {
       JCR_AVL_TOKEN: avlToken,
       JCR_API_TOKEN: login.token,
+      JCR_API_USER: 'duty',
+      JCR_API_PASSWORD: password,
     },
   );
 }

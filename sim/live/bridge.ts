@@ -17,16 +17,23 @@ import { ResourceStatus, statusFromName } from '../../server/core/fleet/status.t
 import { haversineM } from '../../server/core/geo.ts';
 import { chooseAttendance } from '../compare/dispatch.ts';
 import { FleetSim, sceneTimeS } from '../fleet/fleet-sim.ts';
+import type { Cadence } from '../fleet/movement.ts';
 import { plannerRouter } from '../headless.ts';
 import { generateIncidents, type GeneratedIncident } from '../incidents/generator.ts';
-import { ApiClient, AvlClient, errorCodeOf, incidentIdOf, isObj, recommendationOf } from '../net/clients.ts';
+import { errorCodeOf, incidentIdOf, isObj, recommendationOf } from '../net/clients.ts';
+import { FailoverApi, FailoverAvl, type Credentials } from '../net/failover.ts';
 import type { World } from '../world.ts';
 import { StandbyWatch } from './standby.ts';
 
 export interface LiveOptions {
-  baseUrl: string;
+  /** The room: one address, or a clustered room's instances (REST follows whichever leads). */
+  baseUrl: string | readonly string[];
+  /** Where AVL goes: AVL gateways or instances (default: baseUrl); the next when one goes. */
+  avlUrls?: string | readonly string[];
   avlToken: string;
   apiToken?: string;
+  /** Sign in with these where the session token is not known (per-instance sessions). */
+  credentials?: Credentials;
   world: World;
   seed: number;
   /** Multiplies the incident rates (demo default 1). */
@@ -37,6 +44,8 @@ export interface LiveOptions {
   autoMobilise?: boolean;
   tickMs?: number;
   pollMs?: number;
+  /** How often vehicles report, moving and parked (sim/fleet/movement.ts DEFAULT_CADENCE). */
+  cadence?: Cadence;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   now?: () => number;
 }
@@ -75,17 +84,15 @@ export async function startLive(o: LiveOptions): Promise<LiveHandle> {
   const live = await createLive(o);
   const tickMs = o.tickMs ?? 1000;
   let stopping = false;
-  let closed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
   const loop = () => {
     if (stopping) return;
     running = live.step().catch((e: unknown) => {
-      if (e instanceof AvlClosed) closed = true;
       log('simulator tick failed', { err: e instanceof Error ? e.message : String(e) });
     });
     void running.then(() => {
-      if (!stopping && !closed) timer = setTimeout(loop, tickMs);
+      if (!stopping) timer = setTimeout(loop, tickMs);
     });
   };
   loop();
@@ -100,17 +107,19 @@ export async function startLive(o: LiveOptions): Promise<LiveHandle> {
   };
 }
 
-/** The AVL socket is gone: the loop stops (it cannot report any more). */
-class AvlClosed extends Error {}
-
 export async function createLive(o: LiveOptions): Promise<LiveSim> {
   const now = o.now ?? Date.now;
   const log = o.log ?? (() => {});
   const { scenario, planner } = o.world;
-  const api = new ApiClient(o.baseUrl, o.apiToken);
-  const avl = await AvlClient.connect(o.baseUrl, o.avlToken);
+  const api = new FailoverApi(o.baseUrl, o.apiToken, o.credentials, log);
+  const avl = new FailoverAvl(o.avlUrls ?? o.baseUrl, o.avlToken, log);
+  await avl.connect();
   const t0 = now();
-  const fleet = new FleetSim(scenario, o.world.router ?? plannerRouter(planner), { seed: o.seed, startMs: t0 });
+  const fleet = new FleetSim(scenario, o.world.router ?? plannerRouter(planner), {
+    seed: o.seed,
+    startMs: t0,
+    ...(o.cadence ? { cadence: o.cadence } : {}),
+  });
   const types = new Map(scenario.incidentTypes.map((t) => [t.id, t]));
   const stats: LiveStats = { reports: 0, accepted: 0, rejected: 0, calls: 0, mobilised: 0, standbyMoves: 0 };
   const standby = new StandbyWatch(api, log);
@@ -315,7 +324,6 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
   let lastPoll = 0;
 
   async function step(): Promise<void> {
-    if (avl.closed) throw new AvlClosed('the AVL socket is closed');
     const t = now();
     fleet.advance(t);
     const { reports, events } = fleet.drain();

@@ -10,7 +10,7 @@
  * has moved since the last read, or the last answer was older than the log was then (the cover
  * picture is recomputed after a short debounce).
  */
-import { isObj, type ApiClient } from '../net/clients.ts';
+import { isObj, type ApiCaller } from '../net/clients.ts';
 
 export interface StandbyOrderSeen {
   moveId: string;
@@ -43,12 +43,12 @@ export function standbyOf(body: unknown): { eventSeq: number; moves: Map<string,
 }
 
 export class StandbyWatch {
-  private readonly api: ApiClient;
+  private readonly api: ApiCaller;
   private readonly log: (msg: string, fields?: Record<string, unknown>) => void;
   private last: { fetchSeq: number; eventSeq: number; moves: Map<string, StandbyOrderSeen> } | null = null;
   private unavailable = false;
 
-  constructor(api: ApiClient, log: (msg: string, fields?: Record<string, unknown>) => void) {
+  constructor(api: ApiCaller, log: (msg: string, fields?: Record<string, unknown>) => void) {
     this.api = api;
     this.log = log;
   }

@@ -76,7 +76,12 @@ export interface ApiAnswer {
   body: unknown;
 }
 
-export class ApiClient {
+/** What the simulator needs of a REST client (ApiClient, or sim/net/failover.ts's FailoverApi). */
+export interface ApiCaller {
+  call(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+}
+
+export class ApiClient implements ApiCaller {
   readonly baseUrl: string;
   private readonly token: string | undefined;
 
