@@ -305,6 +305,20 @@ const ROWS: Row[] = [
     expect: writer,
   },
   { method: 'GET', doc: '/api/partner-resources', path: () => '/api/partner-resources', expect: view() },
+  // Links to partner rooms (docs/mait-delivery.md): anyone signed in sees them; a duty officer retries a dead letter.
+  { method: 'GET', doc: '/api/partner-links', path: () => '/api/partner-links', expect: view() },
+  {
+    method: 'GET',
+    doc: '/api/partner-links/dead-letters',
+    path: () => '/api/partner-links/dead-letters',
+    expect: view(),
+  },
+  {
+    method: 'POST',
+    doc: '/api/partner-links/dead-letters/{messageId}/retry',
+    path: () => '/api/partner-links/dead-letters/M-1/retry',
+    expect: act('admin'),
+  },
   // Cross-border assistance (issue 18 item 5): asking is the joint-request right; offering any writer's.
   {
     method: 'POST',
