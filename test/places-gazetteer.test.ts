@@ -60,6 +60,20 @@ test('Hertfordshire: "Stevenage", "Stevanage" and "stev" find the town first, on
   }
 });
 
+test('Hertfordshire: two letters swapped still find the town ("Wtaford", "Wrae")', () => {
+  // A swap changes up to four of a word's trigrams: the trigram filter the typo index once used
+  // let no town through for either.
+  for (const [q, town] of [
+    ['Wtaford', 'Watford'],
+    ['Wrae', 'Ware'],
+    ['Htichin', 'Hitchin'],
+  ] as const) {
+    const [first] = hertsGaz.search(q, 5);
+    assert.is(first?.kind, 'place', q);
+    assert.is(first?.label, town, q);
+  }
+});
+
 test('Hertfordshire: "A1(M)" finds the motorway first, its point on the A1(M)', () => {
   const [first] = hertsGaz.search('A1(M)');
   assert.is(first?.kind, 'road');

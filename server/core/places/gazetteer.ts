@@ -30,6 +30,12 @@ export const MAX_LIMIT = 20;
 const MAX_WORDS = 8;
 /** Candidate entries scored per query at most (entries are in prior order). */
 const MAX_CANDIDATES = 20_000;
+/**
+ * Entries are scanned in tiers: consecutive entries (so of similar prior) whose priors lie within
+ * TIER_STEP of the tier's first, at most TIER_MAX of them (many roads share one prior).
+ */
+const TIER_STEP = 0.25;
+const TIER_MAX = 4096;
 /** A road is "in" a town within this distance of the town's point. */
 const NEAR_TOWN_M = 4_000;
 
@@ -54,6 +60,16 @@ export class Gazetteer {
   // Per-query scratch, sized to the vocabulary and the entries: reset after each use.
   private readonly quality: Float32Array[];
   private readonly mark: Uint8Array;
+  /** Words each query word matched: touched[tStart[t] .. tStart[t + 1] - 1]. */
+  private readonly touched: Uint32Array;
+  private readonly tStart = new Uint32Array(MAX_WORDS + 1);
+  private readonly bestE = new Int32Array(MAX_LIMIT);
+  /** Where each matched word's postings were read up to. */
+  private readonly cursor: Uint32Array;
+  /** Entries in tiers of prior: tier t ends (exclusive) at entry tierEnd[t]; its highest prior. */
+  private readonly tierEnd: Uint32Array;
+  private readonly tierPrior: Float64Array;
+  private readonly bestS = new Float64Array(MAX_LIMIT);
 
   constructor(src: GazetteerSource, snap: SnapFn) {
     this.snap = snap;
@@ -99,6 +115,19 @@ export class Gazetteer {
     this.ew = Uint32Array.from(ew);
     this.quality = Array.from({ length: MAX_WORDS }, () => new Float32Array(this.index.words.length));
     this.mark = new Uint8Array(n);
+    // A query word touches each vocabulary word at most once.
+    this.touched = new Uint32Array(MAX_WORDS * this.index.words.length);
+    this.cursor = new Uint32Array(this.touched.length);
+    const ends: number[] = [];
+    const tops: number[] = [];
+    for (let start = 0, i = 1; i <= n; i++)
+      if (i === n || this.prior[i]! < this.prior[start]! - TIER_STEP || i - start === TIER_MAX) {
+        ends.push(i);
+        tops.push(this.prior[start]!);
+        start = i;
+      }
+    this.tierEnd = Uint32Array.from(ends);
+    this.tierPrior = Float64Array.from(tops);
   }
 
   /** How many names the index holds. */
@@ -191,19 +220,32 @@ export class Gazetteer {
     return out;
   }
 
-  /** Entry ids matching every query word, best first. */
+  /**
+   * Entry ids matching every query word, best first (equal scores: the lower entry id, i.e. the
+   * better prior). Allocation-free but for the answer: scratch is sized at build and reset.
+   */
   private rank(qw: string[], limit: number, only: PlaceKind | null): number[] {
     if (limit <= 0 || qw.length === 0) return [];
-    qw = qw.slice(0, MAX_WORDS);
+    limit = Math.min(limit, MAX_LIMIT);
+    const nq = Math.min(qw.length, MAX_WORDS);
     const idx = this.index;
-    const touched: number[][] = qw.map(() => []);
-    const counts: number[] = [];
-    // 1. Which words each query word matches, and how well.
-    qw.forEach((w, t) => {
+    const { first, post } = idx;
+    const touched = this.touched;
+    // 1. Which words each query word matches, and how well: touched[tStart[t] .. tStart[t + 1] - 1].
+    let nt = 0;
+    let sel = 0;
+    let selCount = Infinity;
+    /** Sum over the query words of the best quality each matched anything with. */
+    let qsum = 0;
+    for (let t = 0; t < nq; t++) {
+      const w = qw[t]!;
       const qual = this.quality[t]!;
+      this.tStart[t] = nt;
+      let qmax = 0;
       const set = (word: number, v: number) => {
-        if (qual[word] === 0) touched[t]!.push(word);
+        if (qual[word] === 0) touched[nt++] = word;
         if (v > qual[word]!) qual[word] = v;
+        if (qual[word]! > qmax) qmax = qual[word]!; // as stored (float32), which score() reads
       };
       const [lo, hi] = idx.prefixRange(w);
       for (let x = lo; x < hi; x++)
@@ -214,80 +256,101 @@ export class Gazetteer {
         if (x >= 0) set(x, 1);
       }
       if (w.length >= 4 && !/^\d+$/.test(w)) {
-        const typos: Array<{ word: number; d: number }> = [];
-        idx.typos(w, w.length >= 8 ? 2 : 1, typos);
-        for (const { word, d } of typos) set(word, d === 1 ? 0.7 : 0.5);
+        const n = idx.typos(w, w.length >= 8 ? 2 : 1);
+        for (let k = 0; k < n; k++) set(idx.typoWord[k]!, idx.typoDist[k] === 1 ? 0.7 : 0.5);
       }
+      qsum += qmax;
       let c = 0;
-      for (const x of touched[t]!) c += idx.first[x + 1]! - idx.first[x]!;
-      counts.push(c);
-    });
-    // 2. Candidates: the postings of the most selective query word, best prior first, capped.
-    let sel = 0;
-    for (let t = 1; t < qw.length; t++) if (counts[t]! < counts[sel]!) sel = t;
-    const cands: number[] = [];
-    const selWords = touched[sel]!.slice().sort((p, q) => idx.post[idx.first[p]!]! - idx.post[idx.first[q]!]!);
+      for (let k = this.tStart[t]!; k < nt; k++) c += first[touched[k]! + 1]! - first[touched[k]!]!;
+      if (c < selCount) {
+        selCount = c;
+        sel = t;
+      }
+    }
+    this.tStart[nq] = nt;
+    // 2. Candidates: the postings of the most selective query word, tier by tier of prior (best
+    // first), each scored once, keeping the best `limit` by (score, entry id). Once the best
+    // score an entry of the next tier could reach (every word matched as well as any did, every
+    // name word covered, the tier's highest prior) cannot beat the `limit`th, the rest is skipped:
+    // the answer is the same. At most MAX_CANDIDATES postings are read.
+    const bestE = this.bestE;
+    const bestS = this.bestS;
+    let nb = 0;
+    const consider = (e: number) => {
+      if (only !== null && this.kind[e] !== only) return;
+      const s = this.score(e, nq);
+      if (s < 0) return;
+      if (nb === limit && (s < bestS[nb - 1]! || (s === bestS[nb - 1]! && e > bestE[nb - 1]!))) return;
+      let i = nb < limit ? nb++ : nb - 1;
+      while (i > 0 && (bestS[i - 1]! < s || (bestS[i - 1] === s && bestE[i - 1]! > e))) {
+        bestS[i] = bestS[i - 1]!;
+        bestE[i] = bestE[i - 1]!;
+        i--;
+      }
+      bestS[i] = s;
+      bestE[i] = e;
+    };
+    const from = this.tStart[sel]!,
+      to = this.tStart[sel + 1]!;
+    const { mark, cursor, tierEnd, tierPrior } = this;
+    for (let k = from; k < to; k++) cursor[k] = first[touched[k]!]!;
+    const reach = (10 * qsum) / nq + 3;
     let budget = MAX_CANDIDATES;
-    for (const x of selWords) {
-      const end = idx.first[x + 1]!;
-      for (let k = idx.first[x]!; k < end && budget > 0; k++, budget--) {
-        const e = idx.post[k]!;
-        if (this.mark[e] === 0) {
-          this.mark[e] = 1;
-          cands.push(e);
+    for (let tier = 0; tier < tierEnd.length && budget > 0; tier++) {
+      // Every entry left has a higher id than those kept, so a tie does not displace one either.
+      // (Rounding is monotonic: no score computes above this bound computed alike.)
+      if (nb === limit && reach + tierPrior[tier]! <= bestS[nb - 1]!) break;
+      const endE = tierEnd[tier]!;
+      for (let k = from; k < to && budget > 0; k++) {
+        const x = touched[k]!;
+        let p = cursor[k]!;
+        for (const end = first[x + 1]!; p < end && post[p]! < endE && budget > 0; p++, budget--) {
+          const e = post[p]!;
+          if (mark[e] === 0) {
+            mark[e] = 1;
+            consider(e);
+          }
         }
-      }
-      if (budget === 0) break;
-    }
-    // 3. Score each candidate; keep the best `limit`.
-    const best: Array<{ e: number; s: number }> = [];
-    for (const e of cands) {
-      this.mark[e] = 0;
-      if (only !== null && this.kind[e] !== only) continue;
-      const s = this.score(e, qw.length);
-      if (s < 0) continue;
-      if (best.length < limit || s > best[best.length - 1]!.s) {
-        let i = best.length < limit ? best.length : best.length - 1;
-        if (best.length < limit) best.push({ e, s });
-        while (i > 0 && best[i - 1]!.s < s) {
-          best[i] = best[i - 1]!;
-          i--;
-        }
-        best[i] = { e, s };
+        cursor[k] = p;
       }
     }
-    touched.forEach((ws, t) => {
+    for (let k = from; k < to; k++) {
+      const x = touched[k]!;
+      for (let p = first[x]!, end = cursor[k]!; p < end; p++) mark[post[p]!] = 0;
+    }
+    for (let t = 0; t < nq; t++) {
       const qual = this.quality[t]!;
-      for (const x of ws) qual[x] = 0;
-    });
-    return best.map((b) => b.e);
+      for (let k = this.tStart[t]!; k < this.tStart[t + 1]!; k++) qual[touched[k]!] = 0;
+    }
+    return Array.from(bestE.subarray(0, nb));
   }
 
   /** -1 if a query word matches none of the entry's words, else its score. */
   private score(e: number, nq: number): number {
     const from = this.ewStart[e]!,
       to = this.ewStart[e + 1]!;
-    const names = this.nameCount[e]!;
+    const names = from + this.nameCount[e]!;
+    const ew = this.ew;
     let sum = 0;
-    let covered = 0;
     for (let t = 0; t < nq; t++) {
       const qual = this.quality[t]!;
       let q = 0;
       for (let k = from; k < to; k++) {
-        const v = k - from < names ? qual[this.ew[k]!]! : qual[this.ew[k]!]! * 0.8;
+        const v = k < names ? qual[ew[k]!]! : qual[ew[k]!]! * 0.8;
         if (v > q) q = v;
       }
       if (q === 0) return -1;
       sum += q;
     }
-    for (let k = from; k < from + names; k++) {
+    let covered = 0;
+    for (let k = from; k < names; k++) {
       for (let t = 0; t < nq; t++)
-        if (this.quality[t]![this.ew[k]!]! > 0) {
+        if (this.quality[t]![ew[k]!]! > 0) {
           covered++;
           break;
         }
     }
-    return (10 * sum) / nq + (3 * covered) / Math.max(1, names) + this.prior[e]!;
+    return (10 * sum) / nq + (3 * covered) / Math.max(1, names - from) + this.prior[e]!;
   }
 
   private nearTown(lat: number, lon: number): string | null {

@@ -25,9 +25,9 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
 
 /** Normalised words of a name or query. */
 export function words(text: string): string[] {
-  const s = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  // Most text is ASCII, which decomposition leaves as it is: skip it (a query's hot path).
+  const ascii = /^[\x00-\x7f]*$/.test(text);
+  const s = (ascii ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))
     .toLowerCase()
     .replace(/['\u2019`]/g, '')
     .replace(/\(([a-z0-9]+)\)/g, '$1');
