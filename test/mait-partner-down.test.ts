@@ -141,4 +141,31 @@ test('the partner down for 10 minutes, then back: all delivered once, in order; 
   }
 });
 
+test('the way back down: the partner took the Create but its answer cannot reach us, so "delivered"', async () => {
+  const pair = await serverPair();
+  const { herts, beds, settle } = pair;
+  try {
+    const h = await tokenFor(herts, 'fire-dispatcher', 'hanna');
+    const c = await api(herts, 'POST', '/api/incidents', {
+      token: h,
+      body: { typeId: 'dwelling-fire', lat: 51.9, lon: -0.3 },
+    });
+    const ours = (c.body as { id: string }).id;
+    // beds' way back to herts is down: its acknowledgement waits in beds' outbox.
+    beds.mait!.partners.partners[0]!.baseUrl = 'http://127.0.0.1:9';
+    await api(herts, 'POST', `/api/incidents/${ours}/transfer`, { token: h, body: { partnerId: 'beds' } });
+    await settle();
+    const status = async () =>
+      ((await api(herts, 'GET', '/api/transfers', { token: h })).body as { transfers: Array<{ status: string }> })
+        .transfers[0]?.status;
+    assert.is(await status(), 'delivered');
+    assert.equal([beds.mait!.outbox.pendingCount('herts'), beds.mait!.outbox.head('herts')?.kind], [1, 'Acknowledge']);
+    beds.mait!.partners.partners[0]!.baseUrl = herts.url;
+    await settle();
+    assert.is(await status(), 'acknowledged');
+  } finally {
+    await pair.close();
+  }
+});
+
 test.run();
