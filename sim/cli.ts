@@ -4,12 +4,13 @@
  *   run     --url URL[,URL…] [--avl-url URL[,URL…]] [--seed N] [--rate F] [--demo] [--no-incidents] [--true-traffic SEED]   live fleet + calls
  *   record  --out FILE [--hours H] [--seed N] [--start ISO] [--rate F] [--mode dynamic|static] [--true-traffic SEED] [--status-only]
  *   replay  FILE --url URL [--speed N] [--avl-token T] [--api-token T]
- *   compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--modes M,...] [--json] [--html F]
+ *   compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--modes M,...] [--workers W] [--true-traffic SEED] [--json] [--html F]
  *   export  --db FILE --out FILE --from ISO --to ISO                       a live run as a recording
  *
  * Tokens may also come from JCR_AVL_TOKEN and JCR_API_TOKEN (preferred: argv is visible to ps).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../server/core/clock.ts';
 import { readArgs, runCli, usageError } from '../server/shell/cli.ts';
@@ -18,6 +19,8 @@ import { compareModes, mergeReports, MODES, parseModes, type OutcomeReport } fro
 import { formatReport, goal, summaryLine } from './compare/report-format.ts';
 import { reportCharts, reportHtml } from './compare/report-html.ts';
 import { outcomeAsStatistics } from './compare/as-statistics.ts';
+import { compareInWorkers } from './compare/parallel.ts';
+import { dirRunStore } from './compare/run-store.ts';
 import { runHeadless } from './headless.ts';
 import { generateIncidents, type GeneratedIncident } from './incidents/generator.ts';
 import { startLive } from './live/bridge.ts';
@@ -52,6 +55,8 @@ const OPTIONS = {
   report: text,
   merge: text,
   'svg-dir': text,
+  workers: text,
+  'runs-dir': text,
   statistics: text,
   demo: flag,
   'no-incidents': flag,
@@ -80,11 +85,13 @@ const COMMANDS: Record<string, string> = {
   plays a recording against a running server (docs/recording.md)
   tokens: --avl-token T (or JCR_AVL_TOKEN, required), --api-token T (or JCR_API_TOKEN)`,
   compare: `usage: npm run sim -- compare FILE | --hours H [--seed N] [--seeds K] [--demand 1,2,3] [--start ISO] ${SCENARIO}
-      [--modes static,dynamic,dynamic+cover,dynamic+dmexclp] [--json] [--html FILE] [--report FILE]
+      [--modes static,dynamic,dynamic+cover,dynamic+dmexclp] [--workers W] [--runs-dir DIR] [--true-traffic SEED] [--json] [--html FILE] [--report FILE]
        compare --merge A.json,B.json [--json] [--html FILE] [--report FILE] [--svg-dir DIR] [--statistics FILE]   saved reports as one
   mobilisation and move-up modes on the same incidents, K seeds from N, each demand factor
   (docs/simulator.md); --json ends with a one-line summary, --report saves the whole report
-  as JSON, --html draws it`,
+  as JSON, --html draws it; --workers W runs W worker threads (default: one per core, the same report);
+  --runs-dir DIR keeps each finished run in DIR and reuses it (resume, or report the seeds done);
+  --true-traffic SEED: vehicles drive at the seeded true-traffic speeds, not the planner's`,
   export: `usage: npm run sim -- export --db FILE --out FILE --from ISO --to ISO ${SCENARIO}
   a live run's database as a recording (docs/recording.md)`,
 };
@@ -215,38 +222,68 @@ async function main(): Promise<void> {
         writeReport(r);
         return;
       }
-      const world = loadWorld(scenarioPath());
+      const w = world();
       const seed = numOpt(v.seed, 1, 'seed');
       const modes = parseModes(v.modes ?? MODES.join(','));
       if (!modes) throw usageError(`--modes must list some of ${MODES.join(', ')}`);
       const nSeeds = Math.max(1, Math.floor(numOpt(v.seeds, 1, 'seeds')));
       const demands = (v.demand ?? (v.rate ? v.rate : '1,2,3')).split(',').map((x) => numOpt(x, 1, 'demand'));
+      const workers = Math.max(1, Math.floor(numOpt(v.workers, availableParallelism(), 'workers')));
       let stream: GeneratedIncident[] | undefined;
       let startMs = startOpt();
       let durationMs = numOpt(v.hours, 24, 'hours') * 3_600_000;
       if (positionals[0]) {
         const rec = parseRecording(readFileSync(positionals[0], 'utf8'));
-        stream = incidentsOf(rec, new Map(world.scenario.incidentTypes.map((t) => [t.id, t])));
+        stream = incidentsOf(rec, new Map(w.scenario.incidentTypes.map((t) => [t.id, t])));
         startMs = rec.header.startMs;
         durationMs = rec.header.durationMs;
       }
       const seeds = stream ? [seed] : Array.from({ length: nSeeds }, (_, i) => seed + i);
-      err(
-        `comparing ${modes.join(', ')} over ${(durationMs / 3_600_000).toFixed(1)} h, ${stream ? 'the recording' : `seeds ${seeds.join(',')}, demand ${demands.join(',')}×`} (${world.scenario.name})...`,
-      );
-      const t0 = performance.now();
-      const r = compareModes({
-        scenario: world.scenario,
-        planner: world.planner,
+      const grid = {
         startMs,
         durationMs,
         seeds,
         demands: stream ? [1] : demands,
         modes,
-        place: world.onRoad,
         ...(stream ? { stream } : {}),
-        progress: (done, total) => err(`  ${done}/${total} runs (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
-      });
+      };
+      const runs = grid.demands.length * seeds.length * modes.length;
+      err(
+        `comparing ${modes.join(', ')} over ${(durationMs / 3_600_000).toFixed(1)} h, ${stream ? 'the recording' : `seeds ${seeds.join(',')}, demand ${demands.join(',')}×`}${w.trueTraffic ? ', true traffic' : ''} (${w.scenario.name}), ${Math.min(workers, runs)} thread(s)...`,
+      );
+      const t0 = performance.now();
+      const progress = (done: number, total: number) =>
+        err(`  ${done}/${total} runs (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      const tt = v['true-traffic'];
+      const runsDir = v['runs-dir'];
+      const store = runsDir
+        ? dirRunStore(runsDir, {
+            scenario: w.scenario.id,
+            startMs,
+            durationMs,
+            trueTraffic: tt === undefined ? null : numOpt(tt, 1, 'true-traffic'),
+            stream: positionals[0] ?? null,
+          })
+        : undefined;
+      const r =
+        workers > 1 && runs > 1
+          ? await compareInWorkers({
+              ...grid,
+              scenarioPath: scenarioPath(),
+              ...(tt === undefined ? {} : { trueTrafficSeed: numOpt(tt, 1, 'true-traffic') }),
+              workers,
+              progress,
+              ...(store ? { store } : {}),
+            })
+          : compareModes({
+              ...grid,
+              scenario: w.scenario,
+              planner: w.planner,
+              place: w.onRoad,
+              ...(w.router ? { router: w.router } : {}),
+              progress,
+              ...(store ? { store } : {}),
+            });
       err(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       writeReport(r);
       return;

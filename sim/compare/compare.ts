@@ -17,7 +17,9 @@
 import { seededRandom } from '../../server/core/clock.ts';
 import { CoverModel } from '../../server/core/cover/model.ts';
 import type { JourneyPlanner } from '../../server/core/graph/planner.ts';
+import type { Route } from '../../server/core/graph/route.ts';
 import type { Scenario } from '../../server/core/scenario/types.ts';
+import type { Router } from '../fleet/fleet-sim.ts';
 import type { LatLon } from '../fleet/movement.ts';
 import { runHeadless, type IncidentOutcome } from '../headless.ts';
 import { generateIncidents, type GeneratedIncident } from '../incidents/generator.ts';
@@ -81,19 +83,51 @@ export interface ModeRun {
   responses: Map<string, number[]>;
 }
 
+/** Finished runs kept somewhere (a directory: ./run-store.ts), by demand, seed and mode. */
+export interface RunStore {
+  get(demand: number, seed: number, mode: Mode): ModeRun | undefined;
+  put(demand: number, seed: number, mode: Mode, run: ModeRun): void;
+}
+
 export interface WorldInput {
   scenario: Scenario;
   planner: JourneyPlanner;
   /** The cover model the move-up modes read (built once per world; trees are cached in it). */
   model?: CoverModel;
+  /** How vehicles drive (`--true-traffic`: sim/traffic/); default the planner's routes at its speeds. */
+  router?: Router;
 }
+
+/**
+ * The planner as the move-up modes' cover model sees it: `eta` answers remembered by (from, to,
+ * profile, bound), up to ETA_MEMO of them. The cover engine times the drive of each standby move
+ * it recommends, nearly always between the same stations and posts, at every decision; the roads
+ * and speeds do not change during a run, so a remembered answer is the same answer (profiled: a
+ * third of a dynamic+cover run went on these searches).
+ */
+export function rememberingEta(planner: JourneyPlanner): JourneyPlanner {
+  const memo = new Map<string, Route | null>();
+  const out = Object.create(planner) as JourneyPlanner;
+  out.eta = (from, to, profile, opts = {}) => {
+    if (opts.space) return planner.eta(from, to, profile, opts);
+    const key = `${profile}|${from.lat}|${from.lon}|${to.lat}|${to.lon}|${opts.maxS ?? ''}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const r = planner.eta(from, to, profile, opts);
+    if (memo.size >= ETA_MEMO) memo.clear();
+    memo.set(key, r);
+    return r;
+  };
+  return out;
+}
+const ETA_MEMO = 4096;
 
 /** One mode on one incident stream. */
 export function runMode(
   w: WorldInput & { incidents: readonly GeneratedIncident[]; seed: number; startMs: number; durationMs: number },
   mode: Mode,
 ): ModeRun {
-  const model = () => (w.model ??= new CoverModel(w.planner, w.scenario, { maxTrees: 512 }));
+  const model = () => (w.model ??= new CoverModel(rememberingEta(w.planner), w.scenario, { maxTrees: 512 }));
   const moveUp: MoveUp | undefined =
     mode === 'dynamic+cover'
       ? new CoverMoveUp(model())
@@ -111,6 +145,7 @@ export function runMode(
     record: false,
     drainMs: 3 * 3_600_000,
     ...(moveUp ? { moveUp } : {}),
+    ...(w.router ? { router: w.router } : {}),
   });
   return {
     incidents: r.outcomes.length,
@@ -172,12 +207,57 @@ export interface CompareOptions extends WorldInput {
   stream?: readonly GeneratedIncident[];
   /** Called after each run (for a progress line). */
   progress?: (done: number, total: number) => void;
+  /** Finished runs kept elsewhere (./run-store.ts): a run found there is not run again. */
+  store?: RunStore;
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Every mode on every (demand, seed) stream. */
+/** What the report is over: the runs' grid (demands × seeds × modes) and its window. */
+export type ReportGrid = Pick<CompareOptions, 'scenario' | 'startMs' | 'durationMs' | 'seeds' | 'demands' | 'modes'>;
+
+/** One seed's incident stream at one demand factor (or the fixed stream). */
+export function streamOf(
+  o: Pick<CompareOptions, 'scenario' | 'startMs' | 'durationMs' | 'ratesPerYear' | 'place' | 'stream'>,
+  demand: number,
+  seed: number,
+): readonly GeneratedIncident[] {
+  return (
+    o.stream ??
+    generateIncidents(o.scenario, seededRandom(seed), o.startMs, o.startMs + o.durationMs, {
+      rateFactor: demand,
+      ...(o.ratesPerYear ? { ratesPerYear: o.ratesPerYear } : {}),
+      ...(o.place ? { place: o.place } : {}),
+    })
+  );
+}
+
+/** Every mode on every (demand, seed) stream, one after another. */
 export function compareModes(o: CompareOptions): OutcomeReport {
+  const total = o.demands.length * o.seeds.length * o.modes.length;
+  let done = 0;
+  const runs = o.demands.map((demand) =>
+    o.seeds.map((seed) => {
+      const incidents = streamOf(o, demand, seed);
+      return o.modes.map((mode) => {
+        let r = o.store?.get(demand, seed, mode);
+        if (!r) {
+          r = runMode({ ...o, incidents, seed }, mode);
+          o.store?.put(demand, seed, mode, r);
+        }
+        o.progress?.(++done, total);
+        return r;
+      });
+    }),
+  );
+  return reportOf(o, runs);
+}
+
+/**
+ * The report from the runs, `runs[d][s][m]` in the order of `o.demands`, `o.seeds` and `o.modes`
+ * (however they were run: here, or in worker threads by ./parallel.ts).
+ */
+export function reportOf(o: ReportGrid, runs: readonly (readonly (readonly ModeRun[])[])[]): OutcomeReport {
   const targets: TargetInfo[] = o.scenario.standards.flatMap((st) =>
     st.targets.map((t) => ({
       key: `${st.id}#${t.nth}`,
@@ -189,27 +269,13 @@ export function compareModes(o: CompareOptions): OutcomeReport {
   );
   const curveS = Array.from({ length: 121 }, (_, i) => i * 30);
   const results: ModeResult[] = [];
-  const total = o.demands.length * o.seeds.length * o.modes.length;
-  let done = 0;
-  for (const demand of o.demands) {
-    const runs = new Map<Mode, ModeRun[]>(o.modes.map((m) => [m, []]));
-    for (const seed of o.seeds) {
-      const incidents =
-        o.stream ??
-        generateIncidents(o.scenario, seededRandom(seed), o.startMs, o.startMs + o.durationMs, {
-          rateFactor: demand,
-          ...(o.ratesPerYear ? { ratesPerYear: o.ratesPerYear } : {}),
-          ...(o.place ? { place: o.place } : {}),
-        });
-      for (const mode of o.modes) {
-        runs.get(mode)!.push(runMode({ ...o, incidents, seed }, mode));
-        o.progress?.(++done, total);
-      }
-    }
+  o.demands.forEach((demand, d) => {
+    const bySeed = runs[d]!;
+    const runsOf = (mode: Mode) => bySeed.map((s) => s[o.modes.indexOf(mode)]!);
     const lateOf = (mode: Mode, t: TargetInfo) =>
-      runs.get(mode)!.map((r) => summarise(r.responses.get(t.key) ?? [], t.withinS).late);
+      runsOf(mode).map((r) => summarise(r.responses.get(t.key) ?? [], t.withinS).late);
     for (const mode of o.modes) {
-      const rs = runs.get(mode)!;
+      const rs = runsOf(mode);
       const out: Record<string, TargetResult> = {};
       for (const t of targets) {
         const perSeed = rs.map((r) => summarise(r.responses.get(t.key) ?? [], t.withinS));
@@ -246,7 +312,7 @@ export function compareModes(o: CompareOptions): OutcomeReport {
         targets: out,
       });
     }
-  }
+  });
   return {
     format: 'jcr-outcome-report',
     version: 1,
