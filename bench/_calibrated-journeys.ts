@@ -3,7 +3,8 @@
  * the server has them (server/shell/calibration/journeys.ts CalibratedJourneys over an Engine,
  * brought in as a change), with a seeded synthetic calibration: every class at 0.7 of the prior
  * in the band of BENCH_NOW and each road its own log-normal factor (sigma 0.2), as the true
- * traffic of the simulator draws them.
+ * traffic of the simulator draws them; or (--neutral) a calibration of no factors at all, whose
+ * weights are the prior's, so that what it costs over the prior is the switch alone.
  */
 import type { SpeedFactors } from '../server/core/calibration/estimate.ts';
 import { bandOf } from '../server/core/calibration/time-band.ts';
@@ -31,10 +32,18 @@ export function syntheticFactors(planner: JourneyPlanner, band: string, seed: nu
 }
 
 /** A CalibratedJourneys with the synthetic calibration in force at `now` (timers never fire: warm it yourself). */
-export function calibratedAt(scenario: Scenario, planner: JourneyPlanner, now: number): CalibratedJourneys {
+export function calibratedAt(
+  scenario: Scenario,
+  planner: JourneyPlanner,
+  now: number,
+  neutral = false,
+): CalibratedJourneys {
   const store = Store.open(':memory:');
   const engine = Engine.boot(scenario, store, () => now);
-  const f = syntheticFactors(planner, bandOf(scenario.timezone, now).band, 19);
+  // neutral: no factor at all, so the band's weights are the prior's and only the switch costs
+  const f: SpeedFactors = neutral
+    ? { classes: {}, roads: {}, evidenceS: 0, traversals: 0, kappa: { classS: 600, roadS: 120 } }
+    : syntheticFactors(planner, bandOf(scenario.timezone, now).band, 19);
   const version = new CalibrationStore(store).add({
     createdAt: now,
     network: networkKey(planner.graph),

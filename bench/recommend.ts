@@ -27,7 +27,9 @@
  * each recommendation asks CalibratedJourneys.timing(now) for the band's journey times, warm),
  * interleaved per incident with the prior's station trees (warm): wall and CPU p50/p99 side by
  * side; and the calibrated rankings against the search alone over the same calibrated planner
- * (the exactness of docs/incidents.md within the band: must be identical).
+ * (the exactness of docs/incidents.md within the band: must be identical). With --neutral the
+ * calibration has no factors: rankings must equal the prior's, and the time difference is the cost
+ * of the switch on the hot path.
  * Last line: one JSON object with p50/p99 in ms.
  */
 import { loadavg } from 'node:os';
@@ -52,6 +54,7 @@ const WITH_COVER = !argv.includes('--no-cover');
 const REVERSE = arg('--reverse-s');
 const REPEATS = Number(arg('--repeats') ?? 3);
 const CALIBRATED = argv.includes('--calibrated');
+const NEUTRAL = argv.includes('--neutral');
 const treeOpts = REVERSE === undefined ? {} : { reverseS: Number(REVERSE) };
 
 const PATH = 'sim/scenarios/hertfordshire/scenario.json';
@@ -232,7 +235,7 @@ for (const n of SIZES) {
 
   if (CALIBRATED) {
     const { calibratedAt } = await import('./_calibrated-journeys.ts');
-    const cal = calibratedAt(scenario, planner, NOW);
+    const cal = calibratedAt(scenario, planner, NOW, NEUTRAL);
     const calTrees = cal.timing(NOW).journeys as PlannerJourneyTimes;
     while (calTrees.warmOne());
     // the search alone over a planner of the same band, built apart: what the band's trees must match

@@ -12,27 +12,15 @@ import type { SpeedFactors } from '../server/core/calibration/estimate.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
-import type { Scenario } from '../server/core/scenario/types.ts';
 import type { BandSpeeds } from '../server/shell/calibration/journeys.ts';
 import { CalibratedJourneys } from '../server/shell/calibration/journeys.ts';
 import { mobilisationFromPlanner } from '../server/shell/incidents/mobilisation.ts';
 import { startServer } from '../server/shell/server.ts';
 import { CalibrationStore, networkKey } from '../server/shell/store/calibrations.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
 import { api, tokenFor } from './support/server.ts';
-import { geomAt, graph, T0 } from './support/calibration-net.ts';
+import { geomAt, graph, netScenario, T0 } from './support/calibration-net.ts';
 import { manualTimer } from './support/timers.ts';
 
-/** The mini scenario moved onto the literal network: Hatfield at its west end, Welwyn at its east. */
-function netScenario(): Scenario {
-  const s = miniScenario();
-  const lonOf: Record<string, number> = { 'F-HAT': 0.001, 'F-WGC': 0.019, 'P-HAT': 0.0015 };
-  s.bounds = { south: -0.01, west: -0.01, north: 0.01, east: 0.03 };
-  s.stations = s.stations.map((st) => ({ ...st, lat: 0, lon: lonOf[st.id]! }));
-  s.posts = s.posts.map((p) => ({ ...p, lat: 0, lon: 0.01 }));
-  s.demand = [];
-  return s;
-}
 const M2 = geomAt(0.006);
 const factors: SpeedFactors = {
   classes: { 'weekday-am': { residential: 0.5 } },

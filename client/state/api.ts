@@ -95,6 +95,10 @@ export class Api {
   basemap(): Promise<ApiResult> {
     return this.request('GET', '/api/basemap', undefined, 30_000);
   }
+  /** The calibration in force and the `roads` roads it changes most (GeoJSON): the map's calibration layer. */
+  calibration(roads = 200): Promise<ApiResult> {
+    return this.request('GET', `/api/calibration?roads=${roads}`);
+  }
   mapLabels(): Promise<ApiResult> {
     return this.request('GET', '/api/map/labels', undefined, 30_000);
   }

@@ -8,6 +8,8 @@ import type { Fix } from '../../server/core/calibration/matcher.ts';
 import { buildGraph } from '../../server/core/graph/build.ts';
 import { JourneyPlanner } from '../../server/core/graph/planner.ts';
 import { SpeedModel } from '../../server/core/graph/speed.ts';
+import type { Scenario } from '../../server/core/scenario/types.ts';
+import { miniScenario } from '../fixtures/mini-scenario.ts';
 import { parseGeoJsonNetwork } from '../../server/shell/network/geojson.ts';
 
 export const PROFILES = { ten: { mode: 'road' as const, highwayKmh: { default: 36 } } };
@@ -57,3 +59,14 @@ export const NAMES = new Map([
 ]);
 export const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 export const fix = (s: number, lon: number, northM = 0): Fix => ({ t: T0 + s * 1000, lat: northM / 111_195, lon });
+
+/** The mini scenario moved onto the literal network: Hatfield at its west end, Welwyn at its east. */
+export function netScenario(): Scenario {
+  const s = miniScenario();
+  const lonOf: Record<string, number> = { 'F-HAT': 0.001, 'F-WGC': 0.019, 'P-HAT': 0.0015 };
+  s.bounds = { south: -0.01, west: -0.01, north: 0.01, east: 0.03 };
+  s.stations = s.stations.map((st) => ({ ...st, lat: 0, lon: lonOf[st.id]! }));
+  s.posts = s.posts.map((p) => ({ ...p, lat: 0, lon: 0.01 }));
+  s.demand = [];
+  return s;
+}

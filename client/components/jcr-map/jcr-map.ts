@@ -10,6 +10,7 @@ import { LitElement, html } from 'lit';
 import type { AppContext } from '../../context.ts';
 import { PartnerResourcesController } from '../../controllers/partner-resources-controller.ts';
 import { BasemapLayer, parseBasemap, parseTileSetting } from '../../map/basemap-layer.ts';
+import { CalibrationLayer, type CalibrationMark } from '../../map/calibration-layer.ts';
 import { CoverLayer } from '../../map/cover-layer.ts';
 import { IncidentsLayer } from '../../map/incidents-layer.ts';
 import { parseMapLabels } from '../../map/label-placement.ts';
@@ -49,6 +50,8 @@ export interface MapStats {
   /** Partner rooms' resources on the map, and how many times their list has been read. */
   partnerMarks: PartnerMark[];
   partnerReads: number;
+  /** The calibration layer's roads drawn now (empty while it is off). */
+  calibrationMarks: CalibrationMark[];
 }
 
 export class JcrMap extends LitElement {
@@ -62,6 +65,7 @@ export class JcrMap extends LitElement {
   private cover: CoverLayer | null = null;
   private snaps: SnapLayer | null = null;
   private partners: PartnerResourcesLayer | null = null;
+  private calibration: CalibrationLayer | null = null;
   private readonly partnerFeed = new PartnerResourcesController(this, () => this.ctx);
   private pick: L.Marker | null = null;
   private unsub: (() => void)[] = [];
@@ -125,6 +129,8 @@ export class JcrMap extends LitElement {
     this.incidents = new IncidentsLayer(store, (id) => store.select({ incidentId: id }), !wall).addTo(map);
     const partners = (this.partners = new PartnerResourcesLayer().addTo(map));
     this.partnerFeed.onChange((list) => partners.set(list));
+    // Where calibration changed journey times: a desk's layer, off until asked for (issue 19).
+    if (!wall) this.calibration = new CalibrationLayer(() => this.ctx.api.calibration()).addTo(map);
 
     this.unsub.push(store.subscribe(['scenario'], () => this.onScenario()));
     this.unsub.push(store.subscribe(['selection'], () => this.onSelection()));
@@ -160,6 +166,7 @@ export class JcrMap extends LitElement {
     this.incidents?.remove();
     this.snaps?.remove();
     this.partners?.remove();
+    this.calibration?.remove();
     this.cover?.remove();
     this.map?.remove();
     this.map = null;
@@ -267,6 +274,7 @@ export class JcrMap extends LitElement {
       snapMarks: [...(this.snaps?.marks ?? [])],
       partnerMarks: this.partners?.marks ?? [],
       partnerReads: this.partnerFeed.reads,
+      calibrationMarks: [...(this.calibration?.marks ?? [])],
     };
   }
 
