@@ -7,7 +7,8 @@
  *   in its inbox, says it is considering it (herts sees "acknowledged"), then offers its quickest:
  *   herts' recommendation lists the two pumps via partner with their ETAs; herts requests WG-P1
  *   via partner; beds sees that request with its note and declines it with a reason;
- * - a transfer in the beds inbox: Considering, a Reject refused without a reason, then with one;
+ * - a transfer in the beds inbox: Considering, a Reject refused without a reason, then with one,
+ *   herts' "Transfer to partner" following each step;
  * - the wall: no inbox, no ask controls.
  */
 import { test } from 'uvu';
@@ -19,12 +20,15 @@ import type { RunningServer } from '../../server/shell/server.ts';
 import { buildClientForTests, collectErrors, launchBrowser, signIn, type Browser } from '../support/browser.ts';
 import { withCsp } from '../support/csp.ts';
 import { startRooms, type BrowserRooms } from '../support/mait-browser-rooms.ts';
-import { api, tokenFor } from '../support/server.ts';
+import { api } from '../support/server.ts';
 
 const JOURNEYS = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
 const clock = fakeClock(Date.UTC(2026, 11, 3, 1, 0, 0));
 let rooms: BrowserRooms;
 const browsers: Browser[] = [];
+/** The herts and beds fire dispatchers' screens. */
+let h: Screen;
+let b: Screen;
 
 interface Screen {
   page: Page;
@@ -64,6 +68,8 @@ async function outbound(server: RunningServer, token: string, incidentId: string
 test.before(async () => {
   await buildClientForTests();
   rooms = await startRooms(clock, JOURNEYS);
+  h = await screenOn(rooms.herts);
+  b = await screenOn(rooms.beds);
 });
 
 test.after(async () => {
@@ -72,9 +78,7 @@ test.after(async () => {
 });
 
 test('ask a partner from the recommendation; it considers and offers; request one; it declines', async () => {
-  const { herts, beds, settle } = rooms;
-  const h = await screenOn(herts);
-  const b = await screenOn(beds);
+  const { herts, settle } = rooms;
   const c = await api(herts, 'POST', '/api/incidents', {
     token: h.token,
     body: { typeId: 'dwelling-fire', lat: 51.8, lon: -0.25, address: '9 Border Road' },
@@ -171,7 +175,7 @@ test('ask a partner from the recommendation; it considers and offers; request on
 
 test('a transfer in the inbox: considering, then rejected with a reason; the wall has no inbox', async () => {
   const { herts, beds, settle } = rooms;
-  const ht = await tokenFor(herts, 'fire-dispatcher');
+  const ht = h.token;
   const c = await api(herts, 'POST', '/api/incidents', {
     token: ht,
     body: { typeId: 'dwelling-fire', lat: 51.9, lon: -0.3, address: '5 Border Lane' },
@@ -180,8 +184,10 @@ test('a transfer in the inbox: considering, then rejected with a reason; the wal
   const t = await api(herts, 'POST', `/api/incidents/${id}/transfer`, { token: ht, body: { partnerId: 'beds' } });
   assert.is(t.status, 202, JSON.stringify(t.body));
   await settle();
+  // Herts follows it on the incident: status per transfer on screen.
+  await h.page.locator(`jcr-incident-queue button[data-incident-id="${id}"]`).click();
+  const sent = h.page.locator('jcr-partner-transfer li[data-transfer-id]');
 
-  const b = await screenOn(beds);
   await b.page.getByRole('tab', { name: /Requests/ }).click();
   const item = b.page.locator('jcr-transfer-inbox li[data-kind=transfer]');
   await item.waitFor();
@@ -205,6 +211,7 @@ test('a transfer in the inbox: considering, then rejected with a reason; the wal
     (await outbound(herts, ht, id)).map((x) => [x.status, x.ackStage]),
     [['acknowledged', 'considering']],
   );
+  await sent.filter({ hasText: 'To Bedfordshire: acknowledged, being considered' }).waitFor();
   await item.getByRole('button', { name: 'Reject' }).click();
   await b.page
     .getByRole('alert')
@@ -222,6 +229,8 @@ test('a transfer in the inbox: considering, then rejected with a reason; the wal
     (await outbound(herts, ht, id)).map((x) => [x.status, x.reason]),
     [['rejected', 'No crews free']],
   );
+  await sent.filter({ hasText: 'To Bedfordshire: rejected: No crews free' }).waitFor();
+  assert.equal(await sent.allInnerTexts(), ['To Bedfordshire: rejected: No crews free']);
 
   // The wall (read-only): no Requests tab, no inbox, no ask controls under a recommendation.
   const wall = await b.page.context().newPage();
@@ -237,6 +246,7 @@ test('a transfer in the inbox: considering, then rejected with a reason; the wal
     ],
     [0, 0, 0],
   );
+  assert.equal(h.errors, []);
   assert.equal(b.errors, []);
   assert.equal(wallErrors, []);
 });

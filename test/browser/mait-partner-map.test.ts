@@ -4,7 +4,7 @@
  * signed XML over loopback, real timers) share one fake clock. Herts transfers an incident, beds
  * accepts it and mobilises its pump WG-P1, which reports a fix: the herts dispatcher's map and
  * the wall show the pump in the partner layer, labelled with the partner, call sign, agency and
- * status; ten and a half minutes with no report mark it stale with the fix's age, a new fix
+ * status; beds' note on its copy is in our timeline as the partner's; ten and a half minutes with no report mark it stale with the fix's age, a new fix
  * makes it current where it now is, and closing our incident takes it off the map, all without
  * reloading the page.
  */
@@ -89,6 +89,20 @@ test('a partner pump attending our incident is on the map and the wall, labelled
     ],
     [ours, 'Bedfordshire (partner): WG-P1, Fire · Mobilised', [true, false]],
   );
+
+  // The partner's note on its copy reaches our timeline as an Update, marked as the partner's.
+  const note = await api(beds, 'POST', `/api/incidents/${theirs}/notes`, {
+    token: tokens.beds,
+    body: { text: 'Two pumps committed, crews in BA' },
+  });
+  assert.is(note.status, 201, JSON.stringify(note.body));
+  await settle();
+  await desk.locator(`jcr-incident-queue button[data-incident-id="${ours}"]`).click();
+  const entry = desk
+    .locator('jcr-incident-detail [data-timeline] li')
+    .filter({ hasText: 'From partner beds: Update: Two pumps committed, crews in BA' });
+  await entry.waitFor();
+  assert.is(await entry.locator('.who').innerText(), 'beds · partner');
 
   // No report for 10.5 minutes: the next read marks it stale, with the age of its fix.
   clock.advance(630_000);
