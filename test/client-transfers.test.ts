@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseTimeline } from '../client/state/joint-parse.ts';
 import { parsePartnerResources, partnerResourceText } from '../client/state/partner-resources.ts';
-import { offeredWords, parseTransfer, transferWords } from '../client/state/transfers.ts';
+import { offeredWords, parseTransfer, transfersFor, transferWords } from '../client/state/transfers.ts';
 import { parseViaPartner, requestWords } from '../client/state/via-partner.ts';
 
 test('a transfer from the API, and its status in words', () => {
@@ -35,6 +35,7 @@ test('a transfer from the API, and its status in words', () => {
     priority: 1,
     address: '2 Mill Lane',
     callerAccount: 'Smoke',
+    typeId: '',
     kind: 'transfer',
     partnerName: 'beds',
     gridRef: '',
@@ -224,6 +225,35 @@ test("partner resources from the API, and each marker's label", () => {
     ],
   );
   assert.equal(parsePartnerResources({ error: { code: 'JCR_FORBIDDEN' } }), []);
+});
+
+test('each agency answers the partner items that are its own; the duty officer all; the wall none', () => {
+  const base = parseTransfer({ id: 'TR-1', direction: 'in', partnerId: 'herts', status: 'pending' })!;
+  const fire = { ...base, id: 'TR-1', typeId: 'dwelling-fire' };
+  const unknownType = { ...base, id: 'TR-2', typeId: 'F-WHATEVER' };
+  const ask = (id: string, capability: string) => ({
+    ...base,
+    id,
+    kind: 'assistance' as const,
+    assistance: { capability, count: 1, note: '', offered: [] },
+  });
+  const items = [fire, unknownType, ask('TR-3', 'pump'), ask('TR-4', 'paramedic')];
+  const lead = (t: string) => (t === 'dwelling-fire' ? ('fire' as const) : undefined);
+  const caps = { fire: new Set(['pump']), police: new Set(['police-response']), ambulance: new Set(['paramedic']) };
+  const ids = (who: Parameters<typeof transfersFor>[1], known = true) =>
+    transfersFor(items, who, lead, (a) => (known ? caps[a] : undefined)).map((t) => t.id);
+  assert.equal(
+    [ids('fire'), ids('police'), ids('ambulance'), ids('all'), ids(null), ids(undefined), ids('police', false)],
+    [
+      ['TR-1', 'TR-2', 'TR-3'],
+      ['TR-2'],
+      ['TR-2', 'TR-4'],
+      ['TR-1', 'TR-2', 'TR-3', 'TR-4'],
+      [],
+      [],
+      ['TR-2', 'TR-3', 'TR-4'],
+    ],
+  );
 });
 
 test.run();

@@ -16,7 +16,8 @@ import { actingOf, mayCreateIncident } from '../state/permissions.ts';
 import { answersTo, inboxOf } from '../state/requests.ts';
 import { isObj } from '../../proto/checker.ts';
 import type { TransferAnswerDetail } from '../components/jcr-transfer-inbox/jcr-transfer-inbox.ts';
-import { loadTransfers, offeredWords, parseTransfer, type ClientTransfer } from '../state/transfers.ts';
+import type { Agency } from '../state/types.ts';
+import { loadTransfers, offeredWords, parseTransfer, transfersFor, type ClientTransfer } from '../state/transfers.ts';
 import { TRANSFER_POLL_MS } from './transfer-controller.ts';
 
 const DOING: Record<TransferAnswerDetail['answer'], string> = {
@@ -78,8 +79,21 @@ export class InboxController implements ReactiveController {
 
   async refreshTransfers(): Promise<void> {
     if (!this.enabled) return;
-    const all = await loadTransfers(this.ctx().api, '?direction=in');
-    this.transfers = all.filter((t) => t.status === 'pending');
+    const c = this.ctx();
+    const all = await loadTransfers(c.api, '?direction=in');
+    const caps = (a: Agency): ReadonlySet<string> | undefined => {
+      if (c.store.resources.size === 0) return undefined;
+      const out = new Set<string>();
+      for (const r of c.store.resources.values()) if (r.agency === a) for (const x of r.capabilities) out.add(x);
+      return out;
+    };
+    const lead = (typeId: string) => c.store.scenario?.incidentTypes.find((t) => t.id === typeId)?.leadAgency;
+    this.transfers = transfersFor(
+      all.filter((t) => t.status === 'pending'),
+      actingOf(c.user?.role),
+      lead,
+      caps,
+    );
     this.host.requestUpdate();
   }
 

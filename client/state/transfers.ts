@@ -5,6 +5,8 @@
  */
 import { isObj } from '../../proto/checker.ts';
 import type { Api } from './api.ts';
+import type { Acting } from './permissions.ts';
+import type { Agency } from './types.ts';
 
 export interface PartnerChoice {
   id: string;
@@ -34,7 +36,8 @@ export interface ClientTransfer {
   reason: string | null;
   incidentId: string | null;
   closed: boolean;
-  /** What the sender said: type text, priority, address, caller's account. */
+  /** What the sender said: the type (in our vocabulary: the sender maps it), its words, priority, address, caller's account. */
+  typeId: string;
   typeText: string;
   priority: number | null;
   address: string;
@@ -72,6 +75,7 @@ export function parseTransfer(o: unknown): ClientTransfer | null {
     reason: sOrNull(o['reason']),
     incidentId: sOrNull(o['incidentId']),
     closed: o['closed'] === true,
+    typeId: s(c['type']),
     typeText: s(c['typeText']),
     priority: typeof c['priority'] === 'number' ? c['priority'] : null,
     address: s(loc['address']),
@@ -86,6 +90,27 @@ export function parseTransfer(o: unknown): ClientTransfer | null {
         }
       : null,
   };
+}
+
+/**
+ * The partner items an agency answers (the duty officer, all of them): a transfer, when it leads
+ * that incident type (or the type is not one we know); a request for assistance, when it has a
+ * resource of the capability asked for (or the fleet is not known yet). So a police dispatcher is
+ * not asked to offer pumps, and does not answer "none" for fire.
+ */
+export function transfersFor(
+  transfers: readonly ClientTransfer[],
+  who: Acting | undefined,
+  leadOf: (typeId: string) => Agency | undefined,
+  capabilitiesOf: (agency: Agency) => ReadonlySet<string> | undefined,
+): ClientTransfer[] {
+  if (who === undefined || who === null) return [];
+  if (who === 'all') return [...transfers];
+  return transfers.filter((t) => {
+    if (t.kind === 'assistance' && t.assistance) return capabilitiesOf(who)?.has(t.assistance.capability) ?? true;
+    const lead = leadOf(t.typeId);
+    return lead === undefined || lead === who;
+  });
 }
 
 /** Transfers matching `query` ("?direction=in"), or [] when the server has none to give. */
