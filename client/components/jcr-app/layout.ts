@@ -129,6 +129,7 @@ export function legend() {
       <li><span class="tick-sample" aria-hidden="true"></span> Heading (tick, when moving)</li>
       <li><span class="direct-sample" aria-hidden="true"></span> Direct line, route not known</li>
       <li><span class="snap-sample" aria-hidden="true"></span> Where an incident meets the road</li>
+      <li><span class="partner-sample" aria-hidden="true"></span> A partner room's resource (labelled)</li>
     </ul>
   </section>`;
 }
