@@ -169,6 +169,11 @@ test('ask a partner from the recommendation; it considers and offers; request on
     .locator('ul > li[data-partner-id]')
     .filter({ hasText: '1 × pump asked: cannot help' })
     .waitFor({ timeout: 15_000 });
+  // The incident's partner list says the same.
+  await h.page
+    .locator('jcr-partner-transfer li[data-transfer-id]')
+    .filter({ hasText: 'Asked Bedfordshire for 1 × pump: rejected: WG-P1 is now committed' })
+    .waitFor();
   assert.equal(h.errors, []);
   assert.equal(b.errors, []);
 });

@@ -2,14 +2,26 @@
  * <jcr-partner-transfer>: "Transfer to partner" on an incident (issue 18). A choice of partner
  * rooms, the one whose area holds the incident first (marked "area holds it"), a Send button,
  * and each transfer of the incident with its status (queued, delivered, acknowledged, accepted,
- * rejected with the reason). Hidden when the server has no partner rooms.
+ * rejected with the reason), requests for assistance with their answer and what was offered.
+ * Hidden when the server has no partner rooms.
  *
  * Properties: `ctx`, `incidentId`, `canSend`. No events: the controller sends the command.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import type { AppContext } from '../../context.ts';
 import { TransferController } from '../../controllers/transfer-controller.ts';
-import { transferWords } from '../../state/transfers.ts';
+import { offeredWords, transferWords, type ClientTransfer } from '../../state/transfers.ts';
+
+/** One transfer of the incident in words: a transfer's direction and status, or a request for assistance and its answer. */
+function transferLine(t: ClientTransfer, partner: string): string {
+  const a = t.assistance;
+  if (t.kind === 'assistance' && a) {
+    const offered = a.offered.length ? `: ${offeredWords(a.offered)}` : '';
+    const ask = t.direction === 'out' ? `Asked ${partner} for` : `${partner} asked for`;
+    return `${ask} ${a.count} × ${a.capability}: ${transferWords(t)}${offered}`;
+  }
+  return `${t.direction === 'out' ? `To ${partner}` : `From ${partner}`}: ${transferWords(t)}`;
+}
 
 export class JcrPartnerTransfer extends LitElement {
   static override properties = {
@@ -77,8 +89,7 @@ export class JcrPartnerTransfer extends LitElement {
               ${transfers.map(
                 (t) =>
                   html`<li data-transfer-id=${t.id} data-status=${t.status}>
-                    ${t.direction === 'out' ? `To ${name(t.partnerId)}` : `From ${name(t.partnerId)}`}:
-                    ${transferWords(t)}
+                    ${transferLine(t, t.partnerName || name(t.partnerId))}
                   </li>`,
               )}
             </ul>`
