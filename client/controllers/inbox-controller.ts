@@ -106,7 +106,14 @@ export class InboxController implements ReactiveController {
     const who = t?.partnerName ?? 'the partner';
     const path = `/api/transfers/${encodeURIComponent(a.transferId)}/${a.answer}`;
     const body =
-      a.answer === 'reject' ? { reason: a.text } : a.answer === 'consider' ? undefined : a.text ? { note: a.text } : {};
+      a.answer === 'reject'
+        ? { reason: a.text }
+        : a.answer === 'consider'
+          ? undefined
+          : {
+              ...(a.text ? { note: a.text } : {}),
+              ...(a.answer === 'offer' && a.resourceIds.length ? { resourceIds: a.resourceIds } : {}),
+            };
     const r = await this.ctx().api.request('POST', path, body);
     this.busy = false;
     if (!r.ok) this.message = `${a.transferId} not answered: ${r.code} ${r.message}`;

@@ -4,8 +4,8 @@
  *
  * - the herts fire dispatcher sees Bedfordshire under the incident's recommendation ("via partner
  *   rooms", 5.5 km from its area) and asks it for 2 pumps; the beds dispatcher finds the request
- *   in its inbox, says it is considering it (herts sees "acknowledged"), then offers its quickest:
- *   herts' recommendation lists the two pumps via partner with their ETAs; herts requests WG-P1
+ *   in its inbox, says it is considering it (herts sees "acknowledged"), then offers the pump it
+ *   ticks: herts' recommendation lists it via partner with its ETA; herts requests WG-P1
  *   via partner; beds sees that request with its note and declines it with a reason;
  * - a transfer in the beds inbox: Considering, a Reject refused without a reason, then with one,
  *   herts' "Transfer to partner" following each step;
@@ -123,12 +123,18 @@ test('ask a partner from the recommendation; it considers and offers; request on
     [['assistance', 'acknowledged', 'considering']],
   );
 
-  // Offer: beds' two quickest pumps, with ETAs; the request leaves its inbox.
-  await item.getByRole('button', { name: 'Offer our quickest' }).click();
+  // Offer: the quickest, or the pumps ticked (here WG-P1 alone), with ETAs; the request leaves the inbox.
+  assert.equal(await item.locator('label.unit').allInnerTexts(), [
+    'HT-P1 pump — Available at station',
+    'HT-P2 pump — Available at station',
+    'WG-P1 pump — Available at station',
+  ]);
+  await item.getByRole('checkbox', { name: /WG-P1/ }).check();
+  await item.getByRole('button', { name: 'Offer our quickest, or those ticked' }).click();
   await b.page
     .locator('jcr-request-inbox')
     .getByRole('status')
-    .filter({ hasText: 'Offered to Hertfordshire: WG-P1 (7 min), HT-P1 (9 min).' })
+    .filter({ hasText: 'Offered to Hertfordshire: WG-P1 (7 min).' })
     .waitFor();
   await item.waitFor({ state: 'detached' });
   await settle();
@@ -136,10 +142,7 @@ test('ask a partner from the recommendation; it considers and offers; request on
   // Herts: the offers via partner, after our own, once the answer is seen.
   const offered = via.getByRole('list', { name: 'Offered via partner' });
   await offered.waitFor({ timeout: 15_000 });
-  assert.equal(await offered.locator('.what').allInnerTexts(), [
-    'WG-P1 pump, ETA 7:05, via partner Bedfordshire',
-    'HT-P1 pump, ETA 8:51, via partner Bedfordshire',
-  ]);
+  assert.equal(await offered.locator('.what').allInnerTexts(), ['WG-P1 pump, ETA 7:05, via partner Bedfordshire']);
   assert.equal(await via.locator('ul > li[data-partner-id]').allInnerTexts(), [
     'Bedfordshire: 5.5 km from its area · 2 × pump asked: resources offered',
   ]);

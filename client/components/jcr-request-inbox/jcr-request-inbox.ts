@@ -125,6 +125,14 @@ export class JcrRequestInbox extends LitElement {
     }
   `;
 
+  /** Our deployable units the signed-in agency answers for (all for the duty officer). */
+  private ownDeployable(): ClientResource[] {
+    const own = actingOf(this.ctx.user?.role);
+    return [...this.ctx.store.resources.values()]
+      .filter((r) => (own === 'all' || own === r.agency) && DEPLOYABLE.has(r.status))
+      .sort((a, b) => a.callSign.localeCompare(b.callSign));
+  }
+
   /** The units offered for a request: the suggestion first, then own deployable units, nearest first. */
   private choices(item: InboxItem): ClientResource[] {
     const s = this.ctx.store;
@@ -242,7 +250,11 @@ export class JcrRequestInbox extends LitElement {
 
   override render() {
     return html`<p class="msg" role="status" aria-live="polite">${this.message}</p>
-      <jcr-transfer-inbox .transfers=${this.transfers} ?busy=${this.busy}></jcr-transfer-inbox>
+      <jcr-transfer-inbox
+        .transfers=${this.transfers}
+        .units=${this.transfers.length ? this.ownDeployable() : []}
+        ?busy=${this.busy}
+      ></jcr-transfer-inbox>
       ${
         this.unavailable
           ? html`<p class="note" data-inbox="unavailable">This server has no request inbox yet.</p>`

@@ -6,16 +6,20 @@
  *   **Considering** (the partner hears a person has it: MAIT's "considering" acknowledgement),
  *   **Accept** (our incident is opened from it) or **Reject** (a reason, which the partner is told);
  * - a **request for assistance** (the partner asks for resources near its incident): capability,
- *   count, place and its note, then **Considering**, **Offer our quickest** (our quickest
- *   deployable resources of that capability go back with their ETAs; nothing is mobilised) or
+ *   count, place and its note, then **Considering**, **Offer our quickest, or those ticked** (our
+ *   quickest deployable resources of that capability, or the units ticked, go back with their
+ *   ETAs; nothing is mobilised) or
  *   **Decline** (a reason, which the partner is told).
  *
- * Properties: `transfers` (incoming, pending), `busy`. Events (bubbling, composed):
+ * Properties: `transfers` (incoming, pending), `busy`, `units` (ours the agency may offer). Events (bubbling, composed):
  * `jcr-transfer-answer` detail TransferAnswerDetail; the controller sends it.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { STATUS_LABEL } from '../../map/symbols.ts';
 import type { ClientTransfer } from '../../state/transfers.ts';
+import type { ClientResource } from '../../state/types.ts';
+import { symbolSvg } from '../symbol-svg.ts';
 
 export interface TransferAnswerDetail {
   transferId: string;
@@ -23,15 +27,20 @@ export interface TransferAnswerDetail {
   answer: 'consider' | 'accept' | 'offer' | 'reject';
   /** accept and offer: a note for the partner; reject: the reason (required). */
   text: string;
+  /** offer: the units ticked instead of our quickest (none ticked: the quickest). */
+  resourceIds: string[];
 }
 
 export class JcrTransferInbox extends LitElement {
   static override properties = {
     transfers: { attribute: false },
     busy: { type: Boolean },
+    units: { attribute: false },
     message: { state: true },
   };
   transfers: ClientTransfer[] = [];
+  /** Our deployable units the signed-in agency may offer (a request lists those of its capability). */
+  units: ClientResource[] = [];
   busy = false;
   private message = '';
 
@@ -61,6 +70,14 @@ export class JcrTransferInbox extends LitElement {
       flex-direction: column;
       gap: 0.2em;
     }
+    label.unit {
+      flex-direction: row;
+      align-items: center;
+    }
+    fieldset {
+      border: 1px solid #888;
+      margin: 0.3em 0;
+    }
     textarea,
     button {
       font: inherit;
@@ -89,7 +106,9 @@ export class JcrTransferInbox extends LitElement {
   private answer(e: Event, t: ClientTransfer, answer: TransferAnswerDetail['answer']): void {
     e.preventDefault();
     const form = (e.target as HTMLElement).closest('form');
-    const text = String((form ? new FormData(form).get('text') : '') ?? '').trim();
+    const fd = form ? new FormData(form) : null;
+    const text = String(fd?.get('text') ?? '').trim();
+    const resourceIds = answer === 'offer' && fd ? fd.getAll('resourceId').map(String) : [];
     if (answer === 'reject' && !text) {
       this.message = `A ${t.kind === 'assistance' ? 'decline' : 'rejection'} needs a reason: ${t.partnerName} is told it.`;
       return;
@@ -97,7 +116,7 @@ export class JcrTransferInbox extends LitElement {
     this.message = '';
     this.dispatchEvent(
       new CustomEvent<TransferAnswerDetail>('jcr-transfer-answer', {
-        detail: { transferId: t.id, answer, text },
+        detail: { transferId: t.id, answer, text, resourceIds },
         bubbles: true,
         composed: true,
       }),
@@ -124,6 +143,7 @@ export class JcrTransferInbox extends LitElement {
         }
         ${where ? html`<p>${where}</p>` : nothing} ${assistance && a.note ? html`<p>“${a.note}”</p>` : nothing}
         ${!assistance && t.callerAccount ? html`<p>“${t.callerAccount}”</p>` : nothing}
+        ${assistance ? this.unitChoice(a.capability) : nothing}
         <p class="ack" data-ack=${considering ? 'considering' : 'received'}>
           ${considering ? `${t.partnerName} has been told you are considering it.` : `${t.partnerName} has been told it arrived.`}
         </p>
@@ -140,7 +160,7 @@ export class JcrTransferInbox extends LitElement {
             Considering
           </button>
           <button class="primary" type="submit" ?disabled=${this.busy}>
-            ${assistance ? 'Offer our quickest' : 'Accept'}
+            ${assistance ? 'Offer our quickest, or those ticked' : 'Accept'}
           </button>
           <button type="button" ?disabled=${this.busy} @click=${(e: Event) => this.answer(e, t, 'reject')}>
             ${assistance ? 'Decline' : 'Reject'}
@@ -148,6 +168,22 @@ export class JcrTransferInbox extends LitElement {
         </div>
       </form>
     </li>`;
+  }
+
+  /** Our deployable units with the capability asked, to offer instead of the quickest. */
+  private unitChoice(capability: string) {
+    const mine = this.units.filter((r) => r.capabilities.includes(capability)).slice(0, 8);
+    if (mine.length === 0) return nothing;
+    return html`<fieldset>
+      <legend>Or offer these</legend>
+      ${mine.map(
+        (r) =>
+          html`<label class="unit"
+            ><input type="checkbox" name="resourceId" value=${r.id} /> ${symbolSvg(r.agency, r.status, false)}
+            ${r.callSign} ${r.type} — ${STATUS_LABEL[r.status]}</label
+          >`,
+      )}
+    </fieldset>`;
   }
 
   override render() {
