@@ -7,11 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { StatisticsReport } from '../proto/statistics.ts';
 import { statisticsPlots } from '../client/components/jcr-statistics/plots.ts';
-import {
-  nextDate,
-  parseStatistics,
-  statisticsQuery,
-} from '../client/components/jcr-statistics/statistics-controller.ts';
+import { parseStatistics } from '../client/components/jcr-statistics/parse-statistics.ts';
+import { nextDate, statisticsQuery } from '../client/components/jcr-statistics/statistics-controller.ts';
 
 const counts = (total: number, fire = 0, police = 0, ambulance = 0) => ({ total, fire, police, ambulance });
 const REPORT: StatisticsReport = {

@@ -10,7 +10,7 @@ import { compareModes, mergeReports, MODES, parseModes, type OutcomeReport } fro
 import { formatReport, goal, summaryLine } from '../sim/compare/report-format.ts';
 import { reportCharts, reportHtml } from '../sim/compare/report-html.ts';
 import { outcomeAsStatistics } from '../sim/compare/as-statistics.ts';
-import { parseStatistics } from '../client/components/jcr-statistics/statistics-controller.ts';
+import { parseStatistics } from '../client/components/jcr-statistics/parse-statistics.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
 
 const scenario: Scenario = {

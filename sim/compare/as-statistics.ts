@@ -8,7 +8,7 @@
  * none of them. `compare ... --statistics FILE` writes it.
  */
 import type { ResponseDay, ResponseDistribution, StatisticsReport } from '../../proto/statistics.ts';
-import type { Scenario } from '../../server/core/scenario/types.ts';
+import type { ResponseStandard } from '../../server/core/scenario/types.ts';
 import type { OutcomeReport, TargetResult } from './compare.ts';
 
 const zero = () => ({ total: 0, fire: 0, police: 0, ambulance: 0 });
@@ -38,7 +38,7 @@ function day(date: string, t: TargetResult, r: OutcomeReport, withinS: number, m
 
 export function outcomeAsStatistics(
   r: OutcomeReport,
-  scenario: Pick<Scenario, 'standards' | 'timezone'>,
+  scenario: { standards: readonly Pick<ResponseStandard, 'id' | 'name' | 'agency' | 'capability'>[]; timezone: string },
   demand: number = r.demands[0]!,
 ): StatisticsReport {
   const toMs = r.startMs + r.hours * 3_600_000;

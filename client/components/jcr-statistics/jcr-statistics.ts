@@ -6,9 +6,13 @@
  * proto/statistics.ts). Renders into light DOM so uPlot's bundled stylesheet reaches the plots;
  * its own styles are ./statistics.css.
  *
- * Properties: `ctx`; `report` (optional: show this report, fetch nothing — the hook for a saved
- * compare report, issue 20). Events (bubbling, composed): `jcr-statistics-close`, detail
- * StatisticsCloseDetail (back to the room).
+ * A saved report (issue 20: `compare --report` or `--statistics` files) is opened with "Open
+ * saved report…" or dropped on the screen, and read in the browser (./saved-report.ts): a
+ * compare report shows its response-time curves a line per mode, one demand factor at a time,
+ * and each mode's fraction late against static; "Back to live statistics" returns.
+ *
+ * Properties: `ctx`; `report` (optional: show this report, fetch nothing). Events (bubbling,
+ * composed): `jcr-statistics-close`, detail StatisticsCloseDetail (back to the room).
  */
 import { LitElement, html, nothing } from 'lit';
 import uPlot from 'uplot';
@@ -22,6 +26,7 @@ import type { AppContext } from '../../context.ts';
 import type { PlotSpec } from '../jcr-plot/jcr-plot.ts';
 import '../jcr-plot/jcr-plot.ts';
 import { statisticsPlots } from './plots.ts';
+import { lateRows, type SavedReport } from './saved-report.ts';
 import { StatisticsController } from './statistics-controller.ts';
 import './statistics.css';
 
@@ -71,6 +76,94 @@ export class JcrStatistics extends LitElement {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
     void this.state.load({ from: String(f.get('from') ?? ''), to: String(f.get('to') ?? '') });
+  }
+
+  /** A picked or dropped file: read it here, show it if it is a report this screen reads. */
+  private async openFile(file: File | undefined): Promise<void> {
+    if (!file) return;
+    this.state.openSaved(file.name, await file.text());
+  }
+
+  private onDrop(e: DragEvent): void {
+    e.preventDefault();
+    void this.openFile(e.dataTransfer?.files[0]);
+  }
+
+  /** What the saved file is, its demand factors to choose from, and the way back. */
+  private savedBar(s: SavedReport) {
+    const o = s.outcome;
+    const hours = o ? `${o.hours} h from ${new Date(o.startMs).toISOString().slice(0, 10)}` : '';
+    const seeds = o ? (o.seeds.length === 1 ? `seed ${o.seeds[0]}` : `${o.seeds.length} seeds`) : '';
+    return html`<div class="saved" data-saved>
+      <p>
+        Saved report <strong>${s.name}</strong>${
+          o ? html`: ${o.scenario}, ${hours}, ${seeds}, modes ${o.modes.join(', ')}.` : html`.`
+        }
+      </p>
+      ${
+        o && o.demands.length > 1
+          ? html`<div class="demands" role="group" aria-label="Demand">
+              ${o.demands.map(
+                (d) =>
+                  html`<button
+                    type="button"
+                    data-demand=${d}
+                    aria-pressed=${d === s.demand ? 'true' : 'false'}
+                    @click=${() => this.state.showDemand(d)}
+                  >
+                    ${d}× demand
+                  </button>`,
+              )}
+            </div>`
+          : nothing
+      }
+      <button type="button" class="live" @click=${() => void this.state.load(this.state.range)}>
+        Back to live statistics
+      </button>
+    </div>`;
+  }
+
+  /** A saved compare report's fraction late per mode, against static with its 95% interval. */
+  private lateTable(s: SavedReport) {
+    const rows = lateRows(s);
+    return html`<div class="stats-table" data-table="late">
+      <table>
+        <caption>
+          Fraction late at ${s.demand}× demand, against static (95% interval across seeds)
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">target</th>
+            <th scope="col">mode</th>
+            <th scope="col">n</th>
+            <th scope="col">late</th>
+            <th scope="col">late − static</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (r) =>
+              html`<tr>
+                <td>${r.target}</td>
+                <td>${r.mode}</td>
+                <td>${r.n}</td>
+                <td>${r.late}</td>
+                <td>${r.diff}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  /** A saved compare report has response times only: the other sections would be empty. */
+  private outcomeBody(r: StatisticsReport, s: SavedReport) {
+    const p = this.specs(r);
+    return html`<section data-section="response" aria-label="Response times">
+      <h3>Response times against standards, a line per mode</h3>
+      <div class="plots">${p.response.map((x) => this.plot(x, 'response'))}</div>
+      ${this.lateTable(s)} ${this.table(r, 'response')}
+    </section>`;
   }
 
   /** Plot specs, rebuilt only when the report changes (a new object each fetch). */
@@ -168,7 +261,13 @@ export class JcrStatistics extends LitElement {
   override render() {
     const s = this.state;
     const r = s.report;
-    return html`<div class="statistics" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.close('escape')}>
+    const saved = s.saved;
+    return html`<div
+      class="statistics"
+      @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.close('escape')}
+      @dragover=${(e: DragEvent) => e.preventDefault()}
+      @drop=${(e: DragEvent) => this.onDrop(e)}
+    >
       <header>
         <h2>Statistics</h2>
         <form @submit=${(e: SubmitEvent) => this.onSubmit(e)}>
@@ -178,10 +277,23 @@ export class JcrStatistics extends LitElement {
           /></label>
           <button type="submit" ?disabled=${s.busy}>Show</button>
         </form>
+        <label class="open">
+          Open saved report…
+          <input
+            type="file"
+            accept=".json,application/json"
+            @change=${(e: Event) => {
+              const input = e.target as HTMLInputElement;
+              void this.openFile(input.files?.[0]).then(() => (input.value = ''));
+            }}
+          />
+        </label>
         <button type="button" class="close" @click=${() => this.close('button')}>Back to the room</button>
       </header>
       ${s.busy ? html`<p class="note" role="status">Computing statistics…</p>` : nothing}
-      ${s.error ? html`<p class="error" role="alert" data-error>${s.error}</p>` : nothing} ${r ? this.body(r) : nothing}
+      ${s.error ? html`<p class="error" role="alert" data-error>${s.error}</p>` : nothing}
+      ${saved ? this.savedBar(saved) : nothing}
+      ${r ? (saved?.outcome ? this.outcomeBody(r, saved) : this.body(r)) : nothing}
     </div>`;
   }
 }

@@ -7,35 +7,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { StatisticsReport } from '../../../proto/statistics.ts';
 import type { AppContext } from '../../context.ts';
+import { parseStatistics } from './parse-statistics.ts';
+import { atDemand, readSaved, type SavedReport } from './saved-report.ts';
 
 export interface StatisticsRange {
   /** First local day shown, YYYY-MM-DD ('' = the server's default). */
   from: string;
   /** Last local day shown, inclusive, YYYY-MM-DD ('' = up to now). */
   to: string;
-}
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** The report when `body` has the shape the screen reads, else null. */
-export function parseStatistics(body: unknown): StatisticsReport | null {
-  if (!isObj(body) || !isNum(body.fromMs) || !isNum(body.toMs) || typeof body.timezone !== 'string') return null;
-  if (!Array.isArray(body.days) || !Array.isArray(body.response)) return null;
-  const inc = body.incidents;
-  const use = body.utilisation;
-  const req = body.requests;
-  const ov = body.overrides;
-  if (!isObj(inc) || !Array.isArray(inc.byHour) || inc.byHour.length !== 24 || !Array.isArray(inc.byWeekday))
-    return null;
-  if (!isObj(use) || !Array.isArray(use.resources) || !Array.isArray(use.stations)) return null;
-  if (!isObj(req) || !Array.isArray(req.rows) || !Array.isArray(req.pairs)) return null;
-  if (!isObj(ov) || !Array.isArray(ov.rows) || !Array.isArray(ov.reasons)) return null;
-  for (const d of body.response) {
-    if (!isObj(d) || !Array.isArray(d.minutes) || !Array.isArray(d.days) || !isObj(d.total)) return null;
-    if (!isNum(d.withinS) || !isNum(d.targetShare)) return null;
-  }
-  return body as unknown as StatisticsReport;
 }
 
 /** The day after a YYYY-MM-DD date (the exclusive `to` of an inclusive last day). */
@@ -60,6 +39,8 @@ export class StatisticsController implements ReactiveController {
   error = '';
   /** The report was handed in: do not fetch over it. */
   given = false;
+  /** The saved report file shown (./saved-report.ts), if that is what is shown. */
+  saved: SavedReport | null = null;
   private seq = 0;
 
   constructor(
@@ -75,6 +56,32 @@ export class StatisticsController implements ReactiveController {
 
   /** Show a report made elsewhere (issue 20's saved compare report, tests). */
   show(report: StatisticsReport): void {
+    this.saved = null;
+    this.shown(report);
+  }
+
+  /** Open a saved report file's text (a picked or dropped file); a file it cannot read says why. */
+  openSaved(name: string, text: string): void {
+    this.settle(readSaved(name, text, this.ctx().store.scenario));
+  }
+
+  /** Show the saved outcome report at another demand factor. */
+  showDemand(demand: number): void {
+    const scenario = this.ctx().store.scenario;
+    if (this.saved && scenario) this.settle(atDemand(this.saved, scenario, demand));
+  }
+
+  private settle(r: SavedReport | { error: string }): void {
+    if ('error' in r) {
+      this.error = r.error;
+      this.host.requestUpdate();
+      return;
+    }
+    this.saved = r;
+    this.shown(r.report);
+  }
+
+  private shown(report: StatisticsReport): void {
     this.seq++; // a fetch still running must not replace it
     this.given = true;
     this.busy = false;
@@ -85,6 +92,7 @@ export class StatisticsController implements ReactiveController {
 
   async load(range: StatisticsRange): Promise<void> {
     this.given = false;
+    this.saved = null;
     this.range = range;
     this.busy = true;
     this.error = '';
