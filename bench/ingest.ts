@@ -2,6 +2,8 @@
  * `npm run bench -- ingest [--history-inline] [--positions N] [--resources N] [--batch N] [--inflight N]`
  * `npm run bench -- ingest --decoders [--rounds N]`: the /ws/avl decoder before and after the
  * wire-type checks side by side in one process (bench/_ingest-decoders.ts).
+ * `npm run bench -- ingest --against DIR [--rounds N]`: this checkout's whole per-frame ingest
+ * against another checkout's (DIR), side by side in one process (bench/_ingest-against.ts).
  *
  * AVL ingest throughput, end to end. The real server (startServer: feed authentication, validation,
  * live state, rbush index, history persistence to a temp-file SQLite DB, all on) runs in this
@@ -22,6 +24,7 @@ import { createLogger } from '../server/shell/log.ts';
 import { startServer } from '../server/shell/server.ts';
 import { ThreadedHistoryWriter } from '../server/shell/avl/history-thread.ts';
 import { decodersSideBySide } from './_ingest-decoders.ts';
+import { ingestAgainst } from './_ingest-against.ts';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -210,6 +213,15 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes('--decoders'))
+const against = process.argv.indexOf('--against');
+if (against >= 0)
+  await ingestAgainst(benchScenario(), {
+    against: process.argv[against + 1] ?? '',
+    batch: BATCH,
+    rounds: arg('rounds', 120),
+    seed: SEED,
+    token: TOKEN,
+  });
+else if (process.argv.includes('--decoders'))
   await decodersSideBySide(benchScenario(), { batch: BATCH, rounds: arg('rounds', 120), seed: SEED, token: TOKEN });
 else await main();

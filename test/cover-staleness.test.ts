@@ -104,4 +104,31 @@ test('a staleness mark the rule does not bear out records nothing; a restart rep
   w.cover.close();
 });
 
+test('a whole fleet gone stale, and a whole AVL batch fresh again, is recorded in one append each', () => {
+  const w = world();
+  const fleet = w.engine.room.fleet;
+  const ids = [...fleet.all()].map((r) => r.def.id);
+  for (const id of ids) fleet.applyFix(fleet.require(id), AWAY.lat, AWAY.lon, 0, 0, NOW - 5_000, 5);
+  const batches: number[] = [];
+  w.engine.onChanges((record) => batches.push(record.events.length));
+  w.clock.advance(116_000);
+  w.reactor.tick();
+  // One change record (one append, one fsync) for every resource, not one per resource.
+  assert.equal(batches, [ids.length]);
+  assert.ok(ids.length > 5, `${ids.length} resources`);
+  assert.equal(
+    [...w.store.events(0)].map((e) => {
+      const d = e.data as { resourceId: string; stale: boolean };
+      return [e.seq, d.resourceId, d.stale];
+    }),
+    ids.map((id, i) => [i + 1, id, true]),
+  );
+  // Fresh again, all in one AVL batch: one append.
+  for (const id of ids) fleet.applyFix(fleet.require(id), AWAY.lat, AWAY.lon, 0, 0, w.clock.now(), 5);
+  w.engine.notifyPositions(ids);
+  assert.equal(batches, [ids.length, ids.length]);
+  assert.ok([...fleet.all()].every((r) => !r.avlStale));
+  w.cover.close();
+});
+
 test.run();

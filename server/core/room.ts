@@ -44,6 +44,8 @@ export type Command =
     }
   /** Record that a resource's fix went stale or fresh again (the reactor's staleness policy). */
   | { type: 'resource.markStale'; resourceId: string; stale: boolean }
+  /** Several marks at once, one append: how the staleness policy records a whole batch or tick. */
+  | { type: 'resource.markStaleMany'; marks: ReadonlyArray<{ resourceId: string; stale: boolean }> }
   | { type: 'operator.note'; text: string; incidentId?: string; actingAgency?: Agency }
   | IncidentCommand
   | CoverCommand
@@ -92,19 +94,25 @@ export class Room {
     this.transfers = new TransferBook(opts.maitRoomId ?? 'local');
   }
 
+  /** A resource's staleness mark: only what the fleet's rule says now, and only a change of it. */
+  private decideStale(resourceId: string, stale: boolean, ctx: CommandContext, at: number): NewEvent[] {
+    const r = this.fleet.require(resourceId);
+    // A late or repeated mark is nothing.
+    if (this.fleet.stalenessChange(r, at) !== stale) return [];
+    const data = { resourceId: r.def.id, stale, fixTimeMs: r.fixTimeMs };
+    return [{ at, type: 'resource.staleness', origin: ctx.origin, actor: ctx.actor, data }];
+  }
+
   /** Validate a command against current state; return the events it produces (not yet applied). */
   decide(cmd: Command, ctx: CommandContext): NewEvent[] {
     const at = this.clock();
     switch (cmd.type) {
       case 'resource.setStatus':
         return this.decideStatus(cmd, ctx);
-      case 'resource.markStale': {
-        const r = this.fleet.require(cmd.resourceId);
-        // Only what the fleet's rule says now, and only a change of it: a late or repeated mark is nothing.
-        if (this.fleet.stalenessChange(r, at) !== cmd.stale) return [];
-        const data = { resourceId: r.def.id, stale: cmd.stale, fixTimeMs: r.fixTimeMs };
-        return [{ at, type: 'resource.staleness', origin: ctx.origin, actor: ctx.actor, data }];
-      }
+      case 'resource.markStale':
+        return this.decideStale(cmd.resourceId, cmd.stale, ctx, at);
+      case 'resource.markStaleMany':
+        return cmd.marks.flatMap((m) => this.decideStale(m.resourceId, m.stale, ctx, at));
       case 'operator.note': {
         const text = cmd.text.trim();
         if (text.length === 0 || text.length > 4000)

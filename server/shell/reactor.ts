@@ -90,19 +90,20 @@ export class Reactor implements AfterBatch {
       this.log.error('reaction policy failed', { policy: name, err: e instanceof Error ? e.message : String(e) });
       return;
     }
-    const refused = (cmd: Command, e: unknown) => {
-      if (isJcrError(e)) this.log.warn('reaction not recorded', { policy: name, command: cmd.type, code: e.code });
-      else this.log.error('reaction failed', { policy: name, command: cmd.type, err: String(e) });
-    };
     for (const { cmd, ctx } of reactions) {
       try {
         this.engine.execute(cmd, ctx);
       } catch (e) {
         // A write-locked log: wait in line (server/shell/store/busy-queue.ts), never dropped for it.
-        if (isStoreBusy(e)) this.engine.submit(cmd, ctx).catch((err: unknown) => refused(cmd, err));
-        else refused(cmd, e);
+        if (isStoreBusy(e)) this.engine.submit(cmd, ctx).catch((err: unknown) => this.refused(name, cmd, err));
+        else this.refused(name, cmd, e);
       }
     }
+  }
+
+  private refused(name: string, cmd: Command, e: unknown): void {
+    if (isJcrError(e)) this.log.warn('reaction not recorded', { policy: name, command: cmd.type, code: e.code });
+    else this.log.error('reaction failed', { policy: name, command: cmd.type, err: String(e) });
   }
 }
 

@@ -42,11 +42,9 @@ interface Fix {
   fixTimeMs: number;
 }
 
-/** Where a batch's earlier accepted reports leave a resource, and in which status and incident. */
-interface Staged extends Fix {
-  status: ResourceStatus;
-  incidentId: string | undefined;
-}
+/** What ingestBatch does with a report beyond judging it (0: nothing, refused). */
+const KEEP = 1; // accepted: moves the live position, then into history
+const HISTORY_ONLY = 2; // out of order: into history only
 
 export interface AvlRejection {
   index: number;
@@ -134,28 +132,39 @@ export class AvlIngest {
    */
   ingestBatch(reports: readonly AvlReportIn[], feed: FeedScope, now: number, sink: IngestSink): BatchOutcome {
     const fleet = this.room.fleet;
+    const n = reports.length;
     const rejected: AvlRejection[] = [];
-    /** Per resource, where and in which status the batch's earlier accepted reports leave it. */
-    const staged = new Map<string, Staged>();
+    // The hot path allocates per batch, not per report: per report its resource and what becomes
+    // of it (KEEP, HISTORY_ONLY or nothing); per resource already met in the batch, the index of
+    // its last accepted report, whose fix (and staged status and incident) the next one is judged
+    // against. A resource reported once per batch, the usual case, costs one map entry.
+    const lives = new Array<LiveResource | undefined>(n);
+    const fate = new Uint8Array(n);
+    const stagedStatus = new Array<ResourceStatus>(n);
+    const stagedIncident = new Array<string | undefined>(n);
+    const lastOf = new Map<LiveResource, number>();
+    let repeated = false;
     const events: NewEvent[] = [];
-    /** History rows in report order: an accepted report's index, or ~index for an out-of-order one. */
-    const rows: number[] = [];
     let accepted = 0;
     let ctx: { origin: 'avl'; actor: string } | undefined;
-    for (let i = 0; i < reports.length; i++) {
+    for (let i = 0; i < n; i++) {
       const r = reports[i] as AvlReportIn;
       const live = typeof r.resourceId === 'string' ? fleet.get(r.resourceId) : undefined;
-      const was = live === undefined ? undefined : staged.get(live.def.id);
+      const at = live === undefined ? undefined : lastOf.get(live);
+      const was = at === undefined ? undefined : (reports[at] as Fix);
       const verdict: Verdict =
         live === undefined ? 'JCR_AVL_UNKNOWN_RESOURCE' : this.checkLive(live, r, feed, now, was ?? live);
       if (verdict !== null || live === undefined) {
         const code = verdict ?? 'JCR_AVL_UNKNOWN_RESOURCE';
         rejected.push({ index: i, code, message: this.explain(code, r, live, now, was) });
-        if (verdict === 'JCR_AVL_OUT_OF_ORDER' && live !== undefined) rows.push(~i);
+        if (verdict === 'JCR_AVL_OUT_OF_ORDER' && live !== undefined) {
+          lives[i] = live;
+          fate[i] = HISTORY_ONLY;
+        }
         continue;
       }
-      const status = was ? was.status : live.status;
-      const incidentId = was ? was.incidentId : live.incidentId;
+      const status = at === undefined ? live.status : (stagedStatus[at] as ResourceStatus);
+      const incidentId = at === undefined ? live.incidentId : stagedIncident[at];
       let next = status;
       if (r.status !== 0 && r.status !== status) {
         next = r.status as ResourceStatus;
@@ -175,31 +184,34 @@ export class AvlIngest {
           continue;
         }
       }
-      const held = next === status ? incidentId : fleet.holdsIncident(next) ? incidentId : undefined;
-      if (was) {
-        was.lat = r.lat;
-        was.lon = r.lon;
-        was.fixTimeMs = r.fixTimeMs;
-        was.status = next;
-        was.incidentId = held;
-      } else
-        staged.set(live.def.id, { lat: r.lat, lon: r.lon, fixTimeMs: r.fixTimeMs, status: next, incidentId: held });
-      rows.push(i);
+      stagedStatus[i] = next;
+      stagedIncident[i] = next === status ? incidentId : fleet.holdsIncident(next) ? incidentId : undefined;
+      if (at !== undefined) repeated = true;
+      lastOf.set(live, i);
+      lives[i] = live;
+      fate[i] = KEEP;
       accepted++;
     }
     // The one durable append: it throws before anything of the batch is applied.
     if (events.length > 0) sink.commitStatuses(events, feed);
-    const moved = new Set<string>();
-    for (const i of rows) {
-      const r = reports[i < 0 ? ~i : i] as AvlReportIn;
-      const live = fleet.get(r.resourceId)!;
-      if (i >= 0) {
+    const moved: string[] = [];
+    const listed = repeated ? new Set<LiveResource>() : null; // each once, in order of first acceptance
+    for (let i = 0; i < n; i++) {
+      const f = fate[i];
+      if (f === 0) continue;
+      const r = reports[i] as AvlReportIn;
+      const live = lives[i] as LiveResource;
+      if (f === KEEP) {
         fleet.applyFix(live, r.lat, r.lon, r.headingDeg, r.speedMps, r.fixTimeMs, r.accuracyM);
-        moved.add(live.def.id);
+        if (listed === null) moved.push(live.def.id);
+        else if (!listed.has(live)) {
+          listed.add(live);
+          moved.push(live.def.id);
+        }
       }
-      sink.history(r, live.def.id, i >= 0, feed);
+      sink.history(r, live.def.id, f === KEEP, feed);
     }
-    return { accepted, rejected, moved: moved.size === 0 ? [] : Array.from(moved) };
+    return { accepted, rejected, moved };
   }
 
   /** A human-readable reason (clients match on the code, never on this text). */

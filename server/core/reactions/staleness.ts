@@ -11,17 +11,32 @@ import type { Policy, Reaction } from './policy.ts';
 
 const ctx = { origin: 'system', actor: 'staleness' } as const;
 
-function mark(fleet: Fleet, r: LiveResource | undefined, now: number, out: Reaction[]): void {
+function mark(
+  fleet: Fleet,
+  r: LiveResource | undefined,
+  now: number,
+  out: Array<{ resourceId: string; stale: boolean }>,
+): void {
   if (!r) return;
   const stale = fleet.stalenessChange(r, now);
-  if (stale !== null) out.push({ cmd: { type: 'resource.markStale', resourceId: r.def.id, stale }, ctx });
+  if (stale !== null) out.push({ resourceId: r.def.id, stale });
 }
 
+/**
+ * All the marks of one trigger go in one command, so one durable append: a feed back after an
+ * outage makes a whole batch fresh again at once, and a tick can find a whole fleet gone stale
+ * (one append per resource cost the event loop about a millisecond each).
+ */
 export const stalenessPolicy: Policy = (trigger, room) => {
-  const out: Reaction[] = [];
+  const marks: Array<{ resourceId: string; stale: boolean }> = [];
   const now = room.clock();
-  if (trigger.kind === 'tick') for (const r of room.fleet.all()) mark(room.fleet, r, now, out);
+  if (trigger.kind === 'tick') for (const r of room.fleet.all()) mark(room.fleet, r, now, marks);
   else if (trigger.kind === 'positions')
-    for (const id of trigger.resourceIds) mark(room.fleet, room.fleet.get(id), now, out);
-  return out;
+    for (const id of trigger.resourceIds) mark(room.fleet, room.fleet.get(id), now, marks);
+  if (marks.length === 0) return [];
+  if (marks.length === 1) {
+    const m = marks[0] as { resourceId: string; stale: boolean };
+    return [{ cmd: { type: 'resource.markStale', resourceId: m.resourceId, stale: m.stale }, ctx }];
+  }
+  return [{ cmd: { type: 'resource.markStaleMany', marks }, ctx }];
 };

@@ -12,8 +12,9 @@ export const standbyArrivalPolicy: Policy = (trigger, room) => {
   const out: Reaction[] = [];
   for (const id of trigger.resourceIds) {
     const m = room.standby.get(id);
+    if (!m) continue; // most moved resources are on no standby move: no fleet look-up for them
     const r = room.fleet.get(id);
-    if (!m || !r) continue;
+    if (!r) continue;
     if (haversineM(r.lat, r.lon, m.destination.lat, m.destination.lon) <= STANDBY_ARRIVAL_M)
       out.push({
         cmd: { type: 'cover.endStandby', resourceId: id, reason: 'arrived' },
