@@ -1,8 +1,9 @@
 /**
  * The gazetteer on real and demo data, with exact answers: on Hertfordshire (its scenario and the
  * synthetic network's road names) a town with and without a typo, a motorway by ref, a station's
- * grid reference and postcode, coordinates; on the real north London OSM extract a road by name
- * and by prefix, and the junction of two real roads. Each first answer within 50 m of the thing.
+ * grid reference and postcode, coordinates; on the real north London and Cambridge OSM extracts
+ * (issue 16 item 7) a road by name, prefix and misspelling, and junctions of two real roads. Each
+ * first answer within 50 m of the thing.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -164,6 +165,36 @@ test('north London: the North Circular by ref lists its names', () => {
   const [first] = londonGaz.search('A406');
   assert.is(first?.label, 'A406');
   assert.ok(toRef(londonRoads, 'A406', first!.point.lat, first!.point.lon) < 50);
+});
+
+const cambridge = parseNetwork(readFileSync('test/fixtures/osm/cambridge.osm.pbf'), 'osm-pbf', 'cambridge');
+const cambridgeGaz = new Gazetteer(
+  { stations: [], posts: [], demand: [], roads: extractRoadTable(cambridge) },
+  snapper(buildGraph(cambridge)),
+);
+
+test('Cambridge: "Hills Road", "hills rd" and "Hils Road" find the real A1307', () => {
+  for (const q of ['Hills Road', 'hills rd', 'Hils Road']) {
+    const [first] = cambridgeGaz.search(q);
+    assert.is(first?.kind, 'road', q);
+    assert.is(first?.label, 'Hills Road', q);
+    assert.is(first?.detail, 'A1307', q);
+  }
+});
+
+test('Cambridge: junctions of real roads, by the station road and the Fitzwilliam', () => {
+  for (const [q, label, lat, lon] of [
+    // Station Road meets Hills Road at the war memorial.
+    ['Hills Road / Station Road', 'Station Road / Hills Road', 52.1952, 0.1311],
+    // Lensfield Road ends at Trumpington Street by the Fitzwilliam Museum.
+    ['Lensfield Road / Trumpington Street', 'Lensfield Road / Trumpington Street', 52.198, 0.1221],
+    ['mill rd & east rd', 'Mill Road / East Road', 52.2025, 0.1311],
+  ] as const) {
+    const [first] = cambridgeGaz.search(q);
+    assert.is(first?.kind, 'junction', q);
+    assert.is(first?.label, label, q);
+    near(first, lat, lon, 50);
+  }
 });
 
 test.run();
