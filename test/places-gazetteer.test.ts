@@ -110,6 +110,40 @@ test('Hertfordshire: a station and a standby post by name', () => {
   assert.is(post?.label, 'A1(M) J1 South Mimms');
 });
 
+test('Hertfordshire: a road within a place, "High Street, Hitchin", is the one in Hitchin', () => {
+  const hitchin = herts.demand.find((d) => d.name === 'Hitchin')!;
+  const [first] = hertsGaz.search('High Street, Hitchin');
+  assert.is(first?.kind, 'road');
+  assert.is(first?.label, 'High Street, Hitchin');
+  near(first, hitchin.lat, hitchin.lon, 4_000);
+  // Without the place, the High Streets of other towns come too.
+  assert.ok(hertsGaz.search('High Street').some((a) => a.label === 'High Street, Hertford'));
+});
+
+test("a way's addr:postcode is found, at the way", () => {
+  const roads: RoadTable = {
+    version: 1,
+    ways: [
+      {
+        name: 'Victoria Street',
+        ref: '',
+        highway: 'residential',
+        postcode: 'AL1 3JB',
+        points: [51.752, -0.334, 51.753, -0.332],
+      },
+    ],
+    junctions: [],
+  };
+  const gaz = new Gazetteer({ stations: [], posts: [], demand: [], roads }, (lat, lon) => ({ lat, lon, distanceM: 0 }));
+  for (const q of ['AL1 3JB', 'al13jb']) {
+    const [first] = gaz.search(q);
+    assert.is(first?.kind, 'postcode', q);
+    assert.is(first?.label, 'AL1 3JB', q);
+    assert.is(first?.detail, 'Victoria Street', q);
+    near(first, 51.7525, -0.333, 100);
+  }
+});
+
 test('coordinates: decimal and degrees-minutes-seconds', () => {
   for (const q of ['51.9038, -0.1966', '51.9038 N 0.1966 W', `51°54'13.7"N 0°11'47.8"W`, '51 54 13.7 N 0 11 47.8 W']) {
     const [first] = hertsGaz.search(q);
