@@ -13,6 +13,8 @@
  *   - mape_prior / mape_calibrated and bias: ETA error on week 2's emergency trips: the predicted
  *     seconds of the route as driven (the prior's, which the vehicle followed), by the prior and by
  *     the calibration in force for the band of departure, against the seconds it truly took;
+ *     mape_truth: the same with the true traffic's expected speeds (no trip factor): the floor no
+ *     calibration can go below, the trip-to-trip noise alone;
  *     mape_calibrated_own_route: the calibrated planner's ETA over its own quickest route instead
  *     (which may differ from the route driven, so it mixes route choice into the error);
  *   - first_choice_prior / _calibrated: over week 2's incidents, the share where the unit ranked
@@ -175,11 +177,13 @@ const truthAt = (t: number) => {
   if (!p) truthPlanners.set(band, (p = new JourneyPlanner(g, traffic.modelAt(t, true))));
   return p;
 };
+const truthTiming = { modelAt: (t: number) => traffic.modelAt(t, true), tripFactor: () => 1 };
 const calTiming = { modelAt: (t: number) => calibratedAt(t).speed, tripFactor: () => 1 };
 let n = 0,
   absP = 0,
   absC = 0,
   absO = 0,
+  absT = 0,
   sgnP = 0,
   sgnC = 0;
 for (const t of trips) {
@@ -192,6 +196,9 @@ for (const t of trips) {
   sgnP += (t.priorS - t.seconds) / t.seconds;
   const onRoute = timeRoute(planner, calTiming, t.coords, t.profile, t.trip).seconds;
   absC += Math.abs(onRoute - t.seconds) / t.seconds;
+  // the floor: the true expected speeds, wrong only by the trip's own factor
+  const truth = timeRoute(planner, truthTiming, t.coords, t.profile, t.trip).seconds;
+  absT += Math.abs(truth - t.seconds) / t.seconds;
   sgnC += (onRoute - t.seconds) / t.seconds;
   absO += Math.abs(cal.seconds - t.seconds) / t.seconds;
   n++;
@@ -248,6 +255,7 @@ const out = {
   held_out_trips: n,
   mape_prior: r4(n ? absP / n : 0),
   mape_calibrated: r4(n ? absC / n : 0),
+  mape_truth: r4(n ? absT / n : 0),
   mape_calibrated_own_route: r4(n ? absO / n : 0),
   bias_prior: r4(n ? sgnP / n : 0),
   bias: r4(n ? sgnC / n : 0),
