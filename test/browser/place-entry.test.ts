@@ -154,6 +154,22 @@ test('Escape clears the field, its answers and the point it put on the form', as
   assert.equal(errors, []);
 });
 
+test("a grid reference typed in the field fills its point: Stevenage fire station's", async () => {
+  await field.click();
+  await field.pressSequentially('TL 24041 23963');
+  await answersFor('TL 24041 23963');
+  const first = options().first();
+  assert.is(await first.getAttribute('data-kind'), 'gridref');
+  assert.match((await first.textContent()) ?? '', /TL 24041 23963/);
+  await field.press('ArrowDown');
+  await field.press('Enter');
+  await latIs('51.90041');
+  assert.is(await lonField().inputValue(), '-0.19854');
+  await field.press('Escape');
+  await latIs('');
+  assert.equal(errors, []);
+});
+
 test('off the road: refused in words, nothing created; created once confirmed, its empty recommendation says why', async () => {
   const before = [...server.engine.room.incidents.all()].length;
   await field.click();
