@@ -48,6 +48,18 @@ export class RateLimiter {
     return tokens >= n ? 0 : Math.ceil((n - tokens) / this.perSecond);
   }
 
+  /** A bucket as it stands (cluster mode shares failed sign-ins between instances), if any. */
+  peek(key: string): { tokens: number; at: number } | undefined {
+    const b = this.buckets.get(key);
+    return b && { tokens: b.tokens, at: b.at };
+  }
+
+  /** Set a bucket to a shared copy (its tokens bounded by this limiter's capacity). */
+  restore(key: string, state: { tokens: number; at: number }): void {
+    if (!this.buckets.has(key) && this.buckets.size >= this.maxKeys) this.evict(this.clock());
+    this.buckets.set(key, { tokens: Math.max(0, Math.min(this.capacity, state.tokens)), at: state.at });
+  }
+
   get size(): number {
     return this.buckets.size;
   }

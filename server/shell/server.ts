@@ -54,6 +54,7 @@ import { ClusterLog } from './cluster/log.ts';
 import { ClusterNode } from './cluster/node.ts';
 import { serveAvlRelay } from './cluster/avl-relay.ts';
 import { joinLive } from './cluster/live.ts';
+import { joinSharedAuth } from './cluster/shared-auth.ts';
 import type { ClusterOptions } from './cluster/options.ts';
 import { serverTimers, type Timers } from './timers.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
@@ -243,6 +244,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   await avl.ready(); // the history writer thread has opened its connection before the first batch
   const users = new Users(store, clock);
+  // Cluster mode: sessions and failed sign-ins shared by every instance and COP gateway.
+  const sharedAuth = clusterLog && (await joinSharedAuth(clusterLog, users, log));
   const cover = roads.cover && planner ? new CoverService({ engine, planner, clock, log, ...roads.cover }) : undefined;
   // The journey times in force: the prior's, or a calibration's for the band of the moment; the
   // cover follows each switch (docs/calibration.md).
@@ -274,6 +277,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log,
     startedAt: clock(),
     users,
+    loginLimitShare: sharedAuth?.limits,
     clock,
     avl,
     mobilisation,
@@ -368,6 +372,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       closed = true;
       await cluster?.close();
       live?.stop();
+      sharedAuth?.stop();
       mait?.close();
       stopWarming();
       calibrated?.close();

@@ -27,14 +27,55 @@ interface UserRow {
 }
 
 /**
+ * Cluster mode: where sessions are shared so every instance and COP gateway honours them
+ * (server/shell/cluster/shared-auth.ts). Each promise settles once the shared copy is written.
+ */
+export interface SessionShare {
+  started(tokenSha256: string, user: User, createdAt: number, expiresAt: number): Promise<void>;
+  ended(tokenSha256s: readonly string[]): Promise<void>;
+}
+
+/**
  * Users, roles and sessions in the database. Session tokens are 256-bit random strings; only
  * their SHA-256 is stored, so a copy of the database cannot be used to sign in.
  */
 export class Users {
+  private share: SessionShare | null = null;
+  private sharing: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
   ) {}
+
+  /** Cluster mode: copy each session started or ended here to where the cluster shares them. */
+  shareSessions(share: SessionShare): void {
+    this.share = share;
+  }
+
+  /** Resolves once every session change so far is in the shared copy (answer a sign-in only then). */
+  shared(): Promise<void> {
+    return this.sharing;
+  }
+
+  /** A session started elsewhere in the cluster; kept only while its user exists here too. */
+  adoptSession(tokenSha256: string, username: string, createdAt: number, expiresAt: number): void {
+    this.store.db
+      .prepare(
+        'INSERT OR REPLACE INTO sessions (token_sha256, username, created_at, expires_at) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE username = ?)',
+      )
+      .run(tokenSha256, username, createdAt, expiresAt, username);
+  }
+
+  /** A session ended elsewhere in the cluster. */
+  dropSession(tokenSha256: string): void {
+    this.store.db.prepare('DELETE FROM sessions WHERE token_sha256 = ?').run(tokenSha256);
+  }
+
+  private shareChange(change: (share: SessionShare) => Promise<void>): void {
+    const share = this.share;
+    if (share) this.sharing = this.sharing.catch(() => {}).then(() => change(share));
+  }
 
   async create(username: string, password: string, role: Role, displayName = username): Promise<User> {
     if (!USERNAME_RE.test(username))
@@ -64,7 +105,9 @@ export class Users {
     const hash = await hashPassword(password);
     const info = this.store.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(hash, username);
     if (info.changes === 0) throw new JcrError('JCR_NOT_FOUND', `no user ${username}`);
+    const ended = this.store.db.prepare('SELECT token_sha256 AS h FROM sessions WHERE username = ?').all(username);
     this.store.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
+    this.shareChange((share) => share.ended((ended as Array<{ h: string }>).map((r) => r.h)));
   }
 
   get(username: string): User | undefined {
@@ -108,6 +151,8 @@ export class Users {
     this.store.db
       .prepare('INSERT INTO sessions (token_sha256, username, created_at, expires_at) VALUES (?, ?, ?, ?)')
       .run(sha256(token), username, now, expiresAt);
+    const user = this.get(username);
+    if (user) this.shareChange((share) => share.started(sha256(token), user, now, expiresAt));
     return { token, expiresAt };
   }
 
@@ -123,6 +168,7 @@ export class Users {
 
   endSession(token: string): void {
     this.store.db.prepare('DELETE FROM sessions WHERE token_sha256 = ?').run(sha256(token));
+    this.shareChange((share) => share.ended([sha256(token)]));
   }
 }
 

@@ -8,11 +8,14 @@ import { presentedToken } from '../avl/feeds.ts';
 import { parseCookies, SESSION_COOKIE } from '../http/auth.ts';
 import { crossOriginProblem } from '../http/origin.ts';
 
+/** Who a session token belongs to: an instance's Users, or a COP gateway's shared sessions. */
+export type SessionCheck = Pick<Users, 'session'>;
+
 export interface CopAuthOptions {
   /** The configured COP token (--cop-token / JCR_COP_TOKEN), for screens without a user session. */
   token?: string | undefined;
   /** Signed-in users: a live session (Bearer or the session cookie) may watch the picture. */
-  users?: Users | undefined;
+  users?: SessionCheck | undefined;
   /** The public URL (--public-url): a page there may open the picture with its cookie. */
   publicUrl?: string | undefined;
 }

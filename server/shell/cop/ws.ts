@@ -9,11 +9,10 @@ import { CopHub, type CopSocket, type PositionSource } from '../../core/cop/hub.
 import type { CopLimits } from '../../core/cop/limits.ts';
 import type { Locate } from '../../core/places/locate.ts';
 import type { PerformanceReport } from '../../../proto/wire.ts';
-import type { Users } from '../auth/users.ts';
 import { every, type Timers } from '../timers.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { authenticateCop } from './auth.ts';
+import { authenticateCop, type SessionCheck } from './auth.ts';
 import { decodeClient, encodeServer } from './codec.ts';
 import { coverSummaryMsg, type CoverFeed } from './cover-summary.ts';
 import { refuse as refuseWith, type UpgradeRouter } from '../ws/upgrade.ts';
@@ -29,7 +28,7 @@ export interface CopWsOptions {
   limits?: Partial<CopLimits>;
   /** --cop-token / JCR_COP_TOKEN; unset = signed-in sessions only. */
   token?: string | undefined;
-  users?: Users | undefined;
+  users?: SessionCheck | undefined;
   /** The public URL (--public-url): an allowed Origin for a cookie-authenticated upgrade. */
   publicUrl?: string | undefined;
   /** Defaults to the engine's onPositions (accepted AVL batches). */

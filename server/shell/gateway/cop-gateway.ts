@@ -18,6 +18,7 @@ import type { Scenario } from '../../core/scenario/types.ts';
 import { followLive } from '../cluster/live.ts';
 import { Follower } from '../cluster/follower.ts';
 import { ClusterLog } from '../cluster/log.ts';
+import { SharedSessions } from '../cluster/shared-auth.ts';
 import type { ClusterOptions } from '../cluster/options.ts';
 import { attachCopWs } from '../cop/ws.ts';
 import { Engine, type Replication } from '../engine.ts';
@@ -76,7 +77,10 @@ export async function startCopGateway(o: CopGatewayOptions): Promise<RunningCopG
   const upgrades = upgradeRouter(http);
   // Incidents are located with the scenario's places (no road network here: no snapped point).
   const places = scenarioGazetteer(scenario, undefined, undefined, log);
+  const sessions = new SharedSessions(Date.now);
+  await sessions.follow(clusterLog, log);
   const cop = attachCopWs(upgrades, {
+    users: sessions,
     engine,
     clock: Date.now,
     log,
@@ -105,6 +109,7 @@ export async function startCopGateway(o: CopGatewayOptions): Promise<RunningCopG
     engine,
     async close() {
       stopLive();
+      sessions.stop();
       await follower.stop();
       cop.close();
       upgrades.close();

@@ -19,7 +19,7 @@ import { scenarioRoutes } from './scenario.ts';
 import { landingPage } from './landing.ts';
 import type { AvlService } from '../avl/service.ts';
 import { osmandRoutes } from '../avl/osmand.ts';
-import { apiGate, authenticate, authRoutes } from './auth.ts';
+import { apiGate, authenticate, authRoutes, type LoginLimitShare } from './auth.ts';
 import { clientAddress } from './client-address.ts';
 import { crossSiteGuard } from './origin.ts';
 import { noStore, securityHeaders } from './security.ts';
@@ -60,6 +60,8 @@ export interface AppDeps {
   /** AVL ingest: mounts the OsmAnd (Traccar Client) endpoint at /osmand when present. */
   avl?: AvlService;
   users: Users;
+  /** Cluster mode: failed sign-in counts shared with the other instances. */
+  loginLimitShare?: LoginLimitShare | undefined;
   clock: Clock;
   /** The address operators open (--public-url): https makes cookies Secure and sends HSTS. */
   publicUrl?: string | undefined;
@@ -122,6 +124,7 @@ export function createApp(deps: AppDeps): Express {
     authRoutes(deps.users, deps.clock, {
       secureCookies: https,
       clientAddress: clientAddress(deps.trustProxy ?? []),
+      limitShare: deps.loginLimitShare,
     }),
   );
   app.use(

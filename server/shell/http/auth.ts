@@ -88,7 +88,19 @@ export function allow(action: Action): RequestHandler {
   };
 }
 
+/**
+ * Cluster mode: failed sign-in counts shared by every instance (server/shell/cluster/
+ * shared-auth.ts), so a guesser locked out at one instance is locked out at the next. Each
+ * limiter is named ('pair' per user and address, 'address'); load before an attempt, save after.
+ */
+export interface LoginLimitShare {
+  load(buckets: ReadonlyArray<[name: string, limiter: RateLimiter, key: string]>): Promise<void>;
+  save(buckets: ReadonlyArray<[name: string, limiter: RateLimiter, key: string]>): Promise<void>;
+}
+
 export interface AuthRouteOptions {
+  /** Cluster mode: share failed sign-in counts (and so lockouts) with the other instances. */
+  limitShare?: LoginLimitShare | undefined;
   /** Mark session cookies Secure (the public URL is https). */
   secureCookies: boolean;
   /** The client's address (the socket's peer, or X-Forwarded-For from a trusted proxy). */
@@ -107,20 +119,32 @@ export function authRoutes(users: Users, clock: Clock, opts: AuthRouteOptions): 
     const password = str(b, 'password', { max: 200 });
     const addr = opts.clientAddress(req);
     const pair = `${addr} ${username}`;
+    const shared: Array<[string, RateLimiter, string]> = [
+      ['pair', byUserAddress, pair],
+      ['address', byAddress, addr],
+    ];
+    await opts.limitShare?.load(shared);
     // A token is taken before the (slow) password check, so parallel guesses cannot all slip in
     // before the first failure is counted, and given back when the password is right.
     const takenPair = byUserAddress.take(pair);
     const takenAddr = takenPair && byAddress.take(addr);
     if (!takenAddr) {
       if (takenPair) byUserAddress.give(pair);
+      await opts.limitShare?.save(shared);
       res.setHeader('Retry-After', String(Math.max(byUserAddress.retryAfterS(pair), byAddress.retryAfterS(addr), 1)));
       throw new JcrError('JCR_RATE_LIMITED', 'too many failed sign-ins from this address; wait and try again');
     }
     const user = await users.verify(username, password);
-    if (!user) throw new JcrError('JCR_UNAUTHENTICATED', 'wrong user name or password');
+    if (!user) {
+      await opts.limitShare?.save(shared);
+      throw new JcrError('JCR_UNAUTHENTICATED', 'wrong user name or password');
+    }
     byUserAddress.give(pair);
     byAddress.give(addr);
+    await opts.limitShare?.save(shared);
     const { token, expiresAt } = users.startSession(user.username);
+    // Cluster mode: answered once every instance and gateway can find the session.
+    await users.shared();
     const maxAge = Math.floor((expiresAt - clock()) / 1000);
     res.setHeader(
       'Set-Cookie',
@@ -129,9 +153,10 @@ export function authRoutes(users: Users, clock: Clock, opts: AuthRouteOptions): 
     res.json({ user, token, expiresAt });
   });
 
-  r.post('/logout', (req, res) => {
+  r.post('/logout', async (req, res) => {
     const token = sessionToken(req.headers);
     if (token) users.endSession(token);
+    await users.shared();
     res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure}`);
     res.json({ ok: true });
   });
