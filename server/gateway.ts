@@ -14,7 +14,7 @@ import { loadScenario } from './shell/scenario-loader.ts';
 import { isJcrError } from './core/errors.ts';
 
 const USAGE = `usage: npm run gateway -- avl|cop --nats URL[,URL...] [options]
-  avl                   an AVL gateway: /ws/avl relayed to the room's leader
+  avl                   an AVL gateway: /ws/avl, /osmand and /traccar relayed to the room's leader
   cop                   a COP gateway: /ws/cop for screens, from a replica of the room
   --nats URL[,URL...]   JCR_NATS        the cluster's NATS servers
   --room ID             JCR_ROOM        the room (room)

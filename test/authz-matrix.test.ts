@@ -338,7 +338,7 @@ const ROWS: Row[] = [
 ];
 
 /** Operations authenticated by something other than a user session (AVL feed tokens, partner rooms' HMAC). */
-const NOT_USER_ENDPOINTS = new Set(['get /osmand/', 'post /osmand/', 'post /mait/v1/messages']);
+const NOT_USER_ENDPOINTS = new Set(['get /osmand/', 'post /osmand/', 'post /traccar/', 'post /mait/v1/messages']);
 
 async function setup(): Promise<{ server: RunningServer; ids: Ids }> {
   const server = await startServer({

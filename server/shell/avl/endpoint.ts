@@ -1,5 +1,5 @@
 /**
- * What the AVL transports (/ws/avl, server/shell/avl/ws.ts) need from whatever takes the
+ * What the AVL transports (/ws/avl, server/shell/avl/ws.ts; /osmand and /traccar) need from whatever takes the
  * reports: the room's own AvlService, or in cluster mode an AVL gateway that relays each batch to
  * the leader (server/shell/gateway/avl-relay-client.ts) and so answers later.
  */
@@ -17,6 +17,8 @@ export interface AvlEndpoint {
    * for the leader). The reports are read before this returns (the caller reuses them). Throws or rejects JcrError for a refusal of the whole batch.
    */
   ingestOrWait(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome | Promise<BatchOutcome>;
+  /** Now, by the endpoint's clock (an OsmAnd fix without a time is taken as now). */
+  now(): number;
   /** Cluster mode: resolves once the log has everything the answers so far depend on; null = now. */
   whenReplicated(): Promise<void> | null;
 }

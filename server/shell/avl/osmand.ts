@@ -1,10 +1,10 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
-import type { AvlReportIn, BatchOutcome } from '../../core/avl/ingest.ts';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { AvlReportIn, BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
 import { ERRORS, JcrError, type ErrorCode } from '../../core/errors.ts';
 import type { Scenario } from '../../core/scenario/types.ts';
 import { decimal } from '../../../proto/checker.ts';
 import { presentedToken } from './feeds.ts';
-import type { AvlService } from './service.ts';
+import type { AvlEndpoint } from './endpoint.ts';
 
 /**
  * The OsmAnd protocol, as spoken by the Traccar Client phone app, mounted at /osmand (Traccar's own
@@ -155,29 +155,48 @@ const ALREADY_STORED: ReadonlySet<ErrorCode> = new Set([
   'JCR_AVL_FIX_TOO_OLD',
 ]);
 
-export function osmandRoutes(avl: AvlService, scenario: Scenario): Router {
+/**
+ * The feed an HTTP request's token belongs to: 401 JCR_UNAUTHENTICATED without one; on an AVL
+ * gateway, whose check asks the leader, 503 JCR_NOT_LEADER when no leader answers.
+ */
+export async function requestFeed(avl: AvlEndpoint, req: Request): Promise<FeedScope> {
+  let feed: FeedScope | undefined;
+  try {
+    feed = await avl.authenticate(presentedToken(req.headers.authorization, req.originalUrl));
+  } catch {
+    throw new JcrError('JCR_NOT_LEADER', 'no leader answered the feed check; retry');
+  }
+  if (!feed)
+    throw new JcrError(
+      'JCR_UNAUTHENTICATED',
+      'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)',
+    );
+  return feed;
+}
+
+/** 200 {accepted, rejected} unless a report was refused for a reason other than being stored already. */
+export function answerBatch(res: Response, out: BatchOutcome): void {
+  const hard = out.rejected.find((x) => !ALREADY_STORED.has(x.code));
+  if (!hard) {
+    res.status(200).json({ accepted: out.accepted, rejected: out.rejected });
+    return;
+  }
+  res.status(ERRORS[hard.code].status).json({
+    error: { code: hard.code, message: hard.message, details: { accepted: out.accepted, rejected: out.rejected } },
+  });
+}
+
+/** /osmand on an instance (its AvlService) or on an AVL gateway (relayed to the leader). */
+export function osmandRoutes(avl: AvlEndpoint, scenario: Scenario): Router {
   const r = Router();
   const trackers = trackerMap(scenario);
   r.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
   r.use(express.text({ type: ['text/plain', 'application/octet-stream'], limit: BODY_LIMIT }));
   const handler: RequestHandler = async (req, res) => {
-    const feed = avl.feeds.authenticate(presentedToken(req.headers.authorization, req.originalUrl));
-    if (!feed)
-      throw new JcrError(
-        'JCR_UNAUTHENTICATED',
-        'a valid feed token is required (Authorization: Bearer TOKEN or ?token=TOKEN)',
-      );
+    const feed = await requestFeed(avl, req);
     const reports = requestReports(req, trackers, avl.now());
     // A status change that finds the event log write-locked waits off the event loop (issue 15 item 10).
-    const out: BatchOutcome = await avl.ingestOrWait(reports, feed);
-    const hard = out.rejected.find((x) => !ALREADY_STORED.has(x.code));
-    if (!hard) {
-      res.status(200).json({ accepted: out.accepted, rejected: out.rejected });
-      return;
-    }
-    res.status(ERRORS[hard.code].status).json({
-      error: { code: hard.code, message: hard.message, details: { accepted: out.accepted, rejected: out.rejected } },
-    });
+    answerBatch(res, await avl.ingestOrWait(reports, feed));
   };
   r.get('/', handler);
   r.post('/', handler);

@@ -1,6 +1,7 @@
 /**
- * An AVL gateway (npm run gateway -- avl): stateless, any number per room. It serves /ws/avl with
- * the same protocol as the room (server/shell/avl/ws.ts), checks each feed's token with the leader
+ * An AVL gateway (npm run gateway -- avl): stateless, any number per room. It serves /ws/avl,
+ * /osmand and /traccar with the same protocols as the room (server/shell/avl/ws.ts, osmand.ts,
+ * traccar.ts), checks each feed's token with the leader
  * once per connection (only its SHA-256 crosses), judges each report by the stateless rules
  * (core/avl/report-rules.ts) and relays the rest as one NATS request per batch to the leader
  * (cluster/avl-relay.ts), whose answer carries the stateful verdicts once they are in the cluster
@@ -8,6 +9,7 @@
  * answering, the socket closes with JCR_NOT_LEADER (1013) and the feed reconnects.
  */
 import { createServer, type Server } from 'node:http';
+import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AvlReportIn, AvlRejection, BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
@@ -17,7 +19,10 @@ import { JcrError, isJcrError, type ErrorCode } from '../../core/errors.ts';
 import type { Agency, Scenario } from '../../core/scenario/types.ts';
 import type { AvlEndpoint } from '../avl/endpoint.ts';
 import { sha256Hex } from '../avl/feeds.ts';
+import { osmandRoutes } from '../avl/osmand.ts';
+import { traccarRoutes } from '../avl/traccar.ts';
 import { attachAvlWs } from '../avl/ws.ts';
+import { errorHandler, notFound } from '../http/errors.ts';
 import { avlSubject, feedSubject, type RelayAnswer } from '../cluster/avl-relay.ts';
 import type { Logger } from '../log.ts';
 import { serverTimers } from '../timers.ts';
@@ -85,6 +90,10 @@ export class GatewayAvl implements AvlEndpoint {
     );
   }
 
+  now(): number {
+    return this.clock();
+  }
+
   whenReplicated(): null {
     return null; // the leader answers only once the log has the batch
   }
@@ -107,11 +116,14 @@ export async function startAvlGateway(o: {
 }): Promise<RunningGateway> {
   const nc = await connect({ servers: [...o.servers], name: `jcr-${o.room}-avl-gateway`, maxReconnectAttempts: -1 });
   const endpoint = new GatewayAvl(nc, o.room, o.scenario);
-  const http = createServer((_req, res) => {
-    res.statusCode = 404;
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ error: { code: 'JCR_NOT_FOUND', message: 'an AVL gateway serves /ws/avl' } }));
-  });
+  // HTTP feeds: OsmAnd (Traccar Client phones) and Traccar's JSON forwarder, relayed the same way.
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/osmand', osmandRoutes(endpoint, o.scenario));
+  app.use('/traccar', traccarRoutes(endpoint, o.scenario));
+  app.use(notFound);
+  app.use(errorHandler(o.log));
+  const http = createServer(app);
   const upgrades = upgradeRouter(http);
   const ws = attachAvlWs(upgrades, endpoint, o.log, serverTimers);
   await new Promise<void>((r, j) => {

@@ -19,6 +19,7 @@ import { scenarioRoutes } from './scenario.ts';
 import { landingPage } from './landing.ts';
 import type { AvlService } from '../avl/service.ts';
 import { osmandRoutes } from '../avl/osmand.ts';
+import { traccarRoutes } from '../avl/traccar.ts';
 import { apiGate, authenticate, authRoutes, type LoginLimitShare } from './auth.ts';
 import { clientAddress } from './client-address.ts';
 import { crossSiteGuard } from './origin.ts';
@@ -190,6 +191,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/api', notFound);
   if (deps.avl) app.use('/osmand', osmandRoutes(deps.avl, deps.engine.room.scenario));
+  if (deps.avl) app.use('/traccar', traccarRoutes(deps.avl, deps.engine.room.scenario));
 
   const dist = resolve('client/dist');
   if (existsSync(dist)) app.use(express.static(dist, { index: 'index.html', maxAge: 0 }));

@@ -215,6 +215,11 @@ export function openApiDocument(): Json {
           responses: { '200': { description: 'Accepted' }, ...errors(400, 401, 403, 404, 409, 422, 429) },
         }),
       },
+      '/traccar/': {
+        post: op("A position from Traccar's JSON forwarder: {position, device} (docs/avl.md).", {
+          responses: { '200': { description: 'Accepted' }, ...errors(400, 401, 403, 404, 409, 422, 429) },
+        }),
+      },
     },
     components: {
       schemas: {

@@ -1,0 +1,129 @@
+/**
+ * OsmAnd and Traccar's JSON forwarder through an AVL gateway (issue #21 item 3): the gateway maps
+ * tracker ids to resources, checks the feed token with the leader and relays the fix like a
+ * /ws/avl batch. A Traccar forward body (test/fixtures/traccar/forward-position.json, the shape
+ * Traccar's forward.type=json posts) is accepted and placed on the leader's map; sent again it is
+ * already stored (200, JCR_AVL_DUPLICATE); a malformed one gets a stable code, as does a body
+ * without a token. An OsmAnd query from a phone is placed the same way.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Scenario } from '../../server/core/scenario/types.ts';
+import { startAvlGateway, type RunningGateway } from '../../server/shell/gateway/avl-gateway.ts';
+import { createLogger } from '../../server/shell/log.ts';
+import { loadScenario } from '../../server/shell/scenario-loader.ts';
+import {
+  AVL_TOKEN,
+  SCENARIO,
+  freePort,
+  login,
+  seedUser,
+  startInstance,
+  startNats,
+  waitRole,
+} from '../support/cluster.ts';
+
+const ROOM = 'avlhttp';
+const TRUCK = '352093081234567';
+const PHONE = 'phone-c1';
+
+/** The room's scenario with trackers: only the gateway maps tracker ids, the leader sees resource ids. */
+function withTrackers(s: Scenario): Scenario {
+  const trackers: Record<string, string[]> = { R0: [TRUCK], R1: [PHONE] };
+  return { ...s, resources: s.resources.map((r) => (trackers[r.id] ? { ...r, trackers: trackers[r.id] } : r)) };
+}
+
+async function post(url: string, body: string, token: string | null = AVL_TOKEN) {
+  const res = await fetch(`${url}/traccar${token ? `?token=${token}` : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  const json = (await res.json()) as {
+    accepted?: number;
+    rejected?: Array<{ code: string }>;
+    error?: { code: string; path?: string };
+  };
+  return [res.status, json.error ? `${json.error.code}${json.error.path ? ` ${json.error.path}` : ''}` : json] as const;
+}
+
+test('Traccar forward bodies and OsmAnd fixes through an AVL gateway reach the leader', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jcr-avlhttp-'));
+  const { url: nats, nats: natsProc } = await startNats(join(dir, 'nats'));
+  const db = join(dir, 'a.sqlite');
+  await seedUser(db);
+  const leader = await startInstance('leader', { db, port: await freePort(), nats, room: ROOM, standby: false });
+  let gateway: RunningGateway | undefined;
+  try {
+    await waitRole(leader.url, 'leader', 10_000);
+    const scenario = withTrackers(loadScenario(SCENARIO));
+    gateway = await startAvlGateway({
+      servers: [nats],
+      room: ROOM,
+      scenario,
+      port: 0,
+      host: '127.0.0.1',
+      log: createLogger('silent'),
+    });
+    const g = gateway;
+    const recorded = JSON.parse(readFileSync('test/fixtures/traccar/forward-position.json', 'utf8')) as {
+      position: Record<string, unknown>;
+    };
+    // The recording's fix time, moved to a minute ago (fixes older than the room's floor are refused).
+    const fixTime = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
+    recorded.position.fixTime = fixTime;
+    const body = JSON.stringify(recorded);
+    assert.equal(await post(g.url, body), [200, { accepted: 1, rejected: [] }]);
+    const token = await login(leader.url);
+    const get = async (id: string) =>
+      (await (
+        await fetch(`${leader.url}/api/resources/${id}`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as Record<string, number>;
+    const r0 = await get('R0');
+    assert.equal(
+      [r0.lat, r0.lon, r0.headingDeg, Math.round((r0.speedMps as number) * 100) / 100, r0.accuracyM, r0.fixTimeMs],
+      [51.6082, -0.1183, 270, 10, 4, Date.parse(fixTime)],
+      'placed on the leader: knots to m/s, course, accuracy, fix time',
+    );
+    const again = await post(g.url, body);
+    assert.is(again[0], 200, 'already stored: Traccar must not retry it');
+    assert.equal(
+      (again[1] as { rejected: Array<{ code: string }> }).rejected.map((x) => x.code),
+      ['JCR_AVL_DUPLICATE'],
+    );
+
+    // Malformed bodies: stable codes, and the gateway stays up.
+    const bad = (f: (b: typeof recorded & { device: Record<string, unknown> }) => void) => {
+      const b = JSON.parse(body) as typeof recorded & { device: Record<string, unknown> };
+      f(b);
+      return post(g.url, JSON.stringify(b));
+    };
+    assert.equal(await bad((b) => (b.position.latitude = '51.6')), [400, 'JCR_VALIDATION position.latitude']);
+    assert.equal(await bad((b) => delete (b as Partial<typeof b>).device), [400, 'JCR_VALIDATION device']);
+    assert.equal(await bad((b) => (b.position.fixTime = 'yesterday')), [400, 'JCR_VALIDATION position.fixTime']);
+    assert.equal(await bad((b) => (b.device.uniqueId = 'nobody')), [404, 'JCR_AVL_UNKNOWN_RESOURCE device.uniqueId']);
+    assert.equal(await bad((b) => (b.position.valid = false)), [422, 'JCR_AVL_BAD_COORDINATES position.valid']);
+    assert.equal(await post(g.url, '{"position": '), [400, 'JCR_MALFORMED_JSON']);
+    assert.equal(await post(g.url, body, null), [401, 'JCR_UNAUTHENTICATED']);
+    assert.equal(await post(g.url, body, 'not-a-feed-token'), [401, 'JCR_UNAUTHENTICATED']);
+
+    // OsmAnd (Traccar Client): query fields, speed in knots.
+    const at = Math.floor(Date.now() / 1000) - 30;
+    const q = `id=${PHONE}&lat=51.6123&lon=-0.1301&timestamp=${at}&speed=0&bearing=45&accuracy=8&token=${AVL_TOKEN}`;
+    const osmand = await fetch(`${g.url}/osmand?${q}`);
+    assert.equal([osmand.status, await osmand.json()], [200, { accepted: 1, rejected: [] }]);
+    const r1 = await get('R1');
+    assert.equal([r1.lat, r1.lon, r1.headingDeg, r1.accuracyM, r1.fixTimeMs], [51.6123, -0.1301, 45, 8, at * 1000]);
+  } finally {
+    await gateway?.close();
+    leader.proc.kill('SIGKILL');
+    natsProc.proc.kill('SIGKILL');
+    await Promise.all([leader.exited, natsProc.exited]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
