@@ -10,17 +10,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
-import { CopPicture, type ApplyResult } from '../../client/cop/cop-client-core.ts';
-import { decodeServerFrame, encodeClientFrame } from '../../client/cop/codec.ts';
 import { clusterConfig } from '../../server/shell/cluster/options.ts';
 import { startCopGateway, type RunningCopGateway } from '../../server/shell/gateway/cop-gateway.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { loadScenario } from '../../server/shell/scenario-loader.ts';
 import { connect, report } from '../support/avl.ts';
+import { CopScreen } from '../support/cop-screen.ts';
 import {
   AVL_TOKEN,
   SCENARIO,
@@ -36,35 +33,6 @@ import {
 
 const ROOM = 'copgw';
 const COP_TOKEN = 'cluster-cop-gateway-token-0123456789';
-
-/** A screen on a gateway: every frame applied to its picture, each result and delta seq kept. */
-class Screen {
-  readonly results: ApplyResult[] = [];
-  readonly seqs: number[] = [];
-  ws!: WebSocket;
-  constructor(readonly picture = new CopPicture()) {}
-
-  async open(gateway: RunningCopGateway): Promise<void> {
-    this.ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws/cop?token=${COP_TOKEN}`);
-    this.ws.on('message', (data: Buffer) => {
-      const m = decodeServerFrame(data);
-      this.results.push(this.picture.apply(m));
-      if (m.delta) this.seqs.push(m.delta.seq);
-    });
-    await once(this.ws, 'open');
-    this.ws.send(encodeClientFrame(this.picture.subscribeMessage()));
-  }
-
-  async close(): Promise<void> {
-    this.ws.close();
-    await once(this.ws, 'close');
-  }
-
-  async until(what: string, ok: () => boolean): Promise<void> {
-    for (let i = 0; i < 400 && !ok(); i++) await sleep(25);
-    assert.ok(ok(), `the screen never saw ${what}: ${JSON.stringify(this.results)}`);
-  }
-}
 
 async function createIncident(url: string, token: string): Promise<string> {
   const res = await fetch(`${url}/api/incidents`, {
@@ -117,8 +85,8 @@ test('a screen on a COP gateway sees through a failover with no gap and resumes 
         }),
       );
     const [g1, g2] = gateways as [RunningCopGateway, RunningCopGateway];
-    const screen = new Screen();
-    await screen.open(g1);
+    const screen = new CopScreen();
+    await screen.open(g1.url, COP_TOKEN);
     await screen.until('the snapshot', () => screen.picture.synced);
     assert.ok(screen.picture.incidents.has(first), 'the snapshot has the incident opened before the gateway');
 
@@ -144,28 +112,22 @@ test('a screen on a COP gateway sees through a failover with no gap and resumes 
       [...screen.picture.incidents.keys()].sort(),
       "the screen's incidents are the replica's",
     );
-    assert.is(screen.results[0], 'snapshot');
-    assert.equal(
-      screen.results.filter((r) => r !== 'delta'),
-      ['snapshot'],
-      'one snapshot, then only deltas that follow on',
-    );
-    screen.seqs.forEach((s, i) => i > 0 && assert.is(s, (screen.seqs[i - 1] as number) + 1, `delta ${i}`));
+    screen.assertNoGap('through the failover');
 
     // Dropped and back on the same gateway: a catch-up from its seq, not a snapshot.
     await screen.close();
     const fourth = await createIncident(b.url, bToken);
     await sleep(50);
-    const back = new Screen(screen.picture);
-    await back.open(g1);
+    const back = new CopScreen(screen.picture);
+    await back.open(g1.url, COP_TOKEN);
     await back.until('the incident opened while away', () => back.picture.incidents.has(fourth));
     assert.is(back.results[0], 'delta', `resumed: ${JSON.stringify(back.results)}`);
     assert.not.ok(back.results.includes('gap') || back.results.includes('snapshot'));
     await back.close();
 
     // Another gateway is another epoch: a whole snapshot, with everything.
-    const moved = new Screen(back.picture);
-    await moved.open(g2);
+    const moved = new CopScreen(back.picture);
+    await moved.open(g2.url, COP_TOKEN);
     await moved.until('the snapshot', () => moved.results.length > 0);
     assert.is(moved.results[0], 'snapshot');
     assert.equal(

@@ -4,7 +4,9 @@
  * changes through an AVL gateway, while the leader is SIGKILLed at a random moment. Each round: the standby leads within
  * 5 s; every acknowledged change is in the cluster log exactly once (its seq holds it, and the
  * log's seqs run 1..N with no repeat or gap); the killed instance, restarted, joins as a standby
- * and catches up to the same log. Rounds: JCR_FAILOVER_ROUNDS (10).
+ * and catches up to the same log. A screen on a COP gateway watches throughout: one snapshot, then
+ * only deltas each one after the last, and its gateway holds every logged event. Rounds:
+ * JCR_FAILOVER_ROUNDS (10).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,6 +19,9 @@ import type { JcrEvent } from '../../server/core/events.ts';
 import { decodeAck, encodeBatch } from '../../server/shell/avl/codec.ts';
 import { ResourceStatus, type ResourceStatus as Status } from '../../server/core/fleet/status.ts';
 import { startAvlGateway } from '../../server/shell/gateway/avl-gateway.ts';
+import { clusterConfig, type ClusterOptions } from '../../server/shell/cluster/options.ts';
+import { startCopGateway } from '../../server/shell/gateway/cop-gateway.ts';
+import { CopScreen } from '../support/cop-screen.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { loadScenario } from '../../server/shell/scenario-loader.ts';
 import {
@@ -36,6 +41,7 @@ import {
 
 const ROUNDS = Number(process.env.JCR_FAILOVER_ROUNDS ?? 10);
 const ROOM = 'failover';
+const COP_TOKEN = 'failover-cop-token-0123456789';
 /** The status cycle an AVL terminal reports: sent, arrived, leaving, home. */
 const NEXT: Partial<Record<Status, Status>> = {
   [ResourceStatus.AVAILABLE_AT_STATION]: ResourceStatus.MOBILISED,
@@ -157,6 +163,18 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
     host: '127.0.0.1',
     log: createLogger('silent'),
   });
+  // A screen watches the whole run through a COP gateway, which follows the log whoever leads.
+  const copGateway = await startCopGateway({
+    cluster: clusterConfig({ nats, room: ROOM }, {}) as ClusterOptions,
+    scenario: loadScenario(SCENARIO),
+    port: 0,
+    host: '127.0.0.1',
+    log: createLogger('silent'),
+    token: COP_TOKEN,
+  });
+  const screen = new CopScreen();
+  await screen.open(copGateway.url, COP_TOKEN);
+  await screen.until('the snapshot', () => screen.picture.synced);
   const failovers: number[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -175,7 +193,12 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
       checkLog(events, acked, avlAcked, round);
       assert.equal(cachedEvents(standby.db).length, events.length, `round ${round}: the restarted standby's cache`);
     }
+    const logged = (await clusterEvents(nats, ROOM)).length;
+    await screen.until('every logged event on its gateway', () => copGateway.engine.room.lastSeq === logged);
+    screen.assertNoGap(`a screen on a COP gateway through ${ROUNDS} failovers`);
   } finally {
+    await screen.close();
+    await copGateway.close();
     await gateway.close();
     for (const p of [leader, standby, natsProc]) p.proc.kill('SIGKILL');
     await Promise.all([leader.exited, standby.exited, natsProc.exited]);
