@@ -14,11 +14,13 @@
  *   feed, closed loop; 2 s warm-up, then --seconds measured: accepted positions per second;
  * - failover (cluster only): --rounds times, SIGKILL the leader at a seeded moment, time until
  *   the standby reports leading; the killed one restarts as the standby.
- * COP latency through a COP gateway is not measured yet (null in the JSON).
+ * - COP latency: a fix sent until a screen shows it; direct: both on the one process; cluster: the
+ *   fix through an AVL gateway, the screen on a COP gateway (`server/gateway.ts cop`).
  *
  * The last line is one JSON object: { positions_per_s, direct_positions_per_s, ack_p50_ms,
  * ack_p99_ms, direct_ack_p50_ms, direct_ack_p99_ms, events_per_s, direct_events_per_s,
- * failover_ms_p50, failover_ms_max, failover_rounds, cop_p99_ms, direct_cop_p99_ms }.
+ * failover_ms_p50, failover_ms_max, failover_rounds, cop_p99_ms, direct_cop_p99_ms, cop_p50_ms,
+ * direct_cop_p50_ms }.
  *   npm run bench -- cluster [--samples N] [--seconds S] [--rounds R] [--seed S]
  */
 import { spawn } from 'node:child_process';
@@ -40,6 +42,10 @@ import {
   type Proc,
 } from '../test/support/cluster.ts';
 import { startNatsCluster } from '../test/support/nats-cluster.ts';
+import { once } from 'node:events';
+import WebSocket from 'ws';
+import { CopPicture } from '../client/cop/cop-client-core.ts';
+import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
 import { FeedRegistry } from '../server/shell/avl/feeds.ts';
 import { Store } from '../server/shell/store/store.ts';
 
@@ -102,6 +108,39 @@ async function eventLatency(url: string): Promise<{ ms: number[]; perS: number }
   const perS = SAMPLES / ((performance.now() - measuredFrom) / 1000);
   feed.close();
   return { ms, perS };
+}
+
+const COP_TOKEN = 'bench-cluster-cop-token-0123456789';
+const COP_SAMPLES = 60;
+
+/**
+ * COP latency: a fix for R7 sent to `avlUrl` (acknowledged), until a screen on `copUrl` has R7 at
+ * that latitude; one at a time, 5 warm-up then COP_SAMPLES. The push tick (100 ms) is part of it.
+ */
+async function copLatency(avlUrl: string, copUrl: string): Promise<number[]> {
+  const picture = new CopPicture();
+  const screen = new WebSocket(`${copUrl.replace('http', 'ws')}/ws/cop?token=${COP_TOKEN}`);
+  screen.on('message', (data: Buffer) => picture.apply(decodeServerFrame(data)));
+  await once(screen, 'open');
+  screen.send(encodeClientFrame(picture.subscribeMessage()));
+  for (let i = 0; i < 400 && !picture.synced; i++) await sleep(25);
+  if (!picture.synced) throw new Error(`no COP snapshot from ${copUrl}`);
+  const feed = await connect(ws(avlUrl), AVL_TOKEN);
+  const ms: number[] = [];
+  const t0 = Date.now() - 100_000;
+  for (let i = 1; i <= 5 + COP_SAMPLES; i++) {
+    const lat = 51.6 + i * 1e-4;
+    const at = performance.now();
+    await feed.send(i, [report('R7', lat, -0.111, t0 + i * 1000, { speedMps: 10 })]);
+    // The COP carries 1e-7 degrees: near enough is there.
+    const shown = () => Math.abs((picture.resources.get('R7')?.lat ?? 0) - lat) < 1e-6;
+    for (let w = 0; w < 1000 && !shown(); w++) await sleep(1);
+    if (!shown()) throw new Error(`the screen on ${copUrl} never saw fix ${i}`);
+    if (i > 5) ms.push(performance.now() - at);
+  }
+  feed.close();
+  screen.close();
+  return ms;
 }
 
 const IDS = ['R0', 'R1', 'R3', 'R4', 'R5', 'R6'];
@@ -172,7 +211,8 @@ try {
   const directPort = await freePort();
   const direct = spawnProc(process.execPath, [
     ...['--import', 'tsx', 'server/main.ts', '--scenario', SCENARIO, '--db', directDb],
-    ...['--port', String(directPort), '--avl-token', AVL_TOKEN, '--log-level', 'warn', '--no-sim'],
+    ...['--port', String(directPort), '--avl-token', AVL_TOKEN, '--cop-token', COP_TOKEN],
+    ...['--log-level', 'warn', '--no-sim'],
   ]);
   procs.push(direct);
   await waitFor(direct, /Joint control room: .* at http/, 'the direct server');
@@ -208,6 +248,14 @@ try {
     gatewayUrls.push(`http://127.0.0.1:${port}`);
   }
   const [gw0, gw1] = gatewayUrls as [string, string];
+  const copPort = await freePort();
+  const copGateway = spawnProc(process.execPath, [
+    ...['--import', 'tsx', 'server/gateway.ts', 'cop', '--nats', nats.urls, '--room', ROOM],
+    ...['--port', String(copPort), '--scenario', SCENARIO, '--cop-token', COP_TOKEN, '--log-level', 'warn'],
+  ]);
+  procs.push(copGateway);
+  await waitFor(copGateway, /COP gateway for room/, 'the COP gateway');
+  const copUrl = `http://127.0.0.1:${copPort}`;
 
   // Side by side: latency direct, cluster; throughput direct, cluster.
   const directLat = await eventLatency(directUrl);
@@ -223,6 +271,14 @@ try {
   console.log(
     `positions/s over ${SECONDS} s after 2 s warm-up: direct ${directPos.toFixed(0)}, ` +
       `through two AVL gateways ${clusterPos.toFixed(0)} (${(clusterPos / directPos).toFixed(2)}x)`,
+  );
+
+  const directCop = await copLatency(directUrl, directUrl);
+  const clusterCop = await copLatency(gw0, copUrl);
+  console.log(
+    `COP latency (fix sent → on a screen), ${COP_SAMPLES} after 5 warm-up: direct p50 ` +
+      `${pct(directCop, 50).toFixed(1)} ms, p99 ${pct(directCop, 99).toFixed(1)} ms; AVL gateway → leader → COP gateway ` +
+      `p50 ${pct(clusterCop, 50).toFixed(1)} ms, p99 ${pct(clusterCop, 99).toFixed(1)} ms`,
   );
 
   // Failover: SIGKILL the leader at a seeded moment; time until the standby leads.
@@ -254,8 +310,10 @@ try {
       failover_ms_p50: Math.round(pct(failovers, 50)),
       failover_ms_max: Math.round(Math.max(...failovers)),
       failover_rounds: ROUNDS,
-      cop_p99_ms: null,
-      direct_cop_p99_ms: null,
+      cop_p99_ms: round2(pct(clusterCop, 99)),
+      direct_cop_p99_ms: round2(pct(directCop, 99)),
+      cop_p50_ms: round2(pct(clusterCop, 50)),
+      direct_cop_p50_ms: round2(pct(directCop, 50)),
     }),
   );
 } finally {
