@@ -4,7 +4,10 @@
  * picture carries, so the COP push never sees them: they are read from GET
  * /api/partner-resources every PARTNER_POLL_MS (a partner sends at most one position per
  * resource per 5 s) and at once whenever our incidents change (a transfer accepted, an incident
- * closed). Without partner rooms the list stays empty and the layer draws nothing.
+ * closed). Without partner rooms the list stays empty and the layer draws nothing. At most one
+ * read is in flight: changes heard meanwhile ask for one more read after it, so a busy COP does
+ * not turn every incident tick into a request from every screen, and an older answer can never
+ * overwrite a newer one.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Timers } from '../../proto/timer.ts';
@@ -20,6 +23,9 @@ export class PartnerResourcesController implements ReactiveController {
   private poll: unknown = null;
   private unsubscribe: (() => void) | null = null;
   private listener: ((list: readonly ClientPartnerResource[]) => void) | null = null;
+  private inFlight: Promise<void> | null = null;
+  /** A change was heard while a read was in flight: read once more after it. */
+  private again = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -47,12 +53,26 @@ export class PartnerResourcesController implements ReactiveController {
     this.unsubscribe = null;
   }
 
-  async refresh(): Promise<void> {
-    const list = await loadPartnerResources(this.ctx().api);
-    this.reads++;
-    if (list === null) return;
-    this.resources = list;
-    this.listener?.(list);
-    this.host.requestUpdate();
+  refresh(): Promise<void> {
+    if (this.inFlight) {
+      this.again = true;
+      return this.inFlight;
+    }
+    this.inFlight = this.readUntilQuiet().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async readUntilQuiet(): Promise<void> {
+    do {
+      this.again = false;
+      const list = await loadPartnerResources(this.ctx().api);
+      this.reads++;
+      if (list === null) continue;
+      this.resources = list;
+      this.listener?.(list);
+      this.host.requestUpdate();
+    } while (this.again);
   }
 }
