@@ -51,7 +51,12 @@ async function main(): Promise<void> {
       },
       avl: {
         token: avlToken,
-        limits: { staleAfterMs: config.avlStaleAfterS * 1000, historyRetentionMs: config.avlHistoryHours * 3_600_000 },
+        limits: {
+          staleAfterMs: config.avlStaleAfterS * 1000,
+          historyRetentionMs: config.avlHistoryHours * 3_600_000,
+          feedReportsPerS: config.feedReportsPerS,
+          feedBurstReports: config.feedBurstReports,
+        },
       },
       cop: { token: config.copToken, limits: { tickMs: config.copTickMs } },
       web: { publicUrl: config.publicUrl, trustProxy: config.trustProxy, metricsToken: config.metricsToken },

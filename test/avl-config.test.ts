@@ -19,4 +19,22 @@ test('AVL settings: --stale-after-s and --history-hours, env fallbacks, defaults
   }
 });
 
+test('AVL feed rate: --feed-reports-per-s and --feed-burst-reports, env fallbacks, defaults, refusals', () => {
+  const d = parseConfig([], {});
+  assert.equal([d.feedReportsPerS, d.feedBurstReports], [20_000, 40_000]);
+  const e = parseConfig([], { JCR_FEED_REPORTS_PER_S: '5', JCR_FEED_BURST_REPORTS: '7' });
+  assert.equal([e.feedReportsPerS, e.feedBurstReports], [5, 7]);
+  const f = parseConfig(['--feed-reports-per-s', '1000000', '--feed-burst-reports', '2000000'], {
+    JCR_FEED_REPORTS_PER_S: '5',
+  });
+  assert.equal([f.feedReportsPerS, f.feedBurstReports], [1_000_000, 2_000_000]);
+  try {
+    parseConfig(['--feed-burst-reports', 'lots'], {});
+    assert.unreachable();
+  } catch (err) {
+    assert.ok(err instanceof JcrError);
+    assert.equal([err.code, err.path], ['JCR_VALIDATION', 'feed-burst-reports']);
+  }
+});
+
 test.run();

@@ -26,6 +26,9 @@ export interface Config {
   avlStaleAfterS: number;
   /** Raw AVL position history is kept this many hours (docs/avl.md). */
   avlHistoryHours: number;
+  /** Per-feed token bucket: reports per second and burst (docs/avl.md; the leader applies it to gateway feeds too). */
+  feedReportsPerS: number;
+  feedBurstReports: number;
   /** Cover position refresh: at most one recompute per this many seconds for moved available resources (docs/cover.md). */
   coverRefreshS: number;
   /** The address operators open (https://… behind a TLS proxy): Secure cookies and HSTS when https, an allowed Origin. */
@@ -60,6 +63,8 @@ export const SERVE_USAGE = `usage: npm run serve -- [options]   (npm start adds 
   --cop-tick-ms N       JCR_COP_TICK_MS      operating picture push tick, 10..5000 (100)
   --stale-after-s N     JCR_STALE_AFTER_S    no AVL fix for N s shows a resource stale (120)
   --history-hours N     JCR_HISTORY_HOURS    AVL position history retention (48)
+  --feed-reports-per-s N JCR_FEED_REPORTS_PER_S  each AVL feed's rate, reports per second (20000)
+  --feed-burst-reports N JCR_FEED_BURST_REPORTS  each AVL feed's burst, reports (40000)
   --cover-refresh-s N   JCR_COVER_REFRESH_S  at most one cover recompute per N s for moved resources (10)
 ${CLUSTER_USAGE}
   --partners FILE       JCR_PARTNERS         partner control rooms for incident transfer (docs/mait.md; none)
@@ -97,6 +102,8 @@ export function parseConfig(
         'cop-tick-ms': { type: 'string' },
         'stale-after-s': { type: 'string' },
         'history-hours': { type: 'string' },
+        'feed-reports-per-s': { type: 'string' },
+        'feed-burst-reports': { type: 'string' },
         'cover-refresh-s': { type: 'string' },
         ...CLUSTER_FLAGS,
         partners: { type: 'string' },
@@ -130,6 +137,8 @@ export function parseConfig(
     copTickMs: copTickMs(v['cop-tick-ms'] ?? env.JCR_COP_TICK_MS ?? '100'),
     avlStaleAfterS: positive(v['stale-after-s'] ?? env.JCR_STALE_AFTER_S ?? '120', 'stale-after-s'),
     avlHistoryHours: positive(v['history-hours'] ?? env.JCR_HISTORY_HOURS ?? '48', 'history-hours'),
+    feedReportsPerS: positive(v['feed-reports-per-s'] ?? env.JCR_FEED_REPORTS_PER_S ?? '20000', 'feed-reports-per-s'),
+    feedBurstReports: positive(v['feed-burst-reports'] ?? env.JCR_FEED_BURST_REPORTS ?? '40000', 'feed-burst-reports'),
     coverRefreshS: positive(v['cover-refresh-s'] ?? env.JCR_COVER_REFRESH_S ?? '10', 'cover-refresh-s'),
     cluster: clusterConfig(v, env),
     partners: v.partners ?? env.JCR_PARTNERS,

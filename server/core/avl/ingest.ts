@@ -59,6 +59,8 @@ export interface BatchOutcome {
   rejected: AvlRejection[];
   /** Ids of resources whose live position changed, each once. */
   moved: string[];
+  /** Set when the whole batch was refused with one code (rate, busy): an AVL gateway refuses its own share alike. */
+  whole?: { code: ErrorCode; message: string };
 }
 
 export interface IngestSink {

@@ -108,10 +108,15 @@ export class AvlService implements AvlEndpoint {
    * is tried again, whole, on the engine's timer; the promise resolves with its outcome once it is
    * durable, or with every report refused JCR_STORE_BUSY after the wait limit (nothing changed).
    * Position-only batches never wait. A waiting batch's reports are copied (the WebSocket reader
-   * reuses its own).
+   * reuses its own). `cost`: what the feed's bucket is charged, the batch as the feed sent it
+   * (an AVL gateway relays only the reports that passed the stateless rules).
    */
-  ingestOrWait(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome | Promise<BatchOutcome> {
-    const limited = this.admit(reports, feed);
+  ingestOrWait(
+    reports: readonly AvlReportIn[],
+    feed: FeedScope,
+    cost: number = reports.length,
+  ): BatchOutcome | Promise<BatchOutcome> {
+    const limited = this.admit(reports, feed, cost);
     if (limited) return limited;
     try {
       return this.ingestNow(reports, feed);
@@ -128,10 +133,10 @@ export class AvlService implements AvlEndpoint {
   }
 
   /** Count the batch and charge the feed's token bucket: a refusal, or null to go on. */
-  private admit(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome | null {
+  private admit(reports: readonly AvlReportIn[], feed: FeedScope, cost = reports.length): BatchOutcome | null {
     this.engine.assertLeads(); // cluster mode: a standby takes no reports (JCR_NOT_LEADER)
     this.stats.batches++;
-    if (this.rate.take(feed.id, Math.max(1, reports.length))) return null;
+    if (this.rate.take(feed.id, Math.max(1, cost))) return null;
     this.stats.rateLimited += reports.length;
     return this.refuseAll(
       reports,
@@ -166,7 +171,12 @@ export class AvlService implements AvlEndpoint {
   ): BatchOutcome {
     this.stats.rejected += reports.length;
     this.rejectedByCode.set(code, (this.rejectedByCode.get(code) ?? 0) + reports.length);
-    return { accepted: 0, rejected: reports.map((_, index) => ({ index, code, message })), moved: [] };
+    return {
+      accepted: 0,
+      rejected: reports.map((_, index) => ({ index, code, message })),
+      moved: [],
+      whole: { code, message },
+    };
   }
 
   /** Resolves once the history writer is ready (the writer thread has opened its connection). */

@@ -12,15 +12,23 @@ import type { AvlService } from '../avl/service.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterLog } from './log.ts';
 
-/** A gateway's batch: the token's SHA-256 and the reports that passed the stateless rules. */
+/**
+ * A gateway's batch: the token's SHA-256, the reports that passed the stateless rules, and how
+ * many reports the feed sent (`n`): the feed's token bucket is charged the whole batch, as direct.
+ */
 export interface RelayedBatch {
   t: string;
   r: AvlReportIn[];
+  n?: number;
 }
 
-/** The leader's answer: accepted count and rejections by the relayed batch's index, or a refusal. */
+/**
+ * The leader's answer: accepted count and rejections by the relayed batch's index, and `w` when
+ * the whole batch was refused with one code (rate limited, busy), or a refusal of the request.
+ */
 export type RelayAnswer =
-  { a: number; r: Array<{ index: number; code: string; message: string }> } | { e: string; m: string };
+  | { a: number; r: Array<{ index: number; code: string; message: string }>; w?: { code: string; message: string } }
+  | { e: string; m: string };
 
 export const avlSubject = (room: string) => `jcr.${room}.avl`;
 export const feedSubject = (room: string) => `jcr.${room}.avl.feed`;
@@ -46,7 +54,9 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
             m.respond(enc({ e: 'JCR_UNAUTHENTICATED', m: 'feed token unknown or revoked' }));
             return;
           }
-          out = avl.ingestOrWait(req.r, feed);
+          const sent =
+            typeof req.n === 'number' && Number.isInteger(req.n) && req.n >= req.r.length ? req.n : req.r.length;
+          out = avl.ingestOrWait(req.r, feed, sent);
         } catch (e) {
           if (!isJcrError(e)) log.error('avl relay failed', { err: String(e) });
           refuse(m, e);
@@ -56,7 +66,7 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
         Promise.resolve(out)
           .then(async (o) => {
             await avl.whenReplicated();
-            const answer: RelayAnswer = { a: o.accepted, r: o.rejected };
+            const answer: RelayAnswer = { a: o.accepted, r: o.rejected, ...(o.whole ? { w: o.whole } : {}) };
             m.respond(enc(answer));
           })
           .catch((e: unknown) => refuse(m, e));

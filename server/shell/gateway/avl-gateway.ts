@@ -73,12 +73,21 @@ export class GatewayAvl implements AvlEndpoint {
         indexOf.push(index);
       }
     });
-    if (relayed.length === 0) return { accepted: 0, rejected, moved: [] };
-    const body = JSON.stringify({ t: this.hashOf.get(feed.id) ?? '', r: relayed });
+    // Relayed even when nothing passed: the leader charges the feed's bucket the whole batch.
+    const body = JSON.stringify({ t: this.hashOf.get(feed.id) ?? '', r: relayed, n: reports.length });
     return this.nc.request(avlSubject(this.room), body, { timeout: RELAY_TIMEOUT_MS }).then(
       (m) => {
         const answer = m.json() as RelayAnswer;
         if ('e' in answer) throw new JcrError(answer.e as ErrorCode, answer.m);
+        if (answer.w) {
+          // Refused whole (rate limited, busy): every report gets the code, as on a direct feed.
+          const { code, message } = answer.w;
+          return {
+            accepted: 0,
+            rejected: reports.map((_, index) => ({ index, code: code as ErrorCode, message })),
+            moved: [],
+          };
+        }
         for (const x of answer.r)
           rejected.push({ index: indexOf[x.index] ?? x.index, code: x.code as ErrorCode, message: x.message });
         rejected.sort((a, b) => a.index - b.index);
