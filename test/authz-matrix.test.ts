@@ -13,6 +13,7 @@ import { can, canSeeIncident, roleAgency, ROLES, type Action, type Role } from '
 import { once } from 'node:events';
 import { RELATIONS, type Relation } from '../server/core/auth/incident-access.ts';
 import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
+import type { MaitMessage } from '../proto/mait.ts';
 import type { Engine } from '../server/shell/engine.ts';
 import { CopPicture } from '../client/cop/cop-client-core.ts';
 import { decodeServerFrame, encodeClientFrame } from '../client/cop/codec.ts';
@@ -28,6 +29,9 @@ interface Ids {
   fireInc: string;
   policeInc: string;
   requestId: string;
+  /** A partner's transfer of a dwelling fire (fire answers) and its request for pumps (fire offers). */
+  transferIn: string;
+  assistanceIn: string;
 }
 interface Row {
   method: string;
@@ -273,7 +277,8 @@ const ROWS: Row[] = [
     body: () => ({ reason: 'matrix' }),
     expect: onIncident('fire', 'incident.close'),
   },
-  // Transfers to partner rooms (issue 18): no partners file here, so the partner and the transfer are unknown.
+  // Transfers to partner rooms (issue 18): no partners file here, so the partner is unknown; a partner's
+  // transfer and request are received through the engine (setup).
   {
     method: 'GET',
     doc: '/api/incidents/{id}/partners',
@@ -289,20 +294,26 @@ const ROWS: Row[] = [
   },
   { method: 'GET', doc: '/api/transfers', path: () => '/api/transfers', expect: view() },
   { method: 'GET', doc: '/api/transfers/{id}', path: () => '/api/transfers/TR-1', expect: view() },
-  { method: 'POST', doc: '/api/transfers/{id}/consider', path: () => '/api/transfers/TR-1/consider', expect: writer },
+  // Answering a partner is for the agency the item is routed to and the duty officer (server/core/mait/answer.ts).
+  {
+    method: 'POST',
+    doc: '/api/transfers/{id}/consider',
+    path: (i) => `/api/transfers/${i.transferIn}/consider`,
+    expect: act('incident.acceptAssistance', 'fire'),
+  },
   {
     method: 'POST',
     doc: '/api/transfers/{id}/accept',
-    path: () => '/api/transfers/TR-1/accept',
+    path: (i) => `/api/transfers/${i.transferIn}/accept`,
     body: () => ({}),
-    expect: writer,
+    expect: act('incident.acceptAssistance', 'fire'),
   },
   {
     method: 'POST',
     doc: '/api/transfers/{id}/reject',
-    path: () => '/api/transfers/TR-1/reject',
+    path: (i) => `/api/transfers/${i.assistanceIn}/reject`,
     body: () => ({ reason: 'matrix' }),
-    expect: writer,
+    expect: act('incident.acceptAssistance', 'fire'),
   },
   { method: 'GET', doc: '/api/partner-resources', path: () => '/api/partner-resources', expect: view() },
   // Links to partner rooms (docs/mait-delivery.md): anyone signed in sees them; a duty officer retries a dead letter.
@@ -319,7 +330,7 @@ const ROWS: Row[] = [
     path: () => '/api/partner-links/dead-letters/M-1/retry',
     expect: act('admin'),
   },
-  // Cross-border assistance (issue 18 item 5): asking is the joint-request right; offering any writer's.
+  // Cross-border assistance (issue 18 item 5): asking is the joint-request right; offering is the pumps' agency's.
   {
     method: 'POST',
     doc: '/api/incidents/{id}/partner-assistance',
@@ -330,9 +341,9 @@ const ROWS: Row[] = [
   {
     method: 'POST',
     doc: '/api/transfers/{id}/offer',
-    path: () => '/api/transfers/TR-1/offer',
+    path: (i) => `/api/transfers/${i.assistanceIn}/offer`,
     body: () => ({}),
-    expect: writer,
+    expect: act('incident.acceptAssistance', 'fire'),
   },
   { method: 'POST', doc: '/api/logout', path: () => '/api/logout', expect: view(), public: true },
 ];
@@ -369,7 +380,53 @@ async function setup(): Promise<{ server: RunningServer; ids: Ids }> {
   const requestId =
     (r.body as { id?: string; requestId?: string }).id ?? (r.body as { requestId?: string }).requestId ?? '';
   assert.ok(requestId, `assistance request: ${JSON.stringify(r.body)}`);
-  return { server, ids: { fireInc, policeInc, requestId } };
+  // A partner's transfer and request for assistance, as its inbox applies them (no partners file needed).
+  const from = { from: 'beds', to: server.engine.room.transfers.roomId, seq: 1, sentAt: 0 };
+  const where = { lat: 51.77, lon: -0.22, gridRef: null, uprn: null, address: 'Over the border' };
+  const received = (message: MaitMessage) =>
+    server.engine.execute({ type: 'mait.receive', partnerId: 'beds', message }, { origin: 'partner', actor: 'beds' });
+  received({
+    ...from,
+    kind: 'Create',
+    messageId: 'beds-1',
+    incident: { room: 'beds', id: 'B-1' },
+    content: {
+      type: 'dwelling-fire',
+      typeText: 'House fire',
+      priority: 1,
+      location: where,
+      methane: {
+        majorIncident: false,
+        exactLocation: '',
+        type: '',
+        hazards: '',
+        access: '',
+        casualties: null,
+        servicesPresent: [],
+        servicesRequired: [],
+      },
+      casualties: [],
+      callerAccount: '',
+      timeline: [],
+    },
+  });
+  received({
+    ...from,
+    kind: 'AssistanceRequest',
+    messageId: 'beds-2',
+    incident: { room: 'beds', id: 'B-2' },
+    requestId: 'req-1',
+    capability: 'pump',
+    count: 1,
+    location: where,
+    type: 'dwelling-fire',
+    note: '',
+  });
+  const inbound = [...server.engine.room.transfers.all()].filter((t) => t.direction === 'in');
+  const transferIn = inbound.find((t) => t.kind === 'transfer')?.id ?? '';
+  const assistanceIn = inbound.find((t) => t.kind === 'assistance')?.id ?? '';
+  assert.ok(transferIn && assistanceIn, 'fixtures: the partner items');
+  return { server, ids: { fireInc, policeInc, requestId, transferIn, assistanceIn } };
 }
 
 test('every documented operation has a matrix row', async () => {

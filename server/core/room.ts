@@ -136,7 +136,7 @@ export class Room {
       case 'mait.accept':
       case 'mait.reject':
       case 'mait.consider':
-        return decideMait(cmd, ctx, at, this.transfers, this.incidents, this.fleet);
+        return decideMait(cmd, ctx, at, this.transfers, this.incidents, this.fleet, this.scenario);
       case 'calibration.bringIntoForce':
       case 'calibration.rollBack':
         return this.calibration.decide(cmd, ctx, at);

@@ -7,16 +7,22 @@ import { JcrError } from '../errors.ts';
 import type { CommandContext, NewEvent } from '../events.ts';
 import type { Fleet } from '../fleet/fleet.ts';
 import type { IncidentBook } from '../incidents/book.ts';
-import type { Agency } from '../scenario/types.ts';
+import type { Agency, Scenario } from '../scenario/types.ts';
+import { mustAnswer } from './answer.ts';
 import type { TransferBook } from './transfers.ts';
 import type { MaitCommand, Transfer } from './types.ts';
 
 const AGENCY_SET = new Set<string>(['fire', 'police', 'ambulance']);
 
-/** An open incoming thread not yet answered: the only kind Accept, Reject and Consider act on. */
-function pendingIn(book: TransferBook, id: string): Transfer {
+/**
+ * An open incoming thread not yet answered, routed to `agency`: the only kind Accept, Reject and
+ * Consider act on. The agency is checked before the status, so another agency learns nothing of
+ * the answer.
+ */
+function pendingIn(book: TransferBook, id: string, agency: Agency | undefined, scenario: Scenario): Transfer {
   const t = book.require(id);
   if (t.direction !== 'in') throw new JcrError('JCR_CONFLICT', `${id} is our own transfer`, { path: 'transferId' });
+  mustAnswer(t, agency, scenario);
   if (t.status !== 'pending' || t.closed)
     throw new JcrError('JCR_REQUEST_ANSWERED', `${id} is already ${t.closed ? 'closed' : t.status}`, {
       path: 'transferId',
@@ -31,6 +37,7 @@ export function decideMait(
   book: TransferBook,
   incidents: IncidentBook,
   fleet: Fleet,
+  scenario: Scenario,
 ): NewEvent[] {
   switch (cmd.type) {
     case 'mait.send': {
@@ -49,11 +56,13 @@ export function decideMait(
         throw new JcrError('JCR_NOT_FOUND', `no thread with ${cmd.partnerId} about ${d.incident.id}`, {
           path: 'incident',
         });
+      } else if (d.kind === 'AssistanceResponse') {
+        mustAnswer(t, cmd.actingAgency, scenario);
       }
       return [book.queued(cmd.partnerId, d, ctx, at, cmd.incidentId)];
     }
     case 'mait.accept': {
-      const t = pendingIn(book, cmd.transferId);
+      const t = pendingIn(book, cmd.transferId, cmd.actingAgency, scenario);
       const c = t.content;
       if (t.kind !== 'transfer' || !c)
         throw new JcrError('JCR_CONFLICT', `${t.id} asks for assistance: answer it with an offer`, {
@@ -92,7 +101,7 @@ export function decideMait(
       return [...created, accept];
     }
     case 'mait.reject': {
-      const t = pendingIn(book, cmd.transferId);
+      const t = pendingIn(book, cmd.transferId, cmd.actingAgency, scenario);
       const reason = cmd.reason.trim();
       if (reason.length === 0 || reason.length > 2000)
         throw new JcrError('JCR_VALIDATION', 'reason must be 1..2000 characters', { path: 'reason' });
@@ -101,7 +110,7 @@ export function decideMait(
       ];
     }
     case 'mait.consider': {
-      const t = pendingIn(book, cmd.transferId);
+      const t = pendingIn(book, cmd.transferId, cmd.actingAgency, scenario);
       if (t.ackStage === 'considering') return [];
       return [
         book.queued(

@@ -40,11 +40,15 @@ export type MaitCommand =
   | { type: 'mait.send'; partnerId: string; draft: MaitDraft; incidentId?: string; actingAgency?: Agency }
   /** Apply a partner's message; its id seen before, or its sequence passed, is a duplicate: no events. */
   | { type: 'mait.receive'; partnerId: string; message: MaitMessage }
-  /** Our dispatcher takes a partner's transfer on: a new incident of ours and an Accept back. */
+  /**
+   * Our dispatcher takes a partner's transfer on: a new incident of ours and an Accept back.
+   * Accept, Reject, Consider and an AssistanceResponse (a `mait.send`) are refused to an
+   * `actingAgency` the item is not routed to (server/core/mait/answer.ts); none is the duty officer.
+   */
   | { type: 'mait.accept'; transferId: string; note?: string; actingAgency?: Agency }
   | { type: 'mait.reject'; transferId: string; reason: string; actingAgency?: Agency }
   /** A person here is looking at a partner's transfer: Acknowledge (considering), once. */
-  | { type: 'mait.consider'; transferId: string };
+  | { type: 'mait.consider'; transferId: string; actingAgency?: Agency };
 
 /**
  * Where a transfer stands. Outgoing: queued, delivered (the outbox's word: the partner took the

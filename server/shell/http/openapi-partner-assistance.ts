@@ -4,6 +4,7 @@
  * `viaPartner` field is described with the recommendation.
  */
 import { agency, any, body, errors, idParam, ids, incidentId, json, obj, op, ref, type Json } from './openapi-parts.ts';
+import { ANSWERED_BY } from './openapi-transfers.ts';
 
 export const PARTNER_ASSISTANCE_PATHS: Record<string, Json> = {
   '/api/incidents/{id}/partner-assistance': {
@@ -33,7 +34,8 @@ export const PARTNER_ASSISTANCE_PATHS: Record<string, Json> = {
   },
   '/api/transfers/{id}/offer': {
     post: op(
-      "Answer a partner's request for assistance with an offer (an AssistanceResponse): the quickest deployable resources of the asked capability, or those named, each with its ETA to the partner's incident. Nothing is mobilised.",
+      "Answer a partner's request for assistance with an offer (an AssistanceResponse): the quickest deployable resources of the asked capability, or those named, each with its ETA to the partner's incident. Nothing is mobilised." +
+        ANSWERED_BY,
       {
         parameters: [idParam('id', 'Transfer id, e.g. TR-1')],
         ...body(obj({ resourceIds: ids, note: { type: 'string', maxLength: 2000 }, actingAgency: agency })),

@@ -47,8 +47,12 @@ export const TRANSFER_SCHEMAS: Record<string, Json> = {
   ),
 };
 
+/** Who may answer: the agency the item is routed to and the duty officer (server/core/mait/answer.ts). */
+export const ANSWERED_BY =
+  ' Only the agency it is routed to (a transfer: the lead agency of its type; a request: an agency with the asked capability) or the duty officer answers: anyone else, a duty officer naming another `actingAgency` too, gets 403 JCR_FORBIDDEN.';
+
 const answer = (summary: string, schema: Json | undefined) => ({
-  post: op(summary, {
+  post: op(summary + ANSWERED_BY, {
     parameters: [transferId],
     ...(schema ? body(schema) : {}),
     responses: { '200': json(ref('Transfer')), ...errors(400, 403, 404, 409) },
@@ -90,14 +94,14 @@ export const TRANSFER_PATHS: Record<string, Json> = {
   },
   '/api/transfers/{id}/consider': answer(
     'A person here is looking at a partner\'s transfer: the partner hears "considering".',
-    undefined,
+    obj({ actingAgency: agency }),
   ),
   '/api/transfers/{id}/accept': answer(
     "Accept a partner's transfer: our incident is opened from its content and the partner hears Accept with our incident id.",
     obj({ note: { type: 'string', maxLength: 2000 }, actingAgency: agency }),
   ),
   '/api/transfers/{id}/reject': answer(
-    "Reject a partner's transfer with a reason it is told.",
+    "Reject a partner's transfer (or decline its request for assistance) with a reason it is told.",
     obj({ reason: { type: 'string', minLength: 1, maxLength: 2000 }, actingAgency: agency }, ['reason']),
   ),
   '/api/partner-resources': {

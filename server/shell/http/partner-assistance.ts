@@ -11,6 +11,7 @@ import type { MaitPartners } from '../../../proto/mait.ts';
 import { JcrError } from '../../core/errors.ts';
 import type { Incident } from '../../core/incidents/types.ts';
 import { assistanceDraft, crossBorder, type AssistanceChoice, type CrossBorder } from '../../core/mait/cross-border.ts';
+import { mustAnswer } from '../../core/mait/answer.ts';
 import { offerFor } from '../../core/mait/offer.ts';
 import type { Engine } from '../engine.ts';
 import type { Mobilisation } from '../incidents/mobilisation.ts';
@@ -103,6 +104,8 @@ export function partnerAssistanceRoutes({ engine, mait, mobilisation }: PartnerA
       throw new JcrError('JCR_CONFLICT', `${t.id} is not an open request for assistance from a partner`, {
         path: 'transferId',
       });
+    // Only an agency with the asked capability (or the duty officer) answers (server/core/mait/answer.ts).
+    mustAnswer(t, a.agency, engine.room.scenario);
     if (!mobilisation) throw new JcrError('JCR_NOT_READY', 'no road network is loaded: an offer needs journey times');
     const resourceIds = b['resourceIds'] === undefined ? undefined : idList(b, 'resourceIds');
     const note = str(b, 'note', { optional: true, max: 2000 }) ?? '';
@@ -125,6 +128,7 @@ export function partnerAssistanceRoutes({ engine, mait, mobilisation }: PartnerA
         type: 'mait.send',
         partnerId: t.partnerId,
         draft: { kind: 'AssistanceResponse', incident: t.ref, requestId: asked.requestId, offered, note },
+        ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
       },
       { origin: 'operator', actor: a.actor },
     );

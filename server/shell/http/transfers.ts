@@ -109,9 +109,19 @@ export function transferRoutes({ engine, mait }: TransferRouteDeps): Router {
   /** A person here is looking at it: the partner hears "considering". */
   r.post('/transfers/:id/consider', async (req, res) => {
     const a = acting(res, req.body === undefined ? undefined : asObject(req.body));
-    await engine.submit({ type: 'mait.consider', transferId: req.params.id }, { origin: 'operator', actor: a.actor });
+    await engine.submit(
+      {
+        type: 'mait.consider',
+        transferId: req.params.id,
+        ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
+      },
+      { origin: 'operator', actor: a.actor },
+    );
     res.json(view(book.require(req.params.id)));
   });
+
+  // Consider, accept and reject are for the agency the transfer is routed to and the duty
+  // officer (server/core/mait/answer.ts): anyone else is refused JCR_FORBIDDEN.
 
   /** Take a partner's transfer on: our incident is opened and the partner hears Accept. */
   r.post('/transfers/:id/accept', async (req, res) => {
@@ -138,7 +148,12 @@ export function transferRoutes({ engine, mait }: TransferRouteDeps): Router {
     const a = acting(res, b);
     const reason = str(b, 'reason', { max: 2000 });
     await engine.submit(
-      { type: 'mait.reject', transferId: req.params.id, reason },
+      {
+        type: 'mait.reject',
+        transferId: req.params.id,
+        reason,
+        ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
+      },
       { origin: 'operator', actor: a.actor },
     );
     res.json(view(book.require(req.params.id)));
