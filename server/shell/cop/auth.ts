@@ -20,6 +20,13 @@ export interface CopAuthOptions {
   publicUrl?: string | undefined;
 }
 
+/**
+ * Who connected, as authenticated here. A signed-in user's connection carries `stillValid`: the
+ * socket outlives the upgrade, so the session is asked again on every heartbeat (signed out,
+ * expired, password changed, user disabled or given another role: the picture stops).
+ */
+export type CopAuth = CopPrincipal & { readonly stillValid?: () => boolean };
+
 function sha(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
@@ -34,19 +41,26 @@ function sha(s: string): Buffer {
  * The cookie is ambient (another port or a sibling subdomain is the same site), so an upgrade it
  * authenticates must come from this server's own pages: otherwise JcrError JCR_CROSS_ORIGIN.
  */
-export function authenticateCop(req: IncomingMessage, opts: CopAuthOptions): CopPrincipal | null {
+export function authenticateCop(req: IncomingMessage, opts: CopAuthOptions): CopAuth | null {
   // A session token only as a header or the cookie, never from the URL (logs, history).
   const bearer = presentedToken(req.headers.authorization, undefined);
   const presented = presentedToken(req.headers.authorization, req.url);
   const sessionTok = bearer ?? parseCookies(req.headers.cookie).get(SESSION_COOKIE);
   let crossOrigin: string | null = null;
-  if (opts.users && sessionTok) {
-    const user = opts.users.session(sessionTok);
+  const users = opts.users;
+  if (users && sessionTok) {
+    const user = users.session(sessionTok);
     if (user && bearer === undefined) crossOrigin = crossOriginProblem(req.headers, opts.publicUrl);
     if (user && crossOrigin === null) {
       // A dispatcher sees their own agency's incidents only, as GET /api/incidents answers them.
       const own = roleAgency(user.role);
-      return { id: user.username, via: 'session', incidentScope: own === 'all' || own === null ? null : own };
+      const stillValid = () => users.session(sessionTok)?.role === user.role;
+      return {
+        id: user.username,
+        via: 'session',
+        incidentScope: own === 'all' || own === null ? null : own,
+        stillValid,
+      };
     }
   }
   // Compare digests: equal length, constant time, whatever was presented.

@@ -89,6 +89,9 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
     clientTracking: true,
   });
 
+  /** Connections a user's session opened, by hub id: asked again on every heartbeat. */
+  const sessions = new Map<number, { ws: WebSocket; stillValid: () => boolean }>();
+
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     let principal;
     try {
@@ -121,10 +124,15 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
         ping: () => ws.ping(),
       };
       const id = hub.connect(sock, principal);
+      const stillValid = principal.stillValid;
+      if (stillValid) sessions.set(id, { ws, stillValid });
       log.debug('cop client connected', { client: id, principal: principal.id, via: principal.via });
       ws.on('pong', () => hub.pong(id));
       ws.on('error', (e) => log.debug('cop socket error', { client: id, err: e.message }));
-      ws.on('close', () => hub.disconnect(id));
+      ws.on('close', () => {
+        sessions.delete(id);
+        hub.disconnect(id);
+      });
       ws.on('message', (data: RawData, isBinary: boolean) => {
         if (ws.readyState !== WebSocket.OPEN) return;
         try {
@@ -147,6 +155,17 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
   };
   const unroute = router.route(COP_WS_PATH, onUpgrade);
 
+  /** Signed-in connections whose session ends close with JCR_UNAUTHENTICATED, at the next heartbeat. */
+  const recheck = () => {
+    for (const [id, s] of sessions) {
+      if (s.stillValid()) continue;
+      sessions.delete(id);
+      hub.disconnect(id);
+      log.info('cop session ended: connection closed', { client: id });
+      s.ws.close(ERRORS.JCR_UNAUTHENTICATED.close, 'JCR_UNAUTHENTICATED: the session has ended');
+    }
+  };
+
   const stopTick = every(opts.timers, L.tickMs, () => {
     try {
       hub.tick();
@@ -154,7 +173,10 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
       log.error('cop tick failed', { err: e instanceof Error ? e.stack : String(e) });
     }
   });
-  const stopHeartbeat = every(opts.timers, L.heartbeatMs, () => hub.heartbeat());
+  const stopHeartbeat = every(opts.timers, L.heartbeatMs, () => {
+    recheck();
+    hub.heartbeat();
+  });
 
   return {
     hub,
