@@ -11,6 +11,8 @@ import { bandOf } from '../server/core/calibration/time-band.ts';
 import { seededRandom } from '../server/core/clock.ts';
 import type { JourneyPlanner } from '../server/core/graph/planner.ts';
 import type { Scenario } from '../server/core/scenario/types.ts';
+import { stationPoints } from '../server/core/incidents/journeys.ts';
+import { inlineBands } from '../server/shell/calibration/band-worker.ts';
 import { CalibratedJourneys } from '../server/shell/calibration/journeys.ts';
 import { Engine } from '../server/shell/engine.ts';
 import { mobilisationFromPlanner } from '../server/shell/incidents/mobilisation.ts';
@@ -31,13 +33,13 @@ export function syntheticFactors(planner: JourneyPlanner, band: string, seed: nu
   return { classes: { [band]: classes }, roads, evidenceS: 1, traversals: 1, kappa: { classS: 600, roadS: 120 } };
 }
 
-/** A CalibratedJourneys with the synthetic calibration in force at `now` (timers never fire: warm it yourself). */
-export function calibratedAt(
+/** A CalibratedJourneys with the synthetic calibration in force at `now`, its band's trees built inline and adopted. */
+export async function calibratedAt(
   scenario: Scenario,
   planner: JourneyPlanner,
   now: number,
   neutral = false,
-): CalibratedJourneys {
+): Promise<CalibratedJourneys> {
   const store = Store.open(':memory:');
   const engine = Engine.boot(scenario, store, () => now);
   // neutral: no factor at all, so the band's weights are the prior's and only the switch costs
@@ -65,10 +67,20 @@ export function calibratedAt(
     prior: mobilisationFromPlanner(planner, scenario),
     clock: () => now,
     timers: { setTimeout: never, clearTimeout: never, setInterval: never, clearInterval: never },
+    bands: inlineBands(
+      {
+        graph: planner.graph,
+        speedProfiles: scenario.speedProfiles,
+        maxSnapM: planner.maxSnapM,
+        offRoadKmh: planner.offRoadKmh,
+      },
+      stationPoints(scenario),
+    ),
   });
   engine.execute(
     { type: 'calibration.bringIntoForce', version, network: networkKey(planner.graph), reason: 'bench' },
     { origin: 'system', actor: 'bench' },
   );
+  await cal.settled();
   return cal;
 }

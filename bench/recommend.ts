@@ -235,7 +235,7 @@ for (const n of SIZES) {
 
   if (CALIBRATED) {
     const { calibratedAt } = await import('./_calibrated-journeys.ts');
-    const cal = calibratedAt(scenario, planner, NOW, NEUTRAL);
+    const cal = await calibratedAt(scenario, planner, NOW, NEUTRAL);
     const calTrees = cal.timing(NOW).journeys as PlannerJourneyTimes;
     while (calTrees.warmOne());
     // the search alone over a planner of the same band, built apart: what the band's trees must match

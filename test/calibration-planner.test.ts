@@ -4,7 +4,8 @@
  * prior until a calibration is brought in, then with its band's speeds (the class factor of the
  * band and the road's own), records which calibration and band timed it in the answer and in the
  * decision logged, follows the band as the clock moves, and comes back to the prior exactly on a
- * rollback. The cover is told each switch of speeds.
+ * rollback. The cover is told each switch of speeds. A band's trees are built off the event loop
+ * (the server's in a worker thread, the watcher's inline): the test waits for them (settled).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,6 +15,8 @@ import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
 import type { BandSpeeds } from '../server/shell/calibration/journeys.ts';
 import { CalibratedJourneys } from '../server/shell/calibration/journeys.ts';
+import { stationPoints } from '../server/core/incidents/journeys.ts';
+import { inlineBands } from '../server/shell/calibration/band-worker.ts';
 import { mobilisationFromPlanner } from '../server/shell/incidents/mobilisation.ts';
 import { startServer } from '../server/shell/server.ts';
 import { CalibrationStore, networkKey } from '../server/shell/store/calibrations.ts';
@@ -75,7 +78,12 @@ test('recommendations time with the band of the calibration in force and record 
       clock: clock.now,
       timers,
       onSpeeds: (sp: BandSpeeds | null) => told.push(sp ? `${sp.version} ${sp.band}` : null),
+      bands: inlineBands(
+        { graph, speedProfiles: scenario.speedProfiles, maxSnapM: planner.maxSnapM, offRoadKmh: planner.offRoadKmh },
+        stationPoints(scenario),
+      ),
     });
+    const settled = () => Promise.all([server.calibration!.settled(), watcher.settled()]);
     const PRIOR = [
       ['HAT1', 178],
       ['WGC1', 228],
@@ -99,6 +107,7 @@ test('recommendations time with the band of the calibration in force and record 
     const activate = () =>
       api(server, 'POST', '/api/calibration/activate', { token: duty, body: { version: 1, reason: 'test' } });
     assert.is((await activate()).status, 200);
+    await settled();
     // weekday-am: residential at half the prior's speed, and M2 at 0.4 of that: Welwyn's pump is now quicker
     const am = await rec();
     assert.equal(
@@ -114,6 +123,7 @@ test('recommendations time with the band of the calibration in force and record 
     );
     clock.set(NIGHT);
     timers.tick(60_000); // the band check
+    await settled();
     // signed in again: the sessions of the morning have expired
     duty = await tokenFor(server, 'duty-officer');
     fire = await tokenFor(server, 'fire-dispatcher');
@@ -135,6 +145,7 @@ test('recommendations time with the band of the calibration in force and record 
     const back = await rec();
     assert.equal([etas(back), back.calibration], [PRIOR, undefined]);
     assert.is((await activate()).status, 200);
+    await settled();
     const again = await rec();
     r = await api(server, 'POST', `/api/incidents/${id}/mobilise`, {
       token: fire,

@@ -181,6 +181,8 @@ export interface RunningServer {
   mait: MaitService | undefined;
   /** Cluster mode: this instance's place in the cluster (leader or standby); undefined when embedded. */
   cluster: ClusterNode | undefined;
+  /** The journey times in force (calibration.settled(): a band's trees adopted); undefined without a planner. */
+  calibration: CalibratedJourneys | undefined;
   close(): Promise<void>;
 }
 
@@ -367,6 +369,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     reactor,
     mait,
     cluster,
+    calibration: calibrated,
     async close() {
       if (closed) return;
       closed = true;

@@ -128,6 +128,11 @@ export class JourneyPlanner implements RoadMeasure {
     return w;
   }
 
+  /** Take a profile's weights computed elsewhere from the same graph and speeds (a worker thread), unless held. */
+  useWeights(profile: string, w: Weights): void {
+    if (!this.weightCache.has(profile)) this.weightCache.set(profile, w);
+  }
+
   /** Seconds from the start of the snap's geometry to the snapped point, and the geometry's whole seconds. */
   position(s: Snap, w: Weights): { pos: number; total: number } {
     return { pos: posOf(s, w), total: w.total[s.geom]! };

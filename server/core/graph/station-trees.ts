@@ -114,6 +114,22 @@ export class StationTrees {
     return t;
   }
 
+  /**
+   * Take a tree built elsewhere over the same graph and speeds (a worker thread: times to the bit
+   * as `tree` would build them, server/shell/calibration/band-worker.ts); null: it had none.
+   */
+  adopt(profile: string, lat: number, lon: number, times: Float64Array | null): StationTree | null {
+    const k = key(profile, lat, lon);
+    if (this.trees.has(k) || this.trees.size >= this.maxTrees) return this.trees.get(k) ?? null;
+    let t: StationTree | null = null;
+    if (times) {
+      const p = this.planner;
+      t = new StationTree(p, p.snap(lat, lon), profile, p.weights(profile), times);
+    }
+    this.trees.set(k, t);
+    return t;
+  }
+
   private build(profile: string, lat: number, lon: number): StationTree | null {
     const p = this.planner;
     if (p.speed.isAir(profile)) return null;

@@ -26,6 +26,7 @@ import {
   type LandmarkTarget,
 } from '../graph/landmarks.ts';
 import { StationTrees, type StationTree } from '../graph/station-trees.ts';
+import type { Weights } from '../graph/weights.ts';
 import type { Scenario } from '../scenario/types.ts';
 
 /** Driving seconds from a point to the target; Infinity if beyond the search bound (or off-road). */
@@ -70,6 +71,14 @@ export function stationPoints(scenario: Pick<Scenario, 'stations' | 'resources'>
     if (st) out.set(`${r.vehicleClass}|${st.lat},${st.lon}`, { lat: st.lat, lon: st.lon, profile: r.vehicleClass });
   }
   return [...out.values()];
+}
+
+/** A planner's warm caches as plain typed arrays (PlannerJourneyTimes.warmParts, adopt): structured-cloneable. */
+export interface WarmParts {
+  weights: Record<string, Weights>;
+  landmarks: Landmarks[];
+  /** Each station point's tree (null: the point is off the network). */
+  trees: Array<{ lat: number; lon: number; profile: string; times: Float64Array | null }>;
 }
 
 export interface PlannerJourneyTimesOptions {
@@ -185,6 +194,40 @@ export class PlannerJourneyTimes implements JourneyTimes {
       if (this.treeFrom(p.lat, p.lon, p.profile, false) !== undefined) continue;
       this.treeFrom(p.lat, p.lon, p.profile, true);
       return true;
+    }
+  }
+
+  /**
+   * Build every landmark set and station tree not yet built and hand them out (with the weights
+   * they were searched over) as plain typed arrays: what a worker thread builds for `adopt` on
+   * the main thread (server/shell/calibration/band-worker.ts).
+   */
+  warmParts(): WarmParts {
+    while (this.warmOne());
+    const profiles = new Set([...this.landmarks.keys()]);
+    const trees: WarmParts['trees'] = [];
+    for (const [lat, byLon] of this.treeAt)
+      for (const [lon, byProfile] of byLon)
+        for (const [profile, t] of byProfile) {
+          profiles.add(profile);
+          if (t !== undefined) trees.push({ lat, lon, profile, times: t?.times ?? null });
+        }
+    const weights: WarmParts['weights'] = {};
+    for (const p of profiles) weights[p] = this.planner.weights(p);
+    return { weights, landmarks: [...this.landmarks.values()], trees };
+  }
+
+  /**
+   * Take what `warmParts` built over a planner of the same graph and speeds: the same numbers to
+   * the bit, so every answer is what building here would give, without a search on this thread.
+   */
+  adopt(parts: WarmParts): void {
+    for (const [profile, w] of Object.entries(parts.weights)) this.planner.useWeights(profile, w);
+    for (const lm of parts.landmarks) if (!this.landmarks.has(lm.profile)) this.landmarks.set(lm.profile, lm);
+    for (const t of parts.trees) {
+      const at = this.treeAt.get(t.lat)?.get(t.lon);
+      if (this.trees && at?.get(t.profile) === undefined && at?.has(t.profile))
+        at.set(t.profile, this.trees.adopt(t.profile, t.lat, t.lon, t.times));
     }
   }
 

@@ -4,27 +4,30 @@
  * (calibratedModel, server/core/calibration/apply.ts) with its own station trees and landmarks,
  * so the exactness of docs/incidents.md holds within each band.
  *
- * The switch is one assignment: the `calibration.inForce` change (bringing in, rolling back: an
- * Engine change, server/core/calibration/force.ts) replaces the calibration read by the next
- * question, and a band's planner is made (a few milliseconds: weights are built per profile on
- * first use) the first time its band is asked for, then its station trees and landmarks are
- * warmed one per macrotask off the request path (until then questions use the search, exact
- * too). Only the current band's planner is kept. With the prior in force (and with no history at
- * all) the prior's journey times answer, exactly as before calibrations existed.
+ * Off the event loop: a band's weights, landmarks and station trees are built by a BandBuilder
+ * (./band-worker.ts: a worker thread) and adopted here whole. Until they arrive the journey
+ * times answering stay the previous ones, warm and exact (the prior's, or the previous band's or
+ * calibration's), and so does the calibration a timing reports; the switch is one assignment.
+ * A return to the prior (a rollback to it, or a version not usable here) is at once: its trees
+ * are the server's own. Only the band answering is kept. The cover is told each switch.
  */
-import { calibratedModel, roadFactorArray } from '../../core/calibration/apply.ts';
+import { roadFactorArray } from '../../core/calibration/apply.ts';
 import type { SpeedFactors } from '../../core/calibration/estimate.ts';
 import type { CalibrationRef } from '../../core/calibration/force.ts';
 import { bandOf } from '../../core/calibration/time-band.ts';
 import type { Clock } from '../../core/clock.ts';
-import { JourneyPlanner } from '../../core/graph/planner.ts';
-import { PlannerJourneyTimes, stationPoints, type JourneyTimes } from '../../core/incidents/journeys.ts';
+import type { JourneyPlanner } from '../../core/graph/planner.ts';
+import { stationPoints, type JourneyTimes, type WarmParts } from '../../core/incidents/journeys.ts';
 import type { Scenario } from '../../core/scenario/types.ts';
+import type { PlannerBase } from '../cover/answer.ts';
+import type { SharedGraph } from '../cover/shared-graph.ts';
 import type { Engine } from '../engine.ts';
 import type { Mobilisation, Timing } from '../incidents/mobilisation.ts';
 import type { Logger } from '../log.ts';
 import { CalibrationStore, networkKey } from '../store/calibrations.ts';
 import { every, type Timers } from '../timers.ts';
+import { bandJourneys } from './band-protocol.ts';
+import { BandWorker, type BandBuilder } from './band-worker.ts';
 
 /** A calibration as the planner uses it: its blue-light factors (mobilisation is under blue lights). */
 export interface ActiveCalibration {
@@ -49,40 +52,59 @@ export interface CalibratedJourneysOptions {
   clock: Clock;
   timers: Timers;
   log?: Logger | undefined;
-  /** Told of every change of the speeds in force (calibration or band): the cover worker follows. */
+  /** Told of every change of the speeds answering (calibration or band): the cover worker follows. */
   onSpeeds?: (s: BandSpeeds | null) => void;
-  /** How often the band of the moment is checked for the cover (default 60 s). */
+  /** How often the band of the moment is checked (default 60 s). */
   bandCheckMs?: number;
+  /** Who builds a band's trees (default: a BandWorker, started on the first calibration brought in). */
+  bands?: BandBuilder;
+  /** The graph in shared memory for the default BandWorker; made from planner.graph when not given. */
+  shared?: SharedGraph;
 }
 
 /** Band boundaries are whole local hours (or half or three-quarter in some zones): 15 minutes never straddle one. */
 const BAND_BUCKET_MS = 15 * 60_000;
+
+/** What answers: journey times and the calibration band they are (null: the prior). */
+interface Answering {
+  key: string;
+  journeys: JourneyTimes;
+  speeds: BandSpeeds | null;
+}
 
 export class CalibratedJourneys implements Mobilisation {
   readonly cover: Mobilisation['cover'];
   private readonly o: CalibratedJourneysOptions;
   private readonly store: CalibrationStore;
   private active: ActiveCalibration | null = null;
-  private bandJourneys: { band: string; journeys: PlannerJourneyTimes } | null = null;
+  private answering: Answering;
   private bucket = { at: -1, band: '' };
-  private speedsKey = 'prior';
-  private stopWarming: () => void = () => {};
+  /** The band being built (its key) and its promise; a key that failed waits for the next band check. */
+  private building: { key: string; done: Promise<void> } | null = null;
+  private failed: string | null = null;
+  private builder: BandBuilder | null;
+  private closed = false;
   private readonly stops: Array<() => void> = [];
 
   constructor(o: CalibratedJourneysOptions) {
     this.o = o;
     this.cover = o.prior.cover;
+    this.builder = o.bands ?? null;
     this.store = new CalibrationStore(o.engine.store);
+    this.answering = this.prior();
     this.load(o.engine.room.calibration.inForce);
     this.stops.push(
       o.engine.onChanges((r) => {
         if (r.events.some((e) => e.type === 'calibration.inForce')) this.load(o.engine.room.calibration.inForce);
       }),
-      every(o.timers, o.bandCheckMs ?? 60_000, () => this.tellSpeeds()),
+      every(o.timers, o.bandCheckMs ?? 60_000, () => {
+        this.failed = null;
+        this.check(this.o.clock());
+      }),
     );
   }
 
-  /** The calibration in force as the planner uses it (null: the prior). */
+  /** The calibration in force as the planner uses it (null: the prior), answering or still being built. */
   get calibration(): ActiveCalibration | null {
     return this.active;
   }
@@ -91,19 +113,26 @@ export class CalibratedJourneys implements Mobilisation {
     return this.timing(this.o.clock()).journeys;
   }
 
-  /** The journey times in force at `now` and which calibration (version, band) makes them. */
+  /** The journey times answering at `now` and which calibration (version, band) makes them. */
   timing(now: number): Timing {
-    const a = this.active;
-    if (!a) return { journeys: this.o.prior.journeys, calibration: null };
-    const band = this.bandAt(now);
-    let bj = this.bandJourneys;
-    if (!bj || bj.band !== band) bj = this.build(a, band);
-    return { journeys: bj.journeys, calibration: { version: a.version, band } };
+    this.check(now);
+    const a = this.answering;
+    return { journeys: a.journeys, calibration: a.speeds && { version: a.speeds.version, band: a.speeds.band } };
+  }
+
+  /** Resolves once no band is being built (what is wanted answers, or its build failed): for tests and tools. */
+  async settled(): Promise<void> {
+    while (this.building) await this.building.done;
   }
 
   close(): void {
-    this.stopWarming();
+    this.closed = true;
     for (const s of this.stops) s();
+    void this.builder?.close();
+  }
+
+  private prior(): Answering {
+    return { key: 'prior', journeys: this.o.prior.journeys, speeds: null };
   }
 
   private bandAt(now: number): string {
@@ -131,48 +160,69 @@ export class CalibratedJourneys implements Mobilisation {
           roads: roadFactorArray(rec.factors.blue, g.geomStart.length - 1),
         };
     }
-    // one assignment: the next question reads the new calibration
     this.active = next;
-    this.stopWarming();
-    this.bandJourneys = null;
-    this.o.log?.info('journey times now from', { calibration: next ? next.version : 'the prior' });
-    if (next) this.build(next, this.bandAt(this.o.clock()));
-    this.tellSpeeds();
+    this.failed = null;
+    this.check(this.o.clock());
   }
 
-  /** The band's planner and journey times (the only one kept), its trees warmed off the request path. */
-  private build(a: ActiveCalibration, band: string): { band: string; journeys: PlannerJourneyTimes } {
-    const p = this.o.planner;
-    const speed = calibratedModel(this.o.scenario.speedProfiles, p.graph, a.factors, band, a.roads);
-    const planner = new JourneyPlanner(p.graph, speed, { maxSnapM: p.maxSnapM, offRoadKmh: p.offRoadKmh });
-    const journeys = new PlannerJourneyTimes(planner, { stations: stationPoints(this.o.scenario) });
-    this.stopWarming();
-    this.stopWarming = warm(journeys, this.o.timers);
-    this.bandJourneys = { band, journeys };
-    this.tellSpeeds();
-    return this.bandJourneys;
-  }
-
-  /** Tell the cover of the speeds of the moment when they changed (calibration or band). */
-  private tellSpeeds(): void {
+  /** What should answer at `now`; switch to it at once if it is the prior, else have its band built. */
+  private check(now: number): void {
+    if (this.closed) return;
     const a = this.active;
-    const band = a ? this.bandAt(this.o.clock()) : '';
-    const key = a ? `${a.version}|${band}` : 'prior';
-    if (key === this.speedsKey) return;
-    this.speedsKey = key;
-    this.o.onSpeeds?.(a ? { version: a.version, band, factors: a.factors } : null);
+    if (!a) return this.switchTo(this.prior());
+    const band = this.bandAt(now);
+    const key = `${a.version}|${band}`;
+    if (key === this.answering.key || key === this.failed || this.building) return;
+    const speeds: BandSpeeds = { version: a.version, band, factors: a.factors };
+    const done = this.bands()
+      .build(a.factors, band)
+      .then(
+        (parts) => this.built(key, speeds, parts),
+        (e: unknown) => {
+          this.failed = key;
+          this.o.log?.error('band trees not built: the previous journey times answer', {
+            band: key,
+            err: e instanceof Error ? e.message : String(e),
+          });
+        },
+      )
+      .finally(() => {
+        this.building = null;
+        this.check(this.o.clock()); // the band or calibration may have moved on meanwhile
+      });
+    this.building = { key, done };
   }
-}
 
-/** Build the trees and landmarks one per macrotask; returns the function that stops it. */
-function warm(j: PlannerJourneyTimes, timers: Timers): () => void {
-  let h: unknown = null;
-  const step = () => {
-    h = j.warmOne() ? timers.setTimeout(step, 0) : null;
-  };
-  h = timers.setTimeout(step, 0);
-  return () => {
-    if (h !== null) timers.clearTimeout(h);
-    h = null;
-  };
+  /** A band's parts arrived: adopt them into its planner and switch, if it is still what is wanted. */
+  private built(key: string, speeds: BandSpeeds, parts: WarmParts): void {
+    const a = this.active;
+    if (this.closed || !a || a.version !== speeds.version || this.bandAt(this.o.clock()) !== speeds.band) return;
+    const journeys = bandJourneys(this.base(), stationPoints(this.o.scenario), speeds);
+    journeys.adopt(parts);
+    this.switchTo({ key, journeys, speeds });
+  }
+
+  /** One assignment: the next question reads the new journey times; the cover is told. */
+  private switchTo(next: Answering): void {
+    if (next.key === this.answering.key) return;
+    this.answering = next;
+    this.o.log?.info('journey times now from', { calibration: next.speeds ? next.key : 'the prior' });
+    this.o.onSpeeds?.(next.speeds);
+  }
+
+  private base(): PlannerBase {
+    const p = this.o.planner;
+    return {
+      graph: p.graph,
+      speedProfiles: this.o.scenario.speedProfiles,
+      maxSnapM: p.maxSnapM,
+      offRoadKmh: p.offRoadKmh,
+    };
+  }
+
+  private bands(): BandBuilder {
+    const shared = this.o.shared;
+    this.builder ??= new BandWorker({ ...this.base(), ...(shared ? { shared } : {}) }, stationPoints(this.o.scenario));
+    return this.builder;
+  }
 }

@@ -1,6 +1,6 @@
 /** Messages between the map-matching worker's two halves (./match-worker.ts, ./match-thread.ts). */
 import type { MatchOptions } from '../../core/calibration/matcher.ts';
-import type { TripTrace, TripTraversals } from '../../core/calibration/trips.ts';
+import type { TripTrace } from '../../core/calibration/trips.ts';
 import type { SpeedProfile } from '../../core/scenario/types.ts';
 import type { SharedGraph } from '../cover/shared-graph.ts';
 
@@ -12,8 +12,5 @@ export interface MatchInit {
 }
 
 export interface MatchRequest {
-  id: number;
   trips: TripTrace[];
 }
-
-export type MatchReply = { id: number; ok: true; value: TripTraversals[] } | { id: number; ok: false; error: string };

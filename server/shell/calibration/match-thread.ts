@@ -9,7 +9,8 @@ import { TripMatcher } from '../../core/calibration/trips.ts';
 import { JourneyPlanner } from '../../core/graph/planner.ts';
 import { SpeedModel } from '../../core/graph/speed.ts';
 import { openSharedGraph } from '../cover/shared-graph.ts';
-import type { MatchInit, MatchReply, MatchRequest } from './match-protocol.ts';
+import { answerCalls } from '../worker-calls.ts';
+import type { MatchInit, MatchRequest } from './match-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('calibration/match-thread.ts must run as a worker thread');
@@ -19,12 +20,4 @@ const matcher = new TripMatcher(
   init.match,
 );
 
-port.on('message', (m: MatchRequest) => {
-  let reply: MatchReply;
-  try {
-    reply = { id: m.id, ok: true, value: m.trips.map((t) => matcher.match(t)) };
-  } catch (e) {
-    reply = { id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) };
-  }
-  port.postMessage(reply);
-});
+answerCalls(port, (m: MatchRequest) => m.trips.map((t) => matcher.match(t)));

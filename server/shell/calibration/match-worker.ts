@@ -4,20 +4,16 @@
  * The worker is unref'd while idle; a crash fails the requests waiting (the next calibration run
  * starts a new one).
  */
-import type { Worker } from 'node:worker_threads';
 import type { MatchOptions } from '../../core/calibration/matcher.ts';
 import type { TripTrace, TripTraversals } from '../../core/calibration/trips.ts';
 import type { RoadGraph } from '../../core/graph/build.ts';
 import type { SpeedProfile } from '../../core/scenario/types.ts';
 import { shareGraph, type SharedGraph } from '../cover/shared-graph.ts';
-import { startTsWorker } from '../ts-worker.ts';
-import type { MatchInit, MatchReply } from './match-protocol.ts';
+import { WorkerCalls } from '../worker-calls.ts';
+import type { MatchInit, MatchRequest } from './match-protocol.ts';
 
 export class MatchWorker {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (v: TripTraversals[]) => void; reject: (e: Error) => void }>();
-  private nextId = 1;
-  private dead: Error | null = null;
+  private readonly calls: WorkerCalls<MatchRequest, TripTraversals[]>;
 
   constructor(
     graph: RoadGraph | SharedGraph,
@@ -26,38 +22,14 @@ export class MatchWorker {
   ) {
     const shared = 'buffer' in graph ? graph : shareGraph(graph);
     const init: MatchInit = { graph: shared, speedProfiles: { ...speedProfiles }, match };
-    this.worker = startTsWorker(new URL('./match-thread.ts', import.meta.url), init);
-    this.worker.unref();
-    this.worker.on('message', (m: MatchReply) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (this.pending.size === 0) this.worker.unref();
-      if (m.ok) p.resolve(m.value);
-      else p.reject(new Error(`map matching failed: ${m.error}`));
-    });
-    this.worker.on('exit', (code) => this.fail(new Error(`the map-matching worker stopped (exit ${code})`)));
-    this.worker.on('error', (e) => this.fail(e));
+    this.calls = new WorkerCalls(new URL('./match-thread.ts', import.meta.url), init, 'map matching');
   }
 
   match(trips: TripTrace[]): Promise<TripTraversals[]> {
-    if (this.dead) return Promise.reject(this.dead);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage({ id, trips });
-    });
+    return this.calls.call({ trips });
   }
 
-  async close(): Promise<void> {
-    this.dead ??= new Error('the map-matching worker is closed');
-    await this.worker.terminate();
-  }
-
-  private fail(e: Error): void {
-    this.dead ??= e;
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+  close(): Promise<void> {
+    return this.calls.close();
   }
 }

@@ -19,7 +19,7 @@ export interface PlannerBase {
 }
 
 /** The planner of a calibration's band (null: the prior's speeds). */
-export function coverPlanner(b: PlannerBase, speeds: CoverSpeeds | null): JourneyPlanner {
+export function coverPlanner(b: PlannerBase, speeds: Pick<CoverSpeeds, 'factors' | 'band'> | null): JourneyPlanner {
   const model = calibratedModel(b.speedProfiles, b.graph, speeds?.factors ?? null, speeds?.band ?? '');
   return new JourneyPlanner(b.graph, model, { maxSnapM: b.maxSnapM, offRoadKmh: b.offRoadKmh });
 }
