@@ -3,21 +3,29 @@
  * proportion to the evidence (empirical Bayes). docs/calibration.md explains the model.
  *
  * Each traversal gives y = ln(priorS / seconds), the log of how much faster than the prior the
- * road was driven, with weight w = priorS (seconds of evidence: a long traversal says more than a
- * short one). Two levels, each a normal-normal model with prior mean 0 (the prior is right):
+ * road was driven. Two levels, each a normal-normal model with prior mean 0 (the prior is right):
  *
- *   class x band   ln f[c,b] = W / (W + kappa1) x ybar        over the traversals of class c in band b
- *   road           ln g[r]   = W / (W + kappa2) x zbar        z = y - ln f[c,b], over every band
+ *   class x band   ln f[c,b] = B x ybar     ybar = ln(sum priorS / sum seconds) over class c in band b
+ *   road           ln g[r]   = B x zbar     z = y - ln f[c,b], over every band
  *
- * where W is the group's evidence (sum of w); ybar = ln(sum priorS / sum seconds), so the class
- * factor predicts the group's total time unbiased, and zbar the weighted mean of z (meanOf). No data (W = 0) gives
- * the prior exactly (factor 1); W much larger than kappa gives the data. kappa = sigma^2 / tau^2 is
- * estimated from the data (method of moments): sigma^2 the spread of single traversals per second
- * of evidence within groups, tau^2 the spread of the groups' true factors. With too few groups or
- * traversals to estimate them, the defaults below hold. A road is kept only with at least
- * `minRoadS` seconds of evidence. The two driving modes (blue light, routine) are estimated
- * apart. Pure.
+ * B = tau^2 / (tau^2 + V) in [0, 1]: V is the variance of the group's mean, tau^2 that of the
+ * groups' true factors, so no data (V infinite) gives the prior exactly and much data (V -> 0)
+ * gives the data. The empirical model (the default, ./estimate-spread.ts) measures V from the data:
+ *
+ *   - class x band: V from the spread of its roads about its mean (the roads, not the seconds, are
+ *     the independent draws: a group driven over three roads knows little, however long);
+ *   - road: each traversal's variance is s^2 + (d / priorS)^2: s the trip-to-trip spread, d the
+ *     seconds of timing error (the fixes' interval shared among the roads in it), so a 3 s piece of
+ *     road says little and a 100 s one much; zbar is the precision-weighted mean and V = 1 / sum
+ *     of precisions. s and d come from pairs of traversals of one road, tau^2 from the spread of
+ *     the road means (method of moments).
+ *
+ * With fewer than 3 groups, or `empirical: false`, the fixed model holds: V = sigma^2 / W (W the
+ * group's seconds of evidence, zbar weighted by seconds), so B = W / (W + kappa) with the kappas
+ * given. A road is kept only with at least `minRoadS` seconds of evidence. The two driving modes
+ * (blue light, routine) are estimated apart. Pure.
  */
+import { classShrinkage, groupSums, roadShrinkage, type Obs, type Shrunk } from './estimate-spread.ts';
 
 export interface BandTraversal {
   /** The road (graph geometry). */
@@ -33,7 +41,7 @@ export interface EstimateOptions {
   classKappaS?: number;
   /** Prior strength of a road's factor, seconds of evidence, when it cannot be estimated. Default 120. */
   roadKappaS?: number;
-  /** Estimate kappa from the data (default true); false: use the defaults. */
+  /** Measure the spreads from the data (default true); false: the fixed model with the kappas. */
   empirical?: boolean;
   /** A road needs this much evidence to get a factor of its own, seconds. Default 30. */
   minRoadS?: number;
@@ -48,33 +56,17 @@ export interface SpeedFactors {
   /** Evidence used, seconds of prior time, and traversals. */
   evidenceS: number;
   traversals: number;
-  /** The shrinkage strengths used. */
+  /**
+   * The shrinkage strengths used, seconds of evidence at which a group is shrunk halfway (for the
+   * empirical model, a group of the median spread per second of evidence).
+   */
   kappa: { classS: number; roadS: number };
+  /** The empirical model's measured spreads (log units; timingS in seconds), absent for the fixed model. */
+  spread?: { classSd: number; roadSd: number; tripSd: number; timingS: number };
 }
 
-interface Group {
-  /** Evidence: the sum of prior seconds. */
-  w: number;
-  /** Sum of w x y. */
-  wy: number;
-  n: number;
-  /** Sums of prior and observed seconds. */
-  prior: number;
-  seen: number;
-}
-
-/**
- * The group's mean log factor. Class x band: the log of its ratio of sums (prior over observed
- * seconds), so that the time it predicts over the group is the time driven (a mean of logs would
- * under-predict by the spread of the roads within it, about exp(sigma^2 / 2)); roads: the
- * evidence-weighted mean of what the class leaves.
- */
-function meanOf(g: Group, level: 1 | 2): number {
-  return level === 1 ? Math.log(g.prior / g.seen) : g.wy / g.w;
-}
-
-const TAU2_FLOOR = 1e-4;
-const KAPPA_MAX = 1e6;
+const DEFAULT_CLASS_KAPPA_S = 600;
+const DEFAULT_ROAD_KAPPA_S = 120;
 
 export function estimateFactors(
   data: readonly BandTraversal[],
@@ -84,73 +76,56 @@ export function estimateFactors(
   const empirical = o.empirical ?? true;
   const minRoadS = o.minRoadS ?? 30;
   const ok = data.filter((t) => t.priorS > 0 && t.seconds > 0 && Number.isFinite(t.priorS / t.seconds));
-  const y = ok.map((t) => Math.log(t.priorS / t.seconds));
   // level 1: class x band
-  const key1 = ok.map((t) => `${t.band}\u0000${classOf(t.geom)}`);
-  const g1 = groupBy(ok, key1, y);
-  const kappa1 = empirical ? (kappaOf(ok, key1, y, g1, 1) ?? o.classKappaS ?? 600) : (o.classKappaS ?? 600);
-  const f1 = new Map<string, number>();
+  const obs1: Obs[] = ok.map((t) => ({
+    key: `${t.band}\u0000${classOf(t.geom)}`,
+    geom: t.geom,
+    v: Math.log(t.priorS / t.seconds),
+    priorS: t.priorS,
+    seconds: t.seconds,
+  }));
+  const kappa1 = o.classKappaS ?? DEFAULT_CLASS_KAPPA_S;
+  const s1 = (empirical ? classShrinkage(obs1) : undefined) ?? fixedShrinkage(obs1, 1, kappa1);
   const classes: Record<string, Record<string, number>> = {};
-  for (const [k, g] of g1) {
-    const lnf = (g.w / (g.w + kappa1)) * meanOf(g, 1);
-    f1.set(k, lnf);
+  for (const [k, lnf] of s1.factors) {
     const [band, cls] = k.split('\u0000') as [string, string];
     (classes[band] ??= {})[cls] = Math.exp(lnf);
   }
   // level 2: roads, on what the class x band factor leaves
-  const z = y.map((v, i) => v - f1.get(key1[i]!)!);
-  const key2 = ok.map((t) => String(t.geom));
-  const g2 = groupBy(ok, key2, z);
-  const kappa2 = empirical ? (kappaOf(ok, key2, z, g2, 2) ?? o.roadKappaS ?? 120) : (o.roadKappaS ?? 120);
+  const obs2: Obs[] = obs1.map((x) => ({ ...x, key: String(x.geom), v: x.v - s1.factors.get(x.key)! }));
+  const kappa2 = o.roadKappaS ?? DEFAULT_ROAD_KAPPA_S;
+  const s2 = (empirical ? roadShrinkage(obs2) : undefined) ?? fixedShrinkage(obs2, 2, kappa2);
   const roads: Record<string, number> = {};
-  for (const [k, g] of g2) {
-    if (g.w < minRoadS) continue;
-    roads[k] = Math.exp((g.w / (g.w + kappa2)) * meanOf(g, 2));
-  }
+  for (const [k, lng] of s2.factors) if (s2.evidenceS.get(k)! >= minRoadS) roads[k] = Math.exp(lng);
   let evidenceS = 0;
   for (const t of ok) evidenceS += t.priorS;
-  return { classes, roads, evidenceS, traversals: ok.length, kappa: { classS: kappa1, roadS: kappa2 } };
-}
-
-function groupBy(data: readonly BandTraversal[], keys: readonly string[], y: readonly number[]): Map<string, Group> {
-  const out = new Map<string, Group>();
-  data.forEach((t, i) => {
-    const k = keys[i]!;
-    let g = out.get(k);
-    if (!g) out.set(k, (g = { w: 0, wy: 0, n: 0, prior: 0, seen: 0 }));
-    g.w += t.priorS;
-    g.wy += t.priorS * y[i]!;
-    g.n++;
-    g.prior += t.priorS;
-    g.seen += t.seconds;
-  });
+  const out: SpeedFactors = {
+    classes,
+    roads,
+    evidenceS,
+    traversals: ok.length,
+    kappa: { classS: s1.kappaS, roadS: s2.kappaS },
+  };
+  if (s1.sd !== undefined && s2.sd !== undefined)
+    out.spread = { classSd: s1.sd, roadSd: s2.sd, tripSd: s2.tripSd ?? 0, timingS: s2.timingS ?? 0 };
   return out;
 }
 
 /**
- * kappa = sigma^2 / tau^2 by the method of moments, or undefined with fewer than 3 groups or no
- * spare degrees of freedom. sigma^2: the within-group weighted squared deviation per second of
- * evidence; tau^2: the mean over groups of ybar^2 - sigma^2 / W (the prior mean is 0), floored.
+ * The fixed model: B = W / (W + kappa). Level 1 takes the group's ratio of sums, so that the time
+ * it predicts over the group is the time driven (a mean of logs would under-predict by the spread
+ * of the roads within it, about exp(sigma^2 / 2)); level 2 the seconds-weighted mean of z.
  */
-function kappaOf(
-  data: readonly BandTraversal[],
-  keys: readonly string[],
-  y: readonly number[],
-  groups: Map<string, Group>,
-  level: 1 | 2,
-): number | undefined {
-  const dof = data.length - groups.size;
-  if (groups.size < 3 || dof < 1) return undefined;
-  let ss = 0;
-  data.forEach((t, i) => {
-    const g = groups.get(keys[i]!)!;
-    ss += t.priorS * (y[i]! - meanOf(g, level)) ** 2;
-  });
-  const sigma2 = ss / dof;
-  let tau = 0;
-  for (const g of groups.values()) tau += meanOf(g, level) ** 2 - sigma2 / g.w;
-  const tau2 = Math.max(TAU2_FLOOR, tau / groups.size);
-  return Math.min(KAPPA_MAX, sigma2 / tau2);
+function fixedShrinkage(obs: readonly Obs[], level: 1 | 2, kappaS: number): Shrunk {
+  const sums = groupSums(obs);
+  const factors = new Map<string, number>();
+  const evidenceS = new Map<string, number>();
+  for (const [k, g] of sums) {
+    const mean = level === 1 ? Math.log(g.prior / g.seen) : g.wv / g.prior;
+    factors.set(k, (g.prior / (g.prior + kappaS)) * mean);
+    evidenceS.set(k, g.prior);
+  }
+  return { factors, evidenceS, kappaS };
 }
 
 /** The factor of a road in a band: class x band factor times the road's own (1 where absent). */
