@@ -176,6 +176,13 @@ export class CopPicture {
         // A closed incident leaves the picture, as a fresh snapshot (open incidents only) would show.
         if (ic.removed || ic.incident.status === 'closed') this.incidents.delete(ic.incident.id);
         else this.incidents.set(ic.incident.id, ic.incident);
+        // No longer allowed to see it: its alerts go with it, as a fresh snapshot would show.
+        if (ic.removed)
+          for (const [id, a] of this.alerts)
+            if (a.incidentId === ic.incident.id) {
+              this.alerts.delete(id);
+              other.alerts = true;
+            }
         other.incidents = true;
         continue;
       }

@@ -53,8 +53,7 @@ export function buildDelta(records: readonly TickRecord[], f: NormalFilter): Cop
       if (ch.kind === 'status') {
         if (ag === null || ag.has(ch.agency)) delta.changes.push(ch.msg);
       } else {
-        const m = visibleChange(ch, f);
-        if (m) delta.changes.push(m);
+        visibleChanges(ch, f, delta.changes);
       }
     }
     for (const tt of first.touched) if (ag === null || ag.has(tt.agency)) addPos(tt.view);
@@ -74,8 +73,7 @@ export function buildDelta(records: readonly TickRecord[], f: NormalFilter): Cop
       for (const ch of rec.changes) {
         if (ch.kind !== 'status') {
           // Incidents, cover and performance do not depend on where resources are: every change in order.
-          const m = visibleChange(ch, f);
-          if (m) delta.changes.push(m);
+          visibleChanges(ch, f, delta.changes);
           continue;
         }
         if (ag !== null && !ag.has(ch.agency)) continue;
@@ -98,15 +96,25 @@ export function buildDelta(records: readonly TickRecord[], f: NormalFilter): Cop
 }
 
 /**
- * An incident or cover change as a client under `f` receives it: the incident's state if the
- * client sees it after the change (or saw it before and it has closed), a removal if the client
- * saw it before and no longer may, nothing if it never saw it; cover goes to everyone.
+ * An incident or cover change as a client under `f` receives it, appended to `out`: the incident's
+ * state if the client sees it after the change (or saw it before and it has closed), with its
+ * active alerts when the client did not see it before (a snapshot would carry them); a removal
+ * if the client saw it before and no longer may (the removal drops its alerts too, on the client:
+ * client/cop/cop-client-core.ts); nothing if it never saw it; cover goes to everyone.
  */
-function visibleChange(ch: Exclude<DurableChange, { kind: 'status' }>, f: NormalFilter): CopChangeMsg | null {
-  if (ch.kind === 'cover' || ch.kind === 'performance') return ch.msg;
-  if (ch.kind === 'alert') return seesIncident(f, ch.agencies) ? ch.msg : null;
+function visibleChanges(ch: Exclude<DurableChange, { kind: 'status' }>, f: NormalFilter, out: CopChangeMsg[]): void {
+  if (ch.kind === 'cover' || ch.kind === 'performance') {
+    out.push(ch.msg);
+    return;
+  }
+  if (ch.kind === 'alert') {
+    if (seesIncident(f, ch.agencies)) out.push(ch.msg);
+    return;
+  }
   const sawBefore = ch.before.length > 0 && seesIncident(f, ch.before);
   const seesAfter = seesIncident(f, ch.after);
-  if (seesAfter && (ch.open || sawBefore)) return ch.msg;
-  return sawBefore ? ch.gone : null;
+  if (seesAfter && (ch.open || sawBefore)) {
+    out.push(ch.msg);
+    if (!sawBefore) out.push(...ch.alerts);
+  } else if (sawBefore) out.push(ch.gone);
 }

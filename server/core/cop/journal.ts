@@ -43,6 +43,8 @@ export type DurableChange =
       open: boolean;
       msg: CopChangeMsg;
       gone: CopChangeMsg;
+      /** The incident's active alerts after the change: a client that now first sees it gets them too. */
+      alerts: readonly CopChangeMsg[];
     }
   | { kind: 'cover'; msg: CopChangeMsg }
   | { kind: 'performance'; msg: CopChangeMsg }
@@ -212,7 +214,18 @@ export class CopJournal {
       removed: false,
     };
     const gone: CopIncidentChangeMsg = { incident: bareIncident(inc.id), eventSeq, atMs, removed: true };
-    this.pending.push({ kind: 'incident', before, after, open, msg: { incident: full }, gone: { incident: gone } });
+    const alerts: CopChangeMsg[] = [];
+    if (open)
+      for (const a of this.room.alerts.active()) if (a.incidentId === inc.id) alerts.push({ alert: alertMsg(a) });
+    this.pending.push({
+      kind: 'incident',
+      before,
+      after,
+      open,
+      msg: { incident: full },
+      gone: { incident: gone },
+      alerts,
+    });
   }
 
   /** A new cover picture: one small, room-wide change that every client gets, whatever its filter. */
