@@ -8,37 +8,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import { forceThrough, runCalibration } from '../server/shell/calibration/run.ts';
 import { Engine } from '../server/shell/engine.ts';
 import { CalibrationStore } from '../server/shell/store/calibrations.ts';
 import { Store } from '../server/shell/store/store.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
-import { graph, PROFILES, T0 } from './support/calibration-net.ts';
-
-function history(): Store {
-  const store = Store.open(':memory:');
-  const pos = store.db.prepare(
-    `INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed)
-     VALUES (?, 'HAT1', ?, ?, ?, 5, 90, 6, 0, 1, 'test')`,
-  );
-  for (let trip = 0; trip < 10; trip++) {
-    const t = T0 + trip * 600_000;
-    const status = (at: number, s: ResourceStatus) =>
-      store.append([
-        { at, type: 'resource.status', origin: 'avl', actor: 'test', data: { resourceId: 'HAT1', status: s } },
-      ]);
-    status(t, ResourceStatus.MOBILISED);
-    // 50.04 m every 10 s: 5 m/s against the prior's 10
-    for (let k = 0; k <= 13; k++) pos.run(t + k * 10_000, t + k * 10_000, (k % 2) * 0.00005, 0.003 + 0.00045 * k);
-    status(t + 131_000, ResourceStatus.AT_SCENE);
-  }
-  return store;
-}
+import { graph, history, PROFILES, T0 } from './support/calibration-net.ts';
 
 test('a calibration run learns, passes the held-out check and comes into force; a run that cannot do better does not', async () => {
-  const store = history();
+  const store = history(Store.open(':memory:'));
   // the room over the same log: what is in force, and the one path to change it
   const engine = Engine.boot(miniScenario(), store, fakeClock(T0 + 86_400_000).now);
   const opts = {

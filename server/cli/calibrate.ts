@@ -9,11 +9,12 @@
  * keeps --history-hours) in a worker thread, estimates the factors and saves them as a new
  * version, which comes into force only if it lowers the error on held-out trips. Bringing into
  * force and rolling back are changes of the room (Engine.execute, origin operator, actor
- * calibrate-cli): appended to the database's event log, which a server reads at its start. With
- * a server running on the database, use its endpoints instead (POST /api/calibration/activate,
- * /rollback: docs/calibration.md), so the running room hears the change at once.
+ * calibrate-cli) appended to the database's event log. With a server running on the database
+ * (byHand in server/shell/calibration/run.ts) a run is saved only, for the duty officer to bring
+ * in through the server (POST /api/calibration/activate), and --rollback is refused: the running
+ * room hears only its own changes.
  */
-import { forceThrough, runCalibration } from '../shell/calibration/run.ts';
+import { byHand, runCalibration } from '../shell/calibration/run.ts';
 import { Engine } from '../shell/engine.ts';
 import { readArgs, runCli, usageError } from '../shell/cli.ts';
 import { createLogger } from '../shell/log.ts';
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   });
   const hours = Number(v.hours ?? 336);
   if (!(hours > 0)) throw usageError(`--hours must be a positive number, got "${v.hours}"`);
-  const store = Store.open(v.db ?? process.env.JCR_DB ?? 'var/jcr.sqlite');
+  const dbPath = v.db ?? process.env.JCR_DB ?? 'var/jcr.sqlite';
+  const store = Store.open(dbPath);
   const cal = new CalibrationStore(store);
   const out = (s: string) => process.stdout.write(s + '\n');
   try {
@@ -55,7 +57,8 @@ async function main(): Promise<void> {
     const scenario = loadScenario(scenarioPath);
     // The room as the log leaves it: what is in force, and the one path to change it.
     const engine = Engine.boot(scenario, store, Date.now);
-    const force = forceThrough(engine, { origin: 'operator', actor: 'calibrate-cli' });
+    const hand = byHand(engine, dbPath);
+    const force = hand.force;
     if (v.list) {
       const inForce = force.inForce();
       out(`in force: ${inForce === null ? 'the prior' : `version ${inForce.version}`}`);
@@ -66,11 +69,7 @@ async function main(): Promise<void> {
       return;
     }
     if (v.rollback !== undefined) {
-      await engine.submit(
-        { type: 'calibration.rollBack', reason: v.rollback },
-        { origin: 'operator', actor: 'calibrate-cli' },
-      );
-      const back = force.inForce();
+      const back = await hand.rollBack(v.rollback);
       out(`rolled back: ${back === null ? 'the prior' : `version ${back.version}`} is in force`);
       return;
     }
@@ -94,6 +93,10 @@ async function main(): Promise<void> {
     out(
       `version ${r.version} from ${r.trips} trips, ${r.traversals} traversals: ${r.accepted ? 'accepted' : 'rejected'}, ${r.reason}; in force: ${r.inForce === null ? 'the prior' : `version ${r.inForce}`}`,
     );
+    if (hand.served)
+      out(
+        `a server is running on ${dbPath}: version ${r.version} is saved, not brought into force here; a duty officer brings it in through the server (POST /api/calibration/activate {"version": ${r.version}, "reason": "…"})`,
+      );
   } finally {
     store.close();
   }

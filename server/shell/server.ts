@@ -204,7 +204,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const journeys =
     roads.mobilisation === 'planner' ? planner && mobilisationFromPlanner(planner, opts.scenario) : roads.mobilisation;
 
-  const store = Store.open(opts.db);
+  const store = Store.open(opts.db, { serving: true });
   // Cluster mode: the local log is a cache of the cluster's, cut back to what the cluster holds.
   const clusterLog = opts.cluster ? await ClusterLog.open(opts.cluster, log) : undefined;
   const covered = clusterLog ? await reconcileCache(store, clusterLog, log) : 0;

@@ -10,6 +10,8 @@ import { JourneyPlanner } from '../../server/core/graph/planner.ts';
 import { SpeedModel } from '../../server/core/graph/speed.ts';
 import type { Scenario } from '../../server/core/scenario/types.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
+import { ResourceStatus } from '../../server/core/fleet/status.ts';
+import type { Store } from '../../server/shell/store/store.ts';
 import { parseGeoJsonNetwork } from '../../server/shell/network/geojson.ts';
 
 export const PROFILES = { ten: { mode: 'road' as const, highwayKmh: { default: 36 } } };
@@ -69,4 +71,24 @@ export function netScenario(): Scenario {
   s.posts = s.posts.map((p) => ({ ...p, lat: 0, lon: 0.01 }));
   s.demand = [];
   return s;
+}
+
+/** Ten blue-light trips of HAT1 along the main road at half the prior's speed, written into `store`. */
+export function history(store: Store): Store {
+  const pos = store.db.prepare(
+    `INSERT INTO positions (received_at, resource_id, fix_time, lat, lon, speed_mps, heading_deg, accuracy_m, status, live, feed)
+     VALUES (?, 'HAT1', ?, ?, ?, 5, 90, 6, 0, 1, 'test')`,
+  );
+  for (let trip = 0; trip < 10; trip++) {
+    const t = T0 + trip * 600_000;
+    const status = (at: number, s: ResourceStatus) =>
+      store.append([
+        { at, type: 'resource.status', origin: 'avl', actor: 'test', data: { resourceId: 'HAT1', status: s } },
+      ]);
+    status(t, ResourceStatus.MOBILISED);
+    // 50.04 m every 10 s: 5 m/s against the prior's 10
+    for (let k = 0; k <= 13; k++) pos.run(t + k * 10_000, t + k * 10_000, (k % 2) * 0.00005, 0.003 + 0.00045 * k);
+    status(t + 131_000, ResourceStatus.AT_SCENE);
+  }
+  return store;
 }

@@ -14,7 +14,9 @@ import type { MatchOptions } from '../../core/calibration/matcher.ts';
 import { isResourceStatus } from '../../core/fleet/status.ts';
 import type { RoadGraph } from '../../core/graph/build.ts';
 import type { SpeedProfile } from '../../core/scenario/types.ts';
+import { JcrError } from '../../core/errors.ts';
 import { CalibrationStore, networkKey } from '../store/calibrations.ts';
+import { isServed } from '../store/serving.ts';
 import type { Store } from '../store/store.ts';
 import type { Engine } from '../engine.ts';
 import { MatchWorker } from './match-worker.ts';
@@ -31,6 +33,35 @@ export function forceThrough(engine: Engine, ctx: CommandContext): CalibrationFo
     inForce: () => engine.room.calibration.inForce,
     bringIntoForce: async (version, network, reason) => {
       await engine.submit({ type: 'calibration.bringIntoForce', version, network, reason }, ctx);
+    },
+  };
+}
+
+/**
+ * The calibration as `npm run calibrate` may change it. With no server on the database: the
+ * room's log directly (origin operator, actor calibrate-cli). With a server running on it
+ * (server/shell/store/serving.ts): never the log, whose appends that server would not hear (it
+ * reads the log at its start only), so its room and the log would disagree until a restart. A
+ * run is then saved as a version only, which the server lists at once (GET /api/calibration) and
+ * the duty officer brings in through it (POST /api/calibration/activate); a rollback is refused.
+ */
+export function byHand(engine: Engine, dbPath: string) {
+  const served = isServed(dbPath);
+  const ctx = { origin: 'operator' as const, actor: 'calibrate-cli' };
+  const through = forceThrough(engine, ctx);
+  const force: CalibrationForce = served ? { inForce: through.inForce, bringIntoForce: async () => {} } : through;
+  return {
+    served,
+    force,
+    /** Bring back what was in force before; returns what is in force then. */
+    async rollBack(reason: string): Promise<CalibrationRef | null> {
+      if (served)
+        throw new JcrError(
+          'JCR_CONFLICT',
+          `a server is running on ${dbPath}: roll back through it (POST /api/calibration/rollback, duty officer)`,
+        );
+      await engine.submit({ type: 'calibration.rollBack', reason }, ctx);
+      return through.inForce();
     },
   };
 }

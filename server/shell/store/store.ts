@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent, NewEvent } from '../../core/events.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { holdServing } from './serving.ts';
 
 type Db = Database.Database;
 
@@ -37,6 +38,7 @@ export class Store {
   /** Run inside each append's transaction: rows that must be durable exactly when their events are. */
   private readonly hooks: Array<(durable: readonly JcrEvent[]) => void> = [];
   private readonly followTx: (events: readonly JcrEvent[]) => void;
+  private serving: { release(): void } | null = null;
 
   private constructor(db: Db, path: string) {
     this.db = db;
@@ -57,8 +59,11 @@ export class Store {
     });
   }
 
-  /** Open (creating if need be) and migrate. `:memory:` gives a private in-memory store for tests. */
-  static open(path: string): Store {
+  /**
+   * Open (creating if need be) and migrate. `:memory:` gives a private in-memory store for tests.
+   * `serving`: the server's own store, which marks the file served until closed (./serving.ts).
+   */
+  static open(path: string, opts: { serving?: boolean } = {}): Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     let db: Db;
     try {
@@ -73,7 +78,9 @@ export class Store {
       checkIntact(db, path);
       migrate(db, path);
       db.pragma(`busy_timeout = ${APPEND_BUSY_TIMEOUT_MS}`);
-      return new Store(db, path);
+      const store = new Store(db, path);
+      if (opts.serving) store.serving = holdServing(path);
+      return store;
     } catch (e) {
       db.close();
       throw damaged(e, path);
@@ -163,6 +170,8 @@ export class Store {
   }
 
   close(): void {
+    this.serving?.release();
+    this.serving = null;
     if (this.db.open) this.db.close();
   }
 }
