@@ -8,7 +8,8 @@
 import type { Random } from '../../server/core/clock.ts';
 import type { Agency, DemandPoint, Scenario } from '../../server/core/scenario/types.ts';
 import { gaussian, offsetM, round6, type LatLon } from '../fleet/movement.ts';
-import { DEFAULT_RATES_PER_YEAR, TIME_OF_DAY } from './rates.ts';
+import { DEFAULT_RATES_PER_YEAR } from './rates.ts';
+import { TIME_OF_DAY } from './time-of-day.ts';
 
 export interface GeneratedIncident {
   /** Stable reference within one stream: I1, I2, ... in time order. */

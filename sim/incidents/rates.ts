@@ -1,11 +1,10 @@
 /**
  * Default incident rates for the Hertfordshire scenario, incidents per year by scenario incident
- * type, and time-of-day profiles by lead agency. The basis of each figure is in
+ * type (the hourly profiles are ./time-of-day.ts). The basis of each figure is in
  * docs/simulator.md § Incident rates; all are approximate public figures, rounded, and scaled
  * where the scenario's fleet is a subset of the real one. They are demonstration defaults, not
  * planning data.
  */
-import type { Agency } from '../../server/core/scenario/types.ts';
 
 /**
  * How the ambulance rates are derived (docs/simulator.md § Incident rates): EEAST incidents a
@@ -50,29 +49,3 @@ export const DEFAULT_RATES_PER_YEAR: Readonly<Record<string, number>> = {
   'violent-disturbance': 6_000,
   'firearms-incident': 150,
 };
-
-/**
- * Hourly factors (index = local hour 0..23), each profile averaging 1 over the day. Shapes follow
- * the published patterns: fire demand peaks in the early evening and is lowest before dawn;
- * ambulance demand rises through the morning, peaks late morning to early evening; police
- * demand peaks in the evening and around pub closing.
- */
-export const TIME_OF_DAY: Readonly<Record<Agency, readonly number[]>> = {
-  fire: normalise([
-    0.6, 0.5, 0.45, 0.4, 0.35, 0.35, 0.45, 0.65, 0.85, 0.95, 1.05, 1.15, 1.2, 1.25, 1.3, 1.35, 1.45, 1.55, 1.6, 1.5,
-    1.35, 1.15, 0.95, 0.75,
-  ]),
-  ambulance: normalise([
-    0.7, 0.6, 0.55, 0.5, 0.45, 0.45, 0.55, 0.75, 1.0, 1.2, 1.3, 1.35, 1.3, 1.25, 1.25, 1.2, 1.2, 1.2, 1.15, 1.1, 1.05,
-    1.0, 0.9, 0.8,
-  ]),
-  police: normalise([
-    1.1, 1.0, 0.85, 0.65, 0.5, 0.4, 0.4, 0.55, 0.75, 0.85, 0.9, 0.95, 1.0, 1.0, 1.05, 1.1, 1.15, 1.2, 1.25, 1.3, 1.35,
-    1.35, 1.3, 1.2,
-  ]),
-};
-
-function normalise(xs: number[]): number[] {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return xs.map((x) => x / mean);
-}
