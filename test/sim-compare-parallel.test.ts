@@ -3,7 +3,9 @@
  * real-road world (Cambridge, test/support/cover-world.ts) written as a scenario file: the runs in
  * two worker threads equal the runs in one; runs kept in a --runs-dir are read back, not run again,
  * and a run of another window is refused; the move-up cover model's remembered journey times are
- * the planner's; a router handed in (`--true-traffic`) is the one the vehicles drive.
+ * the planner's; a router handed in (`--true-traffic`) is the one the vehicles drive, and threads
+ * with true traffic and no progress callback settle (they hung: the count of finished runs was
+ * only bumped inside `progress?.(++done)`) with the in-process true-traffic report.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -137,6 +139,22 @@ test('a router handed in is the one the vehicles drive (compare --true-traffic)'
   const mean = (r: typeof plain) => r.results[0]!.targets['amb-test#1']!.meanS;
   assert.ok(mean(slowed) > mean(plain), `${mean(slowed)} > ${mean(plain)}`);
   assert.is(slowed.results[0]!.targets['amb-test#1']!.n, plain.results[0]!.targets['amb-test#1']!.n);
+});
+
+test('threads with true traffic and no progress callback settle, with the in-process report', async () => {
+  const truth = loadWorld(scenarioPath, { trueTrafficSeed: 7 });
+  const threads = compareInWorkers({ ...grid, scenarioPath, workers: 2, trueTrafficSeed: 7 });
+  // The main thread is busy while the workers start and run, as when the CLI is loaded.
+  const inProcess = compareModes({ ...opts(), router: truth.router! });
+  // Before the fix the promise never settled and the idle workers kept the process alive: fail instead.
+  let guard: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    guard = setTimeout(() => reject(new Error('compareInWorkers did not settle')), 120_000);
+  });
+  const two = await Promise.race([threads, hung]).finally(() => clearTimeout(guard));
+  assert.equal(JSON.parse(JSON.stringify(two)), JSON.parse(JSON.stringify(inProcess)));
+  // True traffic was driven: not the planner-speed report.
+  assert.is.not(formatReport(two), formatReport(one));
 });
 
 test.run();

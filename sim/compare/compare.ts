@@ -245,7 +245,8 @@ export function compareModes(o: CompareOptions): OutcomeReport {
           r = runMode({ ...o, incidents, seed }, mode);
           o.store?.put(demand, seed, mode, r);
         }
-        o.progress?.(++done, total);
+        done++;
+        o.progress?.(done, total);
         return r;
       });
     }),

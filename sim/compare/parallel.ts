@@ -59,7 +59,8 @@ export async function compareInWorkers(o: ParallelCompareOptions): Promise<Outco
       const r = o.store?.get(j.demand, j.seed, j.mode);
       if (!r) return true;
       runs[j.at[0]]![j.at[1]]![j.at[2]] = r;
-      o.progress?.(++done, jobs.length);
+      done++; // not inside progress?.(...): without a callback its arguments are never evaluated
+      o.progress?.(done, jobs.length);
       return false;
     })
     .sort((a, b) => a.at[1] - b.at[1] || b.demand * COST[b.mode] - a.demand * COST[a.mode] || a.id - b.id);
@@ -89,7 +90,8 @@ export async function compareInWorkers(o: ParallelCompareOptions): Promise<Outco
           const [d, s, m] = j.at;
           runs[d]![s]![m] = r.run;
           o.store?.put(j.demand, j.seed, j.mode, r.run);
-          o.progress?.(++done, jobs.length);
+          done++;
+          o.progress?.(done, jobs.length);
           if (done === jobs.length) resolve();
           else next(w);
         });
