@@ -90,7 +90,9 @@ export function asksOthers(inc: Incident, shown: Shown, acting: Agency, fleet: F
 
 /**
  * The one-click accept: the decision, the own units' MOBILISED events and one joint request per
- * other agency (none to an agency that already has one pending: it is still to answer that one).
+ * other agency (none to an agency that already has one pending: it is still to answer that one;
+ * none to the lead agency, which sends its own units to its own incident). Raising one is asking
+ * for assistance, so it is judged by the shared-incident rule: an agency only asked answers first.
  */
 export function decideJointAccept(
   inc: Incident,
@@ -109,6 +111,7 @@ export function decideJointAccept(
   const raised: NewEvent[] = [];
   let n = inc.requests.length;
   for (const [toAgency, lines] of asked) {
+    if (toAgency === inc.leadAgency) continue;
     if (inc.requests.some((r) => r.status === 'pending' && r.toAgency === toAgency)) continue;
     const requestId = `${inc.id}-R${++n}`;
     const suggested = lines.flatMap((l) => l.suggested);
@@ -127,8 +130,15 @@ export function decideJointAccept(
       },
     });
   }
+  if (requests.length > 0) mustMay(acting, inc, 'requestAssistance');
   if (chosen.length === 0 && requests.length === 0) {
     const waiting = inc.requests.filter((r) => r.status === 'pending' && asked.has(r.toAgency));
+    if (waiting.length === 0)
+      throw new JcrError(
+        'JCR_CONFLICT',
+        `nothing to mobilise for ${acting}: the rest of the proposal is ${inc.leadAgency}'s, the lead agency's, to send`,
+        { path: 'incidentId' },
+      );
     throw new JcrError(
       'JCR_REQUEST_PENDING',
       `nothing to mobilise for ${acting}, and ${waiting.map((r) => `${r.toAgency} (${r.requestId})`).join(', ')} still to answer`,
