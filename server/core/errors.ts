@@ -101,6 +101,12 @@ export const ERRORS = {
     close: 4422,
     description: 'The road network file is malformed, truncated or has no drivable roads.',
   },
+  JCR_CALIBRATION_INVALID: {
+    status: 422,
+    close: 4422,
+    description:
+      'A calibration artefact has a speed factor that is not a number within the allowed range (docs/calibration.md).',
+  },
   JCR_OFF_ROAD: {
     status: 422,
     close: 4422,

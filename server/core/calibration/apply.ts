@@ -6,6 +6,7 @@ import type { RoadGraph } from '../graph/build.ts';
 import { SpeedModel } from '../graph/speed.ts';
 import type { SpeedProfile } from '../scenario/types.ts';
 import type { SpeedFactors } from './estimate.ts';
+import { checkFactors } from './factor-range.ts';
 
 /** The highway class of a road (graph geometry): its first segment's. */
 export function roadClassOf(g: RoadGraph): (geom: number) => string {
@@ -22,7 +23,10 @@ export function roadFactorArray(f: SpeedFactors, geomCount: number): Float32Arra
   return out;
 }
 
-/** The speed model of one band under a calibration (null: the prior itself). */
+/**
+ * The speed model of one band under a calibration (null: the prior itself). JCR_CALIBRATION_INVALID
+ * for a factor outside the allowed range (./factor-range.ts): it could remove routes.
+ */
 export function calibratedModel(
   profiles: Readonly<Record<string, SpeedProfile>>,
   g: RoadGraph,
@@ -31,6 +35,7 @@ export function calibratedModel(
   roads: Float32Array = f ? roadFactorArray(f, g.geomStart.length - 1) : new Float32Array(0),
 ): SpeedModel {
   if (!f) return new SpeedModel(profiles);
+  checkFactors(f, 'factors');
   const classes = f.classes[band] ?? {};
   const calibration: Record<string, Record<string, number>> = {};
   for (const [name, p] of Object.entries(profiles)) if (p.mode !== 'air') calibration[name] = { ...classes };

@@ -23,9 +23,11 @@
  * With fewer than 3 groups, or `empirical: false`, the fixed model holds: V = sigma^2 / W (W the
  * group's seconds of evidence, zbar weighted by seconds), so B = W / (W + kappa) with the kappas
  * given. A road is kept only with at least `minRoadS` seconds of evidence. The two driving modes
- * (blue light, routine) are estimated apart. Pure.
+ * (blue light, routine) are estimated apart. Every factor is clamped to the allowed range
+ * (./factor-range.ts), so that a calibration never removes a route. Pure.
  */
 import { classShrinkage, groupSums, roadShrinkage, type Obs, type Shrunk } from './estimate-spread.ts';
+import { clampFactor } from './factor-range.ts';
 
 export interface BandTraversal {
   /** The road (graph geometry). */
@@ -89,14 +91,14 @@ export function estimateFactors(
   const classes: Record<string, Record<string, number>> = {};
   for (const [k, lnf] of s1.factors) {
     const [band, cls] = k.split('\u0000') as [string, string];
-    (classes[band] ??= {})[cls] = Math.exp(lnf);
+    (classes[band] ??= {})[cls] = clampFactor(Math.exp(lnf));
   }
   // level 2: roads, on what the class x band factor leaves
   const obs2: Obs[] = obs1.map((x) => ({ ...x, key: String(x.geom), v: x.v - s1.factors.get(x.key)! }));
   const kappa2 = o.roadKappaS ?? DEFAULT_ROAD_KAPPA_S;
   const s2 = (empirical ? roadShrinkage(obs2) : undefined) ?? fixedShrinkage(obs2, 2, kappa2);
   const roads: Record<string, number> = {};
-  for (const [k, lng] of s2.factors) if (s2.evidenceS.get(k)! >= minRoadS) roads[k] = Math.exp(lng);
+  for (const [k, lng] of s2.factors) if (s2.evidenceS.get(k)! >= minRoadS) roads[k] = clampFactor(Math.exp(lng));
   let evidenceS = 0;
   for (const t of ok) evidenceS += t.priorS;
   const out: SpeedFactors = {

@@ -24,7 +24,7 @@ import type { SharedGraph } from '../cover/shared-graph.ts';
 import type { Engine } from '../engine.ts';
 import type { Mobilisation, Timing } from '../incidents/mobilisation.ts';
 import type { Logger } from '../log.ts';
-import { CalibrationStore, networkKey } from '../store/calibrations.ts';
+import { CalibrationStore, factorsProblem, networkKey } from '../store/calibrations.ts';
 import { every, type Timers } from '../timers.ts';
 import { bandJourneys } from './band-protocol.ts';
 import { BandWorker, type BandBuilder } from './band-worker.ts';
@@ -148,10 +148,15 @@ export class CalibratedJourneys implements Mobilisation {
     if (ref) {
       const rec = this.store.get(ref.version);
       const g = this.o.planner.graph;
-      if (!rec || rec.network !== networkKey(g))
+      const problem = !rec
+        ? 'no such version in the calibrations table'
+        : rec.network !== networkKey(g)
+          ? 'learnt on another road network'
+          : factorsProblem(rec.factors);
+      if (problem || !rec)
         this.o.log?.warn('calibration in force not usable here: timing with the prior', {
           version: ref.version,
-          reason: rec ? 'learnt on another road network' : 'no such version in the calibrations table',
+          reason: problem,
         });
       else
         next = {

@@ -15,7 +15,8 @@
 import { Router } from 'express';
 import type { RoadGraph } from '../../core/graph/build.ts';
 import { JcrError } from '../../core/errors.ts';
-import { CalibrationStore, networkKey, type CalibrationRecord } from '../store/calibrations.ts';
+import { FACTOR_MAX, FACTOR_MIN } from '../../core/calibration/factor-range.ts';
+import { CalibrationStore, factorsProblem, networkKey, type CalibrationRecord } from '../store/calibrations.ts';
 import type { Engine } from '../engine.ts';
 import type { Store } from '../store/store.ts';
 import { authorize } from './auth.ts';
@@ -104,6 +105,14 @@ export function calibrationRoutes({ store, engine, graph }: CalibrationRouteDeps
       throw new JcrError('JCR_CONFLICT', `calibration version ${rec.version} was learnt on another road network`, {
         path: 'version',
       });
+    // a factor out of range could remove routes from the planner: never in force
+    const problem = factorsProblem(rec.factors);
+    if (problem)
+      throw new JcrError(
+        'JCR_CALIBRATION_INVALID',
+        `calibration version ${rec.version}: ${problem}; every factor must be a number in ${FACTOR_MIN}..${FACTOR_MAX}`,
+        { path: 'version' },
+      );
     await engine.submit(
       { type: 'calibration.bringIntoForce', version: rec.version, network: rec.network, reason },
       { origin: 'operator', actor: user.username },

@@ -13,10 +13,10 @@ export const CALIBRATION_PATHS: Json = {
   },
   '/api/calibration/activate': {
     post: op(
-      'Bring a saved calibration version into force by hand, even one the held-out check rejected (duty officer): a change of the room, origin operator. 404 JCR_NOT_FOUND for an unknown version; 409 JCR_CONFLICT when it is already in force or was learnt on another road network.',
+      'Bring a saved calibration version into force by hand, even one the held-out check rejected (duty officer): a change of the room, origin operator. 404 JCR_NOT_FOUND for an unknown version; 409 JCR_CONFLICT when it is already in force or was learnt on another road network; 422 JCR_CALIBRATION_INVALID when a factor is not a number in 0.2..5 (it could remove routes).',
       {
         ...body(obj({ version: { type: 'integer', minimum: 1 }, reason: { type: 'string' } }, ['version', 'reason'])),
-        responses: { '200': json(obj({ inForce: { type: ['integer', 'null'] } })), ...errors(400, 403, 404, 409) },
+        responses: { '200': json(obj({ inForce: { type: ['integer', 'null'] } })), ...errors(400, 403, 404, 409, 422) },
       },
     ),
   },

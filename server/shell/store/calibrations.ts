@@ -6,6 +6,7 @@
  * event log says who changed the room's journey times, when and why, and every listener hears it.
  */
 import type { SpeedFactors } from '../../core/calibration/estimate.ts';
+import { factorProblem } from '../../core/calibration/factor-range.ts';
 import type { Store } from './store.ts';
 
 export interface CalibrationFactors {
@@ -101,4 +102,14 @@ export class CalibrationStore {
 /** What identifies a road network for a calibration: its roads are numbered by geometry. */
 export function networkKey(g: { geomStart: ArrayLike<number>; edgeCount: number; pointCount: number }): string {
   return `g${g.geomStart.length - 1}-e${g.edgeCount}-p${g.pointCount}`;
+}
+
+/**
+ * What is wrong with a stored artefact's factors (a row written by hand or by another tool), as
+ * "factors.blue.roads.12 is 0", or null when both modes are within the allowed range
+ * (server/core/calibration/factor-range.ts). Such an artefact is never brought into force.
+ */
+export function factorsProblem(f: CalibrationFactors): string | null {
+  const p = factorProblem(f.blue, 'factors.blue') ?? factorProblem(f.routine, 'factors.routine');
+  return p && `${p.path} ${p.why}`;
 }
