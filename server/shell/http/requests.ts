@@ -52,8 +52,10 @@ export function requestRoutes({ engine, places, planner }: IncidentRouteDeps): R
         const mine = a.agency === undefined || (direction === 'to' ? rq.toAgency : rq.fromAgency) === a.agency;
         if (!mine) continue;
         if (status === 'answered' ? rq.status === 'pending' : status !== 'all' && rq.status !== status) continue;
-        // A request the agency raised is on an incident it may since have left: list only what it sees.
-        if (direction === 'from' && a.agency !== undefined && !sees(a.agency, inc)) continue;
+        // The incident may since have been left (a request declined or advised, units stood down, taken
+        // off the supporting agencies): list only what the agency sees, or the inbox would go on
+        // showing the incident's address, priority and status as the lead changes them.
+        if (a.agency !== undefined && !sees(a.agency, inc)) continue;
         out.push(inboxItem(engine, inc, rq));
       }
     }
