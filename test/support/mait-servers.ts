@@ -7,6 +7,7 @@
 import type { MaitMessage, MaitPartners } from '../../proto/mait.ts';
 import { fakeClock, type FakeClock } from '../../server/core/clock.ts';
 import type { JourneyTimes } from '../../server/core/incidents/journeys.ts';
+import type { Mobilisation } from '../../server/shell/incidents/mobilisation.ts';
 import { buildMait } from '../../server/shell/mait/codec.ts';
 import { signMait } from '../../server/shell/mait/signing.ts';
 import { startServer, type RunningServer } from '../../server/shell/server.ts';
@@ -65,7 +66,7 @@ export interface ServerPair {
 }
 
 export async function serverPair(
-  opts: { hertsDb?: string; bedsDb?: string; journeys?: JourneyTimes } = {},
+  opts: { hertsDb?: string; bedsDb?: string; journeys?: JourneyTimes; bedsMobilisation?: Mobilisation } = {},
 ): Promise<ServerPair> {
   const clock = fakeClock(Date.UTC(2026, 11, 2, 20, 0, 0));
   const timers = manualTimer();
@@ -80,6 +81,7 @@ export async function serverPair(
       mait: { partners: partnersOf(id) },
       // Journey times, for recommendations and offers (cross-border assistance).
       ...(opts.journeys ? { roads: { mobilisation: { journeys: opts.journeys, cover: null } } } : {}),
+      ...(id === 'beds' && opts.bedsMobilisation ? { roads: { mobilisation: opts.bedsMobilisation } } : {}),
     });
   const herts = await start('herts', opts.hertsDb ?? ':memory:');
   const beds = await start('beds', opts.bedsDb ?? ':memory:');

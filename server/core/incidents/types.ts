@@ -99,6 +99,8 @@ export interface AssistanceRequest {
 export interface QuickerFlag extends WireQuickerFlag {
   at: number;
   seq: number;
+  /** The calibration (version, time band) whose journey times these are; absent: the prior's (issue 19). */
+  calibration?: { version: number; band: string };
 }
 
 export interface Incident {

@@ -59,7 +59,7 @@ export function decideMait(
       } else if (d.kind === 'AssistanceResponse') {
         mustAnswer(t, cmd.actingAgency, scenario);
       }
-      return [book.queued(cmd.partnerId, d, ctx, at, cmd.incidentId)];
+      return [book.queued(cmd.partnerId, d, ctx, at, cmd.incidentId, cmd.calibration)];
     }
     case 'mait.accept': {
       const t = pendingIn(book, cmd.transferId, cmd.actingAgency, scenario);

@@ -110,12 +110,13 @@ export class TransferBook {
     ctx: CommandContext,
     at: number,
     incidentId: string | undefined,
+    calibration?: { version: number; band: string },
   ): NewEvent {
     const seq = (this.sentSeq.get(threadKey(partnerId, draft.incident)) ?? 0) + 1;
     const messageId = `${this.roomId}:${draft.incident.room}:${draft.incident.id}:${seq}`;
     const message = { ...draft, messageId, from: this.roomId, to: partnerId, seq, sentAt: at } as MaitMessage;
     const id = incidentId ?? this.ourIncident(partnerId, draft.incident);
-    const data = { partnerId, message, ...(id ? { incidentId: id } : {}) };
+    const data = { partnerId, message, ...(id ? { incidentId: id } : {}), ...(calibration ? { calibration } : {}) };
     return { at, type: 'mait.queued', origin: ctx.origin, actor: ctx.actor, data };
   }
 

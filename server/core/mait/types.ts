@@ -26,6 +26,11 @@ export interface MaitQueuedData {
   /** Our incident the message is about, when there is one: it shows in that incident's timeline. */
   incidentId?: string;
   message: MaitMessage;
+  /**
+   * An offer (AssistanceResponse): the calibration (version, time band) whose journey times gave
+   * its ETAs; absent: the prior's (issue 19). Ours to record: not sent to the partner.
+   */
+  calibration?: { version: number; band: string };
 }
 
 /** `mait.received`: a partner's message, applied (once, in its sequence). */
@@ -37,7 +42,15 @@ export interface MaitReceivedData {
 
 export type MaitCommand =
   /** Queue a message to a partner about an incident (ours, or one it transferred to us). */
-  | { type: 'mait.send'; partnerId: string; draft: MaitDraft; incidentId?: string; actingAgency?: Agency }
+  | {
+      type: 'mait.send';
+      partnerId: string;
+      draft: MaitDraft;
+      incidentId?: string;
+      actingAgency?: Agency;
+      /** Which calibration timed an offer's ETAs (absent: the prior), kept in the log, not sent. */
+      calibration?: { version: number; band: string };
+    }
   /** Apply a partner's message; its id seen before, or its sequence passed, is a duplicate: no events. */
   | { type: 'mait.receive'; partnerId: string; message: MaitMessage }
   /**

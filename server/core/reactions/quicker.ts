@@ -19,6 +19,11 @@ export const QUICKER_MARGIN_S = 60;
 /** What the policy needs to time journeys and weigh cover (the shell's Mobilisation). */
 export interface QuickerDeps {
   journeys: JourneyTimes;
+  /**
+   * The journey times in force at `now` and the calibration that makes them (null: the prior),
+   * recorded on each flag; absent: `journeys`, the prior's.
+   */
+  timing?(now: number): { journeys: JourneyTimes; calibration: { version: number; band: string } | null };
   /** Cover impact against the current fleet; null (or answering null) = cover not evaluated. */
   cover: ((fleet: Fleet, now: number) => CoverImpact | null) | null;
 }
@@ -32,13 +37,19 @@ export function quickerPolicy(deps: QuickerDeps): Policy {
     if (!freed) return [];
     const now = room.clock();
     const cover = deps.cover ? deps.cover(room.fleet, now) : null;
+    const { journeys, calibration } = deps.timing ? deps.timing(now) : { journeys: deps.journeys, calibration: null };
     const out: Reaction[] = [];
     for (const inc of room.incidents.all()) {
       if (inc.status === 'closed') continue;
-      const flags = quickerFlags(room.scenario, room.fleet, inc, now, deps.journeys, cover);
+      const flags = quickerFlags(room.scenario, room.fleet, inc, now, journeys, cover);
       if (flags.length > 0)
         out.push({
-          cmd: { type: 'incident.flagQuicker', incidentId: inc.id, flags },
+          cmd: {
+            type: 'incident.flagQuicker',
+            incidentId: inc.id,
+            // which calibration timed them (absent: the prior), into the durable record
+            flags: calibration ? flags.map((f) => ({ ...f, calibration })) : flags,
+          },
           ctx: { origin: 'system', actor: 'system' },
         });
     }

@@ -15,6 +15,18 @@ export interface CoverSnapshot {
   eventSeq: number;
   surfaces: CoverSurfaceSnapshot[];
   standby: StandbyMove[];
+  /**
+   * The calibration (version, time band) whose journey times the latest computed surfaces are
+   * (null: the prior's; docs/calibration.md). A change of speeds recomputes every surface in one
+   * request, so the worker's pictures never mix two.
+   */
+  calibration: CalibrationStamp | null;
+}
+
+/** Which calibration timed a cover answer: its version and time band. */
+export interface CalibrationStamp {
+  version: number;
+  band: string;
 }
 
 /** The small object pushed to listeners (the COP): figures and counts, no geometry. */
@@ -73,10 +85,17 @@ export class CoverPictures {
   }
 
   /** A new snapshot of the kept pictures, told to every listener (a failing one is logged). */
-  publish(eventSeq: number, computedAtMs: number, standby: StandbyMove[]): void {
+  publish(
+    eventSeq: number,
+    computedAtMs: number,
+    standby: StandbyMove[],
+    /** Of the surfaces just taken; undefined: none taken, the last picture's holds. */
+    calibration?: CalibrationStamp | null,
+  ): void {
     const surfaces = this.model.surfaces.flatMap((s) => this.pictures.get(s.key) ?? []);
     const seq = Math.max(eventSeq, this.snapshot?.eventSeq ?? 0);
-    this.snapshot = { computedAtMs, eventSeq: seq, surfaces, standby };
+    const cal = calibration === undefined ? (this.snapshot?.calibration ?? null) : calibration;
+    this.snapshot = { computedAtMs, eventSeq: seq, surfaces, standby, calibration: cal };
     const summary = this.summary();
     if (!summary) return;
     for (const l of this.listeners) {

@@ -14,7 +14,7 @@ import { after, type Timers } from '../timers.ts';
 import { computeSurfaces, type CoverSurfaceSnapshot } from './calc.ts';
 import { CoverWorkerLost, type CoverComputer } from './computer.ts';
 import type { FleetView } from './fleet-view.ts';
-import type { CoverPictures, CoverSnapshot } from './pictures.ts';
+import type { CalibrationStamp, CoverPictures, CoverSnapshot } from './pictures.ts';
 
 /** Main-thread cost of the live recompute (the bench reports it beside the worker's compute time). */
 export interface CoverServiceStats {
@@ -41,6 +41,8 @@ export interface RecomputeDeps {
   stats: CoverServiceStats;
   debounceMs: number;
   timers: Timers;
+  /** Which calibration the computer times with now (null: the prior): stamped on its pictures. */
+  calibration: () => CalibrationStamp | null;
 }
 
 interface Waiter {
@@ -110,7 +112,8 @@ export class RecomputeQueue {
       .map((s) => s.key);
     this.dirty.clear();
     const room = this.d.engine.room;
-    this.publish(computeSurfaces(this.d.model, [...room.fleet.all()], keys), room.lastSeq, this.changeGen);
+    // on this thread's own model: the prior's journey times
+    this.publish(computeSurfaces(this.d.model, [...room.fleet.all()], keys), room.lastSeq, this.changeGen, null);
     return this.d.pictures.latest()!;
   }
 
@@ -133,7 +136,7 @@ export class RecomputeQueue {
     const room = this.d.engine.room;
     if (this.dirty.size === 0) {
       // A standby order or end changes only the snapshot's list of moves: no recompute.
-      if (this.standbyChanged && this.d.pictures.latest()) this.publish([], room.lastSeq, this.changeGen);
+      if (this.standbyChanged && this.d.pictures.latest()) this.publish([], room.lastSeq, this.changeGen, undefined);
       return;
     }
     const t0 = performance.now();
@@ -141,13 +144,14 @@ export class RecomputeQueue {
     this.dirty.clear();
     const eventSeq = room.lastSeq;
     const gen = this.changeGen;
+    const calibration = this.d.calibration(); // the computer answers in order: these speeds time it
     this.inFlight = surfaces;
     const changes = this.d.view.changes();
     this.d.view.notePictured(surfaces);
     this.d.computer.request(changes, { kind: 'compute', surfaces }).then(
       (pictures) => {
         this.inFlight = [];
-        this.publish(pictures, eventSeq, gen);
+        this.publish(pictures, eventSeq, gen, calibration);
       },
       (e: unknown) => {
         this.inFlight = [];
@@ -157,14 +161,24 @@ export class RecomputeQueue {
     this.d.stats.lastDispatchMs = performance.now() - t0;
   }
 
-  private publish(pictures: readonly CoverSurfaceSnapshot[], eventSeq: number, gen: number): void {
+  private publish(
+    pictures: readonly CoverSurfaceSnapshot[],
+    eventSeq: number,
+    gen: number,
+    calibration: CalibrationStamp | null | undefined,
+  ): void {
     if (this.closed) return;
     const start = performance.now();
     const fresh = this.d.pictures.take(pictures, eventSeq);
     if (pictures.length > 0 && fresh === 0) return this.settle();
     this.standbyChanged = false;
     this.publishedGen = Math.max(this.publishedGen, gen);
-    this.d.pictures.publish(eventSeq, this.d.clock(), this.d.engine.room.standby.active());
+    this.d.pictures.publish(
+      eventSeq,
+      this.d.clock(),
+      this.d.engine.room.standby.active(),
+      pictures.length > 0 ? calibration : undefined,
+    );
     if (pictures.length > 0) {
       const stats = this.d.stats;
       stats.computes++;

@@ -24,13 +24,16 @@ import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { InlineComputer, WorkerComputer, type CoverComputer } from './computer.ts';
 import { FleetView } from './fleet-view.ts';
-import { CoverPictures, type CoverSnapshot, type CoverSummary } from './pictures.ts';
+import { CoverPictures, type CalibrationStamp, type CoverSnapshot, type CoverSummary } from './pictures.ts';
 import { PositionRefresh } from './position-refresh.ts';
 import { RecomputeQueue, type CoverServiceStats } from './recompute.ts';
 import { serverTimers, type Timers } from '../timers.ts';
 import type { SharedGraph } from './shared-graph.ts';
 import type { CoverSpeeds } from './protocol.ts';
 import { watchStatus } from './status-watcher.ts';
+
+/** A what-if and which calibration (version, time band) timed it: null for the prior's journey times. */
+export type TimedWhatIf = WhatIfResult & { calibration: CalibrationStamp | null };
 
 export type { CoverSurfaceSnapshot } from './calc.ts';
 export type { CoverSnapshot, CoverSummary } from './pictures.ts';
@@ -89,6 +92,8 @@ export class CoverService {
   private readonly unsubscribe: Array<() => void> = [];
   private closed = false;
   private readonly log: Logger | undefined;
+  /** The speeds the computer was last told (null: the prior's): what a request made now is timed with. */
+  private speeds: CalibrationStamp | null = null;
 
   constructor(opts: CoverServiceOptions) {
     const engine = (this.engine = opts.engine);
@@ -122,6 +127,7 @@ export class CoverService {
       stats,
       debounceMs: opts.debounceMs ?? 200,
       timers,
+      calibration: () => this.speeds,
     });
     this.unsubscribe.push(watchStatus(engine, model, this.queue));
     this.refresh = new PositionRefresh({
@@ -144,6 +150,7 @@ export class CoverService {
    */
   setSpeeds(speeds: CoverSpeeds | null): void {
     if (this.closed) return;
+    this.speeds = speeds && { version: speeds.version, band: speeds.band };
     this.computer.request(this.view.changes(), { kind: 'speeds', speeds }).catch((e: unknown) => {
       this.log?.error('cover speeds not set', { err: e instanceof Error ? e.message : String(e) });
     });
@@ -189,27 +196,33 @@ export class CoverService {
    * microseconds); otherwise computed from the live fleet on this thread's own model, which may
    * build search trees and block (whatIfAsync does not).
    */
-  whatIf(resourceIds: readonly string[]): WhatIfResult {
+  whatIf(resourceIds: readonly string[]): TimedWhatIf {
     for (const id of resourceIds) this.engine.room.fleet.require(id);
     const lists = this.pictures.responders();
-    return (
-      whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds) ??
-      whatIf(this.model, [...this.engine.room.fleet.all()], resourceIds)
-    );
+    const read = whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds);
+    if (read) return { ...read, calibration: this.pictures.latest()?.calibration ?? null };
+    // this thread's own model: the prior's journey times
+    return { ...whatIf(this.model, [...this.engine.room.fleet.all()], resourceIds), calibration: null };
+  }
+
+  /** Which calibration the computer times with now (null: the prior's): a request made now is answered with it. */
+  get calibration(): CalibrationStamp | null {
+    return this.speeds;
   }
 
   /**
    * The what-if against the picture of every change so far: from its responder lists when they
    * answer exactly, else computed on the cover worker. The main thread never searches.
    */
-  async whatIfAsync(resourceIds: readonly string[]): Promise<WhatIfResult> {
+  async whatIfAsync(resourceIds: readonly string[]): Promise<TimedWhatIf> {
     for (const id of resourceIds) this.engine.room.fleet.require(id);
     await this.flushAsync();
     const lists = this.pictures.responders();
-    return (
-      whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds) ??
-      this.computer.request(this.view.changes(), { kind: 'whatIf', resourceIds: [...resourceIds] })
-    );
+    const read = whatIfFromResponders(this.model, (key) => lists.get(key), resourceIds);
+    if (read) return { ...read, calibration: this.pictures.latest()?.calibration ?? null };
+    const calibration = this.speeds; // the worker answers in order: the speeds it was last told
+    const r = await this.computer.request(this.view.changes(), { kind: 'whatIf', resourceIds: [...resourceIds] });
+    return { ...r, calibration };
   }
 
   /**

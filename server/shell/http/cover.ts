@@ -57,6 +57,7 @@ export function coverJson(s: CoverSnapshot) {
     figures: s.surfaces.flatMap((x) => x.figures),
     gaps: { type: 'FeatureCollection' as const, features },
     standby: s.standby,
+    calibration: s.calibration,
   };
 }
 
@@ -95,7 +96,9 @@ export function coverRoutes(deps: { engine: Engine; cover?: CoverService | undef
         throw new JcrError('JCR_VALIDATION', 'limit must be an integer 1..50', { path: 'limit' });
     }
     // On the cover worker: a cold search from every destination must not hold up the event loop.
-    res.json({ moves: await c.movesAsync({ ...(surface !== undefined ? { surface } : {}), limit }) });
+    // It answers in order, so the speeds it was last told time these (null: the prior's).
+    const calibration = c.calibration;
+    res.json({ moves: await c.movesAsync({ ...(surface !== undefined ? { surface } : {}), limit }), calibration });
   });
   r.post('/cover/moves', async (req, res) => {
     const u = authorize(res, req, 'cover.move');

@@ -34,7 +34,7 @@ export const PARTNER_ASSISTANCE_PATHS: Record<string, Json> = {
   },
   '/api/transfers/{id}/offer': {
     post: op(
-      "Answer a partner's request for assistance with an offer (an AssistanceResponse): the quickest deployable resources of the asked capability, or those named, each with its ETA to the partner's incident. Nothing is mobilised." +
+      "Answer a partner's request for assistance with an offer (an AssistanceResponse): the quickest deployable resources of the asked capability, or those named, each with its ETA to the partner's incident. Nothing is mobilised. Our log records which calibration timed the ETAs (not sent)." +
         ANSWERED_BY,
       {
         parameters: [idParam('id', 'Transfer id, e.g. TR-1')],

@@ -106,12 +106,15 @@ export function openApiDocument(): Json {
       ...TRANSFER_PATHS,
       ...PARTNER_ASSISTANCE_PATHS,
       '/api/cover': {
-        get: op('Current cover per response standard (needs a road network).', {
-          responses: { '200': json(any), ...errors(503) },
-        }),
+        get: op(
+          'Current cover per response standard (needs a road network); `calibration` {version, band} says which calibration timed it (null: the prior).',
+          {
+            responses: { '200': json(any), ...errors(503) },
+          },
+        ),
       },
       '/api/cover/moves': {
-        get: op('Suggested standby moves.', {
+        get: op('Suggested standby moves, with the `calibration` {version, band} that timed them (null: the prior).', {
           parameters: [
             { name: 'surface', in: 'query', schema: { type: 'string' } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } },
@@ -135,14 +138,17 @@ export function openApiDocument(): Json {
         }),
       },
       '/api/cover/what-if': {
-        post: op('Cover if these resources were committed.', {
-          ...body(
-            obj({ resourceIds: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 100 } }, [
-              'resourceIds',
-            ]),
-          ),
-          responses: { '200': json(any), ...errors(400, 503) },
-        }),
+        post: op(
+          'Cover if these resources were committed, with the `calibration` {version, band} that timed it (null: the prior).',
+          {
+            ...body(
+              obj({ resourceIds: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 100 } }, [
+                'resourceIds',
+              ]),
+            ),
+            responses: { '200': json(any), ...errors(400, 503) },
+          },
+        ),
       },
       '/api/eta': {
         get: op(

@@ -14,7 +14,7 @@ import { assistanceDraft, crossBorder, type AssistanceChoice, type CrossBorder }
 import { mustAnswer } from '../../core/mait/answer.ts';
 import { offerFor } from '../../core/mait/offer.ts';
 import type { Engine } from '../engine.ts';
-import type { Mobilisation } from '../incidents/mobilisation.ts';
+import { timingOf, type Mobilisation } from '../incidents/mobilisation.ts';
 import type { MaitService } from '../mait/service.ts';
 import { acting, incidentFor } from './acting.ts';
 import { asObject, idList, noUnknown, num, str, type Body } from './body.ts';
@@ -109,10 +109,12 @@ export function partnerAssistanceRoutes({ engine, mait, mobilisation }: PartnerA
     if (!mobilisation) throw new JcrError('JCR_NOT_READY', 'no road network is loaded: an offer needs journey times');
     const resourceIds = b['resourceIds'] === undefined ? undefined : idList(b, 'resourceIds');
     const note = str(b, 'note', { optional: true, max: 2000 }) ?? '';
+    const now = engine.room.clock();
+    const timing = timingOf(mobilisation, now);
     const offered = offerFor(
       engine.room.scenario,
       engine.room.fleet,
-      mobilisation.journeys,
+      timing.journeys,
       {
         lat: asked.location.lat,
         lon: asked.location.lon,
@@ -121,7 +123,7 @@ export function partnerAssistanceRoutes({ engine, mait, mobilisation }: PartnerA
         ...(a.agency !== undefined ? { agency: a.agency } : {}),
         ...(resourceIds ? { resourceIds } : {}),
       },
-      engine.room.clock(),
+      now,
     );
     engine.execute(
       {
@@ -129,6 +131,8 @@ export function partnerAssistanceRoutes({ engine, mait, mobilisation }: PartnerA
         partnerId: t.partnerId,
         draft: { kind: 'AssistanceResponse', incident: t.ref, requestId: asked.requestId, offered, note },
         ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
+        // which calibration timed the offer (absent: the prior), in our log only
+        ...(timing.calibration ? { calibration: timing.calibration } : {}),
       },
       { origin: 'operator', actor: a.actor },
     );
