@@ -52,6 +52,17 @@ export interface MaitHeader {
 }
 
 /** Where: WGS84 always; grid reference and UPRN when known (null otherwise). */
+/** A Unique Property Reference Number: 1 to 12 digits. */
+export const UPRN_PATTERN = /^[0-9]{1,12}$/;
+
+/**
+ * Characters XML 1.0 cannot carry (C0 controls but tab and newline, lone surrogates, U+FFFE/F),
+ * and carriage return, which XML reads back as a newline: text holding one is refused (a message
+ * must read as built), so text a room may send, such as a caller's account, is refused it too.
+ */
+export const NOT_XML_TEXT =
+  /[\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export interface MaitLocation {
   lat: number;
   lon: number;

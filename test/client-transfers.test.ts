@@ -20,7 +20,12 @@ test('a transfer from the API, and its status in words', () => {
     reason: null,
     incidentId: null,
     closed: false,
-    content: { typeText: 'House fire', priority: 1, location: { address: '2 Mill Lane' }, callerAccount: 'Smoke' },
+    content: {
+      typeText: 'House fire',
+      priority: 1,
+      location: { address: '2 Mill Lane', uprn: '100080123456' },
+      callerAccount: 'Smoke',
+    },
   });
   assert.equal(t, {
     id: 'TR-1',
@@ -39,6 +44,7 @@ test('a transfer from the API, and its status in words', () => {
     kind: 'transfer',
     partnerName: 'beds',
     gridRef: '',
+    uprn: '100080123456',
     assistance: null,
   });
   assert.is(parseTransfer({ direction: 'in' }), null);

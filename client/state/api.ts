@@ -118,6 +118,8 @@ export class Api {
     lat: number;
     lon: number;
     address?: string;
+    callerAccount?: string;
+    uprn?: string;
     confirmOffRoad?: boolean;
   }): Promise<ApiResult> {
     return this.request('POST', '/api/incidents', body);

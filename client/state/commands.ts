@@ -28,6 +28,9 @@ export interface NewIncident {
   lat: number;
   lon: number;
   address?: string;
+  /** The caller's account and the UPRN, when given ('' or absent: not). */
+  callerAccount?: string;
+  uprn?: string;
   /** The dispatcher confirmed a point with no drivable road within the allowance. */
   confirmOffRoad?: boolean;
 }
@@ -113,6 +116,8 @@ export async function createIncident(d: CommandDeps, inc: NewIncident, out: Comm
     lat: inc.lat,
     lon: inc.lon,
     ...(inc.address ? { address: inc.address } : {}),
+    ...(inc.callerAccount ? { callerAccount: inc.callerAccount } : {}),
+    ...(inc.uprn ? { uprn: inc.uprn } : {}),
     ...(inc.confirmOffRoad ? { confirmOffRoad: true } : {}),
   });
   out.busy(false);

@@ -106,6 +106,8 @@ export function parseIncidentDetail(
     quicker,
     lineChanges,
     closeReason: str(o, 'closeReason') ?? null,
+    callerAccount: str(o, 'callerAccount') ?? '',
+    uprn: str(o, 'uprn') ?? null,
   };
 }
 

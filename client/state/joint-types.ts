@@ -34,6 +34,9 @@ export interface IncidentDetail {
   /** Lines a dispatcher added or removed, newest last (empty when the server keeps none). */
   lineChanges: { capability: string; count: number | null; agency: Agency | null; reason: string }[];
   closeReason: string | null;
+  /** What the caller said ('' = nothing recorded) and the property's UPRN (null = not known). */
+  callerAccount: string;
+  uprn: string | null;
 }
 
 /** One event of GET /api/incidents/:id/log, in words. */

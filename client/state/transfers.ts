@@ -42,6 +42,8 @@ export interface ClientTransfer {
   priority: number | null;
   address: string;
   gridRef: string;
+  /** The property's UPRN when the sender knew it ('' = not known). */
+  uprn: string;
   callerAccount: string;
   /** A request for assistance: what is asked for, the asker's note and what was offered. */
   assistance: { capability: string; count: number; note: string; offered: ClientOffered[] } | null;
@@ -80,6 +82,7 @@ export function parseTransfer(o: unknown): ClientTransfer | null {
     priority: typeof c['priority'] === 'number' ? c['priority'] : null,
     address: s(loc['address']),
     gridRef: s(loc['gridRef']),
+    uprn: s(loc['uprn']),
     callerAccount: s(c['callerAccount']),
     assistance: a
       ? {

@@ -92,6 +92,8 @@ test('an incident is created from a map click, its recommendation shown and acce
   await panel.getByLabel('Latitude').fill('52.1995');
   await panel.getByLabel('Longitude').fill('0.139');
   await panel.getByLabel('Address or location').fill('Mill Road');
+  await panel.getByLabel("Caller's account").fill('Smoke from the kitchen.\nOwner outside.');
+  await panel.getByLabel('UPRN (if known)').fill('200004174212');
   await panel.getByRole('button', { name: 'Create incident' }).click();
 
   await page.waitForSelector('jcr-incident-queue button[data-incident-id]');
@@ -107,6 +109,12 @@ test('an incident is created from a map click, its recommendation shown and acce
   assert.is(proposed.length, 2, `proposed ${JSON.stringify(proposed)}`);
   const inc = server.engine.room.incidents.require(incidentId);
   assert.is(inc.address, 'Mill Road');
+  assert.equal([inc.callerAccount, inc.uprn], ['Smoke from the kitchen.\nOwner outside.', '200004174212']);
+  // The form starts afresh for the next call.
+  assert.equal(
+    [await panel.getByLabel("Caller's account").inputValue(), await panel.getByLabel('UPRN (if known)').inputValue()],
+    ['', ''],
+  );
   // Showing the recommendation wrote nothing (issue 15 item 3); the decision below records it.
   assert.equal(
     server.engine.room.incidents.timeline(incidentId).map((e) => e.type),

@@ -3,7 +3,9 @@
  * partner room ('herts' and 'beds', signed XML over loopback, real clocks): the herts fire
  * dispatcher transfers an incident to beds from its detail ("Transfer to partner", beds offered
  * first as its area holds the location); the beds fire dispatcher finds it in the inbox and
- * accepts; both timelines show it, the partner's entries marked as theirs.
+ * accepts; both timelines show it, the partner's entries marked as theirs. The caller's account
+ * and UPRN given on creating it show on our incident screen, in the partner's inbox and on the
+ * incident the partner opens.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -63,10 +65,25 @@ test('fire transfers an incident to the partner; the partner accepts; both timel
   const h = await screenOn(herts);
   const created = await api(herts, 'POST', '/api/incidents', {
     token: h.token,
-    body: { typeId: 'dwelling-fire', lat: 51.9, lon: -0.3, address: '5 Border Lane' },
+    body: {
+      typeId: 'dwelling-fire',
+      lat: 51.9,
+      lon: -0.3,
+      address: '5 Border Lane',
+      callerAccount: 'Smoke from the upstairs window.\nChild believed inside.',
+      uprn: '100080123456',
+    },
   });
   const ours = (created.body as { id: string }).id;
   await h.page.locator(`jcr-incident-queue button[data-incident-id="${ours}"]`).click();
+  // The caller's account (its lines kept) and UPRN on our incident screen.
+  const caller = h.page.locator('jcr-incident-detail [data-caller]');
+  await caller.waitFor();
+  assert.equal(
+    await caller.locator('.account').evaluate((e) => (e as HTMLElement).innerText),
+    'Smoke from the upstairs window.\nChild believed inside.',
+  );
+  assert.is(await caller.locator('[data-uprn]').textContent(), 'UPRN 100080123456');
   const transfer = h.page.locator('jcr-partner-transfer');
   await transfer.getByRole('option', { name: /Bedfordshire \(area holds it\)/ }).waitFor({ state: 'attached' });
   await transfer.getByRole('button', { name: 'Transfer to partner' }).click();
@@ -80,6 +97,9 @@ test('fire transfers an incident to the partner; the partner accepts; both timel
   await b.page.getByRole('tab', { name: /Requests/ }).click();
   const item = b.page.locator('jcr-request-inbox li[data-transfer-id]');
   await item.filter({ hasText: '5 Border Lane' }).waitFor();
+  // The partner sees what the caller said and the UPRN before accepting.
+  assert.match((await item.textContent()) ?? '', /5 Border Lane · TL 1706 2374 · UPRN 100080123456/);
+  assert.match((await item.locator('[data-caller]').textContent()) ?? '', /Child believed inside/);
   await item.getByRole('button', { name: 'Accept' }).click();
   await b.page
     .locator('jcr-request-inbox')
@@ -103,6 +123,10 @@ test('fire transfers an incident to the partner; the partner accepts; both timel
     .locator('jcr-incident-detail [data-timeline] li')
     .filter({ hasText: 'To partner herts: Accept' })
     .waitFor();
+  assert.match(
+    (await b.page.locator('jcr-incident-detail [data-caller]').textContent()) ?? '',
+    /Smoke from the upstairs window\.\s+Child believed inside\.\s+UPRN 100080123456/,
+  );
   const origins = await b.page
     .locator('jcr-incident-detail [data-timeline] li')
     .evaluateAll((els) => els.map((e) => e.textContent ?? ''));

@@ -23,7 +23,7 @@ import { StoreController } from '../../controllers/store-controller.ts';
 import type { IncidentLine, LineChange } from '../../state/lines.ts';
 import { closeForm, methaneForm, noteForm, readMethane } from './forms.ts';
 import { linesForm, readLineChange } from './lines-form.ts';
-import { agenciesSection, quickerSection, requestsSection, timelineSection } from './sections.ts';
+import { agenciesSection, callerSection, quickerSection, requestsSection, timelineSection } from './sections.ts';
 import { incidentDetailStyles } from './styles.ts';
 import '../jcr-partner-transfer/jcr-partner-transfer.ts';
 
@@ -188,7 +188,8 @@ export class JcrIncidentDetail extends LitElement {
     return html`${status}
       <section aria-label=${`Shared incident ${id}`} data-detail-for=${id} data-state=${inc.state}>
         ${open ? nothing : html`<p class="warn" data-closed>Closed${d.closeReason ? `: ${d.closeReason}` : ''}.</p>`}
-        ${agenciesSection(d, deps)} ${requestsSection(d, name)} ${open ? quickerSection(d, deps) : nothing}
+        ${callerSection(d)} ${agenciesSection(d, deps)} ${requestsSection(d, name)}
+        ${open ? quickerSection(d, deps) : nothing}
         ${open && mayOnIncident(role, inc, 'methane') ? methaneForm(d.methane, this.busy, (e) => this.onMethane(e, id)) : nothing}
         ${open && mayOnIncident(role, inc, 'note') ? noteForm(this.busy, (e) => this.onNote(e, id)) : nothing}
         ${

@@ -1,6 +1,6 @@
 /**
  * Templates of <jcr-incident-detail>: who takes part, each agency's lines and units with their
- * times and booking buttons, the joint requests, the quicker-resource flags and the timeline.
+ * times and booking buttons, the caller's account, the joint requests, the quicker-resource flags and the timeline.
  * Templates only: the element passes the state and the callbacks in.
  */
 import { html, nothing } from 'lit';
@@ -96,6 +96,16 @@ export function agenciesSection(d: IncidentDetail, deps: SectionDeps) {
 }
 
 /** The joint requests of the incident and their answers. */
+/** What the caller said (new lines kept) and the property's UPRN, when the incident has either. */
+export function callerSection(d: IncidentDetail) {
+  if (d.callerAccount === '' && d.uprn === null) return nothing;
+  return html`<section class="caller" aria-label="Caller's account" data-caller>
+    <h4>Caller's account</h4>
+    ${d.callerAccount ? html`<p class="account">${d.callerAccount}</p>` : html`<p class="note">None recorded.</p>`}
+    ${d.uprn !== null ? html`<p data-uprn=${d.uprn}>UPRN ${d.uprn}</p>` : nothing}
+  </section>`;
+}
+
 export function requestsSection(d: IncidentDetail, name: (id: string) => string) {
   if (d.requests.length === 0) return nothing;
   return html`<section aria-label="Joint requests">

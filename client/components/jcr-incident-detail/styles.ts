@@ -60,6 +60,10 @@ export const incidentDetailStyles = css`
   .warn {
     font-weight: 700;
   }
+  .caller .account {
+    white-space: pre-line;
+    margin: 0.2em 0;
+  }
   .note {
     font-style: italic;
   }

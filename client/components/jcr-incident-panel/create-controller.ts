@@ -21,6 +21,10 @@ export interface IncidentCreateDetail {
   lat: number;
   lon: number;
   address: string;
+  /** The caller's account as typed ('' = none). */
+  callerAccount: string;
+  /** The property's UPRN when known ('' = not known). */
+  uprn: string;
   /** The dispatcher confirmed creating it with no drivable road within the allowance. */
   confirmOffRoad?: boolean;
 }
@@ -64,6 +68,10 @@ export class CreateController implements ReactiveController {
       this.chosen = null;
       const f = this.host.renderRoot.querySelector<JcrPlaceSearch>('jcr-place-search');
       if (f) f.value = '';
+      for (const el of this.host.renderRoot.querySelectorAll<HTMLTextAreaElement | HTMLInputElement>(
+        'textarea[name="callerAccount"], input[name="uprn"]',
+      ))
+        el.value = '';
     }
     this.hadPoint = p !== null;
     if (!p) {
@@ -108,9 +116,11 @@ export class CreateController implements ReactiveController {
     }
     const confirmOffRoad = e.submitter?.getAttribute('name') === 'confirmOffRoad';
     const address = String(fd.get('address') ?? '').trim();
+    const callerAccount = String(fd.get('callerAccount') ?? '').trim();
+    const uprn = String(fd.get('uprn') ?? '').trim();
     this.host.dispatchEvent(
       new CustomEvent<IncidentCreateDetail>('jcr-incident-create', {
-        detail: { typeId, lat, lon, address, ...(confirmOffRoad ? { confirmOffRoad } : {}) },
+        detail: { typeId, lat, lon, address, callerAccount, uprn, ...(confirmOffRoad ? { confirmOffRoad } : {}) },
         bubbles: true,
         composed: true,
       }),

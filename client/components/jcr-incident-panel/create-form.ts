@@ -1,7 +1,7 @@
 /**
  * The template of <jcr-incident-panel>'s create form: type, the location field (a place search
  * over the gazetteer), the point (latitude and longitude, filled by a place taken or a map click),
- * where that point meets the road network, and, after a refusal for want of a road, the question
+ * where that point meets the road network, the caller's account and the UPRN if known, and, after a refusal for want of a road, the question
  * whether to create it off the network all the same. The panel owns the state and the handlers.
  */
 import { html, nothing } from 'lit';
@@ -102,6 +102,19 @@ export function createForm(v: CreateFormView) {
       </div>
       <p class="note">Search above, click the map, or focus the map and press Enter to use its centre.</p>
       ${snapLine(v.preview)}
+      <label
+        >Caller's account
+        <textarea
+          name="callerAccount"
+          rows="3"
+          maxlength="4000"
+          placeholder="What the caller says, in their words"
+        ></textarea>
+      </label>
+      <label
+        >UPRN (if known)
+        <input name="uprn" inputmode="numeric" pattern="[0-9]{1,12}" maxlength="12" title="1 to 12 digits" />
+      </label>
       ${
         refused
           ? html`<div class="offroad" role="alert" data-offroad="refused">

@@ -13,7 +13,7 @@
  * resources (<jcr-via-partner>, issue 18).
  *
  * Events (bubbling, composed):
- *  - `jcr-incident-create` detail {typeId, lat, lon, address, confirmOffRoad?}
+ *  - `jcr-incident-create` detail {typeId, lat, lon, address, callerAccount, uprn, confirmOffRoad?}
  *  - `jcr-mobilise` detail {incidentId, resourceIds (null = accept the recommendation), reason?}
  *  - `jcr-recommendation-refresh` detail {incidentId}
  *  - `jcr-requests-show` detail {incidentId} (an asked agency goes to its inbox to answer)

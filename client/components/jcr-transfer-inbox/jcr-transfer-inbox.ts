@@ -101,6 +101,9 @@ export class JcrTransferInbox extends LitElement {
     .ack {
       font-style: italic;
     }
+    .account {
+      white-space: pre-line;
+    }
   `;
 
   private answer(e: Event, t: ClientTransfer, answer: TransferAnswerDetail['answer']): void {
@@ -127,7 +130,7 @@ export class JcrTransferInbox extends LitElement {
     const a = t.assistance;
     const assistance = t.kind === 'assistance' && a !== null;
     const considering = t.ackStage === 'considering';
-    const where = [t.address, t.gridRef].filter(Boolean).join(' · ');
+    const where = [t.address, t.gridRef, t.uprn && `UPRN ${t.uprn}`].filter(Boolean).join(' · ');
     return html`<li data-transfer-id=${t.id} data-kind=${t.kind}>
       <form
         aria-label=${assistance ? `Request for assistance ${t.id} from ${t.partnerName}` : `Transfer ${t.id} from ${t.partnerName}`}
@@ -142,7 +145,7 @@ export class JcrTransferInbox extends LitElement {
               </h3>`
         }
         ${where ? html`<p>${where}</p>` : nothing} ${assistance && a.note ? html`<p>“${a.note}”</p>` : nothing}
-        ${!assistance && t.callerAccount ? html`<p>“${t.callerAccount}”</p>` : nothing}
+        ${!assistance && t.callerAccount ? html`<p class="account" data-caller>“${t.callerAccount}”</p>` : nothing}
         ${assistance ? this.unitChoice(a.capability) : nothing}
         <p class="ack" data-ack=${considering ? 'considering' : 'received'}>
           ${considering ? `${t.partnerName} has been told you are considering it.` : `${t.partnerName} has been told it arrived.`}

@@ -158,6 +158,8 @@ export class IncidentBook {
           lat: d.lat,
           lon: d.lon,
           address: d.address,
+          callerAccount: d.callerAccount ?? '',
+          uprn: d.uprn ?? null,
           methane: mergeMethane(d.methane, undefined),
           leadAgency: d.leadAgency,
           supportingAgencies: [...d.supportingAgencies],

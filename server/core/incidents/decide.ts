@@ -14,6 +14,7 @@ import { visibleTo } from './access.ts';
 import { checkChoice, lineOfShown, mobilised, sameResources, type Envelope, type Shown } from './choice.ts';
 import { decideLine } from './decide-lines.ts';
 import { asksOthers, decideAnswer, decideJointAccept } from './requests.ts';
+import { callerOf } from './caller.ts';
 import { sentFor } from './sent-for.ts';
 import { EMPTY_METHANE, mergeMethane, type BookView, type Incident, type IncidentCommand } from './types.ts';
 
@@ -78,6 +79,7 @@ export function decideIncident(
       const supporting = [...new Set(cmd.supportingAgencies ?? [])].filter((a) => a !== lead);
       const methane = mergeMethane(EMPTY_METHANE, cmd.methane);
       if (cmd.methane?.type === undefined) methane.type = t.name;
+      const caller = callerOf(cmd);
       return [
         {
           ...env,
@@ -89,6 +91,7 @@ export function decideIncident(
             lat: cmd.lat,
             lon: cmd.lon,
             address: cmd.address ?? '',
+            ...caller,
             methane,
             leadAgency: lead,
             supportingAgencies: supporting,

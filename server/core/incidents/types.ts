@@ -110,6 +110,10 @@ export interface Incident {
   lat: number;
   lon: number;
   address: string;
+  /** The caller's account in their words, as the call-taker typed it ('' = none given). */
+  callerAccount: string;
+  /** The property's Unique Property Reference Number when known (1-12 digits), else null. */
+  uprn: string | null;
   methane: Methane;
   leadAgency: Agency;
   supportingAgencies: Agency[];
@@ -166,6 +170,10 @@ export type IncidentCommand =
       lat: number;
       lon: number;
       address?: string;
+      /** The caller's account (at most CALLER_ACCOUNT_MAX characters, text XML can carry). */
+      callerAccount?: string;
+      /** The UPRN when known: 1-12 digits. */
+      uprn?: string;
       priority?: 1 | 2 | 3;
       methane?: Partial<Methane>;
       leadAgency?: Agency;
@@ -245,6 +253,9 @@ export interface IncidentCreatedData {
   lat: number;
   lon: number;
   address: string;
+  /** Absent in logs from before callerAccount and uprn (read as '' and null). */
+  callerAccount?: string;
+  uprn?: string;
   methane: Methane;
   leadAgency: Agency;
   supportingAgencies: Agency[];

@@ -9,6 +9,8 @@ import {
   ACK_STAGES,
   CASUALTY_STATUSES,
   MAIT_KINDS,
+  NOT_XML_TEXT,
+  UPRN_PATTERN,
   type MaitIncidentContent,
   type MaitLocation,
   type MaitMessage,
@@ -18,13 +20,6 @@ import { JcrError } from '../errors.ts';
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const CODE = /^[A-Za-z0-9._-]{1,64}$/;
 const GRID = /^[HJNOST][A-HJ-Z] (\d \d|\d{2} \d{2}|\d{3} \d{3}|\d{4} \d{4}|\d{5} \d{5})$/;
-const UPRN = /^[0-9]{1,12}$/;
-/**
- * Characters XML 1.0 cannot carry (C0 controls but tab and newline, lone surrogates, U+FFFE/F),
- * and carriage return, which XML reads back as a newline: refused so a message reads as built.
- */
-const NOT_XML =
-  /[\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Instants from 2000 to the end of 9999: four-digit years, as the schema's Instant writes them. */
 export const MIN_INSTANT_MS = Date.UTC(2000, 0, 1);
@@ -55,7 +50,7 @@ function code(v: string, path: string): void {
 }
 
 function text(v: string, path: string, max: number, nonBlank = false): void {
-  if (NOT_XML.test(v)) bad(path, 'holds a character XML cannot carry (a control character or carriage return)');
+  if (NOT_XML_TEXT.test(v)) bad(path, 'holds a character XML cannot carry (a control character or carriage return)');
   let n = 0;
   for (const _ of v) if (++n > max) bad(path, `is longer than ${max} characters`);
   // The schema's \S: anything but space, tab, newline and carriage return.
@@ -86,7 +81,7 @@ export function checkLocation(l: MaitLocation, path: string): void {
   num(l.lat, `${path}.lat`, -90, 90);
   num(l.lon, `${path}.lon`, -180, 180);
   if (l.gridRef !== null && !GRID.test(l.gridRef)) bad(`${path}.gridRef`, 'must read like "TL 2416 2434"');
-  if (l.uprn !== null && !UPRN.test(l.uprn)) bad(`${path}.uprn`, 'must be 1 to 12 digits');
+  if (l.uprn !== null && !UPRN_PATTERN.test(l.uprn)) bad(`${path}.uprn`, 'must be 1 to 12 digits');
   text(l.address, `${path}.address`, LIMITS.longText);
 }
 

@@ -1,6 +1,7 @@
 /**
  * An incident of ours as a MAIT message describes it (issue 18 item 2): type in the partner's
- * vocabulary, priority, location with OS grid reference, METHANE, casualties and the timeline
+ * vocabulary, priority, location with OS grid reference and UPRN when known, METHANE, casualties,
+ * the caller's account and the timeline
  * entries being shared. Pure: Create and Update carry it, built by the transfer route and the
  * update reaction alike.
  */
@@ -20,10 +21,16 @@ export function incidentContent(
     type: theirType,
     typeText: scenario.incidentTypes.find((t) => t.id === inc.typeId)?.name ?? inc.typeId,
     priority: inc.priority,
-    location: { lat: inc.lat, lon: inc.lon, gridRef: gridRefOf(inc.lat, inc.lon, 8), uprn: null, address: inc.address },
+    location: {
+      lat: inc.lat,
+      lon: inc.lon,
+      gridRef: gridRefOf(inc.lat, inc.lon, 8),
+      uprn: inc.uprn,
+      address: inc.address,
+    },
     methane: { ...m, servicesPresent: [...m.servicesPresent], servicesRequired: [...m.servicesRequired] },
     casualties: m.casualties ? [{ count: m.casualties, status: 'unknown', description: '' }] : [],
-    callerAccount: '',
+    callerAccount: inc.callerAccount,
     timeline,
   };
 }

@@ -45,6 +45,8 @@ export interface IncidentPlace {
   lat: number;
   lon: number;
   address: string;
+  /** The UPRN when known (an incident of ours always says; null or absent: not known). */
+  uprn?: string | null;
 }
 
 /** The partners near `inc` and what they have offered for it, from our assistance threads. */
@@ -117,7 +119,13 @@ export function assistanceDraft(
     requestId,
     capability: pick ? pick.capability : (choice as { capability: string }).capability,
     count: pick ? 1 : (choice as { count: number }).count,
-    location: { lat: inc.lat, lon: inc.lon, gridRef: gridRefOf(inc.lat, inc.lon, 8), uprn: null, address: inc.address },
+    location: {
+      lat: inc.lat,
+      lon: inc.lon,
+      gridRef: gridRefOf(inc.lat, inc.lon, 8),
+      uprn: inc.uprn ?? null,
+      address: inc.address,
+    },
     type: typeToPartner(partner, inc.typeId),
     note,
   };

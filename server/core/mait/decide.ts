@@ -76,6 +76,8 @@ export function decideMait(
           lat: c.location.lat,
           lon: c.location.lon,
           address: c.location.address,
+          ...(c.callerAccount !== '' ? { callerAccount: c.callerAccount } : {}),
+          ...(c.location.uprn !== null ? { uprn: c.location.uprn } : {}),
           priority: c.priority,
           methane: {
             ...c.methane,

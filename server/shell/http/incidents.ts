@@ -17,6 +17,7 @@ import type { Mobilisation } from '../incidents/mobilisation.ts';
 import { plannerSnap, type Gazetteer } from '../../core/places/gazetteer.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import { acting, agencyOpt, incidentFor, type Acting } from './acting.ts';
+import { CALLER_ACCOUNT_MAX } from '../../core/incidents/caller.ts';
 import { incidentJson, locator } from './incident-json.ts';
 import { asObject, bool, listOf, noUnknown, num, oneOf, str, type Body } from './body.ts';
 
@@ -96,7 +97,7 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
 
   r.post('/incidents', async (req, res) => {
     const b = asObject(req.body);
-    noUnknown(b, [...INCIDENT_FIELDS, 'confirmOffRoad']);
+    noUnknown(b, [...INCIDENT_FIELDS, 'callerAccount', 'uprn', 'confirmOffRoad']);
     const a = acting(res, b);
     const typeId = str(b, 'typeId', { max: 64 });
     const lat = num(b, 'lat', { min: -90, max: 90 });
@@ -112,6 +113,10 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
         { path: 'lat', details: { maxSnapM: planner.maxSnapM } },
       );
     const address = str(b, 'address', { optional: true, max: 500 });
+    // A caller's account typed with Windows line ends is kept with plain ones (the core refuses a
+    // carriage return, which a transfer's XML cannot carry); its length and UPRN's digits are the core's.
+    const callerAccount = str(b, 'callerAccount', { optional: true, max: CALLER_ACCOUNT_MAX })?.replace(/\r\n?/g, '\n');
+    const uprn = str(b, 'uprn', { optional: true, max: 12 });
     const p = priority(b);
     const m = methane(b);
     const lead = agencyOpt(b, 'leadAgency');
@@ -123,6 +128,8 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
         lat,
         lon,
         ...(address !== undefined ? { address } : {}),
+        ...(callerAccount !== undefined ? { callerAccount } : {}),
+        ...(uprn !== undefined ? { uprn } : {}),
         ...(p !== undefined ? { priority: p } : {}),
         ...(m !== undefined ? { methane: m } : {}),
         ...(lead !== undefined ? { leadAgency: lead } : {}),

@@ -27,6 +27,17 @@ export const INCIDENT_PATHS: Json = {
         obj(
           {
             ...incidentFields,
+            callerAccount: {
+              type: 'string',
+              maxLength: 4000,
+              description:
+                "The caller's account in their words (new lines kept, no other control characters); passed to a partner room in a transfer.",
+            },
+            uprn: {
+              type: 'string',
+              pattern: '^[0-9]{1,12}$',
+              description: 'The Unique Property Reference Number, when known.',
+            },
             confirmOffRoad: {
               type: 'boolean',
               description:

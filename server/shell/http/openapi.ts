@@ -286,6 +286,8 @@ export function openApiDocument(): Json {
             lat: { type: 'number' },
             lon: { type: 'number' },
             address: { type: 'string' },
+            callerAccount: { type: 'string', description: "The caller's account ('' when none was given)." },
+            uprn: { type: ['string', 'null'], description: 'The UPRN when known.' },
             methane: ref('Methane'),
             leadAgency: agency,
             supportingAgencies: { type: 'array', items: agency },
