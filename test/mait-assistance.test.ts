@@ -132,4 +132,54 @@ test('an offer of a resource the partner did not offer, or an unknown partner, i
   assert.is(herts.mait!.outbox.all('beds').length, 0);
 });
 
+test('a supporting agency asks a partner too; an agency only asked to attend answers first', async () => {
+  pair = await serverPair({ journeys: JOURNEYS });
+  const { herts, beds, settle } = pair;
+  const h = await tokenFor(herts, 'fire-dispatcher', 'hanna');
+  const police = await tokenFor(herts, 'police-dispatcher', 'pete');
+  const amb = await tokenFor(herts, 'ambulance-desk', 'alice');
+  const c = await api(herts, 'POST', '/api/incidents', {
+    token: h,
+    body: { typeId: 'dwelling-fire', lat: 51.8, lon: -0.25, address: '9 Border Road', supportingAgencies: ['police'] },
+  });
+  assert.is(c.status, 201, JSON.stringify(c.body));
+  const id = (c.body as { id: string }).id;
+  // The supporting agency's screen gets the partners near enough to ask.
+  const rec = await api(herts, 'GET', `/api/incidents/${id}/recommendation`, { token: police });
+  assert.equal(
+    (rec.body as { viaPartner: CrossBorder }).viaPartner.partners.map((p) => p.partnerId),
+    ['beds'],
+  );
+  const ask = await api(herts, 'POST', `/api/incidents/${id}/partner-assistance`, {
+    token: police,
+    body: { partnerId: 'beds', capability: 'police-response', count: 1, note: 'Road closure at the border' },
+  });
+  assert.is(ask.status, 201, JSON.stringify(ask.body));
+
+  // Ambulance, only asked to attend (a pending joint request), answers that before asking others.
+  const joint = await api(herts, 'POST', `/api/incidents/${id}/assistance`, {
+    token: h,
+    body: { toAgency: 'ambulance', note: 'casualties' },
+  });
+  assert.is(joint.status, 201, JSON.stringify(joint.body));
+  const asked = await api(herts, 'POST', `/api/incidents/${id}/partner-assistance`, {
+    token: amb,
+    body: { partnerId: 'beds', capability: 'paramedic', count: 1 },
+  });
+  assert.equal([asked.status, (asked.body as { error: { code: string } }).error.code], [403, 'JCR_FORBIDDEN']);
+
+  await settle();
+  const b = await tokenFor(beds, 'police-dispatcher', 'bill');
+  const inbound = (await api(beds, 'GET', '/api/transfers?direction=in', { token: b })).body as {
+    transfers: TransferJson[];
+  };
+  assert.equal(
+    inbound.transfers.map((t) => [t.kind, t.assistance?.capability, t.assistance?.count, t.assistance?.note]),
+    [['assistance', 'police-response', 1, 'Road closure at the border']],
+  );
+  // Beds' police answer it: the request is routed to the agency with the capability.
+  const offer = await api(beds, 'POST', `/api/transfers/${inbound.transfers[0]!.id}/offer`, { token: b, body: {} });
+  assert.is(offer.status, 200, JSON.stringify(offer.body));
+});
+
 test.run();

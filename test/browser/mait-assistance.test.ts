@@ -9,7 +9,9 @@
  *   via partner; beds sees that request with its note and declines it with a reason;
  * - a transfer in the beds inbox: Considering, a Reject refused without a reason, then with one,
  *   herts' "Transfer to partner" following each step;
- * - the wall: no inbox, no ask controls.
+ * - the wall: no inbox, no ask controls;
+ * - a police dispatcher on a fire-led incident police supports asks the partner from its own
+ *   part of the recommendation, as the lead could.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,6 +22,7 @@ import type { RunningServer } from '../../server/shell/server.ts';
 import { buildClientForTests, collectErrors, launchBrowser, signIn, type Browser } from '../support/browser.ts';
 import { withCsp } from '../support/csp.ts';
 import { startRooms, type BrowserRooms } from '../support/mait-browser-rooms.ts';
+import type { Role } from '../../proto/roles.ts';
 import { api } from '../support/server.ts';
 
 const JOURNEYS = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
@@ -36,10 +39,10 @@ interface Screen {
   token: string;
 }
 
-async function screenOn(server: RunningServer, path = '/'): Promise<Screen> {
+async function screenOn(server: RunningServer, path = '/', role: Role = 'fire-dispatcher'): Promise<Screen> {
   const b = await launchBrowser();
   browsers.push(b);
-  const token = await signIn(b.context, server, 'fire-dispatcher');
+  const token = await signIn(b.context, server, role);
   const page = await b.context.newPage();
   const errors = collectErrors(page);
   await withCsp(page);
@@ -257,6 +260,37 @@ test('a transfer in the inbox: considering, then rejected with a reason; the wal
   assert.equal(h.errors, []);
   assert.equal(b.errors, []);
   assert.equal(wallErrors, []);
+});
+
+test('a supporting agency asks a partner from its own part of the recommendation', async () => {
+  const { herts, beds, settle } = rooms;
+  const c = await api(herts, 'POST', '/api/incidents', {
+    token: h.token,
+    body: { typeId: 'dwelling-fire', lat: 51.8, lon: -0.26, address: '3 Border Road', supportingAgencies: ['police'] },
+  });
+  assert.is(c.status, 201, JSON.stringify(c.body));
+  const id = (c.body as { id: string }).id;
+  const p = await screenOn(herts, '/', 'police-dispatcher');
+  await p.page.locator(`jcr-incident-queue button[data-incident-id="${id}"]`).click();
+  await p.page.locator('jcr-incident-panel [data-rec=own-part]').waitFor();
+  const via = p.page.locator(
+    `jcr-incident-panel [data-rec=own-part] jcr-via-partner section[data-via-partner="${id}"]`,
+  );
+  await via.waitFor({ timeout: 15_000 });
+  const form = via.getByRole('form', { name: 'Ask a partner room for resources' });
+  // The type's lines first, then what police units do.
+  assert.equal(await form.getByLabel('Capability').locator('option').allInnerTexts(), ['pump', 'police-response']);
+  await form.getByLabel('Capability').selectOption('police-response');
+  await form.getByLabel('Count').fill('1');
+  await form.getByRole('button', { name: 'Ask partner' }).click();
+  await via.getByRole('status').filter({ hasText: 'Asked Bedfordshire for 1 × police-response' }).waitFor();
+  await settle();
+  const asked = [...beds.engine.room.transfers.all()].filter((t) => t.ref.id === id);
+  assert.equal(
+    asked.map((t) => [t.kind, t.assistance?.capability, t.assistance?.count]),
+    [['assistance', 'police-response', 1]],
+  );
+  assert.equal(p.errors, []);
 });
 
 test.run();

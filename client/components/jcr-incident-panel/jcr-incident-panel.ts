@@ -10,7 +10,8 @@
  * supports the incident or was asked on it sees its own part of it (its own units proposed, with
  * their ETAs; its lines and units are in <jcr-incident-detail>, its request in the inbox) and may
  * send its own units only. Partner rooms near the incident, and what they offered, follow our own
- * resources (<jcr-via-partner>, issue 18).
+ * resources (<jcr-via-partner>, issue 18), for a supporting agency too: it may ask them as it
+ * may ask our own agencies (an agency only asked reads them, and answers its request first).
  *
  * Events (bubbling, composed):
  *  - `jcr-incident-create` detail {typeId, lat, lon, address, callerAccount, uprn, confirmOffRoad?}
@@ -24,7 +25,7 @@ import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatDuration } from '../../format.ts';
 import { coverImpactList } from './cover-impact.ts';
 import '../jcr-since-call/jcr-since-call.ts';
-import type { Incident, Recommendation } from '../../state/types.ts';
+import type { Agency, Incident, Recommendation } from '../../state/types.ts';
 import { mayCreateIncident, mayOnIncident, maySetStatus, takingPart } from '../../state/permissions.ts';
 import type { CreateOutcome } from '../../state/commands.ts';
 import { barSvg, symbolSvg } from '../symbol-svg.ts';
@@ -215,10 +216,15 @@ export class JcrIncidentPanel extends LitElement {
     </section>`;
   }
 
-  /** Partner rooms near enough to ask (issue 18), after our own: asked for what is unfilled first. */
-  private renderViaPartner(inc: Incident, rec: Recommendation) {
-    const type = this.ctx.store.scenario?.incidentTypes.find((t) => t.id === inc.typeId);
-    const caps = [...new Set([...rec.unfilled, ...(type?.attendance ?? [])].map((l) => l.capability))];
+  /**
+   * Partner rooms near enough to ask (issue 18), after our own: asked for what is unfilled first,
+   * then the type's lines, then (for an agency that supports) what its own units do.
+   */
+  private renderViaPartner(inc: Incident, rec: Recommendation, own?: Agency) {
+    const s = this.ctx.store;
+    const type = s.scenario?.incidentTypes.find((t) => t.id === inc.typeId);
+    const ownCaps = own ? [...s.resources.values()].filter((r) => r.agency === own).flatMap((r) => r.capabilities) : [];
+    const caps = [...new Set([...[...rec.unfilled, ...(type?.attendance ?? [])].map((l) => l.capability), ...ownCaps])];
     return html`<jcr-via-partner
       .ctx=${this.ctx}
       incidentId=${inc.id}
@@ -262,6 +268,7 @@ export class JcrIncidentPanel extends LitElement {
                     ${mine.map((r) => html`<li data-resource-id=${r.resourceId}>${symbolSvg(r.agency, 'AVAILABLE_AT_STATION', false)} ${r.callSign} for ${r.capability}, ETA ${formatDuration(r.etaS)}</li>`)}
                   </ul>`
         }
+        ${rec?.viaPartner ? this.renderViaPartner(inc, rec, own) : nothing}
       </section>
       <button
         type="button"
