@@ -18,6 +18,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AppContext } from '../../context.ts';
 import { agencyLabel, formatClock } from '../../format.ts';
+import { inboxStyles } from '../inbox-styles.ts';
 import { STATUS_LABEL } from '../../map/symbols.ts';
 import { suggestedUnits } from '../../state/joint-parse.ts';
 import type { InboxItem } from '../../state/joint-types.ts';
@@ -71,59 +72,22 @@ export class JcrRequestInbox extends LitElement {
   message = '';
   unavailable = false;
 
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    ol {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    li {
-      border: 2px solid var(--jcr-fg, #111);
-      margin: 0 0 0.5em;
-      padding: 0.4em;
-    }
-    h3 {
-      margin: 0 0 0.2em;
-      font-size: 1em;
-    }
-    fieldset {
-      border: 1px solid #888;
-      margin: 0.3em 0;
-    }
-    label {
-      display: flex;
-      gap: 0.3em;
-      align-items: center;
-    }
-    textarea,
-    button,
-    input {
-      font: inherit;
-    }
-    textarea {
-      width: 100%;
-      box-sizing: border-box;
-    }
-    .row {
-      display: flex;
-      gap: 0.4em;
-      flex-wrap: wrap;
-    }
-    .primary {
-      font-weight: 700;
-    }
-    button:focus-visible,
-    input:focus-visible,
-    textarea:focus-visible {
-      outline: 3px solid var(--jcr-focus, #0072b2);
-    }
-    .note {
-      font-style: italic;
-    }
-  `;
+  static override styles = [
+    inboxStyles,
+    css`
+      li {
+        border: 2px solid var(--jcr-fg, #111);
+      }
+      label {
+        display: flex;
+        gap: 0.3em;
+        align-items: center;
+      }
+      .note {
+        font-style: italic;
+      }
+    `,
+  ];
 
   /** Our deployable units the signed-in agency answers for (all for the duty officer). */
   private ownDeployable(): ClientResource[] {

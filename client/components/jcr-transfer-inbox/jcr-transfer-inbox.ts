@@ -20,6 +20,7 @@ import { STATUS_LABEL } from '../../map/symbols.ts';
 import type { ClientTransfer } from '../../state/transfers.ts';
 import type { ClientResource } from '../../state/types.ts';
 import { symbolSvg } from '../symbol-svg.ts';
+import { inboxStyles } from '../inbox-styles.ts';
 
 export interface TransferAnswerDetail {
   transferId: string;
@@ -44,67 +45,32 @@ export class JcrTransferInbox extends LitElement {
   busy = false;
   private message = '';
 
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    ol {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    li {
-      border: 2px dashed #6a3d9a;
-      margin: 0 0 0.5em;
-      padding: 0.4em;
-    }
-    h3 {
-      margin: 0 0 0.2em;
-      font-size: 1em;
-    }
-    p {
-      margin: 0.2em 0;
-    }
-    label {
-      display: flex;
-      flex-direction: column;
-      gap: 0.2em;
-    }
-    label.unit {
-      flex-direction: row;
-      align-items: center;
-    }
-    fieldset {
-      border: 1px solid #888;
-      margin: 0.3em 0;
-    }
-    textarea,
-    button {
-      font: inherit;
-    }
-    textarea {
-      width: 100%;
-      box-sizing: border-box;
-    }
-    .row {
-      display: flex;
-      gap: 0.4em;
-      flex-wrap: wrap;
-    }
-    .primary {
-      font-weight: 700;
-    }
-    button:focus-visible,
-    textarea:focus-visible {
-      outline: 3px solid var(--jcr-focus, #0072b2);
-    }
-    .ack {
-      font-style: italic;
-    }
-    .account {
-      white-space: pre-line;
-    }
-  `;
+  static override styles = [
+    inboxStyles,
+    css`
+      li {
+        border: 2px dashed #6a3d9a;
+      }
+      p {
+        margin: 0.2em 0;
+      }
+      label {
+        display: flex;
+        flex-direction: column;
+        gap: 0.2em;
+      }
+      label.unit {
+        flex-direction: row;
+        align-items: center;
+      }
+      .ack {
+        font-style: italic;
+      }
+      .account {
+        white-space: pre-line;
+      }
+    `,
+  ];
 
   private answer(e: Event, t: ClientTransfer, answer: TransferAnswerDetail['answer']): void {
     e.preventDefault();
