@@ -9,9 +9,10 @@
 /**
  * A joint request's answer so far: pending → accepted (the addressee mobilised the suggestion or
  * its own choice, or simply agreed), declined (with a reason) or advised (answered with advice and
- * no deployment: "hear and treat", "hear and solve").
+ * no deployment: "hear and treat", "hear and solve"); or withdrawn, unanswered, when its incident
+ * closed (nothing is left to answer).
  */
-export const REQUEST_STATUSES = ['pending', 'accepted', 'declined', 'advised'] as const;
+export const REQUEST_STATUSES = ['pending', 'accepted', 'declined', 'advised', 'withdrawn'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** A line of the recommendation asked of another agency, with the units it proposed for it. */

@@ -85,7 +85,7 @@ export interface JointRequestRow {
   toAgency: AgencyName;
   requestedAtMs: number;
   answeredAtMs: number | null;
-  status: 'pending' | 'accepted' | 'declined' | 'advised';
+  status: 'pending' | 'accepted' | 'declined' | 'advised' | 'withdrawn';
   /** Seconds from asking to the answer, null while pending. */
   answerS: number | null;
 }

@@ -195,6 +195,8 @@ export class IncidentBook {
         inc.closeReason = e.data.reason;
         inc.updatedAt = e.at;
         inc.quicker = [];
+        // A request still waiting has nothing left to answer: the asked agency no longer takes part.
+        for (const r of inc.requests) if (r.status === 'pending') r.status = 'withdrawn';
         this.log(inc.id, e);
         return;
       }

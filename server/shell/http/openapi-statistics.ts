@@ -118,7 +118,7 @@ export const STATISTICS_SCHEMAS: Record<string, Json> = {
           toAgency: agency,
           requestedAtMs: num,
           answeredAtMs: nullableNumber,
-          status: { type: 'string', enum: ['pending', 'accepted', 'declined', 'advised'] },
+          status: { type: 'string', enum: ['pending', 'accepted', 'declined', 'advised', 'withdrawn'] },
           answerS: nullableNumber,
         }),
       ),
