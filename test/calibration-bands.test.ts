@@ -7,30 +7,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { SpeedFactors } from '../server/core/calibration/estimate.ts';
-import { fakeClock } from '../server/core/clock.ts';
-import { JourneyPlanner } from '../server/core/graph/planner.ts';
-import { SpeedModel } from '../server/core/graph/speed.ts';
 import { PlannerJourneyTimes, stationPoints, type WarmParts } from '../server/core/incidents/journeys.ts';
 import { bandJourneys } from '../server/shell/calibration/band-protocol.ts';
 import { BandWorker, inlineBands, type BandBuilder } from '../server/shell/calibration/band-worker.ts';
-import { CalibratedJourneys } from '../server/shell/calibration/journeys.ts';
 import { coverPlanner } from '../server/shell/cover/answer.ts';
-import { Engine } from '../server/shell/engine.ts';
-import { mobilisationFromPlanner } from '../server/shell/incidents/mobilisation.ts';
 import { CalibrationStore, networkKey } from '../server/shell/store/calibrations.ts';
-import { Store } from '../server/shell/store/store.ts';
-import { geomAt, graph, netScenario, T0 } from './support/calibration-net.ts';
-import { manualTimer } from './support/timers.ts';
+import { graph, netScenario } from './support/calibration-net.ts';
+import { calibratedJourneys, calibrationRoom, calibrationRow, FACTORS, NIGHT } from './support/calibration-room.ts';
 
-const factors: SpeedFactors = {
-  classes: { 'weekday-am': { residential: 0.5 } },
-  roads: { [geomAt(0.006)]: 0.4 },
-  evidenceS: 600,
-  traversals: 10,
-  kappa: { classS: 600, roadS: 120 },
-};
-const NIGHT = Date.UTC(2026, 0, 5, 23, 0, 0); // Monday 23:00 London: weekday-night
 const scenario = netScenario();
 const stations = stationPoints(scenario);
 const base = { graph, speedProfiles: scenario.speedProfiles, maxSnapM: 500, offRoadKmh: 20 };
@@ -43,12 +27,12 @@ const plain = (p: WarmParts) => ({
 });
 
 test("the worker thread's band parts are the main thread's to the bit, and adopted they answer as the search does", async () => {
-  const band = { factors, band: 'weekday-am' };
+  const band = { factors: FACTORS, band: 'weekday-am' };
   const here = bandJourneys(base, stations, band).warmParts();
   const worker = new BandWorker(base, stations);
   let there: WarmParts;
   try {
-    there = await worker.build(factors, 'weekday-am');
+    there = await worker.build(FACTORS, 'weekday-am');
   } finally {
     await worker.close();
   }
@@ -84,37 +68,14 @@ function handBuilder() {
 }
 
 test('a calibration brought in or a band boundary crossed asks for a build; the previous journey times answer until it arrives', async () => {
-  const clock = fakeClock(T0); // Monday 08:00 London: weekday-am
-  const timers = manualTimer();
-  const store = Store.open(':memory:');
-  const engine = Engine.boot(scenario, store, clock.now);
-  const planner = new JourneyPlanner(graph, new SpeedModel(scenario.speedProfiles));
-  const prior = mobilisationFromPlanner(planner, scenario);
+  const { clock, timers, store, engine } = calibrationRoom(scenario); // Monday 08:00 London: weekday-am
   const h = handBuilder();
   const told: Array<string | null> = [];
-  const cal = new CalibratedJourneys({
-    engine,
-    planner,
-    scenario,
-    prior,
-    clock: clock.now,
-    timers,
-    bands: h.bands,
-    onSpeeds: (s) => told.push(s && `${s.version} ${s.band}`),
-  });
-  const version = new CalibrationStore(store).add({
-    createdAt: T0,
-    network: networkKey(graph),
-    learnedFrom: 0,
-    learnedTo: T0,
-    heldOutTrips: 40,
-    mapeBefore: 0.2,
-    mapeAfter: 0.1,
-    biasAfter: 0,
-    accepted: true,
-    reason: 'test',
-    factors: { blue: factors, routine: factors },
-  });
+  const { prior, cal } = calibratedJourneys(
+    { engine, scenario, clock: clock.now, timers },
+    { bands: h.bands, onSpeeds: (s) => told.push(s && `${s.version} ${s.band}`) },
+  );
+  const version = new CalibrationStore(store).add(calibrationRow(FACTORS, FACTORS, 'test'));
   const ctx = { origin: 'operator' as const, actor: 'test' };
   const bringIn = () =>
     engine.execute({ type: 'calibration.bringIntoForce', version, network: networkKey(graph), reason: 'test' }, ctx);

@@ -20,17 +20,12 @@ import { buildGraph } from '../server/core/graph/build.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
 import { stationPoints } from '../server/core/incidents/journeys.ts';
-import { inlineBands } from '../server/shell/calibration/band-worker.ts';
-import { CalibratedJourneys } from '../server/shell/calibration/journeys.ts';
-import { Engine } from '../server/shell/engine.ts';
-import { mobilisationFromPlanner } from '../server/shell/incidents/mobilisation.ts';
 import { parseGeoJsonNetwork } from '../server/shell/network/geojson.ts';
 import { startServer } from '../server/shell/server.ts';
 import { CalibrationStore, networkKey } from '../server/shell/store/calibrations.ts';
-import { Store } from '../server/shell/store/store.ts';
 import { graph, netScenario, PROFILES, T0 } from './support/calibration-net.ts';
+import { calibratedJourneys, calibrationRoom, calibrationRow } from './support/calibration-room.ts';
 import { api, errorCode, tokenFor } from './support/server.ts';
-import { manualTimer } from './support/timers.ts';
 
 const BAND = 'weekday-am'; // T0, Monday 08:00 London
 /** One mode's factors as a database row holds them: JSON, whatever wrote it. */
@@ -39,19 +34,7 @@ const stored = (classes: string, roads = '{}'): SpeedFactors =>
     `{"classes":{"${BAND}":${classes}},"roads":${roads},"evidenceS":1,"traversals":1,"kappa":{"classS":600,"roadS":120}}`,
   ) as SpeedFactors;
 /** A row of this network, accepted, as another tool might have written it. */
-const saved = (blue: SpeedFactors, routine: SpeedFactors) => ({
-  createdAt: T0,
-  network: networkKey(graph),
-  learnedFrom: 0,
-  learnedTo: T0,
-  heldOutTrips: 40,
-  mapeBefore: 0.2,
-  mapeAfter: 0.1,
-  biasAfter: 0,
-  accepted: true,
-  reason: 'written by another tool',
-  factors: { blue, routine },
-});
+const saved = (blue: SpeedFactors, routine: SpeedFactors) => calibrationRow(blue, routine, 'written by another tool');
 const codeOf = (f: () => unknown): string => {
   try {
     f();
@@ -99,25 +82,8 @@ test('a stored factor out of the range is refused with JCR_CALIBRATION_INVALID, 
 });
 
 test('a room with an out-of-range artefact in force times with the prior; the duty officer cannot bring one in', async () => {
-  const scenario = netScenario();
-  const clock = fakeClock(T0);
-  const timers = manualTimer();
-  const store = Store.open(':memory:');
-  const engine = Engine.boot(scenario, store, clock.now);
-  const planner = new JourneyPlanner(graph, new SpeedModel(scenario.speedProfiles));
-  const prior = mobilisationFromPlanner(planner, scenario);
-  const cal = new CalibratedJourneys({
-    engine,
-    planner,
-    scenario,
-    prior,
-    clock: clock.now,
-    timers,
-    bands: inlineBands(
-      { graph, speedProfiles: scenario.speedProfiles, maxSnapM: 500, offRoadKmh: planner.offRoadKmh },
-      stationPoints(scenario),
-    ),
-  });
+  const { scenario, clock, timers, store, engine } = calibrationRoom();
+  const { cal } = calibratedJourneys({ engine, scenario, clock: clock.now, timers });
   const bad = stored('{"residential":"fast"}');
   const version = new CalibrationStore(store).add(saved(bad, bad));
   const hatfield = stationPoints(scenario).find((s) => s.lon === 0.001)!;

@@ -9,30 +9,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { SpeedFactors } from '../server/core/calibration/estimate.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
 import type { BandSpeeds } from '../server/shell/calibration/journeys.ts';
-import { CalibratedJourneys } from '../server/shell/calibration/journeys.ts';
-import { stationPoints } from '../server/core/incidents/journeys.ts';
-import { inlineBands } from '../server/shell/calibration/band-worker.ts';
-import { mobilisationFromPlanner } from '../server/shell/incidents/mobilisation.ts';
 import { startServer } from '../server/shell/server.ts';
-import { CalibrationStore, networkKey } from '../server/shell/store/calibrations.ts';
+import { CalibrationStore } from '../server/shell/store/calibrations.ts';
 import { api, tokenFor } from './support/server.ts';
-import { geomAt, graph, netScenario, T0 } from './support/calibration-net.ts';
+import { graph, netScenario, T0 } from './support/calibration-net.ts';
+import { calibratedJourneys, calibrationRow, FACTORS, NIGHT } from './support/calibration-room.ts';
 import { manualTimer } from './support/timers.ts';
-
-const M2 = geomAt(0.006);
-const factors: SpeedFactors = {
-  classes: { 'weekday-am': { residential: 0.5 } },
-  roads: { [M2]: 0.4 },
-  evidenceS: 600,
-  traversals: 10,
-  kappa: { classS: 600, roadS: 120 },
-};
-const NIGHT = Date.UTC(2026, 0, 5, 23, 0, 0); // Monday 23:00 London: weekday-night
 
 test('recommendations time with the band of the calibration in force and record it; a rollback restores the prior', async () => {
   const clock = fakeClock(T0); // Monday 08:00 London: weekday-am
@@ -69,20 +55,10 @@ test('recommendations time with the band of the calibration in force and record 
     const etas = (r: Rec) => r.lines[0]!.candidates.map((c) => [c.resourceId, c.etaS]);
     // a second listener over the same room, as the server's: what the cover is told
     const told: Array<string | null> = [];
-    const planner = new JourneyPlanner(graph, new SpeedModel(scenario.speedProfiles));
-    const watcher = new CalibratedJourneys({
-      engine: server.engine,
-      planner,
-      scenario,
-      prior: mobilisationFromPlanner(planner, scenario),
-      clock: clock.now,
-      timers,
-      onSpeeds: (sp: BandSpeeds | null) => told.push(sp ? `${sp.version} ${sp.band}` : null),
-      bands: inlineBands(
-        { graph, speedProfiles: scenario.speedProfiles, maxSnapM: planner.maxSnapM, offRoadKmh: planner.offRoadKmh },
-        stationPoints(scenario),
-      ),
-    });
+    const { cal: watcher } = calibratedJourneys(
+      { engine: server.engine, scenario, clock: clock.now, timers },
+      { onSpeeds: (sp: BandSpeeds | null) => told.push(sp ? `${sp.version} ${sp.band}` : null) },
+    );
     const settled = () => Promise.all([server.calibration!.settled(), watcher.settled()]);
     const PRIOR = [
       ['HAT1', 178],
@@ -91,19 +67,7 @@ test('recommendations time with the band of the calibration in force and record 
     ];
     const prior = await rec();
     assert.equal([etas(prior), prior.calibration], [PRIOR, undefined]);
-    new CalibrationStore(server.store).add({
-      createdAt: T0,
-      network: networkKey(graph),
-      learnedFrom: 0,
-      learnedTo: T0,
-      heldOutTrips: 40,
-      mapeBefore: 0.2,
-      mapeAfter: 0.1,
-      biasAfter: 0,
-      accepted: true,
-      reason: 'lowers the held-out error',
-      factors: { blue: factors, routine: factors },
-    });
+    new CalibrationStore(server.store).add(calibrationRow(FACTORS, FACTORS, 'lowers the held-out error'));
     const activate = () =>
       api(server, 'POST', '/api/calibration/activate', { token: duty, body: { version: 1, reason: 'test' } });
     assert.is((await activate()).status, 200);
