@@ -2,16 +2,15 @@
  * `npm run cluster`: a whole cluster on loopback for demos and trials (docs/cluster.md): three
  * nats-server nodes forming a JetStream cluster, a primary and a hot standby on one room, two AVL
  * and two COP gateways, and the fleet simulator. Ctrl+C stops them all. State lives under --dir
- * (var/cluster); a duty officer with a fresh password is created on both instances.
+ * (var/cluster); a duty officer with a fresh password is created in the room's shared accounts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Users } from '../shell/auth/users.ts';
 import { readArgs, runCli, usageError } from '../shell/cli.ts';
 import { DEFAULT_SCENARIO } from '../shell/config.ts';
-import { Store } from '../shell/store/store.ts';
+import { withClusterAccounts } from '../shell/cluster/accounts-client.ts';
 
 const USAGE = `usage: npm run cluster -- [--dir DIR] [--scenario FILE] [--port N] [--nats-port N] [--no-sim]
   three NATS nodes (clients on --nats-port and the next two, routes 2000 above), a primary
@@ -82,15 +81,15 @@ async function main(): Promise<void> {
   }
   const nats = clientPorts.map((p) => `nats://127.0.0.1:${p}`).join(',');
 
-  // One duty officer on both instances (users are per instance until shared auth).
+  // The NATS nodes elect a JetStream leader first; the instances retry their connection meanwhile.
+  await new Promise((r) => setTimeout(r, 3000));
+  // One duty officer in the room's shared accounts (every instance mirrors them), once the
+  // NATS nodes answer (opening the accounts waits for JetStream to elect its leader).
   const password = randomBytes(12).toString('base64url');
-  for (const db of ['primary', 'standby']) {
-    const store = Store.open(join(dir, `${db}.sqlite`));
-    const users = new Users(store, Date.now);
-    if (users.get('duty')) await users.setPassword('duty', password);
-    else await users.create('duty', password, 'duty-officer');
-    store.close();
-  }
+  await withClusterAccounts({ nats, room: ROOM }, async (accounts) => {
+    if ((await accounts.users()).some((u) => u.username === 'duty')) await accounts.setPassword('duty', password);
+    else await accounts.addUser('duty', password, 'duty-officer');
+  });
   const avlToken = 'jcr_cluster_' + randomBytes(24).toString('base64url');
   const copToken = 'jcr_cop_' + randomBytes(24).toString('base64url');
   const node = (args: string[]) => ['--import', 'tsx', ...args];
@@ -104,8 +103,6 @@ async function main(): Promise<void> {
       ]),
       { JCR_AVL_TOKEN: avlToken },
     );
-  // The NATS nodes elect a JetStream leader first; the instances retry their connection meanwhile.
-  await new Promise((r) => setTimeout(r, 3000));
   instance('primary', port, false);
   instance('standby', port + 1, true);
   // Stateless gateways, two of each: AVL at port+11 and +12, COP (screens' /ws/cop) at port+21 and +22.

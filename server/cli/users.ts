@@ -4,13 +4,17 @@
  *
  * Without --password a strong password is generated and printed once. --password-stdin reads it
  * from standard input (one line), keeping it out of `ps` and the shell history. Roles: fire-dispatcher,
- * police-dispatcher, ambulance-desk, duty-officer, wall-viewer.
+ * police-dispatcher, ambulance-desk, duty-officer, wall-viewer. With --nats (cluster mode) the
+ * users are the room's shared ones (cluster/accounts.ts): every instance has them, and a new
+ * password ends the user's sessions on every instance.
  */
 import { randomBytes } from 'node:crypto';
 import { isRole, ROLES } from '../core/auth/roles.ts';
 import { Users } from '../shell/auth/users.ts';
 import { Store } from '../shell/store/store.ts';
 import { readArgs, runCli, usageError } from '../shell/cli.ts';
+import { ACCOUNTS_CLI_FLAGS, ACCOUNTS_CLI_USAGE, withClusterAccounts } from '../shell/cluster/accounts-client.ts';
+import { endSessionsOf } from '../shell/cluster/shared-auth.ts';
 
 const USAGE = `usage: npm run users -- COMMAND [--db FILE]
   add NAME --role ROLE [--password P] [--name "Display Name"]   create a user
@@ -21,6 +25,7 @@ const USAGE = `usage: npm run users -- COMMAND [--db FILE]
   Without --password a strong password is generated and printed once.
   Roles: ${ROLES.join(', ')}
   --db FILE   the database (default JCR_DB or var/jcr.sqlite)
+${ACCOUNTS_CLI_USAGE}
   -h, --help  this text`;
 
 async function main(): Promise<void> {
@@ -32,6 +37,7 @@ async function main(): Promise<void> {
       'password-stdin': { type: 'boolean' },
       name: { type: 'string' },
       db: { type: 'string' },
+      ...ACCOUNTS_CLI_FLAGS,
     },
   });
   const [cmd, username] = positionals;
@@ -49,6 +55,26 @@ async function main(): Promise<void> {
   if (values.password !== undefined && values['password-stdin'])
     throw usageError('give --password or --password-stdin, not both');
   const given = values['password-stdin'] ? await passwordFromStdin() : values.password;
+  const role = values.role;
+  const shared = await withClusterAccounts(values, async (accounts, sessions) => {
+    if (cmd === 'add' && username && isRole(role)) {
+      const password = given ?? randomBytes(12).toString('base64url');
+      await accounts.addUser(username, password, role, values.name ?? username);
+      process.stdout.write(`created ${username} (${role}) in the cluster${given ? '' : `, password: ${password}`}\n`);
+    } else if (cmd === 'passwd' && username) {
+      const password = given ?? randomBytes(12).toString('base64url');
+      await accounts.setPassword(username, password);
+      const ended = await endSessionsOf(sessions, username);
+      process.stdout.write(
+        `password changed for ${username} (${ended} sessions ended)${given ? '' : `: ${password}`}\n`,
+      );
+    } else if (cmd === 'list') {
+      for (const u of await accounts.users())
+        if (!u.disabled) process.stdout.write(`${u.username}\t${u.role}\t${u.displayName}\n`);
+    }
+    return true;
+  });
+  if (shared) return;
   const store = Store.open(values.db ?? process.env.JCR_DB ?? 'var/jcr.sqlite');
   const users = new Users(store, Date.now);
   try {

@@ -55,6 +55,7 @@ import { ClusterNode } from './cluster/node.ts';
 import { serveAvlRelay } from './cluster/avl-relay.ts';
 import { joinLive } from './cluster/live.ts';
 import { joinSharedAuth } from './cluster/shared-auth.ts';
+import { joinSharedAccounts, SharedAccounts } from './cluster/accounts.ts';
 import type { ClusterOptions } from './cluster/options.ts';
 import { serverTimers, type Timers } from './timers.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
@@ -248,6 +249,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const users = new Users(store, clock);
   // Cluster mode: sessions and failed sign-ins shared by every instance and COP gateway.
   const sharedAuth = clusterLog && (await joinSharedAuth(clusterLog, users, log));
+  // Cluster mode: users and feeds shared too (copied in, then mirrored from the accounts bucket).
+  const stopAccounts =
+    clusterLog && (await joinSharedAccounts(new SharedAccounts(clusterLog.accounts), users, avl.feeds, log));
   const cover = roads.cover && planner ? new CoverService({ engine, planner, clock, log, ...roads.cover }) : undefined;
   // The journey times in force: the prior's, or a calibration's for the band of the moment; the
   // cover follows each switch (docs/calibration.md).
@@ -376,6 +380,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await cluster?.close();
       live?.stop();
       sharedAuth?.stop();
+      stopAccounts?.();
       mait?.close();
       stopWarming();
       calibrated?.close();

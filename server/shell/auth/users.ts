@@ -26,6 +26,33 @@ interface UserRow {
   disabled: number;
 }
 
+/** A user as stored, password hash included: what cluster mode shares (cluster/accounts.ts). */
+export interface AccountRow {
+  username: string;
+  role: Role;
+  displayName: string;
+  passwordHash: string;
+  createdAt: number;
+  disabled: boolean;
+}
+
+/** The rules for a new user's name, password and role (JCR_VALIDATION names the field). */
+export function checkNewUser(username: string, password: string, role: unknown): void {
+  if (!USERNAME_RE.test(username))
+    throw new JcrError('JCR_VALIDATION', 'username must be 2-40 of a-z 0-9 . _ - starting with a letter or digit', {
+      path: 'username',
+    });
+  checkPassword(password);
+  if (!isRole(role)) throw new JcrError('JCR_VALIDATION', 'unknown role', { path: 'role' });
+}
+
+export function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new JcrError('JCR_VALIDATION', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, {
+      path: 'password',
+    });
+}
+
 /**
  * Cluster mode: where sessions are shared so every instance and COP gateway honours them
  * (server/shell/cluster/shared-auth.ts). Each promise settles once the shared copy is written.
@@ -42,6 +69,8 @@ export interface SessionShare {
 export class Users {
   private share: SessionShare | null = null;
   private sharing: Promise<void> = Promise.resolve();
+  /** Cluster mode: where each user created or changed here is copied (cluster/accounts.ts). */
+  onAccountChange: ((row: AccountRow) => void) | null = null;
 
   constructor(
     private readonly store: Store,
@@ -78,15 +107,7 @@ export class Users {
   }
 
   async create(username: string, password: string, role: Role, displayName = username): Promise<User> {
-    if (!USERNAME_RE.test(username))
-      throw new JcrError('JCR_VALIDATION', 'username must be 2-40 of a-z 0-9 . _ - starting with a letter or digit', {
-        path: 'username',
-      });
-    if (password.length < MIN_PASSWORD_LENGTH)
-      throw new JcrError('JCR_VALIDATION', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, {
-        path: 'password',
-      });
-    if (!isRole(role)) throw new JcrError('JCR_VALIDATION', 'unknown role', { path: 'role' });
+    checkNewUser(username, password, role);
     if (this.get(username)) throw new JcrError('JCR_CONFLICT', `user ${username} exists`, { path: 'username' });
     const hash = await hashPassword(password);
     this.store.db
@@ -94,20 +115,52 @@ export class Users {
         'INSERT INTO users (username, role, display_name, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, 0)',
       )
       .run(username, role, displayName, hash, this.clock());
+    this.changed(username);
     return { username, role, displayName };
   }
 
   async setPassword(username: string, password: string): Promise<void> {
-    if (password.length < MIN_PASSWORD_LENGTH)
-      throw new JcrError('JCR_VALIDATION', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, {
-        path: 'password',
-      });
+    checkPassword(password);
     const hash = await hashPassword(password);
     const info = this.store.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(hash, username);
     if (info.changes === 0) throw new JcrError('JCR_NOT_FOUND', `no user ${username}`);
     const ended = this.store.db.prepare('SELECT token_sha256 AS h FROM sessions WHERE username = ?').all(username);
     this.store.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
     this.shareChange((share) => share.ended((ended as Array<{ h: string }>).map((r) => r.h)));
+    this.changed(username);
+  }
+
+  /** Every user as stored, disabled ones too (cluster mode copies them to the shared bucket). */
+  accounts(): AccountRow[] {
+    const rows = this.store.db
+      .prepare('SELECT username, role, display_name, password_hash, created_at, disabled FROM users ORDER BY username')
+      .all() as Array<UserRow & { created_at: number }>;
+    return rows
+      .filter((r) => isRole(r.role))
+      .map((r) => ({
+        username: r.username,
+        role: r.role as Role,
+        displayName: r.display_name,
+        passwordHash: r.password_hash,
+        createdAt: r.created_at,
+        disabled: r.disabled !== 0,
+      }));
+  }
+
+  /** A user as the cluster shares it: created, or its role, name, password hash or state replaced. */
+  adoptAccount(a: AccountRow): void {
+    this.store.db
+      .prepare(
+        `INSERT INTO users (username, role, display_name, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (username) DO UPDATE SET role = excluded.role, display_name = excluded.display_name,
+           password_hash = excluded.password_hash, disabled = excluded.disabled`,
+      )
+      .run(a.username, a.role, a.displayName, a.passwordHash, a.createdAt, a.disabled ? 1 : 0);
+  }
+
+  private changed(username: string): void {
+    const row = this.onAccountChange && this.accounts().find((a) => a.username === username);
+    if (row) this.onAccountChange?.(row);
   }
 
   get(username: string): User | undefined {

@@ -21,8 +21,21 @@ export interface FeedRow {
   revokedAt: number | null;
 }
 
+/** A feed as stored, its token's hash included: what cluster mode shares (cluster/accounts.ts). */
+export interface StoredFeed extends FeedRow {
+  tokenSha256: string;
+}
+
 export const DEV_FEED_ID = 'dev';
 const NAME_RE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+/** The rules for a new feed's name and agency (JCR_VALIDATION names the field). */
+export function checkNewFeed(name: string, agency: Agency | null): void {
+  if (!NAME_RE.test(name) || name === DEV_FEED_ID)
+    throw new JcrError('JCR_VALIDATION', 'feed name must be 1-63 of a-z 0-9 . _ - (and not "dev")', { path: 'name' });
+  if (agency !== null && !AGENCIES.includes(agency))
+    throw new JcrError('JCR_VALIDATION', `agency must be one of ${AGENCIES.join(', ')}`, { path: 'agency' });
+}
 
 export function sha256Hex(s: string): string {
   return createHash('sha256').update(s, 'utf8').digest('hex');
@@ -37,6 +50,8 @@ export class FeedRegistry {
   private readonly clock: Clock;
   private readonly devHash: Buffer | undefined;
   private readonly byHash: Database.Statement<[string]>;
+  /** Cluster mode: where each feed added or revoked here is copied (cluster/accounts.ts). */
+  onChange: ((feed: StoredFeed) => void) | null = null;
 
   constructor(db: Database.Database, clock: Clock, devToken?: string) {
     this.db = db;
@@ -64,10 +79,7 @@ export class FeedRegistry {
 
   /** Create a feed; returns its token, which is not stored and cannot be shown again. */
   add(name: string, agency: Agency | null): string {
-    if (!NAME_RE.test(name) || name === DEV_FEED_ID)
-      throw new JcrError('JCR_VALIDATION', 'feed name must be 1-63 of a-z 0-9 . _ - (and not "dev")', { path: 'name' });
-    if (agency !== null && !AGENCIES.includes(agency))
-      throw new JcrError('JCR_VALIDATION', `agency must be one of ${AGENCIES.join(', ')}`, { path: 'agency' });
+    checkNewFeed(name, agency);
     const token = newToken();
     try {
       this.db
@@ -78,15 +90,42 @@ export class FeedRegistry {
         throw new JcrError('JCR_CONFLICT', `feed "${name}" already exists`, { path: 'name' });
       throw e;
     }
+    this.changed(name);
     return token;
   }
 
   /** Revoke a feed: new connections and requests with its token are refused (401). */
   revoke(name: string): boolean {
-    return (
+    const done =
       this.db.prepare('UPDATE feeds SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.clock(), name)
-        .changes > 0
-    );
+        .changes > 0;
+    if (done) this.changed(name);
+    return done;
+  }
+
+  /** Every feed as stored, token hashes included (cluster mode copies them to the shared bucket). */
+  stored(): StoredFeed[] {
+    return this.db
+      .prepare(
+        'SELECT id, agency, token_sha256 AS tokenSha256, created_at AS createdAt, revoked_at AS revokedAt FROM feeds ORDER BY id',
+      )
+      .all() as StoredFeed[];
+  }
+
+  /** A feed as the cluster shares it: created, or its token, agency or revocation replaced. */
+  adopt(f: StoredFeed): void {
+    this.db
+      .prepare(
+        `INSERT INTO feeds (id, agency, token_sha256, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET agency = excluded.agency, token_sha256 = excluded.token_sha256,
+           revoked_at = excluded.revoked_at`,
+      )
+      .run(f.id, f.agency, f.tokenSha256, f.createdAt, f.revokedAt);
+  }
+
+  private changed(name: string): void {
+    const row = this.onChange && this.stored().find((f) => f.id === name);
+    if (row) this.onChange?.(row);
   }
 
   list(): FeedRow[] {

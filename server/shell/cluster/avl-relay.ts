@@ -6,10 +6,11 @@
  * changes: per-report codes as today. Feed checks at connect go on jcr.<room>.avl.feed.
  */
 import type { Msg, Subscription } from '@nats-io/transport-node';
-import type { AvlReportIn, BatchOutcome } from '../../core/avl/ingest.ts';
-import { isJcrError } from '../../core/errors.ts';
+import type { AvlReportIn, BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
+import { isJcrError, JcrError } from '../../core/errors.ts';
 import type { AvlService } from '../avl/service.ts';
 import type { Logger } from '../log.ts';
+import { SharedAccounts } from './accounts.ts';
 import type { ClusterLog } from './log.ts';
 
 /**
@@ -37,11 +38,24 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
   const enc = (x: unknown) => JSON.stringify(x);
   const refuse = (m: Msg, e: unknown) =>
     m.respond(enc(isJcrError(e) ? { e: e.code, m: e.message } : { e: 'JCR_INTERNAL', m: 'relay failed' }));
+  const accounts = new SharedAccounts(clusterLog.accounts);
+  // This instance's copy of the feeds first; one the copy lacks yet (added a moment ago through
+  // the accounts bucket) is looked up there.
+  const sharedFeed = async (hash: string): Promise<FeedScope | undefined> => {
+    const shared = await accounts.feedByHash(hash);
+    return shared === 'revoked' || shared === null ? undefined : shared;
+  };
+  const feedOf = async (m: Msg): Promise<FeedScope | undefined> => {
+    const hash = String((m.json() as { t?: unknown }).t ?? '');
+    return avl.feeds.authenticateHash(hash) ?? sharedFeed(hash);
+  };
   const subs: Subscription[] = [
     clusterLog.nc.subscribe(feedSubject(room), {
       callback: (_err, m) => {
-        const hash = String((m.json() as { t?: unknown }).t ?? '');
-        m.respond(enc({ feed: avl.feeds.authenticateHash(hash) ?? null }));
+        feedOf(m).then(
+          (feed) => m.respond(enc({ feed: feed ?? null })),
+          (e: unknown) => refuse(m, e),
+        );
       },
     }),
     clusterLog.nc.subscribe(avlSubject(room), {
@@ -49,14 +63,17 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
         let out: BatchOutcome | Promise<BatchOutcome>;
         try {
           const req = m.json() as RelayedBatch;
-          const feed = avl.feeds.authenticateHash(String(req.t));
-          if (!feed || !Array.isArray(req.r)) {
-            m.respond(enc({ e: 'JCR_UNAUTHENTICATED', m: 'feed token unknown or revoked' }));
-            return;
-          }
+          if (!Array.isArray(req.r)) throw new JcrError('JCR_UNAUTHENTICATED', 'feed token unknown or revoked');
           const sent =
             typeof req.n === 'number' && Number.isInteger(req.n) && req.n >= req.r.length ? req.n : req.r.length;
-          out = avl.ingestOrWait(req.r, feed, sent);
+          // A known feed is ingested at once, so a feed's batches keep their order.
+          const known = avl.feeds.authenticateHash(String(req.t));
+          out = known
+            ? avl.ingestOrWait(req.r, known, sent)
+            : sharedFeed(String(req.t)).then((feed) => {
+                if (!feed) throw new JcrError('JCR_UNAUTHENTICATED', 'feed token unknown or revoked');
+                return avl.ingestOrWait(req.r, feed, sent);
+              });
         } catch (e) {
           if (!isJcrError(e)) log.error('avl relay failed', { err: String(e) });
           refuse(m, e);
@@ -69,7 +86,10 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
             const answer: RelayAnswer = { a: o.accepted, r: o.rejected, ...(o.whole ? { w: o.whole } : {}) };
             m.respond(enc(answer));
           })
-          .catch((e: unknown) => refuse(m, e));
+          .catch((e: unknown) => {
+            if (!isJcrError(e)) log.error('avl relay failed', { err: String(e) });
+            refuse(m, e);
+          });
       },
     }),
   ];

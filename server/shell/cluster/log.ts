@@ -5,7 +5,8 @@
  * leader's lease is key `leader` of the key-value bucket jcr_<room>_lease, whose TTL is the lease.
  * Live state that is not events (fleet positions, the cover and performance figures) is the last
  * value per key in bucket jcr_<room>_live (cluster/live.ts); sign-in sessions and failed sign-in
- * counts are in bucket jcr_<room>_auth, whose TTL is a session's (cluster/shared-auth.ts).
+ * counts are in bucket jcr_<room>_auth, whose TTL is a session's (cluster/shared-auth.ts); users
+ * and AVL feeds in bucket jcr_<room>_accounts (cluster/accounts.ts).
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
@@ -22,6 +23,7 @@ import type { JcrEvent } from '../../core/events.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterOptions } from './options.ts';
 import { SESSION_TTL_MS } from '../auth/users.ts';
+import { accountsBucket } from './accounts.ts';
 
 export class ClusterLog {
   readonly nc: NatsConnection;
@@ -30,6 +32,8 @@ export class ClusterLog {
   readonly lease: KV;
   readonly live: KV;
   readonly auth: KV;
+  /** Users and AVL feeds (cluster/accounts.ts). */
+  readonly accounts: KV;
   readonly stream: string;
   readonly subject: string;
   readonly room: string;
@@ -37,7 +41,7 @@ export class ClusterLog {
   private constructor(
     nc: NatsConnection,
     jsm: JetStreamManager,
-    buckets: { lease: KV; live: KV; auth: KV },
+    buckets: { lease: KV; live: KV; auth: KV; accounts: KV },
     room: string,
   ) {
     this.nc = nc;
@@ -46,6 +50,7 @@ export class ClusterLog {
     this.lease = buckets.lease;
     this.live = buckets.live;
     this.auth = buckets.auth;
+    this.accounts = buckets.accounts;
     this.room = room;
     this.stream = `jcr_${room}_events`;
     this.subject = `jcr.${room}.events`;
@@ -98,7 +103,8 @@ export class ClusterLog {
         history: 1,
         replicas: opts.replicas,
       });
-      return { lease, live, auth };
+      const accounts = await kvm.create(accountsBucket(opts.room), { history: 1, replicas: opts.replicas });
+      return { lease, live, auth, accounts };
     });
     return new ClusterLog(nc, jsm, buckets, opts.room);
   }

@@ -72,6 +72,21 @@ export function loginLimitShare(kv: KV): LoginLimitShare {
   };
 }
 
+/** End every shared session of one user (a password changed through the cluster's CLI). */
+export async function endSessionsOf(kv: KV, username: string): Promise<number> {
+  const keys: string[] = [];
+  for await (const k of await kv.keys(`${SESSION}>`)) keys.push(k);
+  let ended = 0;
+  for (const k of keys) {
+    const e = await kv.get(k);
+    if (e?.operation === 'PUT' && e.json<StoredSession>().u === username) {
+      await kv.delete(k);
+      ended++;
+    }
+  }
+  return ended;
+}
+
 /** Hear every session put and deleted: the live ones first, then each change. Returns a stop. */
 async function watchSessions(
   kv: KV,

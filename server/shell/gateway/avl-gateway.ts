@@ -1,9 +1,9 @@
 /**
  * An AVL gateway (npm run gateway -- avl): stateless, any number per room. It serves /ws/avl,
  * /osmand and /traccar with the same protocols as the room (server/shell/avl/ws.ts, osmand.ts,
- * traccar.ts), checks each feed's token with the leader
- * once per connection (only its SHA-256 crosses), judges each report by the stateless rules
- * (core/avl/report-rules.ts) and relays the rest as one NATS request per batch to the leader
+ * traccar.ts), checks each feed's token once per connection in the room's accounts bucket
+ * (cluster/accounts.ts), or with the leader for a token the bucket lacks (only its SHA-256
+ * crosses), judges each report by the stateless rules (core/avl/report-rules.ts) and relays the rest as one NATS request per batch to the leader
  * (cluster/avl-relay.ts), whose answer carries the stateful verdicts once they are in the cluster
  * log. The feed sees one ack per batch with the codes a direct connection gives. With no leader
  * answering, the socket closes with JCR_NOT_LEADER (1013) and the feed reconnects.
@@ -24,6 +24,7 @@ import { traccarRoutes } from '../avl/traccar.ts';
 import { attachAvlWs } from '../avl/ws.ts';
 import { errorHandler, notFound } from '../http/errors.ts';
 import { avlSubject, feedSubject, type RelayAnswer } from '../cluster/avl-relay.ts';
+import { openAccounts, type SharedAccounts } from '../cluster/accounts.ts';
 import type { Logger } from '../log.ts';
 import { serverTimers } from '../timers.ts';
 import { upgradeRouter } from '../ws/upgrade.ts';
@@ -37,6 +38,8 @@ export class GatewayAvl implements AvlEndpoint {
   private readonly agencyOf: Map<string, Agency>;
   /** Token hash per feed id, from the feed check at connect. */
   private readonly hashOf = new Map<string, string>();
+  /** The room's users and feeds (cluster/accounts.ts); null until an instance has made the bucket. */
+  private accounts: SharedAccounts | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -51,6 +54,15 @@ export class GatewayAvl implements AvlEndpoint {
   async authenticate(token: string | undefined): Promise<FeedScope | undefined> {
     if (!token || token.length > 512) return undefined;
     const t = sha256Hex(token);
+    // The accounts bucket first: a feed revoked there is refused at once, whoever leads; a token
+    // it does not know (the instances' development token) is the leader's to judge.
+    this.accounts ??= await openAccounts(this.nc, this.room);
+    const shared = await this.accounts?.feedByHash(t).catch(() => null);
+    if (shared === 'revoked') return undefined;
+    if (shared) {
+      this.hashOf.set(shared.id, t);
+      return shared;
+    }
     const m = await this.nc.request(feedSubject(this.room), JSON.stringify({ t }), { timeout: RELAY_TIMEOUT_MS });
     const feed = (m.json() as { feed: FeedScope | null }).feed;
     if (!feed) return undefined;
