@@ -100,12 +100,15 @@ async function main(): Promise<void> {
       node([
         ...['server/main.ts', '--scenario', scenario, '--db', join(dir, `${name}.sqlite`), '--port', String(p)],
         ...['--nats', nats, '--room', ROOM, ...(standby ? ['--standby'] : [])],
+        // The COP gateways forward the screens' REST calls: count sign-ins per browser, not per gateway.
+        ...['--trust-proxy', '127.0.0.1'],
       ]),
       { JCR_AVL_TOKEN: avlToken },
     );
   instance('primary', port, false);
   instance('standby', port + 1, true);
-  // Stateless gateways, two of each: AVL at port+11 and +12, COP (screens' /ws/cop) at port+21 and +22.
+  // Stateless gateways, two of each: AVL at port+11 and +12, COP at port+21 and +22 (the screens'
+  // URL: pages, /ws/cop, and REST forwarded to whoever leads).
   for (const [kind, base] of [
     ['avl', 10],
     ['cop', 20],
@@ -121,9 +124,10 @@ async function main(): Promise<void> {
         { JCR_COP_TOKEN: copToken },
       );
   process.stdout.write(
-    `Cluster: screens at http://localhost:${port} (standby http://localhost:${port + 1}), ` +
+    `Cluster: screens at http://localhost:${port + 21} (or :${port + 22}), whoever leads; ` +
+      `primary http://localhost:${port}, standby http://localhost:${port + 1}, ` +
       `AVL gateways ws://localhost:${port + 11}/ws/avl and :${port + 12}, ` +
-      `COP gateways ws://localhost:${port + 21}/ws/cop and :${port + 22} (?token=${copToken}); ` +
+      `wall screens ws://localhost:${port + 21}/ws/cop?token=${copToken}; ` +
       `sign in as duty / ${password}\n`,
   );
   if (v['no-sim']) return;

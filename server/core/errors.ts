@@ -230,6 +230,12 @@ export const ERRORS = {
     description:
       'Cluster mode: this instance is a standby, or was deposed before the cluster log took the change; nothing was acknowledged. Retry on the instance that leads.',
   },
+  JCR_LEADER_UNREACHABLE: {
+    status: 502,
+    close: 1013,
+    description:
+      'Cluster mode: a COP gateway forwarded the call to the leader, whose connection then broke or which did not answer in time (a failover): a change may have been applied. Read before retrying.',
+  },
   JCR_STORE_FULL: {
     status: 507,
     close: 1011,

@@ -55,7 +55,6 @@ import { ClusterNode } from './cluster/node.ts';
 import { serveAvlRelay } from './cluster/avl-relay.ts';
 import { joinLive } from './cluster/live.ts';
 import { joinSharedAuth } from './cluster/shared-auth.ts';
-import { joinSharedAccounts, SharedAccounts } from './cluster/accounts.ts';
 import type { ClusterOptions } from './cluster/options.ts';
 import { serverTimers, type Timers } from './timers.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
@@ -247,11 +246,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   await avl.ready(); // the history writer thread has opened its connection before the first batch
   const users = new Users(store, clock);
-  // Cluster mode: sessions and failed sign-ins shared by every instance and COP gateway.
-  const sharedAuth = clusterLog && (await joinSharedAuth(clusterLog, users, log));
-  // Cluster mode: users and feeds shared too (copied in, then mirrored from the accounts bucket).
-  const stopAccounts =
-    clusterLog && (await joinSharedAccounts(new SharedAccounts(clusterLog.accounts), users, avl.feeds, log));
+  // Cluster mode: sessions, failed sign-ins, users and feeds shared by every instance and gateway.
+  const sharedAuth = clusterLog && (await joinSharedAuth(clusterLog, users, avl.feeds, log));
   const cover = roads.cover && planner ? new CoverService({ engine, planner, clock, log, ...roads.cover }) : undefined;
   // The journey times in force: the prior's, or a calibration's for the band of the moment; the
   // cover follows each switch (docs/calibration.md).
@@ -349,12 +345,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (cluster && clusterLog && opts.cluster)
     cluster.onLeading(() => serveAvlRelay(clusterLog, opts.cluster?.room ?? '', avl, log));
   // Every listener is in place: follow the log (and try for the lease unless a standby).
-  await cluster?.start();
+  const port = (http.address() as AddressInfo).port;
+  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
+  await cluster?.start(`http://${host}:${port}`);
   // Station trees, one per macrotask off the request path (built on first use until then).
   mait?.start(); // what the outbox still holds goes out; what the inbox held behind an applied one is applied
   const stopWarming = roads.warmStationTrees && journeys ? warmStationTrees(journeys, log) : () => {};
-  const port = (http.address() as AddressInfo).port;
-  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
   let closed = false;
   return {
     url: `http://${host}:${port}`,
@@ -380,7 +376,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await cluster?.close();
       live?.stop();
       sharedAuth?.stop();
-      stopAccounts?.();
       mait?.close();
       stopWarming();
       calibrated?.close();

@@ -19,11 +19,11 @@ import type { JcrEvent } from '../../core/events.ts';
 import type { Engine, Replication } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { coverMeta } from './cache.ts';
+import { encodeLease, LEASE_KEY } from './lease.ts';
 import { Follower } from './follower.ts';
 import { encodeBatch, type ClusterLog } from './log.ts';
 import type { ClusterOptions } from './options.ts';
 
-const LEASE_KEY = 'leader';
 /** How often a standby tries for the lease. */
 const POLL_MS = 200;
 
@@ -57,8 +57,12 @@ export class ClusterNode implements Replication {
     engine.setReplication(this);
   }
 
+  /** What the lease says while this instance holds it: its id and where its HTTP server is. */
+  private leaseValue = '';
+
   /** Follow the log, and (unless started as a standby) try for the lease at once. */
-  async start(): Promise<void> {
+  async start(url: string): Promise<void> {
+    this.leaseValue = encodeLease({ id: this.id, url: this.opts.advertiseUrl ?? url });
     await this.follower.start();
     const firstTry = this.opts.standby ? this.opts.leaseMs : 0;
     this.timer = setTimeout(() => void this.poll(), firstTry);
@@ -119,7 +123,7 @@ export class ClusterNode implements Replication {
     if (this.role !== 'standby') return;
     let held = false;
     try {
-      this.leaseRevision = await this.clusterLog.lease.create(LEASE_KEY, this.id);
+      this.leaseRevision = await this.clusterLog.lease.create(LEASE_KEY, this.leaseValue);
       this.leaseFrom = Date.now();
       held = true;
     } catch {
@@ -160,7 +164,7 @@ export class ClusterNode implements Replication {
     if (this.role !== 'leader' && this.role !== 'promoting') return;
     const sent = Date.now();
     try {
-      this.leaseRevision = await this.clusterLog.lease.update(LEASE_KEY, this.id, this.leaseRevision);
+      this.leaseRevision = await this.clusterLog.lease.update(LEASE_KEY, this.leaseValue, this.leaseRevision);
       this.leaseFrom = sent;
     } catch (e) {
       this.stepDown(`lease lost: ${String(e)}`);

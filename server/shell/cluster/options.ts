@@ -17,6 +17,8 @@ export interface ClusterOptions {
   leaseMs: number;
   /** This instance's name in the lease and in logs (default: host and process id). */
   instanceId?: string;
+  /** Where COP gateways reach this instance's REST API while it leads (default: its own URL). */
+  advertiseUrl?: string | undefined;
 }
 
 /** A room id names NATS subjects, a stream and a bucket: no dots, wildcards or spaces. */
@@ -52,7 +54,12 @@ export function clusterConfig(
   if (replicas === undefined)
     throw new JcrError('JCR_VALIDATION', 'nats-replicas must be 1..5', { path: 'nats-replicas' });
   if (leaseMs === undefined) throw new JcrError('JCR_VALIDATION', 'lease-ms must be 500..60000', { path: 'lease-ms' });
-  return { servers, room, standby, replicas, leaseMs };
+  const advertiseUrl = str(v['advertise-url']) ?? env.JCR_ADVERTISE_URL;
+  if (advertiseUrl !== undefined && !/^https?:\/\/[^\s/]+$/.test(advertiseUrl))
+    throw new JcrError('JCR_VALIDATION', `--advertise-url takes http(s)://host:port, got "${advertiseUrl}"`, {
+      path: 'advertise-url',
+    });
+  return { servers, room, standby, replicas, leaseMs, advertiseUrl };
 }
 
 /** The flags clusterConfig reads (server/shell/config.ts passes them to readArgs). */
@@ -62,13 +69,15 @@ export const CLUSTER_FLAGS = {
   standby: { type: 'boolean' },
   'nats-replicas': { type: 'string' },
   'lease-ms': { type: 'string' },
+  'advertise-url': { type: 'string' },
 } as const;
 
 export const CLUSTER_USAGE = `  --nats URL[,URL...]   JCR_NATS             cluster mode: the room's event log in NATS JetStream (docs/cluster.md)
   --room ID             JCR_ROOM             the room's id in the cluster: stream jcr.<ID>.events (room)
   --standby             JCR_STANDBY=1        follow the log; lead only once the leader's lease lapses
   --nats-replicas N     JCR_NATS_REPLICAS    JetStream replicas of the log and lease (3 with 3+ URLs, else 1)
-  --lease-ms N          JCR_LEASE_MS         the leader's lease, 500..60000 ms (${DEFAULT_LEASE_MS})`;
+  --lease-ms N          JCR_LEASE_MS         the leader's lease, 500..60000 ms (${DEFAULT_LEASE_MS})
+  --advertise-url URL   JCR_ADVERTISE_URL    where COP gateways forward REST while this instance leads (its own URL)`;
 
 function str(x: string | boolean | undefined): string | undefined {
   return typeof x === 'string' ? x : undefined;

@@ -6,8 +6,8 @@
  * - `s.<SHA-256 of the token>`: a live session, {u, r, d, c, x} (user name, role, display name,
  *   created, expires). Only the hash crosses, as in each instance's sessions table. A sign-in is
  *   answered once its session is in the bucket (Users.shared); a sign-out deletes it. Each
- *   instance watches the prefix and mirrors it into its own sessions table (a user must exist
- *   there too: users are still created per instance); a COP gateway keeps it in memory.
+ *   instance watches the prefix and mirrors it into its own sessions table (its user is there:
+ *   users are shared too, cluster/accounts.ts); a COP gateway keeps it in memory.
  * - `l.<limiter>.<SHA-256 of the key>`: a failed sign-in bucket {t, a} (tokens, refilled at).
  *   Read before each sign-in attempt and written after it (LoginLimitShare), so the instance
  *   that judges an attempt counts the failures made at the others.
@@ -18,7 +18,9 @@ import { isRole, type Role } from '../../core/auth/roles.ts';
 import type { RateLimiter } from '../../core/ratelimit.ts';
 import type { User, Users } from '../auth/users.ts';
 import type { LoginLimitShare } from '../http/auth.ts';
+import type { FeedRegistry } from '../avl/feeds.ts';
 import type { Logger } from '../log.ts';
+import { joinSharedAccounts, SharedAccounts } from './accounts.ts';
 import type { ClusterLog } from './log.ts';
 
 const SESSION = 's.';
@@ -111,18 +113,30 @@ async function watchSessions(
   return () => entries.stop();
 }
 
-/** An instance's part (server.ts): share its sessions, mirror the others', share failed sign-ins. */
+/**
+ * An instance's part (server.ts): share its users and feeds (cluster/accounts.ts) and sessions,
+ * mirror the others', share failed sign-ins.
+ */
 export async function joinSharedAuth(
   clusterLog: ClusterLog,
   users: Users,
+  feeds: FeedRegistry,
   log: Logger,
 ): Promise<{ limits: LoginLimitShare; stop(): void }> {
+  // Users first: a mirrored session counts only where its user exists.
+  const stopAccounts = await joinSharedAccounts(new SharedAccounts(clusterLog.accounts), users, feeds, log);
   users.shareSessions(sessionShare(clusterLog.auth));
-  const stop = await watchSessions(clusterLog.auth, log, (hash, s) => {
+  const stopSessions = await watchSessions(clusterLog.auth, log, (hash, s) => {
     if (s) users.adoptSession(hash, s.u, s.c, s.x);
     else users.dropSession(hash);
   });
-  return { limits: loginLimitShare(clusterLog.auth), stop };
+  return {
+    limits: loginLimitShare(clusterLog.auth),
+    stop() {
+      stopSessions();
+      stopAccounts();
+    },
+  };
 }
 
 /** A COP gateway's sessions: the cluster's live ones, in memory (what authenticateCop asks). */

@@ -6,7 +6,9 @@
  * performance figures (cluster/live.ts). It never appends and never leads, so a failover of the
  * leader does not touch it: its screens stay connected, on the same epoch, and the new leader's
  * first changes reach them as the next COP seq, with no gap and nothing twice. Screens sign in
- * with the COP token or a session shared through the cluster (cluster/shared-auth.ts).
+ * with the COP token or a session shared through the cluster (cluster/shared-auth.ts). It also
+ * serves the client's pages and forwards REST to the leader (gateway/screens.ts): the screens'
+ * one URL.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +30,7 @@ import { Store } from '../store/store.ts';
 import { serverTimers } from '../timers.ts';
 import { upgradeRouter } from '../ws/upgrade.ts';
 import type { RunningGateway } from './avl-gateway.ts';
+import { screensApp } from './screens.ts';
 
 /** How long a gateway waits at start to replay the log up to its head before it serves. */
 const CATCH_UP_MS = 60_000;
@@ -65,15 +68,9 @@ export async function startCopGateway(o: CopGatewayOptions): Promise<RunningCopG
   const engine = Engine.boot(scenario, store, Date.now, { staleAfterMs: AVL_LIMITS.staleAfterMs });
   engine.setReplication(READ_ONLY);
   const follower = new Follower(clusterLog, engine, log, 0);
-  const http = createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/api/health') {
-      res.end(JSON.stringify({ gateway: 'cop', streamSeq: follower.streamSeq, lastSeq: engine.room.lastSeq }));
-      return;
-    }
-    res.statusCode = 404;
-    res.end(JSON.stringify({ error: { code: 'JCR_NOT_FOUND', message: 'a COP gateway serves /ws/cop' } }));
-  });
+  // The screens' one URL: pages, and REST forwarded to whoever leads (gateway/screens.ts).
+  const health = () => ({ gateway: 'cop', streamSeq: follower.streamSeq, lastSeq: engine.room.lastSeq });
+  const http = createServer(screensApp(clusterLog.lease, log, health));
   const upgrades = upgradeRouter(http);
   // Incidents are located with the scenario's places (no road network here: no snapped point).
   const places = scenarioGazetteer(scenario, undefined, undefined, log);

@@ -1,0 +1,37 @@
+/**
+ * What a COP gateway serves over HTTP besides /ws/cop, so the screens live at one URL that
+ * survives a failover: the client's pages (client/dist, with the instance's security headers),
+ * its own GET /api/health, and every other /api call forwarded to whichever instance leads
+ * (gateway/leader-proxy.ts). Pages and the picture never depend on the leader; only REST does.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import express, { type Express } from 'express';
+import type { KV } from '@nats-io/kv';
+import { JcrError } from '../../core/errors.ts';
+import { errorHandler, notFound } from '../http/errors.ts';
+import { securityHeaders } from '../http/security.ts';
+import type { Logger } from '../log.ts';
+import { leaderProxy } from './leader-proxy.ts';
+
+export function screensApp(lease: KV, log: Logger, health: () => unknown): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  app.get('/api/health', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(health());
+  });
+  const forward = leaderProxy(lease, log);
+  // The original URL: express strips the mount path from req.url, the leader needs all of it.
+  app.use('/api', (req, res) => forward(Object.assign(req, { url: req.originalUrl }), res));
+  const dist = resolve('client/dist');
+  if (existsSync(dist)) app.use(express.static(dist, { index: 'index.html', maxAge: 0 }));
+  else
+    app.get('/', () => {
+      throw new JcrError('JCR_NOT_FOUND', 'the client is not built (npm run build:client): only /api and /ws/cop here');
+    });
+  app.use(notFound);
+  app.use(errorHandler(log));
+  return app;
+}
