@@ -71,6 +71,8 @@ export class Users {
   private sharing: Promise<void> = Promise.resolve();
   /** Cluster mode: where each user created or changed here is copied (cluster/accounts.ts). */
   onAccountChange: ((row: AccountRow) => void) | null = null;
+  /** Sessions mirrored before their user was (cluster mode), by token hash. */
+  private readonly awaitingUser = new Map<string, { username: string; createdAt: number; expiresAt: number }>();
 
   constructor(
     private readonly store: Store,
@@ -87,17 +89,22 @@ export class Users {
     return this.sharing;
   }
 
-  /** A session started elsewhere in the cluster; kept only while its user exists here too. */
+  /**
+   * A session started elsewhere in the cluster. One whose user this instance does not have yet
+   * (users are mirrored in the background: cluster/accounts.ts) waits here for the user.
+   */
   adoptSession(tokenSha256: string, username: string, createdAt: number, expiresAt: number): void {
-    this.store.db
+    const added = this.store.db
       .prepare(
         'INSERT OR REPLACE INTO sessions (token_sha256, username, created_at, expires_at) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE username = ?)',
       )
-      .run(tokenSha256, username, createdAt, expiresAt, username);
+      .run(tokenSha256, username, createdAt, expiresAt, username).changes;
+    if (added === 0) this.awaitingUser.set(tokenSha256, { username, createdAt, expiresAt });
   }
 
   /** A session ended elsewhere in the cluster. */
   dropSession(tokenSha256: string): void {
+    this.awaitingUser.delete(tokenSha256);
     this.store.db.prepare('DELETE FROM sessions WHERE token_sha256 = ?').run(tokenSha256);
   }
 
@@ -156,6 +163,11 @@ export class Users {
            password_hash = excluded.password_hash, disabled = excluded.disabled`,
       )
       .run(a.username, a.role, a.displayName, a.passwordHash, a.createdAt, a.disabled ? 1 : 0);
+    for (const [hash, s] of this.awaitingUser)
+      if (s.username === a.username) {
+        this.awaitingUser.delete(hash);
+        this.adoptSession(hash, s.username, s.createdAt, s.expiresAt);
+      }
   }
 
   private changed(username: string): void {

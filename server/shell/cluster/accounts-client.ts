@@ -30,7 +30,7 @@ export async function withClusterAccounts<T>(
   if (!opts) return undefined;
   const clusterLog = await ClusterLog.open(opts, createLogger('warn'));
   try {
-    return await f(new SharedAccounts(clusterLog.accounts), clusterLog.auth);
+    return await f(new SharedAccounts(await clusterLog.accounts()), clusterLog.auth);
   } finally {
     await clusterLog.close();
   }

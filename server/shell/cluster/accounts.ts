@@ -17,6 +17,7 @@
  */
 import type { KV, KvEntry } from '@nats-io/kv';
 import { Kvm } from '@nats-io/kv';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { FeedScope } from '../../core/avl/ingest.ts';
 import { isRole, type Role } from '../../core/auth/roles.ts';
@@ -26,12 +27,11 @@ import { hashPassword } from '../auth/password.ts';
 import { checkNewUser, checkPassword, type AccountRow, type Users } from '../auth/users.ts';
 import { checkNewFeed, newToken, sha256Hex, type FeedRegistry, type StoredFeed } from '../avl/feeds.ts';
 import type { Logger } from '../log.ts';
+import { accountsBucket, startOrRetry } from './log.ts';
 
 const USER = 'u.';
 const FEED = 'f.';
 const NAME = 'n.';
-
-export const accountsBucket = (room: string) => `jcr_${room}_accounts`;
 
 const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 const userKey = (name: string) => USER + hex(name);
@@ -179,9 +179,13 @@ export class SharedAccounts {
   }
 }
 
-/** Open the room's accounts bucket as it is (an AVL gateway; null while no instance made it). */
+/**
+ * Open the room's accounts bucket as it is (an AVL gateway; null while no instance made it). Its
+ * reads give up after 1 s (the gateway then asks the leader) rather than JetStream's 5 s: a feed
+ * reconnecting while a bucket's NATS leader is being elected is not held up that long.
+ */
 export async function openAccounts(nc: NatsConnection, room: string): Promise<SharedAccounts | null> {
-  return new Kvm(nc)
+  return new Kvm(jetstream(nc, { timeout: 1000 }))
     .open(accountsBucket(room))
     .then((kv) => new SharedAccounts(kv))
     .catch(() => null);
@@ -189,14 +193,16 @@ export async function openAccounts(nc: NatsConnection, room: string): Promise<Sh
 
 /**
  * An instance's part (server.ts): copy its users and feeds in, mirror the bucket's into its own
- * tables (now and on every change), and copy out each one changed here. Returns a stop.
+ * tables (now and on every change), and copy out each one changed here. All of it in the
+ * background, retried while JetStream does not answer: the instance serves with its own copy
+ * meanwhile (a restart during a NATS election must not wait on it). Returns a stop.
  */
-export async function joinSharedAccounts(
-  accounts: SharedAccounts,
+export function joinSharedAccounts(
+  open: () => Promise<SharedAccounts>,
   users: Users,
   feeds: FeedRegistry,
   log: Logger,
-): Promise<() => void> {
+): () => void {
   const seen = new Map<string, number>();
   const mirror = (e: KvEntry) => {
     if ((seen.get(e.key) ?? 0) >= e.revision) return; // the watch and the first read may both bring it
@@ -210,25 +216,36 @@ export async function joinSharedAccounts(
       log.warn('cluster: a shared account could not be copied', { key: e.key, err: String(err) });
     }
   };
-  // Watch first, then read what is there: nothing put in between is missed. (Every key: the
-  // Debian nats-server, 2.9, takes one filter per watch.)
-  const watch = await accounts.kv.watch({ include: 'updates' });
-  void (async () => {
-    for await (const e of watch) mirror(e);
-  })();
-  await accounts.seed(users.accounts(), feeds.stored());
-  for (const prefix of [USER, FEED])
-    for await (const k of await accounts.kv.keys(`${prefix}>`)) {
-      const e = await accounts.kv.get(k);
-      if (e) mirror(e);
+  const mirroring = startOrRetry(log, 'shared accounts', async () => {
+    const accounts = await open();
+    // Watch first, then read what is there: nothing put in between is missed. (Every key: the
+    // Debian nats-server, 2.9, takes one filter per watch.)
+    const watch = await accounts.kv.watch({ include: 'updates' });
+    void (async () => {
+      for await (const e of watch) mirror(e);
+    })();
+    try {
+      await accounts.seed(users.accounts(), feeds.stored());
+      for (const prefix of [USER, FEED])
+        for await (const k of await accounts.kv.keys(`${prefix}>`)) {
+          const e = await accounts.kv.get(k);
+          if (e) mirror(e);
+        }
+    } catch (e) {
+      watch.stop();
+      throw e;
     }
-  const copyOut = (what: string, p: Promise<unknown>) =>
-    void p.catch((err: unknown) => log.warn(`cluster: a ${what} could not be shared`, { err: String(err) }));
-  users.onAccountChange = (a) => copyOut('user', accounts.putUser(a));
-  feeds.onChange = (f) => copyOut('feed', accounts.putFeed(f));
+    return () => watch.stop();
+  });
+  const copyOut = (what: string, put: (a: SharedAccounts) => Promise<unknown>) =>
+    void open()
+      .then(put)
+      .catch((err: unknown) => log.warn(`cluster: a ${what} could not be shared`, { err: String(err) }));
+  users.onAccountChange = (a) => copyOut('user', (s) => s.putUser(a));
+  feeds.onChange = (f) => copyOut('feed', (s) => s.putFeed(f));
   return () => {
     users.onAccountChange = null;
     feeds.onChange = null;
-    watch.stop();
+    mirroring.stop();
   };
 }

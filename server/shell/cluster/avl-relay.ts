@@ -38,11 +38,11 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
   const enc = (x: unknown) => JSON.stringify(x);
   const refuse = (m: Msg, e: unknown) =>
     m.respond(enc(isJcrError(e) ? { e: e.code, m: e.message } : { e: 'JCR_INTERNAL', m: 'relay failed' }));
-  const accounts = new SharedAccounts(clusterLog.accounts);
+  const accounts = () => clusterLog.accounts().then((kv) => new SharedAccounts(kv));
   // This instance's copy of the feeds first; one the copy lacks yet (added a moment ago through
   // the accounts bucket) is looked up there.
   const sharedFeed = async (hash: string): Promise<FeedScope | undefined> => {
-    const shared = await accounts.feedByHash(hash);
+    const shared = await (await accounts()).feedByHash(hash);
     return shared === 'revoked' || shared === null ? undefined : shared;
   };
   const feedOf = async (m: Msg): Promise<FeedScope | undefined> => {

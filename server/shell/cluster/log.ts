@@ -21,9 +21,8 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent } from '../../core/events.ts';
 import type { Logger } from '../log.ts';
-import type { ClusterOptions } from './options.ts';
+import { NATS_CLIENT, type ClusterOptions } from './options.ts';
 import { SESSION_TTL_MS } from '../auth/users.ts';
-import { accountsBucket } from './accounts.ts';
 
 export class ClusterLog {
   readonly nc: NatsConnection;
@@ -32,8 +31,9 @@ export class ClusterLog {
   readonly lease: KV;
   readonly live: KV;
   readonly auth: KV;
-  /** Users and AVL feeds (cluster/accounts.ts). */
-  readonly accounts: KV;
+  private readonly kvm: Kvm;
+  private readonly replicas: number;
+  private accountsKv: Promise<KV> | null = null;
   readonly stream: string;
   readonly subject: string;
   readonly room: string;
@@ -41,7 +41,9 @@ export class ClusterLog {
   private constructor(
     nc: NatsConnection,
     jsm: JetStreamManager,
-    buckets: { lease: KV; live: KV; auth: KV; accounts: KV },
+    buckets: { lease: KV; live: KV; auth: KV },
+    kvm: Kvm,
+    replicas: number,
     room: string,
   ) {
     this.nc = nc;
@@ -50,7 +52,8 @@ export class ClusterLog {
     this.lease = buckets.lease;
     this.live = buckets.live;
     this.auth = buckets.auth;
-    this.accounts = buckets.accounts;
+    this.kvm = kvm;
+    this.replicas = replicas;
     this.room = room;
     this.stream = `jcr_${room}_events`;
     this.subject = `jcr.${room}.events`;
@@ -60,12 +63,7 @@ export class ClusterLog {
   static async open(opts: ClusterOptions, log: Logger): Promise<ClusterLog> {
     let nc: NatsConnection;
     try {
-      nc = await connect({
-        servers: [...opts.servers],
-        name: `jcr-${opts.room}`,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
-      });
+      nc = await connect({ ...NATS_CLIENT, servers: [...opts.servers], name: `jcr-${opts.room}` });
     } catch (e) {
       throw new JcrError('JCR_NOT_READY', `cannot reach NATS at ${opts.servers.join(',')}: ${(e as Error).message}`);
     }
@@ -103,10 +101,19 @@ export class ClusterLog {
         history: 1,
         replicas: opts.replicas,
       });
-      const accounts = await kvm.create(accountsBucket(opts.room), { history: 1, replicas: opts.replicas });
-      return { lease, live, auth, accounts };
+      return { lease, live, auth };
     });
-    return new ClusterLog(nc, jsm, buckets, opts.room);
+    return new ClusterLog(nc, jsm, buckets, kvm, opts.replicas, opts.room);
+  }
+
+  /**
+   * Users and AVL feeds (cluster/accounts.ts), opened (or made) on first use rather than at
+   * start: the room leads without it, so a restart while JetStream elects does not wait on it.
+   */
+  accounts(): Promise<KV> {
+    this.accountsKv ??= this.kvm.create(accountsBucket(this.room), { history: 1, replicas: this.replicas });
+    this.accountsKv.catch(() => (this.accountsKv = null));
+    return this.accountsKv;
   }
 
   /** The stream's last message sequence (0 when empty). */
@@ -123,6 +130,51 @@ export class ClusterLog {
   async close(): Promise<void> {
     if (!this.nc.isClosed()) await this.nc.close();
   }
+}
+
+export const accountsBucket = (room: string) => `jcr_${room}_accounts`;
+
+/**
+ * Start something that mirrors a bucket (a watch and a first read), and should JetStream not
+ * answer (it is electing a bucket's leader after losing a node) try again every second until it
+ * does or `stop` is called. `ready` settles after the first try, whatever its outcome: a caller
+ * that awaits it serves with the bucket's state after a normal start, and with its own copy
+ * during an election rather than failing its start on a bucket the room can lead without.
+ */
+export function startOrRetry(
+  log: Logger,
+  what: string,
+  start: () => Promise<() => void>,
+): { ready: Promise<void>; stop(): void } {
+  let stopped = false;
+  let stopStarted: () => void = () => {};
+  const attempt = async (): Promise<boolean> => {
+    try {
+      const s = await start();
+      if (stopped) s();
+      else stopStarted = s;
+      return true;
+    } catch (e) {
+      if (!stopped) log.warn(`cluster: ${what}: JetStream is not answering yet; trying again`, { err: String(e) });
+      return false;
+    }
+  };
+  const ready = attempt().then((ok) => {
+    if (ok) return;
+    void (async () => {
+      while (!stopped) {
+        await new Promise((r) => setTimeout(r, 1000));
+        if (stopped || (await attempt())) return;
+      }
+    })();
+  });
+  return {
+    ready,
+    stop() {
+      stopped = true;
+      stopStarted();
+    },
+  };
 }
 
 /** How long opening (or following) the log waits for JetStream to answer before the start fails. */

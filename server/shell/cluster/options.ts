@@ -21,6 +21,23 @@ export interface ClusterOptions {
   advertiseUrl?: string | undefined;
 }
 
+/**
+ * The NATS client's settings for every cluster connection (instances, AVL and COP gateways).
+ * Reconnecting to another listed server is immediate either way; these bound how long a server
+ * that vanished without closing the connection (a host powered off, a cut cable: no TCP reset)
+ * goes unnoticed. The client's defaults are a ping every 2 min with 2 unanswered allowed, and
+ * 20 s to connect to each server before trying the next (docs/cluster.md § Losing a NATS node).
+ */
+export const NATS_CLIENT = {
+  maxReconnectAttempts: -1,
+  reconnectTimeWait: 250,
+  /** Connecting to one server: then the next in the list. */
+  timeout: 5000,
+  /** A ping every 5 s; a connection with 2 unanswered is dropped and another server tried. */
+  pingInterval: 5000,
+  maxPingOut: 2,
+} as const;
+
 /** A room id names NATS subjects, a stream and a bucket: no dots, wildcards or spaces. */
 export const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

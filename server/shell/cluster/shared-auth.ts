@@ -21,7 +21,7 @@ import type { LoginLimitShare } from '../http/auth.ts';
 import type { FeedRegistry } from '../avl/feeds.ts';
 import type { Logger } from '../log.ts';
 import { joinSharedAccounts, SharedAccounts } from './accounts.ts';
-import type { ClusterLog } from './log.ts';
+import { startOrRetry, type ClusterLog } from './log.ts';
 
 const SESSION = 's.';
 const LIMIT = 'l.';
@@ -123,17 +123,25 @@ export async function joinSharedAuth(
   feeds: FeedRegistry,
   log: Logger,
 ): Promise<{ limits: LoginLimitShare; stop(): void }> {
-  // Users first: a mirrored session counts only where its user exists.
-  const stopAccounts = await joinSharedAccounts(new SharedAccounts(clusterLog.accounts), users, feeds, log);
+  // In the background: a session mirrored before its user waits for it (Users.adoptSession).
+  const stopAccounts = joinSharedAccounts(
+    () => clusterLog.accounts().then((kv) => new SharedAccounts(kv)),
+    users,
+    feeds,
+    log,
+  );
   users.shareSessions(sessionShare(clusterLog.auth));
-  const stopSessions = await watchSessions(clusterLog.auth, log, (hash, s) => {
-    if (s) users.adoptSession(hash, s.u, s.c, s.x);
-    else users.dropSession(hash);
-  });
+  const sessions = startOrRetry(log, 'shared sessions', () =>
+    watchSessions(clusterLog.auth, log, (hash, s) => {
+      if (s) users.adoptSession(hash, s.u, s.c, s.x);
+      else users.dropSession(hash);
+    }),
+  );
+  await sessions.ready;
   return {
     limits: loginLimitShare(clusterLog.auth),
     stop() {
-      stopSessions();
+      sessions.stop();
       stopAccounts();
     },
   };

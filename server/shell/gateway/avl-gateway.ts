@@ -25,6 +25,7 @@ import { attachAvlWs } from '../avl/ws.ts';
 import { errorHandler, notFound } from '../http/errors.ts';
 import { avlSubject, feedSubject, type RelayAnswer } from '../cluster/avl-relay.ts';
 import { openAccounts, type SharedAccounts } from '../cluster/accounts.ts';
+import { NATS_CLIENT } from '../cluster/options.ts';
 import type { Logger } from '../log.ts';
 import { serverTimers } from '../timers.ts';
 import { upgradeRouter } from '../ws/upgrade.ts';
@@ -135,7 +136,7 @@ export async function startAvlGateway(o: {
   host: string;
   log: Logger;
 }): Promise<RunningGateway> {
-  const nc = await connect({ servers: [...o.servers], name: `jcr-${o.room}-avl-gateway`, maxReconnectAttempts: -1 });
+  const nc = await connect({ ...NATS_CLIENT, servers: [...o.servers], name: `jcr-${o.room}-avl-gateway` });
   const endpoint = new GatewayAvl(nc, o.room, o.scenario);
   // HTTP feeds: OsmAnd (Traccar Client phones) and Traccar's JSON forwarder, relayed the same way.
   const app = express();
