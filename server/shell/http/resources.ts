@@ -5,7 +5,8 @@ import { roleAgency } from '../../core/auth/roles.ts';
 import { JcrError } from '../../core/errors.ts';
 import type { Engine } from '../engine.ts';
 import { asObject, num, str } from './body.ts';
-import { authorize } from './auth.ts';
+import { authorize, requireUser } from './auth.ts';
+import { mayTask } from '../../core/incidents/access.ts';
 
 /**
  * One resource as JSON. With `now`, adds `stale` (no accepted fix for longer than the fleet's
@@ -59,7 +60,6 @@ export function resourceRoutes({ engine }: ResourceRouteDeps): Router {
   /** An operator's status change: the same transition rules as an AVL terminal's. */
   r.post('/resources/:id/status', async (req, res) => {
     const resource = engine.room.fleet.require(req.params.id);
-    const user = authorize(res, req, 'resource.status', resource.def.agency);
     const b = asObject(req.body);
     const name = str(b, 'status', { max: 40 });
     const status = statusFromName(name);
@@ -70,7 +70,12 @@ export function resourceRoutes({ engine }: ResourceRouteDeps): Router {
     const incidentId = str(b, 'incidentId', { optional: true, max: 64 });
     const lat = num(b, 'lat', { optional: true, min: -90, max: 90 });
     const lon = num(b, 'lon', { optional: true, min: -180, max: 180 });
-    // With an incidentId: an open incident the caller's agency takes part in (issue 15 item 4).
+    // A resource shared with the caller's agency (scenario sharedWith) it sends to, and stands
+    // down from, an incident, as on the incident routes (docs/incidents.md); otherwise it is the
+    // owner's. With an incidentId: an open incident the caller's agency takes part in (issue 15 item 4).
+    const mine = roleAgency(requireUser(req, res).role);
+    const shared = incidentId !== undefined && mine !== null && mine !== 'all' && mayTask(mine, resource.def);
+    const user = authorize(res, req, 'resource.status', shared ? mine : resource.def.agency);
     const own = roleAgency(user.role);
     const cmd = {
       type: 'resource.setStatus' as const,
