@@ -1,10 +1,10 @@
 /**
- * The wire contract shared by the server and the screens: agencies, resource and incident
- * statuses, and the COP messages of proto/cop.proto as plain data (field for field the camelCase
+ * The wire contract shared by the server and the screens: agencies and the COP messages of proto/cop.proto as plain data (field for field the camelCase
  * names protobufjs uses, so the server's codec encodes these objects as they are and the browser
  * codec decodes into the same types). The server's own types are defined from these
  * (server/core/scenario/types.ts, fleet/status.ts, incidents/types.ts, cop/frames.ts), so the two
- * sides cannot drift: type-check fails first. Beside it, as dependency-free: ./places.ts (what a
+ * sides cannot drift: type-check fails first. Beside it, as dependency-free: ./statuses.ts
+ * (resource and incident statuses), ./places.ts (what a
  * gazetteer answers), ./requests.ts (joint request statuses), ./alert-kinds.ts and ./map-labels.ts.
  *
  * Dependency-free: imports nothing (test/boundary.test.ts), so the pure core, the shell and the
@@ -17,36 +17,6 @@ export type Agency = (typeof AGENCIES)[number];
 export function isAgency(v: unknown): v is Agency {
   return typeof v === 'string' && (AGENCIES as readonly string[]).includes(v);
 }
-
-/** jcr.v1.ResourceStatus (proto/avl.proto): the numbers on the wire. */
-export const ResourceStatus = {
-  AVAILABLE_AT_STATION: 1,
-  AVAILABLE_MOBILE: 2,
-  MOBILISED: 3,
-  AT_SCENE: 4,
-  RETURNING: 5,
-  UNAVAILABLE: 6,
-} as const;
-export type ResourceStatus = (typeof ResourceStatus)[keyof typeof ResourceStatus];
-
-/** The status names in wire order: STATUSES[n - 1] is the name of ResourceStatus n. */
-export const STATUSES = [
-  'AVAILABLE_AT_STATION',
-  'AVAILABLE_MOBILE',
-  'MOBILISED',
-  'AT_SCENE',
-  'RETURNING',
-  'UNAVAILABLE',
-] as const;
-export type StatusName = (typeof STATUSES)[number];
-
-export function isStatusName(v: unknown): v is StatusName {
-  return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
-}
-
-/** An incident's lifecycle, as the REST API and the COP send it. */
-export const INCIDENT_STATUSES = ['received', 'mobilising', 'in-attendance', 'closed'] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 // ---------------------------------------------------------------------------------------------
 // COP messages (proto/cop.proto)
@@ -310,6 +280,25 @@ export interface AlertView extends AlertMsg {
   acknowledgedAtMs: number;
 }
 
+/**
+ * A partner room's resource attending one of our incidents (proto CopPartnerResource, issue 18):
+ * the partner's latest position for it, for the screens that see that incident. `agency` '' = not
+ * said; `status` is the partner's word; `removed` = drop it. Held by partnerId and resourceId.
+ */
+export interface CopPartnerResourceMsg {
+  partnerId: string;
+  partnerName: string;
+  resourceId: string;
+  callSign: string;
+  agency: string;
+  status: string;
+  incidentId: string;
+  latE7: number;
+  lonE7: number;
+  fixTimeMs: number;
+  removed: boolean;
+}
+
 export interface CopSnapshotMsg {
   seq: number;
   epoch: string;
@@ -324,6 +313,8 @@ export interface CopSnapshotMsg {
   performance: PerformanceReport | null;
   /** Active alerts this screen may see, oldest first. */
   alerts: AlertMsg[];
+  /** Partner rooms' resources at incidents this screen sees (absent from servers before issue 18). */
+  partnerResources?: CopPartnerResourceMsg[];
 }
 
 export interface CopStatusChangeMsg {
@@ -356,6 +347,8 @@ export interface CopChangeMsg {
   performance?: PerformanceReport | null;
   /** An alert raised or cleared (clearedAtMs > 0: drop it). */
   alert?: AlertMsg | null;
+  /** A partner room's resource: a new position, or removed. */
+  partnerResource?: CopPartnerResourceMsg | null;
 }
 
 export interface CopPositionsMsg {

@@ -229,6 +229,21 @@ const ALERT: AlertMsg = {
   eventSeq: 4294967295,
 };
 
+/** A partner room's resource at one of our incidents (issue 18), every field set. */
+const PARTNER = {
+  partnerId: 'beds',
+  partnerName: 'Bedfordshire ✚',
+  resourceId: 'WGC1',
+  callSign: 'WG-P1',
+  agency: 'fire',
+  status: 'MOBILISED',
+  incidentId: 'I-7',
+  latE7: -2147483648,
+  lonE7: 2147483647,
+  fixTimeMs: 1767258000000.5,
+  removed: false,
+};
+
 const SNAPSHOT: CopServerMsg = {
   snapshot: {
     seq: 41,
@@ -245,6 +260,7 @@ const SNAPSHOT: CopServerMsg = {
       ALERT,
       { ...ALERT, id: 'AL-2', incidentId: '', resourceId: '', agencies: [], priority: 0, clearedAtMs: 0 },
     ],
+    partnerResources: [PARTNER, { ...PARTNER, resourceId: 'HAT1', partnerName: '', agency: '', fixTimeMs: 0 }],
   },
 };
 const SNAPSHOT_BARE: CopServerMsg = {
@@ -260,6 +276,7 @@ const SNAPSHOT_BARE: CopServerMsg = {
     cover: null,
     performance: null,
     alerts: [],
+    partnerResources: [],
   },
 };
 const DELTA: CopServerMsg = {
@@ -277,6 +294,8 @@ const DELTA: CopServerMsg = {
       { performance: PERF },
       { performance: { computedAtMs: 0, eventSeq: 0, timezone: '', windows: [], figures: [] } },
       { alert: ALERT },
+      { partnerResource: PARTNER },
+      { partnerResource: { ...PARTNER, removed: true } },
     ],
     positions: {
       ref: [3, 4294967295],

@@ -5,6 +5,7 @@ import {
   type CopDeltaMsg,
   type CopFilter,
   type CopIncidentMsg,
+  type CopPartnerResourceMsg,
   type CopResourceMsg,
   type CopServerMsg,
   type CopSnapshotMsg,
@@ -57,6 +58,8 @@ export interface OtherChanges {
   performance: boolean;
   /** An alert was raised or cleared. */
   alerts?: boolean;
+  /** A partner room's resource moved, came or went. */
+  partners?: boolean;
 }
 
 export type ChangeListener = (changed: ReadonlySet<string>, removed: ReadonlySet<string>, other: OtherChanges) => void;
@@ -108,6 +111,8 @@ export class CopPicture {
   performance: PerformanceReport | null = null;
   /** Active alerts this screen may see, by id, oldest first. */
   readonly alerts = new Map<string, AlertMsg>();
+  /** Partner rooms' resources at incidents this screen sees, by "partnerId|resourceId". */
+  readonly partnerResources = new Map<string, CopPartnerResourceMsg>();
   private readonly byRef = new Map<number, CopResourceState>();
   private ackedSeq = -1;
   private readonly listeners = new Set<ChangeListener>();
@@ -140,6 +145,8 @@ export class CopPicture {
     this.performance = s.performance ?? null;
     this.alerts.clear();
     for (const a of s.alerts ?? []) this.alerts.set(a.id, a);
+    this.partnerResources.clear();
+    for (const p of s.partnerResources ?? []) this.partnerResources.set(`${p.partnerId}|${p.resourceId}`, p);
     this.epoch = s.epoch;
     this.seq = s.seq;
     this.eventSeq = s.eventSeq;
@@ -155,6 +162,7 @@ export class CopPicture {
       cover: true,
       performance: true,
       alerts: true,
+      partners: true,
     });
     return 'snapshot';
   }
@@ -174,8 +182,12 @@ export class CopPicture {
         const ic = ch.incident;
         if (ic.eventSeq > this.eventSeq) this.eventSeq = ic.eventSeq;
         // A closed incident leaves the picture, as a fresh snapshot (open incidents only) would show.
-        if (ic.removed || ic.incident.status === 'closed') this.incidents.delete(ic.incident.id);
-        else this.incidents.set(ic.incident.id, ic.incident);
+        if (ic.removed || ic.incident.status === 'closed') {
+          this.incidents.delete(ic.incident.id);
+          // A partner's resource goes with the incident it attends (the server removes it too, once the thread closes).
+          for (const [k, p] of this.partnerResources)
+            if (p.incidentId === ic.incident.id && this.partnerResources.delete(k)) other.partners = true;
+        } else this.incidents.set(ic.incident.id, ic.incident);
         // No longer allowed to see it: its alerts go with it, as a fresh snapshot would show.
         if (ic.removed)
           for (const [id, a] of this.alerts)
@@ -184,6 +196,13 @@ export class CopPicture {
               other.alerts = true;
             }
         other.incidents = true;
+        continue;
+      }
+      if (ch.partnerResource) {
+        const p = ch.partnerResource;
+        if (p.removed) this.partnerResources.delete(`${p.partnerId}|${p.resourceId}`);
+        else this.partnerResources.set(`${p.partnerId}|${p.resourceId}`, p);
+        other.partners = true;
         continue;
       }
       if (ch.cover) {

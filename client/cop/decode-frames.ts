@@ -14,6 +14,7 @@ import type { CopServerMsgIn } from './cop-client-core.ts';
 import { decodeCover, decodeIncident, decodeResource } from './decode-records.ts';
 import { decodePerformance } from './decode-performance.ts';
 import { decodeAlert } from './decode-alert.ts';
+import { decodePartnerResource } from './decode-partner.ts';
 import { expect, fields, I32, I64, LEN, readRepeated, Reader, sub, VARINT } from './wire-format.ts';
 
 /**
@@ -73,6 +74,7 @@ function decodeSnapshot(r: Reader, end: number): CopSnapshotMsg {
     cover: null,
     performance: null,
     alerts: [],
+    partnerResources: [],
   };
   fields(r, end, (f, w) => {
     switch (f) {
@@ -119,6 +121,10 @@ function decodeSnapshot(r: Reader, end: number): CopSnapshotMsg {
       case 11:
         expect(w, LEN, 'alerts');
         m.alerts.push(decodeAlert(r, sub(r)));
+        return true;
+      case 12:
+        expect(w, LEN, 'partner_resources');
+        m.partnerResources?.push(decodePartnerResource(r, sub(r)));
         return true;
       default:
         return false;
@@ -221,6 +227,10 @@ function decodeChange(r: Reader, end: number): CopChangeMsg {
       case 5:
         expect(w, LEN, 'change.alert');
         m.alert = decodeAlert(r, sub(r));
+        return true;
+      case 6:
+        expect(w, LEN, 'change.partner_resource');
+        m.partnerResource = decodePartnerResource(r, sub(r));
         return true;
       default:
         return false; // a change kind this client does not know: skipped

@@ -298,7 +298,10 @@ export class CopFeed implements Feed {
       if (ups.length > 0) this.store.upsertResources(ups, this.picture.eventSeq);
       for (const id of this.removed) this.store.removeResource(id);
     }
-    if (result === 'snapshot' || result === 'delta') this.applyOther(result === 'snapshot');
+    if (result === 'snapshot' || result === 'delta') {
+      this.store.serverOffsetMs = this.picture.serverTimeMs - this.now();
+      this.applyOther(result === 'snapshot');
+    }
     if (result === 'snapshot' || result === 'delta') {
       this.frames++;
       this.failures = 0;
@@ -314,6 +317,7 @@ export class CopFeed implements Feed {
     if (snapshot || this.other.incidents) s.replaceIncidents(this.picture.incidentList().map(toClientIncident));
     if (snapshot || this.other.performance) s.setPerformance(this.picture.performance);
     if (snapshot || this.other.alerts) s.setAlerts([...this.picture.alerts.values()], snapshot);
+    if (snapshot || this.other.partners) s.setPartnerResources([...this.picture.partnerResources.values()]);
     const c = this.picture.cover;
     if ((snapshot || this.other.cover) && c) {
       s.setCover(toClientCover(c, s.cover));

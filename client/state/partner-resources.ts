@@ -1,10 +1,11 @@
 /**
  * Partner rooms' resources attending our incidents (issue 18 item 4), as the map holds them:
- * read from GET /api/partner-resources (the partner's latest ResourcePosition, with its name and
+ * from the COP (`partnerFromCop`) or read from GET /api/partner-resources (the partner's latest ResourcePosition, with its name and
  * whether the fix is stale by our fleet's rule) with nothing assumed, since every field came from
  * another room. `partnerResourceText` is the marker's label, one line a fact.
  */
 import { isObj } from '../../proto/checker.ts';
+import type { CopPartnerResourceMsg } from '../../proto/wire.ts';
 import { agencyLabel } from '../format.ts';
 import { STATUS_LABEL } from '../map/symbols.ts';
 import type { Api } from './api.ts';
@@ -54,6 +55,25 @@ export function parsePartnerResources(body: unknown): ClientPartnerResource[] {
       },
     ];
   });
+}
+
+/** One partner resource as the COP carries it, its fix judged stale at `nowMs` by our fleet's rule. */
+export function partnerFromCop(m: CopPartnerResourceMsg, nowMs: number, staleAfterMs: number): ClientPartnerResource {
+  const fixAgeMs = Math.max(0, nowMs - m.fixTimeMs);
+  return {
+    key: `${m.partnerId}|${m.resourceId}`,
+    partnerId: m.partnerId,
+    partnerName: m.partnerName || m.partnerId,
+    resourceId: m.resourceId,
+    callsign: m.callSign || m.resourceId,
+    lat: m.latE7 / 1e7,
+    lon: m.lonE7 / 1e7,
+    agency: isAgency(m.agency) ? m.agency : null,
+    status: m.status,
+    incidentId: m.incidentId,
+    fixAgeMs,
+    stale: fixAgeMs > staleAfterMs,
+  };
 }
 
 /** The list, or null when the server could not give it (keep what is shown). */

@@ -18,7 +18,7 @@ import type {
   RouteLine,
   ScenarioInfo,
 } from './types.ts';
-import type { AlertMsg, PerformanceReport } from '../../proto/wire.ts';
+import type { AlertMsg, CopPartnerResourceMsg, PerformanceReport } from '../../proto/wire.ts';
 import type { RoadSnap } from '../../proto/places.ts';
 
 /**
@@ -27,6 +27,7 @@ import type { RoadSnap } from '../../proto/places.ts';
  * - `statuses`: a resource was added, removed, or changed status or incident (the board re-renders).
  * - `incidents`, `recommendations`, `cover`, `routes`: the issue 5/6 slices.
  * - `performance`: performance against standards (issue 17), as the COP pushes it.
+ * - `partners`: partner rooms' resources at our incidents (issue 18), as the COP pushes them.
  * - `connection`: live / stale / reconnecting.
  * - `selection`: the selected incident, resource or map point.
  * - `capabilities`: which server features exist.
@@ -42,6 +43,7 @@ export type Slice =
   | 'routes'
   | 'performance'
   | 'alerts'
+  | 'partners'
   | 'connection'
   | 'selection'
   | 'capabilities'
@@ -74,6 +76,10 @@ export class ClientStore {
   cover: CoverSummary | null = null;
   /** Performance against standards (null until the server sends it, or from one that does not). */
   performance: PerformanceReport | null = null;
+  /** Partner rooms' resources at incidents this screen sees, as the COP last said (issue 18). */
+  partnerResources: CopPartnerResourceMsg[] = [];
+  /** The server's clock less ours, as of the last COP frame (0 without the COP). */
+  serverOffsetMs = 0;
   connection: ConnectionState = 'connecting';
   /** Why the connection is in its state, for the indicator's tooltip. */
   connectionDetail = '';
@@ -240,6 +246,11 @@ export class ClientStore {
   acknowledge(id: string): void {
     this.acknowledged.add(id);
     this.touch('alerts');
+  }
+
+  setPartnerResources(list: CopPartnerResourceMsg[]): void {
+    this.partnerResources = list;
+    this.touch('partners');
   }
 
   setPerformance(p: PerformanceReport | null): void {

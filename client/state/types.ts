@@ -6,7 +6,8 @@
  * proto/wire.ts (and proto/places.ts), re-exported here for the screens.
  */
 import type { ViaPartner } from './via-partner.ts';
-import { AGENCIES, isAgency, isStatusName, STATUSES, type Agency, type StatusName } from '../../proto/wire.ts';
+import { isStatusName, STATUSES, type StatusName } from '../../proto/statuses.ts';
+import { AGENCIES, isAgency, type Agency } from '../../proto/wire.ts';
 import { type RequestedLine, type RequestStatus } from '../../proto/requests.ts';
 import type { IncidentLocation } from '../../proto/places.ts';
 

@@ -324,6 +324,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     cover,
     performance,
     locate: locator(places, planner),
+    partnerName: (id: string) => mait?.partners.partners.find((p) => p.id === id)?.name ?? '',
   });
   // Cluster mode: the leader shares live positions, cover and performance; a standby follows them.
   const live = clusterLog && (await joinLive(clusterLog, engine, log, cover));

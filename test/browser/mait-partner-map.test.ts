@@ -1,6 +1,6 @@
 /**
  * Issue 18 item 4 in a browser: a partner's resource attending our incident is on our map, marked
- * as the partner's. Two real servers that are each other's partner room ('herts' and 'beds',
+ * as the partner's, pushed over the COP (no screen polls for it). Two real servers that are each other's partner room ('herts' and 'beds',
  * signed XML over loopback, real timers) share one fake clock. Herts transfers an incident, beds
  * accepts it and mobilises its pump WG-P1, which reports a fix: the herts dispatcher's map and
  * the wall show the pump in the partner layer, labelled with the partner, call sign, agency and
@@ -104,8 +104,23 @@ test('a partner pump attending our incident is on the map and the wall, labelled
   await entry.waitFor();
   assert.is(await entry.locator('.who').innerText(), 'beds · partner');
 
-  // No report for 10.5 minutes: the next read marks it stale, with the age of its fix.
+  // The COP pushes it: no screen polls GET /api/partner-resources (at most one read, before the
+  // screen knew it had the COP; none after, checked at the end).
+  const reads = () => Promise.all(pages.map((p) => p.evaluate(() => window.__jcr?.stats().map?.partnerReads ?? -1)));
+  const readsAtFirst = await reads();
+  assert.ok(
+    readsAtFirst.every((n) => n === 0 || n === 1),
+    JSON.stringify(readsAtFirst),
+  );
+
+  // No report for 10.5 minutes: it is drawn stale, with the age of its fix, once the screen hears
+  // the server's time (any COP frame: here a METHANE update on the incident).
   clock.advance(630_000);
+  const methane = await api(herts, 'PATCH', `/api/incidents/${ours}`, {
+    token: tokens.herts,
+    body: { methane: { hazards: 'Gas cylinders' } },
+  });
+  assert.is(methane.status, 200, JSON.stringify(methane.body));
   await desk.waitForFunction(() => window.__jcr?.stats().map?.partnerMarks[0]?.stale === true);
   assert.equal(await marks(desk), [{ ...current, stale: true, text: [...current.text, 'Stale: last fix 10 min ago'] }]);
   assert.is(await desk.locator('jcr-map .jcr-partner-resource.stale').count(), 1);
@@ -120,6 +135,7 @@ test('a partner pump attending our incident is on the map and the wall, labelled
   const closed = await api(herts, 'POST', `/api/incidents/${ours}/close`, { token: tokens.herts, body: {} });
   assert.is(closed.status, 200, JSON.stringify(closed.body));
   for (const p of pages) await p.waitForFunction(() => window.__jcr?.stats().map?.partnerMarks.length === 0);
+  assert.equal(await reads(), readsAtFirst, 'no REST read while the COP carried them');
   assert.equal(errors, [[], []]);
 });
 

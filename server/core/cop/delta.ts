@@ -107,7 +107,8 @@ function visibleChanges(ch: Exclude<DurableChange, { kind: 'status' }>, f: Norma
     out.push(ch.msg);
     return;
   }
-  if (ch.kind === 'alert') {
+  // An alert, or a partner's resource, goes with the incident it is about.
+  if (ch.kind === 'alert' || ch.kind === 'partner') {
     if (seesIncident(f, ch.agencies)) out.push(ch.msg);
     return;
   }

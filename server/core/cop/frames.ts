@@ -38,6 +38,7 @@ export type {
   CopIncidentMsg,
   CopJointRequestMsg,
   CopLocationMsg,
+  CopPartnerResourceMsg,
   CopPositionsMsg,
   CopRequestedLineMsg,
   CopResourceMsg,

@@ -55,6 +55,8 @@ export interface CopHubOptions {
   onDrop?: (clientId: number, reason: DropReason) => void;
   /** Where an incident is (server/core/places/locate.ts); without it incidents carry no location. */
   locate?: Locate | undefined;
+  /** A partner room's name from its id (the partners file, docs/mait.md); '' without one. */
+  partnerName?: ((partnerId: string) => string) | undefined;
 }
 
 export class CopHub {
@@ -70,7 +72,7 @@ export class CopHub {
     this.encode = opts.encode;
     this.epoch = opts.epoch;
     this.limits = { ...COP_LIMITS, ...(opts.limits ?? {}) };
-    this.journal = new CopJournal(opts.room, this.limits, opts.cover?.() ?? null, opts.locate);
+    this.journal = new CopJournal(opts.room, this.limits, opts.cover?.() ?? null, opts.locate, opts.partnerName);
     this.journal.setPerformance(opts.performance?.() ?? null);
     this.sessions = new CopSessions({
       journal: this.journal,

@@ -3,6 +3,7 @@ import type { Incident } from '../incidents/types.ts';
 import type { Room } from '../room.ts';
 import type { IncidentLocation, Locate } from '../places/locate.ts';
 import { alertMsg } from '../alerts/book.ts';
+import { PartnerPicture } from './partners.ts';
 import type { AlertMsg } from '../../../proto/wire.ts';
 import {
   bareIncident,
@@ -48,7 +49,8 @@ export type DurableChange =
     }
   | { kind: 'cover'; msg: CopChangeMsg }
   | { kind: 'performance'; msg: CopChangeMsg }
-  | { kind: 'alert'; agencies: readonly string[]; msg: CopChangeMsg };
+  | { kind: 'alert'; agencies: readonly string[]; msg: CopChangeMsg }
+  | { kind: 'partner'; agencies: readonly string[]; msg: CopChangeMsg };
 
 /** One resource touched in a tick: where it was at the previous tick, where it is now. */
 export interface Touched {
@@ -97,6 +99,8 @@ export class CopJournal {
   private ringBytes = 0;
   /** Where each open incident is, kept while it stays put: describing a point is a search. */
   private readonly located = new Map<string, { lat: number; lon: number; at: IncidentLocation }>();
+  /** Partner rooms' resources at our incidents (./partners.ts). */
+  private readonly partners: PartnerPicture;
 
   /** `locate`: where an incident is in words and on the road (none: records carry no location). */
   constructor(
@@ -104,8 +108,10 @@ export class CopJournal {
     limits: RingLimits,
     cover: CopCoverSummaryMsg | null,
     private readonly locate?: Locate,
+    partnerName?: (partnerId: string) => string,
   ) {
     this.room = room;
+    this.partners = new PartnerPicture(room, partnerName);
     this.limits = limits;
     const n = room.scenario.resources.length;
     this.lastLon = new Float64Array(n + 1);
@@ -183,6 +189,8 @@ export class CopJournal {
         this.pushAlert(e.data.alertId);
         continue;
       }
+      for (const p of this.partners.onEvent(e))
+        this.pending.push({ kind: 'partner', agencies: p.agencies, msg: { partnerResource: p.msg } });
       const ref = statusRefs[i] as number;
       if (ref !== 0 && e.type === 'resource.status') {
         const msg: CopStatusChangeMsg = {
@@ -368,6 +376,7 @@ export class CopJournal {
       cover: this.cover,
       performance: this.performance,
       alerts: this.alerts(f),
+      partnerResources: this.partners.snapshot(f),
     };
   }
 

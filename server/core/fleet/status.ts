@@ -3,7 +3,7 @@
  * (AVL terminals, operators, the simulator, replay) goes through. Numeric values match the
  * `jcr.v1.ResourceStatus` protobuf enum so codecs convert with no table.
  */
-import { ResourceStatus, STATUSES, type StatusName } from '../../../proto/wire.ts';
+import { ResourceStatus, STATUSES, type StatusName } from '../../../proto/statuses.ts';
 
 /** The statuses are part of the wire contract (proto/wire.ts). */
 export { ResourceStatus };

@@ -4,7 +4,7 @@
  * the state in ./book.ts, the recommender in ./recommend.ts. docs/incidents.md is the
  * operator-facing description.
  */
-import { INCIDENT_STATUSES, type IncidentStatus } from '../../../proto/wire.ts';
+import { INCIDENT_STATUSES, type IncidentStatus } from '../../../proto/statuses.ts';
 import { REQUEST_STATUSES, type RequestedLine, type RequestStatus } from '../../../proto/requests.ts';
 import type { Methane as WireMethane, QuickerFlag as WireQuickerFlag } from '../../../proto/incidents.ts';
 import type { Agency } from '../scenario/types.ts';

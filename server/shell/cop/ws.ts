@@ -41,6 +41,8 @@ export interface CopWsOptions {
   performance?: { report(): PerformanceReport } | undefined;
   /** Where incidents are, in words and on the road (issue 16): every incident record carries it. */
   locate?: Locate | undefined;
+  /** A partner room's name from its id, for partner resources on the COP (issue 18). */
+  partnerName?: ((partnerId: string) => string) | undefined;
 }
 
 export interface CopWsHandle {
@@ -73,6 +75,7 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
     },
     performance: () => opts.performance?.report() ?? null,
     locate: opts.locate,
+    partnerName: opts.partnerName,
   });
   const L = hub.limits;
   const positions: PositionSource = opts.positions ?? engine;
