@@ -8,18 +8,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
 import type { RunningServer } from '../server/shell/server.ts';
 import { api, errorCode, tokenFor } from './support/server.ts';
-import { serverPair, type ServerPair } from './support/mait-servers.ts';
+import { pairPerTest, STRAIGHT_LINE } from './support/mait-servers.ts';
 
-const JOURNEYS = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
-
-let pair: ServerPair | undefined;
-test.after.each(async () => {
-  await pair?.close();
-  pair = undefined;
-});
+const openPair = pairPerTest(test);
 
 interface TransferJson {
   id: string;
@@ -30,7 +23,7 @@ interface TransferJson {
 
 /** Herts sends beds a transfer of a dwelling fire and a request for 2 pumps; beds' incoming ids. */
 async function incoming(): Promise<{ beds: RunningServer; transferId: string; requestId: string }> {
-  pair = await serverPair({ journeys: JOURNEYS });
+  const pair = await openPair({ journeys: STRAIGHT_LINE });
   const { herts, beds, settle } = pair;
   const h = await tokenFor(herts, 'fire-dispatcher', 'hanna');
   const create = async (lat: number, lon: number) => {

@@ -7,18 +7,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
 import type { CrossBorder } from '../server/core/mait/cross-border.ts';
 import { api, tokenFor } from './support/server.ts';
-import { serverPair, type ServerPair } from './support/mait-servers.ts';
+import { pairPerTest, STRAIGHT_LINE } from './support/mait-servers.ts';
 
-const JOURNEYS = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
-
-let pair: ServerPair | undefined;
-test.after.each(async () => {
-  await pair?.close();
-  pair = undefined;
-});
+const openPair = pairPerTest(test);
 
 interface TransferJson {
   id: string;
@@ -29,7 +22,7 @@ interface TransferJson {
 }
 
 test('ask a near partner, get its offer with ETAs via partner, choose one', async () => {
-  pair = await serverPair({ journeys: JOURNEYS });
+  const pair = await openPair({ journeys: STRAIGHT_LINE });
   const { herts, beds, settle } = pair;
   const h = await tokenFor(herts, 'fire-dispatcher', 'hanna');
   const b = await tokenFor(beds, 'fire-dispatcher', 'bert');
@@ -111,7 +104,7 @@ test('ask a near partner, get its offer with ETAs via partner, choose one', asyn
 });
 
 test('an offer of a resource the partner did not offer, or an unknown partner, is refused', async () => {
-  pair = await serverPair({ journeys: JOURNEYS });
+  const pair = await openPair({ journeys: STRAIGHT_LINE });
   const { herts } = pair;
   const h = await tokenFor(herts, 'fire-dispatcher', 'hanna');
   const c = await api(herts, 'POST', '/api/incidents', {
@@ -133,7 +126,7 @@ test('an offer of a resource the partner did not offer, or an unknown partner, i
 });
 
 test('a supporting agency asks a partner too; an agency only asked to attend answers first', async () => {
-  pair = await serverPair({ journeys: JOURNEYS });
+  const pair = await openPair({ journeys: STRAIGHT_LINE });
   const { herts, beds, settle } = pair;
   const h = await tokenFor(herts, 'fire-dispatcher', 'hanna');
   const police = await tokenFor(herts, 'police-dispatcher', 'pete');

@@ -6,7 +6,8 @@
  */
 import type { MaitMessage, MaitPartners } from '../../proto/mait.ts';
 import { fakeClock, type FakeClock } from '../../server/core/clock.ts';
-import type { JourneyTimes } from '../../server/core/incidents/journeys.ts';
+import type { Test } from 'uvu';
+import { StraightLineJourneyTimes, type JourneyTimes } from '../../server/core/incidents/journeys.ts';
 import type { Mobilisation } from '../../server/shell/incidents/mobilisation.ts';
 import { buildMait } from '../../server/shell/mait/codec.ts';
 import { signMait } from '../../server/shell/mait/signing.ts';
@@ -156,4 +157,19 @@ export function bedsMessage(seq: number, type = 'dwelling-fire'): string {
   };
   const m: MaitMessage = seq === 1 ? { ...header, kind: 'Create', content } : { ...header, kind: 'Update', content };
   return buildMait(m);
+}
+
+/** Journey times at 36 km/h as the crow flies (drones by air), for recommendations and offers. */
+export const STRAIGHT_LINE = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, [
+  'drone',
+]);
+
+/** Opens a pair for the test that calls it; `suite` closes it after that test, pass or fail. */
+export function pairPerTest(suite: Test): (opts?: Parameters<typeof serverPair>[0]) => Promise<ServerPair> {
+  let pair: ServerPair | undefined;
+  suite.after.each(async () => {
+    await pair?.close();
+    pair = undefined;
+  });
+  return async (opts) => (pair = await serverPair(opts));
 }
