@@ -107,6 +107,12 @@ export const ERRORS = {
     description:
       'A calibration artefact has a speed factor that is not a number within the allowed range (docs/calibration.md).',
   },
+  JCR_IDEMPOTENCY_KEY: {
+    status: 400,
+    close: 1007,
+    description:
+      "An incident create's idempotencyKey is not 8 to 128 letters, digits, '-' or '_' (a retry with the same key answers the incident already created).",
+  },
   JCR_OFF_ROAD: {
     status: 422,
     close: 4422,

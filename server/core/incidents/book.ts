@@ -13,6 +13,7 @@ import { ResourceStatus } from '../fleet/status.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { visibleTo } from './access.ts';
 import { decideIncident, type Ctx } from './decide.ts';
+import { CreateKeys, type CreateKey } from './create-keys.ts';
 import {
   mergeMethane,
   type Attendance,
@@ -34,6 +35,7 @@ export function openAttendance(inc: Incident, resourceId: string): Attendance | 
 export class IncidentBook {
   private readonly byId = new Map<string, Incident>();
   private readonly timelines = new Map<string, JcrEvent[]>();
+  private readonly createKeys = new CreateKeys();
   private readonly scenario: Scenario;
 
   constructor(scenario: Scenario) {
@@ -56,6 +58,11 @@ export class IncidentBook {
 
   all(): IterableIterator<Incident> {
     return this.byId.values();
+  }
+
+  /** The incident a create with this idempotency key made within its TTL before `at`, if any. */
+  createdWithKey(k: CreateKey, at: number): string | undefined {
+    return this.createKeys.find(k, at);
   }
 
   /** Every logged event that concerns the incident, in order. */
@@ -176,6 +183,7 @@ export class IncidentBook {
           lineChanges: [],
         };
         this.byId.set(inc.id, inc);
+        if (d.createKey) this.createKeys.remember(d.createKey, inc.id, e.at);
         this.log(inc.id, e);
         return;
       }

@@ -15,6 +15,7 @@ import { checkChoice, lineOfShown, mobilised, sameResources, type Envelope, type
 import { decideLine } from './decide-lines.ts';
 import { asksOthers, decideAnswer, decideJointAccept } from './requests.ts';
 import { callerOf } from './caller.ts';
+import { checkCreateKey } from './create-keys.ts';
 import { sentFor } from './sent-for.ts';
 import { EMPTY_METHANE, mergeMethane, type BookView, type Incident, type IncidentCommand } from './types.ts';
 
@@ -68,6 +69,12 @@ export function decideIncident(
       const t = checkType(scenario, cmd.typeId, 'typeId');
       requireInArea(scenario.bounds, cmd.lat, cmd.lon, 'lat');
       const lead = cmd.leadAgency ?? t.leadAgency;
+      // A retry of a create already applied makes nothing: the caller answers the incident it made.
+      const createKey =
+        cmd.idempotencyKey === undefined
+          ? undefined
+          : { key: checkCreateKey(cmd.idempotencyKey), scope: cmd.actingAgency ?? 'all' };
+      if (createKey && book.createdWithKey(createKey, at) !== undefined) return [];
       if (cmd.actingAgency !== undefined && cmd.actingAgency !== lead) {
         throw new JcrError(
           'JCR_FORBIDDEN',
@@ -95,6 +102,7 @@ export function decideIncident(
             methane,
             leadAgency: lead,
             supportingAgencies: supporting,
+            ...(createKey ? { createKey } : {}),
           },
         },
       ];

@@ -9,6 +9,7 @@ import { REQUEST_STATUSES, type RequestedLine, type RequestStatus } from '../../
 import type { Methane as WireMethane, QuickerFlag as WireQuickerFlag } from '../../../proto/incidents.ts';
 import type { Agency } from '../scenario/types.ts';
 import type { LineChange } from './lines.ts';
+import type { CreateKey } from './create-keys.ts';
 
 /**
  * received → mobilising (first resource sent) → in-attendance (first arrival) → closed; part of
@@ -146,6 +147,8 @@ export interface Incident {
 export interface BookView {
   require(id: string): Incident;
   readonly size: number;
+  /** The incident a create with this key already made (./create-keys.ts), if remembered at `at`. */
+  createdWithKey(k: CreateKey, at: number): string | undefined;
 }
 
 /** Fields an update may change. Location changes move the one shared location for every agency. */
@@ -179,6 +182,8 @@ export type IncidentCommand =
       leadAgency?: Agency;
       supportingAgencies?: Agency[];
       actingAgency?: Agency;
+      /** One random key per create attempt, reused by its retries (./create-keys.ts). */
+      idempotencyKey?: string;
     }
   | { type: 'incident.update'; incidentId: string; patch: IncidentPatch; actingAgency?: Agency }
   | {
@@ -259,6 +264,8 @@ export interface IncidentCreatedData {
   methane: Methane;
   leadAgency: Agency;
   supportingAgencies: Agency[];
+  /** The create's idempotency key and scope; absent when none was sent (and in older logs). */
+  createKey?: CreateKey;
 }
 
 export interface IncidentUpdatedData {

@@ -18,6 +18,7 @@ import { plannerSnap, type Gazetteer } from '../../core/places/gazetteer.ts';
 import type { JourneyPlanner } from '../../core/graph/planner.ts';
 import { acting, agencyOpt, incidentFor, type Acting } from './acting.ts';
 import { CALLER_ACCOUNT_MAX } from '../../core/incidents/caller.ts';
+import { checkCreateKey } from '../../core/incidents/create-keys.ts';
 import { incidentJson, locator } from './incident-json.ts';
 import { asObject, bool, listOf, noUnknown, num, oneOf, str, type Body } from './body.ts';
 
@@ -97,8 +98,9 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
 
   r.post('/incidents', async (req, res) => {
     const b = asObject(req.body);
-    noUnknown(b, [...INCIDENT_FIELDS, 'callerAccount', 'uprn', 'confirmOffRoad']);
+    noUnknown(b, [...INCIDENT_FIELDS, 'callerAccount', 'uprn', 'confirmOffRoad', 'idempotencyKey']);
     const a = acting(res, b);
+    const key = b.idempotencyKey === undefined ? undefined : checkCreateKey(b.idempotencyKey);
     const typeId = str(b, 'typeId', { max: 64 });
     const lat = num(b, 'lat', { min: -90, max: 90 });
     const lon = num(b, 'lon', { min: -180, max: 180 });
@@ -135,10 +137,13 @@ export function incidentRoutes({ engine, mobilisation, places, planner }: Incide
         ...(lead !== undefined ? { leadAgency: lead } : {}),
         ...(supp !== undefined ? { supportingAgencies: supp } : {}),
         ...(a.agency !== undefined ? { actingAgency: a.agency } : {}),
+        ...(key !== undefined ? { idempotencyKey: key } : {}),
       },
       ctxOf(a),
     );
-    const id = ev?.type === 'incident.created' ? ev.data.incidentId : '';
+    // No event: a retry whose key made an incident already; it gets the same answer as the first.
+    const again = key === undefined ? undefined : book.createdWithKey({ key, scope: a.agency ?? 'all' }, room.clock());
+    const id = ev?.type === 'incident.created' ? ev.data.incidentId : (again ?? '');
     res
       .status(201)
       .location(`/api/incidents/${id}`)

@@ -43,6 +43,12 @@ export const INCIDENT_PATHS: Json = {
               description:
                 'Create it even if no drivable road is within the snapping allowance (else 422 JCR_OFF_ROAD).',
             },
+            idempotencyKey: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9_-]{8,128}$',
+              description:
+                "One random key per create attempt (crypto.randomUUID()), the same in its retries: a create whose key the acting agency already used in the last 24 h answers the incident it made (201, same id) instead of making another. Kept in the create's event, so it holds across restarts. Malformed: 400 JCR_IDEMPOTENCY_KEY.",
+            },
           },
           ['typeId', 'lat', 'lon'],
         ),

@@ -1,0 +1,105 @@
+/**
+ * Incident creation is idempotent by `idempotencyKey`. Before, a create the client gave up on
+ * (its 8 s timeout) but the server had applied was retried by the dispatcher and made a second
+ * incident, mobilising twice to one call. Now a create with a key already applied for the same
+ * acting agency answers the incident made first (201, same id), after a restart too; a key is
+ * forgotten 24 h after its create; a malformed key is refused with JCR_IDEMPOTENCY_KEY.
+ * Mini scenario, fake clock, a file database for the restart.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fakeClock } from '../server/core/clock.ts';
+import { startServer, type RunningServer } from '../server/shell/server.ts';
+import { miniScenario } from './fixtures/mini-scenario.ts';
+import { api, errorCode, tokenFor } from './support/server.ts';
+
+const KEY = '0b7f6c2e-3d4a-4f1e-9a8b-5c6d7e8f9a0b';
+const FIRE = { typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, address: '1 High St' };
+const clock = fakeClock(Date.UTC(2026, 0, 1, 9));
+const boot = (db: string) => startServer({ scenario: miniScenario(), db, port: 0, clock: clock.now, log: 'silent' });
+
+const create = async (server: RunningServer, token: string, body: Record<string, unknown>) => {
+  const r = await api(server, 'POST', '/api/incidents', { token, body });
+  const b = r.body as { id?: string; error?: { path?: string } };
+  return [r.status, b.id ?? errorCode(r.body), r.headers.get('location') ?? b.error?.path];
+};
+const ids = async (server: RunningServer, token: string) =>
+  ((await api(server, 'GET', '/api/incidents', { token })).body as { incidents: { id: string }[] }).incidents.map(
+    (i) => i.id,
+  );
+
+test('a create retried with its key answers the incident made first, after a restart too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jcr-idempotency-'));
+  const db = join(dir, 'jcr.sqlite');
+  try {
+    let server = await boot(db);
+    try {
+      const fire = await tokenFor(server, 'fire-dispatcher', 'fd');
+      const police = await tokenFor(server, 'police-dispatcher', 'pd');
+      assert.equal(await create(server, fire, { ...FIRE, idempotencyKey: KEY }), [
+        201,
+        'INC-1',
+        '/api/incidents/INC-1',
+      ]);
+      assert.equal(await create(server, fire, { ...FIRE, idempotencyKey: KEY }), [
+        201,
+        'INC-1',
+        '/api/incidents/INC-1',
+      ]);
+      assert.equal(await ids(server, fire), ['INC-1']);
+      // Another agency's key is its own: the same string makes police their incident.
+      const theirs = { ...FIRE, leadAgency: 'police', idempotencyKey: KEY };
+      assert.equal(await create(server, police, theirs), [201, 'INC-2', '/api/incidents/INC-2']);
+      // No key: every create is a new incident, as before.
+      assert.equal(await create(server, fire, FIRE), [201, 'INC-3', '/api/incidents/INC-3']);
+    } finally {
+      await server.close();
+    }
+    clock.advance(60_000);
+    server = await boot(db);
+    try {
+      const fire = await tokenFor(server, 'fire-dispatcher', 'fd2');
+      assert.equal(await create(server, fire, { ...FIRE, idempotencyKey: KEY }), [
+        201,
+        'INC-1',
+        '/api/incidents/INC-1',
+      ]);
+      assert.equal(await ids(server, fire), ['INC-1', 'INC-3']);
+      // 24 h after its create the key is forgotten: a new incident.
+      clock.advance(24 * 60 * 60 * 1000);
+      const later = await tokenFor(server, 'fire-dispatcher', 'fd3');
+      assert.equal(await create(server, later, { ...FIRE, idempotencyKey: KEY }), [
+        201,
+        'INC-4',
+        '/api/incidents/INC-4',
+      ]);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a malformed idempotency key is refused with JCR_IDEMPOTENCY_KEY and creates nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jcr-idempotency-'));
+  const server = await boot(join(dir, 'jcr.sqlite'));
+  try {
+    const fire = await tokenFor(server, 'fire-dispatcher', 'fd');
+    for (const bad of ['short', 'x'.repeat(129), 'has space in it', 'semi;colon-key', 42, ''])
+      assert.equal(
+        await create(server, fire, { ...FIRE, idempotencyKey: bad }),
+        [400, 'JCR_IDEMPOTENCY_KEY', 'idempotencyKey'],
+        String(bad),
+      );
+    assert.equal(await ids(server, fire), []);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
