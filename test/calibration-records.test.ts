@@ -8,7 +8,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SpeedFactors } from '../server/core/calibration/estimate.ts';
 import { fakeClock } from '../server/core/clock.ts';
-import { ResourceStatus } from '../server/core/fleet/status.ts';
 import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
 import { CoverService } from '../server/shell/cover/service.ts';
 import { Engine } from '../server/shell/engine.ts';
@@ -16,13 +15,12 @@ import { createLogger } from '../server/shell/log.ts';
 import { startReactor } from '../server/shell/reactor.ts';
 import { Store } from '../server/shell/store/store.ts';
 import { coverPlanner, coverScenario } from './support/cover-world.ts';
-import { goldenWorld } from './support/golden-world.ts';
+import { bg1BackQuicker, goldenWorld } from './support/golden-world.ts';
 import { serverPair, type ServerPair } from './support/mait-servers.ts';
 import { api, tokenFor } from './support/server.ts';
 import { manualTimer } from './support/timers.ts';
 
 const STAMP = { version: 3, band: 'weekday-am' };
-const ctx = { origin: 'operator' as const, actor: 'alice' };
 
 test('a quicker-resource flag records the calibration that timed it', () => {
   const w = goldenWorld();
@@ -36,14 +34,7 @@ test('a quicker-resource flag records the calibration that timed it', () => {
     },
     log: createLogger('silent'),
   });
-  engine.execute({ type: 'resource.setStatus', resourceId: 'BG1', status: ResourceStatus.UNAVAILABLE }, ctx);
-  engine.execute({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.603, lon: -0.1438 }, ctx);
-  engine.execute(
-    { type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['FB1', 'BRM1'], proposed: ['FB1', 'BRM1'] },
-    ctx,
-  );
-  clock.advance(30_000);
-  engine.execute({ type: 'resource.setStatus', resourceId: 'BG1', status: ResourceStatus.AVAILABLE_AT_STATION }, ctx);
+  bg1BackQuicker(engine, clock);
   const logged = [...engine.store.events(0)].find((e) => e.type === 'incident.quickerAvailable');
   assert.equal(logged?.type === 'incident.quickerAvailable' && logged.data.flags, [
     {

@@ -6,7 +6,7 @@ import { Engine } from '../server/shell/engine.ts';
 import { createLogger } from '../server/shell/log.ts';
 import { startReactor } from '../server/shell/reactor.ts';
 import { Store } from '../server/shell/store/store.ts';
-import { goldenWorld } from './support/golden-world.ts';
+import { bg1BackQuicker, goldenWorld } from './support/golden-world.ts';
 
 /** Arrival detection from AVL and the quicker-resource flag, on the golden north London world. */
 const w = goldenWorld();
@@ -24,15 +24,7 @@ function boot() {
 
 test('a quicker resource becoming available is flagged against the slowest en-route one, then arrival from AVL clears it', () => {
   const { engine, clock } = boot();
-  engine.execute({ type: 'resource.setStatus', resourceId: 'BG1', status: ResourceStatus.UNAVAILABLE }, ctx);
-  engine.execute({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.603, lon: -0.1438 }, ctx);
-  engine.execute(
-    { type: 'incident.mobilise', incidentId: 'INC-1', resourceIds: ['FB1', 'BRM1'], proposed: ['FB1', 'BRM1'] },
-    ctx,
-  );
-  clock.advance(30_000);
-  // BG1 back in service at its station: 370 s away; BRM1 still has 471 s to drive (FB1 464 s).
-  engine.execute({ type: 'resource.setStatus', resourceId: 'BG1', status: ResourceStatus.AVAILABLE_AT_STATION }, ctx);
+  bg1BackQuicker(engine, clock);
   const inc = engine.room.incidents.require('INC-1');
   assert.equal(
     inc.quicker.map(({ seq: _s, at: _a, ...f }) => f),
