@@ -8,10 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock } from '../server/core/clock.ts';
-import { startServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, tokenFor } from './support/server.ts';
+import { api, miniServer, tokenFor } from './support/server.ts';
 
 interface Item {
   requestId: string;
@@ -20,13 +17,7 @@ interface Item {
 }
 
 test('a desk that declined no longer reads the incident through its inbox', async () => {
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock(Date.UTC(2026, 0, 1, 9)).now,
-    log: 'silent',
-  });
+  const server = await miniServer();
   try {
     const amb = await tokenFor(server, 'ambulance-desk', 'ad');
     const fire = await tokenFor(server, 'fire-dispatcher', 'fd');

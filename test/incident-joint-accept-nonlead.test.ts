@@ -9,11 +9,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock } from '../server/core/clock.ts';
-import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
+import { api, errorCode, miniServer, tokenFor } from './support/server.ts';
 
 interface World {
   server: RunningServer;
@@ -21,19 +18,7 @@ interface World {
 }
 
 async function world(): Promise<World> {
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock(Date.UTC(2026, 0, 1, 9)).now,
-    log: 'silent',
-    roads: {
-      mobilisation: {
-        journeys: new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']),
-        cover: null,
-      },
-    },
-  });
+  const server = await miniServer({ straightLine: true });
   const tokens = {
     fire: await tokenFor(server, 'fire-dispatcher', 'fd'),
     police: await tokenFor(server, 'police-dispatcher', 'pd'),

@@ -5,19 +5,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock } from '../server/core/clock.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, tokenFor } from './support/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
+import { api, miniServer, tokenFor } from './support/server.ts';
 
 async function boot(): Promise<{ server: RunningServer; fire: string; police: string }> {
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock(Date.UTC(2026, 0, 1, 9)).now,
-    log: 'silent',
-  });
+  const server = await miniServer();
   return {
     server,
     fire: await tokenFor(server, 'fire-dispatcher', 'fd'),

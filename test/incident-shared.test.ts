@@ -5,11 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock } from '../server/core/clock.ts';
-import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
+import { api, errorCode, miniServer, tokenFor } from './support/server.ts';
 
 interface World {
   server: RunningServer;
@@ -22,19 +19,7 @@ interface World {
 
 /** The incident, led by fire with police supporting; HAT1, PC1 and AMB1 mobilised by the duty officer. */
 async function world(): Promise<World> {
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock(Date.UTC(2026, 0, 1, 9)).now,
-    log: 'silent',
-    roads: {
-      mobilisation: {
-        journeys: new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']),
-        cover: null,
-      },
-    },
-  });
+  const server = await miniServer({ straightLine: true });
   const duty = await tokenFor(server, 'duty-officer', 'duty');
   const fire = await tokenFor(server, 'fire-dispatcher', 'fd');
   const police = await tokenFor(server, 'police-dispatcher', 'pd');

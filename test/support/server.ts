@@ -1,5 +1,30 @@
 import type { Role } from '../../server/core/auth/roles.ts';
-import type { RunningServer } from '../../server/shell/server.ts';
+import { fakeClock } from '../../server/core/clock.ts';
+import { StraightLineJourneyTimes } from '../../server/core/incidents/journeys.ts';
+import { startServer, type RunningServer } from '../../server/shell/server.ts';
+import { miniScenario } from '../fixtures/mini-scenario.ts';
+
+/**
+ * The mini scenario served in memory on port 0, its clock stopped at 09:00 on 1 January 2026;
+ * with `straightLine`, recommendations time at 36 km/h as the crow flies (drones by air), no cover.
+ */
+export function miniServer(opts: { straightLine?: boolean } = {}): Promise<RunningServer> {
+  return startServer({
+    scenario: miniScenario(),
+    db: ':memory:',
+    port: 0,
+    clock: fakeClock(Date.UTC(2026, 0, 1, 9)).now,
+    log: 'silent',
+    ...(opts.straightLine && {
+      roads: {
+        mobilisation: {
+          journeys: new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']),
+          cover: null,
+        },
+      },
+    }),
+  });
+}
 
 /** Create a user of `role` on a test server and return a bearer token for it. */
 export async function tokenFor(server: RunningServer, role: Role, username: string = role): Promise<string> {
