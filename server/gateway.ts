@@ -56,7 +56,8 @@ async function main(): Promise<void> {
   const level = (v['log-level'] ?? env.JCR_LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(level)) throw usageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const log = createLogger(level);
-  const scenario = loadScenario(v.scenario ?? env.JCR_SCENARIO ?? DEFAULT_SCENARIO);
+  const scenarioFile = v.scenario ?? env.JCR_SCENARIO ?? DEFAULT_SCENARIO;
+  const scenario = loadScenario(scenarioFile);
   const host = v.host ?? env.JCR_HOST ?? '127.0.0.1';
   const gateway: RunningGateway =
     kind === 'avl'
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       : await startCopGateway({
           cluster,
           scenario,
+          scenarioFile,
           port,
           host,
           log,

@@ -52,6 +52,7 @@ import { Store } from './store/store.ts';
 import { reconcileCache } from './cluster/cache.ts';
 import { ClusterLog } from './cluster/log.ts';
 import { ClusterNode } from './cluster/node.ts';
+import { CopStream } from './cluster/cop-stream.ts';
 import { serveAvlRelay } from './cluster/avl-relay.ts';
 import { joinLive } from './cluster/live.ts';
 import { joinSharedAuth } from './cluster/shared-auth.ts';
@@ -312,7 +313,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ...(mait ? { mait: { theirType: (p: string, ours: string) => mait.theirType(p, ours) } } : {}),
   });
   const stopReactorTick = reactor.startTicking(timers, opts.reactorTickMs);
-  const cop = attachCopWs(upgrades, {
+  const copStream = clusterLog && opts.cluster && (await CopStream.open(clusterLog, opts.cluster.replicas, log));
+  const cop: CopWsHandle = attachCopWs(upgrades, {
     engine,
     clock,
     log,
@@ -325,7 +327,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     performance,
     locate: locator(places, planner),
     partnerName: (id: string) => mait?.partners.partners.find((p) => p.id === id)?.name ?? '',
+    ...copStream?.hubOptions(engine, () => cop.hub), // the room's epoch; the leader publishes its records
   });
+  await copStream?.follow(cop.hub, engine, cluster); // the leader's COP records until this instance leads
   // Cluster mode: the leader shares live positions, cover and performance; a standby follows them.
   const live = clusterLog && (await joinLive(clusterLog, engine, log, cover));
   // After the COP's listener: an arrival's own changes go out before the figures it moves.
@@ -335,16 +339,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   registerMetrics(metrics, { avl, avlWs, cop, cover });
   // Slow-loris protection: a client must send its headers promptly and may not idle forever.
-  http.headersTimeout = 10_000;
-  http.requestTimeout = 30_000;
-  http.keepAliveTimeout = 5_000;
+  Object.assign(http, { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 });
   await new Promise<void>((resolveListen, reject) => {
     http.once('error', reject);
     http.listen(opts.port, opts.host ?? '127.0.0.1', () => resolveListen());
   });
   // The leader takes AVL batches from the gateways (npm run gateway -- avl).
-  if (cluster && clusterLog && opts.cluster)
-    cluster.onLeading(() => serveAvlRelay(clusterLog, opts.cluster?.room ?? '', avl, log));
+  if (clusterLog) cluster?.onLeading(() => serveAvlRelay(clusterLog, clusterLog.room, avl, log));
   // Every listener is in place: follow the log (and try for the lease unless a standby).
   const port = (http.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
@@ -374,7 +375,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     async close() {
       if (closed) return;
       closed = true;
-      await cluster?.close();
+      await Promise.all([cluster?.close(), copStream?.stop()]);
       live?.stop();
       sharedAuth?.stop();
       mait?.close();

@@ -8,10 +8,13 @@ import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
 import { CopPicture, type ApplyResult } from '../../client/cop/cop-client-core.ts';
 import { decodeServerFrame, encodeClientFrame } from '../../client/cop/codec.ts';
+import type { CopSnapshotMsg } from '../../proto/wire.ts';
 
 export class CopScreen {
   readonly results: ApplyResult[] = [];
   readonly seqs: number[] = [];
+  /** Every snapshot received, as decoded. */
+  readonly snapshots: CopSnapshotMsg[] = [];
   ws!: WebSocket;
   constructor(readonly picture = new CopPicture()) {}
 
@@ -22,6 +25,7 @@ export class CopScreen {
       const m = decodeServerFrame(data);
       this.results.push(this.picture.apply(m));
       if (m.delta) this.seqs.push(m.delta.seq);
+      if (m.snapshot) this.snapshots.push(m.snapshot);
     });
     await once(this.ws, 'open');
     this.ws.send(encodeClientFrame(this.picture.subscribeMessage()));

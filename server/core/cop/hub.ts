@@ -12,7 +12,7 @@ import {
   type NormalFilter,
   type PerformanceReport,
 } from './frames.ts';
-import { CopJournal } from './journal.ts';
+import { CopJournal, type TickRecord } from './journal.ts';
 import { COP_LIMITS, type CopLimits } from './limits.ts';
 import {
   CopSessions,
@@ -57,6 +57,8 @@ export interface CopHubOptions {
   locate?: Locate | undefined;
   /** A partner room's name from its id (the partners file, docs/mait.md); '' without one. */
   partnerName?: ((partnerId: string) => string) | undefined;
+  /** Told of each record this hub cuts, with the event seq it is current to (cluster: the leader publishes it). */
+  onCut?: (record: TickRecord, eventSeq: number) => void;
 }
 
 export class CopHub {
@@ -66,8 +68,12 @@ export class CopHub {
   private readonly encode: CopEncode;
   private readonly journal: CopJournal;
   private readonly sessions: CopSessions;
+  private readonly onCut: ((record: TickRecord, eventSeq: number) => void) | undefined;
+  private readonly room: Room;
 
   constructor(opts: CopHubOptions) {
+    this.onCut = opts.onCut;
+    this.room = opts.room;
     this.clock = opts.clock;
     this.encode = opts.encode;
     this.epoch = opts.epoch;
@@ -174,9 +180,36 @@ export class CopHub {
    */
   tick(): TickResult {
     const now = this.clock();
-    const cut = this.journal.cut(Math.round(now), (record) => this.encode({ delta: buildDelta([record], UNFILTERED) }));
+    const cut = this.journal.following ? null : this.journal.cut(Math.round(now), this.encodeShared);
+    if (cut) this.onCut?.(cut.record, this.room.lastSeq);
     return this.sessions.deliver(now, cut);
   }
+
+  // -------------------------------------------------------------------------------------------
+  // Cluster mode: one numbering for the room (server/shell/cluster/cop-stream.ts)
+
+  /** Stop cutting records: from now on they are the leader's, given to `ingest`, after its `seq`. */
+  follow(seq: number): void {
+    this.journal.follow(seq);
+  }
+
+  get following(): boolean {
+    return this.journal.following;
+  }
+
+  /** A record the leader cut: kept under its seq and delivered to clients at once. */
+  ingest(record: TickRecord): TickResult {
+    const now = this.clock();
+    return this.sessions.deliver(now, this.journal.ingest(record, this.encodeShared));
+  }
+
+  /** This instance leads: cut records again, numbered on from `seq` (CopJournal.lead). */
+  lead(seq: number): void {
+    this.journal.lead(seq);
+  }
+
+  private readonly encodeShared = (record: TickRecord): Uint8Array =>
+    this.encode({ delta: buildDelta([record], UNFILTERED) });
 
   /** Ping every client; terminate those that did not answer the previous ping or never subscribed. */
   heartbeat(): void {

@@ -5,6 +5,7 @@ import type { IncidentLocation, Locate } from '../places/locate.ts';
 import { alertMsg } from '../alerts/book.ts';
 import { PartnerPicture } from './partners.ts';
 import type { AlertMsg } from '../../../proto/wire.ts';
+import { CopRing, type DurableChange, type RingLimits, type TickRecord, type Touched } from './ring.ts';
 import {
   bareIncident,
   incidentAgencies,
@@ -30,59 +31,20 @@ import {
  * delta.ts to build frames and to sessions.ts to deliver them.
  */
 
-/**
- * One durable change as recorded in a tick, with what decides who sees it: a status change by
- * its resource's agency (and, under a viewport, where the resource is); an incident change by
- * the agencies that see the incident before and after it; a cover change by everyone.
- */
-export type DurableChange =
-  | { kind: 'status'; ref: number; agency: string; msg: CopChangeMsg }
-  | {
-      kind: 'incident';
-      before: readonly string[];
-      after: readonly string[];
-      open: boolean;
-      msg: CopChangeMsg;
-      gone: CopChangeMsg;
-      /** The incident's active alerts after the change: a client that now first sees it gets them too. */
-      alerts: readonly CopChangeMsg[];
-    }
-  | { kind: 'cover'; msg: CopChangeMsg }
-  | { kind: 'performance'; msg: CopChangeMsg }
-  | { kind: 'alert'; agencies: readonly string[]; msg: CopChangeMsg }
-  | { kind: 'partner'; agencies: readonly string[]; msg: CopChangeMsg };
+export type { DurableChange, RingLimits, TickRecord, Touched } from './ring.ts';
 
-/** One resource touched in a tick: where it was at the previous tick, where it is now. */
-export interface Touched {
-  ref: number;
-  agency: string;
-  prevLon: number;
-  prevLat: number;
-  lon: number;
-  lat: number;
-  view: CopResourceMsg;
-}
-
-export interface TickRecord {
-  seq: number;
-  serverTimeMs: number;
-  changes: DurableChange[];
-  touched: Touched[];
-  /** Encoded size of the unfiltered delta: the ring's byte measure. */
-  bytes: number;
-}
-
-/** How much the resume ring keeps: whichever limit is hit first trims the oldest record. */
-export interface RingLimits {
-  readonly ringFrames: number;
-  readonly ringBytes: number;
-}
+/** A record just kept, with its unfiltered delta (the frame most clients get). */
+type Cut = { record: TickRecord; shared: Uint8Array };
 
 export class CopJournal {
   /** COP sequence number of the last record cut (0 = none yet). */
   seq = 0;
+  /**
+   * Cluster mode, not leading (a standby, a COP gateway): records are the leader's, taken in by
+   * `ingest`, and this journal cuts none of its own; the picture it answers is the replica's.
+   */
+  following = false;
   private readonly room: Room;
-  private readonly limits: RingLimits;
   private readonly ids: string[] = ['']; // by ref; ref 0 is never used
   private readonly agencyOf: string[] = [''];
   private readonly refOf = new Map<string, number>();
@@ -95,8 +57,7 @@ export class CopJournal {
   private readonly typeNames = new Map<string, string>();
   private cover: CopCoverSummaryMsg | null;
   private performance: PerformanceReport | null = null;
-  private readonly ring: TickRecord[] = [];
-  private ringBytes = 0;
+  private readonly ring: CopRing;
   /** Where each open incident is, kept while it stays put: describing a point is a search. */
   private readonly located = new Map<string, { lat: number; lon: number; at: IncidentLocation }>();
   /** Partner rooms' resources at our incidents (./partners.ts). */
@@ -112,7 +73,7 @@ export class CopJournal {
   ) {
     this.room = room;
     this.partners = new PartnerPicture(room, partnerName);
-    this.limits = limits;
+    this.ring = new CopRing(limits);
     const n = room.scenario.resources.length;
     this.lastLon = new Float64Array(n + 1);
     this.lastLat = new Float64Array(n + 1);
@@ -135,6 +96,7 @@ export class CopJournal {
 
   /** Resources whose live position changed (one call per accepted AVL batch). */
   markMoved(resourceIds: readonly string[]): void {
+    if (this.following) return; // the leader's records say what moved
     for (const id of resourceIds) {
       const ref = this.refOf.get(id);
       if (ref !== undefined) this.touch(ref);
@@ -151,6 +113,7 @@ export class CopJournal {
    * rule of Fleet or IncidentBook is repeated here: the record carries their outcome.
    */
   onChanges(record: ChangeRecord): void {
+    if (this.following) return;
     const steps = record.changes;
     const lastTouch = new Map<string, number>(); // incident id → index in `steps` of its last event
     const statusRefs: number[] = new Array<number>(steps.length).fill(0);
@@ -239,7 +202,7 @@ export class CopJournal {
   /** A new cover picture: one small, room-wide change that every client gets, whatever its filter. */
   onCover(summary: CopCoverSummaryMsg): void {
     this.cover = summary;
-    this.pending.push({ kind: 'cover', msg: { cover: { summary } } });
+    if (!this.following) this.pending.push({ kind: 'cover', msg: { cover: { summary } } });
   }
 
   /**
@@ -260,7 +223,7 @@ export class CopJournal {
   /** New performance figures: like cover, one small room-wide change every client gets. */
   onPerformance(report: PerformanceReport): void {
     this.performance = report;
-    this.pending.push({ kind: 'performance', msg: { performance: report } });
+    if (!this.following) this.pending.push({ kind: 'performance', msg: { performance: report } });
   }
 
   /** Set the figures a snapshot carries without a change (the first report at start). */
@@ -295,10 +258,7 @@ export class CopJournal {
    * keep it in the ring, measured by `encodeShared` (its unfiltered delta, which the caller
    * also gets back to send).
    */
-  cut(
-    serverTimeMs: number,
-    encodeShared: (record: TickRecord) => Uint8Array,
-  ): { record: TickRecord; shared: Uint8Array } | null {
+  cut(serverTimeMs: number, encodeShared: (record: TickRecord) => Uint8Array): Cut | null {
     if (this.dirty.length === 0 && this.pending.length === 0) return null;
     const fleet = this.room.fleet;
     const touched: Touched[] = new Array<Touched>(this.dirty.length);
@@ -322,32 +282,68 @@ export class CopJournal {
     const record: TickRecord = { seq: this.seq + 1, serverTimeMs, changes: this.pending, touched, bytes: 0 };
     this.pending = [];
     this.seq = record.seq;
+    return this.keep(record, encodeShared);
+  }
+
+  /**
+   * A record the leader cut, kept under its seq; one that does not follow on from the last empties
+   * the ring first, so a client behind it gets a snapshot, never a delta with a hole.
+   */
+  ingest(record: TickRecord, encodeShared: (record: TickRecord) => Uint8Array): Cut | null {
+    if (record.seq <= this.seq) return null;
+    if (record.seq !== this.seq + 1) this.ring.clear();
+    this.seq = record.seq;
+    for (const c of record.changes) {
+      // Snapshots carry the figures the records did.
+      if (c.kind === 'cover' && c.msg.cover?.summary) this.cover = c.msg.cover.summary;
+      if (c.kind === 'performance' && c.msg.performance) this.performance = c.msg.performance;
+    }
+    return this.keep(record, encodeShared);
+  }
+
+  /** Follow the leader from its record `seq` (the cluster's COP stream head): cut nothing from now on. */
+  follow(seq: number): void {
+    this.following = true;
+    if (seq !== this.seq) this.ring.clear();
+    this.seq = seq;
+    this.dirty = [];
+    this.pending = [];
+    this.dirtyFlag.fill(0);
+  }
+
+  /**
+   * Lead: cut from here on, numbering on from `seq`. The first record carries every resource, open
+   * incident and figure as they stand (what the old leader never cut is not known as changes).
+   */
+  lead(seq: number): void {
+    this.follow(seq);
+    this.following = false;
+    for (let ref = 1; ref < this.ids.length; ref++) this.touch(ref);
+    for (const inc of this.room.incidents.all())
+      if (inc.status !== 'closed') this.pushIncident(inc, inc, this.room.lastSeq, inc.updatedAt);
+    if (this.cover) this.onCover(this.cover);
+    if (this.performance) this.onPerformance(this.performance);
+  }
+
+  private keep(record: TickRecord, encodeShared: (record: TickRecord) => Uint8Array): Cut {
     const shared = encodeShared(record);
     record.bytes = shared.byteLength;
     this.ring.push(record);
-    this.ringBytes += record.bytes;
-    while (
-      this.ring.length > 1 &&
-      (this.ring.length > this.limits.ringFrames || this.ringBytes > this.limits.ringBytes)
-    ) {
-      const old = this.ring.shift() as TickRecord;
-      this.ringBytes -= old.bytes;
-    }
     return { record, shared };
   }
 
   /** The last `count` records, oldest first (the caller checks the ring still holds them). */
   latest(count: number): TickRecord[] {
-    return this.ring.slice(this.ring.length - count);
+    return this.ring.latest(count);
   }
 
   /** Oldest seq the ring can still replay from (seq + 1 when it is empty). */
   get ringOldest(): number {
-    return this.ring[0]?.seq ?? this.seq + 1;
+    return this.ring.oldest ?? this.seq + 1;
   }
 
   get ringSize(): { frames: number; bytes: number } {
-    return { frames: this.ring.length, bytes: this.ringBytes };
+    return this.ring.size;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -180,7 +180,11 @@ export class CopSessions {
     if (ctl.type === 'subscribe') {
       c.filter = scopeFilter(ctl.filter, c.principal.incidentScope ?? null);
       c.acked = null;
-      const canResume = ctl.resumeEpoch !== '' && ctl.resumeEpoch === this.epoch && ctl.lastSeq <= this.journal.seq;
+      // A replica of a clustered room may be a few of the leader's records behind the gateway the
+      // client comes from: it waits for them (then gets the rest as a catch-up) rather than a snapshot.
+      const ahead = this.journal.following ? this.limits.maxCatchUpFrames : 0;
+      const canResume =
+        ctl.resumeEpoch !== '' && ctl.resumeEpoch === this.epoch && ctl.lastSeq <= this.journal.seq + ahead;
       if (canResume) {
         c.delivered = ctl.lastSeq;
         c.snapshotReason = 0;

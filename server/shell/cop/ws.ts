@@ -5,7 +5,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Clock } from '../../core/clock.ts';
 import { ERRORS, isJcrError, type ErrorCode } from '../../core/errors.ts';
 import { parseControl } from '../../core/cop/frames.ts';
-import { CopHub, type CopSocket, type PositionSource } from '../../core/cop/hub.ts';
+import { CopHub, type CopHubOptions, type CopSocket, type PositionSource } from '../../core/cop/hub.ts';
 import type { CopLimits } from '../../core/cop/limits.ts';
 import type { Locate } from '../../core/places/locate.ts';
 import type { PerformanceReport } from '../../../proto/wire.ts';
@@ -33,8 +33,10 @@ export interface CopWsOptions {
   publicUrl?: string | undefined;
   /** Defaults to the engine's onPositions (accepted AVL batches). */
   positions?: PositionSource;
-  /** Defaults to a random id per start. */
-  epoch?: string;
+  /** Defaults to a random id per start; a clustered room's is the room's (cluster/cop-stream.ts). */
+  epoch?: string | undefined;
+  /** Told of each tick record cut (a clustered room's leader publishes it). */
+  onCut?: CopHubOptions['onCut'];
   /** Live cover: snapshots carry its latest summary and each recompute is a cover change. */
   cover?: CoverFeed | undefined;
   /** Performance against standards: snapshots carry the figures at start (later ones: hub.onPerformance). */
@@ -76,6 +78,7 @@ export function attachCopWs(router: UpgradeRouter, opts: CopWsOptions): CopWsHan
     performance: () => opts.performance?.report() ?? null,
     locate: opts.locate,
     partnerName: opts.partnerName,
+    onCut: opts.onCut,
   });
   const L = hub.limits;
   const positions: PositionSource = opts.positions ?? engine;

@@ -25,7 +25,8 @@ import type { ClusterOptions } from '../cluster/options.ts';
 import { attachCopWs } from '../cop/ws.ts';
 import { Engine, type Replication } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { scenarioGazetteer } from '../network/scenario-network.ts';
+import { scenarioGazetteer, scenarioLocate } from '../network/scenario-network.ts';
+import { CopStream } from '../cluster/cop-stream.ts';
 import { Store } from '../store/store.ts';
 import { serverTimers } from '../timers.ts';
 import { upgradeRouter } from '../ws/upgrade.ts';
@@ -47,6 +48,8 @@ const READ_ONLY: Replication = {
 export interface CopGatewayOptions {
   cluster: ClusterOptions;
   scenario: Scenario;
+  /** The scenario's file: its road network locates incidents (the snapped point) as an instance does. */
+  scenarioFile?: string | undefined;
   port: number;
   host: string;
   log: Logger;
@@ -72,8 +75,11 @@ export async function startCopGateway(o: CopGatewayOptions): Promise<RunningCopG
   const health = () => ({ gateway: 'cop', streamSeq: follower.streamSeq, lastSeq: engine.room.lastSeq });
   const http = createServer(screensApp(clusterLog.lease, log, health));
   const upgrades = upgradeRouter(http);
-  // Incidents are located with the scenario's places (no road network here: no snapped point).
-  const places = scenarioGazetteer(scenario, undefined, undefined, log);
+  // Incidents located as an instance locates them: with the road network, when given its file.
+  const locate = o.scenarioFile
+    ? scenarioLocate(o.scenarioFile, scenario, log)
+    : locator(scenarioGazetteer(scenario, undefined, undefined, log), undefined);
+  const copStream = await CopStream.open(clusterLog, o.cluster.replicas, log);
   const sessions = new SharedSessions(Date.now);
   await sessions.follow(clusterLog, log);
   const cop = attachCopWs(upgrades, {
@@ -85,7 +91,8 @@ export async function startCopGateway(o: CopGatewayOptions): Promise<RunningCopG
     limits: o.limits ?? {},
     token: o.token,
     publicUrl: o.publicUrl,
-    locate: locator(places, undefined),
+    locate,
+    epoch: copStream.epoch,
   });
   const stopLive = await followLive(clusterLog, engine, log, {
     cover: (s) => cop.hub.onCover(s),
@@ -94,6 +101,7 @@ export async function startCopGateway(o: CopGatewayOptions): Promise<RunningCopG
   await follower.start();
   const head = await clusterLog.lastStreamSeq();
   if (!(await follower.caughtUp(head, CATCH_UP_MS))) log.warn('cop gateway: serving before the log is replayed');
+  await copStream.follow(cop.hub, engine); // the leader's COP records, under its seqs
   await new Promise<void>((r, j) => {
     http.once('error', j);
     http.listen(o.port, o.host, () => r());
@@ -106,6 +114,7 @@ export async function startCopGateway(o: CopGatewayOptions): Promise<RunningCopG
     engine,
     async close() {
       stopLive();
+      await copStream.stop();
       sessions.stop();
       await follower.stop();
       cop.close();

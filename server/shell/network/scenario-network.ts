@@ -10,6 +10,7 @@ import { Gazetteer, NO_SNAP, plannerSnap } from '../../core/places/gazetteer.ts'
 import type { RoadTable } from '../../core/places/roads.ts';
 import { mapLabels } from '../../core/basemap/labels.ts';
 import type { MapLabelsMsg } from '../../../proto/map-labels.ts';
+import { locator, type Locate } from '../../core/places/locate.ts';
 
 /** Load the scenario's road network (path relative to the scenario file) and its JourneyPlanner. */
 export function loadScenarioNetwork(
@@ -54,6 +55,17 @@ export function scenarioGazetteer(
   const places = new Gazetteer({ ...scenario, roads }, planner ? plannerSnap(planner) : NO_SNAP);
   if (roads) log.info('gazetteer built', { names: places.size, ms: Math.round(performance.now() - t0) });
   return places;
+}
+
+/**
+ * Where incidents are, as an instance says it (its COP and REST): the scenario's network loaded
+ * (cached on disk) for the snapped point, the gazetteer with the network's road names. A COP
+ * gateway uses it so its pictures carry what a direct server's do.
+ */
+export function scenarioLocate(scenarioPath: string, scenario: Scenario, log: Logger): Locate | undefined {
+  const { planner } = loadScenarioNetwork(scenarioPath, scenario, log);
+  const roads = loadScenarioRoadTable(scenarioPath, scenario);
+  return locator(scenarioGazetteer(scenario, roads, planner, log), planner);
 }
 
 /** The map's labels (GET /api/map/labels): the scenario's towns and the road table's refs and names. */
