@@ -7,36 +7,22 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ResourceStatus } from '../../server/core/fleet/status.ts';
 import { startAvlGateway, type RunningGateway } from '../../server/shell/gateway/avl-gateway.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { loadScenario } from '../../server/shell/scenario-loader.ts';
 import { connect, refusedUpgrade, report, type AvlClient } from '../support/avl.ts';
-import {
-  AVL_TOKEN,
-  SCENARIO,
-  clusterEvents,
-  freePort,
-  seedUser,
-  startInstance,
-  startNats,
-  waitRole,
-} from '../support/cluster.ts';
+import { AVL_TOKEN, SCENARIO, clusterEvents, type Instance } from '../support/cluster.ts';
+import { startClusterRoom } from '../support/cluster-room.ts';
 
 const ROOM = 'gw';
 
 test('two AVL gateways relay to the leader with the same per-report codes as a direct feed', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-gw-'));
-  const { url: nats, nats: natsProc } = await startNats(join(dir, 'nats'));
-  const db = join(dir, 'a.sqlite');
-  await seedUser(db);
-  const leader = await startInstance('leader', { db, port: await freePort(), nats, room: ROOM, standby: false });
+  const room = await startClusterRoom({ room: ROOM, instances: 1 });
+  const leader = room.instances[0] as Instance;
+  const nats = room.nats;
   const gateways: RunningGateway[] = [];
   try {
-    await waitRole(leader.url, 'leader', 10_000);
     const scenario = loadScenario(SCENARIO);
     const log = createLogger('silent');
     for (let i = 0; i < 2; i++)
@@ -103,10 +89,7 @@ test('two AVL gateways relay to the leader with the same per-report codes as a d
     assert.equal([closed.code, closed.reason], [1013, 'JCR_NOT_LEADER']);
   } finally {
     for (const g of gateways) await g.close();
-    leader.proc.kill('SIGKILL');
-    natsProc.proc.kill('SIGKILL');
-    await Promise.all([leader.exited, natsProc.exited]);
-    rmSync(dir, { recursive: true, force: true });
+    await room.close();
   }
 });
 

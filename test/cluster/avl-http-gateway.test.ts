@@ -8,23 +8,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Scenario } from '../../server/core/scenario/types.ts';
 import { startAvlGateway, type RunningGateway } from '../../server/shell/gateway/avl-gateway.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { loadScenario } from '../../server/shell/scenario-loader.ts';
-import {
-  AVL_TOKEN,
-  SCENARIO,
-  freePort,
-  login,
-  seedUser,
-  startInstance,
-  startNats,
-  waitRole,
-} from '../support/cluster.ts';
+import { AVL_TOKEN, SCENARIO, login, type Instance } from '../support/cluster.ts';
+import { startClusterRoom } from '../support/cluster-room.ts';
 
 const ROOM = 'avlhttp';
 const TRUCK = '352093081234567';
@@ -51,14 +41,11 @@ async function post(url: string, body: string, token: string | null = AVL_TOKEN)
 }
 
 test('Traccar forward bodies and OsmAnd fixes through an AVL gateway reach the leader', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-avlhttp-'));
-  const { url: nats, nats: natsProc } = await startNats(join(dir, 'nats'));
-  const db = join(dir, 'a.sqlite');
-  await seedUser(db);
-  const leader = await startInstance('leader', { db, port: await freePort(), nats, room: ROOM, standby: false });
+  const room = await startClusterRoom({ room: ROOM, instances: 1 });
+  const leader = room.instances[0] as Instance;
+  const nats = room.nats;
   let gateway: RunningGateway | undefined;
   try {
-    await waitRole(leader.url, 'leader', 10_000);
     const scenario = withTrackers(loadScenario(SCENARIO));
     gateway = await startAvlGateway({
       servers: [nats],
@@ -119,10 +106,7 @@ test('Traccar forward bodies and OsmAnd fixes through an AVL gateway reach the l
     assert.equal([r1.lat, r1.lon, r1.headingDeg, r1.accuracyM, r1.fixTimeMs], [51.6123, -0.1301, 45, 8, at * 1000]);
   } finally {
     await gateway?.close();
-    leader.proc.kill('SIGKILL');
-    natsProc.proc.kill('SIGKILL');
-    await Promise.all([leader.exited, natsProc.exited]);
-    rmSync(dir, { recursive: true, force: true });
+    await room.close();
   }
 });
 

@@ -10,9 +10,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { seededRandom } from '../../server/core/clock.ts';
 import type { JcrEvent } from '../../server/core/events.ts';
@@ -29,15 +26,12 @@ import {
   SCENARIO,
   cachedEvents,
   clusterEvents,
-  freePort,
   login,
-  seedUser,
   sleep,
-  startInstance,
-  startNats,
   waitRole,
   type Instance,
 } from '../support/cluster.ts';
+import { startClusterRoom } from '../support/cluster-room.ts';
 
 const ROUNDS = Number(process.env.JCR_FAILOVER_ROUNDS ?? 10);
 const ROOM = 'failover';
@@ -141,19 +135,12 @@ async function load(
 }
 
 test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothing acknowledged lost`, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-failover-'));
-  const { url: nats, nats: natsProc } = await startNats(join(dir, 'nats'));
-  const ports = [await freePort(), await freePort()];
-  const dbs = [join(dir, 'a.sqlite'), join(dir, 'b.sqlite')];
-  for (const db of dbs) await seedUser(db);
+  const room = await startClusterRoom({ room: ROOM, instances: 2 });
+  const nats = room.nats;
   const rnd = seededRandom(20261202);
   const acked: Acked[] = [];
   const avlAcked: Status[] = [];
-  const started = (i: number, standby: boolean) =>
-    startInstance(`instance ${i}`, { db: dbs[i] as string, port: ports[i] as number, nats, room: ROOM, standby });
-  let leader = await started(0, false);
-  await waitRole(leader.url, 'leader', 10_000);
-  let standby = await started(1, true);
+  let [leader, standby] = room.instances as [Instance, Instance];
   // The AVL terminal reports through a gateway, which relays to whichever instance leads.
   const gateway = await startAvlGateway({
     servers: [nats],
@@ -185,9 +172,9 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
       await load(leader, gateway.url, token, rnd, acked, avlAcked);
       await waitRole(standby.url, 'leader', 5000 - (Date.now() - killedAt));
       failovers.push(Date.now() - killedAt);
-      const killed = leader.url === `http://127.0.0.1:${ports[0]}` ? 0 : 1;
+      const killed = leader.url === `http://127.0.0.1:${room.ports[0]}` ? 0 : 1;
       leader = standby;
-      standby = await started(killed, true);
+      standby = await room.restart(killed, true);
       const events = await clusterEvents(nats, ROOM);
       await waitRole(standby.url, 'standby', 10_000, events.length);
       checkLog(events, acked, avlAcked, round);
@@ -200,9 +187,7 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
     await screen.close();
     await copGateway.close();
     await gateway.close();
-    for (const p of [leader, standby, natsProc]) p.proc.kill('SIGKILL');
-    await Promise.all([leader.exited, standby.exited, natsProc.exited]);
-    rmSync(dir, { recursive: true, force: true });
+    await room.close();
   }
   console.log(`failover ms: ${failovers.join(' ')}; ${acked.length} REST and ${avlAcked.length} AVL changes acked`);
   assert.ok(acked.length > ROUNDS, 'the load made acknowledged changes');

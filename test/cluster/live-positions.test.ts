@@ -7,13 +7,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect, report } from '../support/avl.ts';
-import { AVL_TOKEN, freePort, login, seedUser, sleep, startInstance, startNats, waitRole } from '../support/cluster.ts';
-
-const ROOM = 'live';
+import { AVL_TOKEN, login, sleep, waitRole, type Instance } from '../support/cluster.ts';
+import { startClusterRoom } from '../support/cluster-room.ts';
 
 async function resource(url: string, token: string, id: string): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}/api/resources/${id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -23,21 +19,9 @@ async function resource(url: string, token: string, id: string): Promise<Record<
 const where = (r: Record<string, unknown>) => [r.status, r.lat, r.lon, r.fixTimeMs, r.speedMps, r.accuracyM];
 
 test('the standby keeps live positions: after failover the leader has them at once', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-live-'));
-  const { url: nats, nats: natsProc } = await startNats(join(dir, 'nats'));
-  const dbs = [join(dir, 'a.sqlite'), join(dir, 'b.sqlite')];
-  for (const db of dbs) await seedUser(db);
-  const a = await startInstance('a', {
-    db: dbs[0] as string,
-    port: await freePort(),
-    nats,
-    room: ROOM,
-    standby: false,
-  });
-  const b = await startInstance('b', { db: dbs[1] as string, port: await freePort(), nats, room: ROOM, standby: true });
+  const room = await startClusterRoom({ room: 'live', instances: 2 });
   try {
-    await waitRole(a.url, 'leader', 10_000);
-    await waitRole(b.url, 'standby', 10_000);
+    const [a, b] = room.instances as [Instance, Instance];
     const fixAt = Date.now() - 2000;
     const feed = await connect(`${a.url.replace('http', 'ws')}/ws/avl`, AVL_TOKEN);
     // Position only (status 0): no event, so only the live bucket can carry it to the standby.
@@ -67,9 +51,7 @@ test('the standby keeps live positions: after failover the leader has them at on
     );
     again.close();
   } finally {
-    for (const p of [a, b, natsProc]) p.proc.kill('SIGKILL');
-    await Promise.all([a.exited, b.exited, natsProc.exited]);
-    rmSync(dir, { recursive: true, force: true });
+    await room.close();
   }
 });
 

@@ -6,22 +6,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { JcrEvent } from '../../server/core/events.ts';
-import {
-  cachedEvents,
-  clusterEvents,
-  freePort,
-  login,
-  seedUser,
-  startInstance,
-  startNats,
-  waitRole,
-} from '../support/cluster.ts';
-
-const ROOM = 'split';
+import { cachedEvents, clusterEvents, login, waitRole, type Instance } from '../support/cluster.ts';
+import { startClusterRoom } from '../support/cluster-room.ts';
 
 async function setStatus(
   url: string,
@@ -44,16 +31,10 @@ async function setStatus(
 const line = (e: JcrEvent) => JSON.stringify([e.seq, e.at, e.type, e.origin, e.actor, e.data]);
 
 test('a paused leader resumes deposed: its append fails, it steps down, the log has no fork', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-split-'));
-  const { url: nats, nats: natsProc } = await startNats(join(dir, 'nats'));
-  const [pa, pb] = [await freePort(), await freePort()];
-  const [da, db] = [join(dir, 'a.sqlite'), join(dir, 'b.sqlite')];
-  await seedUser(da);
-  await seedUser(db);
-  const a = await startInstance('a', { db: da, port: pa, nats, room: ROOM, standby: false });
-  await waitRole(a.url, 'leader', 10_000);
-  const b = await startInstance('b', { db: db, port: pb, nats, room: ROOM, standby: true });
+  const room = await startClusterRoom({ room: 'split', instances: 2 });
   try {
+    const [a, b] = room.instances as [Instance, Instance];
+    const [da, db] = room.dbs as [string, string];
     const ta = await login(a.url);
     const tb = await login(b.url);
     assert.is((await setStatus(a.url, ta, 'R4', 'MOBILISED')).status, 200);
@@ -68,7 +49,7 @@ test('a paused leader resumes deposed: its append fails, it steps down, the log 
     assert.is.not(first.status, 200, `the deposed leader acknowledged a change: ${JSON.stringify(first.body)}`);
     if (first.status !== 0) assert.is((first.body as { error: { code: string } }).error.code, 'JCR_NOT_LEADER');
 
-    const log = await clusterEvents(nats, ROOM);
+    const log = await clusterEvents(room.nats, room.room);
     assert.equal(
       log.map((e) => [e.seq, e.type, (e.data as { resourceId: string }).resourceId]),
       [
@@ -80,9 +61,7 @@ test('a paused leader resumes deposed: its append fails, it steps down, the log 
     assert.equal(cachedEvents(da).map(line), log.map(line), "the deposed leader's cache is the log");
     assert.equal(cachedEvents(db).map(line), log.map(line), "the new leader's cache is the log");
   } finally {
-    for (const p of [a, b, natsProc]) p.proc.kill('SIGKILL');
-    await Promise.all([a.exited, b.exited, natsProc.exited]);
-    rmSync(dir, { recursive: true, force: true });
+    await room.close();
   }
 });
 
