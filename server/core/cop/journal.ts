@@ -113,7 +113,10 @@ export class CopJournal {
    * rule of Fleet or IncidentBook is repeated here: the record carries their outcome.
    */
   onChanges(record: ChangeRecord): void {
-    if (this.following) return;
+    if (this.following) {
+      for (const step of record.changes) this.partners.onEvent(step.event); // the snapshot's partner picture
+      return;
+    }
     const steps = record.changes;
     const lastTouch = new Map<string, number>(); // incident id → index in `steps` of its last event
     const statusRefs: number[] = new Array<number>(steps.length).fill(0);
