@@ -23,6 +23,7 @@ import type { Agency } from '../server/core/scenario/types.ts';
 import { startServer, type RunningServer } from '../server/shell/server.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
 import { api, errorCode, tokenFor } from './support/server.ts';
+import { EMPTY_METHANE } from '../server/core/incidents/types.ts';
 
 type Expect = 'public' | 'allow' | 'deny' | 'hidden';
 interface Ids {
@@ -395,16 +396,7 @@ async function setup(): Promise<{ server: RunningServer; ids: Ids }> {
       typeText: 'House fire',
       priority: 1,
       location: where,
-      methane: {
-        majorIncident: false,
-        exactLocation: '',
-        type: '',
-        hazards: '',
-        access: '',
-        casualties: null,
-        servicesPresent: [],
-        servicesRequired: [],
-      },
+      methane: { ...EMPTY_METHANE },
       casualties: [],
       callerAccount: '',
       timeline: [],
