@@ -121,6 +121,8 @@ export class Api {
     callerAccount?: string;
     uprn?: string;
     confirmOffRoad?: boolean;
+    /** One per create attempt, the same in its retries: the server answers a repeat with the first incident. */
+    idempotencyKey?: string;
   }): Promise<ApiResult> {
     return this.request('POST', '/api/incidents', body);
   }

@@ -33,6 +33,17 @@ export interface NewIncident {
   uprn?: string;
   /** The dispatcher confirmed a point with no drivable road within the allowance. */
   confirmOffRoad?: boolean;
+  /** The submission's idempotency key: a retry of the same submission passes the same one. */
+  idempotencyKey?: string;
+}
+
+/** Attempts at one create when the server does not answer in time (the same key each time). */
+const CREATE_ATTEMPTS = 3;
+
+/** A random create key: crypto.randomUUID where the page is a secure context, else hex of 16 random bytes. */
+export function newCreateKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -107,11 +118,15 @@ export async function fetchRecommendation(d: CommandDeps, incidentId: string, ou
   } else out.message(`Recommendation: ${errText(r)}`);
 }
 
+/** The server may have applied a request it did not answer. */
+const unanswered = (code: string) => code === 'NETWORK_TIMEOUT' || code === 'NETWORK_ERROR';
+
 export async function createIncident(d: CommandDeps, inc: NewIncident, out: CommandOutput): Promise<CreateOutcome> {
   const s = d.store;
   out.busy(true);
   out.message('Creating incident…');
-  const r = await d.api.createIncident({
+  // One key for every attempt: a timed-out create the server did apply is answered, not repeated.
+  const req = {
     typeId: inc.typeId,
     lat: inc.lat,
     lon: inc.lon,
@@ -119,8 +134,18 @@ export async function createIncident(d: CommandDeps, inc: NewIncident, out: Comm
     ...(inc.callerAccount ? { callerAccount: inc.callerAccount } : {}),
     ...(inc.uprn ? { uprn: inc.uprn } : {}),
     ...(inc.confirmOffRoad ? { confirmOffRoad: true } : {}),
-  });
+    idempotencyKey: inc.idempotencyKey ?? newCreateKey(),
+  };
+  let r = await d.api.createIncident(req);
+  for (let n = 1; n < CREATE_ATTEMPTS && !r.ok && unanswered(r.code); n++) {
+    out.message('Incident not confirmed — retrying…');
+    r = await d.api.createIncident(req);
+  }
   out.busy(false);
+  if (!r.ok && unanswered(r.code)) {
+    out.message(`Incident not confirmed: ${errText(r)}. Check the incident list before creating it again.`);
+    return { kind: 'failed' };
+  }
   if (!r.ok) {
     if (r.code === 'JCR_OFF_ROAD') {
       const maxSnapM = offRoadAllowance(r);
