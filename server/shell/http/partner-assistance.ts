@@ -38,7 +38,7 @@ export function partnerAssistanceRoutes({ engine, mait, mobilisation }: PartnerA
     room: { id: engine.room.transfers.roomId, name: '' },
     partners: [],
   };
-  r.post('/incidents/:id/partner-assistance', (req, res) => {
+  r.post('/incidents/:id/partner-assistance', async (req, res) => {
     const b = asObject(req.body);
     noUnknown(b, ['partnerId', 'capability', 'count', 'resourceId', 'note', 'actingAgency']);
     const a = acting(res, b);
@@ -76,7 +76,7 @@ export function partnerAssistanceRoutes({ engine, mait, mobilisation }: PartnerA
     }
     const requestId = `${inc.id}.${partner.id}.${engine.room.clock()}`.slice(-64);
     const draft = assistanceDraft(engine.room.transfers.roomId, inc, partner, choice, requestId);
-    engine.execute(
+    await engine.submit(
       {
         type: 'mait.send',
         partnerId: partner.id,
@@ -94,7 +94,7 @@ export function partnerAssistanceRoutes({ engine, mait, mobilisation }: PartnerA
    * asked capability (or those named), each with its ETA. Nothing is mobilised: the partner lists
    * them "via partner" and asks again for the one it wants.
    */
-  r.post('/transfers/:id/offer', (req, res) => {
+  r.post('/transfers/:id/offer', async (req, res) => {
     const b: Body = req.body === undefined ? {} : asObject(req.body);
     noUnknown(b, ['resourceIds', 'note', 'actingAgency']);
     const a = acting(res, b);
@@ -125,7 +125,7 @@ export function partnerAssistanceRoutes({ engine, mait, mobilisation }: PartnerA
       },
       now,
     );
-    engine.execute(
+    await engine.submit(
       {
         type: 'mait.send',
         partnerId: t.partnerId,
