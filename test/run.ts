@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 const ROOT = process.cwd();
 const FILE_TIMEOUT_MS = Number(process.env.JCR_TEST_TIMEOUT_MS ?? 15 * 60_000);
@@ -113,9 +113,21 @@ async function main(): Promise<void> {
   );
   const queue = [...files];
   const results: Result[] = [];
+  // Cluster files each start three nats-server nodes and several room processes, and time
+  // failovers: two at once on two cores starve each other's leases (nats-node-loss failed so in
+  // CI, passing alone). They run one at a time; other files still run beside them.
+  let clusterTurn: Promise<void> = Promise.resolve();
+  const exclusive = (f: string): Promise<Result> => {
+    const mine = clusterTurn.then(() => runFile(f));
+    clusterTurn = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    return mine;
+  };
   const worker = async () => {
     for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
-      const r = await runFile(f);
+      const r = await (relative(ROOT, f).split(sep).includes('cluster') ? exclusive(f) : runFile(f));
       results.push(r);
       process.stdout.write(
         `${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.file}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}\n`,
