@@ -55,8 +55,10 @@ export interface CopGatewayOptions {
   log: Logger;
   /** --cop-token: screens without a session (wall displays). */
   token?: string | undefined;
-  /** --public-url: an allowed Origin for a cookie-authenticated upgrade. */
+  /** --public-url: an allowed Origin for a cookie-authenticated upgrade; https sends HSTS with the pages. */
   publicUrl?: string | undefined;
+  /** The online basemap the instances are given (WebOptions.tiles): the pages' CSP allows its host. */
+  tiles?: { url: string; attribution: string } | undefined;
   limits?: Partial<CopLimits>;
 }
 
@@ -73,7 +75,8 @@ export async function startCopGateway(o: CopGatewayOptions): Promise<RunningCopG
   const follower = new Follower(clusterLog, engine, log, 0);
   // The screens' one URL: pages, and REST forwarded to whoever leads (gateway/screens.ts).
   const health = () => ({ gateway: 'cop', streamSeq: follower.streamSeq, lastSeq: engine.room.lastSeq });
-  const http = createServer(screensApp(clusterLog.lease, log, health));
+  const web = { publicUrl: o.publicUrl, tiles: o.tiles };
+  const http = createServer(screensApp(clusterLog.lease, log, health, web));
   const upgrades = upgradeRouter(http);
   // Incidents located as an instance locates them: with the road network, when given its file.
   const locate = o.scenarioFile

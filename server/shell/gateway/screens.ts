@@ -1,6 +1,6 @@
 /**
  * What a COP gateway serves over HTTP besides /ws/cop, so the screens live at one URL that
- * survives a failover: the client's pages (client/dist, with the instance's security headers),
+ * survives a failover: the client's pages (client/dist, with the instances' security headers, one builder),
  * its own GET /api/health, and every other /api call forwarded to whichever instance leads
  * (gateway/leader-proxy.ts). Pages and the picture never depend on the leader; only REST does.
  */
@@ -10,14 +10,15 @@ import express, { type Express } from 'express';
 import type { KV } from '@nats-io/kv';
 import { JcrError } from '../../core/errors.ts';
 import { errorHandler, notFound } from '../http/errors.ts';
-import { securityHeaders } from '../http/security.ts';
+import { pageSecurity, type PageFacing } from '../http/security.ts';
 import type { Logger } from '../log.ts';
 import { leaderProxy } from './leader-proxy.ts';
 
-export function screensApp(lease: KV, log: Logger, health: () => unknown): Express {
+/** `web`: how the room faces browsers, as the instances are told: the pages get their very headers. */
+export function screensApp(lease: KV, log: Logger, health: () => unknown, web: PageFacing = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders());
+  app.use(pageSecurity(web));
   app.get('/api/health', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json(health());

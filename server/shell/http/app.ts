@@ -23,7 +23,7 @@ import { traccarRoutes } from '../avl/traccar.ts';
 import { apiGate, authenticate, authRoutes, type LoginLimitShare } from './auth.ts';
 import { clientAddress } from './client-address.ts';
 import { crossSiteGuard } from './origin.ts';
-import { noStore, securityHeaders } from './security.ts';
+import { noStore, pageSecurity } from './security.ts';
 import { healthRoutes, recommendTimer } from './health.ts';
 import { replicatedAcks } from './replicated.ts';
 import type { Metrics } from '../metrics.ts';
@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): Express {
         clientAddress: clientAddress(deps.trustProxy ?? []),
       }),
     );
-  app.use(securityHeaders({ ...(deps.tiles ? { tileOrigin: tileOrigin(deps.tiles.url) } : {}), hsts: https }));
+  app.use(pageSecurity({ publicUrl: deps.publicUrl, tiles: deps.tiles }));
   app.use('/api', noStore);
   // Before the body parser: a change must be JSON and, made with the cookie, from our own pages.
   app.use('/api', crossSiteGuard(deps.publicUrl));
@@ -200,13 +200,4 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;
-}
-
-/** The origin of a tile URL template, for the CSP's img-src. */
-function tileOrigin(url: string): string | undefined {
-  try {
-    return new URL(url.replace(/\{[a-z]\}/g, 'a')).origin;
-  } catch {
-    return undefined;
-  }
 }

@@ -36,6 +36,36 @@ export function securityHeaders(opts: { tileOrigin?: string; hsts?: boolean } = 
   };
 }
 
+/** How a server faces browsers, as far as its pages' headers go (server.ts WebOptions). */
+export interface PageFacing {
+  /** The address operators open: https sends Strict-Transport-Security. */
+  publicUrl?: string | undefined;
+  /** The optional online basemap: its tile host is allowed in img-src. */
+  tiles?: { url: string } | undefined;
+}
+
+/**
+ * The headers of every page a browser gets from the room, from how it faces browsers: the one
+ * builder for an instance (http/app.ts) and a COP gateway (gateway/screens.ts), so the screens
+ * run under the same policy at either URL.
+ */
+export function pageSecurity(web: PageFacing): RequestHandler {
+  const origin = web.tiles ? tileOrigin(web.tiles.url) : undefined;
+  return securityHeaders({
+    ...(origin ? { tileOrigin: origin } : {}),
+    hsts: web.publicUrl?.startsWith('https:') ?? false,
+  });
+}
+
+/** The origin of a tile URL template, for the CSP's img-src. */
+function tileOrigin(url: string): string | undefined {
+  try {
+    return new URL(url.replace(/\{[a-z]\}/g, 'a')).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Only the JSON API is uncacheable; the bundled client may be cached by the browser. */
 export const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
