@@ -8,21 +8,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock } from '../server/core/clock.ts';
-import { startServer } from '../server/shell/server.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import { api, errorCode, miniServer, tokenFor } from './support/server.ts';
 
 test('police sets the status of the fire drone shared with it at its own incident, not otherwise', async () => {
   const scenario = miniScenario();
   scenario.resources.find((r) => r.id === 'DRONE1')!.sharedWith = ['police'];
-  const server = await startServer({
-    scenario,
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock(Date.UTC(2026, 0, 1, 9)).now,
-    log: 'silent',
-  });
+  const server = await miniServer({ scenario });
   try {
     const police = await tokenFor(server, 'police-dispatcher', 'pd');
     const ambulance = await tokenFor(server, 'ambulance-desk', 'ad');

@@ -7,22 +7,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fakeClock } from '../server/core/clock.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
-
-const boot = (db: string) =>
-  startServer({
-    scenario: miniScenario(),
-    db,
-    port: 0,
-    clock: fakeClock(Date.UTC(2026, 0, 1, 9)).now,
-    log: 'silent',
-  });
+import type { RunningServer } from '../server/shell/server.ts';
+import { api, errorCode, tokenFor, withDbFile, withMiniServer } from './support/server.ts';
 
 const inbox = async (server: RunningServer, token: string, q: string) =>
   (
@@ -32,11 +18,8 @@ const inbox = async (server: RunningServer, token: string, q: string) =>
   ).requests.map((r) => [r.requestId, r.status]);
 
 test('a request pending when its incident closes is withdrawn, and stays so after a restart', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-close-requests-'));
-  const db = join(dir, 'jcr.sqlite');
-  try {
-    let server = await boot(db);
-    try {
+  await withDbFile(async (db) => {
+    await withMiniServer({ db }, async (server) => {
       const fire = await tokenFor(server, 'fire-dispatcher', 'fd');
       const police = await tokenFor(server, 'police-dispatcher', 'pd');
       const c = await api(server, 'POST', '/api/incidents', {
@@ -68,19 +51,12 @@ test('a request pending when its incident closes is withdrawn, and stays so afte
         stats.requests.rows.map((r) => [r.requestId, r.status, r.answerS]),
         [['INC-1-R1', 'withdrawn', null]],
       );
-    } finally {
-      await server.close();
-    }
-    server = await boot(db);
-    try {
+    });
+    await withMiniServer({ db }, async (server) => {
       const fire = await tokenFor(server, 'fire-dispatcher', 'fd2');
       assert.equal(await inbox(server, fire, '?direction=from&status=all'), [['INC-1-R1', 'withdrawn']]);
-    } finally {
-      await server.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    });
+  });
 });
 
 test.run();

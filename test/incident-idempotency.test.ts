@@ -8,18 +8,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fakeClock } from '../server/core/clock.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
+import { api, errorCode, tokenFor, withDbFile, withMiniServer } from './support/server.ts';
 
 const KEY = '0b7f6c2e-3d4a-4f1e-9a8b-5c6d7e8f9a0b';
 const FIRE = { typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, address: '1 High St' };
 const clock = fakeClock(Date.UTC(2026, 0, 1, 9));
-const boot = (db: string) => startServer({ scenario: miniScenario(), db, port: 0, clock: clock.now, log: 'silent' });
 
 const create = async (server: RunningServer, token: string, body: Record<string, unknown>) => {
   const r = await api(server, 'POST', '/api/incidents', { token, body });
@@ -32,11 +27,8 @@ const ids = async (server: RunningServer, token: string) =>
   );
 
 test('a create retried with its key answers the incident made first, after a restart too', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-idempotency-'));
-  const db = join(dir, 'jcr.sqlite');
-  try {
-    let server = await boot(db);
-    try {
+  await withDbFile(async (db) => {
+    await withMiniServer({ db, clock: clock.now }, async (server) => {
       const fire = await tokenFor(server, 'fire-dispatcher', 'fd');
       const police = await tokenFor(server, 'police-dispatcher', 'pd');
       assert.equal(await create(server, fire, { ...FIRE, idempotencyKey: KEY }), [
@@ -55,12 +47,9 @@ test('a create retried with its key answers the incident made first, after a res
       assert.equal(await create(server, police, theirs), [201, 'INC-2', '/api/incidents/INC-2']);
       // No key: every create is a new incident, as before.
       assert.equal(await create(server, fire, FIRE), [201, 'INC-3', '/api/incidents/INC-3']);
-    } finally {
-      await server.close();
-    }
+    });
     clock.advance(60_000);
-    server = await boot(db);
-    try {
+    await withMiniServer({ db, clock: clock.now }, async (server) => {
       const fire = await tokenFor(server, 'fire-dispatcher', 'fd2');
       assert.equal(await create(server, fire, { ...FIRE, idempotencyKey: KEY }), [
         201,
@@ -76,18 +65,12 @@ test('a create retried with its key answers the incident made first, after a res
         'INC-4',
         '/api/incidents/INC-4',
       ]);
-    } finally {
-      await server.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    });
+  });
 });
 
 test('a malformed idempotency key is refused with JCR_IDEMPOTENCY_KEY and creates nothing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-idempotency-'));
-  const server = await boot(join(dir, 'jcr.sqlite'));
-  try {
+  await withMiniServer({ clock: clock.now }, async (server) => {
     const fire = await tokenFor(server, 'fire-dispatcher', 'fd');
     for (const bad of ['short', 'x'.repeat(129), 'has space in it', 'semi;colon-key', 42, ''])
       assert.equal(
@@ -96,10 +79,7 @@ test('a malformed idempotency key is refused with JCR_IDEMPOTENCY_KEY and create
         String(bad),
       );
     assert.equal(await ids(server, fire), []);
-  } finally {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -1,21 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Role } from '../../server/core/auth/roles.ts';
 import { fakeClock } from '../../server/core/clock.ts';
 import { StraightLineJourneyTimes } from '../../server/core/incidents/journeys.ts';
-import { startServer, type RunningServer } from '../../server/shell/server.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/shell/server.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
+
+/** startServer's options, each optional, and `straightLine` for the mini scenario's recommendations. */
+export type MiniServerOptions = Partial<ServerOptions> & { straightLine?: boolean };
 
 /**
  * The mini scenario served in memory on port 0, its clock stopped at 09:00 on 1 January 2026;
  * with `straightLine`, recommendations time at 36 km/h as the crow flies (drones by air), no cover.
+ * Any other option of startServer replaces the default: `db` a file (see withDbFile), a changed
+ * `scenario`, a `clock`, `timers`.
  */
-export function miniServer(opts: { straightLine?: boolean } = {}): Promise<RunningServer> {
+export function miniServer(opts: MiniServerOptions = {}): Promise<RunningServer> {
+  const { straightLine, ...rest } = opts;
   return startServer({
     scenario: miniScenario(),
     db: ':memory:',
     port: 0,
     clock: fakeClock(Date.UTC(2026, 0, 1, 9)).now,
     log: 'silent',
-    ...(opts.straightLine && {
+    ...(straightLine && {
       roads: {
         mobilisation: {
           journeys: new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']),
@@ -23,7 +32,34 @@ export function miniServer(opts: { straightLine?: boolean } = {}): Promise<Runni
         },
       },
     }),
+    ...rest,
   });
+}
+
+/** Start a mini server (as miniServer), run `body` on it and close it however `body` ends. */
+export async function withMiniServer<T>(
+  opts: MiniServerOptions,
+  body: (server: RunningServer) => Promise<T>,
+): Promise<T> {
+  const server = await miniServer(opts);
+  try {
+    return await body(server);
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * A database file `jcr.sqlite` in a fresh temporary folder, removed with the folder once `body`
+ * ends: a test restarts a server by starting another on the same file.
+ */
+export async function withDbFile<T>(body: (db: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'jcr-test-'));
+  try {
+    return await body(join(dir, 'jcr.sqlite'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Create a user of `role` on a test server and return a bearer token for it. */
