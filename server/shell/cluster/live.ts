@@ -14,7 +14,7 @@ import type { CopCoverSummaryMsg } from '../../core/cop/frames.ts';
 import { coverSummaryMsg, type CoverFeed } from '../cop/cover-summary.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import type { ClusterLog } from './log.ts';
+import { startOrRetry, type ClusterLog } from './log.ts';
 
 const POS = 'pos.';
 const COVER = 'cover';
@@ -77,7 +77,10 @@ export interface LiveListeners {
 
 /**
  * A follower's side (a standby, a COP gateway): apply what the leader shares while this instance
- * does not lead. The watch first delivers every key's last value, then each change. Returns a stop.
+ * does not lead. The watch first delivers every key's last value, then each change. It is opened
+ * like the shared accounts (startOrRetry): should JetStream not answer (electing the bucket's
+ * leader after losing a node), the start goes on and serves without live positions, and the
+ * watch is tried again every second until it opens. Resolves after the first try; returns a stop.
  */
 export async function followLive(
   clusterLog: ClusterLog,
@@ -85,18 +88,22 @@ export async function followLive(
   log: Logger,
   on: LiveListeners = {},
 ): Promise<() => void> {
-  const entries = await clusterLog.live.watch();
-  void (async () => {
-    for await (const e of entries) {
-      if (e.operation !== 'PUT' || engine.leads()) continue;
-      try {
-        applyEntry(engine, e, on);
-      } catch (err) {
-        log.warn('cluster: a live entry could not be applied', { key: e.key, err: String(err) });
+  const following = startOrRetry(log, 'live positions', async () => {
+    const entries = await clusterLog.live.watch();
+    void (async () => {
+      for await (const e of entries) {
+        if (e.operation !== 'PUT' || engine.leads()) continue;
+        try {
+          applyEntry(engine, e, on);
+        } catch (err) {
+          log.warn('cluster: a live entry could not be applied', { key: e.key, err: String(err) });
+        }
       }
-    }
-  })();
-  return () => entries.stop();
+    })();
+    return () => entries.stop();
+  });
+  await following.ready;
+  return () => following.stop();
 }
 
 function applyEntry(engine: Engine, e: KvWatchEntry, on: LiveListeners): void {

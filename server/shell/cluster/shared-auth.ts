@@ -154,11 +154,16 @@ export class SharedSessions {
 
   constructor(private readonly clock: () => number) {}
 
+  /** Opened like an instance's (startOrRetry): a watch JetStream refuses does not fail the start. */
   async follow(clusterLog: ClusterLog, log: Logger): Promise<void> {
-    this.stopWatching = await watchSessions(clusterLog.auth, log, (hash, s) => {
-      if (s) this.byHash.set(hash, { user: { username: s.u, role: s.r, displayName: s.d }, expiresAt: s.x });
-      else this.byHash.delete(hash);
-    });
+    const watching = startOrRetry(log, 'shared sessions', () =>
+      watchSessions(clusterLog.auth, log, (hash, s) => {
+        if (s) this.byHash.set(hash, { user: { username: s.u, role: s.r, displayName: s.d }, expiresAt: s.x });
+        else this.byHash.delete(hash);
+      }),
+    );
+    this.stopWatching = () => watching.stop();
+    await watching.ready;
   }
 
   /** The user a session token belongs to, if it is live (the same bounds as Users.session). */
