@@ -1,5 +1,6 @@
 /**
- * The alert book: every alert raised, by id and by cause, with who acknowledged it. `decide`
+ * The alert book: every alert raised, by id and by cause, with who acknowledged it, and the
+ * active ones by incident (the COP sends an incident's alerts with each of its changes). `decide`
  * checks alert commands (a cause already raised makes no event; so does a second acknowledgement
  * by the same user); `apply` folds the alert events. Room calls both.
  */
@@ -15,6 +16,8 @@ export class AlertBook {
   private readonly byId = new Map<string, Alert>();
   private readonly byCause = new Map<string, Alert>();
   private readonly activeIds = new Set<string>();
+  /** Incident id → its active alerts' ids, in the order raised. */
+  private readonly activeByIncident = new Map<string, Set<string>>();
 
   get size(): number {
     return this.byId.size;
@@ -32,6 +35,12 @@ export class AlertBook {
   /** Alerts not cleared, oldest first. */
   active(): Alert[] {
     return [...this.activeIds].map((id) => this.byId.get(id)!);
+  }
+
+  /** The active alerts of incident `incidentId`, oldest first: active() filtered by incident. */
+  activeFor(incidentId: string): Alert[] {
+    const ids = this.activeByIncident.get(incidentId);
+    return ids ? [...ids].map((id) => this.byId.get(id)!) : [];
   }
 
   all(): IterableIterator<Alert> {
@@ -92,6 +101,11 @@ export class AlertBook {
         this.byId.set(a.id, a);
         this.byCause.set(a.cause, a);
         this.activeIds.add(a.id);
+        if (a.incidentId !== undefined) {
+          const ids = this.activeByIncident.get(a.incidentId);
+          if (ids) ids.add(a.id);
+          else this.activeByIncident.set(a.incidentId, new Set([a.id]));
+        }
         return;
       }
       case 'alert.cleared': {
@@ -100,6 +114,11 @@ export class AlertBook {
         a.clearedAt = e.at;
         a.clearReason = e.data.reason;
         this.activeIds.delete(a.id);
+        if (a.incidentId !== undefined) {
+          const ids = this.activeByIncident.get(a.incidentId);
+          ids?.delete(a.id);
+          if (ids?.size === 0) this.activeByIncident.delete(a.incidentId);
+        }
         return;
       }
       case 'alert.acknowledged': {

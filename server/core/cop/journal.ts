@@ -188,9 +188,7 @@ export class CopJournal {
       removed: false,
     };
     const gone: CopIncidentChangeMsg = { incident: bareIncident(inc.id), eventSeq, atMs, removed: true };
-    const alerts: CopChangeMsg[] = [];
-    if (open)
-      for (const a of this.room.alerts.active()) if (a.incidentId === inc.id) alerts.push({ alert: alertMsg(a) });
+    const alerts: CopChangeMsg[] = open ? this.room.alerts.activeFor(inc.id).map((a) => ({ alert: alertMsg(a) })) : [];
     this.pending.push({
       kind: 'incident',
       before,
