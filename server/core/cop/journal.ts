@@ -4,6 +4,7 @@ import type { Room } from '../room.ts';
 import type { IncidentLocation, Locate } from '../places/locate.ts';
 import { alertMsg } from '../alerts/book.ts';
 import { PartnerPicture } from './partners.ts';
+import { RecordedFleet } from './recorded.ts';
 import type { AlertMsg } from '../../../proto/wire.ts';
 import { CopRing, type DurableChange, type RingLimits, type TickRecord, type Touched } from './ring.ts';
 import {
@@ -17,7 +18,6 @@ import {
   type PerformanceReport,
   type CopIncidentChangeMsg,
   type CopIncidentMsg,
-  type CopResourceMsg,
   type CopSnapshotMsg,
   type CopStatusChangeMsg,
   type NormalFilter,
@@ -62,6 +62,8 @@ export class CopJournal {
   private readonly located = new Map<string, { lat: number; lon: number; at: IncidentLocation }>();
   /** Partner rooms' resources at our incidents (./partners.ts). */
   private readonly partners: PartnerPicture;
+  /** Following: each resource as the last record taken showed it, what snapshots show (./recorded.ts). */
+  private readonly recorded = new RecordedFleet();
 
   /** `locate`: where an incident is in words and on the road (none: records carry no location). */
   constructor(
@@ -294,6 +296,7 @@ export class CopJournal {
     if (record.seq <= this.seq) return null;
     if (record.seq !== this.seq + 1) this.ring.clear();
     this.seq = record.seq;
+    this.recorded.take(record.touched);
     for (const c of record.changes) {
       // Snapshots carry the figures the records did.
       if (c.kind === 'cover' && c.msg.cover?.summary) this.cover = c.msg.cover.summary;
@@ -305,6 +308,7 @@ export class CopJournal {
   /** Follow the leader from its record `seq` (the cluster's COP stream head): cut nothing from now on. */
   follow(seq: number): void {
     this.following = true;
+    this.recorded.clear();
     if (seq !== this.seq) this.ring.clear();
     this.seq = seq;
     this.dirty = [];
@@ -350,17 +354,12 @@ export class CopJournal {
   // -------------------------------------------------------------------------------------------
   // The whole picture
 
-  /** The picture under filter `f` now, at this journal's seq (the R-tree answers the viewport). */
+  /**
+   * The picture under filter `f` now, at this journal's seq; following, its resources as the
+   * records up to that seq show them (./recorded.ts), so the deltas after it never move one back.
+   */
   snapshot(f: NormalFilter, reason: number, now: number, epoch: string): CopSnapshotMsg {
-    const fleet = this.room.fleet;
-    const candidates = f.box ? fleet.within(f.box) : Array.from(fleet.all());
-    const resources: CopResourceMsg[] = [];
-    for (const r of candidates) {
-      if (f.agencies !== null && !f.agencies.has(r.def.agency)) continue;
-      const ref = this.refOf.get(r.def.id);
-      if (ref !== undefined) resources.push(resourceMsg(ref, r));
-    }
-    resources.sort((a, b) => a.ref - b.ref);
+    const resources = this.recorded.resources(f, this.room.fleet, this.refOf, this.following);
     return {
       seq: this.seq,
       epoch,
