@@ -25,6 +25,8 @@ const params = new URLSearchParams(location.search);
 const view: View = params.get('view') === 'wall' ? 'wall' : 'dispatcher';
 const store = new ClientStore();
 const api = new Api();
+// A call waiting out a failover shows in the header (<jcr-connection-indicator>).
+api.onRetrying = (on) => store.setRestRetrying(on);
 const ctx: AppContext = { store, api, view, user: null };
 
 /**

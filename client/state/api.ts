@@ -2,22 +2,54 @@
  * REST commands the screens send. Every call answers `ApiResult`: the body on success, or the
  * server's `{ error: { code, message } }` (code `JCR_NOT_AVAILABLE` here when the server has no
  * such endpoint yet, e.g. incidents before issue 5) so the panels can say exactly what happened.
- * docs/screens.md § "Server contract" lists the endpoints and bodies.
+ * docs/screens.md § "Server contract" lists the endpoints and bodies. A call refused while the
+ * room changes over to its standby is retried when that is safe (./failover.ts).
  */
+import { changingOver, FAILOVER_RETRY, isFailoverRefusal, nextPause, repeatable } from './failover.ts';
+
 export type ApiResult =
   { ok: true; body: unknown } | { ok: false; status: number; code: string; message: string; details?: unknown };
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** The clock and the pause between failover retries (tests pass a fake one). */
+export interface RetryClock {
+  now(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+const REAL_CLOCK: RetryClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done);
+    }),
+};
+
+const ABORTED: ApiResult = { ok: false, status: 0, code: 'ABORTED', message: 'cancelled' };
+
 export class Api {
+  /** Told true when a call starts waiting out a failover and false when none is (the screens say "reconnecting"). */
+  onRetrying: ((on: boolean) => void) | null = null;
+  private retrying = 0;
+
   constructor(
     private readonly fetchFn: FetchLike = (i, init) => fetch(i, init),
     private readonly base = '',
+    private readonly clock: RetryClock = REAL_CLOCK,
   ) {}
 
   /**
-   * One request. `signal` lets the caller cancel it (a stale typeahead search): the answer is then
-   * `{ ok: false, code: 'ABORTED' }`.
+   * One call. `signal` lets the caller cancel it (a stale typeahead search): the answer is then
+   * `{ ok: false, code: 'ABORTED' }`. Refused because the room is changing over to its standby,
+   * it is tried again for a bounded time when repeating it is safe (./failover.ts).
    */
   async request(
     method: 'GET' | 'POST' | 'PATCH',
@@ -25,6 +57,33 @@ export class Api {
     body?: unknown,
     timeoutMs = 8000,
     signal?: AbortSignal,
+  ): Promise<ApiResult> {
+    let r = await this.once(method, path, body, timeoutMs, signal);
+    if (!isFailoverRefusal(r)) return r;
+    const write = method !== 'GET';
+    if (!repeatable(method, path, body)) return changingOver(r, false, write);
+    const until = this.clock.now() + FAILOVER_RETRY.withinMs;
+    if (this.retrying++ === 0) this.onRetrying?.(true);
+    try {
+      for (let pause = nextPause(0); isFailoverRefusal(r); pause = nextPause(pause)) {
+        if (this.clock.now() + pause > until) return changingOver(r, true, write);
+        await this.clock.sleep(pause, signal);
+        if (signal?.aborted) return ABORTED;
+        r = await this.once(method, path, body, timeoutMs, signal);
+      }
+      return r;
+    } finally {
+      if (--this.retrying === 0) this.onRetrying?.(false);
+    }
+  }
+
+  /** One request, once. */
+  private async once(
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
   ): Promise<ApiResult> {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), timeoutMs);
@@ -69,7 +128,7 @@ export class Api {
       const details = typeof err === 'object' && err !== null && 'details' in err ? err.details : undefined;
       return { ok: false, status: res.status, code, message, ...(details !== undefined ? { details } : {}) };
     } catch (e) {
-      if (signal?.aborted) return { ok: false, status: 0, code: 'ABORTED', message: 'cancelled' };
+      if (signal?.aborted) return ABORTED;
       const aborted = e instanceof Error && e.name === 'AbortError';
       return {
         ok: false,

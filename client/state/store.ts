@@ -28,7 +28,7 @@ import type { RoadSnap } from '../../proto/places.ts';
  * - `incidents`, `recommendations`, `cover`, `routes`: the issue 5/6 slices.
  * - `performance`: performance against standards (issue 17), as the COP pushes it.
  * - `partners`: partner rooms' resources at our incidents (issue 18), as the COP pushes them.
- * - `connection`: live / stale / reconnecting.
+ * - `connection`: live / stale / reconnecting, and REST waiting out a failover.
  * - `selection`: the selected incident, resource or map point.
  * - `capabilities`: which server features exist.
  * - `clock`: time passed (stale markings and "time since call" need redrawing).
@@ -83,6 +83,8 @@ export class ClientStore {
   connection: ConnectionState = 'connecting';
   /** Why the connection is in its state, for the indicator's tooltip. */
   connectionDetail = '';
+  /** A REST call is waiting out the room's changeover to its standby (Api.onRetrying, state/failover.ts). */
+  restRetrying = false;
   /** Sequence number of the last event the picture includes (resume point for the feed). */
   lastSeq = 0;
   /** Epoch ms (client clock) of the last message from the server. */
@@ -262,6 +264,12 @@ export class ClientStore {
     if (state === this.connection && detail === this.connectionDetail) return;
     this.connection = state;
     this.connectionDetail = detail;
+    this.touch('connection');
+  }
+
+  setRestRetrying(on: boolean): void {
+    if (on === this.restRetrying) return;
+    this.restRetrying = on;
     this.touch('connection');
   }
 

@@ -43,6 +43,9 @@ test('live → reconnecting when the server goes → live again, with the new pi
   await indicator.filter({ hasText: 'Reconnecting' }).waitFor();
   assert.is((await indicator.textContent())?.trim(), 'Reconnecting');
   await screenshot(page, 'connection-reconnecting');
+  // The REST polls wait out the outage (client/state/failover.ts) and the header says so.
+  const retrying = page.locator('jcr-connection-indicator .retrying');
+  await retrying.filter({ hasText: 'Reconnecting to the room…' }).waitFor();
 
   // A new server on the same port (a fresh database: every resource at station) in which HAT1
   // has booked unavailable while the screen was cut off.
@@ -59,6 +62,7 @@ test('live → reconnecting when the server goes → live again, with the new pi
   );
   await indicator.filter({ hasText: 'Live' }).waitFor();
   assert.is((await indicator.textContent())?.trim(), 'Live');
+  await retrying.waitFor({ state: 'detached' }); // the polls are answered again
   assert.equal(pageErrors, []);
   await page.close();
 });

@@ -1,6 +1,8 @@
 /**
  * <jcr-connection-indicator>: always visible; says in words and by shape whether the picture is
- * live, stale (no update for a while) or reconnecting, and how long since the last update.
+ * live, stale (no update for a while) or reconnecting, and how long since the last update; and
+ * "Reconnecting to the room…" while a command or read waits out the room's changeover to its
+ * standby (state/failover.ts), so a panel's "Mobilising…" that takes seconds says why.
  */
 import { LitElement, css, html } from 'lit';
 import { StoreController } from '../../controllers/store-controller.ts';
@@ -58,6 +60,9 @@ export class JcrConnectionIndicator extends LitElement {
     .age {
       font-weight: 400;
     }
+    .retrying {
+      color: var(--jcr-warn, #a35200);
+    }
   `;
 
   override render() {
@@ -68,7 +73,8 @@ export class JcrConnectionIndicator extends LitElement {
       <span role="status" aria-live="polite" title=${s.connectionDetail} data-state=${s.connection}
         >${LABEL[s.connection]}</span
       >
-      ${age !== null && s.connection !== 'live' ? html`<span class="age">(last update ${age} s ago)</span>` : null}`;
+      ${age !== null && s.connection !== 'live' ? html`<span class="age">(last update ${age} s ago)</span>` : null}
+      ${s.restRetrying ? html`<span class="retrying" aria-live="polite">Reconnecting to the room…</span>` : null}`;
   }
 }
 customElements.define('jcr-connection-indicator', JcrConnectionIndicator);
