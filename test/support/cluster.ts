@@ -92,9 +92,29 @@ export async function seedUser(db: string): Promise<void> {
 /** A control room instance in cluster mode on a fixed port (it keeps the port when it steps down). */
 export async function startInstance(
   name: string,
-  o: { db: string; port: number; nats: string; room: string; standby: boolean; args?: readonly string[] },
+  o: {
+    db: string;
+    port: number;
+    nats: string;
+    room: string;
+    standby: boolean;
+    args?: readonly string[];
+    /** Node's own flags (a benchmark's --cpu-prof), before the script. */
+    nodeArgs?: readonly string[];
+  },
 ): Promise<Instance> {
-  const args = ['--import', 'tsx', 'server/main.ts', '--scenario', SCENARIO, '--db', o.db, '--port', String(o.port)];
+  const args = [
+    ...(o.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    'server/main.ts',
+    '--scenario',
+    SCENARIO,
+    '--db',
+    o.db,
+    '--port',
+    String(o.port),
+  ];
   args.push('--nats', o.nats, '--room', o.room, '--avl-token', AVL_TOKEN, '--log-level', 'warn', '--no-sim');
   if (o.standby) args.push('--standby');
   args.push(...(o.args ?? []));
