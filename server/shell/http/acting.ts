@@ -55,6 +55,15 @@ export function incidentFor(
   return inc;
 }
 
+/**
+ * Does `a` see `inc` as it now stands? Its own change may take it out: a decline or advice ends
+ * its request, a stand-down or leaving its last commitment (docs/incidents.md, shared incidents).
+ * A route then answers only what the caller did, never the incident it no longer sees.
+ */
+export function seesNow(inc: Incident, a: Acting): boolean {
+  return judge(a.who, inc, 'view') === null;
+}
+
 /** An optional agency field of a body. */
 export function agencyOpt(b: Body, key: string): Agency | undefined {
   return oneOf(b, key, AGENCIES, true);

@@ -9,7 +9,7 @@ import { JcrError } from '../../core/errors.ts';
 import { ResourceStatus, STATUS_NAMES } from '../../core/fleet/status.ts';
 import type { Engine } from '../engine.ts';
 import { asObject, noUnknown, str } from './body.ts';
-import { acting, incidentFor } from './acting.ts';
+import { acting, incidentFor, seesNow } from './acting.ts';
 import { incidentJson, locator } from './incident-json.ts';
 import type { IncidentRouteDeps } from './incidents.ts';
 
@@ -56,7 +56,11 @@ export function attendanceRoutes({ engine, places, planner }: AttendanceRouteDep
         },
         { origin: 'operator', actor: a.actor },
       );
-      res.json(incidentJson(engine, room.incidents.require(inc.id), locate));
+      // The incident as it now stands, or, to an agency whose last resource this took out of it,
+      // only the booking it made.
+      const now = room.incidents.require(inc.id);
+      if (seesNow(now, a)) res.json(incidentJson(engine, now, locate));
+      else res.json({ incidentId: inc.id, resourceId: rr.def.id, status: STATUS_NAMES[bk.to] });
     });
   }
 

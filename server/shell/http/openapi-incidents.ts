@@ -7,8 +7,10 @@ import { INCIDENT_STATUSES, REQUEST_STATUSES } from '../../core/incidents/types.
 import {
   type Json,
   agency,
+  answered,
   any,
   body,
+  booked,
   errors,
   idParam,
   incidentFields,
@@ -128,21 +130,21 @@ export const INCIDENT_PATHS: Json = {
     post: op('Book one of your own resources as arrived (MOBILISED to AT_SCENE).', {
       parameters: [incidentId],
       ...body(obj({ resourceId: { type: 'string' }, actingAgency: agency }, ['resourceId'])),
-      responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+      responses: { '200': json(booked), ...errors(400, 403, 404, 409) },
     }),
   },
   '/api/incidents/{id}/left': {
     post: op('Book one of your own resources as leaving the scene (AT_SCENE to RETURNING).', {
       parameters: [incidentId],
       ...body(obj({ resourceId: { type: 'string' }, actingAgency: agency }, ['resourceId'])),
-      responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+      responses: { '200': json(booked), ...errors(400, 403, 404, 409) },
     }),
   },
   '/api/incidents/{id}/stand-down': {
     post: op('Stand one of your own resources down from the incident (MOBILISED or AT_SCENE to RETURNING).', {
       parameters: [incidentId],
       ...body(obj({ resourceId: { type: 'string' }, actingAgency: agency }, ['resourceId'])),
-      responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+      responses: { '200': json(booked), ...errors(400, 403, 404, 409) },
     }),
   },
   '/api/incidents/{id}/notes': {
@@ -184,7 +186,7 @@ export const INCIDENT_PATHS: Json = {
             actingAgency: agency,
           }),
         ),
-        responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+        responses: { '200': json(answered), ...errors(400, 403, 404, 409) },
       },
     ),
   },
@@ -192,7 +194,7 @@ export const INCIDENT_PATHS: Json = {
     post: op('The addressee declines a joint request, with a reason.', {
       parameters: [incidentId, requestIdParam],
       ...body(obj({ reason: { type: 'string', maxLength: 2000 }, actingAgency: agency }, ['reason'])),
-      responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+      responses: { '200': json(answered), ...errors(400, 403, 404, 409) },
     }),
   },
   '/api/incidents/{id}/lines': {
@@ -233,7 +235,7 @@ export const INCIDENT_PATHS: Json = {
       {
         parameters: [incidentId, requestIdParam],
         ...body(obj({ advice: { type: 'string', maxLength: 2000 }, actingAgency: agency }, ['advice'])),
-        responses: { '200': json(ref('Incident')), ...errors(400, 403, 404, 409) },
+        responses: { '200': json(answered), ...errors(400, 403, 404, 409) },
       },
     ),
   },

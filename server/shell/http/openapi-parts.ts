@@ -102,6 +102,28 @@ export const jointRequest: Record<string, Json> = {
   mobilised: ids,
 };
 
+/**
+ * An answer to a joint request: the incident as it now stands, or, to an agency the answer took
+ * out of it (a decline, advice), its request's outcome alone.
+ */
+export const answered: Json = {
+  oneOf: [
+    ref('Incident'),
+    obj({ incidentId: { type: 'string' }, request: ref('JointRequest') }, ['incidentId', 'request']),
+  ],
+};
+/** A booking: the incident, or, to an agency whose last resource it took out, the booking alone. */
+export const booked: Json = {
+  oneOf: [
+    ref('Incident'),
+    obj({ incidentId: { type: 'string' }, resourceId: { type: 'string' }, status: { type: 'string' } }, [
+      'incidentId',
+      'resourceId',
+      'status',
+    ]),
+  ],
+};
+
 /** Issue 22 item 1, as in README.md and docs/incidents.md (server/core/auth/incident-access.ts). */
 export const SHARED_INCIDENTS = [
   '',

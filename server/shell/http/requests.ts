@@ -11,7 +11,7 @@ import { REQUEST_STATUSES, type AssistanceRequest, type Incident } from '../../c
 import type { RequestAnswerCommand } from '../../core/incidents/types.ts';
 import type { Engine } from '../engine.ts';
 import { AGENCIES, type Agency } from '../../core/scenario/types.ts';
-import { acting, agencyOpt, incidentFor } from './acting.ts';
+import { acting, agencyOpt, incidentFor, seesNow } from './acting.ts';
 import { incidentJson, locator } from './incident-json.ts';
 import type { IncidentRouteDeps } from './incidents.ts';
 import { asObject, idList, noUnknown, oneOf, str, type Body } from './body.ts';
@@ -108,8 +108,11 @@ export function requestRoutes({ engine, places, planner }: IncidentRouteDeps): R
         },
         { origin: 'operator', actor: a.actor },
       );
-      // Like every incident route: the incident as it now stands (the answer is in its `requests`).
-      res.json(incidentJson(engine, book.require(req.params.id), locate));
+      // Like every incident route: the incident as it now stands (the answer is in its `requests`),
+      // to an agency that still sees it; one a decline or advice took out gets its answer alone.
+      const inc = book.require(req.params.id);
+      if (seesNow(inc, a)) res.json(incidentJson(engine, inc, locate));
+      else res.json({ incidentId: inc.id, request: inc.requests.find((q) => q.requestId === req.params.requestId) });
     });
 
   /** Accept: mobilise the suggestion (no body), or `resourceIds` with a `reason` when they differ. */
