@@ -3,189 +3,56 @@
  * engine; road network → planner → journey times (station trees) → live cover → mobilisation;
  * AVL ingest; the HTTP routes; one WebSocket upgrade router for /ws/avl and /ws/cop; the
  * reactions to applied changes; metrics; listen. main.ts reads the configuration and calls
- * startServer; tests call it with port 0, ':memory:' and timers they fire by hand.
+ * startServer; tests call it with port 0, ':memory:' and timers they fire by hand. Its options
+ * and parts are typed in server-options.ts, the roads' services built in network/road-services.ts,
+ * listening and closing in order in server-lifecycle.ts.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AVL_LIMITS, type AvlLimits } from '../core/avl/limits.ts';
-import type { Clock } from '../core/clock.ts';
-import type { CopLimits } from '../core/cop/limits.ts';
-import type { RoadGraph } from '../core/graph/build.ts';
-import type { JourneyPlanner } from '../core/graph/planner.ts';
-import type { Gazetteer } from '../core/places/gazetteer.ts';
+import { createServer } from 'node:http';
+import { AVL_LIMITS } from '../core/avl/limits.ts';
 import { locator } from '../core/places/locate.ts';
-import type { RoadTable } from '../core/places/roads.ts';
-import type { Scenario } from '../core/scenario/types.ts';
 import { Users } from './auth/users.ts';
 import { AvlService } from './avl/service.ts';
-import { attachAvlWs, type AvlWsHandle } from './avl/ws.ts';
+import { attachAvlWs } from './avl/ws.ts';
+import { CalibratedJourneys } from './calibration/journeys.ts';
+import { serveAvlRelay } from './cluster/avl-relay.ts';
+import { reconcileCache } from './cluster/cache.ts';
+import { CopStream } from './cluster/cop-stream.ts';
+import { joinLive } from './cluster/live.ts';
+import { ClusterLog } from './cluster/log.ts';
+import { ClusterNode } from './cluster/node.ts';
+import { joinSharedAuth } from './cluster/shared-auth.ts';
+import { coverSummaryMsg } from './cop/cover-summary.ts';
 import { attachCopWs, type CopWsHandle } from './cop/ws.ts';
-import { CoverService, type CoverServiceOptions } from './cover/service.ts';
+import { CoverService } from './cover/service.ts';
 import { Engine } from './engine.ts';
 import { createApp } from './http/app.ts';
-import {
-  mobilisationFromPlanner,
-  warmStationTrees,
-  withLiveCover,
-  type Mobilisation,
-} from './incidents/mobilisation.ts';
-import { createLogger, type Logger, type LogLevel } from './log.ts';
-import { CalibratedJourneys } from './calibration/journeys.ts';
-import type { MaitPartners } from '../../proto/mait.ts';
+import { warmStationTrees, withLiveCover } from './incidents/mobilisation.ts';
+import { createLogger } from './log.ts';
 import { buildMait } from './mait/codec.ts';
-import type { Backoff, Transport } from './mait/courier.ts';
 import { MaitService } from './mait/service.ts';
 import { httpTransport } from './mait/transport.ts';
 import { Metrics } from './metrics.ts';
-import {
-  loadScenarioNetwork,
-  loadScenarioRoadTable,
-  scenarioGazetteer,
-  scenarioMapLabels,
-} from './network/scenario-network.ts';
+import { roadServices } from './network/road-services.ts';
 import { PerformanceService } from './performance.ts';
-import { StatisticsService } from './statistics.ts';
-import { startReactor, type Reactor } from './reactor.ts';
-import { coverSummaryMsg } from './cop/cover-summary.ts';
+import { startReactor } from './reactor.ts';
 import { registerMetrics } from './room-metrics.ts';
+import { closer, listen } from './server-lifecycle.ts';
+import type { RunningServer, ServerOptions } from './server-options.ts';
+import { StatisticsService } from './statistics.ts';
 import { Store } from './store/store.ts';
-import { reconcileCache } from './cluster/cache.ts';
-import { ClusterLog } from './cluster/log.ts';
-import { ClusterNode } from './cluster/node.ts';
-import { CopStream } from './cluster/cop-stream.ts';
-import { serveAvlRelay } from './cluster/avl-relay.ts';
-import { joinLive } from './cluster/live.ts';
-import { joinSharedAuth } from './cluster/shared-auth.ts';
-import type { ClusterOptions } from './cluster/options.ts';
-import { serverTimers, type Timers } from './timers.ts';
+import { serverTimers } from './timers.ts';
 import { upgradeRouter } from './ws/upgrade.ts';
 
-export interface ServerOptions {
-  scenario: Scenario;
-  /** The SQLite file, or ':memory:'. */
-  db: string;
-  /** 0 = any free port. */
-  port: number;
-  /** Interface to bind (default 127.0.0.1). */
-  host?: string;
-  clock?: Clock;
-  /** A logger, or the level of a new one (default info). */
-  log?: Logger | LogLevel;
-  /** Timers for the AVL history tick, the WebSocket heartbeats and the COP tick; tests pass manualTimer(). */
-  timers?: Timers;
-  /** The road network and what is built over it; without it, no journey times, recommendations or cover. */
-  roads?: RoadOptions;
-  avl?: AvlOptions;
-  cop?: CopOptions;
-  web?: WebOptions;
-  /** The reactor's clock tick (alerts that time alone raises), ms; default REACTOR_TICK_MS. */
-  reactorTickMs?: number;
-  /** Performance against standards: how often time alone is checked for new figures (ms). */
-  performance?: { refreshMs?: number };
-  /** Partner control rooms (issue 18, docs/mait.md); without it, no transfers. */
-  mait?: MaitOptions;
-  /** Cluster mode: the room's event log in NATS JetStream, a leader and hot standbys (docs/cluster.md). */
-  cluster?: ClusterOptions | undefined;
-}
-
-export interface MaitOptions {
-  /** The partners file, read and validated (server/core/mait/partners.ts). */
-  partners: MaitPartners;
-  /** How messages reach partners (default: signed HTTP POST); tests may pass their own. */
-  transport?: Transport;
-  backoff?: Backoff;
-}
-
-export interface RoadOptions {
-  /** Load the network the scenario at this path names (cached on disk by file hash under var/cache)... */
-  scenarioFile?: string;
-  /** ...or take one already loaded: the screens' offline basemap (GET /api/basemap)... */
-  graph?: RoadGraph;
-  /** ...and journey times over it (GET /api/eta, readiness, cover). */
-  planner?: JourneyPlanner;
-  /**
-   * The gazetteer (GET /api/places). Default: with scenarioFile, the scenario's places and the
-   * network's road names; else the scenario's towns, stations and posts, snapped with the planner.
-   */
-  places?: Gazetteer;
-  /**
-   * The road names and refs (gazetteer, map labels) when there is no scenarioFile to load them
-   * from: tests pass a literal table.
-   */
-  roadTable?: RoadTable;
-  /**
-   * Journey times and cover impact for incident recommendations: 'planner' builds them over the
-   * planner (station trees); a test may pass its own. Without it, recommendations answer
-   * JCR_NOT_READY.
-   */
-  mobilisation?: Mobilisation | 'planner';
-  /** Build every station tree once serving, one per macrotask, rather than each on first use. */
-  warmStationTrees?: boolean;
-  /** Live cover over the planner (docs/cover.md); tests may pass timers and call cover.flushAsync(). */
-  cover?: CoverTuning;
-}
-
-export type CoverTuning = Pick<
-  CoverServiceOptions,
-  'debounceMs' | 'timers' | 'refreshMs' | 'refreshMovedM' | 'restartDelayMs'
->;
-
-export interface AvlOptions {
-  /** Development AVL feed token (feed `dev`, every resource); see docs/avl.md. */
-  token?: string | undefined;
-  /** Overrides of AVL_LIMITS (stale time, history retention, rate, frame size, ...). */
-  limits?: Partial<AvlLimits>;
-  /** Position history on a worker thread (default: on for a file database; see docs/avl.md). */
-  historyThread?: boolean;
-}
-
-export interface CopOptions {
-  /** COP token for /ws/cop (--cop-token); unset = signed-in sessions only. See docs/cop.md. */
-  token?: string | undefined;
-  /** Overrides of COP_LIMITS (tick, ring, queue bounds, heartbeat, ...). */
-  limits?: Partial<CopLimits>;
-}
-
-/** How the server faces browsers: its public address, the proxies in front of it, the basemap tiles. */
-export interface WebOptions {
-  /** The address operators open (--public-url): https makes cookies Secure and sends HSTS; an allowed Origin. */
-  publicUrl?: string | undefined;
-  /** Proxies whose X-Forwarded-For names the client (--trust-proxy): addresses or CIDR ranges. */
-  trustProxy?: readonly string[] | undefined;
-  /** Token a scraper presents on /metrics (--metrics-token); unset = duty officers only. */
-  metricsToken?: string | undefined;
-  /** Optional online basemap tiles for the screens, with attribution. */
-  tiles?: { url: string; attribution: string };
-}
-
-export interface RunningServer {
-  url: string;
-  port: number;
-  engine: Engine;
-  store: Store;
-  users: Users;
-  http: Server;
-  log: Logger;
-  /** AVL ingest (feeds, validation, history); WebSocket transport at /ws/avl. */
-  avl: AvlService;
-  avlWs: AvlWsHandle;
-  /** The operating picture push at /ws/cop (cop.hub: the hub; tests tick it by hand). */
-  cop: CopWsHandle;
-  /** Live cover; undefined without a road network. */
-  cover: CoverService | undefined;
-  metrics: Metrics;
-  /** Performance against standards (GET /api/performance, the COP's performance record). */
-  performance: PerformanceService;
-  /** The reactor: policies after each batch, and its clock tick (tests call reactor.tick()). */
-  reactor: Reactor;
-  /** Transfers with partner rooms (outbox, courier, inbox); undefined without a partners file. */
-  mait: MaitService | undefined;
-  /** Cluster mode: this instance's place in the cluster (leader or standby); undefined when embedded. */
-  cluster: ClusterNode | undefined;
-  /** The journey times in force (calibration.settled(): a band's trees adopted); undefined without a planner. */
-  calibration: CalibratedJourneys | undefined;
-  close(): Promise<void>;
-}
+export type {
+  AvlOptions,
+  CopOptions,
+  CoverTuning,
+  MaitOptions,
+  RoadOptions,
+  RunningServer,
+  ServerOptions,
+  WebOptions,
+} from './server-options.ts';
 
 /** Start the control room server. Tests use port 0 and `:memory:`; main.ts uses the config. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -193,17 +60,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = typeof opts.log === 'object' ? opts.log : createLogger(opts.log ?? 'info');
   const timers = opts.timers ?? serverTimers;
   const roads = opts.roads ?? {};
-  const { graph, planner } = roads.scenarioFile
-    ? loadScenarioNetwork(roads.scenarioFile, opts.scenario, log)
-    : { graph: roads.graph, planner: roads.planner };
-  // Road names are read from the network file when it was loaded (cached beside the graph).
-  const roadTable =
-    roads.roadTable ??
-    (roads.scenarioFile && planner ? loadScenarioRoadTable(roads.scenarioFile, opts.scenario) : undefined);
-  const places = roads.places ?? scenarioGazetteer(opts.scenario, roadTable, planner, log);
-  const labels = scenarioMapLabels(opts.scenario, roadTable, log);
-  const journeys =
-    roads.mobilisation === 'planner' ? planner && mobilisationFromPlanner(planner, opts.scenario) : roads.mobilisation;
+  const { graph, planner, places, labels, journeys } = roadServices(opts.scenario, roads, log);
 
   const store = Store.open(opts.db, { serving: true });
   // Cluster mode: the local log is a cache of the cluster's, cut back to what the cluster holds.
@@ -338,22 +195,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     live?.share.performance(r);
   });
   registerMetrics(metrics, { avl, avlWs, cop, cover });
-  // Slow-loris protection: a client must send its headers promptly and may not idle forever.
-  Object.assign(http, { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 });
-  await new Promise<void>((resolveListen, reject) => {
-    http.once('error', reject);
-    http.listen(opts.port, opts.host ?? '127.0.0.1', () => resolveListen());
-  });
+  const port = await listen(http, opts.port, opts.host ?? '127.0.0.1');
   // The leader takes AVL batches from the gateways (npm run gateway -- avl).
   if (clusterLog) cluster?.onLeading(() => serveAvlRelay(clusterLog, clusterLog.room, avl, log));
   // Every listener is in place: follow the log (and try for the lease unless a standby).
-  const port = (http.address() as AddressInfo).port;
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
   await cluster?.start(`http://${host}:${port}`);
   // Station trees, one per macrotask off the request path (built on first use until then).
   mait?.start(); // what the outbox still holds goes out; what the inbox held behind an applied one is applied
   const stopWarming = roads.warmStationTrees && journeys ? warmStationTrees(journeys, log) : () => {};
-  let closed = false;
   return {
     url: `http://${host}:${port}`,
     port,
@@ -372,29 +222,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     mait,
     cluster,
     calibration: calibrated,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.all([cluster?.close(), copStream?.stop()]);
-      live?.stop();
-      sharedAuth?.stop();
-      mait?.close();
-      stopWarming();
-      calibrated?.close();
-      performance.close();
-      stopReactorTick();
-      await new Promise<void>((r) => {
-        http.close(() => r());
-        avlWs.close();
-        cop.close();
-        upgrades.close();
-        http.closeAllConnections();
-      });
-      await cover?.close(); // terminates the cover worker
-      avl.close(); // writes the pending history tick
-      engine.close(); // commands still waiting for a locked log fail, unacknowledged
-      store.close();
-      await clusterLog?.close();
-    },
+    close: closer({
+      http,
+      upgrades,
+      avlWs,
+      cop,
+      avl,
+      engine,
+      store,
+      performance,
+      cover,
+      mait,
+      calibrated,
+      cluster,
+      clusterLog,
+      copStream,
+      live,
+      sharedAuth,
+      stopWarming,
+      stopReactorTick,
+    }),
   };
 }
