@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Api, type ApiResult } from '../client/state/api.ts';
+import { createIncident } from '../client/state/commands.ts';
 import { repeatable } from '../client/state/failover.ts';
+import { ClientStore } from '../client/state/store.ts';
 
 const json = (status: number, body: unknown) => () => Promise.resolve(new Response(JSON.stringify(body), { status }));
 const notLeader = json(503, { error: { code: 'JCR_NOT_LEADER', message: 'no instance leads the room just now' } });
@@ -99,6 +101,23 @@ test('other refusals are answered at once, as they were', async () => {
   const forbidden = world([json(403, { error: { code: 'JCR_FORBIDDEN', message: 'no' } }), ok]);
   assert.equal(failed(await forbidden.api.resources()), { status: 403, code: 'JCR_FORBIDDEN', message: 'no' });
   assert.is(w.sent.length + forbidden.sent.length, 2);
+});
+
+test('a create still cut off after 12 s is not confirmed, never said not created, and not tried again', async () => {
+  const w = world([unreachable]);
+  const messages: string[] = [];
+  const out = { message: (t: string) => messages.push(t), busy: () => undefined };
+  const never = () => undefined;
+  const store = new ClientStore({
+    timers: { setTimeout: never, clearTimeout: never, setInterval: never, clearInterval: never },
+  });
+  const inc = { typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, idempotencyKey: 'form-key-0001' };
+  assert.equal(await createIncident({ store, api: w.api }, inc, out), { kind: 'failed' });
+  assert.is(w.sent.length, 9); // Api's retries only: the command does not wait out the changeover again
+  assert.equal(messages, [
+    'Creating incident…',
+    'Incident not confirmed: the room is changing over or cannot be reached (still so after 12 s): this change may or may not have been made, check before trying again [JCR_LEADER_UNREACHABLE]. Check the incident list before creating it again.',
+  ]);
 });
 
 test('which writes are repeated', () => {

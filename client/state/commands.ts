@@ -118,8 +118,9 @@ export async function fetchRecommendation(d: CommandDeps, incidentId: string, ou
   } else out.message(`Recommendation: ${errText(r)}`);
 }
 
-/** The server may have applied a request it did not answer. */
-const unanswered = (code: string) => code === 'NETWORK_TIMEOUT' || code === 'NETWORK_ERROR';
+/** The server may have applied a request it did not answer (or whose answer a failover cut off). */
+const unanswered = (code: string) =>
+  code === 'NETWORK_TIMEOUT' || code === 'NETWORK_ERROR' || code === 'JCR_LEADER_UNREACHABLE';
 
 export async function createIncident(d: CommandDeps, inc: NewIncident, out: CommandOutput): Promise<CreateOutcome> {
   const s = d.store;
@@ -137,7 +138,8 @@ export async function createIncident(d: CommandDeps, inc: NewIncident, out: Comm
     idempotencyKey: inc.idempotencyKey ?? newCreateKey(),
   };
   let r = await d.api.createIncident(req);
-  for (let n = 1; n < CREATE_ATTEMPTS && !r.ok && unanswered(r.code); n++) {
+  // A timeout only: Api has already waited out a failover's refusals and dropped connections (failover.ts).
+  for (let n = 1; n < CREATE_ATTEMPTS && !r.ok && r.code === 'NETWORK_TIMEOUT'; n++) {
     out.message('Incident not confirmed — retrying…');
     r = await d.api.createIncident(req);
   }
