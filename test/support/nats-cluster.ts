@@ -115,3 +115,27 @@ export async function streamLeader(urls: string, stream: string): Promise<string
     await nc.close();
   }
 }
+
+/**
+ * Move a stream's Raft leadership until the server named `on` leads it (JetStream's leader
+ * step-down elects another replica at random); true once it does, false after `tries`.
+ */
+export async function moveStreamLeader(urls: string, stream: string, on: string, tries = 10): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    const was = await streamLeader(urls, stream).catch(() => null);
+    if (was === on) return true;
+    const nc = await connect({ servers: urls.split(',') });
+    try {
+      await nc.request(`$JS.API.STREAM.LEADER.STEPDOWN.${stream}`, '', { timeout: 5000 }).catch(() => null);
+    } finally {
+      await nc.close();
+    }
+    const until = Date.now() + 10_000;
+    for (;;) {
+      const now = await streamLeader(urls, stream).catch(() => null);
+      if ((now !== null && now !== was) || Date.now() > until) break;
+      await sleep(100);
+    }
+  }
+  return (await streamLeader(urls, stream).catch(() => null)) === on;
+}

@@ -10,15 +10,18 @@
  * only when the gap is past the ring, as on a single server. A new leader numbers on from the
  * stream's last record (CopJournal.lead: its first record carries the whole picture).
  */
+import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerMessages } from '@nats-io/jetstream';
 import type { CopHub, CopHubOptions } from '../../core/cop/hub.ts';
 import type { TickRecord } from '../../core/cop/journal.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { whileUnanswered, type ClusterLog } from './log.ts';
+import { FOLLOW_PULL, whileUnanswered, type ClusterLog } from './log.ts';
 
 /** Records the stream keeps: a replica starts at the head, so this only bridges a slow reader. */
 const MAX_RECORDS = 1000;
+/** How long a record JetStream does not answer is sent again before the numbering is taken afresh. */
+const RETRY_WITHIN_MS = 30_000;
 /** How long a record waits for the replica to apply the events it was cut after. */
 const EVENTS_WITHIN_MS = 5000;
 
@@ -32,7 +35,11 @@ interface Published {
 export class CopStream {
   private messages: ConsumerMessages | null = null;
   private following: Promise<void> = Promise.resolve();
+  /** Bumped when a refused record makes the hub number on from the stream's head. */
+  private numbering = 0;
   private resyncing = false;
+  /** This writer's prefix of message ids. */
+  private readonly writer = randomUUID();
   /** Records wait here, in cut order, for the log to hold their events. */
   private tail: Promise<void> = Promise.resolve();
 
@@ -81,25 +88,46 @@ export class CopStream {
     // Only once the cluster log has the events the record shows (a leader that dies first never
     // acknowledged them, and a replica must not show what the log will not hold), in cut order.
     const replicated = engine.whenReplicated();
+    const numbering = this.numbering;
     this.tail = this.tail
       .then(() => replicated)
       .then(
-        () => this.send(hub, record.seq, body),
+        () => this.send(hub, numbering, record.seq, body),
         () => {}, // deposed before the log took them: the record is never published
-      );
+      )
+      .catch((e: unknown) => this.log.error('cluster: publishing a COP record failed', { err: String(e) }));
   }
 
-  private send(hub: CopHub, seq: number, body: string): void {
-    this.clusterLog.js.publish(this.subject, body, { expect: { lastSequence: seq - 1 } }).catch(async (e: unknown) => {
-      if (this.resyncing) return;
-      this.resyncing = true;
-      this.log.warn('cluster: COP record refused; numbering on from the stream', { seq, err: String(e) });
+  /**
+   * Publish one record, after the one before it (the tail): sent again while JetStream does not
+   * answer (it elects the stream's leader after losing a NATS node; the message id makes a
+   * retried record land once). A refusal means the numbering moved on elsewhere: take the
+   * stream's head and go on; records cut in the old numbering are then dropped.
+   */
+  private async send(hub: CopHub, numbering: number, seq: number, body: string): Promise<void> {
+    const until = Date.now() + RETRY_WITHIN_MS;
+    let err: unknown;
+    while (numbering === this.numbering) {
       try {
-        hub.lead(await this.head());
-      } finally {
-        this.resyncing = false;
+        const opts = { msgID: `${this.writer}:${seq}`, expect: { lastSequence: seq - 1 }, timeout: 2000 };
+        await this.clusterLog.js.publish(this.subject, body, opts);
+        return;
+      } catch (e) {
+        err = e;
+        const unanswered = !(e instanceof JetStreamApiError) || e.status === 503;
+        if (!unanswered || Date.now() > until) break;
+        await new Promise((r) => setTimeout(r, 100));
       }
-    });
+    }
+    if (numbering !== this.numbering) return;
+    this.numbering++;
+    this.resyncing = true;
+    this.log.warn('cluster: COP record refused; numbering on from the stream', { seq, err: String(err) });
+    await whileUnanswered(this.log, () => this.head()).then(
+      (head) => hub.lead(head),
+      (e: unknown) => this.log.error('cluster: the COP stream does not answer', { err: String(e) }),
+    );
+    this.resyncing = false;
   }
 
   /**
@@ -115,7 +143,7 @@ export class CopStream {
         deliver_policy: DeliverPolicy.StartSequence,
         opt_start_seq: head + 1,
       });
-      return consumer.consume();
+      return consumer.consume(FOLLOW_PULL);
     });
     this.messages = messages;
     this.following = (async () => {

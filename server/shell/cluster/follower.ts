@@ -9,7 +9,7 @@ import { isJcrError } from '../../core/errors.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { coverMeta } from './cache.ts';
-import { decodeBatch, whileUnanswered, type ClusterLog } from './log.ts';
+import { decodeBatch, FOLLOW_PULL, whileUnanswered, type ClusterLog } from './log.ts';
 
 export class Follower {
   /** The last stream message applied here. */
@@ -33,7 +33,7 @@ export class Follower {
         deliver_policy: DeliverPolicy.StartSequence,
         opt_start_seq: this.streamSeq + 1,
       });
-      return consumer.consume();
+      return consumer.consume(FOLLOW_PULL);
     });
     this.messages = messages;
     this.done = (async () => {

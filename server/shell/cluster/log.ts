@@ -2,7 +2,7 @@
  * The cluster log: one NATS connection and what cluster mode keeps in JetStream for a room. The
  * event log is the stream jcr_<room>_events on subject jcr.<room>.events, one message per
  * appended batch (a JSON array of events with their seqs, so a batch is all or nothing); the
- * leader's lease is key `leader` of the key-value bucket jcr_<room>_lease, whose TTL is the lease.
+ * leader's lease is key `leader` of the key-value bucket jcr_<room>_lease (cluster/lease.ts).
  * Live state that is not events (fleet positions, the cover and performance figures) is the last
  * value per key in bucket jcr_<room>_live (cluster/live.ts); sign-in sessions and failed sign-in
  * counts are in bucket jcr_<room>_auth, whose TTL is a session's (cluster/shared-auth.ts); users
@@ -21,6 +21,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent } from '../../core/events.ts';
 import type { Logger } from '../log.ts';
+import { leaseTtlMs } from './lease.ts';
 import { NATS_CLIENT, type ClusterOptions } from './options.ts';
 import { SESSION_TTL_MS } from '../auth/users.ts';
 
@@ -90,11 +91,12 @@ export class ClusterLog {
         await jsm.streams.add(config);
       }
       // create() opens a bucket that exists as it is (a gateway need not know the lease's TTL).
-      const lease = await kvm.create(`jcr_${opts.room}_lease`, {
-        ttl: opts.leaseMs,
-        history: 1,
-        replicas: opts.replicas,
-      });
+      const ttl = leaseTtlMs(opts.leaseMs);
+      const lease = await kvm.create(`jcr_${opts.room}_lease`, { ttl, history: 1, replicas: opts.replicas });
+      // A bucket made when the TTL was the lease itself (3 s) gets the backstop TTL (cluster/lease.ts).
+      const leaseStream = `KV_jcr_${opts.room}_lease`;
+      const maxAge = (await jsm.streams.info(leaseStream)).config.max_age;
+      if (maxAge > 0 && maxAge < ttl * 1e6) await jsm.streams.update(leaseStream, { max_age: ttl * 1e6 });
       const live = await kvm.create(`jcr_${opts.room}_live`, { history: 1, replicas: opts.replicas });
       const auth = await kvm.create(`jcr_${opts.room}_auth`, {
         ttl: SESSION_TTL_MS,
@@ -176,6 +178,13 @@ export function startOrRetry(
     },
   };
 }
+
+/**
+ * Ordered consumers' pull options (the log's follower, the COP records'). A consumer whose NATS
+ * node died is noticed by two missed idle heartbeats (half of `expires` each) and made again on
+ * another: the client's default `expires` (30 s) would leave a standby a whole 30 s behind.
+ */
+export const FOLLOW_PULL = { max_messages: 100, expires: 5000 } as const;
 
 /** How long opening (or following) the log waits for JetStream to answer before the start fails. */
 const OPEN_WITHIN_MS = 30_000;

@@ -2,29 +2,34 @@
  * One instance of a clustered room: a standby that follows the log and watches the lease, or the
  * leader that holds the lease and appends. It is the engine's Replication (server/shell/engine.ts).
  *
- * Leading: the lease is key `leader` in a bucket whose TTL is the lease; the leader renews it
- * every third of the TTL by compare-and-set on its revision. Each appended batch is published
- * with the stream's expected last sequence, so a leader that was deposed (its lease lapsed and
- * another took over and appended) has its next append refused by JetStream itself: no fork.
- * A refused append, a lost renewal or a lease older than its TTL deposes this instance; it
- * tells its owner (onStepDown), which restarts it as a standby from the log (server/main.ts).
+ * Following: a standby hears the leader's heartbeats and tries for the lease key every POLL_MS
+ * (cluster/lease-watch.ts): it takes it once the holder has been silent for the lease (or the key
+ * is absent). It then catches up to the stream's head before it leads, so its first append
+ * expects the sequence the old leader's last one got.
  *
- * Following: a standby tries to create the lease key every POLL_MS; the create succeeds only
- * once the key has expired (or was released). It then catches up to the stream's head before it
- * leads, so its first append expects the sequence the old leader's last one got.
+ * Leading: it heartbeats and renews the key (cluster/lease-holder.ts), and appends through
+ * cluster/appender.ts: each message with the stream's expected last sequence, so a leader that
+ * was deposed (another took the lease and appended) has its next append refused by JetStream
+ * itself: no fork. What JetStream does not answer (it is electing after losing a NATS node) is
+ * waited out and retried, not a reason to step down. It steps down when an append is refused,
+ * when the lease key moved to another holder, or when its lease lapsed; it tells its owner
+ * (onStepDown), which restarts it as a standby from the log (server/main.ts).
  */
 import { hostname } from 'node:os';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent } from '../../core/events.ts';
 import type { Engine, Replication } from '../engine.ts';
 import type { Logger } from '../log.ts';
+import { Appender } from './appender.ts';
 import { coverMeta } from './cache.ts';
-import { encodeLease, LEASE_KEY } from './lease.ts';
+import { encodeLease, leaseTtlMs } from './lease.ts';
+import { LeaseHolder } from './lease-holder.ts';
+import { LeaseWatch, type Taken } from './lease-watch.ts';
 import { Follower } from './follower.ts';
-import { encodeBatch, type ClusterLog } from './log.ts';
+import type { ClusterLog } from './log.ts';
 import type { ClusterOptions } from './options.ts';
 
-/** How often a standby tries for the lease. */
+/** How often a standby looks at the lease. */
 const POLL_MS = 200;
 
 export type ClusterRole = 'standby' | 'promoting' | 'leader' | 'deposed' | 'closed';
@@ -33,17 +38,14 @@ export class ClusterNode implements Replication {
   role: ClusterRole = 'standby';
   readonly id: string;
   private readonly follower: Follower;
-  private leaseRevision = 0;
-  /** When the last successful renewal was sent (the lease runs from then). */
-  private leaseFrom = 0;
   private timer: NodeJS.Timeout | null = null;
-  /** The stream sequence the next append expects to be last. */
-  private streamSeq = 0;
-  private appendedSeq = 0;
-  private ackedSeq = 0;
-  private tail: Promise<void> = Promise.resolve();
+  private watch: LeaseWatch | null = null;
+  private holder: LeaseHolder | null = null;
+  private appender: Appender | null = null;
   private readonly stepDownListeners: Array<(reason: string) => void> = [];
   private readonly leadingListeners: Array<() => void> = [];
+  /** What the lease says while this instance holds it: its id and where its HTTP server is. */
+  private leaseValue = '';
 
   constructor(
     private readonly clusterLog: ClusterLog,
@@ -57,42 +59,36 @@ export class ClusterNode implements Replication {
     engine.setReplication(this);
   }
 
-  /** What the lease says while this instance holds it: its id and where its HTTP server is. */
-  private leaseValue = '';
-
   /** Follow the log, and (unless started as a standby) try for the lease at once. */
   async start(url: string): Promise<void> {
     this.leaseValue = encodeLease({ id: this.id, url: this.opts.advertiseUrl ?? url });
     await this.follower.start();
+    const { lease, nc, room } = this.clusterLog;
+    this.watch = new LeaseWatch(lease, nc, room, this.id, this.leaseValue, this.opts.leaseMs);
     const firstTry = this.opts.standby ? this.opts.leaseMs : 0;
     this.timer = setTimeout(() => void this.poll(), firstTry);
   }
 
+  /** While leading, unless paused past the lease (a standby may have taken over) until it is confirmed again. */
   leads(): boolean {
-    return this.role === 'leader' && Date.now() - this.leaseFrom < this.opts.leaseMs;
+    if (this.role !== 'leader') return false;
+    const s = this.holder?.standing();
+    return s === 'lead' || s === 'reconfirm';
   }
 
   appended(events: readonly JcrEvent[]): void {
-    const expect = this.streamSeq++;
-    const last = (events[events.length - 1] as JcrEvent).seq;
-    this.appendedSeq = last;
-    const published = this.clusterLog.js.publish(this.clusterLog.subject, encodeBatch(events), {
-      expect: { lastSequence: expect },
-      timeout: this.opts.leaseMs,
-    });
-    const step = Promise.all([this.tail, published]).then(([, ack]) => {
-      this.ackedSeq = last;
-      coverMeta(this.engine, ack.seq);
-    });
-    step.catch((e: unknown) => this.stepDown(`append refused by the cluster log: ${String(e)}`));
-    this.tail = step;
+    if (!this.appender) throw new JcrError('JCR_NOT_LEADER', 'this instance is a standby: another instance leads');
+    this.appender.append(events);
   }
 
   pending(): Promise<void> | null {
-    if (this.ackedSeq >= this.appendedSeq) return null;
-    return this.tail.catch(() => {
-      throw new JcrError('JCR_NOT_LEADER', 'this instance was deposed before the cluster log took the change');
-    });
+    const p = this.appender?.pending() ?? null;
+    return (
+      p &&
+      p.catch(() => {
+        throw new JcrError('JCR_NOT_LEADER', 'this instance was deposed before the cluster log took the change');
+      })
+    );
   }
 
   /** Called once this instance leads (it serves the AVL gateways from then: cluster/avl-relay.ts). */
@@ -106,78 +102,86 @@ export class ClusterNode implements Replication {
   }
 
   status(): { role: ClusterRole; id: string; streamSeq: number; lastSeq: number } {
-    const streamSeq = this.role === 'leader' ? this.streamSeq : this.follower.streamSeq;
+    const streamSeq = this.role === 'leader' && this.appender ? this.appender.streamSeq : this.follower.streamSeq;
     return { role: this.role, id: this.id, streamSeq, lastSeq: this.engine.room.lastSeq };
   }
 
   async close(): Promise<void> {
-    const wasLeader = this.role === 'leader';
+    // A clean stop hands over what is appended, then the lease at once rather than after silence.
+    if (this.role === 'leader') await this.appender?.drain(this.opts.leaseMs);
     this.role = 'closed';
-    if (this.timer) clearTimeout(this.timer);
+    this.end('closing');
+    await this.holder?.stop(true);
     await this.follower.stop();
-    // A clean stop hands over at once rather than after the TTL.
-    if (wasLeader) await this.tail.then(() => this.clusterLog.lease.delete(LEASE_KEY)).catch(() => {});
   }
 
   private async poll(): Promise<void> {
-    if (this.role !== 'standby') return;
-    let held = false;
-    try {
-      this.leaseRevision = await this.clusterLog.lease.create(LEASE_KEY, this.leaseValue);
-      this.leaseFrom = Date.now();
-      held = true;
-    } catch {
-      // held by the leader (or NATS unreachable): try again
-    }
-    // Holding the lease but unable to lead (JetStream not answering while it elects a stream
-    // leader after losing a node): let the lease go and start again as a standby, rather than
-    // renew a lease nobody uses and leave the room with no leader at all.
-    if (held)
-      await this.promote().catch((e: unknown) => {
-        void this.clusterLog.lease.delete(LEASE_KEY, { previousSeq: this.leaseRevision }).catch(() => {});
-        this.stepDown(`could not take the lead: ${String(e)}`);
-      });
+    if (this.role !== 'standby' || !this.watch) return;
+    const taken = await this.watch.tryTake();
+    if (taken && this.role === 'standby')
+      await this.promote(taken).catch((e: unknown) => this.stepDown(`could not take the lead: ${String(e)}`));
     if (this.role === 'standby') this.timer = setTimeout(() => void this.poll(), POLL_MS);
   }
 
-  private async promote(): Promise<void> {
+  private async promote(taken: Taken): Promise<void> {
     this.role = 'promoting';
-    this.timer = setTimeout(() => void this.renew(), this.opts.leaseMs / 3);
-    const head = await this.clusterLog.lastStreamSeq();
-    if (!(await this.follower.caughtUp(head, this.opts.leaseMs))) {
-      this.stepDown(`could not catch up to the log's head (${this.follower.streamSeq} of ${head})`);
-      return;
+    this.watch?.stop();
+    const { lease, nc, room } = this.clusterLog;
+    const holder = new LeaseHolder(lease, nc, room, this.id, this.leaseValue, this.opts.leaseMs, this.log, taken, (r) =>
+      this.stepDown(`lease lost: ${r}`),
+    );
+    this.holder = holder;
+    // Catch up to the log's head. JetStream not answering (electing after losing a node) is waited
+    // out while the lease holds; past its TTL the lease goes back for another to try.
+    const until = Date.now() + leaseTtlMs(this.opts.leaseMs);
+    for (;;) {
+      if (this.role !== 'promoting') return;
+      const head = await this.clusterLog.lastStreamSeq().catch(() => null);
+      if (head !== null && (await this.follower.caughtUp(head, this.opts.leaseMs))) break;
+      if (Date.now() > until) {
+        this.stepDown(`could not catch up to the log's head (${this.follower.streamSeq} of ${head ?? '?'})`);
+        return;
+      }
+      if (head === null) await new Promise((r) => setTimeout(r, POLL_MS));
     }
     await this.follower.stop();
-    this.streamSeq = this.follower.streamSeq;
-    this.appendedSeq = this.ackedSeq = this.engine.room.lastSeq;
     if (this.role !== 'promoting') return;
+    this.appender = new Appender(
+      this.clusterLog,
+      this.log,
+      `${this.id}@${taken.revision}`,
+      this.follower.streamSeq,
+      this.engine.room.lastSeq,
+      () => holder.confirmed(),
+      Math.max(1000, this.opts.leaseMs / 3),
+      (seq) => coverMeta(this.engine, seq),
+      (reason) => this.stepDown(reason),
+    );
     // Subscriptions made on leading (the AVL relay) reach the server before anyone is told we lead.
     for (const l of this.leadingListeners) l();
-    await this.clusterLog.nc.flush();
+    await nc.flush();
     if (this.role !== 'promoting') return;
     this.role = 'leader';
-    this.log.info('cluster: leading', { id: this.id, streamSeq: this.streamSeq, lastSeq: this.appendedSeq });
+    this.log.info('cluster: leading', {
+      id: this.id,
+      streamSeq: this.appender.streamSeq,
+      lastSeq: this.engine.room.lastSeq,
+    });
   }
 
-  private async renew(): Promise<void> {
-    if (this.role !== 'leader' && this.role !== 'promoting') return;
-    const sent = Date.now();
-    try {
-      this.leaseRevision = await this.clusterLog.lease.update(LEASE_KEY, this.leaseValue, this.leaseRevision);
-      this.leaseFrom = sent;
-    } catch (e) {
-      this.stepDown(`lease lost: ${String(e)}`);
-      return;
-    }
-    if (this.role === 'leader' || this.role === 'promoting')
-      this.timer = setTimeout(() => void this.renew(), this.opts.leaseMs / 3);
+  /** Stop trying, appending and heartbeating. */
+  private end(reason: string): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.watch?.stop();
+    this.appender?.fail(reason);
   }
 
   private stepDown(reason: string): void {
     if (this.role === 'deposed' || this.role === 'closed') return;
     this.role = 'deposed';
-    if (this.timer) clearTimeout(this.timer);
+    this.end(reason);
+    // The key goes back only if this instance still holds it (a failed catch-up, a refused append).
+    void this.holder?.stop(true);
     this.log.warn('cluster: stepping down', { id: this.id, reason });
     for (const l of this.stepDownListeners) l(reason);
   }

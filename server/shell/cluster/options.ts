@@ -9,11 +9,11 @@ export interface ClusterOptions {
   servers: readonly string[];
   /** The control room's id: the stream is jcr.<room>.events (letters, digits, - and _). */
   room: string;
-  /** Start by following: take over only once the leader's lease lapses. */
+  /** Start by following: take over only once the leader has been silent for the lease. */
   standby: boolean;
   /** JetStream replicas of the log and the lease (3 in production, 1 on a one-node test server). */
   replicas: number;
-  /** The leader's lease lifetime, ms: a dead leader is replaced within about this time. */
+  /** The leader's lease, ms: a leader silent this long (no heartbeat) is replaced (cluster/lease.ts). */
   leaseMs: number;
   /** This instance's name in the lease and in logs (default: host and process id). */
   instanceId?: string;
@@ -91,7 +91,7 @@ export const CLUSTER_FLAGS = {
 
 export const CLUSTER_USAGE = `  --nats URL[,URL...]   JCR_NATS             cluster mode: the room's event log in NATS JetStream (docs/cluster.md)
   --room ID             JCR_ROOM             the room's id in the cluster: stream jcr.<ID>.events (room)
-  --standby             JCR_STANDBY=1        follow the log; lead only once the leader's lease lapses
+  --standby             JCR_STANDBY=1        follow the log; lead once the leader is silent for the lease
   --nats-replicas N     JCR_NATS_REPLICAS    JetStream replicas of the log and lease (3 with 3+ URLs, else 1)
   --lease-ms N          JCR_LEASE_MS         the leader's lease, 500..60000 ms (${DEFAULT_LEASE_MS})
   --advertise-url URL   JCR_ADVERTISE_URL    where COP gateways forward REST while this instance leads (its own URL)`;
