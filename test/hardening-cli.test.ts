@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CliExit, readCommand } from '../server/shell/cli.ts';
 
 interface Run {
   code: number | null;
@@ -116,6 +117,25 @@ test('item 14: every CLI answers a bad option with one line on stderr and exit 2
     assertUsageError(runs[i]!, what);
     assert.ok(runs[i]!.stderr.startsWith(line), `${what}: ${runs[i]!.stderr}`);
   });
+});
+
+test('readCommand takes a command with its NAME or none, and names the commands otherwise', () => {
+  const FEEDS = { add: 'name', list: 'none', revoke: 'name' } as const;
+  const read = (words: string[]) => {
+    try {
+      return readCommand(words, FEEDS);
+    } catch (e) {
+      return e instanceof CliExit ? [e.code, e.text] : e;
+    }
+  };
+  assert.equal(read(['add', 'avl-1']), { cmd: 'add', name: 'avl-1' });
+  assert.equal(read(['list']), { cmd: 'list', name: undefined });
+  assert.equal(read(['revoke', 'avl-1']), { cmd: 'revoke', name: 'avl-1' });
+  assert.equal(read([]), [2, 'a command is needed: add, list or revoke  (--help for usage)']);
+  assert.equal(read(['add']), [2, 'unknown command or arguments: add  (--help for usage)']);
+  assert.equal(read(['list', 'x']), [2, 'unknown command or arguments: list x  (--help for usage)']);
+  assert.equal(read(['drop', 'x']), [2, 'unknown command or arguments: drop x  (--help for usage)']);
+  assert.equal(read(['toString']), [2, 'unknown command or arguments: toString  (--help for usage)']);
 });
 
 test.run();

@@ -12,7 +12,7 @@
 import { AGENCIES, type Agency } from '../core/scenario/types.ts';
 import { FeedRegistry } from '../shell/avl/feeds.ts';
 import { Store } from '../shell/store/store.ts';
-import { readArgs, runCli, usageError } from '../shell/cli.ts';
+import { readArgs, readCommand, runCli, usageError } from '../shell/cli.ts';
 import { ACCOUNTS_CLI_FLAGS, ACCOUNTS_CLI_USAGE, withClusterAccounts } from '../shell/cluster/accounts-client.ts';
 import type { FeedRow } from '../shell/avl/feeds.ts';
 
@@ -30,17 +30,7 @@ async function main(): Promise<void> {
     usage: USAGE,
     options: { agency: { type: 'string' }, db: { type: 'string' }, ...ACCOUNTS_CLI_FLAGS },
   });
-  const [cmd, name] = positionals;
-  const known =
-    (cmd === 'add' || cmd === 'revoke') && name !== undefined
-      ? positionals.length === 2
-      : cmd === 'list' && positionals.length === 1;
-  if (!known)
-    throw usageError(
-      cmd === undefined
-        ? 'a command is needed: add, list or revoke'
-        : `unknown command or arguments: ${positionals.join(' ')}`,
-    );
+  const { cmd, name } = readCommand(positionals, { add: 'name', list: 'none', revoke: 'name' });
   const agency = values.agency ?? null;
   if (agency !== null && !(AGENCIES as readonly string[]).includes(agency))
     throw usageError(`--agency must be one of ${AGENCIES.join(', ')}, got "${agency}"`);

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { isRole, ROLES } from '../core/auth/roles.ts';
 import { Users } from '../shell/auth/users.ts';
 import { Store } from '../shell/store/store.ts';
-import { readArgs, runCli, usageError } from '../shell/cli.ts';
+import { readArgs, readCommand, runCli, usageError } from '../shell/cli.ts';
 import { ACCOUNTS_CLI_FLAGS, ACCOUNTS_CLI_USAGE, withClusterAccounts } from '../shell/cluster/accounts-client.ts';
 import { endSessionsOf } from '../shell/cluster/shared-auth.ts';
 
@@ -40,17 +40,7 @@ async function main(): Promise<void> {
       ...ACCOUNTS_CLI_FLAGS,
     },
   });
-  const [cmd, username] = positionals;
-  const known =
-    (cmd === 'add' || cmd === 'passwd') && username !== undefined
-      ? positionals.length === 2
-      : cmd === 'list' && positionals.length === 1;
-  if (!known)
-    throw usageError(
-      cmd === undefined
-        ? 'a command is needed: add, passwd or list'
-        : `unknown command or arguments: ${positionals.join(' ')}`,
-    );
+  const { cmd, name: username } = readCommand(positionals, { add: 'name', passwd: 'name', list: 'none' });
   if (cmd === 'add' && !isRole(values.role)) throw usageError(`--role must be one of ${ROLES.join(', ')}`);
   if (values.password !== undefined && values['password-stdin'])
     throw usageError('give --password or --password-stdin, not both');

@@ -74,6 +74,26 @@ export function readArgs<O extends Record<string, OptionSpec>>(
   return { values: values as CliValues<O>, positionals: parsed.positionals };
 }
 
+/**
+ * The command of a CLI whose commands take one NAME (`add NAME`) or nothing (`list`): the first
+ * bare word, checked against `commands` in the order they are listed, and the NAME. A missing
+ * command or a word too many or too few is a usage error naming the commands.
+ */
+export function readCommand<C extends string>(
+  positionals: readonly string[],
+  commands: Readonly<Record<C, 'name' | 'none'>>,
+): { cmd: C; name: string | undefined } {
+  const [cmd, name] = positionals;
+  const takes = cmd !== undefined && Object.hasOwn(commands, cmd) ? commands[cmd as C] : undefined;
+  if (takes !== undefined && positionals.length === (takes === 'name' ? 2 : 1)) return { cmd: cmd as C, name };
+  const names = Object.keys(commands);
+  throw usageError(
+    cmd === undefined
+      ? `a command is needed: ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`
+      : `unknown command or arguments: ${positionals.join(' ')}`,
+  );
+}
+
 /** The one line a failure prints: the JCR_ code where there is one, never a stack. */
 export function failureLine(e: unknown): string {
   if (isJcrError(e)) return `error ${e.code}: ${e.message}`;
