@@ -4,35 +4,17 @@
  * pushes back with JCR_AVL_BUSY once the buffers are full (nothing changes), and /api/health
  * answers. When the lock goes, every accepted row is written.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock } from '../server/core/clock.ts';
-import { createLogger } from '../server/shell/log.ts';
-import { startServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
 import { connect, DEV_TOKEN, report, T0 } from './support/avl.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
-import { manualTimer } from './support/timers.ts';
+import { lockableServer } from './support/locked-db.ts';
 
 test('item 10: with the database write-locked elsewhere, ingest pushes back with JCR_AVL_BUSY and health answers', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-locked-'));
-  const file = join(dir, 'jcr.sqlite');
-  const timer = manualTimer();
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: file,
-    port: 0,
-    clock: fakeClock(T0).now,
-    log: createLogger('silent'),
-    timers: timer,
+  const { server, timer, lock, close } = await lockableServer({
     // Two buffers of two rows each.
     avl: { token: DEV_TOKEN, limits: { historyMaxPending: 4 } },
   });
-  const lock = new Database(file);
   try {
     await server.avl.ready();
     const feed = server.avl.feeds.authenticate(DEV_TOKEN)!;
@@ -60,27 +42,13 @@ test('item 10: with the database write-locked elsewhere, ingest pushes back with
     ]);
     assert.is(server.avl.ingest([fix('PC1', 0)], feed).accepted, 1);
   } finally {
-    lock.close();
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });
 
 /** A server on a file database with manual timers, a second connection to lock it, and an AVL client. */
 async function lockedWorld() {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-locked-'));
-  const file = join(dir, 'jcr.sqlite');
-  const timer = manualTimer();
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: file,
-    port: 0,
-    clock: fakeClock(T0).now,
-    log: createLogger('silent'),
-    timers: timer,
-    avl: { token: DEV_TOKEN },
-  });
-  const lock = new Database(file);
+  const { server, timer, lock, close } = await lockableServer({ avl: { token: DEV_TOKEN } });
   await server.avl.ready();
   const wsUrl = server.url.replace('http', 'ws') + '/ws/avl';
   const c = await connect(wsUrl, DEV_TOKEN);
@@ -93,10 +61,7 @@ async function lockedWorld() {
     fleet: server.engine.room.fleet,
     async done() {
       c.close();
-      if (lock.inTransaction) lock.exec('ROLLBACK');
-      lock.close();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     },
   };
 }

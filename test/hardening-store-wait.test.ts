@@ -5,21 +5,15 @@
  * acknowledged only once it is durable, changes land in the order asked, nothing overtakes them,
  * and a change that waits too long fails with JCR_STORE_BUSY, nothing written.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fakeClock } from '../server/core/clock.ts';
 import { isJcrError } from '../server/core/errors.ts';
 import { ResourceStatus } from '../server/core/fleet/status.ts';
-import { createLogger } from '../server/shell/log.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { T0 } from './support/avl.ts';
+import type { RunningServer } from '../server/shell/server.ts';
 import { api, errorCode, tokenFor, type JsonResponse } from './support/server.ts';
-import { manualTimer, type ManualTimer } from './support/timers.ts';
+import { lockableServer } from './support/locked-db.ts';
+import type { ManualTimer } from './support/timers.ts';
 
 interface World {
   server: RunningServer;
@@ -30,31 +24,9 @@ interface World {
 }
 
 async function world(): Promise<World> {
-  const dir = mkdtempSync(join(tmpdir(), 'jcr-wait-'));
-  const file = join(dir, 'jcr.sqlite');
-  const timer = manualTimer();
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: file,
-    port: 0,
-    clock: fakeClock(T0).now,
-    log: createLogger('silent'),
-    timers: timer,
-  });
-  const token = await tokenFor(server, 'fire-dispatcher', 'fd');
-  const lock = new Database(file);
-  return {
-    server,
-    timer,
-    lock,
-    token,
-    async done() {
-      if (lock.inTransaction) lock.exec('ROLLBACK');
-      lock.close();
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const w = await lockableServer();
+  const token = await tokenFor(w.server, 'fire-dispatcher', 'fd');
+  return { ...w, token, done: w.close };
 }
 
 const turn = () => new Promise<void>((r) => setImmediate(r));
