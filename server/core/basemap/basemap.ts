@@ -6,19 +6,13 @@
  * Pure: it reads the graph's typed arrays and returns plain data.
  */
 import type { RoadGraph } from '../graph/build.ts';
+import { DRIVABLE_HIGHWAYS } from '../graph/osm-tags.ts';
 
-export const MAJOR_CLASSES: readonly string[] = [
-  'motorway',
-  'motorway_link',
-  'trunk',
-  'trunk_link',
-  'primary',
-  'primary_link',
-  'secondary',
-  'secondary_link',
-  'tertiary',
-  'tertiary_link',
-];
+/** The major classes: the drivable highway classes from motorway down to tertiary links. */
+export const MAJOR_CLASSES: readonly string[] = DRIVABLE_HIGHWAYS.slice(
+  0,
+  DRIVABLE_HIGHWAYS.indexOf('tertiary_link') + 1,
+);
 
 export interface BasemapOptions {
   majorToleranceM?: number;
