@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import type { PerformanceFigureMsg, PerformanceReport } from '../proto/wire.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import type { NewEvent } from '../server/core/events.ts';
-import { EMPTY_METHANE } from '../server/core/incidents/types.ts';
 import { UNFILTERED } from '../server/core/cop/frames.ts';
 import { performanceWindows } from '../server/core/performance/figures.ts';
 import { currentShift, localTime, startOfLocalDay, zonedInstant } from '../server/core/performance/zone.ts';
@@ -23,6 +22,7 @@ import { Store } from '../server/shell/store/store.ts';
 import { startServer } from '../server/shell/server.ts';
 import { decodeServerFrame } from '../client/cop/codec.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
+import { created, status } from './support/log-events.ts';
 import { manualTimer } from './support/timers.ts';
 import { api, tokenFor } from './support/server.ts';
 
@@ -105,34 +105,6 @@ test('shifts in the scenario are checked: HH:MM, distinct starts, unique ids', (
 // 23:00 UTC on the 14th; the day shift at 07:00 BST (06:00 UTC).
 
 const at = (hhmm: string, day = 15) => Z(`2026-07-${day}T${hhmm}:00Z`);
-function created(id: string, typeId: string, t: number): NewEvent {
-  return {
-    at: t,
-    type: 'incident.created',
-    origin: 'operator',
-    actor: 'test',
-    data: {
-      incidentId: id,
-      typeId,
-      priority: 1,
-      lat: 51.76,
-      lon: -0.22,
-      address: id,
-      methane: { ...EMPTY_METHANE, servicesPresent: [], servicesRequired: [] },
-      leadAgency: typeId === 'cardiac-arrest' ? 'ambulance' : 'fire',
-      supportingAgencies: [],
-    },
-  };
-}
-function status(resourceId: string, s: 1 | 3 | 4 | 5, t: number, incidentId?: string): NewEvent {
-  return {
-    at: t,
-    type: 'resource.status',
-    origin: 'operator',
-    actor: 'test',
-    data: { resourceId, status: s, ...(incidentId ? { incidentId } : {}) },
-  };
-}
 const LOG: NewEvent[] = [
   // INC-1: 23:50 BST on the 14th, before local midnight: in the last 24 hours, not today.
   created('INC-1', 'dwelling-fire', at('22:50', 14)),

@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import type { ResponseDay, StatisticsReport } from '../proto/statistics.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import type { NewEvent } from '../server/core/events.ts';
-import { EMPTY_METHANE } from '../server/core/incidents/types.ts';
 import { statisticsDays } from '../server/core/statistics/report.ts';
 import { Store } from '../server/shell/store/store.ts';
 import { startServer, type RunningServer } from '../server/shell/server.ts';
 import { miniScenario } from './fixtures/mini-scenario.ts';
+import { created, status } from './support/log-events.ts';
 import { manualTimer } from './support/timers.ts';
 import { api, errorCode, tokenFor } from './support/server.ts';
 
@@ -25,34 +25,6 @@ const Z = (iso: string) => Date.parse(iso);
 /** UTC wall time on July `day` 2026 (BST is UTC+1: local midnight is 23:00 UTC the day before). */
 const at = (hhmm: string, day: number) => Z(`2026-07-${day}T${hhmm}:00Z`);
 
-function created(id: string, typeId: string, t: number): NewEvent {
-  return {
-    at: t,
-    type: 'incident.created',
-    origin: 'operator',
-    actor: 'test',
-    data: {
-      incidentId: id,
-      typeId,
-      priority: 1,
-      lat: 51.76,
-      lon: -0.22,
-      address: id,
-      methane: { ...EMPTY_METHANE, servicesPresent: [], servicesRequired: [] },
-      leadAgency: typeId === 'cardiac-arrest' ? 'ambulance' : 'fire',
-      supportingAgencies: [],
-    },
-  };
-}
-function status(resourceId: string, s: 3 | 4 | 5, t: number, incidentId?: string): NewEvent {
-  return {
-    at: t,
-    type: 'resource.status',
-    origin: 'operator',
-    actor: 'test',
-    data: { resourceId, status: s, ...(incidentId ? { incidentId } : {}) },
-  };
-}
 function decision(
   incidentId: string,
   t: number,
