@@ -50,6 +50,8 @@ export class FeedRegistry {
   private readonly clock: Clock;
   private readonly devHash: Buffer | undefined;
   private readonly byHash: Database.Statement<[string]>;
+  /** authenticateHashCached's feeds; emptied by every change made through this registry. */
+  private readonly cached = new Map<string, FeedScope>();
   /** Cluster mode: where each feed added or revoked here is copied (cluster/accounts.ts). */
   onChange: ((feed: StoredFeed) => void) | null = null;
 
@@ -77,6 +79,22 @@ export class FeedRegistry {
     return { id: row.id, agency: (row.agency as Agency | null) ?? null };
   }
 
+  /**
+   * As authenticateHash, from memory after the first lookup: for the leader's check of every
+   * batch an AVL gateway relays (cluster/avl-relay.ts), which would otherwise be a SQLite read a
+   * batch, each behind the position-history writer's latest commit. Only known feeds are kept
+   * (bounded by the feeds table); any add, revoke or adopt here empties it, so a revocation the
+   * cluster's accounts mirror adopts holds from the next batch. A change another process writes
+   * to the database is not seen here: in cluster mode feeds change through the accounts bucket.
+   */
+  authenticateHashCached(hash: string): FeedScope | undefined {
+    const hit = this.cached.get(hash);
+    if (hit) return hit;
+    const feed = this.authenticateHash(hash);
+    if (feed) this.cached.set(hash, feed);
+    return feed;
+  }
+
   /** Create a feed; returns its token, which is not stored and cannot be shown again. */
   add(name: string, agency: Agency | null): string {
     checkNewFeed(name, agency);
@@ -90,6 +108,7 @@ export class FeedRegistry {
         throw new JcrError('JCR_CONFLICT', `feed "${name}" already exists`, { path: 'name' });
       throw e;
     }
+    this.cached.clear();
     this.changed(name);
     return token;
   }
@@ -99,6 +118,7 @@ export class FeedRegistry {
     const done =
       this.db.prepare('UPDATE feeds SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.clock(), name)
         .changes > 0;
+    this.cached.clear();
     if (done) this.changed(name);
     return done;
   }
@@ -121,6 +141,7 @@ export class FeedRegistry {
            revoked_at = excluded.revoked_at`,
       )
       .run(f.id, f.agency, f.tokenSha256, f.createdAt, f.revokedAt);
+    this.cached.clear();
   }
 
   private changed(name: string): void {

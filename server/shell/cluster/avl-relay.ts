@@ -1,27 +1,20 @@
 /**
  * The leader's side of the AVL gateways (npm run gateway -- avl). Gateways check tokens' shape and
- * the stateless rules and send each batch as a NATS request on jcr.<room>.avl; the leader (only
- * it subscribes) authenticates the feed by its token's hash, applies the stateful rules through
- * AvlService.ingest like a direct feed, and answers once the cluster log has the batch's status
- * changes: per-report codes as today. Feed checks at connect go on jcr.<room>.avl.feed.
+ * the stateless rules and send each batch as a NATS request on jcr.<room>.avl (its bytes:
+ * cluster/relay-batch.ts); the leader (only it subscribes) authenticates the feed by its token's
+ * hash, applies the stateful rules through AvlService.ingest like a direct feed, and answers once
+ * the cluster log has the batch's status changes: per-report codes as today. Feed checks at
+ * connect go on jcr.<room>.avl.feed.
  */
 import type { Msg, Subscription } from '@nats-io/transport-node';
-import type { AvlReportIn, BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
+import type { BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
 import { isJcrError, JcrError } from '../../core/errors.ts';
+import { AvlBatchReader } from '../avl/batch-reader.ts';
 import type { AvlService } from '../avl/service.ts';
 import type { Logger } from '../log.ts';
 import { SharedAccounts } from './accounts.ts';
 import type { ClusterLog } from './log.ts';
-
-/**
- * A gateway's batch: the token's SHA-256, the reports that passed the stateless rules, and how
- * many reports the feed sent (`n`): the feed's token bucket is charged the whole batch, as direct.
- */
-export interface RelayedBatch {
-  t: string;
-  r: AvlReportIn[];
-  n?: number;
-}
+import { readRelayedBatch } from './relay-batch.ts';
 
 /**
  * The leader's answer: accepted count and rejections by the relayed batch's index, and `w` when
@@ -39,6 +32,8 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
   const refuse = (m: Msg, e: unknown) =>
     m.respond(enc(isJcrError(e) ? { e: e.code, m: e.message } : { e: 'JCR_INTERNAL', m: 'relay failed' }));
   const accounts = () => clusterLog.accounts().then((kv) => new SharedAccounts(kv));
+  // One reader for every relayed batch, as /ws/avl has: each is ingested (or copied) before the next.
+  const reader = new AvlBatchReader(avl.resourceIds, avl.limits.maxReportsPerBatch + 1);
   // This instance's copy of the feeds first; one the copy lacks yet (added a moment ago through
   // the accounts bucket) is looked up there.
   const sharedFeed = async (hash: string): Promise<FeedScope | undefined> => {
@@ -62,18 +57,17 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
       callback: (_err, m) => {
         let out: BatchOutcome | Promise<BatchOutcome>;
         try {
-          const req = m.json() as RelayedBatch;
-          if (!Array.isArray(req.r)) throw new JcrError('JCR_UNAUTHENTICATED', 'feed token unknown or revoked');
-          const sent =
-            typeof req.n === 'number' && Number.isInteger(req.n) && req.n >= req.r.length ? req.n : req.r.length;
+          const { hash, sent, reports } = readRelayedBatch(reader, m.data, avl.limits.maxReportsPerBatch);
           // A known feed is ingested at once, so a feed's batches keep their order.
-          const known = avl.feeds.authenticateHash(String(req.t));
-          out = known
-            ? avl.ingestOrWait(req.r, known, sent)
-            : sharedFeed(String(req.t)).then((feed) => {
-                if (!feed) throw new JcrError('JCR_UNAUTHENTICATED', 'feed token unknown or revoked');
-                return avl.ingestOrWait(req.r, feed, sent);
-              });
+          const known = avl.feeds.authenticateHashCached(hash);
+          if (known) out = avl.ingestOrWait(reports, known, sent);
+          else {
+            const copy = reports.map((r) => ({ ...r })); // the reader reuses its reports at the next read
+            out = sharedFeed(hash).then((feed) => {
+              if (!feed) throw new JcrError('JCR_UNAUTHENTICATED', 'feed token unknown or revoked');
+              return avl.ingestOrWait(copy, feed, sent);
+            });
+          }
         } catch (e) {
           if (!isJcrError(e)) log.error('avl relay failed', { err: String(e) });
           refuse(m, e);

@@ -24,6 +24,7 @@ import { traccarRoutes } from '../avl/traccar.ts';
 import { attachAvlWs } from '../avl/ws.ts';
 import { errorHandler, notFound } from '../http/errors.ts';
 import { avlSubject, feedSubject, type RelayAnswer } from '../cluster/avl-relay.ts';
+import { encodeRelayedBatch } from '../cluster/relay-batch.ts';
 import { openAccounts, type SharedAccounts } from '../cluster/accounts.ts';
 import { NATS_CLIENT } from '../cluster/options.ts';
 import type { Logger } from '../log.ts';
@@ -82,12 +83,12 @@ export class GatewayAvl implements AvlEndpoint {
         agency === undefined ? 'JCR_AVL_UNKNOWN_RESOURCE' : statelessVerdict(r, agency, feed.agency, now, this.limits);
       if (code !== null) rejected.push({ index, code, message: `refused by the gateway: ${code}` });
       else {
-        relayed.push({ ...r });
+        relayed.push(r); // encoded below, before the caller reuses it
         indexOf.push(index);
       }
     });
     // Relayed even when nothing passed: the leader charges the feed's bucket the whole batch.
-    const body = JSON.stringify({ t: this.hashOf.get(feed.id) ?? '', r: relayed, n: reports.length });
+    const body = encodeRelayedBatch(this.hashOf.get(feed.id) ?? '', reports.length, relayed);
     return this.nc.request(avlSubject(this.room), body, { timeout: RELAY_TIMEOUT_MS }).then(
       (m) => {
         const answer = m.json() as RelayAnswer;
