@@ -1,6 +1,6 @@
 /**
  * A following hub's snapshot (a COP gateway, a standby: cluster mode) shows each resource where
- * the leader's records up to its seq put it, not where the live bucket has since put the replica's
+ * the leader's records up to its seq put it (and each incident as they showed it), not where the live bucket has since put the replica's
  * fleet (server/core/cop/recorded.ts). A fix reaches a replica through the live bucket at once,
  * often before the record the leader cut before it; a snapshot labelled with the earlier seq
  * showed the later fix, and the next delta then moved the resource back on the screen.
@@ -11,6 +11,7 @@ import { fakeClock } from '../server/core/clock.ts';
 import { normalizeFilter, UNFILTERED, type CopSnapshotMsg } from '../server/core/cop/frames.ts';
 import { CopHub } from '../server/core/cop/hub.ts';
 import type { TickRecord } from '../server/core/cop/journal.ts';
+import type { JcrEvent } from '../server/core/events.ts';
 import { Engine } from '../server/shell/engine.ts';
 import { encodeServer } from '../server/shell/cop/codec.ts';
 import { Store } from '../server/shell/store/store.ts';
@@ -91,6 +92,35 @@ test('a following snapshot shows the fix its seq carried, though the live bucket
     atSeq2.resources.filter((r) => r.id !== 'HAT1'),
     leader.hub.snapshot(UNFILTERED, 0).resources.filter((r) => r.id !== 'HAT1'),
   );
+  leader.close();
+  gateway.close();
+});
+
+test('a following snapshot shows an incident as its seq carried it, though the log brought a later change', () => {
+  const records: TickRecord[] = [];
+  const leader = room((r) => records.push(JSON.parse(JSON.stringify({ ...r, bytes: 0 })) as TickRecord));
+  const events: JcrEvent[] = [];
+  leader.engine.onChanges((record) => events.push(...record.changes.map((c) => c.event)));
+  const op = { origin: 'operator' as const, actor: 'alice' };
+  leader.engine.execute({ type: 'incident.create', typeId: 'dwelling-fire', lat: 51.77, lon: -0.22 }, op);
+  leader.hub.tick(); // record 1: INC-1 received, fire's only
+  const ask = { incidentId: 'INC-1', fromAgency: 'fire', toAgency: 'police', note: 'cordon' } as const;
+  leader.engine.execute({ type: 'incident.requestAssistance', ...ask }, op);
+  leader.hub.tick(); // record 2: police asked, so police sees it
+
+  const gateway = room();
+  gateway.hub.follow(0);
+  gateway.engine.follow(events); // the log brought both changes before either record
+  gateway.hub.ingest(records[0]!);
+  const police = normalizeFilter({ agencies: ['police'] });
+  const asked = (s: CopSnapshotMsg) => s.incidents.map((i) => [i.id, i.requestedAgencies]);
+  assert.equal(asked(gateway.hub.snapshot(UNFILTERED, 0)), [['INC-1', []]]);
+  assert.equal(asked(gateway.hub.snapshot(police, 0)), []);
+  gateway.hub.ingest(records[1]!);
+  assert.equal(asked(gateway.hub.snapshot(UNFILTERED, 0)), [['INC-1', ['police']]]);
+  assert.equal(asked(gateway.hub.snapshot(police, 0)), [['INC-1', ['police']]]);
+  // As the leader shows it.
+  assert.equal(gateway.hub.snapshot(UNFILTERED, 0).incidents, leader.hub.snapshot(UNFILTERED, 0).incidents);
   leader.close();
   gateway.close();
 });

@@ -4,7 +4,7 @@ import type { Room } from '../room.ts';
 import type { IncidentLocation, Locate } from '../places/locate.ts';
 import { alertMsg } from '../alerts/book.ts';
 import { PartnerPicture } from './partners.ts';
-import { RecordedFleet } from './recorded.ts';
+import { RecordedPicture } from './recorded.ts';
 import type { AlertMsg } from '../../../proto/wire.ts';
 import { CopRing, type DurableChange, type RingLimits, type TickRecord, type Touched } from './ring.ts';
 import {
@@ -62,8 +62,8 @@ export class CopJournal {
   private readonly located = new Map<string, { lat: number; lon: number; at: IncidentLocation }>();
   /** Partner rooms' resources at our incidents (./partners.ts). */
   private readonly partners: PartnerPicture;
-  /** Following: each resource as the last record taken showed it, what snapshots show (./recorded.ts). */
-  private readonly recorded = new RecordedFleet();
+  /** Following: each resource and incident as the last record taken showed it, what snapshots show (./recorded.ts). */
+  private readonly recorded = new RecordedPicture();
 
   /** `locate`: where an incident is in words and on the road (none: records carry no location). */
   constructor(
@@ -296,7 +296,7 @@ export class CopJournal {
     if (record.seq <= this.seq) return null;
     if (record.seq !== this.seq + 1) this.ring.clear();
     this.seq = record.seq;
-    this.recorded.take(record.touched);
+    this.recorded.take(record);
     for (const c of record.changes) {
       // Snapshots carry the figures the records did.
       if (c.kind === 'cover' && c.msg.cover?.summary) this.cover = c.msg.cover.summary;
@@ -355,8 +355,9 @@ export class CopJournal {
   // The whole picture
 
   /**
-   * The picture under filter `f` now, at this journal's seq; following, its resources as the
-   * records up to that seq show them (./recorded.ts), so the deltas after it never move one back.
+   * The picture under filter `f` now, at this journal's seq; following, its resources and
+   * incidents as the records up to that seq show them (./recorded.ts), so the deltas after it
+   * never take one back.
    */
   snapshot(f: NormalFilter, reason: number, now: number, epoch: string): CopSnapshotMsg {
     const resources = this.recorded.resources(f, this.room.fleet, this.refOf, this.following);
@@ -368,7 +369,12 @@ export class CopJournal {
       reason,
       filter: f.wire,
       resources,
-      incidents: this.incidents(f),
+      incidents: this.recorded.incidents(
+        f,
+        this.room.incidents.all(),
+        (inc) => this.incidentRecord(inc),
+        this.following,
+      ),
       cover: this.cover,
       performance: this.performance,
       alerts: this.alerts(f),
@@ -380,16 +386,6 @@ export class CopJournal {
   private alerts(f: NormalFilter): AlertMsg[] {
     const out: AlertMsg[] = [];
     for (const a of this.room.alerts.active()) if (seesIncident(f, this.alertAgencies(a))) out.push(alertMsg(a));
-    return out;
-  }
-
-  /** The open incidents a client under `f` sees, in the order they were created. */
-  private incidents(f: NormalFilter): CopIncidentMsg[] {
-    const out: CopIncidentMsg[] = [];
-    for (const inc of this.room.incidents.all()) {
-      if (inc.status === 'closed' || !seesIncident(f, incidentAgencies(inc))) continue;
-      out.push(this.incidentRecord(inc));
-    }
     return out;
   }
 }
