@@ -69,6 +69,41 @@ test('a create retried with its key answers the incident made first, after a res
   });
 });
 
+test('the key stays in the durable log, not in the timeline the screens read', async () => {
+  await withMiniServer({ clock: clock.now }, async (server) => {
+    const fire = await tokenFor(server, 'fire-dispatcher', 'fd');
+    const duty = await tokenFor(server, 'duty-officer', 'duty');
+    assert.equal((await create(server, fire, { ...FIRE, idempotencyKey: KEY }))[1], 'INC-1');
+    const [created] = [...server.store.events(0)].filter((e) => e.type === 'incident.created');
+    assert.equal((created?.data as { createKey?: unknown }).createKey, { key: KEY, scope: 'fire' });
+    for (const token of [fire, duty]) {
+      const log = await api(server, 'GET', '/api/incidents/INC-1/log', { token });
+      assert.is(log.status, 200);
+      const events = (log.body as { events: { type: string; data: Record<string, unknown> }[] }).events;
+      assert.equal(
+        events.map((e) => [e.type, Object.keys(e.data).sort()]),
+        [
+          [
+            'incident.created',
+            [
+              'address',
+              'incidentId',
+              'lat',
+              'leadAgency',
+              'lon',
+              'methane',
+              'priority',
+              'supportingAgencies',
+              'typeId',
+            ],
+          ],
+        ],
+      );
+      assert.not.ok(JSON.stringify(log.body).includes(KEY));
+    }
+  });
+});
+
 test('a malformed idempotency key is refused with JCR_IDEMPOTENCY_KEY and creates nothing', async () => {
   await withMiniServer({ clock: clock.now }, async (server) => {
     const fire = await tokenFor(server, 'fire-dispatcher', 'fd');

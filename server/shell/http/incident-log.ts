@@ -23,6 +23,17 @@ function queryInt(q: Record<string, unknown>, name: string, dflt: number, min: n
   return n;
 }
 
+/**
+ * An event's data as screens get it. A create's idempotency key (`createKey`) stays in the
+ * durable log, where replay rebuilds the retry map from it, but is the creating desk's alone: a
+ * colleague who read it could send a create the server would answer as that desk's retry.
+ */
+function shownData(e: JcrEvent): unknown {
+  if (e.type !== 'incident.created' || e.data.createKey === undefined) return e.data;
+  const { createKey: _key, ...shown } = e.data;
+  return shown;
+}
+
 export function incidentLogRoutes({ engine }: { engine: Engine }): Router {
   const r = Router();
   const book = engine.room.incidents;
@@ -52,7 +63,7 @@ export function incidentLogRoutes({ engine }: { engine: Engine }): Router {
         type: e.type,
         origin: e.origin,
         actor: e.actor,
-        data: e.data,
+        data: shownData(e),
       })),
       next: lo + limit < all.length ? page[page.length - 1]!.seq : null,
     });
