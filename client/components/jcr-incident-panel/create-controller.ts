@@ -10,7 +10,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AppContext } from '../../context.ts';
-import type { CreateOutcome } from '../../state/commands.ts';
+import { newCreateKey, type CreateOutcome } from '../../state/commands.ts';
 import { parsePlaces, pointOfPlace, type PlaceAnswer } from '../../state/places.ts';
 import { apiLookup, type JcrPlaceSearch, type PlaceChooseDetail } from '../jcr-place-search/jcr-place-search.ts';
 import type { PlaceLookup } from '../jcr-place-search/place-search-controller.ts';
@@ -27,6 +27,8 @@ export interface IncidentCreateDetail {
   uprn: string;
   /** The dispatcher confirmed creating it with no drivable road within the allowance. */
   confirmOffRoad?: boolean;
+  /** The form's idempotency key: the same for every submit of one filled-in form. */
+  idempotencyKey: string;
 }
 
 /** What the controller needs of the panel. */
@@ -47,6 +49,13 @@ export class CreateController implements ReactiveController {
   private inflight: AbortController | null = null;
   private lookup: PlaceLookup | null = null;
   private hadPoint = false;
+  /**
+   * The form's idempotency key, made at its first submit and sent again with every later submit
+   * of it: a dispatcher who presses Create again after "not confirmed" (the server may have made
+   * the incident) is answered the incident made, not given a second. A new form, a new key: it
+   * goes when the form is cleared (its point goes: the create succeeded, or Escape).
+   */
+  private key: string | null = null;
 
   constructor(private readonly host: CreateHost) {
     host.addController(this);
@@ -66,6 +75,7 @@ export class CreateController implements ReactiveController {
     // The point went (created, or Escape on the screen): the location field starts afresh.
     if (this.hadPoint && !p) {
       this.chosen = null;
+      this.key = null;
       const f = this.host.renderRoot.querySelector<JcrPlaceSearch>('jcr-place-search');
       if (f) f.value = '';
       for (const el of this.host.renderRoot.querySelectorAll<HTMLTextAreaElement | HTMLInputElement>(
@@ -118,9 +128,20 @@ export class CreateController implements ReactiveController {
     const address = String(fd.get('address') ?? '').trim();
     const callerAccount = String(fd.get('callerAccount') ?? '').trim();
     const uprn = String(fd.get('uprn') ?? '').trim();
+    this.key ??= newCreateKey();
+    const idempotencyKey = this.key;
     this.host.dispatchEvent(
       new CustomEvent<IncidentCreateDetail>('jcr-incident-create', {
-        detail: { typeId, lat, lon, address, callerAccount, uprn, ...(confirmOffRoad ? { confirmOffRoad } : {}) },
+        detail: {
+          typeId,
+          lat,
+          lon,
+          address,
+          callerAccount,
+          uprn,
+          ...(confirmOffRoad ? { confirmOffRoad } : {}),
+          idempotencyKey,
+        },
         bubbles: true,
         composed: true,
       }),
