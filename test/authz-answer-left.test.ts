@@ -9,9 +9,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { api, miniServer, tokenFor } from './support/server.ts';
+import { api, miniServer, post201, tokenFor } from './support/server.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9);
+const ARREST = { typeId: 'cardiac-arrest', lat: 51.78, lon: -0.21, address: '2 Low St' };
 
 /** The request INC-1-Rn from ambulance to `to`, answered by `by` with `answer`. */
 const answered = (n: number, to: string, status: string, by: string, answer: string) => ({
@@ -38,18 +39,9 @@ test('a decline or advice answers the request outcome alone, not the incident th
     const amb = await tokenFor(server, 'ambulance-desk', 'ad');
     const fire = await tokenFor(server, 'fire-dispatcher', 'fd');
     const police = await tokenFor(server, 'police-dispatcher', 'pd');
-    const c = await api(server, 'POST', '/api/incidents', {
-      token: amb,
-      body: { typeId: 'cardiac-arrest', lat: 51.78, lon: -0.21, address: '2 Low St' },
-    });
-    assert.is(c.status, 201);
-    for (const toAgency of ['fire', 'police']) {
-      const asked = await api(server, 'POST', '/api/incidents/INC-1/assistance', {
-        token: amb,
-        body: { toAgency, note: 'assist' },
-      });
-      assert.is(asked.status, 201);
-    }
+    await post201(server, amb, '/api/incidents', ARREST);
+    for (const toAgency of ['fire', 'police'])
+      await post201(server, amb, '/api/incidents/INC-1/assistance', { toAgency, note: 'assist' });
     const declined = await api(server, 'POST', '/api/incidents/INC-1/assistance/INC-1-R1/decline', {
       token: fire,
       body: { reason: 'no crew' },
@@ -78,16 +70,8 @@ test('standing down its last resource answers the booking alone; while it takes 
   try {
     const amb = await tokenFor(server, 'ambulance-desk', 'ad');
     const police = await tokenFor(server, 'police-dispatcher', 'pd');
-    const c = await api(server, 'POST', '/api/incidents', {
-      token: amb,
-      body: { typeId: 'cardiac-arrest', lat: 51.78, lon: -0.21, address: '2 Low St' },
-    });
-    assert.is(c.status, 201);
-    const asked = await api(server, 'POST', '/api/incidents/INC-1/assistance', {
-      token: amb,
-      body: { toAgency: 'police', note: 'assist' },
-    });
-    assert.is(asked.status, 201);
+    await post201(server, amb, '/api/incidents', ARREST);
+    await post201(server, amb, '/api/incidents/INC-1/assistance', { toAgency: 'police', note: 'assist' });
     const accepted = await api(server, 'POST', '/api/incidents/INC-1/assistance/INC-1-R1/accept', {
       token: police,
       body: { resourceIds: ['PC1'], reason: 'nearest car' },

@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { api, miniServer, tokenFor } from './support/server.ts';
+import { api, miniServer, post201, tokenFor } from './support/server.ts';
 
 interface Item {
   requestId: string;
@@ -28,16 +28,13 @@ test('a desk that declined no longer reads the incident through its inbox', asyn
         r.address,
         r.status,
       ]);
-    const c = await api(server, 'POST', '/api/incidents', {
-      token: amb,
-      body: { typeId: 'cardiac-arrest', lat: 51.78, lon: -0.21, address: '2 Low St' },
+    await post201(server, amb, '/api/incidents', {
+      typeId: 'cardiac-arrest',
+      lat: 51.78,
+      lon: -0.21,
+      address: '2 Low St',
     });
-    assert.is(c.status, 201);
-    const asked = await api(server, 'POST', '/api/incidents/INC-1/assistance', {
-      token: amb,
-      body: { toAgency: 'fire', note: 'co-responder' },
-    });
-    assert.is(asked.status, 201);
+    await post201(server, amb, '/api/incidents/INC-1/assistance', { toAgency: 'fire', note: 'co-responder' });
     assert.equal(await inbox(fire, ''), [['INC-1-R1', '2 Low St', 'pending']]);
     const declined = await api(server, 'POST', '/api/incidents/INC-1/assistance/INC-1-R1/decline', {
       token: fire,

@@ -99,6 +99,13 @@ export async function api(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
+/** POST `body` to `path` as `token`, which must be answered 201 Created: its body (else it throws with the answer). */
+export async function post201(server: RunningServer, token: string, path: string, body: unknown): Promise<unknown> {
+  const r = await api(server, 'POST', path, { token, body });
+  if (r.status !== 201) throw new Error(`POST ${path}: ${r.status} ${JSON.stringify(r.body)}, not 201`);
+  return r.body;
+}
+
 /** The `error.code` of a JSON error body, or undefined. */
 export function errorCode(body: unknown): string | undefined {
   if (typeof body === 'object' && body !== null && 'error' in body) {
