@@ -10,19 +10,14 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { fakeClock } from '../server/core/clock.ts';
 import { SESSION_COOKIE } from '../server/shell/http/auth.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
+import { api, errorCode, miniServer, tokenFor } from './support/server.ts';
 
 const PUBLIC_URL = 'https://control.example.org';
 
 async function boot(): Promise<RunningServer> {
-  return startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
+  return miniServer({
     clock: fakeClock().now,
-    log: 'silent',
     cop: { token: 'cop-screen-token-0123456789' },
     web: { publicUrl: PUBLIC_URL },
   });

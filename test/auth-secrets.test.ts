@@ -15,24 +15,15 @@ import { WebSocket } from 'ws';
 import { fakeClock } from '../server/core/clock.ts';
 import { parseConfig } from '../server/shell/config.ts';
 import { Users } from '../server/shell/auth/users.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
 import { Store } from '../server/shell/store/store.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import { api, errorCode, miniServer, tokenFor } from './support/server.ts';
 
 const COP_TOKEN = 'cop-screen-token-0123456789';
 const METRICS_TOKEN = 'metrics-scraper-token-0123456789';
 
 async function boot(): Promise<RunningServer> {
-  return startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock().now,
-    log: 'silent',
-    cop: { token: COP_TOKEN },
-    web: { metricsToken: METRICS_TOKEN },
-  });
+  return miniServer({ clock: fakeClock().now, cop: { token: COP_TOKEN }, web: { metricsToken: METRICS_TOKEN } });
 }
 
 async function upgrade(server: RunningServer, query: string, headers: Record<string, string> = {}): Promise<string> {

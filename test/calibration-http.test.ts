@@ -9,12 +9,10 @@ import * as assert from 'uvu/assert';
 import type { SpeedFactors } from '../server/core/calibration/estimate.ts';
 import { fakeClock } from '../server/core/clock.ts';
 import { roadsChangedMost } from '../server/shell/http/calibration.ts';
-import { startServer } from '../server/shell/server.ts';
 import { CalibrationStore, networkKey, type CalibrationRecord } from '../server/shell/store/calibrations.ts';
 import { JourneyPlanner } from '../server/core/graph/planner.ts';
 import { SpeedModel } from '../server/core/graph/speed.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import { api, errorCode, miniServer, tokenFor } from './support/server.ts';
 import { geomAt, graph, PROFILES } from './support/calibration-net.ts';
 
 const M2 = geomAt(0.006),
@@ -60,13 +58,7 @@ test('the map layer: the roads changed most, biggest change first, as GeoJSON', 
 });
 
 test('GET /api/calibration and the rollback: in force, its error, versions; duty officer only, with a reason', async () => {
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock().now,
-    log: 'silent',
-  });
+  const server = await miniServer({ clock: fakeClock().now });
   try {
     const viewer = await tokenFor(server, 'wall-viewer');
     const duty = await tokenFor(server, 'duty-officer');
@@ -103,12 +95,8 @@ test('GET /api/calibration and the rollback: in force, its error, versions; duty
 });
 
 test('POST /api/calibration/activate: a saved version of this network comes into force by hand, as a change', async () => {
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
+  const server = await miniServer({
     clock: fakeClock().now,
-    log: 'silent',
     roads: { graph, planner: new JourneyPlanner(graph, new SpeedModel(PROFILES)) },
   });
   try {

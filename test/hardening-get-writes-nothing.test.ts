@@ -12,9 +12,8 @@ import { fakeClock } from '../server/core/clock.ts';
 import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
 import { summarise, type Recommendation } from '../server/core/incidents/view.ts';
 import { ShownSeal } from '../server/shell/incidents/shown.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
+import { api, errorCode, miniServer, tokenFor } from './support/server.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 const clock = fakeClock(T0);
@@ -25,14 +24,7 @@ const tokens = new Map<string, string>();
 test.before.each(async () => {
   clock.set(T0);
   const journeys = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
-  server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: clock.now,
-    log: 'silent',
-    roads: { mobilisation: { journeys, cover: null } },
-  });
+  server = await miniServer({ clock: clock.now, roads: { mobilisation: { journeys, cover: null } } });
   const users: Array<[string, Role]> = [
     ['anna', 'fire-dispatcher'],
     ['ben', 'fire-dispatcher'],

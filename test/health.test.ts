@@ -1,19 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
-import { startServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
 import { connect, DEV_TOKEN, report, startAvlServer, T0 } from './support/avl.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import { api, errorCode, miniServer, tokenFor } from './support/server.ts';
 
 test('health is public; ready says what is missing; security headers and CSP on every answer', async () => {
-  const server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock().now,
-    log: 'silent',
-  });
+  const server = await miniServer({ clock: fakeClock().now });
   try {
     const h = await api(server, 'GET', '/api/health');
     assert.is(h.status, 200);

@@ -2,9 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
 import { StraightLineJourneyTimes } from '../server/core/incidents/journeys.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api as rawApi, errorCode, tokenFor } from './support/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
+import { api as rawApi, errorCode, miniServer, tokenFor } from './support/server.ts';
 
 /**
  * REST over a real server (port 0, ':memory:'), with straight-line journey times at fixed speeds
@@ -19,14 +18,7 @@ const clock = fakeClock(T0);
 
 test.before(async () => {
   const journeys = new StraightLineJourneyTimes({ fire: 36, police: 36, ambulance: 36, drone: 36 }, ['drone']);
-  server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: clock.now,
-    log: 'silent',
-    roads: { mobilisation: { journeys, cover: null } },
-  });
+  server = await miniServer({ clock: clock.now, roads: { mobilisation: { journeys, cover: null } } });
   // The duty officer acts for every agency: the body's actingAgency then says which.
   token = await tokenFor(server, 'duty-officer', 'duty');
 });

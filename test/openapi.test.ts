@@ -1,20 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api } from './support/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
+import { api, miniServer } from './support/server.ts';
 
 /** Every route the express app registers appears in the OpenAPI document at /api/openapi.json. */
 let server: RunningServer;
 test.before(async () => {
-  server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock().now,
-    log: 'silent',
-  });
+  server = await miniServer({ clock: fakeClock().now });
 });
 test.after(async () => {
   await server.close();

@@ -6,20 +6,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
-import { startServer, type RunningServer } from '../server/shell/server.ts';
-import { miniScenario } from './fixtures/mini-scenario.ts';
-import { api, errorCode, tokenFor } from './support/server.ts';
+import type { RunningServer } from '../server/shell/server.ts';
+import { api, errorCode, miniServer, tokenFor } from './support/server.ts';
 
 let server: RunningServer;
 let token: string;
 test.before(async () => {
-  server = await startServer({
-    scenario: miniScenario(),
-    db: ':memory:',
-    port: 0,
-    clock: fakeClock().now,
-    log: 'silent',
-  });
+  server = await miniServer({ clock: fakeClock().now });
   token = await tokenFor(server, 'wall-viewer');
 });
 test.after(async () => {
