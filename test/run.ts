@@ -2,7 +2,8 @@
  * `npm test`: type-check, then every test file under test/ (files named *.test.ts), each in its
  * own Node process so one file's open handles or crash cannot hang or hide another's results.
  * Ends with one line `N passed, N failed` (N counts uvu tests, plus the type-check and the formatter's
- * check as one check each).
+ * check as one check each). Each file's line says how long it ran, and a line before the summary
+ * names the ten slowest (CI's whole run must stay well inside its time limit).
  *
  *   npm test                 # everything
  *   npm test -- store fleet  # only files whose path contains one of the words
@@ -34,6 +35,8 @@ interface Result {
   skipped: number;
   output: string;
   code: number | null;
+  /** Wall-clock seconds the file's process ran (not counting a wait for its cluster turn). */
+  seconds: number;
 }
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
@@ -60,6 +63,7 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: nu
 const num = (re: RegExp, s: string) => Number(re.exec(s)?.[1] ?? 0);
 
 async function runFile(file: string): Promise<Result> {
+  const t0 = Date.now();
   const { code, output } = await run(process.execPath, ['--import', 'tsx', file], FILE_TIMEOUT_MS);
   const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
   const total = num(/Total:\s+(\d+)/, clean);
@@ -68,7 +72,15 @@ async function runFile(file: string): Promise<Result> {
   let failed = Math.max(0, total - passed - skipped);
   // A file that crashed, hung or printed no summary counts as one failure, never as silence.
   if ((code !== 0 || total === 0) && failed === 0) failed = 1;
-  return { file: relative(ROOT, file), passed, failed, skipped, output: clean, code };
+  return {
+    file: relative(ROOT, file),
+    passed,
+    failed,
+    skipped,
+    output: clean,
+    code,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }
 
 async function main(): Promise<void> {
@@ -79,6 +91,7 @@ async function main(): Promise<void> {
 
   if (filters.length === 0) {
     process.stdout.write('typecheck: tsc --noEmit ... ');
+    let t0 = Date.now();
     const tsc = await run(
       process.execPath,
       [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'],
@@ -86,13 +99,14 @@ async function main(): Promise<void> {
     );
     if (tsc.code === 0) {
       passed++;
-      process.stdout.write('ok\n');
+      process.stdout.write(`ok (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
     } else {
       failed++;
       process.stdout.write('FAILED\n' + tsc.output + '\n');
     }
     // The formatter's check is one more check: unformatted code fails `npm test` (npm run format fixes it).
     process.stdout.write('format: prettier --check ... ');
+    t0 = Date.now();
     const fmt = await run(
       process.execPath,
       [join(ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'],
@@ -100,7 +114,7 @@ async function main(): Promise<void> {
     );
     if (fmt.code === 0) {
       passed++;
-      process.stdout.write('ok\n');
+      process.stdout.write(`ok (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
     } else {
       failed++;
       process.stdout.write('FAILED (run `npm run format`)\n' + fmt.output + '\n');
@@ -130,7 +144,7 @@ async function main(): Promise<void> {
       const r = await (relative(ROOT, f).split(sep).includes('cluster') ? exclusive(f) : runFile(f));
       results.push(r);
       process.stdout.write(
-        `${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.file}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}\n`,
+        `${r.failed === 0 ? 'ok  ' : 'FAIL'} ${r.file}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''} (${r.seconds.toFixed(1)} s)\n`,
       );
       if (r.failed > 0)
         process.stdout.write(
@@ -146,6 +160,11 @@ async function main(): Promise<void> {
     passed += r.passed;
     failed += r.failed;
     skipped += r.skipped;
+  }
+  // The slowest files, to see where a run's time goes (CI's whole run must stay well inside its limit).
+  if (results.length > 1) {
+    const slow = [...results].sort((a, b) => b.seconds - a.seconds).slice(0, 10);
+    process.stdout.write(`\nslowest: ${slow.map((r) => `${r.file} ${r.seconds.toFixed(1)} s`).join(', ')}\n`);
   }
   process.stdout.write(`\n${files.length} test files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
