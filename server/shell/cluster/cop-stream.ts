@@ -159,10 +159,18 @@ export class CopStream {
     })().catch((err: unknown) => this.log.error('cluster: following the COP records failed', { err: String(err) }));
   }
 
-  /** This instance leads: stop following and number on from the stream's last record. */
+  /**
+   * This instance leads: stop following and number on from the stream's last record, asked again
+   * while JetStream does not answer (it may still be electing after losing a node). Never rejects:
+   * it runs from the node's leading listener, where a rejection would end the process.
+   */
   async lead(hub: CopHub): Promise<void> {
     this.messages?.stop();
-    hub.lead(await this.head());
+    try {
+      hub.lead(await whileUnanswered(this.log, () => this.head()));
+    } catch (err) {
+      this.log.error('cluster: the COP stream head is not known; no COP records are cut', { err: String(err) });
+    }
   }
 
   async stop(): Promise<void> {
