@@ -23,19 +23,19 @@ import { clusterEvents, startNats, type Proc } from '../support/cluster.ts';
 
 const log = createLogger('silent');
 const dir = mkdtempSync(join(tmpdir(), 'jcr-appender-'));
-let nats: { url: string; nats: Proc };
-
-test.before(async () => {
-  nats = await startNats(join(dir, 'nats'));
-});
+/** One nats-server for the file, started by the first test (without it, each test says so and fails). */
+let nats: Promise<{ url: string; nats: Proc }> | undefined;
+const natsUrl = async () => (await (nats ??= startNats(join(dir, 'nats')))).url;
 
 test.after(async () => {
-  nats.nats.proc.kill('SIGKILL');
-  await nats.nats.exited;
+  const n = await nats?.catch(() => undefined);
+  n?.nats.proc.kill('SIGKILL');
+  await n?.nats.exited;
   rmSync(dir, { recursive: true, force: true });
 });
 
-const open = (room: string) => ClusterLog.open(clusterConfig({ nats: nats.url, room }, {}) as ClusterOptions, log);
+const open = async (room: string) =>
+  ClusterLog.open(clusterConfig({ nats: await natsUrl(), room }, {}) as ClusterOptions, log);
 
 const event = (seq: number, resourceId: string): JcrEvent =>
   ({
@@ -92,7 +92,7 @@ test('a deposed leader appending on a stale sequence is refused: no fork, never 
     assert.equal(old.taken, []);
     assert.is(old.deposed.length, 1);
     assert.match(old.deposed[0] as string, /append refused by the cluster log/);
-    assert.equal(summary(await clusterEvents(nats.url, 'appender-fork')), [[1, 'R1']]);
+    assert.equal(summary(await clusterEvents(await natsUrl(), 'appender-fork')), [[1, 'R1']]);
     // The new leader goes on after its own message.
     next.appender.append([event(2, 'R2')]);
     await next.appender.pending();
@@ -125,7 +125,7 @@ test('an append whose answer was lost is sent again and lands once', async () =>
     await w.appender.pending();
     assert.equal(w.taken, [1, 2]);
     assert.equal(w.deposed, []);
-    assert.equal(summary(await clusterEvents(nats.url, 'appender-retry')), [
+    assert.equal(summary(await clusterEvents(await natsUrl(), 'appender-retry')), [
       [1, 'R1'],
       [2, 'R2'],
       [3, 'R3'],
@@ -161,7 +161,7 @@ test('an unanswered append that never landed is refused when sent again after an
     assert.ok(err instanceof Error, 'the late append was acknowledged');
     assert.is(calls, 2);
     assert.match(old.deposed[0] as string, /append refused by the cluster log/);
-    assert.equal(summary(await clusterEvents(nats.url, 'appender-late')), [[1, 'R1']]);
+    assert.equal(summary(await clusterEvents(await natsUrl(), 'appender-late')), [[1, 'R1']]);
   } finally {
     await a.nc.close();
     await b.nc.close();
@@ -179,7 +179,7 @@ test('with the lease lost (the gate closed) nothing is published', async () => {
     );
     assert.ok(err instanceof Error);
     assert.match(w.deposed[0] as string, /may no longer lead/);
-    assert.equal(await clusterEvents(nats.url, 'appender-gate'), []);
+    assert.equal(await clusterEvents(await natsUrl(), 'appender-gate'), []);
   } finally {
     await c.nc.close();
   }
