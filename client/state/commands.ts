@@ -102,12 +102,25 @@ export async function reloadResources({ store, api }: CommandDeps): Promise<void
   }
 }
 
-/** Ask for an incident's recommendation (when the server can make one) and store it. */
+/** Attempts at a recommendation the server does not answer in time (a GET: it writes nothing). */
+const RECOMMENDATION_ATTEMPTS = 3;
+
+/**
+ * Ask for an incident's recommendation (when the server can make one) and store it. Not answered
+ * within the request's time limit (a loaded server), it asks again: the read changes nothing, and
+ * without it the panel would wait for a recommendation that never comes. (A dropped connection
+ * is already tried again by Api.request, as every read is during a failover.)
+ */
 export async function fetchRecommendation(d: CommandDeps, incidentId: string, out: CommandOutput): Promise<void> {
   const s = d.store;
   if (!s.capabilities.incidents) return;
   if (!s.capabilities.recommendations) return;
-  const r = await d.api.recommendation(incidentId);
+  let r = await d.api.recommendation(incidentId);
+  let n = 1;
+  for (; n < RECOMMENDATION_ATTEMPTS && !r.ok && r.code === 'NETWORK_TIMEOUT'; n++) {
+    out.message(`Recommendation for ${incidentId} not received yet — asking again…`);
+    r = await d.api.recommendation(incidentId);
+  }
   if (r.ok) {
     const rec = parseRecommendation(
       r.body,
@@ -115,6 +128,7 @@ export async function fetchRecommendation(d: CommandDeps, incidentId: string, ou
       new Map((s.scenario?.standards ?? []).map((x) => [x.id, x.name])),
     );
     if (rec) s.setRecommendation(rec);
+    if (n > 1) out.message(`Recommendation for ${incidentId} received.`);
   } else out.message(`Recommendation: ${errText(r)}`);
 }
 
