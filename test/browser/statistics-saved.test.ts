@@ -19,6 +19,12 @@ let screen: Screen;
 let page: Page;
 let errors: string[];
 const requests: string[] = [];
+/**
+ * What the page asks on a timer whatever screen shows: the live feed's REST heartbeat
+ * (client/state/cop-feed.ts, every 2 s), the transfer inbox (transfer-controller.ts) and partner
+ * resources (partner-resources-controller.ts).
+ */
+const POLLED = new Set(['/api/incidents', '/api/transfers', '/api/partner-resources']);
 
 const curveS = Array.from({ length: 121 }, (_, i) => i * 30);
 /** A target's result whose curve reaches `within` at 8 minutes (index 16) and 1 at 16 minutes. */
@@ -169,7 +175,13 @@ test('a saved compare report picked with "Open saved report…" is shown a line 
     ['response'],
   );
   assert.is(await page.locator('jcr-statistics a.csv').count(), 0);
-  assert.equal(requests, []); // read in the browser: nothing asked of the server
+  // Read in the browser: nothing asked of the server for it. The page's timed polls, whatever
+  // screen shows, are not the report's: they fell inside this test whenever it ran longer than
+  // their period (a loaded machine).
+  assert.equal(
+    requests.filter((p) => !POLLED.has(p)),
+    [],
+  );
   await screenshot(page, 'statistics-saved-report');
   assert.equal(errors, []);
 });
