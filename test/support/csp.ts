@@ -51,7 +51,10 @@ export async function withCsp(p: Page): Promise<void> {
   await p.route(
     (url) => url.pathname === '/' || url.pathname === '/index.html',
     async (route) => {
-      const res = await route.fetch();
+      // Playwright's fetch keeps connections alive and the server closes one idle for 5 s
+      // (keepAliveTimeout): a reuse that meets the close is reset (ECONNRESET, seen on a loaded
+      // machine), and a browser would send the GET again. So does this.
+      const res = await route.fetch({ maxRetries: 3 });
       await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
     },
   );
