@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { readArgs, runCli, usageError } from '../shell/cli.ts';
 import { DEFAULT_SCENARIO } from '../shell/config.ts';
 import { withClusterAccounts } from '../shell/cluster/accounts-client.ts';
+import { natsServerBinary } from '../shell/cluster/nats-server-binary.ts';
 
 const USAGE = `usage: npm run cluster -- [--dir DIR] [--scenario FILE] [--port N] [--nats-port N] [--no-sim]
   three NATS nodes (clients on --nats-port and the next two, routes 2000 above), a primary
@@ -69,11 +70,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 
   // Three NATS nodes, one JetStream cluster: clients on natsPort.., routes 2000 above.
+  // Off a normal user's PATH on Debian (/usr/sbin): found before anything starts.
+  const natsServer = natsServerBinary();
   const clientPorts = [0, 1, 2].map((i) => natsPort + i);
   const routes = clientPorts.map((p) => `nats://127.0.0.1:${p + 2000}`).join(',');
   for (const [i, p] of clientPorts.entries()) {
     mkdirSync(join(dir, `nats${i}`), { recursive: true });
-    run(`nats${i}`, 'nats-server', [
+    run(`nats${i}`, natsServer, [
       ...['-js', '-a', '127.0.0.1', '-p', String(p), '-n', `jcr-nats-${i}`, '-sd', join(dir, `nats${i}`)],
       ...['-l', join(dir, `nats${i}.log`)],
       ...['--cluster_name', 'jcr', '--cluster', `nats://127.0.0.1:${p + 2000}`, '--routes', routes],

@@ -5,32 +5,22 @@
  * every cluster test fails with one line saying so: they must not pass silently.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { JcrEvent } from '../../server/core/events.ts';
 import { Users } from '../../server/shell/auth/users.ts';
 import { Store } from '../../server/shell/store/store.ts';
+import { natsServerBinary } from '../../server/shell/cluster/nats-server-binary.ts';
+
+/** The nats-server binary, or a failure that names the missing package. */
+export { natsServerBinary };
 
 export const SCENARIO = resolve('test/fixtures/crash/scenario.json');
 export const AVL_TOKEN = 'cluster-test-feed-token-0123456789';
 export const PASSWORD = 'cluster-test-password';
-
-/** The nats-server binary, or a failure that names the missing package. */
-export function natsServerBinary(): string {
-  const given = process.env.JCR_NATS_SERVER;
-  if (given !== undefined) {
-    if (existsSync(given)) return given;
-    throw new Error(`nats-server is missing: JCR_NATS_SERVER=${given} does not exist`);
-  }
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/usr/local/bin'])) {
-    const p = join(dir, 'nats-server');
-    if (dir && existsSync(p)) return p;
-  }
-  throw new Error('nats-server is missing: install the Debian package nats-server (.ci/run does) to run cluster tests');
-}
 
 export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
