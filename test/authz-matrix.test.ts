@@ -64,6 +64,7 @@ const createLedBy =
 const writer = (role: Role): Expect => (can(role, 'incident.create') ? 'allow' : 'deny');
 
 const ROWS: Row[] = [
+  { method: 'GET', doc: '/', path: () => '/', expect: view(), public: true }, // the screens or the landing page
   { method: 'GET', doc: '/api/health', path: () => '/api/health', expect: view(), public: true },
   { method: 'GET', doc: '/api/ready', path: () => '/api/ready', expect: view(), public: true },
   { method: 'GET', doc: '/api/openapi.json', path: () => '/api/openapi.json', expect: view(), public: true },

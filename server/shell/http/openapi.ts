@@ -213,6 +213,11 @@ export function openApiDocument(): Json {
           'Town and road labels for the map: towns with the zoom they show from and a priority; road refs and names with anchor points, angles and room. ETag; 304 on If-None-Match.',
         ),
       },
+      '/': {
+        get: op('The screens (client/dist) or, before `npm run build:client`, a landing page naming the scenario.', {
+          responses: { '200': { description: 'An HTML page' } },
+        }),
+      },
       '/osmand/': {
         get: op('OsmAnd / Traccar Client position report (query string).', {
           responses: { '200': { description: 'Accepted' }, ...errors(400, 401, 403, 404, 409, 422, 429) },
