@@ -77,7 +77,7 @@ test('item 14: every CLI answers --help with its usage on stdout and exit 0', as
   const bench = runs.find((x) => x.what === 'bench --help')!.r.stdout;
   assert.match(
     bench,
-    'benchmarks: calibration, client, cluster, cover, fanout, http, ingest, journey, places, recommend, transfer\n',
+    'benchmarks: calibration, client, cluster, cover, fanout, http, ingest, journey, places, recommend, relay, transfer\n',
   );
   assert.not.match(bench, 'autocannon');
 });

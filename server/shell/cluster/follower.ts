@@ -2,6 +2,8 @@
  * A standby's reading of the cluster log: an ordered consumer from the stream message after the
  * cache's last, each batch stored, applied and heard by listeners (Engine.follow), so fleet,
  * incidents, cover and the COP hub stay live and a takeover starts from the log's head.
+ * A consumer that goes quiet while the log has moved on (its NATS node died and the client's
+ * own re-creation did not bring it back) is opened again from the last applied message.
  */
 import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { JcrEvent } from '../../core/events.ts';
@@ -11,12 +13,18 @@ import type { Logger } from '../log.ts';
 import { coverMeta } from './cache.ts';
 import { decodeBatch, FOLLOW_PULL, whileUnanswered, type ClusterLog } from './log.ts';
 
+/** Quiet this long while the log's head is ahead: open the consumer again. */
+const STALL_MS = 5000;
+
 export class Follower {
   /** The last stream message applied here. */
   streamSeq: number;
   private messages: ConsumerMessages | null = null;
   private stopped = false;
   private done: Promise<void> = Promise.resolve();
+  private lastApplied = Date.now();
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private reopening = false;
 
   constructor(
     private readonly clusterLog: ClusterLog,
@@ -28,6 +36,12 @@ export class Follower {
   }
 
   async start(): Promise<void> {
+    await this.open();
+    this.watchdog = setInterval(() => void this.reopenIfStalled(), STALL_MS / 2);
+    this.watchdog.unref();
+  }
+
+  private async open(): Promise<void> {
     const messages = await whileUnanswered(this.log, async () => {
       const consumer = await this.clusterLog.js.consumers.get(this.clusterLog.stream, {
         deliver_policy: DeliverPolicy.StartSequence,
@@ -35,7 +49,9 @@ export class Follower {
       });
       return consumer.consume(FOLLOW_PULL);
     });
+    if (this.stopped) return messages.stop();
     this.messages = messages;
+    this.lastApplied = Date.now();
     this.done = (async () => {
       for await (const m of messages) {
         if (this.stopped) break;
@@ -44,8 +60,30 @@ export class Follower {
         await followRetrying(this.engine, events);
         coverMeta(this.engine, m.seq);
         this.streamSeq = m.seq;
+        this.lastApplied = Date.now();
       }
     })().catch((e: unknown) => this.log.error('cluster: following the log failed', { err: String(e) }));
+  }
+
+  /**
+   * Seen on a loaded machine after losing a NATS node: a standby's consumer stayed quiet for a
+   * minute while the leader appended. Nothing applied for STALL_MS and the head is ahead: stop
+   * the consumer and open a new one after the last message applied (one stream-info call per
+   * check, and only while quiet).
+   */
+  private async reopenIfStalled(): Promise<void> {
+    if (this.stopped || this.reopening || Date.now() - this.lastApplied < STALL_MS) return;
+    this.reopening = true;
+    try {
+      const head = await this.clusterLog.lastStreamSeq().catch(() => null);
+      if (head === null || head <= this.streamSeq || this.stopped) return;
+      this.log.warn('cluster: following the log stalled; consuming again', { applied: this.streamSeq, head });
+      this.messages?.stop();
+      await this.done;
+      if (!this.stopped) await this.open();
+    } finally {
+      this.reopening = false;
+    }
   }
 
   /** Resolves once every message up to `seq` is applied (polled: the consumer pushes as it can). */
@@ -60,6 +98,7 @@ export class Follower {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     this.messages?.stop();
     await this.done;
   }
