@@ -226,6 +226,12 @@ test("police books its search team's arrival and leaving from the detail", async
   assert.equal((await cells()).slice(3), ['—', '—']);
   await row.getByRole('button', { name: 'Book PS1 arrived' }).click();
   await row.filter({ hasText: 'At scene' }).waitFor();
+  // The status and the booked time come in separate COP deltas: wait for the time's too.
+  await row
+    .locator('td')
+    .nth(3)
+    .filter({ hasText: /\d\d:\d\d:\d\d/ })
+    .waitFor();
   assert.is(server.engine.room.fleet.require('PS1').status, ResourceStatus.AT_SCENE);
   assert.match((await cells())[3] ?? '', /^\d\d:\d\d:\d\d$/);
   await row.getByRole('button', { name: 'Book PS1 left' }).click();
