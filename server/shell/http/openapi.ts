@@ -4,6 +4,7 @@
  * route missing from `paths` (so a new route comes with its documentation). The incident and
  * joint-working paths are in ./openapi-incidents.ts, the shared building blocks in ./openapi-parts.ts.
  */
+import { STATUSES } from '../../../proto/statuses.ts';
 import { ERRORS } from '../../core/errors.ts';
 import { INCIDENT_STATUSES } from '../../core/incidents/types.ts';
 import { GLANCE_PATHS, GLANCE_SCHEMAS } from './openapi-glance.ts';
@@ -79,14 +80,7 @@ export function openApiDocument(): Json {
                 {
                   status: {
                     type: 'string',
-                    enum: [
-                      'AVAILABLE_AT_STATION',
-                      'AVAILABLE_MOBILE',
-                      'MOBILISED',
-                      'AT_SCENE',
-                      'RETURNING',
-                      'UNAVAILABLE',
-                    ],
+                    enum: [...STATUSES],
                   },
                   incidentId: { type: 'string' },
                   lat: { type: 'number' },
