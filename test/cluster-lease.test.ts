@@ -24,6 +24,14 @@ test('a standby that knows nothing reads the key, and creates it when absent', (
   assert.equal(standbyMove(T0, 'absent', LEASE), { kind: 'create' });
 });
 
+test('a standby leaves an absent key to the primary starting beside it until its own start-up lease is over', () => {
+  assert.equal(standbyMove(T0, 'absent', LEASE, T0 + LEASE), { kind: 'wait' });
+  assert.equal(standbyMove(T0 + LEASE - 1, 'absent', LEASE, T0 + LEASE), { kind: 'wait' });
+  assert.equal(standbyMove(T0 + LEASE, 'absent', LEASE, T0 + LEASE), { kind: 'create' });
+  // It still reads the key at once: what it learns then starts the silence it waits out.
+  assert.equal(standbyMove(T0, null, LEASE, T0 + LEASE), { kind: 'read' });
+});
+
 test('a standby claims on the revision it last saw only after the lease of silence', () => {
   const heard = { revision: 7, at: T0, holder: 'a:1', heard: true, mine: false };
   assert.equal(standbyMove(T0, heard, LEASE), { kind: 'wait' });

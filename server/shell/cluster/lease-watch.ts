@@ -36,6 +36,8 @@ export class LeaseWatch {
     private readonly id: string,
     private readonly value: string,
     private readonly leaseMs: number,
+    /** Not before then does it create an absent key (lease.ts standbyMove). */
+    private readonly createFrom = 0,
   ) {
     this.sub = nc.subscribe(heartbeatSubject(room), {
       callback: (_err, m) => {
@@ -50,7 +52,7 @@ export class LeaseWatch {
 
   /** One step towards the lease: the key if this instance took it now, else null. */
   async tryTake(): Promise<Taken | null> {
-    const move = standbyMove(Date.now(), this.sighting, this.leaseMs);
+    const move = standbyMove(Date.now(), this.sighting, this.leaseMs, this.createFrom);
     const sentAt = Date.now();
     try {
       switch (move.kind) {

@@ -85,14 +85,15 @@ export type StandbyMove =
   { kind: 'wait' } | { kind: 'read' } | { kind: 'create' } | { kind: 'claim'; revision: number };
 
 /**
- * A standby's next step: read the key when it knows nothing, create it when absent, claim it
- * (compare-and-set on the revision last seen) once the holder has been silent for the lease, or
- * at once when the key names this instance (a takeover whose answer was lost, or a restart of
- * the holder), else wait.
+ * A standby's next step: read the key when it knows nothing, create it when absent (not before
+ * `createFrom`: an instance started as a standby leaves a fresh room's key to the primary starting
+ * beside it), claim it (compare-and-set on the revision last seen) once the holder has been
+ * silent for the lease, or at once when the key names this instance (a takeover whose answer was
+ * lost, or a restart of the holder), else wait.
  */
-export function standbyMove(now: number, sighting: Sighting, leaseMs: number): StandbyMove {
+export function standbyMove(now: number, sighting: Sighting, leaseMs: number, createFrom = 0): StandbyMove {
   if (sighting === null) return { kind: 'read' };
-  if (sighting === 'absent') return { kind: 'create' };
+  if (sighting === 'absent') return now >= createFrom ? { kind: 'create' } : { kind: 'wait' };
   if (sighting.mine || now - sighting.at >= leaseMs) return { kind: 'claim', revision: sighting.revision };
   return { kind: 'wait' };
 }

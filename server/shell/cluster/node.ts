@@ -64,9 +64,11 @@ export class ClusterNode implements Replication {
     this.leaseValue = encodeLease({ id: this.id, url: this.opts.advertiseUrl ?? url });
     await this.follower.start();
     const { lease, nc, room } = this.clusterLog;
-    this.watch = new LeaseWatch(lease, nc, room, this.id, this.leaseValue, this.opts.leaseMs);
-    const firstTry = this.opts.standby ? this.opts.leaseMs : 0;
-    this.timer = setTimeout(() => void this.poll(), firstTry);
+    // A standby reads the key at once: silence counts from what it knows, so waiting before the
+    // first read would add that wait to a takeover when the leader dies soon after it starts.
+    const createFrom = this.opts.standby ? Date.now() + this.opts.leaseMs : 0;
+    this.watch = new LeaseWatch(lease, nc, room, this.id, this.leaseValue, this.opts.leaseMs, createFrom);
+    this.timer = setTimeout(() => void this.poll(), 0);
   }
 
   /** While leading, unless paused past the lease (a standby may have taken over) until it is confirmed again. */
