@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { JcrError } from '../../core/errors.ts';
 import { buildGraph, GRAPH_BUILD_VERSION, type RawNetwork, type RoadGraph } from '../../core/graph/build.ts';
 import type { NetworkRef } from '../../core/scenario/types.ts';
 import { deserializeGraph, serializeGraph } from './cache.ts';
+import { writeCacheFile } from './cache-file.ts';
 import { parseGeoJsonNetwork } from './geojson.ts';
 import { parseOsmPbf } from './pbf.ts';
 import { parseOsmXml } from './xml.ts';
@@ -93,15 +94,7 @@ export function loadNetwork(
     }
   }
   const graph = buildGraph(parseNetwork(bytes, format, path));
-  if (cacheFile && cacheDir !== null) {
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, serializeGraph(graph, key));
-      renameSync(tmp, cacheFile);
-    } catch {
-      // a read-only disk only costs the next start a rebuild
-    }
-  }
+  // A read-only disk only costs the next start a rebuild.
+  if (cacheFile && cacheDir !== null) writeCacheFile(cacheDir, cacheFile, serializeGraph(graph, key));
   return { graph, fromCache: false, hash, cacheFile, ms: performance.now() - t0 };
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { extractRoadTable, ROAD_TABLE_VERSION, type RoadTable } from '../../core/places/roads.ts';
+import { writeCacheFile } from './cache-file.ts';
 import { formatOf, parseNetwork, type LoadOptions, type NetworkFormat } from './load.ts';
 
 /**
@@ -27,15 +28,7 @@ export function loadRoadTable(path: string, format: NetworkFormat = formatOf(pat
   }
   const bytes = path.endsWith('.gz') ? gunzipSync(raw) : raw;
   const table = extractRoadTable(parseNetwork(bytes, format, path));
-  if (cacheFile && cacheDir !== null) {
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(table));
-      renameSync(tmp, cacheFile);
-    } catch {
-      // a read-only disk only costs the next start a re-parse
-    }
-  }
+  // A read-only disk only costs the next start a re-parse.
+  if (cacheFile && cacheDir !== null) writeCacheFile(cacheDir, cacheFile, JSON.stringify(table));
   return table;
 }
