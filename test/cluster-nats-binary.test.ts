@@ -1,8 +1,11 @@
 /**
  * Finding nats-server (server/shell/cluster/nats-server-binary.ts) for `npm run cluster` and the
  * cluster tests: Debian installs it in /usr/sbin, off a normal user's PATH, where `npm run
- * cluster` once spawned plain `nats-server` and died with ENOENT. Literal paths, a fake file system.
+ * cluster` once spawned plain `nats-server` and died with ENOENT. Literal paths, a fake file system;
+ * and no cluster test may hide that failure in a before hook.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { natsServerBinary } from '../server/shell/cluster/nats-server-binary.ts';
@@ -29,6 +32,16 @@ test('a missing nats-server is a failure that names the package', () => {
     () => natsServerBinary({ JCR_NATS_SERVER: '/nope' }, () => false),
     (e: Error) => e.message === 'nats-server is missing: JCR_NATS_SERVER=/nope does not exist',
   );
+});
+
+test('no cluster test starts its cluster in a before hook, where uvu would drop that failure', () => {
+  // uvu swallows a before hook's error and prints only "(0 / 2)": reconnect.test.ts did, so
+  // without nats-server it failed with no reason. A cluster starts inside a test instead.
+  const dir = 'test/cluster';
+  const hooked = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => /\.before\b/.test(readFileSync(join(dir, f), 'utf8')));
+  assert.equal(hooked, []);
 });
 
 test.run();

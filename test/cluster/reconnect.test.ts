@@ -11,9 +11,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import type { AvlAckOut } from '../../server/shell/avl/codec.ts';
@@ -27,14 +24,12 @@ import {
   clusterEvents,
   freePort,
   login,
-  seedUser,
   sleep,
-  startInstance,
-  startNats,
   waitRole,
   type Instance,
   type Proc,
 } from '../support/cluster.ts';
+import { startClusterRoom, type ClusterRoom } from '../support/cluster-room.ts';
 
 const ROOM = 'reconnect';
 
@@ -60,41 +55,47 @@ async function startGateway(nats: string, port: number): Promise<Gateway> {
   return { proc, exited, output: () => out, url: `http://127.0.0.1:${port}` };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'jcr-reconnect-'));
-let natsUrl = '';
-let natsProc: Proc | undefined;
-const instances: Instance[] = [];
-const gateways: Gateway[] = [];
-const gatewayPorts: number[] = [];
+interface Setup {
+  room: ClusterRoom;
+  gateways: Gateway[];
+  gatewayPorts: number[];
+}
 
-test.before(async () => {
-  const n = await startNats(join(dir, 'nats'));
-  natsUrl = n.url;
-  natsProc = n.nats;
-  for (const [i, name] of ['a', 'b'].entries()) {
-    const db = join(dir, `${name}.sqlite`);
-    await seedUser(db);
-    const inst = await startInstance(name, { db, port: await freePort(), nats: natsUrl, room: ROOM, standby: i > 0 });
-    instances.push(inst);
-    if (i === 0) await waitRole(inst.url, 'leader', 20_000);
-  }
-  for (let i = 0; i < 2; i++) {
-    gatewayPorts.push(await freePort());
-    gateways.push(await startGateway(natsUrl, gatewayPorts[i] as number));
-  }
-});
+let started: Promise<Setup> | undefined;
+
+/**
+ * The room (a leader and a standby) and two AVL gateways, started by the first test that needs
+ * them rather than in a before hook: uvu drops the hook's error and prints only "(0 / 2)", so
+ * a missing nats-server has to fail inside a test to be named.
+ */
+function setup(): Promise<Setup> {
+  return (started ??= (async () => {
+    const room = await startClusterRoom({ room: ROOM, instances: 2 });
+    try {
+      const gatewayPorts = [await freePort(), await freePort()];
+      const gateways: Gateway[] = [];
+      for (const port of gatewayPorts) {
+        const g = await startGateway(room.nats, port);
+        room.track(g);
+        gateways.push(g);
+      }
+      return { room, gateways, gatewayPorts };
+    } catch (e) {
+      await room.close();
+      throw e;
+    }
+  })());
+}
 
 test.after(async () => {
-  for (const p of [...instances, ...gateways]) p.proc.kill('SIGKILL');
-  natsProc?.proc.kill('SIGKILL');
-  await Promise.all([...instances, ...gateways].map((p) => p.exited));
-  await natsProc?.exited;
-  rmSync(dir, { recursive: true, force: true });
+  const s = await started?.catch(() => undefined);
+  await s?.room.close();
 });
 
 test('a gateway dies under a feed: it reconnects to the other, nothing acknowledged is lost', async () => {
+  const { room, gateways, gatewayPorts } = await setup();
   const [g0, g1] = gateways as [Gateway, Gateway];
-  const leader = instances[0] as Instance;
+  const leader = room.instances[0] as Instance;
   const t0 = Date.now() - 60_000;
   // Batch k: R1's fix k (its latitude and fix time name it), a few metres on from fix k-1.
   const batch = (k: number) => [report('R1', 51.6005 + k * 1e-5, -0.111, t0 + k * 100, { speedMps: 5 })];
@@ -164,11 +165,13 @@ test('a gateway dies under a feed: it reconnects to the other, nothing acknowled
     assert.is(n, 1, `acknowledged fix ${x} is in the leader's history ${n} times`);
   }
   // The killed gateway restarts on its port for the next test.
-  gateways[0] = await startGateway(natsUrl, gatewayPorts[0] as number);
+  gateways[0] = await startGateway(room.nats, gatewayPorts[0] as number);
+  room.track(gateways[0]);
 });
 
 test('the simulator follows a lost gateway and a failover, and keeps streaming', async () => {
-  const [a, b] = instances as [Instance, Instance];
+  const { room, gateways } = await setup();
+  const [a, b] = room.instances as [Instance, Instance];
   const log: string[] = [];
   const sim = await startLive({
     baseUrl: [a.url, b.url],
@@ -218,7 +221,7 @@ test('the simulator follows a lost gateway and a failover, and keeps streaming',
     let opened = 0;
     while (opened === 0 && Date.now() < until) {
       await sleep(250);
-      const events = await clusterEvents(natsUrl, ROOM);
+      const events = await clusterEvents(room.nats, ROOM);
       opened = events.filter((e) => e.type === 'incident.created' && e.at > killedAt).length;
     }
     assert.ok(
