@@ -1,7 +1,8 @@
 /**
  * `npm run cluster`: a whole cluster on loopback for demos and trials (docs/cluster.md): three
  * nats-server nodes forming a JetStream cluster, a primary and a hot standby on one room, two AVL
- * and two COP gateways, and the fleet simulator. Ctrl+C stops them all. State lives under --dir
+ * and two COP gateways, and the fleet simulator. Ctrl+C stops them all, in order
+ * (cluster-processes.ts). State lives under --dir
  * (var/cluster); a duty officer with a fresh password is created in the room's shared accounts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +13,7 @@ import { readArgs, runCli, usageError } from '../shell/cli.ts';
 import { DEFAULT_SCENARIO } from '../shell/config.ts';
 import { withClusterAccounts } from '../shell/cluster/accounts-client.ts';
 import { natsServerBinary } from '../shell/cluster/nats-server-binary.ts';
+import { ClusterProcesses, type StopStage } from './cluster-processes.ts';
 
 const USAGE = `usage: npm run cluster -- [--dir DIR] [--scenario FILE] [--port N] [--nats-port N] [--no-sim]
   three NATS nodes (clients on --nats-port and the next two, routes 2000 above), a primary
@@ -26,6 +28,8 @@ const USAGE = `usage: npm run cluster -- [--dir DIR] [--scenario FILE] [--port N
   -h, --help       this text`;
 
 const ROOM = 'demo';
+/** How long each stop stage (front, instances, NATS) is given after SIGTERM before SIGKILL. */
+const STOP_GRACE_MS = 8000;
 
 async function main(): Promise<void> {
   const { values: v } = readArgs({
@@ -45,29 +49,29 @@ async function main(): Promise<void> {
   const natsPort = Number(v['nats-port'] ?? '4222');
   for (const p of [port, natsPort])
     if (!Number.isInteger(p) || p < 1 || p > 63000) throw usageError('--port and --nats-port must be 1..63000');
-  const children: ChildProcess[] = [];
-  const run = (name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
-    child.on('exit', (code, signal) => process.stderr.write(`cluster: ${name} exited (${code ?? signal})\n`));
-    children.push(child);
-    return child;
-  };
-  let stopping = false;
-  // SIGTERM to all (the leader hands its lease over), SIGKILL whatever is left after 8 s.
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    const alive = children.filter((c) => c.exitCode === null && c.signalCode === null);
-    for (const c of [...alive].reverse()) c.kill('SIGTERM');
-    const exited = alive.map((c) => new Promise((r) => c.once('exit', r)));
-    const force = setTimeout(() => alive.forEach((c) => c.kill('SIGKILL')), 8000);
-    void Promise.all(exited).then(() => {
-      clearTimeout(force);
-      process.exit(0);
+  const processes = new ClusterProcesses<ChildProcess>({
+    timers: globalThis,
+    graceMs: STOP_GRACE_MS,
+    log: (line) => process.stderr.write(`cluster: ${line}\n`),
+  });
+  // Nothing starts once Ctrl+C came (run() answers null): not even a start that was waiting.
+  const run = (name: string, stage: StopStage, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    processes.run(name, stage, () => {
+      // Its own process group: a terminal's Ctrl+C (SIGINT to the foreground group) would
+      // otherwise reach NATS and the instances at once, and the order below would be moot.
+      const child = spawn(cmd, args, {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, ...env },
+        detached: true,
+      });
+      child.on('exit', (code, signal) => process.stderr.write(`cluster: ${name} exited (${code ?? signal})\n`));
+      return child;
     });
-  };
+  const stop = () => void processes.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Exiting any other way (a failed start): the detached processes would outlive it.
+  process.on('exit', () => processes.killNow());
 
   // Three NATS nodes, one JetStream cluster: clients on natsPort.., routes 2000 above.
   // Off a normal user's PATH on Debian (/usr/sbin): found before anything starts.
@@ -76,7 +80,7 @@ async function main(): Promise<void> {
   const routes = clientPorts.map((p) => `nats://127.0.0.1:${p + 2000}`).join(',');
   for (const [i, p] of clientPorts.entries()) {
     mkdirSync(join(dir, `nats${i}`), { recursive: true });
-    run(`nats${i}`, natsServer, [
+    run(`nats${i}`, 'nats', natsServer, [
       ...['-js', '-a', '127.0.0.1', '-p', String(p), '-n', `jcr-nats-${i}`, '-sd', join(dir, `nats${i}`)],
       ...['-l', join(dir, `nats${i}.log`)],
       ...['--cluster_name', 'jcr', '--cluster', `nats://127.0.0.1:${p + 2000}`, '--routes', routes],
@@ -86,6 +90,7 @@ async function main(): Promise<void> {
 
   // The NATS nodes elect a JetStream leader first; the instances retry their connection meanwhile.
   await new Promise((r) => setTimeout(r, 3000));
+  if (processes.stopping) return;
   // One duty officer in the room's shared accounts (every instance mirrors them), once the
   // NATS nodes answer (opening the accounts waits for JetStream to elect its leader).
   const password = randomBytes(12).toString('base64url');
@@ -93,12 +98,14 @@ async function main(): Promise<void> {
     if ((await accounts.users()).some((u) => u.username === 'duty')) await accounts.setPassword('duty', password);
     else await accounts.addUser('duty', password, 'duty-officer');
   });
+  if (processes.stopping) return;
   const avlToken = 'jcr_cluster_' + randomBytes(24).toString('base64url');
   const copToken = 'jcr_cop_' + randomBytes(24).toString('base64url');
   const node = (args: string[]) => ['--import', 'tsx', ...args];
   const instance = (name: string, p: number, standby: boolean) =>
     run(
       name,
+      'instance',
       process.execPath,
       node([
         ...['server/main.ts', '--scenario', scenario, '--db', join(dir, `${name}.sqlite`), '--port', String(p)],
@@ -119,6 +126,7 @@ async function main(): Promise<void> {
     for (const i of [1, 2])
       run(
         `${kind}-gateway-${i}`,
+        'front',
         process.execPath,
         node([
           ...['server/gateway.ts', kind, '--nats', nats, '--room', ROOM],
@@ -135,7 +143,7 @@ async function main(): Promise<void> {
   );
   if (v['no-sim']) return;
   // The simulator needs the primary's REST API: wait for it to lead.
-  for (let i = 0; i < 240 && !stopping; i++) {
+  for (let i = 0; i < 240 && !processes.stopping; i++) {
     const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
       .then((r) => r.json() as Promise<{ cluster?: { role: string } }>)
       .then((h) => h.cluster?.role === 'leader')
@@ -143,6 +151,7 @@ async function main(): Promise<void> {
     if (ok) break;
     await new Promise((r) => setTimeout(r, 500));
   }
+  if (processes.stopping) return;
   const login = await fetch(`http://127.0.0.1:${port}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -150,6 +159,7 @@ async function main(): Promise<void> {
   }).then((r) => r.json() as Promise<{ token: string }>);
   run(
     'simulator',
+    'front',
     process.execPath,
     // REST to whichever instance leads, AVL through the gateways: it follows a failover.
     node([
