@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeClock } from '../server/core/clock.ts';
 import type { AvlReportIn } from '../server/core/avl/ingest.ts';
-import { HistoryWriter, ROWS_PER_INSERT } from '../server/shell/avl/history.ts';
+import { HistoryWriter, ROWS_PER_INSERT, type MarkedRows } from '../server/shell/avl/history.ts';
+import { META_POSITIONS_SEQ } from '../server/shell/avl/history-rows.ts';
 import { manualTimer } from './support/timers.ts';
 import { Store } from '../server/shell/store/store.ts';
 
@@ -183,6 +184,52 @@ test('after the database is closed, late rows are counted dropped and never pile
   assert.equal([h.pending, h.dropped, h.written], [2, 8, 0]);
   timer.tick(250);
   assert.equal([h.pending, h.dropped, h.written], [0, 10, 0]);
+  h.close();
+});
+
+test("cluster mode: a message's rows are committed whole, with its stream sequence as the mark", () => {
+  const store = Store.open(':memory:');
+  const timer = manualTimer();
+  const h = new HistoryWriter(
+    store.db,
+    () => 1_767_258_000_000,
+    { tickMs: 250, retentionMs: 3_600_000, maxPending: 5 },
+    timer,
+  );
+  const message = (id: string, historyOnly: number[]): MarkedRows => ({
+    reports: [0, 1, 2].map((k) => ({
+      resourceId: id,
+      lat: 51 + k / 1000,
+      lon: -0.5,
+      speedMps: 1,
+      headingDeg: 2,
+      fixTimeMs: 1_767_257_000_000 + k,
+      accuracyM: 3,
+      status: 0,
+    })),
+    historyOnly,
+    feedId: 'dev',
+    receivedAt: 1_767_258_000_000,
+  });
+  const seen = () => [
+    (
+      store.db.prepare('SELECT resource_id, live FROM positions ORDER BY id').all() as Array<{
+        resource_id: string;
+        live: number;
+      }>
+    ).map((r) => `${r.resource_id}:${r.live}`),
+    store.getMeta(META_POSITIONS_SEQ),
+  ];
+  h.pushMarked(7, message('R0', []));
+  assert.equal(seen(), [[], undefined], 'buffered until the tick');
+  // Three more would pass maxPending (5): message 7 is written first, whole, with its mark.
+  h.pushMarked(8, message('R1', [1]));
+  assert.equal(seen(), [['R0:1', 'R0:1', 'R0:1'], '7']);
+  timer.tick(250);
+  assert.equal(seen(), [['R0:1', 'R0:1', 'R0:1', 'R1:1', 'R1:0', 'R1:1'], '8']);
+  h.push(message('R2', []).reports[0] as AvlReportIn, 'R2', true, 'dev', 1_767_258_000_000);
+  timer.tick(250);
+  assert.is(store.getMeta(META_POSITIONS_SEQ), '8', 'rows without a message leave the mark');
   h.close();
 });
 

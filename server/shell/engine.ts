@@ -33,8 +33,9 @@ export interface Replication {
   /** A batch just committed to the local store: send it to the cluster log, in order. */
   appended(events: readonly JcrEvent[]): void;
   /**
-   * Resolves once every batch appended so far is in the cluster log, rejects (JcrError
-   * JCR_NOT_LEADER) if it never will be; null when nothing is waiting.
+   * Resolves once every batch appended so far is in the cluster log (and every AVL report kept
+   * so far in the positions stream), rejects (JcrError JCR_NOT_LEADER) if it never will be; null
+   * when nothing is waiting.
    */
   pending(): Promise<void> | null;
 }

@@ -101,7 +101,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     devToken: opts.avl?.token,
     timers,
     historyThread: opts.avl?.historyThread,
+    positions: cluster, // cluster mode: every kept report is in the positions stream before its ack
   });
+  cluster?.keepHistory(avl.history); // every instance's history is the positions stream's
   await avl.ready(); // the history writer thread has opened its connection before the first batch
   const users = new Users(store, clock);
   // Cluster mode: sessions, failed sign-ins, users and feeds shared by every instance and gateway.

@@ -8,10 +8,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { JcrEvent } from '../../server/core/events.ts';
 import { Users } from '../../server/shell/auth/users.ts';
+import { AvlBatchReader } from '../../server/shell/avl/batch-reader.ts';
+import { decodePositions } from '../../server/shell/cluster/positions-batch.ts';
 import { Store } from '../../server/shell/store/store.ts';
 import { natsServerBinary } from '../../server/shell/cluster/nats-server-binary.ts';
 
@@ -169,6 +172,85 @@ export async function clusterEvents(natsUrl: string, room: string): Promise<JcrE
     return out;
   } finally {
     await nc.close();
+  }
+}
+
+/** One AVL report as the positions stream or a position history holds it. */
+export interface StoredPosition {
+  resourceId: string;
+  lat: number;
+  lon: number;
+  fixTimeMs: number;
+  speedMps: number;
+  headingDeg: number;
+  accuracyM: number;
+  status: number;
+  /** False for a fix kept in history only (JCR_AVL_OUT_OF_ORDER). */
+  live: boolean;
+  feed: string;
+}
+
+/** One message of the positions stream: the reports the leader kept of one AVL batch. */
+export interface ClusterPositionsMessage {
+  streamSeq: number;
+  receivedAt: number;
+  positions: StoredPosition[];
+}
+
+/**
+ * Every message of the room's positions stream (jcr_<room>_positions), in stream order: each AVL
+ * report an instance acknowledged as accepted (or kept in history only) is in one of them. Float
+ * fields (speed, heading, accuracy) are float32 on the wire: compare values exact in float32.
+ */
+export async function clusterPositions(natsUrl: string, room: string): Promise<ClusterPositionsMessage[]> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const stream = `jcr_${room}_positions`;
+    const { first_seq: first, last_seq: last } = (await jsm.streams.info(stream)).state;
+    const reader = new AvlBatchReader([]);
+    const out: ClusterPositionsMessage[] = [];
+    for (let seq = Math.max(1, first); seq <= last; seq++) {
+      const m = await jsm.streams.getMessage(stream, { seq });
+      if (!m) continue;
+      const rows = decodePositions(reader, m.data);
+      out.push({
+        streamSeq: seq,
+        receivedAt: rows.receivedAt,
+        positions: rows.reports.map((r, i) => ({
+          resourceId: r.resourceId,
+          lat: r.lat,
+          lon: r.lon,
+          fixTimeMs: r.fixTimeMs,
+          speedMps: r.speedMps,
+          headingDeg: r.headingDeg,
+          accuracyM: r.accuracyM,
+          status: r.status,
+          live: !rows.historyOnly.includes(i),
+          feed: rows.feedId,
+        })),
+      });
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** An instance's position history (its SQLite `positions` table), in row order. */
+export function positionHistory(db: string): StoredPosition[] {
+  const d = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    const rows = d
+      .prepare(
+        `SELECT resource_id AS resourceId, lat, lon, fix_time AS fixTimeMs, speed_mps AS speedMps,
+                heading_deg AS headingDeg, accuracy_m AS accuracyM, status, live, feed
+         FROM positions ORDER BY id`,
+      )
+      .all() as Array<Omit<StoredPosition, 'live'> & { live: number }>;
+    return rows.map((r) => ({ ...r, live: r.live === 1 }));
+  } finally {
+    d.close();
   }
 }
 

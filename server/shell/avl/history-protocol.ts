@@ -34,6 +34,8 @@ export interface HandOff {
   /** Retention: prune rows received before this (computed with the server's injected clock). */
   cutoff: number;
   fresh: string[];
+  /** Cluster mode: the positions stream's message these rows complete, written with them (0: none). */
+  mark: number;
 }
 
 /** Worker → main. */

@@ -56,6 +56,13 @@ export class StringTable {
   }
 }
 
+/**
+ * Meta key: in cluster mode, the last message of the positions stream whose rows the history
+ * holds (cluster/positions.ts). Written in the transaction that writes that message's rows, so
+ * a restart follows the stream from the next message and stores each report once.
+ */
+export const META_POSITIONS_SEQ = 'cluster.positionsSeq';
+
 export interface WriteResult {
   written: number;
   pruned: number;
@@ -75,8 +82,16 @@ export class PositionRowWriter {
   private readonly oldest: Database.Statement<[]>;
   private readonly boundary: Database.Statement<[number, number, number]>;
   private readonly deleteBelow: Database.Statement<[number]>;
+  private readonly setMark: Database.Statement<[string, string]>;
   private readonly tx: Database.Transaction<
-    (num: Float64Array, n: number, strings: readonly string[], cutoff: number, pruneLimit: number) => WriteResult
+    (
+      num: Float64Array,
+      n: number,
+      strings: readonly string[],
+      cutoff: number,
+      pruneLimit: number,
+      mark: number,
+    ) => WriteResult
   >;
 
   constructor(db: Database.Database) {
@@ -87,8 +102,18 @@ export class PositionRowWriter {
       'SELECT id FROM positions WHERE id >= ? AND id < ? AND received_at >= ? ORDER BY id LIMIT 1',
     );
     this.deleteBelow = db.prepare('DELETE FROM positions WHERE id < ?');
+    this.setMark = db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
     this.tx = db.transaction(
-      (num: Float64Array, n: number, strings: readonly string[], cutoff: number, pruneLimit: number): WriteResult => {
+      (
+        num: Float64Array,
+        n: number,
+        strings: readonly string[],
+        cutoff: number,
+        pruneLimit: number,
+        mark: number,
+      ): WriteResult => {
         const { args, one } = this;
         let i = 0;
         for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
@@ -99,6 +124,7 @@ export class PositionRowWriter {
           put(one, 0, num, i * ROW, strings);
           this.insertOne.run(one);
         }
+        if (mark > 0) this.setMark.run(META_POSITIONS_SEQ, String(mark));
         return { written: n, pruned: this.pruneOld(cutoff, pruneLimit) };
       },
     );
@@ -107,10 +133,18 @@ export class PositionRowWriter {
   /**
    * Write rows 0..n-1 of `num` and prune, in one transaction (IMMEDIATE: it takes the write lock
    * at BEGIN, so two connections to one file never deadlock upgrading a read to a write).
-   * Throws, with nothing written, if the transaction fails.
+   * `mark` > 0: the positions stream's message the rows complete (META_POSITIONS_SEQ), in the
+   * same transaction. Throws, with nothing written, if the transaction fails.
    */
-  write(num: Float64Array, n: number, strings: readonly string[], cutoff: number, pruneLimit: number): WriteResult {
-    return this.tx.immediate(num, n, strings, cutoff, pruneLimit);
+  write(
+    num: Float64Array,
+    n: number,
+    strings: readonly string[],
+    cutoff: number,
+    pruneLimit: number,
+    mark = 0,
+  ): WriteResult {
+    return this.tx.immediate(num, n, strings, cutoff, pruneLimit, mark);
   }
 
   /**
@@ -143,7 +177,7 @@ export interface HistoryTally {
 /**
  * Write `n` buffered rows on the caller's connection (one transaction, then the bounded prune of
  * rows before `cutoff`) and count them in `tally`: written and one flush, or, if the write fails,
- * dropped and `failed` told. Returns the rows written. Shared by the in-process history and the
+ * dropped and `failed` told. Returns the rows written. `mark`: as PositionRowWriter.write. Shared by the in-process history and the
  * threaded one's fallback so both count a batch alike.
  */
 export function writeBatch(
@@ -154,9 +188,10 @@ export function writeBatch(
   cutoff: number,
   tally: HistoryTally,
   failed: (e: unknown, rowsDropped: number) => void,
+  mark = 0,
 ): number {
   try {
-    tally.pruned += rows.write(num, n, strings, cutoff, pruneLimit(n)).pruned;
+    tally.pruned += rows.write(num, n, strings, cutoff, pruneLimit(n), mark).pruned;
   } catch (e) {
     tally.dropped += n;
     failed(e, n);

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { AvlReportIn } from '../../core/avl/ingest.ts';
 import type { Clock } from '../../core/clock.ts';
-import { putRow, type HistoryOptions, type PositionHistory } from './history.ts';
+import { putMarked, putRow, type HistoryOptions, type MarkedRows, type PositionHistory } from './history.ts';
 import {
   CLOSED,
   COMMITTED,
@@ -62,6 +62,8 @@ export class ThreadedHistoryWriter implements PositionHistory {
   /** Buffer being filled, rows in it. */
   private cur = 0;
   private count = 0;
+  /** The positions stream's message the buffer's rows complete (0: none). */
+  private mark = 0;
   /** Seq of the last batch handed off, and its row count. */
   private sent = 0;
   private sentRows = 0;
@@ -157,6 +159,17 @@ export class ThreadedHistoryWriter implements PositionHistory {
     if (this.count >= this.capacity) this.flush();
   }
 
+  pushMarked(mark: number, rows: MarkedRows): void {
+    // A message's rows go in one hand-off: make room for all of them first.
+    if (this.count + rows.reports.length > this.capacity) {
+      this.waitOrFail();
+      this.flush();
+    }
+    this.count = putMarked(this.bufs[this.cur] as Float64Array, this.count, rows, this.strings);
+    this.mark = mark;
+    if (this.count >= this.capacity) this.flush();
+  }
+
   /**
    * Hand the filled buffer to the worker if the previous batch is committed (usually long done);
    * otherwise put it off and return 0, never waiting. Returns the rows handed over. Empty batches
@@ -183,7 +196,9 @@ export class ThreadedHistoryWriter implements PositionHistory {
       n,
       cutoff: this.clock() - this.opts.retentionMs,
       fresh,
+      mark: this.mark,
     };
+    this.mark = 0;
     this.worker.postMessage(m);
     this.sentAt = performance.now();
     this.sentRows = n;
@@ -255,7 +270,8 @@ export class ThreadedHistoryWriter implements PositionHistory {
 
   private writeInProcess(n: number): number {
     const num = this.bufs[this.cur] as Float64Array;
-    this.count = 0;
+    const mark = this.mark;
+    this.count = this.mark = 0;
     if (!this.db.open) return 0;
     return writeBatch(
       this.fallback as PositionRowWriter,
@@ -265,6 +281,7 @@ export class ThreadedHistoryWriter implements PositionHistory {
       this.clock() - this.opts.retentionMs,
       this.local,
       (e, dropped) => this.opts.onError?.(e, dropped),
+      mark,
     );
   }
 }

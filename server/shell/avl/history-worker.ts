@@ -50,7 +50,7 @@ port.on('message', (m: HandOff | { type: 'close' }) => {
   for (const s of m.fresh) strings.push(s);
   const num = bufs[m.buf] as Float64Array;
   try {
-    const r = rows.write(num, m.n, strings, m.cutoff, pruneLimit(m.n));
+    const r = rows.write(num, m.n, strings, m.cutoff, pruneLimit(m.n), m.mark);
     stats[S_WRITTEN] = (stats[S_WRITTEN] as number) + r.written;
     stats[S_PRUNED] = (stats[S_PRUNED] as number) + r.pruned;
     stats[S_FLUSHES] = (stats[S_FLUSHES] as number) + 1;

@@ -39,6 +39,11 @@ export interface HistoryOptions {
 export interface PositionHistory {
   /** Buffer one row. `resourceId` should be the scenario's own id string (long-lived), not r's. */
   push(r: AvlReportIn, resourceId: string, live: boolean, feedId: string, receivedAt: number): void;
+  /**
+   * Cluster mode: buffer the rows of message `mark` of the positions stream (cluster/positions.ts).
+   * They are committed in one transaction, never split, with `mark` as META_POSITIONS_SEQ.
+   */
+  pushMarked(mark: number, rows: MarkedRows): void;
   /** Hand what is buffered to the database now (in-process: written when this returns). */
   flush(): number;
   /** Flush and wait until every row pushed so far is committed (or dropped by a failed write). */
@@ -54,6 +59,25 @@ export interface PositionHistory {
   readonly pruned: number;
   readonly flushes: number;
   readonly dropped: number;
+}
+
+/** A message of the positions stream as history rows: reports resolved to the scenario's ids. */
+export interface MarkedRows {
+  reports: readonly AvlReportIn[];
+  /** Indices of the reports kept in history only (out of order), not live. */
+  historyOnly: readonly number[];
+  feedId: string;
+  receivedAt: number;
+}
+
+/** Copy a message's rows into `num` from row `at`; returns the row after the last. */
+export function putMarked(num: Float64Array, at: number, rows: MarkedRows, strings: StringTable): number {
+  const feed = strings.id(rows.feedId);
+  rows.reports.forEach((r, i) => {
+    const live = !rows.historyOnly.includes(i);
+    putRow(num, at++, r, strings.id(r.resourceId), live, feed, rows.receivedAt);
+  });
+  return at;
 }
 
 /** Copy one report into row `i` of a buffer (no allocation: the decoded report can die young). */
@@ -98,6 +122,8 @@ export class HistoryWriter implements PositionHistory {
   private readonly strings = new StringTable();
   private readonly num: Float64Array;
   private count = 0;
+  /** The positions stream's message the buffered rows complete (0: none). */
+  private mark = 0;
   private readonly stop: () => void;
   written = 0;
   pruned = 0;
@@ -126,10 +152,18 @@ export class HistoryWriter implements PositionHistory {
     if (this.count >= this.opts.maxPending) this.flush();
   }
 
+  pushMarked(mark: number, rows: MarkedRows): void {
+    if (this.count + rows.reports.length > this.opts.maxPending) this.flush();
+    this.count = putMarked(this.num, this.count, rows, this.strings);
+    this.mark = mark;
+    if (this.count >= this.opts.maxPending) this.flush();
+  }
+
   /** Write everything pending in one transaction (and prune); returns the rows written. A failed write throws unless there is an onError. */
   flush(): number {
     const n = this.count;
-    this.count = 0;
+    const mark = this.mark;
+    this.count = this.mark = 0;
     // After shutdown closed the database, late reports cannot be written: count them dropped
     // rather than letting `count` run past the fixed row buffer.
     if (!this.db.open) {
@@ -147,6 +181,7 @@ export class HistoryWriter implements PositionHistory {
         if (this.opts.onError) this.opts.onError(e, dropped);
         else throw e;
       },
+      mark,
     );
   }
 

@@ -12,10 +12,22 @@ import { isStoreBusy } from '../store/busy-queue.ts';
 import type { Logger } from '../log.ts';
 import { FeedRegistry } from './feeds.ts';
 import { RateLimiter } from '../../core/ratelimit.ts';
-import { HistoryWriter, type HistoryOptions, type PositionHistory } from './history.ts';
+import { HistoryWriter, type HistoryOptions, type MarkedRows, type PositionHistory } from './history.ts';
 import { ThreadedHistoryWriter } from './history-thread.ts';
 import type { Timers } from '../timers.ts';
 import type { AvlEndpoint } from './endpoint.ts';
+
+/**
+ * Cluster mode (cluster/node.ts): where the leader keeps the reports of each batch it keeps
+ * (accepted, or history only) so that they are durable before the batch's ack; every instance's
+ * history is written from there (cluster/positions.ts), not by this service.
+ */
+export interface PositionLog {
+  /** Reports it can take now; a larger batch is refused JCR_AVL_BUSY. */
+  positionsRoom(): number;
+  /** One batch's kept reports (valid only during the call: the reader reuses them). */
+  appendPositions(rows: MarkedRows): void;
+}
 
 export interface AvlServiceOptions {
   engine: Engine;
@@ -31,6 +43,8 @@ export interface AvlServiceOptions {
    * on for a file database, off for ':memory:' (a second connection could not see it).
    */
   historyThread?: boolean | undefined;
+  /** Cluster mode: kept reports go there, not to `history` (see PositionLog). */
+  positions?: PositionLog | undefined;
 }
 
 /**
@@ -49,6 +63,10 @@ export class AvlService implements AvlEndpoint {
   private readonly rate: RateLimiter;
   private readonly sink: IngestSink;
   private batchNow = 0;
+  private readonly positions: PositionLog | undefined;
+  /** Cluster mode: the reports the batch being ingested keeps, and which of them are history only. */
+  private kept: AvlReportIn[] = [];
+  private historyOnly: number[] = [];
   /** Counters since start. */
   readonly stats = { batches: 0, accepted: 0, rejected: 0, rateLimited: 0 };
   /** Rejections by stable code, for /metrics. Keys are codes from the error table, so bounded. */
@@ -78,11 +96,17 @@ export class AvlService implements AvlEndpoint {
       : new HistoryWriter(db, opts.clock, historyOpts, opts.timers);
     this.core = new AvlIngest(opts.engine.room, this.limits);
     const engine = this.engine;
+    const positions = (this.positions = opts.positions);
     this.sink = {
       commitStatuses: (events) => {
         engine.commit(events);
       },
-      history: (r, resourceId, live, feed) => this.history.push(r, resourceId, live, feed.id, this.batchNow),
+      history: positions
+        ? (r, _id, live) => {
+            if (!live) this.historyOnly.push(this.kept.length);
+            this.kept.push(r);
+          }
+        : (r, resourceId, live, feed) => this.history.push(r, resourceId, live, feed.id, this.batchNow),
     };
   }
 
@@ -154,8 +178,21 @@ export class AvlService implements AvlEndpoint {
     // back on the sender rather than make the event loop wait on the database. Nothing changes.
     if (reports.length > this.history.room)
       return this.refuseAll(reports, 'JCR_AVL_BUSY', 'position history is behind; resend the batch later');
+    const positions = this.positions;
+    if (positions && reports.length > positions.positionsRoom())
+      return this.refuseAll(reports, 'JCR_AVL_BUSY', 'the cluster is behind with positions; resend the batch later');
     const now = (this.batchNow = this.clock());
+    this.kept = [];
+    this.historyOnly = [];
     const out = this.core.ingestBatch(reports, feed, now, this.sink);
+    // Cluster mode: durable in the positions stream before the ack (Engine.whenReplicated waits).
+    if (positions && this.kept.length > 0)
+      positions.appendPositions({
+        reports: this.kept,
+        historyOnly: this.historyOnly,
+        feedId: feed.id,
+        receivedAt: now,
+      });
     this.stats.accepted += out.accepted;
     this.stats.rejected += out.rejected.length;
     for (const r of out.rejected) this.rejectedByCode.set(r.code, (this.rejectedByCode.get(r.code) ?? 0) + 1);

@@ -4,6 +4,8 @@
  * incidents, cover and the COP hub stay live and a takeover starts from the log's head.
  * A consumer that goes quiet while the log has moved on (its NATS node died and the client's
  * own re-creation did not bring it back) is opened again from the last applied message.
+ * The same reading follows another stream when given what to do with each message (the
+ * positions stream: cluster/positions.ts).
  */
 import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { JcrEvent } from '../../core/events.ts';
@@ -16,6 +18,12 @@ import { decodeBatch, FOLLOW_PULL, whileUnanswered, type ClusterLog } from './lo
 /** Quiet this long while the log's head is ahead: open the consumer again. */
 const STALL_MS = 5000;
 
+/** A stream to follow and what to do with each of its messages, in order. */
+export interface Followed {
+  stream: string;
+  apply(data: Uint8Array, seq: number): Promise<void> | void;
+}
+
 export class Follower {
   /** The last stream message applied here. */
   streamSeq: number;
@@ -25,14 +33,24 @@ export class Follower {
   private lastApplied = Date.now();
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private reopening = false;
+  private readonly followed: Followed;
 
   constructor(
     private readonly clusterLog: ClusterLog,
-    private readonly engine: Engine,
+    engine: Engine,
     private readonly log: Logger,
     coveredSeq: number,
+    /** The event log, stored and applied through Engine.follow, unless another is given. */
+    followed?: Followed,
   ) {
     this.streamSeq = coveredSeq;
+    this.followed = followed ?? {
+      stream: clusterLog.stream,
+      async apply(data, seq) {
+        await followRetrying(engine, decodeBatch(data));
+        coverMeta(engine, seq);
+      },
+    };
   }
 
   async start(): Promise<void> {
@@ -43,7 +61,7 @@ export class Follower {
 
   private async open(): Promise<void> {
     const messages = await whileUnanswered(this.log, async () => {
-      const consumer = await this.clusterLog.js.consumers.get(this.clusterLog.stream, {
+      const consumer = await this.clusterLog.js.consumers.get(this.followed.stream, {
         deliver_policy: DeliverPolicy.StartSequence,
         opt_start_seq: this.streamSeq + 1,
       });
@@ -56,13 +74,13 @@ export class Follower {
       for await (const m of messages) {
         if (this.stopped) break;
         if (m.seq <= this.streamSeq) continue;
-        const events = decodeBatch(m.data);
-        await followRetrying(this.engine, events);
-        coverMeta(this.engine, m.seq);
+        await this.followed.apply(m.data, m.seq);
         this.streamSeq = m.seq;
         this.lastApplied = Date.now();
       }
-    })().catch((e: unknown) => this.log.error('cluster: following the log failed', { err: String(e) }));
+    })().catch((e: unknown) =>
+      this.log.error('cluster: following the log failed', { stream: this.followed.stream, err: String(e) }),
+    );
   }
 
   /**
@@ -75,9 +93,13 @@ export class Follower {
     if (this.stopped || this.reopening || Date.now() - this.lastApplied < STALL_MS) return;
     this.reopening = true;
     try {
-      const head = await this.clusterLog.lastStreamSeq().catch(() => null);
+      const head = await this.clusterLog.lastStreamSeq(this.followed.stream).catch(() => null);
       if (head === null || head <= this.streamSeq || this.stopped) return;
-      this.log.warn('cluster: following the log stalled; consuming again', { applied: this.streamSeq, head });
+      this.log.warn('cluster: following the log stalled; consuming again', {
+        stream: this.followed.stream,
+        applied: this.streamSeq,
+        head,
+      });
       this.messages?.stop();
       await this.done;
       if (!this.stopped) await this.open();

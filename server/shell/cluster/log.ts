@@ -6,12 +6,15 @@
  * Live state that is not events (fleet positions, the cover and performance figures) is the last
  * value per key in bucket jcr_<room>_live (cluster/live.ts); sign-in sessions and failed sign-in
  * counts are in bucket jcr_<room>_auth, whose TTL is a session's (cluster/shared-auth.ts); users
- * and AVL feeds in bucket jcr_<room>_accounts (cluster/accounts.ts).
+ * and AVL feeds in bucket jcr_<room>_accounts (cluster/accounts.ts). Every AVL report the leader
+ * keeps is in stream jcr_<room>_positions before its ack (cluster/positions.ts).
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
+  DiscardPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
+  RetentionPolicy,
   jetstream,
   jetstreamManager,
   type JetStreamClient,
@@ -37,6 +40,8 @@ export class ClusterLog {
   private accountsKv: Promise<KV> | null = null;
   readonly stream: string;
   readonly subject: string;
+  readonly positionsStream: string;
+  readonly positionsSubject: string;
   readonly room: string;
 
   private constructor(
@@ -58,6 +63,8 @@ export class ClusterLog {
     this.room = room;
     this.stream = `jcr_${room}_events`;
     this.subject = `jcr.${room}.events`;
+    this.positionsStream = positionsStream(room);
+    this.positionsSubject = `jcr.${room}.positions`;
   }
 
   /** Connect (reconnecting for ever after), and create the stream and bucket if missing. */
@@ -84,11 +91,13 @@ export class ClusterLog {
     // seconds to elect new stream leaders, and a deposed leader restarts during exactly that.
     const kvm = new Kvm(nc);
     const buckets = await whileUnanswered(log, async () => {
-      try {
-        await jsm.streams.info(stream);
-      } catch (e) {
-        if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
-        await jsm.streams.add(config);
+      for (const c of [config, positionsConfig(opts.room, opts.replicas)]) {
+        try {
+          await jsm.streams.info(c.name);
+        } catch (e) {
+          if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
+          await jsm.streams.add(c);
+        }
       }
       // create() opens a bucket that exists as it is (a gateway need not know the lease's TTL).
       const ttl = leaseTtlMs(opts.leaseMs);
@@ -118,9 +127,9 @@ export class ClusterLog {
     return this.accountsKv;
   }
 
-  /** The stream's last message sequence (0 when empty). */
-  async lastStreamSeq(): Promise<number> {
-    return (await this.jsm.streams.info(this.stream)).state.last_seq;
+  /** The stream's last message sequence (0 when empty); the event log's unless named. */
+  async lastStreamSeq(stream = this.stream): Promise<number> {
+    return (await this.jsm.streams.info(stream)).state.last_seq;
   }
 
   /** The batch stored at one stream sequence, or null if there is none. */
@@ -135,6 +144,30 @@ export class ClusterLog {
 }
 
 export const accountsBucket = (room: string) => `jcr_${room}_accounts`;
+export const positionsStream = (room: string) => `jcr_${room}_positions`;
+
+/**
+ * How long the positions stream keeps a message, and how many bytes it keeps at most: the older
+ * go first. 48 h is the position history's own retention (AVL_LIMITS.historyRetentionMs), so an
+ * instance away for up to that long refills its history from the stream; 8 GiB holds 48 h of a
+ * room reporting 1,000 positions/s (about 50 bytes each) and bounds what a NATS node stores.
+ */
+export const POSITIONS_MAX_AGE_MS = 48 * 3_600_000;
+export const POSITIONS_MAX_BYTES = 8 * 1024 ** 3;
+
+function positionsConfig(room: string, replicas: number) {
+  return {
+    name: positionsStream(room),
+    subjects: [`jcr.${room}.positions`],
+    num_replicas: replicas,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: POSITIONS_MAX_AGE_MS * 1e6,
+    max_bytes: POSITIONS_MAX_BYTES,
+    deny_delete: true,
+    deny_purge: true,
+  };
+}
 
 /**
  * Start something that mirrors a bucket (a watch and a first read), and should JetStream not

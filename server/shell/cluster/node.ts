@@ -14,10 +14,16 @@
  * waited out and retried, not a reason to step down. It steps down when an append is refused,
  * when the lease key moved to another holder, or when its lease lapsed; it tells its owner
  * (onStepDown), which restarts it as a standby from the log (server/main.ts).
+ *
+ * AVL positions (cluster/positions.ts): every instance follows the positions stream into its
+ * position history; the leader publishes each batch's kept reports there (PositionLog), and a
+ * change or report is acknowledged once both the log and the positions stream have what it waits on.
  */
 import { hostname } from 'node:os';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent } from '../../core/events.ts';
+import type { MarkedRows, PositionHistory } from '../avl/history.ts';
+import type { PositionLog } from '../avl/service.ts';
 import type { Engine, Replication } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { Appender } from './appender.ts';
@@ -28,13 +34,14 @@ import { LeaseWatch, type Taken } from './lease-watch.ts';
 import { Follower } from './follower.ts';
 import type { ClusterLog } from './log.ts';
 import type { ClusterOptions } from './options.ts';
+import { followPositions, PositionPublisher } from './positions.ts';
 
 /** How often a standby looks at the lease. */
 const POLL_MS = 200;
 
 export type ClusterRole = 'standby' | 'promoting' | 'leader' | 'deposed' | 'closed';
 
-export class ClusterNode implements Replication {
+export class ClusterNode implements Replication, PositionLog {
   role: ClusterRole = 'standby';
   readonly id: string;
   private readonly follower: Follower;
@@ -42,6 +49,10 @@ export class ClusterNode implements Replication {
   private watch: LeaseWatch | null = null;
   private holder: LeaseHolder | null = null;
   private appender: Appender | null = null;
+  /** The position history the positions stream is followed into, and that following. */
+  private history: PositionHistory | null = null;
+  private positions: Follower | null = null;
+  private publisher: PositionPublisher | null = null;
   private readonly stepDownListeners: Array<(reason: string) => void> = [];
   private readonly leadingListeners: Array<() => void> = [];
   /** What the lease says while this instance holds it: its id and where its HTTP server is. */
@@ -59,10 +70,16 @@ export class ClusterNode implements Replication {
     engine.setReplication(this);
   }
 
+  /** Where the positions stream is written (the AVL service's history); before start. */
+  keepHistory(history: PositionHistory): void {
+    this.history = history;
+  }
+
   /** Follow the log, and (unless started as a standby) try for the lease at once. */
   async start(url: string): Promise<void> {
     this.leaseValue = encodeLease({ id: this.id, url: this.opts.advertiseUrl ?? url });
     await this.follower.start();
+    if (this.history) this.positions = await followPositions(this.clusterLog, this.engine, this.history, this.log);
     const { lease, nc, room } = this.clusterLog;
     // A standby reads the key at once: silence counts from what it knows, so waiting before the
     // first read would add that wait to a takeover when the leader dies soon after it starts.
@@ -83,14 +100,29 @@ export class ClusterNode implements Replication {
     this.appender.append(events);
   }
 
+  /** Both what was appended and the positions published so far (the leader's acks wait on both). */
   pending(): Promise<void> | null {
-    const p = this.appender?.pending() ?? null;
+    const events = this.appender?.pending() ?? null;
+    const positions = this.publisher?.pending() ?? null;
+    const p = events && positions ? Promise.all([events, positions]) : (events ?? positions);
     return (
       p &&
-      p.catch(() => {
-        throw new JcrError('JCR_NOT_LEADER', 'this instance was deposed before the cluster log took the change');
-      })
+      p.then(
+        () => {},
+        () => {
+          throw new JcrError('JCR_NOT_LEADER', 'this instance was deposed before the cluster log took the change');
+        },
+      )
     );
+  }
+
+  positionsRoom(): number {
+    return this.publisher?.room ?? 0;
+  }
+
+  appendPositions(rows: MarkedRows): void {
+    if (!this.publisher) throw new JcrError('JCR_NOT_LEADER', 'this instance is a standby: another instance leads');
+    this.publisher.append(rows);
   }
 
   /** Called once this instance leads (it serves the AVL gateways from then: cluster/avl-relay.ts). */
@@ -110,11 +142,15 @@ export class ClusterNode implements Replication {
 
   async close(): Promise<void> {
     // A clean stop hands over what is appended, then the lease at once rather than after silence.
-    if (this.role === 'leader') await this.appender?.drain(this.opts.leaseMs);
+    if (this.role === 'leader') {
+      const published = this.publisher?.pending()?.catch(() => {});
+      await Promise.all([this.appender?.drain(this.opts.leaseMs), published && within(published, this.opts.leaseMs)]);
+    }
     this.role = 'closed';
     this.end('closing');
     await this.holder?.stop(true);
     await this.follower.stop();
+    await this.positions?.stop();
   }
 
   private async poll(): Promise<void> {
@@ -138,13 +174,23 @@ export class ClusterNode implements Replication {
     const until = Date.now() + leaseTtlMs(this.opts.leaseMs);
     for (;;) {
       if (this.role !== 'promoting') return;
-      const head = await this.clusterLog.lastStreamSeq().catch(() => null);
-      if (head !== null && (await this.follower.caughtUp(head, this.opts.leaseMs))) break;
+      // And every position published before: the fleet starts from them, the history holds them.
+      const [head, posHead] = await Promise.all([
+        this.clusterLog.lastStreamSeq().catch(() => null),
+        this.positions ? this.clusterLog.lastStreamSeq(this.clusterLog.positionsStream).catch(() => null) : 0,
+      ]);
+      if (
+        head !== null &&
+        posHead !== null &&
+        (await this.follower.caughtUp(head, this.opts.leaseMs)) &&
+        (await (this.positions?.caughtUp(posHead, this.opts.leaseMs) ?? true))
+      )
+        break;
       if (Date.now() > until) {
         this.stepDown(`could not catch up to the log's head (${this.follower.streamSeq} of ${head ?? '?'})`);
         return;
       }
-      if (head === null) await new Promise((r) => setTimeout(r, POLL_MS));
+      if (head === null || posHead === null) await new Promise((r) => setTimeout(r, POLL_MS));
     }
     await this.follower.stop();
     if (this.role !== 'promoting') return;
@@ -157,6 +203,14 @@ export class ClusterNode implements Replication {
       () => holder.confirmed(),
       Math.max(1000, this.opts.leaseMs / 3),
       (seq) => coverMeta(this.engine, seq),
+      (reason) => this.stepDown(reason),
+    );
+    this.publisher = new PositionPublisher(
+      this.clusterLog,
+      this.log,
+      `${this.id}@${taken.revision}`,
+      () => holder.confirmed(),
+      Math.max(1000, this.opts.leaseMs / 3),
       (reason) => this.stepDown(reason),
     );
     // Subscriptions made on leading (the AVL relay) reach the server before anyone is told we lead.
@@ -176,6 +230,7 @@ export class ClusterNode implements Replication {
     if (this.timer) clearTimeout(this.timer);
     this.watch?.stop();
     this.appender?.fail(reason);
+    this.publisher?.fail(reason);
   }
 
   private stepDown(reason: string): void {
@@ -187,4 +242,9 @@ export class ClusterNode implements Replication {
     this.log.warn('cluster: stepping down', { id: this.id, reason });
     for (const l of this.stepDownListeners) l(reason);
   }
+}
+
+/** `p`, or nothing after `ms`. */
+function within(p: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([p, new Promise((r) => setTimeout(r, ms))]);
 }

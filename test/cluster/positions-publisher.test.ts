@@ -1,0 +1,155 @@
+/**
+ * The leader's publisher of AVL positions (server/shell/cluster/positions.ts) against a real
+ * JetStream: what an AVL ack waits on in cluster mode.
+ * - Batches published without waiting for one another are all confirmed, each once, in order.
+ * - A publish whose answer was lost is sent again and lands once (its message id).
+ * - A publish JetStream refuses is never confirmed: what waits is refused, the leader deposed,
+ *   and nothing more is taken.
+ * - A closed gate (the lease lost) publishes nothing and confirms nothing.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { MarkedRows } from '../../server/shell/avl/history.ts';
+import { ClusterLog } from '../../server/shell/cluster/log.ts';
+import { clusterConfig, type ClusterOptions } from '../../server/shell/cluster/options.ts';
+import { PositionPublisher } from '../../server/shell/cluster/positions.ts';
+import { createLogger } from '../../server/shell/log.ts';
+import { report } from '../support/avl.ts';
+import { clusterPositions, startNats, type Proc } from '../support/cluster.ts';
+
+const log = createLogger('silent');
+const dir = mkdtempSync(join(tmpdir(), 'jcr-positions-'));
+/** One nats-server for the file, started by the first test (without it, each test says so and fails). */
+let nats: Promise<{ url: string; nats: Proc }> | undefined;
+const natsUrl = async () => (await (nats ??= startNats(join(dir, 'nats')))).url;
+
+test.after(async () => {
+  const n = await nats?.catch(() => undefined);
+  n?.nats.proc.kill('SIGKILL');
+  await n?.nats.exited;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const open = async (room: string) =>
+  ClusterLog.open(clusterConfig({ nats: await natsUrl(), room }, {}) as ClusterOptions, log);
+
+const T = 1_767_258_000_000;
+const batch = (id: string, k: number): MarkedRows => ({
+  reports: [report(id, 51.6 + k / 1000, -0.11, T + k * 1000)],
+  historyOnly: [],
+  feedId: 'dev',
+  receivedAt: T + k * 1000 + 5,
+});
+
+function publisher(clusterLog: Pick<ClusterLog, 'js' | 'positionsSubject'>, gate = () => Promise.resolve()) {
+  const deposed: string[] = [];
+  const p = new PositionPublisher(clusterLog as ClusterLog, log, 'a@1', gate, 1000, (r) => deposed.push(r));
+  return { p, deposed };
+}
+
+const stored = async (room: string) =>
+  (await clusterPositions(await natsUrl(), room)).map((m) => [
+    m.streamSeq,
+    ...m.positions.map((p) => `${p.resourceId}@${p.fixTimeMs - T}`),
+  ]);
+
+test('batches published without waiting are all confirmed, each once, in order', async () => {
+  const c = await open('pos-pipe');
+  try {
+    const { p, deposed } = publisher(c);
+    for (let k = 0; k < 5; k++) p.append(batch(`R${k % 3}`, k));
+    assert.is(p.room, 50_000 - 5, 'five reports wait for JetStream');
+    await p.pending();
+    assert.is(p.pending(), null, 'nothing waits once confirmed');
+    assert.is(p.room, 50_000);
+    assert.equal(deposed, []);
+    assert.equal(await stored('pos-pipe'), [
+      [1, 'R0@0'],
+      [2, 'R1@1000'],
+      [3, 'R2@2000'],
+      [4, 'R0@3000'],
+      [5, 'R1@4000'],
+    ]);
+  } finally {
+    await c.close();
+  }
+});
+
+test('a publish whose answer was lost is sent again and lands once', async () => {
+  const c = await open('pos-retry');
+  try {
+    let lost = 0;
+    // The first answer is lost after JetStream stored the message, as when a connection moves.
+    const js = {
+      publish: async (...args: Parameters<ClusterLog['js']['publish']>) => {
+        const ack = await c.js.publish(...args);
+        if (lost++ === 0) throw new Error('TIMEOUT');
+        return ack;
+      },
+    } as unknown as ClusterLog['js'];
+    const { p, deposed } = publisher({ js, positionsSubject: c.positionsSubject });
+    p.append(batch('R0', 0));
+    p.append(batch('R1', 1));
+    await p.pending();
+    assert.equal(deposed, []);
+    assert.is(lost, 3, 'the first message was sent twice');
+    assert.equal(await stored('pos-retry'), [
+      [1, 'R0@0'],
+      [2, 'R1@1000'],
+    ]);
+  } finally {
+    await c.close();
+  }
+});
+
+test('a publish JetStream refuses is never confirmed and deposes the leader', async () => {
+  // A stream that refuses every message this size: JetStream answers with an error.
+  const nc = await connect({ servers: await natsUrl() });
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({
+    name: 'jcr_pos-refused_positions',
+    subjects: ['jcr.pos-refused.positions'],
+    max_msg_size: 16,
+  });
+  await nc.close();
+  const c = await open('pos-refused');
+  try {
+    const { p, deposed } = publisher(c);
+    p.append(batch('R0', 0));
+    const waited = await p.pending()?.then(
+      () => 'confirmed',
+      (e: Error) => e.name,
+    );
+    assert.is(waited, 'Error', 'refused, not confirmed');
+    assert.is(deposed.length, 1);
+    assert.match(deposed[0] as string, /positions publish refused/);
+    assert.throws(() => p.append(batch('R1', 1)), /no longer leads/);
+    assert.equal(await stored('pos-refused'), []);
+  } finally {
+    await c.close();
+  }
+});
+
+test('a closed gate publishes nothing and confirms nothing', async () => {
+  const c = await open('pos-gate');
+  try {
+    const { p, deposed } = publisher(c, () => Promise.reject(new Error('the lease is lost')));
+    p.append(batch('R0', 0));
+    const waited = await p.pending()?.then(
+      () => 'confirmed',
+      () => 'refused',
+    );
+    assert.is(waited, 'refused');
+    assert.equal(deposed, ['may no longer lead: Error: the lease is lost']);
+    assert.equal(await stored('pos-gate'), []);
+  } finally {
+    await c.close();
+  }
+});
+
+test.run();
