@@ -8,7 +8,8 @@
  * delta, not a snapshot: on the same gateway, on another gateway after its own gateway is gone,
  * and on the new leader itself, since every one numbers the leader's records the same way
  * (server/shell/cluster/cop-stream.ts). And a gateway's snapshot is the leader's, field by field,
- * snapped road points included.
+ * snapped road points included. A screen's agency and viewport filters hold the same resources
+ * through a gateway as on the leader, at its snapshot and as resources enter and leave its view.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -34,9 +35,9 @@ async function createIncident(url: string, token: string): Promise<string> {
   return (body.id ?? body.incident?.id) as string;
 }
 
-async function fix(url: string, id: string, lat: number): Promise<void> {
+async function fix(url: string, id: string, lat: number, lon = -0.12): Promise<void> {
   const feed = await connect(`${url.replace('http', 'ws')}/ws/avl`, AVL_TOKEN);
-  const ack = await feed.send(1, [report(id, lat, -0.12, Date.now() - 1000)]);
+  const ack = await feed.send(1, [report(id, lat, lon, Date.now() - 1000)]);
   assert.equal([ack.accepted, ack.rejected.length], [1, 0]);
   feed.close();
 }
@@ -151,6 +152,76 @@ test('a screen resumes on any COP gateway or instance without a gap, through a f
     assert.equal(viaGateway, viaLeader, "the gateway's snapshot is the leader's");
   } finally {
     for (const g of gateways) await g.close();
+    await room.close();
+  }
+});
+
+/** A screen's resources as a gateway and the leader must agree on them (refs are each hub's own). */
+const held = (screen: CopScreen) =>
+  [...screen.picture.resources.values()]
+    .map((r) => ({ id: r.id, agency: r.agency, status: r.status, lat: r.lat, lon: r.lon, fixTimeMs: r.fixTimeMs }))
+    .sort((x, y) => x.id.localeCompare(y.id));
+const ids = (screen: CopScreen) => held(screen).map((r) => r.id);
+
+test('a filtered screen on a COP gateway holds exactly the resources it holds on the leader', async () => {
+  const room = await startClusterRoom({ room: 'copfilter', instances: 1, args: ['--cop-token', COP_TOKEN] });
+  let gateway: RunningCopGateway | undefined;
+  const screens: CopScreen[] = [];
+  try {
+    const leader = room.instances[0] as (typeof room.instances)[0];
+    const cluster = clusterConfig({ nats: room.nats, room: room.room }, {});
+    assert.ok(cluster);
+    const g = await startCopGateway({
+      cluster,
+      scenario: loadScenario(SCENARIO),
+      scenarioFile: SCENARIO,
+      port: 0,
+      host: '127.0.0.1',
+      log: createLogger('silent'),
+      token: COP_TOKEN,
+    });
+    gateway = g;
+    // Wood Green (R0, R1, R6) and Palmers Green (R4, R5) in view; Friern Barnet (R2, R3, R7) out.
+    const view = { south: 51.595, west: -0.13, north: 51.63, east: -0.1 };
+    const filters = {
+      fire: { agencies: ['fire'], bounds: null },
+      view: { agencies: [], bounds: view },
+      'fire in view': { agencies: ['fire'], bounds: view },
+    };
+    const pairs = Object.entries(filters).map(([name, filter]) => {
+      const [viaGateway, direct] = [new CopScreen(), new CopScreen()];
+      viaGateway.picture.filter = { ...filter };
+      direct.picture.filter = { ...filter };
+      screens.push(viaGateway, direct);
+      return { name, viaGateway, direct };
+    });
+    for (const p of pairs) {
+      await p.viaGateway.open(g.url, COP_TOKEN);
+      await p.direct.open(leader.url, COP_TOKEN);
+    }
+    const expect = async (want: Record<string, string[]>, when: string) => {
+      for (const p of pairs) {
+        const sees = (s: CopScreen) => s.picture.synced && ids(s).join() === (want[p.name] as string[]).join();
+        await p.viaGateway.until(`${p.name} ${when} through the gateway: ${want[p.name]}`, () => sees(p.viaGateway));
+        await p.direct.until(`${p.name} ${when} on the leader: ${want[p.name]}`, () => sees(p.direct));
+        assert.equal(held(p.viaGateway), held(p.direct), `${p.name} ${when}: the same resources, field by field`);
+      }
+    };
+    await expect(
+      { fire: ['R0', 'R1', 'R2', 'R3'], view: ['R0', 'R1', 'R4', 'R5', 'R6'], 'fire in view': ['R0', 'R1'] },
+      'at first',
+    );
+    // R2 drives into view, R0 out of it: an enter and a leave for the viewport's screens.
+    await fix(leader.url, 'R2', 51.61);
+    await fix(leader.url, 'R0', 51.615, -0.15);
+    await expect(
+      { fire: ['R0', 'R1', 'R2', 'R3'], view: ['R1', 'R2', 'R4', 'R5', 'R6'], 'fire in view': ['R1', 'R2'] },
+      'after R2 came into view and R0 left it',
+    );
+    for (const s of screens) assert.not.ok(s.results.includes('gap'), 'no gap on any screen');
+  } finally {
+    for (const s of screens) if (s.ws?.readyState === s.ws?.OPEN) await s.close();
+    await gateway?.close();
     await room.close();
   }
 });
