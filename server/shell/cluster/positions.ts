@@ -28,7 +28,7 @@ import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
 import { Deposed } from './appender.ts';
 import { Follower } from './follower.ts';
-import type { ClusterLog } from './log.ts';
+import { whileUnanswered, type ClusterLog } from './log.ts';
 import { decodePositions, encodePositions } from './positions-batch.ts';
 
 /** Reports published and not yet confirmed, at most: past it batches are refused JCR_AVL_BUSY. */
@@ -144,7 +144,8 @@ export async function followPositions(
   log: Logger,
 ): Promise<Follower> {
   const store = engine.store;
-  const info = await clusterLog.jsm.streams.info(clusterLog.positionsStream);
+  // Retried while JetStream does not answer, as opening the log is (a restart during an election).
+  const info = await whileUnanswered(log, () => clusterLog.jsm.streams.info(clusterLog.positionsStream));
   const identity = `${info.config.name}@${info.created}`;
   if (store.getMeta(META_POSITIONS_STREAM) !== identity) {
     store.setMeta(META_POSITIONS_SEQ, '0');
