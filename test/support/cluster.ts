@@ -15,6 +15,7 @@ import type { JcrEvent } from '../../server/core/events.ts';
 import { Users } from '../../server/shell/auth/users.ts';
 import { AvlBatchReader } from '../../server/shell/avl/batch-reader.ts';
 import { decodePositions } from '../../server/shell/cluster/positions-batch.ts';
+import type { Role } from '../../server/core/auth/roles.ts';
 import { Store } from '../../server/shell/store/store.ts';
 import { natsServerBinary } from '../../server/shell/cluster/nats-server-binary.ts';
 
@@ -74,11 +75,11 @@ export interface Instance extends Proc {
   db: string;
 }
 
-/** A user `duty` (duty officer) in an instance's database: users are per instance until shared auth. */
-export async function seedUser(db: string): Promise<void> {
+/** A user (`duty`, the duty officer, unless named) in an instance's database, with PASSWORD. */
+export async function seedUser(db: string, username = 'duty', role: Role = 'duty-officer'): Promise<void> {
   const store = Store.open(db);
   const users = new Users(store, Date.now);
-  if (!users.get('duty')) await users.create('duty', PASSWORD, 'duty-officer');
+  if (!users.get(username)) await users.create(username, PASSWORD, role);
   store.close();
 }
 
@@ -148,11 +149,11 @@ export async function waitRole(url: string, role: string, withinMs: number, last
   }
 }
 
-export async function login(url: string): Promise<string> {
+export async function login(url: string, username = 'duty'): Promise<string> {
   const res = await fetch(`${url}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'duty', password: PASSWORD }),
+    body: JSON.stringify({ username, password: PASSWORD }),
   });
   return ((await res.json()) as { token: string }).token;
 }
