@@ -7,7 +7,8 @@
  * SIGKILLed at a random moment. Each round: the standby leads within 5 s; every acknowledged
  * change is in the cluster log exactly once, a batch's events together and in order (the log's
  * seqs run 1..N with no repeat or gap); the gateway accepted every report it acknowledged, each
- * status report logged once, in the order acked; the killed instance, restarted with the command
+ * one is in the positions stream exactly once, and each status report's event in the log once,
+ * in the order acked; the killed instance, restarted with the command
  * it first ran with (instance 0 as the primary, without --standby; instance 1 with it), joins as
  * a standby because the other holds the lease, and catches up to the same log. A screen on a COP
  * gateway watches throughout: one snapshot, then only deltas each one after the last, and its
@@ -31,6 +32,8 @@ import {
   SCENARIO,
   cachedEvents,
   clusterEvents,
+  clusterPositions,
+  type ClusterPositionsMessage,
   clusterStatus,
   type ClusterStatus,
   login,
@@ -53,7 +56,7 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
   });
   const nats = room.nats;
   const rnd = seededRandom(20261202);
-  const work: Work = { acked: [], avl: { statuses: [], fixes: [], acks: [] } };
+  const work: Work = { acked: [], avl: { statuses: [], reports: [], acks: [] } };
   let [leader, standby] = room.instances as [Instance, Instance];
   // The fleet reports through a gateway, which relays to whichever instance leads.
   const gateway = await startAvlGateway({
@@ -103,6 +106,7 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
       assert.equal(leading.role, 'leader', `round ${round}: the new leader still leads`);
       assert.equal(await leaseHolder(nats), leading.id, `round ${round}: the lease names the new leader`);
       checkLog(events, work, round);
+      checkPositions(await clusterPositions(nats, ROOM), work, round);
       assert.equal(cachedEvents(standby.db).length, events.length, `round ${round}: the restarted standby's cache`);
     }
     const logged = (await clusterEvents(nats, ROOM)).length;
@@ -120,13 +124,14 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
   console.log(
     `failover ms: ${failovers.join(' ')}; restarted as ${restartedAs.join(' ')}; acked: ` +
       ['status', 'create', 'mobilise', 'close', 'move', 'cancel'].map((w) => `${count(w)} ${w}`).join(', ') +
-      `; AVL ${work.avl.statuses.length} status and ${work.avl.fixes.length} position-only reports; ${slowed()} sent again after 429`,
+      `; AVL ${work.avl.reports.length} reports (${work.avl.statuses.length} status changes); ${slowed()} sent again after 429`,
   );
   assert.ok(restartedAs.includes('primary') || ROUNDS < 1, 'a killed primary was restarted as one');
   for (const what of ['status', 'create', 'mobilise', 'close', 'move', 'cancel'])
     assert.ok(count(what) >= ROUNDS, `the load made acknowledged changes (${what}: ${count(what)})`);
   assert.ok(work.avl.statuses.length >= ROUNDS, 'AVL status changes were acknowledged through the gateway');
-  assert.ok(work.avl.fixes.length >= ROUNDS, 'AVL position fixes were acknowledged through the gateway');
+  const positionOnly = work.avl.reports.filter((f) => f.status === 0).length;
+  assert.ok(positionOnly >= ROUNDS, 'AVL position-only reports were acknowledged through the gateway');
 });
 
 /** The instance id the lease key names (cluster/lease.ts), or null. */
@@ -202,13 +207,31 @@ function checkLog(events: JcrEvent[], work: Work, round: number): void {
       claimed.add(e.seq);
     });
   }
-  for (const ack of work.avl.acks)
-    assert.equal(ack.rejected, [], `round ${round}: the AVL gateway refused reports of batch ${ack.seq}`);
   let after = -1;
   for (const a of work.avl.statuses) {
     const at = place(events, a, claimed, round);
     assert.ok(at > after, `round ${round}: AVL ${show(a.events[0] as Want)} is logged before an earlier ack's`);
     after = at;
+  }
+}
+
+/**
+ * The gateway took every report it acknowledged, and each is in the positions stream exactly once
+ * (its fix time and position are its own), as sent.
+ */
+function checkPositions(messages: ClusterPositionsMessage[], work: Work, round: number): void {
+  for (const ack of work.avl.acks) {
+    assert.equal(ack.rejected, [], `round ${round}: the AVL gateway refused reports of batch ${ack.seq}`);
+    assert.is(ack.accepted, ack.reports, `round ${round}: batch ${ack.seq}'s reports accepted`);
+  }
+  // Every stored copy counts, a history-only one too: a report stored twice is a repeat.
+  const stored = new Map<string, boolean[]>();
+  const id = (p: { resourceId: string; fixTimeMs: number; lat: number; lon: number; status: number }) =>
+    `${p.resourceId}@${p.fixTimeMs} ${p.lat},${p.lon} ${p.status}`;
+  for (const m of messages) for (const p of m.positions) stored.set(id(p), [...(stored.get(id(p)) ?? []), p.live]);
+  for (const f of work.avl.reports) {
+    const copies = stored.get(id(f)) ?? [];
+    assert.equal(copies, [true], `round ${round}: acknowledged AVL report ${id(f)} in the positions stream (live?)`);
   }
 }
 

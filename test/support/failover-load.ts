@@ -54,10 +54,10 @@ export interface Work {
   avl: {
     /** Acknowledged status reports, in ack order (each a unique position). */
     statuses: Acked[];
-    /** Acknowledged position-only reports, in ack order. */
-    fixes: Fix[];
-    /** Every ack's result. */
-    acks: Array<{ seq: number; accepted: number; rejected: string[] }>;
+    /** Every acknowledged report, status or position only, in ack order. */
+    reports: Fix[];
+    /** Every ack's result, with how many reports its batch had. */
+    acks: Array<{ seq: number; reports: number; accepted: number; rejected: string[] }>;
   };
 }
 
@@ -263,12 +263,13 @@ async function terminal(api: Desk, gateway: string, rnd: () => number, avl: Work
   ws.on('message', (data: Buffer) => {
     const ack = decodeAck(data);
     const reports = sent.get(ack.seq) ?? [];
-    avl.acks.push({ seq: ack.seq, accepted: ack.accepted, rejected: ack.rejected.map((r) => r.code) });
+    const rejected = ack.rejected.map((r) => r.code);
+    avl.acks.push({ seq: ack.seq, reports: reports.length, accepted: ack.accepted, rejected });
     const refused = new Set(ack.rejected.map((r) => r.index));
     reports.forEach((f, i) => {
       if (refused.has(i)) return;
-      if (f.status === 0) avl.fixes.push(f);
-      else
+      avl.reports.push(f);
+      if (f.status !== 0)
         avl.statuses.push({
           what: 'AVL status',
           seq: 0,
