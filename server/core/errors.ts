@@ -236,6 +236,12 @@ export const ERRORS = {
     description:
       'Cluster mode: this instance is a standby, or was deposed before the cluster log took the change; nothing was acknowledged. Retry on the instance that leads.',
   },
+  JCR_CHANGE_TOO_LARGE: {
+    status: 413,
+    close: 1009,
+    description:
+      "Cluster mode: the change's events, encoded, are larger than one cluster log message may be (NATS max_payload, 1 MB by default): it was refused whole, nothing written or applied. Make it as several smaller changes.",
+  },
   JCR_LEADER_UNREACHABLE: {
     status: 502,
     close: 1013,

@@ -30,6 +30,11 @@ export interface AfterBatch {
 export interface Replication {
   /** True while this instance leads: only a leader decides and appends. */
   leads(): boolean;
+  /**
+   * A batch about to be committed: throws a JcrError (JCR_CHANGE_TOO_LARGE) if the cluster log
+   * could never take it, so nothing is written or applied that the log would lack.
+   */
+  admit?(fresh: readonly NewEvent[]): void;
   /** A batch just committed to the local store: send it to the cluster log, in order. */
   appended(events: readonly JcrEvent[]): void;
   /**
@@ -118,12 +123,14 @@ export class Engine {
 
   /**
    * Persist and apply events the room has just decided (Room.decide, or Room.decideStatus for each
-   * report of an AVL batch): one durable append, all or nothing (JcrError JCR_STORE_BUSY or
-   * JCR_STORE_FULL, nothing persisted or applied), then apply and notify as one batch.
+   * report of an AVL batch): one durable append, all or nothing (JcrError JCR_STORE_BUSY,
+   * JCR_STORE_FULL or, in cluster mode, JCR_CHANGE_TOO_LARGE: nothing persisted or applied), then
+   * apply and notify as one batch.
    */
   commit(fresh: readonly NewEvent[]): JcrEvent[] {
     this.assertLeads();
     if (fresh.length === 0) return [];
+    this.replication?.admit?.(fresh);
     // Changes wait for the log: nothing may overtake them (an AVL batch joins the line).
     if (this.busy.blocking)
       throw new JcrError('JCR_STORE_BUSY', `${this.busy.length} changes wait for the write-locked event log`);

@@ -8,18 +8,28 @@
  *   checks the id before the expected last sequence), and the next goes on after it.
  * - One that never landed, sent again after another leader appended, is refused.
  * - A closed gate (the lease lost) publishes nothing.
+ * - A change too large for one message (NATS's max_payload) is refused before it is written or
+ *   applied (JCR_CHANGE_TOO_LARGE), and the leader goes on: the next change lands right after.
+ *   One the log can never take that got past that check steps the leader down rather than being
+ *   sent for ever while the lease holds (the log wedged behind it).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JcrEvent } from '../../server/core/events.ts';
+import { fakeClock } from '../../server/core/clock.ts';
+import { ERRORS, isJcrError } from '../../server/core/errors.ts';
+import type { JcrEvent, NewEvent } from '../../server/core/events.ts';
 import { Appender } from '../../server/shell/cluster/appender.ts';
 import { ClusterLog } from '../../server/shell/cluster/log.ts';
+import { ClusterNode } from '../../server/shell/cluster/node.ts';
 import { clusterConfig, type ClusterOptions } from '../../server/shell/cluster/options.ts';
+import { Engine } from '../../server/shell/engine.ts';
 import { createLogger } from '../../server/shell/log.ts';
-import { clusterEvents, startNats, type Proc } from '../support/cluster.ts';
+import { Store } from '../../server/shell/store/store.ts';
+import { miniScenario } from '../fixtures/mini-scenario.ts';
+import { clusterEvents, sleep, startNats, type Proc } from '../support/cluster.ts';
 
 const log = createLogger('silent');
 const dir = mkdtempSync(join(tmpdir(), 'jcr-appender-'));
@@ -181,6 +191,113 @@ test('with the lease lost (the gate closed) nothing is published', async () => {
     assert.match(w.deposed[0] as string, /may no longer lead/);
     assert.equal(await clusterEvents(await natsUrl(), 'appender-gate'), []);
   } finally {
+    await c.nc.close();
+  }
+});
+
+/** An operator's note of 4,000 characters, the longest the room takes, as decided (no seq yet). */
+const note = (i: number): NewEvent => ({
+  at: 1_000 + i,
+  type: 'operator.note',
+  origin: 'operator',
+  actor: 'duty',
+  data: { text: `note ${i} `.padEnd(4000, 'x') },
+});
+
+/** 300 notes: about 1.2 MB of JSON, over nats-server's default max_payload (1 MB). */
+const tooLarge = () => Array.from({ length: 300 }, (_, i) => note(i + 1));
+
+/** How `p` settled within `ms`: a log wedged behind a message fails the test rather than hanging it. */
+const within = (p: Promise<unknown>, ms: number) =>
+  Promise.race([
+    p.then(
+      () => 'landed',
+      (e: unknown) => `refused: ${String(e)}`,
+    ),
+    sleep(ms).then(() => 'still waiting'),
+  ]);
+
+test('a change too large for one log message is refused whole, and the next lands with the next seq', async () => {
+  const room = 'appender-large';
+  const clusterLog = await open(room);
+  const store = Store.open(':memory:');
+  const engine = Engine.boot(miniScenario(), store, fakeClock().now);
+  const opts = { ...(clusterConfig({ nats: await natsUrl(), room }, {}) as ClusterOptions), instanceId: 'large' };
+  const node = new ClusterNode(clusterLog, engine, opts, log, 0);
+  try {
+    await node.start('http://127.0.0.1:9');
+    for (let i = 0; i < 200 && !node.leads(); i++) await sleep(50);
+    assert.ok(node.leads(), 'the instance leads');
+
+    let refused: unknown = null;
+    try {
+      engine.commit(tooLarge());
+    } catch (e) {
+      refused = e;
+    }
+    assert.is(isJcrError(refused) ? refused.code : String(refused), 'JCR_CHANGE_TOO_LARGE');
+    assert.equal([ERRORS.JCR_CHANGE_TOO_LARGE.status, ERRORS.JCR_CHANGE_TOO_LARGE.close], [413, 1009]);
+    // Nothing of it was written or applied here: the log lacks nothing this instance holds.
+    assert.equal([store.lastSeq(), engine.room.lastSeq], [0, 0]);
+
+    const [next] = engine.commit([note(301)]);
+    assert.is(next?.seq, 1);
+    assert.is(await within(engine.whenReplicated() ?? Promise.resolve(), 10_000), 'landed');
+    assert.equal(
+      (await clusterEvents(await natsUrl(), room)).map((e) => [e.seq, e.type]),
+      [[1, 'operator.note']],
+    );
+    assert.equal([node.status().role, node.status().streamSeq], ['leader', 1]);
+    assert.ok(node.leads(), 'the instance still leads');
+  } finally {
+    await node.close();
+    engine.close();
+    store.close();
+    await clusterLog.close();
+  }
+});
+
+test("batches appended while one is in flight join only as far as the server's max_payload allows", async () => {
+  const c = await open('appender-join');
+  try {
+    // The server this connection is on takes 4 KiB messages: two notes of 1,500 characters join, three do not.
+    const small = { js: c.js, subject: c.subject, nc: { info: { max_payload: 4096 } } };
+    const w = writer(small as unknown as ClusterLog, 'c@1', 0);
+    const batch = (seq: number): JcrEvent[] => [{ ...note(seq), data: { text: 'x'.repeat(1500) }, seq } as JcrEvent];
+    w.appender.append(batch(1)); // sent at once, alone
+    for (const seq of [2, 3, 4]) w.appender.append(batch(seq)); // wait for it, then go joined
+    assert.is(await within(w.appender.pending() as Promise<void>, 10_000), 'landed');
+    assert.equal(w.taken, [1, 2, 3]);
+    const sizes: number[] = [];
+    for (const seq of w.taken)
+      sizes.push(((await c.jsm.streams.getMessage(c.stream, { seq })) as { data: Uint8Array }).data.length);
+    assert.equal(
+      sizes.map((b) => b <= 4096 - 256 - 'c@1'.length),
+      [true, true, true],
+    );
+    assert.equal(
+      (await clusterEvents(await natsUrl(), 'appender-join')).map((e) => e.seq),
+      [1, 2, 3, 4],
+    );
+  } finally {
+    await c.nc.close();
+  }
+});
+
+test('a message the log can never take steps the leader down rather than being sent for ever', async () => {
+  const c = await open('appender-never');
+  // Past the up-front check (the engine's): the client refuses it over max_payload every time.
+  const w = writer(c, 'c@1', 0);
+  try {
+    w.appender.append(tooLarge().map((e, i) => ({ ...e, seq: i + 1 }) as JcrEvent));
+    const outcome = await within(w.appender.pending() as Promise<void>, 10_000);
+    assert.match(outcome, /^refused: /);
+    assert.is(w.deposed.length, 1);
+    assert.match(w.deposed[0] as string, /the cluster log cannot take message c@1:1/);
+    assert.equal(w.taken, []);
+    assert.equal(await clusterEvents(await natsUrl(), 'appender-never'), []);
+  } finally {
+    w.appender.fail('the test is over'); // before the fix, it would send for ever
     await c.nc.close();
   }
 });

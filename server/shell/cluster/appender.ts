@@ -10,16 +10,37 @@
  * lease holds (`gate`); "wrong last sequence" means another leader appended: deposed at once.
  * One message is in flight at a time, so a message can never land after a lost one; the batches
  * appended meanwhile go together as the next message (a log message may hold several batches).
+ * What no retry can mend is not sent for ever (the log would wedge behind it while the lease
+ * holds): a batch too large for one message is refused before the engine writes or applies it
+ * (`admit`, JCR_CHANGE_TOO_LARGE); a message refused for what it is (the client's max_payload
+ * check, any answer of JetStream's but "not now") steps this leader down, since it has applied a
+ * change the log can never hold: it restarts from the log, its cache cut back.
  */
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import type { JcrEvent } from '../../core/events.ts';
+import { errors } from '@nats-io/transport-node';
+import { JcrError } from '../../core/errors.ts';
+import type { JcrEvent, NewEvent } from '../../core/events.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterLog } from './log.ts';
 
-/** How large one log message may grow by joining batches (NATS's max_payload is 1 MB). */
+/** How large one log message may grow by joining batches (below the log's own limit). */
 const JOIN_BYTES = 256 * 1024;
+/** nats-server's default max_payload: the limit until the connection has told this server's. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** A message's bytes kept for its headers, besides the term: its id's seq, the expected last sequence. */
+const HEADER_BYTES = 256;
 
 export class Deposed extends Error {}
+/** The log refused a message for what it is: sending it again cannot help. */
+class Unsendable extends Error {}
+
+/** A batch as it goes in a message: its events' JSON array, its size in bytes, its first and last seq. */
+interface Encoded {
+  json: string;
+  bytes: number;
+  first: number;
+  last: number;
+}
 
 interface Waiter {
   seq: number;
@@ -33,8 +54,8 @@ export class Appender {
   /** The last event seq the log has taken. */
   ackedSeq: number;
   private appendedSeq: number;
-  /** Encoded batches not yet sent: JSON arrays, and the last event seq of each. */
-  private readonly queue: Array<{ json: string; first: number; last: number }> = [];
+  /** Encoded batches not yet sent. */
+  private readonly queue: Encoded[] = [];
   private readonly waiters: Waiter[] = [];
   private running = false;
   private failed: Error | null = null;
@@ -59,11 +80,37 @@ export class Appender {
     this.ackedSeq = this.appendedSeq = lastSeq;
   }
 
+  /**
+   * The largest message body the log takes now: the max_payload of the NATS server this
+   * connection is on, less room for the headers.
+   */
+  maxBytes(): number {
+    const max = this.clusterLog.nc?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+    return max - HEADER_BYTES - Buffer.byteLength(this.term);
+  }
+
+  /**
+   * Refuse a batch the log could never take as one message (JcrError JCR_CHANGE_TOO_LARGE), before
+   * the engine writes or applies it. Measured as it will be sent: the events' JSON, each with the
+   * `"seq":N` the store will add last. An event JSON cannot encode fails here too, as early.
+   */
+  admit(fresh: readonly NewEvent[]): void {
+    const seqBytes = `,"seq":${this.appendedSeq + fresh.length}`.length;
+    const bytes = Buffer.byteLength(JSON.stringify(fresh)) + fresh.length * seqBytes;
+    const max = this.maxBytes();
+    if (bytes > max)
+      throw new JcrError(
+        'JCR_CHANGE_TOO_LARGE',
+        `the change's ${fresh.length} events take ${bytes} bytes; one cluster log message holds at most ${max}`,
+      );
+  }
+
   append(events: readonly JcrEvent[]): void {
     const first = (events[0] as JcrEvent).seq;
     const last = (events[events.length - 1] as JcrEvent).seq;
     this.appendedSeq = last;
-    this.queue.push({ json: JSON.stringify(events), first, last });
+    const json = JSON.stringify(events);
+    this.queue.push({ json, bytes: Buffer.byteLength(json), first, last });
     if (!this.running && !this.failed) void this.run();
   }
 
@@ -90,16 +137,23 @@ export class Appender {
 
   private async run(): Promise<void> {
     this.running = true;
+    // After a joined message was refused, its first batch goes alone: one of them is what the log
+    // cannot take, and only that one alone is reason to step down.
+    let alone = false;
     try {
       while (this.queue.length > 0 && !this.failed) {
-        // Join what is waiting into one message, up to JOIN_BYTES (a single batch may be larger).
-        let n = 1;
-        let bytes = (this.queue[0] as { json: string }).json.length;
-        while (n < this.queue.length && bytes + (this.queue[n] as { json: string }).json.length <= JOIN_BYTES)
-          bytes += (this.queue[n++] as { json: string }).json.length;
+        const n = alone ? 1 : this.joinable();
         const parts = this.queue.slice(0, n);
         const body = n === 1 ? parts[0]?.json : `[${parts.map((p) => p.json.slice(1, -1)).join(',')}]`;
-        const seq = await this.publish(body as string, `${this.term}:${parts[0]?.first}`);
+        let seq: number;
+        try {
+          seq = await this.publish(body as string, `${this.term}:${parts[0]?.first}`);
+        } catch (e) {
+          if (!(e instanceof Unsendable && n > 1)) throw e;
+          alone = true;
+          continue;
+        }
+        alone = false;
         this.queue.splice(0, n);
         this.streamSeq = seq;
         this.ackedSeq = parts[n - 1]?.last as number;
@@ -109,7 +163,8 @@ export class Appender {
         for (const w of done) w.resolve();
       }
     } catch (e) {
-      const reason = e instanceof Deposed ? e.message : `append failed: ${String(e)}`;
+      const reason = e instanceof Deposed || e instanceof Unsendable ? e.message : `append failed: ${String(e)}`;
+      if (e instanceof Unsendable) this.log.error('cluster: the log cannot take an append; stepping down', { reason });
       this.fail(reason);
       this.onDeposed(reason);
     } finally {
@@ -117,7 +172,23 @@ export class Appender {
     }
   }
 
-  /** Publish one message until the log takes it (its stream seq) or refuses it (Deposed). */
+  /**
+   * How many queued batches go as the next message: joined while the message stays within
+   * JOIN_BYTES and the log's limit (`[a]` and `[b]` join as `[a,b]`: one byte less than both).
+   */
+  private joinable(): number {
+    const limit = Math.min(JOIN_BYTES, this.maxBytes());
+    let n = 1;
+    let bytes = (this.queue[0] as Encoded).bytes;
+    while (n < this.queue.length && bytes + (this.queue[n] as Encoded).bytes - 1 <= limit)
+      bytes += (this.queue[n++] as Encoded).bytes - 1;
+    return n;
+  }
+
+  /**
+   * Publish one message until the log takes it (its stream seq), or refuses it: Deposed (another
+   * leader appended), Unsendable (refused for what it is).
+   */
   private async publish(body: string, msgID: string): Promise<number> {
     const expect = this.streamSeq;
     for (let attempt = 1; ; attempt++) {
@@ -138,11 +209,28 @@ export class Appender {
         if (e instanceof Deposed) throw e;
         if (e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamWrongLastSequence)
           throw new Deposed(`append refused by the cluster log: ${e.message}`);
-        // Any other answer is a refusal too; no answer (a timeout, no responders, 503) is retried.
-        if (e instanceof JetStreamApiError && e.status !== 503) throw e;
+        if (refusedForGood(e))
+          throw new Unsendable(
+            `the cluster log cannot take message ${msgID} (${Buffer.byteLength(body)} bytes): ${String(e)}`,
+          );
+        // No answer (a timeout, no responders, 503, the connection moving): the same message again.
         if (attempt === 1) this.log.warn('cluster: append unanswered; sending it again', { msgID, err: String(e) });
         await new Promise((r) => setTimeout(r, 100));
       }
     }
   }
+}
+
+/**
+ * An error no retry mends, as against JetStream or the connection not answering now: any answer
+ * of JetStream's but 503 (no stream leader yet), and the client's refusal of the message itself
+ * (over the server's max_payload, a bad argument or subject, publishing not permitted).
+ */
+function refusedForGood(e: unknown): boolean {
+  if (e instanceof JetStreamApiError) return e.status !== 503;
+  return (
+    e instanceof errors.InvalidArgumentError ||
+    e instanceof errors.InvalidSubjectError ||
+    e instanceof errors.PermissionViolationError
+  );
 }

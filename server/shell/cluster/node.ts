@@ -21,7 +21,7 @@
  */
 import { hostname } from 'node:os';
 import { JcrError } from '../../core/errors.ts';
-import type { JcrEvent } from '../../core/events.ts';
+import type { JcrEvent, NewEvent } from '../../core/events.ts';
 import type { MarkedRows, PositionHistory } from '../avl/history.ts';
 import type { PositionLog } from '../avl/service.ts';
 import type { Engine, Replication } from '../engine.ts';
@@ -93,6 +93,11 @@ export class ClusterNode implements Replication, PositionLog {
     if (this.role !== 'leader') return false;
     const s = this.holder?.standing();
     return s === 'lead' || s === 'reconfirm';
+  }
+
+  /** Refuse a batch the log could never take as one message (JCR_CHANGE_TOO_LARGE), before it is written. */
+  admit(fresh: readonly NewEvent[]): void {
+    this.appender?.admit(fresh);
   }
 
   appended(events: readonly JcrEvent[]): void {
