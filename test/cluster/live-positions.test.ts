@@ -1,6 +1,7 @@
 /**
  * AVL position replication (issue #21): fixes are not events, yet the standby keeps the fleet's
- * live positions (bucket jcr_<room>_live, server/shell/cluster/live.ts). A fix that changes no
+ * live positions (stream jcr_<room>_positions and bucket jcr_<room>_live, server/shell/cluster/
+ * positions.ts and live.ts). A fix that changes no
  * status reaches the standby's fleet; after the leader is SIGKILLed the new leader has it at
  * once, so its map shows it and its stateful AVL rules judge against it: the same fix again is a
  * duplicate, and a fix 4 km away one second later is an impossible speed.
@@ -24,7 +25,7 @@ test('the standby keeps live positions: after failover the leader has them at on
     const [a, b] = room.instances as [Instance, Instance];
     const fixAt = Date.now() - 2000;
     const feed = await connect(`${a.url.replace('http', 'ws')}/ws/avl`, AVL_TOKEN);
-    // Position only (status 0): no event, so only the live bucket can carry it to the standby.
+    // Position only (status 0): no event; the positions stream and the live bucket carry it to the standby.
     const ack = await feed.send(1, [report('R0', 51.61, -0.12, fixAt, { speedMps: 7, accuracyM: 4 })]);
     assert.equal([ack.accepted, ack.rejected.length], [1, 0]);
     feed.close();
