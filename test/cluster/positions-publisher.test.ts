@@ -6,10 +6,13 @@
  * - A publish JetStream refuses is never confirmed: what waits is refused, the leader deposed,
  *   and nothing more is taken.
  * - A closed gate (the lease lost) publishes nothing and confirms nothing.
+ * - On a NATS node with less storage than the stream's 8 GiB byte limit (JetStream reserves it),
+ *   the positions stream is made with a limit that fits rather than failing the start.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -20,7 +23,7 @@ import { clusterConfig, type ClusterOptions } from '../../server/shell/cluster/o
 import { PositionPublisher } from '../../server/shell/cluster/positions.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { report } from '../support/avl.ts';
-import { clusterPositions, startNats, type Proc } from '../support/cluster.ts';
+import { clusterPositions, freePort, natsServerBinary, sleep, startNats, type Proc } from '../support/cluster.ts';
 
 const log = createLogger('silent');
 const dir = mkdtempSync(join(tmpdir(), 'jcr-positions-'));
@@ -149,6 +152,36 @@ test('a closed gate publishes nothing and confirms nothing', async () => {
     assert.equal(await stored('pos-gate'), []);
   } finally {
     await c.close();
+  }
+});
+
+test('on a node with little storage the positions stream gets a byte limit that fits', async () => {
+  const port = await freePort();
+  const conf = join(dir, 'small.conf');
+  writeFileSync(conf, `port: ${port}\njetstream { store_dir: "${join(dir, 'small')}", max_file_store: 1536MB }\n`);
+  const proc = spawn(natsServerBinary(), ['-a', '127.0.0.1', '-c', conf], { stdio: 'ignore' });
+  const exited = new Promise((r) => proc.once('exit', r));
+  try {
+    const url = `nats://127.0.0.1:${port}`;
+    let c: ClusterLog | undefined;
+    for (let i = 0; i < 100 && !c; i++) {
+      c = await ClusterLog.open(clusterConfig({ nats: url, room: 'small' }, {}) as ClusterOptions, log).catch(
+        async (e: Error) => {
+          if (!/cannot reach NATS/.test(e.message)) throw e;
+          await sleep(50);
+          return undefined;
+        },
+      );
+    }
+    try {
+      const info = await c?.jsm.streams.info('jcr_small_positions');
+      assert.is(info?.config.max_bytes, 1024 ** 3, '8 GiB halved until it fits in 1.5 GiB');
+    } finally {
+      await c?.close();
+    }
+  } finally {
+    proc.kill('SIGKILL');
+    await exited;
   }
 });
 

@@ -19,6 +19,7 @@ import {
   jetstreamManager,
   type JetStreamClient,
   type JetStreamManager,
+  type StreamConfig,
 } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { JcrError } from '../../core/errors.ts';
@@ -96,7 +97,7 @@ export class ClusterLog {
           await jsm.streams.info(c.name);
         } catch (e) {
           if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
-          await jsm.streams.add(c);
+          await addWithin(jsm, c, log);
         }
       }
       // create() opens a bucket that exists as it is (a gateway need not know the lease's TTL).
@@ -151,9 +152,28 @@ export const positionsStream = (room: string) => `jcr_${room}_positions`;
  * go first. 48 h is the position history's own retention (AVL_LIMITS.historyRetentionMs), so an
  * instance away for up to that long refills its history from the stream; 8 GiB holds 48 h of a
  * room reporting 1,000 positions/s (about 50 bytes each) and bounds what a NATS node stores.
+ * JetStream reserves a stream's byte limit on each replica's node at creation and refuses one it
+ * cannot: the limit is then halved until it fits, down to POSITIONS_MIN_BYTES (addWithin).
  */
 export const POSITIONS_MAX_AGE_MS = 48 * 3_600_000;
 export const POSITIONS_MAX_BYTES = 8 * 1024 ** 3;
+export const POSITIONS_MIN_BYTES = 64 * 1024 ** 2;
+/** JetStream's "insufficient storage resources available" (JSStorageResourcesExceededErr). */
+const STORAGE_EXCEEDED = 10047;
+
+/** Add a stream; one whose byte limit the nodes cannot reserve is tried again with half of it. */
+async function addWithin(jsm: JetStreamManager, c: Partial<StreamConfig> & { name: string }, log: Logger) {
+  for (let bytes = c.max_bytes ?? -1; ; bytes /= 2) {
+    try {
+      await jsm.streams.add({ ...c, max_bytes: bytes });
+      if (bytes !== (c.max_bytes ?? -1))
+        log.warn('cluster: stream made with a smaller byte limit', { stream: c.name, bytes });
+      return;
+    } catch (e) {
+      if (!(e instanceof JetStreamApiError && e.code === STORAGE_EXCEEDED) || bytes / 2 < POSITIONS_MIN_BYTES) throw e;
+    }
+  }
+}
 
 function positionsConfig(room: string, replicas: number) {
   return {
