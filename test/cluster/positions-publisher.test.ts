@@ -5,6 +5,7 @@
  * - A publish whose answer was lost is sent again and lands once (its message id).
  * - A publish JetStream refuses is never confirmed: what waits is refused, the leader deposed,
  *   and nothing more is taken.
+ * - So is one the client refuses every time (over the server's max_payload): not sent for ever.
  * - A closed gate (the lease lost) publishes nothing and confirms nothing.
  * - On a NATS node with less storage than the stream's 8 GiB byte limit (JetStream reserves it),
  *   the positions stream is made with a limit that fits rather than failing the start.
@@ -134,6 +135,30 @@ test('a publish JetStream refuses is never confirmed and deposes the leader', as
     assert.throws(() => p.append(batch('R1', 1)), /no longer leads/);
     assert.equal(await stored('pos-refused'), []);
   } finally {
+    await c.close();
+  }
+});
+
+test("a message over the server's max_payload deposes the leader rather than being sent for ever", async () => {
+  const c = await open('pos-large');
+  const { p, deposed } = publisher(c);
+  try {
+    // 40,000 reports: over 1 MB encoded, more than nats-server's default max_payload.
+    const reports = Array.from({ length: 40_000 }, (_, k) => report(`R${k % 3}`, 51.6, -0.11, T + k));
+    p.append({ reports, historyOnly: [], feedId: 'dev', receivedAt: T });
+    const waited = await Promise.race([
+      p.pending()?.then(
+        () => 'confirmed',
+        () => 'refused',
+      ),
+      new Promise((r) => setTimeout(() => r('still waiting'), 10_000)),
+    ]);
+    assert.is(waited, 'refused');
+    assert.is(deposed.length, 1);
+    assert.match(deposed[0] as string, /positions publish refused: .*max_payload/);
+    assert.equal(await stored('pos-large'), []);
+  } finally {
+    p.fail('the test is over'); // before the fix, it would be sent for ever
     await c.close();
   }
 });

@@ -224,9 +224,10 @@ export class Appender {
 /**
  * An error no retry mends, as against JetStream or the connection not answering now: any answer
  * of JetStream's but 503 (no stream leader yet), and the client's refusal of the message itself
- * (over the server's max_payload, a bad argument or subject, publishing not permitted).
+ * (over the server's max_payload, a bad argument or subject, publishing not permitted). The
+ * positions publisher (cluster/positions.ts) sorts its errors the same way.
  */
-function refusedForGood(e: unknown): boolean {
+export function refusedForGood(e: unknown): boolean {
   if (e instanceof JetStreamApiError) return e.status !== 503;
   return (
     e instanceof errors.InvalidArgumentError ||

@@ -19,14 +19,13 @@
  * stored once. While not leading it also applies each live fix newer than the fleet's, so a
  * standby promoted after catching up to the stream's head has every acknowledged fix.
  */
-import { JetStreamApiError } from '@nats-io/jetstream';
 import { JcrError } from '../../core/errors.ts';
 import { AvlBatchReader } from '../avl/batch-reader.ts';
 import { META_POSITIONS_SEQ } from '../avl/history-rows.ts';
 import type { MarkedRows, PositionHistory } from '../avl/history.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { Deposed } from './appender.ts';
+import { Deposed, refusedForGood } from './appender.ts';
 import { Follower } from './follower.ts';
 import { whileUnanswered, type ClusterLog } from './log.ts';
 import { decodePositions, encodePositions } from './positions-batch.ts';
@@ -122,8 +121,9 @@ export class PositionPublisher {
         if (attempt > 1) this.log.warn('cluster: the positions stream took the message again', { attempt, msgID });
         return;
       } catch (e) {
-        // An answer is a refusal; no answer (a timeout, no responders, 503) is sent again.
-        if (e instanceof JetStreamApiError && e.status !== 503) throw e;
+        // A refusal for what it is (an answer, the client's max_payload check) is not sent again,
+        // or every later ack would wait behind it; no answer (a timeout, no responders, 503) is.
+        if (refusedForGood(e)) throw e;
         if (attempt === 1)
           this.log.warn('cluster: positions unanswered; sending them again', { msgID, err: String(e) });
         await new Promise((r) => setTimeout(r, 100));
