@@ -131,4 +131,27 @@ test('a whole fleet gone stale, and a whole AVL batch fresh again, is recorded i
   w.cover.close();
 });
 
+test('a fleet of more than 2,000 gone stale is recorded in appends of 2,000 marks at most', () => {
+  // One cluster log message each (NATS's max_payload, 1 MB): 2,001 marks in one were 340 kB, and
+  // a fleet of 6,000 would be refused whole (JCR_CHANGE_TOO_LARGE), tick after tick.
+  const pump = scenario.resources[0]!;
+  const big = {
+    ...scenario,
+    resources: Array.from({ length: 2_001 }, (_, i) => ({ ...pump, id: `P${i}`, callSign: `P-${i}` })),
+  };
+  const clock = fakeClock(NOW);
+  const store = Store.open(':memory:');
+  const engine = Engine.boot(big, store, clock.now);
+  const reactor = new Reactor(engine, createLogger('silent')).register('staleness', stalenessPolicy);
+  const fleet = engine.room.fleet;
+  for (const r of fleet.all()) fleet.applyFix(r, AWAY.lat, AWAY.lon, 0, 0, NOW - 5_000, 5);
+  const batches: number[] = [];
+  engine.onChanges((record) => batches.push(record.events.length));
+  clock.advance(116_000);
+  reactor.tick();
+  assert.equal(batches, [2_000, 1]);
+  assert.equal([store.lastSeq(), [...fleet.all()].every((r) => r.avlStale)], [2_001, true]);
+  store.close();
+});
+
 test.run();

@@ -23,9 +23,17 @@ function mark(
 }
 
 /**
+ * Marks per command at most. A command's events are one append and, in cluster mode, one log
+ * message, which may be no larger than NATS's max_payload (1 MB by default; a larger change is
+ * refused JCR_CHANGE_TOO_LARGE, docs/cluster.md § Limits): 2,000 marks are about 340 kB of it.
+ */
+export const MARKS_PER_COMMAND = 2_000;
+
+/**
  * All the marks of one trigger go in one command, so one durable append: a feed back after an
  * outage makes a whole batch fresh again at once, and a tick can find a whole fleet gone stale
- * (one append per resource cost the event loop about a millisecond each).
+ * (one append per resource cost the event loop about a millisecond each). A fleet of more than
+ * MARKS_PER_COMMAND goes in several commands, one after another.
  */
 export const stalenessPolicy: Policy = (trigger, room) => {
   const marks: Array<{ resourceId: string; stale: boolean }> = [];
@@ -38,5 +46,8 @@ export const stalenessPolicy: Policy = (trigger, room) => {
     const m = marks[0] as { resourceId: string; stale: boolean };
     return [{ cmd: { type: 'resource.markStale', resourceId: m.resourceId, stale: m.stale }, ctx }];
   }
-  return [{ cmd: { type: 'resource.markStaleMany', marks }, ctx }];
+  const out: Reaction[] = [];
+  for (let i = 0; i < marks.length; i += MARKS_PER_COMMAND)
+    out.push({ cmd: { type: 'resource.markStaleMany', marks: marks.slice(i, i + MARKS_PER_COMMAND) }, ctx });
+  return out;
 };
