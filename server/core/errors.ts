@@ -234,7 +234,13 @@ export const ERRORS = {
     status: 503,
     close: 1013,
     description:
-      'Cluster mode: this instance is a standby, or was deposed before the cluster log took the change; nothing was acknowledged. Retry on the instance that leads.',
+      'Cluster mode: this instance is a standby, or stopped leading before it sent the change to the cluster log: nothing was acknowledged or changed. Retry on the instance that leads. (Sent and unconfirmed is JCR_OUTCOME_UNKNOWN.)',
+  },
+  JCR_OUTCOME_UNKNOWN: {
+    status: 503,
+    close: 1013,
+    description:
+      'Cluster mode: this instance stopped leading (deposed, its lease lapsed, or it was closing) after it had sent the change to the cluster log and before the log confirmed it: the change may have been applied, and the next leader then has it. Read the state before resending (an incident create with its idempotencyKey, and an AVL batch, may be resent as they are: the room answers the repeat, JCR_AVL_DUPLICATE for reports).',
   },
   JCR_CHANGE_TOO_LARGE: {
     status: 413,

@@ -8,6 +8,9 @@
  *   checks the id before the expected last sequence), and the next goes on after it.
  * - One that never landed, sent again after another leader appended, is refused.
  * - A closed gate (the lease lost) publishes nothing.
+ * - A leader that stops with a change waiting says whether the change may be in the log: sent,
+ *   its answer lost, JCR_OUTCOME_UNKNOWN (it is there: a resend would make it twice); never
+ *   sent, JCR_NOT_LEADER (it is not: resend it).
  * - A change too large for one message (NATS's max_payload) is refused before it is written or
  *   applied (JCR_CHANGE_TOO_LARGE), and the leader goes on: the next change lands right after.
  *   One the log can never take that got past that check steps the leader down rather than being
@@ -190,6 +193,51 @@ test('with the lease lost (the gate closed) nothing is published', async () => {
     assert.ok(err instanceof Error);
     assert.match(w.deposed[0] as string, /may no longer lead/);
     assert.equal(await clusterEvents(await natsUrl(), 'appender-gate'), []);
+  } finally {
+    await c.nc.close();
+  }
+});
+
+test('a change sent whose answer was lost, then the lease lost, is outcome-unknown; one never sent is not-leader', async () => {
+  const c = await open('appender-outcome');
+  try {
+    let leads = true;
+    const gate = () => (leads ? Promise.resolve() : Promise.reject(new Error('the lease lapsed')));
+    let lose = false;
+    const js = {
+      publish: async (...args: Parameters<ClusterLog['js']['publish']>) => {
+        const ack = await c.js.publish(...args);
+        if (!lose) return ack;
+        leads = false; // the lease lapses while the answer is lost
+        throw new Error('TIMEOUT');
+      },
+    } as unknown as ClusterLog['js'];
+    const code = (p: Promise<void> | null) =>
+      (p as Promise<void>).then(
+        () => 'acknowledged',
+        (e: unknown) => (isJcrError(e) ? e.code : String(e)),
+      );
+
+    // Sent, stored, its answer lost; the gate closes before it is sent again.
+    const sent = writer({ js, subject: c.subject }, 'c@1', 0, gate);
+    sent.appender.append([event(1, 'R1')]);
+    await sent.appender.pending();
+    lose = true;
+    sent.appender.append([event(2, 'R2')]);
+    assert.is(await code(sent.appender.pending()), 'JCR_OUTCOME_UNKNOWN');
+    assert.is(await code(sent.appender.pending()), 'JCR_OUTCOME_UNKNOWN', 'asked again after the fail');
+    assert.match(sent.deposed[0] as string, /may no longer lead/);
+    assert.equal(summary(await clusterEvents(await natsUrl(), 'appender-outcome')), [
+      [1, 'R1'],
+      [2, 'R2'],
+    ]);
+
+    // Never sent: the gate closed before the first send.
+    const unsent = writer({ js, subject: c.subject }, 'c@2', 2, gate);
+    unsent.appender.append([event(3, 'R3')]);
+    assert.is(await code(unsent.appender.pending()), 'JCR_NOT_LEADER');
+    assert.equal(unsent.taken, []);
+    assert.is((await clusterEvents(await natsUrl(), 'appender-outcome')).length, 2, 'nothing of it in the log');
   } finally {
     await c.nc.close();
   }

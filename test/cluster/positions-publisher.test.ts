@@ -7,6 +7,8 @@
  *   and nothing more is taken.
  * - So is one the client refuses every time (over the server's max_payload): not sent for ever.
  * - A closed gate (the lease lost) publishes nothing and confirms nothing.
+ * - A leader that stops with batches waiting says whether they may be stored: a message sent,
+ *   its answer lost, JCR_OUTCOME_UNKNOWN; one never sent (or refused), JCR_NOT_LEADER.
  * - On a NATS node with less storage than the stream's 8 GiB byte limit (JetStream reserves it),
  *   the positions stream is made with a limit that fits rather than failing the start.
  */
@@ -22,6 +24,7 @@ import type { MarkedRows } from '../../server/shell/avl/history.ts';
 import { ClusterLog } from '../../server/shell/cluster/log.ts';
 import { clusterConfig, type ClusterOptions } from '../../server/shell/cluster/options.ts';
 import { PositionPublisher } from '../../server/shell/cluster/positions.ts';
+import { isJcrError } from '../../server/core/errors.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { report } from '../support/avl.ts';
 import { clusterPositions, freePort, natsServerBinary, sleep, startNats, type Proc } from '../support/cluster.ts';
@@ -127,9 +130,9 @@ test('a publish JetStream refuses is never confirmed and deposes the leader', as
     p.append(batch('R0', 0));
     const waited = await p.pending()?.then(
       () => 'confirmed',
-      (e: Error) => e.name,
+      (e: unknown) => (isJcrError(e) ? e.code : String(e)),
     );
-    assert.is(waited, 'Error', 'refused, not confirmed');
+    assert.is(waited, 'JCR_NOT_LEADER', 'refused, not confirmed, known not stored');
     assert.is(deposed.length, 1);
     assert.match(deposed[0] as string, /positions publish refused/);
     assert.throws(() => p.append(batch('R1', 1)), /no longer leads/);
@@ -175,6 +178,49 @@ test('a closed gate publishes nothing and confirms nothing', async () => {
     assert.is(waited, 'refused');
     assert.equal(deposed, ['may no longer lead: Error: the lease is lost']);
     assert.equal(await stored('pos-gate'), []);
+  } finally {
+    await c.close();
+  }
+});
+
+test('a batch sent whose answer was lost, then the lease lost, is outcome-unknown; one never sent is not-leader', async () => {
+  const c = await open('pos-outcome');
+  try {
+    let leads = true;
+    const gate = () => (leads ? Promise.resolve() : Promise.reject(new Error('the lease lapsed')));
+    let lose = false;
+    const js = {
+      publish: async (...args: Parameters<ClusterLog['js']['publish']>) => {
+        const ack = await c.js.publish(...args);
+        if (!lose) return ack;
+        leads = false; // the lease lapses while the answer is lost
+        throw new Error('TIMEOUT');
+      },
+    } as unknown as ClusterLog['js'];
+    const code = (w: Promise<void> | null) =>
+      (w as Promise<void>).then(
+        () => 'confirmed',
+        (e: unknown) => (isJcrError(e) ? e.code : String(e)),
+      );
+
+    const sent = publisher({ js, positionsSubject: c.positionsSubject }, gate);
+    sent.p.append(batch('R0', 0));
+    await sent.p.pending();
+    lose = true;
+    sent.p.append(batch('R1', 1));
+    assert.is(await code(sent.p.pending()), 'JCR_OUTCOME_UNKNOWN');
+    assert.is(await code(sent.p.pending()), 'JCR_OUTCOME_UNKNOWN', 'asked again after the fail');
+    assert.equal(sent.deposed, ['may no longer lead: Error: the lease lapsed']);
+    assert.equal(await stored('pos-outcome'), [
+      [1, 'R0@0'],
+      [2, 'R1@1000'],
+    ]);
+
+    // The gate closed before its first send: nothing of it can be stored.
+    const unsent = publisher({ js, positionsSubject: c.positionsSubject }, gate);
+    unsent.p.append(batch('R2', 2));
+    assert.is(await code(unsent.p.pending()), 'JCR_NOT_LEADER');
+    assert.is((await stored('pos-outcome')).length, 2);
   } finally {
     await c.close();
   }

@@ -22,8 +22,12 @@ interface Conn {
   tail: Promise<void>;
 }
 
-/** Refusals that close the feed's socket: nothing of the batch changed; resend it (elsewhere) later. */
-const REFUSALS = new Set<string>(['JCR_STORE_BUSY', 'JCR_STORE_FULL', 'JCR_NOT_LEADER']);
+/**
+ * Refusals that close the feed's socket: resend the batch (elsewhere) later. Nothing of it changed,
+ * except JCR_OUTCOME_UNKNOWN (a gateway's leader stopped after sending it to the log): maybe
+ * stored, and a resend of what was is answered JCR_AVL_DUPLICATE.
+ */
+const REFUSALS = new Set<string>(['JCR_STORE_BUSY', 'JCR_STORE_FULL', 'JCR_NOT_LEADER', 'JCR_OUTCOME_UNKNOWN']);
 
 /** Frames a connection may have waiting for a write-locked event log; more are refused at once. */
 export const MAX_WAITING_FRAMES = 32;
@@ -178,9 +182,12 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlEndpoint, log: Logger
       const ack = encodeAck({ seq, accepted: o.accepted, rejected: o.rejected });
       const replicated = avl.whenReplicated();
       if (!replicated) return send(ack);
+      // The leader stopped before the log confirmed it: 1013 with JCR_NOT_LEADER (nothing sent)
+      // or JCR_OUTCOME_UNKNOWN (maybe stored). Either way the feed resends the batch unacked to
+      // whoever leads: reports stored already answer JCR_AVL_DUPLICATE, so nothing counts twice.
       replicated.then(
         () => send(ack),
-        () => closeWith(ws, 'JCR_NOT_LEADER'),
+        (e: unknown) => closeWith(ws, e instanceof JcrError ? e.code : 'JCR_OUTCOME_UNKNOWN'),
       );
       return undefined;
     }

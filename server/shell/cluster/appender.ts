@@ -15,6 +15,11 @@
  * (`admit`, JCR_CHANGE_TOO_LARGE); a message refused for what it is (the client's max_payload
  * check, any answer of JetStream's but "not now") steps this leader down, since it has applied a
  * change the log can never hold: it restarts from the log, its cache cut back.
+ *
+ * A change that waits when this leader stops (deposed, the lease lapsed, closing) is answered by
+ * whether anything it waits on was ever sent (`outcome`): never sent, the log cannot have it
+ * (JCR_NOT_LEADER: resend it); sent and unconfirmed, it may be in the log, its answer lost, and
+ * the next leader then has it (JCR_OUTCOME_UNKNOWN: read before resending, or it is made twice).
  */
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { errors } from '@nats-io/transport-node';
@@ -31,6 +36,22 @@ const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 const HEADER_BYTES = 256;
 
 export class Deposed extends Error {}
+
+/**
+ * How a waiting change is failed when its leader stops: `sent` when something it waits on went
+ * to JetStream at least once unconfirmed (it may be there), else nothing of it can be.
+ */
+export function outcome(sent: boolean, reason: string): JcrError {
+  return sent
+    ? new JcrError(
+        'JCR_OUTCOME_UNKNOWN',
+        `this instance stopped leading (${reason}) after it sent the change to the cluster log, before the log confirmed it: the change may have been applied; check before resending`,
+      )
+    : new JcrError(
+        'JCR_NOT_LEADER',
+        `this instance stopped leading (${reason}) before it sent the change to the cluster log: nothing was changed; retry on the leader`,
+      );
+}
 /** The log refused a message for what it is: sending it again cannot help. */
 class Unsendable extends Error {}
 
@@ -44,6 +65,8 @@ interface Encoded {
 
 interface Waiter {
   seq: number;
+  /** The last event seq the log had taken when it began waiting: it waits on those after. */
+  from: number;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -54,6 +77,11 @@ export class Appender {
   /** The last event seq the log has taken. */
   ackedSeq: number;
   private appendedSeq: number;
+  /**
+   * The last event seq of a message sent to JetStream at least once and not refused by it (a
+   * message in flight, or whose answer was lost): up to here the log may hold more than ackedSeq.
+   */
+  private sentSeq: number;
   /** Encoded batches not yet sent. */
   private readonly queue: Encoded[] = [];
   private readonly waiters: Waiter[] = [];
@@ -77,7 +105,7 @@ export class Appender {
     private readonly onDeposed: (reason: string) => void,
   ) {
     this.streamSeq = streamSeq;
-    this.ackedSeq = this.appendedSeq = lastSeq;
+    this.ackedSeq = this.appendedSeq = this.sentSeq = lastSeq;
   }
 
   /**
@@ -117,9 +145,10 @@ export class Appender {
   /** Resolves once every batch appended so far is in the log; null when none waits. */
   pending(): Promise<void> | null {
     if (this.ackedSeq >= this.appendedSeq) return null;
-    if (this.failed) return Promise.reject(this.failed);
+    if (this.failed) return Promise.reject(outcome(this.sentSeq > this.ackedSeq, this.failed.message));
     const seq = this.appendedSeq;
-    return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
+    const from = this.ackedSeq;
+    return new Promise((resolve, reject) => this.waiters.push({ seq, from, resolve, reject }));
   }
 
   /** Wait (up to `ms`) for what is appended to be in the log: a clean stop hands over all of it. */
@@ -132,7 +161,7 @@ export class Appender {
   fail(reason: string): void {
     if (this.failed) return;
     this.failed = new Deposed(reason);
-    for (const w of this.waiters.splice(0)) w.reject(this.failed);
+    for (const w of this.waiters.splice(0)) w.reject(outcome(this.sentSeq > w.from, reason));
   }
 
   private async run(): Promise<void> {
@@ -147,7 +176,7 @@ export class Appender {
         const body = n === 1 ? parts[0]?.json : `[${parts.map((p) => p.json.slice(1, -1)).join(',')}]`;
         let seq: number;
         try {
-          seq = await this.publish(body as string, `${this.term}:${parts[0]?.first}`);
+          seq = await this.publish(body as string, `${this.term}:${parts[0]?.first}`, parts[n - 1]?.last as number);
         } catch (e) {
           if (!(e instanceof Unsendable && n > 1)) throw e;
           alone = true;
@@ -189,13 +218,14 @@ export class Appender {
    * Publish one message until the log takes it (its stream seq), or refuses it: Deposed (another
    * leader appended), Unsendable (refused for what it is).
    */
-  private async publish(body: string, msgID: string): Promise<number> {
+  private async publish(body: string, msgID: string, last: number): Promise<number> {
     const expect = this.streamSeq;
     for (let attempt = 1; ; attempt++) {
       await this.gate().catch((e: unknown) => {
         throw new Deposed(`may no longer lead: ${String(e)}`);
       });
       if (this.failed) throw this.failed;
+      this.sentSeq = last;
       try {
         const ack = await this.clusterLog.js.publish(this.clusterLog.subject, body, {
           msgID,
@@ -207,8 +237,11 @@ export class Appender {
         return ack.seq;
       } catch (e) {
         if (e instanceof Deposed) throw e;
-        if (e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamWrongLastSequence)
-          throw new Deposed(`append refused by the cluster log: ${e.message}`);
+        // Refused: not in the log (a retry of one an earlier attempt stored is answered with its
+        // seq, the id checked first), so what waits on it was never taken.
+        const refused = e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamWrongLastSequence;
+        if (refused || refusedForGood(e)) this.sentSeq = this.ackedSeq;
+        if (refused) throw new Deposed(`append refused by the cluster log: ${(e as Error).message}`);
         if (refusedForGood(e))
           throw new Unsendable(
             `the cluster log cannot take message ${msgID} (${Buffer.byteLength(body)} bytes): ${String(e)}`,

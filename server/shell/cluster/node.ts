@@ -20,7 +20,7 @@
  * change or report is acknowledged once both the log and the positions stream have what it waits on.
  */
 import { hostname } from 'node:os';
-import { JcrError } from '../../core/errors.ts';
+import { isJcrError, JcrError } from '../../core/errors.ts';
 import type { JcrEvent, NewEvent } from '../../core/events.ts';
 import type { MarkedRows, PositionHistory } from '../avl/history.ts';
 import type { PositionLog } from '../avl/service.ts';
@@ -105,20 +105,33 @@ export class ClusterNode implements Replication, PositionLog {
     this.appender.append(events);
   }
 
-  /** Both what was appended and the positions published so far (the leader's acks wait on both). */
+  /**
+   * Both what was appended and the positions published so far (the leader's acks wait on both).
+   * Rejects JCR_NOT_LEADER if nothing waited on was sent to JetStream (nothing changed, resend),
+   * JCR_OUTCOME_UNKNOWN if some was sent unconfirmed (it may be in the log: read before resending).
+   */
   pending(): Promise<void> | null {
-    const events = this.appender?.pending() ?? null;
-    const positions = this.publisher?.pending() ?? null;
-    const p = events && positions ? Promise.all([events, positions]) : (events ?? positions);
-    return (
-      p &&
-      p.then(
-        () => {},
-        () => {
-          throw new JcrError('JCR_NOT_LEADER', 'this instance was deposed before the cluster log took the change');
-        },
-      )
-    );
+    const waits = [this.appender?.pending(), this.publisher?.pending()].filter((p) => p != null);
+    if (waits.length === 0) return null;
+    // Both settle (a stopping leader fails both at once), so an unknown outcome is never hidden
+    // behind the other's JCR_NOT_LEADER.
+    return Promise.all(
+      waits.map((p) =>
+        p.then(
+          () => null,
+          (e: unknown) => e,
+        ),
+      ),
+    ).then((errs) => {
+      const failed = errs.filter((e) => e !== null);
+      if (failed.length === 0) return;
+      const known = failed.every((e) => isJcrError(e) && e.code === 'JCR_NOT_LEADER');
+      if (known) throw failed[0];
+      throw (
+        failed.find((e) => isJcrError(e) && e.code === 'JCR_OUTCOME_UNKNOWN') ??
+        new JcrError('JCR_OUTCOME_UNKNOWN', `the cluster log's confirmation failed: ${String(failed[0])}`)
+      );
+    });
   }
 
   positionsRoom(): number {

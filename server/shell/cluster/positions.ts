@@ -9,7 +9,9 @@
  * sent again lands once. A batch's ack goes out once JetStream has confirmed its message and
  * every one published before it (ClusterNode.pending, Engine.whenReplicated). A publish
  * JetStream does not answer is sent again while the lease holds; a refusal, or the lease lost,
- * deposes the leader: what waits is never acknowledged (JCR_NOT_LEADER) and the feeds resend.
+ * deposes the leader: what waits is never acknowledged, JCR_NOT_LEADER if none of the messages
+ * it waits on was sent, else JCR_OUTCOME_UNKNOWN (they may be stored), and the feeds resend
+ * (reports the room has answer JCR_AVL_DUPLICATE).
  * Published messages are not fenced by an expected sequence: a deposed leader stops at the
  * lease's gate before every send, as its appends do.
  *
@@ -25,7 +27,7 @@ import { META_POSITIONS_SEQ } from '../avl/history-rows.ts';
 import type { MarkedRows, PositionHistory } from '../avl/history.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
-import { Deposed, refusedForGood } from './appender.ts';
+import { Deposed, outcome, refusedForGood } from './appender.ts';
 import { Follower } from './follower.ts';
 import { whileUnanswered, type ClusterLog } from './log.ts';
 import { decodePositions, encodePositions } from './positions-batch.ts';
@@ -38,6 +40,8 @@ const META_POSITIONS_STREAM = 'cluster.positionsStream';
 
 interface Waiter {
   upTo: number;
+  /** Messages confirmed when it began waiting: it waits on those after, up to `upTo`. */
+  from: number;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -48,6 +52,8 @@ export class PositionPublisher {
   private confirmed = 0;
   /** Confirmed out of order: numbers above `confirmed`. */
   private readonly early = new Set<number>();
+  /** Sent to JetStream at least once, not refused, and above `confirmed`: they may be stored. */
+  private readonly attempted = new Set<number>();
   private unconfirmedReports = 0;
   private readonly waiters: Waiter[] = [];
   private failed: Error | null = null;
@@ -76,11 +82,11 @@ export class PositionPublisher {
     const n = ++this.sent;
     const count = rows.reports.length;
     this.unconfirmedReports += count;
-    this.publish(encodePositions(rows), `${this.term}:p${n}`).then(
+    this.publish(encodePositions(rows), `${this.term}:p${n}`, n).then(
       () => {
         this.unconfirmedReports -= count;
         this.early.add(n);
-        while (this.early.delete(this.confirmed + 1)) this.confirmed++;
+        while (this.early.delete(this.confirmed + 1)) this.attempted.delete(++this.confirmed);
         const done = this.waiters.filter((w) => w.upTo <= this.confirmed);
         this.waiters.splice(0, this.waiters.length, ...this.waiters.filter((w) => w.upTo > this.confirmed));
         for (const w of done) w.resolve();
@@ -97,25 +103,35 @@ export class PositionPublisher {
   /** Resolves once every message published so far is confirmed; null when none waits. */
   pending(): Promise<void> | null {
     if (this.confirmed >= this.sent) return null;
-    if (this.failed) return Promise.reject(this.failed);
+    if (this.failed) return Promise.reject(this.outcome(this.confirmed, this.sent, this.failed.message));
     const upTo = this.sent;
-    return new Promise((resolve, reject) => this.waiters.push({ upTo, resolve, reject }));
+    const from = this.confirmed;
+    return new Promise((resolve, reject) => this.waiters.push({ upTo, from, resolve, reject }));
   }
 
   /** Fail every waiting batch and publish no more (this instance steps down or closes). */
   fail(reason: string): void {
     if (this.failed) return;
     this.failed = new Deposed(reason);
-    for (const w of this.waiters.splice(0)) w.reject(this.failed);
+    for (const w of this.waiters.splice(0)) w.reject(this.outcome(w.from, w.upTo, reason));
+  }
+
+  /** JCR_OUTCOME_UNKNOWN if a message after `from`, up to `upTo`, was sent unconfirmed, else JCR_NOT_LEADER. */
+  private outcome(from: number, upTo: number, reason: string): Error {
+    return outcome(
+      [...this.attempted].some((n) => n > from && n <= upTo),
+      reason,
+    );
   }
 
   /** Publish one message until JetStream takes it; throws Deposed or JetStream's refusal. */
-  private async publish(body: Uint8Array, msgID: string): Promise<void> {
+  private async publish(body: Uint8Array, msgID: string, n: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       await this.gate().catch((e: unknown) => {
         throw new Deposed(`may no longer lead: ${String(e)}`);
       });
       if (this.failed) throw this.failed;
+      this.attempted.add(n);
       try {
         await this.clusterLog.js.publish(this.clusterLog.positionsSubject, body, { msgID, timeout: this.attemptMs });
         if (attempt > 1) this.log.warn('cluster: the positions stream took the message again', { attempt, msgID });
@@ -123,7 +139,10 @@ export class PositionPublisher {
       } catch (e) {
         // A refusal for what it is (an answer, the client's max_payload check) is not sent again,
         // or every later ack would wait behind it; no answer (a timeout, no responders, 503) is.
-        if (refusedForGood(e)) throw e;
+        if (refusedForGood(e)) {
+          this.attempted.delete(n); // refused: not stored
+          throw e;
+        }
         if (attempt === 1)
           this.log.warn('cluster: positions unanswered; sending them again', { msgID, err: String(e) });
         await new Promise((r) => setTimeout(r, 100));

@@ -2,12 +2,17 @@
  * Acknowledge a change only once the cluster log has it. In cluster mode (server/shell/cluster/)
  * a route's append is committed locally and published to JetStream; this middleware holds the
  * answer of every change (and every OsmAnd report, GET included) until JetStream has taken all
- * appended so far. If it never will (this instance was deposed), the answer becomes 503
- * JCR_NOT_LEADER: the change was never acknowledged, and the new leader's log does not hold it.
+ * appended so far. If it never will (this instance stopped leading: deposed, its lease lapsed,
+ * closing), the answer becomes the code ClusterNode.pending failed with, in place of the route's:
+ * - 503 JCR_NOT_LEADER: nothing waited on was sent to the log; the change is nowhere the next
+ *   leader will look, so the client resends it there;
+ * - 503 JCR_OUTCOME_UNKNOWN: it was sent, its confirmation lost; the new leader may hold it, so
+ *   a resend could make it twice: the client reads first (an incident create with its
+ *   idempotencyKey may be resent: the room answers the repeat with the incident made).
  * In the embedded mode nothing waits and the answer goes as the route wrote it.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { ERRORS } from '../../core/errors.ts';
+import { isJcrError, JcrError } from '../../core/errors.ts';
 import type { Engine } from '../engine.ts';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -21,11 +26,12 @@ export function replicatedAcks(engine: Engine) {
       if (!wait) return end(...args);
       wait.then(
         () => end(...args),
-        () => {
-          const body = JSON.stringify({
-            error: { code: 'JCR_NOT_LEADER', message: 'deposed before the cluster log took the change; retry' },
-          });
-          res.status(ERRORS.JCR_NOT_LEADER.status);
+        (e: unknown) => {
+          const err = isJcrError(e)
+            ? e
+            : new JcrError('JCR_OUTCOME_UNKNOWN', `the cluster log did not confirm the change: ${String(e)}`);
+          const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+          res.status(err.status);
           res.removeHeader('content-length');
           res.removeHeader('etag');
           res.setHeader('content-type', 'application/json; charset=utf-8');
