@@ -17,6 +17,9 @@ import { ClientStore } from '../client/state/store.ts';
 const json = (status: number, body: unknown) => () => Promise.resolve(new Response(JSON.stringify(body), { status }));
 const notLeader = json(503, { error: { code: 'JCR_NOT_LEADER', message: 'no instance leads the room just now' } });
 const unreachable = json(502, { error: { code: 'JCR_LEADER_UNREACHABLE', message: 'the leader did not answer' } });
+const unknown = json(503, {
+  error: { code: 'JCR_OUTCOME_UNKNOWN', message: 'the leader stopped after sending the change to the log' },
+});
 const reset = () => Promise.reject(new TypeError('fetch failed'));
 const ok = json(200, { incidents: [] });
 
@@ -93,6 +96,50 @@ test('a write that may not be repeated is sent once, and says whether it may hav
     assert.is(w.sent.length, 1);
     assert.equal([w.pauses, w.retrying], [[], []]);
   }
+});
+
+test('after JCR_OUTCOME_UNKNOWN a keyed create is sent again; an unkeyed write is not, and says to check', async () => {
+  const created = json(201, { incident: { id: 'INC-1' } });
+  const keyed = world([unknown, created]);
+  const body = { typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, idempotencyKey: 'form-key-0002' };
+  assert.equal(await keyed.api.createIncident(body), { ok: true, body: { incident: { id: 'INC-1' } } });
+  assert.equal(
+    keyed.sent.map((s) => s.body),
+    [body, body],
+  );
+  assert.equal(keyed.pauses, [250]);
+
+  const note = world([unknown, ok]);
+  const mobilise = world([unknown, ok]);
+  const said =
+    'the room changed over to its standby before confirming this change: it may or may not have been made, check before trying again';
+  assert.equal(failed(await note.api.addNote('INC-1', 'crew on scene')), {
+    status: 503,
+    code: 'JCR_OUTCOME_UNKNOWN',
+    message: said,
+  });
+  assert.equal(failed(await mobilise.api.mobilise('INC-1', null, undefined, 'fp-1')), {
+    status: 503,
+    code: 'JCR_OUTCOME_UNKNOWN',
+    message: said,
+  });
+  for (const w of [note, mobilise]) assert.equal([w.sent.length, w.pauses, w.retrying], [1, [], []]);
+});
+
+test('a create whose outcome stays unknown is not confirmed and says to check the list', async () => {
+  const w = world([unknown]);
+  const messages: string[] = [];
+  const out = { message: (t: string) => messages.push(t), busy: () => undefined };
+  const never = () => undefined;
+  const store = new ClientStore({
+    timers: { setTimeout: never, clearTimeout: never, setInterval: never, clearInterval: never },
+  });
+  const inc = { typeId: 'dwelling-fire', lat: 51.77, lon: -0.22, idempotencyKey: 'form-key-0003' };
+  assert.equal(await createIncident({ store, api: w.api }, inc, out), { kind: 'failed' });
+  assert.equal(messages, [
+    'Creating incident…',
+    'Incident not confirmed: the room changed over to its standby before confirming this change (still so after 12 s): it may or may not have been made, check before trying again [JCR_OUTCOME_UNKNOWN]. Check the incident list before creating it again.',
+  ]);
 });
 
 test('other refusals are answered at once, as they were', async () => {

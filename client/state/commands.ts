@@ -134,7 +134,10 @@ export async function fetchRecommendation(d: CommandDeps, incidentId: string, ou
 
 /** The server may have applied a request it did not answer (or whose answer a failover cut off). */
 const unanswered = (code: string) =>
-  code === 'NETWORK_TIMEOUT' || code === 'NETWORK_ERROR' || code === 'JCR_LEADER_UNREACHABLE';
+  code === 'NETWORK_TIMEOUT' ||
+  code === 'NETWORK_ERROR' ||
+  code === 'JCR_LEADER_UNREACHABLE' ||
+  code === 'JCR_OUTCOME_UNKNOWN';
 
 export async function createIncident(d: CommandDeps, inc: NewIncident, out: CommandOutput): Promise<CreateOutcome> {
   const s = d.store;

@@ -2,8 +2,10 @@
  * What the screens do with a REST call the room refuses while it changes over to its standby
  * (docs/cluster.md § The screens' one URL). A COP gateway answers 503 `JCR_NOT_LEADER` when no
  * one leads (nothing was sent on) and 502 `JCR_LEADER_UNREACHABLE` when the leader's connection
- * broke after the request went (it may have been applied); a direct server may drop the
- * connection (`NETWORK_ERROR`). A failover takes about the lease, 3 s (up to ~10 s when a NATS
+ * broke after the request went (it may have been applied); a leader that stops leading while a
+ * change waits for the cluster log answers 503 `JCR_NOT_LEADER` if it never sent it there
+ * (nothing changed) and 503 `JCR_OUTCOME_UNKNOWN` if it did, unconfirmed (the next leader may
+ * hold it); a direct server may drop the connection (`NETWORK_ERROR`). A failover takes about the lease, 3 s (up to ~10 s when a NATS
  * node is lost), so such a call is tried again with a doubling pause, 250 ms up to 2 s, for at
  * most FAILOVER_RETRY.withinMs (12 s) from its first answer:
  *
@@ -12,7 +14,8 @@
  *   its idempotencyKey (the server answers a repeat with the first incident), signing in and out,
  *   and acknowledging an alert (a second acknowledgement by the same user changes nothing);
  * - any other write is not sent again: its answer says in words that the room is changing over
- *   and whether the change may have been made, so the operator decides (`changingOver`).
+ *   and whether the change may have been made, so the operator decides (`changingOver`); after
+ *   `JCR_OUTCOME_UNKNOWN` a resend would make it twice (a second mobilisation, a second note).
  *
  * Api (./api.ts) runs this around every request; nothing here does I/O.
  */
@@ -28,6 +31,7 @@ export function isFailoverRefusal(r: Answer): boolean {
   return (
     (r.status === 503 && r.code === 'JCR_NOT_LEADER') ||
     (r.status === 502 && r.code === 'JCR_LEADER_UNREACHABLE') ||
+    (r.status === 503 && r.code === 'JCR_OUTCOME_UNKNOWN') ||
     r.code === 'NETWORK_ERROR'
   );
 }
@@ -61,6 +65,8 @@ export function changingOver<R extends Answer>(r: R, retried: boolean, write: bo
   const message =
     r.code === 'JCR_NOT_LEADER'
       ? `the room is changing over to its standby${tail}: nothing was changed, try again in a few seconds`
-      : `the room is changing over or cannot be reached${tail}: ${write ? 'this change may or may not have been made, check before trying again' : 'try again in a few seconds'}`;
+      : r.code === 'JCR_OUTCOME_UNKNOWN'
+        ? `the room changed over to its standby before confirming this change${tail}: it may or may not have been made, check before trying again`
+        : `the room is changing over or cannot be reached${tail}: ${write ? 'this change may or may not have been made, check before trying again' : 'try again in a few seconds'}`;
   return { ...r, message };
 }
