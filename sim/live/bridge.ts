@@ -181,6 +181,9 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
         address: `near ${inc.near}`,
       });
       id = res.status < 300 ? (incidentIdOf(res.body) ?? null) : null;
+      // It may have been made (the room changed over before confirming it): not made again, nor
+      // its resources sent as if it were not; the next reconcile reads what the room has.
+      if (errorCodeOf(res.body) === 'JCR_OUTCOME_UNKNOWN') return;
       if (res.status === 404 || res.status === 405) {
         incidentsApi = false;
         log('POST /api/incidents is not available: the simulator dispatches its own calls (resource status changes)');
@@ -211,6 +214,7 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
       if (fingerprint !== undefined) body.fingerprint = fingerprint;
       if (own) body.reason = 'simulator demo: journey-time choice';
       const res = await api.call('POST', `/api/incidents/${encodeURIComponent(id)}/mobilise`, body);
+      if (errorCodeOf(res.body) === 'JCR_OUTCOME_UNKNOWN') return; // as a create's, above
       done = res.status < 300;
     }
     if (!done) {

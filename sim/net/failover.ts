@@ -8,9 +8,13 @@
  *   address that accepts the connection; reports the room already stored then answer
  *   JCR_AVL_DUPLICATE, so nothing is counted twice.
  * - FailoverApi: REST. Refused with JCR_NOT_LEADER, or the connection refused: nothing was
- *   written, the same call goes to the next address. A connection lost mid-call is not repeated
- *   (it may have been applied): it answers 503 and the next call goes elsewhere. With a user and
- *   password it signs in again where a session token is not known (401).
+ *   written, the same call goes to the next address. Answered 503 JCR_OUTCOME_UNKNOWN (the
+ *   leader stopped after sending the change to the cluster log, unconfirmed), or the connection
+ *   lost mid-call: it may have been applied, so a write is not repeated (a second incident, a
+ *   second mobilisation) unless repeating is harmless (`resendable`: a read, signing in, an
+ *   incident create with its idempotencyKey); it is logged and answered 503 JCR_OUTCOME_UNKNOWN,
+ *   the caller reads the state again, and the next call goes elsewhere. With a user and password
+ *   it signs in again where a session token is not known (401).
  */
 import type { AvlReportIn } from '../../server/core/avl/ingest.ts';
 import type { AvlAckOut } from '../../server/shell/avl/codec.ts';
@@ -149,18 +153,27 @@ export class FailoverApi {
         if (last.status === 401 && this.credentials && (await this.signIn(url)))
           last = await this.client(url).call(method, path, body);
       } catch (e) {
-        // Refused before anything was sent (or a read): safe to try elsewhere. Otherwise the
-        // change may have been applied before the connection went: report it as unanswered.
-        const refused = method === 'GET' || causeCode(e) === 'ECONNREFUSED';
+        // Refused before anything was sent (or harmless to repeat): safe to try elsewhere.
+        // Otherwise the change may have been applied before the connection went.
+        const refused = resendable(method, path, body) || causeCode(e) === 'ECONNREFUSED';
         this.moveOn(url, (e as Error).message);
-        if (!refused) return unavailable(`connection lost during ${method} ${path}`);
+        if (!refused) return this.unknown(method, path, `connection lost during ${method} ${path}`);
         last = unavailable(`${url}: ${causeCode(e) ?? (e as Error).message}`);
         continue;
       }
-      if (last.status !== 503 || errorCodeOf(last.body) !== 'JCR_NOT_LEADER') return last;
-      this.moveOn(url, 'JCR_NOT_LEADER');
+      const code = errorCodeOf(last.body);
+      if (last.status !== 503 || (code !== 'JCR_NOT_LEADER' && code !== 'JCR_OUTCOME_UNKNOWN')) return last;
+      this.moveOn(url, code);
+      if (code === 'JCR_OUTCOME_UNKNOWN' && !resendable(method, path, body))
+        return this.unknown(method, path, messageOf(last.body));
     }
     return last;
+  }
+
+  /** A write that may have been applied: not sent again; the caller reads the state again. */
+  private unknown(method: string, path: string, message: string): ApiAnswer {
+    this.log('REST write outcome unknown: not sent again; reading the state again', { method, path, message });
+    return { status: 503, body: { error: { code: 'JCR_OUTCOME_UNKNOWN', message } } };
   }
 
   private client(url: string): ApiClient {
@@ -179,6 +192,22 @@ export class FailoverApi {
     if (token) this.tokens.set(url, token);
     return token !== undefined;
   }
+}
+
+/**
+ * Calls whose repeat cannot act twice: reads, signing in, and an incident create carrying its
+ * idempotencyKey (the room answers a repeat with the incident it made).
+ */
+export function resendable(method: string, path: string, body: unknown): boolean {
+  if (method === 'GET') return true;
+  const p = path.split('?')[0];
+  if (method !== 'POST') return false;
+  return p === '/api/login' || (p === '/api/incidents' && isObj(body) && typeof body.idempotencyKey === 'string');
+}
+
+function messageOf(body: unknown): string {
+  const err = isObj(body) && isObj(body.error) ? body.error : undefined;
+  return typeof err?.message === 'string' ? err.message : 'the outcome of the change is unknown';
 }
 
 /** An answer for a call no instance took: 503 JCR_NOT_LEADER, as a standby would give. */
