@@ -40,7 +40,7 @@ test('no cluster test starts its cluster in a before hook, where uvu would drop 
   const dir = 'test/cluster';
   const hooked = readdirSync(dir)
     .filter((f) => f.endsWith('.ts'))
-    .filter((f) => /\.before\b/.test(readFileSync(join(dir, f), 'utf8')));
+    .filter((f) => /\.before(\.each)?\s*\(/.test(readFileSync(join(dir, f), 'utf8')));
   assert.equal(hooked, []);
 });
 
