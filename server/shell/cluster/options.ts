@@ -36,6 +36,14 @@ export const NATS_CLIENT = {
   /** A ping every 5 s; a connection with 2 unanswered is dropped and another server tried. */
   pingInterval: 5000,
   maxPingOut: 2,
+  /**
+   * No Error (with its stack) made ahead of every request and its timer in case it fails: the
+   * leader makes one request per batch published (log, positions stream, live bucket) and per
+   * relayed batch answered, and that capture was the largest single function in its profile
+   * (docs/cluster.md § What a relayed position costs the leader).
+   * A failed request throws the same error classes, with the client's stack instead of ours.
+   */
+  noAsyncTraces: true,
 } as const;
 
 /** A room id names NATS subjects, a stream and a bucket: no dots, wildcards or spaces. */
