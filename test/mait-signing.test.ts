@@ -158,6 +158,7 @@ test('the MAIT codes map to their HTTP status and WebSocket close code', () => {
     JCR_MAIT_UNKNOWN_PARTNER: [401, 4401],
     JCR_MAIT_BAD_SIGNATURE: [401, 4401],
     JCR_MAIT_STALE: [401, 4401],
+    JCR_MAIT_OUT_OF_ORDER: [503, 1013],
     JCR_MAIT_PARTNERS_INVALID: [422, 4422],
     JCR_MAIT_POSITION_RATE: [429, 1008],
   });

@@ -306,6 +306,12 @@ export const ERRORS = {
     description:
       'A partner room sent ResourcePosition messages faster than the documented limit (docs/mait-delivery.md): this one was not taken; resend it after a pause.',
   },
+  JCR_MAIT_OUT_OF_ORDER: {
+    status: 503,
+    close: 1013,
+    description:
+      "Cluster mode: a partner's MAIT message came before its predecessor. A clustered room keeps nothing it has not logged, so it was not taken; resend it after its predecessor (docs/mait-delivery.md).",
+  },
   JCR_MAIT_PARTNERS_INVALID: {
     status: 422,
     close: 4422,

@@ -127,7 +127,8 @@ export type AlertEvent = AlertRaisedEvent | AlertClearedEvent | AlertAcknowledge
 
 export type MaitQueuedEvent = EventEnvelope<'mait.queued', import('./mait/types.ts').MaitQueuedData>;
 export type MaitReceivedEvent = EventEnvelope<'mait.received', import('./mait/types.ts').MaitReceivedData>;
-export type MaitEvent = MaitQueuedEvent | MaitReceivedEvent;
+export type MaitDeliveredEvent = EventEnvelope<'mait.delivered', import('./mait/types.ts').MaitDeliveredData>;
+export type MaitEvent = MaitQueuedEvent | MaitReceivedEvent | MaitDeliveredEvent;
 
 /** Every event the log may hold. Modules add their event types to this union. */
 export type JcrEvent =

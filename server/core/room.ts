@@ -132,6 +132,8 @@ export class Room {
         return this.alerts.decide(cmd, ctx, at, this.incidents);
       case 'mait.receive':
         return this.transfers.decideReceive(cmd, at, this.scenario);
+      case 'mait.markDelivered':
+        return this.transfers.decideDelivered(cmd, ctx, at);
       case 'mait.send':
       case 'mait.accept':
       case 'mait.reject':
@@ -278,6 +280,9 @@ export class Room {
       case 'alert.acknowledged':
         this.alerts.apply(e);
         this.incidents.apply(e); // an acknowledgement is in the incident's audit timeline
+        break;
+      case 'mait.delivered':
+        this.transfers.apply(e);
         break;
       case 'mait.queued':
       case 'mait.received':

@@ -87,6 +87,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       encode: buildMait,
       transport: opts.mait.transport ?? httpTransport(opts.mait.partners, clock),
       ...(opts.mait.backoff ? { backoff: opts.mait.backoff } : {}),
+      clustered: opts.cluster !== undefined,
     });
   // A standby until it holds the lease: nothing appends before it leads.
   const cluster =
@@ -200,11 +201,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = await listen(http, opts.port, opts.host ?? '127.0.0.1');
   // The leader takes AVL batches from the gateways (npm run gateway -- avl).
   if (clusterLog) cluster?.onLeading(() => serveAvlRelay(clusterLog, clusterLog.room, avl, log));
+  // What the outbox holds goes out, and what the inbox held behind an applied one is applied: at
+  // once in one process; in a cluster only by the leader, from when it leads (docs/cluster.md).
+  if (cluster) cluster.onLed(() => mait?.start());
+  else mait?.start();
   // Every listener is in place: follow the log (and try for the lease unless a standby).
   const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
   await cluster?.start(`http://${host}:${port}`);
   // Station trees, one per macrotask off the request path (built on first use until then).
-  mait?.start(); // what the outbox still holds goes out; what the inbox held behind an applied one is applied
   const stopWarming = roads.warmStationTrees && journeys ? warmStationTrees(journeys, log) : () => {};
   return {
     url: `http://${host}:${port}`,

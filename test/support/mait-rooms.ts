@@ -68,6 +68,7 @@ export function roomPair(dbs: { a?: string; b?: string } = {}): RoomPair {
         }
       },
     });
+    mait.start(); // send as a server does from its start (MaitService.start)
     const room = { id, engine, mait, got };
     rooms.set(id, room);
     return room;

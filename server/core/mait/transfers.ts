@@ -30,6 +30,9 @@ export class TransferBook {
   private readonly sentSeq = new Map<string, number>();
   private readonly gotSeq = new Map<string, number>();
   private readonly seen = new Set<string>();
+  /** Our messages queued, and those the partner took (`partner|messageId`): the outbox's source. */
+  private readonly sentIds = new Set<string>();
+  private readonly deliveredIds = new Set<string>();
   private readonly positions = new Map<string, PartnerResource>();
   /** When we last queued a ResourcePosition per partner and resource (the rate limit). */
   private readonly positionSent = new Map<string, number>();
@@ -103,6 +106,27 @@ export class TransferBook {
     return [{ at, type: 'mait.received', origin: 'partner', actor: cmd.partnerId, data }];
   }
 
+  /** Has the partner taken this message of ours (a `mait.delivered` in the log)? */
+  delivered(partnerId: string, messageId: string): boolean {
+    return this.deliveredIds.has(`${partnerId}|${messageId}`);
+  }
+
+  /** The courier's record that a partner took a message: none if already recorded. */
+  decideDelivered(
+    cmd: Extract<MaitCommand, { type: 'mait.markDelivered' }>,
+    ctx: CommandContext,
+    at: number,
+  ): NewEvent[] {
+    const key = `${cmd.partnerId}|${cmd.messageId}`;
+    if (!this.sentIds.has(key))
+      throw new JcrError('JCR_NOT_FOUND', `no message ${cmd.messageId} queued for ${cmd.partnerId}`, {
+        path: 'messageId',
+      });
+    if (this.deliveredIds.has(key)) return [];
+    const data = { partnerId: cmd.partnerId, messageId: cmd.messageId };
+    return [{ at, type: 'mait.delivered', origin: ctx.origin, actor: ctx.actor, data }];
+  }
+
   /** A message of ours, numbered in its thread and given an id no other message can have. */
   queued(
     partnerId: string,
@@ -126,14 +150,17 @@ export class TransferBook {
     return this.thread(partnerId, ref)?.incidentId ?? undefined;
   }
 
-  /** Fold a mait.queued or mait.received event. */
+  /** Fold a mait.queued, mait.received or mait.delivered event. */
   apply(e: JcrEvent): void {
+    if (e.type === 'mait.delivered') this.deliveredIds.add(`${e.data.partnerId}|${e.data.messageId}`);
     if (e.type !== 'mait.queued' && e.type !== 'mait.received') return;
     const { partnerId, message: m } = e.data;
     const key = threadKey(partnerId, m.incident);
     const ours = e.type === 'mait.queued';
-    if (ours) this.sentSeq.set(key, m.seq);
-    else {
+    if (ours) {
+      this.sentSeq.set(key, m.seq);
+      this.sentIds.add(`${partnerId}|${m.messageId}`);
+    } else {
       this.gotSeq.set(key, m.seq);
       this.seen.add(`${partnerId}|${m.messageId}`);
     }

@@ -33,6 +33,15 @@ export interface MaitQueuedData {
   calibration?: { version: number; band: string };
 }
 
+/**
+ * `mait.delivered`: the partner took a message of ours (answered 2xx). In the log so that the
+ * outbox is a function of it: a cluster's new leader sends on only what no leader delivered.
+ */
+export interface MaitDeliveredData {
+  partnerId: string;
+  messageId: string;
+}
+
 /** `mait.received`: a partner's message, applied (once, in its sequence). */
 export interface MaitReceivedData {
   partnerId: string;
@@ -61,7 +70,9 @@ export type MaitCommand =
   | { type: 'mait.accept'; transferId: string; note?: string; actingAgency?: Agency }
   | { type: 'mait.reject'; transferId: string; reason: string; actingAgency?: Agency }
   /** A person here is looking at a partner's transfer: Acknowledge (considering), once. */
-  | { type: 'mait.consider'; transferId: string; actingAgency?: Agency };
+  | { type: 'mait.consider'; transferId: string; actingAgency?: Agency }
+  /** The courier: the partner took a queued message of ours. Already recorded: no events. */
+  | { type: 'mait.markDelivered'; partnerId: string; messageId: string };
 
 /**
  * Where a transfer stands. Outgoing: queued, delivered (the outbox's word: the partner took the

@@ -8,6 +8,7 @@
 import type { JcrEvent } from '../../core/events.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
+import { forgetCutEvents } from '../mait/outbox.ts';
 import type { Store } from '../store/store.ts';
 import type { ClusterLog } from './log.ts';
 
@@ -24,15 +25,23 @@ export async function reconcileCache(store: Store, clusterLog: ClusterLog, log: 
     if (last && local && sameEvent(local, last)) {
       const dropped = store.lastSeq() - last.seq;
       if (dropped > 0) log.warn('cluster: dropping events the cluster log never took', { dropped, after: last.seq });
-      store.truncateAfter(last.seq);
+      cutAfter(store, last.seq);
       return covered;
     }
   }
   if (store.lastSeq() > 0) log.warn('cluster: local event cache does not match the cluster log; refilling it');
-  store.truncateAfter(0);
+  cutAfter(store, 0);
   store.setMeta(META_STREAM, clusterLog.stream);
   store.setMeta(META_STREAM_SEQ, '0');
   return 0;
+}
+
+/** Drop cached events after `seq`, and the outbox rows they made, in one transaction. */
+function cutAfter(store: Store, seq: number): void {
+  store.db.transaction(() => {
+    forgetCutEvents(store.db, seq);
+    store.truncateAfter(seq);
+  })();
 }
 
 function firstEvent(store: Store, afterSeq: number): JcrEvent | undefined {

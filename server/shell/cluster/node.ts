@@ -55,6 +55,7 @@ export class ClusterNode implements Replication, PositionLog {
   private publisher: PositionPublisher | null = null;
   private readonly stepDownListeners: Array<(reason: string) => void> = [];
   private readonly leadingListeners: Array<() => void> = [];
+  private readonly ledListeners: Array<() => void> = [];
   /** What the lease says while this instance holds it: its id and where its HTTP server is. */
   private leaseValue = '';
 
@@ -146,6 +147,11 @@ export class ClusterNode implements Replication, PositionLog {
   /** Called once this instance leads (it serves the AVL gateways from then: cluster/avl-relay.ts). */
   onLeading(listener: () => void): void {
     this.leadingListeners.push(listener);
+  }
+
+  /** Called once this instance leads and may append (after onLeading): the MAIT courier starts. */
+  onLed(listener: () => void): void {
+    this.ledListeners.push(listener);
   }
 
   /** Called once when this instance stops leading (or fails to follow); it must restart as a standby. */
@@ -241,6 +247,7 @@ export class ClusterNode implements Replication, PositionLog {
       streamSeq: this.appender.streamSeq,
       lastSeq: this.engine.room.lastSeq,
     });
+    for (const l of this.ledListeners) l();
   }
 
   /** Stop trying, appending and heartbeating. */

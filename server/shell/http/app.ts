@@ -101,6 +101,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   const https = deps.publicUrl?.startsWith('https:') ?? false;
+  // Cluster mode: a change is answered once the cluster log has it (nothing waits otherwise).
+  // First, so a partner's message too is answered only once it is in the cluster log.
+  app.use(replicatedAcks(deps.engine));
   // Partner rooms deliver here: signed XML, no session, outside /api (./mait-receive.ts).
   if (deps.mait)
     app.use(
@@ -117,8 +120,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', crossSiteGuard(deps.publicUrl));
   app.use('/api', recommendTimer(deps.metrics));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
-  // Cluster mode: a change is answered once the cluster log has it (nothing waits otherwise).
-  app.use(replicatedAcks(deps.engine));
   app.use(authenticate(deps.users));
   app.use(
     '/api',

@@ -6,6 +6,8 @@
  * message is durable in our database: 200 applied (the log was free) or a duplicate, 202 held
  * until its predecessor comes or queued behind a busy log. Rate limited per client address before
  * any of that, like every other door of the server, and ResourcePosition per partner (./inbox.ts).
+ * Mounted behind replicatedAcks (./app.ts): in cluster mode the answer waits for the cluster log,
+ * and a clustered inbox never answers 202 (docs/mait-delivery.md § In cluster mode).
  */
 import express, { Router, type Request } from 'express';
 import { MAIT_MAX_BYTES, MAIT_PATH } from '../../../proto/mait.ts';

@@ -48,6 +48,13 @@ export interface CourierDeps {
   backoff?: Backoff;
   /** A message the partner has taken (its transfer is now "delivered"). */
   onDelivered?: (row: OutboxRow) => void;
+  /**
+   * Record that the partner took a message (MaitService: a `mait.delivered` event, which marks
+   * the row in its transaction). Default: mark the outbox row. A failure leaves it to be sent again.
+   */
+  record?: (row: OutboxRow) => Promise<void>;
+  /** May this instance send now? A cluster's standby (or a paused leader) may not. Default: yes. */
+  maySend?: () => boolean;
 }
 
 export class Courier {
@@ -94,6 +101,8 @@ export class Courier {
     const { outbox, clock, transport, log } = this.deps;
     for (;;) {
       if (this.closed) return;
+      // Not now (a leader paused past its lease until renewed): look again, its queue still waits.
+      if (this.deps.maySend?.() === false) return this.wake(partnerId, MAIT_BACKOFF.baseMs);
       const head = outbox.head(partnerId);
       if (!head) return;
       const wait = head.nextAt - clock();
@@ -109,12 +118,13 @@ export class Courier {
       const refused = !outcome.ok && outcome.refused === true;
       const dead = refused && head.refusals + 1 >= MAIT_DEAD_AFTER;
       try {
-        if (outcome.ok) outbox.markDelivered(head.id, clock());
+        if (outcome.ok) await (this.deps.record ? this.deps.record(head) : outbox.markDelivered(head.id, clock()));
         else if (dead) outbox.markDead(head.id, clock(), outcome.error);
         else outbox.markFailed(head.id, clock() + delay, outcome.error, refused);
       } catch (e) {
-        // The database is locked (or full): the attempt goes unrecorded. Try again later; a message
-        // the partner took is sent again and answered as a duplicate, applied there once.
+        // The database is locked (or full), or this instance no longer leads: the attempt goes
+        // unrecorded. Try again later; a message the partner took is sent again and answered as a
+        // duplicate, applied there once.
         log.warn('MAIT outbox not updated; will retry', {
           partner: partnerId,
           messageId: head.messageId,

@@ -8,6 +8,11 @@
  * drops its row in the same transaction (MaitService), so a message is in the inbox or in the
  * log, never both, never neither. A message already applied is a duplicate and changes nothing;
  * one ahead of its turn waits for its predecessor; a busy log makes it wait in the engine's line.
+ *
+ * Cluster mode holds nothing: a row in one instance's database dies with it, while the partner
+ * holds our 202. There a message is applied through the engine and answered once the cluster log
+ * has it (the route sits behind replicatedAcks), or refused with a code the partner retries
+ * (JCR_MAIT_OUT_OF_ORDER ahead of its predecessor, JCR_STORE_BUSY, JCR_NOT_LEADER), nothing kept.
  */
 import type { MaitIncidentRef, MaitMessage } from '../../../proto/mait.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -55,6 +60,8 @@ export class Inbox {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly timers: Timers,
+    /** Keep what cannot be applied at once in the inbox's rows; false in cluster mode. */
+    private readonly holds = true,
   ) {
     this.receipts = new BusyQueue(timers);
     this.positions = new RateLimiter(clock, MAIT_POSITION_BURST, MAIT_POSITION_PER_S, 1_000);
@@ -72,12 +79,7 @@ export class Inbox {
     this.checkType(message);
     const key = incidentKey(message.incident);
     const position = message.kind === 'ResourcePosition' && !this.held.has(message.messageId);
-    if (position && !this.positions.take(partnerId))
-      throw new JcrError(
-        'JCR_MAIT_POSITION_RATE',
-        `more than ${MAIT_POSITION_BURST} ResourcePosition messages at once or ${MAIT_POSITION_PER_S} a second from ${partnerId}`,
-        { details: { partner: partnerId, retryAfterS: this.positions.retryAfterS(partnerId) } },
-      );
+    if (position) this.takePosition(partnerId);
     try {
       this.held.hold({
         messageId: message.messageId,
@@ -100,7 +102,41 @@ export class Inbox {
 
   /** receive, but a write-locked database makes it wait in line (off the event loop), not fail. */
   receiveOrWait(partnerId: string, message: MaitMessage): Promise<InboxOutcome> {
+    if (!this.holds) return this.applyOrRefuse(partnerId, message);
     return this.receipts.run(() => this.receive(partnerId, message));
+  }
+
+  /**
+   * Cluster mode: apply the message now (in the engine's line if the log is busy) or refuse it
+   * with a retryable code; never 'held' or 'queued'. Resolves once it is in the local log; the
+   * route answers once the cluster log has it too.
+   */
+  private async applyOrRefuse(partnerId: string, message: MaitMessage): Promise<InboxOutcome> {
+    this.engine.assertLeads();
+    const book = this.engine.room.transfers;
+    if (book.applied(partnerId, message)) return 'duplicate';
+    this.checkType(message);
+    const outOfOrder = () => {
+      const expected = book.expectedSeq(partnerId, message.incident);
+      return new JcrError(
+        'JCR_MAIT_OUT_OF_ORDER',
+        `message ${message.seq} of ${incidentKey(message.incident)} came before ${expected}; send it after that one`,
+        { path: 'seq', details: { partner: partnerId, expected } },
+      );
+    };
+    if (message.seq !== book.expectedSeq(partnerId, message.incident)) throw outOfOrder();
+    if (message.kind === 'ResourcePosition') this.takePosition(partnerId);
+    try {
+      const events = await this.engine.submit(
+        { type: 'mait.receive', partnerId, message },
+        { origin: 'partner', actor: partnerId },
+      );
+      return events.length > 0 ? 'applied' : 'duplicate';
+    } catch (e) {
+      // Another delivery of the thread went first while this one waited in line.
+      if (isJcrError(e) && e.code === 'JCR_CONFLICT') throw outOfOrder();
+      throw e;
+    }
   }
 
   /** At start: apply what a stop left in the inbox (acknowledged, not yet applied). */
@@ -160,6 +196,16 @@ export class Inbox {
       );
       return;
     }
+  }
+
+  /** One ResourcePosition from `partnerId` within its rate, or JCR_MAIT_POSITION_RATE. */
+  private takePosition(partnerId: string): void {
+    if (!this.positions.take(partnerId))
+      throw new JcrError(
+        'JCR_MAIT_POSITION_RATE',
+        `more than ${MAIT_POSITION_BURST} ResourcePosition messages at once or ${MAIT_POSITION_PER_S} a second from ${partnerId}`,
+        { details: { partner: partnerId, retryAfterS: this.positions.retryAfterS(partnerId) } },
+      );
   }
 
   /** What the rules would refuse later is refused now, before the partner hears "taken". */

@@ -92,6 +92,7 @@ export class Outbox {
   private readonly failed: Database.Statement;
   private readonly dead: Database.Statement;
   private readonly byId: Database.Statement;
+  private readonly deliveredById: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
@@ -109,6 +110,9 @@ export class Outbox {
       'UPDATE mait_outbox SET attempts = attempts + 1, last_error = ?, refusals = refusals + 1, dead_at = ? WHERE id = ?',
     );
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM mait_outbox WHERE message_id = ?`);
+    this.deliveredById = db.prepare(
+      'UPDATE mait_outbox SET delivered_at = ?, attempts = attempts + 1 WHERE message_id = ? AND delivered_at IS NULL',
+    );
   }
 
   /** Queue a message. Call inside the transaction of the event that queues it (Store.onAppend). */
@@ -135,6 +139,14 @@ export class Outbox {
 
   markDelivered(id: number, at: number): void {
     this.delivered.run(at, id);
+  }
+
+  /**
+   * A `mait.delivered` event, appended here or followed from the cluster log, in its transaction:
+   * the partner took the message, whoever sent it.
+   */
+  deliveredBy(messageId: string, at: number): void {
+    this.deliveredById.run(at, messageId);
   }
 
   /** A failed attempt: try again no sooner than `nextAt`. `refused`: the partner's final word on it. */
@@ -210,4 +222,21 @@ export class Outbox {
       .all(partnerId) as Row[];
     return rows.map(fromRow);
   }
+}
+
+/**
+ * Cluster mode: the cached log is cut back after `seq` (server/shell/cluster/cache.ts), so the
+ * outbox forgets what those events said: a message queued by a cut event is dropped (the cluster
+ * log never had it; no one was told it was sent), and one whose delivery was cut is pending again
+ * (sent again, the partner answers a duplicate). Call in the transaction that cuts the events.
+ */
+export function forgetCutEvents(db: Database.Database, seq: number): void {
+  db.prepare(
+    `DELETE FROM mait_outbox WHERE message_id IN
+       (SELECT json_extract(data, '$.message.messageId') FROM events WHERE seq > ? AND type = 'mait.queued')`,
+  ).run(seq);
+  db.prepare(
+    `UPDATE mait_outbox SET delivered_at = NULL WHERE message_id IN
+       (SELECT json_extract(data, '$.messageId') FROM events WHERE seq > ? AND type = 'mait.delivered')`,
+  ).run(seq);
 }

@@ -3,6 +3,11 @@
  * row of every queued message written in its event's transaction, the courier woken when one is
  * queued, the inbox applying what partners send, and each transfer's status as the screens and
  * the API show it ("delivered" is the outbox's word: the partner has taken the message).
+ *
+ * The outbox is a function of the log: `mait.queued` adds a row, `mait.delivered` (the courier's
+ * record that the partner took it) marks it, in the transaction of the append or, on a cluster's
+ * standby, of the followed batch. So a standby's outbox is the leader's, less the attempts, and a
+ * new leader sends on what no leader delivered. Only the leader sends (start(), maySend).
  */
 import type { MaitMessage, MaitPartners } from '../../../proto/mait.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -44,6 +49,11 @@ export interface MaitServiceDeps {
   encode: (m: MaitMessage) => string;
   transport: Transport;
   backoff?: Backoff;
+  /**
+   * Cluster mode (--nats): the inbox holds nothing outside the log. A partner's message is applied
+   * and logged before it is answered, or refused with a retryable code (./inbox.ts).
+   */
+  clustered?: boolean;
 }
 
 export class MaitService {
@@ -54,6 +64,8 @@ export class MaitService {
   readonly partners: MaitPartners;
   private readonly engine: Engine;
   private readonly clock: Clock;
+  /** Sending since start(): at once in one process, from leading on in a cluster. */
+  private sending = false;
 
   constructor(deps: MaitServiceDeps) {
     const { engine, clock, timers, log } = deps;
@@ -63,7 +75,7 @@ export class MaitService {
     const db = engine.store.db;
     this.outbox = new Outbox(db);
     this.held = new HeldMessages(db);
-    this.inbox = new Inbox(engine, this.held, clock, log, timers);
+    this.inbox = new Inbox(engine, this.held, clock, log, timers, !deps.clustered);
     this.courier = new Courier({
       outbox: this.outbox,
       clock,
@@ -71,11 +83,19 @@ export class MaitService {
       log,
       transport: deps.transport,
       ...(deps.backoff ? { backoff: deps.backoff } : {}),
+      maySend: () => this.sending && engine.leads(),
+      record: async (row) => {
+        await engine.submit(
+          { type: 'mait.markDelivered', partnerId: row.partnerId, messageId: row.messageId },
+          { origin: 'system', actor: 'mait-courier' },
+        );
+      },
     });
     engine.store.onAppend((events) => {
       for (const e of events) {
         // A partner's message leaves the inbox in the transaction that applies it.
         if (e.type === 'mait.received') this.held.drop(e.data.message.messageId);
+        if (e.type === 'mait.delivered') this.outbox.deliveredBy(e.data.messageId, e.at);
         if (e.type !== 'mait.queued') continue;
         const m = e.data.message;
         this.outbox.enqueue(
@@ -92,13 +112,19 @@ export class MaitService {
       }
     });
     // Only wakes the courier (an attempt runs later, off this stack): no command from a listener.
+    // A standby hears the leader's batches too, and sends nothing.
     engine.onEvents((events) => {
+      if (!this.sending) return;
       for (const e of events) if (e.type === 'mait.queued') this.courier.kick(e.data.partnerId);
     });
   }
 
-  /** At start: send what the outbox still holds, apply what the inbox held behind a message applied. */
+  /**
+   * At start, or on leading in a cluster: send what the outbox still holds (a new leader, what
+   * the old one queued and no one delivered), apply what the inbox held behind a message applied.
+   */
   start(): void {
+    this.sending = true;
     this.inbox.releaseAll();
     this.courier.kick();
   }
@@ -158,6 +184,7 @@ export class MaitService {
 
   /** Send a dead letter again, now; false if there is no such dead letter. */
   revive(messageId: string): boolean {
+    this.engine.assertLeads(); // a standby's outbox follows the leader's: retry on the leader
     const row = this.outbox.get(messageId);
     if (!row || !this.outbox.revive(messageId, this.clock())) return false;
     this.courier.kick(row.partnerId);
@@ -171,6 +198,7 @@ export class MaitService {
   }
 
   close(): void {
+    this.sending = false;
     this.courier.close();
     this.inbox.close();
   }

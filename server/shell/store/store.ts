@@ -53,9 +53,11 @@ export class Store {
       return durable;
     });
     const insertAt = db.prepare('INSERT INTO events (seq, at, type, origin, actor, data) VALUES (?, ?, ?, ?, ?, ?)');
-    // A followed batch runs no append hooks: the leader's outbox rows are the leader's.
+    // A followed batch runs the append hooks too: a standby's outbox holds what the leader's
+    // does, so it sends on from there once it leads (server/shell/mait/service.ts).
     this.followTx = db.transaction((events: readonly JcrEvent[]) => {
       for (const e of events) insertAt.run(e.seq, e.at, e.type, e.origin, e.actor, JSON.stringify(e.data));
+      for (const hook of this.hooks) hook(events);
     });
   }
 
@@ -108,8 +110,8 @@ export class Store {
 
   /**
    * Write rows of another table in the same transaction as each append (the MAIT outbox, a row per
-   * queued message): they commit with their events or not at all. A hook that throws rolls the
-   * append back.
+   * queued message), and each followed batch (cluster mode): they commit with their events or not
+   * at all. A hook that throws rolls the append back.
    */
   onAppend(hook: (durable: readonly JcrEvent[]) => void): void {
     this.hooks.push(hook);
