@@ -6,12 +6,14 @@
  * crosses), judges each report by the stateless rules (core/avl/report-rules.ts) and relays the rest as one NATS request per batch to the leader
  * (cluster/avl-relay.ts), whose answer carries the stateful verdicts once they are in the cluster
  * log. The feed sees one ack per batch with the codes a direct connection gives. With no leader
- * answering, the socket closes with JCR_NOT_LEADER (1013) and the feed reconnects.
+ * subscribed, the socket closes with JCR_NOT_LEADER (1013); with the request out and no answer
+ * in time, JCR_OUTCOME_UNKNOWN (1013: a leader may have taken it); the feed reconnects and
+ * resends either way (reports stored answer JCR_AVL_DUPLICATE).
  */
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
 import type { AvlReportIn, AvlRejection, BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
 import { AVL_LIMITS, type AvlLimits } from '../../core/avl/limits.ts';
 import { statelessVerdict } from '../../core/avl/report-rules.ts';
@@ -108,7 +110,14 @@ export class GatewayAvl implements AvlEndpoint {
         return { accepted: answer.a, rejected, moved: [] };
       },
       (e: unknown) => {
-        throw isJcrError(e) ? e : new JcrError('JCR_NOT_LEADER', `no leader answered: ${String(e)}`);
+        if (isJcrError(e)) throw e; // the leader's own refusal, JCR_OUTCOME_UNKNOWN included
+        // No instance subscribed: no leader took it. No answer in time, or the connection lost
+        // with the request out: a leader may have taken it and stopped before answering.
+        if (noResponders(e)) throw new JcrError('JCR_NOT_LEADER', `no leader answered: ${String(e)}`);
+        throw new JcrError(
+          'JCR_OUTCOME_UNKNOWN',
+          `the leader did not answer the batch (${String(e)}): it may be stored; resend it (stored reports answer JCR_AVL_DUPLICATE)`,
+        );
       },
     );
   }
@@ -166,4 +175,9 @@ export async function startAvlGateway(o: {
       await nc.close();
     },
   };
+}
+
+/** A NATS request no subscriber received (nats.js: RequestError caused by NoRespondersError). */
+function noResponders(e: unknown): boolean {
+  return e instanceof errors.NoRespondersError || (e instanceof errors.RequestError && e.isNoResponders());
 }
