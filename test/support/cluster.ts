@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import type { ReportFields } from '../../server/core/avl/report-rules.ts';
 import type { JcrEvent } from '../../server/core/events.ts';
 import { Users } from '../../server/shell/auth/users.ts';
 import { AvlBatchReader } from '../../server/shell/avl/batch-reader.ts';
@@ -177,15 +178,8 @@ export async function clusterEvents(natsUrl: string, room: string): Promise<JcrE
 }
 
 /** One AVL report as the positions stream or a position history holds it. */
-export interface StoredPosition {
+export interface StoredPosition extends ReportFields {
   resourceId: string;
-  lat: number;
-  lon: number;
-  fixTimeMs: number;
-  speedMps: number;
-  headingDeg: number;
-  accuracyM: number;
-  status: number;
   /** False for a fix kept in history only (JCR_AVL_OUT_OF_ORDER). */
   live: boolean;
   feed: string;

@@ -68,6 +68,16 @@ export interface WriteResult {
   pruned: number;
 }
 
+/** One write: rows `num`/`strings` (n of them), pruning before `cutoff`, and the history's mark. */
+type WriteTx = (
+  num: Float64Array,
+  n: number,
+  strings: readonly string[],
+  cutoff: number,
+  pruneLimit: number,
+  mark: number,
+) => WriteResult;
+
 /**
  * Writes buffered rows in ONE transaction through one prepared 64-row INSERT (plus a one-row
  * INSERT for the tail), with one reused argument array, then prunes rows received before the
@@ -83,16 +93,7 @@ export class PositionRowWriter {
   private readonly boundary: Database.Statement<[number, number, number]>;
   private readonly deleteBelow: Database.Statement<[number]>;
   private readonly setMark: Database.Statement<[string, string]>;
-  private readonly tx: Database.Transaction<
-    (
-      num: Float64Array,
-      n: number,
-      strings: readonly string[],
-      cutoff: number,
-      pruneLimit: number,
-      mark: number,
-    ) => WriteResult
-  >;
+  private readonly tx: Database.Transaction<WriteTx>;
 
   constructor(db: Database.Database) {
     this.insertMany = db.prepare(INSERT_SQL + Array<string>(ROWS_PER_INSERT).fill(ROW_SQL).join(', '));
@@ -105,29 +106,20 @@ export class PositionRowWriter {
     this.setMark = db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     );
-    this.tx = db.transaction(
-      (
-        num: Float64Array,
-        n: number,
-        strings: readonly string[],
-        cutoff: number,
-        pruneLimit: number,
-        mark: number,
-      ): WriteResult => {
-        const { args, one } = this;
-        let i = 0;
-        for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
-          for (let j = 0; j < ROWS_PER_INSERT; j++) put(args, j * COLS, num, (i + j) * ROW, strings);
-          this.insertMany.run(args);
-        }
-        for (; i < n; i++) {
-          put(one, 0, num, i * ROW, strings);
-          this.insertOne.run(one);
-        }
-        if (mark > 0) this.setMark.run(META_POSITIONS_SEQ, String(mark));
-        return { written: n, pruned: this.pruneOld(cutoff, pruneLimit) };
-      },
-    );
+    this.tx = db.transaction<WriteTx>((num, n, strings, cutoff, pruneLimit, mark): WriteResult => {
+      const { args, one } = this;
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= n; i += ROWS_PER_INSERT) {
+        for (let j = 0; j < ROWS_PER_INSERT; j++) put(args, j * COLS, num, (i + j) * ROW, strings);
+        this.insertMany.run(args);
+      }
+      for (; i < n; i++) {
+        put(one, 0, num, i * ROW, strings);
+        this.insertOne.run(one);
+      }
+      if (mark > 0) this.setMark.run(META_POSITIONS_SEQ, String(mark));
+      return { written: n, pruned: this.pruneOld(cutoff, pruneLimit) };
+    });
   }
 
   /**
