@@ -5,22 +5,9 @@
  * back. The demo writes under var/demo-partners (git-ignored) and is stopped with SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-
-/** A port free now (the OS picks it), for a program that takes a port number. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './support/ports.ts';
 
 async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
   const r = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
@@ -37,13 +24,21 @@ test('the two-room demo: a transfer from Hertfordshire is acknowledged by Bedfor
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  // Listened for at once: a demo that ends early must end the test with its output, not leave
+  // it waiting for an exit that has already happened.
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const t0 = Date.now();
   try {
     // Both rooms up: each prints its accounts, then where it listens.
     const up = () =>
       out.includes('[hertfordshire] Joint control room') && out.includes('[bedfordshire] Joint control room');
-    for (let i = 0; i < 900 && !up(); i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 900 && !up() && child.exitCode === null && child.signalCode === null; i++)
+      await new Promise((r) => setTimeout(r, 200));
     const password = /\[hertfordshire\]\s+fire\s+(\S+)\s+\(fire-dispatcher\)/.exec(out)?.[1];
-    assert.ok(password, out.slice(-2000));
+    assert.ok(
+      password,
+      `demo not up after ${Date.now() - t0} ms (exit ${child.exitCode ?? child.signalCode ?? 'none'}):\n${out.slice(-4000)}`,
+    );
     const herts = `http://127.0.0.1:${a}`;
     const login = await json(`${herts}/api/login`, {
       method: 'POST',
@@ -80,10 +75,11 @@ test('the two-room demo: a transfer from Hertfordshire is acknowledged by Bedfor
       if (JSON.stringify(seen) === JSON.stringify([['acknowledged', 'received']])) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    assert.equal(seen, [['acknowledged', 'received']]);
+    assert.equal(seen, [['acknowledged', 'received']], out.slice(-4000));
   } finally {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      process.kill(-child.pid, 'SIGTERM');
+    await exited;
   }
 });
 

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { connect } from '@nats-io/transport-node';
@@ -19,6 +18,7 @@ import { decodePositions } from '../../server/shell/cluster/positions-batch.ts';
 import type { Role } from '../../server/core/auth/roles.ts';
 import { Store } from '../../server/shell/store/store.ts';
 import { natsServerBinary } from '../../server/shell/cluster/nats-server-binary.ts';
+import { freePort } from './ports.ts';
 
 /** The nats-server binary, or a failure that names the missing package. */
 export { natsServerBinary };
@@ -27,16 +27,8 @@ export const SCENARIO = resolve('test/fixtures/crash/scenario.json');
 export const AVL_TOKEN = 'cluster-test-feed-token-0123456789';
 export const PASSWORD = 'cluster-test-password';
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
+/** Ports outside the ephemeral range: a restarted instance or node gets its port back. */
+export { freePort };
 
 export interface Proc {
   proc: ChildProcess;
