@@ -129,17 +129,26 @@ runCli(async () => {
     `demo: Hertfordshire at http://localhost:${portA}, Bedfordshire at http://localhost:${portB}\n` +
       'demo: each room prints its sign-in accounts; transfer an incident near Luton from one to the other.\n',
   );
+  let stopping = false;
   const stop = () => {
+    stopping = true;
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  // The demo ends when either room does: a room alone is not the demo.
-  await new Promise<void>((done) => {
-    for (const c of children)
-      c.on('exit', () => {
+  // The demo ends when either room does: a room alone is not the demo. A room that ended by
+  // itself (a port in use, a bad file) ends the demo with a failure, not exit 0.
+  const failed = await new Promise<string | null>((done) => {
+    children.forEach((c, i) =>
+      c.on('exit', (code, signal) => {
+        const own = stopping;
         stop();
-        done();
-      });
+        // Exit 0 is a room shut down by a signal (Ctrl+C reaches the whole process group).
+        done(
+          own || code === 0 ? null : `${i === 0 ? 'hertfordshire' : 'bedfordshire'} stopped (exit ${code ?? signal})`,
+        );
+      }),
+    );
   });
+  if (failed !== null) throw new CliExit(1, `error: ${failed}`);
 });
