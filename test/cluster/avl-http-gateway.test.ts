@@ -1,10 +1,11 @@
 /**
  * OsmAnd and Traccar's JSON forwarder through an AVL gateway (issue #21 item 3): the gateway maps
  * tracker ids to resources, checks the feed token with the leader and relays the fix like a
- * /ws/avl batch. A Traccar forward body (test/fixtures/traccar/forward-position.json, the shape
- * Traccar's forward.type=json posts) is accepted and placed on the leader's map; sent again it is
- * already stored (200, JCR_AVL_DUPLICATE); a malformed one gets a stable code, as does a body
- * without a token. An OsmAnd query from a phone is placed the same way.
+ * /ws/avl batch. A recorded Traccar forward body (test/fixtures/traccar/forward-position.json,
+ * captured from Traccar 6.14.5's forward.type=json; see its README) is accepted and placed on the
+ * leader's map with the recording's fields; sent again it is already stored (200,
+ * JCR_AVL_DUPLICATE); a malformed one gets a stable code, as does a body without a token. An
+ * OsmAnd query from a phone is placed the same way.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,7 +18,8 @@ import { AVL_TOKEN, SCENARIO, login, type Instance } from '../support/cluster.ts
 import { startClusterRoom } from '../support/cluster-room.ts';
 
 const ROOM = 'avlhttp';
-const TRUCK = '352093081234567';
+/** The recording's device.uniqueId (an IMEI). */
+const TRUCK = '860000000000001';
 const PHONE = 'phone-c1';
 
 /** The room's scenario with trackers: only the gateway maps tracker ids, the leader sees resource ids. */
@@ -59,9 +61,12 @@ test('Traccar forward bodies and OsmAnd fixes through an AVL gateway reach the l
     const recorded = JSON.parse(readFileSync('test/fixtures/traccar/forward-position.json', 'utf8')) as {
       position: Record<string, unknown>;
     };
-    // The recording's fix time, moved to a minute ago (fixes older than the room's floor are refused).
-    const fixTime = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
+    // The leader runs on the wall clock and refuses fixes older than its history floor (48 h), so
+    // the recording's times move to a minute ago, in Traccar's own format; every other byte stays.
+    const fixMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    const fixTime = new Date(fixMs).toISOString().replace('Z', '+00:00');
     recorded.position.fixTime = fixTime;
+    recorded.position.deviceTime = fixTime;
     const body = JSON.stringify(recorded);
     assert.equal(await post(g.url, body), [200, { accepted: 1, rejected: [] }]);
     const token = await login(leader.url);
@@ -72,8 +77,8 @@ test('Traccar forward bodies and OsmAnd fixes through an AVL gateway reach the l
     const r0 = await get('R0');
     assert.equal(
       [r0.lat, r0.lon, r0.headingDeg, Math.round((r0.speedMps as number) * 100) / 100, r0.accuracyM, r0.fixTimeMs],
-      [51.6082, -0.1183, 270, 10, 4, Date.parse(fixTime)],
-      'placed on the leader: knots to m/s, course, accuracy, fix time',
+      [14.634001, -89.9871, 45, 6.43, 8, fixMs],
+      'placed on the leader: position, course, 12.5 knots in m/s, accuracy, fix time',
     );
     const again = await post(g.url, body);
     assert.is(again[0], 200, 'already stored: Traccar must not retry it');
@@ -91,6 +96,10 @@ test('Traccar forward bodies and OsmAnd fixes through an AVL gateway reach the l
     assert.equal(await bad((b) => (b.position.latitude = '51.6')), [400, 'JCR_VALIDATION position.latitude']);
     assert.equal(await bad((b) => delete (b as Partial<typeof b>).device), [400, 'JCR_VALIDATION device']);
     assert.equal(await bad((b) => (b.position.fixTime = 'yesterday')), [400, 'JCR_VALIDATION position.fixTime']);
+    assert.equal(await bad((b) => (b.position.fixTime = fixTime.slice(0, -6))), [
+      400,
+      'JCR_VALIDATION position.fixTime',
+    ]);
     assert.equal(await bad((b) => (b.device.uniqueId = 'nobody')), [404, 'JCR_AVL_UNKNOWN_RESOURCE device.uniqueId']);
     assert.equal(await bad((b) => (b.position.valid = false)), [422, 'JCR_AVL_BAD_COORDINATES position.valid']);
     assert.equal(await post(g.url, '{"position": '), [400, 'JCR_MALFORMED_JSON']);

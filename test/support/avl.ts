@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import { fakeClock, type FakeClock } from '../../server/core/clock.ts';
 import type { AvlLimits } from '../../server/core/avl/limits.ts';
 import type { AvlReportIn } from '../../server/core/avl/ingest.ts';
+import type { Scenario } from '../../server/core/scenario/types.ts';
 import { decodeAck, encodeBatch, type AvlAckOut } from '../../server/shell/avl/codec.ts';
 import { manualTimer, type ManualTimer } from './timers.ts';
 import { createLogger } from '../../server/shell/log.ts';
@@ -20,11 +21,15 @@ export interface AvlTestServer {
   close(): Promise<void>;
 }
 
-export async function startAvlServer(limits: Partial<AvlLimits> = {}): Promise<AvlTestServer> {
-  const clock = fakeClock(T0);
+/** A server on the mini scenario (or `opts.scenario`) with its fake clock at T0 (or `opts.startMs`). */
+export async function startAvlServer(
+  limits: Partial<AvlLimits> = {},
+  opts: { startMs?: number; scenario?: Scenario } = {},
+): Promise<AvlTestServer> {
+  const clock = fakeClock(opts.startMs ?? T0);
   const timer = manualTimer();
   const server = await startServer({
-    scenario: miniScenario(),
+    scenario: opts.scenario ?? miniScenario(),
     db: ':memory:',
     port: 0,
     clock: clock.now,

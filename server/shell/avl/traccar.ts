@@ -4,7 +4,7 @@
  * FEED_TOKEN`), mounted at /traccar on an instance and on AVL gateways. Traccar then feeds the
  * room whatever device protocol its own server decodes. Each POST is one position:
  *
- *   {"position": {"deviceId", "protocol", "fixTime" (ISO 8601), "valid", "latitude", "longitude",
+ *   {"position": {"deviceId", "protocol", "fixTime" (ISO 8601 with offset), "valid", "latitude", "longitude",
  *     "speed" (KNOTS), "course", "accuracy", "attributes", ...}, "device": {"uniqueId", "name", ...}}
  *
  * device.uniqueId maps to a resource through the scenario's trackers, as an OsmAnd device id
@@ -35,6 +35,22 @@ function num(o: Fields, key: string, path: string, optional = false): number {
   throw new JcrError('JCR_VALIDATION', `${path}.${key} must be a number`, { path: `${path}.${key}` });
 }
 
+/**
+ * Traccar writes java.util.Date through Jackson with WRITE_DATES_AS_TIMESTAMPS off (MainModule):
+ * `2026-09-21T02:41:35.000+00:00` (Jackson >= 2.11, Traccar 5 and 6) or `...+0000` (older). Only
+ * that shape, with its offset, is taken: Date.parse alone would read a time without an offset in
+ * the server's local zone and take loose strings such as "1" or "May 2026".
+ */
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:?\d{2})$/;
+
+/** Epoch ms of an ISO 8601 time with an explicit offset, else NaN. */
+function isoTimeMs(v: unknown): number {
+  const m = typeof v === 'string' ? ISO_TIME.exec(v) : null;
+  if (!m) return NaN;
+  const zone = m[2] as string;
+  return Date.parse(`${m[1]}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+}
+
 /** One forwarded position as a report; throws JcrError for a body that is not Traccar's. */
 export function fromTraccarForward(body: unknown, trackers: Map<string, string>): AvlReportIn {
   const b = obj(body, 'body');
@@ -48,10 +64,11 @@ export function fromTraccarForward(body: unknown, trackers: Map<string, string>)
     throw new JcrError('JCR_AVL_UNKNOWN_RESOURCE', `no resource has tracker "${unique.slice(0, 64)}"`, {
       path: 'device.uniqueId',
     });
-  const time = position.fixTime ?? position.deviceTime;
-  const fixTimeMs = typeof time === 'string' ? Date.parse(time) : NaN;
+  const fixTimeMs = isoTimeMs(position.fixTime ?? position.deviceTime);
   if (!Number.isFinite(fixTimeMs))
-    throw new JcrError('JCR_VALIDATION', 'position.fixTime must be an ISO 8601 time', { path: 'position.fixTime' });
+    throw new JcrError('JCR_VALIDATION', 'position.fixTime must be an ISO 8601 time with an offset', {
+      path: 'position.fixTime',
+    });
   const lat = num(position, 'latitude', 'position');
   const lon = num(position, 'longitude', 'position');
   if (position.valid === false)
