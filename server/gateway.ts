@@ -2,7 +2,8 @@
  * `npm run gateway -- avl|cop --nats URL[,URL…] --room ID [--port N] [--host H] [--scenario FILE]`:
  * a stateless gateway in front of a clustered room (docs/cluster.md). Run any number. An AVL
  * gateway (server/shell/gateway/avl-gateway.ts) relays feeds to whichever instance leads; a COP
- * gateway (server/shell/gateway/cop-gateway.ts) serves /ws/cop from a replica of the room.
+ * gateway (server/shell/gateway/cop-gateway.ts) serves /ws/cop from a replica of the room, and
+ * forwards REST and partner rooms' MAIT messages to the leader.
  */
 import { failureLine, readArgs, runCli, usageError } from './shell/cli.ts';
 import { clusterConfig } from './shell/cluster/options.ts';
@@ -15,7 +16,8 @@ import { isJcrError } from './core/errors.ts';
 
 const USAGE = `usage: npm run gateway -- avl|cop --nats URL[,URL...] [options]
   avl                   an AVL gateway: /ws/avl, /osmand and /traccar relayed to the room's leader
-  cop                   a COP gateway: /ws/cop for screens, from a replica of the room
+  cop                   a COP gateway: /ws/cop for screens, from a replica of the room; the pages,
+                        /api and partner rooms' POST /mait/v1/messages forwarded to the leader
   --nats URL[,URL...]   JCR_NATS        the cluster's NATS servers
   --room ID             JCR_ROOM        the room (room)
   --port N              JCR_PORT        port, 0 = any free (8090)

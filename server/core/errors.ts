@@ -240,7 +240,7 @@ export const ERRORS = {
     status: 503,
     close: 1013,
     description:
-      'Cluster mode: this instance stopped leading (deposed, its lease lapsed, or it was closing) after it had sent the change to the cluster log and before the log confirmed it: the change may have been applied, and the next leader then has it. Read the state before resending (an incident create with its idempotencyKey, and an AVL batch, may be resent as they are: the room answers the repeat, JCR_AVL_DUPLICATE for reports).',
+      'Cluster mode: this instance stopped leading (deposed, its lease lapsed, or it was closing) after it had sent the change to the cluster log and before the log confirmed it: the change may have been applied, and the next leader then has it. Read the state before resending (an incident create with its idempotencyKey, and an AVL batch, may be resent as they are: the room answers the repeat, JCR_AVL_DUPLICATE for reports). Also what a COP gateway answers a partner room whose MAIT message the leader took and never answered: resend it as it is (an applied message id answers 200 duplicate).',
   },
   JCR_CHANGE_TOO_LARGE: {
     status: 413,

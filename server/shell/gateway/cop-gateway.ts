@@ -8,7 +8,7 @@
  * first changes reach them as the next COP seq, with no gap and nothing twice. Screens sign in
  * with the COP token or a session shared through the cluster (cluster/shared-auth.ts). It also
  * serves the client's pages and forwards REST to the leader (gateway/screens.ts): the screens'
- * one URL.
+ * one URL, and partner rooms' (their MAIT messages, forwarded the same way).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

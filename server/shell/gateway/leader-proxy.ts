@@ -7,8 +7,11 @@
  * - No leader (the lease lapsed and nobody took it yet), or the named leader refuses the
  *   connection (it just died): 503 JCR_NOT_LEADER at once, nothing was sent. Retry.
  * - The leader's connection breaks, or it does not answer within UPSTREAM_TIMEOUT_MS, after the
- *   request went: 502 JCR_LEADER_UNREACHABLE (a change may have been applied: read, then retry).
- * - A body over BODY_LIMIT_BYTES: 413 JCR_PAYLOAD_TOO_LARGE, nothing forwarded whole.
+ *   request went: the door's `unanswered` code. /api: 502 JCR_LEADER_UNREACHABLE (a change may
+ *   have been applied: read, then retry); a partner's MAIT message: 503 JCR_OUTCOME_UNKNOWN (its
+ *   id makes a resend safe: gateway/screens.ts MAIT_DOOR).
+ * - A body over the door's limit (BODY_LIMIT_BYTES for /api): 413 JCR_PAYLOAD_TOO_LARGE, nothing
+ *   forwarded whole.
  *
  * The request goes as the browser sent it, Host and Origin included, so the instance's
  * cross-site check (http/origin.ts) sees the gateway's origin as its own, and cookies pass both
@@ -57,12 +60,30 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string | string[
   return out;
 }
 
-/** A request handler forwarding to the leader (mount it on /api). */
-export function leaderProxy(lease: KV, log: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+/** How one door forwards: its body limit, and what a request the leader took and never answered is. */
+export interface ProxyDoor {
+  limit: number;
+  unanswered: (url: string) => JcrError;
+}
+
+/** /api: a change may be applied; a browser reads before retrying. */
+export const API_DOOR: ProxyDoor = {
+  limit: BODY_LIMIT_BYTES,
+  unanswered: (url) =>
+    new JcrError('JCR_LEADER_UNREACHABLE', `the leader at ${url} did not answer: the change may be applied`),
+};
+
+/** A request handler forwarding to the leader (mount it on /api, or a door of its own: `door`). */
+export function leaderProxy(
+  lease: KV,
+  log: Logger,
+  door: ProxyDoor = API_DOOR,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const limit = door.limit;
   return (req, res) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > BODY_LIMIT_BYTES) {
-      fail(res, new JcrError('JCR_PAYLOAD_TOO_LARGE', `a body is at most ${BODY_LIMIT_BYTES} bytes`));
+    if (declared > limit) {
+      fail(res, new JcrError('JCR_PAYLOAD_TOO_LARGE', `a body is at most ${limit} bytes`));
       req.resume();
       return;
     }
@@ -98,7 +119,7 @@ export function leaderProxy(lease: KV, log: Logger): (req: IncomingMessage, res:
           fail(
             res,
             sent
-              ? new JcrError('JCR_LEADER_UNREACHABLE', `the leader at ${url} did not answer: the change may be applied`)
+              ? door.unanswered(url)
               : new JcrError(
                   'JCR_NOT_LEADER',
                   `the leader at ${url} is not reachable (a failover is under way): retry`,
@@ -108,11 +129,11 @@ export function leaderProxy(lease: KV, log: Logger): (req: IncomingMessage, res:
         let bytes = 0;
         req.on('data', (chunk: Buffer) => {
           bytes += chunk.length;
-          if (bytes <= BODY_LIMIT_BYTES || over) return;
+          if (bytes <= limit || over) return;
           over = true;
           req.unpipe(up);
           up.destroy();
-          fail(res, new JcrError('JCR_PAYLOAD_TOO_LARGE', `a body is at most ${BODY_LIMIT_BYTES} bytes`));
+          fail(res, new JcrError('JCR_PAYLOAD_TOO_LARGE', `a body is at most ${limit} bytes`));
         });
         req.pipe(up);
         res.on('close', () => up.destroy());
