@@ -1,0 +1,226 @@
+/**
+ * The confirmed publish pipeline: what the leader's two writers to JetStream share, the event
+ * appender (cluster/appender.ts, the room's log) and the positions publisher
+ * (cluster/positions.ts, the positions stream). A writer says what its messages hold and when
+ * they go; the pipeline
+ * - publishes a message until JetStream takes it: through the lease's gate before every attempt
+ *   (a leader that may no longer lead sends nothing: Deposed); a publish JetStream does not
+ *   answer (it is electing a stream leader, the connection is moving) is sent again, the same
+ *   message id, so JetStream's duplicate window makes it land once; one refused for what it is
+ *   (`refusedForGood`) is not sent again (Refused), or everything behind it would wait for ever
+ *   while the lease holds;
+ * - counts confirmation in marks (the log's event seqs, the positions' message numbers): a
+ *   message covers the marks (after, upTo], and `confirmed` is the mark up to which JetStream
+ *   confirmed every message, whatever order its answers come in;
+ * - answers the waiters (pending): each waits on every mark planned when it began;
+ * - when the leader stops (fail), fails each waiter by whether the stream may hold any of what it
+ *   waits on (`outcome`): a message covering it was sent at least once and not refused (its
+ *   answer lost, or confirmed since the waiter began: the answer errs towards "unknown").
+ */
+import { JetStreamApiError, type PubAck } from '@nats-io/jetstream';
+import { errors } from '@nats-io/transport-node';
+import { JcrError } from '../../core/errors.ts';
+import type { Logger } from '../log.ts';
+import type { ClusterLog } from './log.ts';
+
+/** This instance may no longer lead (the gate closed, the pipeline failed, a fenced append lost). */
+export class Deposed extends Error {}
+
+/** JetStream, or the client, refused a message for what it is (`answer`): it is not stored. */
+export class Refused extends Error {
+  constructor(readonly answer: unknown) {
+    super(String(answer));
+  }
+}
+
+/**
+ * How a waiting change is failed when its leader stops: `sent` when something it waits on went
+ * to JetStream at least once unconfirmed (it may be there), else nothing of it can be.
+ */
+export function outcome(sent: boolean, reason: string): JcrError {
+  return sent
+    ? new JcrError(
+        'JCR_OUTCOME_UNKNOWN',
+        `this instance stopped leading (${reason}) after it sent the change to the cluster log, before the log confirmed it: the change may have been applied; check before resending`,
+      )
+    : new JcrError(
+        'JCR_NOT_LEADER',
+        `this instance stopped leading (${reason}) before it sent the change to the cluster log: nothing was changed; retry on the leader`,
+      );
+}
+
+/**
+ * An error no retry mends, as against JetStream or the connection not answering now: any answer
+ * of JetStream's but 503 (no stream leader yet), and the client's refusal of the message itself
+ * (over the server's max_payload, a bad argument or subject, publishing not permitted).
+ */
+export function refusedForGood(e: unknown): boolean {
+  if (e instanceof JetStreamApiError) return e.status !== 503;
+  return (
+    e instanceof errors.InvalidArgumentError ||
+    e instanceof errors.InvalidSubjectError ||
+    e instanceof errors.PermissionViolationError
+  );
+}
+
+/** One message as a writer hands it to the pipeline. */
+export interface Message {
+  body: string | Uint8Array;
+  /** Unique in the stream's duplicate window: the writer's term and what it counts in the term. */
+  id: string;
+  /** The marks it covers: those above `after`, up to `upTo`. */
+  after: number;
+  upTo: number;
+  /** The stream's last sequence it must land right after, if fenced (JetStream refuses it otherwise). */
+  expect?: number;
+}
+
+/** What a writer's warnings call its message and the stream that takes it ("append", "the log"). */
+export interface Names {
+  message: string;
+  stream: string;
+}
+
+interface Waiter {
+  /** The marks it waits on: those above `from` (confirmed when it began), up to `upTo`. */
+  from: number;
+  upTo: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export class PublishPipeline {
+  /** Every mark up to here is in the stream, confirmed by JetStream. */
+  confirmed: number;
+  /** The last mark a writer said it publishes: a waiter waits up to it. */
+  private planned: number;
+  /** Messages confirmed above `confirmed`, not yet joined to it: after → upTo. */
+  private readonly early = new Map<number, number>();
+  /** Messages sent at least once and not refused, upTo → after, while a waiter may care. */
+  private readonly sent = new Map<number, number>();
+  private readonly waiters: Waiter[] = [];
+  private failed: Deposed | null = null;
+
+  constructor(
+    private readonly clusterLog: Pick<ClusterLog, 'js'>,
+    private readonly subject: string,
+    private readonly log: Logger,
+    private readonly names: Names,
+    /** Resolves while this instance may still publish; rejects once it may not. */
+    private readonly gate: () => Promise<void>,
+    /** Per attempt: how long to wait for JetStream's answer before sending the message again. */
+    private readonly attemptMs: number,
+    /** A writer stopped (JetStream refused a message, the gate closed): this instance must stop leading. */
+    private readonly onDeposed: (reason: string) => void,
+    /** The mark already confirmed (0, or the log's last event seq when this leader began). */
+    from: number,
+  ) {
+    this.confirmed = this.planned = from;
+  }
+
+  /** Failed: nothing more is sent, and what waits was refused. */
+  get stopped(): boolean {
+    return this.failed !== null;
+  }
+
+  /** A writer publishes everything up to `upTo` (growing): a waiter from now waits on it. */
+  plan(upTo: number): void {
+    this.planned = upTo;
+  }
+
+  /**
+   * Publish one message until JetStream takes it (its ack); throws Deposed (the gate closed, the
+   * pipeline failed) or Refused. Confirming it is the writer's (`confirm`), once it checked the ack.
+   */
+  async publish(m: Message): Promise<PubAck> {
+    const fence = m.expect === undefined ? {} : { expect: { lastSequence: m.expect } };
+    for (let attempt = 1; ; attempt++) {
+      await this.gate().catch((e: unknown) => {
+        throw new Deposed(`may no longer lead: ${String(e)}`);
+      });
+      if (this.failed) throw this.failed;
+      this.sent.set(m.upTo, m.after);
+      try {
+        const ack = await this.clusterLog.js.publish(this.subject, m.body, {
+          msgID: m.id,
+          timeout: this.attemptMs,
+          ...fence,
+        });
+        if (attempt > 1)
+          this.log.warn(`cluster: ${this.names.stream} took the ${this.names.message} again`, {
+            attempt,
+            msgID: m.id,
+            seq: ack.seq,
+          });
+        return ack;
+      } catch (e) {
+        // Refused: not stored (a retry of one an earlier attempt stored is answered with its
+        // seq, the id checked first), so what waits on it was never taken.
+        if (refusedForGood(e)) {
+          this.sent.delete(m.upTo);
+          throw new Refused(e);
+        }
+        // No answer (a timeout, no responders, 503, the connection moving): the same message again.
+        if (attempt === 1)
+          this.log.warn(`cluster: ${this.names.message} unanswered; sending it again`, { msgID: m.id, err: String(e) });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  /** JetStream took the message covering (after, upTo]; the waiters it completes are answered. */
+  confirm(after: number, upTo: number): void {
+    this.early.set(after, upTo);
+    for (let next = this.early.get(this.confirmed); next !== undefined; next = this.early.get(this.confirmed)) {
+      this.early.delete(this.confirmed);
+      this.confirmed = next;
+    }
+    let done = 0;
+    while (done < this.waiters.length && (this.waiters[done] as Waiter).upTo <= this.confirmed) done++;
+    const answered = this.waiters.splice(0, done);
+    // A message confirmed still counts as sent for a waiter that began before it (§ outcome).
+    const floor = this.waiters[0]?.from ?? this.confirmed;
+    for (const [upTo] of this.sent) {
+      if (upTo > floor) break;
+      this.sent.delete(upTo);
+    }
+    for (const w of answered) w.resolve();
+  }
+
+  /** Resolves once every mark planned so far is confirmed; null when none waits. */
+  pending(): Promise<void> | null {
+    if (this.confirmed >= this.planned) return null;
+    if (this.failed) return Promise.reject(this.outcome(this.confirmed, this.planned, this.failed.message));
+    const from = this.confirmed;
+    const upTo = this.planned;
+    return new Promise((resolve, reject) => this.waiters.push({ from, upTo, resolve, reject }));
+  }
+
+  /** Wait (up to `ms`) for what is planned to be confirmed: a clean stop hands over all of it. */
+  async drain(ms: number): Promise<void> {
+    const p = this.pending();
+    if (p) await Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms))]);
+  }
+
+  /** Fail every waiter and send no more (this instance steps down or closes). */
+  fail(reason: string): void {
+    if (this.failed) return;
+    this.failed = new Deposed(reason);
+    for (const w of this.waiters.splice(0)) w.reject(this.outcome(w.from, w.upTo, reason));
+  }
+
+  /** A writer cannot go on: fail, and tell the owner this instance must stop leading (once). */
+  stop(reason: string): void {
+    if (this.failed) return;
+    this.fail(reason);
+    this.onDeposed(reason);
+  }
+
+  /** JCR_OUTCOME_UNKNOWN if a message covering a mark in (from, upTo] was sent, else JCR_NOT_LEADER. */
+  private outcome(from: number, upTo: number, reason: string): JcrError {
+    return outcome(
+      [...this.sent].some(([u, after]) => u > from && after < upTo),
+      reason,
+    );
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * What the confirmed publish pipeline (server/shell/cluster/publish-pipeline.ts) tells a waiter
+ * when its leader stops, for both its writers, on a JetStream that answers at once: the waiter
+ * waits on everything published before it, so a message of that confirmed since it began counts
+ * as sent: JCR_OUTCOME_UNKNOWN, never "nothing changed" (docs/cluster.md § How a change is
+ * acknowledged). The other answers are checked against a real nats-server in test/cluster/.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isJcrError } from '../server/core/errors.ts';
+import type { JcrEvent } from '../server/core/events.ts';
+import type { MarkedRows } from '../server/shell/avl/history.ts';
+import { Appender } from '../server/shell/cluster/appender.ts';
+import type { ClusterLog } from '../server/shell/cluster/log.ts';
+import { PositionPublisher } from '../server/shell/cluster/positions.ts';
+import { createLogger } from '../server/shell/log.ts';
+import { report } from './support/avl.ts';
+
+const log = createLogger('silent');
+
+/** A JetStream that takes every message at once, and a gate that opens once, then closes when told. */
+function world(subject: 'subject' | 'positionsSubject') {
+  let seq = 0;
+  const js = { publish: async () => ({ stream: 's', seq: ++seq, duplicate: false }) };
+  let close: (e: Error) => void = () => {};
+  const closed = new Promise<void>((_, reject) => (close = reject));
+  let calls = 0;
+  const gate = () => (calls++ === 0 ? Promise.resolve() : closed);
+  const clusterLog = { js, [subject]: `jcr.t.${subject}` } as unknown as ClusterLog;
+  const deposed: string[] = [];
+  return { clusterLog, gate, close, deposed, onDeposed: (r: string) => deposed.push(r), sent: () => seq };
+}
+
+const code = (p: Promise<void> | null) =>
+  (p as Promise<void>).then(
+    () => 'acknowledged',
+    (e: unknown) => (isJcrError(e) ? e.code : String(e)),
+  );
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+const batch = (k: number): MarkedRows => ({
+  reports: [report('R1', 51.6, -0.11, 1_000 + k)],
+  historyOnly: [],
+  feedId: 'dev',
+  receivedAt: 2_000,
+});
+
+test('positions: a waiter whose first message was confirmed and whose second was never sent is outcome-unknown', async () => {
+  const w = world('positionsSubject');
+  const p = new PositionPublisher(w.clusterLog, log, 'a@1', w.gate, 1000, w.onDeposed);
+  p.append(batch(1));
+  p.append(batch(2));
+  const waited = code(p.pending());
+  await settle();
+  assert.is(w.sent(), 1, 'the first message confirmed, the second at the gate');
+  w.close(new Error('the lease lapsed'));
+  assert.is(await waited, 'JCR_OUTCOME_UNKNOWN');
+  assert.equal(w.deposed, ['may no longer lead: Error: the lease lapsed']);
+});
+
+const event = (seq: number): JcrEvent =>
+  ({ seq, at: seq, type: 'operator.note', origin: 'operator', actor: 'duty', data: { text: 'x' } }) as JcrEvent;
+
+test('events: a waiter whose first message was confirmed and whose second was never sent is outcome-unknown', async () => {
+  const w = world('subject');
+  const taken: number[] = [];
+  const a = new Appender(w.clusterLog, log, 'a@1', 0, 0, w.gate, 1000, (s) => taken.push(s), w.onDeposed);
+  a.append([event(1)]);
+  a.append([event(2)]);
+  const waited = code(a.pending());
+  await settle();
+  assert.equal(taken, [1], 'the first message confirmed, the second at the gate');
+  w.close(new Error('the lease lapsed'));
+  assert.is(await waited, 'JCR_OUTCOME_UNKNOWN');
+  assert.equal(w.deposed, ['may no longer lead: Error: the lease lapsed']);
+});
+
+test('a waiter that began after the confirmed message, on one never sent, is not-leader', async () => {
+  const w = world('positionsSubject');
+  const p = new PositionPublisher(w.clusterLog, log, 'a@1', w.gate, 1000, w.onDeposed);
+  p.append(batch(1));
+  await settle();
+  p.append(batch(2));
+  const waited = code(p.pending());
+  w.close(new Error('the lease lapsed'));
+  assert.is(await waited, 'JCR_NOT_LEADER');
+});
+
+test.run();
