@@ -21,6 +21,16 @@ export interface AfterBatch {
   enqueue(trigger: Trigger): void;
   /** Every listener of every batch in flight has returned: act on the queue. */
   drain(): void;
+  /**
+   * The first seq of the earliest batch not yet wholly reacted to, null when none waits: every
+   * batch before it has had all its reactions appended (stamped on each cluster log message).
+   */
+  unreactedFrom(): number | null;
+  /**
+   * A standby applied a batch the leader appended, the leader having reacted wholly to every
+   * batch up to `reactedThrough` (from the log message; undefined: to all before this one).
+   */
+  followed(record: ChangeRecord, reactedThrough: number | undefined): void;
 }
 
 /**
@@ -35,8 +45,11 @@ export interface Replication {
    * could never take it, so nothing is written or applied that the log would lack.
    */
   admit?(fresh: readonly NewEvent[]): void;
-  /** A batch just committed to the local store: send it to the cluster log, in order. */
-  appended(events: readonly JcrEvent[]): void;
+  /**
+   * A batch just committed to the local store: send it to the cluster log, in order, with the
+   * last seq up to which every batch has been wholly reacted to (AfterBatch.unreactedFrom).
+   */
+  appended(events: readonly JcrEvent[], reactedThrough: number): void;
   /**
    * Resolves once every batch appended so far is in the cluster log (and every AVL report kept
    * so far in the positions stream), rejects (JcrError JCR_NOT_LEADER) if it never will be; null
@@ -136,7 +149,8 @@ export class Engine {
       throw new JcrError('JCR_STORE_BUSY', `${this.busy.length} changes wait for the write-locked event log`);
     const durable = this.store.append(fresh);
     if (durable.length === 0) return durable;
-    this.replication?.appended(durable);
+    const first = (durable[0] as JcrEvent).seq;
+    this.replication?.appended(durable, (this.after?.unreactedFrom() ?? first) - 1);
     this.applyBatch(durable);
     return durable;
   }
@@ -144,12 +158,13 @@ export class Engine {
   /**
    * A standby's path: a batch the leader appended (read from the cluster log) is stored locally
    * with its own seqs, applied and heard by listeners like any other. Reactions are the
-   * leader's; a standby only follows them in the log.
+   * leader's; a standby only follows them in the log, and keeps for the reactor what the leader
+   * had not yet wholly reacted to (`reactedThrough`: up to which seq it had), in case it takes over.
    */
-  follow(events: readonly JcrEvent[]): void {
+  follow(events: readonly JcrEvent[], reactedThrough?: number): void {
     if (events.length === 0) return;
     this.store.appendFollowed(events);
-    this.applyBatch(events);
+    this.applyBatch(events, { reactedThrough });
   }
 
   /** Cluster mode: who may append and where appends are copied (see Replication). */
@@ -175,8 +190,9 @@ export class Engine {
     return this.replication?.pending() ?? null;
   }
 
-  private applyBatch(durable: readonly JcrEvent[]): void {
+  private applyBatch(durable: readonly JcrEvent[], followed?: { reactedThrough: number | undefined }): void {
     const record = batchRecord(durable.map((e) => this.room.apply(e)));
+    if (followed) this.after?.followed(record, followed.reactedThrough);
     this.notify({ kind: 'events', record }, () => {
       for (const l of this.listeners) l(record);
     });

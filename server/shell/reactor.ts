@@ -12,9 +12,21 @@
  * A refused reaction is logged and skipped: the change it reacted to is already durable. One that
  * finds the event log write-locked waits in line (Engine.submit) and is decided afresh when its
  * turn comes.
+ *
+ * Taking over (cluster mode): a leader that dies after appending a batch and before appending
+ * all of its reactions leaves them to no one, so each log message says up to which seq its
+ * leader had reacted wholly (Engine.commit, AfterBatch.unreactedFrom). A standby reacts to
+ * nothing; it keeps the records of the batches it followed past that mark (`tail`: normally the
+ * last message or so). The new leader, caught up to the log's head and before it serves, runs
+ * the same policies once over that tail and over every resource's position (an arrival or a
+ * staleness mark decided from a fix that is shared, not logged: cluster/live.ts). A reaction
+ * the old leader did append is not made twice: the policies are idempotent given state (a
+ * status already set, an alert's cause raised, a flag already made, a partner's event already
+ * answered: core/reactions/mait.ts). Time-only reactions come with the next tick.
  */
 import { isJcrError } from '../core/errors.ts';
 import { arrivalPolicy } from '../core/reactions/arrival.ts';
+import type { ChangeRecord } from '../core/changes.ts';
 import type { Policy, Trigger } from '../core/reactions/policy.ts';
 import { alertPolicy, type AlertDeps } from '../core/reactions/alerts.ts';
 import { maitPolicy, type TheirType } from '../core/reactions/mait.ts';
@@ -37,6 +49,10 @@ export class Reactor implements AfterBatch {
   private readonly policies: Array<{ name: string; policy: Policy }> = [];
   private readonly queue: Trigger[] = [];
   private draining = false;
+  /** The trigger whose policies are running (its reactions are being appended). */
+  private current: Trigger | null = null;
+  /** A standby's: batches followed that the leader had not yet wholly reacted to, in log order. */
+  private readonly tail: ChangeRecord[] = [];
 
   constructor(engine: Engine, log: Logger) {
     this.engine = engine;
@@ -75,11 +91,43 @@ export class Reactor implements AfterBatch {
     this.draining = true;
     try {
       for (let t = this.queue.shift(); t !== undefined; t = this.queue.shift()) {
+        this.current = t;
         for (const { name, policy } of this.policies) this.react(name, policy, t);
       }
     } finally {
+      this.current = null;
       this.draining = false;
     }
+  }
+
+  unreactedFrom(): number | null {
+    if (this.current?.kind === 'events') return firstSeq(this.current.record);
+    for (const t of this.queue) if (t.kind === 'events') return firstSeq(t.record);
+    return null;
+  }
+
+  followed(record: ChangeRecord, reactedThrough: number | undefined): void {
+    if (this.policies.length === 0 || record.events.length === 0) return;
+    this.tail.push(record);
+    const through = reactedThrough ?? firstSeq(record) - 1;
+    while (this.tail.length > 0 && lastSeq(this.tail[0] as ChangeRecord) <= through) this.tail.shift();
+  }
+
+  /** Batches followed that their leader had not wholly reacted to when it last appended (tests). */
+  get pending(): readonly ChangeRecord[] {
+    return this.tail;
+  }
+
+  /**
+   * Become the one that reacts: run the policies once over what the old leader may not have
+   * reacted to (the tail followed, then every resource's position), before serving. A no-op
+   * unless this instance leads.
+   */
+  takeOver(): void {
+    if (!this.engine.leads()) return;
+    for (const record of this.tail.splice(0)) this.enqueue({ kind: 'events', record });
+    this.enqueue({ kind: 'positions', resourceIds: [...this.engine.room.fleet.all()].map((r) => r.def.id) });
+    this.drain();
   }
 
   private react(name: string, policy: Policy, trigger: Trigger): void {
@@ -105,6 +153,14 @@ export class Reactor implements AfterBatch {
     if (isJcrError(e)) this.log.warn('reaction not recorded', { policy: name, command: cmd.type, code: e.code });
     else this.log.error('reaction failed', { policy: name, command: cmd.type, err: String(e) });
   }
+}
+
+function firstSeq(record: ChangeRecord): number {
+  return (record.events[0] as { seq: number }).seq;
+}
+
+function lastSeq(record: ChangeRecord): number {
+  return (record.events[record.events.length - 1] as { seq: number }).seq;
 }
 
 /**

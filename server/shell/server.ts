@@ -203,6 +203,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (clusterLog) cluster?.onLeading(() => serveAvlRelay(clusterLog, clusterLog.room, avl, log));
   // What the outbox holds goes out, and what the inbox held behind an applied one is applied: at
   // once in one process; in a cluster only by the leader, from when it leads (docs/cluster.md).
+  // A new leader first reacts to what its predecessor had not (server/shell/reactor.ts, takeOver).
+  if (cluster) cluster.onLed(() => reactor.takeOver());
   if (cluster) cluster.onLed(() => mait?.start());
   else mait?.start();
   // Every listener is in place: follow the log (and try for the lease unless a standby).

@@ -59,7 +59,7 @@ export function decideMait(
       } else if (d.kind === 'AssistanceResponse') {
         mustAnswer(t, cmd.actingAgency, scenario);
       }
-      return [book.queued(cmd.partnerId, d, ctx, at, cmd.incidentId, cmd.calibration)];
+      return [book.queued(cmd.partnerId, d, ctx, at, cmd.incidentId, cmd.calibration, cmd.about)];
     }
     case 'mait.accept': {
       const t = pendingIn(book, cmd.transferId, cmd.actingAgency, scenario);

@@ -36,6 +36,8 @@ export class TransferBook {
   private readonly positions = new Map<string, PartnerResource>();
   /** When we last queued a ResourcePosition per partner and resource (the rate limit). */
   private readonly positionSent = new Map<string, number>();
+  /** Per thread, the latest event seq a message of ours answers (MaitQueuedData.about). */
+  private readonly answered = new Map<string, number>();
 
   constructor(roomId: string) {
     this.roomId = roomId;
@@ -81,6 +83,14 @@ export class TransferBook {
 
   positionSentAt(partnerId: string, resourceId: string): number | undefined {
     return this.positionSent.get(`${partnerId}|${resourceId}`);
+  }
+
+  /**
+   * The latest event seq a message of ours on this thread answers (0: none): the reaction policy
+   * answers an event at or before it no more (server/core/reactions/mait.ts).
+   */
+  answeredThrough(partnerId: string, ref: MaitIncidentRef): number {
+    return this.answered.get(threadKey(partnerId, ref)) ?? 0;
   }
 
   /** A partner's message as events: none for a duplicate; JCR_CONFLICT for one ahead of its turn. */
@@ -135,12 +145,19 @@ export class TransferBook {
     at: number,
     incidentId: string | undefined,
     calibration?: { version: number; band: string },
+    about?: number,
   ): NewEvent {
     const seq = (this.sentSeq.get(threadKey(partnerId, draft.incident)) ?? 0) + 1;
     const messageId = `${this.roomId}:${draft.incident.room}:${draft.incident.id}:${seq}`;
     const message = { ...draft, messageId, from: this.roomId, to: partnerId, seq, sentAt: at } as MaitMessage;
     const id = incidentId ?? this.ourIncident(partnerId, draft.incident);
-    const data = { partnerId, message, ...(id ? { incidentId: id } : {}), ...(calibration ? { calibration } : {}) };
+    const data = {
+      partnerId,
+      message,
+      ...(id ? { incidentId: id } : {}),
+      ...(calibration ? { calibration } : {}),
+      ...(about !== undefined ? { about } : {}),
+    };
     return { at, type: 'mait.queued', origin: ctx.origin, actor: ctx.actor, data };
   }
 
@@ -160,6 +177,8 @@ export class TransferBook {
     if (ours) {
       this.sentSeq.set(key, m.seq);
       this.sentIds.add(`${partnerId}|${m.messageId}`);
+      const about = e.data.about;
+      if (about !== undefined && about > (this.answered.get(key) ?? 0)) this.answered.set(key, about);
     } else {
       this.gotSeq.set(key, m.seq);
       this.seen.add(`${partnerId}|${m.messageId}`);

@@ -31,6 +31,12 @@ export interface MaitQueuedData {
    * its ETAs; absent: the prior's (issue 19). Ours to record: not sent to the partner.
    */
   calibration?: { version: number; band: string };
+  /**
+   * A reaction's (server/core/reactions/mait.ts): the seq of the event it answers (a partner's
+   * Create acknowledged, a change of ours shared). Ours to record, not sent: a new leader's
+   * takeover pass sees the thread has answered it and does not answer it twice.
+   */
+  about?: number;
 }
 
 /**
@@ -59,6 +65,8 @@ export type MaitCommand =
       actingAgency?: Agency;
       /** Which calibration timed an offer's ETAs (absent: the prior), kept in the log, not sent. */
       calibration?: { version: number; band: string };
+      /** The reaction policy's: the seq of the event this message answers (MaitQueuedData.about). */
+      about?: number;
     }
   /** Apply a partner's message; its id seen before, or its sequence passed, is a duplicate: no events. */
   | { type: 'mait.receive'; partnerId: string; message: MaitMessage }

@@ -5,6 +5,12 @@
  * goes to that partner as an Update (a note as a shared timeline entry) or, on closing, a Close.
  * Our resources attending an incident a partner shares go to it as ResourcePosition, at most one
  * per resource per MAIT_POSITION_MIN_INTERVAL_MS.
+ *
+ * Idempotent given state: each message answering an event records its seq (`about`), and an
+ * event its thread has answered is answered no more. So a new leader may run the policy again
+ * over the log's tail its predecessor may not have reacted to (server/shell/reactor.ts, takeOver)
+ * without telling a partner anything twice. (A Close also ends the thread; a ResourcePosition
+ * answers no event: its rate limit is state.)
  */
 import { MAIT_POSITION_MIN_INTERVAL_MS, type MaitTimelineEntry } from '../../../proto/mait.ts';
 import type { JcrEvent } from '../events.ts';
@@ -36,18 +42,19 @@ function onEvent(e: JcrEvent, room: RoomView, theirType: TheirType): Reaction[] 
   if (e.type === 'mait.received') {
     const m = e.data.message;
     if (m.kind !== 'Create' && m.kind !== 'AssistanceRequest') return [];
+    if (room.transfers.answeredThrough(e.data.partnerId, m.incident) >= e.seq) return [];
     const draft = { kind: 'Acknowledge', incident: m.incident, ackOf: m.messageId, stage: 'received' } as const;
-    return [{ cmd: { type: 'mait.send', partnerId: e.data.partnerId, draft }, ctx: CTX }];
+    return [{ cmd: { type: 'mait.send', partnerId: e.data.partnerId, draft, about: e.seq }, ctx: CTX }];
   }
   const incidentId = changedIncident(e);
   const inc = incidentId === undefined ? undefined : room.incidents.get(incidentId);
   if (!inc) return [];
   const out: Reaction[] = [];
   for (const t of room.transfers.ofIncident(inc.id)) {
-    if (!live(t)) continue;
+    if (!live(t) || room.transfers.answeredThrough(t.partnerId, t.ref) >= e.seq) continue;
     if (e.type === 'incident.closed') {
       const draft = { kind: 'Close', incident: t.ref, reason: inc.closeReason ?? 'closed', closedAt: e.at } as const;
-      out.push({ cmd: { type: 'mait.send', partnerId: t.partnerId, draft }, ctx: CTX });
+      out.push({ cmd: { type: 'mait.send', partnerId: t.partnerId, draft, about: e.seq }, ctx: CTX });
       continue;
     }
     const type = theirType(t.partnerId, inc.typeId);
@@ -61,7 +68,7 @@ function onEvent(e: JcrEvent, room: RoomView, theirType: TheirType): Reaction[] 
       incident: t.ref,
       content: incidentContent(inc, room.scenario, type, timeline),
     } as const;
-    out.push({ cmd: { type: 'mait.send', partnerId: t.partnerId, draft }, ctx: CTX });
+    out.push({ cmd: { type: 'mait.send', partnerId: t.partnerId, draft, about: e.seq }, ctx: CTX });
   }
   return out;
 }

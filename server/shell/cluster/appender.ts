@@ -15,8 +15,13 @@
  * (`admit`, JCR_CHANGE_TOO_LARGE); a message refused for what it is (the client's max_payload
  * check, any answer of JetStream's but "not now") steps this leader down, since it has applied a
  * change the log can never hold: it restarts from the log, its cache cut back.
+ *
+ * Each message carries, in header REACTED_HEADER, the seq up to which this leader had wholly
+ * reacted when it appended the message's last batch: a new leader reacts to what follows it
+ * (server/shell/reactor.ts, takeOver).
  */
 import { JetStreamApiCodes, JetStreamApiError, type PubAck } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent, NewEvent } from '../../core/events.ts';
 import type { Logger } from '../log.ts';
@@ -30,12 +35,19 @@ const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** A message's bytes kept for its headers, besides the term: its id's seq, the expected last sequence. */
 const HEADER_BYTES = 256;
 
-/** A batch as it goes in a message: its events' JSON array, its size in bytes, its first and last seq. */
+/** The message header saying up to which event seq its leader had wholly reacted. */
+export const REACTED_HEADER = 'Jcr-Reacted';
+
+/**
+ * A batch as it goes in a message: its events' JSON array, its size in bytes, its first and last
+ * seq, and up to which seq every batch had been wholly reacted to when it was appended.
+ */
 interface Encoded {
   json: string;
   bytes: number;
   first: number;
   last: number;
+  reacted: number;
 }
 
 export class Appender {
@@ -104,13 +116,14 @@ export class Appender {
       );
   }
 
-  append(events: readonly JcrEvent[]): void {
+  /** `reacted`: up to which seq every batch has been wholly reacted to (default: all before this one). */
+  append(events: readonly JcrEvent[], reacted?: number): void {
     const first = (events[0] as JcrEvent).seq;
     const last = (events[events.length - 1] as JcrEvent).seq;
     this.appendedSeq = last;
     this.pipeline.plan(last);
     const json = JSON.stringify(events);
-    this.queue.push({ json, bytes: Buffer.byteLength(json), first, last });
+    this.queue.push({ json, bytes: Buffer.byteLength(json), first, last, reacted: reacted ?? first - 1 });
     if (!this.running && !this.pipeline.stopped) void this.run();
   }
 
@@ -143,7 +156,7 @@ export class Appender {
         const msgID = `${this.term}:${parts[0]?.first}`;
         let ack: PubAck;
         try {
-          ack = await this.publish(body as string, msgID, last);
+          ack = await this.publish(body as string, msgID, last, (parts[n - 1] as Encoded).reacted);
         } catch (e) {
           if (!(e instanceof Refused && n > 1)) throw e;
           alone = true;
@@ -181,11 +194,20 @@ export class Appender {
    * Publish one message, fenced by the stream's expected last sequence, until the log takes it
    * (its ack), or refuses it: Deposed (another leader appended), Refused (for what it is).
    */
-  private async publish(body: string, msgID: string, last: number): Promise<PubAck> {
+  private async publish(body: string, msgID: string, last: number, reacted: number): Promise<PubAck> {
     const expect = this.streamSeq;
+    const h = headers();
+    h.set(REACTED_HEADER, String(reacted));
     let ack: PubAck;
     try {
-      ack = await this.pipeline.publish({ body, id: msgID, after: this.pipeline.confirmed, upTo: last, expect });
+      ack = await this.pipeline.publish({
+        body,
+        id: msgID,
+        after: this.pipeline.confirmed,
+        upTo: last,
+        expect,
+        headers: h,
+      });
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
       const a = e.answer;

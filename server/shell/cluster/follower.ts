@@ -10,8 +10,10 @@
 import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import type { JcrEvent } from '../../core/events.ts';
 import { isJcrError } from '../../core/errors.ts';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
+import { REACTED_HEADER } from './appender.ts';
 import { coverMeta } from './cache.ts';
 import { decodeBatch, FOLLOW_PULL, whileUnanswered, type ClusterLog } from './log.ts';
 
@@ -21,7 +23,7 @@ const STALL_MS = 5000;
 /** A stream to follow and what to do with each of its messages, in order. */
 export interface Followed {
   stream: string;
-  apply(data: Uint8Array, seq: number): Promise<void> | void;
+  apply(data: Uint8Array, seq: number, headers?: MsgHdrs): Promise<void> | void;
 }
 
 export class Follower {
@@ -46,8 +48,10 @@ export class Follower {
     this.streamSeq = coveredSeq;
     this.followed = followed ?? {
       stream: clusterLog.stream,
-      async apply(data, seq) {
-        await followRetrying(engine, decodeBatch(data));
+      async apply(data, seq, headers) {
+        // Up to which seq the leader had reacted wholly (cluster/appender.ts): the reactor keeps the rest.
+        const reacted = Number(headers?.get(REACTED_HEADER) || NaN);
+        await followRetrying(engine, decodeBatch(data), Number.isInteger(reacted) ? reacted : undefined);
         coverMeta(engine, seq);
       },
     };
@@ -74,7 +78,7 @@ export class Follower {
       for await (const m of messages) {
         if (this.stopped) break;
         if (m.seq <= this.streamSeq) continue;
-        await this.followed.apply(m.data, m.seq);
+        await this.followed.apply(m.data, m.seq, m.headers);
         this.streamSeq = m.seq;
         this.lastApplied = Date.now();
       }
@@ -127,10 +131,10 @@ export class Follower {
 }
 
 /** Engine.follow, retried while another connection holds the write lock (JCR_STORE_BUSY). */
-async function followRetrying(engine: Engine, events: JcrEvent[]): Promise<void> {
+async function followRetrying(engine: Engine, events: JcrEvent[], reactedThrough?: number): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      engine.follow(events);
+      engine.follow(events, reactedThrough);
       return;
     } catch (e) {
       if (!(isJcrError(e) && e.code === 'JCR_STORE_BUSY') || attempt >= 20) throw e;

@@ -101,9 +101,9 @@ export class ClusterNode implements Replication, PositionLog {
     this.appender?.admit(fresh);
   }
 
-  appended(events: readonly JcrEvent[]): void {
+  appended(events: readonly JcrEvent[], reactedThrough: number): void {
     if (!this.appender) throw new JcrError('JCR_NOT_LEADER', 'this instance is a standby: another instance leads');
-    this.appender.append(events);
+    this.appender.append(events, reactedThrough);
   }
 
   /**

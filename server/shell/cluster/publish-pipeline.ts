@@ -18,7 +18,7 @@
  *   answer lost, or confirmed since the waiter began: the answer errs towards "unknown").
  */
 import { JetStreamApiError, type PubAck } from '@nats-io/jetstream';
-import { errors } from '@nats-io/transport-node';
+import { errors, type MsgHdrs } from '@nats-io/transport-node';
 import { JcrError } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterLog } from './log.ts';
@@ -73,6 +73,8 @@ export interface Message {
   upTo: number;
   /** The stream's last sequence it must land right after, if fenced (JetStream refuses it otherwise). */
   expect?: number;
+  /** Its headers, if any (the log's: cluster/appender.ts, REACTED_HEADER). */
+  headers?: MsgHdrs;
 }
 
 /** What a writer's warnings call its message and the stream that takes it ("append", "the log"). */
@@ -145,6 +147,7 @@ export class PublishPipeline {
           msgID: m.id,
           timeout: this.attemptMs,
           ...fence,
+          ...(m.headers ? { headers: m.headers } : {}),
         });
         if (attempt > 1)
           this.log.warn(`cluster: ${this.names.stream} took the ${this.names.message} again`, {
