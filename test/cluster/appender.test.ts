@@ -18,9 +18,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fakeClock } from '../../server/core/clock.ts';
 import { ERRORS, isJcrError } from '../../server/core/errors.ts';
 import type { JcrEvent, NewEvent } from '../../server/core/events.ts';
@@ -32,23 +29,11 @@ import { Engine } from '../../server/shell/engine.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { Store } from '../../server/shell/store/store.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
-import { clusterEvents, sleep, startNats, type Proc } from '../support/cluster.ts';
+import { clusterEvents, sleep } from '../support/cluster.ts';
+import { answersLost, fileNats, lease, settled } from '../support/cluster-log.ts';
 
 const log = createLogger('silent');
-const dir = mkdtempSync(join(tmpdir(), 'jcr-appender-'));
-/** One nats-server for the file, started by the first test (without it, each test says so and fails). */
-let nats: Promise<{ url: string; nats: Proc }> | undefined;
-const natsUrl = async () => (await (nats ??= startNats(join(dir, 'nats')))).url;
-
-test.after(async () => {
-  const n = await nats?.catch(() => undefined);
-  n?.nats.proc.kill('SIGKILL');
-  await n?.nats.exited;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const open = async (room: string) =>
-  ClusterLog.open(clusterConfig({ nats: await natsUrl(), room }, {}) as ClusterOptions, log);
+const { url: natsUrl, open } = fileNats(test, 'appender');
 
 const event = (seq: number, resourceId: string): JcrEvent =>
   ({
@@ -122,13 +107,10 @@ test('an append whose answer was lost is sent again and lands once', async () =>
   try {
     // The first answer is lost after JetStream took the message (the connection moved, say).
     let calls = 0;
-    const js = {
-      publish: async (...args: Parameters<ClusterLog['js']['publish']>) => {
-        const ack = await c.js.publish(...args);
-        if (++calls === 1) throw new Error('TIMEOUT');
-        return ack;
-      },
-    } as unknown as ClusterLog['js'];
+    const js = answersLost(c.js, (call) => {
+      calls = call;
+      return call === 1;
+    });
     const w = writer({ js, subject: c.subject }, 'c@1', 0);
     w.appender.append([event(1, 'R1'), event(2, 'R2')]);
     await w.appender.pending();
@@ -201,22 +183,10 @@ test('with the lease lost (the gate closed) nothing is published', async () => {
 test('a change sent whose answer was lost, then the lease lost, is outcome-unknown; one never sent is not-leader', async () => {
   const c = await open('appender-outcome');
   try {
-    let leads = true;
-    const gate = () => (leads ? Promise.resolve() : Promise.reject(new Error('the lease lapsed')));
+    const { gate, lapse } = lease();
     let lose = false;
-    const js = {
-      publish: async (...args: Parameters<ClusterLog['js']['publish']>) => {
-        const ack = await c.js.publish(...args);
-        if (!lose) return ack;
-        leads = false; // the lease lapses while the answer is lost
-        throw new Error('TIMEOUT');
-      },
-    } as unknown as ClusterLog['js'];
-    const code = (p: Promise<void> | null) =>
-      (p as Promise<void>).then(
-        () => 'acknowledged',
-        (e: unknown) => (isJcrError(e) ? e.code : String(e)),
-      );
+    // The lease lapses while the answer is lost.
+    const js = answersLost(c.js, () => lose && (lapse(), true));
 
     // Sent, stored, its answer lost; the gate closes before it is sent again.
     const sent = writer({ js, subject: c.subject }, 'c@1', 0, gate);
@@ -224,8 +194,8 @@ test('a change sent whose answer was lost, then the lease lost, is outcome-unkno
     await sent.appender.pending();
     lose = true;
     sent.appender.append([event(2, 'R2')]);
-    assert.is(await code(sent.appender.pending()), 'JCR_OUTCOME_UNKNOWN');
-    assert.is(await code(sent.appender.pending()), 'JCR_OUTCOME_UNKNOWN', 'asked again after the fail');
+    assert.is(await settled(sent.appender.pending()), 'JCR_OUTCOME_UNKNOWN');
+    assert.is(await settled(sent.appender.pending()), 'JCR_OUTCOME_UNKNOWN', 'asked again after the fail');
     assert.match(sent.deposed[0] as string, /may no longer lead/);
     assert.equal(summary(await clusterEvents(await natsUrl(), 'appender-outcome')), [
       [1, 'R1'],
@@ -235,7 +205,7 @@ test('a change sent whose answer was lost, then the lease lost, is outcome-unkno
     // Never sent: the gate closed before the first send.
     const unsent = writer({ js, subject: c.subject }, 'c@2', 2, gate);
     unsent.appender.append([event(3, 'R3')]);
-    assert.is(await code(unsent.appender.pending()), 'JCR_NOT_LEADER');
+    assert.is(await settled(unsent.appender.pending()), 'JCR_NOT_LEADER');
     assert.equal(unsent.taken, []);
     assert.is((await clusterEvents(await natsUrl(), 'appender-outcome')).length, 2, 'nothing of it in the log');
   } finally {

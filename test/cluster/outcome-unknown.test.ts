@@ -7,11 +7,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import express from 'express';
 import { fakeClock } from '../../server/core/clock.ts';
 import { ERRORS, isJcrError, JcrError } from '../../server/core/errors.ts';
@@ -23,20 +20,11 @@ import { replicatedAcks } from '../../server/shell/http/replicated.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { Store } from '../../server/shell/store/store.ts';
 import { miniScenario } from '../fixtures/mini-scenario.ts';
-import { clusterEvents, sleep, startNats, type Proc } from '../support/cluster.ts';
+import { clusterEvents, sleep } from '../support/cluster.ts';
+import { fileNats } from '../support/cluster-log.ts';
 
 const log = createLogger('silent');
-const dir = mkdtempSync(join(tmpdir(), 'jcr-outcome-'));
-/** One nats-server for the file, started by the first test that needs it. */
-let nats: Promise<{ url: string; nats: Proc }> | undefined;
-const natsUrl = async () => (await (nats ??= startNats(join(dir, 'nats')))).url;
-
-test.after(async () => {
-  const n = await nats?.catch(() => undefined);
-  n?.nats.proc.kill('SIGKILL');
-  await n?.nats.exited;
-  rmSync(dir, { recursive: true, force: true });
-});
+const { url: natsUrl } = fileNats(test, 'outcome');
 
 const codeOf = (p: Promise<void> | null) =>
   (p ?? Promise.resolve()).then(

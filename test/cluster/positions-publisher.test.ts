@@ -15,8 +15,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -24,26 +23,13 @@ import type { MarkedRows } from '../../server/shell/avl/history.ts';
 import { ClusterLog } from '../../server/shell/cluster/log.ts';
 import { clusterConfig, type ClusterOptions } from '../../server/shell/cluster/options.ts';
 import { PositionPublisher } from '../../server/shell/cluster/positions.ts';
-import { isJcrError } from '../../server/core/errors.ts';
 import { createLogger } from '../../server/shell/log.ts';
 import { report } from '../support/avl.ts';
-import { clusterPositions, freePort, natsServerBinary, sleep, startNats, type Proc } from '../support/cluster.ts';
+import { clusterPositions, freePort, natsServerBinary, sleep } from '../support/cluster.ts';
+import { answersLost, fileNats, lease, settled } from '../support/cluster-log.ts';
 
 const log = createLogger('silent');
-const dir = mkdtempSync(join(tmpdir(), 'jcr-positions-'));
-/** One nats-server for the file, started by the first test (without it, each test says so and fails). */
-let nats: Promise<{ url: string; nats: Proc }> | undefined;
-const natsUrl = async () => (await (nats ??= startNats(join(dir, 'nats')))).url;
-
-test.after(async () => {
-  const n = await nats?.catch(() => undefined);
-  n?.nats.proc.kill('SIGKILL');
-  await n?.nats.exited;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const open = async (room: string) =>
-  ClusterLog.open(clusterConfig({ nats: await natsUrl(), room }, {}) as ClusterOptions, log);
+const { url: natsUrl, open, dir } = fileNats(test, 'positions');
 
 const T = 1_767_258_000_000;
 const batch = (id: string, k: number): MarkedRows => ({
@@ -90,21 +76,18 @@ test('batches published without waiting are all confirmed, each once, in order',
 test('a publish whose answer was lost is sent again and lands once', async () => {
   const c = await open('pos-retry');
   try {
-    let lost = 0;
+    let calls = 0;
     // The first answer is lost after JetStream stored the message, as when a connection moves.
-    const js = {
-      publish: async (...args: Parameters<ClusterLog['js']['publish']>) => {
-        const ack = await c.js.publish(...args);
-        if (lost++ === 0) throw new Error('TIMEOUT');
-        return ack;
-      },
-    } as unknown as ClusterLog['js'];
+    const js = answersLost(c.js, (call) => {
+      calls = call;
+      return call === 1;
+    });
     const { p, deposed } = publisher({ js, positionsSubject: c.positionsSubject });
     p.append(batch('R0', 0));
     p.append(batch('R1', 1));
     await p.pending();
     assert.equal(deposed, []);
-    assert.is(lost, 3, 'the first message was sent twice');
+    assert.is(calls, 3, 'the first message was sent twice');
     assert.equal(await stored('pos-retry'), [
       [1, 'R0@0'],
       [2, 'R1@1000'],
@@ -128,11 +111,7 @@ test('a publish JetStream refuses is never confirmed and deposes the leader', as
   try {
     const { p, deposed } = publisher(c);
     p.append(batch('R0', 0));
-    const waited = await p.pending()?.then(
-      () => 'confirmed',
-      (e: unknown) => (isJcrError(e) ? e.code : String(e)),
-    );
-    assert.is(waited, 'JCR_NOT_LEADER', 'refused, not confirmed, known not stored');
+    assert.is(await settled(p.pending()), 'JCR_NOT_LEADER', 'refused, not confirmed, known not stored');
     assert.is(deposed.length, 1);
     assert.match(deposed[0] as string, /positions publish refused/);
     assert.throws(() => p.append(batch('R1', 1)), /no longer leads/);
@@ -186,30 +165,18 @@ test('a closed gate publishes nothing and confirms nothing', async () => {
 test('a batch sent whose answer was lost, then the lease lost, is outcome-unknown; one never sent is not-leader', async () => {
   const c = await open('pos-outcome');
   try {
-    let leads = true;
-    const gate = () => (leads ? Promise.resolve() : Promise.reject(new Error('the lease lapsed')));
+    const { gate, lapse } = lease();
     let lose = false;
-    const js = {
-      publish: async (...args: Parameters<ClusterLog['js']['publish']>) => {
-        const ack = await c.js.publish(...args);
-        if (!lose) return ack;
-        leads = false; // the lease lapses while the answer is lost
-        throw new Error('TIMEOUT');
-      },
-    } as unknown as ClusterLog['js'];
-    const code = (w: Promise<void> | null) =>
-      (w as Promise<void>).then(
-        () => 'confirmed',
-        (e: unknown) => (isJcrError(e) ? e.code : String(e)),
-      );
+    // The lease lapses while the answer is lost.
+    const js = answersLost(c.js, () => lose && (lapse(), true));
 
     const sent = publisher({ js, positionsSubject: c.positionsSubject }, gate);
     sent.p.append(batch('R0', 0));
     await sent.p.pending();
     lose = true;
     sent.p.append(batch('R1', 1));
-    assert.is(await code(sent.p.pending()), 'JCR_OUTCOME_UNKNOWN');
-    assert.is(await code(sent.p.pending()), 'JCR_OUTCOME_UNKNOWN', 'asked again after the fail');
+    assert.is(await settled(sent.p.pending()), 'JCR_OUTCOME_UNKNOWN');
+    assert.is(await settled(sent.p.pending()), 'JCR_OUTCOME_UNKNOWN', 'asked again after the fail');
     assert.equal(sent.deposed, ['may no longer lead: Error: the lease lapsed']);
     assert.equal(await stored('pos-outcome'), [
       [1, 'R0@0'],
@@ -219,7 +186,7 @@ test('a batch sent whose answer was lost, then the lease lost, is outcome-unknow
     // The gate closed before its first send: nothing of it can be stored.
     const unsent = publisher({ js, positionsSubject: c.positionsSubject }, gate);
     unsent.p.append(batch('R2', 2));
-    assert.is(await code(unsent.p.pending()), 'JCR_NOT_LEADER');
+    assert.is(await settled(unsent.p.pending()), 'JCR_NOT_LEADER');
     assert.is((await stored('pos-outcome')).length, 2);
   } finally {
     await c.close();
