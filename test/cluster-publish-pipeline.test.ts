@@ -3,7 +3,10 @@
  * when its leader stops, for both its writers, on a JetStream that answers at once: the waiter
  * waits on everything published before it, so a message of that confirmed since it began counts
  * as sent: JCR_OUTCOME_UNKNOWN, never "nothing changed" (docs/cluster.md § How a change is
- * acknowledged). The other answers are checked against a real nats-server in test/cluster/.
+ * acknowledged). A waiter with its request's record (server/shell/own-changes.ts) is answered
+ * by its own messages: sent (confirmed here) is unknown, never sent is JCR_NOT_LEADER, whatever
+ * else it waited on; one appended outside any record counts as its own. The other answers are
+ * checked against a real nats-server in test/cluster/.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,6 +17,7 @@ import { Appender } from '../server/shell/cluster/appender.ts';
 import type { ClusterLog } from '../server/shell/cluster/log.ts';
 import { PositionPublisher } from '../server/shell/cluster/positions.ts';
 import { createLogger } from '../server/shell/log.ts';
+import { OwnChanges } from '../server/shell/own-changes.ts';
 import { report } from './support/avl.ts';
 
 const log = createLogger('silent');
@@ -86,5 +90,48 @@ test('a waiter that began after the confirmed message, on one never sent, is not
   w.close(new Error('the lease lapsed'));
   assert.is(await waited, 'JCR_NOT_LEADER');
 });
+
+/** Both writers, each appending one change (the n-th) the way a request's work does. */
+const writers = {
+  events: (w: ReturnType<typeof world>) => {
+    const a = new Appender(w.clusterLog, log, 'a@1', 0, 0, w.gate, 1000, () => {}, w.onDeposed);
+    return { change: (n: number) => a.append([event(n)]), pending: (own?: OwnChanges) => a.pending(own) };
+  },
+  positions: (w: ReturnType<typeof world>) => {
+    const p = new PositionPublisher(w.clusterLog, log, 'a@1', w.gate, 1000, w.onDeposed);
+    return { change: (n: number) => p.append(batch(n)), pending: (own?: OwnChanges) => p.pending(own) };
+  },
+};
+
+for (const [name, make] of Object.entries(writers)) {
+  const subject = name === 'events' ? 'subject' : 'positionsSubject';
+
+  test(`${name}: two requests when the leader stops: the one whose change was sent is unknown, the one never sent not-leader`, async () => {
+    const w = world(subject);
+    const writer = make(w);
+    const first = new OwnChanges();
+    const second = new OwnChanges();
+    first.run(() => writer.change(1));
+    second.run(() => writer.change(2));
+    // Both wait on both changes (an answer may show the other's).
+    const answers = [code(writer.pending(first)), code(writer.pending(second))];
+    await settle();
+    assert.is(w.sent(), 1, "the first request's change confirmed, the second's at the gate");
+    w.close(new Error('the lease lapsed'));
+    assert.equal(await Promise.all(answers), ['JCR_OUTCOME_UNKNOWN', 'JCR_NOT_LEADER']);
+  });
+
+  test(`${name}: a change made outside any request, sent, counts as each waiting request's own`, async () => {
+    const w = world(subject);
+    const writer = make(w);
+    const request = new OwnChanges();
+    writer.change(1); // no request's: a timer's reaction, or work whose record was lost
+    request.run(() => writer.change(2));
+    const answer = code(writer.pending(request));
+    await settle();
+    w.close(new Error('the lease lapsed'));
+    assert.is(await answer, 'JCR_OUTCOME_UNKNOWN');
+  });
+}
 
 test.run();

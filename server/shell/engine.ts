@@ -5,6 +5,7 @@ import { Room, type Command, type RoomOptions } from '../core/room.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Scenario } from '../core/scenario/types.ts';
 import { JcrError } from '../core/errors.ts';
+import type { OwnChanges } from './own-changes.ts';
 import { BusyQueue, type BusyLimits } from './store/busy-queue.ts';
 import type { Store } from './store/store.ts';
 import { serverTimers, type Timers } from './timers.ts';
@@ -53,9 +54,10 @@ export interface Replication {
   /**
    * Resolves once every batch appended so far is in the cluster log (and every AVL report kept
    * so far in the positions stream), rejects (JcrError JCR_NOT_LEADER) if it never will be; null
-   * when nothing is waiting.
+   * when nothing is waiting. With `own` (what the waiting request changed) the rejection says
+   * JCR_OUTCOME_UNKNOWN only if one of its own changes was sent to the log.
    */
-  pending(): Promise<void> | null;
+  pending(own?: OwnChanges): Promise<void> | null;
 }
 
 /**
@@ -184,10 +186,11 @@ export class Engine {
 
   /**
    * Resolves once everything appended so far is in the cluster log (then a change may be
-   * acknowledged); null when nothing waits, always in the embedded mode.
+   * acknowledged); null when nothing waits, always in the embedded mode. `own`: what the waiting
+   * request changed (./own-changes.ts), so a failed wait is answered by its own changes.
    */
-  whenReplicated(): Promise<void> | null {
-    return this.replication?.pending() ?? null;
+  whenReplicated(own?: OwnChanges): Promise<void> | null {
+    return this.replication?.pending(own) ?? null;
   }
 
   private applyBatch(durable: readonly JcrEvent[], followed?: { reactedThrough: number | undefined }): void {

@@ -5,6 +5,7 @@
  */
 import type { AvlReportIn, BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
 import type { AvlLimits } from '../../core/avl/limits.ts';
+import type { OwnChanges } from '../own-changes.ts';
 
 export interface AvlEndpoint {
   readonly limits: AvlLimits;
@@ -19,6 +20,9 @@ export interface AvlEndpoint {
   ingestOrWait(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome | Promise<BatchOutcome>;
   /** Now, by the endpoint's clock (an OsmAnd fix without a time is taken as now). */
   now(): number;
-  /** Cluster mode: resolves once the log has everything the answers so far depend on; null = now. */
-  whenReplicated(): Promise<void> | null;
+  /**
+   * Cluster mode: resolves once the log has everything the answers so far depend on; null = now.
+   * `own`: what the waiting batch changed, so a failed wait is answered by its own changes.
+   */
+  whenReplicated(own?: OwnChanges): Promise<void> | null;
 }

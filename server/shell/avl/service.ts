@@ -10,6 +10,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Engine } from '../engine.ts';
 import { isStoreBusy } from '../store/busy-queue.ts';
 import type { Logger } from '../log.ts';
+import type { OwnChanges } from '../own-changes.ts';
 import { FeedRegistry } from './feeds.ts';
 import { RateLimiter } from '../../core/ratelimit.ts';
 import { HistoryWriter, type HistoryOptions, type MarkedRows, type PositionHistory } from './history.ts';
@@ -232,8 +233,8 @@ export class AvlService implements AvlEndpoint {
   }
 
   /** Cluster mode: resolves once the cluster log has every status change so far (Engine.whenReplicated). */
-  whenReplicated(): Promise<void> | null {
-    return this.engine.whenReplicated();
+  whenReplicated(own?: OwnChanges): Promise<void> | null {
+    return this.engine.whenReplicated(own);
   }
 
   /** The injected clock's time. */

@@ -4,6 +4,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { AvlReportIn, BatchOutcome, FeedScope } from '../../core/avl/ingest.ts';
 import { ERRORS, JcrError, type ErrorCode } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
+import { OwnChanges } from '../own-changes.ts';
 import { refuse as refuseWith, type UpgradeRouter } from '../ws/upgrade.ts';
 import { AvlBatchReader } from './batch-reader.ts';
 import { encodeAck, type AvlBatchIn } from './codec.ts';
@@ -158,14 +159,16 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlEndpoint, log: Logger
     function answer(seq: number, reports: readonly AvlReportIn[]): Promise<void> | undefined {
       if (ws.readyState !== WebSocket.OPEN) return undefined;
       let out: BatchOutcome | Promise<BatchOutcome>;
+      // What this batch changes is its own (../own-changes.ts): a failed wait is answered by it.
+      const own = new OwnChanges();
       try {
-        out = avl.ingestOrWait(reports, feed);
+        out = own.run(() => avl.ingestOrWait(reports, feed));
       } catch (e) {
         return failed(e);
       }
-      if (!(out instanceof Promise)) return deliver(seq, out);
+      if (!(out instanceof Promise)) return deliver(seq, out, own);
       const done = out.then(
-        (o) => deliver(seq, o),
+        (o) => deliver(seq, o, own),
         (e: unknown) => failed(e),
       );
       if (conn.waiting === 0) wait(done);
@@ -178,9 +181,9 @@ export function attachAvlWs(router: UpgradeRouter, avl: AvlEndpoint, log: Logger
     }
 
     /** Send a batch's ack; in cluster mode once the cluster log has its status changes. */
-    function deliver(seq: number, o: BatchOutcome): undefined {
+    function deliver(seq: number, o: BatchOutcome, own: OwnChanges): undefined {
       const ack = encodeAck({ seq, accepted: o.accepted, rejected: o.rejected });
-      const replicated = avl.whenReplicated();
+      const replicated = avl.whenReplicated(own);
       if (!replicated) return send(ack);
       // The leader stopped before the log confirmed it: 1013 with JCR_NOT_LEADER (nothing sent)
       // or JCR_OUTCOME_UNKNOWN (maybe stored). Either way the feed resends the batch unacked to

@@ -25,6 +25,7 @@ import { headers } from '@nats-io/transport-node';
 import { JcrError } from '../../core/errors.ts';
 import type { JcrEvent, NewEvent } from '../../core/events.ts';
 import type { Logger } from '../log.ts';
+import type { OwnChanges } from '../own-changes.ts';
 import type { ClusterLog } from './log.ts';
 import { Deposed, PublishPipeline, Refused } from './publish-pipeline.ts';
 
@@ -127,9 +128,12 @@ export class Appender {
     if (!this.running && !this.pipeline.stopped) void this.run();
   }
 
-  /** Resolves once every batch appended so far is in the log; null when none waits. */
-  pending(): Promise<void> | null {
-    return this.pipeline.pending();
+  /**
+   * Resolves once every batch appended so far is in the log; null when none waits. Failed by
+   * `own`, the waiting request's record (../own-changes.ts).
+   */
+  pending(own?: OwnChanges): Promise<void> | null {
+    return this.pipeline.pending(own);
   }
 
   /** Wait (up to `ms`) for what is appended to be in the log: a clean stop hands over all of it. */

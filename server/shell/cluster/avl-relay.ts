@@ -12,6 +12,7 @@ import { isJcrError, JcrError } from '../../core/errors.ts';
 import { AvlBatchReader } from '../avl/batch-reader.ts';
 import type { AvlService } from '../avl/service.ts';
 import type { Logger } from '../log.ts';
+import { OwnChanges } from '../own-changes.ts';
 import { SharedAccounts } from './accounts.ts';
 import type { ClusterLog } from './log.ts';
 import { readRelayedBatch } from './relay-batch.ts';
@@ -56,17 +57,21 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
     clusterLog.nc.subscribe(avlSubject(room), {
       callback: (_err, m) => {
         let out: BatchOutcome | Promise<BatchOutcome>;
+        // What this batch changes is its own (../own-changes.ts): a failed wait is answered by it.
+        const own = new OwnChanges();
         try {
           const { hash, sent, reports } = readRelayedBatch(reader, m.data, avl.limits.maxReportsPerBatch);
           // A known feed is ingested at once, so a feed's batches keep their order.
           const known = avl.feeds.authenticateHashCached(hash);
-          if (known) out = avl.ingestOrWait(reports, known, sent);
+          if (known) out = own.run(() => avl.ingestOrWait(reports, known, sent));
           else {
             const copy = reports.map((r) => ({ ...r })); // the reader reuses its reports at the next read
-            out = sharedFeed(hash).then((feed) => {
-              if (!feed) throw new JcrError('JCR_UNAUTHENTICATED', 'feed token unknown or revoked');
-              return avl.ingestOrWait(copy, feed, sent);
-            });
+            out = own.run(() =>
+              sharedFeed(hash).then((feed) => {
+                if (!feed) throw new JcrError('JCR_UNAUTHENTICATED', 'feed token unknown or revoked');
+                return avl.ingestOrWait(copy, feed, sent);
+              }),
+            );
           }
         } catch (e) {
           if (!isJcrError(e)) log.error('avl relay failed', { err: String(e) });
@@ -76,7 +81,7 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
         // Answered once the batch is applied and the cluster log has its status changes.
         Promise.resolve(out)
           .then(async (o) => {
-            await avl.whenReplicated();
+            await avl.whenReplicated(own);
             const answer: RelayAnswer = { a: o.accepted, r: o.rejected, ...(o.whole ? { w: o.whole } : {}) };
             m.respond(enc(answer));
           })

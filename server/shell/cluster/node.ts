@@ -26,6 +26,7 @@ import type { MarkedRows, PositionHistory } from '../avl/history.ts';
 import type { PositionLog } from '../avl/service.ts';
 import type { Engine, Replication } from '../engine.ts';
 import type { Logger } from '../log.ts';
+import type { OwnChanges } from '../own-changes.ts';
 import { Appender } from './appender.ts';
 import { coverMeta } from './cache.ts';
 import { encodeLease, leaseTtlMs } from './lease.ts';
@@ -108,11 +109,12 @@ export class ClusterNode implements Replication, PositionLog {
 
   /**
    * Both what was appended and the positions published so far (the leader's acks wait on both).
-   * Rejects JCR_NOT_LEADER if nothing waited on was sent to JetStream (nothing changed, resend),
-   * JCR_OUTCOME_UNKNOWN if some was sent unconfirmed (it may be in the log: read before resending).
+   * Rejects JCR_NOT_LEADER if nothing of the request's own (`own`; without it, nothing waited on)
+   * was sent to JetStream (it changed nothing: resend), JCR_OUTCOME_UNKNOWN if some was (it may
+   * be in the log: read before resending).
    */
-  pending(): Promise<void> | null {
-    const waits = [this.appender?.pending(), this.publisher?.pending()].filter((p) => p != null);
+  pending(own?: OwnChanges): Promise<void> | null {
+    const waits = [this.appender?.pending(own), this.publisher?.pending(own)].filter((p) => p != null);
     if (waits.length === 0) return null;
     // Both settle (a stopping leader fails both at once), so an unknown outcome is never hidden
     // behind the other's JCR_NOT_LEADER.

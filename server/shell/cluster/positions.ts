@@ -26,6 +26,7 @@ import { META_POSITIONS_SEQ } from '../avl/history-rows.ts';
 import type { MarkedRows, PositionHistory } from '../avl/history.ts';
 import type { Engine } from '../engine.ts';
 import type { Logger } from '../log.ts';
+import type { OwnChanges } from '../own-changes.ts';
 import { Follower } from './follower.ts';
 import { whileUnanswered, type ClusterLog } from './log.ts';
 import { decodePositions, encodePositions } from './positions-batch.ts';
@@ -92,9 +93,12 @@ export class PositionPublisher {
     );
   }
 
-  /** Resolves once every message published so far is confirmed; null when none waits. */
-  pending(): Promise<void> | null {
-    return this.pipeline.pending();
+  /**
+   * Resolves once every message published so far is confirmed; null when none waits. Failed by
+   * `own`, the waiting request's record (../own-changes.ts).
+   */
+  pending(own?: OwnChanges): Promise<void> | null {
+    return this.pipeline.pending(own);
   }
 
   /** Fail every waiting batch and publish no more (this instance steps down or closes). */

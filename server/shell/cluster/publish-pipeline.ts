@@ -13,14 +13,18 @@
  *   message covers the marks (after, upTo], and `confirmed` is the mark up to which JetStream
  *   confirmed every message, whatever order its answers come in;
  * - answers the waiters (pending): each waits on every mark planned when it began;
- * - when the leader stops (fail), fails each waiter by whether the stream may hold any of what it
- *   waits on (`outcome`): a message covering it was sent at least once and not refused (its
- *   answer lost, or confirmed since the waiter began: the answer errs towards "unknown").
+ * - when the leader stops (fail), fails each waiter by whether the stream may hold any of its
+ *   request's own marks (`outcome`; ../own-changes.ts): a message covering one was sent at least
+ *   once and not refused (its answer lost, or confirmed). Marks planned outside any request's
+ *   record (a timer's reaction) count as the own of every waiter that waits on them, and a
+ *   waiter with no record counts all it waits on: the answer errs towards "unknown", never
+ *   towards "nothing changed".
  */
 import { JetStreamApiError, type PubAck } from '@nats-io/jetstream';
 import { errors, type MsgHdrs } from '@nats-io/transport-node';
 import { JcrError } from '../../core/errors.ts';
 import type { Logger } from '../log.ts';
+import { ownChanges, type OwnChanges } from '../own-changes.ts';
 import type { ClusterLog } from './log.ts';
 
 /** This instance may no longer lead (the gate closed, the pipeline failed, a fenced append lost). */
@@ -87,6 +91,8 @@ interface Waiter {
   /** The marks it waits on: those above `from` (confirmed when it began), up to `upTo`. */
   from: number;
   upTo: number;
+  /** Its request's own marks; without a record, all it waits on counts as its own. */
+  own: OwnChanges | undefined;
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -100,6 +106,8 @@ export class PublishPipeline {
   private readonly early = new Map<number, number>();
   /** Messages sent at least once and not refused, upTo → after, while a waiter may care. */
   private readonly sent = new Map<number, number>();
+  /** Marks planned outside any request's record, (after, upTo], while a waiter may count them. */
+  private readonly unowned: Array<readonly [number, number]> = [];
   private readonly waiters: Waiter[] = [];
   private failed: Deposed | null = null;
 
@@ -125,9 +133,17 @@ export class PublishPipeline {
     return this.failed !== null;
   }
 
-  /** A writer publishes everything up to `upTo` (growing): a waiter from now waits on it. */
+  /**
+   * A writer publishes everything up to `upTo` (growing): a waiter from now waits on it. The new
+   * marks are the running request's own (../own-changes.ts), or no one's.
+   */
   plan(upTo: number): void {
+    const after = this.planned;
     this.planned = upTo;
+    if (upTo <= after) return;
+    const own = ownChanges();
+    if (own) own.add(this, after, upTo);
+    else this.unowned.push([after, upTo]);
   }
 
   /**
@@ -187,16 +203,20 @@ export class PublishPipeline {
       if (upTo > floor) break;
       this.sent.delete(upTo);
     }
+    while ((this.unowned[0]?.[1] ?? Infinity) <= floor) this.unowned.shift();
     for (const w of answered) w.resolve();
   }
 
-  /** Resolves once every mark planned so far is confirmed; null when none waits. */
-  pending(): Promise<void> | null {
+  /**
+   * Resolves once every mark planned so far is confirmed; null when none waits. `own`: the waiting
+   * request's record, by which it is failed (`outcome`).
+   */
+  pending(own?: OwnChanges): Promise<void> | null {
     if (this.confirmed >= this.planned) return null;
-    if (this.failed) return Promise.reject(this.outcome(this.confirmed, this.planned, this.failed.message));
     const from = this.confirmed;
     const upTo = this.planned;
-    return new Promise((resolve, reject) => this.waiters.push({ from, upTo, resolve, reject }));
+    if (this.failed) return Promise.reject(this.outcome({ from, upTo, own }, this.failed.message));
+    return new Promise((resolve, reject) => this.waiters.push({ from, upTo, own, resolve, reject }));
   }
 
   /** Wait (up to `ms`) for what is planned to be confirmed: a clean stop hands over all of it. */
@@ -209,7 +229,7 @@ export class PublishPipeline {
   fail(reason: string): void {
     if (this.failed) return;
     this.failed = new Deposed(reason);
-    for (const w of this.waiters.splice(0)) w.reject(this.outcome(w.from, w.upTo, reason));
+    for (const w of this.waiters.splice(0)) w.reject(this.outcome(w, reason));
   }
 
   /** A writer cannot go on: fail, and tell the owner this instance must stop leading (once). */
@@ -219,10 +239,20 @@ export class PublishPipeline {
     this.onDeposed(reason);
   }
 
-  /** JCR_OUTCOME_UNKNOWN if a message covering a mark in (from, upTo] was sent, else JCR_NOT_LEADER. */
-  private outcome(from: number, upTo: number, reason: string): JcrError {
+  /**
+   * JCR_OUTCOME_UNKNOWN if the stream may hold a mark of the waiter's own, or an unowned one it
+   * waits on (a message covering it sent, or it confirmed); without a record, one in (from, upTo].
+   * Else JCR_NOT_LEADER.
+   */
+  private outcome(w: Pick<Waiter, 'from' | 'upTo' | 'own'>, reason: string): JcrError {
+    // A message covering a mark in (a, b] was sent (kept while a waiter may care), or one of those
+    // marks is confirmed.
+    const sent = (a: number, b: number) =>
+      a < this.confirmed || [...this.sent].some(([u, after]) => u > a && after < b);
+    if (!w.own) return outcome(sent(w.from, w.upTo), reason);
     return outcome(
-      [...this.sent].some(([u, after]) => u > from && after < upTo),
+      w.own.of(this).some(([a, b]) => sent(a, b)) ||
+        this.unowned.some(([a, b]) => b > w.from && a < w.upTo && sent(Math.max(a, w.from), Math.min(b, w.upTo))),
       reason,
     );
   }

@@ -11,6 +11,7 @@
  * joins the line too: AvlService.ingestOrWait), so the log keeps the order changes came in. Changes made while the head is being
  * tried (the reactor's reactions to it) go through at once, as they would without a lock.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { isJcrError, JcrError } from '../../core/errors.ts';
 import { after, type Timers } from '../timers.ts';
 
@@ -82,8 +83,16 @@ export class BusyQueue {
       return Promise.reject(
         new JcrError('JCR_STORE_BUSY', `the event log is locked and ${this.waiting.length} changes wait for it`),
       );
+    // Retried on a timer, it runs in its caller's async context: what it appends counts to its
+    // own request (../own-changes.ts), not to whichever request the timer's stack belongs to.
+    const bound = AsyncResource.bind(attempt);
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ attempt, resolve: resolve as (v: unknown) => void, reject, joinedAtMs: this.waitedMs });
+      this.waiting.push({
+        attempt: bound,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        joinedAtMs: this.waitedMs,
+      });
       this.schedule();
     });
   }
