@@ -32,7 +32,8 @@ function world(subject: 'subject' | 'positionsSubject') {
   const gate = () => (calls++ === 0 ? Promise.resolve() : closed);
   const clusterLog = { js, [subject]: `jcr.t.${subject}` } as unknown as ClusterLog;
   const deposed: string[] = [];
-  return { clusterLog, gate, close, deposed, onDeposed: (r: string) => deposed.push(r), sent: () => seq };
+  const leading = { term: 'a@1', gate, attemptMs: 1000, onDeposed: (r: string) => void deposed.push(r) };
+  return { clusterLog, leading, close, deposed, sent: () => seq };
 }
 
 const code = (p: Promise<void> | null) =>
@@ -52,7 +53,7 @@ const batch = (k: number): MarkedRows => ({
 
 test('positions: a waiter whose first message was confirmed and whose second was never sent is outcome-unknown', async () => {
   const w = world('positionsSubject');
-  const p = new PositionPublisher(w.clusterLog, log, 'a@1', w.gate, 1000, w.onDeposed);
+  const p = new PositionPublisher(w.clusterLog, log, w.leading);
   p.append(batch(1));
   p.append(batch(2));
   const waited = code(p.pending());
@@ -69,7 +70,7 @@ const event = (seq: number): JcrEvent =>
 test('events: a waiter whose first message was confirmed and whose second was never sent is outcome-unknown', async () => {
   const w = world('subject');
   const taken: number[] = [];
-  const a = new Appender(w.clusterLog, log, 'a@1', 0, 0, w.gate, 1000, (s) => taken.push(s), w.onDeposed);
+  const a = new Appender(w.clusterLog, log, w.leading, 0, 0, (s) => taken.push(s));
   a.append([event(1)]);
   a.append([event(2)]);
   const waited = code(a.pending());
@@ -82,7 +83,7 @@ test('events: a waiter whose first message was confirmed and whose second was ne
 
 test('a waiter that began after the confirmed message, on one never sent, is not-leader', async () => {
   const w = world('positionsSubject');
-  const p = new PositionPublisher(w.clusterLog, log, 'a@1', w.gate, 1000, w.onDeposed);
+  const p = new PositionPublisher(w.clusterLog, log, w.leading);
   p.append(batch(1));
   await settle();
   p.append(batch(2));
@@ -94,11 +95,11 @@ test('a waiter that began after the confirmed message, on one never sent, is not
 /** Both writers, each appending one change (the n-th) the way a request's work does. */
 const writers = {
   events: (w: ReturnType<typeof world>) => {
-    const a = new Appender(w.clusterLog, log, 'a@1', 0, 0, w.gate, 1000, () => {}, w.onDeposed);
+    const a = new Appender(w.clusterLog, log, w.leading, 0, 0, () => {});
     return { change: (n: number) => a.append([event(n)]), pending: (own?: OwnChanges) => a.pending(own) };
   },
   positions: (w: ReturnType<typeof world>) => {
-    const p = new PositionPublisher(w.clusterLog, log, 'a@1', w.gate, 1000, w.onDeposed);
+    const p = new PositionPublisher(w.clusterLog, log, w.leading);
     return { change: (n: number) => p.append(batch(n)), pending: (own?: OwnChanges) => p.pending(own) };
   },
 };

@@ -54,17 +54,8 @@ function writer(
 ) {
   const taken: number[] = [];
   const deposed: string[] = [];
-  const appender = new Appender(
-    clusterLog as ClusterLog,
-    log,
-    term,
-    streamSeq,
-    streamSeq,
-    gate,
-    1000,
-    (seq) => taken.push(seq),
-    (reason) => deposed.push(reason),
-  );
+  const leading = { term, gate, attemptMs: 1000, onDeposed: (reason: string) => void deposed.push(reason) };
+  const appender = new Appender(clusterLog as ClusterLog, log, leading, streamSeq, streamSeq, (seq) => taken.push(seq));
   return { appender, taken, deposed };
 }
 

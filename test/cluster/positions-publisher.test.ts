@@ -41,7 +41,8 @@ const batch = (id: string, k: number): MarkedRows => ({
 
 function publisher(clusterLog: Pick<ClusterLog, 'js' | 'positionsSubject'>, gate = () => Promise.resolve()) {
   const deposed: string[] = [];
-  const p = new PositionPublisher(clusterLog as ClusterLog, log, 'a@1', gate, 1000, (r) => deposed.push(r));
+  const leading = { term: 'a@1', gate, attemptMs: 1000, onDeposed: (r: string) => void deposed.push(r) };
+  const p = new PositionPublisher(clusterLog as ClusterLog, log, leading);
   return { p, deposed };
 }
 

@@ -27,7 +27,7 @@ import type { JcrEvent, NewEvent } from '../../core/events.ts';
 import type { Logger } from '../log.ts';
 import type { OwnChanges } from '../own-changes.ts';
 import type { ClusterLog } from './log.ts';
-import { Deposed, PublishPipeline, Refused } from './publish-pipeline.ts';
+import { Deposed, PublishPipeline, Refused, type Leading } from './publish-pipeline.ts';
 
 /** How large one log message may grow by joining batches (below the log's own limit). */
 const JOIN_BYTES = 256 * 1024;
@@ -64,32 +64,16 @@ export class Appender {
   constructor(
     private readonly clusterLog: ClusterLog,
     private readonly log: Logger,
-    /** This leader's term in message ids: its instance id and the lease revision it took. */
-    private readonly term: string,
+    private readonly leading: Leading,
     streamSeq: number,
     lastSeq: number,
-    /** Resolves while this instance may still append; rejects once it may not. */
-    gate: () => Promise<void>,
-    /** Per attempt: how long to wait for JetStream's answer before sending the message again. */
-    attemptMs: number,
     /** Each message the log took: its stream seq. */
     private readonly onTaken: (streamSeq: number) => void,
-    /** The log refused a message, or the gate closed: this instance must stop leading. */
-    onDeposed: (reason: string) => void,
   ) {
     this.streamSeq = streamSeq;
     this.appendedSeq = lastSeq;
     const names = { message: 'append', stream: 'the log' };
-    this.pipeline = new PublishPipeline(
-      clusterLog,
-      clusterLog.subject,
-      log,
-      names,
-      gate,
-      attemptMs,
-      onDeposed,
-      lastSeq,
-    );
+    this.pipeline = new PublishPipeline(clusterLog, clusterLog.subject, log, names, leading, lastSeq);
   }
 
   /**
@@ -98,7 +82,7 @@ export class Appender {
    */
   maxBytes(): number {
     const max = this.clusterLog.nc?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
-    return max - HEADER_BYTES - Buffer.byteLength(this.term);
+    return max - HEADER_BYTES - Buffer.byteLength(this.leading.term);
   }
 
   /**
@@ -155,12 +139,9 @@ export class Appender {
       while (this.queue.length > 0 && !this.pipeline.stopped) {
         const n = alone ? 1 : this.joinable();
         const parts = this.queue.slice(0, n);
-        const body = n === 1 ? parts[0]?.json : `[${parts.map((p) => p.json.slice(1, -1)).join(',')}]`;
-        const last = parts[n - 1]?.last as number;
-        const msgID = `${this.term}:${parts[0]?.first}`;
         let ack: PubAck;
         try {
-          ack = await this.publish(body as string, msgID, last, (parts[n - 1] as Encoded).reacted);
+          ack = await this.publish(parts);
         } catch (e) {
           if (!(e instanceof Refused && n > 1)) throw e;
           alone = true;
@@ -170,7 +151,7 @@ export class Appender {
         this.queue.splice(0, n);
         this.streamSeq = ack.seq;
         this.onTaken(ack.seq);
-        this.pipeline.confirm(this.pipeline.confirmed, last);
+        this.pipeline.confirm(this.pipeline.confirmed, (parts[n - 1] as Encoded).last);
       }
     } catch (e) {
       const reason = e instanceof Deposed || e instanceof Refused ? e.message : `append failed: ${String(e)}`;
@@ -195,23 +176,22 @@ export class Appender {
   }
 
   /**
-   * Publish one message, fenced by the stream's expected last sequence, until the log takes it
-   * (its ack), or refuses it: Deposed (another leader appended), Refused (for what it is).
+   * Publish `parts` as one message, fenced by the stream's expected last sequence, until the log
+   * takes it (its ack), or refuses it: Deposed (another leader appended), Refused (for what it is).
    */
-  private async publish(body: string, msgID: string, last: number, reacted: number): Promise<PubAck> {
+  private async publish(parts: readonly Encoded[]): Promise<PubAck> {
+    const { first } = parts[0] as Encoded;
+    const { last, reacted } = parts[parts.length - 1] as Encoded;
+    const body =
+      parts.length === 1 ? (parts[0] as Encoded).json : `[${parts.map((p) => p.json.slice(1, -1)).join(',')}]`;
+    const msgID = `${this.leading.term}:${first}`;
     const expect = this.streamSeq;
     const h = headers();
     h.set(REACTED_HEADER, String(reacted));
     let ack: PubAck;
     try {
-      ack = await this.pipeline.publish({
-        body,
-        id: msgID,
-        after: this.pipeline.confirmed,
-        upTo: last,
-        expect,
-        headers: h,
-      });
+      const m = { body, id: String(first), after: this.pipeline.confirmed, upTo: last, expect, headers: h };
+      ack = await this.pipeline.publish(m);
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
       const a = e.answer;

@@ -36,6 +36,7 @@ import { Follower } from './follower.ts';
 import type { ClusterLog } from './log.ts';
 import type { ClusterOptions } from './options.ts';
 import { followPositions, PositionPublisher } from './positions.ts';
+import type { Leading } from './publish-pipeline.ts';
 
 /** How often a standby looks at the lease. */
 const POLL_MS = 200;
@@ -169,8 +170,7 @@ export class ClusterNode implements Replication, PositionLog {
   async close(): Promise<void> {
     // A clean stop hands over what is appended, then the lease at once rather than after silence.
     if (this.role === 'leader') {
-      const published = this.publisher?.pending()?.catch(() => {});
-      await Promise.all([this.appender?.drain(this.opts.leaseMs), published && within(published, this.opts.leaseMs)]);
+      await Promise.all([this.appender?.drain(this.opts.leaseMs), this.publisher?.drain(this.opts.leaseMs)]);
     }
     this.role = 'closed';
     this.end('closing');
@@ -220,25 +220,17 @@ export class ClusterNode implements Replication, PositionLog {
     }
     await this.follower.stop();
     if (this.role !== 'promoting') return;
-    this.appender = new Appender(
-      this.clusterLog,
-      this.log,
-      `${this.id}@${taken.revision}`,
-      this.follower.streamSeq,
-      this.engine.room.lastSeq,
-      () => holder.confirmed(),
-      Math.max(1000, this.opts.leaseMs / 3),
-      (seq) => coverMeta(this.engine, seq),
-      (reason) => this.stepDown(reason),
+    const leading: Leading = {
+      term: `${this.id}@${taken.revision}`,
+      gate: () => holder.confirmed(),
+      attemptMs: Math.max(1000, this.opts.leaseMs / 3),
+      onDeposed: (reason) => this.stepDown(reason),
+    };
+    const { streamSeq } = this.follower;
+    this.appender = new Appender(this.clusterLog, this.log, leading, streamSeq, this.engine.room.lastSeq, (seq) =>
+      coverMeta(this.engine, seq),
     );
-    this.publisher = new PositionPublisher(
-      this.clusterLog,
-      this.log,
-      `${this.id}@${taken.revision}`,
-      () => holder.confirmed(),
-      Math.max(1000, this.opts.leaseMs / 3),
-      (reason) => this.stepDown(reason),
-    );
+    this.publisher = new PositionPublisher(this.clusterLog, this.log, leading);
     // Subscriptions made on leading (the AVL relay) reach the server before anyone is told we lead.
     for (const l of this.leadingListeners) l();
     await nc.flush();
@@ -269,9 +261,4 @@ export class ClusterNode implements Replication, PositionLog {
     this.log.warn('cluster: stepping down', { id: this.id, reason });
     for (const l of this.stepDownListeners) l(reason);
   }
-}
-
-/** `p`, or nothing after `ms`. */
-function within(p: Promise<unknown>, ms: number): Promise<unknown> {
-  return Promise.race([p, new Promise((r) => setTimeout(r, ms))]);
 }

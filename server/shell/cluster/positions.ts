@@ -30,7 +30,7 @@ import type { OwnChanges } from '../own-changes.ts';
 import { Follower } from './follower.ts';
 import { whileUnanswered, type ClusterLog } from './log.ts';
 import { decodePositions, encodePositions } from './positions-batch.ts';
-import { Deposed, PublishPipeline, Refused } from './publish-pipeline.ts';
+import { Deposed, PublishPipeline, Refused, type Leading } from './publish-pipeline.ts';
 
 /** Reports published and not yet confirmed, at most: past it batches are refused JCR_AVL_BUSY. */
 export const MAX_UNCONFIRMED_REPORTS = 50_000;
@@ -44,29 +44,9 @@ export class PositionPublisher {
   private readonly pipeline: PublishPipeline;
   private unconfirmedReports = 0;
 
-  constructor(
-    clusterLog: ClusterLog,
-    log: Logger,
-    /** This leader's term in message ids: its instance id and the lease revision it took. */
-    private readonly term: string,
-    /** Resolves while this instance may still publish; rejects once it may not. */
-    gate: () => Promise<void>,
-    /** Per attempt: how long to wait for JetStream's answer before sending the message again. */
-    attemptMs: number,
-    /** JetStream refused a message, or the gate closed: this instance must stop leading. */
-    onDeposed: (reason: string) => void,
-  ) {
+  constructor(clusterLog: ClusterLog, log: Logger, leading: Leading) {
     const names = { message: 'positions message', stream: 'the positions stream' };
-    this.pipeline = new PublishPipeline(
-      clusterLog,
-      clusterLog.positionsSubject,
-      log,
-      names,
-      gate,
-      attemptMs,
-      onDeposed,
-      0,
-    );
+    this.pipeline = new PublishPipeline(clusterLog, clusterLog.positionsSubject, log, names, leading, 0);
   }
 
   /** Reports that may still be published before JetStream confirms some (AvlService refuses beyond). */
@@ -81,7 +61,7 @@ export class PositionPublisher {
     const count = rows.reports.length;
     this.unconfirmedReports += count;
     this.pipeline.plan(n);
-    this.pipeline.publish({ body: encodePositions(rows), id: `${this.term}:p${n}`, after: n - 1, upTo: n }).then(
+    this.pipeline.publish({ body: encodePositions(rows), id: `p${n}`, after: n - 1, upTo: n }).then(
       () => {
         this.unconfirmedReports -= count;
         this.pipeline.confirm(n - 1, n);
@@ -99,6 +79,11 @@ export class PositionPublisher {
    */
   pending(own?: OwnChanges): Promise<void> | null {
     return this.pipeline.pending(own);
+  }
+
+  /** Wait (up to `ms`) for what is published to be confirmed: a clean stop hands over all of it. */
+  drain(ms: number): Promise<void> {
+    return this.pipeline.drain(ms);
   }
 
   /** Fail every waiting batch and publish no more (this instance steps down or closes). */

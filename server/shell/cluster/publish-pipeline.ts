@@ -70,7 +70,7 @@ export function refusedForGood(e: unknown): boolean {
 /** One message as a writer hands it to the pipeline. */
 export interface Message {
   body: string | Uint8Array;
-  /** Unique in the stream's duplicate window: the writer's term and what it counts in the term. */
+  /** Unique in the term, which goes before it: JetStream's duplicate window makes a retry land once. */
   id: string;
   /** The marks it covers: those above `after`, up to `upTo`. */
   after: number;
@@ -79,6 +79,18 @@ export interface Message {
   expect?: number;
   /** Its headers, if any (the log's: cluster/appender.ts, REACTED_HEADER). */
   headers?: MsgHdrs;
+}
+
+/** What a leader's writers publish under, the same for both. */
+export interface Leading {
+  /** This leader's term, first in message ids: its instance id and the lease revision it took. */
+  term: string;
+  /** Resolves while this instance may still publish; rejects once it may not. */
+  gate: () => Promise<void>;
+  /** Per attempt: how long to wait for JetStream's answer before sending the message again. */
+  attemptMs: number;
+  /** A writer stopped (JetStream refused a message, the gate closed): this instance must stop leading. */
+  onDeposed: (reason: string) => void;
 }
 
 /** What a writer's warnings call its message and the stream that takes it ("append", "the log"). */
@@ -116,12 +128,7 @@ export class PublishPipeline {
     private readonly subject: string,
     private readonly log: Logger,
     private readonly names: Names,
-    /** Resolves while this instance may still publish; rejects once it may not. */
-    private readonly gate: () => Promise<void>,
-    /** Per attempt: how long to wait for JetStream's answer before sending the message again. */
-    private readonly attemptMs: number,
-    /** A writer stopped (JetStream refused a message, the gate closed): this instance must stop leading. */
-    private readonly onDeposed: (reason: string) => void,
+    private readonly leading: Leading,
     /** The mark already confirmed (0, or the log's last event seq when this leader began). */
     from: number,
   ) {
@@ -151,24 +158,25 @@ export class PublishPipeline {
    * pipeline failed) or Refused. Confirming it is the writer's (`confirm`), once it checked the ack.
    */
   async publish(m: Message): Promise<PubAck> {
+    const msgID = `${this.leading.term}:${m.id}`;
     const fence = m.expect === undefined ? {} : { expect: { lastSequence: m.expect } };
     for (let attempt = 1; ; attempt++) {
-      await this.gate().catch((e: unknown) => {
+      await this.leading.gate().catch((e: unknown) => {
         throw new Deposed(`may no longer lead: ${String(e)}`);
       });
       if (this.failed) throw this.failed;
       this.sent.set(m.upTo, m.after);
       try {
         const ack = await this.clusterLog.js.publish(this.subject, m.body, {
-          msgID: m.id,
-          timeout: this.attemptMs,
+          msgID,
+          timeout: this.leading.attemptMs,
           ...fence,
           ...(m.headers ? { headers: m.headers } : {}),
         });
         if (attempt > 1)
           this.log.warn(`cluster: ${this.names.stream} took the ${this.names.message} again`, {
             attempt,
-            msgID: m.id,
+            msgID,
             seq: ack.seq,
           });
         return ack;
@@ -181,7 +189,7 @@ export class PublishPipeline {
         }
         // No answer (a timeout, no responders, 503, the connection moving): the same message again.
         if (attempt === 1)
-          this.log.warn(`cluster: ${this.names.message} unanswered; sending it again`, { msgID: m.id, err: String(e) });
+          this.log.warn(`cluster: ${this.names.message} unanswered; sending it again`, { msgID, err: String(e) });
         await new Promise((r) => setTimeout(r, 100));
       }
     }
@@ -236,7 +244,7 @@ export class PublishPipeline {
   stop(reason: string): void {
     if (this.failed) return;
     this.fail(reason);
-    this.onDeposed(reason);
+    this.leading.onDeposed(reason);
   }
 
   /**
