@@ -5,14 +5,19 @@
  * been applied, so a write is not sent again (a second incident, a second mobilisation) unless
  * repeating it is harmless (an incident create with its idempotencyKey): it is logged and
  * answered with that code. A connection lost mid-write is answered the same way, not as
- * JCR_NOT_LEADER ("nothing changed").
+ * JCR_NOT_LEADER ("nothing changed"). The rule is the screens' (proto/resend.ts), and the
+ * simulator's creates carry their key (sim/live/incident-create.ts): one the room made but whose
+ * answer was lost as unknown is sent again and makes one incident.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { errorCodeOf } from '../sim/net/clients.ts';
-import { FailoverApi, resendable } from '../sim/net/failover.ts';
+import { repeatable } from '../proto/resend.ts';
+import { createKeys, incidentCreate } from '../sim/live/incident-create.ts';
+import { errorCodeOf, incidentIdOf } from '../sim/net/clients.ts';
+import { FailoverApi } from '../sim/net/failover.ts';
+import { api, tokenFor, withMiniServer } from './support/server.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -99,9 +104,61 @@ test('which calls are sent again after an unknown outcome', () => {
     ['POST', '/api/resources/R1/status', { status: 'MOBILISED' }, false],
   ];
   assert.equal(
-    cases.map(([m, p, b]) => resendable(m, p, b)),
+    cases.map(([m, p, b]) => repeatable(m, p, b)),
     cases.map((c) => c[3]),
   );
+});
+
+test("the simulator's create, made by the room but answered JCR_OUTCOME_UNKNOWN, is sent again: one incident", async () => {
+  await withMiniServer({}, async (room) => {
+    const token = await tokenFor(room, 'duty-officer', 'sim');
+    // The first instance hands the create to the room, then answers as a leader that stopped
+    // before the cluster log confirmed it: the change is made, its answer lost.
+    const made: number[] = [];
+    const first = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void fetch(`${room.url}${req.url}`, {
+          method: req.method,
+          headers: { authorization: String(req.headers.authorization), 'content-type': 'application/json' },
+          body: Buffer.concat(chunks),
+        }).then((r) => {
+          made.push(r.status);
+          unknown(req, res);
+        });
+      });
+    });
+    await new Promise<void>((r) => first.listen(0, '127.0.0.1', () => r()));
+    try {
+      const firstUrl = `http://127.0.0.1:${(first.address() as AddressInfo).port}`;
+      const client = new FailoverApi([firstUrl, room.url], token);
+      const call = {
+        ref: 'SIM-1',
+        t: 0,
+        typeId: 'dwelling-fire',
+        priority: 1,
+        leadAgency: 'fire',
+        lat: 51.77,
+        lon: -0.22,
+        near: 'Hatfield',
+      } as const;
+      const body = incidentCreate(call, createKeys('run-0001')(call.ref));
+      assert.is(body.idempotencyKey, 'sim-run-0001-SIM-1');
+      const res = await client.call('POST', '/api/incidents', body);
+      assert.equal([res.status, incidentIdOf(res.body)], [201, 'INC-1']);
+      assert.equal(made, [201], 'the first send made it');
+      const list = (await api(room, 'GET', '/api/incidents', { token })).body as { incidents: { id: string }[] };
+      assert.equal(
+        list.incidents.map((i) => i.id),
+        ['INC-1'],
+        'sent twice, made once',
+      );
+    } finally {
+      first.closeAllConnections();
+      await new Promise((r) => first.close(r));
+    }
+  });
 });
 
 test.run();

@@ -17,7 +17,8 @@
  *   and whether the change may have been made, so the operator decides (`changingOver`); after
  *   `JCR_OUTCOME_UNKNOWN` a resend would make it twice (a second mobilisation, a second note).
  *
- * Api (./api.ts) runs this around every request; nothing here does I/O.
+ * Api (./api.ts) runs this around every request; nothing here does I/O. `repeatable` is
+ * proto/resend.ts's, the simulator's rule too (sim/net/failover.ts).
  */
 
 /** An answer as Api gives it (./api.ts ApiResult; not imported, as Api imports this). */
@@ -36,19 +37,8 @@ export function isFailoverRefusal(r: Answer): boolean {
   );
 }
 
-/** Writes whose repeat cannot act twice (see the header); reads always. */
-export function repeatable(method: string, path: string, body: unknown): boolean {
-  if (method === 'GET') return true;
-  if (method !== 'POST') return false;
-  const p = path.split('?')[0] ?? '';
-  if (p === '/api/login' || p === '/api/logout' || /^\/api\/alerts\/[^/]+\/ack$/.test(p)) return true;
-  return (
-    p === '/api/incidents' &&
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as { idempotencyKey?: unknown }).idempotencyKey === 'string'
-  );
-}
+/** Writes whose repeat cannot act twice (see the header); reads always. Shared with the simulator. */
+export { repeatable } from '../../proto/resend.ts';
 
 /** The pause before the attempt after one that waited `previous` (0: the first retry). */
 export function nextPause(previous: number): number {

@@ -23,6 +23,7 @@ import { generateIncidents, type GeneratedIncident } from '../incidents/generato
 import { errorCodeOf, incidentIdOf, isObj, recommendationOf } from '../net/clients.ts';
 import { FailoverApi, FailoverAvl, type Credentials } from '../net/failover.ts';
 import type { World } from '../world.ts';
+import { createKeys, incidentCreate } from './incident-create.ts';
 import { StandbyWatch } from './standby.ts';
 
 export interface LiveOptions {
@@ -153,6 +154,7 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
   let genUpTo = t0;
   let queue: GeneratedIncident[] = [];
   let seqRef = 0;
+  const createKey = createKeys();
   const refill = (upTo: number) => {
     while (genUpTo < upTo) {
       const next = genUpTo + 3_600_000;
@@ -174,15 +176,10 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
     if (!type) return;
     let id: string | null = null;
     if (incidentsApi) {
-      const res = await api.call('POST', '/api/incidents', {
-        typeId: inc.typeId,
-        lat: inc.lat,
-        lon: inc.lon,
-        address: `near ${inc.near}`,
-      });
+      // Keyed: sent again across a failover (unknown outcome included), made once.
+      const res = await api.call('POST', '/api/incidents', incidentCreate(inc, createKey(inc.ref)));
       id = res.status < 300 ? (incidentIdOf(res.body) ?? null) : null;
-      // It may have been made (the room changed over before confirming it): not made again, nor
-      // its resources sent as if it were not; the next reconcile reads what the room has.
+      // Still unknown once FailoverApi gave up: not sent as if not made; the next reconcile reads the room.
       if (errorCodeOf(res.body) === 'JCR_OUTCOME_UNKNOWN') return;
       if (res.status === 404 || res.status === 405) {
         incidentsApi = false;

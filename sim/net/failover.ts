@@ -11,13 +11,15 @@
  *   written, the same call goes to the next address. Answered 503 JCR_OUTCOME_UNKNOWN (the
  *   leader stopped after sending the change to the cluster log, unconfirmed), or the connection
  *   lost mid-call: it may have been applied, so a write is not repeated (a second incident, a
- *   second mobilisation) unless repeating is harmless (`resendable`: a read, signing in, an
- *   incident create with its idempotencyKey); it is logged and answered 503 JCR_OUTCOME_UNKNOWN,
+ *   second mobilisation) unless repeating is harmless (proto/resend.ts `repeatable`, the screens'
+ *   rule: a read, signing in, an incident create with its idempotencyKey, as the simulator's
+ *   creates carry: sim/live/bridge.ts); it is logged and answered 503 JCR_OUTCOME_UNKNOWN,
  *   the caller reads the state again, and the next call goes elsewhere. With a user and password
  *   it signs in again where a session token is not known (401).
  */
 import type { AvlReportIn } from '../../server/core/avl/ingest.ts';
 import type { AvlAckOut } from '../../server/shell/avl/codec.ts';
+import { repeatable } from '../../proto/resend.ts';
 import { ApiClient, AvlClient, errorCodeOf, isObj, type ApiAnswer } from './clients.ts';
 
 /** How long a call keeps trying the addresses before it gives up (the next tick tries again): a failover takes about the lease (3 s by default) and its catch-up. */
@@ -155,7 +157,7 @@ export class FailoverApi {
       } catch (e) {
         // Refused before anything was sent (or harmless to repeat): safe to try elsewhere.
         // Otherwise the change may have been applied before the connection went.
-        const refused = resendable(method, path, body) || causeCode(e) === 'ECONNREFUSED';
+        const refused = repeatable(method, path, body) || causeCode(e) === 'ECONNREFUSED';
         this.moveOn(url, (e as Error).message);
         if (!refused) return this.unknown(method, path, `connection lost during ${method} ${path}`);
         last = unavailable(`${url}: ${causeCode(e) ?? (e as Error).message}`);
@@ -164,7 +166,7 @@ export class FailoverApi {
       const code = errorCodeOf(last.body);
       if (last.status !== 503 || (code !== 'JCR_NOT_LEADER' && code !== 'JCR_OUTCOME_UNKNOWN')) return last;
       this.moveOn(url, code);
-      if (code === 'JCR_OUTCOME_UNKNOWN' && !resendable(method, path, body))
+      if (code === 'JCR_OUTCOME_UNKNOWN' && !repeatable(method, path, body))
         return this.unknown(method, path, messageOf(last.body));
     }
     return last;
@@ -192,17 +194,6 @@ export class FailoverApi {
     if (token) this.tokens.set(url, token);
     return token !== undefined;
   }
-}
-
-/**
- * Calls whose repeat cannot act twice: reads, signing in, and an incident create carrying its
- * idempotencyKey (the room answers a repeat with the incident it made).
- */
-export function resendable(method: string, path: string, body: unknown): boolean {
-  if (method === 'GET') return true;
-  const p = path.split('?')[0];
-  if (method !== 'POST') return false;
-  return p === '/api/login' || (p === '/api/incidents' && isObj(body) && typeof body.idempotencyKey === 'string');
 }
 
 function messageOf(body: unknown): string {
