@@ -20,6 +20,8 @@ import { FleetSim, sceneTimeS } from '../fleet/fleet-sim.ts';
 import type { Cadence } from '../fleet/movement.ts';
 import { plannerRouter } from '../headless.ts';
 import { generateIncidents, type GeneratedIncident } from '../incidents/generator.ts';
+import type { AvlReportIn } from '../../server/core/avl/ingest.ts';
+import type { AvlAckOut } from '../../server/shell/avl/codec.ts';
 import { errorCodeOf, incidentIdOf, isObj, recommendationOf } from '../net/clients.ts';
 import { FailoverApi, FailoverAvl, type Credentials } from '../net/failover.ts';
 import type { World } from '../world.ts';
@@ -48,6 +50,11 @@ export interface LiveOptions {
   /** How often vehicles report, moving and parked (sim/fleet/movement.ts DEFAULT_CADENCE). */
   cadence?: Cadence;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Each batch the room answered, with its ack (rejections index into `reports`): an audit of what
+   * the room holds beyond `stats`. A batch no address acked in time is not passed.
+   */
+  onAck?: (reports: readonly AvlReportIn[], ack: AvlAckOut) => void;
   now?: () => number;
 }
 
@@ -330,6 +337,7 @@ export async function createLive(o: LiveOptions): Promise<LiveSim> {
     const { reports, events } = fleet.drain();
     if (reports.length > 0) {
       const ack = await avl.send(reports);
+      o.onAck?.(reports, ack);
       stats.reports += reports.length;
       stats.accepted += ack.accepted;
       stats.rejected += ack.rejected.length;

@@ -30,6 +30,8 @@ export async function startClusterRoom(o: {
   room: string;
   /** How many instances (1: a leader only; 2: a leader and a standby). */
   instances: number;
+  /** The scenario file every instance runs (default SCENARIO, test/support/cluster.ts). */
+  scenario?: string;
   /** Extra flags for every instance (server/main.ts). */
   args?: readonly string[];
   /** Called with each database before its instance starts (feeds, users). */
@@ -48,6 +50,7 @@ export async function startClusterRoom(o: {
       nats,
       room: o.room,
       standby,
+      ...(o.scenario ? { scenario: o.scenario } : {}),
       ...(o.args ? { args: o.args } : {}),
     });
   const room: ClusterRoom = {

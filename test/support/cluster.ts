@@ -85,6 +85,8 @@ export async function startInstance(
     nats: string;
     room: string;
     standby: boolean;
+    /** The scenario file (default SCENARIO). */
+    scenario?: string;
     args?: readonly string[];
     /** Node's own flags (a benchmark's --cpu-prof), before the script. */
     nodeArgs?: readonly string[];
@@ -96,7 +98,7 @@ export async function startInstance(
     'tsx',
     'server/main.ts',
     '--scenario',
-    SCENARIO,
+    o.scenario ?? SCENARIO,
     '--db',
     o.db,
     '--port',
@@ -148,7 +150,11 @@ export async function login(url: string, username = 'duty'): Promise<string> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: PASSWORD }),
   });
-  return ((await res.json()) as { token: string }).token;
+  const body = (await res.json()) as { token?: string };
+  // A refused sign-in named here, not as a 401 on the first call made with no token.
+  if (!res.ok || typeof body.token !== 'string')
+    throw new Error(`sign-in as ${username} at ${url}: ${res.status} ${JSON.stringify(body)}`);
+  return body.token;
 }
 
 /** Every event in the room's cluster log, in stream order. */
@@ -219,6 +225,16 @@ export async function clusterPositions(natsUrl: string, room: string): Promise<C
       });
     }
     return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** The room's last COP seq: the head of its COP stream (jcr_<room>_cop), which the leader numbers. */
+export async function copHead(natsUrl: string, room: string): Promise<number> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    return (await (await jetstreamManager(nc)).streams.info(`jcr_${room}_cop`)).state.last_seq;
   } finally {
     await nc.close();
   }

@@ -1,15 +1,17 @@
 /**
  * The load test/cluster/failover.test.ts puts on a clustered room's leader until it is killed: the
- * duty officer over REST (status changes, standby moves ordered and cancelled), the fire
- * dispatcher (incidents created, mobilised and closed), each within the per-user write limit, and
- * the simulated fleet's AVL terminal through an AVL gateway (position fixes as it drives, a status
- * change now and then). It keeps what each acknowledgement says the log must hold. Every answer
+ * duty officer over REST (status changes, standby moves ordered and cancelled, and at the start a
+ * standby move for each of the simulator's pumps: failover-fleet.ts), the fire dispatcher
+ * (incidents created, mobilised and closed), each within the per-user write limit, and a scripted
+ * AVL terminal for R0 through an AVL gateway (position fixes as it drives, a status change now and
+ * then). It keeps what each acknowledgement says the log must hold. Every answer
  * must be a success (a 429 of the write limit is waited out and sent again: nothing was
  * appended): a refusal fails the test, never taken for the leader's death, which only a lost
  * connection (and the process gone) is.
  */
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
+import type { AvlReportIn } from '../../server/core/avl/ingest.ts';
 import { decodeAck, encodeBatch } from '../../server/shell/avl/codec.ts';
 import {
   ResourceStatus,
@@ -19,6 +21,7 @@ import {
 } from '../../server/core/fleet/status.ts';
 import { WRITE_BURST, WRITE_PER_S } from '../../server/shell/http/auth.ts';
 import { AVL_TOKEN, sleep, type Instance } from './cluster.ts';
+import { FLEET_HOMES } from './failover-fleet.ts';
 
 /** One event an acknowledgement says is in the log. */
 export interface Want {
@@ -40,14 +43,8 @@ export interface Acked {
   events: Want[];
 }
 
-/** An AVL report the gateway acknowledged. */
-export interface Fix {
-  resourceId: string;
-  lat: number;
-  lon: number;
-  fixTimeMs: number;
-  status: number;
-}
+/** An AVL report the gateway acknowledged, as sent. */
+export type Fix = AvlReportIn;
 
 export interface Work {
   acked: Acked[];
@@ -163,11 +160,32 @@ export async function drive(leader: Instance, gateway: string, tokens: Desks, rn
   const duty = new Desk(leader, tokens.duty);
   const fire = new Desk(leader, tokens.fire);
   await Promise.all([
+    fleetMoves(duty, work.acked),
     dutyOfficer(duty, rnd, work.acked),
     fireDispatcher(fire, rnd, work.acked),
     terminal(duty, gateway, rnd, work.avl),
     leader.exited,
   ]);
+}
+
+/**
+ * The duty officer orders each of the simulator's pumps a standby move to the other fire station,
+ * which the simulator drives; each round's supersedes the last, so they drive on (never ordered
+ * back to a station they are near: that move would end at their next fix, before the simulator saw it).
+ */
+async function fleetMoves(api: Desk, acked: Acked[]): Promise<void> {
+  for (const [id, home] of Object.entries(FLEET_HOMES)) {
+    const to = home === 'F-WG' ? 'F-FB' : 'F-WG';
+    const move = await api.call('POST', '/cover/moves', { resourceId: id, destinationId: to });
+    if (!move) return;
+    const ordered = { type: 'cover.standbyOrdered', key: id };
+    const mobile = { type: 'resource.status', key: id, status: ResourceStatus.AVAILABLE_MOBILE };
+    acked.push({
+      what: 'fleet move',
+      seq: move.seq as number,
+      events: move.events === 2 ? [mobile, ordered] : [ordered],
+    });
+  }
 }
 
 /** The duty officer: R4-R7 through their status cycle, and R3 ordered to stand by elsewhere and back. */
@@ -302,13 +320,14 @@ async function terminal(api: Desk, gateway: string, rnd: () => number, avl: Work
         lat: 51.6005 + drive0.step * 1e-6,
         lon: -0.111,
         fixTimeMs: drive0.lastFixMs,
+        speedMps: 8,
+        headingDeg: 0,
+        accuracyM: 5,
         status: change ? status : 0,
       });
     }
     sent.set(seq, reports);
-    ws.send(
-      encodeBatch({ seq: seq++, reports: reports.map((f) => ({ ...f, speedMps: 8, headingDeg: 0, accuracyM: 5 })) }),
-    );
+    ws.send(encodeBatch({ seq: seq++, reports }));
     await sleep(20 + rnd() * 30);
   }
   ws.terminate();
