@@ -130,4 +130,75 @@ test("a standby's outbox follows the log, sends nothing, and loses what a cut ta
   assert.equal(rows(), [{ id: 'herts:herts:INC-1:1', deliveredAt: null }]);
 });
 
+test('dead letters follow the log: a standby holds them, a revival and a cut undo them', async () => {
+  const { engine, mait, sent } = clusteredRoom();
+  engine.setReplication({ leads: () => false, appended: () => {}, pending: () => null });
+  const id = (seq: number) => `herts:herts:INC-1:${seq}`;
+  const events: JcrEvent[] = [1, 2].map((seq) => ({
+    seq,
+    at: T0 + seq,
+    type: 'mait.queued',
+    origin: 'operator',
+    actor: 'duty',
+    data: {
+      partnerId: 'beds',
+      message: {
+        ...parseMait(bedsMessage(seq)),
+        messageId: id(seq),
+        from: 'herts',
+        to: 'beds',
+        incident: { room: 'herts', id: 'INC-1' },
+      },
+    },
+  }));
+  const system = { origin: 'system', actor: 'mait-courier' } as const;
+  const refused = { partnerId: 'beds', messageId: id(1), refusals: 5, error: 'HTTP 422 JCR_MAIT_UNKNOWN_TYPE' };
+  events.push(
+    { seq: 3, at: T0 + 3, type: 'mait.deadLettered', ...system, data: refused },
+    {
+      seq: 4,
+      at: T0 + 4,
+      type: 'mait.revived',
+      origin: 'operator',
+      actor: 'dora',
+      data: { partnerId: 'beds', messageId: id(1) },
+    },
+    { seq: 5, at: T0 + 5, type: 'mait.deadLettered', ...system, data: refused },
+  );
+  const dead = () =>
+    mait
+      .deadLetters()
+      .map((d) => ({ id: d.messageId, refusals: d.refusals, error: d.lastError, at: d.deadAt, blocked: d.blocked }));
+  const held = { id: id(1), refusals: 5, error: 'HTTP 422 JCR_MAIT_UNKNOWN_TYPE', blocked: 1 };
+  engine.follow(events.slice(0, 3));
+  assert.equal(dead(), [{ ...held, at: T0 + 3 }], "the leader's dead letter, on the standby");
+  assert.is(mait.outbox.head('beds'), undefined, 'its thread waits behind it');
+  engine.follow([events[3]!]);
+  assert.equal(dead(), [], 'revived');
+  engine.follow([events[4]!]);
+  assert.equal(dead(), [{ ...held, at: T0 + 5 }]);
+  await mait.courier.settled();
+  assert.equal(sent, []);
+
+  // The cluster log ends at the revival: the cut dead letter is gone, its refusals forgotten.
+  const cutTo = async (seq: number) => {
+    engine.store.setMeta(META_STREAM, 'jcr_test_events');
+    engine.store.setMeta(META_STREAM_SEQ, String(seq));
+    const clusterLog = { stream: 'jcr_test_events', batchAt: async () => [events[seq - 1]] } as unknown as ClusterLog;
+    assert.is(await reconcileCache(engine.store, clusterLog, log), seq);
+  };
+  await cutTo(4);
+  assert.equal(dead(), []);
+  assert.equal(
+    mait.outbox.all('beds').map((r) => [r.messageId, r.refusals, r.deadAt]),
+    [
+      [id(1), 0, null],
+      [id(2), 0, null],
+    ],
+  );
+  // It ends at the first dead letter: the cut revival makes it dead again.
+  await cutTo(3);
+  assert.equal(dead(), [{ ...held, at: T0 + 3 }]);
+});
+
 test.run();

@@ -4,6 +4,7 @@
  * 422 JCR_MAIT_UNKNOWN_TYPE every time. After MAIT_DEAD_AFTER refusals it is a dead letter: no
  * more attempts, the rest of its thread held behind it, other incidents delivered, all of it
  * shown by the API; a duty officer's retry, once beds knows the type, delivers the thread in order.
+ * Both the dead letter and the retry are events in the log (mait.deadLettered, mait.revived).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -139,6 +140,24 @@ test('a message beds always refuses becomes a dead letter; its thread waits, oth
   assert.is(herts.mait!.outbox.pendingCount(), 0);
   const inbound = [...beds.engine.room.transfers.all()].find((t) => t.ref.id === fire);
   assert.equal([inbound?.content?.type, inbound?.content?.timeline.map((e) => e.text)], ['volcano', ['Gas main']]);
+  // Both in the log, so every instance of a cluster holds the same dead letters.
+  const fireId = `herts:herts:${fire}:1`;
+  assert.equal(
+    [...herts.store.events(0)].flatMap((e) =>
+      e.type === 'mait.deadLettered' || e.type === 'mait.revived' ? [{ type: e.type, actor: e.actor, ...e.data }] : [],
+    ),
+    [
+      {
+        type: 'mait.deadLettered',
+        actor: 'mait-courier',
+        partnerId: 'beds',
+        messageId: fireId,
+        refusals: 5,
+        error: 'HTTP 422 JCR_MAIT_UNKNOWN_TYPE',
+      },
+      { type: 'mait.revived', actor: 'dora', partnerId: 'beds', messageId: fireId },
+    ],
+  );
 });
 
 test.run();

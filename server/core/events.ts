@@ -128,7 +128,10 @@ export type AlertEvent = AlertRaisedEvent | AlertClearedEvent | AlertAcknowledge
 export type MaitQueuedEvent = EventEnvelope<'mait.queued', import('./mait/types.ts').MaitQueuedData>;
 export type MaitReceivedEvent = EventEnvelope<'mait.received', import('./mait/types.ts').MaitReceivedData>;
 export type MaitDeliveredEvent = EventEnvelope<'mait.delivered', import('./mait/types.ts').MaitDeliveredData>;
-export type MaitEvent = MaitQueuedEvent | MaitReceivedEvent | MaitDeliveredEvent;
+export type MaitDeadLetteredEvent = EventEnvelope<'mait.deadLettered', import('./mait/types.ts').MaitDeadLetteredData>;
+export type MaitRevivedEvent = EventEnvelope<'mait.revived', import('./mait/types.ts').MaitRevivedData>;
+export type MaitEvent =
+  MaitQueuedEvent | MaitReceivedEvent | MaitDeliveredEvent | MaitDeadLetteredEvent | MaitRevivedEvent;
 
 /** Every event the log may hold. Modules add their event types to this union. */
 export type JcrEvent =

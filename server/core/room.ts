@@ -134,6 +134,9 @@ export class Room {
         return this.transfers.decideReceive(cmd, at, this.scenario);
       case 'mait.markDelivered':
         return this.transfers.decideDelivered(cmd, ctx, at);
+      case 'mait.markDead':
+      case 'mait.revive':
+        return this.transfers.decideDeadLetter(cmd, ctx, at);
       case 'mait.send':
       case 'mait.accept':
       case 'mait.reject':
@@ -282,6 +285,8 @@ export class Room {
         this.incidents.apply(e); // an acknowledgement is in the incident's audit timeline
         break;
       case 'mait.delivered':
+      case 'mait.deadLettered':
+      case 'mait.revived':
         this.transfers.apply(e);
         break;
       case 'mait.queued':

@@ -8,6 +8,8 @@
  * - A partner's message the leader answered 200 is on the new leader after a SIGKILL at once.
  * - A message the old leader queued and could not deliver (beds down) is delivered by the new
  *   leader, once.
+ * - A message beds refuses for good (422) is a dead letter on the leader, on the standby from the
+ *   log, and on the new leader, which does not send it again.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -25,13 +27,15 @@ import { signMait } from '../../server/shell/mait/signing.ts';
 interface FakeBeds {
   url: string;
   down: boolean;
+  /** Messages it refuses for their content (422), every time. */
+  refuse: Set<string>;
   posted: string[];
   taken: string[];
   server: Server;
 }
 
 async function fakeBeds(): Promise<FakeBeds> {
-  const beds: FakeBeds = { url: '', down: false, posted: [], taken: [], server: createServer() };
+  const beds: FakeBeds = { url: '', down: false, refuse: new Set(), posted: [], taken: [], server: createServer() };
   beds.server.on('request', (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -42,6 +46,11 @@ async function fakeBeds(): Promise<FakeBeds> {
       if (beds.down) {
         res.statusCode = 503;
         res.end('{"error":{"code":"JCR_STORE_BUSY","message":"down"}}');
+        return;
+      }
+      if (beds.refuse.has(m.messageId)) {
+        res.statusCode = 422;
+        res.end('{"error":{"code":"JCR_MAIT_UNKNOWN_TYPE","message":"refused"}}');
         return;
       }
       beds.taken.push(m.messageId);
@@ -114,6 +123,20 @@ test('partner messages in a cluster: acked ones survive the leader, queued ones 
       async () => (await transferOf(b.url, tb, first.incident)).status === 'delivered',
     );
 
+    // Refused for good: a dead letter on the leader (5 refusals, ~15 s), and from the log on the standby.
+    const refused = `herts:herts:INC-${Number(first.incident.split('-')[1]) + 1}:1`;
+    beds.refuse.add(refused);
+    const third = await transfer();
+    assert.is(third.messageId, refused);
+    const deadOn = async (url: string, token: string) =>
+      (
+        (await call(url, token, '/api/partner-links/dead-letters')) as { deadLetters: Array<Record<string, unknown>> }
+      ).deadLetters.map((d) => ({ id: d.messageId, refusals: d.refusals, error: d.lastError }));
+    const dead = [{ id: refused, refusals: 5, error: 'HTTP 422 JCR_MAIT_UNKNOWN_TYPE' }];
+    await until('the leader makes it a dead letter', async () => (await deadOn(a.url, ta)).length === 1, 40_000);
+    await until('the standby shows the dead letter', async () => (await deadOn(b.url, tb)).length === 1);
+    assert.equal(await deadOn(b.url, tb), dead);
+
     // Beds is down: the leader tries the second, the standby holds it and sends nothing.
     beds.down = true;
     const second = await transfer();
@@ -164,6 +187,8 @@ test('partner messages in a cluster: acked ones survive the leader, queued ones 
     );
     assert.is(new Set(beds.taken).size, beds.taken.length, 'each message taken once, by id');
     assert.is(count(beds.posted, first.messageId), 1, 'the delivered one is never sent again');
+    assert.equal(await deadOn(b.url, tb), dead, "the new leader holds the old one's dead letter");
+    assert.is(count(beds.posted, refused), 5, 'and does not send it again');
   } finally {
     await room.close();
     beds.server.close();

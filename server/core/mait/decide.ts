@@ -31,7 +31,7 @@ function pendingIn(book: TransferBook, id: string, agency: Agency | undefined, s
 }
 
 export function decideMait(
-  cmd: Exclude<MaitCommand, { type: 'mait.receive' | 'mait.markDelivered' }>,
+  cmd: Exclude<MaitCommand, { type: 'mait.receive' | 'mait.markDelivered' | 'mait.markDead' | 'mait.revive' }>,
   ctx: CommandContext,
   at: number,
   book: TransferBook,

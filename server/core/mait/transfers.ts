@@ -33,6 +33,8 @@ export class TransferBook {
   /** Our messages queued, and those the partner took (`partner|messageId`): the outbox's source. */
   private readonly sentIds = new Set<string>();
   private readonly deliveredIds = new Set<string>();
+  /** Our messages the partner refused for good and no one has revived (`partner|messageId`). */
+  private readonly deadIds = new Set<string>();
   private readonly positions = new Map<string, PartnerResource>();
   /** When we last queued a ResourcePosition per partner and resource (the rate limit). */
   private readonly positionSent = new Map<string, number>();
@@ -137,6 +139,31 @@ export class TransferBook {
     return [{ at, type: 'mait.delivered', origin: ctx.origin, actor: ctx.actor, data }];
   }
 
+  /**
+   * The courier's dead letter (none if delivered or already dead), or an operator's revival of
+   * one: refused for a message delivered, or not ours. Whether the outbox holds it dead is the
+   * shell's to check (rows made dead before this event existed have none in the log).
+   */
+  decideDeadLetter(
+    cmd: Extract<MaitCommand, { type: 'mait.markDead' | 'mait.revive' }>,
+    ctx: CommandContext,
+    at: number,
+  ): NewEvent[] {
+    const key = `${cmd.partnerId}|${cmd.messageId}`;
+    if (!this.sentIds.has(key) || (cmd.type === 'mait.revive' && this.deliveredIds.has(key)))
+      throw new JcrError('JCR_NOT_FOUND', `no dead letter ${cmd.messageId} for ${cmd.partnerId}`, {
+        path: 'messageId',
+      });
+    const { origin, actor } = ctx;
+    if (cmd.type === 'mait.revive') {
+      const data = { partnerId: cmd.partnerId, messageId: cmd.messageId };
+      return [{ at, type: 'mait.revived', origin, actor, data }];
+    }
+    if (this.deliveredIds.has(key) || this.deadIds.has(key)) return [];
+    const data = { partnerId: cmd.partnerId, messageId: cmd.messageId, refusals: cmd.refusals, error: cmd.error };
+    return [{ at, type: 'mait.deadLettered', origin, actor, data }];
+  }
+
   /** A message of ours, numbered in its thread and given an id no other message can have. */
   queued(
     partnerId: string,
@@ -167,9 +194,11 @@ export class TransferBook {
     return this.thread(partnerId, ref)?.incidentId ?? undefined;
   }
 
-  /** Fold a mait.queued, mait.received or mait.delivered event. */
+  /** Fold a mait.queued, mait.received, mait.delivered, mait.deadLettered or mait.revived event. */
   apply(e: JcrEvent): void {
     if (e.type === 'mait.delivered') this.deliveredIds.add(`${e.data.partnerId}|${e.data.messageId}`);
+    if (e.type === 'mait.deadLettered') this.deadIds.add(`${e.data.partnerId}|${e.data.messageId}`);
+    if (e.type === 'mait.revived') this.deadIds.delete(`${e.data.partnerId}|${e.data.messageId}`);
     if (e.type !== 'mait.queued' && e.type !== 'mait.received') return;
     const { partnerId, message: m } = e.data;
     const key = threadKey(partnerId, m.incident);

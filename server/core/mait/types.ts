@@ -48,6 +48,26 @@ export interface MaitDeliveredData {
   messageId: string;
 }
 
+/**
+ * `mait.deadLettered`: the partner refused a message of ours `refusals` times for its content
+ * (the courier's dead-letter policy), so it is no longer sent, nor the rest of its thread. In the
+ * log so that dead letters are the room's, not an instance's: a cluster's standby shows them and
+ * a new leader does not send one again (docs/mait-delivery.md).
+ */
+export interface MaitDeadLetteredData {
+  partnerId: string;
+  messageId: string;
+  refusals: number;
+  /** The partner's last answer (`HTTP 422 JCR_MAIT_UNKNOWN_TYPE`). */
+  error: string;
+}
+
+/** `mait.revived`: a duty officer sends a dead letter again, its refusals forgotten. */
+export interface MaitRevivedData {
+  partnerId: string;
+  messageId: string;
+}
+
 /** `mait.received`: a partner's message, applied (once, in its sequence). */
 export interface MaitReceivedData {
   partnerId: string;
@@ -80,7 +100,11 @@ export type MaitCommand =
   /** A person here is looking at a partner's transfer: Acknowledge (considering), once. */
   | { type: 'mait.consider'; transferId: string; actingAgency?: Agency }
   /** The courier: the partner took a queued message of ours. Already recorded: no events. */
-  | { type: 'mait.markDelivered'; partnerId: string; messageId: string };
+  | { type: 'mait.markDelivered'; partnerId: string; messageId: string }
+  /** The courier: the partner refused a message of ours for good. Delivered or already dead: no events. */
+  | { type: 'mait.markDead'; partnerId: string; messageId: string; refusals: number; error: string }
+  /** A duty officer: send a dead letter again (the shell checks it is one; delivered: refused). */
+  | { type: 'mait.revive'; partnerId: string; messageId: string };
 
 /**
  * Where a transfer stands. Outgoing: queued, delivered (the outbox's word: the partner took the

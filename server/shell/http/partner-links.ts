@@ -25,11 +25,11 @@ export function partnerLinkRoutes({ mait }: { mait?: MaitService | undefined }):
   });
 
   /** Send a dead letter again (the partner or the partners file has been put right): duty officers. */
-  r.post('/partner-links/dead-letters/:messageId/retry', (req, res) => {
+  r.post('/partner-links/dead-letters/:messageId/retry', async (req, res) => {
     const a = acting(res, undefined);
     if (!a.duty) throw new JcrError('JCR_FORBIDDEN', 'only a duty officer may send a dead letter again');
     const m = service();
-    if (!m.revive(req.params.messageId))
+    if (!(await m.revive(req.params.messageId, a.actor)))
       throw new JcrError('JCR_NOT_FOUND', `no dead letter ${req.params.messageId}`, { path: 'messageId' });
     res.json({ messageId: req.params.messageId, retried: true, partners: m.links() });
   });

@@ -53,6 +53,11 @@ export interface CourierDeps {
    * the row in its transaction). Default: mark the outbox row. A failure leaves it to be sent again.
    */
   record?: (row: OutboxRow) => Promise<void>;
+  /**
+   * Record a dead letter (MaitService: a `mait.deadLettered` event, which marks the row in its
+   * transaction). Default: mark the outbox row. A failure leaves it to be sent and refused again.
+   */
+  recordDead?: (row: OutboxRow, refusals: number, error: string) => Promise<void>;
   /** May this instance send now? A cluster's standby (or a paused leader) may not. Default: yes. */
   maySend?: () => boolean;
 }
@@ -119,7 +124,10 @@ export class Courier {
       const dead = refused && head.refusals + 1 >= MAIT_DEAD_AFTER;
       try {
         if (outcome.ok) await (this.deps.record ? this.deps.record(head) : outbox.markDelivered(head.id, clock()));
-        else if (dead) outbox.markDead(head.id, clock(), outcome.error);
+        else if (dead)
+          await (this.deps.recordDead
+            ? this.deps.recordDead(head, head.refusals + 1, outcome.error)
+            : outbox.markDead(head.id, clock(), outcome.error));
         else outbox.markFailed(head.id, clock() + delay, outcome.error, refused);
       } catch (e) {
         // The database is locked (or full), or this instance no longer leads: the attempt goes

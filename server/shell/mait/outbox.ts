@@ -5,6 +5,8 @@
  * the courier (./courier.ts) reads the pending rows in queue order and records each attempt. A
  * message the partner keeps refusing becomes a dead letter (dead_at, docs/mait-delivery.md): no
  * longer sent, and the rest of its incident's thread waits behind it until an operator retries it.
+ * In the server both are events (`mait.deadLettered`, `mait.revived`: deadBy, revive in their
+ * transaction), so every instance of a cluster holds the same dead letters.
  */
 import type Database from 'better-sqlite3';
 
@@ -154,6 +156,19 @@ export class Outbox {
     this.failed.run(nextAt, error.slice(0, 500), refused ? 1 : 0, id);
   }
 
+  /**
+   * A `mait.deadLettered` event, appended here or followed from the cluster log, in its
+   * transaction: the partner refused it `refusals` times, the last with `error`.
+   */
+  deadBy(messageId: string, at: number, refusals: number, error: string): void {
+    this.db
+      .prepare(
+        `UPDATE mait_outbox SET attempts = attempts + 1, last_error = ?, refusals = ?, dead_at = ?
+         WHERE message_id = ? AND delivered_at IS NULL AND dead_at IS NULL`,
+      )
+      .run(error.slice(0, 500), refusals, at, messageId);
+  }
+
   /** A refusal that makes it a dead letter: not sent again, its thread held behind it. */
   markDead(id: number, at: number, error: string): void {
     this.dead.run(error.slice(0, 500), at, id);
@@ -227,8 +242,9 @@ export class Outbox {
 /**
  * Cluster mode: the cached log is cut back after `seq` (server/shell/cluster/cache.ts), so the
  * outbox forgets what those events said: a message queued by a cut event is dropped (the cluster
- * log never had it; no one was told it was sent), and one whose delivery was cut is pending again
- * (sent again, the partner answers a duplicate). Call in the transaction that cuts the events.
+ * log never had it; no one was told it was sent), one whose delivery was cut is pending again
+ * (sent again, the partner answers a duplicate), and one whose dead letter or revival was cut is
+ * as the log left it. Call in the transaction that cuts the events.
  */
 export function forgetCutEvents(db: Database.Database, seq: number): void {
   db.prepare(
@@ -239,4 +255,14 @@ export function forgetCutEvents(db: Database.Database, seq: number): void {
     `UPDATE mait_outbox SET delivered_at = NULL WHERE message_id IN
        (SELECT json_extract(data, '$.messageId') FROM events WHERE seq > ? AND type = 'mait.delivered')`,
   ).run(seq);
+  // A cut dead letter or revival: the row is as the last one left says (none, or a revival:
+  // alive, its refusals forgotten; the leader's courier counts them again).
+  const last = (field: string) => `(SELECT CASE e.type WHEN 'mait.deadLettered' THEN ${field} END FROM events e
+      WHERE e.seq <= ? AND e.type IN ('mait.deadLettered', 'mait.revived')
+        AND json_extract(e.data, '$.messageId') = mait_outbox.message_id ORDER BY e.seq DESC LIMIT 1)`;
+  db.prepare(
+    `UPDATE mait_outbox SET dead_at = ${last('e.at')}, refusals = COALESCE(${last("json_extract(e.data, '$.refusals')")}, 0)
+     WHERE message_id IN (SELECT json_extract(data, '$.messageId') FROM events
+       WHERE seq > ? AND type IN ('mait.deadLettered', 'mait.revived'))`,
+  ).run(seq, seq, seq);
 }

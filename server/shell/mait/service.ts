@@ -6,8 +6,9 @@
  *
  * The outbox is a function of the log: `mait.queued` adds a row, `mait.delivered` (the courier's
  * record that the partner took it) marks it, in the transaction of the append or, on a cluster's
- * standby, of the followed batch. So a standby's outbox is the leader's, less the attempts, and a
- * new leader sends on what no leader delivered. Only the leader sends (start(), maySend).
+ * standby, of the followed batch; `mait.deadLettered` and `mait.revived` likewise make and unmake
+ * a dead letter. So a standby's outbox is the leader's, less the attempts, and a new leader sends
+ * on what no leader delivered and holds the same dead letters. Only the leader sends (start(), maySend).
  */
 import type { MaitMessage, MaitPartners } from '../../../proto/mait.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -90,12 +91,20 @@ export class MaitService {
           { origin: 'system', actor: 'mait-courier' },
         );
       },
+      recordDead: async (row, refusals, error) => {
+        await engine.submit(
+          { type: 'mait.markDead', partnerId: row.partnerId, messageId: row.messageId, refusals, error },
+          { origin: 'system', actor: 'mait-courier' },
+        );
+      },
     });
     engine.store.onAppend((events) => {
       for (const e of events) {
         // A partner's message leaves the inbox in the transaction that applies it.
         if (e.type === 'mait.received') this.held.drop(e.data.message.messageId);
         if (e.type === 'mait.delivered') this.outbox.deliveredBy(e.data.messageId, e.at);
+        if (e.type === 'mait.deadLettered') this.outbox.deadBy(e.data.messageId, e.at, e.data.refusals, e.data.error);
+        if (e.type === 'mait.revived') this.outbox.revive(e.data.messageId, e.at);
         if (e.type !== 'mait.queued') continue;
         const m = e.data.message;
         this.outbox.enqueue(
@@ -182,11 +191,18 @@ export class MaitService {
     return this.outbox.deadLetters().map(deadLetterView);
   }
 
-  /** Send a dead letter again, now; false if there is no such dead letter. */
-  revive(messageId: string): boolean {
+  /**
+   * Send a dead letter again, now (a `mait.revived` event, by `actor`, which revives the row in
+   * its transaction, here and on every instance following); false if there is no such dead letter.
+   */
+  async revive(messageId: string, actor: string): Promise<boolean> {
     this.engine.assertLeads(); // a standby's outbox follows the leader's: retry on the leader
     const row = this.outbox.get(messageId);
-    if (!row || !this.outbox.revive(messageId, this.clock())) return false;
+    if (!row || row.deadAt === null || row.deliveredAt !== null) return false;
+    await this.engine.submit(
+      { type: 'mait.revive', partnerId: row.partnerId, messageId },
+      { origin: 'operator', actor },
+    );
     this.courier.kick(row.partnerId);
     return true;
   }
