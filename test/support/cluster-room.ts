@@ -34,6 +34,8 @@ export async function startClusterRoom(o: {
   scenario?: string;
   /** Extra flags for every instance (server/main.ts). */
   args?: readonly string[];
+  /** Added to instance `index`'s environment (a test-only hook). */
+  env?: (index: number) => NodeJS.ProcessEnv | undefined;
   /** Called with each database before its instance starts (feeds, users). */
   prepare?: (db: string, index: number) => void | Promise<void>;
 }): Promise<ClusterRoom> {
@@ -52,6 +54,7 @@ export async function startClusterRoom(o: {
       standby,
       ...(o.scenario ? { scenario: o.scenario } : {}),
       ...(o.args ? { args: o.args } : {}),
+      ...(o.env?.(i) ? { env: o.env(i) } : {}),
     });
   const room: ClusterRoom = {
     dir,

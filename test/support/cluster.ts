@@ -36,8 +36,11 @@ export interface Proc {
   output(): string;
 }
 
-function spawnProc(cmd: string, args: string[]): Proc {
-  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnProc(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Proc {
+  const proc = spawn(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -90,6 +93,8 @@ export async function startInstance(
     args?: readonly string[];
     /** Node's own flags (a benchmark's --cpu-prof), before the script. */
     nodeArgs?: readonly string[];
+    /** Added to the environment (a test-only hook such as JCR_TEST_HOLD_APPEND). */
+    env?: NodeJS.ProcessEnv;
   },
 ): Promise<Instance> {
   const args = [
@@ -107,7 +112,7 @@ export async function startInstance(
   args.push('--nats', o.nats, '--room', o.room, '--avl-token', AVL_TOKEN, '--log-level', 'warn', '--no-sim');
   if (o.standby) args.push('--standby');
   args.push(...(o.args ?? []));
-  const p = spawnProc(process.execPath, args);
+  const p = spawnProc(process.execPath, args, o.env);
   const url = `http://127.0.0.1:${o.port}`;
   const until = Date.now() + 60_000;
   while (!/Joint control room: .* at http/.test(p.output())) {

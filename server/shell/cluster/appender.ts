@@ -36,6 +36,13 @@ const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 /** A message's bytes kept for its headers, besides the term: its id's seq, the expected last sequence. */
 const HEADER_BYTES = 256;
 
+/**
+ * Tests only (test/cluster/takeover-reactions.test.ts), unset otherwise: the first batch holding an
+ * event of this type, and every batch after it, never go to the log and are not waited on, as if
+ * this leader died the moment before (a trigger appended, its reaction not).
+ */
+const HOLD_TYPE = process.env.JCR_TEST_HOLD_APPEND;
+
 /** The message header saying up to which event seq its leader had wholly reacted. */
 export const REACTED_HEADER = 'Jcr-Reacted';
 
@@ -60,6 +67,7 @@ export class Appender {
   /** Its marks are event seqs: a message covers its batches' events. */
   private readonly pipeline: PublishPipeline;
   private running = false;
+  private holding = false;
 
   constructor(
     private readonly clusterLog: ClusterLog,
@@ -103,6 +111,7 @@ export class Appender {
 
   /** `reacted`: up to which seq every batch has been wholly reacted to (default: all before this one). */
   append(events: readonly JcrEvent[], reacted?: number): void {
+    if (HOLD_TYPE && (this.holding ||= events.some((e) => e.type === HOLD_TYPE))) return;
     const first = (events[0] as JcrEvent).seq;
     const last = (events[events.length - 1] as JcrEvent).seq;
     this.appendedSeq = last;
