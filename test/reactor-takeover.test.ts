@@ -160,4 +160,41 @@ test('an arrival decided from a shared fix its leader never appended is made by 
   assert.equal(w.standby.log.length, 1);
 });
 
+test('a takeover told while its lease is unconfirmed for a moment is made once it leads, before anything else', () => {
+  const w = world();
+  w.leader.engine.execute(
+    { type: 'mait.receive', partnerId: 'beds', message: create },
+    { origin: 'partner', actor: 'beds' },
+  );
+  w.follow(0, 1); // it died before the Acknowledge reached the log
+  // Promoted (ClusterNode.onLed), but the lease is unconfirmed that instant (a heartbeat gap): not leading.
+  w.standby.reactor.takeOver();
+  assert.equal(w.standby.log, []);
+  w.standby.state.leading = true; // the renewal lands
+  w.standby.reactor.tick();
+  assert.equal(w.appendedByStandby(), [['mait.queued', 'mait', 'Acknowledge beds-1 about 1']]);
+  w.standby.reactor.tick();
+  assert.equal(w.standby.log.length, 1, 'once');
+});
+
+test("a change made first after such a takeover is reacted to after the old leader's tail, and its mark says so", () => {
+  const w = world();
+  w.leader.engine.execute(
+    { type: 'mait.receive', partnerId: 'beds', message: create },
+    { origin: 'partner', actor: 'beds' },
+  );
+  w.follow(0, 1);
+  w.standby.reactor.takeOver(); // not leading that instant
+  w.standby.state.leading = true;
+  w.standby.engine.execute({ type: 'operator.note', text: 'crew on scene' }, op);
+  assert.equal(
+    w.standby.log.map((m) => [m.events.map((e) => `${e.seq} ${e.type}`), m.reacted]),
+    [
+      [['2 operator.note'], 0],
+      [['3 mait.queued'], 0],
+    ],
+    'the Create (seq 1) is not yet reacted to when the note is appended',
+  );
+});
+
 test.run();

@@ -53,6 +53,8 @@ export class Reactor implements AfterBatch {
   private current: Trigger | null = null;
   /** A standby's: batches followed that the leader had not yet wholly reacted to, in log order. */
   private readonly tail: ChangeRecord[] = [];
+  /** Told to take over and not yet done: it was not leading that instant (its lease unconfirmed). */
+  private owed = false;
 
   constructor(engine: Engine, log: Logger) {
     this.engine = engine;
@@ -83,7 +85,9 @@ export class Reactor implements AfterBatch {
   }
 
   enqueue(trigger: Trigger): void {
-    if (this.policies.length > 0) this.queue.push(trigger);
+    if (this.policies.length === 0) return;
+    this.settle(); // what the old leader left goes first
+    this.queue.push(trigger);
   }
 
   drain(): void {
@@ -101,6 +105,7 @@ export class Reactor implements AfterBatch {
   }
 
   unreactedFrom(): number | null {
+    if (this.owed && this.tail[0]) return firstSeq(this.tail[0]);
     if (this.current?.kind === 'events') return firstSeq(this.current.record);
     for (const t of this.queue) if (t.kind === 'events') return firstSeq(t.record);
     return null;
@@ -120,14 +125,24 @@ export class Reactor implements AfterBatch {
 
   /**
    * Become the one that reacts: run the policies once over what the old leader may not have
-   * reacted to (the tail followed, then every resource's position), before serving. A no-op
-   * unless this instance leads.
+   * reacted to (the tail followed, then every resource's position), before serving. Not leading
+   * that instant (promoted while a heartbeat gap left the lease unconfirmed: ClusterNode.leads),
+   * it is owed, and made ahead of the first trigger once this instance leads (a change, a tick).
    */
   takeOver(): void {
-    if (!this.engine.leads()) return;
-    for (const record of this.tail.splice(0)) this.enqueue({ kind: 'events', record });
-    this.enqueue({ kind: 'positions', resourceIds: [...this.engine.room.fleet.all()].map((r) => r.def.id) });
+    if (this.policies.length === 0) return;
+    this.owed = true;
+    this.settle();
     this.drain();
+  }
+
+  /** An owed takeover, once leading: the tail and every position go to the front of the queue. */
+  private settle(): void {
+    if (!this.owed || !this.engine.leads()) return;
+    this.owed = false;
+    const resourceIds = [...this.engine.room.fleet.all()].map((r) => r.def.id);
+    const owed: Trigger[] = this.tail.splice(0).map((record) => ({ kind: 'events', record }));
+    this.queue.unshift(...owed, { kind: 'positions', resourceIds });
   }
 
   private react(name: string, policy: Policy, trigger: Trigger): void {
