@@ -100,7 +100,11 @@ test('partner messages in a cluster: acked ones survive the leader, queued ones 
   bedsLink.types = [{ ours: 'dwelling-fire', theirs: 'dwelling-fire' }];
   const file = join(dir, 'partners.json');
   writeFileSync(file, JSON.stringify(partners));
-  const room = await startClusterRoom({ room: 'mait', instances: 2, args: ['--partners', file] });
+  const room = await startClusterRoom({ room: 'mait', instances: 2, args: ['--partners', file] }).catch((e) => {
+    beds.server.close(); // else its listening socket keeps this process, and the failed test, alive
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   try {
     const [a, b] = room.instances as [Instance, Instance];
     const ta = await login(a.url);
