@@ -26,8 +26,11 @@ import type { AvlEndpoint } from './endpoint.ts';
 export interface PositionLog {
   /** Reports it can take now; a larger batch is refused JCR_AVL_BUSY. */
   positionsRoom(): number;
-  /** One batch's kept reports (valid only during the call: the reader reuses them). */
-  appendPositions(rows: MarkedRows): void;
+  /**
+   * One batch's kept reports (valid only during the call: the reader reuses them). `wire`: the
+   * jcr.v1.AvlBatch they were read from, given only when they are all of it, unchanged and in order.
+   */
+  appendPositions(rows: MarkedRows, wire?: Uint8Array): void;
 }
 
 export interface AvlServiceOptions {
@@ -134,17 +137,19 @@ export class AvlService implements AvlEndpoint {
    * durable, or with every report refused JCR_STORE_BUSY after the wait limit (nothing changed).
    * Position-only batches never wait. A waiting batch's reports are copied (the WebSocket reader
    * reuses its own). `cost`: what the feed's bucket is charged, the batch as the feed sent it
-   * (an AVL gateway relays only the reports that passed the stateless rules).
+   * (an AVL gateway relays only the reports that passed the stateless rules). `wire`: the
+   * jcr.v1.AvlBatch `reports` were read from, valid during the call (PositionLog.appendPositions).
    */
   ingestOrWait(
     reports: readonly AvlReportIn[],
     feed: FeedScope,
     cost: number = reports.length,
+    wire?: Uint8Array,
   ): BatchOutcome | Promise<BatchOutcome> {
     const limited = this.admit(reports, feed, cost);
     if (limited) return limited;
     try {
-      return this.ingestNow(reports, feed);
+      return this.ingestNow(reports, feed, wire);
     } catch (e) {
       if (!isStoreBusy(e)) throw e;
     }
@@ -174,7 +179,7 @@ export class AvlService implements AvlEndpoint {
    * Validate, append the status changes (one append; JCR_STORE_BUSY thrown with nothing of the
    * batch applied, core/avl/ingest.ts), apply, and tell position listeners.
    */
-  private ingestNow(reports: readonly AvlReportIn[], feed: FeedScope): BatchOutcome {
+  private ingestNow(reports: readonly AvlReportIn[], feed: FeedScope, wire?: Uint8Array): BatchOutcome {
     // The history writer is behind (slow disk, or the database locked by another process): push
     // back on the sender rather than make the event loop wait on the database. Nothing changes.
     if (reports.length > this.history.room)
@@ -187,13 +192,12 @@ export class AvlService implements AvlEndpoint {
     this.historyOnly = [];
     const out = this.core.ingestBatch(reports, feed, now, this.sink);
     // Cluster mode: durable in the positions stream before the ack (Engine.whenReplicated waits).
-    if (positions && this.kept.length > 0)
-      positions.appendPositions({
-        reports: this.kept,
-        historyOnly: this.historyOnly,
-        feedId: feed.id,
-        receivedAt: now,
-      });
+    // Every report kept, in order: the AvlBatch they came in is the stream's, not encoded again.
+    if (positions && this.kept.length > 0) {
+      const whole = wire && this.kept.length === reports.length && this.kept.every((r, i) => r === reports[i]);
+      const rows = { reports: this.kept, historyOnly: this.historyOnly, feedId: feed.id, receivedAt: now };
+      positions.appendPositions(rows, whole ? wire : undefined);
+    }
     this.stats.accepted += out.accepted;
     this.stats.rejected += out.rejected.length;
     for (const r of out.rejected) this.rejectedByCode.set(r.code, (this.rejectedByCode.get(r.code) ?? 0) + 1);

@@ -15,7 +15,7 @@ import type { Logger } from '../log.ts';
 import { OwnChanges } from '../own-changes.ts';
 import { SharedAccounts } from './accounts.ts';
 import type { ClusterLog } from './log.ts';
-import { readRelayedBatch } from './relay-batch.ts';
+import { readRelayedBatch, relayedBatchBody } from './relay-batch.ts';
 
 /**
  * The leader's answer: accepted count and rejections by the relayed batch's index, and `w` when
@@ -63,7 +63,8 @@ export function serveAvlRelay(clusterLog: ClusterLog, room: string, avl: AvlServ
           const { hash, sent, reports } = readRelayedBatch(reader, m.data, avl.limits.maxReportsPerBatch);
           // A known feed is ingested at once, so a feed's batches keep their order.
           const known = avl.feeds.authenticateHashCached(hash);
-          if (known) out = own.run(() => avl.ingestOrWait(reports, known, sent));
+          // Read now, so its AvlBatch goes to the positions stream as it came (the reports unchanged).
+          if (known) out = own.run(() => avl.ingestOrWait(reports, known, sent, relayedBatchBody(m.data)));
           else {
             const copy = reports.map((r) => ({ ...r })); // the reader reuses its reports at the next read
             out = own.run(() =>

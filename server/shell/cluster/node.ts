@@ -142,9 +142,9 @@ export class ClusterNode implements Replication, PositionLog {
     return this.publisher?.room ?? 0;
   }
 
-  appendPositions(rows: MarkedRows): void {
+  appendPositions(rows: MarkedRows, wire?: Uint8Array): void {
     if (!this.publisher) throw new JcrError('JCR_NOT_LEADER', 'this instance is a standby: another instance leads');
-    this.publisher.append(rows);
+    this.publisher.append(rows, wire);
   }
 
   /** Called once this instance leads (it serves the AVL gateways from then: cluster/avl-relay.ts). */

@@ -8,15 +8,20 @@
  *   [a jcr.v1.AvlBatch (proto/avl.proto) of the kept reports, in the batch's order]
  *
  * The reports are encoded by the AVL wire codec and read back with the /ws/avl reader, as the
- * gateways' relayed batches are (cluster/relay-batch.ts), so the values cross exactly.
+ * gateways' relayed batches are (cluster/relay-batch.ts), so the values cross exactly. A batch
+ * the leader kept whole goes as the AvlBatch it came in (a gateway's relayed bytes), not encoded
+ * again: the leader read its reports from those bytes, so a follower reads the same values.
  */
 import type { AvlBatchReader } from '../avl/batch-reader.ts';
 import { encodeBatch } from '../avl/codec.ts';
 import type { MarkedRows } from '../avl/history.ts';
 
-/** The leader's side: encode the reports it kept of one batch. */
-export function encodePositions(rows: MarkedRows): Uint8Array {
-  const body = encodeBatch({ seq: 0, reports: rows.reports });
+/**
+ * The leader's side: encode the reports it kept of one batch; `wire`, when given, is their
+ * AvlBatch already (every report of the batch as it came, unchanged, in order).
+ */
+export function encodePositions(rows: MarkedRows, wire?: Uint8Array): Uint8Array {
+  const body = wire ?? encodeBatch({ seq: 0, reports: rows.reports });
   const id = Buffer.from(rows.feedId, 'utf8');
   if (id.length > 255) throw new Error('feed id too long');
   const k = rows.historyOnly.length;

@@ -54,14 +54,17 @@ export class PositionPublisher {
     return this.pipeline.stopped ? 0 : MAX_UNCONFIRMED_REPORTS - this.unconfirmedReports;
   }
 
-  /** Publish the reports kept of one batch; throws JCR_NOT_LEADER once deposed. */
-  append(rows: MarkedRows): void {
+  /**
+   * Publish the reports kept of one batch (`wire`: their AvlBatch as it came, when they are all of
+   * it); throws JCR_NOT_LEADER once deposed.
+   */
+  append(rows: MarkedRows, wire?: Uint8Array): void {
     if (this.pipeline.stopped) throw new JcrError('JCR_NOT_LEADER', 'this instance no longer leads');
     const n = ++this.sent;
     const count = rows.reports.length;
     this.unconfirmedReports += count;
     this.pipeline.plan(n);
-    this.pipeline.publish({ body: encodePositions(rows), id: `p${n}`, after: n - 1, upTo: n }).then(
+    this.pipeline.publish({ body: encodePositions(rows, wire), id: `p${n}`, after: n - 1, upTo: n }).then(
       () => {
         this.unconfirmedReports -= count;
         this.pipeline.confirm(n - 1, n);

@@ -37,6 +37,14 @@ export function encodeRelayedBatch(hash: string, sent: number, reports: readonly
   return out;
 }
 
+/**
+ * The relayed batch's jcr.v1.AvlBatch as it came (a view of `data`): the positions stream takes it
+ * as it is when the leader keeps every report (cluster/positions-batch.ts).
+ */
+export function relayedBatchBody(data: Uint8Array): Uint8Array {
+  return data.subarray(1 + (data[0] ?? 0) + 4);
+}
+
 /** The leader's side: read a relayed batch with `reader`; throws JCR_AVL_MALFORMED_FRAME on bytes that are not one. */
 export function readRelayedBatch(reader: AvlBatchReader, data: Uint8Array, maxReports: number): RelayedBatch {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
