@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import { isJcrError } from '../server/core/errors.ts';
 import type { JcrEvent } from '../server/core/events.ts';
 import type { MarkedRows } from '../server/shell/avl/history.ts';
-import { Appender } from '../server/shell/cluster/appender.ts';
+import { Appender, testHoldType } from '../server/shell/cluster/appender.ts';
 import type { ClusterLog } from '../server/shell/cluster/log.ts';
 import { PositionPublisher } from '../server/shell/cluster/positions.ts';
 import { createLogger } from '../server/shell/log.ts';
@@ -134,5 +134,12 @@ for (const [name, make] of Object.entries(writers)) {
     assert.is(await answer, 'JCR_OUTCOME_UNKNOWN');
   });
 }
+
+test('the append-holding test hook needs NODE_ENV=test as well: a stray variable on a live room is ignored', () => {
+  assert.is(testHoldType({ JCR_TEST_HOLD_APPEND: 'mait.queued' }), undefined);
+  assert.is(testHoldType({ JCR_TEST_HOLD_APPEND: 'mait.queued', NODE_ENV: 'production' }), undefined);
+  assert.is(testHoldType({ JCR_TEST_HOLD_APPEND: 'mait.queued', NODE_ENV: 'test' }), 'mait.queued');
+  assert.is(testHoldType({ NODE_ENV: 'test' }), undefined);
+});
 
 test.run();

@@ -62,7 +62,7 @@ test("a partner's Create whose acknowledgement the dead leader never appended is
     room: 'react',
     instances: 2,
     args: ['--partners', file],
-    env: (i) => (i === 0 ? { JCR_TEST_HOLD_APPEND: 'mait.queued' } : undefined),
+    env: (i) => (i === 0 ? { JCR_TEST_HOLD_APPEND: 'mait.queued', NODE_ENV: 'test' } : undefined),
   }).catch((e: unknown) => {
     beds.server.close();
     throw e;

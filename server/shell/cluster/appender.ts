@@ -39,9 +39,14 @@ const HEADER_BYTES = 256;
 /**
  * Tests only (test/cluster/takeover-reactions.test.ts), unset otherwise: the first batch holding an
  * event of this type, and every batch after it, never go to the log and are not waited on, as if
- * this leader died the moment before (a trigger appended, its reaction not).
+ * this leader died the moment before (a trigger appended, its reaction not). It acknowledges
+ * changes that are never stored, so it is honoured only with NODE_ENV=test as well: one stray
+ * variable on a live room must not lose data.
  */
-const HOLD_TYPE = process.env.JCR_TEST_HOLD_APPEND;
+export function testHoldType(env: NodeJS.ProcessEnv): string | undefined {
+  return env['NODE_ENV'] === 'test' && env['JCR_TEST_HOLD_APPEND'] ? env['JCR_TEST_HOLD_APPEND'] : undefined;
+}
+const HOLD_TYPE = testHoldType(process.env);
 
 /** The message header saying up to which event seq its leader had wholly reacted. */
 export const REACTED_HEADER = 'Jcr-Reacted';
