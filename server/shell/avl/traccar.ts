@@ -11,8 +11,9 @@
  * does. A fix Traccar marks invalid (`valid: false`, no satellite fix) is refused with
  * JCR_AVL_BAD_COORDINATES; a body that is not this shape is JCR_VALIDATION with the path, bad
  * JSON JCR_MALFORMED_JSON. Answers as /osmand (server/shell/avl/osmand.ts): 200 when the fix is
- * accepted or already stored, else the rejection's status, so Traccar's retry resends only what
- * may still be taken.
+ * accepted or already stored, else the rejection's status. Traccar (forward.retry.enable) resends
+ * every non-2xx answer up to its retry limit, refusals for good included: each resend gets the
+ * same code and changes nothing, and a stored fix resent gets 200, so no retry can place a fix twice.
  */
 import express, { Router, type RequestHandler } from 'express';
 import type { AvlReportIn } from '../../core/avl/ingest.ts';
