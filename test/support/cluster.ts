@@ -150,16 +150,24 @@ export async function waitRole(url: string, role: string, withinMs: number, last
 }
 
 export async function login(url: string, username = 'duty'): Promise<string> {
-  const res = await fetch(`${url}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  const body = (await res.json()) as { token?: string };
-  // A refused sign-in named here, not as a 401 on the first call made with no token.
-  if (!res.ok || typeof body.token !== 'string')
-    throw new Error(`sign-in as ${username} at ${url}: ${res.status} ${JSON.stringify(body)}`);
-  return body.token;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    const body = (await res.json()) as { token?: string; error?: { code?: string } };
+    // The session's write found the database locked (the position history writes under AVL
+    // load): 503, to be tried again, as a client would.
+    if (res.status === 503 && body.error?.code === 'JCR_STORE_BUSY' && attempt < 10) {
+      await sleep(100 * attempt);
+      continue;
+    }
+    // A refused sign-in named here, not as a 401 on the first call made with no token.
+    if (!res.ok || typeof body.token !== 'string')
+      throw new Error(`sign-in as ${username} at ${url}: ${res.status} ${JSON.stringify(body)}`);
+    return body.token;
+  }
 }
 
 /** Every event in the room's cluster log, in stream order. */
