@@ -17,7 +17,7 @@
  * instance 1 with it), joins as a standby because the other holds the lease, and catches up to
  * the same log. A screen on a COP gateway watches throughout: one snapshot, then only deltas each
  * one after the last; after each round it has reached the room's last COP seq, by at least
- * MIN_DELTAS deltas in the round. Rounds: JCR_FAILOVER_ROUNDS (10).
+ * MIN_DELTAS deltas in the round (MEAN_DELTAS a round over the run). Rounds: JCR_FAILOVER_ROUNDS (10).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +61,9 @@ const ROUNDS = Number(process.env.JCR_FAILOVER_ROUNDS ?? 10);
 const ROOM = 'failover';
 const COP_TOKEN = 'failover-cop-token-0123456789';
 /** Deltas a screen must get each round: the load moves the picture on every COP tick while a leader is up. */
-const MIN_DELTAS = 6;
+const MIN_DELTAS = 3;
+/** ...and on average over the rounds (seen: 7-34 a round, the fewest in rounds of about 5 s). */
+const MEAN_DELTAS = 8;
 
 test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothing acknowledged lost`, async () => {
   const worldDir = mkdtempSync(join(tmpdir(), 'jcr-failover-world-'));
@@ -212,6 +214,8 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
   assert.ok(work.avl.statuses.length >= ROUNDS, 'AVL status changes were acknowledged through the gateway');
   const positionOnly = work.avl.reports.filter((f) => f.status === 0).length;
   assert.ok(positionOnly >= ROUNDS, 'AVL position-only reports were acknowledged through the gateway');
+  const deltas = copDeltas.reduce((a, b) => a + b, 0);
+  assert.ok(deltas >= MEAN_DELTAS * ROUNDS, `the screen got ${deltas} deltas in ${ROUNDS} rounds`);
   assert.ok(count('fleet move') >= ROUNDS, "the simulator's pumps were ordered standby moves");
   assert.ok(fleet.acks.held.length >= 10 * ROUNDS, "the simulator's reports were acknowledged through the gateway");
 });
