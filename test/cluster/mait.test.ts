@@ -13,54 +13,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { login, sleep, waitRole, type Instance } from '../support/cluster.ts';
+import { login, sleep, until, waitRole, type Instance } from '../support/cluster.ts';
 import { startClusterRoom } from '../support/cluster-room.ts';
+import { fakeBeds } from '../support/fake-partner.ts';
 import { bedsMessage, BEDS_TO_HERTS, partnersOf } from '../support/mait-servers.ts';
-import { parseMait } from '../../server/shell/mait/codec.ts';
 import { signMait } from '../../server/shell/mait/signing.ts';
-
-/** The fake partner: every POST's message id, and those it answered 200. */
-interface FakeBeds {
-  url: string;
-  down: boolean;
-  /** Messages it refuses for their content (422), every time. */
-  refuse: Set<string>;
-  posted: string[];
-  taken: string[];
-  server: Server;
-}
-
-async function fakeBeds(): Promise<FakeBeds> {
-  const beds: FakeBeds = { url: '', down: false, refuse: new Set(), posted: [], taken: [], server: createServer() };
-  beds.server.on('request', (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const m = parseMait(Buffer.concat(chunks).toString('utf8'));
-      beds.posted.push(m.messageId);
-      res.setHeader('content-type', 'application/json');
-      if (beds.down) {
-        res.statusCode = 503;
-        res.end('{"error":{"code":"JCR_STORE_BUSY","message":"down"}}');
-        return;
-      }
-      if (beds.refuse.has(m.messageId)) {
-        res.statusCode = 422;
-        res.end('{"error":{"code":"JCR_MAIT_UNKNOWN_TYPE","message":"refused"}}');
-        return;
-      }
-      beds.taken.push(m.messageId);
-      res.end(JSON.stringify({ messageId: m.messageId, outcome: 'applied' }));
-    });
-  });
-  await new Promise<void>((r) => beds.server.listen(0, '127.0.0.1', r));
-  beds.url = `http://127.0.0.1:${(beds.server.address() as { port: number }).port}`;
-  return beds;
-}
 
 async function call(url: string, token: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(url + path, {
@@ -82,14 +42,6 @@ async function transferOf(url: string, token: string, incidentId: string): Promi
 }
 
 const count = (ids: readonly string[], id: string) => ids.filter((x) => x === id).length;
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await sleep(50);
-  }
-}
 
 test('partner messages in a cluster: acked ones survive the leader, queued ones go once, standby silent', async () => {
   const beds = await fakeBeds();

@@ -9,49 +9,17 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { login, sleep, waitRole, type Instance } from '../support/cluster.ts';
+import { login, sleep, until, waitRole, type Instance } from '../support/cluster.ts';
+import { fakeBeds } from '../support/fake-partner.ts';
 import { startClusterRoom } from '../support/cluster-room.ts';
 import { bedsMessage, BEDS_TO_HERTS, partnersOf } from '../support/mait-servers.ts';
-import { parseMait } from '../../server/shell/mait/codec.ts';
 import { signMait } from '../../server/shell/mait/signing.ts';
 
-/** The fake partner: the ids of the messages it answered 200 (503 to all while down). */
-async function fakeBeds(): Promise<{ url: string; down: boolean; taken: string[]; server: Server }> {
-  const beds = { url: '', down: true, taken: [] as string[], server: createServer() };
-  beds.server.on('request', (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const m = parseMait(Buffer.concat(chunks).toString('utf8'));
-      res.setHeader('content-type', 'application/json');
-      if (beds.down) {
-        res.statusCode = 503;
-        res.end('{"error":{"code":"JCR_STORE_BUSY","message":"down"}}');
-        return;
-      }
-      beds.taken.push(m.messageId);
-      res.end(JSON.stringify({ messageId: m.messageId, outcome: 'applied' }));
-    });
-  });
-  await new Promise<void>((r) => beds.server.listen(0, '127.0.0.1', r));
-  beds.url = `http://127.0.0.1:${(beds.server.address() as { port: number }).port}`;
-  return beds;
-}
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await sleep(50);
-  }
-}
-
 test("a partner's Create whose acknowledgement the dead leader never appended is acknowledged once", async () => {
-  const beds = await fakeBeds();
+  const beds = await fakeBeds(true);
   const dir = mkdtempSync(join(tmpdir(), 'jcr-takeover-reactions-'));
   const partners = partnersOf('herts');
   partners.partners[0]!.baseUrl = beds.url;

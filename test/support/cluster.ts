@@ -281,3 +281,12 @@ export function cachedEvents(db: string): JcrEvent[] {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `ok` every 50 ms; fails naming `what` if it is not true within `ms`. */
+export async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await sleep(50);
+  }
+}
