@@ -113,7 +113,10 @@ export class AvlIngest {
     const t = r.fixTimeMs;
     const lastT = last.fixTimeMs;
     if (t === lastT) return 'JCR_AVL_DUPLICATE';
-    if (t < lastT) return 'JCR_AVL_OUT_OF_ORDER';
+    if (t < lastT) {
+      // A resend (a lost ack, a failover) of a fix already stored, live or history-only: not again.
+      return this.room.fleet.wasStored(live, t) ? 'JCR_AVL_DUPLICATE' : 'JCR_AVL_OUT_OF_ORDER';
+    }
     if (lastT > 0) {
       const d = haversineM(last.lat, last.lon, r.lat, r.lon);
       const max = this.maxSpeed.get(live.def.id) ?? L.maxSpeedRoadMps;
@@ -210,7 +213,7 @@ export class AvlIngest {
           listed.add(live);
           moved.push(live.def.id);
         }
-      }
+      } else fleet.noteStored(live, r.fixTimeMs); // applyFix notes a KEEP
       sink.history(r, live.def.id, f === KEEP, feed);
     }
     return { accepted, rejected, moved };
@@ -240,7 +243,7 @@ export class AvlIngest {
       case 'JCR_AVL_POOR_ACCURACY':
         return `accuracy ${r.accuracyM} m is worse than ${this.limits.maxAccuracyM} m`;
       case 'JCR_AVL_DUPLICATE':
-        return `fix at ${r.fixTimeMs} was already accepted for ${id}`;
+        return `fix at ${r.fixTimeMs} was already stored for ${id}`;
       case 'JCR_AVL_OUT_OF_ORDER':
         return `fix at ${r.fixTimeMs} is older than the last accepted (${last?.fixTimeMs}); kept in history only`;
       case 'JCR_AVL_IMPOSSIBLE_SPEED': {

@@ -23,7 +23,22 @@ export interface LiveResource {
   avlStale: boolean;
   /** Bumped on every change, so observers can tell what moved since they last looked. */
   version: number;
+  /**
+   * Fix times recently stored for this resource, live or history-only: a ring of the last
+   * STORED_FIX_RING (0 = empty slot; a fix time is always positive). Lets ingest tell a resent
+   * report from an out-of-order one (Fleet.noteStored, Fleet.wasStored).
+   */
+  readonly storedFixes: Float64Array;
+  /** Next slot of `storedFixes` to overwrite. */
+  storedAt: number;
 }
+
+/**
+ * How many stored fix times each resource remembers for duplicate detection: a batch resent after
+ * a lost ack (JCR_OUTCOME_UNKNOWN, a failover) is at most one batch behind, so 64 covers it with
+ * room; a resend older than that is judged out of order and kept in history again.
+ */
+export const STORED_FIX_RING = 64;
 
 export interface FleetOptions {
   /** A resource with no fix for longer than this is stale (default 120,000: AVL_LIMITS.staleAfterMs). */
@@ -63,6 +78,8 @@ export class Fleet {
         incidentId: undefined,
         avlStale: false,
         version: 0,
+        storedFixes: new Float64Array(STORED_FIX_RING),
+        storedAt: 0,
       };
       this.byId.set(def.id, r);
       this.index.set(def.id, r.lon, r.lat);
@@ -171,6 +188,24 @@ export class Fleet {
     r.accuracyM = accuracyM;
     r.version++;
     this.index.set(r.def.id, lon, lat);
+    this.noteStored(r, fixTimeMs);
+  }
+
+  /** Remember that a fix at `fixTimeMs` was stored for `r` (live or history-only): no allocation. */
+  noteStored(r: LiveResource, fixTimeMs: number): void {
+    r.storedFixes[r.storedAt] = fixTimeMs;
+    r.storedAt = r.storedAt === STORED_FIX_RING - 1 ? 0 : r.storedAt + 1;
+  }
+
+  /**
+   * Was a fix at `fixTimeMs` stored for `r` among its last STORED_FIX_RING? A scan of the ring:
+   * ingest asks only for a fix not newer than the last accepted, which is rare.
+   */
+  wasStored(r: LiveResource, fixTimeMs: number): boolean {
+    if (!(fixTimeMs > 0)) return false;
+    const ring = r.storedFixes;
+    for (let i = 0; i < STORED_FIX_RING; i++) if (ring[i] === fixTimeMs) return true;
+    return false;
   }
 
   within(box: BBox): LiveResource[] {

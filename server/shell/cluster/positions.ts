@@ -126,7 +126,12 @@ export async function followPositions(
       const moved = new Set<string>();
       rows.reports.forEach((r, i) => {
         const live = fleet.get(r.resourceId);
-        if (!live || rows.historyOnly.includes(i) || r.fixTimeMs <= live.fixTimeMs) return;
+        if (!live) return;
+        if (rows.historyOnly.includes(i) || r.fixTimeMs <= live.fixTimeMs) {
+          // Stored by the leader: remembered, so a resend to this instance once it leads is a duplicate.
+          if (!fleet.wasStored(live, r.fixTimeMs)) fleet.noteStored(live, r.fixTimeMs);
+          return;
+        }
         fleet.applyFix(live, r.lat, r.lon, r.headingDeg, r.speedMps, r.fixTimeMs, r.accuracyM);
         moved.add(live.def.id);
       });
