@@ -110,7 +110,6 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
   const copDeltas: number[] = [];
   const roundMs: number[] = [];
   let simBefore = 0;
-  let storedTwice = 0;
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const roundAt = Date.now();
@@ -158,15 +157,7 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
           `round ${round}: the simulator's ${id} reported`,
         );
       simBefore = simHeld.length;
-      const resent = fleet.acks.resent.slice();
-      storedTwice = checkPositions(
-        await clusterPositions(nats, ROOM),
-        work,
-        simHeld,
-        round,
-        fleet.acks.duplicates,
-        resent,
-      );
+      checkPositions(await clusterPositions(nats, ROOM), work, simHeld, round, fleet.acks.duplicates);
       // The new leader may append meanwhile (a reaction): the cache holds at least what was read
       // above and is the log's prefix, read after it.
       const cached = cachedEvents(standby.db).map((e) => [e.seq, e.type]);
@@ -205,7 +196,7 @@ test(`${ROUNDS} rounds: SIGKILL the leader, the standby leads within 5 s, nothin
       ['status', 'create', 'mobilise', 'close', 'move', 'cancel'].map((w) => `${count(w)} ${w}`).join(', ') +
       `; AVL ${work.avl.reports.length} reports (${work.avl.statuses.length} status changes); ${slowed()} sent again after 429` +
       `; simulator: ${fleet.acks.held.length} reports held of ${fleet.live.stats.reports} in ${fleet.acks.batches} acks` +
-      `, ${fleet.acks.resent.length} resent answered JCR_AVL_OUT_OF_ORDER (${storedTwice} extra copies stored)` +
+      `, ${fleet.acks.duplicates.size} answered JCR_AVL_DUPLICATE` +
       `; screen deltas by round: ${copDeltas.join(' ')}`,
   );
   assert.ok(restartedAs.includes('primary') || ROUNDS < 1, 'a killed primary was restarted as one');
@@ -304,8 +295,7 @@ function checkLog(events: JcrEvent[], work: Work, round: number): void {
 /**
  * The gateway took every report the terminal sent; each report the terminal or the simulator had
  * acknowledged (`sim`: accepted, or a duplicate of one stored before) is in the positions stream
- * exactly once, live, with the fields it was sent with. `resent` (FleetAcks.resent, a known bug):
- * a live copy as sent; answers how many extra copies they have.
+ * exactly once, live, with the fields it was sent with.
  */
 function checkPositions(
   messages: ClusterPositionsMessage[],
@@ -313,8 +303,7 @@ function checkPositions(
   sim: AvlReportIn[],
   round: number,
   dupes: Set<AvlReportIn>,
-  resent: AvlReportIn[],
-): number {
+): void {
   for (const ack of work.avl.acks) {
     assert.equal(ack.rejected, [], `round ${round}: the AVL gateway refused reports of batch ${ack.seq}`);
     assert.is(ack.accepted, ack.reports, `round ${round}: batch ${ack.seq}'s reports accepted`);
@@ -341,16 +330,6 @@ function checkPositions(
       .map((p) => p.fixTimeMs);
     once(`the simulator (${dupes.has(r) ? 'JCR_AVL_DUPLICATE' : 'accepted'}; stream near it: ${near.join(' ')})`, r);
   }
-  // Resent and stored again (FleetAcks.resent, a known bug): the first copy live, as sent; the rest counted.
-  let extra = 0;
-  for (const r of resent) {
-    const copies = stored.get(fix(r)) ?? [];
-    const want = copies.find((p) => p.live) ?? null;
-    assert.ok(want, `round ${round}: the simulator's resent report ${fix(r)} has a live copy in the positions stream`);
-    once('the simulator (resent)', r, [want]);
-    extra += copies.length - 1;
-  }
-  return extra;
 }
 
 test.run();

@@ -43,17 +43,13 @@ export function fleetScenario(dir: string): string {
 export interface FleetAcks {
   /** Each report the room acknowledged holding: accepted, or JCR_AVL_DUPLICATE (stored before), in ack order. */
   held: AvlReportIn[];
-  /** Any other refusal, as `code resourceId@fixTimeMs`: the simulator's reports are all valid. */
+  /**
+   * Any other refusal, as `code resourceId@fixTimeMs`: the simulator's reports are all valid, and
+   * one resent after an unknown outcome is a duplicate, never out of order.
+   */
   refused: string[];
   /** The held reports answered JCR_AVL_DUPLICATE. */
   duplicates: Set<AvlReportIn>;
-  /**
-   * Answered JCR_AVL_OUT_OF_ORDER: the earlier fixes of a vehicle in a batch sent again after
-   * its outcome was unknown, which the room had stored. A known bug: the room knows a repeat of
-   * only its last fix per vehicle (JCR_AVL_DUPLICATE, core/avl/ingest.ts checkLive) and keeps
-   * these again, history-only. Checked for their first copy; the extra ones are counted.
-   */
-  resent: AvlReportIn[];
   batches: number;
 }
 
@@ -68,7 +64,7 @@ export interface Fleet {
 export async function startFleet(scenario: string, urls: readonly string[], gateway: string): Promise<Fleet> {
   const world = loadWorld(scenario);
   const mine = world.scenario.resources.filter((r) => r.id in FLEET_HOMES);
-  const acks: FleetAcks = { held: [], duplicates: new Set(), resent: [], refused: [], batches: 0 };
+  const acks: FleetAcks = { held: [], duplicates: new Set(), refused: [], batches: 0 };
   const log: string[] = [];
   const live = await startLive({
     baseUrl: urls,
@@ -92,8 +88,7 @@ export async function startFleet(scenario: string, urls: readonly string[], gate
         else if (no.code === 'JCR_AVL_DUPLICATE') {
           acks.held.push(r);
           acks.duplicates.add(r);
-        } else if (no.code === 'JCR_AVL_OUT_OF_ORDER') acks.resent.push(r);
-        else acks.refused.push(`${no.code} ${r.resourceId}@${r.fixTimeMs} status ${r.status}: ${no.message}`);
+        } else acks.refused.push(`${no.code} ${r.resourceId}@${r.fixTimeMs} status ${r.status}: ${no.message}`);
       });
     },
   });
