@@ -19,8 +19,7 @@ import { join } from 'node:path';
 import { login, sleep, until, waitRole, type Instance } from '../support/cluster.ts';
 import { startClusterRoom } from '../support/cluster-room.ts';
 import { fakeBeds } from '../support/fake-partner.ts';
-import { bedsMessage, BEDS_TO_HERTS, partnersOf } from '../support/mait-servers.ts';
-import { signMait } from '../../server/shell/mait/signing.ts';
+import { bedsMessage, partnersOf, postMait } from '../support/mait-servers.ts';
 
 async function call(url: string, token: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(url + path, {
@@ -107,16 +106,11 @@ test('partner messages in a cluster: acked ones survive the leader, queued ones 
     );
 
     // A partner's message answered 200 by the leader, which dies the moment it has answered.
-    const body = bedsMessage(1);
-    const res = await fetch(`${a.url}/mait/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/xml', ...signMait(body, 'beds', BEDS_TO_HERTS, Date.now()) },
-      body,
+    assert.equal(await postMait(a, bedsMessage(1), { now: Date.now() }), {
+      status: 200,
+      code: undefined,
+      outcome: 'applied',
     });
-    assert.equal(
-      { status: res.status, body: await res.json() },
-      { status: 200, body: { messageId: 'beds:beds:B-7:1', outcome: 'applied' } },
-    );
     a.proc.kill('SIGKILL');
     await a.exited;
     beds.down = false;

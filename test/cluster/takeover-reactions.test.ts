@@ -15,8 +15,7 @@ import { join } from 'node:path';
 import { login, sleep, until, waitRole, type Instance } from '../support/cluster.ts';
 import { fakeBeds } from '../support/fake-partner.ts';
 import { startClusterRoom } from '../support/cluster-room.ts';
-import { bedsMessage, BEDS_TO_HERTS, partnersOf } from '../support/mait-servers.ts';
-import { signMait } from '../../server/shell/mait/signing.ts';
+import { bedsMessage, partnersOf, postMait } from '../support/mait-servers.ts';
 
 test("a partner's Create whose acknowledgement the dead leader never appended is acknowledged once", async () => {
   const beds = await fakeBeds(true);
@@ -38,16 +37,11 @@ test("a partner's Create whose acknowledgement the dead leader never appended is
   try {
     const [a, b] = room.instances as [Instance, Instance];
     const tb = await login(b.url);
-    const body = bedsMessage(1);
-    const res = await fetch(`${a.url}/mait/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/xml', ...signMait(body, 'beds', BEDS_TO_HERTS, Date.now()) },
-      body,
+    assert.equal(await postMait(a, bedsMessage(1), { now: Date.now() }), {
+      status: 200,
+      code: undefined,
+      outcome: 'applied',
     });
-    assert.equal(
-      { status: res.status, body: await res.json() },
-      { status: 200, body: { messageId: 'beds:beds:B-7:1', outcome: 'applied' } },
-    );
     const inbound = async () => {
       const r = await fetch(`${b.url}/api/transfers?direction=in`, { headers: { authorization: `Bearer ${tb}` } });
       const { transfers } = (await r.json()) as { transfers: Array<{ openedBy: string; ackStage: string | null }> };

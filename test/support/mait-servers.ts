@@ -111,7 +111,7 @@ export async function serverPair(
 
 /** POST a message to a server's MAIT door as `from` would, signed with `secret` (default: the right one). */
 export async function postMait(
-  to: RunningServer,
+  to: Pick<RunningServer, 'url'>,
   body: string,
   opts: { from?: string; secret?: string; now: number },
 ): Promise<{ status: number; code: string | undefined; outcome: string | undefined }> {
