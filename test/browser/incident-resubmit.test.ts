@@ -85,7 +85,14 @@ test('Create pressed again after "not confirmed" answers the incident made, with
   assert.is(new Set(keys).size, 1);
   assert.match(String(keys[0]), /^[A-Za-z0-9_-]{8,128}$/);
 
-  // The create succeeded and the form was cleared: the next incident gets a key of its own.
+  // The create succeeded and the form was cleared: the next incident gets a key of its own. Wait
+  // for the clearing render first (the message can show before it): typing into the form before
+  // that render had the typed point wiped, and the next create never went (seen once in CI).
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('jcr-incident-panel')?.shadowRoot?.querySelector<HTMLInputElement>('input[name="lat"]')
+        ?.value ?? 'x') === '',
+  );
   await panel.getByLabel('Latitude').fill('51.78');
   await panel.getByLabel('Longitude').fill('-0.21');
   await panel.getByRole('button', { name: 'Create incident' }).click();
